@@ -1,0 +1,32 @@
+// Admission plugins run between decoding/defaulting and storage, like upstream's mutating and validating chains.
+import type { GVR, KObject } from '../api/types';
+import type { UserInfo } from '../auth/user';
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface AdmissionAttributes {
+  operation: AdmissionOperation;
+  gvr: GVR;
+  kind: string;
+  namespace?: string;
+  name: string;
+  subresource?: string;
+  /** the object being written (mutable in mutate) */
+  object?: KObject;
+  oldObject?: KObject;
+  user: UserInfo;
+  dryRun: boolean;
+}
+
+/** Read access to current cluster state for plugins (quota, limit ranges, priority classes, runtime classes…). */
+export interface AdmissionLookup {
+  get(gvr: GVR, namespace: string | undefined, name: string): KObject | undefined;
+  list(gvr: GVR, namespace?: string): KObject[];
+}
+
+export interface AdmissionPlugin {
+  name: string;
+  /** throw a StatusError to reject */
+  mutate?(a: AdmissionAttributes, lookup: AdmissionLookup): void | Promise<void>;
+  validate?(a: AdmissionAttributes, lookup: AdmissionLookup): void | Promise<void>;
+}

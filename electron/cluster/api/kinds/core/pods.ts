@@ -1,0 +1,54 @@
+// Pods: defaults, status reset on create, spec immutability, graceful deletion and the `kubectl get pods` table.
+import type { KindStrategy } from '../../kind';
+import { bumpGenerationOnSpecChange, setInitialGeneration } from './generation';
+import { defaultPodOnly, defaultPodSpec, validatePodSpec, validatePodSpecUpdate } from './pod-spec';
+import { podTable } from './pod-table';
+import { podQOSClass } from './qos';
+
+export const pods: KindStrategy = {
+  info: {
+    group: '', version: 'v1', kind: 'Pod', resource: 'pods', singular: 'pod', namespaced: true,
+    shortNames: ['po'], categories: ['all'],
+    subresources: {
+      status: true,
+      other: ['binding', 'eviction', 'exec', 'attach', 'log', 'portforward', 'proxy', 'ephemeralcontainers', 'resize'],
+    },
+  },
+  defaults(obj) {
+    obj.spec ??= {};
+    defaultPodSpec(obj.spec);
+    defaultPodOnly(obj.spec);
+  },
+  prepareForCreate(obj) {
+    obj.status = { phase: 'Pending', qosClass: podQOSClass(obj.spec) };
+    setInitialGeneration(obj);
+  },
+  prepareForUpdate(obj, old) {
+    obj.status = old.status;
+    bumpGenerationOnSpecChange(obj, old);
+  },
+  prepareForStatusUpdate(obj, old) {
+    obj.spec = old.spec;
+    obj.metadata.ownerReferences = old.metadata.ownerReferences;
+    // The QoS class is fixed at creation; a status writer cannot change it.
+    if (old.status?.qosClass) obj.status = { ...(obj.status ?? {}), qosClass: old.status.qosClass };
+  },
+  validate(obj) {
+    return validatePodSpec(obj.spec, 'spec');
+  },
+  validateUpdate(obj, old) {
+    return validatePodSpecUpdate(obj.spec, old.spec);
+  },
+  gracefulDeletion: true,
+  table: podTable,
+  fieldSelectors: {
+    'spec.nodeName': (o) => o.spec?.nodeName ?? '',
+    'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
+    'spec.schedulerName': (o) => o.spec?.schedulerName ?? '',
+    'spec.serviceAccountName': (o) => o.spec?.serviceAccountName ?? '',
+    'spec.hostNetwork': (o) => String(o.spec?.hostNetwork === true),
+    'status.phase': (o) => o.status?.phase ?? '',
+    'status.podIP': (o) => o.status?.podIPs?.[0]?.ip ?? o.status?.podIP ?? '',
+    'status.nominatedNodeName': (o) => o.status?.nominatedNodeName ?? '',
+  },
+};

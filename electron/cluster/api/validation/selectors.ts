@@ -1,0 +1,50 @@
+// metav1.LabelSelector validation, plus the matching rule the same selectors use.
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
+import { type FieldError, forbidden, invalid, required } from '../errors';
+import { validateLabels } from './meta';
+import { isQualifiedName, isValidLabelValue } from './names';
+
+export function validateLabelSelector(sel: LabelSelector | undefined | null, path: string): FieldError[] {
+  if (!sel) return [];
+  const errs = validateLabels(sel.matchLabels, `${path}.matchLabels`);
+  (sel.matchExpressions ?? []).forEach((req, i) => {
+    const p = `${path}.matchExpressions[${i}]`;
+    const values = req.values ?? [];
+    switch (req.operator) {
+      case 'In':
+      case 'NotIn':
+        if (values.length === 0) errs.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+        break;
+      case 'Exists':
+      case 'DoesNotExist':
+        if (values.length > 0) errs.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        break;
+      default:
+        errs.push(invalid(`${p}.operator`, req.operator, 'not a valid selector operator'));
+    }
+    for (const m of isQualifiedName(req.key ?? '')) errs.push(invalid(`${p}.key`, req.key ?? '', m));
+    values.forEach((v, j) => {
+      for (const m of isValidLabelValue(v)) errs.push(invalid(`${p}.values[${j}]`, v, m));
+    });
+  });
+  return errs;
+}
+
+/** True when `labels` satisfy the selector; an empty selector matches everything (as upstream's LabelSelectorAsSelector). */
+export function labelSelectorMatches(sel: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
+  if (!sel) return false;
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const r of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    const vals = r.values ?? [];
+    switch (r.operator) {
+      case 'In': if (!has || !vals.includes(l[r.key])) return false; break;
+      case 'NotIn': if (has && vals.includes(l[r.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,198 @@
+// The HTTPS front end: TLS with client-certificate and bearer-token authentication on 127.0.0.1,
+// translating HTTP to ApiRequest and ApiResponse back to HTTP (JSON, YAML, chunked watch streams, WebSocket upgrades).
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { WebSocketServer } from 'ws';
+import YAML from 'yaml';
+import type { ApiServer } from './handler';
+import { errorResponse } from './handler';
+import type { ApiRequest, ApiResponse } from './request';
+import { MAX_BODY_BYTES } from './body';
+import { statusError, errTooLarge } from '../api/errors';
+import type { Authenticator } from '../auth/authenticator';
+import type { UserInfo } from '../auth/user';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  cert: string;
+  key: string;
+  ca: string;
+  api: ApiServer;
+  authenticator: Authenticator;
+}
+
+export interface RunningHttpServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
+  const server = https.createServer({
+    cert: o.cert, key: o.key, ca: o.ca,
+    requestCert: true, rejectUnauthorized: false,
+    ALPNProtocols: ['http/1.1'],
+    keepAliveTimeout: 65_000,
+  });
+  server.headersTimeout = 70_000;
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+  const openWatches = new Set<() => void>();
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void handleHttp(o, req, res, openWatches);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    void (async () => {
+      const user = authenticate(o, req);
+      if (!user) { socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n'); return; }
+      const apiReq = toApiRequest(req, user, undefined);
+      const r = await o.api.handle(apiReq);
+      if (r.kind === 'upgrade') {
+        const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const proto = r.protocols.find((p) => offered.includes(p));
+        if (!proto) {
+          const body = JSON.stringify(statusError(400, 'BadRequest', `unable to upgrade: no supported protocol; offered: ${offered.join(', ')}`).status);
+          socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => r.connect(ws as never, proto));
+        return;
+      }
+      if (r.kind === 'tunnel') {
+        // SPDY-style tunnels are not supported: answer like an API server that refuses the upgrade
+        socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+        return;
+      }
+      const body = r.kind === 'json' ? JSON.stringify(r.body) : '';
+      const status = r.kind === 'json' ? r.status : 400;
+      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    })().catch(() => socket.destroy());
+  });
+  // wss must offer the protocol the handler picked
+  wss.options.handleProtocols = (protocols: Set<string>) => [...protocols][0] ?? false;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => {
+      for (const stop of openWatches) stop();
+      for (const c of wss.clients) c.terminate();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function authenticate(o: HttpServerOptions, req: IncomingMessage): UserInfo | undefined {
+  return o.authenticator.authenticate({
+    peerCertificate: (req.socket as TLSSocket).authorized ? (req.socket as TLSSocket).getPeerCertificate() : undefined,
+    authorization: req.headers.authorization,
+    impersonate: {
+      user: req.headers['impersonate-user'] as string | undefined,
+      groups: toArray(req.headers['impersonate-group']),
+      uid: req.headers['impersonate-uid'] as string | undefined,
+    },
+  });
+}
+
+function toArray(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function toApiRequest(req: IncomingMessage, user: UserInfo, body: Buffer | undefined): ApiRequest {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, user };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req) {
+    n += (c as Buffer).length;
+    if (n > MAX_BODY_BYTES) throw errTooLarge('Request entity too large: limit is 3145728');
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function handleHttp(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, openWatches: Set<() => void>): Promise<void> {
+  let user: UserInfo | undefined;
+  try {
+    user = authenticate(o, req);
+  } catch (err) {
+    return writeResponse(req, res, errorResponse(err), openWatches);
+  }
+  if (!user) {
+    return writeResponse(req, res, { kind: 'json', status: 401, body: statusError(401, 'Unauthorized', 'Unauthorized').status }, openWatches);
+  }
+  let body: Buffer | undefined;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    try { body = await readBody(req); } catch (err) { return writeResponse(req, res, errorResponse(err), openWatches); }
+  }
+  const r = await o.api.handle(toApiRequest(req, user, body));
+  writeResponse(req, res, r, openWatches);
+}
+
+function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse, openWatches: Set<() => void>): void {
+  const wantsYaml = /application\/yaml/.test(String(req.headers.accept ?? '')) && !/application\/json/.test(String(req.headers.accept ?? ''));
+  res.setHeader('Audit-Id', cryptoId());
+  res.setHeader('Cache-Control', 'no-cache, private');
+  switch (r.kind) {
+    case 'json': {
+      if (r.warnings?.length) res.setHeader('Warning', r.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+      const text = wantsYaml ? YAML.stringify(r.body) : JSON.stringify(r.body);
+      res.writeHead(r.status, { 'Content-Type': wantsYaml ? 'application/yaml' : (r.contentType ?? 'application/json'), 'Content-Length': Buffer.byteLength(text) });
+      res.end(req.method === 'HEAD' ? undefined : text);
+      return;
+    }
+    case 'raw':
+      res.writeHead(r.status, { 'Content-Type': r.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(r.body) });
+      res.end(r.body);
+      return;
+    case 'watch': {
+      res.writeHead(r.status, { 'Content-Type': r.contentType ?? 'application/json', 'Transfer-Encoding': 'chunked' });
+      res.flushHeaders();
+      let done = false;
+      const end = () => { if (done) return; done = true; openWatches.delete(stopAll); h?.stop(); res.end(); };
+      const stopAll = () => end();
+      openWatches.add(stopAll);
+      let h: { stop(): void } | undefined;
+      h = r.start((ev) => { if (!done) res.write(JSON.stringify(ev) + '\n'); }, end);
+      if (done) h.stop();
+      req.on('close', end);
+      res.on('close', end);
+      return;
+    }
+    case 'stream': {
+      res.writeHead(r.status, { 'Content-Type': r.contentType, 'Transfer-Encoding': 'chunked' });
+      res.flushHeaders();
+      let done = false;
+      const end = () => { if (done) return; done = true; openWatches.delete(end); h.stop(); res.end(); };
+      openWatches.add(end);
+      const h = r.start((c) => { if (!done) res.write(c); }, end);
+      req.on('close', end);
+      return;
+    }
+    default: {
+      const st = statusError(400, 'BadRequest', 'Upgrade request required').status;
+      const text = JSON.stringify(st);
+      res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+    }
+  }
+}
+
+let auditSeq = 0;
+function cryptoId(): string {
+  auditSeq = (auditSeq + 1) % 0xffffffff;
+  return `${Date.now().toString(16)}-${auditSeq.toString(16).padStart(8, '0')}`;
+}

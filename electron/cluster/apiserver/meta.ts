@@ -1,0 +1,64 @@
+// Server-managed metadata: names from generateName, uids, timestamps, resourceVersion, generation.
+import { randomUUID, randomInt } from 'node:crypto';
+import type { KObject } from '../api/types';
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** upstream's SimpleNameGenerator: 5 characters from an alphabet without vowels and confusable digits */
+export function generateNameSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += NAME_CHARS[randomInt(NAME_CHARS.length)];
+  return s;
+}
+
+export function nowRfc3339(d = new Date()): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** fields the server owns: never taken from the client on create */
+export function resetServerMetadata(obj: KObject): void {
+  const m = obj.metadata;
+  m.uid = randomUUID();
+  m.creationTimestamp = nowRfc3339();
+  delete m.resourceVersion;
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  delete (m as Record<string, unknown>).selfLink;
+  if (m.generateName && !m.name) {
+    const base = m.generateName.length > 58 ? m.generateName.slice(0, 58) : m.generateName;
+    m.name = base + generateNameSuffix();
+  }
+}
+
+/** on update: identity and lifecycle fields come from the stored object */
+export function keepServerMetadata(obj: KObject, old: KObject): void {
+  const m = obj.metadata, o = old.metadata;
+  m.uid = o.uid;
+  m.creationTimestamp = o.creationTimestamp;
+  if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp; else delete m.deletionTimestamp;
+  if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds; else delete m.deletionGracePeriodSeconds;
+  if (o.generateName !== undefined) m.generateName = o.generateName;
+  if (o.generation !== undefined) m.generation = o.generation;
+  delete (m as Record<string, unknown>).selfLink;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>, bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined), bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
+  return true;
+}
+
+export function clone<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}

@@ -1,0 +1,105 @@
+// Request shapes shared by the HTTPS front end and the in-process client, and upstream's RequestInfo parsing.
+import type { UserInfo } from '../auth/user';
+import type { WatchEvent } from '../api/types';
+import type { Duplex } from 'node:stream';
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** lower-case header names */
+  headers: Record<string, string | undefined>;
+  /** raw body from HTTP */
+  body?: Buffer;
+  /** already-parsed body from in-process callers */
+  bodyObject?: unknown;
+  user: UserInfo;
+}
+
+export type ApiResponse =
+  | { kind: 'json'; status: number; body: unknown; contentType?: string; warnings?: string[] }
+  | { kind: 'raw'; status: number; body: string | Buffer; contentType: string }
+  | { kind: 'watch'; status: number; contentType?: string; start(send: (ev: WatchEvent<unknown>) => void, end: () => void): { stop(): void } }
+  | { kind: 'stream'; status: number; contentType: string; start(write: (chunk: Buffer | string) => void, end: () => void): { stop(): void } }
+  | { kind: 'upgrade'; protocols: string[]; connect(ws: WsLike, protocol: string): void }
+  | { kind: 'tunnel'; connect(sock: Duplex): void };
+
+/** the subset of a WebSocket the streaming handlers use (ws.WebSocket satisfies it) */
+export interface WsLike {
+  send(data: Buffer, cb?: (err?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  on(ev: 'message', fn: (data: Buffer) => void): void;
+  on(ev: 'close', fn: () => void): void;
+  readonly protocol: string;
+}
+
+export interface RequestInfo {
+  isResourceRequest: boolean;
+  path: string;
+  verb: string;
+  apiPrefix?: string;
+  apiGroup: string;
+  apiVersion: string;
+  namespace?: string;
+  resource?: string;
+  subresource?: string;
+  name?: string;
+  parts: string[];
+}
+
+const SPECIAL_VERBS = new Set(['proxy', 'watch']);
+
+/** Mirrors upstream's RequestInfoFactory: which resource, namespace, name and verb a URL means. */
+export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+  const info: RequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase(), apiGroup: '', apiVersion: '', parts: [] };
+  const segs = path.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  if (segs.length === 0 || (segs[0] !== 'api' && segs[0] !== 'apis')) return info;
+  info.apiPrefix = segs[0];
+  let rest = segs.slice(1);
+  if (info.apiPrefix === 'apis') {
+    if (rest.length < 2) return info; // /apis, /apis/<group>
+    info.apiGroup = rest[0];
+    info.apiVersion = rest[1];
+    rest = rest.slice(2);
+  } else {
+    if (rest.length < 1) return info; // /api
+    info.apiVersion = rest[0];
+    rest = rest.slice(1);
+  }
+  if (rest.length === 0) return info; // discovery of a group version
+  info.isResourceRequest = true;
+  if (SPECIAL_VERBS.has(rest[0])) {
+    info.verb = rest[0];
+    rest = rest.slice(1);
+  } else {
+    switch (method) {
+      case 'POST': info.verb = 'create'; break;
+      case 'GET': case 'HEAD': info.verb = 'get'; break;
+      case 'PUT': info.verb = 'update'; break;
+      case 'PATCH': info.verb = 'patch'; break;
+      case 'DELETE': info.verb = 'delete'; break;
+      default: info.verb = '';
+    }
+  }
+  if (rest[0] === 'namespaces') {
+    if (rest.length > 1) {
+      info.namespace = rest[1];
+      // /namespaces/{name} and /namespaces/{name}/{subresource} address the namespace object itself
+      if (rest.length > 2 && rest[2] !== 'finalize' && rest[2] !== 'status') rest = rest.slice(2);
+      else { info.namespace = undefined; info.resource = 'namespaces'; info.name = rest[1]; info.subresource = rest[2]; info.parts = rest; rest = []; }
+    }
+  }
+  if (rest.length) {
+    info.parts = rest;
+    info.resource = rest[0];
+    info.name = rest[1];
+    info.subresource = rest[2];
+  }
+  if (info.resource === 'namespaces' && info.name) info.namespace = info.name;
+  if (info.verb === 'get' && !info.name) info.verb = query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+  if (info.verb === 'delete' && !info.name) info.verb = 'deletecollection';
+  if (info.resource === 'namespaces' && info.name && info.verb !== 'create') {
+    // the namespace object is cluster scoped; RequestInfo still reports its name as the namespace like upstream
+  }
+  return info;
+}

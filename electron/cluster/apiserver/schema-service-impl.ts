@@ -1,0 +1,119 @@
+// SchemaService backed by the generated OpenAPI catalogue (api/openapi) and the patch library (api/patch).
+import type { KObject } from '../api/types';
+import { apiVersionOf } from '../api/types';
+import { errBadRequest, statusError } from '../api/errors';
+import {
+  buildOpenApiV3Document, buildOpenApiV3Index, crdSchemaToDefinition, decodeStrict, formatDecodeError, schemaForKind,
+  serializeOpenApiDocument, type Definitions,
+} from '../api/openapi';
+import { strategicMergePatch, jsonMergePatch, jsonPatch, applyPatch as ssaApply, updateManagedFields, applyConflictError, JsonPatchError, jsonPatchStatusError } from '../api/patch';
+import type { Catalog, ResourceEntry } from './catalog';
+import type { SchemaService } from './schema-service';
+import type { ApiResponse } from './request';
+
+interface DocCache { generation: number; docs: Map<string, { body: string; hash: string }> }
+
+export function createSchemaService(catalog: Catalog): SchemaService {
+  const crdDefs = new Map<string, { name: string; definitions: Definitions }>();
+  const cache: DocCache = { generation: -1, docs: new Map() };
+
+  const defFor = (e: ResourceEntry): { name?: string; definitions?: Definitions } => {
+    if (e.crd) {
+      const k = `${e.crd.metadata.uid}/${e.crd.metadata.resourceVersion}/${e.version}`;
+      let d = crdDefs.get(k);
+      if (!d) {
+        const r = crdSchemaToDefinition(e.crd, e.version);
+        d = { name: r.name, definitions: r.definitions };
+        crdDefs.set(k, d);
+      }
+      return d;
+    }
+    return { name: schemaForKind(e.group, e.version, e.kind) };
+  };
+
+  const documents = (): Map<string, { body: string; hash: string }> => {
+    if (cache.generation === catalog.generation) return cache.docs;
+    const byGv = new Map<string, ResourceEntry[]>();
+    for (const e of catalog.all()) {
+      const gv = e.group ? `apis/${e.group}/${e.version}` : `api/${e.version}`;
+      if (!byGv.has(gv)) byGv.set(gv, []);
+      byGv.get(gv)!.push(e);
+    }
+    const docs = new Map<string, { body: string; hash: string }>();
+    for (const [gv, es] of byGv) {
+      let extra: Definitions | undefined;
+      for (const e of es) if (e.crd) extra = { ...(extra ?? {}), ...(defFor(e).definitions ?? {}) };
+      const lazy = { gv, es, extra, built: undefined as undefined | { body: string; hash: string } };
+      // documents are built on first request; the index needs their hashes, so build eagerly but only once per catalog change
+      const doc = buildOpenApiV3Document(gv.replace(/^apis?\//, ''), lazy.es.map((e) => ({ group: e.group, version: e.version, kind: e.kind, resource: e.resource, namespaced: e.namespaced, verbs: e.verbs, custom: !!e.crd })), lazy.extra);
+      docs.set(gv, serializeOpenApiDocument(doc));
+    }
+    cache.docs = docs;
+    cache.generation = catalog.generation;
+    return docs;
+  };
+
+  return {
+    checkFields(e, obj, mode) {
+      const d = defFor(e);
+      if (!d.name) return [];
+      const r = decodeStrict(d.name, obj, mode, d.definitions ? { definitions: d.definitions } : undefined);
+      const msg = formatDecodeError(e.kind, e.version, r, mode);
+      if (msg) throw errBadRequest(msg);
+      // typed decoding drops fields the schema does not know
+      const pruned = r.object as KObject;
+      if (pruned && typeof pruned === 'object') {
+        for (const k of Object.keys(obj)) if (!(k in pruned)) delete obj[k];
+        for (const k of Object.keys(pruned)) obj[k] = (pruned as any)[k];
+      }
+      return mode === 'Warn' ? r.errors : [];
+    },
+    applyPatch(e, mt, cur, patch, defName) {
+      try {
+        if (mt === 'application/json-patch+json') {
+          if (!Array.isArray(patch)) throw errBadRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+          return jsonPatch(cur, patch) as KObject;
+        }
+        if (mt === 'application/merge-patch+json') return jsonMergePatch(cur, patch) as KObject;
+        const name = defName ?? defFor(e).name;
+        if (!name) return jsonMergePatch(cur, patch) as KObject;
+        return strategicMergePatch(cur, patch, name, defFor(e).definitions) as KObject;
+      } catch (err) {
+        if (err instanceof JsonPatchError) throw jsonPatchStatusError(err);
+        if ((err as { status?: unknown }).status) throw err;
+        throw statusError(422, 'Invalid', (err as Error).message);
+      }
+    },
+    serverSideApply(e, cur, applied, manager, force, subresource) {
+      const want = apiVersionOf(e.group, e.version);
+      if (applied.apiVersion !== want || applied.kind !== e.kind) {
+        throw errBadRequest(`the API version in the data (${applied.apiVersion}) does not match the expected API version (${want})`);
+      }
+      const d = defFor(e);
+      const r = ssaApply(cur, applied, manager, { force, defName: d.name, definitions: d.definitions, apiVersion: want, subresource, trackStatus: !e.subresources.includes('status') });
+      if (r.conflicts.length && !force) throw applyConflictError(r.conflicts);
+      const o = r.object as KObject;
+      o.metadata.managedFields = r.managedFields;
+      return o;
+    },
+    manageFields(e, obj, old, manager, operation, subresource) {
+      const d = defFor(e);
+      obj.metadata.managedFields = updateManagedFields(old, obj, manager, operation, apiVersionOf(e.group, e.version), { subresource, defName: d.name, definitions: d.definitions, trackStatus: !e.subresources.includes('status') });
+    },
+    serveOpenApiV3(path, req) {
+      const docs = documents();
+      if (path === '/openapi/v3') {
+        const idx = buildOpenApiV3Index(Object.fromEntries([...docs].map(([k, v]) => [k, v.body])));
+        return { kind: 'json', status: 200, body: idx } as ApiResponse;
+      }
+      const key = path.replace(/^\/openapi\/v3\//, '');
+      const d = docs.get(key);
+      if (!d) return { kind: 'json', status: 404, body: statusError(404, 'NotFound', 'the server could not find the requested resource', {}).status } as ApiResponse;
+      void req;
+      return { kind: 'raw', status: 200, body: d.body, contentType: 'application/json' } as ApiResponse;
+    },
+    serveOpenApiV2() {
+      return { kind: 'json', status: 404, body: statusError(404, 'NotFound', 'the server could not find the requested resource', {}).status };
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// Everything the API server needs from OpenAPI schemas: field validation on decode, patch application,
+// managedFields bookkeeping and the /openapi documents. Backed by api/openapi and api/patch.
+import type { KObject } from '../api/types';
+import type { ResourceEntry } from './catalog';
+import type { ApiRequest, ApiResponse } from './request';
+
+export interface SchemaService {
+  /** unknown/duplicate fields and type errors per fieldValidation; throws 400 in Strict mode, returns warnings in Warn mode; prunes unknown fields */
+  checkFields(e: ResourceEntry, obj: KObject, mode: 'Strict' | 'Warn' | 'Ignore'): string[];
+  /** JSON patch, JSON merge patch or strategic merge patch of `cur` */
+  applyPatch(e: ResourceEntry, mediaType: string, cur: KObject, patch: unknown, defName?: string): KObject;
+  /** server-side apply: the merged object with managedFields updated; throws 409 on conflicts unless force */
+  serverSideApply(e: ResourceEntry, cur: KObject | undefined, applied: KObject, manager: string, force: boolean, subresource?: string): KObject;
+  /** managedFields for non-apply writes */
+  manageFields(e: ResourceEntry, obj: KObject, old: KObject | undefined, manager: string, operation: 'Update' | 'Apply', subresource?: string): void;
+  serveOpenApiV3(path: string, req: ApiRequest): ApiResponse | Promise<ApiResponse>;
+  serveOpenApiV2(req: ApiRequest): ApiResponse | Promise<ApiResponse>;
+}

@@ -1,0 +1,169 @@
+// The cluster's PKI, made on first start and kept in <data-dir>/pki: a CA, the API server's serving
+// certificate for 127.0.0.1/localhost, and the admin client certificate kubectl uses (CN=kubernetes-admin, O=system:masters).
+// ECDSA P-256 keeps first start fast (RSA key generation alone would cost most of the 1 s budget).
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto, randomBytes, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const DAY = 24 * 3600 * 1000;
+
+export interface KeyPair { certPem: string; keyPem: string }
+export interface Pki {
+  ca: KeyPair;
+  server: KeyPair;
+  admin: KeyPair;
+  /** key that signs ServiceAccount tokens (PEM, PKCS#8) and its public half */
+  serviceAccountKey: KeyObject;
+  serviceAccountPublicKey: KeyObject;
+  /** issue a client certificate signed by the cluster CA (CSR API, per-user kubeconfigs) */
+  signClientCert(subject: { cn: string; orgs?: string[] }, publicKeyPem?: string, days?: number): Promise<KeyPair>;
+  /** sign a PEM CSR (certificates.k8s.io) */
+  signCsr(csrPem: string, opts: { days?: number; usages?: string[] }): Promise<string>;
+}
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+function serial(): string {
+  const b = randomBytes(16);
+  b[0] &= 0x7f;
+  return b.toString('hex');
+}
+
+function dn(cn: string, orgs: string[] = []): string {
+  const esc = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
+  return [`CN=${esc(cn)}`, ...orgs.map((o) => `O=${esc(o)}`)].join(', ');
+}
+
+async function newKeys(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+async function exportKey(k: CryptoKey): Promise<string> {
+  return pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', k));
+}
+
+async function importPrivate(keyPem: string): Promise<CryptoKey> {
+  const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  return webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']);
+}
+
+async function makeCa(): Promise<KeyPair> {
+  const keys = await newKeys();
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: dn('kubelab-ca'),
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 3650 * DAY),
+    signingAlgorithm: ALG,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem') + '\n', keyPem: await exportKey(keys.privateKey) };
+}
+
+async function issue(ca: KeyPair, opts: {
+  subject: string; publicKey: CryptoKey; days: number; server?: { dns: string[]; ips: string[] }; usages?: string[];
+}): Promise<string> {
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const caKey = await importPrivate(ca.keyPem);
+  const now = Date.now();
+  const eku = opts.server ? [x509.ExtendedKeyUsage.serverAuth] : [x509.ExtendedKeyUsage.clientAuth];
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.ExtendedKeyUsageExtension(eku, false),
+    await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
+  ];
+  if (opts.server) {
+    extensions.push(new x509.SubjectAlternativeNameExtension([
+      ...opts.server.dns.map((value) => ({ type: 'dns' as const, value })),
+      ...opts.server.ips.map((value) => ({ type: 'ip' as const, value })),
+    ]));
+  }
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: opts.subject,
+    issuer: caCert.subject,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + opts.days * DAY),
+    signingAlgorithm: ALG,
+    publicKey: opts.publicKey,
+    signingKey: caKey,
+    extensions,
+  });
+  return cert.toString('pem') + '\n';
+}
+
+async function makeLeaf(ca: KeyPair, subject: string, server?: { dns: string[]; ips: string[] }): Promise<KeyPair> {
+  const keys = await newKeys();
+  const certPem = await issue(ca, { subject, publicKey: keys.publicKey, days: 365, server });
+  return { certPem, keyPem: await exportKey(keys.privateKey) };
+}
+
+function readPair(dir: string, name: string): KeyPair | undefined {
+  const c = join(dir, `${name}.crt`), k = join(dir, `${name}.key`);
+  if (!existsSync(c) || !existsSync(k)) return undefined;
+  return { certPem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
+}
+function writePair(dir: string, name: string, p: KeyPair): void {
+  writeFileSync(join(dir, `${name}.crt`), p.certPem, { mode: 0o644 });
+  writeFileSync(join(dir, `${name}.key`), p.keyPem, { mode: 0o600 });
+}
+
+/** Loads the PKI from dir, creating whatever is missing. */
+export async function ensurePki(dir: string): Promise<Pki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let ca = readPair(dir, 'ca');
+  const fresh = !ca;
+  if (!ca) { ca = await makeCa(); writePair(dir, 'ca', ca); }
+  const caPair = ca;
+  const [server, admin, sa] = await Promise.all([
+    (!fresh && readPair(dir, 'apiserver')) || makeLeaf(caPair, dn('kube-apiserver'), { dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'], ips: ['127.0.0.1', '10.96.0.1'] }).then((p) => { writePair(dir, 'apiserver', p); return p; }),
+    (!fresh && readPair(dir, 'admin')) || makeLeaf(caPair, dn('kubernetes-admin', ['system:masters'])).then((p) => { writePair(dir, 'admin', p); return p; }),
+    (async () => {
+      const f = join(dir, 'sa.key');
+      if (!fresh && existsSync(f)) return readFileSync(f, 'utf8');
+      const k = await exportKey((await newKeys()).privateKey);
+      writeFileSync(f, k, { mode: 0o600 });
+      return k;
+    })(),
+  ]);
+  const serviceAccountKey = createPrivateKey(sa);
+  return {
+    ca: caPair, server, admin,
+    serviceAccountKey,
+    serviceAccountPublicKey: createPublicKey(serviceAccountKey),
+    async signClientCert(subject, publicKeyPem, days = 365) {
+      if (publicKeyPem) {
+        const spki = Buffer.from(publicKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+        const pub = await webcrypto.subtle.importKey('spki', spki, ALG, true, ['verify']);
+        return { certPem: await issue(caPair, { subject: dn(subject.cn, subject.orgs), publicKey: pub, days }), keyPem: '' };
+      }
+      const keys = await newKeys();
+      return { certPem: await issue(caPair, { subject: dn(subject.cn, subject.orgs), publicKey: keys.publicKey, days }), keyPem: await exportKey(keys.privateKey) };
+    },
+    async signCsr(csrPem, opts) {
+      const csr = new x509.Pkcs10CertificateRequest(csrPem);
+      const ok = await csr.verify();
+      if (!ok) throw new Error('invalid certificate request: signature does not verify');
+      const pub = await csr.publicKey.export(csr.publicKey.algorithm as any, ['verify']);
+      return issue(caPair, { subject: csr.subject, publicKey: pub, days: opts.days ?? 365, usages: opts.usages });
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+export function isAnonymous(u: UserInfo): boolean {
+  return u.name === 'system:anonymous';
+}

@@ -1,0 +1,47 @@
+// GVRs the cluster's own components talk to.
+import type { GVR } from '../api/types';
+
+const core = (resource: string): GVR => ({ group: '', version: 'v1', resource });
+const g = (group: string, version: string, resource: string): GVR => ({ group, version, resource });
+
+export const R = {
+  namespaces: core('namespaces'),
+  pods: core('pods'),
+  nodes: core('nodes'),
+  services: core('services'),
+  endpoints: core('endpoints'),
+  configmaps: core('configmaps'),
+  secrets: core('secrets'),
+  serviceaccounts: core('serviceaccounts'),
+  events: core('events'),
+  persistentvolumes: core('persistentvolumes'),
+  persistentvolumeclaims: core('persistentvolumeclaims'),
+  resourcequotas: core('resourcequotas'),
+  limitranges: core('limitranges'),
+  replicationcontrollers: core('replicationcontrollers'),
+  deployments: g('apps', 'v1', 'deployments'),
+  replicasets: g('apps', 'v1', 'replicasets'),
+  statefulsets: g('apps', 'v1', 'statefulsets'),
+  daemonsets: g('apps', 'v1', 'daemonsets'),
+  controllerrevisions: g('apps', 'v1', 'controllerrevisions'),
+  jobs: g('batch', 'v1', 'jobs'),
+  cronjobs: g('batch', 'v1', 'cronjobs'),
+  leases: g('coordination.k8s.io', 'v1', 'leases'),
+  endpointslices: g('discovery.k8s.io', 'v1', 'endpointslices'),
+  networkpolicies: g('networking.k8s.io', 'v1', 'networkpolicies'),
+  ingresses: g('networking.k8s.io', 'v1', 'ingresses'),
+  runtimeclasses: g('node.k8s.io', 'v1', 'runtimeclasses'),
+  priorityclasses: g('scheduling.k8s.io', 'v1', 'priorityclasses'),
+  poddisruptionbudgets: g('policy', 'v1', 'poddisruptionbudgets'),
+  horizontalpodautoscalers: g('autoscaling', 'v2', 'horizontalpodautoscalers'),
+  storageclasses: g('storage.k8s.io', 'v1', 'storageclasses'),
+  csidrivers: g('storage.k8s.io', 'v1', 'csidrivers'),
+  csinodes: g('storage.k8s.io', 'v1', 'csinodes'),
+  volumeattachments: g('storage.k8s.io', 'v1', 'volumeattachments'),
+  customresourcedefinitions: g('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+  certificatesigningrequests: g('certificates.k8s.io', 'v1', 'certificatesigningrequests'),
+  roles: g('rbac.authorization.k8s.io', 'v1', 'roles'),
+  rolebindings: g('rbac.authorization.k8s.io', 'v1', 'rolebindings'),
+  clusterroles: g('rbac.authorization.k8s.io', 'v1', 'clusterroles'),
+  clusterrolebindings: g('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings'),
+} as const;

@@ -1,0 +1,148 @@
+// Wires the control plane and the nodes together: store → API server (HTTPS + in-process) → controllers,
+// scheduler and kubelets, all of them API clients. Used by `kubelab start`, the Electron app and the web mode.
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from './store';
+import type { Store } from './store/types';
+import { ensurePki, type Pki } from './auth/pki';
+import { createAuthenticator } from './auth/authenticator';
+import { bootstrapPolicyAuthorizer, chainAuthorizers, mastersAuthorizer, type Authorizer } from './auth/authorizer';
+import type { UserInfo } from './auth/user';
+import { Catalog } from './apiserver/catalog';
+import { Registry } from './apiserver/registry';
+import { ApiServer } from './apiserver/handler';
+import { startHttpServer, type RunningHttpServer } from './apiserver/http';
+import { createSchemaService } from './apiserver/schema-service-impl';
+import { registerBuiltinHandlers } from './apiserver/builtin-handlers';
+import { builtinKinds } from './api/kinds';
+import { admissionPlugins } from './admission';
+import { NodeConnector } from './kubelet/connector';
+import { createScheduler } from './scheduler';
+import { createInProcessClient } from './client/inprocess';
+import { createInformerFactory } from './client/informer';
+import type { Client, InformerFactory } from './client/types';
+import type { AdmissionLookup } from './admission/types';
+import type { GVR, KObject } from './api/types';
+import { bootstrapCluster } from './bootstrap';
+import { writeKubeconfig } from './kubeconfig';
+import { startCoreControllers } from './controllers';
+import { startNodes, type NodeSet } from './kubelet/nodes';
+import { loadClusterConfig, type ClusterConfig } from './config';
+
+export interface ClusterOptions {
+  dataDir: string;
+  /** 0 picks a free port; undefined tries 6443 and falls back to a free one */
+  port?: number;
+  nodes?: number;
+  runtime?: 'sim' | 'docker';
+  configFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface Cluster {
+  dataDir: string;
+  port: number;
+  server: string;
+  kubeconfigPath: string;
+  pki: Pki;
+  api: ApiServer;
+  store: Store;
+  catalog: Catalog;
+  config: ClusterConfig;
+  nodes: NodeSet;
+  connector: NodeConnector;
+  /** a client acting as the given identity through the full handler chain */
+  client(user: UserInfo, userAgent?: string): Client;
+  /** the shared informers of the controller manager */
+  informers: InformerFactory;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const log = opts.log ?? (() => undefined);
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const config = loadClusterConfig(opts.dataDir, { nodes: opts.nodes, runtime: opts.runtime, configFile: opts.configFile });
+
+  const [pki, store] = await Promise.all([
+    ensurePki(join(opts.dataDir, 'pki')),
+    Promise.resolve(openStore({ path: join(opts.dataDir, 'store.db') })),
+  ]);
+
+  const catalog = new Catalog(builtinKinds());
+  const lookup: AdmissionLookup = {
+    get(gvr: GVR, ns: string | undefined, name: string): KObject | undefined {
+      const e = catalog.get(gvr.group, gvr.version, gvr.resource);
+      return e ? registry.getStored(e, ns, name) : undefined;
+    },
+    list(gvr: GVR, ns?: string): KObject[] {
+      const e = catalog.get(gvr.group, gvr.version, gvr.resource);
+      return e ? registry.list(e, ns, {}).items : [];
+    },
+  };
+  const registry = new Registry(store, admissionPlugins(), lookup);
+  const connector = new NodeConnector();
+  let authorizer: Authorizer = chainAuthorizers([mastersAuthorizer, bootstrapPolicyAuthorizer]);
+  let ready = false;
+  let address = '127.0.0.1:0';
+  const schemas = createSchemaService(catalog);
+  const api = new ApiServer({ catalog, registry, authorizer, schemas, address: () => address, ready: () => ready });
+  const authenticator = createAuthenticator({ tokens: [], authorizer: () => authorizer });
+  registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
+
+  let http: RunningHttpServer;
+  const listen = (port: number) => startHttpServer({ host: '127.0.0.1', port, cert: pki.server.certPem + pki.ca.certPem, key: pki.server.keyPem, ca: pki.ca.certPem, api, authenticator });
+  if (opts.port === undefined) {
+    try { http = await listen(6443); } catch { http = await listen(0); }
+  } else {
+    http = await listen(opts.port);
+  }
+  address = `127.0.0.1:${http.port}`;
+  const server = `https://127.0.0.1:${http.port}`;
+
+  const clients = new Map<string, Client>();
+  const client = (user: UserInfo, ua?: string) => {
+    const k = `${user.name}|${user.groups.join(',')}|${ua ?? ''}`;
+    let c = clients.get(k);
+    if (!c) { c = createInProcessClient(api, { ...user, groups: user.groups.includes('system:authenticated') ? user.groups : [...user.groups, 'system:authenticated'] }, ua); clients.set(k, c); }
+    return c;
+  };
+  const controllerClient = client({ name: 'system:kube-controller-manager', groups: ['system:masters'] }, 'kube-controller-manager');
+  await bootstrapCluster(client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver'), { apiPort: http.port });
+
+  const informers = createInformerFactory(controllerClient);
+  const controllers = startCoreControllers({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, api, clientFor: client, dataDir: opts.dataDir, config });
+  informers.start();
+  const schedulerClient = client({ name: 'system:kube-scheduler', groups: ['system:masters'] }, 'kube-scheduler');
+  const scheduler = createScheduler({ client: schedulerClient, informers: createInformerFactory(schedulerClient), onError: (e) => log(`scheduler: ${e.message}`) });
+  await scheduler.start();
+
+  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki });
+
+  const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, { server, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, context: 'kubelab', user: 'kubelab-admin' });
+  ready = true;
+  log(`API server listening on ${server}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        scheduler.stop();
+        await nodes.shutdown();
+        controllers.stop();
+        informers.stop();
+        await http.close();
+        store.close();
+      })();
+      return stopping;
+    },
+  };
+  void authorizer; authorizer = authorizer;
+}
+
+export function readJson<T>(path: string, fallback: T): T {
+  try { return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as T : fallback; } catch { return fallback; }
+}
+export function writeJson(path: string, v: unknown): void { writeFileSync(path, JSON.stringify(v, null, 2)); }

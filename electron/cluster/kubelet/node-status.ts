@@ -1,0 +1,72 @@
+// Registers a node and keeps it alive: status heartbeats and a Lease in kube-node-lease, as the kubelet does.
+import type { Client } from '../client/types';
+import { R } from '../client/resources';
+import type { KObject } from '../api/types';
+import { StatusError } from '../api/errors';
+import { buildNode, nodeStatus, type NodeSpecConfig } from './node-object';
+
+export const LEASE_DURATION_SECONDS = 40;
+const RENEW_MS = 10_000;
+
+function now(): string { return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+function microNow(): string { return new Date().toISOString().replace(/Z$/, '000Z'); }
+
+export class NodeHeartbeat {
+  private timer?: NodeJS.Timeout;
+  private powered = true;
+
+  constructor(private client: Client, readonly config: NodeSpecConfig) {}
+
+  get name(): string { return this.config.name; }
+  get running(): boolean { return this.powered; }
+
+  async register(): Promise<void> {
+    try {
+      await this.client.create(R.nodes, undefined, buildNode(this.config));
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 409)) throw err;
+    }
+    await this.beat();
+  }
+
+  start(): void {
+    this.powered = true;
+    if (this.timer) return;
+    this.timer = setInterval(() => { void this.beat().catch(() => undefined); }, RENEW_MS);
+    this.timer.unref();
+  }
+
+  /** power off: heartbeats stop, so the node lifecycle controller will mark it NotReady */
+  stop(): void {
+    this.powered = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async beat(): Promise<void> {
+    if (!this.powered) return;
+    const cur = await this.client.get(R.nodes, undefined, this.config.name);
+    const status = nodeStatus(this.config, true, now(), cur);
+    await this.client.patch(R.nodes, undefined, this.config.name, 'merge', { status }, { subresource: 'status' });
+    await this.renewLease();
+  }
+
+  private async renewLease(): Promise<void> {
+    const lease: KObject = {
+      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+      metadata: { name: this.config.name, namespace: 'kube-node-lease' },
+      spec: { holderIdentity: this.config.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microNow() },
+    };
+    try {
+      const cur = await this.client.get(R.leases, 'kube-node-lease', this.config.name);
+      await this.client.patch(R.leases, 'kube-node-lease', this.config.name, 'merge', { spec: { renewTime: microNow(), holderIdentity: this.config.name } });
+      void cur;
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) {
+        const node = await this.client.get(R.nodes, undefined, this.config.name);
+        lease.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name!, uid: node.metadata.uid! }];
+        await this.client.create(R.leases, 'kube-node-lease', lease).catch(() => undefined);
+      } else throw err;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import * as nodeFs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { InMemoryFs, MountableFs, ReadWriteFs } from 'just-bash';
+import type { CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from 'just-bash';
+import type { Mount } from '../../interface';
+import { fsError } from './errors';
+import { GeneratedFs, type GenNode } from './generated-fs';
+
+export interface ContainerFsOptions {
+  /** image lower layer: path → content ('/dir/' keys are directories) */
+  imageFiles: ReadonlyMap<string, string>;
+  /** files the runtime writes at start (/etc/hostname, /etc/hosts, /etc/resolv.conf) */
+  extraFiles: Record<string, string>;
+  mounts: Mount[];
+  readOnlyRoot: boolean;
+  proc: (relPath: string) => GenNode | undefined;
+  cgroup: (relPath: string) => GenNode | undefined;
+  /** executables that exist in /bin and /usr/bin without file contents (shell utilities, image programs) */
+  binaries: ReadonlySet<string>;
+}
+
+const BIN = /^\/(?:usr\/)?bin\/([^/]+)$/;
+
+type Sink = (chunk: string | Uint8Array) => void;
+
+/**
+ * A container's view of files: the image's files and a writable layer (in memory), the kubelet's volume
+ * folders mounted from the host (confined to their host path by ReadWriteFs, symlinks included), generated
+ * /proc and /sys/fs/cgroup, and /proc/<pid>/fd/{1,2} routed to processes' stdout/stderr.
+ */
+export class ContainerFs implements IFileSystem {
+  private readonly inner: MountableFs;
+  private readonly fileMounts = new Map<string, Mount>();
+  private readonly mounts: Mount[];
+  private readonly sinks = new Map<string, Sink>();
+
+  constructor(private readonly o: ContainerFsOptions) {
+    const base = new InMemoryFs();
+    for (const [p, content] of o.imageFiles) {
+      if (p.endsWith('/')) base.mkdirSync(p.slice(0, -1) || '/', { recursive: true });
+      else base.writeFileSync(p, content, undefined, { mode: p.startsWith('/bin/') || p.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+    for (const [p, content] of Object.entries(o.extraFiles)) base.writeFileSync(p, content);
+    this.inner = new MountableFs({ base });
+    this.inner.mount('/proc', new GeneratedFs(o.proc));
+    this.inner.mount('/sys/fs/cgroup', new GeneratedFs(o.cgroup));
+    this.mounts = [...o.mounts].sort((a, b) => b.containerPath.length - a.containerPath.length);
+    for (const m of o.mounts) {
+      const cp = normalize(m.containerPath);
+      let isFile = false;
+      try { isFile = nodeFs.statSync(m.hostPath).isFile(); } catch { /* missing host path: treat as dir */ }
+      if (isFile) {
+        this.fileMounts.set(cp, m);
+        // a placeholder so the parent directory lists the mounted file
+        base.writeFileSync(cp, '');
+      } else {
+        nodeFs.mkdirSync(m.hostPath, { recursive: true });
+        this.inner.mount(cp, new ReadWriteFs({ root: m.hostPath, allowSymlinks: true }));
+      }
+    }
+  }
+
+  /** routes writes to path (e.g. /proc/7/fd/1) to a process's stream */
+  addSink(path: string, sink: Sink): () => void {
+    this.sinks.set(path, sink);
+    return () => { if (this.sinks.get(path) === sink) this.sinks.delete(path); };
+  }
+
+  private writable(p: string, op: string): void {
+    const n = normalize(p);
+    for (const m of this.mounts) {
+      const cp = normalize(m.containerPath);
+      if (n === cp || n.startsWith(cp + '/')) { if (m.readOnly) throw fsError('EROFS', op, p); return; }
+    }
+    if (n === '/proc' || n.startsWith('/proc/') || n.startsWith('/sys/')) throw fsError('EROFS', op, p);
+    if (this.o.readOnlyRoot) throw fsError('EROFS', op, p);
+  }
+
+  private fileMount(p: string): Mount | undefined { return this.fileMounts.get(normalize(p)); }
+
+  async readFile(p: string, options?: any): Promise<string> {
+    const fm = this.fileMount(p);
+    if (fm) return fsp.readFile(fm.hostPath, 'utf8');
+    return this.inner.readFile(p, options);
+  }
+  async readFileBuffer(p: string): Promise<Uint8Array> {
+    const fm = this.fileMount(p);
+    if (fm) return fsp.readFile(fm.hostPath);
+    return this.inner.readFileBuffer(p);
+  }
+  async writeFile(p: string, content: FileContent, options?: any): Promise<void> {
+    const sink = this.sinks.get(normalize(p));
+    if (sink) { emit(sink, content, options); return; }
+    this.writable(p, 'open');
+    const fm = this.fileMount(p);
+    if (fm) return fsp.writeFile(fm.hostPath, toBuffer(content, options));
+    return this.inner.writeFile(p, content, options);
+  }
+  async appendFile(p: string, content: FileContent, options?: any): Promise<void> {
+    const sink = this.sinks.get(normalize(p));
+    if (sink) { emit(sink, content, options); return; }
+    this.writable(p, 'open');
+    const fm = this.fileMount(p);
+    if (fm) return fsp.appendFile(fm.hostPath, toBuffer(content, options));
+    return this.inner.appendFile(p, content, options);
+  }
+  private isBinary(p: string): boolean {
+    const m = BIN.exec(normalize(p));
+    return !!m && this.o.binaries.has(m[1]);
+  }
+  async exists(p: string): Promise<boolean> { return this.sinks.has(normalize(p)) || this.isBinary(p) || this.inner.exists(p); }
+  async stat(p: string): Promise<FsStat> {
+    if (this.isBinary(p) && !(await this.inner.exists(p))) return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: 0o100755, size: 0, mtime: new Date(0) };
+    const fm = this.fileMount(p);
+    if (fm) { const s = await fsp.stat(fm.hostPath); return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: s.mode, size: s.size, mtime: s.mtime }; }
+    return this.inner.stat(p);
+  }
+  async lstat(p: string): Promise<FsStat> { return this.fileMount(p) || this.isBinary(p) ? this.stat(p) : this.inner.lstat(p); }
+  async mkdir(p: string, o?: MkdirOptions): Promise<void> { this.writable(p, 'mkdir'); return this.inner.mkdir(p, o); }
+  async readdir(p: string): Promise<string[]> {
+    const names = await this.inner.readdir(p);
+    if (normalize(p) !== '/bin') return names;
+    return [...new Set([...names, ...[...this.o.binaries].filter((n) => !n.startsWith('__'))])].sort();
+  }
+  async rm(p: string, o?: RmOptions): Promise<void> { this.writable(p, 'rm'); return this.inner.rm(p, o); }
+  async cp(s: string, d: string, o?: CpOptions): Promise<void> {
+    this.writable(d, 'copyfile');
+    if (this.fileMount(s) || this.fileMount(d)) return this.writeFile(d, await this.readFileBuffer(s));
+    return this.inner.cp(s, d, o);
+  }
+  async mv(s: string, d: string): Promise<void> { this.writable(s, 'rename'); this.writable(d, 'rename'); return this.inner.mv(s, d); }
+  resolvePath(base: string, p: string): string { return this.inner.resolvePath(base, p); }
+  getAllPaths(): string[] { return this.inner.getAllPaths(); }
+  async chmod(p: string, mode: number): Promise<void> { this.writable(p, 'chmod'); return this.inner.chmod(p, mode); }
+  async symlink(t: string, l: string): Promise<void> { this.writable(l, 'symlink'); return this.inner.symlink(t, l); }
+  async link(e: string, n: string): Promise<void> { this.writable(n, 'link'); return this.inner.link(e, n); }
+  readlink(p: string): Promise<string> { return this.inner.readlink(p); }
+  realpath(p: string): Promise<string> { return this.fileMount(p) ? Promise.resolve(normalize(p)) : this.inner.realpath(p); }
+  async utimes(p: string, a: Date, m: Date): Promise<void> {
+    this.writable(p, 'utime');
+    const fm = this.fileMount(p);
+    if (fm) return fsp.utimes(fm.hostPath, a, m);
+    return this.inner.utimes(p, a, m);
+  }
+}
+
+function toBuffer(content: FileContent, options?: any): Buffer {
+  if (typeof content !== 'string') return Buffer.from(content);
+  const enc = typeof options === 'string' ? options : options?.encoding;
+  return Buffer.from(content, enc === 'binary' || enc === 'latin1' ? 'latin1' : 'utf8');
+}
+
+function emit(sink: Sink, content: FileContent, options?: any): void {
+  const b = toBuffer(content, options);
+  if (b.length) sink(b);
+}
+
+export function normalize(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (!seg || seg === '.') continue;
+    if (seg === '..') out.pop(); else out.push(seg);
+  }
+  return '/' + out.join('/');
+}

@@ -1,0 +1,13 @@
+import { getCommandNames } from 'just-bash';
+
+/** commands implemented in shell/commands.ts and shell/net-commands.ts */
+export const CONTAINER_COMMANDS = ['printenv', 'ps', 'kill', 'id', 'whoami', 'hostname', 'uname', 'dmesg', 'mount', 'df', 'free', 'top', 'tty', 'stty', 'nproc', 'wget', 'curl', 'nc', 'nslookup', 'ping', 'ip'];
+/** internal helpers the script rewriter calls; they resolve like binaries but are never listed */
+export const HIDDEN_COMMANDS = ['__kubelab_yield', '__kubelab_trap'];
+
+let cached: Set<string> | undefined;
+/** every utility a shell image offers in /bin (busybox-style applets) */
+export function shellUtilities(): Set<string> {
+  cached ??= new Set([...getCommandNames(), ...CONTAINER_COMMANDS, ...HIDDEN_COMMANDS]);
+  return cached;
+}

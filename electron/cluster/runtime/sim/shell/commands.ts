@@ -1,0 +1,179 @@
+import { defineCommand, decodeBytesToUtf8, type Command, type ExecResult } from 'just-bash';
+import type { SimContainer } from '../container';
+import { interruptibleSleep, parseSignal, type SimProcess } from '../process';
+import { parseDuration } from '../programs/basic';
+import { PROGRAMS, programAvailable } from '../programs';
+import { networkCommands } from './net-commands';
+import { imageFiles } from '../images/rootfs';
+import { TRAP_COMMAND } from './stream-transform';
+
+export interface ShellHost {
+  container: SimContainer;
+  proc: SimProcess;
+  /** aborted when the running script must stop (signal, stop, Ctrl-C) */
+  run: AbortSignal;
+  traps: Map<string, string>;
+}
+
+const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
+const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
+
+function userName(c: SimContainer, uid: number): string | undefined { return uid === c.id.uid ? c.id.userName : undefined; }
+function groupNames(c: SimContainer): Map<number, string> {
+  const m = new Map<number, string>();
+  const raw = imageFiles(c.image.image).get('/etc/group') ?? '';
+  for (const l of raw.split('\n')) { const f = l.split(':'); if (f.length >= 3) m.set(Number(f[2]), f[0]); }
+  return m;
+}
+
+function fmtTime(ms: number): string { const s = Math.floor(ms / 1000); return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`; }
+
+/** The commands a container shell needs beyond just-bash's built-ins. */
+export function containerCommands(h: ShellHost): Command[] {
+  const c = h.container;
+  const k = c.sandbox.kernel;
+  const cmds: Command[] = [
+    defineCommand('sleep', async (args) => {
+      const ms = parseDuration(args);
+      if (!args.length || ms === undefined) return fail(!args.length ? 'sleep: missing operand\n' : `sleep: invalid number '${args[0]}'\n`);
+      h.proc.cpuDemand = 0;
+      await interruptibleSleep(ms, h.run);
+      return ok();
+    }),
+    defineCommand('__kubelab_yield', async () => {
+      await yieldSlice(h);
+      return ok();
+    }),
+    defineCommand(TRAP_COMMAND, async (args) => {
+      if (!args.length) return ok([...h.traps].map(([s, a]) => `trap -- '${a}' ${s}\n`).join(''));
+      const [action, ...sigs] = args;
+      for (const s of sigs) {
+        const sig = s === '0' || s.toUpperCase() === 'EXIT' ? 'EXIT' : parseSignal(s);
+        if (!sig) return fail(`trap: ${s}: invalid signal specification\n`);
+        if (action === '-' ) h.traps.delete(sig); else h.traps.set(sig, action);
+      }
+      return ok();
+    }),
+    defineCommand('ps', async () => {
+      const rows = [...c.procs.values()].sort((a, b) => a.pid - b.pid).map((p) => `${String(p.pid).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8).slice(0, 8)} ${fmtTime(Date.now() - p.startedAt).padStart(5)} ${p.argv.join(' ')}`);
+      return ok(`PID   USER     TIME  COMMAND\n${rows.join('\n')}\n`);
+    }),
+    defineCommand('kill', async (args) => {
+      let sig = parseSignal('TERM')!;
+      const pids: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a === '-l') return ok('HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n');
+        if (a === '-s') { sig = parseSignal(args[++i] ?? '') ?? sig; continue; }
+        if (a.startsWith('-') && isNaN(Number(a))) { const s = parseSignal(a); if (!s) return fail(`kill: bad signal name '${a.slice(1)}'\n`); sig = s; continue; }
+        if (/^-\d+$/.test(a)) { sig = parseSignal(a.slice(1)) ?? sig; continue; }
+        pids.push(a);
+      }
+      let err = '';
+      for (const p of pids) {
+        const target = c.procs.get(Number(p));
+        if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else target.deliver(sig);
+      }
+      return err ? fail(err) : ok();
+    }),
+    defineCommand('id', async (args) => {
+      const g = c.id;
+      const names = groupNames(c);
+      const un = c.id.userName;
+      if (args.includes('-u')) return ok((args.includes('-n') ? un ?? String(g.uid) : String(g.uid)) + '\n');
+      if (args.includes('-g')) return ok(String(g.gid) + '\n');
+      if (args.includes('-G')) return ok(g.groups.join(' ') + '\n');
+      const n = (id: number, name?: string) => name ? `${id}(${name})` : String(id);
+      return ok(`uid=${n(g.uid, un)} gid=${n(g.gid, names.get(g.gid))} groups=${g.groups.map((x) => n(x, names.get(x))).join(',')}\n`);
+    }),
+    defineCommand('whoami', async () => c.id.userName ? ok(c.id.userName + '\n') : fail(`whoami: unknown uid ${c.id.uid}\n`)),
+    defineCommand('hostname', async (args) => {
+      if (args.includes('-i')) return ok(c.sandbox.ip + '\n');
+      if (args.length && !args[0].startsWith('-')) return fail('hostname: sethostname: Operation not permitted\n');
+      return ok(c.sandbox.config.hostname + '\n');
+    }),
+    defineCommand('uname', async (args) => {
+      const flags = args.join('').replace(/-/g, '');
+      const host = c.sandbox.config.hostname;
+      if (flags.includes('a')) return ok(`Linux ${host} ${k.release} ${k.version} x86_64 GNU/Linux\n`);
+      const parts: string[] = [];
+      if (!flags || flags.includes('s')) parts.push('Linux');
+      if (flags.includes('n')) parts.push(host);
+      if (flags.includes('r')) parts.push(k.release);
+      if (flags.includes('v')) parts.push(k.version);
+      if (flags.includes('m')) parts.push('x86_64');
+      if (flags.includes('o')) parts.push('GNU/Linux');
+      return ok(parts.join(' ') + '\n');
+    }),
+    defineCommand('dmesg', async () => {
+      if (k.dmesg) return ok(k.dmesg(c.sandbox.createdAt));
+      if (c.config.security.privileged) return ok('[    0.000000] Linux version ' + k.release + ' ' + k.version + '\n');
+      return fail('dmesg: klogctl: Operation not permitted\n');
+    }),
+    defineCommand('mount', async () => ok(c.mountTable().split('\n').filter(Boolean).map((l) => { const [dev, mp, type, opts] = l.split(' '); return `${dev} on ${mp} type ${type} (${opts})`; }).join('\n') + '\n')),
+    defineCommand('df', async (args) => {
+      const human = args.some((a) => a.includes('h'));
+      const size = (kb: number) => human ? (kb >= 1048576 ? `${(kb / 1048576).toFixed(1)}G` : `${(kb / 1024).toFixed(1)}M`) : String(kb);
+      const rows = [['overlay', 61_255_492, 18_412_224, '/']];
+      for (const m of c.config.mounts) rows.push([m.tmpfs ? 'tmpfs' : '/dev/kubelab', m.sizeLimitBytes ? Math.floor(m.sizeLimitBytes / 1024) : m.tmpfs ? 8_131_584 : 61_255_492, 12, m.containerPath]);
+      const lines = rows.map(([fs, total, used, mp]) => `${String(fs).padEnd(20)} ${size(total as number).padStart(10)} ${size(used as number).padStart(9)} ${size((total as number) - (used as number)).padStart(9)} ${String(Math.ceil(((used as number) / (total as number)) * 100)).padStart(3)}% ${mp}`);
+      return ok(`Filesystem           ${human ? '     Size      Used Available' : '1K-blocks      Used Available'} Use% Mounted on\n${lines.join('\n')}\n`);
+    }),
+    defineCommand('free', async (args) => {
+      const total = c.memoryLimit || 8 * 1024 ** 3;
+      const used = c.memoryUsage();
+      const div = args.includes('-m') ? 1024 ** 2 : args.includes('-g') ? 1024 ** 3 : 1024;
+      const f = (b: number) => String(Math.floor(b / div)).padStart(12);
+      return ok(`              total        used        free      shared  buff/cache   available\nMem:  ${f(total)}${f(used)}${f(total - used)}${f(0)}${f(0)}${f(total - used)}\nSwap: ${f(0)}${f(0)}${f(0)}\n`);
+    }),
+    defineCommand('top', async () => {
+      const used = c.memoryUsage();
+      const total = c.memoryLimit || 8 * 1024 ** 3;
+      const rows = [...c.procs.values()].map((p) => `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`);
+      return ok(`Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`);
+    }),
+    defineCommand('tty', async () => (h as any).tty ? ok('/dev/pts/0\n') : fail('not a tty\n')),
+    defineCommand('stty', async (args) => (h as any).tty ? ok(args.includes('size') ? `${(h as any).rows ?? 24} ${(h as any).cols ?? 80}\n` : '') : fail("stty: standard input: Not a tty\n")),
+    defineCommand('printenv', async (args, ctx) => {
+      const env = ctx.exportedEnv ?? Object.fromEntries(ctx.env);
+      if (!args.length) return ok(Object.entries(env).map(([a, b]) => `${a}=${b}\n`).join(''));
+      const found = args.filter((a) => a in env);
+      return ok(found.map((a) => env[a] + '\n').join(''), found.length === args.length ? 0 : 1);
+    }),
+    defineCommand('nproc', async () => ok(String(c.cpuLimitMillis ? Math.max(1, Math.ceil(c.cpuLimitMillis / 1000)) : 4) + '\n')),
+    ...networkCommands(h),
+  ];
+  // programs (nginx, stress, perl…) are also reachable from scripts
+  for (const [name, program] of Object.entries(PROGRAMS)) {
+    if (name === 'sleep' || !programAvailable(c, name)) continue;
+    cmds.push(defineCommand(name, async (args, ctx) => {
+      let out = '';
+      let err = '';
+      const live = name === 'nginx' && !args.length || ['httpd', 'httpd-foreground', 'redis-server', 'http-echo', 'agnhost'].includes(name);
+      const code = await program({
+        argv: [name, ...args], env: Object.fromEntries(ctx.env), cwd: ctx.cwd, fs: ctx.fs, container: c, proc: h.proc,
+        out: (s) => { if (live) h.proc.stdout(s); else out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
+        err: (s) => { if (live) h.proc.stderr(s); else err += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
+        stdin: decodeBytesToUtf8(ctx.stdin), signal: h.run,
+      });
+      return { stdout: out, stderr: err, exitCode: code };
+    }));
+  }
+  return cmds;
+}
+
+/**
+ * Busy shell loops run inside JavaScript's event loop: after a few milliseconds of work they give it back, and
+ * under a CPU limit they pause long enough to match the quota (the simulated throttling).
+ */
+async function yieldSlice(h: ShellHost): Promise<void> {
+  const st = (h as any).slice ??= { since: Date.now(), spins: 0 };
+  h.proc.cpuDemand = 1;
+  const ran = Date.now() - st.since;
+  if (ran < 5) return;
+  const lim = h.container.cpuLimitMillis;
+  const pauseMs = lim && lim < 1000 ? Math.min(200, ran * (1000 - lim) / lim) : 0;
+  if (pauseMs > 0) { h.container.throttledPeriods++; await interruptibleSleep(pauseMs, h.run); }
+  else await new Promise((r) => setImmediate(r));
+  st.since = Date.now();
+}

@@ -1,0 +1,69 @@
+import { parse } from 'just-bash';
+import type { SimContainer } from '../container';
+import type { SimProcess } from '../process';
+import { runShell, type ShellSession } from './run-shell';
+
+export interface Terminal { tty: boolean; rows?: number; cols?: number }
+
+/**
+ * A shell reading commands from stdin (`kubectl exec -i … -- sh`, `kubectl run -it`). State that just-bash
+ * resets between calls (cwd, variables) is carried from one command to the next. With a TTY it echoes input,
+ * prints the prompt and handles backspace, Ctrl-C and Ctrl-D.
+ */
+export async function interactiveShell(c: SimContainer, proc: SimProcess, input: NodeJS.ReadableStream, term: Terminal, argv0: string): Promise<number> {
+  const session: ShellSession = { traps: new Map(), tty: term.tty, rows: term.rows, cols: term.cols };
+  let env = { ...c.env };
+  let cwd = c.workingDir;
+  let status = 0;
+  const root = c.id.uid === 0;
+  const prompt = () => { if (term.tty) proc.stdout(argv0 === 'bash' ? `${root ? 'root' : 'user'}@${c.sandbox.config.hostname}:${cwd}${root ? '#' : '$'} ` : `${cwd} ${root ? '#' : '$'} `); };
+  let pending = '';
+  let line = '';
+  let interrupt: AbortController | undefined;
+  const queue: (string | null)[] = [];
+  let wake: (() => void) | undefined;
+  const push = (x: string | null) => { queue.push(x); wake?.(); };
+
+  input.on('data', (d: Buffer | string) => {
+    const text = typeof d === 'string' ? d : d.toString('utf8');
+    if (!term.tty) { pending += text; const parts = pending.split('\n'); pending = parts.pop() ?? ''; parts.forEach(push); return; }
+    for (const ch of text) {
+      if (ch === '\x03') { if (interrupt) interrupt.abort(); else { proc.stdout('^C\r\n'); line = ''; prompt(); } }
+      else if (ch === '\x04') { if (!line) push(null); }
+      else if (ch === '\x7f' || ch === '\b') { if (line) { line = line.slice(0, -1); proc.stdout('\b \b'); } }
+      else if (ch === '\r' || ch === '\n') { proc.stdout('\r\n'); push(line); line = ''; }
+      else if (ch >= ' ' || ch === '\t') { line += ch; proc.stdout(ch); }
+    }
+  });
+  input.on('end', () => { if (pending) push(pending); pending = ''; push(null); });
+  input.on('error', () => push(null));
+  proc.signal.addEventListener('abort', () => push(null));
+
+  prompt();
+  let script = '';
+  while (true) {
+    if (!queue.length) await new Promise<void>((r) => { wake = r; });
+    wake = undefined;
+    const next = queue.shift();
+    if (next === undefined) continue;
+    if (next === null || proc.signal.aborted) break;
+    script += (script ? '\n' : '') + next;
+    const exit = /^\s*exit(?:\s+(\d+))?\s*$/.exec(script);
+    if (exit) { status = exit[1] ? Number(exit[1]) : status; script = ''; return status; }
+    if (!script.trim()) { script = ''; prompt(); continue; }
+    if (incomplete(script)) { if (term.tty) proc.stdout('> '); continue; }
+    interrupt = new AbortController();
+    const r = await runShell(c, proc, script, { env, cwd, session, interrupt: interrupt.signal, argv0 });
+    interrupt = undefined;
+    script = '';
+    status = r.exitCode;
+    env = { ...r.env };
+    cwd = r.cwd;
+    prompt();
+  }
+  return status;
+}
+
+function incomplete(script: string): boolean {
+  try { parse(script); return false; } catch (e: any) { return /end of file|unexpected end|EOF|unterminated|expected/i.test(String(e?.message)); }
+}

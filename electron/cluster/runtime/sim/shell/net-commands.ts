@@ -1,0 +1,164 @@
+import { isIP } from 'node:net';
+import { defineCommand, latin1FromBytes, type Command, type ExecResult } from 'just-bash';
+import { httpRequest } from '../programs/http';
+import { interruptibleSleep } from '../process';
+import type { ShellHost } from './commands';
+
+const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
+
+function parseUrl(raw: string): { host: string; port: number; path: string } | undefined {
+  try {
+    const u = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`);
+    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), path: (u.pathname || '/') + u.search };
+  } catch { return undefined; }
+}
+
+/** wget, curl, nc, nslookup, ping and ip over the pod's simulated network. */
+export function networkCommands(h: ShellHost): Command[] {
+  const sb = h.container.sandbox;
+  const fetchUrl = async (url: string, method = 'GET', headers: Record<string, string> = {}, body = '', timeoutMs = 10_000) => {
+    const u = parseUrl(url);
+    if (!u) throw Object.assign(new Error('bad address'), { code: 'EINVAL' });
+    const sock = await withTimeout(sb.connect(u.host, u.port), timeoutMs);
+    return { u, res: await httpRequest(sock, method, u.port === 80 ? u.host : `${u.host}:${u.port}`, u.path, headers, body, timeoutMs) };
+  };
+  return [
+    defineCommand('wget', async (args) => {
+      let out: string | undefined;
+      let quiet = false;
+      let spider = false;
+      let timeout = 10_000;
+      let url = '';
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a === '-O') out = args[++i];
+        else if (a.startsWith('-O') && a.length > 2) out = a.slice(2);
+        else if (a === '-q' || a === '--quiet') quiet = true;
+        else if (a === '-qO' || a === '-qO-') { quiet = true; out = a === '-qO-' ? '-' : args[++i]; }
+        else if (a === '--spider') spider = true;
+        else if (a === '-T' || a === '--timeout') timeout = Number(args[++i]) * 1000;
+        else if (a.startsWith('--timeout=')) timeout = Number(a.slice(10)) * 1000;
+        else if (!a.startsWith('-')) url = a;
+      }
+      if (!url) return fail('BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n');
+      let stderr = quiet ? '' : `Connecting to ${parseUrl(url)?.host ?? url}\n`;
+      try {
+        const { u, res } = await fetchUrl(url, 'GET', { 'User-Agent': 'Wget' }, '', timeout);
+        if (res.status >= 400) return fail(stderr + `wget: server returned error: HTTP/1.1 ${res.status} ${res.statusText}\n`);
+        if (spider) return { stdout: '', stderr: stderr + (quiet ? '' : 'remote file exists\n'), exitCode: 0 };
+        const file = out ?? (u.path.split('?')[0].split('/').pop() || 'index.html');
+        if (file === '-') return { stdout: res.body.toString('latin1'), stdoutKind: 'bytes', stderr: stderr + (quiet ? '' : "writing to stdout\n"), exitCode: 0 } as ExecResult;
+        await h.container.fs.writeFile(file.startsWith('/') ? file : `${(h as any).cwd ?? '/'}/${file}`, res.body);
+        if (!quiet) stderr += `saving to '${file}'\n${file}              100% |********************************|   ${res.body.length}  0:00:00 ETA\n'${file}' saved\n`;
+        return { stdout: '', stderr, exitCode: 0 };
+      } catch (e: any) { return fail(stderr + `wget: ${netMessage(e, parseUrl(url)?.host ?? url, 'wget')}\n`); }
+    }),
+    defineCommand('curl', async (args) => {
+      let method = 'GET';
+      let silent = false;
+      let showHeaders = false;
+      let head = false;
+      let failFlag = false;
+      let writeOut = '';
+      let out: string | undefined;
+      let body = '';
+      let timeout = 30_000;
+      const headers: Record<string, string> = { 'User-Agent': 'curl/8.11.0' };
+      let url = '';
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a === '-X' || a === '--request') method = args[++i];
+        else if (a === '-H' || a === '--header') { const [k, ...v] = args[++i].split(':'); headers[k.trim()] = v.join(':').trim(); }
+        else if (a === '-d' || a === '--data' || a === '--data-raw') { body = args[++i]; if (method === 'GET') method = 'POST'; headers['Content-Type'] ??= 'application/x-www-form-urlencoded'; }
+        else if (a === '-o' || a === '--output') out = args[++i];
+        else if (a === '-w' || a === '--write-out') writeOut = args[++i];
+        else if (a === '-m' || a === '--max-time' || a === '--connect-timeout') timeout = Number(args[++i]) * 1000;
+        else if (a === '-I' || a === '--head') { head = true; method = 'HEAD'; }
+        else if (a.startsWith('-') && !a.startsWith('--') && a.length > 1) {
+          for (const f of a.slice(1)) { if (f === 's') silent = true; else if (f === 'i') showHeaders = true; else if (f === 'f') failFlag = true; else if (f === 'I') { head = true; method = 'HEAD'; } }
+        } else if (a === '--silent') silent = true;
+        else if (a === '--fail') failFlag = true;
+        else if (!a.startsWith('-')) url = a;
+      }
+      if (!url) return fail("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
+      try {
+        const { res } = await fetchUrl(url, method, headers, body, timeout);
+        if (failFlag && res.status >= 400) return fail(silent ? '' : `curl: (22) The requested URL returned error: ${res.status}\n`, 22);
+        const headText = `HTTP/1.1 ${res.status} ${res.statusText}\r\n${Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+        let stdout = (showHeaders || head ? headText : '') + (head ? '' : res.body.toString('latin1'));
+        if (out) { await h.container.fs.writeFile(out.startsWith('/') ? out : `${(h as any).cwd ?? '/'}/${out}`, res.body); stdout = head || showHeaders ? headText : ''; }
+        if (writeOut) stdout += writeOut.replace(/%\{http_code\}/g, String(res.status)).replace(/\\n/g, '\n');
+        return { stdout, stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
+      } catch (e: any) {
+        const u = parseUrl(url);
+        const code = e.code === 'ENOTFOUND' ? 6 : e.code === 'ETIMEDOUT' ? 28 : 7;
+        const msg = e.code === 'ENOTFOUND' ? `Could not resolve host: ${u?.host}` : e.code === 'ETIMEDOUT' ? `Connection timed out after ${timeout} milliseconds` : `Failed to connect to ${u?.host} port ${u?.port} after 0 ms: Could not connect to server`;
+        return fail(silent && !args.includes('-S') && !args.some((a) => /^-\w*S/.test(a)) ? '' : `curl: (${code}) ${msg}\n`, code);
+      }
+    }),
+    defineCommand('nc', async (args, ctx) => {
+      const zero = args.some((a) => /^-\w*z/.test(a));
+      const wi = args.findIndex((a) => a === '-w');
+      const timeout = wi >= 0 ? Number(args[wi + 1]) * 1000 : 10_000;
+      const pos = args.filter((a, i) => !a.startsWith('-') && !(wi >= 0 && i === wi + 1));
+      const [host, portStr] = pos;
+      if (!host || !portStr) return fail('BusyBox v1.36.1 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n');
+      try {
+        const sock = await withTimeout(sb.connect(host, Number(portStr)), timeout);
+        if (zero) { sock.end(); return { stdout: '', stderr: args.some((a) => /^-\w*v/.test(a)) ? `${host} (${host}:${portStr}) open\n` : '', exitCode: 0 }; }
+        const chunks: Buffer[] = [];
+        sock.on('data', (d: Buffer) => chunks.push(d));
+        const input = Buffer.from(latin1FromBytes(ctx.stdin), 'latin1');
+        if (input.length) sock.write(input);
+        sock.end();
+        await Promise.race([new Promise((r) => sock.on('end', r)), interruptibleSleep(timeout, h.run)]);
+        return { stdout: Buffer.concat(chunks).toString('latin1'), stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
+      } catch (e: any) { return fail(`nc: ${netMessage(e, host, 'nc')}\n`); }
+    }),
+    defineCommand('nslookup', async (args) => {
+      const name = args.find((a) => !a.startsWith('-'));
+      if (!name) return fail('Usage: nslookup [HOST] [SERVER]\n');
+      const server = h.container.sandbox.config.dns.servers[0] ?? '10.96.0.10';
+      const head = `Server:\t\t${server}\nAddress:\t${server}:53\n\n`;
+      const candidates = name.includes('.') && name.endsWith('.') ? [name.slice(0, -1)] : [name, ...sb.config.dns.searches.map((s) => `${name}.${s}`)];
+      for (const cand of candidates) {
+        const ips = await sb.resolve(cand).catch(() => []);
+        if (ips.length) return { stdout: head + ips.map((ip) => `Name:\t${cand}\nAddress: ${ip}\n`).join('') + '\n', stderr: '', exitCode: 0 };
+      }
+      return { stdout: head + `** server can't find ${name}: NXDOMAIN\n\n`, stderr: '', exitCode: 1 };
+    }),
+    defineCommand('ping', async (args) => {
+      const ci = args.indexOf('-c');
+      const count = ci >= 0 ? Number(args[ci + 1]) : 4;
+      const host = args.filter((a, i) => !a.startsWith('-') && i !== ci + 1).pop();
+      if (!host) return fail('ping: usage error: Destination address required\n');
+      const ips = isIP(host) ? [host] : await sb.resolve(host).catch(() => []);
+      if (!ips.length) return fail(`ping: bad address '${host}'\n`);
+      let out = `PING ${host} (${ips[0]}): 56 data bytes\n`;
+      for (let i = 0; i < count && !h.run.aborted; i++) {
+        out += `64 bytes from ${ips[0]}: seq=${i} ttl=64 time=0.${100 + Math.floor(Math.random() * 800)} ms\n`;
+        if (i < count - 1) await interruptibleSleep(1000, h.run);
+      }
+      return { stdout: out + `\n--- ${host} ping statistics ---\n${count} packets transmitted, ${count} packets received, 0% packet loss\n`, stderr: '', exitCode: 0 };
+    }),
+    defineCommand('ip', async (args) => {
+      const ip = sb.ip;
+      if (args[0]?.startsWith('r')) return { stdout: `default via ${ip.replace(/\.\d+$/, '.1')} dev eth0 \n${ip.replace(/\.\d+$/, '.0')}/24 dev eth0 scope link  src ${ip} \n`, stderr: '', exitCode: 0 };
+      return { stdout: `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1450 qdisc noqueue\n    link/ether 0a:58:${ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join(':')} brd ff:ff:ff:ff:ff:ff\n    inet ${ip}/24 brd ${ip.replace(/\.\d+$/, '.255')} scope global eth0\n       valid_lft forever preferred_lft forever\n`, stderr: '', exitCode: 0 };
+    }),
+  ];
+}
+
+function netMessage(e: any, host: string, _tool: string): string {
+  if (e?.code === 'ENOTFOUND') return `bad address '${host}'`;
+  if (e?.code === 'ETIMEDOUT') return 'download timed out';
+  if (e?.code === 'ECONNREFUSED') return `can't connect to remote host: Connection refused`;
+  return String(e?.message ?? e);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+  });
+}

@@ -1,0 +1,86 @@
+import { Bash } from 'just-bash';
+import type { SimContainer } from '../container';
+import { SIGNAL_NUMBERS, type SignalName, type SimProcess } from '../process';
+import { containerCommands, type ShellHost } from './commands';
+import { streamingPlugin } from './stream-transform';
+
+export interface ShellRun { exitCode: number; env: Record<string, string>; cwd: string }
+
+const UNLIMITED = { maxCommandCount: Infinity, maxLoopIterations: Infinity, maxExecutionTimeMs: Infinity, maxOutputSize: 256 * 1024 * 1024, maxCallDepth: 200 };
+const TRAPPABLE: SignalName[] = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2'];
+
+/** Per-process shell state that outlives one script (traps, terminal). */
+export interface ShellSession { traps: Map<string, string>; tty?: boolean; rows?: number; cols?: number }
+
+/**
+ * Runs a script in just-bash as process `proc` of container `c`. Output streams to the process while the script
+ * runs; signals run `trap` handlers or end the script; `interrupt` (Ctrl-C in a terminal) aborts only this script.
+ */
+export async function runShell(c: SimContainer, proc: SimProcess, script: string, o: { env: Record<string, string>; cwd: string; stdin?: string; positional?: string[]; session?: ShellSession; interrupt?: AbortSignal; argv0?: string }): Promise<ShellRun> {
+  const session = o.session ?? { traps: new Map() };
+  const runCtl = new AbortController();
+  const stop = () => runCtl.abort();
+  proc.signal.addEventListener('abort', stop);
+  o.interrupt?.addEventListener('abort', stop);
+  let pendingSignal: SignalName | undefined;
+  for (const sig of TRAPPABLE) {
+    proc.handle(sig, (s) => {
+      if (session.traps.has(s)) { pendingSignal = s; runCtl.abort(); }
+      // a shell that is PID 1 has no default action for signals it does not trap… but the course expects
+      // `kubectl delete` to stop plain shells promptly, so untrapped signals terminate, as for any other PID
+      else proc.terminate(128 + SIGNAL_NUMBERS[s]);
+    });
+  }
+  const host: ShellHost & ShellSession = Object.assign(session, { container: c, proc, run: runCtl.signal, cwd: o.cwd });
+  const bash = new Bash({
+    fs: c.fs, cwd: o.cwd, env: o.env, customCommands: containerCommands(host), executionLimits: UNLIMITED,
+    processInfo: { pid: proc.pid, ppid: proc.pid === 1 ? 0 : 1, uid: c.id.uid, gid: c.id.gid },
+  });
+  bash.registerTransformPlugin(streamingPlugin(proc.pid));
+  const offOut = c.fs.addSink(`/proc/${proc.pid}/fd/1`, (b) => proc.stdout(b));
+  const offErr = c.fs.addSink(`/proc/${proc.pid}/fd/2`, (b) => proc.stderr(b));
+  const positional = o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '';
+  try {
+    let r = await execSafely(bash, positional + script, { env: o.env, cwd: o.cwd, stdin: o.stdin, signal: runCtl.signal, argv0: o.argv0 ?? 'sh' });
+    flush(proc, r, runCtl.signal.aborted);
+    let exitCode = r.exitCode;
+    if (pendingSignal && !proc.signal.aborted) {
+      const handler = session.traps.get(pendingSignal)!;
+      r = await execSafely(bash, handler, { env: r.env ?? o.env, cwd: r.env?.PWD ?? o.cwd, signal: proc.signal, argv0: o.argv0 ?? 'sh' });
+      flush(proc, r, false);
+      exitCode = r.exitCode;
+    } else if (runCtl.signal.aborted && !proc.signal.aborted) exitCode = 130;
+    if (session.traps.has('EXIT') && !proc.signal.aborted) flush(proc, await execSafely(bash, session.traps.get('EXIT')!, { env: r.env ?? o.env, cwd: o.cwd, signal: proc.signal, argv0: o.argv0 ?? 'sh' }), false);
+    return { exitCode, env: r.env ?? o.env, cwd: r.env?.PWD ?? o.cwd };
+  } finally {
+    offOut();
+    offErr();
+    proc.signal.removeEventListener('abort', stop);
+    o.interrupt?.removeEventListener('abort', stop);
+    for (const sig of TRAPPABLE) proc.handle(sig, undefined);
+  }
+}
+
+interface Result { stdout: string; stderr: string; exitCode: number; env?: Record<string, string>; stdoutKind?: string }
+
+async function execSafely(bash: Bash, script: string, o: { env: Record<string, string>; cwd: string; stdin?: string; signal: AbortSignal; argv0: string }): Promise<Result> {
+  try {
+    const r = await bash.exec(script, { env: o.env, replaceEnv: true, cwd: o.cwd, stdin: o.stdin, signal: o.signal, rawScript: true });
+    return { ...r, stderr: r.stderr.replace(/^bash: /gm, `${o.argv0}: `) };
+  } catch (e: any) {
+    // a redirection the filesystem refused (read-only, outside a mount) ends the script like a failed open
+    const m = /^(\w+): [^,]*, \w+ '([^']*)'/.exec(String(e?.message ?? ''));
+    const why = m?.[1] === 'EROFS' ? 'Read-only file system' : m?.[1] === 'EACCES' ? 'Permission denied' : m?.[1] === 'ENOENT' ? 'nonexistent directory' : String(e?.message ?? e);
+    return { stdout: '', stderr: `${o.argv0}: can't create ${m?.[2] ?? ''}: ${why}\n`, exitCode: m ? 1 : 2 };
+  }
+}
+
+function flush(proc: SimProcess, r: Result, aborted: boolean): void {
+  if (r.stdout) proc.stdout(Buffer.from(r.stdout, r.stdoutKind === 'bytes' ? 'latin1' : 'utf8'));
+  const err = aborted ? r.stderr.replace(/^\w+: execution aborted\n?/m, '') : r.stderr;
+  if (err) proc.stderr(err);
+}
+
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

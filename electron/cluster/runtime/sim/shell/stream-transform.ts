@@ -1,0 +1,81 @@
+import type { TransformPlugin } from 'just-bash';
+
+type Node = any;
+
+const word = (value: string): Node => ({ type: 'Word', parts: [{ type: 'Literal', value }] });
+const redirect = (fd: number, path: string): Node => ({ type: 'Redirection', fd, operator: '>>', target: word(path) });
+const yieldCall = (): Node => ({ type: 'Statement', pipelines: [{ type: 'Pipeline', commands: [{ type: 'SimpleCommand', assignments: [], name: word(YIELD_COMMAND), args: [], redirections: [] }], negated: false }], operators: [], background: false });
+
+export const YIELD_COMMAND = '__kubelab_yield';
+export const TRAP_COMMAND = '__kubelab_trap';
+
+/** just-bash reserves the name `trap` without implementing it; route it to our implementation */
+function renameBuiltin(c: Node): void {
+  const part = c.name?.parts?.length === 1 ? c.name.parts[0] : undefined;
+  if (part?.type === 'Literal' && part.value === 'trap') part.value = TRAP_COMMAND;
+}
+
+/**
+ * just-bash returns a script's output when the script ends; a container's output must appear while it runs.
+ * This rewrites the script so every command whose output would reach the shell's own stdout/stderr appends it
+ * to /proc/<pid>/fd/1|2 (routed to the process's streams) as soon as that command finishes. Our redirections come
+ * first so the user's own redirections still win. Loop bodies also get a yield call so busy loops share the
+ * event loop and notice stop requests.
+ */
+export function streamingPlugin(pid: number): TransformPlugin {
+  const out = `/proc/${pid}/fd/1`;
+  const err = `/proc/${pid}/fd/2`;
+  const visitStatements = (stmts: Node[] | null | undefined, stream: boolean) => { for (const s of stmts ?? []) visitStatement(s, stream); };
+  const visitStatement = (s: Node, stream: boolean) => {
+    for (const p of s.pipelines) {
+      p.commands.forEach((c: Node, i: number) => visitCommand(c, stream && i === p.commands.length - 1));
+    }
+  };
+  const visitCommand = (c: Node, stream: boolean) => {
+    switch (c.type) {
+      case 'SimpleCommand':
+        renameBuiltin(c);
+        if (stream && c.name) c.redirections.unshift(redirect(1, out), redirect(2, err));
+        return;
+      case 'FunctionDef':
+        visitCommand(c.body, false); // bodies run wherever they are called (maybe inside $(...)), so they keep plain output
+        return;
+      case 'ArithmeticCommand':
+      case 'ConditionalCommand':
+        return;
+    }
+    // a compound command whose output the user redirected keeps its own plumbing for the body
+    if (c.redirections?.length) {
+      if (stream) c.redirections.unshift(redirect(1, out), redirect(2, err));
+      stream = false;
+    }
+    switch (c.type) {
+      case 'If':
+        for (const cl of c.clauses) { visitStatements(cl.condition, false); visitStatements(cl.body, stream); }
+        visitStatements(c.elseBody, stream);
+        return;
+      case 'While': case 'Until':
+        visitStatements(c.condition, false);
+        visitStatements(c.body, stream);
+        c.body.unshift(yieldCall());
+        return;
+      case 'For': case 'CStyleFor':
+        visitStatements(c.body, stream);
+        c.body.unshift(yieldCall());
+        return;
+      case 'Case':
+        for (const it of c.items) visitStatements(it.body, stream);
+        return;
+      case 'Subshell': case 'Group':
+        visitStatements(c.body, stream);
+        return;
+    }
+  };
+  return {
+    name: 'kubelab-streaming',
+    transform(ctx) {
+      visitStatements(ctx.ast.statements, true);
+      return { ast: ctx.ast };
+    },
+  };
+}
