@@ -1,6 +1,12 @@
 // Bundles the main-process entry points with esbuild; native modules stay external.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+// the protobuf wire schema is read from a kubectl binary's type metadata at build time (see scripts/gen-protobuf.mjs)
+if (!existsSync('electron/cluster/api/protobuf/generated/wire-schema.json') || process.env.KUBELAB_REGEN_PROTOBUF) {
+  execFileSync(process.execPath, ['scripts/gen-protobuf.mjs'], { stdio: 'inherit' });
+}
 
 const entries = {
   cli: 'electron/cli/main.ts',
@@ -16,6 +22,6 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
-  external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode', 'cpu-features', 'ssh2'],
+  external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode', 'cpu-features', 'ssh2', 'just-bash'],
   logLevel: 'warning',
 });

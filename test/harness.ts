@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { startCluster, type Cluster } from '../electron/cluster/cluster';
 import type { Client } from '../electron/cluster/client/types';
 
@@ -13,8 +13,11 @@ export interface TestCluster {
   kubeconfig: string;
   /** admin client through the full handler chain */
   client: Client;
-  /** run kubectl against the cluster; throws if kubectl is missing — guard with kubectlPath() */
-  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): { code: number; stdout: string; stderr: string };
+  /**
+   * run kubectl against the cluster; throws if kubectl is missing — guard with kubectlPath().
+   * Asynchronous on purpose: the cluster runs in this process, so a synchronous spawn would deadlock it.
+   */
+  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
   /** async variant for long-running commands (watch, logs -f) */
   kubectlSpawn(args: string[]): ReturnType<typeof spawn>;
   stop(): Promise<void>;
@@ -36,8 +39,15 @@ export async function startTestCluster(opts: { nodes?: number; configFile?: stri
     kubectl(args, o = {}) {
       const bin = kubectlPath();
       if (!bin) throw new Error('kubectl not found');
-      const r = spawnSync(bin, ['--kubeconfig', kc, ...args], { input: o.input, encoding: 'utf8', timeout: o.timeoutMs ?? 30_000 });
-      return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+      return new Promise((resolve) => {
+        const p = spawn(bin, ['--kubeconfig', kc, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '', stderr = '';
+        p.stdout.on('data', (c) => (stdout += c));
+        p.stderr.on('data', (c) => (stderr += c));
+        const timer = setTimeout(() => p.kill('SIGKILL'), o.timeoutMs ?? 30_000);
+        p.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+        p.stdin.end(o.input ?? '');
+      });
     },
     kubectlSpawn(args) {
       const bin = kubectlPath();

@@ -81,7 +81,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   const registry = new Registry(store, admissionPlugins(), lookup);
   const connector = new NodeConnector();
-  let authorizer: Authorizer = chainAuthorizers([mastersAuthorizer, bootstrapPolicyAuthorizer]);
+  const authorizer: Authorizer = chainAuthorizers([mastersAuthorizer, bootstrapPolicyAuthorizer]);
   let ready = false;
   let address = '127.0.0.1:0';
   const schemas = createSchemaService(catalog);
@@ -139,7 +139,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       return stopping;
     },
   };
-  void authorizer; authorizer = authorizer;
 }
 
 export function readJson<T>(path: string, fallback: T): T {

@@ -11,7 +11,6 @@ export interface KObject {
   apiVersion?: string;
   kind?: string;
   metadata: Meta;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [field: string]: any;
 }
 

@@ -2,6 +2,7 @@
 import YAML from 'yaml';
 import { errBadRequest, errTooLarge, statusError } from '../api/errors';
 import type { ApiRequest } from './request';
+import { decodeK8sProtobuf, isProtobufMediaType } from '../api/protobuf/decode';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -16,6 +17,8 @@ export function decodeBody(req: ApiRequest): unknown {
   if (!raw || raw.length === 0) throw errBadRequest('the body of the request was empty');
   if (raw.length > MAX_BODY_BYTES) throw errTooLarge('Request entity too large: limit is 3145728');
   const mt = mediaType(req);
+  // client-go ≥ 0.32 (kubectl 1.32+, helm 4) sends built-in types as protobuf
+  if (isProtobufMediaType(mt)) return decodeK8sProtobuf(raw).object;
   const text = raw.toString('utf8');
   if (mt.includes('protobuf') || mt.includes('cbor')) {
     throw statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);

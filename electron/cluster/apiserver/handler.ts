@@ -226,6 +226,8 @@ export class ApiServer {
   decodeObject(req: ApiRequest, entry: ResourceEntry): KObject {
     const o = this.decodeAny(req);
     const want = apiVersionOf(entry.group, entry.version);
+    // typed decoding defaults a missing apiVersion/kind from the URL; only custom resources (unstructured) insist on them
+    if (!entry.crd) { if (!o.kind) o.kind = entry.kind; if (!o.apiVersion) o.apiVersion = want; }
     if (o.kind === undefined || o.kind === '') throw errBadRequest(`Object 'Kind' is missing in '${truncate(JSON.stringify(o))}'`);
     if (o.apiVersion !== undefined && o.apiVersion !== want) {
       throw errBadRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`);

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import YAML from 'yaml';
+import { randomUUID } from 'node:crypto';
 import type { ApiServer } from './handler';
 import { errorResponse } from './handler';
 import type { ApiRequest, ApiResponse } from './request';
@@ -89,9 +90,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   };
 }
 
+/** the verified client certificate of a TLS connection, read once per connection (keep-alive serves many requests) */
+const peerCerts = new WeakMap<object, ReturnType<TLSSocket['getPeerCertificate']> | null>();
+function peerCertificate(sock: TLSSocket): ReturnType<TLSSocket['getPeerCertificate']> | undefined {
+  let c = peerCerts.get(sock);
+  if (c === undefined) { c = sock.authorized ? sock.getPeerCertificate() : null; peerCerts.set(sock, c); }
+  return c ?? undefined;
+}
+
 function authenticate(o: HttpServerOptions, req: IncomingMessage): UserInfo | undefined {
   return o.authenticator.authenticate({
-    peerCertificate: (req.socket as TLSSocket).authorized ? (req.socket as TLSSocket).getPeerCertificate() : undefined,
+    peerCertificate: peerCertificate(req.socket as TLSSocket),
     authorization: req.headers.authorization,
     impersonate: {
       user: req.headers['impersonate-user'] as string | undefined,
@@ -165,6 +174,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
       const end = () => { if (done) return; done = true; openWatches.delete(stopAll); h?.stop(); res.end(); };
       const stopAll = () => end();
       openWatches.add(stopAll);
+      // eslint-disable-next-line prefer-const -- `end` may run before `start` returns, so h is declared first
       let h: { stop(): void } | undefined;
       h = r.start((ev) => { if (!done) res.write(JSON.stringify(ev) + '\n'); }, end);
       if (done) h.stop();
@@ -191,8 +201,6 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
   }
 }
 
-let auditSeq = 0;
 function cryptoId(): string {
-  auditSeq = (auditSeq + 1) % 0xffffffff;
-  return `${Date.now().toString(16)}-${auditSeq.toString(16).padStart(8, '0')}`;
+  return randomUUID();
 }

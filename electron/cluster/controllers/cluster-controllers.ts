@@ -1,6 +1,11 @@
-// Job, CronJob, node lifecycle, disruption, endpoints, quota, HPA, pod GC. Placeholder until they land.
+// The rest of kube-controller-manager: Job, CronJob, TTL-after-finished, node lifecycle and taint eviction,
+// disruption (PDB status), Endpoints and EndpointSlices, ResourceQuota status, HPA and pod GC.
 import type { ControllerContext } from './index';
+import { startJobController } from './job/job-controller';
 
-export function startClusterControllers(_ctx: ControllerContext): { stop(): void }[] {
-  return [];
+export function startClusterControllers(ctx: ControllerContext): { stop(): void }[] {
+  const { client, informers } = ctx;
+  return [
+    startJobController(client, informers),
+  ];
 }

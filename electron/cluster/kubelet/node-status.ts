@@ -6,7 +6,7 @@ import { StatusError } from '../api/errors';
 import { buildNode, nodeStatus, type NodeSpecConfig } from './node-object';
 
 export const LEASE_DURATION_SECONDS = 40;
-const RENEW_MS = 10_000;
+const DEFAULT_RENEW_MS = 10_000;
 
 function now(): string { return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'); }
 function microNow(): string { return new Date().toISOString().replace(/Z$/, '000Z'); }
@@ -15,7 +15,13 @@ export class NodeHeartbeat {
   private timer?: NodeJS.Timeout;
   private powered = true;
 
-  constructor(private client: Client, readonly config: NodeSpecConfig) {}
+  constructor(
+    private client: Client,
+    readonly config: NodeSpecConfig,
+    /** Node.status.images from the runtime */
+    private images: () => Promise<{ names: string[]; sizeBytes: number }[]> = async () => [],
+    private renewMs = DEFAULT_RENEW_MS,
+  ) {}
 
   get name(): string { return this.config.name; }
   get running(): boolean { return this.powered; }
@@ -32,7 +38,7 @@ export class NodeHeartbeat {
   start(): void {
     this.powered = true;
     if (this.timer) return;
-    this.timer = setInterval(() => { void this.beat().catch(() => undefined); }, RENEW_MS);
+    this.timer = setInterval(() => { void this.beat().catch(() => undefined); }, this.renewMs);
     this.timer.unref();
   }
 
@@ -47,6 +53,7 @@ export class NodeHeartbeat {
     if (!this.powered) return;
     const cur = await this.client.get(R.nodes, undefined, this.config.name);
     const status = nodeStatus(this.config, true, now(), cur);
+    try { status.images = await this.images(); } catch { /* keep the last list */ }
     await this.client.patch(R.nodes, undefined, this.config.name, 'merge', { status }, { subresource: 'status' });
     await this.renewLease();
   }

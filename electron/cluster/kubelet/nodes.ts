@@ -1,12 +1,27 @@
-// The simulated nodes of a cluster: one kubelet identity per node, registered and heartbeating, and power on/off.
-import type { Client } from '../client/types';
+// The simulated nodes of a cluster: per node a runtime, a kubelet (pods, status, events, probes) and the
+// heartbeat (Node status + Lease); power on/off through the API (annotation kubelab.io/power) or directly.
+import * as path from 'node:path';
+import type { Client, Informer } from '../client/types';
+import { R } from '../client/resources';
+import { createInformerFactory } from '../client/informer';
+import type { KObject } from '../api/types';
 import type { UserInfo } from '../auth/user';
 import type { ApiServer } from '../apiserver/handler';
 import type { ClusterConfig } from '../config';
-import { NodeHeartbeat } from './node-status';
-import { KUBELET_VERSION } from './node-object';
-import type { NodeConnector } from './connector';
 import type { Pki } from '../auth/pki';
+import type { ContainerRuntime } from '../runtime/interface';
+import { createSimRuntime, createLocalSimNetwork, type SimNetwork } from '../runtime/sim';
+import { NodeHeartbeat } from './node-status';
+import { KUBELET_VERSION, nodeInternalIP, nodePodCIDR } from './node-object';
+import type { NodeConnector } from './connector';
+import { Kubelet, type SharedCaches } from './kubelet';
+import { kubeletConnection } from './kubelet-connection';
+import { collectNodeMetrics, collectPodMetrics, registerKubelet, type NodeMetricsSample, type PodMetricsSample } from './metrics';
+import { defaultSettings, type KubeletSettings } from './settings';
+import type { VolumeMounter } from './volumes';
+
+/** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
+export const POWER_ANNOTATION = 'kubelab.io/power';
 
 export interface NodeSet {
   names(): string[];
@@ -14,6 +29,15 @@ export interface NodeSet {
   powerOff(name: string): Promise<void>;
   powerOn(name: string): Promise<void>;
   shutdown(): Promise<void>;
+  /** the node's kubelet and runtime (UI, crictl-style views, tests) */
+  kubelet(name: string): Kubelet;
+  runtime(name: string): ContainerRuntime;
+  /** the pod network shared by all nodes */
+  network: SimNetwork;
+  /** storage plugs PVC/CSI mounters in here (keyed by volume source type, e.g. "persistentVolumeClaim") */
+  mounters: Map<string, VolumeMounter>;
+  podMetrics(): Promise<PodMetricsSample[]>;
+  nodeMetrics(): Promise<NodeMetricsSample[]>;
 }
 
 export interface NodeStartContext {
@@ -24,32 +48,105 @@ export interface NodeStartContext {
   log(line: string): void;
   connector: NodeConnector;
   pki: Pki;
+  /** the cluster network (Services, DNS, NetworkPolicy); default: an in-memory network shared by the nodes */
+  network?: SimNetwork;
+  /** runtime per node; default: the simulator */
+  createRuntime?(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork }): ContainerRuntime;
+  /** volume mounters supplied by storage (also reachable later as NodeSet.mounters) */
+  mounters?: Map<string, VolumeMounter>;
+  settings?: Partial<KubeletSettings>;
 }
+
+interface NodeParts { hb: NodeHeartbeat; kubelet: Kubelet; runtime: ContainerRuntime; unregister: () => void }
 
 export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const hasWorkers = ctx.config.nodes.some((n) => n.role === 'worker');
-  const beats = new Map<string, NodeHeartbeat>();
+  const settings = { ...defaultSettings(), ...(ctx.settings ?? {}) };
+  const network = ctx.network ?? createLocalSimNetwork();
+  const mounters = ctx.mounters ?? new Map<string, VolumeMounter>();
+  const parts = new Map<string, NodeParts>();
+
+  // one watch per resource for all kubelets of this process (the real ones each watch what their pods reference)
+  const sharedClient = ctx.clientFor({ name: 'system:node:kubelab-shared', groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+  const informers = createInformerFactory(sharedClient);
+  const cms = informers.informer(R.configmaps);
+  const secrets = informers.informer(R.secrets);
+  const services = informers.informer(R.services);
+  const rcs = informers.informer(R.runtimeclasses);
+  const nodes: Informer = informers.informer(R.nodes);
+  informers.start();
+  await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced()]);
+
   await Promise.all(ctx.config.nodes.map(async (n, index) => {
     const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+    const nodeDir = path.join(ctx.dataDir, 'nodes', n.name);
+    const runtime = ctx.createRuntime
+      ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network })
+      : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network });
+    const caches: SharedCaches = {
+      configMap: (ns, name) => cms.getByName(ns, name),
+      secret: (ns, name) => secrets.getByName(ns, name),
+      services: (ns) => services.list(ns),
+      runtimeClass: (name) => rcs.getByName(undefined, name),
+      nodeAllocatable: () => (nodes.getByName(undefined, n.name)?.status?.allocatable ?? {}) as Record<string, string>,
+    };
+    const kubelet = new Kubelet({
+      nodeName: n.name, hostIP: nodeInternalIP(index), podCIDR: nodePodCIDR(index), nodeDir, client, runtime, caches, settings, mounters,
+      node: () => nodes.getByName(undefined, n.name), log: ctx.log,
+    });
     const hb = new NodeHeartbeat(client, {
       name: n.name, index, controlPlane: n.role === 'control-plane', taintControlPlane: hasWorkers,
       labels: n.labels, taints: n.taints, capacity: n.capacity,
       runtimeVersion: ctx.config.runtime === 'docker' ? 'docker://28.2.2' : 'kubelab-sim://1.0.0',
-    });
+    }, () => kubelet.nodeImages(), settings.heartbeatMs);
     await hb.register();
-    hb.start();
-    beats.set(n.name, hb);
+    const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
+    if (off) { hb.stop(); kubelet.powerOff(); } else hb.start();
+    await kubelet.start();
+    ctx.connector.register(n.name, kubeletConnection(kubelet));
+    parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
   }));
+
   const get = (name: string) => {
-    const b = beats.get(name);
-    if (!b) throw new Error(`node "${name}" not found; nodes: ${[...beats.keys()].join(', ')}`);
-    return b;
+    const p = parts.get(name);
+    if (!p) throw new Error(`node "${name}" not found; nodes: ${[...parts.keys()].join(', ')}`);
+    return p;
   };
+  const off = (p: NodeParts) => { p.hb.stop(); p.kubelet.powerOff(); };
+  const on = async (p: NodeParts) => { p.hb.start(); p.kubelet.powerOn(); await p.hb.beat().catch(() => undefined); };
+  const annotate = (name: string, value: 'on' | 'off') => sharedClient
+    .patch(R.nodes, undefined, name, 'merge', { metadata: { annotations: { [POWER_ANNOTATION]: value } } }).catch(() => undefined);
+
+  const react = (node: KObject) => {
+    const p = parts.get(node.metadata.name!);
+    const want = node.metadata.annotations?.[POWER_ANNOTATION];
+    if (!p || !want) return;
+    if (want === 'off' && p.hb.running) off(p);
+    else if (want === 'on' && !p.hb.running) void on(p);
+  };
+  nodes.onUpdate((_o, n) => react(n));
+  nodes.onAdd(react);
+
   return {
-    names: () => [...beats.keys()],
-    isRunning: (name) => get(name).running,
-    async powerOff(name) { get(name).stop(); },
-    async powerOn(name) { const b = get(name); b.start(); await b.beat(); },
-    async shutdown() { for (const b of beats.values()) b.stop(); },
+    names: () => [...parts.keys()],
+    isRunning: (name) => get(name).hb.running,
+    async powerOff(name) { off(get(name)); await annotate(name, 'off'); },
+    async powerOn(name) { const p = get(name); await annotate(name, 'on'); await on(p); },
+    async shutdown() {
+      informers.stop();
+      await Promise.all([...parts.entries()].map(async ([name, p]) => {
+        p.hb.stop();
+        ctx.connector.unregister(name);
+        p.unregister();
+        await p.kubelet.stop();
+        await p.runtime.shutdown().catch(() => undefined);
+      }));
+    },
+    kubelet: (name) => get(name).kubelet,
+    runtime: (name) => get(name).runtime,
+    network,
+    mounters,
+    podMetrics: () => collectPodMetrics([...parts.values()].map((p) => p.kubelet)),
+    nodeMetrics: () => collectNodeMetrics([...parts.values()].map((p) => p.kubelet)),
   };
 }

@@ -85,6 +85,8 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
     beforeCreate(e, obj, ctx) {
       if (e.resource !== 'services' || e.group !== '') return;
       load();
+      // a create that will fail with AlreadyExists must not allocate (or be refused for) addresses
+      if (obj.metadata.name && registry.getStored(e, obj.metadata.namespace, obj.metadata.name)) return;
       assign(obj);
       if (ctx.dryRun) track(obj, false);
     },

@@ -104,7 +104,7 @@ describe('busybox shell containers', () => {
     await new Promise((r) => setImmediate(r));
     const archive = Buffer.concat(chunks);
     expect(archive.length).toBeGreaterThan(512);
-    const tarIn = await w.rt.exec(id, { command: ['tar', 'xmf', '-', '-C', '/tmp'], tty: false, stdin: true, stdout: true, stderr: true });
+    const tarIn = await w.rt.exec(id, { command: ['tar', '--no-same-permissions', '--no-same-owner', '-xmf', '-', '-C', '/tmp'], tty: false, stdin: true, stdout: true, stderr: true });
     tarIn.stdin!.end(archive);
     expect(await tarIn.exit).toBe(0);
     expect((await w.rt.execSync(id, ['cat', '/tmp/data/a.txt'], 5)).stdout).toBe('payload\n');

@@ -140,6 +140,12 @@ export function containerCommands(h: ShellHost): Command[] {
       const found = args.filter((a) => a in env);
       return ok(found.map((a) => env[a] + '\n').join(''), found.length === args.length ? 0 : 1);
     }),
+    // kubectl cp runs `tar --no-same-permissions --no-same-owner -xmf - -C dir`; ownership is not modelled, so those are no-ops
+    defineCommand('tar', async (args, ctx) => {
+      const kept = args.filter((a) => a !== '--no-same-permissions' && a !== '--no-same-owner');
+      if (!ctx.origCommand) return fail('tar: not available\n');
+      return ctx.origCommand(kept);
+    }),
     defineCommand('nproc', async () => ok(String(c.cpuLimitMillis ? Math.max(1, Math.ceil(c.cpuLimitMillis / 1000)) : 4) + '\n')),
     ...networkCommands(h),
   ];

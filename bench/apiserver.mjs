@@ -1,0 +1,87 @@
+// Control-plane figures: cold start and restart to /readyz, kubectl get vs the client floor,
+// concurrent creates per second over HTTPS, and watch delivery latency to 100 watchers.
+import https from 'node:https';
+import { startCluster, kubectlBin, timeCommand, percentile, fmt } from './lib.mjs';
+
+const results = [];
+const report = (name, value, target) => { results.push({ name, value, target }); console.log(`${name.padEnd(48)} ${value.padStart(12)}   target ${target}`); };
+
+// cold start on an empty data dir, then a restart on the same data
+const c1 = await startCluster();
+report('cold start to /readyz (empty data dir)', `${fmt(c1.readyMs, 0)} ms`, '≤ 1000 ms');
+for (let i = 0; i < 200; i++) await c1.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `seed-${i}` }, data: { i: String(i) } });
+await c1.stop({ keep: true });
+const c2 = await startCluster({ dataDir: c1.dataDir });
+report('restart to /readyz (existing data)', `${fmt(c2.readyMs, 0)} ms`, '≤ 1000 ms');
+
+// kubectl get pods relative to the client's own start-up floor
+const kubectl = kubectlBin();
+if (kubectl) {
+  const env = { ...process.env, KUBECONFIG: c2.kubeconfig };
+  const floor = timeCommand(kubectl, ['version', '--client'], 15, env);
+  const get = timeCommand(kubectl, ['get', 'pods', '-A'], 15, env);
+  report('kubectl version --client (floor)', `${fmt(floor, 0)} ms`, '-');
+  report('kubectl get pods -A', `${fmt(get, 0)} ms`, '-');
+  report('kubectl get pods / floor', `${fmt(get / floor, 2)}x`, '≤ 1.3x');
+} else {
+  console.log('kubectl not found: skipping the kubectl figures');
+}
+
+// concurrent creates over HTTPS
+{
+  const N = 4000, C = 32;
+  let next = 0, ok = 0;
+  const t = performance.now();
+  await Promise.all(Array.from({ length: C }, async () => {
+    while (next < N) {
+      const i = next++;
+      const r = await c2.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-${i}` }, data: { k: 'v' } });
+      if (r.status === 201) ok++;
+    }
+  }));
+  const s = (performance.now() - t) / 1000;
+  report(`creates/s (${N} ConfigMaps, ${C} concurrent)`, `${fmt(ok / s, 0)}/s`, '≥ 2000/s');
+}
+
+// watch delivery: 100 watchers, timestamps embedded in the object
+{
+  const W = 100, EVENTS = 200;
+  const lat = [];
+  const reqs = [];
+  let ready = 0;
+  await new Promise((resolve) => {
+    for (let w = 0; w < W; w++) {
+      const req = https.get(new URL('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=' + 'now'.replace('now', ''), c2.server), { ...c2.tls, agent: false }, (res) => {
+        let buf = '';
+        res.on('data', (chunk) => {
+          buf += chunk;
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i); buf = buf.slice(i + 1);
+            const ev = JSON.parse(line);
+            const sent = Number(ev.object?.data?.sent);
+            if (ev.type === 'ADDED' && sent) lat.push(performance.timeOrigin + performance.now() - sent);
+          }
+        });
+        if (++ready === W) resolve();
+      });
+      reqs.push(req);
+    }
+  });
+  // drain the initial ADDED burst of existing objects
+  await new Promise((r) => setTimeout(r, 1500));
+  for (let i = 0; i < EVENTS; i++) {
+    await c2.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `watch-${i}` }, data: { sent: String(performance.timeOrigin + performance.now()) } });
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const deadline = Date.now() + 10_000;
+  while (lat.length < W * EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const r of reqs) r.destroy();
+  report(`watch delivery p50 (${W} watchers)`, `${fmt(percentile(lat, 50))} ms`, '-');
+  report(`watch delivery p99 (${W} watchers)`, `${fmt(percentile(lat, 99))} ms`, '< 50 ms');
+  report('watch events delivered', `${lat.length}/${W * EVENTS}`, 'all');
+}
+
+const rss = await c2.request('GET', '/version');
+void rss;
+await c2.stop();

@@ -1,0 +1,51 @@
+// The kubelet's streaming endpoints (exec, attach, logs, port-forward) as the API server reaches them in-process.
+import type { Duplex, Readable } from 'node:stream';
+import { statusError } from '../api/errors';
+import type { ExecOptions, StreamSession } from '../runtime/interface';
+import type { KubeletConnection, LogOptions } from './connector';
+import type { Kubelet } from './kubelet';
+import { containerLogSource, readContainerLogs } from './logs';
+
+export function kubeletConnection(k: Kubelet): KubeletConnection {
+  const find = (namespace: string, pod: string) => {
+    const { st, pod: obj } = k.podByName(namespace, pod);
+    if (!obj) throw statusError(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' });
+    return { st, obj };
+  };
+  const running = (namespace: string, pod: string, container: string) => {
+    const { st, obj } = find(namespace, pod);
+    const spec = [...(obj.spec?.containers ?? []), ...(obj.spec?.initContainers ?? []), ...(obj.spec?.ephemeralContainers ?? [])].find((c: any) => c.name === container);
+    if (!spec) throw statusError(400, 'BadRequest', `container ${container} is not valid for pod ${pod}`);
+    const rec = st?.containers.get(container);
+    if (!rec?.id || rec.status?.state !== 'running') throw statusError(400, 'BadRequest', `unable to upgrade connection: container not found ("${container}")`);
+    return rec.id;
+  };
+  return {
+    async exec(namespace, pod, container, opts: ExecOptions): Promise<StreamSession> {
+      if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);
+      return k.runtime.exec(running(namespace, pod, container), opts);
+    },
+    async attach(namespace, pod, container, opts): Promise<StreamSession> {
+      if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);
+      return k.runtime.attach(running(namespace, pod, container), opts);
+    },
+    async logs(namespace, pod, container, opts: LogOptions): Promise<Readable> {
+      const { st, obj } = find(namespace, pod);
+      const src = containerLogSource(pod, obj.status, container, !!opts.previous);
+      if ('error' in src) throw statusError(400, 'BadRequest', src.error);
+      const all = [...(obj.status?.containerStatuses ?? []), ...(obj.status?.initContainerStatuses ?? [])];
+      const cs = all.find((c: any) => c.name === container);
+      const rec = st?.containers.get(container);
+      const current = rec?.id ? rec.attempt : cs?.restartCount ?? 0;
+      // a container waiting to restart has its last run as "current"
+      const waitingAfterRun = !!rec && !!rec.status && rec.status.state === 'exited';
+      const attempt = src.source === 'previous' && !waitingAfterRun ? current - 1 : current;
+      return readContainerLogs(k.logPath(obj, container, Math.max(0, attempt)), opts);
+    },
+    async portForward(namespace, pod, port): Promise<Duplex> {
+      const { st } = find(namespace, pod);
+      if (!st?.sandboxId) throw statusError(400, 'BadRequest', `pod ${pod} is not running`);
+      return k.runtime.portForward(st.sandboxId, port);
+    },
+  };
+}

@@ -1,0 +1,734 @@
+// One node's kubelet: watches the pods bound to the node and drives them through the runtime — admission, sandbox,
+// volumes, image pulls, init/sidecar/regular containers, restarts with back-off, probes, hooks, graceful
+// termination — reporting status and events like kubelet v1.33.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Client } from '../client/types';
+import { R } from '../client/resources';
+import type { KObject } from '../api/types';
+import { StatusError } from '../api/errors';
+import { quantityMilli, quantityValue } from '../api/quantity';
+import { WorkQueue } from '../controllers/workqueue';
+import { ContainerCreateError, type ContainerConfig, type ContainerRuntime, type ImageInfo, type RuntimeEvent } from '../runtime/interface';
+import { admitPod } from './admission';
+import { Backoff } from './backoff';
+import { goDuration } from './durations';
+import { EnvConfigError, resolveContainerEnv, type ConfigSource } from './env';
+import { KubeletEvents } from './events';
+import { expandVars } from './expand';
+import { runHook } from './hooks';
+import { PodIPAllocator } from './ipam';
+import { newPodState, type ContainerRecord, type PodState } from './pod-state';
+import { buildPodStatus, computePhase, seedConditionTimes, terminatedFromRuntime } from './pod-status';
+import { PodSource } from './pod-source';
+import { ProbeWorkers, type ProbeOutcome, type ProbeType } from './prober';
+import { rfc3339, withTimeout, type KubeletSettings } from './settings';
+import { StatusWriter } from './status-writer';
+import { tokenRequestSource } from './token';
+import { VolumeError, VolumeManager, type VolumeMounter } from './volumes';
+
+export interface SharedCaches extends ConfigSource {
+  runtimeClass(name: string): KObject | undefined;
+}
+
+export interface KubeletOptions {
+  nodeName: string;
+  hostIP: string;
+  podCIDR: string;
+  /** <dataDir>/nodes/<node> */
+  nodeDir: string;
+  client: Client;
+  runtime: ContainerRuntime;
+  caches: SharedCaches;
+  settings: KubeletSettings;
+  mounters: Map<string, VolumeMounter>;
+  /** the Node object as last seen (admission, allocatable) */
+  node(): KObject | undefined;
+  log(line: string): void;
+}
+
+const TERMINAL = new Set(['Succeeded', 'Failed']);
+const CONFIG_RETRY_MS = 2_000;
+
+export class Kubelet {
+  readonly events: KubeletEvents;
+  readonly states = new Map<string, PodState>();
+  private readonly statusWriter: StatusWriter;
+  private readonly volumes: VolumeManager;
+  private readonly ipam: PodIPAllocator;
+  private readonly probes = new ProbeWorkers();
+  private readonly source: PodSource;
+  private readonly queue: WorkQueue;
+  private readonly crashBackoff: Backoff;
+  private readonly pullBackoff: Backoff;
+  private readonly sandboxes = new Map<string, string>();
+  private readonly pulls = new Map<string, Promise<ImageInfo>>();
+  private readonly idScheme: string;
+  private powered = true;
+  private stopped = false;
+  private volumeTimer?: NodeJS.Timeout;
+  private offRuntime?: () => void;
+
+  constructor(private o: KubeletOptions) {
+    this.events = new KubeletEvents(o.client, o.nodeName);
+    this.statusWriter = new StatusWriter(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`));
+    this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`)), o.mounters);
+    this.ipam = new PodIPAllocator(o.podCIDR);
+    const s = o.settings;
+    this.crashBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);
+    this.pullBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);
+    this.idScheme = o.runtime.name === 'sim' ? 'kubelab-sim' : 'containerd';
+    this.queue = new WorkQueue((uid) => this.sync(uid), {
+      workers: 32, baseDelayMs: 200, maxDelayMs: 10_000, name: `kubelet-${o.nodeName}`,
+      onError: (uid, err) => o.log(`kubelet ${o.nodeName}: sync pod ${this.states.get(uid)?.pod.metadata.name ?? uid}: ${(err as Error).message}`),
+    });
+    this.source = new PodSource(o.client, o.nodeName, {
+      upsert: (pod, old) => this.onPod(pod, old),
+      remove: (pod) => this.onPodGone(pod),
+    });
+  }
+
+  get nodeName(): string { return this.o.nodeName; }
+  get runtime(): ContainerRuntime { return this.o.runtime; }
+  get isPowered(): boolean { return this.powered; }
+
+  async start(): Promise<void> {
+    this.offRuntime = this.o.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    this.source.start();
+    await this.source.synced();
+    this.volumeTimer = setInterval(() => void this.refreshVolumes(), this.o.settings.volumeSyncMs);
+    this.volumeTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.source.stop();
+    this.queue.stop();
+    this.probes.stopAll();
+    if (this.volumeTimer) clearInterval(this.volumeTimer);
+    this.offRuntime?.();
+    await Promise.race([Promise.all([this.statusWriter.flush(), this.events.flush()]), new Promise((r) => setTimeout(r, 2000))]);
+  }
+
+  /** node power off: nothing syncs, probes and status writes pause; containers keep running in the runtime */
+  powerOff(): void {
+    this.powered = false;
+    this.probes.pause();
+    this.statusWriter.pause();
+  }
+
+  powerOn(): void {
+    if (this.powered) return;
+    this.powered = true;
+    this.probes.resume();
+    this.statusWriter.resume();
+    for (const uid of this.states.keys()) this.queue.add(uid);
+  }
+
+  /** waits until queued status writes and events are out (tests) */
+  async flush(): Promise<void> { await this.statusWriter.flush(); await this.events.flush(); }
+
+  podByName(namespace: string, name: string): { st?: PodState; pod?: KObject } {
+    const pod = this.source.byName(namespace, name);
+    return { pod, st: pod ? this.states.get(pod.metadata.uid!) : undefined };
+  }
+
+  /** where a container's CRI log for one run lives (stable across restarts of the kubelet) */
+  logPath(pod: KObject, container: string, attempt: number): string {
+    const md = pod.metadata;
+    return path.join(this.o.nodeDir, 'logs', `${md.namespace}_${md.name}_${md.uid}`, container, `${attempt}.log`);
+  }
+
+  // ---- informer side
+
+  private onPod(pod: KObject, old: KObject | undefined): void {
+    const uid = pod.metadata.uid!;
+    let st = this.states.get(uid);
+    if (!st) {
+      st = newPodState(pod);
+      // pods the kubelet finds already running were started by a previous kubelet (node/cluster restart)
+      st.recovered = !!(pod.status?.containerStatuses?.length || pod.status?.initContainerStatuses?.length || pod.status?.podIP);
+      seedConditionTimes(st, pod);
+      this.states.set(uid, st);
+      if (TERMINAL.has(pod.status?.phase)) { st.finalPhase = pod.status.phase; st.admitted = true; }
+      this.queue.add(uid);
+      return;
+    }
+    st.pod = pod;
+    // our own status writes come back as updates: only spec/metadata changes need a sync
+    if (!old || old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp || old.metadata.generation !== pod.metadata.generation
+      || JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels)
+      || JSON.stringify(old.metadata.annotations) !== JSON.stringify(pod.metadata.annotations)
+      || JSON.stringify(old.spec) !== JSON.stringify(pod.spec)) this.queue.add(uid);
+  }
+
+  private onPodGone(pod: KObject): void {
+    const st = this.states.get(pod.metadata.uid!);
+    if (!st) return;
+    st.gone = true;
+    this.queue.add(st.uid);
+  }
+
+  private onRuntimeEvent(e: RuntimeEvent): void {
+    const uid = this.sandboxes.get(e.sandboxId);
+    if (!uid) return;
+    if (e.type === 'ContainerStopped') this.probes.stop(`${uid}/`, e.containerId);
+    this.queue.add(uid);
+  }
+
+  // ---- the pod worker
+
+  private async sync(uid: string): Promise<void> {
+    const st = this.states.get(uid);
+    if (!st || this.stopped || !this.powered) return;
+    if (st.gone) { this.beginTermination(st, false); return; }
+    const pod = st.pod;
+    if (pod.metadata.deletionTimestamp) { this.beginTermination(st, true); return; }
+    if (st.terminating) return;
+    if (!st.admitted) {
+      st.admitted = true;
+      const others = [...this.states.values()].filter((s) => s !== st && s.admitted && !s.rejected && !s.finalPhase && !s.gone && !s.pod.metadata.deletionTimestamp).map((s) => s.pod);
+      const rej = st.recovered ? undefined : admitPod(pod, this.o.node(), others);
+      if (rej) {
+        st.rejected = rej;
+        st.startTime = rfc3339();
+        this.events.emit(pod, 'Warning', rej.reason, rej.message);
+        this.pushStatus(st);
+        return;
+      }
+    }
+    if (st.rejected) { this.pushStatus(st); return; }
+    if (st.finalPhase) { if (!st.recovered || st.containers.size) this.pushStatus(st); return; }
+    st.startTime ??= rfc3339();
+    if (st.recovered && !st.sandboxId && !st.containers.size) await this.recover(st);
+    if (st.finalPhase) { this.pushStatus(st); return; }
+    await this.refreshContainers(st);
+    if (!st.sandboxId && !(await this.ensureSandbox(st))) { this.pushStatus(st); return; }
+    if (!st.mounted && !(await this.ensureVolumes(st))) { this.pushStatus(st); return; }
+    this.pushStatus(st);
+    await this.syncContainers(st);
+    this.pushStatus(st);
+  }
+
+  private rt<T>(p: Promise<T>, what: string): Promise<T> { return withTimeout(p, this.o.settings.runtimeTimeoutMs, what); }
+
+  private pushStatus(st: PodState): void {
+    const status = buildPodStatus(st, { hostIP: this.o.hostIP, idScheme: this.idScheme, now: Date.now });
+    const md = st.pod.metadata;
+    this.statusWriter.set(md.namespace!, md.name!, st.uid, status, st.pod.status);
+  }
+
+  private record(st: PodState, c: any, kind: 'init' | 'regular'): ContainerRecord {
+    let rec = st.containers.get(c.name);
+    if (!rec) {
+      rec = { name: c.name, kind, sidecar: kind === 'init' && c.restartPolicy === 'Always', attempt: 0, started: false, ready: false };
+      st.containers.set(c.name, rec);
+    }
+    return rec;
+  }
+
+  private async refreshContainers(st: PodState): Promise<void> {
+    for (const rec of st.containers.values()) {
+      if (!rec.id) continue;
+      const s = await this.rt(this.o.runtime.containerStatus(rec.id), 'containerStatus');
+      if (s) rec.status = s;
+      if (s && s.state === 'exited') { rec.ready = false; rec.started = false; }
+    }
+  }
+
+  /** a pod found bound to this node at start: adopt its containers if the runtime still has them, else restart it */
+  private async recover(st: PodState): Promise<void> {
+    const pod = st.pod;
+    const statuses: any[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const initNames = new Set((pod.spec?.initContainers ?? []).map((c: any) => c.name));
+    let adopted = false;
+    const lost: { rec: ContainerRecord; cs: any }[] = [];
+    for (const cs of statuses) {
+      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c: any) => c.name === cs.name);
+      if (!spec) continue;
+      const rec = this.record(st, spec, initNames.has(cs.name) ? 'init' : 'regular');
+      rec.attempt = cs.restartCount ?? 0;
+      const id = typeof cs.containerID === 'string' ? cs.containerID.replace(/^[a-z-]+:\/\//, '') : undefined;
+      const rs = id ? await this.rt(this.o.runtime.containerStatus(id), 'containerStatus').catch(() => undefined) : undefined;
+      if (rs) {
+        rec.id = id; rec.status = rs; rec.started = !!cs.started; rec.ready = !!cs.ready;
+        st.sandboxId = rs.sandboxId;
+        rec.image = await this.o.runtime.imageStatus(spec.image).catch(() => undefined);
+        adopted = true;
+        if (rs.state === 'running') this.startProbes(st, rec, spec);
+      } else if (id) lost.push({ rec, cs });
+      if (cs.lastState?.terminated) rec.last = { ...cs.lastState.terminated };
+    }
+    if (pod.status?.podIP) this.ipam.claim(st.uid, pod.status.podIP);
+    if (adopted && st.sandboxId) {
+      st.podIP = pod.status?.podIP;
+      this.sandboxes.set(st.sandboxId, st.uid);
+      return;
+    }
+    if (!lost.length) return;
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    if (policy === 'Never' && lost.some((l) => l.rec.kind === 'regular')) {
+      // a Never pod is not restarted after its node rebooted: its containers are reported as lost
+      for (const { rec, cs } of lost) {
+        rec.lostTerminated = cs.state?.terminated ? { ...cs.state.terminated } : {
+          exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated',
+          startedAt: cs.state?.running?.startedAt, finishedAt: rfc3339(), containerID: cs.containerID,
+        };
+        rec.id = undefined;
+      }
+      st.finalPhase = (pod.spec?.containers ?? []).every((c: any) => st.containers.get(c.name)?.lostTerminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+      st.podIP = pod.status?.podIP;
+      return;
+    }
+    for (const { rec, cs } of lost) {
+      rec.last = cs.state?.terminated ? { ...cs.state.terminated } : {
+        exitCode: 255, reason: 'Unknown', startedAt: cs.state?.running?.startedAt, finishedAt: rfc3339(), containerID: cs.containerID,
+      };
+      rec.attempt += 1;
+      rec.waiting = { reason: 'ContainerCreating' };
+      rec.id = undefined;
+      rec.status = undefined;
+    }
+    this.events.emit(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+  }
+
+  private async ensureSandbox(st: PodState): Promise<boolean> {
+    const pod = st.pod;
+    const spec = pod.spec ?? {};
+    const md = pod.metadata;
+    let handler = 'runc';
+    if (spec.runtimeClassName) {
+      const rc = this.o.caches.runtimeClass(spec.runtimeClassName);
+      if (!rc) return this.sandboxFailed(st, `Failed to create pod sandbox: runtimeclass.node.k8s.io "${spec.runtimeClassName}" not found`);
+      handler = rc.handler;
+    }
+    const hostNetwork = !!spec.hostNetwork;
+    let ip: string;
+    try { ip = hostNetwork ? this.o.hostIP : this.ipam.allocate(st.uid, st.podIP ?? pod.status?.podIP); } catch (err) {
+      return this.sandboxFailed(st, `Failed to create pod sandbox: plugin type="bridge" failed (add): ${(err as Error).message}`);
+    }
+    const hostname = (spec.hostname || md.name!).slice(0, 63);
+    const ns = md.namespace ?? 'default';
+    const limits = this.podLimits(pod);
+    const dnsPolicy = spec.dnsPolicy ?? 'ClusterFirst';
+    const clusterDns = dnsPolicy === 'ClusterFirst' || (dnsPolicy === 'ClusterFirstWithHostNet');
+    const dns = dnsPolicy === 'None'
+      ? { servers: spec.dnsConfig?.nameservers ?? [], searches: spec.dnsConfig?.searches ?? [], options: (spec.dnsConfig?.options ?? []).map((o: any) => o.value !== undefined ? `${o.name}:${o.value}` : o.name) }
+      : clusterDns && !(hostNetwork && dnsPolicy === 'ClusterFirst')
+        ? { servers: ['10.96.0.10'], searches: [`${ns}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local', ...(spec.dnsConfig?.searches ?? [])], options: ['ndots:5'] }
+        : { servers: ['172.18.0.1'], searches: [], options: [] };
+    const podDir = this.volumes.podDir(st.uid);
+    fs.mkdirSync(podDir, { recursive: true });
+    try {
+      const id = await this.rt(this.o.runtime.runPodSandbox({
+        name: md.name!, namespace: ns, uid: st.uid, attempt: 0, hostname,
+        fqdn: spec.subdomain ? `${hostname}.${spec.subdomain}.${ns}.svc.cluster.local` : undefined,
+        labels: md.labels ?? {}, annotations: md.annotations ?? {}, podIPs: [ip], hostNetwork, dns,
+        hostAliases: spec.hostAliases, shareProcessNamespace: !!spec.shareProcessNamespace,
+        memoryLimitBytes: limits.memory, cpuLimitMillis: limits.cpu, podDir, nodeName: this.o.nodeName,
+      }, handler), 'runPodSandbox');
+      st.sandboxId = id;
+      st.podIP = ip;
+      st.sandboxError = undefined;
+      this.sandboxes.set(id, st.uid);
+      return true;
+    } catch (err) {
+      if (!hostNetwork) this.ipam.release(st.uid);
+      return this.sandboxFailed(st, `Failed to create pod sandbox: ${(err as Error).message}`);
+    }
+  }
+
+  private sandboxFailed(st: PodState, message: string): false {
+    st.sandboxError = message;
+    this.events.emit(st.pod, 'Warning', 'FailedCreatePodSandBox', message);
+    const key = `${st.uid}/sandbox`;
+    this.crashBackoff.next(key);
+    this.queue.addAfter(st.uid, this.crashBackoff.delay(key));
+    return false;
+  }
+
+  /** pod-level cgroup: sum of container limits (0 = unlimited if any container is unbounded) plus overhead */
+  private podLimits(pod: KObject): { memory: number; cpu: number } {
+    let memory = 0, cpu = 0, memUnbounded = false, cpuUnbounded = false;
+    for (const c of pod.spec?.containers ?? []) {
+      const l = c.resources?.limits ?? {};
+      if (l.memory) memory += safe(() => quantityValue(l.memory)); else memUnbounded = true;
+      if (l.cpu) cpu += safe(() => quantityMilli(l.cpu)); else cpuUnbounded = true;
+    }
+    const ov = pod.spec?.overhead ?? {};
+    if (ov.memory) memory += safe(() => quantityValue(ov.memory));
+    if (ov.cpu) cpu += safe(() => quantityMilli(ov.cpu));
+    return { memory: memUnbounded ? 0 : memory, cpu: cpuUnbounded ? 0 : cpu };
+  }
+
+  private async ensureVolumes(st: PodState): Promise<boolean> {
+    try {
+      st.mounted = await this.volumes.setup(st.pod);
+      return true;
+    } catch (err) {
+      const msg = err instanceof VolumeError ? err.message : `MountVolume.SetUp failed: ${(err as Error).message}`;
+      this.events.emit(st.pod, 'Warning', 'FailedMount', msg);
+      const key = `${st.uid}/volumes`;
+      this.crashBackoff.next(key);
+      this.queue.addAfter(st.uid, Math.min(this.crashBackoff.delay(key), CONFIG_RETRY_MS * 2));
+      return false;
+    }
+  }
+
+  private async syncContainers(st: PodState): Promise<void> {
+    const spec = st.pod.spec ?? {};
+    const policy: string = spec.restartPolicy ?? 'Always';
+    const regularStarted = (spec.containers ?? []).some((c: any) => st.containers.get(c.name)?.id);
+    let initDone = true;
+    for (const c of spec.initContainers ?? []) {
+      const rec = this.record(st, c, 'init');
+      if (c.restartPolicy === 'Always') {
+        await this.ensureContainer(st, rec, c, 'Always');
+        if (!(rec.status?.state === 'running' && rec.started) && !regularStarted) { initDone = false; break; }
+        continue;
+      }
+      const s = rec.status;
+      if (regularStarted) continue;
+      if (s?.state === 'exited' && s.exitCode === 0) continue;
+      if (s && s.state !== 'exited') { initDone = false; break; }
+      if (s?.state === 'exited') {
+        if (policy === 'Never') { st.finalPhase = 'Failed'; await this.finish(st); return; }
+        await this.restartWithBackoff(st, rec, c);
+      } else {
+        await this.startContainer(st, rec, c);
+      }
+      initDone = false;
+      break;
+    }
+    if (!initDone) return;
+    for (const c of spec.containers ?? []) await this.ensureContainer(st, this.record(st, c, 'regular'), c, policy);
+    if (policy !== 'Always') {
+      const all = (spec.containers ?? []).map((c: any) => st.containers.get(c.name));
+      const done = all.every((r: ContainerRecord | undefined) => r?.status?.state === 'exited' && !r.killedForRestart && !(policy === 'OnFailure' && r.status.exitCode !== 0));
+      if (done) {
+        st.finalPhase = all.every((r: ContainerRecord | undefined) => r?.status?.exitCode === 0) ? 'Succeeded' : 'Failed';
+        await this.finish(st);
+      }
+    }
+  }
+
+  /** a pod that completed: sidecars stop, the sandbox goes, containers stay for their logs */
+  private async finish(st: PodState): Promise<void> {
+    this.probes.stop(`${st.uid}/`);
+    const sidecars = (st.pod.spec?.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always').reverse();
+    for (const c of sidecars) {
+      const rec = st.containers.get(c.name);
+      if (rec?.id && rec.status?.state === 'running') {
+        this.events.emit(st.pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.initContainers{${c.name}}`);
+        await this.rt(this.o.runtime.stopContainer(rec.id, st.pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer').catch(() => undefined);
+      }
+    }
+    if (st.sandboxId) await this.rt(this.o.runtime.stopPodSandbox(st.sandboxId), 'stopPodSandbox').catch(() => undefined);
+    await this.refreshContainers(st);
+    for (const rec of st.containers.values()) { rec.ready = false; rec.started = false; rec.waiting = undefined; }
+  }
+
+  private async ensureContainer(st: PodState, rec: ContainerRecord, c: any, policy: string): Promise<void> {
+    if (!rec.id) { await this.startContainer(st, rec, c); return; }
+    const s = rec.status;
+    if (!s || s.state === 'running' || s.state === 'created') return;
+    if (s.state !== 'exited') return;
+    const restart = rec.killedForRestart || policy === 'Always' || (policy === 'OnFailure' && s.exitCode !== 0);
+    if (!restart) { rec.waiting = undefined; return; }
+    await this.restartWithBackoff(st, rec, c);
+  }
+
+  private podRef(pod: KObject): string { return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`; }
+  private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : 'containers'}{${rec.name}}`; }
+
+  private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
+    const key = `${st.uid}/${c.name}`;
+    const s = rec.status!;
+    const now = Date.now();
+    this.crashBackoff.resetIfRanLong(key, (s.finishedAt ?? now) - (s.startedAt ?? now));
+    const remaining = this.crashBackoff.remaining(key, s.finishedAt ?? now);
+    if (remaining > 0) {
+      const ref = this.podRef(st.pod);
+      rec.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(this.crashBackoff.delay(key))} restarting failed container=${c.name} pod=${ref}` };
+      this.events.emit(st.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${ref}`, this.fieldPath(rec));
+      this.queue.addAfter(st.uid, remaining + 5);
+      return;
+    }
+    this.crashBackoff.next(key);
+    await this.startContainer(st, rec, c);
+  }
+
+  private podForEnv(st: PodState): KObject {
+    return { ...st.pod, status: { ...(st.pod.status ?? {}), podIP: st.podIP, podIPs: st.podIP ? [{ ip: st.podIP }] : [], hostIP: this.o.hostIP, hostIPs: [{ ip: this.o.hostIP }] } };
+  }
+
+  private async startContainer(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
+    const pod = st.pod;
+    const fieldPath = this.fieldPath(rec);
+    const image = await this.ensureImage(st, rec, c, fieldPath);
+    if (!image) return;
+    let env: ReturnType<typeof resolveContainerEnv>;
+    let mounts;
+    try {
+      env = resolveContainerEnv(this.podForEnv(st), c, this.o.caches);
+      mounts = this.volumes.containerMounts(pod, c, st.mounted ?? new Map(), env.lookup);
+    } catch (err) {
+      if (!(err instanceof EnvConfigError || err instanceof VolumeError)) throw err;
+      rec.waiting = { reason: 'CreateContainerConfigError', message: err.message };
+      this.events.emit(pod, 'Warning', 'Failed', `Error: ${err.message}`, fieldPath);
+      this.queue.addAfter(st.uid, CONFIG_RETRY_MS);
+      return;
+    }
+    const attempt = rec.id ? rec.attempt + 1 : rec.attempt;
+    const prev = terminatedFromRuntime(rec, this.idScheme);
+    const res = c.resources ?? {};
+    const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) };
+    const expand = (s: string) => expandVars(s, env.lookup);
+    const config: ContainerConfig = {
+      name: c.name, image: c.image,
+      command: c.command?.map(expand), args: c.args?.map(expand), workingDir: c.workingDir,
+      env: env.env, mounts, tty: !!c.tty, stdin: !!c.stdin, stdinOnce: !!c.stdinOnce,
+      security: {
+        runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, supplementalGroups: pod.spec?.securityContext?.supplementalGroups,
+        fsGroup: pod.spec?.securityContext?.fsGroup, runAsNonRoot: sc.runAsNonRoot, readOnlyRootFilesystem: sc.readOnlyRootFilesystem,
+        privileged: sc.privileged, allowPrivilegeEscalation: sc.allowPrivilegeEscalation, capabilities: sc.capabilities,
+      },
+      memoryLimitBytes: res.limits?.memory ? safe(() => quantityValue(res.limits.memory)) : 0,
+      memoryRequestBytes: res.requests?.memory ? safe(() => quantityValue(res.requests.memory)) : 0,
+      cpuLimitMillis: res.limits?.cpu ? safe(() => quantityMilli(res.limits.cpu)) : 0,
+      cpuRequestMillis: res.requests?.cpu ? safe(() => quantityMilli(res.requests.cpu)) : 0,
+      logPath: this.logPath(pod, c.name, attempt),
+      terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
+      attempt, kind: rec.kind === 'init' ? 'init' : 'regular',
+    };
+    let id: string;
+    try {
+      id = await this.rt(this.o.runtime.createContainer(st.sandboxId!, config), 'createContainer');
+    } catch (err) {
+      const reason = err instanceof ContainerCreateError ? err.reason : 'CreateContainerError';
+      rec.waiting = { reason, message: (err as Error).message };
+      this.events.emit(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, fieldPath);
+      this.queue.addAfter(st.uid, CONFIG_RETRY_MS);
+      return;
+    }
+    this.events.emit(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
+    // the run before the previous one is garbage: keep one dead container for `logs --previous`
+    const older = rec.id;
+    if (prev) rec.last = prev;
+    rec.id = id; rec.attempt = attempt; rec.image = image; rec.waiting = undefined;
+    rec.killedForRestart = false; rec.started = false; rec.ready = false; rec.status = undefined;
+    if (older) void this.o.runtime.removeContainer(older).catch(() => undefined);
+    try {
+      await this.rt(this.o.runtime.startContainer(id), 'startContainer');
+    } catch (err) {
+      this.events.emit(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, fieldPath);
+      rec.status = await this.o.runtime.containerStatus(id);
+      if (!rec.status || rec.status.state !== 'exited') rec.waiting = { reason: 'RunContainerError', message: (err as Error).message };
+      this.queue.addAfter(st.uid, 10);
+      return;
+    }
+    this.events.emit(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+    rec.status = await this.rt(this.o.runtime.containerStatus(id), 'containerStatus');
+    rec.started = !c.startupProbe;
+    rec.ready = rec.started && !c.readinessProbe && rec.kind === 'regular' || (rec.sidecar && rec.started && !c.readinessProbe);
+    if (c.lifecycle?.postStart) {
+      const msg = await runHook(c.lifecycle.postStart, { runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, pod.spec?.terminationGracePeriodSeconds ?? 30);
+      if (msg) {
+        const kind = c.lifecycle.postStart.exec ? `Exec lifecycle hook (${JSON.stringify(c.lifecycle.postStart.exec.command ?? [])})` : 'HTTP lifecycle hook';
+        this.events.emit(pod, 'Warning', 'FailedPostStartHook', `${kind} for Container "${c.name}" in Pod "${this.podRef(pod)}" failed - error: ${msg}`, fieldPath);
+        this.events.emit(pod, 'Normal', 'Killing', `FailedPostStartHook`, fieldPath);
+        rec.killedForRestart = true;
+        await this.rt(this.o.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer').catch(() => undefined);
+        rec.status = await this.o.runtime.containerStatus(id);
+        return;
+      }
+    }
+    if (rec.status?.state === 'running') this.startProbes(st, rec, c);
+  }
+
+  private async ensureImage(st: PodState, rec: ContainerRecord, c: any, fieldPath: string): Promise<ImageInfo | undefined> {
+    const pod = st.pod;
+    const image: string = c.image;
+    const policy: string = c.imagePullPolicy ?? (/:[^/]+$/.test(image.replace(/@.*$/, '')) && !/:latest$/.test(image) || image.includes('@') ? 'IfNotPresent' : 'Always');
+    const present = await this.rt(this.o.runtime.imageStatus(image), 'imageStatus');
+    if (policy === 'Never') {
+      if (present) return present;
+      const msg = `Container image "${image}" is not present with pull policy of Never`;
+      rec.waiting = { reason: 'ErrImageNeverPull', message: msg };
+      this.events.emit(pod, 'Warning', 'ErrImageNeverPull', msg, fieldPath);
+      this.queue.addAfter(st.uid, this.o.settings.backoffBaseMs);
+      return undefined;
+    }
+    if (present && policy === 'IfNotPresent') {
+      this.events.emit(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine and can be accessed by the pod`, fieldPath);
+      return present;
+    }
+    const key = `${st.uid}/${image}`;
+    if (rec.pullFailedAt !== undefined) {
+      const remaining = this.pullBackoff.remaining(key, rec.pullFailedAt);
+      if (remaining > 0) {
+        rec.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${rec.pullError}` };
+        this.events.emit(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, fieldPath);
+        this.events.emit(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', fieldPath);
+        this.queue.addAfter(st.uid, remaining + 5);
+        return undefined;
+      }
+    }
+    this.events.emit(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
+    const t0 = Date.now();
+    try {
+      const info = await this.pull(image);
+      rec.pullFailedAt = undefined;
+      this.pullBackoff.reset(key);
+      const d = goDuration(Date.now() - t0);
+      this.events.emit(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${d} (${d} including waiting). Image size: ${info.sizeBytes} bytes.`, fieldPath);
+      return info;
+    } catch (err) {
+      const raw = (err as Error).message;
+      const prefix = `Failed to pull image "${image}": `;
+      const msg = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
+      this.events.emit(pod, 'Warning', 'Failed', `${prefix}${msg}`, fieldPath);
+      this.events.emit(pod, 'Warning', 'Failed', 'Error: ErrImagePull', fieldPath);
+      rec.waiting = { reason: 'ErrImagePull', message: msg };
+      rec.pullError = msg;
+      rec.pullFailedAt = Date.now();
+      this.pullBackoff.next(key);
+      this.queue.addAfter(st.uid, this.pullBackoff.delay(key) + 5);
+      return undefined;
+    }
+  }
+
+  /** concurrent pulls of one image on a node share one runtime pull */
+  private pull(image: string): Promise<ImageInfo> {
+    let p = this.pulls.get(image);
+    if (!p) {
+      p = this.rt(this.o.runtime.pullImage(image), 'pullImage').finally(() => this.pulls.delete(image));
+      this.pulls.set(image, p);
+    }
+    return p;
+  }
+
+  // ---- probes
+
+  private startProbes(st: PodState, rec: ContainerRecord, c: any): void {
+    const id = rec.id!;
+    const key = `${st.uid}/${c.name}/${id}`;
+    const startedAt = rec.status?.startedAt ?? Date.now();
+    const target = () => (st.sandboxId && rec.id === id ? {
+      runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId, podIP: st.podIP ?? '',
+      namedPort: (n: string) => (c.ports ?? []).find((p: any) => p.name === n)?.containerPort,
+    } : undefined);
+    const run = (type: ProbeType, probe: any, gate: () => boolean) => this.probes.start(key, type, probe, startedAt, target, (o) => this.onProbe(st, rec, c, id, o), gate);
+    if (c.startupProbe) run('startup', c.startupProbe, () => !rec.started);
+    if (c.livenessProbe) run('liveness', c.livenessProbe, () => rec.started);
+    if (c.readinessProbe && (rec.kind === 'regular' || rec.sidecar)) run('readiness', c.readinessProbe, () => rec.started);
+  }
+
+  private onProbe(st: PodState, rec: ContainerRecord, c: any, id: string, o: ProbeOutcome): void {
+    if (rec.id !== id || st.terminating || !this.powered) return;
+    const pod = st.pod;
+    const fp = this.fieldPath(rec);
+    const label = o.type === 'liveness' ? 'Liveness' : o.type === 'readiness' ? 'Readiness' : 'Startup';
+    if (o.message !== undefined) this.events.emit(pod, 'Warning', 'Unhealthy', `${label} probe failed: ${o.message}`, fp);
+    if (o.type === 'readiness') {
+      const ready = o.healthy === true;
+      if (ready !== rec.ready) { rec.ready = ready; this.pushStatus(st); }
+      return;
+    }
+    if (o.type === 'startup' && o.healthy === true && !rec.started) {
+      rec.started = true;
+      rec.ready = !c.readinessProbe && (rec.kind === 'regular' || rec.sidecar);
+      this.pushStatus(st);
+      this.queue.add(st.uid);
+      return;
+    }
+    if (o.healthy === false && o.message !== undefined && !rec.killedForRestart) {
+      rec.killedForRestart = true;
+      rec.ready = false;
+      this.events.emit(pod, 'Normal', 'Killing', `Container ${c.name} failed ${o.type} probe, will be restarted`, fp);
+      this.pushStatus(st);
+      const probe = o.type === 'liveness' ? c.livenessProbe : c.startupProbe;
+      const grace = probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      void this.rt(this.o.runtime.stopContainer(id, grace), 'stopContainer').catch(() => undefined).finally(() => this.queue.add(st.uid));
+    }
+  }
+
+  // ---- termination
+
+  private beginTermination(st: PodState, deleteFromApi: boolean): void {
+    if (st.terminating) return;
+    st.terminating = this.terminate(st, deleteFromApi).catch((err) => {
+      this.o.log(`kubelet ${this.o.nodeName}: terminating ${st.pod.metadata.name}: ${(err as Error).message}`);
+      st.terminating = undefined;
+      this.queue.addAfter(st.uid, 1000);
+    });
+  }
+
+  private async terminate(st: PodState, deleteFromApi: boolean): Promise<void> {
+    const pod = st.pod;
+    const spec = pod.spec ?? {};
+    const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30);
+    const deadline = Date.now() + grace * 1000;
+    this.probes.stop(`${st.uid}/`);
+    await this.refreshContainers(st).catch(() => undefined);
+    const remaining = () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    const kill = async (c: any, kind: 'init' | 'regular') => {
+      const rec = st.containers.get(c.name);
+      if (!rec?.id || rec.status?.state !== 'running') return;
+      this.events.emit(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(rec));
+      if (c.lifecycle?.preStop && grace > 0) {
+        const msg = await runHook(c.lifecycle.preStop, { runtime: this.o.runtime, containerId: rec.id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, remaining());
+        if (msg) this.events.emit(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, this.fieldPath(rec));
+      }
+      void kind;
+      await withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer').catch(() => undefined);
+    };
+    if (!st.rejected) {
+      await Promise.all((spec.containers ?? []).map((c: any) => kill(c, 'regular')));
+      await Promise.all((spec.initContainers ?? []).filter((c: any) => c.restartPolicy !== 'Always').map((c: any) => kill(c, 'init')));
+      for (const c of [...(spec.initContainers ?? [])].filter((x: any) => x.restartPolicy === 'Always').reverse()) await kill(c, 'init');
+    }
+    if (st.sandboxId) {
+      const sb = st.sandboxId;
+      await this.rt(this.o.runtime.stopPodSandbox(sb), 'stopPodSandbox').catch(() => undefined);
+      await this.rt(this.o.runtime.removePodSandbox(sb), 'removePodSandbox').catch(() => undefined);
+      this.sandboxes.delete(sb);
+    }
+    await this.volumes.teardown(pod).catch(() => undefined);
+    this.ipam.release(st.uid);
+    if (deleteFromApi) {
+      try {
+        await this.o.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: st.uid } });
+      } catch (err) {
+        if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+      }
+    }
+    fs.rmSync(path.join(this.o.nodeDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${st.uid}`), { recursive: true, force: true });
+    fs.rmSync(this.volumes.podDir(st.uid), { recursive: true, force: true });
+    this.states.delete(st.uid);
+    this.statusWriter.forget(st.uid);
+    this.crashBackoff.resetPrefix(st.uid + '/');
+    this.pullBackoff.resetPrefix(st.uid + '/');
+  }
+
+  // ---- periodic work
+
+  private async refreshVolumes(): Promise<void> {
+    if (!this.powered || this.stopped) return;
+    for (const st of this.states.values()) {
+      if (!st.mounted || st.terminating || st.finalPhase) continue;
+      await this.volumes.refresh(st.pod, st.mounted).catch(() => undefined);
+    }
+  }
+
+  /** images on this node, for Node.status.images */
+  async nodeImages(): Promise<{ names: string[]; sizeBytes: number }[]> {
+    const list = await this.o.runtime.listImages();
+    return list.map((i) => ({ names: [i.digest, i.ref], sizeBytes: i.sizeBytes })).sort((a, b) => b.sizeBytes - a.sizeBytes);
+  }
+
+  /** phase as the kubelet sees it (tests, UI) */
+  phaseOf(uid: string): string | undefined { const st = this.states.get(uid); return st && computePhase(st); }
+}
+
+function safe(fn: () => number): number { try { return fn(); } catch { return 0; } }
