@@ -5,8 +5,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${KUBELAB_SCENARIOS:-$ROOT/../shared/scenarios}
 if [ ! -f "$SHARED/run.sh" ]; then echo "scenarios: $SHARED/run.sh not found; skipping (they live in ../shared beside the repo)"; exit 0; fi
-# shellcheck disable=SC2206
-LIST=(${KUBELAB_SCENARIO_LIST:-$(grep -v '^#' "$ROOT/test/scenarios.list" | tr '\n' ' ')})
+mapfile -t GROUPS_ < <(if [ -n "${KUBELAB_SCENARIO_LIST:-}" ]; then echo "$KUBELAB_SCENARIO_LIST"; else grep -v '^#' "$ROOT/test/scenarios.list" | grep -v '^[[:space:]]*$'; fi)
 declare -a KUBECTLS=()
 [ -x /usr/bin/kubectl ] && KUBECTLS+=(/usr/bin/kubectl)
 for v in 30 33; do [ -x /usr/lib/google-cloud-sdk/bin/kubectl.1.$v ] && KUBECTLS+=(/usr/lib/google-cloud-sdk/bin/kubectl.1.$v); done
@@ -18,12 +17,16 @@ total_pass=0; total_fail=0
 for k in "${KUBECTLS[@]}"; do
   bindir=$(mktemp -d); ln -s "$k" "$bindir/kubectl"
   echo "== scenarios with $("$k" version --client 2>/dev/null | head -1) ($k)"
-  out=$(PATH="$bindir:$PATH" bash "$SHARED/run.sh" "$ROOT" "${LIST[@]}" 2>&1); rc=$?
-  printf '%s\n' "$out" | sed '$d'
-  line=$(printf '%s\n' "$out" | tail -1)
-  p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
-  total_pass=$((total_pass + ${p:-0})); total_fail=$((total_fail + ${f:-1}))
-  [ $rc -ne 0 ] && [ "${f:-0}" = 0 ] && total_fail=$((total_fail + 1))
+  for group in "${GROUPS_[@]}"; do
+    # shellcheck disable=SC2206
+    LIST=($group)
+    out=$(PATH="$bindir:$PATH" bash "$SHARED/run.sh" "$ROOT" "${LIST[@]}" 2>&1); rc=$?
+    printf '%s\n' "$out" | sed '$d'
+    line=$(printf '%s\n' "$out" | tail -1)
+    p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+    total_pass=$((total_pass + ${p:-0})); total_fail=$((total_fail + ${f:-1}))
+    [ $rc -ne 0 ] && [ "${f:-0}" = 0 ] && total_fail=$((total_fail + 1))
+  done
   rm -rf "$bindir"
 done
 echo "scenarios: $total_pass passed, $total_fail failed"

@@ -1,6 +1,8 @@
 // The `kubelab` command: runs the cluster headless and exposes the lab engine and store inspection.
 import { runStart } from './start';
 import { runStore } from './store';
+import { runLab, runReport } from './lab';
+import { runNode } from './node';
 
 const USAGE = `Usage: kubelab <command> [options]
 
@@ -9,6 +11,12 @@ Commands:
                          run a cluster in the foreground until Ctrl-C
   store get|list|watch <key-prefix> [--data-dir DIR] [--values]
                          show the API server's keys as etcd stores them (revisions and versions)
+  lab list|show|start|check|hint|solve|reset|lint|import|exam ...
+                         guided labs graded against the cluster (--kubeconfig FILE or --data-dir DIR)
+  report [--out FILE] [--html FILE] | report verify FILE | report keygen --out DIR
+                         progress reports, signed with an instructor key when one is configured
+  node list|stop|start [NAME] [--data-dir DIR | --kubeconfig FILE]
+                         power a simulated node off and on (its kubelet stops heartbeating)
 
 Run 'kubelab <command> --help' for a command's options.
 `;
@@ -18,6 +26,9 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start': return runStart(rest);
     case 'store': return runStore(rest);
+    case 'lab': return runLab(rest);
+    case 'report': return runReport(rest);
+    case 'node': return runNode(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE);
       return cmd === undefined ? 1 : 0;

@@ -15,7 +15,8 @@ import { startHttpServer, type RunningHttpServer } from './apiserver/http';
 import { createSchemaService } from './apiserver/schema-service-impl';
 import { registerBuiltinHandlers } from './apiserver/builtin-handlers';
 import { builtinKinds } from './api/kinds';
-import { admissionPlugins } from './admission';
+import { admissionPlugins, registryQuotaWriter } from './admission';
+import { serviceAccountTokenAuthenticator } from './auth/serviceaccount-token';
 import { NodeConnector } from './kubelet/connector';
 import { createScheduler } from './scheduler';
 import { createInProcessClient } from './client/inprocess';
@@ -79,14 +80,14 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       return e ? registry.list(e, ns, {}).items : [];
     },
   };
-  const registry = new Registry(store, admissionPlugins(), lookup);
+  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog) }), lookup);
   const connector = new NodeConnector();
   const authorizer: Authorizer = chainAuthorizers([mastersAuthorizer, bootstrapPolicyAuthorizer]);
   let ready = false;
   let address = '127.0.0.1:0';
   const schemas = createSchemaService(catalog);
   const api = new ApiServer({ catalog, registry, authorizer, schemas, address: () => address, ready: () => ready });
-  const authenticator = createAuthenticator({ tokens: [], authorizer: () => authorizer });
+  const authenticator = createAuthenticator({ tokens: [serviceAccountTokenAuthenticator(pki, lookup)], authorizer: () => authorizer });
   registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
 
   let http: RunningHttpServer;

@@ -12,6 +12,7 @@ import { reviewHandlers } from './handlers/reviews';
 import { serviceIpHooks } from './hooks/service-ips';
 import { registerCrds } from './crds';
 import { storeInspectHandler } from './handlers/store-inspect';
+import { registerEvictionAndTokenHandlers } from './handlers/eviction';
 
 export interface BuiltinDeps {
   pki: Pki;
@@ -25,6 +26,7 @@ export function registerBuiltinHandlers(api: ApiServer, deps: BuiltinDeps): void
   const { registry, catalog } = deps;
   api.registerSpecial('', 'pods', 'binding', bindingHandler);
   registerStreamingHandlers(api, deps.connector);
+  registerEvictionAndTokenHandlers(api, { pki: deps.pki, registry, catalog });
   for (const [k, h] of Object.entries(reviewHandlers(() => api.authorizerRef(), deps.authenticator))) {
     const [group, resource, sub] = k.split('/');
     api.registerSpecial(group, resource, sub, h);

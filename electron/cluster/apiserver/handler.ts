@@ -69,7 +69,13 @@ export class ApiServer {
     const a: AuthorizationAttributes = info.isResourceRequest
       ? { user: req.user, verb: info.verb, resourceRequest: true, apiGroup: info.apiGroup, apiVersion: info.apiVersion, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
       : { user: req.user, verb: req.method.toLowerCase(), resourceRequest: false, path: req.path };
-    const d = this.authorizer.authorize(a);
+    let d = this.authorizer.authorize(a);
+    // kubectl opens exec/attach/portforward WebSockets with GET; upstream's SPDY fallback needs `create`, so RBAC
+    // roles written for either verb work there — accept both here, since this server has no SPDY fallback
+    if (d.decision !== 'allow' && a.resourceRequest && a.verb === 'get' && (a.subresource === 'exec' || a.subresource === 'attach' || a.subresource === 'portforward')) {
+      const alt = this.authorizer.authorize({ ...a, verb: 'create' });
+      if (alt.decision === 'allow') d = alt;
+    }
     if (d.decision === 'allow') return;
     const details = info.isResourceRequest ? { name: info.name, group: info.apiGroup || undefined, kind: info.resource } : undefined;
     throw errForbidden(forbiddenMessage(a) + (d.reason ? `: ${d.reason}` : ''), details);
@@ -126,7 +132,7 @@ export class ApiServer {
     const sub = info.subresource;
     const special = this.special.get(`${entry.group}/${entry.resource}/${sub ?? ''}`);
     if (special) return special({ req, info, entry, server: this });
-    if (sub && !entry.subresources.includes(sub)) throw notFoundPath();
+    if (sub && !entry.subresources.includes(sub) && !(sub === 'finalize' && entry.resource === 'namespaces' && entry.group === '')) throw notFoundPath();
     if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize' && sub !== 'approval') throw notFoundPath();
     if (entry.virtual) throw errMethodNotAllowed(`the server does not allow this method on the requested resource`);
     if (entry.namespaced && !info.namespace && info.verb !== 'list' && info.verb !== 'watch' && info.verb !== 'deletecollection') {
@@ -164,7 +170,7 @@ export class ApiServer {
         const ctx = this.writeCtx(req, entry, sub === 'finalize' ? undefined : sub);
         const warnings = this.schemas.checkFields(entry, obj, fieldValidation(q));
         if (sub === 'finalize') {
-          const r = await this.registry.update(entry, ns, info.name!, (cur) => { cur.spec = { ...(cur.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] }; return cur; }, { ...ctx, internal: true });
+          const r = await this.registry.update(entry, ns, info.name!, (cur) => { cur.spec = { ...(cur.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] }; return cur; }, { ...ctx, subresource: 'finalize', internal: true });
           return json(200, this.out(entry, r.obj));
         }
         const r = await this.registry.update(entry, ns, info.name!, obj, ctx, { allowCreate: ALLOW_CREATE_ON_UPDATE.has(entry.resource) });

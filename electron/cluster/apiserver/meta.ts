@@ -30,6 +30,13 @@ export function resetServerMetadata(obj: KObject): void {
   }
 }
 
+/** Go's omitempty drops empty finalizer and ownerReference lists; stored objects never carry `[]` there */
+export function dropEmptyMetaLists(obj: KObject): void {
+  const m = obj.metadata;
+  if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
+  if (Array.isArray(m.ownerReferences) && m.ownerReferences.length === 0) delete m.ownerReferences;
+}
+
 /** on update: identity and lifecycle fields come from the stored object */
 export function keepServerMetadata(obj: KObject, old: KObject): void {
   const m = obj.metadata, o = old.metadata;

@@ -9,7 +9,7 @@ import {
 import type { Store, KeyValue, StoreEvent } from '../store/types';
 import { CompactedError, StoreConflictError } from '../store/types';
 import type { ResourceEntry } from './catalog';
-import { clone, deepEqual, keepServerMetadata, nowRfc3339, resetServerMetadata } from './meta';
+import { clone, deepEqual, dropEmptyMetaLists, keepServerMetadata, nowRfc3339, resetServerMetadata } from './meta';
 import { matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from '../api/selectors';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../admission/types';
 import type { UserInfo } from '../auth/user';
@@ -201,6 +201,7 @@ export class Registry {
     if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun }, 'mutate');
     this.validateCreate(e, obj);
     if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
+    dropEmptyMetaLists(obj);
     ctx.manage?.(obj, undefined, 'Update');
     const key = this.key(e, ns, obj.metadata.name!);
     if (ctx.dryRun) {
@@ -268,6 +269,8 @@ export class Registry {
       if (sub === 'status') {
         if (e.strategy.prepareForStatusUpdate) e.strategy.prepareForStatusUpdate(obj, cur);
         else this.defaultStatusUpdate(obj, cur);
+      } else if (sub === 'binding' || sub === 'finalize') {
+        // pods/binding sets spec.nodeName on an otherwise immutable pod spec; the binding handler did the checks
       } else if (e.strategy.prepareForUpdate) {
         e.strategy.prepareForUpdate(obj, cur);
       } else {
@@ -278,9 +281,11 @@ export class Registry {
       const errs: FieldError[] = [...validateCommonMetadata(e, obj, cur)];
       const vctx = { operation: 'update' as const, now: new Date() };
       if (sub === 'status') errs.push(...(e.strategy.validateStatusUpdate?.(obj, cur, vctx) ?? []));
+      else if (sub === 'binding' || sub === 'finalize') { /* no spec update validation for bindings and namespace finalization */ }
       else errs.push(...(e.strategy.validate?.(obj, vctx) ?? []), ...(e.strategy.validateUpdate?.(obj, cur, vctx) ?? []));
       if (errs.length) throw errInvalid(e.group, e.kind, name, errs);
       if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
+      dropEmptyMetaLists(obj);
       ctx.manage?.(obj, cur, 'Update', sub);
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       if (deepEqual(obj, cur)) return { obj: cur, created: false };

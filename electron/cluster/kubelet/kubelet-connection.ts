@@ -31,9 +31,10 @@ export function kubeletConnection(k: Kubelet): KubeletConnection {
     },
     async logs(namespace, pod, container, opts: LogOptions): Promise<Readable> {
       const { st, obj } = find(namespace, pod);
-      const src = containerLogSource(pod, obj.status, container, !!opts.previous);
+      const status = st && st.containers.size ? k.currentStatus(st) : obj.status;
+      const src = containerLogSource(pod, status, container, !!opts.previous);
       if ('error' in src) throw statusError(400, 'BadRequest', src.error);
-      const all = [...(obj.status?.containerStatuses ?? []), ...(obj.status?.initContainerStatuses ?? [])];
+      const all = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])];
       const cs = all.find((c: any) => c.name === container);
       const rec = st?.containers.get(container);
       const current = rec?.id ? rec.attempt : cs?.restartCount ?? 0;

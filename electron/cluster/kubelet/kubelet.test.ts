@@ -1,4 +1,5 @@
-// The kubelet against a real in-process cluster and the container simulator.
+// The kubelet against a real in-process cluster and the container simulator. Pods are bound by spec.nodeName so the
+// tests exercise the kubelet alone, independent of the scheduler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
 import { R } from '../client/resources';
@@ -11,12 +12,14 @@ process.env.KUBELAB_HEARTBEAT_MS = '200';
 
 let tc: TestCluster;
 const NS = 'default';
+/** waitFor whose result is known to be present */
+const until = async <T>(fn: () => Promise<T>, opts: { timeoutMs?: number; what?: string } = {}) => (await waitFor(fn, opts)) as NonNullable<T>;
 
 beforeAll(async () => { tc = await startTestCluster({ nodes: 2 }); }, 60_000);
 afterAll(async () => { await tc?.stop(); });
 
 const pod = (name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KObject =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, ...meta }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
+  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, ...meta }, spec: { nodeName: 'kubelab-worker', terminationGracePeriodSeconds: 1, ...spec } });
 const get = (name: string) => tc.client.get(R.pods, NS, name);
 const cs = (p: KObject, i = 0) => p.status?.containerStatuses?.[i];
 async function events(name: string): Promise<KObject[]> {
@@ -34,7 +37,7 @@ async function execIn(podName: string, container: string, cmd: string[]): Promis
 describe('kubelet', () => {
   it('runs a busybox pod: Running with upstream status fields and events in order', async () => {
     await tc.client.create(R.pods, NS, pod('box', { containers: [{ name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'echo hi; sleep 3600'] }] }, { labels: { app: 'box' } }));
-    const p = await waitFor(async () => { const x = await get('box'); return x.status?.phase === 'Running' && cs(x)?.ready ? x : undefined; }, { what: 'box Running' });
+    const p = await until(async () => { const x = await get('box'); return x.status?.phase === 'Running' && cs(x)?.ready ? x : undefined; }, { what: 'box Running' });
     const s = p.status;
     expect(s.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
     expect(s.podIPs).toEqual([{ ip: s.podIP }]);
@@ -48,7 +51,7 @@ describe('kubelet', () => {
     expect(c.containerID).toMatch(/^kubelab-sim:\/\/[0-9a-f]{64}$/);
     expect(c.image).toContain('busybox');
     expect(c.imageID).toContain('@sha256:');
-    const ev = await waitFor(async () => { const e = await events('box'); return e.some((x) => x.reason === 'Started') ? e : undefined; });
+    const ev = await until(async () => { const e = await events('box'); return e.some((x) => x.reason === 'Started') ? e : undefined; });
     const reasons = ev.map((e) => e.reason).filter((r) => r !== 'Scheduled');
     expect(reasons.slice(-3)).toEqual(['Pulled', 'Created', 'Started']);
     expect(ev.find((e) => e.reason === 'Created')!.message).toBe('Created container: box');
@@ -59,13 +62,13 @@ describe('kubelet', () => {
 
   it('backs off a crashing container: CrashLoopBackOff with the last exit code', async () => {
     await tc.client.create(R.pods, NS, pod('crash', { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'echo crashing; exit 2'] }] }));
-    const p = await waitFor(async () => { const x = await get('crash'); return cs(x)?.state?.waiting?.reason === 'CrashLoopBackOff' ? x : undefined; }, { what: 'CrashLoopBackOff' });
+    const p = await until(async () => { const x = await get('crash'); return cs(x)?.state?.waiting?.reason === 'CrashLoopBackOff' ? x : undefined; }, { what: 'CrashLoopBackOff' });
     const c = cs(p);
     expect(c.lastState.terminated).toMatchObject({ exitCode: 2, reason: 'Error' });
     expect(c.restartCount).toBeGreaterThanOrEqual(1);
     expect(c.state.waiting.message).toMatch(/^back-off \d+(ms|s) restarting failed container=c pod=crash_default\(/);
     expect(p.status.phase).toBe('Running');
-    const ev = await waitFor(async () => (await events('crash')).find((e) => e.reason === 'BackOff'));
+    const ev = await until(async () => (await events('crash')).find((e) => e.reason === 'BackOff'));
     expect(ev.message).toBe(`Back-off restarting failed container c in pod crash_default(${p.metadata.uid})`);
     const logs = await tc.cluster.connector.forNode(p.spec!.nodeName)!.logs(NS, 'crash', 'c', { previous: true });
     const text = await new Promise<string>((res) => { let b = ''; logs.on('data', (d) => { b += d; }); logs.on('end', () => res(b)); });
@@ -75,10 +78,10 @@ describe('kubelet', () => {
   it('restartPolicy Never: pods end Succeeded or Failed and keep their exited containers', async () => {
     await tc.client.create(R.pods, NS, pod('ok', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'echo done'] }] }));
     await tc.client.create(R.pods, NS, pod('bad', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'exit 3'] }] }));
-    const ok = await waitFor(async () => { const x = await get('ok'); return x.status?.phase === 'Succeeded' ? x : undefined; }, { what: 'Succeeded' });
+    const ok = await until(async () => { const x = await get('ok'); return x.status?.phase === 'Succeeded' ? x : undefined; }, { what: 'Succeeded' });
     expect(cs(ok).state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect(ok.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
-    const bad = await waitFor(async () => { const x = await get('bad'); return x.status?.phase === 'Failed' ? x : undefined; }, { what: 'Failed' });
+    const bad = await until(async () => { const x = await get('bad'); return x.status?.phase === 'Failed' ? x : undefined; }, { what: 'Failed' });
     expect(cs(bad).state.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(cs(bad).restartCount).toBe(0);
   });
@@ -92,9 +95,9 @@ describe('kubelet', () => {
       ],
       containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'echo app >> /work/order; sleep 3600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
     }));
-    const p = await waitFor(async () => { const x = await get('init'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'init Running' });
+    const p = await until(async () => { const x = await get('init'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'init Running' });
     expect(p.status.initContainerStatuses.map((s: any) => [s.name, s.state.terminated?.reason, s.ready])).toEqual([['first', 'Completed', true], ['second', 'Completed', true]]);
-    expect(await waitFor(async () => { const o = await execIn('init', 'app', ['cat', '/work/order']); return o.includes('app') ? o : undefined; })).toBe('first\nsecond\napp\n');
+    expect(await until(async () => { const o = await execIn('init', 'app', ['cat', '/work/order']); return o.includes('app') ? o : undefined; })).toBe('first\nsecond\napp\n');
   });
 
   it('restarts a container whose liveness exec probe fails', async () => {
@@ -102,7 +105,7 @@ describe('kubelet', () => {
       name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3600'],
       livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
     }] }));
-    const p = await waitFor(async () => { const x = await get('live'); return cs(x)?.restartCount >= 1 ? x : undefined; }, { what: 'liveness restart', timeoutMs: 30_000 });
+    const p = await until(async () => { const x = await get('live'); return cs(x)?.restartCount >= 1 ? x : undefined; }, { what: 'liveness restart', timeoutMs: 30_000 });
     expect(cs(p).lastState.terminated).toBeDefined();
     const ev = await events('live');
     expect(ev.some((e) => e.reason === 'Unhealthy' && e.message.startsWith('Liveness probe failed:'))).toBe(true);
@@ -113,10 +116,9 @@ describe('kubelet', () => {
     await tc.client.create(R.pods, NS, pod('ready', { containers: [{
       name: 'web', image: 'nginx:1.25', readinessProbe: { httpGet: { path: '/missing', port: 80 }, periodSeconds: 1 },
     }] }));
-    const ev = await waitFor(async () => (await events('ready')).find((e) => e.reason === 'Unhealthy'), { what: 'Unhealthy' });
+    const ev = await until(async () => (await events('ready')).find((e) => e.reason === 'Unhealthy'), { what: 'Unhealthy' });
     expect(ev.message).toBe('Readiness probe failed: HTTP probe failed with statuscode: 404');
-    const p = await get('ready');
-    expect(p.status.phase).toBe('Running');
+    const p = await until(async () => { const x = await get('ready'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'ready Running' });
     expect(cs(p).ready).toBe(false);
     expect(p.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [web]' });
   });
@@ -139,7 +141,7 @@ describe('kubelet', () => {
       }],
       volumes: [{ name: 'conf', configMap: { name: 'cfg' } }, { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }],
     }, { labels: { tier: 'backend', app: 'x' } }));
-    const p = await waitFor(async () => { const x = await get('app'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'app Running' });
+    const p = await until(async () => { const x = await get('app'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'app Running' });
     const env = await execIn('app', 'app', ['env']);
     expect(env).toContain('MODE=prod\n');
     expect(env).toContain('PASSWORD=s3cr3t\n');
@@ -150,29 +152,29 @@ describe('kubelet', () => {
     expect(await execIn('app', 'app', ['cat', '/etc/app/app.conf'])).toBe('port=8080');
     expect(await execIn('app', 'app', ['cat', '/etc/podinfo/labels'])).toBe('app="x"\ntier="backend"');
     await tc.client.patch(R.configmaps, NS, 'cfg', 'merge', { data: { 'app.conf': 'port=9090' } });
-    await waitFor(async () => (await execIn('app', 'app', ['cat', '/etc/app/app.conf'])) === 'port=9090', { what: 'live update', timeoutMs: 10_000 });
+    await until(async () => (await execIn('app', 'app', ['cat', '/etc/app/app.conf'])) === 'port=9090', { what: 'live update', timeoutMs: 10_000 });
   });
 
   it('reports CreateContainerConfigError for a missing configMap', async () => {
     await tc.client.create(R.pods, NS, pod('nocfg', { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'missing', key: 'k' } } }] }] }));
-    const p = await waitFor(async () => { const x = await get('nocfg'); return cs(x)?.state?.waiting?.reason === 'CreateContainerConfigError' ? x : undefined; });
+    const p = await until(async () => { const x = await get('nocfg'); return cs(x)?.state?.waiting?.reason === 'CreateContainerConfigError' ? x : undefined; });
     expect(cs(p).state.waiting.message).toBe('configmap "missing" not found');
   });
 
   it('deletes gracefully: containers stop, then the kubelet removes the pod', async () => {
     await tc.client.create(R.pods, NS, pod('gone', { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'] }] }));
-    await waitFor(async () => (await get('gone')).status?.phase === 'Running', { what: 'gone Running' });
+    await until(async () => (await get('gone')).status?.phase === 'Running', { what: 'gone Running' });
     await tc.client.delete(R.pods, NS, 'gone');
-    await waitFor(async () => { try { await get('gone'); return false; } catch (err) { return err instanceof StatusError && err.code === 404; } }, { what: 'pod removed', timeoutMs: 15_000 });
+    await until(async () => { try { await get('gone'); return false; } catch (err) { return err instanceof StatusError && err.code === 404; } }, { what: 'pod removed', timeoutMs: 15_000 });
     const ev = await events('gone');
     expect(ev.some((e) => e.reason === 'Killing' && e.message === 'Stopping container c')).toBe(true);
   });
 
   it('fails sandbox creation for a RuntimeClass whose handler the node lacks', async () => {
     await tc.client.create(R.runtimeclasses, undefined, { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'missing-handler' }, handler: 'nosuchhandler' });
-    await waitFor(async () => (await tc.client.get(R.runtimeclasses, undefined, 'missing-handler')).metadata.uid);
+    await until(async () => (await tc.client.get(R.runtimeclasses, undefined, 'missing-handler')).metadata.uid);
     await tc.client.create(R.pods, NS, pod('broken', { runtimeClassName: 'missing-handler', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'] }] }));
-    const ev = await waitFor(async () => (await events('broken')).find((e) => e.reason === 'FailedCreatePodSandBox'), { what: 'FailedCreatePodSandBox' });
+    const ev = await until(async () => (await events('broken')).find((e) => e.reason === 'FailedCreatePodSandBox'), { what: 'FailedCreatePodSandBox' });
     expect(ev.type).toBe('Warning');
     expect(ev.message).toContain('nosuchhandler');
     const p = await get('broken');
@@ -182,8 +184,8 @@ describe('kubelet', () => {
 
   it('reports ErrImagePull then ImagePullBackOff for an image outside the catalogue', async () => {
     await tc.client.create(R.pods, NS, pod('nosuch', { containers: [{ name: 'c', image: 'registry.invalid/nope:1' }] }));
-    await waitFor(async () => cs(await get('nosuch'))?.state?.waiting?.reason === 'ErrImagePull', { what: 'ErrImagePull' });
-    await waitFor(async () => cs(await get('nosuch'))?.state?.waiting?.reason === 'ImagePullBackOff', { what: 'ImagePullBackOff' });
+    await until(async () => cs(await get('nosuch'))?.state?.waiting?.reason === 'ErrImagePull', { what: 'ErrImagePull' });
+    await until(async () => cs(await get('nosuch'))?.state?.waiting?.reason === 'ImagePullBackOff', { what: 'ImagePullBackOff' });
     const ev = await events('nosuch');
     expect(ev.some((e) => e.reason === 'Failed' && e.message.startsWith('Failed to pull image "registry.invalid/nope:1": '))).toBe(true);
     expect(ev.some((e) => e.reason === 'BackOff' && e.message === 'Back-off pulling image "registry.invalid/nope:1"')).toBe(true);
@@ -193,14 +195,14 @@ describe('kubelet', () => {
     const name = tc.cluster.nodes.names()[1];
     const renew = async () => (await tc.client.get(R.leases, 'kube-node-lease', name)).spec.renewTime as string;
     const first = await renew();
-    await waitFor(async () => (await renew()) !== first, { what: 'lease renewing' });
+    await until(async () => (await renew()) !== first, { what: 'lease renewing' });
     await tc.cluster.nodes.powerOff(name);
     expect(tc.cluster.nodes.isRunning(name)).toBe(false);
     const frozen = await renew();
     await new Promise((r) => setTimeout(r, 800)); // several heartbeat periods must pass without a renewal
     expect(await renew()).toBe(frozen);
     await tc.client.patch(R.nodes, undefined, name, 'merge', { metadata: { annotations: { 'kubelab.io/power': 'on' } } });
-    await waitFor(async () => (await renew()) !== frozen, { what: 'lease renewing again' });
+    await until(async () => (await renew()) !== frozen, { what: 'lease renewing again' });
     expect(tc.cluster.nodes.isRunning(name)).toBe(true);
   });
 });

@@ -133,6 +133,11 @@ export class Kubelet {
     return { pod, st: pod ? this.states.get(pod.metadata.uid!) : undefined };
   }
 
+  /** the status this kubelet would report now (fresher than the API's copy) */
+  currentStatus(st: PodState): Record<string, any> {
+    return buildPodStatus(st, { hostIP: this.o.hostIP, idScheme: this.idScheme, now: Date.now });
+  }
+
   /** where a container's CRI log for one run lives (stable across restarts of the kubelet) */
   logPath(pod: KObject, container: string, attempt: number): string {
     const md = pod.metadata;
@@ -205,7 +210,6 @@ export class Kubelet {
     await this.refreshContainers(st);
     if (!st.sandboxId && !(await this.ensureSandbox(st))) { this.pushStatus(st); return; }
     if (!st.mounted && !(await this.ensureVolumes(st))) { this.pushStatus(st); return; }
-    this.pushStatus(st);
     await this.syncContainers(st);
     this.pushStatus(st);
   }
@@ -575,6 +579,8 @@ export class Kubelet {
       }
     }
     this.events.emit(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
+    // a pull takes a while: show ContainerCreating meanwhile
+    this.pushStatus(st);
     const t0 = Date.now();
     try {
       const info = await this.pull(image);
@@ -593,7 +599,8 @@ export class Kubelet {
       rec.pullError = msg;
       rec.pullFailedAt = Date.now();
       this.pullBackoff.next(key);
-      this.queue.addAfter(st.uid, this.pullBackoff.delay(key) + 5);
+      // the next sync comes soon and finds the back-off: the status shows ImagePullBackOff for most of the wait
+      this.queue.addAfter(st.uid, Math.min(1000, this.pullBackoff.delay(key) / 2));
       return undefined;
     }
   }

@@ -6,6 +6,7 @@ import { rfc3339 } from './settings';
 export interface StatusContext { hostIP: string; idScheme: string; now: () => number }
 
 const OWN_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'];
+const SEEDED_CONDITIONS = [...OWN_CONDITIONS, 'PodScheduled'];
 
 export function terminatedFromRuntime(rec: ContainerRecord, idScheme: string): TerminatedInfo | undefined {
   const s = rec.status;
@@ -130,7 +131,7 @@ function condition(st: PodState, type: string, status: 'True' | 'False', now: st
 
 export function seedConditionTimes(st: PodState, pod: KObject): void {
   for (const c of pod.status?.conditions ?? []) {
-    if (OWN_CONDITIONS.includes(c.type) && c.lastTransitionTime) st.conditionTimes.set(c.type, { status: c.status, time: c.lastTransitionTime });
+    if (SEEDED_CONDITIONS.includes(c.type) && c.lastTransitionTime) st.conditionTimes.set(c.type, { status: c.status, time: c.lastTransitionTime });
   }
 }
 
@@ -183,6 +184,8 @@ export function buildPodStatus(st: PodState, ctx: StatusContext): Record<string,
       : condition(st, 'Ready', 'True', now);
   }
   conds.push(readyCond, containersReady);
+  // a pod bound without the scheduler (spec.nodeName set by hand) is still reported as scheduled
+  if (!others.some((c: any) => c.type === 'PodScheduled')) others.push(condition(st, 'PodScheduled', 'True', now));
 
   const initPending = !initialized;
   const out: Record<string, unknown> = {

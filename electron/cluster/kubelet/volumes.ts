@@ -49,6 +49,7 @@ const PLUGIN_DIR: Record<string, string> = {
 
 export class VolumeManager {
   private tokens = new Map<string, { token: string; expiresAt: number; issuedAt: number }>();
+  private written = new Map<string, string>();
 
   constructor(
     private nodeName: string,
@@ -81,7 +82,12 @@ export class VolumeManager {
       if (!m?.projected) continue;
       try {
         const files = await this.projectionFor(pod, v);
-        if (files) writeProjection(m.hostPath, files);
+        if (!files) continue;
+        // compare in memory first: most refreshes change nothing and should not touch the disk
+        const fp = fingerprint(files);
+        if (this.written.get(m.hostPath) === fp) continue;
+        writeProjection(m.hostPath, files);
+        this.written.set(m.hostPath, fp);
       } catch { /* keep the last good contents, as the kubelet does while an object is missing */ }
     }
   }
@@ -93,6 +99,7 @@ export class VolumeManager {
       if (m?.unmount) await m.unmount(pod, v).catch(() => undefined);
     }
     for (const k of [...this.tokens.keys()]) if (k.startsWith(uid + '/')) this.tokens.delete(k);
+    for (const k of [...this.written.keys()]) if (k.startsWith(this.podDir(uid) + path.sep)) this.written.delete(k);
     fs.rmSync(path.join(this.podDir(uid), 'volumes'), { recursive: true, force: true });
     fs.rmSync(path.join(this.podDir(uid), 'volume-subpaths'), { recursive: true, force: true });
   }
@@ -139,8 +146,9 @@ export class VolumeManager {
       }
       case 'hostPath': return this.hostPath(v);
       case 'configMap': case 'secret': case 'downwardAPI': case 'projected': {
-        const files = await this.projectionFor(pod, v);
-        writeProjection(dir, files ?? new Map());
+        const files = await this.projectionFor(pod, v) ?? new Map();
+        writeProjection(dir, files);
+        this.written.set(dir, fingerprint(files));
         return { name: v.name, type, hostPath: dir, projected: true, readOnly: true, tmpfs: type === 'secret' || type === 'projected' };
       }
       default: {
@@ -239,4 +247,8 @@ export class VolumeManager {
     this.tokens.set(key, { ...t, issuedAt: now });
     return t.token;
   }
+}
+
+function fingerprint(files: Map<string, ProjectedFile>): string {
+  return [...files].map(([k, f]) => `${k}\u0000${f.mode}\u0000${Buffer.isBuffer(f.content) ? f.content.toString('base64') : f.content}`).sort().join('\u0001');
 }

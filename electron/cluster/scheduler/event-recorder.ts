@@ -33,7 +33,7 @@ export class EventRecorder {
         // the event was garbage-collected: fall through and create a fresh one
       }
     }
-    const name = `${md.name}.${(now.getTime() * 1e6 + (this.seq++ % 1e6)).toString(16)}`;
+    const name = `${md.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(this.seq++ % 1_000_000)).toString(16)}`;
     const ev: KObject = {
       apiVersion: 'v1',
       kind: 'Event',

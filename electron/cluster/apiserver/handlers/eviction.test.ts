@@ -30,12 +30,24 @@ async function caught(run: () => Promise<unknown>): Promise<StatusError> {
 
 const evict = (name: string, deleteOptions?: object) => t.client.create(R.pods, NS, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: NS }, deleteOptions }, { subresource: 'eviction', name });
 
+/** kubectl must run asynchronously: the API server lives in this process */
+function kubectl(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = t.kubectlSpawn(args);
+  let stdout = '', stderr = '';
+  child.stdout!.on('data', (c) => { stdout += c; });
+  child.stderr!.on('data', (c) => { stderr += c; });
+  const timer = setTimeout(() => child.kill(), timeoutMs);
+  return new Promise((resolve) => child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); }));
+}
+
 async function runningReadyPod(name: string, labels: Record<string, string>): Promise<KObject> {
-  await t.client.create(R.pods, NS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } });
-  return waitFor(async () => {
+  // placed directly on the node: this test is about eviction, not scheduling
+  const node = (await t.client.list(R.nodes)).items[0].metadata.name;
+  await t.client.create(R.pods, NS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { nodeName: node, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } });
+  return waitFor<KObject | undefined>(async () => {
     const p = await t.client.get(R.pods, NS, name);
     return p.status?.phase === 'Running' && p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ? p : undefined;
-  }, { timeoutMs: 30_000, what: `pod ${name} ready` });
+  }, { timeoutMs: 30_000, what: `pod ${name} ready` }) as Promise<KObject>;
 }
 
 beforeAll(async () => {
@@ -89,11 +101,11 @@ describe('pods/eviction', () => {
 
   it.skipIf(!kubectlPath())('lets kubectl drain evict the pods of a node', async () => {
     const p = await runningReadyPod('drained', { app: 'drain-me' });
-    const r = t.kubectl(['drain', p.spec.nodeName, '--pod-selector', 'app=drain-me', '--force', '--grace-period', '1', '--timeout', '60s'], { timeoutMs: 70_000 });
+    const r = await kubectl(['drain', p.spec.nodeName, '--pod-selector', 'app=drain-me', '--force', '--grace-period', '1', '--timeout', '60s'], 70_000);
     expect(r.stderr + r.stdout).toContain(`evicting pod ${NS}/drained`);
     expect(r.stdout).toContain('drained');
     expect(r.code).toBe(0);
-    expect(t.kubectl(['uncordon', p.spec.nodeName]).code).toBe(0);
+    expect((await kubectl(['uncordon', p.spec.nodeName])).code).toBe(0);
   }, 90_000);
 });
 
@@ -113,10 +125,10 @@ describe('serviceaccounts/token', () => {
   });
 
   it.skipIf(!kubectlPath())('issues a token with `kubectl create token` that authenticates over HTTPS', async () => {
-    const r = t.kubectl(['-n', NS, 'create', 'token', 'default', '--duration', '20m']);
+    const r = await kubectl(['-n', NS, 'create', 'token', 'default', '--duration', '20m']);
     expect(r.stderr).toBe('');
     const token = r.stdout.trim();
-    const [h, p] = token.split('.').map((s) => JSON.parse(Buffer.from(s, 'base64url').toString()) as any);
+    const [h, p] = token.split('.').slice(0, 2).map((s) => JSON.parse(Buffer.from(s, 'base64url').toString()) as any);
     const sa = lookup.get(R.serviceaccounts, NS, 'default')!;
     expect(h.alg).toBe('ES256');
     expect(p).toMatchObject({ iss: 'https://kubernetes.default.svc.cluster.local', aud: ['https://kubernetes.default.svc.cluster.local'], sub: `system:serviceaccount:${NS}:default`, 'kubernetes.io': { namespace: NS, serviceaccount: { name: 'default', uid: sa.metadata.uid } } });

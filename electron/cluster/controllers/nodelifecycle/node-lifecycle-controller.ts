@@ -16,6 +16,7 @@ export interface NodeLifecycleOptions {
   now?: () => Date;
 }
 
+export const POD_NODE_INDEX = 'nodelifecycle:nodeName';
 const NODE_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 export function nodeGraceFromEnv(env: NodeJS.ProcessEnv = process.env): number {
@@ -30,7 +31,7 @@ export function startNodeLifecycleController(client: Client, informers: Informer
   const nodes = informers.informer(R.nodes);
   const leases = informers.informer(R.leases, 'kube-node-lease');
   const pods = informers.informer(R.pods);
-  if (!hasIndex(pods)) pods.addIndex('nodeName', (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+  pods.addIndex(POD_NODE_INDEX, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
   const recorder = new EventRecorder(client, 'node-controller', now);
   // local time at which each node last showed signs of life (lease renewal or a new status heartbeat)
   const probed = new Map<string, number>();
@@ -83,7 +84,7 @@ export function startNodeLifecycleController(client: Client, informers: Informer
 
   /** pods on an unreachable node cannot be trusted to serve: their Ready condition goes False */
   async function markPodsNotReady(nodeName: string, ts: string): Promise<void> {
-    for (const pod of pods.byIndex('nodeName', nodeName)) {
+    for (const pod of pods.byIndex(POD_NODE_INDEX, nodeName)) {
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
       const conds: any[] = JSON.parse(JSON.stringify(pod.status?.conditions ?? []));
       const ready = conds.find((c) => c.type === 'Ready');
@@ -99,9 +100,5 @@ export function startNodeLifecycleController(client: Client, informers: Informer
 
 function heartbeat(n: KObject): string | undefined {
   const c = (n.status?.conditions ?? []).find((x: any) => x.type === 'Ready');
-  return c ? `${c.lastHeartbeatTime}|${c.status}` : undefined;
-}
-
-function hasIndex(inf: { byIndex(name: string, v: string): unknown[] }): boolean {
-  try { inf.byIndex('nodeName', ''); return false; } catch { return false; }
+  return c?.lastHeartbeatTime;
 }

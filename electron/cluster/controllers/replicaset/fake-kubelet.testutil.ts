@@ -64,20 +64,3 @@ export function startFakeKubelet(client: Client): FakeKubelet {
   return fk;
 }
 
-/**
- * TEMPORARY test workaround: in the current tree pods/binding runs the pod update validation, which rejects the
- * nodeName change, so nothing gets scheduled. Until that is fixed outside this folder, tests let a nodeName-only
- * change through. Does nothing once binding works.
- */
-export function tolerateBrokenBinding(catalog: { get(g: string, v: string, r: string): { strategy: { validateUpdate?: (...a: any[]) => any[] } } | undefined }): void {
-  const s = catalog.get('', 'v1', 'pods')?.strategy;
-  if (!s?.validateUpdate) return;
-  const orig = s.validateUpdate;
-  s.validateUpdate = (obj: KObject, old: KObject, ...rest: unknown[]) => {
-    if (!old.spec?.nodeName && obj.spec?.nodeName) {
-      const errs = orig(obj, { ...old, spec: { ...old.spec, nodeName: obj.spec.nodeName } }, ...rest);
-      return errs;
-    }
-    return orig(obj, old, ...rest);
-  };
-}

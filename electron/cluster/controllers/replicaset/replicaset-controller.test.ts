@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, tolerateBrokenBinding, type FakeKubelet } from './fake-kubelet.testutil';
+import { startFakeKubelet, type FakeKubelet } from './fake-kubelet.testutil';
 
 let tc: TestCluster;
 let kubelet: FakeKubelet;
@@ -10,7 +10,6 @@ const ns = 'rs-test';
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 2 });
-  tolerateBrokenBinding(tc.cluster.catalog);
   kubelet = startFakeKubelet(tc.client);
   await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 }, 60_000);

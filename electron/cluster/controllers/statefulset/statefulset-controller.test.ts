@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, tolerateBrokenBinding, type FakeKubelet } from '../replicaset/fake-kubelet.testutil';
+import { startFakeKubelet, type FakeKubelet } from '../replicaset/fake-kubelet.testutil';
 
 let tc: TestCluster;
 let kubelet: FakeKubelet;
@@ -10,7 +10,6 @@ const ns = 'sts-test';
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 2 });
-  tolerateBrokenBinding(tc.cluster.catalog);
   kubelet = startFakeKubelet(tc.client);
   await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 }, 60_000);
@@ -45,8 +44,8 @@ describe('StatefulSet controller', () => {
     await waitFor(async () => (await getSts('web')).status?.readyReplicas === 3, { what: '3 ready' });
 
     const p0 = await pod('web-0'), p1 = await pod('web-1'), p2 = await pod('web-2');
-    expect(Date.parse(p0.metadata.creationTimestamp)).toBeLessThanOrEqual(Date.parse(p1.metadata.creationTimestamp));
-    expect(Date.parse(p1.metadata.creationTimestamp)).toBeLessThanOrEqual(Date.parse(p2.metadata.creationTimestamp));
+    expect(Date.parse(p0.metadata.creationTimestamp!)).toBeLessThanOrEqual(Date.parse(p1.metadata.creationTimestamp!));
+    expect(Date.parse(p1.metadata.creationTimestamp!)).toBeLessThanOrEqual(Date.parse(p2.metadata.creationTimestamp!));
     const st = (await getSts('web')).status;
     expect(p1.spec.hostname).toBe('web-1');
     expect(p1.spec.subdomain).toBe('web');
@@ -93,10 +92,10 @@ describe('StatefulSet controller', () => {
     expect((await pod('web-0')).spec.containers[0].image).toBe('nginx:1.25');
     expect((await pod('web-1')).spec.containers[0].image).toBe('nginx:1.26');
     expect((await pod('web-2')).spec.containers[0].image).toBe('nginx:1.26');
-    expect((await pod('web-2')).metadata.creationTimestamp <= (await pod('web-1')).metadata.creationTimestamp).toBe(true);
+    expect((await pod("web-2")).metadata.creationTimestamp! <= (await pod("web-1")).metadata.creationTimestamp!).toBe(true);
     expect((await tc.client.get(R.controllerrevisions, ns, st.updateRevision)).revision).toBe(2);
     if (kubectlPath()) {
-      const r = tc.kubectl(['-n', ns, 'rollout', 'status', 'sts/web', '--timeout=20s']);
+      const r = await tc.kubectl(['-n', ns, 'rollout', 'status', 'sts/web', '--timeout=20s']);
       expect(r.stdout).toContain('partitioned roll out complete: 2 new pods have been updated...');
     } else console.log('skipping kubectl rollout status: kubectl not found (set KUBECTL)');
     // lifting the partition completes the update and the update revision becomes current

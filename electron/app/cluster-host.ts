@@ -1,0 +1,84 @@
+// Owns the embedded cluster for the app: starts it with visible progress, restarts it on "reset", stops it on quit.
+import { rmSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCluster, type Cluster, type ClusterOptions } from '../cluster/cluster';
+import type { ClusterStatus } from './ipc-contract';
+
+export interface ClusterHostOptions {
+  dataDir: string;
+  runtime?: 'sim' | 'docker';
+  /** undefined: 6443 or a free port, like `kubelab start` */
+  port?: number;
+  start?: (o: ClusterOptions) => Promise<Cluster>;
+}
+
+export class ClusterHost {
+  private cluster: Cluster | undefined;
+  private starting: Promise<Cluster> | undefined;
+  private status: ClusterStatus = { phase: 'stopped', message: 'not started', log: [] };
+  private listeners = new Set<(s: ClusterStatus) => void>();
+  private readyListeners = new Set<(c: Cluster) => void>();
+
+  constructor(private opts: ClusterHostOptions) {}
+
+  get current(): Cluster | undefined { return this.cluster; }
+  get dataDir(): string { return this.opts.dataDir; }
+  getStatus(): ClusterStatus { return { ...this.status, log: [...this.status.log] }; }
+  onStatus(fn: (s: ClusterStatus) => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  /** called with every (re)started cluster */
+  onReady(fn: (c: Cluster) => void): () => void { this.readyListeners.add(fn); return () => this.readyListeners.delete(fn); }
+
+  private set(phase: ClusterStatus['phase'], message: string): void {
+    const line = `${new Date().toISOString().slice(11, 19)} ${message}`;
+    const log = [...this.status.log, line].slice(-200);
+    this.status = { phase, message, log, server: this.cluster?.server, kubeconfigPath: this.cluster?.kubeconfigPath };
+    for (const l of this.listeners) l(this.getStatus());
+  }
+
+  start(runtime = this.opts.runtime): Promise<Cluster> {
+    if (this.cluster) return Promise.resolve(this.cluster);
+    this.starting ??= (async () => {
+      this.set('starting', `starting the cluster in ${this.opts.dataDir}`);
+      const t0 = Date.now();
+      try {
+        const c = await (this.opts.start ?? startCluster)({
+          dataDir: this.opts.dataDir, port: this.opts.port, runtime,
+          log: (l) => this.set('starting', l),
+        });
+        this.cluster = c;
+        this.set('ready', `cluster ready in ${Date.now() - t0} ms (${c.server})`);
+        for (const l of this.readyListeners) l(c);
+        return c;
+      } catch (e) {
+        this.set('error', `the cluster failed to start: ${(e as Error).message}`);
+        throw e;
+      } finally {
+        this.starting = undefined;
+      }
+    })();
+    return this.starting;
+  }
+
+  async ready(): Promise<Cluster> { return this.cluster ?? this.start(); }
+
+  async stop(): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    const c = this.cluster;
+    if (!c) return;
+    this.set('stopping', 'stopping the cluster');
+    this.cluster = undefined;
+    await c.stop();
+    this.set('stopped', 'cluster stopped');
+  }
+
+  /** removes the cluster's state (store, PKI, node state) but keeps the app's own files (settings, progress) */
+  async reset(runtime = this.opts.runtime): Promise<Cluster> {
+    await this.stop();
+    this.set('starting', 'removing the cluster state');
+    const keep = new Set(['ui-settings.json', 'ui-progress.json', 'report-key', 'terminal', 'labs']);
+    if (existsSync(this.opts.dataDir)) {
+      for (const f of readdirSync(this.opts.dataDir)) if (!keep.has(f)) rmSync(join(this.opts.dataDir, f), { recursive: true, force: true });
+    }
+    return this.start(runtime);
+  }
+}

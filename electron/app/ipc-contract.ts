@@ -1,0 +1,181 @@
+// The one typed API between the renderer and the main process. Electron's preload and the web mode's WebSocket
+// bridge carry exactly these methods and events, so the renderer cannot tell which transport it runs on.
+
+export type Lang = 'en' | 'zh';
+export interface Localized { en: string; zh: string }
+
+export type LabStatus = 'not-started' | 'in-progress' | 'passed';
+export interface LabSummary {
+  id: string;
+  chapter: number;
+  title: Localized;
+  status: LabStatus;
+  stepsDone: number;
+  stepsTotal: number;
+}
+export interface Chapter {
+  number: number;
+  title: Localized;
+  summary: Localized;
+  labs: LabSummary[];
+}
+export interface LabStep {
+  id: string;
+  title: Localized;
+  /** Markdown; fenced code blocks become "run in terminal" / "copy" blocks */
+  body: Localized;
+  hintCount: number;
+}
+export interface LabDetail extends LabSummary {
+  intro: Localized;
+  steps: LabStep[];
+  /** steps already passed, by id */
+  passedSteps: string[];
+}
+export interface CheckItem { name: Localized; passed: boolean; message: Localized }
+export interface StepResult { stepId: string; passed: boolean; checks: CheckItem[] }
+export interface CheckResult { labId: string; passed: boolean; steps: StepResult[] }
+export interface HintResult { stepId: string; index: number; total: number; text: Localized }
+export interface Report { fileName: string; content: string }
+
+export interface NodeView {
+  name: string;
+  ready: boolean;
+  powered: boolean;
+  roles: string[];
+  unschedulable: boolean;
+  kubeletVersion: string;
+  taints: string[];
+}
+export interface PodView {
+  namespace: string;
+  name: string;
+  uid: string;
+  phase: string;
+  /** what `kubectl get pods` prints in STATUS */
+  status: string;
+  ready: string;
+  restarts: number;
+  nodeName?: string;
+  owner?: { kind: string; name: string };
+  created: string;
+}
+export interface EventView {
+  uid: string;
+  namespace: string;
+  type: string;
+  reason: string;
+  message: string;
+  object: string;
+  count: number;
+  time: string;
+}
+export interface ClusterSnapshot { nodes: NodeView[]; pods: PodView[]; events: EventView[] }
+export type ObjectRef = { kind: 'Pod' | 'Node'; namespace?: string; name: string };
+export interface ObjectDetails { yaml: string; describe: string; events: EventView[]; logs?: string }
+
+export interface ClusterStatus {
+  phase: 'starting' | 'ready' | 'stopping' | 'stopped' | 'error';
+  message: string;
+  /** progress lines since launch, oldest first */
+  log: string[];
+  server?: string;
+  kubeconfigPath?: string;
+}
+
+export interface ApiFieldError { field: string; message: string; reason: string; /** 1-based line in the editor's text, when the field could be located */ line?: number }
+export interface ApplyItemResult {
+  index: number;
+  kind: string;
+  name: string;
+  namespace?: string;
+  ok: boolean;
+  /** "created", "configured", "created (server dry run)" … */
+  action?: string;
+  /** the API's Status message and field causes on failure */
+  error?: { code: number; reason: string; message: string; fields: ApiFieldError[] };
+}
+export interface ApplyResult { ok: boolean; dryRun: boolean; items: ApplyItemResult[] }
+
+export interface Settings {
+  language: Lang;
+  runtime: 'sim' | 'docker';
+  fontSize: number;
+}
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'web';
+  dataDir: string;
+  platform: string;
+  kubectl: { path: string | null; source: 'bundled' | 'system' | null };
+}
+export interface TerminalInfo { id: string; title: string; cols: number; rows: number; exited: boolean }
+
+/** method name → [params, result] */
+export interface ApiMethods {
+  'app.info': [void, AppInfo];
+  'cluster.status': [void, ClusterStatus];
+  'cluster.snapshot': [void, ClusterSnapshot];
+  /** subscribes the caller to `cluster.changed` */
+  'cluster.watch': [void, ClusterSnapshot];
+  'cluster.unwatch': [void, void];
+  'cluster.object': [ObjectRef, ObjectDetails];
+  'cluster.nodePower': [{ name: string; on: boolean }, void];
+  /** wipes the data dir's cluster state and starts a fresh cluster */
+  'cluster.reset': [void, void];
+  'labs.list': [void, Chapter[]];
+  'labs.get': [{ id: string }, LabDetail];
+  'labs.start': [{ id: string }, LabDetail];
+  'labs.check': [{ id: string }, CheckResult];
+  'labs.hint': [{ id: string; stepId: string; index: number }, HintResult];
+  'labs.solve': [{ id: string }, { message: Localized }];
+  'labs.reset': [{ id: string }, void];
+  'labs.report': [void, Report];
+  'yaml.apply': [{ yaml: string; dryRun: boolean; namespace?: string }, ApplyResult];
+  'term.open': [{ cols: number; rows: number }, TerminalInfo];
+  'term.list': [void, TerminalInfo[]];
+  /** makes the caller the receiver of the terminal's output; returns the recent output to repaint */
+  'term.attach': [{ id: string }, { info: TerminalInfo; replay: string }];
+  'term.write': [{ id: string; data: string }, void];
+  'term.resize': [{ id: string; cols: number; rows: number }, void];
+  /** flow control: the renderer has written this many characters to the screen */
+  'term.ack': [{ id: string; chars: number }, void];
+  'term.close': [{ id: string }, void];
+  'settings.get': [void, Settings];
+  'settings.set': [Partial<Settings>, Settings];
+}
+export type Method = keyof ApiMethods;
+export type Params<M extends Method> = ApiMethods[M][0];
+export type Result<M extends Method> = ApiMethods[M][1];
+
+/** event name → payload (main → renderer) */
+export interface ApiEvents {
+  'cluster.status': ClusterStatus;
+  'cluster.changed': ClusterSnapshot;
+  'term.data': { id: string; data: string };
+  'term.exit': { id: string; code: number };
+  'settings.changed': Settings;
+}
+export type EventName = keyof ApiEvents;
+
+export const METHODS: readonly Method[] = [
+  'app.info', 'cluster.status', 'cluster.snapshot', 'cluster.watch', 'cluster.unwatch', 'cluster.object', 'cluster.nodePower', 'cluster.reset',
+  'labs.list', 'labs.get', 'labs.start', 'labs.check', 'labs.hint', 'labs.solve', 'labs.reset', 'labs.report', 'yaml.apply',
+  'term.open', 'term.list', 'term.attach', 'term.write', 'term.resize', 'term.ack', 'term.close', 'settings.get', 'settings.set',
+];
+export function isMethod(m: unknown): m is Method {
+  return typeof m === 'string' && (METHODS as readonly string[]).includes(m);
+}
+
+/** Electron IPC channel names */
+export const IPC_INVOKE = 'kubelab:invoke';
+export const IPC_EVENT = 'kubelab:event';
+
+/** The object the preload exposes as `window.kubelab` (and the web bridge imitates). */
+export interface KubelabBridge {
+  invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
+  on<E extends EventName>(event: E, fn: (payload: ApiEvents[E]) => void): () => void;
+}
+
+/** Serialisable error crossing the bridge */
+export interface BridgeError { message: string; code?: number; reason?: string }

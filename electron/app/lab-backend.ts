@@ -1,0 +1,28 @@
+// What the app needs from a lab engine. The UI talks to this interface only; `builtin-labs.ts` is a small
+// stand-in used until electron/lab-engine/ is wired in through an adapter of the same shape.
+import type { Cluster } from '../cluster/cluster';
+import type { CheckResult, HintResult, LabDetail, LabSummary, Localized, Report } from './ipc-contract';
+
+export interface LabBackendContext {
+  /** the running cluster (waits while it starts or restarts) */
+  cluster(): Promise<Cluster>;
+  dataDir: string;
+  /** repository/packaged labs/ folder */
+  labsDir: string;
+}
+
+export interface LabBackend {
+  /** every lab, each tagged with its chapter number */
+  list(): Promise<LabSummary[]>;
+  get(id: string): Promise<LabDetail>;
+  /** runs the lab's setup and marks it started */
+  start(id: string): Promise<LabDetail>;
+  check(id: string): Promise<CheckResult>;
+  /** hint `index` (0-based) of a step; hints are revealed one at a time */
+  hint(id: string, stepId: string, index: number): Promise<HintResult>;
+  solve(id: string): Promise<{ message: Localized }>;
+  reset(id: string): Promise<void>;
+  report(): Promise<Report>;
+}
+
+export type LabBackendFactory = (ctx: LabBackendContext) => LabBackend;

@@ -1,0 +1,139 @@
+// The services behind the typed API, shared by the Electron shell and the web mode. Each renderer connection is
+// a Session: it calls methods and receives the events meant for it (its terminals' output, cluster changes).
+import { join } from 'node:path';
+import type { ApiEvents, AppInfo, Chapter, EventName, Method, Params, Result } from './ipc-contract';
+import { isMethod } from './ipc-contract';
+import { ClusterHost, type ClusterHostOptions } from './cluster-host';
+import { ClusterView, UI_USER } from './cluster-view';
+import { applyYaml } from './yaml-apply';
+import { SettingsStore } from './settings-store';
+import { CHAPTERS } from './course';
+import type { LabBackend, LabBackendFactory } from './lab-backend';
+import { createBuiltinLabBackend } from './builtin-labs';
+import { appFolders, appVersion, type AppFolders } from './app-root';
+import { TerminalManager, type TerminalReceiver } from '../terminal/terminal-manager';
+import { locateKubectl, type KubectlLocation } from '../terminal/kubectl-locate';
+import type { FlowOptions } from '../terminal/flow-control';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  mode: 'electron' | 'web';
+  folders?: AppFolders;
+  labs?: LabBackendFactory;
+  cluster?: Omit<ClusterHostOptions, 'dataDir'>;
+  shell?: string;
+  flow?: FlowOptions;
+}
+
+export type Emit = <E extends EventName>(event: E, payload: ApiEvents[E]) => void;
+
+export interface Session {
+  call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
+  /** the connection went away: stop its subscriptions, keep its terminals for a reconnect */
+  dispose(): void;
+}
+
+export interface AppServices {
+  host: ClusterHost;
+  connect(emit: Emit): Session;
+  /** starts the cluster (progress goes out as `cluster.status` events) */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAppServices(opts: AppServicesOptions): AppServices {
+  const folders = opts.folders ?? appFolders();
+  const settings = new SettingsStore(opts.dataDir);
+  const host = new ClusterHost({ dataDir: opts.dataDir, runtime: settings.get().runtime, ...opts.cluster });
+  const kubectl: KubectlLocation = locateKubectl(folders.bundledBin);
+  const terminals = new TerminalManager({
+    kubeconfigPath: () => host.current?.kubeconfigPath,
+    kubectlBinDir: kubectl.binDir, kubectlFound: !!kubectl.path,
+    stateDir: join(opts.dataDir, 'terminal'), shell: opts.shell, flow: opts.flow,
+  });
+  const labs: LabBackend = (opts.labs ?? createBuiltinLabBackend)({ cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs });
+  let view: ClusterView | undefined;
+  const sessions = new Set<{ emit: Emit; unwatch?: () => void }>();
+  host.onReady((c) => {
+    view?.stop();
+    view = new ClusterView(c, () => kubectl.path);
+    // re-subscribe watchers after a cluster reset
+    for (const s of sessions) if (s.unwatch) { s.unwatch = view.subscribe((snap) => s.emit('cluster.changed', snap)); }
+  });
+  host.onStatus((st) => { for (const s of sessions) s.emit('cluster.status', st); });
+  const readyView = async () => { await host.ready(); await view!.synced(); return view!; };
+
+  const info: AppInfo = {
+    version: appVersion(folders.root), mode: opts.mode, dataDir: opts.dataDir, platform: `${process.platform}-${process.arch}`,
+    kubectl: { path: kubectl.path, source: kubectl.source },
+  };
+
+  function connect(emit: Emit): Session {
+    const state: { emit: Emit; unwatch?: () => void } = { emit };
+    sessions.add(state);
+    const receiver: TerminalReceiver = {
+      data: (id, data) => emit('term.data', { id, data }),
+      exit: (id, code) => emit('term.exit', { id, code }),
+    };
+    const handlers: { [M in Method]: (p: Params<M>) => Promise<Result<M>> | Result<M> } = {
+      'app.info': () => info,
+      'cluster.status': () => host.getStatus(),
+      'cluster.snapshot': async () => (await readyView()).snapshot(),
+      'cluster.watch': async () => {
+        const v = await readyView();
+        state.unwatch?.();
+        state.unwatch = v.subscribe((snap) => emit('cluster.changed', snap));
+        return v.snapshot();
+      },
+      'cluster.unwatch': () => { state.unwatch?.(); state.unwatch = undefined; },
+      'cluster.object': async (ref) => (await readyView()).details(ref),
+      'cluster.nodePower': async ({ name, on }) => { const c = await host.ready(); await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name)); },
+      'cluster.reset': async () => { terminals.closeAll(); await host.reset(settings.get().runtime); },
+      'labs.list': async () => {
+        const all = await labs.list();
+        return CHAPTERS.map((ch): Chapter => ({ ...ch, labs: all.filter((l) => l.chapter === ch.number) }));
+      },
+      'labs.get': ({ id }) => labs.get(id),
+      'labs.start': ({ id }) => labs.start(id),
+      'labs.check': ({ id }) => labs.check(id),
+      'labs.hint': ({ id, stepId, index }) => labs.hint(id, stepId, index),
+      'labs.solve': ({ id }) => labs.solve(id),
+      'labs.reset': ({ id }) => labs.reset(id),
+      'labs.report': () => labs.report(),
+      'yaml.apply': async ({ yaml, dryRun, namespace }) => {
+        const c = await host.ready();
+        return applyYaml(c.client(UI_USER, 'kubelab-ui'), c.catalog, yaml, dryRun, namespace);
+      },
+      'term.open': async ({ cols, rows }) => { await host.ready(); return terminals.open(cols, rows, receiver); },
+      'term.list': () => terminals.list(),
+      'term.attach': ({ id }) => terminals.attach(id, receiver),
+      'term.write': ({ id, data }) => terminals.write(id, String(data)),
+      'term.resize': ({ id, cols, rows }) => terminals.resize(id, cols, rows),
+      'term.ack': ({ id, chars }) => terminals.ack(id, Number(chars)),
+      'term.close': ({ id }) => terminals.close(id),
+      'settings.get': () => settings.get(),
+      'settings.set': (patch) => {
+        const s = settings.set(patch ?? {});
+        for (const x of sessions) x.emit('settings.changed', s);
+        return s;
+      },
+    };
+    return {
+      async call(method, params) {
+        if (!isMethod(method)) throw new Error(`unknown method ${String(method)}`);
+        return (handlers[method] as (p: unknown) => Promise<Result<typeof method>>)(params);
+      },
+      dispose() {
+        state.unwatch?.();
+        sessions.delete(state);
+        terminals.detachReceiver(receiver);
+      },
+    };
+  }
+
+  return {
+    host, connect,
+    async start() { await host.start(settings.get().runtime); },
+    async stop() { terminals.closeAll(); view?.stop(); view = undefined; await host.stop(); },
+  };
+}

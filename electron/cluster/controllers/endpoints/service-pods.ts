@@ -1,0 +1,24 @@
+// Enqueues a Service whenever it, or a pod its selector matches (before or after the change), changes.
+import type { Informer } from '../../client/types';
+import { objectKey } from '../../client/types';
+import type { KObject } from '../../api/types';
+
+export function matchesSelectorMap(sel: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!sel || !Object.keys(sel).length) return false;
+  return Object.entries(sel).every(([k, v]) => labels?.[k] === v);
+}
+
+export function watchServicePods(services: Informer, pods: Informer, enqueue: (key: string) => void): void {
+  services.onAdd((s) => enqueue(objectKey(s)));
+  services.onUpdate((_a, s) => enqueue(objectKey(s)));
+  services.onDelete((s) => enqueue(objectKey(s)));
+  const podChanged = (...versions: KObject[]) => {
+    const ns = versions[0].metadata.namespace;
+    for (const s of services.list(ns)) {
+      if (versions.some((p) => matchesSelectorMap(s.spec?.selector, p.metadata.labels))) enqueue(objectKey(s));
+    }
+  };
+  pods.onAdd((p) => podChanged(p));
+  pods.onUpdate((a, b) => podChanged(a, b));
+  pods.onDelete((p) => podChanged(p));
+}

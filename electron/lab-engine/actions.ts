@@ -1,0 +1,85 @@
+// Carries out setup, solution and cleanup actions against the cluster (API calls; `run` scripts get kubectl
+// with KUBECONFIG pointing at the same cluster).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, symlinkSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { pickPod } from './pods';
+import { runCheck } from './checks';
+import type { KubeClient } from './kube-client';
+import type { Action, Lab, Lang } from './types';
+
+export interface ActionContext { kube: KubeClient; kubeconfig: string; lab: Lab; lang: Lang; log?: (line: string) => void }
+
+export async function runActions(actions: Action[], ctx: ActionContext): Promise<void> {
+  for (const a of actions) {
+    try {
+      await runAction(a, ctx);
+    } catch (err) {
+      throw new Error(`${a.where}: ${a.type} failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+async function runAction(a: Action, ctx: ActionContext): Promise<void> {
+  const ns = ctx.lab.namespaces[0];
+  switch (a.type) {
+    case 'apply':
+      for (const m of a.manifests) await applyObject(ctx.kube, m, ns);
+      return;
+    case 'delete':
+      await ctx.kube.delete(a.ref.apiVersion, a.ref.kind, a.ref.name!, a.ref.namespace ?? ns);
+      return;
+    case 'exec': {
+      const pod = await pickPod(ctx.kube, a.target, ns);
+      const out = await ctx.kube.exec(pod.namespace, pod.name, a.command, pod.container);
+      if (out.exitCode !== 0) throw new Error(`exit code ${out.exitCode}: ${out.stderr.trim()}`);
+      return;
+    }
+    case 'wait':
+      for (const c of a.checks) {
+        const r = await runCheck({ ...c, timeoutMs: a.timeoutMs }, { kube: ctx.kube, namespace: ns, lang: ctx.lang });
+        if (!r.ok) throw new Error(r.message);
+      }
+      return;
+    case 'run': {
+      const out = await runScript(a.script, ctx.kubeconfig, ns);
+      ctx.log?.(out.output.trim());
+      if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.output.trim().split('\n').slice(-3).join(' / ')}`);
+    }
+  }
+}
+
+export async function applyObject(kube: KubeClient, m: Record<string, any>, defaultNs: string): Promise<void> {
+  const obj: Record<string, any> = { ...m, metadata: { ...(m.metadata ?? {}) } };
+  const info = await kube.resource(obj.apiVersion, obj.kind);
+  if (info.namespaced && !obj.metadata.namespace) obj.metadata.namespace = defaultNs;
+  await kube.apply(obj);
+}
+
+/**
+ * Runs a shell script with KUBECONFIG set. When KUBECTL names a binary that isn't called "kubectl"
+ * (e.g. a versioned one), a temporary PATH entry makes it available under that name.
+ */
+export function runScript(script: string, kubeconfig: string, namespace: string, timeoutMs = 120_000): Promise<{ code: number; output: string }> {
+  let shimDir: string | undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, LAB_NAMESPACE: namespace };
+  if (process.env.KUBECTL && existsSync(process.env.KUBECTL)) {
+    shimDir = mkdtempSync(join(tmpdir(), 'kubelab-kubectl-'));
+    symlinkSync(process.env.KUBECTL, join(shimDir, 'kubectl'));
+    env.PATH = `${shimDir}${delimiter}${process.env.PATH ?? ''}`;
+  }
+  return new Promise((resolvePromise) => {
+    // async on purpose: the cluster may run in this very process
+    const p = spawn('bash', ['-eo', 'pipefail', '-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    p.stdout.on('data', (c) => (output += c));
+    p.stderr.on('data', (c) => (output += c));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      if (shimDir) rmSync(shimDir, { recursive: true, force: true });
+      resolvePromise({ code: code ?? -1, output });
+    });
+  });
+}

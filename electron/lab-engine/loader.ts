@@ -1,0 +1,244 @@
+// Loads labs/<id>/lab.yaml with its en.md and zh.md, validating everything and naming file:line for each problem.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve, isAbsolute } from 'node:path';
+import YAML from 'yaml';
+import { LabError, Problems, YNodeReader, parseManifests } from './yaml-reader';
+import { parseLabMarkdown, type MdDoc } from './markdown';
+import { LANGS, type Action, type Check, type Lab, type Lang, type PodPick, type Step, type Text } from './types';
+
+export { LabError } from './yaml-reader';
+
+const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event'] as const;
+const ACTION_KINDS = ['apply', 'delete', 'run', 'exec', 'wait'] as const;
+
+/** loads one lab directory; throws LabError listing every problem as "file:line: message" */
+export function loadLab(dir: string): Lab {
+  const { lab, problems } = readLab(dir);
+  if (problems.length || !lab) throw new LabError(problems.join('\n'));
+  return lab;
+}
+
+/** like loadLab, but returns the problems instead of throwing (used by lint) */
+export function readLab(dir: string): { lab?: Lab; problems: string[] } {
+  const p = new Problems();
+  const file = join(dir, 'lab.yaml');
+  if (!existsSync(file)) return { problems: [`${file}: missing (a lab directory needs lab.yaml)`] };
+  const root = YNodeReader.parse(file, readFileSync(file, 'utf8'), p);
+  if (!root.isMap()) { root.fail('lab.yaml must be a mapping'); return { problems: p.list }; }
+  const known = ['id', 'chapter', 'title', 'summary', 'minutes', 'difficulty', 'namespace', 'namespaces', 'cluster', 'setup', 'steps', 'cleanup'];
+  for (const k of root.keys()) if (!known.includes(k)) root.get(k).fail(`unknown field "${k}" (known: ${known.join(', ')})`);
+
+  const id = root.str('id') ?? '';
+  if (id && !/^[a-z0-9][a-z0-9-]*$/.test(id)) root.get('id').fail('id must be lowercase letters, digits and dashes');
+  const chapter = root.num('chapter') ?? 0;
+  const difficulty = root.str('difficulty') ?? 'beginner';
+  if (!['beginner', 'intermediate', 'advanced'].includes(difficulty)) root.get('difficulty').fail('difficulty must be beginner, intermediate or advanced');
+  const nsNode = root.get('namespaces');
+  const namespaces: string[] = nsNode.present ? (nsNode.js() ?? []).map(String) : root.get('namespace').present ? [root.str('namespace')!] : [];
+  if (!namespaces.length) root.fail('"namespace" is required (each lab works in its own namespace, e.g. lab-07)');
+  const ns = namespaces[0] ?? 'default';
+
+  const cl = root.get('cluster');
+  const configFile = cl.str('config', false);
+  if (configFile && !existsSync(join(dir, configFile))) cl.get('config').fail(`topology file ${configFile} not found in ${dir}`);
+  const cluster = {
+    configFile: configFile ? resolve(dir, configFile) : undefined,
+    minNodes: cl.num('nodes', false),
+    runtimeHandlers: cl.get('runtimeHandlers').js() as string[] | undefined,
+    resources: cl.get('resources').js() as string[] | undefined,
+  };
+
+  const md: Partial<Record<Lang, MdDoc>> = {};
+  const mdFile = (l: Lang) => join(dir, `${l}.md`);
+  for (const l of LANGS) {
+    if (!existsSync(mdFile(l))) p.add(mdFile(l), 'missing (every lab ships English and Simplified Chinese text)');
+    else md[l] = parseLabMarkdown(readFileSync(mdFile(l), 'utf8'));
+  }
+
+  const steps: Step[] = [];
+  const stepNodes = root.seq('steps', true);
+  const seen = new Set<string>();
+  for (const s of stepNodes) {
+    const sid = s.str('id') ?? '';
+    if (seen.has(sid)) s.get('id').fail(`duplicate step id "${sid}"`);
+    seen.add(sid);
+    const title = {} as Text, text = {} as Text, blocks = {} as Step['blocks'];
+    for (const l of LANGS) {
+      const sec = md[l]?.sections.find((x) => x.id === sid);
+      if (md[l] && !sec) s.get('id').fail(`step "${sid}" has no section "## … {#${sid}}" in ${mdFile(l)}`);
+      title[l] = sec?.title ?? sid;
+      text[l] = sec?.body ?? '';
+      blocks[l] = sec?.blocks ?? [];
+    }
+    const checks = s.seq('checks', true).map((c) => readCheck(c, ns)).filter(Boolean) as Check[];
+    if (!checks.length && s.get('checks').present) s.get('checks').fail('a step needs at least one check');
+    const hints = s.seq('hints').map((h) => readText(h, 'hint')).filter(Boolean) as Text[];
+    const actions = s.seq('solution', true).map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
+    steps.push({ id: sid, title, text, blocks, checks, hints, solution: { text: solutionText(actions), actions } });
+  }
+  for (const l of LANGS) {
+    for (const sec of md[l]?.sections ?? []) if (!seen.has(sec.id)) p.add(`${mdFile(l)}:${sec.line}`, `section {#${sec.id}} does not match any step id in lab.yaml`);
+  }
+
+  const lab: Lab = {
+    id, dir: resolve(dir), chapter, difficulty: difficulty as Lab['difficulty'], namespaces, cluster,
+    title: readText(root.get('title'), 'title') ?? { en: id, zh: id },
+    summary: readText(root.get('summary'), 'summary') ?? { en: '', zh: '' },
+    intro: { en: md.en?.intro ?? '', zh: md.zh?.intro ?? '' },
+    minutes: root.num('minutes') ?? 0,
+    setup: root.seq('setup').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[],
+    steps,
+    cleanup: root.seq('cleanup').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[],
+  };
+  return { lab: p.list.length ? undefined : lab, problems: p.list };
+}
+
+/** every lab directory (one holding a lab.yaml) at a root, below it, or one level further down (packs of labs) */
+export function findLabDirs(root: string, depth = 2): string[] {
+  if (!existsSync(root) || !statSync(root).isDirectory()) return [];
+  if (existsSync(join(root, 'lab.yaml'))) return [root];
+  if (depth === 0) return [];
+  return readdirSync(root).sort().map((n) => join(root, n)).filter((d) => statSync(d).isDirectory()).flatMap((d) => findLabDirs(d, depth - 1));
+}
+
+function readText(n: YNodeReader, what: string): Text | undefined {
+  if (!n.present) { n.fail(`${what} is required in English and Chinese ({en: …, zh: …})`); return undefined; }
+  const v = n.js();
+  if (typeof v !== 'object' || v === null) { n.fail(`${what} must be a mapping with "en" and "zh"`); return undefined; }
+  for (const l of LANGS) if (typeof v[l] !== 'string' || !v[l].trim()) n.fail(`${what} needs a non-empty "${l}" text`);
+  return { en: String(v.en ?? ''), zh: String(v.zh ?? '') };
+}
+
+export function parseDuration(v: unknown): number | undefined {
+  if (typeof v === 'number') return v * 1000;
+  const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(v.trim()) : null;
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
+}
+
+function which<T extends string>(n: YNodeReader, kinds: readonly T[], what: string): T | undefined {
+  const found = n.keys().filter((k) => (kinds as readonly string[]).includes(k)) as T[];
+  if (found.length !== 1) { n.fail(`a ${what} needs exactly one of ${kinds.join(', ')}${found.length ? ` (found ${found.join(', ')})` : ''}`); return undefined; }
+  return found[0];
+}
+
+function readPick(n: YNodeReader): PodPick | undefined {
+  const pick: PodPick = { namespace: n.str('namespace', false), pod: n.str('pod', false), selector: n.str('selector', false), container: n.str('container', false) };
+  if (!pick.pod && !pick.selector) { n.fail('name the pod with "pod" or "selector"'); return undefined; }
+  return pick;
+}
+
+function readCommand(n: YNodeReader): string[] {
+  const v = n.get('command').js();
+  if (typeof v === 'string') return ['sh', '-c', v];
+  if (Array.isArray(v) && v.length) return v.map(String);
+  n.fail('"command" must be a string (run with sh -c) or a list');
+  return [];
+}
+
+function readCheck(c: YNodeReader, ns: string): Check | undefined {
+  const kind = which(c, CHECK_KINDS, 'check');
+  if (!kind) return undefined;
+  const body = c.get(kind);
+  const timeoutRaw = c.get('timeout').js();
+  const timeoutMs = timeoutRaw === undefined ? undefined : parseDuration(timeoutRaw);
+  if (timeoutRaw !== undefined && timeoutMs === undefined) c.get('timeout').fail('timeout must look like 30s, 2m or 500ms');
+  const message = c.get('message').present ? readText(c.get('message'), 'message') : undefined;
+  const base = { where: c.where, timeoutMs, message };
+  switch (kind) {
+    case 'assert': case 'error': {
+      const o = body.js();
+      if (!o || typeof o !== 'object' || !o.apiVersion || !o.kind) { body.fail(`${kind} needs an object with apiVersion and kind`); return undefined; }
+      return { type: kind, object: o, selector: c.str('selector', false), ...base };
+    }
+    case 'exec': {
+      const target = readPick(body);
+      const expect = body.get('expect').js() ?? {};
+      return target ? { type: 'exec', target, command: readCommand(body), expect: { exitCode: expect.exitCode, stdout: expect.stdout, stderr: expect.stderr }, ...base } : undefined;
+    }
+    case 'canI': {
+      const exp = body.get('expect').js();
+      const expectBool = exp === true || exp === 'yes' ? true : exp === false || exp === 'no' ? false : undefined;
+      if (expectBool === undefined) body.fail('canI.expect must be yes or no');
+      if (!body.str('user', false) && !body.str('serviceAccount', false)) body.fail('canI needs "user" or "serviceAccount" (namespace/name)');
+      return {
+        type: 'canI', user: body.str('user', false), groups: body.get('groups').js(), serviceAccount: body.str('serviceAccount', false),
+        verb: body.str('verb') ?? '', resource: body.str('resource') ?? '', group: body.str('group', false), subresource: body.str('subresource', false),
+        namespace: body.str('namespace', false), name: body.str('name', false), expect: expectBool ?? true, ...base,
+      };
+    }
+    case 'connect': {
+      const from = readPick(body.get('from'));
+      const to = body.str('to') ?? '';
+      const m = /^(.+):(\d+)$/.exec(to);
+      if (!m) body.get('to').fail('"to" must be host:port');
+      const expect = body.str('expect') ?? '';
+      if (expect !== 'allowed' && expect !== 'denied') body.fail('connect.expect must be allowed or denied');
+      const protocol = (body.str('protocol', false) ?? 'tcp') as 'tcp' | 'http';
+      return from && m ? { type: 'connect', from, host: m[1], port: Number(m[2]), protocol, expect: expect as 'allowed' | 'denied', ...base } : undefined;
+    }
+    case 'event':
+      return {
+        type: 'event', namespace: body.str('namespace', false) ?? ns, reason: body.str('reason') ?? '',
+        involvedObject: { kind: body.str('kind', false), name: body.str('name', false) }, messagePattern: body.str('message', false), ...base,
+      };
+  }
+}
+
+function readAction(a: YNodeReader, dir: string, p: Problems): Action | undefined {
+  const kind = which(a, ACTION_KINDS, 'setup/solution/cleanup action');
+  if (!kind) return undefined;
+  const body = a.get(kind);
+  switch (kind) {
+    case 'apply': {
+      const v = body.js();
+      let manifests: Record<string, unknown>[] = [];
+      if (typeof v === 'string' && !v.includes('\n') && /\.ya?ml$/.test(v.trim())) {
+        const f = isAbsolute(v) ? v : join(dir, v.trim());
+        if (!existsSync(f)) { body.fail(`manifest file ${v} not found`); return undefined; }
+        manifests = parseManifests(readFileSync(f, 'utf8'), f, p);
+      } else if (typeof v === 'string') manifests = parseManifests(v, body.where, p);
+      else if (Array.isArray(v)) manifests = v;
+      else if (v && typeof v === 'object') manifests = [v];
+      for (const m of manifests) if (!(m as any).apiVersion || !(m as any).kind) body.fail('each manifest needs apiVersion and kind');
+      return { type: 'apply', manifests, where: body.where };
+    }
+    case 'delete': {
+      const v = body.js() ?? {};
+      if (!v.apiVersion || !v.kind || !v.name) { body.fail('delete needs apiVersion, kind and name'); return undefined; }
+      return { type: 'delete', ref: { apiVersion: v.apiVersion, kind: v.kind, name: v.name, namespace: v.namespace }, where: body.where };
+    }
+    case 'run': {
+      const v = body.js();
+      if (typeof v !== 'string' || !v.trim()) { body.fail('run needs a shell script'); return undefined; }
+      return { type: 'run', script: v, where: body.where };
+    }
+    case 'exec': {
+      const target = readPick(body);
+      return target ? { type: 'exec', target, command: readCommand(body), where: body.where } : undefined;
+    }
+    case 'wait': {
+      const checks = body.isSeq() ? body.items().map((c) => readCheck(c, '')).filter(Boolean) as Check[] : [];
+      if (!body.isSeq()) body.fail('wait takes a list of checks');
+      const t = parseDuration(a.get('timeout').js() ?? '60s');
+      return { type: 'wait', checks, timeoutMs: t ?? 60_000, where: body.where };
+    }
+  }
+}
+
+/** what the learner sees as the reference solution: the commands, with manifests inlined as heredocs */
+function solutionText(actions: Action[]): Text {
+  const parts: string[] = [];
+  for (const a of actions) {
+    if (a.type === 'run') parts.push(a.script.trim());
+    else if (a.type === 'apply') parts.push(`kubectl apply -f - <<'EOF'\n${a.manifests.map((m) => stringifyYaml(m)).join('---\n')}EOF`);
+    else if (a.type === 'delete') parts.push(`kubectl delete ${a.ref.kind.toLowerCase()} ${a.ref.name}${a.ref.namespace ? ` -n ${a.ref.namespace}` : ''}`);
+    else if (a.type === 'exec') parts.push(`kubectl exec ${a.target.pod ?? `$(kubectl get pod -l ${a.target.selector} -o name${a.target.namespace ? ` -n ${a.target.namespace}` : ''} | head -1)`}${a.target.namespace ? ` -n ${a.target.namespace}` : ''} -- ${a.command.map(shq).join(' ')}`);
+  }
+  const s = '```bash\n' + parts.join('\n\n') + '\n```';
+  return { en: s, zh: s };
+}
+
+function shq(s: string): string { return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`; }
+
+function stringifyYaml(v: unknown): string { return YAML.stringify(v); }

@@ -1,0 +1,87 @@
+// The shape of a lab once loaded: what lab.yaml and its Markdown files describe (see labs/README.md).
+export type Lang = 'en' | 'zh';
+export const LANGS: Lang[] = ['en', 'zh'];
+export type Text = Record<Lang, string>;
+
+export interface ObjectRef { apiVersion: string; kind: string; name?: string; namespace?: string }
+
+/** a pod picked by name or by label selector (the first Running one wins) */
+export interface PodPick { namespace?: string; pod?: string; selector?: string; container?: string }
+
+interface CheckBase {
+  /** shown before the computed detail when the check fails */
+  message?: Text;
+  /** how long to keep retrying before declaring failure, e.g. "30s" (default 0: evaluate once) */
+  timeoutMs?: number;
+  /** where the check was declared, for messages */
+  where: string;
+}
+export interface AssertCheck extends CheckBase { type: 'assert'; object: Record<string, unknown>; selector?: string }
+export interface ErrorCheck extends CheckBase { type: 'error'; object: Record<string, unknown>; selector?: string }
+export interface ExecCheck extends CheckBase {
+  type: 'exec'; target: PodPick; command: string[];
+  expect: { exitCode?: number; stdout?: string; stderr?: string };
+}
+export interface CanICheck extends CheckBase {
+  type: 'canI'; user?: string; groups?: string[]; serviceAccount?: string;
+  verb: string; resource: string; group?: string; subresource?: string; namespace?: string; name?: string;
+  expect: boolean;
+}
+export interface ConnectCheck extends CheckBase {
+  type: 'connect'; from: PodPick; host: string; port: number; protocol: 'tcp' | 'http';
+  expect: 'allowed' | 'denied';
+}
+export interface EventCheck extends CheckBase {
+  type: 'event'; namespace?: string; reason: string; involvedObject?: { kind?: string; name?: string }; messagePattern?: string;
+}
+export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck;
+
+/** something the engine does to the cluster: setup, solutions and cleanup are lists of these */
+export type Action =
+  | { type: 'apply'; manifests: Record<string, unknown>[]; where: string }
+  | { type: 'delete'; ref: ObjectRef; where: string }
+  | { type: 'run'; script: string; where: string }
+  | { type: 'exec'; target: PodPick; command: string[]; where: string }
+  | { type: 'wait'; checks: Check[]; timeoutMs: number; where: string };
+
+export interface CodeBlock { lang: string; mode: 'run' | 'copy' | 'show'; code: string }
+
+export interface Step {
+  id: string;
+  title: Text;
+  /** Markdown per language, from the lab's en.md / zh.md section for this step */
+  text: Text;
+  blocks: Record<Lang, CodeBlock[]>;
+  checks: Check[];
+  hints: Text[];
+  solution: { text: Text; actions: Action[] };
+}
+
+export interface TopologyRequirement {
+  /** a kind-like cluster config file shipped with the lab (absolute path once loaded) */
+  configFile?: string;
+  minNodes?: number;
+  runtimeHandlers?: string[];
+  /** extended resources some node must advertise, e.g. nvidia.com/gpu */
+  resources?: string[];
+}
+
+export interface Lab {
+  id: string;
+  dir: string;
+  chapter: number;
+  title: Text;
+  summary: Text;
+  intro: Text;
+  minutes: number;
+  difficulty: 'beginner' | 'intermediate' | 'advanced';
+  namespaces: string[];
+  cluster: TopologyRequirement;
+  setup: Action[];
+  steps: Step[];
+  cleanup: Action[];
+}
+
+export interface CheckResult { ok: boolean; message: string; type: Check['type'] }
+export interface StepResult { id: string; title: string; ok: boolean; checks: CheckResult[] }
+export interface LabResult { lab: string; ok: boolean; passed: number; total: number; steps: StepResult[]; at: string }

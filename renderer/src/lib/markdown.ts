@@ -1,0 +1,60 @@
+// A deliberately small Markdown reader for lab text: headings, paragraphs, lists and fenced code blocks.
+// Inline HTML is escaped, never interpreted, so lab text cannot inject markup into the app.
+export type Block =
+  | { type: 'heading'; level: number; html: string }
+  | { type: 'para'; html: string }
+  | { type: 'list'; ordered: boolean; items: string[] }
+  | { type: 'code'; lang: string; code: string };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function inline(s: string): string {
+  const parts = s.split(/(`[^`]+`)/g);
+  return parts.map((p) => {
+    if (p.startsWith('`') && p.endsWith('`') && p.length > 1) return `<code>${escapeHtml(p.slice(1, -1))}</code>`;
+    return escapeHtml(p)
+      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|[^*])\*([^*]+)\*/g, '$1<em>$2</em>')
+      .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>');
+  }).join('');
+}
+
+export function parseMarkdown(src: string): Block[] {
+  const lines = src.replace(/\r\n?/g, '\n').split('\n');
+  const out: Block[] = [];
+  let para: string[] = [];
+  const flush = () => { if (para.length) out.push({ type: 'para', html: inline(para.join(' ')) }); para = []; };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const fence = /^\s*```\s*([\w-]*)/.exec(line);
+    if (fence) {
+      flush();
+      const code: string[] = [];
+      for (i++; i < lines.length && !/^\s*```/.test(lines[i]); i++) code.push(lines[i]);
+      out.push({ type: 'code', lang: fence[1] || 'text', code: code.join('\n') });
+      continue;
+    }
+    const h = /^(#{1,4})\s+(.*)$/.exec(line);
+    if (h) { flush(); out.push({ type: 'heading', level: h[1].length, html: inline(h[2]) }); continue; }
+    const li = /^\s*([-*]|\d+\.)\s+(.*)$/.exec(line);
+    if (li) {
+      flush();
+      const ordered = /\d/.test(li[1]);
+      const last = out[out.length - 1];
+      if (last?.type === 'list' && last.ordered === ordered) last.items.push(inline(li[2]));
+      else out.push({ type: 'list', ordered, items: [inline(li[2])] });
+      continue;
+    }
+    if (!line.trim()) { flush(); continue; }
+    para.push(line.trim());
+  }
+  flush();
+  return out;
+}
+
+/** the commands of a shell block, one per logical line (comments and prompts removed) */
+export function commandsOf(code: string): string {
+  return code.split('\n').map((l) => l.replace(/^\s*\$\s+/, '')).filter((l) => l.trim() && !l.trim().startsWith('#')).join('\n');
+}
