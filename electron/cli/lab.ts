@@ -20,6 +20,7 @@ Commands:
   show LAB                  the lab's text (--lang en|zh)
   start LAB                 create the lab's namespace and starting objects (checks the cluster's topology)
   check LAB [--step ID]     grade the steps; exit 0 only when every step passes
+                            (--no-wait: evaluate each check once instead of retrying up to its timeout)
   hint LAB STEP             reveal the next hint for a step (counted in your progress)
   solve LAB [--step ID]     apply the reference solution (instructors, CI)
   reset LAB                 delete the lab's objects and namespace, then run its setup again
@@ -52,7 +53,7 @@ Options:
 const OPTIONS = {
   kubeconfig: { type: 'string' }, context: { type: 'string' }, 'data-dir': { type: 'string' },
   'labs-dir': { type: 'string', multiple: true }, profile: { type: 'string' }, lang: { type: 'string' },
-  json: { type: 'boolean' }, step: { type: 'string', multiple: true }, minutes: { type: 'string' },
+  json: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, step: { type: 'string', multiple: true }, minutes: { type: 'string' },
   out: { type: 'string' }, html: { type: 'string' }, key: { type: 'string' }, 'public-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -149,7 +150,7 @@ export async function runLab(args: string[]): Promise<number> {
       const store = profile(v);
       if (activeExam(store, lab.id)) { err('kubelab: this lab is part of a running exam; it is graded when you run `kubelab lab exam finish`'); return 3; }
       return withEngine(v, async (e) => {
-        const r = await e.check(lab, v.step);
+        const r = await e.check(lab, v.step, { wait: !v['no-wait'] });
         if (!v.step?.length) store.recordCheck(r);
         if (v.json) out(JSON.stringify(r, null, 2)); else printResult(r, lab, l);
         return r.ok ? 0 : 1;
@@ -180,7 +181,6 @@ export async function runLab(args: string[]): Promise<number> {
       const lab = findLab(catalog(v), need(rest[0], 'LAB'));
       return withEngine(v, async (e) => {
         await e.reset(lab);
-        profile(v).started(lab.id);
         if (!v.json) out(`Lab ${lab.id} is back at its starting state.`);
         return 0;
       });

@@ -19,6 +19,7 @@ import { admissionPlugins, registryQuotaWriter } from './admission';
 import { serviceAccountTokenAuthenticator } from './auth/serviceaccount-token';
 import { NodeConnector } from './kubelet/connector';
 import { createScheduler } from './scheduler';
+import { registerMetricsApi } from './apiserver/handlers/metrics';
 import { createInProcessClient } from './client/inprocess';
 import { createInformerFactory } from './client/informer';
 import type { Client, InformerFactory } from './client/types';
@@ -118,6 +119,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   await scheduler.start();
 
   const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki });
+  registerMetricsApi(api, nodes);
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, context: 'kubelab', user: 'kubelab-admin' });

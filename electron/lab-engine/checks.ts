@@ -93,7 +93,7 @@ async function candidates(check: AssertCheck | ErrorCheck, ctx: CheckContext): P
   const where = ns ? ` in namespace ${ns}` : '';
   if (isList) {
     const list = await ctx.kube.list(o.apiVersion, kind, ns, check.selector);
-    return { kind, where, objects: [{ ...list, apiVersion: o.apiVersion, kind: o.kind }], single: true };
+    return { kind: o.kind, where, objects: [{ ...list, apiVersion: o.apiVersion, kind: o.kind }], single: true };
   }
   if (md.name) {
     const obj = await ctx.kube.get(o.apiVersion, kind, md.name, ns);

@@ -70,8 +70,9 @@ export function readLab(dir: string): { lab?: Lab; problems: string[] } {
       text[l] = sec?.body ?? '';
       blocks[l] = sec?.blocks ?? [];
     }
-    const checks = s.seq('checks', true).map((c) => readCheck(c, ns)).filter(Boolean) as Check[];
-    if (!checks.length && s.get('checks').present) s.get('checks').fail('a step needs at least one check');
+    const checkNodes = s.seq('checks', true);
+    if (!checkNodes.length && s.get('checks').present) s.get('checks').fail('a step needs at least one check');
+    const checks = checkNodes.map((c) => readCheck(c, ns)).filter(Boolean) as Check[];
     const hints = s.seq('hints').map((h) => readText(h, 'hint')).filter(Boolean) as Text[];
     const actions = s.seq('solution', true).map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
     steps.push({ id: sid, title, text, blocks, checks, hints, solution: { text: solutionText(actions), actions } });

@@ -4,8 +4,6 @@ import { existsSync } from 'node:fs';
 import { startTestCluster, waitFor, kubectlPath, type TestCluster } from '../../../test/harness';
 import type { KObject } from '../api/types';
 import { R } from '../client/resources';
-import { resourceQuotaPlugin } from './resource-quota';
-import { registryQuotaWriter } from './quota-status-writer';
 
 const KUBECTL_131 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.31';
 if (!process.env.KUBECTL && existsSync(KUBECTL_131)) process.env.KUBECTL = KUBECTL_131;
@@ -86,9 +84,7 @@ describe('admission through the API', () => {
     const bare = await kubectl(['-n', 'quota', 'run', 'bare', '--image=nginx']);
     expect(bare.stderr).toBe('Error from server (Forbidden): pods "bare" is forbidden: failed quota: q: must specify requests.cpu\n');
 
-    // with the status writer (the lead wires it into the cluster's chain), admitted pods are charged at once
-    const registry = t.cluster.api.registry;
-    registry.addAdmission(resourceQuotaPlugin({ writer: registryQuotaWriter(() => registry, t.cluster.catalog) }));
+    // the cluster's chain has the status writer, so admitted pods are charged at once
     expect((await kubectl(['-n', 'quota', 'create', '-f', '-'], cpuPod('fits', '150m'))).code).toBe(0);
     expect((await t.client.get(R.resourcequotas, 'quota', 'q')).status.used).toEqual({ 'requests.cpu': '1150m' });
     const next = await kubectl(['-n', 'quota', 'create', '-f', '-'], cpuPod('next', '100m'));

@@ -1,5 +1,6 @@
 // core/v1 Events from the kubelet (source component "kubelet", host = node). Writes are queued and never block a
 // pod worker; a repeat of the same event within the aggregation window bumps count/lastTimestamp like client-go.
+import { eventName } from '../api/event-name';
 import type { Client } from '../client/types';
 import { R } from '../client/resources';
 import type { KObject } from '../api/types';
@@ -15,7 +16,6 @@ export class KubeletEvents {
   private seen = new Map<string, { name: string; namespace: string; count: number; at: number }>();
   private pending: RecordedEvent[] = [];
   private active = 0;
-  private seq = 0;
   private idleWaiters: (() => void)[] = [];
   /** tests and the UI can observe what was emitted, in order */
   readonly listeners = new Set<(e: RecordedEvent) => void>();
@@ -62,7 +62,7 @@ export class KubeletEvents {
         return;
       } catch { /* the event was deleted: write a new one */ }
     }
-    const name = `${md.name}.${(now * 1e6 + (this.seq++ % 1e6)).toString(16)}`;
+    const name = eventName(String(md.name), now);
     const involvedObject: Record<string, unknown> = { kind: 'Pod', namespace, name: md.name, uid: md.uid, apiVersion: 'v1', resourceVersion: md.resourceVersion };
     if (e.fieldPath) involvedObject.fieldPath = e.fieldPath;
     await this.client.create(R.events, namespace, {

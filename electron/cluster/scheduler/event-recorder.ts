@@ -1,4 +1,5 @@
 // core/v1 Events for pods, aggregated like client-go's recorder: a repeat of the same event bumps count/lastTimestamp.
+import { eventName } from '../api/event-name';
 import type { Client } from '../client/types';
 import { R } from '../client/resources';
 import type { KObject } from '../api/types';
@@ -12,7 +13,6 @@ const AGGREGATE_WINDOW_MS = 10 * 60_000;
 
 export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
-  private seq = 0;
 
   constructor(private readonly client: Client, private readonly component: string, private readonly now: () => Date = () => new Date()) {}
 
@@ -33,7 +33,7 @@ export class EventRecorder {
         // the event was garbage-collected: fall through and create a fresh one
       }
     }
-    const name = `${md.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(this.seq++ % 1_000_000)).toString(16)}`;
+    const name = eventName(String(md.name), now);
     const ev: KObject = {
       apiVersion: 'v1',
       kind: 'Event',

@@ -1,5 +1,6 @@
 // core/v1 Events about any object, aggregated like client-go's recorder: a repeat bumps count/lastTimestamp.
 // Shared by the kube-controller-manager controllers in this tree (job, cronjob, nodelifecycle, hpa, …).
+import { eventName } from '../../api/event-name';
 import type { Client } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
@@ -14,7 +15,6 @@ export type EventType = 'Normal' | 'Warning';
 
 export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
-  private seq = 0;
 
   constructor(private readonly client: Client, private readonly component: string, private readonly now: () => Date = () => new Date()) {}
 
@@ -41,9 +41,7 @@ export class EventRecorder {
         // the event expired or was deleted: create a fresh one below
       }
     }
-    // upstream suffixes the unix time in nanoseconds (hex); ms·10⁶ would lose the sequence to float rounding
-    const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(this.seq++ % 1_000_000);
-    const name = `${md.name}.${nanos.toString(16)}`;
+    const name = eventName(String(md.name), now);
     const ev: KObject = {
       apiVersion: 'v1',
       kind: 'Event',

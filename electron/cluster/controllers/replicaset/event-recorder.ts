@@ -1,5 +1,6 @@
 // core/v1 Events about workload objects, written in the background (like client-go's broadcaster) so a burst of
 // "Created pod" events never slows a sync down. A repeat of the same event bumps count/lastTimestamp.
+import { eventName } from '../../api/event-name';
 import type { Client } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
@@ -13,7 +14,6 @@ export class WorkloadEventRecorder {
   private readonly seen = new Map<string, Seen>();
   private pending: (() => Promise<void>)[] = [];
   private draining = false;
-  private seq = 0;
 
   constructor(private readonly client: Client, private readonly component: string, private readonly kind: { apiVersion: string; kind: string }) {}
 
@@ -60,7 +60,7 @@ export class WorkloadEventRecorder {
         // the aggregated Event was removed: write a fresh one
       }
     }
-    const name = `${involved.name}.${(at.getTime() * 1e6 + (this.seq++ % 1e6)).toString(16)}`;
+    const name = eventName(String(involved.name), at);
     await this.client.create(R.events, namespace, {
       apiVersion: 'v1', kind: 'Event', metadata: { name, namespace },
       involvedObject: involved, reason, message, type,

@@ -44,7 +44,8 @@ describe('ReplicaSet controller', () => {
 
   it('scales down, deleting not-ready pods first, and scales back up', async () => {
     kubelet.hold = (p) => p.metadata.labels?.app === 'fe' && p.metadata.labels?.slow === 'yes';
-    await tc.client.patch(R.replicasets, ns, 'fe', 'merge', { spec: { replicas: 4, template: { metadata: { labels: { app: 'fe', slow: 'yes' } } } } });
+    // the real kubelets run these pods too, so the slow pod is made un-ready by a failing readiness probe, not only by the fake kubelet
+    await tc.client.patch(R.replicasets, ns, 'fe', 'merge', { spec: { replicas: 4, template: { metadata: { labels: { app: 'fe', slow: 'yes' } }, spec: { containers: [{ name: 'c', image: 'nginx', readinessProbe: { exec: { command: ['sh', '-c', 'exit 1'] }, periodSeconds: 1 } }] } } } });
     await waitFor(async () => (await podsWith('app=fe')).length === 4, { what: '4 pods' });
     const slow = (await podsWith('app=fe,slow=yes'));
     expect(slow).toHaveLength(1);

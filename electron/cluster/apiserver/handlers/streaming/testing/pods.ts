@@ -20,7 +20,8 @@ export async function createPod(client: Client, name: string, opts: {
     spec: {
       containers,
       ...(opts.initContainers ? { initContainers: opts.initContainers.map((n) => ({ name: n, image: 'busybox' })) } : {}),
-      ...(opts.nodeName === null ? {} : { nodeName: opts.nodeName ?? FAKE_NODE }),
+      // an unscheduled test pod names a scheduler nobody runs, so the cluster's real scheduler leaves it alone
+      ...(opts.nodeName === null ? { schedulerName: 'no-such-scheduler' } : { nodeName: opts.nodeName ?? FAKE_NODE }),
     },
   } as KObject;
   const created = await client.create(R.pods, 'default', pod) as KObject & { status?: Record<string, unknown> };

@@ -1,0 +1,181 @@
+// A newcomer's first lab in the browser UI (web mode): catalogue → lab → terminal → Check → hint → solve a step
+// → Chinese; plus the cluster view, a renderer reload re-attaching the terminal, and the web mode's guards.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebMode, type WebMode } from './web-mode';
+
+const ROOT = resolve(__dirname, '..');
+const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+
+let web: WebMode;
+let browser: Browser;
+let page: Page;
+
+async function waitTerm(p: Page, re: RegExp, timeout = 30_000): Promise<void> {
+  await p.waitForFunction((src) => new RegExp(src).test(document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? ''), re.source, { timeout });
+}
+async function shot(name: string, alsoDocs = false): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  if (alsoDocs) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  mkdirSync(SHOTS, { recursive: true });
+  web = await startWebMode(ROOT);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  page = await ctx.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+describe('web mode', () => {
+  it('refuses requests without the token, from another Host, or a cross-site WebSocket', async () => {
+    const noToken = await fetch(web.origin + '/');
+    expect(noToken.status).toBe(401);
+    const badToken = await fetch(web.origin + '/?token=nope');
+    expect(badToken.status).toBe(403);
+    const ok = await fetch(web.url, { redirect: 'manual' });
+    expect(ok.status).toBe(303);
+    const cookie = ok.headers.get('set-cookie')!.split(';')[0];
+    expect(ok.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+    const { request } = await import('node:http');
+    const rebinding = await new Promise<number>((res, rej) => {
+      const u = new URL(web.origin);
+      request({ host: '127.0.0.1', port: u.port, path: '/', headers: { cookie, host: 'evil.example' } }, (r) => { r.resume(); res(r.statusCode ?? 0); }).on('error', rej).end();
+    });
+    expect(rebinding).toBe(421);
+    const page200 = await fetch(web.origin + '/', { headers: { cookie } });
+    expect(page200.status).toBe(200);
+    expect(page200.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const { WebSocket } = await import('ws');
+    const wsStatus = (origin: string, withCookie: boolean) => new Promise<string>((res) => {
+      const ws = new WebSocket(web.origin.replace('http', 'ws') + '/api', { headers: { origin, ...(withCookie ? { cookie } : {}) } });
+      ws.on('open', () => { ws.close(); res('open'); });
+      ws.on('unexpected-response', (_req, r) => res(String(r.statusCode)));
+      ws.on('error', () => res('error'));
+    });
+    expect(await wsStatus('http://evil.example', true)).toBe('403');
+    expect(await wsStatus(web.origin, false)).toBe('403');
+    expect(await wsStatus(web.origin, true)).toBe('open');
+  });
+
+  it('shows the course catalogue with the 30 chapters', async () => {
+    await page.goto(web.url);
+    await expect.poll(() => page.locator('[data-testid=chapters] > li').count(), { timeout: 30_000 }).toBe(30);
+    await page.getByTestId('cluster-status').filter({ hasText: 'Cluster ready' }).waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).search).toBe(''); // the token left the address bar
+    const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
+    console.log(`[measure] web-mode first contentful paint: ${fcp.toFixed(0)} ms`);
+    await shot('home', true);
+  });
+
+  it('opens a lab, runs kubectl in the terminal, checks, hints and passes a step', async () => {
+    await page.getByTestId('lab-01-first-look').click();
+    await page.getByRole('heading', { name: 'A first look at the cluster' }).waitFor();
+    await page.locator('.xterm-rows').first().waitFor();
+    await waitTerm(page, /kubelab:default/);
+    await page.locator('.screen:not(.hidden) .xterm').click();
+    await page.keyboard.type('kubectl get nodes\n');
+    await waitTerm(page, /STATUS[\s\S]*Ready/);
+
+    // echo latency: one keystroke until xterm has drawn it
+    const samples: number[] = [];
+    for (const ch of 'echoabcdefghij') {
+      const before = await page.evaluate(() => document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? '');
+      const t0 = performance.now();
+      await page.keyboard.type(ch);
+      await page.waitForFunction((b) => (document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? '') !== b, before, { timeout: 5_000, polling: 'raf' });
+      samples.push(performance.now() - t0);
+    }
+    await page.keyboard.press('Control+C');
+    samples.sort((a, b) => a - b);
+    console.log(`[measure] terminal echo latency: median ${samples[samples.length >> 1].toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms (${samples.length} keystrokes, includes Playwright round trips)`);
+
+    await page.getByTestId('check').click();
+    const results = page.getByTestId('check-results');
+    await results.waitFor();
+    await expect.poll(() => page.getByTestId('result-nodes').getAttribute('class')).toContain('ok');
+    expect(await page.getByTestId('result-nodes').innerText()).toContain('Every node is Ready');
+    expect(await page.getByTestId('result-namespace').getAttribute('class')).toContain('bad');
+    expect(await page.getByTestId('result-namespace').innerText()).toContain('namespaces "lab01" not found');
+    await expect.poll(() => page.getByTestId('step-nodes').innerText()).toContain('✓');
+
+    await page.getByTestId('step-namespace').click();
+    await page.getByTestId('hint-button').click();
+    await page.getByTestId('hint').first().waitFor();
+    expect(await page.getByTestId('hint').first().innerText()).toContain('ns');
+
+    await page.getByTestId('run-in-terminal').first().click();
+    await waitTerm(page, /namespace\/lab01 created/);
+    await page.getByTestId('check').click();
+    await expect.poll(async () => page.getByTestId('result-namespace').getAttribute('class'), { timeout: 15_000 }).toContain('ok');
+    await page.getByTestId('step-pod').click();
+    await page.getByTestId('run-in-terminal').first().click();
+    await waitTerm(page, /pod\/web created/);
+    await waitTerm(page, /web\s+1\/1\s+Running/, 60_000);
+    await page.keyboard.press('Control+C');
+    await page.getByTestId('check').click();
+    await page.getByText('All steps passed').waitFor({ timeout: 20_000 });
+    await shot('lab-player', true);
+  });
+
+  it('re-attaches the terminal after a reload', async () => {
+    await page.reload();
+    await page.locator('.xterm-rows').first().waitFor();
+    await waitTerm(page, /namespace\/lab01 created/);
+    await page.locator('.screen:not(.hidden) .xterm').click();
+    await page.keyboard.type('echo after-$((40+2))\n');
+    await waitTerm(page, /after-42/);
+  });
+
+  it('draws the cluster view from watches and opens an object', async () => {
+    await page.goto(web.origin + '/#/cluster');
+    await expect.poll(() => page.getByTestId('node').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.locator('[data-testid=pod]', { hasText: 'web' }).first().waitFor();
+    await shot('cluster-view', true);
+    await page.locator('[data-testid=pod]', { hasText: 'web' }).first().click();
+    await page.getByTestId('object-drawer').waitFor();
+    await expect.poll(() => page.getByTestId('object-drawer').innerText(), { timeout: 20_000 }).toContain('Namespace:');
+    await shot('cluster-object');
+    await page.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('applies YAML and shows the API field errors inline', async () => {
+    await page.goto(web.origin + '/#/yaml');
+    const editor = page.locator('.cm-content');
+    await editor.waitFor();
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers:\n  - name: c\n    image: nginx\n');
+    await page.getByTestId('dry-run').click();
+    await page.locator('.cm-field-error').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('.cm-field-error').first().innerText()).toContain('metadata.name');
+    expect(await page.getByTestId('apply-results').innerText()).toContain('is invalid');
+    await shot('yaml-editor', true);
+  });
+
+  it('switches the whole UI and the lab text to Chinese', async () => {
+    await page.goto(web.origin + '/#/settings');
+    await page.getByTestId('lang-zh').check();
+    await page.getByRole('link', { name: '课程' }).waitFor();
+    await page.goto(web.origin + '/#/lab/01-first-look');
+    await page.getByRole('heading', { name: '初识集群' }).waitFor();
+    await page.getByTestId('check').filter({ hasText: '检查' }).waitFor();
+    await shot('lab-player-zh', true);
+    await page.goto(web.origin + '/#/');
+    await page.getByText('Kubernetes 入门公开课').waitFor();
+    await shot('home-zh');
+    await page.goto(web.origin + '/#/settings');
+    await page.getByTestId('lang-en').check();
+  });
+});

@@ -1,0 +1,91 @@
+// The app's services against a real in-process cluster, through a Session exactly as the renderer uses them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAppServices, type AppServices, type Session } from './services';
+import type { ApiEvents, EventName } from './ipc-contract';
+import { waitFor } from '../../test/harness';
+import { ProgressStore } from './progress-store';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-app-'));
+let services: AppServices;
+let session: Session;
+const events: { event: EventName; payload: ApiEvents[EventName] }[] = [];
+
+beforeAll(async () => {
+  services = createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash' });
+  session = services.connect((event, payload) => events.push({ event, payload }));
+  await services.start();
+});
+afterAll(async () => {
+  session?.dispose();
+  await services?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('app services', () => {
+  it('reports start-up progress and lists the 30 chapters', async () => {
+    const st = await session.call('cluster.status', undefined);
+    expect(st.phase).toBe('ready');
+    expect(st.log.some((l) => l.includes('starting the cluster'))).toBe(true);
+    const chapters = await session.call('labs.list', undefined);
+    expect(chapters).toHaveLength(30);
+    expect(chapters[0].labs.map((l) => l.id)).toContain('01-first-look');
+  });
+
+  it('dry-runs and applies YAML, returning the API field errors with their lines', async () => {
+    const bad = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\ndata:\n  a: b\n';
+    const r1 = await session.call('yaml.apply', { yaml: bad, dryRun: true });
+    expect(r1.ok).toBe(false);
+    expect(r1.items[0].error?.code).toBe(422);
+    expect(r1.items[0].error?.fields[0]).toMatchObject({ field: 'metadata.name', line: 4 });
+
+    const good = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ui-cm\ndata:\n  a: b\n---\napiVersion: v1\nkind: Nope\nmetadata:\n  name: x\n';
+    const dry = await session.call('yaml.apply', { yaml: good, dryRun: true });
+    expect(dry.items[0]).toMatchObject({ ok: true, action: 'created (server dry run)' });
+    expect(dry.items[1]).toMatchObject({ ok: false, error: { code: 404 } });
+    await expect(session.call('cluster.object', { kind: 'Pod', namespace: 'default', name: 'nope' })).rejects.toThrow(/not found/);
+    const real = await session.call('yaml.apply', { yaml: good.split('---')[0], dryRun: false });
+    expect(real.items[0]).toMatchObject({ ok: true, action: 'created' });
+    const again = await session.call('yaml.apply', { yaml: good.split('---')[0], dryRun: false });
+    expect(again.items[0].action).toBe('unchanged');
+  });
+
+  it('pushes cluster changes to watchers', async () => {
+    const snap = await session.call('cluster.watch', undefined);
+    expect(snap.nodes.length).toBeGreaterThan(0);
+    await session.call('yaml.apply', { yaml: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: watched\nspec:\n  containers:\n  - name: c\n    image: nginx\n', dryRun: false });
+    await waitFor(() => events.some((e) => e.event === 'cluster.changed' && (e.payload as ApiEvents['cluster.changed']).pods.some((p) => p.name === 'watched' && p.status === 'Running')), { what: 'pod watched Running in a pushed snapshot' });
+    const d = await session.call('cluster.object', { kind: 'Pod', namespace: 'default', name: 'watched' });
+    expect(d.yaml).toContain('name: watched');
+    expect(d.events.map((e) => e.reason)).toContain('Scheduled');
+  });
+
+  it('grades the built-in lab, gives hints, solves it and signs the report', async () => {
+    const before = await session.call('labs.check', { id: '01-first-look' });
+    expect(before.steps.map((s) => s.passed)).toEqual([true, false, false]);
+    expect(before.steps[1].checks[0].message.en).toContain('namespaces "lab01" not found');
+    const h = await session.call('labs.hint', { id: '01-first-look', stepId: 'namespace', index: 1 });
+    expect(h).toMatchObject({ index: 1, total: 2 });
+    await session.call('labs.solve', { id: '01-first-look' });
+    const after = await waitFor(async () => { const r = await session.call('labs.check', { id: '01-first-look' }); return r.passed ? r : undefined; }, { what: 'lab passes after solve' });
+    expect(after.steps.every((s) => s.passed)).toBe(true);
+    const report = await session.call('labs.report', undefined);
+    expect(new ProgressStore(dataDir).verify(report.content)).toBe(true);
+    expect(new ProgressStore(dataDir).verify(report.content.replace('"passed"', '"in-progress"'))).toBe(false);
+  });
+
+  it('opens a terminal whose kubectl reaches the cluster', async () => {
+    const t = await session.call('term.open', { cols: 100, rows: 30 });
+    await session.call('term.write', { id: t.id, data: 'kubectl get ns lab01 -o name\r' });
+    await waitFor(() => events.filter((e) => e.event === 'term.data').map((e) => (e.payload as { data: string }).data).join('').includes('namespace/lab01'), { what: 'kubectl output in the terminal' });
+    await session.call('term.close', { id: t.id });
+  });
+
+  it('keeps settings', async () => {
+    const s = await session.call('settings.set', { language: 'zh', fontSize: 99 as number });
+    expect(s).toMatchObject({ language: 'zh', fontSize: 14 });
+    expect(events.some((e) => e.event === 'settings.changed')).toBe(true);
+  });
+});

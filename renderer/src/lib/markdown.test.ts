@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { commandsOf, parseMarkdown } from './markdown';
+
+describe('lab Markdown', () => {
+  it('splits paragraphs, lists and fenced code', () => {
+    const b = parseMarkdown('Run **this**:\n\n```bash\nkubectl get nodes\n```\n\n- one\n- `two`');
+    expect(b.map((x) => x.type)).toEqual(['para', 'code', 'list']);
+    expect(b[0]).toEqual({ type: 'para', html: 'Run <strong>this</strong>:' });
+    expect(b[1]).toEqual({ type: 'code', lang: 'bash', code: 'kubectl get nodes' });
+    expect(b[2]).toEqual({ type: 'list', ordered: false, items: ['one', '<code>two</code>'] });
+  });
+  it('escapes HTML instead of interpreting it', () => {
+    const [p] = parseMarkdown('<img src=x onerror=alert(1)> `<b>`');
+    expect(p).toEqual({ type: 'para', html: '&lt;img src=x onerror=alert(1)&gt; <code>&lt;b&gt;</code>' });
+  });
+  it('drops prompts and comments from runnable commands', () => {
+    expect(commandsOf('# look\n$ kubectl get ns\nkubectl get pods\n')).toBe('kubectl get ns\nkubectl get pods');
+  });
+});

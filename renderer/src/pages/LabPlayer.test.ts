@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { setBridge } from '../lib/bridge';
+import { setLang } from '../lib/i18n.svelte';
+import { fakeBridge } from '../test-bridge';
+import type { CheckResult, LabDetail } from '../../../electron/app/ipc-contract';
+
+// xterm needs a real canvas/layout; the panel is covered by the e2e, so here it is a stub
+vi.mock('../components/TerminalPanel.svelte', async () => ({ default: (await import('../test-stubs/TerminalStub.svelte')).default }));
+import LabPlayer from './LabPlayer.svelte';
+
+const L = (en: string, zh: string) => ({ en, zh });
+const lab: LabDetail = {
+  id: 'demo', chapter: 1, title: L('Demo lab', '演示实验'), status: 'in-progress', stepsDone: 0, stepsTotal: 2, passedSteps: [],
+  intro: L('Intro', '介绍'),
+  steps: [
+    { id: 'a', title: L('First', '第一步'), body: L('Do it:\n\n```bash\nkubectl get nodes\n```', '做：\n\n```bash\nkubectl get nodes\n```'), hintCount: 2 },
+    { id: 'b', title: L('Second', '第二步'), body: L('Then this.', '然后这个。'), hintCount: 0 },
+  ],
+};
+const result: CheckResult = {
+  labId: 'demo', passed: false, steps: [
+    { stepId: 'a', passed: true, checks: [{ name: L('nodes Ready', '节点就绪'), passed: true, message: L('3 nodes', '3 个节点') }] },
+    { stepId: 'b', passed: false, checks: [{ name: L('namespace exists', '命名空间存在'), passed: false, message: L('namespaces "x" not found', '未找到') }] },
+  ],
+};
+
+afterEach(() => { cleanup(); setLang('en'); });
+
+describe('LabPlayer', () => {
+  it('shows per-check results after Check and reveals hints one at a time', async () => {
+    const b = fakeBridge({
+      'labs.start': () => lab, 'labs.get': () => ({ ...lab, passedSteps: ['a'] }), 'labs.check': () => result,
+      'labs.hint': ({ index }) => ({ stepId: 'a', index, total: 2, text: L(`hint ${index + 1}`, `提示 ${index + 1}`) }),
+    });
+    setBridge(b);
+    render(LabPlayer, { id: 'demo' });
+    await screen.findByRole('heading', { name: 'Demo lab' });
+    await fireEvent.click(screen.getByTestId('check'));
+    const a = await screen.findByTestId('result-a');
+    expect(a.className).toContain('ok');
+    expect(a.textContent).toContain('nodes Ready');
+    expect(screen.getByTestId('result-b').textContent).toContain('namespaces "x" not found');
+    await fireEvent.click(screen.getByTestId('hint-button'));
+    expect((await screen.findAllByTestId('hint')).map((h) => h.textContent)).toEqual(['💡 hint 1']);
+    await fireEvent.click(screen.getByTestId('hint-button'));
+    await waitFor(() => expect(screen.getAllByTestId('hint')).toHaveLength(2));
+    expect((screen.getByTestId('hint-button') as HTMLButtonElement).disabled).toBe(true);
+    expect(b.calls.filter((c) => c.method === 'labs.hint').map((c) => c.params)).toEqual([{ id: 'demo', stepId: 'a', index: 0 }, { id: 'demo', stepId: 'a', index: 1 }]);
+  });
+
+  it('asks before applying the solution', async () => {
+    const b = fakeBridge({ 'labs.start': () => lab, 'labs.solve': () => ({ message: L('solved', '已解决') }) });
+    setBridge(b);
+    render(LabPlayer, { id: 'demo' });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Show solution' }));
+    expect(b.calls.some((c) => c.method === 'labs.solve')).toBe(false);
+    await fireEvent.click(screen.getByTestId('confirm-yes'));
+    await screen.findByText('solved');
+  });
+
+  it('renders the lab text in Chinese', async () => {
+    setBridge(fakeBridge({ 'labs.start': () => lab }));
+    setLang('zh');
+    render(LabPlayer, { id: 'demo' });
+    await screen.findByRole('heading', { name: '演示实验' });
+    expect(screen.getByTestId('check').textContent).toBe('检查');
+    expect(screen.getByTestId('run-in-terminal').textContent).toContain('在终端中运行');
+  });
+});
