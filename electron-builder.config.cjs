@@ -28,7 +28,7 @@ module.exports = {
   npmRebuild: true,
   beforePack: './resources/before-pack.cjs',
   afterPack: './resources/after-pack.cjs',
-  linux: { target: ['AppImage', 'deb'], category: 'Education', icon: 'resources/icon.png' },
+  linux: { target: ['AppImage', 'deb'], category: 'Education' },
   mac: { target: ['dmg'], category: 'public.app-category.education', hardenedRuntime: true },
   win: { target: ['nsis'] },
 };

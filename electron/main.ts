@@ -27,12 +27,13 @@ async function run(): Promise<void> {
   const indexHtml = join(folders.rendererDist, 'index.html');
   const indexUrl = pathToFileURL(indexHtml).href;
   const sessions = new Map<number, Session>();
-  let win: BrowserWindowLike | undefined;
+  // set once the app is ready; handlers registered earlier read it through this holder
+  const ui: { win?: BrowserWindowLike } = {};
 
-  app.on('second-instance', () => { if (win) { if (win.isMinimized()) win.restore(); win.focus(); } });
+  app.on('second-instance', () => { const w = ui.win; if (w) { if (w.isMinimized()) w.restore(); w.focus(); } });
 
   // only our own page, in our own window, may call the API
-  const trusted = (wc: WebContentsLike, frameUrl: string | undefined) => !!win && wc.id === win.webContents.id && frameUrl === indexUrl;
+  const trusted = (wc: WebContentsLike, frameUrl: string | undefined) => !!ui.win && wc.id === ui.win.webContents.id && frameUrl === indexUrl;
   ipcMain.handle(IPC_INVOKE, async (e, method: unknown, params: unknown) => {
     if (!trusted(e.sender, e.senderFrame?.url.split('#')[0])) return { ok: false, error: { message: 'untrusted sender' } };
     if (!isMethod(method)) return { ok: false, error: { message: `unknown method ${String(method)}` } };
@@ -51,7 +52,7 @@ async function run(): Promise<void> {
   ses.setPermissionCheckHandler(() => false);
   ses.webRequest.onHeadersReceived((d, cb) => cb({ responseHeaders: { ...(d.responseHeaders ?? {}), 'Content-Security-Policy': [CSP] } }));
 
-  win = new BrowserWindow({
+  const win = new BrowserWindow({
     width: 1400, height: 900, minWidth: 960, minHeight: 600, show: false, title: 'KubeLab', backgroundColor: '#f6f8fa',
     webPreferences: {
       preload: join(__dirname, 'preload.cjs'),
@@ -69,7 +70,8 @@ async function run(): Promise<void> {
     sessions.get(wc.id)?.dispose();
     sessions.delete(wc.id);
   });
-  win.once('ready-to-show', () => win?.show());
+  ui.win = win;
+  win.once('ready-to-show', () => win.show());
   await win.loadFile(indexHtml);
   // the window is up first so the cluster's progress is visible while it starts
   services.start().catch(() => undefined);

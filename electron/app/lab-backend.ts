@@ -9,6 +9,8 @@ export interface LabBackendContext {
   dataDir: string;
   /** repository/packaged labs/ folder */
   labsDir: string;
+  /** the UI language, for engines that produce messages in one language */
+  lang(): 'en' | 'zh';
 }
 
 export interface LabBackend {

@@ -7,6 +7,7 @@ import { createAppServices, type AppServices, type Session } from './services';
 import type { ApiEvents, EventName } from './ipc-contract';
 import { waitFor } from '../../test/harness';
 import { ProgressStore } from './progress-store';
+import { createBuiltinLabBackend } from './builtin-labs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-app-'));
 let services: AppServices;
@@ -14,7 +15,7 @@ let session: Session;
 const events: { event: EventName; payload: ApiEvents[EventName] }[] = [];
 
 beforeAll(async () => {
-  services = createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash' });
+  services = createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash', labs: createBuiltinLabBackend });
   session = services.connect((event, payload) => events.push({ event, payload }));
   await services.start();
 });
@@ -70,7 +71,7 @@ describe('app services', () => {
     expect(h).toMatchObject({ index: 1, total: 2 });
     await session.call('labs.solve', { id: '01-first-look' });
     const after = await waitFor(async () => { const r = await session.call('labs.check', { id: '01-first-look' }); return r.passed ? r : undefined; }, { what: 'lab passes after solve' });
-    expect(after.steps.every((s) => s.passed)).toBe(true);
+    expect(after!.steps.every((s) => s.passed)).toBe(true);
     const report = await session.call('labs.report', undefined);
     expect(new ProgressStore(dataDir).verify(report.content)).toBe(true);
     expect(new ProgressStore(dataDir).verify(report.content.replace('"passed"', '"in-progress"'))).toBe(false);

@@ -10,6 +10,7 @@ import { SettingsStore } from './settings-store';
 import { CHAPTERS } from './course';
 import type { LabBackend, LabBackendFactory } from './lab-backend';
 import { createBuiltinLabBackend } from './builtin-labs';
+import { createEngineLabBackend, engineLabs } from './engine-lab-backend';
 import { appFolders, appVersion, type AppFolders } from './app-root';
 import { TerminalManager, type TerminalReceiver } from '../terminal/terminal-manager';
 import { locateKubectl, type KubectlLocation } from '../terminal/kubectl-locate';
@@ -51,7 +52,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     kubectlBinDir: kubectl.binDir, kubectlFound: !!kubectl.path,
     stateDir: join(opts.dataDir, 'terminal'), shell: opts.shell, flow: opts.flow,
   });
-  const labs: LabBackend = (opts.labs ?? createBuiltinLabBackend)({ cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs });
+  const labCtx = { cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs, lang: () => settings.get().language };
+  // the declarative labs when there are any; the built-in stand-in lab otherwise
+  const labFactory = opts.labs ?? (engineLabs(labCtx).length ? createEngineLabBackend : createBuiltinLabBackend);
+  const labs: LabBackend = labFactory(labCtx);
   let view: ClusterView | undefined;
   const sessions = new Set<{ emit: Emit; unwatch?: () => void }>();
   host.onReady((c) => {

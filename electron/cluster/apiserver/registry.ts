@@ -58,7 +58,6 @@ const NO_GENERATION = new Set(['pods', 'nodes', 'namespaces', 'services', 'persi
 
 export class Registry {
   private hooks: RegistryHooks[] = [];
-  private parsed = new WeakMap<KeyValue, KObject>();
 
   constructor(
     readonly store: Store,
@@ -78,15 +77,27 @@ export class Registry {
 
   /** stored JSON → object in the requested version, with resourceVersion filled in */
   decode(e: ResourceEntry, kv: KeyValue): KObject {
-    let base = this.parsed.get(kv);
-    if (!base) {
-      base = JSON.parse(kv.value) as KObject;
-      base.metadata.resourceVersion = String(kv.modRevision);
-      this.parsed.set(kv, base);
-    }
-    const o = clone(base);
+    // parsing the stored text gives every caller its own copy, cheaper than parsing once and deep-cloning
+    const o = JSON.parse(kv.value) as KObject;
+    o.metadata.resourceVersion = String(kv.modRevision);
     return e.fromStorage ? e.fromStorage(o) : o;
   }
+  /**
+   * A shared, read-only parse of a stored value for selector matching: a watch event is matched by every
+   * watcher of the resource (eleven kubelets watch pods), but copied only for the watchers it is delivered to.
+   */
+  private peekCache = new WeakMap<KeyValue, KObject>();
+  private peek(e: ResourceEntry, kv: KeyValue): KObject {
+    if (e.fromStorage) return this.decode(e, kv);
+    let o = this.peekCache.get(kv);
+    if (!o) {
+      o = JSON.parse(kv.value) as KObject;
+      o.metadata.resourceVersion = String(kv.modRevision);
+      this.peekCache.set(kv, o);
+    }
+    return o;
+  }
+
   /** object in storage form, without resourceVersion */
   private encode(e: ResourceEntry, obj: KObject): string {
     const o = e.toStorage ? e.toStorage(clone(obj)) : obj;
@@ -141,9 +152,11 @@ export class Registry {
       for (let i = 0; i < r.kvs.length; i++) {
         const kv = r.kvs[i];
         lastKey = kv.key;
-        const o = this.decode(e, kv);
-        if (filtering && !(matchesLabels(labelSel, o.metadata.labels) && this.matchFields(e, fieldSel, o))) continue;
-        items.push(o);
+        if (filtering) {
+          const p = this.peek(e, kv);
+          if (!(matchesLabels(labelSel, p.metadata.labels) && this.matchFields(e, fieldSel, p))) continue;
+        }
+        items.push(this.decode(e, kv));
         if (limit && items.length >= limit) {
           more = i < r.kvs.length - 1 || r.more;
           stoppedEarly = true;
@@ -441,8 +454,7 @@ export class Registry {
       const snap = this.store.range(prefix, {});
       from = snap.revision;
       for (const kv of snap.kvs) {
-        const o = this.decode(e, kv);
-        if (match(o)) onEvent({ type: 'ADDED', object: o });
+        if (match(this.peek(e, kv))) onEvent({ type: 'ADDED', object: this.decode(e, kv) });
       }
       if (opts.sendInitialEvents && opts.allowWatchBookmarks) {
         onEvent({ type: 'BOOKMARK', object: this.bookmark(e, from, true) });
@@ -479,18 +491,18 @@ export class Registry {
   private deliver(e: ResourceEntry, ev: StoreEvent, match: (o: KObject) => boolean, onEvent: (ev: WatchEvent) => void): void {
     if (ev.type === 'delete') {
       const base = ev.prev ?? ev.kv;
+      if (!match(this.peek(e, base))) return;
       const o = this.decode(e, base);
       o.metadata.resourceVersion = String(ev.revision);
-      if (match(o)) onEvent({ type: 'DELETED', object: o });
+      onEvent({ type: 'DELETED', object: o });
       return;
     }
-    const o = this.decode(e, ev.kv);
-    const now = match(o);
-    const before = ev.prev ? match(this.decode(e, ev.prev)) : false;
+    const now = match(this.peek(e, ev.kv));
+    const before = ev.prev ? match(this.peek(e, ev.prev)) : false;
     // a filtered watch sees an object enter its selection as ADDED and leave it as DELETED, as upstream's watch cache does
-    if (now && !before) onEvent({ type: 'ADDED', object: o });
-    else if (now && before) onEvent({ type: 'MODIFIED', object: o });
-    else if (!now && before) onEvent({ type: 'DELETED', object: o });
+    if (now && !before) onEvent({ type: 'ADDED', object: this.decode(e, ev.kv) });
+    else if (now && before) onEvent({ type: 'MODIFIED', object: this.decode(e, ev.kv) });
+    else if (!now && before) onEvent({ type: 'DELETED', object: this.decode(e, ev.kv) });
   }
 
   // ---------- admission ----------

@@ -69,7 +69,9 @@ export function shortHumanDuration(ms: number): string {
 function rowObject(o: KObject, accept: Accept): unknown {
   if (accept.includeObject === 'None') return undefined;
   if (accept.includeObject === 'Object') return o;
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+  // rows carry metadata for sorting and --show-labels; managedFields would only make kubectl parse kilobytes per row
+  const { managedFields: _mf, ...metadata } = o.metadata;
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
 }
 
 export function toTable(e: ResourceEntry, objs: KObject[], listMeta: Record<string, unknown>, accept: Accept, withColumns = true): Record<string, unknown> {

@@ -9,6 +9,13 @@ describe('lab Markdown', () => {
     expect(b[1]).toEqual({ type: 'code', lang: 'bash', code: 'kubectl get nodes' });
     expect(b[2]).toEqual({ type: 'list', ordered: false, items: ['one', '<code>two</code>'] });
   });
+  it('reads run/copy/show from the fence info string', () => {
+    const b = parseMarkdown('```bash run\nkubectl get pods\n```\n```bash copy\nkubectl label node x a=b\n```');
+    expect(b).toEqual([
+      { type: 'code', lang: 'bash', code: 'kubectl get pods', mode: 'run' },
+      { type: 'code', lang: 'bash', code: 'kubectl label node x a=b', mode: 'copy' },
+    ]);
+  });
   it('escapes HTML instead of interpreting it', () => {
     const [p] = parseMarkdown('<img src=x onerror=alert(1)> `<b>`');
     expect(p).toEqual({ type: 'para', html: '&lt;img src=x onerror=alert(1)&gt; <code>&lt;b&gt;</code>' });

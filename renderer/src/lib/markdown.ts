@@ -4,7 +4,8 @@ export type Block =
   | { type: 'heading'; level: number; html: string }
   | { type: 'para'; html: string }
   | { type: 'list'; ordered: boolean; items: string[] }
-  | { type: 'code'; lang: string; code: string };
+  /** mode from the fence's info string (```bash run / copy / show); undefined when not given */
+  | { type: 'code'; lang: string; code: string; mode?: 'run' | 'copy' | 'show' };
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -28,12 +29,15 @@ export function parseMarkdown(src: string): Block[] {
   const flush = () => { if (para.length) out.push({ type: 'para', html: inline(para.join(' ')) }); para = []; };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const fence = /^\s*```\s*([\w-]*)/.exec(line);
+    const fence = /^\s*```\s*([^\n]*)$/.exec(line);
     if (fence) {
       flush();
       const code: string[] = [];
       for (i++; i < lines.length && !/^\s*```/.test(lines[i]); i++) code.push(lines[i]);
-      out.push({ type: 'code', lang: fence[1] || 'text', code: code.join('\n') });
+      const info = fence[1].trim().split(/\s+/).filter(Boolean);
+      const mode = (['run', 'copy', 'show'] as const).find((m) => info.includes(m));
+      const lang = info.find((w) => !['run', 'copy', 'show'].includes(w)) ?? 'text';
+      out.push(mode ? { type: 'code', lang, code: code.join('\n'), mode } : { type: 'code', lang, code: code.join('\n') });
       continue;
     }
     const h = /^(#{1,4})\s+(.*)$/.exec(line);

@@ -1,0 +1,104 @@
+// The lab backend on top of electron/lab-engine: the declarative labs in labs/ (and imported packs), graded by
+// LabEngine against the app's cluster through its kubeconfig, with progress in the same store `kubelab lab` uses.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LabEngine } from '../lab-engine/engine';
+import { KubeClient } from '../lab-engine/kube-client';
+import { readKubeconfig } from '../lab-engine/kubeconfig';
+import { findLab, labRoots, loadCatalog } from '../lab-engine/catalog';
+import { ProgressStore, type Profile } from '../lab-engine/progress';
+import { buildReport, generateInstructorKey, signReport } from '../lab-engine/report';
+import type { Lab } from '../lab-engine/types';
+import type { CheckResult, LabDetail, LabSummary } from './ipc-contract';
+import type { LabBackend, LabBackendContext } from './lab-backend';
+
+const PROFILE = 'default';
+const same = (s: string) => ({ en: s, zh: s });
+
+export function engineLabs(ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>): Lab[] {
+  const roots = labRoots(ctx.dataDir, existsSync(ctx.labsDir) ? [ctx.labsDir] : []);
+  return loadCatalog([...new Set(roots)]).labs;
+}
+
+export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
+  const progress = new ProgressStore(ctx.dataDir, PROFILE);
+  let labs = engineLabs(ctx);
+  let client: { key: string; kube: KubeClient } | undefined;
+
+  async function engine(): Promise<LabEngine> {
+    const c = await ctx.cluster();
+    // a cluster reset issues new credentials and may move the port: rebuild the client then
+    const key = `${c.server}|${readFileSync(c.kubeconfigPath, 'utf8').length}`;
+    if (client?.key !== key) { client?.kube.close(); client = { key, kube: new KubeClient(readKubeconfig(c.kubeconfigPath)) }; }
+    return new LabEngine({ kube: client.kube, kubeconfig: c.kubeconfigPath, lang: ctx.lang() });
+  }
+  const lab = (id: string) => findLab(labs, id);
+  const summary = (l: Lab, p: Profile): LabSummary => {
+    const lp = p.labs[l.id];
+    const done = l.steps.filter((s) => lp?.steps[s.id]?.done).length;
+    return {
+      id: l.id, chapter: l.chapter, title: l.title, stepsDone: done, stepsTotal: l.steps.length,
+      status: lp?.completedAt || (done === l.steps.length && done > 0) ? 'passed' : lp ? 'in-progress' : 'not-started',
+    };
+  };
+  const detail = (l: Lab): LabDetail => {
+    const p = progress.load();
+    return {
+      ...summary(l, p), intro: l.intro,
+      passedSteps: l.steps.filter((s) => p.labs[l.id]?.steps[s.id]?.done).map((s) => s.id),
+      steps: l.steps.map((s) => ({ id: s.id, title: s.title, body: s.text, hintCount: s.hints.length })),
+    };
+  };
+
+  return {
+    async list() { labs = engineLabs(ctx); const p = progress.load(); return labs.map((l) => summary(l, p)); },
+    async get(id) { return detail(lab(id)); },
+    async start(id) {
+      const l = lab(id);
+      await (await engine()).start(l);
+      if (!progress.load().labs[id]) progress.started(id);
+      return detail(l);
+    },
+    async check(id): Promise<CheckResult> {
+      const l = lab(id);
+      // the UI wants an answer now: each check is evaluated once instead of retrying until its timeout
+      const r = await (await engine()).check(l, undefined, { wait: false });
+      progress.recordCheck(r);
+      return {
+        labId: id, passed: r.ok,
+        steps: r.steps.map((s) => ({
+          stepId: s.id, passed: s.ok,
+          checks: s.checks.map((c) => ({ name: same(c.type), passed: c.ok, message: same(c.message || (c.ok ? 'ok' : 'failed')) })),
+        })),
+      };
+    },
+    async hint(id, stepId, index) {
+      const step = lab(id).steps.find((s) => s.id === stepId);
+      if (!step) throw new Error(`lab "${id}" has no step "${stepId}"`);
+      if (!step.hints.length) throw new Error(`step "${stepId}" has no hints`);
+      const i = Math.max(0, Math.min(index, step.hints.length - 1));
+      progress.useHint(id, stepId);
+      return { stepId, index: i, total: step.hints.length, text: step.hints[i] };
+    },
+    async solve(id) {
+      await (await engine()).solve(lab(id));
+      return { message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' } };
+    },
+    async reset(id) {
+      await (await engine()).reset(lab(id));
+      progress.started(id);
+    },
+    async report() {
+      let r = buildReport(progress.load(), labs);
+      // an instructor's key when there is one (as `kubelab report`), else this installation's own key, so any
+      // later edit of the exported file shows up when it is verified
+      let keyFile = process.env.KUBELAB_INSTRUCTOR_KEY ?? join(ctx.dataDir, 'instructor.key');
+      if (!existsSync(keyFile)) {
+        keyFile = join(ctx.dataDir, 'labs', 'report-signing.key');
+        if (!existsSync(keyFile)) { mkdirSync(join(ctx.dataDir, 'labs'), { recursive: true }); writeFileSync(keyFile, generateInstructorKey().privateKeyPem, { mode: 0o600 }); }
+      }
+      r = signReport(r, readFileSync(keyFile, 'utf8'));
+      return { fileName: `kubelab-report-${r.generatedAt.slice(0, 10)}.json`, content: JSON.stringify(r, null, 2) };
+    },
+  };
+}
