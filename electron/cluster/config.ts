@@ -63,6 +63,7 @@ export function loadClusterConfig(dataDir: string, o: { nodes?: number; runtime?
     nodes: fromFile.nodes ?? (o.nodes !== undefined ? defaultNodeNames(o.nodes) : saved?.nodes ?? defaultNodeNames(3)),
   };
   if (cfg.nodes.length < 1) throw new ConfigError('a cluster needs at least one node');
+  if (cfg.runtime === 'docker') throw new ConfigError('the Docker runtime is not available in this version yet; use --runtime sim (the default)');
   writeFileSync(file, JSON.stringify(cfg, null, 2));
   return cfg;
 }
