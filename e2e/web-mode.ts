@@ -8,7 +8,7 @@ export interface WebMode { url: string; origin: string; dataDir: string; proc: C
 
 export async function startWebMode(root: string): Promise<WebMode> {
   const entry = join(root, 'dist', 'web.cjs');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run node e2e/build-entries.mjs`);
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
   if (!existsSync(join(root, 'renderer', 'dist', 'index.html'))) throw new Error('renderer/dist is missing: run npm run build:renderer');
   const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-'));
   const proc = spawn(process.execPath, [entry, '--port', '0', '--cluster-port', '0', '--data-dir', dataDir], {

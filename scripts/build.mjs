@@ -10,6 +10,10 @@ if (!existsSync('electron/cluster/api/protobuf/generated/wire-schema.json') || p
 
 const entries = {
   cli: 'electron/cli/main.ts',
+  web: 'electron/web/main.ts',
+  main: 'electron/main.ts',
+  // the preload runs sandboxed: only `electron` is external, everything else is bundled in
+  preload: 'electron/preload.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)));
 if (Object.keys(present).length === 0) process.exit(0);

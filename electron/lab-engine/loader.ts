@@ -36,7 +36,6 @@ export function readLab(dir: string): { lab?: Lab; problems: string[] } {
   const nsNode = root.get('namespaces');
   const namespaces: string[] = nsNode.present ? (nsNode.js() ?? []).map(String) : root.get('namespace').present ? [root.str('namespace')!] : [];
   if (!namespaces.length) root.fail('"namespace" is required (each lab works in its own namespace, e.g. lab-07)');
-  const ns = namespaces[0] ?? 'default';
 
   const cl = root.get('cluster');
   const configFile = cl.str('config', false);
@@ -72,7 +71,7 @@ export function readLab(dir: string): { lab?: Lab; problems: string[] } {
     }
     const checkNodes = s.seq('checks', true);
     if (!checkNodes.length && s.get('checks').present) s.get('checks').fail('a step needs at least one check');
-    const checks = checkNodes.map((c) => readCheck(c, ns)).filter(Boolean) as Check[];
+    const checks = checkNodes.map((c) => readCheck(c)).filter(Boolean) as Check[];
     const hints = s.seq('hints').map((h) => readText(h, 'hint')).filter(Boolean) as Text[];
     const actions = s.seq('solution', true).map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
     steps.push({ id: sid, title, text, blocks, checks, hints, solution: { text: solutionText(actions), actions } });
@@ -137,7 +136,7 @@ function readCommand(n: YNodeReader): string[] {
   return [];
 }
 
-function readCheck(c: YNodeReader, ns: string): Check | undefined {
+function readCheck(c: YNodeReader): Check | undefined {
   const kind = which(c, CHECK_KINDS, 'check');
   if (!kind) return undefined;
   const body = c.get(kind);
@@ -180,7 +179,7 @@ function readCheck(c: YNodeReader, ns: string): Check | undefined {
     }
     case 'event':
       return {
-        type: 'event', namespace: body.str('namespace', false) ?? ns, reason: body.str('reason') ?? '',
+        type: 'event', namespace: body.str('namespace', false), reason: body.str('reason') ?? '',
         involvedObject: { kind: body.str('kind', false), name: body.str('name', false) }, messagePattern: body.str('message', false), ...base,
       };
   }
@@ -219,7 +218,7 @@ function readAction(a: YNodeReader, dir: string, p: Problems): Action | undefine
       return target ? { type: 'exec', target, command: readCommand(body), where: body.where } : undefined;
     }
     case 'wait': {
-      const checks = body.isSeq() ? body.items().map((c) => readCheck(c, '')).filter(Boolean) as Check[] : [];
+      const checks = body.isSeq() ? body.items().map((c) => readCheck(c)).filter(Boolean) as Check[] : [];
       if (!body.isSeq()) body.fail('wait takes a list of checks');
       const t = parseDuration(a.get('timeout').js() ?? '60s');
       return { type: 'wait', checks, timeoutMs: t ?? 60_000, where: body.where };

@@ -1,5 +1,6 @@
 // Compares the running cluster with what a lab needs (nodes, runtime handlers, extended resources) and
 // explains how to restart with the lab's topology when it doesn't match.
+import { parseClusterConfigFile } from '../cluster/config';
 import type { KubeClient } from './kube-client';
 import type { Lab } from './types';
 
@@ -8,6 +9,17 @@ export async function topologyProblems(kube: KubeClient, lab: Lab): Promise<stri
   const nodes = (await kube.list('v1', 'Node')).items as any[];
   const out: string[] = [];
   if (req.minNodes && nodes.length < req.minNodes) out.push(`the lab needs ${req.minNodes} nodes; the cluster has ${nodes.length}`);
+  if (req.configFile) {
+    // every labelled node of the lab's topology must have a counterpart carrying the same labels
+    const wanted = parseClusterConfigFile(req.configFile).nodes ?? [];
+    if (nodes.length < wanted.length) out.push(`the lab's topology has ${wanted.length} nodes; the cluster has ${nodes.length}`);
+    for (const w of wanted) {
+      const labels = Object.entries(w.labels ?? {});
+      if (labels.length && !nodes.some((n) => labels.every(([k, v]) => n.metadata?.labels?.[k] === v))) {
+        out.push(`no node has the labels ${labels.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      }
+    }
+  }
   for (const r of req.resources ?? []) {
     if (!nodes.some((n) => Number(n.status?.capacity?.[r] ?? 0) > 0)) out.push(`no node advertises ${r} in its capacity`);
   }

@@ -1,6 +1,7 @@
 // Server-managed metadata: names from generateName, uids, timestamps, resourceVersion, generation.
 import { randomUUID, randomInt } from 'node:crypto';
 import type { KObject } from '../api/types';
+import { rfc3339 } from '../api/time';
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -12,7 +13,7 @@ export function generateNameSuffix(n = 5): string {
 }
 
 export function nowRfc3339(d = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(d);
 }
 
 /** fields the server owns: never taken from the client on create */

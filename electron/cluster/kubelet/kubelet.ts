@@ -5,8 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../client/types';
 import { R } from '../client/resources';
+import { EventRecorder } from '../client/event-recorder';
 import type { KObject } from '../api/types';
 import { StatusError } from '../api/errors';
+import { rfc3339 } from '../api/time';
 import { quantityMilli, quantityValue } from '../api/quantity';
 import { WorkQueue } from '../controllers/workqueue';
 import { ContainerCreateError, type ContainerConfig, type ContainerRuntime, type ImageInfo, type RuntimeEvent } from '../runtime/interface';
@@ -14,7 +16,6 @@ import { admitPod } from './admission';
 import { Backoff } from './backoff';
 import { goDuration } from './durations';
 import { EnvConfigError, resolveContainerEnv, type ConfigSource } from './env';
-import { KubeletEvents } from './events';
 import { expandVars } from './expand';
 import { runHook } from './hooks';
 import { PodIPAllocator } from './ipam';
@@ -22,7 +23,7 @@ import { newPodState, type ContainerRecord, type PodState } from './pod-state';
 import { buildPodStatus, computePhase, seedConditionTimes, terminatedFromRuntime } from './pod-status';
 import { PodSource } from './pod-source';
 import { ProbeWorkers, type ProbeOutcome, type ProbeType } from './prober';
-import { rfc3339, withTimeout, type KubeletSettings } from './settings';
+import { withTimeout, type KubeletSettings } from './settings';
 import { StatusWriter } from './status-writer';
 import { tokenRequestSource } from './token';
 import { VolumeError, VolumeManager, type VolumeMounter } from './volumes';
@@ -51,7 +52,7 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
 const CONFIG_RETRY_MS = 2_000;
 
 export class Kubelet {
-  readonly events: KubeletEvents;
+  readonly events: EventRecorder;
   readonly states = new Map<string, PodState>();
   private readonly statusWriter: StatusWriter;
   private readonly volumes: VolumeManager;
@@ -70,7 +71,9 @@ export class Kubelet {
   private offRuntime?: () => void;
 
   constructor(private o: KubeletOptions) {
-    this.events = new KubeletEvents(o.client, o.nodeName);
+    this.events = new EventRecorder(o.client, {
+      component: 'kubelet', host: o.nodeName, reportingInstance: o.nodeName, involvedKind: { apiVersion: 'v1', kind: 'Pod' }, concurrency: 8,
+    });
     this.statusWriter = new StatusWriter(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`));
     this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`)), o.mounters);
     this.ipam = new PodIPAllocator(o.podCIDR);
@@ -197,7 +200,7 @@ export class Kubelet {
       if (rej) {
         st.rejected = rej;
         st.startTime = rfc3339();
-        this.events.emit(pod, 'Warning', rej.reason, rej.message);
+        this.events.event(pod, 'Warning', rej.reason, rej.message);
         this.pushStatus(st);
         return;
       }
@@ -293,7 +296,7 @@ export class Kubelet {
       rec.id = undefined;
       rec.status = undefined;
     }
-    this.events.emit(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+    this.events.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
   }
 
   private async ensureSandbox(st: PodState): Promise<boolean> {
@@ -344,7 +347,7 @@ export class Kubelet {
 
   private sandboxFailed(st: PodState, message: string): false {
     st.sandboxError = message;
-    this.events.emit(st.pod, 'Warning', 'FailedCreatePodSandBox', message);
+    this.events.event(st.pod, 'Warning', 'FailedCreatePodSandBox', message);
     const key = `${st.uid}/sandbox`;
     this.crashBackoff.next(key);
     this.queue.addAfter(st.uid, this.crashBackoff.delay(key));
@@ -371,7 +374,7 @@ export class Kubelet {
       return true;
     } catch (err) {
       const msg = err instanceof VolumeError ? err.message : `MountVolume.SetUp failed: ${(err as Error).message}`;
-      this.events.emit(st.pod, 'Warning', 'FailedMount', msg);
+      this.events.event(st.pod, 'Warning', 'FailedMount', msg);
       const key = `${st.uid}/volumes`;
       this.crashBackoff.next(key);
       this.queue.addAfter(st.uid, Math.min(this.crashBackoff.delay(key), CONFIG_RETRY_MS * 2));
@@ -423,7 +426,7 @@ export class Kubelet {
     for (const c of sidecars) {
       const rec = st.containers.get(c.name);
       if (rec?.id && rec.status?.state === 'running') {
-        this.events.emit(st.pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.initContainers{${c.name}}`);
+        this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: `spec.initContainers{${c.name}}` });
         await this.rt(this.o.runtime.stopContainer(rec.id, st.pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer').catch(() => undefined);
       }
     }
@@ -454,7 +457,7 @@ export class Kubelet {
     if (remaining > 0) {
       const ref = this.podRef(st.pod);
       rec.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(this.crashBackoff.delay(key))} restarting failed container=${c.name} pod=${ref}` };
-      this.events.emit(st.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${ref}`, this.fieldPath(rec));
+      this.events.event(st.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${ref}`, { fieldPath: this.fieldPath(rec) });
       this.queue.addAfter(st.uid, remaining + 5);
       return;
     }
@@ -479,7 +482,7 @@ export class Kubelet {
     } catch (err) {
       if (!(err instanceof EnvConfigError || err instanceof VolumeError)) throw err;
       rec.waiting = { reason: 'CreateContainerConfigError', message: err.message };
-      this.events.emit(pod, 'Warning', 'Failed', `Error: ${err.message}`, fieldPath);
+      this.events.event(pod, 'Warning', 'Failed', `Error: ${err.message}`, { fieldPath });
       this.queue.addAfter(st.uid, CONFIG_RETRY_MS);
       return;
     }
@@ -511,11 +514,11 @@ export class Kubelet {
     } catch (err) {
       const reason = err instanceof ContainerCreateError ? err.reason : 'CreateContainerError';
       rec.waiting = { reason, message: (err as Error).message };
-      this.events.emit(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, fieldPath);
+      this.events.event(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, { fieldPath });
       this.queue.addAfter(st.uid, CONFIG_RETRY_MS);
       return;
     }
-    this.events.emit(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
+    this.events.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, { fieldPath });
     // the run before the previous one is garbage: keep one dead container for `logs --previous`
     const older = rec.id;
     if (prev) rec.last = prev;
@@ -525,13 +528,13 @@ export class Kubelet {
     try {
       await this.rt(this.o.runtime.startContainer(id), 'startContainer');
     } catch (err) {
-      this.events.emit(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, fieldPath);
+      this.events.event(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, { fieldPath });
       rec.status = await this.o.runtime.containerStatus(id);
       if (!rec.status || rec.status.state !== 'exited') rec.waiting = { reason: 'RunContainerError', message: (err as Error).message };
       this.queue.addAfter(st.uid, 10);
       return;
     }
-    this.events.emit(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+    this.events.event(pod, 'Normal', 'Started', `Started container ${c.name}`, { fieldPath });
     rec.status = await this.rt(this.o.runtime.containerStatus(id), 'containerStatus');
     rec.started = !c.startupProbe;
     rec.ready = rec.started && !c.readinessProbe && rec.kind === 'regular' || (rec.sidecar && rec.started && !c.readinessProbe);
@@ -539,8 +542,8 @@ export class Kubelet {
       const msg = await runHook(c.lifecycle.postStart, { runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, pod.spec?.terminationGracePeriodSeconds ?? 30);
       if (msg) {
         const kind = c.lifecycle.postStart.exec ? `Exec lifecycle hook (${JSON.stringify(c.lifecycle.postStart.exec.command ?? [])})` : 'HTTP lifecycle hook';
-        this.events.emit(pod, 'Warning', 'FailedPostStartHook', `${kind} for Container "${c.name}" in Pod "${this.podRef(pod)}" failed - error: ${msg}`, fieldPath);
-        this.events.emit(pod, 'Normal', 'Killing', `FailedPostStartHook`, fieldPath);
+        this.events.event(pod, 'Warning', 'FailedPostStartHook', `${kind} for Container "${c.name}" in Pod "${this.podRef(pod)}" failed - error: ${msg}`, { fieldPath });
+        this.events.event(pod, 'Normal', 'Killing', `FailedPostStartHook`, { fieldPath });
         rec.killedForRestart = true;
         await this.rt(this.o.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer').catch(() => undefined);
         rec.status = await this.o.runtime.containerStatus(id);
@@ -559,12 +562,12 @@ export class Kubelet {
       if (present) return present;
       const msg = `Container image "${image}" is not present with pull policy of Never`;
       rec.waiting = { reason: 'ErrImageNeverPull', message: msg };
-      this.events.emit(pod, 'Warning', 'ErrImageNeverPull', msg, fieldPath);
+      this.events.event(pod, 'Warning', 'ErrImageNeverPull', msg, { fieldPath });
       this.queue.addAfter(st.uid, this.o.settings.backoffBaseMs);
       return undefined;
     }
     if (present && policy === 'IfNotPresent') {
-      this.events.emit(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine and can be accessed by the pod`, fieldPath);
+      this.events.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine and can be accessed by the pod`, { fieldPath });
       return present;
     }
     const key = `${st.uid}/${image}`;
@@ -572,13 +575,13 @@ export class Kubelet {
       const remaining = this.pullBackoff.remaining(key, rec.pullFailedAt);
       if (remaining > 0) {
         rec.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${rec.pullError}` };
-        this.events.emit(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, fieldPath);
-        this.events.emit(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', fieldPath);
+        this.events.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, { fieldPath });
+        this.events.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', { fieldPath });
         this.queue.addAfter(st.uid, remaining + 5);
         return undefined;
       }
     }
-    this.events.emit(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
+    this.events.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, { fieldPath });
     // a pull takes a while: show ContainerCreating meanwhile
     this.pushStatus(st);
     const t0 = Date.now();
@@ -587,14 +590,14 @@ export class Kubelet {
       rec.pullFailedAt = undefined;
       this.pullBackoff.reset(key);
       const d = goDuration(Date.now() - t0);
-      this.events.emit(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${d} (${d} including waiting). Image size: ${info.sizeBytes} bytes.`, fieldPath);
+      this.events.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${d} (${d} including waiting). Image size: ${info.sizeBytes} bytes.`, { fieldPath });
       return info;
     } catch (err) {
       const raw = (err as Error).message;
       const prefix = `Failed to pull image "${image}": `;
       const msg = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
-      this.events.emit(pod, 'Warning', 'Failed', `${prefix}${msg}`, fieldPath);
-      this.events.emit(pod, 'Warning', 'Failed', 'Error: ErrImagePull', fieldPath);
+      this.events.event(pod, 'Warning', 'Failed', `${prefix}${msg}`, { fieldPath });
+      this.events.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', { fieldPath });
       rec.waiting = { reason: 'ErrImagePull', message: msg };
       rec.pullError = msg;
       rec.pullFailedAt = Date.now();
@@ -636,7 +639,7 @@ export class Kubelet {
     const pod = st.pod;
     const fp = this.fieldPath(rec);
     const label = o.type === 'liveness' ? 'Liveness' : o.type === 'readiness' ? 'Readiness' : 'Startup';
-    if (o.message !== undefined) this.events.emit(pod, 'Warning', 'Unhealthy', `${label} probe failed: ${o.message}`, fp);
+    if (o.message !== undefined) this.events.event(pod, 'Warning', 'Unhealthy', `${label} probe failed: ${o.message}`, { fieldPath: fp });
     if (o.type === 'readiness') {
       const ready = o.healthy === true;
       if (ready !== rec.ready) { rec.ready = ready; this.pushStatus(st); }
@@ -652,7 +655,7 @@ export class Kubelet {
     if (o.healthy === false && o.message !== undefined && !rec.killedForRestart) {
       rec.killedForRestart = true;
       rec.ready = false;
-      this.events.emit(pod, 'Normal', 'Killing', `Container ${c.name} failed ${o.type} probe, will be restarted`, fp);
+      this.events.event(pod, 'Normal', 'Killing', `Container ${c.name} failed ${o.type} probe, will be restarted`, { fieldPath: fp });
       this.pushStatus(st);
       const probe = o.type === 'liveness' ? c.livenessProbe : c.startupProbe;
       const grace = probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
@@ -682,10 +685,10 @@ export class Kubelet {
     const kill = async (c: any, kind: 'init' | 'regular') => {
       const rec = st.containers.get(c.name);
       if (!rec?.id || rec.status?.state !== 'running') return;
-      this.events.emit(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(rec));
+      this.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: this.fieldPath(rec) });
       if (c.lifecycle?.preStop && grace > 0) {
         const msg = await runHook(c.lifecycle.preStop, { runtime: this.o.runtime, containerId: rec.id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, remaining());
-        if (msg) this.events.emit(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, this.fieldPath(rec));
+        if (msg) this.events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, { fieldPath: this.fieldPath(rec) });
       }
       void kind;
       await withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer').catch(() => undefined);

@@ -3,13 +3,11 @@ import type { Client } from '../client/types';
 import { R } from '../client/resources';
 import type { KObject } from '../api/types';
 import { StatusError } from '../api/errors';
+import { rfc3339, rfc3339Micro } from '../api/time';
 import { buildNode, nodeStatus, type NodeSpecConfig } from './node-object';
 
 export const LEASE_DURATION_SECONDS = 40;
 const DEFAULT_RENEW_MS = 10_000;
-
-function now(): string { return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'); }
-function microNow(): string { return new Date().toISOString().replace(/Z$/, '000Z'); }
 
 export class NodeHeartbeat {
   private timer?: NodeJS.Timeout;
@@ -52,7 +50,7 @@ export class NodeHeartbeat {
   async beat(): Promise<void> {
     if (!this.powered) return;
     const cur = await this.client.get(R.nodes, undefined, this.config.name);
-    const status = nodeStatus(this.config, true, now(), cur);
+    const status = nodeStatus(this.config, true, rfc3339(), cur);
     try { status.images = await this.images(); } catch { /* keep the last list */ }
     await this.client.patch(R.nodes, undefined, this.config.name, 'merge', { status }, { subresource: 'status' });
     await this.renewLease();
@@ -62,11 +60,11 @@ export class NodeHeartbeat {
     const lease: KObject = {
       apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
       metadata: { name: this.config.name, namespace: 'kube-node-lease' },
-      spec: { holderIdentity: this.config.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microNow() },
+      spec: { holderIdentity: this.config.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: rfc3339Micro() },
     };
     try {
       const cur = await this.client.get(R.leases, 'kube-node-lease', this.config.name);
-      await this.client.patch(R.leases, 'kube-node-lease', this.config.name, 'merge', { spec: { renewTime: microNow(), holderIdentity: this.config.name } });
+      await this.client.patch(R.leases, 'kube-node-lease', this.config.name, 'merge', { spec: { renewTime: rfc3339Micro(), holderIdentity: this.config.name } });
       void cur;
     } catch (err) {
       if (err instanceof StatusError && err.code === 404) {

@@ -1,7 +1,7 @@
 // The pod status the kubelet reports: phase, conditions, container statuses, IPs — shaped like kubelet v1.33's.
 import type { KObject } from '../api/types';
 import type { ContainerRecord, PodState, TerminatedInfo } from './pod-state';
-import { rfc3339 } from './settings';
+import { rfc3339 } from '../api/time';
 
 export interface StatusContext { hostIP: string; idScheme: string; now: () => number }
 

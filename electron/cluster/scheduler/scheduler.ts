@@ -4,7 +4,8 @@ import type { Client, Informer, InformerFactory } from '../client/types';
 import { R } from '../client/resources';
 import { SchedulerCache } from './cache';
 import { ASSIGNED_POD_ADD, ASSIGNED_POD_DELETE, assignedPodUpdateEvent, NAMESPACE_CHANGE, NODE_ADD, NODE_DELETE, nodeUpdateEvent } from './cluster-events';
-import { EventRecorder } from './event-recorder';
+import { EventRecorder } from '../client/event-recorder';
+import { rfc3339 } from '../api/time';
 import { podKey } from './pod-info';
 import type { PreemptionCandidate } from './preemption';
 import { DEFAULT_SCHEDULER_NAME, defaultProfile } from './profile';
@@ -38,7 +39,6 @@ const PODS_PER_TICK = 100;
 
 const errOf = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-const nowISO = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const { client, informers } = opts;
@@ -48,7 +48,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue(opts.queue);
   cache.nominatedLookup = (node) => queue.nominatedPods(node);
-  const recorder = new EventRecorder(client, schedulerName);
+  const recorder = new EventRecorder(client, {
+    component: schedulerName, reportingInstance: `${schedulerName}-kubelab`, involvedKind: { apiVersion: 'v1', kind: 'Pod' },
+  });
 
   let running = false;
   let wake: (() => void) | null = null;
@@ -135,7 +137,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         target: { apiVersion: 'v1', kind: 'Node', name: node },
       }, { subresource: 'binding', name });
       queue.done(qp.key);
-      await recorder.emit(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`, 'Binding').catch(onError);
+      recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`, { action: 'Binding' });
     } catch (e) {
       cache.forget(qp.key);
       move(ASSIGNED_POD_DELETE);
@@ -153,7 +155,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (!prev || prev.status !== 'False' || prev.reason !== reason || prev.message !== res.message) {
       status.conditions = [{
         type: 'PodScheduled', status: 'False', reason, message: res.message, lastProbeTime: null,
-        lastTransitionTime: prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : nowISO(),
+        lastTransitionTime: prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : rfc3339(),
       }];
     }
     const nominated = res.preemption?.nodeName ?? (res.nominatedNodeName === null && pod.status?.nominatedNodeName ? null : undefined);
@@ -162,7 +164,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const name = pod.metadata?.name ?? '';
     try {
       if (Object.keys(status).length) await client.patch(R.pods, ns, name, 'strategic', { status }, { subresource: 'status' });
-      await recorder.emit(pod, 'Warning', 'FailedScheduling', res.message, 'Scheduling');
+      recorder.event(pod, 'Warning', 'FailedScheduling', res.message, { action: 'Scheduling' });
     } catch (e) {
       if ((e as { code?: number }).code !== 404) onError(e);
     }
@@ -175,13 +177,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       try {
         await client.patch(R.pods, ns, name, 'strategic', { status: { conditions: [{
           type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler',
-          message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: nowISO(),
+          message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: rfc3339(),
         }] } }, { subresource: 'status' }).catch(() => undefined);
         await client.delete(R.pods, ns, name, {
           gracePeriodSeconds: victim.spec?.terminationGracePeriodSeconds ?? 30,
           preconditions: victim.metadata?.uid ? { uid: victim.metadata.uid } : undefined,
         });
-        await recorder.emit(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid} on node ${c.nodeName}`, 'Preempting', preemptor);
+        recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid} on node ${c.nodeName}`, { action: 'Preempting', related: preemptor });
       } catch (e) {
         if ((e as { code?: number }).code !== 404) onError(e);
       }
@@ -191,7 +193,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   async function markGated(pod: Pod): Promise<void> {
     const prev = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (prev?.reason === 'SchedulingGated') return;
-    const cond = { type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: GATED_MESSAGE, lastProbeTime: null, lastTransitionTime: nowISO() };
+    const cond = { type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: GATED_MESSAGE, lastProbeTime: null, lastTransitionTime: rfc3339() };
     await client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { status: { conditions: [cond] } }, { subresource: 'status' }).catch(onError);
   }
 

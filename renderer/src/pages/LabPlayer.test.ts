@@ -42,7 +42,7 @@ describe('LabPlayer', () => {
     expect(a.textContent).toContain('nodes Ready');
     expect(screen.getByTestId('result-b').textContent).toContain('namespaces "x" not found');
     await fireEvent.click(screen.getByTestId('hint-button'));
-    expect((await screen.findAllByTestId('hint')).map((h) => h.textContent)).toEqual(['💡 hint 1']);
+    expect((await screen.findAllByTestId('hint')).map((h) => h.textContent)).toEqual(['Hint 1/2: hint 1']);
     await fireEvent.click(screen.getByTestId('hint-button'));
     await waitFor(() => expect(screen.getAllByTestId('hint')).toHaveLength(2));
     expect((screen.getByTestId('hint-button') as HTMLButtonElement).disabled).toBe(true);

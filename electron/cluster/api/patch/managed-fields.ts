@@ -5,6 +5,7 @@
 import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1';
 import { type StatusError, statusError } from '../errors';
 import type { KObject } from '../types';
+import { rfc3339 } from '../time';
 import { type Definitions, type Schema, lookupDefinition } from '../openapi/schema';
 import { FieldSet, type Path, pathString } from './field-set';
 import { appliedFieldSet, compareObjects, mergeApplied, removePath, zeroSkeleton } from './field-walk';
@@ -48,7 +49,6 @@ export interface ApplyResult {
   conflicts: Conflict[];
 }
 
-const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Paths the API server never assigns to managers (identity and server-populated metadata). */
 function strippedPaths(): FieldSet {

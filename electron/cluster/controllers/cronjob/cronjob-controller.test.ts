@@ -6,7 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import type { InformerFactory } from '../../client/types';
 import { createInformerFactory } from '../../client/informer';
-import { startFakeKubelet, type FakeKubelet } from '../job/testing/fake-kubelet';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 import { startCronJobController, type CronJobController } from './cronjob-controller';
 import { mostRecentScheduleTime, jobNameFor, formatInZone } from './schedule';
 import { parseCron } from '../../api/kinds/batch/cron';
@@ -34,7 +34,9 @@ const eventsFor = async (name: string) => (await tc.client.list(R.events, 'defau
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 1 });
-  kubelet = await startFakeKubelet(tc.client, NODE, (pod) => ((pod.spec.containers[0].command ?? []).includes('sleep') ? {} : { exitCode: 0, runMs: 30 }));
+  kubelet = await startFakeKubelet(tc.client, {
+    nodeName: NODE, decide: (pod) => ((pod.spec.containers[0].command ?? []).includes('sleep') ? {} : { exitCode: 0, runMs: 30 }),
+  });
   informers = createInformerFactory(tc.client);
   ctl = startCronJobController(tc.client, informers, { now: () => clock });
   informers.start();

@@ -7,7 +7,9 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { parseCron, type CronSchedule } from '../../api/kinds/batch/cron';
 import { WorkQueue } from '../workqueue';
-import { EventRecorder, isStatus, rfc3339 } from '../job/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
+import { isStatus } from '../../client/errors';
+import { rfc3339 } from '../../api/time';
 import { isJobFinished, hasTrueCondition } from '../job/job-controller';
 import { formatInZone, jobNameFor, mostRecentScheduleTime, rfc1123z, TOO_MANY_MISSED } from './schedule';
 
@@ -29,7 +31,7 @@ export function startCronJobController(client: Client, informers: InformerFactor
   const now = opts.now ?? (() => new Date());
   const cronjobs = informers.informer(R.cronjobs);
   const jobs = informers.informer(R.jobs);
-  const recorder = new EventRecorder(client, 'cronjob-controller', now);
+  const recorder = new EventRecorder(client, { component: 'cronjob-controller', now });
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'cronjob' });
 
   cronjobs.onAdd((c) => queue.add(objectKey(c)));

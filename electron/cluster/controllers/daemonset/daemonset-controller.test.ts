@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, type FakeKubelet } from '../replicaset/fake-kubelet.testutil';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 
 let tc: TestCluster;
 let kubelet: FakeKubelet;
@@ -12,7 +12,7 @@ const ns = 'ds-test';
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 3 });
-  kubelet = startFakeKubelet(tc.client);
+  kubelet = await startFakeKubelet(tc.client);
   await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const nodes = (await tc.client.list(R.nodes)).items;
   workers = nodes.filter((n) => !('node-role.kubernetes.io/control-plane' in (n.metadata.labels ?? {}))).map((n) => n.metadata.name!).sort();

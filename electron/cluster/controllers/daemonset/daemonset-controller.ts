@@ -7,7 +7,7 @@ import type { KObject } from '../../api/types';
 import { labelSelectorMatcher } from '../../api/selectors';
 import { deepEqual } from '../../apiserver/meta';
 import { WorkQueue } from '../workqueue';
-import { WorkloadEventRecorder } from '../replicaset/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
 import { Expectations } from '../replicaset/expectations';
 import { claimObjects } from '../replicaset/ref-manager';
 import { controllerRefOf, podKey } from '../replicaset/pod-helpers';
@@ -20,7 +20,9 @@ export function startDaemonSetController(client: Client, informers: InformerFact
   const revInf = ensureWorkloadIndexes(informers.informer(R.controllerrevisions));
   const nodeInf = informers.informer(R.nodes);
   const expectations = new Expectations();
-  const recorder = new WorkloadEventRecorder(client, 'daemonset-controller', { apiVersion: 'apps/v1', kind: 'DaemonSet' });
+  const recorder = new EventRecorder(client, {
+    component: 'daemonset-controller', reportingInstance: 'daemonset-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  });
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'daemonset' });
 
   function ownerOf(o: KObject): KObject | undefined {

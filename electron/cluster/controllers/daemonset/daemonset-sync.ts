@@ -6,7 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { deepEqual } from '../../apiserver/meta';
-import type { WorkloadEventRecorder } from '../replicaset/event-recorder';
+import type { EventRecorder } from '../../client/event-recorder';
 import type { Expectations } from '../replicaset/expectations';
 import { slowStartBatch, podFromTemplate } from '../replicaset/pod-control';
 import { byCreation, isPodAvailable, isPodReady, msUntilAvailable, newControllerRef, podKey, scaledValue } from '../replicaset/pod-helpers';
@@ -19,7 +19,7 @@ const BURST = 250;
 
 export interface DsContext {
   client: Client;
-  recorder: WorkloadEventRecorder;
+  recorder: EventRecorder;
   expectations: Expectations;
   key: string;
   requeueAfter(ms: number): void;

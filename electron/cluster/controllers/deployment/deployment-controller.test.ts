@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, type FakeKubelet } from '../replicaset/fake-kubelet.testutil';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 
 let tc: TestCluster;
 let kubelet: FakeKubelet;
@@ -11,7 +11,7 @@ const HASH = /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/;
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 2 });
-  kubelet = startFakeKubelet(tc.client);
+  kubelet = await startFakeKubelet(tc.client);
   await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 }, 60_000);
 afterAll(async () => { kubelet?.stop(); await tc?.stop(); });

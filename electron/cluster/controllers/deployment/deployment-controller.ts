@@ -7,7 +7,7 @@ import type { KObject } from '../../api/types';
 import { labelSelectorMatcher } from '../../api/selectors';
 import { deepEqual } from '../../apiserver/meta';
 import { WorkQueue } from '../workqueue';
-import { WorkloadEventRecorder } from '../replicaset/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
 import { claimObjects } from '../replicaset/ref-manager';
 import { controllerRefOf } from '../replicaset/pod-helpers';
 import { ensureWorkloadIndexes, inNamespace, ownedBy } from '../replicaset/informer-indexes';
@@ -17,7 +17,9 @@ export function startDeploymentController(client: Client, informers: InformerFac
   const dInf = ensureWorkloadIndexes(informers.informer(R.deployments));
   const rsInf = ensureWorkloadIndexes(informers.informer(R.replicasets));
   const podInf = ensureWorkloadIndexes(informers.informer(R.pods));
-  const recorder = new WorkloadEventRecorder(client, 'deployment-controller', { apiVersion: 'apps/v1', kind: 'Deployment' });
+  const recorder = new EventRecorder(client, {
+    component: 'deployment-controller', reportingInstance: 'deployment-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  });
   const queue = new WorkQueue((key) => sync(key), { workers: 5, name: 'deployment' });
 
   function ownerOf(rs: KObject): KObject | undefined {

@@ -6,7 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { clone, deepEqual } from '../../apiserver/meta';
-import type { WorkloadEventRecorder } from '../replicaset/event-recorder';
+import type { EventRecorder } from '../../client/event-recorder';
 import { byCreation, controllerRefOf, newControllerRef } from '../replicaset/pod-helpers';
 import { computeTemplateHash } from './template-hash';
 import {
@@ -19,7 +19,7 @@ import {
 
 export interface SyncContext {
   client: Client;
-  recorder: WorkloadEventRecorder;
+  recorder: EventRecorder;
   /** re-examine the Deployment later (progress deadline) */
   requeueAfter(ms: number): void;
 }

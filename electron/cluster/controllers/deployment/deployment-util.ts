@@ -1,6 +1,7 @@
 // Pure helpers of the Deployment controller (upstream pkg/controller/deployment/util): revisions, annotations,
 // surge/unavailability arithmetic, conditions and status.
 import type { KObject } from '../../api/types';
+import { rfc3339 } from '../../api/time';
 import { clone, deepEqual } from '../../apiserver/meta';
 import { byCreation, scaledValue } from '../replicaset/pod-helpers';
 
@@ -18,7 +19,6 @@ const NOT_COPIED = new Set([LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_RE
 export type Condition = { type: string; status: string; lastUpdateTime?: string; lastTransitionTime?: string; reason?: string; message?: string };
 
 export const replicasOf = (o: KObject | undefined): number => (o ? o.spec?.replicas ?? 1 : 0);
-export const nowStamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export function revisionOf(rs: KObject): number {
   const v = rs.metadata.annotations?.[REVISION];
@@ -124,7 +124,7 @@ export function getCondition(status: { conditions?: Condition[] } | undefined, t
   return status?.conditions?.find((c) => c.type === type);
 }
 export function newCondition(type: string, status: string, reason: string, message: string): Condition {
-  const t = nowStamp();
+  const t = rfc3339();
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 /** same status and reason → unchanged; same status → transition time kept */

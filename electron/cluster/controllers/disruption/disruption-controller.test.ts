@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, type FakeKubelet } from '../job/testing/fake-kubelet';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 import { computePdbCounts, scaledValue } from './pdb-status';
 
 const NODE = 'fake-pdb-node';
@@ -28,7 +28,7 @@ describe('PDB arithmetic', () => {
 describe('disruption controller', () => {
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 1 });
-    kubelet = await startFakeKubelet(tc.client, NODE, (p) => ({ unready: p.metadata.labels?.ready === 'false' }));
+    kubelet = await startFakeKubelet(tc.client, { nodeName: NODE, decide: (p) => ({ unready: p.metadata.labels?.ready === 'false' }) });
   }, 60_000);
   afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
 

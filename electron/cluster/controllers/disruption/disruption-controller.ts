@@ -6,7 +6,9 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { labelSelectorMatcher } from '../../api/selectors';
 import { WorkQueue } from '../workqueue';
-import { EventRecorder, isStatus, rfc3339 } from '../job/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
+import { isStatus } from '../../client/errors';
+import { rfc3339 } from '../../api/time';
 import { computePdbCounts } from './pdb-status';
 
 // entries of status.disruptedPods older than this are dropped: the eviction evidently did not happen
@@ -17,7 +19,7 @@ export function startDisruptionController(client: Client, informers: InformerFac
   const now = opts.now ?? (() => new Date());
   const pdbs = informers.informer(R.poddisruptionbudgets);
   const pods = informers.informer(R.pods);
-  const recorder = new EventRecorder(client, 'controllermanager', now);
+  const recorder = new EventRecorder(client, { component: 'controllermanager', now });
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'disruption' });
   const enqueueNs = (ns?: string) => { for (const p of pdbs.list(ns)) queue.add(objectKey(p)); };
 

@@ -1,16 +1,13 @@
 // PodDisruptionBudget arithmetic (upstream disruption controller): expected pods from the owning controllers'
 // scale, desired healthy from minAvailable / maxUnavailable (int or percent, rounded up), and disruptionsAllowed.
 import type { KObject } from '../../api/types';
+import { isPodReady } from '../replicaset/pod-helpers';
 
 export function scaledValue(v: number | string, total: number): number {
   if (typeof v === 'number') return v;
   const m = /^(\d+)%$/.exec(v);
   if (!m) throw new Error(`invalid value for IntOrString: invalid value "${v}"`);
   return Math.ceil((parseInt(m[1], 10) * total) / 100);
-}
-
-export function isPodReady(p: KObject): boolean {
-  return (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 }
 
 export interface PdbCounts { expectedPods: number; desiredHealthy: number; currentHealthy: number; disruptionsAllowed: number }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, type FakeKubelet } from '../job/testing/fake-kubelet';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 
 const NODE = 'fake-ep-node';
 let tc: TestCluster;
@@ -20,7 +20,7 @@ const slicesOf = async (svc: string) => (await tc.client.list(R.endpointslices, 
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 1 });
-  kubelet = await startFakeKubelet(tc.client, NODE, (p) => ({ unready: p.metadata.labels?.ready === 'false' }));
+  kubelet = await startFakeKubelet(tc.client, { nodeName: NODE, decide: (p) => ({ unready: p.metadata.labels?.ready === 'false' }) });
   for (const [n, app, r] of [['web-a', 'web', true], ['web-b', 'web', false], ['pub-a', 'pub', false]] as const) await tc.client.create(R.pods, 'default', pod(n, app, r));
   await waitFor(async () => (await tc.client.list(R.pods, 'default')).items.every((p) => p.status?.podIP), { what: 'pod IPs' });
 }, 60_000);

@@ -5,18 +5,19 @@ import { objectKey } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
-import { isStatus } from '../job/event-recorder';
+import { isStatus } from '../../client/errors';
 import {
-  endpointPorts, inheritedLabels, isPodReady, isTerminal, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION,
+  endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION,
   type EndpointPort,
 } from './pod-endpoints';
+import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
 import { matchesSelectorMap, watchServicePods } from './service-pods';
 
 export function buildSubsets(svc: KObject, pods: KObject[]): any[] {
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const groups = new Map<string, { ports: EndpointPort[]; addresses: any[]; notReadyAddresses: any[] }>();
   for (const pod of pods) {
-    if (!pod.status?.podIP || isTerminal(pod)) continue;
+    if (!pod.status?.podIP || isPodTerminal(pod)) continue;
     if (pod.metadata.deletionTimestamp && !publishNotReady) continue;
     const ports = endpointPorts(svc, pod);
     // a pod none of whose ports resolve is left out, unless the service declares no ports at all

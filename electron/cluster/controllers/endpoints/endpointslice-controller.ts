@@ -5,11 +5,12 @@ import { objectKey } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
-import { isStatus } from '../job/event-recorder';
+import { isStatus } from '../../client/errors';
 import {
-  endpointPorts, inheritedLabels, isPodReady, isTerminal, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION,
+  endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION,
   type EndpointPort,
 } from './pod-endpoints';
+import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
 import { matchesSelectorMap, watchServicePods } from './service-pods';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -23,7 +24,7 @@ export function desiredSlices(svc: KObject, pods: KObject[], zoneOf: (node: stri
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const groups = new Map<string, DesiredSlice>();
   for (const pod of pods) {
-    if (!pod.status?.podIP || isTerminal(pod)) continue;
+    if (!pod.status?.podIP || isPodTerminal(pod)) continue;
     const ports = endpointPorts(svc, pod);
     if (!ports.length && (svc.spec?.ports ?? []).length) continue;
     const terminating = !!pod.metadata.deletionTimestamp;

@@ -7,10 +7,6 @@ export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 
 export interface EndpointPort { name?: string; port: number; protocol: string; appProtocol?: string }
 
-export function isPodReady(p: KObject): boolean {
-  return (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
-}
-
 export function isHeadless(svc: KObject): boolean {
   return svc.spec?.clusterIP === 'None';
 }
@@ -53,8 +49,6 @@ export function podHostname(svc: KObject, pod: KObject): string | undefined {
 export function targetRef(pod: KObject): Record<string, string> {
   return { kind: 'Pod', namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid! };
 }
-
-export const isTerminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** Go's RFC3339Nano: fractional seconds without trailing zeros */
 export function rfc3339Nano(d: Date): string {

@@ -7,7 +7,9 @@ import { R } from '../../client/resources';
 import type { GVR, KObject } from '../../api/types';
 import { quantityMilli, formatMilli } from '../../api/quantity';
 import { WorkQueue } from '../workqueue';
-import { EventRecorder, isStatus, rfc3339 } from '../job/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
+import { isStatus } from '../../client/errors';
+import { rfc3339 } from '../../api/time';
 import {
   MetricError, normalizeReplicas, replicasForUtilization, type PodSample, type Recommendation, type ScaleEvent,
 } from './replica-calculator';
@@ -46,7 +48,7 @@ function metricsError(err: unknown): string {
 export function startHpaController(client: Client, informers: InformerFactory, opts: HpaOptions): { stop(): void } {
   const now = opts.now ?? (() => new Date());
   const hpas = informers.informer(R.horizontalpodautoscalers);
-  const recorder = new EventRecorder(client, 'horizontal-pod-autoscaler', now);
+  const recorder = new EventRecorder(client, { component: 'horizontal-pod-autoscaler', now });
   const history = new Map<string, History>();
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'hpa' });
   hpas.onAdd((h) => queue.add(objectKey(h)));

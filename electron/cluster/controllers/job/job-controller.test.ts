@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, kubectlPath, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, type FakeKubelet } from './testing/fake-kubelet';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 
 const NODE = 'fake-job-node';
 let tc: TestCluster;
@@ -46,11 +46,14 @@ beforeAll(async () => {
   process.env.KUBELAB_JOB_BACKOFF_BASE_MS = '100';
   tc = await startTestCluster({ nodes: 1 });
   // exit code taken from the container command ("exit N"); "sleep" keeps running
-  kubelet = await startFakeKubelet(tc.client, NODE, (pod) => {
-    const cmd = (pod.spec?.containers?.[0]?.command ?? []).join(' ');
-    if (/sleep/.test(cmd)) return {};
-    const m = /exit (\d+)/.exec(cmd);
-    return { exitCode: m ? Number(m[1]) : 0, runMs: 80 };
+  kubelet = await startFakeKubelet(tc.client, {
+    nodeName: NODE,
+    decide: (pod) => {
+      const cmd = (pod.spec?.containers?.[0]?.command ?? []).join(' ');
+      if (/sleep/.test(cmd)) return {};
+      const m = /exit (\d+)/.exec(cmd);
+      return { exitCode: m ? Number(m[1]) : 0, runMs: 80 };
+    },
   });
 }, 60_000);
 afterAll(async () => { kubelet?.stop(); await tc?.stop(); });

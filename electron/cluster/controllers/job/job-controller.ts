@@ -10,12 +10,15 @@ import { objectKey } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
-import { EventRecorder, isStatus, rfc3339 } from './event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
+import { isStatus } from '../../client/errors';
+import { rfc3339 } from '../../api/time';
 import { BackoffStore, backoffConfigFromEnv, type BackoffConfig } from './backoff';
 import { buildJobPod, JOB_TRACKING_FINALIZER } from './job-pod';
 import { completionIndexOf, formatIndexes, parseIndexes } from './indexes';
 import { matchPodFailurePolicy } from './pod-failure-policy';
-import { activePodsForRemoval, isPodReady } from './pod-ranking';
+import { activePodsForRemoval } from './pod-ranking';
+import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
 
 export interface JobControllerOptions {
   now?: () => Date;
@@ -38,13 +41,12 @@ function controllerUid(o: KObject): string | undefined {
   return (o.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job')?.uid;
 }
 const hasFinalizer = (p: KObject) => (p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
-const isTerminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 export function startJobController(client: Client, informers: InformerFactory, opts: JobControllerOptions = {}): { stop(): void } {
   const now = opts.now ?? (() => new Date());
   const jobs = informers.informer(R.jobs);
   const pods = informers.informer(R.pods);
-  const recorder = new EventRecorder(client, 'job-controller', now);
+  const recorder = new EventRecorder(client, { component: 'job-controller', now });
   const backoff = new BackoffStore(opts.backoff ?? backoffConfigFromEnv());
   const queue = new WorkQueue((key) => syncJob(key), { workers: opts.workers ?? 4, name: 'job' });
 
@@ -140,8 +142,8 @@ export function startJobController(client: Client, informers: InformerFactory, o
 
     const uncounted = { succeeded: new Set<string>(status.uncountedTerminatedPods?.succeeded ?? []), failed: new Set<string>(status.uncountedTerminatedPods?.failed ?? []) };
     const withFinalizer = new Set(jobPods.filter(hasFinalizer).map((p) => p.metadata.uid!));
-    let activePods = jobPods.filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
-    let terminating = jobPods.filter((p) => !!p.metadata.deletionTimestamp && !isTerminal(p)).length;
+    let activePods = jobPods.filter((p) => !isPodTerminal(p) && !p.metadata.deletionTimestamp);
+    let terminating = jobPods.filter((p) => !!p.metadata.deletionTimestamp && !isPodTerminal(p)).length;
     let ready = activePods.filter(isPodReady).length;
     let active = activePods.length;
 
@@ -247,7 +249,7 @@ export function startJobController(client: Client, informers: InformerFactory, o
       let indexes: (number | undefined)[] = new Array(diff).fill(undefined);
       if (indexed) {
         const busy = new Set(activePods.map(completionIndexOf));
-        if (onlyReplaceFailed) for (const p of jobPods) if (p.metadata.deletionTimestamp && !isTerminal(p)) busy.add(completionIndexOf(p));
+        if (onlyReplaceFailed) for (const p of jobPods) if (p.metadata.deletionTimestamp && !isPodTerminal(p)) busy.add(completionIndexOf(p));
         indexes = [];
         for (let i = 0; i < (completions ?? 0) && indexes.length < diff; i++) if (!succeededIndexes.has(i) && !busy.has(i)) indexes.push(i);
       }

@@ -2,10 +2,7 @@
 // duplicated indexes, then upstream's controller.ActivePods order (unscheduled, pending, not ready, newest first).
 import type { KObject } from '../../api/types';
 import { completionIndexOf } from './indexes';
-
-export function isPodReady(p: KObject): boolean {
-  return (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
-}
+import { isPodReady } from '../replicaset/pod-helpers';
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, type FakeKubelet } from '../job/testing/fake-kubelet';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 import { desiredTaints, evictionDelaySeconds } from './taints';
 
 const NODE = 'fake-lifecycle-node';
@@ -19,7 +19,7 @@ const exists = async (name: string) => (await tc.client.list(R.pods, 'default'))
 beforeAll(async () => {
   process.env.KUBELAB_NODE_GRACE_MS = '1500';
   tc = await startTestCluster({ nodes: 1 });
-  kubelet = await startFakeKubelet(tc.client, NODE, () => ({}), { leaseRenewMs: 200 });
+  kubelet = await startFakeKubelet(tc.client, { nodeName: NODE, leaseRenewMs: 200 });
 }, 60_000);
 afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
 

@@ -5,7 +5,9 @@ import type { Client, InformerFactory } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
-import { EventRecorder, isStatus, rfc3339 } from '../job/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
+import { isStatus } from '../../client/errors';
+import { rfc3339 } from '../../api/time';
 import { desiredTaints, readyStatus, sameTaints } from './taints';
 
 export interface NodeLifecycleOptions {
@@ -32,7 +34,7 @@ export function startNodeLifecycleController(client: Client, informers: Informer
   const leases = informers.informer(R.leases, 'kube-node-lease');
   const pods = informers.informer(R.pods);
   pods.addIndex(POD_NODE_INDEX, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
-  const recorder = new EventRecorder(client, 'node-controller', now);
+  const recorder = new EventRecorder(client, { component: 'node-controller', now });
   // local time at which each node last showed signs of life (lease renewal or a new status heartbeat)
   const probed = new Map<string, number>();
 

@@ -4,7 +4,8 @@
 import type { Client, InformerFactory } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { EventRecorder, rfc3339 } from '../job/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
+import { rfc3339 } from '../../api/time';
 import { evictionDelaySeconds, type Taint } from './taints';
 
 const INDEX = 'taint-eviction:nodeName';
@@ -14,7 +15,7 @@ export function startTaintEvictionController(client: Client, informers: Informer
   const nodes = informers.informer(R.nodes);
   const pods = informers.informer(R.pods);
   pods.addIndex(INDEX, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
-  const recorder = new EventRecorder(client, 'taint-eviction-controller', now);
+  const recorder = new EventRecorder(client, { component: 'taint-eviction-controller', now });
   const scheduled = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   const evicting = new Set<string>();
   let stopped = false;

@@ -4,15 +4,15 @@
 import type { Client, InformerFactory } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { isStatus, rfc3339 } from '../job/event-recorder';
+import { isStatus } from '../../client/errors';
+import { rfc3339 } from '../../api/time';
+import { isPodTerminal } from '../replicaset/pod-helpers';
 
 export const TERMINATED_POD_GC_THRESHOLD = 12500;
 const GC_PERIOD_MS = 20_000;
 // a node must be missing from the cache for this long (and from the API) before its pods count as orphaned
 const QUARANTINE_MS = 40_000;
 const OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
-
-const isTerminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 export interface PodGcOptions { threshold?: number; periodMs?: number; quarantineMs?: number; now?: () => Date }
 
@@ -28,7 +28,7 @@ export function startPodGcController(client: Client, informers: InformerFactory,
       const conds = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'DisruptionTarget');
       conds.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: reason.message, lastTransitionTime: rfc3339(now()) });
       const status: any = { conditions: conds };
-      if (!isTerminal(pod)) status.phase = 'Failed';
+      if (!isPodTerminal(pod)) status.phase = 'Failed';
       await client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status }, { subresource: 'status' }).catch(() => undefined);
     }
     await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0 }).catch((err) => { if (!isStatus(err, 404)) throw err; });
@@ -42,7 +42,7 @@ export function startPodGcController(client: Client, informers: InformerFactory,
       const t = now().getTime();
       // 1. terminated pods above the threshold, oldest first
       const threshold = opts.threshold ?? TERMINATED_POD_GC_THRESHOLD;
-      const terminated = all.filter(isTerminal);
+      const terminated = all.filter(isPodTerminal);
       if (threshold > 0 && terminated.length > threshold) {
         terminated.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
         for (const p of terminated.slice(0, terminated.length - threshold)) await forceDelete(p);

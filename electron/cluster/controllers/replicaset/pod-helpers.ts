@@ -1,4 +1,4 @@
-// Pod state predicates and ownerReference helpers the workload controllers share (upstream podutil / controller_utils).
+// Pod state predicates and ownerReference helpers the controllers share (upstream podutil / controller_utils).
 import type { KObject } from '../../api/types';
 
 export type OwnerRef = { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean };

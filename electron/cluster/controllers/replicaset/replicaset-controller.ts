@@ -9,7 +9,7 @@ import { labelSelectorMatcher } from '../../api/selectors';
 import { deepEqual } from '../../apiserver/meta';
 import { WorkQueue } from '../workqueue';
 import { Expectations } from './expectations';
-import { WorkloadEventRecorder } from './event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
 import { claimObjects } from './ref-manager';
 import { podFromTemplate, slowStartBatch } from './pod-control';
 import { podsToDelete } from './deletion-ranking';
@@ -34,7 +34,9 @@ export function startReplicaSetController(client: Client, informers: InformerFac
   const rsInf = ensureWorkloadIndexes(informers.informer(R.replicasets));
   const podInf = ensureWorkloadIndexes(informers.informer(R.pods));
   const expectations = new Expectations();
-  const recorder = new WorkloadEventRecorder(client, 'replicaset-controller', { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
+  const recorder = new EventRecorder(client, {
+    component: 'replicaset-controller', reportingInstance: 'replicaset-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  });
 
   const queue = new WorkQueue((key) => sync(key), { workers: 5, name: 'replicaset' });
 

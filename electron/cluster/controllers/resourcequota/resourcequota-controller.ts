@@ -5,7 +5,7 @@ import { objectKey } from '../../client/types';
 import { R } from '../../client/resources';
 import type { GVR, KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
-import { isStatus } from '../job/event-recorder';
+import { isStatus } from '../../client/errors';
 import { computeUsage } from './usage';
 
 export interface ResourceQuotaOptions {

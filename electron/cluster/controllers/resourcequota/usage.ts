@@ -2,6 +2,7 @@
 // requests/limits (scoped by Terminating/BestEffort/PriorityClass), and PVC storage, per storage class too.
 import type { KObject } from '../../api/types';
 import { formatQuantity, parseQuantity, type QuantityFormat } from '../../api/quantity';
+import { isPodTerminal } from '../replicaset/pod-helpers';
 
 export interface NamespaceObjects {
   pods: KObject[];
@@ -14,8 +15,6 @@ export interface NamespaceObjects {
   /** count of any other resource for count/<resource>[.<group>] */
   count(resourceDotGroup: string): number | undefined;
 }
-
-const isTerminalPod = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 class Sum {
   nano = 0n;
@@ -89,7 +88,7 @@ const POD_COUNT_KEYS = new Set(['pods', 'count/pods']);
 
 export function computeUsage(quota: KObject, objs: NamespaceObjects): Record<string, string> {
   const hard: Record<string, string> = quota.spec?.hard ?? {};
-  const pods = objs.pods.filter((p) => !isTerminalPod(p) && podMatchesScopes(p, quota.spec?.scopes ?? [], quota.spec?.scopeSelector));
+  const pods = objs.pods.filter((p) => !isPodTerminal(p) && podMatchesScopes(p, quota.spec?.scopes ?? [], quota.spec?.scopeSelector));
   const used: Record<string, string> = {};
   const pvcs = objs.persistentvolumeclaims;
   for (const key of Object.keys(hard)) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
-import { startFakeKubelet, type FakeKubelet } from '../replicaset/fake-kubelet.testutil';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 
 let tc: TestCluster;
 let kubelet: FakeKubelet;
@@ -10,7 +10,7 @@ const ns = 'sts-test';
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 2 });
-  kubelet = startFakeKubelet(tc.client);
+  kubelet = await startFakeKubelet(tc.client);
   await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 }, 60_000);
 afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
@@ -85,7 +85,12 @@ describe('StatefulSet controller', () => {
     await tc.client.patch(R.statefulsets, ns, 'web', 'merge', {
       spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } }, template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.26' }] } } },
     });
-    await waitFor(async () => { const s = (await getSts('web')).status; return s.updatedReplicas === 2 && s.readyReplicas === 3; }, { what: 'partitioned update' });
+    // wait for a status computed after the template change (observedGeneration and a new update revision), not a stale one
+    await waitFor(async () => {
+      const o = await getSts('web');
+      const s = o.status;
+      return s.observedGeneration === o.metadata.generation && s.updateRevision !== before.updateRevision && s.updatedReplicas === 2 && s.readyReplicas === 3;
+    }, { what: 'partitioned update' });
     const st = (await getSts('web')).status;
     expect(st.updateRevision).not.toBe(before.updateRevision);
     expect(st.currentRevision).toBe(before.currentRevision);

@@ -6,7 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { labelSelectorMatcher } from '../../api/selectors';
 import { WorkQueue } from '../workqueue';
-import { WorkloadEventRecorder } from '../replicaset/event-recorder';
+import { EventRecorder } from '../../client/event-recorder';
 import { claimObjects } from '../replicaset/ref-manager';
 import { controllerRefOf } from '../replicaset/pod-helpers';
 import { ensureWorkloadIndexes, inNamespace } from '../replicaset/informer-indexes';
@@ -18,7 +18,9 @@ export function startStatefulSetController(client: Client, informers: InformerFa
   const podInf = ensureWorkloadIndexes(informers.informer(R.pods));
   const revInf = ensureWorkloadIndexes(informers.informer(R.controllerrevisions));
   const pvcInf = informers.informer(R.persistentvolumeclaims);
-  const recorder = new WorkloadEventRecorder(client, 'statefulset-controller', { apiVersion: 'apps/v1', kind: 'StatefulSet' });
+  const recorder = new EventRecorder(client, {
+    component: 'statefulset-controller', reportingInstance: 'statefulset-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  });
   const queue = new WorkQueue((key) => sync(key), { workers: 5, name: 'statefulset' });
 
   function ownerOf(o: KObject): KObject | undefined {

@@ -6,7 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { clone, deepEqual } from '../../apiserver/meta';
-import type { WorkloadEventRecorder } from '../replicaset/event-recorder';
+import type { EventRecorder } from '../../client/event-recorder';
 import { isPodAvailable, isTerminating, msUntilAvailable } from '../replicaset/pod-helpers';
 import { hashRevisionData } from '../deployment/template-hash';
 import {
@@ -19,7 +19,7 @@ import {
 
 export interface StsContext {
   client: Client;
-  recorder: WorkloadEventRecorder;
+  recorder: EventRecorder;
   pvcInf: Informer;
   requeueAfter(ms: number): void;
 }

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { R } from '../../client/resources';
-import { startFakeKubelet, type FakeKubelet } from '../job/testing/fake-kubelet';
+import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
 import { timeLeft } from './ttl-after-finished-controller';
 
 let tc: TestCluster;
 let kubelet: FakeKubelet;
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 1 });
-  kubelet = await startFakeKubelet(tc.client, 'fake-ttl-node', () => ({ exitCode: 0, runMs: 20 }));
+  kubelet = await startFakeKubelet(tc.client, { nodeName: 'fake-ttl-node', decide: () => ({ exitCode: 0, runMs: 20 }) });
 }, 60_000);
 afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
 

@@ -5,7 +5,7 @@ import { objectKey } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
-import { isStatus } from '../job/event-recorder';
+import { isStatus } from '../../client/errors';
 
 /** when the Job got its Complete/Failed condition, or undefined while it runs */
 export function jobFinishTime(job: KObject): number | undefined {
