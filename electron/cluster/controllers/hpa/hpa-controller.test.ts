@@ -20,10 +20,10 @@ describe('HPA controller', () => {
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'burn' }, minReplicas: 1, maxReplicas: 3,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
     });
-    const hpa = await waitFor(async () => {
+    const hpa = (await waitFor(async () => {
       const h = await tc.client.get(R.horizontalpodautoscalers, 'default', 'burn');
       return h.status?.desiredReplicas === 3 ? h : undefined;
-    }, { what: 'hpa desiredReplicas 3', timeoutMs: 40_000 });
+    }, { what: 'hpa desiredReplicas 3', timeoutMs: 40_000 }))!;
     const byType = Object.fromEntries(hpa.status.conditions.map((c: any) => [c.type, c]));
     expect(byType.AbleToScale).toMatchObject({ status: 'True' });
     expect(byType.ScalingActive).toMatchObject({ status: 'True', reason: 'ValidMetricFound' });
