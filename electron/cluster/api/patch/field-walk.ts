@@ -140,14 +140,27 @@ export function removePath(obj: unknown, path: Path, prop: Schema | undefined, d
  * The object Go's zero value of the kind would serialize to: non-pointer struct fields exist as `{}`, so
  * creating an object does not count them as newly created (no `.` on f:spec, f:template, ...).
  */
+// the skeleton depends only on the schema; built-in kinds are looked up on every write, so keep them
+const skeletons = new Map<string, Record<string, unknown>>();
+
 export function zeroSkeleton(prop: Schema | undefined, defs?: Definitions, depth = 0): Record<string, unknown> {
+  const ref = depth === 0 && !defs ? prop?.$ref : undefined;
+  if (ref) {
+    let sk = skeletons.get(ref);
+    if (!sk) { sk = buildSkeleton(prop, defs, 0); skeletons.set(ref, sk); }
+    return structuredClone(sk);
+  }
+  return buildSkeleton(prop, defs, depth);
+}
+
+function buildSkeleton(prop: Schema | undefined, defs: Definitions | undefined, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const s = resolve(prop, defs)?.schema;
   if (!s?.properties || depth > 4) return out;
   for (const [k, p] of Object.entries(s.properties)) {
     const valueByStruct = ['metadata', 'spec', 'status', 'template', 'strategy', 'updateStrategy', 'jobTemplate'].includes(k) || (p.default !== undefined && isObject(p.default));
     const r = resolve(p, defs);
-    if (valueByStruct && r?.schema.type === 'object' && r.schema.properties) out[k] = zeroSkeleton(p, defs, depth + 1);
+    if (valueByStruct && r?.schema.type === 'object' && r.schema.properties) out[k] = buildSkeleton(p, defs, depth + 1);
   }
   return out;
 }
