@@ -27,20 +27,19 @@ if (kubectl) {
   console.log('kubectl not found: skipping the kubectl figures');
 }
 
-// concurrent creates over HTTPS
+// concurrent creates over HTTPS, from two client processes so one client's own TLS and JSON work is not the limit
 {
-  const N = 4000, C = 32;
-  let next = 0, ok = 0;
+  const { fork } = await import('node:child_process');
+  const N = 4000, C = 16, P = 2;
   const t = performance.now();
-  await Promise.all(Array.from({ length: C }, async () => {
-    while (next < N) {
-      const i = next++;
-      const r = await c2.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-${i}` }, data: { k: 'v' } });
-      if (r.status === 201) ok++;
-    }
-  }));
+  const oks = await Promise.all(Array.from({ length: P }, (_, w) => new Promise((resolve, reject) => {
+    const child = fork(new URL('./create-client.mjs', import.meta.url), [c2.server, JSON.stringify(c2.tls), String(N / P), String(C), `p${w}`], { stdio: 'inherit' });
+    child.on('message', (m) => resolve(m.ok));
+    child.on('error', reject);
+  })));
   const s = (performance.now() - t) / 1000;
-  report(`creates/s (${N} ConfigMaps, ${C} concurrent)`, `${fmt(ok / s, 0)}/s`, '≥ 2000/s');
+  const ok = oks.reduce((a, b) => a + b, 0);
+  report(`creates/s (${N} ConfigMaps, ${P}×${C} concurrent)`, `${fmt(ok / s, 0)}/s`, '≥ 2000/s');
 }
 
 // watch delivery: 100 watchers, timestamps embedded in the object

@@ -9,20 +9,23 @@ import { findLab, labRoots, loadCatalog } from '../lab-engine/catalog';
 import { ProgressStore, type Profile } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, signReport } from '../lab-engine/report';
 import type { Lab } from '../lab-engine/types';
+import { cachedCatalog } from './lab-catalog-cache';
 import type { CheckResult, LabDetail, LabSummary } from './ipc-contract';
 import type { LabBackend, LabBackendContext } from './lab-backend';
 
 const PROFILE = 'default';
 const same = (s: string) => ({ en: s, zh: s });
 
+const labRootsOf = (ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>) => [...new Set(labRoots(ctx.dataDir, existsSync(ctx.labsDir) ? [ctx.labsDir] : []))];
+
 export function engineLabs(ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>): Lab[] {
-  const roots = labRoots(ctx.dataDir, existsSync(ctx.labsDir) ? [ctx.labsDir] : []);
-  return loadCatalog([...new Set(roots)]).labs;
+  return loadCatalog(labRootsOf(ctx)).labs;
 }
 
 export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   const progress = new ProgressStore(ctx.dataDir, PROFILE);
-  let labs = engineLabs(ctx);
+  const catalog = cachedCatalog(() => labRootsOf(ctx));
+  let labs = catalog();
   let client: { key: string; kube: KubeClient } | undefined;
 
   async function engine(): Promise<LabEngine> {
@@ -51,7 +54,7 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   };
 
   return {
-    async list() { labs = engineLabs(ctx); const p = progress.load(); return labs.map((l) => summary(l, p)); },
+    async list() { labs = catalog(); const p = progress.load(); return labs.map((l) => summary(l, p)); },
     async get(id) { return detail(lab(id)); },
     async start(id) {
       const l = lab(id);

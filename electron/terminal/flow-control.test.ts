@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { FlowController, ReplayBuffer } from './flow-control';
+import { describe, expect, it, vi } from 'vitest';
+import { FlowController, ReplayBuffer, type FlowOptions } from './flow-control';
 
-function harness(opts = { high: 100, low: 20, batchMs: 1000, maxBatch: 40 }) {
+function harness(opts: FlowOptions = { high: 100, low: 20, batchMs: 1000, maxBatch: 40 }) {
   const sent: string[] = [];
   const state = { paused: false, pauses: 0, resumes: 0 };
   const fc = new FlowController({
@@ -19,6 +19,19 @@ describe('FlowController', () => {
     expect(sent).toEqual([]);
     fc.flush();
     expect(sent).toEqual(['abc']);
+    fc.dispose();
+  });
+
+  it('with leading, sends the first chunk after a quiet spell at once and batches the ones right after', async () => {
+    const { fc, sent } = harness({ high: 100, low: 20, batchMs: 30, maxBatch: 40, leading: true });
+    fc.push('a');
+    expect(sent).toEqual(['a']);
+    fc.push('b'); fc.push('c');
+    expect(sent).toEqual(['a']);
+    await vi.waitFor(() => expect(sent).toEqual(['a', 'bc']), { timeout: 1000, interval: 5 });
+    await new Promise((r) => setTimeout(r, 40)); // a quiet spell longer than batchMs
+    fc.push('d');
+    expect(sent).toEqual(['a', 'bc', 'd']);
     fc.dispose();
   });
 

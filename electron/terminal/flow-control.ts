@@ -12,8 +12,11 @@ export interface FlowOptions {
   batchMs: number;
   /** flush early once a batch is this large */
   maxBatch: number;
+  /** send output that follows a quiet spell (no send for batchMs) at once, and batch only what comes right after:
+   * a keystroke's echo then skips the coalescing window, while a burst still goes out in few messages */
+  leading?: boolean;
 }
-export const DEFAULT_FLOW: FlowOptions = { high: 100_000, low: 10_000, batchMs: 5, maxBatch: 64 * 1024 };
+export const DEFAULT_FLOW: FlowOptions = { high: 100_000, low: 10_000, batchMs: 5, maxBatch: 64 * 1024, leading: true };
 
 export interface FlowSink {
   send(data: string): void;
@@ -27,6 +30,7 @@ export class FlowController {
   private timer: NodeJS.Timeout | undefined;
   private unacked = 0;
   private paused = false;
+  private lastSend = -Infinity;
 
   constructor(private sink: FlowSink, private opts: FlowOptions = DEFAULT_FLOW) {}
 
@@ -38,6 +42,7 @@ export class FlowController {
     this.pending.push(data);
     this.pendingLen += data.length;
     if (this.pendingLen >= this.opts.maxBatch) this.flush();
+    else if (this.opts.leading && !this.timer && performance.now() - this.lastSend >= this.opts.batchMs) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.opts.batchMs);
   }
 
@@ -48,6 +53,7 @@ export class FlowController {
     this.pending = [];
     this.pendingLen = 0;
     this.unacked += data.length;
+    this.lastSend = performance.now();
     this.sink.send(data);
     if (!this.paused && this.unacked > this.opts.high) { this.paused = true; this.sink.pause(); }
   }

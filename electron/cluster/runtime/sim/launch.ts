@@ -29,10 +29,19 @@ export function resolveExecutable(c: SimContainer, argv0: string): 'shell' | 'pr
   return undefined;
 }
 
+/** what an image's entrypoint script ends up exec-ing: it passes its arguments through, naming its program when they start with an option */
+export function effectiveArgv(c: SimContainer, argvIn: string[]): string[] {
+  let argv = argvIn;
+  let viaEntrypoint = false;
+  while (argv.length > 1 && PASSTHROUGH.has(argv[0])) { argv = argv.slice(1); viaEntrypoint = true; }
+  const prog = c.image.image.optionArgsProgram;
+  if (viaEntrypoint && prog && argv[0]?.startsWith('-')) argv = [prog, ...argv];
+  return argv;
+}
+
 /** Runs argv as process `proc`: shells in just-bash, image programs in TypeScript, utilities via the shell. */
 export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[], io: LaunchIO): Promise<number> {
-  let argv = argvIn;
-  while (argv.length > 1 && PASSTHROUGH.has(argv[0])) argv = argv.slice(1);
+  const argv = effectiveArgv(c, argvIn);
   const name = (argv[0] ?? '').split('/').pop() ?? '';
   const kind = resolveExecutable(c, argv[0] ?? '');
   if (!kind) throw new ExecutableNotFoundError(argv[0] ?? '');

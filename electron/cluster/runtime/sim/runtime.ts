@@ -8,11 +8,12 @@ import {
 import { SimContainer } from './container';
 import { ImageStore } from './images/store';
 import { kernelFor } from './kernel';
-import { ExecutableNotFoundError, resolveExecutable, runArgv, runCommandLine } from './launch';
+import { effectiveArgv, ExecutableNotFoundError, resolveExecutable, runArgv, runCommandLine } from './launch';
 import type { SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
 import { makeSession, outputStream } from './streams';
+import type { Terminal } from './shell/interactive';
 
 export interface SimRuntimeOptions {
   nodeName: string;
@@ -31,6 +32,8 @@ interface Running {
   c: SimContainer;
   pid1?: SimProcess;
   stdin?: PassThrough;
+  /** PID 1's terminal when the container has tty: attach resizes it */
+  terminal?: Terminal;
   attached: Set<Listener>;
   exited: Promise<void>;
   resolveExited: () => void;
@@ -116,8 +119,7 @@ export class SimRuntime implements ContainerRuntime {
       throw new ContainerCreateError(msg, 'StartError');
     };
     if (!argv.length) fail('failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: no command specified: unknown');
-    let first = argv[0];
-    for (let i = 0; first && /entrypoint\.sh$/.test(first) && i + 1 < argv.length; i++) first = argv[i + 1];
+    const first = effectiveArgv(c, argv)[0];
     if (!resolveExecutable(c, first)) fail(`failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${first}": executable file not found in $PATH: unknown`);
 
     c.startLog(this.now);
@@ -128,6 +130,7 @@ export class SimRuntime implements ContainerRuntime {
     const proc = c.spawn(argv, fan('stdout'), cfg.tty ? fan('stdout') : fan('stderr'));
     r.pid1 = proc;
     if (cfg.stdin) r.stdin = new PassThrough();
+    if (cfg.tty) r.terminal = { tty: true };
     c.state = 'running';
     c.startedAt = this.now();
     c.onOom = () => finish(137);
@@ -150,7 +153,7 @@ export class SimRuntime implements ContainerRuntime {
     // a killed process is gone at once, even if the code it was running notices only later
     proc.signal.addEventListener('abort', () => { if (proc.pendingKillCode !== undefined) finish(proc.pendingKillCode); });
     this.emit({ type: 'ContainerStarted', containerId, sandboxId: c.sandbox.id });
-    void runArgv(c, proc, argv, { stdin: r.stdin, terminal: cfg.tty ? { tty: true } : undefined })
+    void runArgv(c, proc, argv, { stdin: r.stdin, terminal: r.terminal })
       .then(finish, (e) => { proc.stderr(String(e?.message ?? e) + '\n'); finish(e instanceof ExecutableNotFoundError ? 127 : 1); });
   }
 
@@ -235,7 +238,8 @@ export class SimRuntime implements ContainerRuntime {
   async attach(containerId: string, opts: Omit<ExecOptions, 'command'>): Promise<StreamSession> {
     const r = this.mustGet(containerId);
     if (r.c.state !== 'running') throw new Error(`container ${containerId} is not running`);
-    const out = outputStream(false);
+    // a TTY container's output goes through a terminal, which turns newlines into CRLF
+    const out = outputStream(r.c.config.tty);
     const err = outputStream(false);
     const l: Listener = { out: opts.stdout ? out.write : () => {}, err: opts.stderr ? err.write : () => {} };
     r.attached.add(l);
@@ -248,7 +252,7 @@ export class SimRuntime implements ContainerRuntime {
     let detach!: () => void;
     const detached = new Promise<number>((res) => { detach = () => res(0); });
     const exit = Promise.race([r.exited.then(() => r.c.exitCode ?? 0), detached]).finally(() => r.attached.delete(l));
-    return makeSession({ stdin, stdout: opts.stdout ? out.stream : undefined, stderr: opts.stderr ? err.stream : undefined, exit, onResize: () => r.pid1?.deliver('WINCH'), onClose: () => detach() });
+    return makeSession({ stdin, stdout: opts.stdout ? out.stream : undefined, stderr: opts.stderr ? err.stream : undefined, exit, onResize: (size) => { if (r.terminal) Object.assign(r.terminal, size); r.pid1?.deliver('WINCH'); }, onClose: () => detach() });
   }
 
   async portForward(sandboxId: string, port: number): Promise<Duplex> {

@@ -18,6 +18,8 @@ export interface CatalogueImage {
   /** extra files beyond the base (path → content) */
   files?: Record<string, string>;
   stopSignal?: string;
+  /** the program the image's entrypoint script runs when the first argument is an option (`-s url` → `curl -s url`) */
+  optionArgsProgram?: string;
 }
 
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -73,12 +75,12 @@ export const CATALOGUE: CatalogueImage[] = [
     files: { '/usr/share/nginx/html/index.html': NGINX_INDEX, '/usr/share/nginx/html/50x.html': '<html><body><h1>An error occurred.</h1></body></html>\n', '/etc/nginx/conf.d/default.conf': NGINX_DEFAULT_CONF, '/etc/nginx/nginx.conf': 'user  nginx;\nworker_processes  auto;\nevents { worker_connections 1024; }\nhttp { include /etc/nginx/conf.d/*.conf; }\n', '/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/var/log/nginx/access.log': '', '/var/log/nginx/error.log': '' } },
   { repository: 'docker.io/library/httpd', tags: ['latest', '2.4', '2.4.62', 'alpine'], entrypoint: [], cmd: ['httpd-foreground'], env: ['PATH=/usr/local/apache2/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HTTPD_PREFIX=/usr/local/apache2', 'HTTPD_VERSION=2.4.62'], workingDir: '/usr/local/apache2', user: '', exposedPorts: [80], sizeBytes: 58_000_000, base: 'debian', stopSignal: 'SIGWINCH',
     files: { '/usr/local/apache2/htdocs/index.html': '<html><body><h1>It works!</h1></body></html>\n' } },
-  { repository: 'docker.io/library/redis', tags: ['latest', '7', '7.2', '7.4', 'alpine'], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], env: [PATH_ENV, 'REDIS_VERSION=7.4.1'], workingDir: '/data', user: '', exposedPorts: [6379], sizeBytes: 45_000_000, base: 'debian', files: { '/usr/local/bin/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/data/.keep': '' } },
+  { repository: 'docker.io/library/redis', tags: ['latest', '7', '7.2', '7.4', 'alpine'], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], env: [PATH_ENV, 'REDIS_VERSION=7.4.1'], workingDir: '/data', user: '', exposedPorts: [6379], sizeBytes: 45_000_000, base: 'debian', optionArgsProgram: 'redis-server', files: { '/usr/local/bin/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/data/.keep': '' } },
   { repository: 'docker.io/library/perl', tags: ['latest', '5.40', '5.38', 'slim'], entrypoint: [], cmd: ['perl', '-de0'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 340_000_000, base: 'debian' },
   { repository: 'docker.io/polinux/stress', tags: ['latest', '1.0.4'], entrypoint: [], cmd: ['stress', '--help'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 4_100_000, base: 'alpine' },
   { repository: 'docker.io/hashicorp/http-echo', tags: ['latest', '1.0', '0.2.3'], entrypoint: ['/http-echo'], cmd: [], env: [], workingDir: '/', user: '', exposedPorts: [5678], sizeBytes: 3_600_000, base: 'scratch', files: { '/http-echo': '' } },
   { repository: 'registry.k8s.io/e2e-test-images/agnhost', tags: ['2.39', '2.40', '2.43', '2.47', '2.52', '2.53'], entrypoint: ['/agnhost'], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 51_000_000, base: 'alpine', files: { '/agnhost': '' } },
-  { repository: 'docker.io/curlimages/curl', tags: ['latest', '8.10.1', '8.11.0'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], env: [PATH_ENV, 'CURL_CA_BUNDLE=/cacert.pem'], workingDir: '/home/curl_user', user: 'curl_user', exposedPorts: [], sizeBytes: 12_000_000, base: 'alpine', files: { '/entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/home/curl_user/.keep': '' } },
+  { repository: 'docker.io/curlimages/curl', tags: ['latest', '8.10.1', '8.11.0'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], env: [PATH_ENV, 'CURL_CA_BUNDLE=/cacert.pem'], workingDir: '/home/curl_user', user: 'curl_user', exposedPorts: [], sizeBytes: 12_000_000, base: 'alpine', optionArgsProgram: 'curl', files: { '/entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/home/curl_user/.keep': '' } },
   { repository: 'registry.k8s.io/pause', tags: ['3.9', '3.10', 'latest'], entrypoint: ['/pause'], cmd: [], env: [], workingDir: '/', user: '65535:65535', exposedPorts: [], sizeBytes: 320_000, base: 'scratch', files: { '/pause': '' } },
 ];
 

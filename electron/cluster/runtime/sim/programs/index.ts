@@ -1,10 +1,11 @@
 import type { SimContainer } from '../container';
 import { pause, perl, sleep, stress } from './basic';
+import { redisCli } from './redis-cli';
 import { agnhost, httpd, httpEcho, nginx, redisServer } from './servers';
 import type { Program } from './types';
 
 export const PROGRAMS: Record<string, Program> = {
-  sleep, pause, stress, perl, nginx, httpd, 'httpd-foreground': httpd, 'http-echo': httpEcho, agnhost, 'redis-server': redisServer,
+  sleep, pause, stress, perl, nginx, httpd, 'httpd-foreground': httpd, 'http-echo': httpEcho, agnhost, 'redis-server': redisServer, 'redis-cli': redisCli,
 };
 
 /** which image ships which program (busybox has its own httpd applet) */
@@ -15,6 +16,7 @@ const OWNER: Record<string, (repo: string, base: string) => boolean> = {
   'http-echo': (r) => r.endsWith('/http-echo'),
   agnhost: (r) => r.endsWith('/agnhost'),
   'redis-server': (r) => r.endsWith('/redis'),
+  'redis-cli': (r) => r.endsWith('/redis'),
   stress: (r) => r.endsWith('/stress'),
   perl: (r, b) => r.endsWith('/perl') || b === 'debian' || b === 'ubuntu',
   pause: (r) => r.endsWith('/pause'),

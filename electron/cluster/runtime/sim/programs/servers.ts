@@ -47,11 +47,15 @@ export const nginx: Program = async (ctx) => {
   if (args.includes('-t')) { ctx.err('nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n'); return 0; }
   const s = args.indexOf('-s');
   if (s >= 0) {
-    const master = [...ctx.container.procs.values()].find((p) => p !== ctx.proc && /(^|\/)nginx$/.test(p.argv[0] ?? ''));
+    // the master may run behind /docker-entrypoint.sh or a shell, so look for nginx anywhere in its command line
+    const master = [...ctx.container.procs.values()].find((p) => p !== ctx.proc && !p.argv.includes('-s') && p.argv.some((a) => /(^|[\s/])nginx(\s|$)/.test(a) && !/\s-s\s/.test(a)));
     if (!master) { ctx.err(`${nginxTime(new Date())} [error] ${ctx.proc.pid}#${ctx.proc.pid}: invalid PID number "" in "/var/run/nginx.pid"\n`); return 1; }
     const sig = { stop: 'TERM', quit: 'QUIT', reload: 'HUP', reopen: 'USR1' }[args[s + 1] ?? ''] as any;
-    if (sig) master.deliver(sig);
     ctx.err(`${nginxTime(new Date())} [notice] ${ctx.proc.pid}#${ctx.proc.pid}: signal process started\n`);
+    // a stopping master takes the container's other processes with it; the real `nginx -s` is long gone by then,
+    // so the exec that ran it must get to report its own exit first
+    if (sig === 'TERM' || sig === 'QUIT') setTimeout(() => master.deliver(sig), 50);
+    else if (sig) master.deliver(sig);
     return 0;
   }
   let conf = '';

@@ -4,6 +4,7 @@ import { interruptibleSleep, parseSignal, type SimProcess } from '../process';
 import { parseDuration } from '../programs/basic';
 import { PROGRAMS, programAvailable } from '../programs';
 import { networkCommands } from './net-commands';
+import { tailCommand } from './tail';
 import { imageFiles } from '../images/rootfs';
 import { TRAP_COMMAND } from './stream-transform';
 
@@ -148,16 +149,18 @@ export function containerCommands(h: ShellHost): Command[] {
     }),
     defineCommand('nproc', async () => ok(String(c.cpuLimitMillis ? Math.max(1, Math.ceil(c.cpuLimitMillis / 1000)) : 4) + '\n')),
     ...networkCommands(h),
+    tailCommand(h),
   ];
-  // programs (nginx, stress, perl…) are also reachable from scripts
+  // programs (nginx, stress, perl…) are also reachable from scripts; servers touch files from socket callbacks,
+  // outside just-bash's guarded command context, so they get the container's own filesystem
   for (const [name, program] of Object.entries(PROGRAMS)) {
     if (name === 'sleep' || !programAvailable(c, name)) continue;
     cmds.push(defineCommand(name, async (args, ctx) => {
       let out = '';
       let err = '';
-      const live = name === 'nginx' && !args.length || ['httpd', 'httpd-foreground', 'redis-server', 'http-echo', 'agnhost'].includes(name);
+      const live = name === 'nginx' && !args.some((a) => ['-s', '-t', '-T', '-v', '-V', '-h', '-?'].includes(a)) || ['httpd', 'httpd-foreground', 'redis-server', 'http-echo', 'agnhost'].includes(name);
       const code = await program({
-        argv: [name, ...args], env: Object.fromEntries(ctx.env), cwd: ctx.cwd, fs: ctx.fs, container: c, proc: h.proc,
+        argv: [name, ...args], env: Object.fromEntries(ctx.env), cwd: ctx.cwd, fs: c.fs, container: c, proc: h.proc,
         out: (s) => { if (live) h.proc.stdout(s); else out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
         err: (s) => { if (live) h.proc.stderr(s); else err += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
         stdin: decodeBytesToUtf8(ctx.stdin), signal: h.run,

@@ -52,6 +52,9 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
     if (exit) { status = exit[1] ? Number(exit[1]) : status; script = ''; return status; }
     if (!script.trim()) { script = ''; prompt(); continue; }
     if (incomplete(script)) { if (term.tty) proc.stdout('> '); continue; }
+    // the terminal may have been resized since the last command (stty size, $COLUMNS-aware tools)
+    session.rows = term.rows;
+    session.cols = term.cols;
     interrupt = new AbortController();
     const r = await runShell(c, proc, script, { env, cwd, session, interrupt: interrupt.signal, argv0 });
     interrupt = undefined;

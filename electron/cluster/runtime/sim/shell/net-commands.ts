@@ -23,7 +23,7 @@ export function networkCommands(h: ShellHost): Command[] {
     return { u, res: await httpRequest(sock, method, u.port === 80 ? u.host : `${u.host}:${u.port}`, u.path, headers, body, timeoutMs) };
   };
   return [
-    defineCommand('wget', async (args) => {
+    defineCommand('wget', async (args, ctx) => {
       let out: string | undefined;
       let quiet = false;
       let spider = false;
@@ -48,12 +48,12 @@ export function networkCommands(h: ShellHost): Command[] {
         if (spider) return { stdout: '', stderr: stderr + (quiet ? '' : 'remote file exists\n'), exitCode: 0 };
         const file = out ?? (u.path.split('?')[0].split('/').pop() || 'index.html');
         if (file === '-') return { stdout: res.body.toString('latin1'), stdoutKind: 'bytes', stderr: stderr + (quiet ? '' : "writing to stdout\n"), exitCode: 0 } as ExecResult;
-        await h.container.fs.writeFile(file.startsWith('/') ? file : `${(h as any).cwd ?? '/'}/${file}`, res.body);
+        if (file !== '/dev/null') await h.container.fs.writeFile(file.startsWith('/') ? file : `${ctx.cwd}/${file}`, res.body);
         if (!quiet) stderr += `saving to '${file}'\n${file}              100% |********************************|   ${res.body.length}  0:00:00 ETA\n'${file}' saved\n`;
         return { stdout: '', stderr, exitCode: 0 };
       } catch (e: any) { return fail(stderr + `wget: ${netMessage(e, parseUrl(url)?.host ?? url, 'wget')}\n`); }
     }),
-    defineCommand('curl', async (args) => {
+    defineCommand('curl', async (args, ctx) => {
       let method = 'GET';
       let silent = false;
       let showHeaders = false;
@@ -86,7 +86,7 @@ export function networkCommands(h: ShellHost): Command[] {
         if (failFlag && res.status >= 400) return fail(silent ? '' : `curl: (22) The requested URL returned error: ${res.status}\n`, 22);
         const headText = `HTTP/1.1 ${res.status} ${res.statusText}\r\n${Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
         let stdout = (showHeaders || head ? headText : '') + (head ? '' : res.body.toString('latin1'));
-        if (out) { await h.container.fs.writeFile(out.startsWith('/') ? out : `${(h as any).cwd ?? '/'}/${out}`, res.body); stdout = head || showHeaders ? headText : ''; }
+        if (out) { if (out !== '/dev/null') await h.container.fs.writeFile(out.startsWith('/') ? out : `${ctx.cwd}/${out}`, res.body); stdout = head || showHeaders ? headText : ''; }
         if (writeOut) stdout += writeOut.replace(/%\{http_code\}/g, String(res.status)).replace(/\\n/g, '\n');
         return { stdout, stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
       } catch (e: any) {

@@ -38,7 +38,7 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
   });
   bash.registerTransformPlugin(streamingPlugin(proc.pid));
   const offOut = c.fs.addSink(`/proc/${proc.pid}/fd/1`, (b) => proc.stdout(b));
-  const offErr = c.fs.addSink(`/proc/${proc.pid}/fd/2`, (b) => proc.stderr(b));
+  const offErr = c.fs.addSink(`/proc/${proc.pid}/fd/2`, (b) => proc.stderr(tidyDiagnostics(Buffer.from(b).toString('utf8'), c.image.image.base === 'busybox')));
   const positional = o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '';
   try {
     let r = await execSafely(bash, positional + script, { env: o.env, cwd: o.cwd, stdin: o.stdin, signal: runCtl.signal, argv0: o.argv0 ?? 'sh' });
@@ -78,9 +78,18 @@ async function execSafely(bash: Bash, script: string, o: { env: Record<string, s
 function flush(proc: SimProcess, r: Result, aborted: boolean): void {
   if (r.stdout) proc.stdout(Buffer.from(r.stdout, r.stdoutKind === 'bytes' ? 'latin1' : 'utf8'));
   const err = aborted ? r.stderr.replace(/^\w+: execution aborted\n?/m, '') : r.stderr;
-  if (err) proc.stderr(err);
+  if (err) proc.stderr(tidyDiagnostics(err, false));
 }
 
 export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const ERRNO_TEXT: Record<string, string> = { EROFS: 'Read-only file system', EACCES: 'Permission denied', ENOENT: 'No such file or directory', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory' };
+
+/** our filesystem's Node-style errors ("EROFS: read-only file system, rm '<path>'") read as the C library's strerror text */
+export function tidyDiagnostics(text: string, busybox: boolean): string {
+  let t = text.replace(/\b(EROFS|EACCES|ENOENT|EISDIR|ENOTDIR): [^,\n]*, \w+ '[^'\n]*'/g, (_m, code: string) => ERRNO_TEXT[code]);
+  if (busybox) t = t.replace(/^rm: cannot remove /gm, "rm: can't remove ");
+  return t;
 }
