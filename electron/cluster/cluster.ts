@@ -1,6 +1,6 @@
 // Wires the control plane and the nodes together: store → API server (HTTPS + in-process) → controllers,
 // scheduler and kubelets, all of them API clients. Used by `kubelab start`, the Electron app and the web mode.
-import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from './store';
 import type { Store } from './store/types';
@@ -143,8 +143,3 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     },
   };
 }
-
-export function readJson<T>(path: string, fallback: T): T {
-  try { return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as T : fallback; } catch { return fallback; }
-}
-export function writeJson(path: string, v: unknown): void { writeFileSync(path, JSON.stringify(v, null, 2)); }

@@ -2,7 +2,6 @@
 // defaulting, printer columns and subresources; cleaning up instances when a CRD is deleted.
 import type { KObject } from '../api/types';
 import type { KindStrategy } from '../api/kind';
-import { errInvalid } from '../api/errors';
 import { applyCrdDefaults, validateCrdObject } from '../api/openapi';
 import type { Catalog, ResourceEntry } from './catalog';
 import type { Registry, RegistryHooks } from './registry';
@@ -143,4 +142,3 @@ export function registerCrds(catalog: Catalog, registry: Registry, crdEntry: () 
   };
 }
 
-export { errInvalid };

@@ -2,7 +2,7 @@
 // HTTPS and the in-process client both enter through ApiServer.handle(), so every component goes through the same chain.
 import type { KObject } from '../api/types';
 import { apiVersionOf } from '../api/types';
-import { StatusError, errBadRequest, errForbidden, errMethodNotAllowed, errNotFound, errInternal, statusError, type Status } from '../api/errors';
+import { StatusError, errBadRequest, errForbidden, errMethodNotAllowed, errInternal, statusError, type Status } from '../api/errors';
 import type { Authorizer, AuthorizationAttributes } from '../auth/authorizer';
 import { forbiddenMessage } from '../auth/authorizer';
 import type { Catalog, ResourceEntry } from './catalog';
@@ -460,4 +460,3 @@ export function errorResponse(err: unknown): ApiResponse {
   return { kind: 'json', status: 500, body: st };
 }
 
-export { errNotFound };

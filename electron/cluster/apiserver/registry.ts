@@ -3,7 +3,7 @@
 import type { KObject, KList, WatchEvent } from '../api/types';
 import { apiVersionOf } from '../api/types';
 import {
-  StatusError, errAlreadyExists, errBadRequest, errConflict, errForbidden, errGone, errInvalid, errNotFound, errInternal,
+  StatusError, errAlreadyExists, errBadRequest, errConflict, errGone, errInvalid, errNotFound, errInternal,
   type FieldError,
 } from '../api/errors';
 import type { Store, KeyValue, StoreEvent } from '../store/types';
@@ -525,4 +525,3 @@ function stripMetaStatus(o: KObject): KObject {
   return rest as KObject;
 }
 
-export { errForbidden };

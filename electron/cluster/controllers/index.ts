@@ -8,7 +8,7 @@ import { startNamespaceController } from './namespace/namespace-controller';
 import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
 import { startRootCaPublisher } from './rootca/rootca-controller';
 import { startGarbageCollector } from './garbagecollector/garbage-collector';
-import { apiVersionOf, splitApiVersion, type GVR } from '../api/types';
+import { splitApiVersion, type GVR } from '../api/types';
 import { startWorkloadControllers } from './workloads';
 import { startClusterControllers } from './cluster-controllers';
 
@@ -46,6 +46,5 @@ export function startCoreControllers(ctx: ControllerContext): { stop(): void } {
     onChange: (fn) => catalog.onChange(fn),
   }));
   stops.push(...startWorkloadControllers(ctx), ...startClusterControllers(ctx));
-  void apiVersionOf;
   return { stop: () => { for (const s of stops) s.stop(); } };
 }

@@ -1,7 +1,6 @@
 // pods/binding: the scheduler's write that assigns a pod to a node (and marks it PodScheduled), as upstream's BindingREST.
 import { errBadRequest, errConflict, statusError } from '../../api/errors';
 import type { SpecialHandler } from '../handler';
-import { json } from '../handler';
 import { nowRfc3339 } from '../meta';
 
 export const bindingHandler: SpecialHandler = async ({ req, info, entry, server }) => {
@@ -27,4 +26,3 @@ export const bindingHandler: SpecialHandler = async ({ req, info, entry, server 
   return { kind: 'json', status: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
 };
 
-export { json };

@@ -1,7 +1,7 @@
 // metrics.k8s.io/v1beta1 served by the API server itself (upstream: metrics-server behind the aggregator),
 // from the simulated kubelets' container stats, so `kubectl top` and the HorizontalPodAutoscaler work offline.
 import type { ApiServer, SpecialHandler } from '../handler';
-import { json, notFoundPath } from '../handler';
+import { json } from '../handler';
 import type { KindStrategy } from '../../api/kind';
 import { entryFromStrategy } from '../catalog';
 import { parseLabelSelector, matchesLabels } from '../../api/selectors';
@@ -65,5 +65,4 @@ export function registerMetricsApi(api: ApiServer, source: MetricsSource): void 
   };
   api.registerSpecial(GROUP, 'pods', '', pods);
   api.registerSpecial(GROUP, 'nodes', '', nodes);
-  void notFoundPath;
 }
