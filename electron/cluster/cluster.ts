@@ -17,6 +17,7 @@ import { registerBuiltinHandlers } from './apiserver/builtin-handlers';
 import { builtinKinds } from './api/kinds';
 import { admissionPlugins, registryQuotaWriter } from './admission';
 import { serviceAccountTokenAuthenticator } from './auth/serviceaccount-token';
+import { loadTokenFile } from './auth/token-file';
 import { NodeConnector } from './kubelet/connector';
 import { createScheduler } from './scheduler';
 import { registerMetricsApi } from './apiserver/handlers/metrics';
@@ -74,7 +75,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const lookup: AdmissionLookup = {
     get(gvr: GVR, ns: string | undefined, name: string): KObject | undefined {
       const e = catalog.get(gvr.group, gvr.version, gvr.resource);
-      return e ? registry.getStored(e, ns, name) : undefined;
+      return e ? registry.getShared(e, ns, name) : undefined;
     },
     list(gvr: GVR, ns?: string): KObject[] {
       const e = catalog.get(gvr.group, gvr.version, gvr.resource);
@@ -88,7 +89,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   let address = '127.0.0.1:0';
   const schemas = createSchemaService(catalog);
   const api = new ApiServer({ catalog, registry, authorizer, schemas, address: () => address, ready: () => ready });
-  const authenticator = createAuthenticator({ tokens: [serviceAccountTokenAuthenticator(pki, lookup)], authorizer: () => authorizer });
+  const tokenFile = loadTokenFile(join(opts.dataDir, 'pki', 'tokens.csv'));
+  const authenticator = createAuthenticator({ tokens: [...(tokenFile ? [tokenFile] : []), serviceAccountTokenAuthenticator(pki, lookup)], authorizer: () => authorizer });
   registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
 
   let http: RunningHttpServer;

@@ -62,7 +62,7 @@ function setScheduling(a: AdmissionAttributes, rc: KObject): void {
     selector[k] = v;
   }
   if (Object.keys(selector).length) spec.nodeSelector = selector;
-  if (sched.tolerations?.length) spec.tolerations = mergeTolerations(spec.tolerations ?? [], sched.tolerations);
+  if (sched.tolerations?.length) spec.tolerations = mergeTolerations(spec.tolerations ?? [], structuredClone(sched.tolerations));
 }
 
 export const runtimeClass: AdmissionPlugin = {

@@ -20,6 +20,7 @@ export interface AdmissionAttributes {
 
 /** Read access to current cluster state for plugins (quota, limit ranges, priority classes, runtime classes…). */
 export interface AdmissionLookup {
+  /** a shared parse of the stored object: read it, copy what you keep, never change it */
   get(gvr: GVR, namespace: string | undefined, name: string): KObject | undefined;
   list(gvr: GVR, namespace?: string): KObject[];
 }

@@ -115,22 +115,45 @@ function toArray(v: string | string[] | undefined): string[] {
   return Array.isArray(v) ? v : [v];
 }
 
+/** paths clients normally send: no dot segments, fragments or characters the URL parser would rewrite */
+const PLAIN_PATH = /^\/(?:[\w\-:~]+(?:\.[\w\-:~.]*)?(?:\/[\w\-:~]+(?:\.[\w\-:~.]*)?)*)?\/?$/;
+
 function toApiRequest(req: IncomingMessage, user: UserInfo, body: Buffer | undefined): ApiRequest {
-  const url = new URL(req.url ?? '/', 'https://localhost');
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const rawPath = q < 0 ? raw : raw.slice(0, q);
+  let path: string, query: URLSearchParams;
+  if (PLAIN_PATH.test(rawPath) && (q < 0 || !raw.includes('#', q))) {
+    path = rawPath;
+    query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+  } else {
+    const url = new URL(raw, 'https://localhost');
+    path = url.pathname;
+    query = url.searchParams;
+  }
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, user };
+  return { method: req.method ?? 'GET', path, query, headers, body, user };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req) {
-    n += (c as Buffer).length;
-    if (n > MAX_BODY_BYTES) throw errTooLarge('Request entity too large: limit is 3145728');
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    const onData = (c: Buffer) => {
+      n += c.length;
+      if (n > MAX_BODY_BYTES) {
+        req.off('data', onData);
+        req.resume(); // drain the rest so that the answer can still be written on this connection
+        reject(errTooLarge('Request entity too large: limit is 3145728'));
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 async function handleHttp(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse, openWatches: Set<() => void>): Promise<void> {
@@ -147,7 +170,12 @@ async function handleHttp(o: HttpServerOptions, req: IncomingMessage, res: Serve
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     try { body = await readBody(req); } catch (err) { return writeResponse(req, res, errorResponse(err), openWatches); }
   }
-  const r = await o.api.handle(toApiRequest(req, user, body));
+  let r = await o.api.handle(toApiRequest(req, user, body));
+  // the answer may show writes of this turn (this request's or a controller's): only committed ones leave the process
+  const committed = o.api.registry.store.whenCommitted();
+  if (committed) {
+    try { await committed; } catch (err) { r = errorResponse(err); }
+  }
   writeResponse(req, res, r, openWatches);
 }
 

@@ -25,10 +25,12 @@ export function resetServerMetadata(obj: KObject): void {
   delete m.deletionTimestamp;
   delete m.deletionGracePeriodSeconds;
   delete (m as Record<string, unknown>).selfLink;
-  if (m.generateName && !m.name) {
-    const base = m.generateName.length > 58 ? m.generateName.slice(0, 58) : m.generateName;
-    m.name = base + generateNameSuffix();
-  }
+  if (m.generateName && !m.name) m.name = generatedName(m.generateName);
+}
+
+/** a base longer than 58 characters is cut so that base + suffix fits the 63-character name limit */
+export function generatedName(generateName: string): string {
+  return (generateName.length > 58 ? generateName.slice(0, 58) : generateName) + generateNameSuffix();
 }
 
 /** Go's omitempty drops empty finalizer and ownerReference lists; stored objects never carry `[]` there */

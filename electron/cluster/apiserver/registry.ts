@@ -9,7 +9,7 @@ import {
 import type { Store, KeyValue, StoreEvent } from '../store/types';
 import { CompactedError, StoreConflictError } from '../store/types';
 import type { ResourceEntry } from './catalog';
-import { clone, deepEqual, dropEmptyMetaLists, keepServerMetadata, nowRfc3339, resetServerMetadata } from './meta';
+import { clone, deepEqual, dropEmptyMetaLists, generatedName, keepServerMetadata, nowRfc3339, resetServerMetadata } from './meta';
 import { matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from '../api/selectors';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../admission/types';
 import type { UserInfo } from '../auth/user';
@@ -113,6 +113,12 @@ export class Registry {
     return kv ? this.decode(e, kv) : undefined;
   }
 
+  /** the stored object as a shared parse: for readers that neither change nor keep parts of it (admission lookups) */
+  getShared(e: ResourceEntry, ns: string | undefined, name: string): KObject | undefined {
+    const kv = this.store.get(this.key(e, ns, name));
+    return kv ? this.peek(e, kv) : undefined;
+  }
+
   get(e: ResourceEntry, ns: string | undefined, name: string): KObject {
     const o = this.getStored(e, ns, name);
     if (!o) throw errNotFound(e.group, e.resource, name);
@@ -206,6 +212,7 @@ export class Registry {
     const obj = input;
     if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
     if (e.namespaced) obj.metadata.namespace = ns; else delete obj.metadata.namespace;
+    const generated = !obj.metadata.name && obj.metadata.generateName ? obj.metadata.generateName : undefined;
     resetServerMetadata(obj);
     e.strategy.defaults?.(obj);
     if (e.strategy.prepareForCreate) e.strategy.prepareForCreate(obj);
@@ -222,11 +229,17 @@ export class Registry {
       return obj;
     }
     let kv: KeyValue;
-    try {
-      kv = this.store.create(key, this.encode(e, obj));
-    } catch (err) {
-      if (err instanceof StoreConflictError) throw errAlreadyExists(e.group, e.resource, obj.metadata.name!);
-      throw err;
+    // like upstream since v1.32 (RetryGenerateName): a generated name that collides is drawn again, up to 7 more times
+    for (let attempt = 0, k = key; ; attempt++) {
+      try {
+        kv = this.store.create(k, this.encode(e, obj));
+        break;
+      } catch (err) {
+        if (!(err instanceof StoreConflictError)) throw err;
+        if (!generated || attempt >= 7) throw errAlreadyExists(e.group, e.resource, obj.metadata.name!);
+        obj.metadata.name = generatedName(generated);
+        k = this.key(e, ns, obj.metadata.name);
+      }
     }
     obj.metadata.resourceVersion = String(kv.modRevision);
     for (const h of this.hooks) h.afterCreate?.(e, obj);

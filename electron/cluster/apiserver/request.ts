@@ -52,7 +52,8 @@ const SPECIAL_VERBS = new Set(['proxy', 'watch']);
 /** Mirrors upstream's RequestInfoFactory: which resource, namespace, name and verb a URL means. */
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const info: RequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase(), apiGroup: '', apiVersion: '', parts: [] };
-  const segs = path.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const segs: string[] = [];
+  for (const s of path.split('/')) if (s.length > 0) segs.push(s.includes('%') ? decodeURIComponent(s) : s);
   if (segs.length === 0 || (segs[0] !== 'api' && segs[0] !== 'apis')) return info;
   info.apiPrefix = segs[0];
   let rest = segs.slice(1);

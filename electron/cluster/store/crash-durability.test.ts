@@ -1,5 +1,6 @@
 // An acknowledged write must survive SIGKILL of the process that made it (WAL + synchronous=NORMAL).
-// The child runs the real store, bundled with esbuild, and prints each key once create() returned.
+// The child runs the real store, bundled with esbuild, writes groups of keys (as concurrent requests
+// would) and prints each key once whenCommitted() resolved — the point where the API server answers.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -15,11 +16,18 @@ const CHILD = `
 const { openStore } = require(process.argv[2]);
 const fs = require('node:fs');
 const store = openStore({ path: process.argv[3], compactEveryMs: 0 });
-for (let i = 0; ; i++) {
-  const key = '/registry/configmaps/default/cm-' + i;
-  store.create(key, JSON.stringify({ kind: 'ConfigMap', data: { i: String(i), pad: 'x'.repeat(200) } }));
-  fs.writeSync(1, key + '\\n');
-}
+(async () => {
+  for (let i = 0; ; ) {
+    const group = [];
+    for (let n = 1 + (i % 17); n > 0; n--, i++) {
+      const key = '/registry/configmaps/default/cm-' + i;
+      store.create(key, JSON.stringify({ kind: 'ConfigMap', data: { i: String(i), pad: 'x'.repeat(200) } }));
+      group.push(key);
+    }
+    await store.whenCommitted();
+    fs.writeSync(1, group.join('\\n') + '\\n');
+  }
+})();
 `;
 
 let cleanup: (() => void) | undefined;

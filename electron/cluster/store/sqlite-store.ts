@@ -1,8 +1,10 @@
 // The etcd-like MVCC store: SQLite holds the history, memory holds the current state.
-// Reads of the current state never touch SQLite; writes commit to SQLite first and only then
-// update memory and notify watchers, so nobody ever sees an uncommitted revision.
+// Reads of the current state never touch SQLite. Writes update memory at once and join a group
+// commit that runs once per event-loop turn (one SQLite transaction for every write of the turn);
+// watchers are notified only after that commit, and the API server answers a write only once
+// `whenCommitted()` has resolved, so nothing outside the process ever sees an uncommitted revision.
 
-import { HistoryDb, replayEvents, rowToKeyValue } from './history-db';
+import { HistoryDb, type HistoryRow, replayEvents, rowToKeyValue } from './history-db';
 import { planWrites, type WriteOp } from './plan-writes';
 import { SortedKeys, compareKeys } from './sorted-keys';
 import { CompactedError, FutureRevisionError, type KeyValue, type RangeResult, type Store, type StoreEvent, type Watcher } from './types';
@@ -31,7 +33,13 @@ class SqliteStore implements Store {
   private readonly db: HistoryDb;
   private readonly current = new Map<string, KeyValue>();
   private readonly keys = new SortedKeys();
-  private readonly hub = new WatchHub();
+  private readonly hub = new WatchHub(() => this.commitPending());
+  /** rows written to memory but not yet committed to SQLite, in revision order */
+  private pending: HistoryRow[] = [];
+  private commitScheduled: NodeJS.Immediate | undefined;
+  private committed: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
+  /** set when a commit failed: memory is ahead of disk, so the store refuses everything from then on */
+  private failure: Error | undefined;
   private rev: number;
   /** oldest revision still readable / replayable (etcd's compact revision) */
   private compacted: number;
@@ -98,8 +106,20 @@ class SqliteStore implements Store {
     return ops.length === 0 ? [] : this.write(ops);
   }
 
+  whenCommitted(): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending.length === 0) return undefined;
+    if (!this.committed) {
+      let resolve!: () => void, reject!: (e: Error) => void;
+      const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+      this.committed = { promise, resolve, reject };
+    }
+    return this.committed.promise;
+  }
+
   watch(prefix: string, fromRevision: number, onEvents: (events: StoreEvent[]) => void): Watcher {
     this.assertOpen();
+    this.commitPending();
     if (fromRevision < this.compacted - 1) throw new CompactedError(fromRevision, this.compacted);
     const replay = fromRevision < this.rev ? replayEvents(this.db, prefix, fromRevision, this.rev) : [];
     return this.hub.add(prefix, fromRevision, replay, onEvents);
@@ -107,6 +127,7 @@ class SqliteStore implements Store {
 
   compact(revision: number): void {
     this.assertOpen();
+    this.commitPending();
     if (revision > this.rev) throw new FutureRevisionError(`cannot compact to revision ${revision}: current revision is ${this.rev}`);
     if (revision <= this.compacted) return;
     this.db.compact(revision);
@@ -117,6 +138,7 @@ class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (!this.failure) this.commitPending();
     this.hub.close();
     this.db.close();
   }
@@ -124,7 +146,8 @@ class SqliteStore implements Store {
   private write(ops: WriteOp[]): StoreEvent[] {
     this.assertOpen();
     const plan = planWrites(ops, this.rev, (key) => this.current.get(key));
-    this.db.append(plan.rows); // throws (and rolls back) before memory changes
+    for (const row of plan.rows) this.pending.push(row);
+    this.commitScheduled ??= setImmediate(() => this.commitPending());
     for (const [key, kv] of plan.finalState) {
       if (kv) {
         if (!this.current.has(key)) this.keys.insert(key);
@@ -137,6 +160,24 @@ class SqliteStore implements Store {
     this.hub.publish(plan.events);
     this.maybeQueueCompaction();
     return plan.events;
+  }
+
+  /** Commits every pending row in one transaction and resolves the writers waiting on it. */
+  private commitPending(): void {
+    if (this.commitScheduled) { clearImmediate(this.commitScheduled); this.commitScheduled = undefined; }
+    if (this.pending.length === 0 || this.failure) return;
+    const rows = this.pending, waiting = this.committed;
+    this.pending = [];
+    this.committed = undefined;
+    try {
+      this.db.append(rows);
+    } catch (err) {
+      this.failure = new Error(`store commit failed, refusing further requests: ${(err as Error).message}`);
+      waiting?.reject(this.failure);
+      console.error(this.failure.message);
+      return;
+    }
+    waiting?.resolve();
   }
 
   /** Without this, a write burst between timer ticks could grow history without bound. */
@@ -170,11 +211,13 @@ class SqliteStore implements Store {
 
   private checkReadable(revision: number): void {
     this.assertOpen();
+    this.commitPending();
     if (revision > this.rev) throw new FutureRevisionError(`revision ${revision} is in the future (current revision ${this.rev})`);
     if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('store is closed');
+    if (this.failure) throw this.failure;
   }
 }

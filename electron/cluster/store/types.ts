@@ -62,9 +62,13 @@ export interface Store {
   range(prefix: string, opts?: { startKey?: string; limit?: number; revision?: number }): RangeResult;
 
   /**
-   * Create: fails with StoreConflictError if the key exists.
-   * Returns the stored KeyValue only after the write is durably committed.
+   * Resolves once every write made so far is committed to disk; undefined when nothing is pending.
+   * Writes are visible in memory at once and committed in groups: acknowledge a write to anyone
+   * outside the process only after this.
    */
+  whenCommitted(): Promise<void> | undefined;
+
+  /** Create: fails with StoreConflictError if the key exists. */
   create(key: string, value: string): KeyValue;
   /**
    * Update: expectedModRevision (if given) must equal the key's current modRevision, else StoreConflictError.

@@ -23,6 +23,9 @@ export class WatchHub {
   private readonly ready = new Set<Subscription>();
   private flushScheduled: NodeJS.Immediate | undefined;
 
+  /** `beforeFlush` runs before any delivery: the store commits pending writes there */
+  constructor(private readonly beforeFlush: () => void = () => undefined) {}
+
   /**
    * Register a watcher. `replay` (already filtered to the prefix and to revisions > after) is
    * delivered before any event published later.
@@ -95,6 +98,7 @@ export class WatchHub {
 
   private flush(): void {
     this.flushScheduled = undefined;
+    this.beforeFlush();
     const subs = [...this.ready];
     this.ready.clear();
     for (const sub of subs) {

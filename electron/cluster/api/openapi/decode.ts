@@ -48,8 +48,10 @@ class Decoder {
   typeErrors: FieldError[] = [];
   constructor(private readonly extra: Definitions | undefined, private readonly typed: boolean, private readonly collectUnknown: boolean) {}
 
-  private typeError(loc: Loc, value: unknown, goType: string, valueText?: string): void {
+  /** `goType` is a function because the type name is only needed once something is wrong */
+  private typeError(loc: Loc, value: unknown, goType: string | (() => string), valueText?: string): void {
     if (!this.typed) return;
+    if (typeof goType === 'function') goType = goType();
     const what = valueText ?? jsonKind(value);
     const where = loc.stack.length ? `Go struct field ${loc.struct}.${loc.stack.join('.')}` : 'Go value';
     this.typeErrors.push({
@@ -70,7 +72,7 @@ class Decoder {
     const special = specialType(r.name);
     if (special) return this.special(special, v, loc);
     const s = r.schema;
-    const goType = this.goType(schema);
+    const goType = () => this.goType(schema);
     if (s['x-kubernetes-int-or-string']) {
       if (typeof v !== 'string' && typeof v !== 'number') this.typeError(loc, v, goType);
       return v;

@@ -22,10 +22,13 @@ export class FieldSet {
   }
 
   insert(path: Path): void {
-    if (!path.length) { this.self = true; return; }
-    let c = this.children.get(path[0]);
-    if (!c) { c = new FieldSet(); this.children.set(path[0], c); }
-    c.insert(path.slice(1));
+    let node: FieldSet = this;
+    for (const pe of path) {
+      let c = node.children.get(pe);
+      if (!c) { c = new FieldSet(); node.children.set(pe, c); }
+      node = c;
+    }
+    node.self = true;
   }
 
   get(path: Path): FieldSet | undefined {

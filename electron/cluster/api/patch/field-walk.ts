@@ -143,12 +143,18 @@ export function removePath(obj: unknown, path: Path, prop: Schema | undefined, d
 // the skeleton depends only on the schema; built-in kinds are looked up on every write, so keep them
 const skeletons = new Map<string, Record<string, unknown>>();
 
+function deepFreeze<T extends Record<string, unknown>>(o: T): T {
+  for (const v of Object.values(o)) if (isObject(v)) deepFreeze(v);
+  return Object.freeze(o);
+}
+
+/** read-only: the skeleton of a built-in kind is shared between calls */
 export function zeroSkeleton(prop: Schema | undefined, defs?: Definitions, depth = 0): Record<string, unknown> {
   const ref = depth === 0 && !defs ? prop?.$ref : undefined;
   if (ref) {
     let sk = skeletons.get(ref);
-    if (!sk) { sk = buildSkeleton(prop, defs, 0); skeletons.set(ref, sk); }
-    return structuredClone(sk);
+    if (!sk) { sk = deepFreeze(buildSkeleton(prop, defs, 0)); skeletons.set(ref, sk); }
+    return sk;
   }
   return buildSkeleton(prop, defs, depth);
 }

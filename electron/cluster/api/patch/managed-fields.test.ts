@@ -129,3 +129,24 @@ describe('updateManagedFields', () => {
     expect(mf[1].fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
   });
 });
+
+describe('updateManagedFields on create (shape-keyed reuse)', () => {
+  it('gives alike objects the same fields with their own time, and tells apart list keys and map keys', () => {
+    const a = updateManagedFields(undefined, deployment(2), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
+    const b = updateManagedFields(undefined, deployment(7), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t1 });
+    expect(b[0].fieldsV1).toEqual(a[0].fieldsV1);
+    expect([a[0].time, b[0].time]).toEqual(['2025-01-01T10:00:00Z', '2025-01-01T11:00:00Z']);
+    b[0].fieldsV1 = {};
+    const again = updateManagedFields(undefined, deployment(2), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
+    expect(again).toEqual(a);
+
+    const other = updateManagedFields(undefined, deployment(2, [{ name: 'redis', image: 'redis' }]), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
+    expect(Object.keys((other[0].fieldsV1 as any)['f:spec']['f:template']['f:spec']['f:containers'])).toEqual(['k:{"name":"redis"}']);
+    const labelled = deployment(2);
+    labelled.metadata.labels = { tier: 'web' };
+    const l = updateManagedFields(undefined, labelled, 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
+    expect((l[0].fieldsV1 as any)['f:metadata']).toEqual({ 'f:labels': { '.': {}, 'f:tier': {} } });
+    const byOther = updateManagedFields(undefined, deployment(2), 'kubectl-create', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
+    expect(byOther[0].manager).toBe('kubectl-create');
+  });
+});

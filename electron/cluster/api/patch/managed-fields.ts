@@ -61,21 +61,24 @@ function strippedPaths(): FieldSet {
   return s;
 }
 const STRIPPED = strippedPaths();
-const METADATA_SELF = (() => { const s = new FieldSet(); s.insert(['f:metadata']); return s; })();
+const STRIPPED_AND_STATUS = (() => { const s = strippedPaths(); s.insert(['f:status']); return s; })();
 
 /** Restricts a set to what a write through `subresource` may own: status only there, never status on the main resource. */
 function scoped(set: FieldSet, subresource: string | undefined, trackStatus = false): FieldSet {
-  const s = set.withoutSubtrees(STRIPPED).difference(METADATA_SELF);
   if (subresource === 'status') {
     const out = new FieldSet();
-    const st = s.children.get('f:status');
+    const st = set.children.get('f:status');
     if (st) out.children.set('f:status', st.clone());
     return out;
   }
-  if (trackStatus) return s;
-  const noStatus = new FieldSet();
-  noStatus.insert(['f:status']);
-  return s.withoutSubtrees(noStatus);
+  // withoutSubtrees returns fresh nodes, so clearing metadata's own membership below changes no caller's set
+  const s = set.withoutSubtrees(trackStatus ? STRIPPED : STRIPPED_AND_STATUS);
+  const meta = s.children.get('f:metadata');
+  if (meta) {
+    meta.self = false;
+    if (meta.isEmpty()) s.children.delete('f:metadata');
+  }
+  return s;
 }
 
 function identity(m: { manager: string; operation: string; apiVersion: string; subresource?: string }): string {
@@ -136,13 +139,55 @@ export function updateManagedFields(
   old: KObject | undefined, obj: KObject, manager: string, operation: 'Update' | 'Apply' = 'Update',
   apiVersion: string = obj.apiVersion ?? '', opts: ManagedFieldsOptions = {},
 ): ManagedFieldsEntry[] {
+  // A create without managedFields of its own yields one entry owning every field of the object, which
+  // depends only on the object's shape: a burst of alike objects (a ReplicaSet's pods) computes it once.
+  if (old || obj.metadata?.managedFields?.length || opts.definitions || !opts.defName) return computeManagedFields(old, obj, manager, operation, apiVersion, opts);
+  const key = `${opts.defName}|${manager}|${operation}|${apiVersion}|${opts.subresource ?? ''}|${opts.trackStatus ? 1 : 0}|${shapeSignature(obj.metadata ? { ...obj, metadata: { ...obj.metadata, managedFields: undefined } } : obj, false)}`;
+  let cached = createdFields.get(key);
+  if (cached === undefined) {
+    if (createdFields.size >= CREATED_FIELDS_CACHE) createdFields.clear();
+    cached = JSON.stringify(computeManagedFields(old, obj, manager, operation, apiVersion, opts));
+    createdFields.set(key, cached);
+  }
+  const entries = JSON.parse(cached) as ManagedFieldsEntry[];
+  const time = rfc3339(opts.now ?? new Date());
+  for (const e of entries) if (e.time) e.time = time;
+  return entries;
+}
+
+const CREATED_FIELDS_CACHE = 512;
+const createdFields = new Map<string, string>();
+
+/**
+ * What the managed fields of a newly created object depend on: every key of every map, and the full values
+ * inside lists (associative-list keys and set members appear in fieldsV1); scalars outside lists do not count.
+ */
+function shapeSignature(v: unknown, inList: boolean): string {
+  if (v === undefined) return 'u';
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (const item of v) s += shapeSignature(item, true) + ',';
+    return s + ']';
+  }
+  if (v !== null && typeof v === 'object') {
+    let s = '{';
+    for (const k in v) s += JSON.stringify(k) + ':' + shapeSignature((v as Record<string, unknown>)[k], inList) + ',';
+    return s + '}';
+  }
+  return inList ? JSON.stringify(v) : v === null ? 'n' : '0';
+}
+
+function computeManagedFields(
+  old: KObject | undefined, obj: KObject, manager: string, operation: 'Update' | 'Apply',
+  apiVersion: string, opts: ManagedFieldsOptions,
+): ManagedFieldsEntry[] {
   const prop = rootSchema(opts);
   const requested = obj.metadata?.managedFields;
   const base = requested && !deepEqual(requested, old?.metadata?.managedFields) ? requested : old?.metadata?.managedFields;
   const managers = decode(base);
   const before = old ? withoutManagedFields(old) : zeroSkeleton(prop, opts.definitions);
   const cmp = compareObjects(before, withoutManagedFields(obj), prop, opts.definitions);
-  const changed = scoped(cmp.added.union(cmp.modified), opts.subresource, opts.trackStatus);
+  const changed = scoped(cmp.modified.isEmpty() ? cmp.added : cmp.added.union(cmp.modified), opts.subresource, opts.trackStatus);
   const removed = scoped(cmp.removed, opts.subresource, opts.trackStatus);
   if (changed.isEmpty() && removed.isEmpty()) return encode(managers);
 
