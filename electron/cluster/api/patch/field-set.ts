@@ -22,13 +22,14 @@ export class FieldSet {
   }
 
   insert(path: Path): void {
-    let node: FieldSet = this;
+    let children = this.children;
+    let last: FieldSet | undefined;
     for (const pe of path) {
-      let c = node.children.get(pe);
-      if (!c) { c = new FieldSet(); node.children.set(pe, c); }
-      node = c;
+      last = children.get(pe);
+      if (!last) { last = new FieldSet(); children.set(pe, last); }
+      children = last.children;
     }
-    node.self = true;
+    (last ?? this).self = true;
   }
 
   get(path: Path): FieldSet | undefined {
