@@ -4,7 +4,7 @@
 // - with `nodeName` it is the sole kubelet of a Node it registers (and whose Lease it keeps renewing): each pod bound
 //   there is started once, so status written later by others (a controller marking pods NotReady, a test) stands;
 // - without, it works beside the cluster's real kubelets on their nodes and re-asserts Running+Ready whenever a bound
-//   pod is not Ready, unless `hold` keeps the pod back.
+//   pod the real kubelet has reported on is not Ready, unless `hold` keeps the pod back.
 import type { Client, WatchHandle } from '../electron/cluster/client/types';
 import { R } from '../electron/cluster/client/resources';
 import type { KObject } from '../electron/cluster/api/types';
@@ -117,7 +117,10 @@ export async function startFakeKubelet(client: Client, opts: FakeKubeletOptions 
       return;
     }
     if (!pod.spec?.nodeName || fk.hold(pod)) return;
-    const due = nodeName !== undefined ? !started.has(uid) : !isReady(pod);
+    // beside real kubelets: only after the real kubelet's first report (container statuses), so that its first write
+    // (ContainerCreating, not ready) can never land after ours and flip a Ready pod back
+    const reported = !!pod.status?.containerStatuses?.length || !!pod.status?.initContainerStatuses?.length;
+    const due = nodeName !== undefined ? !started.has(uid) : !isReady(pod) && reported;
     if (due) await run(pod);
   };
 

@@ -3,6 +3,7 @@ import YAML from 'yaml';
 import { errBadRequest, errTooLarge, statusError } from '../api/errors';
 import type { ApiRequest } from './request';
 import { decodeK8sProtobuf, isProtobufMediaType } from '../api/protobuf/decode';
+import { clone } from './meta';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -12,7 +13,7 @@ export function mediaType(req: ApiRequest): string {
 
 /** Parses the body into a plain value; in-process callers hand over objects directly. */
 export function decodeBody(req: ApiRequest): unknown {
-  if (req.bodyObject !== undefined) return JSON.parse(JSON.stringify(req.bodyObject));
+  if (req.bodyObject !== undefined) return clone(req.bodyObject);
   const raw = req.body;
   if (!raw || raw.length === 0) throw errBadRequest('the body of the request was empty');
   if (raw.length > MAX_BODY_BYTES) throw errTooLarge('Request entity too large: limit is 3145728');

@@ -160,7 +160,7 @@ export class ApiServer {
         if (sub) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
         const obj = this.decodeObject(req, entry);
         const ctx = this.writeCtx(req, entry);
-        const warnings = this.schemas.checkFields(entry, obj, fieldValidation(q));
+        const warnings = this.checkFields(req, entry, obj);
         const created = await this.registry.create(entry, ns, obj, ctx);
         return { kind: 'json', status: 201, body: this.out(entry, created), warnings };
       }
@@ -168,7 +168,7 @@ export class ApiServer {
         if (sub === 'scale') return json(200, await this.updateScale(entry, ns, info.name!, this.decodeAny(req), this.writeCtx(req, entry, sub)));
         const obj = this.decodeObject(req, entry);
         const ctx = this.writeCtx(req, entry, sub === 'finalize' ? undefined : sub);
-        const warnings = this.schemas.checkFields(entry, obj, fieldValidation(q));
+        const warnings = this.checkFields(req, entry, obj);
         if (sub === 'finalize') {
           const r = await this.registry.update(entry, ns, info.name!, (cur) => { cur.spec = { ...(cur.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] }; return cur; }, { ...ctx, subresource: 'finalize', internal: true });
           return json(200, this.out(entry, r.obj));
@@ -269,6 +269,11 @@ export class ApiServer {
     return opts;
   }
 
+  /** the typed decoding of the body: prunes unknown fields and nulls, and answers per fieldValidation */
+  private checkFields(req: ApiRequest, entry: ResourceEntry, obj: KObject): string[] {
+    return this.schemas.checkFields(entry, obj, fieldValidation(req.query));
+  }
+
   // ---------- patch ----------
   private async patch(entry: ResourceEntry, ns: string | undefined, name: string, req: ApiRequest, sub?: string): Promise<ApiResponse> {
     const mt = mediaType(req);
@@ -285,7 +290,7 @@ export class ApiServer {
       if (!q.get('fieldManager')) throw errBadRequest('PATCH /api/v1: fieldManager is required for apply requests');
       const applied = patchBody as KObject;
       if (!applied || typeof applied !== 'object') throw errBadRequest('invalid apply body');
-      const warnings = this.schemas.checkFields(entry, applied, fieldValidation(q));
+      const warnings = this.checkFields(req, entry, applied);
       const existing = this.registry.getStored(entry, ns, name);
       if (!existing) {
         const obj = this.schemas.serverSideApply(entry, undefined, applied, ctx.fieldManager!, force, sub);
@@ -304,11 +309,12 @@ export class ApiServer {
     }
     let warnings: string[] = [];
     const r = await this.registry.update(entry, ns, name, (cur) => {
+      const curRv = cur.metadata.resourceVersion;
       const next = this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject;
-      warnings = this.schemas.checkFields(entry, next, fieldValidation(q));
-      // a patch carrying a stale resourceVersion conflicts like an update
-      const prv = (patchBody as any)?.metadata?.resourceVersion;
-      if (prv && prv !== cur.metadata.resourceVersion) {
+      warnings = this.checkFields(req, entry, next);
+      // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
+      const prv = next.metadata?.resourceVersion;
+      if (prv && prv !== curRv) {
         throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${entry.group ? entry.resource + '.' + entry.group : entry.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: entry.group || undefined, kind: entry.resource });
       }
       next.metadata.resourceVersion = undefined;

@@ -69,6 +69,27 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** a deep copy with JSON's semantics (undefined members dropped, toJSON honoured), without the text round trip */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+  return v === undefined ? v : jsonCopy(v) as T;
+}
+
+function jsonCopy(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+    return typeof v === 'function' || typeof v === 'symbol' ? undefined : typeof v === 'bigint' ? JSON.parse(JSON.stringify(v)) : v;
+  }
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v));
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) { const c = jsonCopy(v[i]); out[i] = c === undefined ? null : c; }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const c = jsonCopy((v as Record<string, unknown>)[k]);
+    if (c !== undefined) out[k] = c;
+  }
+  return out;
 }

@@ -215,6 +215,10 @@ export class Registry {
     const generated = !obj.metadata.name && obj.metadata.generateName ? obj.metadata.generateName : undefined;
     resetServerMetadata(obj);
     e.strategy.defaults?.(obj);
+    // as upstream: managedFields describe the request after defaulting, before admission plugins and the strategy
+    // add their own fields (a pod's service account token volume has no manager)
+    dropEmptyMetaLists(obj);
+    ctx.manage?.(obj, undefined, 'Update');
     if (e.strategy.prepareForCreate) e.strategy.prepareForCreate(obj);
     else this.defaultPrepareForCreate(e, obj);
     for (const h of this.hooks) await h.beforeCreate?.(e, obj, ctx);
@@ -222,7 +226,6 @@ export class Registry {
     this.validateCreate(e, obj);
     if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
     dropEmptyMetaLists(obj);
-    ctx.manage?.(obj, undefined, 'Update');
     const key = this.key(e, ns, obj.metadata.name!);
     if (ctx.dryRun) {
       if (this.store.get(key)) throw errAlreadyExists(e.group, e.resource, obj.metadata.name!);
@@ -292,6 +295,8 @@ export class Registry {
       keepServerMetadata(obj, cur);
       e.strategy.defaults?.(obj);
       const sub = ctx.subresource;
+      dropEmptyMetaLists(obj);
+      ctx.manage?.(obj, cur, 'Update', sub);
       if (sub === 'status') {
         if (e.strategy.prepareForStatusUpdate) e.strategy.prepareForStatusUpdate(obj, cur);
         else this.defaultStatusUpdate(obj, cur);
@@ -312,7 +317,6 @@ export class Registry {
       if (errs.length) throw errInvalid(e.group, e.kind, name, errs);
       if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
       dropEmptyMetaLists(obj);
-      ctx.manage?.(obj, cur, 'Update', sub);
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       if (deepEqual(obj, cur)) return { obj: cur, created: false };
       if (ctx.dryRun) return { obj, created: false };

@@ -72,7 +72,8 @@ export function createSchemaService(catalog: Catalog): SchemaService {
       try {
         if (mt === 'application/json-patch+json') {
           if (!Array.isArray(patch)) throw errBadRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-          return jsonPatch(cur, patch) as KObject;
+          // `cur` is the registry's private copy of the stored object
+          return jsonPatch(cur, patch, { inPlace: true }) as KObject;
         }
         if (mt === 'application/merge-patch+json') return jsonMergePatch(cur, patch) as KObject;
         const name = defName ?? defFor(e).name;

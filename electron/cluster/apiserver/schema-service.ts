@@ -7,7 +7,7 @@ import type { ApiRequest, ApiResponse } from './request';
 export interface SchemaService {
   /** unknown/duplicate fields and type errors per fieldValidation; throws 400 in Strict mode, returns warnings in Warn mode; prunes unknown fields */
   checkFields(e: ResourceEntry, obj: KObject, mode: 'Strict' | 'Warn' | 'Ignore'): string[];
-  /** JSON patch, JSON merge patch or strategic merge patch of `cur` */
+  /** JSON patch, JSON merge patch or strategic merge patch of `cur`, which the caller hands over (it may be changed) */
   applyPatch(e: ResourceEntry, mediaType: string, cur: KObject, patch: unknown, defName?: string): KObject;
   /** server-side apply: the merged object with managedFields updated; throws 409 on conflicts unless force */
   serverSideApply(e: ResourceEntry, cur: KObject | undefined, applied: KObject, manager: string, force: boolean, subresource?: string): KObject;

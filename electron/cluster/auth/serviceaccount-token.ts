@@ -31,8 +31,16 @@ export interface TokenSpec {
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 /** upstream's key id: base64url(sha256(DER public key)) */
+// every token names its key; exporting the key each time showed up in pod-burst profiles
+const keyIds = new WeakMap<KeyObject, string>();
+
 export function serviceAccountKeyId(pub: KeyObject): string {
-  return b64url(createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest());
+  let kid = keyIds.get(pub);
+  if (!kid) {
+    kid = b64url(createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest());
+    keyIds.set(pub, kid);
+  }
+  return kid;
 }
 
 /** JSON with keys sorted at every level, as go-jose emits claims */

@@ -325,7 +325,7 @@ export class Kubelet {
         ? { servers: ['10.96.0.10'], searches: [`${ns}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local', ...(spec.dnsConfig?.searches ?? [])], options: ['ndots:5'] }
         : { servers: ['172.18.0.1'], searches: [], options: [] };
     const podDir = this.volumes.podDir(st.uid);
-    fs.mkdirSync(podDir, { recursive: true });
+    await fs.promises.mkdir(podDir, { recursive: true });
     try {
       const id = await this.rt(this.o.runtime.runPodSandbox({
         name: md.name!, namespace: ns, uid: st.uid, attempt: 0, hostname,
@@ -713,12 +713,14 @@ export class Kubelet {
         if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
       }
     }
-    fs.rmSync(path.join(this.o.nodeDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${st.uid}`), { recursive: true, force: true });
-    fs.rmSync(this.volumes.podDir(st.uid), { recursive: true, force: true });
     this.states.delete(st.uid);
     this.statusWriter.forget(st.uid);
     this.crashBackoff.resetPrefix(st.uid + '/');
     this.pullBackoff.resetPrefix(st.uid + '/');
+    await Promise.all([
+      fs.promises.rm(path.join(this.o.nodeDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${st.uid}`), { recursive: true, force: true }),
+      fs.promises.rm(this.volumes.podDir(st.uid), { recursive: true, force: true }),
+    ]).catch(() => undefined);
   }
 
   // ---- periodic work

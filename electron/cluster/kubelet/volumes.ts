@@ -86,7 +86,7 @@ export class VolumeManager {
         // compare in memory first: most refreshes change nothing and should not touch the disk
         const fp = fingerprint(files);
         if (this.written.get(m.hostPath) === fp) continue;
-        writeProjection(m.hostPath, files);
+        await writeProjection(m.hostPath, files);
         this.written.set(m.hostPath, fp);
       } catch { /* keep the last good contents, as the kubelet does while an object is missing */ }
     }
@@ -100,8 +100,10 @@ export class VolumeManager {
     }
     for (const k of [...this.tokens.keys()]) if (k.startsWith(uid + '/')) this.tokens.delete(k);
     for (const k of [...this.written.keys()]) if (k.startsWith(this.podDir(uid) + path.sep)) this.written.delete(k);
-    fs.rmSync(path.join(this.podDir(uid), 'volumes'), { recursive: true, force: true });
-    fs.rmSync(path.join(this.podDir(uid), 'volume-subpaths'), { recursive: true, force: true });
+    await Promise.all([
+      fs.promises.rm(path.join(this.podDir(uid), 'volumes'), { recursive: true, force: true }),
+      fs.promises.rm(path.join(this.podDir(uid), 'volume-subpaths'), { recursive: true, force: true }),
+    ]);
   }
 
   /** container mounts for one container; subPath files of projected volumes are copied so they never update */
@@ -140,14 +142,14 @@ export class VolumeManager {
     const dir = path.join(this.podDir(uid), 'volumes', PLUGIN_DIR[type] ?? `kubernetes.io~${type}`, v.name);
     switch (type) {
       case 'emptyDir': {
-        fs.mkdirSync(dir, { recursive: true });
+        await fs.promises.mkdir(dir, { recursive: true });
         const limit = v.emptyDir.sizeLimit !== undefined ? quantityValue(v.emptyDir.sizeLimit) : 0;
         return { name: v.name, type, hostPath: dir, projected: false, readOnly: false, tmpfs: v.emptyDir.medium === 'Memory', sizeLimitBytes: limit };
       }
       case 'hostPath': return this.hostPath(v);
       case 'configMap': case 'secret': case 'downwardAPI': case 'projected': {
         const files = await this.projectionFor(pod, v) ?? new Map();
-        writeProjection(dir, files);
+        await writeProjection(dir, files);
         this.written.set(dir, fingerprint(files));
         return { name: v.name, type, hostPath: dir, projected: true, readOnly: true, tmpfs: type === 'secret' || type === 'projected' };
       }

@@ -52,9 +52,8 @@ export class HistoryDb {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.stmts = {
-      insert: this.db.prepare(
-        `INSERT INTO history (${COLUMNS}) VALUES (@rev, @key, @value, @create_rev, @version, @type)`,
-      ),
+      // positional parameters: binding by name costs a property lookup per column per row
+      insert: this.db.prepare(`INSERT INTO history (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`),
       maxRev: this.db.prepare('SELECT MAX(rev) AS rev FROM history').pluck(),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
       setMeta: this.db.prepare(
@@ -99,7 +98,7 @@ export class HistoryDb {
       ),
     };
     this.insertAll = this.db.transaction((rows: HistoryRow[]) => {
-      for (const row of rows) this.stmts.insert.run(row);
+      for (const r of rows) this.stmts.insert.run(r.rev, r.key, r.value, r.create_rev, r.version, r.type);
     });
   }
 

@@ -31,13 +31,47 @@ export interface DecodeOptions {
   unstructured?: boolean;
 }
 
+/**
+ * Where the decoder is, as a chain to the root: the path and field stack are only spelled out when an error
+ * needs them (building them for every field was most of the cost of decoding a pod).
+ */
 interface Loc {
-  /** path for unknown-field messages: dots and [i] indexes */
-  path: string;
-  /** JSON field names from the root, no indexes: Go's errorContext.FieldStack */
-  stack: string[];
+  parent?: Loc;
+  /** member name (struct field or map key); undefined for a list item */
+  key?: string;
+  index?: number;
+  /** struct fields are on Go's errorContext.FieldStack, map keys and list indexes are not */
+  onStack: boolean;
   /** innermost Go struct holding the current field */
   struct: string;
+}
+
+/** path for unknown-field messages: dots and [i] indexes */
+function locPath(loc: Loc): string {
+  const chain: Loc[] = [];
+  for (let l: Loc | undefined = loc; l?.parent; l = l.parent) chain.push(l);
+  let out = '';
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const l = chain[i];
+    out += l.key === undefined ? `[${l.index}]` : out ? `.${l.key}` : l.key;
+  }
+  return out;
+}
+
+/** JSON field names from the root, no indexes: Go's errorContext.FieldStack */
+function locStack(loc: Loc): string[] {
+  const out: string[] = [];
+  for (let l: Loc | undefined = loc; l?.parent; l = l.parent) if (l.onStack) out.push(l.key!);
+  return out.reverse();
+}
+
+interface ResolvedNode { name?: string; schema: Schema; special?: string; short?: string }
+const catalogueNodes = new WeakMap<Schema, ResolvedNode | null>();
+
+function resolvedNode(schema: Schema, extra: Definitions | undefined): ResolvedNode | undefined {
+  const r = resolve(schema, extra);
+  if (!r) return undefined;
+  return { name: r.name, schema: r.schema, special: specialType(r.name), short: r.name ? shortName(r.name) : undefined };
 }
 
 const jsonKind = (v: unknown): string =>
@@ -53,23 +87,33 @@ class Decoder {
     if (!this.typed) return;
     if (typeof goType === 'function') goType = goType();
     const what = valueText ?? jsonKind(value);
-    const where = loc.stack.length ? `Go struct field ${loc.struct}.${loc.stack.join('.')}` : 'Go value';
+    const stack = locStack(loc);
+    const where = stack.length ? `Go struct field ${loc.struct}.${stack.join('.')}` : 'Go value';
     this.typeErrors.push({
-      type: 'FieldValueTypeInvalid', field: loc.stack.join('.'), badValue: value,
+      type: 'FieldValueTypeInvalid', field: stack.join('.'), badValue: value,
       detail: `json: cannot unmarshal ${what} into ${where} of type ${goType}`,
     });
   }
   private fatal(loc: Loc, value: unknown, detail: string): void {
     if (!this.typed) return;
-    this.typeErrors.push({ type: 'FieldValueInvalid', field: loc.stack.join('.'), badValue: value, detail });
+    this.typeErrors.push({ type: 'FieldValueInvalid', field: locStack(loc).join('.'), badValue: value, detail });
+  }
+
+  /** resolve() plus what value() derives from it, computed once per schema node of the catalogue */
+  private resolved(schema: Schema | undefined): ResolvedNode | undefined {
+    if (!schema) return undefined;
+    if (this.extra) return resolvedNode(schema, this.extra);
+    let r = catalogueNodes.get(schema);
+    if (r === undefined) { r = resolvedNode(schema, undefined) ?? null; catalogueNodes.set(schema, r); }
+    return r ?? undefined;
   }
 
   /** Returns the decoded (pruned) value; `undefined` means "drop". */
   value(v: unknown, schema: Schema | undefined, loc: Loc): unknown {
     if (v === null || v === undefined) return v;
-    const r = resolve(schema, this.extra);
+    const r = this.resolved(schema);
     if (!r) return v; // no schema: anything goes
-    const special = specialType(r.name);
+    const special = r.special;
     if (special) return this.special(special, v, loc);
     const s = r.schema;
     const goType = () => this.goType(schema);
@@ -80,11 +124,11 @@ class Decoder {
     switch (s.type) {
       case 'object': {
         if (jsonKind(v) !== 'object') { this.typeError(loc, v, goType); return undefined; }
-        return this.object(v as Record<string, unknown>, s, r.name, loc);
+        return this.object(v as Record<string, unknown>, s, r.short, loc);
       }
       case 'array': {
         if (!Array.isArray(v)) { this.typeError(loc, v, goType); return undefined; }
-        return v.map((item, i) => this.value(item, s.items, { ...loc, path: `${loc.path}[${i}]` }));
+        return v.map((item, i) => this.value(item, s.items, { parent: loc, index: i, onStack: false, struct: loc.struct }));
       }
       case 'string':
         if (typeof v !== 'string') { this.typeError(loc, v, goType); return undefined; }
@@ -105,31 +149,31 @@ class Decoder {
         return v;
       default:
         // object schemas without a type (CRD nodes with only preserve-unknown-fields, JSON) accept anything
-        if (s.properties && jsonKind(v) === 'object') return this.object(v as Record<string, unknown>, s, r.name, loc);
+        if (s.properties && jsonKind(v) === 'object') return this.object(v as Record<string, unknown>, s, r.short, loc);
         return v;
     }
   }
 
-  private object(v: Record<string, unknown>, s: Schema, defName: string | undefined, loc: Loc): unknown {
+  /** `short`: the Go struct name when the schema is a named definition */
+  private object(v: Record<string, unknown>, s: Schema, short: string | undefined, loc: Loc): unknown {
     const props = s.properties;
     const ap = s.additionalProperties;
     const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
     if (!props && (ap === undefined || ap === false)) return v; // opaque object (RawExtension-like)
-    const struct = defName ? shortName(defName) : loc.struct;
+    const struct = short ?? loc.struct;
     const out: Record<string, unknown> = {};
     for (const [k, child] of Object.entries(v)) {
-      const childPath = loc.path ? `${loc.path}.${k}` : k;
       const prop = props?.[k];
       if (prop) {
         // Go keeps errorContext.Struct as the struct owning the field being decoded.
-        const d = this.value(child, prop, { path: childPath, stack: [...loc.stack, k], struct });
+        const d = this.value(child, prop, { parent: loc, key: k, onStack: true, struct });
         if (d !== undefined && d !== null) out[k] = d;
       } else if (props && !ap) {
         if (preserve) out[k] = child;
-        else if (this.collectUnknown) this.errors.push(`unknown field "${childPath}"`);
+        else if (this.collectUnknown) this.errors.push(`unknown field "${locPath({ parent: loc, key: k, onStack: false, struct })}"`);
       } else if (typeof ap === 'object') {
         // map entries: Go does not push map keys on the field stack
-        const d = this.value(child, ap, { path: childPath, stack: loc.stack, struct: loc.struct });
+        const d = this.value(child, ap, { parent: loc, key: k, onStack: false, struct: loc.struct });
         out[k] = d === null || d === undefined ? zeroOf(resolve(ap, this.extra)?.schema) : d;
       } else {
         out[k] = child;
@@ -175,7 +219,7 @@ class Decoder {
     else if (pad >= 0 && !/^=+$/.test(clean.slice(pad))) at = pad;
     else if (clean.length % 4 !== 0) at = clean.length - (clean.length % 4);
     if (at >= 0) {
-      this.typeErrors.push({ type: 'FieldValueTypeInvalid', field: loc.stack.join('.'), badValue: v, detail: `illegal base64 data at input byte ${at}` });
+      this.typeErrors.push({ type: 'FieldValueTypeInvalid', field: locStack(loc).join('.'), badValue: v, detail: `illegal base64 data at input byte ${at}` });
     }
   }
 
@@ -228,7 +272,7 @@ function run(defName: string, obj: unknown, mode: FieldValidation, opts: DecodeO
   const d = new Decoder(opts.definitions, typed, mode !== 'Ignore');
   const root = lookupDefinition(defName, opts.definitions);
   if (!root) throw new Error(`no schema definition ${defName}`);
-  const object = d.value(obj, { $ref: `#/components/schemas/${defName}` }, { path: '', stack: [], struct: shortName(defName) });
+  const object = d.value(obj, { $ref: `#/components/schemas/${defName}` }, { onStack: false, struct: shortName(defName) });
   return { errors: d.errors, typeErrors: d.typeErrors, object };
 }
 

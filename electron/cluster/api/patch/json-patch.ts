@@ -78,10 +78,13 @@ function decode(ops: unknown): JsonPatchOperation[] {
   return ops as JsonPatchOperation[];
 }
 
-/** Applies RFC 6902 operations to a copy of `original`. Throws JsonPatchError (see its doc for the status). */
-export function jsonPatch<T>(original: T, ops: unknown): T {
+/**
+ * Applies RFC 6902 operations to a copy of `original` (to `original` itself with `inPlace`, for callers that own
+ * a private copy and drop it on error). Throws JsonPatchError (see its doc for the status).
+ */
+export function jsonPatch<T>(original: T, ops: unknown, opts: { inPlace?: boolean } = {}): T {
   const list = decode(ops);
-  const box = { doc: structuredClone(original) as unknown };
+  const box = { doc: (opts.inPlace ? original : structuredClone(original)) as unknown };
   for (const op of list) {
     const path = typeof op.path === 'string' ? op.path : '';
     switch (op.op) {

@@ -9,7 +9,7 @@ import { rfc3339 } from '../time';
 import { type Definitions, type Schema, lookupDefinition } from '../openapi/schema';
 import { FieldSet, type Path, pathString } from './field-set';
 import { appliedFieldSet, compareObjects, mergeApplied, removePath, zeroSkeleton } from './field-walk';
-import { deepEqual } from './typed';
+import { deepEqual, isObject } from './typed';
 
 export type { ManagedFieldsEntry };
 
@@ -81,6 +81,18 @@ function scoped(set: FieldSet, subresource: string | undefined, trackStatus = fa
   return s;
 }
 
+/**
+ * The part of an object `scoped` can keep, so that a status write (the kubelet's, many per pod) does not walk
+ * the whole spec only to throw the result away.
+ */
+function inScope(o: unknown, opts: ManagedFieldsOptions): unknown {
+  if (!isObject(o)) return o;
+  if (opts.subresource === 'status') return o.status === undefined ? {} : { status: o.status };
+  if (opts.trackStatus || !('status' in o)) return o;
+  const { status: _status, ...rest } = o;
+  return rest;
+}
+
 function identity(m: { manager: string; operation: string; apiVersion: string; subresource?: string }): string {
   return JSON.stringify([m.manager, m.operation, m.operation === 'Apply' ? '' : m.apiVersion, m.subresource ?? '']);
 }
@@ -140,41 +152,62 @@ export function updateManagedFields(
   apiVersion: string = obj.apiVersion ?? '', opts: ManagedFieldsOptions = {},
 ): ManagedFieldsEntry[] {
   // A create without managedFields of its own yields one entry owning every field of the object, which
-  // depends only on the object's shape: a burst of alike objects (a ReplicaSet's pods) computes it once.
+  // depends only on the object's shape: a burst of alike objects (a ReplicaSet's pods, a kubelet's events)
+  // computes it once per shape.
   if (old || obj.metadata?.managedFields?.length || opts.definitions || !opts.defName) return computeManagedFields(old, obj, manager, operation, apiVersion, opts);
-  const key = `${opts.defName}|${manager}|${operation}|${apiVersion}|${opts.subresource ?? ''}|${opts.trackStatus ? 1 : 0}|${shapeSignature(obj.metadata ? { ...obj, metadata: { ...obj.metadata, managedFields: undefined } } : obj, false)}`;
-  let cached = createdFields.get(key);
-  if (cached === undefined) {
-    if (createdFields.size >= CREATED_FIELDS_CACHE) createdFields.clear();
-    cached = JSON.stringify(computeManagedFields(old, obj, manager, operation, apiVersion, opts));
-    createdFields.set(key, cached);
+  const key = `${opts.defName}|${manager}|${operation}|${apiVersion}|${opts.subresource ?? ''}|${opts.trackStatus ? 1 : 0}`;
+  let shapes = createdShapes.get(key);
+  if (!shapes) {
+    if (createdShapes.size >= SHAPE_KEYS) createdShapes.clear();
+    shapes = [];
+    createdShapes.set(key, shapes);
   }
-  const entries = JSON.parse(cached) as ManagedFieldsEntry[];
+  let hit = shapes.find((sh) => sameShape(sh.template, obj, false));
+  if (!hit) {
+    const entries = computeManagedFields(old, obj, manager, operation, apiVersion, opts);
+    hit = { template: structuredClone(obj), entries: deepFreeze(entries.map(({ time: _t, ...e }) => e)) };
+    shapes.unshift(hit);
+    if (shapes.length > SHAPES_PER_KEY) shapes.pop();
+  }
   const time = rfc3339(opts.now ?? new Date());
-  for (const e of entries) if (e.time) e.time = time;
-  return entries;
+  // fieldsV1 stays shared (frozen): it is only ever serialized
+  return hit.entries.map((e) => ({ manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time, fieldsType: e.fieldsType, fieldsV1: e.fieldsV1, ...(e.subresource ? { subresource: e.subresource } : {}) }));
 }
 
-const CREATED_FIELDS_CACHE = 512;
-const createdFields = new Map<string, string>();
+const SHAPE_KEYS = 256;
+const SHAPES_PER_KEY = 8;
+const createdShapes = new Map<string, { template: unknown; entries: readonly ManagedFieldsEntry[] }[]>();
 
 /**
- * What the managed fields of a newly created object depend on: every key of every map, and the full values
- * inside lists (associative-list keys and set members appear in fieldsV1); scalars outside lists do not count.
+ * Whether two new objects get the same managed fields: the same keys in every map, and equal values inside lists
+ * (associative-list keys and set members appear in fieldsV1); scalars outside lists do not count.
  */
-function shapeSignature(v: unknown, inList: boolean): string {
-  if (v === undefined) return 'u';
-  if (Array.isArray(v)) {
-    let s = '[';
-    for (const item of v) s += shapeSignature(item, true) + ',';
-    return s + ']';
+function sameShape(a: unknown, b: unknown, inList: boolean): boolean {
+  if (inList) return deepEqual(a, b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
   }
-  if (v !== null && typeof v === 'object') {
-    let s = '{';
-    for (const k in v) s += JSON.stringify(k) + ':' + shapeSignature((v as Record<string, unknown>)[k], inList) + ',';
-    return s + '}';
+  const ao = isObject(a), bo = isObject(b);
+  if (ao !== bo) return false;
+  if (!ao) return (a === undefined) === (b === undefined);
+  const am = a as Record<string, unknown>, bm = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in am) {
+    n++;
+    if (!(k in bm) || !sameShape(am[k], bm[k], false)) return false;
   }
-  return inList ? JSON.stringify(v) : v === null ? 'n' : '0';
+  for (const _k in bm) n--;
+  return n === 0;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const c of Object.values(v)) deepFreeze(c);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 function computeManagedFields(
@@ -186,7 +219,7 @@ function computeManagedFields(
   const base = requested && !deepEqual(requested, old?.metadata?.managedFields) ? requested : old?.metadata?.managedFields;
   const managers = decode(base);
   const before = old ? withoutManagedFields(old) : zeroSkeleton(prop, opts.definitions);
-  const cmp = compareObjects(before, withoutManagedFields(obj), prop, opts.definitions);
+  const cmp = compareObjects(inScope(before, opts), inScope(withoutManagedFields(obj), opts), prop, opts.definitions);
   const changed = scoped(cmp.modified.isEmpty() ? cmp.added : cmp.added.union(cmp.modified), opts.subresource, opts.trackStatus);
   const removed = scoped(cmp.removed, opts.subresource, opts.trackStatus);
   if (changed.isEmpty() && removed.isEmpty()) return encode(managers);

@@ -22,7 +22,8 @@ export const bindingHandler: SpecialHandler = async ({ req, info, entry, server 
     if (i >= 0) conds[i] = c; else conds.push(c);
     pod.status.conditions = conds;
     return pod;
-  }, { ...ctx, subresource: 'binding', internal: false });
+    // upstream's binding writes storage directly: no managedFields entry for the scheduler
+  }, { ...ctx, subresource: 'binding', internal: false, manage: undefined });
   return { kind: 'json', status: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
 };
 

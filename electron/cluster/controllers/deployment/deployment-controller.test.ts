@@ -90,6 +90,7 @@ describe('Deployment controller', () => {
     await waitFor(async () => (await rolledOut('roll')()) && (await rsOf('roll')).length === 2, { what: 'second rollout' });
     await waitFor(async () => (await tc.client.list(R.pods, ns, { labelSelector: 'app=roll' })).items.every((p) => p.spec.containers[0].image === 'nginx:1.26'), { what: 'old pods gone' });
     counter.stop();
+    if (process.env.DBG) for (const x of counter.samples) console.log(x.live, x.ready, x.names.join(' '));
     expect(Math.max(...counter.samples.map((s) => s.live))).toBeLessThanOrEqual(5);
     expect(Math.min(...counter.samples.map((s) => s.ready))).toBeGreaterThanOrEqual(3);
     expect(counter.samples.some((s) => s.images.size === 2)).toBe(true);

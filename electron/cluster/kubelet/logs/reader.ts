@@ -167,17 +167,22 @@ class ChangeWaiter {
   private wake: (() => void) | undefined;
   private dirty = false;
 
-  constructor(path: string, private signal?: AbortSignal) {
-    const file = basename(path);
+  constructor(private readonly path: string, private signal?: AbortSignal) {
+    this.startWatch();
+    signal?.addEventListener('abort', () => this.poke(), { once: true });
+  }
+
+  /** the log's folder appears with the container's first line, so a missing one is tried again on each poll */
+  private startWatch(): void {
+    const file = basename(this.path);
     try {
-      this.watcher = watch(dirname(path), { persistent: false }, (_ev, name) => {
+      this.watcher = watch(dirname(this.path), { persistent: false }, (_ev, name) => {
         if (!name || String(name).startsWith(file)) this.poke();
       });
       this.watcher.on('error', () => { this.watcher?.close(); this.watcher = undefined; });
     } catch {
       this.watcher = undefined; // polling alone still works
     }
-    signal?.addEventListener('abort', () => this.poke(), { once: true });
   }
 
   poke(): void {
@@ -190,7 +195,7 @@ class ChangeWaiter {
   next(): Promise<void> {
     if (this.dirty || this.signal?.aborted) { this.dirty = false; return Promise.resolve(); }
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wake = undefined; resolve(); }, POLL_MS);
+      const t = setTimeout(() => { this.wake = undefined; if (!this.watcher) this.startWatch(); resolve(); }, POLL_MS);
       this.wake = () => { clearTimeout(t); this.dirty = false; resolve(); };
     });
   }

@@ -15,13 +15,12 @@ export function rfc3339Nano(ms: number, subMs: number): string {
 export class CriLogWriter {
   private readonly pending: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
   private fd?: number;
+  private closed = false;
   private seq = 0;
 
-  constructor(readonly logPath: string, private readonly now: () => number) {
-    if (!logPath) return;
-    fs.mkdirSync(path.dirname(logPath), { recursive: true });
-    this.fd = fs.openSync(logPath, 'a');
-  }
+  // the file (and its folder) is made on the first line: most containers of a large rollout never print one,
+  // and readers treat a missing file as an empty log
+  constructor(readonly logPath: string, private readonly now: () => number) {}
 
   write(stream: 'stdout' | 'stderr', chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
@@ -36,14 +35,24 @@ export class CriLogWriter {
       if (this.pending[s]) this.emit(s, [[this.pending[s], 'P']]);
       this.pending[s] = '';
     }
+    this.closed = true;
     if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
   }
 
+  private open(): number | undefined {
+    if (this.fd === undefined && this.logPath && !this.closed) {
+      fs.mkdirSync(path.dirname(this.logPath), { recursive: true });
+      this.fd = fs.openSync(this.logPath, 'a');
+    }
+    return this.fd;
+  }
+
   private emit(stream: 'stdout' | 'stderr', lines: readonly (readonly [string, 'F' | 'P'])[]): void {
-    if (this.fd === undefined) return;
+    const fd = this.open();
+    if (fd === undefined) return;
     const ms = this.now();
     // a per-writer counter keeps timestamps strictly increasing within a millisecond (since/tail rely on order)
     const out = lines.map(([l, tag]) => `${rfc3339Nano(ms, (this.seq++ % 1000) * 1000)} ${stream} ${tag} ${l}\n`).join('');
-    fs.writeSync(this.fd, out);
+    fs.writeSync(fd, out);
   }
 }

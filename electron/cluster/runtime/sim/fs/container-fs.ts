@@ -29,35 +29,47 @@ type Sink = (chunk: string | Uint8Array) => void;
  * /proc and /sys/fs/cgroup, and /proc/<pid>/fd/{1,2} routed to processes' stdout/stderr.
  */
 export class ContainerFs implements IFileSystem {
-  private readonly inner: MountableFs;
-  private readonly fileMounts = new Map<string, Mount>();
+  private built?: { inner: MountableFs; fileMounts: Map<string, Mount> };
   private readonly mounts: Mount[];
   private readonly sinks = new Map<string, Sink>();
 
+  // the file tree is built on first use: most containers of a large rollout (pause, servers that never read a file)
+  // never touch it, and building it costs an in-memory copy of the image plus a stat per mount
   constructor(private readonly o: ContainerFsOptions) {
+    this.mounts = [...o.mounts].sort((a, b) => b.containerPath.length - a.containerPath.length);
+  }
+
+  private get inner(): MountableFs { return this.build().inner; }
+  private get fileMounts(): Map<string, Mount> { return this.build().fileMounts; }
+
+  private build(): { inner: MountableFs; fileMounts: Map<string, Mount> } {
+    if (this.built) return this.built;
+    const o = this.o;
     const base = new InMemoryFs();
     for (const [p, content] of o.imageFiles) {
       if (p.endsWith('/')) base.mkdirSync(p.slice(0, -1) || '/', { recursive: true });
       else base.writeFileSync(p, content, undefined, { mode: p.startsWith('/bin/') || p.endsWith('.sh') ? 0o755 : 0o644 });
     }
     for (const [p, content] of Object.entries(o.extraFiles)) base.writeFileSync(p, content);
-    this.inner = new MountableFs({ base });
-    this.inner.mount('/proc', new GeneratedFs(o.proc));
-    this.inner.mount('/sys/fs/cgroup', new GeneratedFs(o.cgroup));
-    this.mounts = [...o.mounts].sort((a, b) => b.containerPath.length - a.containerPath.length);
+    const inner = new MountableFs({ base });
+    const fileMounts = new Map<string, Mount>();
+    inner.mount('/proc', new GeneratedFs(o.proc));
+    inner.mount('/sys/fs/cgroup', new GeneratedFs(o.cgroup));
     for (const m of o.mounts) {
       const cp = normalize(m.containerPath);
       let isFile = false;
       try { isFile = nodeFs.statSync(m.hostPath).isFile(); } catch { /* missing host path: treat as dir */ }
       if (isFile) {
-        this.fileMounts.set(cp, m);
+        fileMounts.set(cp, m);
         // a placeholder so the parent directory lists the mounted file
         base.writeFileSync(cp, '');
       } else {
         nodeFs.mkdirSync(m.hostPath, { recursive: true });
-        this.inner.mount(cp, new ReadWriteFs({ root: m.hostPath, allowSymlinks: true }));
+        inner.mount(cp, new ReadWriteFs({ root: m.hostPath, allowSymlinks: true }));
       }
     }
+    this.built = { inner, fileMounts };
+    return this.built;
   }
 
   /** routes writes to path (e.g. /proc/7/fd/1) to a process's stream */
