@@ -11,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function startCluster({ dataDir = mkdtempSync(join(tmpdir(), 'kubelab-bench-')), nodes = 3, extra = [] } = {}) {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [...(process.env.KUBELAB_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), join(ROOT, 'bin', 'kubelab.js'), 'start', '--data-dir', dataDir, '--port', '0', '--nodes', String(nodes), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []), ...(process.env.KUBELAB_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), join(ROOT, 'bin', 'kubelab.js'), 'start', '--data-dir', dataDir, '--port', '0', '--nodes', String(nodes), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stderr.on('data', (c) => { out += c; });
   await new Promise((resolve, reject) => {

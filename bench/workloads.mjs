@@ -8,24 +8,47 @@ const report = (name, value, target) => console.log(`${name.padEnd(52)} ${String
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const kubectl = kubectlBin();
 
-const c = await startCluster({ nodes: 11 });
-const baseRss = rssMiB(c.proc.pid);
 const depl = (name, replicas, extra = {}) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
   spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', ...extra }] } } },
 });
-const status = async (name) => JSON.parse((await c.request('GET', `/apis/apps/v1/namespaces/default/deployments/${name}`)).text).status ?? {};
+const cpuTicks = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
 
-const t0 = performance.now();
-await c.request('POST', '/apis/apps/v1/namespaces/default/deployments', depl('big', 1000));
-let ready = 0;
-const deadline = Date.now() + 120_000;
-while (Date.now() < deadline && (ready = (await status('big')).readyReplicas ?? 0) < 1000) await new Promise((r) => setTimeout(r, 100));
-const secs = (performance.now() - t0) / 1000;
-report('1000-replica Deployment on 10 workers → Ready', `${fmt(secs)} s`, '≤ 5 s');
-report('  end-to-end pods/s', `${fmt(ready / secs, 0)}/s`, '≥ 200/s');
+/** one fresh 11-node cluster, a 1000-replica Deployment, seconds until 1000 Ready; the last cluster is kept */
+async function rollout() {
+  const cl = await startCluster({ nodes: 11 });
+  const status = async (name) => JSON.parse((await cl.request('GET', `/apis/apps/v1/namespaces/default/deployments/${name}`)).text).status ?? {};
+  const baseRss = rssMiB(cl.proc.pid);
+  const t0 = performance.now();
+  await cl.request('POST', '/apis/apps/v1/namespaces/default/deployments', depl('big', 1000));
+  let ready = 0;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && (ready = (await status('big')).readyReplicas ?? 0) < 1000) await new Promise((r) => setTimeout(r, 100));
+  return { cl, secs: (performance.now() - t0) / 1000, ready, baseRss };
+}
+
+// the machine's speed varies from run to run (shared cores): three rollouts, median and range
+const runs = [];
+for (let i = 0; i < 3; i++) {
+  const r = await rollout();
+  runs.push(r);
+  if (i < 2) await r.cl.stop();
+}
+const sorted = [...runs].sort((a, b) => a.secs - b.secs);
+const med = sorted[1];
+const c = runs[2].cl;
+report('1000-replica Deployment on 10 workers → Ready', `${fmt(med.secs)} s`, '≤ 5 s');
+report('  (three runs)', sorted.map((r) => fmt(r.secs)).join(' / ') + ' s', '-');
+report('  end-to-end pods/s (median run)', `${fmt(med.ready / med.secs, 0)}/s`, '≥ 200/s');
 report('cluster RSS with 1000 pods', `${fmt(rssMiB(c.proc.pid), 0)} MiB`, '≤ 400 MiB');
-report('  (RSS before the Deployment)', `${fmt(baseRss, 0)} MiB`, '-');
+report('  (RSS before the Deployment)', `${fmt(runs[2].baseRss, 0)} MiB`, '-');
+
+// kubectl timings on a settled cluster: wait (up to 15 s) until the process uses under a fifth of a core
+for (const end = Date.now() + 15_000; Date.now() < end;) {
+  const a = cpuTicks(c.proc.pid);
+  await new Promise((r) => setTimeout(r, 500));
+  if (cpuTicks(c.proc.pid) - a < 10) break;
+}
 
 if (kubectl) {
   const env = { ...process.env, KUBECONFIG: c.kubeconfig };

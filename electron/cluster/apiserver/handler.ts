@@ -148,7 +148,8 @@ export class ApiServer {
         return this.render(entry, o, accept);
       }
       case 'list': {
-        const l = this.registry.list(entry, ns, listOpts(q));
+        // tables and metadata lists only read the objects: no private copy of each
+        const l = this.registry.list(entry, ns, { ...listOpts(q), shared: accept.table || accept.partialMetadata });
         if (accept.table) return json(200, toTable(entry, l.items, l.metadata, accept));
         if (accept.partialMetadata) {
           return json(200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: l.metadata, items: l.items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) });

@@ -33,6 +33,8 @@ export interface ListOptions {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** items are the shared read-only parses (for tables and metadata lists, which only read them) */
+  shared?: boolean;
 }
 
 export interface DeleteOptions {
@@ -162,7 +164,7 @@ export class Registry {
           const p = this.peek(e, kv);
           if (!(matchesLabels(labelSel, p.metadata.labels) && this.matchFields(e, fieldSel, p))) continue;
         }
-        items.push(this.decode(e, kv));
+        items.push(opts.shared ? this.peek(e, kv) : this.decode(e, kv));
         if (limit && items.length >= limit) {
           more = i < r.kvs.length - 1 || r.more;
           stoppedEarly = true;
@@ -462,7 +464,8 @@ export class Registry {
   watch(e: ResourceEntry, ns: string | undefined, opts: ListOptions & { sendInitialEvents?: boolean; allowWatchBookmarks?: boolean }, onEvent: (ev: WatchEvent) => void): { cancel(): void } {
     const labelSel = opts.labelSelector ? parseLabelSelector(opts.labelSelector) : [];
     const fieldSel = opts.fieldSelector ? this.checkFieldSelector(e, parseFieldSelector(opts.fieldSelector)) : [];
-    const match = (o: KObject) => matchesLabels(labelSel, o.metadata.labels) && this.matchFields(e, fieldSel, o);
+    // without selectors every object matches, and the shared parse for matching is not needed
+    const match = labelSel.length === 0 && fieldSel.length === 0 ? MATCH_ALL : (o: KObject) => matchesLabels(labelSel, o.metadata.labels) && this.matchFields(e, fieldSel, o);
     const prefix = this.prefixOf(e, ns);
     const rvParam = opts.resourceVersion;
     let from: number;
@@ -471,7 +474,7 @@ export class Registry {
       const snap = this.store.range(prefix, {});
       from = snap.revision;
       for (const kv of snap.kvs) {
-        if (match(this.peek(e, kv))) onEvent({ type: 'ADDED', object: this.decode(e, kv) });
+        if (match === MATCH_ALL || match(this.peek(e, kv))) onEvent({ type: 'ADDED', object: this.decode(e, kv) });
       }
       if (opts.sendInitialEvents && opts.allowWatchBookmarks) {
         onEvent({ type: 'BOOKMARK', object: this.bookmark(e, from, true) });
@@ -506,16 +509,17 @@ export class Registry {
   }
 
   private deliver(e: ResourceEntry, ev: StoreEvent, match: (o: KObject) => boolean, onEvent: (ev: WatchEvent) => void): void {
+    const all = match === MATCH_ALL;
     if (ev.type === 'delete') {
       const base = ev.prev ?? ev.kv;
-      if (!match(this.peek(e, base))) return;
+      if (!all && !match(this.peek(e, base))) return;
       const o = this.decode(e, base);
       o.metadata.resourceVersion = String(ev.revision);
       onEvent({ type: 'DELETED', object: o });
       return;
     }
-    const now = match(this.peek(e, ev.kv));
-    const before = ev.prev ? match(this.peek(e, ev.prev)) : false;
+    const now = all || match(this.peek(e, ev.kv));
+    const before = ev.prev ? all || match(this.peek(e, ev.prev)) : false;
     // a filtered watch sees an object enter its selection as ADDED and leave it as DELETED, as upstream's watch cache does
     if (now && !before) onEvent({ type: 'ADDED', object: this.decode(e, ev.kv) });
     else if (now && before) onEvent({ type: 'MODIFIED', object: this.decode(e, ev.kv) });
@@ -536,6 +540,8 @@ export class Registry {
     }
   }
 }
+
+const MATCH_ALL = (): boolean => true;
 
 function stripMetaStatus(o: KObject): KObject {
   const { metadata: _m, status: _s, ...rest } = o;

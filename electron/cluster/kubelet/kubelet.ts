@@ -43,6 +43,8 @@ export interface KubeletOptions {
   caches: SharedCaches;
   settings: KubeletSettings;
   mounters: Map<string, VolumeMounter>;
+  /** tmpfs folder for memory-backed volumes (memory-dir.ts) */
+  memoryDir?: string;
   /** the Node object as last seen (admission, allocatable) */
   node(): KObject | undefined;
   log(line: string): void;
@@ -75,7 +77,7 @@ export class Kubelet {
       component: 'kubelet', host: o.nodeName, reportingInstance: o.nodeName, involvedKind: { apiVersion: 'v1', kind: 'Pod' }, concurrency: 8,
     });
     this.statusWriter = new StatusWriter(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`));
-    this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`)), o.mounters);
+    this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`)), o.mounters, o.memoryDir);
     this.ipam = new PodIPAllocator(o.podCIDR);
     const s = o.settings;
     this.crashBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Client, Informer } from '../client/types';
 import { R } from '../client/resources';
 import { createInformerFactory } from '../client/informer';
+import { memoryVolumeRoot, removeMemoryVolumeRoots } from './memory-dir';
 import type { KObject } from '../api/types';
 import type { UserInfo } from '../auth/user';
 import type { ApiServer } from '../apiserver/handler';
@@ -92,6 +93,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     };
     const kubelet = new Kubelet({
       nodeName: n.name, hostIP: nodeInternalIP(index), podCIDR: nodePodCIDR(index), nodeDir, client, runtime, caches, settings, mounters,
+      memoryDir: memoryVolumeRoot(ctx.dataDir, n.name),
       node: () => nodes.getByName(undefined, n.name), log: ctx.log,
     });
     const hb = new NodeHeartbeat(client, {
@@ -141,6 +143,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         await p.kubelet.stop();
         await p.runtime.shutdown().catch(() => undefined);
       }));
+      // memory-backed volumes go with the cluster process, as a tmpfs goes with its node
+      try { removeMemoryVolumeRoots(ctx.dataDir); } catch { /* already gone */ }
     },
     kubelet: (name) => get(name).kubelet,
     runtime: (name) => get(name).runtime,

@@ -1,4 +1,5 @@
-// Pod volumes as host folders under <podDir>/volumes/<type>/<name>: emptyDir, configMap, secret, downwardAPI,
+// Pod volumes as host folders under <podDir>/volumes/<type>/<name> (memory-backed kinds on a tmpfs where there is
+// one, see memory-dir.ts): emptyDir, configMap, secret, downwardAPI,
 // projected (with ServiceAccount tokens), hostPath (a per-node folder in the data dir), and pluggable mounters
 // (persistentVolumeClaim, csi, …) supplied by the storage component.
 import * as fs from 'node:fs';
@@ -57,9 +58,17 @@ export class VolumeManager {
     private src: ConfigSource,
     private tokenSource: TokenSource,
     readonly mounters: Map<string, VolumeMounter>,
+    /** tmpfs root for memory-backed volumes (see memory-dir.ts); undefined keeps them in the pod's folder */
+    private memoryRoot?: string,
   ) {}
 
   podDir(uid: string): string { return path.join(this.nodeDir, 'pods', uid); }
+
+  /** secret, configMap, downwardAPI, projected and Memory emptyDir volumes */
+  private volumeDir(uid: string, type: string, name: string, inMemory: boolean): string {
+    const base = inMemory && this.memoryRoot ? path.join(this.memoryRoot, uid) : path.join(this.podDir(uid), 'volumes');
+    return path.join(base, PLUGIN_DIR[type] ?? `kubernetes.io~${type}`, name);
+  }
 
   /** materialises every volume; a failure names the volume like upstream's FailedMount message */
   async setup(pod: KObject): Promise<Map<string, MountedVolume>> {
@@ -102,6 +111,7 @@ export class VolumeManager {
     for (const k of [...this.written.keys()]) if (k.startsWith(this.podDir(uid) + path.sep)) this.written.delete(k);
     await Promise.all([
       fs.promises.rm(path.join(this.podDir(uid), 'volumes'), { recursive: true, force: true }),
+      ...(this.memoryRoot ? [fs.promises.rm(path.join(this.memoryRoot, uid), { recursive: true, force: true })] : []),
       fs.promises.rm(path.join(this.podDir(uid), 'volume-subpaths'), { recursive: true, force: true }),
     ]);
   }
@@ -139,7 +149,8 @@ export class VolumeManager {
   private async setupOne(pod: KObject, v: any): Promise<MountedVolume> {
     const type = volumeType(v);
     const uid = pod.metadata.uid!;
-    const dir = path.join(this.podDir(uid), 'volumes', PLUGIN_DIR[type] ?? `kubernetes.io~${type}`, v.name);
+    const inMemory = type === 'configMap' || type === 'secret' || type === 'downwardAPI' || type === 'projected' || (type === 'emptyDir' && v.emptyDir?.medium === 'Memory');
+    const dir = this.volumeDir(uid, type, v.name, inMemory);
     switch (type) {
       case 'emptyDir': {
         await fs.promises.mkdir(dir, { recursive: true });

@@ -160,7 +160,7 @@ export class SimRuntime implements ContainerRuntime {
   private async captureTerminationMessage(c: SimContainer): Promise<void> {
     const p = c.config.terminationMessagePath;
     if (!p) return;
-    try { c.terminationMessage = (await c.fs.readFile(p)).slice(0, 4096); } catch { /* not written */ }
+    try { c.terminationMessage = (await c.fs.readWritten(p)).slice(0, 4096); } catch { /* not written */ }
   }
 
   async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {

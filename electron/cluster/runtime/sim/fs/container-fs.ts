@@ -90,6 +90,25 @@ export class ContainerFs implements IFileSystem {
 
   private fileMount(p: string): Mount | undefined { return this.fileMounts.get(normalize(p)); }
 
+  /**
+   * A file the container may have written (its termination message). A tree never built was never written by the
+   * container itself, so only its volume mounts can hold the file: read it there without building the tree.
+   */
+  async readWritten(p: string): Promise<string> {
+    if (this.built) return this.readFile(p);
+    const n = normalize(p);
+    for (const m of this.mounts) {
+      const cp = normalize(m.containerPath);
+      if (n !== cp && !n.startsWith(cp + '/')) continue;
+      const root = await fsp.realpath(m.hostPath);
+      const host = await fsp.realpath(n === cp ? m.hostPath : `${m.hostPath}/${n.slice(cp.length + 1)}`);
+      // confined to the volume like ReadWriteFs: a symlink must not reach the rest of the host
+      if (host !== root && !host.startsWith(root + '/')) throw fsError('ENOENT', 'open', p);
+      return fsp.readFile(host, 'utf8');
+    }
+    throw fsError('ENOENT', 'open', p);
+  }
+
   async readFile(p: string, options?: any): Promise<string> {
     const fm = this.fileMount(p);
     if (fm) return fsp.readFile(fm.hostPath, 'utf8');
