@@ -153,6 +153,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', onData);
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.once('error', reject);
+    // a client that goes away mid-body: nothing will answer, but the request must not stay pending
+    req.once('close', () => { if (!req.complete) reject(new Error('request body aborted')); });
   });
 }
 
