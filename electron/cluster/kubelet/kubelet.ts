@@ -107,6 +107,7 @@ export class Kubelet {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.volumes.close();
     this.source.stop();
     this.queue.stop();
     this.probes.stopAll();

@@ -7,6 +7,9 @@ import * as path from 'node:path';
 
 const SHM = '/dev/shm';
 
+const clusterRoot = (dataDir: string) => path.join(SHM, `kubelab-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`);
+const OWNER = 'data-dir';
+
 /** this node's root for memory-backed volumes, emptied of what a previous run left; undefined without a tmpfs */
 export function memoryVolumeRoot(dataDir: string, nodeName: string): string | undefined {
   if (process.platform !== 'linux' || process.env.KUBELAB_NO_TMPFS) return undefined;
@@ -16,10 +19,12 @@ export function memoryVolumeRoot(dataDir: string, nodeName: string): string | un
     return undefined;
   }
   // one folder per data dir, so that clusters side by side never share volumes
-  const cluster = path.join(SHM, `kubelab-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`);
+  const cluster = clusterRoot(dataDir);
   const root = path.join(cluster, nodeName);
   try {
+    sweepOrphans();
     fs.mkdirSync(cluster, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(cluster, OWNER), path.resolve(dataDir));
     fs.rmSync(root, { recursive: true, force: true });
     fs.mkdirSync(root, { recursive: true, mode: 0o700 });
   } catch {
@@ -28,9 +33,25 @@ export function memoryVolumeRoot(dataDir: string, nodeName: string): string | un
   return root;
 }
 
+/**
+ * Folders of clusters that were killed and whose data dir is gone since (temporary clusters of tests, benches),
+ * and ownerless ones older than a minute (a volume write that raced a cluster's removal of its folder).
+ */
+function sweepOrphans(): void {
+  for (const name of fs.readdirSync(SHM)) {
+    if (!name.startsWith('kubelab-')) continue;
+    const dir = path.join(SHM, name);
+    let owner: string | undefined;
+    try { owner = fs.readFileSync(path.join(dir, OWNER), 'utf8'); } catch { /* no owner recorded */ }
+    const orphan = owner !== undefined ? !fs.existsSync(owner) : Date.now() - fs.statSync(dir).mtimeMs > ORPHAN_AGE_MS;
+    if (orphan) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ORPHAN_AGE_MS = 60_000;
+
 /** the whole cluster's tmpfs folder, removed when the cluster stops */
 export function removeMemoryVolumeRoots(dataDir: string): void {
   if (process.platform !== 'linux') return;
-  const cluster = path.join(SHM, `kubelab-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`);
-  fs.rmSync(cluster, { recursive: true, force: true });
+  fs.rmSync(clusterRoot(dataDir), { recursive: true, force: true });
 }

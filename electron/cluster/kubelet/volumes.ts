@@ -64,6 +64,11 @@ export class VolumeManager {
 
   podDir(uid: string): string { return path.join(this.nodeDir, 'pods', uid); }
 
+  private closed = false;
+  /** the kubelet is stopping: no more volume contents, so none outlive the cluster's tmpfs folder */
+  close(): void { this.closed = true; }
+  private assertOpen(): void { if (this.closed) throw new VolumeError('the kubelet is stopping'); }
+
   /** secret, configMap, downwardAPI, projected and Memory emptyDir volumes */
   private volumeDir(uid: string, type: string, name: string, inMemory: boolean): string {
     const base = inMemory && this.memoryRoot ? path.join(this.memoryRoot, uid) : path.join(this.podDir(uid), 'volumes');
@@ -95,6 +100,7 @@ export class VolumeManager {
         // compare in memory first: most refreshes change nothing and should not touch the disk
         const fp = fingerprint(files);
         if (this.written.get(m.hostPath) === fp) continue;
+        if (this.closed) return;
         await writeProjection(m.hostPath, files);
         this.written.set(m.hostPath, fp);
       } catch { /* keep the last good contents, as the kubelet does while an object is missing */ }
@@ -153,6 +159,7 @@ export class VolumeManager {
     const dir = this.volumeDir(uid, type, v.name, inMemory);
     switch (type) {
       case 'emptyDir': {
+        this.assertOpen();
         await fs.promises.mkdir(dir, { recursive: true });
         const limit = v.emptyDir.sizeLimit !== undefined ? quantityValue(v.emptyDir.sizeLimit) : 0;
         return { name: v.name, type, hostPath: dir, projected: false, readOnly: false, tmpfs: v.emptyDir.medium === 'Memory', sizeLimitBytes: limit };
@@ -160,6 +167,7 @@ export class VolumeManager {
       case 'hostPath': return this.hostPath(v);
       case 'configMap': case 'secret': case 'downwardAPI': case 'projected': {
         const files = await this.projectionFor(pod, v) ?? new Map();
+        this.assertOpen();
         await writeProjection(dir, files);
         this.written.set(dir, fingerprint(files));
         return { name: v.name, type, hostPath: dir, projected: true, readOnly: true, tmpfs: type === 'secret' || type === 'projected' };
