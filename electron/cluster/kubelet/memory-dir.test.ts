@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryVolumeRoot, removeMemoryVolumeRoots } from './memory-dir';
+import { memoryVolumeRoot, nodeMemoryDir, removeMemoryVolumeRoots } from './memory-dir';
 
 const tmpfs = process.platform === 'linux' && existsSync('/dev/shm');
 if (!tmpfs) console.log('memory-dir tests skipped: no /dev/shm on this machine');
@@ -11,12 +11,12 @@ describe.skipIf(!tmpfs)('memory-backed volume roots', () => {
   it('gives each node of a data dir its own empty folder on /dev/shm and removes them with the cluster', () => {
     const data = mkdtempSync(join(tmpdir(), 'kl-mem-'));
     try {
-      const a = memoryVolumeRoot(data, 'kubelab-worker')!;
+      const a = nodeMemoryDir(memoryVolumeRoot(data), 'kubelab-worker')!;
       expect(a.startsWith('/dev/shm/kubelab-')).toBe(true);
       writeFileSync(join(a, 'token'), 'secret');
       // a restart starts from an empty folder
-      expect(readdirSync(memoryVolumeRoot(data, 'kubelab-worker')!)).toEqual([]);
-      const b = memoryVolumeRoot(data, 'kubelab-worker2')!;
+      expect(readdirSync(nodeMemoryDir(memoryVolumeRoot(data), 'kubelab-worker')!)).toEqual([]);
+      const b = nodeMemoryDir(memoryVolumeRoot(data), 'kubelab-worker2')!;
       removeMemoryVolumeRoots(data);
       expect([existsSync(a), existsSync(b)]).toEqual([false, false]);
     } finally {
@@ -29,9 +29,9 @@ describe.skipIf(!tmpfs)('memory-backed volume roots', () => {
     const gone = mkdtempSync(join(tmpdir(), 'kl-mem-'));
     const live = mkdtempSync(join(tmpdir(), 'kl-mem-'));
     try {
-      const orphan = memoryVolumeRoot(gone, 'n')!;
+      const orphan = nodeMemoryDir(memoryVolumeRoot(gone), 'n')!;
       rmSync(gone, { recursive: true, force: true });
-      memoryVolumeRoot(live, 'n');
+      nodeMemoryDir(memoryVolumeRoot(live), 'n');
       expect(existsSync(orphan)).toBe(false);
     } finally {
       removeMemoryVolumeRoots(live);

@@ -10,8 +10,11 @@ const SHM = '/dev/shm';
 const clusterRoot = (dataDir: string) => path.join(SHM, `kubelab-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`);
 const OWNER = 'data-dir';
 
-/** this node's root for memory-backed volumes, emptied of what a previous run left; undefined without a tmpfs */
-export function memoryVolumeRoot(dataDir: string, nodeName: string): string | undefined {
+/**
+ * The cluster's root for memory-backed volumes (orphans of killed clusters swept first); undefined without a
+ * tmpfs. Each node then takes its folder from nodeMemoryDir.
+ */
+export function memoryVolumeRoot(dataDir: string): string | undefined {
   if (process.platform !== 'linux' || process.env.KUBELAB_NO_TMPFS) return undefined;
   try {
     fs.accessSync(SHM, fs.constants.W_OK);
@@ -20,17 +23,27 @@ export function memoryVolumeRoot(dataDir: string, nodeName: string): string | un
   }
   // one folder per data dir, so that clusters side by side never share volumes
   const cluster = clusterRoot(dataDir);
-  const root = path.join(cluster, nodeName);
   try {
     sweepOrphans();
     fs.mkdirSync(cluster, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(cluster, OWNER), path.resolve(dataDir));
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
   } catch {
     return undefined;
   }
-  return root;
+  return cluster;
+}
+
+/** a node's folder under the cluster root, emptied of what a previous run left */
+export function nodeMemoryDir(root: string | undefined, nodeName: string): string | undefined {
+  if (!root) return undefined;
+  const dir = path.join(root, nodeName);
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch {
+    return undefined;
+  }
+  return dir;
 }
 
 /**

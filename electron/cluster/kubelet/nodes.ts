@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Client, Informer } from '../client/types';
 import { R } from '../client/resources';
 import { createInformerFactory } from '../client/informer';
-import { memoryVolumeRoot, removeMemoryVolumeRoots } from './memory-dir';
+import { memoryVolumeRoot, nodeMemoryDir, removeMemoryVolumeRoots } from './memory-dir';
 import type { KObject } from '../api/types';
 import type { UserInfo } from '../auth/user';
 import type { ApiServer } from '../apiserver/handler';
@@ -78,6 +78,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced()]);
 
+  const memoryRoot = memoryVolumeRoot(ctx.dataDir);
   await Promise.all(ctx.config.nodes.map(async (n, index) => {
     const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
     const nodeDir = path.join(ctx.dataDir, 'nodes', n.name);
@@ -93,7 +94,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     };
     const kubelet = new Kubelet({
       nodeName: n.name, hostIP: nodeInternalIP(index), podCIDR: nodePodCIDR(index), nodeDir, client, runtime, caches, settings, mounters,
-      memoryDir: memoryVolumeRoot(ctx.dataDir, n.name),
+      memoryDir: nodeMemoryDir(memoryRoot, n.name),
       node: () => nodes.getByName(undefined, n.name), log: ctx.log,
     });
     const hb = new NodeHeartbeat(client, {

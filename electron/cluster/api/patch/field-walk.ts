@@ -4,7 +4,7 @@
 import type { Definitions, Schema } from '../openapi/schema';
 import { resolve } from '../openapi/schema';
 import { FieldSet, type Path } from './field-set';
-import { deepEqual, isObject, itemKey, sameKey, shapeOf } from './typed';
+import { deepEqual, deepFreeze, isObject, itemKey, sameKey, shapeOf } from './typed';
 
 const fieldPe = (k: string) => `f:${k}`;
 const keyPe = (item: Record<string, any>, keys: string[]) => `k:${JSON.stringify(itemKey(item, keys))}`;
@@ -142,11 +142,6 @@ export function removePath(obj: unknown, path: Path, prop: Schema | undefined, d
  */
 // the skeleton depends only on the schema; built-in kinds are looked up on every write, so keep them
 const skeletons = new Map<string, Record<string, unknown>>();
-
-function deepFreeze<T extends Record<string, unknown>>(o: T): T {
-  for (const v of Object.values(o)) if (isObject(v)) deepFreeze(v);
-  return Object.freeze(o);
-}
 
 /** read-only: the skeleton of a built-in kind is shared between calls */
 export function zeroSkeleton(prop: Schema | undefined, defs?: Definitions, depth = 0): Record<string, unknown> {

@@ -9,7 +9,7 @@ import { rfc3339 } from '../time';
 import { type Definitions, type Schema, lookupDefinition } from '../openapi/schema';
 import { FieldSet, type Path, pathString } from './field-set';
 import { appliedFieldSet, compareObjects, mergeApplied, removePath, zeroSkeleton } from './field-walk';
-import { deepEqual, isObject } from './typed';
+import { deepEqual, deepFreeze, isObject } from './typed';
 
 export type { ManagedFieldsEntry };
 
@@ -200,14 +200,6 @@ function sameShape(a: unknown, b: unknown, inList: boolean): boolean {
   }
   for (const _k in bm) n--;
   return n === 0;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object') {
-    for (const c of Object.values(v)) deepFreeze(c);
-    Object.freeze(v);
-  }
-  return v;
 }
 
 function computeManagedFields(

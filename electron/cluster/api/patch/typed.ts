@@ -47,6 +47,15 @@ export function sameKey(a: Record<string, any>, b: Record<string, any>, keys: st
   return JSON.stringify(itemKey(a, keys)) === JSON.stringify(itemKey(b, keys));
 }
 
+/** freezes a value and everything in it (shared read-only data: schema skeletons, cached fieldsV1) */
+export function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const c of Object.values(v)) deepFreeze(c);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
