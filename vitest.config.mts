@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // shared watch/cache objects are frozen under test, so a component that mutates one fails loudly
+    env: { KUBELAB_FREEZE_SHARED: '1' },
   },
 });

@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    env: { KUBELAB_FREEZE_SHARED: '1' },
     fileParallelism: false,
   },
 });

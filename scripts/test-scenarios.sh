@@ -4,6 +4,8 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${KUBELAB_SCENARIOS:-$ROOT/../shared/scenarios}
+# shared watch/cache objects frozen, so a component that mutates one fails loudly (see apiserver/registry.ts)
+export KUBELAB_FREEZE_SHARED=1
 if [ ! -f "$SHARED/run.sh" ]; then echo "scenarios: $SHARED/run.sh not found; skipping (they live in ../shared beside the repo)"; exit 0; fi
 mapfile -t GROUPS_ < <(if [ -n "${KUBELAB_SCENARIO_LIST:-}" ]; then echo "$KUBELAB_SCENARIO_LIST"; else grep -v '^#' "$ROOT/test/scenarios.list" | grep -v '^[[:space:]]*$'; fi)
 declare -a KUBECTLS=()

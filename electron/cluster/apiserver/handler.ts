@@ -201,8 +201,9 @@ export class ApiServer {
     }
   }
 
+  /** the object as answered, with apiVersion and kind; a copy when they are missing, as `o` may be a shared parse */
   out(entry: ResourceEntry, o: KObject): KObject {
-    if (!o.apiVersion || !o.kind) { o.apiVersion = apiVersionOf(entry.group, entry.version); o.kind = entry.kind; }
+    if (!o.apiVersion || !o.kind) return { ...o, apiVersion: apiVersionOf(entry.group, entry.version), kind: entry.kind };
     return o;
   }
 

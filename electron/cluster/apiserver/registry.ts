@@ -14,6 +14,7 @@ import { matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequir
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../admission/types';
 import type { UserInfo } from '../auth/user';
 import { validateCommonMetadata } from './validate-meta';
+import { deepFreeze } from '../api/patch/typed';
 
 export interface WriteContext {
   user: UserInfo;
@@ -85,8 +86,10 @@ export class Registry {
     return e.fromStorage ? e.fromStorage(o) : o;
   }
   /**
-   * A shared, read-only parse of a stored value for selector matching: a watch event is matched by every
-   * watcher of the resource (eleven kubelets watch pods), but copied only for the watchers it is delivered to.
+   * The shared, read-only parse of a stored value: one per stored version, used for selector matching, for
+   * admission lookups and tables, and delivered to every watcher of a change (informer caches keep it as it
+   * is, like client-go's; watch streams only serialize it). Frozen when KUBELAB_FREEZE_SHARED is set (the tests
+   * do), so a component that changes an object it did not copy fails there instead of corrupting others' view.
    */
   private peekCache = new WeakMap<KeyValue, KObject>();
   private peek(e: ResourceEntry, kv: KeyValue): KObject {
@@ -95,6 +98,7 @@ export class Registry {
     if (!o) {
       o = JSON.parse(kv.value) as KObject;
       o.metadata.resourceVersion = String(kv.modRevision);
+      if (FREEZE_SHARED) deepFreeze(o);
       this.peekCache.set(kv, o);
     }
     return o;
@@ -474,7 +478,8 @@ export class Registry {
       const snap = this.store.range(prefix, {});
       from = snap.revision;
       for (const kv of snap.kvs) {
-        if (match === MATCH_ALL || match(this.peek(e, kv))) onEvent({ type: 'ADDED', object: this.decode(e, kv) });
+        const o = this.peek(e, kv);
+        if (match === MATCH_ALL || match(o)) onEvent({ type: 'ADDED', object: o });
       }
       if (opts.sendInitialEvents && opts.allowWatchBookmarks) {
         onEvent({ type: 'BOOKMARK', object: this.bookmark(e, from, true) });
@@ -511,19 +516,30 @@ export class Registry {
   private deliver(e: ResourceEntry, ev: StoreEvent, match: (o: KObject) => boolean, onEvent: (ev: WatchEvent) => void): void {
     const all = match === MATCH_ALL;
     if (ev.type === 'delete') {
-      const base = ev.prev ?? ev.kv;
-      if (!all && !match(this.peek(e, base))) return;
-      const o = this.decode(e, base);
-      o.metadata.resourceVersion = String(ev.revision);
-      onEvent({ type: 'DELETED', object: o });
+      const base = this.peek(e, ev.prev ?? ev.kv);
+      if (!all && !match(base)) return;
+      onEvent({ type: 'DELETED', object: this.deletedView(ev, base) });
       return;
     }
-    const now = all || match(this.peek(e, ev.kv));
+    const cur = this.peek(e, ev.kv);
+    const now = all || match(cur);
     const before = ev.prev ? all || match(this.peek(e, ev.prev)) : false;
     // a filtered watch sees an object enter its selection as ADDED and leave it as DELETED, as upstream's watch cache does
-    if (now && !before) onEvent({ type: 'ADDED', object: this.decode(e, ev.kv) });
-    else if (now && before) onEvent({ type: 'MODIFIED', object: this.decode(e, ev.kv) });
-    else if (!now && before) onEvent({ type: 'DELETED', object: this.decode(e, ev.kv) });
+    if (now && !before) onEvent({ type: 'ADDED', object: cur });
+    else if (now && before) onEvent({ type: 'MODIFIED', object: cur });
+    else if (!now && before) onEvent({ type: 'DELETED', object: cur });
+  }
+
+  /** the last state of a deleted object at the deletion's revision: one view shared by every watcher of the event */
+  private deletedViews = new WeakMap<StoreEvent, KObject>();
+  private deletedView(ev: StoreEvent, base: KObject): KObject {
+    let o = this.deletedViews.get(ev);
+    if (!o) {
+      o = { ...base, metadata: { ...base.metadata, resourceVersion: String(ev.revision) } };
+      if (FREEZE_SHARED) Object.freeze(Object.freeze(o).metadata);
+      this.deletedViews.set(ev, o);
+    }
+    return o;
   }
 
   // ---------- admission ----------
@@ -542,6 +558,7 @@ export class Registry {
 }
 
 const MATCH_ALL = (): boolean => true;
+const FREEZE_SHARED = !!process.env.KUBELAB_FREEZE_SHARED;
 
 function stripMetaStatus(o: KObject): KObject {
   const { metadata: _m, status: _s, ...rest } = o;

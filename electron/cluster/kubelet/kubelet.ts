@@ -327,8 +327,8 @@ export class Kubelet {
       : clusterDns && !(hostNetwork && dnsPolicy === 'ClusterFirst')
         ? { servers: ['10.96.0.10'], searches: [`${ns}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local', ...(spec.dnsConfig?.searches ?? [])], options: ['ndots:5'] }
         : { servers: ['172.18.0.1'], searches: [], options: [] };
+    // the pod's folder is made by whatever first writes into it (volumes, subPath copies): most pods never need it
     const podDir = this.volumes.podDir(st.uid);
-    await fs.promises.mkdir(podDir, { recursive: true });
     try {
       const id = await this.rt(this.o.runtime.runPodSandbox({
         name: md.name!, namespace: ns, uid: st.uid, attempt: 0, hostname,

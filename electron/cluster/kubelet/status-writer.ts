@@ -3,6 +3,7 @@
 import type { Client } from '../client/types';
 import { R } from '../client/resources';
 import { StatusError } from '../api/errors';
+import { deepEqual } from '../apiserver/meta';
 
 const CONCURRENCY = 16;
 
@@ -20,10 +21,11 @@ export class StatusWriter {
 
   /** `current` is the status the API has (informer copy): no write when it already matches */
   set(namespace: string, name: string, uid: string, status: Record<string, unknown>, current?: unknown): void {
-    const json = stableJson(status);
+    // the kubelet builds statuses with a fixed key order, so its own JSON text identifies one
+    const json = JSON.stringify(status);
     const last = this.written.get(uid);
     if (last === json && !this.pending.has(uid)) return;
-    if (last === undefined && current !== undefined && stableJson(current) === json) { this.written.set(uid, json); return; }
+    if (last === undefined && current !== undefined && deepEqual(current, status)) { this.written.set(uid, json); return; }
     this.pending.set(uid, { namespace, name, uid, status });
     this.schedule();
   }
@@ -49,7 +51,7 @@ export class StatusWriter {
     while (!this.paused && this.active < CONCURRENCY && this.pending.size) {
       const [uid, p] = this.pending.entries().next().value as [string, Pending];
       this.pending.delete(uid);
-      const json = stableJson(p.status);
+      const json = JSON.stringify(p.status);
       if (this.written.get(uid) === json) continue;
       this.active++;
       void this.write(p).then(() => { this.written.set(uid, json); }, (err) => {
@@ -69,10 +71,4 @@ export class StatusWriter {
       { op: 'replace', path: '/status', value: p.status },
     ], { subresource: 'status' });
   }
-}
-
-export function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val) => (val && typeof val === 'object' && !Array.isArray(val)
-    ? Object.keys(val).sort().reduce((o: Record<string, unknown>, k) => { if (val[k] !== undefined) o[k] = val[k]; return o; }, {})
-    : val));
 }

@@ -101,7 +101,7 @@ export class VolumeManager {
         const fp = fingerprint(files);
         if (this.written.get(m.hostPath) === fp) continue;
         if (this.closed) return;
-        await writeProjection(m.hostPath, files);
+        writeProjection(m.hostPath, files);
         this.written.set(m.hostPath, fp);
       } catch { /* keep the last good contents, as the kubelet does while an object is missing */ }
     }
@@ -160,7 +160,7 @@ export class VolumeManager {
     switch (type) {
       case 'emptyDir': {
         this.assertOpen();
-        await fs.promises.mkdir(dir, { recursive: true });
+        fs.mkdirSync(dir, { recursive: true });
         const limit = v.emptyDir.sizeLimit !== undefined ? quantityValue(v.emptyDir.sizeLimit) : 0;
         return { name: v.name, type, hostPath: dir, projected: false, readOnly: false, tmpfs: v.emptyDir.medium === 'Memory', sizeLimitBytes: limit };
       }
@@ -168,7 +168,7 @@ export class VolumeManager {
       case 'configMap': case 'secret': case 'downwardAPI': case 'projected': {
         const files = await this.projectionFor(pod, v) ?? new Map();
         this.assertOpen();
-        await writeProjection(dir, files);
+        writeProjection(dir, files);
         this.written.set(dir, fingerprint(files));
         return { name: v.name, type, hostPath: dir, projected: true, readOnly: true, tmpfs: type === 'secret' || type === 'projected' };
       }

@@ -26,7 +26,7 @@ export interface PodSandboxConfig {
   /** pod-level cgroup limits (sum of containers + overhead), in bytes / millicores; 0 = unlimited */
   memoryLimitBytes: number;
   cpuLimitMillis: number;
-  /** folder on the host (inside the data dir) that belongs to this sandbox */
+  /** folder on the host (inside the data dir) that belongs to this sandbox; it may not exist yet (made on first write) */
   podDir: string;
   /** node the sandbox runs on */
   nodeName: string;

@@ -97,15 +97,57 @@ function identity(m: { manager: string; operation: string; apiVersion: string; s
   return JSON.stringify([m.manager, m.operation, m.operation === 'Apply' ? '' : m.apiVersion, m.subresource ?? '']);
 }
 
-function decode(entries: ManagedFieldsEntry[] | undefined): Manager[] {
-  return (entries ?? []).map((e) => ({
-    manager: e.manager ?? '', operation: e.operation === 'Apply' ? 'Apply' : 'Update', apiVersion: e.apiVersion ?? '',
-    time: e.time, subresource: e.subresource || undefined, set: FieldSet.fromFieldsV1(e.fieldsV1),
-  }));
+/**
+ * A manager read from stored managedFields. Its set is decoded on first use, and until it is replaced the stored
+ * fieldsV1 is written back as it was: a status write touches the kubelet's entry, not the controller's whole-spec one.
+ */
+class StoredManager implements Manager {
+  private decoded?: FieldSet;
+  readonly manager: string;
+  readonly operation: 'Apply' | 'Update';
+  readonly apiVersion: string;
+  readonly subresource?: string;
+  time?: string;
+  /** the stored fieldsV1 while the set is unchanged */
+  raw: unknown;
+
+  constructor(e: ManagedFieldsEntry) {
+    this.manager = e.manager ?? '';
+    this.operation = e.operation === 'Apply' ? 'Apply' : 'Update';
+    this.apiVersion = e.apiVersion ?? '';
+    this.time = e.time;
+    this.subresource = e.subresource || undefined;
+    this.raw = e.fieldsV1 ?? {};
+  }
+  get set(): FieldSet { return (this.decoded ??= FieldSet.fromFieldsV1(this.raw)); }
+  set set(s: FieldSet) { this.decoded = s; this.raw = undefined; }
+
+  /** whether the set may hold anything under these top-level fields (without decoding it) */
+  mayTouch(top: Set<string>): boolean {
+    if (this.raw === undefined || typeof this.raw !== 'object' || this.raw === null) return true;
+    for (const k of Object.keys(this.raw)) if (top.has(k)) return true;
+    return false;
+  }
+}
+
+/** `stored`: the entries come from storage (canonical already); a client's own list is decoded and re-encoded */
+function decode(entries: ManagedFieldsEntry[] | undefined, stored = true): Manager[] {
+  return (entries ?? []).map((e) => {
+    const m = new StoredManager(e);
+    if (!stored) m.set = m.set.clone();
+    return m;
+  });
+}
+
+function storedFields(m: Manager): unknown {
+  return m instanceof StoredManager ? m.raw : undefined;
 }
 
 function encode(managers: Manager[]): ManagedFieldsEntry[] {
-  const live = managers.filter((m) => !m.set.isEmpty());
+  const live = managers.filter((m) => {
+    const raw = storedFields(m);
+    return raw !== undefined ? typeof raw === 'object' && raw !== null && Object.keys(raw).length > 0 : !m.set.isEmpty();
+  });
   live.sort((p, q) => {
     if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
     const pt = p.time ? Date.parse(p.time) : 0, qt = q.time ? Date.parse(q.time) : 0;
@@ -118,7 +160,7 @@ function encode(managers: Manager[]): ManagedFieldsEntry[] {
     const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time) e.time = m.time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = m.set.toFieldsV1();
+    e.fieldsV1 = storedFields(m) ?? m.set.toFieldsV1();
     if (m.subresource) e.subresource = m.subresource;
     return e;
   });
@@ -209,7 +251,7 @@ function computeManagedFields(
   const prop = rootSchema(opts);
   const requested = obj.metadata?.managedFields;
   const base = requested && !deepEqual(requested, old?.metadata?.managedFields) ? requested : old?.metadata?.managedFields;
-  const managers = decode(base);
+  const managers = decode(base, base !== requested);
   const before = old ? withoutManagedFields(old) : zeroSkeleton(prop, opts.definitions);
   const cmp = compareObjects(inScope(before, opts), inScope(withoutManagedFields(obj), opts), prop, opts.definitions);
   const changed = scoped(cmp.modified.isEmpty() ? cmp.added : cmp.added.union(cmp.modified), opts.subresource, opts.trackStatus);
@@ -219,8 +261,9 @@ function computeManagedFields(
   const me = { manager, operation, apiVersion, subresource: opts.subresource };
   let mine = managers.find((m) => identity(m) === identity(me));
   if (!mine) { mine = { ...me, set: new FieldSet() }; managers.push(mine); }
+  const top = new Set([...changed.children.keys(), ...removed.children.keys()]);
   for (const m of managers) {
-    if (m === mine) continue;
+    if (m === mine || (m instanceof StoredManager && !m.mayTouch(top))) continue;
     m.set = m.set.difference(changed).withoutSubtrees(removed);
   }
   mine.set = mine.set.withoutSubtrees(removed).union(changed);

@@ -29,9 +29,10 @@ export function tokenRequestHandler(pki: Pki): SpecialHandler {
     if (tr.metadata.namespace && tr.metadata.namespace !== ns) {
       throw errInvalid('authentication.k8s.io', 'TokenRequest', name, [invalid('metadata.namespace', tr.metadata.namespace, 'must match the service account namespace if specified')]);
     }
+    // read-only lookups: the shared parse, not a copy per token (a rollout asks for one token per pod)
     const get = (r: typeof R.pods, namespace: string | undefined, n: string): KObject | undefined => {
       const e = server.catalog.get(r.group, r.version, r.resource);
-      return e ? server.registry.getStored(e, namespace, n) : undefined;
+      return e ? server.registry.getShared(e, namespace, n) : undefined;
     };
     const sa = get(R.serviceaccounts, ns, name);
     if (!sa) throw errNotFound('', 'serviceaccounts', name);
