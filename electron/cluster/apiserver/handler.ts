@@ -8,6 +8,7 @@ import { forbiddenMessage } from '../auth/authorizer';
 import type { Catalog, ResourceEntry } from './catalog';
 import type { Registry, WriteContext, DeleteOptions } from './registry';
 import { parseRequestInfo, type ApiRequest, type ApiResponse, type RequestInfo } from './request';
+import { patchedFields } from './patch-scope';
 import { decodeBody, mediaType, negotiate, type Accept } from './body';
 import { toTable } from './table';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, discoveryContentType } from './discovery';
@@ -272,8 +273,8 @@ export class ApiServer {
   }
 
   /** the typed decoding of the body: prunes unknown fields and nulls, and answers per fieldValidation */
-  private checkFields(req: ApiRequest, entry: ResourceEntry, obj: KObject): string[] {
-    return this.schemas.checkFields(entry, obj, fieldValidation(req.query));
+  private checkFields(req: ApiRequest, entry: ResourceEntry, obj: KObject, only?: Set<string>): string[] {
+    return this.schemas.checkFields(entry, obj, fieldValidation(req.query), only);
   }
 
   // ---------- patch ----------
@@ -310,10 +311,12 @@ export class ApiServer {
       throw statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/apply-patch+cbor`);
     }
     let warnings: string[] = [];
+    // custom resources are decoded whole: their schema may have changed since the object was stored
+    const touched = entry.crd ? undefined : patchedFields(mt, patchBody);
     const r = await this.registry.update(entry, ns, name, (cur) => {
       const curRv = cur.metadata.resourceVersion;
       const next = this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject;
-      warnings = this.checkFields(req, entry, next);
+      warnings = this.checkFields(req, entry, next, touched);
       // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
       const prv = next.metadata?.resourceVersion;
       if (prv && prv !== curRv) {

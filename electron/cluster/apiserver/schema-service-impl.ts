@@ -54,16 +54,18 @@ export function createSchemaService(catalog: Catalog): SchemaService {
   };
 
   return {
-    checkFields(e, obj, mode) {
+    checkFields(e, obj, mode, only) {
       const d = defFor(e);
       if (!d.name) return [];
-      const r = decodeStrict(d.name, obj, mode, d.definitions ? { definitions: d.definitions } : undefined);
+      const part: Record<string, unknown> = only ? {} : obj;
+      if (only) for (const k of only) if (k in obj) part[k] = obj[k];
+      const r = decodeStrict(d.name, part, mode, d.definitions ? { definitions: d.definitions } : undefined);
       const msg = formatDecodeError(e.kind, e.version, r, mode);
       if (msg) throw errBadRequest(msg);
       // typed decoding drops fields the schema does not know
       const pruned = r.object as KObject;
       if (pruned && typeof pruned === 'object') {
-        for (const k of Object.keys(obj)) if (!(k in pruned)) delete obj[k];
+        for (const k of Object.keys(part)) if (!(k in pruned)) delete obj[k];
         for (const k of Object.keys(pruned)) obj[k] = (pruned as any)[k];
       }
       return mode === 'Warn' ? r.errors : [];
