@@ -17,7 +17,7 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
   private handle?: { stop(): void };
   private retryTimer?: NodeJS.Timeout;
 
-  constructor(private client: Client, readonly gvr: GVR, private namespace?: string) {}
+  constructor(private client: Client, readonly gvr: GVR, private namespace?: string, private selectors: InformerSelectors = {}) {}
 
   start(): void {
     if (!this.stopped) return;
@@ -34,7 +34,7 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
     if (this.stopped) return;
     let rv: string;
     try {
-      const l = await this.client.list<T>(this.gvr, this.namespace);
+      const l = await this.client.list<T>(this.gvr, this.namespace, { ...this.selectors });
       rv = l.metadata.resourceVersion ?? '';
       const seen = new Set<string>();
       for (const o of l.items) {
@@ -44,7 +44,7 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
       }
       for (const [k, o] of [...this.items]) if (!seen.has(k)) this.remove(k, o);
     } catch {
-      if (!this.stopped) this.retryTimer = setTimeout(() => void this.listAndWatch(), 1000);
+      if (!this.stopped) this.retry(1000);
       return;
     }
     if (!this.syncedFlag) {
@@ -52,15 +52,20 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
       for (const w of this.syncWaiters.splice(0)) w();
     }
     if (this.stopped) return;
-    this.handle = this.client.watch<T>(this.gvr, this.namespace, { resourceVersion: rv, allowWatchBookmarks: true }, (ev) => {
+    this.handle = this.client.watch<T>(this.gvr, this.namespace, { ...this.selectors, resourceVersion: rv, allowWatchBookmarks: true }, (ev) => {
       if (ev.type === 'BOOKMARK') return;
       const k = objectKey(ev.object);
       if (ev.type === 'DELETED') { const old = this.items.get(k); if (old) this.remove(k, ev.object); }
       else this.upsert(k, ev.object);
     }, () => {
       // relist after an expired or closed watch, like a reflector
-      if (!this.stopped) this.retryTimer = setTimeout(() => void this.listAndWatch(), 50);
+      if (!this.stopped) this.retry(50);
     });
+  }
+
+  private retry(ms: number): void {
+    this.retryTimer = setTimeout(() => void this.listAndWatch(), ms);
+    this.retryTimer.unref();
   }
 
   private upsert(k: string, o: T): void {
@@ -115,6 +120,14 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
 
 function safe(fn: () => void): void {
   try { fn(); } catch (err) { process.stderr.write(`informer handler failed: ${(err as Error).stack}\n`); }
+}
+
+/** a field/label selector narrowing what an informer lists and watches (a kubelet's pods: spec.nodeName=<node>) */
+export interface InformerSelectors { fieldSelector?: string; labelSelector?: string }
+
+/** an informer of its own, outside any factory: for a filtered view that only one component needs */
+export function createInformer<T extends KObject>(client: Client, r: GVR, namespace?: string, selectors?: InformerSelectors): Informer<T> & { start(): void; stop(): void } {
+  return new ListWatchInformer<T>(client, r, namespace, selectors);
 }
 
 /** Informers are shared per resource (and namespace), as one list+watch serves every component that asks. */
