@@ -70,12 +70,17 @@ export function compareObjects(before: unknown, after: unknown, prop: Schema | u
       for (const [k, vb] of Object.entries(mb)) walk(ma[k], vb, sb.child(k), [...path, fieldPe(k)]);
       for (const k of Object.keys(ma)) if (!(k in mb)) c.removed.insert([...path, fieldPe(k)]);
     } else if (sb.kind === 'list' && sb.list === 'map') {
-      const la = (a as unknown[]).filter(isObject), lb = (b as unknown[]).filter(isObject);
-      for (const item of lb) {
-        const old = la.find((x) => sameKey(x, item, sb.keys));
-        walk(old, item, sb.item, [...path, keyPe(item, sb.keys)]);
+      // items matched by their key's path element, computed once per item (a status has lists of conditions)
+      const before = new Map<string, Record<string, unknown>>();
+      for (const x of a as unknown[]) if (isObject(x)) { const pe = keyPe(x, sb.keys); if (!before.has(pe)) before.set(pe, x); }
+      const seen = new Set<string>();
+      for (const item of b as unknown[]) {
+        if (!isObject(item)) continue;
+        const pe = keyPe(item, sb.keys);
+        seen.add(pe);
+        walk(before.get(pe), item, sb.item, [...path, pe]);
       }
-      for (const old of la) if (!lb.some((x) => sameKey(x, old, sb.keys))) c.removed.insert([...path, keyPe(old, sb.keys)]);
+      for (const pe of before.keys()) if (!seen.has(pe)) c.removed.insert([...path, pe]);
     } else if (sb.kind === 'list') {
       const la = a as unknown[], lb = b as unknown[];
       for (const v of lb) if (!la.some((x) => deepEqual(x, v))) c.added.insert([...path, valuePe(v)]);
