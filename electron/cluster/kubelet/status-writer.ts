@@ -7,7 +7,7 @@ import { deepEqual } from '../apiserver/meta';
 
 const CONCURRENCY = 16;
 
-interface Pending { namespace: string; name: string; uid: string; status: Record<string, unknown> }
+interface Pending { namespace: string; name: string; uid: string; status: Record<string, unknown>; json: string }
 
 export class StatusWriter {
   private pending = new Map<string, Pending>();
@@ -26,7 +26,7 @@ export class StatusWriter {
     const last = this.written.get(uid);
     if (last === json && !this.pending.has(uid)) return;
     if (last === undefined && current !== undefined && deepEqual(current, status)) { this.written.set(uid, json); return; }
-    this.pending.set(uid, { namespace, name, uid, status });
+    this.pending.set(uid, { namespace, name, uid, status, json });
     this.schedule();
   }
 
@@ -51,7 +51,7 @@ export class StatusWriter {
     while (!this.paused && this.active < CONCURRENCY && this.pending.size) {
       const [uid, p] = this.pending.entries().next().value as [string, Pending];
       this.pending.delete(uid);
-      const json = JSON.stringify(p.status);
+      const json = p.json;
       if (this.written.get(uid) === json) continue;
       this.active++;
       void this.write(p).then(() => { this.written.set(uid, json); }, (err) => {

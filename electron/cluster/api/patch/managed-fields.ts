@@ -134,7 +134,8 @@ class StoredManager implements Manager {
 function decode(entries: ManagedFieldsEntry[] | undefined, stored = true): Manager[] {
   return (entries ?? []).map((e) => {
     const m = new StoredManager(e);
-    if (!stored) m.set = m.set.clone();
+    // assigning the decoded set drops the raw fieldsV1, so encode() writes it out normalised
+    if (!stored) m.set = FieldSet.fromFieldsV1(e.fieldsV1);
     return m;
   });
 }
