@@ -166,8 +166,11 @@ export async function startFakeKubelet(client: Client, opts: FakeKubeletOptions 
   return fk;
 }
 
-/** registers the Node as Ready and keeps its status and Lease fresh until stopped */
-async function registerNode(client: Client, name: string, index: number, renewMs: number): Promise<{ start(): Promise<void>; stop(): void }> {
+/**
+ * registers the Node as Ready and keeps its status and Lease fresh until stopped, so the node lifecycle
+ * controller and pod GC leave the pods bound to it alone however long a test runs
+ */
+export async function registerNode(client: Client, name: string, index: number, renewMs: number): Promise<{ start(): Promise<void>; stop(): void }> {
   const cfg = { name, index, controlPlane: false, taintControlPlane: false, runtimeVersion: 'fake://1.0.0' };
   await client.create(R.nodes, undefined, buildNode(cfg));
   const renew = async () => {

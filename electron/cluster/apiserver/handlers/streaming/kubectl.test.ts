@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../../test/harness';
 import { FakeKubelet } from './testing/fake-kubelet';
-import { createPod, FAKE_NODE } from './testing/pods';
+import { createPod, FAKE_NODE, registerFakeNode } from './testing/pods';
 import { PORT_FORWARD_UNSUPPORTED } from './portforward';
 
 const versions = (process.env.KUBECTL_VERSIONS?.split(',') ?? ['1.31', '1.33']).map((v) => ({ v, bin: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` })).filter((k) => existsSync(k.bin));
@@ -17,6 +17,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) => {
   let tc: TestCluster;
+  let fakeNode: { stop(): void } | undefined;
   let logFile: string;
   const fake = new FakeKubelet();
 
@@ -37,6 +38,7 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 1 });
     tc.cluster.connector.register(FAKE_NODE, fake);
+    fakeNode = await registerFakeNode(tc.client);
     await waitFor(async () => { await createPod(tc.client, 'one', { status: 'restarted' }); return true; }, { what: 'default service account' });
     await createPod(tc.client, 'multi', { containers: ['a', 'b'], initContainers: ['setup'], status: 'running' });
     await createPod(tc.client, 'pending', { status: 'creating' });
@@ -45,7 +47,7 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
     writeFileSync(`${logFile}.previous`, rec('2024-01-01T00:00:00Z', 'crashed before'));
     fake.logFiles.set('default/one/app', logFile);
   });
-  afterAll(async () => { await tc?.stop(); });
+  afterAll(async () => { fakeNode?.stop(); await tc?.stop(); });
 
   it('exec prints stdout and stderr and exits 0', async () => {
     expect(await kubectl(['exec', 'one', '--', 'echo', 'hello'])).toEqual({ code: 0, stdout: 'hello\n', stderr: '' });
@@ -71,10 +73,10 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
   });
 
   it('exec -c picks a container; without it kubectl defaults to the first', async () => {
-    expect((await kubectl(['exec', 'multi', '-c', 'b', '--', 'echo', 'x'])).stdout).toBe('x\n');
+    expect(await kubectl(['exec', 'multi', '-c', 'b', '--', 'echo', 'x'])).toEqual({ code: 0, stdout: 'x\n', stderr: '' });
     expect(fake.calls.at(-1)).toMatchObject({ pod: 'multi', container: 'b' });
     const d = await kubectl(['exec', 'multi', '--', 'echo', 'y']);
-    expect(d.stdout).toBe('y\n');
+    expect([d.code, d.stdout]).toEqual([0, 'y\n']);
     expect(fake.calls.at(-1)).toMatchObject({ pod: 'multi', container: 'a' });
   });
 

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../../test/harness';
 import { FakeKubelet } from './testing/fake-kubelet';
 import { openExec, httpGet, httpStream, upgradeRequest } from './testing/ws-client';
-import { createPod, FAKE_NODE } from './testing/pods';
+import { createPod, FAKE_NODE, registerFakeNode } from './testing/pods';
 import { PORT_FORWARD_UNSUPPORTED } from './portforward';
 
 let tc: TestCluster;
+let fakeNode: { stop(): void } | undefined;
 const fake = new FakeKubelet();
 const base = '/api/v1/namespaces/default/pods';
 const rec = (ts: string, text: string, tag = 'F', stream = 'stdout') => `${ts} ${stream} ${tag} ${text}\n`;
@@ -19,6 +20,7 @@ let logFile: string;
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 1 });
   tc.cluster.connector.register(FAKE_NODE, fake);
+  fakeNode = await registerFakeNode(tc.client);
   await waitFor(async () => { await createPod(tc.client, 'one', { status: 'restarted' }); return true; }, { what: 'default service account' });
   await createPod(tc.client, 'multi', { containers: ['a', 'b'], initContainers: ['setup'], status: 'running' });
   await createPod(tc.client, 'pending', { status: 'creating' });
@@ -32,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(`${logFile}.previous`, rec('2024-01-01T00:00:00Z', 'crashed before'));
   fake.logFiles.set('default/one/app', logFile);
 });
-afterAll(async () => { await tc?.stop(); });
+afterAll(async () => { fakeNode?.stop(); await tc?.stop(); });
 
 describe('pods/exec over WebSocket', () => {
   it('relays stdout after an empty ready frame and ends with a Success status (v5)', async () => {

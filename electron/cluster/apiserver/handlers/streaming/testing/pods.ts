@@ -2,8 +2,17 @@
 import type { Client } from '../../../../client/types';
 import type { KObject } from '../../../../api/types';
 import { R } from '../../../../client/resources';
+import { registerNode } from '../../../../../../test/fake-kubelet';
 
 export const FAKE_NODE = 'fake-node';
+
+/**
+ * The fake node as a Ready Node with a renewed Lease: without one, pod GC force-deletes the test pods about a
+ * minute after the cluster starts (their node "no longer exists"), which a slow machine reaches mid-suite.
+ */
+export function registerFakeNode(client: Client): Promise<{ stop(): void }> {
+  return registerNode(client, FAKE_NODE, 9, 1000);
+}
 
 const running = (name: string, restarts = 0) => ({
   name, ready: true, restartCount: restarts, image: 'busybox', imageID: '', containerID: `containerd://${name}1`,
