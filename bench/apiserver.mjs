@@ -1,7 +1,7 @@
 // Control-plane figures: cold start and restart to /readyz, kubectl get vs the client floor,
 // concurrent creates per second over HTTPS, and watch delivery latency to 100 watchers.
 import https from 'node:https';
-import { startCluster, kubectlBin, timeCommand, percentile, fmt } from './lib.mjs';
+import { startCluster, kubectlBin, floorRatio, percentile, fmt } from './lib.mjs';
 
 const results = [];
 const report = (name, value, target) => { results.push({ name, value, target }); console.log(`${name.padEnd(48)} ${value.padStart(12)}   target ${target}`); };
@@ -18,11 +18,10 @@ report('restart to /readyz (existing data)', `${fmt(c2.readyMs, 0)} ms`, '≤ 10
 const kubectl = kubectlBin();
 if (kubectl) {
   const env = { ...process.env, KUBECONFIG: c2.kubeconfig };
-  const floor = timeCommand(kubectl, ['version', '--client'], 15, env);
-  const get = timeCommand(kubectl, ['get', 'pods', '-A'], 15, env);
-  report('kubectl version --client (floor)', `${fmt(floor, 0)} ms`, '-');
-  report('kubectl get pods -A', `${fmt(get, 0)} ms`, '-');
-  report('kubectl get pods / floor', `${fmt(get / floor, 2)}x`, '≤ 1.3x');
+  const get = floorRatio(kubectl, ['get', 'pods', '-A'], 15, env);
+  report('kubectl version --client (floor)', `${fmt(get.floor, 0)} ms`, '-');
+  report('kubectl get pods -A', `${fmt(get.ms, 0)} ms`, '-');
+  report('kubectl get pods / floor', `${fmt(get.ratio, 2)}x`, '≤ 1.3x');
 } else {
   console.log('kubectl not found: skipping the kubectl figures');
 }

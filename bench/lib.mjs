@@ -66,6 +66,25 @@ export function timeCommand(cmd, args, runs = 15, env = process.env) {
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * A kubectl command relative to the client's own start-up floor (`kubectl version --client`). The two run
+ * alternately and the ratio is the median of the pairs' ratios, so a machine whose speed drifts during the
+ * runs (shared VMs do, by ±30 % within a minute) moves both sides of each pair together.
+ */
+export function floorRatio(kubectl, args, runs = 15, env = process.env) {
+  const floors = [];
+  const cmds = [];
+  const ratios = [];
+  for (let i = 0; i < runs; i++) {
+    const f = timeCommand(kubectl, ['version', '--client'], 1, env);
+    const c = timeCommand(kubectl, args, 1, env);
+    floors.push(f);
+    cmds.push(c);
+    ratios.push(c / f);
+  }
+  return { floor: percentile(floors, 50), ms: percentile(cmds, 50), ratio: percentile(ratios, 50) };
+}
+
 export function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];

@@ -145,12 +145,12 @@ export class ApiServer {
     switch (info.verb) {
       case 'get': {
         if (sub === 'scale') return json(200, await this.getScale(entry, ns, info.name!));
-        const o = this.registry.get(entry, ns, info.name!);
+        const o = this.registry.get(entry, ns, info.name!, req.serializedReply);
         return this.render(entry, o, accept);
       }
       case 'list': {
-        // tables and metadata lists only read the objects: no private copy of each
-        const l = this.registry.list(entry, ns, { ...listOpts(q), shared: accept.table || accept.partialMetadata });
+        // tables, metadata lists and answers that are only serialized read the objects: no private copy of each
+        const l = this.registry.list(entry, ns, { ...listOpts(q), shared: req.serializedReply || accept.table || accept.partialMetadata });
         if (accept.table) return json(200, toTable(entry, l.items, l.metadata, accept));
         if (accept.partialMetadata) {
           return json(200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: l.metadata, items: l.items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) });

@@ -133,7 +133,7 @@ function toApiRequest(req: IncomingMessage, user: UserInfo, body: Buffer | undef
   }
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: req.method ?? 'GET', path, query, headers, body, user };
+  return { method: req.method ?? 'GET', path, query, headers, body, user, serializedReply: true };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

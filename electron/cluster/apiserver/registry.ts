@@ -125,8 +125,9 @@ export class Registry {
     return kv ? this.peek(e, kv) : undefined;
   }
 
-  get(e: ResourceEntry, ns: string | undefined, name: string): KObject {
-    const o = this.getStored(e, ns, name);
+  /** `shared`: the caller only serializes the answer, so the shared parse serves (no private copy) */
+  get(e: ResourceEntry, ns: string | undefined, name: string, shared = false): KObject {
+    const o = shared ? this.getShared(e, ns, name) : this.getStored(e, ns, name);
     if (!o) throw errNotFound(e.group, e.resource, name);
     return o;
   }

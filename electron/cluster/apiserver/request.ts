@@ -14,6 +14,11 @@ export interface ApiRequest {
   /** already-parsed body from in-process callers */
   bodyObject?: unknown;
   user: UserInfo;
+  /**
+   * The answer leaves the process serialized (HTTP) and nobody keeps it, so reads may answer with the shared,
+   * read-only parses instead of private copies; in-process callers get objects they may change.
+   */
+  serializedReply?: boolean;
 }
 
 export type ApiResponse =
