@@ -154,6 +154,8 @@ export class Registry {
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: KObject[] = [];
     let more = false;
+    // unfiltered pages report how many items follow them, as upstream's remainingItemCount does
+    let remaining = 0;
     let lastKey = '';
     const filtering = labelSel.length > 0 || fieldSel.length > 0;
     let cursor = startKey;
@@ -172,6 +174,7 @@ export class Registry {
         items.push(opts.shared ? this.peek(e, kv) : this.decode(e, kv));
         if (limit && items.length >= limit) {
           more = i < r.kvs.length - 1 || r.more;
+          remaining = r.kvs.length - 1 - i + r.remaining;
           stoppedEarly = true;
           break;
         }
@@ -187,7 +190,7 @@ export class Registry {
     };
     if (more) {
       list.metadata.continue = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: listRv ?? rev, start: lastKey.slice(prefix.length) + '\u0000' })).toString('base64');
-      if (!filtering) list.metadata.remainingItemCount = Math.max(0, this.store.range(prefix, { startKey: lastKey + '\u0000', limit: 0 }).count);
+      if (!filtering) list.metadata.remainingItemCount = remaining;
     }
     return list;
   }

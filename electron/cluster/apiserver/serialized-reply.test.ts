@@ -27,6 +27,20 @@ describe('answers that are only serialized', () => {
     expect(list.items.map((o: KObject) => [o.metadata.name, o.metadata.resourceVersion, o.data])).toEqual(inProcess.items.map((o) => [o.metadata.name, o.metadata.resourceVersion, o.data]));
   });
 
+  it('pages report how many items follow them', async () => {
+    const names = (await t.client.list(R.configmaps, 'default')).items.map((o) => o.metadata.name);
+    const seen: string[] = [];
+    let cont = '';
+    for (;;) {
+      const page = JSON.parse((await httpGet(t.cluster, `${path}?limit=1${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)).body);
+      seen.push(...page.items.map((o: KObject) => o.metadata.name));
+      if (!page.metadata.continue) { expect(page.metadata.remainingItemCount).toBeUndefined(); break; }
+      expect(page.metadata.remainingItemCount).toBe(names.length - seen.length);
+      cont = page.metadata.continue;
+    }
+    expect(seen).toEqual(names);
+  });
+
   it('an in-process caller may change what it got without changing what others read', async () => {
     const got = await t.client.get(R.configmaps, 'default', 'b');
     got.data!.k = 'changed';

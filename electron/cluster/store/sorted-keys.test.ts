@@ -8,14 +8,15 @@ describe('SortedKeys', () => {
     return s;
   };
 
-  it('ranges a prefix in key order with count independent of startKey/limit', () => {
-    expect(build().range('/b/')).toEqual({ keys: ['/b/1', '/b/2', '/b/3'], more: false, count: 3 });
-    expect(build().range('/b/', '/b/2', 1)).toEqual({ keys: ['/b/2'], more: true, count: 3 });
-    expect(build().range('/b/', '/b/25')).toEqual({ keys: ['/b/3'], more: false, count: 3 });
-    expect(build().range('/b/', '/z')).toEqual({ keys: [], more: false, count: 3 });
-    expect(build().range('/b/', '/a')).toEqual({ keys: ['/b/1', '/b/2', '/b/3'], more: false, count: 3 });
+  it('ranges a prefix in key order with count independent of startKey/limit and what remains after the page', () => {
+    expect(build().range('/b/')).toEqual({ keys: ['/b/1', '/b/2', '/b/3'], more: false, count: 3, remaining: 0 });
+    expect(build().range('/b/', '', 1)).toEqual({ keys: ['/b/1'], more: true, count: 3, remaining: 2 });
+    expect(build().range('/b/', '/b/2', 1)).toEqual({ keys: ['/b/2'], more: true, count: 3, remaining: 1 });
+    expect(build().range('/b/', '/b/25')).toEqual({ keys: ['/b/3'], more: false, count: 3, remaining: 0 });
+    expect(build().range('/b/', '/z')).toEqual({ keys: [], more: false, count: 3, remaining: 0 });
+    expect(build().range('/b/', '/a')).toEqual({ keys: ['/b/1', '/b/2', '/b/3'], more: false, count: 3, remaining: 0 });
     expect(build().range('').count).toBe(6);
-    expect(build().range('/x')).toEqual({ keys: [], more: false, count: 0 });
+    expect(build().range('/x')).toEqual({ keys: [], more: false, count: 0, remaining: 0 });
   });
 
   it('keeps order across inserts and removes', () => {
@@ -45,10 +46,10 @@ describe('SortedKeys across many blocks', () => {
     expect(s.size).toBe(sorted.length);
     for (const prefix of ['', '/registry/pods/', '/registry/configmaps/ns1/', '/registry/secrets/ns3/k4', '/x']) {
       const under = sorted.filter((k) => k.startsWith(prefix));
-      expect(s.range(prefix)).toEqual({ keys: under, more: false, count: under.length });
+      expect(s.range(prefix)).toEqual({ keys: under, more: false, count: under.length, remaining: 0 });
       const start = under[Math.floor(under.length / 3)] ?? '';
       const from = under.filter((k) => k >= start);
-      expect(s.range(prefix, start, 50)).toEqual({ keys: from.slice(0, 50), more: from.length > 50, count: under.length });
+      expect(s.range(prefix, start, 50)).toEqual({ keys: from.slice(0, 50), more: from.length > 50, count: under.length, remaining: Math.max(0, from.length - 50) });
     }
   });
 });

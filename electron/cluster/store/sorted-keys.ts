@@ -45,12 +45,13 @@ export class SortedKeys {
 
   /**
    * Keys starting with `prefix`, from `startKey` (inclusive) on, at most `limit` of them (0 = no limit).
-   * `count` is the number of keys under the prefix regardless of startKey/limit.
+   * `count` is the number of keys under the prefix regardless of startKey/limit; `remaining` those after the
+   * last key returned.
    */
-  range(prefix: string, startKey = '', limit = 0): { keys: string[]; more: boolean; count: number } {
+  range(prefix: string, startKey = '', limit = 0): { keys: string[]; more: boolean; count: number; remaining: number } {
     const first = this.position((k) => k < prefix);
     const head = this.blocks[first.block][first.index];
-    if (head === undefined || !head.startsWith(prefix)) return { keys: [], more: false, count: 0 };
+    if (head === undefined || !head.startsWith(prefix)) return { keys: [], more: false, count: 0, remaining: 0 };
     // keys under a prefix are contiguous right after the keys below it
     const end = this.position((k) => k < prefix || k.startsWith(prefix));
     const count = this.ordinal(end) - this.ordinal(first);
@@ -65,7 +66,7 @@ export class SortedKeys {
       keys.push(arr[index++]);
       at++;
     }
-    return { keys, more: at < stop, count };
+    return { keys, more: at < stop, count, remaining: Math.max(0, stop - at) };
   }
 
   /** The block holding the first key for which `before` is false (the last block when there is none). */

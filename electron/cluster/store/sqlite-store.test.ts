@@ -82,20 +82,20 @@ describe('range', () => {
     expect(r.kvs.map((kv) => kv.value)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(r).toMatchObject({ revision: 8, more: false, count: 5 });
     expect(s.range('/registry/pods/').count).toBe(6);
-    expect(s.range('/registry/nothing/')).toEqual({ kvs: [], revision: 8, more: false, count: 0 });
+    expect(s.range('/registry/nothing/')).toEqual({ kvs: [], revision: 8, more: false, count: 0, remaining: 0 });
   });
 
   it('pages with startKey and limit', () => {
     const s = seeded();
     const p1 = s.range('/registry/pods/default/', { limit: 2 });
     expect(p1.kvs.map((kv) => kv.value)).toEqual(['a', 'b']);
-    expect(p1).toMatchObject({ more: true, count: 5 });
+    expect(p1).toMatchObject({ more: true, count: 5, remaining: 3 });
     const p2 = s.range('/registry/pods/default/', { startKey: p1.kvs[1].key + '\0', limit: 2 });
     expect(p2.kvs.map((kv) => kv.value)).toEqual(['c', 'd']);
-    expect(p2.more).toBe(true);
+    expect(p2).toMatchObject({ more: true, remaining: 1 });
     const p3 = s.range('/registry/pods/default/', { startKey: '/registry/pods/default/e', limit: 2 });
     expect(p3.kvs.map((kv) => kv.value)).toEqual(['e']);
-    expect(p3).toMatchObject({ more: false, count: 5 });
+    expect(p3).toMatchObject({ more: false, count: 5, remaining: 0 });
   });
 
   it('reads older revisions from history, and refuses future or compacted ones', () => {
@@ -109,7 +109,7 @@ describe('range', () => {
     expect(at3.kvs.map((kv) => `${kv.key}=${kv.value}@${kv.modRevision}`)).toEqual(['/p/a=a1@2', '/p/b=b1@3']);
     expect(at3).toMatchObject({ revision: 3, count: 2, more: false });
     expect(s.range('/p/', { revision: 5, limit: 1 })).toMatchObject({ count: 1, more: false });
-    expect(s.range('/p/', { revision: 6, limit: 1 })).toMatchObject({ count: 2, more: true });
+    expect(s.range('/p/', { revision: 6, limit: 1 })).toMatchObject({ count: 2, more: true, remaining: 1 });
     expect(() => s.range('/p/', { revision: 7 })).toThrow(FutureRevisionError);
 
     expect(s.getAt('/p/a', 3)).toMatchObject({ value: 'a1', version: 1, modRevision: 2 });

@@ -85,8 +85,8 @@ class SqliteStore implements Store {
   range(prefix: string, opts: { startKey?: string; limit?: number; revision?: number } = {}): RangeResult {
     const { startKey = '', limit = 0, revision } = opts;
     if (revision !== undefined && revision !== this.rev) return this.rangeAt(prefix, startKey, limit, revision);
-    const { keys, more, count } = this.keys.range(prefix, startKey, limit);
-    return { kvs: keys.map((k) => this.current.get(k)!), revision: this.rev, more, count };
+    const { keys, more, count, remaining } = this.keys.range(prefix, startKey, limit);
+    return { kvs: keys.map((k) => this.current.get(k)!), revision: this.rev, more, count, remaining };
   }
 
   create(key: string, value: string): KeyValue {
@@ -206,7 +206,7 @@ class SqliteStore implements Store {
     const from = all.findIndex((kv) => kv.key >= fromKey);
     const start = from < 0 ? all.length : from;
     const end = limit > 0 ? Math.min(start + limit, all.length) : all.length;
-    return { kvs: all.slice(start, end), revision, more: end < all.length, count: all.length };
+    return { kvs: all.slice(start, end), revision, more: end < all.length, count: all.length, remaining: all.length - end };
   }
 
   private checkReadable(revision: number): void {

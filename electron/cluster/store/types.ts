@@ -28,6 +28,8 @@ export interface RangeResult {
   more: boolean;
   /** total number of keys matching the prefix (ignoring limit/startKey) */
   count: number;
+  /** keys matching the prefix after the last one returned (0 without a limit) */
+  remaining: number;
 }
 
 export class CompactedError extends Error {
