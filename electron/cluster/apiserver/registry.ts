@@ -153,8 +153,7 @@ export class Registry {
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: KObject[] = [];
-    let more = false;
-    // unfiltered pages report how many items follow them, as upstream's remainingItemCount does
+    // keys after the page: a continue token when there are any, and upstream's remainingItemCount when unfiltered
     let remaining = 0;
     let lastKey = '';
     const filtering = labelSel.length > 0 || fieldSel.length > 0;
@@ -173,7 +172,6 @@ export class Registry {
         }
         items.push(opts.shared ? this.peek(e, kv) : this.decode(e, kv));
         if (limit && items.length >= limit) {
-          more = i < r.kvs.length - 1 || r.more;
           remaining = r.kvs.length - 1 - i + r.remaining;
           stoppedEarly = true;
           break;
@@ -188,7 +186,7 @@ export class Registry {
       metadata: { resourceVersion: String(listRv ?? rev) },
       items,
     };
-    if (more) {
+    if (remaining > 0) {
       list.metadata.continue = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: listRv ?? rev, start: lastKey.slice(prefix.length) + '\u0000' })).toString('base64');
       if (!filtering) list.metadata.remainingItemCount = remaining;
     }
