@@ -35,7 +35,7 @@ function resp(sock: Duplex, args: string[]): Promise<string> {
 describe('web servers', () => {
   it('httpd (Apache) serves "It works!" on port 80 and logs the request', async () => {
     const w = world();
-    const { sb, cfg, id } = await runContainer(w.rt, w.dir, 'apache', 'httpd:2.4');
+    const { sb, cfg, id } = await runContainer(w.rt, w.dir, 'apache', 'httpd:2.4.62');
     const ip = await ipOf(w, sb);
     const res = await get(w, ip, 80, '/');
     expect(res.status).toBe(200);

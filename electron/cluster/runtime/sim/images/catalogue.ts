@@ -3,11 +3,21 @@
  * (entrypoint, cmd, env, user, ports) plus a tiny root filesystem; programs named in entrypoint/cmd are
  * TypeScript implementations in ../programs. Documented for students in COURSE.md ("Images you can use").
  */
+import { SERVER_IMAGES } from './catalogue-servers';
+
 export interface CatalogueImage {
   repository: string;
-  tags: string[];
+  /** real releases, "1.19.0-10" meaning 1.19.0 … 1.19.10; a tag names one by any prefix of it (see tags.ts) */
+  releases: string[];
+  /** tag words naming a release prefix: latest, stable, lts, bookworm… (latest defaults to the newest release) */
+  aliases?: Record<string, string>;
+  /** tag suffixes (`1.19-alpine`, or bare `alpine`) and how that flavour differs */
+  variants?: Record<string, ImageVariant>;
+  /** the shortest version prefix that is a tag (ubuntu has 22.04 but no 22) */
+  minVersionParts?: number;
   entrypoint: string[];
   cmd: string[];
+  /** {version}, {x} and {x.y} stand for the resolved release (tags.ts fillVersion) */
   env: string[];
   workingDir: string;
   user: string;
@@ -20,6 +30,26 @@ export interface CatalogueImage {
   stopSignal?: string;
   /** the program the image's entrypoint script runs when the first argument is an option (`-s url` → `curl -s url`) */
   optionArgsProgram?: string;
+  /** simulated programs (../programs) on the image's PATH besides the base userland */
+  programs?: string[];
+  /** /etc/passwd and /etc/group lines the image adds (its service user) */
+  users?: string[];
+  groups?: string[];
+  /** set on the image a tag resolved to: the release and variant it names */
+  version?: string;
+  variant?: string;
+}
+
+/** how a tag variant differs from the image's default flavour */
+export interface ImageVariant {
+  base?: CatalogueImage['base'];
+  /** env entries that replace (by name) or extend the image's */
+  env?: string[];
+  exposedPorts?: number[];
+  sizeBytes?: number;
+  /** the first and last release published with this variant */
+  from?: string;
+  until?: string;
 }
 
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -66,22 +96,42 @@ const NGINX_DEFAULT_CONF = `server {
 }
 `;
 
-export const CATALOGUE: CatalogueImage[] = [
-  { repository: 'docker.io/library/busybox', tags: ['latest', '1.36', '1.36.1', '1.37', 'stable'], entrypoint: [], cmd: ['sh'], env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 4_269_000, base: 'busybox' },
-  { repository: 'docker.io/library/alpine', tags: ['latest', '3.19', '3.20', '3.21'], entrypoint: [], cmd: ['/bin/sh'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 7_800_000, base: 'alpine' },
-  { repository: 'docker.io/library/ubuntu', tags: ['latest', '22.04', '24.04'], entrypoint: [], cmd: ['/bin/bash'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 78_000_000, base: 'ubuntu' },
-  { repository: 'docker.io/library/debian', tags: ['latest', 'bookworm', 'bookworm-slim', '12'], entrypoint: [], cmd: ['bash'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 74_800_000, base: 'debian' },
-  { repository: 'docker.io/library/nginx', tags: ['latest', '1.25', '1.25.5', '1.26', '1.26.2', '1.27', '1.27.3', 'alpine', 'stable', 'mainline'], entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'], env: [PATH_ENV, 'NGINX_VERSION=1.27.3'], workingDir: '/', user: '', exposedPorts: [80], sizeBytes: 72_000_000, base: 'debian', stopSignal: 'SIGQUIT',
-    files: { '/usr/share/nginx/html/index.html': NGINX_INDEX, '/usr/share/nginx/html/50x.html': '<html><body><h1>An error occurred.</h1></body></html>\n', '/etc/nginx/conf.d/default.conf': NGINX_DEFAULT_CONF, '/etc/nginx/nginx.conf': 'user  nginx;\nworker_processes  auto;\nevents { worker_connections 1024; }\nhttp { include /etc/nginx/conf.d/*.conf; }\n', '/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/var/log/nginx/access.log': '', '/var/log/nginx/error.log': '' } },
-  { repository: 'docker.io/library/httpd', tags: ['latest', '2.4', '2.4.62', 'alpine'], entrypoint: [], cmd: ['httpd-foreground'], env: ['PATH=/usr/local/apache2/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HTTPD_PREFIX=/usr/local/apache2', 'HTTPD_VERSION=2.4.62'], workingDir: '/usr/local/apache2', user: '', exposedPorts: [80], sizeBytes: 58_000_000, base: 'debian', stopSignal: 'SIGWINCH',
-    files: { '/usr/local/apache2/htdocs/index.html': '<html><body><h1>It works!</h1></body></html>\n' } },
-  { repository: 'docker.io/library/redis', tags: ['latest', '7', '7.2', '7.4', 'alpine'], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], env: [PATH_ENV, 'REDIS_VERSION=7.4.1'], workingDir: '/data', user: '', exposedPorts: [6379], sizeBytes: 45_000_000, base: 'debian', optionArgsProgram: 'redis-server', files: { '/usr/local/bin/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/data/.keep': '' } },
-  { repository: 'docker.io/library/perl', tags: ['latest', '5.40', '5.38', 'slim'], entrypoint: [], cmd: ['perl', '-de0'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 340_000_000, base: 'debian' },
-  { repository: 'docker.io/polinux/stress', tags: ['latest', '1.0.4'], entrypoint: [], cmd: ['stress', '--help'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 4_100_000, base: 'alpine' },
-  { repository: 'docker.io/hashicorp/http-echo', tags: ['latest', '1.0', '0.2.3'], entrypoint: ['/http-echo'], cmd: [], env: [], workingDir: '/', user: '', exposedPorts: [5678], sizeBytes: 3_600_000, base: 'scratch', files: { '/http-echo': '' } },
-  { repository: 'registry.k8s.io/e2e-test-images/agnhost', tags: ['2.39', '2.40', '2.43', '2.47', '2.52', '2.53'], entrypoint: ['/agnhost'], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 51_000_000, base: 'alpine', files: { '/agnhost': '' } },
-  { repository: 'docker.io/curlimages/curl', tags: ['latest', '8.10.1', '8.11.0'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], env: [PATH_ENV, 'CURL_CA_BUNDLE=/cacert.pem'], workingDir: '/home/curl_user', user: 'curl_user', exposedPorts: [], sizeBytes: 12_000_000, base: 'alpine', optionArgsProgram: 'curl', files: { '/entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/home/curl_user/.keep': '' } },
-  { repository: 'registry.k8s.io/pause', tags: ['3.9', '3.10', 'latest'], entrypoint: ['/pause'], cmd: [], env: [], workingDir: '/', user: '65535:65535', exposedPorts: [], sizeBytes: 320_000, base: 'scratch', files: { '/pause': '' } },
+const ALPINE: ImageVariant = { base: 'alpine' };
+const NGINX_FILES = { '/usr/share/nginx/html/index.html': NGINX_INDEX, '/usr/share/nginx/html/50x.html': '<html><body><h1>An error occurred.</h1></body></html>\n', '/etc/nginx/conf.d/default.conf': NGINX_DEFAULT_CONF, '/etc/nginx/nginx.conf': 'user  nginx;\nworker_processes  auto;\nevents { worker_connections 1024; }\nhttp { include /etc/nginx/conf.d/*.conf; }\n', '/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/var/log/nginx/access.log': '', '/var/log/nginx/error.log': '' };
+
+/** the base images and the servers the course started with; more server images in catalogue-servers.ts */
+const BASE_IMAGES: CatalogueImage[] = [
+  { repository: 'docker.io/library/busybox', releases: ['1.28.0-4', '1.29.0-3', '1.30.0-1', '1.31.0-1', '1.32.0-1', '1.33.0-1', '1.34.0-1', '1.35.0', '1.36.0-1', '1.37.0'], aliases: { stable: '1.37', unstable: '1.37' }, variants: { glibc: {}, musl: {}, uclibc: {} },
+    entrypoint: [], cmd: ['sh'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 4_269_000, base: 'busybox', programs: ['busybox'] },
+  { repository: 'docker.io/library/alpine', releases: ['3.12.0-12', '3.13.0-12', '3.14.0-10', '3.15.0-11', '3.16.0-9', '3.17.0-10', '3.18.0-12', '3.19.0-7', '3.20.0-6', '3.21.0-3', '3.22.0-1'], aliases: { edge: '3.22' },
+    entrypoint: [], cmd: ['/bin/sh'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 7_800_000, base: 'alpine' },
+  { repository: 'docker.io/library/ubuntu', releases: ['18.04', '20.04', '22.04', '24.04', '24.10', '25.04'], minVersionParts: 2, aliases: { latest: '24.04', rolling: '25.04', bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04', oracular: '24.10', plucky: '25.04' },
+    entrypoint: [], cmd: ['/bin/bash'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 78_000_000, base: 'ubuntu' },
+  { repository: 'docker.io/library/debian', releases: ['10.0-13', '11.0-11', '12.0-11'], aliases: { stable: '12', oldstable: '11', buster: '10', bullseye: '11', bookworm: '12' }, variants: { slim: {} },
+    entrypoint: [], cmd: ['bash'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 74_800_000, base: 'debian' },
+  { repository: 'docker.io/library/nginx', releases: ['1.16.0-1', '1.17.0-10', '1.18.0', '1.19.0-10', '1.20.0-2', '1.21.0-6', '1.22.0-1', '1.23.0-4', '1.24.0', '1.25.0-5', '1.26.0-3', '1.27.0-5', '1.28.0', '1.29.0-1'], aliases: { stable: '1.28', mainline: '1.29' },
+    variants: { alpine: ALPINE, perl: {}, 'alpine-perl': ALPINE, 'alpine-slim': { ...ALPINE, from: '1.23.2' }, bookworm: { from: '1.25.1' }, 'bookworm-perl': { from: '1.25.1' }, otel: { from: '1.25.3' }, 'alpine-otel': { ...ALPINE, from: '1.25.3' } },
+    entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'], env: [PATH_ENV, 'NGINX_VERSION={version}', 'NJS_VERSION=0.8.5', 'PKG_RELEASE=1~bookworm'], workingDir: '/', user: '', exposedPorts: [80], sizeBytes: 72_000_000, base: 'debian', stopSignal: 'SIGQUIT',
+    files: NGINX_FILES, programs: ['nginx'], users: ['nginx:x:101:101:nginx user:/nonexistent:/bin/false'], groups: ['nginx:x:101:'] },
+  { repository: 'docker.io/library/httpd', releases: ['2.4.41', '2.4.43', '2.4.46', '2.4.48-65'], variants: { alpine: ALPINE, bookworm: { from: '2.4.57' } },
+    entrypoint: [], cmd: ['httpd-foreground'], env: ['PATH=/usr/local/apache2/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HTTPD_PREFIX=/usr/local/apache2', 'HTTPD_VERSION={version}'], workingDir: '/usr/local/apache2', user: '', exposedPorts: [80], sizeBytes: 58_000_000, base: 'debian', stopSignal: 'SIGWINCH',
+    files: { '/usr/local/apache2/htdocs/index.html': '<html><body><h1>It works!</h1></body></html>\n' }, programs: ['httpd', 'httpd-foreground'] },
+  { repository: 'docker.io/library/redis', releases: ['5.0.0-14', '6.0.0-20', '6.2.0-19', '7.0.0-15', '7.2.0-10', '7.4.0-5', '8.0.0-3', '8.2.0-1'], variants: { alpine: ALPINE, bookworm: { from: '7.0.12' } },
+    entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], env: [PATH_ENV, 'REDIS_VERSION={version}'], workingDir: '/data', user: '', exposedPorts: [6379], sizeBytes: 45_000_000, base: 'debian', optionArgsProgram: 'redis-server',
+    files: { '/usr/local/bin/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/data/.keep': '' }, programs: ['redis-server', 'redis-cli'], users: ['redis:x:999:999::/home/redis:/usr/sbin/nologin'], groups: ['redis:x:999:'] },
+  { repository: 'docker.io/library/perl', releases: ['5.30.0-3', '5.32.0-1', '5.34.0-3', '5.36.0-3', '5.38.0-4', '5.40.0-2', '5.42.0'],
+    variants: { slim: {}, threaded: {}, 'slim-threaded': {}, bookworm: { from: '5.36.0' }, 'slim-bookworm': { from: '5.36.0' }, bullseye: { from: '5.32.1' }, 'slim-bullseye': { from: '5.32.1' }, buster: { until: '5.36.0' }, 'slim-buster': { until: '5.36.0' } },
+    entrypoint: [], cmd: ['perl', '-de0'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 340_000_000, base: 'debian', programs: ['perl'] },
+  { repository: 'docker.io/polinux/stress', releases: ['1.0.4'], entrypoint: [], cmd: ['stress', '--help'], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 4_100_000, base: 'alpine', programs: ['stress'] },
+  { repository: 'docker.io/hashicorp/http-echo', releases: ['0.2.3', '1.0.0'], entrypoint: ['/http-echo'], cmd: [], env: [], workingDir: '/', user: '', exposedPorts: [5678], sizeBytes: 3_600_000, base: 'scratch', files: { '/http-echo': '' }, programs: ['http-echo'] },
+  { repository: 'registry.k8s.io/e2e-test-images/agnhost', releases: ['2.21', '2.26', '2.28', '2.32', '2.33', '2.36', '2.39', '2.40', '2.43', '2.45', '2.47', '2.48', '2.50', '2.51', '2.52', '2.53', '2.54', '2.55'], minVersionParts: 2, aliases: { latest: '' },
+    entrypoint: ['/agnhost'], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 51_000_000, base: 'alpine', files: { '/agnhost': '' }, programs: ['agnhost'] },
+  { repository: 'docker.io/curlimages/curl', releases: ['7.85.0', '7.86.0', '7.87.0', '7.88.0-1', '8.1.0-2', '8.2.0-1', '8.3.0', '8.4.0', '8.5.0', '8.6.0', '8.7.1', '8.8.0', '8.9.0-1', '8.10.0-1', '8.11.0-1', '8.12.0-1', '8.13.0', '8.14.0-1', '8.15.0'],
+    entrypoint: ['/entrypoint.sh'], cmd: ['curl'], env: [PATH_ENV, 'CURL_CA_BUNDLE=/cacert.pem', 'CURL_VERSION={version}'], workingDir: '/home/curl_user', user: 'curl_user', exposedPorts: [], sizeBytes: 12_000_000, base: 'alpine', optionArgsProgram: 'curl',
+    files: { '/entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/home/curl_user/.keep': '' }, users: ['curl_user:x:100:101:Linux User,,,:/home/curl_user:/sbin/nologin'], groups: ['curl_group:x:101:curl_user'] },
+  { repository: 'registry.k8s.io/pause', releases: ['3.1', '3.2', '3.5', '3.6', '3.7', '3.8', '3.9', '3.10'], minVersionParts: 2, entrypoint: ['/pause'], cmd: [], env: [], workingDir: '/', user: '65535:65535', exposedPorts: [], sizeBytes: 320_000, base: 'scratch', files: { '/pause': '' }, programs: ['pause'] },
 ];
+
+export const CATALOGUE: CatalogueImage[] = [...BASE_IMAGES, ...SERVER_IMAGES];
 
 export const CATALOGUE_NAMES = CATALOGUE.map((i) => i.repository.replace(/^docker\.io\/(library\/)?/, ''));

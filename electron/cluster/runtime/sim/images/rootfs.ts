@@ -30,9 +30,8 @@ export function imageFiles(image: CatalogueImage): ImageFiles {
     const alpine = image.base === 'alpine';
     let passwd = busy ? BUSYBOX_PASSWD : alpine ? ALPINE_PASSWD : DEBIAN_PASSWD;
     let group = busy ? BUSYBOX_GROUP : alpine ? ALPINE_GROUP : DEBIAN_GROUP;
-    if (image.repository.endsWith('/nginx')) { passwd += 'nginx:x:101:101:nginx user:/nonexistent:/bin/false\n'; group += 'nginx:x:101:\n'; }
-    if (image.repository.endsWith('/redis')) { passwd += 'redis:x:999:999::/home/redis:/usr/sbin/nologin\n'; group += 'redis:x:999:\n'; }
-    if (image.repository.endsWith('/curl')) { passwd += 'curl_user:x:100:101:Linux User,,,:/home/curl_user:/sbin/nologin\n'; group += 'curl_group:x:101:curl_user\n'; }
+    for (const u of image.users ?? []) passwd += u + '\n';
+    for (const g of image.groups ?? []) group += g + '\n';
     files.set('/etc/passwd', passwd);
     files.set('/etc/group', group);
     if (OS_RELEASE[image.base]) files.set('/etc/os-release', OS_RELEASE[image.base]);

@@ -2,39 +2,68 @@ import { createHash } from 'node:crypto';
 import { ImagePullError, type ImageInfo } from '../../interface';
 import { CATALOGUE, CATALOGUE_NAMES, type CatalogueImage } from './catalogue';
 import { parseImageReference } from './reference';
+import { canonicalTags, fillVersion, resolveTag, type ResolvedTag } from './tags';
 
 export interface ResolvedImage { info: ImageInfo; image: CatalogueImage }
 
-function digestOf(repository: string, tag: string): string {
-  return 'sha256:' + createHash('sha256').update(`kubelab:${repository}:${tag}`).digest('hex');
+function digestOf(repository: string, canonical: string): string {
+  return 'sha256:' + createHash('sha256').update(`kubelab:${repository}:${canonical}`).digest('hex');
 }
 
-/** Looks a reference up in the catalogue; digests are accepted when they match a catalogue digest. */
+/** the image config a tag stands for: the release's version strings filled in, the variant's flavour applied */
+const derived = new Map<string, CatalogueImage>();
+function imageFor(image: CatalogueImage, { version, variant }: ResolvedTag): CatalogueImage {
+  const key = `${image.repository}:${version}-${variant}`;
+  let d = derived.get(key);
+  if (d) return d;
+  const v = variant ? image.variants?.[variant] : undefined;
+  const name = (kv: string) => kv.slice(0, kv.indexOf('='));
+  const env = image.env.filter((kv) => !v?.env?.some((o) => name(o) === name(kv))).concat(v?.env ?? []);
+  d = { ...image, version, variant, base: v?.base ?? image.base, sizeBytes: v?.sizeBytes ?? image.sizeBytes, exposedPorts: v?.exposedPorts ?? image.exposedPorts, env: env.map((kv) => fillVersion(kv, version)) };
+  derived.set(key, d);
+  return d;
+}
+
+const digestIndex = new WeakMap<CatalogueImage, Map<string, string>>();
+/** the canonical tag behind one of this catalogue's digests; a digest from a real registry is not among them */
+function tagOfDigest(image: CatalogueImage, digest: string): string | undefined {
+  let index = digestIndex.get(image);
+  if (!index) { index = new Map(canonicalTags(image).map((t) => [digestOf(image.repository, t), t])); digestIndex.set(image, index); }
+  return index.get(digest);
+}
+
+/** Looks a reference up in the catalogue; a digest resolves only when it is one this catalogue hands out. */
 export function lookupImage(raw: string): ResolvedImage | undefined {
   const ref = parseImageReference(raw);
   const image = CATALOGUE.find((i) => i.repository === ref.repository);
   if (!image) return undefined;
-  let tag = ref.tag;
+  const byTag = ref.tag !== undefined ? resolveTag(image, ref.tag) : undefined;
+  if (ref.tag !== undefined && !byTag) return undefined;
+  let resolved = byTag;
   if (ref.digest) {
-    const byDigest = image.tags.find((t) => digestOf(image.repository, t) === ref.digest);
-    if (!byDigest) return undefined;
-    tag = tag ?? byDigest;
+    const canonical = tagOfDigest(image, ref.digest);
+    if (!canonical) return undefined;
+    const byDigest = resolveTag(image, canonical)!;
+    // `repo:tag@digest`: the digest decides what runs, as in containerd; a tag naming something else is ignored
+    resolved = byDigest;
   }
-  if (!tag || !image.tags.includes(tag)) return undefined;
-  const digest = digestOf(image.repository, tag);
+  if (!resolved) return undefined;
+  const canonical = resolved.variant ? `${resolved.version}-${resolved.variant}` : resolved.version;
+  const digest = digestOf(image.repository, canonical);
+  const img = imageFor(image, resolved);
   return {
-    image,
+    image: img,
     info: {
-      ref: `${image.repository}:${tag}`,
+      ref: ref.tag !== undefined ? `${image.repository}:${ref.tag}` : `${image.repository}@${ref.digest}`,
       id: digest,
       digest: `${image.repository}@${digest}`,
-      sizeBytes: image.sizeBytes,
-      entrypoint: [...image.entrypoint],
-      cmd: [...image.cmd],
-      env: [...image.env],
-      workingDir: image.workingDir,
-      user: image.user,
-      exposedPorts: [...image.exposedPorts],
+      sizeBytes: img.sizeBytes,
+      entrypoint: [...img.entrypoint],
+      cmd: [...img.cmd],
+      env: [...img.env],
+      workingDir: img.workingDir,
+      user: img.user,
+      exposedPorts: [...img.exposedPorts],
     },
   };
 }

@@ -1,6 +1,7 @@
 import { interruptibleSleep } from '../process';
-import { piDigits } from './pi';
+import { piDigitsSliced } from './pi';
 import { waitForAbort, type Program } from './types';
+import { perlVersionBanner } from './perl-version';
 
 /** sleep's duration syntax: 5, 0.5, 10s, 2m, 1h, 1d, infinity; several arguments add up */
 export function parseDuration(args: string[]): number | undefined {
@@ -66,7 +67,7 @@ export const stress: Program = async (ctx) => {
 /** Just enough Perl for the course: `perl -Mbignum=bpi -wle 'print bpi(N)'`, print/exit one-liners, -v. */
 export const perl: Program = async (ctx) => {
   const a = ctx.argv.slice(1);
-  if (a.includes('-v')) { ctx.out('\nThis is perl 5, version 40, subversion 0 (v5.40.0) built for x86_64-linux-gnu-thread-multi\n'); return 0; }
+  if (a.includes('-v')) { ctx.out(perlVersionBanner(ctx.container.image.image)); return 0; }
   const ei = a.findIndex((x) => /^-\w*e$/.test(x));
   if (ei < 0) { ctx.err(a.length ? `Can't open perl script "${a[0]}": No such file or directory\n` : ''); return a.length ? 2 : 0; }
   const lineMode = a.slice(0, ei + 1).some((x) => /^-\w*l/.test(x));
@@ -76,9 +77,9 @@ export const perl: Program = async (ctx) => {
     let m: RegExpExecArray | null;
     if ((m = /^print\s+bpi\((\d+)\)$/.exec(stmt))) {
       const n = Number(m[1]);
-      // yield first: a big bpi takes a noticeable moment and a Job's pod should show Running meanwhile
-      await new Promise((r) => setTimeout(r, 50));
-      ctx.out(piDigits(n) + nl);
+      const digits = await piDigitsSliced(n, ctx.signal);
+      if (digits === undefined) return 0;
+      ctx.out(digits + nl);
     } else if ((m = /^print\s+(?:"((?:[^"\\]|\\.)*)"|'([^']*)')$/.exec(stmt))) {
       ctx.out((m[1] !== undefined ? m[1].replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\$(\w+)/g, '') : m[2]) + nl);
     } else if ((m = /^print\s+([\d+\-*/ ().]+)$/.exec(stmt)) && /^[\d+\-*/ ().]+$/.test(m[1])) {

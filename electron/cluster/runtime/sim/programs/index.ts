@@ -3,28 +3,24 @@ import { pause, perl, sleep, stress } from './basic';
 import { redisCli } from './redis-cli';
 import { agnhost, httpd, httpEcho, nginx, redisServer } from './servers';
 import type { Program } from './types';
+import { CATALOGUE } from '../images/catalogue';
+import { IMAGE_PROGRAMS } from './image-programs';
 
 export const PROGRAMS: Record<string, Program> = {
   sleep, pause, stress, perl, nginx, httpd, 'httpd-foreground': httpd, 'http-echo': httpEcho, agnhost, 'redis-server': redisServer, 'redis-cli': redisCli,
+  ...IMAGE_PROGRAMS,
 };
 
-/** which image ships which program (busybox has its own httpd applet) */
-const OWNER: Record<string, (repo: string, base: string) => boolean> = {
-  nginx: (r) => r.endsWith('/nginx'),
-  httpd: (r, b) => r.endsWith('/httpd') || b === 'busybox',
-  'httpd-foreground': (r) => r.endsWith('/httpd'),
-  'http-echo': (r) => r.endsWith('/http-echo'),
-  agnhost: (r) => r.endsWith('/agnhost'),
-  'redis-server': (r) => r.endsWith('/redis'),
-  'redis-cli': (r) => r.endsWith('/redis'),
-  stress: (r) => r.endsWith('/stress'),
-  perl: (r, b) => r.endsWith('/perl') || b === 'debian' || b === 'ubuntu',
-  pause: (r) => r.endsWith('/pause'),
-  sleep: (_r, b) => b !== 'scratch',
+/** programs every image of a base userland has (busybox's httpd applet, Debian's perl, sleep) */
+const BASE_OWNER: Record<string, (base: string) => boolean> = {
+  httpd: (b) => b === 'busybox',
+  perl: (b) => b === 'debian' || b === 'ubuntu',
+  sleep: (b) => b !== 'scratch',
 };
 
+/** whether the image ships the program: its catalogue entry lists it, or its base userland has it */
 export function programAvailableIn(repository: string, base: string, name: string): boolean {
-  return OWNER[name]?.(repository, base) ?? false;
+  return !!CATALOGUE.find((i) => i.repository === repository)?.programs?.includes(name) || (BASE_OWNER[name]?.(base) ?? false);
 }
 
 export function programAvailable(c: SimContainer, name: string): boolean {

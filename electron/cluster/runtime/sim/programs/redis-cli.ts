@@ -64,7 +64,7 @@ export const redisCli: Program = async (ctx) => {
     if (a[i] === '-h') host = a[++i] ?? host;
     else if (a[i] === '-p') port = Number(a[++i]) || port;
     else if (a[i] === '-n' || a[i] === '-a') i++;
-    else if (a[i] === '--version' || a[i] === '-v') { ctx.out('redis-cli 7.4.1\n'); return 0; }
+    else if (a[i] === '--version' || a[i] === '-v') { ctx.out(`redis-cli ${ctx.container.image.image.version ?? '8.2.1'}\n`); return 0; }
     else words.push(a[i]);
   }
   const commands = words.length ? [words] : ctx.stdin.split('\n').map((l) => l.trim().split(/\s+/).filter(Boolean)).filter((w) => w.length);

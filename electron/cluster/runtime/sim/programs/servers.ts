@@ -9,7 +9,7 @@ const clf = (d: Date) => `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.
 const nginxTime = (d: Date) => `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
 /** Binds port in the pod and serves until the program is told to stop. */
-async function listenUntilStopped(ctx: ProgramContext, port: number, onConn: (sock: Duplex, from: { ip: string }) => void): Promise<number> {
+export async function listenUntilStopped(ctx: ProgramContext, port: number, onConn: (sock: Duplex, from: { ip: string }) => void): Promise<number> {
   let unlisten: () => void;
   try { unlisten = ctx.container.sandbox.listen(port, onConn); } catch (e) { ctx.err(`bind() to 0.0.0.0:${port} failed (98: Address already in use)\n`); return 1; }
   ctx.proc.setMemory(ctx.proc.memoryBytes + 2_500_000);
@@ -34,11 +34,11 @@ async function serveStatic(ctx: ProgramContext, root: string, reqPath: string, i
   } catch { return { status: 404, body: '', type: 'text/html' }; }
 }
 
-function nginxVersion(ctx: ProgramContext): string {
-  const v = ctx.env.NGINX_VERSION ?? '1.27.3';
-  const tag = ctx.container.image.info.ref.split(':').pop() ?? '';
-  return /^1\.25/.test(tag) ? '1.25.5' : /^1\.26/.test(tag) ? '1.26.2' : v;
+/** the release the image's tag resolved to (nginx:1.19 → 1.19.10); a user's own NGINX_VERSION does not change the binary */
+export function imageVersion(ctx: ProgramContext, fallback: string): string {
+  return ctx.container.image.image.version ?? fallback;
 }
+const nginxVersion = (ctx: ProgramContext) => imageVersion(ctx, '1.29.1');
 
 export const nginx: Program = async (ctx) => {
   const version = nginxVersion(ctx);
@@ -88,9 +88,10 @@ export const nginx: Program = async (ctx) => {
 export const httpd: Program = async (ctx) => {
   const root = ctx.container.image.image.repository.endsWith('/httpd') ? '/usr/local/apache2/htdocs' : (() => { const h = ctx.argv.indexOf('-h'); return h >= 0 ? ctx.argv[h + 1] : '/var/www'; })();
   const busybox = !ctx.container.image.image.repository.endsWith('/httpd');
+  const apache = `Apache/${imageVersion(ctx, '2.4.65')} (Unix)`;
   const portArg = ctx.argv.indexOf('-p');
   const port = portArg >= 0 ? Number(ctx.argv[portArg + 1].split(':').pop()) : 80;
-  if (!busybox) ctx.err(`AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using ${ctx.container.sandbox.ip}. Set the 'ServerName' directive globally to suppress this message\n[${new Date().toUTCString()}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/2.4.62 (Unix) configured -- resuming normal operations\n`);
+  if (!busybox) ctx.err(`AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using ${ctx.container.sandbox.ip}. Set the 'ServerName' directive globally to suppress this message\n[${new Date().toUTCString()}] [mpm_event:notice] [pid 1:tid 1] AH00489: ${apache} configured -- resuming normal operations\n`);
   else if (!ctx.argv.includes('-f')) return 0; // busybox httpd daemonises unless -f
   const handle = async (req: HttpRequest, from: { ip: string }): Promise<HttpResponse> => {
     const r = await serveStatic(ctx, root, req.path, ['index.html']);
@@ -100,7 +101,7 @@ export const httpd: Program = async (ctx) => {
   };
   ctx.proc.handle('TERM', () => ctx.proc.terminate(0));
   ctx.proc.handle('WINCH', () => ctx.proc.terminate(0));
-  return listenUntilStopped(ctx, port, (sock, from) => serveHttp(sock, (req) => handle(req, from), busybox ? 'busybox httpd' : 'Apache/2.4.62 (Unix)'));
+  return listenUntilStopped(ctx, port, (sock, from) => serveHttp(sock, (req) => handle(req, from), busybox ? 'busybox httpd' : apache));
 };
 
 export const httpEcho: Program = async (ctx) => {
@@ -155,7 +156,7 @@ export const redisServer: Program = async (ctx) => {
   const store = new Map<string, string>();
   const pid = ctx.proc.pid;
   const port = Number(ctx.argv[ctx.argv.indexOf('--port') + 1] ?? 6379) || 6379;
-  ctx.out(`${pid}:C 22 Nov 2026 10:00:00.000 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n${pid}:M 22 Nov 2026 10:00:00.001 * Running mode=standalone, port=${port}.\n${pid}:M 22 Nov 2026 10:00:00.002 * Ready to accept connections tcp\n`);
+  ctx.out(`${pid}:C 22 Nov 2026 10:00:00.000 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n${pid}:C 22 Nov 2026 10:00:00.000 * Redis version=${imageVersion(ctx, '8.2.1')}, bits=64, commit=00000000, modified=0, pid=${pid}, just started\n${pid}:M 22 Nov 2026 10:00:00.001 * Running mode=standalone, port=${port}.\n${pid}:M 22 Nov 2026 10:00:00.002 * Ready to accept connections tcp\n`);
   ctx.proc.handle('TERM', () => { ctx.out(`${pid}:signal-handler Received SIGTERM scheduling shutdown...\n${pid}:M Redis is now ready to exit, bye bye...\n`); ctx.proc.terminate(0); });
   const bulk = (v: string | undefined) => (v === undefined ? '$-1\r\n' : `$${Buffer.byteLength(v)}\r\n${v}\r\n`);
   const exec = (a: string[]): string => {
@@ -168,7 +169,7 @@ export const redisServer: Program = async (ctx) => {
       case 'INCR': { const v = Number(store.get(a[1]) ?? 0) + 1; store.set(a[1], String(v)); return `:${v}\r\n`; }
       case 'KEYS': { const keys = [...store.keys()]; return `*${keys.length}\r\n${keys.map(bulk).join('')}`; }
       case 'DBSIZE': return `:${store.size}\r\n`;
-      case 'INFO': return bulk(`# Server\r\nredis_version:7.4.1\r\nrole:master\r\n`);
+      case 'INFO': return bulk(`# Server\r\nredis_version:${imageVersion(ctx, '8.2.1')}\r\nrole:master\r\n`);
       case 'QUIT': return '+OK\r\n';
       default: return `-ERR unknown command '${a[0]}', with args beginning with: \r\n`;
     }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { defineCommand, latin1FromBytes, type Command, type ExecResult } from 'just-bash';
+import { busyboxBanner } from '../programs/busybox';
 import { httpRequest } from '../programs/http';
 import { interruptibleSleep } from '../process';
 import type { ShellHost } from './commands';
@@ -40,7 +41,7 @@ export function networkCommands(h: ShellHost): Command[] {
         else if (a.startsWith('--timeout=')) timeout = Number(a.slice(10)) * 1000;
         else if (!a.startsWith('-')) url = a;
       }
-      if (!url) return fail('BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n');
+      if (!url) return fail(`${busyboxBanner(h.container)}\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n`);
       let stderr = quiet ? '' : `Connecting to ${parseUrl(url)?.host ?? url}\n`;
       try {
         const { u, res } = await fetchUrl(url, 'GET', { 'User-Agent': 'Wget' }, '', timeout);
@@ -102,7 +103,7 @@ export function networkCommands(h: ShellHost): Command[] {
       const timeout = wi >= 0 ? Number(args[wi + 1]) * 1000 : 10_000;
       const pos = args.filter((a, i) => !a.startsWith('-') && !(wi >= 0 && i === wi + 1));
       const [host, portStr] = pos;
-      if (!host || !portStr) return fail('BusyBox v1.36.1 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n');
+      if (!host || !portStr) return fail(`${busyboxBanner(h.container)}\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n`);
       try {
         const sock = await withTimeout(sb.connect(host, Number(portStr)), timeout);
         if (zero) { sock.end(); return { stdout: '', stderr: args.some((a) => /^-\w*v/.test(a)) ? `${host} (${host}:${portStr}) open\n` : '', exitCode: 0 }; }
