@@ -1,0 +1,94 @@
+// The image catalogue through a real cluster and kubectl: the course's pi Job, mysql's password check and
+// readiness, and a pinned older nginx tag.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../harness';
+
+const kubectl = kubectlPath();
+if (!kubectl) console.log('images: skipped — no kubectl found (set KUBECTL or install kubectl)');
+
+// digest of `perl -MMath::BigFloat -le 'print Math::BigFloat->bpi(2000)'` from a real perl 5.36, newline included
+const PI_2000_SHA256 = 'acf68936c61dd66c8a1a5668b0c59c179fefe02bc5a7e8f4b86c5bf74936c28d';
+
+const PI_JOB = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+      restartPolicy: Never
+  backoffLimit: 4
+`;
+
+const MYSQL = `apiVersion: v1
+kind: Pod
+metadata:
+  name: mysql-nopw
+spec:
+  containers:
+  - name: mysql
+    image: mysql:8.0
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: mysql
+spec:
+  containers:
+  - name: mysql
+    image: mysql:8.4
+    env:
+    - name: MYSQL_ROOT_PASSWORD
+      value: secret
+    readinessProbe:
+      tcpSocket:
+        port: 3306
+      periodSeconds: 1
+    livenessProbe:
+      exec:
+        command: ["mysqladmin", "ping", "-h", "127.0.0.1"]
+      periodSeconds: 2
+`;
+
+describe.skipIf(!kubectl)('image catalogue through kubectl', () => {
+  let tc: TestCluster;
+  beforeAll(async () => { tc = await startTestCluster({ nodes: 2 }); }, 60_000);
+  afterAll(async () => { await tc?.stop(); });
+
+  it('the course pi Job on perl:5.34.0 completes quickly with perl bignum\'s 2000 digits', async () => {
+    const t0 = Date.now();
+    expect((await tc.kubectl(['apply', '-f', '-'], { input: PI_JOB })).code).toBe(0);
+    const done = await tc.kubectl(['wait', '--for=condition=complete', 'job/pi', '--timeout=30s'], { timeoutMs: 40_000 });
+    expect(done.stdout).toContain('condition met');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const logs = (await tc.kubectl(['logs', 'job/pi'])).stdout;
+    expect(logs.length).toBe(2002);
+    expect(createHash('sha256').update(logs).digest('hex')).toBe(PI_2000_SHA256);
+  }, 60_000);
+
+  it('mysql without a password crash-loops with the entrypoint\'s error; with one its tcpSocket probe makes it Ready and mysqladmin ping keeps it live', async () => {
+    expect((await tc.kubectl(['apply', '-f', '-'], { input: MYSQL })).code).toBe(0);
+    expect((await tc.kubectl(['wait', '--for=condition=Ready', 'pod/mysql', '--timeout=30s'], { timeoutMs: 40_000 })).code).toBe(0);
+    await waitFor(async () => (await tc.kubectl(['get', 'pod', 'mysql-nopw', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])).stdout === 'CrashLoopBackOff', { timeoutMs: 30_000, what: 'CrashLoopBackOff' });
+    const logs = (await tc.kubectl(['logs', 'mysql-nopw'])).stdout;
+    expect(logs).toContain('[ERROR] [Entrypoint]: Database is uninitialized and password option is not specified');
+    expect((await tc.kubectl(['get', 'pod', 'mysql-nopw', '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}'])).stdout).toBe('1');
+    expect((await tc.kubectl(['logs', 'mysql'])).stdout).toMatch(/\/usr\/sbin\/mysqld: ready for connections\. Version: '8\.4\.6'/);
+    expect((await tc.kubectl(['get', 'pod', 'mysql', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).stdout).toBe('0');
+  }, 90_000);
+
+  it('nginx:1.19.8 reports its own version in nginx -v and the Server header', async () => {
+    expect((await tc.kubectl(['run', 'web', '--image=nginx:1.19.8'])).code).toBe(0);
+    expect((await tc.kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=30s'], { timeoutMs: 40_000 })).code).toBe(0);
+    expect((await tc.kubectl(['exec', 'web', '--', 'nginx', '-v'])).stderr).toBe('nginx version: nginx/1.19.8\n');
+    expect((await tc.kubectl(['exec', 'web', '--', 'curl', '-sI', 'http://localhost/'])).stdout).toMatch(/server: nginx\/1\.19\.8/i);
+    const unknown = await tc.kubectl(['run', 'nope', '--image=nginx:1.19.99']);
+    expect(unknown.code).toBe(0);
+    await waitFor(async () => /ErrImagePull|ImagePullBackOff/.test((await tc.kubectl(['get', 'pod', 'nope', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])).stdout), { timeoutMs: 20_000, what: 'pull error' });
+  }, 60_000);
+});
