@@ -7,7 +7,7 @@ const worlds: ReturnType<typeof makeWorld>[] = [];
 const world = () => { const w = makeWorld(); worlds.push(w); return w; };
 afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
 type World = ReturnType<typeof makeWorld>;
-const exited = (w: World, id: string, ms = 10_000) => waitFor(async () => { const s = await w.rt.containerStatus(id); return s?.state === 'exited' && s; }, ms, 'exit');
+const exited = (w: World, id: string, ms = 10_000) => waitFor(async () => { const s = await w.rt.containerStatus(id); return s?.state === 'exited' ? s : undefined; }, ms, 'exit');
 
 describe('image catalogue: tags, variants and digests', () => {
   it('a version prefix names its newest release, with its own version strings; tags that never existed fail like an offline pull', async () => {
@@ -31,6 +31,8 @@ describe('image catalogue: tags, variants and digests', () => {
     expect((await w.rt.pullImage('nginx:1.19.8-alpine')).digest).not.toBe(info.digest);
     expect((await w.rt.pullImage('nginx:1.19')).digest).not.toBe(info.digest);
     await expect(w.rt.pullImage('nginx@sha256:' + 'a'.repeat(64))).rejects.toThrow(/is not available offline/);
+    const hb = await w.rt.pullImage('kennethreitz/httpbin');
+    expect((await w.rt.pullImage(`kennethreitz/httpbin@${hb.digest.split('@')[1]}`)).ref).toContain('@sha256:');
   });
 
   it('busybox:1.28 says v1.28.4 in its banner', async () => {

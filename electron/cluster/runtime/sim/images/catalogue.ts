@@ -8,7 +8,9 @@ import { SERVER_IMAGES } from './catalogue-servers';
 export interface CatalogueImage {
   repository: string;
   /** real releases, "1.19.0-10" meaning 1.19.0 … 1.19.10; a tag names one by any prefix of it (see tags.ts) */
-  releases: string[];
+  releases?: string[];
+  /** literal tags for images whose tags follow no release scheme (`v1.33.4`, `3.10`); each is its own version */
+  tags?: string[];
   /** tag words naming a release prefix: latest, stable, lts, bookworm… (latest defaults to the newest release) */
   aliases?: Record<string, string>;
   /** tag suffixes (`1.19-alpine`, or bare `alpine`) and how that flavour differs */

@@ -24,11 +24,11 @@ function imageFor(image: CatalogueImage, { version, variant }: ResolvedTag): Cat
   return d;
 }
 
-const digestIndex = new WeakMap<CatalogueImage, Map<string, string>>();
-/** the canonical tag behind one of this catalogue's digests; a digest from a real registry is not among them */
-function tagOfDigest(image: CatalogueImage, digest: string): string | undefined {
+const digestIndex = new WeakMap<CatalogueImage, Map<string, ResolvedTag>>();
+/** what one of this catalogue's digests names; a digest from a real registry is not among them */
+function tagOfDigest(image: CatalogueImage, digest: string): ResolvedTag | undefined {
   let index = digestIndex.get(image);
-  if (!index) { index = new Map(canonicalTags(image).map((t) => [digestOf(image.repository, t), t])); digestIndex.set(image, index); }
+  if (!index) { index = new Map(canonicalTags(image).map((t) => [digestOf(image.repository, t.canonical), t])); digestIndex.set(image, index); }
   return index.get(digest);
 }
 
@@ -41,15 +41,11 @@ export function lookupImage(raw: string): ResolvedImage | undefined {
   if (ref.tag !== undefined && !byTag) return undefined;
   let resolved = byTag;
   if (ref.digest) {
-    const canonical = tagOfDigest(image, ref.digest);
-    if (!canonical) return undefined;
-    const byDigest = resolveTag(image, canonical)!;
     // `repo:tag@digest`: the digest decides what runs, as in containerd; a tag naming something else is ignored
-    resolved = byDigest;
+    resolved = tagOfDigest(image, ref.digest);
   }
   if (!resolved) return undefined;
-  const canonical = resolved.variant ? `${resolved.version}-${resolved.variant}` : resolved.version;
-  const digest = digestOf(image.repository, canonical);
+  const digest = digestOf(image.repository, resolved.canonical);
   const img = imageFor(image, resolved);
   return {
     image: img,

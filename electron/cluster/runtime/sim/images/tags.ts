@@ -5,7 +5,8 @@ import type { CatalogueImage, ImageVariant } from './catalogue';
  * `stable`, `lts`, `bookworm`…), where `<version>` is any component prefix of a real release (`1`, `1.19`,
  * `1.19.8`) and names the newest release it prefixes — as `nginx:1.19` is the last 1.19.x on Docker Hub.
  */
-export interface ResolvedTag { version: string; variant: string }
+/** canonical: the tag its digest is computed from (`<release>[-<variant>]`, or a literal tag as written) */
+export interface ResolvedTag { version: string; variant: string; canonical: string }
 
 /** "1.19.0-10" → 1.19.0 … 1.19.10; "24.04" stays as it is */
 export function expandReleases(specs: readonly string[]): string[] {
@@ -32,7 +33,7 @@ const releaseCache = new WeakMap<CatalogueImage, string[]>();
 /** the image's real releases, newest first */
 export function releasesOf(image: CatalogueImage): string[] {
   let r = releaseCache.get(image);
-  if (!r) { r = expandReleases(image.releases).sort((a, b) => compareVersions(b, a)); releaseCache.set(image, r); }
+  if (!r) { r = expandReleases(image.releases ?? []).sort((a, b) => compareVersions(b, a)); releaseCache.set(image, r); }
   return r;
 }
 
@@ -57,6 +58,8 @@ function variantKey(image: CatalogueImage, s: string): string | undefined {
 }
 
 export function resolveTag(image: CatalogueImage, tag: string): ResolvedTag | undefined {
+  if (image.tags?.includes(tag)) return { version: tag === 'latest' ? releasesOf(image)[0] ?? tag : tag.replace(/^v(?=\d)/, ''), variant: '', canonical: tag };
+  const found = (version: string | undefined, variant: string): ResolvedTag | undefined => (version ? { version, variant, canonical: variant ? `${version}-${variant}` : version } : undefined);
   const latest = image.aliases?.latest ?? releasesOf(image)[0];
   const versionOf = (part: string, variant: string): string | undefined => {
     if (part === '' || part === 'latest') return newestFor(image, latest, variant);
@@ -65,25 +68,26 @@ export function resolveTag(image: CatalogueImage, tag: string): ResolvedTag | un
     return newestFor(image, aliased ?? part, variant);
   };
   const whole = variantKey(image, tag);
-  if (whole) { const version = versionOf('', whole); return version ? { version, variant: whole } : undefined; }
+  if (whole) return found(versionOf('', whole), whole);
   const plain = versionOf(tag, '');
-  if (plain && (/^[\d.]+$/.test(tag) || tag === 'latest' || image.aliases?.[tag] !== undefined)) return { version: plain, variant: '' };
+  if (plain && (/^[\d.]+$/.test(tag) || tag === 'latest' || image.aliases?.[tag] !== undefined)) return found(plain, '');
   // split at each dash: the longest known variant suffix wins ("1.19-alpine-perl" → variant "alpine-perl")
   for (let i = tag.indexOf('-'); i > 0; i = tag.indexOf('-', i + 1)) {
     const key = variantKey(image, tag.slice(i + 1));
     if (!key) continue;
-    const version = versionOf(tag.slice(0, i), key);
-    if (version) return { version, variant: key };
+    const hit = found(versionOf(tag.slice(0, i), key), key);
+    if (hit) return hit;
   }
   return undefined;
 }
 
-/** every canonical tag (`<release>[-<variant>]`) of an image: what digests are computed from */
-export function canonicalTags(image: CatalogueImage): string[] {
-  const out: string[] = [];
+/** everything the image's tags can name, one entry per digest: each release with and without each variant, and literal tags */
+export function canonicalTags(image: CatalogueImage): ResolvedTag[] {
+  const out: ResolvedTag[] = [];
+  for (const t of image.tags ?? []) out.push(resolveTag(image, t)!);
   for (const r of releasesOf(image)) {
-    out.push(r);
-    for (const [k, v] of Object.entries(image.variants ?? {})) if (variantAllows(v, r)) out.push(`${r}-${k}`);
+    out.push({ version: r, variant: '', canonical: r });
+    for (const [k, v] of Object.entries(image.variants ?? {})) if (variantAllows(v, r)) out.push({ version: r, variant: k, canonical: `${r}-${k}` });
   }
   return out;
 }
