@@ -1,5 +1,5 @@
 import { interruptibleSleep } from '../process';
-import { piDigitsSliced } from './pi';
+import { bpiRun } from './pi';
 import { waitForAbort, type Program } from './types';
 import { perlVersionBanner } from './perl-version';
 
@@ -77,7 +77,7 @@ export const perl: Program = async (ctx) => {
     let m: RegExpExecArray | null;
     if ((m = /^print\s+bpi\((\d+)\)$/.exec(stmt))) {
       const n = Number(m[1]);
-      const digits = await piDigitsSliced(n, ctx.signal);
+      const digits = await bpiRun(ctx.proc, n, ctx.signal);
       if (digits === undefined) return 0;
       ctx.out(digits + nl);
     } else if ((m = /^print\s+(?:"((?:[^"\\]|\\.)*)"|'([^']*)')$/.exec(stmt))) {

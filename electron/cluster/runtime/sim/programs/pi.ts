@@ -1,3 +1,5 @@
+import { interruptibleSleep } from '../process';
+
 /**
  * π to `digits` significant digits, rounded like Math::BigFloat's bpi (Machin's formula in BigInt fixed point).
  * The series runs in slices that hand the event loop back every few milliseconds, so a large bpi(N) in a pod
@@ -26,6 +28,23 @@ export async function piDigitsSliced(digits: number, signal?: AbortSignal, slice
   const b = a === undefined ? undefined : await arctanInv(239n);
   if (a === undefined || b === undefined) return undefined;
   return format(16n * a - 4n * b, digits, guard);
+}
+
+/**
+ * `bpi(N)` as a process sees it: one core busy while the digits are computed, and the run lasting at least a
+ * modelled time (N²/4·10⁶ s, so bpi(2000) takes 1 s, capped at 5 s) so the Job's pod is seen Running and uses
+ * CPU — real perl takes several seconds for 2000 digits. Undefined when the process is stopped first.
+ */
+export async function bpiRun(proc: { cpuDemand: number }, digits: number, signal: AbortSignal): Promise<string | undefined> {
+  const modelled = Math.min(5000, digits * digits / 4000);
+  const t0 = performance.now();
+  proc.cpuDemand = 1;
+  try {
+    const out = await piDigitsSliced(digits, signal);
+    const left = modelled - (performance.now() - t0);
+    if (out !== undefined && left > 0) await interruptibleSleep(left, signal);
+    return signal.aborted ? undefined : out;
+  } finally { proc.cpuDemand = 0; }
 }
 
 /** keeps `digits` significant digits (one before the point), rounding half up on the guard digits */
