@@ -20,7 +20,7 @@ describe('image catalogue: tags, variants and digests', () => {
     expect((await w.rt.execSync(a.id, ['nginx', '-v'], 5)).stderr).toBe('nginx version: nginx/1.18.0\n');
     expect((await w.rt.execSync(a.id, ['cat', '/etc/os-release'], 5)).stdout).toContain('Alpine');
     for (const bad of ['nginx:1.19.11', 'nginx:1.18.0-bookworm', 'ubuntu:22', 'mysql:7.0', 'nginx:1.19-nosuchvariant']) await expect(w.rt.pullImage(bad), bad).rejects.toThrow(/is not available offline/);
-    for (const ok of ['perl:5.34.0', 'perl:5.34', 'perl:5.38-slim-bookworm', 'busybox:1.28', 'busybox:1.36.1-musl', 'python:3.12-slim', 'node:20-alpine3.20', 'postgres:16.2-alpine', 'debian:bookworm-slim', 'redis:7.2-alpine', 'mysql:8.0-debian', 'rabbitmq:3.13-management', 'kennethreitz/httpbin', 'golang:1.22', 'memcached:1.6-alpine', 'mongo:7.0']) await expect(w.rt.pullImage(ok), ok).resolves.toBeTruthy();
+    for (const ok of ['perl:5.34.0', 'perl:5.34', 'perl:5.38-slim-bookworm', 'busybox:1.28', 'busybox:1.36.1-musl', 'python:3.12-slim', 'node:20-alpine3.20', 'postgres:16.2-alpine', 'debian:bookworm-slim', 'redis:7.2-alpine', 'mysql:8.0-debian', 'mysql:5.6', 'rabbitmq:3.13-management', 'kennethreitz/httpbin', 'golang:1.22', 'memcached:1.6-alpine', 'mongo:7.0']) await expect(w.rt.pullImage(ok), ok).resolves.toBeTruthy();
   });
 
   it('a digest the catalogue handed out pulls the same image; an unknown digest fails like an offline pull', async () => {
@@ -68,9 +68,12 @@ describe('server images', () => {
     const good = await runContainer(w.rt, w.dir, 'db', 'mysql:8.0.36', { env: [{ name: 'MYSQL_ROOT_PASSWORD', value: 's3cret' }] });
     const down = await w.rt.execSync(good.id, ['mysqladmin', 'ping'], 5);
     expect(down.exitCode).toBe(1);
+    expect((await w.rt.execSync(good.id, ['mysql', '-e', 'SELECT 1'], 5)).stderr).toContain("ERROR 2002 (HY000): Can't connect to local MySQL server through socket");
     await waitFor(() => readLog(good.cfg.logPath).includes("ready for connections. Version: '8.0.36'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306"), 10_000, 'mysqld ready');
     const ping = await w.rt.execSync(good.id, ['mysqladmin', 'ping', '-h', '127.0.0.1', '-uroot', '-ps3cret'], 5);
     expect(ping).toMatchObject({ exitCode: 0, stdout: 'mysqld is alive\n' });
+    expect(await w.rt.execSync(good.id, ['mysql', '-h', '127.0.0.1', '-e', 'SELECT 1'], 5)).toMatchObject({ exitCode: 0, stdout: '1\n1\n' });
+    expect((await w.rt.execSync(good.id, ['mysql', '-e', 'SHOW DATABASES'], 5)).stderr).toContain('no SQL engine');
     const ip = (await w.rt.podSandboxStatus(good.sb))!.podIPs[0];
     const sock = await w.network.connect({ podIP: '10.244.9.9', namespace: 'default' }, ip, 3306);
     const greeting = await new Promise<Buffer>((r) => sock.once('data', r));

@@ -11,11 +11,11 @@ const alpine = (sizeBytes: number, extra: Partial<ImageVariant> = {}): ImageVari
 const slim = (sizeBytes: number): ImageVariant => ({ sizeBytes });
 
 export const SERVER_IMAGES: CatalogueImage[] = [
-  { repository: 'docker.io/library/mysql', releases: ['5.7.20-44', '8.0.20-43', '8.1.0', '8.2.0', '8.3.0', '8.4.0-6', '9.0.0-1', '9.1.0', '9.2.0', '9.3.0', '9.4.0'], aliases: { lts: '8.4', innovation: '9.4' },
+  { repository: 'docker.io/library/mysql', releases: ['5.6.51', '5.7.20-44', '8.0.20-43', '8.1.0', '8.2.0', '8.3.0', '8.4.0-6', '9.0.0-1', '9.1.0', '9.2.0', '9.3.0', '9.4.0'], aliases: { lts: '8.4', innovation: '9.4' },
     variants: { oracle: { from: '8.0.20' }, debian: { until: '8.0.99' } },
     entrypoint: ['docker-entrypoint.sh'], cmd: ['mysqld'], env: [PATH_ENV, 'GOSU_VERSION=1.17', 'MYSQL_MAJOR={x.y}', 'MYSQL_VERSION={version}-1.el9', 'MYSQL_SHELL_VERSION={version}-1.el9'],
     workingDir: '/', user: '', exposedPorts: [3306, 33060], sizeBytes: 603_000_000, base: 'debian', optionArgsProgram: 'mysqld',
-    files: { ...ENTRYPOINT, '/var/lib/mysql/': '', '/var/run/mysqld/': '', '/docker-entrypoint-initdb.d/': '' }, programs: ['mysqld', 'mysqladmin'], users: ['mysql:x:999:999::/var/lib/mysql:/bin/bash'], groups: ['mysql:x:999:'] },
+    files: { ...ENTRYPOINT, '/var/lib/mysql/': '', '/var/run/mysqld/': '', '/docker-entrypoint-initdb.d/': '' }, programs: ['mysqld', 'mysqladmin', 'mysql'], users: ['mysql:x:999:999::/var/lib/mysql:/bin/bash'], groups: ['mysql:x:999:'] },
   { repository: 'docker.io/library/postgres', releases: ['12.0-22', '13.0-22', '14.0-19', '15.0-14', '16.0-10', '17.0-6', '18.0'],
     variants: { alpine: alpine(260_000_000, { env: ['PG_VERSION={version}', PATH_ENV] }), bookworm: {}, bullseye: { until: '17.99' } },
     entrypoint: ['docker-entrypoint.sh'], cmd: ['postgres'], env: [`${PATH_ENV}:/usr/lib/postgresql/{x}/bin`, 'GOSU_VERSION=1.17', 'LANG=en_US.utf8', 'PG_MAJOR={x}', 'PG_VERSION={version}-1.pgdg120+1', 'PGDATA=/var/lib/postgresql/data'],

@@ -137,3 +137,23 @@ export const mysqladmin: Program = async (ctx) => {
   }
   return 0;
 };
+
+/** the mysql client for readiness checks: `mysql -h127.0.0.1 -e 'SELECT 1'`; any other statement meets the missing SQL engine */
+export const mysql: Program = async (ctx) => {
+  const args = ctx.argv.slice(1);
+  const version = imageVersion(ctx, '9.4.0');
+  if (args.includes('--version') || args.includes('-V')) { ctx.out(`mysql  Ver ${version} for Linux on x86_64 (MySQL Community Server - GPL)\n`); return 0; }
+  const host = optionValue(args, 'h', 'host') ?? 'localhost';
+  const port = Number(optionValue(args, 'P', 'port') ?? 3306);
+  const sql = optionValue(args, 'e', 'execute');
+  if (args.some((a) => /^-p./.test(a) || a.startsWith('--password='))) ctx.err('mysql: [Warning] Using a password on the command line interface can be insecure.\n');
+  const viaSocket = host === 'localhost';
+  if (!(viaSocket ? listeningLocally(ctx, 3306) : await reachable(ctx, host, port))) {
+    ctx.err(viaSocket ? `ERROR 2002 (HY000): Can't connect to local MySQL server through socket '${SOCKET}' (2)\n` : `ERROR 2003 (HY000): Can't connect to MySQL server on '${host}:${port}' (111)\n`);
+    return 1;
+  }
+  const select = sql === undefined ? undefined : /^\s*select\s+(\d+)\s*;?\s*$/i.exec(sql);
+  if (select) { ctx.out(`${select[1]}\n${select[1]}\n`); return 0; }
+  ctx.err(`ERROR 1105 (HY000): KubeLab's simulated mysqld has no SQL engine; only \`SELECT <number>\` answers${sql === undefined ? ' (and there is no interactive client)' : ''}\n`);
+  return 1;
+};
