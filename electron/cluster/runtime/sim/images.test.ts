@@ -123,4 +123,23 @@ describe('server images', () => {
     expect(r.status).toBe(418);
     expect(readLog(hb.cfg.logPath)).toContain('[INFO] Listening at: http://0.0.0.0:80');
   });
+
+  it('rabbitmq reports startup and answers rabbitmq-diagnostics once listening; node and go report their image versions only', async () => {
+    const w = world();
+    const rq = await runContainer(w.rt, w.dir, 'rq', 'rabbitmq:3.13.7-management');
+    expect((await w.rt.execSync(rq.id, ['rabbitmq-diagnostics', '-q', 'ping'], 5)).exitCode).toBe(69);
+    await waitFor(() => readLog(rq.cfg.logPath).includes('Server startup complete'), 5000, 'rabbitmq');
+    expect(readLog(rq.cfg.logPath)).toContain('Starting RabbitMQ 3.13.7 on Erlang');
+    expect((await w.rt.execSync(rq.id, ['rabbitmq-diagnostics', 'ping'], 5)).stdout).toContain('Ping succeeded');
+    const ip = (await w.rt.podSandboxStatus(rq.sb))!.podIPs[0];
+    const mgmt = await httpRequest(await w.network.connect({ podIP: '10.244.9.9', namespace: 'default' }, ip, 15672), 'GET', ip, '/');
+    expect(mgmt.body.toString()).toContain('RabbitMQ Management');
+    const nd = await runContainer(w.rt, w.dir, 'nd', 'node:20-alpine', { command: ['sleep', '3600'] });
+    expect((await w.rt.execSync(nd.id, ['node', '--version'], 5)).stdout).toBe('v20.19.5\n');
+    expect(await w.rt.execSync(nd.id, ['node', '-e', 'console.log("hi", 1+1)'], 5)).toMatchObject({ exitCode: 0, stdout: 'hi 2\n' });
+    expect((await w.rt.execSync(nd.id, ['node', '-e', 'require("http").createServer()'], 5)).exitCode).toBe(1);
+    const go = await runContainer(w.rt, w.dir, 'go', 'golang:1.22', { command: ['sleep', '3600'] });
+    expect((await w.rt.execSync(go.id, ['go', 'version'], 5)).stdout).toBe('go version go1.22.12 linux/amd64\n');
+    expect((await w.rt.execSync(go.id, ['sh', '-c', 'echo $GOPATH; pwd'], 5)).stdout).toBe('/go\n/go\n');
+  });
 });
