@@ -3,6 +3,7 @@ import { serveHttp } from './http';
 import { imageVersion, listenUntilStopped } from './servers';
 import { optionValue } from './server-kit';
 import type { Program, ProgramContext } from './types';
+import { compareVersions } from '../images/tags';
 
 /**
  * python, node and go images: versions, python's http.server, and trivial one-liners only — `print(...)`,
@@ -82,7 +83,9 @@ async function httpServer(ctx: ProgramContext, args: string[], unbuffered: boole
           const names = (await ctx.fs.readdir(p)).sort();
           const items = await Promise.all(names.map(async (n) => ((await ctx.fs.stat(`${p}/${n}`).catch(() => undefined))?.isDirectory ? n + '/' : n)));
           const title = `Directory listing for ${esc(urlPath)}`;
-          const body = `<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n</head>\n<body>\n<h1>${title}</h1>\n<hr>\n<ul>\n${items.map((n) => `<li><a href="${encodeURI(n)}">${esc(n)}</a></li>\n`).join('')}</ul>\n<hr>\n</body>\n</html>\n`;
+          // python 3.12 switched the listing to an HTML5 head
+          const head = compareVersions(version, '3.12') >= 0 ? '<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' : '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">\n<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n';
+          const body = `${head}<title>${title}</title>\n</head>\n<body>\n<h1>${title}</h1>\n<hr>\n<ul>\n${items.map((n) => `<li><a href="${encodeURI(n)}">${esc(n)}</a></li>\n`).join('')}</ul>\n<hr>\n</body>\n</html>\n`;
           res = { status: 200, body, headers: { 'Content-type': 'text/html; charset=utf-8' } };
         } else res = { status: 200, body: Buffer.from(await ctx.fs.readFileBuffer(p)), headers: { 'Content-type': p.endsWith('.html') ? 'text/html' : p.endsWith('.json') ? 'application/json' : 'application/octet-stream' } };
       }
