@@ -1,7 +1,6 @@
 // A stand-in lab backend with one lab written in code (chapter 1), so the app, its tests and the e2e run
 // before the declarative lab engine (electron/lab-engine/) is wired in. It keeps its progress in ProgressStore.
-import type { Cluster } from '../cluster/cluster';
-import { R } from '../cluster/client/resources';
+import { R, type Cluster } from '../cluster';
 import type { CheckItem, CheckResult, LabDetail, LabSummary, Localized, StepResult } from './ipc-contract';
 import type { LabBackend, LabBackendContext } from './lab-backend';
 import { ProgressStore } from './progress-store';

@@ -1,7 +1,7 @@
 // `kubelab start`: the cluster in the foreground, printing a ready line with the kubeconfig path; SIGINT/SIGTERM stop it cleanly.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { startCluster } from '../cluster/cluster';
+import { startCluster } from '../cluster';
 import { defaultDataDir } from '../app/paths';
 
 const HELP = `Usage: kubelab start [options]
