@@ -79,6 +79,3 @@ export function notMoreThan100Percent(v: unknown, path: string): FieldError[] {
 export const intOrPercentIsZero = (v: unknown): boolean =>
   v === 0 || (typeof v === 'string' && PERCENT_RE.test(v) && parseInt(v, 10) === 0);
 
-export function pathJoin(base: string, child: string): string {
-  return base ? `${base}.${child}` : child;
-}
