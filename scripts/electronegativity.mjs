@@ -1,7 +1,7 @@
 // `npm run lint` step: Doyensec's electronegativity over the Electron shell (main process, preload, the page it
 // loads). Fails on any HIGH or MEDIUM finding and on files it cannot parse. The cluster is left out on purpose:
 // eslint keeps Electron out of electron/cluster, and the scanner's old TypeScript parser trips on newer syntax there.
-// Works offline: the scanner's attempts to fetch translations and Electron release data fail and are ignored.
+// Works offline: the scanner's attempt to fetch translations fails and is ignored.
 import { createRequire } from 'node:module';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,12 @@ writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'kubelab-shell',
 
 let result;
 try {
-  result = await run({ input: dir, electronVersionOverride: electronVersion, isRelative: true, severitySet: 'informational', confidenceSet: 'tentative' }, false);
+  result = await run({
+    input: dir, electronVersionOverride: electronVersion, isRelative: true, severitySet: 'informational', confidenceSet: 'tentative',
+    // this check compares against Electron's release list fetched from GitHub: with a connection its answer changes
+    // with each Electron release, without one it cannot run; keeping Electron current is the dependency update's job
+    excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
+  }, false);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
