@@ -46,10 +46,14 @@ function preferredStoredResources(catalog: Catalog, namespacedOnly: boolean): GV
     .map(gvrOf);
 }
 
+/** a controller that needs only its client and the shared informers */
+const plain = (name: string, start: (client: Client, informers: InformerFactory) => { stop(): void }): ControllerDescriptor =>
+  ({ name, start: ({ client, informers }) => start(client, informers) });
+
 /** in start order; informers register their handlers in this order too */
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'namespace-controller', start: ({ client, informers, catalog }) => startNamespaceController(client, informers, { list: () => preferredStoredResources(catalog, true) }) },
-  { name: 'serviceaccount-controller', start: ({ client, informers }) => startServiceAccountController(client, informers) },
+  plain('serviceaccount-controller', startServiceAccountController),
   { name: 'root-ca-certificate-publisher-controller', start: ({ client, informers, caPem }) => startRootCaPublisher(client, informers, caPem) },
   {
     name: 'garbage-collector-controller',
@@ -62,18 +66,18 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
       onChange: (fn) => catalog.onChange(fn),
     }),
   },
-  { name: 'replicaset-controller', start: ({ client, informers }) => startReplicaSetController(client, informers) },
-  { name: 'deployment-controller', start: ({ client, informers }) => startDeploymentController(client, informers) },
-  { name: 'statefulset-controller', start: ({ client, informers }) => startStatefulSetController(client, informers) },
-  { name: 'daemonset-controller', start: ({ client, informers }) => startDaemonSetController(client, informers) },
-  { name: 'job-controller', start: ({ client, informers }) => startJobController(client, informers) },
-  { name: 'cronjob-controller', start: ({ client, informers }) => startCronJobController(client, informers) },
-  { name: 'ttl-after-finished-controller', start: ({ client, informers }) => startTtlAfterFinishedController(client, informers) },
-  { name: 'node-lifecycle-controller', start: ({ client, informers }) => startNodeLifecycleController(client, informers) },
-  { name: 'taint-eviction-controller', start: ({ client, informers }) => startTaintEvictionController(client, informers) },
-  { name: 'disruption-controller', start: ({ client, informers }) => startDisruptionController(client, informers) },
-  { name: 'endpoints-controller', start: ({ client, informers }) => startEndpointsController(client, informers) },
-  { name: 'endpointslice-controller', start: ({ client, informers }) => startEndpointSliceController(client, informers) },
+  plain('replicaset-controller', startReplicaSetController),
+  plain('deployment-controller', startDeploymentController),
+  plain('statefulset-controller', startStatefulSetController),
+  plain('daemonset-controller', startDaemonSetController),
+  plain('job-controller', startJobController),
+  plain('cronjob-controller', startCronJobController),
+  plain('ttl-after-finished-controller', startTtlAfterFinishedController),
+  plain('node-lifecycle-controller', startNodeLifecycleController),
+  plain('taint-eviction-controller', startTaintEvictionController),
+  plain('disruption-controller', startDisruptionController),
+  plain('endpoints-controller', startEndpointsController),
+  plain('endpointslice-controller', startEndpointSliceController),
   {
     name: 'resourcequota-controller',
     start: ({ client, informers, catalog }) => startResourceQuotaController(client, informers, {
@@ -93,7 +97,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
       },
     }),
   },
-  { name: 'pod-garbage-collector-controller', start: ({ client, informers }) => startPodGcController(client, informers) },
+  plain('pod-garbage-collector-controller', startPodGcController),
 ];
 
 /** starts every controller of the table; stop() stops them all */
