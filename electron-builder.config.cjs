@@ -28,6 +28,18 @@ module.exports = {
   npmRebuild: true,
   beforePack: './resources/before-pack.cjs',
   afterPack: './resources/after-pack.cjs',
+  // Electron's fuses, flipped in the packaged binary (electron-builder applies them with @electron/fuses before
+  // signing): the app binary cannot be turned into a plain Node (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect),
+  // loads its code only from an app.asar whose integrity is checked, and encrypts its cookie store. Nothing here
+  // needs run-as-node: terminals spawn the user's shell and kubectl, not the app binary.
+  electronFuses: {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    enableCookieEncryption: true,
+  },
   linux: { target: ['AppImage', 'deb'], category: 'Education' },
   mac: { target: ['dmg'], category: 'public.app-category.education', hardenedRuntime: true },
   win: { target: ['nsis'] },

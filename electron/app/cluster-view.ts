@@ -2,11 +2,7 @@
 // events; every change schedules one coalesced snapshot for the subscribers.
 import { execFile } from 'node:child_process';
 import { stringify } from 'yaml';
-import type { Cluster } from '../cluster/cluster';
-import { createInformerFactory } from '../cluster/client/informer';
-import { R } from '../cluster/client/resources';
-import type { Informer, InformerFactory } from '../cluster/client/types';
-import type { KObject } from '../cluster/api/types';
+import { createInformerFactory, R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
 import type { ClusterSnapshot, EventView, ObjectDetails, ObjectRef } from './ipc-contract';
 import { eventView, nodeView, podView } from './pod-status';
 

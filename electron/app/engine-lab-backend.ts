@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LabEngine } from '../lab-engine/engine';
 import { KubeClient } from '../lab-engine/kube-client';
 import { readKubeconfig } from '../lab-engine/kubeconfig';
-import { findLab, labRoots, loadCatalog } from '../lab-engine/catalog';
+import { findLab, labRoots } from '../lab-engine/catalog';
 import { ProgressStore, type Profile } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, signReport } from '../lab-engine/report';
 import type { Lab } from '../lab-engine/types';
@@ -17,10 +17,6 @@ const PROFILE = 'default';
 const same = (s: string) => ({ en: s, zh: s });
 
 const labRootsOf = (ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>) => [...new Set(labRoots(ctx.dataDir, existsSync(ctx.labsDir) ? [ctx.labsDir] : []))];
-
-export function engineLabs(ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>): Lab[] {
-  return loadCatalog(labRootsOf(ctx)).labs;
-}
 
 export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   const progress = new ProgressStore(ctx.dataDir, PROFILE);

@@ -1,6 +1,6 @@
-// What the app needs from a lab engine. The UI talks to this interface only; `builtin-labs.ts` is a small
-// stand-in used until electron/lab-engine/ is wired in through an adapter of the same shape.
-import type { Cluster } from '../cluster/cluster';
+// What the app needs from a lab engine. The UI talks to this interface only; engine-lab-backend.ts implements it
+// over electron/lab-engine (tests may pass another of the same shape).
+import type { Cluster } from '../cluster';
 import type { CheckResult, HintResult, LabDetail, LabSummary, Localized, Report } from './ipc-contract';
 
 export interface LabBackendContext {

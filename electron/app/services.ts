@@ -9,8 +9,7 @@ import { applyYaml } from './yaml-apply';
 import { SettingsStore } from './settings-store';
 import { CHAPTERS } from './course';
 import type { LabBackend, LabBackendFactory } from './lab-backend';
-import { createBuiltinLabBackend } from './builtin-labs';
-import { createEngineLabBackend, engineLabs } from './engine-lab-backend';
+import { createEngineLabBackend } from './engine-lab-backend';
 import { appFolders, appVersion, type AppFolders } from './app-root';
 import { TerminalManager, type TerminalReceiver } from '../terminal/terminal-manager';
 import { locateKubectl, type KubectlLocation } from '../terminal/kubectl-locate';
@@ -53,9 +52,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     stateDir: join(opts.dataDir, 'terminal'), shell: opts.shell, flow: opts.flow,
   });
   const labCtx = { cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs, lang: () => settings.get().language };
-  // the declarative labs when there are any; the built-in stand-in lab otherwise
-  const labFactory = opts.labs ?? (engineLabs(labCtx).length ? createEngineLabBackend : createBuiltinLabBackend);
-  const labs: LabBackend = labFactory(labCtx);
+  const labs: LabBackend = (opts.labs ?? createEngineLabBackend)(labCtx);
   let view: ClusterView | undefined;
   const sessions = new Set<{ emit: Emit; unwatch?: () => void }>();
   host.onReady((c) => {

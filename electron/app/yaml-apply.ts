@@ -2,9 +2,7 @@
 // API's own Status (422 Invalid with field causes, 403, 404 …) comes back per document, with each field path
 // located on a line of the editor's text so the UI can mark it inline.
 import { parseAllDocuments, isMap, isSeq, type Document, type Node as YamlNode } from 'yaml';
-import type { Catalog } from '../cluster/apiserver/catalog';
-import type { Client } from '../cluster/client/types';
-import { StatusError } from '../cluster/api/errors';
+import { StatusError, type Catalog, type Client } from '../cluster';
 import type { ApiFieldError, ApplyItemResult, ApplyResult } from './ipc-contract';
 
 /** `spec.containers[0].image` → ['spec', 'containers', 0, 'image'] */

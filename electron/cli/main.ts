@@ -7,7 +7,7 @@ import { runNode } from './node';
 const USAGE = `Usage: kubelab <command> [options]
 
 Commands:
-  start [--data-dir DIR] [--port N] [--nodes N] [--runtime sim|docker] [--config FILE]
+  start [--data-dir DIR] [--port N] [--nodes N] [--runtime sim] [--config FILE]
                          run a cluster in the foreground until Ctrl-C
   store get|list|watch <key-prefix> [--data-dir DIR] [--values]
                          show the API server's keys as etcd stores them (revisions and versions)

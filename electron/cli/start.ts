@@ -1,7 +1,7 @@
 // `kubelab start`: the cluster in the foreground, printing a ready line with the kubeconfig path; SIGINT/SIGTERM stop it cleanly.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { startCluster } from '../cluster/cluster';
+import { startCluster } from '../cluster';
 import { defaultDataDir } from '../app/paths';
 
 const HELP = `Usage: kubelab start [options]
@@ -12,7 +12,7 @@ Options:
   --data-dir DIR        where the cluster keeps its state (default: ${defaultDataDir()})
   --port N              API server port on 127.0.0.1 (default 6443, or a free port if busy)
   --nodes N             number of nodes: 1 control plane + N-1 workers (default 3, or what the data dir remembers)
-  --runtime sim|docker  container runtime (default sim: everything simulated in-process)
+  --runtime sim         container runtime (sim, the default: everything simulated in-process)
   --config FILE         a kind-like cluster config (nodes with roles, labels, taints, capacity, runtime handlers)
 `;
 

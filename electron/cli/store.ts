@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import YAML from 'yaml';
 import { defaultDataDir } from '../app/paths';
-import { openStore, formatKeyValue } from '../cluster/store';
+import { openStore, formatKeyValue } from '../cluster';
 
 const HELP = `Usage: kubelab store get|list|watch <key-prefix> [--data-dir DIR] [--values] [--rev N]
 

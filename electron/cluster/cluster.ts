@@ -28,7 +28,7 @@ import type { AdmissionLookup } from './admission/types';
 import type { GVR, KObject } from './api/types';
 import { bootstrapCluster } from './bootstrap';
 import { writeKubeconfig } from './kubeconfig';
-import { startCoreControllers } from './controllers';
+import { startControllerManager } from './controllers/controller-manager';
 import { startNodes, type NodeSet } from './kubelet/nodes';
 import { loadClusterConfig, type ClusterConfig } from './config';
 
@@ -114,7 +114,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   await bootstrapCluster(client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver'), { apiPort: http.port });
 
   const informers = createInformerFactory(controllerClient);
-  const controllers = startCoreControllers({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, api, clientFor: client, dataDir: opts.dataDir, config });
+  const controllers = startControllerManager({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem });
   informers.start();
   const schedulerClient = client({ name: 'system:kube-scheduler', groups: ['system:masters'] }, 'kube-scheduler');
   // the scheduler shares the controllers' informers (one decoded copy of every pod event instead of two); it writes

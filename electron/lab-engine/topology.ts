@@ -1,6 +1,6 @@
 // Compares the running cluster with what a lab needs (nodes, runtime handlers, extended resources) and
 // explains how to restart with the lab's topology when it doesn't match.
-import { parseClusterConfigFile } from '../cluster/config';
+import { parseClusterConfigFile } from '../cluster';
 import type { KubeClient } from './kube-client';
 import type { Lab } from './types';
 

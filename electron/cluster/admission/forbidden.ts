@@ -26,7 +26,3 @@ export function aggregateMessage(msgs: string[]): string {
   return uniq.length === 1 ? uniq[0] : `[${uniq.join(', ')}]`;
 }
 
-/** true for the main resource of a core kind (admission plugins here ignore subresource writes) */
-export function isCoreResource(a: AdmissionAttributes, resource: string): boolean {
-  return a.gvr.group === '' && a.gvr.resource === resource && !a.subresource && !!a.object;
-}

@@ -90,8 +90,12 @@ export function matchesLabels(sel: Selector, labels: Record<string, string> | un
   return true;
 }
 
-/** metav1.LabelSelector (matchLabels + matchExpressions) → matcher; an empty selector matches everything, null matches nothing. */
-export function labelSelectorMatcher(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | null | undefined): (labels: Record<string, string> | undefined) => boolean {
+/** a metav1.LabelSelector as objects carry it */
+export interface LabelSelectorLike { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
+
+/** metav1.LabelSelector (matchLabels + matchExpressions) → matcher; an empty selector matches everything, null (or an
+ *  unknown operator, which upstream's LabelSelectorAsSelector rejects) matches nothing. */
+export function labelSelectorMatcher(sel: LabelSelectorLike | null | undefined): (labels: Record<string, string> | undefined) => boolean {
   if (sel == null) return () => false;
   const reqs: Selector = [];
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key: k, op: '=', values: [v] });
@@ -101,27 +105,45 @@ export function labelSelectorMatcher(sel: { matchLabels?: Record<string, string>
       case 'NotIn': reqs.push({ key: e.key, op: 'notin', values: e.values ?? [] }); break;
       case 'Exists': reqs.push({ key: e.key, op: 'exists' }); break;
       case 'DoesNotExist': reqs.push({ key: e.key, op: '!' }); break;
+      default: return () => false;
     }
   }
   return (labels) => matchesLabels(reqs, labels);
 }
 
-/** metav1.FormatLabelSelector: the string form kubectl shows (e.g. in describe and the SELECTOR column). */
-export function formatLabelSelector(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | null | undefined): string {
-  if (!sel) return '<none>';
-  const parts: string[] = [];
-  for (const k of Object.keys(sel.matchLabels ?? {}).sort()) parts.push(`${k}=${sel.matchLabels![k]}`);
+/** labels.Selector.Matches for a metav1.LabelSelector, for a single test */
+export const labelSelectorMatches = (sel: LabelSelectorLike | null | undefined, labels: Record<string, string> | undefined): boolean =>
+  labelSelectorMatcher(sel)(labels);
+
+/** true for a selector that is present but selects by nothing (it matches every object) */
+export const labelSelectorIsEmpty = (sel: LabelSelectorLike | null | undefined): boolean =>
+  !!sel && Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0;
+
+/** labels.Selector.String() for a metav1.LabelSelector: requirements sorted by key, values sorted; '' for none */
+export function selectorString(sel: LabelSelectorLike | null | undefined): string {
+  if (!sel) return '';
+  const reqs: { key: string; text: string }[] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key: k, text: `${k}=${v}` });
   for (const e of sel.matchExpressions ?? []) {
     const vals = [...(e.values ?? [])].sort().join(',');
     switch (e.operator) {
-      case 'In': parts.push(`${e.key} in (${vals})`); break;
-      case 'NotIn': parts.push(`${e.key} notin (${vals})`); break;
-      case 'Exists': parts.push(e.key); break;
-      case 'DoesNotExist': parts.push(`!${e.key}`); break;
+      case 'In': reqs.push({ key: e.key, text: `${e.key} in (${vals})` }); break;
+      case 'NotIn': reqs.push({ key: e.key, text: `${e.key} notin (${vals})` }); break;
+      case 'Exists': reqs.push({ key: e.key, text: e.key }); break;
+      case 'DoesNotExist': reqs.push({ key: e.key, text: `!${e.key}` }); break;
     }
   }
-  const s = parts.join(',');
-  return s === '' ? '<none>' : s;
+  reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return reqs.map((r) => r.text).join(',');
+}
+
+/** metav1.FormatLabelSelector: the string form kubectl shows (describe, the SELECTOR column); `<none>` when empty */
+export const formatLabelSelector = (sel: LabelSelectorLike | null | undefined): string => selectorString(sel) || '<none>';
+
+/** labels.FormatLabels: sorted k=v pairs, `<none>` when empty */
+export function formatLabels(m: Record<string, string> | undefined | null): string {
+  const keys = Object.keys(m ?? {}).sort();
+  return keys.length ? keys.map((k) => `${k}=${m![k]}`).join(',') : '<none>';
 }
 
 export interface FieldRequirement { field: string; op: '=' | '!='; value: string }

@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import { errBadRequest, errTooLarge, statusError } from '../api/errors';
 import type { ApiRequest } from './request';
 import { decodeK8sProtobuf, isProtobufMediaType } from '../api/protobuf/decode';
-import { clone } from './meta';
+import { clone } from '../api/object';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // Which resources the API server serves: built-in kinds plus CRDs, keyed by group/version/resource.
 import type { KindStrategy, TableSpec } from '../api/kind';
-import type { KObject } from '../api/types';
+import { splitApiVersion, type KObject } from '../api/types';
 
 export interface ResourceEntry {
   group: string;
@@ -115,6 +115,20 @@ export class Catalog {
     const seen = new Map<string, ResourceEntry>();
     for (const e of this.byGVR.values()) if (!e.virtual && !e.toStorage && !seen.has(e.prefix)) seen.set(e.prefix, e);
     return [...seen.values()];
+  }
+
+  /** the entry serving a kind at an apiVersion, falling back to any served version of its group (owner references,
+   *  scale targets and quota counts name kinds, not resources) */
+  forKind(apiVersion: string, kind: string): ResourceEntry | undefined {
+    const { group, version } = splitApiVersion(apiVersion);
+    const all = this.all();
+    return all.find((x) => x.group === group && x.kind === kind && x.version === version) ?? all.find((x) => x.group === group && x.kind === kind);
+  }
+
+  /** the entry of a resource in its group's preferred version */
+  preferred(group: string, resource: string): ResourceEntry | undefined {
+    const v = this.groups().find((g) => g.name === group)?.preferred;
+    return this.all().find((x) => x.group === group && x.resource === resource && (x.version === v || !v));
   }
 }
 

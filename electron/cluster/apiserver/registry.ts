@@ -9,12 +9,13 @@ import {
 import type { Store, KeyValue, StoreEvent } from '../store/types';
 import { CompactedError, StoreConflictError } from '../store/types';
 import type { ResourceEntry } from './catalog';
-import { clone, deepEqual, dropEmptyMetaLists, generatedName, keepServerMetadata, nowRfc3339, resetServerMetadata } from './meta';
+import { dropEmptyMetaLists, generatedName, keepServerMetadata, nowRfc3339, resetServerMetadata } from './meta';
+import { clone, deepEqual } from '../api/object';
 import { matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from '../api/selectors';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../admission/types';
 import type { UserInfo } from '../auth/user';
 import { validateCommonMetadata } from './validate-meta';
-import { deepFreeze } from '../api/patch/typed';
+import { deepFreeze } from '../api/object';
 
 export interface WriteContext {
   user: UserInfo;

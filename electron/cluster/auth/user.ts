@@ -7,6 +7,3 @@ export interface UserInfo {
 
 export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
-export function isAnonymous(u: UserInfo): boolean {
-  return u.name === 'system:anonymous';
-}

@@ -3,7 +3,7 @@
 import type { Client } from '../client/types';
 import { R } from '../client/resources';
 import { StatusError } from '../api/errors';
-import { deepEqual } from '../apiserver/meta';
+import { deepEqual } from '../api/object';
 
 const CONCURRENCY = 16;
 

@@ -1,6 +1,7 @@
 // Test double: an in-memory Client + InformerFactory pair where binding sets spec.nodeName like the API server.
 import type { Client, Informer, InformerFactory } from '../client/types';
 import type { GVR, KObject } from '../api/types';
+import { clone } from '../api/object';
 
 type Handler = { add: ((o: KObject) => void)[]; update: ((a: KObject, b: KObject) => void)[]; del: ((o: KObject) => void)[] };
 
@@ -21,7 +22,6 @@ class FakeInformer implements Informer {
 }
 
 const keyOf = (o: KObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : `${o.metadata.name}`);
-const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
 export interface Call { verb: string; resource: string; namespace?: string; name?: string; body?: unknown; opts?: unknown }
 

@@ -2,6 +2,7 @@
 // apiextensions-apiserver produces from kube-openapi's validator (paths "spec.x", "spec.x in body ...").
 import { type FieldError, duplicate, invalid, notSupported, required, tooLong, tooMany } from '../errors';
 import type { Schema } from './schema';
+import { deepEqual } from '../object';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -17,14 +18,6 @@ function typeName(v: unknown): string {
 function typeMatches(expected: string, v: unknown): boolean {
   const actual = typeName(v);
   return actual === expected || (expected === 'number' && actual === 'integer');
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
 }
 
 function validate(v: unknown, s: Schema, path: string, errs: FieldError[]): void {

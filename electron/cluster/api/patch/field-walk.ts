@@ -4,7 +4,8 @@
 import type { Definitions, Schema } from '../openapi/schema';
 import { resolve } from '../openapi/schema';
 import { FieldSet, type Path } from './field-set';
-import { deepEqual, deepFreeze, isObject, itemKey, sameKey, shapeOf } from './typed';
+import { isObject, itemKey, sameKey, shapeOf } from './typed';
+import { deepEqual, deepFreeze } from '../object';
 
 const fieldPe = (k: string) => `f:${k}`;
 const keyPe = (item: Record<string, any>, keys: string[]) => `k:${JSON.stringify(itemKey(item, keys))}`;

@@ -1,7 +1,8 @@
 // JSON patch (RFC 6902, application/json-patch+json) with the error texts of the json-patch library
 // kube-apiserver uses, so a failing operation reads the same as upstream.
 import { type StatusError, statusError } from '../errors';
-import { deepEqual, isObject } from './typed';
+import { isObject } from './typed';
+import { deepEqual } from '../object';
 
 export interface JsonPatchOperation { op: string; path: string; value?: unknown; from?: string }
 

@@ -9,7 +9,8 @@ import { rfc3339 } from '../time';
 import { type Definitions, type Schema, lookupDefinition } from '../openapi/schema';
 import { FieldSet, type Path, pathString } from './field-set';
 import { appliedFieldSet, compareObjects, mergeApplied, removePath, zeroSkeleton } from './field-walk';
-import { deepEqual, deepFreeze, isObject } from './typed';
+import { isObject } from './typed';
+import { deepEqual, deepFreeze } from '../object';
 
 export type { ManagedFieldsEntry };
 

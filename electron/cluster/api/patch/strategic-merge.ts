@@ -3,7 +3,8 @@
 // primitives), other lists are replaced; `$patch`, `$retainKeys`, `$deleteFromPrimitiveList/<f>` and
 // `$setElementOrder/<f>` directives steer the merge; null deletes a field.
 import { type Definitions, type Schema, lookupDefinition, propertySchema, resolve } from '../openapi/schema';
-import { deepEqual, isObject } from './typed';
+import { isObject } from './typed';
+import { deepEqual } from '../object';
 
 export class StrategicMergePatchError extends Error {}
 

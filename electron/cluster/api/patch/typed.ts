@@ -46,21 +46,3 @@ export function itemKey(item: Record<string, any>, keys: string[]): Record<strin
 export function sameKey(a: Record<string, any>, b: Record<string, any>, keys: string[]): boolean {
   return JSON.stringify(itemKey(a, keys)) === JSON.stringify(itemKey(b, keys));
 }
-
-/** freezes a value and everything in it (shared read-only data: schema skeletons, cached fieldsV1) */
-export function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object') {
-    for (const c of Object.values(v)) deepFreeze(c);
-    Object.freeze(v);
-  }
-  return v;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
-  const ka = Object.keys(a), kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as any)[k], (b as any)[k]));
-}

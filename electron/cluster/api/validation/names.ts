@@ -19,7 +19,6 @@ const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
 const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const labelValueFmt = `(${qualifiedNameFmt})?`;
-const cIdentifierFmt = '[A-Za-z_][A-Za-z0-9_]*';
 
 const whole = (fmt: string) => new RegExp(`^${fmt}$`);
 const dns1123LabelRe = whole(dns1123LabelFmt);
@@ -99,12 +98,6 @@ export function isEnvVarName(v: string): string[] {
     errs.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
   }
   return errs;
-}
-
-export function isCIdentifier(v: string): string[] {
-  return whole(cIdentifierFmt).test(v)
-    ? []
-    : [regexError("a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'", cIdentifierFmt, 'my_name', 'MY_NAME', 'MyName')];
 }
 
 /** ConfigMap / Secret data keys. */

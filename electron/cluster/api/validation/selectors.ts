@@ -1,4 +1,4 @@
-// metav1.LabelSelector validation, plus the matching rule the same selectors use.
+// metav1.LabelSelector validation (matching lives in api/selectors.ts).
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { type FieldError, forbidden, invalid, required } from '../errors';
 import { validateLabels } from './meta';
@@ -28,23 +28,4 @@ export function validateLabelSelector(sel: LabelSelector | undefined | null, pat
     });
   });
   return errs;
-}
-
-/** True when `labels` satisfy the selector; an empty selector matches everything (as upstream's LabelSelectorAsSelector). */
-export function labelSelectorMatches(sel: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
-  if (!sel) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const r of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    const vals = r.values ?? [];
-    switch (r.operator) {
-      case 'In': if (!has || !vals.includes(l[r.key])) return false; break;
-      case 'NotIn': if (has && vals.includes(l[r.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
 }

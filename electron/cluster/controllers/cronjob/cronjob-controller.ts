@@ -12,6 +12,7 @@ import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
 import { isJobFinished, hasTrueCondition } from '../job/job-controller';
 import { formatInZone, jobNameFor, mostRecentScheduleTime, rfc1123z, TOO_MANY_MISSED } from './schedule';
+import { clone } from '../../api/object';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
@@ -49,7 +50,7 @@ export function startCronJobController(client: Client, informers: InformerFactor
     let cj: KObject;
     try { cj = await client.get(R.cronjobs, ns, name); } catch (err) { if (isStatus(err, 404)) return; throw err; }
     const children = (await client.list(R.jobs, ns)).items.filter((j) => controlledBy(j, cj.metadata.uid));
-    const status: any = JSON.parse(JSON.stringify(cj.status ?? {}));
+    const status: any = clone(cj.status ?? {});
     const before = JSON.stringify(status);
     status.active ??= [];
     const inActive = (uid?: string) => status.active.some((r: any) => r.uid === uid);
@@ -157,7 +158,7 @@ export function startCronJobController(client: Client, informers: InformerFactor
         annotations: { ...(tpl.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP_ANNOTATION]: formatInZone(scheduled, tz) },
         ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name!, uid: cj.metadata.uid!, controller: true, blockOwnerDeletion: true }],
       },
-      spec: JSON.parse(JSON.stringify(tpl.spec ?? {})),
+      spec: clone(tpl.spec ?? {}),
     };
     let created: KObject;
     try {

@@ -2,7 +2,7 @@
 // and NodeShouldRunDaemonPod): default tolerations, nodeSelector/affinity, taints, and a metadata.name node affinity.
 import type { Pod, Taint, Toleration } from 'kubernetes-types/core/v1';
 import type { KObject } from '../../api/types';
-import { clone } from '../../apiserver/meta';
+import { clone } from '../../api/object';
 import { podMatchesNodeSelectorAndAffinity } from '../../scheduler/node-selector';
 import { firstUntolerated } from '../../scheduler/tolerations';
 import type { Node } from '../../scheduler/types';

@@ -5,7 +5,7 @@ import { objectKey } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { labelSelectorMatcher } from '../../api/selectors';
-import { deepEqual } from '../../apiserver/meta';
+import { deepEqual } from '../../api/object';
 import { WorkQueue } from '../workqueue';
 import { EventRecorder } from '../../client/event-recorder';
 import { Expectations } from '../replicaset/expectations';

@@ -5,7 +5,7 @@ import type { Client } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
-import { deepEqual } from '../../apiserver/meta';
+import { deepEqual } from '../../api/object';
 import type { EventRecorder } from '../../client/event-recorder';
 import type { Expectations } from '../replicaset/expectations';
 import { slowStartBatch, podFromTemplate } from '../replicaset/pod-control';

@@ -5,7 +5,7 @@ import type { Client } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
-import { clone, deepEqual } from '../../apiserver/meta';
+import { clone, deepEqual } from '../../api/object';
 import type { EventRecorder } from '../../client/event-recorder';
 import { byCreation, controllerRefOf, newControllerRef } from '../replicaset/pod-helpers';
 import { computeTemplateHash } from './template-hash';

@@ -2,7 +2,7 @@
 // surge/unavailability arithmetic, conditions and status.
 import type { KObject } from '../../api/types';
 import { rfc3339 } from '../../api/time';
-import { clone, deepEqual } from '../../apiserver/meta';
+import { clone, deepEqual } from '../../api/object';
 import { byCreation, scaledValue } from '../replicaset/pod-helpers';
 
 export const REVISION = 'deployment.kubernetes.io/revision';

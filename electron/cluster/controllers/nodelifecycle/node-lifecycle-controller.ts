@@ -9,6 +9,7 @@ import { EventRecorder } from '../../client/event-recorder';
 import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
 import { desiredTaints, readyStatus, sameTaints } from './taints';
+import { clone } from '../../api/object';
 
 export interface NodeLifecycleOptions {
   /** node-monitor-grace-period; env KUBELAB_NODE_GRACE_MS, default 40 s */
@@ -69,7 +70,7 @@ export function startNodeLifecycleController(client: Client, informers: Informer
 
   async function markUnknown(node: KObject, t: Date): Promise<KObject> {
     const ts = rfc3339(t);
-    const conds: any[] = JSON.parse(JSON.stringify(node.status?.conditions ?? []));
+    const conds: any[] = clone(node.status?.conditions ?? []);
     for (const type of NODE_CONDITIONS) {
       const c = conds.find((x) => x.type === type);
       if (!c) {
@@ -88,7 +89,7 @@ export function startNodeLifecycleController(client: Client, informers: Informer
   async function markPodsNotReady(nodeName: string, ts: string): Promise<void> {
     for (const pod of pods.byIndex(POD_NODE_INDEX, nodeName)) {
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
-      const conds: any[] = JSON.parse(JSON.stringify(pod.status?.conditions ?? []));
+      const conds: any[] = clone(pod.status?.conditions ?? []);
       const ready = conds.find((c) => c.type === 'Ready');
       if (!ready || ready.status === 'False') continue;
       Object.assign(ready, { status: 'False', lastTransitionTime: ts });

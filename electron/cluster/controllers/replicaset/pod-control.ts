@@ -1,7 +1,7 @@
 // Creating pods from a controller's template, in upstream's slow-start batches (1, 2, 4, …): a template that
 // cannot be created (quota, admission) fails after one call instead of after hundreds.
 import type { KObject } from '../../api/types';
-import { clone } from '../../apiserver/meta';
+import { clone } from '../../api/object';
 import type { OwnerRef } from './pod-helpers';
 
 /** a pod object from a template: labels, annotations, finalizers and spec copied, generateName `<prefix>` */

@@ -3,7 +3,7 @@
 import type { Client } from '../../client/types';
 import type { GVR, KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
-import { clone } from '../../apiserver/meta';
+import { clone } from '../../api/object';
 import { controllerRefOf, newControllerRef, type OwnerRef } from './pod-helpers';
 
 export interface ClaimOptions {

@@ -6,7 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { labelSelectorMatcher } from '../../api/selectors';
-import { deepEqual } from '../../apiserver/meta';
+import { deepEqual } from '../../api/object';
 import { WorkQueue } from '../workqueue';
 import { Expectations } from './expectations';
 import { EventRecorder } from '../../client/event-recorder';

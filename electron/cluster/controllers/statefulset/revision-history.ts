@@ -4,7 +4,7 @@ import type { Client } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
-import { clone, deepEqual } from '../../apiserver/meta';
+import { clone, deepEqual } from '../../api/object';
 import { newControllerRef } from '../replicaset/pod-helpers';
 
 /** the revision data: the template with "$patch: replace", as upstream's getPatch produces */

@@ -1,7 +1,7 @@
 // Stable pod identity of a StatefulSet (upstream stateful_set_utils.go): ordinal names, hostname/subdomain,
 // identity labels, and a PersistentVolumeClaim per claim template and ordinal.
 import type { KObject } from '../../api/types';
-import { clone } from '../../apiserver/meta';
+import { clone } from '../../api/object';
 import { isPodReady, isPodAvailable, newControllerRef } from '../replicaset/pod-helpers';
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';

@@ -5,8 +5,9 @@ import { forbidden, immutable, invalid, notSupported, required } from '../../err
 import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../validation/names';
-import { createdAtCol, deepEqual, keepSpec, nameCol, setGeneration } from '../apps/strategy-helpers';
-import { goInvalid } from '../apps/go-format';
+import { createdAtCol, keepSpec, nameCol, setGeneration } from '../strategy-helpers';
+import { clone, deepEqual } from '../../object';
+import { goInvalid } from '../go-format';
 
 const SCOPES = ['Cluster', 'Namespaced'];
 const CONVERSION_STRATEGIES = ['None', 'Webhook'];
@@ -124,7 +125,7 @@ export const customResourceDefinitionStrategy: KindStrategy = {
     setGeneration(obj, 1);
   },
   prepareForUpdate: (obj, old) => {
-    const status = old.status ? JSON.parse(JSON.stringify(old.status)) : {};
+    const status = old.status ? clone(old.status) : {};
     // storing objects in a new version adds it to storedVersions, as upstream's strategy does
     const sv = (obj.spec?.versions ?? []).find((v: any) => v?.storage)?.name;
     status.storedVersions ??= [];

@@ -2,7 +2,8 @@
 import type { FieldError } from '../../errors';
 import { immutable } from '../../errors';
 import type { KindStrategy } from '../../kind';
-import { age, ageCol, col, deepEqual, nameCol, nonNegative } from './strategy-helpers';
+import { age, ageCol, col, nameCol, nonNegative } from '../strategy-helpers';
+import { deepEqual } from '../../object';
 
 /** `<kind.group>/<name>` of the controlling owner, like formatResourceName(withKind). */
 function controllerName(obj: any): string {

@@ -5,9 +5,10 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, col, containerCells, containersCol, formatLabels, formatLabelSelector, imagesCol, keepSpec,
-  keepStatusBumpGeneration, nameCol, nonNegative, resetStatusAndGeneration, wide,
-} from './strategy-helpers';
+  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
+  nonNegative, resetStatusAndGeneration, wide,
+} from '../strategy-helpers';
+import { formatLabelSelector, formatLabels } from '../../selectors';
 import { selectorImmutable, validateRollingParams, validateTemplateForController, validateWorkloadSelector } from './workload-validation';
 
 export function defaultDaemonSet(obj: KObject): void {

@@ -4,9 +4,10 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol, nonNegative,
-  resetStatusAndGeneration, formatLabelSelector, wide,
-} from './strategy-helpers';
+  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
+  nonNegative, resetStatusAndGeneration, wide,
+} from '../strategy-helpers';
+import { formatLabelSelector } from '../../selectors';
 import { selectorImmutable, validateTemplateForController, validateWorkloadSelector } from './workload-validation';
 
 export function defaultReplicaSet(obj: KObject): void {

@@ -5,9 +5,10 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, clone, col, containerCells, containersCol, deepEqual, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
+  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
   nonNegative, resetStatusAndGeneration,
-} from './strategy-helpers';
+} from '../strategy-helpers';
+import { clone, deepEqual } from '../../object';
 import { validateTemplateForController, validateWorkloadSelector } from './workload-validation';
 
 export function defaultStatefulSet(obj: KObject): void {

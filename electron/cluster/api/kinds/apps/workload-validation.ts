@@ -3,14 +3,16 @@ import type { FieldError } from '../../errors';
 import { forbidden, notSupported, required } from '../../errors';
 import { validatePodTemplateSpec } from '../core/pod-spec';
 import { validateLabelSelector } from '../../validation/selectors';
-import { goInvalid, goIntOrString, goLabelSelector, goStringMap } from './go-format';
-import { deepEqual, intOrPercentIsZero, notMoreThan100Percent, positiveIntOrPercent, selectorIsEmpty, selectorMatches } from './strategy-helpers';
+import { goInvalid, goIntOrString, goLabelSelector, goStringMap } from '../go-format';
+import { intOrPercentIsZero, notMoreThan100Percent, positiveIntOrPercent } from '../strategy-helpers';
+import { deepEqual } from '../../object';
+import { labelSelectorIsEmpty, labelSelectorMatches } from '../../selectors';
 
 /** selector required, valid, and (unless `emptyWhat` is undefined) not empty. */
 export function validateWorkloadSelector(sel: any, path: string, emptyWhat: string): FieldError[] {
   if (!sel) return [required(path, '')];
   const errs = validateLabelSelector(sel, path);
-  if (selectorIsEmpty(sel)) errs.push(goInvalid(path, goLabelSelector(sel), `empty selector is invalid for ${emptyWhat}`));
+  if (labelSelectorIsEmpty(sel)) errs.push(goInvalid(path, goLabelSelector(sel), `empty selector is invalid for ${emptyWhat}`));
   return errs;
 }
 
@@ -19,7 +21,7 @@ export function validateTemplateForController(tpl: any, sel: any, path: string, 
   if (!tpl) return [required(path, '')];
   const errs: FieldError[] = [];
   // a nil selector selects nothing (so it never matches); an empty one selects everything (no check).
-  if (!selectorIsEmpty(sel) && !selectorMatches(sel, tpl.metadata?.labels)) {
+  if (!labelSelectorIsEmpty(sel) && !labelSelectorMatches(sel, tpl.metadata?.labels)) {
     errs.push(goInvalid(`${path}.metadata.labels`, goStringMap(tpl.metadata?.labels), '`selector` does not match template `labels`'));
   }
   errs.push(...validatePodTemplateSpec(tpl, path));

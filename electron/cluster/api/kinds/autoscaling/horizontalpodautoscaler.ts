@@ -4,7 +4,7 @@ import { invalid, notSupported, required } from '../../errors';
 import type { KindStrategy, TableSpec } from '../../kind';
 import type { KObject } from '../../types';
 import { canonicalQuantity } from '../../quantity';
-import { age, ageCol, col, keepSpec, nameCol, resetStatusAndGeneration } from '../apps/strategy-helpers';
+import { age, ageCol, col, keepSpec, nameCol, resetStatusAndGeneration } from '../strategy-helpers';
 import { hpaV1ToV2, hpaV2ToV1 } from './hpa-convert';
 
 const DEFAULT_CPU_UTILIZATION = 80;

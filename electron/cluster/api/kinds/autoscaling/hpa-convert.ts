@@ -1,7 +1,7 @@
 // autoscaling/v1 <-> autoscaling/v2 HorizontalPodAutoscaler. v2 is stored; v1 only knows a CPU utilisation target,
 // so (like upstream) everything else v2 carries rides along in annotations on the v1 form and is restored on the way back.
 import type { KObject } from '../../types';
-import { clone } from '../apps/strategy-helpers';
+import { clone } from '../../object';
 
 const METRICS_ANN = 'autoscaling.alpha.kubernetes.io/metrics';
 const CURRENT_METRICS_ANN = 'autoscaling.alpha.kubernetes.io/current-metrics';

@@ -6,9 +6,10 @@ import type { KObject } from '../../types';
 import { translateTimestampSince } from '../core/age';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, col, containerCells, containersCol, formatLabelSelector, imagesCol, keepSpec, keepStatusBumpGeneration,
-  nameCol, nonNegative, resetStatusAndGeneration, wide,
-} from '../apps/strategy-helpers';
+  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
+  nonNegative, resetStatusAndGeneration, wide,
+} from '../strategy-helpers';
+import { formatLabelSelector } from '../../selectors';
 import { isKnownTimeZone, parseCron } from './cron';
 import { validateJobSpec } from './job-spec';
 

@@ -3,8 +3,9 @@ import type { FieldError } from '../../errors';
 import { invalid, notSupported, required } from '../../errors';
 import { validatePodTemplateSpec } from '../core/pod-spec';
 import { validateLabelSelector } from '../../validation/selectors';
-import { goInvalid, goStringMap } from '../apps/go-format';
-import { nonNegative, positive, selectorIsEmpty, selectorMatches } from '../apps/strategy-helpers';
+import { goInvalid, goStringMap } from '../go-format';
+import { nonNegative, positive } from '../strategy-helpers';
+import { labelSelectorIsEmpty, labelSelectorMatches } from '../../selectors';
 
 export function validateJobSpec(spec: any, path: string, opts: { isCronJobTemplate?: boolean } = {}): FieldError[] {
   const errs: FieldError[] = [];
@@ -36,7 +37,7 @@ export function validateJobSpec(spec: any, path: string, opts: { isCronJobTempla
     errs.push(required(`${path}.template`, ''));
     return errs;
   }
-  if (spec.selector && !selectorIsEmpty(spec.selector) && !selectorMatches(spec.selector, tpl.metadata?.labels)) {
+  if (spec.selector && !labelSelectorIsEmpty(spec.selector) && !labelSelectorMatches(spec.selector, tpl.metadata?.labels)) {
     errs.push(goInvalid(`${path}.template.metadata.labels`, goStringMap(tpl.metadata?.labels), '`selector` does not match template `labels`'));
   }
   errs.push(...validatePodTemplateSpec(tpl, `${path}.template`));

@@ -5,11 +5,13 @@ import type { KindStrategy, ValidationContext } from '../../kind';
 import type { KObject } from '../../types';
 import { humanDuration } from '../core/age';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
-import { goInvalid, goLabelSelector, goPodTemplate } from '../apps/go-format';
+import { goInvalid, goLabelSelector, goPodTemplate } from '../go-format';
 import {
-  age, ageCol, col, containerCells, containersCol, deepEqual, formatLabelSelector, imagesCol, keepSpec,
-  keepStatusBumpGeneration, nameCol, resetStatusAndGeneration, wide,
-} from '../apps/strategy-helpers';
+  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
+  resetStatusAndGeneration, wide,
+} from '../strategy-helpers';
+import { clone, deepEqual } from '../../object';
+import { formatLabelSelector } from '../../selectors';
 import { validateJobSpec } from './job-spec';
 
 const LEGACY_UID = 'controller-uid';
@@ -76,7 +78,7 @@ function validateJob(obj: KObject, ctx: ValidationContext): FieldError[] {
 /** When a suspended Job never started, its pod scheduling directives may still change (KEP-2926). */
 function onlySchedulingDirectivesChanged(newTpl: any, oldTpl: any): boolean {
   const strip = (t: any) => {
-    const c = JSON.parse(JSON.stringify(t ?? {}));
+    const c = clone(t ?? {});
     if (c.metadata) { delete c.metadata.labels; delete c.metadata.annotations; }
     if (c.spec) { delete c.spec.nodeSelector; delete c.spec.tolerations; delete c.spec.affinity; delete c.spec.schedulingGates; }
     return c;

@@ -5,8 +5,8 @@ import { duplicate, invalid, notSupported, required } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { humanDuration } from '../core/age';
-import { goBytes, goInvalid } from '../apps/go-format';
-import { age, ageCol, col, nameCol } from '../apps/strategy-helpers';
+import { goBytes, goInvalid } from '../go-format';
+import { age, ageCol, col, nameCol } from '../strategy-helpers';
 import { isDNS1123Subdomain } from '../../validation/names';
 
 export const KNOWN_USAGES = [

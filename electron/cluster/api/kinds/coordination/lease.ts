@@ -2,7 +2,7 @@
 import type { FieldError } from '../../errors';
 import { invalid, notSupported } from '../../errors';
 import type { KindStrategy } from '../../kind';
-import { age, ageCol, col, nameCol, nonNegative } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol, nonNegative } from '../strategy-helpers';
 
 function validateLease(obj: any): FieldError[] {
   const spec = obj.spec ?? {};

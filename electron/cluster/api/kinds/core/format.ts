@@ -1,12 +1,5 @@
-// Small formatting helpers shared by the core printers (labels.FormatLabels, access-mode shorthands).
+// Small formatting helpers shared by the core printers (access-mode shorthands, columns).
 import type { TableColumn } from '../../kind';
-
-/** "k1=v1,k2=v2" sorted by key, or "<none>" — upstream's labels.FormatLabels. */
-export function formatLabels(labels: Record<string, string> | undefined | null): string {
-  const keys = Object.keys(labels ?? {}).sort();
-  if (keys.length === 0) return '<none>';
-  return keys.map((k) => `${k}=${labels![k]}`).join(',');
-}
 
 const ACCESS_MODE_SHORT: [string, string][] = [
   ['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP'],

@@ -5,7 +5,8 @@ import { bumpGenerationOnSpecChange, setInitialGeneration } from './generation';
 import type { KObject } from '../../types';
 import { validateLabels } from '../../validation/meta';
 import { translateTimestampSince } from './age';
-import { ageColumn, col, formatLabels, nameColumn } from './format';
+import { ageColumn, col, nameColumn } from './format';
+import { formatLabels } from '../../selectors';
 import { defaultPodTemplateSpec, validatePodTemplateSpec } from './pod-spec';
 
 function validateRCSpec(spec: any): FieldError[] {

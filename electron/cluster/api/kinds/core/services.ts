@@ -7,7 +7,8 @@ import { validateLabels } from '../../validation/meta';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isValidPortNum } from '../../validation/names';
 import { SUPPORTED_PORT_PROTOCOLS, validatePortNumOrName } from '../../validation/resources';
 import { translateTimestampSince } from './age';
-import { ageColumn, col, formatLabels, nameColumn } from './format';
+import { ageColumn, col, nameColumn } from './format';
+import { formatLabels } from '../../selectors';
 
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const AFFINITIES = ['ClientIP', 'None'];

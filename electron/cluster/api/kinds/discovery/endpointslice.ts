@@ -3,7 +3,7 @@ import type { FieldError } from '../../errors';
 import { immutable, invalid, notSupported, required, tooMany } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import { isDNS1123Subdomain, isIPv4, isIPv6 } from '../../validation/names';
-import { age, ageCol, col, nameCol, setGeneration } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol, setGeneration } from '../strategy-helpers';
 
 const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];

@@ -5,7 +5,7 @@ import { invalid, required } from '../../errors';
 import type { KindInfo, TableSpec } from '../../kind';
 import type { KObject } from '../../types';
 import { translateTimestampSince } from '../core/age';
-import { col } from '../apps/strategy-helpers';
+import { col } from '../strategy-helpers';
 
 export const eventsV1Info: KindInfo = {
   group: 'events.k8s.io', version: 'v1', kind: 'Event', resource: 'events', singular: 'event', namespaced: true,

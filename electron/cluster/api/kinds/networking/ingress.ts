@@ -4,7 +4,9 @@ import { invalid, notSupported, required } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { isDNS1123Subdomain, isValidPortName } from '../../validation/names';
-import { age, ageCol, col, keepSpec, keepStatusBumpGeneration, nameCol, resetStatusAndGeneration } from '../apps/strategy-helpers';
+import {
+  age, ageCol, col, keepSpec, keepStatusBumpGeneration, nameCol, resetStatusAndGeneration,
+} from '../strategy-helpers';
 
 const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'];
 

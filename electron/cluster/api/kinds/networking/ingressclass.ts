@@ -3,7 +3,7 @@ import type { FieldError } from '../../errors';
 import { immutable, invalid, required, tooLong } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import { isDNS1123Subdomain } from '../../validation/names';
-import { age, ageCol, col, nameCol, setGeneration } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol, setGeneration } from '../strategy-helpers';
 
 const MAX_CONTROLLER = 250;
 

@@ -5,7 +5,8 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { validateLabelSelector } from '../../validation/selectors';
 import { isValidPortName } from '../../validation/names';
-import { age, ageCol, col, formatLabelSelector, keepStatusBumpGeneration, nameCol, setGeneration } from '../apps/strategy-helpers';
+import { age, ageCol, col, keepStatusBumpGeneration, nameCol, setGeneration } from '../strategy-helpers';
+import { formatLabelSelector } from '../../selectors';
 
 export function defaultNetworkPolicy(obj: KObject): void {
   const spec = (obj.spec ??= {});

@@ -4,7 +4,7 @@ import { immutable, invalid } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import { isQuantity } from '../../quantity';
 import { isDNS1123Label } from '../../validation/names';
-import { age, ageCol, col, nameCol } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol } from '../strategy-helpers';
 
 function validateRuntimeClass(obj: any): FieldError[] {
   const errs: FieldError[] = [];

@@ -3,10 +3,11 @@ import type { FieldError } from '../../errors';
 import { notSupported } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import { validateLabelSelector } from '../../validation/selectors';
-import { goInvalid } from '../apps/go-format';
+import { goInvalid } from '../go-format';
 import {
-  age, ageCol, col, keepSpec, keepStatusBumpGeneration, nameCol, notMoreThan100Percent, positiveIntOrPercent, resetStatusAndGeneration,
-} from '../apps/strategy-helpers';
+  age, ageCol, col, keepSpec, keepStatusBumpGeneration, nameCol, notMoreThan100Percent, positiveIntOrPercent,
+  resetStatusAndGeneration,
+} from '../strategy-helpers';
 
 const EVICTION_POLICIES = ['AlwaysAllow', 'IfHealthyBudget'];
 

@@ -1,6 +1,6 @@
 // rbac.authorization.k8s.io/v1 RoleBinding and ClusterRoleBinding.
 import type { KindStrategy, TableSpec } from '../../kind';
-import { age, ageCol, col, nameCol, wide } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol, wide } from '../strategy-helpers';
 import { defaultBinding, roleRefImmutable, subjectsStrings, validateRoleRef, validateSubjects } from './rbac-validation';
 
 function bindingTable(what: string): TableSpec {

@@ -2,7 +2,7 @@
 import type { FieldError } from '../../errors';
 import { invalid, notSupported, required } from '../../errors';
 import { isDNS1123Subdomain, isPathSegmentName } from '../../validation/names';
-import { goInvalid } from '../apps/go-format';
+import { goInvalid } from '../go-format';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 

@@ -3,7 +3,7 @@ import type { FieldError } from '../../errors';
 import { required } from '../../errors';
 import type { KindStrategy, TableSpec } from '../../kind';
 import { validateLabelSelector } from '../../validation/selectors';
-import { createdAtCol, nameCol } from '../apps/strategy-helpers';
+import { createdAtCol, nameCol } from '../strategy-helpers';
 import { validateRules } from './rbac-validation';
 
 export const createdAtTable: TableSpec = {

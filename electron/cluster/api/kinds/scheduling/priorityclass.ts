@@ -2,7 +2,7 @@
 import type { FieldError } from '../../errors';
 import { forbidden, immutable, notSupported } from '../../errors';
 import type { KindStrategy } from '../../kind';
-import { age, ageCol, col, nameCol } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol } from '../strategy-helpers';
 
 const SYSTEM_PREFIX = 'system-';
 const HIGHEST_USER_PRIORITY = 1000000000;

@@ -3,7 +3,8 @@ import type { FieldError } from '../../errors';
 import { immutable, invalid, notSupported, required } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import { isDNS1123Subdomain } from '../../validation/names';
-import { age, ageCol, col, deepEqual, keepSpec, nameCol } from '../apps/strategy-helpers';
+import { age, ageCol, col, keepSpec, nameCol } from '../strategy-helpers';
+import { deepEqual } from '../../object';
 
 const FS_GROUP_POLICIES = ['File', 'None', 'ReadWriteOnceWithFSType'];
 const LIFECYCLE_MODES = ['Ephemeral', 'Persistent'];

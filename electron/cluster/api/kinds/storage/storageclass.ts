@@ -3,7 +3,8 @@ import type { FieldError } from '../../errors';
 import { forbidden, immutable, invalid, notSupported, required } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import { isQualifiedName } from '../../validation/names';
-import { age, ageCol, col, deepEqual, nameCol } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol } from '../strategy-helpers';
+import { deepEqual } from '../../object';
 
 export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 const BETA_DEFAULT_CLASS_ANNOTATION = 'storageclass.beta.kubernetes.io/is-default-class';

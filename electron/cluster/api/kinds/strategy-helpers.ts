@@ -1,20 +1,11 @@
 // Building blocks shared by the non-core kind strategies (apps, batch, networking, ... all import from here):
 // table columns, AGE cells, the generation/status bookkeeping every registry strategy repeats, and small checks.
-import { isDeepStrictEqual } from 'node:util';
-import type { FieldError } from '../../errors';
-import { invalid } from '../../errors';
-import type { TableColumn } from '../../kind';
-import type { KObject } from '../../types';
-import { translateTimestampSince } from '../core/age';
-
-export const deepEqual = (a: unknown, b: unknown): boolean => isDeepStrictEqual(normalize(a), normalize(b));
-
-// JSON round-trip semantics: an absent key and `undefined` are the same thing for stored objects.
-function normalize(v: unknown): unknown {
-  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
-}
-
-export const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+import type { FieldError } from '../errors';
+import { invalid } from '../errors';
+import type { TableColumn } from '../kind';
+import type { KObject } from '../types';
+import { translateTimestampSince } from './core/age';
+import { clone, deepEqual } from '../object';
 
 // ---- table columns -------------------------------------------------------------------------------------------
 const NAME_DOC = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
@@ -37,54 +28,6 @@ export function containerCells(containers: any[] | undefined): [string, string] 
   const cs = containers ?? [];
   return [cs.map((c) => c?.name ?? '').join(','), cs.map((c) => c?.image ?? '').join(',')];
 }
-
-/** labels.FormatLabels: sorted k=v pairs, `<none>` when empty. */
-export function formatLabels(m: Record<string, string> | undefined | null): string {
-  const keys = Object.keys(m ?? {}).sort();
-  return keys.length ? keys.map((k) => `${k}=${m![k]}`).join(',') : '<none>';
-}
-
-/** labels.Selector.String() for a metav1.LabelSelector (requirements sorted by key). */
-export function selectorString(sel: any): string {
-  if (!sel) return '';
-  const reqs: { key: string; text: string }[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key: k, text: `${k}=${v}` });
-  for (const e of sel.matchExpressions ?? []) {
-    const vals = [...(e.values ?? [])].sort().join(',');
-    switch (e.operator) {
-      case 'In': reqs.push({ key: e.key, text: `${e.key} in (${vals})` }); break;
-      case 'NotIn': reqs.push({ key: e.key, text: `${e.key} notin (${vals})` }); break;
-      case 'Exists': reqs.push({ key: e.key, text: e.key }); break;
-      case 'DoesNotExist': reqs.push({ key: e.key, text: `!${e.key}` }); break;
-    }
-  }
-  reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return reqs.map((r) => r.text).join(',');
-}
-
-/** metav1.FormatLabelSelector: like selectorString but `<none>` when it selects by nothing. */
-export const formatLabelSelector = (sel: any): string => selectorString(sel) || '<none>';
-
-/** labels.Selector.Matches for a metav1.LabelSelector; a nil selector matches nothing, an empty one everything. */
-export function selectorMatches(sel: any, labels: Record<string, string> | undefined): boolean {
-  if (!sel) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const vals: string[] = e.values ?? [];
-    switch (e.operator) {
-      case 'In': if (!has || !vals.includes(l[e.key])) return false; break;
-      case 'NotIn': if (has && vals.includes(l[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
-export const selectorIsEmpty = (sel: any): boolean =>
-  !!sel && Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0;
 
 // ---- strategy bookkeeping --------------------------------------------------------------------------------------
 /** metadata.generation is read-only in kubernetes-types (clients never write it); the server does. */
@@ -136,6 +79,3 @@ export function notMoreThan100Percent(v: unknown, path: string): FieldError[] {
 export const intOrPercentIsZero = (v: unknown): boolean =>
   v === 0 || (typeof v === 'string' && PERCENT_RE.test(v) && parseInt(v, 10) === 0);
 
-export function pathJoin(base: string, child: string): string {
-  return base ? `${base}.${child}` : child;
-}

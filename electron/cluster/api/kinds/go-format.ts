@@ -1,7 +1,7 @@
 // Upstream prints struct-valued bad values with Go's %#v (e.g. `v1.LabelSelector{MatchLabels:map[string]string{...}}`).
 // errors.ts formats JSON-typed values only, so these render the Go form, and `goInvalid` carries it as the error's
 // text: the value is marked omitted and the rendered form leads the detail, which prints as "Invalid value: <go>: <detail>".
-import type { FieldError } from '../../errors';
+import type { FieldError } from '../errors';
 
 export function goInvalid(field: string, goValue: string, detail: string): FieldError {
   return { type: 'FieldValueInvalid', field, omitValue: true, detail: `${goValue}: ${detail}` };

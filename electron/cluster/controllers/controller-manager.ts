@@ -1,0 +1,107 @@
+// The controller manager: one table of controllers, each started with the shared informers. A new controller
+// registers here with its upstream name (kube-controller-manager's --controllers names them the same way).
+import type { Client, InformerFactory } from '../client/types';
+import type { Catalog, ResourceEntry } from '../apiserver/catalog';
+import type { GVR } from '../api/types';
+import { startNamespaceController } from './namespace/namespace-controller';
+import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
+import { startRootCaPublisher } from './rootca/rootca-controller';
+import { startGarbageCollector } from './garbagecollector/garbage-collector';
+import { startReplicaSetController } from './replicaset/replicaset-controller';
+import { startDeploymentController } from './deployment/deployment-controller';
+import { startStatefulSetController } from './statefulset/statefulset-controller';
+import { startDaemonSetController } from './daemonset/daemonset-controller';
+import { startJobController } from './job/job-controller';
+import { startCronJobController } from './cronjob/cronjob-controller';
+import { startTtlAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller';
+import { startNodeLifecycleController } from './nodelifecycle/node-lifecycle-controller';
+import { startTaintEvictionController } from './nodelifecycle/taint-eviction-controller';
+import { startDisruptionController } from './disruption/disruption-controller';
+import { startEndpointsController } from './endpoints/endpoints-controller';
+import { startEndpointSliceController } from './endpoints/endpointslice-controller';
+import { startResourceQuotaController } from './resourcequota/resourcequota-controller';
+import { startHpaController } from './hpa/hpa-controller';
+import { startPodGcController } from './podgc/podgc-controller';
+
+/** what a controller may use: its API client, the shared informers, the served resources and the cluster CA */
+export interface ControllerContext {
+  client: Client;
+  informers: InformerFactory;
+  catalog: Catalog;
+  caPem: string;
+}
+
+export interface ControllerDescriptor {
+  name: string;
+  start(ctx: ControllerContext): { stop(): void };
+}
+
+const gvrOf = (e: ResourceEntry): GVR => ({ group: e.group, version: e.version, resource: e.resource });
+
+/** stored resources in their group's preferred version (what GC and namespace cleanup walk) */
+function preferredStoredResources(catalog: Catalog, namespacedOnly: boolean): GVR[] {
+  const prefs = new Map(catalog.groups().map((g) => [g.name, g.preferred]));
+  return catalog.storageEntries()
+    .filter((e) => (!namespacedOnly || e.namespaced) && prefs.get(e.group) === e.version)
+    .map(gvrOf);
+}
+
+/** a controller that needs only its client and the shared informers */
+const plain = (name: string, start: (client: Client, informers: InformerFactory) => { stop(): void }): ControllerDescriptor =>
+  ({ name, start: ({ client, informers }) => start(client, informers) });
+
+/** in start order; informers register their handlers in this order too */
+export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  { name: 'namespace-controller', start: ({ client, informers, catalog }) => startNamespaceController(client, informers, { list: () => preferredStoredResources(catalog, true) }) },
+  plain('serviceaccount-controller', startServiceAccountController),
+  { name: 'root-ca-certificate-publisher-controller', start: ({ client, informers, caPem }) => startRootCaPublisher(client, informers, caPem) },
+  {
+    name: 'garbage-collector-controller',
+    start: ({ client, informers, catalog }) => startGarbageCollector(client, informers, {
+      resolve(apiVersion, kind) {
+        const e = catalog.forKind(apiVersion, kind);
+        return e ? { gvr: gvrOf(e), namespaced: e.namespaced } : undefined;
+      },
+      resources: () => preferredStoredResources(catalog, false).filter((r) => r.resource !== 'events'),
+      onChange: (fn) => catalog.onChange(fn),
+    }),
+  },
+  plain('replicaset-controller', startReplicaSetController),
+  plain('deployment-controller', startDeploymentController),
+  plain('statefulset-controller', startStatefulSetController),
+  plain('daemonset-controller', startDaemonSetController),
+  plain('job-controller', startJobController),
+  plain('cronjob-controller', startCronJobController),
+  plain('ttl-after-finished-controller', startTtlAfterFinishedController),
+  plain('node-lifecycle-controller', startNodeLifecycleController),
+  plain('taint-eviction-controller', startTaintEvictionController),
+  plain('disruption-controller', startDisruptionController),
+  plain('endpoints-controller', startEndpointsController),
+  plain('endpointslice-controller', startEndpointSliceController),
+  {
+    name: 'resourcequota-controller',
+    start: ({ client, informers, catalog }) => startResourceQuotaController(client, informers, {
+      resolve(resourceDotGroup) {
+        const i = resourceDotGroup.indexOf('.');
+        const e = i < 0 ? catalog.preferred('', resourceDotGroup) : catalog.preferred(resourceDotGroup.slice(i + 1), resourceDotGroup.slice(0, i));
+        return e ? gvrOf(e) : undefined;
+      },
+    }),
+  },
+  {
+    name: 'horizontal-pod-autoscaler-controller',
+    start: ({ client, informers, catalog }) => startHpaController(client, informers, {
+      resolve(apiVersion, kind) {
+        const e = catalog.forKind(apiVersion, kind);
+        return e ? gvrOf(e) : undefined;
+      },
+    }),
+  },
+  plain('pod-garbage-collector-controller', startPodGcController),
+];
+
+/** starts every controller of the table; stop() stops them all */
+export function startControllerManager(ctx: ControllerContext, controllers: readonly ControllerDescriptor[] = CONTROLLERS): { stop(): void } {
+  const running = controllers.map((c) => c.start(ctx));
+  return { stop: () => { for (const r of running) r.stop(); } };
+}

@@ -1,0 +1,12 @@
+// The cluster's public surface: what the desktop app, the CLI, the web mode and the lab engine may use. Everything
+// else under cluster/ is internal to the control plane (eslint's no-restricted-imports keeps it that way), and the
+// control plane imports nothing from them or from Electron: it runs headless (`kubelab start`) as well.
+export { startCluster, type Cluster, type ClusterOptions } from './cluster';
+export { parseClusterConfigFile } from './config';
+export type { Catalog } from './apiserver/catalog';
+export type { Client, Informer, InformerFactory } from './client/types';
+export { createInformerFactory } from './client/informer';
+export { R } from './client/resources';
+export type { KObject } from './api/types';
+export { StatusError } from './api/errors';
+export { openStore, formatKeyValue } from './store';
