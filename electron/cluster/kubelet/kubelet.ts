@@ -264,6 +264,7 @@ export class Kubelet {
         rec.id = id; rec.status = rs; rec.started = !!cs.started; rec.ready = !!cs.ready;
         st.sandboxId = rs.sandboxId;
         rec.image = await this.o.runtime.imageStatus(spec.image).catch(() => undefined);
+        rec.specImage = spec.image;
         adopted = true;
         if (rs.state === 'running') this.startProbes(st, rec, spec);
       } else if (id) lost.push({ rec, cs });
@@ -441,6 +442,10 @@ export class Kubelet {
   private async ensureContainer(st: PodState, rec: ContainerRecord, c: any, policy: string): Promise<void> {
     if (!rec.id) { await this.startContainer(st, rec, c); return; }
     const s = rec.status;
+    if (rec.specImage !== undefined && rec.specImage !== c.image && (s?.state === 'running' || s?.state === 'created')) {
+      await this.restartWithNewDefinition(st, rec, c);
+      return;
+    }
     if (!s || s.state === 'running' || s.state === 'created') return;
     if (s.state !== 'exited') return;
     const restart = rec.killedForRestart || policy === 'Always' || (policy === 'OnFailure' && s.exitCode !== 0);
@@ -448,11 +453,40 @@ export class Kubelet {
     await this.restartWithBackoff(st, rec, c);
   }
 
+  /**
+   * The container's image in the spec is no longer the one it runs (`kubectl set image pod/…`): like the kubelet
+   * when a container's hash (name and image) changes, stop it and start a new one whatever the restart policy; a
+   * new definition starts without the old one's back-off. Resources are not part of the hash (in-place resize).
+   */
+  private async restartWithNewDefinition(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
+    const pod = st.pod;
+    const id = rec.id!;
+    const fieldPath = this.fieldPath(rec);
+    this.events.event(pod, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, { fieldPath });
+    this.probes.stop(`${st.uid}/`, id);
+    rec.ready = false;
+    rec.killedForRestart = true;
+    this.pushStatus(st);
+    const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const deadline = Date.now() + grace * 1000;
+    const preStop = c.lifecycle?.preStop;
+    if (preStop && grace > 0) {
+      const msg = await runHook(preStop, { runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, grace);
+      if (msg) this.events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, { fieldPath });
+    }
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    await withTimeout(this.o.runtime.stopContainer(id, left), (left + 10) * 1000, 'stopContainer')
+      .catch((err) => this.o.log(`kubelet ${this.o.nodeName}: stopping ${c.name} of ${pod.metadata.name} for its new image: ${(err as Error).message}`));
+    rec.status = await this.rt(this.o.runtime.containerStatus(id), 'containerStatus');
+    await this.startContainer(st, rec, c);
+  }
+
   private podRef(pod: KObject): string { return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`; }
   private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : 'containers'}{${rec.name}}`; }
 
   private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
-    const key = `${st.uid}/${c.name}`;
+    // keyed by the definition as upstream keys it by the container's hash: a new image starts without the old back-off
+    const key = `${st.uid}/${c.name}/${c.image}`;
     const s = rec.status!;
     const now = Date.now();
     this.crashBackoff.resetIfRanLong(key, (s.finishedAt ?? now) - (s.startedAt ?? now));
@@ -525,7 +559,7 @@ export class Kubelet {
     // the run before the previous one is garbage: keep one dead container for `logs --previous`
     const older = rec.id;
     if (prev) rec.last = prev;
-    rec.id = id; rec.attempt = attempt; rec.image = image; rec.waiting = undefined;
+    rec.id = id; rec.attempt = attempt; rec.image = image; rec.specImage = c.image; rec.waiting = undefined;
     rec.killedForRestart = false; rec.started = false; rec.ready = false; rec.status = undefined;
     if (older) void this.o.runtime.removeContainer(older).catch(() => undefined);
     try {

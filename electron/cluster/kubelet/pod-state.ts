@@ -23,6 +23,8 @@ export interface ContainerRecord {
   attempt: number;
   status?: ContainerStatus;
   image?: ImageInfo;
+  /** the spec's image the current container was created from: a different one in the spec means a new definition */
+  specImage?: string;
   /** the run before the current one (lastState.terminated) */
   last?: TerminatedInfo;
   /** why the container is not running (ContainerCreating, CrashLoopBackOff, ErrImagePull, …) */
