@@ -47,7 +47,8 @@ export function kubeletConnection(k: Kubelet): KubeletConnection {
         const s = id ? await k.runtime.containerStatus(id) : undefined;
         return s?.state === 'running' || s?.state === 'created';
       };
-      return readContainerLogs(k.logPath(obj, container, Math.max(0, attempt)), { ...opts, containerRunning });
+      // a mirror pod's logs are its static pod's, which the kubelet keeps under the static pod's UID
+      return readContainerLogs(k.logPath(st?.pod ?? obj, container, Math.max(0, attempt)), { ...opts, containerRunning });
     },
     async portForward(namespace, pod, port): Promise<Duplex> {
       const { st } = find(namespace, pod);

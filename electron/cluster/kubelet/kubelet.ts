@@ -27,6 +27,7 @@ import { withTimeout, type KubeletSettings } from './settings';
 import { StatusWriter } from './status-writer';
 import { tokenRequestSource } from './token';
 import { VolumeError, VolumeManager, type VolumeMounter } from './volumes';
+import { isMirrorPod, mirrorHash, mirrorPodFor, staticPodFromManifest } from './static-pods/static-pod';
 
 export interface SharedCaches extends ConfigSource {
   runtimeClass(name: string): KObject | undefined;
@@ -47,6 +48,8 @@ export interface KubeletOptions {
   memoryDir?: string;
   /** the Node object as last seen (admission, allocatable) */
   node(): KObject | undefined;
+  /** manifests in this node's static pod folder (kubeadm's control plane on a control-plane node) */
+  staticPods?: KObject[];
   log(line: string): void;
 }
 
@@ -66,6 +69,8 @@ export class Kubelet {
   private readonly pullBackoff: Backoff;
   private readonly sandboxes = new Map<string, string>();
   private readonly pulls = new Map<string, Promise<ImageInfo>>();
+  /** the API's mirror pod of each static pod, by the static pod's UID */
+  private readonly mirrors = new Map<string, KObject>();
   private readonly idScheme: string;
   private powered = true;
   private stopped = false;
@@ -99,6 +104,14 @@ export class Kubelet {
 
   async start(): Promise<void> {
     this.offRuntime = this.o.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    // static pods first: the API source then recognises their mirrors (and deletes mirrors of no static pod)
+    for (const m of this.o.staticPods ?? []) {
+      const pod = staticPodFromManifest(m, this.o.nodeName);
+      const st = newPodState(pod);
+      st.static = true;
+      this.states.set(st.uid, st);
+      this.queue.add(st.uid);
+    }
     this.source.start();
     await this.source.synced();
     this.volumeTimer = setInterval(() => void this.refreshVolumes(), this.o.settings.volumeSyncMs);
@@ -134,9 +147,10 @@ export class Kubelet {
   /** waits until queued status writes and events are out (tests) */
   async flush(): Promise<void> { await this.statusWriter.flush(); await this.events.flush(); }
 
+  /** the API's pod of that name and this kubelet's state of it (a mirror pod's is its static pod's) */
   podByName(namespace: string, name: string): { st?: PodState; pod?: KObject } {
     const pod = this.source.byName(namespace, name);
-    return { pod, st: pod ? this.states.get(pod.metadata.uid!) : undefined };
+    return { pod, st: pod ? this.states.get(mirrorHash(pod) ?? pod.metadata.uid!) : undefined };
   }
 
   /** the status this kubelet would report now (fresher than the API's copy) */
@@ -153,6 +167,7 @@ export class Kubelet {
   // ---- informer side
 
   private onPod(pod: KObject, old: KObject | undefined): void {
+    if (isMirrorPod(pod)) { this.onMirrorPod(pod); return; }
     const uid = pod.metadata.uid!;
     let st = this.states.get(uid);
     if (!st) {
@@ -174,10 +189,63 @@ export class Kubelet {
   }
 
   private onPodGone(pod: KObject): void {
+    if (isMirrorPod(pod)) {
+      const hash = mirrorHash(pod)!;
+      if (this.mirrors.get(hash)?.metadata.uid !== pod.metadata.uid) return;
+      this.mirrors.delete(hash);
+      this.statusWriter.forget(pod.metadata.uid!);
+      this.queue.add(hash);
+      return;
+    }
     const st = this.states.get(pod.metadata.uid!);
     if (!st) return;
     st.gone = true;
     this.queue.add(st.uid);
+  }
+
+  /** a mirror pod is the API's view of a static pod: it is never run, only kept present and up to date */
+  private onMirrorPod(pod: KObject): void {
+    const hash = mirrorHash(pod)!;
+    const st = this.states.get(hash);
+    if (!st?.static) {
+      // a mirror of no static pod here (its manifest changed or went): the kubelet removes it
+      void this.deleteMirror(pod);
+      return;
+    }
+    const known = this.mirrors.get(hash)?.metadata.uid === pod.metadata.uid;
+    this.mirrors.set(hash, pod);
+    if (pod.metadata.deletionTimestamp) this.queue.add(hash);
+    else if (!known) this.pushStatus(st);
+  }
+
+  private async deleteMirror(pod: KObject): Promise<void> {
+    try {
+      await this.o.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid! } });
+    } catch (err) {
+      if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+    }
+  }
+
+  /** as the kubelet does for a static pod: a deleted (or deleting) mirror is removed at once and created again */
+  private async syncMirror(st: PodState): Promise<void> {
+    let mirror = this.mirrors.get(st.uid);
+    if (mirror?.metadata.deletionTimestamp) {
+      await this.deleteMirror(mirror);
+      this.mirrors.delete(st.uid);
+      this.statusWriter.forget(mirror.metadata.uid!);
+      mirror = undefined;
+    }
+    if (mirror) return;
+    let node = this.o.node();
+    if (!node?.metadata.uid) node = await this.o.client.get(R.nodes, undefined, this.o.nodeName);
+    try {
+      const created = await this.o.client.create(R.pods, st.pod.metadata.namespace, mirrorPodFor(st.pod, { name: this.o.nodeName, uid: node.metadata.uid! }));
+      if (!this.mirrors.has(st.uid)) this.mirrors.set(st.uid, created);
+    } catch (err) {
+      // a pod of that name that is not (yet) our mirror: try again once the API source has sorted it out
+      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      this.queue.addAfter(st.uid, 1000);
+    }
   }
 
   private onRuntimeEvent(e: RuntimeEvent): void {
@@ -193,6 +261,7 @@ export class Kubelet {
     const st = this.states.get(uid);
     if (!st || this.stopped || !this.powered) return;
     if (st.gone) { this.beginTermination(st, false); return; }
+    if (st.static) await this.syncMirror(st);
     const pod = st.pod;
     if (pod.metadata.deletionTimestamp) { this.beginTermination(st, true); return; }
     if (st.terminating) return;
@@ -223,9 +292,12 @@ export class Kubelet {
   private rt<T>(p: Promise<T>, what: string): Promise<T> { return withTimeout(p, this.o.settings.runtimeTimeoutMs, what); }
 
   private pushStatus(st: PodState): void {
+    // a static pod's status goes to its mirror, once there is one
+    const mirror = st.static ? this.mirrors.get(st.uid) : undefined;
+    if (st.static && !mirror) return;
     const status = buildPodStatus(st, { hostIP: this.o.hostIP, idScheme: this.idScheme, now: Date.now });
     const md = st.pod.metadata;
-    this.statusWriter.set(md.namespace!, md.name!, st.uid, status, st.pod.status);
+    this.statusWriter.set(md.namespace!, md.name!, mirror?.metadata.uid ?? st.uid, status, (mirror ?? st.pod).status);
   }
 
   private record(st: PodState, c: any, kind: 'init' | 'regular'): ContainerRecord {

@@ -53,6 +53,8 @@ export interface PodState {
   finalPhase?: 'Succeeded' | 'Failed';
   /** the pod existed before this kubelet started (node reboot / cluster restart) */
   recovered: boolean;
+  /** a static pod (from the node's manifests, not the API): its status goes to its mirror pod */
+  static?: boolean;
   terminating?: Promise<void>;
   gone: boolean;
   conditionTimes: Map<string, { status: string; time: string }>;

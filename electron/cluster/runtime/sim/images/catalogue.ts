@@ -82,6 +82,11 @@ export const CATALOGUE: CatalogueImage[] = [
   { repository: 'registry.k8s.io/e2e-test-images/agnhost', tags: ['2.39', '2.40', '2.43', '2.47', '2.52', '2.53'], entrypoint: ['/agnhost'], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 51_000_000, base: 'alpine', files: { '/agnhost': '' } },
   { repository: 'docker.io/curlimages/curl', tags: ['latest', '8.10.1', '8.11.0'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], env: [PATH_ENV, 'CURL_CA_BUNDLE=/cacert.pem'], workingDir: '/home/curl_user', user: 'curl_user', exposedPorts: [], sizeBytes: 12_000_000, base: 'alpine', optionArgsProgram: 'curl', files: { '/entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/home/curl_user/.keep': '' } },
   { repository: 'registry.k8s.io/pause', tags: ['3.9', '3.10', 'latest'], entrypoint: ['/pause'], cmd: [], env: [], workingDir: '/', user: '65535:65535', exposedPorts: [], sizeBytes: 320_000, base: 'scratch', files: { '/pause': '' } },
+  // the control plane's images, run by the control-plane node's static pods; their programs come from the node (kubelet/static-pods)
+  { repository: 'registry.k8s.io/kube-apiserver', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 30_071_000, base: 'distroless', files: { '/usr/local/bin/kube-apiserver': '' } },
+  { repository: 'registry.k8s.io/kube-controller-manager', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 27_646_000, base: 'distroless', files: { '/usr/local/bin/kube-controller-manager': '' } },
+  { repository: 'registry.k8s.io/kube-scheduler', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 21_782_000, base: 'distroless', files: { '/usr/local/bin/kube-scheduler': '' } },
+  { repository: 'registry.k8s.io/etcd', tags: ['3.5.21-0'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 58_938_000, base: 'distroless', files: { '/usr/local/bin/etcd': '' } },
 ];
 
 export const CATALOGUE_NAMES = CATALOGUE.map((i) => i.repository.replace(/^docker\.io\/(library\/)?/, ''));
