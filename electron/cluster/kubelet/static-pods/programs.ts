@@ -52,20 +52,18 @@ export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions)
     k('server.go:161', 'Golang settings', { GOGC: '', GOMAXPROCS: '', GOTRACEBACK: '' }),
     k('secure_serving.go:211', 'Serving securely on [::]:' + (flag(argv, 'secure-port') ?? '6443')),
   ]);
-  const scheduler = component(log, 'kube-scheduler', () => [10259], () => [
+  // the scheduler and the controller manager start alike: a self-signed serving cert, their secure port, leader election
+  const electedBanner = (name: 'kube-scheduler' | 'kube-controller-manager', port: number, starting: string) => () => [
     plain('serving.go:386', 'Generated self-signed cert in-memory'),
-    k('server.go:171', 'Starting Kubernetes Scheduler', { version: v.kubernetes }),
-    k('secure_serving.go:211', 'Serving securely on 127.0.0.1:10259'),
-    plain('leaderelection.go:257', 'attempting to acquire leader lease kube-system/kube-scheduler...'),
-    plain('leaderelection.go:271', 'successfully acquired lease kube-system/kube-scheduler'),
-  ]);
-  const controllerManager = component(log, 'kube-controller-manager', () => [10257], () => [
-    plain('serving.go:386', 'Generated self-signed cert in-memory'),
-    k('controllermanager.go:192', 'Starting', { version: v.kubernetes }),
-    k('secure_serving.go:211', 'Serving securely on 127.0.0.1:10257'),
-    plain('leaderelection.go:257', 'attempting to acquire leader lease kube-system/kube-controller-manager...'),
-    plain('leaderelection.go:271', 'successfully acquired lease kube-system/kube-controller-manager'),
-  ]);
+    starting,
+    k('secure_serving.go:211', `Serving securely on 127.0.0.1:${port}`),
+    plain('leaderelection.go:257', `attempting to acquire leader lease kube-system/${name}...`),
+    plain('leaderelection.go:271', `successfully acquired lease kube-system/${name}`),
+  ];
+  const scheduler = component(log, 'kube-scheduler', () => [10259],
+    electedBanner('kube-scheduler', 10259, k('server.go:171', 'Starting Kubernetes Scheduler', { version: v.kubernetes })));
+  const controllerManager = component(log, 'kube-controller-manager', () => [10257],
+    electedBanner('kube-controller-manager', 10257, k('controllermanager.go:192', 'Starting', { version: v.kubernetes })));
   const etcd = component(log, 'etcd', () => [2379, 2381], (argv) => {
     const ts = () => new Date().toISOString();
     const line = (caller: string, msg: string, extra: Record<string, unknown> = {}) => JSON.stringify({ level: 'info', ts: ts(), caller, msg, ...extra }) + '\n';
