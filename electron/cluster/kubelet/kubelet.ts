@@ -104,16 +104,17 @@ export class Kubelet {
 
   async start(): Promise<void> {
     this.offRuntime = this.o.runtime.onEvent((e) => this.onRuntimeEvent(e));
-    // static pods first: the API source then recognises their mirrors (and deletes mirrors of no static pod)
-    for (const m of this.o.staticPods ?? []) {
-      const pod = staticPodFromManifest(m, this.o.nodeName);
-      const st = newPodState(pod);
+    // static pods first: the API source then recognises their mirrors (and deletes mirrors of no static pod); they
+    // sync once it has listed, so an existing mirror is found rather than created again
+    const statics = (this.o.staticPods ?? []).map((m) => {
+      const st = newPodState(staticPodFromManifest(m, this.o.nodeName));
       st.static = true;
       this.states.set(st.uid, st);
-      this.queue.add(st.uid);
-    }
+      return st.uid;
+    });
     this.source.start();
     await this.source.synced();
+    for (const uid of statics) this.queue.add(uid);
     this.volumeTimer = setInterval(() => void this.refreshVolumes(), this.o.settings.volumeSyncMs);
     this.volumeTimer.unref();
   }
