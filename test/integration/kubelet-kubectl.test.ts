@@ -40,6 +40,15 @@ describe.skipIf(!kubectl)('kubelet behaviour with kubectl', () => {
     expect((await out('logs', 'img', '-p'))).toContain('signal 15 (SIGTERM) received');
   }, 90_000);
 
+  it('fails a running pod once a patched-in activeDeadlineSeconds has passed', async () => {
+    await k('run', 'deadline', '--image=busybox', '--', 'sleep', '3600');
+    await waitFor(async () => (await jp('pod/deadline', '{.status.containerStatuses[0].ready}')) === 'true', { what: 'deadline ready', timeoutMs: 30_000 });
+    expect((await k('patch', 'pod', 'deadline', '-p', '{"spec":{"activeDeadlineSeconds":2}}')).code).toBe(0);
+    await waitFor(async () => (await jp('pod/deadline', '{.status.phase}')) === 'Failed', { what: 'deadline Failed', timeoutMs: 30_000 });
+    expect(await jp('pod/deadline', '{.status.reason}: {.status.message}')).toBe('DeadlineExceeded: Pod was active on the node longer than the specified deadline');
+    expect(await jp('pod/deadline', '{.status.containerStatuses[0].state.terminated.reason}')).toBeTruthy();
+  }, 60_000);
+
   it('ends logs -f when the container exits, for one or all containers, and when the pod is deleted', async () => {
     const spec = {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'short' },

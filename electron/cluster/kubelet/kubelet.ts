@@ -286,6 +286,7 @@ export class Kubelet {
     await this.refreshContainers(st);
     if (!st.sandboxId && !(await this.ensureSandbox(st))) { this.pushStatus(st); return; }
     if (!st.mounted && !(await this.ensureVolumes(st))) { this.pushStatus(st); return; }
+    if (await this.pastActiveDeadline(st)) { this.pushStatus(st); return; }
     await this.syncContainers(st);
     this.pushStatus(st);
   }
@@ -494,6 +495,32 @@ export class Kubelet {
         await this.finish(st);
       }
     }
+  }
+
+  /**
+   * spec.activeDeadlineSeconds (which a pod update may set or lower): once the pod has been active that long since
+   * its start, the kubelet stops its containers and fails it with reason DeadlineExceeded; until then it checks back
+   * at the deadline
+   */
+  private async pastActiveDeadline(st: PodState): Promise<boolean> {
+    const seconds = st.pod.spec?.activeDeadlineSeconds;
+    const started = Date.parse(st.pod.status?.startTime ?? st.startTime ?? '');
+    if (typeof seconds !== 'number' || Number.isNaN(started)) return false;
+    const left = started + seconds * 1000 - Date.now();
+    if (left > 0) { this.queue.addAfter(st.uid, left + 5); return false; }
+    const message = 'Pod was active on the node longer than the specified deadline';
+    this.events.event(st.pod, 'Normal', 'DeadlineExceeded', message);
+    st.finalPhase = 'Failed';
+    st.finalReason = { reason: 'DeadlineExceeded', message };
+    this.probes.stop(`${st.uid}/`);
+    const grace = st.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    await Promise.all([...st.containers.values()].filter((r) => r.id && r.status?.state === 'running').map((r) => {
+      this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${r.name}`, { fieldPath: this.fieldPath(r) });
+      return withTimeout(this.o.runtime.stopContainer(r.id!, grace), (grace + 10) * 1000, 'stopContainer')
+        .catch((err) => this.o.log(`kubelet ${this.o.nodeName}: stopping ${r.name} of ${st.pod.metadata.name} past its deadline: ${(err as Error).message}`));
+    }));
+    await this.finish(st);
+    return true;
   }
 
   /** a pod that completed: sidecars stop, the sandbox goes, containers stay for their logs */

@@ -51,6 +51,8 @@ export interface PodState {
   admitted: boolean;
   rejected?: { reason: string; message: string };
   finalPhase?: 'Succeeded' | 'Failed';
+  /** why the kubelet ended the pod itself (activeDeadlineSeconds): status.reason and status.message */
+  finalReason?: { reason: string; message: string };
   /** the pod existed before this kubelet started (node reboot / cluster restart) */
   recovered: boolean;
   /** a static pod (from the node's manifests, not the API): its status goes to its mirror pod */
