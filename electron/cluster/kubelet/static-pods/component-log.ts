@@ -16,8 +16,9 @@ const BATCH_MS = 50;
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** klog's text header: `I1203 04:15:48.123456       1 file.go:123] ` (severity, date, time, thread id, caller) */
-export function klogHeader(severity: Severity, caller: string, now = new Date()): string {
-  const micros = pad(now.getUTCMilliseconds(), 3) + '000';
+export function klogHeader(severity: Severity, caller: string, at = performance.timeOrigin + performance.now()): string {
+  const now = new Date(Math.floor(at));
+  const micros = pad(Math.floor((at % 1000) * 1000), 6);
   return `${severity}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())} ${pad(now.getUTCHours())}:${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())}.${micros} ${String(1).padStart(7)} ${caller}] `;
 }
 
