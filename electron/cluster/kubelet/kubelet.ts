@@ -27,7 +27,8 @@ import { withTimeout, type KubeletSettings } from './settings';
 import { StatusWriter } from './status-writer';
 import { tokenRequestSource } from './token';
 import { VolumeError, VolumeManager, type VolumeMounter } from './volumes';
-import { isMirrorPod, mirrorHash, mirrorPodFor, staticPodFromManifest } from './static-pods/static-pod';
+import { isMirrorPod, mirrorHash, staticPodFromManifest } from './static-pods/static-pod';
+import { MirrorPods } from './static-pods/mirror-pods';
 
 export interface SharedCaches extends ConfigSource {
   runtimeClass(name: string): KObject | undefined;
@@ -69,8 +70,7 @@ export class Kubelet {
   private readonly pullBackoff: Backoff;
   private readonly sandboxes = new Map<string, string>();
   private readonly pulls = new Map<string, Promise<ImageInfo>>();
-  /** the API's mirror pod of each static pod, by the static pod's UID */
-  private readonly mirrors = new Map<string, KObject>();
+  private readonly mirrors: MirrorPods;
   private readonly idScheme: string;
   private powered = true;
   private stopped = false;
@@ -91,6 +91,14 @@ export class Kubelet {
     this.queue = new WorkQueue((uid) => this.sync(uid), {
       workers: 32, baseDelayMs: 200, maxDelayMs: 10_000, name: `kubelet-${o.nodeName}`,
       onError: (uid, err) => o.log(`kubelet ${o.nodeName}: sync pod ${this.states.get(uid)?.pod.metadata.name ?? uid}: ${(err as Error).message}`),
+    });
+    this.mirrors = new MirrorPods({
+      client: o.client, nodeName: o.nodeName, node: o.node,
+      isStatic: (uid) => !!this.states.get(uid)?.static,
+      requeue: (uid, delayMs) => (delayMs ? this.queue.addAfter(uid, delayMs) : this.queue.add(uid)),
+      mirrorAppeared: (uid) => { const st = this.states.get(uid); if (st) this.pushStatus(st); },
+      mirrorGone: (mirrorUid) => this.statusWriter.forget(mirrorUid),
+      log: (m) => o.log(`kubelet ${o.nodeName}: ${m}`),
     });
     this.source = new PodSource(o.client, o.nodeName, {
       upsert: (pod, old) => this.onPod(pod, old),
@@ -168,7 +176,8 @@ export class Kubelet {
   // ---- informer side
 
   private onPod(pod: KObject, old: KObject | undefined): void {
-    if (isMirrorPod(pod)) { this.onMirrorPod(pod); return; }
+    // a mirror pod is the API's view of a static pod: it is never run, only kept present and up to date
+    if (isMirrorPod(pod)) { this.mirrors.seen(pod); return; }
     const uid = pod.metadata.uid!;
     let st = this.states.get(uid);
     if (!st) {
@@ -190,63 +199,11 @@ export class Kubelet {
   }
 
   private onPodGone(pod: KObject): void {
-    if (isMirrorPod(pod)) {
-      const hash = mirrorHash(pod)!;
-      if (this.mirrors.get(hash)?.metadata.uid !== pod.metadata.uid) return;
-      this.mirrors.delete(hash);
-      this.statusWriter.forget(pod.metadata.uid!);
-      this.queue.add(hash);
-      return;
-    }
+    if (isMirrorPod(pod)) { this.mirrors.gone(pod); return; }
     const st = this.states.get(pod.metadata.uid!);
     if (!st) return;
     st.gone = true;
     this.queue.add(st.uid);
-  }
-
-  /** a mirror pod is the API's view of a static pod: it is never run, only kept present and up to date */
-  private onMirrorPod(pod: KObject): void {
-    const hash = mirrorHash(pod)!;
-    const st = this.states.get(hash);
-    if (!st?.static) {
-      // a mirror of no static pod here (its manifest changed or went): the kubelet removes it
-      void this.deleteMirror(pod);
-      return;
-    }
-    const known = this.mirrors.get(hash)?.metadata.uid === pod.metadata.uid;
-    this.mirrors.set(hash, pod);
-    if (pod.metadata.deletionTimestamp) this.queue.add(hash);
-    else if (!known) this.pushStatus(st);
-  }
-
-  private async deleteMirror(pod: KObject): Promise<void> {
-    try {
-      await this.o.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid! } });
-    } catch (err) {
-      if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
-    }
-  }
-
-  /** as the kubelet does for a static pod: a deleted (or deleting) mirror is removed at once and created again */
-  private async syncMirror(st: PodState): Promise<void> {
-    let mirror = this.mirrors.get(st.uid);
-    if (mirror?.metadata.deletionTimestamp) {
-      await this.deleteMirror(mirror);
-      this.mirrors.delete(st.uid);
-      this.statusWriter.forget(mirror.metadata.uid!);
-      mirror = undefined;
-    }
-    if (mirror) return;
-    let node = this.o.node();
-    if (!node?.metadata.uid) node = await this.o.client.get(R.nodes, undefined, this.o.nodeName);
-    try {
-      const created = await this.o.client.create(R.pods, st.pod.metadata.namespace, mirrorPodFor(st.pod, { name: this.o.nodeName, uid: node.metadata.uid! }));
-      if (!this.mirrors.has(st.uid)) this.mirrors.set(st.uid, created);
-    } catch (err) {
-      // a pod of that name that is not (yet) our mirror: try again once the API source has sorted it out
-      if (!(err instanceof StatusError && err.code === 409)) throw err;
-      this.queue.addAfter(st.uid, 1000);
-    }
   }
 
   private onRuntimeEvent(e: RuntimeEvent): void {
@@ -262,7 +219,7 @@ export class Kubelet {
     const st = this.states.get(uid);
     if (!st || this.stopped || !this.powered) return;
     if (st.gone) { this.beginTermination(st, false); return; }
-    if (st.static) await this.syncMirror(st);
+    if (st.static) await this.mirrors.sync(st.pod);
     const pod = st.pod;
     if (pod.metadata.deletionTimestamp) { this.beginTermination(st, true); return; }
     if (st.terminating) return;
