@@ -3,6 +3,9 @@ import { runStart } from './start';
 import { runStore } from './store';
 import { runLab, runReport } from './lab';
 import { runNode } from './node';
+import { appFolders, appVersion } from '../app/app-root';
+import { KUBE_VERSION } from '../cluster/apiserver/handler';
+import { KUBELET_VERSION } from '../cluster/kubelet/node-object';
 
 const USAGE = `Usage: kubelab <command> [options]
 
@@ -18,8 +21,16 @@ Commands:
   node list|stop|start [NAME] [--data-dir DIR | --kubeconfig FILE]
                          power a simulated node off and on (its kubelet stops heartbeating)
 
+Options:
+  -v, --version          print the KubeLab version and the Kubernetes version its cluster serves
+
 Run 'kubelab <command> --help' for a command's options.
 `;
+
+function versionText(): string {
+  return `kubelab ${appVersion(appFolders().root)}\n`
+    + `Kubernetes ${KUBELET_VERSION} (kube-apiserver ${KUBE_VERSION.gitVersion}, kubelet ${KUBELET_VERSION})\n`;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -29,6 +40,9 @@ async function main(argv: string[]): Promise<number> {
     case 'lab': return runLab(rest);
     case 'report': return runReport(rest);
     case 'node': return runNode(rest);
+    case '-v': case '--version': case 'version':
+      process.stdout.write(versionText());
+      return 0;
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE);
       return cmd === undefined ? 1 : 0;

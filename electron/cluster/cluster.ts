@@ -31,6 +31,8 @@ import { writeKubeconfig } from './kubeconfig';
 import { startControllerManager } from './controllers/controller-manager';
 import { startNodes, type NodeSet } from './kubelet/nodes';
 import { loadClusterConfig, type ClusterConfig } from './config';
+import { ComponentLog } from './kubelet/static-pods/component-log';
+import { apiserverRequestObserver, componentRequestObserver, observedApiServer } from './kubelet/static-pods/observe-requests';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -92,9 +94,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const tokenFile = loadTokenFile(join(opts.dataDir, 'pki', 'tokens.csv'));
   const authenticator = createAuthenticator({ tokens: [...(tokenFile ? [tokenFile] : []), serviceAccountTokenAuthenticator(pki, lookup)], authorizer: () => authorizer });
   registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
+  // what the control plane's static pods print (their `kubectl logs`): requests over HTTPS, and the components' own
+  const componentLog = new ComponentLog();
+  const httpsApi = observedApiServer(api, apiserverRequestObserver(componentLog), log);
+  const componentApi = observedApiServer(api, componentRequestObserver(componentLog), log);
 
   let http: RunningHttpServer;
-  const listen = (port: number) => startHttpServer({ host: '127.0.0.1', port, cert: pki.server.certPem + pki.ca.certPem, key: pki.server.keyPem, ca: pki.ca.certPem, api, authenticator });
+  const listen = (port: number) => startHttpServer({ host: '127.0.0.1', port, cert: pki.server.certPem + pki.ca.certPem, key: pki.server.keyPem, ca: pki.ca.certPem, api: httpsApi, authenticator });
   if (opts.port === undefined) {
     try { http = await listen(6443); } catch { http = await listen(0); }
   } else {
@@ -107,7 +113,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const client = (user: UserInfo, ua?: string) => {
     const k = `${user.name}|${user.groups.join(',')}|${ua ?? ''}`;
     let c = clients.get(k);
-    if (!c) { c = createInProcessClient(api, { ...user, groups: user.groups.includes('system:authenticated') ? user.groups : [...user.groups, 'system:authenticated'] }, ua); clients.set(k, c); }
+    if (!c) { c = createInProcessClient(componentApi, { ...user, groups: user.groups.includes('system:authenticated') ? user.groups : [...user.groups, 'system:authenticated'] }, ua); clients.set(k, c); }
     return c;
   };
   const controllerClient = client({ name: 'system:kube-controller-manager', groups: ['system:masters'] }, 'kube-controller-manager');
@@ -122,7 +128,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const scheduler = createScheduler({ client: schedulerClient, informers, onError: (e) => log(`scheduler: ${e.message}`) });
   await scheduler.start();
 
-  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki });
+  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, controlPlane: { log: componentLog, apiPort: http.port } });
   registerMetricsApi(api, nodes);
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');

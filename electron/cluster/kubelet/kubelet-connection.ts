@@ -41,7 +41,14 @@ export function kubeletConnection(k: Kubelet): KubeletConnection {
       // a container waiting to restart has its last run as "current"
       const waitingAfterRun = !!rec && !!rec.status && rec.status.state === 'exited';
       const attempt = src.source === 'previous' && !waitingAfterRun ? current - 1 : current;
-      return readContainerLogs(k.logPath(obj, container, Math.max(0, attempt)), opts);
+      // follow ends with the run it reads: a previous run has ended already, the current one when it exits
+      const id = src.source === 'previous' && !waitingAfterRun ? undefined : rec?.id;
+      const containerRunning = async () => {
+        const s = id ? await k.runtime.containerStatus(id) : undefined;
+        return s?.state === 'running' || s?.state === 'created';
+      };
+      // a mirror pod's logs are its static pod's, which the kubelet keeps under the static pod's UID
+      return readContainerLogs(k.logPath(st?.pod ?? obj, container, Math.max(0, attempt)), { ...opts, containerRunning });
     },
     async portForward(namespace, pod, port): Promise<Duplex> {
       const { st } = find(namespace, pod);

@@ -27,6 +27,8 @@ import { withTimeout, type KubeletSettings } from './settings';
 import { StatusWriter } from './status-writer';
 import { tokenRequestSource } from './token';
 import { VolumeError, VolumeManager, type VolumeMounter } from './volumes';
+import { isMirrorPod, mirrorHash, staticPodFromManifest } from './static-pods/static-pod';
+import { MirrorPods } from './static-pods/mirror-pods';
 
 export interface SharedCaches extends ConfigSource {
   runtimeClass(name: string): KObject | undefined;
@@ -47,6 +49,8 @@ export interface KubeletOptions {
   memoryDir?: string;
   /** the Node object as last seen (admission, allocatable) */
   node(): KObject | undefined;
+  /** manifests in this node's static pod folder (kubeadm's control plane on a control-plane node) */
+  staticPods?: KObject[];
   log(line: string): void;
 }
 
@@ -66,6 +70,7 @@ export class Kubelet {
   private readonly pullBackoff: Backoff;
   private readonly sandboxes = new Map<string, string>();
   private readonly pulls = new Map<string, Promise<ImageInfo>>();
+  private readonly mirrors: MirrorPods;
   private readonly idScheme: string;
   private powered = true;
   private stopped = false;
@@ -87,6 +92,14 @@ export class Kubelet {
       workers: 32, baseDelayMs: 200, maxDelayMs: 10_000, name: `kubelet-${o.nodeName}`,
       onError: (uid, err) => o.log(`kubelet ${o.nodeName}: sync pod ${this.states.get(uid)?.pod.metadata.name ?? uid}: ${(err as Error).message}`),
     });
+    this.mirrors = new MirrorPods({
+      client: o.client, nodeName: o.nodeName, node: o.node,
+      isStatic: (uid) => !!this.states.get(uid)?.static,
+      requeue: (uid, delayMs) => (delayMs ? this.queue.addAfter(uid, delayMs) : this.queue.add(uid)),
+      mirrorAppeared: (uid) => { const st = this.states.get(uid); if (st) this.pushStatus(st); },
+      mirrorGone: (mirrorUid) => this.statusWriter.forget(mirrorUid),
+      log: (m) => o.log(`kubelet ${o.nodeName}: ${m}`),
+    });
     this.source = new PodSource(o.client, o.nodeName, {
       upsert: (pod, old) => this.onPod(pod, old),
       remove: (pod) => this.onPodGone(pod),
@@ -99,8 +112,17 @@ export class Kubelet {
 
   async start(): Promise<void> {
     this.offRuntime = this.o.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    // static pods first: the API source then recognises their mirrors (and deletes mirrors of no static pod); they
+    // sync once it has listed, so an existing mirror is found rather than created again
+    const statics = (this.o.staticPods ?? []).map((m) => {
+      const st = newPodState(staticPodFromManifest(m, this.o.nodeName));
+      st.static = true;
+      this.states.set(st.uid, st);
+      return st.uid;
+    });
     this.source.start();
     await this.source.synced();
+    for (const uid of statics) this.queue.add(uid);
     this.volumeTimer = setInterval(() => void this.refreshVolumes(), this.o.settings.volumeSyncMs);
     this.volumeTimer.unref();
   }
@@ -134,9 +156,10 @@ export class Kubelet {
   /** waits until queued status writes and events are out (tests) */
   async flush(): Promise<void> { await this.statusWriter.flush(); await this.events.flush(); }
 
+  /** the API's pod of that name and this kubelet's state of it (a mirror pod's is its static pod's) */
   podByName(namespace: string, name: string): { st?: PodState; pod?: KObject } {
     const pod = this.source.byName(namespace, name);
-    return { pod, st: pod ? this.states.get(pod.metadata.uid!) : undefined };
+    return { pod, st: pod ? this.states.get(mirrorHash(pod) ?? pod.metadata.uid!) : undefined };
   }
 
   /** the status this kubelet would report now (fresher than the API's copy) */
@@ -153,6 +176,8 @@ export class Kubelet {
   // ---- informer side
 
   private onPod(pod: KObject, old: KObject | undefined): void {
+    // a mirror pod is the API's view of a static pod: it is never run, only kept present and up to date
+    if (isMirrorPod(pod)) { this.mirrors.seen(pod); return; }
     const uid = pod.metadata.uid!;
     let st = this.states.get(uid);
     if (!st) {
@@ -174,6 +199,7 @@ export class Kubelet {
   }
 
   private onPodGone(pod: KObject): void {
+    if (isMirrorPod(pod)) { this.mirrors.gone(pod); return; }
     const st = this.states.get(pod.metadata.uid!);
     if (!st) return;
     st.gone = true;
@@ -193,6 +219,7 @@ export class Kubelet {
     const st = this.states.get(uid);
     if (!st || this.stopped || !this.powered) return;
     if (st.gone) { this.beginTermination(st, false); return; }
+    if (st.static) await this.mirrors.sync(st.pod);
     const pod = st.pod;
     if (pod.metadata.deletionTimestamp) { this.beginTermination(st, true); return; }
     if (st.terminating) return;
@@ -216,6 +243,7 @@ export class Kubelet {
     await this.refreshContainers(st);
     if (!st.sandboxId && !(await this.ensureSandbox(st))) { this.pushStatus(st); return; }
     if (!st.mounted && !(await this.ensureVolumes(st))) { this.pushStatus(st); return; }
+    if (await this.pastActiveDeadline(st)) { this.pushStatus(st); return; }
     await this.syncContainers(st);
     this.pushStatus(st);
   }
@@ -223,9 +251,12 @@ export class Kubelet {
   private rt<T>(p: Promise<T>, what: string): Promise<T> { return withTimeout(p, this.o.settings.runtimeTimeoutMs, what); }
 
   private pushStatus(st: PodState): void {
+    // a static pod's status goes to its mirror, once there is one
+    const mirror = st.static ? this.mirrors.get(st.uid) : undefined;
+    if (st.static && !mirror) return;
     const status = buildPodStatus(st, { hostIP: this.o.hostIP, idScheme: this.idScheme, now: Date.now });
     const md = st.pod.metadata;
-    this.statusWriter.set(md.namespace!, md.name!, st.uid, status, st.pod.status);
+    this.statusWriter.set(md.namespace!, md.name!, mirror?.metadata.uid ?? st.uid, status, (mirror ?? st.pod).status);
   }
 
   private record(st: PodState, c: any, kind: 'init' | 'regular'): ContainerRecord {
@@ -264,6 +295,7 @@ export class Kubelet {
         rec.id = id; rec.status = rs; rec.started = !!cs.started; rec.ready = !!cs.ready;
         st.sandboxId = rs.sandboxId;
         rec.image = await this.o.runtime.imageStatus(spec.image).catch(() => undefined);
+        rec.specImage = spec.image;
         adopted = true;
         if (rs.state === 'running') this.startProbes(st, rec, spec);
       } else if (id) lost.push({ rec, cs });
@@ -422,6 +454,32 @@ export class Kubelet {
     }
   }
 
+  /**
+   * spec.activeDeadlineSeconds (which a pod update may set or lower): once the pod has been active that long since
+   * its start, the kubelet stops its containers and fails it with reason DeadlineExceeded; until then it checks back
+   * at the deadline
+   */
+  private async pastActiveDeadline(st: PodState): Promise<boolean> {
+    const seconds = st.pod.spec?.activeDeadlineSeconds;
+    const started = Date.parse(st.pod.status?.startTime ?? st.startTime ?? '');
+    if (typeof seconds !== 'number' || Number.isNaN(started)) return false;
+    const left = started + seconds * 1000 - Date.now();
+    if (left > 0) { this.queue.addAfter(st.uid, left + 5); return false; }
+    const message = 'Pod was active on the node longer than the specified deadline';
+    this.events.event(st.pod, 'Normal', 'DeadlineExceeded', message);
+    st.finalPhase = 'Failed';
+    st.finalReason = { reason: 'DeadlineExceeded', message };
+    this.probes.stop(`${st.uid}/`);
+    const grace = st.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    await Promise.all([...st.containers.values()].filter((r) => r.id && r.status?.state === 'running').map((r) => {
+      this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${r.name}`, { fieldPath: this.fieldPath(r) });
+      return withTimeout(this.o.runtime.stopContainer(r.id!, grace), (grace + 10) * 1000, 'stopContainer')
+        .catch((err) => this.o.log(`kubelet ${this.o.nodeName}: stopping ${r.name} of ${st.pod.metadata.name} past its deadline: ${(err as Error).message}`));
+    }));
+    await this.finish(st);
+    return true;
+  }
+
   /** a pod that completed: sidecars stop, the sandbox goes, containers stay for their logs */
   private async finish(st: PodState): Promise<void> {
     this.probes.stop(`${st.uid}/`);
@@ -441,6 +499,10 @@ export class Kubelet {
   private async ensureContainer(st: PodState, rec: ContainerRecord, c: any, policy: string): Promise<void> {
     if (!rec.id) { await this.startContainer(st, rec, c); return; }
     const s = rec.status;
+    if (rec.specImage !== undefined && rec.specImage !== c.image && (s?.state === 'running' || s?.state === 'created')) {
+      await this.restartWithNewDefinition(st, rec, c);
+      return;
+    }
     if (!s || s.state === 'running' || s.state === 'created') return;
     if (s.state !== 'exited') return;
     const restart = rec.killedForRestart || policy === 'Always' || (policy === 'OnFailure' && s.exitCode !== 0);
@@ -448,11 +510,40 @@ export class Kubelet {
     await this.restartWithBackoff(st, rec, c);
   }
 
+  /**
+   * The container's image in the spec is no longer the one it runs (`kubectl set image pod/…`): like the kubelet
+   * when a container's hash (name and image) changes, stop it and start a new one whatever the restart policy; a
+   * new definition starts without the old one's back-off. Resources are not part of the hash (in-place resize).
+   */
+  private async restartWithNewDefinition(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
+    const pod = st.pod;
+    const id = rec.id!;
+    const fieldPath = this.fieldPath(rec);
+    this.events.event(pod, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, { fieldPath });
+    this.probes.stop(`${st.uid}/`, id);
+    rec.ready = false;
+    rec.killedForRestart = true;
+    this.pushStatus(st);
+    const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const deadline = Date.now() + grace * 1000;
+    const preStop = c.lifecycle?.preStop;
+    if (preStop && grace > 0) {
+      const msg = await runHook(preStop, { runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, grace);
+      if (msg) this.events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, { fieldPath });
+    }
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    await withTimeout(this.o.runtime.stopContainer(id, left), (left + 10) * 1000, 'stopContainer')
+      .catch((err) => this.o.log(`kubelet ${this.o.nodeName}: stopping ${c.name} of ${pod.metadata.name} for its new image: ${(err as Error).message}`));
+    rec.status = await this.rt(this.o.runtime.containerStatus(id), 'containerStatus');
+    await this.startContainer(st, rec, c);
+  }
+
   private podRef(pod: KObject): string { return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`; }
   private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : 'containers'}{${rec.name}}`; }
 
   private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
-    const key = `${st.uid}/${c.name}`;
+    // keyed by the definition as upstream keys it by the container's hash: a new image starts without the old back-off
+    const key = `${st.uid}/${c.name}/${c.image}`;
     const s = rec.status!;
     const now = Date.now();
     this.crashBackoff.resetIfRanLong(key, (s.finishedAt ?? now) - (s.startedAt ?? now));
@@ -525,7 +616,7 @@ export class Kubelet {
     // the run before the previous one is garbage: keep one dead container for `logs --previous`
     const older = rec.id;
     if (prev) rec.last = prev;
-    rec.id = id; rec.attempt = attempt; rec.image = image; rec.waiting = undefined;
+    rec.id = id; rec.attempt = attempt; rec.image = image; rec.specImage = c.image; rec.waiting = undefined;
     rec.killedForRestart = false; rec.started = false; rec.ready = false; rec.status = undefined;
     if (older) void this.o.runtime.removeContainer(older).catch(() => undefined);
     try {

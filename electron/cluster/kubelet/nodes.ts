@@ -20,6 +20,10 @@ import { kubeletConnection } from './kubelet-connection';
 import { collectNodeMetrics, collectPodMetrics, registerKubelet, type NodeMetricsSample, type PodMetricsSample } from './metrics';
 import { defaultSettings, type KubeletSettings } from './settings';
 import type { VolumeMounter } from './volumes';
+import type { ComponentLog } from './static-pods/component-log';
+import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
+import { controlPlanePrograms } from './static-pods/programs';
+import { SERVICE_CIDR } from '../apiserver/hooks/service-ips';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
 export const POWER_ANNOTATION = 'kubelab.io/power';
@@ -56,6 +60,11 @@ export interface NodeStartContext {
   /** volume mounters supplied by storage (also reachable later as NodeSet.mounters) */
   mounters?: Map<string, VolumeMounter>;
   settings?: Partial<KubeletSettings>;
+  /**
+   * the in-process control plane, shown on control-plane nodes as kubeadm's static pods (etcd, kube-apiserver,
+   * kube-controller-manager, kube-scheduler) whose logs are the components' own; only with the simulator runtime
+   */
+  controlPlane?: { log: ComponentLog; apiPort: number };
 }
 
 interface NodeParts { hb: NodeHeartbeat; kubelet: Kubelet; runtime: ContainerRuntime; unregister: () => void }
@@ -82,9 +91,14 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   await Promise.all(ctx.config.nodes.map(async (n, index) => {
     const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
     const nodeDir = path.join(ctx.dataDir, 'nodes', n.name);
+    const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
+    const cp = n.role === 'control-plane' && !ctx.createRuntime ? ctx.controlPlane : undefined;
     const runtime = ctx.createRuntime
       ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network })
-      : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network });
+      : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs: cp && controlPlanePrograms(cp.log, versions) });
+    const staticPods = cp && controlPlaneManifests({
+      nodeName: n.name, nodeIP: nodeInternalIP(index), apiPort: cp.apiPort, serviceCIDR: SERVICE_CIDR, podCIDR: '10.244.0.0/16', versions,
+    });
     const caches: SharedCaches = {
       configMap: (ns, name) => cms.getByName(ns, name),
       secret: (ns, name) => secrets.getByName(ns, name),
@@ -95,7 +109,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     const kubelet = new Kubelet({
       nodeName: n.name, hostIP: nodeInternalIP(index), podCIDR: nodePodCIDR(index), nodeDir, client, runtime, caches, settings, mounters,
       memoryDir: nodeMemoryDir(memoryRoot, n.name),
-      node: () => nodes.getByName(undefined, n.name), log: ctx.log,
+      node: () => nodes.getByName(undefined, n.name), log: ctx.log, staticPods,
     });
     const hb = new NodeHeartbeat(client, {
       name: n.name, index, controlPlane: n.role === 'control-plane', taintControlPlane: hasWorkers,

@@ -23,6 +23,8 @@ export interface ContainerRecord {
   attempt: number;
   status?: ContainerStatus;
   image?: ImageInfo;
+  /** the spec's image the current container was created from: a different one in the spec means a new definition */
+  specImage?: string;
   /** the run before the current one (lastState.terminated) */
   last?: TerminatedInfo;
   /** why the container is not running (ContainerCreating, CrashLoopBackOff, ErrImagePull, …) */
@@ -49,8 +51,12 @@ export interface PodState {
   admitted: boolean;
   rejected?: { reason: string; message: string };
   finalPhase?: 'Succeeded' | 'Failed';
+  /** why the kubelet ended the pod itself (activeDeadlineSeconds): status.reason and status.message */
+  finalReason?: { reason: string; message: string };
   /** the pod existed before this kubelet started (node reboot / cluster restart) */
   recovered: boolean;
+  /** a static pod (from the node's manifests, not the API): its status goes to its mirror pod */
+  static?: boolean;
   terminating?: Promise<void>;
   gone: boolean;
   conditionTimes: Map<string, { status: string; time: string }>;

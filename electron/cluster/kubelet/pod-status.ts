@@ -197,6 +197,7 @@ export function buildPodStatus(st: PodState, ctx: StatusContext): Record<string,
     startTime: prev.startTime ?? st.startTime,
   };
   delete out.reason; delete out.message;
+  if (st.finalReason) { out.reason = st.finalReason.reason; out.message = st.finalReason.message; }
   if (st.podIP) { out.podIP = st.podIP; out.podIPs = [{ ip: st.podIP }]; }
   if (inits.length) out.initContainerStatuses = inits.map((c) => containerStatusJson(st.containers.get(c.name), c, ctx, false));
   else delete out.initContainerStatuses;

@@ -110,6 +110,22 @@ describe('readContainerLogs', () => {
     expect(c.text).toBe('b\nc\ndd\nef\ng\nh\n');
   });
 
+  it('ends following once the container stops, after its last lines', async () => {
+    writeFileSync(file, rec(T(1), 'a'));
+    let running = true;
+    const r = readContainerLogs(file, { follow: true, containerRunning: async () => running });
+    const c = collector(r);
+    const ended = new Promise((resolve) => r.on('end', resolve));
+    await c.until((s) => s === 'a\n');
+    appendFileSync(file, rec(T(2), 'b'));
+    await c.until((s) => s === 'a\nb\n');
+    // the last line and the exit arrive together: the line is still delivered before the stream ends
+    appendFileSync(file, rec(T(3), 'last'));
+    running = false;
+    await ended;
+    expect(c.text).toBe('a\nb\nlast\n');
+  });
+
   it('stops following once limitBytes is reached', async () => {
     writeFileSync(file, rec(T(1), 'abc'));
     const r = readContainerLogs(file, { follow: true, limitBytes: 6 });

@@ -7,7 +7,11 @@ import { gunzipSync } from 'node:zlib';
 import type { LogOptions } from '../connector';
 import { LineAssembler, splitRecords, type CriRecord, type LogLine } from './cri-format';
 
-export type ReadLogOptions = LogOptions & { signal?: AbortSignal };
+export type ReadLogOptions = LogOptions & {
+  signal?: AbortSignal;
+  /** whether the container writing the log still runs: follow mode ends, as the kubelet's does, once it does not */
+  containerRunning?: () => Promise<boolean>;
+};
 
 /** how often follow mode re-checks the file when no fs.watch event arrives (watch is unreliable on some filesystems) */
 const POLL_MS = 250;
@@ -66,11 +70,13 @@ class CriLogReader {
       while (!this.done) {
         await waiter.next();
         if (this.done) break;
+        // asked before reading: a container that had stopped has written its last line, which this read drains
+        const running = this.opts.containerRunning ? await this.opts.containerRunning().catch(() => false) : true;
         if (!handle) {
           handle = await openIfExists(this.path);
           offset = 0;
           rest = Buffer.alloc(0);
-          if (!handle) continue;
+          if (!handle) { if (!running) break; continue; }
         }
         const replaced = await replacedOnDisk(this.path, handle);
         const size = (await handle.stat()).size;
@@ -91,7 +97,9 @@ class CriLogReader {
           offset = 0;
           rest = Buffer.alloc(0);
           if (handle) waiter.poke();
+          continue;
         }
+        if (!running) break;
       }
     } finally {
       waiter.close();

@@ -6,7 +6,7 @@ import { capabilities, capHex } from './kernel';
 import type { ResolvedImage } from './images/store';
 import { imageFiles } from './images/rootfs';
 import { SimProcess } from './process';
-import { PROGRAMS, programAvailableIn } from './programs';
+import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
 import { shellUtilities } from './shell/command-names';
 import type { SimSandbox } from './sandbox';
 
@@ -39,6 +39,8 @@ export class SimContainer {
   /** set when the container's main process ended because the memory limit was hit */
   private oomKilled = false;
   onOom?: () => void;
+  /** programs the node provides for particular images (SimRuntimeOptions.programs) */
+  nodePrograms?: NodePrograms;
 
   constructor(readonly containerId: string, readonly sandbox: SimSandbox, readonly config: ContainerConfig, readonly image: ResolvedImage) {
     this.id = resolveIdentity(this, image);

@@ -1,6 +1,6 @@
 import type { SimContainer } from './container';
 import type { SimProcess } from './process';
-import { PROGRAMS, programAvailable } from './programs';
+import { programFor } from './programs';
 import { HIDDEN_COMMANDS, shellUtilities } from './shell/command-names';
 import { interactiveShell, type Terminal } from './shell/interactive';
 import { runShell, shellQuote } from './shell/run-shell';
@@ -23,7 +23,7 @@ function hasShell(c: SimContainer): boolean { return c.image.image.base !== 'scr
 export function resolveExecutable(c: SimContainer, argv0: string): 'shell' | 'program' | 'builtin' | undefined {
   const name = argv0.split('/').pop() ?? '';
   if (SHELLS.has(name)) return hasShell(c) && (name !== 'bash' || c.image.image.base === 'debian' || c.image.image.base === 'ubuntu') ? 'shell' : undefined;
-  if (PROGRAMS[name] && programAvailable(c, name)) return 'program';
+  if (programFor(c, name)) return 'program';
   if (!hasShell(c)) return undefined;
   if (shellUtilities().has(name) && !HIDDEN_COMMANDS.includes(name)) return 'builtin';
   return undefined;
@@ -65,7 +65,7 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
   }
   if (kind === 'program') {
     const stdin = io.stdinText ?? '';
-    return PROGRAMS[name]({ argv: [name, ...argv.slice(1)], env, cwd, fs: c.fs, container: c, proc, out: (s) => proc.stdout(s), err: (s) => proc.stderr(s), stdin, signal: proc.signal });
+    return programFor(c, name)!({ argv: [name, ...argv.slice(1)], env, cwd, fs: c.fs, container: c, proc, out: (s) => proc.stdout(s), err: (s) => proc.stderr(s), stdin, signal: proc.signal });
   }
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
   return (await runShell(c, proc, argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;

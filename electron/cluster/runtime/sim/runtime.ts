@@ -12,6 +12,7 @@ import { effectiveArgv, ExecutableNotFoundError, resolveExecutable, runArgv, run
 import type { SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
+import type { NodePrograms } from './programs';
 import { makeSession, outputStream } from './streams';
 import type { Terminal } from './shell/interactive';
 
@@ -24,6 +25,8 @@ export interface SimRuntimeOptions {
   clock?: { now(): number };
   /** simulated pull time; default 100–300 ms */
   pullDelayMs?: () => number;
+  /** binaries this node provides for some images beyond the built-in programs (the control plane's, on its node) */
+  programs?: NodePrograms;
 }
 
 type Listener = { out: (c: string | Uint8Array) => void; err: (c: string | Uint8Array) => void };
@@ -101,6 +104,7 @@ export class SimRuntime implements ContainerRuntime {
     if (!image) throw new ContainerCreateError(`failed to create container: image "${config.image}" not present on node ${this.opts.nodeName}`, 'CreateContainerError');
     const id = newId();
     const c = new SimContainer(id, sb, config, image);
+    c.nodePrograms = this.opts.programs;
     let resolveExited!: () => void;
     const exited = new Promise<void>((r) => { resolveExited = r; });
     this.containers.set(id, { c, attached: new Set(), exited, resolveExited });

@@ -98,6 +98,14 @@ describe('StatefulSet', () => {
     expect(s.spec.volumeClaimTemplates[0]).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', spec: { volumeMode: 'Filesystem' }, status: { phase: 'Pending' } });
     expect(statefulSetStrategy.validate!(s, create)).toEqual([]);
   });
+  it('accepts a container mounting a claim template, as upstream leaves the pod spec to pod creation', () => {
+    const s = sts();
+    s.spec.template.spec.containers[0].volumeMounts = [{ name: 'data', mountPath: '/data' }];
+    statefulSetStrategy.defaults!(s);
+    expect(statefulSetStrategy.validate!(s, create)).toEqual([]);
+    s.spec.template.metadata.labels['bad label'] = 'x';
+    expect(statefulSetStrategy.validate!(s, create).map((e) => e.field)).toContain('spec.template.labels');
+  });
   it('forbids changing fields other than the mutable ones', () => {
     const old = sts(); statefulSetStrategy.defaults!(old);
     const next = sts(); statefulSetStrategy.defaults!(next);

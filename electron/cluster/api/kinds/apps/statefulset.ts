@@ -61,7 +61,7 @@ function validateStatefulSet(obj: KObject): FieldError[] {
   errs.push(...nonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   if (spec.ordinals) errs.push(...nonNegative(spec.ordinals.start, 'spec.ordinals.start'));
   errs.push(...validateWorkloadSelector(spec.selector, 'spec.selector', 'statefulset'));
-  errs.push(...validateTemplateForController(spec.template, spec.selector, 'spec.template', 'StatefulSet'));
+  errs.push(...validateTemplateForController(spec.template, spec.selector, 'spec.template', 'StatefulSet', false));
   return errs;
 }
 

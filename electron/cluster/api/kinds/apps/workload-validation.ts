@@ -7,6 +7,7 @@ import { goInvalid, goIntOrString, goLabelSelector, goStringMap } from '../go-fo
 import { intOrPercentIsZero, notMoreThan100Percent, positiveIntOrPercent } from '../strategy-helpers';
 import { deepEqual } from '../../object';
 import { labelSelectorIsEmpty, labelSelectorMatches } from '../../selectors';
+import { validateAnnotations, validateLabels } from '../../validation/meta';
 
 /** selector required, valid, and (unless `emptyWhat` is undefined) not empty. */
 export function validateWorkloadSelector(sel: any, path: string, emptyWhat: string): FieldError[] {
@@ -16,15 +17,21 @@ export function validateWorkloadSelector(sel: any, path: string, emptyWhat: stri
   return errs;
 }
 
-/** The template must exist, be selected by `sel`, restart Always and have no activeDeadlineSeconds. */
-export function validateTemplateForController(tpl: any, sel: any, path: string, kindLabel = 'ReplicaSet'): FieldError[] {
+/**
+ * The template must exist, be selected by `sel`, restart Always and have no activeDeadlineSeconds. A StatefulSet's
+ * pod spec is not validated (`podSpec: false`): as upstream, only its labels and annotations are, because its
+ * containers mount the claim templates, which are not volumes of the template; a bad spec surfaces when the
+ * controller creates the pods.
+ */
+export function validateTemplateForController(tpl: any, sel: any, path: string, kindLabel = 'ReplicaSet', podSpec = true): FieldError[] {
   if (!tpl) return [required(path, '')];
   const errs: FieldError[] = [];
   // a nil selector selects nothing (so it never matches); an empty one selects everything (no check).
   if (!labelSelectorIsEmpty(sel) && !labelSelectorMatches(sel, tpl.metadata?.labels)) {
     errs.push(goInvalid(`${path}.metadata.labels`, goStringMap(tpl.metadata?.labels), '`selector` does not match template `labels`'));
   }
-  errs.push(...validatePodTemplateSpec(tpl, path));
+  if (podSpec) errs.push(...validatePodTemplateSpec(tpl, path));
+  else errs.push(...validateLabels(tpl.metadata?.labels, `${path}.labels`), ...validateAnnotations(tpl.metadata?.annotations, `${path}.annotations`));
   const rp = tpl.spec?.restartPolicy;
   if (rp !== undefined && rp !== 'Always') errs.push(notSupported(`${path}.spec.restartPolicy`, rp, ['Always']));
   if (tpl.spec?.activeDeadlineSeconds !== undefined && tpl.spec?.activeDeadlineSeconds !== null) {

@@ -132,6 +132,11 @@ const BASE_IMAGES: CatalogueImage[] = [
     entrypoint: ['/entrypoint.sh'], cmd: ['curl'], env: [PATH_ENV, 'CURL_CA_BUNDLE=/cacert.pem', 'CURL_VERSION={version}'], workingDir: '/home/curl_user', user: 'curl_user', exposedPorts: [], sizeBytes: 12_000_000, base: 'alpine', optionArgsProgram: 'curl',
     files: { '/entrypoint.sh': '#!/bin/sh\nexec "$@"\n', '/home/curl_user/.keep': '' }, users: ['curl_user:x:100:101:Linux User,,,:/home/curl_user:/sbin/nologin'], groups: ['curl_group:x:101:curl_user'] },
   { repository: 'registry.k8s.io/pause', releases: ['3.1', '3.2', '3.5', '3.6', '3.7', '3.8', '3.9', '3.10'], minVersionParts: 2, entrypoint: ['/pause'], cmd: [], env: [], workingDir: '/', user: '65535:65535', exposedPorts: [], sizeBytes: 320_000, base: 'scratch', files: { '/pause': '' }, programs: ['pause'] },
+  // the control plane's images, run by the control-plane node's static pods; their programs come from the node (kubelet/static-pods)
+  { repository: 'registry.k8s.io/kube-apiserver', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 30_071_000, base: 'distroless', files: { '/usr/local/bin/kube-apiserver': '' } },
+  { repository: 'registry.k8s.io/kube-controller-manager', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 27_646_000, base: 'distroless', files: { '/usr/local/bin/kube-controller-manager': '' } },
+  { repository: 'registry.k8s.io/kube-scheduler', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 21_782_000, base: 'distroless', files: { '/usr/local/bin/kube-scheduler': '' } },
+  { repository: 'registry.k8s.io/etcd', tags: ['3.5.21-0'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 58_938_000, base: 'distroless', files: { '/usr/local/bin/etcd': '' } },
 ];
 
 export const CATALOGUE: CatalogueImage[] = [...BASE_IMAGES, ...SERVER_IMAGES];

@@ -26,3 +26,13 @@ export function programAvailableIn(repository: string, base: string, name: strin
 export function programAvailable(c: SimContainer, name: string): boolean {
   return programAvailableIn(c.image.image.repository, c.image.image.base, name);
 }
+
+/** programs a node adds for images it knows (name → the program and the image repositories that ship it) */
+export type NodePrograms = Record<string, { program: Program; repositories: string[] }>;
+
+/** the program `name` as this container's image provides it: built in, or supplied by its node */
+export function programFor(c: SimContainer, name: string): Program | undefined {
+  if (PROGRAMS[name] && programAvailable(c, name)) return PROGRAMS[name];
+  const own = c.nodePrograms?.[name];
+  return own && own.repositories.includes(c.image.image.repository) ? own.program : undefined;
+}

@@ -1,0 +1,84 @@
+// The control plane's binaries as the simulator runs them in the static pods: each answers its health endpoints
+// (the manifests' probes), prints the start-up lines its real counterpart prints, then streams what the in-process
+// component reports (component-log.ts) until it is stopped.
+import type { NodePrograms } from '../../runtime/sim/programs';
+import type { Program, ProgramContext } from '../../runtime/sim/programs/types';
+import { waitForAbort } from '../../runtime/sim/programs/types';
+import { serveHttp } from '../../runtime/sim/programs/http';
+import { klogHeader, klogStructured, type ComponentLog, type ControlPlaneComponent } from './component-log';
+import { CONTROL_PLANE_IMAGES, type ControlPlaneVersions } from './manifests';
+
+const HEALTH_PATHS = new Set(['/livez', '/readyz', '/healthz', '/health']);
+
+function flag(argv: string[], name: string): string | undefined {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit?.slice(name.length + 3);
+}
+
+/** binds the ports and answers "ok" on the health paths (404 elsewhere), as the components' secure ports do for probes */
+function serveHealth(ctx: ProgramContext, ports: number[], name: string): () => void {
+  const offs: (() => void)[] = [];
+  for (const port of ports) {
+    try {
+      offs.push(ctx.container.sandbox.listen(port, (sock) => serveHttp(sock, (req) => (
+        HEALTH_PATHS.has(req.path.split('?')[0]) ? { status: 200, body: 'ok' } : { status: 404, body: '404 page not found\n' }), name)));
+    } catch (err) {
+      ctx.err(klogHeader('E', 'server.go:101') + klogStructured('Unable to listen', { port, err: (err as Error).message }) + '\n');
+    }
+  }
+  return () => offs.forEach((f) => f());
+}
+
+function component(log: ComponentLog, name: ControlPlaneComponent, ports: (argv: string[]) => number[], banner: (argv: string[]) => string[]): Program {
+  return async (ctx) => {
+    const stopServing = serveHealth(ctx, ports(ctx.argv), name);
+    ctx.proc.setMemory(ctx.proc.memoryBytes + 40_000_000);
+    ctx.err(banner(ctx.argv).join(''));
+    const detach = log.attach(name, (text) => ctx.err(text));
+    await waitForAbort(ctx.signal);
+    detach();
+    stopServing();
+    return 0;
+  };
+}
+
+const k = (caller: string, msg: string, kv?: Record<string, string | number | undefined>) => klogHeader('I', caller) + klogStructured(msg, kv) + '\n';
+const plain = (caller: string, text: string) => klogHeader('I', caller) + text + '\n';
+
+export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions): NodePrograms {
+  const apiserver = component(log, 'kube-apiserver', (argv) => [Number(flag(argv, 'secure-port') ?? 6443)], (argv) => [
+    plain('options.go:249', `external host was not specified, using ${flag(argv, 'advertise-address') ?? '127.0.0.1'}`),
+    k('server.go:159', 'Version info', { version: v.kubernetes }),
+    k('server.go:161', 'Golang settings', { GOGC: '', GOMAXPROCS: '', GOTRACEBACK: '' }),
+    k('secure_serving.go:211', 'Serving securely on [::]:' + (flag(argv, 'secure-port') ?? '6443')),
+  ]);
+  // the scheduler and the controller manager start alike: a self-signed serving cert, their secure port, leader election
+  const electedBanner = (name: 'kube-scheduler' | 'kube-controller-manager', port: number, starting: string) => () => [
+    plain('serving.go:386', 'Generated self-signed cert in-memory'),
+    starting,
+    k('secure_serving.go:211', `Serving securely on 127.0.0.1:${port}`),
+    plain('leaderelection.go:257', `attempting to acquire leader lease kube-system/${name}...`),
+    plain('leaderelection.go:271', `successfully acquired lease kube-system/${name}`),
+  ];
+  const scheduler = component(log, 'kube-scheduler', () => [10259],
+    electedBanner('kube-scheduler', 10259, k('server.go:171', 'Starting Kubernetes Scheduler', { version: v.kubernetes })));
+  const controllerManager = component(log, 'kube-controller-manager', () => [10257],
+    electedBanner('kube-controller-manager', 10257, k('controllermanager.go:192', 'Starting', { version: v.kubernetes })));
+  const etcd = component(log, 'etcd', () => [2379, 2381], (argv) => {
+    const ts = () => new Date().toISOString();
+    const line = (caller: string, msg: string, extra: Record<string, unknown> = {}) => JSON.stringify({ level: 'info', ts: ts(), caller, msg, ...extra }) + '\n';
+    return [
+      line('embed/etcd.go:140', 'configuring peer listeners', { 'listen-peer-urls': [flag(argv, 'listen-peer-urls') ?? ''] }),
+      line('embed/etcd.go:308', 'starting an etcd server', { 'etcd-version': v.etcd.replace(/-\d+$/, ''), name: flag(argv, 'name') ?? 'default', 'data-dir': flag(argv, 'data-dir') ?? '/var/lib/etcd' }),
+      line('etcdserver/server.go:2144', 'published local member to cluster through raft', { 'request-path': '/0/members/1/attributes' }),
+      line('embed/serve.go:187', 'serving client traffic securely', { traffic: 'grpc+http', address: '127.0.0.1:2379' }),
+    ];
+  });
+  const repos = (c: keyof typeof CONTROL_PLANE_IMAGES) => [CONTROL_PLANE_IMAGES[c]];
+  return {
+    'kube-apiserver': { program: apiserver, repositories: repos('kube-apiserver') },
+    'kube-scheduler': { program: scheduler, repositories: repos('kube-scheduler') },
+    'kube-controller-manager': { program: controllerManager, repositories: repos('kube-controller-manager') },
+    etcd: { program: etcd, repositories: repos('etcd') },
+  };
+}
