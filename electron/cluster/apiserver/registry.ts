@@ -294,7 +294,7 @@ export class Registry {
       obj.metadata.name = name;
       if (e.namespaced) obj.metadata.namespace = ns;
       const wantRv = obj.metadata.resourceVersion;
-      if (typeof input !== 'function' && wantRv && wantRv !== cur.metadata.resourceVersion) {
+      if (typeof input !== 'function' && isPrecondition(wantRv) && wantRv !== cur.metadata.resourceVersion) {
         throw errConflict(e.group, e.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
       if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid) {
@@ -567,3 +567,11 @@ function stripMetaStatus(o: KObject): KObject {
   return rest as KObject;
 }
 
+
+/**
+ * whether an object's resourceVersion makes its write conditional: as upstream's versioner parses it, an empty
+ * one and "0" both mean "whatever is stored" (an unconditional update)
+ */
+export function isPrecondition(rv: string | undefined): rv is string {
+  return !!rv && rv !== '0';
+}
