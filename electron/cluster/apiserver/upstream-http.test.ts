@@ -95,3 +95,23 @@ describe('deprecated APIs', () => {
     expect((await httpGet(t.cluster, cms)).headers.warning).toBeUndefined();
   });
 });
+
+describe('quantities', () => {
+  it('every Quantity field is stored and answered in canonical form, whatever the kind', async () => {
+    const pod = await httpRequest(t.cluster, 'POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q' },
+      spec: { schedulerName: 'nobody', containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: 1.5, memory: '2048Mi' } } }] },
+    });
+    expect(pod.status).toBe(201);
+    expect(JSON.parse(pod.body).spec.containers[0].resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1500m', memory: '2Gi' } });
+    const rq = await httpRequest(t.cluster, 'POST', '/api/v1/namespaces/default/resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { 'requests.cpu': '0.25', pods: '10' } } });
+    expect(JSON.parse(rq.body).spec.hard).toEqual({ 'requests.cpu': '250m', pods: '10' });
+    const deploy = await httpRequest(t.cluster, 'POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'q' },
+      spec: { replicas: 0, selector: { matchLabels: { a: 'q' } }, template: { metadata: { labels: { a: 'q' } }, spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.1' } } }] } } },
+    });
+    expect(JSON.parse(deploy.body).spec.template.spec.containers[0].resources.requests.cpu).toBe('100m');
+    const patched = await httpRequest(t.cluster, 'PATCH', '/api/v1/namespaces/default/resourcequotas/q', { spec: { hard: { 'requests.memory': '0.5Gi' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(JSON.parse(patched.body).spec.hard['requests.memory']).toBe('512Mi');
+  });
+});

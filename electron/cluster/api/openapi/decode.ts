@@ -2,6 +2,7 @@
 // sigs.k8s.io/json (a fork of Go's encoding/json) reports unknown fields for strict field validation,
 // and Go's UnmarshalTypeError texts for values of the wrong JSON type.
 import type { FieldError } from '../errors';
+import { canonicalQuantity } from '../quantity';
 import {
   type Definitions, type Schema, goTypeOfDefinition, lookupDefinition, resolve, shortName, specialType,
 } from './schema';
@@ -188,7 +189,8 @@ class Decoder {
         const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
         const err = text === undefined ? QUANTITY_FORMAT_ERROR : quantityError(text.trim());
         if (err) { this.fatal(loc, v, err); return undefined; }
-        return v;
+        // a typed object holds the parsed Quantity, which encodes back in canonical form: "0.5" is stored as "500m"
+        return this.typed ? canonicalQuantity(text!.trim()) : v;
       }
       case 'IntOrString':
         if (typeof v === 'string') return v;
