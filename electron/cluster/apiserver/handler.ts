@@ -331,7 +331,7 @@ export class ApiServer {
     const r = await this.registry.update(entry, ns, name, (cur) => {
       const curRv = cur.metadata.resourceVersion;
       const next = this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject;
-      warnings = this.checkFields(req, entry, next, touched);
+      warnings = this.schemas.checkFields(entry, next, fieldValidation(req.query), touched, { flavor: mt === 'application/strategic-merge-patch+json' ? 'strategic' : 'json', patch: patchBody });
       ensureNamespaceMatches(ns, next);
       // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
       const prv = next.metadata?.resourceVersion;

@@ -9,6 +9,7 @@ import {
 import { strategicMergePatch, jsonMergePatch, jsonPatch, applyPatch as ssaApply, updateManagedFields, applyConflictError, JsonPatchError, jsonPatchStatusError } from '../api/patch';
 import type { Catalog, ResourceEntry } from './catalog';
 import type { SchemaService } from './schema-service';
+import { converterMessage, goPrint, goSortedJson, patchInvalid } from './patch-errors';
 import type { ApiResponse } from './request';
 
 interface DocCache { generation: number; docs: Map<string, { body: string; hash: string }> }
@@ -54,13 +55,18 @@ export function createSchemaService(catalog: Catalog): SchemaService {
   };
 
   return {
-    checkFields(e, obj, mode, only) {
+    checkFields(e, obj, mode, only, patched) {
       const d = defFor(e);
       if (!d.name) return [];
       const part: Record<string, unknown> = only ? {} : obj;
       if (only) for (const k of only) if (k in obj) part[k] = obj[k];
       const r = decodeStrict(d.name, part, mode, d.definitions ? { definitions: d.definitions } : undefined);
       const msg = formatDecodeError(e.kind, e.version, r, mode);
+      if (msg && patched) {
+        const first = r.typeErrors.find((x) => x.type === 'FieldValueInvalid') ?? r.typeErrors[0];
+        const detail = first ? (patched.flavor === 'strategic' ? converterMessage(first) : first.detail ?? '') : 'strict decoding error: ' + r.errors.join(', ');
+        throw patchInvalid(patched.flavor === 'strategic' ? goPrint(patched.patch) : goSortedJson(obj), detail);
+      }
       if (msg) throw errBadRequest(msg);
       // typed decoding drops fields the schema does not know
       const pruned = r.object as KObject;

@@ -115,3 +115,25 @@ describe('quantities', () => {
     expect(JSON.parse(patched.body).spec.hard['requests.memory']).toBe('512Mi');
   });
 });
+
+describe('patches the typed object cannot hold', () => {
+  it('strategic merge: 422 on the path "patch" with the patch map and the converter message', async () => {
+    const r = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { labels: 'invalid' } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body)).toMatchObject({
+      reason: 'Invalid',
+      message: ' "" is invalid: patch: Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string',
+      details: { causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string', field: 'patch' }] },
+    });
+    const num = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { data: { k: 5 } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(JSON.parse(num.body).message).toBe(' "" is invalid: patch: Invalid value: "map[data:map[k:5]]": cannot convert int64 to string');
+  });
+
+  it('merge patch: 422 with the patched document and the JSON decoder message', async () => {
+    const r = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { labels: 'invalid' } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(r.status).toBe(422);
+    const msg = JSON.parse(r.body).message as string;
+    expect(msg.startsWith(' "" is invalid: patch: Invalid value: "{\\"apiVersion\\":\\"v1\\",\\"data\\":{\\"k\\":\\"v\\"},\\"kind\\":\\"ConfigMap\\",\\"metadata\\":{')).toBe(true);
+    expect(msg.endsWith('": json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string')).toBe(true);
+  });
+});
