@@ -13,8 +13,9 @@ import { decodeBody, mediaType, negotiate, type Accept } from './body';
 import { toTable } from './table';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, discoveryContentType } from './discovery';
 import type { SchemaService } from './schema-service';
+import { KUBE_GIT_VERSION } from './version';
 
-export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.4-kubelab', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-11-01T00:00:00Z', goVersion: 'go1.24.6', compiler: 'gc', platform: 'linux/amd64' };
+export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: KUBE_GIT_VERSION, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-11-01T00:00:00Z', goVersion: 'go1.24.6', compiler: 'gc', platform: 'linux/amd64' };
 
 /** a handler for a subresource or virtual kind the generic registry cannot serve (binding, eviction, exec, reviews…) */
 export type SpecialHandler = (ctx: { req: ApiRequest; info: RequestInfo; entry: ResourceEntry; server: ApiServer }) => Promise<ApiResponse>;
