@@ -1,0 +1,62 @@
+// APIs kubectl and client libraries expect from a v1.33 API server beyond the workload kinds: local APIServices and
+// the deprecated componentstatuses.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
+import { R } from '../client/resources';
+import { httpGet } from './handlers/streaming/testing/ws-client';
+
+let t: TestCluster;
+
+beforeAll(async () => {
+  t = await startTestCluster({ nodes: 1 });
+  await waitFor(() => t.client.get(R.namespaces, undefined, 'default').then(() => true), { what: 'default namespace' });
+});
+afterAll(async () => { await t?.stop(); });
+
+describe('apiregistration.k8s.io/v1 APIService', () => {
+  it('lists one Local, Available APIService per served group-version', async () => {
+    const l = JSON.parse((await httpGet(t.cluster, '/apis/apiregistration.k8s.io/v1/apiservices')).body);
+    const names = l.items.map((o: { metadata: { name: string } }) => o.metadata.name);
+    expect(names).toEqual(expect.arrayContaining(['v1.', 'v1.apps', 'v2.autoscaling', 'v1.apiregistration.k8s.io', 'v1.rbac.authorization.k8s.io']));
+    const core = JSON.parse((await httpGet(t.cluster, '/apis/apiregistration.k8s.io/v1/apiservices/v1.')).body);
+    expect(core.spec).toEqual({ group: '', version: 'v1', groupPriorityMinimum: 18000, versionPriority: 1 });
+    expect(core.status.conditions[0]).toMatchObject({ type: 'Available', status: 'True', reason: 'Local', message: 'Local APIServices are always available' });
+  });
+
+  it('registers custom resource groups as their CRDs appear', async () => {
+    await t.client.create(R.customresourcedefinitions, undefined, {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.lab.example.com' },
+      spec: { group: 'lab.example.com', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+    });
+    const o = await waitFor(async () => {
+      const r = await httpGet(t.cluster, '/apis/apiregistration.k8s.io/v1/apiservices/v1.lab.example.com');
+      return r.status === 200 ? JSON.parse(r.body) : undefined;
+    }, { what: 'APIService v1.lab.example.com' });
+    expect(o.spec).toMatchObject({ group: 'lab.example.com', version: 'v1', groupPriorityMinimum: 1000, versionPriority: 100 });
+  });
+
+  it.skipIf(!kubectlPath())('kubectl get apiservices shows NAME SERVICE AVAILABLE AGE', async () => {
+    const r = await t.kubectl(['get', 'apiservices', 'v1.apps']);
+    expect(r.stdout).toMatch(/^NAME\s+SERVICE\s+AVAILABLE\s+AGE\nv1\.apps\s+Local\s+True\s+\S+\n$/);
+  });
+});
+
+describe('componentstatuses', () => {
+  it('lists the control plane parts as Healthy, with the deprecation warning', async () => {
+    const r = await httpGet(t.cluster, '/api/v1/componentstatuses');
+    expect(r.headers.warning).toBe('299 - "v1 ComponentStatus is deprecated in v1.19+"');
+    const l = JSON.parse(r.body);
+    expect(l.kind).toBe('ComponentStatusList');
+    expect(l.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['scheduler', 'controller-manager', 'etcd-0']);
+    expect(l.items[0].conditions).toEqual([{ type: 'Healthy', status: 'True', message: 'ok' }]);
+    expect((await httpGet(t.cluster, '/api/v1/componentstatuses/nope')).status).toBe(404);
+  });
+
+  it.skipIf(!kubectlPath())('kubectl get cs prints STATUS MESSAGE ERROR and the warning', async () => {
+    const r = await t.kubectl(['get', 'cs']);
+    expect(r.stderr).toBe('Warning: v1 ComponentStatus is deprecated in v1.19+\n');
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+MESSAGE\s+ERROR$/);
+    expect(r.stdout).toMatch(/\netcd-0\s+Healthy\s+ok/);
+  });
+});
