@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
 import { R } from '../client/resources';
-import { httpGet } from './handlers/streaming/testing/ws-client';
+import { httpGet, httpRequest } from './handlers/streaming/testing/ws-client';
 
 let t: TestCluster;
 
@@ -58,5 +58,39 @@ describe('componentstatuses', () => {
     expect(r.stderr).toBe('Warning: v1 ComponentStatus is deprecated in v1.19+\n');
     expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+MESSAGE\s+ERROR$/);
     expect(r.stdout).toMatch(/\netcd-0\s+Healthy\s+ok/);
+  });
+});
+
+describe('pods/ephemeralcontainers', () => {
+  const pod = '/api/v1/namespaces/default/pods/dbg';
+  const debugger0 = { name: 'debugger', image: 'busybox', targetContainerName: 'app', stdin: true, tty: true };
+
+  it('adds ephemeral containers by PATCH (kubectl debug) and refuses removing or changing them', async () => {
+    await t.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dbg' }, spec: { schedulerName: 'nobody', containers: [{ name: 'app', image: 'busybox' }] } });
+    const get = await httpGet(t.cluster, `${pod}/ephemeralcontainers`);
+    expect(JSON.parse(get.body).kind).toBe('Pod');
+    const added = await httpRequest(t.cluster, 'PATCH', `${pod}/ephemeralcontainers`, { spec: { ephemeralContainers: [debugger0] } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(added.status).toBe(200);
+    expect(JSON.parse(added.body).spec.ephemeralContainers).toEqual([expect.objectContaining({ ...debugger0, terminationMessagePolicy: 'File', imagePullPolicy: expect.any(String) })]);
+    const cur = JSON.parse((await httpGet(t.cluster, pod)).body);
+    const removed = await httpRequest(t.cluster, 'PUT', `${pod}/ephemeralcontainers`, { ...cur, spec: { ...cur.spec, ephemeralContainers: [] } });
+    expect(removed.status).toBe(422);
+    expect(JSON.parse(removed.body).message).toBe('Pod "dbg" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be removed\n');
+    const badTarget = await httpRequest(t.cluster, 'PATCH', `${pod}/ephemeralcontainers`, { spec: { ephemeralContainers: [{ name: 'd2', image: 'busybox', targetContainerName: 'nope' }] } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(badTarget.status).toBe(422);
+    expect(JSON.parse(badTarget.body).message).toContain('spec.ephemeralContainers[1].targetContainerName: Not found: "nope"');
+  });
+
+  it('the main resource cannot change them', async () => {
+    const r = await httpRequest(t.cluster, 'PATCH', pod, { spec: { ephemeralContainers: [{ name: 'sneaky', image: 'busybox' }] } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(r.status).toBe(422);
+  });
+
+  it.skipIf(!kubectlPath())('kubectl debug adds a debug container targeting a container', async () => {
+    await t.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dbg2' }, spec: { schedulerName: 'nobody', containers: [{ name: 'c', image: 'busybox' }] } });
+    const r = await t.kubectl(['debug', 'dbg2', '--image=busybox', '--target=c', '--container=dbg', '--profile=general']);
+    expect(r.code).toBe(0);
+    const p = await t.client.get(R.pods, 'default', 'dbg2');
+    expect(p.spec.ephemeralContainers).toEqual([expect.objectContaining({ name: 'dbg', image: 'busybox', targetContainerName: 'c' })]);
   });
 });
