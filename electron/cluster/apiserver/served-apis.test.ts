@@ -94,3 +94,18 @@ describe('pods/ephemeralcontainers', () => {
     expect(p.spec.ephemeralContainers).toEqual([expect.objectContaining({ name: 'dbg', image: 'busybox', targetContainerName: 'c' })]);
   });
 });
+
+describe('ephemeral containers on a node', () => {
+  it('the kubelet starts an added ephemeral container once and reports its status', async () => {
+    await t.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'run-dbg' }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
+    await waitFor(async () => (await t.client.get(R.pods, 'default', 'run-dbg')).status?.phase === 'Running', { what: 'pod running', timeoutMs: 30_000 });
+    const r = await httpRequest(t.cluster, 'PATCH', '/api/v1/namespaces/default/pods/run-dbg/ephemeralcontainers',
+      { spec: { ephemeralContainers: [{ name: 'dbg', image: 'busybox', command: ['sh', '-c', 'echo debugging; sleep 3600'], targetContainerName: 'app' }] } },
+      { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(r.status).toBe(200);
+    const st = await waitFor(async () => (await t.client.get(R.pods, 'default', 'run-dbg')).status?.ephemeralContainerStatuses?.[0]?.state?.running ? (await t.client.get(R.pods, 'default', 'run-dbg')).status.ephemeralContainerStatuses[0] : undefined, { what: 'ephemeral container running', timeoutMs: 30_000 });
+    expect(st).toMatchObject({ name: 'dbg', restartCount: 0 });
+    const logs = await waitFor(async () => { const l = await httpGet(t.cluster, '/api/v1/namespaces/default/pods/run-dbg/log?container=dbg'); return l.body.includes('debugging') ? l.body : undefined; }, { what: 'ephemeral container logs' });
+    expect(logs).toBe('debugging\n');
+  });
+});

@@ -228,7 +228,7 @@ export class Kubelet {
     this.statusWriter.set(md.namespace!, md.name!, st.uid, status, st.pod.status);
   }
 
-  private record(st: PodState, c: any, kind: 'init' | 'regular'): ContainerRecord {
+  private record(st: PodState, c: any, kind: ContainerRecord['kind']): ContainerRecord {
     let rec = st.containers.get(c.name);
     if (!rec) {
       rec = { name: c.name, kind, sidecar: kind === 'init' && c.restartPolicy === 'Always', attempt: 0, started: false, ready: false };
@@ -412,6 +412,11 @@ export class Kubelet {
     }
     if (!initDone) return;
     for (const c of spec.containers ?? []) await this.ensureContainer(st, this.record(st, c, 'regular'), c, policy);
+    // ephemeral containers (kubectl debug) run once, never restarted, once the pod's own containers are started
+    for (const c of spec.ephemeralContainers ?? []) {
+      const rec = this.record(st, c, 'ephemeral');
+      if (!rec.id && !rec.waiting) await this.startContainer(st, rec, c);
+    }
     if (policy !== 'Always') {
       const all = (spec.containers ?? []).map((c: any) => st.containers.get(c.name));
       const done = all.every((r: ContainerRecord | undefined) => r?.status?.state === 'exited' && !r.killedForRestart && !(policy === 'OnFailure' && r.status.exitCode !== 0));
@@ -449,7 +454,7 @@ export class Kubelet {
   }
 
   private podRef(pod: KObject): string { return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`; }
-  private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : 'containers'}{${rec.name}}`; }
+  private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : rec.kind === 'ephemeral' ? 'ephemeralContainers' : 'containers'}{${rec.name}}`; }
 
   private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
     const key = `${st.uid}/${c.name}`;
@@ -509,7 +514,7 @@ export class Kubelet {
       cpuRequestMillis: res.requests?.cpu ? safe(() => quantityMilli(res.requests.cpu)) : 0,
       logPath: this.logPath(pod, c.name, attempt),
       terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
-      attempt, kind: rec.kind === 'init' ? 'init' : 'regular',
+      attempt, kind: rec.kind,
     };
     let id: string;
     try {
@@ -697,7 +702,7 @@ export class Kubelet {
       await withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer').catch(() => undefined);
     };
     if (!st.rejected) {
-      await Promise.all((spec.containers ?? []).map((c: any) => kill(c, 'regular')));
+      await Promise.all([...(spec.ephemeralContainers ?? []), ...(spec.containers ?? [])].map((c: any) => kill(c, 'regular')));
       await Promise.all((spec.initContainers ?? []).filter((c: any) => c.restartPolicy !== 'Always').map((c: any) => kill(c, 'init')));
       for (const c of [...(spec.initContainers ?? [])].filter((x: any) => x.restartPolicy === 'Always').reverse()) await kill(c, 'init');
     }
