@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
 import { R } from '../client/resources';
-import { httpGet, httpRequest } from './handlers/streaming/testing/ws-client';
+import { httpGet, httpRequest, rawExecReads } from './handlers/streaming/testing/ws-client';
 
 let t: TestCluster;
 
@@ -107,5 +107,22 @@ describe('ephemeral containers on a node', () => {
     expect(st).toMatchObject({ name: 'dbg', restartCount: 0 });
     const logs = await waitFor(async () => { const l = await httpGet(t.cluster, '/api/v1/namespaces/default/pods/run-dbg/log?container=dbg'); return l.body.includes('debugging') ? l.body : undefined; }, { what: 'ephemeral container logs' });
     expect(logs).toBe('debugging\n');
+  });
+});
+
+describe('exec against the container simulator', () => {
+  it('ends a shell session with the status and close in their own records, and the server keeps running', async () => {
+    // the last output comes from inside a simulated shell, whose async context blocks timers: closing from there crashed
+    const reads = await rawExecReads(t.cluster, '/api/v1/namespaces/default/pods/run-dbg/exec?container=app&command=sh&command=-c&command=echo%20out%3B%20exit%203&stdout=true&stderr=true');
+    const all = reads.flat();
+    expect(all.filter((f) => f.channel === 3)).toHaveLength(1);
+    expect(reads.find((r) => r.some((f) => f.channel === 3))).toEqual([{ opcode: 2, channel: 3 }]);
+    expect(reads.at(-1)).toEqual([{ opcode: 8 }]);
+    if (kubectlPath()) {
+      const r = await t.kubectl(['exec', '-i', 'run-dbg', '-c', 'app', '--', 'sh'], { input: 'cd /tmp\necho alive > f\npwd\ncat f\nexit\n' });
+      expect(r.stdout).toBe('/tmp\nalive\n');
+      expect(r.code).toBe(0);
+    }
+    expect((await httpGet(t.cluster, '/readyz')).status).toBe(200);
   });
 });

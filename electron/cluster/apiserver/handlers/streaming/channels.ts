@@ -1,5 +1,6 @@
 // The channel.k8s.io WebSocket framing: every binary message starts with a channel byte
 // (0 stdin, 1 stdout, 2 stderr, 3 error, 4 resize); v5 adds 255 = "close channel <next byte>" (stdin EOF).
+import { AsyncResource } from 'node:async_hooks';
 import type { WsLike } from '../../request';
 import type { ChannelStatus } from './exec-status';
 
@@ -86,13 +87,16 @@ export class ChannelConnection {
   finish(status: ChannelStatus): void {
     if (this.isClosed || this.finishing) return;
     this.finishing = true;
-    const close = () => { this.isClosed = true; this.ws.close(1000); };
-    const writeStatus = () => {
+    // Bound to this (the relay's) async context: the write callbacks below may otherwise run in the context of a
+    // simulated shell that produced the last output, where just-bash blocks the timers ws.close() needs.
+    const close = AsyncResource.bind(() => { this.isClosed = true; this.ws.close(1000); });
+    const writeStatus = AsyncResource.bind(() => {
       if (this.isClosed) return;
       this.pending++;
-      this.ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(JSON.stringify(status))]), () => { this.pending--; setImmediate(close); });
-    };
-    if (this.pending === 0) writeStatus(); else this.idleWaiters.push(() => setImmediate(writeStatus));
+      // the next write starts only once this one has left: nothing is queued to be coalesced with it
+      this.ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(JSON.stringify(status))]), () => { this.pending--; close(); });
+    });
+    if (this.pending === 0) writeStatus(); else this.idleWaiters.push(writeStatus);
   }
 
   private dispatch(m: Buffer): void {
