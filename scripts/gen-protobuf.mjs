@@ -29,6 +29,8 @@ const PACKAGE_PREFIXES = [
   'k8s.io/apimachinery/pkg/util/intstr',
   'k8s.io/apimachinery/pkg/runtime',
   'k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1',
+  // the OpenAPI v2 document model kubectl reads /openapi/v2 into (client-side validation of `kind: List` files)
+  'github.com/google/gnostic-models/openapiv2',
 ];
 // Entries ending in '/' cover a tree; the others name exactly one package (meta/v1, not meta/v1/unstructured).
 const wanted = (pkg) => PACKAGE_PREFIXES.some((p) => (p.endsWith('/') ? pkg.startsWith(p) : pkg === p));

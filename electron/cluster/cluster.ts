@@ -27,6 +27,7 @@ import type { Client, InformerFactory } from './client/types';
 import type { AdmissionLookup } from './admission/types';
 import type { GVR, KObject } from './api/types';
 import { bootstrapCluster } from './bootstrap';
+import { startLocalApiServiceRegistration } from './apiserver/local-apiservices';
 import { writeKubeconfig } from './kubeconfig';
 import { startControllerManager } from './controllers/controller-manager';
 import { startNodes, type NodeSet } from './kubelet/nodes';
@@ -117,7 +118,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     return c;
   };
   const controllerClient = client({ name: 'system:kube-controller-manager', groups: ['system:masters'] }, 'kube-controller-manager');
-  await bootstrapCluster(client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver'), { apiPort: http.port });
+  const apiserverClient = client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver');
+  await bootstrapCluster(apiserverClient, { apiPort: http.port });
+  await startLocalApiServiceRegistration(apiserverClient, catalog);
 
   const informers = createInformerFactory(controllerClient);
   const controllers = startControllerManager({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem });

@@ -100,8 +100,9 @@ export class StatusError extends Error {
 }
 
 export function statusError(code: number, reason: string, message: string, details?: StatusDetails): StatusError {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-  if (details) status.details = details;
+  // the field order of upstream's Status type, which its encoder keeps
+  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
+  if (!details) delete status.details;
   return new StatusError(status);
 }
 

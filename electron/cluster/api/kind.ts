@@ -26,6 +26,11 @@ export interface KindInfo {
   storagePrefix?: string;
   /** create-only "virtual" kinds (reviews) that are answered, never stored */
   virtual?: boolean;
+  /**
+   * a deprecated-but-served API (upstream's prerelease-lifecycle "deprecated" tag): every request on it is answered
+   * with a `Warning` header, e.g. "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+   */
+  deprecated?: { since: string; replacement?: string };
 }
 
 /** Server-side printing columns, served as meta.k8s.io/v1 Table to kubectl. */
@@ -73,8 +78,6 @@ export interface KindStrategy {
   fieldSelectors?: Record<string, (obj: KObject) => string | undefined>;
   /** Deleting sets deletionTimestamp and waits (pods with grace, or finalizers) — pods implement graceful deletion. */
   gracefulDeletion?: boolean;
-  /** Warnings returned as `Warning:` headers (e.g. deprecated fields). */
-  warnings?(obj: KObject, old?: KObject): string[];
   /**
    * Other versions served for the same stored objects (autoscaling/v1 beside v2, events.k8s.io/v1 beside core v1 Event).
    * The stored form is `info.version`'s; toStorage/fromStorage convert whole objects including apiVersion.

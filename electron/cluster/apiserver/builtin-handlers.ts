@@ -8,6 +8,8 @@ import type { Authenticator } from '../auth/authenticator';
 import type { NodeConnector } from '../kubelet/connector';
 import { registerStreamingHandlers } from './handlers/streaming';
 import { bindingHandler } from './handlers/binding';
+import { componentStatusHandler } from './handlers/componentstatuses';
+import { ephemeralContainersHandler } from './handlers/ephemeralcontainers';
 import { reviewHandlers } from './handlers/reviews';
 import { serviceIpHooks } from './hooks/service-ips';
 import { registerCrds } from './crds';
@@ -25,6 +27,8 @@ export interface BuiltinDeps {
 export function registerBuiltinHandlers(api: ApiServer, deps: BuiltinDeps): void {
   const { registry, catalog } = deps;
   api.registerSpecial('', 'pods', 'binding', bindingHandler);
+  api.registerSpecial('', 'componentstatuses', '', componentStatusHandler);
+  api.registerSpecial('', 'pods', 'ephemeralcontainers', ephemeralContainersHandler);
   registerStreamingHandlers(api, deps.connector);
   registerEvictionAndTokenHandlers(api, { pki: deps.pki, registry, catalog });
   for (const [k, h] of Object.entries(reviewHandlers(() => api.authorizerRef(), deps.authenticator))) {

@@ -6,15 +6,16 @@ import { StatusError, errBadRequest, errForbidden, errMethodNotAllowed, errInter
 import type { Authorizer, AuthorizationAttributes } from '../auth/authorizer';
 import { forbiddenMessage } from '../auth/authorizer';
 import type { Catalog, ResourceEntry } from './catalog';
-import type { Registry, WriteContext, DeleteOptions } from './registry';
-import { parseRequestInfo, type ApiRequest, type ApiResponse, type RequestInfo } from './request';
+import { isPrecondition, type Registry, type WriteContext, type DeleteOptions } from './registry';
+import { parseRequestInfo, queryBool, queryOptionalBool, type ApiRequest, type ApiResponse, type RequestInfo } from './request';
 import { patchedFields } from './patch-scope';
 import { decodeBody, mediaType, negotiate, type Accept } from './body';
 import { toTable } from './table';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, discoveryContentType } from './discovery';
 import type { SchemaService } from './schema-service';
+import { KUBE_GIT_VERSION } from './version';
 
-export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.4-kubelab', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-11-01T00:00:00Z', goVersion: 'go1.24.6', compiler: 'gc', platform: 'linux/amd64' };
+export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: KUBE_GIT_VERSION, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-11-01T00:00:00Z', goVersion: 'go1.24.6', compiler: 'gc', platform: 'linux/amd64' };
 
 /** a handler for a subresource or virtual kind the generic registry cannot serve (binding, eviction, exec, reviews…) */
 export type SpecialHandler = (ctx: { req: ApiRequest; info: RequestInfo; entry: ResourceEntry; server: ApiServer }) => Promise<ApiResponse>;
@@ -60,10 +61,23 @@ export class ApiServer {
       const info = parseRequestInfo(req.method, req.path, req.query);
       this.authorize(req, info);
       if (!info.isResourceRequest) return await this.handleNonResource(req, info);
-      return await this.handleResource(req, info);
+      const deprecation = this.deprecationWarning(info);
+      return withWarning(await this.handleResource(req, info).catch(errorResponse), deprecation);
     } catch (err) {
       return errorResponse(err);
     }
+  }
+
+  /** upstream's deprecated-API filter: requests on a deprecated group-version-kind carry a warning, errors included */
+  private deprecationWarning(info: RequestInfo): string | undefined {
+    const entry = this.catalog.get(info.apiGroup, info.apiVersion, info.resource!);
+    if (!entry) return undefined;
+    const gv = apiVersionOf(entry.group, entry.version);
+    const d = entry.strategy.info.deprecated;
+    if (d) return `${gv} ${entry.kind} is deprecated in v${d.since}+` + (d.replacement ? `; use ${d.replacement}` : '');
+    const v = (entry.crd?.spec?.versions ?? []).find((x: { name?: string }) => x.name === entry.version);
+    if (v?.deprecated) return v.deprecationWarning ?? `${gv} ${entry.kind} is deprecated`;
+    return undefined;
   }
 
   private authorize(req: ApiRequest, info: RequestInfo): void {
@@ -161,6 +175,7 @@ export class ApiServer {
       case 'create': {
         if (sub) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
         const obj = this.decodeObject(req, entry);
+        ensureNamespaceMatches(ns, obj);
         const ctx = this.writeCtx(req, entry);
         const warnings = this.checkFields(req, entry, obj);
         const created = await this.registry.create(entry, ns, obj, ctx);
@@ -169,6 +184,7 @@ export class ApiServer {
       case 'update': {
         if (sub === 'scale') return json(200, await this.updateScale(entry, ns, info.name!, this.decodeAny(req), this.writeCtx(req, entry, sub)));
         const obj = this.decodeObject(req, entry);
+        ensureNamespaceMatches(ns, obj);
         const ctx = this.writeCtx(req, entry, sub === 'finalize' ? undefined : sub);
         const warnings = this.checkFields(req, entry, obj);
         if (sub === 'finalize') {
@@ -264,7 +280,7 @@ export class ApiServer {
       if (!['Orphan', 'Background', 'Foreground'].includes(pp)) throw statusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${pp}": supported values: "Foreground", "Background", "Orphan", "nil"`);
       opts.propagationPolicy = pp;
     }
-    if (q.get('orphanDependents') === 'true' || body.orphanDependents === true) opts.orphanDependents = true;
+    if (queryBool(q, 'orphanDependents') || body.orphanDependents === true) opts.orphanDependents = true;
     if (body.preconditions) opts.preconditions = body.preconditions;
     if (q.getAll('dryRun').length || (Array.isArray(body.dryRun) && body.dryRun.length)) {
       // handled through the write context
@@ -289,7 +305,7 @@ export class ApiServer {
       return json(200, await this.updateScale(entry, ns, name, next, ctx));
     }
     if (mt === 'application/apply-patch+yaml' || mt === 'application/apply-patch+json') {
-      const force = q.get('force') === 'true';
+      const force = queryBool(q, 'force');
       if (!q.get('fieldManager')) throw errBadRequest('PATCH /api/v1: fieldManager is required for apply requests');
       const applied = patchBody as KObject;
       if (!applied || typeof applied !== 'object') throw errBadRequest('invalid apply body');
@@ -316,10 +332,11 @@ export class ApiServer {
     const r = await this.registry.update(entry, ns, name, (cur) => {
       const curRv = cur.metadata.resourceVersion;
       const next = this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject;
-      warnings = this.checkFields(req, entry, next, touched);
+      warnings = this.schemas.checkFields(entry, next, fieldValidation(req.query), touched, { flavor: mt === 'application/strategic-merge-patch+json' ? 'strategic' : 'json', patch: patchBody });
+      ensureNamespaceMatches(ns, next);
       // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
       const prv = next.metadata?.resourceVersion;
-      if (prv && prv !== curRv) {
+      if (isPrecondition(prv) && prv !== curRv) {
         throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${entry.group ? entry.resource + '.' + entry.group : entry.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: entry.group || undefined, kind: entry.resource });
       }
       next.metadata.resourceVersion = undefined;
@@ -350,7 +367,7 @@ export class ApiServer {
     }
     const path = spec.specReplicasPath.replace(/^\./, '').split('.');
     await this.registry.update(entry, ns, name, (cur) => {
-      if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+      if (isPrecondition(scale.metadata?.resourceVersion) && scale.metadata.resourceVersion !== cur.metadata.resourceVersion) {
         throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${entry.resource}.${entry.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
       }
       let t: any = cur;
@@ -364,7 +381,7 @@ export class ApiServer {
   // ---------- watch ----------
   private watch(entry: ResourceEntry, ns: string | undefined, req: ApiRequest, accept: Accept): ApiResponse {
     const q = req.query;
-    const opts = { ...listOpts(q), allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true', sendInitialEvents: q.has('sendInitialEvents') ? q.get('sendInitialEvents') === 'true' : undefined };
+    const opts = { ...listOpts(q), allowWatchBookmarks: queryBool(q, 'allowWatchBookmarks'), sendInitialEvents: queryOptionalBool(q, 'sendInitialEvents') };
     if (req.query.get('fieldSelector')?.startsWith('metadata.name=') && !ns && entry.namespaced) {
       // allowed: cross-namespace name watch
     }
@@ -401,6 +418,17 @@ export class ApiServer {
 const ALLOW_CREATE_ON_UPDATE = new Set(['endpoints', 'leases', 'events', 'endpointslices']);
 /** kinds whose DELETE answers with the object rather than a Status, as upstream's registries are configured */
 const RETURN_DELETED_OBJECT = new Set(['pods', 'services', 'namespaces', 'nodes', 'persistentvolumes', 'persistentvolumeclaims', 'customresourcedefinitions', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'configmaps', 'secrets', 'serviceaccounts']);
+
+/**
+ * upstream's EnsureObjectNamespaceMatchesRequestNamespace: an object without a namespace takes the request's, a
+ * cluster-scoped request clears it, and any other difference is refused rather than silently rewritten
+ */
+function ensureNamespaceMatches(ns: string | undefined, obj: KObject): void {
+  const objNs = obj.metadata?.namespace;
+  if (!objNs || objNs === (ns ?? '')) return;
+  if (!ns) { delete obj.metadata.namespace; return; }
+  throw errBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+}
 
 function crdScale(entry: ResourceEntry): { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } | undefined {
   const v = (entry.crd?.spec?.versions ?? []).find((x: any) => x.name === entry.version);
@@ -455,6 +483,11 @@ function jsonKind(v: unknown): string {
 }
 
 function truncate(s: string): string { return s.length > 200 ? s.slice(0, 200) : s; }
+
+function withWarning(r: ApiResponse, warning: string | undefined): ApiResponse {
+  if (!warning || (r.kind !== 'json' && r.kind !== 'watch')) return r;
+  return { ...r, warnings: [warning, ...(r.warnings ?? [])] };
+}
 
 export function json(status: number, body: unknown): ApiResponse { return { kind: 'json', status, body }; }
 

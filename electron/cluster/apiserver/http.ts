@@ -10,6 +10,7 @@ import type { ApiServer } from './handler';
 import { errorResponse } from './handler';
 import type { ApiRequest, ApiResponse } from './request';
 import { MAX_BODY_BYTES } from './body';
+import { encodeJsonBody, typeMetaFirst, wantsPretty } from './wire-json';
 import { statusError, errTooLarge } from '../api/errors';
 import type { Authenticator } from '../auth/authenticator';
 import type { UserInfo } from '../auth/user';
@@ -53,7 +54,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
         const proto = r.protocols.find((p) => offered.includes(p));
         if (!proto) {
-          const body = JSON.stringify(statusError(400, 'BadRequest', `unable to upgrade: no supported protocol; offered: ${offered.join(', ')}`).status);
+          const body = encodeJsonBody(statusError(400, 'BadRequest', `unable to upgrade: no supported protocol; offered: ${offered.join(', ')}`).status);
           socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
           return;
         }
@@ -65,7 +66,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
         return;
       }
-      const body = r.kind === 'json' ? JSON.stringify(r.body) : '';
+      const body = r.kind === 'json' ? encodeJsonBody(r.body) : '';
       const status = r.kind === 'json' ? r.status : 400;
       socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     })().catch(() => socket.destroy());
@@ -187,8 +188,8 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
   res.setHeader('Cache-Control', 'no-cache, private');
   switch (r.kind) {
     case 'json': {
-      if (r.warnings?.length) res.setHeader('Warning', r.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
-      const text = wantsYaml ? YAML.stringify(r.body) : JSON.stringify(r.body);
+      if (r.warnings?.length) res.setHeader('Warning', warningHeader(r.warnings));
+      const text = wantsYaml ? YAML.stringify(r.body) : encodeJsonBody(r.body, wantsPretty(queryOf(req), req.headers['user-agent']));
       res.writeHead(r.status, { 'Content-Type': wantsYaml ? 'application/yaml' : (r.contentType ?? 'application/json'), 'Content-Length': Buffer.byteLength(text) });
       res.end(req.method === 'HEAD' ? undefined : text);
       return;
@@ -198,6 +199,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
       res.end(r.body);
       return;
     case 'watch': {
+      if (r.warnings?.length) res.setHeader('Warning', warningHeader(r.warnings));
       res.writeHead(r.status, { 'Content-Type': r.contentType ?? 'application/json', 'Transfer-Encoding': 'chunked' });
       res.flushHeaders();
       let done = false;
@@ -206,7 +208,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
       openWatches.add(stopAll);
       // eslint-disable-next-line prefer-const -- `end` may run before `start` returns, so h is declared first
       let h: { stop(): void } | undefined;
-      h = r.start((ev) => { if (!done) res.write(JSON.stringify(ev) + '\n'); }, end);
+      h = r.start((ev) => { if (!done) res.write(encodeJsonBody({ type: ev.type, object: typeMetaFirst(ev.object) })); }, end);
       if (done) h.stop();
       req.on('close', end);
       res.on('close', end);
@@ -224,11 +226,22 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
     }
     default: {
       const st = statusError(400, 'BadRequest', 'Upgrade request required').status;
-      const text = JSON.stringify(st);
+      const text = encodeJsonBody(st);
       res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
     }
   }
+}
+
+/** RFC 7234 warnings as upstream writes them: code 299, no agent, the text quoted */
+function warningHeader(warnings: string[]): string[] {
+  return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+}
+
+function queryOf(req: IncomingMessage): URLSearchParams {
+  const raw = req.url ?? '';
+  const q = raw.indexOf('?');
+  return new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
 }
 
 function cryptoId(): string {

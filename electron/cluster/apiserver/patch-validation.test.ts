@@ -16,8 +16,9 @@ describe('patch field validation', () => {
   it('rejects an unknown field in a status patch under Strict and keeps the spec untouched otherwise', async () => {
     await tc.client.create(R.pods, 'default', pod('st'));
     const err = await failure(tc.client.patch(R.pods, 'default', 'st', 'json', [{ op: 'replace', path: '/status', value: { phase: 'Pending', bogus: 1 } }], { subresource: 'status', fieldValidation: 'Strict' } as never));
-    expect(err.code).toBe(400);
-    expect(err.message).toContain('unknown field "status.bogus"');
+    // as upstream's patch handler: 422 Invalid on the path "patch", whose value is the patched document
+    expect(err.code).toBe(422);
+    expect(err.message).toContain('": strict decoding error: unknown field "status.bogus"');
     const ok = await tc.client.patch(R.pods, 'default', 'st', 'json', [{ op: 'replace', path: '/status', value: { phase: 'Pending', bogus: 1 } }], { subresource: 'status' });
     // the default (Warn) prunes the unknown field; the spec the patch did not touch is as stored
     expect(ok.status.phase).toBe('Pending');
@@ -26,13 +27,13 @@ describe('patch field validation', () => {
     expect(ok.spec.containers[0].terminationMessagePath).toBe('/dev/termination-log');
   });
 
-  it('decodes every field a merge patch names, and type errors there still answer 400', async () => {
+  it('decodes every field a merge patch names, and type errors there answer 422 like upstream', async () => {
     await tc.client.create(R.pods, 'default', pod('mp'));
     const unknown = await failure(tc.client.patch(R.pods, 'default', 'mp', 'merge', { metadata: { labels: { a: 'b' } }, spec: { bogusField: true } }, { fieldValidation: 'Strict' } as never));
-    expect(unknown.code).toBe(400);
+    expect(unknown.code).toBe(422);
     expect(unknown.message).toContain('unknown field "spec.bogusField"');
     const typed = await failure(tc.client.patch(R.pods, 'default', 'mp', 'merge', { metadata: { labels: { a: 5 } } }));
-    expect(typed.code).toBe(400);
-    expect(typed.message).toContain('metadata.labels');
+    expect(typed.code).toBe(422);
+    expect(typed.message).toContain('json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string');
   });
 });

@@ -295,7 +295,7 @@ export class Registry {
       obj.metadata.name = name;
       if (e.namespaced) obj.metadata.namespace = ns;
       const wantRv = obj.metadata.resourceVersion;
-      if (typeof input !== 'function' && wantRv && wantRv !== cur.metadata.resourceVersion) {
+      if (typeof input !== 'function' && isPrecondition(wantRv) && wantRv !== cur.metadata.resourceVersion) {
         throw errConflict(e.group, e.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
       if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid) {
@@ -309,8 +309,9 @@ export class Registry {
       if (sub === 'status') {
         if (e.strategy.prepareForStatusUpdate) e.strategy.prepareForStatusUpdate(obj, cur);
         else this.defaultStatusUpdate(obj, cur);
-      } else if (sub === 'binding' || sub === 'finalize') {
-        // pods/binding sets spec.nodeName on an otherwise immutable pod spec; the binding handler did the checks
+      } else if (sub === 'binding' || sub === 'finalize' || sub === 'ephemeralcontainers') {
+        // pods/binding sets spec.nodeName, pods/ephemeralcontainers adds to spec.ephemeralContainers, on an
+        // otherwise immutable pod spec; their handlers did the checks
       } else if (e.strategy.prepareForUpdate) {
         e.strategy.prepareForUpdate(obj, cur);
       } else {
@@ -321,7 +322,7 @@ export class Registry {
       const errs: FieldError[] = [...validateCommonMetadata(e, obj, cur)];
       const vctx = { operation: 'update' as const, now: new Date() };
       if (sub === 'status') errs.push(...(e.strategy.validateStatusUpdate?.(obj, cur, vctx) ?? []));
-      else if (sub === 'binding' || sub === 'finalize') { /* no spec update validation for bindings and namespace finalization */ }
+      else if (sub === 'binding' || sub === 'finalize' || sub === 'ephemeralcontainers') { /* validated by their handlers */ }
       else errs.push(...(e.strategy.validate?.(obj, vctx) ?? []), ...(e.strategy.validateUpdate?.(obj, cur, vctx) ?? []));
       if (errs.length) throw errInvalid(e.group, e.kind, name, errs);
       if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
@@ -568,3 +569,11 @@ function stripMetaStatus(o: KObject): KObject {
   return rest as KObject;
 }
 
+
+/**
+ * whether an object's resourceVersion makes its write conditional: as upstream's versioner parses it, an empty
+ * one and "0" both mean "whatever is stored" (an unconditional update)
+ */
+export function isPrecondition(rv: string | undefined): rv is string {
+  return !!rv && rv !== '0';
+}

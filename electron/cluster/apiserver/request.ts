@@ -24,7 +24,7 @@ export interface ApiRequest {
 export type ApiResponse =
   | { kind: 'json'; status: number; body: unknown; contentType?: string; warnings?: string[] }
   | { kind: 'raw'; status: number; body: string | Buffer; contentType: string }
-  | { kind: 'watch'; status: number; contentType?: string; start(send: (ev: WatchEvent<unknown>) => void, end: () => void): { stop(): void } }
+  | { kind: 'watch'; status: number; contentType?: string; warnings?: string[]; start(send: (ev: WatchEvent<unknown>) => void, end: () => void): { stop(): void } }
   | { kind: 'stream'; status: number; contentType: string; start(write: (chunk: Buffer | string) => void, end: () => void): { stop(): void } }
   | { kind: 'upgrade'; protocols: string[]; connect(ws: WsLike, protocol: string): void }
   | { kind: 'tunnel'; connect(sock: Duplex): void };
@@ -102,10 +102,25 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     info.subresource = rest[2];
   }
   if (info.resource === 'namespaces' && info.name) info.namespace = info.name;
-  if (info.verb === 'get' && !info.name) info.verb = query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+  if (info.verb === 'get' && !info.name) info.verb = queryBool(query, 'watch') ? 'watch' : 'list';
   if (info.verb === 'delete' && !info.name) info.verb = 'deletecollection';
   if (info.resource === 'namespaces' && info.name && info.verb !== 'create') {
     // the namespace object is cluster scoped; RequestInfo still reports its name as the namespace like upstream
   }
   return info;
+}
+
+/**
+ * A boolean query parameter as upstream's parameter codec reads it: absent is false; present, only "0" and a
+ * case-insensitive "false" are false — anything else, the empty string and Python's "True" included, is true.
+ */
+export function queryBool(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  if (v === null) return false;
+  return v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/** as queryBool, for pointer fields (sendInitialEvents): absent stays undefined */
+export function queryOptionalBool(q: URLSearchParams, name: string): boolean | undefined {
+  return q.has(name) ? queryBool(q, name) : undefined;
 }

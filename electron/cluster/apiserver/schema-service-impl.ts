@@ -9,6 +9,13 @@ import {
 import { strategicMergePatch, jsonMergePatch, jsonPatch, applyPatch as ssaApply, updateManagedFields, applyConflictError, JsonPatchError, jsonPatchStatusError } from '../api/patch';
 import type { Catalog, ResourceEntry } from './catalog';
 import type { SchemaService } from './schema-service';
+import { getDefinitions } from '../api/openapi/schema';
+import { gnosticDocument, swaggerDocument } from '../api/openapi/swagger-v2';
+import { encodeMessage, hasWireType } from '../api/protobuf/encode';
+import { KUBE_GIT_VERSION } from './version';
+
+const GNOSTIC_DOCUMENT = 'github.com/google/gnostic-models/openapiv2.Document';
+import { converterMessage, goPrint, goSortedJson, patchInvalid } from './patch-errors';
 import type { ApiResponse } from './request';
 
 interface DocCache { generation: number; docs: Map<string, { body: string; hash: string }> }
@@ -16,6 +23,8 @@ interface DocCache { generation: number; docs: Map<string, { body: string; hash:
 export function createSchemaService(catalog: Catalog): SchemaService {
   const crdDefs = new Map<string, { name: string; definitions: Definitions }>();
   const cache: DocCache = { generation: -1, docs: new Map() };
+  // the v2 document, rebuilt when the catalogue changes (CRDs); its encodings are made on first request
+  const v2: { generation: number; json?: Record<string, unknown>; text?: string; proto?: Buffer } = { generation: -1 };
 
   const defFor = (e: ResourceEntry): { name?: string; definitions?: Definitions } => {
     if (e.crd) {
@@ -54,13 +63,18 @@ export function createSchemaService(catalog: Catalog): SchemaService {
   };
 
   return {
-    checkFields(e, obj, mode, only) {
+    checkFields(e, obj, mode, only, patched) {
       const d = defFor(e);
       if (!d.name) return [];
       const part: Record<string, unknown> = only ? {} : obj;
       if (only) for (const k of only) if (k in obj) part[k] = obj[k];
       const r = decodeStrict(d.name, part, mode, d.definitions ? { definitions: d.definitions } : undefined);
       const msg = formatDecodeError(e.kind, e.version, r, mode);
+      if (msg && patched) {
+        const first = r.typeErrors.find((x) => x.type === 'FieldValueInvalid') ?? r.typeErrors[0];
+        const detail = first ? (patched.flavor === 'strategic' ? converterMessage(first) : first.detail ?? '') : 'strict decoding error: ' + r.errors.join(', ');
+        throw patchInvalid(patched.flavor === 'strategic' ? goPrint(patched.patch) : goSortedJson(obj), detail);
+      }
       if (msg) throw errBadRequest(msg);
       // typed decoding drops fields the schema does not know
       const pruned = r.object as KObject;
@@ -115,8 +129,22 @@ export function createSchemaService(catalog: Catalog): SchemaService {
       void req;
       return { kind: 'raw', status: 200, body: d.body, contentType: 'application/json' } as ApiResponse;
     },
-    serveOpenApiV2() {
-      return { kind: 'json', status: 404, body: statusError(404, 'NotFound', 'the server could not find the requested resource', {}).status };
+    serveOpenApiV2(req) {
+      if (v2.generation !== catalog.generation) {
+        let defs: Definitions = getDefinitions();
+        for (const e of catalog.all()) if (e.crd) defs = { ...defs, ...(defFor(e).definitions ?? {}) };
+        v2.json = swaggerDocument(defs, KUBE_GIT_VERSION);
+        v2.proto = undefined;
+        v2.text = undefined;
+        v2.generation = catalog.generation;
+      }
+      if (/protobuf/.test(req.headers.accept ?? '')) {
+        if (!hasWireType(GNOSTIC_DOCUMENT)) return { kind: 'json', status: 406, body: statusError(406, 'NotAcceptable', 'only the following media types are accepted: application/json').status };
+        v2.proto ??= encodeMessage(GNOSTIC_DOCUMENT, gnosticDocument(v2.json!));
+        // the media type without '@', which Go's mime parser refuses (kube-openapi answers the same)
+        return { kind: 'raw', status: 200, body: v2.proto, contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' };
+      }
+      return { kind: 'raw', status: 200, body: (v2.text ??= JSON.stringify(v2.json)), contentType: 'application/json' };
     },
   };
 }

@@ -39,6 +39,7 @@ export const R = {
   csinodes: g('storage.k8s.io', 'v1', 'csinodes'),
   volumeattachments: g('storage.k8s.io', 'v1', 'volumeattachments'),
   customresourcedefinitions: g('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+  apiservices: g('apiregistration.k8s.io', 'v1', 'apiservices'),
   certificatesigningrequests: g('certificates.k8s.io', 'v1', 'certificatesigningrequests'),
   roles: g('rbac.authorization.k8s.io', 'v1', 'roles'),
   rolebindings: g('rbac.authorization.k8s.io', 'v1', 'rolebindings'),

@@ -259,7 +259,7 @@ export class Kubelet {
     this.statusWriter.set(md.namespace!, md.name!, mirror?.metadata.uid ?? st.uid, status, (mirror ?? st.pod).status);
   }
 
-  private record(st: PodState, c: any, kind: 'init' | 'regular'): ContainerRecord {
+  private record(st: PodState, c: any, kind: ContainerRecord['kind']): ContainerRecord {
     let rec = st.containers.get(c.name);
     if (!rec) {
       rec = { name: c.name, kind, sidecar: kind === 'init' && c.restartPolicy === 'Always', attempt: 0, started: false, ready: false };
@@ -444,6 +444,11 @@ export class Kubelet {
     }
     if (!initDone) return;
     for (const c of spec.containers ?? []) await this.ensureContainer(st, this.record(st, c, 'regular'), c, policy);
+    // ephemeral containers (kubectl debug) run once, never restarted, once the pod's own containers are started
+    for (const c of spec.ephemeralContainers ?? []) {
+      const rec = this.record(st, c, 'ephemeral');
+      if (!rec.id && !rec.waiting) await this.startContainer(st, rec, c);
+    }
     if (policy !== 'Always') {
       const all = (spec.containers ?? []).map((c: any) => st.containers.get(c.name));
       const done = all.every((r: ContainerRecord | undefined) => r?.status?.state === 'exited' && !r.killedForRestart && !(policy === 'OnFailure' && r.status.exitCode !== 0));
@@ -539,7 +544,7 @@ export class Kubelet {
   }
 
   private podRef(pod: KObject): string { return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`; }
-  private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : 'containers'}{${rec.name}}`; }
+  private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : rec.kind === 'ephemeral' ? 'ephemeralContainers' : 'containers'}{${rec.name}}`; }
 
   private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
     // keyed by the definition as upstream keys it by the container's hash: a new image starts without the old back-off
@@ -600,7 +605,7 @@ export class Kubelet {
       cpuRequestMillis: res.requests?.cpu ? safe(() => quantityMilli(res.requests.cpu)) : 0,
       logPath: this.logPath(pod, c.name, attempt),
       terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
-      attempt, kind: rec.kind === 'init' ? 'init' : 'regular',
+      attempt, kind: rec.kind,
     };
     let id: string;
     try {
@@ -788,7 +793,7 @@ export class Kubelet {
       await withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer').catch(() => undefined);
     };
     if (!st.rejected) {
-      await Promise.all((spec.containers ?? []).map((c: any) => kill(c, 'regular')));
+      await Promise.all([...(spec.ephemeralContainers ?? []), ...(spec.containers ?? [])].map((c: any) => kill(c, 'regular')));
       await Promise.all((spec.initContainers ?? []).filter((c: any) => c.restartPolicy !== 'Always').map((c: any) => kill(c, 'init')));
       for (const c of [...(spec.initContainers ?? [])].filter((x: any) => x.restartPolicy === 'Always').reverse()) await kill(c, 'init');
     }

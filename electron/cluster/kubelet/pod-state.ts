@@ -15,7 +15,7 @@ export interface TerminatedInfo {
 
 export interface ContainerRecord {
   name: string;
-  kind: 'init' | 'regular';
+  kind: 'init' | 'regular' | 'ephemeral';
   sidecar: boolean;
   /** current (latest) runtime container */
   id?: string;

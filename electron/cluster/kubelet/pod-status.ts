@@ -202,5 +202,7 @@ export function buildPodStatus(st: PodState, ctx: StatusContext): Record<string,
   if (inits.length) out.initContainerStatuses = inits.map((c) => containerStatusJson(st.containers.get(c.name), c, ctx, false));
   else delete out.initContainerStatuses;
   out.containerStatuses = regular.map((c) => containerStatusJson(st.containers.get(c.name), c, ctx, initPending));
+  const ephemeral: any[] = st.pod.spec?.ephemeralContainers ?? [];
+  if (ephemeral.length) out.ephemeralContainerStatuses = ephemeral.map((c) => containerStatusJson(st.containers.get(c.name), c, ctx, initPending));
   return out;
 }

@@ -9,6 +9,7 @@ import { rbacKinds } from './rbac';
 import { storageKinds } from './storage';
 import { nodeKinds } from './node';
 import { schedulingKinds } from './scheduling';
+import { apiregistrationKinds } from './apiregistration';
 import { policyKinds } from './policy';
 import { autoscalingKinds } from './autoscaling';
 import { coordinationKinds } from './coordination';
@@ -28,6 +29,6 @@ export function builtinKinds(): KindStrategy[] {
   return [
     ...core, ...appsKinds, ...batchKinds, ...networkingKinds, ...rbacKinds, ...storageKinds, ...nodeKinds,
     ...schedulingKinds, ...policyKinds, ...autoscalingKinds, ...coordinationKinds, ...discoveryKinds,
-    ...certificatesKinds, ...apiextensionsKinds, ...authorizationKinds, ...authenticationKinds,
+    ...certificatesKinds, ...apiextensionsKinds, ...authorizationKinds, ...authenticationKinds, ...apiregistrationKinds,
   ];
 }

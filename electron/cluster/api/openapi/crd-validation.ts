@@ -20,20 +20,44 @@ function typeMatches(expected: string, v: unknown): boolean {
   return actual === expected || (expected === 'number' && actual === 'integer');
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const isIPv6 = (v: string) => v.includes(':') && /^[0-9a-fA-F:.]+$/.test(v) && (v.match(/::/g) ?? []).length <= 1 && v.split(':').length <= 8;
+const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** the string formats structural schemas may declare and kube-openapi checks (others are accepted as written) */
+const FORMATS: Record<string, (v: string) => boolean> = {
+  'date-time': (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T'))),
+  datetime: (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T'))),
+  date: (v) => DATE.test(v),
+  uuid: (v) => UUID.test(v),
+  ipv4: (v) => IPV4.test(v),
+  ipv6: isIPv6,
+  cidr: (v) => { const [ip, bits, ...rest] = v.split('/'); return rest.length === 0 && /^\d+$/.test(bits ?? '') && (IPV4.test(ip) ? Number(bits) <= 32 : isIPv6(ip) && Number(bits) <= 128); },
+  hostname: (v) => HOSTNAME.test(v),
+  email: (v) => /^[^@\s]+@[^@\s]+$/.test(v),
+  mac: (v) => /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(v),
+  byte: (v) => /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0,
+  duration: (v) => /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/.test(v),
+};
+
 function validate(v: unknown, s: Schema, path: string, errs: FieldError[]): void {
   const at = `${path} in body`;
   if (v === null) {
     if (s.nullable || !s.type) return;
-    errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: null, detail: `${at} must be of type ${s.type}: "null"` });
+    errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: 'null', detail: `${at} must be of type ${s.type}: "null"` });
     return;
   }
   if (s['x-kubernetes-int-or-string']) {
     if (!(typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)))) {
-      errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: v, detail: `${at} must be of type integer-or-string: "${typeName(v)}"` });
+      errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: typeName(v), detail: `${at} must be of type integer-or-string: "${typeName(v)}"` });
       return;
     }
   } else if (s.type && !typeMatches(s.type, v)) {
-    errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: v, detail: `${at} must be of type ${s.type}: "${typeName(v)}"` });
+    // upstream reports the JSON type, not the value: `spec.age: Invalid value: "string": spec.age in body must be of type integer: "string"`
+    errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: typeName(v), detail: `${at} must be of type ${s.type}: "${typeName(v)}"` });
     return;
   }
   if (s.enum && !s.enum.some((e) => deepEqual(e, v))) {
@@ -57,6 +81,10 @@ function validate(v: unknown, s: Schema, path: string, errs: FieldError[]): void
     if (ex.maxLength !== undefined && len > ex.maxLength) errs.push(tooLong(path, v, ex.maxLength));
     if (ex.minLength !== undefined && len < ex.minLength) errs.push(invalid(path, v, `${at} should be at least ${ex.minLength} chars long`));
     if (ex.pattern !== undefined && !new RegExp(ex.pattern, 'u').test(v)) errs.push(invalid(path, v, `${at} should match '${ex.pattern}'`));
+    const fmt = s.format;
+    if (fmt && FORMATS[fmt] && !FORMATS[fmt](v)) {
+      errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: v, detail: `${at} must be of type ${fmt}: ${JSON.stringify(v)}` });
+    }
   }
   if (Array.isArray(v)) {
     const ex = s as Schema & { maxItems?: number; minItems?: number; uniqueItems?: boolean };

@@ -34,7 +34,7 @@ describe('validateCrdObject', () => {
     expect(messages({ spec: { domain: 'a'.repeat(21) } })).toEqual(['spec.domain: Too long: may not be more than 20 bytes']);
     expect(messages({ spec: { domain: 'abc', tags: [] } })).toEqual(['spec.tags: Invalid value: 0: spec.tags in body should have at least 1 items']);
     expect(messages({ spec: { domain: 'abc', tags: ['a', 'b', 'c'] } })).toEqual(['spec.tags: Too many: 3: must have at most 2 items']);
-    expect(messages({ spec: { domain: 'abc', tags: [1] } })).toEqual(['spec.tags[0]: Invalid value: 1: spec.tags[0] in body must be of type string: "integer"']);
+    expect(messages({ spec: { domain: 'abc', tags: [1] } })).toEqual(['spec.tags[0]: Invalid value: "integer": spec.tags[0] in body must be of type string: "integer"']);
   });
 });
 

@@ -2,6 +2,7 @@
 // sigs.k8s.io/json (a fork of Go's encoding/json) reports unknown fields for strict field validation,
 // and Go's UnmarshalTypeError texts for values of the wrong JSON type.
 import type { FieldError } from '../errors';
+import { canonicalQuantity } from '../quantity';
 import {
   type Definitions, type Schema, goTypeOfDefinition, lookupDefinition, resolve, shortName, specialType,
 } from './schema';
@@ -94,6 +95,15 @@ class Decoder {
       detail: `json: cannot unmarshal ${what} into ${where} of type ${goType}`,
     });
   }
+  /**
+   * A value of the wrong JSON type: a typed object cannot hold it (Go records the error and leaves the field
+   * empty), an unstructured custom resource keeps it for schema validation to reject with its field path.
+   */
+  private mismatch(loc: Loc, value: unknown, goType: string | (() => string), valueText?: string): unknown {
+    if (!this.typed) return value;
+    this.typeError(loc, value, goType, valueText);
+    return undefined;
+  }
   private fatal(loc: Loc, value: unknown, detail: string): void {
     if (!this.typed) return;
     this.typeErrors.push({ type: 'FieldValueInvalid', field: locStack(loc).join('.'), badValue: value, detail });
@@ -123,29 +133,29 @@ class Decoder {
     }
     switch (s.type) {
       case 'object': {
-        if (jsonKind(v) !== 'object') { this.typeError(loc, v, goType); return undefined; }
+        if (jsonKind(v) !== 'object') { return this.mismatch(loc, v, goType); }
         return this.object(v as Record<string, unknown>, s, r.short, loc);
       }
       case 'array': {
-        if (!Array.isArray(v)) { this.typeError(loc, v, goType); return undefined; }
+        if (!Array.isArray(v)) { return this.mismatch(loc, v, goType); }
         return v.map((item, i) => this.value(item, s.items, { parent: loc, index: i, onStack: false, struct: loc.struct }));
       }
       case 'string':
-        if (typeof v !== 'string') { this.typeError(loc, v, goType); return undefined; }
+        if (typeof v !== 'string') { return this.mismatch(loc, v, goType); }
         if (s.format === 'byte') this.base64(v, loc);
         return v;
       case 'boolean':
-        if (typeof v !== 'boolean') { this.typeError(loc, v, goType); return undefined; }
+        if (typeof v !== 'boolean') { return this.mismatch(loc, v, goType); }
         return v;
       case 'integer': {
-        if (typeof v !== 'number') { this.typeError(loc, v, goType); return undefined; }
+        if (typeof v !== 'number') { return this.mismatch(loc, v, goType); }
         const bits = s.format === 'int64' ? 64 : 32;
         const limit = 2 ** (bits - 1);
-        if (!Number.isInteger(v) || v < -limit || v >= limit) { this.typeError(loc, v, goType, `number ${String(v)}`); return undefined; }
+        if (!Number.isInteger(v) || v < -limit || v >= limit) return this.mismatch(loc, v, goType, `number ${String(v)}`);
         return v;
       }
       case 'number':
-        if (typeof v !== 'number') { this.typeError(loc, v, goType); return undefined; }
+        if (typeof v !== 'number') { return this.mismatch(loc, v, goType); }
         return v;
       default:
         // object schemas without a type (CRD nodes with only preserve-unknown-fields, JSON) accept anything
@@ -188,7 +198,8 @@ class Decoder {
         const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
         const err = text === undefined ? QUANTITY_FORMAT_ERROR : quantityError(text.trim());
         if (err) { this.fatal(loc, v, err); return undefined; }
-        return v;
+        // a typed object holds the parsed Quantity, which encodes back in canonical form: "0.5" is stored as "500m"
+        return this.typed ? canonicalQuantity(text!.trim()) : v;
       }
       case 'IntOrString':
         if (typeof v === 'string') return v;

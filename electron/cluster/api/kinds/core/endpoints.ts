@@ -68,12 +68,11 @@ function validateSubsets(subsets: any[] | undefined): FieldError[] {
 }
 
 export const endpoints: KindStrategy = {
-  info: { group: '', version: 'v1', kind: 'Endpoints', listKind: 'EndpointsList', resource: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'] },
+  info: { group: '', version: 'v1', kind: 'Endpoints', listKind: 'EndpointsList', resource: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'], deprecated: { since: '1.33', replacement: 'discovery.k8s.io/v1 EndpointSlice' } },
   defaults(obj) {
     for (const ss of obj.subsets ?? []) for (const p of ss.ports ?? []) p.protocol ||= 'TCP';
   },
   validate: (obj) => validateSubsets(obj.subsets),
-  warnings: () => ['v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice'],
   table: {
     columns: [nameColumn(), col('Endpoints', 'string', 0, 'The set of all endpoints is the union of all subsets.'), ageColumn()],
     row: (ep, now) => [ep.metadata.name, formatEndpoints(ep), translateTimestampSince(ep.metadata.creationTimestamp, now)],

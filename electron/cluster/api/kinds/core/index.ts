@@ -1,5 +1,6 @@
 // Every core/v1 kind this package serves.
 import type { KindStrategy } from '../../kind';
+import { componentStatuses } from './componentstatuses';
 import { configmaps } from './configmaps';
 import { endpoints } from './endpoints';
 import { events } from './events';
@@ -17,7 +18,7 @@ import { services } from './services';
 
 export const coreKinds: KindStrategy[] = [
   namespaces, pods, services, endpoints, configmaps, secrets, serviceaccounts, events, nodes,
-  persistentvolumes, persistentvolumeclaims, resourcequotas, limitranges, replicationcontrollers,
+  persistentvolumes, persistentvolumeclaims, resourcequotas, limitranges, replicationcontrollers, componentStatuses,
 ];
 
 export {

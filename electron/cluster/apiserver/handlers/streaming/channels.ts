@@ -1,5 +1,6 @@
 // The channel.k8s.io WebSocket framing: every binary message starts with a channel byte
 // (0 stdin, 1 stdout, 2 stderr, 3 error, 4 resize); v5 adds 255 = "close channel <next byte>" (stdin EOF).
+import { AsyncResource } from 'node:async_hooks';
 import type { WsLike } from '../../request';
 import type { ChannelStatus } from './exec-status';
 
@@ -29,6 +30,10 @@ export class ChannelConnection {
   private pending = 0;
   private drainWaiters: (() => void)[] = [];
   private isClosed = false;
+  /** the final Status is on its way: later output is dropped */
+  private finishing = false;
+  /** run once every sent message has been written to the socket */
+  private idleWaiters: (() => void)[] = [];
   private closedNotified = false;
   readonly v5: boolean;
 
@@ -56,11 +61,12 @@ export class ChannelConnection {
   }
 
   send(channel: number, data: Buffer): void {
-    if (this.isClosed) return;
+    if (this.isClosed || this.finishing) return;
     this.pending++;
     this.ws.send(Buffer.concat([Buffer.from([channel]), data]), () => {
       this.pending--;
       if (this.pending < HIGH_WATER / 4) this.flushDrainWaiters();
+      if (this.pending === 0) { const w = this.idleWaiters; this.idleWaiters = []; for (const f of w) f(); }
     });
   }
 
@@ -72,12 +78,25 @@ export class ChannelConnection {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** writes the final Status on the error channel and closes normally, which kubectl reads as the end */
+  /**
+   * writes the final Status on the error channel and closes normally, which kubectl reads as the end. The output
+   * before it, the Status and the close frame each leave in their own socket write (so their own TLS record), as
+   * Go's server writes them: clients that wait on the raw socket between frames (the Python client's select loop)
+   * otherwise find the Status and the close buffered inside their TLS layer and miss the exit code.
+   */
   finish(status: ChannelStatus): void {
-    if (this.isClosed) return;
-    this.send(ERROR, Buffer.from(JSON.stringify(status)));
-    this.isClosed = true;
-    this.ws.close(1000);
+    if (this.isClosed || this.finishing) return;
+    this.finishing = true;
+    // Bound to this (the relay's) async context: the write callbacks below may otherwise run in the context of a
+    // simulated shell that produced the last output, where just-bash blocks the timers ws.close() needs.
+    const close = AsyncResource.bind(() => { this.isClosed = true; this.ws.close(1000); });
+    const writeStatus = AsyncResource.bind(() => {
+      if (this.isClosed) return;
+      this.pending++;
+      // the next write starts only once this one has left: nothing is queued to be coalesced with it
+      this.ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(JSON.stringify(status))]), () => { this.pending--; close(); });
+    });
+    if (this.pending === 0) writeStatus(); else this.idleWaiters.push(writeStatus);
   }
 
   private dispatch(m: Buffer): void {

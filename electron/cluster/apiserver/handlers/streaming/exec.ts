@@ -2,7 +2,7 @@
 // relays the streams of the kubelet's session, ending with the Status kubectl turns into an exit code.
 import { errBadRequest, errMethodNotAllowed } from '../../../api/errors';
 import type { SpecialHandler } from '../../handler';
-import type { ApiResponse } from '../../request';
+import { queryOptionalBool, type ApiResponse } from '../../request';
 import type { NodeConnector } from '../../../kubelet/connector';
 import type { StreamSession } from '../../../runtime/interface';
 import { ChannelConnection, ERROR, EXEC_PROTOCOLS, STDERR, STDOUT } from './channels';
@@ -21,12 +21,9 @@ export interface StreamRequest {
   tty: boolean;
 }
 
-/** Go's strconv.ParseBool, which the query parameter codec uses */
-function parseBool(v: string | null, dflt: boolean): boolean {
-  if (v === null) return dflt;
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False', ''].includes(v)) return false;
-  throw errBadRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+/** a boolean option with its default when absent, read by the parameter codec's rules */
+function parseBool(q: URLSearchParams, name: string, dflt: boolean): boolean {
+  return queryOptionalBool(q, name) ?? dflt;
 }
 
 export function parseStreamRequest(q: URLSearchParams, withCommand: boolean): StreamRequest {
@@ -34,10 +31,10 @@ export function parseStreamRequest(q: URLSearchParams, withCommand: boolean): St
   const r: StreamRequest = {
     container: q.get('container') ?? undefined,
     command: q.getAll('command'),
-    stdin: parseBool(q.get('stdin'), false),
-    stdout: parseBool(q.get('stdout'), true),
-    stderr: parseBool(q.get('stderr'), true),
-    tty: parseBool(q.get('tty'), false),
+    stdin: parseBool(q, 'stdin', false),
+    stdout: parseBool(q, 'stdout', true),
+    stderr: parseBool(q, 'stderr', true),
+    tty: parseBool(q, 'tty', false),
   };
   // a terminal merges stderr into stdout; the kubelet drops the separate stream
   if (r.tty) r.stderr = false;

@@ -1,16 +1,10 @@
 // PodLogOptions from the query string, validated as upstream's ValidatePodLogOptions (422 PodLogOptions … is invalid).
 import { errBadRequest, errInvalid, forbidden, invalid, type FieldError } from '../../../api/errors';
 import type { LogOptions } from '../../../kubelet/connector';
+import { queryOptionalBool } from '../../request';
 
 export interface LogRequest extends LogOptions { container?: string }
 
-function parseBool(q: URLSearchParams, key: string): boolean | undefined {
-  const v = q.get(key);
-  if (v === null) return undefined;
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False', ''].includes(v)) return false;
-  throw errBadRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
-}
 
 function parseInt64(q: URLSearchParams, key: string): number | undefined {
   const v = q.get(key);
@@ -28,15 +22,14 @@ export function parseLogRequest(podName: string, q: URLSearchParams): LogRequest
   }
   const r: LogRequest = {
     container: q.get('container') || undefined,
-    follow: parseBool(q, 'follow'),
-    previous: parseBool(q, 'previous'),
-    timestamps: parseBool(q, 'timestamps'),
+    follow: queryOptionalBool(q, 'follow'),
+    previous: queryOptionalBool(q, 'previous'),
+    timestamps: queryOptionalBool(q, 'timestamps'),
     tailLines: parseInt64(q, 'tailLines'),
     sinceSeconds: parseInt64(q, 'sinceSeconds'),
     limitBytes: parseInt64(q, 'limitBytes'),
     sinceTime,
   };
-  parseBool(q, 'insecureSkipTLSVerifyBackend'); // accepted; there is no TLS between API server and kubelet here
   const errs: FieldError[] = [];
   if (r.tailLines !== undefined && r.tailLines < 0) errs.push(invalid('tailLines', r.tailLines, 'must be greater than or equal to 0'));
   if (r.limitBytes !== undefined && r.limitBytes < 1) errs.push(invalid('limitBytes', r.limitBytes, 'must be greater than 0'));

@@ -5,7 +5,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../../test/harness';
 import { FakeKubelet } from './testing/fake-kubelet';
-import { openExec, httpGet, httpStream, upgradeRequest } from './testing/ws-client';
+import { openExec, httpGet, httpStream, rawExecReads, upgradeRequest } from './testing/ws-client';
 import { createPod, FAKE_NODE, registerFakeNode } from './testing/pods';
 import { PORT_FORWARD_UNSUPPORTED } from './portforward';
 
@@ -103,6 +103,26 @@ describe('pods/exec over WebSocket', () => {
     expect(await fail('one', 'command=x&stdout=false&stderr=false')).toMatchObject({ code: 400, message: 'you must specify at least 1 of stdin, stdout, stderr' });
   });
 
+  it('writes the output, the exit status and the close in separate TLS records, as raw-socket clients need', async () => {
+    const reads = await rawExecReads(tc.cluster, exec('one', 'command=mixed&command=3&stdout=True&stderr=True'));
+    const all = reads.flat();
+    expect(all.filter((f) => f.channel === 3)).toHaveLength(1);
+    expect(all.at(-1)).toEqual({ opcode: 8 });
+    for (const r of reads) {
+      if (r.some((f) => f.channel === 3)) expect(r).toEqual([{ opcode: 2, channel: 3 }]);
+      if (r.some((f) => f.opcode === 8)) expect(r).toEqual([{ opcode: 8 }]);
+    }
+  });
+
+  it('reads boolean options as the parameter codec does: only 0 and false (any case) are false', async () => {
+    const r = await (await openExec(tc.cluster, exec('one', 'command=echo&command=y&stdout=True&stderr=FALSE&stdin=0'))).result;
+    expect(r.stdout).toBe('y\n');
+    expect(fake.calls.at(-1)).toMatchObject({ kind: 'exec', opts: { stdout: true, stderr: false, stdin: false, tty: false } });
+    const t = await (await openExec(tc.cluster, exec('one', 'command=echo&command=x&stdout=yes&tty'))).result;
+    expect(t.stdout).toBe('x\n');
+    expect(fake.calls.at(-1)).toMatchObject({ kind: 'exec', opts: { tty: true, stderr: false } });
+  });
+
   it('picks a named container of a multi-container pod', async () => {
     const r = await (await openExec(tc.cluster, exec('multi', 'command=echo&command=hi&container=b&stdout=true'))).result;
     expect(r.stdout).toBe('hi\n');
@@ -135,6 +155,8 @@ describe('pods/log', () => {
     expect((await log('one', 'sinceTime=2024-01-01T00:00:02Z')).body).toBe('second\noops\n');
     expect((await log('one', 'limitBytes=8')).body).toBe('first\nse');
     expect((await log('one', 'previous=true')).body).toBe('crashed before\n');
+    // the Python client sends Python's spelling of booleans
+    expect((await log('one', 'previous=True&timestamps=False')).body).toBe('crashed before\n');
     expect(fake.calls.at(-1)).toMatchObject({ kind: 'logs', container: 'app', opts: { previous: true } });
   });
 

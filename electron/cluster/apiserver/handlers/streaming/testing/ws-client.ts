@@ -107,3 +107,64 @@ export function upgradeRequest(cluster: Cluster, path: string, headers: Record<s
     });
   });
 }
+
+/** one WebSocket frame a server sent: its opcode and, for binary frames, the channel byte */
+export interface RawFrame { opcode: number; channel?: number }
+
+/**
+ * An exec over a bare TLS socket that records which frames arrived together in one read (Node's TLS client
+ * delivers each TLS record's plaintext as its own chunk), as a client polling the raw socket would see them.
+ */
+export function rawExecReads(cluster: Cluster, path: string): Promise<RawFrame[][]> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host: '127.0.0.1', port: cluster.port, ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem }, () => {
+      s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n`
+        + `Sec-WebSocket-Key: ${Buffer.from('kubelab-raw-exec').toString('base64')}\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n`);
+    });
+    let head = true;
+    let pending = Buffer.alloc(0);
+    const reads: RawFrame[][] = [];
+    s.on('data', (c: Buffer) => {
+      let buf = Buffer.concat([pending, c]);
+      if (head) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) { pending = buf; return; }
+        head = false;
+        buf = buf.subarray(end + 4);
+      }
+      const frames: RawFrame[] = [];
+      for (;;) {
+        if (buf.length < 2) break;
+        let len = buf[1] & 0x7f, off = 2;
+        if (len === 126) { if (buf.length < 4) break; len = buf.readUInt16BE(2); off = 4; }
+        else if (len === 127) { if (buf.length < 10) break; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+        if (buf.length < off + len) break;
+        const opcode = buf[0] & 0x0f;
+        frames.push(opcode === 2 ? { opcode, channel: buf[off] } : { opcode });
+        buf = buf.subarray(off + len);
+      }
+      pending = buf;
+      if (frames.length) reads.push(frames);
+      if (frames.some((f) => f.opcode === 8)) s.end();
+    });
+    s.on('error', reject);
+    s.on('close', () => resolve(reads));
+  });
+}
+
+/** a request with any method and an optional JSON body over the cluster's HTTPS server, as the admin */
+export function httpRequest(cluster: Cluster, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const req = https.request({
+      host: '127.0.0.1', port: cluster.port, path, method, ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem,
+      headers: { ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}

@@ -1,0 +1,139 @@
+// What clients other than kubectl (the Python client, curl, raw HTTP) see: boolean query parameters, the bytes of
+// JSON bodies, unconditional updates, namespace checks and deprecation warnings, as kube-apiserver answers them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
+import { R } from '../client/resources';
+import { httpGet, httpRequest, httpStream } from './handlers/streaming/testing/ws-client';
+
+let t: TestCluster;
+const cms = '/api/v1/namespaces/default/configmaps';
+const cm = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...extra }, data: { k: 'v' } });
+
+beforeAll(async () => {
+  t = await startTestCluster({ nodes: 1 });
+  await waitFor(() => t.client.get(R.namespaces, undefined, 'default').then(() => true), { what: 'default namespace' });
+  await t.client.create(R.configmaps, 'default', cm('first'));
+});
+afterAll(async () => { await t?.stop(); });
+
+describe('boolean query parameters', () => {
+  it('?watch=True (the Python client) opens a watch stream, like every value but 0 and false', async () => {
+    for (const v of ['True', 'true', '1', 'yes', '']) {
+      const s = httpStream(t.cluster, `${cms}?watch=${v}&timeoutSeconds=1`);
+      await s.until((b) => b.includes('"type":"ADDED"'));
+      expect(s.body.trimEnd().split('\n').every((l) => JSON.parse(l).type === 'ADDED')).toBe(true);
+      s.abort();
+    }
+    for (const v of ['False', 'false', '0']) {
+      const r = await httpGet(t.cluster, `${cms}?watch=${v}`);
+      expect(JSON.parse(r.body).kind).toBe('ConfigMapList');
+    }
+  });
+
+  it('allowWatchBookmarks=True is honoured as true', async () => {
+    const s = httpStream(t.cluster, `${cms}?watch=1&sendInitialEvents=True&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=True&timeoutSeconds=2`);
+    await s.until((b) => b.includes('"type":"BOOKMARK"'));
+    s.abort();
+  });
+});
+
+describe('JSON bodies byte for byte', () => {
+  it('error Status: upstream field order and a trailing newline', async () => {
+    const r = await httpGet(t.cluster, `${cms}/missing`);
+    expect(r.status).toBe(404);
+    expect(r.body).toBe('{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"configmaps \\"missing\\" not found","reason":"NotFound","details":{"name":"missing","kind":"configmaps"},"code":404}\n');
+  });
+
+  it('objects start with kind then apiVersion, end with a newline, and escape HTML characters as Go does', async () => {
+    await t.client.create(R.configmaps, 'default', { ...cm('html'), data: { k: '<a&b>' } });
+    const r = await httpGet(t.cluster, `${cms}/html`);
+    expect(r.body.startsWith('{"kind":"ConfigMap","apiVersion":"v1","metadata":')).toBe(true);
+    expect(r.body.endsWith('}\n')).toBe(true);
+    expect(r.body).toContain('"k":"\\u003ca\\u0026b\\u003e"');
+    const list = await httpGet(t.cluster, cms);
+    expect(list.body.startsWith('{"kind":"ConfigMapList","apiVersion":"v1","metadata":')).toBe(true);
+  });
+
+  it('?pretty=true indents like MarshalIndent (no trailing newline); bad values are false', async () => {
+    const r = await httpGet(t.cluster, `${cms}/first?pretty=true`);
+    expect(r.body.startsWith('{\n  "kind": "ConfigMap",\n  "apiVersion": "v1",\n  "metadata": {\n    "name": "first",')).toBe(true);
+    expect(r.body.endsWith('\n}')).toBe(true);
+    expect((await httpGet(t.cluster, `${cms}/first?pretty=maybe`)).body.startsWith('{"kind"')).toBe(true);
+  });
+});
+
+describe('writes', () => {
+  it('an update with resourceVersion "0" is unconditional', async () => {
+    await t.client.create(R.configmaps, 'default', cm('rv0'));
+    await t.client.patch(R.configmaps, 'default', 'rv0', 'merge', { data: { k: 'changed' } });
+    const r = await httpRequest(t.cluster, 'PUT', `${cms}/rv0`, { ...cm('rv0', { resourceVersion: '0' }), data: { k: 'put' } });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).data).toEqual({ k: 'put' });
+    const stale = await httpRequest(t.cluster, 'PUT', `${cms}/rv0`, { ...cm('rv0', { resourceVersion: '1' }) });
+    expect(stale.status).toBe(409);
+  });
+
+  it('refuses an object whose namespace differs from the URL (POST, PUT and PATCH)', async () => {
+    const msg = 'the namespace of the provided object does not match the namespace sent on the request';
+    const post = await httpRequest(t.cluster, 'POST', cms, cm('other-ns', { namespace: 'kube-system' }));
+    expect(post.status).toBe(400);
+    expect(JSON.parse(post.body)).toMatchObject({ reason: 'BadRequest', message: msg });
+    const put = await httpRequest(t.cluster, 'PUT', `${cms}/first`, cm('first', { namespace: 'kube-system' }));
+    expect(put.status).toBe(400);
+    const patch = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { namespace: 'kube-system' } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(patch.status).toBe(400);
+    expect(JSON.parse(patch.body).message).toBe(msg);
+    expect((await httpRequest(t.cluster, 'POST', cms, cm('same-ns', { namespace: 'default' }))).status).toBe(201);
+  });
+});
+
+describe('deprecated APIs', () => {
+  it('every request on v1 Endpoints carries the 1.33 deprecation warning, errors included', async () => {
+    const warning = '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"';
+    expect((await httpGet(t.cluster, '/api/v1/namespaces/default/endpoints')).headers.warning).toBe(warning);
+    expect((await httpGet(t.cluster, '/api/v1/namespaces/default/endpoints/missing')).headers.warning).toBe(warning);
+    expect((await httpGet(t.cluster, cms)).headers.warning).toBeUndefined();
+  });
+});
+
+describe('quantities', () => {
+  it('every Quantity field is stored and answered in canonical form, whatever the kind', async () => {
+    const pod = await httpRequest(t.cluster, 'POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q' },
+      spec: { schedulerName: 'nobody', containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: 1.5, memory: '2048Mi' } } }] },
+    });
+    expect(pod.status).toBe(201);
+    expect(JSON.parse(pod.body).spec.containers[0].resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1500m', memory: '2Gi' } });
+    const rq = await httpRequest(t.cluster, 'POST', '/api/v1/namespaces/default/resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { 'requests.cpu': '0.25', pods: '10' } } });
+    expect(JSON.parse(rq.body).spec.hard).toEqual({ 'requests.cpu': '250m', pods: '10' });
+    const deploy = await httpRequest(t.cluster, 'POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'q' },
+      spec: { replicas: 0, selector: { matchLabels: { a: 'q' } }, template: { metadata: { labels: { a: 'q' } }, spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.1' } } }] } } },
+    });
+    expect(JSON.parse(deploy.body).spec.template.spec.containers[0].resources.requests.cpu).toBe('100m');
+    const patched = await httpRequest(t.cluster, 'PATCH', '/api/v1/namespaces/default/resourcequotas/q', { spec: { hard: { 'requests.memory': '0.5Gi' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(JSON.parse(patched.body).spec.hard['requests.memory']).toBe('512Mi');
+  });
+});
+
+describe('patches the typed object cannot hold', () => {
+  it('strategic merge: 422 on the path "patch" with the patch map and the converter message', async () => {
+    const r = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { labels: 'invalid' } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body)).toMatchObject({
+      reason: 'Invalid',
+      message: ' "" is invalid: patch: Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string',
+      details: { causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string', field: 'patch' }] },
+    });
+    const num = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { data: { k: 5 } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(JSON.parse(num.body).message).toBe(' "" is invalid: patch: Invalid value: "map[data:map[k:5]]": cannot convert int64 to string');
+  });
+
+  it('merge patch: 422 with the patched document and the JSON decoder message', async () => {
+    const r = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { labels: 'invalid' } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(r.status).toBe(422);
+    const msg = JSON.parse(r.body).message as string;
+    expect(msg.startsWith(' "" is invalid: patch: Invalid value: "{\\"apiVersion\\":\\"v1\\",\\"data\\":{\\"k\\":\\"v\\"},\\"kind\\":\\"ConfigMap\\",\\"metadata\\":{')).toBe(true);
+    expect(msg.endsWith('": json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string')).toBe(true);
+  });
+});
