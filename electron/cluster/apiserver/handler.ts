@@ -1,5 +1,6 @@
 // The API server's request pipeline: authorization → routing → the generic registry or a special handler.
 // HTTPS and the in-process client both enter through ApiServer.handle(), so every component goes through the same chain.
+import { healthResponse, type HealthCheck } from './health';
 import type { KObject } from '../api/types';
 import { apiVersionOf } from '../api/types';
 import { StatusError, errBadRequest, errForbidden, errMethodNotAllowed, errInternal, statusError, type Status } from '../api/errors';
@@ -27,6 +28,8 @@ export interface ApiServerOptions {
   /** host:port for /api's serverAddressByClientCIDRs */
   address: () => string;
   ready: () => boolean;
+  /** checks beyond upstream's static ones for /livez, /readyz and /healthz (the watchdog's event-loop check) */
+  healthChecks?: () => HealthCheck[];
 }
 
 export class ApiServer {
@@ -91,13 +94,7 @@ export class ApiServer {
     const accept = negotiate(req);
     if (p === '/version') return json(200, KUBE_VERSION);
     if (p === '/livez' || p === '/healthz' || p === '/readyz' || p.startsWith('/livez/') || p.startsWith('/healthz/') || p.startsWith('/readyz/')) {
-      const ok = p.startsWith('/readyz') ? this.opts.ready() : true;
-      if (req.query.has('verbose')) {
-        const checks = ['ping', 'log', 'etcd', 'poststarthook/start-apiextensions-controllers', 'poststarthook/bootstrap-controller'];
-        const body = checks.map((c) => `[+]${c} ok`).join('\n') + `\n${p.slice(1).split('/')[0]} check ${ok ? 'passed' : 'failed'}\n`;
-        return { kind: 'raw', status: ok ? 200 : 500, body, contentType: 'text/plain; charset=utf-8' };
-      }
-      return { kind: 'raw', status: ok ? 200 : 500, body: ok ? 'ok' : '[-]poststarthook/bootstrap-controller failed: reason withheld\nreadyz check failed', contentType: 'text/plain; charset=utf-8' };
+      return healthResponse(p, req.query.has('verbose'), this.opts.ready(), this.opts.healthChecks?.() ?? []);
     }
     if (p === '/api') {
       if (accept.aggregatedDiscovery) return { kind: 'json', status: 200, body: aggregatedDiscovery(this.catalog, true, accept.aggregatedDiscovery), contentType: discoveryContentType(accept.aggregatedDiscovery) };
