@@ -12,7 +12,9 @@ export interface HealthCheck {
 
 const STATIC_CHECKS = ['ping', 'log', 'etcd', 'poststarthook/start-apiextensions-controllers'];
 
-export function healthResponse(path: string, verbose: boolean, ready: boolean, extra: HealthCheck[]): ApiResponse {
+type RawResponse = Extract<ApiResponse, { kind: 'raw' }>;
+
+export function healthResponse(path: string, verbose: boolean, ready: boolean, extra: HealthCheck[]): RawResponse {
   const [endpoint, ...rest] = path.slice(1).split('/');
   const checks: HealthCheck[] = [
     ...STATIC_CHECKS.map((name) => ({ name, problem: () => undefined })),
@@ -20,7 +22,7 @@ export function healthResponse(path: string, verbose: boolean, ready: boolean, e
     { name: 'poststarthook/bootstrap-controller', problem: () => (endpoint === 'readyz' && !ready ? 'not ready' : undefined) },
     ...extra,
   ];
-  const text = (status: number, body: string): ApiResponse => ({ kind: 'raw', status, body, contentType: 'text/plain; charset=utf-8' });
+  const text = (status: number, body: string): RawResponse => ({ kind: 'raw', status, body, contentType: 'text/plain; charset=utf-8' });
   const single = rest.join('/');
   if (single) {
     const c = checks.find((x) => x.name === single);

@@ -45,8 +45,8 @@ describe('watchdog', () => {
     for (const p of ['/livez', '/readyz', '/healthz']) {
       const r = healthResponse(p, false, true, check());
       expect(r.status).toBe(500);
-      expect((r as any).body).toContain('[-]event-loop failed: reason withheld');
-      expect((r as any).body).toContain(`${p.slice(1)} check failed`);
+      expect(r.body).toContain('[-]event-loop failed: reason withheld');
+      expect(r.body).toContain(`${p.slice(1)} check failed`);
     }
     expect(healthResponse('/livez/event-loop', false, true, check()).status).toBe(500);
     expect(healthResponse('/livez/ping', false, true, check()).status).toBe(200);

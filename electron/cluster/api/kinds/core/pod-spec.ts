@@ -7,6 +7,7 @@ import {
 } from '../../validation/resources';
 import { validateAffinity, validateNodeSelector, validateTolerations, validateTopologySpreadConstraints } from '../../validation/scheduling';
 import { defaultVolume, validateVolumeMounts, validateVolumes } from './volumes';
+import { validateAppArmorProfile } from './apparmor';
 
 // ---------------------------------------------------------------- defaults
 
@@ -110,6 +111,7 @@ function validateSecurityContext(sc: any, path: string): FieldError[] {
   if (sc.procMount !== undefined && !['Default', 'Unmasked'].includes(sc.procMount)) {
     errs.push(notSupported(`${path}.procMount`, sc.procMount, ['Default', 'Unmasked']));
   }
+  errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
   return errs;
 }
 
@@ -123,6 +125,7 @@ function validatePodSecurityContext(sc: any, path: string): FieldError[] {
   (sc.supplementalGroups ?? []).forEach((g: number, i: number) => {
     if (g < 0 || g > 2147483647) errs.push(invalid(`${path}.supplementalGroups[${i}]`, g, 'must be between 0 and 2147483647, inclusive'));
   });
+  errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
   return errs;
 }
 
