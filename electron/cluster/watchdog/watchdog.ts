@@ -32,6 +32,8 @@ export interface LoopHealth {
 }
 
 const HEARTBEAT_MS = 250;
+// the delay histogram's samples include its own timer period, which is taken off again for the log
+const LAG_RESOLUTION_MS = 10;
 // a blocking episode keeps the process unhealthy this long after it ended, so a probe that was queued behind
 // it (and is answered only once it ends) still sees it
 const REMEMBER_MS = 10_000;
@@ -53,7 +55,7 @@ export class Watchdog implements LoopHealth {
   constructor(private readonly opts: WatchdogOptions) {
     this.blockedMs = opts.blockedMs ?? 2000;
     this.intervalMs = opts.intervalMs ?? 5000;
-    this.histogram = monitorEventLoopDelay({ resolution: 20 });
+    this.histogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
     this.histogram.enable();
     this.heartbeat = setInterval(() => this.onBeat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -91,7 +93,7 @@ export class Watchdog implements LoopHealth {
   private sample(): void {
     const mem = process.memoryUsage();
     const mb = (n: number) => `${Math.round(n / 2 ** 20)}MB`;
-    const ms = (n: number) => `${(n / 1e6).toFixed(1)}ms`;
+    const ms = (n: number) => `${Math.max(0, n / 1e6 - LAG_RESOLUTION_MS).toFixed(1)}ms`;
     this.opts.debug?.(`watchdog: heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} rss ${mb(mem.rss)}; event-loop lag p50 ${ms(this.histogram.percentile(50))} p99 ${ms(this.histogram.percentile(99))} max ${ms(this.histogram.max)}`);
     this.histogram.reset();
     for (const q of liveQueues) this.checkQueue(q.stats());
