@@ -1,8 +1,9 @@
 // The API server's request pipeline: authorization → routing → the generic registry or a special handler.
 // HTTPS and the in-process client both enter through ApiServer.handle(), so every component goes through the same chain.
-import { healthResponse, type HealthCheck } from './health';
 import type { KObject } from '../api/types';
 import { apiVersionOf } from '../api/types';
+import { healthResponse, type HealthCheck } from './health';
+import { intParam, resourceVersionParam, waitForResourceVersion } from './query-params';
 import { StatusError, errBadRequest, errForbidden, errMethodNotAllowed, errInternal, statusError, type Status } from '../api/errors';
 import type { Authorizer, AuthorizationAttributes } from '../auth/authorizer';
 import { forbiddenMessage } from '../auth/authorizer';
@@ -141,13 +142,16 @@ export class ApiServer {
     const q = req.query;
     switch (info.verb) {
       case 'get': {
+        await waitForResourceVersion(resourceVersionParam(q), () => this.registry.store.revision());
         if (sub === 'scale') return json(200, await this.getScale(entry, ns, info.name!));
         const o = this.registry.get(entry, ns, info.name!, req.serializedReply);
         return this.render(entry, o, accept);
       }
       case 'list': {
+        const opts = listOpts(q);
+        await waitForResourceVersion(opts.resourceVersion, () => this.registry.store.revision());
         // tables, metadata lists and answers that are only serialized read the objects: no private copy of each
-        const l = this.registry.list(entry, ns, { ...listOpts(q), shared: req.serializedReply || accept.table || accept.partialMetadata });
+        const l = this.registry.list(entry, ns, { ...opts, shared: req.serializedReply || accept.table || accept.partialMetadata });
         if (accept.table) return json(200, toTable(entry, l.items, l.metadata, accept));
         if (accept.partialMetadata) {
           return json(200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: l.metadata, items: l.items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) });
@@ -254,7 +258,7 @@ export class ApiServer {
       try { body = decodeBody(req) as Record<string, any>; } catch { body = {}; }
     }
     const opts: DeleteOptions = {};
-    const gp = q.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+    const gp = intParam(q, 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
     if (gp !== undefined && gp !== null) opts.gracePeriodSeconds = Number(gp);
     const pp = q.get('propagationPolicy') ?? body.propagationPolicy;
     if (pp) {
@@ -365,7 +369,7 @@ export class ApiServer {
     if (req.query.get('fieldSelector')?.startsWith('metadata.name=') && !ns && entry.namespaced) {
       // allowed: cross-namespace name watch
     }
-    const timeout = Number(q.get('timeoutSeconds') ?? 0);
+    const timeout = intParam(q, 'timeoutSeconds') ?? 0;
     // validate selectors and the resourceVersion before answering 200
     const preflight = this.registry.watch(entry, ns, { ...opts, resourceVersion: String(this.registry.store.revision()) }, () => undefined);
     preflight.cancel();
@@ -420,13 +424,12 @@ function selectorString(sel: any): string | undefined {
 }
 
 function listOpts(q: URLSearchParams) {
-  const limit = q.get('limit');
   return {
     labelSelector: q.get('labelSelector') ?? undefined,
     fieldSelector: q.get('fieldSelector') ?? undefined,
-    limit: limit ? Number(limit) : undefined,
+    limit: intParam(q, 'limit'),
     continue: q.get('continue') ?? undefined,
-    resourceVersion: q.get('resourceVersion') ?? undefined,
+    resourceVersion: resourceVersionParam(q),
     resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
   };
 }
