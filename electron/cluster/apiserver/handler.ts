@@ -4,6 +4,7 @@ import type { KObject } from '../api/types';
 import { apiVersionOf } from '../api/types';
 import { healthResponse, type HealthCheck } from './health';
 import { intParam, resourceVersionParam, waitForResourceVersion } from './query-params';
+import { mergePatchObject, patchedObject } from './patch-body';
 import { StatusError, errBadRequest, errForbidden, errMethodNotAllowed, errInternal, statusError, type Status } from '../api/errors';
 import type { Authorizer, AuthorizationAttributes } from '../auth/authorizer';
 import { forbiddenMessage } from '../auth/authorizer';
@@ -281,7 +282,7 @@ export class ApiServer {
   // ---------- patch ----------
   private async patch(entry: ResourceEntry, ns: string | undefined, name: string, req: ApiRequest, sub?: string): Promise<ApiResponse> {
     const mt = mediaType(req);
-    const patchBody = decodeBody(req);
+    let patchBody = decodeBody(req);
     const ctx = this.writeCtx(req, entry, sub === 'scale' ? undefined : sub);
     const q = req.query;
     if (sub === 'scale') {
@@ -312,11 +313,12 @@ export class ApiServer {
       throw statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/apply-patch+cbor`);
     }
     let warnings: string[] = [];
+    if (mt !== 'application/json-patch+json') patchBody = mergePatchObject(patchBody);
     // custom resources are decoded whole: their schema may have changed since the object was stored
     const touched = entry.crd ? undefined : patchedFields(mt, patchBody);
     const r = await this.registry.update(entry, ns, name, (cur) => {
       const curRv = cur.metadata.resourceVersion;
-      const next = this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject;
+      const next = patchedObject(this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject);
       warnings = this.checkFields(req, entry, next, touched);
       // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
       const prv = next.metadata?.resourceVersion;
