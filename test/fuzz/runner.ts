@@ -5,6 +5,9 @@
 //  - a rejected write leaves the stored object and its resourceVersion unchanged (kinds no controller writes).
 // A failure is reported with a curl command that replays it against a running `kubelab start`.
 import fc from 'fast-check';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Cluster } from '../../electron/cluster/cluster';
 import type { ResourceEntry } from '../../electron/cluster/apiserver/catalog';
 import type { ApiRequest, ApiResponse } from '../../electron/cluster/apiserver/request';
@@ -55,15 +58,51 @@ export function replayCommand(req: ApiRequest): string {
   const ct = req.headers['content-type'] ? ` -H 'Content-Type: ${req.headers['content-type']}'` : '';
   const body = req.body && req.body.length ? `echo '${req.body.toString('base64')}' | base64 -d | ` : '';
   const data = body ? ' --data-binary @-' : '';
-  return `${body}curl -sk --cert "$D/pki/admin.crt" --key "$D/pki/admin.key" -X ${req.method}${ct}${data} '${url}'`;
+  return `${body}curl -sk --cert "$D/pki/admin.crt" --key "$D/pki/admin.key" -X ${req.method}${ct}${data} "${url}"`;
 }
+
+/** how a case reaches the API server: in-process by default, or over HTTPS to a running cluster */
+export type Sender = (req: ApiRequest) => Promise<{ status: number; kind: string; body: any }>;
 
 function storedRv(cluster: Cluster, e: ResourceEntry, name: string): string | undefined {
   return cluster.api.registry.getShared(e, e.namespaced ? FUZZ_NAMESPACE : undefined, name)?.metadata.resourceVersion;
 }
 
-export async function runFuzz(cluster: Cluster, opts: { cases: number; seed: number; onFailure?: (f: FuzzFailure) => void }): Promise<FuzzReport> {
-  const entries = fuzzEntries(cluster);
+/**
+ * Sends over HTTPS with the admin certificate of a cluster started by `kubelab start --data-dir dataDir`,
+ * keeping connections alive; watch requests are ended as soon as their status line arrives.
+ */
+export function httpsSender(dataDir: string): Sender {
+  const kubeconfig = readFileSync(join(dataDir, 'kubeconfig'), 'utf8');
+  const server = /server: (\S+)/.exec(kubeconfig)?.[1];
+  if (!server) throw new Error(`no server in ${dataDir}/kubeconfig`);
+  const url = new URL(server);
+  const agent = new https.Agent({
+    keepAlive: true, maxSockets: 8,
+    cert: readFileSync(join(dataDir, 'pki', 'admin.crt')), key: readFileSync(join(dataDir, 'pki', 'admin.key')), ca: readFileSync(join(dataDir, 'pki', 'ca.crt')),
+  });
+  return (req) => new Promise((resolve, reject) => {
+    const q = req.query.toString();
+    const r = https.request({ host: url.hostname, port: url.port, path: req.path + (q ? `?${q}` : ''), method: req.method, agent, headers: { ...req.headers, accept: 'application/json' } }, (res) => {
+      if (req.query.get('watch') === 'true' && res.statusCode === 200) { res.destroy(); resolve({ status: 200, kind: 'watch', body: undefined }); return; }
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: any = text;
+        try { body = JSON.parse(text); } catch { /* not JSON: kept as text, which fails the Status check */ }
+        resolve({ status: res.statusCode ?? 0, kind: 'json', body });
+      });
+      res.on('error', reject);
+    });
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+export async function runFuzz(cluster: Cluster | undefined, opts: { cases: number; seed: number; entries?: ResourceEntry[]; send?: Sender; onFailure?: (f: FuzzFailure) => void }): Promise<FuzzReport> {
+  const send: Sender = opts.send ?? (async (req) => cluster!.api.handle(req) as Promise<any>);
+  const entries = opts.entries ?? fuzzEntries(cluster!);
   const byKey = new Map(entries.map((e) => [`${e.group}/${e.version}/${e.resource}`, e]));
   const report: FuzzReport = { cases: 0, byStatus: {}, failures: [], ms: 0 };
   const t0 = Date.now();
@@ -76,7 +115,8 @@ export async function runFuzz(cluster: Cluster, opts: { cases: number; seed: num
       const e = byKey.get(c.resource)!;
       const req = request(e, c);
       const write = c.verb !== 'list' && c.verb !== 'watch' && c.verb !== 'get' && c.verb !== 'delete' && c.verb !== 'create';
-      const before = write && STABLE.has(e.resource) ? storedRv(cluster, e, c.name) : undefined;
+      const checkRv = write && STABLE.has(e.resource) && cluster !== undefined;
+      const before = checkRv ? storedRv(cluster, e, c.name) : undefined;
       // let timers and I/O run between cases as they would between network requests: otherwise an in-process
       // loop of requests that all finish in microtasks starves the controllers and the watchdog's heartbeat
       await new Promise((r) => setImmediate(r));
@@ -84,7 +124,7 @@ export async function runFuzz(cluster: Cluster, opts: { cases: number; seed: num
       let problem: string | undefined;
       const started = Date.now();
       try {
-        res = await cluster.api.handle(req);
+        res = await send(req) as ApiResponse;
         if (process.env.KUBELAB_FUZZ_SLOW && Date.now() - started > 300) process.stderr.write(`slow case ${Date.now() - started} ms: ${c.verb} ${c.resource} ${c.mutation} ${c.contentType}\n`);
       } catch (err) {
         problem = `handler threw: ${(err as Error).stack ?? err}`;
@@ -98,7 +138,7 @@ export async function runFuzz(cluster: Cluster, opts: { cases: number; seed: num
         const tooLarge = status === 504 && body?.details?.causes?.[0]?.reason === 'ResourceVersionTooLarge';
         if (status >= 500 && !tooLarge) problem = `${status}: ${body?.message ?? body}`;
         else if (status >= 400 && (res!.kind !== 'json' || body?.kind !== 'Status' || !body.reason)) problem = `${status} without a Status reason: ${JSON.stringify(body)?.slice(0, 200)}`;
-        else if (status >= 400 && before !== undefined && storedRv(cluster, e, c.name) !== before) problem = `rejected ${c.verb} (${status}) changed the stored object: resourceVersion ${before} → ${storedRv(cluster, e, c.name)}`;
+        else if (status >= 400 && checkRv && before !== undefined && storedRv(cluster, e, c.name) !== before) problem = `rejected ${c.verb} (${status}) changed the stored object: resourceVersion ${before} → ${storedRv(cluster, e, c.name)}`;
       }
       if (problem) {
         const f: FuzzFailure = { c: { ...c, body: undefined }, status, problem, replay: replayCommand(req) };

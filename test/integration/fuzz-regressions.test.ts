@@ -39,6 +39,15 @@ describe('API fuzzer regressions (issue #22)', () => {
     expect(r.status).toBeLessThan(500);
   });
 
+  it('a merge patch that nulls or retypes metadata is 400 (was 500 "Cannot set properties of undefined")', async () => {
+    const gone = res(await send('PATCH', CM, 'application/merge-patch+json', '{"metadata":null}'));
+    expect(gone.status).toBe(400);
+    expect(gone.body.message).toBe('the name of the object () does not match the name on the URL (target)');
+    const str = res(await send('PATCH', CM, 'application/merge-patch+json', '{"metadata":"aaaa"}'));
+    expect(str.status).toBe(400);
+    expect(str.body.message).toBe('json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta');
+  });
+
   it('a YAML anchor that contains itself is 400 (was 500 "Converting circular structure to JSON")', async () => {
     const r = res(await send('POST', '/api/v1/namespaces/default/configmaps', 'application/yaml', 'a: &a [*a]\n'));
     expect(r.status).toBe(400);

@@ -318,7 +318,7 @@ export class ApiServer {
     const touched = entry.crd ? undefined : patchedFields(mt, patchBody);
     const r = await this.registry.update(entry, ns, name, (cur) => {
       const curRv = cur.metadata.resourceVersion;
-      const next = patchedObject(this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject);
+      const next = patchedObject(this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject, entry.kind, name);
       warnings = this.checkFields(req, entry, next, touched);
       // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
       const prv = next.metadata?.resourceVersion;
@@ -394,7 +394,8 @@ export class ApiServer {
           return { stop() {} };
         }
         let timer: NodeJS.Timeout | undefined;
-        if (timeout > 0) timer = setTimeout(() => { w?.cancel(); end(); }, timeout * 1000);
+        // past ~24.8 days a Node timer would overflow and fire at once: such a watch simply never times out
+        if (timeout > 0 && timeout * 1000 <= MAX_TIMER_MS) timer = setTimeout(() => { w?.cancel(); end(); }, timeout * 1000);
         return { stop: () => { w?.cancel(); if (timer) clearTimeout(timer); } };
       },
     };
@@ -424,6 +425,8 @@ function selectorString(sel: any): string | undefined {
   }
   return parts.join(',');
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function listOpts(q: URLSearchParams) {
   return {

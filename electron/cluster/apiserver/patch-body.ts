@@ -12,8 +12,15 @@ export function mergePatchObject(patch: unknown): Record<string, unknown> {
   return patch as Record<string, unknown>;
 }
 
-/** a patched object must still be an object (a JSON patch can replace the root with anything) */
-export function patchedObject<T>(next: T): T {
+/**
+ * A patched object must still be an object with object metadata: a JSON patch can replace the root with
+ * anything and a merge patch can null or retype metadata. Upstream's typed decode of the result reports the
+ * type, and its name check then finds no name (the URL's name against an empty one).
+ */
+export function patchedObject<T>(next: T, kind: string, name: string): T {
   if (next === null || typeof next !== 'object' || Array.isArray(next)) throw errBadRequest(`json: cannot unmarshal ${goKind(next)} into Go value of type map[string]interface {}`);
+  const md = (next as { metadata?: unknown }).metadata;
+  if (md === undefined || md === null) throw errBadRequest(`the name of the object () does not match the name on the URL (${name})`);
+  if (typeof md !== 'object' || Array.isArray(md)) throw errBadRequest(`json: cannot unmarshal ${goKind(md)} into Go struct field ${kind}.metadata of type v1.ObjectMeta`);
   return next;
 }
