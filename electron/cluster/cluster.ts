@@ -8,6 +8,7 @@ import { ensurePki, type Pki } from './auth/pki';
 import { createAuthenticator } from './auth/authenticator';
 import { bootstrapPolicyAuthorizer, chainAuthorizers, mastersAuthorizer, type Authorizer } from './auth/authorizer';
 import type { UserInfo } from './auth/user';
+import { Watchdog } from './watchdog/watchdog';
 import { Catalog } from './apiserver/catalog';
 import { Registry } from './apiserver/registry';
 import { ApiServer } from './apiserver/handler';
@@ -43,6 +44,8 @@ export interface ClusterOptions {
   runtime?: 'sim' | 'docker';
   configFile?: string;
   log?: (line: string) => void;
+  /** debug-level lines (the watchdog's heap and lag samples); default: `log` when KUBELAB_DEBUG is set */
+  debug?: (line: string) => void;
 }
 
 export interface Cluster {
@@ -91,7 +94,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   let ready = false;
   let address = '127.0.0.1:0';
   const schemas = createSchemaService(catalog);
-  const api = new ApiServer({ catalog, registry, authorizer, schemas, address: () => address, ready: () => ready });
+  const watchdog = new Watchdog({ log, debug: opts.debug ?? (process.env.KUBELAB_DEBUG ? log : undefined) });
+  const healthChecks = [{ name: 'event-loop', problem: () => watchdog.problem() }];
+  const api = new ApiServer({ catalog, registry, authorizer, schemas, address: () => address, ready: () => ready, healthChecks: () => healthChecks });
   const tokenFile = loadTokenFile(join(opts.dataDir, 'pki', 'tokens.csv'));
   const authenticator = createAuthenticator({ tokens: [...(tokenFile ? [tokenFile] : []), serviceAccountTokenAuthenticator(pki, lookup)], authorizer: () => authorizer });
   registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
@@ -150,6 +155,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         controllers.stop();
         informers.stop();
         await http.close();
+        watchdog.stop();
         store.close();
       })();
       return stopping;

@@ -67,6 +67,18 @@ describe('lab loader', () => {
     expect(() => loadLab(dir)).toThrow(LabError);
   });
 
+  it('a null manifest in an apply list or a non-string delete kind is a problem with its line, not a crash (found by the lab fuzzer)', () => {
+    writeFileSync(join(dir, 'lab.yaml'), LAB.replace(`  - apply: |
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: seed}`, `  - apply: [null]
+  - delete: {apiVersion: v1, kind: [1], name: x}`));
+    const { problems } = readLab(dir);
+    const f = join(dir, 'lab.yaml');
+    expect(problems).toContain(`${f}:9: each manifest needs apiVersion and kind`);
+    expect(problems).toContain(`${f}:10: delete needs apiVersion, kind and name (strings)`);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     writeFileSync(join(dir, 'lab.yaml'), LAB.replace('minutes: 5', 'minutes: [5'));
     const { problems } = readLab(dir);

@@ -200,12 +200,16 @@ function readAction(a: YNodeReader, dir: string, p: Problems): Action | undefine
       } else if (typeof v === 'string') manifests = parseManifests(v, body.where, p);
       else if (Array.isArray(v)) manifests = v;
       else if (v && typeof v === 'object') manifests = [v];
-      for (const m of manifests) if (!(m as any).apiVersion || !(m as any).kind) body.fail('each manifest needs apiVersion and kind');
+      // a list item may be anything YAML allows (null, a string): each must be an object with apiVersion and kind
+      const isManifest = (m: unknown) => !!m && typeof m === 'object' && !Array.isArray(m) && !!(m as any).apiVersion && !!(m as any).kind;
+      if (!manifests.every(isManifest)) { body.fail('each manifest needs apiVersion and kind'); return undefined; }
       return { type: 'apply', manifests, where: body.where };
     }
     case 'delete': {
       const v = body.js() ?? {};
-      if (!v.apiVersion || !v.kind || !v.name) { body.fail('delete needs apiVersion, kind and name'); return undefined; }
+      const text = (x: unknown) => typeof x === 'string' && x !== '';
+      if (!text(v.apiVersion) || !text(v.kind) || !text(v.name)) { body.fail('delete needs apiVersion, kind and name (strings)'); return undefined; }
+      if (v.namespace !== undefined && v.namespace !== null && !text(v.namespace)) { body.fail('delete: namespace must be a string'); return undefined; }
       return { type: 'delete', ref: { apiVersion: v.apiVersion, kind: v.kind, name: v.name, namespace: v.namespace }, where: body.where };
     }
     case 'run': {

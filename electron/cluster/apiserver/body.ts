@@ -30,7 +30,10 @@ export function decodeBody(req: ApiRequest): unknown {
       if (docs.length !== 1) throw new Error('expected exactly one YAML document');
       const d = docs[0];
       if (d.errors.length) throw new Error(d.errors[0].message);
-      return d.toJS({ maxAliasCount: 100 });
+      const value = d.toJS({ maxAliasCount: 100 });
+      const loop = selfContainingAnchor(d);
+      if (loop !== undefined) throw new Error(`yaml: anchor '${loop}' value contains itself`);
+      return value;
     } catch (err) {
       throw errBadRequest(`error converting YAML to JSON: ${(err as Error).message}`);
     }
@@ -77,4 +80,20 @@ export function negotiate(req: ApiRequest): Accept {
     return res;
   }
   return res;
+}
+
+/** an anchor whose value contains an alias of itself: JSON (and upstream's YAML→JSON step) cannot represent it */
+function selfContainingAnchor(doc: YAML.Document): string | undefined {
+  let found: string | undefined;
+  const open = new Set<string>();
+  const walk = (n: unknown): void => {
+    if (found !== undefined || !n || typeof n !== 'object') return;
+    if (YAML.isAlias(n)) { if (open.has(n.source)) found = n.source; return; }
+    const anchor = (n as { anchor?: string }).anchor;
+    if (anchor) open.add(anchor);
+    if (YAML.isCollection(n)) for (const it of n.items) { if (YAML.isPair(it)) { walk(it.key); walk(it.value); } else walk(it); }
+    if (anchor) open.delete(anchor);
+  };
+  walk(doc.contents);
+  return found;
 }

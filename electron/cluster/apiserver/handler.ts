@@ -2,6 +2,9 @@
 // HTTPS and the in-process client both enter through ApiServer.handle(), so every component goes through the same chain.
 import type { KObject } from '../api/types';
 import { apiVersionOf } from '../api/types';
+import { healthResponse, type HealthCheck } from './health';
+import { intParam, resourceVersionParam, waitForResourceVersion } from './query-params';
+import { mergePatchObject, patchedObject } from './patch-body';
 import { StatusError, errBadRequest, errForbidden, errMethodNotAllowed, errInternal, statusError, type Status } from '../api/errors';
 import type { Authorizer, AuthorizationAttributes } from '../auth/authorizer';
 import { forbiddenMessage } from '../auth/authorizer';
@@ -28,6 +31,8 @@ export interface ApiServerOptions {
   /** host:port for /api's serverAddressByClientCIDRs */
   address: () => string;
   ready: () => boolean;
+  /** checks beyond upstream's static ones for /livez, /readyz and /healthz (the watchdog's event-loop check) */
+  healthChecks?: () => HealthCheck[];
 }
 
 export class ApiServer {
@@ -105,13 +110,7 @@ export class ApiServer {
     const accept = negotiate(req);
     if (p === '/version') return json(200, KUBE_VERSION);
     if (p === '/livez' || p === '/healthz' || p === '/readyz' || p.startsWith('/livez/') || p.startsWith('/healthz/') || p.startsWith('/readyz/')) {
-      const ok = p.startsWith('/readyz') ? this.opts.ready() : true;
-      if (req.query.has('verbose')) {
-        const checks = ['ping', 'log', 'etcd', 'poststarthook/start-apiextensions-controllers', 'poststarthook/bootstrap-controller'];
-        const body = checks.map((c) => `[+]${c} ok`).join('\n') + `\n${p.slice(1).split('/')[0]} check ${ok ? 'passed' : 'failed'}\n`;
-        return { kind: 'raw', status: ok ? 200 : 500, body, contentType: 'text/plain; charset=utf-8' };
-      }
-      return { kind: 'raw', status: ok ? 200 : 500, body: ok ? 'ok' : '[-]poststarthook/bootstrap-controller failed: reason withheld\nreadyz check failed', contentType: 'text/plain; charset=utf-8' };
+      return healthResponse(p, req.query.has('verbose'), this.opts.ready(), this.opts.healthChecks?.() ?? []);
     }
     if (p === '/api') {
       if (accept.aggregatedDiscovery) return { kind: 'json', status: 200, body: aggregatedDiscovery(this.catalog, true, accept.aggregatedDiscovery), contentType: discoveryContentType(accept.aggregatedDiscovery) };
@@ -158,13 +157,16 @@ export class ApiServer {
     const q = req.query;
     switch (info.verb) {
       case 'get': {
+        await waitForResourceVersion(resourceVersionParam(q), () => this.registry.store.revision());
         if (sub === 'scale') return json(200, await this.getScale(entry, ns, info.name!));
         const o = this.registry.get(entry, ns, info.name!, req.serializedReply);
         return this.render(entry, o, accept);
       }
       case 'list': {
+        const opts = listOpts(q);
+        await waitForResourceVersion(opts.resourceVersion, () => this.registry.store.revision());
         // tables, metadata lists and answers that are only serialized read the objects: no private copy of each
-        const l = this.registry.list(entry, ns, { ...listOpts(q), shared: req.serializedReply || accept.table || accept.partialMetadata });
+        const l = this.registry.list(entry, ns, { ...opts, shared: req.serializedReply || accept.table || accept.partialMetadata });
         if (accept.table) return json(200, toTable(entry, l.items, l.metadata, accept));
         if (accept.partialMetadata) {
           return json(200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: l.metadata, items: l.items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) });
@@ -273,7 +275,7 @@ export class ApiServer {
       try { body = decodeBody(req) as Record<string, any>; } catch { body = {}; }
     }
     const opts: DeleteOptions = {};
-    const gp = q.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+    const gp = intParam(q, 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
     if (gp !== undefined && gp !== null) opts.gracePeriodSeconds = Number(gp);
     const pp = q.get('propagationPolicy') ?? body.propagationPolicy;
     if (pp) {
@@ -296,7 +298,7 @@ export class ApiServer {
   // ---------- patch ----------
   private async patch(entry: ResourceEntry, ns: string | undefined, name: string, req: ApiRequest, sub?: string): Promise<ApiResponse> {
     const mt = mediaType(req);
-    const patchBody = decodeBody(req);
+    let patchBody = decodeBody(req);
     const ctx = this.writeCtx(req, entry, sub === 'scale' ? undefined : sub);
     const q = req.query;
     if (sub === 'scale') {
@@ -327,11 +329,12 @@ export class ApiServer {
       throw statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/apply-patch+cbor`);
     }
     let warnings: string[] = [];
+    if (mt !== 'application/json-patch+json') patchBody = mergePatchObject(patchBody);
     // custom resources are decoded whole: their schema may have changed since the object was stored
     const touched = entry.crd ? undefined : patchedFields(mt, patchBody);
     const r = await this.registry.update(entry, ns, name, (cur) => {
       const curRv = cur.metadata.resourceVersion;
-      const next = this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject;
+      const next = patchedObject(this.schemas.applyPatch(entry, mt, cur, patchBody) as KObject, entry.kind, name);
       warnings = this.schemas.checkFields(entry, next, fieldValidation(req.query), touched, { flavor: mt === 'application/strategic-merge-patch+json' ? 'strategic' : 'json', patch: patchBody });
       ensureNamespaceMatches(ns, next);
       // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
@@ -385,7 +388,7 @@ export class ApiServer {
     if (req.query.get('fieldSelector')?.startsWith('metadata.name=') && !ns && entry.namespaced) {
       // allowed: cross-namespace name watch
     }
-    const timeout = Number(q.get('timeoutSeconds') ?? 0);
+    const timeout = intParam(q, 'timeoutSeconds') ?? 0;
     // validate selectors and the resourceVersion before answering 200
     const preflight = this.registry.watch(entry, ns, { ...opts, resourceVersion: String(this.registry.store.revision()) }, () => undefined);
     preflight.cancel();
@@ -408,7 +411,8 @@ export class ApiServer {
           return { stop() {} };
         }
         let timer: NodeJS.Timeout | undefined;
-        if (timeout > 0) timer = setTimeout(() => { w?.cancel(); end(); }, timeout * 1000);
+        // past ~24.8 days a Node timer would overflow and fire at once: such a watch simply never times out
+        if (timeout > 0 && timeout * 1000 <= MAX_TIMER_MS) timer = setTimeout(() => { w?.cancel(); end(); }, timeout * 1000);
         return { stop: () => { w?.cancel(); if (timer) clearTimeout(timer); } };
       },
     };
@@ -450,14 +454,15 @@ function selectorString(sel: any): string | undefined {
   return parts.join(',');
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function listOpts(q: URLSearchParams) {
-  const limit = q.get('limit');
   return {
     labelSelector: q.get('labelSelector') ?? undefined,
     fieldSelector: q.get('fieldSelector') ?? undefined,
-    limit: limit ? Number(limit) : undefined,
+    limit: intParam(q, 'limit'),
     continue: q.get('continue') ?? undefined,
-    resourceVersion: q.get('resourceVersion') ?? undefined,
+    resourceVersion: resourceVersionParam(q),
     resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
   };
 }

@@ -86,3 +86,28 @@ describe('decodeStrict: Go type errors', () => {
     expect(r.typeErrors).toEqual([]);
   });
 });
+
+describe('decodeStrict: null where Go has a value type (issue #22)', () => {
+  it('a null list element of a struct type decodes as the empty struct, of a scalar type as its zero value', () => {
+    const r = decodeStrict(POD, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', finalizers: [null, 'a'] },
+      spec: { containers: [null, { name: 'c', image: 'x', ports: [null], env: [null], command: [null, 'sh'] }] },
+    }, 'Strict');
+    expect(r.typeErrors).toEqual([]);
+    expect(r.object).toEqual({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', finalizers: ['', 'a'] },
+      spec: { containers: [{}, { name: 'c', image: 'x', ports: [{}], env: [{}], command: ['', 'sh'] }] },
+    });
+  });
+
+  it('a null map value of a struct type is the empty struct; custom resources keep their nulls', () => {
+    const r = decodeStrict(POD, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: null } }, spec: { overhead: { cpu: null }, nodeSelector: { k: null } } }, 'Strict');
+    expect((r.object as any).metadata.labels).toEqual({ a: '' });
+    expect((r.object as any).spec.nodeSelector).toEqual({ k: '' });
+    const withList = structuredClone(WEBSITE_CRD);
+    (withList.spec as any).versions[0].schema.openAPIV3Schema.properties.spec.properties.tags = { type: 'array', items: { type: 'object', properties: { n: { type: 'string' } } } };
+    const crd = crdSchemaToDefinition(withList);
+    const u = decodeStrict(crd.name, { apiVersion: 'lab.example.com/v1', kind: 'Website', metadata: { name: 'w' }, spec: { domain: 'd', tags: [null] } }, 'Ignore', { definitions: crd.definitions });
+    expect((u.object as any).spec.tags).toEqual([null]);
+  });
+});

@@ -138,7 +138,11 @@ class Decoder {
       }
       case 'array': {
         if (!Array.isArray(v)) { return this.mismatch(loc, v, goType); }
-        return v.map((item, i) => this.value(item, s.items, { parent: loc, index: i, onStack: false, struct: loc.struct }));
+        return v.map((item, i) => (item === null && this.typed
+          // Go decodes a null list element into the element type's zero value ([null] in []Container is one
+          // empty Container), so validation — not a null dereference in defaulting — answers for it
+          ? this.zero(s.items)
+          : this.value(item, s.items, { parent: loc, index: i, onStack: false, struct: loc.struct })));
       }
       case 'string':
         if (typeof v !== 'string') { return this.mismatch(loc, v, goType); }
@@ -184,7 +188,7 @@ class Decoder {
       } else if (typeof ap === 'object') {
         // map entries: Go does not push map keys on the field stack
         const d = this.value(child, ap, { parent: loc, key: k, onStack: false, struct: loc.struct });
-        out[k] = d === null || d === undefined ? zeroOf(resolve(ap, this.extra)?.schema) : d;
+        out[k] = d === null || d === undefined ? (this.typed ? this.zero(ap) : zeroOf(resolve(ap, this.extra)?.schema)) : d;
       } else {
         out[k] = child;
       }
@@ -232,6 +236,16 @@ class Decoder {
     if (at >= 0) {
       this.typeErrors.push({ type: 'FieldValueTypeInvalid', field: locStack(loc).join('.'), badValue: v, detail: `illegal base64 data at input byte ${at}` });
     }
+  }
+
+  /** the zero value a typed decode gives a null of this schema: {} for structs and maps, '' / 0 / false for scalars */
+  private zero(schema: Schema | undefined): unknown {
+    const r = this.resolved(schema);
+    if (!r) return null;
+    if (r.special) return null; // Quantity, IntOrString, Time: their unmarshallers treat null as "not set"
+    if (r.schema['x-kubernetes-int-or-string']) return null;
+    if (r.schema.type === 'object' || (!r.schema.type && r.schema.properties)) return {};
+    return zeroOf(r.schema);
   }
 
   /** Go's reflect type string for a (possibly wrapped) schema. */

@@ -24,6 +24,8 @@ export interface JobControllerOptions {
   now?: () => Date;
   backoff?: BackoffConfig;
   workers?: number;
+  /** where failures the controller retries are reported (default: stderr) */
+  log?: (line: string) => void;
 }
 
 interface Cond { type: string; reason: string; message: string }
@@ -44,11 +46,14 @@ const hasFinalizer = (p: KObject) => (p.metadata.finalizers ?? []).includes(JOB_
 
 export function startJobController(client: Client, informers: InformerFactory, opts: JobControllerOptions = {}): { stop(): void } {
   const now = opts.now ?? (() => new Date());
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const jobs = informers.informer(R.jobs);
   const pods = informers.informer(R.pods);
   const recorder = new EventRecorder(client, { component: 'job-controller', now });
   const backoff = new BackoffStore(opts.backoff ?? backoffConfigFromEnv());
-  const queue = new WorkQueue((key) => syncJob(key), { workers: opts.workers ?? 4, name: 'job' });
+  // upstream's DefaultJobApiBackOff and MaxJobApiBackOff: a Job whose pods cannot be created or released is
+  // retried at 1 s, 2 s, 4 s … up to a minute, never in a tight loop
+  const queue = new WorkQueue((key) => syncJob(key), { workers: opts.workers ?? 4, name: 'job', baseDelayMs: 1000, maxDelayMs: 60_000 });
 
   jobs.onAdd((j) => queue.add(objectKey(j)));
   jobs.onUpdate((_a, j) => queue.add(objectKey(j)));
@@ -61,7 +66,12 @@ export function startJobController(client: Client, informers: InformerFactory, o
   pods.onUpdate((_a, p) => podChanged(p));
   pods.onDelete(podChanged);
 
-  async function removeFinalizer(pod: KObject): Promise<boolean> {
+  /**
+   * Drops the tracking finalizer. A moved finalizer list (the JSON patch's test fails, or a conflict) is read
+   * again and tried once more; anything else — e.g. a pod the API server no longer accepts updates of — is a
+   * failure the caller retries with the queue's back-off, never on the spot.
+   */
+  async function removeFinalizer(pod: KObject, retried = false): Promise<boolean> {
     const i = (pod.metadata.finalizers ?? []).indexOf(JOB_TRACKING_FINALIZER);
     if (i < 0) return true;
     try {
@@ -72,16 +82,25 @@ export function startJobController(client: Client, informers: InformerFactory, o
       return true;
     } catch (err) {
       if (isStatus(err, 404)) return true;
-      // the finalizer list moved under us: read again and retry once
-      if (isStatus(err, 409, 422)) {
+      if (!retried && isStatus(err, 409, 422)) {
         try {
           const fresh = await client.get(R.pods, pod.metadata.namespace, pod.metadata.name!);
           if (!hasFinalizer(fresh)) return true;
-          return await removeFinalizer(fresh);
-        } catch (e2) { return isStatus(e2, 404); }
+          const again = fresh.metadata.finalizers!.indexOf(JOB_TRACKING_FINALIZER);
+          // the same list as before means the patch itself was refused: trying it again cannot help
+          if (again === i && fresh.metadata.resourceVersion === pod.metadata.resourceVersion) return failed(pod, err);
+          return await removeFinalizer(fresh, true);
+        } catch (e2) {
+          return isStatus(e2, 404) || failed(pod, e2);
+        }
       }
-      return false;
+      return failed(pod, err);
     }
+  }
+
+  function failed(pod: KObject, err: unknown): false {
+    log(`job-controller: removing finalizer ${JOB_TRACKING_FINALIZER} from pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).message}`);
+    return false;
   }
 
   async function deletePod(job: KObject, pod: KObject): Promise<boolean> {
@@ -112,19 +131,24 @@ export function startJobController(client: Client, informers: InformerFactory, o
     const jobPods = all.filter((p) => controllerUid(p) === job.metadata.uid);
 
     if (isJobFinished(job)) {
-      await Promise.all(jobPods.filter(hasFinalizer).map(removeFinalizer));
+      await Promise.all(jobPods.filter(hasFinalizer).map((p) => removeFinalizer(p)));
       return;
     }
     await syncRunningJob(key, job, jobPods);
   }
 
-  /** pods of a deleted (or recreated) Job keep no tracking finalizer, or they could never go away */
+  /**
+   * pods of a deleted (or recreated) Job keep no tracking finalizer, or they could never go away; a removal that
+   * fails makes the sync fail, so the key comes back with growing back-off
+   */
   async function releaseOrphans(all: KObject[], jobName: string, liveUid: string | undefined): Promise<void> {
     const stale = all.filter((p) => {
       const ref = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
       return ref && ref.name === jobName && ref.uid !== liveUid && hasFinalizer(p);
     });
-    await Promise.all(stale.map(removeFinalizer));
+    const released = await Promise.all(stale.map((p) => removeFinalizer(p)));
+    const left = released.filter((ok) => !ok).length;
+    if (left) throw new Error(`${left} pod(s) of job ${jobName} still carry ${JOB_TRACKING_FINALIZER}`);
   }
 
   async function syncRunningJob(key: string, job: KObject, jobPods: KObject[]): Promise<void> {
@@ -325,7 +349,7 @@ export function startJobController(client: Client, informers: InformerFactory, o
       backoff.recordFinished(key, newSucceeded.length, countedNewFailed.length, nowD.getTime());
       needsFlush = false;
     }
-    const released = await Promise.all(toRelease.map(removeFinalizer));
+    const released = await Promise.all(toRelease.map((p) => removeFinalizer(p)));
     toRelease.forEach((p, i) => { if (released[i]) withFinalizer.delete(p.metadata.uid!); });
     // a UID leaves the uncounted lists (and enters the counters) once its pod has no finalizer left
     for (const [list, field] of [[uncounted.succeeded, 'succeeded'], [uncounted.failed, 'failed']] as const) {

@@ -7,6 +7,7 @@ import {
 } from '../../validation/resources';
 import { validateAffinity, validateNodeSelector, validateTolerations, validateTopologySpreadConstraints } from '../../validation/scheduling';
 import { defaultVolume, validateVolumeMounts, validateVolumes } from './volumes';
+import { validateAppArmorProfile } from './apparmor';
 
 // ---------------------------------------------------------------- defaults
 
@@ -110,6 +111,7 @@ function validateSecurityContext(sc: any, path: string): FieldError[] {
   if (sc.procMount !== undefined && !['Default', 'Unmasked'].includes(sc.procMount)) {
     errs.push(notSupported(`${path}.procMount`, sc.procMount, ['Default', 'Unmasked']));
   }
+  errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
   return errs;
 }
 
@@ -123,6 +125,7 @@ function validatePodSecurityContext(sc: any, path: string): FieldError[] {
   (sc.supplementalGroups ?? []).forEach((g: number, i: number) => {
     if (g < 0 || g > 2147483647) errs.push(invalid(`${path}.supplementalGroups[${i}]`, g, 'must be between 0 and 2147483647, inclusive'));
   });
+  errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
   return errs;
 }
 
@@ -222,6 +225,23 @@ export function validatePodSpec(spec: any, path: string, opts?: { isTemplate?: b
   return errs;
 }
 
+/**
+ * Checks upstream makes of a pod's containers but not of a pod template's (templates kept accepting them for
+ * backward compatibility): an image with leading or trailing whitespace, which no runtime could pull.
+ */
+export function validateContainersOnlyForPod(spec: any, path = 'spec'): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of ['containers', 'initContainers', 'ephemeralContainers']) {
+    const list = spec?.[f];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c: any, i: number) => {
+      const image = c?.image;
+      if (typeof image === 'string' && image.trim() !== image) errs.push(invalid(`${path}.${f}[${i}].image`, image, 'must not have leading or trailing whitespace'));
+    });
+  }
+  return errs;
+}
+
 export function validatePodTemplateSpec(tpl: any, path: string): FieldError[] {
   if (!tpl) return [required(path)];
   const meta = tpl.metadata ?? {};
@@ -257,7 +277,6 @@ function validateContainerUpdates(newList: any[] | undefined, oldList: any[] | u
   const errs: FieldError[] = [];
   n.forEach((c, i) => {
     if (!c.image) errs.push(required(`${path}[${i}].image`));
-    else if (c.image.trim() !== c.image) errs.push(invalid(`${path}[${i}].image`, c.image, 'must not have leading or trailing whitespace'));
   });
   return { errs, stop: false };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errInvalid } from '../../errors';
 import type { KObject } from '../../types';
-import { POD_UPDATE_FORBIDDEN_PREFIX } from './pod-spec';
+import { POD_UPDATE_FORBIDDEN_PREFIX, validatePodTemplateSpec } from './pod-spec';
 import { pods } from './pods';
 
 const ctx = { operation: 'create' as const, now: new Date() };
@@ -70,6 +70,24 @@ describe('pod validation', () => {
   it('empty containers', () => {
     const p = created({ containers: [] });
     expect(message(p)).toBe('Pod "p" is invalid: spec.containers: Required value');
+  });
+
+  it('an image with leading or trailing whitespace is refused in pods but not in templates, as upstream', () => {
+    const p = created({ containers: [{ name: 'c', image: ' ' }], initContainers: [{ name: 'i', image: 'busybox ' }] });
+    expect(message(p)).toBe('Pod "p" is invalid: [spec.containers[0].image: Invalid value: " ": must not have leading or trailing whitespace, spec.initContainers[0].image: Invalid value: "busybox ": must not have leading or trailing whitespace]');
+    const tpl = { spec: structuredClone(p.spec) };
+    expect(validatePodTemplateSpec(tpl, 'spec.template').filter((e) => /whitespace/.test(JSON.stringify(e)))).toEqual([]);
+  });
+
+  it('appArmorProfile: a padded localhost profile and a missing type are refused, in pods and templates', () => {
+    const p = created({
+      securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: ' k8s-apparmor ' } },
+      containers: [{ name: 'c', image: 'x', securityContext: { appArmorProfile: { localhostProfile: 'p' } } }],
+    });
+    expect(message(p)).toBe('Pod "p" is invalid: [spec.containers[0].securityContext.appArmorProfile.type: Required value: type is required when appArmorProfile is set, spec.securityContext.appArmorProfile.localhostProfile: Invalid value: " k8s-apparmor ": must not be padded with whitespace]');
+    const q = created({ securityContext: { appArmorProfile: { type: 'RuntimeDefault', localhostProfile: 'p' } }, containers: [{ name: 'c', image: 'x' }] });
+    expect(message(q)).toBe('Pod "p" is invalid: spec.securityContext.appArmorProfile.localhostProfile: Invalid value: "p": can only be set when AppArmor type is Localhost');
+    expect(validatePodTemplateSpec({ spec: structuredClone(p.spec) }, 'spec.template').length).toBe(2);
   });
 
   it('container name and image required, names unique', () => {

@@ -1,7 +1,7 @@
 // Pods: defaults, status reset on create, spec immutability, graceful deletion and the `kubectl get pods` table.
 import type { KindStrategy } from '../../kind';
 import { bumpGenerationOnSpecChange, setInitialGeneration } from './generation';
-import { defaultPodOnly, defaultPodSpec, validatePodSpec, validatePodSpecUpdate } from './pod-spec';
+import { defaultPodOnly, defaultPodSpec, validateContainersOnlyForPod, validatePodSpec, validatePodSpecUpdate } from './pod-spec';
 import { podTable } from './pod-table';
 import { podQOSClass } from './qos';
 
@@ -34,7 +34,8 @@ export const pods: KindStrategy = {
     if (old.status?.qosClass) obj.status = { ...(obj.status ?? {}), qosClass: old.status.qosClass };
   },
   validate(obj) {
-    return validatePodSpec(obj.spec, 'spec');
+    // update runs this too, as upstream's validatePodMetadataAndSpec does for both
+    return [...validatePodSpec(obj.spec, 'spec'), ...validateContainersOnlyForPod(obj.spec)];
   },
   validateUpdate(obj, old) {
     return validatePodSpecUpdate(obj.spec, old.spec);
