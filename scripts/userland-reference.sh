@@ -36,7 +36,7 @@ finish() {
 
 for img in ${want[*]}; do
   root="$cache/$img"
-  [ -f "$root/.kubelab-ready" ] && continue
+  [ -f "$root.ready" ] && continue
   rm -rf "$root"
   case $img in
     busybox)
@@ -59,5 +59,5 @@ for img in ${want[*]}; do
       ;;
     *) echo "userland-reference: unknown image $img" >&2; exit 2 ;;
   esac
-  touch "$root/.kubelab-ready"
+  touch "$root.ready"
 done

@@ -12,30 +12,32 @@ import { buildReference, referenceUnavailable, runReference } from './reference'
  * kubectl exec does; stdout, stderr and exit status must be byte-identical. The floors are the measured rates,
  * so a change that makes the simulator answer less like the real image fails here.
  */
-const FLOOR: Record<string, number> = { busybox: 0.0, debian: 0.0 };
+const FLOOR: Record<string, number> = { busybox: 0.76, debian: 0.75 };
 const why = referenceUnavailable();
 const worlds: ReturnType<typeof makeWorld>[] = [];
 afterAll(async () => { for (const w of worlds) await w.cleanup(); });
 
 describe.skipIf(why)('userland differential harness (real binaries vs simulator)', () => {
-  const corpus = readCorpus();
+  // KUBELAB_USERLAND_ONLY=section[,section] narrows the run while working on one area
+  const only = process.env.KUBELAB_USERLAND_ONLY?.split(',');
+  const corpus = readCorpus().filter((e) => !only || only.includes(e.section));
   let roots: Record<string, string>;
 
-  it('corpus has at least 400 commands', () => { expect(corpus.length).toBeGreaterThanOrEqual(400); });
+  it.skipIf(only)('corpus has at least 400 commands', () => { expect(corpus.length).toBeGreaterThanOrEqual(400); });
 
   for (const image of Object.keys(FLOOR)) {
     it(`${image}: identical stdout, stderr and exit status`, async () => {
       roots ??= buildReference(Object.keys(FLOOR));
       const w = makeWorld(); worlds.push(w);
       const pod = `pod-${image}`;
-      const { id } = await runContainer(w.rt, w.dir, pod, image, { command: ['sleep', 'infinity'] });
+      const { sb, cfg } = await runContainer(w.rt, w.dir, pod, image, { command: ['sleep', 'infinity'] });
       const refs = await mapLimit(corpus, 4, (e) => runReference(roots[image], pod, e.cmd));
       const results: Comparison[] = [];
-      for (const [i, e] of corpus.entries()) results.push(compare(e, refs[i], await runSim(w.rt, id, e.cmd)));
+      for (const [i, e] of corpus.entries()) results.push(compare(e, refs[i], await runSim(w.rt, sb, cfg, e.cmd)));
       const text = report(image, results, Number(process.env.KUBELAB_USERLAND_DIFFS ?? 25));
       console.log(text);
       fs.writeFileSync(path.join(os.tmpdir(), `kubelab-userland-${image}.txt`), report(image, results, 10_000));
-      expect(rate(results)).toBeGreaterThanOrEqual(FLOOR[image]);
+      if (!only) expect(rate(results)).toBeGreaterThanOrEqual(FLOOR[image]);
     }, 15 * 60_000);
   }
 });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerRuntime } from '../../electron/cluster/runtime/interface';
+import type { ContainerConfig, ContainerRuntime } from '../../electron/cluster/runtime/interface';
 import type { Outcome } from './reference';
 
 export interface CorpusEntry { section: string; line: number; cmd: string }
@@ -17,13 +17,22 @@ export function readCorpus(file = path.join(__dirname, 'corpus.txt')): CorpusEnt
   return out;
 }
 
-/** runs `sh -c cmd` in a simulated container the way kubectl exec does, after emptying /tmp */
-export async function runSim(rt: ContainerRuntime, id: string, cmd: string): Promise<Outcome> {
-  await rt.execSync(id, ['rm', '-rf', '/tmp'], 10);
-  await rt.execSync(id, ['mkdir', '-m', '1777', '/tmp'], 10);
-  const r = await rt.execSync(id, ['sh', '-c', cmd], 20);
-  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+/**
+ * runs `sh -c cmd` the way kubectl exec does, in a new container of the pod (so each command starts from the
+ * image as built, like the reference's throwaway overlay), then removes that container
+ */
+export async function runSim(rt: ContainerRuntime, sandboxId: string, cfg: ContainerConfig, cmd: string): Promise<Outcome> {
+  const id = await rt.createContainer(sandboxId, { ...cfg, attempt: seq++ });
+  await rt.startContainer(id);
+  try {
+    const r = await rt.execSync(id, ['sh', '-c', cmd], 20);
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  } finally {
+    await rt.stopContainer(id, 0);
+    await rt.removeContainer(id);
+  }
 }
+let seq = 1;
 
 export interface Comparison { entry: CorpusEntry; ref: Outcome; sim: Outcome; same: boolean }
 

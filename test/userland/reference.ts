@@ -26,8 +26,11 @@ export function buildReference(images: string[]): Record<string, string> {
 // it (argv[0] "sh", cwd /, no stdin), as a child of the namespace's first process like an exec beside PID 1.
 const SETUP = String.raw`
 set -e
-root=$1; host=$2; cmd=$3
+root=$1; host=$2; groups=$3; cmd=$4
 mount --make-rprivate /
+# every command starts from the image as built: its writes land in a throwaway overlay layer
+w=$(mktemp -d); mount -t tmpfs tmpfs "$w"; mkdir "$w/u" "$w/w" "$w/m"
+mount -t overlay overlay -o "lowerdir=$root,upperdir=$w/u,workdir=$w/w" "$w/m"; root=$w/m
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$root/dev"
 d=$root/dev
@@ -39,12 +42,15 @@ ln -s pts/ptmx $d/ptmx; ln -s /proc/kcore $d/core
 mount -t proc proc "$root/proc"
 hostname "$host"
 set +e
-env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOSTNAME="$host" HOME=/root chroot "$root" sh -c "$cmd" </dev/null
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOSTNAME="$host" HOME=/root chroot --groups="$groups" "$root" sh -c "$cmd" </dev/null
 `;
+
+/** supplementary groups containerd gives root from the image's /etc/group */
+const ROOT_GROUPS: Record<string, string> = { busybox: '0,10', debian: '0' };
 
 export function runReference(root: string, host: string, cmd: string, timeoutMs = 15_000): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile('unshare', ['--mount', '--pid', '--fork', '--uts', '--ipc', '--', '/bin/sh', '-c', SETUP, 'setup', root, host, cmd],
+    execFile('unshare', ['--mount', '--pid', '--fork', '--uts', '--ipc', '--', '/bin/sh', '-c', SETUP, 'setup', root, host, ROOT_GROUPS[path.basename(root)] ?? '0', cmd],
       { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 124) : 0;

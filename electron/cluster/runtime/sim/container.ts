@@ -7,6 +7,7 @@ import type { ResolvedImage } from './images/store';
 import { imageFiles } from './images/rootfs';
 import { SimProcess } from './process';
 import { PROGRAMS, programAvailableIn } from './programs';
+import { profileFor } from './shell/profiles';
 import { shellUtilities } from './shell/command-names';
 import type { SimSandbox } from './sandbox';
 
@@ -194,7 +195,8 @@ export class SimContainer {
 
 function binariesOf(image: ResolvedImage): Set<string> {
   const names = new Set<string>();
-  if (image.image.base !== 'scratch') for (const n of shellUtilities()) names.add(n);
+  const absent = new Set(profileFor(image.image).absent);
+  if (image.image.base !== 'scratch') for (const n of shellUtilities()) if (!absent.has(n)) names.add(n);
   for (const p of Object.keys(PROGRAMS)) if (programAvailableIn(image.image.repository, image.image.base, p)) names.add(p);
   return names;
 }

@@ -3,7 +3,10 @@ import * as fsp from 'node:fs/promises';
 import { InMemoryFs, MountableFs, ReadWriteFs } from 'just-bash';
 import type { CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from 'just-bash';
 import type { Mount } from '../../interface';
-import { fsError } from './errors';
+import { DevFs } from './dev-fs';
+import { fsError, normalize } from './errors';
+
+export { normalize };
 import { GeneratedFs, type GenNode } from './generated-fs';
 
 export interface ContainerFsOptions {
@@ -54,6 +57,7 @@ export class ContainerFs implements IFileSystem {
     const inner = new MountableFs({ base });
     const fileMounts = new Map<string, Mount>();
     inner.mount('/proc', new GeneratedFs(o.proc));
+    inner.mount('/dev', new DevFs(new InMemoryFs()));
     inner.mount('/sys/fs/cgroup', new GeneratedFs(o.cgroup));
     for (const m of o.mounts) {
       const cp = normalize(m.containerPath);
@@ -85,6 +89,8 @@ export class ContainerFs implements IFileSystem {
       if (n === cp || n.startsWith(cp + '/')) { if (m.readOnly) throw fsError('EROFS', op, p); return; }
     }
     if (n === '/proc' || n.startsWith('/proc/') || n.startsWith('/sys/')) throw fsError('EROFS', op, p);
+    // /dev is its own tmpfs: writable (its devices decide) even under readOnlyRootFilesystem
+    if (n.startsWith('/dev/')) return;
     if (this.o.readOnlyRoot) throw fsError('EROFS', op, p);
   }
 
@@ -184,13 +190,4 @@ function toBuffer(content: FileContent, options?: any): Buffer {
 function emit(sink: Sink, content: FileContent, options?: any): void {
   const b = toBuffer(content, options);
   if (b.length) sink(b);
-}
-
-export function normalize(p: string): string {
-  const out: string[] = [];
-  for (const seg of p.split('/')) {
-    if (!seg || seg === '.') continue;
-    if (seg === '..') out.pop(); else out.push(seg);
-  }
-  return '/' + out.join('/');
 }

@@ -6,7 +6,7 @@ import { PROGRAMS, programAvailable } from '../programs';
 import { networkCommands } from './net-commands';
 import { tailCommand } from './tail';
 import { imageFiles } from '../images/rootfs';
-import { TRAP_COMMAND } from './stream-transform';
+import { BG_COMMAND, LASTBG_COMMAND, TRAP_COMMAND, WAIT_COMMAND } from './stream-transform';
 
 export interface ShellHost {
   container: SimContainer;
@@ -14,7 +14,13 @@ export interface ShellHost {
   /** aborted when the running script must stop (signal, stop, Ctrl-C) */
   run: AbortSignal;
   traps: Map<string, string>;
+  /** background jobs this shell started (`cmd &`), in start order */
+  jobs: Job[];
+  /** starts `script` as a new process of the container running concurrently with this shell */
+  startJob(script: string, env: Record<string, string>, cwd: string): SimProcess;
 }
+
+export interface Job { id: number; proc: SimProcess; command: string }
 
 const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
 const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
@@ -25,6 +31,24 @@ function groupNames(c: SimContainer): Map<number, string> {
   const raw = imageFiles(c.image.image).get('/etc/group') ?? '';
   for (const l of raw.split('\n')) { const f = l.split(':'); if (f.length >= 3) m.set(Number(f[2]), f[0]); }
   return m;
+}
+
+/** `%1`, `%%`, `%+` or a PID naming one of this shell's jobs */
+function jobRef(h: ShellHost, ref: string): Job | undefined {
+  if (ref === '%%' || ref === '%+' || ref === '%') return h.jobs.at(-1);
+  if (ref === '%-') return h.jobs.at(-2);
+  if (ref.startsWith('%')) return h.jobs.find((j) => j.id === Number(ref.slice(1)));
+  return h.jobs.find((j) => j.proc.pid === Number(ref));
+}
+
+/** a job's exit status, or 128+SIGINT-style early return when this shell itself is stopped */
+function untilExit(p: SimProcess, run: AbortSignal): Promise<number> {
+  if (!p.alive) return Promise.resolve(p.exitCode ?? 0);
+  return new Promise((resolve) => {
+    const stop = () => resolve(130);
+    run.addEventListener('abort', stop, { once: true });
+    void p.wait().then((code) => { run.removeEventListener('abort', stop); resolve(code); });
+  });
 }
 
 function fmtTime(ms: number): string { const s = Math.floor(ms / 1000); return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`; }
@@ -55,6 +79,37 @@ export function containerCommands(h: ShellHost): Command[] {
       }
       return ok();
     }),
+    defineCommand(BG_COMMAND, async (args, ctx) => {
+      const env = Object.fromEntries(ctx.env);
+      const proc = h.startJob(args[0] ?? '', env, ctx.cwd);
+      h.jobs.push({ id: (h.jobs.at(-1)?.id ?? 0) + 1, proc, command: args[0] ?? '' });
+      return ok();
+    }),
+    defineCommand(LASTBG_COMMAND, async () => ok(String(h.jobs.at(-1)?.proc.pid ?? ''))),
+    defineCommand(WAIT_COMMAND, async (args) => {
+      if (!args.length) {
+        for (const j of h.jobs.splice(0)) await untilExit(j.proc, h.run);
+        return ok();
+      }
+      let status = 0;
+      for (const a of args) {
+        const j = jobRef(h, a);
+        if (!j) { status = 127; continue; }
+        status = await untilExit(j.proc, h.run);
+        h.jobs.splice(h.jobs.indexOf(j), 1);
+      }
+      return ok('', status);
+    }),
+    defineCommand('jobs', async (args) => {
+      const live = h.jobs.filter((j) => j.proc.alive || true);
+      const text = live.map((j, i) => {
+        const mark = i === live.length - 1 ? '+' : i === live.length - 2 ? '-' : ' ';
+        const state = j.proc.alive ? 'Running' : j.proc.exitCode === 0 ? 'Done' : `Done(${j.proc.exitCode})`;
+        return args.includes('-p') ? `${j.proc.pid}\n` : `[${j.id}]${mark}  ${state.padEnd(22)}${j.command.trim()}\n`;
+      }).join('');
+      for (const j of live) if (!j.proc.alive) h.jobs.splice(h.jobs.indexOf(j), 1);
+      return ok(text);
+    }),
     defineCommand('ps', async () => {
       const rows = [...c.procs.values()].sort((a, b) => a.pid - b.pid).map((p) => `${String(p.pid).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8).slice(0, 8)} ${fmtTime(Date.now() - p.startedAt).padStart(5)} ${p.argv.join(' ')}`);
       return ok(`PID   USER     TIME  COMMAND\n${rows.join('\n')}\n`);
@@ -72,7 +127,7 @@ export function containerCommands(h: ShellHost): Command[] {
       }
       let err = '';
       for (const p of pids) {
-        const target = c.procs.get(Number(p));
+        const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.procs.get(Number(p));
         if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else target.deliver(sig);
       }
       return err ? fail(err) : ok();

@@ -1,0 +1,146 @@
+import { defineCommand, type Command, type ExecResult } from 'just-bash';
+import type { SimContainer } from '../container';
+import { imageFiles } from '../images/rootfs';
+import type { UserlandProfile } from './profiles';
+
+const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
+const bytesOf = (s: string | Uint8Array | undefined): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s ?? []));
+
+/** Everyday utilities the engine lacks (coreutils / busybox applets), worded per image family. */
+export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
+  const bb = p.family === 'busybox';
+  const files = () => imageFiles(c.image.image);
+  const users = () => (files().get('/etc/passwd') ?? '').split('\n').filter(Boolean).map((l) => l.split(':'));
+  const groups = () => (files().get('/etc/group') ?? '').split('\n').filter(Boolean).map((l) => l.split(':'));
+  let tmpSeq = 0;
+  const tmpName = () => { const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'; let s = ''; for (let i = 0; i < (bb ? 6 : 10); i++) s += abc[Math.floor(Math.random() * abc.length)]; return s + (tmpSeq++ ? '' : ''); };
+  return [
+    // bounded: pipelines here run stage after stage, so an endless producer would never let `head` finish
+    defineCommand('yes', async (args) => ok(`${args.length ? args.join(' ') : 'y'}\n`.repeat(16384))),
+    defineCommand('mktemp', async (args, ctx) => {
+      const dir = args.includes('-d');
+      const tpl = args.find((a) => !a.startsWith('-'));
+      const base = tpl ? (tpl.includes('/') ? tpl : `/tmp/${tpl}`).replace(/X{3,}$/, (x) => tmpName().padEnd(x.length, 'x').slice(0, x.length)) : `/tmp/tmp.${tmpName()}`;
+      try {
+        if (dir) await ctx.fs.mkdir(base); else await ctx.fs.writeFile(base, '');
+        return ok(base + '\n');
+      } catch { return ok('', 1, bb ? `mktemp: (null): No such file or directory\n` : `mktemp: failed to create ${dir ? 'directory' : 'file'} via template '${base}': No such file or directory\n`); }
+    }),
+    defineCommand('truncate', async (args, ctx) => {
+      const si = args.findIndex((a) => a === '-s' || a.startsWith('-s'));
+      const size = si < 0 ? undefined : args[si] === '-s' ? args[si + 1] : args[si].slice(2);
+      const targets = args.filter((_a, i) => i !== si && !(args[si] === '-s' && i === si + 1) && !args[i].startsWith('-'));
+      if (size === undefined || !/^\d+$/.test(size)) return ok('', 1, bb ? 'truncate: invalid number\n' : "truncate: you must specify either '--size' or '--reference'\n");
+      for (const t of targets) {
+        const path = ctx.fs.resolvePath(ctx.cwd, t);
+        let cur = Buffer.alloc(0);
+        try { cur = Buffer.from(await ctx.fs.readFileBuffer(path)); } catch { /* created empty */ }
+        const n = Number(size);
+        const next = cur.length >= n ? cur.subarray(0, n) : Buffer.concat([cur, Buffer.alloc(n - cur.length)]);
+        await ctx.fs.writeFile(path, next);
+      }
+      return ok();
+    }),
+    defineCommand('realpath', async (args, ctx) => {
+      let out = '';
+      let err = '';
+      for (const a of args.filter((x) => !x.startsWith('-'))) {
+        try { out += (await ctx.fs.realpath(ctx.fs.resolvePath(ctx.cwd, a))) + '\n'; } catch { err += bb ? `realpath: ${a}: No such file or directory\n` : `realpath: ${a}: No such file or directory\n`; }
+      }
+      return ok(out, err ? 1 : 0, err);
+    }),
+    defineCommand('xxd', async (args, ctx) => {
+      const data = await input(args.filter((a) => !a.startsWith('-')), ctx);
+      if (typeof data === 'string') return ok('', 2, `xxd: ${data}: No such file or directory\n`);
+      let out = '';
+      for (let off = 0; off < data.length; off += 16) {
+        const row = data.subarray(off, off + 16);
+        let hex = '';
+        for (let i = 0; i < 16; i++) { hex += i < row.length ? row[i].toString(16).padStart(2, '0') : '  '; if (i % 2 === 1) hex += ' '; }
+        out += `${off.toString(16).padStart(8, '0')}: ${hex} ${printable(row)}\n`;
+      }
+      return ok(out);
+    }),
+    defineCommand('hexdump', async (args, ctx) => {
+      const data = await input(args.filter((a) => !a.startsWith('-')), ctx);
+      if (typeof data === 'string') return ok('', 1, `hexdump: ${data}: No such file or directory\n`);
+      let out = '';
+      for (let off = 0; off < data.length; off += 16) {
+        const row = data.subarray(off, off + 16);
+        let hex = '';
+        for (let i = 0; i < 16; i++) { hex += i < row.length ? row[i].toString(16).padStart(2, '0') + ' ' : '   '; if (i === 7) hex += ' '; }
+        out += `${off.toString(16).padStart(8, '0')}  ${hex} |${printable(row)}|\n`;
+      }
+      if (data.length) out += data.length.toString(16).padStart(8, '0') + '\n';
+      return ok(out);
+    }),
+    defineCommand('cmp', async (args, ctx) => {
+      const [a, b] = args.filter((x) => !x.startsWith('-') || x === '-');
+      const read = async (f: string) => f === '-' ? bytesOf(ctx.stdin as any) : Buffer.from(await ctx.fs.readFileBuffer(ctx.fs.resolvePath(ctx.cwd, f)));
+      let x: Buffer; let y: Buffer;
+      try { x = await read(a); } catch { return ok('', 2, `cmp: ${a}: No such file or directory\n`); }
+      try { y = await read(b ?? '-'); } catch { return ok('', 2, `cmp: ${b}: No such file or directory\n`); }
+      let line = 1;
+      for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        if (x[i] !== y[i]) return args.includes('-s') ? ok('', 1) : ok(`${a} ${b} differ: ${bb ? 'char' : 'byte'} ${i + 1}, line ${line}\n`, 1);
+        if (x[i] === 10) line++;
+      }
+      if (x.length !== y.length) return ok('', 1, `cmp: EOF on ${x.length < y.length ? a : b}${bb ? '' : ` after byte ${Math.min(x.length, y.length)}, line ${line - 1}`}\n`);
+      return ok();
+    }),
+    defineCommand('factor', async (args, ctx) => {
+      const nums = args.length ? args : String(ctx.stdin ?? '').split(/\s+/).filter(Boolean);
+      let out = '';
+      for (const a of nums) {
+        if (!/^\d+$/.test(a)) return ok(out, 1, bb ? `factor: invalid number '${a}'\n` : `factor: '${a}' is not a valid positive integer\n`);
+        let n = BigInt(a);
+        const f: bigint[] = [];
+        for (let d = 2n; d * d <= n; d++) while (n % d === 0n) { f.push(d); n /= d; }
+        if (n > 1n) f.push(n);
+        out += `${a}:${f.map((x) => ' ' + x).join('')}\n`;
+      }
+      return ok(out);
+    }),
+    defineCommand('shuf', async (args, ctx) => {
+      const ii = args.indexOf('-i');
+      let items: string[];
+      if (ii >= 0) { const [lo, hi] = (args[ii + 1] ?? '').split('-').map(Number); items = []; for (let i = lo; i <= hi; i++) items.push(String(i)); }
+      else if (args.includes('-e')) items = args.slice(args.indexOf('-e') + 1);
+      else { const f = args.find((a) => !a.startsWith('-')); const text = f ? await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, f)) : String(ctx.stdin ?? ''); items = text.split('\n'); if (items[items.length - 1] === '') items.pop(); }
+      for (let i = items.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [items[i], items[j]] = [items[j], items[i]]; }
+      const ni = args.indexOf('-n');
+      if (ni >= 0) items = items.slice(0, Number(args[ni + 1]));
+      return ok(items.map((x) => x + '\n').join(''));
+    }),
+    defineCommand('groups', async (args) => {
+      const name = args[0] ?? c.id.userName ?? String(c.id.uid);
+      const u = users().find((f) => f[0] === name);
+      if (!u) return ok('', 1, bb ? `groups: unknown user ${name}\n` : `groups: '${name}': no such user\n`);
+      const gids = args[0] ? [Number(u[3]), ...groups().filter((g) => (g[3] ?? '').split(',').includes(name)).map((g) => Number(g[2]))] : c.id.groups;
+      const names = [...new Set(gids)].map((g) => groups().find((x) => Number(x[2]) === g)?.[0] ?? String(g));
+      return ok((args[0] && !bb ? `${name} : ` : '') + names.join(' ') + '\n');
+    }),
+    defineCommand('getent', async (args) => {
+      const [db, key] = args;
+      const table = db === 'passwd' ? users() : db === 'group' ? groups() : undefined;
+      if (db === 'hosts') {
+        const hosts = (await c.fs.readFile('/etc/hosts').catch(() => '')).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/));
+        const hit = key ? [...hosts].reverse().find((h) => h.slice(1).includes(key)) : undefined;
+        if (!key) return ok(hosts.map((h) => `${h[0].padEnd(15)} ${h.slice(1).join(' ')}\n`).join(''));
+        return hit ? ok(`${hit[0].padEnd(15)} ${hit.slice(1).join(' ')}\n`) : ok('', 2);
+      }
+      if (!table) return ok('', 1, `Unknown database: ${db ?? ''}\nTry \`getent --help' or \`getent --usage' for more information.\n`);
+      const rows = key ? table.filter((f) => f[0] === key || f[2] === key) : table;
+      return rows.length ? ok(rows.map((f) => f.join(':') + '\n').join('')) : ok('', 2);
+    }),
+    defineCommand('umask', async (args) => ok(args.length ? '' : '0022\n')),
+    defineCommand('ulimit', async (args) => ok(args.includes('-n') ? '1048576\n' : args.includes('-u') ? 'unlimited\n' : 'unlimited\n')),
+  ];
+}
+
+async function input(files: string[], ctx: { fs: any; cwd: string; stdin?: any }): Promise<Buffer | string> {
+  if (!files.length || files[0] === '-') return bytesOf(ctx.stdin);
+  try { return Buffer.from(await ctx.fs.readFileBuffer(ctx.fs.resolvePath(ctx.cwd, files[0]))); } catch { return files[0]; }
+}
+
+function printable(b: Buffer): string { let s = ''; for (const x of b) s += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.'; return s; }
