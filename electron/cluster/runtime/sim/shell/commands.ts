@@ -6,6 +6,8 @@ import { PROGRAMS, programAvailable } from '../programs';
 import { networkCommands } from './net-commands';
 import { tailCommand } from './tail';
 import { imageFiles } from '../images/rootfs';
+import { profileFor } from './profiles';
+import { stripLeadingSlash } from './tar-args';
 import { BG_COMMAND, LASTBG_COMMAND, TRAP_COMMAND, WAIT_COMMAND } from './stream-transform';
 
 export interface ShellHost {
@@ -58,11 +60,12 @@ export function containerCommands(h: ShellHost): Command[] {
   const c = h.container;
   const k = c.sandbox.kernel;
   const cmds: Command[] = [
-    defineCommand('sleep', async (args) => {
+    defineCommand('sleep', async (args, ctx) => {
       const ms = parseDuration(args);
       if (!args.length || ms === undefined) return fail(!args.length ? 'sleep: missing operand\n' : `sleep: invalid number '${args[0]}'\n`);
       h.proc.cpuDemand = 0;
-      await interruptibleSleep(ms, h.run);
+      // a timeout around this sleep aborts the command's own signal, a stop or Ctrl-C the shell's
+      await interruptibleSleep(ms, ctx.signal ? AbortSignal.any([h.run, ctx.signal]) : h.run);
       return ok();
     }),
     defineCommand('__kubelab_yield', async () => {
@@ -98,7 +101,8 @@ export function containerCommands(h: ShellHost): Command[] {
         status = await untilExit(j.proc, h.run);
         h.jobs.splice(h.jobs.indexOf(j), 1);
       }
-      return ok('', status);
+      // the shell reports a job that a signal ended, as it reaps it
+      return ok('', status, status === 143 ? 'Terminated\n' : status === 137 ? 'Killed\n' : '');
     }),
     defineCommand('jobs', async (args) => {
       const live = h.jobs.filter((j) => j.proc.alive || true);
@@ -116,30 +120,42 @@ export function containerCommands(h: ShellHost): Command[] {
     }),
     defineCommand('kill', async (args) => {
       let sig = parseSignal('TERM')!;
+      let probe = false;
       const pids: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-l') return ok('HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n');
         if (a === '-s') { sig = parseSignal(args[++i] ?? '') ?? sig; continue; }
-        if (a.startsWith('-') && isNaN(Number(a))) { const s = parseSignal(a); if (!s) return fail(`kill: bad signal name '${a.slice(1)}'\n`); sig = s; continue; }
+        if (a.startsWith('-') && isNaN(Number(a))) { const s = parseSignal(a); if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`); sig = s; continue; }
+        if (a === '-0') { probe = true; continue; }
         if (/^-\d+$/.test(a)) { sig = parseSignal(a.slice(1)) ?? sig; continue; }
         pids.push(a);
       }
       let err = '';
       for (const p of pids) {
         const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.procs.get(Number(p));
-        if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else target.deliver(sig);
+        if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else if (!probe) target.deliver(sig);
       }
       return err ? fail(err) : ok();
     }),
     defineCommand('id', async (args) => {
-      const g = c.id;
+      const flags = args.filter((a) => a.startsWith('-')).join('').replace(/-/g, '');
+      const who = args.find((a) => !a.startsWith('-'));
       const names = groupNames(c);
-      const un = c.id.userName;
-      if (args.includes('-u')) return ok((args.includes('-n') ? un ?? String(g.uid) : String(g.uid)) + '\n');
-      if (args.includes('-g')) return ok(String(g.gid) + '\n');
-      if (args.includes('-G')) return ok(g.groups.join(' ') + '\n');
-      const n = (id: number, name?: string) => name ? `${id}(${name})` : String(id);
+      let g = { uid: c.id.uid, gid: c.id.gid, groups: c.id.groups };
+      let un = c.id.userName;
+      if (who) {
+        const e = imageFiles(c.image.image).get('/etc/passwd')?.split('\n').map((l) => l.split(':')).find((f) => f[0] === who || f[2] === who);
+        if (!e) return fail(profileFor(c.image.image).family === 'busybox' ? `id: unknown user ${who}\n` : `id: '${who}': no such user\n`);
+        const members = (imageFiles(c.image.image).get('/etc/group') ?? '').split('\n').map((l) => l.split(':')).filter((f) => (f[3] ?? '').split(',').includes(e[0])).map((f) => Number(f[2]));
+        g = { uid: Number(e[2]), gid: Number(e[3]), groups: [...new Set([Number(e[3]), ...members])] };
+        un = e[0];
+      }
+      const name = flags.includes('n');
+      if (flags.includes('u')) return ok((name ? un ?? String(g.uid) : String(g.uid)) + '\n');
+      if (flags.includes('g')) return ok((name ? names.get(g.gid) ?? String(g.gid) : String(g.gid)) + '\n');
+      if (flags.includes('G')) return ok(g.groups.map((x) => name ? names.get(x) ?? String(x) : String(x)).join(' ') + '\n');
+      const n = (id: number, nm?: string) => nm ? `${id}(${nm})` : String(id);
       return ok(`uid=${n(g.uid, un)} gid=${n(g.gid, names.get(g.gid))} groups=${g.groups.map((x) => n(x, names.get(x))).join(',')}\n`);
     }),
     defineCommand('whoami', async () => c.id.userName ? ok(c.id.userName + '\n') : fail(`whoami: unknown uid ${c.id.uid}\n`)),
@@ -200,7 +216,17 @@ export function containerCommands(h: ShellHost): Command[] {
     defineCommand('tar', async (args, ctx) => {
       const kept = args.filter((a) => a !== '--no-same-permissions' && a !== '--no-same-owner');
       if (!ctx.origCommand) return fail('tar: not available\n');
-      return ctx.origCommand(kept);
+      const { args: relative, stripped } = stripLeadingSlash(kept);
+      const r = await ctx.origCommand(relative);
+      const bb = profileFor(c.image.image).family === 'busybox';
+      const note = stripped ? (bb ? "tar: removing leading '/' from member names\n" : "tar: Removing leading `/' from member names\n") : '';
+      // GNU tar gives up on a missing archive with status 2 and a second line; busybox says "can't open" and 1
+      let stderr = r.stderr;
+      let exitCode = r.exitCode;
+      const missing = /^tar: (.+): Cannot open: No such file or directory$/m.exec(stderr);
+      if (missing && bb) { stderr = `tar: can't open '${missing[1]}': No such file or directory\n`; exitCode = 1; }
+      else if (missing && !/not recoverable/.test(stderr)) stderr += 'tar: Error is not recoverable: exiting now\n';
+      return { ...r, stderr: note + stderr, exitCode };
     }),
     defineCommand('nproc', async () => ok(String(c.cpuLimitMillis ? Math.max(1, Math.ceil(c.cpuLimitMillis / 1000)) : 4) + '\n')),
     ...networkCommands(h),

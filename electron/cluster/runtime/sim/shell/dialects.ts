@@ -38,6 +38,8 @@ const DASH: ShellDialect = {
     [/^(\w+): exit: (.+): numeric argument required$/, '$1: 1: exit: Illegal number: $2'],
     [/^(\w+): (.+): cannot overwrite existing file$/, '$1: 1: cannot create $2: File exists'],
     [/^(\w+): can't create (.+): nonexistent directory$/, '$1: 1: cannot create $2: Directory nonexistent'],
+    [/^(\w+): can't kill pid \d+: No such process$/, '$1: 1: kill: No such process\n'],
+    [/^(\w+): bad signal name '(.)(.*)'$/, '$1: 1: kill: Illegal option -$2'],
   ],
 };
 

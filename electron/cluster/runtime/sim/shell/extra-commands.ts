@@ -1,7 +1,10 @@
 import { defineCommand, type Command, type ExecResult } from 'just-bash';
 import type { SimContainer } from '../container';
 import { imageFiles } from '../images/rootfs';
+import { parseDuration } from '../programs/basic';
+import { parseSignal, SIGNAL_NUMBERS } from '../process';
 import type { UserlandProfile } from './profiles';
+import { shellQuote } from './quote';
 
 const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
 const bytesOf = (s: string | Uint8Array | undefined): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s ?? []));
@@ -132,6 +135,51 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
       if (!table) return ok('', 1, `Unknown database: ${db ?? ''}\nTry \`getent --help' or \`getent --usage' for more information.\n`);
       const rows = key ? table.filter((f) => f[0] === key || f[2] === key) : table;
       return rows.length ? ok(rows.map((f) => f.join(':') + '\n').join('')) : ok('', 2);
+    }),
+    defineCommand('timeout', async (args, ctx) => {
+      let sig = 'TERM';
+      let preserve = false;
+      let i = 0;
+      for (; i < args.length && args[i].startsWith('-') && args[i] !== '-'; i++) {
+        const a = args[i];
+        if (a === '-s' || a === '--signal') sig = args[++i] ?? sig;
+        else if (a.startsWith('--signal=')) sig = a.slice(9);
+        else if (a.startsWith('-s')) sig = a.slice(2);
+        else if (a === '--preserve-status' && !bb) preserve = true;
+        else if (a === '-k' || a === '--kill-after') i++;
+        else if (a === '--foreground' || a === '-v' || a === '--verbose' || a.startsWith('--kill-after=') || a.startsWith('-k')) continue;
+        else return ok('', bb ? 1 : 125, bb ? `timeout: unrecognized option '${a}'\n` : `timeout: unrecognized option '${a}'\nTry 'timeout --help' for more information.\n`);
+      }
+      const ms = parseDuration([args[i] ?? '']);
+      const cmd = args.slice(i + 1);
+      const signal = parseSignal(sig);
+      if (ms === undefined || !cmd.length || !signal) return ok('', bb ? 1 : 125, bb ? 'timeout: invalid number\n' : `timeout: invalid time interval '${args[i] ?? ''}'\n`);
+      const ctl = new AbortController();
+      const outer = () => ctl.abort();
+      ctx.signal?.addEventListener('abort', outer, { once: true });
+      let expired = false;
+      const timer = ms === Infinity ? undefined : setTimeout(() => { expired = true; ctl.abort(); }, ms);
+      try {
+        const r = await ctx.exec!(cmd.map(shellQuote).join(' '), { cwd: ctx.cwd, env: Object.fromEntries(ctx.env), replaceEnv: true, stdin: ctx.stdin as any, signal: ctl.signal });
+        if (!expired && r.exitCode === 127 && /not found/.test(r.stderr)) {
+          return ok(r.stdout, 127, bb ? `timeout: can't execute '${cmd[0]}': No such file or directory\n` : `timeout: failed to run command '${cmd[0]}': No such file or directory\n`);
+        }
+        if (!expired) return r;
+        const n = SIGNAL_NUMBERS[signal];
+        const stderr = r.stderr.replace(/^\w+: execution aborted\n?/gm, '');
+        // busybox's timeout execs the command, so the shell sees it die of the signal; GNU's reports 124
+        // unless asked to preserve the status, and dies of KILL itself
+        const status = bb || preserve || signal === 'KILL' ? 128 + n : 124;
+        const note = status === 143 ? 'Terminated\n' : status === 137 ? 'Killed\n' : '';
+        return { stdout: r.stdout, stderr: stderr + note, exitCode: status };
+      } finally {
+        if (timer) clearTimeout(timer);
+        ctx.signal?.removeEventListener('abort', outer);
+      }
+    }),
+    defineCommand('nohup', async (args, ctx) => {
+      if (!args.length) return ok('', bb ? 1 : 125, bb ? 'nohup: missing operand\n' : "nohup: missing operand\nTry 'nohup --help' for more information.\n");
+      return ctx.exec!(args.map(shellQuote).join(' '), { cwd: ctx.cwd, env: Object.fromEntries(ctx.env), replaceEnv: true, stdin: '', signal: ctx.signal });
     }),
     defineCommand('umask', async (args) => ok(args.length ? '' : '0022\n')),
     defineCommand('ulimit', async (args) => ok(args.includes('-n') ? '1048576\n' : args.includes('-u') ? 'unlimited\n' : 'unlimited\n')),

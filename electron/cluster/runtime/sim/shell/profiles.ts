@@ -51,7 +51,6 @@ const BUSYBOX: UserlandProfile = {
     chmod: { stderr: [[/^chmod: cannot access '(.+)': (.+)$/, 'chmod: $1: $2']] },
     grep: { stderr: [[/^grep: invalid regular expression: (.*)$/, "grep: bad regex '$1'"]] },
     diff: { stderr: [[/^diff: (.+): No such file or directory$/, "diff: can't stat '$1': No such file or directory"]] },
-    tar: { exit: { 2: 1 }, stderr: [[/^tar: (.+): Cannot open: (.+)$/, "tar: can't open '$1': $2"], [/^tar: Removing leading `\/' from member names$/, "tar: removing leading '/' from member names"]] },
     uniq: { stdout: [UNIQ_C] },
     sed: { stderr: [[/^sed: invalid command: unterminated substitution pattern$/, "sed: unmatched '/'"]] },
   },
@@ -62,10 +61,9 @@ const DEBIAN: UserlandProfile = {
   absent: [...NEVER, 'ps', 'free', 'top', 'wget', 'curl', 'nc', 'nslookup', 'ping', 'ip', 'xxd', 'hexdump', 'column', 'strings', 'uptime', 'cal', 'vi', 'less', 'busybox', 'dmesg', 'httpd'],
   utilities: {
     cat: { stderr: [[/^cat: (.+): Is a directory$/, 'cat: $1: Is a directory']] },
-    ls: { stderr: [[/^ls: ([^'].*): No such file or directory$/, "ls: cannot access '$1': No such file or directory"]] },
+    ls: { stderr: [[/^ls: (?!cannot access)(.+): No such file or directory$/, "ls: cannot access '$1': No such file or directory"]] },
     uniq: { stdout: [UNIQ_C] },
     rmdir: { stderr: [[/^rmdir: failed to remove '(.+)': (.+)$/, "rmdir: failed to remove '$1': $2"]] },
-    tar: { stderr: [[/^tar: (.+): Cannot open: (.+)$/, 'tar: $1: Cannot open: $2']] },
   },
 };
 

@@ -1,8 +1,11 @@
-import { Bash, getCommandNames, type CommandName } from 'just-bash';
+import { Bash, decodeBytesToUtf8, defineCommand, getCommandNames, type Command, type CommandName, type ExecResult } from 'just-bash';
 import type { SimContainer } from '../container';
 import { SIGNAL_NUMBERS, type SignalName, type SimProcess } from '../process';
 import { containerCommands, type Job, type ShellHost } from './commands';
+import { shellQuote } from './quote';
 import { streamingPlugin } from './stream-transform';
+
+export { shellQuote };
 import { extraCommands } from './extra-commands';
 import { profileFor, type UserlandProfile } from './profiles';
 import { utilityWrappers } from './utility-wrappers';
@@ -96,9 +99,6 @@ function flush(proc: SimProcess, r: Result, aborted: boolean, dialect: ShellDial
   if (err) proc.stderr(tidyDiagnostics(err, dialect, argv0));
 }
 
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 const ERRNO_TEXT: Record<string, string> = { EROFS: 'Read-only file system', EACCES: 'Permission denied', ENOENT: 'No such file or directory', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory' };
 
@@ -116,12 +116,51 @@ export function tidyDiagnostics(text: string, dialect: ShellDialect, argv0: stri
 }
 
 /** our commands, the image's extra utilities and the engine's utilities worded as the image's, minus what the image lacks */
-function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile) {
+function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile): Command[] {
   const absent = new Set(profile.absent);
   const own = containerCommands(host).filter((x) => !absent.has(x.name));
   const extra = extraCommands(host.container, profile).filter((x) => !absent.has(x.name));
-  const names = new Set([...own, ...extra].map((x) => x.name));
-  return [...own, ...extra, ...utilityWrappers(profile, names)];
+  const shells = childShells(host, profile).filter((x) => !absent.has(x.name));
+  const names = new Set([...own, ...extra, ...shells].map((x) => x.name));
+  return [...own, ...extra, ...shells, ...utilityWrappers(profile, names)];
+}
+
+/**
+ * `sh -c …` inside a script is a new process of the container (its own PID, traps and dialect), as a real shell
+ * forks one; its output returns to the calling command line, and a death by signal is reported like a shell does.
+ */
+function childShells(host: ShellHost, profile: UserlandProfile): Command[] {
+  const c = host.container;
+  const names = profile.family === 'busybox' ? ['sh', 'ash'] : ['sh', 'dash', 'bash'];
+  return names.map((name) => defineCommand(name, async (args, ctx) => {
+    const ci = args.findIndex((a) => /^-\w*c$/.test(a));
+    let script: string;
+    let positional: string[];
+    let stdin: string | undefined = decodeBytesToUtf8(ctx.stdin);
+    if (ci >= 0) { script = args[ci + 1] ?? ''; positional = args.slice(ci + 3); }
+    else {
+      const file = args.find((a) => !a.startsWith('-'));
+      if (file) {
+        try { script = await c.fs.readFile(c.fs.resolvePath(ctx.cwd, file)); } catch { return { stdout: '', stderr: `${name}: can't open '${file}': No such file or directory\n`, exitCode: 2 }; }
+        positional = args.slice(args.indexOf(file) + 1);
+      } else { script = stdin ?? ''; stdin = undefined; positional = []; }
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const child = c.spawn([name, ...args], (b) => out.push(Buffer.from(b as any)), (b) => err.push(Buffer.from(b as any)));
+    const stopChild = () => child.terminate(130);
+    ctx.signal?.addEventListener('abort', stopChild, { once: true });
+    try {
+      const r = await runShell(c, child, script, { env: Object.fromEntries(ctx.env), cwd: ctx.cwd, stdin, positional, argv0: name });
+      child.exited(r.exitCode);
+    } catch (e) {
+      err.push(Buffer.from(`${name}: ${String((e as Error)?.message ?? e)}\n`));
+      child.exited(2);
+    } finally { ctx.signal?.removeEventListener('abort', stopChild); }
+    const code = child.exitCode ?? 0;
+    const note = code === 137 ? 'Killed\n' : code === 143 ? 'Terminated\n' : '';
+    return { stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('utf8') + note, exitCode: code, stdoutKind: 'bytes' } as ExecResult;
+  }));
 }
 
 const bundledCache = new Map<UserlandProfile, CommandName[]>();

@@ -1,4 +1,5 @@
 import { parse, serialize, type TransformPlugin } from 'just-bash';
+import { shellQuote } from './quote';
 
 type Node = any;
 
@@ -20,7 +21,6 @@ function renameBuiltin(c: Node): void {
   if (part?.type === 'Literal' && RENAMED[part.value]) part.value = RENAMED[part.value];
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * just-bash runs `cmd &` in the foreground. A background statement becomes a call that starts it as a separate
@@ -28,7 +28,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 function backgroundJob(s: Node): Node[] {
   const script = serialize({ type: 'Script', statements: [{ ...s, background: false }] } as any);
-  return parse(`${BG_COMMAND} ${quote(script)}; ${LASTBG_VAR}=$(${LASTBG_COMMAND})`).statements;
+  return parse(`${BG_COMMAND} ${shellQuote(script)}; ${LASTBG_VAR}=$(${LASTBG_COMMAND})`).statements;
 }
 
 /** `$!` reads the variable the background call sets */
