@@ -10,6 +10,7 @@ import { extraCommands } from './extra-commands';
 import { profileFor, type UserlandProfile } from './profiles';
 import { utilityWrappers } from './utility-wrappers';
 import { shellDialect, type ShellDialect } from './dialects';
+import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin } from './dialect-transform';
 
 export interface ShellRun { exitCode: number; env: Record<string, string>; cwd: string }
 
@@ -52,6 +53,7 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
     fs: c.fs, cwd: o.cwd, env: o.env, customCommands: imageCommands(host, profile), commands: bundledCommands(profile), executionLimits: UNLIMITED,
     processInfo: { pid: proc.pid, ppid: proc.pid === 1 ? 0 : 1, uid: c.id.uid, gid: c.id.gid },
   });
+  bash.registerTransformPlugin(dialectPlugin(dialect, argv0));
   bash.registerTransformPlugin(streamingPlugin(proc.pid));
   const offOut = c.fs.addSink(`/proc/${proc.pid}/fd/1`, (b) => proc.stdout(b));
   const offErr = c.fs.addSink(`/proc/${proc.pid}/fd/2`, (b) => proc.stderr(tidyDiagnostics(Buffer.from(b).toString('utf8'), dialect, argv0)));
@@ -121,6 +123,11 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
   const own = containerCommands(host).filter((x) => !absent.has(x.name));
   const extra = extraCommands(host.container, profile).filter((x) => !absent.has(x.name));
   const shells = childShells(host, profile).filter((x) => !absent.has(x.name));
+  shells.push(
+    defineCommand(DASH_ECHO, async (args) => ({ stdout: dashEcho(args), stderr: '', exitCode: 0 })),
+    // the shell's own "not found", worded by the dialect's rules like any other missing command
+    defineCommand(ABSENT_BUILTIN, async (args) => ({ stdout: '', stderr: `bash: ${args[0]}: command not found\n`, exitCode: 127 })),
+  );
   const names = new Set([...own, ...extra, ...shells].map((x) => x.name));
   return [...own, ...extra, ...shells, ...utilityWrappers(profile, names)];
 }
