@@ -41,8 +41,17 @@ ln -s /proc/self/fd $d/fd; ln -s /proc/self/fd/0 $d/stdin; ln -s /proc/self/fd/1
 ln -s pts/ptmx $d/ptmx; ln -s /proc/kcore $d/core
 mount -t proc proc "$root/proc"
 hostname "$host"
+# stdout and stderr are pipes, as containerd gives an exec (not sockets: /dev/stdout must open)
+mkfifo "$w/o" "$w/e"
+cat "$w/o" & p1=$!
+cat "$w/e" >&2 & p2=$!
 set +e
-env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOSTNAME="$host" HOME=/root chroot --groups="$groups" "$root" sh -c "$cmd" </dev/null
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOSTNAME="$host" HOME=/root chroot --groups="$groups" "$root" sh -c "$cmd" </dev/null >"$w/o" 2>"$w/e"
+rc=$?
+# what the command left running in the background goes with the exec, as when kubectl exec ends
+for p in "$root"/proc/[0-9]*; do q=$(basename "$p"); [ "$q" = 1 ] || [ "$q" = $p1 ] || [ "$q" = $p2 ] || kill -9 "$q" 2>/dev/null; done
+wait $p1 $p2
+exit $rc
 `;
 
 /** supplementary groups containerd gives root from the image's /etc/group */

@@ -54,6 +54,8 @@ export class ContainerFs implements IFileSystem {
       else base.writeFileSync(p, content, undefined, { mode: p.startsWith('/bin/') || p.endsWith('.sh') ? 0o755 : 0o644 });
     }
     for (const [p, content] of Object.entries(o.extraFiles)) base.writeFileSync(p, content);
+    // world-writable with the sticky bit, as in every image; in memory the change applies before the promise settles
+    if (o.imageFiles.has('/tmp/')) void base.chmod('/tmp', 0o1777).catch(() => undefined);
     const inner = new MountableFs({ base });
     const fileMounts = new Map<string, Mount>();
     inner.mount('/proc', new GeneratedFs(o.proc));

@@ -129,7 +129,7 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
     defineCommand(ABSENT_BUILTIN, async (args) => ({ stdout: '', stderr: `bash: ${args[0]}: command not found\n`, exitCode: 127 })),
   );
   const names = new Set([...own, ...extra, ...shells].map((x) => x.name));
-  return [...own, ...extra, ...shells, ...utilityWrappers(profile, names)];
+  return [...own, ...extra, ...shells, ...utilityWrappers(profile, names, host.container.id.uid === 0 ? 'root' : host.container.id.userName ?? String(host.container.id.uid))];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { defineCommand, type Command, type CommandContext } from 'just-bash';
+import { lsLong } from './ls-long';
 import { rewrite, type UserlandProfile } from './profiles';
 
 /**
@@ -6,11 +7,13 @@ import { rewrite, type UserlandProfile } from './profiles';
  * rewrites its diagnostics and exit status by the profile's rules. Rewriting at the source (not on the pod's
  * stream) keeps `2>&1` and `$?` right too.
  */
-export function utilityWrappers(p: UserlandProfile, own: ReadonlySet<string>): Command[] {
+export function utilityWrappers(p: UserlandProfile, own: ReadonlySet<string>, owner: string): Command[] {
   const out: Command[] = [];
+  const gnu = p.family === 'debian';
   for (const [name, rule] of Object.entries(p.utilities)) {
     if (own.has(name)) continue;
     out.push(defineCommand(name, async (args, ctx) => {
+      if (name === 'ls' && !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a))) return lsLong(args, ctx, gnu, owner);
       const r = await ctx.origCommand!(name === 'ls' ? await lsOperands(args, ctx) : args);
       return {
         ...r,
@@ -20,7 +23,7 @@ export function utilityWrappers(p: UserlandProfile, own: ReadonlySet<string>): C
       };
     }));
   }
-  if (!p.utilities.ls && !own.has('ls')) out.push(defineCommand('ls', async (args, ctx) => ctx.origCommand!(await lsOperands(args, ctx))));
+  if (!p.utilities.ls && !own.has('ls')) out.push(defineCommand('ls', async (args, ctx) => !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a)) ? lsLong(args, ctx, gnu, owner) : ctx.origCommand!(await lsOperands(args, ctx))));
   return out;
 }
 
