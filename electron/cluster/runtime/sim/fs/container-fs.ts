@@ -133,6 +133,7 @@ export class ContainerFs implements IFileSystem {
     this.writable(p, 'open');
     const fm = this.fileMount(p);
     if (fm) return fsp.writeFile(fm.hostPath, toBuffer(content, options));
+    await this.parentMustExist(p);
     return this.inner.writeFile(p, content, options);
   }
   async appendFile(p: string, content: FileContent, options?: any): Promise<void> {
@@ -141,7 +142,13 @@ export class ContainerFs implements IFileSystem {
     this.writable(p, 'open');
     const fm = this.fileMount(p);
     if (fm) return fsp.appendFile(fm.hostPath, toBuffer(content, options));
+    await this.parentMustExist(p);
     return this.inner.appendFile(p, content, options);
+  }
+  /** open(O_CREAT) does not create directories: writing under a missing one fails as ENOENT */
+  private async parentMustExist(p: string): Promise<void> {
+    const parent = normalize(p).replace(/\/[^/]*$/, '') || '/';
+    if (!(await this.inner.exists(parent))) throw fsError('ENOENT', 'open', p);
   }
   private isBinary(p: string): boolean {
     const m = BIN.exec(normalize(p));

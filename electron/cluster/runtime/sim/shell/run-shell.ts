@@ -8,6 +8,7 @@ import { streamingPlugin } from './stream-transform';
 export { shellQuote };
 import { extraCommands } from './extra-commands';
 import { profileFor, type UserlandProfile } from './profiles';
+import { textUtilities } from './text-utilities';
 import { utilityWrappers } from './utility-wrappers';
 import { shellDialect, type ShellDialect } from './dialects';
 import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin } from './dialect-transform';
@@ -128,8 +129,9 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
     // the shell's own "not found", worded by the dialect's rules like any other missing command
     defineCommand(ABSENT_BUILTIN, async (args) => ({ stdout: '', stderr: `bash: ${args[0]}: command not found\n`, exitCode: 127 })),
   );
-  const names = new Set([...own, ...extra, ...shells].map((x) => x.name));
-  return [...own, ...extra, ...shells, ...utilityWrappers(profile, names, host.container.id.uid === 0 ? 'root' : host.container.id.userName ?? String(host.container.id.uid))];
+  const text = textUtilities(profile).filter((x) => !absent.has(x.name));
+  const names = new Set([...own, ...extra, ...shells, ...text].map((x) => x.name));
+  return [...own, ...extra, ...shells, ...text, ...utilityWrappers(profile, names, host.container.id.uid === 0 ? 'root' : host.container.id.userName ?? String(host.container.id.uid))];
 }
 
 /**
