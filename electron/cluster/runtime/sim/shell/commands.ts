@@ -204,8 +204,9 @@ export function containerCommands(h: ShellHost): Command[] {
       const rows = [...c.procs.values()].map((p) => `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`);
       return ok(`Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`);
     }),
-    defineCommand('tty', async () => (h as any).tty ? ok('/dev/pts/0\n') : fail('not a tty\n')),
-    defineCommand('stty', async (args) => (h as any).tty ? ok(args.includes('size') ? `${(h as any).rows ?? 24} ${(h as any).cols ?? 80}\n` : '') : fail("stty: standard input: Not a tty\n")),
+    // tty answers on stdout either way; without a terminal stty's ioctl fails as each family words it
+    defineCommand('tty', async () => (h as any).tty ? ok('/dev/pts/0\n') : ok('not a tty\n', 1)),
+    defineCommand('stty', async (args) => (h as any).tty ? ok(args.includes('size') ? `${(h as any).rows ?? 24} ${(h as any).cols ?? 80}\n` : '') : fail(profileFor(c.image.image).family === 'busybox' ? 'stty: standard input: Inappropriate ioctl for device\n' : "stty: 'standard input': Inappropriate ioctl for device\n")),
     defineCommand('printenv', async (args, ctx) => {
       const env = ctx.exportedEnv ?? Object.fromEntries(ctx.env);
       if (!args.length) return ok(Object.entries(env).map(([a, b]) => `${a}=${b}\n`).join(''));

@@ -3,6 +3,8 @@ import type { SimContainer } from '../container';
 import { imageFiles } from '../images/rootfs';
 import { parseDuration } from '../programs/basic';
 import { parseSignal, SIGNAL_NUMBERS } from '../process';
+import { deviceNumbers } from '../fs/dev-fs';
+import { modeString } from './ls-long';
 import type { UserlandProfile } from './profiles';
 import { shellQuote } from './quote';
 
@@ -180,6 +182,56 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
     defineCommand('nohup', async (args, ctx) => {
       if (!args.length) return ok('', bb ? 1 : 125, bb ? 'nohup: missing operand\n' : "nohup: missing operand\nTry 'nohup --help' for more information.\n");
       return ctx.exec!(args.map(shellQuote).join(' '), { cwd: ctx.cwd, env: Object.fromEntries(ctx.env), replaceEnv: true, stdin: '', signal: ctx.signal });
+    }),
+    defineCommand('uptime', async () => {
+      const up = Math.floor((Date.now() - c.sandbox.createdAt) / 60_000);
+      const now = new Date();
+      const hh = (n: number) => String(n).padStart(2, '0');
+      const since = up < 60 ? `${up} min` : `${Math.floor(up / 60)}:${hh(up % 60)}`;
+      const load = c.cpuDemandCores().toFixed(2);
+      return ok(` ${hh(now.getUTCHours())}:${hh(now.getUTCMinutes())}:${hh(now.getUTCSeconds())} up ${since},  0 users,  load average: ${load}, 0.00, 0.00\n`);
+    }),
+    defineCommand('stat', async (args, ctx) => {
+      const fi = args.findIndex((a) => a === '-c' || a.startsWith('--format='));
+      if (fi < 0) return ctx.origCommand!(args);
+      const fmt = args[fi] === '-c' ? args[fi + 1] ?? '' : args[fi].slice(9);
+      const files = args.filter((_a, i) => i !== fi && !(args[fi] === '-c' && i === fi + 1) && !args[i].startsWith('-'));
+      let out = '';
+      let err = '';
+      for (const f of files) {
+        const path = ctx.fs.resolvePath(ctx.cwd, f);
+        let st;
+        try { st = await ctx.fs.lstat(path); } catch { err += bb ? `stat: can't stat '${f}': No such file or directory\n` : `stat: cannot statx '${f}': No such file or directory\n`; continue; }
+        const dev = path.startsWith('/dev/') && deviceNumbers(path.slice(5));
+        const type = st.isSymbolicLink ? 'symbolic link' : st.isDirectory ? 'directory' : dev ? 'character special file' : st.size ? 'regular file' : 'regular empty file';
+        const perm = st.mode & 0o7777;
+        const map: Record<string, string> = { s: String(st.isDirectory ? 4096 : st.size ?? 0), a: perm.toString(8), A: modeString(st, !!dev), U: 'root', G: 'root', u: '0', g: '0', F: type, n: f, N: `'${f}'`, h: st.isDirectory ? '2' : '1', Y: String(Math.floor((st.mtime?.getTime() ?? 0) / 1000)), '%': '%' };
+        out += fmt.replace(/%(.)/g, (m, ch: string) => map[ch] ?? m) + '\n';
+      }
+      return ok(out, err ? 1 : 0, err);
+    }),
+    defineCommand('dd', async (args, ctx) => {
+      const o: Record<string, string> = {};
+      for (const a of args) { const i = a.indexOf('='); if (i > 0) o[a.slice(0, i)] = a.slice(i + 1); }
+      const size = (v: string | undefined, d: number) => { if (!v) return d; const m = /^(\d+)([kKMG]?)/.exec(v); return m ? Number(m[1]) * ({ '': 1, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[m[2]] : d; };
+      const bs = size(o.bs ?? o.ibs, 512);
+      let data: Buffer;
+      try { data = o.if ? Buffer.from(await ctx.fs.readFileBuffer(ctx.fs.resolvePath(ctx.cwd, o.if))) : bytesOf(ctx.stdin as any); }
+      catch { return ok('', 1, bb ? `dd: can't open '${o.if}': No such file or directory\n` : `dd: failed to open '${o.if}': No such file or directory\n`); }
+      const skip = Number(o.skip ?? 0) * bs;
+      const count = o.count !== undefined ? Number(o.count) : Infinity;
+      const chunk = data.subarray(skip, count === Infinity ? undefined : skip + count * bs);
+      const full = Math.floor(chunk.length / bs);
+      const part = chunk.length % bs ? 1 : 0;
+      const started = performance.now();
+      let stdout: Buffer | string = '';
+      if (o.of) await ctx.fs.writeFile(ctx.fs.resolvePath(ctx.cwd, o.of), chunk); else stdout = chunk;
+      const secs = Math.max((performance.now() - started) / 1000, 0.000001);
+      const rate = chunk.length / secs;
+      const summary = `${full}+${part} records in\n${full}+${part} records out\n` + (bb
+        ? `${chunk.length} bytes (${chunk.length < 1024 ? `${chunk.length}B` : `${(chunk.length / 1024).toFixed(1)}KB`}) copied, ${secs.toFixed(6)} seconds, ${(rate / 1024 / 1024).toFixed(1)}MB/s\n`
+        : `${chunk.length} bytes${chunk.length >= 1000 ? ` (${(chunk.length / 1000).toFixed(0)} kB, ${(chunk.length / 1024).toFixed(0)} KiB)` : ''} copied, ${secs.toFixed(6)} s, ${(rate / 1e6).toFixed(1)} MB/s\n`);
+      return { stdout: typeof stdout === 'string' ? stdout : stdout.toString('latin1'), stderr: o.status === 'none' ? '' : summary, exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
     }),
     defineCommand('umask', async (args) => ok(args.length ? '' : '0022\n')),
     defineCommand('ulimit', async (args) => ok(args.includes('-n') ? '1048576\n' : args.includes('-u') ? 'unlimited\n' : 'unlimited\n')),
