@@ -8,6 +8,8 @@ type Node = any;
 export const DASH_ECHO = '__kubelab_echo';
 /** a bash builtin the dialect lacks: reported as a command that is not found */
 export const ABSENT_BUILTIN = '__kubelab_absent';
+/** `type` and `command -v/-V` answered as the dialect does (busybox ash names applets bare) */
+export const TYPE_COMMAND = '__kubelab_type';
 
 const DASH_MISSING = new Set(['let', 'shopt', 'declare', 'typeset', 'source', 'select', 'mapfile', 'readarray', 'pushd', 'popd', 'disown', 'complete', 'compgen', 'caller', 'enable', 'suspend', 'logout', 'help', 'history']);
 const ASH_MISSING = new Set(['shopt', 'declare', 'typeset', 'mapfile', 'readarray', 'pushd', 'popd', 'disown', 'complete', 'compgen', 'caller', 'enable', 'suspend', 'logout', 'history']);
@@ -60,7 +62,9 @@ export function dialectPlugin(d: ShellDialect, argv0: string): TransformPlugin {
         }
         if (n.type === 'SimpleCommand' && n.name?.parts?.length === 1 && n.name.parts[0].type === 'Literal') {
           const name = n.name.parts[0].value;
-          if (name === 'echo' && d.name === 'dash') n.name.parts[0].value = DASH_ECHO;
+          const first = n.args[0]?.parts?.length === 1 ? n.args[0].parts[0].value : undefined;
+          if (name === 'type' || (name === 'command' && (first === '-v' || first === '-V'))) { n.args.unshift(literalWord(name)); n.name.parts[0].value = TYPE_COMMAND; }
+          else if (name === 'echo' && d.name === 'dash') n.name.parts[0].value = DASH_ECHO;
           else if (missing.has(name)) { n.args.unshift(literalWord(name)); n.name.parts[0].value = ABSENT_BUILTIN; }
         }
       });

@@ -52,6 +52,8 @@ const BUSYBOX: UserlandProfile = {
     grep: { stderr: [[/^grep: invalid regular expression: (.*)$/, "grep: bad regex '$1'"]] },
     diff: { stderr: [[/^diff: (.+): No such file or directory$/, "diff: can't stat '$1': No such file or directory"]] },
     uniq: { stdout: [UNIQ_C] },
+    // busybox's applets live in /bin
+    which: { stdout: [[/^\/usr\/bin\//gm, '/bin/']] },
     sed: { stderr: [[/^sed: invalid command: unterminated substitution pattern$/, "sed: unmatched '/'"]] },
   },
 };

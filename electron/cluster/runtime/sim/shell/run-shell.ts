@@ -11,7 +11,7 @@ import { profileFor, type UserlandProfile } from './profiles';
 import { textUtilities } from './text-utilities';
 import { utilityWrappers } from './utility-wrappers';
 import { shellDialect, type ShellDialect } from './dialects';
-import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin } from './dialect-transform';
+import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin, TYPE_COMMAND } from './dialect-transform';
 
 export interface ShellRun { exitCode: number; env: Record<string, string>; cwd: string }
 
@@ -128,10 +128,42 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
     defineCommand(DASH_ECHO, async (args) => ({ stdout: dashEcho(args), stderr: '', exitCode: 0 })),
     // the shell's own "not found", worded by the dialect's rules like any other missing command
     defineCommand(ABSENT_BUILTIN, async (args) => ({ stdout: '', stderr: `bash: ${args[0]}: command not found\n`, exitCode: 127 })),
+    typeCommand(host, profile),
   );
   const text = textUtilities(profile).filter((x) => !absent.has(x.name));
   const names = new Set([...own, ...extra, ...shells, ...text].map((x) => x.name));
   return [...own, ...extra, ...shells, ...text, ...utilityWrappers(profile, names, host.container.id.uid === 0 ? 'root' : host.container.id.userName ?? String(host.container.id.uid))];
+}
+
+const SHELL_BUILTINS = new Set(['cd', 'echo', 'printf', 'test', '[', 'true', 'false', 'pwd', 'read', 'export', 'unset', 'set', 'shift', 'exit', 'return', 'break', 'continue', 'eval', 'exec', 'trap', 'wait', 'kill', 'type', 'command', 'alias', 'unalias', 'umask', 'ulimit', 'getopts', 'hash', 'jobs', 'times', 'readonly', 'local', ':', '.', 'let']);
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', '{', '}', '!']);
+
+/** `type NAME` and `command -v/-V NAME`: builtins, keywords, then the image's utilities on PATH */
+function typeCommand(host: ShellHost, profile: UserlandProfile): Command {
+  const bare = profile.commandVBare;
+  return defineCommand(TYPE_COMMAND, async (args, ctx) => {
+    const [how, ...rest] = args;
+    const verbose = how === 'type' || rest[0] === '-V';
+    const names = how === 'type' ? rest : rest.slice(1);
+    let out = '';
+    let status = 0;
+    for (const n of names) {
+      let path: string | undefined;
+      if (!SHELL_BUILTINS.has(n) && !KEYWORDS.has(n)) {
+        for (const dir of (ctx.env.get('PATH') ?? '').split(':')) {
+          if (await host.container.fs.exists(`${dir}/${n}`).catch(() => false)) { path = `${dir}/${n}`; break; }
+        }
+        if (path && profile.family === 'debian') path = path.replace(/^\/(s?bin)\//, '/usr/$1/');
+      }
+      // busybox ash runs its applets as builtins and names them by their bare name
+      const applet = bare && path !== undefined;
+      if (KEYWORDS.has(n)) out += verbose ? `${n} is a shell keyword\n` : `${n}\n`;
+      else if (SHELL_BUILTINS.has(n)) out += verbose ? `${n} is a shell builtin\n` : `${n}\n`;
+      else if (path) out += verbose ? `${n} is ${applet ? n : path}\n` : `${applet ? n : path}\n`;
+      else { status = 127; if (verbose) out += `${n}: not found\n`; }
+    }
+    return { stdout: out, stderr: '', exitCode: status };
+  });
 }
 
 /**
@@ -160,7 +192,10 @@ function childShells(host: ShellHost, profile: UserlandProfile): Command[] {
     const stopChild = () => child.terminate(130);
     ctx.signal?.addEventListener('abort', stopChild, { once: true });
     try {
-      const r = await runShell(c, child, script, { env: Object.fromEntries(ctx.env), cwd: ctx.cwd, stdin, positional, argv0: name });
+      const env: Record<string, string> = Object.fromEntries(ctx.env);
+      // a shell started without PATH (env -i) uses its compiled-in default
+      env.PATH ??= profile.family === 'busybox' ? '/sbin:/usr/sbin:/bin:/usr/bin' : '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+      const r = await runShell(c, child, script, { env, cwd: ctx.cwd, stdin, positional, argv0: name });
       child.exited(r.exitCode);
     } catch (e) {
       err.push(Buffer.from(`${name}: ${String((e as Error)?.message ?? e)}\n`));
