@@ -1,4 +1,4 @@
-import type { UserlandProfile } from './profiles';
+import { DROP_LINE, type UserlandProfile } from './profiles';
 
 /** How a shell words its own diagnostics, and builtins it patches in front of the engine's. */
 export interface ShellDialect {
@@ -23,6 +23,9 @@ const ASH: ShellDialect = {
     [/^(\w+): division by 0$/, '$1: divide by zero'],
     [/^(\w+): exit: (.+): numeric argument required$/, '$1: exit: line 0: Illegal number: $2'],
     [/^(\w+): (.+): cannot overwrite existing file$/, "$1: can't create $2: File exists"],
+    [/^(\w+): local: can only be used in a function$/, '$1: local: line 0: not in a function'],
+    [/^(\w+): (\w+): unbound variable$/, '$1: $2: parameter not set'],
+    [/^(\w+): shift: shift count out of range$/, DROP_LINE],
   ],
 };
 
@@ -40,6 +43,9 @@ const DASH: ShellDialect = {
     [/^(\w+): can't create (.+): nonexistent directory$/, '$1: 1: cannot create $2: Directory nonexistent'],
     [/^(\w+): can't kill pid \d+: No such process$/, '$1: 1: kill: No such process\n'],
     [/^(\w+): bad signal name '(.)(.*)'$/, '$1: 1: kill: Illegal option -$2'],
+    [/^(\w+): local: can only be used in a function$/, '$1: 1: local: not in a function'],
+    [/^(\w+): (\w+): unbound variable$/, '$1: 1: $2: parameter not set'],
+    [/^(\w+): shift: shift count out of range$/, "$1: 1: shift: can't shift that many"],
   ],
 };
 

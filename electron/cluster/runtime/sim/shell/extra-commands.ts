@@ -87,7 +87,7 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
       try { y = await read(b ?? '-'); } catch { return ok('', 2, `cmp: ${b}: No such file or directory\n`); }
       let line = 1;
       for (let i = 0; i < Math.min(x.length, y.length); i++) {
-        if (x[i] !== y[i]) return args.includes('-s') ? ok('', 1) : ok(`${a} ${b} differ: ${bb ? 'char' : 'byte'} ${i + 1}, line ${line}\n`, 1);
+        if (x[i] !== y[i]) return args.includes('-s') ? ok('', 1) : ok(`${a} ${b} differ: char ${i + 1}, line ${line}\n`, 1);
         if (x[i] === 10) line++;
       }
       if (x.length !== y.length) return ok('', 1, `cmp: EOF on ${x.length < y.length ? a : b}${bb ? '' : ` after byte ${Math.min(x.length, y.length)}, line ${line - 1}`}\n`);

@@ -65,7 +65,7 @@ const DEBIAN: UserlandProfile = {
     cat: { stderr: [[/^cat: (.+): Is a directory$/, 'cat: $1: Is a directory']] },
     ls: { stderr: [[/^ls: (?!cannot access)(.+): No such file or directory$/, "ls: cannot access '$1': No such file or directory"]] },
     uniq: { stdout: [UNIQ_C] },
-    rmdir: { stderr: [[/^rmdir: failed to remove '(.+)': (.+)$/, "rmdir: failed to remove '$1': $2"]] },
+    find: { stderr: [[/^find: ([^'].*): No such file or directory$/, "find: '$1': No such file or directory"]] },
   },
 };
 

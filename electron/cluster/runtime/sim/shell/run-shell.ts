@@ -7,7 +7,7 @@ import { streamingPlugin } from './stream-transform';
 
 export { shellQuote };
 import { extraCommands } from './extra-commands';
-import { profileFor, type UserlandProfile } from './profiles';
+import { DROP_LINE, profileFor, type UserlandProfile } from './profiles';
 import { textUtilities } from './text-utilities';
 import { utilityWrappers } from './utility-wrappers';
 import { shellDialect, type ShellDialect } from './dialects';
@@ -114,8 +114,10 @@ export function tidyDiagnostics(text: string, dialect: ShellDialect, argv0: stri
     // the engine's note that a command was cut short (timeout, a signal): real shells print nothing
     .replace(/^\w+: execution aborted\n?/gm, '');
   if (!dialect.messages.length) return t;
-  // only the shell's own lines (`sh: …`): a utility's "No such file or directory" keeps its wording
-  return t.split('\n').map((l) => l.startsWith(`${argv0}: `) ? dialect.messages.reduce((x, [re, to]) => x.replace(re, to), l) : l).join('\n');
+  // only the shell's own lines (`sh: …`): a utility's "No such file or directory" keeps its wording; xtrace
+  // (`set -x`) names our stand-ins by the builtins they replace
+  return t.split('\n').map((l) => l.startsWith(`${argv0}: `) ? dialect.messages.reduce((x, [re, to]) => x.replace(re, to), l) : l.replace(/^(\++ )__kubelab_echo\b/, '$1echo'))
+    .filter((l) => l !== DROP_LINE).join('\n');
 }
 
 /** our commands, the image's extra utilities and the engine's utilities worded as the image's, minus what the image lacks */
