@@ -38,7 +38,7 @@ const UNIQ_C: [RegExp, string] = [/^ *(\d+) /gm, (_m: string, n: string) => `${n
 
 const BUSYBOX: UserlandProfile = {
   family: 'busybox', dialect: 'ash', bash: false, binDir: '/bin', commandVBare: true,
-  absent: [...NEVER, 'bash', 'column', 'join', 'comm', 'printenv'],
+  absent: [...NEVER, 'bash', 'curl', 'column', 'join'],
   utilities: {
     cat: { stderr: [[/^cat: (.+): No such file or directory$/, "cat: can't open '$1': No such file or directory"], [/^cat: (.+): Is a directory$/, 'cat: read error: Is a directory']] },
     ls: { exit: { 2: 1 }, stderr: [[/^ls: cannot access '(.+)': (.+)$/, 'ls: $1: $2']] },
@@ -76,7 +76,19 @@ const BY_BASE: Record<CatalogueImage['base'], UserlandProfile> = {
   busybox: BUSYBOX, alpine: ALPINE, debian: DEBIAN, ubuntu: UBUNTU, distroless: DEBIAN, scratch: BUSYBOX,
 };
 
-export function profileFor(image: Pick<CatalogueImage, 'base'>): UserlandProfile { return BY_BASE[image.base]; }
+/** utilities an image adds to its family's base (nginx's Dockerfile installs curl; perl builds on buildpack-deps) */
+const IMAGE_ADDS: Record<string, string[]> = { nginx: ['curl'], perl: ['curl', 'wget', 'ps'], curl: ['curl'], agnhost: ['curl'] };
+const derived = new Map<string, UserlandProfile>();
+
+export function profileFor(image: Pick<CatalogueImage, 'base'> & { repository?: string }): UserlandProfile {
+  const base = BY_BASE[image.base];
+  const adds = IMAGE_ADDS[image.repository?.split('/').pop() ?? ''];
+  if (!adds) return base;
+  const key = `${image.base}/${image.repository}`;
+  let p = derived.get(key);
+  if (!p) { p = { ...base, absent: base.absent.filter((n) => !adds.includes(n)) }; derived.set(key, p); }
+  return p;
+}
 
 /** a replacement that deletes the whole line */
 export const DROP_LINE = '\u0000';
