@@ -56,7 +56,9 @@ export function imageFiles(image: CatalogueImage): ImageFiles {
     files.set('/etc/passwd', passwd);
     files.set('/etc/group', group);
     if (OS_RELEASE[image.base]) files.set('/etc/os-release', OS_RELEASE[image.base]);
-    files.set('/etc/shells', profile.family === 'debian' ? DEBIAN_SHELLS : '/bin/sh\n');
+    // the busybox image has no /etc/shells; alpine's lists its shells
+    if (profile.family === 'debian') files.set('/etc/shells', DEBIAN_SHELLS);
+    else if (!busy) files.set('/etc/shells', '# valid login shells\n/bin/sh\n/bin/ash\n');
     if (image.base === 'debian') for (const [p, c] of Object.entries(DEBIAN_EXTRA)) files.set(p, c);
     if (image.base === 'ubuntu') for (const [p, c] of Object.entries(UBUNTU_EXTRA)) files.set(p, c);
     for (const dir of DIRS[profile.family]) files.set(dir + '/', '');

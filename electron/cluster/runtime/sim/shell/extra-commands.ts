@@ -233,6 +233,12 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
         : `${chunk.length} bytes${chunk.length >= 1000 ? ` (${(chunk.length / 1000).toFixed(0)} kB, ${(chunk.length / 1024).toFixed(0)} KiB)` : ''} copied, ${secs.toFixed(6)} s, ${(rate / 1e6).toFixed(1)} MB/s\n`);
       return { stdout: typeof stdout === 'string' ? stdout : stdout.toString('latin1'), stderr: o.status === 'none' ? '' : summary, exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
     }),
+    // the multi-call binary itself: `busybox APPLET …` runs the applet, --list names them
+    defineCommand('busybox', async (args, ctx) => {
+      if (args[0] === '--list') return ok([...(await c.fs.readdir('/bin'))].join('\n') + '\n');
+      if (!args.length) return ok('BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n', 0);
+      return ctx.exec!(args.map(shellQuote).join(' '), { cwd: ctx.cwd, env: Object.fromEntries(ctx.env), replaceEnv: true, stdin: ctx.stdin as any, signal: ctx.signal });
+    }),
     defineCommand('umask', async (args) => ok(args.length ? '' : '0022\n')),
     defineCommand('ulimit', async (args) => ok(args.includes('-n') ? '1048576\n' : args.includes('-u') ? 'unlimited\n' : 'unlimited\n')),
   ];
