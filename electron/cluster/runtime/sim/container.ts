@@ -7,6 +7,7 @@ import type { ResolvedImage } from './images/store';
 import { imageFiles } from './images/rootfs';
 import { SimProcess } from './process';
 import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
+import { profileFor } from './shell/profiles';
 import { shellUtilities } from './shell/command-names';
 import type { SimSandbox } from './sandbox';
 
@@ -121,7 +122,7 @@ export class SimContainer {
     const parts = rel.split('/').filter(Boolean);
     const limit = this.memoryLimit;
     const total = limit || NODE_MEMORY;
-    if (parts.length === 0) return { dir: () => [...[...this.procs.keys()].map(String), 'self', 'cpuinfo', 'meminfo', 'version', 'uptime', 'loadavg', 'mounts', 'cgroups', 'stat'] };
+    if (parts.length === 0) return { dir: () => [...[...this.procs.keys()].map(String), 'self', 'cpuinfo', 'meminfo', 'version', 'uptime', 'loadavg', 'mounts', 'cgroups', 'stat', 'sys'] };
     const [head, ...rest] = parts;
     const k = this.sandbox.kernel;
     switch (head) {
@@ -132,6 +133,14 @@ export class SimContainer {
       case 'loadavg': return rest.length ? undefined : { file: () => `${this.cpuDemandCores().toFixed(2)} 0.05 0.01 1/${this.procs.size} ${this.selfPid()}\n` };
       case 'mounts': return rest.length ? undefined : { file: () => this.mountTable() };
       case 'stat': return rest.length ? undefined : { file: () => `cpu  ${Math.floor(this.cpuUsageNs / 1e7)} 0 0 0 0 0 0 0 0 0\nprocesses ${this.procs.size}\n` };
+      case 'sys': {
+        // the UTS namespace's names, as sysctl shows them
+        const sys: Record<string, string> = { 'kernel/hostname': this.sandbox.config.hostname, 'kernel/ostype': 'Linux', 'kernel/osrelease': k.release, 'kernel/domainname': '(none)' };
+        const key = rest.join('/');
+        if (key in sys) return { file: () => sys[key] + '\n' };
+        if (!rest.length) return { dir: () => ['kernel'] };
+        return key === 'kernel' ? { dir: () => Object.keys(sys).map((x) => x.slice(7)) } : undefined;
+      }
       case 'cgroups': return rest.length ? undefined : { file: () => '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t0\t1\t1\nmemory\t0\t1\t1\npids\t0\t1\t1\n' };
     }
     const pid = head === 'self' ? this.selfPid() : Number(head);
@@ -196,7 +205,8 @@ export class SimContainer {
 
 function binariesOf(image: ResolvedImage): Set<string> {
   const names = new Set<string>();
-  if (image.image.base !== 'scratch') for (const n of shellUtilities()) names.add(n);
+  const absent = new Set(profileFor(image.image).absent);
+  if (image.image.base !== 'scratch') for (const n of shellUtilities()) if (!absent.has(n)) names.add(n);
   for (const p of Object.keys(PROGRAMS)) if (programAvailableIn(image.image.repository, image.image.base, p)) names.add(p);
   return names;
 }

@@ -3,7 +3,10 @@ import * as fsp from 'node:fs/promises';
 import { InMemoryFs, MountableFs, ReadWriteFs } from 'just-bash';
 import type { CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from 'just-bash';
 import type { Mount } from '../../interface';
-import { fsError } from './errors';
+import { DevFs } from './dev-fs';
+import { fsError, normalize } from './errors';
+
+export { normalize };
 import { GeneratedFs, type GenNode } from './generated-fs';
 
 export interface ContainerFsOptions {
@@ -51,9 +54,12 @@ export class ContainerFs implements IFileSystem {
       else base.writeFileSync(p, content, undefined, { mode: p.startsWith('/bin/') || p.endsWith('.sh') ? 0o755 : 0o644 });
     }
     for (const [p, content] of Object.entries(o.extraFiles)) base.writeFileSync(p, content);
+    // world-writable with the sticky bit, as in every image; in memory the change applies before the promise settles
+    if (o.imageFiles.has('/tmp/')) void base.chmod('/tmp', 0o1777).catch(() => undefined);
     const inner = new MountableFs({ base });
     const fileMounts = new Map<string, Mount>();
     inner.mount('/proc', new GeneratedFs(o.proc));
+    inner.mount('/dev', new DevFs(new InMemoryFs()));
     inner.mount('/sys/fs/cgroup', new GeneratedFs(o.cgroup));
     for (const m of o.mounts) {
       const cp = normalize(m.containerPath);
@@ -85,6 +91,8 @@ export class ContainerFs implements IFileSystem {
       if (n === cp || n.startsWith(cp + '/')) { if (m.readOnly) throw fsError('EROFS', op, p); return; }
     }
     if (n === '/proc' || n.startsWith('/proc/') || n.startsWith('/sys/')) throw fsError('EROFS', op, p);
+    // /dev is its own tmpfs: writable (its devices decide) even under readOnlyRootFilesystem
+    if (n.startsWith('/dev/')) return;
     if (this.o.readOnlyRoot) throw fsError('EROFS', op, p);
   }
 
@@ -125,6 +133,7 @@ export class ContainerFs implements IFileSystem {
     this.writable(p, 'open');
     const fm = this.fileMount(p);
     if (fm) return fsp.writeFile(fm.hostPath, toBuffer(content, options));
+    await this.parentMustExist(p);
     return this.inner.writeFile(p, content, options);
   }
   async appendFile(p: string, content: FileContent, options?: any): Promise<void> {
@@ -133,7 +142,13 @@ export class ContainerFs implements IFileSystem {
     this.writable(p, 'open');
     const fm = this.fileMount(p);
     if (fm) return fsp.appendFile(fm.hostPath, toBuffer(content, options));
+    await this.parentMustExist(p);
     return this.inner.appendFile(p, content, options);
+  }
+  /** open(O_CREAT) does not create directories: writing under a missing one fails as ENOENT */
+  private async parentMustExist(p: string): Promise<void> {
+    const parent = normalize(p).replace(/\/[^/]*$/, '') || '/';
+    if (!(await this.inner.exists(parent))) throw fsError('ENOENT', 'open', p);
   }
   private isBinary(p: string): boolean {
     const m = BIN.exec(normalize(p));
@@ -184,13 +199,4 @@ function toBuffer(content: FileContent, options?: any): Buffer {
 function emit(sink: Sink, content: FileContent, options?: any): void {
   const b = toBuffer(content, options);
   if (b.length) sink(b);
-}
-
-export function normalize(p: string): string {
-  const out: string[] = [];
-  for (const seg of p.split('/')) {
-    if (!seg || seg === '.') continue;
-    if (seg === '..') out.pop(); else out.push(seg);
-  }
-  return '/' + out.join('/');
 }

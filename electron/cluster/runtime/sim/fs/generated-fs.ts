@@ -1,5 +1,5 @@
 import type { CpOptions, FsStat, IFileSystem, MkdirOptions, RmOptions } from 'just-bash';
-import { fsError } from './errors';
+import { fsError, normalize as norm } from './errors';
 
 /** A node of a read-only tree whose contents are computed on every read (/proc, /sys/fs/cgroup). */
 export type GenNode = { dir: () => string[] } | { file: () => string };
@@ -45,13 +45,4 @@ export class GeneratedFs implements IFileSystem {
   async readlink(p: string): Promise<string> { throw fsError('ENOENT', 'readlink', p); }
   async realpath(p: string): Promise<string> { this.node(p); return norm(p); }
   async utimes(p: string): Promise<void> { throw fsError('EROFS', 'utime', p); }
-}
-
-function norm(p: string): string {
-  const out: string[] = [];
-  for (const seg of p.split('/')) {
-    if (!seg || seg === '.') continue;
-    if (seg === '..') out.pop(); else out.push(seg);
-  }
-  return '/' + out.join('/');
 }

@@ -6,7 +6,9 @@ import { PROGRAMS, programAvailable } from '../programs';
 import { networkCommands } from './net-commands';
 import { tailCommand } from './tail';
 import { imageFiles } from '../images/rootfs';
-import { TRAP_COMMAND } from './stream-transform';
+import { profileFor } from './profiles';
+import { stripLeadingSlash } from './tar-args';
+import { BG_COMMAND, LASTBG_COMMAND, TRAP_COMMAND, WAIT_COMMAND } from './stream-transform';
 
 export interface ShellHost {
   container: SimContainer;
@@ -14,7 +16,13 @@ export interface ShellHost {
   /** aborted when the running script must stop (signal, stop, Ctrl-C) */
   run: AbortSignal;
   traps: Map<string, string>;
+  /** background jobs this shell started (`cmd &`), in start order */
+  jobs: Job[];
+  /** starts `script` as a new process of the container running concurrently with this shell */
+  startJob(script: string, env: Record<string, string>, cwd: string): SimProcess;
 }
+
+export interface Job { id: number; proc: SimProcess; command: string }
 
 const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
 const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
@@ -27,6 +35,24 @@ function groupNames(c: SimContainer): Map<number, string> {
   return m;
 }
 
+/** `%1`, `%%`, `%+` or a PID naming one of this shell's jobs */
+function jobRef(h: ShellHost, ref: string): Job | undefined {
+  if (ref === '%%' || ref === '%+' || ref === '%') return h.jobs.at(-1);
+  if (ref === '%-') return h.jobs.at(-2);
+  if (ref.startsWith('%')) return h.jobs.find((j) => j.id === Number(ref.slice(1)));
+  return h.jobs.find((j) => j.proc.pid === Number(ref));
+}
+
+/** a job's exit status, or 128+SIGINT-style early return when this shell itself is stopped */
+function untilExit(p: SimProcess, run: AbortSignal): Promise<number> {
+  if (!p.alive) return Promise.resolve(p.exitCode ?? 0);
+  return new Promise((resolve) => {
+    const stop = () => resolve(130);
+    run.addEventListener('abort', stop, { once: true });
+    void p.wait().then((code) => { run.removeEventListener('abort', stop); resolve(code); });
+  });
+}
+
 function fmtTime(ms: number): string { const s = Math.floor(ms / 1000); return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`; }
 
 /** The commands a container shell needs beyond just-bash's built-ins. */
@@ -34,11 +60,12 @@ export function containerCommands(h: ShellHost): Command[] {
   const c = h.container;
   const k = c.sandbox.kernel;
   const cmds: Command[] = [
-    defineCommand('sleep', async (args) => {
+    defineCommand('sleep', async (args, ctx) => {
       const ms = parseDuration(args);
       if (!args.length || ms === undefined) return fail(!args.length ? 'sleep: missing operand\n' : `sleep: invalid number '${args[0]}'\n`);
       h.proc.cpuDemand = 0;
-      await interruptibleSleep(ms, h.run);
+      // a timeout around this sleep aborts the command's own signal, a stop or Ctrl-C the shell's
+      await interruptibleSleep(ms, ctx.signal ? AbortSignal.any([h.run, ctx.signal]) : h.run);
       return ok();
     }),
     defineCommand('__kubelab_yield', async () => {
@@ -55,36 +82,80 @@ export function containerCommands(h: ShellHost): Command[] {
       }
       return ok();
     }),
+    defineCommand(BG_COMMAND, async (args, ctx) => {
+      const env = Object.fromEntries(ctx.env);
+      const proc = h.startJob(args[0] ?? '', env, ctx.cwd);
+      h.jobs.push({ id: (h.jobs.at(-1)?.id ?? 0) + 1, proc, command: args[0] ?? '' });
+      return ok();
+    }),
+    defineCommand(LASTBG_COMMAND, async () => ok(String(h.jobs.at(-1)?.proc.pid ?? ''))),
+    defineCommand(WAIT_COMMAND, async (args) => {
+      if (!args.length) {
+        for (const j of h.jobs.splice(0)) await untilExit(j.proc, h.run);
+        return ok();
+      }
+      let status = 0;
+      for (const a of args) {
+        const j = jobRef(h, a);
+        if (!j) { status = 127; continue; }
+        status = await untilExit(j.proc, h.run);
+        h.jobs.splice(h.jobs.indexOf(j), 1);
+      }
+      // the shell reports a job that a signal ended, as it reaps it
+      return ok('', status, status === 143 ? 'Terminated\n' : status === 137 ? 'Killed\n' : '');
+    }),
+    defineCommand('jobs', async (args) => {
+      const live = h.jobs.filter((j) => j.proc.alive || true);
+      const text = live.map((j, i) => {
+        const mark = i === live.length - 1 ? '+' : i === live.length - 2 ? '-' : ' ';
+        const state = j.proc.alive ? 'Running' : j.proc.exitCode === 0 ? 'Done' : `Done(${j.proc.exitCode})`;
+        return args.includes('-p') ? `${j.proc.pid}\n` : `[${j.id}]${mark}  ${state.padEnd(22)}${j.command.trim()}\n`;
+      }).join('');
+      for (const j of live) if (!j.proc.alive) h.jobs.splice(h.jobs.indexOf(j), 1);
+      return ok(text);
+    }),
     defineCommand('ps', async () => {
       const rows = [...c.procs.values()].sort((a, b) => a.pid - b.pid).map((p) => `${String(p.pid).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8).slice(0, 8)} ${fmtTime(Date.now() - p.startedAt).padStart(5)} ${p.argv.join(' ')}`);
       return ok(`PID   USER     TIME  COMMAND\n${rows.join('\n')}\n`);
     }),
     defineCommand('kill', async (args) => {
       let sig = parseSignal('TERM')!;
+      let probe = false;
       const pids: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-l') return ok('HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n');
         if (a === '-s') { sig = parseSignal(args[++i] ?? '') ?? sig; continue; }
-        if (a.startsWith('-') && isNaN(Number(a))) { const s = parseSignal(a); if (!s) return fail(`kill: bad signal name '${a.slice(1)}'\n`); sig = s; continue; }
+        if (a.startsWith('-') && isNaN(Number(a))) { const s = parseSignal(a); if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`); sig = s; continue; }
+        if (a === '-0') { probe = true; continue; }
         if (/^-\d+$/.test(a)) { sig = parseSignal(a.slice(1)) ?? sig; continue; }
         pids.push(a);
       }
       let err = '';
       for (const p of pids) {
-        const target = c.procs.get(Number(p));
-        if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else target.deliver(sig);
+        const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.procs.get(Number(p));
+        if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else if (!probe) target.deliver(sig);
       }
       return err ? fail(err) : ok();
     }),
     defineCommand('id', async (args) => {
-      const g = c.id;
+      const flags = args.filter((a) => a.startsWith('-')).join('').replace(/-/g, '');
+      const who = args.find((a) => !a.startsWith('-'));
       const names = groupNames(c);
-      const un = c.id.userName;
-      if (args.includes('-u')) return ok((args.includes('-n') ? un ?? String(g.uid) : String(g.uid)) + '\n');
-      if (args.includes('-g')) return ok(String(g.gid) + '\n');
-      if (args.includes('-G')) return ok(g.groups.join(' ') + '\n');
-      const n = (id: number, name?: string) => name ? `${id}(${name})` : String(id);
+      let g = { uid: c.id.uid, gid: c.id.gid, groups: c.id.groups };
+      let un = c.id.userName;
+      if (who) {
+        const e = imageFiles(c.image.image).get('/etc/passwd')?.split('\n').map((l) => l.split(':')).find((f) => f[0] === who || f[2] === who);
+        if (!e) return fail(profileFor(c.image.image).family === 'busybox' ? `id: unknown user ${who}\n` : `id: '${who}': no such user\n`);
+        const members = (imageFiles(c.image.image).get('/etc/group') ?? '').split('\n').map((l) => l.split(':')).filter((f) => (f[3] ?? '').split(',').includes(e[0])).map((f) => Number(f[2]));
+        g = { uid: Number(e[2]), gid: Number(e[3]), groups: [...new Set([Number(e[3]), ...members])] };
+        un = e[0];
+      }
+      const name = flags.includes('n');
+      if (flags.includes('u')) return ok((name ? un ?? String(g.uid) : String(g.uid)) + '\n');
+      if (flags.includes('g')) return ok((name ? names.get(g.gid) ?? String(g.gid) : String(g.gid)) + '\n');
+      if (flags.includes('G')) return ok(g.groups.map((x) => name ? names.get(x) ?? String(x) : String(x)).join(' ') + '\n');
+      const n = (id: number, nm?: string) => nm ? `${id}(${nm})` : String(id);
       return ok(`uid=${n(g.uid, un)} gid=${n(g.gid, names.get(g.gid))} groups=${g.groups.map((x) => n(x, names.get(x))).join(',')}\n`);
     }),
     defineCommand('whoami', async () => c.id.userName ? ok(c.id.userName + '\n') : fail(`whoami: unknown uid ${c.id.uid}\n`)),
@@ -133,8 +204,9 @@ export function containerCommands(h: ShellHost): Command[] {
       const rows = [...c.procs.values()].map((p) => `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`);
       return ok(`Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`);
     }),
-    defineCommand('tty', async () => (h as any).tty ? ok('/dev/pts/0\n') : fail('not a tty\n')),
-    defineCommand('stty', async (args) => (h as any).tty ? ok(args.includes('size') ? `${(h as any).rows ?? 24} ${(h as any).cols ?? 80}\n` : '') : fail("stty: standard input: Not a tty\n")),
+    // tty answers on stdout either way; without a terminal stty's ioctl fails as each family words it
+    defineCommand('tty', async () => (h as any).tty ? ok('/dev/pts/0\n') : ok('not a tty\n', 1)),
+    defineCommand('stty', async (args) => (h as any).tty ? ok(args.includes('size') ? `${(h as any).rows ?? 24} ${(h as any).cols ?? 80}\n` : '') : fail(profileFor(c.image.image).family === 'busybox' ? 'stty: standard input: Inappropriate ioctl for device\n' : "stty: 'standard input': Inappropriate ioctl for device\n")),
     defineCommand('printenv', async (args, ctx) => {
       const env = ctx.exportedEnv ?? Object.fromEntries(ctx.env);
       if (!args.length) return ok(Object.entries(env).map(([a, b]) => `${a}=${b}\n`).join(''));
@@ -145,7 +217,17 @@ export function containerCommands(h: ShellHost): Command[] {
     defineCommand('tar', async (args, ctx) => {
       const kept = args.filter((a) => a !== '--no-same-permissions' && a !== '--no-same-owner');
       if (!ctx.origCommand) return fail('tar: not available\n');
-      return ctx.origCommand(kept);
+      const { args: relative, stripped } = stripLeadingSlash(kept);
+      const r = await ctx.origCommand(relative);
+      const bb = profileFor(c.image.image).family === 'busybox';
+      const note = stripped ? (bb ? "tar: removing leading '/' from member names\n" : "tar: Removing leading `/' from member names\n") : '';
+      // GNU tar gives up on a missing archive with status 2 and a second line; busybox says "can't open" and 1
+      let stderr = r.stderr;
+      let exitCode = r.exitCode;
+      const missing = /^tar: (.+): Cannot open: No such file or directory$/m.exec(stderr);
+      if (missing && bb) { stderr = `tar: can't open '${missing[1]}': No such file or directory\n`; exitCode = 1; }
+      else if (missing && !/not recoverable/.test(stderr)) stderr += 'tar: Error is not recoverable: exiting now\n';
+      return { ...r, stderr: note + stderr, exitCode };
     }),
     defineCommand('nproc', async () => ok(String(c.cpuLimitMillis ? Math.max(1, Math.ceil(c.cpuLimitMillis / 1000)) : 4) + '\n')),
     ...networkCommands(h),

@@ -1,4 +1,5 @@
-import type { TransformPlugin } from 'just-bash';
+import { parse, serialize, type TransformPlugin } from 'just-bash';
+import { shellQuote } from './quote';
 
 type Node = any;
 
@@ -8,11 +9,34 @@ const yieldCall = (): Node => ({ type: 'Statement', pipelines: [{ type: 'Pipelin
 
 export const YIELD_COMMAND = '__kubelab_yield';
 export const TRAP_COMMAND = '__kubelab_trap';
+export const WAIT_COMMAND = '__kubelab_wait';
+export const BG_COMMAND = '__kubelab_bg';
+export const LASTBG_COMMAND = '__kubelab_lastbg';
+const LASTBG_VAR = '__kubelab_lastbg_pid';
+const RENAMED: Record<string, string> = { trap: TRAP_COMMAND, wait: WAIT_COMMAND };
 
-/** just-bash reserves the name `trap` without implementing it; route it to our implementation */
+/** just-bash reserves `trap` without implementing it and runs `wait` with no jobs to wait for; route both to ours */
 function renameBuiltin(c: Node): void {
   const part = c.name?.parts?.length === 1 ? c.name.parts[0] : undefined;
-  if (part?.type === 'Literal' && part.value === 'trap') part.value = TRAP_COMMAND;
+  if (part?.type === 'Literal' && RENAMED[part.value]) part.value = RENAMED[part.value];
+}
+
+
+/**
+ * just-bash runs `cmd &` in the foreground. A background statement becomes a call that starts it as a separate
+ * process of the container (its own shell, running concurrently), then records that process's PID for `$!`.
+ */
+function backgroundJob(s: Node): Node[] {
+  const script = serialize({ type: 'Script', statements: [{ ...s, background: false }] } as any);
+  return parse(`${BG_COMMAND} ${shellQuote(script)}; ${LASTBG_VAR}=$(${LASTBG_COMMAND})`).statements;
+}
+
+/** `$!` reads the variable the background call sets */
+function rewriteLastBg(n: Node): void {
+  if (!n || typeof n !== 'object') return;
+  if (Array.isArray(n)) { n.forEach(rewriteLastBg); return; }
+  if (n.type === 'ParameterExpansion' && n.parameter === '!') n.parameter = LASTBG_VAR;
+  for (const v of Object.values(n)) if (v && typeof v === 'object') rewriteLastBg(v);
 }
 
 /**
@@ -25,7 +49,13 @@ function renameBuiltin(c: Node): void {
 export function streamingPlugin(pid: number): TransformPlugin {
   const out = `/proc/${pid}/fd/1`;
   const err = `/proc/${pid}/fd/2`;
-  const visitStatements = (stmts: Node[] | null | undefined, stream: boolean) => { for (const s of stmts ?? []) visitStatement(s, stream); };
+  const visitStatements = (stmts: Node[] | null | undefined, stream: boolean) => {
+    if (!stmts) return;
+    for (let i = 0; i < stmts.length; i++) {
+      if (stmts[i].background) { const jobs = backgroundJob(stmts[i]); stmts.splice(i, 1, ...jobs); i += jobs.length - 1; continue; }
+      visitStatement(stmts[i], stream);
+    }
+  };
   const visitStatement = (s: Node, stream: boolean) => {
     for (const p of s.pipelines) {
       p.commands.forEach((c: Node, i: number) => visitCommand(c, stream && i === p.commands.length - 1));
@@ -74,6 +104,7 @@ export function streamingPlugin(pid: number): TransformPlugin {
   return {
     name: 'kubelab-streaming',
     transform(ctx) {
+      rewriteLastBg(ctx.ast);
       visitStatements(ctx.ast.statements, true);
       return { ast: ctx.ast };
     },

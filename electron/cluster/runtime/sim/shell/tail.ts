@@ -1,3 +1,4 @@
+import { profileFor } from './profiles';
 import { defineCommand, latin1FromBytes, type Command, type ExecResult } from 'just-bash';
 import { interruptibleSleep } from '../process';
 import type { ShellHost } from './commands';
@@ -62,6 +63,7 @@ function initialPart(data: Buffer, o: TailOptions): Buffer {
  */
 export function tailCommand(h: ShellHost): Command {
   const fs = h.container.fs;
+  const gnu = profileFor(h.container.image.image).family === 'debian';
   return defineCommand('tail', async (args, ctx): Promise<ExecResult> => {
     const o = parseArgs(args);
     if (typeof o === 'string') return { stdout: '', stderr: o, exitCode: 1 };
@@ -77,7 +79,7 @@ export function tailCommand(h: ShellHost): Command {
     };
     for (const [i, f] of files.entries()) {
       const data = f === '-' ? Buffer.from(latin1FromBytes(ctx.stdin), 'latin1') : await read(f);
-      if (!data) { stderr += `tail: can't open '${f}': No such file or directory\n`; status = 1; continue; }
+      if (!data) { stderr += gnu ? `tail: cannot open '${f}' for reading: No such file or directory\n` : `tail: can't open '${f}': No such file or directory\n`; status = 1; continue; }
       out.push(Buffer.from(header(f, i === 0)), initialPart(data, o));
       positions.set(f, data.length);
     }
@@ -88,10 +90,12 @@ export function tailCommand(h: ShellHost): Command {
     if (out.length) h.proc.stdout(Buffer.concat(out));
     if (stderr) h.proc.stderr(stderr);
     let last = files.length > 1 ? files[files.length - 1] : undefined;
-    while (!h.run.aborted) {
-      await interruptibleSleep(FOLLOW_POLL_MS, h.run);
+    // the shell stopping, or a `timeout` around this command, ends the follow
+    const stop = ctx.signal ? AbortSignal.any([h.run, ctx.signal]) : h.run;
+    while (!stop.aborted) {
+      await interruptibleSleep(FOLLOW_POLL_MS, stop);
       for (const f of followed) {
-        if (h.run.aborted) break;
+        if (stop.aborted) break;
         const data = await read(f);
         if (!data) continue;
         let pos = positions.get(f) ?? 0;

@@ -1,0 +1,60 @@
+import { DROP_LINE, type UserlandProfile } from './profiles';
+
+/** How a shell words its own diagnostics, and builtins it patches in front of the engine's. */
+export interface ShellDialect {
+  name: 'ash' | 'dash' | 'bash';
+  /** [pattern, replacement] for each stderr line the shell itself prints (after `bash:` became argv[0]) */
+  messages: [RegExp, string][];
+  /** shell code run before the script (engine builtins made to behave as this shell's) */
+  prelude: string;
+}
+
+// a failed cd is a usage error (status 2) in ash and dash; bash answers 1
+const CD_STATUS_2 = 'cd() { builtin cd "$@" || return 2; }\n';
+
+const ASH: ShellDialect = {
+  name: 'ash',
+  prelude: CD_STATUS_2,
+  messages: [
+    [/^(\w+): (.+): command not found$/, '$1: $2: not found'],
+    [/^(\w+): ((?:\.{0,2}\/)\S*): No such file or directory$/, '$1: $2: not found'],
+    [/^(\w+): cd: (.+): (No such file or directory|Not a directory|Permission denied)$/, "$1: cd: line 0: can't cd to $2: $3"],
+    [/^(\w+): (\w+): readonly variable$/, '$1: $2: is read only'],
+    [/^(\w+): division by 0$/, '$1: divide by zero'],
+    [/^(\w+): exit: (.+): numeric argument required$/, '$1: exit: line 0: Illegal number: $2'],
+    [/^(\w+): (.+): cannot overwrite existing file$/, "$1: can't create $2: File exists"],
+    [/^(\w+): local: can only be used in a function$/, '$1: local: line 0: not in a function'],
+    [/^(\w+): (\w+): unbound variable$/, '$1: $2: parameter not set'],
+    [/^(\w+): shift: shift count out of range$/, DROP_LINE],
+  ],
+};
+
+const DASH: ShellDialect = {
+  name: 'dash',
+  prelude: CD_STATUS_2,
+  messages: [
+    [/^(\w+): (.+): command not found$/, '$1: 1: $2: not found'],
+    [/^(\w+): ((?:\.{0,2}\/)\S*): No such file or directory$/, '$1: 1: $2: not found'],
+    [/^(\w+): cd: (.+): (No such file or directory|Not a directory|Permission denied)$/, "$1: 1: cd: can't cd to $2"],
+    [/^(\w+): (\w+): readonly variable$/, '$1: 1: $2: is read only'],
+    [/^(\w+): division by 0$/, '$1: 1: arithmetic expression: division by zero: "$2"'],
+    [/^(\w+): exit: (.+): numeric argument required$/, '$1: 1: exit: Illegal number: $2'],
+    [/^(\w+): (.+): cannot overwrite existing file$/, '$1: 1: cannot create $2: File exists'],
+    [/^(\w+): can't create (.+): nonexistent directory$/, '$1: 1: cannot create $2: Directory nonexistent'],
+    [/^(\w+): can't kill pid \d+: No such process$/, '$1: 1: kill: No such process\n'],
+    [/^(\w+): bad signal name '(.)(.*)'$/, '$1: 1: kill: Illegal option -$2'],
+    [/^(\w+): local: can only be used in a function$/, '$1: 1: local: not in a function'],
+    [/^(\w+): (\w+): unbound variable$/, '$1: 1: $2: parameter not set'],
+    [/^(\w+): shift: shift count out of range$/, "$1: 1: shift: can't shift that many"],
+  ],
+};
+
+const BASH: ShellDialect = { name: 'bash', prelude: '', messages: [] };
+
+/** the dialect of the shell named argv0 in an image with this profile */
+export function shellDialect(argv0: string, p: UserlandProfile): ShellDialect {
+  const name = argv0.split('/').pop();
+  if (name === 'bash') return BASH;
+  if (name === 'dash') return DASH;
+  return p.dialect === 'dash' ? DASH : ASH;
+}

@@ -1,0 +1,4 @@
+/** a word the shell reads back as exactly `s` */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
