@@ -29,7 +29,8 @@ export async function runStart(args: string[]): Promise<number> {
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const port = values.port !== undefined ? parsePositive(values.port, '--port', true) : undefined;
   const nodes = values.nodes !== undefined ? parsePositive(values.nodes, '--nodes', false) : undefined;
-  const runtime = values.runtime;
+  // KUBELAB_RUNTIME lets harnesses that start clusters with fixed flags (the scenario runner, CI) pick the runtime
+  const runtime = values.runtime ?? (process.env.KUBELAB_RUNTIME || undefined);
   if (runtime !== undefined && runtime !== 'sim' && runtime !== 'docker') throw new Error(`--runtime must be "sim" or "docker", not "${runtime}"`);
   const t0 = Date.now();
   const cluster = await startCluster({
