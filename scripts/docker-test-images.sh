@@ -5,7 +5,8 @@
 #   nginx:latest          a STAND-IN: busybox httpd serving /usr/share/nginx/html on port 80 (404 for other paths)
 #   polinux/stress:latest a STAND-IN: a `stress` script whose --vm-bytes N fills N bytes of memory with dd
 #   kubelab/pause:latest  the sandbox image: sleeps forever
-# Only these tags are written; nothing else in the daemon is touched.
+# Only these tags are written, and only those the daemon lacks (a developer's real busybox or nginx stays);
+# FORCE=1 rebuilds them all. Nothing else in the daemon is touched.
 set -euo pipefail
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 [ -x "$BUSYBOX" ] || { echo "docker-test-images: $BUSYBOX not found (apt-get install busybox-static)" >&2; exit 1; }
@@ -41,9 +42,14 @@ SH
 chmod +x "$ROOT/usr/bin/printenv"
 ENVPATH='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 # image TAG CHANGE...: the root filesystem imported with Dockerfile-like changes
-image() { local tag=$1; shift; local args=(); for c in "$@"; do args+=(-c "$c"); done; tar -C "$ROOT" -c . | docker import "${args[@]}" - "$tag" >/dev/null; }
+image() {
+  local tag=$1; shift
+  if [ "${FORCE:-0}" != 1 ] && docker image inspect "$tag" >/dev/null 2>&1; then echo "docker-test-images: $tag present, kept"; return 0; fi
+  local args=(); for c in "$@"; do args+=(-c "$c"); done
+  tar -C "$ROOT" -c . | docker import "${args[@]}" - "$tag" >/dev/null
+}
 image busybox:latest "$ENVPATH" 'CMD ["sh"]'
 image nginx:latest "$ENVPATH" 'EXPOSE 80' 'CMD ["httpd", "-f", "-v", "-p", "80", "-h", "/usr/share/nginx/html"]'
 image polinux/stress:latest "$ENVPATH" 'ENTRYPOINT ["stress"]' 'CMD ["--help"]'
 image kubelab/pause:latest "$ENVPATH" 'ENTRYPOINT ["sleep", "2147483647"]'
-echo "docker-test-images: built busybox:latest, nginx:latest (busybox httpd stand-in), polinux/stress:latest (dd stand-in), kubelab/pause:latest"
+echo "docker-test-images: busybox:latest, nginx:latest (busybox httpd stand-in), polinux/stress:latest (dd stand-in), kubelab/pause:latest ready"
