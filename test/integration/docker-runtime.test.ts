@@ -108,15 +108,20 @@ spec:
     expect(hc.SecurityOpt).toContain('no-new-privileges');
   });
 
-  it('gives kubectl exec -it a terminal that follows the client\'s size', async () => {
-    const bin = kubectl!;
-    const term = pty.spawn(bin, ['--kubeconfig', tc.kubeconfig, '-n', 'dk', 'exec', '-it', 'box', '--', 'sh', '-c', 'stty size; tty'], { cols: 97, rows: 31, env: process.env as Record<string, string> });
+  it('gives kubectl exec -it a terminal that starts at the client\'s size and follows its resizes', async () => {
+    const term = pty.spawn(kubectl!, ['--kubeconfig', tc.kubeconfig, '-n', 'dk', 'exec', '-it', 'box', '--', 'sh'], { cols: 97, rows: 31, env: process.env as Record<string, string> });
     let out = '';
     term.onData((d) => { out += d; });
-    const code = await new Promise<number>((res) => term.onExit((e) => res(e.exitCode)));
-    expect(code).toBe(0);
-    expect(out).toContain('31 97');
-    expect(out).toMatch(/\/dev\/pts\/\d+/);
+    const exited = new Promise<number>((res) => term.onExit((e) => res(e.exitCode)));
+    try {
+      term.write('stty size; tty\r');
+      await waitFor(() => /31 97/.test(out) && /\/dev\/pts\/\d+/.test(out), { timeoutMs: 15_000, what: `initial size in ${JSON.stringify(out)}` });
+      term.resize(120, 40);
+      // the resize and the typed line travel on different channels: ask until the shell sees the new size
+      await waitFor(() => { if (/40 120/.test(out)) return true; term.write('stty size\r'); return false; }, { timeoutMs: 15_000, intervalMs: 300, what: `resized terminal in ${JSON.stringify(out)}` });
+      term.write('exit 0\r');
+      expect(await exited).toBe(0);
+    } finally { term.kill(); }
   });
 
   it('copies files in and out with kubectl cp', async () => {
@@ -158,6 +163,39 @@ spec:
     } finally {
       await again.stop();
     }
+  }, 120_000);
+});
+
+describe.skipIf(!!skip)('a topology mixing runtimes', () => {
+  let tc: TestCluster;
+  afterAll(async () => { await tc?.stop(); });
+
+  it('runs one Docker worker beside simulated nodes', async () => {
+    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-mixed-')), 'cluster.yaml');
+    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
+    tc = await startTestCluster({ configFile: cfg });
+    const versions = (await tc.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.nodeInfo.containerRuntimeVersion}{"\\n"}{end}'])).stdout;
+    expect(versions).toContain('kubelab-control-plane=kubelab-sim://');
+    expect(versions).toContain('kubelab-worker=kubelab-sim://');
+    expect(versions).toContain(`kubelab-worker2=docker://${daemonVersion}`);
+    writeFileSync(join(tc.dataDir, 'two.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: on-docker}
+spec: {nodeName: kubelab-worker2, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: on-sim}
+spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
+`);
+    await tc.kubectl(['apply', '-f', join(tc.dataDir, 'two.yaml')]);
+    for (const name of ['on-docker', 'on-sim']) {
+      await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { timeoutMs: 60_000, what: `${name} Running` });
+    }
+    const uid = (name: string) => tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.metadata.uid}']).then((r) => r.stdout);
+    expect(await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${await uid('on-docker')}`] } })).toHaveLength(2);
+    expect(await docker.listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${await uid('on-sim')}`] } })).toHaveLength(0);
+    expect((await tc.kubectl(['exec', 'on-docker', '--', 'cat', '/proc/1/cmdline'])).stdout.replace(/\0/g, ' ').trim()).toBe('sleep 3600');
   }, 120_000);
 });
 

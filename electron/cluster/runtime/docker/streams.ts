@@ -26,34 +26,55 @@ async function exitCodeOf(exec: Docker.Exec): Promise<number> {
   return (await exec.inspect()).ExitCode ?? 126;
 }
 
-function wire(modem: Docker['modem'], sock: Duplex, tty: boolean, wantStdin: boolean) {
+function wire(modem: Docker['modem'], socket: Duplex | Promise<Duplex>, tty: boolean, wantStdin: boolean) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  if (tty) sock.pipe(stdout); else demux(modem, sock, stdout, stderr);
-  let stdin: PassThrough | undefined;
-  if (wantStdin) {
-    stdin = new PassThrough();
-    stdin.on('data', (d: Buffer) => { if (!sock.destroyed) sock.write(d); });
-    // half-close: the process sees end of input but its output keeps flowing back
-    stdin.on('end', () => { if (!sock.destroyed) sock.end(); });
-  }
-  const ended = new Promise<void>((res) => { sock.once('end', res); sock.once('close', res); sock.once('error', () => res()); });
+  const stdin = wantStdin ? new PassThrough() : undefined;
+  const ended = Promise.resolve(socket).then((sock) => {
+    if (tty) sock.pipe(stdout); else demux(modem, sock, stdout, stderr);
+    if (stdin) {
+      // input typed before the process started waits in the PassThrough and is written now
+      stdin.on('data', (d: Buffer) => { if (!sock.destroyed) sock.write(d); });
+      // half-close: the process sees end of input but its output keeps flowing back
+      stdin.on('end', () => { if (!sock.destroyed) sock.end(); });
+    }
+    return new Promise<void>((res) => { sock.once('end', res); sock.once('close', res); sock.once('error', () => res()); });
+  });
   return { stdout, stderr, stdin, ended };
 }
+
+/** how long a TTY exec waits for the client's first size before it starts anyway */
+const FIRST_SIZE_WAIT_MS = 150;
 
 export async function execSession(docker: Docker, containerId: string, opts: ExecOptions): Promise<StreamSession> {
   const exec = await docker.getContainer(containerId).exec({
     Cmd: opts.command, AttachStdin: opts.stdin, AttachStdout: opts.stdout || opts.tty, AttachStderr: opts.stderr && !opts.tty, Tty: opts.tty,
   });
-  const sock = await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty }) as unknown as Duplex;
-  const w = wire(docker.modem, sock, opts.tty, opts.stdin);
-  if (opts.tty && opts.size) void exec.resize({ h: opts.size.rows, w: opts.size.cols }).catch(() => undefined);
+  // kubectl sends the terminal's size just after the stream opens: a TTY process started before it would see 0x0,
+  // so the exec starts on the first size (Docker ≥ 23 takes it as ConsoleSize; older ones get a resize at once)
+  let size = opts.size;
+  let sizeKnown!: () => void;
+  const firstSize = new Promise<void>((res) => { sizeKnown = res; });
+  if (!opts.tty || size) sizeKnown();
+  const timer = setTimeout(() => sizeKnown(), FIRST_SIZE_WAIT_MS);
+  const started = firstSize.then(async () => {
+    clearTimeout(timer);
+    const body = { hijack: true, stdin: opts.stdin, Tty: opts.tty, ...(opts.tty && size ? { ConsoleSize: [size.rows, size.cols] } : {}) };
+    const sock = await exec.start(body) as unknown as Duplex;
+    if (opts.tty && size) await exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
+    return sock;
+  });
+  const w = wire(docker.modem, started, opts.tty, opts.stdin);
   const exit = w.ended.then(() => exitCodeOf(exec));
   return makeSession({
     stdin: w.stdin, stdout: opts.stdout || opts.tty ? w.stdout : undefined, stderr: opts.stderr && !opts.tty ? w.stderr : undefined,
     exit,
-    onResize: (s) => { void exec.resize({ h: s.rows, w: s.cols }).catch(() => undefined); },
-    onClose: () => sock.destroy(),
+    onResize: (s) => {
+      size = s;
+      sizeKnown();
+      void started.then(() => exec.resize({ h: s.rows, w: s.cols })).catch(() => undefined);
+    },
+    onClose: () => { sizeKnown(); void started.then((sock) => sock.destroy(), () => undefined); },
   });
 }
 
