@@ -1,5 +1,6 @@
 // The one typed API between the renderer and the main process. Electron's preload and the web mode's WebSocket
 // bridge carry exactly these methods and events, so the renderer cannot tell which transport it runs on.
+import type { DockerDaemonStatus } from '../cluster/runtime/docker/status';
 
 export type Lang = 'en' | 'zh';
 export interface Localized { en: string; zh: string }
@@ -110,17 +111,7 @@ export interface AppInfo {
   kubectl: { path: string | null; source: 'bundled' | 'system' | null };
 }
 /** what Settings shows about Docker: the daemon check, and which nodes of the running cluster use it */
-export interface DockerStatus {
-  available: boolean;
-  endpoint: string;
-  version?: string;
-  apiVersion?: string;
-  os?: string;
-  rootless?: boolean;
-  cgroup?: string;
-  error?: string;
-  nodes: string[];
-}
+export type DockerStatus = DockerDaemonStatus & { nodes: string[] };
 export interface TerminalInfo { id: string; title: string; cols: number; rows: number; exited: boolean }
 
 /** method name → [params, result] */

@@ -1,20 +1,10 @@
 // Finding and describing the Docker daemon: DOCKER_HOST or the platform's default socket/pipe, API version,
 // rootless or not. The cluster and the Settings page both ask this before choosing the Docker runtime.
 import Docker from 'dockerode';
+import type { DockerDaemonStatus } from './status';
 
-export interface DockerDaemonStatus {
-  available: boolean;
-  /** where we looked: unix socket path, named pipe or tcp URL */
-  endpoint: string;
-  version?: string;
-  apiVersion?: string;
-  os?: string;
-  rootless?: boolean;
-  /** cgroup driver and version: memory limits and OOMKilled need a working memory controller */
-  cgroup?: string;
-  /** why the daemon cannot be used (when not available) */
-  error?: string;
-}
+export type { DockerDaemonStatus } from './status';
+
 
 /** The endpoint dockerode will use, in words the user recognises. */
 export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
