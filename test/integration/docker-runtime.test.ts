@@ -152,6 +152,11 @@ spec:
     const after = await docker.listContainers({ all: true, filters: { label: [`io.kubelab.cluster=${clusterLabel}`] } });
     expect(after.map((c) => c.State).filter((s) => s === 'running')).toEqual([]);
     expect((await docker.listNetworks({ filters: { label: [`io.kubelab.cluster=${clusterLabel}`] } })).length).toBe(0);
+    // stopped containers of a cluster whose data dir was deleted by hand go too; one whose dir exists stays
+    const label = (dir: string) => ({ 'io.kubelab.cluster': 'other', 'io.kubelab.data-dir': dir });
+    const orphan = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['true'], Labels: label(join(dataDir, 'no-such-cluster')) });
+    const kept = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['true'], Labels: label(dataDir) });
+    const unlabelled = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['true'] });
     // the next start of the same data dir cleans them up (its kubelets start the pods again)
     const lines: string[] = [];
     const again = await startCluster({ dataDir, port: 0, runtime: 'docker', log: (l) => lines.push(l) });
@@ -160,8 +165,11 @@ spec:
       const ids = new Set(after.map((c) => c.Id));
       const now = await docker.listContainers({ all: true, filters: { label: [`io.kubelab.cluster=${clusterLabel}`] } });
       expect(now.filter((c) => ids.has(c.Id))).toEqual([]);
+      const exists = (c: Docker.Container) => c.inspect().then(() => true, () => false);
+      expect([await exists(orphan), await exists(kept), await exists(unlabelled)]).toEqual([false, true, true]);
     } finally {
       await again.stop();
+      await Promise.all([kept.remove({ force: true }), unlabelled.remove({ force: true })]);
     }
   }, 120_000);
 });

@@ -1,5 +1,7 @@
 // What the Docker nodes of one cluster share: the daemon connection, the cluster's network, the pause image, and
 // the clean-up that finds the cluster's containers by label (orphans at start, everything on delete).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { SandboxError } from '../interface';
 import { checkDockerDaemon, connectDocker, describeDaemon, type DockerDaemonStatus } from './daemon';
@@ -19,8 +21,11 @@ export class DockerBackend {
   runtimes: string[] = [];
   private pause?: Promise<string>;
 
+  readonly dataDir: string;
+
   constructor(dataDir: string, private readonly log: (line: string) => void, docker?: Docker) {
     this.docker = docker ?? connectDocker();
+    this.dataDir = resolve(dataDir);
     this.cluster = clusterId(dataDir);
     this.network = networkName(this.cluster);
   }
@@ -34,6 +39,8 @@ export class DockerBackend {
       this.runtimes = Object.keys(info.Runtimes ?? {}).filter((r) => r !== 'runc' && r !== 'io.containerd.runc.v2');
       const removed = await this.removeContainers();
       if (removed) this.log(`docker: removed ${removed} container(s) left by an earlier run of this cluster`);
+      const orphans = await this.removeOrphansOfDeletedClusters();
+      if (orphans) this.log(`docker: removed ${orphans} stopped container(s) of KubeLab clusters whose data dir no longer exists`);
       await this.ensureNetwork();
     } catch (err) {
       this.daemon = { ...this.daemon, available: false, error: `${describeDaemon(this.daemon)}: ${(err as Error).message}` };
@@ -105,6 +112,17 @@ export class DockerBackend {
     const list = await this.owned(node);
     await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`))));
     return list.length;
+  }
+
+  /**
+   * Stopped containers labelled with a data dir that is gone: a cluster whose folder was deleted by hand (test
+   * harnesses, "rm -rf") never gets to remove them. Running ones are left alone — their cluster may still be up.
+   */
+  private async removeOrphansOfDeletedClusters(): Promise<number> {
+    const all = await this.docker.listContainers({ all: true, filters: { label: [L.dataDir] } });
+    const gone = all.filter((c) => c.State !== 'running' && c.Labels[L.cluster] !== this.cluster && !existsSync(c.Labels[L.dataDir]));
+    await Promise.all(gone.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`))));
+    return gone.length;
   }
 
   /** cluster deletion: its containers, then its network */

@@ -15,7 +15,7 @@ const base: ContainerConfig = {
   memoryLimitBytes: 0, memoryRequestBytes: 0, cpuLimitMillis: 0, cpuRequestMillis: 0, logPath: '/l/0.log', attempt: 2, kind: 'regular',
 };
 const sb = { id: 'sb1', config: sandbox, hostsFile: '/data/pods/u-1/etc/hosts', resolvFile: '/data/pods/u-1/etc/resolv.conf' };
-const where = { cluster: 'c1', node: 'n1', terminationLogFile: '/data/pods/u-1/containers/app/2-termination-log' };
+const where = { cluster: 'c1', dataDir: '/data', node: 'n1', terminationLogFile: '/data/pods/u-1/containers/app/2-termination-log' };
 
 describe('containerCreateOptions', () => {
   it('keeps the image entrypoint for args only and replaces both for command', () => {

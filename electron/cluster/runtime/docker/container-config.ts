@@ -15,6 +15,7 @@ export interface SandboxRef {
 
 export interface ContainerPlacement {
   cluster: string;
+  dataDir: string;
   node: string;
   /** host file bind-mounted at terminationMessagePath, read back when the container exits */
   terminationLogFile?: string;
@@ -55,7 +56,7 @@ export function containerCreateOptions(cfg: ContainerConfig, sb: SandboxRef, ima
     Labels: {
       [L.podName]: pod.name, [L.podNamespace]: pod.namespace, [L.podUid]: pod.uid, [L.containerName]: cfg.name,
       [L.type]: 'container', [L.sandboxId]: sb.id, [L.attempt]: String(cfg.attempt),
-      [L.cluster]: where.cluster, [L.node]: where.node, [L.logPath]: cfg.logPath,
+      [L.cluster]: where.cluster, [L.dataDir]: where.dataDir, [L.node]: where.node, [L.logPath]: cfg.logPath,
       ...(where.terminationLogFile ? { [L.terminationLog]: where.terminationLogFile } : {}),
     },
     HostConfig: {

@@ -13,6 +13,8 @@ export const L = {
   sandboxId: 'io.kubernetes.sandbox.id',
   attempt: 'annotation.io.kubernetes.container.restartCount',
   cluster: 'io.kubelab.cluster',
+  /** the data dir: a cluster whose folder was deleted without stopping it through KubeLab leaves orphans behind */
+  dataDir: 'io.kubelab.data-dir',
   node: 'io.kubelab.node',
   logPath: 'io.kubelab.log-path',
   terminationLog: 'io.kubelab.termination-log',

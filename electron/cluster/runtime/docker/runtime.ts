@@ -91,7 +91,7 @@ export class DockerRuntime implements ContainerRuntime {
       ...(config.hostNetwork ? {} : { Hostname: config.hostname }),
       Labels: {
         [L.podName]: pod.name, [L.podNamespace]: pod.namespace, [L.podUid]: pod.uid, [L.containerName]: 'POD', [L.type]: 'podsandbox',
-        [L.cluster]: this.o.backend.cluster, [L.node]: this.o.nodeName,
+        [L.cluster]: this.o.backend.cluster, [L.dataDir]: this.o.backend.dataDir, [L.node]: this.o.nodeName,
       },
       HostConfig: {
         NetworkMode: config.hostNetwork ? 'host' : net, IpcMode: 'shareable', RestartPolicy: { Name: 'no' },
@@ -147,7 +147,7 @@ export class DockerRuntime implements ContainerRuntime {
       await fs.promises.mkdir(path.dirname(terminationLogFile), { recursive: true });
       await fs.promises.writeFile(terminationLogFile, '');
     }
-    const opts = containerCreateOptions(config, sb, image, { cluster: this.o.backend.cluster, node: this.o.nodeName, terminationLogFile });
+    const opts = containerCreateOptions(config, sb, image, { cluster: this.o.backend.cluster, dataDir: this.o.backend.dataDir, node: this.o.nodeName, terminationLogFile });
     let c: Docker.Container;
     try {
       c = await this.createReplacingStale(opts);
