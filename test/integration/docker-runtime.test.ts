@@ -140,6 +140,8 @@ spec:
     const last = JSON.parse((await k('get', 'pod', 'count', '-o', 'json')).stdout).status.containerStatuses[0].lastState.terminated;
     expect(last).toMatchObject({ exitCode: 4, reason: 'Error' });
     expect(last.containerID).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
+    const cs = JSON.parse((await k('get', 'pod', 'count', '-o', 'json')).stdout).status.containerStatuses[0];
+    expect(cs.imageID).toMatch(/^docker(-pullable)?:\/\/.*sha256:[0-9a-f]{64}$/);
     expect((await k('logs', 'count', '--previous')).stdout).toBe('line 1\nline 2\nline 3\n');
     expect((await k('logs', 'count', '--previous', '--timestamps')).stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z line 1\n/);
   });

@@ -158,7 +158,7 @@ export class DockerRuntime implements ContainerRuntime {
     const exited = new Promise<number>((r) => { resolveExited = r; });
     this.containers.set(c.id, {
       sandboxId, config, image, terminationLogFile, exited, resolveExited,
-      status: { id: c.id, name: config.name, sandboxId, image: image.ref, imageRef: image.digest, state: 'created', createdAt: Date.now(), attempt: config.attempt },
+      status: { id: c.id, name: config.name, sandboxId, image: image.ref, imageRef: dockerImageRef(image), state: 'created', createdAt: Date.now(), attempt: config.attempt },
     });
     return c.id;
   }
@@ -341,6 +341,11 @@ export class DockerRuntime implements ContainerRuntime {
     if (t.status.state !== 'running') throw new Error(`container ${id} is not running`);
     return t;
   }
+}
+
+/** cri-dockerd's imageID: the repo digest when the image came from a registry, else the local image id */
+function dockerImageRef(image: ImageInfo): string {
+  return image.digest.includes('@') ? `docker-pullable://${image.digest}` : `docker://${image.id}`;
 }
 
 function parseTime(s: string | undefined): number | undefined {
