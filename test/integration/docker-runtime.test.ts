@@ -146,6 +146,15 @@ spec:
     expect((await k('logs', 'count', '--previous', '--timestamps')).stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z line 1\n/);
   });
 
+  it('fails a pull the daemon cannot make with Docker\'s own error text and backs off', async () => {
+    await k('run', 'nosuch', '--image=registry.invalid/nope:1');
+    await waitFor(async () => (await k('get', 'pod', 'nosuch', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}')).stdout === 'ImagePullBackOff', { timeoutMs: 60_000, what: 'ImagePullBackOff' });
+    const events = (await k('get', 'events', '--field-selector', 'involvedObject.name=nosuch', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}')).stdout;
+    expect(events).toContain('Pulling: Pulling image "registry.invalid/nope:1"');
+    expect(events).toMatch(/Failed: Failed to pull image "registry.invalid\/nope:1": Error response from daemon: .*registry\.invalid/);
+    expect(events).toContain('Failed: Error: ErrImagePull');
+  });
+
   it('stops the cluster\'s containers when the cluster stops and removes them when it starts again', async () => {
     const before = (await owned()).filter((c) => c.Labels['io.kubelab.cluster'] === clusterLabel);
     expect(before.length).toBeGreaterThan(4);

@@ -53,7 +53,8 @@ export class DockerImages {
         this.log(`pull of ${image} failed (${message}); using the copy already in the node's image store`);
         return present;
       }
-      throw new ImagePullError(`failed to pull and unpack image "${normalizedRef(image)}": ${message}`, !unreachable(message));
+      // what cri-dockerd reports: the daemon's own answer
+      throw new ImagePullError(`Error response from daemon: ${message}`, !unreachable(message));
     }
     const info = await this.status(image);
     if (!info) throw new ImagePullError(`failed to pull image "${normalizedRef(image)}": the daemon reported success but has no such image`);
