@@ -12,7 +12,9 @@ Options:
   --data-dir DIR        where the cluster keeps its state (default: ${defaultDataDir()})
   --port N              API server port on 127.0.0.1 (default 6443, or a free port if busy)
   --nodes N             number of nodes: 1 control plane + N-1 workers (default 3, or what the data dir remembers)
-  --runtime sim|docker  container runtime (default sim: everything simulated in-process)
+  --runtime sim|docker  container runtime (default sim: everything simulated in-process; docker: real containers
+                        through the Docker daemon at DOCKER_HOST or the default socket, else the simulator;
+                        KUBELAB_RUNTIME sets it too)
   --config FILE         a kind-like cluster config (nodes with roles, labels, taints, capacity, runtime handlers)
 `;
 
