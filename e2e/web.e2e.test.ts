@@ -164,6 +164,18 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await shot('yaml-editor', true);
   });
 
+  it('shows what the Docker daemon check found on the Settings page', async () => {
+    await page.goto(web.origin + '/#/settings');
+    const status = page.getByTestId('docker-status');
+    await status.filter({ hasNotText: 'Checking' }).waitFor({ timeout: 15_000 });
+    const text = await status.innerText();
+    // the same check the server makes, so the page must agree with it whichever way it went
+    const { checkDockerDaemon } = await import('../electron/cluster/runtime/docker');
+    const d = await checkDockerDaemon();
+    if (d.available) expect(text).toContain(`Found Docker ${d.version} (API ${d.apiVersion}`);
+    else expect(text).toContain(`Docker is not available, so the cluster stays on the simulator: ${d.error}`);
+  });
+
   it('switches the whole UI and the lab text to Chinese', async () => {
     await page.goto(web.origin + '/#/settings');
     await page.getByTestId('lang-zh').check();

@@ -29,9 +29,9 @@ export function kubectlPath(): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
-export async function startTestCluster(opts: { nodes?: number; configFile?: string } = {}): Promise<TestCluster> {
+export async function startTestCluster(opts: { nodes?: number; configFile?: string; runtime?: 'sim' | 'docker'; log?: (line: string) => void } = {}): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-test-'));
-  const cluster = await startCluster({ dataDir, port: 0, nodes: opts.nodes ?? 3, configFile: opts.configFile });
+  const cluster = await startCluster({ dataDir, port: 0, nodes: opts.nodes ?? 3, configFile: opts.configFile, runtime: opts.runtime, log: opts.log });
   const client = cluster.client({ name: 'kubernetes-admin', groups: ['system:masters'] }, 'kubelab-test');
   const kc = cluster.kubeconfigPath;
   return {

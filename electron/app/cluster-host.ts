@@ -2,6 +2,7 @@
 import { rmSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, type Cluster, type ClusterOptions } from '../cluster';
+import { deleteRuntimeResources } from '../cluster/runtime/select';
 import type { ClusterStatus } from './ipc-contract';
 
 export interface ClusterHostOptions {
@@ -75,6 +76,8 @@ export class ClusterHost {
   async reset(runtime = this.opts.runtime): Promise<Cluster> {
     await this.stop();
     this.set('starting', 'removing the cluster state');
+    // its Docker containers and network (if it ever used the Docker runtime) go with it
+    await deleteRuntimeResources(this.opts.dataDir, (l) => this.set('starting', l)).catch((e) => this.set('starting', `docker clean-up: ${(e as Error).message}`));
     const keep = new Set(['ui-settings.json', 'ui-progress.json', 'report-key', 'terminal', 'labs']);
     if (existsSync(this.opts.dataDir)) {
       for (const f of readdirSync(this.opts.dataDir)) if (!keep.has(f)) rmSync(join(this.opts.dataDir, f), { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // The one typed API between the renderer and the main process. Electron's preload and the web mode's WebSocket
 // bridge carry exactly these methods and events, so the renderer cannot tell which transport it runs on.
+import type { DockerDaemonStatus } from '../cluster/runtime/docker/status';
 
 export type Lang = 'en' | 'zh';
 export interface Localized { en: string; zh: string }
@@ -109,11 +110,15 @@ export interface AppInfo {
   platform: string;
   kubectl: { path: string | null; source: 'bundled' | 'system' | null };
 }
+/** what Settings shows about Docker: the daemon check, and which nodes of the running cluster use it */
+export type DockerStatus = DockerDaemonStatus & { nodes: string[] };
 export interface TerminalInfo { id: string; title: string; cols: number; rows: number; exited: boolean }
 
 /** method name → [params, result] */
 export interface ApiMethods {
   'app.info': [void, AppInfo];
+  /** checks the Docker daemon now (DOCKER_HOST or the platform default) */
+  'runtime.docker': [void, DockerStatus];
   'cluster.status': [void, ClusterStatus];
   'cluster.snapshot': [void, ClusterSnapshot];
   /** subscribes the caller to `cluster.changed` */
@@ -159,7 +164,7 @@ export interface ApiEvents {
 export type EventName = keyof ApiEvents;
 
 export const METHODS: readonly Method[] = [
-  'app.info', 'cluster.status', 'cluster.snapshot', 'cluster.watch', 'cluster.unwatch', 'cluster.object', 'cluster.nodePower', 'cluster.reset',
+  'app.info', 'runtime.docker', 'cluster.status', 'cluster.snapshot', 'cluster.watch', 'cluster.unwatch', 'cluster.object', 'cluster.nodePower', 'cluster.reset',
   'labs.list', 'labs.get', 'labs.start', 'labs.check', 'labs.hint', 'labs.solve', 'labs.reset', 'labs.report', 'yaml.apply',
   'term.open', 'term.list', 'term.attach', 'term.write', 'term.resize', 'term.ack', 'term.close', 'settings.get', 'settings.set',
 ];

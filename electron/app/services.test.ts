@@ -89,6 +89,14 @@ describe('app services', () => {
     await session.call('term.close', { id: t.id });
   });
 
+  it('reports the Docker daemon check for Settings, and no Docker nodes on a simulated cluster', async () => {
+    const d = await session.call('runtime.docker', undefined);
+    expect(d.nodes).toEqual([]);
+    expect(d.endpoint).toBe(process.env.DOCKER_HOST ?? (process.platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock'));
+    if (d.available) expect(d.apiVersion).toMatch(/^\d+\.\d+$/);
+    else expect(d.error).toContain(d.endpoint.replace(/^unix:\/\//, ''));
+  });
+
   it('keeps settings', async () => {
     const s = await session.call('settings.set', { language: 'zh', fontSize: 99 as number });
     expect(s).toMatchObject({ language: 'zh', fontSize: 14 });

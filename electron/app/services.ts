@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ApiEvents, AppInfo, Chapter, EventName, Method, Params, Result } from './ipc-contract';
 import { isMethod } from './ipc-contract';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
+import { checkDockerDaemon } from '../cluster/runtime/docker';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
 import { SettingsStore } from './settings-store';
@@ -78,6 +79,11 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     };
     const handlers: { [M in Method]: (p: Params<M>) => Promise<Result<M>> | Result<M> } = {
       'app.info': () => info,
+      'runtime.docker': async () => {
+        const c = host.getStatus().phase === 'ready' ? await host.ready() : undefined;
+        const nodes = c ? c.nodes.names().filter((n) => c.nodes.runtime(n).name === 'docker') : [];
+        return { ...(await checkDockerDaemon()), nodes };
+      },
       'cluster.status': () => host.getStatus(),
       'cluster.snapshot': async () => (await readyView()).snapshot(),
       'cluster.watch': async () => {

@@ -12,7 +12,9 @@ Options:
   --data-dir DIR        where the cluster keeps its state (default: ${defaultDataDir()})
   --port N              API server port on 127.0.0.1 (default 6443, or a free port if busy)
   --nodes N             number of nodes: 1 control plane + N-1 workers (default 3, or what the data dir remembers)
-  --runtime sim         container runtime (sim, the default: everything simulated in-process)
+  --runtime sim|docker  container runtime (default sim: everything simulated in-process; docker: real containers
+                        through the Docker daemon at DOCKER_HOST or the default socket, else the simulator;
+                        KUBELAB_RUNTIME sets it too)
   --config FILE         a kind-like cluster config (nodes with roles, labels, taints, capacity, runtime handlers)
 `;
 
@@ -29,7 +31,8 @@ export async function runStart(args: string[]): Promise<number> {
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const port = values.port !== undefined ? parsePositive(values.port, '--port', true) : undefined;
   const nodes = values.nodes !== undefined ? parsePositive(values.nodes, '--nodes', false) : undefined;
-  const runtime = values.runtime;
+  // KUBELAB_RUNTIME lets harnesses that start clusters with fixed flags (the scenario runner, CI) pick the runtime
+  const runtime = values.runtime ?? (process.env.KUBELAB_RUNTIME || undefined);
   if (runtime !== undefined && runtime !== 'sim' && runtime !== 'docker') throw new Error(`--runtime must be "sim" or "docker", not "${runtime}"`);
   const t0 = Date.now();
   const cluster = await startCluster({

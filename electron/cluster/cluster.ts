@@ -35,6 +35,8 @@ import { startNodes, type NodeSet } from './kubelet/nodes';
 import { loadClusterConfig, type ClusterConfig } from './config';
 import { ComponentLog } from './kubelet/static-pods/component-log';
 import { apiserverRequestObserver, componentRequestObserver, observedApiServer } from './kubelet/static-pods/observe-requests';
+import { selectRuntimes } from './runtime/select';
+import type { DockerDaemonStatus } from './runtime/docker';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -59,6 +61,8 @@ export interface Cluster {
   catalog: Catalog;
   config: ClusterConfig;
   nodes: NodeSet;
+  /** the Docker daemon check, when a node asked for the Docker runtime (Settings shows it) */
+  docker?: DockerDaemonStatus;
   connector: NodeConnector;
   /** a client acting as the given identity through the full handler chain */
   client(user: UserInfo, userAgent?: string): Client;
@@ -136,7 +140,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const scheduler = createScheduler({ client: schedulerClient, informers, onError: (e) => log(`scheduler: ${e.message}`) });
   await scheduler.start();
 
-  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, controlPlane: { log: componentLog, apiPort: http.port } });
+  const runtimes = await selectRuntimes(opts.dataDir, config, log);
+  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, controlPlane: { log: componentLog, apiPort: http.port } });
   registerMetricsApi(api, nodes);
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
@@ -146,12 +151,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   let stopping: Promise<void> | undefined;
   return {
-    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers,
+    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, docker: runtimes.docker,
     stop() {
       stopping ??= (async () => {
         ready = false;
         scheduler.stop();
         await nodes.shutdown();
+        await runtimes.backend?.releaseNetwork();
         controllers.stop();
         informers.stop();
         await http.close();

@@ -13,6 +13,8 @@ export interface NodeConfig {
   capacity?: Record<string, string>;
   /** RuntimeClass handlers this node's runtime offers (default runc, runsc, kata) */
   runtimeHandlers?: string[];
+  /** this node's runtime when it differs from the cluster's (e.g. one Docker worker beside simulated ones) */
+  runtime?: 'sim' | 'docker';
 }
 
 export interface ClusterConfig {
@@ -44,9 +46,11 @@ export function parseClusterConfigFile(path: string): Partial<ClusterConfig> {
     const role = n.role ?? 'worker';
     if (role !== 'control-plane' && role !== 'worker') throw new ConfigError(`${path}: nodes[${i}].role: must be "control-plane" or "worker"`);
     const name = n.name ?? (role === 'control-plane' ? (cps++ === 0 ? 'kubelab-control-plane' : `kubelab-control-plane${cps}`) : (++workers === 1 ? 'kubelab-worker' : `kubelab-worker${workers}`));
-    nodes.push({ name, role, labels: n.labels, taints: n.taints, capacity: n.capacity, runtimeHandlers: n.runtimeHandlers });
+    if (n.runtime !== undefined && n.runtime !== 'sim' && n.runtime !== 'docker') throw new ConfigError(`${path}: nodes[${i}].runtime: must be "sim" or "docker"`);
+    nodes.push({ name, role, labels: n.labels, taints: n.taints, capacity: n.capacity, runtimeHandlers: n.runtimeHandlers, ...(n.runtime ? { runtime: n.runtime } : {}) });
   }
   if (nodes.length && !nodes.some((n) => n.role === 'control-plane')) nodes.unshift({ name: 'kubelab-control-plane', role: 'control-plane' });
+  if (doc.runtime !== undefined && doc.runtime !== 'sim' && doc.runtime !== 'docker') throw new ConfigError(`${path}: runtime: must be "sim" or "docker"`);
   return { nodes: nodes.length ? nodes : undefined, runtime: doc.runtime };
 }
 
@@ -63,7 +67,11 @@ export function loadClusterConfig(dataDir: string, o: { nodes?: number; runtime?
     nodes: fromFile.nodes ?? (o.nodes !== undefined ? defaultNodeNames(o.nodes) : saved?.nodes ?? defaultNodeNames(3)),
   };
   if (cfg.nodes.length < 1) throw new ConfigError('a cluster needs at least one node');
-  if (cfg.runtime === 'docker') throw new ConfigError('the Docker runtime is not available in this version yet; use --runtime sim (the default)');
   writeFileSync(file, JSON.stringify(cfg, null, 2));
   return cfg;
+}
+
+/** the runtime a node runs on: its own choice in the topology, else the cluster's */
+export function nodeRuntime(cfg: ClusterConfig, node: NodeConfig): 'sim' | 'docker' {
+  return node.runtime ?? cfg.runtime;
 }

@@ -87,7 +87,7 @@ export class Kubelet {
     const s = o.settings;
     this.crashBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);
     this.pullBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);
-    this.idScheme = o.runtime.name === 'sim' ? 'kubelab-sim' : 'containerd';
+    this.idScheme = o.runtime.name === 'sim' ? 'kubelab-sim' : o.runtime.name === 'docker' ? 'docker' : 'containerd';
     this.queue = new WorkQueue((uid) => this.sync(uid), {
       workers: 32, baseDelayMs: 200, maxDelayMs: 10_000, name: `kubelet-${o.nodeName}`,
       onError: (uid, err) => o.log(`kubelet ${o.nodeName}: sync pod ${this.states.get(uid)?.pod.metadata.name ?? uid}: ${(err as Error).message}`),

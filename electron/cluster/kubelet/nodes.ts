@@ -8,10 +8,11 @@ import { memoryVolumeRoot, nodeMemoryDir, removeMemoryVolumeRoots } from './memo
 import type { KObject } from '../api/types';
 import type { UserInfo } from '../auth/user';
 import type { ApiServer } from '../apiserver/handler';
-import type { ClusterConfig } from '../config';
+import { nodeRuntime, type ClusterConfig } from '../config';
 import type { Pki } from '../auth/pki';
 import type { ContainerRuntime } from '../runtime/interface';
 import { createSimRuntime, createLocalSimNetwork, type SimNetwork } from '../runtime/sim';
+import type { NodePrograms } from '../runtime/sim/programs';
 import { NodeHeartbeat } from './node-status';
 import { KUBELET_VERSION, nodeInternalIP, nodePodCIDR } from './node-object';
 import type { NodeConnector } from './connector';
@@ -55,8 +56,8 @@ export interface NodeStartContext {
   pki: Pki;
   /** the cluster network (Services, DNS, NetworkPolicy); default: an in-memory network shared by the nodes */
   network?: SimNetwork;
-  /** runtime per node; default: the simulator */
-  createRuntime?(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork }): ContainerRuntime;
+  /** runtime per node; default: the simulator (`runtime` is the node's choice from the topology) */
+  createRuntime?(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork; runtime: 'sim' | 'docker'; programs?: NodePrograms }): ContainerRuntime;
   /** volume mounters supplied by storage (also reachable later as NodeSet.mounters) */
   mounters?: Map<string, VolumeMounter>;
   settings?: Partial<KubeletSettings>;
@@ -92,10 +93,12 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
     const nodeDir = path.join(ctx.dataDir, 'nodes', n.name);
     const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
-    const cp = n.role === 'control-plane' && !ctx.createRuntime ? ctx.controlPlane : undefined;
+    // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
+    const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
+    const programs = cp && controlPlanePrograms(cp.log, versions);
     const runtime = ctx.createRuntime
-      ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network })
-      : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs: cp && controlPlanePrograms(cp.log, versions) });
+      ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
+      : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });
     const staticPods = cp && controlPlaneManifests({
       nodeName: n.name, nodeIP: nodeInternalIP(index), apiPort: cp.apiPort, serviceCIDR: SERVICE_CIDR, podCIDR: '10.244.0.0/16', versions,
     });
@@ -114,7 +117,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     const hb = new NodeHeartbeat(client, {
       name: n.name, index, controlPlane: n.role === 'control-plane', taintControlPlane: hasWorkers,
       labels: n.labels, taints: n.taints, capacity: n.capacity,
-      runtimeVersion: ctx.config.runtime === 'docker' ? 'docker://28.2.2' : 'kubelab-sim://1.0.0',
+      runtimeVersion: `${runtime.version().runtimeName}://${runtime.version().runtimeVersion}`,
     }, () => kubelet.nodeImages(), settings.heartbeatMs);
     await hb.register();
     const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';

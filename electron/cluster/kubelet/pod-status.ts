@@ -62,7 +62,8 @@ export function containerStatusJson(rec: ContainerRecord | undefined, spec: any,
   }
   const out: Record<string, unknown> = {
     image: rec?.image?.ref ?? spec.image,
-    imageID: rec?.image?.digest ?? '',
+    // the runtime's image reference for this container, as the kubelet takes CRI's ImageRef (Docker: docker-pullable://…)
+    imageID: s?.imageRef || rec?.image?.digest || '',
     lastState,
     name: spec.name,
     // a finished init container counts as ready, as upstream reports it

@@ -1,5 +1,5 @@
 // The CRI-like contract between a kubelet and a container runtime. `sim` implements it in-process;
-// `docker` will map it onto dockerode (pause container per sandbox, containers joining its netns).
+// `docker` (runtime/docker) maps it onto dockerode (pause container per sandbox, containers joining its netns).
 // The kubelet owns Kubernetes semantics (pod spec → configs, restart policy, probes, status);
 // the runtime owns processes, filesystems, logs and streams.
 import type { Duplex } from 'node:stream';

@@ -1,0 +1,74 @@
+// The Docker runtime against Docker itself: pod start (API create → Running) vs `docker run -d` of the same image,
+// and `kubectl exec POD -- true` vs `docker exec CONTAINER true` plus kubectl's own start-up floor.
+// Needs a Docker daemon and busybox:latest + a pause image (scripts/docker-test-images.sh); skips with the reason.
+import { spawnSync } from 'node:child_process';
+import { startCluster, kubectlBin, timeCommand, floorRatio, percentile, fmt } from './lib.mjs';
+
+const report = (name, value, target) => console.log(`${name.padEnd(58)} ${String(value).padStart(12)}   target ${target}`);
+const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
+const v = docker('version', '--format', '{{.Server.Version}}');
+if (v.status !== 0) { console.log(`docker bench: skipped — no Docker daemon (${(v.stderr || v.error?.message || '').trim()})`); process.exit(0); }
+if (docker('image', 'inspect', 'busybox:latest').status !== 0) { console.log('docker bench: skipped — busybox:latest missing (scripts/docker-test-images.sh)'); process.exit(0); }
+const RUNS = Number(process.env.RUNS ?? 9);
+
+const dockerRunOnce = () => {
+  const t = performance.now();
+  const r = docker('run', '-d', '--rm', '--label', 'kubelab-bench=1', 'busybox:latest', 'sleep', '3600');
+  const ms = performance.now() - t;
+  docker('rm', '-f', r.stdout.trim());
+  return ms;
+};
+
+// the same two-container shape a pod has, by hand: a pause container, then the app joining its namespaces
+const dockerRunPodShape = () => {
+  const t = performance.now();
+  const sb = docker('run', '-d', '--rm', '--ipc', 'shareable', '--label', 'kubelab-bench=1', 'kubelab/pause:latest').stdout.trim();
+  const app = docker('run', '-d', '--rm', '--net', `container:${sb}`, '--ipc', `container:${sb}`, '--label', 'kubelab-bench=1', 'busybox:latest', 'sleep', '3600').stdout.trim();
+  const ms = performance.now() - t;
+  docker('rm', '-f', app, sb);
+  return ms;
+};
+
+const c = await startCluster({ nodes: 1, extra: ['--runtime', 'docker'] });
+const podStart = async (name, policy) => {
+  const t = performance.now();
+  const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], ...(policy ? { imagePullPolicy: policy } : {}) }] } };
+  const r = await c.request('POST', '/api/v1/namespaces/default/pods', body);
+  if (r.status !== 201) throw new Error(`create ${name}: ${r.status} ${r.text}`);
+  for (;;) {
+    const p = JSON.parse((await c.request('GET', `/api/v1/namespaces/default/pods/${name}`)).text);
+    if (p.status?.phase === 'Running') return performance.now() - t;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+};
+// alternating pairs, ratio per pair: the machine's speed drifts, both sides of a pair drift together
+const runs = [], ifNotPresent = [], ratios = [], always = [], shapes = [], shapeRatios = [];
+const hasPause = docker('image', 'inspect', 'kubelab/pause:latest').status === 0;
+for (let i = 0; i < RUNS; i++) {
+  const d = dockerRunOnce();
+  const p = await podStart(`inp-${i}`, 'IfNotPresent');
+  runs.push(d); ifNotPresent.push(p); ratios.push(p / d);
+  if (hasPause) { const sh = dockerRunPodShape(); shapes.push(sh); shapeRatios.push(p / sh); }
+}
+for (let i = 0; i < RUNS; i++) always.push(await podStart(`alw-${i}`));
+report('docker run -d busybox sleep (median)', `${fmt(percentile(runs, 50), 0)} ms`, '-');
+report('pod start, IfNotPresent (create → Running, median)', `${fmt(percentile(ifNotPresent, 50), 0)} ms`, '-');
+report('pod start / docker run (median of pairs)', `${fmt(percentile(ratios, 50), 2)}x`, '≤ 1.5x');
+if (hasPause) {
+  report('docker run pause + docker run --net container: app (median)', `${fmt(percentile(shapes, 50), 0)} ms`, '-');
+  report('pod start / those two docker runs (median of triples)', `${fmt(percentile(shapeRatios, 50), 2)}x`, '-');
+}
+report('pod start, latest tag = Always pull (offline, median)', `${fmt(percentile(always, 50), 0)} ms`, '-');
+
+const kubectl = kubectlBin();
+if (kubectl) {
+  const env = { ...process.env, KUBECONFIG: c.kubeconfig };
+  const id = docker('ps', '-q', '--filter', 'label=io.kubernetes.pod.name=inp-0', '--filter', 'label=io.kubernetes.container.name=c').stdout.trim();
+  const dexec = timeCommand('docker', ['exec', id, 'true'], 15);
+  const k = floorRatio(kubectl, ['exec', 'inp-0', '--', 'true'], 15, env);
+  report('docker exec CONTAINER true (median)', `${fmt(dexec, 0)} ms`, '-');
+  report('kubectl version --client floor (median)', `${fmt(k.floor, 0)} ms`, '-');
+  report('kubectl exec POD -- true (median)', `${fmt(k.ms, 0)} ms`, '-');
+  report('kubectl exec / (1.5 × docker exec + floor)', `${fmt(k.ms / (1.5 * dexec + k.floor), 2)}x`, '≤ 1x');
+} else console.log('kubectl not found: skipping the exec figures');
+await c.stop();

@@ -1,0 +1,140 @@
+// What the Docker nodes of one cluster share: the daemon connection, the cluster's network, the pause image, and
+// the clean-up that finds the cluster's containers by label (orphans at start, everything on delete).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type Docker from 'dockerode';
+import { SandboxError } from '../interface';
+import { checkDockerDaemon, connectDocker, describeDaemon, type DockerDaemonStatus } from './daemon';
+import { L, clusterId, networkName, ownedFilter } from './labels';
+
+/** every node's pod CIDR (10.244.<index>.0/24) is inside it, so the kubelet's IPAM picks addresses Docker accepts */
+export const POD_SUBNET = '10.244.0.0/16';
+const POD_GATEWAY = '10.244.255.254';
+/** a local pause-like image (CI builds one from busybox) is used when the upstream one is not in the store */
+const PAUSE_IMAGES = ['registry.k8s.io/pause:3.10', 'kubelab/pause:latest'];
+
+export class DockerBackend {
+  readonly docker: Docker;
+  readonly cluster: string;
+  readonly network: string;
+  daemon?: DockerDaemonStatus;
+  runtimes: string[] = [];
+  private pause?: Promise<string>;
+
+  readonly dataDir: string;
+
+  constructor(dataDir: string, private readonly log: (line: string) => void, docker?: Docker) {
+    this.docker = docker ?? connectDocker();
+    this.dataDir = resolve(dataDir);
+    this.cluster = clusterId(dataDir);
+    this.network = networkName(this.cluster);
+  }
+
+  /** checks the daemon, removes containers an earlier run of this cluster left behind, makes the network */
+  async prepare(): Promise<DockerDaemonStatus> {
+    this.daemon = await checkDockerDaemon(this.docker);
+    if (!this.daemon.available) return this.daemon;
+    try {
+      const info = await this.docker.info();
+      this.runtimes = Object.keys(info.Runtimes ?? {}).filter((r) => r !== 'runc' && r !== 'io.containerd.runc.v2');
+      const removed = await this.removeContainers();
+      if (removed) this.log(`docker: removed ${removed} container(s) left by an earlier run of this cluster`);
+      const orphans = await this.removeOrphansOfDeletedClusters();
+      if (orphans) this.log(`docker: removed ${orphans} stopped container(s) of KubeLab clusters whose data dir no longer exists`);
+      await this.ensureNetwork();
+    } catch (err) {
+      this.daemon = { ...this.daemon, available: false, error: `${describeDaemon(this.daemon)}: ${(err as Error).message}` };
+    }
+    return this.daemon;
+  }
+
+  async ensureNetwork(): Promise<void> {
+    const existing = await this.docker.listNetworks({ filters: { name: [this.network] } });
+    if (existing.some((n) => n.Name === this.network)) return;
+    // a cluster killed without stopping leaves its network behind, holding the pod subnet
+    await this.removeIdleNetworks((n) => n.Labels?.[L.cluster] !== undefined, 'left by a KubeLab cluster that did not stop cleanly');
+    try {
+      await this.docker.createNetwork({
+        Name: this.network, Driver: 'bridge', CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: POD_SUBNET, Gateway: POD_GATEWAY }] },
+        Labels: { [L.cluster]: this.cluster },
+      });
+    } catch (err) {
+      throw new Error(`cannot create the Docker network ${this.network} (${POD_SUBNET}): ${message(err)} — another KubeLab cluster on the Docker runtime may be running`);
+    }
+  }
+
+  /** cluster stop: the network goes once its (stopped) containers no longer use it; the next start makes it again */
+  async releaseNetwork(): Promise<void> {
+    await this.removeIdleNetworks((n) => n.Labels?.[L.cluster] === this.cluster, 'of this cluster');
+  }
+
+  /** removes KubeLab networks (labelled io.kubelab.cluster) that no running container uses */
+  private async removeIdleNetworks(match: (n: Docker.NetworkInspectInfo) => boolean, why: string): Promise<void> {
+    const nets = (await this.docker.listNetworks({ filters: { label: [L.cluster] } })).filter(match);
+    for (const n of nets) {
+      const detail = await this.docker.getNetwork(n.Id).inspect().catch(() => undefined) as Docker.NetworkInspectInfo | undefined;
+      if (!detail || Object.keys(detail.Containers ?? {}).length) continue;
+      try {
+        await this.docker.getNetwork(n.Id).remove();
+        this.log(`docker: removed network ${n.Name} ${why}`);
+      } catch (err) { this.log(`docker: remove network ${n.Name}: ${message(err)}`); }
+    }
+  }
+
+  /** the sandbox image: the upstream pause image if present or pullable, else the local one CI/classrooms build */
+  pauseImage(): Promise<string> {
+    this.pause ??= this.findPause().catch((err) => { this.pause = undefined; throw err; });
+    return this.pause;
+  }
+
+  private async findPause(): Promise<string> {
+    const wanted = process.env.KUBELAB_DOCKER_PAUSE_IMAGE;
+    for (const ref of wanted ? [wanted] : PAUSE_IMAGES) {
+      try { return (await this.docker.getImage(ref).inspect()).Id; } catch { /* not in the store */ }
+    }
+    try {
+      await new Promise<void>((resolve, reject) => this.docker.pull(PAUSE_IMAGES[0], (err: Error | null, s: NodeJS.ReadableStream) => {
+        if (err) reject(err); else this.docker.modem.followProgress(s, (e: Error | null) => (e ? reject(e) : resolve()));
+      }));
+      return (await this.docker.getImage(PAUSE_IMAGES[0]).inspect()).Id;
+    } catch (err) {
+      throw new SandboxError(`failed to get sandbox image "${PAUSE_IMAGES[0]}": ${message(err)} (load it with "docker load", or build kubelab/pause:latest as .ci/run does)`);
+    }
+  }
+
+  /** this cluster's containers (of one node, or all) */
+  async owned(node?: string): Promise<Docker.ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: ownedFilter(this.cluster, node) });
+  }
+
+  async removeContainers(node?: string): Promise<number> {
+    const list = await this.owned(node);
+    await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`))));
+    return list.length;
+  }
+
+  /**
+   * Stopped containers labelled with a data dir that is gone: a cluster whose folder was deleted by hand (test
+   * harnesses, "rm -rf") never gets to remove them. Running ones are left alone — their cluster may still be up.
+   */
+  private async removeOrphansOfDeletedClusters(): Promise<number> {
+    const all = await this.docker.listContainers({ all: true, filters: { label: [L.dataDir] } });
+    const gone = all.filter((c) => c.State !== 'running' && c.Labels[L.cluster] !== this.cluster && !existsSync(c.Labels[L.dataDir]));
+    await Promise.all(gone.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`))));
+    return gone.length;
+  }
+
+  /** cluster deletion: its containers, then its network */
+  async destroy(): Promise<void> {
+    await this.removeContainers();
+    const nets = await this.docker.listNetworks({ filters: { label: [`${L.cluster}=${this.cluster}`] } });
+    await Promise.all(nets.map((n) => this.docker.getNetwork(n.Id).remove().catch((e) => this.log(`docker: remove network ${n.Name}: ${message(e)}`))));
+  }
+}
+
+/** Docker's own error text without dockerode's "(HTTP code 404) no such container - " prefix */
+export function message(err: unknown): string {
+  const e = err as { json?: { message?: string }; message?: string };
+  return (e?.json?.message ?? e?.message ?? String(err)).replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
+}

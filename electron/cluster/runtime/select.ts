@@ -1,0 +1,41 @@
+// Which runtime each node gets. Nodes asking for Docker get it when a daemon answers; otherwise the cluster says
+// why and keeps them on the simulator rather than failing to start.
+import type { ClusterConfig } from '../config';
+import type { ContainerRuntime } from './interface';
+import { checkDockerDaemon, createDockerRuntime, describeDaemon, DockerBackend, type DockerDaemonStatus } from './docker';
+import { createSimRuntime, type SimNetwork } from './sim';
+import type { NodePrograms } from './sim/programs';
+
+export interface RuntimeSelection {
+  createRuntime(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork; runtime: 'sim' | 'docker'; programs?: NodePrograms }): ContainerRuntime;
+  /** what the daemon check found, when any node asked for Docker */
+  docker?: DockerDaemonStatus;
+  backend?: DockerBackend;
+}
+
+export async function selectRuntimes(dataDir: string, config: ClusterConfig, log: (line: string) => void): Promise<RuntimeSelection> {
+  const wanted = config.nodes.filter((n) => (n.runtime ?? config.runtime) === 'docker').map((n) => n.name);
+  let backend: DockerBackend | undefined;
+  let docker: DockerDaemonStatus | undefined;
+  if (wanted.length) {
+    backend = new DockerBackend(dataDir, log);
+    docker = await backend.prepare();
+    if (docker.available) log(`docker runtime for ${wanted.join(', ')}: ${describeDaemon(docker)}`);
+    else {
+      log(`docker runtime unavailable — ${describeDaemon(docker)}; ${wanted.join(', ')} stay on the simulator`);
+      backend = undefined;
+    }
+  }
+  return {
+    docker, backend,
+    createRuntime: (n) => backend && n.runtime === 'docker'
+      ? createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log })
+      : createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs }),
+  };
+}
+
+/** cluster deletion: its Docker containers and network go too (a no-op when it never used Docker) */
+export async function deleteRuntimeResources(dataDir: string, log: (line: string) => void): Promise<void> {
+  const backend = new DockerBackend(dataDir, log);
+  if ((await checkDockerDaemon(backend.docker, 1500)).available) await backend.destroy();
+}

@@ -1,0 +1,240 @@
+// The Docker runtime end to end: a cluster started with runtime docker runs pods as real containers. Needs a Docker
+// daemon and the images scripts/docker-test-images.sh builds offline (busybox, nginx stand-in, pause); without
+// them the suite skips and says why. All cluster tests live in this one file: Docker clusters share the pod subnet.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import * as pty from 'node-pty';
+import { startTestCluster, kubectlPath, waitFor, type TestCluster } from '../harness';
+import { startCluster } from '../../electron/cluster/cluster';
+import { tmpdir } from 'node:os';
+
+const docker = new Docker();
+const kubectl = kubectlPath();
+// decided before collection (describe.skipIf needs it synchronously): the docker CLI honours DOCKER_HOST as dockerode does
+const cli = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', timeout: 10_000 });
+const server = cli('version', '--format', '{{.Server.Version}}');
+const daemonVersion = server.status === 0 ? server.stdout.trim() : '';
+const images = ['busybox:latest', 'nginx:latest', 'kubelab/pause:latest'];
+const missing = daemonVersion ? images.filter((img) => cli('image', 'inspect', img).status !== 0) : [];
+const skip = !kubectl ? 'no kubectl found (set KUBECTL or install kubectl)'
+  : server.error ? `no docker CLI to reach a daemon with (${server.error.message})`
+    : !daemonVersion ? `no Docker daemon: ${(server.stderr || server.stdout).trim().split('\n').pop()}`
+      : missing.length ? `images ${missing.join(', ')} missing (run scripts/docker-test-images.sh)` : '';
+if (skip) console.log(`docker-runtime: skipped — ${skip}`);
+
+describe.skipIf(!!skip)('Docker runtime', () => {
+  let tc: TestCluster;
+  const k = (...args: string[]) => tc.kubectl(['-n', 'dk', ...args]);
+  const owned = async () => docker.listContainers({ all: true, filters: { label: [`io.kubelab.cluster`] } })
+    .then((l) => l.filter((c) => c.Labels['io.kubernetes.pod.namespace'] === 'dk' || c.Labels['io.kubelab.cluster'] === clusterLabel));
+  let clusterLabel = '';
+  const runningPod = (name: string) => waitFor(async () => (await k('get', 'pod', name, '-o', 'jsonpath={.status.phase}')).stdout === 'Running', { timeoutMs: 60_000, what: `pod ${name} Running` });
+
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 2, runtime: 'docker' });
+    await tc.kubectl(['create', 'namespace', 'dk']);
+  }, 120_000);
+  afterAll(async () => { await tc?.stop(); });
+
+  it('runs a pod as a pause sandbox plus a container joining it, labelled as dockershim does', async () => {
+    expect(tc.cluster.docker?.available).toBe(true);
+    await k('run', 'box', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'echo started; sleep 3600');
+    await runningPod('box');
+    const uid = (await k('get', 'pod', 'box', '-o', 'jsonpath={.metadata.uid}')).stdout;
+    const mine = await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`] } });
+    clusterLabel = mine[0].Labels['io.kubelab.cluster'];
+    const byName = Object.fromEntries(mine.map((c) => [c.Labels['io.kubernetes.container.name'], c]));
+    expect(Object.keys(byName).sort()).toEqual(['POD', 'box']);
+    expect(byName.POD.Labels['io.kubernetes.docker.type']).toBe('podsandbox');
+    expect(byName.box.Labels).toMatchObject({ 'io.kubernetes.pod.name': 'box', 'io.kubernetes.pod.namespace': 'dk', 'io.kubernetes.docker.type': 'container' });
+    expect(byName.box.HostConfig.NetworkMode).toBe(`container:${byName.POD.Id}`);
+    // the pod IP the API reports is the sandbox's address on the cluster network
+    const podIP = (await k('get', 'pod', 'box', '-o', 'jsonpath={.status.podIP}')).stdout;
+    expect(Object.values(byName.POD.NetworkSettings.Networks).map((n) => n.IPAddress)).toContain(podIP);
+    expect((await k('exec', 'box', '--', 'hostname')).stdout.trim()).toBe('box');
+    expect((await k('exec', 'box', '--', 'cat', '/etc/hosts')).stdout).toContain(`${podIP}\tbox`);
+    expect((await k('exec', 'box', '--', 'cat', '/etc/resolv.conf')).stdout).toContain('search dk.svc.cluster.local svc.cluster.local cluster.local');
+    const node = JSON.parse((await tc.kubectl(['get', 'node', (await k('get', 'pod', 'box', '-o', 'jsonpath={.spec.nodeName}')).stdout, '-o', 'json'])).stdout);
+    expect(node.status.nodeInfo.containerRuntimeVersion).toBe(`docker://${daemonVersion}`);
+    expect(node.status.images.flatMap((i: { names: string[] }) => i.names)).toContain('docker.io/library/busybox:latest');
+  });
+
+  it('lets a pod\'s containers reach each other on localhost', async () => {
+    writeFileSync(join(tc.dataDir, 'duo.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: duo}
+spec:
+  containers:
+  - {name: web, image: nginx}
+  - {name: client, image: busybox, command: ["sleep", "3600"]}
+`);
+    await k('apply', '-f', join(tc.dataDir, 'duo.yaml'));
+    await runningPod('duo');
+    const got = await waitFor(async () => {
+      const r = await k('exec', 'duo', '-c', 'client', '--', 'wget', '-qO-', 'http://localhost:80/');
+      return r.code === 0 ? r.stdout : undefined;
+    }, { timeoutMs: 20_000, what: 'localhost between containers' });
+    expect(got).toContain('Welcome to nginx!');
+  });
+
+  it('maps securityContext and resources onto the container', async () => {
+    writeFileSync(join(tc.dataDir, 'sec.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: sec}
+spec:
+  securityContext: {supplementalGroups: [2000]}
+  containers:
+  - name: c
+    image: busybox
+    command: ["sleep", "3600"]
+    workingDir: /tmp
+    securityContext: {runAsUser: 1000, runAsGroup: 3000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: ["ALL"], add: ["NET_ADMIN"]}}
+    resources: {limits: {cpu: 250m, memory: 64Mi}}
+`);
+    await k('apply', '-f', join(tc.dataDir, 'sec.yaml'));
+    await runningPod('sec');
+    expect((await k('exec', 'sec', '--', 'id')).stdout).toMatch(/uid=1000 gid=3000 groups=2000/);
+    expect((await k('exec', 'sec', '--', 'pwd')).stdout.trim()).toBe('/tmp');
+    const touch = await k('exec', 'sec', '--', 'touch', '/x');
+    expect(touch.code).not.toBe(0);
+    expect(touch.stderr).toContain('Read-only file system');
+    const uid = (await k('get', 'pod', 'sec', '-o', 'jsonpath={.metadata.uid}')).stdout;
+    const [c] = await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`, 'io.kubernetes.container.name=c'] } });
+    const hc = (await docker.getContainer(c.Id).inspect()).HostConfig;
+    expect(hc).toMatchObject({ Memory: 64 * 1024 * 1024, MemorySwap: 64 * 1024 * 1024, CpuQuota: 25_000, CpuPeriod: 100_000, ReadonlyRootfs: true, CapDrop: ['ALL'], CapAdd: ['NET_ADMIN'] });
+    expect(hc.SecurityOpt).toContain('no-new-privileges');
+  });
+
+  it('gives kubectl exec -it a terminal that starts at the client\'s size and follows its resizes', async () => {
+    const term = pty.spawn(kubectl!, ['--kubeconfig', tc.kubeconfig, '-n', 'dk', 'exec', '-it', 'box', '--', 'sh'], { cols: 97, rows: 31, env: process.env as Record<string, string> });
+    let out = '';
+    term.onData((d) => { out += d; });
+    const exited = new Promise<number>((res) => term.onExit((e) => res(e.exitCode)));
+    try {
+      term.write('stty size; tty\r');
+      await waitFor(() => /31 97/.test(out) && /\/dev\/pts\/\d+/.test(out), { timeoutMs: 15_000, what: `initial size in ${JSON.stringify(out)}` });
+      term.resize(120, 40);
+      // the resize and the typed line travel on different channels: ask until the shell sees the new size
+      await waitFor(() => { if (/40 120/.test(out)) return true; term.write('stty size\r'); return false; }, { timeoutMs: 15_000, intervalMs: 300, what: `resized terminal in ${JSON.stringify(out)}` });
+      term.write('exit 0\r');
+      expect(await exited).toBe(0);
+    } finally { term.kill(); }
+  });
+
+  it('copies files in and out with kubectl cp', async () => {
+    const src = join(tc.dataDir, 'hello.txt');
+    writeFileSync(src, 'hello docker\n');
+    expect((await k('cp', src, 'box:/tmp/hello.txt')).code).toBe(0);
+    expect((await k('exec', 'box', '--', 'cat', '/tmp/hello.txt')).stdout).toBe('hello docker\n');
+    const back = join(tc.dataDir, 'back.txt');
+    expect((await k('cp', 'box:/tmp/hello.txt', back)).code).toBe(0);
+    expect(readFileSync(back, 'utf8')).toBe('hello docker\n');
+  });
+
+  it('reports exit code, reason and lastState on restart, and serves the previous run\'s log', async () => {
+    await k('run', 'count', '--image=busybox', '--', 'sh', '-c', 'for i in 1 2 3; do echo line $i; done; exit 4');
+    await waitFor(async () => Number((await k('get', 'pod', 'count', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}')).stdout) >= 1, { timeoutMs: 60_000, what: 'a restart' });
+    const last = JSON.parse((await k('get', 'pod', 'count', '-o', 'json')).stdout).status.containerStatuses[0].lastState.terminated;
+    expect(last).toMatchObject({ exitCode: 4, reason: 'Error' });
+    expect(last.containerID).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
+    const cs = JSON.parse((await k('get', 'pod', 'count', '-o', 'json')).stdout).status.containerStatuses[0];
+    expect(cs.imageID).toMatch(/^docker(-pullable)?:\/\/.*sha256:[0-9a-f]{64}$/);
+    expect((await k('logs', 'count', '--previous')).stdout).toBe('line 1\nline 2\nline 3\n');
+    expect((await k('logs', 'count', '--previous', '--timestamps')).stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z line 1\n/);
+  });
+
+  it('fails a pull the daemon cannot make with Docker\'s own error text and backs off', async () => {
+    await k('run', 'nosuch', '--image=registry.invalid/nope:1');
+    await waitFor(async () => (await k('get', 'pod', 'nosuch', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}')).stdout === 'ImagePullBackOff', { timeoutMs: 60_000, what: 'ImagePullBackOff' });
+    const events = (await k('get', 'events', '--field-selector', 'involvedObject.name=nosuch', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}')).stdout;
+    expect(events).toContain('Pulling: Pulling image "registry.invalid/nope:1"');
+    expect(events).toMatch(/Failed: Failed to pull image "registry.invalid\/nope:1": Error response from daemon: .*registry\.invalid/);
+    expect(events).toContain('Failed: Error: ErrImagePull');
+  });
+
+  it('stops the cluster\'s containers when the cluster stops and removes them when it starts again', async () => {
+    const before = (await owned()).filter((c) => c.Labels['io.kubelab.cluster'] === clusterLabel);
+    expect(before.length).toBeGreaterThan(4);
+    const dataDir = tc.dataDir;
+    await tc.cluster.stop();
+    const after = await docker.listContainers({ all: true, filters: { label: [`io.kubelab.cluster=${clusterLabel}`] } });
+    expect(after.map((c) => c.State).filter((s) => s === 'running')).toEqual([]);
+    expect((await docker.listNetworks({ filters: { label: [`io.kubelab.cluster=${clusterLabel}`] } })).length).toBe(0);
+    // stopped containers of a cluster whose data dir was deleted by hand go too; one whose dir exists stays
+    const label = (dir: string) => ({ 'io.kubelab.cluster': 'other', 'io.kubelab.data-dir': dir });
+    const orphan = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['true'], Labels: label(join(dataDir, 'no-such-cluster')) });
+    const kept = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['true'], Labels: label(dataDir) });
+    const unlabelled = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['true'] });
+    // the next start of the same data dir cleans them up (its kubelets start the pods again)
+    const lines: string[] = [];
+    const again = await startCluster({ dataDir, port: 0, runtime: 'docker', log: (l) => lines.push(l) });
+    try {
+      expect(lines.join('\n')).toMatch(/removed \d+ container\(s\) left by an earlier run/);
+      const ids = new Set(after.map((c) => c.Id));
+      const now = await docker.listContainers({ all: true, filters: { label: [`io.kubelab.cluster=${clusterLabel}`] } });
+      expect(now.filter((c) => ids.has(c.Id))).toEqual([]);
+      const exists = (c: Docker.Container) => c.inspect().then(() => true, () => false);
+      expect([await exists(orphan), await exists(kept), await exists(unlabelled)]).toEqual([false, true, true]);
+    } finally {
+      await again.stop();
+      await Promise.all([kept.remove({ force: true }), unlabelled.remove({ force: true })]);
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!!skip)('a topology mixing runtimes', () => {
+  let tc: TestCluster;
+  afterAll(async () => { await tc?.stop(); });
+
+  it('runs one Docker worker beside simulated nodes', async () => {
+    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-mixed-')), 'cluster.yaml');
+    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
+    tc = await startTestCluster({ configFile: cfg });
+    const versions = (await tc.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.nodeInfo.containerRuntimeVersion}{"\\n"}{end}'])).stdout;
+    expect(versions).toContain('kubelab-control-plane=kubelab-sim://');
+    expect(versions).toContain('kubelab-worker=kubelab-sim://');
+    expect(versions).toContain(`kubelab-worker2=docker://${daemonVersion}`);
+    writeFileSync(join(tc.dataDir, 'two.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: on-docker}
+spec: {nodeName: kubelab-worker2, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: on-sim}
+spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
+`);
+    await tc.kubectl(['apply', '-f', join(tc.dataDir, 'two.yaml')]);
+    for (const name of ['on-docker', 'on-sim']) {
+      await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { timeoutMs: 60_000, what: `${name} Running` });
+    }
+    const uid = (name: string) => tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.metadata.uid}']).then((r) => r.stdout);
+    expect(await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${await uid('on-docker')}`] } })).toHaveLength(2);
+    expect(await docker.listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${await uid('on-sim')}`] } })).toHaveLength(0);
+    expect((await tc.kubectl(['exec', 'on-docker', '--', 'cat', '/proc/1/cmdline'])).stdout.replace(/\0/g, ' ').trim()).toBe('sleep 3600');
+  }, 120_000);
+});
+
+describe.skipIf(!kubectl)('Docker runtime without a daemon', () => {
+  it('explains what it found and keeps the nodes on the simulator', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-nodocker-'));
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${join(dataDir, 'no-such.sock')}`;
+    const lines: string[] = [];
+    try {
+      const c = await startCluster({ dataDir, port: 0, nodes: 1, runtime: 'docker', log: (l) => lines.push(l) });
+      try {
+        expect(c.docker?.available).toBe(false);
+        expect(c.docker?.error).toContain('no-such.sock does not exist');
+        expect(lines.join('\n')).toContain('stay on the simulator');
+        expect(c.nodes.runtime('kubelab-control-plane').name).toBe('sim');
+      } finally { await c.stop(); }
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
