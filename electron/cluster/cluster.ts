@@ -6,7 +6,8 @@ import { openStore } from './store';
 import type { Store } from './store/types';
 import { ensurePki, type Pki } from './auth/pki';
 import { createAuthenticator } from './auth/authenticator';
-import { bootstrapPolicyAuthorizer, chainAuthorizers, mastersAuthorizer, type Authorizer } from './auth/authorizer';
+import { createClusterAuthorization } from './auth/cluster-authorization';
+import { reconcileBootstrapPolicy } from './auth/rbac/reconcile';
 import type { UserInfo } from './auth/user';
 import { Catalog } from './apiserver/catalog';
 import { Registry } from './apiserver/registry';
@@ -82,9 +83,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       return e ? registry.list(e, ns, {}).items : [];
     },
   };
-  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog) }), lookup);
+  const authz = createClusterAuthorization(lookup);
+  const authorizer = authz.authorizer;
+  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog), rbac: { authorizer: () => authorizer, resolver: () => authz.resolver } }), lookup);
+  const rbacWatch = authz.start(registry, catalog);
   const connector = new NodeConnector();
-  const authorizer: Authorizer = chainAuthorizers([mastersAuthorizer, bootstrapPolicyAuthorizer]);
   let ready = false;
   let address = '127.0.0.1:0';
   const schemas = createSchemaService(catalog);
@@ -111,7 +114,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     return c;
   };
   const controllerClient = client({ name: 'system:kube-controller-manager', groups: ['system:masters'] }, 'kube-controller-manager');
-  await bootstrapCluster(client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver'), { apiPort: http.port });
+  const apiserverClient = client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver');
+  await bootstrapCluster(apiserverClient, { apiPort: http.port });
+  await reconcileBootstrapPolicy(apiserverClient);
 
   const informers = createInformerFactory(controllerClient);
   const controllers = startCoreControllers({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, api, clientFor: client, dataDir: opts.dataDir, config });
@@ -140,6 +145,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         await nodes.shutdown();
         controllers.stop();
         informers.stop();
+        rbacWatch.stop();
         await http.close();
         store.close();
       })();

@@ -8,10 +8,13 @@ import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
 import { runtimeClass } from './runtime-class';
 import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
+import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
 
 export interface AdmissionDeps {
   /** lets ResourceQuota charge admitted usage to quota status at once (see registryQuotaWriter); without it quotas are still enforced */
   quotaWriter?: QuotaStatusWriter;
+  /** RBAC's escalation check on role and binding writes (left out when the server runs without RBAC, e.g. in unit tests) */
+  rbac?: EscalationDeps;
 }
 
 export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
@@ -24,6 +27,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     defaultStorageClassPlugin,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
+    ...(deps.rbac ? [rbacEscalation(deps.rbac)] : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import type { ClusterConfig } from '../config';
 import { startNamespaceController } from './namespace/namespace-controller';
 import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
 import { startRootCaPublisher } from './rootca/rootca-controller';
+import { startClusterRoleAggregationController } from './clusterroleaggregation/clusterrole-aggregation-controller';
 import { startGarbageCollector } from './garbagecollector/garbage-collector';
 import { splitApiVersion, type GVR } from '../api/types';
 import { startWorkloadControllers } from './workloads';
@@ -36,6 +37,7 @@ export function startCoreControllers(ctx: ControllerContext): { stop(): void } {
   stops.push(startNamespaceController(client, informers, { list: () => preferredStoredResources(catalog, true) }));
   stops.push(startServiceAccountController(client, informers));
   stops.push(startRootCaPublisher(client, informers, ctx.caPem));
+  stops.push(startClusterRoleAggregationController(client, informers));
   stops.push(startGarbageCollector(client, informers, {
     resolve(apiVersion, kind) {
       const { group, version } = splitApiVersion(apiVersion);
