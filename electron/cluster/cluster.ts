@@ -119,7 +119,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   await reconcileBootstrapPolicy(apiserverClient);
 
   const informers = createInformerFactory(controllerClient);
-  const controllers = startCoreControllers({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, api, clientFor: client, dataDir: opts.dataDir, config });
+  const controllers = startCoreControllers({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, pki, api, clientFor: client, dataDir: opts.dataDir, config });
   informers.start();
   const schedulerClient = client({ name: 'system:kube-scheduler', groups: ['system:masters'] }, 'kube-scheduler');
   // the scheduler shares the controllers' informers (one decoded copy of every pod event instead of two); it writes

@@ -9,6 +9,7 @@ import { defaultStorageClassPlugin } from './default-storage-class';
 import { runtimeClass } from './runtime-class';
 import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
+import { certificatePlugins } from './certificates';
 
 export interface AdmissionDeps {
   /** lets ResourceQuota charge admitted usage to quota status at once (see registryQuotaWriter); without it quotas are still enforced */
@@ -27,7 +28,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     defaultStorageClassPlugin,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
-    ...(deps.rbac ? [rbacEscalation(deps.rbac)] : []),
+    ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),
   ];
 }
 

@@ -308,6 +308,8 @@ export class Registry {
       if (sub === 'status') {
         if (e.strategy.prepareForStatusUpdate) e.strategy.prepareForStatusUpdate(obj, cur);
         else this.defaultStatusUpdate(obj, cur);
+      } else if (sub && e.strategy.subresourceUpdate?.[sub]) {
+        e.strategy.subresourceUpdate[sub].prepare(obj, cur);
       } else if (sub === 'binding' || sub === 'finalize') {
         // pods/binding sets spec.nodeName on an otherwise immutable pod spec; the binding handler did the checks
       } else if (e.strategy.prepareForUpdate) {
@@ -320,6 +322,7 @@ export class Registry {
       const errs: FieldError[] = [...validateCommonMetadata(e, obj, cur)];
       const vctx = { operation: 'update' as const, now: new Date() };
       if (sub === 'status') errs.push(...(e.strategy.validateStatusUpdate?.(obj, cur, vctx) ?? []));
+      else if (sub && e.strategy.subresourceUpdate?.[sub]) errs.push(...e.strategy.subresourceUpdate[sub].validate(obj, cur));
       else if (sub === 'binding' || sub === 'finalize') { /* no spec update validation for bindings and namespace finalization */ }
       else errs.push(...(e.strategy.validate?.(obj, vctx) ?? []), ...(e.strategy.validateUpdate?.(obj, cur, vctx) ?? []));
       if (errs.length) throw errInvalid(e.group, e.kind, name, errs);

@@ -4,6 +4,8 @@ import type { Catalog } from '../apiserver/catalog';
 import type { ApiServer } from '../apiserver/handler';
 import type { UserInfo } from '../auth/user';
 import type { ClusterConfig } from '../config';
+import type { Pki } from '../auth/pki';
+import { startCsrSigningController } from './certificates/csr-signing-controller';
 import { startNamespaceController } from './namespace/namespace-controller';
 import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
 import { startRootCaPublisher } from './rootca/rootca-controller';
@@ -18,6 +20,8 @@ export interface ControllerContext {
   informers: InformerFactory;
   catalog: Catalog;
   caPem: string;
+  /** the cluster CA that signs approved CertificateSigningRequests (the csrsigning controller runs only with it) */
+  pki?: Pki;
   api: ApiServer;
   clientFor(user: UserInfo, ua?: string): Client;
   dataDir: string;
@@ -38,6 +42,7 @@ export function startCoreControllers(ctx: ControllerContext): { stop(): void } {
   stops.push(startServiceAccountController(client, informers));
   stops.push(startRootCaPublisher(client, informers, ctx.caPem));
   stops.push(startClusterRoleAggregationController(client, informers));
+  if (ctx.pki) stops.push(startCsrSigningController(client, informers, ctx.pki));
   stops.push(startGarbageCollector(client, informers, {
     resolve(apiVersion, kind) {
       const { group, version } = splitApiVersion(apiVersion);
