@@ -121,7 +121,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const informers = createInformerFactory(controllerClient);
   const controllers = startCoreControllers({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, pki, api, clientFor: client, dataDir: opts.dataDir, config });
   informers.start();
-  const schedulerClient = client({ name: 'system:kube-scheduler', groups: ['system:masters'] }, 'kube-scheduler');
+  // the scheduler acts as upstream's system:kube-scheduler: its bootstrap ClusterRole is all it may do
+  const schedulerClient = client({ name: 'system:kube-scheduler', groups: [] }, 'kube-scheduler');
   // the scheduler shares the controllers' informers (one decoded copy of every pod event instead of two); it writes
   // through its own client, so bindings and events still name kube-scheduler
   const scheduler = createScheduler({ client: schedulerClient, informers, onError: (e) => log(`scheduler: ${e.message}`) });

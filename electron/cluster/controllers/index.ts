@@ -6,6 +6,7 @@ import type { UserInfo } from '../auth/user';
 import type { ClusterConfig } from '../config';
 import type { Pki } from '../auth/pki';
 import { startCsrSigningController } from './certificates/csr-signing-controller';
+import { startTokensController } from './serviceaccount/tokens-controller';
 import { startNamespaceController } from './namespace/namespace-controller';
 import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
 import { startRootCaPublisher } from './rootca/rootca-controller';
@@ -42,7 +43,7 @@ export function startCoreControllers(ctx: ControllerContext): { stop(): void } {
   stops.push(startServiceAccountController(client, informers));
   stops.push(startRootCaPublisher(client, informers, ctx.caPem));
   stops.push(startClusterRoleAggregationController(client, informers));
-  if (ctx.pki) stops.push(startCsrSigningController(client, informers, ctx.pki));
+  if (ctx.pki) stops.push(startCsrSigningController(client, informers, ctx.pki), startTokensController(client, informers, ctx.pki));
   stops.push(startGarbageCollector(client, informers, {
     resolve(apiVersion, kind) {
       const { group, version } = splitApiVersion(apiVersion);
