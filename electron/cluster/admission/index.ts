@@ -10,6 +10,7 @@ import { runtimeClass } from './runtime-class';
 import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
 import { certificatePlugins } from './certificates';
+import { podSecurity } from './pod-security';
 
 export interface AdmissionDeps {
   /** lets ResourceQuota charge admitted usage to quota status at once (see registryQuotaWriter); without it quotas are still enforced */
@@ -24,6 +25,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     limitRanger,
     serviceAccount,
     priority,
+    podSecurity,
     defaultTolerationSeconds,
     defaultStorageClassPlugin,
     runtimeClass,
