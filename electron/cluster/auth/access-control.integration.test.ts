@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
-import { startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
+import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
 import { R } from '../client/resources';
 import type { KObject } from '../api/types';
 import { verifyServiceAccountToken } from './serviceaccount-token';
@@ -125,5 +125,23 @@ describe('legacy ServiceAccount token Secrets', () => {
     expect(user?.name).toBe(`system:serviceaccount:${NS}:robot`);
     await t.client.delete(R.serviceaccounts, NS, 'robot');
     await waitFor(() => t.client.get(R.secrets, NS, 'robot-token').then(() => false, (e) => e.code === 404), { what: 'token Secret deleted with its account' });
+  });
+});
+
+describe.skipIf(!kubectlPath())('Pod Security admission through kubectl', () => {
+  it('enforce rejects, warn answers with a Warning, and a stricter enforce label warns about existing pods', async () => {
+    await t.kubectl(['create', 'namespace', 'psa']);
+    expect((await t.kubectl(['-n', 'psa', 'run', 'before', '--image=nginx'])).code).toBe(0);
+    const labelled = await t.kubectl(['label', 'ns', 'psa', 'pod-security.kubernetes.io/enforce=baseline', 'pod-security.kubernetes.io/warn=restricted']);
+    expect(labelled.stderr).toBe('');
+    const warned = await t.kubectl(['-n', 'psa', 'run', 'plain', '--image=nginx']);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "plain" must set securityContext.allowPrivilegeEscalation=false)');
+    const refused = await t.kubectl(['-n', 'psa', 'run', 'priv', '--image=nginx', '--overrides={"spec":{"containers":[{"name":"priv","image":"nginx","securityContext":{"privileged":true}}]}}']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('Error from server (Forbidden): pods "priv" is forbidden: violates PodSecurity "baseline:latest": privileged (container "priv" must not set securityContext.privileged=true)');
+    const tightened = await t.kubectl(['label', 'ns', 'psa', 'pod-security.kubernetes.io/enforce=restricted', '--overwrite']);
+    expect(tightened.stderr).toContain('Warning: existing pods in namespace "psa" violate the new PodSecurity enforce level "restricted:latest"');
+    expect(tightened.stderr).toContain('Warning: before (and 1 other pod): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile');
   });
 });
