@@ -8,6 +8,7 @@ import { ensurePki, type Pki } from './auth/pki';
 import { createAuthenticator } from './auth/authenticator';
 import { createClusterAuthorization } from './auth/cluster-authorization';
 import { reconcileBootstrapPolicy } from './auth/rbac/reconcile';
+import { loadPodSecurityConfig } from './admission/pod-security/config';
 import type { UserInfo } from './auth/user';
 import { Catalog } from './apiserver/catalog';
 import { Registry } from './apiserver/registry';
@@ -85,7 +86,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   const authz = createClusterAuthorization(lookup);
   const authorizer = authz.authorizer;
-  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog), rbac: { authorizer: () => authorizer, resolver: () => authz.resolver } }), lookup);
+  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog), podSecurity: loadPodSecurityConfig(opts.dataDir), rbac: { authorizer: () => authorizer, resolver: () => authz.resolver } }), lookup);
   const rbacWatch = authz.start(registry, catalog);
   const connector = new NodeConnector();
   let ready = false;

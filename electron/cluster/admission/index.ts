@@ -10,13 +10,16 @@ import { runtimeClass } from './runtime-class';
 import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
 import { certificatePlugins } from './certificates';
-import { podSecurity } from './pod-security';
+import { podSecurityPlugin } from './pod-security';
+import type { PodSecurityConfig } from './pod-security/config';
 
 export interface AdmissionDeps {
   /** lets ResourceQuota charge admitted usage to quota status at once (see registryQuotaWriter); without it quotas are still enforced */
   quotaWriter?: QuotaStatusWriter;
   /** RBAC's escalation check on role and binding writes (left out when the server runs without RBAC, e.g. in unit tests) */
   rbac?: EscalationDeps;
+  /** Pod Security defaults and exemptions (upstream's PodSecurityConfiguration) */
+  podSecurity?: PodSecurityConfig;
 }
 
 export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
@@ -25,7 +28,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     limitRanger,
     serviceAccount,
     priority,
-    podSecurity,
+    podSecurityPlugin(deps.podSecurity),
     defaultTolerationSeconds,
     defaultStorageClassPlugin,
     runtimeClass,

@@ -9,15 +9,16 @@ import type { KObject } from '../../api/types';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../types';
 import { admissionForbidden } from '../forbidden';
 import { evaluate, describe, type Level } from './checks';
+import { DEFAULT_POD_SECURITY, type PodSecurityConfig } from './config';
 
 const PREFIX = 'pod-security.kubernetes.io/';
 const LEVELS: Level[] = ['privileged', 'baseline', 'restricted'];
 
 interface Policy { level: Level; version: string }
 
-function policy(labels: Record<string, string> | undefined, mode: 'enforce' | 'warn' | 'audit'): Policy {
-  const raw = labels?.[`${PREFIX}${mode}`];
-  const version = labels?.[`${PREFIX}${mode}-version`] || 'latest';
+function policy(labels: Record<string, string> | undefined, mode: 'enforce' | 'warn' | 'audit', defaults: Record<string, string> = {}): Policy {
+  const raw = labels?.[`${PREFIX}${mode}`] ?? defaults[mode];
+  const version = labels?.[`${PREFIX}${mode}-version`] || defaults[`${mode}-version`] || 'latest';
   // an unknown level fails closed, as upstream evaluates it as restricted
   const level: Level = raw === undefined ? 'privileged' : (LEVELS as string[]).includes(raw) ? raw as Level : 'restricted';
   return { level, version: /^(latest|v1\.(0|[1-9][0-9]*))$/.test(version) ? version : 'latest' };
@@ -59,43 +60,51 @@ function existingPodWarnings(ns: string, p: Policy, pods: KObject[]): string[] {
   return out;
 }
 
-export const podSecurity: AdmissionPlugin = {
-  name: 'PodSecurity',
-  validate(a, lookup) {
-    if (!a.object) return;
-    if (a.gvr.group === '' && a.gvr.resource === 'namespaces' && !a.subresource && (a.operation === 'CREATE' || a.operation === 'UPDATE')) {
-      const now = policy(a.object.metadata.labels, 'enforce');
-      const before = a.oldObject ? policy(a.oldObject.metadata.labels, 'enforce') : undefined;
-      if (a.operation === 'UPDATE' && now.level !== 'privileged' && (!before || before.level !== now.level || before.version !== now.version)) {
-        for (const w of existingPodWarnings(a.object.metadata.name!, now, lookup.list({ group: '', version: 'v1', resource: 'pods' }, a.object.metadata.name))) a.warn?.(w);
+export function podSecurityPlugin(config: PodSecurityConfig = DEFAULT_POD_SECURITY): AdmissionPlugin {
+  const ex = config.exemptions;
+  return {
+    name: 'PodSecurity',
+    validate(a, lookup) {
+      if (!a.object) return;
+      // exempt requesters and namespaces are not evaluated at all, as upstream
+      if (ex.usernames.includes(a.user.name) || (a.namespace && ex.namespaces.includes(a.namespace))) return;
+      if (a.gvr.group === '' && a.gvr.resource === 'namespaces' && !a.subresource && (a.operation === 'CREATE' || a.operation === 'UPDATE')) {
+        if (ex.namespaces.includes(a.object.metadata.name!)) return;
+        const now = policy(a.object.metadata.labels, 'enforce', config.defaults);
+        const before = a.oldObject ? policy(a.oldObject.metadata.labels, 'enforce', config.defaults) : undefined;
+        if (a.operation === 'UPDATE' && now.level !== 'privileged' && (!before || before.level !== now.level || before.version !== now.version)) {
+          for (const w of existingPodWarnings(a.object.metadata.name!, now, lookup.list({ group: '', version: 'v1', resource: 'pods' }, a.object.metadata.name))) a.warn?.(w);
+        }
+        return;
       }
-      return;
-    }
-    if (a.operation !== 'CREATE' && a.operation !== 'UPDATE') return;
-    const labels = namespaceLabels(lookup, a.namespace);
-    if (!labels) return;
-    if (a.gvr.group === '' && a.gvr.resource === 'pods') {
-      // pod updates can change little; upstream re-checks only when the spec changed, which only ephemeral containers can
-      if (a.subresource && a.subresource !== 'ephemeralcontainers') return;
-      if (a.operation === 'UPDATE' && JSON.stringify(a.object.spec) === JSON.stringify(a.oldObject?.spec)) return;
-      const spec = a.object.spec as PodSpec;
-      const enforce = policy(labels, 'enforce');
-      const ev = evaluate(enforce.level, a.object.metadata, spec);
-      if (ev.length) throw admissionForbidden(a, `violates PodSecurity ${label(enforce)}: ${describe(ev)}`);
-      const warn = policy(labels, 'warn');
-      const wv = evaluate(warn.level, a.object.metadata, spec);
+      if (a.operation !== 'CREATE' && a.operation !== 'UPDATE') return;
+      if (!a.namespace) return;
+      const labels = namespaceLabels(lookup, a.namespace) ?? {};
+      if (a.gvr.group === '' && a.gvr.resource === 'pods') {
+        // pod updates can change little; upstream re-checks only when the spec changed, which only ephemeral containers can
+        if (a.subresource && a.subresource !== 'ephemeralcontainers') return;
+        if (a.operation === 'UPDATE' && JSON.stringify(a.object.spec) === JSON.stringify(a.oldObject?.spec)) return;
+        const spec = a.object.spec as PodSpec;
+        if (spec?.runtimeClassName && ex.runtimeClasses.includes(spec.runtimeClassName)) return;
+        const enforce = policy(labels, 'enforce', config.defaults);
+        const ev = evaluate(enforce.level, a.object.metadata, spec);
+        if (ev.length) throw admissionForbidden(a, `violates PodSecurity ${label(enforce)}: ${describe(ev)}`);
+        const warn = policy(labels, 'warn', config.defaults);
+        const wv = evaluate(warn.level, a.object.metadata, spec);
+        if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
+        return;
+      }
+      if (a.subresource) return;
+      const tpl = templateOf(a);
+      if (!tpl) return;
+      if (a.operation === 'UPDATE') {
+        const old = a.oldObject ? templateOf({ ...a, object: a.oldObject }) : undefined;
+        if (old && JSON.stringify(old) === JSON.stringify(tpl)) return;
+      }
+      if (tpl.spec.runtimeClassName && ex.runtimeClasses.includes(tpl.spec.runtimeClassName)) return;
+      const warn = policy(labels, 'warn', config.defaults);
+      const wv = evaluate(warn.level, tpl.meta, tpl.spec);
       if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
-      return;
-    }
-    if (a.subresource) return;
-    const tpl = templateOf(a);
-    if (!tpl) return;
-    if (a.operation === 'UPDATE') {
-      const old = a.oldObject ? templateOf({ ...a, object: a.oldObject }) : undefined;
-      if (old && JSON.stringify(old) === JSON.stringify(tpl)) return;
-    }
-    const warn = policy(labels, 'warn');
-    const wv = evaluate(warn.level, tpl.meta, tpl.spec);
-    if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
-  },
-};
+    },
+  };
+}
