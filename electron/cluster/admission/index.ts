@@ -11,6 +11,7 @@ import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
 import { certificatePlugins } from './certificates';
 import { podSecurityPlugin } from './pod-security';
+import { validatingAdmissionPolicy } from './validating-policy';
 import type { PodSecurityConfig } from './pod-security/config';
 
 export interface AdmissionDeps {
@@ -33,6 +34,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     defaultStorageClassPlugin,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
+    validatingAdmissionPolicy,
     ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),
   ];
 }
