@@ -72,3 +72,14 @@ describe('ValidatingAdmissionPolicy', () => {
     expect(r.stderr).toContain(`Warning: Validation failed for ValidatingAdmissionPolicy 'replicas' with binding 'replicas-prod': failed expression: object.spec.replicas <= 5`);
   });
 });
+
+describe('ValidatingAdmissionPolicy validation', () => {
+  it('refuses a policy whose expression does not compile, with a 422', async () => {
+    const e = await rejection(t.client.create(VAP, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'broken' },
+      spec: { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] }, validations: [{ expression: 'object.spec.replicas <= ' }] },
+    }));
+    expect(e.code).toBe(422);
+    expect(e.message).toContain('spec.validations[0].expression: Invalid value: "object.spec.replicas <= ": compilation failed');
+  });
+});

@@ -7,6 +7,18 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { age, ageCol, col, nameCol } from '../apps/strategy-helpers';
 import { validateLabelSelector } from '../../validation/selectors';
+import { parse } from '@marcbachmann/cel-js';
+
+/** upstream compiles every expression when a policy is written: a syntax error is a validation error there */
+function compileErrors(expr: unknown, path: string): FieldError[] {
+  if (typeof expr !== 'string' || !expr) return [];
+  try {
+    parse(expr);
+    return [];
+  } catch (err) {
+    return [invalid(path, expr, `compilation failed: ERROR: <input>: ${(err as Error).message.split('\n')[0]}`)];
+  }
+}
 
 const FAILURE_POLICIES = ['Fail', 'Ignore'];
 const ACTIONS = ['Audit', 'Deny', 'Warn'];
@@ -31,7 +43,10 @@ function validatePolicy(obj: KObject): FieldError[] {
   if (!spec.validations?.length && !spec.auditAnnotations?.length) errs.push(required('spec.validations', 'validations or auditAnnotations must contain at least one item'));
   (spec.validations ?? []).forEach((v: any, i: number) => {
     if (!v.expression) errs.push(required(`spec.validations[${i}].expression`, ''));
+    errs.push(...compileErrors(v.expression, `spec.validations[${i}].expression`), ...compileErrors(v.messageExpression, `spec.validations[${i}].messageExpression`));
   });
+  (spec.matchConditions ?? []).forEach((c: any, i: number) => errs.push(...compileErrors(c.expression, `spec.matchConditions[${i}].expression`)));
+  (spec.variables ?? []).forEach((c: any, i: number) => errs.push(...compileErrors(c.expression, `spec.variables[${i}].expression`)));
   if (spec.failurePolicy && !FAILURE_POLICIES.includes(spec.failurePolicy)) errs.push(notSupported('spec.failurePolicy', spec.failurePolicy, FAILURE_POLICIES));
   return errs;
 }
