@@ -6,7 +6,9 @@ import { openStore } from './store';
 import type { Store } from './store/types';
 import { ensurePki, type Pki } from './auth/pki';
 import { createAuthenticator } from './auth/authenticator';
-import { bootstrapPolicyAuthorizer, chainAuthorizers, mastersAuthorizer, type Authorizer } from './auth/authorizer';
+import { createClusterAuthorization } from './auth/cluster-authorization';
+import { reconcileBootstrapPolicy } from './auth/rbac/reconcile';
+import { loadPodSecurityConfig } from './admission/pod-security/config';
 import type { UserInfo } from './auth/user';
 import { Watchdog } from './watchdog/watchdog';
 import { Catalog } from './apiserver/catalog';
@@ -92,9 +94,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       return e ? registry.list(e, ns, {}).items : [];
     },
   };
-  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog) }), lookup);
+  const authz = createClusterAuthorization(lookup);
+  const authorizer = authz.authorizer;
+  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog), podSecurity: loadPodSecurityConfig(opts.dataDir), rbac: { authorizer: () => authorizer, resolver: () => authz.resolver } }), lookup);
+  const rbacWatch = authz.start(registry, catalog);
   const connector = new NodeConnector();
-  const authorizer: Authorizer = chainAuthorizers([mastersAuthorizer, bootstrapPolicyAuthorizer]);
   let ready = false;
   let address = '127.0.0.1:0';
   const schemas = createSchemaService(catalog);
@@ -130,11 +134,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const apiserverClient = client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver');
   await bootstrapCluster(apiserverClient, { apiPort: http.port });
   await startLocalApiServiceRegistration(apiserverClient, catalog);
+  await reconcileBootstrapPolicy(apiserverClient);
 
   const informers = createInformerFactory(controllerClient);
-  const controllers = startControllerManager({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem });
+  const controllers = startControllerManager({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, pki });
   informers.start();
-  const schedulerClient = client({ name: 'system:kube-scheduler', groups: ['system:masters'] }, 'kube-scheduler');
+  // the scheduler acts as upstream's system:kube-scheduler: its bootstrap ClusterRole is all it may do
+  const schedulerClient = client({ name: 'system:kube-scheduler', groups: [] }, 'kube-scheduler');
   // the scheduler shares the controllers' informers (one decoded copy of every pod event instead of two); it writes
   // through its own client, so bindings and events still name kube-scheduler
   const scheduler = createScheduler({ client: schedulerClient, informers, onError: (e) => log(`scheduler: ${e.message}`) });
@@ -160,6 +166,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         await runtimes.backend?.releaseNetwork();
         controllers.stop();
         informers.stop();
+        rbacWatch.stop();
         await http.close();
         watchdog.stop();
         store.close();

@@ -8,10 +8,19 @@ import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
 import { runtimeClass } from './runtime-class';
 import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
+import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
+import { certificatePlugins } from './certificates';
+import { podSecurityPlugin } from './pod-security';
+import { validatingAdmissionPolicy } from './validating-policy';
+import type { PodSecurityConfig } from './pod-security/config';
 
 export interface AdmissionDeps {
   /** lets ResourceQuota charge admitted usage to quota status at once (see registryQuotaWriter); without it quotas are still enforced */
   quotaWriter?: QuotaStatusWriter;
+  /** RBAC's escalation check on role and binding writes (left out when the server runs without RBAC, e.g. in unit tests) */
+  rbac?: EscalationDeps;
+  /** Pod Security defaults and exemptions (upstream's PodSecurityConfiguration) */
+  podSecurity?: PodSecurityConfig;
 }
 
 export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
@@ -20,10 +29,13 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     limitRanger,
     serviceAccount,
     priority,
+    podSecurityPlugin(deps.podSecurity),
     defaultTolerationSeconds,
     defaultStorageClassPlugin,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
+    validatingAdmissionPolicy,
+    ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),
   ];
 }
 

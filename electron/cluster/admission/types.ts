@@ -16,6 +16,8 @@ export interface AdmissionAttributes {
   oldObject?: KObject;
   user: UserInfo;
   dryRun: boolean;
+  /** a warning for the client, sent as a Warning header (e.g. Pod Security's warn mode) */
+  warn?: (message: string) => void;
 }
 
 /** Read access to current cluster state for plugins (quota, limit ranges, priority classes, runtime classes…). */

@@ -65,6 +65,8 @@ export interface KindStrategy {
   prepareForUpdate?(obj: KObject, old: KObject): void;
   /** Called on update of the status subresource: keep old spec/metadata except what status may change. */
   prepareForStatusUpdate?(obj: KObject, old: KObject): void;
+  /** other writable subresources (CertificateSigningRequest approval): what an update of that subresource may change, and its checks */
+  subresourceUpdate?: Record<string, { prepare(obj: KObject, old: KObject): void; validate(obj: KObject, old: KObject): FieldError[] }>;
   /** ValidateCreate: field errors with upstream's paths and messages. Metadata (name format, labels) is checked generically. */
   validate?(obj: KObject, ctx: ValidationContext): FieldError[];
   /** ValidateUpdate: immutability and transitions; `validate` is also run on the new object. */

@@ -61,15 +61,24 @@ export class ApiServer {
     this.nonResource.set(path, h);
   }
 
+  /** warnings admission plugins gave a request (Pod Security warn mode), sent as Warning headers with the answer */
+  private admissionWarnings = new WeakMap<ApiRequest, string[]>();
+
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
       const info = parseRequestInfo(req.method, req.path, req.query);
       this.authorize(req, info);
       if (!info.isResourceRequest) return await this.handleNonResource(req, info);
       const deprecation = this.deprecationWarning(info);
-      return withWarning(await this.handleResource(req, info).catch(errorResponse), deprecation);
+      const res = await this.handleResource(req, info).catch(errorResponse);
+      const extra = this.admissionWarnings.get(req);
+      if (extra?.length && res.kind === 'json') res.warnings = [...extra, ...(res.warnings ?? [])];
+      return withWarning(res, deprecation);
     } catch (err) {
-      return errorResponse(err);
+      const res = errorResponse(err);
+      const extra = this.admissionWarnings.get(req);
+      if (extra?.length && res.kind === 'json') res.warnings = [...extra, ...(res.warnings ?? [])];
+      return res;
     }
   }
 
@@ -237,8 +246,11 @@ export class ApiServer {
     for (const d of dry) if (d !== 'All') throw errBadRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
     const manager = req.query.get('fieldManager') ?? defaultManager(req.headers['user-agent']);
     if (manager.length > 128) throw errBadRequest(`fieldManager: Too long: may not be more than 128 bytes`);
+    const warnings = (this.admissionWarnings.get(req) ?? []);
+    this.admissionWarnings.set(req, warnings);
     return {
       user: req.user, dryRun: dry.length > 0, fieldManager: manager, subresource,
+      warn: (m) => { if (!warnings.includes(m)) warnings.push(m); },
       manage: (obj, old, op, sub) => this.schemas.manageFields(entry, obj, old, manager, op, sub ?? subresource),
     };
   }

@@ -107,8 +107,21 @@ function authenticate(o: HttpServerOptions, req: IncomingMessage): UserInfo | un
       user: req.headers['impersonate-user'] as string | undefined,
       groups: toArray(req.headers['impersonate-group']),
       uid: req.headers['impersonate-uid'] as string | undefined,
+      extra: impersonatedExtra(req.headers),
     },
   });
+}
+
+/** Impersonate-Extra-<key> headers (the key percent-encoded, as client-go sends it) */
+function impersonatedExtra(headers: IncomingMessage['headers']): Record<string, string[]> | undefined {
+  let extra: Record<string, string[]> | undefined;
+  for (const [k, v] of Object.entries(headers)) {
+    if (!k.startsWith('impersonate-extra-') || v === undefined) continue;
+    let key = k.slice('impersonate-extra-'.length);
+    try { key = decodeURIComponent(key); } catch { /* a malformed escape is kept as sent */ }
+    (extra ??= {})[key] = toArray(v).flatMap((x) => x.split(',').map((s) => s.trim()));
+  }
+  return extra;
 }
 
 function toArray(v: string | string[] | undefined): string[] {

@@ -26,6 +26,8 @@ export interface WriteContext {
   subresource?: string;
   /** skip admission (internal writes such as finalization bookkeeping) */
   internal?: boolean;
+  /** a warning for the client (admission warnings become Warning headers) */
+  warn?: (message: string) => void;
 }
 
 export interface ListOptions {
@@ -231,9 +233,9 @@ export class Registry {
     if (e.strategy.prepareForCreate) e.strategy.prepareForCreate(obj);
     else this.defaultPrepareForCreate(e, obj);
     for (const h of this.hooks) await h.beforeCreate?.(e, obj, ctx);
-    if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun }, 'mutate');
+    if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'mutate');
     this.validateCreate(e, obj);
-    if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
+    if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'validate');
     dropEmptyMetaLists(obj);
     const key = this.key(e, ns, obj.metadata.name!);
     if (ctx.dryRun) {
@@ -309,6 +311,8 @@ export class Registry {
       if (sub === 'status') {
         if (e.strategy.prepareForStatusUpdate) e.strategy.prepareForStatusUpdate(obj, cur);
         else this.defaultStatusUpdate(obj, cur);
+      } else if (sub && e.strategy.subresourceUpdate?.[sub]) {
+        e.strategy.subresourceUpdate[sub].prepare(obj, cur);
       } else if (sub === 'binding' || sub === 'finalize' || sub === 'ephemeralcontainers') {
         // pods/binding sets spec.nodeName, pods/ephemeralcontainers adds to spec.ephemeralContainers, on an
         // otherwise immutable pod spec; their handlers did the checks
@@ -318,14 +322,15 @@ export class Registry {
         this.defaultPrepareForUpdate(e, obj, cur);
       }
       for (const h of this.hooks) await h.beforeUpdate?.(e, obj, cur, ctx);
-      if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun }, 'mutate');
+      if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'mutate');
       const errs: FieldError[] = [...validateCommonMetadata(e, obj, cur)];
       const vctx = { operation: 'update' as const, now: new Date() };
       if (sub === 'status') errs.push(...(e.strategy.validateStatusUpdate?.(obj, cur, vctx) ?? []));
+      else if (sub && e.strategy.subresourceUpdate?.[sub]) errs.push(...e.strategy.subresourceUpdate[sub].validate(obj, cur));
       else if (sub === 'binding' || sub === 'finalize' || sub === 'ephemeralcontainers') { /* validated by their handlers */ }
       else errs.push(...(e.strategy.validate?.(obj, vctx) ?? []), ...(e.strategy.validateUpdate?.(obj, cur, vctx) ?? []));
       if (errs.length) throw errInvalid(e.group, e.kind, name, errs);
-      if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
+      if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'validate');
       dropEmptyMetaLists(obj);
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       if (deepEqual(obj, cur)) return { obj: cur, created: false };
@@ -397,7 +402,7 @@ export class Registry {
       if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== cur.metadata.resourceVersion) {
         throw errConflict(e.group, e.resource, name, `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
       }
-      if (!ctx.internal) await this.admit({ operation: 'DELETE', gvr: e, kind: e.kind, namespace: ns, name, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun }, 'validate');
+      if (!ctx.internal) await this.admit({ operation: 'DELETE', gvr: e, kind: e.kind, namespace: ns, name, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'validate');
       const next = clone(cur);
       const m = next.metadata;
       let pending = false;

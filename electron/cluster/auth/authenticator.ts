@@ -2,13 +2,13 @@
 // then impersonation (kubectl --as/--as-group) when the real user is allowed to impersonate.
 import type { PeerCertificate } from 'node:tls';
 import { ANONYMOUS, type UserInfo } from './user';
-import type { Authorizer } from './authorizer';
+import { forbiddenMessage, type Authorizer, type AuthorizationAttributes } from './authorizer';
 import { statusError, errForbidden } from '../api/errors';
 
 export interface AuthInput {
   peerCertificate?: PeerCertificate;
   authorization?: string;
-  impersonate?: { user?: string; groups: string[]; uid?: string };
+  impersonate?: { user?: string; groups: string[]; uid?: string; extra?: Record<string, string[]> };
 }
 
 export interface TokenAuthenticator {
@@ -50,21 +50,31 @@ export function createAuthenticator(opts: { tokens: TokenAuthenticator[]; author
       }
       if (!user) user = ANONYMOUS;
       const imp = input.impersonate;
-      if (imp && (imp.user || imp.groups.length)) {
-        if (!imp.user) throw statusError(500, 'InternalError', 'Internal error occurred: requested [{Group  ' + imp.groups.join(' ') + '  }] without impersonating a user');
+      if (imp && (imp.user || imp.groups.length || imp.uid || imp.extra)) {
+        if (!imp.user) {
+          const what = imp.groups.length ? `[{Group  ${imp.groups.join(' ')}  }]` : imp.uid ? `[{UID  ${imp.uid}  }]` : '[{Extra}]';
+          throw statusError(500, 'InternalError', `Internal error occurred: requested ${what} without impersonating a user`);
+        }
         const z = opts.authorizer();
-        const check = (resource: string, name: string) => {
-          const d = z.authorize({ user, verb: 'impersonate', resourceRequest: true, apiGroup: resource === 'serviceaccounts' ? '' : '', resource, name });
-          if (d.decision !== 'allow') {
-            throw errForbidden(`${resource} "${name}" is forbidden: User "${user!.name}" cannot impersonate resource "${resource}" in API group "" at the cluster scope`);
-          }
+        const actor = user;
+        // upstream's impersonation filter: one `impersonate` check per impersonated attribute
+        const check = (a: Omit<AuthorizationAttributes, 'user' | 'verb' | 'resourceRequest'>) => {
+          const attrs: AuthorizationAttributes = { user: actor, verb: 'impersonate', resourceRequest: true, ...a };
+          const d = z.authorize(attrs);
+          if (d.decision !== 'allow') throw errForbidden(forbiddenMessage(attrs) + (d.reason ? `: ${d.reason}` : ''), { name: a.name, group: a.apiGroup || undefined, kind: a.resource });
         };
         const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(imp.user);
-        check(sa ? 'serviceaccounts' : 'users', sa ? sa[2] : imp.user);
-        for (const g of imp.groups) check('groups', g);
-        const groups = [...imp.groups];
-        if (sa) groups.push('system:serviceaccounts', `system:serviceaccounts:${sa[1]}`);
-        return withAuthenticated({ name: imp.user, uid: imp.uid, groups });
+        if (sa) check({ apiGroup: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] });
+        else check({ apiGroup: '', resource: 'users', name: imp.user });
+        for (const g of imp.groups) check({ apiGroup: '', resource: 'groups', name: g });
+        if (imp.uid) check({ apiGroup: 'authentication.k8s.io', resource: 'uids', name: imp.uid });
+        for (const [k, vals] of Object.entries(imp.extra ?? {})) for (const v of vals) check({ apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: k, name: v });
+        let groups = [...imp.groups];
+        // a ServiceAccount's groups are fixed: they are added when no group is asked for
+        if (sa && !groups.length) groups = ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`];
+        if (imp.user === 'system:anonymous') { if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated'); }
+        else if (!groups.includes('system:authenticated')) groups.push('system:authenticated');
+        return { name: imp.user, uid: imp.uid, groups, ...(imp.extra ? { extra: imp.extra } : {}) };
       }
       return user;
     },

@@ -25,8 +25,8 @@ export interface Pki {
   serviceAccountPublicKey: KeyObject;
   /** issue a client certificate signed by the cluster CA (CSR API, per-user kubeconfigs) */
   signClientCert(subject: { cn: string; orgs?: string[] }, publicKeyPem?: string, days?: number): Promise<KeyPair>;
-  /** sign a PEM CSR (certificates.k8s.io) */
-  signCsr(csrPem: string, opts: { days?: number; usages?: string[] }): Promise<string>;
+  /** sign a PEM CSR (certificates.k8s.io signers): valid for `seconds`, for client or server use */
+  signCsr(csrPem: string, opts: { seconds: number; server?: boolean }): Promise<string>;
 }
 
 function pem(label: string, der: ArrayBuffer): string {
@@ -78,11 +78,12 @@ async function makeCa(): Promise<KeyPair> {
 }
 
 async function issue(ca: KeyPair, opts: {
-  subject: string; publicKey: CryptoKey; days: number; server?: { dns: string[]; ips: string[] }; usages?: string[];
+  subject: string; publicKey: CryptoKey | x509.PublicKey; days: number; seconds?: number; backdateMs?: number; server?: { dns: string[]; ips: string[] };
 }): Promise<string> {
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importPrivate(ca.keyPem);
   const now = Date.now();
+  const notAfter = opts.seconds !== undefined ? new Date(now + opts.seconds * 1000) : new Date(now + opts.days * DAY);
   const eku = opts.server ? [x509.ExtendedKeyUsage.serverAuth] : [x509.ExtendedKeyUsage.clientAuth];
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
@@ -100,8 +101,8 @@ async function issue(ca: KeyPair, opts: {
     serialNumber: serial(),
     subject: opts.subject,
     issuer: caCert.subject,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + opts.days * DAY),
+    notBefore: new Date(now - (opts.backdateMs ?? 60_000)),
+    notAfter,
     signingAlgorithm: ALG,
     publicKey: opts.publicKey,
     signingKey: caKey,
@@ -162,8 +163,13 @@ export async function ensurePki(dir: string): Promise<Pki> {
       const csr = new x509.Pkcs10CertificateRequest(csrPem);
       const ok = await csr.verify();
       if (!ok) throw new Error('invalid certificate request: signature does not verify');
-      const pub = await csr.publicKey.export(csr.publicKey.algorithm as any, ['verify']);
-      return issue(caPair, { subject: csr.subject, publicKey: pub, days: opts.days ?? 365, usages: opts.usages });
+      const san = csr.extensions.find((e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension);
+      const server = opts.server ? {
+        dns: san?.names.items.filter((n) => n.type === 'dns').map((n) => n.value) ?? [],
+        ips: san?.names.items.filter((n) => n.type === 'ip').map((n) => n.value) ?? [],
+      } : undefined;
+      // upstream's signer backdates certificates by five minutes against clock skew
+      return issue(caPair, { subject: csr.subject, publicKey: csr.publicKey, days: 0, seconds: opts.seconds, backdateMs: 5 * 60_000, server });
     },
   };
 }

@@ -77,6 +77,37 @@ export function signServiceAccountToken(pki: Pki, spec: TokenSpec): { token: str
   return { token: `${header}.${payload}.${b64url(sig)}`, expiresAt: new Date(exp * 1000) };
 }
 
+/** issuer of the non-expiring tokens the token controller writes into kubernetes.io/service-account-token Secrets */
+export const LEGACY_ISSUER = 'kubernetes/serviceaccount';
+
+export function signLegacyServiceAccountToken(pki: Pki, ref: { namespace: string; serviceAccount: ObjectRef; secretName: string }): string {
+  const claims = {
+    iss: LEGACY_ISSUER,
+    'kubernetes.io/serviceaccount/namespace': ref.namespace,
+    'kubernetes.io/serviceaccount/secret.name': ref.secretName,
+    'kubernetes.io/serviceaccount/service-account.name': ref.serviceAccount.name,
+    'kubernetes.io/serviceaccount/service-account.uid': ref.serviceAccount.uid,
+    sub: `system:serviceaccount:${ref.namespace}:${ref.serviceAccount.name}`,
+  };
+  const header = b64url(JSON.stringify({ alg: 'ES256', kid: serviceAccountKeyId(pki.serviceAccountPublicKey) }));
+  const payload = b64url(sortedJson(claims));
+  const sig = sign('sha256', Buffer.from(`${header}.${payload}`), { key: pki.serviceAccountKey, dsaEncoding: 'ieee-p1363' });
+  return `${header}.${payload}.${b64url(sig)}`;
+}
+
+/** a legacy token is valid while its Secret still holds it and its ServiceAccount is the one it names */
+function verifyLegacy(token: string, claims: any, lookup: Pick<AdmissionLookup, 'get'>): UserInfo | null {
+  const ns: string | undefined = claims['kubernetes.io/serviceaccount/namespace'];
+  const saName: string | undefined = claims['kubernetes.io/serviceaccount/service-account.name'];
+  const secretName: string | undefined = claims['kubernetes.io/serviceaccount/secret.name'];
+  if (!ns || !saName || !secretName || claims.sub !== `system:serviceaccount:${ns}:${saName}`) return null;
+  const secret = lookup.get(R.secrets, ns, secretName);
+  if (!secret || secret.metadata.deletionTimestamp || Buffer.from(String(secret.data?.token ?? ''), 'base64').toString('utf8') !== token) return null;
+  const sa = lookup.get(R.serviceaccounts, ns, saName);
+  if (!sa || sa.metadata.uid !== claims['kubernetes.io/serviceaccount/service-account.uid'] || sa.metadata.deletionTimestamp) return null;
+  return { name: `system:serviceaccount:${ns}:${saName}`, uid: sa.metadata.uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`] };
+}
+
 function decodePart(s: string): any {
   try { return JSON.parse(Buffer.from(s, 'base64url').toString('utf8')); } catch { return undefined; }
 }
@@ -95,13 +126,14 @@ export function verifyServiceAccountToken(token: string, pki: Pki, lookup: Pick<
   if (parts.length !== 3) return undefined;
   const header = decodePart(parts[0]);
   const claims = decodePart(parts[1]);
-  if (!header || !claims || typeof claims !== 'object' || claims.iss !== SERVICE_ACCOUNT_ISSUER) return undefined;
+  if (!header || !claims || typeof claims !== 'object' || (claims.iss !== SERVICE_ACCOUNT_ISSUER && claims.iss !== LEGACY_ISSUER)) return undefined;
   if (header.alg !== 'ES256') return null;
   let ok = false;
   try {
     ok = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: pki.serviceAccountPublicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'));
   } catch { ok = false; }
   if (!ok) return null;
+  if (claims.iss === LEGACY_ISSUER) return verifyLegacy(token, claims, lookup);
   const nowS = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== 'number' || claims.exp <= nowS) return null;
   if (typeof claims.nbf === 'number' && claims.nbf > nowS + NOT_BEFORE_LEEWAY_S) return null;

@@ -22,6 +22,10 @@ import { startEndpointSliceController } from './endpoints/endpointslice-controll
 import { startResourceQuotaController } from './resourcequota/resourcequota-controller';
 import { startHpaController } from './hpa/hpa-controller';
 import { startPodGcController } from './podgc/podgc-controller';
+import { startClusterRoleAggregationController } from './clusterroleaggregation/clusterrole-aggregation-controller';
+import { startCsrSigningController } from './certificates/csr-signing-controller';
+import { startTokensController } from './serviceaccount/tokens-controller';
+import type { Pki } from '../auth/pki';
 
 /** what a controller may use: its API client, the shared informers, the served resources and the cluster CA */
 export interface ControllerContext {
@@ -29,6 +33,8 @@ export interface ControllerContext {
   informers: InformerFactory;
   catalog: Catalog;
   caPem: string;
+  /** the cluster CA that signs approved CertificateSigningRequests and legacy token Secrets (those controllers run only with it) */
+  pki?: Pki;
 }
 
 export interface ControllerDescriptor {
@@ -55,6 +61,9 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'namespace-controller', start: ({ client, informers, catalog }) => startNamespaceController(client, informers, { list: () => preferredStoredResources(catalog, true) }) },
   plain('serviceaccount-controller', startServiceAccountController),
   { name: 'root-ca-certificate-publisher-controller', start: ({ client, informers, caPem }) => startRootCaPublisher(client, informers, caPem) },
+  plain('clusterrole-aggregation-controller', startClusterRoleAggregationController),
+  { name: 'certificatesigningrequest-signing-controller', start: ({ client, informers, pki }) => (pki ? startCsrSigningController(client, informers, pki) : { stop() {} }) },
+  { name: 'serviceaccount-token-controller', start: ({ client, informers, pki }) => (pki ? startTokensController(client, informers, pki) : { stop() {} }) },
   {
     name: 'garbage-collector-controller',
     start: ({ client, informers, catalog }) => startGarbageCollector(client, informers, {

@@ -90,7 +90,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
 
   const memoryRoot = memoryVolumeRoot(ctx.dataDir);
   await Promise.all(ctx.config.nodes.map(async (n, index) => {
-    const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+    // each kubelet writes as its node, so the Node authorizer and the system:node rules bound it as upstream
+    const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes'] }, `kubelet/${KUBELET_VERSION}`);
     const nodeDir = path.join(ctx.dataDir, 'nodes', n.name);
     const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
     // the control plane's static pods run simulated programs, so only a simulated control-plane node has them

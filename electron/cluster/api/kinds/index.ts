@@ -18,6 +18,7 @@ import { certificatesKinds } from './certificates';
 import { apiextensionsKinds } from './apiextensions';
 import { authorizationKinds } from './authorization';
 import { authenticationKinds } from './authentication';
+import { admissionregistrationKinds } from './admissionregistration';
 
 export function builtinKinds(): KindStrategy[] {
   // events.k8s.io/v1 Events are the core Events stored under /registry/events, seen through a conversion
@@ -29,6 +30,6 @@ export function builtinKinds(): KindStrategy[] {
   return [
     ...core, ...appsKinds, ...batchKinds, ...networkingKinds, ...rbacKinds, ...storageKinds, ...nodeKinds,
     ...schedulingKinds, ...policyKinds, ...autoscalingKinds, ...coordinationKinds, ...discoveryKinds,
-    ...certificatesKinds, ...apiextensionsKinds, ...authorizationKinds, ...authenticationKinds, ...apiregistrationKinds,
+    ...certificatesKinds, ...apiextensionsKinds, ...authorizationKinds, ...authenticationKinds, ...apiregistrationKinds, ...admissionregistrationKinds,
   ];
 }

@@ -50,14 +50,11 @@ export function reviewHandlers(authorizer: () => Authorizer, authn: Authenticato
     'authorization.k8s.io/selfsubjectrulesreviews/': async ({ req, server }) => {
       const o = server.decodeAny(req);
       const ns = o.spec?.namespace ?? 'default';
-      const all = authorizer().authorize({ user: req.user, verb: '*', resourceRequest: true, apiGroup: '*', resource: '*', namespace: ns });
-      const resourceRules = all.decision === 'allow'
-        ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] }]
-        : [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] }, { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] }];
-      const nonResourceRules = all.decision === 'allow'
-        ? [{ verbs: ['*'], nonResourceURLs: ['*'] }]
-        : [{ verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'] }];
-      o.status = { resourceRules, nonResourceRules, incomplete: false };
+      const { rules, errors } = authorizer().rulesFor?.(req.user, ns) ?? { rules: [], errors: [] };
+      const resourceRules = rules.filter((r) => !r.nonResourceURLs?.length)
+        .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}) }));
+      const nonResourceRules = rules.filter((r) => r.nonResourceURLs?.length).map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs }));
+      o.status = { resourceRules, nonResourceRules, incomplete: false, ...(errors.length ? { evaluationError: errors.join(', ') } : {}) };
       o.metadata = { creationTimestamp: null } as any;
       return created(o);
     },

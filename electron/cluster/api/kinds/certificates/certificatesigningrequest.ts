@@ -68,6 +68,20 @@ function validateCsr(obj: KObject): FieldError[] {
   return errs;
 }
 
+/** upstream's condition checks on the approval subresource */
+function validateApproval(obj: KObject, old: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const conds: any[] = obj.status?.conditions ?? [];
+  const has = (l: any[], t: string) => l.some((c) => c.type === t && c.status === 'True');
+  if (has(conds, 'Approved') && has(conds, 'Denied')) errs.push(invalid('status.conditions', 'Denied', 'Approved and Denied conditions are mutually exclusive'));
+  conds.forEach((c, i) => { if (!c.status) errs.push(required(`status.conditions[${i}].status`, '')); });
+  const oldConds: any[] = old.status?.conditions ?? [];
+  for (const t of ['Approved', 'Denied']) {
+    if (has(oldConds, t) && !has(conds, t)) errs.push({ type: 'FieldValueForbidden', field: 'status.conditions', detail: `updates may not remove a condition of type "${t}"` });
+  }
+  return errs;
+}
+
 /** Pending / Approved / Denied, plus ",Failed" and ",Issued" (upstream's extractCSRStatus). */
 export function csrCondition(obj: KObject): string {
   const types = new Set((obj.status?.conditions ?? []).map((c: any) => c.type));
@@ -99,6 +113,19 @@ export const certificateSigningRequestStrategy: KindStrategy = {
     // Approved/Denied may only change through the approval subresource
     const decided = (o: KObject) => JSON.stringify((o.status?.conditions ?? []).filter((c: any) => c.type === 'Approved' || c.type === 'Denied'));
     return decided(obj) === decided(old) ? [] : [{ type: 'FieldValueForbidden', field: 'status.conditions', detail: 'updates may not add or remove Approved or Denied conditions' }];
+  },
+  subresourceUpdate: {
+    // approval changes only the Approved/Denied conditions; spec, the certificate and other conditions stay
+    approval: {
+      prepare: (obj, old) => {
+        obj.spec = old.spec;
+        const decided = (obj.status?.conditions ?? []).filter((c: any) => c.type === 'Approved' || c.type === 'Denied');
+        const others = (old.status?.conditions ?? []).filter((c: any) => c.type !== 'Approved' && c.type !== 'Denied');
+        obj.status = { ...(old.status ?? {}), conditions: [...decided, ...others] };
+        if (!obj.status.conditions.length) delete obj.status.conditions;
+      },
+      validate: validateApproval,
+    },
   },
   table: {
     columns: [

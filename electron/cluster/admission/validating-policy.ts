@@ -1,0 +1,159 @@
+// ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1): for every binding, its policy's matchConstraints and
+// the binding's matchResources select requests; matchConditions and validations are CEL expressions over object,
+// oldObject, request, namespaceObject and variables (evaluated with @marcbachmann/cel-js; JSON integers become CEL
+// ints). A failed validation denies (Deny), warns (Warn) or is only audited (Audit, ignored here: no audit log), in
+// upstream's words. Not supported yet: params (paramKind/paramRef), authorizer checks, auditAnnotations, type checking.
+import { parse } from '@marcbachmann/cel-js';
+import { qualifiedResource, statusError, type StatusError } from '../api/errors';
+import { selectorMatches } from '../api/kinds/apps/strategy-helpers';
+import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
+import { admissionName } from './forbidden';
+
+const GROUP = 'admissionregistration.k8s.io';
+const gvr = (resource: string) => ({ group: GROUP, version: 'v1', resource });
+
+const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
+function cel(expr: string): (ctx: Record<string, unknown>) => unknown {
+  let f = compiled.get(expr);
+  if (!f) { f = parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown; compiled.set(expr, f); }
+  return f;
+}
+
+/** Kubernetes gives CEL integers for JSON integers; the library's ints are BigInts */
+function toCel(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(toCel);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toCel(x)]));
+  return v;
+}
+
+interface Rule { apiGroups?: string[]; apiVersions?: string[]; resources?: string[]; resourceNames?: string[]; operations?: string[]; scope?: string }
+interface Match { resourceRules?: Rule[]; excludeResourceRules?: Rule[]; namespaceSelector?: unknown; objectSelector?: unknown }
+
+const anyOf = (list: string[] | undefined, v: string) => !!list && (list.includes('*') || list.includes(v));
+
+function ruleMatches(r: Rule, a: AdmissionAttributes, namespaced: boolean): boolean {
+  if (!anyOf(r.operations, a.operation) || !anyOf(r.apiGroups, a.gvr.group) || !anyOf(r.apiVersions, a.gvr.version)) return false;
+  // "*": every resource but no subresource; "*/*": everything; "pods/*": pods' subresources; "*/scale": every scale
+  const [want, sub] = [a.gvr.resource, a.subresource ?? ''];
+  const resOk = (r.resources ?? []).some((x) => {
+    const [rr, rs = ''] = x.split('/');
+    return (rr === '*' || rr === want) && (rs === sub || (rs === '*' && (x === '*/*' || sub !== '')));
+  });
+  if (!resOk) return false;
+  if (r.resourceNames?.length && !r.resourceNames.includes(a.name)) return false;
+  if (r.scope === 'Namespaced' && !namespaced) return false;
+  if (r.scope === 'Cluster' && namespaced) return false;
+  return true;
+}
+
+function matches(m: Match | undefined, a: AdmissionAttributes, lookup: AdmissionLookup): boolean {
+  if (!m) return true;
+  const namespaced = !!a.namespace;
+  if (m.resourceRules && !m.resourceRules.some((r) => ruleMatches(r, a, namespaced))) return false;
+  if (m.excludeResourceRules?.some((r) => ruleMatches(r, a, namespaced))) return false;
+  const sel = m.namespaceSelector as { matchLabels?: object; matchExpressions?: unknown[] } | undefined;
+  if (sel && (Object.keys(sel.matchLabels ?? {}).length || sel.matchExpressions?.length)) {
+    const nsLabels = a.gvr.group === '' && a.gvr.resource === 'namespaces' ? (a.object ?? a.oldObject)?.metadata?.labels
+      : a.namespace ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace)?.metadata?.labels : undefined;
+    // cluster-scoped objects other than namespaces are never excluded by a namespace selector
+    if ((a.namespace || a.gvr.resource === 'namespaces') && !selectorMatches(sel, nsLabels)) return false;
+  }
+  const osel = m.objectSelector as { matchLabels?: object; matchExpressions?: unknown[] } | undefined;
+  if (osel && (Object.keys(osel.matchLabels ?? {}).length || osel.matchExpressions?.length)) {
+    if (!selectorMatches(osel, a.object?.metadata?.labels) && !selectorMatches(osel, a.oldObject?.metadata?.labels)) return false;
+  }
+  return true;
+}
+
+function requestOf(a: AdmissionAttributes): Record<string, unknown> {
+  return {
+    kind: { group: a.gvr.group, version: a.gvr.version, kind: a.kind },
+    resource: { group: a.gvr.group, version: a.gvr.version, resource: a.gvr.resource },
+    subResource: a.subresource ?? '', name: a.name, namespace: a.namespace ?? '', operation: a.operation,
+    userInfo: { username: a.user.name, uid: a.user.uid ?? '', groups: a.user.groups, extra: a.user.extra ?? {} },
+    dryRun: a.dryRun,
+  };
+}
+
+function denial(a: AdmissionAttributes, reason: string | undefined, text: string): StatusError {
+  const resource = qualifiedResource(a.gvr.group, a.gvr.resource);
+  const name = admissionName(a);
+  const details = { name, group: a.gvr.group || undefined, kind: a.gvr.resource };
+  if (reason === 'Forbidden') return statusError(403, 'Forbidden', `${resource} "${name}" is forbidden: ${text}`, details);
+  if (reason === 'Unauthorized') return statusError(401, 'Unauthorized', text, details);
+  if (reason === 'RequestEntityTooLarge') return statusError(413, 'RequestEntityTooLarge', text, details);
+  return statusError(422, 'Invalid', `${resource} "${name}" is invalid: : ${text}`, { ...details, causes: [{ message: text, field: '' }] } as never);
+}
+
+export const validatingAdmissionPolicy: AdmissionPlugin = {
+  name: 'ValidatingAdmissionPolicy',
+  validate(a, lookup) {
+    // policies never apply to their own kinds, so a bad policy cannot lock itself in
+    if (a.gvr.group === GROUP || (a.operation !== 'CREATE' && a.operation !== 'UPDATE' && a.operation !== 'DELETE' && a.operation !== 'CONNECT')) return;
+    const bindings = lookup.list(gvr('validatingadmissionpolicybindings'));
+    if (!bindings.length) return;
+    let ctx: Record<string, unknown> | undefined;
+    for (const b of bindings) {
+      const policy = lookup.get(gvr('validatingadmissionpolicies'), undefined, b.spec?.policyName ?? '');
+      if (!policy) continue;
+      const spec = policy.spec ?? {};
+      if (!matches(spec.matchConstraints, a, lookup) || !matches(b.spec?.matchResources, a, lookup)) continue;
+      const who = `ValidatingAdmissionPolicy '${policy.metadata.name}' with binding '${b.metadata.name}'`;
+      const actions: string[] = b.spec?.validationActions ?? [];
+      const failClosed = (spec.failurePolicy ?? 'Fail') === 'Fail';
+      ctx ??= {
+        object: toCel(a.operation === 'DELETE' ? null : a.object ?? null),
+        oldObject: toCel(a.oldObject ?? null),
+        request: toCel(requestOf(a)),
+        namespaceObject: toCel(a.namespace ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace) ?? null : null),
+        params: null,
+      };
+      const variables: Record<string, unknown> = {};
+      const env = { ...ctx, variables };
+      const report = (text: string, reason?: string) => {
+        if (actions.includes('Deny')) throw denial(a, reason, `${who} denied request: ${text}`);
+        if (actions.includes('Warn')) a.warn?.(`Validation failed for ${who}: ${text}`);
+      };
+      try {
+        for (const v of (spec.variables ?? []) as { name: string; expression: string }[]) variables[v.name] = cel(v.expression)(env);
+      } catch (err) {
+        if (failClosed) report(`expression '${(err as { expr?: string }).expr ?? 'variables'}' resulted in error: ${(err as Error).message}`);
+        continue;
+      }
+      let selected = true;
+      for (const mc of (spec.matchConditions ?? []) as { name: string; expression: string }[]) {
+        try {
+          if (cel(mc.expression)(env) !== true) { selected = false; break; }
+        } catch (err) {
+          if (failClosed) report(`failed to evaluate match condition '${mc.name}': ${(err as Error).message}`);
+          selected = false;
+          break;
+        }
+      }
+      if (!selected) continue;
+      for (const v of (spec.validations ?? []) as { expression: string; message?: string; messageExpression?: string; reason?: string }[]) {
+        let ok: unknown;
+        try {
+          ok = cel(v.expression)(env);
+        } catch (err) {
+          if (failClosed) report(`expression '${v.expression}' resulted in error: ${(err as Error).message}`, v.reason);
+          continue;
+        }
+        if (ok === true) continue;
+        let text = v.message || `failed expression: ${v.expression}`;
+        if (v.messageExpression) {
+          try {
+            const m = cel(v.messageExpression)(env);
+            if (typeof m === 'string' && m.trim() && !m.includes('\n')) text = m;
+          } catch (err) {
+            // upstream falls back to the static message when messageExpression fails
+            a.warn?.(`${who}: messageExpression '${v.messageExpression}' failed: ${(err as Error).message}`);
+          }
+        }
+        report(text, v.reason);
+      }
+    }
+  },
+};
+
