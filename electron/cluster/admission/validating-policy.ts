@@ -5,7 +5,7 @@
 // upstream's words. Not supported yet: params (paramKind/paramRef), authorizer checks, auditAnnotations, type checking.
 import { parse } from '@marcbachmann/cel-js';
 import { qualifiedResource, statusError, type StatusError } from '../api/errors';
-import { selectorMatches } from '../api/kinds/apps/strategy-helpers';
+import { labelSelectorMatches as selectorMatches, type LabelSelectorLike } from '../api/selectors';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
 import { admissionName } from './forbidden';
 
@@ -52,14 +52,14 @@ function matches(m: Match | undefined, a: AdmissionAttributes, lookup: Admission
   const namespaced = !!a.namespace;
   if (m.resourceRules && !m.resourceRules.some((r) => ruleMatches(r, a, namespaced))) return false;
   if (m.excludeResourceRules?.some((r) => ruleMatches(r, a, namespaced))) return false;
-  const sel = m.namespaceSelector as { matchLabels?: object; matchExpressions?: unknown[] } | undefined;
+  const sel = m.namespaceSelector as LabelSelectorLike | undefined;
   if (sel && (Object.keys(sel.matchLabels ?? {}).length || sel.matchExpressions?.length)) {
     const nsLabels = a.gvr.group === '' && a.gvr.resource === 'namespaces' ? (a.object ?? a.oldObject)?.metadata?.labels
       : a.namespace ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace)?.metadata?.labels : undefined;
     // cluster-scoped objects other than namespaces are never excluded by a namespace selector
     if ((a.namespace || a.gvr.resource === 'namespaces') && !selectorMatches(sel, nsLabels)) return false;
   }
-  const osel = m.objectSelector as { matchLabels?: object; matchExpressions?: unknown[] } | undefined;
+  const osel = m.objectSelector as LabelSelectorLike | undefined;
   if (osel && (Object.keys(osel.matchLabels ?? {}).length || osel.matchExpressions?.length)) {
     if (!selectorMatches(osel, a.object?.metadata?.labels) && !selectorMatches(osel, a.oldObject?.metadata?.labels)) return false;
   }

@@ -5,7 +5,7 @@ import type { KObject } from '../../api/types';
 import { mediaType, decodeBody } from '../body';
 import type { SpecialHandler } from '../handler';
 import { json } from '../handler';
-import { clone, deepEqual } from '../meta';
+import { clone, deepEqual } from '../../api/object';
 import { isPrecondition } from '../registry';
 
 function validateEphemeralUpdate(next: KObject, old: KObject): FieldError[] {

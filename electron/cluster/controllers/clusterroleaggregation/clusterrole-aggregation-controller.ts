@@ -6,7 +6,7 @@ import type { Client, InformerFactory } from '../../client/types';
 import type { KObject } from '../../api/types';
 import { R } from '../../client/resources';
 import { isStatus } from '../../client/errors';
-import { selectorMatches } from '../../api/kinds/apps/strategy-helpers';
+import { labelSelectorMatches as selectorMatches } from '../../api/selectors';
 import { WorkQueue } from '../workqueue';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

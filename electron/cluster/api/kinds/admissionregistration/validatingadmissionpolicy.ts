@@ -5,7 +5,7 @@ import type { FieldError } from '../../errors';
 import { forbidden, invalid, notSupported, required } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
-import { age, ageCol, col, nameCol } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol } from '../strategy-helpers';
 import { validateLabelSelector } from '../../validation/selectors';
 import { parse } from '@marcbachmann/cel-js';
 

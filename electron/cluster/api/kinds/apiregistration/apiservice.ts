@@ -4,7 +4,7 @@
 import type { KObject } from '../../types';
 import type { KindStrategy } from '../../kind';
 import { type FieldError, invalid, required } from '../../errors';
-import { age, ageCol, col, nameCol } from '../apps/strategy-helpers';
+import { age, ageCol, col, nameCol } from '../strategy-helpers';
 
 function validateAPIService(obj: KObject): FieldError[] {
   const errs: FieldError[] = [];
