@@ -1,8 +1,7 @@
 // Owns the embedded cluster for the app: starts it with visible progress, restarts it on "reset", stops it on quit.
 import { rmSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCluster, type Cluster, type ClusterOptions } from '../cluster';
-import { deleteRuntimeResources } from '../cluster/runtime/select';
+import { startCluster, deleteRuntimeResources, type Cluster, type ClusterOptions } from '../cluster';
 import type { ClusterStatus } from './ipc-contract';
 
 export interface ClusterHostOptions {

@@ -1,5 +1,8 @@
 // The one typed API between the renderer and the main process. Electron's preload and the web mode's WebSocket
 // bridge carry exactly these methods and events, so the renderer cannot tell which transport it runs on.
+// the renderer type-checks this contract, so it names the one browser-safe type file instead of the cluster's
+// public surface (which would pull Node-only modules into the renderer's type check)
+// eslint-disable-next-line no-restricted-imports
 import type { DockerDaemonStatus } from '../cluster/runtime/docker/status';
 
 export type Lang = 'en' | 'zh';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ApiEvents, AppInfo, Chapter, EventName, Method, Params, Result } from './ipc-contract';
 import { isMethod } from './ipc-contract';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
-import { checkDockerDaemon } from '../cluster/runtime/docker';
+import { checkDockerDaemon } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
 import { SettingsStore } from './settings-store';

@@ -4,8 +4,7 @@ import { runStore } from './store';
 import { runLab, runReport } from './lab';
 import { runNode } from './node';
 import { appFolders, appVersion } from '../app/app-root';
-import { KUBE_VERSION } from '../cluster/apiserver/handler';
-import { KUBELET_VERSION } from '../cluster/kubelet/node-object';
+import { KUBE_VERSION, KUBELET_VERSION } from '../cluster';
 
 const USAGE = `Usage: kubelab <command> [options]
 

@@ -10,3 +10,7 @@ export { R } from './client/resources';
 export type { KObject } from './api/types';
 export { StatusError } from './api/errors';
 export { openStore, formatKeyValue } from './store';
+export { deleteRuntimeResources } from './runtime/select';
+export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
+export { KUBE_VERSION } from './apiserver/handler';
+export { KUBELET_VERSION } from './kubelet/node-object';
