@@ -2,6 +2,7 @@
 // a key is never processed by two workers at once, and a key added while processing is processed again after.
 // Every live queue is listed in `liveQueues` so the watchdog can see one that runs away (a key re-added or
 // retried far more often than any healthy controller does).
+import { setLongTimeout, type LongTimeout } from './long-timeout';
 
 export interface QueueStats {
   name: string;
@@ -30,7 +31,7 @@ export class WorkQueue {
   private processing = new Set<string>();
   private dirtyWhileProcessing = new Set<string>();
   private failures = new Map<string, number>();
-  private timers = new Map<string, NodeJS.Timeout>();
+  private timers = new Map<string, LongTimeout>();
   /** keys that asked for a rate-limited retry while being processed: their failure count must survive the sync */
   private retryRequested = new Set<string>();
   private running = 0;
@@ -64,11 +65,8 @@ export class WorkQueue {
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
     if (ms <= 0) { this.add(key); return; }
-    const prev = this.timers.get(key);
-    if (prev) clearTimeout(prev);
-    const t = setTimeout(() => { this.timers.delete(key); this.add(key); }, ms);
-    t.unref();
-    this.timers.set(key, t);
+    this.timers.get(key)?.clear();
+    this.timers.set(key, setLongTimeout(() => { this.timers.delete(key); this.add(key); }, ms));
   }
 
   /** exponential back-off for a key whose sync failed */
@@ -87,7 +85,7 @@ export class WorkQueue {
   stop(): void {
     this.stopped = true;
     liveQueues.delete(this);
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) t.clear();
     this.timers.clear();
     this.queue = [];
     this.queued.clear();

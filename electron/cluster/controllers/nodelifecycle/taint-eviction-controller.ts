@@ -1,6 +1,7 @@
 // Taint-based eviction (upstream's taint-eviction-controller, formerly the taint manager): pods on a node with
 // NoExecute taints they do not tolerate are deleted at once; tolerated ones are deleted when the smallest
 // tolerationSeconds has passed since the taint was added. Each eviction first marks the pod DisruptionTarget.
+import { setLongTimeout, type LongTimeout } from '../long-timeout';
 import type { Client, InformerFactory } from '../../client/types';
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
@@ -16,7 +17,7 @@ export function startTaintEvictionController(client: Client, informers: Informer
   const pods = informers.informer(R.pods);
   pods.addIndex(INDEX, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
   const recorder = new EventRecorder(client, { component: 'taint-eviction-controller', now });
-  const scheduled = new Map<string, { timer: NodeJS.Timeout; at: number }>();
+  const scheduled = new Map<string, { timer: LongTimeout; at: number }>();
   const evicting = new Set<string>();
   let stopped = false;
 
@@ -25,7 +26,7 @@ export function startTaintEvictionController(client: Client, informers: Informer
     const k = keyOf(pod);
     const s = scheduled.get(k);
     if (!s) return;
-    clearTimeout(s.timer);
+    s.timer.clear();
     scheduled.delete(k);
     if (announce) recorder.event(pod, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
   };
@@ -43,9 +44,8 @@ export function startTaintEvictionController(client: Client, informers: Informer
     const k = keyOf(pod);
     const prev = scheduled.get(k);
     if (prev && prev.at <= at) return;
-    if (prev) clearTimeout(prev.timer);
-    const timer = setTimeout(() => { scheduled.delete(k); void evict(k); }, Math.max(0, at - now().getTime()));
-    timer.unref();
+    prev?.timer.clear();
+    const timer = setLongTimeout(() => { scheduled.delete(k); void evict(k); }, at - now().getTime());
     scheduled.set(k, { timer, at });
   }
 
@@ -74,7 +74,7 @@ export function startTaintEvictionController(client: Client, informers: Informer
   return {
     stop: () => {
       stopped = true;
-      for (const s of scheduled.values()) clearTimeout(s.timer);
+      for (const s of scheduled.values()) s.timer.clear();
       scheduled.clear();
     },
   };
