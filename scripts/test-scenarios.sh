@@ -9,8 +9,10 @@ export KUBELAB_FREEZE_SHARED=1
 if [ ! -f "$SHARED/run.sh" ]; then echo "scenarios: $SHARED/run.sh not found; skipping (they live in ../shared beside the repo)"; exit 0; fi
 mapfile -t GROUPS_ < <(if [ -n "${KUBELAB_SCENARIO_LIST:-}" ]; then echo "$KUBELAB_SCENARIO_LIST"; else grep -v '^#' "$ROOT/test/scenarios.list" | grep -v '^[[:space:]]*$'; fi)
 declare -a KUBECTLS=()
-[ -x /usr/bin/kubectl ] && KUBECTLS+=(/usr/bin/kubectl)
-for v in 30 33; do [ -x /usr/lib/google-cloud-sdk/bin/kubectl.1.$v ] && KUBECTLS+=(/usr/lib/google-cloud-sdk/bin/kubectl.1.$v); done
+# KUBELAB_KUBECTLS="PATH ..." picks the clients (e.g. one version for a second runtime); default: every one found
+if [ -n "${KUBELAB_KUBECTLS:-}" ]; then for k in $KUBELAB_KUBECTLS; do [ -x "$k" ] && KUBECTLS+=("$k"); done; fi
+[ ${#KUBECTLS[@]} -eq 0 ] && [ -x /usr/bin/kubectl ] && KUBECTLS+=(/usr/bin/kubectl)
+[ -z "${KUBELAB_KUBECTLS:-}" ] && for v in 30 33; do [ -x /usr/lib/google-cloud-sdk/bin/kubectl.1.$v ] && KUBECTLS+=(/usr/lib/google-cloud-sdk/bin/kubectl.1.$v); done
 if [ ${#KUBECTLS[@]} -eq 0 ]; then
   TOOLS=$(node "$ROOT/scripts/extract-tools.mjs" 2>/dev/null) && KUBECTLS+=("$TOOLS/kubectl")
 fi
