@@ -606,6 +606,7 @@ export class Kubelet {
       logPath: this.logPath(pod, c.name, attempt),
       terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
       attempt, kind: rec.kind,
+      ...(rec.kind === 'ephemeral' && c.targetContainerName ? { targetContainerName: c.targetContainerName } : {}),
     };
     let id: string;
     try {

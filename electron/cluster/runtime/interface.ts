@@ -89,6 +89,8 @@ export interface ContainerConfig {
   attempt: number;
   /** init containers, regular containers and ephemeral containers are all containers to the runtime */
   kind: 'init' | 'regular' | 'ephemeral';
+  /** an ephemeral container's target (`kubectl debug --target`): it joins that container's process namespace */
+  targetContainerName?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';

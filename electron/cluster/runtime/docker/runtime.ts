@@ -148,7 +148,10 @@ export class DockerRuntime implements ContainerRuntime {
       await fs.promises.mkdir(path.dirname(terminationLogFile), { recursive: true });
       await fs.promises.writeFile(terminationLogFile, '');
     }
-    const opts = containerCreateOptions(config, sb, image, { cluster: this.o.backend.cluster, dataDir: this.o.backend.dataDir, node: this.o.nodeName, terminationLogFile });
+    const targetContainerId = config.targetContainerName
+      ? [...this.containers.entries()].find(([, t]) => t.sandboxId === sandboxId && t.config.name === config.targetContainerName && t.status.state === 'running')?.[0]
+      : undefined;
+    const opts = containerCreateOptions(config, sb, image, { cluster: this.o.backend.cluster, dataDir: this.o.backend.dataDir, node: this.o.nodeName, terminationLogFile, targetContainerId });
     let c: Docker.Container;
     try {
       c = await this.createReplacingStale(opts);

@@ -79,6 +79,7 @@ export class SimRuntime implements ContainerRuntime {
     const sb = this.sandboxes.get(sandboxId);
     if (!sb) return;
     await Promise.all([...this.containers.values()].filter((r) => r.c.sandbox === sb).map((r) => this.stopContainer(r.c.containerId, 0)));
+    sb.stopPause();
     if (sb.state === 'ready') { sb.state = 'notready'; this.emit({ type: 'SandboxStopped', sandboxId }); }
   }
 
@@ -105,6 +106,9 @@ export class SimRuntime implements ContainerRuntime {
     const id = newId();
     const c = new SimContainer(id, sb, config, image);
     c.nodePrograms = this.opts.programs;
+    const target = config.targetContainerName && [...this.containers.values()].find((r) => r.c.sandbox === sb && r.c.config.name === config.targetContainerName && r.c.state === 'running');
+    const pidns = sb.pidns ?? (target ? target.c.pidns : undefined);
+    if (pidns) c.pidns = pidns;
     let resolveExited!: () => void;
     const exited = new Promise<void>((r) => { resolveExited = r; });
     this.containers.set(id, { c, attached: new Set(), exited, resolveExited });
