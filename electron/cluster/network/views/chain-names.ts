@@ -15,7 +15,17 @@ function base32(buf: Buffer): string {
   return out;
 }
 
-function hash(s: string): string { return base32(createHash('sha256').update(s).digest()).slice(0, 16); }
+// the same names are asked for on every view and every node: remember them (bounded, names are cheap to redo)
+const memo = new Map<string, string>();
+function hash(s: string): string {
+  let h = memo.get(s);
+  if (h === undefined) {
+    h = base32(createHash('sha256').update(s).digest()).slice(0, 16);
+    if (memo.size > 50_000) memo.clear();
+    memo.set(s, h);
+  }
+  return h;
+}
 
 const portKey = (r: ServicePortRule) => servicePortName(r) + r.protocol.toLowerCase();
 export const svcChain = (r: ServicePortRule) => `KUBE-SVC-${hash(portKey(r))}`;
