@@ -209,6 +209,30 @@ describe.skipIf(!kubectl)('cluster network with kubectl', () => {
     } finally { net.setPacketFilter(undefined); }
   }, 30_000);
 
+  it('keeps the CNI config and host-local reservations on the node, where a hostPath pod reads them; DEL releases', async () => {
+    const reader = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cni-reader' },
+      spec: {
+        nodeName: 'kubelab-worker',
+        volumes: [{ name: 'cni', hostPath: { path: '/etc/cni/net.d' } }, { name: 'ipam', hostPath: { path: '/var/lib/cni/networks' } }],
+        containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'cni', mountPath: '/cni' }, { name: 'ipam', mountPath: '/ipam' }] }],
+      },
+    };
+    const victim = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'victim' }, spec: { nodeName: 'kubelab-worker', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } };
+    expect((await tc.kubectl(['-n', 'net', 'apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [reader, victim] }) })).code).toBe(0);
+    await waitFor(async () => (await jp('pod/cni-reader', '{.status.phase}')) === 'Running' && (await jp('pod/victim', '{.status.phase}')) === 'Running', { what: 'reader and victim running', timeoutMs: 30_000 });
+    const conf = JSON.parse((await k('exec', 'cni-reader', '--', 'cat', '/cni/10-kubelab.conflist')).stdout);
+    expect(conf.plugins.map((p: any) => p.type)).toEqual(['bridge', 'portmap']);
+    expect(conf.plugins[0].ipam.ranges[0][0].subnet).toBe('10.244.1.0/24');
+    const victimIP = await jp('pod/victim', '{.status.podIP}');
+    const ls = async () => (await k('exec', 'cni-reader', '--', 'ls', '/ipam/kubelab')).stdout.split(/\s+/);
+    await waitFor(async () => (await ls()).includes(victimIP), { what: 'reservation file for the victim' });
+    expect((await k('exec', 'cni-reader', '--', 'cat', `/ipam/kubelab/${victimIP}`)).stdout).toMatch(/^[0-9a-f]{64}\r\neth0$/);
+    await k('delete', 'pod', 'victim', '--grace-period=0', '--force');
+    await waitFor(async () => !(await ls()).includes(victimIP), { what: 'reservation released on DEL', timeoutMs: 20_000 });
+    expect(logs.some((l) => l.includes('CNI DEL pod net/victim'))).toBe(true);
+  }, 60_000);
+
   it('rejects Services with upstream\'s allocation errors', async () => {
     const create = (...a: string[]) => k('create', 'service', ...a);
     expect((await create('clusterip', 'x1', '--tcp=80:80', '--clusterip=10.97.0.5')).stderr)

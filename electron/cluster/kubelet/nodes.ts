@@ -95,6 +95,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const built = ctx.network ? undefined : createClusterNetwork({
     client: ctx.clientFor({ name: 'system:kube-proxy', groups: ['system:masters'] }, `kube-proxy/${KUBELET_VERSION}`),
     informers, resolve: ctx.resolve, kubeProxyMode: ctx.config.kubeProxyMode, publishNodePorts: ctx.publishNodePorts ?? true, log: ctx.log,
+    // hostPath volumes see <nodeDir>/host (kubelet/volumes.ts)
+    nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),
   });
   const network: SimNetwork = ctx.network ?? built!.component.network;
   informers.start();

@@ -23,6 +23,8 @@ export interface ClusterNetworkOptions {
   /** cluster DNS (injected by the cluster; the DNS component provides it) */
   resolve?: Resolver;
   log?: (line: string) => void;
+  /** host-local IPAM's files on the nodes (ADD writes, DEL removes) */
+  files?: { reserve(node: string, ip: string, id: string): void; release(node: string, ip: string): void };
   /** how long a dropped SYN keeps the client waiting before ETIMEDOUT (Linux gives up after ~127 s) */
   dropTimeoutMs?: number;
   random?: () => number;
@@ -44,7 +46,7 @@ export class ClusterNetwork implements SimNetwork {
 
   constructor(private readonly o: ClusterNetworkOptions) {
     this.log = o.log ?? (() => undefined);
-    this.cni = new CniRecords(this.log);
+    this.cni = new CniRecords(this.log, o.files);
     this.proxier = new Proxier({ services: o.services, slices: o.slices, nodeOfNodeIP: (ip) => this.nodeOfNodeIP(ip), random: o.random });
   }
 

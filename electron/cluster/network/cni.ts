@@ -23,7 +23,7 @@ export class CniRecords {
   private readonly bySandbox = new Map<string, Attachment>();
   private readonly ops = new Map<string, CniOp[]>();
 
-  constructor(private readonly log: (line: string) => void) {}
+  constructor(private readonly log: (line: string) => void, private readonly files?: { reserve(node: string, ip: string, id: string): void; release(node: string, ip: string): void }) {}
 
   add(sandboxId: string, config: PodSandboxConfig): Attachment {
     const a: Attachment = {
@@ -32,7 +32,7 @@ export class CniRecords {
     };
     this.bySandbox.set(sandboxId, a);
     // hostNetwork sandboxes share the node's namespace: the runtime calls no CNI plugin for them
-    if (!a.hostNetwork) this.record(a, 'ADD');
+    if (!a.hostNetwork) { this.record(a, 'ADD'); this.files?.reserve(a.nodeName, a.ip, sandboxId); }
     return a;
   }
 
@@ -40,7 +40,7 @@ export class CniRecords {
     const a = this.bySandbox.get(sandboxId);
     if (!a) return;
     this.bySandbox.delete(sandboxId);
-    if (!a.hostNetwork) this.record(a, 'DEL');
+    if (!a.hostNetwork) { this.record(a, 'DEL'); this.files?.release(a.nodeName, a.ip); }
   }
 
   attachments(nodeName?: string): Attachment[] {

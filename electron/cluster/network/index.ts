@@ -6,6 +6,7 @@ import { ClusterNetwork, internalIP, type Resolver } from './cluster-network';
 import { startLoadBalancerController } from './load-balancer';
 import { ensureKubeProxyConfig, proxyModeOf, type ProxyMode } from './kube-proxy-config';
 import { HostAccess } from './host-access';
+import { NodeFiles } from './node-files';
 import { nodeViews, type NodeViews } from './views';
 
 export { ClusterNetwork } from './cluster-network';
@@ -31,6 +32,8 @@ export interface ClusterNetworkStartOptions {
   kubeProxyMode?: ProxyMode;
   /** open loopback listeners for NodePorts (the cluster does; unit tests of other parts need not) */
   publishNodePorts?: boolean;
+  /** each node's host folder (what hostPath volumes mount) and pod CIDR: the CNI config and IPAM files go there */
+  nodeHosts?: { name: string; podCIDR: string; hostDir: string }[];
   log(line: string): void;
 }
 
@@ -40,7 +43,8 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
   const slices = o.informers.informer(R.endpointslices);
   const nodes = o.informers.informer(R.nodes);
   const configMaps = o.informers.informer(R.configmaps, 'kube-system');
-  const network = new ClusterNetwork({ services, slices, nodes, resolve: o.resolve, log: o.log });
+  const files = new NodeFiles((node) => o.nodeHosts?.find((n) => n.name === node)?.hostDir, o.log);
+  const network = new ClusterNetwork({ services, slices, nodes, resolve: o.resolve, log: o.log, files });
   let lb: { stop(): void } | undefined;
   const firstNodeIP = () => { const n = nodes.list()[0]; return n && internalIP(n); };
   const component: ClusterNetworkComponent = {
@@ -54,6 +58,9 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
     async start() {
       await Promise.all([services.synced(), slices.synced(), nodes.synced(), configMaps.synced()]);
       await ensureKubeProxyConfig(o.client, o.kubeProxyMode ?? 'iptables', o.log);
+      // the network's installer (kindnet's, a CNI DaemonSet's) writes each node's config before pods start
+      await Promise.all((o.nodeHosts ?? []).map((n) => files.writeConfig(n.name, n.podCIDR)))
+        .catch((e: Error) => o.log(`cni: writing the node configs: ${e.message}`));
       lb = startLoadBalancerController(o.client, services, o.log);
       if (o.publishNodePorts) component.hostAccess = new HostAccess(network, firstNodeIP, o.log);
     },

@@ -12,7 +12,7 @@ export function cniConflist(podCIDR: string): string {
     plugins: [
       {
         type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, hairpinMode: true, mtu: POD_MTU,
-        ipam: { type: 'host-local', ranges: [[{ subnet: podCIDR, gateway }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: '/run/cni-ipam-state' },
+        ipam: { type: 'host-local', ranges: [[{ subnet: podCIDR, gateway }]], routes: [{ dst: '0.0.0.0/0' }] },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
     ],
