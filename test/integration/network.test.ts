@@ -244,4 +244,31 @@ describe.skipIf(!kubectl)('cluster network with kubectl', () => {
     // the lower band of the range stays free for static addresses such as kube-dns's
     expect((await create('clusterip', 'x5', '--tcp=53:53', '--clusterip=10.96.0.10')).code).toBe(0);
   }, 30_000);
+
+  it('allocates node ports as upstream: none for a LoadBalancer that opts out, a health check port for Local, released on change', async () => {
+    const apply = (o: object) => tc.kubectl(['-n', 'net', 'apply', '-f', '-'], { input: JSON.stringify(o) });
+    const svc = (name: string, spec: object) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }], ...spec } });
+    expect((await apply(svc('lb-noports', { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false }))).code).toBe(0);
+    expect(await jp('svc/lb-noports', '{.spec.ports[0].nodePort}')).toBe('');
+    expect((await apply(svc('lb-local', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' }))).code).toBe(0);
+    expect(Number(await jp('svc/lb-local', '{.spec.healthCheckNodePort}'))).toBeGreaterThanOrEqual(30000);
+    expect((await apply(svc('np-move', { type: 'NodePort', ports: [{ port: 80, targetPort: 8080, nodePort: 31500 }] }))).code).toBe(0);
+    expect((await apply(svc('np-move', { type: 'NodePort', ports: [{ port: 80, targetPort: 8080, nodePort: 31501 }] }))).code).toBe(0);
+    const r = await apply(svc('np-take', { type: 'NodePort', ports: [{ port: 80, targetPort: 8080, nodePort: 31500 }] }));
+    expect(r.stderr).toBe('');
+  }, 30_000);
+
+  it('shows the Service rules on a node as iptables-save, or as ipvsadm once the kube-proxy ConfigMap selects ipvs', async () => {
+    const component = tc.cluster.nodes.clusterNetwork!;
+    const ip = await jp('svc/web', '{.spec.clusterIP}');
+    expect(component.proxyMode()).toBe('iptables');
+    expect(component.views('kubelab-worker').iptablesSave()).toContain(`-A KUBE-SERVICES -d ${ip}/32 -p tcp -m comment --comment "net/web cluster IP" -m tcp --dport 80 -j KUBE-SVC-`);
+    const conf = (await tc.kubectl(['-n', 'kube-system', 'get', 'cm', 'kube-proxy', '-o', 'jsonpath={.data.config\\.conf}'])).stdout;
+    expect(conf).toContain('mode: iptables');
+    const patched = conf.replace('mode: iptables', 'mode: ipvs');
+    expect((await tc.kubectl(['-n', 'kube-system', 'patch', 'cm', 'kube-proxy', '--type=merge', '-p', JSON.stringify({ data: { 'config.conf': patched } })])).code).toBe(0);
+    await waitFor(() => component.proxyMode() === 'ipvs', { what: 'ipvs mode' });
+    expect(component.views('kubelab-worker').ipvsadm()).toContain(`TCP  ${ip}:80 rr`);
+    expect(component.views('kubelab-worker').ipRoute()).toContain('10.244.2.0/24 via 172.18.0.4 dev eth0');
+  }, 30_000);
 });

@@ -29,7 +29,7 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
     for (const ip of s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : [])) {
       if (ip && ip !== 'None') { const n = ipToInt(ip); if (add) usedIps.add(n); else usedIps.delete(n); }
     }
-    for (const p of s.spec?.ports ?? []) if (p.nodePort) { if (add) usedPorts.add(p.nodePort); else usedPorts.delete(p.nodePort); }
+    for (const p of portsOf(s)) { if (add) usedPorts.add(p); else usedPorts.delete(p); }
   };
   const allocIp = (): string => {
     const pick = (lo: number, hi: number) => {
@@ -75,10 +75,12 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
     spec.sessionAffinity ??= 'None';
     if (type === 'NodePort' || type === 'LoadBalancer') {
       spec.externalTrafficPolicy ??= 'Cluster';
+      // a LoadBalancer may opt out of node ports (allocateLoadBalancerNodePorts: false); ports it names are still checked
+      const allocate = type === 'NodePort' || spec.allocateLoadBalancerNodePorts !== false;
       (spec.ports ?? []).forEach((p: any, i: number) => {
         const prev = old?.spec?.ports?.find((q: any) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
-        if (!p.nodePort && prev?.nodePort) p.nodePort = prev.nodePort;
-        if (!p.nodePort) p.nodePort = allocPort();
+        if (!p.nodePort && prev?.nodePort && allocate) p.nodePort = prev.nodePort;
+        if (!p.nodePort) { if (allocate) p.nodePort = allocPort(); }
         else if (!prev || prev.nodePort !== p.nodePort) {
           if (p.nodePort < NODEPORT_MIN || p.nodePort > NODEPORT_MAX) errs.push(invalid(`spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODEPORT_MIN}-${NODEPORT_MAX}`));
           else if (usedPorts.has(p.nodePort)) errs.push(invalid(`spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated'));
@@ -86,9 +88,24 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
         }
       });
       if (type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+      // load balancers ask each node whether it has a local endpoint on this port (kube-proxy's health check server)
+      if (type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') {
+        if (!spec.healthCheckNodePort && old?.spec?.healthCheckNodePort) spec.healthCheckNodePort = old.spec.healthCheckNodePort;
+        if (!spec.healthCheckNodePort) spec.healthCheckNodePort = allocPort();
+        else if (spec.healthCheckNodePort !== old?.spec?.healthCheckNodePort) {
+          if (usedPorts.has(spec.healthCheckNodePort)) errs.push(invalid('spec.healthCheckNodePort', spec.healthCheckNodePort, 'provided port is already allocated'));
+          else usedPorts.add(spec.healthCheckNodePort);
+        }
+      }
     }
     if (errs.length) throw errInvalid('', 'Service', s.metadata.name ?? '', errs);
+    // ports the old object held and the new one no longer does go back to the pool
+    if (old) {
+      const keep = new Set(portsOf(s));
+      for (const port of portsOf(old)) if (!keep.has(port)) usedPorts.delete(port);
+    }
   };
+  const portsOf = (s: KObject): number[] => [...(s.spec?.ports ?? []).map((p: any) => p.nodePort).filter(Boolean), ...(s.spec?.healthCheckNodePort ? [s.spec.healthCheckNodePort] : [])];
   return {
     beforeCreate(e, obj, ctx) {
       if (e.resource !== 'services' || e.group !== '') return;
