@@ -8,7 +8,7 @@ export interface PublishedPort { service: string; nodePort: number; hostPort: nu
 
 export class HostAccess {
   private readonly servers = new Map<number, { server: net.Server; service: string; hostPort: number }>();
-  private readonly pending = new Set<number>();
+  private readonly pending = new Map<number, Promise<void>>();
   private stopped = false;
   private readonly off: () => void;
 
@@ -24,7 +24,7 @@ export class HostAccess {
 
   /** resolves once every current NodePort has its listener (tests, `kubelab start` output) */
   async settled(): Promise<void> {
-    while (this.pending.size) await new Promise((r) => setTimeout(r, 10));
+    while (this.pending.size) await Promise.all(this.pending.values());
   }
 
   private reconcile(): void {
@@ -35,12 +35,12 @@ export class HostAccess {
     for (const [port, service] of want) {
       const have = this.servers.get(port);
       if (have) { have.service = service; continue; }
-      if (!this.pending.has(port)) void this.open(port, service);
+      if (!this.pending.has(port)) this.pending.set(port, this.open(port, service));
     }
   }
 
   private async open(nodePort: number, service: string): Promise<void> {
-    this.pending.add(nodePort);
+    await Promise.resolve(); // registered in pending before the work starts
     try {
       const server = net.createServer((sock) => this.forward(sock, nodePort));
       server.on('error', (e) => this.log(`host access: NodePort ${nodePort}: ${e.message}`));
