@@ -4,6 +4,8 @@ import type { KObject } from '../api/types';
 import { MemInformer } from './test-helpers';
 import { ClusterNetwork } from './cluster-network';
 import type { PodSandboxConfig } from '../runtime/interface';
+import { SimSandbox } from '../runtime/sim/sandbox';
+import { kernelFor } from '../runtime/sim/kernel';
 
 const node = (name: string, i: number): KObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDR: `10.244.${i}.0/24` }, status: { addresses: [{ type: 'InternalIP', address: `172.18.0.${i + 2}` }] } });
 
@@ -68,4 +70,15 @@ describe('cluster network data path', () => {
     expect(net.nodeOf('172.18.0.2')).toBe('cp');
     expect(net.nodeOf('10.96.7.7')).toBeUndefined();
   });
+
+  it('gives hostNetwork pods of one node one port space: the second bind fails and holds nothing', () => {
+    const { net } = world();
+    const host = (id: string) => new SimSandbox(id, sandbox({ podIPs: ['172.18.0.3'], hostNetwork: true }), 'runc', kernelFor('runc'), net);
+    const a = host('a'), b = host('b');
+    a.listen(9100, () => undefined);
+    expect(() => b.listen(9100, () => undefined)).toThrow(/address already in use/);
+    expect(b.listeningPorts()).toEqual([]);
+    expect(net.trace({ ip: '10.244.0.9', node: 'cp', internal: true }, '172.18.0.3', 9100).ok).toBe(true);
+  });
 });
+
