@@ -30,6 +30,8 @@ export interface PodSandboxConfig {
   podDir: string;
   /** node the sandbox runs on */
   nodeName: string;
+  /** hostPort mappings of the pod's containers (CRI's port_mappings, handed to the CNI portmap plugin) */
+  portMappings?: { containerPort: number; hostPort: number; protocol: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }[];
 }
 
 export interface Mount {

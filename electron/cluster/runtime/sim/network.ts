@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
 import { duplexPair } from './net/duplex-pair';
+import type { PodSandboxConfig } from '../interface';
 
 /**
  * What the container simulator needs from the cluster network. The cluster's network component implements it
@@ -11,6 +12,9 @@ export interface SimNetwork {
   /** rejects with an Error whose `code` is ECONNREFUSED, ETIMEDOUT or ENOTFOUND */
   connect(from: { podIP: string; namespace: string }, host: string, port: number): Promise<Duplex>;
   resolve(name: string, from: { namespace: string; searches: string[] }): Promise<string[]>;
+  /** CNI ADD/DEL: the runtime reports sandboxes entering and leaving the pod network (optional for test networks) */
+  attach?(sandboxId: string, config: PodSandboxConfig): void;
+  detach?(sandboxId: string): void;
 }
 
 export class NetError extends Error {

@@ -72,6 +72,7 @@ export class SimRuntime implements ContainerRuntime {
     if (!this.handlers().includes(h)) throw new SandboxError(`failed to get sandbox runtime: no runtime for "${h}" is configured`);
     const id = newId();
     this.sandboxes.set(id, new SimSandbox(id, config, h, kernelFor(h), this.opts.network));
+    this.opts.network.attach?.(id, config);
     return id;
   }
 
@@ -86,7 +87,7 @@ export class SimRuntime implements ContainerRuntime {
   async removePodSandbox(sandboxId: string): Promise<void> {
     await this.stopPodSandbox(sandboxId);
     for (const r of [...this.containers.values()]) if (r.c.sandbox.id === sandboxId) this.containers.delete(r.c.containerId);
-    this.sandboxes.delete(sandboxId);
+    if (this.sandboxes.delete(sandboxId)) this.opts.network.detach?.(sandboxId);
   }
 
   async podSandboxStatus(sandboxId: string): Promise<SandboxStatus | undefined> {

@@ -38,8 +38,16 @@ export class SimSandbox {
   /** binds a TCP port on every address of the pod (0.0.0.0); returns the unbind function */
   listen(port: number, onConnection: ConnectionHandler): () => void {
     if (this.local.has(port)) throw new NetError('EADDRINUSE', `bind: Address in use (port ${port})`);
+    // hostNetwork pods share the node's port space: a port another pod on the node holds fails here, and the
+    // addresses already bound are let go again
+    const offs: (() => void)[] = [];
+    try {
+      for (const ip of this.config.podIPs) offs.push(this.network.listen(ip, port, 'tcp', onConnection));
+    } catch (e) {
+      offs.forEach((f) => f());
+      throw e;
+    }
     this.local.set(port, onConnection);
-    const offs = this.config.podIPs.map((ip) => this.network.listen(ip, port, 'tcp', onConnection));
     return () => { if (this.local.get(port) === onConnection) this.local.delete(port); offs.forEach((f) => f()); };
   }
 
