@@ -25,6 +25,8 @@ import type { ComponentLog } from './static-pods/component-log';
 import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
 import { controlPlanePrograms } from './static-pods/programs';
 import { SERVICE_CIDR } from '../apiserver/hooks/service-ips';
+import { ClusterDns } from '../network/dns/cluster-dns';
+import { dnsPrograms } from '../network/dns/program';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
 export const POWER_ANNOTATION = 'kubelab.io/power';
@@ -40,6 +42,8 @@ export interface NodeSet {
   runtime(name: string): ContainerRuntime;
   /** the pod network shared by all nodes */
   network: SimNetwork;
+  /** cluster DNS: the CoreDNS instances the coredns pods run and the resolver pods use */
+  dns: ClusterDns;
   /** storage plugs PVC/CSI mounters in here (keyed by volume source type, e.g. "persistentVolumeClaim") */
   mounters: Map<string, VolumeMounter>;
   podMetrics(): Promise<PodMetricsSample[]>;
@@ -73,7 +77,6 @@ interface NodeParts { hb: NodeHeartbeat; kubelet: Kubelet; runtime: ContainerRun
 export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const hasWorkers = ctx.config.nodes.some((n) => n.role === 'worker');
   const settings = { ...defaultSettings(), ...(ctx.settings ?? {}) };
-  const network = ctx.network ?? createLocalSimNetwork();
   const mounters = ctx.mounters ?? new Map<string, VolumeMounter>();
   const parts = new Map<string, NodeParts>();
 
@@ -85,8 +88,16 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const services = informers.informer(R.services);
   const rcs = informers.informer(R.runtimeclasses);
   const nodes: Informer = informers.informer(R.nodes);
+  const endpointSlices = informers.informer(R.endpointslices);
+  const namespaces = informers.informer(R.namespaces);
+  const dns = new ClusterDns({ services, endpointSlices, namespaces }, sharedClient);
   informers.start();
-  await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced()]);
+  await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
+  // until the cluster network component exists, the in-memory network gets its names from cluster DNS
+  const network = ctx.network ?? createLocalSimNetwork({
+    resolve: (name, from) => dns.resolve(name, { podIP: from.podIP ?? '', namespace: from.namespace, searches: from.searches, nameservers: from.nameservers ?? [], options: from.options ?? [] }),
+    dnsExchange: (fromIP, server, q) => dns.exchange(fromIP, server, q),
+  });
 
   const memoryRoot = memoryVolumeRoot(ctx.dataDir);
   await Promise.all(ctx.config.nodes.map(async (n, index) => {
@@ -96,7 +107,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
     // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
     const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
-    const programs = cp && controlPlanePrograms(cp.log, versions);
+    const programs = { ...(cp ? controlPlanePrograms(cp.log, versions) : {}), ...dnsPrograms(dns) };
     const runtime = ctx.createRuntime
       ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
       : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });
@@ -155,6 +166,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     async powerOn(name) { const p = get(name); await annotate(name, 'on'); await on(p); },
     async shutdown() {
       informers.stop();
+      dns.stop();
       await Promise.all([...parts.entries()].map(async ([name, p]) => {
         p.hb.stop();
         ctx.connector.unregister(name);
@@ -168,6 +180,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     kubelet: (name) => get(name).kubelet,
     runtime: (name) => get(name).runtime,
     network,
+    dns,
     mounters,
     podMetrics: () => collectPodMetrics([...parts.values()].map((p) => p.kubelet)),
     nodeMetrics: () => collectNodeMetrics([...parts.values()].map((p) => p.kubelet)),

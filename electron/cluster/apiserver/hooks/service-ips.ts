@@ -7,6 +7,8 @@ import type { ResourceEntry } from '../catalog';
 export const SERVICE_CIDR = '10.96.0.0/12';
 const BASE = ipToInt('10.96.0.0');
 const SIZE = 1 << 20;
+/** upstream: min(max(16, size/16), 256) addresses at the start of the range are kept for explicit clusterIPs */
+const STATIC_BAND = 256;
 const NODEPORT_MIN = 30000, NODEPORT_MAX = 32767;
 
 function ipToInt(ip: string): number { return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0); }
@@ -30,9 +32,10 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
     for (const p of s.spec?.ports ?? []) if (p.nodePort) { if (add) usedPorts.add(p.nodePort); else usedPorts.delete(p.nodePort); }
   };
   const allocIp = (): string => {
-    // 10.96.0.1 is reserved for the kubernetes service; start after it at a random offset like upstream's bitmap allocator
+    // like upstream's allocator, dynamic IPs come from above the static band (the first 256 addresses), which keeps
+    // well-known addresses such as 10.96.0.1 (kubernetes) and 10.96.0.10 (kube-dns) free for explicit requests
     for (let tries = 0; tries < SIZE; tries++) {
-      const n = BASE + 2 + Math.floor(Math.random() * (SIZE - 3));
+      const n = BASE + STATIC_BAND + Math.floor(Math.random() * (SIZE - STATIC_BAND - 1));
       if (!usedIps.has(n)) { usedIps.add(n); return intToIp(n); }
     }
     throw new Error('range is full');

@@ -14,7 +14,7 @@ function parseUrl(raw: string): { host: string; port: number; path: string } | u
   } catch { return undefined; }
 }
 
-/** wget, curl, nc, nslookup, ping and ip over the pod's simulated network. */
+/** wget, curl, nc, ping and ip over the pod's simulated network (nslookup, dig, host: dns-commands.ts). */
 export function networkCommands(h: ShellHost): Command[] {
   const sb = h.container.sandbox;
   const fetchUrl = async (url: string, method = 'GET', headers: Record<string, string> = {}, body = '', timeoutMs = 10_000) => {
@@ -115,18 +115,6 @@ export function networkCommands(h: ShellHost): Command[] {
         await Promise.race([new Promise((r) => sock.on('end', r)), interruptibleSleep(timeout, h.run)]);
         return { stdout: Buffer.concat(chunks).toString('latin1'), stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
       } catch (e: any) { return fail(`nc: ${netMessage(e, host, 'nc')}\n`); }
-    }),
-    defineCommand('nslookup', async (args) => {
-      const name = args.find((a) => !a.startsWith('-'));
-      if (!name) return fail('Usage: nslookup [HOST] [SERVER]\n');
-      const server = h.container.sandbox.config.dns.servers[0] ?? '10.96.0.10';
-      const head = `Server:\t\t${server}\nAddress:\t${server}:53\n\n`;
-      const candidates = name.includes('.') && name.endsWith('.') ? [name.slice(0, -1)] : [name, ...sb.config.dns.searches.map((s) => `${name}.${s}`)];
-      for (const cand of candidates) {
-        const ips = await sb.resolve(cand).catch(() => []);
-        if (ips.length) return { stdout: head + ips.map((ip) => `Name:\t${cand}\nAddress: ${ip}\n`).join('') + '\n', stderr: '', exitCode: 0 };
-      }
-      return { stdout: head + `** server can't find ${name}: NXDOMAIN\n\n`, stderr: '', exitCode: 1 };
     }),
     defineCommand('ping', async (args) => {
       const ci = args.indexOf('-c');
