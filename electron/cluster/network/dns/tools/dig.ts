@@ -40,7 +40,7 @@ export async function dig(args: string[], env: DnsToolEnv, now: () => Date = () 
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a.startsWith('@')) server = a.slice(1);
-    else if (a === '-t') { const t = TYPES.find((x) => x === (args[++i] ?? '').toUpperCase()); if (!t) return { stdout: '', stderr: `invalid type: ${args[i]}\n`, exitCode: 1 }; type = t; }
+    else if (a === '-t') { const v = args[++i] ?? ''; const t = TYPES.find((x) => x === v.toUpperCase()); if (!t) return { stdout: '', stderr: `invalid type: ${v}\n`, exitCode: 1 }; type = t; }
     else if (a === '-x') { const ip = args[++i] ?? ''; name = reverseName(ip); type = 'PTR'; }
     else if (a === '+short') short = true;
     else if (a === '+search') search = true;

@@ -29,8 +29,9 @@ export async function host(args: string[], env: DnsToolEnv): Promise<ToolResult>
   const pos: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '-t') {
-      const t = TYPES.find((x) => x === (args[++i] ?? '').toUpperCase());
-      if (!t) return { stdout: '', stderr: `host: invalid type: ${args[i]}\n`, exitCode: 1 };
+      const v = args[++i] ?? '';
+      const t = TYPES.find((x) => x === v.toUpperCase());
+      if (!t) return { stdout: '', stderr: `host: invalid type: ${v}\n`, exitCode: 1 };
       type = t;
     } else if (args[i] === '-a') type = 'ANY';
     else if (!args[i].startsWith('-')) pos.push(args[i]);
