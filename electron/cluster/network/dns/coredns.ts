@@ -75,8 +75,9 @@ export class CoreDnsServer {
       if (hit && hit.expires > Date.now()) return { reply: this.balance(s, agedCopy(hit)) };
     }
     const { q, rule } = rewriteName(s.rewrite, original);
-    let { reply, err } = await this.resolve(s, q, depth);
-    if (rule) reply = revertName(reply, original, q.name);
+    const resolved = await this.resolve(s, q, depth);
+    const reply = rule ? revertName(resolved.reply, original, q.name) : resolved.reply;
+    const err = resolved.err;
     if (cacheable && s.cache) this.store(s.cache, s, key, reply);
     return { reply: this.balance(s, reply), err };
   }
