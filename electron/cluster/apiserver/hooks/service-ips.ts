@@ -4,9 +4,10 @@ import { errInvalid, invalid, type FieldError } from '../../api/errors';
 import type { Registry, RegistryHooks } from '../registry';
 import type { ResourceEntry } from '../catalog';
 
-export const SERVICE_CIDR = '10.96.0.0/12';
+/** kind's service subnet (kubeadm's own default is a /12; kind narrows it to 10.96.0.0/16) */
+export const SERVICE_CIDR = '10.96.0.0/16';
 const BASE = ipToInt('10.96.0.0');
-const SIZE = 1 << 20;
+const SIZE = 1 << 16;
 /** upstream: min(max(16, size/16), 256) addresses at the start of the range are kept for explicit clusterIPs */
 const STATIC_BAND = 256;
 const NODEPORT_MIN = 30000, NODEPORT_MAX = 32767;

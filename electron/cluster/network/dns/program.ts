@@ -43,10 +43,29 @@ export function corednsProgram(dns: ClusterDns): Program {
     const abs = path.startsWith('/') ? path : `${ctx.cwd.replace(/\/$/, '')}/${path}`;
     const podIP = ctx.container.sandbox.ip;
     const log = (line: string) => ctx.out(line + '\n');
+    // the kubelet may probe as soon as the container starts, before the Corefile is read: kubeadm's ports are bound
+    // at once and answer once the configuration is loaded (then closed if the Corefile does not serve them)
+    const routes = new Map<number, Map<string, () => string>>();
+    const listeners = new Map<number, () => void>();
+    let loaded!: (ok: boolean) => void;
+    const ready = new Promise<boolean>((r) => { loaded = r; });
+    const bind = (port: number) => {
+      if (listeners.has(port)) return;
+      try {
+        listeners.set(port, ctx.container.sandbox.listen(port, (sock) => serveHttp(sock, async (req) => {
+          await ready;
+          const body = routes.get(port)?.get(req.path.split('?')[0]);
+          return body ? { status: 200, body: body() } : { status: 404, body: '404 page not found\n' };
+        }, 'coredns')));
+      } catch (e) { log(`[ERROR] listen tcp :${port}: bind: address already in use (${(e as Error).message})`); }
+    };
+    const unbindAll = () => { for (const off of listeners.values()) off(); listeners.clear(); };
+    for (const port of [8080, 8181, 9153]) bind(port);
+
     let src = await readText(ctx, abs);
-    if (src === undefined) { ctx.err(`open ${path}: no such file or directory\n`); return 1; }
+    if (src === undefined) { loaded(false); unbindAll(); ctx.err(`open ${path}: no such file or directory\n`); return 1; }
     let config: CoreDnsConfig;
-    try { config = load(src, path); } catch (e) { ctx.err(`${(e as Error).message}\n`); return 1; }
+    try { config = load(src, path); } catch (e) { loaded(false); unbindAll(); ctx.err(`${(e as Error).message}\n`); return 1; }
     ctx.proc.setMemory(ctx.proc.memoryBytes + 15_000_000);
 
     let resolvConf: string[] = nameservers(await readText(ctx, '/etc/resolv.conf'));
@@ -55,20 +74,18 @@ export function corednsProgram(dns: ClusterDns): Program {
     const queries = { total: 0 };
     const unregister = dns.register({ podIP, port: 53, handle: (q, client, depth) => { queries.total++; return server.handle(q, client, depth); } });
 
-    // health, ready and metrics listen where the first server block says (kubeadm: :8080, :8181, :9153)
-    const offs: (() => void)[] = [];
-    const serve = (port: number | undefined, handle: (path: string) => { status: number; body: string }) => {
+    // health, ready and metrics listen where the server blocks say (kubeadm: :8080, :8181, :9153)
+    const route = (port: number | undefined, path: string, body: () => string) => {
       if (!port) return;
-      try {
-        offs.push(ctx.container.sandbox.listen(port, (sock) => serveHttp(sock, (req) => handle(req.path.split('?')[0]), 'coredns')));
-      } catch (e) { log(`[ERROR] listen tcp :${port}: bind: address already in use (${(e as Error).message})`); }
+      if (!routes.has(port)) routes.set(port, new Map());
+      routes.get(port)!.set(path, body);
     };
-    const first = () => config.servers.find((s) => s.health) ?? config.servers[0];
-    serve(first().health?.port, (p) => (p === '/health' ? { status: 200, body: 'OK' } : { status: 404, body: '404 page not found\n' }));
-    serve(config.servers.find((s) => s.ready)?.ready?.port, (p) => (p === '/ready' ? { status: 200, body: 'OK' } : { status: 404, body: '404 page not found\n' }));
-    serve(config.servers.find((s) => s.prometheus)?.prometheus?.port, (p) => (p === '/metrics'
-      ? { status: 200, body: `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.23.3",revision="51e11f1",version="${COREDNS_VERSION.slice(1)}"} 1\n# HELP coredns_dns_requests_total Counter of DNS requests made per zone, protocol and family.\n# TYPE coredns_dns_requests_total counter\ncoredns_dns_requests_total{family="1",proto="udp",server="dns://:53",type="A",view="",zone="."} ${queries.total}\n` }
-      : { status: 404, body: '404 page not found\n' }));
+    route(config.servers.find((s) => s.health)?.health?.port, '/health', () => 'OK');
+    route(config.servers.find((s) => s.ready)?.ready?.port, '/ready', () => 'OK');
+    route(config.servers.find((s) => s.prometheus)?.prometheus?.port, '/metrics', () => `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.23.3",revision="51e11f1",version="${COREDNS_VERSION.slice(1)}"} 1\n# HELP coredns_dns_requests_total Counter of DNS requests made per zone, protocol and family.\n# TYPE coredns_dns_requests_total counter\ncoredns_dns_requests_total{family="1",proto="udp",server="dns://:53",type="A",view="",zone="."} ${queries.total}\n`);
+    for (const port of routes.keys()) bind(port);
+    for (const [port, off] of [...listeners]) if (!routes.has(port)) { off(); listeners.delete(port); }
+    loaded(true);
 
     let hash = sha512(src);
     ctx.out(config.servers.map((s) => s.zones.map((z) => `${z}:${s.port}`).join(' ')).join('\n') + '\n');
@@ -104,7 +121,7 @@ export function corednsProgram(dns: ClusterDns): Program {
     log('[INFO] SIGTERM: Shutting down servers then terminating');
     if (config.servers.some((s) => s.health)) log('[INFO] plugin/health: Going into lameduck mode for 5s');
     unregister();
-    offs.forEach((f) => f());
+    unbindAll();
     await reloading;
     return 0;
   };
