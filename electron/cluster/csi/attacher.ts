@@ -27,12 +27,16 @@ export function startAttacher(client: Client, informers: InformerFactory, driver
     if (va.status?.attached) return;
     if (!finalizers.includes(finalizer)) { await patchFinalizers(va, [...finalizers, finalizer]); return; }
     const pv = volumes.getByName(undefined, va.spec.source?.persistentVolumeName);
-    const where = pv?.spec?.csi?.volumeHandle ? driver.findVolume(pv.spec.csi.volumeHandle) : undefined;
-    const status = where?.node === va.spec.nodeName
-      ? { attached: true, attachError: null }
-      : { attached: false, attachError: { time: rfc3339(), message: pv ? `rpc error: code = NotFound desc = volume ${pv.spec?.csi?.volumeHandle} is not on node ${va.spec.nodeName}` : `persistentvolume "${va.spec.source?.persistentVolumeName}" not found` } };
+    let problem: string | undefined;
+    if (!pv) problem = `persistentvolume "${va.spec.source?.persistentVolumeName}" not found`;
+    else {
+      try {
+        if (driver.findVolume(pv.spec?.csi?.volumeHandle)?.node !== va.spec.nodeName) problem = `rpc error: code = NotFound desc = volume ${pv.spec?.csi?.volumeHandle} is not on node ${va.spec.nodeName}`;
+      } catch (err) { problem = `rpc error: code = InvalidArgument desc = ${(err as Error).message}`; }
+    }
+    const status = problem ? { attached: false, attachError: { time: rfc3339(), message: problem } } : { attached: true, attachError: null };
     await client.patch(R.volumeattachments, undefined, name, 'merge', { status }, { subresource: 'status' });
-    if (!status.attached) throw new Error(status.attachError!.message);
+    if (problem) throw new Error(problem);
   }, { workers: 2, name: 'csi-attacher' });
 
   async function patchFinalizers(va: KObject, list: string[]): Promise<void> {

@@ -16,7 +16,7 @@ import { WorkQueue } from '../controllers/workqueue';
 import { VolumeError, type VolumeMounter } from '../kubelet/volumes';
 import { volumeAttachmentName } from '../controllers/volume/attach-detach-controller';
 import { ephemeralClaimName, podClaimNames } from '../storage/binding';
-import { MAX_VOLUMES_PER_NODE, TOPOLOGY_KEY, type HostPathDriver } from './driver';
+import { MAX_VOLUMES_PER_NODE, TOPOLOGY_KEY, checkHandle, type HostPathDriver } from './driver';
 
 type PVC = PersistentVolumeClaim & KObject;
 
@@ -102,6 +102,7 @@ export function createNodePlugin(client: Client, informers: InformerFactory, dri
     const nodeDir = path.dirname(path.dirname(ctx.podDir));
     let hostPath: string;
     if (pv.spec?.csi) {
+      checkHandle(pv.spec.csi.volumeHandle);
       if (pv.spec.csi.driver !== driver.name) throw unable(`kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ${pv.spec.csi.driver} not found in the list of registered CSI drivers`);
       if (drivers.getByName(undefined, driver.name)?.spec?.attachRequired !== false) {
         const vaName = volumeAttachmentName(pv.spec.csi.volumeHandle, driver.name, ctx.nodeName);

@@ -16,6 +16,8 @@ import {
   ANN_STORAGE_PROVISIONER, findMatchingVolume, isDelayBinding, preBoundTo,
 } from '../../storage/binding';
 
+const RESYNC_MS = 15_000;
+
 type PVC = PersistentVolumeClaim & KObject;
 type PV = PersistentVolume & KObject;
 
@@ -177,10 +179,20 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     const ref = v.spec?.claimRef;
     const c = ref && claims.getByName(ref.namespace, ref.name!);
     if (c && !c.spec?.volumeName) claimQueue.add(objectKey(c));
+    // a volume that became available may be what a waiting claim of its class needs
+    if (!ref && v.status?.phase === 'Available') {
+      for (const w of claims.list()) if (!w.spec?.volumeName && !w.metadata.deletionTimestamp && storageClassOf(w) === storageClassOf(v)) claimQueue.add(objectKey(w));
+    }
   };
   volumes.onAdd(addVolume);
   volumes.onUpdate((_a, v) => addVolume(v));
   // a class created later may make a waiting claim provisionable
   classes.onAdd((sc) => { for (const c of claims.list()) if (!c.spec?.volumeName && storageClassOf(c) === sc.metadata.name) claimQueue.add(objectKey(c)); });
-  return { stop: () => { claimQueue.stop(); volumeQueue.stop(); } };
+  // upstream resyncs every 15 s: whatever an event did not bring (a lost write, a class change) is retried
+  const resync = setInterval(() => {
+    for (const c of claims.list()) if (!c.spec?.volumeName || c.status?.phase !== 'Bound') addClaim(c);
+    for (const v of volumes.list()) if (v.status?.phase !== 'Bound') volumeQueue.add(v.metadata.name!);
+  }, RESYNC_MS);
+  resync.unref?.();
+  return { stop: () => { clearInterval(resync); claimQueue.stop(); volumeQueue.stop(); } };
 }
