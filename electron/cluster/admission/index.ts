@@ -8,6 +8,7 @@ import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
 import { storageObjectInUseProtection } from './storage-object-in-use-protection';
 import { persistentVolumeClaimResize } from './persistent-volume-claim-resize';
+import { snapshotValidation } from './snapshot-validation';
 import { runtimeClass } from './runtime-class';
 import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
@@ -36,6 +37,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     defaultStorageClassPlugin,
     storageObjectInUseProtection,
     persistentVolumeClaimResize,
+    snapshotValidation,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
     validatingAdmissionPolicy,

@@ -256,3 +256,17 @@ describe('data safety', () => {
     expect((await get(R.pods, 'evil-pod')).status?.phase).toBe('Pending');
   });
 });
+
+describe('snapshot API rules', () => {
+  it('needs exactly one source, keeps it fixed and refuses an empty class name', async () => {
+    const vs = (name: string, spec: Record<string, unknown>): KObject => ({ apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name }, spec });
+    await expect(tc.client.create(SNAPSHOT_R.volumesnapshots, NS, vs('both', { source: { persistentVolumeClaimName: 'a', volumeSnapshotContentName: 'b' } })))
+      .rejects.toThrow('VolumeSnapshot.snapshot.storage.k8s.io "both" is invalid: spec.source: Invalid value: "object": exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set');
+    await expect(tc.client.create(SNAPSHOT_R.volumesnapshots, NS, vs('empty-class', { source: { persistentVolumeClaimName: 'a' }, volumeSnapshotClassName: '' })))
+      .rejects.toThrow('spec.volumeSnapshotClassName: Invalid value: "string": volumeSnapshotClassName must not be the empty string when set');
+    await tc.client.create(SNAPSHOT_R.volumesnapshots, NS, vs('fixed', { source: { persistentVolumeClaimName: 'a' } }));
+    await expect(tc.client.patch(SNAPSHOT_R.volumesnapshots, NS, 'fixed', 'merge', { spec: { source: { persistentVolumeClaimName: 'b' } } }))
+      .rejects.toThrow('spec.source.persistentVolumeClaimName: Invalid value: "string": persistentVolumeClaimName is immutable');
+    await tc.client.delete(SNAPSHOT_R.volumesnapshots, NS, 'fixed');
+  });
+});
