@@ -75,9 +75,14 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     const delayed = isDelayBinding(sc);
     const selectedNode = pvc.metadata.annotations?.[ANN_SELECTED_NODE];
     // a WaitForFirstConsumer claim binds only what the scheduler chose for it (pre-bound or provisioned)
-    const candidates = volumes.list().filter((v) => !delayed || preBoundTo(v, pvc));
+    // volumes this controller is binding to other claims right now are not candidates (upstream's assume cache):
+    // without it, claims synced in parallel all pick the same smallest volume and all but one retry
+    const candidates = volumes.list().filter((v) => (!delayed || preBoundTo(v, pvc)) && (assumed.get(v.metadata.name!) ?? pvc.metadata.uid) === pvc.metadata.uid);
     const pv = pvc.spec?.dataSource || pvc.spec?.dataSourceRef ? candidates.find((v) => preBoundTo(v, pvc)) : findMatchingVolume(pvc, candidates);
-    if (pv) return bind(pvc, pv);
+    if (pv) {
+      assumed.set(pv.metadata.name!, pvc.metadata.uid!);
+      try { return await bind(pvc, pv); } catch (err) { assumed.delete(pv.metadata.name!); throw err; }
+    }
     await setClaimStatus(pvc, 'Pending');
     if (!className) {
       claimEvent(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
@@ -168,6 +173,7 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     }
   }
 
+  const assumed = new Map<string, string>();
   const claimQueue = new WorkQueue(syncClaim, { workers: 4, name: 'persistentvolume-claims' });
   const volumeQueue = new WorkQueue(syncVolume, { workers: 4, name: 'persistentvolume-volumes' });
   const addClaim = (c: PVC) => { if (!c.metadata.deletionTimestamp || c.spec?.volumeName) claimQueue.add(objectKey(c)); };
@@ -175,6 +181,8 @@ export function startPersistentVolumeController(client: Client, informers: Infor
   claims.onUpdate((_a, c) => addClaim(c));
   claims.onDelete((c) => { if (c.spec?.volumeName) volumeQueue.add(c.spec.volumeName); });
   const addVolume = (v: PV) => {
+    // the cache shows the binding (or the volume is free again): the reservation has done its job
+    if (v.spec?.claimRef?.uid) assumed.delete(v.metadata.name!);
     volumeQueue.add(v.metadata.name!);
     const ref = v.spec?.claimRef;
     const c = ref && claims.getByName(ref.namespace, ref.name!);
@@ -186,6 +194,7 @@ export function startPersistentVolumeController(client: Client, informers: Infor
   };
   volumes.onAdd(addVolume);
   volumes.onUpdate((_a, v) => addVolume(v));
+  volumes.onDelete((v) => assumed.delete(v.metadata.name!));
   // a class created later may make a waiting claim provisionable
   classes.onAdd((sc) => { for (const c of claims.list()) if (!c.spec?.volumeName && storageClassOf(c) === sc.metadata.name) claimQueue.add(objectKey(c)); });
   // upstream resyncs every 15 s: whatever an event did not bring (a lost write, a class change) is retried
