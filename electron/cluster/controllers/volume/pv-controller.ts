@@ -174,7 +174,7 @@ export function startPersistentVolumeController(client: Client, informers: Infor
   }
 
   const assumed = new Map<string, string>();
-  const claimQueue = new WorkQueue(syncClaim, { workers: 4, name: 'persistentvolume-claims' });
+  const claimQueue = new WorkQueue(syncClaim, { workers: 16, name: 'persistentvolume-claims' });
   const volumeQueue = new WorkQueue(syncVolume, { workers: 4, name: 'persistentvolume-volumes' });
   const addClaim = (c: PVC) => { if (!c.metadata.deletionTimestamp || c.spec?.volumeName) claimQueue.add(objectKey(c)); };
   claims.onAdd(addClaim);
