@@ -270,3 +270,21 @@ describe('snapshot API rules', () => {
     await tc.client.delete(SNAPSHOT_R.volumesnapshots, NS, 'fixed');
   });
 });
+
+describe('StatefulSet volumeClaimTemplates', () => {
+  it('gives each replica its bound claim, and deletes them with the set when the retention policy says so', async () => {
+    await tc.client.create(R.statefulsets, NS, {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web' },
+      spec: {
+        replicas: 2, serviceName: 'web', selector: { matchLabels: { app: 'web' } },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
+        template: { metadata: { labels: { app: 'web' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      },
+    });
+    await waitFor(async () => (await phase(R.pods, 'web-1')) === 'Running', { what: 'web-1 Running', timeoutMs: 40_000 });
+    for (const n of ['data-web-0', 'data-web-1']) expect(await phase(R.persistentvolumeclaims, n)).toBe('Bound');
+    await tc.client.delete(R.statefulsets, NS, 'web');
+    await waitFor(async () => !(await tc.client.list(R.persistentvolumeclaims, NS)).items.some((c) => c.metadata.name?.startsWith('data-web-')), { what: 'claims deleted with the set', timeoutMs: 40_000 });
+  });
+});
