@@ -33,6 +33,8 @@ import { bootstrapCluster } from './bootstrap';
 import { startLocalApiServiceRegistration } from './apiserver/local-apiservices';
 import { writeKubeconfig } from './kubeconfig';
 import { startControllerManager } from './controllers/controller-manager';
+import { ensureStorageObjects, startCsiDriver } from './csi';
+import { storageScheduling } from './storage/scheduling';
 import { startNodes, type NodeSet } from './kubelet/nodes';
 import { loadClusterConfig, type ClusterConfig } from './config';
 import { ComponentLog } from './kubelet/static-pods/component-log';
@@ -135,6 +137,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   await bootstrapCluster(apiserverClient, { apiPort: http.port });
   await startLocalApiServiceRegistration(apiserverClient, catalog);
   await reconcileBootstrapPolicy(apiserverClient);
+  await ensureStorageObjects(apiserverClient);
 
   const informers = createInformerFactory(controllerClient);
   const controllers = startControllerManager({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, pki });
@@ -143,11 +146,17 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const schedulerClient = client({ name: 'system:kube-scheduler', groups: [] }, 'kube-scheduler');
   // the scheduler shares the controllers' informers (one decoded copy of every pod event instead of two); it writes
   // through its own client, so bindings and events still name kube-scheduler
-  const scheduler = createScheduler({ client: schedulerClient, informers, onError: (e) => log(`scheduler: ${e.message}`) });
+  const volumeBinding = storageScheduling(schedulerClient, informers);
+  const scheduler = createScheduler({ client: schedulerClient, informers, volumeBinding, onError: (e) => log(`scheduler: ${e.message}`) });
+  volumeBinding.onChange((ev) => scheduler.requeue(ev));
   await scheduler.start();
 
+  // the CSI driver's pods (controller sidecars and node plugin) run as one privileged identity, as a hostpath driver's
+  // ServiceAccount with its RBAC would
+  const csi = startCsiDriver(client({ name: 'system:serviceaccount:kube-system:csi-hostpathplugin-sa', groups: ['system:masters', 'system:serviceaccounts', 'system:serviceaccounts:kube-system'] }, 'csi-hostpathplugin'), opts.dataDir);
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
-  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, controlPlane: { log: componentLog, apiPort: http.port } });
+  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, mounters: csi.mounters, controlPlane: { log: componentLog, apiPort: http.port } });
+  await csi.registerNodes(nodes.names());
   registerMetricsApi(api, nodes);
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
@@ -163,6 +172,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         ready = false;
         scheduler.stop();
         await nodes.shutdown();
+        csi.stop();
         await runtimes.backend?.releaseNetwork();
         controllers.stop();
         informers.stop();

@@ -6,6 +6,9 @@ import { serviceAccount } from './service-account';
 import { priority } from './priority';
 import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
+import { storageObjectInUseProtection } from './storage-object-in-use-protection';
+import { persistentVolumeClaimResize } from './persistent-volume-claim-resize';
+import { snapshotValidation } from './snapshot-validation';
 import { runtimeClass } from './runtime-class';
 import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
@@ -32,6 +35,9 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     podSecurityPlugin(deps.podSecurity),
     defaultTolerationSeconds,
     defaultStorageClassPlugin,
+    storageObjectInUseProtection,
+    persistentVolumeClaimResize,
+    snapshotValidation,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
     validatingAdmissionPolicy,

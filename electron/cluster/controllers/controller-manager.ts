@@ -25,6 +25,12 @@ import { startPodGcController } from './podgc/podgc-controller';
 import { startClusterRoleAggregationController } from './clusterroleaggregation/clusterrole-aggregation-controller';
 import { startCsrSigningController } from './certificates/csr-signing-controller';
 import { startTokensController } from './serviceaccount/tokens-controller';
+import { startPersistentVolumeController } from './volume/pv-controller';
+import { startPvcProtectionController } from './volume/pvc-protection-controller';
+import { startPvProtectionController } from './volume/pv-protection-controller';
+import { startAttachDetachController } from './volume/attach-detach-controller';
+import { startEphemeralVolumeController } from './volume/ephemeral-volume-controller';
+import { startSnapshotController } from '../snapshot/snapshot-controller';
 import type { Pki } from '../auth/pki';
 
 /** what a controller may use: its API client, the shared informers, the served resources and the cluster CA */
@@ -107,6 +113,13 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     }),
   },
   plain('pod-garbage-collector-controller', startPodGcController),
+  plain('persistentvolume-binder-controller', startPersistentVolumeController),
+  plain('persistentvolume-protection-controller', startPvProtectionController),
+  plain('persistentvolumeclaim-protection-controller', startPvcProtectionController),
+  plain('persistentvolume-attach-detach-controller', startAttachDetachController),
+  plain('ephemeral-volume-controller', startEphemeralVolumeController),
+  // not part of kube-controller-manager upstream (its own deployment, with the snapshot CRDs), started here alike
+  plain('snapshot-controller', startSnapshotController),
 ];
 
 /** starts every controller of the table; stop() stops them all */

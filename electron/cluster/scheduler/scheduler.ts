@@ -130,6 +130,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const ns = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
     try {
+      await opts.volumeBinding?.preBind?.(pod, node);
       await client.create(R.pods, ns, {
         apiVersion: 'v1',
         kind: 'Binding',

@@ -1,10 +1,12 @@
 // VolumeBinding hook: the storage component plugs its PVC/PV logic in here; the default accepts every node.
-import type { FilterPlugin } from '../types';
+import type { FilterPlugin, Pod } from '../types';
 
 export interface VolumeBindingHook {
   /** e.g. "pod has unbound immediate PersistentVolumeClaims" as an UnschedulableAndUnresolvable status */
   preFilter?: FilterPlugin['preFilter'];
   filter?: FilterPlugin['filter'];
+  /** before the Binding is written: records the node chosen for the pod's unbound WaitForFirstConsumer claims */
+  preBind?(pod: Pod, nodeName: string): Promise<void>;
 }
 
 export function volumeBinding(hook: VolumeBindingHook = {}): FilterPlugin {

@@ -1,0 +1,124 @@
+// The scheduler's VolumeBinding (with NodeVolumeLimits' CSI count) for the pods' claims: PreFilter rejects pods whose
+// claims are missing, being deleted, or unbound with Immediate binding; Filter checks bound volumes' node affinity,
+// whether a WaitForFirstConsumer claim can bind a static volume or be provisioned on the node, and the node's CSI
+// volume limit; PreBind pre-binds the chosen static volume or records the node for the provisioner
+// (volume.kubernetes.io/selected-node). Unlike upstream the Binding is not held back until the claims are bound:
+// the kubelet waits for them when it mounts.
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
+import type { StorageClass } from 'kubernetes-types/storage/v1';
+import type { Client, InformerFactory } from '../client/types';
+import { R } from '../client/resources';
+import type { KObject } from '../api/types';
+import { storageClassOf } from '../api/kinds/core/storage-common';
+import type { VolumeBindingHook } from '../scheduler/plugins/volume-binding';
+import type { ClusterEvent } from '../scheduler/queue';
+import { unresolvable, unschedulable, type CycleState } from '../scheduler/types';
+import { topologyAllows } from '../csi/provisioner';
+import {
+  ANN_SELECTED_NODE, ephemeralClaimName, findMatchingVolume, isDelayBinding, podClaimNames, volumeNodeAffinityMatches,
+} from './binding';
+
+export const ERR_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+export const ERR_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
+export const ERR_PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
+export const ERR_MAX_VOLUME_COUNT = 'node(s) exceed max volume count';
+const ERR_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+const STATE_KEY = 'VolumeBinding';
+
+type PVC = PersistentVolumeClaim & KObject;
+type PV = PersistentVolume & KObject;
+interface PodVolumes { bound: { pvc: PVC; pv?: PV }[]; delayed: PVC[] }
+
+export function storageScheduling(client: Client, informers: InformerFactory): VolumeBindingHook & { onChange(fn: (e: ClusterEvent) => void): void } {
+  const claims = informers.informer<PVC>(R.persistentvolumeclaims);
+  const volumes = informers.informer<PV>(R.persistentvolumes);
+  const classes = informers.informer<StorageClass & KObject>(R.storageclasses);
+  const csinodes = informers.informer(R.csinodes);
+  const listeners: ((e: ClusterEvent) => void)[] = [];
+  const changed = (label: string) => () => { for (const l of listeners) l({ label, plugins: new Set(['VolumeBinding']) }); };
+  for (const [inf, label] of [[claims, 'PersistentVolumeClaim'], [volumes, 'PersistentVolume'], [classes, 'StorageClass'], [csinodes, 'CSINode']] as const) {
+    inf.onAdd(changed(`${label}Add`));
+    inf.onUpdate(changed(`${label}Update`));
+  }
+
+  const classOf = (pvc: PVC) => classes.getByName(undefined, storageClassOf(pvc));
+
+  /** the CSI volume handles the pods on a node use (what NodeVolumeLimits counts) */
+  function csiVolumesOf(pods: Pod[]): Set<string> {
+    const out = new Set<string>();
+    for (const p of pods) for (const n of podClaimNames(p)) {
+      const pvc = claims.getByName(p.metadata?.namespace, n);
+      const pv = pvc?.spec?.volumeName ? volumes.getByName(undefined, pvc.spec.volumeName) : undefined;
+      if (pv?.spec?.csi) out.add(`${pv.spec.csi.driver}/${pv.spec.csi.volumeHandle}`);
+      else if (pvc && !pvc.spec?.volumeName) out.add(`pending/${p.metadata?.namespace}/${n}`);
+    }
+    return out;
+  }
+
+  return {
+    onChange: (fn) => { listeners.push(fn); },
+    preFilter(state: CycleState, pi) {
+      const pod = pi.pod;
+      const ns = pod.metadata?.namespace;
+      const vols: PodVolumes = { bound: [], delayed: [] };
+      for (const v of pod.spec?.volumes ?? []) {
+        const name = v.persistentVolumeClaim?.claimName ?? (v.ephemeral ? ephemeralClaimName(pod, v.name) : undefined);
+        if (!name) continue;
+        const pvc = claims.getByName(ns, name);
+        if (!pvc) return unresolvable(v.ephemeral ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"` : `persistentvolumeclaim "${name}" not found`);
+        if (pvc.metadata.deletionTimestamp) return unresolvable(`persistentvolumeclaim "${name}" is being deleted`);
+        if (v.ephemeral && !(pvc.metadata.ownerReferences ?? []).some((o) => o.uid === pod.metadata?.uid)) {
+          return unresolvable(`PVC ${ns}/${name} was not created for pod ${ns}/${pod.metadata?.name} (pod is not owner)`);
+        }
+        if (pvc.spec?.volumeName) vols.bound.push({ pvc, pv: volumes.getByName(undefined, pvc.spec.volumeName) });
+        else if (isDelayBinding(classOf(pvc))) vols.delayed.push(pvc);
+        else return unresolvable(ERR_UNBOUND_IMMEDIATE);
+      }
+      state.set(STATE_KEY, vols);
+      return null;
+    },
+    filter(state, pi, nodeInfo) {
+      const vols = state.get(STATE_KEY) as PodVolumes | undefined;
+      const node = nodeInfo.node as Node | undefined;
+      if (!vols || !node || (!vols.bound.length && !vols.delayed.length)) return null;
+      for (const b of vols.bound) {
+        if (!b.pv) return unresolvable(ERR_PV_NOT_EXIST);
+        if (!volumeNodeAffinityMatches(b.pv, node)) return unresolvable(ERR_NODE_CONFLICT);
+      }
+      for (const pvc of vols.delayed) {
+        if (findMatchingVolume(pvc, volumes.list().filter((v) => !v.spec?.claimRef || v.spec.claimRef.uid === pvc.metadata.uid || !v.spec.claimRef.uid), node)) continue;
+        const sc = classOf(pvc)!;
+        const registered = (csinodes.getByName(undefined, nodeInfo.name)?.spec?.drivers ?? []).some((d: any) => d.name === sc.provisioner);
+        if (!registered || !topologyAllows(sc, node)) return unschedulable(ERR_BIND_CONFLICT);
+      }
+      // NodeVolumeLimits (CSI): the node's attachable count covers the volumes already there plus the pod's new ones
+      const limit = (csinodes.getByName(undefined, nodeInfo.name)?.spec?.drivers ?? [])[0]?.allocatable?.count;
+      if (limit !== undefined) {
+        const onNode = csiVolumesOf([...nodeInfo.pods.values()].map((p) => p.pod));
+        const mine = csiVolumesOf([pi.pod]);
+        let total = onNode.size;
+        for (const v of mine) if (!onNode.has(v)) total++;
+        if (mine.size && total > limit) return unschedulable(ERR_MAX_VOLUME_COUNT);
+      }
+      return null;
+    },
+    async preBind(pod, nodeName) {
+      const ns = pod.metadata?.namespace;
+      for (const name of podClaimNames(pod)) {
+        const pvc = claims.getByName(ns, name);
+        if (!pvc || pvc.spec?.volumeName || !isDelayBinding(classOf(pvc))) continue;
+        const node = { metadata: { name: nodeName, labels: {} } } as Node;
+        const nodeObj = (informers.informer(R.nodes).getByName(undefined, nodeName) as Node | undefined) ?? node;
+        const pv = findMatchingVolume(pvc, volumes.list().filter((v) => !v.spec?.claimRef || !v.spec.claimRef.uid), nodeObj);
+        if (pv) {
+          await client.patch(R.persistentvolumes, undefined, pv.metadata.name!, 'merge', {
+            metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' }, resourceVersion: pv.metadata.resourceVersion },
+            spec: { claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name, uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion } },
+          });
+        } else if (pvc.metadata.annotations?.[ANN_SELECTED_NODE] !== nodeName) {
+          await client.patch(R.persistentvolumeclaims, ns, name, 'merge', { metadata: { annotations: { [ANN_SELECTED_NODE]: nodeName } } });
+        }
+      }
+    },
+  };
+}
