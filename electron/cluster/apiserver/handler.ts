@@ -128,7 +128,7 @@ export class ApiServer {
     const sub = info.subresource;
     const special = this.special.get(`${entry.group}/${entry.resource}/${sub ?? ''}`);
     if (special) return special({ req, info, entry, server: this });
-    if (sub && !entry.subresources.includes(sub) && !(sub === 'finalize' && entry.resource === 'namespaces' && entry.group === '')) throw notFoundPath();
+    if (sub && !entry.subresources.includes(sub)) throw notFoundPath();
     if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize' && sub !== 'approval') throw notFoundPath();
     if (entry.virtual) throw errMethodNotAllowed(`the server does not allow this method on the requested resource`);
     if (entry.namespaced && !info.namespace && info.verb !== 'list' && info.verb !== 'watch' && info.verb !== 'deletecollection') {

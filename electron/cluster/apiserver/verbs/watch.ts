@@ -11,9 +11,6 @@ import type { VerbContext } from './context';
 export function watch({ server, req, entry, ns, accept }: VerbContext): ApiResponse {
   const q = req.query;
   const opts = { ...listOpts(q), allowWatchBookmarks: queryBool(q, 'allowWatchBookmarks'), sendInitialEvents: queryOptionalBool(q, 'sendInitialEvents') };
-  if (req.query.get('fieldSelector')?.startsWith('metadata.name=') && !ns && entry.namespaced) {
-    // allowed: cross-namespace name watch
-  }
   const timeout = intParam(q, 'timeoutSeconds') ?? 0;
   // validate selectors and the resourceVersion before answering 200
   const preflight = server.registry.watch(entry, ns, { ...opts, resourceVersion: String(server.registry.store.revision()) }, () => undefined);

@@ -36,7 +36,7 @@ export async function update({ server, req, info, entry, ns }: VerbContext): Pro
     const r = await server.registry.update(entry, ns, info.name!, (cur) => { cur.spec = { ...(cur.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] }; return cur; }, { ...ctx, subresource: 'finalize', internal: true });
     return json(200, server.out(entry, r.obj));
   }
-  const r = await server.registry.update(entry, ns, info.name!, obj, ctx, { allowCreate: ALLOW_CREATE_ON_UPDATE.has(entry.resource) });
+  const r = await server.registry.update(entry, ns, info.name!, obj, ctx, { allowCreate: entry.strategy.allowCreateOnUpdate === true });
   return { kind: 'json', status: r.created ? 201 : 200, body: server.out(entry, r.obj), warnings };
 }
 
@@ -44,7 +44,7 @@ export async function deleteOne({ server, req, info, entry, ns }: VerbContext): 
   const opts = deleteOptions(req);
   const ctx = server.writeCtx(req, entry);
   const r = await server.registry.delete(entry, ns, info.name!, opts, ctx);
-  if (!r.finished || RETURN_DELETED_OBJECT.has(entry.resource)) return json(200, server.out(entry, r.obj));
+  if (!r.finished || entry.strategy.returnDeletedObject) return json(200, server.out(entry, r.obj));
   return json(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: info.name, group: entry.group || undefined, kind: entry.resource, uid: r.obj.metadata.uid } });
 }
 
@@ -77,9 +77,6 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
   }
   if (queryBool(q, 'orphanDependents') || body.orphanDependents === true) opts.orphanDependents = true;
   if (body.preconditions) opts.preconditions = body.preconditions;
-  if (q.getAll('dryRun').length || (Array.isArray(body.dryRun) && body.dryRun.length)) {
-    // handled through the write context
-  }
   return opts;
 }
 
@@ -105,7 +102,3 @@ export function ensureNamespaceMatches(ns: string | undefined, obj: KObject): vo
   if (!ns) { delete obj.metadata.namespace; return; }
   throw errBadRequest('the namespace of the provided object does not match the namespace sent on the request');
 }
-
-const ALLOW_CREATE_ON_UPDATE = new Set(['endpoints', 'leases', 'events', 'endpointslices']);
-/** kinds whose DELETE answers with the object rather than a Status, as upstream's registries are configured */
-const RETURN_DELETED_OBJECT = new Set(['pods', 'services', 'namespaces', 'nodes', 'persistentvolumes', 'persistentvolumeclaims', 'customresourcedefinitions', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'configmaps', 'secrets', 'serviceaccounts']);

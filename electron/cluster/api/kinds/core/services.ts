@@ -224,5 +224,6 @@ export const services: KindStrategy = {
       ];
     },
   },
+  returnDeletedObject: true,
 };
 
