@@ -213,3 +213,20 @@ describe('deletion flows', () => {
     await waitFor(async () => (await httpGet(t.cluster, '/api/v1/namespaces/grace/pods/graceful')).status === 404, { what: 'pod removed' });
   });
 });
+
+describe('scale subresource', () => {
+  it("status.selector is the selector's canonical string: requirements sorted by key, values sorted", async () => {
+    const labels = { tier: 'web', app: 'shop', env: 'prod' };
+    const d = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'scaled' },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { tier: 'web', app: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'dev'] }, { key: 'canary', operator: 'DoesNotExist' }] },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      },
+    };
+    expect((await httpRequest(t.cluster, 'POST', '/apis/apps/v1/namespaces/default/deployments', d)).status).toBe(201);
+    const s = JSON.parse((await httpGet(t.cluster, '/apis/apps/v1/namespaces/default/deployments/scaled/scale')).body);
+    expect(s.status.selector).toBe('app=shop,!canary,env in (dev,prod),tier=web');
+  });
+});

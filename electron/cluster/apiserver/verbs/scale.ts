@@ -6,6 +6,7 @@ import type { ResourceEntry } from '../catalog';
 import type { ApiServer } from '../handler';
 import { isPrecondition, type WriteContext } from '../registry';
 import { notFoundPath } from '../responses';
+import { selectorString, type LabelSelectorLike } from '../../api/selectors';
 
 export async function getScale(server: ApiServer, entry: ResourceEntry, ns: string | undefined, name: string): Promise<KObject> {
   const spec = entry.strategy.info.subresources?.scale ?? crdScale(entry);
@@ -16,7 +17,7 @@ export async function getScale(server: ApiServer, entry: ResourceEntry, ns: stri
     kind: 'Scale', apiVersion: 'autoscaling/v1',
     metadata: { name, namespace: ns, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
     spec: { replicas: get(spec.specReplicasPath) ?? 0 },
-    status: { replicas: get(spec.statusReplicasPath) ?? 0, selector: selectorString(spec.labelSelectorPath ? get(spec.labelSelectorPath) : undefined) },
+    status: { replicas: get(spec.statusReplicasPath) ?? 0, selector: scaleSelector(spec.labelSelectorPath ? get(spec.labelSelectorPath) : undefined) },
   };
 }
 
@@ -45,17 +46,9 @@ function crdScale(entry: ResourceEntry): { specReplicasPath: string; statusRepli
   return v?.subresources?.scale;
 }
 
-function selectorString(sel: any): string | undefined {
+/** a CRD's labelSelectorPath holds the selector already as a string; a built-in kind's is a LabelSelector */
+function scaleSelector(sel: unknown): string | undefined {
   if (!sel) return undefined;
   if (typeof sel === 'string') return sel;
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const vals = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${vals})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
+  return selectorString(sel as LabelSelectorLike);
 }

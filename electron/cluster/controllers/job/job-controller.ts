@@ -13,6 +13,7 @@ import { WorkQueue } from '../workqueue';
 import { EventRecorder } from '../../client/event-recorder';
 import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
+import { clone } from '../../api/object';
 import { BackoffStore, backoffConfigFromEnv, type BackoffConfig } from './backoff';
 import { buildJobPod, JOB_TRACKING_FINALIZER } from './job-pod';
 import { completionIndexOf, formatIndexes, parseIndexes } from './indexes';
@@ -153,7 +154,7 @@ export function startJobController(client: Client, informers: InformerFactory, o
 
   async function syncRunningJob(key: string, job: KObject, jobPods: KObject[]): Promise<void> {
     const spec = job.spec ?? {};
-    const status: any = JSON.parse(JSON.stringify(job.status ?? {}));
+    const status: any = clone(job.status ?? {});
     const nowD = now();
     const indexed = spec.completionMode === 'Indexed';
     const completions: number | undefined = spec.completions ?? undefined;

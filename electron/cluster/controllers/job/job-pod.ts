@@ -1,12 +1,13 @@
 // The pod a Job creates from its template: owner reference, tracking finalizer, and for Indexed Jobs the
 // completion index (annotation, label, hostname, JOB_COMPLETION_INDEX env) as upstream's job controller adds them.
 import type { KObject } from '../../api/types';
+import { clone } from '../../api/object';
 import { COMPLETION_INDEX_KEY } from './indexes';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
 export function buildJobPod(job: KObject, index?: number): KObject {
-  const tpl = JSON.parse(JSON.stringify(job.spec?.template ?? {}));
+  const tpl = clone(job.spec?.template ?? {});
   const meta = tpl.metadata ?? {};
   const spec = tpl.spec ?? {};
   const name = job.metadata.name!;
