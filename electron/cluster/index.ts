@@ -14,3 +14,4 @@ export { deleteRuntimeResources } from './runtime/select';
 export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
 export { KUBE_VERSION } from './apiserver/version';
 export { KUBELET_VERSION } from './kubelet/node-object';
+export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
