@@ -3,6 +3,7 @@
 import type { KObject } from '../../api/types';
 import { clone } from '../../api/object';
 import { COMPLETION_INDEX_KEY } from './indexes';
+import type { EnvVar } from 'kubernetes-types/core/v1';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
@@ -31,7 +32,7 @@ export function buildJobPod(job: KObject, index?: number): KObject {
     spec.hostname ??= `${name}-${index}`;
     const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_KEY}']` } } };
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-      c.env = [...(c.env ?? []).filter((e: any) => e.name !== 'JOB_COMPLETION_INDEX'), env];
+      c.env = [...(c.env ?? []).filter((e: EnvVar) => e.name !== 'JOB_COMPLETION_INDEX'), env];
     }
   }
   if (!Object.keys(pod.metadata.annotations!).length) delete pod.metadata.annotations;
