@@ -7,6 +7,7 @@ import type { ResolvedImage } from './images/store';
 import { imageFiles } from './images/rootfs';
 import { SimProcess } from './process';
 import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
+import type { Launcher } from './programs/types';
 import { profileFor } from './shell/profiles';
 import { shellUtilities } from './shell/command-names';
 import type { SimSandbox } from './sandbox';
@@ -42,6 +43,8 @@ export class SimContainer {
   onOom?: () => void;
   /** programs the node provides for particular images (SimRuntimeOptions.programs) */
   nodePrograms?: NodePrograms;
+  /** how its shells and programs start other executables; the runtime sets it when it creates the container */
+  launcher!: Launcher;
 
   constructor(readonly containerId: string, readonly sandbox: SimSandbox, readonly config: ContainerConfig, readonly image: ResolvedImage) {
     this.id = resolveIdentity(this, image);

@@ -8,7 +8,7 @@ import {
 import { SimContainer } from './container';
 import { ImageStore } from './images/store';
 import { kernelFor } from './kernel';
-import { effectiveArgv, ExecutableNotFoundError, resolveExecutable, runArgv, runCommandLine } from './launch';
+import { effectiveArgv, ExecutableNotFoundError, launcherFor, resolveExecutable, runArgv, runCommandLine } from './launch';
 import type { SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
@@ -105,6 +105,7 @@ export class SimRuntime implements ContainerRuntime {
     const id = newId();
     const c = new SimContainer(id, sb, config, image);
     c.nodePrograms = this.opts.programs;
+    c.launcher = launcherFor(c);
     let resolveExited!: () => void;
     const exited = new Promise<void>((r) => { resolveExited = r; });
     this.containers.set(id, { c, attached: new Set(), exited, resolveExited });
