@@ -78,6 +78,7 @@ async function run(): Promise<void> {
   win.once('ready-to-show', () => win.show());
   await win.loadFile(indexHtml);
   // the window is up first so the cluster's progress is visible while it starts
+  // a failure is not lost: the cluster host shows it as the cluster's status ('error') in the window
   services.start().catch(() => undefined);
 
   let quitting = false;

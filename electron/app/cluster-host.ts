@@ -62,6 +62,7 @@ export class ClusterHost {
   async ready(): Promise<Cluster> { return this.cluster ?? this.start(); }
 
   async stop(): Promise<void> {
+    // a failed start was reported as the 'error' status already; stopping goes on from there
     if (this.starting) await this.starting.catch(() => undefined);
     const c = this.cluster;
     if (!c) return;

@@ -12,5 +12,6 @@ export { StatusError } from './api/errors';
 export { openStore, formatKeyValue } from './store';
 export { deleteRuntimeResources } from './runtime/select';
 export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
-export { KUBE_VERSION } from './apiserver/handler';
+export { KUBE_VERSION } from './apiserver/version';
 export { KUBELET_VERSION } from './kubelet/node-object';
+export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';

@@ -5,6 +5,7 @@ import { defaultDataDir } from '../app/paths';
 import { appFolders } from '../app/app-root';
 import { createAppServices } from '../app/services';
 import { startWebServer } from './web-server';
+import { bestEffort } from '../cluster';
 
 const HELP = `Usage: npm run web -- [--port N] [--data-dir DIR] [--cluster-port N]
 
@@ -35,8 +36,9 @@ async function main(): Promise<void> {
     if (stopping) process.exit(130);
     stopping = true;
     process.stderr.write(`kubelab: ${sig} received, stopping\n`);
-    await web.close().catch(() => undefined);
-    await services.stop().catch(() => undefined);
+    const log = (l: string) => { process.stderr.write(`kubelab: ${l}\n`); };
+    await bestEffort(web.close(), 'closing the web server', log);
+    await bestEffort(services.stop(), 'stopping the cluster', log);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

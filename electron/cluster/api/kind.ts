@@ -78,8 +78,27 @@ export interface KindStrategy {
   table?: TableSpec;
   /** Field selectors beyond metadata.name/metadata.namespace, e.g. pods: spec.nodeName, status.phase. */
   fieldSelectors?: Record<string, (obj: KObject) => string | undefined>;
-  /** Deleting sets deletionTimestamp and waits (pods with grace, or finalizers) — pods implement graceful deletion. */
-  gracefulDeletion?: boolean;
+  /**
+   * Whether the default prepare hooks (kinds without their own prepareForCreate/prepareForUpdate) set
+   * metadata.generation to 1 and count spec changes; defaults to whether the kind has a status subresource.
+   */
+  tracksGeneration?: boolean;
+  /** PUT on a missing object creates it (upstream's AllowCreateOnUpdate: endpoints, leases, events, endpointslices). */
+  allowCreateOnUpdate?: boolean;
+  /** DELETE answers with the object rather than a Status (upstream's ReturnDeletedObject); a pending deletion always does. */
+  returnDeletedObject?: boolean;
+  /**
+   * Upstream's CheckGracefulDelete: the grace period in seconds a deletion waits with deletionTimestamp set before
+   * the object goes (pods, which their kubelet stops first); 0 removes it at once.
+   */
+  checkGracefulDelete?(obj: KObject, opts: { gracePeriodSeconds?: number }): number;
+  /**
+   * A deletion that waits on more than metadata.finalizers and the grace period (a namespace on spec.finalizers):
+   * marks the object being deleted (phase Terminating) and says whether it must wait.
+   */
+  beginDeletion?(obj: KObject): boolean;
+  /** Once metadata.finalizers are gone, whether a pending deletion may complete (no spec.finalizers, grace period over). */
+  readyToDelete?(obj: KObject): boolean;
   /**
    * Other versions served for the same stored objects (autoscaling/v1 beside v2, events.k8s.io/v1 beside core v1 Event).
    * The stored form is `info.version`'s; toStorage/fromStorage convert whole objects including apiVersion.

@@ -6,6 +6,10 @@ import { applyCrdDefaults, validateCrdObject } from '../api/openapi';
 import type { Catalog, ResourceEntry } from './catalog';
 import type { Registry, RegistryHooks } from './registry';
 import { nowRfc3339 } from './meta';
+import { bestEffort, componentLog } from '../best-effort';
+import { isNotFound } from '../client/errors';
+
+const log = componentLog('apiserver');
 
 const CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
@@ -77,7 +81,7 @@ export function registerCrds(catalog: Catalog, registry: Registry, crdEntry: () 
     const e = crdEntry();
     if (!e) return;
     const now = nowRfc3339();
-    await registry.update(e, undefined, crd.metadata.name!, (cur) => {
+    await bestEffort(registry.update(e, undefined, crd.metadata.name!, (cur) => {
       cur.status = {
         acceptedNames: { ...cur.spec.names, singular: cur.spec.names.singular ?? cur.spec.names.plural, listKind: cur.spec.names.listKind ?? `${cur.spec.names.kind}List` },
         conditions: [
@@ -87,24 +91,24 @@ export function registerCrds(catalog: Catalog, registry: Registry, crdEntry: () 
         storedVersions: [...new Set([...(cur.status?.storedVersions ?? []), ...(cur.spec.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name)])],
       };
       return cur;
-    }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, subresource: 'status', internal: true }).catch(() => undefined);
+    }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, subresource: 'status', internal: true }), `accepting the names of CustomResourceDefinition ${crd.metadata.name}`, log, { expected: isNotFound });
   };
   const cleanup = async (crd: KObject) => {
     // delete every instance, then release the finalizer so the CRD itself goes
     for (const e of served.get(crd.metadata.name!) ?? crdEntries(crd)) {
       const l = registry.list(e, undefined, {});
       for (const o of l.items) {
-        await registry.delete(e, o.metadata.namespace, o.metadata.name!, { propagationPolicy: 'Background' }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true }).catch(() => undefined);
+        await bestEffort(registry.delete(e, o.metadata.namespace, o.metadata.name!, { propagationPolicy: 'Background' }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true }), `deleting ${e.resource} ${o.metadata.name} of a deleted CustomResourceDefinition`, log, { expected: isNotFound });
       }
     }
     uninstall(crd.metadata.name!);
     const e = crdEntry();
     if (!e) return;
-    await registry.update(e, undefined, crd.metadata.name!, (cur) => {
+    await bestEffort(registry.update(e, undefined, crd.metadata.name!, (cur) => {
       cur.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f: string) => f !== CLEANUP_FINALIZER);
       if (!cur.metadata.finalizers.length) delete cur.metadata.finalizers;
       return cur;
-    }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true }).catch(() => undefined);
+    }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true }), `releasing the finalizer of CustomResourceDefinition ${crd.metadata.name}`, log, { expected: isNotFound });
   };
   const isCrd = (e: ResourceEntry) => e.group === 'apiextensions.k8s.io' && e.resource === 'customresourcedefinitions';
   return {

@@ -60,8 +60,6 @@ export interface RegistryHooks {
   onDelete?(e: ResourceEntry, obj: KObject, opts: DeleteOptions): 'graceful-namespace' | undefined;
 }
 
-const NO_GENERATION = new Set(['pods', 'nodes', 'namespaces', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'resourcequotas', 'certificatesigningrequests', 'endpoints', 'events', 'configmaps', 'secrets', 'serviceaccounts', 'leases', 'endpointslices', 'limitranges']);
-
 export class Registry {
   private hooks: RegistryHooks[] = [];
 
@@ -164,7 +162,7 @@ export class Registry {
     const rev = this.store.revision();
     // with filters, keep reading pages until `limit` matches are found, as etcd-backed lists do
     for (;;) {
-      const r = this.store.range(prefix, { startKey: cursor, limit: limit ? (filtering ? Math.max(limit, 500) : limit + 0) : 0 });
+      const r = this.store.range(prefix, { startKey: cursor, limit: limit ? (filtering ? Math.max(limit, 500) : limit) : 0 });
       let stoppedEarly = false;
       for (let i = 0; i < r.kvs.length; i++) {
         const kv = r.kvs[i];
@@ -200,7 +198,6 @@ export class Registry {
     for (const r of reqs) {
       if (r.field === 'metadata.name' || (r.field === 'metadata.namespace' && e.namespaced)) continue;
       if (e.strategy.fieldSelectors?.[r.field]) continue;
-      if (e.crd) throw errBadRequest(`field label not supported: ${r.field}`);
       throw errBadRequest(`field label not supported: ${r.field}`);
     }
     return reqs;
@@ -261,9 +258,9 @@ export class Registry {
   }
 
   private defaultPrepareForCreate(e: ResourceEntry, obj: KObject): void {
-    if (e.subresources.includes('status') && !NO_GENERATION.has(e.resource)) {
+    if (tracksGeneration(e)) {
       obj.metadata.generation = 1;
-      if (!e.crd || e.subresources.includes('status')) delete obj.status;
+      delete obj.status;
     }
   }
 
@@ -336,7 +333,7 @@ export class Registry {
       if (deepEqual(obj, cur)) return { obj: cur, created: false };
       if (ctx.dryRun) return { obj, created: false };
       // finalizers gone on an object being deleted: the update completes the deletion
-      if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && this.readyToDelete(e, obj)) {
+      if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && (e.strategy.readyToDelete?.(obj) ?? true)) {
         try {
           this.store.delete(key, kv.modRevision);
         } catch (err) {
@@ -361,17 +358,11 @@ export class Registry {
     }
   }
 
-  private readyToDelete(e: ResourceEntry, obj: KObject): boolean {
-    if (e.resource === 'namespaces') return !(obj.spec?.finalizers?.length);
-    if (e.strategy.gracefulDeletion) return (obj.metadata.deletionGracePeriodSeconds ?? 0) === 0;
-    return true;
-  }
-
   private defaultPrepareForUpdate(e: ResourceEntry, obj: KObject, cur: KObject): void {
     if (e.subresources.includes('status')) {
       if (cur.status === undefined) delete obj.status; else obj.status = clone(cur.status);
     }
-    if (cur.metadata.generation !== undefined || (e.subresources.includes('status') && !NO_GENERATION.has(e.resource))) {
+    if (cur.metadata.generation !== undefined || tracksGeneration(e)) {
       const specChanged = !deepEqual(stripMetaStatus(obj), stripMetaStatus(cur));
       obj.metadata.generation = (cur.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
@@ -415,11 +406,8 @@ export class Registry {
       if (fins.size) m.finalizers = [...fins]; else delete m.finalizers;
 
       let grace = 0;
-      if (e.strategy.gracefulDeletion) grace = this.podGrace(next, opts);
-      if (e.resource === 'namespaces' && next.spec?.finalizers?.length) {
-        pending = true;
-        next.status = { ...(next.status ?? {}), phase: 'Terminating' };
-      }
+      if (e.strategy.checkGracefulDelete) grace = e.strategy.checkGracefulDelete(next, opts);
+      if (e.strategy.beginDeletion?.(next)) pending = true;
       if (grace > 0) pending = true;
       if (m.finalizers?.length) pending = true;
 
@@ -429,7 +417,7 @@ export class Registry {
           if (grace > 0 && m.deletionGracePeriodSeconds !== undefined && grace < m.deletionGracePeriodSeconds) {
             m.deletionGracePeriodSeconds = grace;
             m.deletionTimestamp = nowRfc3339(new Date(Date.now() + grace * 1000));
-          } else if (grace === 0 && e.strategy.gracefulDeletion && !(m.finalizers?.length)) {
+          } else if (grace === 0 && e.strategy.checkGracefulDelete && !(m.finalizers?.length)) {
             // fall through to immediate removal
             pending = false;
           }
@@ -462,15 +450,6 @@ export class Registry {
       for (const h of this.hooks) h.afterDelete?.(e, cur);
       return { obj: cur, finished: true };
     }
-  }
-
-  private podGrace(pod: KObject, opts: DeleteOptions): number {
-    // unscheduled or finished pods go at once, as upstream's pod strategy decides
-    if (!pod.spec?.nodeName) return 0;
-    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
-    let g = opts.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-    if (g < 0) g = 1;
-    return g;
   }
 
   // ---------- watch ----------
@@ -568,6 +547,11 @@ export class Registry {
 
 const MATCH_ALL = (): boolean => true;
 const FREEZE_SHARED = !!process.env.KUBELAB_FREEZE_SHARED;
+
+/** the default prepare hooks' generation bookkeeping: the kind's setting, else whether it has a status subresource */
+function tracksGeneration(e: ResourceEntry): boolean {
+  return e.strategy.tracksGeneration ?? e.subresources.includes('status');
+}
 
 function stripMetaStatus(o: KObject): KObject {
   const { metadata: _m, status: _s, ...rest } = o;

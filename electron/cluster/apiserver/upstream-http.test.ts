@@ -1,5 +1,6 @@
 // What clients other than kubectl (the Python client, curl, raw HTTP) see: boolean query parameters, the bytes of
-// JSON bodies, unconditional updates, namespace checks and deprecation warnings, as kube-apiserver answers them.
+// JSON bodies, unconditional updates, namespace checks, deprecation warnings and the per-kind registry settings, as
+// kube-apiserver answers them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
 import { R } from '../client/resources';
@@ -135,5 +136,97 @@ describe('patches the typed object cannot hold', () => {
     const msg = JSON.parse(r.body).message as string;
     expect(msg.startsWith(' "" is invalid: patch: Invalid value: "{\\"apiVersion\\":\\"v1\\",\\"data\\":{\\"k\\":\\"v\\"},\\"kind\\":\\"ConfigMap\\",\\"metadata\\":{')).toBe(true);
     expect(msg.endsWith('": json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string')).toBe(true);
+  });
+});
+
+// the per-kind registry settings of KindStrategy: which DELETE answers with the object, which PUT creates, which
+// kinds count metadata.generation, and the deletion flows of namespaces (spec.finalizers) and pods (grace period)
+describe('returnDeletedObject', () => {
+  it('a ConfigMap DELETE answers with the object, a Role DELETE with a Success Status', async () => {
+    await t.client.create(R.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gone' } });
+    const cm = await httpRequest(t.cluster, 'DELETE', '/api/v1/namespaces/default/configmaps/gone');
+    expect(cm.status).toBe(200);
+    expect(JSON.parse(cm.body)).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'gone' } });
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'gone' }, rules: [] };
+    expect((await httpRequest(t.cluster, 'POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', role)).status).toBe(201);
+    const r = await httpRequest(t.cluster, 'DELETE', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/gone');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'gone', group: 'rbac.authorization.k8s.io', kind: 'roles' } });
+  });
+});
+
+describe('allowCreateOnUpdate', () => {
+  it('PUT creates a missing Lease (201) but answers 404 for a missing ConfigMap', async () => {
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'put-made' }, spec: { holderIdentity: 'me' } };
+    const l = await httpRequest(t.cluster, 'PUT', '/apis/coordination.k8s.io/v1/namespaces/default/leases/put-made', lease);
+    expect(l.status).toBe(201);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'put-missing' } };
+    const c = await httpRequest(t.cluster, 'PUT', '/api/v1/namespaces/default/configmaps/put-missing', cm);
+    expect(c.status).toBe(404);
+  });
+});
+
+describe('tracksGeneration', () => {
+  it('a Node has no generation; a ValidatingAdmissionPolicy (default prepare hooks) starts at 1 and counts spec changes', async () => {
+    const node = JSON.parse((await httpGet(t.cluster, '/api/v1/nodes')).body).items[0];
+    expect(node.metadata.generation).toBeUndefined();
+    const base = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies';
+    const vap = (expression: string) => ({
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'gen' },
+      spec: { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] }, validations: [{ expression }] },
+    });
+    const created = await httpRequest(t.cluster, 'POST', base, vap('true'));
+    expect(created.status).toBe(201);
+    expect(JSON.parse(created.body).metadata.generation).toBe(1);
+    const updated = await httpRequest(t.cluster, 'PUT', `${base}/gen`, vap('1 == 1'));
+    expect(updated.status).toBe(200);
+    expect(JSON.parse(updated.body).metadata.generation).toBe(2);
+  });
+});
+
+describe('deletion flows', () => {
+  it('a namespace with spec.finalizers turns Terminating and goes once the namespace controller finalizes it', async () => {
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
+    const r = await httpRequest(t.cluster, 'DELETE', '/api/v1/namespaces/doomed');
+    expect(r.status).toBe(200);
+    const body = JSON.parse(r.body);
+    expect(body).toMatchObject({ kind: 'Namespace', status: { phase: 'Terminating' }, spec: { finalizers: ['kubernetes'] } });
+    expect(body.metadata.deletionTimestamp).toBeTruthy();
+    await waitFor(async () => (await httpGet(t.cluster, '/api/v1/namespaces/doomed')).status === 404, { what: 'namespace removed', timeoutMs: 30_000 });
+  });
+
+  it('an unscheduled pod goes at once; gracePeriodSeconds on a scheduled one keeps it with deletionGracePeriodSeconds', async () => {
+    const pod = (name: string, nodeName?: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName, schedulerName: 'none', containers: [{ name: 'c', image: 'busybox' }] } });
+    // a namespace of its own: the quota tests above constrain pods in default
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'grace' } });
+    await t.client.create(R.pods, 'grace', pod('unscheduled'));
+    const gone = await httpRequest(t.cluster, 'DELETE', '/api/v1/namespaces/grace/pods/unscheduled?gracePeriodSeconds=30');
+    expect(JSON.parse(gone.body).metadata.deletionTimestamp).toBeUndefined();
+    expect((await httpGet(t.cluster, '/api/v1/namespaces/grace/pods/unscheduled')).status).toBe(404);
+    const node = JSON.parse((await httpGet(t.cluster, '/api/v1/nodes')).body).items[0].metadata.name;
+    await t.client.create(R.pods, 'grace', pod('graceful', node));
+    const pending = JSON.parse((await httpRequest(t.cluster, 'DELETE', '/api/v1/namespaces/grace/pods/graceful?gracePeriodSeconds=45')).body);
+    expect(pending.metadata.deletionGracePeriodSeconds).toBe(45);
+    expect(pending.metadata.deletionTimestamp).toBeTruthy();
+    const now = await httpRequest(t.cluster, 'DELETE', '/api/v1/namespaces/grace/pods/graceful?gracePeriodSeconds=0');
+    expect(now.status).toBe(200);
+    await waitFor(async () => (await httpGet(t.cluster, '/api/v1/namespaces/grace/pods/graceful')).status === 404, { what: 'pod removed' });
+  });
+});
+
+describe('scale subresource', () => {
+  it("status.selector is the selector's canonical string: requirements sorted by key, values sorted", async () => {
+    const labels = { tier: 'web', app: 'shop', env: 'prod' };
+    const d = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'scaled' },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { tier: 'web', app: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'dev'] }, { key: 'canary', operator: 'DoesNotExist' }] },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      },
+    };
+    expect((await httpRequest(t.cluster, 'POST', '/apis/apps/v1/namespaces/default/deployments', d)).status).toBe(201);
+    const s = JSON.parse((await httpGet(t.cluster, '/apis/apps/v1/namespaces/default/deployments/scaled/scale')).body);
+    expect(s.status.selector).toBe('app=shop,!canary,env in (dev,prod),tier=web');
   });
 });

@@ -4,3 +4,4 @@ export function isStatus(err: unknown, ...codes: number[]): boolean {
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'number' && codes.includes(code);
 }
+export const isNotFound = (err: unknown): boolean => isStatus(err, 404);

@@ -5,6 +5,10 @@ import { eventName } from '../api/event-name';
 import { rfc3339 } from '../api/time';
 import type { Client } from './types';
 import { R } from './resources';
+import { bestEffort, componentLog } from '../best-effort';
+import { isStatus } from './errors';
+
+const log = componentLog('event-recorder');
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -101,7 +105,8 @@ export class EventRecorder {
       if (this.writing.has(job.key)) { i++; continue; }
       this.pending.splice(i, 1);
       this.writing.add(job.key);
-      void job.write().catch(() => undefined).finally(() => {
+      // an Event for an object in a namespace that is gone or terminating is refused: the normal end of its story
+      void bestEffort(job.write(), `${this.opts.component}: writing an Event`, log, { expected: (err) => isStatus(err, 403, 404) }).finally(() => {
         this.writing.delete(job.key);
         this.pump();
         if (!this.writing.size && !this.pending.length) for (const w of this.idleWaiters.splice(0)) w();

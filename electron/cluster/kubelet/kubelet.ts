@@ -20,7 +20,7 @@ import { EnvConfigError, resolveContainerEnv, type ConfigSource } from './env';
 import { expandVars } from './expand';
 import { runHook } from './hooks';
 import { PodIPAllocator } from './ipam';
-import { newPodState, type ContainerRecord, type PodState } from './pod-state';
+import { newPodState, type ContainerRecord, type PodState, type TerminatedInfo } from './pod-state';
 import { buildPodStatus, computePhase, seedConditionTimes, terminatedFromRuntime } from './pod-status';
 import { PodSource } from './pod-source';
 import { ProbeWorkers, type ProbeOutcome, type ProbeType } from './prober';
@@ -30,6 +30,8 @@ import { tokenRequestSource } from './token';
 import { VolumeError, VolumeManager, type VolumeMounter } from './volumes';
 import { isMirrorPod, mirrorHash, staticPodFromManifest } from './static-pods/static-pod';
 import { MirrorPods } from './static-pods/mirror-pods';
+import type { Container, ContainerPort, ContainerStatus, EphemeralContainer, Probe } from 'kubernetes-types/core/v1';
+import { bestEffort } from '../best-effort';
 
 export interface SharedCaches extends ConfigSource {
   runtimeClass(name: string): KObject | undefined;
@@ -164,7 +166,7 @@ export class Kubelet {
   }
 
   /** the status this kubelet would report now (fresher than the API's copy) */
-  currentStatus(st: PodState): Record<string, any> {
+  currentStatus(st: PodState): Record<string, unknown> {
     return buildPodStatus(st, { hostIP: this.o.hostIP, idScheme: this.idScheme, now: Date.now });
   }
 
@@ -250,6 +252,10 @@ export class Kubelet {
   }
 
   private rt<T>(p: Promise<T>, what: string): Promise<T> { return withTimeout(p, this.o.settings.runtimeTimeoutMs, what); }
+  /** work whose failure the pod's sync survives, reported in this node's log */
+  private bestEffort<T>(work: Promise<T>, what: string): Promise<T | undefined> {
+    return bestEffort(work, `kubelet ${this.o.nodeName}: ${what}`, (l) => this.o.log(l));
+  }
 
   private pushStatus(st: PodState): void {
     // a static pod's status goes to its mirror, once there is one
@@ -260,7 +266,7 @@ export class Kubelet {
     this.statusWriter.set(md.namespace!, md.name!, mirror?.metadata.uid ?? st.uid, status, (mirror ?? st.pod).status);
   }
 
-  private record(st: PodState, c: any, kind: ContainerRecord['kind']): ContainerRecord {
+  private record(st: PodState, c: Container, kind: ContainerRecord['kind']): ContainerRecord {
     let rec = st.containers.get(c.name);
     if (!rec) {
       rec = { name: c.name, kind, sidecar: kind === 'init' && c.restartPolicy === 'Always', attempt: 0, started: false, ready: false };
@@ -281,26 +287,26 @@ export class Kubelet {
   /** a pod found bound to this node at start: adopt its containers if the runtime still has them, else restart it */
   private async recover(st: PodState): Promise<void> {
     const pod = st.pod;
-    const statuses: any[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-    const initNames = new Set((pod.spec?.initContainers ?? []).map((c: any) => c.name));
+    const statuses: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const initNames = new Set((pod.spec?.initContainers ?? []).map((c: Container) => c.name));
     let adopted = false;
-    const lost: { rec: ContainerRecord; cs: any }[] = [];
+    const lost: { rec: ContainerRecord; cs: ContainerStatus }[] = [];
     for (const cs of statuses) {
-      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c: any) => c.name === cs.name);
+      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c: Container) => c.name === cs.name);
       if (!spec) continue;
       const rec = this.record(st, spec, initNames.has(cs.name) ? 'init' : 'regular');
       rec.attempt = cs.restartCount ?? 0;
       const id = typeof cs.containerID === 'string' ? cs.containerID.replace(/^[a-z-]+:\/\//, '') : undefined;
-      const rs = id ? await this.rt(this.o.runtime.containerStatus(id), 'containerStatus').catch(() => undefined) : undefined;
+      const rs = id ? await this.bestEffort(this.rt(this.o.runtime.containerStatus(id), 'containerStatus'), `adopting container ${cs.name} of ${pod.metadata.name}`) : undefined;
       if (rs) {
         rec.id = id; rec.status = rs; rec.started = !!cs.started; rec.ready = !!cs.ready;
         st.sandboxId = rs.sandboxId;
-        rec.image = await this.o.runtime.imageStatus(spec.image).catch(() => undefined);
+        rec.image = await this.bestEffort(this.o.runtime.imageStatus(spec.image), `image status of ${spec.image}`);
         rec.specImage = spec.image;
         adopted = true;
         if (rs.state === 'running') this.startProbes(st, rec, spec);
       } else if (id) lost.push({ rec, cs });
-      if (cs.lastState?.terminated) rec.last = { ...cs.lastState.terminated };
+      if (cs.lastState?.terminated) rec.last = { ...cs.lastState.terminated } as TerminatedInfo;
     }
     if (pod.status?.podIP) this.ipam.claim(st.uid, pod.status.podIP);
     if (adopted && st.sandboxId) {
@@ -313,18 +319,18 @@ export class Kubelet {
     if (policy === 'Never' && lost.some((l) => l.rec.kind === 'regular')) {
       // a Never pod is not restarted after its node rebooted: its containers are reported as lost
       for (const { rec, cs } of lost) {
-        rec.lostTerminated = cs.state?.terminated ? { ...cs.state.terminated } : {
+        rec.lostTerminated = cs.state?.terminated ? { ...cs.state.terminated } as TerminatedInfo : {
           exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated',
           startedAt: cs.state?.running?.startedAt, finishedAt: rfc3339(), containerID: cs.containerID,
         };
         rec.id = undefined;
       }
-      st.finalPhase = (pod.spec?.containers ?? []).every((c: any) => st.containers.get(c.name)?.lostTerminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+      st.finalPhase = (pod.spec?.containers ?? []).every((c: Container) => st.containers.get(c.name)?.lostTerminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
       st.podIP = pod.status?.podIP;
       return;
     }
     for (const { rec, cs } of lost) {
-      rec.last = cs.state?.terminated ? { ...cs.state.terminated } : {
+      rec.last = cs.state?.terminated ? { ...cs.state.terminated } as TerminatedInfo : {
         exitCode: 255, reason: 'Unknown', startedAt: cs.state?.running?.startedAt, finishedAt: rfc3339(), containerID: cs.containerID,
       };
       rec.attempt += 1;
@@ -416,7 +422,7 @@ export class Kubelet {
   private async syncContainers(st: PodState): Promise<void> {
     const spec = st.pod.spec ?? {};
     const policy: string = spec.restartPolicy ?? 'Always';
-    const regularStarted = (spec.containers ?? []).some((c: any) => st.containers.get(c.name)?.id);
+    const regularStarted = (spec.containers ?? []).some((c: Container) => st.containers.get(c.name)?.id);
     let initDone = true;
     for (const c of spec.initContainers ?? []) {
       const rec = this.record(st, c, 'init');
@@ -446,7 +452,7 @@ export class Kubelet {
       if (!rec.id && !rec.waiting) await this.startContainer(st, rec, c);
     }
     if (policy !== 'Always') {
-      const all = (spec.containers ?? []).map((c: any) => st.containers.get(c.name));
+      const all = (spec.containers ?? []).map((c: Container) => st.containers.get(c.name));
       const done = all.every((r: ContainerRecord | undefined) => r?.status?.state === 'exited' && !r.killedForRestart && !(policy === 'OnFailure' && r.status.exitCode !== 0));
       if (done) {
         st.finalPhase = all.every((r: ContainerRecord | undefined) => r?.status?.exitCode === 0) ? 'Succeeded' : 'Failed';
@@ -484,20 +490,20 @@ export class Kubelet {
   /** a pod that completed: sidecars stop, the sandbox goes, containers stay for their logs */
   private async finish(st: PodState): Promise<void> {
     this.probes.stop(`${st.uid}/`);
-    const sidecars = (st.pod.spec?.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always').reverse();
+    const sidecars = (st.pod.spec?.initContainers ?? []).filter((c: Container) => c.restartPolicy === 'Always').reverse();
     for (const c of sidecars) {
       const rec = st.containers.get(c.name);
       if (rec?.id && rec.status?.state === 'running') {
         this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: `spec.initContainers{${c.name}}` });
-        await this.rt(this.o.runtime.stopContainer(rec.id, st.pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer').catch(() => undefined);
+        await this.bestEffort(this.rt(this.o.runtime.stopContainer(rec.id, st.pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer'), `stopping ${rec.name} of ${st.pod.metadata.name}`);
       }
     }
-    if (st.sandboxId) await this.rt(this.o.runtime.stopPodSandbox(st.sandboxId), 'stopPodSandbox').catch(() => undefined);
+    if (st.sandboxId) await this.bestEffort(this.rt(this.o.runtime.stopPodSandbox(st.sandboxId), 'stopPodSandbox'), `stopping the sandbox of ${st.pod.metadata.name}`);
     await this.refreshContainers(st);
     for (const rec of st.containers.values()) { rec.ready = false; rec.started = false; rec.waiting = undefined; }
   }
 
-  private async ensureContainer(st: PodState, rec: ContainerRecord, c: any, policy: string): Promise<void> {
+  private async ensureContainer(st: PodState, rec: ContainerRecord, c: Container, policy: string): Promise<void> {
     if (!rec.id) { await this.startContainer(st, rec, c); return; }
     const s = rec.status;
     if (rec.specImage !== undefined && rec.specImage !== c.image && (s?.state === 'running' || s?.state === 'created')) {
@@ -516,7 +522,7 @@ export class Kubelet {
    * when a container's hash (name and image) changes, stop it and start a new one whatever the restart policy; a
    * new definition starts without the old one's back-off. Resources are not part of the hash (in-place resize).
    */
-  private async restartWithNewDefinition(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
+  private async restartWithNewDefinition(st: PodState, rec: ContainerRecord, c: Container): Promise<void> {
     const pod = st.pod;
     const id = rec.id!;
     const fieldPath = this.fieldPath(rec);
@@ -542,7 +548,7 @@ export class Kubelet {
   private podRef(pod: KObject): string { return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`; }
   private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : rec.kind === 'ephemeral' ? 'ephemeralContainers' : 'containers'}{${rec.name}}`; }
 
-  private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
+  private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: Container): Promise<void> {
     // keyed by the definition as upstream keys it by the container's hash: a new image starts without the old back-off
     const key = `${st.uid}/${c.name}/${c.image}`;
     const s = rec.status!;
@@ -564,7 +570,7 @@ export class Kubelet {
     return { ...st.pod, status: { ...(st.pod.status ?? {}), podIP: st.podIP, podIPs: st.podIP ? [{ ip: st.podIP }] : [], hostIP: this.o.hostIP, hostIPs: [{ ip: this.o.hostIP }] } };
   }
 
-  private async startContainer(st: PodState, rec: ContainerRecord, c: any): Promise<void> {
+  private async startContainer(st: PodState, rec: ContainerRecord, c: Container): Promise<void> {
     const pod = st.pod;
     const fieldPath = this.fieldPath(rec);
     const image = await this.ensureImage(st, rec, c, fieldPath);
@@ -583,11 +589,13 @@ export class Kubelet {
     }
     const attempt = rec.id ? rec.attempt + 1 : rec.attempt;
     const prev = terminatedFromRuntime(rec, this.idScheme);
-    const res = c.resources ?? {};
+    const limits = c.resources?.limits ?? {};
+    const requests = c.resources?.requests ?? {};
     const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) };
     const expand = (s: string) => expandVars(s, env.lookup);
     const config: ContainerConfig = {
-      name: c.name, image: c.image,
+      // pod validation requires an image on every container
+      name: c.name, image: c.image!,
       command: c.command?.map(expand), args: c.args?.map(expand), workingDir: c.workingDir,
       env: env.env, mounts, tty: !!c.tty, stdin: !!c.stdin, stdinOnce: !!c.stdinOnce,
       security: {
@@ -595,14 +603,14 @@ export class Kubelet {
         fsGroup: pod.spec?.securityContext?.fsGroup, runAsNonRoot: sc.runAsNonRoot, readOnlyRootFilesystem: sc.readOnlyRootFilesystem,
         privileged: sc.privileged, allowPrivilegeEscalation: sc.allowPrivilegeEscalation, capabilities: sc.capabilities,
       },
-      memoryLimitBytes: res.limits?.memory ? safe(() => quantityValue(res.limits.memory)) : 0,
-      memoryRequestBytes: res.requests?.memory ? safe(() => quantityValue(res.requests.memory)) : 0,
-      cpuLimitMillis: res.limits?.cpu ? safe(() => quantityMilli(res.limits.cpu)) : 0,
-      cpuRequestMillis: res.requests?.cpu ? safe(() => quantityMilli(res.requests.cpu)) : 0,
+      memoryLimitBytes: limits.memory ? safe(() => quantityValue(limits.memory)) : 0,
+      memoryRequestBytes: requests.memory ? safe(() => quantityValue(requests.memory)) : 0,
+      cpuLimitMillis: limits.cpu ? safe(() => quantityMilli(limits.cpu)) : 0,
+      cpuRequestMillis: requests.cpu ? safe(() => quantityMilli(requests.cpu)) : 0,
       logPath: this.logPath(pod, c.name, attempt),
       terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
       attempt, kind: rec.kind,
-      ...(rec.kind === 'ephemeral' && c.targetContainerName ? { targetContainerName: c.targetContainerName } : {}),
+      ...(rec.kind === 'ephemeral' && (c as EphemeralContainer).targetContainerName ? { targetContainerName: (c as EphemeralContainer).targetContainerName } : {}),
     };
     let id: string;
     try {
@@ -620,7 +628,7 @@ export class Kubelet {
     if (prev) rec.last = prev;
     rec.id = id; rec.attempt = attempt; rec.image = image; rec.specImage = c.image; rec.waiting = undefined;
     rec.killedForRestart = false; rec.started = false; rec.ready = false; rec.status = undefined;
-    if (older) void this.o.runtime.removeContainer(older).catch(() => undefined);
+    if (older) void this.bestEffort(this.o.runtime.removeContainer(older), `removing an older container of ${c.name}`);
     try {
       await this.rt(this.o.runtime.startContainer(id), 'startContainer');
     } catch (err) {
@@ -641,7 +649,7 @@ export class Kubelet {
         this.events.event(pod, 'Warning', 'FailedPostStartHook', `${kind} for Container "${c.name}" in Pod "${this.podRef(pod)}" failed - error: ${msg}`, { fieldPath });
         this.events.event(pod, 'Normal', 'Killing', `FailedPostStartHook`, { fieldPath });
         rec.killedForRestart = true;
-        await this.rt(this.o.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer').catch(() => undefined);
+        await this.bestEffort(this.rt(this.o.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer'), `stopping container ${id} of ${pod.metadata.name}`);
         rec.status = await this.o.runtime.containerStatus(id);
         return;
       }
@@ -649,9 +657,9 @@ export class Kubelet {
     if (rec.status?.state === 'running') this.startProbes(st, rec, c);
   }
 
-  private async ensureImage(st: PodState, rec: ContainerRecord, c: any, fieldPath: string): Promise<ImageInfo | undefined> {
+  private async ensureImage(st: PodState, rec: ContainerRecord, c: Container, fieldPath: string): Promise<ImageInfo | undefined> {
     const pod = st.pod;
-    const image: string = c.image;
+    const image = c.image!;
     const policy: string = c.imagePullPolicy ?? (/:[^/]+$/.test(image.replace(/@.*$/, '')) && !/:latest$/.test(image) || image.includes('@') ? 'IfNotPresent' : 'Always');
     const present = await this.rt(this.o.runtime.imageStatus(image), 'imageStatus');
     if (policy === 'Never') {
@@ -716,21 +724,21 @@ export class Kubelet {
 
   // ---- probes
 
-  private startProbes(st: PodState, rec: ContainerRecord, c: any): void {
+  private startProbes(st: PodState, rec: ContainerRecord, c: Container): void {
     const id = rec.id!;
     const key = `${st.uid}/${c.name}/${id}`;
     const startedAt = rec.status?.startedAt ?? Date.now();
     const target = () => (st.sandboxId && rec.id === id ? {
       runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId, podIP: st.podIP ?? '',
-      namedPort: (n: string) => (c.ports ?? []).find((p: any) => p.name === n)?.containerPort,
+      namedPort: (n: string) => (c.ports ?? []).find((p: ContainerPort) => p.name === n)?.containerPort,
     } : undefined);
-    const run = (type: ProbeType, probe: any, gate: () => boolean) => this.probes.start(key, type, probe, startedAt, target, (o) => this.onProbe(st, rec, c, id, o), gate);
+    const run = (type: ProbeType, probe: Probe, gate: () => boolean) => this.probes.start(key, type, probe, startedAt, target, (o) => this.onProbe(st, rec, c, id, o), gate);
     if (c.startupProbe) run('startup', c.startupProbe, () => !rec.started);
     if (c.livenessProbe) run('liveness', c.livenessProbe, () => rec.started);
     if (c.readinessProbe && (rec.kind === 'regular' || rec.sidecar)) run('readiness', c.readinessProbe, () => rec.started);
   }
 
-  private onProbe(st: PodState, rec: ContainerRecord, c: any, id: string, o: ProbeOutcome): void {
+  private onProbe(st: PodState, rec: ContainerRecord, c: Container, id: string, o: ProbeOutcome): void {
     if (rec.id !== id || st.terminating || !this.powered) return;
     const pod = st.pod;
     const fp = this.fieldPath(rec);
@@ -755,7 +763,7 @@ export class Kubelet {
       this.pushStatus(st);
       const probe = o.type === 'liveness' ? c.livenessProbe : c.startupProbe;
       const grace = probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-      void this.rt(this.o.runtime.stopContainer(id, grace), 'stopContainer').catch(() => undefined).finally(() => this.queue.add(st.uid));
+      void this.bestEffort(this.rt(this.o.runtime.stopContainer(id, grace), 'stopContainer'), `stopping container ${id} of ${st.pod.metadata.name}`).finally(() => this.queue.add(st.uid));
     }
   }
 
@@ -776,9 +784,9 @@ export class Kubelet {
     const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30);
     const deadline = Date.now() + grace * 1000;
     this.probes.stop(`${st.uid}/`);
-    await this.refreshContainers(st).catch(() => undefined);
+    await this.bestEffort(this.refreshContainers(st), `reading the containers of ${st.pod.metadata.name}`);
     const remaining = () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-    const kill = async (c: any, kind: 'init' | 'regular') => {
+    const kill = async (c: Container, kind: 'init' | 'regular') => {
       const rec = st.containers.get(c.name);
       if (!rec?.id || rec.status?.state !== 'running') return;
       this.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: this.fieldPath(rec) });
@@ -787,20 +795,20 @@ export class Kubelet {
         if (msg) this.events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, { fieldPath: this.fieldPath(rec) });
       }
       void kind;
-      await withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer').catch(() => undefined);
+      await this.bestEffort(withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer'), `stopping ${rec.name} of ${pod.metadata.name}`);
     };
     if (!st.rejected) {
-      await Promise.all([...(spec.ephemeralContainers ?? []), ...(spec.containers ?? [])].map((c: any) => kill(c, 'regular')));
-      await Promise.all((spec.initContainers ?? []).filter((c: any) => c.restartPolicy !== 'Always').map((c: any) => kill(c, 'init')));
-      for (const c of [...(spec.initContainers ?? [])].filter((x: any) => x.restartPolicy === 'Always').reverse()) await kill(c, 'init');
+      await Promise.all([...(spec.ephemeralContainers ?? []), ...(spec.containers ?? [])].map((c: Container) => kill(c, 'regular')));
+      await Promise.all((spec.initContainers ?? []).filter((c: Container) => c.restartPolicy !== 'Always').map((c: Container) => kill(c, 'init')));
+      for (const c of [...(spec.initContainers ?? [])].filter((x: Container) => x.restartPolicy === 'Always').reverse()) await kill(c, 'init');
     }
     if (st.sandboxId) {
       const sb = st.sandboxId;
-      await this.rt(this.o.runtime.stopPodSandbox(sb), 'stopPodSandbox').catch(() => undefined);
-      await this.rt(this.o.runtime.removePodSandbox(sb), 'removePodSandbox').catch(() => undefined);
+      await this.bestEffort(this.rt(this.o.runtime.stopPodSandbox(sb), 'stopPodSandbox'), `stopping the sandbox of ${pod.metadata.name}`);
+      await this.bestEffort(this.rt(this.o.runtime.removePodSandbox(sb), 'removePodSandbox'), `removing the sandbox of ${pod.metadata.name}`);
       this.sandboxes.delete(sb);
     }
-    await this.volumes.teardown(pod).catch(() => undefined);
+    await this.bestEffort(this.volumes.teardown(pod), `tearing down the volumes of ${pod.metadata.name}`);
     this.ipam.release(st.uid);
     if (deleteFromApi) {
       try {
@@ -813,10 +821,10 @@ export class Kubelet {
     this.statusWriter.forget(st.uid);
     this.crashBackoff.resetPrefix(st.uid + '/');
     this.pullBackoff.resetPrefix(st.uid + '/');
-    await Promise.all([
+    await this.bestEffort(Promise.all([
       fs.promises.rm(path.join(this.o.nodeDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${st.uid}`), { recursive: true, force: true }),
       fs.promises.rm(this.volumes.podDir(st.uid), { recursive: true, force: true }),
-    ]).catch(() => undefined);
+    ]), `removing the directories of ${pod.metadata.name}`);
   }
 
   // ---- periodic work
@@ -825,7 +833,7 @@ export class Kubelet {
     if (!this.powered || this.stopped) return;
     for (const st of this.states.values()) {
       if (!st.mounted || st.terminating || st.finalPhase) continue;
-      await this.volumes.refresh(st.pod, st.mounted).catch(() => undefined);
+      await this.bestEffort(this.volumes.refresh(st.pod, st.mounted), `refreshing the volumes of ${st.pod.metadata.name}`);
     }
   }
 

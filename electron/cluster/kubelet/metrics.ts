@@ -22,6 +22,7 @@ export async function collectPodMetrics(kubelets: Iterable<Kubelet> = registry):
       const containers: ContainerUsage[] = [];
       for (const rec of st.containers.values()) {
         if (!rec.id || rec.status?.state !== 'running') continue;
+        // a container that exits between the state check and the sample has no stats: skipped, as metrics-server does
         const s = await k.runtime.containerStats(rec.id).catch(() => undefined);
         if (!s) continue;
         containers.push({ name: rec.name, usage: { cpu: cpuQuantity(s.cpuUsageNanoCores), memory: memQuantity(s.memoryWorkingSetBytes) }, cpuNanoCores: s.cpuUsageNanoCores, memoryBytes: s.memoryWorkingSetBytes });

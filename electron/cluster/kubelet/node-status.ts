@@ -3,8 +3,10 @@ import type { Client } from '../client/types';
 import { R } from '../client/resources';
 import type { KObject } from '../api/types';
 import { StatusError } from '../api/errors';
+import { isStatus } from '../client/errors';
 import { rfc3339, rfc3339Micro } from '../api/time';
 import { buildNode, nodeStatus, type NodeSpecConfig } from './node-object';
+import { bestEffort, stderrLog, type LogLine } from '../best-effort';
 
 export const LEASE_DURATION_SECONDS = 40;
 const DEFAULT_RENEW_MS = 10_000;
@@ -19,6 +21,8 @@ export class NodeHeartbeat {
     /** Node.status.images from the runtime */
     private images: () => Promise<{ names: string[]; sizeBytes: number }[]> = async () => [],
     private renewMs = DEFAULT_RENEW_MS,
+    /** the node's log: a heartbeat that fails says so there */
+    private log: LogLine = stderrLog,
   ) {}
 
   get name(): string { return this.config.name; }
@@ -36,7 +40,7 @@ export class NodeHeartbeat {
   start(): void {
     this.powered = true;
     if (this.timer) return;
-    this.timer = setInterval(() => { void this.beat().catch(() => undefined); }, this.renewMs);
+    this.timer = setInterval(() => { void bestEffort(this.beat(), 'node status heartbeat', this.log); }, this.renewMs);
     this.timer.unref();
   }
 
@@ -51,7 +55,9 @@ export class NodeHeartbeat {
     if (!this.powered) return;
     const cur = await this.client.get(R.nodes, undefined, this.config.name);
     const status = nodeStatus(this.config, true, rfc3339(), cur);
-    try { status.images = await this.images(); } catch { /* keep the last list */ }
+    // on failure the last list stays
+    const images = await bestEffort(this.images(), 'listing images for Node.status.images', this.log);
+    if (images) status.images = images;
     await this.client.patch(R.nodes, undefined, this.config.name, 'merge', { status }, { subresource: 'status' });
     await this.renewLease();
   }
@@ -70,7 +76,8 @@ export class NodeHeartbeat {
       if (err instanceof StatusError && err.code === 404) {
         const node = await this.client.get(R.nodes, undefined, this.config.name);
         lease.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name!, uid: node.metadata.uid! }];
-        await this.client.create(R.leases, 'kube-node-lease', lease).catch(() => undefined);
+        // another heartbeat may have created it meanwhile
+        await bestEffort(this.client.create(R.leases, 'kube-node-lease', lease), 'creating the node Lease', this.log, { expected: (e) => isStatus(e, 409) });
       } else throw err;
     }
   }

@@ -30,6 +30,7 @@ import { controlPlanePrograms } from './static-pods/programs';
 import { CLUSTER_CIDR, SERVICE_CIDR } from '../network/addresses';
 import { ClusterDns } from '../network/dns/cluster-dns';
 import { dnsPrograms } from '../network/dns/program';
+import { bestEffort } from '../best-effort';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
 export const POWER_ANNOTATION = 'kubelab.io/power';
@@ -144,7 +145,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       name: n.name, index, controlPlane: n.role === 'control-plane', taintControlPlane: hasWorkers,
       labels: n.labels, taints: n.taints, capacity: n.capacity,
       runtimeVersion: `${runtime.version().runtimeName}://${runtime.version().runtimeVersion}`,
-    }, () => kubelet.nodeImages(), settings.heartbeatMs);
+    }, () => kubelet.nodeImages(), settings.heartbeatMs, (l) => ctx.log(`kubelet ${n.name}: ${l}`));
     await hb.register();
     const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
     if (off) { hb.stop(); kubelet.powerOff(); } else hb.start();
@@ -159,9 +160,9 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     return p;
   };
   const off = (p: NodeParts) => { p.hb.stop(); p.kubelet.powerOff(); };
-  const on = async (p: NodeParts) => { p.hb.start(); p.kubelet.powerOn(); await p.hb.beat().catch(() => undefined); };
-  const annotate = (name: string, value: 'on' | 'off') => sharedClient
-    .patch(R.nodes, undefined, name, 'merge', { metadata: { annotations: { [POWER_ANNOTATION]: value } } }).catch(() => undefined);
+  const on = async (p: NodeParts) => { p.hb.start(); p.kubelet.powerOn(); await bestEffort(p.hb.beat(), `kubelet ${p.hb.name}: node status after power-on`, ctx.log); };
+  const annotate = (name: string, value: 'on' | 'off') => bestEffort(sharedClient
+    .patch(R.nodes, undefined, name, 'merge', { metadata: { annotations: { [POWER_ANNOTATION]: value } } }), `kubelet ${name}: recording power ${value}`, ctx.log);
 
   const react = (node: KObject) => {
     const p = parts.get(node.metadata.name!);
@@ -187,7 +188,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         ctx.connector.unregister(name);
         p.unregister();
         await p.kubelet.stop();
-        await p.runtime.shutdown().catch(() => undefined);
+        await bestEffort(p.runtime.shutdown(), `kubelet ${name}: shutting the runtime down`, ctx.log);
       }));
       // memory-backed volumes go with the cluster process, as a tmpfs goes with its node
       try { removeMemoryVolumeRoots(ctx.dataDir); } catch { /* already gone */ }

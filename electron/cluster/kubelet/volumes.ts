@@ -109,9 +109,12 @@ export class VolumeManager {
 
   async teardown(pod: KObject): Promise<void> {
     const uid = pod.metadata.uid!;
+    // every volume is unmounted and the pod's folders go even when one unmount fails; the failures are then
+    // thrown together for the kubelet's log
+    const failed: string[] = [];
     for (const v of pod.spec?.volumes ?? []) {
       const m = this.mounters.get(volumeType(v));
-      if (m?.unmount) await m.unmount(pod, v).catch(() => undefined);
+      if (m?.unmount) await m.unmount(pod, v).catch((err) => failed.push(`unmounting ${v.name}: ${(err as Error).message}`));
     }
     for (const k of [...this.tokens.keys()]) if (k.startsWith(uid + '/')) this.tokens.delete(k);
     for (const k of [...this.written.keys()]) if (k.startsWith(this.podDir(uid) + path.sep)) this.written.delete(k);
@@ -120,6 +123,7 @@ export class VolumeManager {
       ...(this.memoryRoot ? [fs.promises.rm(path.join(this.memoryRoot, uid), { recursive: true, force: true })] : []),
       fs.promises.rm(path.join(this.podDir(uid), 'volume-subpaths'), { recursive: true, force: true }),
     ]);
+    if (failed.length) throw new VolumeError(failed.join('; '));
   }
 
   /** container mounts for one container; subPath files of projected volumes are copied so they never update */

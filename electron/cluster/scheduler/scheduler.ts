@@ -13,6 +13,10 @@ import type { VolumeBindingHook } from './plugins/volume-binding';
 import { SchedulingQueue, type ClusterEvent, type QueuedPod, type QueueOptions } from './queue';
 import { scheduleOne, type Unschedulable } from './schedule-one';
 import type { Node, Pod, PodDisruptionBudget } from './types';
+import { bestEffort, componentLog } from '../best-effort';
+import { isNotFound } from '../client/errors';
+
+const log = componentLog('scheduler');
 
 export interface SchedulerOptions {
   client: Client;
@@ -176,10 +180,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const ns = victim.metadata?.namespace ?? 'default';
       const name = victim.metadata?.name ?? '';
       try {
-        await client.patch(R.pods, ns, name, 'strategic', { status: { conditions: [{
+        await bestEffort(client.patch(R.pods, ns, name, 'strategic', { status: { conditions: [{
           type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler',
           message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: rfc3339(),
-        }] } }, { subresource: 'status' }).catch(() => undefined);
+        }] } }, { subresource: 'status' }), `marking victim ${ns}/${name} DisruptionTarget`, log, { expected: isNotFound });
         await client.delete(R.pods, ns, name, {
           gracePeriodSeconds: victim.spec?.terminationGracePeriodSeconds ?? 30,
           preconditions: victim.metadata?.uid ? { uid: victim.metadata.uid } : undefined,

@@ -10,6 +10,10 @@ import { EventRecorder } from '../../client/event-recorder';
 import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
 import { computePdbCounts } from './pdb-status';
+import { bestEffort, componentLog } from '../../best-effort';
+import { isNotFound } from '../../client/errors';
+
+const log = componentLog('disruption-controller');
 
 // entries of status.disruptedPods older than this are dropped: the eviction evidently did not happen
 const DELETION_TIMEOUT_MS = 2 * 60_000;
@@ -42,16 +46,16 @@ export function startDisruptionController(client: Client, informers: InformerFac
       const ref = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
       if (!ref) continue;
       if (ref.kind === 'ReplicaSet') {
-        const rs = await client.get(R.replicasets, ns, ref.name).catch(() => undefined);
+        const rs = await bestEffort(client.get(R.replicasets, ns, ref.name), `reading replicaset ${ns}/${ref.name}`, log, { expected: isNotFound });
         const dref = rs?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Deployment');
         if (dref) {
-          if (!seen.has(dref.uid)) seen.set(dref.uid, (await client.get(R.deployments, ns, dref.name).catch(() => undefined))?.spec?.replicas ?? 0);
+          if (!seen.has(dref.uid)) seen.set(dref.uid, (await bestEffort(client.get(R.deployments, ns, dref.name), `reading deployment ${ns}/${dref.name}`, log, { expected: isNotFound }))?.spec?.replicas ?? 0);
           continue;
         }
         if (rs && !seen.has(ref.uid)) seen.set(ref.uid, rs.spec?.replicas ?? 0);
       } else if (!seen.has(ref.uid)) {
         const gvr = ref.kind === 'StatefulSet' ? R.statefulsets : ref.kind === 'ReplicationController' ? R.replicationcontrollers : undefined;
-        if (gvr) seen.set(ref.uid, (await client.get(gvr, ns, ref.name).catch(() => undefined))?.spec?.replicas ?? 0);
+        if (gvr) seen.set(ref.uid, (await bestEffort(client.get(gvr, ns, ref.name), `reading ${gvr.resource} ${ns}/${ref.name}`, log, { expected: isNotFound }))?.spec?.replicas ?? 0);
       }
     }
     return [...seen.values()].reduce((a, b) => a + b, 0);

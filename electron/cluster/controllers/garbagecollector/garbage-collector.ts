@@ -5,6 +5,10 @@ import type { GVR, KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { WorkQueue } from '../workqueue';
 import { OwnerGraph, type GraphNode } from './graph';
+import { bestEffort, componentLog } from '../../best-effort';
+import { isNotFound } from '../../client/errors';
+
+const log = componentLog('garbage-collector');
 
 export interface KindResolver {
   /** apiVersion+kind → resource (undefined when the kind is not served) */
@@ -85,14 +89,14 @@ export function startGarbageCollector(client: Client, informers: InformerFactory
   }
 
   async function patchOwnerRefs(n: GraphNode, keepUids: string[]): Promise<void> {
-    const cur = await client.get(n.gvr, n.namespace, n.name).catch(() => undefined);
+    const cur = await bestEffort(client.get(n.gvr, n.namespace, n.name), `reading ${n.gvr.resource} ${n.namespace ? n.namespace + '/' : ''}${n.name}`, log, { expected: isNotFound });
     if (!cur || cur.metadata.uid !== n.uid) return;
     const refs = (cur.metadata.ownerReferences ?? []).filter((r) => keepUids.includes(r.uid));
     await client.patch(n.gvr, n.namespace, n.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: cur.metadata.resourceVersion } }).catch(ignoreGone);
   }
 
   async function removeFinalizer(n: GraphNode, f: string): Promise<void> {
-    const cur = await client.get(n.gvr, n.namespace, n.name).catch(() => undefined);
+    const cur = await bestEffort(client.get(n.gvr, n.namespace, n.name), `reading ${n.gvr.resource} ${n.namespace ? n.namespace + '/' : ''}${n.name}`, log, { expected: isNotFound });
     if (!cur || cur.metadata.uid !== n.uid) return;
     const fins = (cur.metadata.finalizers ?? []).filter((x) => x !== f);
     await client.patch(n.gvr, n.namespace, n.name, 'merge', { metadata: { finalizers: fins.length ? fins : null, resourceVersion: cur.metadata.resourceVersion } }).catch(ignoreGone);

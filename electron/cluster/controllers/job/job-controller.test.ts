@@ -3,6 +3,7 @@ import { startTestCluster, waitFor, kubectlPath, type TestCluster } from '../../
 import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { startFakeKubelet, type FakeKubelet } from '../../../../test/fake-kubelet';
+import type { JobCondition } from 'kubernetes-types/batch/v1';
 
 const NODE = 'fake-job-node';
 let tc: TestCluster;
@@ -26,7 +27,7 @@ function job(name: string, spec: Record<string, unknown>, container: Record<stri
   };
 }
 const getJob = (name: string) => tc.client.get(R.jobs, 'default', name);
-const cond = (j: KObject, type: string) => (j.status?.conditions ?? []).find((c: any) => c.type === type && c.status === 'True');
+const cond = (j: KObject, type: string) => (j.status?.conditions ?? []).find((c: JobCondition) => c.type === type && c.status === 'True');
 function runKubectl(args: string[]): Promise<string> {
   return new Promise((resolve) => {
     const p = tc.kubectlSpawn(args);
@@ -73,7 +74,7 @@ describe('Job controller', () => {
     expect(done.status.completionTime).toBeTruthy();
     expect(done.status.startTime).toBeTruthy();
     expect(done.status.uncountedTerminatedPods).toEqual({});
-    const types = done.status.conditions.map((c: any) => c.type);
+    const types = done.status.conditions.map((c: JobCondition) => c.type);
     expect(types).toEqual(['SuccessCriteriaMet', 'Complete']);
     expect(cond(done, 'Complete')).toMatchObject({ reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
     expect(maxActive).toBe(2);
@@ -161,7 +162,7 @@ describe('Job controller', () => {
     expect(await jobPods('susp')).toHaveLength(0);
     await tc.client.patch(R.jobs, 'default', 'susp', 'merge', { spec: { suspend: false } });
     const done = await until('susp', 'Complete');
-    expect(done.status.conditions.find((c: any) => c.type === 'Suspended')).toMatchObject({ status: 'False', reason: 'JobResumed', message: 'Job resumed' });
+    expect(done.status.conditions.find((c: JobCondition) => c.type === 'Suspended')).toMatchObject({ status: 'False', reason: 'JobResumed', message: 'Job resumed' });
   }, 30_000);
 
   it('releases the tracking finalizer when a running job is deleted, so its pods go away', async () => {

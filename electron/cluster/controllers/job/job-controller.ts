@@ -13,12 +13,14 @@ import { WorkQueue } from '../workqueue';
 import { EventRecorder } from '../../client/event-recorder';
 import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
+import { clone } from '../../api/object';
 import { BackoffStore, backoffConfigFromEnv, type BackoffConfig } from './backoff';
 import { buildJobPod, JOB_TRACKING_FINALIZER } from './job-pod';
 import { completionIndexOf, formatIndexes, parseIndexes } from './indexes';
 import { matchPodFailurePolicy } from './pod-failure-policy';
 import { activePodsForRemoval } from './pod-ranking';
 import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
+import type { JobCondition, JobStatus } from 'kubernetes-types/batch/v1';
 
 export interface JobControllerOptions {
   now?: () => Date;
@@ -33,7 +35,7 @@ interface Cond { type: string; reason: string; message: string }
 const MAX_POD_CREATE_PER_SYNC = 500;
 
 export const hasTrueCondition = (job: KObject, type: string): boolean =>
-  (job.status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+  (job.status?.conditions ?? []).some((c: JobCondition) => c.type === type && c.status === 'True');
 
 export function isJobFinished(job: KObject): boolean {
   return hasTrueCondition(job, 'Complete') || hasTrueCondition(job, 'Failed');
@@ -153,7 +155,7 @@ export function startJobController(client: Client, informers: InformerFactory, o
 
   async function syncRunningJob(key: string, job: KObject, jobPods: KObject[]): Promise<void> {
     const spec = job.spec ?? {};
-    const status: any = JSON.parse(JSON.stringify(job.status ?? {}));
+    const status: JobStatus = clone(job.status ?? {});
     const nowD = now();
     const indexed = spec.completionMode === 'Indexed';
     const completions: number | undefined = spec.completions ?? undefined;
@@ -182,10 +184,10 @@ export function startJobController(client: Client, informers: InformerFactory, o
     if (!status.startTime && !suspended) status.startTime = rfc3339(nowD);
 
     let finished: Cond | undefined;
-    const scm = (status.conditions ?? []).find((c: any) => c.type === 'SuccessCriteriaMet' && c.status === 'True');
+    const scm = (status.conditions ?? []).find((c: JobCondition) => c.type === 'SuccessCriteriaMet' && c.status === 'True');
     if (scm) finished = { type: 'SuccessCriteriaMet', reason: scm.reason ?? '', message: scm.message ?? '' };
     if (!finished) {
-      const ft = (status.conditions ?? []).find((c: any) => c.type === 'FailureTarget' && c.status === 'True');
+      const ft = (status.conditions ?? []).find((c: JobCondition) => c.type === 'FailureTarget' && c.status === 'True');
       if (ft) finished = { type: 'Failed', reason: ft.reason ?? '', message: ft.message ?? '' };
       else if (pfp) {
         for (const p of jobPods) {
@@ -385,15 +387,15 @@ export function startJobController(client: Client, informers: InformerFactory, o
   return { stop: () => queue.stop() };
 }
 
-function pushCondition(status: any, type: string, reason: string, message: string, now: Date): void {
+function pushCondition(status: JobStatus, type: string, reason: string, message: string, now: Date): void {
   const ts = rfc3339(now);
   (status.conditions ??= []).push({ type, status: 'True', lastProbeTime: ts, lastTransitionTime: ts, reason, message });
 }
 
 /** upstream's ensureJobConditionStatus: true when something changed; a False condition is never added fresh */
-function ensureCondition(status: any, type: string, value: 'True' | 'False', reason: string, message: string, now: Date): boolean {
+function ensureCondition(status: JobStatus, type: string, value: 'True' | 'False', reason: string, message: string, now: Date): boolean {
   const ts = rfc3339(now);
-  const c = (status.conditions ?? []).find((x: any) => x.type === type);
+  const c = (status.conditions ?? []).find((x: JobCondition) => x.type === type);
   if (c) {
     if (c.status === value && c.reason === reason && c.message === message) return false;
     if (c.status !== value) c.lastTransitionTime = ts;

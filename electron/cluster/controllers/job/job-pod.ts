@@ -1,12 +1,14 @@
 // The pod a Job creates from its template: owner reference, tracking finalizer, and for Indexed Jobs the
 // completion index (annotation, label, hostname, JOB_COMPLETION_INDEX env) as upstream's job controller adds them.
 import type { KObject } from '../../api/types';
+import { clone } from '../../api/object';
 import { COMPLETION_INDEX_KEY } from './indexes';
+import type { EnvVar } from 'kubernetes-types/core/v1';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
 export function buildJobPod(job: KObject, index?: number): KObject {
-  const tpl = JSON.parse(JSON.stringify(job.spec?.template ?? {}));
+  const tpl = clone(job.spec?.template ?? {});
   const meta = tpl.metadata ?? {};
   const spec = tpl.spec ?? {};
   const name = job.metadata.name!;
@@ -30,7 +32,7 @@ export function buildJobPod(job: KObject, index?: number): KObject {
     spec.hostname ??= `${name}-${index}`;
     const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_KEY}']` } } };
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-      c.env = [...(c.env ?? []).filter((e: any) => e.name !== 'JOB_COMPLETION_INDEX'), env];
+      c.env = [...(c.env ?? []).filter((e: EnvVar) => e.name !== 'JOB_COMPLETION_INDEX'), env];
     }
   }
   if (!Object.keys(pod.metadata.annotations!).length) delete pod.metadata.annotations;

@@ -1,6 +1,7 @@
 // spec.podFailurePolicy: the first rule matching a failed pod decides whether the Job fails at once (FailJob),
 // the failure is not counted against backoffLimit (Ignore), or it counts as usual (Count / no match).
 import type { KObject } from '../../api/types';
+import type { ContainerStatus, PodCondition } from 'kubernetes-types/core/v1';
 
 export interface PolicyMatch {
   /** set when a FailJob rule matched: the Job's failure message */
@@ -14,7 +15,7 @@ interface ExitCodesRule { containerName?: string; operator: 'In' | 'NotIn'; valu
 interface Rule { action: string; onExitCodes?: ExitCodesRule; onPodConditions?: { type: string; status?: string }[] }
 
 function matchingContainer(pod: KObject, r: ExitCodesRule): { name: string; exitCode: number } | undefined {
-  const statuses: any[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const statuses: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   for (const cs of statuses) {
     if (r.containerName && r.containerName !== cs.name) continue;
     const code = cs.state?.terminated?.exitCode;
@@ -35,7 +36,7 @@ export function matchPodFailurePolicy(policy: { rules?: Rule[] } | undefined, po
       const c = matchingContainer(pod, rule.onExitCodes);
       if (c) what = `Container ${c.name} for pod ${who} failed with exit code ${c.exitCode}`;
     } else if (rule.onPodConditions) {
-      const conds: any[] = pod.status?.conditions ?? [];
+      const conds: PodCondition[] = pod.status?.conditions ?? [];
       const hit = rule.onPodConditions.find((p) => conds.some((c) => c.type === p.type && c.status === (p.status ?? 'True')));
       if (hit) what = `Pod ${who} has condition ${hit.type}`;
     }

@@ -5,6 +5,10 @@ import { R } from '../../client/resources';
 import type { KObject, GVR } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { WorkQueue } from '../workqueue';
+import { bestEffort, componentLog } from '../../best-effort';
+import { isNotFound } from '../../client/errors';
+
+const log = componentLog('namespace-controller');
 
 export interface NamespacedResources {
   /** every namespaced, stored resource (preferred versions), refreshed as CRDs come and go */
@@ -18,7 +22,7 @@ export function startNamespaceController(client: Client, informers: InformerFact
     if (!ns || !ns.metadata.deletionTimestamp) return;
     const remaining = await deleteContents(client, name, resources.list());
     if (remaining > 0) { queue.addAfter(name, 500); return; }
-    const fresh = await client.get(R.namespaces, undefined, name).catch(() => undefined);
+    const fresh = await bestEffort(client.get(R.namespaces, undefined, name), `reading namespace ${name}`, log, { expected: isNotFound });
     if (!fresh || !fresh.spec?.finalizers?.length) return;
     await client.update(R.namespaces, undefined, { ...fresh, spec: { ...fresh.spec, finalizers: [] } } as KObject, { subresource: 'finalize' });
   }, { workers: 2, name: 'namespace' });

@@ -10,6 +10,10 @@ import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
 import { desiredTaints, readyStatus, sameTaints } from './taints';
 import { clone } from '../../api/object';
+import { bestEffort, componentLog } from '../../best-effort';
+import { isNotFound } from '../../client/errors';
+
+const log = componentLog('node-lifecycle-controller');
 
 export interface NodeLifecycleOptions {
   /** node-monitor-grace-period; env KUBELAB_NODE_GRACE_MS, default 40 s */
@@ -94,7 +98,7 @@ export function startNodeLifecycleController(client: Client, informers: Informer
       if (!ready || ready.status === 'False') continue;
       Object.assign(ready, { status: 'False', lastTransitionTime: ts });
       delete ready.reason; delete ready.message;
-      await client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }).catch(() => undefined);
+      await bestEffort(client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }), `marking pod ${pod.metadata.namespace}/${pod.metadata.name} not ready`, log, { expected: isNotFound });
     }
   }
 

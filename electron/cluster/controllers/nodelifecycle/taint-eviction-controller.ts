@@ -8,6 +8,10 @@ import type { KObject } from '../../api/types';
 import { EventRecorder } from '../../client/event-recorder';
 import { rfc3339 } from '../../api/time';
 import { evictionDelaySeconds, type Taint } from './taints';
+import { bestEffort, componentLog } from '../../best-effort';
+import { isNotFound } from '../../client/errors';
+
+const log = componentLog('taint-eviction-controller');
 
 const INDEX = 'taint-eviction:nodeName';
 
@@ -57,8 +61,8 @@ export function startTaintEvictionController(client: Client, informers: Informer
       recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
       const conds: any[] = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'DisruptionTarget');
       conds.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: rfc3339(now()) });
-      await client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }).catch(() => undefined);
-      await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!).catch(() => undefined);
+      await bestEffort(client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }), `marking pod ${k} DisruptionTarget`, log, { expected: isNotFound });
+      await bestEffort(client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!), `evicting pod ${k}`, log, { expected: isNotFound });
     } finally {
       evicting.delete(k);
     }

@@ -7,6 +7,10 @@ import type { KObject } from '../../api/types';
 import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
 import { isPodTerminal } from '../replicaset/pod-helpers';
+import { bestEffort, componentLog } from '../../best-effort';
+import { isNotFound } from '../../client/errors';
+
+const log = componentLog('pod-garbage-collector');
 
 export const TERMINATED_POD_GC_THRESHOLD = 12500;
 const GC_PERIOD_MS = 20_000;
@@ -29,7 +33,7 @@ export function startPodGcController(client: Client, informers: InformerFactory,
       conds.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: reason.message, lastTransitionTime: rfc3339(now()) });
       const status: any = { conditions: conds };
       if (!isPodTerminal(pod)) status.phase = 'Failed';
-      await client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status }, { subresource: 'status' }).catch(() => undefined);
+      await bestEffort(client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status }, { subresource: 'status' }), `marking pod ${pod.metadata.namespace}/${pod.metadata.name} DisruptionTarget`, log, { expected: isNotFound });
     }
     await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0 }).catch((err) => { if (!isStatus(err, 404)) throw err; });
   }
@@ -74,7 +78,7 @@ export function startPodGcController(client: Client, informers: InformerFactory,
     }
   }
 
-  const timer = setInterval(() => void gc().catch(() => undefined), opts.periodMs ?? GC_PERIOD_MS);
+  const timer = setInterval(() => void bestEffort(gc(), 'collecting pods', log), opts.periodMs ?? GC_PERIOD_MS);
   timer.unref();
   return { stop: () => clearInterval(timer), gc };
 }

@@ -7,6 +7,9 @@ import type { GVR, KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
 import { isStatus } from '../../client/errors';
 import { computeUsage } from './usage';
+import { bestEffort, componentLog } from '../../best-effort';
+
+const log = componentLog('resourcequota-controller');
 
 export interface ResourceQuotaOptions {
   /** resolves "deployments.apps" / "widgets.example.com" for count/<resource>.<group> */
@@ -42,7 +45,7 @@ export function startResourceQuotaController(client: Client, informers: Informer
       if (!k.startsWith('count/')) continue;
       const rg = k.slice('count/'.length);
       const gvr = opts.resolve?.(rg);
-      counts.set(rg, gvr ? (await client.list(gvr, ns).catch(() => undefined))?.items.length : undefined);
+      counts.set(rg, gvr ? (await bestEffort(client.list(gvr, ns), `counting ${rg} in ${ns}`, log))?.items.length : undefined);
     }
     const used = computeUsage(quota, {
       pods, services, configmaps, secrets, persistentvolumeclaims, replicationcontrollers, resourcequotas,

@@ -125,6 +125,7 @@ async function rotatedFiles(path: string): Promise<string[]> {
   // logrotate-style numbers (0.log.1) and the kubelet's rotation stamps (0.log.20240101-120000), optionally gzipped
   const rotated = /^(\d+|\d{8}-\d{6})(\.gz)?$/;
   const found = await Promise.all(names.filter((n) => n.startsWith(base) && rotated.test(n.slice(base.length))).map(async (n) => {
+    // rotation may remove a file between the listing and the stat: it is then no longer one of them
     const st = await fsp.stat(join(dir, n)).catch(() => undefined);
     const suffix = n.slice(base.length).replace(/\.gz$/, '');
     return st?.isFile() ? { file: join(dir, n), mtime: st.mtimeMs, num: /^\d+$/.test(suffix) ? Number(suffix) : undefined, suffix } : undefined;
@@ -156,6 +157,7 @@ async function readFrom(h: fsp.FileHandle, offset: number): Promise<Buffer> {
 }
 
 async function replacedOnDisk(path: string, h: fsp.FileHandle): Promise<boolean> {
+  // no file at the path (rotated away, not yet recreated) is not a replacement yet
   const [cur, open] = await Promise.all([fsp.stat(path).catch(() => undefined), h.stat()]);
   return !!cur && (cur.ino !== open.ino || cur.dev !== open.dev);
 }

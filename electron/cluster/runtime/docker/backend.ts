@@ -6,6 +6,9 @@ import type Docker from 'dockerode';
 import { SandboxError } from '../interface';
 import { checkDockerDaemon, connectDocker, describeDaemon, type DockerDaemonStatus } from './daemon';
 import { L, clusterId, networkName, ownedFilter } from './labels';
+import { bestEffort, componentLog } from '../../best-effort';
+
+const log = componentLog('docker runtime');
 
 /** every node's pod CIDR (10.244.<index>.0/24) is inside it, so the kubelet's IPAM picks addresses Docker accepts */
 export const POD_SUBNET = '10.244.0.0/16';
@@ -73,7 +76,7 @@ export class DockerBackend {
   private async removeIdleNetworks(match: (n: Docker.NetworkInspectInfo) => boolean, why: string): Promise<void> {
     const nets = (await this.docker.listNetworks({ filters: { label: [L.cluster] } })).filter(match);
     for (const n of nets) {
-      const detail = await this.docker.getNetwork(n.Id).inspect().catch(() => undefined) as Docker.NetworkInspectInfo | undefined;
+      const detail = await bestEffort(this.docker.getNetwork(n.Id).inspect(), `inspecting network ${n.Name}`, log) as Docker.NetworkInspectInfo | undefined;
       if (!detail || Object.keys(detail.Containers ?? {}).length) continue;
       try {
         await this.docker.getNetwork(n.Id).remove();

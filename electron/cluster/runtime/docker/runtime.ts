@@ -19,6 +19,9 @@ import { DockerImages } from './images';
 import { settleExitState } from './exit-state';
 import { L, containerName } from './labels';
 import { attachSession, demux, execSession, execToCompletion, sink } from './streams';
+import { bestEffort, componentLog } from '../../best-effort';
+
+const log = componentLog('docker runtime');
 
 export interface DockerRuntimeOptions {
   nodeName: string;
@@ -256,7 +259,7 @@ export class DockerRuntime implements ContainerRuntime {
   async containerStats(containerId: string): Promise<ContainerStats | undefined> {
     const t = this.containers.get(containerId);
     if (!t || t.status.state !== 'running') return undefined;
-    const s = await this.docker.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false }).catch(() => undefined);
+    const s = await bestEffort(this.docker.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false }), `stats of container ${containerId}`, log);
     if (!s) return undefined;
     const now = Date.now();
     const ns = s.cpu_stats?.cpu_usage?.total_usage ?? 0;

@@ -5,6 +5,9 @@ import { PassThrough, Writable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ExecOptions, ExecResult, StreamSession } from '../interface';
 import { makeSession } from '../sim/streams';
+import { bestEffort, componentLog } from '../../best-effort';
+
+const log = componentLog('docker runtime');
 
 /** splits Docker's multiplexed stream (8-byte frame headers) into stdout and stderr */
 export function demux(modem: Docker['modem'], src: NodeJS.ReadableStream, out: Writable, err: Writable): void {
@@ -61,7 +64,7 @@ export async function execSession(docker: Docker, containerId: string, opts: Exe
     clearTimeout(timer);
     const body = { hijack: true, stdin: opts.stdin, Tty: opts.tty, ...(opts.tty && size ? { ConsoleSize: [size.rows, size.cols] } : {}) };
     const sock = await exec.start(body) as unknown as Duplex;
-    if (opts.tty && size) await exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
+    if (opts.tty && size) await bestEffort(exec.resize({ h: size.rows, w: size.cols }), 'resizing an exec terminal', log);
     return sock;
   });
   const w = wire(docker.modem, started, opts.tty, opts.stdin);
@@ -72,7 +75,7 @@ export async function execSession(docker: Docker, containerId: string, opts: Exe
     onResize: (s) => {
       size = s;
       sizeKnown();
-      void started.then(() => exec.resize({ h: s.rows, w: s.cols })).catch(() => undefined);
+      void bestEffort(started.then(() => exec.resize({ h: s.rows, w: s.cols })), 'resizing an exec terminal', log);
     },
     onClose: () => { sizeKnown(); void started.then((sock) => sock.destroy(), () => undefined); },
   });
@@ -87,7 +90,7 @@ export async function attachSession(docker: Docker, containerId: string, tty: bo
   return makeSession({
     stdin: w.stdin, stdout: opts.stdout ? w.stdout : undefined, stderr: opts.stderr && !tty ? w.stderr : undefined,
     exit: Promise.race([exited, detached, w.ended.then(() => 0)]),
-    onResize: (s) => { void c.resize({ h: s.rows, w: s.cols }).catch(() => undefined); },
+    onResize: (s) => { void bestEffort(c.resize({ h: s.rows, w: s.cols }), 'resizing an attached terminal', log); },
     onClose: () => { sock.destroy(); detach(); },
   });
 }

@@ -8,6 +8,7 @@ import { imageFiles } from './images/rootfs';
 import { SimProcess } from './process';
 import { PidNamespace } from './pid-namespace';
 import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
+import type { Launcher } from './programs/types';
 import { profileFor } from './shell/profiles';
 import { shellUtilities } from './shell/command-names';
 import type { SimSandbox } from './sandbox';
@@ -44,6 +45,8 @@ export class SimContainer {
   onOom?: () => void;
   /** programs the node provides for particular images (SimRuntimeOptions.programs) */
   nodePrograms?: NodePrograms;
+  /** how its shells and programs start other executables; the runtime sets it when it creates the container */
+  launcher!: Launcher;
 
   constructor(readonly containerId: string, readonly sandbox: SimSandbox, readonly config: ContainerConfig, readonly image: ResolvedImage) {
     this.id = resolveIdentity(this, image);

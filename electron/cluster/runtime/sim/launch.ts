@@ -1,6 +1,7 @@
 import type { SimContainer } from './container';
 import type { SimProcess } from './process';
-import { programFor } from './programs';
+import { PROGRAMS, programAvailable, programFor } from './programs';
+import type { CommandResult, Launcher, ProgramTable } from './programs/types';
 import { HIDDEN_COMMANDS, shellUtilities } from './shell/command-names';
 import { interactiveShell, type Terminal } from './shell/interactive';
 import { runShell, shellQuote } from './shell/run-shell';
@@ -65,7 +66,7 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
   }
   if (kind === 'program') {
     const stdin = io.stdinText ?? '';
-    return programFor(c, name)!({ argv: [name, ...argv.slice(1)], env, cwd, fs: c.fs, container: c, proc, out: (s) => proc.stdout(s), err: (s) => proc.stderr(s), stdin, signal: proc.signal });
+    return programFor(c, name)!({ argv: [name, ...argv.slice(1)], env, cwd, fs: c.fs, container: c, proc, out: (s) => proc.stdout(s), err: (s) => proc.stderr(s), stdin, signal: proc.signal, run: (a) => runCommandLine(c, a) });
   }
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
   return (await runShell(c, proc, argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
@@ -83,7 +84,7 @@ function readAll(s: NodeJS.ReadableStream, signal: AbortSignal): Promise<string>
 }
 
 /** Runs a command to completion in a new process of the container and collects its output (exec probes, agnhost /shell). */
-export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs = 0): Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }> {
+export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs = 0): Promise<CommandResult> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const toBuf = (s: string | Uint8Array) => (typeof s === 'string' ? Buffer.from(s) : Buffer.from(s));
@@ -99,4 +100,11 @@ export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs 
     else err.push(Buffer.from(String((e as Error)?.message ?? e) + '\n'));
   } finally { if (timer) clearTimeout(timer); }
   return { exitCode: proc.exitCode ?? 0, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut };
+}
+
+/** the container's Launcher: its image's programs and a way to run command lines, for its shells and programs */
+export function launcherFor(c: SimContainer): Launcher {
+  const programs: ProgramTable = {};
+  for (const [name, program] of Object.entries(PROGRAMS)) if (programAvailable(c, name)) programs[name] = program;
+  return { programs, run: (argv, timeoutMs) => runCommandLine(c, argv, timeoutMs) };
 }

@@ -8,7 +8,7 @@ import {
 import { SimContainer } from './container';
 import { ImageStore } from './images/store';
 import { kernelFor } from './kernel';
-import { effectiveArgv, ExecutableNotFoundError, resolveExecutable, runArgv, runCommandLine } from './launch';
+import { effectiveArgv, ExecutableNotFoundError, launcherFor, resolveExecutable, runArgv, runCommandLine } from './launch';
 import type { SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
@@ -107,6 +107,7 @@ export class SimRuntime implements ContainerRuntime {
     const id = newId();
     const c = new SimContainer(id, sb, config, image);
     c.nodePrograms = this.opts.programs;
+    c.launcher = launcherFor(c);
     const target = config.targetContainerName && [...this.containers.values()].find((r) => r.c.sandbox === sb && r.c.config.name === config.targetContainerName && r.c.state === 'running');
     const pidns = sb.pidns ?? (target ? target.c.pidns : undefined);
     if (pidns) c.pidns = pidns;

@@ -139,4 +139,5 @@ export const customResourceDefinitionStrategy: KindStrategy = {
   validateUpdate: validateCrdUpdate,
   validateStatusUpdate: (obj) => ((obj.status?.storedVersions ?? []).length ? [] : [forbidden('status.storedVersions', 'must have at least one stored version')]),
   table: { columns: [nameCol, createdAtCol], row: (obj) => [obj.metadata.name, obj.metadata.creationTimestamp ?? null] },
+  returnDeletedObject: true,
 };

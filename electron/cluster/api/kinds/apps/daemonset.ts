@@ -70,4 +70,5 @@ export const daemonSetStrategy: KindStrategy = {
         age(obj, now), names, images, formatLabelSelector(obj.spec?.selector)];
     },
   },
+  returnDeletedObject: true,
 };

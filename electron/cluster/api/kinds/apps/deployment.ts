@@ -80,4 +80,5 @@ export const deploymentStrategy: KindStrategy = {
         st.availableReplicas ?? 0, age(obj, now), names, images, selectorString(obj.spec?.selector)];
     },
   },
+  returnDeletedObject: true,
 };

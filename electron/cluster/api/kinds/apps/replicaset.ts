@@ -55,4 +55,5 @@ export const replicaSetStrategy: KindStrategy = {
         age(obj, now), names, images, formatLabelSelector(obj.spec?.selector)];
     },
   },
+  returnDeletedObject: true,
 };

@@ -96,4 +96,5 @@ export const statefulSetStrategy: KindStrategy = {
       return [obj.metadata.name, `${obj.status?.readyReplicas ?? 0}/${obj.spec?.replicas ?? 0}`, age(obj, now), names, images];
     },
   },
+  returnDeletedObject: true,
 };

@@ -102,4 +102,5 @@ export const cronJobStrategy: KindStrategy = {
         (obj.status?.active ?? []).length, last, age(obj, now), names, images, formatLabelSelector(spec.jobTemplate?.spec?.selector)];
     },
   },
+  returnDeletedObject: true,
 };

@@ -161,4 +161,5 @@ export const jobStrategy: KindStrategy = {
         names, images, formatLabelSelector(obj.spec?.selector)];
     },
   },
+  returnDeletedObject: true,
 };

@@ -27,4 +27,5 @@ export const leaseStrategy: KindStrategy = {
     columns: [nameCol, col('Holder', 'string', 'holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.'), ageCol],
     row: (obj, now) => [obj.metadata.name, obj.spec?.holderIdentity ?? '', age(obj, now)],
   },
+  allowCreateOnUpdate: true,
 };

@@ -50,4 +50,5 @@ export const configmaps: KindStrategy = {
       translateTimestampSince(cm.metadata.creationTimestamp, now),
     ],
   },
+  returnDeletedObject: true,
 };

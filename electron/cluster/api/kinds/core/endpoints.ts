@@ -77,4 +77,5 @@ export const endpoints: KindStrategy = {
     columns: [nameColumn(), col('Endpoints', 'string', 0, 'The set of all endpoints is the union of all subsets.'), ageColumn()],
     row: (ep, now) => [ep.metadata.name, formatEndpoints(ep), translateTimestampSince(ep.metadata.creationTimestamp, now)],
   },
+  allowCreateOnUpdate: true,
 };

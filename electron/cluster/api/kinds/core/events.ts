@@ -85,4 +85,5 @@ export const events: KindStrategy = {
     source: (o) => o.source?.component || o.reportingComponent || '',
     type: (o) => o.type ?? '',
   },
+  allowCreateOnUpdate: true,
 };

@@ -57,4 +57,12 @@ export const namespaces: KindStrategy = {
     row: (ns, now) => [ns.metadata.name, ns.status?.phase ?? '', translateTimestampSince(ns.metadata.creationTimestamp, now)],
   },
   fieldSelectors: { 'status.phase': (o) => o.status?.phase ?? '' },
+  returnDeletedObject: true,
+  // the namespace controller empties the namespace, then removes its spec.finalizers through namespaces/finalize
+  beginDeletion(obj) {
+    if (!obj.spec?.finalizers?.length) return false;
+    obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
+    return true;
+  },
+  readyToDelete: (obj) => !(obj.spec?.finalizers?.length),
 };

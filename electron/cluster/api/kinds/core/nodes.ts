@@ -107,4 +107,6 @@ export const nodes: KindStrategy = {
     },
   },
   fieldSelectors: { 'spec.unschedulable': (o) => String(o.spec?.unschedulable === true) },
+  returnDeletedObject: true,
+  tracksGeneration: false,
 };

@@ -99,4 +99,5 @@ export const persistentvolumeclaims: KindStrategy = {
       ];
     },
   },
+  returnDeletedObject: true,
 };

@@ -108,4 +108,5 @@ export const persistentvolumes: KindStrategy = {
       ];
     },
   },
+  returnDeletedObject: true,
 };

@@ -40,7 +40,15 @@ export const pods: KindStrategy = {
   validateUpdate(obj, old) {
     return validatePodSpecUpdate(obj.spec, old.spec);
   },
-  gracefulDeletion: true,
+  checkGracefulDelete(pod, opts) {
+    // unscheduled or finished pods go at once, as upstream's pod strategy decides
+    if (!pod.spec?.nodeName) return 0;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    let g = opts.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    if (g < 0) g = 1;
+    return g;
+  },
+  readyToDelete: (pod) => (pod.metadata.deletionGracePeriodSeconds ?? 0) === 0,
   table: podTable,
   fieldSelectors: {
     'spec.nodeName': (o) => o.spec?.nodeName ?? '',
@@ -52,4 +60,5 @@ export const pods: KindStrategy = {
     'status.podIP': (o) => o.status?.podIPs?.[0]?.ip ?? o.status?.podIP ?? '',
     'status.nominatedNodeName': (o) => o.status?.nominatedNodeName ?? '',
   },
+  returnDeletedObject: true,
 };

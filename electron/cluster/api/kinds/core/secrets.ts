@@ -95,4 +95,5 @@ export const secrets: KindStrategy = {
     row: (s, now) => [s.metadata.name, s.type ?? '', Object.keys(s.data ?? {}).length, translateTimestampSince(s.metadata.creationTimestamp, now)],
   },
   fieldSelectors: { type: (o) => o.type ?? '' },
+  returnDeletedObject: true,
 };

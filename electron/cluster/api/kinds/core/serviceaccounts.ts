@@ -21,4 +21,5 @@ export const serviceaccounts: KindStrategy = {
     columns: [nameColumn(), col('Secrets', 'string', 0, 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageColumn()],
     row: (sa, now) => [sa.metadata.name, (sa.secrets ?? []).length, translateTimestampSince(sa.metadata.creationTimestamp, now)],
   },
+  returnDeletedObject: true,
 };

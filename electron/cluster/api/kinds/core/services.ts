@@ -252,5 +252,6 @@ export const services: KindStrategy = {
       ];
     },
   },
+  returnDeletedObject: true,
 };
 

@@ -73,4 +73,5 @@ export const endpointSliceStrategy: KindStrategy = {
       return [obj.metadata.name, obj.addressType ?? '', listWithMore(ports), listWithMore(addrs), age(obj, now)];
     },
   },
+  allowCreateOnUpdate: true,
 };

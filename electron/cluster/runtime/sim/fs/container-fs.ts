@@ -8,6 +8,7 @@ import { fsError, normalize } from './errors';
 
 export { normalize };
 import { GeneratedFs, type GenNode } from './generated-fs';
+import { bestEffort, componentLog } from '../../../best-effort';
 
 export interface ContainerFsOptions {
   /** image lower layer: path → content ('/dir/' keys are directories) */
@@ -55,7 +56,7 @@ export class ContainerFs implements IFileSystem {
     }
     for (const [p, content] of Object.entries(o.extraFiles)) base.writeFileSync(p, content);
     // world-writable with the sticky bit, as in every image; in memory the change applies before the promise settles
-    if (o.imageFiles.has('/tmp/')) void base.chmod('/tmp', 0o1777).catch(() => undefined);
+    if (o.imageFiles.has('/tmp/')) void bestEffort(base.chmod('/tmp', 0o1777), 'making /tmp sticky and world-writable', componentLog('sim runtime'));
     const inner = new MountableFs({ base });
     const fileMounts = new Map<string, Mount>();
     inner.mount('/proc', new GeneratedFs(o.proc));

@@ -1,4 +1,3 @@
-import { runCommandLine } from '../launch';
 import type { SimContainer } from '../container';
 import type { Program } from './types';
 
@@ -17,7 +16,7 @@ export const busybox: Program = async (ctx) => {
     ctx.out(`${busyboxBanner(ctx.container)}\nBusyBox is copyrighted by many authors between 1998-2015.\nLicensed under GPLv2. See source distribution for detailed\ncopyright notices.\n\nUsage: busybox [function [arguments]...]\n   or: busybox --list[-full]\n   or: function [arguments]...\n`);
     return 0;
   }
-  const r = await runCommandLine(ctx.container, args);
+  const r = await ctx.run(args);
   ctx.out(r.stdout);
   ctx.err(r.stderr);
   return r.exitCode;

@@ -81,6 +81,7 @@ async function httpServer(ctx: ProgramContext, args: string[], unbuffered: boole
         if (st.isDirectory && await ctx.fs.exists(p + '/index.html')) { p += '/index.html'; st = await ctx.fs.stat(p); }
         if (st.isDirectory) {
           const names = (await ctx.fs.readdir(p)).sort();
+          // an entry that cannot be stat'ed (a dangling link) is listed as a file, as http.server lists it
           const items = await Promise.all(names.map(async (n) => ((await ctx.fs.stat(`${p}/${n}`).catch(() => undefined))?.isDirectory ? n + '/' : n)));
           const title = `Directory listing for ${esc(urlPath)}`;
           // python 3.12 switched the listing to an HTML5 head

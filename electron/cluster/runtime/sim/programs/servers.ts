@@ -1,5 +1,4 @@
 import type { Duplex } from 'node:stream';
-import { runCommandLine } from '../launch';
 import { serveHttp, type HttpRequest, type HttpResponse } from './http';
 import { waitForAbort, type Program, type ProgramContext } from './types';
 
@@ -148,7 +147,7 @@ export const agnhost: Program = async (ctx) => {
         case '/clientip': return { status: 200, body: `${from.ip}:${40000 + Math.floor(Math.random() * 20000)}` };
         case '/healthz': case '/': return { status: 200, body: 'NOW: ' + new Date().toISOString() };
         case '/shell': {
-          const r = await runCommandLine(ctx.container, ['sh', '-c', url.searchParams.get('shellCommand') ?? url.searchParams.get('cmd') ?? '']);
+          const r = await ctx.run(['sh', '-c', url.searchParams.get('shellCommand') ?? url.searchParams.get('cmd') ?? '']);
           return { status: 200, body: JSON.stringify({ output: r.stdout, error: r.exitCode ? r.stderr : undefined }), headers: { 'Content-Type': 'application/json' } };
         }
         case '/exit': setTimeout(() => ctx.proc.terminate(Number(url.searchParams.get('code') ?? 0)), 10); return { status: 200, body: '' };

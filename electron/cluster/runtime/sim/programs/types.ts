@@ -14,6 +14,23 @@ export interface ProgramContext {
   stdin: string;
   /** aborted when the program must stop */
   signal: AbortSignal;
+  /** runs a command line to completion as a new process of the container (agnhost's /shell, busybox's applets) */
+  run(argv: string[]): Promise<CommandResult>;
+}
+
+export interface CommandResult { exitCode: number; stdout: string; stderr: string; timedOut: boolean }
+
+/** programs by the name they are run as */
+export type ProgramTable = Record<string, Program>;
+
+/**
+ * How a container's shell and programs start other executables. The runtime supplies it (launch.ts's
+ * launcherFor), so that neither programs nor the shell import the launcher that imports them.
+ */
+export interface Launcher {
+  /** the programs this container's image has on its PATH */
+  programs: ProgramTable;
+  run(argv: string[], timeoutMs?: number): Promise<CommandResult>;
 }
 
 /** A TypeScript stand-in for a binary in an image; resolves with the exit status. */

@@ -2,7 +2,6 @@ import { defineCommand, decodeBytesToUtf8, type Command, type ExecResult } from 
 import type { SimContainer } from '../container';
 import { interruptibleSleep, parseSignal, type SimProcess } from '../process';
 import { parseDuration } from '../programs/basic';
-import { PROGRAMS, programAvailable } from '../programs';
 import { networkCommands } from './net-commands';
 import { dnsCommands } from './dns-commands';
 import { tailCommand } from './tail';
@@ -238,8 +237,8 @@ export function containerCommands(h: ShellHost): Command[] {
   ];
   // programs (nginx, stress, perl…) are also reachable from scripts; servers touch files from socket callbacks,
   // outside just-bash's guarded command context, so they get the container's own filesystem
-  for (const [name, program] of Object.entries(PROGRAMS)) {
-    if (name === 'sleep' || !programAvailable(c, name)) continue;
+  for (const [name, program] of Object.entries(c.launcher.programs)) {
+    if (name === 'sleep') continue;
     cmds.push(defineCommand(name, async (args, ctx) => {
       let out = '';
       let err = '';
@@ -248,7 +247,7 @@ export function containerCommands(h: ShellHost): Command[] {
         argv: [name, ...args], env: Object.fromEntries(ctx.env), cwd: ctx.cwd, fs: c.fs, container: c, proc: h.proc,
         out: (s) => { if (live) h.proc.stdout(s); else out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
         err: (s) => { if (live) h.proc.stderr(s); else err += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
-        stdin: decodeBytesToUtf8(ctx.stdin), signal: h.run,
+        stdin: decodeBytesToUtf8(ctx.stdin), signal: h.run, run: (a) => c.launcher.run(a),
       });
       return { stdout: out, stderr: err, exitCode: code };
     }));
