@@ -53,7 +53,12 @@ export function kubeletConnection(k: Kubelet): KubeletConnection {
     async portForward(namespace, pod, port): Promise<Duplex> {
       const { st } = find(namespace, pod);
       if (!st?.sandboxId) throw statusError(400, 'BadRequest', `pod ${pod} is not running`);
-      return k.runtime.portForward(st.sandboxId, port);
+      try {
+        return await k.runtime.portForward(st.sandboxId, port);
+      } catch (err) {
+        // the CRI streaming server names the sandbox and leaves the uid empty, as kubectl then prints it
+        throw new Error(`error forwarding port ${port} to pod ${st.sandboxId}, uid : ${(err as Error).message}`);
+      }
     },
   };
 }
