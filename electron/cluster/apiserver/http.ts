@@ -223,7 +223,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
       return;
     }
     case 'raw':
-      res.writeHead(r.status, { 'Content-Type': r.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(r.body) });
+      res.writeHead(r.status, { ...r.headers, 'Content-Type': r.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(r.body) });
       res.end(r.body);
       return;
     case 'watch': {

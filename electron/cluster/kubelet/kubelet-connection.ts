@@ -5,8 +5,10 @@ import type { ExecOptions, StreamSession } from '../runtime/interface';
 import type { KubeletConnection, LogOptions } from './connector';
 import type { Kubelet } from './kubelet';
 import { containerLogSource, readContainerLogs } from './logs';
+import { serveKubeletHttp } from './http-endpoints';
 
 export function kubeletConnection(k: Kubelet): KubeletConnection {
+  const startedAt = new Date();
   const find = (namespace: string, pod: string) => {
     const { st, pod: obj } = k.podByName(namespace, pod);
     if (!obj) throw statusError(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' });
@@ -49,6 +51,10 @@ export function kubeletConnection(k: Kubelet): KubeletConnection {
       };
       // a mirror pod's logs are its static pod's, which the kubelet keeps under the static pod's UID
       return readContainerLogs(k.logPath(st?.pod ?? obj, container, Math.max(0, attempt)), { ...opts, containerRunning });
+    },
+    async http(path) {
+      if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);
+      return serveKubeletHttp(k, path, startedAt);
     },
     async portForward(namespace, pod, port): Promise<Duplex> {
       const { st } = find(namespace, pod);

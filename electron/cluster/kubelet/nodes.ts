@@ -74,6 +74,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const hasWorkers = ctx.config.nodes.some((n) => n.role === 'worker');
   const settings = { ...defaultSettings(), ...(ctx.settings ?? {}) };
   const network = ctx.network ?? createLocalSimNetwork();
+  // the API server runs on the first (control-plane) node and reaches pod IPs from its address
+  ctx.connector.attachPodNetwork((ip, port) => network.connect({ podIP: nodeInternalIP(0), namespace: '' }, ip, port));
   const mounters = ctx.mounters ?? new Map<string, VolumeMounter>();
   const parts = new Map<string, NodeParts>();
 
