@@ -120,7 +120,8 @@ spec:
     proxy = tc.kubectlSpawn(['proxy', '--port=0']);
     let out = '';
     proxy.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-    const port = Number((await waitFor(() => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out), { what: 'kubectl proxy' }))[1]);
+    const m = await waitFor(() => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out), { what: 'kubectl proxy' });
+    const port = Number(m![1]);
     const r = await get(`http://127.0.0.1:${port}/api/v1/namespaces/default/services/web:80/proxy/`);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/html');
