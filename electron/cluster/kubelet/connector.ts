@@ -3,6 +3,7 @@
 import type { Duplex, Readable } from 'node:stream';
 import type { ExecOptions, StreamSession } from '../runtime/interface';
 import type { KubeletHttpAnswer } from './http-endpoints';
+import type { NodeShellResult } from './node-view/shell';
 
 export interface LogOptions {
   follow?: boolean;
@@ -23,6 +24,8 @@ export interface KubeletConnection {
   portForward(namespace: string, pod: string, port: number): Promise<Duplex>;
   /** a GET on the kubelet's own HTTP endpoints (/healthz, /pods, /stats/summary, …), for nodes/NAME/proxy */
   http(path: string): Promise<KubeletHttpAnswer>;
+  /** runs one command line in a node shell session (kubelab node shell); the session keeps cwd and variables */
+  nodeShell(session: string, commandLine: string): Promise<NodeShellResult>;
 }
 
 /** connects to ip:port on the pod network as the control-plane node does */

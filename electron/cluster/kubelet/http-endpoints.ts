@@ -38,7 +38,7 @@ export async function serveKubeletHttp(k: Kubelet, path: string, startedAt: Date
     }
     case '/stats/summary': return json(await summary(k, startedAt));
     case '/metrics/resource': return { status: 200, contentType: 'text/plain; version=0.0.4; charset=utf-8', body: await resourceMetrics(k, startedAt) };
-    case '/configz': return json({ kubeletconfig: configz(k) });
+    case '/configz': return json({ kubeletconfig: kubeletConfiguration(k) });
     default: return text(404, '404 page not found\n');
   }
 }
@@ -105,7 +105,7 @@ async function resourceMetrics(k: Kubelet, startedAt: Date): Promise<string> {
 }
 
 /** the kubelet's configuration as kubeadm writes it for a kind node, with the timings this kubelet really uses */
-function configz(k: Kubelet) {
+export function kubeletConfiguration(k: Kubelet) {
   const s = k.settings;
   const dur = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000}m0s` : `${ms / 1000}s`);
   return {

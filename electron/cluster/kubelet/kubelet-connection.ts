@@ -6,9 +6,13 @@ import type { KubeletConnection, LogOptions } from './connector';
 import type { Kubelet } from './kubelet';
 import { containerLogSource, readContainerLogs } from './logs';
 import { serveKubeletHttp } from './http-endpoints';
+import { NodeShell } from './node-view/shell';
+
+const MAX_SHELLS = 32;
 
 export function kubeletConnection(k: Kubelet): KubeletConnection {
   const startedAt = new Date();
+  const shells = new Map<string, NodeShell>();
   const find = (namespace: string, pod: string) => {
     const { st, pod: obj } = k.podByName(namespace, pod);
     if (!obj) throw statusError(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' });
@@ -51,6 +55,17 @@ export function kubeletConnection(k: Kubelet): KubeletConnection {
       };
       // a mirror pod's logs are its static pod's, which the kubelet keeps under the static pod's UID
       return readContainerLogs(k.logPath(st?.pod ?? obj, container, Math.max(0, attempt)), { ...opts, containerRunning });
+    },
+    async nodeShell(session, commandLine) {
+      if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);
+      let sh = shells.get(session);
+      if (!sh) {
+        sh = new NodeShell({ nodeName: k.nodeName, kubelet: k }, k.nodeDir);
+        shells.set(session, sh);
+        // the oldest sessions go first; a shell holds only its variables and working directory
+        if (shells.size > MAX_SHELLS) shells.delete(shells.keys().next().value!);
+      }
+      return sh.run(commandLine);
     },
     async http(path) {
       if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);

@@ -84,6 +84,14 @@ export class Kubelet {
     this.events = new EventRecorder(o.client, {
       component: 'kubelet', host: o.nodeName, reportingInstance: o.nodeName, involvedKind: { apiVersion: 'v1', kind: 'Pod' }, concurrency: 8,
     });
+    // every event the kubelet records is also a line of its log, as the event broadcaster logs it upstream
+    const record = this.events.event.bind(this.events);
+    this.events.event = (obj, type, reason, message, details) => {
+      const md = (obj as KObject).metadata ?? {};
+      const field = details?.fieldPath ? ` fieldPath=${JSON.stringify(details.fieldPath)}` : '';
+      this.journal.write('I', 'event.go:389', `"Event occurred" object="${md.namespace ? `${md.namespace}/` : ''}${md.name ?? ''}"${field} kind="Pod" apiVersion="v1" type=${JSON.stringify(type)} reason=${JSON.stringify(reason)} message=${JSON.stringify(message)}`);
+      record(obj, type, reason, message, details);
+    };
     this.statusWriter = new StatusWriter(o.client, (m) => this.log(m));
     this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => this.log(m)), o.mounters, o.memoryDir);
     this.ipam = new PodIPAllocator(o.podCIDR);
@@ -113,6 +121,8 @@ export class Kubelet {
   get runtime(): ContainerRuntime { return this.o.runtime; }
   get isPowered(): boolean { return this.powered; }
   get settings(): KubeletSettings { return this.o.settings; }
+  get hostIP(): string { return this.o.hostIP; }
+  get nodeDir(): string { return this.o.nodeDir; }
 
   /** a line of the kubelet's own log: kept in its journal and passed to the cluster log */
   log(message: string, severity: 'I' | 'W' | 'E' = 'E', source = 'kubelet.go:2400'): void {

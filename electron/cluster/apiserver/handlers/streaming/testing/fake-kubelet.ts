@@ -45,6 +45,10 @@ export class FakeKubelet implements KubeletConnection {
     throw new Error('not supported by the fake kubelet');
   }
 
+  async nodeShell(): Promise<never> {
+    throw new Error('not supported by the fake kubelet');
+  }
+
   async http(path: string): Promise<KubeletHttpAnswer> {
     return { status: 200, contentType: 'text/plain', body: `fake kubelet: ${path}` };
   }
