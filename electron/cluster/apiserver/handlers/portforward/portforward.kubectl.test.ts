@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { deploymentYaml } from '../../../../../test/manifests';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../../test/harness';
 
 const versions = ['1.30', '1.32', '1.33'].map((v) => ({ v, bin: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` })).filter((k) => existsSync(k.bin));
@@ -48,19 +49,7 @@ describe.skipIf(versions.length === 0)('kubectl port-forward', () => {
 
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 2 });
-    const manifest = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: echo }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: echo } }
-  template:
-    metadata: { labels: { app: echo } }
-    spec:
-      containers:
-      - { name: alpha, image: hashicorp/http-echo, args: ["-text=alpha", "-listen=:5678"], ports: [{ containerPort: 5678, name: http }] }
-      - { name: beta, image: hashicorp/http-echo, args: ["-text=beta", "-listen=:5679"] }
+    const manifest = deploymentYaml('echo', ['{ name: alpha, image: hashicorp/http-echo, args: ["-text=alpha", "-listen=:5678"], ports: [{ containerPort: 5678, name: http }] }', '{ name: beta, image: hashicorp/http-echo, args: ["-text=beta", "-listen=:5679"] }']) + `
 ---
 apiVersion: v1
 kind: Service

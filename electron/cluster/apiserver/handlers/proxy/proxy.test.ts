@@ -2,6 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
+import { deploymentYaml } from '../../../../../test/manifests';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../../../../../test/harness';
 
 const hasKubectl = !!kubectlPath();
@@ -24,19 +25,7 @@ describe.skipIf(!hasKubectl)('proxy subresources', () => {
 
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 2 });
-    const manifest = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-      - { name: nginx, image: nginx, ports: [{ containerPort: 80, name: http }] }
-      - { name: echo, image: hashicorp/http-echo, args: ["-text=echoed", "-listen=:5678"] }
+    const manifest = deploymentYaml('web', ['{ name: nginx, image: nginx, ports: [{ containerPort: 80, name: http }] }', '{ name: echo, image: hashicorp/http-echo, args: ["-text=echoed", "-listen=:5678"] }']) + `
 ---
 apiVersion: v1
 kind: Service
