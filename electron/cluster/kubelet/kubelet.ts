@@ -127,7 +127,7 @@ export class Kubelet {
   /** a line of the kubelet's own log: kept in its journal and passed to the cluster log */
   log(message: string, severity: 'I' | 'W' | 'E' = 'E', source = 'kubelet.go:2400'): void {
     this.journal.write(severity, source, message);
-    this.log(`${message}`);
+    this.o.log(`kubelet ${this.o.nodeName}: ${message}`);
   }
 
   async start(): Promise<void> {
