@@ -48,8 +48,8 @@ describe('node shell', () => {
     const pods = await sh('crictl pods');
     expect(pods.stdout).toMatch(/^[0-9a-f]{13} +.* ago +Ready +web +default +0 +\(default\)$/m);
     expect((await sh('crictl images')).stdout).toMatch(/^docker\.io\/library\/nginx +latest +[0-9a-f]{13} +\d+(\.\d+)?MB$/m);
-    const logs = await sh('crictl logs $(crictl ps -q | head -1)');
-    expect(logs.stdout).toContain('/docker-entrypoint.sh: Configuration complete; ready for start up');
+    // nginx writes its start-up lines while already running
+    await waitFor(async () => (await sh('crictl logs $(crictl ps -q | head -1)')).stdout.includes('/docker-entrypoint.sh: Configuration complete; ready for start up'), { what: 'nginx start-up log' });
     const inspect = JSON.parse((await sh('crictl inspect $(crictl ps -q | head -1)')).stdout) as { status: { state: string; labels: Record<string, string> } };
     expect(inspect.status.state).toBe('CONTAINER_RUNNING');
     expect(inspect.status.labels['io.kubernetes.pod.uid']).toBe(pod);
