@@ -57,8 +57,9 @@ async function forward(errorStream: SpdyStream, data: SpdyStream, dial: PortDial
   const finish = () => {
     if (finished) return;
     finished = true;
-    data.sendFin();
-    errorStream.sendFin();
+    // end() rather than a bare FIN: the streams then close (and leave the session's table) once the client is done
+    data.end();
+    errorStream.end();
   };
   data.pipe(sock);
   sock.on('data', (c: Buffer) => { data.write(c); });
@@ -69,7 +70,7 @@ async function forward(errorStream: SpdyStream, data: SpdyStream, dial: PortDial
 }
 
 function fail(errorStream: SpdyStream, data: SpdyStream, message: string): void {
-  errorStream.write(Buffer.from(message));
-  errorStream.sendFin();
-  data.sendFin();
+  errorStream.end(Buffer.from(message));
+  data.resume();
+  data.end();
 }
