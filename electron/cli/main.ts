@@ -17,8 +17,8 @@ Commands:
                          guided labs graded against the cluster (--kubeconfig FILE or --data-dir DIR)
   report [--out FILE] [--html FILE] | report verify FILE | report keygen --out DIR
                          progress reports, signed with an instructor key when one is configured
-  node list|stop|start [NAME] [--data-dir DIR | --kubeconfig FILE]
-                         power a simulated node off and on (its kubelet stops heartbeating)
+  node list|stop|start|shell [NAME] [--data-dir DIR | --kubeconfig FILE]
+                         power a simulated node off and on (its kubelet stops heartbeating), or open a shell on it
 
 Options:
   -v, --version          print the KubeLab version and the Kubernetes version its cluster serves

@@ -5,16 +5,21 @@ import { join, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import YAML from 'yaml';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { defaultDataDir } from '../app/paths';
 
 const POWER_ANNOTATION = 'kubelab.io/power';
 
 const HELP = `Usage: kubelab node stop|start NAME [--kubeconfig FILE | --data-dir DIR]
        kubelab node list [--kubeconfig FILE | --data-dir DIR]
+       kubelab node shell NAME [-- COMMAND...] [--kubeconfig FILE | --data-dir DIR]
 
   stop NAME    power the node off: its kubelet stops heartbeating and reporting (the node turns NotReady)
   start NAME   power it back on
   list         nodes with their power state and Ready condition
+  shell NAME   a root shell on the node: crictl, systemctl status kubelet, journalctl -u kubelet, /var/log/pods;
+               with a COMMAND, runs it and exits with its status
 `;
 
 interface Conn { server: string; ca?: string; cert?: string; key?: string; token?: string }
@@ -58,11 +63,12 @@ export async function runNode(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { kubeconfig: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const [verb, name] = positionals;
   if (values.help) { process.stdout.write(HELP); return 0; }
-  if (!verb || !['stop', 'start', 'list'].includes(verb) || (verb !== 'list' && !name)) { process.stderr.write(HELP); return 1; }
+  if (!verb || !['stop', 'start', 'list', 'shell'].includes(verb) || (verb !== 'list' && !name)) { process.stderr.write(HELP); return 1; }
   const kubeconfig = values.kubeconfig ? resolve(values.kubeconfig) : join(resolve(values['data-dir'] ?? defaultDataDir()), 'kubeconfig');
   if (!existsSync(kubeconfig)) { process.stderr.write(`kubelab node: ${kubeconfig} not found; is the cluster running (kubelab start)?\n`); return 1; }
   const c = connection(kubeconfig);
   try {
+    if (verb === 'shell') return await nodeShell(c, name, positionals.slice(2));
     if (verb === 'list') {
       const r = await request(c, 'GET', '/api/v1/nodes');
       if (r.code !== 200) { process.stderr.write(`Error from server: ${r.json.message}\n`); return 1; }
@@ -85,4 +91,50 @@ export async function runNode(args: string[]): Promise<number> {
     process.stderr.write(`kubelab node: cannot reach the API server at ${c.server}: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+/** one command line through the API server's node shell endpoint; a 404 means no such node */
+async function shellLine(c: Conn, node: string, session: string, command: string): Promise<{ stdout: string; stderr: string; exitCode: number; cwd: string }> {
+  const r = await request(c, 'POST', `/kubelab/nodes/${encodeURIComponent(node)}/shell`, { session, command });
+  if (r.code !== 200) throw new ShellError(r.code === 404 ? `Error from server (NotFound): nodes "${node}" not found` : `Error from server: ${r.json.message}`);
+  return r.json;
+}
+
+class ShellError extends Error {}
+
+async function nodeShell(c: Conn, node: string, command: string[]): Promise<number> {
+  const session = randomUUID();
+  try {
+    if (command.length) {
+      const r = await shellLine(c, node, session, command.map(shellQuote).join(' '));
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      return r.exitCode;
+    }
+    let cwd = (await shellLine(c, node, session, 'true')).cwd;
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+    const prompt = () => { rl.setPrompt(`root@${node}:${cwd === '/root' ? '~' : cwd}# `); rl.prompt(); };
+    let last = 0;
+    prompt();
+    for await (const line of rl) {
+      if (/^\s*(exit|logout)\s*$/.test(line)) break;
+      if (line.trim()) {
+        const r = await shellLine(c, node, session, line);
+        process.stdout.write(r.stdout);
+        process.stderr.write(r.stderr);
+        cwd = r.cwd;
+        last = r.exitCode;
+      }
+      prompt();
+    }
+    rl.close();
+    return last;
+  } catch (err) {
+    if (err instanceof ShellError) { process.stderr.write(`${err.message}\n`); return 1; }
+    throw err;
+  }
+}
+
+function shellQuote(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }

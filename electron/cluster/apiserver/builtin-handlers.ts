@@ -7,6 +7,8 @@ import type { Pki } from '../auth/pki';
 import type { Authenticator } from '../auth/authenticator';
 import type { NodeConnector } from '../kubelet/connector';
 import { registerStreamingHandlers } from './handlers/streaming';
+import { registerProxyHandlers } from './handlers/proxy';
+import { NODE_SHELL_PATH, nodeShellHandler } from './handlers/node-shell';
 import { bindingHandler } from './handlers/binding';
 import { componentStatusHandler } from './handlers/componentstatuses';
 import { ephemeralContainersHandler } from './handlers/ephemeralcontainers';
@@ -30,6 +32,8 @@ export function registerBuiltinHandlers(api: ApiServer, deps: BuiltinDeps): void
   api.registerSpecial('', 'componentstatuses', '', componentStatusHandler);
   api.registerSpecial('', 'pods', 'ephemeralcontainers', ephemeralContainersHandler);
   registerStreamingHandlers(api, deps.connector);
+  registerProxyHandlers(api, deps.connector);
+  api.registerPath(NODE_SHELL_PATH, nodeShellHandler(deps.connector));
   registerEvictionAndTokenHandlers(api, { pki: deps.pki, registry, catalog });
   for (const [k, h] of Object.entries(reviewHandlers(() => api.authorizerRef(), deps.authenticator))) {
     const [group, resource, sub] = k.split('/');

@@ -3,6 +3,7 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import YAML from 'yaml';
 import { randomUUID } from 'node:crypto';
@@ -40,6 +41,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   server.headersTimeout = 70_000;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
   const openWatches = new Set<() => void>();
+  const chosenProtocol = new WeakMap<IncomingMessage, string>();
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void handleHttp(o, req, res, openWatches);
@@ -58,12 +60,25 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
           socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
           return;
         }
+        // ws accepts only RFC 7230 tokens as subprotocols, and "SPDY/3.1+portforward.k8s.io" has a slash: the
+        // handshake is checked against a token and answers with the protocol the handler picked
+        chosenProtocol.set(req, proto);
+        req.headers['sec-websocket-protocol'] = 'kubelab';
         wss.handleUpgrade(req, socket, head, (ws) => r.connect(ws as never, proto));
         return;
       }
       if (r.kind === 'tunnel') {
-        // SPDY-style tunnels are not supported: answer like an API server that refuses the upgrade
-        socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+        const offered = String(req.headers.upgrade ?? '').split(',').map((s) => s.trim().toLowerCase());
+        if (!offered.includes(r.upgrade.toLowerCase())) {
+          const body = encodeJsonBody(statusError(400, 'BadRequest', 'Upgrade request required').status);
+          socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+          return;
+        }
+        const extra = Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${r.upgrade}\r\n${extra}\r\n`);
+        if (head.length) socket.unshift(head);
+        (socket as Socket).setNoDelay?.(true);
+        r.connect(socket);
         return;
       }
       const body = r.kind === 'json' ? encodeJsonBody(r.body) : '';
@@ -72,7 +87,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     })().catch(() => socket.destroy());
   });
   // wss must offer the protocol the handler picked
-  wss.options.handleProtocols = (protocols: Set<string>) => [...protocols][0] ?? false;
+  wss.options.handleProtocols = (protocols: Set<string>, req: IncomingMessage) => chosenProtocol.get(req) ?? [...protocols][0] ?? false;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -208,7 +223,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
       return;
     }
     case 'raw':
-      res.writeHead(r.status, { 'Content-Type': r.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(r.body) });
+      res.writeHead(r.status, { ...r.headers, 'Content-Type': r.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(r.body) });
       res.end(r.body);
       return;
     case 'watch': {

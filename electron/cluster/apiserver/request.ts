@@ -23,11 +23,12 @@ export interface ApiRequest {
 
 export type ApiResponse =
   | { kind: 'json'; status: number; body: unknown; contentType?: string; warnings?: string[] }
-  | { kind: 'raw'; status: number; body: string | Buffer; contentType: string }
+  | { kind: 'raw'; status: number; body: string | Buffer; contentType: string; headers?: Record<string, string | string[]> }
   | { kind: 'watch'; status: number; contentType?: string; warnings?: string[]; start(send: (ev: WatchEvent<unknown>) => void, end: () => void): { stop(): void } }
   | { kind: 'stream'; status: number; contentType: string; start(write: (chunk: Buffer | string) => void, end: () => void): { stop(): void } }
   | { kind: 'upgrade'; protocols: string[]; connect(ws: WsLike, protocol: string): void }
-  | { kind: 'tunnel'; connect(sock: Duplex): void };
+  /** a connection upgraded to another protocol (SPDY): 101 with `Upgrade: <upgrade>` and headers, then the socket */
+  | { kind: 'tunnel'; upgrade: string; headers?: Record<string, string>; connect(sock: Duplex): void };
 
 /** the subset of a WebSocket the streaming handlers use (ws.WebSocket satisfies it) */
 export interface WsLike {

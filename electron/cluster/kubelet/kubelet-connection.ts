@@ -5,8 +5,15 @@ import type { ExecOptions, StreamSession } from '../runtime/interface';
 import type { KubeletConnection, LogOptions } from './connector';
 import type { Kubelet } from './kubelet';
 import { containerLogSource, readContainerLogs } from './logs';
+import { serveKubeletHttp } from './http-endpoints';
+import { NodeShell } from './node-view/shell';
+import type { NodeViews } from '../network/views';
 
-export function kubeletConnection(k: Kubelet): KubeletConnection {
+const MAX_SHELLS = 32;
+
+export function kubeletConnection(k: Kubelet, network?: () => NodeViews): KubeletConnection {
+  const startedAt = new Date();
+  const shells = new Map<string, NodeShell>();
   const find = (namespace: string, pod: string) => {
     const { st, pod: obj } = k.podByName(namespace, pod);
     if (!obj) throw statusError(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' });
@@ -50,10 +57,30 @@ export function kubeletConnection(k: Kubelet): KubeletConnection {
       // a mirror pod's logs are its static pod's, which the kubelet keeps under the static pod's UID
       return readContainerLogs(k.logPath(st?.pod ?? obj, container, Math.max(0, attempt)), { ...opts, containerRunning });
     },
+    async nodeShell(session, commandLine) {
+      if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);
+      let sh = shells.get(session);
+      if (!sh) {
+        sh = new NodeShell({ nodeName: k.nodeName, kubelet: k, network }, k.nodeDir);
+        shells.set(session, sh);
+        // the oldest sessions go first; a shell holds only its variables and working directory
+        if (shells.size > MAX_SHELLS) shells.delete(shells.keys().next().value!);
+      }
+      return sh.run(commandLine);
+    },
+    async http(path) {
+      if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);
+      return serveKubeletHttp(k, path, startedAt);
+    },
     async portForward(namespace, pod, port): Promise<Duplex> {
       const { st } = find(namespace, pod);
       if (!st?.sandboxId) throw statusError(400, 'BadRequest', `pod ${pod} is not running`);
-      return k.runtime.portForward(st.sandboxId, port);
+      try {
+        return await k.runtime.portForward(st.sandboxId, port);
+      } catch (err) {
+        // the CRI streaming server names the sandbox and leaves the uid empty, as kubectl then prints it
+        throw new Error(`error forwarding port ${port} to pod ${st.sandboxId}, uid : ${(err as Error).message}`);
+      }
     },
   };
 }

@@ -20,6 +20,7 @@ import { EnvConfigError, resolveContainerEnv, type ConfigSource } from './env';
 import { expandVars } from './expand';
 import { runHook } from './hooks';
 import { PodIPAllocator } from './ipam';
+import { KubeletJournal } from './journal';
 import { newPodState, type ContainerRecord, type PodState, type TerminatedInfo } from './pod-state';
 import { buildPodStatus, computePhase, seedConditionTimes, terminatedFromRuntime } from './pod-status';
 import { PodSource } from './pod-source';
@@ -62,6 +63,8 @@ const CONFIG_RETRY_MS = 2_000;
 
 export class Kubelet {
   readonly events: EventRecorder;
+  /** what the kubelet logged, for the node's journalctl -u kubelet */
+  readonly journal = new KubeletJournal();
   readonly states = new Map<string, PodState>();
   private readonly statusWriter: StatusWriter;
   private readonly volumes: VolumeManager;
@@ -84,8 +87,16 @@ export class Kubelet {
     this.events = new EventRecorder(o.client, {
       component: 'kubelet', host: o.nodeName, reportingInstance: o.nodeName, involvedKind: { apiVersion: 'v1', kind: 'Pod' }, concurrency: 8,
     });
-    this.statusWriter = new StatusWriter(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`));
-    this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => o.log(`kubelet ${o.nodeName}: ${m}`)), o.mounters, o.memoryDir);
+    // every event the kubelet records is also a line of its log, as the event broadcaster logs it upstream
+    const record = this.events.event.bind(this.events);
+    this.events.event = (obj, type, reason, message, details) => {
+      const md = (obj as KObject).metadata ?? {};
+      const field = details?.fieldPath ? ` fieldPath=${JSON.stringify(details.fieldPath)}` : '';
+      this.journal.write('I', 'event.go:389', `"Event occurred" object="${md.namespace ? `${md.namespace}/` : ''}${md.name ?? ''}"${field} kind="Pod" apiVersion="v1" type=${JSON.stringify(type)} reason=${JSON.stringify(reason)} message=${JSON.stringify(message)}`);
+      record(obj, type, reason, message, details);
+    };
+    this.statusWriter = new StatusWriter(o.client, (m) => this.log(m));
+    this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => this.log(m)), o.mounters, o.memoryDir);
     this.ipam = new PodIPAllocator(o.podCIDR);
     const s = o.settings;
     this.crashBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);
@@ -93,7 +104,7 @@ export class Kubelet {
     this.idScheme = o.runtime.name === 'sim' ? 'kubelab-sim' : o.runtime.name === 'docker' ? 'docker' : 'containerd';
     this.queue = new WorkQueue((uid) => this.sync(uid), {
       workers: 32, baseDelayMs: 200, maxDelayMs: 10_000, name: `kubelet-${o.nodeName}`,
-      onError: (uid, err) => o.log(`kubelet ${o.nodeName}: sync pod ${this.states.get(uid)?.pod.metadata.name ?? uid}: ${(err as Error).message}`),
+      onError: (uid, err) => this.log(`sync pod ${this.states.get(uid)?.pod.metadata.name ?? uid}: ${(err as Error).message}`),
     });
     this.mirrors = new MirrorPods({
       client: o.client, nodeName: o.nodeName, node: o.node,
@@ -101,7 +112,7 @@ export class Kubelet {
       requeue: (uid, delayMs) => (delayMs ? this.queue.addAfter(uid, delayMs) : this.queue.add(uid)),
       mirrorAppeared: (uid) => { const st = this.states.get(uid); if (st) this.pushStatus(st); },
       mirrorGone: (mirrorUid) => this.statusWriter.forget(mirrorUid),
-      log: (m) => o.log(`kubelet ${o.nodeName}: ${m}`),
+      log: (m) => this.log(m),
     });
     this.source = new PodSource(o.client, o.nodeName, {
       upsert: (pod, old) => this.onPod(pod, old),
@@ -112,6 +123,15 @@ export class Kubelet {
   get nodeName(): string { return this.o.nodeName; }
   get runtime(): ContainerRuntime { return this.o.runtime; }
   get isPowered(): boolean { return this.powered; }
+  get settings(): KubeletSettings { return this.o.settings; }
+  get hostIP(): string { return this.o.hostIP; }
+  get nodeDir(): string { return this.o.nodeDir; }
+
+  /** a line of the kubelet's own log: kept in its journal and passed to the cluster log */
+  log(message: string, severity: 'I' | 'W' | 'E' = 'E', source = 'kubelet.go:2400'): void {
+    this.journal.write(severity, source, message);
+    this.o.log(`kubelet ${this.o.nodeName}: ${message}`);
+  }
 
   async start(): Promise<void> {
     this.offRuntime = this.o.runtime.onEvent((e) => this.onRuntimeEvent(e));
@@ -481,7 +501,7 @@ export class Kubelet {
     await Promise.all([...st.containers.values()].filter((r) => r.id && r.status?.state === 'running').map((r) => {
       this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${r.name}`, { fieldPath: this.fieldPath(r) });
       return withTimeout(this.o.runtime.stopContainer(r.id!, grace), (grace + 10) * 1000, 'stopContainer')
-        .catch((err) => this.o.log(`kubelet ${this.o.nodeName}: stopping ${r.name} of ${st.pod.metadata.name} past its deadline: ${(err as Error).message}`));
+        .catch((err) => this.log(`stopping ${r.name} of ${st.pod.metadata.name} past its deadline: ${(err as Error).message}`));
     }));
     await this.finish(st);
     return true;
@@ -540,7 +560,7 @@ export class Kubelet {
     }
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
     await withTimeout(this.o.runtime.stopContainer(id, left), (left + 10) * 1000, 'stopContainer')
-      .catch((err) => this.o.log(`kubelet ${this.o.nodeName}: stopping ${c.name} of ${pod.metadata.name} for its new image: ${(err as Error).message}`));
+      .catch((err) => this.log(`stopping ${c.name} of ${pod.metadata.name} for its new image: ${(err as Error).message}`));
     rec.status = await this.rt(this.o.runtime.containerStatus(id), 'containerStatus');
     await this.startContainer(st, rec, c);
   }
@@ -772,7 +792,7 @@ export class Kubelet {
   private beginTermination(st: PodState, deleteFromApi: boolean): void {
     if (st.terminating) return;
     st.terminating = this.terminate(st, deleteFromApi).catch((err) => {
-      this.o.log(`kubelet ${this.o.nodeName}: terminating ${st.pod.metadata.name}: ${(err as Error).message}`);
+      this.log(`terminating ${st.pod.metadata.name}: ${(err as Error).message}`);
       st.terminating = undefined;
       this.queue.addAfter(st.uid, 1000);
     });

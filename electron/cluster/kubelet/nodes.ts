@@ -110,6 +110,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),
   });
   const network: SimNetwork = ctx.network ?? built!.component.network;
+  // the API server runs on the first (control-plane) node and reaches pod IPs from its address
+  ctx.connector.attachPodNetwork((ip, port) => network.connect({ podIP: nodeInternalIP(0), namespace: '' }, ip, port));
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
   await built?.start();
@@ -150,7 +152,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
     if (off) { hb.stop(); kubelet.powerOff(); } else hb.start();
     await kubelet.start();
-    ctx.connector.register(n.name, kubeletConnection(kubelet));
+    ctx.connector.register(n.name, kubeletConnection(kubelet, built && (() => built.component.views(n.name))));
     parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
   }));
 

@@ -9,7 +9,7 @@ import { SimContainer } from './container';
 import { ImageStore } from './images/store';
 import { kernelFor } from './kernel';
 import { effectiveArgv, ExecutableNotFoundError, launcherFor, resolveExecutable, runArgv, runCommandLine } from './launch';
-import type { SimNetwork } from './network';
+import type { NetError, SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
 import type { NodePrograms } from './programs';
@@ -268,7 +268,14 @@ export class SimRuntime implements ContainerRuntime {
   async portForward(sandboxId: string, port: number): Promise<Duplex> {
     const sb = this.sandboxes.get(sandboxId);
     if (!sb) throw new Error(`sandbox ${sandboxId} not found`);
-    return sb.connectLocal(port);
+    try {
+      return sb.connectLocal(port);
+    } catch (err) {
+      if ((err as NetError).code !== 'ECONNREFUSED') throw err;
+      // containerd dials localhost inside the pod's network namespace, IPv4 then IPv6, and reports both
+      const refused = (addr: string) => `${addr}:${port}: connect: connection refused`;
+      throw new Error(`failed to execute portforward in network namespace "${sb.netnsPath}": failed to connect to localhost:${port} inside namespace "${sandboxId}", IPv4: dial tcp4 ${refused('127.0.0.1')} IPv6 dial tcp6 ${refused('[::1]')} `);
+    }
   }
 
   async probeConnect(sandboxId: string, port: number, host?: string): Promise<Duplex> {

@@ -37,6 +37,12 @@ export class SimSandbox {
 
   get ip(): string { return this.config.podIPs[0] ?? '127.0.0.1'; }
 
+  /** the network namespace containerd would have created for the sandbox (a CNI-named bind mount) */
+  get netnsPath(): string {
+    const h = this.id.replace(/[^0-9a-f]/g, '').padEnd(32, '0');
+    return `/var/run/netns/cni-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+
   /** binds a TCP port on every address of the pod (0.0.0.0); returns the unbind function */
   listen(port: number, onConnection: ConnectionHandler): () => void {
     if (this.local.has(port)) throw new NetError('EADDRINUSE', `bind: Address in use (port ${port})`);

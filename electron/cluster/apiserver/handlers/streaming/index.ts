@@ -10,5 +10,5 @@ export function registerStreamingHandlers(api: ApiServer, connector: NodeConnect
   api.registerSpecial('', 'pods', 'exec', execHandler(connector, 'exec'));
   api.registerSpecial('', 'pods', 'attach', execHandler(connector, 'attach'));
   api.registerSpecial('', 'pods', 'log', logsHandler(connector));
-  api.registerSpecial('', 'pods', 'portforward', portForwardHandler);
+  api.registerSpecial('', 'pods', 'portforward', portForwardHandler(connector));
 }

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../../test/harness';
 import { FakeKubelet } from './testing/fake-kubelet';
 import { createPod, FAKE_NODE, registerFakeNode } from './testing/pods';
-import { PORT_FORWARD_UNSUPPORTED } from './portforward';
 
 const versions = (process.env.KUBECTL_VERSIONS?.split(',') ?? ['1.31', '1.33']).map((v) => ({ v, bin: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` })).filter((k) => existsSync(k.bin));
 if (versions.length === 0) console.warn('kubectl.1.31/1.33 not installed: skipping the kubectl streaming tests');
@@ -107,11 +106,5 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
     } finally {
       p.kill('SIGKILL');
     }
-  });
-
-  it('port-forward fails with a clear message', async () => {
-    const r = await kubectl(['port-forward', 'pod/one', '18080:8080']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: error upgrading connection: ${PORT_FORWARD_UNSUPPORTED}\n`);
   });
 });

@@ -1,20 +1,38 @@
-// pods/portforward: kubectl 1.31+ tunnels SPDY/3.1 frames through a WebSocket ("SPDY/3.1+portforward.k8s.io"),
-// 1.30 speaks SPDY directly. Neither framing is carried yet, so after the API server's own checks the upgrade is
-// refused with a Status; kubectl falls back from the WebSocket to SPDY on the refusal and then prints
-// "error upgrading connection: <message>".
-import { errBadRequest, errMethodNotAllowed, statusError } from '../../../api/errors';
+// pods/portforward: kubectl 1.31+ tunnels SPDY/3.1 through a WebSocket ("SPDY/3.1+portforward.k8s.io"), older
+// clients (and 1.31+ when the WebSocket is refused) upgrade the connection to SPDY directly. Both end in the same
+// SPDY session serving portforward.k8s.io, which dials the pod's port through its node's kubelet.
+import { errBadRequest, errMethodNotAllowed } from '../../../api/errors';
 import type { SpecialHandler } from '../../handler';
 import type { ApiResponse } from '../../request';
-import { getPod } from './pod-target';
+import type { NodeConnector } from '../../../kubelet/connector';
+import { servePortForward, PORT_FORWARD_PROTOCOL, type PortDialer } from '../portforward/forwarder';
+import { SPDY_TUNNEL_PROTOCOL, wsByteStream } from '../portforward/ws-tunnel';
+import { dialError, getPod, kubeletFor } from './pod-target';
 
-export const PORT_FORWARD_UNSUPPORTED = 'port forwarding is not supported by this KubeLab cluster yet; reach the pod through a Service or with kubectl exec';
-
-export const portForwardHandler: SpecialHandler = async ({ req, info, entry, server }): Promise<ApiResponse> => {
-  if (req.method !== 'GET' && req.method !== 'POST') throw errMethodNotAllowed('the server does not allow this method on the requested resource');
-  const pod = getPod(server, entry, info);
-  if (!pod.spec.nodeName) throw errBadRequest(`pod ${info.name} does not have a host assigned`);
-  for (const p of req.query.getAll('ports').flatMap((v) => v.split(','))) {
-    if (!/^\d+$/.test(p.trim()) || Number(p) < 1 || Number(p) > 65535) throw errBadRequest(`error parsing port: ${p}`);
-  }
-  throw statusError(501, 'NotImplemented', PORT_FORWARD_UNSUPPORTED);
-};
+export function portForwardHandler(connector: NodeConnector): SpecialHandler {
+  return async ({ req, info, entry, server }): Promise<ApiResponse> => {
+    if (req.method !== 'GET' && req.method !== 'POST') throw errMethodNotAllowed('the server does not allow this method on the requested resource');
+    const pod = getPod(server, entry, info);
+    const nodeName = pod.spec.nodeName;
+    if (!nodeName) throw errBadRequest(`pod ${info.name} does not have a host assigned`);
+    for (const p of req.query.getAll('ports').flatMap((v) => v.split(','))) {
+      if (!/^\d+$/.test(p.trim()) || Number(p) < 1 || Number(p) > 65535) throw errBadRequest(`error parsing port: ${p}`);
+    }
+    const ns = pod.metadata.namespace!;
+    const name = info.name!;
+    const dial: PortDialer = async (port) => {
+      const kubelet = kubeletFor(connector, nodeName);
+      if (!kubelet) throw new Error(`error dialing backend: ${dialError(server, nodeName)}`);
+      return kubelet.portForward(ns, name, port);
+    };
+    if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') {
+      return { kind: 'upgrade', protocols: [SPDY_TUNNEL_PROTOCOL], connect: (ws) => { servePortForward(wsByteStream(ws), dial); } };
+    }
+    return {
+      kind: 'tunnel',
+      upgrade: 'SPDY/3.1',
+      headers: { 'X-Stream-Protocol-Version': PORT_FORWARD_PROTOCOL },
+      connect: (sock) => { servePortForward(sock, dial); },
+    };
+  };
+}

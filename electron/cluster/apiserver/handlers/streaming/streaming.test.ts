@@ -5,9 +5,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../../test/harness';
 import { FakeKubelet } from './testing/fake-kubelet';
-import { openExec, httpGet, httpStream, rawExecReads, upgradeRequest } from './testing/ws-client';
+import { openExec, httpGet, httpStream, rawExecReads } from './testing/ws-client';
 import { createPod, FAKE_NODE, registerFakeNode } from './testing/pods';
-import { PORT_FORWARD_UNSUPPORTED } from './portforward';
 
 let tc: TestCluster;
 let fakeNode: { stop(): void } | undefined;
@@ -180,18 +179,5 @@ describe('pods/log', () => {
     expect(await err('ghost')).toEqual({ code: 500, message: 'Get "https://gone-node:10250/containerLogs/default/ghost/app": dial tcp gone-node:10250: connect: connection refused' });
     const un = await log('unscheduled');
     expect([un.status, un.body]).toEqual([200, '']);
-  });
-});
-
-describe('pods/portforward', () => {
-  it('refuses both the WebSocket tunnel and the SPDY upgrade with a clear Status', async () => {
-    for (const headers of <Record<string, string>[]>[
-      { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'SPDY/3.1+portforward.k8s.io' },
-      { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' },
-    ]) {
-      const r = await upgradeRequest(tc.cluster, `${base}/one/portforward?ports=8080`, headers);
-      expect(r.status).toBe(501);
-      expect((JSON.parse(r.body) as { message: string }).message).toBe(PORT_FORWARD_UNSUPPORTED);
-    }
   });
 });

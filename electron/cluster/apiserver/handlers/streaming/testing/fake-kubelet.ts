@@ -2,6 +2,7 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { errInternal } from '../../../../api/errors';
 import type { KubeletConnection, LogOptions } from '../../../../kubelet/connector';
+import type { KubeletHttpAnswer } from '../../../../kubelet/http-endpoints';
 import type { ExecOptions, StreamSession } from '../../../../runtime/interface';
 import { readContainerLogs } from '../../../../kubelet/logs';
 
@@ -42,6 +43,14 @@ export class FakeKubelet implements KubeletConnection {
 
   async portForward(): Promise<Duplex> {
     throw new Error('not supported by the fake kubelet');
+  }
+
+  async nodeShell(): Promise<never> {
+    throw new Error('not supported by the fake kubelet');
+  }
+
+  async http(path: string): Promise<KubeletHttpAnswer> {
+    return { status: 200, contentType: 'text/plain', body: `fake kubelet: ${path}` };
   }
 }
 

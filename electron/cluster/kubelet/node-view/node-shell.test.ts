@@ -1,0 +1,106 @@
+// The node shell through the API server (POST /kubelab/nodes/NAME/shell, what `kubelab node shell` sends):
+// crictl over the node's real sandboxes and containers, the kubelet's unit and journal, /var/log/pods, and the
+// registration point other components add programs and files through.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import https from 'node:https';
+import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
+import { registerNodeFile, registerNodeProgram, ok } from './table';
+
+interface ShellResult { stdout: string; stderr: string; exitCode: number; cwd: string }
+
+describe('node shell', () => {
+  let tc: TestCluster;
+  let node = '';
+  let pod = '';
+
+  function post(path: string, body: unknown): Promise<{ status: number; json: any }> {
+    const pki = tc.cluster.pki;
+    return new Promise((resolve, reject) => {
+      const data = JSON.stringify(body);
+      const req = https.request({ host: '127.0.0.1', port: tc.cluster.port, path, method: 'POST', ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end(data);
+    });
+  }
+  const sh = async (command: string, session = 's1'): Promise<ShellResult> => {
+    const r = await post(`/kubelab/nodes/${node}/shell`, { session, command });
+    expect(r.status).toBe(200);
+    return r.json as ShellResult;
+  };
+
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 2 });
+    await waitFor(async () => (await tc.kubectl(['run', 'web', '--image=nginx'])).code === 0, { what: 'run' });
+    await waitFor(async () => (await tc.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { what: 'web running' });
+    node = (await tc.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.spec.nodeName}'])).stdout;
+    pod = (await tc.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.uid}'])).stdout;
+  }, 60_000);
+  afterAll(async () => { await tc?.stop(); });
+
+  it('crictl lists the node\'s sandboxes, containers and images and reads a container\'s log', async () => {
+    const ps = await sh('crictl ps');
+    expect(ps.stdout.split('\n')[0]).toMatch(/^CONTAINER {11}IMAGE {15}CREATED {13,} +STATE {15}NAME {16}ATTEMPT {13}POD ID {14}POD {17,}NAMESPACE$/);
+    expect(ps.stdout).toMatch(/^[0-9a-f]{13} +[0-9a-f]{13} +.* ago +Running +web +0 +[0-9a-f]{13} +web +default$/m);
+    const pods = await sh('crictl pods');
+    expect(pods.stdout).toMatch(/^[0-9a-f]{13} +.* ago +Ready +web +default +0 +\(default\)$/m);
+    expect((await sh('crictl images')).stdout).toMatch(/^docker\.io\/library\/nginx +latest +[0-9a-f]{13} +\d+(\.\d+)?MB$/m);
+    // nginx writes its start-up lines while already running
+    await waitFor(async () => (await sh('crictl logs $(crictl ps | grep " web " | cut -d" " -f1)')).stdout.includes('/docker-entrypoint.sh: Configuration complete; ready for start up'), { what: 'nginx start-up log' });
+    const inspect = JSON.parse((await sh('crictl inspect $(crictl ps | grep " web " | cut -d" " -f1)')).stdout) as { status: { state: string; labels: Record<string, string> } };
+    expect(inspect.status.state).toBe('CONTAINER_RUNNING');
+    expect(inspect.status.labels['io.kubernetes.pod.uid']).toBe(pod);
+    expect((await sh('crictl exec $(crictl ps | grep " web " | cut -d" " -f1) cat /etc/hostname')).stdout).toBe('web\n');
+    const bad = await sh('crictl inspect ffffffff');
+    expect([bad.exitCode, bad.stderr]).toEqual([1, 'E0000 container "ffffffff" not found\n']);
+  });
+
+  it('the pods\' logs are under /var/log/pods in the kubelet\'s layout, and the session keeps its directory', async () => {
+    const cd = await sh('cd /var/log/pods/default_web_' + pod + '/web && ls', 's2');
+    expect(cd.stdout).toBe('0.log\n');
+    expect(cd.cwd).toBe(`/var/log/pods/default_web_${pod}/web`);
+    expect((await sh('pwd', 's2')).stdout).toBe(`/var/log/pods/default_web_${pod}/web\n`);
+    expect((await sh('pwd', 'other')).stdout).toBe('/root\n');
+  });
+
+  it('systemctl status kubelet and journalctl -u kubelet show the kubelet and its log', async () => {
+    const st = await sh('systemctl status kubelet');
+    expect(st.exitCode).toBe(0);
+    expect(st.stdout).toMatch(/^● kubelet\.service - kubelet: The Kubernetes Node Agent\n/);
+    expect(st.stdout).toMatch(/^ {5}Active: active \(running\) since /m);
+    const j = await sh('journalctl -u kubelet');
+    expect(j.stdout).toMatch(new RegExp(`^\\w{3} \\d{2} [\\d:]{8} ${node} kubelet\\[\\d+\\]: I\\d{4} [\\d:.]{15} +\\d+ event\\.go:\\d+\\] "Event occurred" object="default/web" fieldPath="spec\\.containers\\{web\\}" kind="Pod" apiVersion="v1" type="Normal" reason="Started" message="Started container web"$`, 'm'));
+    expect((await sh('journalctl -u kubelet -n 1')).stdout.trim().split('\n')).toHaveLength(1);
+    expect((await sh('systemctl status nope')).stderr).toBe('Unit nope.service could not be found.\n');
+  });
+
+  it('shows what kube-proxy and the CNI plugin left on the node: iptables-save, ip route/addr, the conflist', async () => {
+    const save = await sh('iptables-save');
+    expect(save.exitCode).toBe(0);
+    expect(save.stdout).toMatch(/^:KUBE-SERVICES - \[0:0\]$/m);
+    expect(save.stdout).toContain('-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP"');
+    const other = (await tc.kubectl(['get', 'nodes', '-o', `jsonpath={.items[?(@.metadata.name!="${node}")].spec.podCIDR}`])).stdout.trim();
+    expect(other).toMatch(/^10\.244\.\d+\.0\/24$/);
+    expect((await sh('ip route')).stdout).toContain(`${other} via `);
+    expect((await sh('ip addr')).stdout).toContain('cni0');
+    expect(JSON.parse((await sh('cat /etc/cni/net.d/10-kubelab.conflist')).stdout).plugins[0].type).toBe('bridge');
+    expect((await sh('ip link set eth0 down')).exitCode).not.toBe(0);
+  });
+
+  it('components add programs and files through the node view table', async () => {
+    registerNodeProgram('kubelab-test-prog', async (args, { node: n }) => ok(`${n.nodeName} ${args.join(',')}\n`));
+    registerNodeFile('/etc/kubelab-test/info', (n) => `node ${n.nodeName}\n`);
+    const fresh = `s-${Date.now()}`;
+    expect((await sh('kubelab-test-prog a b', fresh)).stdout).toBe(`${node} a,b\n`);
+    expect((await sh('cat /etc/kubelab-test/info; ls /etc/kubelab-test', fresh)).stdout).toBe(`node ${node}\ninfo\n`);
+    expect((await sh('head -2 /var/lib/kubelet/config.yaml', fresh)).stdout).toBe('apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n');
+  });
+
+  it('an unknown node is a 404, a malformed body a 400', async () => {
+    expect((await post('/kubelab/nodes/nope/shell', { session: 'x', command: 'true' })).status).toBe(404);
+    expect((await post(`/kubelab/nodes/${node}/shell`, { command: 1 })).status).toBe(400);
+  });
+});
