@@ -25,6 +25,7 @@ import type { ComponentLog } from './static-pods/component-log';
 import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
 import { controlPlanePrograms } from './static-pods/programs';
 import { SERVICE_CIDR } from '../apiserver/hooks/service-ips';
+import type { PacketFilter } from '../network/packet-filter';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
 export const POWER_ANNOTATION = 'kubelab.io/power';
@@ -56,6 +57,8 @@ export interface NodeStartContext {
   pki: Pki;
   /** the cluster network (Services, DNS, NetworkPolicy); default: an in-memory network shared by the nodes */
   network?: SimNetwork;
+  /** NetworkPolicy enforcement for the default network's pod-IP traffic */
+  packetFilter?: PacketFilter;
   /** runtime per node; default: the simulator (`runtime` is the node's choice from the topology) */
   createRuntime?(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork; runtime: 'sim' | 'docker'; programs?: NodePrograms }): ContainerRuntime;
   /** volume mounters supplied by storage (also reachable later as NodeSet.mounters) */
@@ -73,7 +76,7 @@ interface NodeParts { hb: NodeHeartbeat; kubelet: Kubelet; runtime: ContainerRun
 export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const hasWorkers = ctx.config.nodes.some((n) => n.role === 'worker');
   const settings = { ...defaultSettings(), ...(ctx.settings ?? {}) };
-  const network = ctx.network ?? createLocalSimNetwork();
+  const network = ctx.network ?? createLocalSimNetwork({ filter: ctx.packetFilter });
   const mounters = ctx.mounters ?? new Map<string, VolumeMounter>();
   const parts = new Map<string, NodeParts>();
 
