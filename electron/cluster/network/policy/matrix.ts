@@ -1,0 +1,46 @@
+// The reachability matrix students look at: every policed pod to every policed pod on one port, each cell the
+// verdict the data path would give a new connection, with the reasoning naming the deciding policies.
+import type { PolicyEngine } from './engine';
+
+export interface MatrixOptions {
+  /** only pods of these namespaces (default: every namespace with policed pods) */
+  namespaces?: string[];
+  port: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface ReachabilityMatrix {
+  /** `namespace/name`, rows (from) and columns (to) in this order */
+  pods: string[];
+  /** namespaces that have policed pods, for the view's filter */
+  namespaces: string[];
+  port: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** cells[from][to]; the diagonal is loopback, never policed */
+  cells: { allowed: boolean; reason: string; policies: string[] }[][];
+  policies: number;
+}
+
+export function reachabilityMatrix(engine: PolicyEngine, opts: MatrixOptions): ReachabilityMatrix {
+  const protocol = opts.protocol ?? 'TCP';
+  const all = engine.listPods();
+  const pods = opts.namespaces?.length ? all.filter((p) => opts.namespaces!.includes(p.namespace)) : all;
+  const cells = pods.map((from) => pods.map((to) => {
+    if (from === to) return { allowed: true, reason: 'loopback: a pod reaching itself is not policed', policies: [] };
+    const v = engine.explain({ srcIP: from.ips[0], dstIP: to.ips[0], dstPort: opts.port, protocol });
+    return { allowed: v.allowed, reason: v.reason, policies: [...new Set([...v.egress.policies, ...v.ingress.policies])] };
+  }));
+  return {
+    pods: pods.map((p) => `${p.namespace}/${p.name}`),
+    namespaces: [...new Set(all.map((p) => p.namespace))].sort(),
+    port: opts.port, protocol, cells, policies: engine.policyCount(),
+  };
+}
+
+/** Cyclonus's text form: rows from, columns to, '.' allowed, 'X' denied */
+export function formatMatrix(m: ReachabilityMatrix): string {
+  const w = Math.max(4, ...m.pods.map((p) => p.length)) + 1;
+  const head = `${`${m.port}/${m.protocol}`.padEnd(w)}${m.pods.map((p) => p.padEnd(w)).join('')}`;
+  const rows = m.pods.map((f, i) => `${f.padEnd(w)}${m.cells[i].map((c) => (c.allowed ? '.' : 'X').padEnd(w)).join('')}`);
+  return [head, ...rows].map((l) => l.trimEnd()).join('\n');
+}
