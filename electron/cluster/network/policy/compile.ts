@@ -1,7 +1,7 @@
 // A NetworkPolicy compiled once per write into matchers, so a verdict never re-parses selectors or CIDRs.
-import { BlockList, isIP } from 'node:net';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import { labelSelectorMatcher } from '../../api/selectors';
+import { cidrMatcher, parseIP } from './cidr';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
@@ -9,6 +9,8 @@ type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 /** what a peer rule is asked about: the other end of the flow, a pod when its IP is one */
 export interface PeerEndpoint {
   ip: string;
+  /** ip parsed once per verdict for ipBlock tests (undefined: not an IP address) */
+  addr?: ReturnType<typeof parseIP>;
   pod?: { namespace: string; labels: Record<string, string> | undefined };
   namespaceLabels?: Record<string, string>;
 }
@@ -73,7 +75,7 @@ function compileRule(peers: NetworkPolicyPeer[] | undefined, ports: NetworkPolic
 function compilePeer(peer: NetworkPolicyPeer): CompiledPeer {
   if (peer.ipBlock) {
     const block = ipBlockMatcher(peer.ipBlock.cidr, peer.ipBlock.except ?? []);
-    return { matches: (p) => block(p.ip) };
+    return { matches: (p) => !!p.addr && block(p.addr) };
   }
   // podSelector alone: pods of the policy's namespace; namespaceSelector alone: every pod of the selected
   // namespaces; both in one peer: the selected pods of the selected namespaces (AND)
@@ -89,23 +91,8 @@ function compilePeer(peer: NetworkPolicyPeer): CompiledPeer {
 }
 
 /** cidr minus except; applied to any address, pod IPs included (Calico's reading of the API's "should") */
-export function ipBlockMatcher(cidr: string, except: string[]): (ip: string) => boolean {
-  const inside = subnetList([cidr]);
-  const out = subnetList(except);
-  return (ip) => {
-    const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-    return inside.check(ip, family) && !out.check(ip, family);
-  };
-}
-
-function subnetList(cidrs: string[]): BlockList {
-  const list = new BlockList();
-  for (const c of cidrs) {
-    const [addr, bits] = c.split('/');
-    const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
-    // validation rejected malformed CIDRs on write; a stray one matches nothing rather than breaking the data path
-    if (!isIP(addr) || bits === undefined) continue;
-    list.addSubnet(addr, Number(bits), family);
-  }
-  return list;
+export function ipBlockMatcher(cidr: string, except: string[]): (ip: NonNullable<ReturnType<typeof parseIP>>) => boolean {
+  const inside = cidrMatcher(cidr);
+  const out = except.map(cidrMatcher);
+  return (ip) => inside(ip) && !out.some((m) => m(ip));
 }

@@ -5,6 +5,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { Flow, PacketFilter } from '../packet-filter';
 import { compilePolicy, type CompiledPolicy, type CompiledPort, type CompiledRule, type PeerEndpoint } from './compile';
+import { parseIP } from './cidr';
 
 export interface PolicedPod {
   namespace: string;
@@ -39,7 +40,8 @@ export interface Verdict {
   ingress: DirectionVerdict;
 }
 
-type Selecting = { ingress: CompiledPolicy[]; egress: CompiledPolicy[] };
+type Selecting = { ingress: CompiledPolicy[]; egress: CompiledPolicy[]; ingressIds: string[]; egressIds: string[] };
+type Endpoint = { key?: string; pod?: PolicedPod; peer: PeerEndpoint };
 
 export class PolicyEngine implements PacketFilter {
   private policies = new Map<string, CompiledPolicy>();
@@ -49,6 +51,8 @@ export class PolicyEngine implements PacketFilter {
   private namespaces = new Map<string, Record<string, string>>();
   private selecting = new Map<string, Selecting>();
   private verdicts = new Map<string, Verdict>();
+  /** an address's pod and parsed form, until the next change */
+  private endpoints = new Map<string, Endpoint>();
   private listeners = new Set<() => void>();
   /** bumps on every change, so views can tell a stale matrix */
   generation = 0;
@@ -63,7 +67,7 @@ export class PolicyEngine implements PacketFilter {
     const k = `${flow.protocol}|${flow.srcIP}|${flow.dstIP}|${flow.dstPort}`;
     let v = this.verdicts.get(k);
     if (!v) {
-      v = this.decide(flow);
+      v = this.evaluate(flow);
       // bounded: a scan over many ports must not grow the cache without end
       if (this.verdicts.size > 50_000) this.verdicts.clear();
       this.verdicts.set(k, v);
@@ -167,6 +171,7 @@ export class PolicyEngine implements PacketFilter {
 
   private changed(): void {
     this.verdicts.clear();
+    this.endpoints.clear();
     this.generation++;
     for (const fn of this.listeners) {
       try { fn(); } catch (err) { process.stderr.write(`network policy listener failed: ${(err as Error).stack}\n`); }
@@ -176,26 +181,33 @@ export class PolicyEngine implements PacketFilter {
   private selectingPolicies(key: string, pod: PolicedPod): Selecting {
     let s = this.selecting.get(key);
     if (!s) {
-      s = { ingress: [], egress: [] };
+      const ingress: CompiledPolicy[] = [], egress: CompiledPolicy[] = [];
       for (const id of this.policiesByNs.get(pod.namespace) ?? []) {
         const p = this.policies.get(id)!;
         if (!p.selects(pod.labels)) continue;
-        if (p.ingress) s.ingress.push(p);
-        if (p.egress) s.egress.push(p);
+        if (p.ingress) ingress.push(p);
+        if (p.egress) egress.push(p);
       }
+      s = { ingress, egress, ingressIds: ingress.map((p) => p.id), egressIds: egress.map((p) => p.id) };
       this.selecting.set(key, s);
     }
     return s;
   }
 
-  private endpoint(ip: string): { key?: string; pod?: PolicedPod; peer: PeerEndpoint } {
+  private endpoint(ip: string): Endpoint {
+    let e = this.endpoints.get(ip);
+    if (e) return e;
     const key = this.podByIP.get(ip);
     const pod = key ? this.pods.get(key) : undefined;
-    if (!key || !pod) return { peer: { ip } };
-    return { key, pod, peer: { ip, pod: { namespace: pod.namespace, labels: pod.labels }, namespaceLabels: this.namespaces.get(pod.namespace) ?? {} } };
+    e = !key || !pod ? { peer: { ip, addr: parseIP(ip) } }
+      : { key, pod, peer: { ip, addr: parseIP(ip), pod: { namespace: pod.namespace, labels: pod.labels }, namespaceLabels: this.namespaces.get(pod.namespace) ?? {} } };
+    if (this.endpoints.size > 50_000) this.endpoints.clear();
+    this.endpoints.set(ip, e);
+    return e;
   }
 
-  private decide(flow: Flow): Verdict {
+  /** the verdict without the per-flow cache (a matrix asks each flow once) */
+  evaluate(flow: Flow): Verdict {
     const src = this.endpoint(flow.srcIP);
     const dst = this.endpoint(flow.dstIP);
     const from = src.pod ? `${src.pod.namespace}/${src.pod.name}` : undefined;
@@ -203,20 +215,24 @@ export class PolicyEngine implements PacketFilter {
 
     let egress: DirectionVerdict;
     if (!src.key || !src.pod) egress = { allowed: true, isolated: false, policies: [], note: `${flow.srcIP} is not a pod (node or hostNetwork traffic is not policed on egress)` };
-    else egress = this.direction(this.selectingPolicies(src.key, src.pod).egress, 'egress', dst.peer, dst.pod, flow);
+    else { const s = this.selectingPolicies(src.key, src.pod); egress = this.direction(s.egress, s.egressIds, 'egress', dst.peer, dst.pod, flow); }
 
     let ingress: DirectionVerdict;
     if (!dst.key || !dst.pod) ingress = { allowed: true, isolated: false, policies: [], note: `${flow.dstIP} is not a policed pod` };
     else if (dst.pod.hostIP && dst.pod.hostIP === flow.srcIP) ingress = { allowed: true, isolated: false, policies: [], note: `traffic from the pod's own node (${flow.srcIP}) is always allowed` };
-    else ingress = this.direction(this.selectingPolicies(dst.key, dst.pod).ingress, 'ingress', src.peer, dst.pod, flow);
+    else { const s = this.selectingPolicies(dst.key, dst.pod); ingress = this.direction(s.ingress, s.ingressIds, 'ingress', src.peer, dst.pod, flow); }
 
     const allowed = egress.allowed && ingress.allowed;
-    return { allowed, from, to, egress, ingress, reason: reasonText(flow, from ?? flow.srcIP, to ?? flow.dstIP, egress, ingress) };
+    // the text is built when someone reads it: the matrix of a large cluster needs only the booleans
+    let reason: string | undefined;
+    return {
+      allowed, from, to, egress, ingress,
+      get reason() { return (reason ??= reasonText(flow, from ?? flow.srcIP, to ?? flow.dstIP, egress, ingress)); },
+    };
   }
 
-  private direction(policies: CompiledPolicy[], dir: 'ingress' | 'egress', peer: PeerEndpoint, dstPod: PolicedPod | undefined, flow: Flow): DirectionVerdict {
-    if (!policies.length) return { allowed: true, isolated: false, policies: [] };
-    const ids = policies.map((p) => p.id);
+  private direction(policies: CompiledPolicy[], ids: string[], dir: 'ingress' | 'egress', peer: PeerEndpoint, dstPod: PolicedPod | undefined, flow: Flow): DirectionVerdict {
+    if (!policies.length) return NOT_ISOLATED;
     for (const p of policies) {
       const rules = p[dir]!;
       for (let i = 0; i < rules.length; i++) {
@@ -226,6 +242,8 @@ export class PolicyEngine implements PacketFilter {
     return { allowed: false, isolated: true, policies: ids };
   }
 }
+
+const NOT_ISOLATED: DirectionVerdict = Object.freeze({ allowed: true, isolated: false, policies: [] });
 
 function ruleAdmits(rule: CompiledRule, policyNamespace: string, peer: PeerEndpoint, dstPod: PolicedPod | undefined, flow: Flow): boolean {
   if (rule.ports && !rule.ports.some((p) => portMatches(p, dstPod, flow))) return false;

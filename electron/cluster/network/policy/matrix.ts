@@ -7,6 +7,8 @@ export interface MatrixOptions {
   namespaces?: string[];
   port: number;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** false: cells carry only the verdict (a large matrix nobody hovers over); default true */
+  reasons?: boolean;
 }
 
 export interface ReachabilityMatrix {
@@ -27,7 +29,8 @@ export function reachabilityMatrix(engine: PolicyEngine, opts: MatrixOptions): R
   const pods = opts.namespaces?.length ? all.filter((p) => opts.namespaces!.includes(p.namespace)) : all;
   const cells = pods.map((from) => pods.map((to) => {
     if (from === to) return { allowed: true, reason: 'loopback: a pod reaching itself is not policed', policies: [] };
-    const v = engine.explain({ srcIP: from.ips[0], dstIP: to.ips[0], dstPort: opts.port, protocol });
+    const v = engine.evaluate({ srcIP: from.ips[0], dstIP: to.ips[0], dstPort: opts.port, protocol });
+    if (opts.reasons === false) return { allowed: v.allowed, reason: '', policies: [] };
     return { allowed: v.allowed, reason: v.reason, policies: [...new Set([...v.egress.policies, ...v.ingress.policies])] };
   }));
   return {
