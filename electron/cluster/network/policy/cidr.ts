@@ -46,3 +46,10 @@ export function cidrMatcher(cidr: string): CidrMatcher {
   const shift = BigInt(128 - bits);
   return (ip) => ip.family === 6 && ((ip.n ^ base.n) >> shift) === 0n;
 }
+
+/** true when `inner` lies inside `outer` and is smaller (an ipBlock's except entries must be) */
+export function isStrictSubset(inner: string, outer: string): boolean {
+  const [addr, bits] = inner.split('/');
+  const ip = parseIP(addr);
+  return !!ip && Number(bits) > Number(outer.split('/')[1]) && cidrMatcher(outer)(ip);
+}
