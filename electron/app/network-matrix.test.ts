@@ -14,7 +14,7 @@ let session: Session;
 const pushed: NetworkMatrixView[] = [];
 
 beforeAll(async () => {
-  services = createAppServices({ dataDir, mode: 'web', cluster: { port: 0, nodes: 1 }, shell: '/bin/bash' });
+  services = createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash' });
   session = services.connect((event, payload) => { if (event === 'network.changed') pushed.push(payload as NetworkMatrixView); });
   await services.start();
 }, 120_000);
@@ -34,13 +34,13 @@ describe('network matrix over the IPC', () => {
     const first = await waitFor(async () => {
       const m = await session.call('network.watch', { namespaces: ['shop'], port: 80 });
       return m.pods.length === 2 ? m : undefined;
-    }, { timeoutMs: 60_000, what: 'both pods with IPs in the matrix' });
+    }, { timeoutMs: 60_000, what: 'both pods with IPs in the matrix' }) as NetworkMatrixView;
     expect(first.pods).toEqual(['shop/a', 'shop/b']);
     expect(first.cells.flat().every((c) => c.allowed)).toBe(true);
 
     const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: only-a, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: b}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: x}}}]}]\n';
     expect((await session.call('yaml.apply', { yaml: policy, dryRun: false })).ok).toBe(true);
-    const next = await waitFor(() => pushed.find((m) => m.policies === 1), { what: 'a pushed matrix with the policy' });
+    const next = (await waitFor(() => pushed.find((m) => m.policies === 1), { what: 'a pushed matrix with the policy' }))!;
     const aToB = next.cells[0][1];
     expect(aToB.allowed).toBe(false);
     expect(aToB.policies).toEqual(['shop/only-a']);
