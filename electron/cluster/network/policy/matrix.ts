@@ -40,10 +40,11 @@ export function reachabilityMatrix(engine: PolicyEngine, opts: MatrixOptions): R
   };
 }
 
-/** Cyclonus's text form: rows from, columns to, '.' allowed, 'X' denied */
-export function formatMatrix(m: ReachabilityMatrix): string {
+/** Cyclonus's text form: rows from, columns to, '.' allowed, 'X' denied, '?' unknown (a probe that could not run) */
+export function formatMatrix(m: Pick<ReachabilityMatrix, 'pods' | 'port' | 'protocol'> & { cells: { allowed?: boolean }[][] }): string {
   const w = Math.max(4, ...m.pods.map((p) => p.length)) + 1;
   const head = `${`${m.port}/${m.protocol}`.padEnd(w)}${m.pods.map((p) => p.padEnd(w)).join('')}`;
-  const rows = m.pods.map((f, i) => `${f.padEnd(w)}${m.cells[i].map((c) => (c.allowed ? '.' : 'X').padEnd(w)).join('')}`);
+  const mark = (a?: boolean) => (a === undefined ? '?' : a ? '.' : 'X');
+  const rows = m.pods.map((f, i) => `${f.padEnd(w)}${m.cells[i].map((c) => mark(c.allowed).padEnd(w)).join('')}`);
   return [head, ...rows].map((l) => l.trimEnd()).join('\n');
 }
