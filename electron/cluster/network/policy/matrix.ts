@@ -26,7 +26,7 @@ export interface ReachabilityMatrix {
 export function reachabilityMatrix(engine: PolicyEngine, opts: MatrixOptions): ReachabilityMatrix {
   const protocol = opts.protocol ?? 'TCP';
   const all = engine.listPods();
-  const pods = opts.namespaces?.length ? all.filter((p) => opts.namespaces!.includes(p.namespace)) : all;
+  const pods = opts.namespaces?.length ? engine.listPods(opts.namespaces) : all;
   const cells = pods.map((from) => pods.map((to) => {
     if (from === to) return { allowed: true, reason: 'loopback: a pod reaching itself is not policed', policies: [] };
     const v = engine.evaluate({ srcIP: from.ips[0], dstIP: to.ips[0], dstPort: opts.port, protocol });
