@@ -41,6 +41,10 @@ export async function runStart(args: string[]): Promise<number> {
   });
   process.stdout.write(`kubelab: cluster ready in ${Date.now() - t0} ms — API server ${cluster.server}, kubeconfig ${cluster.kubeconfigPath}\n`);
   process.stdout.write(`kubelab: use it with: export KUBECONFIG=${cluster.kubeconfigPath}\n`);
+  // NodePorts kept from an earlier run are published again; new ones are logged as they appear
+  const host = cluster.nodes.clusterNetwork?.hostAccess;
+  await host?.settled();
+  for (const p of host?.published() ?? []) process.stdout.write(`kubelab: ${p.service} NodePort ${p.nodePort} on ${p.url}\n`);
   await new Promise<void>((res) => {
     let stopping = false;
     const stop = (sig: string) => {

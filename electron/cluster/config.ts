@@ -21,6 +21,8 @@ export interface ClusterConfig {
   name: string;
   runtime: 'sim' | 'docker';
   nodes: NodeConfig[];
+  /** kube-proxy's mode, written into the kube-proxy ConfigMap on first start (default iptables) */
+  kubeProxyMode?: 'iptables' | 'ipvs';
 }
 
 export class ConfigError extends Error {}
@@ -51,7 +53,8 @@ export function parseClusterConfigFile(path: string): Partial<ClusterConfig> {
   }
   if (nodes.length && !nodes.some((n) => n.role === 'control-plane')) nodes.unshift({ name: 'kubelab-control-plane', role: 'control-plane' });
   if (doc.runtime !== undefined && doc.runtime !== 'sim' && doc.runtime !== 'docker') throw new ConfigError(`${path}: runtime: must be "sim" or "docker"`);
-  return { nodes: nodes.length ? nodes : undefined, runtime: doc.runtime };
+  if (doc.kubeProxyMode !== undefined && doc.kubeProxyMode !== 'iptables' && doc.kubeProxyMode !== 'ipvs') throw new ConfigError(`${path}: kubeProxyMode: must be "iptables" or "ipvs"`);
+  return { nodes: nodes.length ? nodes : undefined, runtime: doc.runtime, ...(doc.kubeProxyMode ? { kubeProxyMode: doc.kubeProxyMode } : {}) };
 }
 
 export function loadClusterConfig(dataDir: string, o: { nodes?: number; runtime?: 'sim' | 'docker'; configFile?: string }): ClusterConfig {
@@ -66,6 +69,8 @@ export function loadClusterConfig(dataDir: string, o: { nodes?: number; runtime?
     runtime: o.runtime ?? fromFile.runtime ?? saved?.runtime ?? 'sim',
     nodes: fromFile.nodes ?? (o.nodes !== undefined ? defaultNodeNames(o.nodes) : saved?.nodes ?? defaultNodeNames(3)),
   };
+  const proxyMode = fromFile.kubeProxyMode ?? saved?.kubeProxyMode;
+  if (proxyMode) cfg.kubeProxyMode = proxyMode;
   if (cfg.nodes.length < 1) throw new ConfigError('a cluster needs at least one node');
   writeFileSync(file, JSON.stringify(cfg, null, 2));
   return cfg;

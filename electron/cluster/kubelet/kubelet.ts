@@ -368,6 +368,7 @@ export class Kubelet {
         labels: md.labels ?? {}, annotations: md.annotations ?? {}, podIPs: [ip], hostNetwork, dns,
         hostAliases: spec.hostAliases, shareProcessNamespace: !!spec.shareProcessNamespace,
         memoryLimitBytes: limits.memory, cpuLimitMillis: limits.cpu, podDir, nodeName: this.o.nodeName,
+        portMappings: hostNetwork ? [] : hostPortMappings(spec),
       }, handler), 'runPodSandbox');
       st.sandboxId = id;
       st.podIP = ip;
@@ -606,6 +607,7 @@ export class Kubelet {
       logPath: this.logPath(pod, c.name, attempt),
       terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
       attempt, kind: rec.kind,
+      ...(rec.kind === 'ephemeral' && c.targetContainerName ? { targetContainerName: c.targetContainerName } : {}),
     };
     let id: string;
     try {
@@ -840,6 +842,12 @@ export class Kubelet {
 
   /** phase as the kubelet sees it (tests, UI) */
   phaseOf(uid: string): string | undefined { const st = this.states.get(uid); return st && computePhase(st); }
+}
+
+/** containers' hostPorts as CRI port mappings (the kubelet hands them to the runtime, which hands them to CNI) */
+function hostPortMappings(spec: any): { containerPort: number; hostPort: number; protocol: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }[] {
+  return (spec.containers ?? []).flatMap((c: any) => (c.ports ?? []).filter((p: any) => p.hostPort > 0)
+    .map((p: any) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol ?? 'TCP', ...(p.hostIP ? { hostIP: p.hostIP } : {}) })));
 }
 
 function safe(fn: () => number): number { try { return fn(); } catch { return 0; } }

@@ -11,7 +11,9 @@ import type { ApiServer } from '../apiserver/handler';
 import { nodeRuntime, type ClusterConfig } from '../config';
 import type { Pki } from '../auth/pki';
 import type { ContainerRuntime } from '../runtime/interface';
-import { createSimRuntime, createLocalSimNetwork, type SimNetwork } from '../runtime/sim';
+import { createSimRuntime, type SimNetwork } from '../runtime/sim';
+import { createClusterNetwork, type ClusterNetworkComponent } from '../network';
+import type { Resolver } from '../network/cluster-network';
 import type { NodePrograms } from '../runtime/sim/programs';
 import { NodeHeartbeat } from './node-status';
 import { KUBELET_VERSION, nodeInternalIP, nodePodCIDR } from './node-object';
@@ -24,7 +26,7 @@ import type { VolumeMounter } from './volumes';
 import type { ComponentLog } from './static-pods/component-log';
 import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
 import { controlPlanePrograms } from './static-pods/programs';
-import { SERVICE_CIDR } from '../apiserver/hooks/service-ips';
+import { CLUSTER_CIDR, SERVICE_CIDR } from '../network/addresses';
 import type { PacketFilter } from '../network/packet-filter';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
@@ -41,6 +43,8 @@ export interface NodeSet {
   runtime(name: string): ContainerRuntime;
   /** the pod network shared by all nodes */
   network: SimNetwork;
+  /** the cluster network component (kube-proxy, CNI records, host NodePorts, node views) unless a test network was given */
+  clusterNetwork?: ClusterNetworkComponent;
   /** storage plugs PVC/CSI mounters in here (keyed by volume source type, e.g. "persistentVolumeClaim") */
   mounters: Map<string, VolumeMounter>;
   podMetrics(): Promise<PodMetricsSample[]>;
@@ -55,9 +59,13 @@ export interface NodeStartContext {
   log(line: string): void;
   connector: NodeConnector;
   pki: Pki;
-  /** the cluster network (Services, DNS, NetworkPolicy); default: an in-memory network shared by the nodes */
+  /** a network for tests; default: the cluster network component (network/) shared by the nodes */
   network?: SimNetwork;
-  /** NetworkPolicy enforcement for the default network's pod-IP traffic */
+  /** cluster DNS for the cluster network (the DNS component provides it) */
+  resolve?: Resolver;
+  /** publish NodePorts on 127.0.0.1 (default true) */
+  publishNodePorts?: boolean;
+  /** NetworkPolicy enforcement, handed to the cluster network's data path */
   packetFilter?: PacketFilter;
   /** runtime per node; default: the simulator (`runtime` is the node's choice from the topology) */
   createRuntime?(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork; runtime: 'sim' | 'docker'; programs?: NodePrograms }): ContainerRuntime;
@@ -76,7 +84,6 @@ interface NodeParts { hb: NodeHeartbeat; kubelet: Kubelet; runtime: ContainerRun
 export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const hasWorkers = ctx.config.nodes.some((n) => n.role === 'worker');
   const settings = { ...defaultSettings(), ...(ctx.settings ?? {}) };
-  const network = ctx.network ?? createLocalSimNetwork({ filter: ctx.packetFilter });
   const mounters = ctx.mounters ?? new Map<string, VolumeMounter>();
   const parts = new Map<string, NodeParts>();
 
@@ -88,8 +95,17 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const services = informers.informer(R.services);
   const rcs = informers.informer(R.runtimeclasses);
   const nodes: Informer = informers.informer(R.nodes);
+  const built = ctx.network ? undefined : createClusterNetwork({
+    client: ctx.clientFor({ name: 'system:kube-proxy', groups: ['system:masters'] }, `kube-proxy/${KUBELET_VERSION}`),
+    informers, resolve: ctx.resolve, kubeProxyMode: ctx.config.kubeProxyMode, publishNodePorts: ctx.publishNodePorts ?? true, log: ctx.log,
+    // hostPath volumes see <nodeDir>/host (kubelet/volumes.ts)
+    nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),
+  });
+  const network: SimNetwork = ctx.network ?? built!.component.network;
+  if (ctx.packetFilter) built?.component.network.setPacketFilter(ctx.packetFilter);
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced()]);
+  await built?.start();
 
   const memoryRoot = memoryVolumeRoot(ctx.dataDir);
   await Promise.all(ctx.config.nodes.map(async (n, index) => {
@@ -104,7 +120,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
       : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });
     const staticPods = cp && controlPlaneManifests({
-      nodeName: n.name, nodeIP: nodeInternalIP(index), apiPort: cp.apiPort, serviceCIDR: SERVICE_CIDR, podCIDR: '10.244.0.0/16', versions,
+      nodeName: n.name, nodeIP: nodeInternalIP(index), apiPort: cp.apiPort, serviceCIDR: SERVICE_CIDR, podCIDR: CLUSTER_CIDR, versions,
     });
     const caches: SharedCaches = {
       configMap: (ns, name) => cms.getByName(ns, name),
@@ -157,6 +173,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     async powerOff(name) { off(get(name)); await annotate(name, 'off'); },
     async powerOn(name) { const p = get(name); await annotate(name, 'on'); await on(p); },
     async shutdown() {
+      built?.component.stop();
       informers.stop();
       await Promise.all([...parts.entries()].map(async ([name, p]) => {
         p.hb.stop();
@@ -171,6 +188,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     kubelet: (name) => get(name).kubelet,
     runtime: (name) => get(name).runtime,
     network,
+    clusterNetwork: built?.component,
     mounters,
     podMetrics: () => collectPodMetrics([...parts.values()].map((p) => p.kubelet)),
     nodeMetrics: () => collectNodeMetrics([...parts.values()].map((p) => p.kubelet)),

@@ -30,6 +30,8 @@ export interface PodSandboxConfig {
   podDir: string;
   /** node the sandbox runs on */
   nodeName: string;
+  /** hostPort mappings of the pod's containers (CRI's port_mappings, handed to the CNI portmap plugin) */
+  portMappings?: { containerPort: number; hostPort: number; protocol: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }[];
 }
 
 export interface Mount {
@@ -89,6 +91,8 @@ export interface ContainerConfig {
   attempt: number;
   /** init containers, regular containers and ephemeral containers are all containers to the runtime */
   kind: 'init' | 'regular' | 'ephemeral';
+  /** an ephemeral container's target (`kubectl debug --target`): it joins that container's process namespace */
+  targetContainerName?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';

@@ -3,14 +3,16 @@ import type { KObject } from '../../api/types';
 import { errInvalid, invalid, type FieldError } from '../../api/errors';
 import type { Registry, RegistryHooks } from '../registry';
 import type { ResourceEntry } from '../catalog';
+import { cidrContains, intToIp, ipToInt, NODEPORT_RANGE, parseCidr, SERVICE_CIDR } from '../../network/addresses';
 
-export const SERVICE_CIDR = '10.96.0.0/12';
-const BASE = ipToInt('10.96.0.0');
-const SIZE = 1 << 20;
-const NODEPORT_MIN = 30000, NODEPORT_MAX = 32767;
-
-function ipToInt(ip: string): number { return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0); }
-function intToIp(n: number): string { return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.'); }
+export { SERVICE_CIDR };
+const RANGE = parseCidr(SERVICE_CIDR);
+// the network and broadcast addresses are never handed out
+const FIRST = RANGE.base + 1, LAST = RANGE.base + RANGE.size - 2;
+// upstream (KEP-3070) keeps a lower band for static addresses such as kube-dns's 10.96.0.10: dynamic allocation
+// takes it only when the upper band is full
+const STATIC_BAND = Math.min(Math.max(16, Math.floor(RANGE.size / 16)), 256);
+const NODEPORT_MIN = NODEPORT_RANGE.min, NODEPORT_MAX = NODEPORT_RANGE.max;
 
 export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | undefined): RegistryHooks {
   const usedIps = new Set<number>();
@@ -27,15 +29,19 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
     for (const ip of s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : [])) {
       if (ip && ip !== 'None') { const n = ipToInt(ip); if (add) usedIps.add(n); else usedIps.delete(n); }
     }
-    for (const p of s.spec?.ports ?? []) if (p.nodePort) { if (add) usedPorts.add(p.nodePort); else usedPorts.delete(p.nodePort); }
+    for (const p of portsOf(s)) { if (add) usedPorts.add(p); else usedPorts.delete(p); }
   };
   const allocIp = (): string => {
-    // 10.96.0.1 is reserved for the kubernetes service; start after it at a random offset like upstream's bitmap allocator
-    for (let tries = 0; tries < SIZE; tries++) {
-      const n = BASE + 2 + Math.floor(Math.random() * (SIZE - 3));
-      if (!usedIps.has(n)) { usedIps.add(n); return intToIp(n); }
-    }
-    throw new Error('range is full');
+    const pick = (lo: number, hi: number) => {
+      const span = hi - lo + 1;
+      const start = Math.floor(Math.random() * span);
+      for (let i = 0; i < span; i++) { const n = lo + ((start + i) % span); if (!usedIps.has(n)) return n; }
+      return undefined;
+    };
+    const n = pick(RANGE.base + STATIC_BAND, LAST) ?? pick(FIRST, RANGE.base + STATIC_BAND - 1);
+    if (n === undefined) throw new Error(`range is full`);
+    usedIps.add(n);
+    return intToIp(n);
   };
   const allocPort = (): number => {
     for (let tries = 0; tries < 10000; tries++) {
@@ -54,8 +60,10 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
       spec.clusterIP = allocIp();
     } else if (spec.clusterIP !== 'None' && !old) {
       const n = ipToInt(spec.clusterIP);
-      if (!/^\d+\.\d+\.\d+\.\d+$/.test(spec.clusterIP) || n < BASE || n >= BASE + SIZE) {
-        errs.push(invalid('spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`));
+      // outside every service CIDR upstream's allocator lists the CIDRs, each followed by a space
+      const outside = !/^\d+\.\d+\.\d+\.\d+$/.test(spec.clusterIP) || !cidrContains(RANGE, spec.clusterIP);
+      if (outside || n < FIRST || n > LAST) {
+        errs.push(invalid('spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}${outside ? ' ' : ''}`));
       } else if (usedIps.has(n)) {
         errs.push(invalid('spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`));
       } else usedIps.add(n);
@@ -67,10 +75,12 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
     spec.sessionAffinity ??= 'None';
     if (type === 'NodePort' || type === 'LoadBalancer') {
       spec.externalTrafficPolicy ??= 'Cluster';
+      // a LoadBalancer may opt out of node ports (allocateLoadBalancerNodePorts: false); ports it names are still checked
+      const allocate = type === 'NodePort' || spec.allocateLoadBalancerNodePorts !== false;
       (spec.ports ?? []).forEach((p: any, i: number) => {
         const prev = old?.spec?.ports?.find((q: any) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
-        if (!p.nodePort && prev?.nodePort) p.nodePort = prev.nodePort;
-        if (!p.nodePort) p.nodePort = allocPort();
+        if (!p.nodePort && prev?.nodePort && allocate) p.nodePort = prev.nodePort;
+        if (!p.nodePort) { if (allocate) p.nodePort = allocPort(); }
         else if (!prev || prev.nodePort !== p.nodePort) {
           if (p.nodePort < NODEPORT_MIN || p.nodePort > NODEPORT_MAX) errs.push(invalid(`spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODEPORT_MIN}-${NODEPORT_MAX}`));
           else if (usedPorts.has(p.nodePort)) errs.push(invalid(`spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated'));
@@ -78,9 +88,24 @@ export function serviceIpHooks(registry: Registry, entry: () => ResourceEntry | 
         }
       });
       if (type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+      // load balancers ask each node whether it has a local endpoint on this port (kube-proxy's health check server)
+      if (type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') {
+        if (!spec.healthCheckNodePort && old?.spec?.healthCheckNodePort) spec.healthCheckNodePort = old.spec.healthCheckNodePort;
+        if (!spec.healthCheckNodePort) spec.healthCheckNodePort = allocPort();
+        else if (spec.healthCheckNodePort !== old?.spec?.healthCheckNodePort) {
+          if (usedPorts.has(spec.healthCheckNodePort)) errs.push(invalid('spec.healthCheckNodePort', spec.healthCheckNodePort, 'provided port is already allocated'));
+          else usedPorts.add(spec.healthCheckNodePort);
+        }
+      }
     }
     if (errs.length) throw errInvalid('', 'Service', s.metadata.name ?? '', errs);
+    // ports the old object held and the new one no longer does go back to the pool
+    if (old) {
+      const keep = new Set(portsOf(s));
+      for (const port of portsOf(old)) if (!keep.has(port)) usedPorts.delete(port);
+    }
   };
+  const portsOf = (s: KObject): number[] => [...(s.spec?.ports ?? []).map((p: any) => p.nodePort).filter(Boolean), ...(s.spec?.healthCheckNodePort ? [s.spec.healthCheckNodePort] : [])];
   return {
     beforeCreate(e, obj, ctx) {
       if (e.resource !== 'services' || e.group !== '') return;

@@ -35,6 +35,11 @@ describe('containerCreateOptions', () => {
     expect(containerCreateOptions(base, sb, image, where).HostConfig?.PidMode).toBeUndefined();
   });
 
+  it('puts a targeted ephemeral container in its target\'s PID namespace (kubectl debug --target)', () => {
+    const o = containerCreateOptions({ ...base, kind: 'ephemeral', targetContainerName: 'app' }, sb, image, { ...where, targetContainerId: 'c-app' });
+    expect(o.HostConfig?.PidMode).toBe('container:c-app');
+  });
+
   it('mounts volumes, the kubelet\'s /etc files and the termination log, letting a volume win over /etc/hosts', () => {
     const o = containerCreateOptions({ ...base, terminationMessagePath: '/dev/termination-log', mounts: [{ containerPath: '/etc/hosts', hostPath: '/v/hosts', readOnly: true }] }, sb, image, where);
     expect(o.HostConfig?.Mounts).toEqual([

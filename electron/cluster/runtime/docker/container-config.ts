@@ -19,6 +19,8 @@ export interface ContainerPlacement {
   node: string;
   /** host file bind-mounted at terminationMessagePath, read back when the container exits */
   terminationLogFile?: string;
+  /** the running container an ephemeral container targets: it joins that container's PID namespace */
+  targetContainerId?: string;
 }
 
 const CPU_PERIOD = 100_000;
@@ -61,7 +63,7 @@ export function containerCreateOptions(cfg: ContainerConfig, sb: SandboxRef, ima
     },
     HostConfig: {
       NetworkMode: join, IpcMode: join,
-      ...(sb.config.shareProcessNamespace ? { PidMode: join } : {}),
+      ...(sb.config.shareProcessNamespace ? { PidMode: join } : where.targetContainerId ? { PidMode: `container:${where.targetContainerId}` } : {}),
       Mounts: mounts,
       ReadonlyRootfs: !!sec.readOnlyRootFilesystem,
       Privileged: !!sec.privileged,

@@ -16,6 +16,7 @@ import { CriLogWriter } from '../sim/cri-log';
 import { message, type DockerBackend } from './backend';
 import { containerCreateOptions, hostsFileContent, resolvConfContent, type SandboxRef } from './container-config';
 import { DockerImages } from './images';
+import { settleExitState } from './exit-state';
 import { L, containerName } from './labels';
 import { attachSession, demux, execSession, execToCompletion, sink } from './streams';
 
@@ -147,7 +148,10 @@ export class DockerRuntime implements ContainerRuntime {
       await fs.promises.mkdir(path.dirname(terminationLogFile), { recursive: true });
       await fs.promises.writeFile(terminationLogFile, '');
     }
-    const opts = containerCreateOptions(config, sb, image, { cluster: this.o.backend.cluster, dataDir: this.o.backend.dataDir, node: this.o.nodeName, terminationLogFile });
+    const targetContainerId = config.targetContainerName
+      ? [...this.containers.entries()].find(([, t]) => t.sandboxId === sandboxId && t.config.name === config.targetContainerName && t.status.state === 'running')?.[0]
+      : undefined;
+    const opts = containerCreateOptions(config, sb, image, { cluster: this.o.backend.cluster, dataDir: this.o.backend.dataDir, node: this.o.nodeName, terminationLogFile, targetContainerId });
     let c: Docker.Container;
     try {
       c = await this.createReplacingStale(opts);
@@ -203,7 +207,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   private async recordExit(containerId: string, t: Tracked): Promise<void> {
     try {
-      const s = (await this.docker.getContainer(containerId).inspect()).State;
+      const container = this.docker.getContainer(containerId);
+      const s = await settleExitState(async () => (await container.inspect()).State, { memoryLimited: t.config.memoryLimitBytes > 0 });
       const code = s.ExitCode;
       Object.assign(t.status, {
         state: 'exited', exitCode: code, finishedAt: parseTime(s.FinishedAt) ?? Date.now(),

@@ -6,6 +6,7 @@ import { capabilities, capHex } from './kernel';
 import type { ResolvedImage } from './images/store';
 import { imageFiles } from './images/rootfs';
 import { SimProcess } from './process';
+import { PidNamespace } from './pid-namespace';
 import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
 import { profileFor } from './shell/profiles';
 import { shellUtilities } from './shell/command-names';
@@ -26,8 +27,9 @@ export class SimContainer {
   reason?: string;
   message?: string;
   terminationMessage?: string;
+  /** this container's own processes (its cgroup); `pidns` is what it can see */
   readonly procs = new Map<number, SimProcess>();
-  private nextPid = 1;
+  pidns = new PidNamespace();
   readonly fs: ContainerFs;
   readonly env: Record<string, string>;
   readonly id: Identity;
@@ -72,8 +74,9 @@ export class SimContainer {
   get cpuLimitMillis(): number { return this.config.cpuLimitMillis || this.sandbox.config.cpuLimitMillis || 0; }
 
   spawn(argv: string[], stdout: SimProcess['stdout'], stderr: SimProcess['stderr']): SimProcess {
-    const p = new SimProcess(this.nextPid++, argv, this.id.uid, stdout, stderr, () => this.checkMemory());
+    const p = new SimProcess(this.pidns.allocate(), argv, this.id.uid, stdout, stderr, () => this.checkMemory());
     this.procs.set(p.pid, p);
+    this.pidns.add(p, this);
     void p.wait().then(() => this.procs.delete(p.pid));
     return p;
   }
@@ -122,7 +125,7 @@ export class SimContainer {
     const parts = rel.split('/').filter(Boolean);
     const limit = this.memoryLimit;
     const total = limit || NODE_MEMORY;
-    if (parts.length === 0) return { dir: () => [...[...this.procs.keys()].map(String), 'self', 'cpuinfo', 'meminfo', 'version', 'uptime', 'loadavg', 'mounts', 'cgroups', 'stat', 'sys'] };
+    if (parts.length === 0) return { dir: () => [...this.pidns.list().map((p) => String(p.pid)), 'self', 'cpuinfo', 'meminfo', 'version', 'uptime', 'loadavg', 'mounts', 'cgroups', 'stat', 'sys'] };
     const [head, ...rest] = parts;
     const k = this.sandbox.kernel;
     switch (head) {
@@ -144,8 +147,9 @@ export class SimContainer {
       case 'cgroups': return rest.length ? undefined : { file: () => '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t0\t1\t1\nmemory\t0\t1\t1\npids\t0\t1\t1\n' };
     }
     const pid = head === 'self' ? this.selfPid() : Number(head);
-    const proc = this.procs.get(pid);
+    const proc = this.pidns.get(pid);
     if (!proc) return undefined;
+    const env = this.pidns.ownerOf(pid)?.env ?? this.env;
     if (rest.length === 0) return { dir: () => ['status', 'cmdline', 'cgroup', 'environ', 'fd', 'comm'] };
     if (rest[0] === 'fd') return rest.length === 1 ? { dir: () => ['0', '1', '2'] } : ['0', '1', '2'].includes(rest[1]) && rest.length === 2 ? { file: () => '' } : undefined;
     if (rest.length > 1) return undefined;
@@ -154,7 +158,7 @@ export class SimContainer {
     switch (rest[0]) {
       case 'comm': return { file: () => comm + '\n' };
       case 'cmdline': return { file: () => proc.argv.join('\0') + '\0' };
-      case 'environ': return { file: () => Object.entries(this.env).map(([a, b]) => `${a}=${b}`).join('\0') + '\0' };
+      case 'environ': return { file: () => Object.entries(env).map(([a, b]) => `${a}=${b}`).join('\0') + '\0' };
       case 'cgroup': return { file: () => '0::/\n' };
       case 'status': return { file: () => {
         const g = this.id;

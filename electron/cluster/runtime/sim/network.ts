@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
 import { duplexPair } from './net/duplex-pair';
-import type { PacketFilter } from '../../network/packet-filter';
+import type { PodSandboxConfig } from '../interface';
 
 /**
  * What the container simulator needs from the cluster network. The cluster's network component implements it
@@ -12,6 +12,9 @@ export interface SimNetwork {
   /** rejects with an Error whose `code` is ECONNREFUSED, ETIMEDOUT or ENOTFOUND */
   connect(from: { podIP: string; namespace: string }, host: string, port: number): Promise<Duplex>;
   resolve(name: string, from: { namespace: string; searches: string[] }): Promise<string[]>;
+  /** CNI ADD/DEL: the runtime reports sandboxes entering and leaving the pod network (optional for test networks) */
+  attach?(sandboxId: string, config: PodSandboxConfig): void;
+  detach?(sandboxId: string): void;
 }
 
 export class NetError extends Error {
@@ -21,12 +24,7 @@ export class NetError extends Error {
 export interface LocalSimNetworkOptions {
   /** name → IPs (a test's stand-in for cluster DNS) */
   resolve?: (name: string, from: { namespace: string; searches: string[] }) => string[] | undefined | Promise<string[] | undefined>;
-  /** asked about each new pod-IP connection; a denied one is dropped (the client's own timeout ends it) */
-  filter?: PacketFilter;
 }
-
-/** how long a dropped connection attempt hangs before failing on its own, like Linux's SYN retries (~2 min) */
-const DROPPED_CONNECT_MS = 127_000;
 
 export function createLocalSimNetwork(opts: LocalSimNetworkOptions = {}): SimNetwork {
   const listeners = new Map<string, (sock: Duplex, from: { ip: string }) => void>();
@@ -46,11 +44,6 @@ export function createLocalSimNetwork(opts: LocalSimNetworkOptions = {}): SimNet
         ip = ips[0];
       }
       const handler = listeners.get(key(ip, port, 'tcp')) ?? listeners.get(key('0.0.0.0', port, 'tcp'));
-      if (opts.filter && !opts.filter.check({ srcIP: from.podIP, dstIP: ip, dstPort: port, protocol: 'TCP' }).allowed) {
-        // dropped, not refused: nothing answers, so the caller's timeout (wget -T, nc -w) decides first
-        await new Promise((r) => setTimeout(r, DROPPED_CONNECT_MS).unref());
-        throw new NetError('ETIMEDOUT', `connect ${ip}:${port}: connection timed out`);
-      }
       if (!handler) throw new NetError('ECONNREFUSED', `connect ${ip}:${port}: connection refused`);
       const [client, server] = duplexPair();
       handler(server, { ip: from.podIP });

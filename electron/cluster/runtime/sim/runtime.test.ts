@@ -47,6 +47,27 @@ describe('busybox shell containers', () => {
     expect(out()).toBe('/tmp\nalive\n');
   });
 
+  it('an interactive shell ends at `exit` inside a line or a compound command, with stdin still open', async () => {
+    const w = world();
+    const { id } = await runContainer(w.rt, w.dir, 'box', 'busybox', { command: ['sleep', '3600'] });
+    for (const [line, code] of [['echo one; exit 4', 4], ['if true; then exit 5; fi', 5], ['set -e; false; echo never', 1]] as const) {
+      const s = await w.rt.exec(id, { command: ['sh'], tty: false, stdin: true, stdout: true, stderr: true });
+      const out = collect(s.stdout);
+      s.stdin!.write(`${line}\necho after\n`);
+      expect(await s.exit).toBe(code);
+      expect(out()).not.toContain('after');
+      expect(out()).not.toContain('never');
+    }
+    // a shell that runs to the end of a line stays for the next one; tracing does not show the shell's bookkeeping
+    const s = await w.rt.exec(id, { command: ['sh'], tty: false, stdin: true, stdout: true, stderr: true });
+    const out = collect(s.stdout);
+    const err = collect(s.stderr);
+    s.stdin!.write('false; echo status $?\nset -x; echo traced\nexit 0\n');
+    expect(await s.exit).toBe(0);
+    expect(out()).toBe('status 1\ntraced\n');
+    expect(err()).toBe('+ echo traced\n');
+  });
+
   it('tty exec shows the busybox prompt, echoes, handles backspace and Ctrl-D', async () => {
     const w = world();
     const { id } = await runContainer(w.rt, w.dir, 'box', 'busybox', { command: ['sleep', '3600'] });

@@ -72,6 +72,7 @@ export class SimRuntime implements ContainerRuntime {
     if (!this.handlers().includes(h)) throw new SandboxError(`failed to get sandbox runtime: no runtime for "${h}" is configured`);
     const id = newId();
     this.sandboxes.set(id, new SimSandbox(id, config, h, kernelFor(h), this.opts.network));
+    this.opts.network.attach?.(id, config);
     return id;
   }
 
@@ -79,13 +80,14 @@ export class SimRuntime implements ContainerRuntime {
     const sb = this.sandboxes.get(sandboxId);
     if (!sb) return;
     await Promise.all([...this.containers.values()].filter((r) => r.c.sandbox === sb).map((r) => this.stopContainer(r.c.containerId, 0)));
+    sb.stopPause();
     if (sb.state === 'ready') { sb.state = 'notready'; this.emit({ type: 'SandboxStopped', sandboxId }); }
   }
 
   async removePodSandbox(sandboxId: string): Promise<void> {
     await this.stopPodSandbox(sandboxId);
     for (const r of [...this.containers.values()]) if (r.c.sandbox.id === sandboxId) this.containers.delete(r.c.containerId);
-    this.sandboxes.delete(sandboxId);
+    if (this.sandboxes.delete(sandboxId)) this.opts.network.detach?.(sandboxId);
   }
 
   async podSandboxStatus(sandboxId: string): Promise<SandboxStatus | undefined> {
@@ -105,6 +107,9 @@ export class SimRuntime implements ContainerRuntime {
     const id = newId();
     const c = new SimContainer(id, sb, config, image);
     c.nodePrograms = this.opts.programs;
+    const target = config.targetContainerName && [...this.containers.values()].find((r) => r.c.sandbox === sb && r.c.config.name === config.targetContainerName && r.c.state === 'running');
+    const pidns = sb.pidns ?? (target ? target.c.pidns : undefined);
+    if (pidns) c.pidns = pidns;
     let resolveExited!: () => void;
     const exited = new Promise<void>((r) => { resolveExited = r; });
     this.containers.set(id, { c, attached: new Set(), exited, resolveExited });

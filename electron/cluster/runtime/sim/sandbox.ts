@@ -4,6 +4,8 @@ import type { KernelFlavour } from './kernel';
 import type { SimNetwork } from './network';
 import { NetError } from './network';
 import { duplexPair } from './net/duplex-pair';
+import { PidNamespace } from './pid-namespace';
+import { SimProcess } from './process';
 
 export type ConnectionHandler = (sock: Duplex, from: { ip: string }) => void;
 
@@ -12,16 +14,40 @@ export class SimSandbox {
   state: 'ready' | 'notready' = 'ready';
   readonly createdAt = Date.now();
   private readonly local = new Map<number, ConnectionHandler>();
+  /** the pod's PID namespace when it shares one (shareProcessNamespace); the pause process is its PID 1 */
+  readonly pidns?: PidNamespace;
+  private readonly pause?: SimProcess;
 
-  constructor(readonly id: string, readonly config: PodSandboxConfig, readonly handler: string, readonly kernel: KernelFlavour, private readonly network: SimNetwork) {}
+  constructor(readonly id: string, readonly config: PodSandboxConfig, readonly handler: string, readonly kernel: KernelFlavour, private readonly network: SimNetwork) {
+    if (config.shareProcessNamespace) {
+      this.pidns = new PidNamespace();
+      const discard = () => undefined;
+      // the pause image runs as 65535; as a namespace's init it only ends with its sandbox (signals sent from inside
+      // the namespace without a handler are ignored by the kernel for PID 1)
+      this.pause = new SimProcess(this.pidns.allocate(), ['/pause'], 65535, discard, discard, discard);
+      for (const sig of ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2'] as const) this.pause.handle(sig, discard);
+      this.pidns.add(this.pause);
+    }
+  }
+
+  /** ends the pause process: called when the sandbox stops */
+  stopPause(): void { this.pause?.exited(0); }
 
   get ip(): string { return this.config.podIPs[0] ?? '127.0.0.1'; }
 
   /** binds a TCP port on every address of the pod (0.0.0.0); returns the unbind function */
   listen(port: number, onConnection: ConnectionHandler): () => void {
     if (this.local.has(port)) throw new NetError('EADDRINUSE', `bind: Address in use (port ${port})`);
+    // hostNetwork pods share the node's port space: a port another pod on the node holds fails here, and the
+    // addresses already bound are let go again
+    const offs: (() => void)[] = [];
+    try {
+      for (const ip of this.config.podIPs) offs.push(this.network.listen(ip, port, 'tcp', onConnection));
+    } catch (e) {
+      offs.forEach((f) => f());
+      throw e;
+    }
     this.local.set(port, onConnection);
-    const offs = this.config.podIPs.map((ip) => this.network.listen(ip, port, 'tcp', onConnection));
     return () => { if (this.local.get(port) === onConnection) this.local.delete(port); offs.forEach((f) => f()); };
   }
 

@@ -83,6 +83,9 @@ describe('web servers', () => {
     expect((await get(w, ip, 8080, '/nope')).status).toBe(404);
     const s = await runContainer(w.rt, w.dir, 'hostnames-abc', 'registry.k8s.io/e2e-test-images/agnhost:2.40', { args: ['serve-hostname'] });
     expect((await get(w, await ipOf(w, s.sb), 9376, '/')).body.toString()).toBe('hostnames-abc');
+    // `--port 8080` (a separate value, as `kubectl create deployment ... -- /agnhost serve-hostname --port 8080` passes it)
+    const s2 = await runContainer(w.rt, w.dir, 'hostnames-def', 'registry.k8s.io/e2e-test-images/agnhost:2.40', { args: ['serve-hostname', '--port', '8080'] });
+    expect((await get(w, await ipOf(w, s2.sb), 8080, '/')).body.toString()).toBe('hostnames-def');
     const bad = await runContainer(w.rt, w.dir, 'bad', 'registry.k8s.io/e2e-test-images/agnhost:2.40', { args: ['nosuch'] });
     expect(await exitedStatus(w, bad.id)).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(readLog(bad.cfg.logPath)).toContain('Error: unknown command "nosuch" for "agnhost"');

@@ -62,4 +62,21 @@ describe('service updates', () => {
     const errs = services.validateUpdate!(upd, old, { ...ctx, operation: 'update' });
     expect(errInvalid('', 'Service', 's', errs).message).toBe('Service "s" is invalid: spec.clusterIPs[0]: Invalid value: "10.96.0.21": may not change once set');
   });
+  it('a type change drops the fields of the old type the client left as they were', () => {
+    const old = svc({ type: 'LoadBalancer', clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'], externalTrafficPolicy: 'Local', healthCheckNodePort: 31999, ports: [{ port: 80, nodePort: 30080 }] });
+    const upd = svc({ ...structuredClone(old.spec), type: 'ClusterIP' });
+    upd.metadata = { ...old.metadata };
+    services.prepareForUpdate!(upd, old);
+    expect(upd.spec.ports[0].nodePort).toBeUndefined();
+    expect(upd.spec.externalTrafficPolicy).toBeUndefined();
+    expect(upd.spec.healthCheckNodePort).toBeUndefined();
+    expect(upd.spec.allocateLoadBalancerNodePorts).toBeUndefined();
+    expect(services.validate!(upd, ctx)).toEqual([]);
+    // a node port the client changed on purpose stays, and validation says why it cannot
+    const np = svc({ type: 'NodePort', clusterIP: '10.96.0.21', clusterIPs: ['10.96.0.21'], ports: [{ port: 80, nodePort: 30081 }] });
+    const upd2 = svc({ ...structuredClone(np.spec), type: 'ClusterIP', ports: [{ port: 80, nodePort: 30082 }] });
+    services.prepareForUpdate!(upd2, np);
+    expect(msgs(upd2)).toContain("spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+  });
 });
+

@@ -67,6 +67,33 @@ function keepAllocatedValues(spec: any, oldSpec: any): void {
   }
 }
 
+const needsNodePorts = (s: any) => s.type === 'NodePort' || s.type === 'LoadBalancer';
+const needsHealthCheckPort = (s: any) => s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
+
+/**
+ * A type change leaves fields the new type may not carry; as upstream's strategy, the ones the client left as they
+ * were are dropped (so `kubectl patch -p '{"spec":{"type":"ClusterIP"}}'` on a NodePort Service works), while ones
+ * it set on purpose stay and meet validation.
+ */
+function dropTypeDependentFields(spec: any, oldSpec: any): void {
+  if (needsClusterIP(oldSpec) && !needsClusterIP(spec)) {
+    if (JSON.stringify(spec.clusterIPs ?? null) === JSON.stringify(oldSpec.clusterIPs ?? null)) { delete spec.clusterIP; delete spec.clusterIPs; }
+    if (JSON.stringify(spec.ipFamilies ?? null) === JSON.stringify(oldSpec.ipFamilies ?? null)) delete spec.ipFamilies;
+    if (spec.ipFamilyPolicy === oldSpec.ipFamilyPolicy) delete spec.ipFamilyPolicy;
+    if (spec.internalTrafficPolicy === oldSpec.internalTrafficPolicy) delete spec.internalTrafficPolicy;
+  }
+  if (needsNodePorts(oldSpec) && !needsNodePorts(spec)) {
+    const same = (spec.ports ?? []).every((p: any) => !p.nodePort || (oldSpec.ports ?? []).some((o: any) => o.nodePort === p.nodePort));
+    if (same) for (const p of spec.ports ?? []) delete p.nodePort;
+  }
+  if (needsHealthCheckPort(oldSpec) && !needsHealthCheckPort(spec) && spec.healthCheckNodePort === oldSpec.healthCheckNodePort) delete spec.healthCheckNodePort;
+  if (oldSpec.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    if (spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (spec.loadBalancerClass === oldSpec.loadBalancerClass) delete spec.loadBalancerClass;
+  }
+  if (externallyAccessible(oldSpec) && !externallyAccessible(spec) && spec.externalTrafficPolicy === oldSpec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+}
+
 export function validateService(svc: KObject): FieldError[] {
   const spec = svc.spec ?? {};
   const errs: FieldError[] = [];
@@ -185,6 +212,7 @@ export const services: KindStrategy = {
     obj.spec ??= {};
     normalizeClusterIPs(obj.spec);
     keepAllocatedValues(obj.spec, old.spec ?? {});
+    dropTypeDependentFields(obj.spec, old.spec ?? {});
   },
   prepareForStatusUpdate(obj, old) {
     obj.spec = old.spec;

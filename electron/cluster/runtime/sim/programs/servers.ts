@@ -122,7 +122,16 @@ export const httpEcho: Program = async (ctx) => {
 
 export const agnhost: Program = async (ctx) => {
   const sub = ctx.argv[1];
-  const flag = (name: string, def: string) => { const a = ctx.argv.find((x) => x.startsWith(`--${name}=`)); return a ? a.slice(name.length + 3) : def; };
+  // Go's flag package takes `--port=8080`, `--port 8080` and the single-dash forms alike
+  const flag = (name: string, def: string) => {
+    for (let i = 0; i < ctx.argv.length; i++) {
+      const m = /^--?([^=]+)(?:=(.*))?$/.exec(ctx.argv[i]);
+      if (m?.[1] !== name) continue;
+      if (m[2] !== undefined) return m[2];
+      if (i + 1 < ctx.argv.length) return ctx.argv[i + 1];
+    }
+    return def;
+  };
   ctx.proc.handle('TERM', () => ctx.proc.terminate(0));
   if (sub === 'serve-hostname') {
     const port = Number(flag('port', '9376'));

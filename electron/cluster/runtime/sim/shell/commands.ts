@@ -115,7 +115,8 @@ export function containerCommands(h: ShellHost): Command[] {
       return ok(text);
     }),
     defineCommand('ps', async () => {
-      const rows = [...c.procs.values()].sort((a, b) => a.pid - b.pid).map((p) => `${String(p.pid).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8).slice(0, 8)} ${fmtTime(Date.now() - p.startedAt).padStart(5)} ${p.argv.join(' ')}`);
+      // TIME is CPU time, so a sleeping process shows 0:00 however long it has lived
+      const rows = c.pidns.list().map((p) => `${String(p.pid).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8).slice(0, 8)} ${fmtTime((Date.now() - p.startedAt) * p.cpuDemand).padStart(5)} ${p.argv.join(' ')}`);
       return ok(`PID   USER     TIME  COMMAND\n${rows.join('\n')}\n`);
     }),
     defineCommand('kill', async (args) => {
@@ -133,7 +134,7 @@ export function containerCommands(h: ShellHost): Command[] {
       }
       let err = '';
       for (const p of pids) {
-        const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.procs.get(Number(p));
+        const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.pidns.get(Number(p));
         if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else if (!probe) target.deliver(sig);
       }
       return err ? fail(err) : ok();
@@ -201,7 +202,7 @@ export function containerCommands(h: ShellHost): Command[] {
     defineCommand('top', async () => {
       const used = c.memoryUsage();
       const total = c.memoryLimit || 8 * 1024 ** 3;
-      const rows = [...c.procs.values()].map((p) => `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`);
+      const rows = c.pidns.list().map((p) => `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`);
       return ok(`Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`);
     }),
     // tty answers on stdout either way; without a terminal stty's ioctl fails as each family words it

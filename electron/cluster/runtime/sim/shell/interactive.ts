@@ -56,10 +56,11 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
     session.rows = term.rows;
     session.cols = term.cols;
     interrupt = new AbortController();
-    const r = await runShell(c, proc, script, { env, cwd, session, interrupt: interrupt.signal, argv0 });
+    const r = await runShell(c, proc, script, { env, cwd, session, interrupt: interrupt.signal, argv0, untilExit: true });
     interrupt = undefined;
     script = '';
     status = r.exitCode;
+    if (r.shellExited) return status;
     env = { ...r.env };
     cwd = r.cwd;
     prompt();

@@ -144,8 +144,13 @@ export function networkCommands(h: ShellHost): Command[] {
     }),
     defineCommand('ip', async (args) => {
       const ip = sb.ip;
-      if (args[0]?.startsWith('r')) return { stdout: `default via ${ip.replace(/\.\d+$/, '.1')} dev eth0 \n${ip.replace(/\.\d+$/, '.0')}/24 dev eth0 scope link  src ${ip} \n`, stderr: '', exitCode: 0 };
-      return { stdout: `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1450 qdisc noqueue\n    link/ether 0a:58:${ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join(':')} brd ff:ff:ff:ff:ff:ff\n    inet ${ip}/24 brd ${ip.replace(/\.\d+$/, '.255')} scope global eth0\n       valid_lft forever preferred_lft forever\n`, stderr: '', exitCode: 0 };
+      // a hostNetwork pod sees the node's eth0 on the node bridge (172.18.0.0/16); others their veth end on cni0
+      const host = sb.config.hostNetwork;
+      const gw = host ? '172.18.0.1' : ip.replace(/\.\d+$/, '.1');
+      const net = host ? '172.18.0.0/16' : `${ip.replace(/\.\d+$/, '.0')}/24`;
+      const brd = host ? '172.18.255.255' : ip.replace(/\.\d+$/, '.255');
+      if (args[0]?.startsWith('r')) return { stdout: `default via ${gw} dev eth0 \n${net} dev eth0 scope link  src ${ip} \n`, stderr: '', exitCode: 0 };
+      return { stdout: `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue\n    link/ether 0a:58:${ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join(':')} brd ff:ff:ff:ff:ff:ff\n    inet ${ip}/${host ? 16 : 24} brd ${brd} scope global eth0\n       valid_lft forever preferred_lft forever\n`, stderr: '', exitCode: 0 };
     }),
   ];
 }

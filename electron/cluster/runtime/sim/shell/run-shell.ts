@@ -13,7 +13,14 @@ import { utilityWrappers } from './utility-wrappers';
 import { shellDialect, type ShellDialect } from './dialects';
 import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin, TYPE_COMMAND } from './dialect-transform';
 
-export interface ShellRun { exitCode: number; env: Record<string, string>; cwd: string }
+export interface ShellRun {
+  exitCode: number; env: Record<string, string>; cwd: string;
+  /** the script ended the shell itself (`exit`, errexit) instead of running to its end: asked with `o.untilExit` */
+  shellExited?: boolean;
+}
+
+/** appended to a script an interactive shell runs, to learn whether `exit` ended it before its last line */
+const END_MARKER = '__kubelab_end_of_input';
 
 const UNLIMITED = { maxCommandCount: Infinity, maxLoopIterations: Infinity, maxExecutionTimeMs: Infinity, maxOutputSize: 256 * 1024 * 1024, maxCallDepth: 200 };
 const TRAPPABLE: SignalName[] = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2'];
@@ -25,7 +32,7 @@ export interface ShellSession { traps: Map<string, string>; jobs?: Job[]; tty?: 
  * Runs a script in just-bash as process `proc` of container `c`. Output streams to the process while the script
  * runs; signals run `trap` handlers or end the script; `interrupt` (Ctrl-C in a terminal) aborts only this script.
  */
-export async function runShell(c: SimContainer, proc: SimProcess, script: string, o: { env: Record<string, string>; cwd: string; stdin?: string; positional?: string[]; session?: ShellSession; interrupt?: AbortSignal; argv0?: string }): Promise<ShellRun> {
+export async function runShell(c: SimContainer, proc: SimProcess, script: string, o: { env: Record<string, string>; cwd: string; stdin?: string; positional?: string[]; session?: ShellSession; interrupt?: AbortSignal; argv0?: string; untilExit?: boolean }): Promise<ShellRun> {
   const session: ShellSession = o.session ?? { traps: new Map() };
   const runCtl = new AbortController();
   const stop = () => runCtl.abort();
@@ -61,9 +68,12 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
   const positional = dialect.prelude + (o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '');
   const env = { ...o.env, 0: o.argv0 ?? 'sh' };
   try {
-    let r = await execSafely(bash, positional + script, { env, cwd: o.cwd, stdin: o.stdin, signal: runCtl.signal, argv0: o.argv0 ?? 'sh' });
+    let r = await execSafely(bash, positional + script + (o.untilExit ? `\n${END_MARKER}=$?` : ''), { env, cwd: o.cwd, stdin: o.stdin, signal: runCtl.signal, argv0: o.argv0 ?? 'sh' });
     flush(proc, r, runCtl.signal.aborted, dialect, argv0);
     let exitCode = r.exitCode;
+    // an assignment, not a command: it needs no binary in the image and leaves `$?` to be read back
+    const reachedEnd = r.env?.[END_MARKER];
+    if (reachedEnd !== undefined) exitCode = Number(reachedEnd);
     if (pendingSignal && !proc.signal.aborted) {
       const handler = session.traps.get(pendingSignal)!;
       r = await execSafely(bash, handler, { env: r.env ?? o.env, cwd: r.env?.PWD ?? o.cwd, signal: proc.signal, argv0: o.argv0 ?? 'sh' });
@@ -71,8 +81,8 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
       exitCode = r.exitCode;
     } else if (runCtl.signal.aborted && !proc.signal.aborted) exitCode = 130;
     if (session.traps.has('EXIT') && !proc.signal.aborted) flush(proc, await execSafely(bash, session.traps.get('EXIT')!, { env: r.env ?? o.env, cwd: o.cwd, signal: proc.signal, argv0 }), false, dialect, argv0);
-    const { 0: _argv0, ...after } = r.env ?? o.env;
-    return { exitCode, env: after, cwd: r.env?.PWD ?? o.cwd };
+    const { 0: _argv0, [END_MARKER]: _end, ...after } = r.env ?? o.env;
+    return { exitCode, env: after, cwd: r.env?.PWD ?? o.cwd, ...(o.untilExit ? { shellExited: reachedEnd === undefined && !runCtl.signal.aborted } : {}) };
   } finally {
     offOut();
     offErr();
@@ -117,7 +127,7 @@ export function tidyDiagnostics(text: string, dialect: ShellDialect, argv0: stri
   // only the shell's own lines (`sh: …`): a utility's "No such file or directory" keeps its wording; xtrace
   // (`set -x`) names our stand-ins by the builtins they replace
   return t.split('\n').map((l) => l.startsWith(`${argv0}: `) ? dialect.messages.reduce((x, [re, to]) => x.replace(re, to), l) : l.replace(/^(\++ )__kubelab_echo\b/, '$1echo'))
-    .filter((l) => l !== DROP_LINE).join('\n');
+    .filter((l) => l !== DROP_LINE && !l.includes(`${END_MARKER}=`)).join('\n');
 }
 
 /** our commands, the image's extra utilities and the engine's utilities worded as the image's, minus what the image lacks */
