@@ -1,9 +1,10 @@
 // Objects every cluster starts with: the four system namespaces, the kubernetes Service and its endpoints,
-// the built-in PriorityClasses. Idempotent: runs on every start, creating only what is missing.
+// the built-in PriorityClasses, the cluster DNS add-on. Idempotent: runs on every start, creating only what is missing.
 import type { Client } from './client/types';
 import { R } from './client/resources';
 import type { KObject } from './api/types';
 import { StatusError } from './api/errors';
+import { clusterDnsObjects } from './network/dns/manifests';
 
 async function ensure(client: Client, r: typeof R[keyof typeof R], ns: string | undefined, obj: KObject): Promise<void> {
   try {
@@ -37,6 +38,14 @@ export async function bootstrapCluster(client: Client, opts: { apiPort: number }
     ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
   });
   void opts;
+  // the DNS add-on kubeadm installs; a Service already holding 10.96.0.10 (a data dir from before it existed) wins
+  for (const { resource, namespace, object } of clusterDnsObjects()) {
+    try {
+      await ensure(client, R[resource], namespace, object);
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 422)) throw err;
+    }
+  }
   for (const [name, value, description] of [
     ['system-node-critical', 2000001000, 'Used for system critical pods that must not be moved from their current node.'],
     ['system-cluster-critical', 2000000000, 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'],

@@ -79,9 +79,10 @@ describe.skipIf(!kubectl)('kubelet behaviour with kubectl', () => {
   it('shows the control plane as static mirror pods in kube-system, with the components\' own logs', async () => {
     const names = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((n) => `${n}-${CP}`);
     const sys = (...args: string[]) => tc.kubectl(['-n', 'kube-system', ...args]).then((r) => r.stdout.trim());
-    await waitFor(async () => (await sys('get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.containerStatuses[0].ready}{" "}{end}'))
+    // kube-system also holds the CoreDNS pods; the static pods are the ones labelled tier=control-plane
+    await waitFor(async () => (await sys('get', 'pods', '-l', 'tier=control-plane', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.containerStatuses[0].ready}{" "}{end}'))
       .split(' ').filter((s) => s.endsWith('=true')).length === 4, { what: 'four Ready control-plane pods', timeoutMs: 60_000 });
-    expect((await sys('get', 'pods', '-o', 'name')).split('\n').sort()).toEqual(names.map((n) => `pod/${n}`));
+    expect((await sys('get', 'pods', '-l', 'tier=control-plane', '-o', 'name')).split('\n').sort()).toEqual(names.map((n) => `pod/${n}`));
     const api = JSON.parse(await sys('get', 'pod', `kube-apiserver-${CP}`, '-o', 'json'));
     const ann = api.metadata.annotations;
     expect(ann['kubernetes.io/config.source']).toBe('file');

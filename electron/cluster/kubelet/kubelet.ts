@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../client/types';
+import { podDnsSettings } from '../network/dns/pod-dns';
 import { R } from '../client/resources';
 import { EventRecorder } from '../client/event-recorder';
 import type { KObject } from '../api/types';
@@ -352,13 +353,7 @@ export class Kubelet {
     const hostname = (spec.hostname || md.name!).slice(0, 63);
     const ns = md.namespace ?? 'default';
     const limits = this.podLimits(pod);
-    const dnsPolicy = spec.dnsPolicy ?? 'ClusterFirst';
-    const clusterDns = dnsPolicy === 'ClusterFirst' || (dnsPolicy === 'ClusterFirstWithHostNet');
-    const dns = dnsPolicy === 'None'
-      ? { servers: spec.dnsConfig?.nameservers ?? [], searches: spec.dnsConfig?.searches ?? [], options: (spec.dnsConfig?.options ?? []).map((o: any) => o.value !== undefined ? `${o.name}:${o.value}` : o.name) }
-      : clusterDns && !(hostNetwork && dnsPolicy === 'ClusterFirst')
-        ? { servers: ['10.96.0.10'], searches: [`${ns}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local', ...(spec.dnsConfig?.searches ?? [])], options: ['ndots:5'] }
-        : { servers: ['172.18.0.1'], searches: [], options: [] };
+    const dns = podDnsSettings(pod);
     // the pod's folder is made by whatever first writes into it (volumes, subPath copies): most pods never need it
     const podDir = this.volumes.podDir(st.uid);
     try {

@@ -12,6 +12,7 @@ import { nodeRuntime, type ClusterConfig } from '../config';
 import type { Pki } from '../auth/pki';
 import type { ContainerRuntime } from '../runtime/interface';
 import { createSimRuntime, type SimNetwork } from '../runtime/sim';
+import type { DnsExchange } from '../runtime/sim/network';
 import { createClusterNetwork, type ClusterNetworkComponent } from '../network';
 import type { Resolver } from '../network/cluster-network';
 import type { NodePrograms } from '../runtime/sim/programs';
@@ -28,6 +29,8 @@ import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
 import { controlPlanePrograms } from './static-pods/programs';
 import { CLUSTER_CIDR, SERVICE_CIDR } from '../network/addresses';
 import type { PacketFilter } from '../network/packet-filter';
+import { ClusterDns } from '../network/dns/cluster-dns';
+import { dnsPrograms } from '../network/dns/program';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
 export const POWER_ANNOTATION = 'kubelab.io/power';
@@ -45,6 +48,8 @@ export interface NodeSet {
   network: SimNetwork;
   /** the cluster network component (kube-proxy, CNI records, host NodePorts, node views) unless a test network was given */
   clusterNetwork?: ClusterNetworkComponent;
+  /** cluster DNS: the CoreDNS instances the coredns pods run and the resolver pods use */
+  dns: ClusterDns;
   /** storage plugs PVC/CSI mounters in here (keyed by volume source type, e.g. "persistentVolumeClaim") */
   mounters: Map<string, VolumeMounter>;
   podMetrics(): Promise<PodMetricsSample[]>;
@@ -95,16 +100,21 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const services = informers.informer(R.services);
   const rcs = informers.informer(R.runtimeclasses);
   const nodes: Informer = informers.informer(R.nodes);
+  const endpointSlices = informers.informer(R.endpointslices);
+  const namespaces = informers.informer(R.namespaces);
+  const dns = new ClusterDns({ services, endpointSlices, namespaces }, sharedClient);
+  const dnsResolve: Resolver = (name, from) => dns.resolve(name, { podIP: from.podIP ?? '', namespace: from.namespace, searches: from.searches, nameservers: from.nameservers ?? [], options: from.options ?? [] });
+  const dnsExchange: DnsExchange = (fromIP, server, q) => dns.exchange(fromIP, server, q);
   const built = ctx.network ? undefined : createClusterNetwork({
     client: ctx.clientFor({ name: 'system:kube-proxy', groups: ['system:masters'] }, `kube-proxy/${KUBELET_VERSION}`),
-    informers, resolve: ctx.resolve, kubeProxyMode: ctx.config.kubeProxyMode, publishNodePorts: ctx.publishNodePorts ?? true, log: ctx.log,
+    informers, resolve: ctx.resolve ?? dnsResolve, dnsExchange, kubeProxyMode: ctx.config.kubeProxyMode, publishNodePorts: ctx.publishNodePorts ?? true, log: ctx.log,
     // hostPath volumes see <nodeDir>/host (kubelet/volumes.ts)
     nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),
   });
   const network: SimNetwork = ctx.network ?? built!.component.network;
   if (ctx.packetFilter) built?.component.network.setPacketFilter(ctx.packetFilter);
   informers.start();
-  await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced()]);
+  await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
   await built?.start();
 
   const memoryRoot = memoryVolumeRoot(ctx.dataDir);
@@ -115,7 +125,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
     // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
     const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
-    const programs = cp && controlPlanePrograms(cp.log, versions);
+    const programs = { ...(cp ? controlPlanePrograms(cp.log, versions) : {}), ...dnsPrograms(dns) };
     const runtime = ctx.createRuntime
       ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
       : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });
@@ -175,6 +185,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     async shutdown() {
       built?.component.stop();
       informers.stop();
+      dns.stop();
       await Promise.all([...parts.entries()].map(async ([name, p]) => {
         p.hb.stop();
         ctx.connector.unregister(name);
@@ -189,6 +200,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     runtime: (name) => get(name).runtime,
     network,
     clusterNetwork: built?.component,
+    dns,
     mounters,
     podMetrics: () => collectPodMetrics([...parts.values()].map((p) => p.kubelet)),
     nodeMetrics: () => collectNodeMetrics([...parts.values()].map((p) => p.kubelet)),

@@ -7,14 +7,14 @@ import { isIP } from 'node:net';
 import type { Informer } from '../client/types';
 import type { KObject } from '../api/types';
 import type { PodSandboxConfig } from '../runtime/interface';
-import { NetError, type SimNetwork } from '../runtime/sim/network';
+import { NetError, type DnsExchange, type ResolveFrom, type SimNetwork } from '../runtime/sim/network';
 import { duplexPair } from '../runtime/sim/net/duplex-pair';
 import { allowAllFilter, type FilterVerdict, type PacketFilter } from './packet-filter';
 import { Proxier, type Source, type Translation } from './proxier';
 import { CniRecords } from './cni';
 import { cidrContains, HOST_GATEWAY_IP } from './addresses';
 
-export type Resolver = (name: string, from: { namespace: string; searches: string[] }) => string[] | undefined | Promise<string[] | undefined>;
+export type Resolver = (name: string, from: ResolveFrom) => string[] | undefined | Promise<string[] | undefined>;
 
 export interface ClusterNetworkOptions {
   services: Informer;
@@ -22,6 +22,8 @@ export interface ClusterNetworkOptions {
   nodes: Informer;
   /** cluster DNS (injected by the cluster; the DNS component provides it) */
   resolve?: Resolver;
+  /** DNS messages from pods' resolver tools (nslookup, dig) to the cluster DNS */
+  dnsExchange?: DnsExchange;
   log?: (line: string) => void;
   /** host-local IPAM's files on the nodes (ADD writes, DEL removes) */
   files?: { reserve(node: string, ip: string, id: string): void; release(node: string, ip: string): void };
@@ -43,9 +45,11 @@ export class ClusterNetwork implements SimNetwork {
   private readonly listeners = new Map<string, Handler>();
   private filter: PacketFilter = allowAllFilter;
   private readonly log: (line: string) => void;
+  readonly dnsExchange?: DnsExchange;
 
   constructor(private readonly o: ClusterNetworkOptions) {
     this.log = o.log ?? (() => undefined);
+    this.dnsExchange = o.dnsExchange;
     this.cni = new CniRecords(this.log, o.files);
     this.proxier = new Proxier({ services: o.services, slices: o.slices, nodeOfNodeIP: (ip) => this.nodeOfNodeIP(ip), random: o.random });
   }
@@ -63,7 +67,7 @@ export class ClusterNetwork implements SimNetwork {
     return () => { if (this.listeners.get(k) === onConnection) this.listeners.delete(k); };
   }
 
-  async resolve(name: string, from: { namespace: string; searches: string[] }): Promise<string[]> {
+  async resolve(name: string, from: ResolveFrom): Promise<string[]> {
     if (isIP(name)) return [name];
     return (await this.o.resolve?.(name, from)) ?? [];
   }

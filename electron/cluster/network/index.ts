@@ -3,6 +3,7 @@
 import type { Client, InformerFactory } from '../client/types';
 import { R } from '../client/resources';
 import { ClusterNetwork, internalIP, type Resolver } from './cluster-network';
+import type { DnsExchange } from '../runtime/sim/network';
 import { startLoadBalancerController } from './load-balancer';
 import { ensureKubeProxyConfig, proxyModeOf, type ProxyMode } from './kube-proxy-config';
 import { HostAccess } from './host-access';
@@ -29,6 +30,7 @@ export interface ClusterNetworkStartOptions {
   /** must not be started yet: the component adds its informers */
   informers: InformerFactory;
   resolve?: Resolver;
+  dnsExchange?: DnsExchange;
   kubeProxyMode?: ProxyMode;
   /** open loopback listeners for NodePorts (the cluster does; unit tests of other parts need not) */
   publishNodePorts?: boolean;
@@ -44,7 +46,7 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
   const nodes = o.informers.informer(R.nodes);
   const configMaps = o.informers.informer(R.configmaps, 'kube-system');
   const files = new NodeFiles((node) => o.nodeHosts?.find((n) => n.name === node)?.hostDir, o.log);
-  const network = new ClusterNetwork({ services, slices, nodes, resolve: o.resolve, log: o.log, files });
+  const network = new ClusterNetwork({ services, slices, nodes, resolve: o.resolve, dnsExchange: o.dnsExchange, log: o.log, files });
   let lb: { stop(): void } | undefined;
   const firstNodeIP = () => { const n = nodes.list()[0]; return n && internalIP(n); };
   const component: ClusterNetworkComponent = {

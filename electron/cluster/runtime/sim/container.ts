@@ -50,7 +50,8 @@ export class SimContainer {
     const sb = sandbox.config;
     const hosts = `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.ip}\t${sb.fqdn ? `${sb.fqdn}\t` : ''}${sb.hostname}\n` +
       (sb.hostAliases ?? []).map((a) => `\n# Entries added by HostAliases.\n${a.ip}\t${a.hostnames.join('\t')}`).join('') ;
-    const resolv = `search ${sb.dns.searches.join(' ')}\n${sb.dns.servers.map((s) => `nameserver ${s}`).join('\n')}\n${sb.dns.options.length ? `options ${sb.dns.options.join(' ')}\n` : ''}`;
+    // the kubelet's layout: no search line without search domains (dnsPolicy Default on a node without any)
+    const resolv = `${sb.dns.searches.length ? `search ${sb.dns.searches.join(' ')}\n` : ''}${sb.dns.servers.map((s) => `nameserver ${s}`).join('\n')}\n${sb.dns.options.length ? `options ${sb.dns.options.join(' ')}\n` : ''}`;
     this.fs = new ContainerFs({
       imageFiles: imageFiles(image.image),
       extraFiles: { '/etc/hostname': sb.hostname + '\n', '/etc/hosts': hosts, '/etc/resolv.conf': resolv },

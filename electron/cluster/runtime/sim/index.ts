@@ -6,7 +6,7 @@ export function createSimRuntime(opts: SimRuntimeOptions): ContainerRuntime {
 }
 
 export type { SimRuntimeOptions } from './runtime';
-export { createLocalSimNetwork, NetError, type SimNetwork, type LocalSimNetworkOptions } from './network';
+export { createLocalSimNetwork, NetError, type SimNetwork, type LocalSimNetworkOptions, type ResolveFrom, type DnsExchange } from './network';
 export { ExecutableNotFoundError } from './launch';
 export { CATALOGUE, CATALOGUE_NAMES, type CatalogueImage } from './images/catalogue';
 export { parseImageReference } from './images/reference';

@@ -78,15 +78,9 @@ describe('network commands between pods', () => {
     expect(raw.stdout).toContain('Welcome to nginx!');
   });
 
-  it('nslookup walks the search path; ping and ip show addresses', async () => {
+  // nslookup, dig and host need the cluster's DNS servers: network/dns and test/integration/cluster-dns.test.ts
+  it('ping and ip show addresses', async () => {
     const { w, box, webIp, boxIp } = await setup();
-    const ns = await w.rt.execSync(box.id, ['nslookup', 'web'], 5);
-    expect(ns.exitCode).toBe(0);
-    expect(ns.stdout).toContain('Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n');
-    expect(ns.stdout).toContain(`Address: ${webIp}`);
-    const miss = await w.rt.execSync(box.id, ['nslookup', 'nosuchsvc'], 5);
-    expect(miss.exitCode).toBe(1);
-    expect(miss.stdout).toContain("** server can't find nosuchsvc: NXDOMAIN");
     const ping = await w.rt.execSync(box.id, ['ping', '-c', '1', 'web'], 5);
     expect(ping.stdout).toContain(`PING web (${webIp}): 56 data bytes\n64 bytes from ${webIp}: seq=0 ttl=64`);
     expect(ping.stdout).toContain('1 packets transmitted, 1 packets received, 0% packet loss');

@@ -2,6 +2,12 @@ import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
 import { duplexPair } from './net/duplex-pair';
 import type { PodSandboxConfig } from '../interface';
+import type { Question, Reply } from '../../network/dns/message';
+
+/** who asks a name: the pod and its resolv.conf (namespace and searches always; the rest when the sandbox knows it) */
+export interface ResolveFrom { namespace: string; searches: string[]; podIP?: string; nameservers?: string[]; options?: string[] }
+/** one DNS query from a pod to a nameserver: the reply, or undefined when nothing answers (the client times out) */
+export type DnsExchange = (fromIP: string, server: { ip: string; port: number }, q: Question) => Promise<Reply | undefined>;
 
 /**
  * What the container simulator needs from the cluster network. The cluster's network component implements it
@@ -11,7 +17,9 @@ export interface SimNetwork {
   listen(ip: string, port: number, proto: 'tcp' | 'udp', onConnection: (sock: Duplex, from: { ip: string }) => void): () => void;
   /** rejects with an Error whose `code` is ECONNREFUSED, ETIMEDOUT or ENOTFOUND */
   connect(from: { podIP: string; namespace: string }, host: string, port: number): Promise<Duplex>;
-  resolve(name: string, from: { namespace: string; searches: string[] }): Promise<string[]>;
+  resolve(name: string, from: ResolveFrom): Promise<string[]>;
+  /** DNS queries for nslookup, dig and host; without it every query goes unanswered */
+  dnsExchange?: DnsExchange;
   /** CNI ADD/DEL: the runtime reports sandboxes entering and leaving the pod network (optional for test networks) */
   attach?(sandboxId: string, config: PodSandboxConfig): void;
   detach?(sandboxId: string): void;
@@ -23,7 +31,8 @@ export class NetError extends Error {
 
 export interface LocalSimNetworkOptions {
   /** name → IPs (a test's stand-in for cluster DNS) */
-  resolve?: (name: string, from: { namespace: string; searches: string[] }) => string[] | undefined | Promise<string[] | undefined>;
+  resolve?: (name: string, from: ResolveFrom) => string[] | undefined | Promise<string[] | undefined>;
+  dnsExchange?: DnsExchange;
 }
 
 export function createLocalSimNetwork(opts: LocalSimNetworkOptions = {}): SimNetwork {
@@ -53,6 +62,7 @@ export function createLocalSimNetwork(opts: LocalSimNetworkOptions = {}): SimNet
       if (isIP(name)) return [name];
       return (await opts.resolve?.(name, from)) ?? [];
     },
+    dnsExchange: opts.dnsExchange,
   };
   return net;
 }

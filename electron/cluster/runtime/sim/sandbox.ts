@@ -1,8 +1,10 @@
 import type { Duplex } from 'node:stream';
 import type { PodSandboxConfig } from '../interface';
 import type { KernelFlavour } from './kernel';
-import type { SimNetwork } from './network';
+import { isIP } from 'node:net';
+import type { ResolveFrom, SimNetwork } from './network';
 import { NetError } from './network';
+import type { Question, Reply } from '../../network/dns/message';
 import { duplexPair } from './net/duplex-pair';
 import { PidNamespace } from './pid-namespace';
 import { SimProcess } from './process';
@@ -62,15 +64,37 @@ export class SimSandbox {
     return client;
   }
 
-  /** connects from a container in this pod to host:port */
+  /** connects from a container in this pod to host:port; a name is looked up first, as the libc resolver does in the pod */
   async connect(host: string, port: number): Promise<Duplex> {
     if (host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' || this.config.podIPs.includes(host) && this.local.has(port)) return this.connectLocal(port);
-    return this.network.connect({ podIP: this.ip, namespace: this.config.namespace }, host, port);
+    let ip = host;
+    if (!isIP(host)) {
+      const ips = await this.resolve(host);
+      if (!ips.length) throw new NetError('ENOTFOUND', `bad address '${host}'`);
+      ip = ips[0];
+      if (this.config.podIPs.includes(ip) && this.local.has(port)) return this.connectLocal(port);
+    }
+    return this.network.connect({ podIP: this.ip, namespace: this.config.namespace }, ip, port);
   }
 
+  /** /etc/hosts first (localhost, the pod's own names, hostAliases), then DNS through resolv.conf */
   resolve(name: string): Promise<string[]> {
-    if (name === 'localhost') return Promise.resolve(['127.0.0.1']);
-    if (name === this.config.hostname) return Promise.resolve([this.ip]);
-    return this.network.resolve(name, { namespace: this.config.namespace, searches: this.config.dns.searches });
+    const n = name.toLowerCase().replace(/\.$/, '');
+    if (n === 'localhost') return Promise.resolve(['127.0.0.1']);
+    if (n === this.config.hostname.toLowerCase() || (this.config.fqdn && n === this.config.fqdn)) return Promise.resolve([this.ip]);
+    const alias = (this.config.hostAliases ?? []).filter((a) => a.hostnames.some((h) => h.toLowerCase() === n)).map((a) => a.ip);
+    if (alias.length) return Promise.resolve(alias);
+    return this.network.resolve(name, this.dnsFrom());
+  }
+
+  /** the pod's resolv.conf as the resolver sees it */
+  dnsFrom(): ResolveFrom {
+    const d = this.config.dns;
+    return { namespace: this.config.namespace, searches: d.searches, podIP: this.ip, nameservers: d.servers, options: d.options };
+  }
+
+  /** one query to a nameserver (nslookup, dig, host); undefined when nothing answers */
+  dnsExchange(server: { ip: string; port: number }, q: Question): Promise<Reply | undefined> {
+    return this.network.dnsExchange?.(this.ip, server, q) ?? Promise.resolve(undefined);
   }
 }

@@ -4,6 +4,7 @@ import { interruptibleSleep, parseSignal, type SimProcess } from '../process';
 import { parseDuration } from '../programs/basic';
 import { PROGRAMS, programAvailable } from '../programs';
 import { networkCommands } from './net-commands';
+import { dnsCommands } from './dns-commands';
 import { tailCommand } from './tail';
 import { imageFiles } from '../images/rootfs';
 import { profileFor } from './profiles';
@@ -232,6 +233,7 @@ export function containerCommands(h: ShellHost): Command[] {
     }),
     defineCommand('nproc', async () => ok(String(c.cpuLimitMillis ? Math.max(1, Math.ceil(c.cpuLimitMillis / 1000)) : 4) + '\n')),
     ...networkCommands(h),
+    ...dnsCommands(h),
     tailCommand(h),
   ];
   // programs (nginx, stress, perl…) are also reachable from scripts; servers touch files from socket callbacks,

@@ -14,13 +14,19 @@ function parseUrl(raw: string): { host: string; port: number; path: string } | u
   } catch { return undefined; }
 }
 
-/** wget, curl, nc, nslookup, ping and ip over the pod's simulated network. */
+/** wget, curl, nc, ping and ip over the pod's simulated network (nslookup, dig, host: dns-commands.ts). */
 export function networkCommands(h: ShellHost): Command[] {
   const sb = h.container.sandbox;
-  const fetchUrl = async (url: string, method = 'GET', headers: Record<string, string> = {}, body = '', timeoutMs = 10_000) => {
+  const fetchUrl = async (url: string, method = 'GET', headers: Record<string, string> = {}, body = '', timeoutMs = 10_000, timeoutCoversDns = true) => {
     const u = parseUrl(url);
     if (!u) throw Object.assign(new Error('bad address'), { code: 'EINVAL' });
-    const sock = await withTimeout(sb.connect(u.host, u.port), timeoutMs);
+    // busybox wget's -T bounds the connection, not the name lookup (getaddrinfo has its own resolv.conf timeout)
+    let target = u.host;
+    if (!timeoutCoversDns && !isIP(target) && target !== 'localhost') {
+      target = (await sb.resolve(target))[0] ?? '';
+      if (!target) throw Object.assign(new Error(`bad address '${u.host}'`), { code: 'ENOTFOUND' });
+    }
+    const sock = await withTimeout(sb.connect(target, u.port), timeoutMs);
     return { u, res: await httpRequest(sock, method, u.port === 80 ? u.host : `${u.host}:${u.port}`, u.path, headers, body, timeoutMs) };
   };
   return [
@@ -44,7 +50,7 @@ export function networkCommands(h: ShellHost): Command[] {
       if (!url) return fail(`${busyboxBanner(h.container)}\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n`);
       let stderr = quiet ? '' : `Connecting to ${parseUrl(url)?.host ?? url}\n`;
       try {
-        const { u, res } = await fetchUrl(url, 'GET', { 'User-Agent': 'Wget' }, '', timeout);
+        const { u, res } = await fetchUrl(url, 'GET', { 'User-Agent': 'Wget' }, '', timeout, false);
         if (res.status >= 400) return fail(stderr + `wget: server returned error: HTTP/1.1 ${res.status} ${res.statusText}\n`);
         if (spider) return { stdout: '', stderr: stderr + (quiet ? '' : 'remote file exists\n'), exitCode: 0 };
         const file = out ?? (u.path.split('?')[0].split('/').pop() || 'index.html');
@@ -115,18 +121,6 @@ export function networkCommands(h: ShellHost): Command[] {
         await Promise.race([new Promise((r) => sock.on('end', r)), interruptibleSleep(timeout, h.run)]);
         return { stdout: Buffer.concat(chunks).toString('latin1'), stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
       } catch (e: any) { return fail(`nc: ${netMessage(e, host, 'nc')}\n`); }
-    }),
-    defineCommand('nslookup', async (args) => {
-      const name = args.find((a) => !a.startsWith('-'));
-      if (!name) return fail('Usage: nslookup [HOST] [SERVER]\n');
-      const server = h.container.sandbox.config.dns.servers[0] ?? '10.96.0.10';
-      const head = `Server:\t\t${server}\nAddress:\t${server}:53\n\n`;
-      const candidates = name.includes('.') && name.endsWith('.') ? [name.slice(0, -1)] : [name, ...sb.config.dns.searches.map((s) => `${name}.${s}`)];
-      for (const cand of candidates) {
-        const ips = await sb.resolve(cand).catch(() => []);
-        if (ips.length) return { stdout: head + ips.map((ip) => `Name:\t${cand}\nAddress: ${ip}\n`).join('') + '\n', stderr: '', exitCode: 0 };
-      }
-      return { stdout: head + `** server can't find ${name}: NXDOMAIN\n\n`, stderr: '', exitCode: 1 };
     }),
     defineCommand('ping', async (args) => {
       const ci = args.indexOf('-c');

@@ -38,7 +38,7 @@ const UNIQ_C: [RegExp, string] = [/^ *(\d+) /gm, (_m: string, n: string) => `${n
 
 const BUSYBOX: UserlandProfile = {
   family: 'busybox', dialect: 'ash', bash: false, binDir: '/bin', commandVBare: true,
-  absent: [...NEVER, 'bash', 'curl', 'column', 'join'],
+  absent: [...NEVER, 'bash', 'curl', 'column', 'join', 'dig', 'host'],
   utilities: {
     cat: { stderr: [[/^cat: (.+): No such file or directory$/, "cat: can't open '$1': No such file or directory"], [/^cat: (.+): Is a directory$/, 'cat: read error: Is a directory']] },
     ls: { exit: { 2: 1 }, stderr: [[/^ls: cannot access '(.+)': (.+)$/, 'ls: $1: $2']] },
@@ -60,7 +60,7 @@ const BUSYBOX: UserlandProfile = {
 
 const DEBIAN: UserlandProfile = {
   family: 'debian', dialect: 'dash', bash: true, binDir: '/usr/bin', commandVBare: false,
-  absent: [...NEVER, 'ps', 'free', 'top', 'wget', 'curl', 'nc', 'nslookup', 'ping', 'ip', 'xxd', 'hexdump', 'column', 'strings', 'uptime', 'cal', 'vi', 'less', 'busybox', 'dmesg', 'httpd'],
+  absent: [...NEVER, 'ps', 'free', 'top', 'wget', 'curl', 'nc', 'nslookup', 'dig', 'host', 'ping', 'ip', 'xxd', 'hexdump', 'column', 'strings', 'uptime', 'cal', 'vi', 'less', 'busybox', 'dmesg', 'httpd'],
   utilities: {
     cat: { stderr: [[/^cat: (.+): Is a directory$/, 'cat: $1: Is a directory']] },
     ls: { stderr: [[/^ls: (?!cannot access)(.+): No such file or directory$/, "ls: cannot access '$1': No such file or directory"]] },
@@ -77,7 +77,7 @@ const BY_BASE: Record<CatalogueImage['base'], UserlandProfile> = {
 };
 
 /** utilities an image adds to its family's base (nginx's Dockerfile installs curl; perl builds on buildpack-deps) */
-const IMAGE_ADDS: Record<string, string[]> = { nginx: ['curl'], perl: ['curl', 'wget', 'ps'], curl: ['curl'], agnhost: ['curl'] };
+const IMAGE_ADDS: Record<string, string[]> = { nginx: ['curl'], perl: ['curl', 'wget', 'ps'], curl: ['curl'], agnhost: ['curl'], 'jessie-dnsutils': ['nslookup', 'dig', 'host', 'ping'] };
 const derived = new Map<string, UserlandProfile>();
 
 export function profileFor(image: Pick<CatalogueImage, 'base'> & { repository?: string }): UserlandProfile {
