@@ -112,7 +112,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),
   });
   const network: SimNetwork = ctx.network ?? built!.component.network;
-  if (ctx.packetFilter) built?.component.network.setPacketFilter(ctx.packetFilter);
+  // NetworkPolicy on the data path: pod-to-pod connections and the pod → CoreDNS hop (UDP 53)
+  if (ctx.packetFilter) { built?.component.network.setPacketFilter(ctx.packetFilter); dns.filter = ctx.packetFilter; }
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
   await built?.start();
