@@ -2,6 +2,7 @@
 // → Chinese; plus the cluster view, a renderer reload re-attaching the terminal, and the web mode's guards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWebMode, type WebMode } from './web-mode';
@@ -147,6 +148,26 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await expect.poll(() => page.getByTestId('object-drawer').innerText(), { timeout: 20_000 }).toContain('Namespace:');
     await shot('cluster-object');
     await page.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('shows the reachability matrix and recolours it live when a policy is applied', async () => {
+    const kubectl = (args: string[], input?: string) => new Promise<void>((res, rej) => {
+      const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) => (err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res()));
+      p.stdin!.end(input ?? '');
+    });
+    await kubectl(['create', 'namespace', 'shop']);
+    for (const app of ['frontend', 'backend', 'db']) await kubectl(['-n', 'shop', 'run', app, '--image=nginx', `--labels=app=${app}`]);
+    await page.goto(web.origin + '/#/network');
+    await page.getByTestId('ns-shop').check({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('matrix-cell').count(), { timeout: 30_000 }).toBe(9);
+    const cell = (from: string, to: string) => page.locator(`[data-testid=matrix-cell][data-from="shop/${from}"][data-to="shop/${to}"]`);
+    expect(await cell('frontend', 'db').getAttribute('class')).toContain('ok');
+    await kubectl(['-n', 'shop', 'apply', '-f', '-'], 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db-from-backend}\nspec:\n  podSelector: {matchLabels: {app: db}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}]}]\n');
+    await expect.poll(() => cell('frontend', 'db').getAttribute('class'), { timeout: 5_000 }).toContain('bad');
+    expect(await cell('backend', 'db').getAttribute('class')).toContain('ok');
+    await cell('frontend', 'db').click();
+    expect(await page.getByTestId('explain').innerText()).toContain('shop/db is isolated for ingress by shop/db-from-backend');
+    await shot('network-view', true);
   });
 
   it('applies YAML and shows the API field errors inline', async () => {

@@ -115,6 +115,20 @@ export interface AppInfo {
 }
 /** what Settings shows about Docker: the daemon check, and which nodes of the running cluster use it */
 export type DockerStatus = DockerDaemonStatus & { nodes: string[] };
+/** the reachability matrix of policed pods on one port (NetworkPolicy) */
+export interface NetworkMatrixQuery { namespaces?: string[]; port: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }
+export interface NetworkMatrixCell { allowed: boolean; reason: string; policies: string[] }
+export interface NetworkMatrixView {
+  /** `namespace/name`: rows are sources, columns destinations */
+  pods: string[];
+  /** every namespace with policed pods (the filter's choices) */
+  namespaces: string[];
+  port: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  cells: NetworkMatrixCell[][];
+  /** NetworkPolicies in the cluster */
+  policies: number;
+}
 export interface TerminalInfo { id: string; title: string; cols: number; rows: number; exited: boolean }
 
 /** method name → [params, result] */
@@ -131,6 +145,10 @@ export interface ApiMethods {
   'cluster.nodePower': [{ name: string; on: boolean }, void];
   /** wipes the data dir's cluster state and starts a fresh cluster */
   'cluster.reset': [void, void];
+  'network.matrix': [NetworkMatrixQuery, NetworkMatrixView];
+  /** subscribes the caller to `network.changed` for this query (one query per caller) */
+  'network.watch': [NetworkMatrixQuery, NetworkMatrixView];
+  'network.unwatch': [void, void];
   'labs.list': [void, Chapter[]];
   'labs.get': [{ id: string }, LabDetail];
   'labs.start': [{ id: string }, LabDetail];
@@ -160,6 +178,7 @@ export type Result<M extends Method> = ApiMethods[M][1];
 export interface ApiEvents {
   'cluster.status': ClusterStatus;
   'cluster.changed': ClusterSnapshot;
+  'network.changed': NetworkMatrixView;
   'term.data': { id: string; data: string };
   'term.exit': { id: string; code: number };
   'settings.changed': Settings;
@@ -168,6 +187,7 @@ export type EventName = keyof ApiEvents;
 
 export const METHODS: readonly Method[] = [
   'app.info', 'runtime.docker', 'cluster.status', 'cluster.snapshot', 'cluster.watch', 'cluster.unwatch', 'cluster.object', 'cluster.nodePower', 'cluster.reset',
+  'network.matrix', 'network.watch', 'network.unwatch',
   'labs.list', 'labs.get', 'labs.start', 'labs.check', 'labs.hint', 'labs.solve', 'labs.reset', 'labs.report', 'yaml.apply',
   'term.open', 'term.list', 'term.attach', 'term.write', 'term.resize', 'term.ack', 'term.close', 'settings.get', 'settings.set',
 ];

@@ -1,12 +1,13 @@
 // The services behind the typed API, shared by the Electron shell and the web mode. Each renderer connection is
 // a Session: it calls methods and receives the events meant for it (its terminals' output, cluster changes).
 import { join } from 'node:path';
-import type { ApiEvents, AppInfo, Chapter, EventName, Method, Params, Result } from './ipc-contract';
+import type { ApiEvents, AppInfo, Chapter, EventName, Method, NetworkMatrixQuery, Params, Result } from './ipc-contract';
 import { isMethod } from './ipc-contract';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
 import { checkDockerDaemon } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
+import { networkMatrix, watchNetworkMatrix } from './network-matrix';
 import { SettingsStore } from './settings-store';
 import { CHAPTERS } from './course';
 import type { LabBackend, LabBackendFactory } from './lab-backend';
@@ -55,12 +56,14 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const labCtx = { cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs, lang: () => settings.get().language };
   const labs: LabBackend = (opts.labs ?? createEngineLabBackend)(labCtx);
   let view: ClusterView | undefined;
-  const sessions = new Set<{ emit: Emit; unwatch?: () => void }>();
+  type SessionState = { emit: Emit; unwatch?: () => void; net?: { query: NetworkMatrixQuery; off: () => void } };
+  const sessions = new Set<SessionState>();
   host.onReady((c) => {
     view?.stop();
     view = new ClusterView(c, () => kubectl.path);
     // re-subscribe watchers after a cluster reset
     for (const s of sessions) if (s.unwatch) { s.unwatch = view.subscribe((snap) => s.emit('cluster.changed', snap)); }
+    for (const s of sessions) if (s.net) { s.net.off(); s.net.off = watchNetworkMatrix(c, s.net.query, (m) => s.emit('network.changed', m)); }
   });
   host.onStatus((st) => { for (const s of sessions) s.emit('cluster.status', st); });
   const readyView = async () => { await host.ready(); await view!.synced(); return view!; };
@@ -71,7 +74,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   };
 
   function connect(emit: Emit): Session {
-    const state: { emit: Emit; unwatch?: () => void } = { emit };
+    const state: SessionState = { emit };
     sessions.add(state);
     const receiver: TerminalReceiver = {
       data: (id, data) => emit('term.data', { id, data }),
@@ -95,6 +98,14 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       'cluster.unwatch': () => { state.unwatch?.(); state.unwatch = undefined; },
       'cluster.object': async (ref) => (await readyView()).details(ref),
       'cluster.nodePower': async ({ name, on }) => { const c = await host.ready(); await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name)); },
+      'network.matrix': async (q) => networkMatrix(await host.ready(), q),
+      'network.watch': async (q) => {
+        const c = await host.ready();
+        state.net?.off();
+        state.net = { query: q, off: watchNetworkMatrix(c, q, (m) => emit('network.changed', m)) };
+        return networkMatrix(c, q);
+      },
+      'network.unwatch': () => { state.net?.off(); state.net = undefined; },
       'cluster.reset': async () => { terminals.closeAll(); await host.reset(settings.get().runtime); },
       'labs.list': async () => {
         const all = await labs.list();
@@ -132,6 +143,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       },
       dispose() {
         state.unwatch?.();
+        state.net?.off();
         sessions.delete(state);
         terminals.detachReceiver(receiver);
       },

@@ -3,6 +3,7 @@ import { runStart } from './start';
 import { runStore } from './store';
 import { runLab, runReport } from './lab';
 import { runNode } from './node';
+import { runNetpol } from './netpol';
 import { appFolders, appVersion } from '../app/app-root';
 import { KUBE_VERSION, KUBELET_VERSION } from '../cluster';
 
@@ -19,6 +20,8 @@ Commands:
                          progress reports, signed with an instructor key when one is configured
   node list|stop|start|shell [NAME] [--data-dir DIR | --kubeconfig FILE]
                          power a simulated node off and on (its kubelet stops heartbeating), or open a shell on it
+  netpol probe [-n NS]... [--port N] [--data-dir DIR | --kubeconfig FILE]
+                         connect every pod to every pod and print the reachability matrix (NetworkPolicy)
 
 Options:
   -v, --version          print the KubeLab version and the Kubernetes version its cluster serves
@@ -39,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     case 'lab': return runLab(rest);
     case 'report': return runReport(rest);
     case 'node': return runNode(rest);
+    case 'netpol': return runNetpol(rest);
     case '-v': case '--version': case 'version':
       process.stdout.write(versionText());
       return 0;

@@ -41,6 +41,8 @@ import { ComponentLog } from './kubelet/static-pods/component-log';
 import { apiserverRequestObserver, componentRequestObserver, observedApiServer } from './kubelet/static-pods/observe-requests';
 import { selectRuntimes } from './runtime/select';
 import type { DockerDaemonStatus } from './runtime/docker';
+import { startNetworkPolicyAgent } from './network/policy/informer-filter';
+import type { PolicyEngine } from './network/policy/engine';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -72,6 +74,8 @@ export interface Cluster {
   client(user: UserInfo, userAgent?: string): Client;
   /** the shared informers of the controller manager */
   informers: InformerFactory;
+  /** NetworkPolicy as the data path enforces it (the reachability matrix asks it too) */
+  networkPolicy: PolicyEngine;
   stop(): Promise<void>;
 }
 
@@ -155,7 +159,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   // ServiceAccount with its RBAC would
   const csi = startCsiDriver(client({ name: 'system:serviceaccount:kube-system:csi-hostpathplugin-sa', groups: ['system:masters', 'system:serviceaccounts', 'system:serviceaccounts:kube-system'] }, 'csi-hostpathplugin'), opts.dataDir);
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
-  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, mounters: csi.mounters, controlPlane: { log: componentLog, apiPort: http.port } });
+  const policyAgent = startNetworkPolicyAgent(informers);
+  await policyAgent.synced();
+  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, mounters: csi.mounters, controlPlane: { log: componentLog, apiPort: http.port }, packetFilter: policyAgent.engine });
   await csi.registerNodes(nodes.names());
   registerMetricsApi(api, nodes);
 
@@ -166,7 +172,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   let stopping: Promise<void> | undefined;
   return {
-    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, docker: runtimes.docker,
+    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, docker: runtimes.docker, networkPolicy: policyAgent.engine,
     stop() {
       stopping ??= (async () => {
         ready = false;

@@ -15,3 +15,4 @@ export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
 export { KUBE_VERSION } from './apiserver/version';
 export { KUBELET_VERSION } from './kubelet/node-object';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
+export { reachabilityMatrix, formatMatrix, type ReachabilityMatrix, type MatrixOptions } from './network/policy/matrix';

@@ -87,4 +87,13 @@ describe('checks', () => {
     const closed = await runCheck({ type: 'connect', where, from, host: ip, port: 81, protocol: 'tcp', expect: 'allowed' }, ctx);
     expect(closed).toMatchObject({ ok: false, message: `pod client → ${ip}:81 is denied, expected allowed` });
   });
+
+  it('connect reaches a pod named as the target by its pod IP', async (t) => {
+    if (!(await podsRunning())) { console.warn('skipping connect checks: pods do not run yet on this build'); t.skip(); }
+    const ip = (await kube.get('v1', 'Pod', 'web', NS)).status.podIP as string;
+    const from = { selector: 'app=client' };
+    expect((await runCheck({ type: 'connect', where, from, host: '', toPod: { pod: 'web' }, port: 80, protocol: 'http', expect: 'allowed', timeoutMs: 10_000 }, ctx)).ok).toBe(true);
+    const closed = await runCheck({ type: 'connect', where, from, host: '', toPod: { selector: 'app=web' }, port: 81, protocol: 'tcp', expect: 'allowed' }, ctx);
+    expect(closed).toMatchObject({ ok: false, message: `pod client → pod web (${ip}:81) is denied, expected allowed` });
+  });
 });

@@ -56,12 +56,19 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
     }
     case 'connect': {
       const pod = await pickPod(ctx.kube, check.from, ctx.namespace);
+      let host = check.host;
+      let target = `${check.host}:${check.port}`;
+      if (check.toPod) {
+        const to = await pickPod(ctx.kube, check.toPod, ctx.namespace);
+        host = (await ctx.kube.get('v1', 'Pod', to.name, to.namespace))?.status?.podIP ?? '';
+        if (!host) throw new Error(`pod ${to.name} in namespace ${to.namespace} has no pod IP yet`);
+        target = `pod ${to.name} (${host}:${check.port})`;
+      }
       const cmd = check.protocol === 'http'
-        ? ['wget', '-q', '-T', '2', '-O', '/dev/null', `http://${check.host}:${check.port}/`]
-        : ['nc', '-z', '-w', '2', check.host, String(check.port)];
+        ? ['wget', '-q', '-T', '2', '-O', '/dev/null', `http://${host}:${check.port}/`]
+        : ['nc', '-z', '-w', '2', host, String(check.port)];
       const out = await ctx.kube.exec(pod.namespace, pod.name, cmd, pod.container);
       const got = out.exitCode === 0 ? 'allowed' : 'denied';
-      const target = `${check.host}:${check.port}`;
       return got === check.expect
         ? { ok: true, message: `pod ${pod.name} → ${target} is ${got}, as expected` }
         : { ok: false, message: `pod ${pod.name} → ${target} is ${got}, expected ${check.expect}` };

@@ -169,13 +169,17 @@ function readCheck(c: YNodeReader): Check | undefined {
     }
     case 'connect': {
       const from = readPick(body.get('from'));
-      const to = body.str('to') ?? '';
-      const m = /^(.+):(\d+)$/.exec(to);
-      if (!m) body.get('to').fail('"to" must be host:port');
+      const toNode = body.get('to');
+      // a pod as the target ({pod|selector, namespace, port}) is reached by its pod IP, which no lab can know ahead
+      const toPod = toNode.isMap() ? readPick(toNode) : undefined;
+      const toPort = toNode.isMap() ? Number(toNode.get('port').js()) : undefined;
+      if (toNode.isMap() && !(Number.isInteger(toPort) && toPort! >= 1 && toPort! <= 65535)) toNode.get('port').fail('"port" must be a number from 1 to 65535');
+      const m = toNode.isMap() ? ['', '', String(toPort)] : /^(.+):(\d+)$/.exec(body.str('to') ?? '');
+      if (!m) toNode.fail('"to" must be host:port or {pod|selector, port}');
       const expect = body.str('expect') ?? '';
       if (expect !== 'allowed' && expect !== 'denied') body.fail('connect.expect must be allowed or denied');
       const protocol = (body.str('protocol', false) ?? 'tcp') as 'tcp' | 'http';
-      return from && m ? { type: 'connect', from, host: m[1], port: Number(m[2]), protocol, expect: expect as 'allowed' | 'denied', ...base } : undefined;
+      return from && m ? { type: 'connect', from, host: m[1], port: Number(m[2]), toPod, protocol, expect: expect as 'allowed' | 'denied', ...base } : undefined;
     }
     case 'event':
       return {

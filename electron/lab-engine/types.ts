@@ -29,6 +29,8 @@ export interface CanICheck extends CheckBase {
 }
 export interface ConnectCheck extends CheckBase {
   type: 'connect'; from: PodPick; host: string; port: number; protocol: 'tcp' | 'http';
+  /** the target given as a pod (its pod IP at check time) instead of a host name */
+  toPod?: PodPick;
   expect: 'allowed' | 'denied';
 }
 export interface EventCheck extends CheckBase {

@@ -28,6 +28,7 @@ import type { ComponentLog } from './static-pods/component-log';
 import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
 import { controlPlanePrograms } from './static-pods/programs';
 import { CLUSTER_CIDR, SERVICE_CIDR } from '../network/addresses';
+import type { PacketFilter } from '../network/packet-filter';
 import { ClusterDns } from '../network/dns/cluster-dns';
 import { dnsPrograms } from '../network/dns/program';
 import { bestEffort } from '../best-effort';
@@ -70,6 +71,8 @@ export interface NodeStartContext {
   resolve?: Resolver;
   /** publish NodePorts on 127.0.0.1 (default true) */
   publishNodePorts?: boolean;
+  /** NetworkPolicy enforcement, handed to the cluster network's data path */
+  packetFilter?: PacketFilter;
   /** runtime per node; default: the simulator (`runtime` is the node's choice from the topology) */
   createRuntime?(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork; runtime: 'sim' | 'docker'; programs?: NodePrograms }): ContainerRuntime;
   /** volume mounters supplied by storage (also reachable later as NodeSet.mounters) */
@@ -112,6 +115,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const network: SimNetwork = ctx.network ?? built!.component.network;
   // the API server runs on the first (control-plane) node and reaches pod IPs from its address
   ctx.connector.attachPodNetwork((ip, port) => network.connect({ podIP: nodeInternalIP(0), namespace: '' }, ip, port));
+  // NetworkPolicy on the data path: pod-to-pod connections and the pod → CoreDNS hop (UDP 53)
+  if (ctx.packetFilter) { built?.component.network.setPacketFilter(ctx.packetFilter); dns.filter = ctx.packetFilter; }
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
   await built?.start();

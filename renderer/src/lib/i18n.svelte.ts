@@ -2,7 +2,7 @@
 import type { Lang, Localized } from '../../../electron/app/ipc-contract';
 
 const EN = {
-  'nav.home': 'Course', 'nav.cluster': 'Cluster', 'nav.yaml': 'YAML editor', 'nav.progress': 'Progress', 'nav.settings': 'Settings',
+  'nav.home': 'Course', 'nav.cluster': 'Cluster', 'nav.network': 'Network', 'nav.yaml': 'YAML editor', 'nav.progress': 'Progress', 'nav.settings': 'Settings',
   'app.skip': 'Skip to content',
   'cluster.starting': 'Starting your cluster…', 'cluster.ready': 'Cluster ready', 'cluster.error': 'The cluster failed to start', 'cluster.stopped': 'Cluster stopped',
   'home.title': 'Kubernetes introductory course', 'home.subtitle': '30 chapters, hands-on labs graded by your own cluster.',
@@ -24,10 +24,14 @@ const EN = {
   'settings.dataDir': 'Data folder', 'settings.kubectl': 'kubectl', 'settings.noKubectl': 'not found', 'settings.fontSize': 'Terminal font size', 'settings.version': 'Version',
   'progress.title': 'Your progress', 'progress.export': 'Export signed report', 'progress.lab': 'Lab', 'progress.status': 'Status', 'progress.steps': 'Steps',
   'error.generic': 'Something went wrong: {msg}',
+  'net.title': 'Reachability', 'net.port': 'Port (TCP)', 'net.badPort': 'The port must be a number from 1 to 65535.',
+  'net.intro': 'Can a new connection from the pod of the row reach the pod of the column? Computed by the NetworkPolicy engine the pod network enforces; hover or click a cell for the deciding policies.',
+  'net.policies': '{n} NetworkPolicies', 'net.fromTo': 'from ↓ to →', 'net.allowed': 'allowed', 'net.denied': 'denied',
+  'net.pick': 'Click a cell to see why.', 'net.noPods': 'No pods with a pod IP in these namespaces yet.',
 };
 type Key = keyof typeof EN;
 const ZH: Record<Key, string> = {
-  'nav.home': '课程', 'nav.cluster': '集群', 'nav.yaml': 'YAML 编辑器', 'nav.progress': '进度', 'nav.settings': '设置',
+  'nav.home': '课程', 'nav.cluster': '集群', 'nav.network': '网络', 'nav.yaml': 'YAML 编辑器', 'nav.progress': '进度', 'nav.settings': '设置',
   'app.skip': '跳到正文',
   'cluster.starting': '正在启动集群…', 'cluster.ready': '集群已就绪', 'cluster.error': '集群启动失败', 'cluster.stopped': '集群已停止',
   'home.title': 'Kubernetes 入门公开课', 'home.subtitle': '30 个章节，由你自己的集群自动评分的动手实验。',
@@ -49,6 +53,10 @@ const ZH: Record<Key, string> = {
   'settings.dataDir': '数据目录', 'settings.kubectl': 'kubectl', 'settings.noKubectl': '未找到', 'settings.fontSize': '终端字号', 'settings.version': '版本',
   'progress.title': '学习进度', 'progress.export': '导出签名报告', 'progress.lab': '实验', 'progress.status': '状态', 'progress.steps': '步骤',
   'error.generic': '出错了：{msg}',
+  'net.title': '可达性', 'net.port': '端口（TCP）', 'net.badPort': '端口必须是 1 到 65535 之间的数字。',
+  'net.intro': '从行所在的 Pod 发起的新连接能否到达列所在的 Pod？结果由 Pod 网络执行的 NetworkPolicy 引擎计算；悬停或点击单元格可查看起决定作用的策略。',
+  'net.policies': '{n} 个 NetworkPolicy', 'net.fromTo': '从 ↓ 到 →', 'net.allowed': '允许', 'net.denied': '拒绝',
+  'net.pick': '点击单元格查看原因。', 'net.noPods': '这些命名空间中还没有带 Pod IP 的 Pod。',
 };
 
 export const i18n = $state<{ lang: Lang }>({ lang: 'en' });

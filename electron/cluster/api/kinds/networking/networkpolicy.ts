@@ -7,6 +7,7 @@ import { validateLabelSelector } from '../../validation/selectors';
 import { isValidPortName } from '../../validation/names';
 import { age, ageCol, col, keepStatusBumpGeneration, nameCol, setGeneration } from '../strategy-helpers';
 import { formatLabelSelector } from '../../selectors';
+import { isStrictSubset } from '../../../network/policy/cidr';
 
 export function defaultNetworkPolicy(obj: KObject): void {
   const spec = (obj.spec ??= {});
@@ -63,6 +64,7 @@ function validatePeers(peers: any[] | undefined, path: string): FieldError[] {
       else if (!validCIDR(b.cidr)) errs.push(invalid(`${pp}.ipBlock.cidr`, b.cidr, CIDR_MSG));
       (b.except ?? []).forEach((e: string, j: number) => {
         if (!validCIDR(e)) errs.push(invalid(`${pp}.ipBlock.except[${j}]`, e, CIDR_MSG));
+        else if (b.cidr && validCIDR(b.cidr) && !isStrictSubset(e, b.cidr)) errs.push(invalid(`${pp}.ipBlock.except[${j}]`, e, 'must be a strict subset of `cidr`'));
       });
     }
   });
