@@ -39,6 +39,8 @@ import { ComponentLog } from './kubelet/static-pods/component-log';
 import { apiserverRequestObserver, componentRequestObserver, observedApiServer } from './kubelet/static-pods/observe-requests';
 import { selectRuntimes } from './runtime/select';
 import type { DockerDaemonStatus } from './runtime/docker';
+import { Snapshots } from './snapshot/snapshots';
+import { snapshotsHandler } from './apiserver/handlers/snapshots';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -70,6 +72,8 @@ export interface Cluster {
   client(user: UserInfo, userAgent?: string): Client;
   /** the shared informers of the controller manager */
   informers: InformerFactory;
+  /** named snapshots of the cluster's objects and node power (also served at /kubelab/snapshots) */
+  snapshots: Snapshots;
   stop(): Promise<void>;
 }
 
@@ -149,6 +153,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
   const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, controlPlane: { log: componentLog, apiPort: http.port } });
   registerMetricsApi(api, nodes);
+  const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => nodes);
+  api.registerPath('/kubelab/snapshots', snapshotsHandler(snapshots));
+  api.registerPath('/kubelab/snapshots/*', snapshotsHandler(snapshots));
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, context: 'kubelab', user: 'kubelab-admin' });
@@ -157,7 +164,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   let stopping: Promise<void> | undefined;
   return {
-    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, docker: runtimes.docker,
+    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, snapshots, docker: runtimes.docker,
     stop() {
       stopping ??= (async () => {
         ready = false;

@@ -14,3 +14,4 @@ export { deleteRuntimeResources } from './runtime/select';
 export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
 export { KUBE_VERSION } from './apiserver/handler';
 export { KUBELET_VERSION } from './kubelet/node-object';
+export type { Snapshots, SnapshotInfo, RestoreResult } from './snapshot/snapshots';
