@@ -16,7 +16,7 @@ describe.skipIf(!ready)('engine lab backend', () => {
   let labs: LabBackend;
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 2 });
-    labs = createEngineLabBackend({ cluster: async () => tc.cluster, dataDir: tc.dataDir, labsDir, lang: () => 'en' });
+    labs = createEngineLabBackend({ cluster: async () => tc.cluster, dataDir: tc.dataDir, labsDir, lang: () => 'en', profile: () => 'default', useProfile: async () => { throw new Error('one cluster in this test'); } });
   });
   afterAll(async () => { await tc?.stop(); });
 

@@ -10,7 +10,10 @@ import { ProgressStore, type Profile } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, signReport } from '../lab-engine/report';
 import type { Lab } from '../lab-engine/types';
 import { cachedCatalog } from './lab-catalog-cache';
-import type { CheckResult, LabDetail, LabSummary } from './ipc-contract';
+import type { CheckResult, LabClusterFit, LabDetail, LabSummary } from './ipc-contract';
+import { topologyProblems } from '../lab-engine/topology';
+import { labSnapshot } from '../lab-engine/lab-snapshot';
+import { labProfileName } from './cluster-profiles';
 import type { LabBackend, LabBackendContext } from './lab-backend';
 
 const PROFILE = 'default';
@@ -40,23 +43,45 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       status: lp?.completedAt || (done === l.steps.length && done > 0) ? 'passed' : lp ? 'in-progress' : 'not-started',
     };
   };
-  const detail = (l: Lab): LabDetail => {
+  /** does the running cluster fit the lab, and which lab (if another) holds the cluster's snapshot */
+  const fit = async (l: Lab): Promise<LabClusterFit> => {
+    const kube = (await engine()).kube;
+    const snap = await labSnapshot(kube);
+    return { profile: labProfileName(l), current: ctx.profile(), problems: await topologyProblems(kube, l), activeLab: snap?.labels.lab };
+  };
+  const detail = async (l: Lab): Promise<LabDetail> => {
     const p = progress.load();
     return {
       ...summary(l, p), intro: l.intro,
       passedSteps: l.steps.filter((s) => p.labs[l.id]?.steps[s.id]?.done).map((s) => s.id),
       steps: l.steps.map((s) => ({ id: s.id, title: s.title, body: s.text, hintCount: s.hints.length })),
+      cluster: await fit(l),
     };
+  };
+  const start = async (id: string): Promise<LabDetail> => {
+    const l = lab(id);
+    const e = await engine();
+    const problems = await topologyProblems(e.kube, l);
+    // never start a lab silently on a cluster of the wrong shape: the student gets the reason and the way out
+    if (problems.length) {
+      const zh = ctx.lang() === 'zh';
+      throw new Error(zh
+        ? `当前集群不适合实验 ${l.id}：${problems.map((p) => p.zh).join('；')}。请点击“启动本实验的集群”。`
+        : `this cluster does not fit lab ${l.id}: ${problems.map((p) => p.en).join('; ')}. Press "Start this lab's cluster".`);
+    }
+    await e.start(l);
+    if (!progress.load().labs[id]) progress.started(id);
+    return detail(l);
   };
 
   return {
     async list() { labs = catalog(); const p = progress.load(); return labs.map((l) => summary(l, p)); },
     async get(id) { return detail(lab(id)); },
-    async start(id) {
+    start,
+    async startCluster(id) {
       const l = lab(id);
-      await (await engine()).start(l);
-      if (!progress.load().labs[id]) progress.started(id);
-      return detail(l);
+      if (ctx.profile() !== labProfileName(l)) await ctx.useProfile(labProfileName(l), l.cluster.configFile);
+      return start(id);
     },
     async check(id): Promise<CheckResult> {
       const l = lab(id);

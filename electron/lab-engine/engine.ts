@@ -12,6 +12,8 @@ export interface EngineOptions { kube: KubeClient; kubeconfig: string; lang?: La
 export class LabEngine {
   constructor(private o: EngineOptions) {}
 
+  get kube(): KubeClient { return this.o.kube; }
+
   private ctx(lab: Lab): ActionContext {
     return { kube: this.o.kube, kubeconfig: this.o.kubeconfig, lab, lang: this.o.lang ?? 'en', log: this.o.log };
   }
