@@ -101,16 +101,18 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       if (!step) throw new Error(`lab "${id}" has no step "${stepId}"`);
       if (!step.hints.length) throw new Error(`step "${stepId}" has no hints`);
       const i = Math.max(0, Math.min(index, step.hints.length - 1));
-      progress.useHint(id, stepId);
+      progress.revealHint(id, stepId, i);
       return { stepId, index: i, total: step.hints.length, text: step.hints[i] };
     },
     async solve(id) {
-      await (await engine()).solve(lab(id));
+      const l = lab(id);
+      await (await engine()).solve(l);
+      progress.solutionApplied(id, l.steps.map((s) => s.id));
       return { message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' } };
     },
     async reset(id) {
       await (await engine()).reset(lab(id));
-      progress.started(id);
+      progress.newAttempt(id);
     },
     async report() {
       let r = buildReport(progress.load(), labs);

@@ -219,7 +219,7 @@ export async function runLab(args: string[]): Promise<number> {
         : lab.steps.find((s) => !progress?.steps[s.id]?.done) ?? lab.steps[lab.steps.length - 1];
       if (!step) throw new Error(`lab ${lab.id} has no step "${stepArg ?? ''}" (steps: ${lab.steps.map((s) => s.id).join(', ')})`);
       if (activeExam(store, lab.id)) { err(l === 'zh' ? 'kubelab：考试期间没有提示' : 'kubelab: no hints during an exam'); return 3; }
-      const n = Math.min(store.useHint(lab.id, step.id), step.hints.length);
+      const n = Math.min(store.useHint(lab.id, step.id, step.hints.length), step.hints.length);
       const shown = step.hints.slice(0, n).map((h) => h[l]);
       if (v.json) out(JSON.stringify({ lab: lab.id, step: step.id, hints: shown, more: n < step.hints.length }));
       else {
@@ -233,6 +233,7 @@ export async function runLab(args: string[]): Promise<number> {
       if (activeExam(profile(v), lab.id)) { err(l === 'zh' ? 'kubelab：考试期间不能使用答案' : 'kubelab: no solutions during an exam'); return 3; }
       return withEngine(v, async (e) => {
         await e.solve(lab, v.step);
+        profile(v).solutionApplied(lab.id, v.step?.length ? v.step : lab.steps.map((s) => s.id));
         if (!v.json) out(l === 'zh'
           ? `已应用 ${lab.id} 的参考答案${v.step?.length ? `（步骤 ${v.step.join(', ')}）` : ''}。评分：kubelab lab check ${lab.id}`
           : `Applied the reference solution of ${lab.id}${v.step?.length ? ` (steps ${v.step.join(', ')})` : ''}. Grade it with: kubelab lab check ${lab.id}`);
@@ -243,6 +244,7 @@ export async function runLab(args: string[]): Promise<number> {
       const lab = findLab(catalog(v), rest[0] ?? currentLab(v));
       return withEngine(v, async (e) => {
         await e.reset(lab);
+        profile(v).newAttempt(lab.id);
         if (!v.json) out(l === 'zh' ? `实验 ${lab.id} 已回到初始状态（集群回到开始本实验之前的样子）。` : `Lab ${lab.id} is back at its starting state (the cluster as it was before the lab).`);
         return 0;
       }, lab);
