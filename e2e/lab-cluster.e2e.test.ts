@@ -91,4 +91,29 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     await page.goto(web.origin + '/#/lab/19-scheduler-flow');
     expect(await page.getByTestId('lab-cluster').textContent({ timeout: 60_000 })).toMatch(/This lab needs its own cluster \(19-scheduler-flow\)/);
   });
+
+  it('records each hint once and the applied solution, and the signed report carries them', async () => {
+    await page.goto(web.origin + '/#/lab/01-cluster-tour');
+    await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+    await page.getByTestId('hint-button').click();
+    await page.getByTestId('hint').first().waitFor();
+    // after a reload the player shows the first hint again: the record must not count it twice
+    await page.reload();
+    await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+    await page.getByTestId('hint-button').click();
+    await page.getByTestId('hint').first().waitFor();
+    await page.getByRole('button', { name: 'Show solution' }).click();
+    expect(await page.getByRole('alertdialog').textContent()).toMatch(/Your report will record, for each step, that its solution was applied/);
+    await page.getByTestId('confirm-yes').click();
+    await page.getByRole('status').filter({ hasText: 'reference solution was applied' }).waitFor({ timeout: 90_000 });
+
+    await page.goto(web.origin + '/#/progress');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+    const report = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+    const lab = report.labs.find((l: any) => l.id === '01-cluster-tour');
+    expect(lab.steps.find((s: any) => s.id === 'nodes').hintsUsed).toBe(1);
+    expect(lab.solutionApplied).toEqual(['nodes', 'api-resources', 'explain']);
+    expect(lab.log.filter((e: any) => e.type === 'hint')).toHaveLength(1);
+    expect(report.signature.algorithm).toBe('Ed25519');
+  });
 });
