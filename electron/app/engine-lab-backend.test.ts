@@ -29,6 +29,11 @@ describe.skipIf(!ready)('engine lab backend', () => {
     const before = await labs.check('01-cluster-tour');
     expect(before.steps[0]).toMatchObject({ stepId: 'nodes', passed: false });
     expect(before.steps[0].checks[0].message.en).toContain('kubelab.io/explored=yes');
+    expect(before.steps[0].checks[0].name.en).not.toMatch(/assert|exec/);
+    expect(before.steps[0].checks[0].detail).toMatch(/^assert /);
+    // later steps are not reached yet: their checks say so and keep their targets to themselves
+    expect(before.steps[1].checks[0]).toMatchObject({ passed: false, message: { en: expect.stringMatching(/details appear when you reach this step/) } });
+    expect(before.steps[1].checks[0].detail).toBeUndefined();
     const h = await labs.hint('01-cluster-tour', 'nodes', 0);
     expect(h.text.en).toContain('kubectl label node');
     const r = await tc.kubectl(['label', 'node', 'kubelab-worker', 'kubelab.io/explored=yes']);

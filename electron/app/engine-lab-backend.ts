@@ -14,10 +14,10 @@ import type { CheckResult, LabClusterFit, LabDetail, LabSummary } from './ipc-co
 import { topologyProblems } from '../lab-engine/topology';
 import { labSnapshot } from '../lab-engine/lab-snapshot';
 import { labProfileName } from './cluster-profiles';
+import { NOT_REACHED } from '../lab-engine/messages';
 import type { LabBackend, LabBackendContext } from './lab-backend';
 
 const PROFILE = 'default';
-const same = (s: string) => ({ en: s, zh: s });
 
 const labRootsOf = (ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>) => [...new Set(labRoots(ctx.dataDir, existsSync(ctx.labsDir) ? [ctx.labsDir] : []))];
 
@@ -88,11 +88,16 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       // the UI wants an answer now: each check is evaluated once instead of retrying until its timeout
       const r = await (await engine()).check(l, undefined, { wait: false });
       progress.recordCheck(r);
+      // a step after the first one not passed has not been reached: its checks must not give its answers away
+      const reached = r.steps.findIndex((s) => !s.ok);
       return {
         labId: id, passed: r.ok,
-        steps: r.steps.map((s) => ({
+        steps: r.steps.map((s, i) => ({
           stepId: s.id, passed: s.ok,
-          checks: s.checks.map((c) => ({ name: same(c.type), passed: c.ok, message: same(c.message || (c.ok ? 'ok' : 'failed')) })),
+          checks: s.checks.map((c, j) => {
+            const hidden = !c.ok && reached >= 0 && i > reached;
+            return { name: { en: `Check ${j + 1}`, zh: `检查 ${j + 1}` }, passed: c.ok, message: hidden ? NOT_REACHED : c.summary, ...(hidden ? {} : { detail: c.detail }) };
+          }),
         })),
       };
     },

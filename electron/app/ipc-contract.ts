@@ -50,7 +50,8 @@ export interface LabDetail extends LabSummary {
 }
 export interface ClusterProfileView { name: string; created: boolean; nodes?: number }
 export interface ClusterProfiles { current: string; profiles: ClusterProfileView[] }
-export interface CheckItem { name: Localized; passed: boolean; message: Localized }
+/** message: in the learner's terms; detail: the grader's technical account for authors (absent for steps not reached) */
+export interface CheckItem { name: Localized; passed: boolean; message: Localized; detail?: string }
 export interface StepResult { stepId: string; passed: boolean; checks: CheckItem[] }
 export interface CheckResult { labId: string; passed: boolean; steps: StepResult[] }
 export interface HintResult { stepId: string; index: number; total: number; text: Localized }

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { readKubeconfig } from '../lab-engine/kubeconfig';
 import { KubeClient } from '../lab-engine/kube-client';
-import { LabEngine } from '../lab-engine/engine';
+import { LabEngine, type GradedLab } from '../lab-engine/engine';
+import { NOT_REACHED } from '../lab-engine/messages';
 import { findLab, importPack, labRoots, loadCatalog } from '../lab-engine/catalog';
 import { lintLabs } from '../lab-engine/lint';
 import { ProgressStore } from '../lab-engine/progress';
@@ -13,7 +14,7 @@ import { buildReport, generateInstructorKey, parseReportFile, reportHtml, signRe
 import { restartAdvice, topologyProblems } from '../lab-engine/topology';
 import { labProfileName, profileDir, DEFAULT_PROFILE } from '../app/cluster-profiles';
 import { renderMarkdown, terminalStyle } from './terminal-markdown';
-import type { Lab, LabResult, Lang } from '../lab-engine/types';
+import type { Lab, Lang } from '../lab-engine/types';
 
 const LAB_HELP = `Usage: kubelab lab <command> [options]
 
@@ -115,12 +116,15 @@ async function withEngine<T>(v: Values, fn: (e: LabEngine, kube: KubeClient) => 
   }
 }
 
-function printResult(r: LabResult, lab: Lab, l: Lang): void {
+function printResult(r: GradedLab, lab: Lab, l: Lang): void {
   out(`${lab.title[l]} (${lab.id})`);
-  for (const s of r.steps) {
+  // steps after the first one not passed are not reached yet: say they are open, not what they expect (--json has all)
+  const reached = r.steps.findIndex((s) => !s.ok);
+  r.steps.forEach((s, i) => {
     out(`  ${s.ok ? '✔' : '✘'} ${s.id}: ${s.title}`);
-    for (const c of s.checks) if (!c.ok) out(`      ${c.message}`);
-  }
+    if (reached >= 0 && i > reached) { if (!s.ok) out(`      ${NOT_REACHED[l]}`); return; }
+    for (const c of s.checks) if (!c.ok) out(`      ${c.summary[l]}`);
+  });
   out(l === 'zh' ? `${r.passed}/${r.total} 个步骤通过` : `${r.passed}/${r.total} steps pass`);
 }
 
@@ -199,7 +203,7 @@ export async function runLab(args: string[]): Promise<number> {
         // once by default (an answer in a few seconds); --wait retries each check up to its timeout, with a heartbeat
         const wait = !!v.wait && !v['no-wait'];
         const ticker = wait && !v.json ? progressTicker(l) : undefined;
-        let r: LabResult;
+        let r: GradedLab;
         try { r = await e.check(lab, v.step, { wait }); } finally { ticker?.stop(); }
         if (!v.step?.length) store.recordCheck(r);
         if (v.json) out(JSON.stringify(r, null, 2)); else printResult(r, lab, l);
@@ -309,7 +313,7 @@ async function runExam(v: Values, args: string[], l: Lang): Promise<number> {
       return withEngine(v, async (e) => {
         // the state at the moment the student hands in is what counts: no retrying, and grading time isn't theirs
         const now = new Date();
-        const results: LabResult[] = [];
+        const results: GradedLab[] = [];
         for (const lab of labs) results.push(await e.check(lab, undefined, { wait: false }));
         store.update((p) => {
           const ex = { ...p.exam!, finishedAt: now.toISOString(), results, late: now.getTime() > Date.parse(state.deadline) };

@@ -3,9 +3,14 @@ import { runActions, applyObject, type ActionContext } from './actions';
 import { runCheck } from './checks';
 import type { KubeClient } from './kube-client';
 import type { Lab, Lang, LabResult, StepResult } from './types';
+import { humanize, type HumanCheckResult } from './messages';
 import { dropLabSnapshot, labSnapshot, restoreLabSnapshot, takeLabSnapshot } from './lab-snapshot';
 
 export const LAB_LABEL = 'kubelab.io/lab';
+
+/** a graded step whose checks also say, in both languages, what is wrong (see messages.ts) */
+export interface GradedStep extends StepResult { checks: HumanCheckResult[] }
+export interface GradedLab extends LabResult { steps: GradedStep[] }
 
 export interface EngineOptions { kube: KubeClient; kubeconfig: string; lang?: Lang; log?: (line: string) => void }
 
@@ -52,12 +57,12 @@ export class LabEngine {
    * Grades the steps. Checks run concurrently, so a lab takes as long as its slowest check rather than the sum of
    * their timeouts; `wait: false` evaluates each check once (no retrying until its timeout).
    */
-  async check(lab: Lab, only?: string[], opts: { wait?: boolean } = {}): Promise<LabResult> {
+  async check(lab: Lab, only?: string[], opts: { wait?: boolean } = {}): Promise<GradedLab> {
     const lang = this.o.lang ?? 'en';
     const ctx = { kube: this.o.kube, namespace: lab.namespaces[0], lang };
     const chosen = lab.steps.filter((s) => !only?.length || only.includes(s.id));
-    const steps: StepResult[] = await Promise.all(chosen.map(async (step) => {
-      const checks = await Promise.all(step.checks.map((c) => runCheck(opts.wait === false ? { ...c, timeoutMs: 0 } : c, ctx)));
+    const steps: GradedStep[] = await Promise.all(chosen.map(async (step) => {
+      const checks = await Promise.all(step.checks.map(async (c) => humanize(c, await runCheck(opts.wait === false ? { ...c, timeoutMs: 0 } : c, ctx), ctx)));
       return { id: step.id, title: step.title[lang], ok: checks.every((c) => c.ok), checks };
     }));
     const passed = steps.filter((s) => s.ok).length;

@@ -4,7 +4,7 @@ import type { Lang, Localized } from '../../../electron/app/ipc-contract';
 const EN = {
   'nav.home': 'Course', 'nav.cluster': 'Cluster', 'nav.yaml': 'YAML editor', 'nav.progress': 'Progress', 'nav.settings': 'Settings',
   'app.skip': 'Skip to content',
-  'cluster.profile': 'Cluster', 'cluster.defaultProfile': 'default',
+  'cluster.profile': 'Cluster', 'cluster.defaultProfile': 'default', 'lab.checkDetail': 'Details for lab authors',
   'lab.wrongCluster': 'This lab needs its own cluster ({profile}); the running one does not fit:', 'lab.startCluster': "Start this lab's cluster",
   'lab.startingCluster': "Starting this lab's cluster…", 'lab.otherLab': 'The cluster still holds lab {lab}. Starting this lab first returns the cluster to how it was before {lab} (its objects go; your progress stays).',
   'lab.startHere': 'Start this lab', 'lab.onOwnCluster': "Runs on this lab's own cluster ({profile}).",
@@ -33,7 +33,7 @@ type Key = keyof typeof EN;
 const ZH: Record<Key, string> = {
   'nav.home': '课程', 'nav.cluster': '集群', 'nav.yaml': 'YAML 编辑器', 'nav.progress': '进度', 'nav.settings': '设置',
   'app.skip': '跳到正文',
-  'cluster.profile': '集群', 'cluster.defaultProfile': '默认',
+  'cluster.profile': '集群', 'cluster.defaultProfile': '默认', 'lab.checkDetail': '给实验作者的详细信息',
   'lab.wrongCluster': '本实验需要自己的集群（{profile}）；当前运行的集群不适合：', 'lab.startCluster': '启动本实验的集群',
   'lab.startingCluster': '正在启动本实验的集群…', 'lab.otherLab': '集群上仍保留着实验 {lab}。开始本实验会先把集群恢复到 {lab} 开始之前的样子（它创建的对象会被删除；你的进度会保留）。',
   'lab.startHere': '开始本实验', 'lab.onOwnCluster': '本实验运行在它自己的集群（{profile}）上。',
