@@ -87,7 +87,7 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     await page.goto(web.origin + '/#/settings');
     await page.getByTestId('lang-en').check();
     await select.selectOption('default');
-    await page.getByTestId('cluster-status').filter({ hasText: 'Cluster ready' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="cluster-status"][data-profile="default"].ready').waitFor({ timeout: 120_000 });
     await page.goto(web.origin + '/#/lab/19-scheduler-flow');
     expect(await page.getByTestId('lab-cluster').textContent({ timeout: 60_000 })).toMatch(/This lab needs its own cluster \(19-scheduler-flow\)/);
   });
@@ -95,6 +95,15 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
   it('records each hint once and the applied solution, and the signed report carries them', async () => {
     await page.goto(web.origin + '/#/lab/01-cluster-tour');
     await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+    // a failed check reads as a sentence; the grader's expression is only in the authors' detail
+    await page.getByTestId('check').click();
+    const first = page.getByTestId('result-nodes').getByTestId('check-item').first();
+    await first.waitFor({ timeout: 60_000 });
+    expect(await first.getByTestId('check-message').textContent()).toMatch(/Label one node with kubelab.io\/explored=yes/);
+    expect(await first.getByTestId('check-message').textContent()).not.toMatch(/length\(|items\[\?|assert/);
+    await first.locator('summary').click();
+    expect(await first.locator('details code').textContent()).toMatch(/^assert .*length\(items/);
+    expect(await page.getByTestId('result-explain').textContent()).toMatch(/details appear when you reach this step/);
     await page.getByTestId('hint-button').click();
     await page.getByTestId('hint').first().waitFor();
     // after a reload the player shows the first hint again: the record must not count it twice
