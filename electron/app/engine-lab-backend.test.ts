@@ -44,5 +44,11 @@ describe.skipIf(!ready)('engine lab backend', () => {
     const report = JSON.parse((await labs.report()).content);
     expect(report.labs[0]).toMatchObject({ id: '01-cluster-tour', passed: 1 });
     expect(verifyReport(report).valid).toBe(true);
+    // a step's solution brings the earlier steps it needs (those failing), never the later ones
+    const solved = await labs.solve('01-cluster-tour', 'explain');
+    expect(solved.applied).toEqual(['api-resources', 'explain']);
+    expect(solved.message.en).toMatch(/earlier steps it needs \(api-resources\)/);
+    const graded = await labs.check('01-cluster-tour');
+    expect(graded.steps.map((s) => s.passed)).toEqual([true, true, true]);
   });
 });

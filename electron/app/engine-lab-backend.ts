@@ -109,11 +109,29 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       progress.revealHint(id, stepId, i);
       return { stepId, index: i, total: step.hints.length, text: step.hints[i] };
     },
-    async solve(id) {
+    async solve(id, stepId) {
       const l = lab(id);
-      await (await engine()).solve(l);
-      progress.solutionApplied(id, l.steps.map((s) => s.id));
-      return { message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' } };
+      const e = await engine();
+      let steps = l.steps.map((s) => s.id);
+      if (stepId) {
+        const at = steps.indexOf(stepId);
+        if (at < 0) throw new Error(`lab "${id}" has no step "${stepId}"`);
+        // what this step builds on: earlier steps whose checks fail now get their solution too, nothing after it
+        const r = at > 0 ? await e.check(l, steps.slice(0, at), { wait: false }) : undefined;
+        steps = [...(r?.steps.filter((s) => !s.ok).map((s) => s.id) ?? []), stepId];
+      }
+      await e.solve(l, steps);
+      progress.solutionApplied(id, steps);
+      if (stepId) {
+        const earlier = steps.slice(0, -1);
+        return {
+          applied: steps,
+          message: earlier.length
+            ? { en: `The solution of this step was applied, and of the earlier steps it needs (${earlier.join(', ')}). Press Check to see the result.`, zh: `已应用本步骤的答案，以及它依赖的前面步骤（${earlier.join('、')}）的答案。点击“检查”查看结果。` }
+            : { en: 'The solution of this step was applied. Press Check to see the result.', zh: '已应用本步骤的答案。点击“检查”查看结果。' },
+        };
+      }
+      return { applied: steps, message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' } };
     },
     async reset(id) {
       await (await engine()).reset(lab(id));

@@ -159,7 +159,8 @@ export interface ApiMethods {
   'labs.startCluster': [{ id: string }, LabDetail];
   'labs.check': [{ id: string }, CheckResult];
   'labs.hint': [{ id: string; stepId: string; index: number }, HintResult];
-  'labs.solve': [{ id: string }, { message: Localized }];
+  /** with stepId: that step's solution, plus earlier steps whose checks fail; the steps applied are returned */
+  'labs.solve': [{ id: string; stepId?: string }, { message: Localized; applied: string[] }];
   'labs.reset': [{ id: string }, void];
   'labs.report': [void, Report];
   'yaml.apply': [{ yaml: string; dryRun: boolean; namespace?: string }, ApplyResult];

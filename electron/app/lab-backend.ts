@@ -27,7 +27,8 @@ export interface LabBackend {
   check(id: string): Promise<CheckResult>;
   /** hint `index` (0-based) of a step; hints are revealed one at a time */
   hint(id: string, stepId: string, index: number): Promise<HintResult>;
-  solve(id: string): Promise<{ message: Localized }>;
+  /** the reference solution of one step (plus earlier steps whose checks fail), or of the whole lab without a step */
+  solve(id: string, stepId?: string): Promise<{ message: Localized; applied: string[] }>;
   reset(id: string): Promise<void>;
   report(): Promise<Report>;
 }

@@ -115,7 +115,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       'labs.startCluster': ({ id }) => labs.startCluster(id),
       'labs.check': ({ id }) => labs.check(id),
       'labs.hint': ({ id, stepId, index }) => labs.hint(id, stepId, index),
-      'labs.solve': ({ id }) => labs.solve(id),
+      'labs.solve': ({ id, stepId }) => labs.solve(id, stepId),
       'labs.reset': ({ id }) => labs.reset(id),
       'labs.report': () => labs.report(),
       'yaml.apply': async ({ yaml, dryRun, namespace }) => {

@@ -50,13 +50,14 @@ describe('LabPlayer', () => {
   });
 
   it('asks before applying the solution', async () => {
-    const b = fakeBridge({ 'labs.start': () => lab, 'labs.get': () => lab, 'labs.solve': () => ({ message: L('solved', '已解决') }) });
+    const b = fakeBridge({ 'labs.start': () => lab, 'labs.get': () => lab, 'labs.solve': () => ({ message: L('solved', '已解决'), applied: ['a'] }) });
     setBridge(b);
     render(LabPlayer, { id: 'demo' });
     await fireEvent.click(await screen.findByRole('button', { name: 'Show solution' }));
     expect(b.calls.some((c) => c.method === 'labs.solve')).toBe(false);
     await fireEvent.click(screen.getByTestId('confirm-yes'));
     await screen.findByText('solved');
+    expect(b.calls.find((c) => c.method === 'labs.solve')?.params).toEqual({ id: 'demo', stepId: 'a' });
   });
 
   it('renders the lab text in Chinese', async () => {
