@@ -16,7 +16,7 @@ describe.skipIf(!ready)('engine lab backend', () => {
   let labs: LabBackend;
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 2 });
-    labs = createEngineLabBackend({ cluster: async () => tc.cluster, dataDir: tc.dataDir, labsDir, lang: () => 'en' });
+    labs = createEngineLabBackend({ cluster: async () => tc.cluster, dataDir: tc.dataDir, labsDir, lang: () => 'en', profile: () => 'default', useProfile: async () => { throw new Error('one cluster in this test'); } });
   });
   afterAll(async () => { await tc?.stop(); });
 
@@ -29,6 +29,11 @@ describe.skipIf(!ready)('engine lab backend', () => {
     const before = await labs.check('01-cluster-tour');
     expect(before.steps[0]).toMatchObject({ stepId: 'nodes', passed: false });
     expect(before.steps[0].checks[0].message.en).toContain('kubelab.io/explored=yes');
+    expect(before.steps[0].checks[0].name.en).not.toMatch(/assert|exec/);
+    expect(before.steps[0].checks[0].detail).toMatch(/^assert /);
+    // later steps are not reached yet: their checks say so and keep their targets to themselves
+    expect(before.steps[1].checks[0]).toMatchObject({ passed: false, message: { en: expect.stringMatching(/details appear when you reach this step/) } });
+    expect(before.steps[1].checks[0].detail).toBeUndefined();
     const h = await labs.hint('01-cluster-tour', 'nodes', 0);
     expect(h.text.en).toContain('kubectl label node');
     const r = await tc.kubectl(['label', 'node', 'kubelab-worker', 'kubelab.io/explored=yes']);
@@ -39,5 +44,11 @@ describe.skipIf(!ready)('engine lab backend', () => {
     const report = JSON.parse((await labs.report()).content);
     expect(report.labs[0]).toMatchObject({ id: '01-cluster-tour', passed: 1 });
     expect(verifyReport(report).valid).toBe(true);
+    // a step's solution brings the earlier steps it needs (those failing), never the later ones
+    const solved = await labs.solve('01-cluster-tour', 'explain');
+    expect(solved.applied).toEqual(['api-resources', 'explain']);
+    expect(solved.message.en).toMatch(/earlier steps it needs \(api-resources\)/);
+    const graded = await labs.check('01-cluster-tour');
+    expect(graded.steps.map((s) => s.passed)).toEqual([true, true, true]);
   });
 });

@@ -10,11 +10,14 @@ import { ProgressStore, type Profile } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, signReport } from '../lab-engine/report';
 import type { Lab } from '../lab-engine/types';
 import { cachedCatalog } from './lab-catalog-cache';
-import type { CheckResult, LabDetail, LabSummary } from './ipc-contract';
+import type { CheckResult, LabClusterFit, LabDetail, LabSummary } from './ipc-contract';
+import { topologyProblems } from '../lab-engine/topology';
+import { labSnapshot } from '../lab-engine/lab-snapshot';
+import { labProfileName } from './cluster-profiles';
+import { NOT_REACHED } from '../lab-engine/messages';
 import type { LabBackend, LabBackendContext } from './lab-backend';
 
 const PROFILE = 'default';
-const same = (s: string) => ({ en: s, zh: s });
 
 const labRootsOf = (ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>) => [...new Set(labRoots(ctx.dataDir, existsSync(ctx.labsDir) ? [ctx.labsDir] : []))];
 
@@ -40,34 +43,61 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       status: lp?.completedAt || (done === l.steps.length && done > 0) ? 'passed' : lp ? 'in-progress' : 'not-started',
     };
   };
-  const detail = (l: Lab): LabDetail => {
+  /** does the running cluster fit the lab, and which lab (if another) holds the cluster's snapshot */
+  const fit = async (l: Lab): Promise<LabClusterFit> => {
+    const kube = (await engine()).kube;
+    const snap = await labSnapshot(kube);
+    return { profile: labProfileName(l), current: ctx.profile(), problems: await topologyProblems(kube, l), activeLab: snap?.labels.lab };
+  };
+  const detail = async (l: Lab): Promise<LabDetail> => {
     const p = progress.load();
     return {
       ...summary(l, p), intro: l.intro,
       passedSteps: l.steps.filter((s) => p.labs[l.id]?.steps[s.id]?.done).map((s) => s.id),
       steps: l.steps.map((s) => ({ id: s.id, title: s.title, body: s.text, hintCount: s.hints.length })),
+      cluster: await fit(l),
     };
+  };
+  const start = async (id: string): Promise<LabDetail> => {
+    const l = lab(id);
+    const e = await engine();
+    const problems = await topologyProblems(e.kube, l);
+    // never start a lab silently on a cluster of the wrong shape: the student gets the reason and the way out
+    if (problems.length) {
+      const zh = ctx.lang() === 'zh';
+      throw new Error(zh
+        ? `当前集群不适合实验 ${l.id}：${problems.map((p) => p.zh).join('；')}。请点击“启动本实验的集群”。`
+        : `this cluster does not fit lab ${l.id}: ${problems.map((p) => p.en).join('; ')}. Press "Start this lab's cluster".`);
+    }
+    await e.start(l);
+    if (!progress.load().labs[id]) progress.started(id);
+    return detail(l);
   };
 
   return {
     async list() { labs = catalog(); const p = progress.load(); return labs.map((l) => summary(l, p)); },
     async get(id) { return detail(lab(id)); },
-    async start(id) {
+    start,
+    async startCluster(id) {
       const l = lab(id);
-      await (await engine()).start(l);
-      if (!progress.load().labs[id]) progress.started(id);
-      return detail(l);
+      if (ctx.profile() !== labProfileName(l)) await ctx.useProfile(labProfileName(l), l.cluster.configFile);
+      return start(id);
     },
     async check(id): Promise<CheckResult> {
       const l = lab(id);
       // the UI wants an answer now: each check is evaluated once instead of retrying until its timeout
       const r = await (await engine()).check(l, undefined, { wait: false });
       progress.recordCheck(r);
+      // a step after the first one not passed has not been reached: its checks must not give its answers away
+      const reached = r.steps.findIndex((s) => !s.ok);
       return {
         labId: id, passed: r.ok,
-        steps: r.steps.map((s) => ({
+        steps: r.steps.map((s, i) => ({
           stepId: s.id, passed: s.ok,
-          checks: s.checks.map((c) => ({ name: same(c.type), passed: c.ok, message: same(c.message || (c.ok ? 'ok' : 'failed')) })),
+          checks: s.checks.map((c, j) => {
+            const hidden = !c.ok && reached >= 0 && i > reached;
+            return { name: { en: `Check ${j + 1}`, zh: `检查 ${j + 1}` }, passed: c.ok, message: hidden ? NOT_REACHED : c.summary, ...(hidden ? {} : { detail: c.detail }) };
+          }),
         })),
       };
     },
@@ -76,16 +106,36 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       if (!step) throw new Error(`lab "${id}" has no step "${stepId}"`);
       if (!step.hints.length) throw new Error(`step "${stepId}" has no hints`);
       const i = Math.max(0, Math.min(index, step.hints.length - 1));
-      progress.useHint(id, stepId);
+      progress.revealHint(id, stepId, i);
       return { stepId, index: i, total: step.hints.length, text: step.hints[i] };
     },
-    async solve(id) {
-      await (await engine()).solve(lab(id));
-      return { message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' } };
+    async solve(id, stepId) {
+      const l = lab(id);
+      const e = await engine();
+      let steps = l.steps.map((s) => s.id);
+      if (stepId) {
+        const at = steps.indexOf(stepId);
+        if (at < 0) throw new Error(`lab "${id}" has no step "${stepId}"`);
+        // what this step builds on: earlier steps whose checks fail now get their solution too, nothing after it
+        const r = at > 0 ? await e.check(l, steps.slice(0, at), { wait: false }) : undefined;
+        steps = [...(r?.steps.filter((s) => !s.ok).map((s) => s.id) ?? []), stepId];
+      }
+      await e.solve(l, steps);
+      progress.solutionApplied(id, steps);
+      if (stepId) {
+        const earlier = steps.slice(0, -1);
+        return {
+          applied: steps,
+          message: earlier.length
+            ? { en: `The solution of this step was applied, and of the earlier steps it needs (${earlier.join(', ')}). Press Check to see the result.`, zh: `已应用本步骤的答案，以及它依赖的前面步骤（${earlier.join('、')}）的答案。点击“检查”查看结果。` }
+            : { en: 'The solution of this step was applied. Press Check to see the result.', zh: '已应用本步骤的答案。点击“检查”查看结果。' },
+        };
+      }
+      return { applied: steps, message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' } };
     },
     async reset(id) {
       await (await engine()).reset(lab(id));
-      progress.started(id);
+      progress.newAttempt(id);
     },
     async report() {
       let r = buildReport(progress.load(), labs);

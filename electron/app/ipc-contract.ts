@@ -30,13 +30,28 @@ export interface LabStep {
   body: Localized;
   hintCount: number;
 }
+/** the running cluster as this lab sees it */
+export interface LabClusterFit {
+  /** the cluster profile the lab runs on ("default", or the lab's own when it brings a topology) */
+  profile: string;
+  /** the profile running now */
+  current: string;
+  /** why the running cluster does not fit the lab (empty when it does) */
+  problems: Localized[];
+  /** a lab whose snapshot the cluster holds: starting this lab first returns the cluster to its state before it */
+  activeLab?: string;
+}
 export interface LabDetail extends LabSummary {
   intro: Localized;
   steps: LabStep[];
   /** steps already passed, by id */
   passedSteps: string[];
+  cluster?: LabClusterFit;
 }
-export interface CheckItem { name: Localized; passed: boolean; message: Localized }
+export interface ClusterProfileView { name: string; created: boolean; nodes?: number }
+export interface ClusterProfiles { current: string; profiles: ClusterProfileView[] }
+/** message: in the learner's terms; detail: the grader's technical account for authors (absent for steps not reached) */
+export interface CheckItem { name: Localized; passed: boolean; message: Localized; detail?: string }
 export interface StepResult { stepId: string; passed: boolean; checks: CheckItem[] }
 export interface CheckResult { labId: string; passed: boolean; steps: StepResult[] }
 export interface HintResult { stepId: string; index: number; total: number; text: Localized }
@@ -85,6 +100,8 @@ export interface ClusterStatus {
   log: string[];
   server?: string;
   kubeconfigPath?: string;
+  /** the cluster profile running (or starting) */
+  profile?: string;
 }
 
 export interface ApiFieldError { field: string; message: string; reason: string; /** 1-based line in the editor's text, when the field could be located */ line?: number }
@@ -149,12 +166,19 @@ export interface ApiMethods {
   /** subscribes the caller to `network.changed` for this query (one query per caller) */
   'network.watch': [NetworkMatrixQuery, NetworkMatrixView];
   'network.unwatch': [void, void];
+  'cluster.profiles': [void, ClusterProfiles];
+  /** stops the running cluster and starts the profile's */
+  'cluster.useProfile': [{ name: string }, ClusterProfiles];
   'labs.list': [void, Chapter[]];
   'labs.get': [{ id: string }, LabDetail];
+  /** refuses (with the reason) when the running cluster does not fit the lab's topology */
   'labs.start': [{ id: string }, LabDetail];
+  /** switches to the lab's own cluster profile (created from its topology the first time), then starts the lab */
+  'labs.startCluster': [{ id: string }, LabDetail];
   'labs.check': [{ id: string }, CheckResult];
   'labs.hint': [{ id: string; stepId: string; index: number }, HintResult];
-  'labs.solve': [{ id: string }, { message: Localized }];
+  /** with stepId: that step's solution, plus earlier steps whose checks fail; the steps applied are returned */
+  'labs.solve': [{ id: string; stepId?: string }, { message: Localized; applied: string[] }];
   'labs.reset': [{ id: string }, void];
   'labs.report': [void, Report];
   'yaml.apply': [{ yaml: string; dryRun: boolean; namespace?: string }, ApplyResult];
@@ -186,9 +210,9 @@ export interface ApiEvents {
 export type EventName = keyof ApiEvents;
 
 export const METHODS: readonly Method[] = [
-  'app.info', 'runtime.docker', 'cluster.status', 'cluster.snapshot', 'cluster.watch', 'cluster.unwatch', 'cluster.object', 'cluster.nodePower', 'cluster.reset',
+  'app.info', 'runtime.docker', 'cluster.status', 'cluster.snapshot', 'cluster.watch', 'cluster.unwatch', 'cluster.object', 'cluster.nodePower', 'cluster.reset', 'cluster.profiles', 'cluster.useProfile',
   'network.matrix', 'network.watch', 'network.unwatch',
-  'labs.list', 'labs.get', 'labs.start', 'labs.check', 'labs.hint', 'labs.solve', 'labs.reset', 'labs.report', 'yaml.apply',
+  'labs.list', 'labs.get', 'labs.start', 'labs.startCluster', 'labs.check', 'labs.hint', 'labs.solve', 'labs.reset', 'labs.report', 'yaml.apply',
   'term.open', 'term.list', 'term.attach', 'term.write', 'term.resize', 'term.ack', 'term.close', 'settings.get', 'settings.set',
 ];
 export function isMethod(m: unknown): m is Method {

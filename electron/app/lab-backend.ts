@@ -11,18 +11,24 @@ export interface LabBackendContext {
   labsDir: string;
   /** the UI language, for engines that produce messages in one language */
   lang(): 'en' | 'zh';
+  /** the cluster profile running now, and a switch to another (created from `configFile` the first time) */
+  profile(): string;
+  useProfile(name: string, configFile?: string): Promise<void>;
 }
 
 export interface LabBackend {
   /** every lab, each tagged with its chapter number */
   list(): Promise<LabSummary[]>;
   get(id: string): Promise<LabDetail>;
-  /** runs the lab's setup and marks it started */
+  /** runs the lab's setup and marks it started; refuses when the running cluster does not fit the lab */
   start(id: string): Promise<LabDetail>;
+  /** switches to the lab's own cluster profile, then starts the lab */
+  startCluster(id: string): Promise<LabDetail>;
   check(id: string): Promise<CheckResult>;
   /** hint `index` (0-based) of a step; hints are revealed one at a time */
   hint(id: string, stepId: string, index: number): Promise<HintResult>;
-  solve(id: string): Promise<{ message: Localized }>;
+  /** the reference solution of one step (plus earlier steps whose checks fail), or of the whole lab without a step */
+  solve(id: string, stepId?: string): Promise<{ message: Localized; applied: string[] }>;
   reset(id: string): Promise<void>;
   report(): Promise<Report>;
 }

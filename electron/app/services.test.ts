@@ -69,7 +69,9 @@ describe('app services', () => {
   it('grades a lab, gives hints, solves it and signs the report', async () => {
     const before = await session.call('labs.check', { id: '01-first-look' });
     expect(before.steps.map((s) => s.passed)).toEqual([true, false, false]);
-    expect(before.steps[1].checks[0].message.en).toMatch(/lab01.*not found/);
+    // the author's message for the learner; the grader's own account only in the detail
+    expect(before.steps[1].checks[0].message.en).toBe('Create the namespace lab01.');
+    expect(before.steps[1].checks[0].detail).toMatch(/lab01.*not found/);
     const h = await session.call('labs.hint', { id: '01-first-look', stepId: 'namespace', index: 1 });
     expect(h).toMatchObject({ index: 1, total: 2 });
     await session.call('labs.solve', { id: '01-first-look' });

@@ -12,6 +12,7 @@ import { SettingsStore } from './settings-store';
 import { CHAPTERS } from './course';
 import type { LabBackend, LabBackendFactory } from './lab-backend';
 import { createEngineLabBackend } from './engine-lab-backend';
+import { currentProfile, listProfiles } from './cluster-profiles';
 import { appFolders, appVersion, type AppFolders } from './app-root';
 import { TerminalManager, type TerminalReceiver } from '../terminal/terminal-manager';
 import { locateKubectl, type KubectlLocation } from '../terminal/kubectl-locate';
@@ -46,14 +47,17 @@ export interface AppServices {
 export function createAppServices(opts: AppServicesOptions): AppServices {
   const folders = opts.folders ?? appFolders();
   const settings = new SettingsStore(opts.dataDir);
-  const host = new ClusterHost({ dataDir: opts.dataDir, runtime: settings.get().runtime, ...opts.cluster });
+  const host = new ClusterHost({ dataDir: opts.dataDir, runtime: settings.get().runtime, profile: currentProfile(opts.dataDir), ...opts.cluster });
   const kubectl: KubectlLocation = locateKubectl(folders.bundledBin);
   const terminals = new TerminalManager({
     kubeconfigPath: () => host.current?.kubeconfigPath,
     kubectlBinDir: kubectl.binDir, kubectlFound: !!kubectl.path,
     stateDir: join(opts.dataDir, 'terminal'), shell: opts.shell, flow: opts.flow,
   });
-  const labCtx = { cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs, lang: () => settings.get().language };
+  // another profile is another cluster: terminals opened on the old one would talk to a stopped API server
+  const useProfile = async (name: string, configFile?: string) => { terminals.closeAll(); await host.useProfile(name, configFile, settings.get().runtime); };
+  const profiles = () => ({ current: host.profile, profiles: listProfiles(opts.dataDir).map(({ name, created, nodes }) => ({ name, created, nodes })) });
+  const labCtx = { cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs, lang: () => settings.get().language, profile: () => host.profile, useProfile };
   const labs: LabBackend = (opts.labs ?? createEngineLabBackend)(labCtx);
   let view: ClusterView | undefined;
   type SessionState = { emit: Emit; unwatch?: () => void; net?: { query: NetworkMatrixQuery; off: () => void } };
@@ -107,15 +111,22 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       },
       'network.unwatch': () => { state.net?.off(); state.net = undefined; },
       'cluster.reset': async () => { terminals.closeAll(); await host.reset(settings.get().runtime); },
+      'cluster.profiles': () => profiles(),
+      'cluster.useProfile': async ({ name }) => {
+        if (!profiles().profiles.some((p) => p.name === name)) throw new Error(`no cluster profile "${name}"; a lab with its own topology creates one with "Start this lab's cluster"`);
+        await useProfile(name);
+        return profiles();
+      },
       'labs.list': async () => {
         const all = await labs.list();
         return CHAPTERS.map((ch): Chapter => ({ ...ch, labs: all.filter((l) => l.chapter === ch.number) }));
       },
       'labs.get': ({ id }) => labs.get(id),
       'labs.start': ({ id }) => labs.start(id),
+      'labs.startCluster': ({ id }) => labs.startCluster(id),
       'labs.check': ({ id }) => labs.check(id),
       'labs.hint': ({ id, stepId, index }) => labs.hint(id, stepId, index),
-      'labs.solve': ({ id }) => labs.solve(id),
+      'labs.solve': ({ id, stepId }) => labs.solve(id, stepId),
       'labs.reset': ({ id }) => labs.reset(id),
       'labs.report': () => labs.report(),
       'yaml.apply': async ({ yaml, dryRun, namespace }) => {

@@ -5,13 +5,16 @@ import { join, resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { readKubeconfig } from '../lab-engine/kubeconfig';
 import { KubeClient } from '../lab-engine/kube-client';
-import { LabEngine } from '../lab-engine/engine';
+import { LabEngine, type GradedLab } from '../lab-engine/engine';
+import { NOT_REACHED } from '../lab-engine/messages';
 import { findLab, importPack, labRoots, loadCatalog } from '../lab-engine/catalog';
 import { lintLabs } from '../lab-engine/lint';
 import { ProgressStore } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, parseReportFile, reportHtml, signReport, verifyReport } from '../lab-engine/report';
 import { restartAdvice, topologyProblems } from '../lab-engine/topology';
-import type { Lab, LabResult, Lang } from '../lab-engine/types';
+import { labProfileName, profileDir, DEFAULT_PROFILE } from '../app/cluster-profiles';
+import { renderMarkdown, terminalStyle } from './terminal-markdown';
+import type { Lab, Lang } from '../lab-engine/types';
 
 const LAB_HELP = `Usage: kubelab lab <command> [options]
 
@@ -19,9 +22,9 @@ Commands:
   list                      the labs, by chapter
   show LAB                  the lab's text (--lang en|zh)
   start LAB                 create the lab's namespace and starting objects (checks the cluster's topology)
-  check LAB [--step ID]     grade the steps; exit 0 only when every step passes
-                            (--no-wait: evaluate each check once instead of retrying up to its timeout)
-  hint LAB STEP             reveal the next hint for a step (counted in your progress)
+  check [LAB] [--step ID]   grade the steps once; exit 0 only when every step passes (LAB: default the lab
+                            you started last; --wait: retry each check up to its timeout, showing progress)
+  hint [LAB] [STEP]         reveal the next hint (default: of the first step not passed yet; counted once each)
   solve LAB [--step ID]     apply the reference solution (instructors, CI)
   reset LAB                 delete the lab's objects and namespace, then run its setup again
   lint DIR...               validate lab directories (file:line for every problem)
@@ -29,13 +32,16 @@ Commands:
   exam start LAB... [--minutes N] | exam status | exam finish
                             a timed set of labs graded at the end, without hints or checks in between
 
+A lab with its own topology (zones, GPUs, runtime handlers) runs on its own cluster: \`kubelab start --profile LAB\`
+creates it in <data-dir>/profiles/LAB, and these commands use it by themselves when it exists.
+
 Options:
-  --kubeconfig FILE   grade any cluster through this kubeconfig (default: <data-dir>/kubeconfig)
+  --kubeconfig FILE   grade any cluster through this kubeconfig (default: <data-dir>/kubeconfig, or the lab's profile)
   --context NAME      kubeconfig context (default: current)
   --data-dir DIR      the KubeLab data folder: embedded cluster's kubeconfig, progress (default: ${defaultDataDir()})
   --labs-dir DIR      extra folder with labs (repeatable; also KUBELAB_LABS_PATH)
   --profile NAME      whose progress to record (default: $USER or "default")
-  --lang en|zh        language of texts and messages (default en)
+  --lang en|zh        language of texts and messages (default: the app's language setting, else LANG)
   --json              machine-readable output
 `;
 
@@ -53,7 +59,7 @@ Options:
 const OPTIONS = {
   kubeconfig: { type: 'string' }, context: { type: 'string' }, 'data-dir': { type: 'string' },
   'labs-dir': { type: 'string', multiple: true }, profile: { type: 'string' }, lang: { type: 'string' },
-  json: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, step: { type: 'string', multiple: true }, minutes: { type: 'string' },
+  json: { type: 'boolean' }, wait: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, step: { type: 'string', multiple: true }, minutes: { type: 'string' },
   out: { type: 'string' }, html: { type: 'string' }, key: { type: 'string' }, 'public-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -67,10 +73,17 @@ const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`)
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
 function dataDir(v: Values): string { return resolve(v['data-dir'] ?? defaultDataDir()); }
+/** --lang, else the app's language setting in the data dir, else LANG/LC_ALL (zh_* → Chinese), else English */
 function lang(v: Values): Lang {
-  const l = v.lang ?? 'en';
-  if (l !== 'en' && l !== 'zh') throw new Error(`--lang must be en or zh, not "${l}"`);
-  return l;
+  if (v.lang !== undefined) {
+    if (v.lang !== 'en' && v.lang !== 'zh') throw new Error(`--lang must be en or zh, not "${v.lang}"`);
+    return v.lang;
+  }
+  try {
+    const s = JSON.parse(readFileSync(join(dataDir(v), 'ui-settings.json'), 'utf8'));
+    if (s.language === 'en' || s.language === 'zh') return s.language;
+  } catch { /* no app settings: the environment decides */ }
+  return /^zh/i.test(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '') ? 'zh' : 'en';
 }
 function profile(v: Values): ProgressStore { return new ProgressStore(dataDir(v), v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default'); }
 
@@ -80,14 +93,22 @@ function catalog(v: Values): Lab[] {
   return labs;
 }
 
-function connect(v: Values): { kube: KubeClient; kubeconfig: string } {
-  const kubeconfig = resolve(v.kubeconfig ?? join(dataDir(v), 'kubeconfig'));
+/** the kubeconfig a lab is graded through: --kubeconfig, else the lab's own profile when it was created, else the data dir's */
+function kubeconfigFor(v: Values, lab?: Lab): string {
+  if (v.kubeconfig) return resolve(v.kubeconfig);
+  const profile = lab ? labProfileName(lab) : DEFAULT_PROFILE;
+  const own = join(profileDir(dataDir(v), profile), 'kubeconfig');
+  return profile !== DEFAULT_PROFILE && existsSync(own) ? own : join(dataDir(v), 'kubeconfig');
+}
+
+function connect(v: Values, lab?: Lab): { kube: KubeClient; kubeconfig: string } {
+  const kubeconfig = kubeconfigFor(v, lab);
   if (!existsSync(kubeconfig)) throw new Error(`no kubeconfig at ${kubeconfig}: start a cluster (kubelab start${v['data-dir'] ? ` --data-dir ${v['data-dir']}` : ''}) or pass --kubeconfig`);
   return { kube: new KubeClient(readKubeconfig(kubeconfig, v.context)), kubeconfig };
 }
 
-async function withEngine<T>(v: Values, fn: (e: LabEngine, kube: KubeClient) => Promise<T>): Promise<T> {
-  const { kube, kubeconfig } = connect(v);
+async function withEngine<T>(v: Values, fn: (e: LabEngine, kube: KubeClient) => Promise<T>, lab?: Lab): Promise<T> {
+  const { kube, kubeconfig } = connect(v, lab);
   try {
     return await fn(new LabEngine({ kube, kubeconfig, lang: lang(v), log: v.json ? undefined : (l) => l && err(l) }), kube);
   } finally {
@@ -95,13 +116,36 @@ async function withEngine<T>(v: Values, fn: (e: LabEngine, kube: KubeClient) => 
   }
 }
 
-function printResult(r: LabResult, lab: Lab, l: Lang): void {
+function printResult(r: GradedLab, lab: Lab, l: Lang): void {
   out(`${lab.title[l]} (${lab.id})`);
-  for (const s of r.steps) {
+  // steps after the first one not passed are not reached yet: say they are open, not what they expect (--json has all)
+  const reached = r.steps.findIndex((s) => !s.ok);
+  r.steps.forEach((s, i) => {
     out(`  ${s.ok ? '✔' : '✘'} ${s.id}: ${s.title}`);
-    for (const c of s.checks) if (!c.ok) out(`      ${c.message}`);
-  }
-  out(`${r.passed}/${r.total} steps pass`);
+    if (reached >= 0 && i > reached) { if (!s.ok) out(`      ${NOT_REACHED[l]}`); return; }
+    for (const c of s.checks) if (!c.ok) out(`      ${c.summary[l]}`);
+  });
+  out(l === 'zh' ? `${r.passed}/${r.total} 个步骤通过` : `${r.passed}/${r.total} steps pass`);
+}
+
+/** the lab `kubelab lab start` started last, so check, hint, solve and reset may leave out its id */
+function currentLabFile(v: Values): string { return join(dataDir(v), 'labs', 'current-lab'); }
+function rememberLab(v: Values, id: string): void {
+  mkdirSync(join(dataDir(v), 'labs'), { recursive: true });
+  writeFileSync(currentLabFile(v), `${id}\n`);
+}
+function currentLab(v: Values): string {
+  const f = currentLabFile(v);
+  if (!existsSync(f)) throw new Error('name the lab (no lab was started yet): kubelab lab check LAB');
+  return readFileSync(f, 'utf8').trim();
+}
+
+/** a line on stderr every 2 s while checks retry, so a wait never looks like a hang */
+function progressTicker(l: Lang): { stop(): void } {
+  const t0 = Date.now();
+  err(l === 'zh' ? '正在等待检查通过（最长到各检查的超时时间；Ctrl-C 可中止）…' : 'waiting for the checks to pass (up to each check\'s timeout; Ctrl-C stops)…');
+  const timer = setInterval(() => err(`  … ${Math.round((Date.now() - t0) / 1000)} s`), 2000);
+  return { stop: () => clearInterval(timer) };
 }
 
 function activeExam(store: ProgressStore, labId?: string): boolean {
@@ -125,8 +169,9 @@ export async function runLab(args: string[]): Promise<number> {
     case 'show': {
       const lab = findLab(catalog(v), need(rest[0], 'LAB'));
       if (v.json) { out(JSON.stringify(lab, null, 2)); return 0; }
-      out(`# ${lab.title[l]}\n\n${lab.intro[l]}\n`);
-      lab.steps.forEach((s, i) => out(`## ${i + 1}. ${s.title[l]}\n\n${s.text[l]}\n`));
+      const st = terminalStyle(process.stdout);
+      out(`${st.bold(lab.title[l])}\n\n${renderMarkdown(lab.intro[l], st)}\n`);
+      lab.steps.forEach((s, i) => out(`${st.bold(`${l === 'zh' ? `第 ${i + 1} 步` : `Step ${i + 1}`}: ${s.title[l]}`)}\n\n${renderMarkdown(s.text[l], st)}\n`));
       return 0;
     }
     case 'start': {
@@ -134,56 +179,79 @@ export async function runLab(args: string[]): Promise<number> {
       return withEngine(v, async (e, kube) => {
         const mismatch = await topologyProblems(kube, lab);
         if (mismatch.length) {
-          err(`kubelab: this cluster does not fit lab ${lab.id}:\n  - ${mismatch.join('\n  - ')}\n${restartAdvice(lab)}`);
+          err(l === 'zh'
+            ? `kubelab：当前集群不适合实验 ${lab.id}：\n  - ${mismatch.map((m) => m.zh).join('\n  - ')}\n${restartAdvice(lab, l)}`
+            : `kubelab: this cluster does not fit lab ${lab.id}:\n  - ${mismatch.map((m) => m.en).join('\n  - ')}\n${restartAdvice(lab, l)}`);
           return 2;
         }
         await e.start(lab);
         const store = profile(v);
         if (!store.load().labs[lab.id]) store.started(lab.id);
+        rememberLab(v, lab.id);
         if (v.json) out(JSON.stringify({ lab: lab.id, namespaces: lab.namespaces, started: true }));
-        else out(`Lab ${lab.id} is ready in namespace ${lab.namespaces.join(', ')}. Read it with: kubelab lab show ${lab.id}${l === 'zh' ? ' --lang zh' : ''}`);
+        else out(l === 'zh'
+          ? `实验 ${lab.id} 已在命名空间 ${lab.namespaces.join(', ')} 中就绪。阅读实验：kubelab lab show ${lab.id}`
+          : `Lab ${lab.id} is ready in namespace ${lab.namespaces.join(', ')}. Read it with: kubelab lab show ${lab.id}`);
         return 0;
-      });
+      }, lab);
     }
     case 'check': {
-      const lab = findLab(catalog(v), need(rest[0], 'LAB'));
+      const lab = findLab(catalog(v), rest[0] ?? currentLab(v));
       const store = profile(v);
-      if (activeExam(store, lab.id)) { err('kubelab: this lab is part of a running exam; it is graded when you run `kubelab lab exam finish`'); return 3; }
+      if (activeExam(store, lab.id)) { err(l === 'zh' ? 'kubelab：本实验属于正在进行的考试，运行 `kubelab lab exam finish` 时评分' : 'kubelab: this lab is part of a running exam; it is graded when you run `kubelab lab exam finish`'); return 3; }
       return withEngine(v, async (e) => {
-        const r = await e.check(lab, v.step, { wait: !v['no-wait'] });
+        // once by default (an answer in a few seconds); --wait retries each check up to its timeout, with a heartbeat
+        const wait = !!v.wait && !v['no-wait'];
+        const ticker = wait && !v.json ? progressTicker(l) : undefined;
+        let r: GradedLab;
+        try { r = await e.check(lab, v.step, { wait }); } finally { ticker?.stop(); }
         if (!v.step?.length) store.recordCheck(r);
         if (v.json) out(JSON.stringify(r, null, 2)); else printResult(r, lab, l);
         return r.ok ? 0 : 1;
-      });
+      }, lab);
     }
     case 'hint': {
-      const lab = findLab(catalog(v), need(rest[0], 'LAB'));
-      const step = lab.steps.find((s) => s.id === rest[1]) ?? lab.steps[Number(rest[1]) - 1];
-      if (!step) throw new Error(`lab ${lab.id} has no step "${rest[1] ?? ''}" (steps: ${lab.steps.map((s) => s.id).join(', ')})`);
+      const labs = catalog(v);
+      // `hint STEP` (with a current lab), `hint LAB [STEP]` or just `hint`
+      const named = rest[0] && labs.some((x) => x.id === rest[0] || String(x.chapter) === rest[0]) ? rest[0] : undefined;
+      const lab = findLab(labs, named ?? currentLab(v));
+      const stepArg = named ? rest[1] : rest[0];
       const store = profile(v);
-      if (activeExam(store, lab.id)) { err('kubelab: no hints during an exam'); return 3; }
-      const n = Math.min(store.useHint(lab.id, step.id), step.hints.length);
+      const progress = store.load().labs[lab.id];
+      const step = stepArg
+        ? lab.steps.find((s) => s.id === stepArg) ?? lab.steps[Number(stepArg) - 1]
+        : lab.steps.find((s) => !progress?.steps[s.id]?.done) ?? lab.steps[lab.steps.length - 1];
+      if (!step) throw new Error(`lab ${lab.id} has no step "${stepArg ?? ''}" (steps: ${lab.steps.map((s) => s.id).join(', ')})`);
+      if (activeExam(store, lab.id)) { err(l === 'zh' ? 'kubelab：考试期间没有提示' : 'kubelab: no hints during an exam'); return 3; }
+      const n = Math.min(store.useHint(lab.id, step.id, step.hints.length), step.hints.length);
       const shown = step.hints.slice(0, n).map((h) => h[l]);
       if (v.json) out(JSON.stringify({ lab: lab.id, step: step.id, hints: shown, more: n < step.hints.length }));
-      else out(shown.map((h, i) => `Hint ${i + 1}/${step.hints.length}: ${h}`).join('\n'));
+      else {
+        out(`${step.title[l]} (${step.id})`);
+        out(shown.map((h, i) => `${l === 'zh' ? '提示' : 'Hint'} ${i + 1}/${step.hints.length}: ${h}`).join('\n'));
+      }
       return 0;
     }
     case 'solve': {
-      const lab = findLab(catalog(v), need(rest[0], 'LAB'));
-      if (activeExam(profile(v), lab.id)) { err('kubelab: no solutions during an exam'); return 3; }
+      const lab = findLab(catalog(v), rest[0] ?? currentLab(v));
+      if (activeExam(profile(v), lab.id)) { err(l === 'zh' ? 'kubelab：考试期间不能使用答案' : 'kubelab: no solutions during an exam'); return 3; }
       return withEngine(v, async (e) => {
         await e.solve(lab, v.step);
-        if (!v.json) out(`Applied the reference solution of ${lab.id}${v.step?.length ? ` (steps ${v.step.join(', ')})` : ''}. Grade it with: kubelab lab check ${lab.id}`);
+        profile(v).solutionApplied(lab.id, v.step?.length ? v.step : lab.steps.map((s) => s.id));
+        if (!v.json) out(l === 'zh'
+          ? `已应用 ${lab.id} 的参考答案${v.step?.length ? `（步骤 ${v.step.join(', ')}）` : ''}。评分：kubelab lab check ${lab.id}`
+          : `Applied the reference solution of ${lab.id}${v.step?.length ? ` (steps ${v.step.join(', ')})` : ''}. Grade it with: kubelab lab check ${lab.id}`);
         return 0;
-      });
+      }, lab);
     }
     case 'reset': {
-      const lab = findLab(catalog(v), need(rest[0], 'LAB'));
+      const lab = findLab(catalog(v), rest[0] ?? currentLab(v));
       return withEngine(v, async (e) => {
         await e.reset(lab);
-        if (!v.json) out(`Lab ${lab.id} is back at its starting state.`);
+        profile(v).newAttempt(lab.id);
+        if (!v.json) out(l === 'zh' ? `实验 ${lab.id} 已回到初始状态（集群回到开始本实验之前的样子）。` : `Lab ${lab.id} is back at its starting state (the cluster as it was before the lab).`);
         return 0;
-      });
+      }, lab);
     }
     case 'lint': {
       const dirs = rest.length ? rest : [need(undefined, 'DIR')];
@@ -224,7 +292,7 @@ async function runExam(v: Values, args: string[], l: Lang): Promise<number> {
       return withEngine(v, async (e, kube) => {
         for (const lab of labs) {
           const mismatch = await topologyProblems(kube, lab);
-          if (mismatch.length) { err(`kubelab: lab ${lab.id} does not fit this cluster: ${mismatch.join('; ')}\n${restartAdvice(lab)}`); return 2; }
+          if (mismatch.length) { err(`kubelab: lab ${lab.id} does not fit this cluster: ${mismatch.map((m) => m[l]).join('; ')}\n${restartAdvice(lab, l)}`); return 2; }
           await e.reset(lab);
         }
         const now = new Date();
@@ -245,7 +313,7 @@ async function runExam(v: Values, args: string[], l: Lang): Promise<number> {
       return withEngine(v, async (e) => {
         // the state at the moment the student hands in is what counts: no retrying, and grading time isn't theirs
         const now = new Date();
-        const results: LabResult[] = [];
+        const results: GradedLab[] = [];
         for (const lab of labs) results.push(await e.check(lab, undefined, { wait: false }));
         store.update((p) => {
           const ex = { ...p.exam!, finishedAt: now.toISOString(), results, late: now.getTime() > Date.parse(state.deadline) };

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startCluster } from '../cluster';
 import { defaultDataDir } from '../app/paths';
+import { profileDir, DEFAULT_PROFILE } from '../app/cluster-profiles';
+import { findLab, labRoots, loadCatalog } from '../lab-engine/catalog';
 
 const HELP = `Usage: kubelab start [options]
 
@@ -16,6 +18,8 @@ Options:
                         through the Docker daemon at DOCKER_HOST or the default socket, else the simulator;
                         KUBELAB_RUNTIME sets it too)
   --config FILE         a kind-like cluster config (nodes with roles, labels, taints, capacity, runtime handlers)
+  --profile NAME        run the cluster profile NAME, kept in <data-dir>/profiles/NAME (the app switches between
+                        them in its header); a lab id names that lab's own cluster, created from its topology
 `;
 
 export async function runStart(args: string[]): Promise<number> {
@@ -23,12 +27,16 @@ export async function runStart(args: string[]): Promise<number> {
     args,
     options: {
       'data-dir': { type: 'string' }, port: { type: 'string' }, nodes: { type: 'string' },
-      runtime: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      runtime: { type: 'string' }, config: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
-  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  const root = resolve(values['data-dir'] ?? defaultDataDir());
+  const profile = values.profile ?? DEFAULT_PROFILE;
+  const dataDir = profileDir(root, profile);
+  // a lab's profile starts from the lab's topology unless --config says otherwise
+  const labConfig = profile !== DEFAULT_PROFILE && !values.config ? labTopology(root, profile) : undefined;
   const port = values.port !== undefined ? parsePositive(values.port, '--port', true) : undefined;
   const nodes = values.nodes !== undefined ? parsePositive(values.nodes, '--nodes', false) : undefined;
   // KUBELAB_RUNTIME lets harnesses that start clusters with fixed flags (the scenario runner, CI) pick the runtime
@@ -36,7 +44,7 @@ export async function runStart(args: string[]): Promise<number> {
   if (runtime !== undefined && runtime !== 'sim' && runtime !== 'docker') throw new Error(`--runtime must be "sim" or "docker", not "${runtime}"`);
   const t0 = Date.now();
   const cluster = await startCluster({
-    dataDir, port, nodes, runtime, configFile: values.config ? resolve(values.config) : undefined,
+    dataDir, port, nodes, runtime, configFile: values.config ? resolve(values.config) : labConfig,
     log: (l) => process.stderr.write(`kubelab: ${l}\n`),
   });
   process.stdout.write(`kubelab: cluster ready in ${Date.now() - t0} ms — API server ${cluster.server}, kubeconfig ${cluster.kubeconfigPath}\n`);
@@ -58,6 +66,11 @@ export async function runStart(args: string[]): Promise<number> {
   });
   process.stderr.write('kubelab: stopped\n');
   return 0;
+}
+
+function labTopology(dataDir: string, id: string): string | undefined {
+  const { labs } = loadCatalog(labRoots(dataDir, []));
+  try { return findLab(labs, id).cluster.configFile; } catch { return undefined; }
 }
 
 function parsePositive(v: string, flag: string, allowZero: boolean): number {

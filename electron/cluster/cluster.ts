@@ -43,6 +43,8 @@ import { selectRuntimes } from './runtime/select';
 import type { DockerDaemonStatus } from './runtime/docker';
 import { startNetworkPolicyAgent } from './network/policy/informer-filter';
 import type { PolicyEngine } from './network/policy/engine';
+import { Snapshots } from './snapshot/snapshots';
+import { snapshotsHandler } from './apiserver/handlers/snapshots';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -76,6 +78,8 @@ export interface Cluster {
   informers: InformerFactory;
   /** NetworkPolicy as the data path enforces it (the reachability matrix asks it too) */
   networkPolicy: PolicyEngine;
+  /** named snapshots of the cluster's objects and node power (also served at /kubelab/snapshots) */
+  snapshots: Snapshots;
   stop(): Promise<void>;
 }
 
@@ -164,6 +168,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, mounters: csi.mounters, controlPlane: { log: componentLog, apiPort: http.port }, packetFilter: policyAgent.engine });
   await csi.registerNodes(nodes.names());
   registerMetricsApi(api, nodes);
+  const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => nodes);
+  api.registerPath('/kubelab/snapshots', snapshotsHandler(snapshots));
+  api.registerPath('/kubelab/snapshots/*', snapshotsHandler(snapshots));
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, context: 'kubelab', user: 'kubelab-admin' });
@@ -172,7 +179,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   let stopping: Promise<void> | undefined;
   return {
-    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, docker: runtimes.docker, networkPolicy: policyAgent.engine,
+    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, snapshots, docker: runtimes.docker, networkPolicy: policyAgent.engine,
     stop() {
       stopping ??= (async () => {
         ready = false;

@@ -16,3 +16,4 @@ export { KUBE_VERSION } from './apiserver/version';
 export { KUBELET_VERSION } from './kubelet/node-object';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
 export { reachabilityMatrix, formatMatrix, type ReachabilityMatrix, type MatrixOptions } from './network/policy/matrix';
+export type { Snapshots, SnapshotInfo, RestoreResult } from './snapshot/snapshots';

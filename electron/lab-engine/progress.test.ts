@@ -43,6 +43,27 @@ describe('progress storage', () => {
     expect(a.load().labs['07-jobs'].steps.waves.hintsUsed).toBe(2);
   });
 
+  it('keeps an append-only log: each hint counted once, solutions, passes with times, resets as new attempts', () => {
+    const s = new ProgressStore(tmp(), 'carol');
+    const at = (m: number) => new Date(Date.UTC(2025, 0, 1, 10, m));
+    s.started('06-deployment', at(0));
+    expect(s.revealHint('06-deployment', 'a', 0, at(1))).toBe(1);
+    expect(s.revealHint('06-deployment', 'a', 0, at(2))).toBe(1); // the same hint shown again is not counted again
+    expect(s.useHint('06-deployment', 'a', 2, at(3))).toBe(2);
+    expect(s.useHint('06-deployment', 'a', 2, at(4))).toBe(2); // no hint left: nothing more recorded
+    s.recordCheck(result({ a: true, b: false }), at(5));
+    s.newAttempt('06-deployment', at(6));
+    s.started('06-deployment', at(7)); // a later start erases nothing
+    s.solutionApplied('06-deployment', ['b'], at(8));
+    s.recordCheck(result({ a: false, b: true }), at(9));
+    const lp = s.load().labs['06-deployment'];
+    expect(lp.log!.map((e) => `${e.attempt}:${e.type}${e.step ? `:${e.step}` : ''}${e.hint !== undefined ? `#${e.hint}` : ''}`)).toEqual([
+      '1:start', '1:hint:a#0', '1:hint:a#1', '1:check', '1:pass:a', '2:reset', '2:solution-applied:b', '2:check', '2:pass:b',
+    ]);
+    expect(lp.steps.a).toMatchObject({ done: true, hintsUsed: 2, doneAt: at(5).toISOString() });
+    expect(lp.steps.b).toMatchObject({ done: true, solutionApplied: true });
+  });
+
   it('rejects profile names that could escape the folder', () => {
     expect(() => new ProgressStore(tmp(), '../x')).toThrow(/profile names/);
   });

@@ -1,11 +1,30 @@
-// Per-profile progress in the data dir: which steps are done, attempts, hints used, time spent, and exams.
+// Per-profile progress in the data dir: which steps are done, attempts, hints used, time spent, and exams — plus an
+// append-only log per lab of what the learner did (starts, resets, checks, passes, hints, solutions) with times, which
+// the signed report carries. Nothing in the log is ever removed: a reset starts a new attempt.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabResult } from './types';
 
-export interface StepProgress { done: boolean; doneAt?: string; attempts: number; hintsUsed: number }
+export interface StepProgress {
+  done: boolean; doneAt?: string; attempts: number;
+  /** distinct hints revealed (each counted once, however often it is shown again) */
+  hintsUsed: number; hintsRevealed?: number[];
+  solutionApplied?: boolean;
+}
+export type LabEventType = 'start' | 'reset' | 'check' | 'pass' | 'hint' | 'solution-applied';
+export interface LabEvent {
+  at: string; type: LabEventType;
+  /** 1 for the first attempt; each reset starts the next */
+  attempt: number;
+  step?: string; hint?: number;
+  /** a check's score */
+  passed?: number; total?: number;
+}
 export interface LabProgress {
   startedAt: string;
+  /** the current attempt (1 + number of resets) */
+  attempt?: number;
+  log?: LabEvent[];
   lastCheckAt?: string;
   completedAt?: string;
   attempts: number;
@@ -49,11 +68,29 @@ export class ProgressStore {
   }
 
   static lab(p: Profile, id: string, now = new Date()): LabProgress {
-    return (p.labs[id] ??= { startedAt: now.toISOString(), attempts: 0, steps: {} });
+    return (p.labs[id] ??= { startedAt: now.toISOString(), attempts: 0, attempt: 1, steps: {}, log: [{ at: now.toISOString(), type: 'start', attempt: 1 }] });
   }
 
+  private static step(lp: LabProgress, id: string): StepProgress {
+    return (lp.steps[id] ??= { done: false, attempts: 0, hintsUsed: 0 });
+  }
+
+  private static log(lp: LabProgress, ev: Omit<LabEvent, 'attempt'>): void {
+    (lp.log ??= []).push({ ...ev, attempt: lp.attempt ?? 1 });
+  }
+
+  /** the lab's first start (later starts change nothing) */
   started(id: string, now = new Date()): void {
-    this.update((p) => { p.labs[id] = { startedAt: now.toISOString(), attempts: 0, steps: {} }; });
+    this.update((p) => { ProgressStore.lab(p, id, now); });
+  }
+
+  /** a reset: the next attempt begins; passes, hints and solutions of earlier attempts stay on record */
+  newAttempt(id: string, now = new Date()): void {
+    this.update((p) => {
+      const lp = ProgressStore.lab(p, id, now);
+      lp.attempt = (lp.attempt ?? 1) + 1;
+      ProgressStore.log(lp, { at: now.toISOString(), type: 'reset' });
+    });
   }
 
   recordCheck(r: LabResult, now = new Date()): LabProgress {
@@ -63,25 +100,50 @@ export class ProgressStore {
       lp.attempts++;
       lp.lastCheckAt = now.toISOString();
       lp.lastResult = r;
+      ProgressStore.log(lp, { at: now.toISOString(), type: 'check', passed: r.passed, total: r.total });
       for (const s of r.steps) {
-        const sp = (lp.steps[s.id] ??= { done: false, attempts: 0, hintsUsed: 0 });
+        const sp = ProgressStore.step(lp, s.id);
         if (sp.done) continue;
         sp.attempts++;
-        if (s.ok) { sp.done = true; sp.doneAt = now.toISOString(); }
+        if (s.ok) { sp.done = true; sp.doneAt = now.toISOString(); ProgressStore.log(lp, { at: now.toISOString(), type: 'pass', step: s.id }); }
       }
       if (r.ok && !lp.completedAt) lp.completedAt = now.toISOString();
     });
     return lp;
   }
 
-  /** returns the number of hints now revealed for the step */
-  useHint(lab: string, step: string): number {
+  /** hint `index` of a step was shown; returns how many distinct hints of the step have been revealed */
+  revealHint(lab: string, step: string, index: number, now = new Date()): number {
     let n = 0;
     this.update((p) => {
-      const sp = (ProgressStore.lab(p, lab).steps[step] ??= { done: false, attempts: 0, hintsUsed: 0 });
-      n = ++sp.hintsUsed;
+      const lp = ProgressStore.lab(p, lab, now);
+      const sp = ProgressStore.step(lp, step);
+      const seen = (sp.hintsRevealed ??= Array.from({ length: sp.hintsUsed }, (_, i) => i));
+      if (!seen.includes(index)) {
+        seen.push(index);
+        ProgressStore.log(lp, { at: now.toISOString(), type: 'hint', step, hint: index });
+      }
+      n = sp.hintsUsed = seen.length;
     });
     return n;
+  }
+
+  /** the next hint of a step (`kubelab lab hint`): revealed once each; past the last, nothing more is counted */
+  useHint(lab: string, step: string, total = Infinity, now = new Date()): number {
+    const sp = this.load().labs[lab]?.steps[step];
+    const next = sp?.hintsRevealed?.length ?? sp?.hintsUsed ?? 0;
+    return next >= total ? next : this.revealHint(lab, step, next, now);
+  }
+
+  /** the reference solution of these steps was applied to the cluster */
+  solutionApplied(lab: string, steps: string[], now = new Date()): void {
+    this.update((p) => {
+      const lp = ProgressStore.lab(p, lab, now);
+      for (const s of steps) {
+        ProgressStore.step(lp, s).solutionApplied = true;
+        ProgressStore.log(lp, { at: now.toISOString(), type: 'solution-applied', step: s });
+      }
+    });
   }
 }
 

@@ -1,17 +1,26 @@
 // Progress reports as JSON and a printable HTML page, optionally signed with an instructor's Ed25519 key.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { timeSpentMs, type Profile } from './progress';
+import { timeSpentMs, type LabEvent, type Profile } from './progress';
 import type { Lab } from './types';
 
 export interface ReportLab {
   id: string; chapter: number; title: string; passed: number; total: number; completed: boolean;
+  /** checks run */
   attempts: number; hintsUsed: number; timeSpentMs: number;
-  steps: { id: string; done: boolean; attempts: number; hintsUsed: number }[];
+  /** times the lab was reset (each reset starts a new attempt; nothing earlier is erased) */
+  resets: number;
+  /** steps whose reference solution was applied to the cluster */
+  solutionApplied: string[];
+  steps: { id: string; done: boolean; passedAt?: string; attempts: number; hintsUsed: number; solutionApplied: boolean }[];
+  /** the append-only record: starts, resets, checks, passes, hints and solutions with their times */
+  log: LabEvent[];
 }
+/** what an exam allows, stated in the report so a reader knows the score was earned under them */
+export const EXAM_RULES = 'timed; no hints, no solutions and no checks until the exam is finished; graded once, as the cluster is at hand-in';
 export interface Report {
   kind: 'KubeLabReport'; version: 1; profile: string; generatedAt: string;
   labs: ReportLab[];
-  exams: { labs: string[]; startedAt: string; deadline: string; finishedAt?: string; late?: boolean; passed: number; total: number }[];
+  exams: { labs: string[]; startedAt: string; deadline: string; finishedAt?: string; late?: boolean; passed: number; total: number; rules: string }[];
   signature?: { algorithm: 'Ed25519'; keyId: string; publicKey: string; value: string };
 }
 
@@ -21,16 +30,22 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
   for (const [id, lp] of Object.entries(p.labs).sort(([a], [b]) => a.localeCompare(b))) {
     const lab = byId.get(id);
     const stepIds = lab ? lab.steps.map((s) => s.id) : Object.keys(lp.steps);
-    const steps = stepIds.map((s) => ({ id: s, done: !!lp.steps[s]?.done, attempts: lp.steps[s]?.attempts ?? 0, hintsUsed: lp.steps[s]?.hintsUsed ?? 0 }));
+    const steps = stepIds.map((s) => ({
+      id: s, done: !!lp.steps[s]?.done, passedAt: lp.steps[s]?.doneAt, attempts: lp.steps[s]?.attempts ?? 0,
+      hintsUsed: lp.steps[s]?.hintsUsed ?? 0, solutionApplied: !!lp.steps[s]?.solutionApplied,
+    }));
+    const log = lp.log ?? [];
     out.push({
       id, chapter: lab?.chapter ?? 0, title: lab?.title.en ?? id,
       passed: steps.filter((s) => s.done).length, total: steps.length, completed: !!lp.completedAt,
-      attempts: lp.attempts, hintsUsed: steps.reduce((n, s) => n + s.hintsUsed, 0), timeSpentMs: timeSpentMs(lp, now), steps,
+      attempts: lp.attempts, hintsUsed: steps.reduce((n, s) => n + s.hintsUsed, 0), timeSpentMs: timeSpentMs(lp, now),
+      resets: log.filter((e) => e.type === 'reset').length, solutionApplied: steps.filter((s) => s.solutionApplied).map((s) => s.id),
+      steps, log,
     });
   }
   const exams = (p.exams ?? []).map((e) => ({
     labs: e.labs, startedAt: e.startedAt, deadline: e.deadline, finishedAt: e.finishedAt, late: e.late,
-    passed: (e.results ?? []).reduce((n, r) => n + r.passed, 0), total: (e.results ?? []).reduce((n, r) => n + r.total, 0),
+    passed: (e.results ?? []).reduce((n, r) => n + r.passed, 0), total: (e.results ?? []).reduce((n, r) => n + r.total, 0), rules: EXAM_RULES,
   }));
   return { kind: 'KubeLabReport', version: 1, profile: p.profile, generatedAt: now.toISOString(), labs: out, exams };
 }
@@ -93,8 +108,8 @@ const mins = (ms: number) => `${Math.round(ms / 60000)} min`;
 
 /** a printable page; the signed JSON is embedded so `kubelab report verify` accepts the HTML file too */
 export function reportHtml(r: Report): string {
-  const rows = r.labs.map((l) => `<tr><td>${l.chapter}</td><td>${esc(l.title)}</td><td>${l.passed}/${l.total}</td><td>${l.completed ? '✔' : ''}</td><td>${l.attempts}</td><td>${l.hintsUsed}</td><td>${mins(l.timeSpentMs)}</td></tr>`).join('\n');
-  const exams = r.exams.map((e) => `<li>${esc(e.labs.join(', '))}: ${e.passed}/${e.total} steps${e.late ? ' (finished after the deadline)' : ''} — ${esc(e.startedAt)}</li>`).join('\n');
+  const rows = r.labs.map((l) => `<tr><td>${l.chapter}</td><td>${esc(l.title)}</td><td>${l.passed}/${l.total}</td><td>${l.completed ? '✔' : ''}</td><td>${l.attempts}</td><td>${l.hintsUsed}</td><td>${esc((l.solutionApplied ?? []).join(', '))}</td><td>${l.resets ?? 0}</td><td>${mins(l.timeSpentMs)}</td></tr>`).join('\n');
+  const exams = r.exams.map((e) => `<li>${esc(e.labs.join(', '))}: ${e.passed}/${e.total} steps${e.late ? ' (finished after the deadline)' : ''} — ${esc(e.startedAt)}. Rules: ${esc(e.rules ?? EXAM_RULES)}</li>`).join('\n');
   const sig = r.signature ? `Signed with instructor key <code>${r.signature.keyId}</code> (Ed25519).` : 'Not signed.';
   const json = JSON.stringify(r).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -103,7 +118,7 @@ export function reportHtml(r: Report): string {
 </head><body>
 <h1>KubeLab progress report</h1>
 <p>Profile <b>${esc(r.profile)}</b>, generated ${esc(r.generatedAt)}. ${sig}</p>
-<table><thead><tr><th>Chapter</th><th>Lab</th><th>Steps</th><th>Done</th><th>Checks</th><th>Hints</th><th>Time</th></tr></thead>
+<table><thead><tr><th>Chapter</th><th>Lab</th><th>Steps</th><th>Done</th><th>Checks</th><th>Hints</th><th>Solution applied (steps)</th><th>Resets</th><th>Time</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

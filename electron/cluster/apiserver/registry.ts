@@ -70,6 +70,17 @@ export class Registry {
   ) {}
 
   addHooks(h: RegistryHooks): void { this.hooks.push(h); }
+  /**
+   * A write made below the registry (a snapshot restore writes the store directly) still owes the kinds their
+   * after-write hooks: CRDs start or stop being served, Service IPs are tracked or released.
+   */
+  afterStoreWrite(e: ResourceEntry, obj: KObject | undefined, old: KObject | undefined): void {
+    for (const h of this.hooks) {
+      if (obj && old) h.afterUpdate?.(e, obj, old);
+      else if (obj) h.afterCreate?.(e, obj);
+      else if (old) h.afterDelete?.(e, old);
+    }
+  }
   addAdmission(p: AdmissionPlugin): void { this.admission.push(p); }
 
   key(e: ResourceEntry, ns: string | undefined, name: string): string {

@@ -20,6 +20,10 @@ describe('lab Markdown', () => {
     const [p] = parseMarkdown('<img src=x onerror=alert(1)> `<b>`');
     expect(p).toEqual({ type: 'para', html: '&lt;img src=x onerror=alert(1)&gt; <code>&lt;b&gt;</code>' });
   });
+  it('joins soft line breaks inside Chinese text without a space, and with one elsewhere', () => {
+    const b = parseMarkdown('调度器会把 Pod 放到\n合适的节点上，\n然后 kubelet\nstarts it.\nNext line');
+    expect(b).toEqual([{ type: 'para', html: '调度器会把 Pod 放到合适的节点上，然后 kubelet starts it. Next line' }]);
+  });
   it('drops prompts and comments from runnable commands', () => {
     expect(commandsOf('# look\n$ kubectl get ns\nkubectl get pods\n')).toBe('kubectl get ns\nkubectl get pods');
   });

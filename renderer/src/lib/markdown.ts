@@ -22,11 +22,20 @@ export function inline(s: string): string {
   }).join('');
 }
 
+/** CJK ideographs, kana, Hangul and full-width punctuation: written without spaces between them */
+const CJK = /[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]/;
+
+/** a paragraph's lines joined as a browser would show them, except that a soft break between two CJK characters
+ *  adds no space (CSS would, and "容器\n运行" must read 容器运行) */
+export function joinSoftBreaks(lines: string[]): string {
+  return lines.reduce((acc, l) => (!acc ? l : CJK.test(acc.slice(-1)) && CJK.test(l[0] ?? '') ? acc + l : `${acc} ${l}`), '');
+}
+
 export function parseMarkdown(src: string): Block[] {
   const lines = src.replace(/\r\n?/g, '\n').split('\n');
   const out: Block[] = [];
   let para: string[] = [];
-  const flush = () => { if (para.length) out.push({ type: 'para', html: inline(para.join(' ')) }); para = []; };
+  const flush = () => { if (para.length) out.push({ type: 'para', html: inline(joinSoftBreaks(para)) }); para = []; };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const fence = /^\s*```\s*([^\n]*)$/.exec(line);

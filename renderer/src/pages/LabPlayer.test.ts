@@ -50,21 +50,45 @@ describe('LabPlayer', () => {
   });
 
   it('asks before applying the solution', async () => {
-    const b = fakeBridge({ 'labs.start': () => lab, 'labs.solve': () => ({ message: L('solved', '已解决') }) });
+    const b = fakeBridge({ 'labs.start': () => lab, 'labs.get': () => lab, 'labs.solve': () => ({ message: L('solved', '已解决'), applied: ['a'] }) });
     setBridge(b);
     render(LabPlayer, { id: 'demo' });
     await fireEvent.click(await screen.findByRole('button', { name: 'Show solution' }));
     expect(b.calls.some((c) => c.method === 'labs.solve')).toBe(false);
     await fireEvent.click(screen.getByTestId('confirm-yes'));
     await screen.findByText('solved');
+    expect(b.calls.find((c) => c.method === 'labs.solve')?.params).toEqual({ id: 'demo', stepId: 'a' });
   });
 
   it('renders the lab text in Chinese', async () => {
-    setBridge(fakeBridge({ 'labs.start': () => lab }));
+    setBridge(fakeBridge({ 'labs.start': () => lab, 'labs.get': () => lab }));
     setLang('zh');
     render(LabPlayer, { id: 'demo' });
     await screen.findByRole('heading', { name: '演示实验' });
     expect(screen.getByTestId('check').textContent).toBe('检查');
     expect(screen.getByTestId('run-in-terminal').textContent).toContain('在终端中运行');
+  });
+
+  it("never starts a lab on a cluster that does not fit: it offers the lab's own cluster", async () => {
+    const wrong = { ...lab, cluster: { profile: 'demo', current: 'default', problems: [L('no node has the labels zone=a', '没有节点带有标签 zone=a')] } };
+    const b = fakeBridge({ 'labs.get': () => wrong, 'labs.start': () => lab, 'labs.startCluster': () => ({ ...lab, cluster: { profile: 'demo', current: 'demo', problems: [] } }) });
+    setBridge(b);
+    render(LabPlayer, { id: 'demo' });
+    expect((await screen.findByTestId('lab-cluster')).textContent).toContain('no node has the labels zone=a');
+    expect(b.calls.some((c) => c.method === 'labs.start')).toBe(false);
+    expect((screen.getByTestId('check') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId('start-lab-cluster'));
+    expect((await screen.findByTestId('lab-own-cluster')).textContent).toContain('demo');
+    expect(b.calls.filter((c) => c.method === 'labs.startCluster').map((c) => c.params)).toEqual([{ id: 'demo' }]);
+  });
+
+  it('says what happens to the lab the cluster still holds before starting another', async () => {
+    const b = fakeBridge({ 'labs.get': () => ({ ...lab, cluster: { profile: 'default', current: 'default', problems: [], activeLab: '18-scheduling' } }), 'labs.start': () => lab });
+    setBridge(b);
+    render(LabPlayer, { id: 'demo' });
+    expect((await screen.findByTestId('lab-other')).textContent).toContain('18-scheduling');
+    expect(b.calls.some((c) => c.method === 'labs.start')).toBe(false);
+    await fireEvent.click(screen.getByTestId('start-here'));
+    await waitFor(() => expect(b.calls.some((c) => c.method === 'labs.start')).toBe(true));
   });
 });

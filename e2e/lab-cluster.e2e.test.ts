@@ -1,0 +1,128 @@
+// How a lab owns its cluster, in the browser (web mode), in both languages: lab 18 leaves a node taint behind, and
+// opening another lab warns and then returns the cluster to its state before lab 18 (the taint is gone); a topology
+// lab (19) refuses the default cluster with its reasons in Chinese and runs on its own cluster after "Start this
+// lab's cluster", which the header's profile switch then shows.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebMode, type WebMode } from './web-mode';
+
+const ROOT = resolve(__dirname, '..');
+const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const KUBECTL = [process.env.KUBECTL, '/usr/bin/kubectl'].find((p) => p && existsSync(p));
+const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const READY = existsSync(CHROMIUM) && !!KUBECTL;
+if (!READY) console.log(`[skip] lab-cluster e2e: needs Chromium at ${CHROMIUM} and kubectl`);
+
+let web: WebMode;
+let browser: Browser;
+let page: Page;
+
+/** kubectl against one of the web mode's clusters (the default one, or a profile's) */
+function kubectl(kubeconfig: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const p = spawn(KUBECTL!, ['--kubeconfig', kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (c) => (stdout += c));
+    p.stderr.on('data', (c) => (stderr += c));
+    p.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  if (!READY) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  web = await startWebMode(ROOT);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+  await page.goto(web.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
+  it("undoes lab 18's node taint before another lab starts, after saying so", async () => {
+    const kc = join(web.dataDir, 'kubeconfig');
+    await page.goto(web.origin + '/#/lab/18-scheduling');
+    await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 90_000 });
+    const taint = await kubectl(kc, 'taint', 'node', 'kubelab-worker', 'dedicated=batch:NoSchedule');
+    expect(taint.code, taint.stderr).toBe(0);
+
+    await page.goto(web.origin + '/#/lab/01-cluster-tour');
+    const warning = page.getByTestId('lab-other');
+    await warning.waitFor({ timeout: 60_000 });
+    expect(await warning.textContent()).toContain('18-scheduling');
+    await page.screenshot({ path: join(ARTIFACTS, 'lab-other-warning.png') });
+    await page.getByTestId('start-here').click();
+    await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+    const taints = await kubectl(kc, 'get', 'node', 'kubelab-worker', '-o', 'jsonpath={.spec.taints}');
+    expect(taints.stdout).not.toContain('dedicated');
+  });
+
+  it("starts lab 19 on its own cluster from the app, in Chinese", async () => {
+    await page.goto(web.origin + '/#/settings');
+    await page.getByTestId('lang-zh').check();
+    await page.getByRole('link', { name: '课程' }).waitFor();
+    await page.goto(web.origin + '/#/lab/19-scheduler-flow');
+    const banner = page.getByTestId('lab-cluster');
+    await banner.waitFor({ timeout: 60_000 });
+    expect(await banner.textContent()).toMatch(/本实验需要自己的集群（19-scheduler-flow）.*没有节点带有标签 topology.kubernetes.io\/zone=zone-a/s);
+    expect(await page.getByTestId('check').isDisabled()).toBe(true);
+    await page.getByTestId('start-lab-cluster').click();
+    await page.getByTestId('lab-own-cluster').waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'lab-own-cluster-zh.png') });
+    const nodes = await kubectl(join(web.dataDir, 'profiles', '19-scheduler-flow', 'kubeconfig'), 'get', 'nodes', '-L', 'topology.kubernetes.io/zone', '--no-headers');
+    expect(nodes.stdout).toMatch(/zone-a/);
+    expect(nodes.stdout.trim().split('\n')).toHaveLength(4);
+    const select = page.getByTestId('cluster-profile');
+    await select.waitFor();
+    expect(await select.inputValue()).toBe('19-scheduler-flow');
+
+    // and back to the default cluster from the header, in English
+    await page.goto(web.origin + '/#/settings');
+    await page.getByTestId('lang-en').check();
+    await select.selectOption('default');
+    await page.locator('[data-testid="cluster-status"][data-profile="default"].ready').waitFor({ timeout: 120_000 });
+    await page.goto(web.origin + '/#/lab/19-scheduler-flow');
+    expect(await page.getByTestId('lab-cluster').textContent({ timeout: 60_000 })).toMatch(/This lab needs its own cluster \(19-scheduler-flow\)/);
+  });
+
+  it('records each hint once and the applied solution, and the signed report carries them', async () => {
+    await page.goto(web.origin + '/#/lab/01-cluster-tour');
+    await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+    // a failed check reads as a sentence; the grader's expression is only in the authors' detail
+    await page.getByTestId('check').click();
+    const first = page.getByTestId('result-nodes').getByTestId('check-item').first();
+    await first.waitFor({ timeout: 60_000 });
+    expect(await first.getByTestId('check-message').textContent()).toMatch(/Label one node with kubelab.io\/explored=yes/);
+    expect(await first.getByTestId('check-message').textContent()).not.toMatch(/length\(|items\[\?|assert/);
+    await first.locator('summary').click();
+    expect(await first.locator('details code').textContent()).toMatch(/^assert .*length\(items/);
+    expect(await page.getByTestId('result-explain').textContent()).toMatch(/details appear when you reach this step/);
+    await page.getByTestId('hint-button').click();
+    await page.getByTestId('hint').first().waitFor();
+    // after a reload the player shows the first hint again: the record must not count it twice
+    await page.reload();
+    await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+    await page.getByTestId('hint-button').click();
+    await page.getByTestId('hint').first().waitFor();
+    await page.getByRole('button', { name: 'Show solution' }).click();
+    expect(await page.getByRole('alertdialog').textContent()).toMatch(/Your report will record, for each of those steps, that its solution was applied/);
+    await page.getByTestId('confirm-yes').click();
+    await page.getByRole('status').filter({ hasText: 'The solution of this step was applied' }).waitFor({ timeout: 90_000 });
+
+    await page.goto(web.origin + '/#/progress');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+    const report = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+    const lab = report.labs.find((l: any) => l.id === '01-cluster-tour');
+    expect(lab.steps.find((s: any) => s.id === 'nodes').hintsUsed).toBe(1);
+    expect(lab.solutionApplied).toEqual(['nodes']); // the current step only: later steps are left to the student
+    expect(lab.log.filter((e: any) => e.type === 'hint')).toHaveLength(1);
+    expect(report.signature.algorithm).toBe('Ed25519');
+  });
+});
