@@ -13,4 +13,5 @@ export { openStore, formatKeyValue } from './store';
 export { deleteRuntimeResources } from './runtime/select';
 export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
 export { KUBE_VERSION } from './apiserver/handler';
+export { compareQuantities, isQuantity } from './api/quantity';
 export { KUBELET_VERSION } from './kubelet/node-object';

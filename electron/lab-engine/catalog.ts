@@ -30,11 +30,11 @@ export function labDirs(roots: string[]): string[] {
   return roots.flatMap((r) => findLabDirs(r));
 }
 
-export function loadCatalog(roots: string[]): { labs: Lab[]; problems: string[] } {
+export function loadCatalog(roots: string[], seed?: string): { labs: Lab[]; problems: string[] } {
   const byId = new Map<string, Lab>();
   const problems: string[] = [];
   for (const d of labDirs(roots)) {
-    const r = readLab(d);
+    const r = readLab(d, seed);
     if (r.lab) byId.set(r.lab.id, r.lab);
     else problems.push(...r.problems);
   }

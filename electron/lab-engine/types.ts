@@ -55,7 +55,27 @@ export interface Step {
   checks: Check[];
   hints: Text[];
   solution: { text: Text; actions: Action[] };
+  /** wrong attempts this step's checks must reject (run by `kubelab lab test`) */
+  nearMisses: NearMiss[];
+  /** lint findings the author accepts for this step, rule id → why (see lint.ts) */
+  lintWaivers: Record<string, string>;
 }
+
+/**
+ * A mistake students really make, played against the checks: after the previous steps' reference solutions,
+ * `actions` must leave this step failing; `undo` (optional) cleans up before the next attempt.
+ */
+export interface NearMiss {
+  mistake: Text;
+  actions: Action[];
+  undo: Action[];
+  /** how long the checks may retry before the attempt counts as caught (default 0: evaluate once) */
+  settleMs: number;
+  where: string;
+}
+
+/** a per-student value drawn from the seed: one of a set, or an integer in a range */
+export interface LabParameter { name: string; oneOf?: string[]; range?: [number, number]; where: string }
 
 export interface TopologyRequirement {
   /** a kind-like cluster config file shipped with the lab (absolute path once loaded) */
@@ -80,6 +100,10 @@ export interface Lab {
   setup: Action[];
   steps: Step[];
   cleanup: Action[];
+  /** per-student values declared by the lab and the ones drawn for this load */
+  parameters: LabParameter[];
+  values: Record<string, string>;
+  seed: string;
 }
 
 export interface CheckResult { ok: boolean; message: string; type: Check['type'] }
