@@ -39,6 +39,8 @@ export async function testLab(lab: Lab, o: LabTestOptions): Promise<LabTestResul
   try {
     const fresh = await o.engine.check(lab, undefined, { wait: false });
     for (const s of fresh.steps.filter((x) => x.ok)) res.failures.push(`${lab.id}/${s.id}: passes on a fresh lab (${s.checks.map((c) => c.message).join('; ')})`);
+    // a failing check must tell the student what is wrong
+    for (const s of fresh.steps) for (const c of s.checks) if (!c.ok && /^(false|undefined)?$/.test(c.message.trim())) res.failures.push(`${lab.id}/${s.id}: a failing ${c.type} check says nothing ("${c.message}")`);
     for (const step of lab.steps) {
       for (const nm of step.nearMisses) {
         res.nearMisses++;
