@@ -74,8 +74,8 @@ export interface NearMiss {
   where: string;
 }
 
-/** a per-student value drawn from the seed: one of a set, or an integer in a range */
-export interface LabParameter { name: string; oneOf?: string[]; range?: [number, number]; where: string }
+/** a per-student value drawn from the seed: one of a set, a row of related values ({{name.key}}), or an integer in a range */
+export interface LabParameter { name: string; oneOf?: string[]; rows?: Record<string, string>[]; range?: [number, number]; where: string }
 
 export interface TopologyRequirement {
   /** a kind-like cluster config file shipped with the lab (absolute path once loaded) */
