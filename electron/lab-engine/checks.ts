@@ -3,6 +3,7 @@
 import { matchTree } from './assert-tree';
 import { summarize } from './summarize';
 import { pickPod } from './pods';
+import { checkPodNode } from './check-pod-node';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
 
@@ -66,6 +67,7 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
         ? { ok: true, message: `pod ${pod.name} → ${target} is ${got}, as expected` }
         : { ok: false, message: `pod ${pod.name} → ${target} is ${got}, expected ${check.expect}` };
     }
+    case 'podNode': return checkPodNode(check, ctx.kube, ctx.namespace);
     case 'event': {
       const ns = check.namespace ?? ctx.namespace;
       const list = await ctx.kube.list('v1', 'Event', ns);

@@ -9,7 +9,7 @@ import { LANGS, type Action, type Check, type Lab, type Lang, type NearMiss, typ
 
 export { LabError } from './yaml-reader';
 
-const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event'] as const;
+const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode'] as const;
 const ACTION_KINDS = ['apply', 'delete', 'run', 'exec', 'wait'] as const;
 
 /** loads one lab directory; throws LabError listing every problem as "file:line: message" */
@@ -186,6 +186,12 @@ function readCheck(c: YNodeReader): Check | undefined {
       if (expect !== 'allowed' && expect !== 'denied') body.fail('connect.expect must be allowed or denied');
       const protocol = (body.str('protocol', false) ?? 'tcp') as 'tcp' | 'http';
       return from && m ? { type: 'connect', from, host: m[1], port: Number(m[2]), protocol, expect: expect as 'allowed' | 'denied', ...base } : undefined;
+    }
+    case 'podNode': {
+      const target = readPick(body);
+      const node = body.get('node').js();
+      if (!node || typeof node !== 'object' || Array.isArray(node)) { body.fail('podNode needs "node": an assertion tree for the node the pod runs on'); return undefined; }
+      return target ? { type: 'podNode', target, node, ...base } : undefined;
     }
     case 'event':
       return {

@@ -34,7 +34,9 @@ export interface ConnectCheck extends CheckBase {
 export interface EventCheck extends CheckBase {
   type: 'event'; namespace?: string; reason: string; involvedObject?: { kind?: string; name?: string }; messagePattern?: string;
 }
-export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck;
+/** the node the picked pod runs on must match the tree (e.g. carry a taint) */
+export interface PodNodeCheck extends CheckBase { type: 'podNode'; target: PodPick; node: Record<string, unknown> }
+export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck;
 
 /** something the engine does to the cluster: setup, solutions and cleanup are lists of these */
 export type Action =
