@@ -4,6 +4,7 @@ import { matchTree } from './assert-tree';
 import { summarize } from './summarize';
 import { pickPod } from './pods';
 import { checkPodNode } from './check-pod-node';
+import { compareRecorded } from './recorded';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
 
@@ -38,6 +39,7 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
       if (out.exitCode !== want) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} exited with ${out.exitCode}, expected ${want}${out.stderr ? ` (stderr: ${clip(out.stderr)})` : ''}` };
       if (check.expect.stdout && !new RegExp(check.expect.stdout, 'm').test(out.stdout)) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} printed "${clip(out.stdout)}", which does not match /${check.expect.stdout}/` };
       if (check.expect.stderr && !new RegExp(check.expect.stderr, 'm').test(out.stderr)) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} wrote "${clip(out.stderr)}" to stderr, which does not match /${check.expect.stderr}/` };
+      if (check.expect.recorded) return compareRecorded(ctx.kube, ctx.namespace, check.expect.recorded, out.stdout, `\`${cmd}\` in pod ${pod.name}`);
       return { ok: true, message: `\`${cmd}\` in pod ${pod.name} behaved as expected` };
     }
     case 'canI': {

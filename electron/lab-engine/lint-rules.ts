@@ -57,8 +57,10 @@ function anyValue(c: Check): string | undefined {
   }
   for (const k of keysDeep(c.object)) {
     // a comparison of two fields with each other (no literal on either side) passes for any pair of distinct values
-    const m = /\(?\s*([\w."-]+)\s*!=\s*([\w."-]+)\s*\)?/.exec(k);
-    if (m && !/^['`"\d]/.test(m[2]) && !/^['`"\d]/.test(m[1]) && m[2] !== 'null' && m[1] !== 'null') return `the expression ${k} accepts any two different values`;
+    for (const m of k.matchAll(/([\w."-]+)\s*!=\s*([\w."-]+)/g)) {
+      const literal = (x: string) => /^['`"\d]/.test(x) || x === 'null';
+      if (!literal(m[1]) && !literal(m[2])) return `the expression ${k} accepts any two different values (compare with what the grader reads itself: exec … expect: {recorded: …})`;
+    }
   }
   return undefined;
 }

@@ -164,7 +164,10 @@ function readCheck(c: YNodeReader): Check | undefined {
     case 'exec': {
       const target = readPick(body);
       const expect = body.get('expect').js() ?? {};
-      return target ? { type: 'exec', target, command: readCommand(body), expect: { exitCode: expect.exitCode, stdout: expect.stdout, stderr: expect.stderr }, ...base } : undefined;
+      const rec = expect.recorded;
+      if (rec !== undefined && (typeof rec?.configMap !== 'string' || typeof rec?.key !== 'string')) body.get('expect').fail('expect.recorded needs {configMap: NAME, key: KEY}');
+      const recorded = typeof rec?.configMap === 'string' && typeof rec?.key === 'string' ? { configMap: rec.configMap, key: rec.key, namespace: rec.namespace } : undefined;
+      return target ? { type: 'exec', target, command: readCommand(body), expect: { exitCode: expect.exitCode, stdout: expect.stdout, stderr: expect.stderr, recorded }, ...base } : undefined;
     }
     case 'canI': {
       const exp = body.get('expect').js();

@@ -20,7 +20,8 @@ export interface AssertCheck extends CheckBase { type: 'assert'; object: Record<
 export interface ErrorCheck extends CheckBase { type: 'error'; object: Record<string, unknown>; selector?: string }
 export interface ExecCheck extends CheckBase {
   type: 'exec'; target: PodPick; command: string[];
-  expect: { exitCode?: number; stdout?: string; stderr?: string };
+  /** recorded: the command's output must equal what the student wrote into that ConfigMap key */
+  expect: { exitCode?: number; stdout?: string; stderr?: string; recorded?: { configMap: string; key: string; namespace?: string } };
 }
 export interface CanICheck extends CheckBase {
   type: 'canI'; user?: string; groups?: string[]; serviceAccount?: string;
