@@ -7,6 +7,8 @@ export interface ReportLab {
   id: string; chapter: number; title: string; passed: number; total: number; completed: boolean;
   attempts: number; hintsUsed: number; timeSpentMs: number;
   steps: { id: string; done: boolean; attempts: number; hintsUsed: number }[];
+  /** the seed the lab's parameters were drawn from (labs with parameters only): an instructor reproduces the lab with it */
+  seed?: string;
 }
 export interface Report {
   kind: 'KubeLabReport'; version: 1; profile: string; generatedAt: string;
@@ -26,6 +28,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
       id, chapter: lab?.chapter ?? 0, title: lab?.title.en ?? id,
       passed: steps.filter((s) => s.done).length, total: steps.length, completed: !!lp.completedAt,
       attempts: lp.attempts, hintsUsed: steps.reduce((n, s) => n + s.hintsUsed, 0), timeSpentMs: timeSpentMs(lp, now), steps,
+      seed: lab?.parameters.length ? lab.seed : undefined,
     });
   }
   const exams = (p.exams ?? []).map((e) => ({
