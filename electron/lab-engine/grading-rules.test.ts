@@ -72,6 +72,9 @@ describe('parameters', () => {
     const problems = readLab(dir).problems.join('\n');
     expect(problems).toMatch(/lab\.yaml:\d+: \{\{nobody\}\} is not a declared parameter/);
     expect(problems).toMatch(/lab\.yaml:\d+: parameter "n" needs/);
+    // the file must stay YAML before substitution: an unquoted {{…}} value in a flow map is reported, not hidden
+    write(y.replace('metadata: {name: "{{who}}"}', 'metadata: {name: {{who}}}'));
+    expect(readLab(dir).problems.join('\n')).toMatch(/lab\.yaml:\d+: .*quote values that hold \{\{…\}\}/);
   });
 
   it('the report records the seed of a lab with parameters', () => {

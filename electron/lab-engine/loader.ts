@@ -26,6 +26,10 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
   if (!existsSync(file)) return { problems: [`${file}: missing (a lab directory needs lab.yaml)`] };
   const raw = readFileSync(file, 'utf8');
   // parameters are read first (with every {{name}} standing for itself), then the file is read again with the drawn values
+  // the file must be YAML before substitution too (editors, tools): a {{…}} starting a plain value in a flow map is not
+  const rawProblems = new Problems();
+  YNodeReader.parse(file, raw, rawProblems);
+  for (const r of rawProblems.list.slice(0, 3)) p.add(r.split(': ')[0], `${r.slice(r.indexOf(': ') + 2)} (before parameters are substituted: quote values that hold {{…}})`);
   const parameters = readParameters(YNodeReader.parse(file, substitute(raw, null), new Problems()).get('parameters'), p);
   const values = drawValues(parameters, seed, /^id:\s*(\S+)/m.exec(raw)?.[1] ?? dir);
   const text = substitute(raw, values);
