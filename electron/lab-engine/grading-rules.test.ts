@@ -73,7 +73,7 @@ describe('parameters', () => {
     expect(problems).toMatch(/lab\.yaml:\d+: \{\{nobody\}\} is not a declared parameter/);
     expect(problems).toMatch(/lab\.yaml:\d+: parameter "n" needs/);
     // the file must stay YAML before substitution: an unquoted {{…}} value in a flow map is reported, not hidden
-    write(y.replace('metadata: {name: "{{who}}"}', 'metadata: {name: {{who}}}'));
+    write(y.replace('zh: "查一查 {{res.name}}"', 'zh: 查一查 {{res.name}}'));
     expect(readLab(dir).problems.join('\n')).toMatch(/lab\.yaml:\d+: .*quote values that hold \{\{…\}\}/);
   });
 
