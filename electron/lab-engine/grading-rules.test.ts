@@ -102,7 +102,7 @@ describe('near-misses and lint rules', () => {
     expect(s.nearMisses).toHaveLength(2);
     expect(s.nearMisses[0]).toMatchObject({ mistake: { en: 'wrong image' }, settleMs: 3000 });
     expect(s.nearMisses[0].undo[0]).toMatchObject({ type: 'run' });
-    expect(lintLabs(dir).warnings.join('\n')).toMatch(/step "two" has 0 near-miss/);
+    expect(lintLabs(dir).errors.join('\n')).toMatch(/\[near-misses\] step "two" has 0 near-miss/);
   });
 
   it('flags an answer a hint gives away, a check that accepts any two values, an existence-only step, a behaviour checked by spec only', () => {

@@ -6,8 +6,6 @@ import { LANGS } from './types';
 
 export interface LintResult { labs: number; errors: string[]; warnings: string[]; findings: Finding[] }
 
-/** grading rules reported as warnings while the shipped labs are still being brought up to them */
-const ADVISORY = new Set(process.env.KUBELAB_LINT_STRICT ? [] : ['near-misses']);
 
 export function lintLabs(root: string): LintResult {
   const dirs = findLabDirs(root);
@@ -35,7 +33,7 @@ export function lintLabs(root: string): LintResult {
       for (const f of lintStep(s, file)) {
         findings.push(f);
         if (f.waived) continue;
-        (ADVISORY.has(f.rule) ? warnings : errors).push(`${f.where}: [${f.rule}] ${f.message}`);
+        errors.push(`${f.where}: [${f.rule}] ${f.message}`);
       }
       if (!s.blocks.en.length) warnings.push(`${join(d, 'en.md')}: step "${s.id}" has no code block for the learner to run or copy`);
     }
