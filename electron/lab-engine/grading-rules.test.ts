@@ -38,7 +38,8 @@ function write(y: string, text = 'Do it.') {
   writeFileSync(join(dir, 'en.md'), md(text));
   writeFileSync(join(dir, 'zh.md'), md(text));
 }
-const rules = () => lintLabs(dir).errors.map((e) => /\[([\w-]+)\]/.exec(e)?.[1] ?? e);
+/** the grading rules a lab trips (the near-miss count is tested on its own: these small labs declare none) */
+const rules = () => lintLabs(dir).errors.map((e) => /\[([\w-]+)\]/.exec(e)?.[1] ?? e).filter((r) => r !== 'near-misses');
 
 describe('parameters', () => {
   const y = lab(`  - id: one

@@ -4,12 +4,13 @@ import { findLabDirs, readLab } from './loader';
 import { lintStep, type Finding } from './lint-rules';
 import { LANGS } from './types';
 
-export interface LintResult { labs: number; errors: string[]; warnings: string[]; findings: Finding[] }
+/** errors: everything to fix; structural: the part that makes a lab unusable (an imported pack must have none) */
+export interface LintResult { labs: number; errors: string[]; warnings: string[]; findings: Finding[]; structural: string[] }
 
 
 export function lintLabs(root: string): LintResult {
   const dirs = findLabDirs(root);
-  const errors: string[] = [], warnings: string[] = [], findings: Finding[] = [];
+  const errors: string[] = [], warnings: string[] = [], findings: Finding[] = [], graded: string[] = [];
   if (!dirs.length) errors.push(`${root}: no lab directories (folders with a lab.yaml) found`);
   const ids = new Map<string, string>();
   const namespaces = new Map<string, string>();
@@ -33,11 +34,11 @@ export function lintLabs(root: string): LintResult {
       for (const f of lintStep(s, file)) {
         findings.push(f);
         if (f.waived) continue;
-        errors.push(`${f.where}: [${f.rule}] ${f.message}`);
+        graded.push(`${f.where}: [${f.rule}] ${f.message}`);
       }
       if (!s.blocks.en.length) warnings.push(`${join(d, 'en.md')}: step "${s.id}" has no code block for the learner to run or copy`);
     }
     for (const l of LANGS) if (!lab.intro[l].trim()) warnings.push(`${join(d, `${l}.md`)}: no introduction before the first step`);
   }
-  return { labs: dirs.length, errors, warnings, findings };
+  return { labs: dirs.length, errors: [...errors, ...graded], warnings, findings, structural: errors };
 }
