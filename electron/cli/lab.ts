@@ -9,6 +9,7 @@ import { LabEngine, type GradedLab } from '../lab-engine/engine';
 import { NOT_REACHED } from '../lab-engine/messages';
 import { findLab, importPack, labRoots, loadCatalog } from '../lab-engine/catalog';
 import { lintLabs } from '../lab-engine/lint';
+import { runLabTests } from './lab-test';
 import { ProgressStore } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, parseReportFile, reportHtml, signReport, verifyReport } from '../lab-engine/report';
 import { restartAdvice, topologyProblems } from '../lab-engine/topology';
@@ -27,7 +28,9 @@ Commands:
   hint [LAB] [STEP]         reveal the next hint (default: of the first step not passed yet; counted once each)
   solve LAB [--step ID]     apply the reference solution (instructors, CI)
   reset LAB                 delete the lab's objects and namespace, then run its setup again
-  lint DIR...               validate lab directories (file:line for every problem)
+  lint DIR...               validate lab directories and the grading rules (file:line for every finding)
+  test [LAB...]             near-miss test: on a fresh cluster per lab (or --kubeconfig), a fresh lab fails every
+                            step, each declared wrong attempt fails its step, the reference passes; prints a table
   import DIR|ZIP            add an instructor's lab pack to the data dir
   exam start LAB... [--minutes N] | exam status | exam finish
                             a timed set of labs graded at the end, without hints or checks in between
@@ -43,6 +46,7 @@ Options:
   --profile NAME      whose progress to record (default: $USER or "default")
   --lang en|zh        language of texts and messages (default: the app's language setting, else LANG)
   --json              machine-readable output
+  --seed TEXT         the per-student seed that draws a lab's parameters (default: KUBELAB_SEED, else the profile)
 `;
 
 const REPORT_HELP = `Usage: kubelab report [options]            write your progress report
@@ -59,7 +63,7 @@ Options:
 const OPTIONS = {
   kubeconfig: { type: 'string' }, context: { type: 'string' }, 'data-dir': { type: 'string' },
   'labs-dir': { type: 'string', multiple: true }, profile: { type: 'string' }, lang: { type: 'string' },
-  json: { type: 'boolean' }, wait: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, step: { type: 'string', multiple: true }, minutes: { type: 'string' },
+  json: { type: 'boolean' }, wait: { type: 'boolean' }, seed: { type: 'string' }, 'no-wait': { type: 'boolean' }, step: { type: 'string', multiple: true }, minutes: { type: 'string' },
   out: { type: 'string' }, html: { type: 'string' }, key: { type: 'string' }, 'public-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -87,8 +91,11 @@ function lang(v: Values): Lang {
 }
 function profile(v: Values): ProgressStore { return new ProgressStore(dataDir(v), v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default'); }
 
+/** whose values a lab's parameters take: --seed, KUBELAB_SEED, else the profile name (one student, one lab) */
+function seed(v: Values): string { return v.seed ?? process.env.KUBELAB_SEED ?? v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default'; }
+
 function catalog(v: Values): Lab[] {
-  const { labs, problems } = loadCatalog(labRoots(dataDir(v), v['labs-dir'] ?? []));
+  const { labs, problems } = loadCatalog(labRoots(dataDir(v), v['labs-dir'] ?? []), seed(v));
   for (const p of problems) err(`kubelab: skipping a lab with problems: ${p}`);
   return labs;
 }
@@ -265,6 +272,11 @@ export async function runLab(args: string[]): Promise<number> {
         out(`${r.dir}: ${r.labs} lab(s), ${r.errors.length} error(s), ${r.warnings.length} warning(s)`);
       }
       return errors ? 1 : 0;
+    }
+    case 'test': {
+      const all = catalog(v);
+      const labs = rest.length ? rest.map((id) => findLab(all, id)) : all;
+      return runLabTests(labs, { kubeconfig: v.kubeconfig, lang: l, json: !!v.json, log: err });
     }
     case 'import': {
       const r = importPack(need(rest[0], 'DIR|ZIP'), dataDir(v));

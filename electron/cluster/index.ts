@@ -13,6 +13,7 @@ export { openStore, formatKeyValue } from './store';
 export { deleteRuntimeResources } from './runtime/select';
 export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
 export { KUBE_VERSION } from './apiserver/version';
+export { compareQuantities, isQuantity } from './api/quantity';
 export { KUBELET_VERSION } from './kubelet/node-object';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
 export { reachabilityMatrix, formatMatrix, type ReachabilityMatrix, type MatrixOptions } from './network/policy/matrix';

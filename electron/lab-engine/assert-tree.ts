@@ -3,6 +3,8 @@
 // current node, a leading "~" iterates the projected list so every element must match (unordered lists
 // are handled with a filter projection such as `~.(containers[?name == 'web'])`).
 import { search } from '@jmespath-community/jmespath';
+import { compareQuantities, isQuantity } from '../cluster';
+import { sameCron } from './cron-equal';
 
 export interface Mismatch { path: string; expected?: unknown; actual?: unknown; reason: 'missing' | 'value' | 'type' | 'length' | 'expression' }
 
@@ -15,7 +17,7 @@ export function matchTree(expected: Json, actual: Json, path = ''): Mismatch[] {
     if (actual.length !== expected.length) return [{ path: path || '.', expected: expected.length, actual: actual.length, reason: 'length' }];
     return expected.flatMap((e, i) => matchTree(e, actual[i], `${path}[${i}]`));
   }
-  return scalarEqual(expected, actual) ? [] : [{ path: path || '.', expected, actual, reason: actual === undefined ? 'missing' : 'value' }];
+  return scalarEqual(expected, actual) || equivalentForm(expected, actual, path) ? [] : [{ path: path || '.', expected, actual, reason: actual === undefined ? 'missing' : 'value' }];
 }
 
 function matchMap(expected: Record<string, Json>, actual: Json, path: string): Mismatch[] {
@@ -69,6 +71,16 @@ function scalarEqual(e: Json, a: Json): boolean {
   // quantities and ports are written either way ("2" vs 2); compare their spelling
   if ((typeof e === 'number' && typeof a === 'string') || (typeof e === 'string' && typeof a === 'number')) return String(e) === String(a);
   return e === a;
+}
+
+/** where the API accepts several spellings of one value, the grader compares the value: 100m = 0.1, 1Gi = 1024Mi, every minute = "*\/1 * * * *" */
+const QUANTITY_PATH = /(^|\.)(requests|limits|hard|used|capacity|allocatable|overhead|sizeLimit|storage)(\.|$|\[)/;
+export function equivalentForm(e: Json, a: Json, path: string): boolean {
+  if (typeof e !== 'string' && typeof e !== 'number') return false;
+  if (typeof a !== 'string' && typeof a !== 'number') return false;
+  if (QUANTITY_PATH.test(path) && isQuantity(e) && isQuantity(a)) return compareQuantities(e, a) === 0;
+  if (/(^|\.)schedule$/.test(path) && typeof e === 'string' && typeof a === 'string') return sameCron(e, a);
+  return false;
 }
 
 function wildcard(p: string): RegExp {

@@ -30,11 +30,11 @@ export function labDirs(roots: string[]): string[] {
   return roots.flatMap((r) => findLabDirs(r));
 }
 
-export function loadCatalog(roots: string[]): { labs: Lab[]; problems: string[] } {
+export function loadCatalog(roots: string[], seed?: string): { labs: Lab[]; problems: string[] } {
   const byId = new Map<string, Lab>();
   const problems: string[] = [];
   for (const d of labDirs(roots)) {
-    const r = readLab(d);
+    const r = readLab(d, seed);
     if (r.lab) byId.set(r.lab.id, r.lab);
     else problems.push(...r.problems);
   }
@@ -63,7 +63,8 @@ export function importPack(src: string, dataDir: string): { name: string; dir: s
   }
   try {
     const lint = lintLabs(from);
-    if (lint.errors.length) throw new Error(`the pack has problems:\n${lint.errors.join('\n')}`);
+    // the grading rules are the author's to weigh (kubelab lab lint / lab test); a pack is refused only when unusable
+    if (lint.structural.length) throw new Error(`the pack has problems:\n${lint.structural.join('\n')}`);
     const name = basename(resolve(src)).replace(/\.zip$/i, '');
     const dir = join(dataDir, 'labs', 'packs', name);
     rmSync(dir, { recursive: true, force: true });

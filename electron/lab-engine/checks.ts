@@ -3,6 +3,8 @@
 import { matchTree } from './assert-tree';
 import { summarize } from './summarize';
 import { pickPod } from './pods';
+import { checkPodNode } from './check-pod-node';
+import { compareRecorded } from './recorded';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
 
@@ -37,6 +39,7 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
       if (out.exitCode !== want) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} exited with ${out.exitCode}, expected ${want}${out.stderr ? ` (stderr: ${clip(out.stderr)})` : ''}` };
       if (check.expect.stdout && !new RegExp(check.expect.stdout, 'm').test(out.stdout)) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} printed "${clip(out.stdout)}", which does not match /${check.expect.stdout}/` };
       if (check.expect.stderr && !new RegExp(check.expect.stderr, 'm').test(out.stderr)) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} wrote "${clip(out.stderr)}" to stderr, which does not match /${check.expect.stderr}/` };
+      if (check.expect.recorded) return compareRecorded(ctx.kube, ctx.namespace, check.expect.recorded, out.stdout, `\`${cmd}\` in pod ${pod.name}`);
       return { ok: true, message: `\`${cmd}\` in pod ${pod.name} behaved as expected` };
     }
     case 'canI': {
@@ -73,6 +76,7 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
         ? { ok: true, message: `pod ${pod.name} → ${target} is ${got}, as expected` }
         : { ok: false, message: `pod ${pod.name} → ${target} is ${got}, expected ${check.expect}` };
     }
+    case 'podNode': return checkPodNode(check, ctx.kube, ctx.namespace);
     case 'event': {
       const ns = check.namespace ?? ctx.namespace;
       const list = await ctx.kube.list('v1', 'Event', ns);

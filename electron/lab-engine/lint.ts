@@ -1,13 +1,16 @@
 // `kubelab lab lint DIR`: everything the loader checks plus the course's authoring rules.
 import { join } from 'node:path';
 import { findLabDirs, readLab } from './loader';
+import { lintStep, type Finding } from './lint-rules';
 import { LANGS } from './types';
 
-export interface LintResult { labs: number; errors: string[]; warnings: string[] }
+/** errors: everything to fix; structural: the part that makes a lab unusable (an imported pack must have none) */
+export interface LintResult { labs: number; errors: string[]; warnings: string[]; findings: Finding[]; structural: string[] }
+
 
 export function lintLabs(root: string): LintResult {
   const dirs = findLabDirs(root);
-  const errors: string[] = [], warnings: string[] = [];
+  const errors: string[] = [], warnings: string[] = [], findings: Finding[] = [], graded: string[] = [];
   if (!dirs.length) errors.push(`${root}: no lab directories (folders with a lab.yaml) found`);
   const ids = new Map<string, string>();
   const namespaces = new Map<string, string>();
@@ -28,9 +31,14 @@ export function lintLabs(root: string): LintResult {
       if (!s.hints.length) errors.push(`${where}: step "${s.id}" has no hints`);
       if (!s.solution.actions.length) errors.push(`${where}: step "${s.id}" has no reference solution`);
       for (const l of LANGS) if (!s.text[l].trim()) errors.push(`${join(d, `${l}.md`)}: step "${s.id}" has no text`);
+      for (const f of lintStep(s, file)) {
+        findings.push(f);
+        if (f.waived) continue;
+        graded.push(`${f.where}: [${f.rule}] ${f.message}`);
+      }
       if (!s.blocks.en.length) warnings.push(`${join(d, 'en.md')}: step "${s.id}" has no code block for the learner to run or copy`);
     }
     for (const l of LANGS) if (!lab.intro[l].trim()) warnings.push(`${join(d, `${l}.md`)}: no introduction before the first step`);
   }
-  return { labs: dirs.length, errors, warnings };
+  return { labs: dirs.length, errors: [...errors, ...graded], warnings, findings, structural: errors };
 }

@@ -95,7 +95,12 @@ describe('lab loader', () => {
   it('lint adds the authoring rules (three graded steps, hints, solutions)', () => {
     const r = lintLabs(dir);
     expect(r.labs).toBe(1);
-    expect(r.errors).toEqual([`${join(dir, 'lab.yaml')}: a lab needs at least 3 graded steps (has 1)`]);
+    // the demo's answer (42) is also written in its text: the grading rules flag it
+    expect(r.errors).toEqual([
+      `${join(dir, 'lab.yaml')}: a lab needs at least 3 graded steps (has 1)`,
+      expect.stringMatching(/lab\.yaml:\d+: \[near-misses\] step "first" has 0 near-miss/),
+      expect.stringMatching(/lab\.yaml:\d+: \[answer-in-hint\] step "first" expects "42"/),
+    ]);
     mkdirSync(join(dir, 'x'));
     expect(lintLabs(join(dir, 'x')).errors[0]).toMatch(/no lab directories/);
   });

@@ -4,28 +4,39 @@ import { join, resolve, isAbsolute } from 'node:path';
 import YAML from 'yaml';
 import { LabError, Problems, YNodeReader, parseManifests } from './yaml-reader';
 import { parseLabMarkdown, type MdDoc } from './markdown';
-import { LANGS, type Action, type Check, type Lab, type Lang, type PodPick, type Step, type Text } from './types';
+import { drawValues, readParameters, substitute, unknownPlaceholders } from './parameters';
+import { LANGS, type Action, type Check, type Lab, type Lang, type NearMiss, type PodPick, type Step, type Text } from './types';
 
 export { LabError } from './yaml-reader';
 
-const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event'] as const;
+const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode'] as const;
 const ACTION_KINDS = ['apply', 'delete', 'run', 'exec', 'wait'] as const;
 
 /** loads one lab directory; throws LabError listing every problem as "file:line: message" */
-export function loadLab(dir: string): Lab {
-  const { lab, problems } = readLab(dir);
+export function loadLab(dir: string, seed?: string): Lab {
+  const { lab, problems } = readLab(dir, seed);
   if (problems.length || !lab) throw new LabError(problems.join('\n'));
   return lab;
 }
 
 /** like loadLab, but returns the problems instead of throwing (used by lint) */
-export function readLab(dir: string): { lab?: Lab; problems: string[] } {
+export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default'): { lab?: Lab; problems: string[] } {
   const p = new Problems();
   const file = join(dir, 'lab.yaml');
   if (!existsSync(file)) return { problems: [`${file}: missing (a lab directory needs lab.yaml)`] };
-  const root = YNodeReader.parse(file, readFileSync(file, 'utf8'), p);
+  const raw = readFileSync(file, 'utf8');
+  // parameters are read first (with every {{name}} standing for itself), then the file is read again with the drawn values
+  // the file must be YAML before substitution too (editors, tools): a {{…}} starting a plain value in a flow map is not
+  const rawProblems = new Problems();
+  YNodeReader.parse(file, raw, rawProblems);
+  for (const r of rawProblems.list.slice(0, 3)) p.add(r.split(': ')[0], `${r.slice(r.indexOf(': ') + 2)} (before parameters are substituted: quote values that hold {{…}})`);
+  const parameters = readParameters(YNodeReader.parse(file, substitute(raw, null), new Problems()).get('parameters'), p);
+  const values = drawValues(parameters, seed, /^id:\s*(\S+)/m.exec(raw)?.[1] ?? dir);
+  const text = substitute(raw, values);
+  text.split('\n').forEach((line, i) => { for (const u of unknownPlaceholders(line)) p.add(`${file}:${i + 1}`, `{{${u}}} is not a declared parameter`); });
+  const root = YNodeReader.parse(file, text, p);
   if (!root.isMap()) { root.fail('lab.yaml must be a mapping'); return { problems: p.list }; }
-  const known = ['id', 'chapter', 'title', 'summary', 'minutes', 'difficulty', 'namespace', 'namespaces', 'cluster', 'setup', 'steps', 'cleanup'];
+  const known = ['id', 'chapter', 'title', 'summary', 'minutes', 'difficulty', 'namespace', 'namespaces', 'cluster', 'parameters', 'setup', 'steps', 'cleanup'];
   for (const k of root.keys()) if (!known.includes(k)) root.get(k).fail(`unknown field "${k}" (known: ${known.join(', ')})`);
 
   const id = root.str('id') ?? '';
@@ -51,7 +62,7 @@ export function readLab(dir: string): { lab?: Lab; problems: string[] } {
   const mdFile = (l: Lang) => join(dir, `${l}.md`);
   for (const l of LANGS) {
     if (!existsSync(mdFile(l))) p.add(mdFile(l), 'missing (every lab ships English and Simplified Chinese text)');
-    else md[l] = parseLabMarkdown(readFileSync(mdFile(l), 'utf8'));
+    else md[l] = parseLabMarkdown(substitute(readFileSync(mdFile(l), 'utf8'), values));
   }
 
   const steps: Step[] = [];
@@ -74,7 +85,9 @@ export function readLab(dir: string): { lab?: Lab; problems: string[] } {
     const checks = checkNodes.map((c) => readCheck(c)).filter(Boolean) as Check[];
     const hints = s.seq('hints').map((h) => readText(h, 'hint')).filter(Boolean) as Text[];
     const actions = s.seq('solution', true).map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
-    steps.push({ id: sid, title, text, blocks, checks, hints, solution: { text: solutionText(actions), actions } });
+    const nearMisses = s.seq('nearMisses').map((n) => readNearMiss(n, dir, p)).filter(Boolean) as NearMiss[];
+    const lintWaivers = readWaivers(s.get('lint'));
+    steps.push({ id: sid, title, text, blocks, checks, hints, solution: { text: solutionText(actions), actions }, nearMisses, lintWaivers });
   }
   for (const l of LANGS) {
     for (const sec of md[l]?.sections ?? []) if (!seen.has(sec.id)) p.add(`${mdFile(l)}:${sec.line}`, `section {#${sec.id}} does not match any step id in lab.yaml`);
@@ -89,6 +102,7 @@ export function readLab(dir: string): { lab?: Lab; problems: string[] } {
     setup: root.seq('setup').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[],
     steps,
     cleanup: root.seq('cleanup').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[],
+    parameters, values, seed,
   };
   return { lab: p.list.length ? undefined : lab, problems: p.list };
 }
@@ -154,7 +168,10 @@ function readCheck(c: YNodeReader): Check | undefined {
     case 'exec': {
       const target = readPick(body);
       const expect = body.get('expect').js() ?? {};
-      return target ? { type: 'exec', target, command: readCommand(body), expect: { exitCode: expect.exitCode, stdout: expect.stdout, stderr: expect.stderr }, ...base } : undefined;
+      const rec = expect.recorded;
+      if (rec !== undefined && (typeof rec?.configMap !== 'string' || typeof rec?.key !== 'string')) body.get('expect').fail('expect.recorded needs {configMap: NAME, key: KEY}');
+      const recorded = typeof rec?.configMap === 'string' && typeof rec?.key === 'string' ? { configMap: rec.configMap, key: rec.key, namespace: rec.namespace } : undefined;
+      return target ? { type: 'exec', target, command: readCommand(body), expect: { exitCode: expect.exitCode, stdout: expect.stdout, stderr: expect.stderr, recorded }, ...base } : undefined;
     }
     case 'canI': {
       const exp = body.get('expect').js();
@@ -181,12 +198,38 @@ function readCheck(c: YNodeReader): Check | undefined {
       const protocol = (body.str('protocol', false) ?? 'tcp') as 'tcp' | 'http';
       return from && m ? { type: 'connect', from, host: m[1], port: Number(m[2]), toPod, protocol, expect: expect as 'allowed' | 'denied', ...base } : undefined;
     }
+    case 'podNode': {
+      const target = readPick(body);
+      const node = body.get('node').js();
+      if (!node || typeof node !== 'object' || Array.isArray(node)) { body.fail('podNode needs "node": an assertion tree for the node the pod runs on'); return undefined; }
+      return target ? { type: 'podNode', target, node, ...base } : undefined;
+    }
     case 'event':
       return {
         type: 'event', namespace: body.str('namespace', false), reason: body.str('reason') ?? '',
         involvedObject: { kind: body.str('kind', false), name: body.str('name', false) }, messagePattern: body.str('message', false), ...base,
       };
   }
+}
+
+function readNearMiss(n: YNodeReader, dir: string, p: Problems): NearMiss | undefined {
+  for (const k of n.keys()) if (!['mistake', 'do', 'undo', 'settle'].includes(k)) n.get(k).fail(`unknown near-miss field "${k}" (known: mistake, do, undo, settle)`);
+  const mistake = readText(n.get('mistake'), 'a near-miss "mistake"');
+  const actions = n.seq('do', true).map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
+  const undo = n.seq('undo').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
+  const settleRaw = n.get('settle').js();
+  const settleMs = settleRaw === undefined ? 0 : parseDuration(settleRaw);
+  if (settleMs === undefined) n.get('settle').fail('settle must look like 5s or 500ms');
+  return mistake ? { mistake, actions, undo, settleMs: settleMs ?? 0, where: n.where } : undefined;
+}
+
+/** `lint: {rule: why}` on a step: a finding the author has considered and accepts, with the reason */
+function readWaivers(n: YNodeReader): Record<string, string> {
+  if (!n.present) return {};
+  const v = n.js();
+  if (!v || typeof v !== 'object' || Array.isArray(v)) { n.fail('lint must map rule ids to the reason the finding is accepted'); return {}; }
+  for (const [k, why] of Object.entries(v)) if (typeof why !== 'string' || why.trim().length < 10) n.get(k).fail(`lint waiver "${k}" needs a reason (a sentence)`);
+  return Object.fromEntries(Object.entries(v).map(([k, why]) => [k, String(why)]));
 }
 
 function readAction(a: YNodeReader, dir: string, p: Problems): Action | undefined {

@@ -3,7 +3,7 @@
 // expressions, check types, where the check is declared — goes to `detail`, which the app shows only on request.
 import { matchTree } from './assert-tree';
 import type { KubeClient } from './kube-client';
-import type { AssertCheck, Check, CheckResult, Text } from './types';
+import type { AssertCheck, Check, CheckResult, PodPick, Text } from './types';
 
 export interface HumanCheckResult extends CheckResult {
   /** what to tell the learner (author's message, else generated) */
@@ -68,15 +68,19 @@ function describeOther(check: Exclude<Check, AssertCheck>): Text {
         : both(`${who} should not be allowed to ${act}, but is`, `${who} 不应被允许 ${act}，但目前可以`);
     }
     case 'connect': {
-      const to = `${check.host}:${check.port}`;
+      const to = `${check.toPod ? `pod ${podName(check.toPod)}` : check.host}:${check.port}`;
       return check.expect === 'allowed'
         ? both(`connections to ${to} should get through, and do not yet`, `到 ${to} 的连接应当能通过，但目前还不行`)
         : both(`connections to ${to} should be blocked, but get through`, `到 ${to} 的连接应当被阻止，但目前仍能通过`);
     }
     case 'event':
       return both(`no ${check.reason} event yet${check.involvedObject?.name ? ` for ${check.involvedObject.name}` : ''}`, `还没有${check.involvedObject?.name ? ` ${check.involvedObject.name} 的` : ''} ${check.reason} 事件`);
+    case 'podNode':
+      return both(`pod ${podName(check.target)} does not run on a node this step asks for yet`, `Pod ${podName(check.target)} 还没有运行在本步骤要求的节点上`);
   }
 }
+
+function podName(p: PodPick): string { return p.pod ?? (p.selector ? `(${p.selector})` : '?'); }
 
 /** a learner's account of a check result; `redact`: a later step the learner has not reached — say nothing of its targets */
 export async function humanize(check: Check, r: CheckResult, ctx: { kube: KubeClient; namespace: string }): Promise<HumanCheckResult> {

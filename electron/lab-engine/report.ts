@@ -14,6 +14,8 @@ export interface ReportLab {
   steps: { id: string; done: boolean; passedAt?: string; attempts: number; hintsUsed: number; solutionApplied: boolean }[];
   /** the append-only record: starts, resets, checks, passes, hints and solutions with their times */
   log: LabEvent[];
+  /** the seed the lab's parameters were drawn from (labs with parameters only): an instructor reproduces the lab with it */
+  seed?: string;
 }
 /** what an exam allows, stated in the report so a reader knows the score was earned under them */
 export const EXAM_RULES = 'timed; no hints, no solutions and no checks until the exam is finished; graded once, as the cluster is at hand-in';
@@ -41,6 +43,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
       attempts: lp.attempts, hintsUsed: steps.reduce((n, s) => n + s.hintsUsed, 0), timeSpentMs: timeSpentMs(lp, now),
       resets: log.filter((e) => e.type === 'reset').length, solutionApplied: steps.filter((s) => s.solutionApplied).map((s) => s.id),
       steps, log,
+      seed: lab?.parameters.length ? lab.seed : undefined,
     });
   }
   const exams = (p.exams ?? []).map((e) => ({

@@ -20,7 +20,8 @@ export interface AssertCheck extends CheckBase { type: 'assert'; object: Record<
 export interface ErrorCheck extends CheckBase { type: 'error'; object: Record<string, unknown>; selector?: string }
 export interface ExecCheck extends CheckBase {
   type: 'exec'; target: PodPick; command: string[];
-  expect: { exitCode?: number; stdout?: string; stderr?: string };
+  /** recorded: the command's output must equal what the student wrote into that ConfigMap key */
+  expect: { exitCode?: number; stdout?: string; stderr?: string; recorded?: { configMap: string; key: string; namespace?: string } };
 }
 export interface CanICheck extends CheckBase {
   type: 'canI'; user?: string; groups?: string[]; serviceAccount?: string;
@@ -36,7 +37,9 @@ export interface ConnectCheck extends CheckBase {
 export interface EventCheck extends CheckBase {
   type: 'event'; namespace?: string; reason: string; involvedObject?: { kind?: string; name?: string }; messagePattern?: string;
 }
-export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck;
+/** the node the picked pod runs on must match the tree (e.g. carry a taint) */
+export interface PodNodeCheck extends CheckBase { type: 'podNode'; target: PodPick; node: Record<string, unknown> }
+export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck;
 
 /** something the engine does to the cluster: setup, solutions and cleanup are lists of these */
 export type Action =
@@ -57,7 +60,27 @@ export interface Step {
   checks: Check[];
   hints: Text[];
   solution: { text: Text; actions: Action[] };
+  /** wrong attempts this step's checks must reject (run by `kubelab lab test`) */
+  nearMisses: NearMiss[];
+  /** lint findings the author accepts for this step, rule id → why (see lint.ts) */
+  lintWaivers: Record<string, string>;
 }
+
+/**
+ * A mistake students really make, played against the checks: after the previous steps' reference solutions,
+ * `actions` must leave this step failing; `undo` (optional) cleans up before the next attempt.
+ */
+export interface NearMiss {
+  mistake: Text;
+  actions: Action[];
+  undo: Action[];
+  /** how long the checks may retry before the attempt counts as caught (default 0: evaluate once) */
+  settleMs: number;
+  where: string;
+}
+
+/** a per-student value drawn from the seed: one of a set, a row of related values ({{name.key}}), or an integer in a range */
+export interface LabParameter { name: string; oneOf?: string[]; rows?: Record<string, string>[]; range?: [number, number]; where: string }
 
 export interface TopologyRequirement {
   /** a kind-like cluster config file shipped with the lab (absolute path once loaded) */
@@ -82,6 +105,10 @@ export interface Lab {
   setup: Action[];
   steps: Step[];
   cleanup: Action[];
+  /** per-student values declared by the lab and the ones drawn for this load */
+  parameters: LabParameter[];
+  values: Record<string, string>;
+  seed: string;
 }
 
 export interface CheckResult { ok: boolean; message: string; type: Check['type'] }
