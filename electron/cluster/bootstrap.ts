@@ -5,6 +5,7 @@ import { R } from './client/resources';
 import type { KObject } from './api/types';
 import { StatusError } from './api/errors';
 import { clusterDnsObjects } from './network/dns/manifests';
+import { kubeProxyObjects } from './network/kube-proxy/manifests';
 
 async function ensure(client: Client, r: typeof R[keyof typeof R], ns: string | undefined, obj: KObject): Promise<void> {
   try {
@@ -39,6 +40,7 @@ export async function bootstrapCluster(client: Client, opts: { apiPort: number }
   });
   void opts;
   // the DNS add-on kubeadm installs; a Service already holding 10.96.0.10 (a data dir from before it existed) wins
+  for (const { resource, namespace, object } of kubeProxyObjects()) await ensure(client, R[resource], namespace, object);
   for (const { resource, namespace, object } of clusterDnsObjects()) {
     try {
       await ensure(client, R[resource], namespace, object);

@@ -31,6 +31,7 @@ import { CLUSTER_CIDR, SERVICE_CIDR } from '../network/addresses';
 import type { PacketFilter } from '../network/packet-filter';
 import { ClusterDns } from '../network/dns/cluster-dns';
 import { dnsPrograms } from '../network/dns/program';
+import { kubeProxyPrograms } from '../network/kube-proxy/program';
 import { bestEffort } from '../best-effort';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
@@ -129,7 +130,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
     // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
     const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
-    const programs = { ...(cp ? controlPlanePrograms(cp.log, versions) : {}), ...dnsPrograms(dns) };
+    const programs = { ...(cp ? controlPlanePrograms(cp.log, versions) : {}), ...dnsPrograms(dns), ...kubeProxyPrograms(() => built?.component.views(n.name)) };
     const runtime = ctx.createRuntime
       ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
       : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });

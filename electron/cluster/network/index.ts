@@ -5,7 +5,7 @@ import { R } from '../client/resources';
 import { ClusterNetwork, internalIP, type Resolver } from './cluster-network';
 import type { DnsExchange } from '../runtime/sim/network';
 import { startLoadBalancerController } from './load-balancer';
-import { ensureKubeProxyConfig, proxyModeOf, type ProxyMode } from './kube-proxy-config';
+import { ensureKubeProxyConfig, proxyModeOf, type ProxyMode } from './kube-proxy/config';
 import { HostAccess } from './host-access';
 import { NodeFiles } from './node-files';
 import { nodeViews, type NodeViews } from './views';

@@ -1,9 +1,9 @@
 // The kube-proxy ConfigMap kubeadm writes into kube-system: students read the proxy mode there (iptables by
 // default, ipvs when the cluster config selects it), and the node views follow what it says.
-import type { Client, Informer } from '../client/types';
-import { R } from '../client/resources';
-import { StatusError } from '../api/errors';
-import { CLUSTER_CIDR } from './addresses';
+import type { Client, Informer } from '../../client/types';
+import { R } from '../../client/resources';
+import { StatusError } from '../../api/errors';
+import { CLUSTER_CIDR } from '../addresses';
 
 export type ProxyMode = 'iptables' | 'ipvs';
 

@@ -3,7 +3,7 @@
 import type { KObject } from '../../api/types';
 import type { ServicePortRule } from '../rules';
 import type { Attachment } from '../cni';
-import type { ProxyMode } from '../kube-proxy-config';
+import type { ProxyMode } from '../kube-proxy/config';
 import { iptablesSave } from './iptables';
 import { ipvsadmList } from './ipvs';
 import { nodeAddresses, nodeIpAddr, nodeIpRoute } from './ip';

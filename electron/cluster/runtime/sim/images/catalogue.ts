@@ -139,6 +139,8 @@ const BASE_IMAGES: CatalogueImage[] = [
   // the control plane's images, run by the control-plane node's static pods; their programs come from the node (kubelet/static-pods)
   { repository: 'registry.k8s.io/kube-apiserver', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 30_071_000, base: 'distroless', files: { '/usr/local/bin/kube-apiserver': '' } },
   { repository: 'registry.k8s.io/kube-controller-manager', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 27_646_000, base: 'distroless', files: { '/usr/local/bin/kube-controller-manager': '' } },
+  // kube-proxy's DaemonSet; its binary comes from the node (network/kube-proxy-program.ts)
+  { repository: 'registry.k8s.io/kube-proxy', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 31_500_000, base: 'distroless', files: { '/usr/local/bin/kube-proxy': '', '/usr/sbin/iptables-save': '', '/usr/sbin/ipvsadm': '' } },
   { repository: 'registry.k8s.io/kube-scheduler', tags: ['v1.33.4'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 21_782_000, base: 'distroless', files: { '/usr/local/bin/kube-scheduler': '' } },
   { repository: 'registry.k8s.io/etcd', tags: ['3.5.21-0'], entrypoint: [], cmd: [], env: [PATH_ENV], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 58_938_000, base: 'distroless', files: { '/usr/local/bin/etcd': '' } },
 ];
