@@ -4,6 +4,7 @@
  * coredns Deployment (two replicas labelled k8s-app=kube-dns) and the kube-dns Service on 10.96.0.10.
  */
 import type { KObject } from '../../api/types';
+import { addonBinding } from '../addon-binding';
 import { COREDNS_IMAGE, COREDNS_VERSION } from './program';
 
 export const CLUSTER_DNS_IP = '10.96.0.10';
@@ -50,14 +51,7 @@ export function clusterDnsObjects(): { resource: 'configmaps' | 'serviceaccounts
         ],
       },
     },
-    {
-      resource: 'clusterrolebindings',
-      object: {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'system:coredns' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
-        subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }],
-      },
-    },
+    { resource: 'clusterrolebindings', object: addonBinding('system:coredns', 'system:coredns', 'coredns') },
     {
       resource: 'deployments', namespace: 'kube-system',
       object: {

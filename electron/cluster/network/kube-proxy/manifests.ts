@@ -5,6 +5,7 @@
  * what a student lists, describes, reads the log of and execs `iptables-save` in, as on a kubeadm cluster.
  */
 import type { KObject } from '../../api/types';
+import { addonBinding } from '../addon-binding';
 import { KUBE_PROXY_IMAGE, KUBE_PROXY_VERSION } from './program';
 
 const labels = { 'k8s-app': 'kube-proxy' };
@@ -12,14 +13,7 @@ const labels = { 'k8s-app': 'kube-proxy' };
 export function kubeProxyObjects(): { resource: 'serviceaccounts' | 'clusterrolebindings' | 'daemonsets'; namespace?: string; object: KObject }[] {
   return [
     { resource: 'serviceaccounts', namespace: 'kube-system', object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kube-proxy', namespace: 'kube-system' } } },
-    {
-      resource: 'clusterrolebindings',
-      object: {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'kubeadm:node-proxier' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node-proxier' },
-        subjects: [{ kind: 'ServiceAccount', name: 'kube-proxy', namespace: 'kube-system' }],
-      },
-    },
+    { resource: 'clusterrolebindings', object: addonBinding('kubeadm:node-proxier', 'system:node-proxier', 'kube-proxy') },
     {
       resource: 'daemonsets', namespace: 'kube-system',
       object: {
