@@ -9,7 +9,7 @@ import { SimContainer } from './container';
 import { ImageStore } from './images/store';
 import { kernelFor } from './kernel';
 import { effectiveArgv, ExecutableNotFoundError, launcherFor, resolveExecutable, runArgv, runCommandLine } from './launch';
-import type { NetError, SimNetwork } from './network';
+import { NetError, type SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
 import type { NodePrograms } from './programs';
@@ -274,7 +274,7 @@ export class SimRuntime implements ContainerRuntime {
       if ((err as NetError).code !== 'ECONNREFUSED') throw err;
       // containerd dials localhost inside the pod's network namespace, IPv4 then IPv6, and reports both
       const refused = (addr: string) => `${addr}:${port}: connect: connection refused`;
-      throw new Error(`failed to execute portforward in network namespace "${sb.netnsPath}": failed to connect to localhost:${port} inside namespace "${sandboxId}", IPv4: dial tcp4 ${refused('127.0.0.1')} IPv6 dial tcp6 ${refused('[::1]')} `);
+      throw new NetError('ECONNREFUSED', `failed to execute portforward in network namespace "${sb.netnsPath}": failed to connect to localhost:${port} inside namespace "${sandboxId}", IPv4: dial tcp4 ${refused('127.0.0.1')} IPv6 dial tcp6 ${refused('[::1]')} `);
     }
   }
 
