@@ -39,8 +39,8 @@ describe('cluster profiles', () => {
     expect(started.cluster).toMatchObject({ current: '19-scheduler-flow', problems: [], activeLab: '19-scheduler-flow' });
     expect((await session.call('cluster.status', undefined)).profile).toBe('19-scheduler-flow');
     const names = (await session.call('cluster.snapshot', undefined)).nodes.map((n) => n.name);
-    expect(names).toHaveLength(4);
-    expect(await session.call('cluster.profiles', undefined)).toMatchObject({ current: '19-scheduler-flow', profiles: [{ name: 'default', created: true }, { name: '19-scheduler-flow', created: true, nodes: 4 }] });
+    expect(names).toHaveLength(5);
+    expect(await session.call('cluster.profiles', undefined)).toMatchObject({ current: '19-scheduler-flow', profiles: [{ name: 'default', created: true }, { name: '19-scheduler-flow', created: true, nodes: 5 }] });
 
     // a lab without a topology fits the lab's cluster too; switching back runs the default cluster again
     expect((await session.call('labs.get', { id: '01-cluster-tour' })).cluster!.problems).toEqual([]);
