@@ -207,6 +207,9 @@ export class Kubelet {
       st = newPodState(pod);
       // pods the kubelet finds already running were started by a previous kubelet (node/cluster restart)
       st.recovered = !!(pod.status?.containerStatuses?.length || pod.status?.initContainerStatuses?.length || pod.status?.podIP);
+      // its address is reserved at once, before any pod's sync can run: host-local keeps reservations across a
+      // reboot, so a pod created meanwhile must not be handed an address a recovering pod still owns
+      if (st.recovered && pod.status?.podIP && !pod.spec?.hostNetwork && !TERMINAL.has(pod.status?.phase)) this.ipam.claim(uid, pod.status.podIP);
       seedConditionTimes(st, pod);
       this.states.set(uid, st);
       if (TERMINAL.has(pod.status?.phase)) { st.finalPhase = pod.status.phase; st.admitted = true; }
