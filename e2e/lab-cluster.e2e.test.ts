@@ -78,7 +78,7 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'lab-own-cluster-zh.png') });
     const nodes = await kubectl(join(web.dataDir, 'profiles', '19-scheduler-flow', 'kubeconfig'), 'get', 'nodes', '-L', 'topology.kubernetes.io/zone', '--no-headers');
     expect(nodes.stdout).toMatch(/zone-a/);
-    expect(nodes.stdout.trim().split('\n')).toHaveLength(4);
+    expect(nodes.stdout.trim().split('\n')).toHaveLength(5);
     const select = page.getByTestId('cluster-profile');
     await select.waitFor();
     expect(await select.inputValue()).toBe('19-scheduler-flow');
