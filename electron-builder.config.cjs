@@ -8,19 +8,9 @@ module.exports = {
   productName: 'KubeLab',
   directories: { output: 'release', buildResources: 'resources' },
   extraMetadata: { main: 'dist/main.cjs' },
-  files: [
-    'dist/**/*.cjs',
-    'renderer/dist/**',
-    'package.json',
-    '!**/*.map',
-    '!**/*.{ts,mts,md}',
-  ],
+  files: ['dist/**/*.cjs', 'renderer/dist/**', 'package.json', '!**/*.map', '!**/*.{ts,mts,md}'],
   asar: true,
-  asarUnpack: [
-    '**/node_modules/node-pty/**',
-    '**/node_modules/better-sqlite3/**',
-    '**/*.node',
-  ],
+  asarUnpack: ['**/node_modules/node-pty/**', '**/node_modules/better-sqlite3/**', '**/*.node'],
   extraResources: [
     { from: 'labs', to: 'labs', filter: ['**/*'] },
     { from: 'resources', to: 'resources', filter: ['**/*', '!bin/.gitkeep'] },

@@ -25,13 +25,18 @@ export default tseslint.config(
     // the control plane is headless: nothing from the desktop app, the web mode, terminals, labs or Electron
     files: ['electron/cluster/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'electron/cluster runs headless (kubelab start); keep Electron out of it.' }],
-        patterns: [{
-          group: ['**/app', '**/app/*', '**/web', '**/web/*', '**/terminal', '**/terminal/*', '**/lab-engine', '**/lab-engine/*', 'electron/*'],
-          message: 'electron/cluster must not depend on the app, web mode, terminals or lab engine.',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'electron/cluster runs headless (kubelab start); keep Electron out of it.' }],
+          patterns: [
+            {
+              group: ['**/app', '**/app/*', '**/web', '**/web/*', '**/terminal', '**/terminal/*', '**/lab-engine', '**/lab-engine/*', 'electron/*'],
+              message: 'electron/cluster must not depend on the app, web mode, terminals or lab engine.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -39,9 +44,12 @@ export default tseslint.config(
     files: ['electron/{app,cli,web,terminal,lab-engine}/**/*.ts', 'electron/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/cluster/*'], message: "Import from the cluster's public surface ('../cluster') instead of its internals." }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/cluster/*'], message: "Import from the cluster's public surface ('../cluster') instead of its internals." }],
+        },
+      ],
     },
   },
   {

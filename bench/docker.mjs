@@ -7,8 +7,14 @@ import { startCluster, kubectlBin, timeCommand, floorRatio, percentile, fmt } fr
 const report = (name, value, target) => console.log(`${name.padEnd(58)} ${String(value).padStart(12)}   target ${target}`);
 const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
 const v = docker('version', '--format', '{{.Server.Version}}');
-if (v.status !== 0) { console.log(`docker bench: skipped — no Docker daemon (${(v.stderr || v.error?.message || '').trim()})`); process.exit(0); }
-if (docker('image', 'inspect', 'busybox:latest').status !== 0) { console.log('docker bench: skipped — busybox:latest missing (scripts/docker-test-images.sh)'); process.exit(0); }
+if (v.status !== 0) {
+  console.log(`docker bench: skipped — no Docker daemon (${(v.stderr || v.error?.message || '').trim()})`);
+  process.exit(0);
+}
+if (docker('image', 'inspect', 'busybox:latest').status !== 0) {
+  console.log('docker bench: skipped — busybox:latest missing (scripts/docker-test-images.sh)');
+  process.exit(0);
+}
 const RUNS = Number(process.env.RUNS ?? 9);
 
 const dockerRunOnce = () => {
@@ -23,7 +29,20 @@ const dockerRunOnce = () => {
 const dockerRunPodShape = () => {
   const t = performance.now();
   const sb = docker('run', '-d', '--rm', '--ipc', 'shareable', '--label', 'kubelab-bench=1', 'kubelab/pause:latest').stdout.trim();
-  const app = docker('run', '-d', '--rm', '--net', `container:${sb}`, '--ipc', `container:${sb}`, '--label', 'kubelab-bench=1', 'busybox:latest', 'sleep', '3600').stdout.trim();
+  const app = docker(
+    'run',
+    '-d',
+    '--rm',
+    '--net',
+    `container:${sb}`,
+    '--ipc',
+    `container:${sb}`,
+    '--label',
+    'kubelab-bench=1',
+    'busybox:latest',
+    'sleep',
+    '3600',
+  ).stdout.trim();
   const ms = performance.now() - t;
   docker('rm', '-f', app, sb);
   return ms;
@@ -32,7 +51,12 @@ const dockerRunPodShape = () => {
 const c = await startCluster({ nodes: 1, extra: ['--runtime', 'docker'] });
 const podStart = async (name, policy) => {
   const t = performance.now();
-  const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], ...(policy ? { imagePullPolicy: policy } : {}) }] } };
+  const body = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], ...(policy ? { imagePullPolicy: policy } : {}) }] },
+  };
   const r = await c.request('POST', '/api/v1/namespaces/default/pods', body);
   if (r.status !== 201) throw new Error(`create ${name}: ${r.status} ${r.text}`);
   for (;;) {
@@ -42,13 +66,24 @@ const podStart = async (name, policy) => {
   }
 };
 // alternating pairs, ratio per pair: the machine's speed drifts, both sides of a pair drift together
-const runs = [], ifNotPresent = [], ratios = [], always = [], shapes = [], shapeRatios = [];
+const runs = [],
+  ifNotPresent = [],
+  ratios = [],
+  always = [],
+  shapes = [],
+  shapeRatios = [];
 const hasPause = docker('image', 'inspect', 'kubelab/pause:latest').status === 0;
 for (let i = 0; i < RUNS; i++) {
   const d = dockerRunOnce();
   const p = await podStart(`inp-${i}`, 'IfNotPresent');
-  runs.push(d); ifNotPresent.push(p); ratios.push(p / d);
-  if (hasPause) { const sh = dockerRunPodShape(); shapes.push(sh); shapeRatios.push(p / sh); }
+  runs.push(d);
+  ifNotPresent.push(p);
+  ratios.push(p / d);
+  if (hasPause) {
+    const sh = dockerRunPodShape();
+    shapes.push(sh);
+    shapeRatios.push(p / sh);
+  }
 }
 for (let i = 0; i < RUNS; i++) always.push(await podStart(`alw-${i}`));
 report('docker run -d busybox sleep (median)', `${fmt(percentile(runs, 50), 0)} ms`, '-');

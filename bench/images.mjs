@@ -5,8 +5,15 @@ import { startCluster, fmt } from './lib.mjs';
 
 const report = (name, value, target) => console.log(`${name.padEnd(52)} ${String(value).padStart(12)}   target ${target}`);
 const job = (name) => ({
-  apiVersion: 'batch/v1', kind: 'Job', metadata: { name },
-  spec: { backoffLimit: 4, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl:5.34.0', command: ['perl', '-Mbignum=bpi', '-wle', 'print bpi(2000)'] }] } } },
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name },
+  spec: {
+    backoffLimit: 4,
+    template: {
+      spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl:5.34.0', command: ['perl', '-Mbignum=bpi', '-wle', 'print bpi(2000)'] }] },
+    },
+  },
 });
 
 const cl = await startCluster({ nodes: 3 });
@@ -32,5 +39,9 @@ async function series(label) {
 
 await series('idle');
 const hogs = [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
-try { await series('2 busy cores'); } finally { for (const h of hogs) h.kill('SIGKILL'); }
+try {
+  await series('2 busy cores');
+} finally {
+  for (const h of hogs) h.kill('SIGKILL');
+}
 await cl.stop();

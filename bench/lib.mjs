@@ -11,35 +11,72 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function startCluster({ dataDir = mkdtempSync(join(tmpdir(), 'kubelab-bench-')), nodes = 3, extra = [] } = {}) {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []), ...(process.env.KUBELAB_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), join(ROOT, 'bin', 'kubelab.js'), 'start', '--data-dir', dataDir, '--port', '0', '--nodes', String(nodes), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []),
+      ...(process.env.KUBELAB_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      join(ROOT, 'bin', 'kubelab.js'),
+      'start',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--nodes',
+      String(nodes),
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
-  proc.stderr.on('data', (c) => { out += c; });
+  proc.stderr.on('data', (c) => {
+    out += c;
+  });
   await new Promise((resolve, reject) => {
-    proc.stdout.on('data', (c) => { out += c; if (/ready/.test(out)) resolve(); });
+    proc.stdout.on('data', (c) => {
+      out += c;
+      if (/ready/.test(out)) resolve();
+    });
     proc.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   const kubeconfig = join(dataDir, 'kubeconfig');
   const kc = YAML.parse(readFileSync(kubeconfig, 'utf8'));
   const server = kc.clusters[0].cluster.server;
   const b64 = (s) => Buffer.from(s, 'base64').toString('utf8');
-  const tls = { ca: b64(kc.clusters[0].cluster['certificate-authority-data']), cert: b64(kc.users[0].user['client-certificate-data']), key: b64(kc.users[0].user['client-key-data']) };
+  const tls = {
+    ca: b64(kc.clusters[0].cluster['certificate-authority-data']),
+    cert: b64(kc.users[0].user['client-certificate-data']),
+    key: b64(kc.users[0].user['client-key-data']),
+  };
   // readiness as a client sees it: /readyz answering ok
   const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ...tls });
-  const request = (method, path, body, headers = {}) => new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = https.request(new URL(path, server), { method, agent, headers: { 'content-type': 'application/json', ...(data ? { 'content-length': data.length } : {}), ...headers } }, (r) => {
-      const chunks = [];
-      r.on('data', (c) => chunks.push(c));
-      r.on('end', () => resolve({ status: r.statusCode, text: Buffer.concat(chunks).toString() }));
+  const request = (method, path, body, headers = {}) =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = https.request(
+        new URL(path, server),
+        { method, agent, headers: { 'content-type': 'application/json', ...(data ? { 'content-length': data.length } : {}), ...headers } },
+        (r) => {
+          const chunks = [];
+          r.on('data', (c) => chunks.push(c));
+          r.on('end', () => resolve({ status: r.statusCode, text: Buffer.concat(chunks).toString() }));
+        },
+      );
+      req.on('error', reject);
+      if (data) req.write(data);
+      req.end();
     });
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
   while ((await request('GET', '/readyz').catch(() => ({ status: 0 }))).status !== 200) await new Promise((r) => setTimeout(r, 5));
   const readyMs = performance.now() - t0;
   return {
-    proc, dataDir, kubeconfig, server, tls, agent, request, readyMs,
+    proc,
+    dataDir,
+    kubeconfig,
+    server,
+    tls,
+    agent,
+    request,
+    readyMs,
     async stop({ keep = false } = {}) {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));

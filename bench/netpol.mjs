@@ -9,28 +9,54 @@ import { ROOT, fmt } from './lib.mjs';
 
 const out = join(mkdtempSync(join(tmpdir(), 'kubelab-netpol-')), 'bench.cjs');
 await build({
-  stdin: { contents: "export { PolicyEngine } from './electron/cluster/network/policy/engine';\nexport { reachabilityMatrix } from './electron/cluster/network/policy/matrix';\n", resolveDir: ROOT, loader: 'ts' },
-  bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'error',
+  stdin: {
+    contents:
+      "export { PolicyEngine } from './electron/cluster/network/policy/engine';\nexport { reachabilityMatrix } from './electron/cluster/network/policy/matrix';\n",
+    resolveDir: ROOT,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: out,
+  logLevel: 'error',
 });
 const { PolicyEngine, reachabilityMatrix } = createRequire(import.meta.url)(out);
 const report = (name, value, target) => console.log(`${name.padEnd(56)} ${value.padStart(12)}   target ${target}`);
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-const NS = 50, PODS = 1000, POLICIES = 1000;
+const NS = 50,
+  PODS = 1000,
+  POLICIES = 1000;
 const ip = (i) => `10.244.${Math.floor(i / 250)}.${(i % 250) + 2}`;
 function load() {
   const e = new PolicyEngine();
   for (let n = 0; n < NS; n++) e.setNamespace(`ns-${n}`, { 'kubernetes.io/metadata.name': `ns-${n}`, tier: n % 2 ? 'odd' : 'even' });
   for (let i = 0; i < PODS; i++) {
-    e.setPod({ metadata: { namespace: `ns-${i % NS}`, name: `p-${i}`, labels: { app: `app-${i % 10}`, role: i % 3 ? 'web' : 'db' } },
-      spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 80 }] }] }, status: { phase: 'Running', podIP: ip(i), hostIP: '172.18.0.2' } });
+    e.setPod({
+      metadata: { namespace: `ns-${i % NS}`, name: `p-${i}`, labels: { app: `app-${i % 10}`, role: i % 3 ? 'web' : 'db' } },
+      spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 80 }] }] },
+      status: { phase: 'Running', podIP: ip(i), hostIP: '172.18.0.2' },
+    });
   }
   for (let i = 0; i < POLICIES; i++) {
-    e.setPolicy({ metadata: { namespace: `ns-${i % NS}`, name: `np-${i}`, resourceVersion: '1' }, spec: {
-      podSelector: { matchLabels: { app: `app-${i % 10}` } }, policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { tier: 'odd' } }, podSelector: { matchExpressions: [{ key: 'role', operator: 'In', values: ['web'] }] } }, { ipBlock: { cidr: '10.244.0.0/16', except: [`${ip(i)}/32`] } }], ports: [{ port: 'http' }, { port: 8000, endPort: 8100 }] }],
-      egress: [{ to: [{ podSelector: {} }] }, { ports: [{ port: 53, protocol: 'UDP' }] }],
-    } });
+    e.setPolicy({
+      metadata: { namespace: `ns-${i % NS}`, name: `np-${i}`, resourceVersion: '1' },
+      spec: {
+        podSelector: { matchLabels: { app: `app-${i % 10}` } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          {
+            from: [
+              { namespaceSelector: { matchLabels: { tier: 'odd' } }, podSelector: { matchExpressions: [{ key: 'role', operator: 'In', values: ['web'] }] } },
+              { ipBlock: { cidr: '10.244.0.0/16', except: [`${ip(i)}/32`] } },
+            ],
+            ports: [{ port: 'http' }, { port: 8000, endPort: 8100 }],
+          },
+        ],
+        egress: [{ to: [{ podSelector: {} }] }, { ports: [{ port: 53, protocol: 'UDP' }] }],
+      },
+    });
   }
   return e;
 }

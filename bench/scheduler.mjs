@@ -7,7 +7,14 @@ import { createRequire } from 'node:module';
 import { ROOT } from './lib.mjs';
 
 const out = join(mkdtempSync(join(tmpdir(), 'kubelab-sched-')), 'bench.cjs');
-await build({ entryPoints: [join(ROOT, 'electron/cluster/scheduler/bench.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'error' });
+await build({
+  entryPoints: [join(ROOT, 'electron/cluster/scheduler/bench.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: out,
+  logLevel: 'error',
+});
 const { benchScheduleCore } = createRequire(import.meta.url)(out);
 benchScheduleCore(200, 10); // warm-up
 const r = benchScheduleCore(1000, 10);

@@ -14,7 +14,16 @@ const merge = { 'content-type': 'application/merge-patch+json' };
 
 await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'base' } });
 for (let i = 0; i < 180; i++) await must('POST', '/api/v1/namespaces/base/configmaps', cm(`cm-${i}`));
-await must('POST', '/apis/apps/v1/namespaces/base/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 10, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } } });
+await must('POST', '/apis/apps/v1/namespaces/base/deployments', {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: {
+    replicas: 10,
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+  },
+});
 const snap = await must('POST', '/kubelab/snapshots/bench', {});
 console.log(`snapshot: ${snap.objects} stored objects at revision ${snap.revision}`);
 
@@ -23,14 +32,26 @@ for (let round = 0; round < 5; round++) {
   await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } });
   for (let i = 0; i < 100; i++) await must('POST', '/api/v1/namespaces/lab/configmaps', cm(`x-${i}`));
   for (let i = 0; i < 50; i++) await must('DELETE', `/api/v1/namespaces/base/configmaps/cm-${i}`);
-  await must('PATCH', '/api/v1/nodes/kubelab-worker', { metadata: { labels: { disk: 'ssd' } }, spec: { taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] } }, merge);
+  await must(
+    'PATCH',
+    '/api/v1/nodes/kubelab-worker',
+    { metadata: { labels: { disk: 'ssd' } }, spec: { taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] } },
+    merge,
+  );
   await must('PATCH', '/api/v1/nodes/kubelab-worker2', { spec: { unschedulable: true }, metadata: { annotations: { 'kubelab.io/power': 'off' } } }, merge);
-  await must('POST', '/apis/scheduling.k8s.io/v1/priorityclasses', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'urgent' }, value: 1000 });
+  await must('POST', '/apis/scheduling.k8s.io/v1/priorityclasses', {
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    metadata: { name: 'urgent' },
+    value: 1000,
+  });
   const t0 = performance.now();
   const r = await must('POST', '/kubelab/snapshots/bench/restore', {});
   const ms = performance.now() - t0;
   times.push(ms);
-  console.log(`restore ${round + 1}: ${fmt(ms)} ms over HTTPS (${r.ms} ms in the server): ${r.deleted} deleted, ${r.updated} changed back, ${r.created} recreated, nodes powered: ${r.nodesPowered.join(', ') || 'none'}`);
+  console.log(
+    `restore ${round + 1}: ${fmt(ms)} ms over HTTPS (${r.ms} ms in the server): ${r.deleted} deleted, ${r.updated} changed back, ${r.created} recreated, nodes powered: ${r.nodesPowered.join(', ') || 'none'}`,
+  );
   const node = await must('GET', '/api/v1/nodes/kubelab-worker');
   if (node.spec.taints?.length || node.metadata.labels.disk) throw new Error('the restore left the taint or label');
 }

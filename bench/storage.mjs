@@ -7,13 +7,34 @@ import { startCluster, fmt } from './lib.mjs';
 const report = (name, value, target) => console.log(`${name.padEnd(52)} ${String(value).padStart(12)}   target ${target}`);
 const cl = await startCluster({ nodes: 3 });
 const NS = '/api/v1/namespaces/default';
-const json = async (method, path, body) => { const r = await cl.request(method, path, body); if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${r.text}`); return JSON.parse(r.text); };
+const json = async (method, path, body) => {
+  const r = await cl.request(method, path, body);
+  if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+  return JSON.parse(r.text);
+};
 const until = async (fn, what, ms = 60_000) => {
-  for (const end = Date.now() + ms; Date.now() < end;) { const v = await fn(); if (v) return v; await new Promise((r) => setTimeout(r, 10)); }
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
   throw new Error(`timed out: ${what}`);
 };
-const pod = (name, volume) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'd', mountPath: '/data' }] }], volumes: [{ name: 'd', ...volume }] } });
-const claim = (name, spec = {}) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...spec } });
+const pod = (name, volume) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name },
+  spec: {
+    containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'd', mountPath: '/data' }] }],
+    volumes: [{ name: 'd', ...volume }],
+  },
+});
+const claim = (name, spec = {}) => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name },
+  spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...spec },
+});
 const running = (name) => until(async () => (await json('GET', `${NS}/pods/${name}`)).status?.phase === 'Running', `${name} Running`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -43,11 +64,20 @@ mkdirSync(dir, { recursive: true });
 const chunk = Buffer.alloc(1024 * 1024, 7);
 for (let i = 0; i < 100; i++) writeFileSync(join(dir, `f${i}`), chunk);
 let t = performance.now();
-await json('POST', '/apis/snapshot.storage.k8s.io/v1/namespaces/default/volumesnapshots', { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name: 'big' }, spec: { source: { persistentVolumeClaimName: 'c0' } } });
+await json('POST', '/apis/snapshot.storage.k8s.io/v1/namespaces/default/volumesnapshots', {
+  apiVersion: 'snapshot.storage.k8s.io/v1',
+  kind: 'VolumeSnapshot',
+  metadata: { name: 'big' },
+  spec: { source: { persistentVolumeClaimName: 'c0' } },
+});
 await until(async () => (await json('GET', '/apis/snapshot.storage.k8s.io/v1/namespaces/default/volumesnapshots/big')).status?.readyToUse, 'snapshot ready');
 const snapMs = performance.now() - t;
 t = performance.now();
-await json('POST', `${NS}/persistentvolumeclaims`, claim('restored', { dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'big' } }));
+await json(
+  'POST',
+  `${NS}/persistentvolumeclaims`,
+  claim('restored', { dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'big' } }),
+);
 await json('POST', `${NS}/pods`, pod('restorer', { persistentVolumeClaim: { claimName: 'restored' } }));
 await running('restorer');
 const restoreMs = performance.now() - t;
@@ -57,10 +87,25 @@ report('  snapshot + restore', `${fmt((snapMs + restoreMs) / 1000, 2)} s`, '≤ 
 
 // 3. 500 claims bound to 500 static volumes
 const N = 500;
-for (let i = 0; i < N; i++) await json('POST', '/api/v1/persistentvolumes', { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: `bench-${i}` }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'bench', hostPath: { path: `/mnt/bench-${i}` } } });
-await until(async () => (await json('GET', '/api/v1/persistentvolumes?fieldSelector=status.phase%3DAvailable')).items.length >= N, 'volumes available', 120_000).catch(() => undefined);
+for (let i = 0; i < N; i++)
+  await json('POST', '/api/v1/persistentvolumes', {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: `bench-${i}` },
+    spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'bench', hostPath: { path: `/mnt/bench-${i}` } },
+  });
+await until(
+  async () => (await json('GET', '/api/v1/persistentvolumes?fieldSelector=status.phase%3DAvailable')).items.length >= N,
+  'volumes available',
+  120_000,
+).catch(() => undefined);
 t = performance.now();
 await Promise.all(Array.from({ length: N }, (_, i) => json('POST', `${NS}/persistentvolumeclaims`, claim(`b${i}`, { storageClassName: 'bench' }))));
-await until(async () => (await json('GET', `${NS}/persistentvolumeclaims`)).items.filter((c) => c.metadata.name.startsWith('b') && c.status?.phase === 'Bound').length === N, '500 bound', 120_000);
+await until(
+  async () =>
+    (await json('GET', `${NS}/persistentvolumeclaims`)).items.filter((c) => c.metadata.name.startsWith('b') && c.status?.phase === 'Bound').length === N,
+  '500 bound',
+  120_000,
+);
 report('500 claims created and bound to static volumes', `${fmt((performance.now() - t) / 1000, 2)} s`, '≤ 5 s');
 await cl.stop();

@@ -14,7 +14,16 @@ import { chromium } from 'playwright-core';
 import { ROOT, percentile, fmt } from './lib.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 const KEYSTROKES = Number(process.env.BENCH_KEYS ?? 300);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
 const TARGET = { firstPaintMs: 1000, echoP95Ms: 30, idleCpuPct: 1 };
@@ -28,21 +37,40 @@ async function startWeb() {
   if (!existsSync(entry) || !existsSync(join(ROOT, 'renderer', 'dist', 'index.html'))) throw new Error('build first: npm run build && npx vite build');
   const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-bench-ui-'));
   const proc = spawn(process.execPath, [entry, '--port', '0', '--cluster-port', '0', '--data-dir', dataDir], {
-    cwd: ROOT, env: { ...process.env, SHELL: '/bin/bash' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, SHELL: '/bin/bash' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.on('data', (d) => { out += d; });
+  proc.stdout.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr.on('data', (d) => {
+    out += d;
+  });
   const url = await new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`web mode printed no URL:\n${out}`)), 60_000);
-    proc.stdout.on('data', () => { const m = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out); if (m) { clearTimeout(timer); res(m[1]); } });
-    proc.once('exit', (c) => { clearTimeout(timer); rej(new Error(`web mode exited (${c}):\n${out}`)); });
+    proc.stdout.on('data', () => {
+      const m = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    });
+    proc.once('exit', (c) => {
+      clearTimeout(timer);
+      rej(new Error(`web mode exited (${c}):\n${out}`));
+    });
   });
   const origin = new URL(url).origin;
   const r = await fetch(url, { redirect: 'manual' });
   const cookie = r.headers.get('set-cookie').split(';')[0];
   return {
-    proc, url, origin, cookie, output: () => out,
+    proc,
+    url,
+    origin,
+    cookie,
+    output: () => out,
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((r2) => proc.once('exit', r2));
@@ -58,7 +86,10 @@ async function startWeb() {
 /** a Node client speaking the web mode's protocol: {t:'call'} out; {t:'result'|'error'|'event'} in */
 async function connectApi(web) {
   const ws = new WebSocket(web.origin.replace('http', 'ws') + '/api', { headers: { origin: web.origin, cookie: web.cookie } });
-  await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
+  await new Promise((res, rej) => {
+    ws.once('open', res);
+    ws.once('error', rej);
+  });
   ws.setMaxListeners?.(0);
   const pending = new Map();
   const listeners = new Set();
@@ -66,21 +97,35 @@ async function connectApi(web) {
   ws.on('message', (raw) => {
     const now = performance.now();
     const m = JSON.parse(String(raw));
-    if (m.t === 'event') { for (const l of listeners) l(m.event, m.payload, now); return; }
+    if (m.t === 'event') {
+      for (const l of listeners) l(m.event, m.payload, now);
+      return;
+    }
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
-    if (m.t === 'result') p.res(m.result); else p.rej(new Error(m.error.message));
+    if (m.t === 'result') p.res(m.result);
+    else p.rej(new Error(m.error.message));
   });
   return {
     call(method, params = null) {
       const id = next++;
-      return new Promise((res, rej) => { pending.set(id, { res, rej }); ws.send(JSON.stringify({ t: 'call', id, method, params })); });
+      return new Promise((res, rej) => {
+        pending.set(id, { res, rej });
+        ws.send(JSON.stringify({ t: 'call', id, method, params }));
+      });
     },
     /** fire-and-forget, like the renderer's term.write (the result is not awaited) */
-    send(method, params) { ws.send(JSON.stringify({ t: 'call', id: next++, method, params })); },
-    on(fn) { listeners.add(fn); return () => listeners.delete(fn); },
-    close() { ws.close(); },
+    send(method, params) {
+      ws.send(JSON.stringify({ t: 'call', id: next++, method, params }));
+    },
+    on(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    close() {
+      ws.close();
+    },
   };
 }
 
@@ -96,7 +141,13 @@ async function waitClusterReady(api) {
 }
 
 // ---- 3. idle CPU --------------------------------------------------------------------------------------------
-const CLK_TCK = (() => { try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; } })();
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 function cpuTicks(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
@@ -104,7 +155,8 @@ function cpuTicks(pid) {
 }
 /** % of one core over the window, and the CPU ms of each second in it (to see what the spikes line up with) */
 async function idleCpu(pid, seconds) {
-  const t0 = performance.now(), c0 = cpuTicks(pid);
+  const t0 = performance.now(),
+    c0 = cpuTicks(pid);
   const perSecond = [];
   for (let i = 0, c = c0; i < seconds; i++) {
     await sleep(1000);
@@ -112,8 +164,9 @@ async function idleCpu(pid, seconds) {
     perSecond.push(((n - c) * 1000) / CLK_TCK);
     c = n;
   }
-  const t1 = performance.now(), c1 = cpuTicks(pid);
-  return { pct: (((c1 - c0) / CLK_TCK) / ((t1 - t0) / 1000)) * 100, perSecond: perSecond.join(' ') };
+  const t1 = performance.now(),
+    c1 = cpuTicks(pid);
+  return { pct: ((c1 - c0) / CLK_TCK / ((t1 - t0) / 1000)) * 100, perSecond: perSecond.join(' ') };
 }
 
 // ---- 1. first paint ------------------------------------------------------------------------------------------
@@ -122,12 +175,21 @@ async function pageLoad(browser, web) {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   const page = await ctx.newPage();
   await page.goto(web.url);
-  const catalogue = await page.waitForFunction(() => {
-    const items = document.querySelectorAll('[data-testid=chapters] > li');
-    return items.length >= 30 && items[0].getBoundingClientRect().height > 0 ? performance.now() : false;
-  }, null, { polling: 'raf', timeout: 30_000 }).then((h) => h.jsonValue());
+  const catalogue = await page
+    .waitForFunction(
+      () => {
+        const items = document.querySelectorAll('[data-testid=chapters] > li');
+        return items.length >= 30 && items[0].getBoundingClientRect().height > 0 ? performance.now() : false;
+      },
+      null,
+      { polling: 'raf', timeout: 30_000 },
+    )
+    .then((h) => h.jsonValue());
   const paints = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime])));
-  const nav = await page.evaluate(() => { const n = performance.getEntriesByType('navigation')[0]; return { redirect: n.redirectEnd - n.redirectStart, domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd }; });
+  const nav = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return { redirect: n.redirectEnd - n.redirectStart, domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd };
+  });
   await ctx.close();
   return { fp: paints['first-paint'], fcp: paints['first-contentful-paint'], catalogue, ...nav };
 }
@@ -143,21 +205,40 @@ async function echoLatency(api, n) {
     buf += payload.data;
     // acknowledge like the renderer does, so flow control never pauses the shell
     acked += payload.data.length;
-    if (acked >= 5000) { api.send('term.ack', { id: info.id, chars: acked }); acked = 0; }
-    if (waiter && waiter.test(buf)) { const w = waiter; waiter = undefined; w.res(at); }
+    if (acked >= 5000) {
+      api.send('term.ack', { id: info.id, chars: acked });
+      acked = 0;
+    }
+    if (waiter && waiter.test(buf)) {
+      const w = waiter;
+      waiter = undefined;
+      w.res(at);
+    }
   });
-  const until = (test, ms = 10_000) => new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`timed out; output so far: ${JSON.stringify(buf.slice(-300))}`)), ms);
-    waiter = { test, res: (at) => { clearTimeout(t); res(at); } };
-    if (test(buf)) { waiter = undefined; clearTimeout(t); res(performance.now()); }
-  });
+  const until = (test, ms = 10_000) =>
+    new Promise((res, rej) => {
+      const t = setTimeout(() => rej(new Error(`timed out; output so far: ${JSON.stringify(buf.slice(-300))}`)), ms);
+      waiter = {
+        test,
+        res: (at) => {
+          clearTimeout(t);
+          res(at);
+        },
+      };
+      if (test(buf)) {
+        waiter = undefined;
+        clearTimeout(t);
+        res(performance.now());
+      }
+    });
   await until((b) => /kubelab/.test(b) && /[$#] $/.test(b.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '')), 30_000);
   await sleep(300); // let the shell settle (prompt command, bracketed paste mode…)
   const samples = [];
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const warmup = 20;
   for (let i = 0; i < n + warmup; i++) {
-    if (i > 0 && i % 60 === 0) { // clear the line (Ctrl-U) so readline never redraws a wrapped line
+    if (i > 0 && i % 60 === 0) {
+      // clear the line (Ctrl-U) so readline never redraws a wrapped line
       buf = '';
       api.send('term.write', { id: info.id, data: '\x15' });
       await sleep(30);
@@ -188,7 +269,9 @@ async function browserEcho(browser, web, n) {
     window.WebSocket = class extends Orig {
       constructor(...a) {
         super(...a);
-        this.addEventListener('message', (e) => { if (String(e.data).includes('"term.data"')) window.__termIn = performance.now(); });
+        this.addEventListener('message', (e) => {
+          if (String(e.data).includes('"term.data"')) window.__termIn = performance.now();
+        });
       }
     };
   });
@@ -202,14 +285,31 @@ async function browserEcho(browser, web, n) {
   await page.evaluate(() => {
     const rows = document.querySelector('.screen:not(.hidden) .xterm-rows');
     window.__echo = { t0: 0, samples: [], transport: [] };
-    document.addEventListener('keydown', () => { window.__echo.t0 = performance.now(); window.__termIn = 0; }, true);
+    document.addEventListener(
+      'keydown',
+      () => {
+        window.__echo.t0 = performance.now();
+        window.__termIn = 0;
+      },
+      true,
+    );
     new MutationObserver(() => {
       const e = window.__echo;
-      if (e.t0 && window.__termIn) { e.samples.push(performance.now() - e.t0); e.transport.push(window.__termIn - e.t0); e.t0 = 0; }
+      if (e.t0 && window.__termIn) {
+        e.samples.push(performance.now() - e.t0);
+        e.transport.push(window.__termIn - e.t0);
+        e.t0 = 0;
+      }
     }).observe(rows, { childList: true, subtree: true, characterData: true });
   });
   for (let i = 0; i < n; i++) {
-    if (i > 0 && i % 60 === 0) { await page.keyboard.press('Control+U'); await sleep(100); await page.evaluate(() => { window.__echo.t0 = 0; }); }
+    if (i > 0 && i % 60 === 0) {
+      await page.keyboard.press('Control+U');
+      await sleep(100);
+      await page.evaluate(() => {
+        window.__echo.t0 = 0;
+      });
+    }
     const before = await page.evaluate(() => window.__echo.samples.length);
     await page.keyboard.type('abcdefghijklmnopqrstuvwxyz'[i % 26]);
     await page.waitForFunction((b) => window.__echo.samples.length > b, before, { timeout: 5_000 });
@@ -243,19 +343,37 @@ async function main() {
     const m = (k) => median(loads.map((l) => l[k]));
     out('\n## 1. home page load (headless Chromium, fresh context per load, median of 5 after 1 warm-up)');
     out(`first paint:              ${fmt(m('fp'))} ms   [${loads.map((l) => fmt(l.fp, 0)).join(', ')}]`);
-    out(`first contentful paint:   ${fmt(m('fcp'))} ms   [${loads.map((l) => fmt(l.fcp, 0)).join(', ')}]  target ≤ ${TARGET.firstPaintMs} ms: ${verdict(m('fcp') <= TARGET.firstPaintMs)}`);
+    out(
+      `first contentful paint:   ${fmt(m('fcp'))} ms   [${loads.map((l) => fmt(l.fcp, 0)).join(', ')}]  target ≤ ${TARGET.firstPaintMs} ms: ${verdict(m('fcp') <= TARGET.firstPaintMs)}`,
+    );
     out(`catalogue visible (30 chapters): ${fmt(m('catalogue'))} ms   [${loads.map((l) => fmt(l.catalogue, 0)).join(', ')}]`);
-    out(`  (of which token redirect ${fmt(m('redirect'))} ms; DOMContentLoaded ${fmt(m('domContentLoaded'))} ms; load ${fmt(m('load'))} ms; times from navigation start)`);
+    out(
+      `  (of which token redirect ${fmt(m('redirect'))} ms; DOMContentLoaded ${fmt(m('domContentLoaded'))} ms; load ${fmt(m('load'))} ms; times from navigation start)`,
+    );
 
     // 2. keystroke echo
     const samples = await echoLatency(api, KEYSTROKES);
     out(`\n## 2. terminal keystroke echo, WebSocket protocol level (term.write → term.data), ${samples.length} keystrokes`);
-    out(`p50 ${fmt(percentile(samples, 50))} ms   p95 ${fmt(percentile(samples, 95))} ms   p99 ${fmt(percentile(samples, 99))} ms   max ${fmt(Math.max(...samples))} ms   target p95 ≤ 30 ms: ${verdict(percentile(samples, 95) <= TARGET.echoP95Ms)}`);
-    const inPage = await browserEcho(browser, web, 50).catch((e) => { out(`in-browser echo: skipped (${e.message.split('\n')[0]})`); return undefined; });
+    out(
+      `p50 ${fmt(percentile(samples, 50))} ms   p95 ${fmt(percentile(samples, 95))} ms   p99 ${fmt(percentile(samples, 99))} ms   max ${fmt(Math.max(...samples))} ms   target p95 ≤ 30 ms: ${verdict(percentile(samples, 95) <= TARGET.echoP95Ms)}`,
+    );
+    const inPage = await browserEcho(browser, web, 50).catch((e) => {
+      out(`in-browser echo: skipped (${e.message.split('\n')[0]})`);
+      return undefined;
+    });
     if (inPage?.total.length) {
       const { total, transport } = inPage;
-      out(`in browser (keydown → xterm rows updated, ${total.length} keys): p50 ${fmt(percentile(total, 50))} ms   p95 ${fmt(percentile(total, 95))} ms   max ${fmt(Math.max(...total))} ms`);
-      out(`  of which keydown → term.data received: p50 ${fmt(percentile(transport, 50))} ms; received → drawn: p50 ${fmt(percentile(total.map((t, i) => t - transport[i]), 50))} ms`);
+      out(
+        `in browser (keydown → xterm rows updated, ${total.length} keys): p50 ${fmt(percentile(total, 50))} ms   p95 ${fmt(percentile(total, 95))} ms   max ${fmt(Math.max(...total))} ms`,
+      );
+      out(
+        `  of which keydown → term.data received: p50 ${fmt(percentile(transport, 50))} ms; received → drawn: p50 ${fmt(
+          percentile(
+            total.map((t, i) => t - transport[i]),
+            50,
+          ),
+        )} ms`,
+      );
     }
 
     // 3. idle CPU: the cluster alone, then with one idle page on the home screen
@@ -267,20 +385,25 @@ async function main() {
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
     const page = await ctx.newPage();
     let frames = 0;
-    page.on('websocket', (ws) => { ws.on('framereceived', () => frames++); ws.on('framesent', () => frames++); });
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', () => frames++);
+      ws.on('framesent', () => frames++);
+    });
     await page.goto(web.url);
     await page.locator('[data-testid=chapters] > li').nth(29).waitFor({ timeout: 30_000 });
     await sleep(3000); // the page load's own work (static files, labs.list, GC) is not idle time
     frames = 0;
     const withPage = await idleCpu(pid, IDLE_S);
-    out(`cluster running, idle home page: ${fmt(withPage.pct, 2)} %   target ≈ 0 (≤ ${TARGET.idleCpuPct} %): ${verdict(withPage.pct <= TARGET.idleCpuPct)}   (WebSocket frames meanwhile: ${frames})   CPU ms per second: ${withPage.perSecond}`);
+    out(
+      `cluster running, idle home page: ${fmt(withPage.pct, 2)} %   target ≈ 0 (≤ ${TARGET.idleCpuPct} %): ${verdict(withPage.pct <= TARGET.idleCpuPct)}   (WebSocket frames meanwhile: ${frames})   CPU ms per second: ${withPage.perSecond}`,
+    );
     // V8's memory reducer runs full GCs some 20 s after a burst of allocation (here: the page load and the
     // measurements above); a second window after it shows the steady state
     await sleep(15_000);
     frames = 0;
     const later = await idleCpu(pid, IDLE_S);
     out(`same, 25 s after the page load:  ${fmt(later.pct, 2)} %   (WebSocket frames meanwhile: ${frames})   CPU ms per second: ${later.perSecond}`);
-    out('  (both windows include the cluster\'s own background work: node heartbeats every 10 s and controller resyncs show as the periodic spikes)');
+    out("  (both windows include the cluster's own background work: node heartbeats every 10 s and controller resyncs show as the periodic spikes)");
     await ctx.close();
   } finally {
     api.close();
@@ -289,4 +412,7 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -9,10 +9,19 @@ const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/
 const kubectl = kubectlBin();
 
 const depl = (name, replicas, extra = {}) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
-  spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', ...extra }] } } },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', ...extra }] } },
+  },
 });
-const cpuTicks = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
+const cpuTicks = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
 
 /** one fresh 11-node cluster, a 1000-replica Deployment, seconds until 1000 Ready; the last cluster is kept */
 async function rollout() {
@@ -65,9 +74,19 @@ await c.stop();
 const d = await startCluster({ nodes: 3 });
 await new Promise((r) => setTimeout(r, 1000));
 const before = rssMiB(d.proc.pid);
-await d.request('POST', '/apis/apps/v1/namespaces/default/deployments', { ...depl('idle', 200), spec: { ...depl('idle', 200).spec, template: { metadata: { labels: { app: 'idle' } }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } } } });
+await d.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+  ...depl('idle', 200),
+  spec: {
+    ...depl('idle', 200).spec,
+    template: { metadata: { labels: { app: 'idle' } }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } },
+  },
+});
 const dl = Date.now() + 120_000;
-while (Date.now() < dl && ((await (async () => JSON.parse((await d.request('GET', '/apis/apps/v1/namespaces/default/deployments/idle')).text).status?.readyReplicas ?? 0)()) < 200)) await new Promise((r) => setTimeout(r, 200));
+while (
+  Date.now() < dl &&
+  (await (async () => JSON.parse((await d.request('GET', '/apis/apps/v1/namespaces/default/deployments/idle')).text).status?.readyReplicas ?? 0)()) < 200
+)
+  await new Promise((r) => setTimeout(r, 200));
 await new Promise((r) => setTimeout(r, 2000));
 report('200 idle busybox containers: extra RSS', `${fmt(rssMiB(d.proc.pid) - before, 0)} MiB`, '≤ 100 MiB');
 if (kubectl) {

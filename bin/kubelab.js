@@ -21,7 +21,11 @@ function compileWithCodeCache(file) {
     const dir = path.join(__dirname, '..', 'node_modules', '.cache', 'kubelab');
     const key = path.join(dir, `cli-${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}.v8cache`);
     let cached;
-    try { cached = fs.readFileSync(key); } catch { /* first start */ }
+    try {
+      cached = fs.readFileSync(key);
+    } catch {
+      /* first start */
+    }
     const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), {
       filename: file,
       cachedData: cached,
@@ -36,7 +40,9 @@ function compileWithCodeCache(file) {
         const tmp = `${key}.${process.pid}`;
         fs.writeFileSync(tmp, script.createCachedData());
         fs.renameSync(tmp, key);
-      } catch { /* a read-only install simply compiles each time */ }
+      } catch {
+        /* a read-only install simply compiles each time */
+      }
     };
     return { fn, Module, saveCache };
   } catch {

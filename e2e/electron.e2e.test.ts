@@ -13,7 +13,9 @@ function electronBinary(): string | undefined {
   try {
     const p = createRequire(join(ROOT, 'package.json'))('electron') as unknown;
     return typeof p === 'string' && existsSync(p) ? p : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 const bin = electronBinary();
@@ -22,10 +24,17 @@ if (!bin) console.log('[skip] Electron e2e: the electron binary is not installed
 describe.skipIf(!bin)('desktop app (Electron)', () => {
   let app: ElectronApplication | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-electron-'));
-  afterAll(async () => { await app?.close(); rmSync(dataDir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('opens one hardened window with the course and a running cluster', async () => {
-    app = await _electron.launch({ executablePath: bin!, args: [join(ROOT, 'dist', 'main.cjs')], env: { ...process.env, KUBELAB_DATA_DIR: dataDir } as Record<string, string> });
+    app = await _electron.launch({
+      executablePath: bin!,
+      args: [join(ROOT, 'dist', 'main.cjs')],
+      env: { ...process.env, KUBELAB_DATA_DIR: dataDir } as Record<string, string>,
+    });
     const win = await app.firstWindow();
     await win.getByTestId('cluster-status').filter({ hasText: 'Cluster ready' }).waitFor({ timeout: 60_000 });
     expect(await win.locator('[data-testid=chapters] > li').count()).toBe(30);

@@ -13,7 +13,16 @@ const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KUBECTL = [process.env.KUBECTL, '/usr/bin/kubectl'].find((p) => p && existsSync(p));
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 const READY = existsSync(CHROMIUM) && !!KUBECTL;
 if (!READY) console.log(`[skip] lab-cluster e2e: needs Chromium at ${CHROMIUM} and kubectl`);
 
@@ -25,7 +34,8 @@ let page: Page;
 function kubectl(kubeconfig: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const p = spawn(KUBECTL!, ['--kubeconfig', kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     p.stdout.on('data', (c) => (stdout += c));
     p.stderr.on('data', (c) => (stderr += c));
     p.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
@@ -64,7 +74,7 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     expect(taints.stdout).not.toContain('dedicated');
   });
 
-  it("starts lab 19 on its own cluster from the app, in Chinese", async () => {
+  it('starts lab 19 on its own cluster from the app, in Chinese', async () => {
     await page.goto(web.origin + '/#/settings');
     await page.getByTestId('lang-zh').check();
     await page.getByRole('link', { name: '课程' }).waitFor();
@@ -76,7 +86,14 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     await page.getByTestId('start-lab-cluster').click();
     await page.getByTestId('lab-own-cluster').waitFor({ timeout: 120_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'lab-own-cluster-zh.png') });
-    const nodes = await kubectl(join(web.dataDir, 'profiles', '19-scheduler-flow', 'kubeconfig'), 'get', 'nodes', '-L', 'topology.kubernetes.io/zone', '--no-headers');
+    const nodes = await kubectl(
+      join(web.dataDir, 'profiles', '19-scheduler-flow', 'kubeconfig'),
+      'get',
+      'nodes',
+      '-L',
+      'topology.kubernetes.io/zone',
+      '--no-headers',
+    );
     expect(nodes.stdout).toMatch(/zone-a/);
     expect(nodes.stdout.trim().split('\n')).toHaveLength(5);
     const select = page.getByTestId('cluster-profile');

@@ -15,7 +15,16 @@ const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 if (!HAS_CHROMIUM) console.log(`[skip] web e2e: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -59,19 +68,28 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     const { request } = await import('node:http');
     const rebinding = await new Promise<number>((res, rej) => {
       const u = new URL(web.origin);
-      request({ host: '127.0.0.1', port: u.port, path: '/', headers: { cookie, host: 'evil.example' } }, (r) => { r.resume(); res(r.statusCode ?? 0); }).on('error', rej).end();
+      request({ host: '127.0.0.1', port: u.port, path: '/', headers: { cookie, host: 'evil.example' } }, (r) => {
+        r.resume();
+        res(r.statusCode ?? 0);
+      })
+        .on('error', rej)
+        .end();
     });
     expect(rebinding).toBe(421);
     const page200 = await fetch(web.origin + '/', { headers: { cookie } });
     expect(page200.status).toBe(200);
     expect(page200.headers.get('content-security-policy')).toContain("script-src 'self'");
     const { WebSocket } = await import('ws');
-    const wsStatus = (origin: string, withCookie: boolean) => new Promise<string>((res) => {
-      const ws = new WebSocket(web.origin.replace('http', 'ws') + '/api', { headers: { origin, ...(withCookie ? { cookie } : {}) } });
-      ws.on('open', () => { ws.close(); res('open'); });
-      ws.on('unexpected-response', (_req, r) => res(String(r.statusCode)));
-      ws.on('error', () => res('error'));
-    });
+    const wsStatus = (origin: string, withCookie: boolean) =>
+      new Promise<string>((res) => {
+        const ws = new WebSocket(web.origin.replace('http', 'ws') + '/api', { headers: { origin, ...(withCookie ? { cookie } : {}) } });
+        ws.on('open', () => {
+          ws.close();
+          res('open');
+        });
+        ws.on('unexpected-response', (_req, r) => res(String(r.statusCode)));
+        ws.on('error', () => res('error'));
+      });
     expect(await wsStatus('http://evil.example', true)).toBe('403');
     expect(await wsStatus(web.origin, false)).toBe('403');
     expect(await wsStatus(web.origin, true)).toBe('open');
@@ -102,12 +120,17 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
       const before = await page.evaluate(() => document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? '');
       const t0 = performance.now();
       await page.keyboard.type(ch);
-      await page.waitForFunction((b) => (document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? '') !== b, before, { timeout: 5_000, polling: 'raf' });
+      await page.waitForFunction((b) => (document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? '') !== b, before, {
+        timeout: 5_000,
+        polling: 'raf',
+      });
       samples.push(performance.now() - t0);
     }
     await page.keyboard.press('Control+C');
     samples.sort((a, b) => a - b);
-    console.log(`[measure] terminal echo latency: median ${samples[samples.length >> 1].toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms (${samples.length} keystrokes, includes Playwright round trips)`);
+    console.log(
+      `[measure] terminal echo latency: median ${samples[samples.length >> 1].toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms (${samples.length} keystrokes, includes Playwright round trips)`,
+    );
 
     await page.getByTestId('check').click();
     await page.getByTestId('check-results').waitFor();
@@ -155,10 +178,13 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
   });
 
   it('shows the reachability matrix and recolours it live when a policy is applied', async () => {
-    const kubectl = (args: string[], input?: string) => new Promise<void>((res, rej) => {
-      const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) => (err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res()));
-      p.stdin!.end(input ?? '');
-    });
+    const kubectl = (args: string[], input?: string) =>
+      new Promise<void>((res, rej) => {
+        const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) =>
+          err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res(),
+        );
+        p.stdin!.end(input ?? '');
+      });
     await kubectl(['create', 'namespace', 'shop']);
     for (const app of ['frontend', 'backend', 'db']) await kubectl(['-n', 'shop', 'run', app, '--image=nginx', `--labels=app=${app}`]);
     await page.goto(web.origin + '/#/network');
@@ -166,7 +192,10 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await expect.poll(() => page.getByTestId('matrix-cell').count(), { timeout: 30_000 }).toBe(9);
     const cell = (from: string, to: string) => page.locator(`[data-testid=matrix-cell][data-from="shop/${from}"][data-to="shop/${to}"]`);
     expect(await cell('frontend', 'db').getAttribute('class')).toContain('ok');
-    await kubectl(['-n', 'shop', 'apply', '-f', '-'], 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db-from-backend}\nspec:\n  podSelector: {matchLabels: {app: db}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}]}]\n');
+    await kubectl(
+      ['-n', 'shop', 'apply', '-f', '-'],
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db-from-backend}\nspec:\n  podSelector: {matchLabels: {app: db}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}]}]\n',
+    );
     await expect.poll(() => cell('frontend', 'db').getAttribute('class'), { timeout: 5_000 }).toContain('bad');
     expect(await cell('backend', 'db').getAttribute('class')).toContain('ok');
     await cell('frontend', 'db').click();

@@ -28,7 +28,13 @@ async function run(): Promise<void> {
   // set once the app is ready; handlers registered earlier read it through this holder
   const ui: { win?: BrowserWindowLike } = {};
 
-  app.on('second-instance', () => { const w = ui.win; if (w) { if (w.isMinimized()) w.restore(); w.focus(); } });
+  app.on('second-instance', () => {
+    const w = ui.win;
+    if (w) {
+      if (w.isMinimized()) w.restore();
+      w.focus();
+    }
+  });
 
   // only our own page, in our own window, may call the API
   const trusted = (wc: WebContentsLike, frameUrl: string | undefined) => !!ui.win && wc.id === ui.win.webContents.id && frameUrl === indexUrl;
@@ -38,10 +44,16 @@ async function run(): Promise<void> {
     let s = sessions.get(e.sender.id);
     if (!s) {
       const wc = e.sender;
-      s = services.connect((event, payload) => { if (!wc.isDestroyed()) wc.send(IPC_EVENT, event, payload); });
+      s = services.connect((event, payload) => {
+        if (!wc.isDestroyed()) wc.send(IPC_EVENT, event, payload);
+      });
       sessions.set(wc.id, s);
     }
-    try { return { ok: true, result: await s.call(method, params as never) }; } catch (err) { return { ok: false, error: toBridgeError(err) }; }
+    try {
+      return { ok: true, result: await s.call(method, params as never) };
+    } catch (err) {
+      return { ok: false, error: toBridgeError(err) };
+    }
   });
 
   await app.whenReady();
@@ -49,16 +61,37 @@ async function run(): Promise<void> {
   ses.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   ses.setPermissionCheckHandler(() => false);
   // the policy is a literal here so electronegativity (npm run lint) can parse and evaluate it
-  ses.webRequest.onHeadersReceived((d, cb) => cb({ responseHeaders: { ...(d.responseHeaders ?? {}),
-    'Content-Security-Policy': ["default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"] } }));
+  ses.webRequest.onHeadersReceived((d, cb) =>
+    cb({
+      responseHeaders: {
+        ...(d.responseHeaders ?? {}),
+        'Content-Security-Policy': [
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ],
+      },
+    }),
+  );
 
   const win = new BrowserWindow({
-    width: 1400, height: 900, minWidth: 960, minHeight: 600, show: false, title: 'KubeLab', backgroundColor: '#f6f8fa',
+    width: 1400,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'KubeLab',
+    backgroundColor: '#f6f8fa',
     webPreferences: {
       // reviewed for electronegativity's preload check: the sandboxed preload exposes only the typed invoke/event bridge
       preload: join(__dirname, 'preload.cjs'), // eng-disable PRELOAD_JS_CHECK
-      contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true,
-      allowRunningInsecureContent: false, experimentalFeatures: false, spellcheck: false, devTools: !app.isPackaged,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+      devTools: !app.isPackaged,
       // a middle click on a link would otherwise open it outside the window-open handler's reach
       disableBlinkFeatures: 'Auxclick',
     },
@@ -66,7 +99,9 @@ async function run(): Promise<void> {
   const wc = win.webContents;
   // window.open, target=_blank and middle/shift clicks on links all arrive here: the app opens no second window
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
-  wc.on('will-navigate', (ev: { preventDefault(): void }, url: string) => { if (url.split('#')[0] !== indexUrl) ev.preventDefault(); });
+  wc.on('will-navigate', (ev: { preventDefault(): void }, url: string) => {
+    if (url.split('#')[0] !== indexUrl) ev.preventDefault();
+  });
   wc.on('will-attach-webview', (ev: { preventDefault(): void }) => ev.preventDefault());
   // a reload creates a new renderer: its old session's subscriptions go, its terminals stay for re-attaching
   wc.on('did-start-navigation', (_e: unknown, _url: string, _inPlace: boolean, isMainFrame: boolean) => {

@@ -15,7 +15,8 @@ ipcRenderer.on(IPC_EVENT, (_e, event: string, payload: unknown) => {
 const bridge: KubelabBridge = {
   async invoke(method, params) {
     if (!isMethod(method)) throw new Error(`unknown method ${String(method)}`);
-    const r = await ipcRenderer.invoke(IPC_INVOKE, method, params) as { ok: true; result: any } | { ok: false; error: { message: string; code?: number; reason?: string } };
+    const r = (await ipcRenderer.invoke(IPC_INVOKE, method, params)) as
+      { ok: true; result: any } | { ok: false; error: { message: string; code?: number; reason?: string } };
     if (r.ok) return r.result;
     throw Object.assign(new Error(r.error.message), { code: r.error.code, reason: r.error.reason });
   },
@@ -23,7 +24,9 @@ const bridge: KubelabBridge = {
     let set = listeners.get(event);
     if (!set) listeners.set(event, (set = new Set()));
     set.add(fn as Listener);
-    return () => { set.delete(fn as Listener); };
+    return () => {
+      set.delete(fn as Listener);
+    };
   },
 };
 

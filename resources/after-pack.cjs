@@ -15,5 +15,8 @@ function walk(dir, out = []) {
 
 module.exports = async function afterPack(ctx) {
   if (ctx.electronPlatformName === 'win32') return;
-  for (const p of walk(ctx.appOutDir)) { chmodSync(p, 0o755); console.log(`kubelab afterPack: +x ${p}`); }
+  for (const p of walk(ctx.appOutDir)) {
+    chmodSync(p, 0o755);
+    console.log(`kubelab afterPack: +x ${p}`);
+  }
 };

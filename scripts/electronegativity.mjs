@@ -11,9 +11,16 @@ const require = createRequire(import.meta.url);
 const run = require('@doyensec/electronegativity');
 const FILES = ['electron/main.ts', 'electron/preload.ts', 'renderer/index.html'];
 // the installed Electron when there is one (it is optional), else the lowest version package.json allows
-const readVersion = (file, pick) => { try { return pick(JSON.parse(readFileSync(file, 'utf8'))); } catch { return undefined; } };
-const electronVersion = readVersion('node_modules/electron/package.json', (p) => p.version)
-  ?? readVersion('package.json', (p) => p.optionalDependencies.electron.replace(/^[^0-9]*/, ''));
+const readVersion = (file, pick) => {
+  try {
+    return pick(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+};
+const electronVersion =
+  readVersion('node_modules/electron/package.json', (p) => p.version) ??
+  readVersion('package.json', (p) => p.optionalDependencies.electron.replace(/^[^0-9]*/, ''));
 
 const dir = mkdtempSync(join(tmpdir(), 'kubelab-electronegativity-'));
 const names = new Map();
@@ -26,12 +33,19 @@ writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'kubelab-shell',
 
 let result;
 try {
-  result = await run({
-    input: dir, electronVersionOverride: electronVersion, isRelative: true, severitySet: 'informational', confidenceSet: 'tentative',
-    // this check compares against Electron's release list fetched from GitHub: with a connection its answer changes
-    // with each Electron release, without one it cannot run; keeping Electron current is the dependency update's job
-    excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
-  }, false);
+  result = await run(
+    {
+      input: dir,
+      electronVersionOverride: electronVersion,
+      isRelative: true,
+      severitySet: 'informational',
+      confidenceSet: 'tentative',
+      // this check compares against Electron's release list fetched from GitHub: with a connection its answer changes
+      // with each Electron release, without one it cannot run; keeping Electron current is the dependency update's job
+      excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
+    },
+    false,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -42,7 +56,9 @@ for (const i of result.issues) {
   const file = names.get(i.file) ?? i.file;
   const bad = rank[sev] >= rank.MEDIUM;
   if (bad) failed++;
-  console.log(`${bad ? 'error' : 'note '} ${i.id} ${file}:${i.location?.line ?? 0} ${sev}/${i.confidence?.name ?? ''}${i.manualReview ? ' (review)' : ''} ${i.description ?? ''}`);
+  console.log(
+    `${bad ? 'error' : 'note '} ${i.id} ${file}:${i.location?.line ?? 0} ${sev}/${i.confidence?.name ?? ''}${i.manualReview ? ' (review)' : ''} ${i.description ?? ''}`,
+  );
 }
 for (const e of result.errors.filter((x) => !x.tolerable)) {
   failed++;

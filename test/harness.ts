@@ -29,23 +29,32 @@ export function kubectlPath(): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
-export async function startTestCluster(opts: { nodes?: number; configFile?: string; runtime?: 'sim' | 'docker'; log?: (line: string) => void } = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  opts: { nodes?: number; configFile?: string; runtime?: 'sim' | 'docker'; log?: (line: string) => void } = {},
+): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-test-'));
   const cluster = await startCluster({ dataDir, port: 0, nodes: opts.nodes ?? 3, configFile: opts.configFile, runtime: opts.runtime, log: opts.log });
   const client = cluster.client({ name: 'kubernetes-admin', groups: ['system:masters'] }, 'kubelab-test');
   const kc = cluster.kubeconfigPath;
   return {
-    cluster, dataDir, kubeconfig: kc, client,
+    cluster,
+    dataDir,
+    kubeconfig: kc,
+    client,
     kubectl(args, o = {}) {
       const bin = kubectlPath();
       if (!bin) throw new Error('kubectl not found');
       return new Promise((resolve) => {
         const p = spawn(bin, ['--kubeconfig', kc, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '', stderr = '';
+        let stdout = '',
+          stderr = '';
         p.stdout.on('data', (c) => (stdout += c));
         p.stderr.on('data', (c) => (stderr += c));
         const timer = setTimeout(() => p.kill('SIGKILL'), o.timeoutMs ?? 30_000);
-        p.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+        p.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? -1, stdout, stderr });
+        });
         p.stdin.end(o.input ?? '');
       });
     },
@@ -73,7 +82,8 @@ export async function waitFor<T>(fn: () => Promise<T> | T, opts: { timeoutMs?: n
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }

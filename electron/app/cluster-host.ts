@@ -25,12 +25,20 @@ export class ClusterHost {
   /** a new profile's topology file, used on its first start (afterwards its cluster.json remembers it) */
   private configFile: string | undefined;
 
-  constructor(private opts: ClusterHostOptions) { this.profileName = opts.profile ?? DEFAULT_PROFILE; }
+  constructor(private opts: ClusterHostOptions) {
+    this.profileName = opts.profile ?? DEFAULT_PROFILE;
+  }
 
-  get current(): Cluster | undefined { return this.cluster; }
+  get current(): Cluster | undefined {
+    return this.cluster;
+  }
   /** the running profile's folder */
-  get dataDir(): string { return profileDir(this.opts.dataDir, this.profileName); }
-  get profile(): string { return this.profileName; }
+  get dataDir(): string {
+    return profileDir(this.opts.dataDir, this.profileName);
+  }
+  get profile(): string {
+    return this.profileName;
+  }
 
   /**
    * Stops the running cluster and starts the profile's (created from `configFile` the first time). Terminals and
@@ -45,10 +53,18 @@ export class ClusterHost {
     rememberProfile(this.opts.dataDir, name);
     return this.start(runtime);
   }
-  getStatus(): ClusterStatus { return { ...this.status, log: [...this.status.log] }; }
-  onStatus(fn: (s: ClusterStatus) => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  getStatus(): ClusterStatus {
+    return { ...this.status, log: [...this.status.log] };
+  }
+  onStatus(fn: (s: ClusterStatus) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
   /** called with every (re)started cluster */
-  onReady(fn: (c: Cluster) => void): () => void { this.readyListeners.add(fn); return () => this.readyListeners.delete(fn); }
+  onReady(fn: (c: Cluster) => void): () => void {
+    this.readyListeners.add(fn);
+    return () => this.readyListeners.delete(fn);
+  }
 
   private set(phase: ClusterStatus['phase'], message: string): void {
     const line = `${new Date().toISOString().slice(11, 19)} ${message}`;
@@ -64,7 +80,10 @@ export class ClusterHost {
       const t0 = Date.now();
       try {
         const c = await (this.opts.start ?? startCluster)({
-          dataDir: this.dataDir, port: this.opts.port, runtime, configFile: this.configFile,
+          dataDir: this.dataDir,
+          port: this.opts.port,
+          runtime,
+          configFile: this.configFile,
           log: (l) => this.set('starting', l),
         });
         this.cluster = c;
@@ -81,7 +100,9 @@ export class ClusterHost {
     return this.starting;
   }
 
-  async ready(): Promise<Cluster> { return this.cluster ?? this.start(); }
+  async ready(): Promise<Cluster> {
+    return this.cluster ?? this.start();
+  }
 
   async stop(): Promise<void> {
     // a failed start was reported as the 'error' status already; stopping goes on from there

@@ -14,7 +14,8 @@ if (!process.env.KUBECTL && kubectlPath()) process.env.KUBECTL = kubectlPath();
 const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-profiles-'));
 let services: AppServices;
 let session: Session;
-const make = () => createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash', labs: (ctx) => createEngineLabBackend({ ...ctx, labsDir: LABS }) });
+const make = () =>
+  createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash', labs: (ctx) => createEngineLabBackend({ ...ctx, labsDir: LABS }) });
 
 beforeAll(async () => {
   services = make();
@@ -40,7 +41,13 @@ describe('cluster profiles', () => {
     expect((await session.call('cluster.status', undefined)).profile).toBe('19-scheduler-flow');
     const names = (await session.call('cluster.snapshot', undefined)).nodes.map((n) => n.name);
     expect(names).toHaveLength(5);
-    expect(await session.call('cluster.profiles', undefined)).toMatchObject({ current: '19-scheduler-flow', profiles: [{ name: 'default', created: true }, { name: '19-scheduler-flow', created: true, nodes: 5 }] });
+    expect(await session.call('cluster.profiles', undefined)).toMatchObject({
+      current: '19-scheduler-flow',
+      profiles: [
+        { name: 'default', created: true },
+        { name: '19-scheduler-flow', created: true, nodes: 5 },
+      ],
+    });
 
     // a lab without a topology fits the lab's cluster too; switching back runs the default cluster again
     expect((await session.call('labs.get', { id: '01-cluster-tour' })).cluster!.problems).toEqual([]);

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 export const DEFAULT_PROFILE = 'default';
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export interface ClusterProfile { name: string; dir: string; /** a cluster has run there (it has a kubeconfig) */ created: boolean; nodes?: number }
+export interface ClusterProfile {
+  name: string;
+  dir: string;
+  /** a cluster has run there (it has a kubeconfig) */ created: boolean;
+  nodes?: number;
+}
 
 export function checkProfileName(name: string): string {
   if (!NAME.test(name)) throw new Error(`a cluster profile name uses lowercase letters, digits and dashes, not "${name}"`);
@@ -22,13 +27,22 @@ export function profileDir(dataDir: string, name: string): string {
 function describe(dataDir: string, name: string): ClusterProfile {
   const dir = profileDir(dataDir, name);
   let nodes: number | undefined;
-  try { nodes = (JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')).nodes ?? []).length || undefined; } catch { /* never started */ }
+  try {
+    nodes = (JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')).nodes ?? []).length || undefined;
+  } catch {
+    /* never started */
+  }
   return { name, dir, created: existsSync(join(dir, 'kubeconfig')), nodes };
 }
 
 export function listProfiles(dataDir: string): ClusterProfile[] {
   const root = join(dataDir, 'profiles');
-  const names = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && NAME.test(d.name)).map((d) => d.name).sort() : [];
+  const names = existsSync(root)
+    ? readdirSync(root, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && NAME.test(d.name))
+        .map((d) => d.name)
+        .sort()
+    : [];
   return [DEFAULT_PROFILE, ...names.filter((n) => n !== DEFAULT_PROFILE)].map((n) => describe(dataDir, n));
 }
 
@@ -36,7 +50,9 @@ export function currentProfile(dataDir: string): string {
   try {
     const name = readFileSync(join(dataDir, 'profiles', 'current'), 'utf8').trim();
     return name && NAME.test(name) ? name : DEFAULT_PROFILE;
-  } catch { return DEFAULT_PROFILE; }
+  } catch {
+    return DEFAULT_PROFILE;
+  }
 }
 
 export function rememberProfile(dataDir: string, name: string): void {

@@ -17,22 +17,34 @@ export class ClusterView {
   private timer: NodeJS.Timeout | undefined;
   private subscribers = new Set<(s: ClusterSnapshot) => void>();
 
-  constructor(private cluster: Cluster, private kubectl: () => string | null, private coalesceMs = 100) {
+  constructor(
+    private cluster: Cluster,
+    private kubectl: () => string | null,
+    private coalesceMs = 100,
+  ) {
     this.factory = createInformerFactory(cluster.client(UI_USER, 'kubelab-ui'));
     this.nodes = this.factory.informer(R.nodes);
     this.pods = this.factory.informer(R.pods);
     this.events = this.factory.informer(R.events);
     for (const inf of [this.nodes, this.pods, this.events]) {
-      inf.onAdd(() => this.changed()); inf.onUpdate(() => this.changed()); inf.onDelete(() => this.changed());
+      inf.onAdd(() => this.changed());
+      inf.onUpdate(() => this.changed());
+      inf.onDelete(() => this.changed());
     }
     this.factory.start();
   }
 
-  async synced(): Promise<void> { await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced()]); }
+  async synced(): Promise<void> {
+    await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced()]);
+  }
 
   snapshot(): ClusterSnapshot {
     const byName = (a: KObject, b: KObject) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
-    const events = this.events.list().map(eventView).sort((a, b) => b.time.localeCompare(a.time)).slice(0, MAX_EVENTS);
+    const events = this.events
+      .list()
+      .map(eventView)
+      .sort((a, b) => b.time.localeCompare(a.time))
+      .slice(0, MAX_EVENTS);
     return {
       nodes: this.nodes.list().sort(byName).map(nodeView),
       pods: this.pods.list().sort(byName).map(podView),
@@ -40,7 +52,10 @@ export class ClusterView {
     };
   }
 
-  subscribe(fn: (s: ClusterSnapshot) => void): () => void { this.subscribers.add(fn); return () => this.subscribers.delete(fn); }
+  subscribe(fn: (s: ClusterSnapshot) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
 
   private changed(): void {
     if (this.timer || this.subscribers.size === 0) return;
@@ -52,9 +67,11 @@ export class ClusterView {
   }
 
   eventsFor(ref: ObjectRef): EventView[] {
-    return this.events.list(ref.kind === 'Node' ? undefined : ref.namespace)
+    return this.events
+      .list(ref.kind === 'Node' ? undefined : ref.namespace)
       .filter((e: any) => (e.involvedObject ?? e.regarding)?.kind === ref.kind && (e.involvedObject ?? e.regarding)?.name === ref.name)
-      .map(eventView).sort((a, b) => a.time.localeCompare(b.time));
+      .map(eventView)
+      .sort((a, b) => a.time.localeCompare(b.time));
   }
 
   async details(ref: ObjectRef): Promise<ObjectDetails> {
@@ -67,9 +84,8 @@ export class ClusterView {
     // describe and logs are exactly what kubectl prints; it runs as a child process (never synchronously:
     // the API server it talks to lives in this process)
     const describe = await this.runKubectl(['describe', ref.kind.toLowerCase(), ref.name, ...nsArgs]).catch((e: Error) => e.message);
-    const logs = ref.kind === 'Pod'
-      ? await this.runKubectl(['logs', ref.name, ...nsArgs, '--all-containers', '--tail=200']).catch((e: Error) => e.message)
-      : undefined;
+    const logs =
+      ref.kind === 'Pod' ? await this.runKubectl(['logs', ref.name, ...nsArgs, '--all-containers', '--tail=200']).catch((e: Error) => e.message) : undefined;
     return { yaml, describe, events: this.eventsFor(ref), logs };
   }
 
@@ -78,7 +94,8 @@ export class ClusterView {
     if (!bin) return Promise.reject(new Error('kubectl was not found (bundled or on PATH)'));
     return new Promise((res, rej) => {
       execFile(bin, args, { env: { ...process.env, KUBECONFIG: this.cluster.kubeconfigPath }, timeout: 15_000, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
-        if (err && !stdout) rej(new Error(stderr.trim() || err.message)); else res(stdout);
+        if (err && !stdout) rej(new Error(stderr.trim() || err.message));
+        else res(stdout);
       });
     });
   }

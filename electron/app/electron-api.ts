@@ -12,20 +12,29 @@ export interface WebContentsLike {
 export interface SessionLike {
   setPermissionRequestHandler(fn: (wc: unknown, permission: string, cb: (ok: boolean) => void) => void): void;
   setPermissionCheckHandler(fn: () => boolean): void;
-  webRequest: { onHeadersReceived(fn: (d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void): void };
+  webRequest: {
+    onHeadersReceived(fn: (d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void): void;
+  };
 }
 export interface BrowserWindowLike {
   webContents: WebContentsLike;
   loadFile(path: string): Promise<void>;
-  show(): void; focus(): void; restore(): void; isMinimized(): boolean;
+  show(): void;
+  focus(): void;
+  restore(): void;
+  isMinimized(): boolean;
   once(event: string, fn: () => void): void;
   on(event: string, fn: (...args: any[]) => void): void;
 }
-export interface IpcMainInvokeEventLike { sender: WebContentsLike; senderFrame: { url: string } | null }
+export interface IpcMainInvokeEventLike {
+  sender: WebContentsLike;
+  senderFrame: { url: string } | null;
+}
 export interface ElectronMain {
   app: {
     requestSingleInstanceLock(): boolean;
-    quit(): void; exit(code?: number): void;
+    quit(): void;
+    exit(code?: number): void;
     whenReady(): Promise<void>;
     on(event: string, fn: (...args: any[]) => void): void;
     getPath(name: 'userData'): string;

@@ -17,9 +17,20 @@ describe.skipIf(!ready)('engine lab backend', () => {
   let labs: LabBackend;
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 2 });
-    labs = createEngineLabBackend({ cluster: async () => tc.cluster, dataDir: tc.dataDir, labsDir, lang: () => 'en', profile: () => 'default', useProfile: async () => { throw new Error('one cluster in this test'); } });
+    labs = createEngineLabBackend({
+      cluster: async () => tc.cluster,
+      dataDir: tc.dataDir,
+      labsDir,
+      lang: () => 'en',
+      profile: () => 'default',
+      useProfile: async () => {
+        throw new Error('one cluster in this test');
+      },
+    });
   });
-  afterAll(async () => { await tc?.stop(); });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
   it('lists, starts, grades, hints and reports the first lab', async () => {
     // the label value is a per-student parameter; the app draws it from the default seed

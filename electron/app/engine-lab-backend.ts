@@ -31,7 +31,10 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
     const c = await ctx.cluster();
     // a cluster reset issues new credentials and may move the port: rebuild the client then
     const key = `${c.server}|${readFileSync(c.kubeconfigPath, 'utf8').length}`;
-    if (client?.key !== key) { client?.kube.close(); client = { key, kube: new KubeClient(readKubeconfig(c.kubeconfigPath)) }; }
+    if (client?.key !== key) {
+      client?.kube.close();
+      client = { key, kube: new KubeClient(readKubeconfig(c.kubeconfigPath)) };
+    }
     return new LabEngine({ kube: client.kube, kubeconfig: c.kubeconfigPath, lang: ctx.lang() });
   }
   const lab = (id: string) => findLab(labs, id);
@@ -39,7 +42,11 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
     const lp = p.labs[l.id];
     const done = l.steps.filter((s) => lp?.steps[s.id]?.done).length;
     return {
-      id: l.id, chapter: l.chapter, title: l.title, stepsDone: done, stepsTotal: l.steps.length,
+      id: l.id,
+      chapter: l.chapter,
+      title: l.title,
+      stepsDone: done,
+      stepsTotal: l.steps.length,
       status: lp?.completedAt || (done === l.steps.length && done > 0) ? 'passed' : lp ? 'in-progress' : 'not-started',
     };
   };
@@ -52,7 +59,8 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   const detail = async (l: Lab): Promise<LabDetail> => {
     const p = progress.load();
     return {
-      ...summary(l, p), intro: l.intro,
+      ...summary(l, p),
+      intro: l.intro,
       passedSteps: l.steps.filter((s) => p.labs[l.id]?.steps[s.id]?.done).map((s) => s.id),
       steps: l.steps.map((s) => ({ id: s.id, title: s.title, body: s.text, hintCount: s.hints.length })),
       cluster: await fit(l),
@@ -65,9 +73,11 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
     // never start a lab silently on a cluster of the wrong shape: the student gets the reason and the way out
     if (problems.length) {
       const zh = ctx.lang() === 'zh';
-      throw new Error(zh
-        ? `当前集群不适合实验 ${l.id}：${problems.map((p) => p.zh).join('；')}。请点击“启动本实验的集群”。`
-        : `this cluster does not fit lab ${l.id}: ${problems.map((p) => p.en).join('; ')}. Press "Start this lab's cluster".`);
+      throw new Error(
+        zh
+          ? `当前集群不适合实验 ${l.id}：${problems.map((p) => p.zh).join('；')}。请点击“启动本实验的集群”。`
+          : `this cluster does not fit lab ${l.id}: ${problems.map((p) => p.en).join('; ')}. Press "Start this lab's cluster".`,
+      );
     }
     await e.start(l);
     if (!progress.load().labs[id]) progress.started(id);
@@ -75,8 +85,14 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   };
 
   return {
-    async list() { labs = catalog(); const p = progress.load(); return labs.map((l) => summary(l, p)); },
-    async get(id) { return detail(lab(id)); },
+    async list() {
+      labs = catalog();
+      const p = progress.load();
+      return labs.map((l) => summary(l, p));
+    },
+    async get(id) {
+      return detail(lab(id));
+    },
     start,
     async startCluster(id) {
       const l = lab(id);
@@ -91,12 +107,19 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       // a step after the first one not passed has not been reached: its checks must not give its answers away
       const reached = r.steps.findIndex((s) => !s.ok);
       return {
-        labId: id, passed: r.ok,
+        labId: id,
+        passed: r.ok,
         steps: r.steps.map((s, i) => ({
-          stepId: s.id, passed: s.ok,
+          stepId: s.id,
+          passed: s.ok,
           checks: s.checks.map((c, j) => {
             const hidden = !c.ok && reached >= 0 && i > reached;
-            return { name: { en: `Check ${j + 1}`, zh: `检查 ${j + 1}` }, passed: c.ok, message: hidden ? NOT_REACHED : c.summary, ...(hidden ? {} : { detail: c.detail }) };
+            return {
+              name: { en: `Check ${j + 1}`, zh: `检查 ${j + 1}` },
+              passed: c.ok,
+              message: hidden ? NOT_REACHED : c.summary,
+              ...(hidden ? {} : { detail: c.detail }),
+            };
           }),
         })),
       };
@@ -127,11 +150,17 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
         return {
           applied: steps,
           message: earlier.length
-            ? { en: `The solution of this step was applied, and of the earlier steps it needs (${earlier.join(', ')}). Press Check to see the result.`, zh: `已应用本步骤的答案，以及它依赖的前面步骤（${earlier.join('、')}）的答案。点击“检查”查看结果。` }
+            ? {
+                en: `The solution of this step was applied, and of the earlier steps it needs (${earlier.join(', ')}). Press Check to see the result.`,
+                zh: `已应用本步骤的答案，以及它依赖的前面步骤（${earlier.join('、')}）的答案。点击“检查”查看结果。`,
+              }
             : { en: 'The solution of this step was applied. Press Check to see the result.', zh: '已应用本步骤的答案。点击“检查”查看结果。' },
         };
       }
-      return { applied: steps, message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' } };
+      return {
+        applied: steps,
+        message: { en: 'The reference solution was applied. Press Check to see the result.', zh: '已应用参考答案。点击“检查”查看结果。' },
+      };
     },
     async reset(id) {
       await (await engine()).reset(lab(id));
@@ -144,7 +173,10 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       let keyFile = process.env.KUBELAB_INSTRUCTOR_KEY ?? join(ctx.dataDir, 'instructor.key');
       if (!existsSync(keyFile)) {
         keyFile = join(ctx.dataDir, 'labs', 'report-signing.key');
-        if (!existsSync(keyFile)) { mkdirSync(join(ctx.dataDir, 'labs'), { recursive: true }); writeFileSync(keyFile, generateInstructorKey().privateKeyPem, { mode: 0o600 }); }
+        if (!existsSync(keyFile)) {
+          mkdirSync(join(ctx.dataDir, 'labs'), { recursive: true });
+          writeFileSync(keyFile, generateInstructorKey().privateKeyPem, { mode: 0o600 });
+        }
       }
       r = signReport(r, readFileSync(keyFile, 'utf8'));
       return { fileName: `kubelab-report-${r.generatedAt.slice(0, 10)}.json`, content: JSON.stringify(r, null, 2) };

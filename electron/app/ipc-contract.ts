@@ -6,7 +6,10 @@
 import type { DockerDaemonStatus } from '../cluster/runtime/docker/status';
 
 export type Lang = 'en' | 'zh';
-export interface Localized { en: string; zh: string }
+export interface Localized {
+  en: string;
+  zh: string;
+}
 
 export type LabStatus = 'not-started' | 'in-progress' | 'passed';
 export interface LabSummary {
@@ -48,14 +51,42 @@ export interface LabDetail extends LabSummary {
   passedSteps: string[];
   cluster?: LabClusterFit;
 }
-export interface ClusterProfileView { name: string; created: boolean; nodes?: number }
-export interface ClusterProfiles { current: string; profiles: ClusterProfileView[] }
+export interface ClusterProfileView {
+  name: string;
+  created: boolean;
+  nodes?: number;
+}
+export interface ClusterProfiles {
+  current: string;
+  profiles: ClusterProfileView[];
+}
 /** message: in the learner's terms; detail: the grader's technical account for authors (absent for steps not reached) */
-export interface CheckItem { name: Localized; passed: boolean; message: Localized; detail?: string }
-export interface StepResult { stepId: string; passed: boolean; checks: CheckItem[] }
-export interface CheckResult { labId: string; passed: boolean; steps: StepResult[] }
-export interface HintResult { stepId: string; index: number; total: number; text: Localized }
-export interface Report { fileName: string; content: string }
+export interface CheckItem {
+  name: Localized;
+  passed: boolean;
+  message: Localized;
+  detail?: string;
+}
+export interface StepResult {
+  stepId: string;
+  passed: boolean;
+  checks: CheckItem[];
+}
+export interface CheckResult {
+  labId: string;
+  passed: boolean;
+  steps: StepResult[];
+}
+export interface HintResult {
+  stepId: string;
+  index: number;
+  total: number;
+  text: Localized;
+}
+export interface Report {
+  fileName: string;
+  content: string;
+}
 
 export interface NodeView {
   name: string;
@@ -89,9 +120,18 @@ export interface EventView {
   count: number;
   time: string;
 }
-export interface ClusterSnapshot { nodes: NodeView[]; pods: PodView[]; events: EventView[] }
+export interface ClusterSnapshot {
+  nodes: NodeView[];
+  pods: PodView[];
+  events: EventView[];
+}
 export type ObjectRef = { kind: 'Pod' | 'Node'; namespace?: string; name: string };
-export interface ObjectDetails { yaml: string; describe: string; events: EventView[]; logs?: string }
+export interface ObjectDetails {
+  yaml: string;
+  describe: string;
+  events: EventView[];
+  logs?: string;
+}
 
 export interface ClusterStatus {
   phase: 'starting' | 'ready' | 'stopping' | 'stopped' | 'error';
@@ -104,7 +144,12 @@ export interface ClusterStatus {
   profile?: string;
 }
 
-export interface ApiFieldError { field: string; message: string; reason: string; /** 1-based line in the editor's text, when the field could be located */ line?: number }
+export interface ApiFieldError {
+  field: string;
+  message: string;
+  reason: string;
+  /** 1-based line in the editor's text, when the field could be located */ line?: number;
+}
 export interface ApplyItemResult {
   index: number;
   kind: string;
@@ -116,7 +161,11 @@ export interface ApplyItemResult {
   /** the API's Status message and field causes on failure */
   error?: { code: number; reason: string; message: string; fields: ApiFieldError[] };
 }
-export interface ApplyResult { ok: boolean; dryRun: boolean; items: ApplyItemResult[] }
+export interface ApplyResult {
+  ok: boolean;
+  dryRun: boolean;
+  items: ApplyItemResult[];
+}
 
 export interface Settings {
   language: Lang;
@@ -133,8 +182,16 @@ export interface AppInfo {
 /** what Settings shows about Docker: the daemon check, and which nodes of the running cluster use it */
 export type DockerStatus = DockerDaemonStatus & { nodes: string[] };
 /** the reachability matrix of policed pods on one port (NetworkPolicy) */
-export interface NetworkMatrixQuery { namespaces?: string[]; port: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }
-export interface NetworkMatrixCell { allowed: boolean; reason: string; policies: string[] }
+export interface NetworkMatrixQuery {
+  namespaces?: string[];
+  port: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+export interface NetworkMatrixCell {
+  allowed: boolean;
+  reason: string;
+  policies: string[];
+}
 export interface NetworkMatrixView {
   /** `namespace/name`: rows are sources, columns destinations */
   pods: string[];
@@ -146,7 +203,13 @@ export interface NetworkMatrixView {
   /** NetworkPolicies in the cluster */
   policies: number;
 }
-export interface TerminalInfo { id: string; title: string; cols: number; rows: number; exited: boolean }
+export interface TerminalInfo {
+  id: string;
+  title: string;
+  cols: number;
+  rows: number;
+  exited: boolean;
+}
 
 /** method name → [params, result] */
 export interface ApiMethods {
@@ -210,10 +273,39 @@ export interface ApiEvents {
 export type EventName = keyof ApiEvents;
 
 export const METHODS: readonly Method[] = [
-  'app.info', 'runtime.docker', 'cluster.status', 'cluster.snapshot', 'cluster.watch', 'cluster.unwatch', 'cluster.object', 'cluster.nodePower', 'cluster.reset', 'cluster.profiles', 'cluster.useProfile',
-  'network.matrix', 'network.watch', 'network.unwatch',
-  'labs.list', 'labs.get', 'labs.start', 'labs.startCluster', 'labs.check', 'labs.hint', 'labs.solve', 'labs.reset', 'labs.report', 'yaml.apply',
-  'term.open', 'term.list', 'term.attach', 'term.write', 'term.resize', 'term.ack', 'term.close', 'settings.get', 'settings.set',
+  'app.info',
+  'runtime.docker',
+  'cluster.status',
+  'cluster.snapshot',
+  'cluster.watch',
+  'cluster.unwatch',
+  'cluster.object',
+  'cluster.nodePower',
+  'cluster.reset',
+  'cluster.profiles',
+  'cluster.useProfile',
+  'network.matrix',
+  'network.watch',
+  'network.unwatch',
+  'labs.list',
+  'labs.get',
+  'labs.start',
+  'labs.startCluster',
+  'labs.check',
+  'labs.hint',
+  'labs.solve',
+  'labs.reset',
+  'labs.report',
+  'yaml.apply',
+  'term.open',
+  'term.list',
+  'term.attach',
+  'term.write',
+  'term.resize',
+  'term.ack',
+  'term.close',
+  'settings.get',
+  'settings.set',
 ];
 export function isMethod(m: unknown): m is Method {
   return typeof m === 'string' && (METHODS as readonly string[]).includes(m);
@@ -230,4 +322,8 @@ export interface KubelabBridge {
 }
 
 /** Serialisable error crossing the bridge */
-export interface BridgeError { message: string; code?: number; reason?: string }
+export interface BridgeError {
+  message: string;
+  code?: number;
+  reason?: string;
+}

@@ -12,7 +12,12 @@ export function labFilesSignature(roots: string[]): string {
   const parts: string[] = [];
   const walk = (p: string, depth: number): void => {
     let st;
-    try { st = statSync(p); } catch { parts.push(`${p}:gone`); return; }
+    try {
+      st = statSync(p);
+    } catch {
+      parts.push(`${p}:gone`);
+      return;
+    }
     parts.push(`${p}:${st.size}:${st.mtimeMs}`);
     if (!st.isDirectory() || depth === 0) return;
     for (const n of readdirSync(p).sort()) walk(join(p, n), depth - 1);

@@ -15,7 +15,9 @@ const pushed: NetworkMatrixView[] = [];
 
 beforeAll(async () => {
   services = createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash' });
-  session = services.connect((event, payload) => { if (event === 'network.changed') pushed.push(payload as NetworkMatrixView); });
+  session = services.connect((event, payload) => {
+    if (event === 'network.changed') pushed.push(payload as NetworkMatrixView);
+  });
   await services.start();
 }, 120_000);
 afterAll(async () => {
@@ -24,21 +26,27 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const pods = ['a', 'b'].map((n) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}, namespace: shop, labels: {app: ${n}}}\nspec:\n  containers: [{name: c, image: nginx}]\n`).join('---\n');
+const pods = ['a', 'b']
+  .map((n) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}, namespace: shop, labels: {app: ${n}}}\nspec:\n  containers: [{name: c, image: nginx}]\n`)
+  .join('---\n');
 
 describe('network matrix over the IPC', () => {
   it('draws the pods, then recolours when a policy is applied', async () => {
     const ns = await session.call('yaml.apply', { yaml: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n', dryRun: false });
     expect(ns.ok).toBe(true);
     expect((await session.call('yaml.apply', { yaml: pods, dryRun: false })).ok).toBe(true);
-    const first = await waitFor(async () => {
-      const m = await session.call('network.watch', { namespaces: ['shop'], port: 80 });
-      return m.pods.length === 2 ? m : undefined;
-    }, { timeoutMs: 60_000, what: 'both pods with IPs in the matrix' }) as NetworkMatrixView;
+    const first = (await waitFor(
+      async () => {
+        const m = await session.call('network.watch', { namespaces: ['shop'], port: 80 });
+        return m.pods.length === 2 ? m : undefined;
+      },
+      { timeoutMs: 60_000, what: 'both pods with IPs in the matrix' },
+    )) as NetworkMatrixView;
     expect(first.pods).toEqual(['shop/a', 'shop/b']);
     expect(first.cells.flat().every((c) => c.allowed)).toBe(true);
 
-    const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: only-a, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: b}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: x}}}]}]\n';
+    const policy =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: only-a, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: b}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: x}}}]}]\n';
     expect((await session.call('yaml.apply', { yaml: policy, dryRun: false })).ok).toBe(true);
     const next = (await waitFor(() => pushed.find((m) => m.policies === 1), { what: 'a pushed matrix with the policy' }))!;
     const aToB = next.cells[0][1];

@@ -18,7 +18,13 @@ export function watchNetworkMatrix(cluster: Cluster, q: NetworkMatrixQuery, send
   let timer: NodeJS.Timeout | undefined;
   const off = cluster.networkPolicy.onChange(() => {
     if (timer) return;
-    timer = setTimeout(() => { timer = undefined; send(networkMatrix(cluster, q)); }, coalesceMs);
+    timer = setTimeout(() => {
+      timer = undefined;
+      send(networkMatrix(cluster, q));
+    }, coalesceMs);
   });
-  return () => { off(); if (timer) clearTimeout(timer); };
+  return () => {
+    off();
+    if (timer) clearTimeout(timer);
+  };
 }

@@ -37,22 +37,30 @@ export function podView(p: Obj): PodView {
   const total = (p.spec?.containers ?? []).length;
   const owner = (p.metadata.ownerReferences ?? []).find((o: any) => o.controller) ?? p.metadata.ownerReferences?.[0];
   return {
-    namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid,
-    phase: p.status?.phase ?? 'Pending', status: podStatus(p),
+    namespace: p.metadata.namespace,
+    name: p.metadata.name,
+    uid: p.metadata.uid,
+    phase: p.status?.phase ?? 'Pending',
+    status: podStatus(p),
     ready: `${cs.filter((c) => c.ready).length}/${total}`,
     restarts: cs.reduce((n, c) => n + (c.restartCount ?? 0), 0),
-    nodeName: p.spec?.nodeName, owner: owner ? { kind: owner.kind, name: owner.name } : undefined,
+    nodeName: p.spec?.nodeName,
+    owner: owner ? { kind: owner.kind, name: owner.name } : undefined,
     created: p.metadata.creationTimestamp ?? '',
   };
 }
 
 export function nodeView(n: Obj): NodeView {
   const ready = (n.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-  const roles = Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length));
+  const roles = Object.keys(n.metadata.labels ?? {})
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length));
   return {
-    name: n.metadata.name, ready: ready?.status === 'True',
+    name: n.metadata.name,
+    ready: ready?.status === 'True',
     powered: n.metadata.annotations?.['kubelab.io/power'] !== 'off',
-    roles, unschedulable: !!n.spec?.unschedulable,
+    roles,
+    unschedulable: !!n.spec?.unschedulable,
     kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? '',
     taints: (n.spec?.taints ?? []).map((t: any) => `${t.key}${t.value ? '=' + t.value : ''}:${t.effect}`),
   };
@@ -61,8 +69,12 @@ export function nodeView(n: Obj): NodeView {
 export function eventView(e: Obj): EventView {
   const io = e.involvedObject ?? e.regarding ?? {};
   return {
-    uid: e.metadata.uid, namespace: e.metadata.namespace ?? '', type: e.type ?? 'Normal', reason: e.reason ?? '',
-    message: e.message ?? e.note ?? '', object: `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`,
+    uid: e.metadata.uid,
+    namespace: e.metadata.namespace ?? '',
+    type: e.type ?? 'Normal',
+    reason: e.reason ?? '',
+    message: e.message ?? e.note ?? '',
+    object: `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`,
     count: e.count ?? e.series?.count ?? 1,
     time: e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '',
   };

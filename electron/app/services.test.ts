@@ -18,7 +18,13 @@ let session: Session;
 const events: { event: EventName; payload: ApiEvents[EventName] }[] = [];
 
 beforeAll(async () => {
-  services = createAppServices({ dataDir, mode: 'web', cluster: { port: 0 }, shell: '/bin/bash', labs: (ctx) => createEngineLabBackend({ ...ctx, labsDir: FIXTURE_LABS }) });
+  services = createAppServices({
+    dataDir,
+    mode: 'web',
+    cluster: { port: 0 },
+    shell: '/bin/bash',
+    labs: (ctx) => createEngineLabBackend({ ...ctx, labsDir: FIXTURE_LABS }),
+  });
   session = services.connect((event, payload) => events.push({ event, payload }));
   await services.start();
 });
@@ -59,8 +65,17 @@ describe('app services', () => {
   it('pushes cluster changes to watchers', async () => {
     const snap = await session.call('cluster.watch', undefined);
     expect(snap.nodes.length).toBeGreaterThan(0);
-    await session.call('yaml.apply', { yaml: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: watched\nspec:\n  containers:\n  - name: c\n    image: nginx\n', dryRun: false });
-    await waitFor(() => events.some((e) => e.event === 'cluster.changed' && (e.payload as ApiEvents['cluster.changed']).pods.some((p) => p.name === 'watched' && p.status === 'Running')), { what: 'pod watched Running in a pushed snapshot' });
+    await session.call('yaml.apply', {
+      yaml: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: watched\nspec:\n  containers:\n  - name: c\n    image: nginx\n',
+      dryRun: false,
+    });
+    await waitFor(
+      () =>
+        events.some(
+          (e) => e.event === 'cluster.changed' && (e.payload as ApiEvents['cluster.changed']).pods.some((p) => p.name === 'watched' && p.status === 'Running'),
+        ),
+      { what: 'pod watched Running in a pushed snapshot' },
+    );
     const d = await session.call('cluster.object', { kind: 'Pod', namespace: 'default', name: 'watched' });
     expect(d.yaml).toContain('name: watched');
     expect(d.events.map((e) => e.reason)).toContain('Scheduled');
@@ -75,7 +90,13 @@ describe('app services', () => {
     const h = await session.call('labs.hint', { id: '01-first-look', stepId: 'namespace', index: 1 });
     expect(h).toMatchObject({ index: 1, total: 2 });
     await session.call('labs.solve', { id: '01-first-look' });
-    const after = await waitFor(async () => { const r = await session.call('labs.check', { id: '01-first-look' }); return r.passed ? r : undefined; }, { what: 'lab passes after solve' });
+    const after = await waitFor(
+      async () => {
+        const r = await session.call('labs.check', { id: '01-first-look' });
+        return r.passed ? r : undefined;
+      },
+      { what: 'lab passes after solve' },
+    );
     expect(after!.steps.every((s) => s.passed)).toBe(true);
     const report = await session.call('labs.report', undefined);
     const signed = JSON.parse(report.content);
@@ -87,7 +108,15 @@ describe('app services', () => {
   it('opens a terminal whose kubectl reaches the cluster', async () => {
     const t = await session.call('term.open', { cols: 100, rows: 30 });
     await session.call('term.write', { id: t.id, data: 'kubectl get ns lab01 -o name\r' });
-    await waitFor(() => events.filter((e) => e.event === 'term.data').map((e) => (e.payload as { data: string }).data).join('').includes('namespace/lab01'), { what: 'kubectl output in the terminal' });
+    await waitFor(
+      () =>
+        events
+          .filter((e) => e.event === 'term.data')
+          .map((e) => (e.payload as { data: string }).data)
+          .join('')
+          .includes('namespace/lab01'),
+      { what: 'kubectl output in the terminal' },
+    );
     await session.call('term.close', { id: t.id });
   });
 

@@ -51,13 +51,26 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const kubectl: KubectlLocation = locateKubectl(folders.bundledBin);
   const terminals = new TerminalManager({
     kubeconfigPath: () => host.current?.kubeconfigPath,
-    kubectlBinDir: kubectl.binDir, kubectlFound: !!kubectl.path,
-    stateDir: join(opts.dataDir, 'terminal'), shell: opts.shell, flow: opts.flow,
+    kubectlBinDir: kubectl.binDir,
+    kubectlFound: !!kubectl.path,
+    stateDir: join(opts.dataDir, 'terminal'),
+    shell: opts.shell,
+    flow: opts.flow,
   });
   // another profile is another cluster: terminals opened on the old one would talk to a stopped API server
-  const useProfile = async (name: string, configFile?: string) => { terminals.closeAll(); await host.useProfile(name, configFile, settings.get().runtime); };
+  const useProfile = async (name: string, configFile?: string) => {
+    terminals.closeAll();
+    await host.useProfile(name, configFile, settings.get().runtime);
+  };
   const profiles = () => ({ current: host.profile, profiles: listProfiles(opts.dataDir).map(({ name, created, nodes }) => ({ name, created, nodes })) });
-  const labCtx = { cluster: () => host.ready(), dataDir: opts.dataDir, labsDir: folders.labs, lang: () => settings.get().language, profile: () => host.profile, useProfile };
+  const labCtx = {
+    cluster: () => host.ready(),
+    dataDir: opts.dataDir,
+    labsDir: folders.labs,
+    lang: () => settings.get().language,
+    profile: () => host.profile,
+    useProfile,
+  };
   const labs: LabBackend = (opts.labs ?? createEngineLabBackend)(labCtx);
   let view: ClusterView | undefined;
   type SessionState = { emit: Emit; unwatch?: () => void; net?: { query: NetworkMatrixQuery; off: () => void } };
@@ -66,14 +79,30 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     view?.stop();
     view = new ClusterView(c, () => kubectl.path);
     // re-subscribe watchers after a cluster reset
-    for (const s of sessions) if (s.unwatch) { s.unwatch = view.subscribe((snap) => s.emit('cluster.changed', snap)); }
-    for (const s of sessions) if (s.net) { s.net.off(); s.net.off = watchNetworkMatrix(c, s.net.query, (m) => s.emit('network.changed', m)); }
+    for (const s of sessions)
+      if (s.unwatch) {
+        s.unwatch = view.subscribe((snap) => s.emit('cluster.changed', snap));
+      }
+    for (const s of sessions)
+      if (s.net) {
+        s.net.off();
+        s.net.off = watchNetworkMatrix(c, s.net.query, (m) => s.emit('network.changed', m));
+      }
   });
-  host.onStatus((st) => { for (const s of sessions) s.emit('cluster.status', st); });
-  const readyView = async () => { await host.ready(); await view!.synced(); return view!; };
+  host.onStatus((st) => {
+    for (const s of sessions) s.emit('cluster.status', st);
+  });
+  const readyView = async () => {
+    await host.ready();
+    await view!.synced();
+    return view!;
+  };
 
   const info: AppInfo = {
-    version: appVersion(folders.root), mode: opts.mode, dataDir: opts.dataDir, platform: `${process.platform}-${process.arch}`,
+    version: appVersion(folders.root),
+    mode: opts.mode,
+    dataDir: opts.dataDir,
+    platform: `${process.platform}-${process.arch}`,
     kubectl: { path: kubectl.path, source: kubectl.source },
   };
 
@@ -99,9 +128,15 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         state.unwatch = v.subscribe((snap) => emit('cluster.changed', snap));
         return v.snapshot();
       },
-      'cluster.unwatch': () => { state.unwatch?.(); state.unwatch = undefined; },
+      'cluster.unwatch': () => {
+        state.unwatch?.();
+        state.unwatch = undefined;
+      },
       'cluster.object': async (ref) => (await readyView()).details(ref),
-      'cluster.nodePower': async ({ name, on }) => { const c = await host.ready(); await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name)); },
+      'cluster.nodePower': async ({ name, on }) => {
+        const c = await host.ready();
+        await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name));
+      },
       'network.matrix': async (q) => networkMatrix(await host.ready(), q),
       'network.watch': async (q) => {
         const c = await host.ready();
@@ -109,11 +144,18 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         state.net = { query: q, off: watchNetworkMatrix(c, q, (m) => emit('network.changed', m)) };
         return networkMatrix(c, q);
       },
-      'network.unwatch': () => { state.net?.off(); state.net = undefined; },
-      'cluster.reset': async () => { terminals.closeAll(); await host.reset(settings.get().runtime); },
+      'network.unwatch': () => {
+        state.net?.off();
+        state.net = undefined;
+      },
+      'cluster.reset': async () => {
+        terminals.closeAll();
+        await host.reset(settings.get().runtime);
+      },
       'cluster.profiles': () => profiles(),
       'cluster.useProfile': async ({ name }) => {
-        if (!profiles().profiles.some((p) => p.name === name)) throw new Error(`no cluster profile "${name}"; a lab with its own topology creates one with "Start this lab's cluster"`);
+        if (!profiles().profiles.some((p) => p.name === name))
+          throw new Error(`no cluster profile "${name}"; a lab with its own topology creates one with "Start this lab's cluster"`);
         await useProfile(name);
         return profiles();
       },
@@ -133,7 +175,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         const c = await host.ready();
         return applyYaml(c.client(UI_USER, 'kubelab-ui'), c.catalog, yaml, dryRun, namespace);
       },
-      'term.open': async ({ cols, rows }) => { await host.ready(); return terminals.open(cols, rows, receiver); },
+      'term.open': async ({ cols, rows }) => {
+        await host.ready();
+        return terminals.open(cols, rows, receiver);
+      },
       'term.list': () => terminals.list(),
       'term.attach': ({ id }) => terminals.attach(id, receiver),
       'term.write': ({ id, data }) => terminals.write(id, String(data)),
@@ -162,8 +207,16 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   }
 
   return {
-    host, connect,
-    async start() { await host.start(settings.get().runtime); },
-    async stop() { terminals.closeAll(); view?.stop(); view = undefined; await host.stop(); },
+    host,
+    connect,
+    async start() {
+      await host.start(settings.get().runtime);
+    },
+    async stop() {
+      terminals.closeAll();
+      view?.stop();
+      view = undefined;
+      await host.stop();
+    },
   };
 }

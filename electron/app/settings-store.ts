@@ -19,10 +19,16 @@ export class SettingsStore {
   constructor(private dir: string) {
     this.file = join(dir, 'ui-settings.json');
     let stored: Partial<Settings> = {};
-    try { if (existsSync(this.file)) stored = JSON.parse(readFileSync(this.file, 'utf8')); } catch { /* a broken file falls back to defaults */ }
+    try {
+      if (existsSync(this.file)) stored = JSON.parse(readFileSync(this.file, 'utf8'));
+    } catch {
+      /* a broken file falls back to defaults */
+    }
     this.value = sanitizeSettings(stored, DEFAULT_SETTINGS);
   }
-  get(): Settings { return { ...this.value }; }
+  get(): Settings {
+    return { ...this.value };
+  }
   set(patch: Partial<Settings>): Settings {
     this.value = sanitizeSettings(patch, this.value);
     mkdirSync(this.dir, { recursive: true });

@@ -58,32 +58,75 @@ export async function applyYaml(client: Client, catalog: Catalog, text: string, 
     }
     const obj = doc.toJS() as any;
     if (!obj || typeof obj !== 'object' || !obj.apiVersion || !obj.kind) {
-      fail(400, 'BadRequest', "Object 'Kind' is missing or apiVersion is not set", [{ field: 'kind', message: 'Required value', reason: 'FieldValueRequired', line: locateField(doc as Document, text, 'kind') }]);
+      fail(400, 'BadRequest', "Object 'Kind' is missing or apiVersion is not set", [
+        { field: 'kind', message: 'Required value', reason: 'FieldValueRequired', line: locateField(doc as Document, text, 'kind') },
+      ]);
       continue;
     }
     const [group, version] = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/', 2) : ['', String(obj.apiVersion)];
     const entry = catalog.all().find((e) => e.group === group && e.version === version && e.kind === obj.kind && !e.resource.includes('/'));
     const name = obj.metadata?.name ?? '';
     if (!entry) {
-      items.push({ index: i, kind: obj.kind, name, ok: false, error: { code: 404, reason: 'NotFound', message: `no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`, fields: [] } });
+      items.push({
+        index: i,
+        kind: obj.kind,
+        name,
+        ok: false,
+        error: { code: 404, reason: 'NotFound', message: `no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`, fields: [] },
+      });
       continue;
     }
-    const ns = entry.namespaced ? obj.metadata?.namespace ?? defaultNamespace : undefined;
+    const ns = entry.namespaced ? (obj.metadata?.namespace ?? defaultNamespace) : undefined;
     const gvr = { group, version, resource: entry.resource };
     try {
-      if (!name) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 422, reason: 'Invalid', message: `${obj.kind}: metadata.name: Required value: name is required`, details: { causes: [{ field: 'metadata.name', message: 'Required value: name is required', reason: 'FieldValueRequired' }] } });
-      const existed = await client.get(gvr, ns, name).then(() => true, () => false);
+      if (!name)
+        throw new StatusError({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          code: 422,
+          reason: 'Invalid',
+          message: `${obj.kind}: metadata.name: Required value: name is required`,
+          details: { causes: [{ field: 'metadata.name', message: 'Required value: name is required', reason: 'FieldValueRequired' }] },
+        });
+      const existed = await client.get(gvr, ns, name).then(
+        () => true,
+        () => false,
+      );
       const before = existed ? await client.get(gvr, ns, name) : undefined;
       const after = await client.patch(gvr, ns, name, 'apply', obj, { fieldManager: 'kubelab-ui', force: true, dryRun, fieldValidation: 'Strict' });
       const action = !existed ? 'created' : before?.metadata.resourceVersion === after.metadata.resourceVersion ? 'unchanged' : 'configured';
       items.push({ index: i, kind: obj.kind, name, namespace: ns, ok: true, action: dryRun ? `${action} (server dry run)` : action });
     } catch (e) {
-      if (!(e instanceof StatusError)) { items.push({ index: i, kind: obj.kind, name, namespace: ns, ok: false, error: { code: 500, reason: 'InternalError', message: (e as Error).message, fields: [] } }); continue; }
+      if (!(e instanceof StatusError)) {
+        items.push({
+          index: i,
+          kind: obj.kind,
+          name,
+          namespace: ns,
+          ok: false,
+          error: { code: 500, reason: 'InternalError', message: (e as Error).message, fields: [] },
+        });
+        continue;
+      }
       const s = e.status;
-      const fields: ApiFieldError[] = (s.details?.causes ?? []).filter((c) => c.field).map((c) => ({
-        field: c.field!, message: c.message ?? '', reason: c.reason ?? '', line: locateField(doc as Document, text, c.field!),
-      }));
-      items.push({ index: i, kind: obj.kind, name, namespace: ns, ok: false, error: { code: s.code, reason: s.reason ?? '', message: s.message ?? '', fields } });
+      const fields: ApiFieldError[] = (s.details?.causes ?? [])
+        .filter((c) => c.field)
+        .map((c) => ({
+          field: c.field!,
+          message: c.message ?? '',
+          reason: c.reason ?? '',
+          line: locateField(doc as Document, text, c.field!),
+        }));
+      items.push({
+        index: i,
+        kind: obj.kind,
+        name,
+        namespace: ns,
+        ok: false,
+        error: { code: s.code, reason: s.reason ?? '', message: s.message ?? '', fields },
+      });
     }
   }
   return { ok: items.length > 0 && items.every((x) => x.ok), dryRun, items };

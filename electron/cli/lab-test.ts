@@ -11,7 +11,12 @@ import { testLab, testTable, type LabTestResult } from '../lab-engine/lab-test';
 import { topologyProblems } from '../lab-engine/topology';
 import type { Lab, Lang } from '../lab-engine/types';
 
-export interface LabTestCliOptions { kubeconfig?: string; lang: Lang; json: boolean; log: (line: string) => void }
+export interface LabTestCliOptions {
+  kubeconfig?: string;
+  lang: Lang;
+  json: boolean;
+  log: (line: string) => void;
+}
 
 async function onCluster(lab: Lab, kubeconfig: string, o: LabTestCliOptions): Promise<LabTestResult> {
   const kube = new KubeClient(readKubeconfig(kubeconfig));
@@ -44,7 +49,16 @@ export async function runLabTests(labs: Lab[], o: LabTestCliOptions): Promise<nu
     try {
       results.push(o.kubeconfig ? await onCluster(lab, o.kubeconfig, o) : await onFreshCluster(lab, o));
     } catch (err) {
-      results.push({ lab: lab.id, seed: lab.seed, steps: lab.steps.length, nearMisses: 0, caught: 0, failures: [`${lab.id}: ${(err as Error).message}`], outcomes: [], ms: 0 });
+      results.push({
+        lab: lab.id,
+        seed: lab.seed,
+        steps: lab.steps.length,
+        nearMisses: 0,
+        caught: 0,
+        failures: [`${lab.id}: ${(err as Error).message}`],
+        outcomes: [],
+        ms: 0,
+      });
     }
     const r = results[results.length - 1];
     for (const f of r.failures) o.log(`  ✘ ${f}`);

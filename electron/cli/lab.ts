@@ -61,10 +61,22 @@ Options:
 `;
 
 const OPTIONS = {
-  kubeconfig: { type: 'string' }, context: { type: 'string' }, 'data-dir': { type: 'string' },
-  'labs-dir': { type: 'string', multiple: true }, profile: { type: 'string' }, lang: { type: 'string' },
-  json: { type: 'boolean' }, wait: { type: 'boolean' }, seed: { type: 'string' }, 'no-wait': { type: 'boolean' }, step: { type: 'string', multiple: true }, minutes: { type: 'string' },
-  out: { type: 'string' }, html: { type: 'string' }, key: { type: 'string' }, 'public-key': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'labs-dir': { type: 'string', multiple: true },
+  profile: { type: 'string' },
+  lang: { type: 'string' },
+  json: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  seed: { type: 'string' },
+  'no-wait': { type: 'boolean' },
+  step: { type: 'string', multiple: true },
+  minutes: { type: 'string' },
+  out: { type: 'string' },
+  html: { type: 'string' },
+  key: { type: 'string' },
+  'public-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,7 +88,9 @@ function parse(args: string[]) {
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
-function dataDir(v: Values): string { return resolve(v['data-dir'] ?? defaultDataDir()); }
+function dataDir(v: Values): string {
+  return resolve(v['data-dir'] ?? defaultDataDir());
+}
 /** --lang, else the app's language setting in the data dir, else LANG/LC_ALL (zh_* → Chinese), else English */
 function lang(v: Values): Lang {
   if (v.lang !== undefined) {
@@ -86,13 +100,19 @@ function lang(v: Values): Lang {
   try {
     const s = JSON.parse(readFileSync(join(dataDir(v), 'ui-settings.json'), 'utf8'));
     if (s.language === 'en' || s.language === 'zh') return s.language;
-  } catch { /* no app settings: the environment decides */ }
+  } catch {
+    /* no app settings: the environment decides */
+  }
   return /^zh/i.test(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '') ? 'zh' : 'en';
 }
-function profile(v: Values): ProgressStore { return new ProgressStore(dataDir(v), v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default'); }
+function profile(v: Values): ProgressStore {
+  return new ProgressStore(dataDir(v), v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default');
+}
 
 /** whose values a lab's parameters take: --seed, KUBELAB_SEED, else the profile name (one student, one lab) */
-function seed(v: Values): string { return v.seed ?? process.env.KUBELAB_SEED ?? v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default'; }
+function seed(v: Values): string {
+  return v.seed ?? process.env.KUBELAB_SEED ?? v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default';
+}
 
 function catalog(v: Values): Lab[] {
   const { labs, problems } = loadCatalog(labRoots(dataDir(v), v['labs-dir'] ?? []), seed(v));
@@ -110,7 +130,10 @@ function kubeconfigFor(v: Values, lab?: Lab): string {
 
 function connect(v: Values, lab?: Lab): { kube: KubeClient; kubeconfig: string } {
   const kubeconfig = kubeconfigFor(v, lab);
-  if (!existsSync(kubeconfig)) throw new Error(`no kubeconfig at ${kubeconfig}: start a cluster (kubelab start${v['data-dir'] ? ` --data-dir ${v['data-dir']}` : ''}) or pass --kubeconfig`);
+  if (!existsSync(kubeconfig))
+    throw new Error(
+      `no kubeconfig at ${kubeconfig}: start a cluster (kubelab start${v['data-dir'] ? ` --data-dir ${v['data-dir']}` : ''}) or pass --kubeconfig`,
+    );
   return { kube: new KubeClient(readKubeconfig(kubeconfig, v.context)), kubeconfig };
 }
 
@@ -129,14 +152,19 @@ function printResult(r: GradedLab, lab: Lab, l: Lang): void {
   const reached = r.steps.findIndex((s) => !s.ok);
   r.steps.forEach((s, i) => {
     out(`  ${s.ok ? '✔' : '✘'} ${s.id}: ${s.title}`);
-    if (reached >= 0 && i > reached) { if (!s.ok) out(`      ${NOT_REACHED[l]}`); return; }
+    if (reached >= 0 && i > reached) {
+      if (!s.ok) out(`      ${NOT_REACHED[l]}`);
+      return;
+    }
     for (const c of s.checks) if (!c.ok) out(`      ${c.summary[l]}`);
   });
   out(l === 'zh' ? `${r.passed}/${r.total} 个步骤通过` : `${r.passed}/${r.total} steps pass`);
 }
 
 /** the lab `kubelab lab start` started last, so check, hint, solve and reset may leave out its id */
-function currentLabFile(v: Values): string { return join(dataDir(v), 'labs', 'current-lab'); }
+function currentLabFile(v: Values): string {
+  return join(dataDir(v), 'labs', 'current-lab');
+}
 function rememberLab(v: Values, id: string): void {
   mkdirSync(join(dataDir(v), 'labs'), { recursive: true });
   writeFileSync(currentLabFile(v), `${id}\n`);
@@ -150,7 +178,7 @@ function currentLab(v: Values): string {
 /** a line on stderr every 2 s while checks retry, so a wait never looks like a hang */
 function progressTicker(l: Lang): { stop(): void } {
   const t0 = Date.now();
-  err(l === 'zh' ? '正在等待检查通过（最长到各检查的超时时间；Ctrl-C 可中止）…' : 'waiting for the checks to pass (up to each check\'s timeout; Ctrl-C stops)…');
+  err(l === 'zh' ? '正在等待检查通过（最长到各检查的超时时间；Ctrl-C 可中止）…' : "waiting for the checks to pass (up to each check's timeout; Ctrl-C stops)…");
   const timer = setInterval(() => err(`  … ${Math.round((Date.now() - t0) / 1000)} s`), 2000);
   return { stop: () => clearInterval(timer) };
 }
@@ -163,19 +191,47 @@ function activeExam(store: ProgressStore, labId?: string): boolean {
 export async function runLab(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args);
   const [cmd, ...rest] = positionals;
-  if (v.help || !cmd) { out(LAB_HELP); return cmd || v.help ? 0 : 1; }
+  if (v.help || !cmd) {
+    out(LAB_HELP);
+    return cmd || v.help ? 0 : 1;
+  }
   const l = lang(v);
   switch (cmd) {
     case 'list': {
       const labs = catalog(v);
       const done = profile(v).load().labs;
-      if (v.json) { out(JSON.stringify(labs.map((x) => ({ id: x.id, chapter: x.chapter, title: x.title, summary: x.summary, minutes: x.minutes, difficulty: x.difficulty, steps: x.steps.length, namespaces: x.namespaces, completed: !!done[x.id]?.completedAt })), null, 2)); return 0; }
-      for (const x of labs) out(`${String(x.chapter).padStart(2)}  ${x.id.padEnd(24)} ${x.title[l]}  (${x.minutes} min, ${x.difficulty}${done[x.id]?.completedAt ? ', done' : ''})`);
+      if (v.json) {
+        out(
+          JSON.stringify(
+            labs.map((x) => ({
+              id: x.id,
+              chapter: x.chapter,
+              title: x.title,
+              summary: x.summary,
+              minutes: x.minutes,
+              difficulty: x.difficulty,
+              steps: x.steps.length,
+              namespaces: x.namespaces,
+              completed: !!done[x.id]?.completedAt,
+            })),
+            null,
+            2,
+          ),
+        );
+        return 0;
+      }
+      for (const x of labs)
+        out(
+          `${String(x.chapter).padStart(2)}  ${x.id.padEnd(24)} ${x.title[l]}  (${x.minutes} min, ${x.difficulty}${done[x.id]?.completedAt ? ', done' : ''})`,
+        );
       return 0;
     }
     case 'show': {
       const lab = findLab(catalog(v), need(rest[0], 'LAB'));
-      if (v.json) { out(JSON.stringify(lab, null, 2)); return 0; }
+      if (v.json) {
+        out(JSON.stringify(lab, null, 2));
+        return 0;
+      }
       const st = terminalStyle(process.stdout);
       out(`${st.bold(lab.title[l])}\n\n${renderMarkdown(lab.intro[l], st)}\n`);
       lab.steps.forEach((s, i) => out(`${st.bold(`${l === 'zh' ? `第 ${i + 1} 步` : `Step ${i + 1}`}: ${s.title[l]}`)}\n\n${renderMarkdown(s.text[l], st)}\n`));
@@ -183,39 +239,64 @@ export async function runLab(args: string[]): Promise<number> {
     }
     case 'start': {
       const lab = findLab(catalog(v), need(rest[0], 'LAB'));
-      return withEngine(v, async (e, kube) => {
-        const mismatch = await topologyProblems(kube, lab);
-        if (mismatch.length) {
-          err(l === 'zh'
-            ? `kubelab：当前集群不适合实验 ${lab.id}：\n  - ${mismatch.map((m) => m.zh).join('\n  - ')}\n${restartAdvice(lab, l)}`
-            : `kubelab: this cluster does not fit lab ${lab.id}:\n  - ${mismatch.map((m) => m.en).join('\n  - ')}\n${restartAdvice(lab, l)}`);
-          return 2;
-        }
-        await e.start(lab);
-        const store = profile(v);
-        if (!store.load().labs[lab.id]) store.started(lab.id);
-        rememberLab(v, lab.id);
-        if (v.json) out(JSON.stringify({ lab: lab.id, namespaces: lab.namespaces, started: true }));
-        else out(l === 'zh'
-          ? `实验 ${lab.id} 已在命名空间 ${lab.namespaces.join(', ')} 中就绪。阅读实验：kubelab lab show ${lab.id}`
-          : `Lab ${lab.id} is ready in namespace ${lab.namespaces.join(', ')}. Read it with: kubelab lab show ${lab.id}`);
-        return 0;
-      }, lab);
+      return withEngine(
+        v,
+        async (e, kube) => {
+          const mismatch = await topologyProblems(kube, lab);
+          if (mismatch.length) {
+            err(
+              l === 'zh'
+                ? `kubelab：当前集群不适合实验 ${lab.id}：\n  - ${mismatch.map((m) => m.zh).join('\n  - ')}\n${restartAdvice(lab, l)}`
+                : `kubelab: this cluster does not fit lab ${lab.id}:\n  - ${mismatch.map((m) => m.en).join('\n  - ')}\n${restartAdvice(lab, l)}`,
+            );
+            return 2;
+          }
+          await e.start(lab);
+          const store = profile(v);
+          if (!store.load().labs[lab.id]) store.started(lab.id);
+          rememberLab(v, lab.id);
+          if (v.json) out(JSON.stringify({ lab: lab.id, namespaces: lab.namespaces, started: true }));
+          else
+            out(
+              l === 'zh'
+                ? `实验 ${lab.id} 已在命名空间 ${lab.namespaces.join(', ')} 中就绪。阅读实验：kubelab lab show ${lab.id}`
+                : `Lab ${lab.id} is ready in namespace ${lab.namespaces.join(', ')}. Read it with: kubelab lab show ${lab.id}`,
+            );
+          return 0;
+        },
+        lab,
+      );
     }
     case 'check': {
       const lab = findLab(catalog(v), rest[0] ?? currentLab(v));
       const store = profile(v);
-      if (activeExam(store, lab.id)) { err(l === 'zh' ? 'kubelab：本实验属于正在进行的考试，运行 `kubelab lab exam finish` 时评分' : 'kubelab: this lab is part of a running exam; it is graded when you run `kubelab lab exam finish`'); return 3; }
-      return withEngine(v, async (e) => {
-        // once by default (an answer in a few seconds); --wait retries each check up to its timeout, with a heartbeat
-        const wait = !!v.wait && !v['no-wait'];
-        const ticker = wait && !v.json ? progressTicker(l) : undefined;
-        let r: GradedLab;
-        try { r = await e.check(lab, v.step, { wait }); } finally { ticker?.stop(); }
-        if (!v.step?.length) store.recordCheck(r);
-        if (v.json) out(JSON.stringify(r, null, 2)); else printResult(r, lab, l);
-        return r.ok ? 0 : 1;
-      }, lab);
+      if (activeExam(store, lab.id)) {
+        err(
+          l === 'zh'
+            ? 'kubelab：本实验属于正在进行的考试，运行 `kubelab lab exam finish` 时评分'
+            : 'kubelab: this lab is part of a running exam; it is graded when you run `kubelab lab exam finish`',
+        );
+        return 3;
+      }
+      return withEngine(
+        v,
+        async (e) => {
+          // once by default (an answer in a few seconds); --wait retries each check up to its timeout, with a heartbeat
+          const wait = !!v.wait && !v['no-wait'];
+          const ticker = wait && !v.json ? progressTicker(l) : undefined;
+          let r: GradedLab;
+          try {
+            r = await e.check(lab, v.step, { wait });
+          } finally {
+            ticker?.stop();
+          }
+          if (!v.step?.length) store.recordCheck(r);
+          if (v.json) out(JSON.stringify(r, null, 2));
+          else printResult(r, lab, l);
+          return r.ok ? 0 : 1;
+        },
+        lab,
+      );
     }
     case 'hint': {
       const labs = catalog(v);
@@ -226,10 +307,13 @@ export async function runLab(args: string[]): Promise<number> {
       const store = profile(v);
       const progress = store.load().labs[lab.id];
       const step = stepArg
-        ? lab.steps.find((s) => s.id === stepArg) ?? lab.steps[Number(stepArg) - 1]
-        : lab.steps.find((s) => !progress?.steps[s.id]?.done) ?? lab.steps[lab.steps.length - 1];
+        ? (lab.steps.find((s) => s.id === stepArg) ?? lab.steps[Number(stepArg) - 1])
+        : (lab.steps.find((s) => !progress?.steps[s.id]?.done) ?? lab.steps[lab.steps.length - 1]);
       if (!step) throw new Error(`lab ${lab.id} has no step "${stepArg ?? ''}" (steps: ${lab.steps.map((s) => s.id).join(', ')})`);
-      if (activeExam(store, lab.id)) { err(l === 'zh' ? 'kubelab：考试期间没有提示' : 'kubelab: no hints during an exam'); return 3; }
+      if (activeExam(store, lab.id)) {
+        err(l === 'zh' ? 'kubelab：考试期间没有提示' : 'kubelab: no hints during an exam');
+        return 3;
+      }
       const n = Math.min(store.useHint(lab.id, step.id, step.hints.length), step.hints.length);
       const shown = step.hints.slice(0, n).map((h) => h[l]);
       if (v.json) out(JSON.stringify({ lab: lab.id, step: step.id, hints: shown, more: n < step.hints.length }));
@@ -241,24 +325,43 @@ export async function runLab(args: string[]): Promise<number> {
     }
     case 'solve': {
       const lab = findLab(catalog(v), rest[0] ?? currentLab(v));
-      if (activeExam(profile(v), lab.id)) { err(l === 'zh' ? 'kubelab：考试期间不能使用答案' : 'kubelab: no solutions during an exam'); return 3; }
-      return withEngine(v, async (e) => {
-        await e.solve(lab, v.step);
-        profile(v).solutionApplied(lab.id, v.step?.length ? v.step : lab.steps.map((s) => s.id));
-        if (!v.json) out(l === 'zh'
-          ? `已应用 ${lab.id} 的参考答案${v.step?.length ? `（步骤 ${v.step.join(', ')}）` : ''}。评分：kubelab lab check ${lab.id}`
-          : `Applied the reference solution of ${lab.id}${v.step?.length ? ` (steps ${v.step.join(', ')})` : ''}. Grade it with: kubelab lab check ${lab.id}`);
-        return 0;
-      }, lab);
+      if (activeExam(profile(v), lab.id)) {
+        err(l === 'zh' ? 'kubelab：考试期间不能使用答案' : 'kubelab: no solutions during an exam');
+        return 3;
+      }
+      return withEngine(
+        v,
+        async (e) => {
+          await e.solve(lab, v.step);
+          profile(v).solutionApplied(lab.id, v.step?.length ? v.step : lab.steps.map((s) => s.id));
+          if (!v.json)
+            out(
+              l === 'zh'
+                ? `已应用 ${lab.id} 的参考答案${v.step?.length ? `（步骤 ${v.step.join(', ')}）` : ''}。评分：kubelab lab check ${lab.id}`
+                : `Applied the reference solution of ${lab.id}${v.step?.length ? ` (steps ${v.step.join(', ')})` : ''}. Grade it with: kubelab lab check ${lab.id}`,
+            );
+          return 0;
+        },
+        lab,
+      );
     }
     case 'reset': {
       const lab = findLab(catalog(v), rest[0] ?? currentLab(v));
-      return withEngine(v, async (e) => {
-        await e.reset(lab);
-        profile(v).newAttempt(lab.id);
-        if (!v.json) out(l === 'zh' ? `实验 ${lab.id} 已回到初始状态（集群回到开始本实验之前的样子）。` : `Lab ${lab.id} is back at its starting state (the cluster as it was before the lab).`);
-        return 0;
-      }, lab);
+      return withEngine(
+        v,
+        async (e) => {
+          await e.reset(lab);
+          profile(v).newAttempt(lab.id);
+          if (!v.json)
+            out(
+              l === 'zh'
+                ? `实验 ${lab.id} 已回到初始状态（集群回到开始本实验之前的样子）。`
+                : `Lab ${lab.id} is back at its starting state (the cluster as it was before the lab).`,
+            );
+          return 0;
+        },
+        lab,
+      );
     }
     case 'lint': {
       const dirs = rest.length ? rest : [need(undefined, 'DIR')];
@@ -266,11 +369,12 @@ export async function runLab(args: string[]): Promise<number> {
       const all = dirs.map((d) => ({ dir: d, ...lintLabs(resolve(d)) }));
       for (const r of all) errors += r.errors.length;
       if (v.json) out(JSON.stringify(all, null, 2));
-      else for (const r of all) {
-        for (const e of r.errors) out(`error: ${e}`);
-        for (const w of r.warnings) out(`warning: ${w}`);
-        out(`${r.dir}: ${r.labs} lab(s), ${r.errors.length} error(s), ${r.warnings.length} warning(s)`);
-      }
+      else
+        for (const r of all) {
+          for (const e of r.errors) out(`error: ${e}`);
+          for (const w of r.warnings) out(`warning: ${w}`);
+          out(`${r.dir}: ${r.labs} lab(s), ${r.errors.length} error(s), ${r.warnings.length} warning(s)`);
+        }
       return errors ? 1 : 0;
     }
     case 'test': {
@@ -280,10 +384,12 @@ export async function runLab(args: string[]): Promise<number> {
     }
     case 'import': {
       const r = importPack(need(rest[0], 'DIR|ZIP'), dataDir(v));
-      if (v.json) out(JSON.stringify(r)); else out(`Imported pack ${r.name} (${r.labs.join(', ')}) into ${r.dir}`);
+      if (v.json) out(JSON.stringify(r));
+      else out(`Imported pack ${r.name} (${r.labs.join(', ')}) into ${r.dir}`);
       return 0;
     }
-    case 'exam': return runExam(v, rest, l);
+    case 'exam':
+      return runExam(v, rest, l);
     default:
       err(`kubelab lab: unknown command "${cmd}"\n\n${LAB_HELP}`);
       return 1;
@@ -296,7 +402,10 @@ async function runExam(v: Values, args: string[], l: Lang): Promise<number> {
   const state = store.load().exam;
   switch (sub) {
     case 'start': {
-      if (state && !state.finishedAt) { err(`kubelab: an exam is already running (${state.labs.join(', ')}); finish it first`); return 3; }
+      if (state && !state.finishedAt) {
+        err(`kubelab: an exam is already running (${state.labs.join(', ')}); finish it first`);
+        return 3;
+      }
       const labs = ids.map((id) => findLab(catalog(v), id));
       if (!labs.length) throw new Error('name the labs of the exam: kubelab lab exam start LAB...');
       const minutes = Number(v.minutes ?? labs.reduce((n, x) => n + x.minutes, 0));
@@ -304,23 +413,42 @@ async function runExam(v: Values, args: string[], l: Lang): Promise<number> {
       return withEngine(v, async (e, kube) => {
         for (const lab of labs) {
           const mismatch = await topologyProblems(kube, lab);
-          if (mismatch.length) { err(`kubelab: lab ${lab.id} does not fit this cluster: ${mismatch.map((m) => m[l]).join('; ')}\n${restartAdvice(lab, l)}`); return 2; }
+          if (mismatch.length) {
+            err(`kubelab: lab ${lab.id} does not fit this cluster: ${mismatch.map((m) => m[l]).join('; ')}\n${restartAdvice(lab, l)}`);
+            return 2;
+          }
           await e.reset(lab);
         }
         const now = new Date();
-        store.update((p) => { p.exam = { labs: labs.map((x) => x.id), startedAt: now.toISOString(), deadline: new Date(now.getTime() + minutes * 60_000).toISOString() }; });
-        out(v.json ? JSON.stringify(store.load().exam) : `Exam started: ${labs.map((x) => x.title[l]).join(', ')}. You have ${minutes} minutes; no hints or checks until \`kubelab lab exam finish\`.`);
+        store.update((p) => {
+          p.exam = { labs: labs.map((x) => x.id), startedAt: now.toISOString(), deadline: new Date(now.getTime() + minutes * 60_000).toISOString() };
+        });
+        out(
+          v.json
+            ? JSON.stringify(store.load().exam)
+            : `Exam started: ${labs.map((x) => x.title[l]).join(', ')}. You have ${minutes} minutes; no hints or checks until \`kubelab lab exam finish\`.`,
+        );
         return 0;
       });
     }
     case 'status': {
-      if (!state || state.finishedAt) { out(v.json ? JSON.stringify({ running: false }) : 'No exam is running.'); return 0; }
+      if (!state || state.finishedAt) {
+        out(v.json ? JSON.stringify({ running: false }) : 'No exam is running.');
+        return 0;
+      }
       const left = Date.parse(state.deadline) - Date.now();
-      out(v.json ? JSON.stringify({ running: true, ...state, remainingMs: Math.max(0, left) }) : `Exam: ${state.labs.join(', ')} — ${left > 0 ? `${Math.ceil(left / 60000)} minute(s) left` : 'time is up; run kubelab lab exam finish'}`);
+      out(
+        v.json
+          ? JSON.stringify({ running: true, ...state, remainingMs: Math.max(0, left) })
+          : `Exam: ${state.labs.join(', ')} — ${left > 0 ? `${Math.ceil(left / 60000)} minute(s) left` : 'time is up; run kubelab lab exam finish'}`,
+      );
       return 0;
     }
     case 'finish': {
-      if (!state || state.finishedAt) { err('kubelab: no exam is running'); return 3; }
+      if (!state || state.finishedAt) {
+        err('kubelab: no exam is running');
+        return 3;
+      }
       const labs = state.labs.map((id) => findLab(catalog(v), id));
       return withEngine(v, async (e) => {
         // the state at the moment the student hands in is what counts: no retrying, and grading time isn't theirs
@@ -332,9 +460,13 @@ async function runExam(v: Values, args: string[], l: Lang): Promise<number> {
           p.exam = ex;
           (p.exams ??= []).push(ex);
         });
-        const passed = results.reduce((n, r) => n + r.passed, 0), total = results.reduce((n, r) => n + r.total, 0);
+        const passed = results.reduce((n, r) => n + r.passed, 0),
+          total = results.reduce((n, r) => n + r.total, 0);
         if (v.json) out(JSON.stringify({ passed, total, late: now.getTime() > Date.parse(state.deadline), results }, null, 2));
-        else { results.forEach((r, i) => printResult(r, labs[i], l)); out(`Exam score: ${passed}/${total} steps${now.getTime() > Date.parse(state.deadline) ? ' (finished after the deadline)' : ''}`); }
+        else {
+          results.forEach((r, i) => printResult(r, labs[i], l));
+          out(`Exam score: ${passed}/${total} steps${now.getTime() > Date.parse(state.deadline) ? ' (finished after the deadline)' : ''}`);
+        }
         return passed === total ? 0 : 1;
       });
     }
@@ -345,7 +477,10 @@ async function runExam(v: Values, args: string[], l: Lang): Promise<number> {
 
 export async function runReport(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args);
-  if (v.help) { out(REPORT_HELP); return 0; }
+  if (v.help) {
+    out(REPORT_HELP);
+    return 0;
+  }
   const [sub, file] = positionals;
   if (sub === 'keygen') {
     const dir = resolve(need(v.out, '--out DIR'));
@@ -362,14 +497,20 @@ export async function runReport(args: string[]): Promise<number> {
     out(v.json ? JSON.stringify(res) : `${res.valid ? 'OK' : 'INVALID'}: ${res.reason}`);
     return res.valid ? 0 : 1;
   }
-  if (sub) { err(`kubelab report: unknown command "${sub}"\n\n${REPORT_HELP}`); return 1; }
+  if (sub) {
+    err(`kubelab report: unknown command "${sub}"\n\n${REPORT_HELP}`);
+    return 1;
+  }
   let report = buildReport(profile(v).load(), catalog(v));
-  const keyFile = v.key ?? process.env.KUBELAB_INSTRUCTOR_KEY ?? (existsSync(join(dataDir(v), 'instructor.key')) ? join(dataDir(v), 'instructor.key') : undefined);
+  const keyFile =
+    v.key ?? process.env.KUBELAB_INSTRUCTOR_KEY ?? (existsSync(join(dataDir(v), 'instructor.key')) ? join(dataDir(v), 'instructor.key') : undefined);
   if (keyFile) report = signReport(report, readFileSync(keyFile, 'utf8'));
   const json = JSON.stringify(report, null, 2);
-  if (v.out) writeFileSync(v.out, json); else out(json);
+  if (v.out) writeFileSync(v.out, json);
+  else out(json);
   if (v.html) writeFileSync(v.html, reportHtml(report));
-  if (v.out || v.html) err(`kubelab: report written${v.out ? ` to ${v.out}` : ''}${v.html ? `${v.out ? ' and' : ''} to ${v.html}` : ''}${keyFile ? ' (signed)' : ''}`);
+  if (v.out || v.html)
+    err(`kubelab: report written${v.out ? ` to ${v.out}` : ''}${v.html ? `${v.out ? ' and' : ''} to ${v.html}` : ''}${keyFile ? ' (signed)' : ''}`);
   return 0;
 }
 

@@ -30,23 +30,35 @@ Run 'kubelab <command> --help' for a command's options.
 `;
 
 function versionText(): string {
-  return `kubelab ${appVersion(appFolders().root)}\n`
-    + `Kubernetes ${KUBELET_VERSION} (kube-apiserver ${KUBE_VERSION.gitVersion}, kubelet ${KUBELET_VERSION})\n`;
+  return (
+    `kubelab ${appVersion(appFolders().root)}\n` + `Kubernetes ${KUBELET_VERSION} (kube-apiserver ${KUBE_VERSION.gitVersion}, kubelet ${KUBELET_VERSION})\n`
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
-    case 'start': return runStart(rest);
-    case 'store': return runStore(rest);
-    case 'lab': return runLab(rest);
-    case 'report': return runReport(rest);
-    case 'node': return runNode(rest);
-    case 'netpol': return runNetpol(rest);
-    case '-v': case '--version': case 'version':
+    case 'start':
+      return runStart(rest);
+    case 'store':
+      return runStore(rest);
+    case 'lab':
+      return runLab(rest);
+    case 'report':
+      return runReport(rest);
+    case 'node':
+      return runNode(rest);
+    case 'netpol':
+      return runNetpol(rest);
+    case '-v':
+    case '--version':
+    case 'version':
       process.stdout.write(versionText());
       return 0;
-    case undefined: case '-h': case '--help': case 'help':
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
       process.stdout.write(USAGE);
       return cmd === undefined ? 1 : 0;
     default:
@@ -55,7 +67,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { if (code !== undefined && code !== -1) process.exitCode = code; }, (err) => {
-  process.stderr.write(`kubelab: ${(err as Error)?.message ?? err}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined && code !== -1) process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`kubelab: ${(err as Error)?.message ?? err}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -22,7 +22,13 @@ const HELP = `Usage: kubelab node stop|start NAME [--kubeconfig FILE | --data-di
                with a COMMAND, runs it and exits with its status
 `;
 
-interface Conn { server: string; ca?: string; cert?: string; key?: string; token?: string }
+interface Conn {
+  server: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  token?: string;
+}
 
 function connection(kubeconfig: string): Conn {
   const kc = YAML.parse(readFileSync(kubeconfig, 'utf8'));
@@ -45,14 +51,29 @@ function connection(kubeconfig: string): Conn {
 function request(c: Conn, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ code: number; json: any }> {
   return new Promise((res, rej) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request(new URL(path, c.server), {
-      method, ca: c.ca, cert: c.cert, key: c.key,
-      headers: { Accept: 'application/json', ...(data ? { 'Content-Type': contentType } : {}), ...(c.token ? { Authorization: `Bearer ${c.token}` } : {}) },
-    }, (r) => {
-      let buf = '';
-      r.on('data', (d) => (buf += d));
-      r.on('end', () => { let json: any; try { json = JSON.parse(buf); } catch { json = { message: buf }; } res({ code: r.statusCode ?? 0, json }); });
-    });
+    const req = https.request(
+      new URL(path, c.server),
+      {
+        method,
+        ca: c.ca,
+        cert: c.cert,
+        key: c.key,
+        headers: { Accept: 'application/json', ...(data ? { 'Content-Type': contentType } : {}), ...(c.token ? { Authorization: `Bearer ${c.token}` } : {}) },
+      },
+      (r) => {
+        let buf = '';
+        r.on('data', (d) => (buf += d));
+        r.on('end', () => {
+          let json: any;
+          try {
+            json = JSON.parse(buf);
+          } catch {
+            json = { message: buf };
+          }
+          res({ code: r.statusCode ?? 0, json });
+        });
+      },
+    );
     req.on('error', rej);
     if (data) req.write(data);
     req.end();
@@ -60,31 +81,65 @@ function request(c: Conn, method: string, path: string, body?: unknown, contentT
 }
 
 export async function runNode(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { kubeconfig: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { kubeconfig: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   const [verb, name] = positionals;
-  if (values.help) { process.stdout.write(HELP); return 0; }
-  if (!verb || !['stop', 'start', 'list', 'shell'].includes(verb) || (verb !== 'list' && !name)) { process.stderr.write(HELP); return 1; }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!verb || !['stop', 'start', 'list', 'shell'].includes(verb) || (verb !== 'list' && !name)) {
+    process.stderr.write(HELP);
+    return 1;
+  }
   const kubeconfig = values.kubeconfig ? resolve(values.kubeconfig) : join(resolve(values['data-dir'] ?? defaultDataDir()), 'kubeconfig');
-  if (!existsSync(kubeconfig)) { process.stderr.write(`kubelab node: ${kubeconfig} not found; is the cluster running (kubelab start)?\n`); return 1; }
+  if (!existsSync(kubeconfig)) {
+    process.stderr.write(`kubelab node: ${kubeconfig} not found; is the cluster running (kubelab start)?\n`);
+    return 1;
+  }
   const c = connection(kubeconfig);
   try {
     if (verb === 'shell') return await nodeShell(c, name, positionals.slice(2));
     if (verb === 'list') {
       const r = await request(c, 'GET', '/api/v1/nodes');
-      if (r.code !== 200) { process.stderr.write(`Error from server: ${r.json.message}\n`); return 1; }
+      if (r.code !== 200) {
+        process.stderr.write(`Error from server: ${r.json.message}\n`);
+        return 1;
+      }
       const rows = [['NAME', 'POWER', 'READY']];
       for (const n of r.json.items ?? []) {
         const ready = (n.status?.conditions ?? []).find((x: any) => x.type === 'Ready')?.status ?? 'Unknown';
         rows.push([n.metadata.name, n.metadata.annotations?.[POWER_ANNOTATION] === 'off' ? 'off' : 'on', ready]);
       }
       const w = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-      for (const row of rows) process.stdout.write(row.map((v, i) => v.padEnd(w[i] + 3)).join('').trimEnd() + '\n');
+      for (const row of rows)
+        process.stdout.write(
+          row
+            .map((v, i) => v.padEnd(w[i] + 3))
+            .join('')
+            .trimEnd() + '\n',
+        );
       return 0;
     }
     const power = verb === 'stop' ? 'off' : 'on';
-    const r = await request(c, 'PATCH', `/api/v1/nodes/${encodeURIComponent(name)}`, { metadata: { annotations: { [POWER_ANNOTATION]: power } } }, 'application/merge-patch+json');
-    if (r.code === 404) { process.stderr.write(`Error from server (NotFound): nodes "${name}" not found\n`); return 1; }
-    if (r.code >= 300) { process.stderr.write(`Error from server: ${r.json.message}\n`); return 1; }
+    const r = await request(
+      c,
+      'PATCH',
+      `/api/v1/nodes/${encodeURIComponent(name)}`,
+      { metadata: { annotations: { [POWER_ANNOTATION]: power } } },
+      'application/merge-patch+json',
+    );
+    if (r.code === 404) {
+      process.stderr.write(`Error from server (NotFound): nodes "${name}" not found\n`);
+      return 1;
+    }
+    if (r.code >= 300) {
+      process.stderr.write(`Error from server: ${r.json.message}\n`);
+      return 1;
+    }
     process.stdout.write(`node/${name} ${verb === 'stop' ? 'powered off' : 'powered on'}\n`);
     return 0;
   } catch (err) {
@@ -113,7 +168,10 @@ async function nodeShell(c: Conn, node: string, command: string[]): Promise<numb
     }
     let cwd = (await shellLine(c, node, session, 'true')).cwd;
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-    const prompt = () => { rl.setPrompt(`root@${node}:${cwd === '/root' ? '~' : cwd}# `); rl.prompt(); };
+    const prompt = () => {
+      rl.setPrompt(`root@${node}:${cwd === '/root' ? '~' : cwd}# `);
+      rl.prompt();
+    };
     let last = 0;
     prompt();
     for await (const line of rl) {
@@ -130,7 +188,10 @@ async function nodeShell(c: Conn, node: string, command: string[]): Promise<numb
     rl.close();
     return last;
   } catch (err) {
-    if (err instanceof ShellError) { process.stderr.write(`${err.message}\n`); return 1; }
+    if (err instanceof ShellError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
     throw err;
   }
 }

@@ -26,12 +26,20 @@ export async function runStart(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      'data-dir': { type: 'string' }, port: { type: 'string' }, nodes: { type: 'string' },
-      runtime: { type: 'string' }, config: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      nodes: { type: 'string' },
+      runtime: { type: 'string' },
+      config: { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
-  if (values.help) { process.stdout.write(HELP); return 0; }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   const root = resolve(values['data-dir'] ?? defaultDataDir());
   const profile = values.profile ?? DEFAULT_PROFILE;
   const dataDir = profileDir(root, profile);
@@ -44,7 +52,11 @@ export async function runStart(args: string[]): Promise<number> {
   if (runtime !== undefined && runtime !== 'sim' && runtime !== 'docker') throw new Error(`--runtime must be "sim" or "docker", not "${runtime}"`);
   const t0 = Date.now();
   const cluster = await startCluster({
-    dataDir, port, nodes, runtime, configFile: values.config ? resolve(values.config) : labConfig,
+    dataDir,
+    port,
+    nodes,
+    runtime,
+    configFile: values.config ? resolve(values.config) : labConfig,
     log: (l) => process.stderr.write(`kubelab: ${l}\n`),
   });
   process.stdout.write(`kubelab: cluster ready in ${Date.now() - t0} ms — API server ${cluster.server}, kubeconfig ${cluster.kubeconfigPath}\n`);
@@ -56,7 +68,10 @@ export async function runStart(args: string[]): Promise<number> {
   await new Promise<void>((res) => {
     let stopping = false;
     const stop = (sig: string) => {
-      if (stopping) { process.stderr.write('kubelab: forced exit\n'); process.exit(130); }
+      if (stopping) {
+        process.stderr.write('kubelab: forced exit\n');
+        process.exit(130);
+      }
       stopping = true;
       process.stderr.write(`kubelab: ${sig} received, stopping the cluster\n`);
       cluster.stop().then(res, res);
@@ -70,11 +85,16 @@ export async function runStart(args: string[]): Promise<number> {
 
 function labTopology(dataDir: string, id: string): string | undefined {
   const { labs } = loadCatalog(labRoots(dataDir, []));
-  try { return findLab(labs, id).cluster.configFile; } catch { return undefined; }
+  try {
+    return findLab(labs, id).cluster.configFile;
+  } catch {
+    return undefined;
+  }
 }
 
 function parsePositive(v: string, flag: string, allowZero: boolean): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) throw new Error(`${flag} expects ${allowZero ? 'a port number' : 'a positive whole number'}, not "${v}"`);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535)
+    throw new Error(`${flag} expects ${allowZero ? 'a port number' : 'a positive whole number'}, not "${v}"`);
   return n;
 }

@@ -3,7 +3,11 @@
 // break between two CJK characters. Colour only on a TTY and without NO_COLOR.
 const CJK = /[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]/;
 
-export interface Style { bold(s: string): string; code(s: string): string; dim(s: string): string }
+export interface Style {
+  bold(s: string): string;
+  code(s: string): string;
+  dim(s: string): string;
+}
 const sgr = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
 export const ANSI: Style = { bold: sgr(1, 22), code: sgr(36, 39), dim: sgr(2, 22) };
 export const PLAIN: Style = { bold: (s) => s, code: (s) => s, dim: (s) => s };
@@ -13,9 +17,14 @@ export function terminalStyle(stream: { isTTY?: boolean }): Style {
 }
 
 function inline(s: string, st: Style): string {
-  return s.split(/(`[^`]+`)/g).map((p) => (p.length > 1 && p.startsWith('`') && p.endsWith('`')
-    ? st.code(p.slice(1, -1))
-    : p.replace(/\*\*([^*]+)\*\*/g, (_, b: string) => st.bold(b)).replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '$1 <$2>'))).join('');
+  return s
+    .split(/(`[^`]+`)/g)
+    .map((p) =>
+      p.length > 1 && p.startsWith('`') && p.endsWith('`')
+        ? st.code(p.slice(1, -1))
+        : p.replace(/\*\*([^*]+)\*\*/g, (_, b: string) => st.bold(b)).replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '$1 <$2>'),
+    )
+    .join('');
 }
 
 function join(lines: string[]): string {
@@ -26,7 +35,10 @@ export function renderMarkdown(src: string, st: Style = PLAIN): string {
   const lines = src.replace(/\r\n?/g, '\n').split('\n');
   const out: string[] = [];
   let para: string[] = [];
-  const flush = () => { if (para.length) out.push(inline(join(para), st), ''); para = []; };
+  const flush = () => {
+    if (para.length) out.push(inline(join(para), st), '');
+    para = [];
+  };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (/^\s*```/.test(line)) {
@@ -36,10 +48,22 @@ export function renderMarkdown(src: string, st: Style = PLAIN): string {
       continue;
     }
     const h = /^(#{1,4})\s+(.*?)\s*(\{#[^}]*\})?\s*$/.exec(line);
-    if (h) { flush(); out.push(st.bold(inline(h[2], st)), ''); continue; }
+    if (h) {
+      flush();
+      out.push(st.bold(inline(h[2], st)), '');
+      continue;
+    }
     const li = /^\s*([-*]|\d+\.)\s+(.*)$/.exec(line);
-    if (li) { flush(); out.push(`  ${/\d/.test(li[1]) ? li[1] : '•'} ${inline(li[2], st)}`); if (!/^\s*([-*]|\d+\.)\s+/.test(lines[i + 1] ?? '')) out.push(''); continue; }
-    if (!line.trim()) { flush(); continue; }
+    if (li) {
+      flush();
+      out.push(`  ${/\d/.test(li[1]) ? li[1] : '•'} ${inline(li[2], st)}`);
+      if (!/^\s*([-*]|\d+\.)\s+/.test(lines[i + 1] ?? '')) out.push('');
+      continue;
+    }
+    if (!line.trim()) {
+      flush();
+      continue;
+    }
     para.push(line.trim());
   }
   flush();

@@ -39,7 +39,9 @@ export function bestEffortWith(log: LogLine) {
 }
 
 /** the stderr logger of components without a log of their own (the API server's internal writes) */
-export const stderrLog: LogLine = (line) => { process.stderr.write(`${line}\n`); };
+export const stderrLog: LogLine = (line) => {
+  process.stderr.write(`${line}\n`);
+};
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

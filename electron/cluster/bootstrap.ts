@@ -7,7 +7,7 @@ import { StatusError } from './api/errors';
 import { clusterDnsObjects } from './network/dns/manifests';
 import { kubeProxyObjects } from './network/kube-proxy/manifests';
 
-async function ensure(client: Client, r: typeof R[keyof typeof R], ns: string | undefined, obj: KObject): Promise<void> {
+async function ensure(client: Client, r: (typeof R)[keyof typeof R], ns: string | undefined, obj: KObject): Promise<void> {
   try {
     await client.create(r, ns, obj);
   } catch (err) {
@@ -21,18 +21,21 @@ export async function bootstrapCluster(client: Client, opts: { apiPort: number }
     await ensure(client, R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
   await ensure(client, R.services, 'default', {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None' },
   });
   const endpoints: KObject = {
-    apiVersion: 'v1', kind: 'Endpoints',
+    apiVersion: 'v1',
+    kind: 'Endpoints',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
   };
   await ensure(client, R.endpoints, 'default', endpoints);
   await ensure(client, R.endpointslices, 'default', {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
     addressType: 'IPv4',
     endpoints: [{ addresses: ['172.18.0.2'], conditions: { ready: true } }],
@@ -53,7 +56,13 @@ export async function bootstrapCluster(client: Client, opts: { apiPort: number }
     ['system-cluster-critical', 2000000000, 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'],
   ] as const) {
     await ensure(client, R.priorityclasses, undefined, {
-      apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description, preemptionPolicy: 'PreemptLowerPriority', globalDefault: false,
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name },
+      value,
+      description,
+      preemptionPolicy: 'PreemptLowerPriority',
+      globalDefault: false,
     });
   }
 }

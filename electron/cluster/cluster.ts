@@ -88,10 +88,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const config = loadClusterConfig(opts.dataDir, { nodes: opts.nodes, runtime: opts.runtime, configFile: opts.configFile });
 
-  const [pki, store] = await Promise.all([
-    ensurePki(join(opts.dataDir, 'pki')),
-    Promise.resolve(openStore({ path: join(opts.dataDir, 'store.db') })),
-  ]);
+  const [pki, store] = await Promise.all([ensurePki(join(opts.dataDir, 'pki')), Promise.resolve(openStore({ path: join(opts.dataDir, 'store.db') }))]);
 
   const catalog = new Catalog(builtinKinds());
   const lookup: AdmissionLookup = {
@@ -106,7 +103,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   const authz = createClusterAuthorization(lookup);
   const authorizer = authz.authorizer;
-  const registry: Registry = new Registry(store, admissionPlugins({ quotaWriter: registryQuotaWriter(() => registry, catalog), podSecurity: loadPodSecurityConfig(opts.dataDir), rbac: { authorizer: () => authorizer, resolver: () => authz.resolver } }), lookup);
+  const registry: Registry = new Registry(
+    store,
+    admissionPlugins({
+      quotaWriter: registryQuotaWriter(() => registry, catalog),
+      podSecurity: loadPodSecurityConfig(opts.dataDir),
+      rbac: { authorizer: () => authorizer, resolver: () => authz.resolver },
+    }),
+    lookup,
+  );
   const rbacWatch = authz.start(registry, catalog);
   const connector = new NodeConnector();
   let ready = false;
@@ -116,7 +121,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const healthChecks = [{ name: 'event-loop', problem: () => watchdog.problem() }];
   const api = new ApiServer({ catalog, registry, authorizer, schemas, address: () => address, ready: () => ready, healthChecks: () => healthChecks });
   const tokenFile = loadTokenFile(join(opts.dataDir, 'pki', 'tokens.csv'));
-  const authenticator = createAuthenticator({ tokens: [...(tokenFile ? [tokenFile] : []), serviceAccountTokenAuthenticator(pki, lookup)], authorizer: () => authorizer });
+  const authenticator = createAuthenticator({
+    tokens: [...(tokenFile ? [tokenFile] : []), serviceAccountTokenAuthenticator(pki, lookup)],
+    authorizer: () => authorizer,
+  });
   registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
   // what the control plane's static pods print (their `kubectl logs`): requests over HTTPS, and the components' own
   const componentLog = new ComponentLog();
@@ -124,9 +132,22 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const componentApi = observedApiServer(api, componentRequestObserver(componentLog), log);
 
   let http: RunningHttpServer;
-  const listen = (port: number) => startHttpServer({ host: '127.0.0.1', port, cert: pki.server.certPem + pki.ca.certPem, key: pki.server.keyPem, ca: pki.ca.certPem, api: httpsApi, authenticator });
+  const listen = (port: number) =>
+    startHttpServer({
+      host: '127.0.0.1',
+      port,
+      cert: pki.server.certPem + pki.ca.certPem,
+      key: pki.server.keyPem,
+      ca: pki.ca.certPem,
+      api: httpsApi,
+      authenticator,
+    });
   if (opts.port === undefined) {
-    try { http = await listen(6443); } catch { http = await listen(0); }
+    try {
+      http = await listen(6443);
+    } catch {
+      http = await listen(0);
+    }
   } else {
     http = await listen(opts.port);
   }
@@ -137,7 +158,14 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const client = (user: UserInfo, ua?: string) => {
     const k = `${user.name}|${user.groups.join(',')}|${ua ?? ''}`;
     let c = clients.get(k);
-    if (!c) { c = createInProcessClient(componentApi, { ...user, groups: user.groups.includes('system:authenticated') ? user.groups : [...user.groups, 'system:authenticated'] }, ua); clients.set(k, c); }
+    if (!c) {
+      c = createInProcessClient(
+        componentApi,
+        { ...user, groups: user.groups.includes('system:authenticated') ? user.groups : [...user.groups, 'system:authenticated'] },
+        ua,
+      );
+      clients.set(k, c);
+    }
     return c;
   };
   const controllerClient = client({ name: 'system:kube-controller-manager', groups: ['system:masters'] }, 'kube-controller-manager');
@@ -161,11 +189,32 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   // the CSI driver's pods (controller sidecars and node plugin) run as one privileged identity, as a hostpath driver's
   // ServiceAccount with its RBAC would
-  const csi = startCsiDriver(client({ name: 'system:serviceaccount:kube-system:csi-hostpathplugin-sa', groups: ['system:masters', 'system:serviceaccounts', 'system:serviceaccounts:kube-system'] }, 'csi-hostpathplugin'), opts.dataDir);
+  const csi = startCsiDriver(
+    client(
+      {
+        name: 'system:serviceaccount:kube-system:csi-hostpathplugin-sa',
+        groups: ['system:masters', 'system:serviceaccounts', 'system:serviceaccounts:kube-system'],
+      },
+      'csi-hostpathplugin',
+    ),
+    opts.dataDir,
+  );
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
   const policyAgent = startNetworkPolicyAgent(informers);
   await policyAgent.synced();
-  const nodes = await startNodes({ dataDir: opts.dataDir, config, clientFor: client, api, log, connector, pki, createRuntime: runtimes.createRuntime, mounters: csi.mounters, controlPlane: { log: componentLog, apiPort: http.port }, packetFilter: policyAgent.engine });
+  const nodes = await startNodes({
+    dataDir: opts.dataDir,
+    config,
+    clientFor: client,
+    api,
+    log,
+    connector,
+    pki,
+    createRuntime: runtimes.createRuntime,
+    mounters: csi.mounters,
+    controlPlane: { log: componentLog, apiPort: http.port },
+    packetFilter: policyAgent.engine,
+  });
   await csi.registerNodes(nodes.names());
   registerMetricsApi(api, nodes);
   const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => nodes);
@@ -173,13 +222,35 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   api.registerPath('/kubelab/snapshots/*', snapshotsHandler(snapshots));
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, { server, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, context: 'kubelab', user: 'kubelab-admin' });
+  writeKubeconfig(kubeconfigPath, {
+    server,
+    caPem: pki.ca.certPem,
+    certPem: pki.admin.certPem,
+    keyPem: pki.admin.keyPem,
+    context: 'kubelab',
+    user: 'kubelab-admin',
+  });
   ready = true;
   log(`API server listening on ${server}`);
 
   let stopping: Promise<void> | undefined;
   return {
-    dataDir: opts.dataDir, port: http.port, server, kubeconfigPath, pki, api, store, catalog, config, nodes, connector, client, informers, snapshots, docker: runtimes.docker, networkPolicy: policyAgent.engine,
+    dataDir: opts.dataDir,
+    port: http.port,
+    server,
+    kubeconfigPath,
+    pki,
+    api,
+    store,
+    catalog,
+    config,
+    nodes,
+    connector,
+    client,
+    informers,
+    snapshots,
+    docker: runtimes.docker,
+    networkPolicy: policyAgent.engine,
     stop() {
       stopping ??= (async () => {
         ready = false;

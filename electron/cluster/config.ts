@@ -43,17 +43,36 @@ export function parseClusterConfigFile(path: string): Partial<ClusterConfig> {
   }
   if (!doc || typeof doc !== 'object') throw new ConfigError(`${path}: expected a mapping with "nodes"`);
   const nodes: NodeConfig[] = [];
-  let workers = 0, cps = 0;
+  let workers = 0,
+    cps = 0;
   for (const [i, n] of (doc.nodes ?? []).entries()) {
     const role = n.role ?? 'worker';
     if (role !== 'control-plane' && role !== 'worker') throw new ConfigError(`${path}: nodes[${i}].role: must be "control-plane" or "worker"`);
-    const name = n.name ?? (role === 'control-plane' ? (cps++ === 0 ? 'kubelab-control-plane' : `kubelab-control-plane${cps}`) : (++workers === 1 ? 'kubelab-worker' : `kubelab-worker${workers}`));
-    if (n.runtime !== undefined && n.runtime !== 'sim' && n.runtime !== 'docker') throw new ConfigError(`${path}: nodes[${i}].runtime: must be "sim" or "docker"`);
-    nodes.push({ name, role, labels: n.labels, taints: n.taints, capacity: n.capacity, runtimeHandlers: n.runtimeHandlers, ...(n.runtime ? { runtime: n.runtime } : {}) });
+    const name =
+      n.name ??
+      (role === 'control-plane'
+        ? cps++ === 0
+          ? 'kubelab-control-plane'
+          : `kubelab-control-plane${cps}`
+        : ++workers === 1
+          ? 'kubelab-worker'
+          : `kubelab-worker${workers}`);
+    if (n.runtime !== undefined && n.runtime !== 'sim' && n.runtime !== 'docker')
+      throw new ConfigError(`${path}: nodes[${i}].runtime: must be "sim" or "docker"`);
+    nodes.push({
+      name,
+      role,
+      labels: n.labels,
+      taints: n.taints,
+      capacity: n.capacity,
+      runtimeHandlers: n.runtimeHandlers,
+      ...(n.runtime ? { runtime: n.runtime } : {}),
+    });
   }
   if (nodes.length && !nodes.some((n) => n.role === 'control-plane')) nodes.unshift({ name: 'kubelab-control-plane', role: 'control-plane' });
   if (doc.runtime !== undefined && doc.runtime !== 'sim' && doc.runtime !== 'docker') throw new ConfigError(`${path}: runtime: must be "sim" or "docker"`);
-  if (doc.kubeProxyMode !== undefined && doc.kubeProxyMode !== 'iptables' && doc.kubeProxyMode !== 'ipvs') throw new ConfigError(`${path}: kubeProxyMode: must be "iptables" or "ipvs"`);
+  if (doc.kubeProxyMode !== undefined && doc.kubeProxyMode !== 'iptables' && doc.kubeProxyMode !== 'ipvs')
+    throw new ConfigError(`${path}: kubeProxyMode: must be "iptables" or "ipvs"`);
   return { nodes: nodes.length ? nodes : undefined, runtime: doc.runtime, ...(doc.kubeProxyMode ? { kubeProxyMode: doc.kubeProxyMode } : {}) };
 }
 
@@ -61,13 +80,17 @@ export function loadClusterConfig(dataDir: string, o: { nodes?: number; runtime?
   const file = join(dataDir, 'cluster.json');
   let saved: ClusterConfig | undefined;
   if (existsSync(file)) {
-    try { saved = JSON.parse(readFileSync(file, 'utf8')); } catch { saved = undefined; }
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      saved = undefined;
+    }
   }
   const fromFile = o.configFile ? parseClusterConfigFile(o.configFile) : {};
   const cfg: ClusterConfig = {
     name: 'kubelab',
     runtime: o.runtime ?? fromFile.runtime ?? saved?.runtime ?? 'sim',
-    nodes: fromFile.nodes ?? (o.nodes !== undefined ? defaultNodeNames(o.nodes) : saved?.nodes ?? defaultNodeNames(3)),
+    nodes: fromFile.nodes ?? (o.nodes !== undefined ? defaultNodeNames(o.nodes) : (saved?.nodes ?? defaultNodeNames(3))),
   };
   const proxyMode = fromFile.kubeProxyMode ?? saved?.kubeProxyMode;
   if (proxyMode) cfg.kubeProxyMode = proxyMode;

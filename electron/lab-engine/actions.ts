@@ -9,7 +9,13 @@ import { runCheck } from './checks';
 import type { KubeClient } from './kube-client';
 import type { Action, Lab, Lang } from './types';
 
-export interface ActionContext { kube: KubeClient; kubeconfig: string; lab: Lab; lang: Lang; log?: (line: string) => void }
+export interface ActionContext {
+  kube: KubeClient;
+  kubeconfig: string;
+  lab: Lab;
+  lang: Lang;
+  log?: (line: string) => void;
+}
 
 export async function runActions(actions: Action[], ctx: ActionContext): Promise<void> {
   for (const a of actions) {

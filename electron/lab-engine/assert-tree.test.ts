@@ -2,9 +2,20 @@ import { describe, it, expect } from 'vitest';
 import { matchTree, describeMismatch } from './assert-tree';
 
 const deploy = {
-  apiVersion: 'apps/v1', kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
   metadata: { name: 'web', labels: { app: 'web', tier: 'front' } },
-  spec: { replicas: 3, template: { spec: { containers: [{ name: 'sidecar', image: 'busybox' }, { name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 80 }] }] } } },
+  spec: {
+    replicas: 3,
+    template: {
+      spec: {
+        containers: [
+          { name: 'sidecar', image: 'busybox' },
+          { name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 80 }] },
+        ],
+      },
+    },
+  },
   status: { readyReplicas: 2 },
 };
 

@@ -6,7 +6,12 @@ import { search } from '@jmespath-community/jmespath';
 import { compareQuantities, isQuantity } from '../cluster';
 import { sameCron } from './cron-equal';
 
-export interface Mismatch { path: string; expected?: unknown; actual?: unknown; reason: 'missing' | 'value' | 'type' | 'length' | 'expression' }
+export interface Mismatch {
+  path: string;
+  expected?: unknown;
+  actual?: unknown;
+  reason: 'missing' | 'value' | 'type' | 'length' | 'expression';
+}
 
 type Json = unknown;
 
@@ -17,14 +22,16 @@ export function matchTree(expected: Json, actual: Json, path = ''): Mismatch[] {
     if (actual.length !== expected.length) return [{ path: path || '.', expected: expected.length, actual: actual.length, reason: 'length' }];
     return expected.flatMap((e, i) => matchTree(e, actual[i], `${path}[${i}]`));
   }
-  return scalarEqual(expected, actual) || equivalentForm(expected, actual, path) ? [] : [{ path: path || '.', expected, actual, reason: actual === undefined ? 'missing' : 'value' }];
+  return scalarEqual(expected, actual) || equivalentForm(expected, actual, path)
+    ? []
+    : [{ path: path || '.', expected, actual, reason: actual === undefined ? 'missing' : 'value' }];
 }
 
 function matchMap(expected: Record<string, Json>, actual: Json, path: string): Mismatch[] {
   const out: Mismatch[] = [];
   for (const [rawKey, child] of Object.entries(expected)) {
     const { foreach, expr, field } = parseKey(rawKey);
-    const childPath = path ? `${path}.${expr !== undefined ? `(${expr})` : field}` : (expr !== undefined ? `(${expr})` : field!);
+    const childPath = path ? `${path}.${expr !== undefined ? `(${expr})` : field}` : expr !== undefined ? `(${expr})` : field!;
     let value: Json;
     if (expr !== undefined) {
       try {
@@ -34,13 +41,22 @@ function matchMap(expected: Record<string, Json>, actual: Json, path: string): M
         continue;
       }
     } else {
-      if (actual === undefined || actual === null) { out.push({ path: childPath, expected: child, reason: 'missing' }); continue; }
-      if (!isMap(actual)) { out.push({ path: path || '.', expected: 'an object', actual, reason: 'type' }); continue; }
+      if (actual === undefined || actual === null) {
+        out.push({ path: childPath, expected: child, reason: 'missing' });
+        continue;
+      }
+      if (!isMap(actual)) {
+        out.push({ path: path || '.', expected: 'an object', actual, reason: 'type' });
+        continue;
+      }
       value = actual[field!];
     }
     if (foreach) {
       const items = Array.isArray(value) ? value : isMap(value) ? Object.values(value) : undefined;
-      if (!items) { out.push({ path: childPath, expected: 'a list to iterate', actual: value, reason: value === undefined || value === null ? 'missing' : 'type' }); continue; }
+      if (!items) {
+        out.push({ path: childPath, expected: 'a list to iterate', actual: value, reason: value === undefined || value === null ? 'missing' : 'type' });
+        continue;
+      }
       items.forEach((item, i) => out.push(...matchTree(child, item, `${childPath}[${i}]`)));
     } else {
       out.push(...matchTree(child, value, childPath));
@@ -84,7 +100,13 @@ export function equivalentForm(e: Json, a: Json, path: string): boolean {
 }
 
 function wildcard(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  return new RegExp(
+    `^${p
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
 }
 
 function isMap(v: Json): v is Record<string, Json> {
@@ -94,10 +116,15 @@ function isMap(v: Json): v is Record<string, Json> {
 export function describeMismatch(m: Mismatch): string {
   const show = (v: unknown) => (v === undefined ? 'nothing' : typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
   switch (m.reason) {
-    case 'missing': return `${m.path} is not set (expected ${show(m.expected)})`;
-    case 'length': return `${m.path} has ${m.actual} item(s), expected ${m.expected}`;
-    case 'type': return `${m.path} is ${show(m.actual)}, expected ${typeof m.expected === 'string' ? m.expected : show(m.expected)}`;
-    case 'expression': return `${m.path}: the expression failed: ${m.actual}`;
-    default: return `${m.path} is ${show(m.actual)}, expected ${show(m.expected)}`;
+    case 'missing':
+      return `${m.path} is not set (expected ${show(m.expected)})`;
+    case 'length':
+      return `${m.path} has ${m.actual} item(s), expected ${m.expected}`;
+    case 'type':
+      return `${m.path} is ${show(m.actual)}, expected ${typeof m.expected === 'string' ? m.expected : show(m.expected)}`;
+    case 'expression':
+      return `${m.path}: the expression failed: ${m.actual}`;
+    default:
+      return `${m.path} is ${show(m.actual)}, expected ${show(m.expected)}`;
   }
 }

@@ -42,7 +42,8 @@ export function loadCatalog(roots: string[], seed?: string): { labs: Lab[]; prob
 }
 
 export function findLab(labs: Lab[], idOrChapter: string): Lab {
-  const hit = labs.find((l) => l.id === idOrChapter) ?? labs.find((l) => l.id.startsWith(`${idOrChapter}-`) || String(l.chapter) === idOrChapter.replace(/^0+/, ''));
+  const hit =
+    labs.find((l) => l.id === idOrChapter) ?? labs.find((l) => l.id.startsWith(`${idOrChapter}-`) || String(l.chapter) === idOrChapter.replace(/^0+/, ''));
   if (!hit) throw new Error(`no lab "${idOrChapter}" (see kubelab lab list)`);
   return hit;
 }

@@ -19,33 +19,104 @@ beforeAll(async () => {
   for (const o of [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: NS } },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'pod-reader', namespace: NS }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'reader', namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: NS }] },
-    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: NS, labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } },
-    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace: NS, labels: { app: 'client' } }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'huge', namespace: NS }, spec: { replicas: 3, selector: { matchLabels: { app: 'huge' } }, template: { metadata: { labels: { app: 'huge' } }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], resources: { requests: { cpu: '1000' } } }] } } } },
-  ]) await kube.apply(o);
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'pod-reader', namespace: NS },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'reader', namespace: NS },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: NS }],
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', namespace: NS, labels: { app: 'web' } },
+      spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'client', namespace: NS, labels: { app: 'client' } },
+      spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'huge', namespace: NS },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'huge' } },
+        template: {
+          metadata: { labels: { app: 'huge' } },
+          spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], resources: { requests: { cpu: '1000' } } }] },
+        },
+      },
+    },
+  ])
+    await kube.apply(o);
 }, 60_000);
-afterAll(async () => { kube?.close(); await tc?.stop(); });
+afterAll(async () => {
+  kube?.close();
+  await tc?.stop();
+});
 
-const podsRunning = () => waitFor(async () => {
-  const l = await kube.list('v1', 'Pod', NS);
-  return l.items.filter((p: any) => p.status?.phase === 'Running').length >= 2;
-}, { timeoutMs: 30_000, what: 'pods web and client running' }).then(() => true, () => false);
+const podsRunning = () =>
+  waitFor(
+    async () => {
+      const l = await kube.list('v1', 'Pod', NS);
+      return l.items.filter((p: any) => p.status?.phase === 'Running').length >= 2;
+    },
+    { timeoutMs: 30_000, what: 'pods web and client running' },
+  ).then(
+    () => true,
+    () => false,
+  );
 
 describe('checks', () => {
   it('assert explains a Deployment that is not ready and a missing object', async () => {
-    const r = await runCheck({ type: 'assert', where, object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'huge' }, status: { readyReplicas: 3 } } }, ctx);
+    const r = await runCheck(
+      { type: 'assert', where, object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'huge' }, status: { readyReplicas: 3 } } },
+      ctx,
+    );
     expect(r).toMatchObject({ ok: false, message: 'Deployment huge has 0/3 ready replicas' });
-    const missing = await runCheck({ type: 'assert', where, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } }, message: { en: 'Create it.', zh: '创建它。' } }, ctx);
+    const missing = await runCheck(
+      { type: 'assert', where, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } }, message: { en: 'Create it.', zh: '创建它。' } },
+      ctx,
+    );
     expect(missing.message).toBe('Create it. — ConfigMap nope not found in namespace checks');
-    const zh = await runCheck({ type: 'assert', where, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } }, message: { en: 'Create it.', zh: '创建它。' } }, { ...ctx, lang: 'zh' });
+    const zh = await runCheck(
+      { type: 'assert', where, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } }, message: { en: 'Create it.', zh: '创建它。' } },
+      { ...ctx, lang: 'zh' },
+    );
     expect(zh.message.startsWith('创建它。')).toBe(true);
   });
 
   it('assert without a name matches any object selected by labels; lists support expressions', async () => {
-    expect((await runCheck({ type: 'assert', where, object: { apiVersion: 'v1', kind: 'Pod', metadata: { labels: { app: 'web' } }, spec: { '~.(containers[?name == \'nginx\'])': { image: 'nginx:1.25' } } } }, ctx)).ok).toBe(true);
-    expect((await runCheck({ type: 'assert', where, selector: 'app in (web,client)', object: { apiVersion: 'v1', kind: 'PodList', '(length(items))': 2 } }, ctx)).ok).toBe(true);
+    expect(
+      (
+        await runCheck(
+          {
+            type: 'assert',
+            where,
+            object: {
+              apiVersion: 'v1',
+              kind: 'Pod',
+              metadata: { labels: { app: 'web' } },
+              spec: { "~.(containers[?name == 'nginx'])": { image: 'nginx:1.25' } },
+            },
+          },
+          ctx,
+        )
+      ).ok,
+    ).toBe(true);
+    expect(
+      (await runCheck({ type: 'assert', where, selector: 'app in (web,client)', object: { apiVersion: 'v1', kind: 'PodList', '(length(items))': 2 } }, ctx)).ok,
+    ).toBe(true);
   });
 
   it('error passes only while the object is absent', async () => {
@@ -55,21 +126,36 @@ describe('checks', () => {
   });
 
   it('canI asks a SubjectAccessReview for a user or a service account', async () => {
-    expect(await runCheck({ type: 'canI', where, user: 'root-like', groups: ['system:masters'], verb: 'delete', resource: 'pods', expect: true }, ctx)).toMatchObject({ ok: true });
-    expect(await runCheck({ type: 'canI', where, user: 'nobody', verb: 'get', resource: 'secrets', expect: false }, ctx)).toMatchObject({ ok: true, message: 'nobody cannot get secrets in namespace checks, as expected' });
+    expect(
+      await runCheck({ type: 'canI', where, user: 'root-like', groups: ['system:masters'], verb: 'delete', resource: 'pods', expect: true }, ctx),
+    ).toMatchObject({ ok: true });
+    expect(await runCheck({ type: 'canI', where, user: 'nobody', verb: 'get', resource: 'secrets', expect: false }, ctx)).toMatchObject({
+      ok: true,
+      message: 'nobody cannot get secrets in namespace checks, as expected',
+    });
     const del = await runCheck({ type: 'canI', where, serviceAccount: `${NS}/reader`, resource: 'pods', namespace: NS, verb: 'delete', expect: true }, ctx);
     expect(del).toMatchObject({ ok: false, message: `system:serviceaccount:${NS}:reader cannot delete pods in namespace ${NS}, but it should be allowed` });
   });
 
   it('event finds an event by reason and object, with a message pattern', async () => {
-    const c: Check = { type: 'event', where, reason: 'FailedScheduling', involvedObject: { kind: 'Pod', name: 'huge-*' }, messagePattern: 'Insufficient cpu', timeoutMs: 20_000 };
+    const c: Check = {
+      type: 'event',
+      where,
+      reason: 'FailedScheduling',
+      involvedObject: { kind: 'Pod', name: 'huge-*' },
+      messagePattern: 'Insufficient cpu',
+      timeoutMs: 20_000,
+    };
     expect((await runCheck(c, ctx)).ok).toBe(true);
     const none = await runCheck({ type: 'event', where, reason: 'NoSuchReason', involvedObject: { kind: 'Pod', name: 'web' } }, ctx);
     expect(none.message).toBe('no NoSuchReason event for Pod web in namespace checks');
   });
 
   it('exec runs a command over the WebSocket and reports exit codes and output', async (t) => {
-    if (!(await podsRunning())) { console.warn('skipping exec checks: pods do not run yet on this build'); t.skip(); }
+    if (!(await podsRunning())) {
+      console.warn('skipping exec checks: pods do not run yet on this build');
+      t.skip();
+    }
     expect((await runCheck({ type: 'exec', where, target: { pod: 'client' }, command: ['hostname'], expect: { stdout: '^client$' } }, ctx)).ok).toBe(true);
     const bad = await runCheck({ type: 'exec', where, target: { selector: 'app=client' }, command: ['sh', '-c', 'echo oops >&2; exit 3'], expect: {} }, ctx);
     expect(bad).toMatchObject({ ok: false, message: '`sh -c echo oops >&2; exit 3` in pod client exited with 3, expected 0 (stderr: oops)' });
@@ -78,7 +164,10 @@ describe('checks', () => {
   });
 
   it('connect reports allowed and denied connections from a pod', async (t) => {
-    if (!(await podsRunning())) { console.warn('skipping connect checks: pods do not run yet on this build'); t.skip(); }
+    if (!(await podsRunning())) {
+      console.warn('skipping connect checks: pods do not run yet on this build');
+      t.skip();
+    }
     const web = await kube.get('v1', 'Pod', 'web', NS);
     const ip = web.status.podIP as string;
     const from = { selector: 'app=client' };
@@ -89,11 +178,20 @@ describe('checks', () => {
   });
 
   it('connect reaches a pod named as the target by its pod IP', async (t) => {
-    if (!(await podsRunning())) { console.warn('skipping connect checks: pods do not run yet on this build'); t.skip(); }
+    if (!(await podsRunning())) {
+      console.warn('skipping connect checks: pods do not run yet on this build');
+      t.skip();
+    }
     const ip = (await kube.get('v1', 'Pod', 'web', NS)).status.podIP as string;
     const from = { selector: 'app=client' };
-    expect((await runCheck({ type: 'connect', where, from, host: '', toPod: { pod: 'web' }, port: 80, protocol: 'http', expect: 'allowed', timeoutMs: 10_000 }, ctx)).ok).toBe(true);
-    const closed = await runCheck({ type: 'connect', where, from, host: '', toPod: { selector: 'app=web' }, port: 81, protocol: 'tcp', expect: 'allowed' }, ctx);
+    expect(
+      (await runCheck({ type: 'connect', where, from, host: '', toPod: { pod: 'web' }, port: 80, protocol: 'http', expect: 'allowed', timeoutMs: 10_000 }, ctx))
+        .ok,
+    ).toBe(true);
+    const closed = await runCheck(
+      { type: 'connect', where, from, host: '', toPod: { selector: 'app=web' }, port: 81, protocol: 'tcp', expect: 'allowed' },
+      ctx,
+    );
     expect(closed).toMatchObject({ ok: false, message: `pod client → pod web (${ip}:81) is denied, expected allowed` });
   });
 });

@@ -8,7 +8,11 @@ import { compareRecorded } from './recorded';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
 
-export interface CheckContext { kube: KubeClient; namespace: string; lang: Lang }
+export interface CheckContext {
+  kube: KubeClient;
+  namespace: string;
+  lang: Lang;
+}
 
 export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
   const deadline = Date.now() + (check.timeoutMs ?? 0);
@@ -29,16 +33,24 @@ export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckRe
 
 async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean; message: string }> {
   switch (check.type) {
-    case 'assert': return assertObject(check, ctx);
-    case 'error': return assertAbsent(check, ctx);
+    case 'assert':
+      return assertObject(check, ctx);
+    case 'error':
+      return assertAbsent(check, ctx);
     case 'exec': {
       const pod = await pickPod(ctx.kube, check.target, ctx.namespace);
       const out = await ctx.kube.exec(pod.namespace, pod.name, check.command, pod.container);
       const want = check.expect.exitCode ?? 0;
       const cmd = check.command.join(' ');
-      if (out.exitCode !== want) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} exited with ${out.exitCode}, expected ${want}${out.stderr ? ` (stderr: ${clip(out.stderr)})` : ''}` };
-      if (check.expect.stdout && !new RegExp(check.expect.stdout, 'm').test(out.stdout)) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} printed "${clip(out.stdout)}", which does not match /${check.expect.stdout}/` };
-      if (check.expect.stderr && !new RegExp(check.expect.stderr, 'm').test(out.stderr)) return { ok: false, message: `\`${cmd}\` in pod ${pod.name} wrote "${clip(out.stderr)}" to stderr, which does not match /${check.expect.stderr}/` };
+      if (out.exitCode !== want)
+        return {
+          ok: false,
+          message: `\`${cmd}\` in pod ${pod.name} exited with ${out.exitCode}, expected ${want}${out.stderr ? ` (stderr: ${clip(out.stderr)})` : ''}`,
+        };
+      if (check.expect.stdout && !new RegExp(check.expect.stdout, 'm').test(out.stdout))
+        return { ok: false, message: `\`${cmd}\` in pod ${pod.name} printed "${clip(out.stdout)}", which does not match /${check.expect.stdout}/` };
+      if (check.expect.stderr && !new RegExp(check.expect.stderr, 'm').test(out.stderr))
+        return { ok: false, message: `\`${cmd}\` in pod ${pod.name} wrote "${clip(out.stderr)}" to stderr, which does not match /${check.expect.stderr}/` };
       if (check.expect.recorded) return compareRecorded(ctx.kube, ctx.namespace, check.expect.recorded, out.stdout, `\`${cmd}\` in pod ${pod.name}`);
       return { ok: true, message: `\`${cmd}\` in pod ${pod.name} behaved as expected` };
     }
@@ -48,8 +60,20 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
       const groups = sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa[0]}`, 'system:authenticated'] : check.groups;
       const ns = check.namespace ?? ctx.namespace;
       const review = await ctx.kube.json('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
-        apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
-        spec: { user, groups, resourceAttributes: { namespace: ns, verb: check.verb, group: check.group ?? '', resource: check.resource, subresource: check.subresource, name: check.name } },
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user,
+          groups,
+          resourceAttributes: {
+            namespace: ns,
+            verb: check.verb,
+            group: check.group ?? '',
+            resource: check.resource,
+            subresource: check.subresource,
+            name: check.name,
+          },
+        },
       });
       const allowed = review.status?.allowed === true;
       const action = `${check.verb} ${check.resource}${check.subresource ? `/${check.subresource}` : ''}${check.name ? ` ${check.name}` : ''} in namespace ${ns}`;
@@ -67,28 +91,36 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
         if (!host) throw new Error(`pod ${to.name} in namespace ${to.namespace} has no pod IP yet`);
         target = `pod ${to.name} (${host}:${check.port})`;
       }
-      const cmd = check.protocol === 'http'
-        ? ['wget', '-q', '-T', '2', '-O', '/dev/null', `http://${host}:${check.port}/`]
-        : ['nc', '-z', '-w', '2', host, String(check.port)];
+      const cmd =
+        check.protocol === 'http'
+          ? ['wget', '-q', '-T', '2', '-O', '/dev/null', `http://${host}:${check.port}/`]
+          : ['nc', '-z', '-w', '2', host, String(check.port)];
       const out = await ctx.kube.exec(pod.namespace, pod.name, cmd, pod.container);
       const got = out.exitCode === 0 ? 'allowed' : 'denied';
       return got === check.expect
         ? { ok: true, message: `pod ${pod.name} → ${target} is ${got}, as expected` }
         : { ok: false, message: `pod ${pod.name} → ${target} is ${got}, expected ${check.expect}` };
     }
-    case 'podNode': return checkPodNode(check, ctx.kube, ctx.namespace);
+    case 'podNode':
+      return checkPodNode(check, ctx.kube, ctx.namespace);
     case 'event': {
       const ns = check.namespace ?? ctx.namespace;
       const list = await ctx.kube.list('v1', 'Event', ns);
       const io = check.involvedObject ?? {};
-      const hit = list.items.find((e: any) => e.reason === check.reason
-        && (!io.kind || e.involvedObject?.kind === io.kind)
-        && (!io.name || e.involvedObject?.name === io.name || (io.name.endsWith('*') && String(e.involvedObject?.name).startsWith(io.name.slice(0, -1))))
-        && (!check.messagePattern || new RegExp(check.messagePattern).test(e.message ?? '')));
+      const hit = list.items.find(
+        (e: any) =>
+          e.reason === check.reason &&
+          (!io.kind || e.involvedObject?.kind === io.kind) &&
+          (!io.name || e.involvedObject?.name === io.name || (io.name.endsWith('*') && String(e.involvedObject?.name).startsWith(io.name.slice(0, -1)))) &&
+          (!check.messagePattern || new RegExp(check.messagePattern).test(e.message ?? '')),
+      );
       const about = `${io.kind ?? 'object'}${io.name ? ` ${io.name}` : ''}`;
       return hit
         ? { ok: true, message: `event ${check.reason} for ${about}: ${hit.message ?? ''}` }
-        : { ok: false, message: `no ${check.reason} event for ${about} in namespace ${ns}${check.messagePattern ? ` with a message matching /${check.messagePattern}/` : ''}` };
+        : {
+            ok: false,
+            message: `no ${check.reason} event for ${about} in namespace ${ns}${check.messagePattern ? ` with a message matching /${check.messagePattern}/` : ''}`,
+          };
     }
   }
 }
@@ -110,7 +142,13 @@ async function candidates(check: AssertCheck | ErrorCheck, ctx: CheckContext): P
     const obj = await ctx.kube.get(o.apiVersion, kind, md.name, ns);
     return { kind, where, objects: obj ? [obj] : [], single: true };
   }
-  const selector = check.selector ?? (md.labels ? Object.entries(md.labels).map(([k, v]) => `${k}=${v}`).join(',') : undefined);
+  const selector =
+    check.selector ??
+    (md.labels
+      ? Object.entries(md.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')
+      : undefined);
   const list = await ctx.kube.list(o.apiVersion, kind, ns, selector);
   return { kind, where, objects: list.items, single: false };
 }
@@ -118,8 +156,12 @@ async function candidates(check: AssertCheck | ErrorCheck, ctx: CheckContext): P
 function expectedTree(check: AssertCheck | ErrorCheck): Record<string, unknown> {
   const o = { ...check.object } as any;
   // apiVersion/kind were used to find the object; list items don't carry a namespace we'd want compared twice
-  delete o.apiVersion; delete o.kind;
-  if (o.metadata) { o.metadata = { ...o.metadata }; delete o.metadata.namespace; }
+  delete o.apiVersion;
+  delete o.kind;
+  if (o.metadata) {
+    o.metadata = { ...o.metadata };
+    delete o.metadata.namespace;
+  }
   return o;
 }
 
@@ -127,7 +169,8 @@ async function assertObject(check: AssertCheck, ctx: CheckContext): Promise<{ ok
   const c = await candidates(check, ctx);
   const md = (check.object as any).metadata ?? {};
   const label = `${c.kind}${md.name ? ` ${md.name}` : ''}`;
-  if (!c.objects.length) return { ok: false, message: md.name ? `${label} not found${c.where}` : `no ${c.kind}${c.where}${check.selector ? ` matches ${check.selector}` : ''}` };
+  if (!c.objects.length)
+    return { ok: false, message: md.name ? `${label} not found${c.where}` : `no ${c.kind}${c.where}${check.selector ? ` matches ${check.selector}` : ''}` };
   const tree = expectedTree(check);
   let best: { obj: any; mm: ReturnType<typeof matchTree> } | undefined;
   for (const obj of c.objects) {

@@ -9,15 +9,26 @@ import { dropLabSnapshot, labSnapshot, restoreLabSnapshot, takeLabSnapshot } fro
 export const LAB_LABEL = 'kubelab.io/lab';
 
 /** a graded step whose checks also say, in both languages, what is wrong (see messages.ts) */
-export interface GradedStep extends StepResult { checks: HumanCheckResult[] }
-export interface GradedLab extends LabResult { steps: GradedStep[] }
+export interface GradedStep extends StepResult {
+  checks: HumanCheckResult[];
+}
+export interface GradedLab extends LabResult {
+  steps: GradedStep[];
+}
 
-export interface EngineOptions { kube: KubeClient; kubeconfig: string; lang?: Lang; log?: (line: string) => void }
+export interface EngineOptions {
+  kube: KubeClient;
+  kubeconfig: string;
+  lang?: Lang;
+  log?: (line: string) => void;
+}
 
 export class LabEngine {
   constructor(private o: EngineOptions) {}
 
-  get kube(): KubeClient { return this.o.kube; }
+  get kube(): KubeClient {
+    return this.o.kube;
+  }
 
   private ctx(lab: Lab): ActionContext {
     return { kube: this.o.kube, kubeconfig: this.o.kubeconfig, lab, lang: this.o.lang ?? 'en', log: this.o.log };
@@ -41,7 +52,9 @@ export class LabEngine {
     if (snap === undefined || snap?.labels.lab === lab.id) return;
     if (snap) {
       const r = await restoreLabSnapshot(this.o.kube);
-      this.o.log?.(`the cluster is back as it was before lab ${snap.labels.lab} (${r.deleted} objects removed, ${r.updated} changed back, ${r.created} recreated in ${r.ms} ms)`);
+      this.o.log?.(
+        `the cluster is back as it was before lab ${snap.labels.lab} (${r.deleted} objects removed, ${r.updated} changed back, ${r.created} recreated in ${r.ms} ms)`,
+      );
     }
     await takeLabSnapshot(this.o.kube, lab.id);
   }
@@ -61,10 +74,12 @@ export class LabEngine {
     const lang = this.o.lang ?? 'en';
     const ctx = { kube: this.o.kube, namespace: lab.namespaces[0], lang };
     const chosen = lab.steps.filter((s) => !only?.length || only.includes(s.id));
-    const steps: GradedStep[] = await Promise.all(chosen.map(async (step) => {
-      const checks = await Promise.all(step.checks.map(async (c) => humanize(c, await runCheck(opts.wait === false ? { ...c, timeoutMs: 0 } : c, ctx), ctx)));
-      return { id: step.id, title: step.title[lang], ok: checks.every((c) => c.ok), checks };
-    }));
+    const steps: GradedStep[] = await Promise.all(
+      chosen.map(async (step) => {
+        const checks = await Promise.all(step.checks.map(async (c) => humanize(c, await runCheck(opts.wait === false ? { ...c, timeoutMs: 0 } : c, ctx), ctx)));
+        return { id: step.id, title: step.title[lang], ok: checks.every((c) => c.ok), checks };
+      }),
+    );
     const passed = steps.filter((s) => s.ok).length;
     return { lab: lab.id, ok: passed === steps.length, passed, total: steps.length, steps, at: new Date().toISOString() };
   }

@@ -28,10 +28,13 @@ ${step}
     hints: [{en: h, zh: h}]
     solution: [{run: "true"}]
 `;
-const md = (first: string) => `# T\n\nIntro.\n\n## One {#one}\n\n${first}\n\n\`\`\`bash run\nkubectl get pods\n\`\`\`\n\n## Two {#two}\n\nx\n\n\`\`\`bash run\nx\n\`\`\`\n\n## Three {#three}\n\nx\n\n\`\`\`bash run\nx\n\`\`\`\n`;
+const md = (first: string) =>
+  `# T\n\nIntro.\n\n## One {#one}\n\n${first}\n\n\`\`\`bash run\nkubectl get pods\n\`\`\`\n\n## Two {#two}\n\nx\n\n\`\`\`bash run\nx\n\`\`\`\n\n## Three {#three}\n\nx\n\n\`\`\`bash run\nx\n\`\`\`\n`;
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lab-rules-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lab-rules-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function write(y: string, text = 'Do it.') {
   writeFileSync(join(dir, 'lab.yaml'), y);
@@ -39,20 +42,27 @@ function write(y: string, text = 'Do it.') {
   writeFileSync(join(dir, 'zh.md'), md(text));
 }
 /** the grading rules a lab trips (the near-miss count is tested on its own: these small labs declare none) */
-const rules = () => lintLabs(dir).errors.map((e) => /\[([\w-]+)\]/.exec(e)?.[1] ?? e).filter((r) => r !== 'near-misses');
+const rules = () =>
+  lintLabs(dir)
+    .errors.map((e) => /\[([\w-]+)\]/.exec(e)?.[1] ?? e)
+    .filter((r) => r !== 'near-misses');
 
 describe('parameters', () => {
-  const y = lab(`  - id: one
+  const y = lab(
+    `  - id: one
     checks: [{assert: {apiVersion: v1, kind: ConfigMap, metadata: {name: "{{who}}"}, data: {group: "{{res.group}}"}}}]
     hints: [{en: "look it up for {{res.name}}", zh: "查一查 {{res.name}}"}]
-    solution: [{run: "echo {{who}} {{n}}"}]`, `parameters:
+    solution: [{run: "echo {{who}} {{n}}"}]`,
+    `parameters:
   who: {oneOf: [ada, grace, linus, ken]}
   n: {range: [3, 9]}
-  res: {rows: [{name: cronjobs, group: batch}, {name: leases, group: coordination.k8s.io}]}`);
+  res: {rows: [{name: cronjobs, group: batch}, {name: leases, group: coordination.k8s.io}]}`,
+  );
 
   it('draws the same values for the same seed and substitutes them everywhere, rows kept together', () => {
     write(y, 'Name it {{who}}.');
-    const a = readLab(dir, 's1').lab!, b = readLab(dir, 's1').lab!;
+    const a = readLab(dir, 's1').lab!,
+      b = readLab(dir, 's1').lab!;
     expect(a.values).toEqual(b.values);
     expect(['ada', 'grace', 'linus', 'ken']).toContain(a.values.who);
     expect(Number(a.values.n)).toBeGreaterThanOrEqual(3);
@@ -88,7 +98,8 @@ describe('parameters', () => {
 
 describe('near-misses and lint rules', () => {
   it('reads near-misses with their mistake, actions, undo and settle time', () => {
-    write(lab(`  - id: one
+    write(
+      lab(`  - id: one
     checks: [{assert: {apiVersion: v1, kind: Pod, metadata: {name: a}, status: {phase: Running}}}]
     hints: [{en: h, zh: h}]
     solution: [{run: "true"}]
@@ -98,7 +109,8 @@ describe('near-misses and lint rules', () => {
         undo: [{run: "kubectl delete pod a"}]
         settle: 3s
       - mistake: {en: never runs, zh: 从不运行}
-        do: [{run: "true"}]`));
+        do: [{run: "true"}]`),
+    );
     const s = readLab(dir).lab!.steps[0];
     expect(s.nearMisses).toHaveLength(2);
     expect(s.nearMisses[0]).toMatchObject({ mistake: { en: 'wrong image' }, settleMs: 3000 });
@@ -107,7 +119,8 @@ describe('near-misses and lint rules', () => {
   });
 
   it('flags an answer a hint gives away, a check that accepts any two values, an existence-only step, a behaviour checked by spec only', () => {
-    write(lab(`  - id: one
+    write(
+      lab(`  - id: one
     checks:
       - assert: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {group: apps}}
       - assert:
@@ -116,17 +129,23 @@ describe('near-misses and lint rules', () => {
           metadata: {name: k}
           data: {(x != null && x != y): true}
     hints: [{en: "kubectl create configmap a --from-literal=group=apps", zh: 见上}]
-    solution: [{run: "true"}]`));
+    solution: [{run: "true"}]`),
+    );
     expect(rules()).toEqual(expect.arrayContaining(['answer-in-hint', 'any-value']));
-    write(lab(`  - id: one
+    write(
+      lab(`  - id: one
     checks: [{assert: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 3}}}]
     hints: [{en: h, zh: h}]
-    solution: [{run: "true"}]`), 'Roll back the release with undo.');
+    solution: [{run: "true"}]`),
+      'Roll back the release with undo.',
+    );
     expect(rules()).toContain('spec-only');
-    write(lab(`  - id: one
+    write(
+      lab(`  - id: one
     checks: [{assert: {apiVersion: v1, kind: Pod, metadata: {name: web}}}]
     hints: [{en: h, zh: h}]
-    solution: [{run: "true"}]`));
+    solution: [{run: "true"}]`),
+    );
     expect(rules()).toContain('existence-only');
   });
 
@@ -154,7 +173,12 @@ describe('equivalent spellings compare by value', () => {
   });
 
   it('quantities where the API takes quantities, and cron under schedule; other strings stay exact', () => {
-    expect(matchTree({ spec: { hard: { 'requests.cpu': '1', 'requests.memory': '1Gi' } } }, { spec: { hard: { 'requests.cpu': '1000m', 'requests.memory': '1024Mi' } } })).toEqual([]);
+    expect(
+      matchTree(
+        { spec: { hard: { 'requests.cpu': '1', 'requests.memory': '1Gi' } } },
+        { spec: { hard: { 'requests.cpu': '1000m', 'requests.memory': '1024Mi' } } },
+      ),
+    ).toEqual([]);
     expect(matchTree({ resources: { limits: { cpu: '100m' } } }, { resources: { limits: { cpu: '0.1' } } })).toEqual([]);
     expect(matchTree({ resources: { limits: { cpu: '100m' } } }, { resources: { limits: { cpu: '200m' } } })).toHaveLength(1);
     expect(matchTree({ spec: { schedule: '*/1 * * * *' } }, { spec: { schedule: '* * * * *' } })).toEqual([]);

@@ -3,12 +3,27 @@ import https from 'node:https';
 import WebSocket from 'ws';
 import type { Credentials } from './kubeconfig';
 
-export interface ApiResponse { status: number; body: any }
-export interface ResourceInfo { path: string; namespaced: boolean; plural: string }
-export interface ExecOutput { exitCode: number; stdout: string; stderr: string }
+export interface ApiResponse {
+  status: number;
+  body: any;
+}
+export interface ResourceInfo {
+  path: string;
+  namespaced: boolean;
+  plural: string;
+}
+export interface ExecOutput {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
 
 export class ApiError extends Error {
-  constructor(public status: number, public body: any, what: string) {
+  constructor(
+    public status: number,
+    public body: any,
+    what: string,
+  ) {
     super(`${what}: ${body?.message ?? `HTTP ${status}`}`);
   }
 }
@@ -21,7 +36,9 @@ export class KubeClient {
     this.agent = new https.Agent({ keepAlive: true, ca: creds.ca, cert: creds.cert, key: creds.key, rejectUnauthorized: !creds.insecure });
   }
 
-  close(): void { this.agent.destroy(); }
+  close(): void {
+    this.agent.destroy();
+  }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     const h: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kubelab-lab-engine', ...extra };
@@ -33,19 +50,28 @@ export class KubeClient {
     const url = new URL(this.creds.server + path);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolvePromise, reject) => {
-      const req = https.request(url, {
-        method, agent: this.agent,
-        headers: this.headers(payload !== undefined ? { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try { parsed = text ? JSON.parse(text) : undefined; } catch { /* plain text bodies (logs) stay strings */ }
-          resolvePromise({ status: res.statusCode ?? 0, body: parsed });
-        });
-      });
+      const req = https.request(
+        url,
+        {
+          method,
+          agent: this.agent,
+          headers: this.headers(payload !== undefined ? { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              /* plain text bodies (logs) stay strings */
+            }
+            resolvePromise({ status: res.statusCode ?? 0, body: parsed });
+          });
+        },
+      );
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
       req.on('error', reject);
       if (payload !== undefined) req.write(payload);
@@ -103,7 +129,11 @@ export class KubeClient {
 
   /** true when something was deleted; a missing object is not an error */
   async delete(apiVersion: string, kind: string, name: string, namespace?: string, propagationPolicy = 'Background'): Promise<boolean> {
-    const r = await this.request('DELETE', await this.objectPath(apiVersion, kind, namespace, name), { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy });
+    const r = await this.request('DELETE', await this.objectPath(apiVersion, kind, namespace, name), {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      propagationPolicy,
+    });
     if (r.status === 404) return false;
     if (r.status >= 400) throw new ApiError(r.status, r.body, `delete ${kind} ${name}`);
     return true;
@@ -119,19 +149,30 @@ export class KubeClient {
     const url = `${this.creds.server.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/exec?${q}`;
     return new Promise((resolvePromise, reject) => {
       const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], {
-        ca: this.creds.ca, cert: this.creds.cert, key: this.creds.key, rejectUnauthorized: !this.creds.insecure,
+        ca: this.creds.ca,
+        cert: this.creds.cert,
+        key: this.creds.key,
+        rejectUnauthorized: !this.creds.insecure,
         headers: this.creds.token ? { Authorization: `Bearer ${this.creds.token}` } : {},
       });
-      let stdout = '', stderr = '';
+      let stdout = '',
+        stderr = '';
       let status: any;
-      const timer = setTimeout(() => { ws.terminate(); reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs / 1000}s`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs / 1000}s`));
+      }, timeoutMs);
       ws.on('unexpected-response', (_req, res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           clearTimeout(timer);
           let msg = Buffer.concat(chunks).toString('utf8');
-          try { msg = JSON.parse(msg).message ?? msg; } catch { /* keep text */ }
+          try {
+            msg = JSON.parse(msg).message ?? msg;
+          } catch {
+            /* keep text */
+          }
           reject(new Error(`exec in ${namespace}/${pod}: ${msg || `HTTP ${res.statusCode}`}`));
         });
       });
@@ -139,13 +180,23 @@ export class KubeClient {
         const body = d.subarray(1).toString('utf8');
         if (d[0] === 1) stdout += body;
         else if (d[0] === 2) stderr += body;
-        else if (d[0] === 3) { try { status = JSON.parse(body); } catch { status = { status: 'Failure', message: body }; } }
+        else if (d[0] === 3) {
+          try {
+            status = JSON.parse(body);
+          } catch {
+            status = { status: 'Failure', message: body };
+          }
+        }
       });
-      ws.on('error', (err) => { clearTimeout(timer); reject(err); });
+      ws.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
       ws.on('close', () => {
         clearTimeout(timer);
         // a Failure without an exit code (e.g. the command was not found) still deserves a readable reason
-        if (status?.status === 'Failure' && !(status.details?.causes ?? []).some((c: any) => c.reason === 'ExitCode') && status.message) stderr += status.message;
+        if (status?.status === 'Failure' && !(status.details?.causes ?? []).some((c: any) => c.reason === 'ExitCode') && status.message)
+          stderr += status.message;
         resolvePromise({ exitCode: exitCodeOf(status), stdout, stderr });
       });
     });

@@ -26,10 +26,14 @@ describe.skipIf(!kubectlPath())('lab snapshots', () => {
     kube = new KubeClient(readKubeconfig(tc.kubeconfig));
     engine = new LabEngine({ kube, kubeconfig: tc.kubeconfig, log: (l) => logs.push(l) });
   }, 120_000);
-  afterAll(async () => { kube?.close(); await tc?.stop(); });
+  afterAll(async () => {
+    kube?.close();
+    await tc?.stop();
+  });
 
   it("lab 18's taints and labels do not reach lab 19, which still fails after start and passes after solve", async () => {
-    const l18 = findLab(labs, '18-scheduling'), l19 = findLab(labs, '19-scheduler-flow');
+    const l18 = findLab(labs, '18-scheduling'),
+      l19 = findLab(labs, '19-scheduler-flow');
     await engine.start(l18);
     expect((await labSnapshot(kube))?.labels.lab).toBe('18-scheduling');
     await engine.solve(l18);

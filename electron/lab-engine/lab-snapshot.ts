@@ -7,8 +7,19 @@ import type { KubeClient } from './kube-client';
 export const LAB_SNAPSHOT = 'kubelab-lab';
 const PATH = `/kubelab/snapshots/${LAB_SNAPSHOT}`;
 
-export interface LabSnapshot { name: string; takenAt: string; objects: number; labels: Record<string, string> }
-export interface SnapshotRestore { created: number; updated: number; deleted: number; nodesPowered: string[]; ms: number }
+export interface LabSnapshot {
+  name: string;
+  takenAt: string;
+  objects: number;
+  labels: Record<string, string>;
+}
+export interface SnapshotRestore {
+  created: number;
+  updated: number;
+  deleted: number;
+  nodesPowered: string[];
+  ms: number;
+}
 
 /** the current lab snapshot; null when there is none; undefined when the cluster does not keep snapshots */
 export async function labSnapshot(kube: KubeClient): Promise<LabSnapshot | null | undefined> {

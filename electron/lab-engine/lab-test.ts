@@ -7,7 +7,12 @@ import type { LabEngine } from './engine';
 import type { KubeClient } from './kube-client';
 import type { Lab, Lang, Step } from './types';
 
-export interface NearMissOutcome { step: string; mistake: string; caught: boolean; detail: string }
+export interface NearMissOutcome {
+  step: string;
+  mistake: string;
+  caught: boolean;
+  detail: string;
+}
 export interface LabTestResult {
   lab: string;
   seed: string;
@@ -20,7 +25,13 @@ export interface LabTestResult {
   ms: number;
 }
 
-export interface LabTestOptions { kube: KubeClient; kubeconfig: string; engine: LabEngine; lang?: Lang; log?: (line: string) => void }
+export interface LabTestOptions {
+  kube: KubeClient;
+  kubeconfig: string;
+  engine: LabEngine;
+  lang?: Lang;
+  log?: (line: string) => void;
+}
 
 /** grades one step; checks retry up to `capMs` at most (undefined: their own timeouts) */
 async function gradeStep(lab: Lab, step: Step, o: LabTestOptions, capMs?: number): Promise<{ ok: boolean; detail: string }> {
@@ -38,9 +49,13 @@ export async function testLab(lab: Lab, o: LabTestOptions): Promise<LabTestResul
   await o.engine.start(lab);
   try {
     const fresh = await o.engine.check(lab, undefined, { wait: false });
-    for (const s of fresh.steps.filter((x) => x.ok)) res.failures.push(`${lab.id}/${s.id}: passes on a fresh lab (${s.checks.map((c) => c.message).join('; ')})`);
+    for (const s of fresh.steps.filter((x) => x.ok))
+      res.failures.push(`${lab.id}/${s.id}: passes on a fresh lab (${s.checks.map((c) => c.message).join('; ')})`);
     // a failing check must tell the student what is wrong
-    for (const s of fresh.steps) for (const c of s.checks) if (!c.ok && /^(false|undefined)?$/.test(c.message.trim())) res.failures.push(`${lab.id}/${s.id}: a failing ${c.type} check says nothing ("${c.message}")`);
+    for (const s of fresh.steps)
+      for (const c of s.checks)
+        if (!c.ok && /^(false|undefined)?$/.test(c.message.trim()))
+          res.failures.push(`${lab.id}/${s.id}: a failing ${c.type} check says nothing ("${c.message}")`);
     for (const step of lab.steps) {
       for (const nm of step.nearMisses) {
         res.nearMisses++;
@@ -78,9 +93,20 @@ export async function testLab(lab: Lab, o: LabTestOptions): Promise<LabTestResul
 
 /** the per-lab table `kubelab lab test` prints */
 export function testTable(results: LabTestResult[]): string {
-  const rows = results.map((r) => [r.lab, String(r.steps), String(r.nearMisses), `${r.caught}/${r.nearMisses}`, r.failures.length ? 'FAIL' : 'ok', `${(r.ms / 1000).toFixed(0)}s`]);
+  const rows = results.map((r) => [
+    r.lab,
+    String(r.steps),
+    String(r.nearMisses),
+    `${r.caught}/${r.nearMisses}`,
+    r.failures.length ? 'FAIL' : 'ok',
+    `${(r.ms / 1000).toFixed(0)}s`,
+  ]);
   const head = ['lab', 'steps', 'near-misses', 'caught', 'result', 'time'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(w[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }

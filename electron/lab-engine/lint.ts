@@ -5,12 +5,20 @@ import { lintStep, type Finding } from './lint-rules';
 import { LANGS } from './types';
 
 /** errors: everything to fix; structural: the part that makes a lab unusable (an imported pack must have none) */
-export interface LintResult { labs: number; errors: string[]; warnings: string[]; findings: Finding[]; structural: string[] }
-
+export interface LintResult {
+  labs: number;
+  errors: string[];
+  warnings: string[];
+  findings: Finding[];
+  structural: string[];
+}
 
 export function lintLabs(root: string): LintResult {
   const dirs = findLabDirs(root);
-  const errors: string[] = [], warnings: string[] = [], findings: Finding[] = [], graded: string[] = [];
+  const errors: string[] = [],
+    warnings: string[] = [],
+    findings: Finding[] = [],
+    graded: string[] = [];
   if (!dirs.length) errors.push(`${root}: no lab directories (folders with a lab.yaml) found`);
   const ids = new Map<string, string>();
   const namespaces = new Map<string, string>();

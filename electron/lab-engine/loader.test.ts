@@ -59,7 +59,10 @@ describe('lab loader', () => {
   });
 
   it('names the file and line of each problem', () => {
-    writeFileSync(join(dir, 'lab.yaml'), LAB.replace('difficulty: beginner', 'difficulty: easy').replace('      - assert:', '      - asert:').replace('    hints:', '    colour: red\n    hints:'));
+    writeFileSync(
+      join(dir, 'lab.yaml'),
+      LAB.replace('difficulty: beginner', 'difficulty: easy').replace('      - assert:', '      - asert:').replace('    hints:', '    colour: red\n    hints:'),
+    );
     const { problems } = readLab(dir);
     const f = join(dir, 'lab.yaml');
     expect(problems).toContain(`${f}:6: difficulty must be beginner, intermediate or advanced`);
@@ -68,11 +71,17 @@ describe('lab loader', () => {
   });
 
   it('a null manifest in an apply list or a non-string delete kind is a problem with its line, not a crash (found by the lab fuzzer)', () => {
-    writeFileSync(join(dir, 'lab.yaml'), LAB.replace(`  - apply: |
+    writeFileSync(
+      join(dir, 'lab.yaml'),
+      LAB.replace(
+        `  - apply: |
       apiVersion: v1
       kind: ConfigMap
-      metadata: {name: seed}`, `  - apply: [null]
-  - delete: {apiVersion: v1, kind: [1], name: x}`));
+      metadata: {name: seed}`,
+        `  - apply: [null]
+  - delete: {apiVersion: v1, kind: [1], name: x}`,
+      ),
+    );
     const { problems } = readLab(dir);
     const f = join(dir, 'lab.yaml');
     expect(problems).toContain(`${f}:9: each manifest needs apiVersion and kind`);

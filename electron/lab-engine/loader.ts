@@ -29,13 +29,19 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
   // the file must be YAML before substitution too (editors, tools): a {{…}} starting a plain value in a flow map is not
   const rawProblems = new Problems();
   YNodeReader.parse(file, raw, rawProblems);
-  for (const r of rawProblems.list.slice(0, 3)) p.add(r.split(': ')[0], `${r.slice(r.indexOf(': ') + 2)} (before parameters are substituted: quote values that hold {{…}})`);
+  for (const r of rawProblems.list.slice(0, 3))
+    p.add(r.split(': ')[0], `${r.slice(r.indexOf(': ') + 2)} (before parameters are substituted: quote values that hold {{…}})`);
   const parameters = readParameters(YNodeReader.parse(file, substitute(raw, null), new Problems()).get('parameters'), p);
   const values = drawValues(parameters, seed, /^id:\s*(\S+)/m.exec(raw)?.[1] ?? dir);
   const text = substitute(raw, values);
-  text.split('\n').forEach((line, i) => { for (const u of unknownPlaceholders(line)) p.add(`${file}:${i + 1}`, `{{${u}}} is not a declared parameter`); });
+  text.split('\n').forEach((line, i) => {
+    for (const u of unknownPlaceholders(line)) p.add(`${file}:${i + 1}`, `{{${u}}} is not a declared parameter`);
+  });
   const root = YNodeReader.parse(file, text, p);
-  if (!root.isMap()) { root.fail('lab.yaml must be a mapping'); return { problems: p.list }; }
+  if (!root.isMap()) {
+    root.fail('lab.yaml must be a mapping');
+    return { problems: p.list };
+  }
   const known = ['id', 'chapter', 'title', 'summary', 'minutes', 'difficulty', 'namespace', 'namespaces', 'cluster', 'parameters', 'setup', 'steps', 'cleanup'];
   for (const k of root.keys()) if (!known.includes(k)) root.get(k).fail(`unknown field "${k}" (known: ${known.join(', ')})`);
 
@@ -72,7 +78,9 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     const sid = s.str('id') ?? '';
     if (seen.has(sid)) s.get('id').fail(`duplicate step id "${sid}"`);
     seen.add(sid);
-    const title = {} as Text, text = {} as Text, blocks = {} as Step['blocks'];
+    const title = {} as Text,
+      text = {} as Text,
+      blocks = {} as Step['blocks'];
     for (const l of LANGS) {
       const sec = md[l]?.sections.find((x) => x.id === sid);
       if (md[l] && !sec) s.get('id').fail(`step "${sid}" has no section "## … {#${sid}}" in ${mdFile(l)}`);
@@ -83,26 +91,49 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     const checkNodes = s.seq('checks', true);
     if (!checkNodes.length && s.get('checks').present) s.get('checks').fail('a step needs at least one check');
     const checks = checkNodes.map((c) => readCheck(c)).filter(Boolean) as Check[];
-    const hints = s.seq('hints').map((h) => readText(h, 'hint')).filter(Boolean) as Text[];
-    const actions = s.seq('solution', true).map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
-    const nearMisses = s.seq('nearMisses').map((n) => readNearMiss(n, dir, p)).filter(Boolean) as NearMiss[];
+    const hints = s
+      .seq('hints')
+      .map((h) => readText(h, 'hint'))
+      .filter(Boolean) as Text[];
+    const actions = s
+      .seq('solution', true)
+      .map((a) => readAction(a, dir, p))
+      .filter(Boolean) as Action[];
+    const nearMisses = s
+      .seq('nearMisses')
+      .map((n) => readNearMiss(n, dir, p))
+      .filter(Boolean) as NearMiss[];
     const lintWaivers = readWaivers(s.get('lint'));
     steps.push({ id: sid, title, text, blocks, checks, hints, solution: { text: solutionText(actions), actions }, nearMisses, lintWaivers });
   }
   for (const l of LANGS) {
-    for (const sec of md[l]?.sections ?? []) if (!seen.has(sec.id)) p.add(`${mdFile(l)}:${sec.line}`, `section {#${sec.id}} does not match any step id in lab.yaml`);
+    for (const sec of md[l]?.sections ?? [])
+      if (!seen.has(sec.id)) p.add(`${mdFile(l)}:${sec.line}`, `section {#${sec.id}} does not match any step id in lab.yaml`);
   }
 
   const lab: Lab = {
-    id, dir: resolve(dir), chapter, difficulty: difficulty as Lab['difficulty'], namespaces, cluster,
+    id,
+    dir: resolve(dir),
+    chapter,
+    difficulty: difficulty as Lab['difficulty'],
+    namespaces,
+    cluster,
     title: readText(root.get('title'), 'title') ?? { en: id, zh: id },
     summary: readText(root.get('summary'), 'summary') ?? { en: '', zh: '' },
     intro: { en: md.en?.intro ?? '', zh: md.zh?.intro ?? '' },
     minutes: root.num('minutes') ?? 0,
-    setup: root.seq('setup').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[],
+    setup: root
+      .seq('setup')
+      .map((a) => readAction(a, dir, p))
+      .filter(Boolean) as Action[],
     steps,
-    cleanup: root.seq('cleanup').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[],
-    parameters, values, seed,
+    cleanup: root
+      .seq('cleanup')
+      .map((a) => readAction(a, dir, p))
+      .filter(Boolean) as Action[],
+    parameters,
+    values,
+    seed,
   };
   return { lab: p.list.length ? undefined : lab, problems: p.list };
 }
@@ -112,13 +143,23 @@ export function findLabDirs(root: string, depth = 2): string[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) return [];
   if (existsSync(join(root, 'lab.yaml'))) return [root];
   if (depth === 0) return [];
-  return readdirSync(root).sort().map((n) => join(root, n)).filter((d) => statSync(d).isDirectory()).flatMap((d) => findLabDirs(d, depth - 1));
+  return readdirSync(root)
+    .sort()
+    .map((n) => join(root, n))
+    .filter((d) => statSync(d).isDirectory())
+    .flatMap((d) => findLabDirs(d, depth - 1));
 }
 
 function readText(n: YNodeReader, what: string): Text | undefined {
-  if (!n.present) { n.fail(`${what} is required in English and Chinese ({en: …, zh: …})`); return undefined; }
+  if (!n.present) {
+    n.fail(`${what} is required in English and Chinese ({en: …, zh: …})`);
+    return undefined;
+  }
   const v = n.js();
-  if (typeof v !== 'object' || v === null) { n.fail(`${what} must be a mapping with "en" and "zh"`); return undefined; }
+  if (typeof v !== 'object' || v === null) {
+    n.fail(`${what} must be a mapping with "en" and "zh"`);
+    return undefined;
+  }
   for (const l of LANGS) if (typeof v[l] !== 'string' || !v[l].trim()) n.fail(`${what} needs a non-empty "${l}" text`);
   return { en: String(v.en ?? ''), zh: String(v.zh ?? '') };
 }
@@ -132,13 +173,24 @@ export function parseDuration(v: unknown): number | undefined {
 
 function which<T extends string>(n: YNodeReader, kinds: readonly T[], what: string): T | undefined {
   const found = n.keys().filter((k) => (kinds as readonly string[]).includes(k)) as T[];
-  if (found.length !== 1) { n.fail(`a ${what} needs exactly one of ${kinds.join(', ')}${found.length ? ` (found ${found.join(', ')})` : ''}`); return undefined; }
+  if (found.length !== 1) {
+    n.fail(`a ${what} needs exactly one of ${kinds.join(', ')}${found.length ? ` (found ${found.join(', ')})` : ''}`);
+    return undefined;
+  }
   return found[0];
 }
 
 function readPick(n: YNodeReader): PodPick | undefined {
-  const pick: PodPick = { namespace: n.str('namespace', false), pod: n.str('pod', false), selector: n.str('selector', false), container: n.str('container', false) };
-  if (!pick.pod && !pick.selector) { n.fail('name the pod with "pod" or "selector"'); return undefined; }
+  const pick: PodPick = {
+    namespace: n.str('namespace', false),
+    pod: n.str('pod', false),
+    selector: n.str('selector', false),
+    container: n.str('container', false),
+  };
+  if (!pick.pod && !pick.selector) {
+    n.fail('name the pod with "pod" or "selector"');
+    return undefined;
+  }
   return pick;
 }
 
@@ -160,18 +212,32 @@ function readCheck(c: YNodeReader): Check | undefined {
   const message = c.get('message').present ? readText(c.get('message'), 'message') : undefined;
   const base = { where: c.where, timeoutMs, message };
   switch (kind) {
-    case 'assert': case 'error': {
+    case 'assert':
+    case 'error': {
       const o = body.js();
-      if (!o || typeof o !== 'object' || !o.apiVersion || !o.kind) { body.fail(`${kind} needs an object with apiVersion and kind`); return undefined; }
+      if (!o || typeof o !== 'object' || !o.apiVersion || !o.kind) {
+        body.fail(`${kind} needs an object with apiVersion and kind`);
+        return undefined;
+      }
       return { type: kind, object: o, selector: c.str('selector', false), ...base };
     }
     case 'exec': {
       const target = readPick(body);
       const expect = body.get('expect').js() ?? {};
       const rec = expect.recorded;
-      if (rec !== undefined && (typeof rec?.configMap !== 'string' || typeof rec?.key !== 'string')) body.get('expect').fail('expect.recorded needs {configMap: NAME, key: KEY}');
-      const recorded = typeof rec?.configMap === 'string' && typeof rec?.key === 'string' ? { configMap: rec.configMap, key: rec.key, namespace: rec.namespace } : undefined;
-      return target ? { type: 'exec', target, command: readCommand(body), expect: { exitCode: expect.exitCode, stdout: expect.stdout, stderr: expect.stderr, recorded }, ...base } : undefined;
+      if (rec !== undefined && (typeof rec?.configMap !== 'string' || typeof rec?.key !== 'string'))
+        body.get('expect').fail('expect.recorded needs {configMap: NAME, key: KEY}');
+      const recorded =
+        typeof rec?.configMap === 'string' && typeof rec?.key === 'string' ? { configMap: rec.configMap, key: rec.key, namespace: rec.namespace } : undefined;
+      return target
+        ? {
+            type: 'exec',
+            target,
+            command: readCommand(body),
+            expect: { exitCode: expect.exitCode, stdout: expect.stdout, stderr: expect.stderr, recorded },
+            ...base,
+          }
+        : undefined;
     }
     case 'canI': {
       const exp = body.get('expect').js();
@@ -179,9 +245,18 @@ function readCheck(c: YNodeReader): Check | undefined {
       if (expectBool === undefined) body.fail('canI.expect must be yes or no');
       if (!body.str('user', false) && !body.str('serviceAccount', false)) body.fail('canI needs "user" or "serviceAccount" (namespace/name)');
       return {
-        type: 'canI', user: body.str('user', false), groups: body.get('groups').js(), serviceAccount: body.str('serviceAccount', false),
-        verb: body.str('verb') ?? '', resource: body.str('resource') ?? '', group: body.str('group', false), subresource: body.str('subresource', false),
-        namespace: body.str('namespace', false), name: body.str('name', false), expect: expectBool ?? true, ...base,
+        type: 'canI',
+        user: body.str('user', false),
+        groups: body.get('groups').js(),
+        serviceAccount: body.str('serviceAccount', false),
+        verb: body.str('verb') ?? '',
+        resource: body.str('resource') ?? '',
+        group: body.str('group', false),
+        subresource: body.str('subresource', false),
+        namespace: body.str('namespace', false),
+        name: body.str('name', false),
+        expect: expectBool ?? true,
+        ...base,
       };
     }
     case 'connect': {
@@ -196,27 +271,43 @@ function readCheck(c: YNodeReader): Check | undefined {
       const expect = body.str('expect') ?? '';
       if (expect !== 'allowed' && expect !== 'denied') body.fail('connect.expect must be allowed or denied');
       const protocol = (body.str('protocol', false) ?? 'tcp') as 'tcp' | 'http';
-      return from && m ? { type: 'connect', from, host: m[1], port: Number(m[2]), toPod, protocol, expect: expect as 'allowed' | 'denied', ...base } : undefined;
+      return from && m
+        ? { type: 'connect', from, host: m[1], port: Number(m[2]), toPod, protocol, expect: expect as 'allowed' | 'denied', ...base }
+        : undefined;
     }
     case 'podNode': {
       const target = readPick(body);
       const node = body.get('node').js();
-      if (!node || typeof node !== 'object' || Array.isArray(node)) { body.fail('podNode needs "node": an assertion tree for the node the pod runs on'); return undefined; }
+      if (!node || typeof node !== 'object' || Array.isArray(node)) {
+        body.fail('podNode needs "node": an assertion tree for the node the pod runs on');
+        return undefined;
+      }
       return target ? { type: 'podNode', target, node, ...base } : undefined;
     }
     case 'event':
       return {
-        type: 'event', namespace: body.str('namespace', false), reason: body.str('reason') ?? '',
-        involvedObject: { kind: body.str('kind', false), name: body.str('name', false) }, messagePattern: body.str('message', false), ...base,
+        type: 'event',
+        namespace: body.str('namespace', false),
+        reason: body.str('reason') ?? '',
+        involvedObject: { kind: body.str('kind', false), name: body.str('name', false) },
+        messagePattern: body.str('message', false),
+        ...base,
       };
   }
 }
 
 function readNearMiss(n: YNodeReader, dir: string, p: Problems): NearMiss | undefined {
-  for (const k of n.keys()) if (!['mistake', 'do', 'undo', 'settle'].includes(k)) n.get(k).fail(`unknown near-miss field "${k}" (known: mistake, do, undo, settle)`);
+  for (const k of n.keys())
+    if (!['mistake', 'do', 'undo', 'settle'].includes(k)) n.get(k).fail(`unknown near-miss field "${k}" (known: mistake, do, undo, settle)`);
   const mistake = readText(n.get('mistake'), 'a near-miss "mistake"');
-  const actions = n.seq('do', true).map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
-  const undo = n.seq('undo').map((a) => readAction(a, dir, p)).filter(Boolean) as Action[];
+  const actions = n
+    .seq('do', true)
+    .map((a) => readAction(a, dir, p))
+    .filter(Boolean) as Action[];
+  const undo = n
+    .seq('undo')
+    .map((a) => readAction(a, dir, p))
+    .filter(Boolean) as Action[];
   const settleRaw = n.get('settle').js();
   const settleMs = settleRaw === undefined ? 0 : parseDuration(settleRaw);
   if (settleMs === undefined) n.get('settle').fail('settle must look like 5s or 500ms');
@@ -227,8 +318,12 @@ function readNearMiss(n: YNodeReader, dir: string, p: Problems): NearMiss | unde
 function readWaivers(n: YNodeReader): Record<string, string> {
   if (!n.present) return {};
   const v = n.js();
-  if (!v || typeof v !== 'object' || Array.isArray(v)) { n.fail('lint must map rule ids to the reason the finding is accepted'); return {}; }
-  for (const [k, why] of Object.entries(v)) if (typeof why !== 'string' || why.trim().length < 10) n.get(k).fail(`lint waiver "${k}" needs a reason (a sentence)`);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) {
+    n.fail('lint must map rule ids to the reason the finding is accepted');
+    return {};
+  }
+  for (const [k, why] of Object.entries(v))
+    if (typeof why !== 'string' || why.trim().length < 10) n.get(k).fail(`lint waiver "${k}" needs a reason (a sentence)`);
   return Object.fromEntries(Object.entries(v).map(([k, why]) => [k, String(why)]));
 }
 
@@ -242,26 +337,41 @@ function readAction(a: YNodeReader, dir: string, p: Problems): Action | undefine
       let manifests: Record<string, unknown>[] = [];
       if (typeof v === 'string' && !v.includes('\n') && /\.ya?ml$/.test(v.trim())) {
         const f = isAbsolute(v) ? v : join(dir, v.trim());
-        if (!existsSync(f)) { body.fail(`manifest file ${v} not found`); return undefined; }
+        if (!existsSync(f)) {
+          body.fail(`manifest file ${v} not found`);
+          return undefined;
+        }
         manifests = parseManifests(readFileSync(f, 'utf8'), f, p);
       } else if (typeof v === 'string') manifests = parseManifests(v, body.where, p);
       else if (Array.isArray(v)) manifests = v;
       else if (v && typeof v === 'object') manifests = [v];
       // a list item may be anything YAML allows (null, a string): each must be an object with apiVersion and kind
       const isManifest = (m: unknown) => !!m && typeof m === 'object' && !Array.isArray(m) && !!(m as any).apiVersion && !!(m as any).kind;
-      if (!manifests.every(isManifest)) { body.fail('each manifest needs apiVersion and kind'); return undefined; }
+      if (!manifests.every(isManifest)) {
+        body.fail('each manifest needs apiVersion and kind');
+        return undefined;
+      }
       return { type: 'apply', manifests, where: body.where };
     }
     case 'delete': {
       const v = body.js() ?? {};
       const text = (x: unknown) => typeof x === 'string' && x !== '';
-      if (!text(v.apiVersion) || !text(v.kind) || !text(v.name)) { body.fail('delete needs apiVersion, kind and name (strings)'); return undefined; }
-      if (v.namespace !== undefined && v.namespace !== null && !text(v.namespace)) { body.fail('delete: namespace must be a string'); return undefined; }
+      if (!text(v.apiVersion) || !text(v.kind) || !text(v.name)) {
+        body.fail('delete needs apiVersion, kind and name (strings)');
+        return undefined;
+      }
+      if (v.namespace !== undefined && v.namespace !== null && !text(v.namespace)) {
+        body.fail('delete: namespace must be a string');
+        return undefined;
+      }
       return { type: 'delete', ref: { apiVersion: v.apiVersion, kind: v.kind, name: v.name, namespace: v.namespace }, where: body.where };
     }
     case 'run': {
       const v = body.js();
-      if (typeof v !== 'string' || !v.trim()) { body.fail('run needs a shell script'); return undefined; }
+      if (typeof v !== 'string' || !v.trim()) {
+        body.fail('run needs a shell script');
+        return undefined;
+      }
       return { type: 'run', script: v, where: body.where };
     }
     case 'exec': {
@@ -269,7 +379,12 @@ function readAction(a: YNodeReader, dir: string, p: Problems): Action | undefine
       return target ? { type: 'exec', target, command: readCommand(body), where: body.where } : undefined;
     }
     case 'wait': {
-      const checks = body.isSeq() ? body.items().map((c) => readCheck(c)).filter(Boolean) as Check[] : [];
+      const checks = body.isSeq()
+        ? (body
+            .items()
+            .map((c) => readCheck(c))
+            .filter(Boolean) as Check[])
+        : [];
       if (!body.isSeq()) body.fail('wait takes a list of checks');
       const t = parseDuration(a.get('timeout').js() ?? '60s');
       return { type: 'wait', checks, timeoutMs: t ?? 60_000, where: body.where };
@@ -284,12 +399,19 @@ function solutionText(actions: Action[]): Text {
     if (a.type === 'run') parts.push(a.script.trim());
     else if (a.type === 'apply') parts.push(`kubectl apply -f - <<'EOF'\n${a.manifests.map((m) => stringifyYaml(m)).join('---\n')}EOF`);
     else if (a.type === 'delete') parts.push(`kubectl delete ${a.ref.kind.toLowerCase()} ${a.ref.name}${a.ref.namespace ? ` -n ${a.ref.namespace}` : ''}`);
-    else if (a.type === 'exec') parts.push(`kubectl exec ${a.target.pod ?? `$(kubectl get pod -l ${a.target.selector} -o name${a.target.namespace ? ` -n ${a.target.namespace}` : ''} | head -1)`}${a.target.namespace ? ` -n ${a.target.namespace}` : ''} -- ${a.command.map(shq).join(' ')}`);
+    else if (a.type === 'exec')
+      parts.push(
+        `kubectl exec ${a.target.pod ?? `$(kubectl get pod -l ${a.target.selector} -o name${a.target.namespace ? ` -n ${a.target.namespace}` : ''} | head -1)`}${a.target.namespace ? ` -n ${a.target.namespace}` : ''} -- ${a.command.map(shq).join(' ')}`,
+      );
   }
   const s = '```bash\n' + parts.join('\n\n') + '\n```';
   return { en: s, zh: s };
 }
 
-function shq(s: string): string { return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`; }
+function shq(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
 
-function stringifyYaml(v: unknown): string { return YAML.stringify(v); }
+function stringifyYaml(v: unknown): string {
+  return YAML.stringify(v);
+}

@@ -2,8 +2,18 @@
 // and picks out the fenced code blocks marked `run` (send to the terminal) or `copy`.
 import type { CodeBlock } from './types';
 
-export interface MdSection { id: string; title: string; body: string; line: number; blocks: CodeBlock[] }
-export interface MdDoc { title?: string; intro: string; sections: MdSection[] }
+export interface MdSection {
+  id: string;
+  title: string;
+  body: string;
+  line: number;
+  blocks: CodeBlock[];
+}
+export interface MdDoc {
+  title?: string;
+  intro: string;
+  sections: MdSection[];
+}
 
 const STEP = /^##\s+(.+?)\s*\{#([A-Za-z0-9][A-Za-z0-9_-]*)\}\s*$/;
 
@@ -24,7 +34,10 @@ export function parseLabMarkdown(src: string): MdDoc {
       body = [];
       return;
     }
-    if (!cur && !doc.title && /^#\s+/.test(line)) { doc.title = line.replace(/^#\s+/, '').trim(); return; }
+    if (!cur && !doc.title && /^#\s+/.test(line)) {
+      doc.title = line.replace(/^#\s+/, '').trim();
+      return;
+    }
     body.push(line);
   });
   if (cur) cur.body = body.join('\n').trim();

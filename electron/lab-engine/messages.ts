@@ -20,7 +20,11 @@ function subject(check: AssertCheck): Text {
   const o = check.object as { kind?: string; metadata?: { name?: string; labels?: Record<string, string> } };
   const kind = String(o.kind ?? 'object');
   if (o.metadata?.name) return both(`${kind} ${o.metadata.name}`, `${kind} ${o.metadata.name}`);
-  const sel = check.selector ?? Object.entries(o.metadata?.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const sel =
+    check.selector ??
+    Object.entries(o.metadata?.labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   return sel ? both(`a ${kind} labelled ${sel}`, `带标签 ${sel} 的 ${kind}`) : both(`a ${kind}`, `某个 ${kind}`);
 }
 
@@ -39,13 +43,24 @@ async function describeAssert(check: AssertCheck, ns: string, kube: KubeClient):
       : both(`${what.en} was not found`, `没有找到 ${what.zh}`);
   }
   const { apiVersion: _a, kind: _k, ...tree } = check.object as Record<string, unknown>;
-  void _a; void _k;
-  if (tree.metadata) { const { namespace: _n, ...md } = tree.metadata as Record<string, unknown>; void _n; tree.metadata = md; }
+  void _a;
+  void _k;
+  if (tree.metadata) {
+    const { namespace: _n, ...md } = tree.metadata as Record<string, unknown>;
+    void _n;
+    tree.metadata = md;
+  }
   // plain field paths can be said in the learner's terms; expression paths (JMESPath) stay in the detail
-  const plain = matchTree(tree, obj).filter((m) => !m.path.includes('(') && m.reason !== 'expression').slice(0, 2);
+  const plain = matchTree(tree, obj)
+    .filter((m) => !m.path.includes('(') && m.reason !== 'expression')
+    .slice(0, 2);
   if (!plain.length) return both(`${what.en} is not as this step asks yet`, `${what.zh} 还不符合本步骤的要求`);
-  const en = plain.map((m) => (m.actual === undefined ? `${m.path} is not set (expected ${show(m.expected)})` : `expected ${m.path} = ${show(m.expected)}, found ${show(m.actual)}`));
-  const zh = plain.map((m) => (m.actual === undefined ? `${m.path} 尚未设置（应为 ${show(m.expected)}）` : `${m.path} 应为 ${show(m.expected)}，实际为 ${show(m.actual)}`));
+  const en = plain.map((m) =>
+    m.actual === undefined ? `${m.path} is not set (expected ${show(m.expected)})` : `expected ${m.path} = ${show(m.expected)}, found ${show(m.actual)}`,
+  );
+  const zh = plain.map((m) =>
+    m.actual === undefined ? `${m.path} 尚未设置（应为 ${show(m.expected)}）` : `${m.path} 应为 ${show(m.expected)}，实际为 ${show(m.actual)}`,
+  );
   return both(`${what.en}: ${en.join('; ')}`, `${what.zh}：${zh.join('；')}`);
 }
 
@@ -74,13 +89,18 @@ function describeOther(check: Exclude<Check, AssertCheck>): Text {
         : both(`connections to ${to} should be blocked, but get through`, `到 ${to} 的连接应当被阻止，但目前仍能通过`);
     }
     case 'event':
-      return both(`no ${check.reason} event yet${check.involvedObject?.name ? ` for ${check.involvedObject.name}` : ''}`, `还没有${check.involvedObject?.name ? ` ${check.involvedObject.name} 的` : ''} ${check.reason} 事件`);
+      return both(
+        `no ${check.reason} event yet${check.involvedObject?.name ? ` for ${check.involvedObject.name}` : ''}`,
+        `还没有${check.involvedObject?.name ? ` ${check.involvedObject.name} 的` : ''} ${check.reason} 事件`,
+      );
     case 'podNode':
       return both(`pod ${podName(check.target)} does not run on a node this step asks for yet`, `Pod ${podName(check.target)} 还没有运行在本步骤要求的节点上`);
   }
 }
 
-function podName(p: PodPick): string { return p.pod ?? (p.selector ? `(${p.selector})` : '?'); }
+function podName(p: PodPick): string {
+  return p.pod ?? (p.selector ? `(${p.selector})` : '?');
+}
 
 /** a learner's account of a check result; `redact`: a later step the learner has not reached — say nothing of its targets */
 export async function humanize(check: Check, r: CheckResult, ctx: { kube: KubeClient; namespace: string }): Promise<HumanCheckResult> {

@@ -12,22 +12,42 @@ const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9]*(?:\.[a-zA-Z][a-zA-Z0-9]*)?)\s*
 
 export function readParameters(n: YNodeReader, p: Problems): LabParameter[] {
   if (!n.present) return [];
-  if (!n.isMap()) { n.fail('parameters must map names to {oneOf: [...]}, {rows: [...]} or {range: [min, max]}'); return []; }
+  if (!n.isMap()) {
+    n.fail('parameters must map names to {oneOf: [...]}, {rows: [...]} or {range: [min, max]}');
+    return [];
+  }
   const out: LabParameter[] = [];
   for (const name of n.keys()) {
     const d = n.get(name);
     const where = d.where;
-    if (!NAME.test(name)) { p.add(where, `parameter name "${name}" must be a letter followed by letters and digits`); continue; }
+    if (!NAME.test(name)) {
+      p.add(where, `parameter name "${name}" must be a letter followed by letters and digits`);
+      continue;
+    }
     const oneOf = d.get('oneOf').js();
     const range = d.get('range').js();
     const rows = d.get('rows').js();
-    const plainRow = (r: unknown) => !!r && typeof r === 'object' && !Array.isArray(r) && Object.keys(r).length > 0
-      && Object.entries(r).every(([k, v]) => NAME.test(k) && VALUE.test(String(v)));
-    if (Array.isArray(rows) && rows.length >= 2 && rows.every(plainRow)
-      && rows.every((r) => Object.keys(r).sort().join() === Object.keys(rows[0]).sort().join())) out.push({ name, rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]))), where });
+    const plainRow = (r: unknown) =>
+      !!r &&
+      typeof r === 'object' &&
+      !Array.isArray(r) &&
+      Object.keys(r).length > 0 &&
+      Object.entries(r).every(([k, v]) => NAME.test(k) && VALUE.test(String(v)));
+    if (
+      Array.isArray(rows) &&
+      rows.length >= 2 &&
+      rows.every(plainRow) &&
+      rows.every((r) => Object.keys(r).sort().join() === Object.keys(rows[0]).sort().join())
+    )
+      out.push({ name, rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]))), where });
     else if (Array.isArray(oneOf) && oneOf.length >= 2 && oneOf.every((x) => VALUE.test(String(x)))) out.push({ name, oneOf: oneOf.map(String), where });
-    else if (Array.isArray(range) && range.length === 2 && range.every(Number.isInteger) && range[0] < range[1]) out.push({ name, range: [range[0], range[1]], where });
-    else p.add(where, `parameter "${name}" needs oneOf (two or more plain values: letters, digits, . _ : / -) rows (two or more mappings with the same keys, used as {{${name}.KEY}}) or range [min, max] (integers, min < max)`);
+    else if (Array.isArray(range) && range.length === 2 && range.every(Number.isInteger) && range[0] < range[1])
+      out.push({ name, range: [range[0], range[1]], where });
+    else
+      p.add(
+        where,
+        `parameter "${name}" needs oneOf (two or more plain values: letters, digits, . _ : / -) rows (two or more mappings with the same keys, used as {{${name}.KEY}}) or range [min, max] (integers, min < max)`,
+      );
   }
   return out;
 }
@@ -48,7 +68,7 @@ export function drawValues(params: LabParameter[], seed: string, labId: string):
  * parameter declarations themselves); an unknown name is left as written, so the loader can report it.
  */
 export function substitute(text: string, values: Record<string, string> | null): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => (values === null ? name : values[name] ?? whole));
+  return text.replace(PLACEHOLDER, (whole, name: string) => (values === null ? name : (values[name] ?? whole)));
 }
 
 /** placeholders left after substitution: names the lab uses but never declared */

@@ -8,14 +8,19 @@ export async function pickPod(kube: KubeClient, pick: PodPick, defaultNs: string
     const pod = await kube.get('v1', 'Pod', pick.pod, namespace);
     if (!pod) throw new Error(`pod ${pick.pod} not found in namespace ${namespace}`);
     if (pod.status?.phase !== 'Running') throw new Error(`pod ${pick.pod} is ${pod.status?.phase ?? 'Pending'}, not Running yet`);
-    if (!containerRunning(pod, pick.container)) throw new Error(`container ${pick.container ?? pod.spec?.containers?.[0]?.name} of pod ${pick.pod} is not running yet`);
+    if (!containerRunning(pod, pick.container))
+      throw new Error(`container ${pick.container ?? pod.spec?.containers?.[0]?.name} of pod ${pick.pod} is not running yet`);
     return { namespace, name: pick.pod, container: pick.container };
   }
   const list = await kube.list('v1', 'Pod', namespace, pick.selector);
   const running = list.items.filter((p: any) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && containerRunning(p, pick.container));
   if (!running.length) {
     const what = pick.selector ? `matching ${pick.selector}` : '';
-    throw new Error(list.items.length ? `no pod ${what} in namespace ${namespace} is Running yet (${list.items.length} found)` : `no pod ${what} exists in namespace ${namespace}`);
+    throw new Error(
+      list.items.length
+        ? `no pod ${what} in namespace ${namespace} is Running yet (${list.items.length} found)`
+        : `no pod ${what} exists in namespace ${namespace}`,
+    );
   }
   running.sort((a: any, b: any) => String(a.metadata.name).localeCompare(b.metadata.name));
   return { namespace, name: running[0].metadata.name, container: pick.container };

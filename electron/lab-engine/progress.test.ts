@@ -6,12 +6,22 @@ import { ProgressStore, timeSpentMs } from './progress';
 import type { LabResult } from './types';
 
 const dirs: string[] = [];
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'lab-progress-')); dirs.push(d); return d; };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'lab-progress-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const result = (ok: Record<string, boolean>): LabResult => ({
-  lab: '06-deployment', ok: Object.values(ok).every(Boolean), passed: Object.values(ok).filter(Boolean).length, total: Object.keys(ok).length,
-  steps: Object.entries(ok).map(([id, v]) => ({ id, title: id, ok: v, checks: [] })), at: '',
+  lab: '06-deployment',
+  ok: Object.values(ok).every(Boolean),
+  passed: Object.values(ok).filter(Boolean).length,
+  total: Object.keys(ok).length,
+  steps: Object.entries(ok).map(([id, v]) => ({ id, title: id, ok: v, checks: [] })),
+  at: '',
 });
 
 describe('progress storage', () => {
@@ -36,7 +46,8 @@ describe('progress storage', () => {
 
   it('counts hints per step and keeps profiles apart', () => {
     const dir = tmp();
-    const a = new ProgressStore(dir, 'alice'), b = new ProgressStore(dir, 'bob');
+    const a = new ProgressStore(dir, 'alice'),
+      b = new ProgressStore(dir, 'bob');
     expect(a.useHint('07-jobs', 'waves')).toBe(1);
     expect(a.useHint('07-jobs', 'waves')).toBe(2);
     expect(b.load().labs).toEqual({});
@@ -58,7 +69,15 @@ describe('progress storage', () => {
     s.recordCheck(result({ a: false, b: true }), at(9));
     const lp = s.load().labs['06-deployment'];
     expect(lp.log!.map((e) => `${e.attempt}:${e.type}${e.step ? `:${e.step}` : ''}${e.hint !== undefined ? `#${e.hint}` : ''}`)).toEqual([
-      '1:start', '1:hint:a#0', '1:hint:a#1', '1:check', '1:pass:a', '2:reset', '2:solution-applied:b', '2:check', '2:pass:b',
+      '1:start',
+      '1:hint:a#0',
+      '1:hint:a#1',
+      '1:check',
+      '1:pass:a',
+      '2:reset',
+      '2:solution-applied:b',
+      '2:check',
+      '2:pass:b',
     ]);
     expect(lp.steps.a).toMatchObject({ done: true, hintsUsed: 2, doneAt: at(5).toISOString() });
     expect(lp.steps.b).toMatchObject({ done: true, solutionApplied: true });

@@ -6,19 +6,25 @@ import { join } from 'node:path';
 import type { LabResult } from './types';
 
 export interface StepProgress {
-  done: boolean; doneAt?: string; attempts: number;
+  done: boolean;
+  doneAt?: string;
+  attempts: number;
   /** distinct hints revealed (each counted once, however often it is shown again) */
-  hintsUsed: number; hintsRevealed?: number[];
+  hintsUsed: number;
+  hintsRevealed?: number[];
   solutionApplied?: boolean;
 }
 export type LabEventType = 'start' | 'reset' | 'check' | 'pass' | 'hint' | 'solution-applied';
 export interface LabEvent {
-  at: string; type: LabEventType;
+  at: string;
+  type: LabEventType;
   /** 1 for the first attempt; each reset starts the next */
   attempt: number;
-  step?: string; hint?: number;
+  step?: string;
+  hint?: number;
   /** a check's score */
-  passed?: number; total?: number;
+  passed?: number;
+  total?: number;
 }
 export interface LabProgress {
   startedAt: string;
@@ -39,14 +45,24 @@ export interface ExamState {
   results?: LabResult[];
   late?: boolean;
 }
-export interface Profile { profile: string; labs: Record<string, LabProgress>; exam?: ExamState; exams?: ExamState[] }
+export interface Profile {
+  profile: string;
+  labs: Record<string, LabProgress>;
+  exam?: ExamState;
+  exams?: ExamState[];
+}
 
 export class ProgressStore {
-  constructor(private dataDir: string, readonly profile: string) {
+  constructor(
+    private dataDir: string,
+    readonly profile: string,
+  ) {
     if (!/^[A-Za-z0-9._-]+$/.test(profile)) throw new Error(`profile names use letters, digits, dot, dash and underscore, not "${profile}"`);
   }
 
-  get file(): string { return join(this.dataDir, 'labs', 'progress', `${this.profile}.json`); }
+  get file(): string {
+    return join(this.dataDir, 'labs', 'progress', `${this.profile}.json`);
+  }
 
   load(): Profile {
     if (!existsSync(this.file)) return { profile: this.profile, labs: {} };
@@ -81,7 +97,9 @@ export class ProgressStore {
 
   /** the lab's first start (later starts change nothing) */
   started(id: string, now = new Date()): void {
-    this.update((p) => { ProgressStore.lab(p, id, now); });
+    this.update((p) => {
+      ProgressStore.lab(p, id, now);
+    });
   }
 
   /** a reset: the next attempt begins; passes, hints and solutions of earlier attempts stay on record */
@@ -105,7 +123,11 @@ export class ProgressStore {
         const sp = ProgressStore.step(lp, s.id);
         if (sp.done) continue;
         sp.attempts++;
-        if (s.ok) { sp.done = true; sp.doneAt = now.toISOString(); ProgressStore.log(lp, { at: now.toISOString(), type: 'pass', step: s.id }); }
+        if (s.ok) {
+          sp.done = true;
+          sp.doneAt = now.toISOString();
+          ProgressStore.log(lp, { at: now.toISOString(), type: 'pass', step: s.id });
+        }
       }
       if (r.ok && !lp.completedAt) lp.completedAt = now.toISOString();
     });

@@ -2,9 +2,19 @@
 // from the pod now. This replaces "any two different strings" checks, which a student passes by typing "a" and "b".
 import type { KubeClient } from './kube-client';
 
-export interface RecordedRef { configMap: string; key: string; namespace?: string }
+export interface RecordedRef {
+  configMap: string;
+  key: string;
+  namespace?: string;
+}
 
-export async function compareRecorded(kube: KubeClient, defaultNs: string, ref: RecordedRef, observed: string, what: string): Promise<{ ok: boolean; message: string }> {
+export async function compareRecorded(
+  kube: KubeClient,
+  defaultNs: string,
+  ref: RecordedRef,
+  observed: string,
+  what: string,
+): Promise<{ ok: boolean; message: string }> {
   const ns = ref.namespace ?? defaultNs;
   const cm = await kube.get('v1', 'ConfigMap', ref.configMap, ns);
   if (!cm) return { ok: false, message: `ConfigMap ${ref.configMap} not found in namespace ${ns}` };

@@ -4,7 +4,14 @@ import type { Profile } from './progress';
 
 const profile: Profile = {
   profile: 'alice',
-  labs: { '06-deployment': { startedAt: '2025-01-01T10:00:00Z', completedAt: '2025-01-01T10:30:00Z', attempts: 3, steps: { create: { done: true, attempts: 1, hintsUsed: 1 }, scale: { done: true, attempts: 2, hintsUsed: 0 } } } },
+  labs: {
+    '06-deployment': {
+      startedAt: '2025-01-01T10:00:00Z',
+      completedAt: '2025-01-01T10:30:00Z',
+      attempts: 3,
+      steps: { create: { done: true, attempts: 1, hintsUsed: 1 }, scale: { done: true, attempts: 2, hintsUsed: 0 } },
+    },
+  },
 };
 
 describe('reports', () => {
@@ -18,12 +25,29 @@ describe('reports', () => {
   it('carries the log facts: passes with times, hints, solutions applied, resets, and exam rules', () => {
     const p: Profile = {
       profile: 'dan',
-      labs: { '06-deployment': { startedAt: '2025-01-01T10:00:00Z', attempts: 1, attempt: 2, steps: { create: { done: true, doneAt: '2025-01-01T10:05:00Z', attempts: 1, hintsUsed: 1, hintsRevealed: [0], solutionApplied: true } },
-        log: [{ at: '2025-01-01T10:00:00Z', type: 'start', attempt: 1 }, { at: '2025-01-01T10:01:00Z', type: 'reset', attempt: 2 }, { at: '2025-01-01T10:02:00Z', type: 'solution-applied', attempt: 2, step: 'create' }] } },
-      exams: [{ labs: ['06-deployment'], startedAt: '2025-01-02T10:00:00Z', deadline: '2025-01-02T11:00:00Z', finishedAt: '2025-01-02T10:50:00Z', results: [] }],
+      labs: {
+        '06-deployment': {
+          startedAt: '2025-01-01T10:00:00Z',
+          attempts: 1,
+          attempt: 2,
+          steps: { create: { done: true, doneAt: '2025-01-01T10:05:00Z', attempts: 1, hintsUsed: 1, hintsRevealed: [0], solutionApplied: true } },
+          log: [
+            { at: '2025-01-01T10:00:00Z', type: 'start', attempt: 1 },
+            { at: '2025-01-01T10:01:00Z', type: 'reset', attempt: 2 },
+            { at: '2025-01-01T10:02:00Z', type: 'solution-applied', attempt: 2, step: 'create' },
+          ],
+        },
+      },
+      exams: [
+        { labs: ['06-deployment'], startedAt: '2025-01-02T10:00:00Z', deadline: '2025-01-02T11:00:00Z', finishedAt: '2025-01-02T10:50:00Z', results: [] },
+      ],
     };
     const r = buildReport(p, []);
-    expect(r.labs[0]).toMatchObject({ resets: 1, solutionApplied: ['create'], steps: [{ id: 'create', passedAt: '2025-01-01T10:05:00Z', hintsUsed: 1, solutionApplied: true }] });
+    expect(r.labs[0]).toMatchObject({
+      resets: 1,
+      solutionApplied: ['create'],
+      steps: [{ id: 'create', passedAt: '2025-01-01T10:05:00Z', hintsUsed: 1, solutionApplied: true }],
+    });
     expect(r.labs[0].log).toHaveLength(3);
     expect(r.exams[0].rules).toMatch(/no hints, no solutions/);
     expect(reportHtml(r)).toMatch(/Rules: timed; no hints/);

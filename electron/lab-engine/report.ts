@@ -4,9 +4,16 @@ import { timeSpentMs, type LabEvent, type Profile } from './progress';
 import type { Lab } from './types';
 
 export interface ReportLab {
-  id: string; chapter: number; title: string; passed: number; total: number; completed: boolean;
+  id: string;
+  chapter: number;
+  title: string;
+  passed: number;
+  total: number;
+  completed: boolean;
   /** checks run */
-  attempts: number; hintsUsed: number; timeSpentMs: number;
+  attempts: number;
+  hintsUsed: number;
+  timeSpentMs: number;
   /** times the lab was reset (each reset starts a new attempt; nothing earlier is erased) */
   resets: number;
   /** steps whose reference solution was applied to the cluster */
@@ -20,7 +27,10 @@ export interface ReportLab {
 /** what an exam allows, stated in the report so a reader knows the score was earned under them */
 export const EXAM_RULES = 'timed; no hints, no solutions and no checks until the exam is finished; graded once, as the cluster is at hand-in';
 export interface Report {
-  kind: 'KubeLabReport'; version: 1; profile: string; generatedAt: string;
+  kind: 'KubeLabReport';
+  version: 1;
+  profile: string;
+  generatedAt: string;
   labs: ReportLab[];
   exams: { labs: string[]; startedAt: string; deadline: string; finishedAt?: string; late?: boolean; passed: number; total: number; rules: string }[];
   signature?: { algorithm: 'Ed25519'; keyId: string; publicKey: string; value: string };
@@ -33,22 +43,40 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
     const lab = byId.get(id);
     const stepIds = lab ? lab.steps.map((s) => s.id) : Object.keys(lp.steps);
     const steps = stepIds.map((s) => ({
-      id: s, done: !!lp.steps[s]?.done, passedAt: lp.steps[s]?.doneAt, attempts: lp.steps[s]?.attempts ?? 0,
-      hintsUsed: lp.steps[s]?.hintsUsed ?? 0, solutionApplied: !!lp.steps[s]?.solutionApplied,
+      id: s,
+      done: !!lp.steps[s]?.done,
+      passedAt: lp.steps[s]?.doneAt,
+      attempts: lp.steps[s]?.attempts ?? 0,
+      hintsUsed: lp.steps[s]?.hintsUsed ?? 0,
+      solutionApplied: !!lp.steps[s]?.solutionApplied,
     }));
     const log = lp.log ?? [];
     out.push({
-      id, chapter: lab?.chapter ?? 0, title: lab?.title.en ?? id,
-      passed: steps.filter((s) => s.done).length, total: steps.length, completed: !!lp.completedAt,
-      attempts: lp.attempts, hintsUsed: steps.reduce((n, s) => n + s.hintsUsed, 0), timeSpentMs: timeSpentMs(lp, now),
-      resets: log.filter((e) => e.type === 'reset').length, solutionApplied: steps.filter((s) => s.solutionApplied).map((s) => s.id),
-      steps, log,
+      id,
+      chapter: lab?.chapter ?? 0,
+      title: lab?.title.en ?? id,
+      passed: steps.filter((s) => s.done).length,
+      total: steps.length,
+      completed: !!lp.completedAt,
+      attempts: lp.attempts,
+      hintsUsed: steps.reduce((n, s) => n + s.hintsUsed, 0),
+      timeSpentMs: timeSpentMs(lp, now),
+      resets: log.filter((e) => e.type === 'reset').length,
+      solutionApplied: steps.filter((s) => s.solutionApplied).map((s) => s.id),
+      steps,
+      log,
       seed: lab?.parameters.length ? lab.seed : undefined,
     });
   }
   const exams = (p.exams ?? []).map((e) => ({
-    labs: e.labs, startedAt: e.startedAt, deadline: e.deadline, finishedAt: e.finishedAt, late: e.late,
-    passed: (e.results ?? []).reduce((n, r) => n + r.passed, 0), total: (e.results ?? []).reduce((n, r) => n + r.total, 0), rules: EXAM_RULES,
+    labs: e.labs,
+    startedAt: e.startedAt,
+    deadline: e.deadline,
+    finishedAt: e.finishedAt,
+    late: e.late,
+    passed: (e.results ?? []).reduce((n, r) => n + r.passed, 0),
+    total: (e.results ?? []).reduce((n, r) => n + r.total, 0),
+    rules: EXAM_RULES,
   }));
   return { kind: 'KubeLabReport', version: 1, profile: p.profile, generatedAt: now.toISOString(), labs: out, exams };
 }
@@ -57,7 +85,11 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).filter((k) => (v as any)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as any)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .filter((k) => (v as any)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as any)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -69,12 +101,18 @@ function payload(r: Report): Buffer {
 }
 
 export function keyId(pub: KeyObject): string {
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function generateInstructorKey(): { privateKeyPem: string; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string };
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
 }
 
 export function signReport(r: Report, privateKeyPem: string): Report {
@@ -84,7 +122,13 @@ export function signReport(r: Report, privateKeyPem: string): Report {
   return { ...r, signature: { algorithm: 'Ed25519', keyId: keyId(pub), publicKey: pub.export({ type: 'spki', format: 'pem' }) as string, value } };
 }
 
-export interface Verification { valid: boolean; signed: boolean; keyId?: string; trusted?: boolean; reason: string }
+export interface Verification {
+  valid: boolean;
+  signed: boolean;
+  keyId?: string;
+  trusted?: boolean;
+  reason: string;
+}
 
 /**
  * Checks the signature against the key embedded in the report; with `trustedPublicKeyPem` it also checks the
@@ -93,7 +137,11 @@ export interface Verification { valid: boolean; signed: boolean; keyId?: string;
 export function verifyReport(r: Report, trustedPublicKeyPem?: string): Verification {
   if (!r.signature) return { valid: false, signed: false, reason: 'the report is not signed' };
   let pub: KeyObject;
-  try { pub = createPublicKey(r.signature.publicKey); } catch { return { valid: false, signed: true, reason: 'the embedded public key is unreadable' }; }
+  try {
+    pub = createPublicKey(r.signature.publicKey);
+  } catch {
+    return { valid: false, signed: true, reason: 'the embedded public key is unreadable' };
+  }
   const ok = verify(null, payload(r), pub, Buffer.from(r.signature.value, 'base64'));
   const id = keyId(pub);
   if (!ok) return { valid: false, signed: true, keyId: id, reason: 'the signature does not match the content (the report was changed after signing)' };
@@ -111,8 +159,18 @@ const mins = (ms: number) => `${Math.round(ms / 60000)} min`;
 
 /** a printable page; the signed JSON is embedded so `kubelab report verify` accepts the HTML file too */
 export function reportHtml(r: Report): string {
-  const rows = r.labs.map((l) => `<tr><td>${l.chapter}</td><td>${esc(l.title)}</td><td>${l.passed}/${l.total}</td><td>${l.completed ? '✔' : ''}</td><td>${l.attempts}</td><td>${l.hintsUsed}</td><td>${esc((l.solutionApplied ?? []).join(', '))}</td><td>${l.resets ?? 0}</td><td>${mins(l.timeSpentMs)}</td></tr>`).join('\n');
-  const exams = r.exams.map((e) => `<li>${esc(e.labs.join(', '))}: ${e.passed}/${e.total} steps${e.late ? ' (finished after the deadline)' : ''} — ${esc(e.startedAt)}. Rules: ${esc(e.rules ?? EXAM_RULES)}</li>`).join('\n');
+  const rows = r.labs
+    .map(
+      (l) =>
+        `<tr><td>${l.chapter}</td><td>${esc(l.title)}</td><td>${l.passed}/${l.total}</td><td>${l.completed ? '✔' : ''}</td><td>${l.attempts}</td><td>${l.hintsUsed}</td><td>${esc((l.solutionApplied ?? []).join(', '))}</td><td>${l.resets ?? 0}</td><td>${mins(l.timeSpentMs)}</td></tr>`,
+    )
+    .join('\n');
+  const exams = r.exams
+    .map(
+      (e) =>
+        `<li>${esc(e.labs.join(', '))}: ${e.passed}/${e.total} steps${e.late ? ' (finished after the deadline)' : ''} — ${esc(e.startedAt)}. Rules: ${esc(e.rules ?? EXAM_RULES)}</li>`,
+    )
+    .join('\n');
   const sig = r.signature ? `Signed with instructor key <code>${r.signature.keyId}</code> (Ed25519).` : 'Not signed.';
   const json = JSON.stringify(r).replace(/</g, '\\u003c');
   return `<!doctype html>

@@ -8,11 +8,19 @@ export async function topologyProblems(kube: KubeClient, lab: Lab): Promise<Text
   const req = lab.cluster;
   const nodes = (await kube.list('v1', 'Node')).items as any[];
   const out: Text[] = [];
-  if (req.minNodes && nodes.length < req.minNodes) out.push({ en: `the lab needs ${req.minNodes} nodes; the cluster has ${nodes.length}`, zh: `本实验需要 ${req.minNodes} 个节点；当前集群有 ${nodes.length} 个` });
+  if (req.minNodes && nodes.length < req.minNodes)
+    out.push({
+      en: `the lab needs ${req.minNodes} nodes; the cluster has ${nodes.length}`,
+      zh: `本实验需要 ${req.minNodes} 个节点；当前集群有 ${nodes.length} 个`,
+    });
   if (req.configFile) {
     // every labelled node of the lab's topology must have a counterpart carrying the same labels
     const wanted = parseClusterConfigFile(req.configFile).nodes ?? [];
-    if (nodes.length < wanted.length) out.push({ en: `the lab's topology has ${wanted.length} nodes; the cluster has ${nodes.length}`, zh: `本实验的拓扑有 ${wanted.length} 个节点；当前集群有 ${nodes.length} 个` });
+    if (nodes.length < wanted.length)
+      out.push({
+        en: `the lab's topology has ${wanted.length} nodes; the cluster has ${nodes.length}`,
+        zh: `本实验的拓扑有 ${wanted.length} 个节点；当前集群有 ${nodes.length} 个`,
+      });
     for (const w of wanted) {
       const labels = Object.entries(w.labels ?? {});
       if (labels.length && !nodes.some((n) => labels.every(([k, v]) => n.metadata?.labels?.[k] === v))) {
@@ -22,12 +30,14 @@ export async function topologyProblems(kube: KubeClient, lab: Lab): Promise<Text
     }
   }
   for (const r of req.resources ?? []) {
-    if (!nodes.some((n) => Number(n.status?.capacity?.[r] ?? 0) > 0)) out.push({ en: `no node advertises ${r} in its capacity`, zh: `没有节点在容量（capacity）中提供 ${r}` });
+    if (!nodes.some((n) => Number(n.status?.capacity?.[r] ?? 0) > 0))
+      out.push({ en: `no node advertises ${r} in its capacity`, zh: `没有节点在容量（capacity）中提供 ${r}` });
   }
   // nodes report their handlers in status.runtimeHandlers (v1.30+); a cluster that doesn't report them can't be judged
   const reporting = nodes.filter((n) => Array.isArray(n.status?.runtimeHandlers));
   for (const h of req.runtimeHandlers ?? []) {
-    if (reporting.length && !reporting.some((n) => n.status.runtimeHandlers.some((x: any) => x.name === h))) out.push({ en: `no node offers the runtime handler "${h}"`, zh: `没有节点提供运行时处理程序（runtime handler）"${h}"` });
+    if (reporting.length && !reporting.some((n) => n.status.runtimeHandlers.some((x: any) => x.name === h)))
+      out.push({ en: `no node offers the runtime handler "${h}"`, zh: `没有节点提供运行时处理程序（runtime handler）"${h}"` });
   }
   return out;
 }

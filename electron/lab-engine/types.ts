@@ -3,10 +3,20 @@ export type Lang = 'en' | 'zh';
 export const LANGS: Lang[] = ['en', 'zh'];
 export type Text = Record<Lang, string>;
 
-export interface ObjectRef { apiVersion: string; kind: string; name?: string; namespace?: string }
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+}
 
 /** a pod picked by name or by label selector (the first Running one wins) */
-export interface PodPick { namespace?: string; pod?: string; selector?: string; container?: string }
+export interface PodPick {
+  namespace?: string;
+  pod?: string;
+  selector?: string;
+  container?: string;
+}
 
 interface CheckBase {
   /** shown before the computed detail when the check fails */
@@ -16,29 +26,59 @@ interface CheckBase {
   /** where the check was declared, for messages */
   where: string;
 }
-export interface AssertCheck extends CheckBase { type: 'assert'; object: Record<string, unknown>; selector?: string }
-export interface ErrorCheck extends CheckBase { type: 'error'; object: Record<string, unknown>; selector?: string }
+export interface AssertCheck extends CheckBase {
+  type: 'assert';
+  object: Record<string, unknown>;
+  selector?: string;
+}
+export interface ErrorCheck extends CheckBase {
+  type: 'error';
+  object: Record<string, unknown>;
+  selector?: string;
+}
 export interface ExecCheck extends CheckBase {
-  type: 'exec'; target: PodPick; command: string[];
+  type: 'exec';
+  target: PodPick;
+  command: string[];
   /** recorded: the command's output must equal what the student wrote into that ConfigMap key */
   expect: { exitCode?: number; stdout?: string; stderr?: string; recorded?: { configMap: string; key: string; namespace?: string } };
 }
 export interface CanICheck extends CheckBase {
-  type: 'canI'; user?: string; groups?: string[]; serviceAccount?: string;
-  verb: string; resource: string; group?: string; subresource?: string; namespace?: string; name?: string;
+  type: 'canI';
+  user?: string;
+  groups?: string[];
+  serviceAccount?: string;
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
   expect: boolean;
 }
 export interface ConnectCheck extends CheckBase {
-  type: 'connect'; from: PodPick; host: string; port: number; protocol: 'tcp' | 'http';
+  type: 'connect';
+  from: PodPick;
+  host: string;
+  port: number;
+  protocol: 'tcp' | 'http';
   /** the target given as a pod (its pod IP at check time) instead of a host name */
   toPod?: PodPick;
   expect: 'allowed' | 'denied';
 }
 export interface EventCheck extends CheckBase {
-  type: 'event'; namespace?: string; reason: string; involvedObject?: { kind?: string; name?: string }; messagePattern?: string;
+  type: 'event';
+  namespace?: string;
+  reason: string;
+  involvedObject?: { kind?: string; name?: string };
+  messagePattern?: string;
 }
 /** the node the picked pod runs on must match the tree (e.g. carry a taint) */
-export interface PodNodeCheck extends CheckBase { type: 'podNode'; target: PodPick; node: Record<string, unknown> }
+export interface PodNodeCheck extends CheckBase {
+  type: 'podNode';
+  target: PodPick;
+  node: Record<string, unknown>;
+}
 export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck;
 
 /** something the engine does to the cluster: setup, solutions and cleanup are lists of these */
@@ -49,7 +89,11 @@ export type Action =
   | { type: 'exec'; target: PodPick; command: string[]; where: string }
   | { type: 'wait'; checks: Check[]; timeoutMs: number; where: string };
 
-export interface CodeBlock { lang: string; mode: 'run' | 'copy' | 'show'; code: string }
+export interface CodeBlock {
+  lang: string;
+  mode: 'run' | 'copy' | 'show';
+  code: string;
+}
 
 export interface Step {
   id: string;
@@ -80,7 +124,13 @@ export interface NearMiss {
 }
 
 /** a per-student value drawn from the seed: one of a set, a row of related values ({{name.key}}), or an integer in a range */
-export interface LabParameter { name: string; oneOf?: string[]; rows?: Record<string, string>[]; range?: [number, number]; where: string }
+export interface LabParameter {
+  name: string;
+  oneOf?: string[];
+  rows?: Record<string, string>[];
+  range?: [number, number];
+  where: string;
+}
 
 export interface TopologyRequirement {
   /** a kind-like cluster config file shipped with the lab (absolute path once loaded) */
@@ -111,6 +161,22 @@ export interface Lab {
   seed: string;
 }
 
-export interface CheckResult { ok: boolean; message: string; type: Check['type'] }
-export interface StepResult { id: string; title: string; ok: boolean; checks: CheckResult[] }
-export interface LabResult { lab: string; ok: boolean; passed: number; total: number; steps: StepResult[]; at: string }
+export interface CheckResult {
+  ok: boolean;
+  message: string;
+  type: Check['type'];
+}
+export interface StepResult {
+  id: string;
+  title: string;
+  ok: boolean;
+  checks: CheckResult[];
+}
+export interface LabResult {
+  lab: string;
+  ok: boolean;
+  passed: number;
+  total: number;
+  steps: StepResult[];
+  at: string;
+}

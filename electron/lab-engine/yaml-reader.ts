@@ -5,11 +5,19 @@ export class LabError extends Error {}
 
 export class Problems {
   list: string[] = [];
-  add(where: string, msg: string): void { this.list.push(`${where}: ${msg}`); }
+  add(where: string, msg: string): void {
+    this.list.push(`${where}: ${msg}`);
+  }
 }
 
 export class YNodeReader {
-  constructor(readonly file: string, private lc: LineCounter, readonly node: YNode | null | undefined, readonly problems: Problems, private fallbackLine = 1) {}
+  constructor(
+    readonly file: string,
+    private lc: LineCounter,
+    readonly node: YNode | null | undefined,
+    readonly problems: Problems,
+    private fallbackLine = 1,
+  ) {}
 
   static parse(file: string, source: string, problems: Problems): YNodeReader {
     const lc = new LineCounter();
@@ -22,11 +30,21 @@ export class YNodeReader {
     const r = (this.node as any)?.range as number[] | undefined;
     return r ? this.lc.linePos(r[0]).line : this.fallbackLine;
   }
-  get where(): string { return `${this.file}:${this.line}`; }
-  get present(): boolean { return this.node !== null && this.node !== undefined; }
-  isMap(): boolean { return isMap(this.node); }
-  isSeq(): boolean { return isSeq(this.node); }
-  js(): any { return this.node && typeof (this.node as any).toJSON === 'function' ? (this.node as any).toJSON() : isScalar(this.node) ? this.node.value : undefined; }
+  get where(): string {
+    return `${this.file}:${this.line}`;
+  }
+  get present(): boolean {
+    return this.node !== null && this.node !== undefined;
+  }
+  isMap(): boolean {
+    return isMap(this.node);
+  }
+  isSeq(): boolean {
+    return isSeq(this.node);
+  }
+  js(): any {
+    return this.node && typeof (this.node as any).toJSON === 'function' ? (this.node as any).toJSON() : isScalar(this.node) ? this.node.value : undefined;
+  }
 
   keys(): string[] {
     return isMap(this.node) ? this.node.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : [];
@@ -44,29 +62,49 @@ export class YNodeReader {
     return isSeq(this.node) ? this.node.items.map((n) => new YNodeReader(this.file, this.lc, n as YNode, this.problems, this.line)) : [];
   }
 
-  fail(msg: string): void { this.problems.add(this.where, msg); }
+  fail(msg: string): void {
+    this.problems.add(this.where, msg);
+  }
 
   str(key: string, required = true): string | undefined {
     const c = this.get(key);
     const v = c.js();
-    if (v === undefined || v === null) { if (required) this.fail(`"${key}" is required`); return undefined; }
-    if (typeof v !== 'string' && typeof v !== 'number') { c.fail(`"${key}" must be a string`); return undefined; }
+    if (v === undefined || v === null) {
+      if (required) this.fail(`"${key}" is required`);
+      return undefined;
+    }
+    if (typeof v !== 'string' && typeof v !== 'number') {
+      c.fail(`"${key}" must be a string`);
+      return undefined;
+    }
     return String(v);
   }
 
   num(key: string, required = true): number | undefined {
     const c = this.get(key);
     const v = c.js();
-    if (v === undefined || v === null) { if (required) this.fail(`"${key}" is required`); return undefined; }
-    if (typeof v !== 'number' || !Number.isFinite(v)) { c.fail(`"${key}" must be a number`); return undefined; }
+    if (v === undefined || v === null) {
+      if (required) this.fail(`"${key}" is required`);
+      return undefined;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      c.fail(`"${key}" must be a number`);
+      return undefined;
+    }
     return v;
   }
 
   /** a required seq (or absent → empty); reports anything else */
   seq(key: string, required = false): YNodeReader[] {
     const c = this.get(key);
-    if (!c.present) { if (required) this.fail(`"${key}" is required`); return []; }
-    if (!c.isSeq()) { c.fail(`"${key}" must be a list`); return []; }
+    if (!c.present) {
+      if (required) this.fail(`"${key}" is required`);
+      return [];
+    }
+    if (!c.isSeq()) {
+      c.fail(`"${key}" must be a list`);
+      return [];
+    }
     return c.items();
   }
 }
@@ -76,10 +114,16 @@ export function parseManifests(text: string, where: string, problems: Problems):
   const lc = new LineCounter();
   const out: Record<string, unknown>[] = [];
   for (const doc of parseAllDocuments(text, { lineCounter: lc })) {
-    if (doc.errors.length) { for (const e of doc.errors) problems.add(`${where} (line ${lc.linePos(e.pos[0]).line} of the manifest)`, e.message.split('\n')[0]); continue; }
+    if (doc.errors.length) {
+      for (const e of doc.errors) problems.add(`${where} (line ${lc.linePos(e.pos[0]).line} of the manifest)`, e.message.split('\n')[0]);
+      continue;
+    }
     const v = doc.toJS();
     if (v === null || v === undefined) continue;
-    if (typeof v !== 'object' || Array.isArray(v) || !v.apiVersion || !v.kind) { problems.add(where, 'each manifest needs apiVersion and kind'); continue; }
+    if (typeof v !== 'object' || Array.isArray(v) || !v.apiVersion || !v.kind) {
+      problems.add(where, 'each manifest needs apiVersion and kind');
+      continue;
+    }
     out.push(v);
   }
   return out;

@@ -4,18 +4,29 @@ import { FlowController, ReplayBuffer, type FlowOptions } from './flow-control';
 function harness(opts: FlowOptions = { high: 100, low: 20, batchMs: 1000, maxBatch: 40 }) {
   const sent: string[] = [];
   const state = { paused: false, pauses: 0, resumes: 0 };
-  const fc = new FlowController({
-    send: (d) => sent.push(d),
-    pause: () => { state.paused = true; state.pauses++; },
-    resume: () => { state.paused = false; state.resumes++; },
-  }, opts);
+  const fc = new FlowController(
+    {
+      send: (d) => sent.push(d),
+      pause: () => {
+        state.paused = true;
+        state.pauses++;
+      },
+      resume: () => {
+        state.paused = false;
+        state.resumes++;
+      },
+    },
+    opts,
+  );
   return { fc, sent, state };
 }
 
 describe('FlowController', () => {
   it('coalesces small chunks into one message', () => {
     const { fc, sent } = harness();
-    fc.push('a'); fc.push('b'); fc.push('c');
+    fc.push('a');
+    fc.push('b');
+    fc.push('c');
     expect(sent).toEqual([]);
     fc.flush();
     expect(sent).toEqual(['abc']);
@@ -26,7 +37,8 @@ describe('FlowController', () => {
     const { fc, sent } = harness({ high: 100, low: 20, batchMs: 30, maxBatch: 40, leading: true });
     fc.push('a');
     expect(sent).toEqual(['a']);
-    fc.push('b'); fc.push('c');
+    fc.push('b');
+    fc.push('c');
     expect(sent).toEqual(['a']);
     await vi.waitFor(() => expect(sent).toEqual(['a', 'bc']), { timeout: 1000, interval: 5 });
     await new Promise((r) => setTimeout(r, 40)); // a quiet spell longer than batchMs
@@ -37,7 +49,8 @@ describe('FlowController', () => {
 
   it('flushes early once a batch is large', () => {
     const { fc, sent } = harness();
-    fc.push('x'.repeat(30)); fc.push('y'.repeat(15));
+    fc.push('x'.repeat(30));
+    fc.push('y'.repeat(15));
     expect(sent).toEqual(['x'.repeat(30) + 'y'.repeat(15)]);
     fc.dispose();
   });
@@ -68,7 +81,9 @@ describe('FlowController', () => {
 describe('ReplayBuffer', () => {
   it('keeps the tail, cut at a line start', () => {
     const r = new ReplayBuffer(15);
-    r.append('line one\n'); r.append('line two\n'); r.append('line three\n');
+    r.append('line one\n');
+    r.append('line two\n');
+    r.append('line three\n');
     expect(r.text()).toBe('line three\n');
   });
   it('never splits a surrogate pair', () => {

@@ -32,10 +32,17 @@ export class FlowController {
   private paused = false;
   private lastSend = -Infinity;
 
-  constructor(private sink: FlowSink, private opts: FlowOptions = DEFAULT_FLOW) {}
+  constructor(
+    private sink: FlowSink,
+    private opts: FlowOptions = DEFAULT_FLOW,
+  ) {}
 
-  get unacknowledged(): number { return this.unacked; }
-  get isPaused(): boolean { return this.paused; }
+  get unacknowledged(): number {
+    return this.unacked;
+  }
+  get isPaused(): boolean {
+    return this.paused;
+  }
 
   push(data: string): void {
     if (!data) return;
@@ -47,7 +54,10 @@ export class FlowController {
   }
 
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (!this.pendingLen) return;
     const data = this.pending.join('');
     this.pending = [];
@@ -55,19 +65,34 @@ export class FlowController {
     this.unacked += data.length;
     this.lastSend = performance.now();
     this.sink.send(data);
-    if (!this.paused && this.unacked > this.opts.high) { this.paused = true; this.sink.pause(); }
+    if (!this.paused && this.unacked > this.opts.high) {
+      this.paused = true;
+      this.sink.pause();
+    }
   }
 
   ack(chars: number): void {
     if (!(chars > 0)) return;
     this.unacked = Math.max(0, this.unacked - chars);
-    if (this.paused && this.unacked < this.opts.low) { this.paused = false; this.sink.resume(); }
+    if (this.paused && this.unacked < this.opts.low) {
+      this.paused = false;
+      this.sink.resume();
+    }
   }
 
   /** a new receiver starts with a clean slate (after a renderer reload nothing sent earlier will be acknowledged) */
-  resetAcks(): void { this.unacked = 0; if (this.paused) { this.paused = false; this.sink.resume(); } }
+  resetAcks(): void {
+    this.unacked = 0;
+    if (this.paused) {
+      this.paused = false;
+      this.sink.resume();
+    }
+  }
 
-  dispose(): void { if (this.timer) clearTimeout(this.timer); this.timer = undefined; }
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 }
 
 /** Keeps the tail of the output so a reloaded renderer can repaint the screen. */

@@ -13,7 +13,12 @@ export interface KubectlLocation {
 const exe = process.platform === 'win32' ? 'kubectl.exe' : 'kubectl';
 
 function isExecutable(p: string): boolean {
-  try { const s = statSync(p); return s.isFile() && (process.platform === 'win32' || (s.mode & 0o111) !== 0); } catch { return false; }
+  try {
+    const s = statSync(p);
+    return s.isFile() && (process.platform === 'win32' || (s.mode & 0o111) !== 0);
+  } catch {
+    return false;
+  }
 }
 
 export function locateKubectl(bundledDirs: string[], envPath = process.env.PATH ?? ''): KubectlLocation {

@@ -4,7 +4,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
 
-export interface ShellPlan { file: string; args: string[]; env: Record<string, string>; cwd: string }
+export interface ShellPlan {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
 
 export interface ShellOptions {
   kubeconfigPath: string;
@@ -45,7 +50,9 @@ export function planShell(o: ShellOptions): ShellPlan {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   // never leak the host's cluster selection or Electron's own settings into the student's shell
-  delete env.KUBECONFIG; delete env.ELECTRON_RUN_AS_NODE; delete env.ELECTRON_NO_ATTACH_CONSOLE;
+  delete env.KUBECONFIG;
+  delete env.ELECTRON_RUN_AS_NODE;
+  delete env.ELECTRON_NO_ATTACH_CONSOLE;
   env.KUBECONFIG = o.kubeconfigPath;
   env.TERM = 'xterm-256color';
   env.COLORTERM = 'truecolor';

@@ -14,13 +14,21 @@ function collector(): TerminalReceiver & { out: () => string; waitFor(re: RegExp
   let buf = '';
   const waiters: (() => void)[] = [];
   return {
-    data: (_id, d) => { buf += d; waiters.splice(0).forEach((w) => w()); },
+    data: (_id, d) => {
+      buf += d;
+      waiters.splice(0).forEach((w) => w());
+    },
     exit: () => undefined,
     out: () => buf,
     waitFor(re, ms = 10_000) {
       return new Promise((res, rej) => {
         const timer = setTimeout(() => rej(new Error(`timed out waiting for ${re}; got:\n${buf}`)), ms);
-        const check = () => { if (re.test(buf)) { clearTimeout(timer); res(buf); } else waiters.push(check); };
+        const check = () => {
+          if (re.test(buf)) {
+            clearTimeout(timer);
+            res(buf);
+          } else waiters.push(check);
+        };
         check();
       });
     },
@@ -28,7 +36,13 @@ function collector(): TerminalReceiver & { out: () => string; waitFor(re: RegExp
 }
 
 describe('TerminalManager', () => {
-  const mgr = new TerminalManager({ kubeconfigPath: () => kubeconfig, kubectlBinDir: null, kubectlFound: true, stateDir: join(dir, 'state'), shell: '/bin/bash' });
+  const mgr = new TerminalManager({
+    kubeconfigPath: () => kubeconfig,
+    kubectlBinDir: null,
+    kubectlFound: true,
+    stateDir: join(dir, 'state'),
+    shell: '/bin/bash',
+  });
   afterAll(() => mgr.closeAll());
 
   it('runs bash with KUBECONFIG set and the namespace in the prompt', async () => {
@@ -65,7 +79,13 @@ describe('TerminalManager', () => {
   });
 
   it('prints a clear message when kubectl is missing', async () => {
-    const m2 = new TerminalManager({ kubeconfigPath: () => kubeconfig, kubectlBinDir: null, kubectlFound: false, stateDir: join(dir, 'state2'), shell: '/bin/bash' });
+    const m2 = new TerminalManager({
+      kubeconfigPath: () => kubeconfig,
+      kubectlBinDir: null,
+      kubectlFound: false,
+      stateDir: join(dir, 'state2'),
+      shell: '/bin/bash',
+    });
     const rx = collector();
     m2.open(80, 24, rx);
     await rx.waitFor(/kubectl was not found/);

@@ -10,7 +10,13 @@ export interface TerminalReceiver {
   exit(id: string, code: number): void;
 }
 
-export interface TerminalInfo { id: string; title: string; cols: number; rows: number; exited: boolean }
+export interface TerminalInfo {
+  id: string;
+  title: string;
+  cols: number;
+  rows: number;
+  exited: boolean;
+}
 
 interface Session {
   info: TerminalInfo;
@@ -39,17 +45,24 @@ export class TerminalManager {
     const kubeconfig = this.opts.kubeconfigPath();
     if (!kubeconfig) throw new Error('the cluster is not running yet');
     const plan = planShell({ ...this.opts, kubeconfigPath: kubeconfig });
-    const c = clampDim(cols, 500), r = clampDim(rows, 300);
+    const c = clampDim(cols, 500),
+      r = clampDim(rows, 300);
     const proc = pty.spawn(plan.file, plan.args, { name: 'xterm-256color', cols: c, rows: r, cwd: plan.cwd, env: plan.env, encoding: 'utf8' });
     const id = `t${++this.seq}`;
     const info: TerminalInfo = { id, title: `Terminal ${this.seq}`, cols: c, rows: r, exited: false };
     const s: Session = {
-      info, proc, replay: new ReplayBuffer(), receiver,
-      flow: new FlowController({
-        send: (d) => s.receiver?.data(id, d),
-        pause: () => proc.pause(),
-        resume: () => proc.resume(),
-      }, this.opts.flow ?? DEFAULT_FLOW),
+      info,
+      proc,
+      replay: new ReplayBuffer(),
+      receiver,
+      flow: new FlowController(
+        {
+          send: (d) => s.receiver?.data(id, d),
+          pause: () => proc.pause(),
+          resume: () => proc.resume(),
+        },
+        this.opts.flow ?? DEFAULT_FLOW,
+      ),
     };
     this.sessions.set(id, s);
     if (!this.opts.kubectlFound) this.emit(s, NO_KUBECTL_MESSAGE);
@@ -70,7 +83,9 @@ export class TerminalManager {
     s.flow.push(d);
   }
 
-  list(): TerminalInfo[] { return [...this.sessions.values()].map((s) => ({ ...s.info })); }
+  list(): TerminalInfo[] {
+    return [...this.sessions.values()].map((s) => ({ ...s.info }));
+  }
 
   attach(id: string, receiver: TerminalReceiver): { info: TerminalInfo; replay: string } {
     const s = this.get(id);
@@ -82,15 +97,24 @@ export class TerminalManager {
 
   /** a receiver went away (renderer closed or reloaded): keep the shells, stop sending */
   detachReceiver(receiver: TerminalReceiver): void {
-    for (const s of this.sessions.values()) if (s.receiver === receiver) { s.receiver = undefined; s.flow.resetAcks(); }
+    for (const s of this.sessions.values())
+      if (s.receiver === receiver) {
+        s.receiver = undefined;
+        s.flow.resetAcks();
+      }
   }
 
-  write(id: string, data: string): void { this.get(id).proc.write(data); }
-  ack(id: string, chars: number): void { this.sessions.get(id)?.flow.ack(chars); }
+  write(id: string, data: string): void {
+    this.get(id).proc.write(data);
+  }
+  ack(id: string, chars: number): void {
+    this.sessions.get(id)?.flow.ack(chars);
+  }
 
   resize(id: string, cols: number, rows: number): void {
     const s = this.get(id);
-    s.info.cols = clampDim(cols, 500); s.info.rows = clampDim(rows, 300);
+    s.info.cols = clampDim(cols, 500);
+    s.info.rows = clampDim(rows, 300);
     s.proc.resize(s.info.cols, s.info.rows);
   }
 
@@ -100,7 +124,9 @@ export class TerminalManager {
     s.proc.kill();
   }
 
-  closeAll(): void { for (const id of [...this.sessions.keys()]) this.close(id); }
+  closeAll(): void {
+    for (const id of [...this.sessions.keys()]) this.close(id);
+  }
 
   private get(id: string): Session {
     const s = this.sessions.get(id);

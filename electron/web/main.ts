@@ -21,11 +21,16 @@ async function main(): Promise<void> {
     options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'cluster-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
-  if (values.help) { process.stdout.write(HELP); return; }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const folders = appFolders();
   const services = createAppServices({
-    dataDir, mode: 'web', folders,
+    dataDir,
+    mode: 'web',
+    folders,
     cluster: values['cluster-port'] !== undefined ? { port: Number(values['cluster-port']) } : undefined,
   });
   services.host.onStatus((s) => process.stderr.write(`kubelab: ${s.log[s.log.length - 1] ?? s.message}\n`));
@@ -36,7 +41,9 @@ async function main(): Promise<void> {
     if (stopping) process.exit(130);
     stopping = true;
     process.stderr.write(`kubelab: ${sig} received, stopping\n`);
-    const log = (l: string) => { process.stderr.write(`kubelab: ${l}\n`); };
+    const log = (l: string) => {
+      process.stderr.write(`kubelab: ${l}\n`);
+    };
     await bestEffort(web.close(), 'closing the web server', log);
     await bestEffort(services.stop(), 'stopping the cluster', log);
     process.exit(0);
@@ -46,4 +53,7 @@ async function main(): Promise<void> {
   await services.start().catch((e: Error) => process.stderr.write(`kubelab: ${e.message}\n`));
 }
 
-main().catch((e: Error) => { process.stderr.write(`kubelab web: ${e.message}\n`); process.exit(1); });
+main().catch((e: Error) => {
+  process.stderr.write(`kubelab web: ${e.message}\n`);
+  process.exit(1);
+});

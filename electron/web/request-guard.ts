@@ -19,11 +19,14 @@ export function originOk(req: IncomingMessage, port: number): boolean {
   try {
     const u = new URL(o);
     return u.protocol === 'http:' && allowedHosts(port).has(u.host.toLowerCase());
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 

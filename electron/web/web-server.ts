@@ -18,17 +18,37 @@ export interface WebServerOptions {
   port?: number;
   token?: string;
 }
-export interface RunningWebServer { url: string; port: number; token: string; close(): Promise<void> }
+export interface RunningWebServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
 };
 
 export function contentSecurityPolicy(port: number): string {
   return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`, "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
   ].join('; ');
 }
 
@@ -62,7 +82,8 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'content-security-policy': contentSecurityPolicy(port),
-      'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
       'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
     });
     if (req.method === 'HEAD') return res.end();
@@ -81,11 +102,17 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   });
 
   function serve(ws: WebSocket): void {
-    const out = (m: ServerMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m)); };
+    const out = (m: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+    };
     const session = o.services.connect((event, payload) => out({ t: 'event', event, payload }));
     ws.on('message', (raw) => {
       let m: ClientMessage;
-      try { m = JSON.parse(String(raw)); } catch { return; }
+      try {
+        m = JSON.parse(String(raw));
+      } catch {
+        return;
+      }
       if (m?.t !== 'call' || typeof m.id !== 'number') return;
       session.call(m.method, m.params as never).then(
         (result) => out({ t: 'result', id: m.id, result: result ?? null }),
@@ -95,10 +122,15 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     ws.on('close', () => session.dispose());
   }
 
-  await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 0, '127.0.0.1', () => res()); });
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(o.port ?? 0, '127.0.0.1', () => res());
+  });
   port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`, port, token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
     async close() {
       for (const c of wss.clients) c.terminate();
       wss.close();

@@ -3,7 +3,9 @@ import type { ApiEvents, EventName, KubelabBridge, Method, Params, Result } from
 
 export type Handlers = { [M in Method]?: (p: Params<M>) => Result<M> | Promise<Result<M>> };
 
-export function fakeBridge(handlers: Handlers): KubelabBridge & { calls: { method: Method; params: unknown }[]; emit<E extends EventName>(e: E, p: ApiEvents[E]): void } {
+export function fakeBridge(
+  handlers: Handlers,
+): KubelabBridge & { calls: { method: Method; params: unknown }[]; emit<E extends EventName>(e: E, p: ApiEvents[E]): void } {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const calls: { method: Method; params: unknown }[] = [];
   return {
@@ -20,6 +22,8 @@ export function fakeBridge(handlers: Handlers): KubelabBridge & { calls: { metho
       s.add(fn as (p: unknown) => void);
       return () => s.delete(fn as (p: unknown) => void);
     },
-    emit(event, payload) { for (const f of listeners.get(event) ?? []) f(payload); },
+    emit(event, payload) {
+      for (const f of listeners.get(event) ?? []) f(payload);
+    },
   };
 }

@@ -13,7 +13,10 @@ const REMOTE = process.env.KUBELAB_FUZZ_SERVER;
 
 const admin = { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 const req = (method: string, path: string, body?: unknown, query = ''): ApiRequest => ({
-  method, path, query: new URLSearchParams(query), user: admin,
+  method,
+  path,
+  query: new URLSearchParams(query),
+  user: admin,
   headers: body === undefined ? {} : { 'content-type': 'application/json' },
   body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
 });
@@ -34,25 +37,44 @@ describe('API fuzzing (issue #22)', () => {
       if (REMOTE) expect([201, 409]).toContain((await send(r)).status);
     }
     await waitFor(() => tc.cluster.catalog.get('lab.example.com', 'v1', 'websites'), { what: 'the Website CRD to be served' });
-    await waitFor(async () => (await send(req('GET', `/apis/lab.example.com/v1/namespaces/${FUZZ_NAMESPACE}/websites`))).status === 200, { what: 'websites to be served by the target' });
-  });
-  afterAll(async () => { await tc?.stop(); });
-
-  it(`${CASES} mutated requests (seed ${SEED}): no 5xx, 4xx are Status with a reason, rejected writes change nothing`, async () => {
-    const heapBefore = process.memoryUsage().heapUsed;
-    const failures: FuzzFailure[] = [];
-    const report = await runFuzz(REMOTE ? undefined : tc.cluster, {
-      cases: CASES, seed: SEED, entries: fuzzEntries(tc.cluster), send,
-      onFailure: (f) => { if (failures.length < 20 || process.env.KUBELAB_FUZZ_REPORT_ALL) process.stderr.write(`fuzz failure: ${f.problem}\n  case: ${JSON.stringify(f.c)}\n  replay: ${f.replay.length > 4000 && !process.env.KUBELAB_FUZZ_FULL_REPLAY ? `${f.replay.slice(0, 300)}… (${f.replay.length} characters; KUBELAB_FUZZ_FULL_REPLAY=1 prints it whole)` : f.replay}\n`); failures.push(f); },
+    await waitFor(async () => (await send(req('GET', `/apis/lab.example.com/v1/namespaces/${FUZZ_NAMESPACE}/websites`))).status === 200, {
+      what: 'websites to be served by the target',
     });
-    process.stderr.write(`fuzz: ${report.cases} cases ${REMOTE ? `over HTTPS to ${REMOTE}` : 'in-process'} in ${report.ms} ms, statuses ${JSON.stringify(report.byStatus)}\n`);
-    expect(failures.map((f) => `${f.problem} ← ${f.c.verb} ${f.c.resource} ${f.c.mutation}`)).toEqual([]);
-    // the cluster is still healthy (no request blocked its event loop) and has not kept what the requests brought
-    const ready = await send(req('GET', '/readyz', undefined, 'verbose'));
-    expect(ready.status, String(ready.body)).toBe(200);
-    if (!REMOTE) {
-      const grown = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-      expect(grown, `heap grew by ${grown.toFixed(0)} MB`).toBeLessThan(300);
-    }
-  }, 10 * 60_000);
+  });
+  afterAll(async () => {
+    await tc?.stop();
+  });
+
+  it(
+    `${CASES} mutated requests (seed ${SEED}): no 5xx, 4xx are Status with a reason, rejected writes change nothing`,
+    async () => {
+      const heapBefore = process.memoryUsage().heapUsed;
+      const failures: FuzzFailure[] = [];
+      const report = await runFuzz(REMOTE ? undefined : tc.cluster, {
+        cases: CASES,
+        seed: SEED,
+        entries: fuzzEntries(tc.cluster),
+        send,
+        onFailure: (f) => {
+          if (failures.length < 20 || process.env.KUBELAB_FUZZ_REPORT_ALL)
+            process.stderr.write(
+              `fuzz failure: ${f.problem}\n  case: ${JSON.stringify(f.c)}\n  replay: ${f.replay.length > 4000 && !process.env.KUBELAB_FUZZ_FULL_REPLAY ? `${f.replay.slice(0, 300)}… (${f.replay.length} characters; KUBELAB_FUZZ_FULL_REPLAY=1 prints it whole)` : f.replay}\n`,
+            );
+          failures.push(f);
+        },
+      });
+      process.stderr.write(
+        `fuzz: ${report.cases} cases ${REMOTE ? `over HTTPS to ${REMOTE}` : 'in-process'} in ${report.ms} ms, statuses ${JSON.stringify(report.byStatus)}\n`,
+      );
+      expect(failures.map((f) => `${f.problem} ← ${f.c.verb} ${f.c.resource} ${f.c.mutation}`)).toEqual([]);
+      // the cluster is still healthy (no request blocked its event loop) and has not kept what the requests brought
+      const ready = await send(req('GET', '/readyz', undefined, 'verbose'));
+      expect(ready.status, String(ready.body)).toBe(200);
+      if (!REMOTE) {
+        const grown = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+        expect(grown, `heap grew by ${grown.toFixed(0)} MB`).toBeLessThan(300);
+      }
+    },
+    10 * 60_000,
+  );
 });

@@ -16,12 +16,35 @@ import { caseArbitrary, type FuzzCase } from './cases';
 export const FUZZ_NAMESPACE = 'fuzz';
 
 // kinds whose stored objects only requests change, so a rejected request must leave their resourceVersion alone
-const STABLE = new Set(['configmaps', 'secrets', 'roles', 'clusterroles', 'rolebindings', 'clusterrolebindings', 'limitranges', 'networkpolicies', 'podtemplates', 'priorityclasses', 'storageclasses', 'websites']);
+const STABLE = new Set([
+  'configmaps',
+  'secrets',
+  'roles',
+  'clusterroles',
+  'rolebindings',
+  'clusterrolebindings',
+  'limitranges',
+  'networkpolicies',
+  'podtemplates',
+  'priorityclasses',
+  'storageclasses',
+  'websites',
+]);
 // nodes are the simulated machines, and tokens/reviews have no stored objects
 const SKIP = new Set(['nodes']);
 
-export interface FuzzFailure { c: FuzzCase; status?: number; problem: string; replay: string }
-export interface FuzzReport { cases: number; byStatus: Record<string, number>; failures: FuzzFailure[]; ms: number }
+export interface FuzzFailure {
+  c: FuzzCase;
+  status?: number;
+  problem: string;
+  replay: string;
+}
+export interface FuzzReport {
+  cases: number;
+  byStatus: Record<string, number>;
+  failures: FuzzFailure[];
+  ms: number;
+}
 
 export function fuzzEntries(cluster: Cluster): ResourceEntry[] {
   return cluster.catalog.all().filter((e) => !e.virtual && !SKIP.has(e.resource) && e.verbs.includes('create'));
@@ -38,14 +61,34 @@ function request(e: ResourceEntry, c: FuzzCase): ApiRequest {
   let method = 'GET';
   let path = pathOf(e, c.name);
   switch (c.verb) {
-    case 'create': method = 'POST'; path = pathOf(e); break;
-    case 'update': method = 'PUT'; break;
-    case 'merge': case 'strategic': case 'json': method = 'PATCH'; break;
-    case 'apply': method = 'PATCH'; if (!q.get('fieldManager')) q.set('fieldManager', 'fuzz'); break;
-    case 'list': path = pathOf(e); break;
-    case 'watch': path = pathOf(e); q.set('watch', 'true'); break;
-    case 'delete': method = 'DELETE'; break;
-    default: break;
+    case 'create':
+      method = 'POST';
+      path = pathOf(e);
+      break;
+    case 'update':
+      method = 'PUT';
+      break;
+    case 'merge':
+    case 'strategic':
+    case 'json':
+      method = 'PATCH';
+      break;
+    case 'apply':
+      method = 'PATCH';
+      if (!q.get('fieldManager')) q.set('fieldManager', 'fuzz');
+      break;
+    case 'list':
+      path = pathOf(e);
+      break;
+    case 'watch':
+      path = pathOf(e);
+      q.set('watch', 'true');
+      break;
+    case 'delete':
+      method = 'DELETE';
+      break;
+    default:
+      break;
   }
   const headers: Record<string, string> = {};
   if (c.contentType) headers['content-type'] = c.contentType;
@@ -78,29 +121,54 @@ export function httpsSender(dataDir: string): Sender {
   if (!server) throw new Error(`no server in ${dataDir}/kubeconfig`);
   const url = new URL(server);
   const agent = new https.Agent({
-    keepAlive: true, maxSockets: 8,
-    cert: readFileSync(join(dataDir, 'pki', 'admin.crt')), key: readFileSync(join(dataDir, 'pki', 'admin.key')), ca: readFileSync(join(dataDir, 'pki', 'ca.crt')),
+    keepAlive: true,
+    maxSockets: 8,
+    cert: readFileSync(join(dataDir, 'pki', 'admin.crt')),
+    key: readFileSync(join(dataDir, 'pki', 'admin.key')),
+    ca: readFileSync(join(dataDir, 'pki', 'ca.crt')),
   });
-  return (req) => new Promise((resolve, reject) => {
-    const q = req.query.toString();
-    const r = https.request({ host: url.hostname, port: url.port, path: req.path + (q ? `?${q}` : ''), method: req.method, agent, headers: { ...req.headers, accept: 'application/json' } }, (res) => {
-      if (req.query.get('watch') === 'true' && res.statusCode === 200) { res.destroy(); resolve({ status: 200, kind: 'watch', body: undefined }); return; }
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: any = text;
-        try { body = JSON.parse(text); } catch { /* not JSON: kept as text, which fails the Status check */ }
-        resolve({ status: res.statusCode ?? 0, kind: 'json', body });
-      });
-      res.on('error', reject);
+  return (req) =>
+    new Promise((resolve, reject) => {
+      const q = req.query.toString();
+      const r = https.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: req.path + (q ? `?${q}` : ''),
+          method: req.method,
+          agent,
+          headers: { ...req.headers, accept: 'application/json' },
+        },
+        (res) => {
+          if (req.query.get('watch') === 'true' && res.statusCode === 200) {
+            res.destroy();
+            resolve({ status: 200, kind: 'watch', body: undefined });
+            return;
+          }
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: any = text;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              /* not JSON: kept as text, which fails the Status check */
+            }
+            resolve({ status: res.statusCode ?? 0, kind: 'json', body });
+          });
+          res.on('error', reject);
+        },
+      );
+      r.on('error', reject);
+      r.end(req.body);
     });
-    r.on('error', reject);
-    r.end(req.body);
-  });
 }
 
-export async function runFuzz(cluster: Cluster | undefined, opts: { cases: number; seed: number; entries?: ResourceEntry[]; send?: Sender; onFailure?: (f: FuzzFailure) => void }): Promise<FuzzReport> {
+export async function runFuzz(
+  cluster: Cluster | undefined,
+  opts: { cases: number; seed: number; entries?: ResourceEntry[]; send?: Sender; onFailure?: (f: FuzzFailure) => void },
+): Promise<FuzzReport> {
   const send: Sender = opts.send ?? (async (req) => cluster!.api.handle(req) as Promise<any>);
   const entries = opts.entries ?? fuzzEntries(cluster!);
   const byKey = new Map(entries.map((e) => [`${e.group}/${e.version}/${e.resource}`, e]));
@@ -124,8 +192,9 @@ export async function runFuzz(cluster: Cluster | undefined, opts: { cases: numbe
       let problem: string | undefined;
       const started = Date.now();
       try {
-        res = await send(req) as ApiResponse;
-        if (process.env.KUBELAB_FUZZ_SLOW && Date.now() - started > 300) process.stderr.write(`slow case ${Date.now() - started} ms: ${c.verb} ${c.resource} ${c.mutation} ${c.contentType}\n`);
+        res = (await send(req)) as ApiResponse;
+        if (process.env.KUBELAB_FUZZ_SLOW && Date.now() - started > 300)
+          process.stderr.write(`slow case ${Date.now() - started} ms: ${c.verb} ${c.resource} ${c.mutation} ${c.contentType}\n`);
       } catch (err) {
         problem = `handler threw: ${(err as Error).stack ?? err}`;
       }
@@ -137,8 +206,10 @@ export async function runFuzz(cluster: Cluster | undefined, opts: { cases: numbe
         // 504 Too large resource version is upstream's answer to a read ahead of the store, not a server fault
         const tooLarge = status === 504 && body?.details?.causes?.[0]?.reason === 'ResourceVersionTooLarge';
         if (status >= 500 && !tooLarge) problem = `${status}: ${body?.message ?? body}`;
-        else if (status >= 400 && (res!.kind !== 'json' || body?.kind !== 'Status' || !body.reason)) problem = `${status} without a Status reason: ${JSON.stringify(body)?.slice(0, 200)}`;
-        else if (status >= 400 && checkRv && before !== undefined && storedRv(cluster, e, c.name) !== before) problem = `rejected ${c.verb} (${status}) changed the stored object: resourceVersion ${before} → ${storedRv(cluster, e, c.name)}`;
+        else if (status >= 400 && (res!.kind !== 'json' || body?.kind !== 'Status' || !body.reason))
+          problem = `${status} without a Status reason: ${JSON.stringify(body)?.slice(0, 200)}`;
+        else if (status >= 400 && checkRv && before !== undefined && storedRv(cluster, e, c.name) !== before)
+          problem = `rejected ${c.verb} (${status}) changed the stored object: resourceVersion ${before} → ${storedRv(cluster, e, c.name)}`;
       }
       if (problem) {
         const f: FuzzFailure = { c: { ...c, body: undefined }, status, problem, replay: replayCommand(req) };

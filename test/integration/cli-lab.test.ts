@@ -13,8 +13,12 @@ const LABS = join(ROOT, 'labs');
 function kubelab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(ROOT, 'bin', 'kubelab.js'), ...args], { env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', KUBECTL: kubectlPath(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'kubelab.js'), ...args], {
+      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', KUBECTL: kubectlPath(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '',
+      stderr = '';
     p.stdout.on('data', (c) => (stdout += c));
     p.stderr.on('data', (c) => (stderr += c));
     p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - t0 }));
@@ -24,8 +28,12 @@ function kubelab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: n
 describe.skipIf(!kubectlPath() || !existsSync(join(ROOT, 'dist', 'cli.cjs')))('kubelab lab (CLI)', () => {
   let tc: TestCluster;
   const dd = () => ['--data-dir', tc.dataDir, '--labs-dir', LABS];
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 3 }); });
-  afterAll(async () => { await tc?.stop(); });
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 3 });
+  });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
   it('shows a lab as terminal text: no fences or step anchors, Chinese soft breaks without spaces', async () => {
     const r = await kubelab(['lab', 'show', '19-scheduler-flow', '--lang', 'zh', ...dd()]);
@@ -64,10 +72,15 @@ describe.skipIf(!kubectlPath() || !existsSync(join(ROOT, 'dist', 'cli.cjs')))('k
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("starts a lab's own cluster from its topology, and lab commands use it by themselves", async () => {
-    const proc = spawn(process.execPath, [join(ROOT, 'bin', 'kubelab.js'), 'start', '--data-dir', dataDir, '--port', '0', '--profile', '19-scheduler-flow'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [join(ROOT, 'bin', 'kubelab.js'), 'start', '--data-dir', dataDir, '--port', '0', '--profile', '19-scheduler-flow'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     await new Promise<void>((res, rej) => {
-      proc.stdout.on('data', (d) => { out += d; if (/ready/.test(out)) res(); });
+      proc.stdout.on('data', (d) => {
+        out += d;
+        if (/ready/.test(out)) res();
+      });
       proc.on('exit', (code) => rej(new Error(`kubelab start exited with ${code}: ${out}`)));
     });
     try {

@@ -11,12 +11,17 @@ beforeAll(async () => {
   kc = new k8s.KubeConfig();
   kc.loadFromFile(tc.kubeconfig);
 });
-afterAll(async () => { await tc?.stop(); });
+afterAll(async () => {
+  await tc?.stop();
+});
 
 describe('@kubernetes/client-node against KubeLab', () => {
   it('creates, reads, patches and deletes a ConfigMap', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    const created = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'cn-cm', labels: { app: 'x' } }, data: { a: '1' } } });
+    const created = await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'cn-cm', labels: { app: 'x' } }, data: { a: '1' } },
+    });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number(created.metadata?.resourceVersion)).toBeGreaterThan(0);
 
@@ -74,11 +79,22 @@ describe('@kubernetes/client-node against KubeLab', () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const first = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'old' } } });
     const oldRv = first.metadata!.resourceVersion!;
-    for (let i = 0; i < 5; i++) await core.patchNamespacedConfigMap({ name: 'old', namespace: 'default', body: { data: { i: String(i) } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    for (let i = 0; i < 5; i++)
+      await core.patchNamespacedConfigMap(
+        { name: 'old', namespace: 'default', body: { data: { i: String(i) } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
     tc.cluster.store.compact(tc.cluster.store.revision());
     const watch = new k8s.Watch(kc);
     const result = await new Promise<{ type: string; obj: any }>((resolve, reject) => {
-      watch.watch('/api/v1/namespaces/default/configmaps', { resourceVersion: oldRv }, (type, obj) => resolve({ type, obj }), (err) => (err ? reject(err) : undefined)).catch(reject);
+      watch
+        .watch(
+          '/api/v1/namespaces/default/configmaps',
+          { resourceVersion: oldRv },
+          (type, obj) => resolve({ type, obj }),
+          (err) => (err ? reject(err) : undefined),
+        )
+        .catch(reject);
     });
     expect(result.type).toBe('ERROR');
     expect(result.obj).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
@@ -97,9 +113,15 @@ describe('@kubernetes/client-node against KubeLab', () => {
   it('refuses anonymous requests except health and version', async () => {
     const https = await import('node:https');
     const ca = tc.cluster.pki.ca.certPem;
-    const get = (path: string) => new Promise<number>((resolve, reject) => {
-      https.get({ host: '127.0.0.1', port: tc.cluster.port, path, ca }, (r) => { r.resume(); resolve(r.statusCode!); }).on('error', reject);
-    });
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port: tc.cluster.port, path, ca }, (r) => {
+            r.resume();
+            resolve(r.statusCode!);
+          })
+          .on('error', reject);
+      });
     expect(await get('/readyz')).toBe(200);
     expect(await get('/livez')).toBe(200);
     expect(await get('/version')).toBe(200);
@@ -112,8 +134,12 @@ async function fetchJson(path: string, headers: Record<string, string>): Promise
   const https = await import('node:https');
   const { pki, port } = tc.cluster;
   return new Promise((resolve, reject) => {
-    https.get({ host: '127.0.0.1', port, path, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, headers }, (r) => {
-      let b = ''; r.on('data', (c) => (b += c)); r.on('end', () => resolve(JSON.parse(b)));
-    }).on('error', reject);
+    https
+      .get({ host: '127.0.0.1', port, path, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, headers }, (r) => {
+        let b = '';
+        r.on('data', (c) => (b += c));
+        r.on('end', () => resolve(JSON.parse(b)));
+      })
+      .on('error', reject);
   });
 }

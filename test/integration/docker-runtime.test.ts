@@ -19,25 +19,38 @@ const server = cli('version', '--format', '{{.Server.Version}}');
 const daemonVersion = server.status === 0 ? server.stdout.trim() : '';
 const images = ['busybox:latest', 'nginx:latest', 'kubelab/pause:latest'];
 const missing = daemonVersion ? images.filter((img) => cli('image', 'inspect', img).status !== 0) : [];
-const skip = !kubectl ? 'no kubectl found (set KUBECTL or install kubectl)'
-  : server.error ? `no docker CLI to reach a daemon with (${server.error.message})`
-    : !daemonVersion ? `no Docker daemon: ${(server.stderr || server.stdout).trim().split('\n').pop()}`
-      : missing.length ? `images ${missing.join(', ')} missing (run scripts/docker-test-images.sh)` : '';
+const skip = !kubectl
+  ? 'no kubectl found (set KUBECTL or install kubectl)'
+  : server.error
+    ? `no docker CLI to reach a daemon with (${server.error.message})`
+    : !daemonVersion
+      ? `no Docker daemon: ${(server.stderr || server.stdout).trim().split('\n').pop()}`
+      : missing.length
+        ? `images ${missing.join(', ')} missing (run scripts/docker-test-images.sh)`
+        : '';
 if (skip) console.log(`docker-runtime: skipped — ${skip}`);
 
 describe.skipIf(!!skip)('Docker runtime', () => {
   let tc: TestCluster;
   const k = (...args: string[]) => tc.kubectl(['-n', 'dk', ...args]);
-  const owned = async () => docker.listContainers({ all: true, filters: { label: [`io.kubelab.cluster`] } })
-    .then((l) => l.filter((c) => c.Labels['io.kubernetes.pod.namespace'] === 'dk' || c.Labels['io.kubelab.cluster'] === clusterLabel));
+  const owned = async () =>
+    docker
+      .listContainers({ all: true, filters: { label: [`io.kubelab.cluster`] } })
+      .then((l) => l.filter((c) => c.Labels['io.kubernetes.pod.namespace'] === 'dk' || c.Labels['io.kubelab.cluster'] === clusterLabel));
   let clusterLabel = '';
-  const runningPod = (name: string) => waitFor(async () => (await k('get', 'pod', name, '-o', 'jsonpath={.status.phase}')).stdout === 'Running', { timeoutMs: 60_000, what: `pod ${name} Running` });
+  const runningPod = (name: string) =>
+    waitFor(async () => (await k('get', 'pod', name, '-o', 'jsonpath={.status.phase}')).stdout === 'Running', {
+      timeoutMs: 60_000,
+      what: `pod ${name} Running`,
+    });
 
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 2, runtime: 'docker' });
     await tc.kubectl(['create', 'namespace', 'dk']);
   }, 120_000);
-  afterAll(async () => { await tc?.stop(); });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
   it('runs a pod as a pause sandbox plus a container joining it, labelled as dockershim does', async () => {
     expect(tc.cluster.docker?.available).toBe(true);
@@ -62,26 +75,34 @@ describe.skipIf(!!skip)('Docker runtime', () => {
     expect(node.status.images.flatMap((i: { names: string[] }) => i.names)).toContain('docker.io/library/busybox:latest');
   });
 
-  it('lets a pod\'s containers reach each other on localhost', async () => {
-    writeFileSync(join(tc.dataDir, 'duo.yaml'), `apiVersion: v1
+  it("lets a pod's containers reach each other on localhost", async () => {
+    writeFileSync(
+      join(tc.dataDir, 'duo.yaml'),
+      `apiVersion: v1
 kind: Pod
 metadata: {name: duo}
 spec:
   containers:
   - {name: web, image: nginx}
   - {name: client, image: busybox, command: ["sleep", "3600"]}
-`);
+`,
+    );
     await k('apply', '-f', join(tc.dataDir, 'duo.yaml'));
     await runningPod('duo');
-    const got = await waitFor(async () => {
-      const r = await k('exec', 'duo', '-c', 'client', '--', 'wget', '-qO-', 'http://localhost:80/');
-      return r.code === 0 ? r.stdout : undefined;
-    }, { timeoutMs: 20_000, what: 'localhost between containers' });
+    const got = await waitFor(
+      async () => {
+        const r = await k('exec', 'duo', '-c', 'client', '--', 'wget', '-qO-', 'http://localhost:80/');
+        return r.code === 0 ? r.stdout : undefined;
+      },
+      { timeoutMs: 20_000, what: 'localhost between containers' },
+    );
     expect(got).toContain('Welcome to nginx!');
   });
 
   it('maps securityContext and resources onto the container', async () => {
-    writeFileSync(join(tc.dataDir, 'sec.yaml'), `apiVersion: v1
+    writeFileSync(
+      join(tc.dataDir, 'sec.yaml'),
+      `apiVersion: v1
 kind: Pod
 metadata: {name: sec}
 spec:
@@ -93,7 +114,8 @@ spec:
     workingDir: /tmp
     securityContext: {runAsUser: 1000, runAsGroup: 3000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: ["ALL"], add: ["NET_ADMIN"]}}
     resources: {limits: {cpu: 250m, memory: 64Mi}}
-`);
+`,
+    );
     await k('apply', '-f', join(tc.dataDir, 'sec.yaml'));
     await runningPod('sec');
     expect((await k('exec', 'sec', '--', 'id')).stdout).toMatch(/uid=1000 gid=3000 groups=2000/);
@@ -104,24 +126,47 @@ spec:
     const uid = (await k('get', 'pod', 'sec', '-o', 'jsonpath={.metadata.uid}')).stdout;
     const [c] = await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`, 'io.kubernetes.container.name=c'] } });
     const hc = (await docker.getContainer(c.Id).inspect()).HostConfig;
-    expect(hc).toMatchObject({ Memory: 64 * 1024 * 1024, MemorySwap: 64 * 1024 * 1024, CpuQuota: 25_000, CpuPeriod: 100_000, ReadonlyRootfs: true, CapDrop: ['ALL'], CapAdd: ['NET_ADMIN'] });
+    expect(hc).toMatchObject({
+      Memory: 64 * 1024 * 1024,
+      MemorySwap: 64 * 1024 * 1024,
+      CpuQuota: 25_000,
+      CpuPeriod: 100_000,
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      CapAdd: ['NET_ADMIN'],
+    });
     expect(hc.SecurityOpt).toContain('no-new-privileges');
   });
 
-  it('gives kubectl exec -it a terminal that starts at the client\'s size and follows its resizes', async () => {
-    const term = pty.spawn(kubectl!, ['--kubeconfig', tc.kubeconfig, '-n', 'dk', 'exec', '-it', 'box', '--', 'sh'], { cols: 97, rows: 31, env: process.env as Record<string, string> });
+  it("gives kubectl exec -it a terminal that starts at the client's size and follows its resizes", async () => {
+    const term = pty.spawn(kubectl!, ['--kubeconfig', tc.kubeconfig, '-n', 'dk', 'exec', '-it', 'box', '--', 'sh'], {
+      cols: 97,
+      rows: 31,
+      env: process.env as Record<string, string>,
+    });
     let out = '';
-    term.onData((d) => { out += d; });
+    term.onData((d) => {
+      out += d;
+    });
     const exited = new Promise<number>((res) => term.onExit((e) => res(e.exitCode)));
     try {
       term.write('stty size; tty\r');
       await waitFor(() => /31 97/.test(out) && /\/dev\/pts\/\d+/.test(out), { timeoutMs: 15_000, what: `initial size in ${JSON.stringify(out)}` });
       term.resize(120, 40);
       // the resize and the typed line travel on different channels: ask until the shell sees the new size
-      await waitFor(() => { if (/40 120/.test(out)) return true; term.write('stty size\r'); return false; }, { timeoutMs: 15_000, intervalMs: 300, what: `resized terminal in ${JSON.stringify(out)}` });
+      await waitFor(
+        () => {
+          if (/40 120/.test(out)) return true;
+          term.write('stty size\r');
+          return false;
+        },
+        { timeoutMs: 15_000, intervalMs: 300, what: `resized terminal in ${JSON.stringify(out)}` },
+      );
       term.write('exit 0\r');
       expect(await exited).toBe(0);
-    } finally { term.kill(); }
+    } finally {
+      term.kill();
+    }
   });
 
   it('copies files in and out with kubectl cp', async () => {
@@ -134,9 +179,12 @@ spec:
     expect(readFileSync(back, 'utf8')).toBe('hello docker\n');
   });
 
-  it('reports exit code, reason and lastState on restart, and serves the previous run\'s log', async () => {
+  it("reports exit code, reason and lastState on restart, and serves the previous run's log", async () => {
     await k('run', 'count', '--image=busybox', '--', 'sh', '-c', 'for i in 1 2 3; do echo line $i; done; exit 4');
-    await waitFor(async () => Number((await k('get', 'pod', 'count', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}')).stdout) >= 1, { timeoutMs: 60_000, what: 'a restart' });
+    await waitFor(async () => Number((await k('get', 'pod', 'count', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}')).stdout) >= 1, {
+      timeoutMs: 60_000,
+      what: 'a restart',
+    });
     const last = JSON.parse((await k('get', 'pod', 'count', '-o', 'json')).stdout).status.containerStatuses[0].lastState.terminated;
     expect(last).toMatchObject({ exitCode: 4, reason: 'Error' });
     expect(last.containerID).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
@@ -146,16 +194,21 @@ spec:
     expect((await k('logs', 'count', '--previous', '--timestamps')).stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z line 1\n/);
   });
 
-  it('fails a pull the daemon cannot make with Docker\'s own error text and backs off', async () => {
+  it("fails a pull the daemon cannot make with Docker's own error text and backs off", async () => {
     await k('run', 'nosuch', '--image=registry.invalid/nope:1');
-    await waitFor(async () => (await k('get', 'pod', 'nosuch', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}')).stdout === 'ImagePullBackOff', { timeoutMs: 60_000, what: 'ImagePullBackOff' });
-    const events = (await k('get', 'events', '--field-selector', 'involvedObject.name=nosuch', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}')).stdout;
+    await waitFor(
+      async () => (await k('get', 'pod', 'nosuch', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}')).stdout === 'ImagePullBackOff',
+      { timeoutMs: 60_000, what: 'ImagePullBackOff' },
+    );
+    const events = (
+      await k('get', 'events', '--field-selector', 'involvedObject.name=nosuch', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}')
+    ).stdout;
     expect(events).toContain('Pulling: Pulling image "registry.invalid/nope:1"');
     expect(events).toMatch(/Failed: Failed to pull image "registry.invalid\/nope:1": Error response from daemon: .*registry\.invalid/);
     expect(events).toContain('Failed: Error: ErrImagePull');
   });
 
-  it('stops the cluster\'s containers when the cluster stops and removes them when it starts again', async () => {
+  it("stops the cluster's containers when the cluster stops and removes them when it starts again", async () => {
     const before = (await owned()).filter((c) => c.Labels['io.kubelab.cluster'] === clusterLabel);
     expect(before.length).toBeGreaterThan(4);
     const dataDir = tc.dataDir;
@@ -176,7 +229,11 @@ spec:
       const ids = new Set(after.map((c) => c.Id));
       const now = await docker.listContainers({ all: true, filters: { label: [`io.kubelab.cluster=${clusterLabel}`] } });
       expect(now.filter((c) => ids.has(c.Id))).toEqual([]);
-      const exists = (c: Docker.Container) => c.inspect().then(() => true, () => false);
+      const exists = (c: Docker.Container) =>
+        c.inspect().then(
+          () => true,
+          () => false,
+        );
       expect([await exists(orphan), await exists(kept), await exists(unlabelled)]).toEqual([false, true, true]);
     } finally {
       await again.stop();
@@ -187,17 +244,23 @@ spec:
 
 describe.skipIf(!!skip)('a topology mixing runtimes', () => {
   let tc: TestCluster;
-  afterAll(async () => { await tc?.stop(); });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
   it('runs one Docker worker beside simulated nodes', async () => {
     const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-mixed-')), 'cluster.yaml');
     writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
     tc = await startTestCluster({ configFile: cfg });
-    const versions = (await tc.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.nodeInfo.containerRuntimeVersion}{"\\n"}{end}'])).stdout;
+    const versions = (
+      await tc.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.nodeInfo.containerRuntimeVersion}{"\\n"}{end}'])
+    ).stdout;
     expect(versions).toContain('kubelab-control-plane=kubelab-sim://');
     expect(versions).toContain('kubelab-worker=kubelab-sim://');
     expect(versions).toContain(`kubelab-worker2=docker://${daemonVersion}`);
-    writeFileSync(join(tc.dataDir, 'two.yaml'), `apiVersion: v1
+    writeFileSync(
+      join(tc.dataDir, 'two.yaml'),
+      `apiVersion: v1
 kind: Pod
 metadata: {name: on-docker}
 spec: {nodeName: kubelab-worker2, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
@@ -206,10 +269,14 @@ apiVersion: v1
 kind: Pod
 metadata: {name: on-sim}
 spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
-`);
+`,
+    );
     await tc.kubectl(['apply', '-f', join(tc.dataDir, 'two.yaml')]);
     for (const name of ['on-docker', 'on-sim']) {
-      await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { timeoutMs: 60_000, what: `${name} Running` });
+      await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', {
+        timeoutMs: 60_000,
+        what: `${name} Running`,
+      });
     }
     const uid = (name: string) => tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.metadata.uid}']).then((r) => r.stdout);
     expect(await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${await uid('on-docker')}`] } })).toHaveLength(2);
@@ -231,9 +298,12 @@ describe.skipIf(!kubectl)('Docker runtime without a daemon', () => {
         expect(c.docker?.error).toContain('no-such.sock does not exist');
         expect(lines.join('\n')).toContain('stay on the simulator');
         expect(c.nodes.runtime('kubelab-control-plane').name).toBe('sim');
-      } finally { await c.stop(); }
+      } finally {
+        await c.stop();
+      }
     } finally {
-      if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -7,7 +7,10 @@ import { startClusterProcess, type ProcCluster } from '../cluster-process';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-durable-'));
 const procs: ProcCluster[] = [];
-afterAll(() => { for (const p of procs) p.proc.kill('SIGKILL'); rmSync(dataDir, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const p of procs) p.proc.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('store durability', () => {
   it.skipIf(!existsSync(join(__dirname, '..', '..', 'dist', 'cli.cjs')))('keeps every acknowledged object across kill -9', async () => {
@@ -19,7 +22,12 @@ describe('store durability', () => {
       for (let i = 0; !stop; i++) {
         const name = `cm-${w}-${i}`;
         try {
-          const r = await a.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { i: String(i) } });
+          const r = await a.request('POST', '/api/v1/namespaces/default/configmaps', {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name },
+            data: { i: String(i) },
+          });
           if (r.status === 201) acked.push(name);
         } catch {
           return; // the connection died with the process

@@ -10,12 +10,19 @@ describe('API fuzzer regressions (issue #22)', () => {
     tc = await startTestCluster({ nodes: 1 });
     await tc.client.create(R.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' }, data: { a: 'b' } });
   });
-  afterAll(async () => { await tc?.stop(); });
-
-  const send = (method: string, path: string, contentType: string, body: string | Buffer): Promise<ApiResponse> => tc.cluster.api.handle({
-    method, path, query: new URLSearchParams(), headers: { 'content-type': contentType }, body: Buffer.from(body),
-    user: { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+  afterAll(async () => {
+    await tc?.stop();
   });
+
+  const send = (method: string, path: string, contentType: string, body: string | Buffer): Promise<ApiResponse> =>
+    tc.cluster.api.handle({
+      method,
+      path,
+      query: new URLSearchParams(),
+      headers: { 'content-type': contentType },
+      body: Buffer.from(body),
+      user: { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+    });
   const res = (r: ApiResponse) => r as { status: number; body: any };
   const CM = '/api/v1/namespaces/default/configmaps/target';
 
@@ -25,7 +32,11 @@ describe('API fuzzer regressions (issue #22)', () => {
       const n = res(await send('PATCH', CM, ct, 'null'));
       expect(n.status).toBe(200);
       expect(n.body.metadata.resourceVersion).toBe(rv);
-      for (const [body, kind] of [['"xxxx"', 'string'], ['5', 'number'], ['[1]', 'array']]) {
+      for (const [body, kind] of [
+        ['"xxxx"', 'string'],
+        ['5', 'number'],
+        ['[1]', 'array'],
+      ]) {
         const r = res(await send('PATCH', CM, ct, body));
         expect(r.status, `${ct} ${body}`).toBe(400);
         expect(r.body.message).toBe(`json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`);

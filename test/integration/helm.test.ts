@@ -14,15 +14,28 @@ const CHART = join(__dirname, '..', 'fixtures', 'charts', 'hello');
 
 describe.skipIf(!helm)('helm 4 against KubeLab', () => {
   let tc: TestCluster;
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 1 }); });
-  afterAll(async () => { await tc?.stop(); });
-
-  const run = (...args: string[]) => new Promise<{ code: number; out: string }>((resolve) => {
-    const p = spawn(helm!, [...args, '--kubeconfig', tc.kubeconfig], { env: { ...process.env, HELM_CACHE_HOME: join(tc.dataDir, 'helm-cache'), HELM_CONFIG_HOME: join(tc.dataDir, 'helm-config'), HELM_DATA_HOME: join(tc.dataDir, 'helm-data') } });
-    let out = '';
-    p.stdout.on('data', (c) => (out += c)); p.stderr.on('data', (c) => (out += c));
-    p.on('close', (code) => resolve({ code: code ?? -1, out }));
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 1 });
   });
+  afterAll(async () => {
+    await tc?.stop();
+  });
+
+  const run = (...args: string[]) =>
+    new Promise<{ code: number; out: string }>((resolve) => {
+      const p = spawn(helm!, [...args, '--kubeconfig', tc.kubeconfig], {
+        env: {
+          ...process.env,
+          HELM_CACHE_HOME: join(tc.dataDir, 'helm-cache'),
+          HELM_CONFIG_HOME: join(tc.dataDir, 'helm-config'),
+          HELM_DATA_HOME: join(tc.dataDir, 'helm-data'),
+        },
+      });
+      let out = '';
+      p.stdout.on('data', (c) => (out += c));
+      p.stderr.on('data', (c) => (out += c));
+      p.on('close', (code) => resolve({ code: code ?? -1, out }));
+    });
   const message = async () => (await tc.client.get({ group: '', version: 'v1', resource: 'configmaps' }, 'default', 'demo-config')).data?.message;
 
   it('install → upgrade → rollback → uninstall', async () => {

@@ -57,10 +57,14 @@ spec:
 
 describe.skipIf(!kubectl)('image catalogue through kubectl', () => {
   let tc: TestCluster;
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 2 }); }, 60_000);
-  afterAll(async () => { await tc?.stop(); });
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 2 });
+  }, 60_000);
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
-  it('the course pi Job on perl:5.34.0 completes quickly with perl bignum\'s 2000 digits', async () => {
+  it("the course pi Job on perl:5.34.0 completes quickly with perl bignum's 2000 digits", async () => {
     const t0 = Date.now();
     expect((await tc.kubectl(['apply', '-f', '-'], { input: PI_JOB })).code).toBe(0);
     const done = await tc.kubectl(['wait', '--for=condition=complete', 'job/pi', '--timeout=30s'], { timeoutMs: 40_000 });
@@ -71,10 +75,14 @@ describe.skipIf(!kubectl)('image catalogue through kubectl', () => {
     expect(createHash('sha256').update(logs).digest('hex')).toBe(PI_2000_SHA256);
   }, 60_000);
 
-  it('mysql without a password crash-loops with the entrypoint\'s error; with one its tcpSocket probe makes it Ready and mysqladmin ping keeps it live', async () => {
+  it("mysql without a password crash-loops with the entrypoint's error; with one its tcpSocket probe makes it Ready and mysqladmin ping keeps it live", async () => {
     expect((await tc.kubectl(['apply', '-f', '-'], { input: MYSQL })).code).toBe(0);
     expect((await tc.kubectl(['wait', '--for=condition=Ready', 'pod/mysql', '--timeout=30s'], { timeoutMs: 40_000 })).code).toBe(0);
-    await waitFor(async () => (await tc.kubectl(['get', 'pod', 'mysql-nopw', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])).stdout === 'CrashLoopBackOff', { timeoutMs: 30_000, what: 'CrashLoopBackOff' });
+    await waitFor(
+      async () =>
+        (await tc.kubectl(['get', 'pod', 'mysql-nopw', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])).stdout === 'CrashLoopBackOff',
+      { timeoutMs: 30_000, what: 'CrashLoopBackOff' },
+    );
     const logs = (await tc.kubectl(['logs', 'mysql-nopw'])).stdout;
     expect(logs).toContain('[ERROR] [Entrypoint]: Database is uninitialized and password option is not specified');
     expect((await tc.kubectl(['get', 'pod', 'mysql-nopw', '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}'])).stdout).toBe('1');
@@ -89,6 +97,12 @@ describe.skipIf(!kubectl)('image catalogue through kubectl', () => {
     expect((await tc.kubectl(['exec', 'web', '--', 'curl', '-sI', 'http://localhost/'])).stdout).toMatch(/server: nginx\/1\.19\.8/i);
     const unknown = await tc.kubectl(['run', 'nope', '--image=nginx:1.19.99']);
     expect(unknown.code).toBe(0);
-    await waitFor(async () => /ErrImagePull|ImagePullBackOff/.test((await tc.kubectl(['get', 'pod', 'nope', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])).stdout), { timeoutMs: 20_000, what: 'pull error' });
+    await waitFor(
+      async () =>
+        /ErrImagePull|ImagePullBackOff/.test(
+          (await tc.kubectl(['get', 'pod', 'nope', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])).stdout,
+        ),
+      { timeoutMs: 20_000, what: 'pull error' },
+    );
   }, 60_000);
 });

@@ -15,9 +15,11 @@ describe.skipIf(!kubectl)('kube-proxy DaemonSet', () => {
     tc = await startTestCluster({ nodes: 2 });
     await waitFor(async () => (await k('rollout', 'status', 'ds/kube-proxy', '--timeout=5s')).code === 0, { what: 'kube-proxy rolled out', timeoutMs: 60_000 });
   }, 90_000);
-  afterAll(async () => { await tc?.stop(); });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
-  it('runs one host-network pod per node, logging its proxy mode, with the node\'s rules inside', async () => {
+  it("runs one host-network pod per node, logging its proxy mode, with the node's rules inside", async () => {
     const pods = await proxyPods();
     const nodes = JSON.parse((await tc.kubectl(['get', 'nodes', '-o', 'json'])).stdout).items as any[];
     expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(nodes.map((n) => n.metadata.name).sort());
@@ -35,7 +37,10 @@ describe.skipIf(!kubectl)('kube-proxy DaemonSet', () => {
     const cm = JSON.parse((await k('get', 'cm', 'kube-proxy', '-o', 'json')).stdout);
     cm.data['config.conf'] = cm.data['config.conf'].replace(/^mode: iptables$/m, 'mode: ipvs');
     expect((await tc.kubectl(['apply', '-f', '-'], { input: JSON.stringify(cm) })).code).toBe(0);
-    await waitFor(async () => (await proxyPods()).every((p) => p.status.containerStatuses?.[0]?.restartCount >= 1 && p.status.containerStatuses[0].ready), { what: 'kube-proxy restarted', timeoutMs: 60_000 });
+    await waitFor(async () => (await proxyPods()).every((p) => p.status.containerStatuses?.[0]?.restartCount >= 1 && p.status.containerStatuses[0].ready), {
+      what: 'kube-proxy restarted',
+      timeoutMs: 60_000,
+    });
     const name = (await proxyPods())[0].metadata.name;
     expect((await k('logs', name, '-p')).stdout).toContain('"command failed" err="content of the proxy server\'s configuration file was updated"');
     expect((await k('logs', name)).stdout).toContain('"Using ipvs proxy mode"');

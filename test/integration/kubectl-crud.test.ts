@@ -9,8 +9,13 @@ if (!kubectl) console.log('kubectl-crud: skipped — no kubectl found (set KUBEC
 
 describe.skipIf(!kubectl)('kubectl CRUD against KubeLab', () => {
   let tc: TestCluster;
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 1 }); await tc.kubectl(['create', 'namespace', 'crud']); });
-  afterAll(async () => { await tc?.stop(); });
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 1 });
+    await tc.kubectl(['create', 'namespace', 'crud']);
+  });
+  afterAll(async () => {
+    await tc?.stop();
+  });
   const k = (...args: string[]) => tc.kubectl(['-n', 'crud', ...args]);
   const out = async (...args: string[]) => (await k(...args)).stdout;
 

@@ -8,9 +8,13 @@ import { StatusError } from '../../electron/cluster/api/errors';
 import type { KObject } from '../../electron/cluster/api/types';
 import type { PatchType } from '../../electron/cluster/client/types';
 
-const pod = (name: string, container: unknown): KObject => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [container] },
-} as KObject);
+const pod = (name: string, container: unknown): KObject =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { containers: [container] },
+  }) as KObject;
 
 async function failure(p: Promise<unknown>): Promise<StatusError> {
   try {
@@ -24,8 +28,12 @@ async function failure(p: Promise<unknown>): Promise<StatusError> {
 
 describe('null list elements decode as zero objects (issue #22)', () => {
   let tc: TestCluster;
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 1 }); });
-  afterAll(async () => { await tc?.stop(); });
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
   it('POST: containers [null] → 422 naming the fields', async () => {
     const e = await failure(tc.client.create(R.pods, 'default', pod('n1', null)));
@@ -41,10 +49,14 @@ describe('null list elements decode as zero objects (issue #22)', () => {
     const e2 = await failure(tc.client.create(R.pods, 'default', pod('n3', { name: 'c', image: 'busybox', env: [null] })));
     expect(e2.code).toBe(422);
     expect(e2.message).toContain('spec.containers[0].env[0].name: Required value');
-    const d = await failure(tc.client.create(R.deployments, 'default', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
-      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [null] } } },
-    } as KObject));
+    const d = await failure(
+      tc.client.create(R.deployments, 'default', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [null] } } },
+      } as KObject),
+    );
     expect(d.code).toBe(422);
     expect(d.message).toContain('spec.template.spec.containers[0].name: Required value');
   });

@@ -7,13 +7,21 @@ import { R } from '../../electron/cluster/client/resources';
 
 describe('query parameters (issue #22)', () => {
   let tc: TestCluster;
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 1 }); });
-  afterAll(async () => { await tc?.stop(); });
-
-  const get = (path: string, query: string): Promise<ApiResponse> => tc.cluster.api.handle({
-    method: 'GET', path, query: new URLSearchParams(query), headers: {},
-    user: { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 1 });
   });
+  afterAll(async () => {
+    await tc?.stop();
+  });
+
+  const get = (path: string, query: string): Promise<ApiResponse> =>
+    tc.cluster.api.handle({
+      method: 'GET',
+      path,
+      query: new URLSearchParams(query),
+      headers: {},
+      user: { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+    });
   const status = (r: ApiResponse) => (r as { status: number }).status;
   const body = (r: ApiResponse) => (r as { body: any }).body;
   const CMS = '/api/v1/namespaces/default/configmaps';
@@ -32,7 +40,11 @@ describe('query parameters (issue #22)', () => {
   });
 
   it('an invalid resourceVersion is 400 on get, list and watch', async () => {
-    for (const [path, q] of [[CMS, 'resourceVersion=abc'], [`${CMS}/kube-root-ca.crt`, 'resourceVersion=-1'], [CMS, 'watch=1&resourceVersion=cool']]) {
+    for (const [path, q] of [
+      [CMS, 'resourceVersion=abc'],
+      [`${CMS}/kube-root-ca.crt`, 'resourceVersion=-1'],
+      [CMS, 'watch=1&resourceVersion=cool'],
+    ]) {
       const r = await get(path, q);
       expect(status(r), `${path}?${q}`).toBe(400);
       expect(body(r).message).toMatch(/^resourceVersion: Invalid value: ".*": strconv\.ParseUint: parsing ".*": invalid syntax$/);
@@ -45,7 +57,8 @@ describe('query parameters (issue #22)', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2500);
     expect(status(r)).toBe(504);
     expect(body(r)).toMatchObject({
-      reason: 'Timeout', code: 504,
+      reason: 'Timeout',
+      code: 504,
       details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
     });
     expect(body(r).message).toMatch(/^Too large resource version: 99999999, current: \d+$/);

@@ -37,8 +37,13 @@ const md = ['a', 'b', 'c'].map((s) => `## ${s} {#${s}}\n\nDo ${s}.\n\n\`\`\`bash
 describe.skipIf(!kubectlPath())('kubelab lab test', () => {
   let tc: TestCluster;
   let dir: string;
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 1 }); }, 120_000);
-  afterAll(async () => { await tc?.stop(); if (dir) rmSync(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 1 });
+  }, 120_000);
+  afterAll(async () => {
+    await tc?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   const write = (weak: boolean) => {
     dir = mkdtempSync(join(tmpdir(), 'labtest-cli-'));
@@ -53,14 +58,19 @@ describe.skipIf(!kubectlPath())('kubelab lab test', () => {
   it('exits 1 and names the near-miss a weak check lets through', async () => {
     const root = write(true);
     const lines: string[] = [];
-    const spy = (s: string | Uint8Array) => { lines.push(String(s)); return true; };
+    const spy = (s: string | Uint8Array) => {
+      lines.push(String(s));
+      return true;
+    };
     const [o, e] = [process.stdout.write, process.stderr.write];
-    process.stdout.write = spy as typeof process.stdout.write; process.stderr.write = spy as typeof process.stderr.write;
+    process.stdout.write = spy as typeof process.stdout.write;
+    process.stderr.write = spy as typeof process.stderr.write;
     let code: number;
     try {
       code = await runLab(['test', '97-weak', '--labs-dir', root, '--kubeconfig', tc.kubeconfig]);
     } finally {
-      process.stdout.write = o; process.stderr.write = e;
+      process.stdout.write = o;
+      process.stderr.write = e;
     }
     const text = lines.join('');
     expect(code).toBe(1);

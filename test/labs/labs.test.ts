@@ -44,8 +44,16 @@ async function podsDontRun(tc: TestCluster): Promise<string | undefined> {
   const kube = new KubeClient(readKubeconfig(tc.kubeconfig));
   try {
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await kube.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: ns }, spec: { containers: [{ name: 'p', image: 'busybox', command: ['sleep', '3600'] }] } });
-    await waitFor(async () => (await kube.get('v1', 'Pod', 'probe', ns))?.status?.phase === 'Running', { timeoutMs: 20_000, what: 'a probe pod to reach Running' });
+    await kube.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'probe', namespace: ns },
+      spec: { containers: [{ name: 'p', image: 'busybox', command: ['sleep', '3600'] }] },
+    });
+    await waitFor(async () => (await kube.get('v1', 'Pod', 'probe', ns))?.status?.phase === 'Running', {
+      timeoutMs: 20_000,
+      what: 'a probe pod to reach Running',
+    });
     await kube.delete('v1', 'Namespace', ns);
     return undefined;
   } catch {
@@ -80,11 +88,16 @@ describe.skipIf(!KUBECTL)('every lab on the default cluster', () => {
     skipReason = await podsDontRun(tc);
     if (skipReason) console.warn(`labs.test: ${skipReason}`);
   }, 120_000);
-  afterAll(async () => { await tc?.stop(); });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
   for (const lab of shared) {
     it(`${lab.id}: fresh fails, every near-miss fails, the reference passes`, async (ctx) => {
-      if (skipReason) { console.warn(`skipping ${lab.id}: ${skipReason}`); ctx.skip(); }
+      if (skipReason) {
+        console.warn(`skipping ${lab.id}: ${skipReason}`);
+        ctx.skip();
+      }
       await bothWays(tc, lab);
     }, 400_000);
   }
@@ -96,7 +109,10 @@ describe.skipIf(!KUBECTL)('labs that bring their own topology', () => {
       const tc = await startTestCluster({ configFile: lab.cluster.configFile });
       try {
         const reason = await podsDontRun(tc);
-        if (reason) { console.warn(`skipping ${lab.id}: ${reason}`); ctx.skip(); }
+        if (reason) {
+          console.warn(`skipping ${lab.id}: ${reason}`);
+          ctx.skip();
+        }
         await bothWays(tc, lab);
       } finally {
         await tc.stop();

@@ -20,15 +20,23 @@ export class Reachability {
 
   /** every pair from → to (both selectors) on the ports (default: all) */
   set(from: string, to: string, allowed: boolean, ports = PORTS): this {
-    for (const f of ALL_PODS) for (const t of ALL_PODS) for (const port of ports) {
-      if (matches(from, f) && matches(to, t)) this.cells.set(`${f}|${t}|${port}`, allowed);
-    }
+    for (const f of ALL_PODS)
+      for (const t of ALL_PODS)
+        for (const port of ports) {
+          if (matches(from, f) && matches(to, t)) this.cells.set(`${f}|${t}|${port}`, allowed);
+        }
     return this;
   }
-  ingress(to: string, allowed: boolean, ports = PORTS): this { return this.set('*', to, allowed, ports); }
-  egress(from: string, allowed: boolean, ports = PORTS): this { return this.set(from, '*', allowed, ports); }
+  ingress(to: string, allowed: boolean, ports = PORTS): this {
+    return this.set('*', to, allowed, ports);
+  }
+  egress(from: string, allowed: boolean, ports = PORTS): this {
+    return this.set(from, '*', allowed, ports);
+  }
 
-  get(from: string, to: string, port: number): boolean { return this.cells.get(`${from}|${to}|${port}`)!; }
+  get(from: string, to: string, port: number): boolean {
+    return this.cells.get(`${from}|${to}|${port}`)!;
+  }
 
   /** Cyclonus's table: rows from, columns to, '.' allowed, 'X' denied; the diagonal (loopback) is not judged */
   render(port: number): string {
@@ -40,9 +48,12 @@ export class Reachability {
   /** the cells that differ from `other`, loopback excluded */
   diff(other: Reachability): string[] {
     const out: string[] = [];
-    for (const f of ALL_PODS) for (const t of ALL_PODS) for (const port of PORTS) {
-      if (f !== t && this.get(f, t, port) !== other.get(f, t, port)) out.push(`${f} -> ${t}:${port} expected ${this.get(f, t, port) ? 'allowed' : 'denied'}`);
-    }
+    for (const f of ALL_PODS)
+      for (const t of ALL_PODS)
+        for (const port of PORTS) {
+          if (f !== t && this.get(f, t, port) !== other.get(f, t, port))
+            out.push(`${f} -> ${t}:${port} expected ${this.get(f, t, port) ? 'allowed' : 'denied'}`);
+        }
     return out;
   }
 }

@@ -18,8 +18,10 @@ const ctx: CaseContext = { ip: (p) => ips.get(p)! };
 
 function agnhostPod(ns: string, name: string): KObject {
   const container = (port: number) => ({
-    name: `cont-${port}-tcp`, image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
-    args: ['serve-hostname', `--port=${port}`], ports: [{ name: `serve-${port}-tcp`, containerPort: port, protocol: 'TCP' }],
+    name: `cont-${port}-tcp`,
+    image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+    args: ['serve-hostname', `--port=${port}`],
+    ports: [{ name: `serve-${port}-tcp`, containerPort: port, protocol: 'TCP' }],
   });
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { pod: name } }, spec: { containers: [container(80), container(81)] } };
 }
@@ -28,10 +30,21 @@ async function probe(from: string, to: string, port: number): Promise<'allowed' 
   const src = ips.get(from)!;
   const net = t.cluster.nodes.network;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'denied'>((r) => { timer = setTimeout(() => r('denied'), PROBE_TIMEOUT_MS); });
-  const attempt = net.connect({ podIP: src, namespace: from.split('/')[0] }, ips.get(to)!, port)
-    .then((s: Duplex) => { s.destroy(); return 'allowed' as const; }, (e: NodeJS.ErrnoException) => (e.code === 'ETIMEDOUT' ? 'denied' : `error ${e.code}`));
-  try { return await Promise.race([attempt, timeout]); } finally { clearTimeout(timer); }
+  const timeout = new Promise<'denied'>((r) => {
+    timer = setTimeout(() => r('denied'), PROBE_TIMEOUT_MS);
+  });
+  const attempt = net.connect({ podIP: src, namespace: from.split('/')[0] }, ips.get(to)!, port).then(
+    (s: Duplex) => {
+      s.destroy();
+      return 'allowed' as const;
+    },
+    (e: NodeJS.ErrnoException) => (e.code === 'ETIMEDOUT' ? 'denied' : `error ${e.code}`),
+  );
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function observe(): Promise<Reachability> {
@@ -50,7 +63,8 @@ const engine = () => t.cluster.networkPolicy;
 async function runStep(step: Step): Promise<void> {
   if ('apply' in step) {
     for (const p of step.apply) {
-      const ns = p.metadata!.namespace!, name = p.metadata!.name!;
+      const ns = p.metadata!.namespace!,
+        name = p.metadata!.name!;
       const existing = await t.client.get(R.networkpolicies, ns, name).catch(() => undefined);
       const saved = existing
         ? await t.client.update(R.networkpolicies, ns, { ...(p as KObject), metadata: { ...existing.metadata } })
@@ -79,18 +93,24 @@ const labelsApplied = (have: Record<string, string> | undefined, want: Record<st
 describe('NetworkPolicy truth tables (x/y/z × a/b/c, TCP 80 and 81)', () => {
   beforeAll(async () => {
     t = await startTestCluster({ nodes: 2 });
-    for (const ns of NAMESPACES) await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ns } } });
+    for (const ns of NAMESPACES)
+      await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ns } } });
     await Promise.all(NAMESPACES.flatMap((ns) => PODS.map((p) => t.client.create(R.pods, ns, agnhostPod(ns, p)))));
-    await waitFor(async () => {
-      const pods = (await Promise.all(NAMESPACES.map((ns) => t.client.list(R.pods, ns)))).flatMap((l) => l.items);
-      const ready = pods.filter((p) => p.status?.phase === 'Running' && p.status?.podIP && engine().podLabels(p.metadata.namespace!, p.metadata.name!));
-      for (const p of ready) ips.set(`${p.metadata.namespace}/${p.metadata.name}`, p.status!.podIP);
-      return ready.length === ALL_PODS.length;
-    }, { timeoutMs: 90_000, what: 'the 9 model pods running' });
+    await waitFor(
+      async () => {
+        const pods = (await Promise.all(NAMESPACES.map((ns) => t.client.list(R.pods, ns)))).flatMap((l) => l.items);
+        const ready = pods.filter((p) => p.status?.phase === 'Running' && p.status?.podIP && engine().podLabels(p.metadata.namespace!, p.metadata.name!));
+        for (const p of ready) ips.set(`${p.metadata.namespace}/${p.metadata.name}`, p.status!.podIP);
+        return ready.length === ALL_PODS.length;
+      },
+      { timeoutMs: 90_000, what: 'the 9 model pods running' },
+    );
     // the servers listen once their containers run: wait until every pod answers on both ports
     await waitFor(async () => (await observe()).diff(new Reachability()).length === 0, { timeoutMs: 30_000, what: 'all servers answering' });
   }, 180_000);
-  afterAll(async () => { await t?.stop(); });
+  afterAll(async () => {
+    await t?.stop();
+  });
 
   it('has the cases the issue asks for', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(60);

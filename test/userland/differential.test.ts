@@ -18,7 +18,9 @@ const FLOOR: Record<string, number> = { busybox: 0.88, debian: 0.87 };
 const FAMILY: Record<string, string> = process.env.KUBELAB_USERLAND_FAMILIES ? { alpine: 'busybox', ubuntu: 'debian' } : {};
 const why = referenceUnavailable();
 const worlds: ReturnType<typeof makeWorld>[] = [];
-afterAll(async () => { for (const w of worlds) await w.cleanup(); });
+afterAll(async () => {
+  for (const w of worlds) await w.cleanup();
+});
 
 describe.skipIf(why)('userland differential harness (real binaries vs simulator)', () => {
   // KUBELAB_USERLAND_ONLY=section[,section] narrows the run while working on one area
@@ -26,28 +28,39 @@ describe.skipIf(why)('userland differential harness (real binaries vs simulator)
   const corpus = readCorpus().filter((e) => !only || only.includes(e.section));
   let roots: Record<string, string>;
 
-  it.skipIf(only)('corpus has at least 400 commands', () => { expect(corpus.length).toBeGreaterThanOrEqual(400); });
+  it.skipIf(only)('corpus has at least 400 commands', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(400);
+  });
 
   for (const image of [...Object.keys(FLOOR), ...Object.keys(FAMILY)]) {
     const ref = FAMILY[image] ?? image;
-    it(`${image}: identical stdout, stderr and exit status`, async (ctx) => {
-      try { roots ??= buildReference(Object.keys(FLOOR)); } catch (e) {
-        // no Debian mirror reachable (or apt locked): say so instead of failing on the machine's account
-        console.log(`userland differential harness skipped: cannot build the reference root filesystems: ${(e as Error).message}`);
-        ctx.skip();
-      }
-      const w = makeWorld(); worlds.push(w);
-      const pod = `pod-${ref}`;
-      const { sb, cfg } = await runContainer(w.rt, w.dir, pod, image, { command: ['sleep', 'infinity'] });
-      const refs = await mapLimit(corpus, 4, (e) => runReference(roots[ref], pod, e.cmd));
-      const results: Comparison[] = [];
-      for (const [i, e] of corpus.entries()) results.push(compare(e, refs[i], await runSim(w.rt, sb, cfg, e.cmd)));
-      const text = report(image, results, Number(process.env.KUBELAB_USERLAND_DIFFS ?? 25));
-      console.log(text);
-      fs.writeFileSync(path.join(os.tmpdir(), `kubelab-userland-${image}.txt`), report(image, results, 10_000));
-      if (!only && FLOOR[image] !== undefined) expect(rate(results)).toBeGreaterThanOrEqual(FLOOR[image]);
-    }, 15 * 60_000);
+    it(
+      `${image}: identical stdout, stderr and exit status`,
+      async (ctx) => {
+        try {
+          roots ??= buildReference(Object.keys(FLOOR));
+        } catch (e) {
+          // no Debian mirror reachable (or apt locked): say so instead of failing on the machine's account
+          console.log(`userland differential harness skipped: cannot build the reference root filesystems: ${(e as Error).message}`);
+          ctx.skip();
+        }
+        const w = makeWorld();
+        worlds.push(w);
+        const pod = `pod-${ref}`;
+        const { sb, cfg } = await runContainer(w.rt, w.dir, pod, image, { command: ['sleep', 'infinity'] });
+        const refs = await mapLimit(corpus, 4, (e) => runReference(roots[ref], pod, e.cmd));
+        const results: Comparison[] = [];
+        for (const [i, e] of corpus.entries()) results.push(compare(e, refs[i], await runSim(w.rt, sb, cfg, e.cmd)));
+        const text = report(image, results, Number(process.env.KUBELAB_USERLAND_DIFFS ?? 25));
+        console.log(text);
+        fs.writeFileSync(path.join(os.tmpdir(), `kubelab-userland-${image}.txt`), report(image, results, 10_000));
+        if (!only && FLOOR[image] !== undefined) expect(rate(results)).toBeGreaterThanOrEqual(FLOOR[image]);
+      },
+      15 * 60_000,
+    );
   }
 });
 
-it.runIf(why)('userland differential harness cannot run here', () => { console.log(`userland differential harness skipped: ${why}`); });
+it.runIf(why)('userland differential harness cannot run here', () => {
+  console.log(`userland differential harness skipped: ${why}`);
+});

@@ -3,17 +3,26 @@ import * as path from 'node:path';
 import type { ContainerConfig, ContainerRuntime } from '../../electron/cluster/runtime/interface';
 import type { Outcome } from './reference';
 
-export interface CorpusEntry { section: string; line: number; cmd: string }
+export interface CorpusEntry {
+  section: string;
+  line: number;
+  cmd: string;
+}
 
 /** The corpus: one command per line, `## section` headers, ␤ for a newline inside a command. */
 export function readCorpus(file = path.join(__dirname, 'corpus.txt')): CorpusEntry[] {
   const out: CorpusEntry[] = [];
   let section = 'misc';
-  fs.readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
-    if (raw.startsWith('## ')) { section = raw.slice(3).trim(); return; }
-    if (!raw.trim() || raw.startsWith('#')) return;
-    out.push({ section, line: i + 1, cmd: raw.replace(/␤/g, '\n') });
-  });
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      if (raw.startsWith('## ')) {
+        section = raw.slice(3).trim();
+        return;
+      }
+      if (!raw.trim() || raw.startsWith('#')) return;
+      out.push({ section, line: i + 1, cmd: raw.replace(/␤/g, '\n') });
+    });
   return out;
 }
 
@@ -34,7 +43,12 @@ export async function runSim(rt: ContainerRuntime, sandboxId: string, cfg: Conta
 }
 let seq = 1;
 
-export interface Comparison { entry: CorpusEntry; ref: Outcome; sim: Outcome; same: boolean }
+export interface Comparison {
+  entry: CorpusEntry;
+  ref: Outcome;
+  sim: Outcome;
+  same: boolean;
+}
 
 export function compare(entry: CorpusEntry, ref: Outcome, sim: Outcome): Comparison {
   return { entry, ref, sim, same: ref.stdout === sim.stdout && ref.stderr === sim.stderr && ref.exitCode === sim.exitCode };
@@ -45,12 +59,14 @@ export function report(image: string, results: Comparison[], maxDiffs = 40): str
   const bySection = new Map<string, { same: number; total: number }>();
   for (const r of results) {
     const s = bySection.get(r.entry.section) ?? { same: 0, total: 0 };
-    s.total++; if (r.same) s.same++;
+    s.total++;
+    if (r.same) s.same++;
     bySection.set(r.entry.section, s);
   }
   const same = results.filter((r) => r.same).length;
   const lines = [`== ${image}: ${same}/${results.length} identical (${pct(same, results.length)})`, 'section              identical  total   rate'];
-  for (const [name, s] of bySection) lines.push(`${name.padEnd(20)} ${String(s.same).padStart(9)} ${String(s.total).padStart(6)} ${pct(s.same, s.total).padStart(6)}`);
+  for (const [name, s] of bySection)
+    lines.push(`${name.padEnd(20)} ${String(s.same).padStart(9)} ${String(s.total).padStart(6)} ${pct(s.same, s.total).padStart(6)}`);
   const diffs = results.filter((r) => !r.same).slice(0, maxDiffs);
   if (diffs.length) lines.push(`-- first ${diffs.length} differences (corpus line: command)`);
   for (const d of diffs) {
@@ -62,13 +78,22 @@ export function report(image: string, results: Comparison[], maxDiffs = 40): str
   return lines.join('\n');
 }
 
-export function rate(results: Comparison[]): number { return results.filter((r) => r.same).length / Math.max(1, results.length); }
+export function rate(results: Comparison[]): number {
+  return results.filter((r) => r.same).length / Math.max(1, results.length);
+}
 const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
 
 /** runs tasks with at most n at a time, keeping order */
 export async function mapLimit<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]); } }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
   return out;
 }

@@ -24,12 +24,26 @@ describe.skipIf(!bin)('container userland through kubectl', () => {
       const r = await k(['run', name, `--image=${image}`, '--restart=Never', '--command', '--', 'sh', '-c', cmd]);
       expect(r.code, r.stderr).toBe(0);
     }
-    await waitFor(async () => (await k(['wait', '--for=condition=Ready', 'pod/deb', 'pod/bb', 'pod/bg', '--timeout=5s'])).code === 0, { what: 'pods ready', timeoutMs: 60_000 });
+    await waitFor(async () => (await k(['wait', '--for=condition=Ready', 'pod/deb', 'pod/bb', 'pod/bg', '--timeout=5s'])).code === 0, {
+      what: 'pods ready',
+      timeoutMs: 60_000,
+    });
   }, 120_000);
-  afterAll(async () => { await tc?.stop(); fs.rmSync(local, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await tc?.stop();
+    fs.rmSync(local, { recursive: true, force: true });
+  });
 
   it('keep-alive commands keep their pods running without restarts', async () => {
-    const r = await k(['get', 'pods', 'deb', 'bb', 'bg', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase}/{.status.containerStatuses[0].restartCount} {end}']);
+    const r = await k([
+      'get',
+      'pods',
+      'deb',
+      'bb',
+      'bg',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name}={.status.phase}/{.status.containerStatuses[0].restartCount} {end}',
+    ]);
     expect(r.stdout.trim()).toBe('deb=Running/0 bb=Running/0 bg=Running/0');
     expect((await k(['logs', 'bg'])).stdout).toBe('started\n');
   });

@@ -5,13 +5,21 @@ import * as path from 'node:path';
 export const REFERENCE_CACHE = process.env.KUBELAB_USERLAND_REF ?? '/tmp/kubelab-userland-ref';
 const BUILD_SCRIPT = path.resolve(__dirname, '../../scripts/userland-reference.sh');
 
-export interface Outcome { stdout: string; stderr: string; exitCode: number }
+export interface Outcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
 
 /** Why the reference cannot run here, or undefined when it can (Linux, root, unshare and chroot present). */
 export function referenceUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `reference containers need Linux (this is ${process.platform})`;
   if (process.getuid?.() !== 0) return 'reference containers need root (chroot, mount namespaces)';
-  try { execFileSync('unshare', ['--mount', '--pid', '--fork', 'true'], { stdio: 'ignore' }); } catch { return 'unshare cannot create mount/pid namespaces here'; }
+  try {
+    execFileSync('unshare', ['--mount', '--pid', '--fork', 'true'], { stdio: 'ignore' });
+  } catch {
+    return 'unshare cannot create mount/pid namespaces here';
+  }
   return undefined;
 }
 
@@ -59,11 +67,14 @@ const ROOT_GROUPS: Record<string, string> = { busybox: '0,10', debian: '0' };
 
 export function runReference(root: string, host: string, cmd: string, timeoutMs = 15_000): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile('unshare', ['--mount', '--pid', '--fork', '--uts', '--ipc', '--', '/bin/sh', '-c', SETUP, 'setup', root, host, ROOT_GROUPS[path.basename(root)] ?? '0', cmd],
+    execFile(
+      'unshare',
+      ['--mount', '--pid', '--fork', '--uts', '--ipc', '--', '/bin/sh', '-c', SETUP, 'setup', root, host, ROOT_GROUPS[path.basename(root)] ?? '0', cmd],
       { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 124) : 0;
         resolve({ stdout: stdout.toString('latin1'), stderr: stderr.toString('latin1'), exitCode: code });
-      });
+      },
+    );
   });
 }

@@ -23,12 +23,14 @@ export function csrOrganizations(request: unknown): string[] | undefined {
 }
 
 function signerAllowed(authorizer: Authorizer, a: AdmissionAttributes, verb: string, signerName: string): boolean {
-  const ask = (name: string) => authorizer.authorize({ user: a.user, verb, resourceRequest: true, apiGroup: GROUP, resource: 'signers', name }).decision === 'allow';
+  const ask = (name: string) =>
+    authorizer.authorize({ user: a.user, verb, resourceRequest: true, apiGroup: GROUP, resource: 'signers', name }).decision === 'allow';
   const slash = signerName.indexOf('/');
   return ask(signerName) || (slash > 0 && ask(`${signerName.slice(0, slash)}/*`));
 }
 
-const decisions = (o: AdmissionAttributes['object']) => JSON.stringify((o?.status?.conditions ?? []).filter((c: { type?: string }) => c.type === 'Approved' || c.type === 'Denied'));
+const decisions = (o: AdmissionAttributes['object']) =>
+  JSON.stringify((o?.status?.conditions ?? []).filter((c: { type?: string }) => c.type === 'Approved' || c.type === 'Denied'));
 
 export function certificatePlugins(authorizer: () => Authorizer): AdmissionPlugin {
   return {
@@ -37,22 +39,32 @@ export function certificatePlugins(authorizer: () => Authorizer): AdmissionPlugi
       if (!isCsr(a) || a.operation !== 'CREATE' || a.subresource) return;
       const spec = (a.object!.spec ??= {});
       spec.username = a.user.name;
-      if (a.user.uid) spec.uid = a.user.uid; else delete spec.uid;
+      if (a.user.uid) spec.uid = a.user.uid;
+      else delete spec.uid;
       spec.groups = [...a.user.groups];
-      if (a.user.extra && Object.keys(a.user.extra).length) spec.extra = a.user.extra; else delete spec.extra;
+      if (a.user.extra && Object.keys(a.user.extra).length) spec.extra = a.user.extra;
+      else delete spec.extra;
     },
     validate(a) {
       if (!isCsr(a)) return;
       const signer: string = a.object!.spec?.signerName ?? '';
-      if (a.operation === 'CREATE' && !a.subresource && signer === 'kubernetes.io/kube-apiserver-client' &&
-          (csrOrganizations(a.object!.spec?.request) ?? []).includes('system:masters')) {
+      if (
+        a.operation === 'CREATE' &&
+        !a.subresource &&
+        signer === 'kubernetes.io/kube-apiserver-client' &&
+        (csrOrganizations(a.object!.spec?.request) ?? []).includes('system:masters')
+      ) {
         throw admissionForbidden(a, 'use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed');
       }
       if (a.operation !== 'UPDATE') return;
       if (a.subresource === 'approval' && decisions(a.object) !== decisions(a.oldObject) && !signerAllowed(authorizer(), a, 'approve', signer)) {
         throw admissionForbidden(a, `user not permitted to approve requests with signerName "${signer}"`);
       }
-      if (a.subresource === 'status' && (a.object!.status?.certificate ?? '') !== (a.oldObject?.status?.certificate ?? '') && !signerAllowed(authorizer(), a, 'sign', signer)) {
+      if (
+        a.subresource === 'status' &&
+        (a.object!.status?.certificate ?? '') !== (a.oldObject?.status?.certificate ?? '') &&
+        !signerAllowed(authorizer(), a, 'sign', signer)
+      ) {
         throw admissionForbidden(a, `user not permitted to sign requests with signerName "${signer}"`);
       }
     },

@@ -9,7 +9,10 @@ const DEFAULT_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'sto
 /** with several defaults, upstream picks the most recently created one (then by name) */
 export function defaultStorageClass(lookup: AdmissionLookup): KObject | undefined {
   const defaults = lookup.list(R.storageclasses).filter((sc) => DEFAULT_ANNOTATIONS.some((k) => sc.metadata.annotations?.[k] === 'true'));
-  defaults.sort((x, y) => (y.metadata.creationTimestamp ?? '').localeCompare(x.metadata.creationTimestamp ?? '') || (x.metadata.name ?? '').localeCompare(y.metadata.name ?? ''));
+  defaults.sort(
+    (x, y) =>
+      (y.metadata.creationTimestamp ?? '').localeCompare(x.metadata.creationTimestamp ?? '') || (x.metadata.name ?? '').localeCompare(y.metadata.name ?? ''),
+  );
   return defaults[0];
 }
 

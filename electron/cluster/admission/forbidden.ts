@@ -8,7 +8,13 @@ import type { AdmissionAttributes } from './types';
  */
 export function admissionName(a: AdmissionAttributes): string {
   const m = a.object?.metadata;
-  if (a.operation === 'CREATE' && m?.generateName && m.name && m.name.length === Math.min(m.generateName.length, 58) + 5 && m.name.startsWith(m.generateName.slice(0, 58))) {
+  if (
+    a.operation === 'CREATE' &&
+    m?.generateName &&
+    m.name &&
+    m.name.length === Math.min(m.generateName.length, 58) + 5 &&
+    m.name.startsWith(m.generateName.slice(0, 58))
+  ) {
     return m.generateName;
   }
   return a.name || m?.name || m?.generateName || 'Unknown';
@@ -25,4 +31,3 @@ export function aggregateMessage(msgs: string[]): string {
   const uniq = [...new Set(msgs)];
   return uniq.length === 1 ? uniq[0] : `[${uniq.join(', ')}]`;
 }
-

@@ -20,7 +20,8 @@ function applies(a: AdmissionAttributes): 'pods' | 'persistentvolumeclaims' | un
 
 /** the Container defaults a LimitRange implies (its own API defaulting: default ← max, defaultRequest ← default ← min) */
 function containerDefaults(lr: KObject): { limits: ResourceList; requests: ResourceList } {
-  let limits: ResourceList = {}, requests: ResourceList = {};
+  let limits: ResourceList = {},
+    requests: ResourceList = {};
   for (const item of lr.spec?.limits ?? []) {
     if (item.type !== 'Container') continue;
     const def: ResourceList = { ...(item.max ?? {}), ...(item.default ?? {}) };
@@ -33,7 +34,8 @@ function containerDefaults(lr: KObject): { limits: ResourceList; requests: Resou
 
 function mergeContainer(c: any, defaults: { limits: ResourceList; requests: ResourceList }, what: string, notes: string[]): void {
   const res = (c.resources ??= {});
-  const setLimits: string[] = [], setRequests: string[] = [];
+  const setLimits: string[] = [],
+    setRequests: string[] = [];
   for (const [k, v] of Object.entries(defaults.limits)) {
     if (res.limits && k in res.limits) continue;
     (res.limits ??= {})[k] = v;
@@ -100,7 +102,9 @@ function ratioConstraint(type: string, k: string, enforced: string, req: Resourc
 }
 
 function checkBounds(item: any, type: string, req: ResourceList | undefined, lim: ResourceList | undefined, out: string[]): void {
-  const push = (m: string | undefined) => { if (m) out.push(m); };
+  const push = (m: string | undefined) => {
+    if (m) out.push(m);
+  };
   for (const k of Object.keys(item.min ?? {}).sort()) push(minConstraint(type, k, item.min[k], req, lim));
   for (const k of Object.keys(item.max ?? {}).sort()) push(maxConstraint(type, k, item.max[k], req, lim));
   for (const k of Object.keys(item.maxLimitRequestRatio ?? {}).sort()) push(ratioConstraint(type, k, item.maxLimitRequestRatio[k], req, lim));
@@ -110,7 +114,8 @@ function podViolations(lr: KObject, spec: any): string[] {
   const out: string[] = [];
   for (const item of lr.spec?.limits ?? []) {
     if (item.type === 'Container') {
-      for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) checkBounds(item, 'Container', c.resources?.requests, c.resources?.limits, out);
+      for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])])
+        checkBounds(item, 'Container', c.resources?.requests, c.resources?.limits, out);
     } else if (item.type === 'Pod') {
       checkBounds(item, 'Pod', podRequests(spec), podLimits(spec), out);
     }
@@ -123,8 +128,14 @@ function claimViolations(lr: KObject, spec: any): string[] {
   const req: ResourceList | undefined = spec.resources?.requests;
   for (const item of lr.spec?.limits ?? []) {
     if (item.type !== 'PersistentVolumeClaim') continue;
-    for (const k of Object.keys(item.min ?? {}).sort()) { const m = minConstraint('PersistentVolumeClaim', k, item.min[k], req, {}); if (m) out.push(m); }
-    for (const k of Object.keys(item.max ?? {}).sort()) { const m = maxRequestConstraint('PersistentVolumeClaim', k, item.max[k], req); if (m) out.push(m); }
+    for (const k of Object.keys(item.min ?? {}).sort()) {
+      const m = minConstraint('PersistentVolumeClaim', k, item.min[k], req, {});
+      if (m) out.push(m);
+    }
+    for (const k of Object.keys(item.max ?? {}).sort()) {
+      const m = maxRequestConstraint('PersistentVolumeClaim', k, item.max[k], req);
+      if (m) out.push(m);
+    }
   }
   return out;
 }

@@ -5,7 +5,15 @@ import type { AdmissionPlugin } from './types';
 
 const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
 /** objects that must still be writable while their namespace is terminating (upstream's exemptions) */
-const EXEMPT_IN_TERMINATING = new Set(['events', 'tokenreviews', 'subjectaccessreviews', 'localsubjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews']);
+const EXEMPT_IN_TERMINATING = new Set([
+  'events',
+  'tokenreviews',
+  'subjectaccessreviews',
+  'localsubjectaccessreviews',
+  'selfsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+  'selfsubjectreviews',
+]);
 
 export const namespaceLifecycle: AdmissionPlugin = {
   name: 'NamespaceLifecycle',
@@ -22,10 +30,15 @@ export const namespaceLifecycle: AdmissionPlugin = {
       throw statusError(404, 'NotFound', `namespaces "${a.namespace}" not found`, { name: a.namespace, kind: 'namespaces' });
     }
     if ((ns.status?.phase === 'Terminating' || ns.metadata.deletionTimestamp) && !EXEMPT_IN_TERMINATING.has(a.gvr.resource)) {
-      throw errForbidden(`${a.gvr.resource}${a.gvr.group ? '.' + a.gvr.group : ''} "${a.name}" is forbidden: unable to create new content in namespace ${a.namespace} because it is being terminated`, {
-        name: a.name, group: a.gvr.group || undefined, kind: a.gvr.resource,
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${a.namespace} is being terminated`, field: 'metadata.namespace' }],
-      });
+      throw errForbidden(
+        `${a.gvr.resource}${a.gvr.group ? '.' + a.gvr.group : ''} "${a.name}" is forbidden: unable to create new content in namespace ${a.namespace} because it is being terminated`,
+        {
+          name: a.name,
+          group: a.gvr.group || undefined,
+          kind: a.gvr.resource,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${a.namespace} is being terminated`, field: 'metadata.namespace' }],
+        },
+      );
     }
   },
 };

@@ -17,28 +17,50 @@ function fakeLookup(objs: [GVR, KObject][]): AdmissionLookup {
   const m = new Map(objs.map(([g, o]) => [key(g, o.metadata.namespace, o.metadata.name!), { g, o }]));
   return {
     get: (g, ns, n) => m.get(key(g, ns, n))?.o,
-    list: (g, ns) => [...m.values()].filter((x) => x.g.resource === g.resource && x.g.group === g.group && (!ns || x.o.metadata.namespace === ns)).map((x) => x.o),
+    list: (g, ns) =>
+      [...m.values()].filter((x) => x.g.resource === g.resource && x.g.group === g.group && (!ns || x.o.metadata.namespace === ns)).map((x) => x.o),
   };
 }
 
 const ADMIN = { name: 'admin', groups: ['system:masters'] };
 function attrs(gvr: GVR, obj: KObject, operation: AdmissionOperation = 'CREATE', oldObject?: KObject): AdmissionAttributes {
-  return { operation, gvr, kind: obj.kind ?? '', namespace: obj.metadata.namespace, name: obj.metadata.name ?? '', object: obj, oldObject, user: ADMIN, dryRun: false };
+  return {
+    operation,
+    gvr,
+    kind: obj.kind ?? '',
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name ?? '',
+    object: obj,
+    oldObject,
+    user: ADMIN,
+    dryRun: false,
+  };
 }
 function pod(name: string, containers: any[], extra: any = {}): KObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns' }, spec: { containers, ...extra } };
 }
 async function rejection(run: () => unknown): Promise<StatusError> {
-  try { await run(); } catch (e) { if (e instanceof StatusError) return e; throw e; }
+  try {
+    await run();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
   throw new Error('expected a rejection');
 }
 
 describe('LimitRanger', () => {
-  const lr: KObject = { metadata: { name: 'lr', namespace: 'ns' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '250m' }, max: { cpu: '800m' }, min: { cpu: '100m' } }] } };
+  const lr: KObject = {
+    metadata: { name: 'lr', namespace: 'ns' },
+    spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '250m' }, max: { cpu: '800m' }, min: { cpu: '100m' } }] },
+  };
   const lookup = fakeLookup([[R.limitranges, lr]]);
 
   it('fills in defaults and records them in the annotation', async () => {
-    const p = pod('p', [{ name: 'c', image: 'nginx' }, { name: 'd', image: 'nginx', resources: { limits: { cpu: '700m' }, requests: { cpu: '700m' } } }]);
+    const p = pod('p', [
+      { name: 'c', image: 'nginx' },
+      { name: 'd', image: 'nginx', resources: { limits: { cpu: '700m' }, requests: { cpu: '700m' } } },
+    ]);
     p.status = { qosClass: 'BestEffort' };
     const a = attrs(R.pods, p);
     await limitRanger.mutate!(a, lookup);
@@ -50,23 +72,44 @@ describe('LimitRanger', () => {
   });
 
   it('rejects containers outside min/max with upstream wording', async () => {
-    const e = await rejection(() => limitRanger.validate!(attrs(R.pods, pod('x', [{ name: 'c', resources: { limits: { cpu: '1' }, requests: { cpu: '1' } } }])), lookup));
+    const e = await rejection(() =>
+      limitRanger.validate!(attrs(R.pods, pod('x', [{ name: 'c', resources: { limits: { cpu: '1' }, requests: { cpu: '1' } } }])), lookup),
+    );
     expect(e.code).toBe(403);
     expect(e.status.reason).toBe('Forbidden');
     expect(e.message).toBe('pods "x" is forbidden: maximum cpu usage per Container is 800m, but limit is 1');
-    const e2 = await rejection(() => limitRanger.validate!(attrs(R.pods, pod('y', [{ name: 'c', resources: { limits: { cpu: '2' }, requests: { cpu: '50m' } } }])), lookup));
-    expect(e2.message).toBe('pods "y" is forbidden: [minimum cpu usage per Container is 100m, but request is 50m, maximum cpu usage per Container is 800m, but limit is 2]');
+    const e2 = await rejection(() =>
+      limitRanger.validate!(attrs(R.pods, pod('y', [{ name: 'c', resources: { limits: { cpu: '2' }, requests: { cpu: '50m' } } }])), lookup),
+    );
+    expect(e2.message).toBe(
+      'pods "y" is forbidden: [minimum cpu usage per Container is 100m, but request is 50m, maximum cpu usage per Container is 800m, but limit is 2]',
+    );
   });
 
   it('enforces the limit/request ratio, Pod totals and claim sizes', async () => {
-    const l = fakeLookup([[R.limitranges, { metadata: { name: 'r', namespace: 'ns' }, spec: { limits: [
-      { type: 'Container', maxLimitRequestRatio: { memory: '2' } },
-      { type: 'Pod', max: { memory: '1Gi' } },
-      { type: 'PersistentVolumeClaim', max: { storage: '2Gi' }, min: { storage: '1Gi' } },
-    ] } }]]);
-    const e = await rejection(() => limitRanger.validate!(attrs(R.pods, pod('r', [{ name: 'c', resources: { limits: { memory: '512Mi' }, requests: { memory: '128Mi' } } }])), l));
+    const l = fakeLookup([
+      [
+        R.limitranges,
+        {
+          metadata: { name: 'r', namespace: 'ns' },
+          spec: {
+            limits: [
+              { type: 'Container', maxLimitRequestRatio: { memory: '2' } },
+              { type: 'Pod', max: { memory: '1Gi' } },
+              { type: 'PersistentVolumeClaim', max: { storage: '2Gi' }, min: { storage: '1Gi' } },
+            ],
+          },
+        },
+      ],
+    ]);
+    const e = await rejection(() =>
+      limitRanger.validate!(attrs(R.pods, pod('r', [{ name: 'c', resources: { limits: { memory: '512Mi' }, requests: { memory: '128Mi' } } }])), l),
+    );
     expect(e.message).toBe('pods "r" is forbidden: memory max limit to request ratio per Container is 2, but provided ratio is 4.000000');
-    const two = [{ name: 'a', resources: { limits: { memory: '800Mi' }, requests: { memory: '800Mi' } } }, { name: 'b', resources: { limits: { memory: '800Mi' }, requests: { memory: '800Mi' } } }];
+    const two = [
+      { name: 'a', resources: { limits: { memory: '800Mi' }, requests: { memory: '800Mi' } } },
+      { name: 'b', resources: { limits: { memory: '800Mi' }, requests: { memory: '800Mi' } } },
+    ];
     const e2 = await rejection(() => limitRanger.validate!(attrs(R.pods, pod('t', two)), l));
     expect(e2.message).toBe('pods "t" is forbidden: maximum memory usage per Pod is 1Gi, but limit is 1600Mi');
     const pvc: KObject = { metadata: { name: 'big', namespace: 'ns' }, spec: { resources: { requests: { storage: '5Gi' } } } };
@@ -102,15 +145,15 @@ describe('ServiceAccount', () => {
   });
 
   it('rejects a pod whose account does not exist', async () => {
-    const e = await rejection(() => serviceAccount.mutate!(attrs(R.pods, pod('p', [{ name: 'c' }], { serviceAccountName: 'robot' })), fakeLookup([[R.serviceaccounts, sa]])));
+    const e = await rejection(() =>
+      serviceAccount.mutate!(attrs(R.pods, pod('p', [{ name: 'c' }], { serviceAccountName: 'robot' })), fakeLookup([[R.serviceaccounts, sa]])),
+    );
     expect(e.message).toBe('pods "p" is forbidden: error looking up service account ns/robot: serviceaccount "robot" not found');
   });
 });
 
 describe('Priority', () => {
-  const pcs: [GVR, KObject][] = [
-    [R.priorityclasses, { metadata: { name: 'high' }, value: 1000, preemptionPolicy: 'Never' }],
-  ];
+  const pcs: [GVR, KObject][] = [[R.priorityclasses, { metadata: { name: 'high' }, value: 1000, preemptionPolicy: 'Never' }]];
   it('resolves the class, defaults to 0 and rejects unknown classes', async () => {
     const p = pod('p', [{ name: 'c' }], { priorityClassName: 'high' });
     await priority.mutate!(attrs(R.pods, p), fakeLookup(pcs));
@@ -127,13 +170,22 @@ describe('Priority', () => {
     const p = pod('p', [{ name: 'c' }]);
     await priority.mutate!(attrs(R.pods, p), fakeLookup(withDefault));
     expect([p.spec.priorityClassName, p.spec.priority]).toEqual(['dflt', 7]);
-    const e = await rejection(() => priority.validate!(attrs(R.priorityclasses, { metadata: { name: 'another' }, value: 1, globalDefault: true }), fakeLookup(withDefault)));
-    expect(e.message).toBe('priorityclasses.scheduling.k8s.io "another" is forbidden: PriorityClass dflt is already marked as default. Only one default can exist');
+    const e = await rejection(() =>
+      priority.validate!(attrs(R.priorityclasses, { metadata: { name: 'another' }, value: 1, globalDefault: true }), fakeLookup(withDefault)),
+    );
+    expect(e.message).toBe(
+      'priorityclasses.scheduling.k8s.io "another" is forbidden: PriorityClass dflt is already marked as default. Only one default can exist',
+    );
   });
 });
 
 describe('RuntimeClass and DefaultTolerationSeconds', () => {
-  const rc: KObject = { metadata: { name: 'kata' }, handler: 'kata', overhead: { podFixed: { cpu: '250m', memory: '120Mi' } }, scheduling: { nodeSelector: { sandbox: 'yes' }, tolerations: [{ key: 'sandbox', operator: 'Exists', effect: 'NoSchedule' }] } };
+  const rc: KObject = {
+    metadata: { name: 'kata' },
+    handler: 'kata',
+    overhead: { podFixed: { cpu: '250m', memory: '120Mi' } },
+    scheduling: { nodeSelector: { sandbox: 'yes' }, tolerations: [{ key: 'sandbox', operator: 'Exists', effect: 'NoSchedule' }] },
+  };
   it('copies overhead and scheduling, and rejects unknown classes or conflicting selectors', async () => {
     const l = fakeLookup([[R.runtimeclasses, rc]]);
     const p = pod('p', [{ name: 'c' }], { runtimeClassName: 'kata' });
@@ -144,14 +196,18 @@ describe('RuntimeClass and DefaultTolerationSeconds', () => {
     expect(p.spec.tolerations).toEqual([{ key: 'sandbox', operator: 'Exists', effect: 'NoSchedule' }]);
     const e = await rejection(() => runtimeClass.mutate!(attrs(R.pods, pod('ghost', [{ name: 'c' }], { runtimeClassName: 'does-not-exist' })), l));
     expect(e.message).toBe('pods "ghost" is forbidden: pod rejected: RuntimeClass "does-not-exist" not found');
-    const e2 = await rejection(() => runtimeClass.mutate!(attrs(R.pods, pod('c', [{ name: 'c' }], { runtimeClassName: 'kata', nodeSelector: { sandbox: 'no' } })), l));
+    const e2 = await rejection(() =>
+      runtimeClass.mutate!(attrs(R.pods, pod('c', [{ name: 'c' }], { runtimeClassName: 'kata', nodeSelector: { sandbox: 'no' } })), l),
+    );
     expect(e2.message).toBe('pods "c" is forbidden: conflict: runtimeClass.scheduling.nodeSelector[sandbox] = yes; pod.spec.nodeSelector[sandbox] = no');
     const e3 = await rejection(() => runtimeClass.mutate!(attrs(R.pods, pod('o', [{ name: 'c' }], { runtimeClassName: 'kata', overhead: { cpu: '1' } })), l));
     expect(e3.message).toBe("pods \"o\" is forbidden: pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead");
   });
 
   it('adds the not-ready/unreachable tolerations unless covered', () => {
-    const p = pod('p', [{ name: 'c' }], { tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 }] });
+    const p = pod('p', [{ name: 'c' }], {
+      tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 }],
+    });
     defaultTolerationSeconds.mutate!(attrs(R.pods, p), fakeLookup([]));
     expect(p.spec.tolerations).toEqual([
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 },
@@ -175,7 +231,11 @@ describe('DefaultStorageClass', () => {
 });
 
 describe('ResourceQuota', () => {
-  const quota = (hard: Record<string, string>, used: Record<string, string>, extra: any = {}): KObject => ({ metadata: { name: 'q', namespace: 'ns', resourceVersion: '5' }, spec: { hard, ...extra }, status: { hard, used } });
+  const quota = (hard: Record<string, string>, used: Record<string, string>, extra: any = {}): KObject => ({
+    metadata: { name: 'q', namespace: 'ns', resourceVersion: '5' },
+    spec: { hard, ...extra },
+    status: { hard, used },
+  });
   const cpuPod = (name: string, cpu: string) => pod(name, [{ name: 'c', resources: { requests: { cpu, memory: '10Mi' }, limits: { cpu, memory: '10Mi' } } }]);
 
   it('rejects usage beyond hard with the exact upstream message', async () => {
@@ -194,10 +254,16 @@ describe('ResourceQuota', () => {
 
   it('counts objects, honours scopes, and charges admitted usage to status', async () => {
     const writes: KObject[] = [];
-    const plugin = resourceQuotaPlugin({ writer: async (q) => { writes.push(q); } });
+    const plugin = resourceQuotaPlugin({
+      writer: async (q) => {
+        writes.push(q);
+      },
+    });
     const l = fakeLookup([[R.resourcequotas, quota({ configmaps: '2', 'count/configmaps': '2' }, { configmaps: '2', 'count/configmaps': '2' })]]);
     const e = await rejection(() => plugin.validate!(attrs(R.configmaps, { metadata: { name: 'cm', namespace: 'ns' } }), l));
-    expect(e.message).toBe('configmaps "cm" is forbidden: exceeded quota: q, requested: configmaps=1,count/configmaps=1, used: configmaps=2,count/configmaps=2, limited: configmaps=2,count/configmaps=2');
+    expect(e.message).toBe(
+      'configmaps "cm" is forbidden: exceeded quota: q, requested: configmaps=1,count/configmaps=1, used: configmaps=2,count/configmaps=2, limited: configmaps=2,count/configmaps=2',
+    );
     const scoped = fakeLookup([[R.resourcequotas, quota({ pods: '1' }, { pods: '0' }, { scopes: ['BestEffort'] })]]);
     await plugin.validate!(attrs(R.pods, cpuPod('burstable', '100m')), scoped);
     expect(writes).toHaveLength(0);

@@ -21,7 +21,8 @@ function podTotal(spec: any, which: Which): ResourceList {
   const total = maxLists(addLists(regular, sidecars), initPeak);
   if (!spec?.overhead) return total;
   // overhead raises limits only where the pod is limited at all
-  const overhead: ResourceList = which === 'requests' ? spec.overhead : Object.fromEntries(Object.entries(spec.overhead as ResourceList).filter(([k]) => k in total));
+  const overhead: ResourceList =
+    which === 'requests' ? spec.overhead : Object.fromEntries(Object.entries(spec.overhead as ResourceList).filter(([k]) => k in total));
   return addLists(total, overhead);
 }
 

@@ -37,12 +37,18 @@ function admitPod(a: AdmissionAttributes, lookup: AdmissionLookup): void {
     policy = pc.preemptionPolicy ?? 'PreemptLowerPriority';
   }
   if (spec.priority !== undefined && spec.priority !== null && spec.priority !== priority) {
-    throw admissionForbidden(a, `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
+    throw admissionForbidden(
+      a,
+      `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
+    );
   }
   spec.priority = priority;
   if (policy) {
     if (spec.preemptionPolicy && spec.preemptionPolicy !== policy) {
-      throw admissionForbidden(a, `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`);
+      throw admissionForbidden(
+        a,
+        `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`,
+      );
     }
     spec.preemptionPolicy = policy;
   }

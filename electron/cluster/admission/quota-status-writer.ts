@@ -11,6 +11,11 @@ export function registryQuotaWriter(registry: () => Registry, catalog: Catalog):
   return async (quota) => {
     const entry = catalog.get('', 'v1', 'resourcequotas');
     if (!entry) throw errInternal('resourcequotas are not served');
-    await registry().update(entry, quota.metadata.namespace, quota.metadata.name!, quota, { user: APISERVER, dryRun: false, subresource: 'status', internal: true });
+    await registry().update(entry, quota.metadata.namespace, quota.metadata.name!, quota, {
+      user: APISERVER,
+      dryRun: false,
+      subresource: 'status',
+      internal: true,
+    });
   };
 }

@@ -17,20 +17,36 @@ export interface QuotaEvaluator {
   constraints?(required: string[], obj: KObject): string | undefined;
 }
 
-export interface ScopeRequirement { scopeName: string; operator: string; values?: string[] }
+export interface ScopeRequirement {
+  scopeName: string;
+  operator: string;
+  values?: string[];
+}
 
 const objectCount = (gvr: GVR) => `count/${gvr.resource}${gvr.group ? '.' + gvr.group : ''}`;
 
 // ---------- pods ----------
-const POD_COMPUTE = new Set(['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'ephemeral-storage', 'requests.ephemeral-storage', 'limits.ephemeral-storage']);
+const POD_COMPUTE = new Set([
+  'cpu',
+  'memory',
+  'requests.cpu',
+  'requests.memory',
+  'limits.cpu',
+  'limits.memory',
+  'ephemeral-storage',
+  'requests.ephemeral-storage',
+  'limits.ephemeral-storage',
+]);
 /** the resources that, once quota'd, every container must explicitly request (a backward-compatibility rule upstream keeps) */
 const MUST_SPECIFY = new Set(['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']);
 
 function computeUsage(requests: ResourceList | undefined, limits: ResourceList | undefined): ResourceList {
   const out: ResourceList = {};
   for (const [k, v] of Object.entries(requests ?? {})) {
-    if (k === 'cpu' || k === 'memory' || k === 'ephemeral-storage') { out[k] = v; out[`requests.${k}`] = v; }
-    else if (k.startsWith('hugepages-')) out[`requests.${k}`] = v;
+    if (k === 'cpu' || k === 'memory' || k === 'ephemeral-storage') {
+      out[k] = v;
+      out[`requests.${k}`] = v;
+    } else if (k.startsWith('hugepages-')) out[`requests.${k}`] = v;
     else if (k.includes('/')) out[`requests.${k}`] = v;
   }
   for (const [k, v] of Object.entries(limits ?? {})) {
@@ -62,19 +78,28 @@ function podMatchesScope(req: ScopeRequirement, pod: KObject): boolean {
   const spec = pod.spec ?? {};
   const terminating = typeof spec.activeDeadlineSeconds === 'number' && spec.activeDeadlineSeconds >= 0;
   switch (req.scopeName) {
-    case 'Terminating': return terminating;
-    case 'NotTerminating': return !terminating;
-    case 'BestEffort': return podQOSClass(spec) === 'BestEffort';
-    case 'NotBestEffort': return podQOSClass(spec) !== 'BestEffort';
-    case 'CrossNamespacePodAffinity': return hasCrossNamespaceAffinity(spec);
+    case 'Terminating':
+      return terminating;
+    case 'NotTerminating':
+      return !terminating;
+    case 'BestEffort':
+      return podQOSClass(spec) === 'BestEffort';
+    case 'NotBestEffort':
+      return podQOSClass(spec) !== 'BestEffort';
+    case 'CrossNamespacePodAffinity':
+      return hasCrossNamespaceAffinity(spec);
     case 'PriorityClass': {
       // the class name is matched like a label that is always present (possibly empty)
       const v = spec.priorityClassName ?? '';
       switch (req.operator) {
-        case 'In': return (req.values ?? []).includes(v);
-        case 'NotIn': return !(req.values ?? []).includes(v);
-        case 'Exists': return true;
-        case 'DoesNotExist': return false;
+        case 'In':
+          return (req.values ?? []).includes(v);
+        case 'NotIn':
+          return !(req.values ?? []).includes(v);
+        case 'Exists':
+          return true;
+        case 'DoesNotExist':
+          return false;
       }
       return false;
     }
@@ -89,7 +114,8 @@ const pods: QuotaEvaluator = {
     if (!podCountsForCompute(pod)) return base;
     return addLists({ ...base, pods: '1' }, computeUsage(podRequests(pod.spec), podLimits(pod.spec)));
   },
-  matchingResources: (names) => names.filter((n) => n === 'pods' || n === 'count/pods' || POD_COMPUTE.has(n) || n.startsWith('requests.') || n.startsWith('limits.')),
+  matchingResources: (names) =>
+    names.filter((n) => n === 'pods' || n === 'count/pods' || POD_COMPUTE.has(n) || n.startsWith('requests.') || n.startsWith('limits.')),
   matchesScope: podMatchesScope,
   constraints(required, pod) {
     const want = required.filter((r) => MUST_SPECIFY.has(r));
@@ -136,7 +162,8 @@ const claims: QuotaEvaluator = {
     }
     return out;
   },
-  matchingResources: (names) => names.filter((n) => n === 'persistentvolumeclaims' || n === 'count/persistentvolumeclaims' || n === 'requests.storage' || n.includes(CLASS_SUFFIX)),
+  matchingResources: (names) =>
+    names.filter((n) => n === 'persistentvolumeclaims' || n === 'count/persistentvolumeclaims' || n === 'requests.storage' || n.includes(CLASS_SUFFIX)),
   matchesScope: () => false,
 };
 

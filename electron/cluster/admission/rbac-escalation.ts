@@ -29,9 +29,10 @@ function confirmNoEscalation(deps: EscalationDeps, a: AdmissionAttributes, wante
 }
 
 function refRules(lookup: AdmissionLookup, ref: RoleRef, namespace: string | undefined): PolicyRule[] | undefined {
-  const o = ref.kind === 'ClusterRole'
-    ? lookup.get({ group: RBAC, version: 'v1', resource: 'clusterroles' }, undefined, ref.name)
-    : lookup.get({ group: RBAC, version: 'v1', resource: 'roles' }, namespace, ref.name);
+  const o =
+    ref.kind === 'ClusterRole'
+      ? lookup.get({ group: RBAC, version: 'v1', resource: 'clusterroles' }, undefined, ref.name)
+      : lookup.get({ group: RBAC, version: 'v1', resource: 'roles' }, namespace, ref.name);
   return o ? ((o.rules ?? []) as PolicyRule[]) : undefined;
 }
 

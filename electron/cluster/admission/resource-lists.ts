@@ -3,15 +3,27 @@ import { formatQuantity, parseQuantity, type QuantityFormat } from '../api/quant
 
 export type ResourceList = Record<string, string>;
 
-interface Amount { nano: bigint; format: QuantityFormat }
+interface Amount {
+  nano: bigint;
+  format: QuantityFormat;
+}
 
 export function amount(v: unknown): Amount {
-  try { return parseQuantity(v as string); } catch { return { nano: 0n, format: 'DecimalSI' }; }
+  try {
+    return parseQuantity(v as string);
+  } catch {
+    return { nano: 0n, format: 'DecimalSI' };
+  }
 }
-export function show(a: Amount): string { return formatQuantity(a.nano, a.format); }
-export function canonical(v: unknown): string { return show(amount(v)); }
+export function show(a: Amount): string {
+  return formatQuantity(a.nano, a.format);
+}
+export function canonical(v: unknown): string {
+  return show(amount(v));
+}
 export function cmp(a: unknown, b: unknown): number {
-  const x = amount(a).nano, y = amount(b).nano;
+  const x = amount(a).nano,
+    y = amount(b).nano;
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -53,7 +65,10 @@ export function removeZeros(l: ResourceList): ResourceList {
 
 /** `k=v,k=v` in key order, as the quota plugin prints lists */
 export function prettyPrint(l: ResourceList): string {
-  return Object.keys(l).sort().map((k) => `${k}=${canonical(l[k])}`).join(',');
+  return Object.keys(l)
+    .sort()
+    .map((k) => `${k}=${canonical(l[k])}`)
+    .join(',');
 }
 
 function toList(m: Record<string, Amount>): ResourceList {

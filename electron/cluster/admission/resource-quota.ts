@@ -67,7 +67,10 @@ function checkRequest(a: AdmissionAttributes, ev: QuotaEvaluator, quotas: KObjec
     const newUsed = addLists(used, requested);
     const exceeded = Object.keys(requested).filter((k) => k in hard && amount(newUsed[k]).nano > amount(hard[k]).nano);
     if (exceeded.length) {
-      throw admissionForbidden(a, `exceeded quota: ${q.metadata.name}, requested: ${prettyPrint(mask(requested, exceeded))}, used: ${prettyPrint(mask(used, exceeded))}, limited: ${prettyPrint(mask(hard, exceeded))}`);
+      throw admissionForbidden(
+        a,
+        `exceeded quota: ${q.metadata.name}, requested: ${prettyPrint(mask(requested, exceeded))}, used: ${prettyPrint(mask(used, exceeded))}, limited: ${prettyPrint(mask(hard, exceeded))}`,
+      );
     }
     if (!Object.keys(requested).length) continue;
     out.push({ ...q, status: { ...q.status, used: newUsed } });

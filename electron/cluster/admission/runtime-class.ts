@@ -20,7 +20,8 @@ function runtimeClassOf(a: AdmissionAttributes, lookup: AdmissionLookup): KObjec
 
 /** apiequality.Semantic.DeepEqual on ResourceLists: same keys, equal quantities however they are spelled */
 function sameResources(x: Record<string, unknown> | undefined, y: Record<string, unknown> | undefined): boolean {
-  const xk = Object.keys(x ?? {}), yk = Object.keys(y ?? {});
+  const xk = Object.keys(x ?? {}),
+    yk = Object.keys(y ?? {});
   if (xk.length !== yk.length) return false;
   return xk.every((k) => y && k in y && cmp(x![k], y[k]) === 0);
 }

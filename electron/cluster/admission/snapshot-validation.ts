@@ -33,13 +33,16 @@ export const snapshotValidation: AdmissionPlugin = {
     const errs: FieldError[] = [];
     if (a.gvr.resource === 'volumesnapshots') {
       errs.push(...sourceRules('spec.source', spec.source, old?.spec?.source, 'persistentVolumeClaimName', 'volumeSnapshotContentName'));
-      if (spec.volumeSnapshotClassName === '') errs.push(invalid('spec.volumeSnapshotClassName', 'string', 'volumeSnapshotClassName must not be the empty string when set'));
+      if (spec.volumeSnapshotClassName === '')
+        errs.push(invalid('spec.volumeSnapshotClassName', 'string', 'volumeSnapshotClassName must not be the empty string when set'));
       if (errs.length) throw errInvalid(GROUP, 'VolumeSnapshot', a.name, errs);
     } else if (a.gvr.resource === 'volumesnapshotcontents') {
       errs.push(...sourceRules('spec.source', spec.source, old?.spec?.source, 'volumeHandle', 'snapshotHandle'));
       const ref = spec.volumeSnapshotRef;
-      if (ref && (!ref.name || !ref.namespace)) errs.push(invalid('spec.volumeSnapshotRef', 'object', 'both spec.volumeSnapshotRef.name and spec.volumeSnapshotRef.namespace must be set'));
-      if (old && has(old.spec, 'sourceVolumeMode') && spec.sourceVolumeMode !== old.spec.sourceVolumeMode) errs.push(invalid('spec.sourceVolumeMode', 'string', 'sourceVolumeMode is immutable'));
+      if (ref && (!ref.name || !ref.namespace))
+        errs.push(invalid('spec.volumeSnapshotRef', 'object', 'both spec.volumeSnapshotRef.name and spec.volumeSnapshotRef.namespace must be set'));
+      if (old && has(old.spec, 'sourceVolumeMode') && spec.sourceVolumeMode !== old.spec.sourceVolumeMode)
+        errs.push(invalid('spec.sourceVolumeMode', 'string', 'sourceVolumeMode is immutable'));
       if (errs.length) throw errInvalid(GROUP, 'VolumeSnapshotContent', a.name, errs);
     }
   },

@@ -7,8 +7,8 @@ export const storageObjectInUseProtection: AdmissionPlugin = {
   name: 'StorageObjectInUseProtection',
   mutate(a) {
     if (a.operation !== 'CREATE' || a.subresource || a.gvr.group !== '' || !a.object) return;
-    const finalizer = a.gvr.resource === 'persistentvolumeclaims' ? PVC_PROTECTION_FINALIZER
-      : a.gvr.resource === 'persistentvolumes' ? PV_PROTECTION_FINALIZER : undefined;
+    const finalizer =
+      a.gvr.resource === 'persistentvolumeclaims' ? PVC_PROTECTION_FINALIZER : a.gvr.resource === 'persistentvolumes' ? PV_PROTECTION_FINALIZER : undefined;
     if (!finalizer) return;
     const list = (a.object.metadata.finalizers ??= []);
     if (!list.includes(finalizer)) list.push(finalizer);

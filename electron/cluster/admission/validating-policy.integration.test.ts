@@ -9,21 +9,32 @@ const AR = { group: 'admissionregistration.k8s.io', version: 'v1' };
 const VAP = { ...AR, resource: 'validatingadmissionpolicies' };
 const VAPB = { ...AR, resource: 'validatingadmissionpolicybindings' };
 const deploy = (name: string, replicas: number, image = 'nginx:1') => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
   spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image }] } } },
 });
 async function rejection(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try { await p; } catch (e) { return e as { code: number; message: string }; }
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: number; message: string };
+  }
   throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {
   t = await startTestCluster({ nodes: 1 });
-  for (const [name, env] of [['vap-test', 'test'], ['vap-prod', 'prod']]) {
+  for (const [name, env] of [
+    ['vap-test', 'test'],
+    ['vap-prod', 'prod'],
+  ]) {
     await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { environment: env } } });
   }
   await t.client.create(VAP, undefined, {
-    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'replicas' },
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: 'replicas' },
     spec: {
       matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }] },
       variables: [{ name: 'images', expression: 'object.spec.template.spec.containers.map(c, c.image)' }],
@@ -34,18 +45,28 @@ beforeAll(async () => {
     },
   });
   await t.client.create(VAPB, undefined, {
-    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'replicas-test' },
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: 'replicas-test' },
     spec: { policyName: 'replicas', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { environment: 'test' } } } },
   });
 }, 60_000);
-afterAll(async () => { await t?.stop(); });
+afterAll(async () => {
+  await t?.stop();
+});
 
 describe('ValidatingAdmissionPolicy', () => {
   it('denies a failed expression as Invalid, and uses messageExpression and reason', async () => {
     const e = await rejection(t.client.create(R.deployments, 'vap-test', deploy('big', 7)));
-    expect([e.code, e.message]).toEqual([422, `deployments.apps "big" is invalid: : ValidatingAdmissionPolicy 'replicas' with binding 'replicas-test' denied request: failed expression: object.spec.replicas <= 5`]);
+    expect([e.code, e.message]).toEqual([
+      422,
+      `deployments.apps "big" is invalid: : ValidatingAdmissionPolicy 'replicas' with binding 'replicas-test' denied request: failed expression: object.spec.replicas <= 5`,
+    ]);
     const f = await rejection(t.client.create(R.deployments, 'vap-test', deploy('untagged', 1, 'nginx')));
-    expect([f.code, f.message]).toEqual([403, `deployments.apps "untagged" is forbidden: ValidatingAdmissionPolicy 'replicas' with binding 'replicas-test' denied request: untagged images: nginx`]);
+    expect([f.code, f.message]).toEqual([
+      403,
+      `deployments.apps "untagged" is forbidden: ValidatingAdmissionPolicy 'replicas' with binding 'replicas-test' denied request: untagged images: nginx`,
+    ]);
   });
 
   it('lets through what passes, and what the binding does not select', async () => {
@@ -61,24 +82,38 @@ describe('ValidatingAdmissionPolicy', () => {
 
   it.skipIf(!kubectlPath())('a Warn binding answers with a Warning header and admits the request', async () => {
     await t.client.create(VAPB, undefined, {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'replicas-prod' },
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'replicas-prod' },
       spec: { policyName: 'replicas', validationActions: ['Warn'], matchResources: { namespaceSelector: { matchLabels: { environment: 'prod' } } } },
     });
-    const r = await waitFor(async () => {
-      const x = await t.kubectl(['-n', 'vap-prod', 'patch', 'deploy/big', '-p', '{"spec":{"replicas":8}}']);
-      return x.stderr.includes('Warning') ? x : undefined;
-    }, { what: 'warning from the prod binding' }) as { code: number; stderr: string };
+    const r = (await waitFor(
+      async () => {
+        const x = await t.kubectl(['-n', 'vap-prod', 'patch', 'deploy/big', '-p', '{"spec":{"replicas":8}}']);
+        return x.stderr.includes('Warning') ? x : undefined;
+      },
+      { what: 'warning from the prod binding' },
+    )) as { code: number; stderr: string };
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`Warning: Validation failed for ValidatingAdmissionPolicy 'replicas' with binding 'replicas-prod': failed expression: object.spec.replicas <= 5`);
+    expect(r.stderr).toContain(
+      `Warning: Validation failed for ValidatingAdmissionPolicy 'replicas' with binding 'replicas-prod': failed expression: object.spec.replicas <= 5`,
+    );
   });
 });
 
 describe('ValidatingAdmissionPolicy validation', () => {
   it('refuses a policy whose expression does not compile, with a 422', async () => {
-    const e = await rejection(t.client.create(VAP, undefined, {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'broken' },
-      spec: { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] }, validations: [{ expression: 'object.spec.replicas <= ' }] },
-    }));
+    const e = await rejection(
+      t.client.create(VAP, undefined, {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: 'broken' },
+        spec: {
+          matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
+          validations: [{ expression: 'object.spec.replicas <= ' }],
+        },
+      }),
+    );
     expect(e.code).toBe(422);
     expect(e.message).toContain('spec.validations[0].expression: Invalid value: "object.spec.replicas <= ": compilation failed');
   });

@@ -15,7 +15,10 @@ const gvr = (resource: string) => ({ group: GROUP, version: 'v1', resource });
 const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
 function cel(expr: string): (ctx: Record<string, unknown>) => unknown {
   let f = compiled.get(expr);
-  if (!f) { f = parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown; compiled.set(expr, f); }
+  if (!f) {
+    f = parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
+    compiled.set(expr, f);
+  }
   return f;
 }
 
@@ -27,8 +30,20 @@ function toCel(v: unknown): unknown {
   return v;
 }
 
-interface Rule { apiGroups?: string[]; apiVersions?: string[]; resources?: string[]; resourceNames?: string[]; operations?: string[]; scope?: string }
-interface Match { resourceRules?: Rule[]; excludeResourceRules?: Rule[]; namespaceSelector?: unknown; objectSelector?: unknown }
+interface Rule {
+  apiGroups?: string[];
+  apiVersions?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  operations?: string[];
+  scope?: string;
+}
+interface Match {
+  resourceRules?: Rule[];
+  excludeResourceRules?: Rule[];
+  namespaceSelector?: unknown;
+  objectSelector?: unknown;
+}
 
 const anyOf = (list: string[] | undefined, v: string) => !!list && (list.includes('*') || list.includes(v));
 
@@ -54,8 +69,12 @@ function matches(m: Match | undefined, a: AdmissionAttributes, lookup: Admission
   if (m.excludeResourceRules?.some((r) => ruleMatches(r, a, namespaced))) return false;
   const sel = m.namespaceSelector as LabelSelectorLike | undefined;
   if (sel && (Object.keys(sel.matchLabels ?? {}).length || sel.matchExpressions?.length)) {
-    const nsLabels = a.gvr.group === '' && a.gvr.resource === 'namespaces' ? (a.object ?? a.oldObject)?.metadata?.labels
-      : a.namespace ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace)?.metadata?.labels : undefined;
+    const nsLabels =
+      a.gvr.group === '' && a.gvr.resource === 'namespaces'
+        ? (a.object ?? a.oldObject)?.metadata?.labels
+        : a.namespace
+          ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace)?.metadata?.labels
+          : undefined;
     // cluster-scoped objects other than namespaces are never excluded by a namespace selector
     if ((a.namespace || a.gvr.resource === 'namespaces') && !selectorMatches(sel, nsLabels)) return false;
   }
@@ -70,7 +89,10 @@ function requestOf(a: AdmissionAttributes): Record<string, unknown> {
   return {
     kind: { group: a.gvr.group, version: a.gvr.version, kind: a.kind },
     resource: { group: a.gvr.group, version: a.gvr.version, resource: a.gvr.resource },
-    subResource: a.subresource ?? '', name: a.name, namespace: a.namespace ?? '', operation: a.operation,
+    subResource: a.subresource ?? '',
+    name: a.name,
+    namespace: a.namespace ?? '',
+    operation: a.operation,
     userInfo: { username: a.user.name, uid: a.user.uid ?? '', groups: a.user.groups, extra: a.user.extra ?? {} },
     dryRun: a.dryRun,
   };
@@ -103,10 +125,10 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
       const actions: string[] = b.spec?.validationActions ?? [];
       const failClosed = (spec.failurePolicy ?? 'Fail') === 'Fail';
       ctx ??= {
-        object: toCel(a.operation === 'DELETE' ? null : a.object ?? null),
+        object: toCel(a.operation === 'DELETE' ? null : (a.object ?? null)),
         oldObject: toCel(a.oldObject ?? null),
         request: toCel(requestOf(a)),
-        namespaceObject: toCel(a.namespace ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace) ?? null : null),
+        namespaceObject: toCel(a.namespace ? (lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace) ?? null) : null),
         params: null,
       };
       const variables: Record<string, unknown> = {};
@@ -124,7 +146,10 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
       let selected = true;
       for (const mc of (spec.matchConditions ?? []) as { name: string; expression: string }[]) {
         try {
-          if (cel(mc.expression)(env) !== true) { selected = false; break; }
+          if (cel(mc.expression)(env) !== true) {
+            selected = false;
+            break;
+          }
         } catch (err) {
           if (failClosed) report(`failed to evaluate match condition '${mc.name}': ${(err as Error).message}`);
           selected = false;
@@ -156,4 +181,3 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
     }
   },
 };
-

@@ -35,15 +35,33 @@ export function formatBadValue(v: unknown): string {
 export function fieldErrorBody(e: FieldError): string {
   let s: string;
   switch (e.type) {
-    case 'FieldValueRequired': s = 'Required value'; break;
-    case 'FieldValueForbidden': s = 'Forbidden'; break;
-    case 'FieldValueTooLong': s = 'Too long'; break;
-    case 'FieldValueTooMany': s = e.omitValue || e.badValue === undefined ? 'Too many' : `Too many: ${formatBadValue(e.badValue)}`; break;
-    case 'InternalError': s = 'Internal error'; break;
-    case 'FieldValueNotFound': s = `Not found: ${formatBadValue(e.badValue)}`; break;
-    case 'FieldValueDuplicate': s = `Duplicate value: ${formatBadValue(e.badValue)}`; break;
-    case 'FieldValueNotSupported': s = `Unsupported value: ${formatBadValue(e.badValue)}`; break;
-    case 'FieldValueTypeInvalid': s = `Invalid value: ${formatBadValue(e.badValue)}`; break;
+    case 'FieldValueRequired':
+      s = 'Required value';
+      break;
+    case 'FieldValueForbidden':
+      s = 'Forbidden';
+      break;
+    case 'FieldValueTooLong':
+      s = 'Too long';
+      break;
+    case 'FieldValueTooMany':
+      s = e.omitValue || e.badValue === undefined ? 'Too many' : `Too many: ${formatBadValue(e.badValue)}`;
+      break;
+    case 'InternalError':
+      s = 'Internal error';
+      break;
+    case 'FieldValueNotFound':
+      s = `Not found: ${formatBadValue(e.badValue)}`;
+      break;
+    case 'FieldValueDuplicate':
+      s = `Duplicate value: ${formatBadValue(e.badValue)}`;
+      break;
+    case 'FieldValueNotSupported':
+      s = `Unsupported value: ${formatBadValue(e.badValue)}`;
+      break;
+    case 'FieldValueTypeInvalid':
+      s = `Invalid value: ${formatBadValue(e.badValue)}`;
+      break;
     default:
       s = e.omitValue || e.badValue === undefined ? 'Invalid value' : `Invalid value: ${formatBadValue(e.badValue)}`;
   }
@@ -59,25 +77,47 @@ export function fieldErrorString(e: FieldError): string {
 export const required = (field: string, detail = ''): FieldError => ({ type: 'FieldValueRequired', field, detail });
 export const invalid = (field: string, badValue: unknown, detail = ''): FieldError => ({ type: 'FieldValueInvalid', field, badValue, detail });
 export const notSupported = (field: string, badValue: unknown, valid: string[]): FieldError => ({
-  type: 'FieldValueNotSupported', field, badValue,
+  type: 'FieldValueNotSupported',
+  field,
+  badValue,
   detail: valid.length ? 'supported values: ' + valid.map((v) => JSON.stringify(v)).join(', ') : '',
 });
 export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail });
 export const duplicate = (field: string, badValue: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, badValue });
 export const notFound = (field: string, badValue: unknown): FieldError => ({ type: 'FieldValueNotFound', field, badValue });
 export const tooLong = (field: string, badValue: unknown, max: number): FieldError => ({
-  type: 'FieldValueTooLong', field, badValue, omitValue: true, detail: `may not be more than ${max} bytes`,
+  type: 'FieldValueTooLong',
+  field,
+  badValue,
+  omitValue: true,
+  detail: `may not be more than ${max} bytes`,
 });
 export const tooMany = (field: string, actual: number, max: number): FieldError => ({
-  type: 'FieldValueTooMany', field, badValue: actual, detail: `must have at most ${max} items`,
+  type: 'FieldValueTooMany',
+  field,
+  badValue: actual,
+  detail: `must have at most ${max} items`,
 });
 export const immutable = (field: string, badValue?: unknown): FieldError => ({
-  type: 'FieldValueInvalid', field, badValue, omitValue: badValue === undefined, detail: 'field is immutable',
+  type: 'FieldValueInvalid',
+  field,
+  badValue,
+  omitValue: badValue === undefined,
+  detail: 'field is immutable',
 });
 
-export interface StatusCause { reason?: string; message?: string; field?: string }
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
 export interface StatusDetails {
-  name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number;
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
 }
 export interface Status {
   kind: 'Status';
@@ -95,8 +135,12 @@ export class StatusError extends Error {
   constructor(public readonly status: Status) {
     super(status.message ?? status.reason ?? 'error');
   }
-  get code(): number { return this.status.code; }
-  get reason(): string { return this.status.reason ?? ''; }
+  get code(): number {
+    return this.status.code;
+  }
+  get reason(): string {
+    return this.status.reason ?? '';
+  }
 }
 
 export function statusError(code: number, reason: string, message: string, details?: StatusDetails): StatusError {
@@ -120,14 +164,24 @@ export const errNotFound = (group: string, resource: string, name: string) =>
 export const errAlreadyExists = (group: string, resource: string, name: string) =>
   statusError(409, 'AlreadyExists', `${qualifiedResource(group, resource)} "${name}" already exists`, { name, group: group || undefined, kind: resource });
 export const errConflict = (group: string, resource: string, name: string, why: string) =>
-  statusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(group, resource)} "${name}": ${why}`, { name, group: group || undefined, kind: resource });
+  statusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(group, resource)} "${name}": ${why}`, {
+    name,
+    group: group || undefined,
+    kind: resource,
+  });
 export const errBadRequest = (message: string) => statusError(400, 'BadRequest', message);
 export const errForbidden = (message: string, details?: StatusDetails) => statusError(403, 'Forbidden', message, details);
 export const errMethodNotAllowed = (message: string) => statusError(405, 'MethodNotAllowed', message);
 export const errGone = (message: string) => statusError(410, 'Expired', message);
 export const errInternal = (message: string) => statusError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 export const errTooLarge = (message = 'the request is too large') => statusError(413, 'RequestEntityTooLarge', message);
-export const errUnsupportedMedia = (ct: string) => statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`, { kind: ct });
+export const errUnsupportedMedia = (ct: string) =>
+  statusError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+    { kind: ct },
+  );
 
 /** 422 Invalid, formatted as upstream's errors.NewInvalid. */
 export function errInvalid(group: string, kind: string, name: string, errs: FieldError[]): StatusError {
@@ -135,7 +189,9 @@ export function errInvalid(group: string, kind: string, name: string, errs: Fiel
   const msgs = errs.map(fieldErrorString);
   const agg = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   return statusError(422, 'Invalid', msgs.length ? `${qk} "${name}" is invalid: ${agg}` : `${qk} "${name}" is invalid`, {
-    name, group: group || undefined, kind,
+    name,
+    group: group || undefined,
+    kind,
     causes: errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field })),
   });
 }

@@ -4,15 +4,15 @@ import type { FieldError } from './errors';
 import type { KObject } from './types';
 
 export interface KindInfo {
-  group: string;              // '' for core
-  version: string;            // served (and storage) version, e.g. 'v1'
-  kind: string;               // 'Deployment'
-  listKind?: string;          // defaults to kind + 'List'
-  resource: string;           // plural, 'deployments'
-  singular: string;           // 'deployment'
+  group: string; // '' for core
+  version: string; // served (and storage) version, e.g. 'v1'
+  kind: string; // 'Deployment'
+  listKind?: string; // defaults to kind + 'List'
+  resource: string; // plural, 'deployments'
+  singular: string; // 'deployment'
   namespaced: boolean;
   shortNames?: string[];
-  categories?: string[];      // e.g. ['all']
+  categories?: string[]; // e.g. ['all']
   /** verbs as discovery lists them; defaults to the full CRUD set */
   verbs?: string[];
   /** subresources served besides the main resource */
@@ -35,9 +35,9 @@ export interface KindInfo {
 
 /** Server-side printing columns, served as meta.k8s.io/v1 Table to kubectl. */
 export interface TableColumn {
-  name: string;               // 'Name', 'Ready', 'Status', ...
+  name: string; // 'Name', 'Ready', 'Status', ...
   type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
-  format?: string;            // 'name' for the Name column
+  format?: string; // 'name' for the Name column
   description?: string;
   /** 0 = default view, 1 = only with -o wide */
   priority: number;

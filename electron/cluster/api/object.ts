@@ -3,7 +3,7 @@
 
 /** a deep copy with JSON's semantics (undefined members dropped, toJSON honoured), without the text round trip */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : jsonCopy(v) as T;
+  return v === undefined ? v : (jsonCopy(v) as T);
 }
 
 function jsonCopy(v: unknown): unknown {
@@ -14,7 +14,10 @@ function jsonCopy(v: unknown): unknown {
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v));
   if (Array.isArray(v)) {
     const out = new Array(v.length);
-    for (let i = 0; i < v.length; i++) { const c = jsonCopy(v[i]); out[i] = c === undefined ? null : c; }
+    for (let i = 0; i < v.length; i++) {
+      const c = jsonCopy(v[i]);
+      out[i] = c === undefined ? null : c;
+    }
     return out;
   }
   const out: Record<string, unknown> = {};
@@ -37,8 +40,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
     return true;
   }
-  const ao = a as Record<string, unknown>, bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined), bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  const ao = a as Record<string, unknown>,
+    bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined),
+    bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
   if (ak.length !== bk.length) return false;
   for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
   return true;

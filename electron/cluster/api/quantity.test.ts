@@ -3,16 +3,41 @@ import { QUANTITY_REGEX_MESSAGE, canonicalQuantity, formatMilli, isQuantity, par
 
 describe('canonicalQuantity', () => {
   it.each([
-    ['0.5', '500m'], ['1000m', '1'], ['1Gi', '1Gi'], ['1024Mi', '1Gi'], ['2000Mi', '2000Mi'], ['128974848', '128974848'],
-    ['123Mi', '123Mi'], ['100m', '100m'], ['1.5', '1500m'], ['0.5Gi', '512Mi'], ['1536Mi', '1536Mi'], ['1024', '1024'],
-    ['1000', '1k'], ['1500k', '1500k'], ['0', '0'], ['0Mi', '0'], ['512Ki', '512Ki'], ['1023Ki', '1023Ki'],
-    ['100.035Ki', '102435840m'], ['3.001n', '4n'], ['-0.5', '-500m'], ['.5', '500m'], ['1.', '1'],
+    ['0.5', '500m'],
+    ['1000m', '1'],
+    ['1Gi', '1Gi'],
+    ['1024Mi', '1Gi'],
+    ['2000Mi', '2000Mi'],
+    ['128974848', '128974848'],
+    ['123Mi', '123Mi'],
+    ['100m', '100m'],
+    ['1.5', '1500m'],
+    ['0.5Gi', '512Mi'],
+    ['1536Mi', '1536Mi'],
+    ['1024', '1024'],
+    ['1000', '1k'],
+    ['1500k', '1500k'],
+    ['0', '0'],
+    ['0Mi', '0'],
+    ['512Ki', '512Ki'],
+    ['1023Ki', '1023Ki'],
+    ['100.035Ki', '102435840m'],
+    ['3.001n', '4n'],
+    ['-0.5', '-500m'],
+    ['.5', '500m'],
+    ['1.', '1'],
   ])('%s -> %s', (input, want) => {
     expect(canonicalQuantity(input)).toBe(want);
   });
 
   // Upstream keeps the exponent notation a client chose (apimachinery's quantity tests).
-  it.each([['1e3', '1e3'], ['129e6', '129e6'], ['1E6', '1e6'], ['1.2e3', '1200'], ['0.5e-1', '50e-3']])('exponent %s -> %s', (input, want) => {
+  it.each([
+    ['1e3', '1e3'],
+    ['129e6', '129e6'],
+    ['1E6', '1e6'],
+    ['1.2e3', '1200'],
+    ['0.5e-1', '50e-3'],
+  ])('exponent %s -> %s', (input, want) => {
     expect(canonicalQuantity(input)).toBe(want);
   });
 

@@ -11,8 +11,7 @@ export interface ParsedQuantity {
   format: QuantityFormat;
 }
 
-export const QUANTITY_REGEX_MESSAGE =
-  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+export const QUANTITY_REGEX_MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 const DECIMAL_SUFFIX_EXP: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIX_POW: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
@@ -48,7 +47,7 @@ export function parseQuantity(v: string | number): ParsedQuantity {
     format = 'DecimalExponent';
     scale += parseInt(e[1], 10);
   }
-  let digits = BigInt((intPart + fracPart) || '0') * 1024n ** BigInt(binPow);
+  let digits = BigInt(intPart + fracPart || '0') * 1024n ** BigInt(binPow);
   if (sign === '-') digits = -digits;
   const nanoScale = scale + 9;
   const nano = nanoScale >= 0 ? digits * pow10(nanoScale) : divAwayFromZero(digits, pow10(-nanoScale));

@@ -4,7 +4,13 @@ import { formatLabelSelector, formatLabels, labelSelectorIsEmpty, labelSelectorM
 
 describe('metav1.LabelSelector', () => {
   it('prints requirements sorted by key with sorted values, as labels.Selector.String()', () => {
-    const sel = { matchLabels: { tier: 'web', app: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'dev'] }, { key: 'canary', operator: 'DoesNotExist' }] };
+    const sel = {
+      matchLabels: { tier: 'web', app: 'shop' },
+      matchExpressions: [
+        { key: 'env', operator: 'In', values: ['prod', 'dev'] },
+        { key: 'canary', operator: 'DoesNotExist' },
+      ],
+    };
     expect(selectorString(sel)).toBe('app=shop,!canary,env in (dev,prod),tier=web');
     expect(formatLabelSelector({})).toBe('<none>');
     expect(formatLabelSelector(null)).toBe('<none>');
@@ -17,7 +23,13 @@ describe('metav1.LabelSelector', () => {
     expect(labelSelectorIsEmpty({})).toBe(true);
     expect(labelSelectorMatches(undefined, { a: '1' })).toBe(false);
     expect(labelSelectorMatches({ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['0'] }] }, { a: '1' })).toBe(false);
-    const sel = { matchLabels: { app: 'shop' }, matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev'] }, { key: 'tier', operator: 'Exists' }] };
+    const sel = {
+      matchLabels: { app: 'shop' },
+      matchExpressions: [
+        { key: 'env', operator: 'NotIn', values: ['dev'] },
+        { key: 'tier', operator: 'Exists' },
+      ],
+    };
     expect(labelSelectorMatches(sel, { app: 'shop', tier: 'web' })).toBe(true);
     expect(labelSelectorMatches(sel, { app: 'shop', tier: 'web', env: 'dev' })).toBe(false);
     expect(labelSelectorMatches(sel, { app: 'shop' })).toBe(false);

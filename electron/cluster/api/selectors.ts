@@ -39,11 +39,13 @@ export function parseLabelSelector(input: string): Selector {
     } else {
       const key = t;
       const op = toks[i];
-      if (op === undefined || op === ',') { reqs.push({ key, op: 'exists' }); }
-      else if (op === '=' || op === '==' || op === '!=') {
+      if (op === undefined || op === ',') {
+        reqs.push({ key, op: 'exists' });
+      } else if (op === '=' || op === '==' || op === '!=') {
         i++;
         let v = toks[i];
-        if (v === undefined || v === ',') v = ''; else i++;
+        if (v === undefined || v === ',') v = '';
+        else i++;
         reqs.push({ key, op: op === '!=' ? '!=' : '=', values: [v] });
       } else if (op === 'in' || op === 'notin') {
         i++;
@@ -77,21 +79,40 @@ export function matchesLabels(sel: Selector, labels: Record<string, string> | un
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
     const v = l[r.key];
     switch (r.op) {
-      case '=': if (!has || v !== r.values[0]) return false; break;
-      case '!=': if (has && v === r.values[0]) return false; break;
-      case 'in': if (!has || !r.values.includes(v)) return false; break;
-      case 'notin': if (has && r.values.includes(v)) return false; break;
-      case 'exists': if (!has) return false; break;
-      case '!': if (has) return false; break;
-      case 'gt': if (!has || !(Number(v) > Number(r.values[0]))) return false; break;
-      case 'lt': if (!has || !(Number(v) < Number(r.values[0]))) return false; break;
+      case '=':
+        if (!has || v !== r.values[0]) return false;
+        break;
+      case '!=':
+        if (has && v === r.values[0]) return false;
+        break;
+      case 'in':
+        if (!has || !r.values.includes(v)) return false;
+        break;
+      case 'notin':
+        if (has && r.values.includes(v)) return false;
+        break;
+      case 'exists':
+        if (!has) return false;
+        break;
+      case '!':
+        if (has) return false;
+        break;
+      case 'gt':
+        if (!has || !(Number(v) > Number(r.values[0]))) return false;
+        break;
+      case 'lt':
+        if (!has || !(Number(v) < Number(r.values[0]))) return false;
+        break;
     }
   }
   return true;
 }
 
 /** a metav1.LabelSelector as objects carry it */
-export interface LabelSelectorLike { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
+export interface LabelSelectorLike {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
 
 /** metav1.LabelSelector (matchLabels + matchExpressions) → matcher; an empty selector matches everything, null (or an
  *  unknown operator, which upstream's LabelSelectorAsSelector rejects) matches nothing. */
@@ -101,11 +122,20 @@ export function labelSelectorMatcher(sel: LabelSelectorLike | null | undefined):
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key: k, op: '=', values: [v] });
   for (const e of sel.matchExpressions ?? []) {
     switch (e.operator) {
-      case 'In': reqs.push({ key: e.key, op: 'in', values: e.values ?? [] }); break;
-      case 'NotIn': reqs.push({ key: e.key, op: 'notin', values: e.values ?? [] }); break;
-      case 'Exists': reqs.push({ key: e.key, op: 'exists' }); break;
-      case 'DoesNotExist': reqs.push({ key: e.key, op: '!' }); break;
-      default: return () => false;
+      case 'In':
+        reqs.push({ key: e.key, op: 'in', values: e.values ?? [] });
+        break;
+      case 'NotIn':
+        reqs.push({ key: e.key, op: 'notin', values: e.values ?? [] });
+        break;
+      case 'Exists':
+        reqs.push({ key: e.key, op: 'exists' });
+        break;
+      case 'DoesNotExist':
+        reqs.push({ key: e.key, op: '!' });
+        break;
+      default:
+        return () => false;
     }
   }
   return (labels) => matchesLabels(reqs, labels);
@@ -127,10 +157,18 @@ export function selectorString(sel: LabelSelectorLike | null | undefined): strin
   for (const e of sel.matchExpressions ?? []) {
     const vals = [...(e.values ?? [])].sort().join(',');
     switch (e.operator) {
-      case 'In': reqs.push({ key: e.key, text: `${e.key} in (${vals})` }); break;
-      case 'NotIn': reqs.push({ key: e.key, text: `${e.key} notin (${vals})` }); break;
-      case 'Exists': reqs.push({ key: e.key, text: e.key }); break;
-      case 'DoesNotExist': reqs.push({ key: e.key, text: `!${e.key}` }); break;
+      case 'In':
+        reqs.push({ key: e.key, text: `${e.key} in (${vals})` });
+        break;
+      case 'NotIn':
+        reqs.push({ key: e.key, text: `${e.key} notin (${vals})` });
+        break;
+      case 'Exists':
+        reqs.push({ key: e.key, text: e.key });
+        break;
+      case 'DoesNotExist':
+        reqs.push({ key: e.key, text: `!${e.key}` });
+        break;
     }
   }
   reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -146,7 +184,11 @@ export function formatLabels(m: Record<string, string> | undefined | null): stri
   return keys.length ? keys.map((k) => `${k}=${m![k]}`).join(',') : '<none>';
 }
 
-export interface FieldRequirement { field: string; op: '=' | '!='; value: string }
+export interface FieldRequirement {
+  field: string;
+  op: '=' | '!=';
+  value: string;
+}
 
 /** Parses ?fieldSelector= (only =, ==, != as upstream). */
 export function parseFieldSelector(input: string): FieldRequirement[] {
@@ -165,11 +207,21 @@ function splitUnescaped(s: string, sep: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {
-    if (s[i] === '\\' && i + 1 < s.length) { cur += s[i] + s[i + 1]; i++; continue; }
-    if (s[i] === sep) { out.push(cur); cur = ''; continue; }
+    if (s[i] === '\\' && i + 1 < s.length) {
+      cur += s[i] + s[i + 1];
+      i++;
+      continue;
+    }
+    if (s[i] === sep) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += s[i];
   }
   out.push(cur);
   return out;
 }
-function unescapeField(v: string): string { return v.replace(/\\(.)/g, '$1'); }
+function unescapeField(v: string): string {
+  return v.replace(/\\(.)/g, '$1');
+}

@@ -3,7 +3,8 @@
 const asDate = (at: Date | number) => (typeof at === 'number' ? new Date(at) : at);
 
 // every write stamps a time; within one second the text is the same, so keep the last one
-let lastSecond = NaN, lastText = '';
+let lastSecond = NaN,
+  lastText = '';
 
 /** RFC 3339 with second precision, as metav1.Time serialises */
 export function rfc3339(at: Date | number = Date.now()): string {

@@ -22,10 +22,17 @@ export interface KList<T = KObject> {
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-export interface WatchEvent<T = KObject> { type: WatchEventType; object: T }
+export interface WatchEvent<T = KObject> {
+  type: WatchEventType;
+  object: T;
+}
 
 /** group/version/resource; group '' is the core group. */
-export interface GVR { group: string; version: string; resource: string }
+export interface GVR {
+  group: string;
+  version: string;
+  resource: string;
+}
 
 export function apiVersionOf(group: string, version: string): string {
   return group ? `${group}/${version}` : version;

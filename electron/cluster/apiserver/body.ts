@@ -22,7 +22,11 @@ export function decodeBody(req: ApiRequest): unknown {
   if (isProtobufMediaType(mt)) return decodeK8sProtobuf(raw).object;
   const text = raw.toString('utf8');
   if (mt.includes('protobuf') || mt.includes('cbor')) {
-    throw statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+    throw statusError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+    );
   }
   if (mt.includes('yaml')) {
     try {
@@ -70,11 +74,23 @@ export function negotiate(req: ApiRequest): Accept {
   for (const part of accept.split(',')) {
     const [type, ...params] = part.split(';').map((s) => s.trim());
     const p: Record<string, string> = {};
-    for (const kv of params) { const i = kv.indexOf('='); if (i > 0) p[kv.slice(0, i).trim()] = kv.slice(i + 1).trim(); }
+    for (const kv of params) {
+      const i = kv.indexOf('=');
+      if (i > 0) p[kv.slice(0, i).trim()] = kv.slice(i + 1).trim();
+    }
     if (type !== 'application/json' && type !== '*/*' && type !== 'application/yaml') continue;
-    if (p.as === 'Table' && (p.g === 'meta.k8s.io') && (p.v === 'v1' || p.v === 'v1beta1')) { res.table = true; return res; }
-    if ((p.as === 'PartialObjectMetadata' || p.as === 'PartialObjectMetadataList') && p.g === 'meta.k8s.io') { res.partialMetadata = true; return res; }
-    if (p.as === 'APIGroupDiscoveryList' && p.g === 'apidiscovery.k8s.io') { res.aggregatedDiscovery = p.v === 'v2beta1' ? 'v2beta1' : 'v2'; return res; }
+    if (p.as === 'Table' && p.g === 'meta.k8s.io' && (p.v === 'v1' || p.v === 'v1beta1')) {
+      res.table = true;
+      return res;
+    }
+    if ((p.as === 'PartialObjectMetadata' || p.as === 'PartialObjectMetadataList') && p.g === 'meta.k8s.io') {
+      res.partialMetadata = true;
+      return res;
+    }
+    if (p.as === 'APIGroupDiscoveryList' && p.g === 'apidiscovery.k8s.io') {
+      res.aggregatedDiscovery = p.v === 'v2beta1' ? 'v2beta1' : 'v2';
+      return res;
+    }
     if (p.as) continue;
     if (type === 'application/yaml') res.yaml = true;
     return res;
@@ -88,10 +104,19 @@ function selfContainingAnchor(doc: YAML.Document): string | undefined {
   const open = new Set<string>();
   const walk = (n: unknown): void => {
     if (found !== undefined || !n || typeof n !== 'object') return;
-    if (YAML.isAlias(n)) { if (open.has(n.source)) found = n.source; return; }
+    if (YAML.isAlias(n)) {
+      if (open.has(n.source)) found = n.source;
+      return;
+    }
     const anchor = (n as { anchor?: string }).anchor;
     if (anchor) open.add(anchor);
-    if (YAML.isCollection(n)) for (const it of n.items) { if (YAML.isPair(it)) { walk(it.key); walk(it.value); } else walk(it); }
+    if (YAML.isCollection(n))
+      for (const it of n.items) {
+        if (YAML.isPair(it)) {
+          walk(it.key);
+          walk(it.value);
+        } else walk(it);
+      }
     if (anchor) open.delete(anchor);
   };
   walk(doc.contents);

@@ -49,14 +49,36 @@ export function entryFromStrategy(s: KindStrategy): ResourceEntry[] {
   for (const o of i.subresources?.other ?? []) sub.push(o);
   const prefix = '/registry/' + (UPSTREAM_PREFIX[`${i.group}/${i.resource}`] ?? i.storagePrefix ?? i.resource);
   const base: ResourceEntry = {
-    group: i.group, version: i.version, resource: i.resource, kind: i.kind, listKind: i.listKind ?? `${i.kind}List`,
-    singular: i.singular, namespaced: i.namespaced, shortNames: i.shortNames ?? [], categories: i.categories ?? [],
-    verbs, subresources: sub, strategy: s, prefix, storageVersion: i.version, storageGroup: i.group,
-    table: s.table, virtual: !!i.virtual,
+    group: i.group,
+    version: i.version,
+    resource: i.resource,
+    kind: i.kind,
+    listKind: i.listKind ?? `${i.kind}List`,
+    singular: i.singular,
+    namespaced: i.namespaced,
+    shortNames: i.shortNames ?? [],
+    categories: i.categories ?? [],
+    verbs,
+    subresources: sub,
+    strategy: s,
+    prefix,
+    storageVersion: i.version,
+    storageGroup: i.group,
+    table: s.table,
+    virtual: !!i.virtual,
   };
   const out = [base];
   for (const alt of s.alsoServed ?? []) {
-    out.push({ ...base, group: alt.group ?? i.group, version: alt.version, kind: alt.kind ?? i.kind, listKind: `${alt.kind ?? i.kind}List`, toStorage: alt.toStorage, fromStorage: alt.fromStorage, table: alt.table ?? s.table });
+    out.push({
+      ...base,
+      group: alt.group ?? i.group,
+      version: alt.version,
+      kind: alt.kind ?? i.kind,
+      listKind: `${alt.kind ?? i.kind}List`,
+      toStorage: alt.toStorage,
+      fromStorage: alt.fromStorage,
+      table: alt.table ?? s.table,
+    });
   }
   return out;
 }
@@ -82,12 +104,16 @@ export class Catalog {
     this.generation++;
     for (const l of this.listeners) l();
   }
-  onChange(fn: () => void): void { this.listeners.push(fn); }
+  onChange(fn: () => void): void {
+    this.listeners.push(fn);
+  }
 
   get(group: string, version: string, resource: string): ResourceEntry | undefined {
     return this.byGVR.get(`${group}/${version}/${resource}`);
   }
-  all(): ResourceEntry[] { return [...this.byGVR.values()]; }
+  all(): ResourceEntry[] {
+    return [...this.byGVR.values()];
+  }
 
   /** groups in upstream's discovery order: core first, then built-ins in a fixed order, then CRD groups by name */
   groups(): { name: string; versions: string[]; preferred: string }[] {
@@ -101,13 +127,18 @@ export class Catalog {
       const versions = [...vs].sort(compareVersions);
       out.push({ name, versions, preferred: versions[0] });
     }
-    const rank = (g: string) => { const i = GROUP_ORDER.indexOf(g); return i < 0 ? 1000 : i; };
+    const rank = (g: string) => {
+      const i = GROUP_ORDER.indexOf(g);
+      return i < 0 ? 1000 : i;
+    };
     return out.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
   }
 
   /** entries of one group/version in a stable order */
   resourcesOf(group: string, version: string): ResourceEntry[] {
-    return this.all().filter((e) => e.group === group && e.version === version).sort((a, b) => a.resource.localeCompare(b.resource));
+    return this.all()
+      .filter((e) => e.group === group && e.version === version)
+      .sort((a, b) => a.resource.localeCompare(b.resource));
   }
 
   /** storage-level entry (for GC, namespace cleanup): one per stored prefix */
@@ -133,10 +164,29 @@ export class Catalog {
 }
 
 const GROUP_ORDER = [
-  '', 'apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch',
-  'certificates.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io',
-  'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io',
-  'resource.k8s.io', 'snapshot.storage.k8s.io', 'metrics.k8s.io',
+  '',
+  'apiregistration.k8s.io',
+  'apps',
+  'events.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'networking.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'resource.k8s.io',
+  'snapshot.storage.k8s.io',
+  'metrics.k8s.io',
 ];
 
 /** Kubernetes version priority: GA > beta > alpha, higher numbers first. */
@@ -146,7 +196,8 @@ export function compareVersions(a: string, b: string): number {
     if (!m) return { ok: false, major: 0, stage: 0, minor: 0 };
     return { ok: true, major: +m[1], stage: m[2] === 'alpha' ? 1 : m[2] === 'beta' ? 2 : 3, minor: m[3] ? +m[3] : 0 };
   };
-  const x = parse(a), y = parse(b);
+  const x = parse(a),
+    y = parse(b);
   if (x.ok !== y.ok) return x.ok ? -1 : 1;
   if (!x.ok) return a.localeCompare(b);
   if (x.stage !== y.stage) return y.stage - x.stage;

@@ -19,17 +19,28 @@ function customStrategy(crd: KObject, v: any): KindStrategy {
   const kind = names.kind;
   return {
     info: {
-      group: crd.spec.group, version: v.name, kind, listKind: names.listKind ?? `${kind}List`, resource: names.plural,
-      singular: names.singular ?? names.plural, namespaced: crd.spec.scope !== 'Cluster', shortNames: names.shortNames, categories: names.categories,
+      group: crd.spec.group,
+      version: v.name,
+      kind,
+      listKind: names.listKind ?? `${kind}List`,
+      resource: names.plural,
+      singular: names.singular ?? names.plural,
+      namespaced: crd.spec.scope !== 'Cluster',
+      shortNames: names.shortNames,
+      categories: names.categories,
       subresources: { status: !!v.subresources?.status, scale: v.subresources?.scale },
       storagePrefix: `${crd.spec.group}/${names.plural}`,
     },
-    defaults(obj) { if (schema) applyCrdDefaults(schema, obj); },
+    defaults(obj) {
+      if (schema) applyCrdDefaults(schema, obj);
+    },
     validate(obj) {
       if (!schema) return [];
       return validateCrdObject(schema, obj as Record<string, unknown>);
     },
-    validateUpdate() { return []; },
+    validateUpdate() {
+      return [];
+    },
     validateStatusUpdate(obj) {
       if (!schema) return [];
       return validateCrdObject(schema, obj as Record<string, unknown>).filter((e) => e.field.startsWith('status'));
@@ -48,13 +59,26 @@ export function crdEntries(crd: KObject): ResourceEntry[] {
     if (v.subresources?.status) sub.push('status');
     if (v.subresources?.scale) sub.push('scale');
     out.push({
-      group: i.group, version: i.version, resource: i.resource, kind: i.kind, listKind: i.listKind!, singular: i.singular, namespaced: i.namespaced,
-      shortNames: i.shortNames ?? [], categories: i.categories ?? [], verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
-      subresources: sub, strategy: s, prefix: `/registry/${i.group}/${i.resource}`, storageVersion, storageGroup: i.group,
+      group: i.group,
+      version: i.version,
+      resource: i.resource,
+      kind: i.kind,
+      listKind: i.listKind!,
+      singular: i.singular,
+      namespaced: i.namespaced,
+      shortNames: i.shortNames ?? [],
+      categories: i.categories ?? [],
+      verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
+      subresources: sub,
+      strategy: s,
+      prefix: `/registry/${i.group}/${i.resource}`,
+      storageVersion,
+      storageGroup: i.group,
       // instances are stored in the storage version; other served versions pass through with apiVersion rewritten (no conversion webhooks offline)
       toStorage: v.name === storageVersion ? undefined : (o) => ({ ...o, apiVersion: `${i.group}/${storageVersion}` }),
       fromStorage: v.name === storageVersion ? undefined : (o) => ({ ...o, apiVersion: `${i.group}/${v.name}` }),
-      crd, virtual: false,
+      crd,
+      virtual: false,
     });
   }
   return out;
@@ -81,34 +105,73 @@ export function registerCrds(catalog: Catalog, registry: Registry, crdEntry: () 
     const e = crdEntry();
     if (!e) return;
     const now = nowRfc3339();
-    await bestEffort(registry.update(e, undefined, crd.metadata.name!, (cur) => {
-      cur.status = {
-        acceptedNames: { ...cur.spec.names, singular: cur.spec.names.singular ?? cur.spec.names.plural, listKind: cur.spec.names.listKind ?? `${cur.spec.names.kind}List` },
-        conditions: [
-          { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
-          { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
-        ],
-        storedVersions: [...new Set([...(cur.status?.storedVersions ?? []), ...(cur.spec.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name)])],
-      };
-      return cur;
-    }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, subresource: 'status', internal: true }), `accepting the names of CustomResourceDefinition ${crd.metadata.name}`, log, { expected: isNotFound });
+    await bestEffort(
+      registry.update(
+        e,
+        undefined,
+        crd.metadata.name!,
+        (cur) => {
+          cur.status = {
+            acceptedNames: {
+              ...cur.spec.names,
+              singular: cur.spec.names.singular ?? cur.spec.names.plural,
+              listKind: cur.spec.names.listKind ?? `${cur.spec.names.kind}List`,
+            },
+            conditions: [
+              { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
+              { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+            ],
+            storedVersions: [
+              ...new Set([...(cur.status?.storedVersions ?? []), ...(cur.spec.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name)]),
+            ],
+          };
+          return cur;
+        },
+        { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, subresource: 'status', internal: true },
+      ),
+      `accepting the names of CustomResourceDefinition ${crd.metadata.name}`,
+      log,
+      { expected: isNotFound },
+    );
   };
   const cleanup = async (crd: KObject) => {
     // delete every instance, then release the finalizer so the CRD itself goes
     for (const e of served.get(crd.metadata.name!) ?? crdEntries(crd)) {
       const l = registry.list(e, undefined, {});
       for (const o of l.items) {
-        await bestEffort(registry.delete(e, o.metadata.namespace, o.metadata.name!, { propagationPolicy: 'Background' }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true }), `deleting ${e.resource} ${o.metadata.name} of a deleted CustomResourceDefinition`, log, { expected: isNotFound });
+        await bestEffort(
+          registry.delete(
+            e,
+            o.metadata.namespace,
+            o.metadata.name!,
+            { propagationPolicy: 'Background' },
+            { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true },
+          ),
+          `deleting ${e.resource} ${o.metadata.name} of a deleted CustomResourceDefinition`,
+          log,
+          { expected: isNotFound },
+        );
       }
     }
     uninstall(crd.metadata.name!);
     const e = crdEntry();
     if (!e) return;
-    await bestEffort(registry.update(e, undefined, crd.metadata.name!, (cur) => {
-      cur.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f: string) => f !== CLEANUP_FINALIZER);
-      if (!cur.metadata.finalizers.length) delete cur.metadata.finalizers;
-      return cur;
-    }, { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true }), `releasing the finalizer of CustomResourceDefinition ${crd.metadata.name}`, log, { expected: isNotFound });
+    await bestEffort(
+      registry.update(
+        e,
+        undefined,
+        crd.metadata.name!,
+        (cur) => {
+          cur.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f: string) => f !== CLEANUP_FINALIZER);
+          if (!cur.metadata.finalizers.length) delete cur.metadata.finalizers;
+          return cur;
+        },
+        { user: { name: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, internal: true },
+      ),
+      `releasing the finalizer of CustomResourceDefinition ${crd.metadata.name}`,
+      log,
+      { expected: isNotFound },
+    );
   };
   const isCrd = (e: ResourceEntry) => e.group === 'apiextensions.k8s.io' && e.resource === 'customresourcedefinitions';
   return {
@@ -140,9 +203,9 @@ export function registerCrds(catalog: Catalog, registry: Registry, crdEntry: () 
       const e = crdEntry();
       if (!e) return;
       for (const crd of registry.list(e, undefined, {}).items) {
-        if (crd.metadata.deletionTimestamp) void cleanup(crd); else install(crd);
+        if (crd.metadata.deletionTimestamp) void cleanup(crd);
+        else install(crd);
       }
     },
   };
 }
-

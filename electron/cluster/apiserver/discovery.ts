@@ -8,7 +8,11 @@ function storageVersionHash(e: ResourceEntry): string {
 
 function apiResource(e: ResourceEntry): Record<string, unknown> {
   const r: Record<string, unknown> = {
-    name: e.resource, singularName: e.singular, namespaced: e.namespaced, kind: e.kind, verbs: e.verbs,
+    name: e.resource,
+    singularName: e.singular,
+    namespaced: e.namespaced,
+    kind: e.kind,
+    verbs: e.verbs,
   };
   if (e.shortNames.length) r.shortNames = e.shortNames;
   if (e.categories.length) r.categories = e.categories;
@@ -36,7 +40,10 @@ const SUB_VERBS: Record<string, { verbs: string[]; kind?: string; group?: string
 function subresourceEntry(e: ResourceEntry, sub: string): Record<string, unknown> {
   const s = SUB_VERBS[sub] ?? { verbs: ['get'] };
   const r: Record<string, unknown> = { name: `${e.resource}/${sub}`, singularName: '', namespaced: e.namespaced, kind: s.kind ?? e.kind, verbs: s.verbs };
-  if (s.group) { r.group = s.group; r.version = s.version; }
+  if (s.group) {
+    r.group = s.group;
+    r.version = s.version;
+  }
   return r;
 }
 
@@ -64,7 +71,14 @@ function apiGroup(g: { name: string; versions: string[]; preferred: string }): R
 }
 
 export function apiGroupList(catalog: Catalog): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: catalog.groups().filter((g) => g.name !== '').map(apiGroup) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: catalog
+      .groups()
+      .filter((g) => g.name !== '')
+      .map(apiGroup),
+  };
 }
 
 export function apiGroupDoc(catalog: Catalog, name: string): Record<string, unknown> | undefined {
@@ -96,7 +110,11 @@ export function aggregatedDiscovery(catalog: Catalog, legacy: boolean, version: 
           if (e.subresources.length) {
             r.subresources = e.subresources.map((s) => {
               const sv = SUB_VERBS[s] ?? { verbs: ['get'] };
-              return { subresource: s, responseKind: { group: sv.group ?? e.group, version: sv.version ?? e.version, kind: sv.kind ?? e.kind }, verbs: sv.verbs };
+              return {
+                subresource: s,
+                responseKind: { group: sv.group ?? e.group, version: sv.version ?? e.version, kind: sv.kind ?? e.kind },
+                verbs: sv.verbs,
+              };
             });
           }
           return r;

@@ -50,8 +50,12 @@ export class ApiServer {
     this.schemas = opts.schemas;
   }
 
-  setAuthorizer(a: Authorizer): void { this.authorizer = a; }
-  authorizerRef(): Authorizer { return this.authorizer; }
+  setAuthorizer(a: Authorizer): void {
+    this.authorizer = a;
+  }
+  authorizerRef(): Authorizer {
+    return this.authorizer;
+  }
 
   /** `group/resource/subresource` (subresource '' for the main resource, e.g. virtual review kinds) */
   registerSpecial(group: string, resource: string, subresource: string, h: SpecialHandler): void {
@@ -96,12 +100,27 @@ export class ApiServer {
 
   private authorize(req: ApiRequest, info: RequestInfo): void {
     const a: AuthorizationAttributes = info.isResourceRequest
-      ? { user: req.user, verb: info.verb, resourceRequest: true, apiGroup: info.apiGroup, apiVersion: info.apiVersion, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
+      ? {
+          user: req.user,
+          verb: info.verb,
+          resourceRequest: true,
+          apiGroup: info.apiGroup,
+          apiVersion: info.apiVersion,
+          resource: info.resource,
+          subresource: info.subresource,
+          namespace: info.namespace,
+          name: info.name,
+        }
       : { user: req.user, verb: req.method.toLowerCase(), resourceRequest: false, path: req.path };
     let d = this.authorizer.authorize(a);
     // kubectl opens exec/attach/portforward WebSockets with GET; upstream's SPDY fallback needs `create`, so RBAC
     // roles written for either verb work there — accept both here, since this server has no SPDY fallback
-    if (d.decision !== 'allow' && a.resourceRequest && a.verb === 'get' && (a.subresource === 'exec' || a.subresource === 'attach' || a.subresource === 'portforward')) {
+    if (
+      d.decision !== 'allow' &&
+      a.resourceRequest &&
+      a.verb === 'get' &&
+      (a.subresource === 'exec' || a.subresource === 'attach' || a.subresource === 'portforward')
+    ) {
       const alt = this.authorizer.authorize({ ...a, verb: 'create' });
       if (alt.decision === 'allow') d = alt;
     }
@@ -137,14 +156,22 @@ export class ApiServer {
     const ns = entry.namespaced ? info.namespace : undefined;
     const c: VerbContext = { server: this, req, info, entry, ns, accept: negotiate(req) };
     switch (info.verb) {
-      case 'get': return get(c);
-      case 'list': return list(c);
-      case 'watch': return watch(c);
-      case 'create': return create(c);
-      case 'update': return update(c);
-      case 'patch': return patch(c);
-      case 'delete': return deleteOne(c);
-      case 'deletecollection': return deleteCollection(c);
+      case 'get':
+        return get(c);
+      case 'list':
+        return list(c);
+      case 'watch':
+        return watch(c);
+      case 'create':
+        return create(c);
+      case 'update':
+        return update(c);
+      case 'patch':
+        return patch(c);
+      case 'delete':
+        return deleteOne(c);
+      case 'deletecollection':
+        return deleteCollection(c);
       default:
         throw errMethodNotAllowed('the server does not allow this method on the requested resource');
     }
@@ -161,18 +188,23 @@ export class ApiServer {
     for (const d of dry) if (d !== 'All') throw errBadRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
     const manager = req.query.get('fieldManager') ?? defaultManager(req.headers['user-agent']);
     if (manager.length > 128) throw errBadRequest(`fieldManager: Too long: may not be more than 128 bytes`);
-    const warnings = (this.admissionWarnings.get(req) ?? []);
+    const warnings = this.admissionWarnings.get(req) ?? [];
     this.admissionWarnings.set(req, warnings);
     return {
-      user: req.user, dryRun: dry.length > 0, fieldManager: manager, subresource,
-      warn: (m) => { if (!warnings.includes(m)) warnings.push(m); },
+      user: req.user,
+      dryRun: dry.length > 0,
+      fieldManager: manager,
+      subresource,
+      warn: (m) => {
+        if (!warnings.includes(m)) warnings.push(m);
+      },
       manage: (obj, old, op, sub) => this.schemas.manageFields(entry, obj, old, manager, op, sub ?? subresource),
     };
   }
 
   decodeAny(req: ApiRequest): KObject {
     const v = decodeBody(req);
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw errBadRequest('Object \'Kind\' is missing in \'' + JSON.stringify(v) + '\'');
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw errBadRequest("Object 'Kind' is missing in '" + JSON.stringify(v) + "'");
     return v as KObject;
   }
 
@@ -181,7 +213,10 @@ export class ApiServer {
     const o = this.decodeAny(req);
     const want = apiVersionOf(entry.group, entry.version);
     // typed decoding defaults a missing apiVersion/kind from the URL; only custom resources (unstructured) insist on them
-    if (!entry.crd) { if (!o.kind) o.kind = entry.kind; if (!o.apiVersion) o.apiVersion = want; }
+    if (!entry.crd) {
+      if (!o.kind) o.kind = entry.kind;
+      if (!o.apiVersion) o.apiVersion = want;
+    }
     if (o.kind === undefined || o.kind === '') throw errBadRequest(`Object 'Kind' is missing in '${truncate(JSON.stringify(o))}'`);
     if (o.apiVersion !== undefined && o.apiVersion !== want) {
       throw errBadRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`);
@@ -190,7 +225,9 @@ export class ApiServer {
       throw errBadRequest(`the kind in the data (${o.kind}) does not match the expected kind (${entry.kind})`);
     }
     if (o.metadata !== undefined && (typeof o.metadata !== 'object' || o.metadata === null || Array.isArray(o.metadata))) {
-      throw errBadRequest(`${entry.kind} in version "${entry.version}" cannot be handled as a ${entry.kind}: json: cannot unmarshal ${jsonKind(o.metadata)} into Go struct field ${entry.kind}.metadata of type v1.ObjectMeta`);
+      throw errBadRequest(
+        `${entry.kind} in version "${entry.version}" cannot be handled as a ${entry.kind}: json: cannot unmarshal ${jsonKind(o.metadata)} into Go struct field ${entry.kind}.metadata of type v1.ObjectMeta`,
+      );
     }
     return o;
   }
@@ -209,7 +246,9 @@ function jsonKind(v: unknown): string {
   return typeof v === 'object' ? 'object' : typeof v;
 }
 
-function truncate(s: string): string { return s.length > 200 ? s.slice(0, 200) : s; }
+function truncate(s: string): string {
+  return s.length > 200 ? s.slice(0, 200) : s;
+}
 
 function withWarning(r: ApiResponse, warning: string | undefined): ApiResponse {
   if (!warning || (r.kind !== 'json' && r.kind !== 'watch')) return r;

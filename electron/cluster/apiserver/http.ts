@@ -33,8 +33,11 @@ export interface RunningHttpServer {
 
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const server = https.createServer({
-    cert: o.cert, key: o.key, ca: o.ca,
-    requestCert: true, rejectUnauthorized: false,
+    cert: o.cert,
+    key: o.key,
+    ca: o.ca,
+    requestCert: true,
+    rejectUnauthorized: false,
     ALPNProtocols: ['http/1.1'],
     keepAliveTimeout: 65_000,
   });
@@ -49,11 +52,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     void (async () => {
       const user = authenticate(o, req);
-      if (!user) { socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n'); return; }
+      if (!user) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+        return;
+      }
       const apiReq = toApiRequest(req, user, undefined);
       const r = await o.api.handle(apiReq);
       if (r.kind === 'upgrade') {
-        const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const proto = r.protocols.find((p) => offered.includes(p));
         if (!proto) {
           const body = encodeJsonBody(statusError(400, 'BadRequest', `unable to upgrade: no supported protocol; offered: ${offered.join(', ')}`).status);
@@ -68,13 +77,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         return;
       }
       if (r.kind === 'tunnel') {
-        const offered = String(req.headers.upgrade ?? '').split(',').map((s) => s.trim().toLowerCase());
+        const offered = String(req.headers.upgrade ?? '')
+          .split(',')
+          .map((s) => s.trim().toLowerCase());
         if (!offered.includes(r.upgrade.toLowerCase())) {
           const body = encodeJsonBody(statusError(400, 'BadRequest', 'Upgrade request required').status);
           socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
           return;
         }
-        const extra = Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+        const extra = Object.entries(r.headers ?? {})
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
         socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${r.upgrade}\r\n${extra}\r\n`);
         if (head.length) socket.unshift(head);
         (socket as Socket).setNoDelay?.(true);
@@ -83,7 +96,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       }
       const body = r.kind === 'json' ? encodeJsonBody(r.body) : '';
       const status = r.kind === 'json' ? r.status : 400;
-      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     })().catch(() => socket.destroy());
   });
   // wss must offer the protocol the handler picked
@@ -91,18 +106,22 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   return {
     port,
-    close: () => new Promise<void>((resolve) => {
-      for (const stop of openWatches) stop();
-      for (const c of wss.clients) c.terminate();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stop of openWatches) stop();
+        for (const c of wss.clients) c.terminate();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -110,7 +129,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
 const peerCerts = new WeakMap<object, ReturnType<TLSSocket['getPeerCertificate']> | null>();
 function peerCertificate(sock: TLSSocket): ReturnType<TLSSocket['getPeerCertificate']> | undefined {
   let c = peerCerts.get(sock);
-  if (c === undefined) { c = sock.authorized ? sock.getPeerCertificate() : null; peerCerts.set(sock, c); }
+  if (c === undefined) {
+    c = sock.authorized ? sock.getPeerCertificate() : null;
+    peerCerts.set(sock, c);
+  }
   return c ?? undefined;
 }
 
@@ -133,7 +155,11 @@ function impersonatedExtra(headers: IncomingMessage['headers']): Record<string, 
   for (const [k, v] of Object.entries(headers)) {
     if (!k.startsWith('impersonate-extra-') || v === undefined) continue;
     let key = k.slice('impersonate-extra-'.length);
-    try { key = decodeURIComponent(key); } catch { /* a malformed escape is kept as sent */ }
+    try {
+      key = decodeURIComponent(key);
+    } catch {
+      /* a malformed escape is kept as sent */
+    }
     (extra ??= {})[key] = toArray(v).flatMap((x) => x.split(',').map((s) => s.trim()));
   }
   return extra;
@@ -183,7 +209,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.once('error', reject);
     // a client that goes away mid-body: nothing will answer, but the request must not stay pending
-    req.once('close', () => { if (!req.complete) reject(new Error('request body aborted')); });
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('request body aborted'));
+    });
   });
 }
 
@@ -199,13 +227,21 @@ async function handleHttp(o: HttpServerOptions, req: IncomingMessage, res: Serve
   }
   let body: Buffer | undefined;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    try { body = await readBody(req); } catch (err) { return writeResponse(req, res, errorResponse(err), openWatches); }
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      return writeResponse(req, res, errorResponse(err), openWatches);
+    }
   }
   let r = await o.api.handle(toApiRequest(req, user, body));
   // the answer may show writes of this turn (this request's or a controller's): only committed ones leave the process
   const committed = o.api.registry.store.whenCommitted();
   if (committed) {
-    try { await committed; } catch (err) { r = errorResponse(err); }
+    try {
+      await committed;
+    } catch (err) {
+      r = errorResponse(err);
+    }
   }
   writeResponse(req, res, r, openWatches);
 }
@@ -218,12 +254,20 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
     case 'json': {
       if (r.warnings?.length) res.setHeader('Warning', warningHeader(r.warnings));
       const text = wantsYaml ? YAML.stringify(r.body) : encodeJsonBody(r.body, wantsPretty(queryOf(req), req.headers['user-agent']));
-      res.writeHead(r.status, { 'Content-Type': wantsYaml ? 'application/yaml' : (r.contentType ?? 'application/json'), 'Content-Length': Buffer.byteLength(text) });
+      res.writeHead(r.status, {
+        'Content-Type': wantsYaml ? 'application/yaml' : (r.contentType ?? 'application/json'),
+        'Content-Length': Buffer.byteLength(text),
+      });
       res.end(req.method === 'HEAD' ? undefined : text);
       return;
     }
     case 'raw':
-      res.writeHead(r.status, { ...r.headers, 'Content-Type': r.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(r.body) });
+      res.writeHead(r.status, {
+        ...r.headers,
+        'Content-Type': r.contentType,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Length': Buffer.byteLength(r.body),
+      });
       res.end(r.body);
       return;
     case 'watch': {
@@ -231,12 +275,20 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
       res.writeHead(r.status, { 'Content-Type': r.contentType ?? 'application/json', 'Transfer-Encoding': 'chunked' });
       res.flushHeaders();
       let done = false;
-      const end = () => { if (done) return; done = true; openWatches.delete(stopAll); h?.stop(); res.end(); };
+      const end = () => {
+        if (done) return;
+        done = true;
+        openWatches.delete(stopAll);
+        h?.stop();
+        res.end();
+      };
       const stopAll = () => end();
       openWatches.add(stopAll);
       // eslint-disable-next-line prefer-const -- `end` may run before `start` returns, so h is declared first
       let h: { stop(): void } | undefined;
-      h = r.start((ev) => { if (!done) res.write(encodeJsonBody({ type: ev.type, object: typeMetaFirst(ev.object) })); }, end);
+      h = r.start((ev) => {
+        if (!done) res.write(encodeJsonBody({ type: ev.type, object: typeMetaFirst(ev.object) }));
+      }, end);
       if (done) h.stop();
       req.on('close', end);
       res.on('close', end);
@@ -246,9 +298,17 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: ApiResponse
       res.writeHead(r.status, { 'Content-Type': r.contentType, 'Transfer-Encoding': 'chunked' });
       res.flushHeaders();
       let done = false;
-      const end = () => { if (done) return; done = true; openWatches.delete(end); h.stop(); res.end(); };
+      const end = () => {
+        if (done) return;
+        done = true;
+        openWatches.delete(end);
+        h.stop();
+        res.end();
+      };
       openWatches.add(end);
-      const h = r.start((c) => { if (!done) res.write(c); }, end);
+      const h = r.start((c) => {
+        if (!done) res.write(c);
+      }, end);
       req.on('close', end);
       return;
     }

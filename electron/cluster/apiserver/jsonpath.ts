@@ -20,9 +20,17 @@ export function evalJsonPath(obj: unknown, path: string): unknown {
     const next: unknown[] = [];
     for (const c of cur) {
       if (c == null) continue;
-      if (t === '*') { if (Array.isArray(c)) { next.push(...c); multi = true; } }
-      else if (typeof t === 'number') { if (Array.isArray(c) && t < c.length) next.push(c[t]); }
-      else if (typeof c === 'object') { const v = (c as Record<string, unknown>)[t]; if (v !== undefined) next.push(v); }
+      if (t === '*') {
+        if (Array.isArray(c)) {
+          next.push(...c);
+          multi = true;
+        }
+      } else if (typeof t === 'number') {
+        if (Array.isArray(c) && t < c.length) next.push(c[t]);
+      } else if (typeof c === 'object') {
+        const v = (c as Record<string, unknown>)[t];
+        if (v !== undefined) next.push(v);
+      }
     }
     cur = next;
   }

@@ -11,21 +11,36 @@ const AUTOMANAGED = 'kube-aggregator.kubernetes.io/automanaged';
 
 /** upstream's group and version priorities of the built-in group-versions (kube-apiserver's aggregator table) */
 const PRIORITIES: Record<string, [number, number]> = {
-  '/v1': [18000, 1], 'apiregistration.k8s.io/v1': [18000, 15], 'apps/v1': [17800, 15], 'events.k8s.io/v1': [17750, 15],
-  'authentication.k8s.io/v1': [17700, 15], 'authorization.k8s.io/v1': [17600, 15], 'autoscaling/v2': [17500, 30],
-  'autoscaling/v1': [17500, 15], 'batch/v1': [17400, 15], 'certificates.k8s.io/v1': [17300, 15], 'networking.k8s.io/v1': [17200, 15],
-  'policy/v1': [17100, 15], 'rbac.authorization.k8s.io/v1': [17000, 15], 'storage.k8s.io/v1': [16800, 15],
-  'apiextensions.k8s.io/v1': [16700, 15], 'admissionregistration.k8s.io/v1': [16700, 15], 'scheduling.k8s.io/v1': [16600, 15],
-  'coordination.k8s.io/v1': [16500, 15], 'node.k8s.io/v1': [16300, 15], 'discovery.k8s.io/v1': [16200, 15],
+  '/v1': [18000, 1],
+  'apiregistration.k8s.io/v1': [18000, 15],
+  'apps/v1': [17800, 15],
+  'events.k8s.io/v1': [17750, 15],
+  'authentication.k8s.io/v1': [17700, 15],
+  'authorization.k8s.io/v1': [17600, 15],
+  'autoscaling/v2': [17500, 30],
+  'autoscaling/v1': [17500, 15],
+  'batch/v1': [17400, 15],
+  'certificates.k8s.io/v1': [17300, 15],
+  'networking.k8s.io/v1': [17200, 15],
+  'policy/v1': [17100, 15],
+  'rbac.authorization.k8s.io/v1': [17000, 15],
+  'storage.k8s.io/v1': [16800, 15],
+  'apiextensions.k8s.io/v1': [16700, 15],
+  'admissionregistration.k8s.io/v1': [16700, 15],
+  'scheduling.k8s.io/v1': [16600, 15],
+  'coordination.k8s.io/v1': [16500, 15],
+  'node.k8s.io/v1': [16300, 15],
+  'discovery.k8s.io/v1': [16200, 15],
   'flowcontrol.apiserver.k8s.io/v1': [16100, 21],
 };
 /** custom resource groups rank below every built-in one */
 const CRD_PRIORITY: [number, number] = [1000, 100];
 
 function localApiService(group: string, version: string, crd: boolean): KObject {
-  const [groupPriorityMinimum, versionPriority] = crd ? CRD_PRIORITY : PRIORITIES[`${group}/${version}`] ?? CRD_PRIORITY;
+  const [groupPriorityMinimum, versionPriority] = crd ? CRD_PRIORITY : (PRIORITIES[`${group}/${version}`] ?? CRD_PRIORITY);
   return {
-    apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService',
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
     metadata: { name: `${version}.${group}`, labels: { [AUTOMANAGED]: crd ? 'true' : 'onstart' } },
     spec: { group, version, groupPriorityMinimum, versionPriority },
   } as KObject;
@@ -39,7 +54,9 @@ async function ensureOne(client: Client, desired: KObject): Promise<void> {
     if (err instanceof StatusError && err.code === 409) return;
     throw err;
   }
-  created.status = { conditions: [{ type: 'Available', status: 'True', lastTransitionTime: nowRfc3339(), reason: 'Local', message: 'Local APIServices are always available' }] };
+  created.status = {
+    conditions: [{ type: 'Available', status: 'True', lastTransitionTime: nowRfc3339(), reason: 'Local', message: 'Local APIServices are always available' }],
+  };
   await client.updateStatus(R.apiservices, undefined, created);
 }
 
@@ -53,7 +70,11 @@ export async function syncLocalApiServices(client: Client, catalog: Catalog): Pr
   const existing = await client.list(R.apiservices, undefined, { labelSelector: `${AUTOMANAGED}=true` });
   for (const o of existing.items) {
     if (served.has(o.metadata.name!)) continue;
-    try { await client.delete(R.apiservices, undefined, o.metadata.name!); } catch (err) { if (!(err instanceof StatusError && err.code === 404)) throw err; }
+    try {
+      await client.delete(R.apiservices, undefined, o.metadata.name!);
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
   }
 }
 
@@ -62,8 +83,10 @@ export async function startLocalApiServiceRegistration(client: Client, catalog: 
   await syncLocalApiServices(client, catalog);
   let running = Promise.resolve();
   catalog.onChange(() => {
-    running = running.then(() => syncLocalApiServices(client, catalog)).catch((err) => {
-      process.stderr.write(`apiserver: local APIService registration: ${(err as Error).message}\n`);
-    });
+    running = running
+      .then(() => syncLocalApiServices(client, catalog))
+      .catch((err) => {
+        process.stderr.write(`apiserver: local APIService registration: ${(err as Error).message}\n`);
+      });
   });
 }

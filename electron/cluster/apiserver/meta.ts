@@ -42,11 +42,14 @@ export function dropEmptyMetaLists(obj: KObject): void {
 
 /** on update: identity and lifecycle fields come from the stored object */
 export function keepServerMetadata(obj: KObject, old: KObject): void {
-  const m = obj.metadata, o = old.metadata;
+  const m = obj.metadata,
+    o = old.metadata;
   m.uid = o.uid;
   m.creationTimestamp = o.creationTimestamp;
-  if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp; else delete m.deletionTimestamp;
-  if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds; else delete m.deletionGracePeriodSeconds;
+  if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp;
+  else delete m.deletionTimestamp;
+  if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+  else delete m.deletionGracePeriodSeconds;
   if (o.generateName !== undefined) m.generateName = o.generateName;
   if (o.generation !== undefined) m.generation = o.generation;
   delete (m as Record<string, unknown>).selfLink;

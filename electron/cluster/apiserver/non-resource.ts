@@ -15,11 +15,23 @@ export async function serveNonResource(opts: ApiServerOptions, req: ApiRequest, 
     return healthResponse(p, req.query.has('verbose'), opts.ready(), opts.healthChecks?.() ?? []);
   }
   if (p === '/api') {
-    if (accept.aggregatedDiscovery) return { kind: 'json', status: 200, body: aggregatedDiscovery(opts.catalog, true, accept.aggregatedDiscovery), contentType: discoveryContentType(accept.aggregatedDiscovery) };
+    if (accept.aggregatedDiscovery)
+      return {
+        kind: 'json',
+        status: 200,
+        body: aggregatedDiscovery(opts.catalog, true, accept.aggregatedDiscovery),
+        contentType: discoveryContentType(accept.aggregatedDiscovery),
+      };
     return json(200, apiVersions(opts.address()));
   }
   if (p === '/apis') {
-    if (accept.aggregatedDiscovery) return { kind: 'json', status: 200, body: aggregatedDiscovery(opts.catalog, false, accept.aggregatedDiscovery), contentType: discoveryContentType(accept.aggregatedDiscovery) };
+    if (accept.aggregatedDiscovery)
+      return {
+        kind: 'json',
+        status: 200,
+        body: aggregatedDiscovery(opts.catalog, false, accept.aggregatedDiscovery),
+        contentType: discoveryContentType(accept.aggregatedDiscovery),
+      };
     return json(200, apiGroupList(opts.catalog));
   }
   if (info.apiPrefix === 'api' && info.apiVersion && !info.isResourceRequest) {
@@ -28,8 +40,14 @@ export async function serveNonResource(opts: ApiServerOptions, req: ApiRequest, 
   }
   if (info.apiPrefix === 'apis') {
     const segs = p.split('/').filter(Boolean);
-    if (segs.length === 2) { const g = apiGroupDoc(opts.catalog, segs[1]); if (g) return json(200, g); }
-    if (segs.length === 3) { const l = apiResourceList(opts.catalog, segs[1], segs[2]); if (l) return json(200, l); }
+    if (segs.length === 2) {
+      const g = apiGroupDoc(opts.catalog, segs[1]);
+      if (g) return json(200, g);
+    }
+    if (segs.length === 3) {
+      const l = apiResourceList(opts.catalog, segs[1], segs[2]);
+      if (l) return json(200, l);
+    }
   }
   if (p === '/openapi/v3' || p.startsWith('/openapi/v3/')) return opts.schemas.serveOpenApiV3(p, req);
   if (p === '/openapi/v2') return opts.schemas.serveOpenApiV2(req);

@@ -20,7 +20,9 @@ beforeAll(async () => {
   t = await startTestCluster({ nodes: 1 });
   await waitFor(() => t.client.get(R.namespaces, undefined, 'default').then(() => true), { what: 'default namespace' });
 });
-afterAll(async () => { await t?.stop(); });
+afterAll(async () => {
+  await t?.stop();
+});
 
 describe('/openapi/v2', () => {
   it('serves the Swagger 2.0 definitions with their group-version-kinds', async () => {

@@ -8,7 +8,8 @@ const goKind = (v: unknown): string => (Array.isArray(v) ? 'array' : v === null 
 /** a merge-type patch body as an object: null means "no change" */
 export function mergePatchObject(patch: unknown): Record<string, unknown> {
   if (patch === null) return {};
-  if (typeof patch !== 'object' || Array.isArray(patch)) throw errBadRequest(`json: cannot unmarshal ${goKind(patch)} into Go value of type map[string]interface {}`);
+  if (typeof patch !== 'object' || Array.isArray(patch))
+    throw errBadRequest(`json: cannot unmarshal ${goKind(patch)} into Go value of type map[string]interface {}`);
   return patch as Record<string, unknown>;
 }
 
@@ -18,9 +19,11 @@ export function mergePatchObject(patch: unknown): Record<string, unknown> {
  * type, and its name check then finds no name (the URL's name against an empty one).
  */
 export function patchedObject<T>(next: T, kind: string, name: string): T {
-  if (next === null || typeof next !== 'object' || Array.isArray(next)) throw errBadRequest(`json: cannot unmarshal ${goKind(next)} into Go value of type map[string]interface {}`);
+  if (next === null || typeof next !== 'object' || Array.isArray(next))
+    throw errBadRequest(`json: cannot unmarshal ${goKind(next)} into Go value of type map[string]interface {}`);
   const md = (next as { metadata?: unknown }).metadata;
   if (md === undefined || md === null) throw errBadRequest(`the name of the object () does not match the name on the URL (${name})`);
-  if (typeof md !== 'object' || Array.isArray(md)) throw errBadRequest(`json: cannot unmarshal ${goKind(md)} into Go struct field ${kind}.metadata of type v1.ObjectMeta`);
+  if (typeof md !== 'object' || Array.isArray(md))
+    throw errBadRequest(`json: cannot unmarshal ${goKind(md)} into Go struct field ${kind}.metadata of type v1.ObjectMeta`);
   return next;
 }

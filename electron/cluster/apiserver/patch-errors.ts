@@ -13,7 +13,14 @@ export function goPrint(v: unknown): string {
   if (Array.isArray(v)) return '[' + v.map(goPrint).join(' ') + ']';
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return 'map[' + Object.keys(o).sort().map((k) => `${k}:${goPrint(o[k])}`).join(' ') + ']';
+    return (
+      'map[' +
+      Object.keys(o)
+        .sort()
+        .map((k) => `${k}:${goPrint(o[k])}`)
+        .join(' ') +
+      ']'
+    );
   }
   if (typeof v === 'number' && !Number.isInteger(v)) return goFloat(v);
   return String(v);
@@ -36,7 +43,15 @@ export function goSortedJson(v: unknown): string {
     if (x === null || typeof x !== 'object') return JSON.stringify(x) ?? 'null';
     if (Array.isArray(x)) return '[' + x.map(walk).join(',') + ']';
     const o = x as Record<string, unknown>;
-    return '{' + Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => JSON.stringify(k) + ':' + walk(o[k])).join(',') + '}';
+    return (
+      '{' +
+      Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => JSON.stringify(k) + ':' + walk(o[k]))
+        .join(',') +
+      '}'
+    );
   };
   return walk(v).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }

@@ -50,6 +50,7 @@ export async function waitForResourceVersion(rv: string | undefined, current: ()
     if (want <= current()) return;
   }
   throw statusError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current()}`, {
-    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1,
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
   });
 }

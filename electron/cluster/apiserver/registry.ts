@@ -2,10 +2,7 @@
 // applying each kind's strategy (defaults, validation, status handling) and the admission chain.
 import type { KObject, KList, WatchEvent } from '../api/types';
 import { apiVersionOf } from '../api/types';
-import {
-  StatusError, errAlreadyExists, errBadRequest, errConflict, errGone, errInvalid, errNotFound, errInternal,
-  type FieldError,
-} from '../api/errors';
+import { StatusError, errAlreadyExists, errBadRequest, errConflict, errGone, errInvalid, errNotFound, errInternal, type FieldError } from '../api/errors';
 import type { Store, KeyValue, StoreEvent } from '../store/types';
 import { CompactedError, StoreConflictError } from '../store/types';
 import type { ResourceEntry } from './catalog';
@@ -69,7 +66,9 @@ export class Registry {
     private lookup: AdmissionLookup,
   ) {}
 
-  addHooks(h: RegistryHooks): void { this.hooks.push(h); }
+  addHooks(h: RegistryHooks): void {
+    this.hooks.push(h);
+  }
   /**
    * A write made below the registry (a snapshot restore writes the store directly) still owes the kinds their
    * after-write hooks: CRDs start or stop being served, Service IPs are tracked or released.
@@ -81,7 +80,9 @@ export class Registry {
       else if (old) h.afterDelete?.(e, old);
     }
   }
-  addAdmission(p: AdmissionPlugin): void { this.admission.push(p); }
+  addAdmission(p: AdmissionPlugin): void {
+    this.admission.push(p);
+  }
 
   key(e: ResourceEntry, ns: string | undefined, name: string): string {
     return e.namespaced ? `${e.prefix}/${ns}/${name}` : `${e.prefix}/${name}`;
@@ -160,7 +161,9 @@ export class Registry {
         throw errBadRequest('continue key is not valid: illegal base64 data at input byte 0');
       }
       if (listRv && listRv < this.store.compactedRevision()) {
-        throw errGone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+        throw errGone(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        );
       }
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
@@ -199,7 +202,9 @@ export class Registry {
       items,
     };
     if (remaining > 0) {
-      list.metadata.continue = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: listRv ?? rev, start: lastKey.slice(prefix.length) + '\u0000' })).toString('base64');
+      list.metadata.continue = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: listRv ?? rev, start: lastKey.slice(prefix.length) + '\u0000' })).toString(
+        'base64',
+      );
       if (!filtering) list.metadata.remainingItemCount = remaining;
     }
     return list;
@@ -230,7 +235,8 @@ export class Registry {
   async create(e: ResourceEntry, ns: string | undefined, input: KObject, ctx: WriteContext): Promise<KObject> {
     const obj = input;
     if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
-    if (e.namespaced) obj.metadata.namespace = ns; else delete obj.metadata.namespace;
+    if (e.namespaced) obj.metadata.namespace = ns;
+    else delete obj.metadata.namespace;
     const generated = !obj.metadata.name && obj.metadata.generateName ? obj.metadata.generateName : undefined;
     resetServerMetadata(obj);
     e.strategy.defaults?.(obj);
@@ -241,9 +247,37 @@ export class Registry {
     if (e.strategy.prepareForCreate) e.strategy.prepareForCreate(obj);
     else this.defaultPrepareForCreate(e, obj);
     for (const h of this.hooks) await h.beforeCreate?.(e, obj, ctx);
-    if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'mutate');
+    if (!ctx.internal)
+      await this.admit(
+        {
+          operation: 'CREATE',
+          gvr: e,
+          kind: e.kind,
+          namespace: ns,
+          name: obj.metadata.name ?? '',
+          object: obj,
+          user: ctx.user,
+          dryRun: ctx.dryRun,
+          warn: ctx.warn,
+        },
+        'mutate',
+      );
     this.validateCreate(e, obj);
-    if (!ctx.internal) await this.admit({ operation: 'CREATE', gvr: e, kind: e.kind, namespace: ns, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'validate');
+    if (!ctx.internal)
+      await this.admit(
+        {
+          operation: 'CREATE',
+          gvr: e,
+          kind: e.kind,
+          namespace: ns,
+          name: obj.metadata.name ?? '',
+          object: obj,
+          user: ctx.user,
+          dryRun: ctx.dryRun,
+          warn: ctx.warn,
+        },
+        'validate',
+      );
     dropEmptyMetaLists(obj);
     const key = this.key(e, ns, obj.metadata.name!);
     if (ctx.dryRun) {
@@ -288,7 +322,14 @@ export class Registry {
    * PUT semantics. `mutateFromCurrent` (patch) recomputes the new object from the current one on each retry.
    * Returns the stored object and whether it was created (PUT on a missing object for kinds that allow it).
    */
-  async update(e: ResourceEntry, ns: string | undefined, name: string, input: KObject | ((cur: KObject) => Promise<KObject> | KObject), ctx: WriteContext, opts: { allowCreate?: boolean } = {}): Promise<{ obj: KObject; created: boolean }> {
+  async update(
+    e: ResourceEntry,
+    ns: string | undefined,
+    name: string,
+    input: KObject | ((cur: KObject) => Promise<KObject> | KObject),
+    ctx: WriteContext,
+    opts: { allowCreate?: boolean } = {},
+  ): Promise<{ obj: KObject; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const key = this.key(e, ns, name);
       const kv = this.store.get(key);
@@ -330,21 +371,54 @@ export class Registry {
         this.defaultPrepareForUpdate(e, obj, cur);
       }
       for (const h of this.hooks) await h.beforeUpdate?.(e, obj, cur, ctx);
-      if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'mutate');
+      if (!ctx.internal)
+        await this.admit(
+          {
+            operation: 'UPDATE',
+            gvr: e,
+            kind: e.kind,
+            namespace: ns,
+            name,
+            subresource: sub,
+            object: obj,
+            oldObject: cur,
+            user: ctx.user,
+            dryRun: ctx.dryRun,
+            warn: ctx.warn,
+          },
+          'mutate',
+        );
       const errs: FieldError[] = [...validateCommonMetadata(e, obj, cur)];
       const vctx = { operation: 'update' as const, now: new Date() };
       if (sub === 'status') errs.push(...(e.strategy.validateStatusUpdate?.(obj, cur, vctx) ?? []));
       else if (sub && e.strategy.subresourceUpdate?.[sub]) errs.push(...e.strategy.subresourceUpdate[sub].validate(obj, cur));
-      else if (sub === 'binding' || sub === 'finalize' || sub === 'ephemeralcontainers') { /* validated by their handlers */ }
-      else errs.push(...(e.strategy.validate?.(obj, vctx) ?? []), ...(e.strategy.validateUpdate?.(obj, cur, vctx) ?? []));
+      else if (sub === 'binding' || sub === 'finalize' || sub === 'ephemeralcontainers') {
+        /* validated by their handlers */
+      } else errs.push(...(e.strategy.validate?.(obj, vctx) ?? []), ...(e.strategy.validateUpdate?.(obj, cur, vctx) ?? []));
       if (errs.length) throw errInvalid(e.group, e.kind, name, errs);
-      if (!ctx.internal) await this.admit({ operation: 'UPDATE', gvr: e, kind: e.kind, namespace: ns, name, subresource: sub, object: obj, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'validate');
+      if (!ctx.internal)
+        await this.admit(
+          {
+            operation: 'UPDATE',
+            gvr: e,
+            kind: e.kind,
+            namespace: ns,
+            name,
+            subresource: sub,
+            object: obj,
+            oldObject: cur,
+            user: ctx.user,
+            dryRun: ctx.dryRun,
+            warn: ctx.warn,
+          },
+          'validate',
+        );
       dropEmptyMetaLists(obj);
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       if (deepEqual(obj, cur)) return { obj: cur, created: false };
       if (ctx.dryRun) return { obj, created: false };
       // finalizers gone on an object being deleted: the update completes the deletion
-      if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && (e.strategy.readyToDelete?.(obj) ?? true)) {
+      if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && (e.strategy.readyToDelete?.(obj) ?? true)) {
         try {
           this.store.delete(key, kv.modRevision);
         } catch (err) {
@@ -371,7 +445,8 @@ export class Registry {
 
   private defaultPrepareForUpdate(e: ResourceEntry, obj: KObject, cur: KObject): void {
     if (e.subresources.includes('status')) {
-      if (cur.status === undefined) delete obj.status; else obj.status = clone(cur.status);
+      if (cur.status === undefined) delete obj.status;
+      else obj.status = clone(cur.status);
     }
     if (cur.metadata.generation !== undefined || tracksGeneration(e)) {
       const specChanged = !deepEqual(stripMetaStatus(obj), stripMetaStatus(cur));
@@ -388,7 +463,8 @@ export class Registry {
     m.resourceVersion = obj.metadata.resourceVersion;
     m.managedFields = obj.metadata.managedFields;
     obj.metadata = m;
-    if (status === undefined) delete obj.status; else obj.status = status;
+    if (status === undefined) delete obj.status;
+    else obj.status = status;
   }
 
   // ---------- delete ----------
@@ -399,22 +475,46 @@ export class Registry {
       if (!kv) throw errNotFound(e.group, e.resource, name);
       const cur = this.decode(e, kv);
       if (opts.preconditions?.uid && opts.preconditions.uid !== cur.metadata.uid) {
-        throw errConflict(e.group, e.resource, name, `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${cur.metadata.uid}`);
+        throw errConflict(
+          e.group,
+          e.resource,
+          name,
+          `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${cur.metadata.uid}`,
+        );
       }
       if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== cur.metadata.resourceVersion) {
-        throw errConflict(e.group, e.resource, name, `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
+        throw errConflict(
+          e.group,
+          e.resource,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`,
+        );
       }
-      if (!ctx.internal) await this.admit({ operation: 'DELETE', gvr: e, kind: e.kind, namespace: ns, name, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn }, 'validate');
+      if (!ctx.internal)
+        await this.admit(
+          { operation: 'DELETE', gvr: e, kind: e.kind, namespace: ns, name, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn },
+          'validate',
+        );
       const next = clone(cur);
       const m = next.metadata;
       let pending = false;
       // propagation: orphan/foreground are finalizers the garbage collector honours
       const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : undefined);
       const fins = new Set(m.finalizers ?? []);
-      if (policy === 'Orphan') { fins.add('orphan'); fins.delete('foregroundDeletion'); }
-      if (policy === 'Foreground') { fins.add('foregroundDeletion'); fins.delete('orphan'); }
-      if (policy === 'Background') { fins.delete('orphan'); fins.delete('foregroundDeletion'); }
-      if (fins.size) m.finalizers = [...fins]; else delete m.finalizers;
+      if (policy === 'Orphan') {
+        fins.add('orphan');
+        fins.delete('foregroundDeletion');
+      }
+      if (policy === 'Foreground') {
+        fins.add('foregroundDeletion');
+        fins.delete('orphan');
+      }
+      if (policy === 'Background') {
+        fins.delete('orphan');
+        fins.delete('foregroundDeletion');
+      }
+      if (fins.size) m.finalizers = [...fins];
+      else delete m.finalizers;
 
       let grace = 0;
       if (e.strategy.checkGracefulDelete) grace = e.strategy.checkGracefulDelete(next, opts);
@@ -428,7 +528,7 @@ export class Registry {
           if (grace > 0 && m.deletionGracePeriodSeconds !== undefined && grace < m.deletionGracePeriodSeconds) {
             m.deletionGracePeriodSeconds = grace;
             m.deletionTimestamp = nowRfc3339(new Date(Date.now() + grace * 1000));
-          } else if (grace === 0 && e.strategy.checkGracefulDelete && !(m.finalizers?.length)) {
+          } else if (grace === 0 && e.strategy.checkGracefulDelete && !m.finalizers?.length) {
             // fall through to immediate removal
             pending = false;
           }
@@ -464,11 +564,19 @@ export class Registry {
   }
 
   // ---------- watch ----------
-  watch(e: ResourceEntry, ns: string | undefined, opts: ListOptions & { sendInitialEvents?: boolean; allowWatchBookmarks?: boolean }, onEvent: (ev: WatchEvent) => void): { cancel(): void } {
+  watch(
+    e: ResourceEntry,
+    ns: string | undefined,
+    opts: ListOptions & { sendInitialEvents?: boolean; allowWatchBookmarks?: boolean },
+    onEvent: (ev: WatchEvent) => void,
+  ): { cancel(): void } {
     const labelSel = opts.labelSelector ? parseLabelSelector(opts.labelSelector) : [];
     const fieldSel = opts.fieldSelector ? this.checkFieldSelector(e, parseFieldSelector(opts.fieldSelector)) : [];
     // without selectors every object matches, and the shared parse for matching is not needed
-    const match = labelSel.length === 0 && fieldSel.length === 0 ? MATCH_ALL : (o: KObject) => matchesLabels(labelSel, o.metadata.labels) && this.matchFields(e, fieldSel, o);
+    const match =
+      labelSel.length === 0 && fieldSel.length === 0
+        ? MATCH_ALL
+        : (o: KObject) => matchesLabels(labelSel, o.metadata.labels) && this.matchFields(e, fieldSel, o);
     const prefix = this.prefixOf(e, ns);
     const rvParam = opts.resourceVersion;
     let from: number;
@@ -503,7 +611,12 @@ export class Registry {
       timer = setInterval(() => onEvent({ type: 'BOOKMARK', object: this.bookmark(e, this.store.revision(), false) }), 60_000);
       timer.unref();
     }
-    return { cancel: () => { w.cancel(); if (timer) clearInterval(timer); } };
+    return {
+      cancel: () => {
+        w.cancel();
+        if (timer) clearInterval(timer);
+      },
+    };
   }
 
   private bookmark(e: ResourceEntry, rev: number, initialEnd: boolean): KObject {
@@ -568,7 +681,6 @@ function stripMetaStatus(o: KObject): KObject {
   const { metadata: _m, status: _s, ...rest } = o;
   return rest as KObject;
 }
-
 
 /**
  * whether an object's resourceVersion makes its write conditional: as upstream's versioner parses it, an empty

@@ -24,7 +24,13 @@ export interface ApiRequest {
 export type ApiResponse =
   | { kind: 'json'; status: number; body: unknown; contentType?: string; warnings?: string[] }
   | { kind: 'raw'; status: number; body: string | Buffer; contentType: string; headers?: Record<string, string | string[]> }
-  | { kind: 'watch'; status: number; contentType?: string; warnings?: string[]; start(send: (ev: WatchEvent<unknown>) => void, end: () => void): { stop(): void } }
+  | {
+      kind: 'watch';
+      status: number;
+      contentType?: string;
+      warnings?: string[];
+      start(send: (ev: WatchEvent<unknown>) => void, end: () => void): { stop(): void };
+    }
   | { kind: 'stream'; status: number; contentType: string; start(write: (chunk: Buffer | string) => void, end: () => void): { stop(): void } }
   | { kind: 'upgrade'; protocols: string[]; connect(ws: WsLike, protocol: string): void }
   /** a connection upgraded to another protocol (SPDY): 101 with `Upgrade: <upgrade>` and headers, then the socket */
@@ -80,12 +86,24 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     rest = rest.slice(1);
   } else {
     switch (method) {
-      case 'POST': info.verb = 'create'; break;
-      case 'GET': case 'HEAD': info.verb = 'get'; break;
-      case 'PUT': info.verb = 'update'; break;
-      case 'PATCH': info.verb = 'patch'; break;
-      case 'DELETE': info.verb = 'delete'; break;
-      default: info.verb = '';
+      case 'POST':
+        info.verb = 'create';
+        break;
+      case 'GET':
+      case 'HEAD':
+        info.verb = 'get';
+        break;
+      case 'PUT':
+        info.verb = 'update';
+        break;
+      case 'PATCH':
+        info.verb = 'patch';
+        break;
+      case 'DELETE':
+        info.verb = 'delete';
+        break;
+      default:
+        info.verb = '';
     }
   }
   if (rest[0] === 'namespaces') {
@@ -93,7 +111,14 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
       info.namespace = rest[1];
       // /namespaces/{name} and /namespaces/{name}/{subresource} address the namespace object itself
       if (rest.length > 2 && rest[2] !== 'finalize' && rest[2] !== 'status') rest = rest.slice(2);
-      else { info.namespace = undefined; info.resource = 'namespaces'; info.name = rest[1]; info.subresource = rest[2]; info.parts = rest; rest = []; }
+      else {
+        info.namespace = undefined;
+        info.resource = 'namespaces';
+        info.name = rest[1];
+        info.subresource = rest[2];
+        info.parts = rest;
+        rest = [];
+      }
     }
   }
   if (rest.length) {

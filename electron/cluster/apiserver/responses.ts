@@ -2,7 +2,9 @@
 import { StatusError, errInternal, statusError, type Status } from '../api/errors';
 import type { ApiResponse } from './request';
 
-export function json(status: number, body: unknown): ApiResponse { return { kind: 'json', status, body }; }
+export function json(status: number, body: unknown): ApiResponse {
+  return { kind: 'json', status, body };
+}
 
 export function notFoundPath(): StatusError {
   return statusError(404, 'NotFound', 'the server could not find the requested resource', {});

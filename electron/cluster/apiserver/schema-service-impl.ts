@@ -3,10 +3,25 @@ import type { KObject } from '../api/types';
 import { apiVersionOf } from '../api/types';
 import { errBadRequest, statusError } from '../api/errors';
 import {
-  buildOpenApiV3Document, buildOpenApiV3Index, crdSchemaToDefinition, decodeStrict, formatDecodeError, schemaForKind,
-  serializeOpenApiDocument, type Definitions,
+  buildOpenApiV3Document,
+  buildOpenApiV3Index,
+  crdSchemaToDefinition,
+  decodeStrict,
+  formatDecodeError,
+  schemaForKind,
+  serializeOpenApiDocument,
+  type Definitions,
 } from '../api/openapi';
-import { strategicMergePatch, jsonMergePatch, jsonPatch, applyPatch as ssaApply, updateManagedFields, applyConflictError, JsonPatchError, jsonPatchStatusError } from '../api/patch';
+import {
+  strategicMergePatch,
+  jsonMergePatch,
+  jsonPatch,
+  applyPatch as ssaApply,
+  updateManagedFields,
+  applyConflictError,
+  JsonPatchError,
+  jsonPatchStatusError,
+} from '../api/patch';
 import type { Catalog, ResourceEntry } from './catalog';
 import type { SchemaService } from './schema-service';
 import { getDefinitions } from '../api/openapi/schema';
@@ -18,7 +33,10 @@ const GNOSTIC_DOCUMENT = 'github.com/google/gnostic-models/openapiv2.Document';
 import { converterMessage, goPrint, goSortedJson, patchInvalid } from './patch-errors';
 import type { ApiResponse } from './request';
 
-interface DocCache { generation: number; docs: Map<string, { body: string; hash: string }> }
+interface DocCache {
+  generation: number;
+  docs: Map<string, { body: string; hash: string }>;
+}
 
 export function createSchemaService(catalog: Catalog): SchemaService {
   const crdDefs = new Map<string, { name: string; definitions: Definitions }>();
@@ -54,7 +72,19 @@ export function createSchemaService(catalog: Catalog): SchemaService {
       for (const e of es) if (e.crd) extra = { ...(extra ?? {}), ...(defFor(e).definitions ?? {}) };
       const lazy = { gv, es, extra, built: undefined as undefined | { body: string; hash: string } };
       // documents are built on first request; the index needs their hashes, so build eagerly but only once per catalog change
-      const doc = buildOpenApiV3Document(gv.replace(/^apis?\//, ''), lazy.es.map((e) => ({ group: e.group, version: e.version, kind: e.kind, resource: e.resource, namespaced: e.namespaced, verbs: e.verbs, custom: !!e.crd })), lazy.extra);
+      const doc = buildOpenApiV3Document(
+        gv.replace(/^apis?\//, ''),
+        lazy.es.map((e) => ({
+          group: e.group,
+          version: e.version,
+          kind: e.kind,
+          resource: e.resource,
+          namespaced: e.namespaced,
+          verbs: e.verbs,
+          custom: !!e.crd,
+        })),
+        lazy.extra,
+      );
       docs.set(gv, serializeOpenApiDocument(doc));
     }
     cache.docs = docs;
@@ -72,7 +102,11 @@ export function createSchemaService(catalog: Catalog): SchemaService {
       const msg = formatDecodeError(e.kind, e.version, r, mode);
       if (msg && patched) {
         const first = r.typeErrors.find((x) => x.type === 'FieldValueInvalid') ?? r.typeErrors[0];
-        const detail = first ? (patched.flavor === 'strategic' ? converterMessage(first) : first.detail ?? '') : 'strict decoding error: ' + r.errors.join(', ');
+        const detail = first
+          ? patched.flavor === 'strategic'
+            ? converterMessage(first)
+            : (first.detail ?? '')
+          : 'strict decoding error: ' + r.errors.join(', ');
         throw patchInvalid(patched.flavor === 'strategic' ? goPrint(patched.patch) : goSortedJson(obj), detail);
       }
       if (msg) throw errBadRequest(msg);
@@ -107,7 +141,14 @@ export function createSchemaService(catalog: Catalog): SchemaService {
         throw errBadRequest(`the API version in the data (${applied.apiVersion}) does not match the expected API version (${want})`);
       }
       const d = defFor(e);
-      const r = ssaApply(cur, applied, manager, { force, defName: d.name, definitions: d.definitions, apiVersion: want, subresource, trackStatus: !e.subresources.includes('status') });
+      const r = ssaApply(cur, applied, manager, {
+        force,
+        defName: d.name,
+        definitions: d.definitions,
+        apiVersion: want,
+        subresource,
+        trackStatus: !e.subresources.includes('status'),
+      });
       if (r.conflicts.length && !force) throw applyConflictError(r.conflicts);
       const o = r.object as KObject;
       o.metadata.managedFields = r.managedFields;
@@ -115,7 +156,12 @@ export function createSchemaService(catalog: Catalog): SchemaService {
     },
     manageFields(e, obj, old, manager, operation, subresource) {
       const d = defFor(e);
-      obj.metadata.managedFields = updateManagedFields(old, obj, manager, operation, apiVersionOf(e.group, e.version), { subresource, defName: d.name, definitions: d.definitions, trackStatus: !e.subresources.includes('status') });
+      obj.metadata.managedFields = updateManagedFields(old, obj, manager, operation, apiVersionOf(e.group, e.version), {
+        subresource,
+        defName: d.name,
+        definitions: d.definitions,
+        trackStatus: !e.subresources.includes('status'),
+      });
     },
     serveOpenApiV3(path, req) {
       const docs = documents();
@@ -125,7 +171,8 @@ export function createSchemaService(catalog: Catalog): SchemaService {
       }
       const key = path.replace(/^\/openapi\/v3\//, '');
       const d = docs.get(key);
-      if (!d) return { kind: 'json', status: 404, body: statusError(404, 'NotFound', 'the server could not find the requested resource', {}).status } as ApiResponse;
+      if (!d)
+        return { kind: 'json', status: 404, body: statusError(404, 'NotFound', 'the server could not find the requested resource', {}).status } as ApiResponse;
       void req;
       return { kind: 'raw', status: 200, body: d.body, contentType: 'application/json' } as ApiResponse;
     },
@@ -139,7 +186,8 @@ export function createSchemaService(catalog: Catalog): SchemaService {
         v2.generation = catalog.generation;
       }
       if (/protobuf/.test(req.headers.accept ?? '')) {
-        if (!hasWireType(GNOSTIC_DOCUMENT)) return { kind: 'json', status: 406, body: statusError(406, 'NotAcceptable', 'only the following media types are accepted: application/json').status };
+        if (!hasWireType(GNOSTIC_DOCUMENT))
+          return { kind: 'json', status: 406, body: statusError(406, 'NotAcceptable', 'only the following media types are accepted: application/json').status };
         v2.proto ??= encodeMessage(GNOSTIC_DOCUMENT, gnosticDocument(v2.json!));
         // the media type without '@', which Go's mime parser refuses (kube-openapi answers the same)
         return { kind: 'raw', status: 200, body: v2.proto, contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' };

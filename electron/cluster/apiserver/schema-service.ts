@@ -6,7 +6,10 @@ import type { ApiRequest, ApiResponse } from './request';
 import type { PatchFlavor } from './patch-errors';
 
 /** for a patched object, what upstream's patch handler reports when decoding it fails (422 on the path "patch") */
-export interface PatchedBody { flavor: PatchFlavor; patch: unknown }
+export interface PatchedBody {
+  flavor: PatchFlavor;
+  patch: unknown;
+}
 
 export interface SchemaService {
   /**

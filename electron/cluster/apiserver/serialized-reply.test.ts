@@ -15,7 +15,9 @@ beforeAll(async () => {
     await t.client.create(R.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, labels: { app: 'x' } }, data: { k: n } });
   }
 });
-afterAll(async () => { await t?.stop(); });
+afterAll(async () => {
+  await t?.stop();
+});
 
 describe('answers that are only serialized', () => {
   it('get and list over HTTPS carry resourceVersion, apiVersion and kind like the in-process answers', async () => {
@@ -24,7 +26,9 @@ describe('answers that are only serialized', () => {
     expect(viaHttp).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: expect.stringMatching(/^\d+$/) } });
     const list = JSON.parse((await httpGet(t.cluster, `${path}?labelSelector=app%3Dx`)).body);
     const inProcess = await t.client.list(R.configmaps, 'default', { labelSelector: 'app=x' });
-    expect(list.items.map((o: KObject) => [o.metadata.name, o.metadata.resourceVersion, o.data])).toEqual(inProcess.items.map((o) => [o.metadata.name, o.metadata.resourceVersion, o.data]));
+    expect(list.items.map((o: KObject) => [o.metadata.name, o.metadata.resourceVersion, o.data])).toEqual(
+      inProcess.items.map((o) => [o.metadata.name, o.metadata.resourceVersion, o.data]),
+    );
   });
 
   it('pages report how many items follow them', async () => {
@@ -34,7 +38,10 @@ describe('answers that are only serialized', () => {
     for (;;) {
       const page = JSON.parse((await httpGet(t.cluster, `${path}?limit=1${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)).body);
       seen.push(...page.items.map((o: KObject) => o.metadata.name));
-      if (!page.metadata.continue) { expect(page.metadata.remainingItemCount).toBeUndefined(); break; }
+      if (!page.metadata.continue) {
+        expect(page.metadata.remainingItemCount).toBeUndefined();
+        break;
+      }
       expect(page.metadata.remainingItemCount).toBe(names.length - seen.length);
       cont = page.metadata.continue;
     }
@@ -49,7 +56,12 @@ describe('answers that are only serialized', () => {
     for (const o of listed.items) o.data = { k: 'changed too' };
     expect(JSON.parse((await httpGet(t.cluster, `${path}/b`)).body)).toMatchObject({ data: { k: 'b' }, metadata: { labels: { app: 'x' } } });
     const list = JSON.parse((await httpGet(t.cluster, path)).body);
-    expect(list.items.map((o: KObject) => o.data?.k).filter(Boolean).sort()).toEqual(['a', 'b']);
+    expect(
+      list.items
+        .map((o: KObject) => o.data?.k)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect((await t.client.get(R.configmaps, 'default', 'b')).data).toEqual({ k: 'b' });
   });
 });

@@ -15,14 +15,21 @@ beforeAll(async () => {
   await waitFor(() => t.client.get(R.namespaces, undefined, 'default').then(() => true), { what: 'default namespace' });
   await t.client.create(R.configmaps, 'default', cm('first'));
 });
-afterAll(async () => { await t?.stop(); });
+afterAll(async () => {
+  await t?.stop();
+});
 
 describe('boolean query parameters', () => {
   it('?watch=True (the Python client) opens a watch stream, like every value but 0 and false', async () => {
     for (const v of ['True', 'true', '1', 'yes', '']) {
       const s = httpStream(t.cluster, `${cms}?watch=${v}&timeoutSeconds=1`);
       await s.until((b) => b.includes('"type":"ADDED"'));
-      expect(s.body.trimEnd().split('\n').every((l) => JSON.parse(l).type === 'ADDED')).toBe(true);
+      expect(
+        s.body
+          .trimEnd()
+          .split('\n')
+          .every((l) => JSON.parse(l).type === 'ADDED'),
+      ).toBe(true);
       s.abort();
     }
     for (const v of ['False', 'false', '0']) {
@@ -42,7 +49,9 @@ describe('JSON bodies byte for byte', () => {
   it('error Status: upstream field order and a trailing newline', async () => {
     const r = await httpGet(t.cluster, `${cms}/missing`);
     expect(r.status).toBe(404);
-    expect(r.body).toBe('{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"configmaps \\"missing\\" not found","reason":"NotFound","details":{"name":"missing","kind":"configmaps"},"code":404}\n');
+    expect(r.body).toBe(
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"configmaps \\"missing\\" not found","reason":"NotFound","details":{"name":"missing","kind":"configmaps"},"code":404}\n',
+    );
   });
 
   it('objects start with kind then apiVersion, end with a newline, and escape HTML characters as Go does', async () => {
@@ -81,7 +90,13 @@ describe('writes', () => {
     expect(JSON.parse(post.body)).toMatchObject({ reason: 'BadRequest', message: msg });
     const put = await httpRequest(t.cluster, 'PUT', `${cms}/first`, cm('first', { namespace: 'kube-system' }));
     expect(put.status).toBe(400);
-    const patch = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { namespace: 'kube-system' } }, { 'Content-Type': 'application/merge-patch+json' });
+    const patch = await httpRequest(
+      t.cluster,
+      'PATCH',
+      `${cms}/first`,
+      { metadata: { namespace: 'kube-system' } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     expect(patch.status).toBe(400);
     expect(JSON.parse(patch.body).message).toBe(msg);
     expect((await httpRequest(t.cluster, 'POST', cms, cm('same-ns', { namespace: 'default' }))).status).toBe(201);
@@ -100,31 +115,63 @@ describe('deprecated APIs', () => {
 describe('quantities', () => {
   it('every Quantity field is stored and answered in canonical form, whatever the kind', async () => {
     const pod = await httpRequest(t.cluster, 'POST', '/api/v1/namespaces/default/pods', {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q' },
-      spec: { schedulerName: 'nobody', containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: 1.5, memory: '2048Mi' } } }] },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'q' },
+      spec: {
+        schedulerName: 'nobody',
+        containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: 1.5, memory: '2048Mi' } } }],
+      },
     });
     expect(pod.status).toBe(201);
     expect(JSON.parse(pod.body).spec.containers[0].resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1500m', memory: '2Gi' } });
-    const rq = await httpRequest(t.cluster, 'POST', '/api/v1/namespaces/default/resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { 'requests.cpu': '0.25', pods: '10' } } });
+    const rq = await httpRequest(t.cluster, 'POST', '/api/v1/namespaces/default/resourcequotas', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'q' },
+      spec: { hard: { 'requests.cpu': '0.25', pods: '10' } },
+    });
     expect(JSON.parse(rq.body).spec.hard).toEqual({ 'requests.cpu': '250m', pods: '10' });
     const deploy = await httpRequest(t.cluster, 'POST', '/apis/apps/v1/namespaces/default/deployments', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'q' },
-      spec: { replicas: 0, selector: { matchLabels: { a: 'q' } }, template: { metadata: { labels: { a: 'q' } }, spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.1' } } }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'q' },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { a: 'q' } },
+        template: { metadata: { labels: { a: 'q' } }, spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '0.1' } } }] } },
+      },
     });
     expect(JSON.parse(deploy.body).spec.template.spec.containers[0].resources.requests.cpu).toBe('100m');
-    const patched = await httpRequest(t.cluster, 'PATCH', '/api/v1/namespaces/default/resourcequotas/q', { spec: { hard: { 'requests.memory': '0.5Gi' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    const patched = await httpRequest(
+      t.cluster,
+      'PATCH',
+      '/api/v1/namespaces/default/resourcequotas/q',
+      { spec: { hard: { 'requests.memory': '0.5Gi' } } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     expect(JSON.parse(patched.body).spec.hard['requests.memory']).toBe('512Mi');
   });
 });
 
 describe('patches the typed object cannot hold', () => {
   it('strategic merge: 422 on the path "patch" with the patch map and the converter message', async () => {
-    const r = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { labels: 'invalid' } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    const r = await httpRequest(
+      t.cluster,
+      'PATCH',
+      `${cms}/first`,
+      { metadata: { labels: 'invalid' } },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
     expect(r.status).toBe(422);
     expect(JSON.parse(r.body)).toMatchObject({
       reason: 'Invalid',
       message: ' "" is invalid: patch: Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string',
-      details: { causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string', field: 'patch' }] },
+      details: {
+        causes: [
+          { reason: 'FieldValueInvalid', message: 'Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string', field: 'patch' },
+        ],
+      },
     });
     const num = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { data: { k: 5 } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
     expect(JSON.parse(num.body).message).toBe(' "" is invalid: patch: Invalid value: "map[data:map[k:5]]": cannot convert int64 to string');
@@ -134,7 +181,11 @@ describe('patches the typed object cannot hold', () => {
     const r = await httpRequest(t.cluster, 'PATCH', `${cms}/first`, { metadata: { labels: 'invalid' } }, { 'Content-Type': 'application/merge-patch+json' });
     expect(r.status).toBe(422);
     const msg = JSON.parse(r.body).message as string;
-    expect(msg.startsWith(' "" is invalid: patch: Invalid value: "{\\"apiVersion\\":\\"v1\\",\\"data\\":{\\"k\\":\\"v\\"},\\"kind\\":\\"ConfigMap\\",\\"metadata\\":{')).toBe(true);
+    expect(
+      msg.startsWith(
+        ' "" is invalid: patch: Invalid value: "{\\"apiVersion\\":\\"v1\\",\\"data\\":{\\"k\\":\\"v\\"},\\"kind\\":\\"ConfigMap\\",\\"metadata\\":{',
+      ),
+    ).toBe(true);
     expect(msg.endsWith('": json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string')).toBe(true);
   });
 });
@@ -151,7 +202,11 @@ describe('returnDeletedObject', () => {
     expect((await httpRequest(t.cluster, 'POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', role)).status).toBe(201);
     const r = await httpRequest(t.cluster, 'DELETE', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/gone');
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'gone', group: 'rbac.authorization.k8s.io', kind: 'roles' } });
+    expect(JSON.parse(r.body)).toMatchObject({
+      kind: 'Status',
+      status: 'Success',
+      details: { name: 'gone', group: 'rbac.authorization.k8s.io', kind: 'roles' },
+    });
   });
 });
 
@@ -172,8 +227,13 @@ describe('tracksGeneration', () => {
     expect(node.metadata.generation).toBeUndefined();
     const base = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies';
     const vap = (expression: string) => ({
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'gen' },
-      spec: { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] }, validations: [{ expression }] },
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'gen' },
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+        validations: [{ expression }],
+      },
     });
     const created = await httpRequest(t.cluster, 'POST', base, vap('true'));
     expect(created.status).toBe(201);
@@ -196,7 +256,12 @@ describe('deletion flows', () => {
   });
 
   it('an unscheduled pod goes at once; gracePeriodSeconds on a scheduled one keeps it with deletionGracePeriodSeconds', async () => {
-    const pod = (name: string, nodeName?: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName, schedulerName: 'none', containers: [{ name: 'c', image: 'busybox' }] } });
+    const pod = (name: string, nodeName?: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { nodeName, schedulerName: 'none', containers: [{ name: 'c', image: 'busybox' }] },
+    });
     // a namespace of its own: the quota tests above constrain pods in default
     await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'grace' } });
     await t.client.create(R.pods, 'grace', pod('unscheduled'));
@@ -218,10 +283,18 @@ describe('scale subresource', () => {
   it("status.selector is the selector's canonical string: requirements sorted by key, values sorted", async () => {
     const labels = { tier: 'web', app: 'shop', env: 'prod' };
     const d = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'scaled' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'scaled' },
       spec: {
         replicas: 0,
-        selector: { matchLabels: { tier: 'web', app: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'dev'] }, { key: 'canary', operator: 'DoesNotExist' }] },
+        selector: {
+          matchLabels: { tier: 'web', app: 'shop' },
+          matchExpressions: [
+            { key: 'env', operator: 'In', values: ['prod', 'dev'] },
+            { key: 'canary', operator: 'DoesNotExist' },
+          ],
+        },
         template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
       },
     };

@@ -43,7 +43,10 @@ export function createAuthenticator(opts: { tokens: TokenAuthenticator[]; author
           for (const t of opts.tokens) {
             const r = t.authenticateToken(m[1]);
             if (r === null) return undefined;
-            if (r) { user = withAuthenticated(r); break; }
+            if (r) {
+              user = withAuthenticated(r);
+              break;
+            }
           }
           if (!user) return undefined;
         }
@@ -61,19 +64,22 @@ export function createAuthenticator(opts: { tokens: TokenAuthenticator[]; author
         const check = (a: Omit<AuthorizationAttributes, 'user' | 'verb' | 'resourceRequest'>) => {
           const attrs: AuthorizationAttributes = { user: actor, verb: 'impersonate', resourceRequest: true, ...a };
           const d = z.authorize(attrs);
-          if (d.decision !== 'allow') throw errForbidden(forbiddenMessage(attrs) + (d.reason ? `: ${d.reason}` : ''), { name: a.name, group: a.apiGroup || undefined, kind: a.resource });
+          if (d.decision !== 'allow')
+            throw errForbidden(forbiddenMessage(attrs) + (d.reason ? `: ${d.reason}` : ''), { name: a.name, group: a.apiGroup || undefined, kind: a.resource });
         };
         const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(imp.user);
         if (sa) check({ apiGroup: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] });
         else check({ apiGroup: '', resource: 'users', name: imp.user });
         for (const g of imp.groups) check({ apiGroup: '', resource: 'groups', name: g });
         if (imp.uid) check({ apiGroup: 'authentication.k8s.io', resource: 'uids', name: imp.uid });
-        for (const [k, vals] of Object.entries(imp.extra ?? {})) for (const v of vals) check({ apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: k, name: v });
+        for (const [k, vals] of Object.entries(imp.extra ?? {}))
+          for (const v of vals) check({ apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: k, name: v });
         let groups = [...imp.groups];
         // a ServiceAccount's groups are fixed: they are added when no group is asked for
         if (sa && !groups.length) groups = ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`];
-        if (imp.user === 'system:anonymous') { if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated'); }
-        else if (!groups.includes('system:authenticated')) groups.push('system:authenticated');
+        if (imp.user === 'system:anonymous') {
+          if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated');
+        } else if (!groups.includes('system:authenticated')) groups.push('system:authenticated');
         return { name: imp.user, uid: imp.uid, groups, ...(imp.extra ? { extra: imp.extra } : {}) };
       }
       return user;

@@ -4,7 +4,7 @@ import type { UserInfo } from './user';
 
 export interface AuthorizationAttributes {
   user: UserInfo;
-  verb: string;                // get list watch create update patch delete deletecollection; or http verbs for non-resource
+  verb: string; // get list watch create update patch delete deletecollection; or http verbs for non-resource
   resourceRequest: boolean;
   apiGroup?: string;
   apiVersion?: string;
@@ -12,7 +12,7 @@ export interface AuthorizationAttributes {
   subresource?: string;
   namespace?: string;
   name?: string;
-  path?: string;               // non-resource requests
+  path?: string; // non-resource requests
 }
 
 export type Decision = 'allow' | 'deny' | 'noopinion';

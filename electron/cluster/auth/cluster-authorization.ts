@@ -29,10 +29,13 @@ export function createClusterAuthorization(lookup: AdmissionLookup): ClusterAuth
     roleBindings: () => lookup.list(gvr('rolebindings')) as RoleBinding[],
   });
   const pods = { group: '', version: 'v1', resource: 'pods' };
-  const node = nodeAuthorizer({
-    podsOn: (n) => (lookup.list(pods) as Pod[]).filter((p) => p.spec?.nodeName === n),
-    volumeOfClaim: (ns, claim) => lookup.get({ group: '', version: 'v1', resource: 'persistentvolumeclaims' }, ns, claim)?.spec?.volumeName,
-  }, () => NODE_RULES);
+  const node = nodeAuthorizer(
+    {
+      podsOn: (n) => (lookup.list(pods) as Pod[]).filter((p) => p.spec?.nodeName === n),
+      volumeOfClaim: (ns, claim) => lookup.get({ group: '', version: 'v1', resource: 'persistentvolumeclaims' }, ns, claim)?.spec?.volumeName,
+    },
+    () => NODE_RULES,
+  );
   const rbac = rbacAuthorizer(resolver);
   const chain = [mastersAuthorizer, node, rbac];
   const authorizer: Authorizer = {
@@ -56,7 +59,11 @@ export function createClusterAuthorization(lookup: AdmissionLookup): ClusterAuth
         const e = catalog.get(RBAC, 'v1', r)!;
         return registry.watch(e, undefined, {}, () => resolver.invalidate());
       });
-      return { stop: () => { for (const w of watches) w.cancel(); } };
+      return {
+        stop: () => {
+          for (const w of watches) w.cancel();
+        },
+      };
     },
   };
 }

@@ -43,19 +43,28 @@ export function nodeAuthorizer(graph: NodeGraph, nodeRules: () => PolicyRule[]):
       const node = nodeName(a);
       if (!node) return { decision: 'noopinion' };
       const noRelation = { decision: 'noopinion' as const, reason: `no relationship found between node '${node}' and this object` };
-      if (a.resourceRequest && a.apiGroup === '' && !a.subresource && ['secrets', 'configmaps', 'persistentvolumeclaims', 'persistentvolumes'].includes(a.resource ?? '')) {
+      if (
+        a.resourceRequest &&
+        a.apiGroup === '' &&
+        !a.subresource &&
+        ['secrets', 'configmaps', 'persistentvolumeclaims', 'persistentvolumes'].includes(a.resource ?? '')
+      ) {
         if (a.verb !== 'get') return { decision: 'noopinion', reason: `can only get individual resources of this type` };
         if (!a.name) return noRelation;
         const pods = graph.podsOn(node);
         if (a.resource === 'persistentvolumes') {
-          const ok = pods.some((p) => p.spec?.volumes?.some((v) => v.persistentVolumeClaim && graph.volumeOfClaim(p.metadata!.namespace!, v.persistentVolumeClaim.claimName) === a.name));
+          const ok = pods.some((p) =>
+            p.spec?.volumes?.some((v) => v.persistentVolumeClaim && graph.volumeOfClaim(p.metadata!.namespace!, v.persistentVolumeClaim.claimName) === a.name),
+          );
           return ok ? { decision: 'allow' } : noRelation;
         }
         return pods.some((p) => p.metadata?.namespace === a.namespace && podReferences(p, a.resource!, a.name!)) ? { decision: 'allow' } : noRelation;
       }
       if (a.resourceRequest && a.apiGroup === '' && a.resource === 'serviceaccounts' && a.subresource === 'token') {
         if (a.verb !== 'create') return { decision: 'noopinion', reason: `can only create tokens for individual service accounts` };
-        return graph.podsOn(node).some((p) => p.metadata?.namespace === a.namespace && podReferences(p, 'serviceaccounts', a.name ?? '')) ? { decision: 'allow' } : noRelation;
+        return graph.podsOn(node).some((p) => p.metadata?.namespace === a.namespace && podReferences(p, 'serviceaccounts', a.name ?? ''))
+          ? { decision: 'allow' }
+          : noRelation;
       }
       return nodeRules().some((r) => ruleAllows(a, r)) ? { decision: 'allow' } : { decision: 'noopinion' };
     },

@@ -15,7 +15,10 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 24 * 3600 * 1000;
 
-export interface KeyPair { certPem: string; keyPem: string }
+export interface KeyPair {
+  certPem: string;
+  keyPem: string;
+}
 export interface Pki {
   ca: KeyPair;
   server: KeyPair;
@@ -30,7 +33,10 @@ export interface Pki {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -77,9 +83,17 @@ async function makeCa(): Promise<KeyPair> {
   return { certPem: cert.toString('pem') + '\n', keyPem: await exportKey(keys.privateKey) };
 }
 
-async function issue(ca: KeyPair, opts: {
-  subject: string; publicKey: CryptoKey | x509.PublicKey; days: number; seconds?: number; backdateMs?: number; server?: { dns: string[]; ips: string[] };
-}): Promise<string> {
+async function issue(
+  ca: KeyPair,
+  opts: {
+    subject: string;
+    publicKey: CryptoKey | x509.PublicKey;
+    days: number;
+    seconds?: number;
+    backdateMs?: number;
+    server?: { dns: string[]; ips: string[] };
+  },
+): Promise<string> {
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importPrivate(ca.keyPem);
   const now = Date.now();
@@ -92,10 +106,12 @@ async function issue(ca: KeyPair, opts: {
     await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
   ];
   if (opts.server) {
-    extensions.push(new x509.SubjectAlternativeNameExtension([
-      ...opts.server.dns.map((value) => ({ type: 'dns' as const, value })),
-      ...opts.server.ips.map((value) => ({ type: 'ip' as const, value })),
-    ]));
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension([
+        ...opts.server.dns.map((value) => ({ type: 'dns' as const, value })),
+        ...opts.server.ips.map((value) => ({ type: 'ip' as const, value })),
+      ]),
+    );
   }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
@@ -118,7 +134,8 @@ async function makeLeaf(ca: KeyPair, subject: string, server?: { dns: string[]; 
 }
 
 function readPair(dir: string, name: string): KeyPair | undefined {
-  const c = join(dir, `${name}.crt`), k = join(dir, `${name}.key`);
+  const c = join(dir, `${name}.crt`),
+    k = join(dir, `${name}.key`);
   if (!existsSync(c) || !existsSync(k)) return undefined;
   return { certPem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
 }
@@ -132,11 +149,25 @@ export async function ensurePki(dir: string): Promise<Pki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let ca = readPair(dir, 'ca');
   const fresh = !ca;
-  if (!ca) { ca = await makeCa(); writePair(dir, 'ca', ca); }
+  if (!ca) {
+    ca = await makeCa();
+    writePair(dir, 'ca', ca);
+  }
   const caPair = ca;
   const [server, admin, sa] = await Promise.all([
-    (!fresh && readPair(dir, 'apiserver')) || makeLeaf(caPair, dn('kube-apiserver'), { dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'], ips: ['127.0.0.1', '10.96.0.1'] }).then((p) => { writePair(dir, 'apiserver', p); return p; }),
-    (!fresh && readPair(dir, 'admin')) || makeLeaf(caPair, dn('kubernetes-admin', ['system:masters'])).then((p) => { writePair(dir, 'admin', p); return p; }),
+    (!fresh && readPair(dir, 'apiserver')) ||
+      makeLeaf(caPair, dn('kube-apiserver'), {
+        dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+        ips: ['127.0.0.1', '10.96.0.1'],
+      }).then((p) => {
+        writePair(dir, 'apiserver', p);
+        return p;
+      }),
+    (!fresh && readPair(dir, 'admin')) ||
+      makeLeaf(caPair, dn('kubernetes-admin', ['system:masters'])).then((p) => {
+        writePair(dir, 'admin', p);
+        return p;
+      }),
     (async () => {
       const f = join(dir, 'sa.key');
       if (!fresh && existsSync(f)) return readFileSync(f, 'utf8');
@@ -147,7 +178,9 @@ export async function ensurePki(dir: string): Promise<Pki> {
   ]);
   const serviceAccountKey = createPrivateKey(sa);
   return {
-    ca: caPair, server, admin,
+    ca: caPair,
+    server,
+    admin,
     serviceAccountKey,
     serviceAccountPublicKey: createPublicKey(serviceAccountKey),
     async signClientCert(subject, publicKeyPem, days = 365) {
@@ -157,17 +190,22 @@ export async function ensurePki(dir: string): Promise<Pki> {
         return { certPem: await issue(caPair, { subject: dn(subject.cn, subject.orgs), publicKey: pub, days }), keyPem: '' };
       }
       const keys = await newKeys();
-      return { certPem: await issue(caPair, { subject: dn(subject.cn, subject.orgs), publicKey: keys.publicKey, days }), keyPem: await exportKey(keys.privateKey) };
+      return {
+        certPem: await issue(caPair, { subject: dn(subject.cn, subject.orgs), publicKey: keys.publicKey, days }),
+        keyPem: await exportKey(keys.privateKey),
+      };
     },
     async signCsr(csrPem, opts) {
       const csr = new x509.Pkcs10CertificateRequest(csrPem);
       const ok = await csr.verify();
       if (!ok) throw new Error('invalid certificate request: signature does not verify');
       const san = csr.extensions.find((e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension);
-      const server = opts.server ? {
-        dns: san?.names.items.filter((n) => n.type === 'dns').map((n) => n.value) ?? [],
-        ips: san?.names.items.filter((n) => n.type === 'ip').map((n) => n.value) ?? [],
-      } : undefined;
+      const server = opts.server
+        ? {
+            dns: san?.names.items.filter((n) => n.type === 'dns').map((n) => n.value) ?? [],
+            ips: san?.names.items.filter((n) => n.type === 'ip').map((n) => n.value) ?? [],
+          }
+        : undefined;
       // upstream's signer backdates certificates by five minutes against clock skew
       return issue(caPair, { subject: csr.subject, publicKey: csr.publicKey, days: 0, seconds: opts.seconds, backdateMs: 5 * 60_000, server });
     },

@@ -14,7 +14,10 @@ export const API_AUDIENCES = [SERVICE_ACCOUNT_ISSUER];
 const DELETION_GRACE_S = 60;
 const NOT_BEFORE_LEEWAY_S = 60;
 
-export interface ObjectRef { name: string; uid: string }
+export interface ObjectRef {
+  name: string;
+  uid: string;
+}
 export interface TokenSpec {
   namespace: string;
   serviceAccount: ObjectRef;
@@ -37,7 +40,11 @@ const keyIds = new WeakMap<KeyObject, string>();
 export function serviceAccountKeyId(pub: KeyObject): string {
   let kid = keyIds.get(pub);
   if (!kid) {
-    kid = b64url(createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest());
+    kid = b64url(
+      createHash('sha256')
+        .update(pub.export({ type: 'spki', format: 'der' }))
+        .digest(),
+    );
     keyIds.set(pub, kid);
   }
   return kid;
@@ -47,7 +54,13 @@ export function serviceAccountKeyId(pub: KeyObject): string {
 function sortedJson(v: unknown): string {
   const norm = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(norm);
-    if (x && typeof x === 'object') return Object.fromEntries(Object.keys(x).sort().filter((k) => (x as any)[k] !== undefined).map((k) => [k, norm((x as any)[k])]));
+    if (x && typeof x === 'object')
+      return Object.fromEntries(
+        Object.keys(x)
+          .sort()
+          .filter((k) => (x as any)[k] !== undefined)
+          .map((k) => [k, norm((x as any)[k])]),
+      );
     return x;
   };
   return JSON.stringify(norm(v));
@@ -58,7 +71,9 @@ export function signServiceAccountToken(pki: Pki, spec: TokenSpec): { token: str
   const exp = now + spec.expirationSeconds;
   const claims = {
     aud: spec.audiences,
-    exp, iat: now, nbf: now,
+    exp,
+    iat: now,
+    nbf: now,
     iss: SERVICE_ACCOUNT_ISSUER,
     jti: randomUUID(),
     sub: `system:serviceaccount:${spec.namespace}:${spec.serviceAccount.name}`,
@@ -109,7 +124,11 @@ function verifyLegacy(token: string, claims: any, lookup: Pick<AdmissionLookup, 
 }
 
 function decodePart(s: string): any {
-  try { return JSON.parse(Buffer.from(s, 'base64url').toString('utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function deletedTooLongAgo(obj: { metadata: { deletionTimestamp?: string } }, nowMs: number): boolean {
@@ -130,8 +149,15 @@ export function verifyServiceAccountToken(token: string, pki: Pki, lookup: Pick<
   if (header.alg !== 'ES256') return null;
   let ok = false;
   try {
-    ok = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: pki.serviceAccountPublicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'));
-  } catch { ok = false; }
+    ok = verify(
+      'sha256',
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      { key: pki.serviceAccountPublicKey, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(parts[2], 'base64url'),
+    );
+  } catch {
+    ok = false;
+  }
   if (!ok) return null;
   if (claims.iss === LEGACY_ISSUER) return verifyLegacy(token, claims, lookup);
   const nowS = Math.floor(now.getTime() / 1000);
@@ -147,7 +173,11 @@ export function verifyServiceAccountToken(token: string, pki: Pki, lookup: Pick<
   const sa = lookup.get(R.serviceaccounts, ns, saRef.name);
   if (!sa || sa.metadata.uid !== saRef.uid || deletedTooLongAgo(sa, now.getTime())) return null;
   const extra: Record<string, string[]> = {};
-  for (const [kind, gvr, namespaced] of [['pod', R.pods, true], ['secret', R.secrets, true], ['node', R.nodes, false]] as const) {
+  for (const [kind, gvr, namespaced] of [
+    ['pod', R.pods, true],
+    ['secret', R.secrets, true],
+    ['node', R.nodes, false],
+  ] as const) {
     const ref: ObjectRef | undefined = k[kind];
     if (!ref) continue;
     const o = lookup.get(gvr, namespaced ? ns : undefined, ref.name);

@@ -7,7 +7,12 @@ import { loadTokenFile } from './token-file';
 describe('static token file (--token-auth-file format)', () => {
   const withFile = (text: string, fn: (path: string) => void) => {
     const dir = mkdtempSync(join(tmpdir(), 'kl-tokens-'));
-    try { writeFileSync(join(dir, 'tokens.csv'), text); fn(join(dir, 'tokens.csv')); } finally { rmSync(dir, { recursive: true, force: true }); }
+    try {
+      writeFileSync(join(dir, 'tokens.csv'), text);
+      fn(join(dir, 'tokens.csv'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 
   it('maps tokens to users with quoted group lists, skipping comments and blank lines', () => {

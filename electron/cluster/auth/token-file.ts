@@ -6,16 +6,21 @@ import { staticTokens, type TokenAuthenticator } from './authenticator';
 /** splits one CSV line, honouring double quotes ("" inside quotes is a literal quote) */
 function csvFields(line: string): string[] {
   const out: string[] = [];
-  let cur = '', quoted = false;
+  let cur = '',
+    quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(cur); cur = ''; }
-    else cur += ch;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   out.push(cur);
   return out.map((f) => f.trim());
@@ -23,11 +28,25 @@ function csvFields(line: string): string[] {
 
 export function loadTokenFile(path: string): TokenAuthenticator | undefined {
   if (!existsSync(path)) return undefined;
-  const entries = readFileSync(path, 'utf8').split(/\r?\n/).flatMap((line, i) => {
-    if (!line.trim() || line.trimStart().startsWith('#')) return [];
-    const [token, user, uid, groups] = csvFields(line);
-    if (!token || !user) throw new Error(`${path}:${i + 1}: a token line needs at least token,user`);
-    return [{ token, user, uid: uid || undefined, groups: groups ? groups.split(',').map((g) => g.trim()).filter(Boolean) : [] }];
-  });
+  const entries = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .flatMap((line, i) => {
+      if (!line.trim() || line.trimStart().startsWith('#')) return [];
+      const [token, user, uid, groups] = csvFields(line);
+      if (!token || !user) throw new Error(`${path}:${i + 1}: a token line needs at least token,user`);
+      return [
+        {
+          token,
+          user,
+          uid: uid || undefined,
+          groups: groups
+            ? groups
+                .split(',')
+                .map((g) => g.trim())
+                .filter(Boolean)
+            : [],
+        },
+      ];
+    });
   return staticTokens(entries);
 }

@@ -6,4 +6,3 @@ export interface UserInfo {
 }
 
 export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
-

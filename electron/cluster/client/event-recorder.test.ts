@@ -12,31 +12,44 @@ function eventStore() {
   const track = async <T>(fn: () => T): Promise<T> => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    try { await gate; return fn(); } finally { inFlight--; }
+    try {
+      await gate;
+      return fn();
+    } finally {
+      inFlight--;
+    }
   };
   const client = {
     user: 'test',
-    create: (_r: unknown, ns: string, obj: KObject) => track(() => {
-      events.set(`${ns}/${obj.metadata.name}`, structuredClone(obj));
-      return obj;
-    }),
-    patch: (_r: unknown, ns: string, name: string, _t: string, patch: Record<string, unknown>) => track(() => {
-      const ev = events.get(`${ns}/${name}`);
-      if (!ev) throw Object.assign(new Error(`events "${name}" not found`), { code: 404 });
-      Object.assign(ev, patch);
-      return ev;
-    }),
+    create: (_r: unknown, ns: string, obj: KObject) =>
+      track(() => {
+        events.set(`${ns}/${obj.metadata.name}`, structuredClone(obj));
+        return obj;
+      }),
+    patch: (_r: unknown, ns: string, name: string, _t: string, patch: Record<string, unknown>) =>
+      track(() => {
+        const ev = events.get(`${ns}/${name}`);
+        if (!ev) throw Object.assign(new Error(`events "${name}" not found`), { code: 404 });
+        Object.assign(ev, patch);
+        return ev;
+      }),
   } as unknown as Client;
   return {
-    client, events,
+    client,
+    events,
     list: () => [...events.values()],
     maxInFlight: () => maxInFlight,
-    hold(): () => void { let open!: () => void; gate = new Promise((r) => (open = r)); return open; },
+    hold(): () => void {
+      let open!: () => void;
+      gate = new Promise((r) => (open = r));
+      return open;
+    },
   };
 }
 
-const pod = (name: string, extra: Partial<KObject['metadata']> = {}): KObject =>
-  ({ metadata: { name, namespace: 'team', uid: `uid-${name}`, resourceVersion: '7', ...extra } });
+const pod = (name: string, extra: Partial<KObject['metadata']> = {}): KObject => ({
+  metadata: { name, namespace: 'team', uid: `uid-${name}`, resourceVersion: '7', ...extra },
+});
 
 describe('EventRecorder', () => {
   it('writes a core/v1 Event with source, reporting fields and an involvedObject built from the object', async () => {
@@ -46,10 +59,24 @@ describe('EventRecorder', () => {
     await rec.flush();
     const [ev] = s.list();
     expect(ev).toMatchObject({
-      apiVersion: 'v1', kind: 'Event', metadata: { namespace: 'team' },
-      involvedObject: { kind: 'Pod', apiVersion: 'v1', namespace: 'team', name: 'web', uid: 'uid-web', resourceVersion: '7', fieldPath: 'spec.containers{web}' },
-      reason: 'Pulled', type: 'Normal', count: 1,
-      source: { component: 'kubelet', host: 'node-a' }, reportingComponent: 'kubelet', reportingInstance: 'node-a',
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { namespace: 'team' },
+      involvedObject: {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        namespace: 'team',
+        name: 'web',
+        uid: 'uid-web',
+        resourceVersion: '7',
+        fieldPath: 'spec.containers{web}',
+      },
+      reason: 'Pulled',
+      type: 'Normal',
+      count: 1,
+      source: { component: 'kubelet', host: 'node-a' },
+      reportingComponent: 'kubelet',
+      reportingInstance: 'node-a',
     });
     expect(ev.metadata.name).toMatch(/^web\.[0-9a-f]+$/);
     expect(ev.firstTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -58,14 +85,20 @@ describe('EventRecorder', () => {
 
   it('records action and related, takes kind from the object over the fallback, and files cluster-scoped objects in default', async () => {
     const s = eventStore();
-    const rec = new EventRecorder(s.client, { component: 'default-scheduler', reportingInstance: 'default-scheduler-kubelab', involvedKind: { apiVersion: 'v1', kind: 'Pod' } });
+    const rec = new EventRecorder(s.client, {
+      component: 'default-scheduler',
+      reportingInstance: 'default-scheduler-kubelab',
+      involvedKind: { apiVersion: 'v1', kind: 'Pod' },
+    });
     rec.event(pod('victim'), 'Normal', 'Preempted', 'Preempted by pod x on node n1', { action: 'Preempting', related: pod('high') });
     rec.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'uid-n1' } }, 'Normal', 'NodeNotReady', 'Node n1 status is now: NodeNotReady');
     await rec.flush();
     const byReason = Object.fromEntries(s.list().map((e) => [e.reason, e]));
     expect(byReason.Preempted).toMatchObject({
-      action: 'Preempting', related: { kind: 'Pod', apiVersion: 'v1', namespace: 'team', name: 'high', uid: 'uid-high' },
-      source: { component: 'default-scheduler' }, reportingInstance: 'default-scheduler-kubelab',
+      action: 'Preempting',
+      related: { kind: 'Pod', apiVersion: 'v1', namespace: 'team', name: 'high', uid: 'uid-high' },
+      source: { component: 'default-scheduler' },
+      reportingInstance: 'default-scheduler-kubelab',
     });
     expect(byReason.Preempted.related).not.toHaveProperty('resourceVersion');
     expect(byReason.NodeNotReady.metadata.namespace).toBe('default');
@@ -82,7 +115,10 @@ describe('EventRecorder', () => {
     let clock = Date.parse('2025-03-01T10:00:00Z');
     const rec = new EventRecorder(s.client, { component: 'kubelet', now: () => new Date(clock), concurrency: 8 });
     const open = s.hold();
-    for (let i = 0; i < 3; i++) { rec.event(pod('crash'), 'Warning', 'BackOff', 'Back-off restarting failed container'); clock += 1000; }
+    for (let i = 0; i < 3; i++) {
+      rec.event(pod('crash'), 'Warning', 'BackOff', 'Back-off restarting failed container');
+      clock += 1000;
+    }
     rec.event(pod('crash'), 'Warning', 'BackOff', 'Back-off restarting failed container', { fieldPath: 'spec.containers{c}' });
     open();
     await rec.flush();
@@ -116,7 +152,9 @@ describe('EventRecorder', () => {
     for (let i = 0; i < 10; i++) rec.event(pod(`p${i}`), 'Normal', 'Started', 'Started container c');
     expect(s.list()).toHaveLength(0);
     let flushed = false;
-    const f = rec.flush().then(() => { flushed = true; });
+    const f = rec.flush().then(() => {
+      flushed = true;
+    });
     await new Promise((r) => setImmediate(r));
     expect(flushed).toBe(false);
     open();

@@ -50,8 +50,16 @@ const AGGREGATE_WINDOW_MS = 10 * 60_000;
 const MAX_TRACKED = 8192;
 const MAX_PENDING = 10_000;
 
-interface Aggregate { name: string; namespace: string; count: number; at: number }
-interface PendingWrite { key: string; write: () => Promise<void> }
+interface Aggregate {
+  name: string;
+  namespace: string;
+  count: number;
+  at: number;
+}
+interface PendingWrite {
+  key: string;
+  write: () => Promise<void>;
+}
 type Ref = Record<string, string>;
 
 export class EventRecorder {
@@ -63,7 +71,10 @@ export class EventRecorder {
   private readonly now: () => Date;
   private readonly concurrency: number;
 
-  constructor(private readonly client: Client, private readonly opts: EventRecorderOptions) {
+  constructor(
+    private readonly client: Client,
+    private readonly opts: EventRecorderOptions,
+  ) {
     this.now = opts.now ?? (() => new Date());
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
   }
@@ -92,8 +103,12 @@ export class EventRecorder {
   private reference(obj: EventSubject, extra: { resourceVersion?: string; fieldPath?: string }): Ref {
     const md = obj.metadata ?? {};
     const ref: Record<string, string | undefined> = {
-      kind: obj.kind ?? this.opts.involvedKind?.kind, namespace: md.namespace, name: md.name, uid: md.uid,
-      apiVersion: obj.apiVersion ?? this.opts.involvedKind?.apiVersion, ...extra,
+      kind: obj.kind ?? this.opts.involvedKind?.kind,
+      namespace: md.namespace,
+      name: md.name,
+      uid: md.uid,
+      apiVersion: obj.apiVersion ?? this.opts.involvedKind?.apiVersion,
+      ...extra,
     };
     for (const k of Object.keys(ref)) if (ref[k] === undefined) delete ref[k];
     return ref as Ref;
@@ -102,7 +117,10 @@ export class EventRecorder {
   private pump(): void {
     for (let i = 0; i < this.pending.length && this.writing.size < this.concurrency;) {
       const job = this.pending[i];
-      if (this.writing.has(job.key)) { i++; continue; }
+      if (this.writing.has(job.key)) {
+        i++;
+        continue;
+      }
       this.pending.splice(i, 1);
       this.writing.add(job.key);
       // an Event for an object in a namespace that is gone or terminating is refused: the normal end of its story
@@ -114,7 +132,12 @@ export class EventRecorder {
     }
   }
 
-  private async write(key: string, namespace: string, e: { involvedObject: Ref; reason: string; message: string; type: EventType; action?: string; related?: Ref }, at: Date): Promise<void> {
+  private async write(
+    key: string,
+    namespace: string,
+    e: { involvedObject: Ref; reason: string; message: string; type: EventType; action?: string; related?: Ref },
+    at: Date,
+  ): Promise<void> {
     const ts = rfc3339(at);
     const prev = this.seen.get(key);
     if (prev && at.getTime() - prev.at < AGGREGATE_WINDOW_MS) {
@@ -130,10 +153,17 @@ export class EventRecorder {
     const name = eventName(String(e.involvedObject.name), at);
     const { component, host } = this.opts;
     await this.client.create(R.events, namespace, {
-      apiVersion: 'v1', kind: 'Event', metadata: { name, namespace },
-      involvedObject: e.involvedObject, reason: e.reason, message: e.message, type: e.type,
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: e.involvedObject,
+      reason: e.reason,
+      message: e.message,
+      type: e.type,
       source: host === undefined ? { component } : { component, host },
-      firstTimestamp: ts, lastTimestamp: ts, count: 1,
+      firstTimestamp: ts,
+      lastTimestamp: ts,
+      count: 1,
       ...(e.action === undefined ? {} : { action: e.action }),
       ...(e.related ? { related: e.related } : {}),
       reportingComponent: component,

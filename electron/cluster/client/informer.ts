@@ -17,7 +17,12 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
   private handle?: { stop(): void };
   private retryTimer?: NodeJS.Timeout;
 
-  constructor(private client: Client, readonly gvr: GVR, private namespace?: string, private selectors: InformerSelectors = {}) {}
+  constructor(
+    private client: Client,
+    readonly gvr: GVR,
+    private namespace?: string,
+    private selectors: InformerSelectors = {},
+  ) {}
 
   start(): void {
     if (!this.stopped) return;
@@ -52,15 +57,23 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
       for (const w of this.syncWaiters.splice(0)) w();
     }
     if (this.stopped) return;
-    this.handle = this.client.watch<T>(this.gvr, this.namespace, { ...this.selectors, resourceVersion: rv, allowWatchBookmarks: true }, (ev) => {
-      if (ev.type === 'BOOKMARK') return;
-      const k = objectKey(ev.object);
-      if (ev.type === 'DELETED') { const old = this.items.get(k); if (old) this.remove(k, ev.object); }
-      else this.upsert(k, ev.object);
-    }, () => {
-      // relist after an expired or closed watch, like a reflector
-      if (!this.stopped) this.retry(50);
-    });
+    this.handle = this.client.watch<T>(
+      this.gvr,
+      this.namespace,
+      { ...this.selectors, resourceVersion: rv, allowWatchBookmarks: true },
+      (ev) => {
+        if (ev.type === 'BOOKMARK') return;
+        const k = objectKey(ev.object);
+        if (ev.type === 'DELETED') {
+          const old = this.items.get(k);
+          if (old) this.remove(k, ev.object);
+        } else this.upsert(k, ev.object);
+      },
+      () => {
+        // relist after an expired or closed watch, like a reflector
+        if (!this.stopped) this.retry(50);
+      },
+    );
   }
 
   private retry(ms: number): void {
@@ -86,47 +99,84 @@ class ListWatchInformer<T extends KObject> implements Informer<T> {
     for (const [name, fn] of this.indexers) {
       const idx = this.indexes.get(name)!;
       if (old) for (const v of fn(old)) idx.get(v)?.delete(k);
-      if (next) for (const v of fn(next)) { let s = idx.get(v); if (!s) idx.set(v, (s = new Set())); s.add(k); }
+      if (next)
+        for (const v of fn(next)) {
+          let s = idx.get(v);
+          if (!s) idx.set(v, (s = new Set()));
+          s.add(k);
+        }
     }
   }
 
   synced(): Promise<void> {
     return this.syncedFlag ? Promise.resolve() : new Promise((r) => this.syncWaiters.push(r));
   }
-  hasSynced(): boolean { return this.syncedFlag; }
-  get(key: string): T | undefined { return this.items.get(key); }
-  getByName(ns: string | undefined, name: string): T | undefined { return this.items.get(ns ? `${ns}/${name}` : name); }
+  hasSynced(): boolean {
+    return this.syncedFlag;
+  }
+  get(key: string): T | undefined {
+    return this.items.get(key);
+  }
+  getByName(ns: string | undefined, name: string): T | undefined {
+    return this.items.get(ns ? `${ns}/${name}` : name);
+  }
   list(ns?: string): T[] {
     const all = [...this.items.values()];
     return ns ? all.filter((o) => o.metadata.namespace === ns) : all;
   }
-  onAdd(fn: (o: T) => void): void { this.handlers.add.push(fn); }
-  onUpdate(fn: (a: T, b: T) => void): void { this.handlers.update.push(fn); }
-  onDelete(fn: (o: T) => void): void { this.handlers.del.push(fn); }
+  onAdd(fn: (o: T) => void): void {
+    this.handlers.add.push(fn);
+  }
+  onUpdate(fn: (a: T, b: T) => void): void {
+    this.handlers.update.push(fn);
+  }
+  onDelete(fn: (o: T) => void): void {
+    this.handlers.del.push(fn);
+  }
   addIndex(name: string, fn: (o: T) => string[]): void {
     this.indexers.set(name, fn);
     const idx = new Map<string, Set<string>>();
     this.indexes.set(name, idx);
-    for (const [k, o] of this.items) for (const v of fn(o)) { let s = idx.get(v); if (!s) idx.set(v, (s = new Set())); s.add(k); }
+    for (const [k, o] of this.items)
+      for (const v of fn(o)) {
+        let s = idx.get(v);
+        if (!s) idx.set(v, (s = new Set()));
+        s.add(k);
+      }
   }
   byIndex(name: string, value: string): T[] {
     const keys = this.indexes.get(name)?.get(value);
     if (!keys) return [];
     const out: T[] = [];
-    for (const k of keys) { const o = this.items.get(k); if (o) out.push(o); }
+    for (const k of keys) {
+      const o = this.items.get(k);
+      if (o) out.push(o);
+    }
     return out;
   }
 }
 
 function safe(fn: () => void): void {
-  try { fn(); } catch (err) { process.stderr.write(`informer handler failed: ${(err as Error).stack}\n`); }
+  try {
+    fn();
+  } catch (err) {
+    process.stderr.write(`informer handler failed: ${(err as Error).stack}\n`);
+  }
 }
 
 /** a field/label selector narrowing what an informer lists and watches (a kubelet's pods: spec.nodeName=<node>) */
-export interface InformerSelectors { fieldSelector?: string; labelSelector?: string }
+export interface InformerSelectors {
+  fieldSelector?: string;
+  labelSelector?: string;
+}
 
 /** an informer of its own, outside any factory: for a filtered view that only one component needs */
-export function createInformer<T extends KObject>(client: Client, r: GVR, namespace?: string, selectors?: InformerSelectors): Informer<T> & { start(): void; stop(): void } {
+export function createInformer<T extends KObject>(
+  client: Client,
+  r: GVR,
+  namespace?: string,
+  selectors?: InformerSelectors,
+): Informer<T> & { start(): void; stop(): void } {
   return new ListWatchInformer<T>(client, r, namespace, selectors);
 }
 
@@ -145,7 +195,13 @@ export function createInformerFactory(client: Client): InformerFactory {
       }
       return inf as Informer<T>;
     },
-    start() { started = true; for (const i of informers.values()) i.start(); },
-    stop() { started = false; for (const i of informers.values()) i.stop(); },
+    start() {
+      started = true;
+      for (const i of informers.values()) i.start();
+    },
+    stop() {
+      started = false;
+      for (const i of informers.values()) i.stop();
+    },
   };
 }

@@ -26,7 +26,10 @@ export function resourcePath(r: GVR, namespace: string | undefined, name?: strin
 function setQuery(q: URLSearchParams, o: Record<string, unknown> | undefined): URLSearchParams {
   for (const [k, v] of Object.entries(o ?? {})) {
     if (v === undefined || v === null || k === 'subresource' || k === 'name') continue;
-    if (k === 'dryRun') { if (v) q.set('dryRun', 'All'); continue; }
+    if (k === 'dryRun') {
+      if (v) q.set('dryRun', 'All');
+      continue;
+    }
     if (k === 'preconditions' || k === 'propagationPolicy' || k === 'gracePeriodSeconds') continue;
     q.set(k, String(v));
   }
@@ -36,9 +39,12 @@ function setQuery(q: URLSearchParams, o: Record<string, unknown> | undefined): U
 export function createInProcessClient(api: ApiServer, user: UserInfo, userAgent = user.name): Client {
   const call = async (method: string, path: string, query: URLSearchParams, bodyObject?: unknown, contentType?: string): Promise<ApiResponse> => {
     const req: ApiRequest = {
-      method, path, query,
+      method,
+      path,
+      query,
       headers: { 'content-type': contentType ?? 'application/json', accept: 'application/json', 'user-agent': userAgent },
-      bodyObject, user,
+      bodyObject,
+      user,
     };
     return api.handle(req);
   };
@@ -49,13 +55,26 @@ export function createInProcessClient(api: ApiServer, user: UserInfo, userAgent 
   };
   return {
     user: user.name,
-    async get(r, ns, name, sub) { return unwrap(await call('GET', resourcePath(r, ns, name, sub), new URLSearchParams())); },
-    async list(r, ns, opts?: ListOptions) { return unwrap<KList<any>>(await call('GET', resourcePath(r, ns), setQuery(new URLSearchParams(), opts as Record<string, unknown>))); },
+    async get(r, ns, name, sub) {
+      return unwrap(await call('GET', resourcePath(r, ns, name, sub), new URLSearchParams()));
+    },
+    async list(r, ns, opts?: ListOptions) {
+      return unwrap<KList<any>>(await call('GET', resourcePath(r, ns), setQuery(new URLSearchParams(), opts as Record<string, unknown>)));
+    },
     async create(r, ns, obj, opts?: WriteOptions & { subresource?: string; name?: string }) {
-      return unwrap(await call('POST', resourcePath(r, ns, opts?.subresource ? opts.name ?? obj.metadata?.name : undefined, opts?.subresource), setQuery(new URLSearchParams(), opts as Record<string, unknown>), obj));
+      return unwrap(
+        await call(
+          'POST',
+          resourcePath(r, ns, opts?.subresource ? (opts.name ?? obj.metadata?.name) : undefined, opts?.subresource),
+          setQuery(new URLSearchParams(), opts as Record<string, unknown>),
+          obj,
+        ),
+      );
     },
     async update(r, ns, obj, opts?: WriteOptions & { subresource?: string }) {
-      return unwrap(await call('PUT', resourcePath(r, ns, obj.metadata.name, opts?.subresource), setQuery(new URLSearchParams(), opts as Record<string, unknown>), obj));
+      return unwrap(
+        await call('PUT', resourcePath(r, ns, obj.metadata.name, opts?.subresource), setQuery(new URLSearchParams(), opts as Record<string, unknown>), obj),
+      );
     },
     async updateStatus(r, ns, obj) {
       return unwrap(await call('PUT', resourcePath(r, ns, obj.metadata.name, 'status'), new URLSearchParams(), obj));
@@ -80,31 +99,55 @@ export function createInProcessClient(api: ApiServer, user: UserInfo, userAgent 
       if (opts?.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
       return unwrap<KObject>(await call('DELETE', resourcePath(r, ns), q, body));
     },
-    watch<T extends KObject>(r: GVR, ns: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void, onClose?: (err?: Error) => void): WatchHandle {
+    watch<T extends KObject>(
+      r: GVR,
+      ns: string | undefined,
+      opts: WatchOptions,
+      onEvent: (e: WatchEvent<T>) => void,
+      onClose?: (err?: Error) => void,
+    ): WatchHandle {
       const q = setQuery(new URLSearchParams(), opts as Record<string, unknown>);
       q.set('watch', 'true');
       let stopped = false;
       let inner: { stop(): void } | undefined;
-      void call('GET', resourcePath(r, ns), q).then((resp) => {
-        if (stopped) return;
-        if (resp.kind !== 'watch') {
-          const err = resp.kind === 'json' && resp.status >= 400 ? new StatusError(resp.body as Status) : new Error('watch failed');
-          onClose?.(err);
-          return;
-        }
-        inner = resp.start((ev) => {
+      void call('GET', resourcePath(r, ns), q).then(
+        (resp) => {
           if (stopped) return;
-          if (ev.type === 'ERROR') {
-            stopped = true;
-            inner?.stop();
-            onClose?.(new StatusError(ev.object as Status));
+          if (resp.kind !== 'watch') {
+            const err = resp.kind === 'json' && resp.status >= 400 ? new StatusError(resp.body as Status) : new Error('watch failed');
+            onClose?.(err);
             return;
           }
-          onEvent(ev as WatchEvent<T>);
-        }, () => { if (!stopped) { stopped = true; onClose?.(); } });
-        if (stopped) inner.stop();
-      }, (err) => { if (!stopped) onClose?.(err as Error); });
-      return { stop() { stopped = true; inner?.stop(); } };
+          inner = resp.start(
+            (ev) => {
+              if (stopped) return;
+              if (ev.type === 'ERROR') {
+                stopped = true;
+                inner?.stop();
+                onClose?.(new StatusError(ev.object as Status));
+                return;
+              }
+              onEvent(ev as WatchEvent<T>);
+            },
+            () => {
+              if (!stopped) {
+                stopped = true;
+                onClose?.();
+              }
+            },
+          );
+          if (stopped) inner.stop();
+        },
+        (err) => {
+          if (!stopped) onClose?.(err as Error);
+        },
+      );
+      return {
+        stop() {
+          stopped = true;
+          inner?.stop();
+        },
+      };
     },
   };
 }

@@ -20,7 +20,9 @@ export interface WriteOptions {
   fieldManager?: string;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }
-export interface PatchOptions extends WriteOptions { force?: boolean }
+export interface PatchOptions extends WriteOptions {
+  force?: boolean;
+}
 export interface DeleteOptions {
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   gracePeriodSeconds?: number;
@@ -39,15 +41,33 @@ export interface Client {
   readonly user: string;
   get<T extends KObject = KObject>(r: GVR, namespace: string | undefined, name: string, subresource?: string): Promise<T>;
   list<T extends KObject = KObject>(r: GVR, namespace?: string, opts?: ListOptions): Promise<KList<T>>;
-  create<T extends KObject = KObject>(r: GVR, namespace: string | undefined, obj: KObject, opts?: WriteOptions & { subresource?: string; name?: string }): Promise<T>;
+  create<T extends KObject = KObject>(
+    r: GVR,
+    namespace: string | undefined,
+    obj: KObject,
+    opts?: WriteOptions & { subresource?: string; name?: string },
+  ): Promise<T>;
   update<T extends KObject = KObject>(r: GVR, namespace: string | undefined, obj: KObject, opts?: WriteOptions & { subresource?: string }): Promise<T>;
   /** PUT …/status */
   updateStatus<T extends KObject = KObject>(r: GVR, namespace: string | undefined, obj: KObject): Promise<T>;
-  patch<T extends KObject = KObject>(r: GVR, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: PatchOptions & { subresource?: string }): Promise<T>;
+  patch<T extends KObject = KObject>(
+    r: GVR,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts?: PatchOptions & { subresource?: string },
+  ): Promise<T>;
   delete(r: GVR, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<KObject>;
   deleteCollection(r: GVR, namespace: string | undefined, opts?: ListOptions & DeleteOptions): Promise<KObject>;
   /** onEvent gets ADDED/MODIFIED/DELETED/BOOKMARK; an ERROR event (e.g. 410 Expired) ends the stream, then onClose */
-  watch<T extends KObject = KObject>(r: GVR, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void, onClose?: (err?: Error) => void): WatchHandle;
+  watch<T extends KObject = KObject>(
+    r: GVR,
+    namespace: string | undefined,
+    opts: WatchOptions,
+    onEvent: (e: WatchEvent<T>) => void,
+    onClose?: (err?: Error) => void,
+  ): WatchHandle;
 }
 
 /** A list+watch cache of one resource, like client-go's shared informer. */

@@ -53,33 +53,43 @@ const gvrOf = (e: ResourceEntry): GVR => ({ group: e.group, version: e.version, 
 /** stored resources in their group's preferred version (what GC and namespace cleanup walk) */
 function preferredStoredResources(catalog: Catalog, namespacedOnly: boolean): GVR[] {
   const prefs = new Map(catalog.groups().map((g) => [g.name, g.preferred]));
-  return catalog.storageEntries()
+  return catalog
+    .storageEntries()
     .filter((e) => (!namespacedOnly || e.namespaced) && prefs.get(e.group) === e.version)
     .map(gvrOf);
 }
 
 /** a controller that needs only its client and the shared informers */
-const plain = (name: string, start: (client: Client, informers: InformerFactory) => { stop(): void }): ControllerDescriptor =>
-  ({ name, start: ({ client, informers }) => start(client, informers) });
+const plain = (name: string, start: (client: Client, informers: InformerFactory) => { stop(): void }): ControllerDescriptor => ({
+  name,
+  start: ({ client, informers }) => start(client, informers),
+});
 
 /** in start order; informers register their handlers in this order too */
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
-  { name: 'namespace-controller', start: ({ client, informers, catalog }) => startNamespaceController(client, informers, { list: () => preferredStoredResources(catalog, true) }) },
+  {
+    name: 'namespace-controller',
+    start: ({ client, informers, catalog }) => startNamespaceController(client, informers, { list: () => preferredStoredResources(catalog, true) }),
+  },
   plain('serviceaccount-controller', startServiceAccountController),
   { name: 'root-ca-certificate-publisher-controller', start: ({ client, informers, caPem }) => startRootCaPublisher(client, informers, caPem) },
   plain('clusterrole-aggregation-controller', startClusterRoleAggregationController),
-  { name: 'certificatesigningrequest-signing-controller', start: ({ client, informers, pki }) => (pki ? startCsrSigningController(client, informers, pki) : { stop() {} }) },
+  {
+    name: 'certificatesigningrequest-signing-controller',
+    start: ({ client, informers, pki }) => (pki ? startCsrSigningController(client, informers, pki) : { stop() {} }),
+  },
   { name: 'serviceaccount-token-controller', start: ({ client, informers, pki }) => (pki ? startTokensController(client, informers, pki) : { stop() {} }) },
   {
     name: 'garbage-collector-controller',
-    start: ({ client, informers, catalog }) => startGarbageCollector(client, informers, {
-      resolve(apiVersion, kind) {
-        const e = catalog.forKind(apiVersion, kind);
-        return e ? { gvr: gvrOf(e), namespaced: e.namespaced } : undefined;
-      },
-      resources: () => preferredStoredResources(catalog, false).filter((r) => r.resource !== 'events'),
-      onChange: (fn) => catalog.onChange(fn),
-    }),
+    start: ({ client, informers, catalog }) =>
+      startGarbageCollector(client, informers, {
+        resolve(apiVersion, kind) {
+          const e = catalog.forKind(apiVersion, kind);
+          return e ? { gvr: gvrOf(e), namespaced: e.namespaced } : undefined;
+        },
+        resources: () => preferredStoredResources(catalog, false).filter((r) => r.resource !== 'events'),
+        onChange: (fn) => catalog.onChange(fn),
+      }),
   },
   plain('replicaset-controller', startReplicaSetController),
   plain('deployment-controller', startDeploymentController),
@@ -95,22 +105,24 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   plain('endpointslice-controller', startEndpointSliceController),
   {
     name: 'resourcequota-controller',
-    start: ({ client, informers, catalog }) => startResourceQuotaController(client, informers, {
-      resolve(resourceDotGroup) {
-        const i = resourceDotGroup.indexOf('.');
-        const e = i < 0 ? catalog.preferred('', resourceDotGroup) : catalog.preferred(resourceDotGroup.slice(i + 1), resourceDotGroup.slice(0, i));
-        return e ? gvrOf(e) : undefined;
-      },
-    }),
+    start: ({ client, informers, catalog }) =>
+      startResourceQuotaController(client, informers, {
+        resolve(resourceDotGroup) {
+          const i = resourceDotGroup.indexOf('.');
+          const e = i < 0 ? catalog.preferred('', resourceDotGroup) : catalog.preferred(resourceDotGroup.slice(i + 1), resourceDotGroup.slice(0, i));
+          return e ? gvrOf(e) : undefined;
+        },
+      }),
   },
   {
     name: 'horizontal-pod-autoscaler-controller',
-    start: ({ client, informers, catalog }) => startHpaController(client, informers, {
-      resolve(apiVersion, kind) {
-        const e = catalog.forKind(apiVersion, kind);
-        return e ? gvrOf(e) : undefined;
-      },
-    }),
+    start: ({ client, informers, catalog }) =>
+      startHpaController(client, informers, {
+        resolve(apiVersion, kind) {
+          const e = catalog.forKind(apiVersion, kind);
+          return e ? gvrOf(e) : undefined;
+        },
+      }),
   },
   plain('pod-garbage-collector-controller', startPodGcController),
   plain('persistentvolume-binder-controller', startPersistentVolumeController),
@@ -125,5 +137,9 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
 /** starts every controller of the table; stop() stops them all */
 export function startControllerManager(ctx: ControllerContext, controllers: readonly ControllerDescriptor[] = CONTROLLERS): { stop(): void } {
   const running = controllers.map((c) => c.start(ctx));
-  return { stop: () => { for (const r of running) r.stop(); } };
+  return {
+    stop: () => {
+      for (const r of running) r.stop();
+    },
+  };
 }

@@ -3,12 +3,19 @@ import { WorkQueue } from './workqueue';
 import { MAX_TIMER_MS } from './long-timeout';
 
 describe('WorkQueue.addAfter', () => {
-  afterEach(() => { vi.useRealTimers(); });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('waits out a delay longer than a Node timer can hold instead of firing at once', async () => {
     vi.useFakeTimers();
     const seen: string[] = [];
-    const q = new WorkQueue(async (k) => { seen.push(k); }, { name: 'test' });
+    const q = new WorkQueue(
+      async (k) => {
+        seen.push(k);
+      },
+      { name: 'test' },
+    );
     const yearMs = 365 * 24 * 3600 * 1000; // a yearly CronJob's next run
     expect(yearMs).toBeGreaterThan(MAX_TIMER_MS);
     q.addAfter('ns/yearly', yearMs);
@@ -24,7 +31,12 @@ describe('WorkQueue.addAfter', () => {
   it('a later addAfter replaces the pending delay of a key, also a chained one', async () => {
     vi.useFakeTimers();
     const seen: string[] = [];
-    const q = new WorkQueue(async (k) => { seen.push(k); }, { name: 'test' });
+    const q = new WorkQueue(
+      async (k) => {
+        seen.push(k);
+      },
+      { name: 'test' },
+    );
     q.addAfter('k', MAX_TIMER_MS * 2);
     await vi.advanceTimersByTimeAsync(MAX_TIMER_MS + 5);
     q.addAfter('k', 10);

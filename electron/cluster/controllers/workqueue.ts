@@ -47,7 +47,9 @@ export class WorkQueue {
     liveQueues.add(this);
   }
 
-  get name(): string { return this.opts.name ?? 'queue'; }
+  get name(): string {
+    return this.opts.name ?? 'queue';
+  }
 
   add(key: string): void {
     if (this.stopped) return;
@@ -55,7 +57,10 @@ export class WorkQueue {
     const n = this.addsPerKey.get(key);
     if (n !== undefined) this.addsPerKey.set(key, n + 1);
     else if (this.addsPerKey.size < MAX_COUNTED_KEYS) this.addsPerKey.set(key, 1);
-    if (this.processing.has(key)) { this.dirtyWhileProcessing.add(key); return; }
+    if (this.processing.has(key)) {
+      this.dirtyWhileProcessing.add(key);
+      return;
+    }
     if (this.queued.has(key)) return;
     this.queued.add(key);
     this.queue.push(key);
@@ -64,9 +69,18 @@ export class WorkQueue {
 
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
-    if (ms <= 0) { this.add(key); return; }
+    if (ms <= 0) {
+      this.add(key);
+      return;
+    }
     this.timers.get(key)?.clear();
-    this.timers.set(key, setLongTimeout(() => { this.timers.delete(key); this.add(key); }, ms));
+    this.timers.set(
+      key,
+      setLongTimeout(() => {
+        this.timers.delete(key);
+        this.add(key);
+      }, ms),
+    );
   }
 
   /** exponential back-off for a key whose sync failed */
@@ -80,7 +94,9 @@ export class WorkQueue {
     const max = this.opts.maxDelayMs ?? 30_000;
     this.addAfter(key, Math.min(max, base * 2 ** (n - 1)));
   }
-  forget(key: string): void { this.failures.delete(key); }
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
 
   stop(): void {
     this.stopped = true;
@@ -91,7 +107,9 @@ export class WorkQueue {
     this.queued.clear();
   }
 
-  get length(): number { return this.queue.length; }
+  get length(): number {
+    return this.queue.length;
+  }
 
   /** counters since the previous call (which resets them) and the current sizes */
   stats(): QueueStats {
@@ -100,8 +118,14 @@ export class WorkQueue {
     let maxFailures = 0;
     for (const f of this.failures.values()) maxFailures = Math.max(maxFailures, f);
     const s: QueueStats = {
-      name: this.name, depth: this.queue.length, delayed: this.timers.size, processing: this.processing.size,
-      adds: this.addsInWindow, retries: this.retriesInWindow, hottest, maxFailures,
+      name: this.name,
+      depth: this.queue.length,
+      delayed: this.timers.size,
+      processing: this.processing.size,
+      adds: this.addsInWindow,
+      retries: this.retriesInWindow,
+      hottest,
+      maxFailures,
     };
     this.addsInWindow = 0;
     this.retriesInWindow = 0;
@@ -116,16 +140,24 @@ export class WorkQueue {
       this.queued.delete(key);
       this.processing.add(key);
       this.running++;
-      void this.handler(key).then(
-        // a sync that finished but asked for a retry itself keeps its back-off growing
-        () => { if (!this.retryRequested.delete(key)) this.forget(key); },
-        (err) => { this.opts.onError?.(key, err); this.addRateLimited(key); this.retryRequested.delete(key); },
-      ).finally(() => {
-        this.running--;
-        this.processing.delete(key);
-        if (this.dirtyWhileProcessing.delete(key)) this.add(key);
-        this.pump();
-      });
+      void this.handler(key)
+        .then(
+          // a sync that finished but asked for a retry itself keeps its back-off growing
+          () => {
+            if (!this.retryRequested.delete(key)) this.forget(key);
+          },
+          (err) => {
+            this.opts.onError?.(key, err);
+            this.addRateLimited(key);
+            this.retryRequested.delete(key);
+          },
+        )
+        .finally(() => {
+          this.running--;
+          this.processing.delete(key);
+          if (this.dirtyWhileProcessing.delete(key)) this.add(key);
+          this.pump();
+        });
     }
   }
 }

@@ -11,7 +11,9 @@ function driver(): { d: HostPathDriver; dir: string } {
   for (const n of ['n1', 'n2']) fs.mkdirSync(path.join(dir, 'nodes', n), { recursive: true });
   return { d: new HostPathDriver(dir), dir };
 }
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 
 describe('simulated CSI driver on disk', () => {
   it('never turns a handle or node name from the API into a path outside its folder', () => {

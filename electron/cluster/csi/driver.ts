@@ -15,7 +15,12 @@ export const TOPOLOGY_KEY = 'topology.hostpath.csi/node';
 export const MAX_VOLUMES_PER_NODE = 64;
 
 export class CsiError extends Error {
-  constructor(readonly code: 'InvalidArgument' | 'NotFound' | 'OutOfRange' | 'Internal', message: string) { super(message); }
+  constructor(
+    readonly code: 'InvalidArgument' | 'NotFound' | 'OutOfRange' | 'Internal',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const HANDLE = /^[a-z0-9]([a-z0-9._-]{0,251}[a-z0-9])?$/;
@@ -35,26 +40,45 @@ export function checkNode(node: unknown): string {
 
 /** the disk side of the driver; one instance per cluster (all simulated nodes share the data dir) */
 export class HostPathDriver {
-  constructor(private readonly dataDir: string, readonly name = DRIVER_NAME) {}
+  constructor(
+    private readonly dataDir: string,
+    readonly name = DRIVER_NAME,
+  ) {}
 
-  private root(node: string): string { return path.join(this.dataDir, 'nodes', checkNode(node), 'csi', this.name); }
-  volumePath(node: string, handle: string): string { return path.join(this.root(node), 'volumes', checkHandle(handle)); }
-  snapshotPath(node: string, handle: string): string { return path.join(this.root(node), 'snapshots', checkHandle(handle, 'snapshot ID')); }
+  private root(node: string): string {
+    return path.join(this.dataDir, 'nodes', checkNode(node), 'csi', this.name);
+  }
+  volumePath(node: string, handle: string): string {
+    return path.join(this.root(node), 'volumes', checkHandle(handle));
+  }
+  snapshotPath(node: string, handle: string): string {
+    return path.join(this.root(node), 'snapshots', checkHandle(handle, 'snapshot ID'));
+  }
 
   private nodes(): string[] {
-    try { return fs.readdirSync(path.join(this.dataDir, 'nodes')).filter((n) => !isDNS1123Subdomain(n).length); } catch { return []; }
+    try {
+      return fs.readdirSync(path.join(this.dataDir, 'nodes')).filter((n) => !isDNS1123Subdomain(n).length);
+    } catch {
+      return [];
+    }
   }
 
   /** where a volume's folder is (volumes live on one node; the handle alone finds it) */
   findVolume(handle: string): { node: string; path: string } | undefined {
     checkHandle(handle);
-    for (const node of this.nodes()) { const p = this.volumePath(node, handle); if (fs.existsSync(p)) return { node, path: p }; }
+    for (const node of this.nodes()) {
+      const p = this.volumePath(node, handle);
+      if (fs.existsSync(p)) return { node, path: p };
+    }
     return undefined;
   }
 
   findSnapshot(handle: string): { node: string; path: string } | undefined {
     checkHandle(handle, 'snapshot ID');
-    for (const node of this.nodes()) { const p = this.snapshotPath(node, handle); if (fs.existsSync(p)) return { node, path: p }; }
+    for (const node of this.nodes()) {
+      const p = this.snapshotPath(node, handle);
+      if (fs.existsSync(p)) return { node, path: p };
+    }
     return undefined;
   }
 

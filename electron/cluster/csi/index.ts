@@ -38,8 +38,13 @@ export function startCsiDriver(client: Client, dataDir: string): CsiDriverHandle
   const node = createNodePlugin(client, informers, driver);
   informers.start();
   return {
-    driver, mounters: node.mounters,
+    driver,
+    mounters: node.mounters,
     registerNodes: (names) => registerDriverOnNodes(client, driver, names),
-    stop() { for (const p of parts) p.stop(); node.stop(); informers.stop(); },
+    stop() {
+      for (const p of parts) p.stop();
+      node.stop();
+      informers.stop();
+    },
   };
 }

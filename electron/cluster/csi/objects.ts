@@ -14,23 +14,35 @@ export const DEFAULT_STORAGE_CLASS = 'standard';
 export const DEFAULT_SNAPSHOT_CLASS = 'csi-hostpath-snapclass';
 
 async function ensure(client: Client, r: GVR, obj: KObject): Promise<void> {
-  try { await client.create(r, undefined, obj); } catch (err) { if (!isStatus(err, 409)) throw err; }
+  try {
+    await client.create(r, undefined, obj);
+  } catch (err) {
+    if (!isStatus(err, 409)) throw err;
+  }
 }
 
 export async function ensureStorageObjects(client: Client): Promise<void> {
   await installSnapshotCrds(client);
   await ensure(client, R.csidrivers, {
-    apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name: DRIVER_NAME },
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'CSIDriver',
+    metadata: { name: DRIVER_NAME },
     spec: { attachRequired: true, podInfoOnMount: true, fsGroupPolicy: 'File', volumeLifecycleModes: ['Persistent'], storageCapacity: false },
   });
   await ensure(client, R.storageclasses, {
-    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
     metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { [DEFAULT_CLASS_ANNOTATION]: 'true' } },
-    provisioner: DRIVER_NAME, reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true,
+    provisioner: DRIVER_NAME,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'WaitForFirstConsumer',
+    allowVolumeExpansion: true,
   });
   await ensure(client, SNAPSHOT_R.volumesnapshotclasses, {
-    apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotClass',
+    apiVersion: 'snapshot.storage.k8s.io/v1',
+    kind: 'VolumeSnapshotClass',
     metadata: { name: DEFAULT_SNAPSHOT_CLASS, annotations: { [DEFAULT_SNAPSHOT_CLASS_ANNOTATION]: 'true' } },
-    driver: DRIVER_NAME, deletionPolicy: 'Delete',
+    driver: DRIVER_NAME,
+    deletionPolicy: 'Delete',
   });
 }

@@ -49,10 +49,14 @@ export function startProvisioner(client: Client, informers: InformerFactory, dri
       if (!topologyAllows(sc, node)) throw new ProvisionError(`node "${selected}" is not in the allowed topologies of StorageClass "${sc.metadata?.name}"`);
       return selected;
     }
-    const fit = nodes.list().filter((n) => registered(n.metadata.name!) && topologyAllows(sc, n)).map((n) => n.metadata.name!);
+    const fit = nodes
+      .list()
+      .filter((n) => registered(n.metadata.name!) && topologyAllows(sc, n))
+      .map((n) => n.metadata.name!);
     if (!fit.length) throw new ProvisionError('no node satisfies the allowed topologies of the StorageClass');
     // spread Immediate volumes: the node holding the fewest of this driver's volumes
-    const held = (n: string) => volumes.list().filter((v) => v.spec?.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values?.[0] === n).length;
+    const held = (n: string) =>
+      volumes.list().filter((v) => v.spec?.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values?.[0] === n).length;
     return fit.sort((a, b) => held(a) - held(b) || a.localeCompare(b))[0];
   }
 
@@ -64,27 +68,50 @@ export function startProvisioner(client: Client, informers: InformerFactory, dri
     const requested = storageSize(pvc.spec?.resources?.requests?.storage);
     if (ds.kind === 'VolumeSnapshot' && ds.apiGroup === 'snapshot.storage.k8s.io') {
       let vs: KObject;
-      try { vs = await client.get(SNAPSHOT_R.volumesnapshots, ns, ds.name); } catch (err) {
-        if (isStatus(err, 404)) throw new ProvisionError(`error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: error getting snapshot ${ds.name} from api server: volumesnapshots.snapshot.storage.k8s.io "${ds.name}" not found`);
+      try {
+        vs = await client.get(SNAPSHOT_R.volumesnapshots, ns, ds.name);
+      } catch (err) {
+        if (isStatus(err, 404))
+          throw new ProvisionError(
+            `error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: error getting snapshot ${ds.name} from api server: volumesnapshots.snapshot.storage.k8s.io "${ds.name}" not found`,
+          );
         throw err;
       }
-      if (vs.metadata.deletionTimestamp) throw new ProvisionError(`error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: snapshot ${ds.name} is currently being deleted`);
-      if (!vs.status?.readyToUse || !vs.status?.boundVolumeSnapshotContentName) throw new ProvisionError(`error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: snapshot ${ds.name} is not Ready`);
+      if (vs.metadata.deletionTimestamp)
+        throw new ProvisionError(`error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: snapshot ${ds.name} is currently being deleted`);
+      if (!vs.status?.readyToUse || !vs.status?.boundVolumeSnapshotContentName)
+        throw new ProvisionError(`error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: snapshot ${ds.name} is not Ready`);
       const content = await client.get(SNAPSHOT_R.volumesnapshotcontents, undefined, vs.status.boundVolumeSnapshotContentName);
-      if (content.spec?.driver !== driver.name) throw new ProvisionError(`error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: snapshot ${ds.name} was taken by driver ${content.spec?.driver}, not ${driver.name}`);
+      if (content.spec?.driver !== driver.name)
+        throw new ProvisionError(
+          `error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: snapshot ${ds.name} was taken by driver ${content.spec?.driver}, not ${driver.name}`,
+        );
       const restore = storageSize(vs.status.restoreSize);
-      if (restore > requested) throw new ProvisionError(`error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: requested volume size ${requested / 1_000_000_000n} is less than the size ${restore / 1_000_000_000n} for the source snapshot ${ds.name}`);
+      if (restore > requested)
+        throw new ProvisionError(
+          `error getting handle for DataSource Type VolumeSnapshot by Name ${ds.name}: requested volume size ${requested / 1_000_000_000n} is less than the size ${restore / 1_000_000_000n} for the source snapshot ${ds.name}`,
+        );
       return { snapshot: content.status?.snapshotHandle };
     }
     if (ds.kind === 'PersistentVolumeClaim' && !ds.apiGroup) {
       const src = claims.getByName(ns, ds.name);
       if (!src) throw new ProvisionError(`error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: claim ${ds.name} not found`);
-      if (src.status?.phase !== 'Bound' || !src.spec?.volumeName) throw new ProvisionError(`error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: the PVC ${ds.name} not yet bound to a PV`);
-      if (storageClassOf(src) !== sc.metadata?.name) throw new ProvisionError(`error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: the source PVC and destination PVCs must be in the same storage class for cloning`);
+      if (src.status?.phase !== 'Bound' || !src.spec?.volumeName)
+        throw new ProvisionError(`error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: the PVC ${ds.name} not yet bound to a PV`);
+      if (storageClassOf(src) !== sc.metadata?.name)
+        throw new ProvisionError(
+          `error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: the source PVC and destination PVCs must be in the same storage class for cloning`,
+        );
       const srcSize = storageSize(src.status?.capacity?.storage);
-      if (srcSize > requested) throw new ProvisionError(`error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: requested volume size ${requested / 1_000_000_000n} is less than the size ${srcSize / 1_000_000_000n} for the source PVC ${ds.name}`);
+      if (srcSize > requested)
+        throw new ProvisionError(
+          `error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: requested volume size ${requested / 1_000_000_000n} is less than the size ${srcSize / 1_000_000_000n} for the source PVC ${ds.name}`,
+        );
       const pv = volumes.getByName(undefined, src.spec.volumeName);
-      if (pv?.spec?.csi?.driver !== driver.name) throw new ProvisionError(`error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: source volume is not provided by ${driver.name}`);
+      if (pv?.spec?.csi?.driver !== driver.name)
+        throw new ProvisionError(
+          `error getting handle for DataSource Type PersistentVolumeClaim by Name ${ds.name}: source volume is not provided by ${driver.name}`,
+        );
       return { volume: pv.spec.csi.volumeHandle };
     }
     // another populator's kind: upstream leaves the claim to it
@@ -108,13 +135,33 @@ export function startProvisioner(client: Client, informers: InformerFactory, dri
       // the claim's uid is the volume handle: a retry after a crash finds the same folder instead of a second one
       await driver.createVolume(node, pvc.metadata.uid!, source);
       const pv: KObject = {
-        apiVersion: 'v1', kind: 'PersistentVolume',
-        metadata: { name: pvName, annotations: { [ANN_PROVISIONED_BY]: driver.name, 'volume.kubernetes.io/provisioner-deletion-secret-name': '', 'volume.kubernetes.io/provisioner-deletion-secret-namespace': '' } },
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: {
+          name: pvName,
+          annotations: {
+            [ANN_PROVISIONED_BY]: driver.name,
+            'volume.kubernetes.io/provisioner-deletion-secret-name': '',
+            'volume.kubernetes.io/provisioner-deletion-secret-namespace': '',
+          },
+        },
         spec: {
           accessModes: pvc.spec?.accessModes,
           capacity: { storage: pvc.spec?.resources?.requests?.storage },
-          claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: pvc.metadata.name, namespace: pvc.metadata.namespace, uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion },
-          csi: { driver: driver.name, volumeHandle: pvc.metadata.uid, fsType: 'ext4', volumeAttributes: { 'storage.kubernetes.io/csiProvisionerIdentity': `kubelab-${driver.name}` } },
+          claimRef: {
+            apiVersion: 'v1',
+            kind: 'PersistentVolumeClaim',
+            name: pvc.metadata.name,
+            namespace: pvc.metadata.namespace,
+            uid: pvc.metadata.uid,
+            resourceVersion: pvc.metadata.resourceVersion,
+          },
+          csi: {
+            driver: driver.name,
+            volumeHandle: pvc.metadata.uid,
+            fsType: 'ext4',
+            volumeAttributes: { 'storage.kubernetes.io/csiProvisionerIdentity': `kubelab-${driver.name}` },
+          },
           nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: TOPOLOGY_KEY, operator: 'In', values: [node] }] }] } },
           persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
           storageClassName: sc.metadata?.name,
@@ -122,7 +169,11 @@ export function startProvisioner(client: Client, informers: InformerFactory, dri
           ...(sc.mountOptions ? { mountOptions: sc.mountOptions } : {}),
         },
       };
-      try { await client.create(R.persistentvolumes, undefined, pv); } catch (err) { if (!isStatus(err, 409)) throw err; }
+      try {
+        await client.create(R.persistentvolumes, undefined, pv);
+      } catch (err) {
+        if (!isStatus(err, 409)) throw err;
+      }
       claimEvent(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`);
     } catch (err) {
       claimEvent(pvc, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata?.name}": ${(err as Error).message}`);
@@ -135,21 +186,38 @@ export function startProvisioner(client: Client, informers: InformerFactory, dri
     const pv = volumes.getByName(undefined, name);
     if (!pv || pv.metadata.deletionTimestamp || pv.status?.phase !== 'Released' || pv.spec?.persistentVolumeReclaimPolicy !== 'Delete') return;
     if (pv.metadata.annotations?.[ANN_PROVISIONED_BY] !== driver.name) return;
-    try { await client.delete(R.persistentvolumes, undefined, name, { preconditions: { uid: pv.metadata.uid } }); } catch (err) { if (!isStatus(err, 404, 409)) throw err; }
+    try {
+      await client.delete(R.persistentvolumes, undefined, name, { preconditions: { uid: pv.metadata.uid } });
+    } catch (err) {
+      if (!isStatus(err, 404, 409)) throw err;
+    }
   }
 
   const claimQueue = new WorkQueue(provision, { workers: 4, name: 'csi-provisioner' });
   const volumeQueue = new WorkQueue(reclaim, { workers: 2, name: 'csi-provisioner-deleter' });
-  const addClaim = (c: PVC) => { if (!c.spec?.volumeName && c.metadata.annotations?.[ANN_STORAGE_PROVISIONER] === driver.name) claimQueue.add(objectKey(c)); };
+  const addClaim = (c: PVC) => {
+    if (!c.spec?.volumeName && c.metadata.annotations?.[ANN_STORAGE_PROVISIONER] === driver.name) claimQueue.add(objectKey(c));
+  };
   claims.onAdd(addClaim);
   claims.onUpdate((_a, c) => addClaim(c));
-  const addVolume = (v: PV) => { if (v.status?.phase === 'Released') volumeQueue.add(v.metadata.name!); };
+  const addVolume = (v: PV) => {
+    if (v.status?.phase === 'Released') volumeQueue.add(v.metadata.name!);
+  };
   volumes.onAdd(addVolume);
   volumes.onUpdate((_a, v) => addVolume(v));
   // the folder of a deleted volume goes after its PV object (Delete policy only: a Retain volume's data is the admin's)
   volumes.onDelete((v) => {
     if (v.spec?.csi?.driver !== driver.name || v.spec?.persistentVolumeReclaimPolicy !== 'Delete') return;
-    driver.deleteVolume(v.spec.csi.volumeHandle).catch((err) => recorder.event({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: v.metadata }, 'Warning', 'VolumeFailedDelete', (err as Error).message));
+    driver
+      .deleteVolume(v.spec.csi.volumeHandle)
+      .catch((err) =>
+        recorder.event({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: v.metadata }, 'Warning', 'VolumeFailedDelete', (err as Error).message),
+      );
   });
-  return { stop: () => { claimQueue.stop(); volumeQueue.stop(); } };
+  return {
+    stop: () => {
+      claimQueue.stop();
+      volumeQueue.stop();
+    },
+  };
 }

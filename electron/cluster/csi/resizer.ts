@@ -26,27 +26,53 @@ export function needsControllerResize(pvc: PVC): boolean {
 export function startResizer(client: Client, informers: InformerFactory, driver: HostPathDriver, recorder: EventRecorder): { stop(): void } {
   const claims = informers.informer<PVC>(R.persistentvolumeclaims);
   const volumes = informers.informer(R.persistentvolumes);
-  const queue = new WorkQueue(async (key) => {
-    await Promise.all([claims.synced(), volumes.synced()]);
-    const pvc = claims.get(key);
-    if (!pvc || !needsControllerResize(pvc)) return;
-    const pv = volumes.getByName(undefined, pvc.spec!.volumeName!);
-    if (pv?.spec?.csi?.driver !== driver.name) return;
-    const want = pvc.spec!.resources!.requests!.storage;
-    const ref = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: pvc.metadata };
-    recorder.event(ref, 'Normal', 'Resizing', `External resizer is resizing volume ${pv.metadata.name}`);
-    const now = rfc3339();
-    await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', {
-      status: { conditions: [{ type: 'Resizing', status: 'True', lastProbeTime: null, lastTransitionTime: now }], allocatedResources: { storage: want }, allocatedResourceStatuses: { storage: 'ControllerResizeInProgress' } },
-    }, { subresource: 'status' });
-    // a folder has no fixed size: ControllerExpandVolume is the new capacity on the PV
-    await client.patch(R.persistentvolumes, undefined, pv.metadata.name!, 'merge', { spec: { capacity: { storage: want } } });
-    await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', {
-      status: { conditions: [{ type: 'FileSystemResizePending', status: 'True', lastProbeTime: null, lastTransitionTime: now, message: RESIZE_PENDING_MESSAGE }], allocatedResourceStatuses: { storage: 'NodeResizePending' } },
-    }, { subresource: 'status' });
-    recorder.event(ref, 'Normal', 'FileSystemResizeRequired', 'Require file system resize of volume on node');
-  }, { workers: 2, name: 'csi-resizer' });
-  const add = (c: PVC) => { if (needsControllerResize(c)) queue.add(objectKey(c)); };
+  const queue = new WorkQueue(
+    async (key) => {
+      await Promise.all([claims.synced(), volumes.synced()]);
+      const pvc = claims.get(key);
+      if (!pvc || !needsControllerResize(pvc)) return;
+      const pv = volumes.getByName(undefined, pvc.spec!.volumeName!);
+      if (pv?.spec?.csi?.driver !== driver.name) return;
+      const want = pvc.spec!.resources!.requests!.storage;
+      const ref = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: pvc.metadata };
+      recorder.event(ref, 'Normal', 'Resizing', `External resizer is resizing volume ${pv.metadata.name}`);
+      const now = rfc3339();
+      await client.patch(
+        R.persistentvolumeclaims,
+        pvc.metadata.namespace,
+        pvc.metadata.name!,
+        'merge',
+        {
+          status: {
+            conditions: [{ type: 'Resizing', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
+            allocatedResources: { storage: want },
+            allocatedResourceStatuses: { storage: 'ControllerResizeInProgress' },
+          },
+        },
+        { subresource: 'status' },
+      );
+      // a folder has no fixed size: ControllerExpandVolume is the new capacity on the PV
+      await client.patch(R.persistentvolumes, undefined, pv.metadata.name!, 'merge', { spec: { capacity: { storage: want } } });
+      await client.patch(
+        R.persistentvolumeclaims,
+        pvc.metadata.namespace,
+        pvc.metadata.name!,
+        'merge',
+        {
+          status: {
+            conditions: [{ type: 'FileSystemResizePending', status: 'True', lastProbeTime: null, lastTransitionTime: now, message: RESIZE_PENDING_MESSAGE }],
+            allocatedResourceStatuses: { storage: 'NodeResizePending' },
+          },
+        },
+        { subresource: 'status' },
+      );
+      recorder.event(ref, 'Normal', 'FileSystemResizeRequired', 'Require file system resize of volume on node');
+    },
+    { workers: 2, name: 'csi-resizer' },
+  );
+  const add = (c: PVC) => {
+    if (needsControllerResize(c)) queue.add(objectKey(c));
+  };
   claims.onAdd(add);
   claims.onUpdate((_a, c) => add(c));
   return { stop: () => queue.stop() };

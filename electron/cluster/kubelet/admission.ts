@@ -4,7 +4,10 @@ import type { KObject } from '../api/types';
 import { computePodRequests, nodeAllocatable, type Resource } from '../scheduler/resources';
 import { podMatchesNodeSelectorAndAffinity } from '../scheduler/node-selector';
 
-export interface Rejection { reason: string; message: string }
+export interface Rejection {
+  reason: string;
+  message: string;
+}
 
 export function admitPod(pod: KObject, node: KObject | undefined, admitted: KObject[]): Rejection | undefined {
   if (!node) return undefined;
@@ -16,13 +19,18 @@ export function admitPod(pod: KObject, node: KObject | undefined, admitted: KObj
   const used: Resource = { milliCPU: 0, memory: 0, ephemeralStorage: 0, allowedPodNumber: 0, scalar: new Map() };
   for (const p of admitted) {
     const r = computePodRequests(p as any);
-    used.milliCPU += r.milliCPU; used.memory += r.memory; used.ephemeralStorage += r.ephemeralStorage;
+    used.milliCPU += r.milliCPU;
+    used.memory += r.memory;
+    used.ephemeralStorage += r.ephemeralStorage;
     for (const [k, v] of r.scalar) used.scalar.set(k, (used.scalar.get(k) ?? 0) + v);
   }
   const insufficient: { name: string; requested: number; used: number; capacity: number }[] = [];
-  if (alloc.allowedPodNumber && admitted.length + 1 > alloc.allowedPodNumber) insufficient.push({ name: 'pods', requested: 1, used: admitted.length, capacity: alloc.allowedPodNumber });
-  if (want.milliCPU && used.milliCPU + want.milliCPU > alloc.milliCPU) insufficient.push({ name: 'cpu', requested: want.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
-  if (want.memory && used.memory + want.memory > alloc.memory) insufficient.push({ name: 'memory', requested: want.memory, used: used.memory, capacity: alloc.memory });
+  if (alloc.allowedPodNumber && admitted.length + 1 > alloc.allowedPodNumber)
+    insufficient.push({ name: 'pods', requested: 1, used: admitted.length, capacity: alloc.allowedPodNumber });
+  if (want.milliCPU && used.milliCPU + want.milliCPU > alloc.milliCPU)
+    insufficient.push({ name: 'cpu', requested: want.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
+  if (want.memory && used.memory + want.memory > alloc.memory)
+    insufficient.push({ name: 'memory', requested: want.memory, used: used.memory, capacity: alloc.memory });
   for (const [k, v] of want.scalar) {
     const cap = alloc.scalar.get(k) ?? 0;
     if (v && (used.scalar.get(k) ?? 0) + v > cap) insufficient.push({ name: k, requested: v, used: used.scalar.get(k) ?? 0, capacity: cap });

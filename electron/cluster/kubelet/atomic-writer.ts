@@ -5,7 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export interface ProjectedFile { content: Buffer | string; mode: number }
+export interface ProjectedFile {
+  content: Buffer | string;
+  mode: number;
+}
 
 export function writeProjection(dir: string, files: Map<string, ProjectedFile>): boolean {
   const fresh = fs.mkdirSync(dir, { recursive: true }) !== undefined;
@@ -19,7 +22,9 @@ export function writeProjection(dir: string, files: Map<string, ProjectedFile>):
     let same = false;
     try {
       same = fs.readFileSync(target).equals(data) && (fs.statSync(target).mode & 0o777) === (f.mode & 0o777);
-    } catch { /* new file */ }
+    } catch {
+      /* new file */
+    }
     if (same) continue;
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = path.join(path.dirname(target), `..tmp.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2)}`);
@@ -56,14 +61,21 @@ function writeFresh(dir: string, files: Map<string, ProjectedFile>): boolean {
 // process.umask() with no argument is deprecated and costs two syscalls; the umask does not change while we run
 let umaskCache: number | undefined;
 function currentUmask(): number {
-  if (umaskCache === undefined) { umaskCache = process.umask(0o022); process.umask(umaskCache); }
+  if (umaskCache === undefined) {
+    umaskCache = process.umask(0o022);
+    process.umask(umaskCache);
+  }
   return umaskCache;
 }
 
 function listFiles(dir: string, prefix = ''): string[] {
   const out: string[] = [];
   let entries: fs.Dirent[] = [];
-  try { entries = fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }); } catch { return out; }
+  try {
+    entries = fs.readdirSync(path.join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...listFiles(dir, rel));
@@ -74,12 +86,19 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 function removeEmptyDirs(dir: string, keep: boolean): boolean {
   let entries: fs.Dirent[] = [];
-  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return false; }
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
   let empty = true;
   for (const e of entries) {
     if (e.isDirectory() && removeEmptyDirs(path.join(dir, e.name), false)) continue;
     empty = false;
   }
-  if (empty && !keep) { fs.rmdirSync(dir); return true; }
+  if (empty && !keep) {
+    fs.rmdirSync(dir);
+    return true;
+  }
   return false;
 }

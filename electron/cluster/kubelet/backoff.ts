@@ -2,7 +2,12 @@
 export class Backoff {
   private entries = new Map<string, { delay: number; last: number }>();
 
-  constructor(private base: number, private max: number, private resetAfter: number, private now: () => number = Date.now) {}
+  constructor(
+    private base: number,
+    private max: number,
+    private resetAfter: number,
+    private now: () => number = Date.now,
+  ) {}
 
   /** ms still to wait before `key` may be retried, measured from `since` (e.g. the container's finish time) */
   remaining(key: string, since: number): number {
@@ -12,7 +17,9 @@ export class Backoff {
   }
 
   /** the current delay for `key` (0 if none recorded) */
-  delay(key: string): number { return this.entries.get(key)?.delay ?? 0; }
+  delay(key: string): number {
+    return this.entries.get(key)?.delay ?? 0;
+  }
 
   /** records a retry: the next one waits twice as long */
   next(key: string): number {
@@ -32,7 +39,9 @@ export class Backoff {
     if (ranMs >= this.resetAfter) this.entries.delete(key);
   }
 
-  reset(key: string): void { this.entries.delete(key); }
+  reset(key: string): void {
+    this.entries.delete(key);
+  }
 
   resetPrefix(prefix: string): void {
     for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.entries.delete(k);

@@ -35,12 +35,20 @@ export class NodeConnector {
   private conns = new Map<string, KubeletConnection>();
   private podNetwork?: PodDialer;
   /** the pod network the API server dials pod IPs through (the proxy subresources), set when the nodes start */
-  attachPodNetwork(dial: PodDialer): void { this.podNetwork = dial; }
+  attachPodNetwork(dial: PodDialer): void {
+    this.podNetwork = dial;
+  }
   dialPod(ip: string, port: number): Promise<Duplex> {
     if (!this.podNetwork) return Promise.reject(Object.assign(new Error(`dial tcp ${ip}:${port}: connect: no route to host`), { code: 'EHOSTUNREACH' }));
     return this.podNetwork(ip, port);
   }
-  register(nodeName: string, c: KubeletConnection): void { this.conns.set(nodeName, c); }
-  unregister(nodeName: string): void { this.conns.delete(nodeName); }
-  forNode(nodeName: string): KubeletConnection | undefined { return this.conns.get(nodeName); }
+  register(nodeName: string, c: KubeletConnection): void {
+    this.conns.set(nodeName, c);
+  }
+  unregister(nodeName: string): void {
+    this.conns.delete(nodeName);
+  }
+  forNode(nodeName: string): KubeletConnection | undefined {
+    return this.conns.get(nodeName);
+  }
 }

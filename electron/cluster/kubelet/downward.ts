@@ -12,7 +12,10 @@ function subscript(path: string): [string, string] | undefined {
 
 /** the sorted `key="value"` lines a downwardAPI volume shows for labels/annotations */
 export function formatMap(m: Record<string, string> | undefined): string {
-  return Object.keys(m ?? {}).sort().map((k) => `${k}=${JSON.stringify(m![k])}`).join('\n');
+  return Object.keys(m ?? {})
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(m![k])}`)
+    .join('\n');
 }
 
 export function fieldRefValue(pod: KObject, fieldPath: string, forVolume = false): string {
@@ -20,22 +23,39 @@ export function fieldRefValue(pod: KObject, fieldPath: string, forVolume = false
   const sub = subscript(fieldPath);
   if (sub) return (md[sub[0] as 'labels' | 'annotations'] ?? {})[sub[1]] ?? '';
   switch (fieldPath) {
-    case 'metadata.name': return md.name ?? '';
-    case 'metadata.namespace': return md.namespace ?? '';
-    case 'metadata.uid': return md.uid ?? '';
-    case 'metadata.labels': if (forVolume) return formatMap(md.labels); break;
-    case 'metadata.annotations': if (forVolume) return formatMap(md.annotations); break;
-    case 'spec.nodeName': return pod.spec?.nodeName ?? '';
-    case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? '';
-    case 'status.hostIP': return pod.status?.hostIP ?? '';
-    case 'status.hostIPs': return (pod.status?.hostIPs ?? []).map((x: { ip: string }) => x.ip).join(',');
-    case 'status.podIP': return pod.status?.podIP ?? '';
-    case 'status.podIPs': return (pod.status?.podIPs ?? []).map((x: { ip: string }) => x.ip).join(',');
+    case 'metadata.name':
+      return md.name ?? '';
+    case 'metadata.namespace':
+      return md.namespace ?? '';
+    case 'metadata.uid':
+      return md.uid ?? '';
+    case 'metadata.labels':
+      if (forVolume) return formatMap(md.labels);
+      break;
+    case 'metadata.annotations':
+      if (forVolume) return formatMap(md.annotations);
+      break;
+    case 'spec.nodeName':
+      return pod.spec?.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return pod.spec?.serviceAccountName ?? '';
+    case 'status.hostIP':
+      return pod.status?.hostIP ?? '';
+    case 'status.hostIPs':
+      return (pod.status?.hostIPs ?? []).map((x: { ip: string }) => x.ip).join(',');
+    case 'status.podIP':
+      return pod.status?.podIP ?? '';
+    case 'status.podIPs':
+      return (pod.status?.podIPs ?? []).map((x: { ip: string }) => x.ip).join(',');
   }
   throw new DownwardError(`unsupported fieldPath: ${fieldPath}`);
 }
 
-export interface ResourceFieldRef { containerName?: string; resource: string; divisor?: string | number }
+export interface ResourceFieldRef {
+  containerName?: string;
+  resource: string;
+  divisor?: string | number;
+}
 
 /** limits fall back to the node's allocatable, like the kubelet does for containers without limits */
 export function resourceFieldValue(pod: KObject, ref: ResourceFieldRef, defaultContainer: string | undefined, allocatable: Record<string, string>): string {

@@ -52,7 +52,10 @@ export function serviceLinkEnv(namespace: string, enableServiceLinks: boolean, s
   return out;
 }
 
-export interface ResolvedEnv { env: { name: string; value: string }[]; lookup: (name: string) => string | undefined }
+export interface ResolvedEnv {
+  env: { name: string; value: string }[];
+  lookup: (name: string) => string | undefined;
+}
 
 export function resolveContainerEnv(pod: KObject, container: any, src: ConfigSource): ResolvedEnv {
   const ns = pod.metadata.namespace ?? 'default';
@@ -63,11 +66,17 @@ export function resolveContainerEnv(pod: KObject, container: any, src: ConfigSou
     const prefix = from.prefix ?? '';
     if (from.configMapRef) {
       const cm = src.configMap(ns, from.configMapRef.name);
-      if (!cm) { if (from.configMapRef.optional) continue; throw new EnvConfigError(`configmap "${from.configMapRef.name}" not found`); }
+      if (!cm) {
+        if (from.configMapRef.optional) continue;
+        throw new EnvConfigError(`configmap "${from.configMapRef.name}" not found`);
+      }
       for (const k of Object.keys(cm.data ?? {})) vars.set(prefix + k, cm.data[k]);
     } else if (from.secretRef) {
       const s = src.secret(ns, from.secretRef.name);
-      if (!s) { if (from.secretRef.optional) continue; throw new EnvConfigError(`secret "${from.secretRef.name}" not found`); }
+      if (!s) {
+        if (from.secretRef.optional) continue;
+        throw new EnvConfigError(`secret "${from.secretRef.name}" not found`);
+      }
       for (const k of Object.keys(s.data ?? {})) vars.set(prefix + k, decode(s.data[k]));
       for (const k of Object.keys(s.stringData ?? {})) vars.set(prefix + k, s.stringData[k]);
     }
@@ -81,20 +90,40 @@ export function resolveContainerEnv(pod: KObject, container: any, src: ConfigSou
       if (vf.configMapKeyRef) {
         const r = vf.configMapKeyRef;
         const cm = src.configMap(ns, r.name);
-        if (!cm) { if (r.optional) continue; throw new EnvConfigError(`configmap "${r.name}" not found`); }
+        if (!cm) {
+          if (r.optional) continue;
+          throw new EnvConfigError(`configmap "${r.name}" not found`);
+        }
         value = configMapValue(cm, r.key);
-        if (value === undefined) { if (r.optional) continue; throw new EnvConfigError(`couldn't find key ${r.key} in ConfigMap ${ns}/${r.name}`); }
+        if (value === undefined) {
+          if (r.optional) continue;
+          throw new EnvConfigError(`couldn't find key ${r.key} in ConfigMap ${ns}/${r.name}`);
+        }
       } else if (vf.secretKeyRef) {
         const r = vf.secretKeyRef;
         const s = src.secret(ns, r.name);
-        if (!s) { if (r.optional) continue; throw new EnvConfigError(`secret "${r.name}" not found`); }
+        if (!s) {
+          if (r.optional) continue;
+          throw new EnvConfigError(`secret "${r.name}" not found`);
+        }
         const raw = s.data?.[r.key];
-        if (raw === undefined) { if (r.optional) continue; throw new EnvConfigError(`couldn't find key ${r.key} in Secret ${ns}/${r.name}`); }
+        if (raw === undefined) {
+          if (r.optional) continue;
+          throw new EnvConfigError(`couldn't find key ${r.key} in Secret ${ns}/${r.name}`);
+        }
         value = decode(raw);
       } else if (vf.fieldRef) {
-        try { value = fieldRefValue(pod, vf.fieldRef.fieldPath); } catch (err) { throw new EnvConfigError((err as DownwardError).message); }
+        try {
+          value = fieldRefValue(pod, vf.fieldRef.fieldPath);
+        } catch (err) {
+          throw new EnvConfigError((err as DownwardError).message);
+        }
       } else if (vf.resourceFieldRef) {
-        try { value = resourceFieldValue(pod, vf.resourceFieldRef, container.name, src.nodeAllocatable()); } catch (err) { throw new EnvConfigError((err as Error).message); }
+        try {
+          value = resourceFieldValue(pod, vf.resourceFieldRef, container.name, src.nodeAllocatable());
+        } catch (err) {
+          throw new EnvConfigError((err as Error).message);
+        }
       }
     } else {
       value = expandVars(e.value ?? '', mapping);

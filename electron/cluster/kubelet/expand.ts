@@ -5,12 +5,25 @@ export function expandVars(input: string, lookup: (name: string) => string | und
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const ch = input[i];
-    if (ch !== '$' || i + 1 >= input.length) { out += ch; continue; }
+    if (ch !== '$' || i + 1 >= input.length) {
+      out += ch;
+      continue;
+    }
     const next = input[i + 1];
-    if (next === '$') { out += '$'; i++; continue; }
-    if (next !== '(') { out += ch; continue; }
+    if (next === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    if (next !== '(') {
+      out += ch;
+      continue;
+    }
     const close = input.indexOf(')', i + 2);
-    if (close < 0) { out += input.slice(i); break; }
+    if (close < 0) {
+      out += input.slice(i);
+      break;
+    }
     const name = input.slice(i + 2, close);
     const v = lookup(name);
     out += v === undefined ? `$(${name})` : v;

@@ -3,7 +3,12 @@ import type { ContainerRuntime } from '../runtime/interface';
 import { httpGetOverStream } from './http-probe';
 import { withTimeout } from './settings';
 
-export interface HookTarget { runtime: ContainerRuntime; containerId: string; sandboxId: string; podIP: string }
+export interface HookTarget {
+  runtime: ContainerRuntime;
+  containerId: string;
+  sandboxId: string;
+  podIP: string;
+}
 
 /** resolves with undefined on success, or the failure message the kubelet puts in its FailedPostStartHook event */
 export async function runHook(handler: any, t: HookTarget, timeoutSeconds: number): Promise<string | undefined> {

@@ -4,12 +4,24 @@
 import type { Kubelet } from './kubelet';
 import type { ContainerStats } from '../runtime/interface';
 
-export interface KubeletHttpAnswer { status: number; contentType: string; body: string }
+export interface KubeletHttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
 
 const text = (status: number, body: string): KubeletHttpAnswer => ({ status, contentType: 'text/plain; charset=utf-8', body });
 const json = (body: unknown): KubeletHttpAnswer => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
 
-interface Sample { namespace: string; pod: string; uid: string; podStart?: string; container: string; startedAt?: number; stats: ContainerStats }
+interface Sample {
+  namespace: string;
+  pod: string;
+  uid: string;
+  podStart?: string;
+  container: string;
+  startedAt?: number;
+  stats: ContainerStats;
+}
 
 async function samples(k: Kubelet): Promise<Sample[]> {
   const out: Sample[] = [];
@@ -17,8 +29,20 @@ async function samples(k: Kubelet): Promise<Sample[]> {
     if (st.finalPhase || st.rejected || !st.sandboxId) continue;
     for (const rec of st.containers.values()) {
       if (!rec.id || rec.status?.state !== 'running') continue;
-      const stats = await k.runtime.containerStats(rec.id).catch((err: Error) => { k.log(`failed to get stats of container ${rec.id}: ${err.message}`); return undefined; });
-      if (stats) out.push({ namespace: st.pod.metadata.namespace!, pod: st.pod.metadata.name!, uid: st.uid, podStart: st.startTime, container: rec.name, startedAt: rec.status?.startedAt, stats });
+      const stats = await k.runtime.containerStats(rec.id).catch((err: Error) => {
+        k.log(`failed to get stats of container ${rec.id}: ${err.message}`);
+        return undefined;
+      });
+      if (stats)
+        out.push({
+          namespace: st.pod.metadata.namespace!,
+          pod: st.pod.metadata.name!,
+          uid: st.uid,
+          podStart: st.startTime,
+          container: rec.name,
+          startedAt: rec.status?.startedAt,
+          stats,
+        });
     }
   }
   return out;
@@ -31,15 +55,22 @@ const SYSTEM_MEMORY = 300 * 1024 * 1024;
 export async function serveKubeletHttp(k: Kubelet, path: string, startedAt: Date): Promise<KubeletHttpAnswer> {
   const p = path.replace(/\/+$/, '') || '/';
   switch (p) {
-    case '/healthz': return text(200, 'ok');
+    case '/healthz':
+      return text(200, 'ok');
     case '/pods': {
-      const items = [...k.states.values()].filter((st) => !st.gone).map((st) => ({ ...st.pod, status: st.containers.size ? k.currentStatus(st) : st.pod.status }));
+      const items = [...k.states.values()]
+        .filter((st) => !st.gone)
+        .map((st) => ({ ...st.pod, status: st.containers.size ? k.currentStatus(st) : st.pod.status }));
       return json({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items });
     }
-    case '/stats/summary': return json(await summary(k, startedAt));
-    case '/metrics/resource': return { status: 200, contentType: 'text/plain; version=0.0.4; charset=utf-8', body: await resourceMetrics(k, startedAt) };
-    case '/configz': return json({ kubeletconfig: kubeletConfiguration(k) });
-    default: return text(404, '404 page not found\n');
+    case '/stats/summary':
+      return json(await summary(k, startedAt));
+    case '/metrics/resource':
+      return { status: 200, contentType: 'text/plain; version=0.0.4; charset=utf-8', body: await resourceMetrics(k, startedAt) };
+    case '/configz':
+      return json({ kubeletconfig: kubeletConfiguration(k) });
+    default:
+      return text(404, '404 page not found\n');
   }
 }
 
@@ -50,16 +81,25 @@ async function summary(k: Kubelet, startedAt: Date) {
   const memory = (bytes: number) => ({ time, usageBytes: bytes, workingSetBytes: bytes, rssBytes: bytes, pageFaults: 0, majorPageFaults: 0 });
   const pods = new Map<string, Sample[]>();
   for (const s of all) pods.set(s.uid, [...(pods.get(s.uid) ?? []), s]);
-  let nodeNano = SYSTEM_CPU_NANO, nodeTotal = 0, nodeMem = SYSTEM_MEMORY;
+  let nodeNano = SYSTEM_CPU_NANO,
+    nodeTotal = 0,
+    nodeMem = SYSTEM_MEMORY;
   const podStats = [...pods.values()].map((cs) => {
     const nano = cs.reduce((a, c) => a + c.stats.cpuUsageNanoCores, 0);
     const total = cs.reduce((a, c) => a + c.stats.cpuUsageNanoSeconds, 0);
     const mem = cs.reduce((a, c) => a + c.stats.memoryWorkingSetBytes, 0);
-    nodeNano += nano; nodeTotal += total; nodeMem += mem;
+    nodeNano += nano;
+    nodeTotal += total;
+    nodeMem += mem;
     return {
       podRef: { name: cs[0].pod, namespace: cs[0].namespace, uid: cs[0].uid },
       startTime: cs[0].podStart,
-      containers: cs.map((c) => ({ name: c.container, startTime: c.startedAt ? new Date(c.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined, cpu: cpu(c.stats.cpuUsageNanoCores, c.stats.cpuUsageNanoSeconds), memory: memory(c.stats.memoryWorkingSetBytes) })),
+      containers: cs.map((c) => ({
+        name: c.container,
+        startTime: c.startedAt ? new Date(c.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined,
+        cpu: cpu(c.stats.cpuUsageNanoCores, c.stats.cpuUsageNanoSeconds),
+        memory: memory(c.stats.memoryWorkingSetBytes),
+      })),
       cpu: cpu(nano, total),
       memory: memory(mem),
     };
@@ -80,26 +120,49 @@ async function resourceMetrics(k: Kubelet, startedAt: Date): Promise<string> {
   const family = (name: string, help: string, type: string, rows: string[]) => {
     lines.push(`# HELP ${name} [STABLE] ${help}`, `# TYPE ${name} ${type}`, ...rows);
   };
-  family('container_cpu_usage_seconds_total', 'Cumulative cpu time consumed by the container in core-seconds', 'counter',
-    all.map((s) => `container_cpu_usage_seconds_total${label(s)} ${sec(s.stats.cpuUsageNanoSeconds)} ${ms}`));
-  family('container_memory_working_set_bytes', 'Current working set of the container in bytes', 'gauge',
-    all.map((s) => `container_memory_working_set_bytes${label(s)} ${s.stats.memoryWorkingSetBytes} ${ms}`));
-  family('container_start_time_seconds', 'Start time of the container since unix epoch in seconds', 'gauge',
-    all.filter((s) => s.startedAt).map((s) => `container_start_time_seconds${label(s)} ${s.startedAt! / 1000} ${ms}`));
+  family(
+    'container_cpu_usage_seconds_total',
+    'Cumulative cpu time consumed by the container in core-seconds',
+    'counter',
+    all.map((s) => `container_cpu_usage_seconds_total${label(s)} ${sec(s.stats.cpuUsageNanoSeconds)} ${ms}`),
+  );
+  family(
+    'container_memory_working_set_bytes',
+    'Current working set of the container in bytes',
+    'gauge',
+    all.map((s) => `container_memory_working_set_bytes${label(s)} ${s.stats.memoryWorkingSetBytes} ${ms}`),
+  );
+  family(
+    'container_start_time_seconds',
+    'Start time of the container since unix epoch in seconds',
+    'gauge',
+    all.filter((s) => s.startedAt).map((s) => `container_start_time_seconds${label(s)} ${s.startedAt! / 1000} ${ms}`),
+  );
   const podRows = new Map<string, { s: Sample; cpu: number; mem: number }>();
   for (const s of all) {
     const r = podRows.get(s.uid) ?? { s, cpu: 0, mem: 0 };
-    r.cpu += s.stats.cpuUsageNanoSeconds; r.mem += s.stats.memoryWorkingSetBytes;
+    r.cpu += s.stats.cpuUsageNanoSeconds;
+    r.mem += s.stats.memoryWorkingSetBytes;
     podRows.set(s.uid, r);
   }
   const nodeCpu = [...podRows.values()].reduce((a, r) => a + r.cpu, 0) + SYSTEM_CPU_NANO * ((ms - startedAt.getTime()) / 1000);
   const nodeMem = [...podRows.values()].reduce((a, r) => a + r.mem, 0) + SYSTEM_MEMORY;
-  family('node_cpu_usage_seconds_total', 'Cumulative cpu time consumed by the node in core-seconds', 'counter', [`node_cpu_usage_seconds_total ${sec(nodeCpu)} ${ms}`]);
+  family('node_cpu_usage_seconds_total', 'Cumulative cpu time consumed by the node in core-seconds', 'counter', [
+    `node_cpu_usage_seconds_total ${sec(nodeCpu)} ${ms}`,
+  ]);
   family('node_memory_working_set_bytes', 'Current working set of the node in bytes', 'gauge', [`node_memory_working_set_bytes ${nodeMem} ${ms}`]);
-  family('pod_cpu_usage_seconds_total', 'Cumulative cpu time consumed by the pod in core-seconds', 'counter',
-    [...podRows.values()].map((r) => `pod_cpu_usage_seconds_total${label(r.s, false)} ${sec(r.cpu)} ${ms}`));
-  family('pod_memory_working_set_bytes', 'Current working set of the pod in bytes', 'gauge',
-    [...podRows.values()].map((r) => `pod_memory_working_set_bytes${label(r.s, false)} ${r.mem} ${ms}`));
+  family(
+    'pod_cpu_usage_seconds_total',
+    'Cumulative cpu time consumed by the pod in core-seconds',
+    'counter',
+    [...podRows.values()].map((r) => `pod_cpu_usage_seconds_total${label(r.s, false)} ${sec(r.cpu)} ${ms}`),
+  );
+  family(
+    'pod_memory_working_set_bytes',
+    'Current working set of the pod in bytes',
+    'gauge',
+    [...podRows.values()].map((r) => `pod_memory_working_set_bytes${label(r.s, false)} ${r.mem} ${ms}`),
+  );
   family('resource_scrape_error', '1 if there was an error while getting container metrics, 0 otherwise', 'gauge', ['resource_scrape_error 0']);
   return lines.join('\n') + '\n';
 }

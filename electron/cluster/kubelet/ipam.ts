@@ -11,7 +11,9 @@ export class PodIPAllocator {
     this.prefix = m[1];
   }
 
-  get gateway(): string { return `${this.prefix}.1`; }
+  get gateway(): string {
+    return `${this.prefix}.1`;
+  }
 
   /** re-claims an address a pod already had (kubelet restart); false if it is not ours or taken */
   claim(uid: string, ip: string): boolean {
@@ -47,5 +49,7 @@ export class PodIPAllocator {
     this.used.delete(ip);
   }
 
-  ipOf(uid: string): string | undefined { return this.byUid.get(uid); }
+  ipOf(uid: string): string | undefined {
+    return this.byUid.get(uid);
+  }
 }

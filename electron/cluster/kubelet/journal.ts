@@ -2,7 +2,12 @@
 // with the systemd prefix journalctl prints.
 const DEFAULT_LINES = 5000;
 
-export interface JournalEntry { at: Date; severity: 'I' | 'W' | 'E'; source: string; message: string }
+export interface JournalEntry {
+  at: Date;
+  severity: 'I' | 'W' | 'E';
+  source: string;
+  message: string;
+}
 
 export class KubeletJournal {
   private entries: JournalEntry[] = [];
@@ -17,7 +22,9 @@ export class KubeletJournal {
     if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
   }
 
-  all(): readonly JournalEntry[] { return this.entries; }
+  all(): readonly JournalEntry[] {
+    return this.entries;
+  }
 
   /** klog's header: Lmmdd hh:mm:ss.uuuuuu pid file:line] msg */
   klog(e: JournalEntry): string {

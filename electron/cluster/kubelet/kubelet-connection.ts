@@ -21,7 +21,9 @@ export function kubeletConnection(k: Kubelet, network?: () => NodeViews): Kubele
   };
   const running = (namespace: string, pod: string, container: string) => {
     const { st, obj } = find(namespace, pod);
-    const spec = [...(obj.spec?.containers ?? []), ...(obj.spec?.initContainers ?? []), ...(obj.spec?.ephemeralContainers ?? [])].find((c: any) => c.name === container);
+    const spec = [...(obj.spec?.containers ?? []), ...(obj.spec?.initContainers ?? []), ...(obj.spec?.ephemeralContainers ?? [])].find(
+      (c: any) => c.name === container,
+    );
     if (!spec) throw statusError(400, 'BadRequest', `container ${container} is not valid for pod ${pod}`);
     const rec = st?.containers.get(container);
     if (!rec?.id || rec.status?.state !== 'running') throw statusError(400, 'BadRequest', `unable to upgrade connection: container not found ("${container}")`);
@@ -44,7 +46,7 @@ export function kubeletConnection(k: Kubelet, network?: () => NodeViews): Kubele
       const all = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])];
       const cs = all.find((c: any) => c.name === container);
       const rec = st?.containers.get(container);
-      const current = rec?.id ? rec.attempt : cs?.restartCount ?? 0;
+      const current = rec?.id ? rec.attempt : (cs?.restartCount ?? 0);
       // a container waiting to restart has its last run as "current"
       const waitingAfterRun = !!rec && !!rec.status && rec.status.state === 'exited';
       const attempt = src.source === 'previous' && !waitingAfterRun ? current - 1 : current;

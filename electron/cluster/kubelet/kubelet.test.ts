@@ -15,16 +15,29 @@ const NS = 'default';
 /** waitFor whose result is known to be present */
 const until = async <T>(fn: () => Promise<T>, opts: { timeoutMs?: number; what?: string } = {}) => (await waitFor(fn, opts)) as NonNullable<T>;
 
-beforeAll(async () => { tc = await startTestCluster({ nodes: 2 }); }, 60_000);
-afterAll(async () => { await tc?.stop(); });
+beforeAll(async () => {
+  tc = await startTestCluster({ nodes: 2 });
+}, 60_000);
+afterAll(async () => {
+  await tc?.stop();
+});
 
-const pod = (name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KObject =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, ...meta }, spec: { nodeName: 'kubelab-worker', terminationGracePeriodSeconds: 1, ...spec } });
+const pod = (name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: NS, ...meta },
+  spec: { nodeName: 'kubelab-worker', terminationGracePeriodSeconds: 1, ...spec },
+});
 const get = (name: string) => tc.client.get(R.pods, NS, name);
 const cs = (p: KObject, i = 0) => p.status?.containerStatuses?.[i];
 async function events(name: string): Promise<KObject[]> {
   const l = await tc.client.list(R.events, NS);
-  return l.items.filter((e) => e.involvedObject?.name === name).sort((a, b) => a.metadata.creationTimestamp!.localeCompare(b.metadata.creationTimestamp!) || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+  return l.items
+    .filter((e) => e.involvedObject?.name === name)
+    .sort(
+      (a, b) =>
+        a.metadata.creationTimestamp!.localeCompare(b.metadata.creationTimestamp!) || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion),
+    );
 }
 async function execIn(podName: string, container: string, cmd: string[]): Promise<string> {
   const p = await get(podName);
@@ -36,22 +49,41 @@ async function execIn(podName: string, container: string, cmd: string[]): Promis
 
 describe('kubelet', () => {
   it('runs a busybox pod: Running with upstream status fields and events in order', async () => {
-    await tc.client.create(R.pods, NS, pod('box', { containers: [{ name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'echo hi; sleep 3600'] }] }, { labels: { app: 'box' } }));
-    const p = await until(async () => { const x = await get('box'); return x.status?.phase === 'Running' && cs(x)?.ready ? x : undefined; }, { what: 'box Running' });
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('box', { containers: [{ name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'echo hi; sleep 3600'] }] }, { labels: { app: 'box' } }),
+    );
+    const p = await until(
+      async () => {
+        const x = await get('box');
+        return x.status?.phase === 'Running' && cs(x)?.ready ? x : undefined;
+      },
+      { what: 'box Running' },
+    );
     const s = p.status;
     expect(s.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
     expect(s.podIPs).toEqual([{ ip: s.podIP }]);
     expect(s.hostIP).toMatch(/^172\.18\.0\.\d+$/);
     expect(s.startTime).toMatch(/Z$/);
     expect(s.qosClass).toBe('BestEffort');
-    expect(s.conditions.map((c: any) => `${c.type}=${c.status}`)).toEqual(['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
+    expect(s.conditions.map((c: any) => `${c.type}=${c.status}`)).toEqual([
+      'PodReadyToStartContainers=True',
+      'Initialized=True',
+      'Ready=True',
+      'ContainersReady=True',
+      'PodScheduled=True',
+    ]);
     const c = cs(p);
     expect(c).toMatchObject({ name: 'box', ready: true, started: true, restartCount: 0, lastState: {} });
     expect(c.state.running.startedAt).toMatch(/Z$/);
     expect(c.containerID).toMatch(/^kubelab-sim:\/\/[0-9a-f]{64}$/);
     expect(c.image).toContain('busybox');
     expect(c.imageID).toContain('@sha256:');
-    const ev = await until(async () => { const e = await events('box'); return e.some((x) => x.reason === 'Started') ? e : undefined; });
+    const ev = await until(async () => {
+      const e = await events('box');
+      return e.some((x) => x.reason === 'Started') ? e : undefined;
+    });
     const reasons = ev.map((e) => e.reason).filter((r) => r !== 'Scheduled');
     expect(reasons.slice(-3)).toEqual(['Pulled', 'Created', 'Started']);
     expect(ev.find((e) => e.reason === 'Created')!.message).toBe('Created container: box');
@@ -62,7 +94,13 @@ describe('kubelet', () => {
 
   it('backs off a crashing container: CrashLoopBackOff with the last exit code', async () => {
     await tc.client.create(R.pods, NS, pod('crash', { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'echo crashing; exit 2'] }] }));
-    const p = await until(async () => { const x = await get('crash'); return cs(x)?.state?.waiting?.reason === 'CrashLoopBackOff' ? x : undefined; }, { what: 'CrashLoopBackOff' });
+    const p = await until(
+      async () => {
+        const x = await get('crash');
+        return cs(x)?.state?.waiting?.reason === 'CrashLoopBackOff' ? x : undefined;
+      },
+      { what: 'CrashLoopBackOff' },
+    );
     const c = cs(p);
     expect(c.lastState.terminated).toMatchObject({ exitCode: 2, reason: 'Error' });
     expect(c.restartCount).toBeGreaterThanOrEqual(1);
@@ -71,41 +109,108 @@ describe('kubelet', () => {
     const ev = await until(async () => (await events('crash')).find((e) => e.reason === 'BackOff'));
     expect(ev.message).toBe(`Back-off restarting failed container c in pod crash_default(${p.metadata.uid})`);
     const logs = await tc.cluster.connector.forNode(p.spec!.nodeName)!.logs(NS, 'crash', 'c', { previous: true });
-    const text = await new Promise<string>((res) => { let b = ''; logs.on('data', (d) => { b += d; }); logs.on('end', () => res(b)); });
+    const text = await new Promise<string>((res) => {
+      let b = '';
+      logs.on('data', (d) => {
+        b += d;
+      });
+      logs.on('end', () => res(b));
+    });
     expect(text).toContain('crashing');
   });
 
   it('restartPolicy Never: pods end Succeeded or Failed and keep their exited containers', async () => {
-    await tc.client.create(R.pods, NS, pod('ok', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'echo done'] }] }));
-    await tc.client.create(R.pods, NS, pod('bad', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'exit 3'] }] }));
-    const ok = await until(async () => { const x = await get('ok'); return x.status?.phase === 'Succeeded' ? x : undefined; }, { what: 'Succeeded' });
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('ok', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'echo done'] }] }),
+    );
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('bad', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'exit 3'] }] }),
+    );
+    const ok = await until(
+      async () => {
+        const x = await get('ok');
+        return x.status?.phase === 'Succeeded' ? x : undefined;
+      },
+      { what: 'Succeeded' },
+    );
     expect(cs(ok).state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect(ok.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
-    const bad = await until(async () => { const x = await get('bad'); return x.status?.phase === 'Failed' ? x : undefined; }, { what: 'Failed' });
+    const bad = await until(
+      async () => {
+        const x = await get('bad');
+        return x.status?.phase === 'Failed' ? x : undefined;
+      },
+      { what: 'Failed' },
+    );
     expect(cs(bad).state.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(cs(bad).restartCount).toBe(0);
   });
 
   it('runs init containers in order before the app container', async () => {
-    await tc.client.create(R.pods, NS, pod('init', {
-      volumes: [{ name: 'work', emptyDir: {} }],
-      initContainers: [
-        { name: 'first', image: 'busybox:1.36', command: ['sh', '-c', 'echo first >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
-        { name: 'second', image: 'busybox:1.36', command: ['sh', '-c', 'echo second >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
-      ],
-      containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'echo app >> /work/order; sleep 3600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
-    }));
-    const p = await until(async () => { const x = await get('init'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'init Running' });
-    expect(p.status.initContainerStatuses.map((s: any) => [s.name, s.state.terminated?.reason, s.ready])).toEqual([['first', 'Completed', true], ['second', 'Completed', true]]);
-    expect(await until(async () => { const o = await execIn('init', 'app', ['cat', '/work/order']); return o.includes('app') ? o : undefined; })).toBe('first\nsecond\napp\n');
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('init', {
+        volumes: [{ name: 'work', emptyDir: {} }],
+        initContainers: [
+          { name: 'first', image: 'busybox:1.36', command: ['sh', '-c', 'echo first >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+          { name: 'second', image: 'busybox:1.36', command: ['sh', '-c', 'echo second >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+        ],
+        containers: [
+          {
+            name: 'app',
+            image: 'busybox:1.36',
+            command: ['sh', '-c', 'echo app >> /work/order; sleep 3600'],
+            volumeMounts: [{ name: 'work', mountPath: '/work' }],
+          },
+        ],
+      }),
+    );
+    const p = await until(
+      async () => {
+        const x = await get('init');
+        return x.status?.phase === 'Running' ? x : undefined;
+      },
+      { what: 'init Running' },
+    );
+    expect(p.status.initContainerStatuses.map((s: any) => [s.name, s.state.terminated?.reason, s.ready])).toEqual([
+      ['first', 'Completed', true],
+      ['second', 'Completed', true],
+    ]);
+    expect(
+      await until(async () => {
+        const o = await execIn('init', 'app', ['cat', '/work/order']);
+        return o.includes('app') ? o : undefined;
+      }),
+    ).toBe('first\nsecond\napp\n');
   });
 
   it('restarts a container whose liveness exec probe fails', async () => {
-    await tc.client.create(R.pods, NS, pod('live', { containers: [{
-      name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3600'],
-      livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
-    }] }));
-    const p = await until(async () => { const x = await get('live'); return cs(x)?.restartCount >= 1 ? x : undefined; }, { what: 'liveness restart', timeoutMs: 30_000 });
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('live', {
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox:1.36',
+            command: ['sh', '-c', 'sleep 3600'],
+            livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      }),
+    );
+    const p = await until(
+      async () => {
+        const x = await get('live');
+        return cs(x)?.restartCount >= 1 ? x : undefined;
+      },
+      { what: 'liveness restart', timeoutMs: 30_000 },
+    );
     expect(cs(p).lastState.terminated).toBeDefined();
     const ev = await events('live');
     expect(ev.some((e) => e.reason === 'Unhealthy' && e.message.startsWith('Liveness probe failed:'))).toBe(true);
@@ -113,35 +218,89 @@ describe('kubelet', () => {
   });
 
   it('keeps a container unready while its readiness httpGet probe gets 404', async () => {
-    await tc.client.create(R.pods, NS, pod('ready', { containers: [{
-      name: 'web', image: 'nginx:1.25', readinessProbe: { httpGet: { path: '/missing', port: 80 }, periodSeconds: 1 },
-    }] }));
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('ready', {
+        containers: [
+          {
+            name: 'web',
+            image: 'nginx:1.25',
+            readinessProbe: { httpGet: { path: '/missing', port: 80 }, periodSeconds: 1 },
+          },
+        ],
+      }),
+    );
     const ev = await until(async () => (await events('ready')).find((e) => e.reason === 'Unhealthy'), { what: 'Unhealthy' });
     expect(ev.message).toBe('Readiness probe failed: HTTP probe failed with statuscode: 404');
-    const p = await until(async () => { const x = await get('ready'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'ready Running' });
+    const p = await until(
+      async () => {
+        const x = await get('ready');
+        return x.status?.phase === 'Running' ? x : undefined;
+      },
+      { what: 'ready Running' },
+    );
     expect(cs(p).ready).toBe(false);
-    expect(p.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [web]' });
+    expect(p.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [web]',
+    });
   });
 
   it('resolves env from configMaps, secrets and the downward API, and updates configMap volumes live', async () => {
-    await tc.client.create(R.configmaps, NS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { MODE: 'prod', 'app.conf': 'port=8080' } });
-    await tc.client.create(R.secrets, NS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { password: Buffer.from('s3cr3t').toString('base64') } });
-    await tc.client.create(R.pods, NS, pod('app', {
-      containers: [{
-        name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3600'],
-        env: [
-          { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'MODE' } } },
-          { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'sec', key: 'password' } } },
-          { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-          { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-          { name: 'GREETING', value: 'mode=$(MODE) $$(MODE)' },
-        ],
-        envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'CFG_' }],
-        volumeMounts: [{ name: 'conf', mountPath: '/etc/app' }, { name: 'info', mountPath: '/etc/podinfo' }],
-      }],
-      volumes: [{ name: 'conf', configMap: { name: 'cfg' } }, { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }],
-    }, { labels: { tier: 'backend', app: 'x' } }));
-    const p = await until(async () => { const x = await get('app'); return x.status?.phase === 'Running' ? x : undefined; }, { what: 'app Running' });
+    await tc.client.create(R.configmaps, NS, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg' },
+      data: { MODE: 'prod', 'app.conf': 'port=8080' },
+    });
+    await tc.client.create(R.secrets, NS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'sec' },
+      data: { password: Buffer.from('s3cr3t').toString('base64') },
+    });
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod(
+        'app',
+        {
+          containers: [
+            {
+              name: 'app',
+              image: 'busybox:1.36',
+              command: ['sh', '-c', 'sleep 3600'],
+              env: [
+                { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'MODE' } } },
+                { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'sec', key: 'password' } } },
+                { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                { name: 'GREETING', value: 'mode=$(MODE) $$(MODE)' },
+              ],
+              envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'CFG_' }],
+              volumeMounts: [
+                { name: 'conf', mountPath: '/etc/app' },
+                { name: 'info', mountPath: '/etc/podinfo' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'conf', configMap: { name: 'cfg' } },
+            { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+          ],
+        },
+        { labels: { tier: 'backend', app: 'x' } },
+      ),
+    );
+    const p = await until(
+      async () => {
+        const x = await get('app');
+        return x.status?.phase === 'Running' ? x : undefined;
+      },
+      { what: 'app Running' },
+    );
     const env = await execIn('app', 'app', ['env']);
     expect(env).toContain('MODE=prod\n');
     expect(env).toContain('PASSWORD=s3cr3t\n');
@@ -156,8 +315,19 @@ describe('kubelet', () => {
   });
 
   it('reports CreateContainerConfigError for a missing configMap', async () => {
-    await tc.client.create(R.pods, NS, pod('nocfg', { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'missing', key: 'k' } } }] }] }));
-    const p = await until(async () => { const x = await get('nocfg'); return cs(x)?.state?.waiting?.reason === 'CreateContainerConfigError' ? x : undefined; });
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('nocfg', {
+        containers: [
+          { name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'missing', key: 'k' } } }] },
+        ],
+      }),
+    );
+    const p = await until(async () => {
+      const x = await get('nocfg');
+      return cs(x)?.state?.waiting?.reason === 'CreateContainerConfigError' ? x : undefined;
+    });
     expect(cs(p).state.waiting.message).toBe('configmap "missing" not found');
   });
 
@@ -165,15 +335,34 @@ describe('kubelet', () => {
     await tc.client.create(R.pods, NS, pod('gone', { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'] }] }));
     await until(async () => (await get('gone')).status?.phase === 'Running', { what: 'gone Running' });
     await tc.client.delete(R.pods, NS, 'gone');
-    await until(async () => { try { await get('gone'); return false; } catch (err) { return err instanceof StatusError && err.code === 404; } }, { what: 'pod removed', timeoutMs: 15_000 });
+    await until(
+      async () => {
+        try {
+          await get('gone');
+          return false;
+        } catch (err) {
+          return err instanceof StatusError && err.code === 404;
+        }
+      },
+      { what: 'pod removed', timeoutMs: 15_000 },
+    );
     const ev = await events('gone');
     expect(ev.some((e) => e.reason === 'Killing' && e.message === 'Stopping container c')).toBe(true);
   });
 
   it('fails sandbox creation for a RuntimeClass whose handler the node lacks', async () => {
-    await tc.client.create(R.runtimeclasses, undefined, { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'missing-handler' }, handler: 'nosuchhandler' });
+    await tc.client.create(R.runtimeclasses, undefined, {
+      apiVersion: 'node.k8s.io/v1',
+      kind: 'RuntimeClass',
+      metadata: { name: 'missing-handler' },
+      handler: 'nosuchhandler',
+    });
     await until(async () => (await tc.client.get(R.runtimeclasses, undefined, 'missing-handler')).metadata.uid);
-    await tc.client.create(R.pods, NS, pod('broken', { runtimeClassName: 'missing-handler', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'] }] }));
+    await tc.client.create(
+      R.pods,
+      NS,
+      pod('broken', { runtimeClassName: 'missing-handler', containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'] }] }),
+    );
     const ev = await until(async () => (await events('broken')).find((e) => e.reason === 'FailedCreatePodSandBox'), { what: 'FailedCreatePodSandBox' });
     expect(ev.type).toBe('Warning');
     expect(ev.message).toContain('nosuchhandler');

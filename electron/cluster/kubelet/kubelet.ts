@@ -85,32 +85,55 @@ export class Kubelet {
 
   constructor(private o: KubeletOptions) {
     this.events = new EventRecorder(o.client, {
-      component: 'kubelet', host: o.nodeName, reportingInstance: o.nodeName, involvedKind: { apiVersion: 'v1', kind: 'Pod' }, concurrency: 8,
+      component: 'kubelet',
+      host: o.nodeName,
+      reportingInstance: o.nodeName,
+      involvedKind: { apiVersion: 'v1', kind: 'Pod' },
+      concurrency: 8,
     });
     // every event the kubelet records is also a line of its log, as the event broadcaster logs it upstream
     const record = this.events.event.bind(this.events);
     this.events.event = (obj, type, reason, message, details) => {
       const md = (obj as KObject).metadata ?? {};
       const field = details?.fieldPath ? ` fieldPath=${JSON.stringify(details.fieldPath)}` : '';
-      this.journal.write('I', 'event.go:389', `"Event occurred" object="${md.namespace ? `${md.namespace}/` : ''}${md.name ?? ''}"${field} kind="Pod" apiVersion="v1" type=${JSON.stringify(type)} reason=${JSON.stringify(reason)} message=${JSON.stringify(message)}`);
+      this.journal.write(
+        'I',
+        'event.go:389',
+        `"Event occurred" object="${md.namespace ? `${md.namespace}/` : ''}${md.name ?? ''}"${field} kind="Pod" apiVersion="v1" type=${JSON.stringify(type)} reason=${JSON.stringify(reason)} message=${JSON.stringify(message)}`,
+      );
       record(obj, type, reason, message, details);
     };
     this.statusWriter = new StatusWriter(o.client, (m) => this.log(m));
-    this.volumes = new VolumeManager(o.nodeName, o.nodeDir, o.caches, tokenRequestSource(o.client, (m) => this.log(m)), o.mounters, o.memoryDir);
+    this.volumes = new VolumeManager(
+      o.nodeName,
+      o.nodeDir,
+      o.caches,
+      tokenRequestSource(o.client, (m) => this.log(m)),
+      o.mounters,
+      o.memoryDir,
+    );
     this.ipam = new PodIPAllocator(o.podCIDR);
     const s = o.settings;
     this.crashBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);
     this.pullBackoff = new Backoff(s.backoffBaseMs, s.maxBackoffMs, s.backoffResetMs);
     this.idScheme = o.runtime.name === 'sim' ? 'kubelab-sim' : o.runtime.name === 'docker' ? 'docker' : 'containerd';
     this.queue = new WorkQueue((uid) => this.sync(uid), {
-      workers: 32, baseDelayMs: 200, maxDelayMs: 10_000, name: `kubelet-${o.nodeName}`,
+      workers: 32,
+      baseDelayMs: 200,
+      maxDelayMs: 10_000,
+      name: `kubelet-${o.nodeName}`,
       onError: (uid, err) => this.log(`sync pod ${this.states.get(uid)?.pod.metadata.name ?? uid}: ${(err as Error).message}`),
     });
     this.mirrors = new MirrorPods({
-      client: o.client, nodeName: o.nodeName, node: o.node,
+      client: o.client,
+      nodeName: o.nodeName,
+      node: o.node,
       isStatic: (uid) => !!this.states.get(uid)?.static,
       requeue: (uid, delayMs) => (delayMs ? this.queue.addAfter(uid, delayMs) : this.queue.add(uid)),
-      mirrorAppeared: (uid) => { const st = this.states.get(uid); if (st) this.pushStatus(st); },
+      mirrorAppeared: (uid) => {
+        const st = this.states.get(uid);
+        if (st) this.pushStatus(st);
+      },
       mirrorGone: (mirrorUid) => this.statusWriter.forget(mirrorUid),
       log: (m) => this.log(m),
     });
@@ -120,12 +143,24 @@ export class Kubelet {
     });
   }
 
-  get nodeName(): string { return this.o.nodeName; }
-  get runtime(): ContainerRuntime { return this.o.runtime; }
-  get isPowered(): boolean { return this.powered; }
-  get settings(): KubeletSettings { return this.o.settings; }
-  get hostIP(): string { return this.o.hostIP; }
-  get nodeDir(): string { return this.o.nodeDir; }
+  get nodeName(): string {
+    return this.o.nodeName;
+  }
+  get runtime(): ContainerRuntime {
+    return this.o.runtime;
+  }
+  get isPowered(): boolean {
+    return this.powered;
+  }
+  get settings(): KubeletSettings {
+    return this.o.settings;
+  }
+  get hostIP(): string {
+    return this.o.hostIP;
+  }
+  get nodeDir(): string {
+    return this.o.nodeDir;
+  }
 
   /** a line of the kubelet's own log: kept in its journal and passed to the cluster log */
   log(message: string, severity: 'I' | 'W' | 'E' = 'E', source = 'kubelet.go:2400'): void {
@@ -177,7 +212,10 @@ export class Kubelet {
   }
 
   /** waits until queued status writes and events are out (tests) */
-  async flush(): Promise<void> { await this.statusWriter.flush(); await this.events.flush(); }
+  async flush(): Promise<void> {
+    await this.statusWriter.flush();
+    await this.events.flush();
+  }
 
   /** the API's pod of that name and this kubelet's state of it (a mirror pod's is its static pod's) */
   podByName(namespace: string, name: string): { st?: PodState; pod?: KObject } {
@@ -200,7 +238,10 @@ export class Kubelet {
 
   private onPod(pod: KObject, old: KObject | undefined): void {
     // a mirror pod is the API's view of a static pod: it is never run, only kept present and up to date
-    if (isMirrorPod(pod)) { this.mirrors.seen(pod); return; }
+    if (isMirrorPod(pod)) {
+      this.mirrors.seen(pod);
+      return;
+    }
     const uid = pod.metadata.uid!;
     let st = this.states.get(uid);
     if (!st) {
@@ -212,20 +253,31 @@ export class Kubelet {
       if (st.recovered && pod.status?.podIP && !pod.spec?.hostNetwork && !TERMINAL.has(pod.status?.phase)) this.ipam.claim(uid, pod.status.podIP);
       seedConditionTimes(st, pod);
       this.states.set(uid, st);
-      if (TERMINAL.has(pod.status?.phase)) { st.finalPhase = pod.status.phase; st.admitted = true; }
+      if (TERMINAL.has(pod.status?.phase)) {
+        st.finalPhase = pod.status.phase;
+        st.admitted = true;
+      }
       this.queue.add(uid);
       return;
     }
     st.pod = pod;
     // our own status writes come back as updates: only spec/metadata changes need a sync
-    if (!old || old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp || old.metadata.generation !== pod.metadata.generation
-      || JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels)
-      || JSON.stringify(old.metadata.annotations) !== JSON.stringify(pod.metadata.annotations)
-      || JSON.stringify(old.spec) !== JSON.stringify(pod.spec)) this.queue.add(uid);
+    if (
+      !old ||
+      old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp ||
+      old.metadata.generation !== pod.metadata.generation ||
+      JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels) ||
+      JSON.stringify(old.metadata.annotations) !== JSON.stringify(pod.metadata.annotations) ||
+      JSON.stringify(old.spec) !== JSON.stringify(pod.spec)
+    )
+      this.queue.add(uid);
   }
 
   private onPodGone(pod: KObject): void {
-    if (isMirrorPod(pod)) { this.mirrors.gone(pod); return; }
+    if (isMirrorPod(pod)) {
+      this.mirrors.gone(pod);
+      return;
+    }
     const st = this.states.get(pod.metadata.uid!);
     if (!st) return;
     st.gone = true;
@@ -244,14 +296,22 @@ export class Kubelet {
   private async sync(uid: string): Promise<void> {
     const st = this.states.get(uid);
     if (!st || this.stopped || !this.powered) return;
-    if (st.gone) { this.beginTermination(st, false); return; }
+    if (st.gone) {
+      this.beginTermination(st, false);
+      return;
+    }
     if (st.static) await this.mirrors.sync(st.pod);
     const pod = st.pod;
-    if (pod.metadata.deletionTimestamp) { this.beginTermination(st, true); return; }
+    if (pod.metadata.deletionTimestamp) {
+      this.beginTermination(st, true);
+      return;
+    }
     if (st.terminating) return;
     if (!st.admitted) {
       st.admitted = true;
-      const others = [...this.states.values()].filter((s) => s !== st && s.admitted && !s.rejected && !s.finalPhase && !s.gone && !s.pod.metadata.deletionTimestamp).map((s) => s.pod);
+      const others = [...this.states.values()]
+        .filter((s) => s !== st && s.admitted && !s.rejected && !s.finalPhase && !s.gone && !s.pod.metadata.deletionTimestamp)
+        .map((s) => s.pod);
       const rej = st.recovered ? undefined : admitPod(pod, this.o.node(), others);
       if (rej) {
         st.rejected = rej;
@@ -261,20 +321,40 @@ export class Kubelet {
         return;
       }
     }
-    if (st.rejected) { this.pushStatus(st); return; }
-    if (st.finalPhase) { if (!st.recovered || st.containers.size) this.pushStatus(st); return; }
+    if (st.rejected) {
+      this.pushStatus(st);
+      return;
+    }
+    if (st.finalPhase) {
+      if (!st.recovered || st.containers.size) this.pushStatus(st);
+      return;
+    }
     st.startTime ??= rfc3339();
     if (st.recovered && !st.sandboxId && !st.containers.size) await this.recover(st);
-    if (st.finalPhase) { this.pushStatus(st); return; }
+    if (st.finalPhase) {
+      this.pushStatus(st);
+      return;
+    }
     await this.refreshContainers(st);
-    if (!st.sandboxId && !(await this.ensureSandbox(st))) { this.pushStatus(st); return; }
-    if (!st.mounted && !(await this.ensureVolumes(st))) { this.pushStatus(st); return; }
-    if (await this.pastActiveDeadline(st)) { this.pushStatus(st); return; }
+    if (!st.sandboxId && !(await this.ensureSandbox(st))) {
+      this.pushStatus(st);
+      return;
+    }
+    if (!st.mounted && !(await this.ensureVolumes(st))) {
+      this.pushStatus(st);
+      return;
+    }
+    if (await this.pastActiveDeadline(st)) {
+      this.pushStatus(st);
+      return;
+    }
     await this.syncContainers(st);
     this.pushStatus(st);
   }
 
-  private rt<T>(p: Promise<T>, what: string): Promise<T> { return withTimeout(p, this.o.settings.runtimeTimeoutMs, what); }
+  private rt<T>(p: Promise<T>, what: string): Promise<T> {
+    return withTimeout(p, this.o.settings.runtimeTimeoutMs, what);
+  }
   /** work whose failure the pod's sync survives, reported in this node's log */
   private bestEffort<T>(work: Promise<T>, what: string): Promise<T | undefined> {
     return bestEffort(work, `kubelet ${this.o.nodeName}: ${what}`, (l) => this.o.log(l));
@@ -303,7 +383,10 @@ export class Kubelet {
       if (!rec.id) continue;
       const s = await this.rt(this.o.runtime.containerStatus(rec.id), 'containerStatus');
       if (s) rec.status = s;
-      if (s && s.state === 'exited') { rec.ready = false; rec.started = false; }
+      if (s && s.state === 'exited') {
+        rec.ready = false;
+        rec.started = false;
+      }
     }
   }
 
@@ -320,9 +403,14 @@ export class Kubelet {
       const rec = this.record(st, spec, initNames.has(cs.name) ? 'init' : 'regular');
       rec.attempt = cs.restartCount ?? 0;
       const id = typeof cs.containerID === 'string' ? cs.containerID.replace(/^[a-z-]+:\/\//, '') : undefined;
-      const rs = id ? await this.bestEffort(this.rt(this.o.runtime.containerStatus(id), 'containerStatus'), `adopting container ${cs.name} of ${pod.metadata.name}`) : undefined;
+      const rs = id
+        ? await this.bestEffort(this.rt(this.o.runtime.containerStatus(id), 'containerStatus'), `adopting container ${cs.name} of ${pod.metadata.name}`)
+        : undefined;
       if (rs) {
-        rec.id = id; rec.status = rs; rec.started = !!cs.started; rec.ready = !!cs.ready;
+        rec.id = id;
+        rec.status = rs;
+        rec.started = !!cs.started;
+        rec.ready = !!cs.ready;
         st.sandboxId = rs.sandboxId;
         rec.image = await this.bestEffort(this.o.runtime.imageStatus(spec.image), `image status of ${spec.image}`);
         rec.specImage = spec.image;
@@ -342,10 +430,16 @@ export class Kubelet {
     if (policy === 'Never' && lost.some((l) => l.rec.kind === 'regular')) {
       // a Never pod is not restarted after its node rebooted: its containers are reported as lost
       for (const { rec, cs } of lost) {
-        rec.lostTerminated = cs.state?.terminated ? { ...cs.state.terminated } as TerminatedInfo : {
-          exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated',
-          startedAt: cs.state?.running?.startedAt, finishedAt: rfc3339(), containerID: cs.containerID,
-        };
+        rec.lostTerminated = cs.state?.terminated
+          ? ({ ...cs.state.terminated } as TerminatedInfo)
+          : {
+              exitCode: 137,
+              reason: 'ContainerStatusUnknown',
+              message: 'The container could not be located when the pod was terminated',
+              startedAt: cs.state?.running?.startedAt,
+              finishedAt: rfc3339(),
+              containerID: cs.containerID,
+            };
         rec.id = undefined;
       }
       st.finalPhase = (pod.spec?.containers ?? []).every((c: Container) => st.containers.get(c.name)?.lostTerminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
@@ -353,9 +447,15 @@ export class Kubelet {
       return;
     }
     for (const { rec, cs } of lost) {
-      rec.last = cs.state?.terminated ? { ...cs.state.terminated } as TerminatedInfo : {
-        exitCode: 255, reason: 'Unknown', startedAt: cs.state?.running?.startedAt, finishedAt: rfc3339(), containerID: cs.containerID,
-      };
+      rec.last = cs.state?.terminated
+        ? ({ ...cs.state.terminated } as TerminatedInfo)
+        : {
+            exitCode: 255,
+            reason: 'Unknown',
+            startedAt: cs.state?.running?.startedAt,
+            finishedAt: rfc3339(),
+            containerID: cs.containerID,
+          };
       rec.attempt += 1;
       rec.waiting = { reason: 'ContainerCreating' };
       rec.id = undefined;
@@ -376,7 +476,9 @@ export class Kubelet {
     }
     const hostNetwork = !!spec.hostNetwork;
     let ip: string;
-    try { ip = hostNetwork ? this.o.hostIP : this.ipam.allocate(st.uid, st.podIP ?? pod.status?.podIP); } catch (err) {
+    try {
+      ip = hostNetwork ? this.o.hostIP : this.ipam.allocate(st.uid, st.podIP ?? pod.status?.podIP);
+    } catch (err) {
       return this.sandboxFailed(st, `Failed to create pod sandbox: plugin type="bridge" failed (add): ${(err as Error).message}`);
     }
     const hostname = (spec.hostname || md.name!).slice(0, 63);
@@ -386,14 +488,32 @@ export class Kubelet {
     // the pod's folder is made by whatever first writes into it (volumes, subPath copies): most pods never need it
     const podDir = this.volumes.podDir(st.uid);
     try {
-      const id = await this.rt(this.o.runtime.runPodSandbox({
-        name: md.name!, namespace: ns, uid: st.uid, attempt: 0, hostname,
-        fqdn: spec.subdomain ? `${hostname}.${spec.subdomain}.${ns}.svc.cluster.local` : undefined,
-        labels: md.labels ?? {}, annotations: md.annotations ?? {}, podIPs: [ip], hostNetwork, dns,
-        hostAliases: spec.hostAliases, shareProcessNamespace: !!spec.shareProcessNamespace,
-        memoryLimitBytes: limits.memory, cpuLimitMillis: limits.cpu, podDir, nodeName: this.o.nodeName,
-        portMappings: hostNetwork ? [] : hostPortMappings(spec),
-      }, handler), 'runPodSandbox');
+      const id = await this.rt(
+        this.o.runtime.runPodSandbox(
+          {
+            name: md.name!,
+            namespace: ns,
+            uid: st.uid,
+            attempt: 0,
+            hostname,
+            fqdn: spec.subdomain ? `${hostname}.${spec.subdomain}.${ns}.svc.cluster.local` : undefined,
+            labels: md.labels ?? {},
+            annotations: md.annotations ?? {},
+            podIPs: [ip],
+            hostNetwork,
+            dns,
+            hostAliases: spec.hostAliases,
+            shareProcessNamespace: !!spec.shareProcessNamespace,
+            memoryLimitBytes: limits.memory,
+            cpuLimitMillis: limits.cpu,
+            podDir,
+            nodeName: this.o.nodeName,
+            portMappings: hostNetwork ? [] : hostPortMappings(spec),
+          },
+          handler,
+        ),
+        'runPodSandbox',
+      );
       st.sandboxId = id;
       st.podIP = ip;
       st.sandboxError = undefined;
@@ -416,11 +536,16 @@ export class Kubelet {
 
   /** pod-level cgroup: sum of container limits (0 = unlimited if any container is unbounded) plus overhead */
   private podLimits(pod: KObject): { memory: number; cpu: number } {
-    let memory = 0, cpu = 0, memUnbounded = false, cpuUnbounded = false;
+    let memory = 0,
+      cpu = 0,
+      memUnbounded = false,
+      cpuUnbounded = false;
     for (const c of pod.spec?.containers ?? []) {
       const l = c.resources?.limits ?? {};
-      if (l.memory) memory += safe(() => quantityValue(l.memory)); else memUnbounded = true;
-      if (l.cpu) cpu += safe(() => quantityMilli(l.cpu)); else cpuUnbounded = true;
+      if (l.memory) memory += safe(() => quantityValue(l.memory));
+      else memUnbounded = true;
+      if (l.cpu) cpu += safe(() => quantityMilli(l.cpu));
+      else cpuUnbounded = true;
     }
     const ov = pod.spec?.overhead ?? {};
     if (ov.memory) memory += safe(() => quantityValue(ov.memory));
@@ -451,15 +576,25 @@ export class Kubelet {
       const rec = this.record(st, c, 'init');
       if (c.restartPolicy === 'Always') {
         await this.ensureContainer(st, rec, c, 'Always');
-        if (!(rec.status?.state === 'running' && rec.started) && !regularStarted) { initDone = false; break; }
+        if (!(rec.status?.state === 'running' && rec.started) && !regularStarted) {
+          initDone = false;
+          break;
+        }
         continue;
       }
       const s = rec.status;
       if (regularStarted) continue;
       if (s?.state === 'exited' && s.exitCode === 0) continue;
-      if (s && s.state !== 'exited') { initDone = false; break; }
+      if (s && s.state !== 'exited') {
+        initDone = false;
+        break;
+      }
       if (s?.state === 'exited') {
-        if (policy === 'Never') { st.finalPhase = 'Failed'; await this.finish(st); return; }
+        if (policy === 'Never') {
+          st.finalPhase = 'Failed';
+          await this.finish(st);
+          return;
+        }
         await this.restartWithBackoff(st, rec, c);
       } else {
         await this.startContainer(st, rec, c);
@@ -476,7 +611,9 @@ export class Kubelet {
     }
     if (policy !== 'Always') {
       const all = (spec.containers ?? []).map((c: Container) => st.containers.get(c.name));
-      const done = all.every((r: ContainerRecord | undefined) => r?.status?.state === 'exited' && !r.killedForRestart && !(policy === 'OnFailure' && r.status.exitCode !== 0));
+      const done = all.every(
+        (r: ContainerRecord | undefined) => r?.status?.state === 'exited' && !r.killedForRestart && !(policy === 'OnFailure' && r.status.exitCode !== 0),
+      );
       if (done) {
         st.finalPhase = all.every((r: ContainerRecord | undefined) => r?.status?.exitCode === 0) ? 'Succeeded' : 'Failed';
         await this.finish(st);
@@ -494,18 +631,26 @@ export class Kubelet {
     const started = Date.parse(st.pod.status?.startTime ?? st.startTime ?? '');
     if (typeof seconds !== 'number' || Number.isNaN(started)) return false;
     const left = started + seconds * 1000 - Date.now();
-    if (left > 0) { this.queue.addAfter(st.uid, left + 5); return false; }
+    if (left > 0) {
+      this.queue.addAfter(st.uid, left + 5);
+      return false;
+    }
     const message = 'Pod was active on the node longer than the specified deadline';
     this.events.event(st.pod, 'Normal', 'DeadlineExceeded', message);
     st.finalPhase = 'Failed';
     st.finalReason = { reason: 'DeadlineExceeded', message };
     this.probes.stop(`${st.uid}/`);
     const grace = st.pod.spec?.terminationGracePeriodSeconds ?? 30;
-    await Promise.all([...st.containers.values()].filter((r) => r.id && r.status?.state === 'running').map((r) => {
-      this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${r.name}`, { fieldPath: this.fieldPath(r) });
-      return withTimeout(this.o.runtime.stopContainer(r.id!, grace), (grace + 10) * 1000, 'stopContainer')
-        .catch((err) => this.log(`stopping ${r.name} of ${st.pod.metadata.name} past its deadline: ${(err as Error).message}`));
-    }));
+    await Promise.all(
+      [...st.containers.values()]
+        .filter((r) => r.id && r.status?.state === 'running')
+        .map((r) => {
+          this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${r.name}`, { fieldPath: this.fieldPath(r) });
+          return withTimeout(this.o.runtime.stopContainer(r.id!, grace), (grace + 10) * 1000, 'stopContainer').catch((err) =>
+            this.log(`stopping ${r.name} of ${st.pod.metadata.name} past its deadline: ${(err as Error).message}`),
+          );
+        }),
+    );
     await this.finish(st);
     return true;
   }
@@ -518,16 +663,27 @@ export class Kubelet {
       const rec = st.containers.get(c.name);
       if (rec?.id && rec.status?.state === 'running') {
         this.events.event(st.pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: `spec.initContainers{${c.name}}` });
-        await this.bestEffort(this.rt(this.o.runtime.stopContainer(rec.id, st.pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer'), `stopping ${rec.name} of ${st.pod.metadata.name}`);
+        await this.bestEffort(
+          this.rt(this.o.runtime.stopContainer(rec.id, st.pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer'),
+          `stopping ${rec.name} of ${st.pod.metadata.name}`,
+        );
       }
     }
-    if (st.sandboxId) await this.bestEffort(this.rt(this.o.runtime.stopPodSandbox(st.sandboxId), 'stopPodSandbox'), `stopping the sandbox of ${st.pod.metadata.name}`);
+    if (st.sandboxId)
+      await this.bestEffort(this.rt(this.o.runtime.stopPodSandbox(st.sandboxId), 'stopPodSandbox'), `stopping the sandbox of ${st.pod.metadata.name}`);
     await this.refreshContainers(st);
-    for (const rec of st.containers.values()) { rec.ready = false; rec.started = false; rec.waiting = undefined; }
+    for (const rec of st.containers.values()) {
+      rec.ready = false;
+      rec.started = false;
+      rec.waiting = undefined;
+    }
   }
 
   private async ensureContainer(st: PodState, rec: ContainerRecord, c: Container, policy: string): Promise<void> {
-    if (!rec.id) { await this.startContainer(st, rec, c); return; }
+    if (!rec.id) {
+      await this.startContainer(st, rec, c);
+      return;
+    }
     const s = rec.status;
     if (rec.specImage !== undefined && rec.specImage !== c.image && (s?.state === 'running' || s?.state === 'created')) {
       await this.restartWithNewDefinition(st, rec, c);
@@ -536,7 +692,10 @@ export class Kubelet {
     if (!s || s.state === 'running' || s.state === 'created') return;
     if (s.state !== 'exited') return;
     const restart = rec.killedForRestart || policy === 'Always' || (policy === 'OnFailure' && s.exitCode !== 0);
-    if (!restart) { rec.waiting = undefined; return; }
+    if (!restart) {
+      rec.waiting = undefined;
+      return;
+    }
     await this.restartWithBackoff(st, rec, c);
   }
 
@@ -562,14 +721,19 @@ export class Kubelet {
       if (msg) this.events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, { fieldPath });
     }
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-    await withTimeout(this.o.runtime.stopContainer(id, left), (left + 10) * 1000, 'stopContainer')
-      .catch((err) => this.log(`stopping ${c.name} of ${pod.metadata.name} for its new image: ${(err as Error).message}`));
+    await withTimeout(this.o.runtime.stopContainer(id, left), (left + 10) * 1000, 'stopContainer').catch((err) =>
+      this.log(`stopping ${c.name} of ${pod.metadata.name} for its new image: ${(err as Error).message}`),
+    );
     rec.status = await this.rt(this.o.runtime.containerStatus(id), 'containerStatus');
     await this.startContainer(st, rec, c);
   }
 
-  private podRef(pod: KObject): string { return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`; }
-  private fieldPath(rec: ContainerRecord): string { return `spec.${rec.kind === 'init' ? 'initContainers' : rec.kind === 'ephemeral' ? 'ephemeralContainers' : 'containers'}{${rec.name}}`; }
+  private podRef(pod: KObject): string {
+    return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+  }
+  private fieldPath(rec: ContainerRecord): string {
+    return `spec.${rec.kind === 'init' ? 'initContainers' : rec.kind === 'ephemeral' ? 'ephemeralContainers' : 'containers'}{${rec.name}}`;
+  }
 
   private async restartWithBackoff(st: PodState, rec: ContainerRecord, c: Container): Promise<void> {
     // keyed by the definition as upstream keys it by the container's hash: a new image starts without the old back-off
@@ -580,7 +744,10 @@ export class Kubelet {
     const remaining = this.crashBackoff.remaining(key, s.finishedAt ?? now);
     if (remaining > 0) {
       const ref = this.podRef(st.pod);
-      rec.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(this.crashBackoff.delay(key))} restarting failed container=${c.name} pod=${ref}` };
+      rec.waiting = {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${goDuration(this.crashBackoff.delay(key))} restarting failed container=${c.name} pod=${ref}`,
+      };
       this.events.event(st.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${ref}`, { fieldPath: this.fieldPath(rec) });
       this.queue.addAfter(st.uid, remaining + 5);
       return;
@@ -590,7 +757,16 @@ export class Kubelet {
   }
 
   private podForEnv(st: PodState): KObject {
-    return { ...st.pod, status: { ...(st.pod.status ?? {}), podIP: st.podIP, podIPs: st.podIP ? [{ ip: st.podIP }] : [], hostIP: this.o.hostIP, hostIPs: [{ ip: this.o.hostIP }] } };
+    return {
+      ...st.pod,
+      status: {
+        ...(st.pod.status ?? {}),
+        podIP: st.podIP,
+        podIPs: st.podIP ? [{ ip: st.podIP }] : [],
+        hostIP: this.o.hostIP,
+        hostIPs: [{ ip: this.o.hostIP }],
+      },
+    };
   }
 
   private async startContainer(st: PodState, rec: ContainerRecord, c: Container): Promise<void> {
@@ -618,13 +794,26 @@ export class Kubelet {
     const expand = (s: string) => expandVars(s, env.lookup);
     const config: ContainerConfig = {
       // pod validation requires an image on every container
-      name: c.name, image: c.image!,
-      command: c.command?.map(expand), args: c.args?.map(expand), workingDir: c.workingDir,
-      env: env.env, mounts, tty: !!c.tty, stdin: !!c.stdin, stdinOnce: !!c.stdinOnce,
+      name: c.name,
+      image: c.image!,
+      command: c.command?.map(expand),
+      args: c.args?.map(expand),
+      workingDir: c.workingDir,
+      env: env.env,
+      mounts,
+      tty: !!c.tty,
+      stdin: !!c.stdin,
+      stdinOnce: !!c.stdinOnce,
       security: {
-        runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, supplementalGroups: pod.spec?.securityContext?.supplementalGroups,
-        fsGroup: pod.spec?.securityContext?.fsGroup, runAsNonRoot: sc.runAsNonRoot, readOnlyRootFilesystem: sc.readOnlyRootFilesystem,
-        privileged: sc.privileged, allowPrivilegeEscalation: sc.allowPrivilegeEscalation, capabilities: sc.capabilities,
+        runAsUser: sc.runAsUser,
+        runAsGroup: sc.runAsGroup,
+        supplementalGroups: pod.spec?.securityContext?.supplementalGroups,
+        fsGroup: pod.spec?.securityContext?.fsGroup,
+        runAsNonRoot: sc.runAsNonRoot,
+        readOnlyRootFilesystem: sc.readOnlyRootFilesystem,
+        privileged: sc.privileged,
+        allowPrivilegeEscalation: sc.allowPrivilegeEscalation,
+        capabilities: sc.capabilities,
       },
       memoryLimitBytes: limits.memory ? safe(() => quantityValue(limits.memory)) : 0,
       memoryRequestBytes: requests.memory ? safe(() => quantityValue(requests.memory)) : 0,
@@ -632,8 +821,11 @@ export class Kubelet {
       cpuRequestMillis: requests.cpu ? safe(() => quantityMilli(requests.cpu)) : 0,
       logPath: this.logPath(pod, c.name, attempt),
       terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
-      attempt, kind: rec.kind,
-      ...(rec.kind === 'ephemeral' && (c as EphemeralContainer).targetContainerName ? { targetContainerName: (c as EphemeralContainer).targetContainerName } : {}),
+      attempt,
+      kind: rec.kind,
+      ...(rec.kind === 'ephemeral' && (c as EphemeralContainer).targetContainerName
+        ? { targetContainerName: (c as EphemeralContainer).targetContainerName }
+        : {}),
     };
     let id: string;
     try {
@@ -649,8 +841,15 @@ export class Kubelet {
     // the run before the previous one is garbage: keep one dead container for `logs --previous`
     const older = rec.id;
     if (prev) rec.last = prev;
-    rec.id = id; rec.attempt = attempt; rec.image = image; rec.specImage = c.image; rec.waiting = undefined;
-    rec.killedForRestart = false; rec.started = false; rec.ready = false; rec.status = undefined;
+    rec.id = id;
+    rec.attempt = attempt;
+    rec.image = image;
+    rec.specImage = c.image;
+    rec.waiting = undefined;
+    rec.killedForRestart = false;
+    rec.started = false;
+    rec.ready = false;
+    rec.status = undefined;
     if (older) void this.bestEffort(this.o.runtime.removeContainer(older), `removing an older container of ${c.name}`);
     try {
       await this.rt(this.o.runtime.startContainer(id), 'startContainer');
@@ -664,15 +863,24 @@ export class Kubelet {
     this.events.event(pod, 'Normal', 'Started', `Started container ${c.name}`, { fieldPath });
     rec.status = await this.rt(this.o.runtime.containerStatus(id), 'containerStatus');
     rec.started = !c.startupProbe;
-    rec.ready = rec.started && !c.readinessProbe && rec.kind === 'regular' || (rec.sidecar && rec.started && !c.readinessProbe);
+    rec.ready = (rec.started && !c.readinessProbe && rec.kind === 'regular') || (rec.sidecar && rec.started && !c.readinessProbe);
     if (c.lifecycle?.postStart) {
-      const msg = await runHook(c.lifecycle.postStart, { runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, pod.spec?.terminationGracePeriodSeconds ?? 30);
+      const msg = await runHook(
+        c.lifecycle.postStart,
+        { runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' },
+        pod.spec?.terminationGracePeriodSeconds ?? 30,
+      );
       if (msg) {
         const kind = c.lifecycle.postStart.exec ? `Exec lifecycle hook (${JSON.stringify(c.lifecycle.postStart.exec.command ?? [])})` : 'HTTP lifecycle hook';
-        this.events.event(pod, 'Warning', 'FailedPostStartHook', `${kind} for Container "${c.name}" in Pod "${this.podRef(pod)}" failed - error: ${msg}`, { fieldPath });
+        this.events.event(pod, 'Warning', 'FailedPostStartHook', `${kind} for Container "${c.name}" in Pod "${this.podRef(pod)}" failed - error: ${msg}`, {
+          fieldPath,
+        });
         this.events.event(pod, 'Normal', 'Killing', `FailedPostStartHook`, { fieldPath });
         rec.killedForRestart = true;
-        await this.bestEffort(this.rt(this.o.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer'), `stopping container ${id} of ${pod.metadata.name}`);
+        await this.bestEffort(
+          this.rt(this.o.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30), 'stopContainer'),
+          `stopping container ${id} of ${pod.metadata.name}`,
+        );
         rec.status = await this.o.runtime.containerStatus(id);
         return;
       }
@@ -683,7 +891,8 @@ export class Kubelet {
   private async ensureImage(st: PodState, rec: ContainerRecord, c: Container, fieldPath: string): Promise<ImageInfo | undefined> {
     const pod = st.pod;
     const image = c.image!;
-    const policy: string = c.imagePullPolicy ?? (/:[^/]+$/.test(image.replace(/@.*$/, '')) && !/:latest$/.test(image) || image.includes('@') ? 'IfNotPresent' : 'Always');
+    const policy: string =
+      c.imagePullPolicy ?? ((/:[^/]+$/.test(image.replace(/@.*$/, '')) && !/:latest$/.test(image)) || image.includes('@') ? 'IfNotPresent' : 'Always');
     const present = await this.rt(this.o.runtime.imageStatus(image), 'imageStatus');
     if (policy === 'Never') {
       if (present) return present;
@@ -717,7 +926,13 @@ export class Kubelet {
       rec.pullFailedAt = undefined;
       this.pullBackoff.reset(key);
       const d = goDuration(Date.now() - t0);
-      this.events.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${d} (${d} including waiting). Image size: ${info.sizeBytes} bytes.`, { fieldPath });
+      this.events.event(
+        pod,
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${image}" in ${d} (${d} including waiting). Image size: ${info.sizeBytes} bytes.`,
+        { fieldPath },
+      );
       return info;
     } catch (err) {
       const raw = (err as Error).message;
@@ -751,11 +966,18 @@ export class Kubelet {
     const id = rec.id!;
     const key = `${st.uid}/${c.name}/${id}`;
     const startedAt = rec.status?.startedAt ?? Date.now();
-    const target = () => (st.sandboxId && rec.id === id ? {
-      runtime: this.o.runtime, containerId: id, sandboxId: st.sandboxId, podIP: st.podIP ?? '',
-      namedPort: (n: string) => (c.ports ?? []).find((p: ContainerPort) => p.name === n)?.containerPort,
-    } : undefined);
-    const run = (type: ProbeType, probe: Probe, gate: () => boolean) => this.probes.start(key, type, probe, startedAt, target, (o) => this.onProbe(st, rec, c, id, o), gate);
+    const target = () =>
+      st.sandboxId && rec.id === id
+        ? {
+            runtime: this.o.runtime,
+            containerId: id,
+            sandboxId: st.sandboxId,
+            podIP: st.podIP ?? '',
+            namedPort: (n: string) => (c.ports ?? []).find((p: ContainerPort) => p.name === n)?.containerPort,
+          }
+        : undefined;
+    const run = (type: ProbeType, probe: Probe, gate: () => boolean) =>
+      this.probes.start(key, type, probe, startedAt, target, (o) => this.onProbe(st, rec, c, id, o), gate);
     if (c.startupProbe) run('startup', c.startupProbe, () => !rec.started);
     if (c.livenessProbe) run('liveness', c.livenessProbe, () => rec.started);
     if (c.readinessProbe && (rec.kind === 'regular' || rec.sidecar)) run('readiness', c.readinessProbe, () => rec.started);
@@ -769,7 +991,10 @@ export class Kubelet {
     if (o.message !== undefined) this.events.event(pod, 'Warning', 'Unhealthy', `${label} probe failed: ${o.message}`, { fieldPath: fp });
     if (o.type === 'readiness') {
       const ready = o.healthy === true;
-      if (ready !== rec.ready) { rec.ready = ready; this.pushStatus(st); }
+      if (ready !== rec.ready) {
+        rec.ready = ready;
+        this.pushStatus(st);
+      }
       return;
     }
     if (o.type === 'startup' && o.healthy === true && !rec.started) {
@@ -786,7 +1011,9 @@ export class Kubelet {
       this.pushStatus(st);
       const probe = o.type === 'liveness' ? c.livenessProbe : c.startupProbe;
       const grace = probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-      void this.bestEffort(this.rt(this.o.runtime.stopContainer(id, grace), 'stopContainer'), `stopping container ${id} of ${st.pod.metadata.name}`).finally(() => this.queue.add(st.uid));
+      void this.bestEffort(this.rt(this.o.runtime.stopContainer(id, grace), 'stopContainer'), `stopping container ${id} of ${st.pod.metadata.name}`).finally(
+        () => this.queue.add(st.uid),
+      );
     }
   }
 
@@ -814,11 +1041,18 @@ export class Kubelet {
       if (!rec?.id || rec.status?.state !== 'running') return;
       this.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: this.fieldPath(rec) });
       if (c.lifecycle?.preStop && grace > 0) {
-        const msg = await runHook(c.lifecycle.preStop, { runtime: this.o.runtime, containerId: rec.id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' }, remaining());
+        const msg = await runHook(
+          c.lifecycle.preStop,
+          { runtime: this.o.runtime, containerId: rec.id, sandboxId: st.sandboxId!, podIP: st.podIP ?? '' },
+          remaining(),
+        );
         if (msg) this.events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${msg}`, { fieldPath: this.fieldPath(rec) });
       }
       void kind;
-      await this.bestEffort(withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer'), `stopping ${rec.name} of ${pod.metadata.name}`);
+      await this.bestEffort(
+        withTimeout(this.o.runtime.stopContainer(rec.id, remaining()), (remaining() + 10) * 1000, 'stopContainer'),
+        `stopping ${rec.name} of ${pod.metadata.name}`,
+      );
     };
     if (!st.rejected) {
       await Promise.all([...(spec.ephemeralContainers ?? []), ...(spec.containers ?? [])].map((c: Container) => kill(c, 'regular')));
@@ -844,10 +1078,13 @@ export class Kubelet {
     this.statusWriter.forget(st.uid);
     this.crashBackoff.resetPrefix(st.uid + '/');
     this.pullBackoff.resetPrefix(st.uid + '/');
-    await this.bestEffort(Promise.all([
-      fs.promises.rm(path.join(this.o.nodeDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${st.uid}`), { recursive: true, force: true }),
-      fs.promises.rm(this.volumes.podDir(st.uid), { recursive: true, force: true }),
-    ]), `removing the directories of ${pod.metadata.name}`);
+    await this.bestEffort(
+      Promise.all([
+        fs.promises.rm(path.join(this.o.nodeDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${st.uid}`), { recursive: true, force: true }),
+        fs.promises.rm(this.volumes.podDir(st.uid), { recursive: true, force: true }),
+      ]),
+      `removing the directories of ${pod.metadata.name}`,
+    );
   }
 
   // ---- periodic work
@@ -867,13 +1104,25 @@ export class Kubelet {
   }
 
   /** phase as the kubelet sees it (tests, UI) */
-  phaseOf(uid: string): string | undefined { const st = this.states.get(uid); return st && computePhase(st); }
+  phaseOf(uid: string): string | undefined {
+    const st = this.states.get(uid);
+    return st && computePhase(st);
+  }
 }
 
 /** containers' hostPorts as CRI port mappings (the kubelet hands them to the runtime, which hands them to CNI) */
 function hostPortMappings(spec: any): { containerPort: number; hostPort: number; protocol: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }[] {
-  return (spec.containers ?? []).flatMap((c: any) => (c.ports ?? []).filter((p: any) => p.hostPort > 0)
-    .map((p: any) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol ?? 'TCP', ...(p.hostIP ? { hostIP: p.hostIP } : {}) })));
+  return (spec.containers ?? []).flatMap((c: any) =>
+    (c.ports ?? [])
+      .filter((p: any) => p.hostPort > 0)
+      .map((p: any) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol ?? 'TCP', ...(p.hostIP ? { hostIP: p.hostIP } : {}) })),
+  );
 }
 
-function safe(fn: () => number): number { try { return fn(); } catch { return 0; } }
+function safe(fn: () => number): number {
+  try {
+    return fn();
+  } catch {
+    return 0;
+  }
+}

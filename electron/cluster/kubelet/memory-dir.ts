@@ -55,7 +55,11 @@ function sweepOrphans(): void {
     if (!name.startsWith('kubelab-')) continue;
     const dir = path.join(SHM, name);
     let owner: string | undefined;
-    try { owner = fs.readFileSync(path.join(dir, OWNER), 'utf8'); } catch { /* no owner recorded */ }
+    try {
+      owner = fs.readFileSync(path.join(dir, OWNER), 'utf8');
+    } catch {
+      /* no owner recorded */
+    }
     const orphan = owner !== undefined ? !fs.existsSync(owner) : Date.now() - fs.statSync(dir).mtimeMs > ORPHAN_AGE_MS;
     if (orphan) fs.rmSync(dir, { recursive: true, force: true });
   }

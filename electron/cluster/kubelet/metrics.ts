@@ -1,12 +1,34 @@
 // Resource usage as metrics.k8s.io serves it (PodMetrics / NodeMetrics), sampled from the runtime's container stats.
 import type { Kubelet } from './kubelet';
 
-export interface ContainerUsage { name: string; usage: { cpu: string; memory: string }; cpuNanoCores: number; memoryBytes: number }
-export interface PodMetricsSample { namespace: string; name: string; node: string; timestamp: string; window: string; containers: ContainerUsage[] }
-export interface NodeMetricsSample { name: string; timestamp: string; window: string; usage: { cpu: string; memory: string }; cpuNanoCores: number; memoryBytes: number }
+export interface ContainerUsage {
+  name: string;
+  usage: { cpu: string; memory: string };
+  cpuNanoCores: number;
+  memoryBytes: number;
+}
+export interface PodMetricsSample {
+  namespace: string;
+  name: string;
+  node: string;
+  timestamp: string;
+  window: string;
+  containers: ContainerUsage[];
+}
+export interface NodeMetricsSample {
+  name: string;
+  timestamp: string;
+  window: string;
+  usage: { cpu: string; memory: string };
+  cpuNanoCores: number;
+  memoryBytes: number;
+}
 
 const registry = new Set<Kubelet>();
-export function registerKubelet(k: Kubelet): () => void { registry.add(k); return () => registry.delete(k); }
+export function registerKubelet(k: Kubelet): () => void {
+  registry.add(k);
+  return () => registry.delete(k);
+}
 
 const cpuQuantity = (nano: number) => `${Math.max(0, Math.round(nano))}n`;
 const memQuantity = (bytes: number) => `${Math.max(0, Math.round(bytes / 1024))}Ki`;
@@ -25,9 +47,15 @@ export async function collectPodMetrics(kubelets: Iterable<Kubelet> = registry):
         // a container that exits between the state check and the sample has no stats: skipped, as metrics-server does
         const s = await k.runtime.containerStats(rec.id).catch(() => undefined);
         if (!s) continue;
-        containers.push({ name: rec.name, usage: { cpu: cpuQuantity(s.cpuUsageNanoCores), memory: memQuantity(s.memoryWorkingSetBytes) }, cpuNanoCores: s.cpuUsageNanoCores, memoryBytes: s.memoryWorkingSetBytes });
+        containers.push({
+          name: rec.name,
+          usage: { cpu: cpuQuantity(s.cpuUsageNanoCores), memory: memQuantity(s.memoryWorkingSetBytes) },
+          cpuNanoCores: s.cpuUsageNanoCores,
+          memoryBytes: s.memoryWorkingSetBytes,
+        });
       }
-      if (containers.length) out.push({ namespace: st.pod.metadata.namespace!, name: st.pod.metadata.name!, node: k.nodeName, timestamp: now, window: '15s', containers });
+      if (containers.length)
+        out.push({ namespace: st.pod.metadata.namespace!, name: st.pod.metadata.name!, node: k.nodeName, timestamp: now, window: '15s', containers });
     }
   }
   return out;
@@ -38,9 +66,24 @@ export async function collectNodeMetrics(kubelets: Iterable<Kubelet> = registry)
   const list = [...kubelets];
   const pods = await collectPodMetrics(list);
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return list.filter((k) => k.isPowered).map((k) => {
-    let cpu = 40_000_000, mem = 300 * 1024 * 1024;
-    for (const p of pods) if (p.node === k.nodeName) for (const c of p.containers) { cpu += c.cpuNanoCores; mem += c.memoryBytes; }
-    return { name: k.nodeName, timestamp: now, window: '20s', usage: { cpu: cpuQuantity(cpu), memory: memQuantity(mem) }, cpuNanoCores: cpu, memoryBytes: mem };
-  });
+  return list
+    .filter((k) => k.isPowered)
+    .map((k) => {
+      let cpu = 40_000_000,
+        mem = 300 * 1024 * 1024;
+      for (const p of pods)
+        if (p.node === k.nodeName)
+          for (const c of p.containers) {
+            cpu += c.cpuNanoCores;
+            mem += c.memoryBytes;
+          }
+      return {
+        name: k.nodeName,
+        timestamp: now,
+        window: '20s',
+        usage: { cpu: cpuQuantity(cpu), memory: memQuantity(mem) },
+        cpuNanoCores: cpu,
+        memoryBytes: mem,
+      };
+    });
 }

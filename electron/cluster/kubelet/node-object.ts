@@ -39,7 +39,12 @@ export function buildNode(c: NodeSpecConfig): KObject {
   const taints = [...(c.taints ?? [])];
   if (c.controlPlane && c.taintControlPlane) taints.unshift({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
   const capacity: Record<string, string> = {
-    cpu: '4', 'ephemeral-storage': '102626232Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '8148012Ki', pods: '110',
+    cpu: '4',
+    'ephemeral-storage': '102626232Ki',
+    'hugepages-1Gi': '0',
+    'hugepages-2Mi': '0',
+    memory: '8148012Ki',
+    pods: '110',
     ...(c.capacity ?? {}),
   };
   const cidr = nodePodCIDR(c.index);
@@ -76,12 +81,22 @@ export function nodeStatus(c: NodeSpecConfig, ready: boolean, now: string, prev?
       cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
       ready ? cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status') : cond('Ready', 'False', 'KubeletNotReady', 'container runtime is down'),
     ],
-    addresses: [{ type: 'InternalIP', address: nodeInternalIP(c.index) }, { type: 'Hostname', address: c.name }],
+    addresses: [
+      { type: 'InternalIP', address: nodeInternalIP(c.index) },
+      { type: 'Hostname', address: c.name },
+    ],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
-      machineID: machineId(c.name), systemUUID: machineId(c.name + '-uuid'), bootID: machineId(c.name + '-boot'),
-      kernelVersion: c.kernelVersion ?? NODE_KERNEL, osImage: NODE_OS_IMAGE, containerRuntimeVersion: c.runtimeVersion,
-      kubeletVersion: KUBELET_VERSION, kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64',
+      machineID: machineId(c.name),
+      systemUUID: machineId(c.name + '-uuid'),
+      bootID: machineId(c.name + '-boot'),
+      kernelVersion: c.kernelVersion ?? NODE_KERNEL,
+      osImage: NODE_OS_IMAGE,
+      containerRuntimeVersion: c.runtimeVersion,
+      kubeletVersion: KUBELET_VERSION,
+      kubeProxyVersion: '',
+      operatingSystem: 'linux',
+      architecture: 'amd64',
     },
     images: prev?.status?.images ?? [],
   };

@@ -25,8 +25,12 @@ export class NodeHeartbeat {
     private log: LogLine = stderrLog,
   ) {}
 
-  get name(): string { return this.config.name; }
-  get running(): boolean { return this.powered; }
+  get name(): string {
+    return this.config.name;
+  }
+  get running(): boolean {
+    return this.powered;
+  }
 
   async register(): Promise<void> {
     try {
@@ -40,7 +44,9 @@ export class NodeHeartbeat {
   start(): void {
     this.powered = true;
     if (this.timer) return;
-    this.timer = setInterval(() => { void bestEffort(this.beat(), 'node status heartbeat', this.log); }, this.renewMs);
+    this.timer = setInterval(() => {
+      void bestEffort(this.beat(), 'node status heartbeat', this.log);
+    }, this.renewMs);
     this.timer.unref();
   }
 
@@ -64,13 +70,16 @@ export class NodeHeartbeat {
 
   private async renewLease(): Promise<void> {
     const lease: KObject = {
-      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
       metadata: { name: this.config.name, namespace: 'kube-node-lease' },
       spec: { holderIdentity: this.config.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: rfc3339Micro() },
     };
     try {
       const cur = await this.client.get(R.leases, 'kube-node-lease', this.config.name);
-      await this.client.patch(R.leases, 'kube-node-lease', this.config.name, 'merge', { spec: { renewTime: rfc3339Micro(), holderIdentity: this.config.name } });
+      await this.client.patch(R.leases, 'kube-node-lease', this.config.name, 'merge', {
+        spec: { renewTime: rfc3339Micro(), holderIdentity: this.config.name },
+      });
       void cur;
     } catch (err) {
       if (err instanceof StatusError && err.code === 404) {

@@ -75,7 +75,14 @@ export interface NodeStartContext {
   /** NetworkPolicy enforcement, handed to the cluster network's data path */
   packetFilter?: PacketFilter;
   /** runtime per node; default: the simulator (`runtime` is the node's choice from the topology) */
-  createRuntime?(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork; runtime: 'sim' | 'docker'; programs?: NodePrograms }): ContainerRuntime;
+  createRuntime?(node: {
+    name: string;
+    nodeDir: string;
+    handlers?: string[];
+    network: SimNetwork;
+    runtime: 'sim' | 'docker';
+    programs?: NodePrograms;
+  }): ContainerRuntime;
   /** volume mounters supplied by storage (also reachable later as NodeSet.mounters) */
   mounters?: Map<string, VolumeMounter>;
   settings?: Partial<KubeletSettings>;
@@ -86,7 +93,12 @@ export interface NodeStartContext {
   controlPlane?: { log: ComponentLog; apiPort: number };
 }
 
-interface NodeParts { hb: NodeHeartbeat; kubelet: Kubelet; runtime: ContainerRuntime; unregister: () => void }
+interface NodeParts {
+  hb: NodeHeartbeat;
+  kubelet: Kubelet;
+  runtime: ContainerRuntime;
+  unregister: () => void;
+}
 
 export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const hasWorkers = ctx.config.nodes.some((n) => n.role === 'worker');
@@ -105,72 +117,137 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const endpointSlices = informers.informer(R.endpointslices);
   const namespaces = informers.informer(R.namespaces);
   const dns = new ClusterDns({ services, endpointSlices, namespaces }, sharedClient);
-  const dnsResolve: Resolver = (name, from) => dns.resolve(name, { podIP: from.podIP ?? '', namespace: from.namespace, searches: from.searches, nameservers: from.nameservers ?? [], options: from.options ?? [] });
+  const dnsResolve: Resolver = (name, from) =>
+    dns.resolve(name, {
+      podIP: from.podIP ?? '',
+      namespace: from.namespace,
+      searches: from.searches,
+      nameservers: from.nameservers ?? [],
+      options: from.options ?? [],
+    });
   const dnsExchange: DnsExchange = (fromIP, server, q) => dns.exchange(fromIP, server, q);
-  const built = ctx.network ? undefined : createClusterNetwork({
-    client: ctx.clientFor({ name: 'system:kube-proxy', groups: ['system:masters'] }, `kube-proxy/${KUBELET_VERSION}`),
-    informers, resolve: ctx.resolve ?? dnsResolve, dnsExchange, kubeProxyMode: ctx.config.kubeProxyMode, publishNodePorts: ctx.publishNodePorts ?? true, log: ctx.log,
-    // hostPath volumes see <nodeDir>/host (kubelet/volumes.ts)
-    nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),
-  });
+  const built = ctx.network
+    ? undefined
+    : createClusterNetwork({
+        client: ctx.clientFor({ name: 'system:kube-proxy', groups: ['system:masters'] }, `kube-proxy/${KUBELET_VERSION}`),
+        informers,
+        resolve: ctx.resolve ?? dnsResolve,
+        dnsExchange,
+        kubeProxyMode: ctx.config.kubeProxyMode,
+        publishNodePorts: ctx.publishNodePorts ?? true,
+        log: ctx.log,
+        // hostPath volumes see <nodeDir>/host (kubelet/volumes.ts)
+        nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),
+      });
   const network: SimNetwork = ctx.network ?? built!.component.network;
   // the API server runs on the first (control-plane) node and reaches pod IPs from its address
   ctx.connector.attachPodNetwork((ip, port) => network.connect({ podIP: nodeInternalIP(0), namespace: '' }, ip, port));
   // NetworkPolicy on the data path: pod-to-pod connections and the pod → CoreDNS hop (UDP 53)
-  if (ctx.packetFilter) { built?.component.network.setPacketFilter(ctx.packetFilter); dns.filter = ctx.packetFilter; }
+  if (ctx.packetFilter) {
+    built?.component.network.setPacketFilter(ctx.packetFilter);
+    dns.filter = ctx.packetFilter;
+  }
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
   await built?.start();
 
   const memoryRoot = memoryVolumeRoot(ctx.dataDir);
-  await Promise.all(ctx.config.nodes.map(async (n, index) => {
-    // each kubelet writes as its node, so the Node authorizer and the system:node rules bound it as upstream
-    const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes'] }, `kubelet/${KUBELET_VERSION}`);
-    const nodeDir = path.join(ctx.dataDir, 'nodes', n.name);
-    const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
-    // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
-    const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
-    const programs = { ...(cp ? controlPlanePrograms(cp.log, versions) : {}), ...dnsPrograms(dns), ...kubeProxyPrograms(() => built?.component.views(n.name)) };
-    const runtime = ctx.createRuntime
-      ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
-      : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });
-    const staticPods = cp && controlPlaneManifests({
-      nodeName: n.name, nodeIP: nodeInternalIP(index), apiPort: cp.apiPort, serviceCIDR: SERVICE_CIDR, podCIDR: CLUSTER_CIDR, versions,
-    });
-    const caches: SharedCaches = {
-      configMap: (ns, name) => cms.getByName(ns, name),
-      secret: (ns, name) => secrets.getByName(ns, name),
-      services: (ns) => services.list(ns),
-      runtimeClass: (name) => rcs.getByName(undefined, name),
-      nodeAllocatable: () => (nodes.getByName(undefined, n.name)?.status?.allocatable ?? {}) as Record<string, string>,
-    };
-    const kubelet = new Kubelet({
-      nodeName: n.name, hostIP: nodeInternalIP(index), podCIDR: nodePodCIDR(index), nodeDir, client, runtime, caches, settings, mounters,
-      memoryDir: nodeMemoryDir(memoryRoot, n.name),
-      node: () => nodes.getByName(undefined, n.name), log: ctx.log, staticPods,
-    });
-    const hb = new NodeHeartbeat(client, {
-      name: n.name, index, controlPlane: n.role === 'control-plane', taintControlPlane: hasWorkers,
-      labels: n.labels, taints: n.taints, capacity: n.capacity,
-      runtimeVersion: `${runtime.version().runtimeName}://${runtime.version().runtimeVersion}`,
-    }, () => kubelet.nodeImages(), settings.heartbeatMs, (l) => ctx.log(`kubelet ${n.name}: ${l}`));
-    await hb.register();
-    const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
-    if (off) { hb.stop(); kubelet.powerOff(); } else hb.start();
-    await kubelet.start();
-    ctx.connector.register(n.name, kubeletConnection(kubelet, built && (() => built.component.views(n.name))));
-    parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
-  }));
+  await Promise.all(
+    ctx.config.nodes.map(async (n, index) => {
+      // each kubelet writes as its node, so the Node authorizer and the system:node rules bound it as upstream
+      const client = ctx.clientFor({ name: `system:node:${n.name}`, groups: ['system:nodes'] }, `kubelet/${KUBELET_VERSION}`);
+      const nodeDir = path.join(ctx.dataDir, 'nodes', n.name);
+      const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
+      // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
+      const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
+      const programs = {
+        ...(cp ? controlPlanePrograms(cp.log, versions) : {}),
+        ...dnsPrograms(dns),
+        ...kubeProxyPrograms(() => built?.component.views(n.name)),
+      };
+      const runtime = ctx.createRuntime
+        ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
+        : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });
+      const staticPods =
+        cp &&
+        controlPlaneManifests({
+          nodeName: n.name,
+          nodeIP: nodeInternalIP(index),
+          apiPort: cp.apiPort,
+          serviceCIDR: SERVICE_CIDR,
+          podCIDR: CLUSTER_CIDR,
+          versions,
+        });
+      const caches: SharedCaches = {
+        configMap: (ns, name) => cms.getByName(ns, name),
+        secret: (ns, name) => secrets.getByName(ns, name),
+        services: (ns) => services.list(ns),
+        runtimeClass: (name) => rcs.getByName(undefined, name),
+        nodeAllocatable: () => (nodes.getByName(undefined, n.name)?.status?.allocatable ?? {}) as Record<string, string>,
+      };
+      const kubelet = new Kubelet({
+        nodeName: n.name,
+        hostIP: nodeInternalIP(index),
+        podCIDR: nodePodCIDR(index),
+        nodeDir,
+        client,
+        runtime,
+        caches,
+        settings,
+        mounters,
+        memoryDir: nodeMemoryDir(memoryRoot, n.name),
+        node: () => nodes.getByName(undefined, n.name),
+        log: ctx.log,
+        staticPods,
+      });
+      const hb = new NodeHeartbeat(
+        client,
+        {
+          name: n.name,
+          index,
+          controlPlane: n.role === 'control-plane',
+          taintControlPlane: hasWorkers,
+          labels: n.labels,
+          taints: n.taints,
+          capacity: n.capacity,
+          runtimeVersion: `${runtime.version().runtimeName}://${runtime.version().runtimeVersion}`,
+        },
+        () => kubelet.nodeImages(),
+        settings.heartbeatMs,
+        (l) => ctx.log(`kubelet ${n.name}: ${l}`),
+      );
+      await hb.register();
+      const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
+      if (off) {
+        hb.stop();
+        kubelet.powerOff();
+      } else hb.start();
+      await kubelet.start();
+      ctx.connector.register(n.name, kubeletConnection(kubelet, built && (() => built.component.views(n.name))));
+      parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
+    }),
+  );
 
   const get = (name: string) => {
     const p = parts.get(name);
     if (!p) throw new Error(`node "${name}" not found; nodes: ${[...parts.keys()].join(', ')}`);
     return p;
   };
-  const off = (p: NodeParts) => { p.hb.stop(); p.kubelet.powerOff(); };
-  const on = async (p: NodeParts) => { p.hb.start(); p.kubelet.powerOn(); await bestEffort(p.hb.beat(), `kubelet ${p.hb.name}: node status after power-on`, ctx.log); };
-  const annotate = (name: string, value: 'on' | 'off') => bestEffort(sharedClient
-    .patch(R.nodes, undefined, name, 'merge', { metadata: { annotations: { [POWER_ANNOTATION]: value } } }), `kubelet ${name}: recording power ${value}`, ctx.log);
+  const off = (p: NodeParts) => {
+    p.hb.stop();
+    p.kubelet.powerOff();
+  };
+  const on = async (p: NodeParts) => {
+    p.hb.start();
+    p.kubelet.powerOn();
+    await bestEffort(p.hb.beat(), `kubelet ${p.hb.name}: node status after power-on`, ctx.log);
+  };
+  const annotate = (name: string, value: 'on' | 'off') =>
+    bestEffort(
+      sharedClient.patch(R.nodes, undefined, name, 'merge', { metadata: { annotations: { [POWER_ANNOTATION]: value } } }),
+      `kubelet ${name}: recording power ${value}`,
+      ctx.log,
+    );
 
   const react = (node: KObject) => {
     const p = parts.get(node.metadata.name!);
@@ -185,21 +262,34 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   return {
     names: () => [...parts.keys()],
     isRunning: (name) => get(name).hb.running,
-    async powerOff(name) { off(get(name)); await annotate(name, 'off'); },
-    async powerOn(name) { const p = get(name); await annotate(name, 'on'); await on(p); },
+    async powerOff(name) {
+      off(get(name));
+      await annotate(name, 'off');
+    },
+    async powerOn(name) {
+      const p = get(name);
+      await annotate(name, 'on');
+      await on(p);
+    },
     async shutdown() {
       built?.component.stop();
       informers.stop();
       dns.stop();
-      await Promise.all([...parts.entries()].map(async ([name, p]) => {
-        p.hb.stop();
-        ctx.connector.unregister(name);
-        p.unregister();
-        await p.kubelet.stop();
-        await bestEffort(p.runtime.shutdown(), `kubelet ${name}: shutting the runtime down`, ctx.log);
-      }));
+      await Promise.all(
+        [...parts.entries()].map(async ([name, p]) => {
+          p.hb.stop();
+          ctx.connector.unregister(name);
+          p.unregister();
+          await p.kubelet.stop();
+          await bestEffort(p.runtime.shutdown(), `kubelet ${name}: shutting the runtime down`, ctx.log);
+        }),
+      );
       // memory-backed volumes go with the cluster process, as a tmpfs goes with its node
-      try { removeMemoryVolumeRoots(ctx.dataDir); } catch { /* already gone */ }
+      try {
+        removeMemoryVolumeRoots(ctx.dataDir);
+      } catch {
+        /* already gone */
+      }
     },
     kubelet: (name) => get(name).kubelet,
     runtime: (name) => get(name).runtime,

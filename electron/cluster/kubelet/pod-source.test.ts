@@ -6,17 +6,26 @@ import type { Client, ListOptions, WatchOptions } from '../client/types';
 import type { KObject, WatchEvent } from '../api/types';
 import { PodSource } from './pod-source';
 
-const pod = (uid: string, rv: string): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid, resourceVersion: rv }, spec: { nodeName: 'n1' } });
+const pod = (uid: string, rv: string): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'default', uid, resourceVersion: rv },
+  spec: { nodeName: 'n1' },
+});
 
 function scriptedApi(items: () => KObject[]) {
   const calls: { list: ListOptions[]; watch: WatchOptions[] } = { list: [], watch: [] };
   let emit: ((e: WatchEvent<KObject>) => void) | undefined;
   let close: (() => void) | undefined;
   const client = {
-    async list(_r: unknown, _ns: unknown, opts: ListOptions) { calls.list.push(opts); return { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '100' }, items: items() }; },
+    async list(_r: unknown, _ns: unknown, opts: ListOptions) {
+      calls.list.push(opts);
+      return { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '100' }, items: items() };
+    },
     watch(_r: unknown, _ns: unknown, opts: WatchOptions, onEvent: (e: WatchEvent<KObject>) => void, onClose?: () => void) {
       calls.watch.push(opts);
-      emit = onEvent; close = onClose;
+      emit = onEvent;
+      close = onClose;
       return { stop() {} };
     },
   } as unknown as Client;
@@ -24,7 +33,7 @@ function scriptedApi(items: () => KObject[]) {
 }
 
 describe('PodSource', () => {
-  it('lists and watches only the node\'s pods and reports a same-name replacement as removal plus new pod', async () => {
+  it("lists and watches only the node's pods and reports a same-name replacement as removal plus new pod", async () => {
     let current = [pod('uid-1', '10')];
     const api = scriptedApi(() => current);
     const seen: string[] = [];

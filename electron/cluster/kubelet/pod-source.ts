@@ -18,16 +18,29 @@ export class PodSource {
     this.informer = createInformer<KObject>(client, R.pods, undefined, { fieldSelector: `spec.nodeName=${nodeName}` });
     this.informer.onAdd((p) => h.upsert(p, undefined));
     this.informer.onUpdate((old, p) => {
-      if (old.metadata.uid === p.metadata.uid) { h.upsert(p, old); return; }
+      if (old.metadata.uid === p.metadata.uid) {
+        h.upsert(p, old);
+        return;
+      }
       h.remove(old);
       h.upsert(p, undefined);
     });
     this.informer.onDelete((p) => h.remove(p));
   }
 
-  start(): void { this.informer.start(); }
-  stop(): void { this.informer.stop(); }
-  synced(): Promise<void> { return this.informer.synced(); }
-  list(): KObject[] { return this.informer.list(); }
-  byName(namespace: string, name: string): KObject | undefined { return this.informer.getByName(namespace, name); }
+  start(): void {
+    this.informer.start();
+  }
+  stop(): void {
+    this.informer.stop();
+  }
+  synced(): Promise<void> {
+    return this.informer.synced();
+  }
+  list(): KObject[] {
+    return this.informer.list();
+  }
+  byName(namespace: string, name: string): KObject | undefined {
+    return this.informer.getByName(namespace, name);
+  }
 }

@@ -66,6 +66,12 @@ export interface PodState {
 
 export function newPodState(pod: KObject): PodState {
   return {
-    uid: pod.metadata.uid!, pod, containers: new Map(), admitted: false, recovered: false, gone: false, conditionTimes: new Map(),
+    uid: pod.metadata.uid!,
+    pod,
+    containers: new Map(),
+    admitted: false,
+    recovered: false,
+    gone: false,
+    conditionTimes: new Map(),
   };
 }

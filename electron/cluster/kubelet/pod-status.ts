@@ -3,7 +3,11 @@ import type { KObject } from '../api/types';
 import type { ContainerRecord, PodState, TerminatedInfo } from './pod-state';
 import { rfc3339 } from '../api/time';
 
-export interface StatusContext { hostIP: string; idScheme: string; now: () => number }
+export interface StatusContext {
+  hostIP: string;
+  idScheme: string;
+  now: () => number;
+}
 
 const OWN_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'];
 const SEEDED_CONDITIONS = [...OWN_CONDITIONS, 'PodScheduled'];
@@ -12,8 +16,10 @@ export function terminatedFromRuntime(rec: ContainerRecord, idScheme: string): T
   const s = rec.status;
   if (!s || s.state !== 'exited') return undefined;
   const t: TerminatedInfo = {
-    exitCode: s.exitCode ?? 0, reason: s.reason ?? ((s.exitCode ?? 0) === 0 ? 'Completed' : 'Error'),
-    startedAt: s.startedAt ? rfc3339(s.startedAt) : undefined, finishedAt: s.finishedAt ? rfc3339(s.finishedAt) : undefined,
+    exitCode: s.exitCode ?? 0,
+    reason: s.reason ?? ((s.exitCode ?? 0) === 0 ? 'Completed' : 'Error'),
+    startedAt: s.startedAt ? rfc3339(s.startedAt) : undefined,
+    finishedAt: s.finishedAt ? rfc3339(s.finishedAt) : undefined,
     containerID: `${idScheme}://${s.id}`,
   };
   const msg = s.terminationMessage ?? s.message;
@@ -22,7 +28,13 @@ export function terminatedFromRuntime(rec: ContainerRecord, idScheme: string): T
 }
 
 function terminatedJson(t: TerminatedInfo): Record<string, unknown> {
-  const o: Record<string, unknown> = { containerID: t.containerID, exitCode: t.exitCode, finishedAt: t.finishedAt ?? null, reason: t.reason, startedAt: t.startedAt ?? null };
+  const o: Record<string, unknown> = {
+    containerID: t.containerID,
+    exitCode: t.exitCode,
+    finishedAt: t.finishedAt ?? null,
+    reason: t.reason,
+    startedAt: t.startedAt ?? null,
+  };
   if (t.message) o.message = t.message;
   if (t.signal) o.signal = t.signal;
   if (!t.containerID) delete o.containerID;
@@ -44,7 +56,7 @@ export function containerStatusJson(rec: ContainerRecord | undefined, spec: any,
   const state: Record<string, unknown> = {};
   let lastState: Record<string, unknown> = {};
   const s = rec?.status;
-  const exited = rec ? terminatedFromRuntime(rec, ctx.idScheme) ?? rec.lostTerminated : undefined;
+  const exited = rec ? (terminatedFromRuntime(rec, ctx.idScheme) ?? rec.lostTerminated) : undefined;
   if (rec?.waiting && s?.state !== 'running') {
     state.waiting = { reason: rec.waiting.reason, ...(rec.waiting.message ? { message: rec.waiting.message } : {}) };
     // while waiting to restart, the run that just ended is the last state
@@ -74,10 +86,13 @@ export function containerStatusJson(rec: ContainerRecord | undefined, spec: any,
   };
   if (rec?.id) out.containerID = `${ctx.idScheme}://${rec.id}`;
   const res = spec.resources;
-  if (res && (res.requests || res.limits)) out.resources = { ...(res.limits ? { limits: res.limits } : {}), ...(res.requests ? { requests: res.requests } : {}) };
+  if (res && (res.requests || res.limits))
+    out.resources = { ...(res.limits ? { limits: res.limits } : {}), ...(res.requests ? { requests: res.requests } : {}) };
   if (spec.volumeMounts?.length) {
     out.volumeMounts = spec.volumeMounts.map((m: any) => ({
-      mountPath: m.mountPath, name: m.name, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}),
+      mountPath: m.mountPath,
+      name: m.name,
+      ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}),
     }));
   }
   return out;
@@ -92,21 +107,30 @@ export function computePhase(st: PodState): 'Pending' | 'Running' | 'Succeeded' 
   let pendingInit = 0;
   for (const c of spec.initContainers ?? []) {
     const rec = st.containers.get(c.name);
-    if (c.restartPolicy === 'Always') { if (!(rec?.status?.state === 'running' && rec.started)) pendingInit++; continue; }
+    if (c.restartPolicy === 'Always') {
+      if (!(rec?.status?.state === 'running' && rec.started)) pendingInit++;
+      continue;
+    }
     const ex = rec?.status?.state === 'exited' ? rec.status.exitCode : undefined;
-    if (ex === 0 || (rec?.lostTerminated?.exitCode === 0)) continue;
+    if (ex === 0 || rec?.lostTerminated?.exitCode === 0) continue;
     pendingInit++;
   }
   // once regular containers ran, init containers are done even if their records went away
   const anyRegularRan = (spec.containers ?? []).some((c: any) => st.containers.get(c.name)?.id || st.containers.get(c.name)?.lostTerminated);
   if (pendingInit && !anyRegularRan) return 'Pending';
-  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
+  let running = 0,
+    waiting = 0,
+    stopped = 0,
+    succeeded = 0;
   for (const c of spec.containers ?? []) {
     const rec = st.containers.get(c.name);
     const state = recordState(rec);
     if (state === 'running') running++;
-    else if (state === 'terminated') { stopped++; const code = rec?.status?.exitCode ?? rec?.lostTerminated?.exitCode; if (code === 0) succeeded++; }
-    else if (state === 'waiting' && (rec?.last || rec?.status?.state === 'exited')) stopped++;
+    else if (state === 'terminated') {
+      stopped++;
+      const code = rec?.status?.exitCode ?? rec?.lostTerminated?.exitCode;
+      if (code === 0) succeeded++;
+    } else if (state === 'waiting' && (rec?.last || rec?.status?.state === 'exited')) stopped++;
     else waiting++;
   }
   if (waiting > 0) return 'Pending';
@@ -152,21 +176,30 @@ export function buildPodStatus(st: PodState, ctx: StatusContext): Record<string,
 
   const inits: any[] = spec.initContainers ?? [];
   const regular: any[] = spec.containers ?? [];
-  const incompleteInit = inits.filter((c) => {
-    const rec = st.containers.get(c.name);
-    if (c.restartPolicy === 'Always') return !(rec?.status?.state === 'running' && rec.started) && phase !== 'Succeeded' && phase !== 'Failed';
-    return !(rec?.status?.state === 'exited' && rec.status.exitCode === 0) && !(rec?.lostTerminated?.exitCode === 0);
-  }).map((c) => c.name);
+  const incompleteInit = inits
+    .filter((c) => {
+      const rec = st.containers.get(c.name);
+      if (c.restartPolicy === 'Always') return !(rec?.status?.state === 'running' && rec.started) && phase !== 'Succeeded' && phase !== 'Failed';
+      return !(rec?.status?.state === 'exited' && rec.status.exitCode === 0) && !(rec?.lostTerminated?.exitCode === 0);
+    })
+    .map((c) => c.name);
   const initialized = incompleteInit.length === 0 || regular.some((c) => st.containers.get(c.name)?.id);
-  const unready = regular.filter((c) => { const r = st.containers.get(c.name); return !(r?.ready && r.status?.state === 'running'); }).map((c) => c.name);
+  const unready = regular
+    .filter((c) => {
+      const r = st.containers.get(c.name);
+      return !(r?.ready && r.status?.state === 'running');
+    })
+    .map((c) => c.name);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const sandboxReady = !!st.sandboxId && !terminal;
 
   const conds: Record<string, unknown>[] = [];
   conds.push(condition(st, 'PodReadyToStartContainers', sandboxReady ? 'True' : 'False', now));
-  conds.push(initialized
-    ? condition(st, 'Initialized', 'True', now, terminal && inits.length ? 'PodCompleted' : undefined)
-    : condition(st, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${incompleteInit.join(' ')}]`));
+  conds.push(
+    initialized
+      ? condition(st, 'Initialized', 'True', now, terminal && inits.length ? 'PodCompleted' : undefined)
+      : condition(st, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${incompleteInit.join(' ')}]`),
+  );
   const gates: string[] = (spec.readinessGates ?? []).map((g: any) => g.conditionType);
   const gateMissing = gates.filter((g) => !(prev.conditions ?? []).some((c: any) => c.type === g && c.status === 'True'));
   let readyCond: Record<string, unknown>;
@@ -197,9 +230,16 @@ export function buildPodStatus(st: PodState, ctx: StatusContext): Record<string,
     phase,
     startTime: prev.startTime ?? st.startTime,
   };
-  delete out.reason; delete out.message;
-  if (st.finalReason) { out.reason = st.finalReason.reason; out.message = st.finalReason.message; }
-  if (st.podIP) { out.podIP = st.podIP; out.podIPs = [{ ip: st.podIP }]; }
+  delete out.reason;
+  delete out.message;
+  if (st.finalReason) {
+    out.reason = st.finalReason.reason;
+    out.message = st.finalReason.message;
+  }
+  if (st.podIP) {
+    out.podIP = st.podIP;
+    out.podIPs = [{ ip: st.podIP }];
+  }
   if (inits.length) out.initContainerStatuses = inits.map((c) => containerStatusJson(st.containers.get(c.name), c, ctx, false));
   else delete out.initContainerStatuses;
   out.containerStatuses = regular.map((c) => containerStatusJson(st.containers.get(c.name), c, ctx, initPending));

@@ -41,7 +41,11 @@ export async function runProbe(probe: any, t: ProbeTarget): Promise<ProbeResult>
     const scheme = (h.scheme ?? 'HTTP').toLowerCase();
     const host = h.host || t.podIP;
     let port: number;
-    try { port = portOf(t, h.port); } catch (err) { return { ok: false, message: (err as Error).message }; }
+    try {
+      port = portOf(t, h.port);
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
     const path = h.path ? (h.path.startsWith('/') ? h.path : '/' + h.path) : '/';
     const url = `${scheme}://${host}:${port}${path}`;
     try {
@@ -56,7 +60,11 @@ export async function runProbe(probe: any, t: ProbeTarget): Promise<ProbeResult>
   if (probe.tcpSocket) {
     const host = probe.tcpSocket.host || t.podIP;
     let port: number;
-    try { port = portOf(t, probe.tcpSocket.port); } catch (err) { return { ok: false, message: (err as Error).message }; }
+    try {
+      port = portOf(t, probe.tcpSocket.port);
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
     try {
       const sock = await withTimeout(t.runtime.probeConnect(t.sandboxId, port, probe.tcpSocket.host || undefined), timeoutS * 1000, 'connect');
       sock.destroy();

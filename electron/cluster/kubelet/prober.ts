@@ -14,15 +14,28 @@ export interface ProbeOutcome {
   message?: string;
 }
 
-interface Worker { timer?: NodeJS.Timeout; stopped: boolean; successes: number; failures: number; last?: boolean }
+interface Worker {
+  timer?: NodeJS.Timeout;
+  stopped: boolean;
+  successes: number;
+  failures: number;
+  last?: boolean;
+}
 
 export class ProbeWorkers {
   private workers = new Map<string, Worker>();
   private paused = false;
 
   /** `key` identifies a container instance (pod uid + container name + container id) */
-  start(key: string, type: ProbeType, probe: any, startedAt: number, target: () => ProbeTarget | undefined,
-    onRun: (o: ProbeOutcome) => void, gate: () => boolean): void {
+  start(
+    key: string,
+    type: ProbeType,
+    probe: any,
+    startedAt: number,
+    target: () => ProbeTarget | undefined,
+    onRun: (o: ProbeOutcome) => void,
+    gate: () => boolean,
+  ): void {
     const k = `${key}/${type}`;
     if (this.workers.has(k)) return;
     const w: Worker = { stopped: false, successes: 0, failures: 0 };
@@ -38,7 +51,13 @@ export class ProbeWorkers {
         if (t) {
           const r = await runProbe(probe, t);
           if (w.stopped) return;
-          if (r.ok) { w.successes++; w.failures = 0; } else { w.failures++; w.successes = 0; }
+          if (r.ok) {
+            w.successes++;
+            w.failures = 0;
+          } else {
+            w.failures++;
+            w.successes = 0;
+          }
           let healthy = w.last;
           if (r.ok && w.successes >= success) healthy = true;
           if (!r.ok && w.failures >= failure) healthy = false;
@@ -49,7 +68,10 @@ export class ProbeWorkers {
           if (!r.ok && w.failures >= failure && type !== 'readiness') w.failures = 0;
         }
       }
-      if (!w.stopped) { w.timer = setTimeout(() => void tick(), period); w.timer.unref(); }
+      if (!w.stopped) {
+        w.timer = setTimeout(() => void tick(), period);
+        w.timer.unref();
+      }
     };
     const wait = Math.max(0, startedAt + initial - Date.now());
     w.timer = setTimeout(() => void tick(), wait);
@@ -66,10 +88,18 @@ export class ProbeWorkers {
     }
   }
 
-  has(key: string, type: ProbeType): boolean { return this.workers.has(`${key}/${type}`); }
+  has(key: string, type: ProbeType): boolean {
+    return this.workers.has(`${key}/${type}`);
+  }
 
   /** node powered off: probes stop reporting but keep their state */
-  pause(): void { this.paused = true; }
-  resume(): void { this.paused = false; }
-  stopAll(): void { this.stop(''); }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  stopAll(): void {
+    this.stop('');
+  }
 }

@@ -34,7 +34,8 @@ export class TimeoutError extends Error {}
 /** rejects when `p` takes longer than `ms`; the underlying call keeps running but nobody waits for it */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new TimeoutError(`${what}: timed out after ${ms}ms`)), ms); });
+  const t = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new TimeoutError(`${what}: timed out after ${ms}ms`)), ms);
+  });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
-

@@ -7,7 +7,13 @@ import { deepEqual } from '../api/object';
 
 const CONCURRENCY = 16;
 
-interface Pending { namespace: string; name: string; uid: string; status: Record<string, unknown>; json: string }
+interface Pending {
+  namespace: string;
+  name: string;
+  uid: string;
+  status: Record<string, unknown>;
+  json: string;
+}
 
 export class StatusWriter {
   private pending = new Map<string, Pending>();
@@ -17,7 +23,10 @@ export class StatusWriter {
   private paused = false;
   private idle: (() => void)[] = [];
 
-  constructor(private client: Client, private onError: (msg: string) => void = () => undefined) {}
+  constructor(
+    private client: Client,
+    private onError: (msg: string) => void = () => undefined,
+  ) {}
 
   /** `current` is the status the API has (informer copy): no write when it already matches */
   set(namespace: string, name: string, uid: string, status: Record<string, unknown>, current?: unknown): void {
@@ -25,26 +34,43 @@ export class StatusWriter {
     const json = JSON.stringify(status);
     const last = this.written.get(uid);
     if (last === json && !this.pending.has(uid)) return;
-    if (last === undefined && current !== undefined && deepEqual(current, status)) { this.written.set(uid, json); return; }
+    if (last === undefined && current !== undefined && deepEqual(current, status)) {
+      this.written.set(uid, json);
+      return;
+    }
     this.pending.set(uid, { namespace, name, uid, status, json });
     this.schedule();
   }
 
-  forget(uid: string): void { this.written.delete(uid); this.pending.delete(uid); }
+  forget(uid: string): void {
+    this.written.delete(uid);
+    this.pending.delete(uid);
+  }
 
-  pause(): void { this.paused = true; }
-  resume(): void { this.paused = false; this.schedule(); }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.schedule();
+  }
 
   flush(): Promise<void> {
     if (!this.pending.size && !this.active) return Promise.resolve();
-    return new Promise((r) => { this.idle.push(r); this.schedule(); });
+    return new Promise((r) => {
+      this.idle.push(r);
+      this.schedule();
+    });
   }
 
   private schedule(): void {
     if (this.scheduled || this.paused) return;
     this.scheduled = true;
     // a sync usually changes a pod several times in a row: write once, after the current burst
-    setImmediate(() => { this.scheduled = false; this.pump(); });
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -54,21 +80,36 @@ export class StatusWriter {
       const json = p.json;
       if (this.written.get(uid) === json) continue;
       this.active++;
-      void this.write(p).then(() => { this.written.set(uid, json); }, (err) => {
-        if (!(err instanceof StatusError && (err.code === 404 || err.code === 409 || err.code === 422))) this.onError(`status of ${p.namespace}/${p.name}: ${(err as Error).message}`);
-      }).finally(() => {
-        this.active--;
-        this.pump();
-        if (!this.active && !this.pending.size) for (const w of this.idle.splice(0)) w();
-      });
+      void this.write(p)
+        .then(
+          () => {
+            this.written.set(uid, json);
+          },
+          (err) => {
+            if (!(err instanceof StatusError && (err.code === 404 || err.code === 409 || err.code === 422)))
+              this.onError(`status of ${p.namespace}/${p.name}: ${(err as Error).message}`);
+          },
+        )
+        .finally(() => {
+          this.active--;
+          this.pump();
+          if (!this.active && !this.pending.size) for (const w of this.idle.splice(0)) w();
+        });
     }
     if (!this.active && !this.pending.size) for (const w of this.idle.splice(0)) w();
   }
 
   private async write(p: Pending): Promise<void> {
-    await this.client.patch(R.pods, p.namespace, p.name, 'json', [
-      { op: 'test', path: '/metadata/uid', value: p.uid },
-      { op: 'replace', path: '/status', value: p.status },
-    ], { subresource: 'status' });
+    await this.client.patch(
+      R.pods,
+      p.namespace,
+      p.name,
+      'json',
+      [
+        { op: 'test', path: '/metadata/uid', value: p.uid },
+        { op: 'replace', path: '/status', value: p.status },
+      ],
+      { subresource: 'status' },
+    );
   }
 }

@@ -14,9 +14,17 @@ export function placeholderToken(pod: KObject, audience: string | undefined, exp
   const ns = pod.metadata.namespace ?? 'default';
   const sa = pod.spec?.serviceAccountName ?? 'default';
   const payload = {
-    aud: [audience ?? 'https://kubernetes.default.svc.cluster.local'], exp: iat + expirationSeconds, iat, nbf: iat,
+    aud: [audience ?? 'https://kubernetes.default.svc.cluster.local'],
+    exp: iat + expirationSeconds,
+    iat,
+    nbf: iat,
     iss: 'https://kubernetes.default.svc.cluster.local',
-    'kubernetes.io': { namespace: ns, node: { name: pod.spec?.nodeName }, pod: { name: pod.metadata.name, uid: pod.metadata.uid }, serviceaccount: { name: sa } },
+    'kubernetes.io': {
+      namespace: ns,
+      node: { name: pod.spec?.nodeName },
+      pod: { name: pod.metadata.name, uid: pod.metadata.uid },
+      serviceaccount: { name: sa },
+    },
     sub: `system:serviceaccount:${ns}:${sa}`,
   };
   return `${b64url({ alg: 'none', kid: 'kubelab-placeholder' })}.${b64url(payload)}.`;
@@ -30,9 +38,12 @@ export function tokenRequestSource(client: Client, onFallback?: (msg: string) =>
       if (!unsupported) {
         const sa = pod.spec?.serviceAccountName ?? 'default';
         const req: KObject = {
-          apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: { name: sa, namespace: pod.metadata.namespace },
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          metadata: { name: sa, namespace: pod.metadata.namespace },
           spec: {
-            audiences: audience ? [audience] : [], expirationSeconds,
+            audiences: audience ? [audience] : [],
+            expirationSeconds,
             boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name, uid: pod.metadata.uid },
           },
         };
@@ -43,8 +54,10 @@ export function tokenRequestSource(client: Client, onFallback?: (msg: string) =>
         } catch (err) {
           if (err instanceof StatusError && (err.code === 404 || err.code === 405)) {
             // the ServiceAccount itself missing is a real error; a missing subresource means no TokenRequest support
-            if (!/serviceaccounts? "/.test(err.message)) { unsupported = true; onFallback?.('TokenRequest is not served; writing placeholder tokens'); }
-            else throw new Error(`failed to fetch token: ${err.message}`);
+            if (!/serviceaccounts? "/.test(err.message)) {
+              unsupported = true;
+              onFallback?.('TokenRequest is not served; writing placeholder tokens');
+            } else throw new Error(`failed to fetch token: ${err.message}`);
           } else throw new Error(`failed to fetch token: ${(err as Error).message}`);
         }
       }

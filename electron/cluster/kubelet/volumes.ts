@@ -36,7 +36,20 @@ export interface TokenSource {
 }
 
 const DEFAULT_MODE = 0o644;
-const VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'downwardAPI', 'projected', 'hostPath', 'persistentVolumeClaim', 'csi', 'ephemeral', 'nfs', 'iscsi', 'image'];
+const VOLUME_TYPES = [
+  'emptyDir',
+  'configMap',
+  'secret',
+  'downwardAPI',
+  'projected',
+  'hostPath',
+  'persistentVolumeClaim',
+  'csi',
+  'ephemeral',
+  'nfs',
+  'iscsi',
+  'image',
+];
 
 export function volumeType(v: any): string {
   return VOLUME_TYPES.find((t) => v[t] !== undefined) ?? Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
@@ -44,8 +57,11 @@ export function volumeType(v: any): string {
 
 /** kubernetes.io~empty-dir style folder names, so `mount` inside a container looks familiar */
 const PLUGIN_DIR: Record<string, string> = {
-  emptyDir: 'kubernetes.io~empty-dir', configMap: 'kubernetes.io~configmap', secret: 'kubernetes.io~secret',
-  downwardAPI: 'kubernetes.io~downward-api', projected: 'kubernetes.io~projected',
+  emptyDir: 'kubernetes.io~empty-dir',
+  configMap: 'kubernetes.io~configmap',
+  secret: 'kubernetes.io~secret',
+  downwardAPI: 'kubernetes.io~downward-api',
+  projected: 'kubernetes.io~projected',
 };
 
 export class VolumeManager {
@@ -62,12 +78,18 @@ export class VolumeManager {
     private memoryRoot?: string,
   ) {}
 
-  podDir(uid: string): string { return path.join(this.nodeDir, 'pods', uid); }
+  podDir(uid: string): string {
+    return path.join(this.nodeDir, 'pods', uid);
+  }
 
   private closed = false;
   /** the kubelet is stopping: no more volume contents, so none outlive the cluster's tmpfs folder */
-  close(): void { this.closed = true; }
-  private assertOpen(): void { if (this.closed) throw new VolumeError('the kubelet is stopping'); }
+  close(): void {
+    this.closed = true;
+  }
+  private assertOpen(): void {
+    if (this.closed) throw new VolumeError('the kubelet is stopping');
+  }
 
   /** secret, configMap, downwardAPI, projected and Memory emptyDir volumes */
   private volumeDir(uid: string, type: string, name: string, inMemory: boolean): string {
@@ -103,7 +125,9 @@ export class VolumeManager {
         if (this.closed) return;
         writeProjection(m.hostPath, files);
         this.written.set(m.hostPath, fp);
-      } catch { /* keep the last good contents, as the kubelet does while an object is missing */ }
+      } catch {
+        /* keep the last good contents, as the kubelet does while an object is missing */
+      }
     }
   }
 
@@ -133,15 +157,17 @@ export class VolumeManager {
       const vol = mounted.get(vm.name);
       if (!vol) throw new VolumeError(`volume "${vm.name}" not found`);
       let hostPath = vol.hostPath;
-      const sub: string | undefined = vm.subPath || (vm.subPathExpr ? vm.subPathExpr.replace(/\$\(([^)]*)\)/g, (_m: string, n: string) => lookup(n) ?? '') : undefined);
+      const sub: string | undefined =
+        vm.subPath || (vm.subPathExpr ? vm.subPathExpr.replace(/\$\(([^)]*)\)/g, (_m: string, n: string) => lookup(n) ?? '') : undefined);
       if (sub) {
         const target = path.join(vol.hostPath, sub);
         if (!target.startsWith(vol.hostPath)) throw new VolumeError(`subpath "${sub}" not within volume path "${vol.hostPath}"`);
         if (vol.projected) {
           const copy = path.join(this.podDir(pod.metadata.uid!), 'volume-subpaths', vm.name, container.name, String(i));
           fs.mkdirSync(path.dirname(copy), { recursive: true });
-          if (fs.existsSync(target) && fs.statSync(target).isFile()) { if (!fs.existsSync(copy)) fs.copyFileSync(target, copy); }
-          else fs.mkdirSync(copy, { recursive: true });
+          if (fs.existsSync(target) && fs.statSync(target).isFile()) {
+            if (!fs.existsSync(copy)) fs.copyFileSync(target, copy);
+          } else fs.mkdirSync(copy, { recursive: true });
           hostPath = copy;
         } else {
           if (!fs.existsSync(target)) fs.mkdirSync(target, { recursive: true });
@@ -149,8 +175,14 @@ export class VolumeManager {
         }
       }
       mounts.push({
-        containerPath: vm.mountPath, hostPath, readOnly: !!vm.readOnly || vol.readOnly,
-        propagation: vm.mountPropagation, volumeName: vm.name, volumeType: vol.type, tmpfs: vol.tmpfs, sizeLimitBytes: vol.sizeLimitBytes,
+        containerPath: vm.mountPath,
+        hostPath,
+        readOnly: !!vm.readOnly || vol.readOnly,
+        propagation: vm.mountPropagation,
+        volumeName: vm.name,
+        volumeType: vol.type,
+        tmpfs: vol.tmpfs,
+        sizeLimitBytes: vol.sizeLimitBytes,
       });
     }
     return mounts;
@@ -159,7 +191,8 @@ export class VolumeManager {
   private async setupOne(pod: KObject, v: any): Promise<MountedVolume> {
     const type = volumeType(v);
     const uid = pod.metadata.uid!;
-    const inMemory = type === 'configMap' || type === 'secret' || type === 'downwardAPI' || type === 'projected' || (type === 'emptyDir' && v.emptyDir?.medium === 'Memory');
+    const inMemory =
+      type === 'configMap' || type === 'secret' || type === 'downwardAPI' || type === 'projected' || (type === 'emptyDir' && v.emptyDir?.medium === 'Memory');
     const dir = this.volumeDir(uid, type, v.name, inMemory);
     switch (type) {
       case 'emptyDir': {
@@ -168,9 +201,13 @@ export class VolumeManager {
         const limit = v.emptyDir.sizeLimit !== undefined ? quantityValue(v.emptyDir.sizeLimit) : 0;
         return { name: v.name, type, hostPath: dir, projected: false, readOnly: false, tmpfs: v.emptyDir.medium === 'Memory', sizeLimitBytes: limit };
       }
-      case 'hostPath': return this.hostPath(v);
-      case 'configMap': case 'secret': case 'downwardAPI': case 'projected': {
-        const files = await this.projectionFor(pod, v) ?? new Map();
+      case 'hostPath':
+        return this.hostPath(v);
+      case 'configMap':
+      case 'secret':
+      case 'downwardAPI':
+      case 'projected': {
+        const files = (await this.projectionFor(pod, v)) ?? new Map();
         this.assertOpen();
         writeProjection(dir, files);
         this.written.set(dir, fingerprint(files));
@@ -179,7 +216,10 @@ export class VolumeManager {
       default: {
         const m = this.mounters.get(type);
         if (!m) {
-          if (type === 'persistentVolumeClaim') throw new VolumeError(`Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is not available on this node yet`);
+          if (type === 'persistentVolumeClaim')
+            throw new VolumeError(
+              `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is not available on this node yet`,
+            );
           throw new VolumeError(`volume plugin for ${type} is not available on node ${this.nodeName}`);
         }
         const r = await m.mount(pod, v, { podDir: this.podDir(uid), nodeName: this.nodeName });
@@ -195,11 +235,28 @@ export class VolumeManager {
     const exists = fs.existsSync(host);
     const isDir = exists && fs.statSync(host).isDirectory();
     switch (t) {
-      case 'Directory': if (!isDir) throw new VolumeError(`hostPath type check failed: ${p} is not a directory`); break;
-      case 'File': if (!exists || isDir) throw new VolumeError(`hostPath type check failed: ${p} is not a file`); break;
-      case 'FileOrCreate': if (!exists) { fs.mkdirSync(path.dirname(host), { recursive: true }); fs.writeFileSync(host, ''); } break;
-      case 'Socket': case 'CharDevice': case 'BlockDevice': if (!exists) throw new VolumeError(`hostPath type check failed: ${p} is not a ${t === 'Socket' ? 'socket file' : t === 'CharDevice' ? 'character device' : 'block device'}`); break;
-      default: if (!exists) fs.mkdirSync(host, { recursive: true });
+      case 'Directory':
+        if (!isDir) throw new VolumeError(`hostPath type check failed: ${p} is not a directory`);
+        break;
+      case 'File':
+        if (!exists || isDir) throw new VolumeError(`hostPath type check failed: ${p} is not a file`);
+        break;
+      case 'FileOrCreate':
+        if (!exists) {
+          fs.mkdirSync(path.dirname(host), { recursive: true });
+          fs.writeFileSync(host, '');
+        }
+        break;
+      case 'Socket':
+      case 'CharDevice':
+      case 'BlockDevice':
+        if (!exists)
+          throw new VolumeError(
+            `hostPath type check failed: ${p} is not a ${t === 'Socket' ? 'socket file' : t === 'CharDevice' ? 'character device' : 'block device'}`,
+          );
+        break;
+      default:
+        if (!exists) fs.mkdirSync(host, { recursive: true });
     }
     return { name: v.name, type: 'hostPath', hostPath: host, projected: false, readOnly: false };
   }
@@ -244,7 +301,9 @@ export class VolumeManager {
         const d = data.get(it.key);
         if (!d) {
           if (src.optional) continue;
-          throw new VolumeError(`${kind === 'configmap' ? 'configmap' : 'secret'} references non-existent ${kind === 'configmap' ? 'config' : 'secret'} key: ${it.key}`);
+          throw new VolumeError(
+            `${kind === 'configmap' ? 'configmap' : 'secret'} references non-existent ${kind === 'configmap' ? 'config' : 'secret'} key: ${it.key}`,
+          );
         }
         files.set(it.path, { content: d, mode: it.mode ?? mode });
       }
@@ -275,5 +334,8 @@ export class VolumeManager {
 }
 
 function fingerprint(files: Map<string, ProjectedFile>): string {
-  return [...files].map(([k, f]) => `${k}\u0000${f.mode}\u0000${Buffer.isBuffer(f.content) ? f.content.toString('base64') : f.content}`).sort().join('\u0001');
+  return [...files]
+    .map(([k, f]) => `${k}\u0000${f.mode}\u0000${Buffer.isBuffer(f.content) ? f.content.toString('base64') : f.content}`)
+    .sort()
+    .join('\u0001');
 }

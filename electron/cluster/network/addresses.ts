@@ -12,10 +12,18 @@ export const NODEPORT_RANGE = { min: 30000, max: 32767 };
 /** the pod network's MTU (kindnet's default on a 1500-byte docker bridge) */
 export const POD_MTU = 1500;
 
-export function ipToInt(ip: string): number { return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0) >>> 0; }
-export function intToIp(n: number): string { return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.'); }
+export function ipToInt(ip: string): number {
+  return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0) >>> 0;
+}
+export function intToIp(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+}
 
-export interface Cidr { base: number; bits: number; size: number }
+export interface Cidr {
+  base: number;
+  bits: number;
+  size: number;
+}
 export function parseCidr(cidr: string): Cidr {
   const [ip, b] = cidr.split('/');
   const bits = Number(b);

@@ -33,9 +33,17 @@ export interface ClusterNetworkOptions {
 }
 
 /** one hop of a traced connection, for the connection tester */
-export interface PathStep { step: 'resolve' | 'service' | 'hostPort' | 'filter' | 'deliver'; detail: string }
+export interface PathStep {
+  step: 'resolve' | 'service' | 'hostPort' | 'filter' | 'deliver';
+  detail: string;
+}
 
-export interface ConnectResult { ok: boolean; code?: 'ECONNREFUSED' | 'ETIMEDOUT' | 'ENOTFOUND'; path: PathStep[]; verdict?: FilterVerdict }
+export interface ConnectResult {
+  ok: boolean;
+  code?: 'ECONNREFUSED' | 'ETIMEDOUT' | 'ENOTFOUND';
+  path: PathStep[];
+  verdict?: FilterVerdict;
+}
 
 type Handler = (sock: Duplex, from: { ip: string }) => void;
 
@@ -55,16 +63,24 @@ export class ClusterNetwork implements SimNetwork {
   }
 
   /** where NetworkPolicy plugs in; the data path asks it about every pod-to-pod hop after Service translation */
-  setPacketFilter(f: PacketFilter | undefined): void { this.filter = f ?? allowAllFilter; }
+  setPacketFilter(f: PacketFilter | undefined): void {
+    this.filter = f ?? allowAllFilter;
+  }
 
-  attach(sandboxId: string, config: PodSandboxConfig): void { this.cni.add(sandboxId, config); }
-  detach(sandboxId: string): void { this.cni.del(sandboxId); }
+  attach(sandboxId: string, config: PodSandboxConfig): void {
+    this.cni.add(sandboxId, config);
+  }
+  detach(sandboxId: string): void {
+    this.cni.del(sandboxId);
+  }
 
   listen(ip: string, port: number, proto: 'tcp' | 'udp', onConnection: Handler): () => void {
     const k = `${proto}/${ip}:${port}`;
     if (this.listeners.has(k)) throw new NetError('EADDRINUSE', `listen ${ip}:${port}: address already in use`);
     this.listeners.set(k, onConnection);
-    return () => { if (this.listeners.get(k) === onConnection) this.listeners.delete(k); };
+    return () => {
+      if (this.listeners.get(k) === onConnection) this.listeners.delete(k);
+    };
   }
 
   async resolve(name: string, from: ResolveFrom): Promise<string[]> {
@@ -90,7 +106,12 @@ export class ClusterNetwork implements SimNetwork {
   /** the path a connection would take, without opening it (connection tester, lab `connect` checks) */
   trace(src: Source, ip: string, port: number): ConnectResult {
     const r = this.route(src, ip, port);
-    return { ok: r.kind === 'deliver', code: r.kind === 'deliver' ? undefined : r.kind === 'refuse' ? 'ECONNREFUSED' : 'ETIMEDOUT', path: r.path, verdict: r.verdict };
+    return {
+      ok: r.kind === 'deliver',
+      code: r.kind === 'deliver' ? undefined : r.kind === 'refuse' ? 'ECONNREFUSED' : 'ETIMEDOUT',
+      path: r.path,
+      verdict: r.verdict,
+    };
   }
 
   private async dial(src: Source, ip: string, port: number): Promise<Duplex> {
@@ -102,11 +123,17 @@ export class ClusterNetwork implements SimNetwork {
     return client;
   }
 
-  private route(src: Source, ip: string, port: number):
+  private route(
+    src: Source,
+    ip: string,
+    port: number,
+  ):
     | { kind: 'deliver'; handler: Handler; sourceIP: string; path: PathStep[]; verdict?: FilterVerdict }
     | { kind: 'refuse' | 'drop'; path: PathStep[]; verdict?: FilterVerdict } {
     const path: PathStep[] = [];
-    let dstIP = ip, dstPort = port, srcIP = src.ip;
+    let dstIP = ip,
+      dstPort = port,
+      srcIP = src.ip;
     const t: Translation = this.proxier.translate({ ip, port, protocol: 'TCP' }, src);
     if (t.action === 'reject') {
       path.push({ step: 'service', detail: `${t.rule.service} has no endpoints: REJECT` });
@@ -117,15 +144,20 @@ export class ClusterNetwork implements SimNetwork {
       return { kind: 'drop', path };
     }
     if (t.action === 'dnat') {
-      dstIP = t.endpoint.ip; dstPort = t.endpoint.port;
+      dstIP = t.endpoint.ip;
+      dstPort = t.endpoint.port;
       const entry = this.proxier.ruleFor({ ip, port, protocol: 'TCP' })?.node ?? src.node;
       if (t.masquerade) srcIP = (entry && this.nodeIPOf(entry)) ?? srcIP;
-      path.push({ step: 'service', detail: `${t.rule.service} ${ip}:${port} -> ${dstIP}:${dstPort}${t.endpoint.nodeName ? ` on ${t.endpoint.nodeName}` : ''}` });
+      path.push({
+        step: 'service',
+        detail: `${t.rule.service} ${ip}:${port} -> ${dstIP}:${dstPort}${t.endpoint.nodeName ? ` on ${t.endpoint.nodeName}` : ''}`,
+      });
     } else {
       const node = this.nodeOfNodeIP(ip);
       const hp = node && this.cni.hostPort(node, port, 'TCP', ip);
       if (hp) {
-        dstIP = hp.ip; dstPort = hp.port;
+        dstIP = hp.ip;
+        dstPort = hp.port;
         path.push({ step: 'hostPort', detail: `${ip}:${port} -> ${dstIP}:${dstPort}` });
       }
     }
@@ -151,7 +183,9 @@ export class ClusterNetwork implements SimNetwork {
     });
   }
 
-  private isLocalIP(ip: string): boolean { return !!this.nodeOf(ip); }
+  private isLocalIP(ip: string): boolean {
+    return !!this.nodeOf(ip);
+  }
 
   nodeOfNodeIP(ip: string): string | undefined {
     for (const n of this.o.nodes.list()) if (internalIP(n) === ip) return n.metadata.name;

@@ -3,7 +3,12 @@
 // and the kubelet log show the operations.
 import type { PodSandboxConfig } from '../runtime/interface';
 
-export interface PortMapping { containerPort: number; hostPort: number; protocol: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }
+export interface PortMapping {
+  containerPort: number;
+  hostPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  hostIP?: string;
+}
 
 export interface Attachment {
   sandboxId: string;
@@ -15,7 +20,13 @@ export interface Attachment {
   portMappings: PortMapping[];
 }
 
-export interface CniOp { time: string; op: 'ADD' | 'DEL'; sandboxId: string; pod: string; ip: string }
+export interface CniOp {
+  time: string;
+  op: 'ADD' | 'DEL';
+  sandboxId: string;
+  pod: string;
+  ip: string;
+}
 
 const MAX_OPS_PER_NODE = 200;
 
@@ -23,16 +34,27 @@ export class CniRecords {
   private readonly bySandbox = new Map<string, Attachment>();
   private readonly ops = new Map<string, CniOp[]>();
 
-  constructor(private readonly log: (line: string) => void, private readonly files?: { reserve(node: string, ip: string, id: string): void; release(node: string, ip: string): void }) {}
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly files?: { reserve(node: string, ip: string, id: string): void; release(node: string, ip: string): void },
+  ) {}
 
   add(sandboxId: string, config: PodSandboxConfig): Attachment {
     const a: Attachment = {
-      sandboxId, nodeName: config.nodeName, namespace: config.namespace, name: config.name, ip: config.podIPs[0] ?? '',
-      hostNetwork: config.hostNetwork, portMappings: config.portMappings ?? [],
+      sandboxId,
+      nodeName: config.nodeName,
+      namespace: config.namespace,
+      name: config.name,
+      ip: config.podIPs[0] ?? '',
+      hostNetwork: config.hostNetwork,
+      portMappings: config.portMappings ?? [],
     };
     this.bySandbox.set(sandboxId, a);
     // hostNetwork sandboxes share the node's namespace: the runtime calls no CNI plugin for them
-    if (!a.hostNetwork) { this.record(a, 'ADD'); this.files?.reserve(a.nodeName, a.ip, sandboxId); }
+    if (!a.hostNetwork) {
+      this.record(a, 'ADD');
+      this.files?.reserve(a.nodeName, a.ip, sandboxId);
+    }
     return a;
   }
 
@@ -40,7 +62,10 @@ export class CniRecords {
     const a = this.bySandbox.get(sandboxId);
     if (!a) return;
     this.bySandbox.delete(sandboxId);
-    if (!a.hostNetwork) { this.record(a, 'DEL'); this.files?.release(a.nodeName, a.ip); }
+    if (!a.hostNetwork) {
+      this.record(a, 'DEL');
+      this.files?.release(a.nodeName, a.ip);
+    }
   }
 
   attachments(nodeName?: string): Attachment[] {
@@ -59,7 +84,9 @@ export class CniRecords {
   }
 
   /** recent ADD/DEL on a node, oldest first (the node's journal) */
-  recent(nodeName: string): CniOp[] { return [...(this.ops.get(nodeName) ?? [])]; }
+  recent(nodeName: string): CniOp[] {
+    return [...(this.ops.get(nodeName) ?? [])];
+  }
 
   private record(a: Attachment, op: 'ADD' | 'DEL'): void {
     const list = this.ops.get(a.nodeName) ?? [];
@@ -67,6 +94,8 @@ export class CniRecords {
     if (list.length > MAX_OPS_PER_NODE) list.shift();
     this.ops.set(a.nodeName, list);
     const ports = a.portMappings.length ? `, portmap ${a.portMappings.map((p) => `${p.hostPort}->${p.containerPort}/${p.protocol}`).join(' ')}` : '';
-    this.log(`kubelet ${a.nodeName}: CNI ${op} pod ${a.namespace}/${a.name} sandbox ${a.sandboxId.slice(0, 13)}: eth0 ${a.ip}/24 (bridge cni0, host-local${ports})`);
+    this.log(
+      `kubelet ${a.nodeName}: CNI ${op} pod ${a.namespace}/${a.name} sandbox ${a.sandboxId.slice(0, 13)}: eth0 ${a.ip}/24 (bridge cni0, host-local${ports})`,
+    );
   }
 }

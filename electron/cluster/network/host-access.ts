@@ -4,7 +4,12 @@
 import * as net from 'node:net';
 import type { ClusterNetwork } from './cluster-network';
 
-export interface PublishedPort { service: string; nodePort: number; hostPort: number; url: string }
+export interface PublishedPort {
+  service: string;
+  nodePort: number;
+  hostPort: number;
+  url: string;
+}
 
 export class HostAccess {
   private readonly servers = new Map<number, { server: net.Server; service: string; hostPort: number }>();
@@ -12,13 +17,18 @@ export class HostAccess {
   private stopped = false;
   private readonly off: () => void;
 
-  constructor(private readonly network: ClusterNetwork, private readonly entryNodeIP: () => string | undefined, private readonly log: (line: string) => void) {
+  constructor(
+    private readonly network: ClusterNetwork,
+    private readonly entryNodeIP: () => string | undefined,
+    private readonly log: (line: string) => void,
+  ) {
     this.off = network.proxier.onSync(() => this.reconcile());
     this.reconcile();
   }
 
   published(): PublishedPort[] {
-    return [...this.servers.entries()].map(([nodePort, s]) => ({ service: s.service, nodePort, hostPort: s.hostPort, url: `http://127.0.0.1:${s.hostPort}` }))
+    return [...this.servers.entries()]
+      .map(([nodePort, s]) => ({ service: s.service, nodePort, hostPort: s.hostPort, url: `http://127.0.0.1:${s.hostPort}` }))
       .sort((a, b) => a.nodePort - b.nodePort);
   }
 
@@ -31,10 +41,17 @@ export class HostAccess {
     if (this.stopped) return;
     const want = new Map<number, string>();
     for (const r of this.network.proxier.rules()) if (r.nodePort && r.protocol === 'TCP') want.set(r.nodePort, r.service);
-    for (const [port, s] of this.servers) if (!want.has(port)) { s.server.close(); this.servers.delete(port); }
+    for (const [port, s] of this.servers)
+      if (!want.has(port)) {
+        s.server.close();
+        this.servers.delete(port);
+      }
     for (const [port, service] of want) {
       const have = this.servers.get(port);
-      if (have) { have.service = service; continue; }
+      if (have) {
+        have.service = service;
+        continue;
+      }
       if (!this.pending.has(port)) this.pending.set(port, this.open(port, service));
     }
   }
@@ -45,7 +62,10 @@ export class HostAccess {
       const server = net.createServer((sock) => this.forward(sock, nodePort));
       server.on('error', (e) => this.log(`host access: NodePort ${nodePort}: ${e.message}`));
       const hostPort = await listenLoopback(server, nodePort).catch(() => listenLoopback(server, 0));
-      if (this.stopped) { server.close(); return; }
+      if (this.stopped) {
+        server.close();
+        return;
+      }
       this.servers.set(nodePort, { server, service, hostPort });
       this.log(`host access: ${service} NodePort ${nodePort} on http://127.0.0.1:${hostPort}`);
       this.reconcile();
@@ -59,14 +79,20 @@ export class HostAccess {
   private forward(sock: net.Socket, nodePort: number): void {
     const ip = this.entryNodeIP();
     sock.on('error', () => sock.destroy());
-    if (!ip) { sock.destroy(); return; }
-    this.network.connectFromHost(ip, nodePort).then((inner) => {
-      inner.on('error', () => sock.destroy());
-      sock.pipe(inner);
-      inner.pipe(sock);
-      sock.on('close', () => inner.destroy());
-      inner.on('close', () => sock.destroy());
-    }, () => sock.resetAndDestroy());
+    if (!ip) {
+      sock.destroy();
+      return;
+    }
+    this.network.connectFromHost(ip, nodePort).then(
+      (inner) => {
+        inner.on('error', () => sock.destroy());
+        sock.pipe(inner);
+        inner.pipe(sock);
+        sock.on('close', () => inner.destroy());
+        inner.on('close', () => sock.destroy());
+      },
+      () => sock.resetAndDestroy(),
+    );
   }
 
   stop(): void {
@@ -79,8 +105,14 @@ export class HostAccess {
 
 function listenLoopback(server: net.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (e: Error) => { server.off('listening', onListening); reject(e); };
-    const onListening = () => { server.off('error', onError); resolve((server.address() as net.AddressInfo).port); };
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as net.AddressInfo).port);
+    };
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen({ host: '127.0.0.1', port, exclusive: true });

@@ -48,12 +48,19 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
   const files = new NodeFiles((node) => o.nodeHosts?.find((n) => n.name === node)?.hostDir, o.log);
   const network = new ClusterNetwork({ services, slices, nodes, resolve: o.resolve, dnsExchange: o.dnsExchange, log: o.log, files });
   let lb: { stop(): void } | undefined;
-  const firstNodeIP = () => { const n = nodes.list()[0]; return n && internalIP(n); };
+  const firstNodeIP = () => {
+    const n = nodes.list()[0];
+    return n && internalIP(n);
+  };
   const component: ClusterNetworkComponent = {
     network,
     proxyMode: () => proxyModeOf(configMaps),
-    views: (node) => nodeViews({ node, nodes: nodes.list(), rules: network.proxier.rules(), mode: proxyModeOf(configMaps), attachments: network.cni.attachments(node) }),
-    stop() { lb?.stop(); component.hostAccess?.stop(); },
+    views: (node) =>
+      nodeViews({ node, nodes: nodes.list(), rules: network.proxier.rules(), mode: proxyModeOf(configMaps), attachments: network.cni.attachments(node) }),
+    stop() {
+      lb?.stop();
+      component.hostAccess?.stop();
+    },
   };
   return {
     component,
@@ -61,8 +68,9 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
       await Promise.all([services.synced(), slices.synced(), nodes.synced(), configMaps.synced()]);
       await ensureKubeProxyConfig(o.client, o.kubeProxyMode ?? 'iptables', o.log);
       // the network's installer (kindnet's, a CNI DaemonSet's) writes each node's config before pods start
-      await Promise.all((o.nodeHosts ?? []).map((n) => files.writeConfig(n.name, n.podCIDR)))
-        .catch((e: Error) => o.log(`cni: writing the node configs: ${e.message}`));
+      await Promise.all((o.nodeHosts ?? []).map((n) => files.writeConfig(n.name, n.podCIDR))).catch((e: Error) =>
+        o.log(`cni: writing the node configs: ${e.message}`),
+      );
       lb = startLoadBalancerController(o.client, services, o.log);
       if (o.publishNodePorts) component.hostAccess = new HostAccess(network, firstNodeIP, o.log);
     },

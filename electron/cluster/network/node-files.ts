@@ -9,7 +9,10 @@ export const CNI_NETWORK_NAME = 'kubelab';
 const IPAM_DIR = `/var/lib/cni/networks/${CNI_NETWORK_NAME}`;
 
 export class NodeFiles {
-  constructor(private readonly hostDir: (node: string) => string | undefined, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly hostDir: (node: string) => string | undefined,
+    private readonly log: (line: string) => void,
+  ) {}
 
   async writeConfig(node: string, podCIDR: string): Promise<void> {
     const root = this.hostDir(node);
@@ -23,7 +26,8 @@ export class NodeFiles {
     const root = this.hostDir(node);
     if (!root) return;
     const dir = path.join(root, IPAM_DIR);
-    void fsp.mkdir(dir, { recursive: true })
+    void fsp
+      .mkdir(dir, { recursive: true })
       .then(() => Promise.all([fsp.writeFile(path.join(dir, ip), `${sandboxId}\r\neth0`), fsp.writeFile(path.join(dir, 'last_reserved_ip.0'), ip)]))
       .catch((e: Error) => this.log(`cni ${node}: host-local reservation of ${ip}: ${e.message}`));
   }

@@ -4,19 +4,44 @@ import { MemInformer } from './test-helpers';
 import { Proxier } from './proxier';
 import { computeAllRules } from './rules';
 
-const svc = (name: string, spec: any): KObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns' }, spec: { ports: [{ port: 80, protocol: 'TCP' }], ...spec } });
-const slice = (name: string, eps: { ip: string; node: string; ready?: boolean; serving?: boolean; terminating?: boolean }[]): KObject => ({
-  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${name}-x`, namespace: 'ns', labels: { 'kubernetes.io/service-name': name } },
-  ports: [{ name: '', port: 8080, protocol: 'TCP' }],
-  endpoints: eps.map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: e.ready ?? true, serving: e.serving ?? e.ready ?? true, terminating: e.terminating ?? false } })),
-} as any);
+const svc = (name: string, spec: any): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'ns' },
+  spec: { ports: [{ port: 80, protocol: 'TCP' }], ...spec },
+});
+const slice = (name: string, eps: { ip: string; node: string; ready?: boolean; serving?: boolean; terminating?: boolean }[]): KObject =>
+  ({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${name}-x`, namespace: 'ns', labels: { 'kubernetes.io/service-name': name } },
+    ports: [{ name: '', port: 8080, protocol: 'TCP' }],
+    endpoints: eps.map((e) => ({
+      addresses: [e.ip],
+      nodeName: e.node,
+      conditions: { ready: e.ready ?? true, serving: e.serving ?? e.ready ?? true, terminating: e.terminating ?? false },
+    })),
+  }) as any;
 
 function setup(random = () => 0) {
   const services = new MemInformer({ group: '', version: 'v1', resource: 'services' });
   const slices = new MemInformer({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
   let now = 1_000_000;
-  const p = new Proxier({ services, slices, nodeOfNodeIP: (ip) => ({ '172.18.0.2': 'cp', '172.18.0.3': 'w1' } as Record<string, string>)[ip], random, now: () => now });
-  return { services, slices, p, tick: (ms: number) => { now += ms; } };
+  const p = new Proxier({
+    services,
+    slices,
+    nodeOfNodeIP: (ip) => (({ '172.18.0.2': 'cp', '172.18.0.3': 'w1' }) as Record<string, string>)[ip],
+    random,
+    now: () => now,
+  });
+  return {
+    services,
+    slices,
+    p,
+    tick: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 const pod = (ip: string, node: string) => ({ ip, node, internal: true });
 const dst = (ip: string, port = 80) => ({ ip, port, protocol: 'TCP' as const });
@@ -34,13 +59,20 @@ describe('simulated kube-proxy', () => {
   it('falls back to serving terminating endpoints only when none is ready', () => {
     const { services, slices, p } = setup();
     services.put(svc('web', { clusterIP: '10.96.5.5' }));
-    slices.put(slice('web', [{ ip: '10.244.1.2', node: 'w1', ready: false, serving: true, terminating: true }, { ip: '10.244.1.3', node: 'w1', ready: false, serving: false }]));
+    slices.put(
+      slice('web', [
+        { ip: '10.244.1.2', node: 'w1', ready: false, serving: true, terminating: true },
+        { ip: '10.244.1.3', node: 'w1', ready: false, serving: false },
+      ]),
+    );
     expect(p.translate(dst('10.96.5.5'), pod('10.244.1.9', 'w1'))).toMatchObject({ action: 'dnat', endpoint: { ip: '10.244.1.2' } });
   });
 
   it('keeps external traffic on the entry node with externalTrafficPolicy Local, but not traffic from pods', () => {
     const { services, slices, p } = setup();
-    services.put(svc('np', { type: 'NodePort', clusterIP: '10.96.5.6', externalTrafficPolicy: 'Local', ports: [{ port: 80, protocol: 'TCP', nodePort: 30001 }] }));
+    services.put(
+      svc('np', { type: 'NodePort', clusterIP: '10.96.5.6', externalTrafficPolicy: 'Local', ports: [{ port: 80, protocol: 'TCP', nodePort: 30001 }] }),
+    );
     slices.put(slice('np', [{ ip: '10.244.1.2', node: 'w1' }]));
     const outside = { ip: '172.18.0.1', internal: false };
     expect(p.translate(dst('172.18.0.2', 30001), outside).action).toBe('drop');
@@ -59,7 +91,12 @@ describe('simulated kube-proxy', () => {
     let r = 0;
     const { services, slices, p, tick } = setup(() => r);
     services.put(svc('s', { clusterIP: '10.96.5.7', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } } }));
-    slices.put(slice('s', [{ ip: '10.244.1.2', node: 'w1' }, { ip: '10.244.1.3', node: 'w1' }]));
+    slices.put(
+      slice('s', [
+        { ip: '10.244.1.2', node: 'w1' },
+        { ip: '10.244.1.3', node: 'w1' },
+      ]),
+    );
     const first = p.translate(dst('10.96.5.7'), pod('10.244.2.2', 'w2'));
     r = 0.99;
     tick(9_000);
@@ -69,7 +106,10 @@ describe('simulated kube-proxy', () => {
   });
 
   it('gives headless and ExternalName Services no rules', () => {
-    const rules = computeAllRules([svc('h', { clusterIP: 'None' }), svc('e', { type: 'ExternalName', externalName: 'example.com' })], [slice('h', [{ ip: '10.244.1.2', node: 'w1' }])]);
+    const rules = computeAllRules(
+      [svc('h', { clusterIP: 'None' }), svc('e', { type: 'ExternalName', externalName: 'example.com' })],
+      [slice('h', [{ ip: '10.244.1.2', node: 'w1' }])],
+    );
     expect(rules.filter((x) => x.clusterIP)).toEqual([]);
   });
 });

@@ -11,7 +11,11 @@ export type Translation =
   | { action: 'drop'; rule: ServicePortRule }
   | { action: 'dnat'; rule: ServicePortRule; endpoint: RuleEndpoint; masquerade: boolean };
 
-export interface Destination { ip: string; port: number; protocol: Protocol }
+export interface Destination {
+  ip: string;
+  port: number;
+  protocol: Protocol;
+}
 export interface Source {
   ip: string;
   /** the node the connection enters on (the client pod's node, or the node owning the dialled node IP) */
@@ -54,12 +58,18 @@ export class Proxier {
       return svc ? [`${s.metadata.namespace}/${svc}`] : [];
     });
     const fromService = (s: KObject) => this.sync(`${s.metadata.namespace}/${s.metadata.name}`);
-    const fromSlice = (s: KObject) => { const k = s.metadata.labels?.['kubernetes.io/service-name']; if (k) this.sync(`${s.metadata.namespace}/${k}`); };
+    const fromSlice = (s: KObject) => {
+      const k = s.metadata.labels?.['kubernetes.io/service-name'];
+      if (k) this.sync(`${s.metadata.namespace}/${k}`);
+    };
     o.services.onAdd(fromService);
     o.services.onUpdate((_o, n) => fromService(n));
     o.services.onDelete(fromService);
     o.slices.onAdd(fromSlice);
-    o.slices.onUpdate((old, n) => { fromSlice(old); fromSlice(n); });
+    o.slices.onUpdate((old, n) => {
+      fromSlice(old);
+      fromSlice(n);
+    });
     o.slices.onDelete(fromSlice);
     for (const s of o.services.list()) fromService(s);
   }
@@ -71,16 +81,22 @@ export class Proxier {
     const [ns, name] = serviceKey.split('/');
     const svc = this.o.services.getByName(ns, name);
     const rules = svc ? computeServiceRules(svc, this.o.slices.byIndex(SLICE_INDEX, serviceKey)) : [];
-    if (rules.length) this.byService.set(serviceKey, rules); else this.byService.delete(serviceKey);
+    if (rules.length) this.byService.set(serviceKey, rules);
+    else this.byService.delete(serviceKey);
     for (const r of rules) this.index(r);
     this.lastSyncMs = performance.now() - start;
     this.lastSyncAt = Date.now();
     for (const fn of this.listeners) fn();
   }
 
-  onSync(fn: () => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  onSync(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
-  rules(): ServicePortRule[] { return [...this.byService.values()].flat(); }
+  rules(): ServicePortRule[] {
+    return [...this.byService.values()].flat();
+  }
 
   private index(r: ServicePortRule): void {
     if (r.clusterIP) this.vips.set(key(r.clusterIP, r.port, r.protocol), r);
@@ -89,7 +105,9 @@ export class Proxier {
   }
 
   private unindex(r: ServicePortRule): void {
-    const drop = (m: Map<string, ServicePortRule>, k: string) => { if (m.get(k) === r) m.delete(k); };
+    const drop = (m: Map<string, ServicePortRule>, k: string) => {
+      if (m.get(k) === r) m.delete(k);
+    };
     if (r.clusterIP) drop(this.vips, key(r.clusterIP, r.port, r.protocol));
     if (r.nodePort) drop(this.nodePorts, `${r.nodePort}/${r.protocol}`);
     for (const ip of [...r.externalIPs, ...r.loadBalancerIPs]) drop(this.externals, key(ip, r.port, r.protocol));

@@ -62,7 +62,7 @@ export function computeServiceRules(svc: KObject, slices: KObject[]): ServicePor
   if (type === 'ExternalName') return [];
   const ns = svc.metadata.namespace ?? 'default';
   const name = svc.metadata.name!;
-  const clusterIP = spec.clusterIP && spec.clusterIP !== 'None' ? spec.clusterIP as string : undefined;
+  const clusterIP = spec.clusterIP && spec.clusterIP !== 'None' ? (spec.clusterIP as string) : undefined;
   const lbIPs = type === 'LoadBalancer' ? (svc.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip).filter(Boolean) : [];
   return (spec.ports ?? []).map((p: any) => {
     const protocol = (p.protocol ?? 'TCP') as Protocol;
@@ -85,10 +85,18 @@ export function computeServiceRules(svc: KObject, slices: KObject[]): ServicePor
     }
     endpoints.sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip) || a.port - b.port);
     return {
-      service: `${ns}/${name}`, namespace: ns, name, portName, protocol, clusterIP, port: p.port,
+      service: `${ns}/${name}`,
+      namespace: ns,
+      name,
+      portName,
+      protocol,
+      clusterIP,
+      port: p.port,
       nodePort: type === 'NodePort' || type === 'LoadBalancer' ? p.nodePort || undefined : undefined,
-      externalIPs: spec.externalIPs ?? [], loadBalancerIPs: lbIPs, endpoints,
-      affinitySeconds: spec.sessionAffinity === 'ClientIP' ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800 : undefined,
+      externalIPs: spec.externalIPs ?? [],
+      loadBalancerIPs: lbIPs,
+      endpoints,
+      affinitySeconds: spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : undefined,
       internalLocal: spec.internalTrafficPolicy === 'Local',
       externalLocal: spec.externalTrafficPolicy === 'Local',
     };
@@ -103,7 +111,8 @@ export function computeAllRules(services: KObject[], slices: KObject[]): Service
     if (!svc) continue;
     const k = `${s.metadata.namespace}/${svc}`;
     const list = byService.get(k);
-    if (list) list.push(s); else byService.set(k, [s]);
+    if (list) list.push(s);
+    else byService.set(k, [s]);
   }
   const out: ServicePortRule[] = [];
   for (const svc of services) out.push(...computeServiceRules(svc, byService.get(`${svc.metadata.namespace}/${svc.metadata.name}`) ?? []));

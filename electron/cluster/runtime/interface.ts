@@ -143,13 +143,23 @@ export interface ImageInfo {
 
 /** The error a pull fails with: `ErrImagePull` carries upstream-like messages. */
 export class ImagePullError extends Error {
-  constructor(message: string, public readonly notFound = true) { super(message); }
+  constructor(
+    message: string,
+    public readonly notFound = true,
+  ) {
+    super(message);
+  }
 }
 /** A sandbox that cannot be created (e.g. an unknown runtime handler): kubelet reports FailedCreatePodSandBox. */
 export class SandboxError extends Error {}
 /** A container that cannot be created or started (e.g. runAsNonRoot with root image): CreateContainerConfigError / CreateContainerError / StartError. */
 export class ContainerCreateError extends Error {
-  constructor(message: string, public readonly reason: 'CreateContainerConfigError' | 'CreateContainerError' | 'RunContainerError' | 'StartError') { super(message); }
+  constructor(
+    message: string,
+    public readonly reason: 'CreateContainerConfigError' | 'CreateContainerError' | 'RunContainerError' | 'StartError',
+  ) {
+    super(message);
+  }
 }
 
 export interface ExecOptions {
@@ -174,7 +184,12 @@ export interface StreamSession {
   close(): void;
 }
 
-export interface ExecResult { exitCode: number; stdout: string; stderr: string; timedOut: boolean }
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 export interface ContainerStats {
   /** cumulative CPU in nanoseconds and the current usage in nanocores */
@@ -191,7 +206,7 @@ export type RuntimeEvent =
 
 /** One runtime per node. */
 export interface ContainerRuntime {
-  readonly name: string;                         // 'sim' | 'docker'
+  readonly name: string; // 'sim' | 'docker'
   version(): { runtimeName: string; runtimeVersion: string; runtimeApiVersion: string };
   /** runtime handlers this node offers (RuntimeClass.handler values): 'runc', 'runsc', 'kata' … */
   handlers(): string[];

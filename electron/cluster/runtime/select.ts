@@ -7,7 +7,14 @@ import { createSimRuntime, type SimNetwork } from './sim';
 import type { NodePrograms } from './sim/programs';
 
 export interface RuntimeSelection {
-  createRuntime(node: { name: string; nodeDir: string; handlers?: string[]; network: SimNetwork; runtime: 'sim' | 'docker'; programs?: NodePrograms }): ContainerRuntime;
+  createRuntime(node: {
+    name: string;
+    nodeDir: string;
+    handlers?: string[];
+    network: SimNetwork;
+    runtime: 'sim' | 'docker';
+    programs?: NodePrograms;
+  }): ContainerRuntime;
   /** what the daemon check found, when any node asked for Docker */
   docker?: DockerDaemonStatus;
   backend?: DockerBackend;
@@ -27,10 +34,12 @@ export async function selectRuntimes(dataDir: string, config: ClusterConfig, log
     }
   }
   return {
-    docker, backend,
-    createRuntime: (n) => backend && n.runtime === 'docker'
-      ? createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log })
-      : createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs }),
+    docker,
+    backend,
+    createRuntime: (n) =>
+      backend && n.runtime === 'docker'
+        ? createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log })
+        : createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs }),
   };
 }
 

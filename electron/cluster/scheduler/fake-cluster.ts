@@ -9,21 +9,46 @@ class FakeInformer implements Informer {
   readonly items = new Map<string, KObject>();
   readonly h: Handler = { add: [], update: [], del: [] };
   constructor(readonly gvr: GVR) {}
-  synced() { return Promise.resolve(); }
-  hasSynced() { return true; }
-  get(key: string) { return this.items.get(key); }
-  getByName(ns: string | undefined, name: string) { return this.items.get(ns ? `${ns}/${name}` : name); }
-  list(ns?: string) { return [...this.items.values()].filter((o) => !ns || o.metadata.namespace === ns); }
-  onAdd(fn: (o: KObject) => void) { this.h.add.push(fn); }
-  onUpdate(fn: (a: KObject, b: KObject) => void) { this.h.update.push(fn); }
-  onDelete(fn: (o: KObject) => void) { this.h.del.push(fn); }
+  synced() {
+    return Promise.resolve();
+  }
+  hasSynced() {
+    return true;
+  }
+  get(key: string) {
+    return this.items.get(key);
+  }
+  getByName(ns: string | undefined, name: string) {
+    return this.items.get(ns ? `${ns}/${name}` : name);
+  }
+  list(ns?: string) {
+    return [...this.items.values()].filter((o) => !ns || o.metadata.namespace === ns);
+  }
+  onAdd(fn: (o: KObject) => void) {
+    this.h.add.push(fn);
+  }
+  onUpdate(fn: (a: KObject, b: KObject) => void) {
+    this.h.update.push(fn);
+  }
+  onDelete(fn: (o: KObject) => void) {
+    this.h.del.push(fn);
+  }
   addIndex() {}
-  byIndex() { return []; }
+  byIndex() {
+    return [];
+  }
 }
 
 const keyOf = (o: KObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : `${o.metadata.name}`);
 
-export interface Call { verb: string; resource: string; namespace?: string; name?: string; body?: unknown; opts?: unknown }
+export interface Call {
+  verb: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  body?: unknown;
+  opts?: unknown;
+}
 
 export class FakeCluster {
   readonly informers = new Map<string, FakeInformer>();
@@ -44,7 +69,8 @@ export class FakeCluster {
     const old = inf.items.get(k);
     const next = clone(obj);
     inf.items.set(k, next);
-    if (old) inf.h.update.forEach((f) => f(old, next)); else inf.h.add.forEach((f) => f(next));
+    if (old) inf.h.update.forEach((f) => f(old, next));
+    else inf.h.add.forEach((f) => f(next));
   }
 
   remove(resource: string, ns: string | undefined, name: string): void {
@@ -68,11 +94,18 @@ export class FakeCluster {
     const notFound = () => Object.assign(new Error('not found'), { code: 404 });
     return {
       user: 'system:kube-scheduler',
-      async get() { throw notFound(); },
-      async list() { throw new Error('unused'); },
+      async get() {
+        throw notFound();
+      },
+      async list() {
+        throw new Error('unused');
+      },
       create: async (r, ns, obj, opts) => {
         this.calls.push({ verb: 'create', resource: r.resource, namespace: ns, name: opts?.name ?? obj.metadata.name, body: obj, opts });
-        if (r.resource === 'events') { this.events.push(clone(obj)); return obj as never; }
+        if (r.resource === 'events') {
+          this.events.push(clone(obj));
+          return obj as never;
+        }
         if (r.resource === 'pods' && opts?.subresource === 'binding') {
           if (this.bindDelayMs) await new Promise((res) => setTimeout(res, this.bindDelayMs));
           const pod = this.get('pods', ns, opts.name!);
@@ -83,8 +116,12 @@ export class FakeCluster {
         }
         throw new Error(`unexpected create ${r.resource}`);
       },
-      async update() { throw new Error('unused'); },
-      async updateStatus() { throw new Error('unused'); },
+      async update() {
+        throw new Error('unused');
+      },
+      async updateStatus() {
+        throw new Error('unused');
+      },
       patch: async (r, ns, name, type, patch, opts) => {
         this.calls.push({ verb: 'patch', resource: r.resource, namespace: ns, name, body: patch, opts: { type, ...opts } });
         if (r.resource === 'events') {
@@ -98,11 +135,16 @@ export class FakeCluster {
         const st = (patch as { status: Record<string, unknown> }).status;
         const status = { ...(pod.status ?? {}) };
         for (const [k, v] of Object.entries(st)) {
-          if (k !== 'conditions') { if (v === null) delete status[k]; else status[k] = v; continue; }
+          if (k !== 'conditions') {
+            if (v === null) delete status[k];
+            else status[k] = v;
+            continue;
+          }
           const conds = [...(status.conditions ?? [])];
           for (const c of v as { type: string }[]) {
             const i = conds.findIndex((x: { type: string }) => x.type === c.type);
-            if (i >= 0) conds[i] = { ...conds[i], ...c }; else conds.push(c);
+            if (i >= 0) conds[i] = { ...conds[i], ...c };
+            else conds.push(c);
           }
           status.conditions = conds;
         }
@@ -117,8 +159,12 @@ export class FakeCluster {
         this.upsert(r.resource, { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date().toISOString() } });
         return pod;
       },
-      async deleteCollection() { throw new Error('unused'); },
-      watch() { throw new Error('unused'); },
+      async deleteCollection() {
+        throw new Error('unused');
+      },
+      watch() {
+        throw new Error('unused');
+      },
     };
   }
 }

@@ -3,8 +3,12 @@ export class Heap<T> {
   private readonly items: T[] = [];
   constructor(private readonly less: (a: T, b: T) => boolean) {}
 
-  get size(): number { return this.items.length; }
-  peek(): T | undefined { return this.items[0]; }
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): T | undefined {
+    return this.items[0];
+  }
 
   push(x: T): void {
     const a = this.items;

@@ -64,7 +64,8 @@ export class NodeInfo {
     let ips = this.usedPorts.get(k);
     if (!ips) this.usedPorts.set(k, (ips = new Map()));
     const n = (ips.get(hp.ip) ?? 0) + delta;
-    if (n <= 0) ips.delete(hp.ip); else ips.set(hp.ip, n);
+    if (n <= 0) ips.delete(hp.ip);
+    else ips.set(hp.ip, n);
     if (ips.size === 0) this.usedPorts.delete(k);
   }
 

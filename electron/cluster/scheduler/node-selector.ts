@@ -13,10 +13,14 @@ function requirementMatches(r: NodeSelectorRequirement, labels: Record<string, s
   const v = labels[r.key];
   const vals = r.values ?? [];
   switch (r.operator) {
-    case 'In': return has && vals.includes(v);
-    case 'NotIn': return !has || !vals.includes(v);
-    case 'Exists': return has;
-    case 'DoesNotExist': return !has;
+    case 'In':
+      return has && vals.includes(v);
+    case 'NotIn':
+      return !has || !vals.includes(v);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
     case 'Gt':
     case 'Lt': {
       if (!has || vals.length !== 1) return false;
@@ -25,7 +29,8 @@ function requirementMatches(r: NodeSelectorRequirement, labels: Record<string, s
       if (a === undefined || b === undefined) return false;
       return r.operator === 'Gt' ? a > b : a < b;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

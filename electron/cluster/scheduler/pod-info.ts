@@ -13,7 +13,11 @@ export interface AffinityTerm {
   weight: number;
 }
 
-export interface HostPort { ip: string; protocol: string; port: number }
+export interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
+}
 
 export interface PodInfo {
   pod: Pod;
@@ -55,8 +59,7 @@ function toTerm(pod: Pod, t: PodAffinityTerm, weight: number): AffinityTerm {
 }
 
 const required = (pod: Pod, ts: PodAffinityTerm[] | undefined) => (ts ?? []).map((t) => toTerm(pod, t, 1));
-const preferred = (pod: Pod, ts: WeightedPodAffinityTerm[] | undefined) =>
-  (ts ?? []).map((t) => toTerm(pod, t.podAffinityTerm, t.weight));
+const preferred = (pod: Pod, ts: WeightedPodAffinityTerm[] | undefined) => (ts ?? []).map((t) => toTerm(pod, t.podAffinityTerm, t.weight));
 
 export function podInfo(pod: Pod): PodInfo {
   let pi = cache.get(pod);

@@ -87,7 +87,11 @@ function selectVictimsOnNode(profile: Profile, pod: PodInfo, node: NodeInfo, sna
   return { victims, violations };
 }
 
-interface Candidate { node: string; victims: PodInfo[]; violations: number }
+interface Candidate {
+  node: string;
+  victims: PodInfo[];
+  violations: number;
+}
 
 /** Fewest PDB violations, lowest top victim priority, lowest priority sum, fewest victims, latest start. */
 export function pickOneNodeForPreemption(cands: Candidate[]): Candidate | undefined {
@@ -111,7 +115,10 @@ export function pickOneNodeForPreemption(cands: Candidate[]): Candidate | undefi
     let next: Candidate[] = [];
     for (const c of pool) {
       const s = f(c);
-      if (s > best) { best = s; next = [c]; } else if (s === best) next.push(c);
+      if (s > best) {
+        best = s;
+        next = [c];
+      } else if (s === best) next.push(c);
     }
     if (next.length === 1) return next[0];
     pool = next;
@@ -137,8 +144,14 @@ export function preempt(profile: Profile, pod: PodInfo, snap: Snapshot, diagnosi
   for (const node of all) {
     if (statusCodeOf(diagnosis, node.name) !== Code.Unschedulable) continue;
     const r = selectVictimsOnNode(profile, pod, node, snap);
-    if ('code' in r) { nodeStatuses.set(node.name, r); continue; }
-    if (r.victims.length === 0) { nodeStatuses.set(node.name, { code: Code.Error, reasons: [`expected at least one victim pod on node "${node.name}"`] }); continue; }
+    if ('code' in r) {
+      nodeStatuses.set(node.name, r);
+      continue;
+    }
+    if (r.victims.length === 0) {
+      nodeStatuses.set(node.name, { code: Code.Error, reasons: [`expected at least one victim pod on node "${node.name}"`] });
+      continue;
+    }
     (r.violations === 0 ? candidates : violatingCandidates).push({ node: node.name, victims: r.victims, violations: r.violations });
   }
   const best = pickOneNodeForPreemption([...candidates, ...violatingCandidates]);

@@ -6,7 +6,12 @@ import { makeNode, makePod } from './test-fixtures';
 function clockedQueue() {
   let t = 1000;
   const q = new SchedulingQueue({ now: () => t });
-  return { q, advance: (ms: number) => { t += ms; } };
+  return {
+    q,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('SchedulingQueue', () => {
@@ -25,7 +30,10 @@ describe('SchedulingQueue', () => {
     q.add(makePod('p'));
     const qp = q.pop()!;
     const seen: number[] = [];
-    for (let i = 1; i <= 6; i++) { qp.attempts = i; seen.push(q.backoffDuration(qp)); }
+    for (let i = 1; i <= 6; i++) {
+      qp.attempts = i;
+      seen.push(q.backoffDuration(qp));
+    }
     expect(seen).toEqual([1000, 2000, 4000, 8000, 10000, 10000]);
   });
 

@@ -74,8 +74,14 @@ export class SchedulingQueue {
   private put(qp: QueuedPod, where: Where): void {
     qp.gen = ++this.gen;
     this.pods.set(qp.key, { qp, where });
-    if (where === 'active') { this.active.push(qp); this.onReady(); }
-    if (where === 'backoff') { this.backoff.push(qp); this.onReady(); }
+    if (where === 'active') {
+      this.active.push(qp);
+      this.onReady();
+    }
+    if (where === 'backoff') {
+      this.backoff.push(qp);
+      this.onReady();
+    }
   }
 
   private live(qp: QueuedPod, where: Where): boolean {
@@ -83,13 +89,20 @@ export class SchedulingQueue {
     return !!e && e.qp === qp && e.where === where && e.qp.gen === qp.gen;
   }
 
-  has(key: string): boolean { return this.pods.has(key); }
-  whereIs(key: string): Where | undefined { return this.pods.get(key)?.where; }
+  has(key: string): boolean {
+    return this.pods.has(key);
+  }
+  whereIs(key: string): Where | undefined {
+    return this.pods.get(key)?.where;
+  }
 
   add(pod: Pod): void {
     const key = podKey(pod);
     const e = this.pods.get(key);
-    if (e) { e.qp.pod = pod; return; }
+    if (e) {
+      e.qp.pod = pod;
+      return;
+    }
     this.put({ pod, key, timestamp: this.now(), attempts: 0, lastFailure: 0, rejectedBy: new Set(), gen: 0, errored: false }, 'active');
     this.updateNomination(pod);
   }
@@ -100,7 +113,8 @@ export class SchedulingQueue {
     if (!e) return this.add(pod);
     e.qp.pod = pod;
     this.updateNomination(pod);
-    const relevant = JSON.stringify(oldPod.spec) !== JSON.stringify(pod.spec) || JSON.stringify(oldPod.metadata?.labels) !== JSON.stringify(pod.metadata?.labels);
+    const relevant =
+      JSON.stringify(oldPod.spec) !== JSON.stringify(pod.spec) || JSON.stringify(oldPod.metadata?.labels) !== JSON.stringify(pod.metadata?.labels);
     if (e.where === 'unschedulable' && relevant) this.requeue(e.qp);
   }
 

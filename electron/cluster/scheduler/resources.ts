@@ -29,18 +29,31 @@ export function resourceFromList(list: Record<string, string | number> | undefin
 }
 
 function safe(fn: (v: string | number) => number, v: string | number): number {
-  try { return fn(v); } catch { return 0; }
+  try {
+    return fn(v);
+  } catch {
+    return 0;
+  }
 }
 
 function addList(r: Resource, list: Record<string, string | number> | undefined, sign = 1): void {
   if (!list) return;
   for (const [name, q] of Object.entries(list)) {
     switch (name) {
-      case 'cpu': r.milliCPU += sign * safe(quantityMilli, q); break;
-      case 'memory': r.memory += sign * safe(quantityValue, q); break;
-      case 'ephemeral-storage': r.ephemeralStorage += sign * safe(quantityValue, q); break;
-      case 'pods': r.allowedPodNumber += sign * safe(quantityValue, q); break;
-      default: r.scalar.set(name, (r.scalar.get(name) ?? 0) + sign * safe(quantityValue, q));
+      case 'cpu':
+        r.milliCPU += sign * safe(quantityMilli, q);
+        break;
+      case 'memory':
+        r.memory += sign * safe(quantityValue, q);
+        break;
+      case 'ephemeral-storage':
+        r.ephemeralStorage += sign * safe(quantityValue, q);
+        break;
+      case 'pods':
+        r.allowedPodNumber += sign * safe(quantityValue, q);
+        break;
+      default:
+        r.scalar.set(name, (r.scalar.get(name) ?? 0) + sign * safe(quantityValue, q));
     }
   }
 }
@@ -51,7 +64,8 @@ export function addResource(into: Resource, r: Resource, sign = 1): void {
   into.ephemeralStorage += sign * r.ephemeralStorage;
   for (const [k, v] of r.scalar) {
     const n = (into.scalar.get(k) ?? 0) + sign * v;
-    if (n === 0) into.scalar.delete(k); else into.scalar.set(k, n);
+    if (n === 0) into.scalar.delete(k);
+    else into.scalar.set(k, n);
   }
 }
 

@@ -7,14 +7,18 @@ import type { Pod } from './types';
 const nodeOf = (r: ScheduleResult) => ('node' in r ? r.node : `unschedulable: ${r.message}`);
 const messageOf = (r: ScheduleResult) => ('unschedulable' in r ? r.message : `scheduled on ${r.node}`);
 
-const threeNodes = () => [makeNode('cp', { labels: { 'node-role.kubernetes.io/control-plane': '' }, taints: [controlPlaneTaint] }), makeNode('w1'), makeNode('w2')];
+const threeNodes = () => [
+  makeNode('cp', { labels: { 'node-role.kubernetes.io/control-plane': '' }, taints: [controlPlaneTaint] }),
+  makeNode('w1'),
+  makeNode('w2'),
+];
 
 describe('scheduleOne summary messages', () => {
   it('explains a pod too big for any node (scenario 22)', () => {
     const r = scheduleOne(makePod('huge', { cpu: '500' }), { nodes: threeNodes(), podsByNode: new Map() });
     expect(messageOf(r)).toBe(
       '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. ' +
-      'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
     );
   });
 
@@ -25,7 +29,7 @@ describe('scheduleOne summary messages', () => {
     const pod = makePod('nowhere');
     expect(messageOf(scheduleOne(pod, { nodes, podsByNode: new Map() }))).toBe(
       '0/3 nodes are available: 1 node(s) had untolerated taint {lab: blocked}, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable. ' +
-      'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+        'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
     );
     nodes[1].spec!.unschedulable = false;
     expect(nodeOf(scheduleOne(pod, { nodes, podsByNode: new Map() }))).toBe('w1');
@@ -49,15 +53,31 @@ describe('scheduleOne summary messages', () => {
   });
 
   it('says so when there are no nodes', () => {
-    expect(scheduleOne(makePod('p'), { nodes: [], podsByNode: new Map() })).toMatchObject({ unschedulable: true, error: true, message: 'no nodes available to schedule pods' });
+    expect(scheduleOne(makePod('p'), { nodes: [], podsByNode: new Map() })).toMatchObject({
+      unschedulable: true,
+      error: true,
+      message: 'no nodes available to schedule pods',
+    });
   });
 });
 
 describe('scheduleOne placement', () => {
   it('spreads across zones with maxSkew 1 (2/2) and then rejects a pod that would break the skew', () => {
-    const nodes = [makeNode('a1', { labels: { zone: 'a' } }), makeNode('a2', { labels: { zone: 'a' } }), makeNode('b1', { labels: { zone: 'b' } }), makeNode('b2', { labels: { zone: 'b' } })];
+    const nodes = [
+      makeNode('a1', { labels: { zone: 'a' } }),
+      makeNode('a2', { labels: { zone: 'a' } }),
+      makeNode('b1', { labels: { zone: 'b' } }),
+      makeNode('b2', { labels: { zone: 'b' } }),
+    ];
     const snap = buildSnapshot({ nodes, podsByNode: new Map() });
-    const spread = (name: string, extra: Partial<NonNullable<Pod['spec']>> = {}) => makePod(name, { labels: { app: 's' }, spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 's' } } }], ...extra } });
+    const spread = (name: string, extra: Partial<NonNullable<Pod['spec']>> = {}) =>
+      makePod(name, {
+        labels: { app: 's' },
+        spec: {
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 's' } } }],
+          ...extra,
+        },
+      });
     const zones: string[] = [];
     for (let i = 0; i < 4; i++) {
       const p = spread(`s${i}`);
@@ -81,7 +101,7 @@ describe('scheduleOne placement', () => {
     const r = scheduleOne(pinned('s5'), snap);
     expect(messageOf(r)).toBe(
       "0/4 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't match pod topology spread constraints. " +
-      'preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.',
+        'preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.',
     );
   });
 
@@ -95,7 +115,17 @@ describe('scheduleOne placement', () => {
 
   it('keeps replicas with hostname anti-affinity on different nodes', () => {
     const snap = buildSnapshot({ nodes: [makeNode('n1'), makeNode('n2'), makeNode('n3')], podsByNode: new Map() });
-    const replica = (name: string) => makePod(name, { labels: { app: 'web' }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } }] } } } });
+    const replica = (name: string) =>
+      makePod(name, {
+        labels: { app: 'web' },
+        spec: {
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } }],
+            },
+          },
+        },
+      });
     const used = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const p = replica(`web-${i}`);
@@ -114,12 +144,25 @@ describe('scheduleOne placement', () => {
     const snap = buildSnapshot({ nodes: [makeNode('n1'), makeNode('n2', { labels: { tier: 'gold' } })], podsByNode: new Map([['n1', [busy]]]) });
     expect(nodeOf(scheduleOne(makePod('p', { cpu: '100m' }), snap))).toBe('n2');
     const snap2 = buildSnapshot({ nodes: [makeNode('n1'), makeNode('n2', { labels: { tier: 'gold' } })], podsByNode: new Map([['n2', [busy]]]) });
-    const prefersGold = makePod('g', { spec: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['gold'] }] } }] } } } });
+    const prefersGold = makePod('g', {
+      spec: {
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 100, preference: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['gold'] }] } },
+            ],
+          },
+        },
+      },
+    });
     expect(nodeOf(scheduleOne(prefersGold, snap2))).toBe('n2');
   });
 
   it('avoids PreferNoSchedule taints when another node is equally good', () => {
-    const snap = buildSnapshot({ nodes: [makeNode('soft', { taints: [{ key: 'x', value: 'y', effect: 'PreferNoSchedule' }] }), makeNode('clean')], podsByNode: new Map() });
+    const snap = buildSnapshot({
+      nodes: [makeNode('soft', { taints: [{ key: 'x', value: 'y', effect: 'PreferNoSchedule' }] }), makeNode('clean')],
+      podsByNode: new Map(),
+    });
     for (let i = 0; i < 5; i++) expect(nodeOf(scheduleOne(makePod(`p${i}`), snap))).toBe('clean');
   });
 

@@ -64,7 +64,10 @@ export function scheduleOne(pod: Pod, snapshot: Snapshot | SnapshotInput, profil
   const feasible: NodeInfo[] = [];
   for (const node of nodes) {
     const st = runFiltersWithNominated(profile, state, pi, node, snap);
-    if (!st) { feasible.push(node); continue; }
+    if (!st) {
+      feasible.push(node);
+      continue;
+    }
     diagnosis.nodeToStatus.set(node.name, st);
     if (st.plugin) diagnosis.unschedulablePlugins.add(st.plugin);
   }
@@ -72,7 +75,11 @@ export function scheduleOne(pod: Pod, snapshot: Snapshot | SnapshotInput, profil
   if (feasible.length === 1) return { node: feasible[0].name, feasibleNodes: 1 };
 
   const totals = scoreNodes(profile, state, pi, feasible, snap);
-  return { node: selectHost(feasible, totals, opts.random ?? Math.random), feasibleNodes: feasible.length, scores: new Map(feasible.map((n, i) => [n.name, totals[i]])) };
+  return {
+    node: selectHost(feasible, totals, opts.random ?? Math.random),
+    feasibleNodes: feasible.length,
+    scores: new Map(feasible.map((n, i) => [n.name, totals[i]])),
+  };
 }
 
 function fail(profile: Profile, pi: PodInfo, snap: Snapshot, numNodes: number, diagnosis: Diagnosis): Unschedulable {
@@ -104,9 +111,14 @@ function selectHost(nodes: NodeInfo[], totals: number[], random: () => number): 
   let pick = 0;
   let ties = 0;
   for (let i = 0; i < nodes.length; i++) {
-    if (totals[i] > best) { best = totals[i]; pick = i; ties = 1; }
-    else if (totals[i] === best) { ties++; if (random() * ties < 1) pick = i; }
+    if (totals[i] > best) {
+      best = totals[i];
+      pick = i;
+      ties = 1;
+    } else if (totals[i] === best) {
+      ties++;
+      if (random() * ties < 1) pick = i;
+    }
   }
   return nodes[pick].name;
 }
-

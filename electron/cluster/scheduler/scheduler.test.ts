@@ -31,7 +31,12 @@ describe('running scheduler', () => {
     const bind = fc.calls.find((c) => c.opts && (c.opts as { subresource?: string }).subresource === 'binding');
     expect(bind?.body).toMatchObject({ kind: 'Binding', metadata: { name: 'pinned', namespace: 'default' }, target: { kind: 'Node', name: 'w1' } });
     const ev = await waitFor(() => fc.events.find((e) => e.reason === 'Scheduled'), 3000, 'Scheduled event');
-    expect(ev).toMatchObject({ type: 'Normal', message: 'Successfully assigned default/pinned to w1', source: { component: 'default-scheduler' }, involvedObject: { kind: 'Pod', name: 'pinned' } });
+    expect(ev).toMatchObject({
+      type: 'Normal',
+      message: 'Successfully assigned default/pinned to w1',
+      source: { component: 'default-scheduler' },
+      involvedObject: { kind: 'Pod', name: 'pinned' },
+    });
     expect(errors).toEqual([]);
   });
 
@@ -45,8 +50,10 @@ describe('running scheduler', () => {
     fc.upsert('pods', k(makePod('nowhere')));
     const cond = await waitFor(() => scheduledCond(fc, 'nowhere'), 3000, 'PodScheduled condition');
     expect(cond).toMatchObject({
-      status: 'False', reason: 'Unschedulable',
-      message: '0/3 nodes are available: 1 node(s) had untolerated taint {lab: blocked}, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+      status: 'False',
+      reason: 'Unschedulable',
+      message:
+        '0/3 nodes are available: 1 node(s) had untolerated taint {lab: blocked}, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
     });
     const failed = await waitFor(() => fc.events.find((e) => e.reason === 'FailedScheduling'), 3000, 'FailedScheduling');
     expect(failed).toMatchObject({ type: 'Warning', count: 1, reportingComponent: 'default-scheduler', message: cond.message });
@@ -78,7 +85,11 @@ describe('running scheduler', () => {
     fc.bindDelayMs = 50;
     await startWith(fc, { initialBackoffMs: 60_000, maxBackoffMs: 60_000 });
     for (let i = 0; i < 30; i++) fc.upsert('pods', k(makePod(`p${i}`, { cpu: '100m' })));
-    await waitFor(() => fc.events.filter((e) => e.reason === 'Scheduled').length === 20 && fc.events.filter((e) => e.reason === 'FailedScheduling').length === 10, 5000, '20 bound + 10 failed');
+    await waitFor(
+      () => fc.events.filter((e) => e.reason === 'Scheduled').length === 20 && fc.events.filter((e) => e.reason === 'FailedScheduling').length === 10,
+      5000,
+      '20 bound + 10 failed',
+    );
     const placed = Array.from({ length: 30 }, (_, i) => nodeOf(fc, `p${i}`));
     expect(placed.filter((n) => n === 'n1')).toHaveLength(10);
     expect(placed.filter((n) => n === 'n2')).toHaveLength(10);

@@ -53,19 +53,27 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const queue = new SchedulingQueue(opts.queue);
   cache.nominatedLookup = (node) => queue.nominatedPods(node);
   const recorder = new EventRecorder(client, {
-    component: schedulerName, reportingInstance: `${schedulerName}-kubelab`, involvedKind: { apiVersion: 'v1', kind: 'Pod' },
+    component: schedulerName,
+    reportingInstance: `${schedulerName}-kubelab`,
+    involvedKind: { apiVersion: 'v1', kind: 'Pod' },
   });
 
   let running = false;
   let wake: (() => void) | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let leftoverTimer: ReturnType<typeof setInterval> | null = null;
-  queue.onReady = () => { const w = wake; wake = null; w?.(); };
+  queue.onReady = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
 
   const responsible = (p: Pod) =>
     (p.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === schedulerName && !p.spec?.nodeName && !p.metadata?.deletionTimestamp && !isTerminal(p);
 
-  const move = (ev: ClusterEvent | null) => { if (ev) queue.moveOnEvent(ev); };
+  const move = (ev: ClusterEvent | null) => {
+    if (ev) queue.moveOnEvent(ev);
+  };
 
   // ---- pod events ----
   function podAdded(pod: Pod): void {
@@ -98,7 +106,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       queue.delete(pod);
       return void markGated(pod);
     }
-    if (queue.has(key)) queue.update(oldPod, pod); else queue.add(pod);
+    if (queue.has(key)) queue.update(oldPod, pod);
+    else queue.add(pod);
   }
 
   function podDeleted(pod: Pod): void {
@@ -135,21 +144,34 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const name = pod.metadata?.name ?? '';
     try {
       await opts.volumeBinding?.preBind?.(pod, node);
-      await client.create(R.pods, ns, {
-        apiVersion: 'v1',
-        kind: 'Binding',
-        metadata: { name, namespace: ns, uid: pod.metadata?.uid },
-        target: { apiVersion: 'v1', kind: 'Node', name: node },
-      }, { subresource: 'binding', name });
+      await client.create(
+        R.pods,
+        ns,
+        {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace: ns, uid: pod.metadata?.uid },
+          target: { apiVersion: 'v1', kind: 'Node', name: node },
+        },
+        { subresource: 'binding', name },
+      );
       queue.done(qp.key);
       recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`, { action: 'Binding' });
     } catch (e) {
       cache.forget(qp.key);
       move(ASSIGNED_POD_DELETE);
-      if ((e as { code?: number }).code === 404) { queue.done(qp.key); return; }
+      if ((e as { code?: number }).code === 404) {
+        queue.done(qp.key);
+        return;
+      }
       queue.failed(qp, new Set(), { error: true });
       onError(e);
-      await reportFailure(pod, { unschedulable: true, error: true, message: `Binding rejected: ${errOf(e).message}`, diagnosis: { nodeToStatus: new Map(), unschedulablePlugins: new Set() } });
+      await reportFailure(pod, {
+        unschedulable: true,
+        error: true,
+        message: `Binding rejected: ${errOf(e).message}`,
+        diagnosis: { nodeToStatus: new Map(), unschedulablePlugins: new Set() },
+      });
     }
   }
 
@@ -158,10 +180,16 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const status: Record<string, unknown> = {};
     const prev = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (!prev || prev.status !== 'False' || prev.reason !== reason || prev.message !== res.message) {
-      status.conditions = [{
-        type: 'PodScheduled', status: 'False', reason, message: res.message, lastProbeTime: null,
-        lastTransitionTime: prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : rfc3339(),
-      }];
+      status.conditions = [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason,
+          message: res.message,
+          lastProbeTime: null,
+          lastTransitionTime: prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : rfc3339(),
+        },
+      ];
     }
     const nominated = res.preemption?.nodeName ?? (res.nominatedNodeName === null && pod.status?.nominatedNodeName ? null : undefined);
     if (nominated !== undefined && nominated !== pod.status?.nominatedNodeName) status.nominatedNodeName = nominated;
@@ -176,30 +204,65 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   async function evict(preemptor: Pod, c: PreemptionCandidate): Promise<void> {
-    await Promise.all(c.victims.map(async (victim) => {
-      const ns = victim.metadata?.namespace ?? 'default';
-      const name = victim.metadata?.name ?? '';
-      try {
-        await bestEffort(client.patch(R.pods, ns, name, 'strategic', { status: { conditions: [{
-          type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler',
-          message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: rfc3339(),
-        }] } }, { subresource: 'status' }), `marking victim ${ns}/${name} DisruptionTarget`, log, { expected: isNotFound });
-        await client.delete(R.pods, ns, name, {
-          gracePeriodSeconds: victim.spec?.terminationGracePeriodSeconds ?? 30,
-          preconditions: victim.metadata?.uid ? { uid: victim.metadata.uid } : undefined,
-        });
-        recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid} on node ${c.nodeName}`, { action: 'Preempting', related: preemptor });
-      } catch (e) {
-        if ((e as { code?: number }).code !== 404) onError(e);
-      }
-    }));
+    await Promise.all(
+      c.victims.map(async (victim) => {
+        const ns = victim.metadata?.namespace ?? 'default';
+        const name = victim.metadata?.name ?? '';
+        try {
+          await bestEffort(
+            client.patch(
+              R.pods,
+              ns,
+              name,
+              'strategic',
+              {
+                status: {
+                  conditions: [
+                    {
+                      type: 'DisruptionTarget',
+                      status: 'True',
+                      reason: 'PreemptionByScheduler',
+                      message: `${schedulerName}: preempting to accommodate a higher priority pod`,
+                      lastTransitionTime: rfc3339(),
+                    },
+                  ],
+                },
+              },
+              { subresource: 'status' },
+            ),
+            `marking victim ${ns}/${name} DisruptionTarget`,
+            log,
+            { expected: isNotFound },
+          );
+          await client.delete(R.pods, ns, name, {
+            gracePeriodSeconds: victim.spec?.terminationGracePeriodSeconds ?? 30,
+            preconditions: victim.metadata?.uid ? { uid: victim.metadata.uid } : undefined,
+          });
+          recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid} on node ${c.nodeName}`, {
+            action: 'Preempting',
+            related: preemptor,
+          });
+        } catch (e) {
+          if ((e as { code?: number }).code !== 404) onError(e);
+        }
+      }),
+    );
   }
 
   async function markGated(pod: Pod): Promise<void> {
     const prev = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (prev?.reason === 'SchedulingGated') return;
-    const cond = { type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: GATED_MESSAGE, lastProbeTime: null, lastTransitionTime: rfc3339() };
-    await client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { status: { conditions: [cond] } }, { subresource: 'status' }).catch(onError);
+    const cond = {
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'SchedulingGated',
+      message: GATED_MESSAGE,
+      lastProbeTime: null,
+      lastTransitionTime: rfc3339(),
+    };
+    await client
+      .patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { status: { conditions: [cond] } }, { subresource: 'status' })
+      .catch(onError);
   }
 
   // ---- the loop ----
@@ -208,7 +271,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       wake = resolve;
       const next = queue.nextBackoffIn();
       if (next !== undefined) {
-        timer = setTimeout(() => { timer = null; const w = wake; wake = null; w?.(); }, Math.max(next, 10));
+        timer = setTimeout(
+          () => {
+            timer = null;
+            const w = wake;
+            wake = null;
+            w?.();
+          },
+          Math.max(next, 10),
+        );
         timer.unref?.();
       }
     });
@@ -220,7 +291,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const qp = queue.pop();
       if (!qp) {
         await waitForWork();
-        if (timer) { clearTimeout(timer); timer = null; }
+        if (timer) {
+          clearTimeout(timer);
+          timer = null;
+        }
         continue;
       }
       attempt(qp);
@@ -229,7 +303,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   function wire<T>(inf: Informer, add: (o: T) => void, upd: (a: T, b: T) => void, del: (o: T) => void): void {
-    const guard = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => { try { fn(...a); } catch (e) { onError(e); } };
+    const guard =
+      <A extends unknown[]>(fn: (...a: A) => void) =>
+      (...a: A) => {
+        try {
+          fn(...a);
+        } catch (e) {
+          onError(e);
+        }
+      };
     inf.onAdd(guard((o) => add(o as unknown as T)));
     inf.onUpdate(guard((a, b) => upd(a as unknown as T, b as unknown as T)));
     inf.onDelete(guard((o) => del(o as unknown as T)));
@@ -243,13 +325,32 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const pods = informers.informer(R.pods);
       const namespaces = informers.informer(R.namespaces);
       const pdbs = informers.informer(R.poddisruptionbudgets);
-      wire<Node>(nodes,
-        (n) => { cache.upsertNode(n); move(NODE_ADD); },
-        (a, b) => { cache.upsertNode(b); move(nodeUpdateEvent(a, b)); },
-        (n) => { cache.removeNode(n.metadata?.name ?? ''); move(NODE_DELETE); });
+      wire<Node>(
+        nodes,
+        (n) => {
+          cache.upsertNode(n);
+          move(NODE_ADD);
+        },
+        (a, b) => {
+          cache.upsertNode(b);
+          move(nodeUpdateEvent(a, b));
+        },
+        (n) => {
+          cache.removeNode(n.metadata?.name ?? '');
+          move(NODE_DELETE);
+        },
+      );
       wire<Pod>(pods, podAdded, podUpdated, podDeleted);
-      const nsSet = (o: { metadata?: { name?: string; labels?: Record<string, string> } }) => { cache.setNamespace(o.metadata?.name ?? '', o.metadata?.labels); move(NAMESPACE_CHANGE); };
-      wire(namespaces, nsSet, (_a, b) => nsSet(b as never), (o: { metadata?: { name?: string } }) => cache.deleteNamespace(o.metadata?.name ?? ''));
+      const nsSet = (o: { metadata?: { name?: string; labels?: Record<string, string> } }) => {
+        cache.setNamespace(o.metadata?.name ?? '', o.metadata?.labels);
+        move(NAMESPACE_CHANGE);
+      };
+      wire(
+        namespaces,
+        nsSet,
+        (_a, b) => nsSet(b as never),
+        (o: { metadata?: { name?: string } }) => cache.deleteNamespace(o.metadata?.name ?? ''),
+      );
       const pdbSync = () => cache.setPDBs(pdbs.list() as unknown as PodDisruptionBudget[]);
       wire(pdbs, pdbSync, pdbSync, pdbSync);
       // like client-go's factory, start() only starts informers not yet running

@@ -67,7 +67,8 @@ export class ClusterSnapshot implements Snapshot {
     const ni = this.nodes.get(name);
     if (!ni) return;
     // pods may still be bound to a deleted node until garbage-collected; keep counting them without the node
-    if (ni.pods.size > 0) ni.node = undefined; else this.nodes.delete(name);
+    if (ni.pods.size > 0) ni.node = undefined;
+    else this.nodes.delete(name);
     this.listCache = null;
   }
 
@@ -112,13 +113,20 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
 
 /** A view of `base` where some nodes are replaced (preemption evaluates pods removed from one node). */
 export class OverlaySnapshot implements Snapshot {
-  constructor(private readonly base: Snapshot, private readonly overrides: Map<string, NodeInfo>) {}
+  constructor(
+    private readonly base: Snapshot,
+    private readonly overrides: Map<string, NodeInfo>,
+  ) {}
   nodeInfos(): NodeInfo[] {
     return this.base.nodeInfos().map((n) => this.overrides.get(n.name) ?? n);
   }
   get(nodeName: string): NodeInfo | undefined {
     return this.overrides.get(nodeName) ?? this.base.get(nodeName);
   }
-  namespaceLabels(ns: string) { return this.base.namespaceLabels(ns); }
-  pdbs() { return this.base.pdbs(); }
+  namespaceLabels(ns: string) {
+    return this.base.namespaceLabels(ns);
+  }
+  pdbs() {
+    return this.base.pdbs();
+  }
 }

@@ -4,7 +4,18 @@ import type { Node, Pod } from './types';
 
 let uid = 0;
 
-export function makeNode(name: string, o: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: Taint[]; unschedulable?: boolean; extra?: Record<string, string> } = {}): Node {
+export function makeNode(
+  name: string,
+  o: {
+    cpu?: string;
+    memory?: string;
+    pods?: string;
+    labels?: Record<string, string>;
+    taints?: Taint[];
+    unschedulable?: boolean;
+    extra?: Record<string, string>;
+  } = {},
+): Node {
   const alloc = { cpu: o.cpu ?? '4', memory: o.memory ?? '8Gi', pods: o.pods ?? '110', 'ephemeral-storage': '100Gi', ...(o.extra ?? {}) };
   return {
     apiVersion: 'v1',
@@ -17,7 +28,20 @@ export function makeNode(name: string, o: { cpu?: string; memory?: string; pods?
 
 export const controlPlaneTaint: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 
-export function makePod(name: string, o: { ns?: string; cpu?: string; memory?: string; requests?: Record<string, string>; labels?: Record<string, string>; priority?: number; nodeName?: string; spec?: Partial<NonNullable<Pod['spec']>>; created?: string } = {}): Pod {
+export function makePod(
+  name: string,
+  o: {
+    ns?: string;
+    cpu?: string;
+    memory?: string;
+    requests?: Record<string, string>;
+    labels?: Record<string, string>;
+    priority?: number;
+    nodeName?: string;
+    spec?: Partial<NonNullable<Pod['spec']>>;
+    created?: string;
+  } = {},
+): Pod {
   const requests: Record<string, string> = { ...(o.requests ?? {}) };
   if (o.cpu) requests.cpu = o.cpu;
   if (o.memory) requests.memory = o.memory;

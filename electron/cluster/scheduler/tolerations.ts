@@ -6,9 +6,12 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
   if (t.key && t.key !== taint.key) return false;
   // an empty key with Exists tolerates everything
   switch (t.operator ?? 'Equal') {
-    case 'Exists': return true;
-    case 'Equal': return (t.value ?? '') === (taint.value ?? '');
-    default: return false;
+    case 'Exists':
+      return true;
+    case 'Equal':
+      return (t.value ?? '') === (taint.value ?? '');
+    default:
+      return false;
   }
 }
 

@@ -23,8 +23,7 @@ export interface Status {
 
 export const unschedulable = (...reasons: string[]): Status => ({ code: Code.Unschedulable, reasons });
 export const unresolvable = (...reasons: string[]): Status => ({ code: Code.UnschedulableAndUnresolvable, reasons });
-export const isRejected = (s: Status | null | undefined): boolean =>
-  !!s && (s.code === Code.Unschedulable || s.code === Code.UnschedulableAndUnresolvable);
+export const isRejected = (s: Status | null | undefined): boolean => !!s && (s.code === Code.Unschedulable || s.code === Code.UnschedulableAndUnresolvable);
 
 /** Per-attempt scratch space shared by a plugin's PreFilter/Filter/PreScore/Score calls. */
 export type CycleState = Map<string, unknown>;
@@ -56,7 +55,10 @@ export interface ScorePlugin {
   normalize?(state: CycleState, pod: PodInfo, scores: number[], nodes: NodeInfo[]): void;
 }
 
-export interface WeightedScorePlugin { plugin: ScorePlugin; weight: number }
+export interface WeightedScorePlugin {
+  plugin: ScorePlugin;
+  weight: number;
+}
 
 export interface Profile {
   schedulerName: string;

@@ -24,14 +24,19 @@ export type RestoreOp =
   | { op: 'update'; key: string; value: string; expectedModRevision: number }
   | { op: 'delete'; key: string; expectedModRevision: number };
 
-export interface CurrentKey { value: string; modRevision: number }
+export interface CurrentKey {
+  value: string;
+  modRevision: number;
+}
 
 /** the object's user-owned part: everything but status and the server's write bookkeeping */
 function userPart(o: KObject): unknown {
   const { status: _s, metadata, ...rest } = o as KObject & { status?: unknown };
   void _s;
   const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = metadata ?? {};
-  void _rv; void _mf; void _g;
+  void _rv;
+  void _mf;
+  void _g;
   return { ...rest, metadata: meta };
 }
 
@@ -48,18 +53,26 @@ function merged(snap: KObject, cur: KObject): KObject {
   // an object being deleted now but not then comes back whole (a Terminating namespace is Active again)
   if (cur.metadata.deletionTimestamp && !snap.metadata.deletionTimestamp) return snap;
   const out: KObject = { ...snap, metadata: { ...snap.metadata } };
-  if ('status' in cur) out.status = cur.status; else delete out.status;
+  if ('status' in cur) out.status = cur.status;
+  else delete out.status;
   if (cur.metadata.generation !== undefined) {
     out.metadata.generation = deepEqual(snap.spec, cur.spec) ? cur.metadata.generation : cur.metadata.generation + 1;
   }
   return out;
 }
 
-export interface RestorePlan { ops: RestoreOp[]; created: number; updated: number; deleted: number }
+export interface RestorePlan {
+  ops: RestoreOp[];
+  created: number;
+  updated: number;
+  deleted: number;
+}
 
 export function planRestore(snapshot: ReadonlyMap<string, string>, current: ReadonlyMap<string, CurrentKey>): RestorePlan {
   const ops: RestoreOp[] = [];
-  let created = 0, updated = 0, deleted = 0;
+  let created = 0,
+    updated = 0,
+    deleted = 0;
   for (const [key, cur] of current) {
     if (isVolatileKey(key) || snapshot.has(key) || keepsEvent(key, snapshot)) continue;
     ops.push({ op: 'delete', key, expectedModRevision: cur.modRevision });
@@ -69,9 +82,14 @@ export function planRestore(snapshot: ReadonlyMap<string, string>, current: Read
     if (isVolatileKey(key)) continue;
     const cur = current.get(key);
     if (!cur && EVENTS.test(key)) continue;
-    if (!cur) { ops.push({ op: 'create', key, value: recreated(key, value) }); created++; continue; }
+    if (!cur) {
+      ops.push({ op: 'create', key, value: recreated(key, value) });
+      created++;
+      continue;
+    }
     if (cur.value === value) continue;
-    const s = JSON.parse(value) as KObject, c = JSON.parse(cur.value) as KObject;
+    const s = JSON.parse(value) as KObject,
+      c = JSON.parse(cur.value) as KObject;
     if (s.metadata?.uid !== c.metadata?.uid) {
       // another object of the same name: the snapshot's one replaces it (watchers see a delete, then a create)
       ops.push({ op: 'delete', key, expectedModRevision: cur.modRevision }, { op: 'create', key, value: recreated(key, value) });

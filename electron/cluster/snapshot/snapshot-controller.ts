@@ -32,13 +32,15 @@ export function startSnapshotController(client: Client, informers: InformerFacto
   const event = (vs: KObject, type: 'Normal' | 'Warning', reason: string, msg: string) =>
     recorder.event({ apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: vs.metadata }, type, reason, msg);
 
-  async function setFinalizers(r: typeof SNAPSHOT_R[keyof typeof SNAPSHOT_R], o: KObject, list: string[]): Promise<void> {
+  async function setFinalizers(r: (typeof SNAPSHOT_R)[keyof typeof SNAPSHOT_R], o: KObject, list: string[]): Promise<void> {
     try {
       await client.patch(r, o.metadata.namespace, o.metadata.name!, 'json', [
         { op: 'test', path: '/metadata/resourceVersion', value: o.metadata.resourceVersion },
         { op: o.metadata.finalizers ? 'replace' : 'add', path: '/metadata/finalizers', value: list },
       ]);
-    } catch (err) { if (!isStatus(err, 404)) throw err; }
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+    }
   }
 
   async function setSnapshotStatus(vs: KObject, status: Record<string, unknown>): Promise<void> {
@@ -46,16 +48,21 @@ export function startSnapshotController(client: Client, informers: InformerFacto
   }
 
   /** a claim still being restored from the snapshot keeps it (upstream's as-source protection) */
-  const inUseAsSource = (vs: KObject) => claims.list(vs.metadata.namespace).some((c) => {
-    const ds = c.spec?.dataSourceRef ?? c.spec?.dataSource;
-    return ds?.kind === 'VolumeSnapshot' && ds.name === vs.metadata.name && c.status?.phase === 'Pending' && !c.metadata.deletionTimestamp;
-  });
+  const inUseAsSource = (vs: KObject) =>
+    claims.list(vs.metadata.namespace).some((c) => {
+      const ds = c.spec?.dataSourceRef ?? c.spec?.dataSource;
+      return ds?.kind === 'VolumeSnapshot' && ds.name === vs.metadata.name && c.status?.phase === 'Pending' && !c.metadata.deletionTimestamp;
+    });
 
   async function deleteSnapshot(vs: KObject): Promise<void> {
     if (inUseAsSource(vs)) return;
     const content = vs.status?.boundVolumeSnapshotContentName ? contents.getByName(undefined, vs.status.boundVolumeSnapshotContentName) : undefined;
     if (content && content.spec?.deletionPolicy === 'Delete' && !content.metadata.deletionTimestamp) {
-      try { await client.delete(SNAPSHOT_R.volumesnapshotcontents, undefined, content.metadata.name!); } catch (err) { if (!isStatus(err, 404)) throw err; }
+      try {
+        await client.delete(SNAPSHOT_R.volumesnapshotcontents, undefined, content.metadata.name!);
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
       return; // the content's deletion brings us back here
     }
     if (content && content.spec?.deletionPolicy === 'Delete' && !content.metadata.annotations?.[ANN_DELETION_DONE]) return;
@@ -83,23 +90,32 @@ export function startSnapshotController(client: Client, informers: InformerFacto
     let content: KObject | undefined;
     if (src.volumeSnapshotContentName) {
       content = contents.getByName(undefined, src.volumeSnapshotContentName);
-      if (!content) { event(vs, 'Warning', 'SnapshotContentMissing', `VolumeSnapshotContent "${src.volumeSnapshotContentName}" not found`); return; }
+      if (!content) {
+        event(vs, 'Warning', 'SnapshotContentMissing', `VolumeSnapshotContent "${src.volumeSnapshotContentName}" not found`);
+        return;
+      }
       const ref = content.spec?.volumeSnapshotRef ?? {};
       if (ref.name !== vs.metadata.name || ref.namespace !== vs.metadata.namespace || (ref.uid && ref.uid !== vs.metadata.uid)) {
         event(vs, 'Warning', 'SnapshotContentMisbound', 'VolumeSnapshotContent is not bound to the VolumeSnapshot correctly');
         return setSnapshotStatus(vs, { error: { time: rfc3339(), message: 'VolumeSnapshotContent is not bound to the VolumeSnapshot correctly' } });
       }
       if (!ref.uid) {
-        await client.patch(SNAPSHOT_R.volumesnapshotcontents, undefined, content.metadata.name!, 'merge', { spec: { volumeSnapshotRef: { uid: vs.metadata.uid, resourceVersion: vs.metadata.resourceVersion } } });
+        await client.patch(SNAPSHOT_R.volumesnapshotcontents, undefined, content.metadata.name!, 'merge', {
+          spec: { volumeSnapshotRef: { uid: vs.metadata.uid, resourceVersion: vs.metadata.resourceVersion } },
+        });
         return;
       }
     } else if (src.persistentVolumeClaimName) {
-      content = vs.status?.boundVolumeSnapshotContentName ? contents.getByName(undefined, vs.status.boundVolumeSnapshotContentName) : contents.getByName(undefined, `snapcontent-${vs.metadata.uid}`);
+      content = vs.status?.boundVolumeSnapshotContentName
+        ? contents.getByName(undefined, vs.status.boundVolumeSnapshotContentName)
+        : contents.getByName(undefined, `snapcontent-${vs.metadata.uid}`);
       if (!content) {
         const pvc = claims.getByName(vs.metadata.namespace, src.persistentVolumeClaimName);
         const pv = pvc?.status?.phase === 'Bound' ? volumes.getByName(undefined, pvc.spec?.volumeName) : undefined;
         if (!pv) {
-          const msg = pvc ? `the volume claimed by ${vs.metadata.namespace}/${src.persistentVolumeClaimName} is not bound yet` : `failed to get input parameters to create snapshot ${vs.metadata.name}: "failed to retrieve PVC ${src.persistentVolumeClaimName} from the lister: \\"persistentvolumeclaim \\\\\\"${src.persistentVolumeClaimName}\\\\\\" not found\\""`;
+          const msg = pvc
+            ? `the volume claimed by ${vs.metadata.namespace}/${src.persistentVolumeClaimName} is not bound yet`
+            : `failed to get input parameters to create snapshot ${vs.metadata.name}: "failed to retrieve PVC ${src.persistentVolumeClaimName} from the lister: \\"persistentvolumeclaim \\\\\\"${src.persistentVolumeClaimName}\\\\\\" not found\\""`;
           event(vs, 'Warning', 'SnapshotCreationFailed', msg);
           return setSnapshotStatus(vs, { readyToUse: false, error: { time: rfc3339(), message: msg } });
         }
@@ -114,18 +130,36 @@ export function startSnapshotController(client: Client, informers: InformerFacto
           return setSnapshotStatus(vs, { readyToUse: false, error: { time: rfc3339(), message: `Failed to create snapshot: ${cls}` } });
         }
         if (!vs.spec?.volumeSnapshotClassName) {
-          await client.patch(SNAPSHOT_R.volumesnapshots, vs.metadata.namespace, vs.metadata.name!, 'merge', { spec: { volumeSnapshotClassName: cls.metadata.name } });
+          await client.patch(SNAPSHOT_R.volumesnapshots, vs.metadata.namespace, vs.metadata.name!, 'merge', {
+            spec: { volumeSnapshotClassName: cls.metadata.name },
+          });
           return;
         }
-        content = await client.create(SNAPSHOT_R.volumesnapshotcontents, undefined, {
-          apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotContent',
-          metadata: { name: `snapcontent-${vs.metadata.uid}`, finalizers: [CONTENT_BOUND_FINALIZER] },
-          spec: {
-            deletionPolicy: cls.deletionPolicy, driver: pv.spec.csi.driver, source: { volumeHandle: pv.spec.csi.volumeHandle },
-            sourceVolumeMode: pv.spec.volumeMode ?? 'Filesystem', volumeSnapshotClassName: cls.metadata.name,
-            volumeSnapshotRef: { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', name: vs.metadata.name, namespace: vs.metadata.namespace, uid: vs.metadata.uid, resourceVersion: vs.metadata.resourceVersion },
-          },
-        }).catch((err) => { if (isStatus(err, 409)) return undefined; throw err; });
+        content = await client
+          .create(SNAPSHOT_R.volumesnapshotcontents, undefined, {
+            apiVersion: 'snapshot.storage.k8s.io/v1',
+            kind: 'VolumeSnapshotContent',
+            metadata: { name: `snapcontent-${vs.metadata.uid}`, finalizers: [CONTENT_BOUND_FINALIZER] },
+            spec: {
+              deletionPolicy: cls.deletionPolicy,
+              driver: pv.spec.csi.driver,
+              source: { volumeHandle: pv.spec.csi.volumeHandle },
+              sourceVolumeMode: pv.spec.volumeMode ?? 'Filesystem',
+              volumeSnapshotClassName: cls.metadata.name,
+              volumeSnapshotRef: {
+                apiVersion: 'snapshot.storage.k8s.io/v1',
+                kind: 'VolumeSnapshot',
+                name: vs.metadata.name,
+                namespace: vs.metadata.namespace,
+                uid: vs.metadata.uid,
+                resourceVersion: vs.metadata.resourceVersion,
+              },
+            },
+          })
+          .catch((err) => {
+            if (isStatus(err, 409)) return undefined;
+            throw err;
+          });
         event(vs, 'Normal', 'CreatingSnapshot', `Waiting for a snapshot ${vs.metadata.namespace}/${vs.metadata.name} to be created by the CSI driver.`);
         if (!content) return;
       }
@@ -139,10 +173,18 @@ export function startSnapshotController(client: Client, informers: InformerFacto
     if (cs.restoreSize !== undefined) status.restoreSize = formatQuantity(BigInt(cs.restoreSize) * 1_000_000_000n, 'BinarySI');
     status.error = cs.error ?? null;
     const cur = vs.status ?? {};
-    if (cur.boundVolumeSnapshotContentName === status.boundVolumeSnapshotContentName && cur.readyToUse === status.readyToUse && cur.restoreSize === status.restoreSize && (cur.error ?? null) === null && status.error === null) return;
+    if (
+      cur.boundVolumeSnapshotContentName === status.boundVolumeSnapshotContentName &&
+      cur.readyToUse === status.readyToUse &&
+      cur.restoreSize === status.restoreSize &&
+      (cur.error ?? null) === null &&
+      status.error === null
+    )
+      return;
     await setSnapshotStatus(vs, status);
     if (status.readyToUse && !cur.readyToUse) {
-      if (src.persistentVolumeClaimName) event(vs, 'Normal', 'SnapshotCreated', `Snapshot ${vs.metadata.namespace}/${vs.metadata.name} was successfully created by the CSI driver.`);
+      if (src.persistentVolumeClaimName)
+        event(vs, 'Normal', 'SnapshotCreated', `Snapshot ${vs.metadata.namespace}/${vs.metadata.name} was successfully created by the CSI driver.`);
       event(vs, 'Normal', 'SnapshotReady', `Snapshot ${vs.metadata.namespace}/${vs.metadata.name} is ready to use.`);
     }
   }
@@ -157,15 +199,28 @@ export function startSnapshotController(client: Client, informers: InformerFacto
     const vsGone = !vs || (ref.uid && vs.metadata.uid !== ref.uid);
     if (c.metadata.deletionTimestamp) {
       const done = c.spec?.deletionPolicy !== 'Delete' || c.metadata.annotations?.[ANN_DELETION_DONE];
-      if (done && (vsGone || vs?.metadata.deletionTimestamp)) await setFinalizers(SNAPSHOT_R.volumesnapshotcontents, c, (c.metadata.finalizers ?? []).filter((f: string) => f !== CONTENT_BOUND_FINALIZER));
+      if (done && (vsGone || vs?.metadata.deletionTimestamp))
+        await setFinalizers(
+          SNAPSHOT_R.volumesnapshotcontents,
+          c,
+          (c.metadata.finalizers ?? []).filter((f: string) => f !== CONTENT_BOUND_FINALIZER),
+        );
       if (vs) queueSnapshot.add(objectKey(vs));
       return;
     }
     if (vsGone && ref.uid) {
       if (c.spec?.deletionPolicy === 'Delete') {
-        try { await client.delete(SNAPSHOT_R.volumesnapshotcontents, undefined, name); } catch (err) { if (!isStatus(err, 404)) throw err; }
+        try {
+          await client.delete(SNAPSHOT_R.volumesnapshotcontents, undefined, name);
+        } catch (err) {
+          if (!isStatus(err, 404)) throw err;
+        }
       } else if ((c.metadata.finalizers ?? []).includes(CONTENT_BOUND_FINALIZER)) {
-        await setFinalizers(SNAPSHOT_R.volumesnapshotcontents, c, (c.metadata.finalizers ?? []).filter((f: string) => f !== CONTENT_BOUND_FINALIZER));
+        await setFinalizers(
+          SNAPSHOT_R.volumesnapshotcontents,
+          c,
+          (c.metadata.finalizers ?? []).filter((f: string) => f !== CONTENT_BOUND_FINALIZER),
+        );
       }
       return;
     }
@@ -176,15 +231,28 @@ export function startSnapshotController(client: Client, informers: InformerFacto
   const queueContent = new WorkQueue(syncContent, { workers: 2, name: 'snapshot-controller-contents' });
   snapshots.onAdd((vs) => queueSnapshot.add(objectKey(vs)));
   snapshots.onUpdate((_a, vs) => queueSnapshot.add(objectKey(vs)));
-  snapshots.onDelete((vs) => { if (vs.status?.boundVolumeSnapshotContentName) queueContent.add(vs.status.boundVolumeSnapshotContentName); });
+  snapshots.onDelete((vs) => {
+    if (vs.status?.boundVolumeSnapshotContentName) queueContent.add(vs.status.boundVolumeSnapshotContentName);
+  });
   contents.onAdd((c) => queueContent.add(c.metadata.name!));
   contents.onUpdate((_a, c) => queueContent.add(c.metadata.name!));
   // a restore finishing lifts the as-source protection of a snapshot being deleted
   claims.onUpdate((_a, c) => {
     const ds = c.spec?.dataSourceRef ?? c.spec?.dataSource;
-    if (ds?.kind === 'VolumeSnapshot') { const vs = snapshots.getByName(c.metadata.namespace, ds.name); if (vs?.metadata.deletionTimestamp) queueSnapshot.add(objectKey(vs)); }
+    if (ds?.kind === 'VolumeSnapshot') {
+      const vs = snapshots.getByName(c.metadata.namespace, ds.name);
+      if (vs?.metadata.deletionTimestamp) queueSnapshot.add(objectKey(vs));
+    }
   });
   // a claim that becomes bound lets a waiting snapshot of it proceed
-  claims.onUpdate((_a, c) => { for (const vs of snapshots.list(c.metadata.namespace)) if (vs.spec?.source?.persistentVolumeClaimName === c.metadata.name && !vs.status?.boundVolumeSnapshotContentName) queueSnapshot.add(objectKey(vs)); });
-  return { stop: () => { queueSnapshot.stop(); queueContent.stop(); } };
+  claims.onUpdate((_a, c) => {
+    for (const vs of snapshots.list(c.metadata.namespace))
+      if (vs.spec?.source?.persistentVolumeClaimName === c.metadata.name && !vs.status?.boundVolumeSnapshotContentName) queueSnapshot.add(objectKey(vs));
+  });
+  return {
+    stop: () => {
+      queueSnapshot.stop();
+      queueContent.stop();
+    },
+  };
 }

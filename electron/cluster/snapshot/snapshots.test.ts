@@ -21,8 +21,12 @@ describe.skipIf(!KUBECTL)('cluster snapshots (kubectl create --raw /kubelab/snap
   };
   const node = async (name: string) => JSON.parse(await k('get', 'node', name, '-o', 'json'));
 
-  beforeAll(async () => { tc = await startTestCluster({ nodes: 3 }); });
-  afterAll(async () => { await tc?.stop(); });
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 3 });
+  });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
   it('refuses bad names with 400 and unknown snapshots with 404, as Status objects', async () => {
     const bad = await tc.kubectl(['create', '--raw', '/kubelab/snapshots/Bad_Name', '-f', '-'], { input: '{}' });
@@ -35,7 +39,10 @@ describe.skipIf(!KUBECTL)('cluster snapshots (kubectl create --raw /kubelab/snap
   it('restores node-level and cluster-scoped changes, namespaces and deleted objects', async () => {
     await k('create', 'configmap', 'keep-me', '-n', 'default', '--from-literal=a=1');
     await k('create', 'deployment', 'app', '-n', 'default', '--image=nginx', '--replicas=1');
-    await waitFor(async () => (await k('get', 'deployment', 'app', '-o', 'jsonpath={.status.readyReplicas}')) === '1', { what: 'app ready', timeoutMs: 30_000 });
+    await waitFor(async () => (await k('get', 'deployment', 'app', '-o', 'jsonpath={.status.readyReplicas}')) === '1', {
+      what: 'app ready',
+      timeoutMs: 30_000,
+    });
     const taken = JSON.parse(await kInput('{"labels":{"lab":"18-scheduling"}}', 'create', '--raw', '/kubelab/snapshots/before-lab', '-f', '-'));
     expect(taken).toMatchObject({ name: 'before-lab', labels: { lab: '18-scheduling' } });
     expect(taken.objects).toBeGreaterThan(50);
@@ -46,7 +53,8 @@ describe.skipIf(!KUBECTL)('cluster snapshots (kubectl create --raw /kubelab/snap
     await k('cordon', 'kubelab-worker2');
     await kInput('apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: sandboxed}\nhandler: runsc\n', 'apply', '-f', '-');
     await k('create', 'priorityclass', 'urgent', '--value=1000');
-    await kInput(`apiVersion: apiextensions.k8s.io/v1
+    await kInput(
+      `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: widgets.example.com}
 spec:
@@ -58,7 +66,11 @@ spec:
     served: true
     storage: true
     schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
-`, 'apply', '-f', '-');
+`,
+      'apply',
+      '-f',
+      '-',
+    );
     await waitFor(async () => (await tc.kubectl(['get', 'widgets', '-A'])).code === 0, { what: 'the widgets resource to be served' });
     await kInput('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\n', 'apply', '-f', '-');
     await k('create', 'namespace', 'lab-x');
@@ -66,7 +78,9 @@ spec:
     await k('delete', 'configmap', 'keep-me', '-n', 'default');
     await k('scale', 'deployment', 'app', '--replicas=3');
     await tc.cluster.nodes.powerOff('kubelab-worker2');
-    await waitFor(async () => (await tc.kubectl(['get', 'pods', '-n', 'lab-x', '--no-headers'])).stdout.trim().split('\n').length === 2, { what: 'the lab pods' });
+    await waitFor(async () => (await tc.kubectl(['get', 'pods', '-n', 'lab-x', '--no-headers'])).stdout.trim().split('\n').length === 2, {
+      what: 'the lab pods',
+    });
 
     // a watcher sees the restore as ordinary events
     const watch = tc.kubectlSpawn(['get', 'namespaces', '--watch-only', '-o', 'name']);
@@ -90,8 +104,14 @@ spec:
     expect((await tc.kubectl(['get', 'namespace', 'lab-x'])).code).not.toBe(0);
     expect(await k('get', 'configmap', 'keep-me', '-n', 'default', '-o', 'jsonpath={.data.a}')).toBe('1');
     expect(await k('get', 'deployment', 'app', '-o', 'jsonpath={.spec.replicas}')).toBe('1');
-    await waitFor(async () => (await k('get', 'pods', '-l', 'app=app', '--no-headers')).trim().split('\n').length === 1, { what: 'app back at 1 pod', timeoutMs: 30_000 });
-    await waitFor(async () => /Ready.*True/.test(JSON.stringify((await node('kubelab-worker2')).status.conditions.find((c: any) => c.type === 'Ready'))), { what: 'worker2 Ready again', timeoutMs: 30_000 });
+    await waitFor(async () => (await k('get', 'pods', '-l', 'app=app', '--no-headers')).trim().split('\n').length === 1, {
+      what: 'app back at 1 pod',
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => /Ready.*True/.test(JSON.stringify((await node('kubelab-worker2')).status.conditions.find((c: any) => c.type === 'Ready'))), {
+      what: 'worker2 Ready again',
+      timeoutMs: 30_000,
+    });
     await waitFor(() => watched.includes('namespace/lab-x'), { what: 'the watch to see lab-x go' });
     watch.kill();
 

@@ -20,12 +20,28 @@ export interface SnapshotInfo {
   /** free-form labels of whoever took it (the lab engine records the lab) */
   labels: Record<string, string>;
 }
-export interface RestoreResult { name: string; revision: number; created: number; updated: number; deleted: number; nodesPowered: string[]; ms: number }
+export interface RestoreResult {
+  name: string;
+  revision: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  nodesPowered: string[];
+  ms: number;
+}
 
-interface SnapshotFile extends SnapshotInfo { kvs: Record<string, string>; powered: Record<string, boolean> }
+interface SnapshotFile extends SnapshotInfo {
+  kvs: Record<string, string>;
+  powered: Record<string, boolean>;
+}
 
 /** the node power switch the snapshot records (the kubelets' simulated machines) */
-export interface NodePower { names(): string[]; isRunning(name: string): boolean; powerOff(name: string): Promise<void>; powerOn(name: string): Promise<void> }
+export interface NodePower {
+  names(): string[];
+  isRunning(name: string): boolean;
+  powerOff(name: string): Promise<void>;
+  powerOn(name: string): Promise<void>;
+}
 
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
 const RESOURCE = { group: 'kubelab.io', resource: 'snapshots' };
@@ -33,7 +49,13 @@ const RESOURCE = { group: 'kubelab.io', resource: 'snapshots' };
 export class Snapshots {
   private readonly dir: string;
 
-  constructor(dataDir: string, private store: Store, private registry: Registry, private catalog: Catalog, private nodes: () => NodePower | undefined) {
+  constructor(
+    dataDir: string,
+    private store: Store,
+    private registry: Registry,
+    private catalog: Catalog,
+    private nodes: () => NodePower | undefined,
+  ) {
     this.dir = join(dataDir, 'snapshots');
   }
 
@@ -54,11 +76,15 @@ export class Snapshots {
 
   list(): SnapshotInfo[] {
     if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir).filter((f) => f.endsWith('.json')).map((f) => Snapshots.info(this.read(f.slice(0, -5))))
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => Snapshots.info(this.read(f.slice(0, -5))))
       .sort((a, b) => a.takenAt.localeCompare(b.takenAt));
   }
 
-  get(name: string): SnapshotInfo { return Snapshots.info(this.read(name)); }
+  get(name: string): SnapshotInfo {
+    return Snapshots.info(this.read(name));
+  }
 
   take(name: string, labels: Record<string, string> = {}): SnapshotInfo {
     const f = this.file(name);

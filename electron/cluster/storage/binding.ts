@@ -62,7 +62,10 @@ export function findMatchingVolume<T extends PersistentVolume>(pvc: PersistentVo
   for (const pv of volumes) {
     if (pv.metadata?.deletionTimestamp) continue;
     if (node && !volumeNodeAffinityMatches(pv, node)) continue;
-    if (preBoundTo(pv, pvc)) { if (volumeSatisfiesClaim(pv, pvc) || !pvc.spec?.selector) return pv; continue; }
+    if (preBoundTo(pv, pvc)) {
+      if (volumeSatisfiesClaim(pv, pvc) || !pvc.spec?.selector) return pv;
+      continue;
+    }
     if (pv.spec?.claimRef || pv.status?.phase !== 'Available') continue;
     if (!volumeSatisfiesClaim(pv, pvc)) continue;
     if (!best || storageSize(pv.spec?.capacity?.storage) < storageSize(best.spec?.capacity?.storage)) best = pv;

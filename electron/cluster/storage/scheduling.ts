@@ -14,9 +14,7 @@ import type { VolumeBindingHook } from '../scheduler/plugins/volume-binding';
 import type { ClusterEvent } from '../scheduler/queue';
 import { unresolvable, unschedulable, type CycleState } from '../scheduler/types';
 import { topologyAllows } from '../csi/provisioner';
-import {
-  ANN_SELECTED_NODE, ephemeralClaimName, findMatchingVolume, isDelayBinding, podClaimNames, volumeNodeAffinityMatches,
-} from './binding';
+import { ANN_SELECTED_NODE, ephemeralClaimName, findMatchingVolume, isDelayBinding, podClaimNames, volumeNodeAffinityMatches } from './binding';
 
 export const ERR_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 export const ERR_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
@@ -27,7 +25,10 @@ const STATE_KEY = 'VolumeBinding';
 
 type PVC = PersistentVolumeClaim & KObject;
 type PV = PersistentVolume & KObject;
-interface PodVolumes { bound: { pvc: PVC; pv?: PV }[]; delayed: PVC[] }
+interface PodVolumes {
+  bound: { pvc: PVC; pv?: PV }[];
+  delayed: PVC[];
+}
 
 export function storageScheduling(client: Client, informers: InformerFactory): VolumeBindingHook & { onChange(fn: (e: ClusterEvent) => void): void } {
   const claims = informers.informer<PVC>(R.persistentvolumeclaims);
@@ -35,8 +36,15 @@ export function storageScheduling(client: Client, informers: InformerFactory): V
   const classes = informers.informer<StorageClass & KObject>(R.storageclasses);
   const csinodes = informers.informer(R.csinodes);
   const listeners: ((e: ClusterEvent) => void)[] = [];
-  const changed = (label: string) => () => { for (const l of listeners) l({ label, plugins: new Set(['VolumeBinding']) }); };
-  for (const [inf, label] of [[claims, 'PersistentVolumeClaim'], [volumes, 'PersistentVolume'], [classes, 'StorageClass'], [csinodes, 'CSINode']] as const) {
+  const changed = (label: string) => () => {
+    for (const l of listeners) l({ label, plugins: new Set(['VolumeBinding']) });
+  };
+  for (const [inf, label] of [
+    [claims, 'PersistentVolumeClaim'],
+    [volumes, 'PersistentVolume'],
+    [classes, 'StorageClass'],
+    [csinodes, 'CSINode'],
+  ] as const) {
     inf.onAdd(changed(`${label}Add`));
     inf.onUpdate(changed(`${label}Update`));
   }
@@ -46,17 +54,20 @@ export function storageScheduling(client: Client, informers: InformerFactory): V
   /** the CSI volume handles the pods on a node use (what NodeVolumeLimits counts) */
   function csiVolumesOf(pods: Pod[]): Set<string> {
     const out = new Set<string>();
-    for (const p of pods) for (const n of podClaimNames(p)) {
-      const pvc = claims.getByName(p.metadata?.namespace, n);
-      const pv = pvc?.spec?.volumeName ? volumes.getByName(undefined, pvc.spec.volumeName) : undefined;
-      if (pv?.spec?.csi) out.add(`${pv.spec.csi.driver}/${pv.spec.csi.volumeHandle}`);
-      else if (pvc && !pvc.spec?.volumeName) out.add(`pending/${p.metadata?.namespace}/${n}`);
-    }
+    for (const p of pods)
+      for (const n of podClaimNames(p)) {
+        const pvc = claims.getByName(p.metadata?.namespace, n);
+        const pv = pvc?.spec?.volumeName ? volumes.getByName(undefined, pvc.spec.volumeName) : undefined;
+        if (pv?.spec?.csi) out.add(`${pv.spec.csi.driver}/${pv.spec.csi.volumeHandle}`);
+        else if (pvc && !pvc.spec?.volumeName) out.add(`pending/${p.metadata?.namespace}/${n}`);
+      }
     return out;
   }
 
   return {
-    onChange: (fn) => { listeners.push(fn); },
+    onChange: (fn) => {
+      listeners.push(fn);
+    },
     preFilter(state: CycleState, pi) {
       const pod = pi.pod;
       const ns = pod.metadata?.namespace;
@@ -65,7 +76,10 @@ export function storageScheduling(client: Client, informers: InformerFactory): V
         const name = v.persistentVolumeClaim?.claimName ?? (v.ephemeral ? ephemeralClaimName(pod, v.name) : undefined);
         if (!name) continue;
         const pvc = claims.getByName(ns, name);
-        if (!pvc) return unresolvable(v.ephemeral ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"` : `persistentvolumeclaim "${name}" not found`);
+        if (!pvc)
+          return unresolvable(
+            v.ephemeral ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"` : `persistentvolumeclaim "${name}" not found`,
+          );
         if (pvc.metadata.deletionTimestamp) return unresolvable(`persistentvolumeclaim "${name}" is being deleted`);
         if (v.ephemeral && !(pvc.metadata.ownerReferences ?? []).some((o) => o.uid === pod.metadata?.uid)) {
           return unresolvable(`PVC ${ns}/${name} was not created for pod ${ns}/${pod.metadata?.name} (pod is not owner)`);
@@ -86,7 +100,14 @@ export function storageScheduling(client: Client, informers: InformerFactory): V
         if (!volumeNodeAffinityMatches(b.pv, node)) return unresolvable(ERR_NODE_CONFLICT);
       }
       for (const pvc of vols.delayed) {
-        if (findMatchingVolume(pvc, volumes.list().filter((v) => !v.spec?.claimRef || v.spec.claimRef.uid === pvc.metadata.uid || !v.spec.claimRef.uid), node)) continue;
+        if (
+          findMatchingVolume(
+            pvc,
+            volumes.list().filter((v) => !v.spec?.claimRef || v.spec.claimRef.uid === pvc.metadata.uid || !v.spec.claimRef.uid),
+            node,
+          )
+        )
+          continue;
         const sc = classOf(pvc)!;
         const registered = (csinodes.getByName(undefined, nodeInfo.name)?.spec?.drivers ?? []).some((d: any) => d.name === sc.provisioner);
         if (!registered || !topologyAllows(sc, node)) return unschedulable(ERR_BIND_CONFLICT);
@@ -109,11 +130,24 @@ export function storageScheduling(client: Client, informers: InformerFactory): V
         if (!pvc || pvc.spec?.volumeName || !isDelayBinding(classOf(pvc))) continue;
         const node = { metadata: { name: nodeName, labels: {} } } as Node;
         const nodeObj = (informers.informer(R.nodes).getByName(undefined, nodeName) as Node | undefined) ?? node;
-        const pv = findMatchingVolume(pvc, volumes.list().filter((v) => !v.spec?.claimRef || !v.spec.claimRef.uid), nodeObj);
+        const pv = findMatchingVolume(
+          pvc,
+          volumes.list().filter((v) => !v.spec?.claimRef || !v.spec.claimRef.uid),
+          nodeObj,
+        );
         if (pv) {
           await client.patch(R.persistentvolumes, undefined, pv.metadata.name!, 'merge', {
             metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' }, resourceVersion: pv.metadata.resourceVersion },
-            spec: { claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name, uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion } },
+            spec: {
+              claimRef: {
+                apiVersion: 'v1',
+                kind: 'PersistentVolumeClaim',
+                namespace: ns,
+                name,
+                uid: pvc.metadata.uid,
+                resourceVersion: pvc.metadata.resourceVersion,
+              },
+            },
           });
         } else if (pvc.metadata.annotations?.[ANN_SELECTED_NODE] !== nodeName) {
           await client.patch(R.persistentvolumeclaims, ns, name, 'merge', { metadata: { annotations: { [ANN_SELECTED_NODE]: nodeName } } });

@@ -56,18 +56,14 @@ export class HistoryDb {
       insert: this.db.prepare(`INSERT INTO history (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`),
       maxRev: this.db.prepare('SELECT MAX(rev) AS rev FROM history').pluck(),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
-      setMeta: this.db.prepare(
-        'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
-      ),
+      setMeta: this.db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
       // Latest row per key; the (key, rev) index makes this one ordered index scan.
       latest: this.db.prepare(
         `SELECT h.key, h.value, h.create_rev, h.rev, h.version FROM history h
          JOIN (SELECT key, MAX(rev) AS rev FROM history GROUP BY key) m ON h.rev = m.rev
          WHERE h.type = 'put'`,
       ),
-      latestAt: this.db.prepare(
-        `SELECT ${COLUMNS} FROM history WHERE key = ? AND rev <= ? ORDER BY rev DESC LIMIT 1`,
-      ),
+      latestAt: this.db.prepare(`SELECT ${COLUMNS} FROM history WHERE key = ? AND rev <= ? ORDER BY rev DESC LIMIT 1`),
       rangeAt: this.db.prepare(
         `SELECT h.${COLUMNS.split(', ').join(', h.')} FROM history h
          JOIN (SELECT key, MAX(rev) AS rev FROM history

@@ -17,11 +17,7 @@ export interface WritePlan {
  * Each op sees the effect of the ops before it in the same txn (create then update works),
  * and gets the next revision after `currentRevision`.
  */
-export function planWrites(
-  ops: readonly WriteOp[],
-  currentRevision: number,
-  lookup: (key: string) => KeyValue | undefined,
-): WritePlan {
+export function planWrites(ops: readonly WriteOp[], currentRevision: number, lookup: (key: string) => KeyValue | undefined): WritePlan {
   const finalState = new Map<string, KeyValue | undefined>();
   const stateOf = (key: string) => (finalState.has(key) ? finalState.get(key) : lookup(key));
   const rows: HistoryRow[] = [];

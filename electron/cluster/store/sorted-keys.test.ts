@@ -35,12 +35,21 @@ describe('SortedKeys across many blocks', () => {
     const s = new SortedKeys();
     const ref = new Set<string>();
     let seed = 7;
-    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
     const key = () => `/registry/${['pods', 'configmaps', 'secrets'][rnd(3)]}/ns${rnd(4)}/k${rnd(5000)}`;
     s.load(Array.from({ length: 700 }, key).filter((k) => !ref.has(k) && ref.add(k)));
     for (let i = 0; i < 6000; i++) {
       const k = key();
-      if (rnd(3) === 0) { s.remove(k); ref.delete(k); } else { s.insert(k); ref.add(k); }
+      if (rnd(3) === 0) {
+        s.remove(k);
+        ref.delete(k);
+      } else {
+        s.insert(k);
+        ref.add(k);
+      }
     }
     const sorted = [...ref].sort();
     expect(s.size).toBe(sorted.length);
@@ -49,7 +58,12 @@ describe('SortedKeys across many blocks', () => {
       expect(s.range(prefix)).toEqual({ keys: under, more: false, count: under.length, remaining: 0 });
       const start = under[Math.floor(under.length / 3)] ?? '';
       const from = under.filter((k) => k >= start);
-      expect(s.range(prefix, start, 50)).toEqual({ keys: from.slice(0, 50), more: from.length > 50, count: under.length, remaining: Math.max(0, from.length - 50) });
+      expect(s.range(prefix, start, 50)).toEqual({
+        keys: from.slice(0, 50),
+        more: from.length > 50,
+        count: under.length,
+        remaining: Math.max(0, from.length - 50),
+      });
     }
   });
 });

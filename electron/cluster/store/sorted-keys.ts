@@ -4,7 +4,10 @@
 
 const MAX_BLOCK = 512;
 
-interface Position { block: number; index: number }
+interface Position {
+  block: number;
+  index: number;
+}
 
 export class SortedKeys {
   private blocks: string[][] = [[]];
@@ -62,7 +65,11 @@ export class SortedKeys {
     let at = this.ordinal(from);
     while (at < stop && (limit <= 0 || keys.length < limit)) {
       const arr = this.blocks[block];
-      if (index >= arr.length) { block++; index = 0; continue; }
+      if (index >= arr.length) {
+        block++;
+        index = 0;
+        continue;
+      }
       keys.push(arr[index++]);
       at++;
     }
@@ -71,7 +78,8 @@ export class SortedKeys {
 
   /** The block holding the first key for which `before` is false (the last block when there is none). */
   private blockFor(before: (k: string) => boolean): number {
-    let lo = 0, hi = this.blocks.length - 1;
+    let lo = 0,
+      hi = this.blocks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const arr = this.blocks[mid];
@@ -95,7 +103,8 @@ export class SortedKeys {
 }
 
 function lowerIndex(arr: string[], before: (k: string) => boolean): number {
-  let lo = 0, hi = arr.length;
+  let lo = 0,
+    hi = arr.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (before(arr[mid])) lo = mid + 1;

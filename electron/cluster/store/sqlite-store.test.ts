@@ -151,11 +151,7 @@ describe('txn', () => {
       { op: 'update', key: '/ns/a', value: 'a2', expectedModRevision: 3 },
       { op: 'delete', key: '/ns/old', expectedModRevision: 2 },
     ]);
-    expect(events.map((e) => `${e.type} ${e.kv.key} ${e.revision} v${e.kv.version}`)).toEqual([
-      'put /ns/a 3 v1',
-      'put /ns/a 4 v2',
-      'delete /ns/old 5 v1',
-    ]);
+    expect(events.map((e) => `${e.type} ${e.kv.key} ${e.revision} v${e.kv.version}`)).toEqual(['put /ns/a 3 v1', 'put /ns/a 4 v2', 'delete /ns/old 5 v1']);
     expect(events[1].prev?.value).toBe('a1');
     expect(events[0].prev).toBeUndefined();
     expect(s.revision()).toBe(5);

@@ -111,7 +111,10 @@ class SqliteStore implements Store {
     if (this.pending.length === 0) return undefined;
     if (!this.committed) {
       let resolve!: () => void, reject!: (e: Error) => void;
-      const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       this.committed = { promise, resolve, reject };
     }
     return this.committed.promise;
@@ -164,9 +167,13 @@ class SqliteStore implements Store {
 
   /** Commits every pending row in one transaction and resolves the writers waiting on it. */
   private commitPending(): void {
-    if (this.commitScheduled) { clearImmediate(this.commitScheduled); this.commitScheduled = undefined; }
+    if (this.commitScheduled) {
+      clearImmediate(this.commitScheduled);
+      this.commitScheduled = undefined;
+    }
     if (this.pending.length === 0 || this.failure) return;
-    const rows = this.pending, waiting = this.committed;
+    const rows = this.pending,
+      waiting = this.committed;
     this.pending = [];
     this.committed = undefined;
     try {

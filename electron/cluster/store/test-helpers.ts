@@ -33,7 +33,13 @@ export function collect(store: Store, prefix: string, fromRevision: number): Col
       if (events.length >= n) return Promise.resolve(events);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${n} events, got ${events.length}`)), timeoutMs);
-        waiter = { n, resolve: () => { clearTimeout(timer); resolve(events); } };
+        waiter = {
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(events);
+          },
+        };
       });
     },
   };

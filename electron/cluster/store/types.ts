@@ -33,7 +33,10 @@ export interface RangeResult {
 }
 
 export class CompactedError extends Error {
-  constructor(public readonly requested: number, public readonly compacted: number) {
+  constructor(
+    public readonly requested: number,
+    public readonly compacted: number,
+  ) {
     super(`required revision ${requested} has been compacted (compacted revision ${compacted})`);
   }
 }
@@ -41,7 +44,10 @@ export class FutureRevisionError extends Error {}
 
 /** Precondition failure on a transactional write. */
 export class StoreConflictError extends Error {
-  constructor(public readonly key: string, public readonly current: KeyValue | undefined) {
+  constructor(
+    public readonly key: string,
+    public readonly current: KeyValue | undefined,
+  ) {
     super(`precondition failed for ${key}`);
   }
 }
@@ -83,7 +89,13 @@ export interface Store {
    * Several puts/deletes in one transaction with one revision each, committed atomically (e.g. namespace cleanup).
    * Each op's expectedModRevision is checked before anything is written.
    */
-  txn(ops: ({ op: 'create'; key: string; value: string } | { op: 'update'; key: string; value: string; expectedModRevision?: number } | { op: 'delete'; key: string; expectedModRevision?: number })[]): StoreEvent[];
+  txn(
+    ops: (
+      | { op: 'create'; key: string; value: string }
+      | { op: 'update'; key: string; value: string; expectedModRevision?: number }
+      | { op: 'delete'; key: string; expectedModRevision?: number }
+    )[],
+  ): StoreEvent[];
 
   /**
    * Watch keys under prefix, delivering events with revision > fromRevision in revision order

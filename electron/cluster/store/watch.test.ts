@@ -49,7 +49,10 @@ describe('watch', () => {
     const live = collect(s, '/p/', s.revision());
     s.create('/p/a', '1');
     s.update('/p/a', '2');
-    s.txn([{ op: 'delete', key: '/p/a' }, { op: 'create', key: '/p/a', value: '3' }]);
+    s.txn([
+      { op: 'delete', key: '/p/a' },
+      { op: 'create', key: '/p/a', value: '3' },
+    ]);
     await live.until(4);
     const replay = collect(s, '/p/', 1);
     await replay.until(4);

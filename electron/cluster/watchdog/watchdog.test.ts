@@ -4,7 +4,9 @@ import { WorkQueue } from '../controllers/workqueue';
 import { healthResponse } from '../apiserver/health';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
 
 function watchdog(opts: Partial<ConstructorParameters<typeof Watchdog>[0]> = {}) {
   const lines: string[] = [];
@@ -24,7 +26,9 @@ const until = async (cond: () => boolean, ms = 10_000) => {
 
 function blockFor(ms: number): void {
   const end = Date.now() + ms;
-  while (Date.now() < end) { /* the point: nothing else runs */ }
+  while (Date.now() < end) {
+    /* the point: nothing else runs */
+  }
 }
 
 describe('watchdog', () => {
@@ -57,8 +61,16 @@ describe('watchdog', () => {
     const { lines } = watchdog({ intervalMs: 300 });
     let stop = false;
     // a sync that re-adds its own key without delay: the pattern that must be seen
-    const q = new WorkQueue(async (key) => { if (!stop) setImmediate(() => q.add(key)); }, { name: 'spinning' });
-    cleanups.push(() => { stop = true; q.stop(); });
+    const q = new WorkQueue(
+      async (key) => {
+        if (!stop) setImmediate(() => q.add(key));
+      },
+      { name: 'spinning' },
+    );
+    cleanups.push(() => {
+      stop = true;
+      q.stop();
+    });
     q.add('default/hot');
     q.add('default/quiet');
     await until(() => lines.some((l) => l.includes('"spinning"')));
@@ -69,7 +81,13 @@ describe('watchdog', () => {
   it('reports a key that keeps failing, and its back-off grows even when the sync asks for the retry itself', async () => {
     const { lines } = watchdog({ intervalMs: 300, failuresToReport: 4 });
     const attempts: number[] = [];
-    const q = new WorkQueue(async (key) => { attempts.push(Date.now()); q.addRateLimited(key); }, { name: 'retrying', baseDelayMs: 10, maxDelayMs: 10_000 });
+    const q = new WorkQueue(
+      async (key) => {
+        attempts.push(Date.now());
+        q.addRateLimited(key);
+      },
+      { name: 'retrying', baseDelayMs: 10, maxDelayMs: 10_000 },
+    );
     cleanups.push(() => q.stop());
     q.add('ns/obj');
     await until(() => attempts.length >= 6);

@@ -94,7 +94,9 @@ export class Watchdog implements LoopHealth {
     const mem = process.memoryUsage();
     const mb = (n: number) => `${Math.round(n / 2 ** 20)}MB`;
     const ms = (n: number) => `${Math.max(0, n / 1e6 - LAG_RESOLUTION_MS).toFixed(1)}ms`;
-    this.opts.debug?.(`watchdog: heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} rss ${mb(mem.rss)}; event-loop lag p50 ${ms(this.histogram.percentile(50))} p99 ${ms(this.histogram.percentile(99))} max ${ms(this.histogram.max)}`);
+    this.opts.debug?.(
+      `watchdog: heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} rss ${mb(mem.rss)}; event-loop lag p50 ${ms(this.histogram.percentile(50))} p99 ${ms(this.histogram.percentile(99))} max ${ms(this.histogram.max)}`,
+    );
     this.histogram.reset();
     for (const q of liveQueues) this.checkQueue(q.stats());
     const now = Date.now();
@@ -105,9 +107,15 @@ export class Watchdog implements LoopHealth {
     const perSec = (n: number) => n / (this.intervalMs / 1000);
     const hot = s.hottest && perSec(s.hottest.count) > (this.opts.hotKeyPerSec ?? 50) ? s.hottest : undefined;
     if (hot) {
-      this.warnOnce(`${s.name}\u0000${hot.key}`, `watchdog: controller queue "${s.name}" runs away: ${hot.key} was queued ${hot.count} times in ${this.intervalMs / 1000}s (${s.retries} failed syncs, ${s.depth} waiting)`);
+      this.warnOnce(
+        `${s.name}\u0000${hot.key}`,
+        `watchdog: controller queue "${s.name}" runs away: ${hot.key} was queued ${hot.count} times in ${this.intervalMs / 1000}s (${s.retries} failed syncs, ${s.depth} waiting)`,
+      );
     } else if (s.maxFailures >= (this.opts.failuresToReport ?? 8)) {
-      this.warnOnce(`${s.name}\u0000failures`, `watchdog: controller queue "${s.name}" keeps failing: a key failed ${s.maxFailures} times in a row (retried with back-off)`);
+      this.warnOnce(
+        `${s.name}\u0000failures`,
+        `watchdog: controller queue "${s.name}" keeps failing: a key failed ${s.maxFailures} times in a row (retried with back-off)`,
+      );
     }
   }
 
@@ -138,7 +146,12 @@ export class Watchdog implements LoopHealth {
         }
       }, 250);`;
     try {
-      this.stall = new Worker(src, { eval: true, workerData: { buf: this.beat.buffer, blockedMs: this.blockedMs, prefix: 'kubelab: ' }, stdout: false, stderr: false });
+      this.stall = new Worker(src, {
+        eval: true,
+        workerData: { buf: this.beat.buffer, blockedMs: this.blockedMs, prefix: 'kubelab: ' },
+        stdout: false,
+        stderr: false,
+      });
       this.stall.unref();
       this.stall.on('error', (err) => this.opts.log(`watchdog: the stall thread stopped: ${err.message}`));
     } catch (err) {

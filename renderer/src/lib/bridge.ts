@@ -3,7 +3,13 @@
 import type { ApiEvents, EventName, KubelabBridge, Method, Params, Result } from '../../../electron/app/ipc-contract';
 
 export class BridgeCallError extends Error {
-  constructor(message: string, public code?: number, public reason?: string) { super(message); }
+  constructor(
+    message: string,
+    public code?: number,
+    public reason?: string,
+  ) {
+    super(message);
+  }
 }
 
 type Listener = (payload: unknown) => void;
@@ -14,11 +20,18 @@ export function createWebSocketBridge(url: string, WS: typeof WebSocket = WebSoc
   let next = 1;
   let ws: WebSocket;
   let opened: () => void;
-  const connected = new Promise<void>((r) => { opened = r; });
-  const emit = (event: string, payload: unknown) => { for (const l of listeners.get(event) ?? []) l(payload); };
+  const connected = new Promise<void>((r) => {
+    opened = r;
+  });
+  const emit = (event: string, payload: unknown) => {
+    for (const l of listeners.get(event) ?? []) l(payload);
+  };
   const open = () => {
     ws = new WS(url);
-    ws.onopen = () => { opened(); emit('bridge.open', null); };
+    ws.onopen = () => {
+      opened();
+      emit('bridge.open', null);
+    };
     ws.onmessage = (m) => {
       const msg = JSON.parse(String(m.data));
       if (msg.t === 'event') emit(msg.event, msg.payload);
@@ -65,11 +78,15 @@ export function getBridge(): KubelabBridge {
   return bridge;
 }
 /** tests install a fake */
-export function setBridge(b: KubelabBridge): void { bridge = b; }
+export function setBridge(b: KubelabBridge): void {
+  bridge = b;
+}
 
 export const api = {
   call<M extends Method>(method: M, ...params: Params<M> extends void ? [] : [Params<M>]): Promise<Result<M>> {
     return getBridge().invoke(method, params[0] as Params<M>);
   },
-  on<E extends EventName>(event: E, fn: (p: ApiEvents[E]) => void): () => void { return getBridge().on(event, fn); },
+  on<E extends EventName>(event: E, fn: (p: ApiEvents[E]) => void): () => void {
+    return getBridge().on(event, fn);
+  },
 };

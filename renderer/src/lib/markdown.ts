@@ -13,13 +13,15 @@ export function escapeHtml(s: string): string {
 
 export function inline(s: string): string {
   const parts = s.split(/(`[^`]+`)/g);
-  return parts.map((p) => {
-    if (p.startsWith('`') && p.endsWith('`') && p.length > 1) return `<code>${escapeHtml(p.slice(1, -1))}</code>`;
-    return escapeHtml(p)
-      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-      .replace(/(^|[^*])\*([^*]+)\*/g, '$1<em>$2</em>')
-      .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>');
-  }).join('');
+  return parts
+    .map((p) => {
+      if (p.startsWith('`') && p.endsWith('`') && p.length > 1) return `<code>${escapeHtml(p.slice(1, -1))}</code>`;
+      return escapeHtml(p)
+        .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+        .replace(/(^|[^*])\*([^*]+)\*/g, '$1<em>$2</em>')
+        .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>');
+    })
+    .join('');
 }
 
 /** CJK ideographs, kana, Hangul and full-width punctuation: written without spaces between them */
@@ -35,7 +37,10 @@ export function parseMarkdown(src: string): Block[] {
   const lines = src.replace(/\r\n?/g, '\n').split('\n');
   const out: Block[] = [];
   let para: string[] = [];
-  const flush = () => { if (para.length) out.push({ type: 'para', html: inline(joinSoftBreaks(para)) }); para = []; };
+  const flush = () => {
+    if (para.length) out.push({ type: 'para', html: inline(joinSoftBreaks(para)) });
+    para = [];
+  };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const fence = /^\s*```\s*([^\n]*)$/.exec(line);
@@ -50,7 +55,11 @@ export function parseMarkdown(src: string): Block[] {
       continue;
     }
     const h = /^(#{1,4})\s+(.*)$/.exec(line);
-    if (h) { flush(); out.push({ type: 'heading', level: h[1].length, html: inline(h[2]) }); continue; }
+    if (h) {
+      flush();
+      out.push({ type: 'heading', level: h[1].length, html: inline(h[2]) });
+      continue;
+    }
     const li = /^\s*([-*]|\d+\.)\s+(.*)$/.exec(line);
     if (li) {
       flush();
@@ -60,7 +69,10 @@ export function parseMarkdown(src: string): Block[] {
       else out.push({ type: 'list', ordered, items: [inline(li[2])] });
       continue;
     }
-    if (!line.trim()) { flush(); continue; }
+    if (!line.trim()) {
+      flush();
+      continue;
+    }
     para.push(line.trim());
   }
   flush();
@@ -69,5 +81,9 @@ export function parseMarkdown(src: string): Block[] {
 
 /** the commands of a shell block, one per logical line (comments and prompts removed) */
 export function commandsOf(code: string): string {
-  return code.split('\n').map((l) => l.replace(/^\s*\$\s+/, '')).filter((l) => l.trim() && !l.trim().startsWith('#')).join('\n');
+  return code
+    .split('\n')
+    .map((l) => l.replace(/^\s*\$\s+/, ''))
+    .filter((l) => l.trim() && !l.trim().startsWith('#'))
+    .join('\n');
 }

@@ -14,17 +14,36 @@ export class TermView {
   private offs: (() => void)[] = [];
   private observer: ResizeObserver | undefined;
 
-  constructor(public readonly id: string, fontSize: number, onExit: (code: number) => void) {
+  constructor(
+    public readonly id: string,
+    fontSize: number,
+    onExit: (code: number) => void,
+  ) {
     this.term = new Terminal({
-      fontSize, cursorBlink: true, scrollback: 5000, allowProposedApi: false,
+      fontSize,
+      cursorBlink: true,
+      scrollback: 5000,
+      allowProposedApi: false,
       fontFamily: 'ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
       theme: { background: '#0f1720', foreground: '#e6edf3', cursor: '#7dd3fc', selectionBackground: '#264f78' },
     });
     this.term.loadAddon(this.fit);
-    this.offs.push(api.on('term.data', (m) => { if (m.id === this.id) this.write(m.data); }));
-    this.offs.push(api.on('term.exit', (m) => { if (m.id === this.id) onExit(m.code); }));
-    this.term.onData((d) => { void api.call('term.write', { id: this.id, data: d }).catch(() => undefined); });
-    this.term.onResize(({ cols, rows }) => { void api.call('term.resize', { id: this.id, cols, rows }).catch(() => undefined); });
+    this.offs.push(
+      api.on('term.data', (m) => {
+        if (m.id === this.id) this.write(m.data);
+      }),
+    );
+    this.offs.push(
+      api.on('term.exit', (m) => {
+        if (m.id === this.id) onExit(m.code);
+      }),
+    );
+    this.term.onData((d) => {
+      void api.call('term.write', { id: this.id, data: d }).catch(() => undefined);
+    });
+    this.term.onResize(({ cols, rows }) => {
+      void api.call('term.resize', { id: this.id, cols, rows }).catch(() => undefined);
+    });
   }
 
   write(data: string): void {
@@ -37,7 +56,10 @@ export class TermView {
   }
 
   private flushAck(): void {
-    if (this.ackTimer) { clearTimeout(this.ackTimer); this.ackTimer = undefined; }
+    if (this.ackTimer) {
+      clearTimeout(this.ackTimer);
+      this.ackTimer = undefined;
+    }
     if (!this.unacked) return;
     const chars = this.unacked;
     this.unacked = 0;
@@ -51,9 +73,19 @@ export class TermView {
     this.observer.observe(el);
   }
 
-  fitNow(): void { try { this.fit.fit(); } catch { /* not visible yet */ } }
-  get cols(): number { return this.term.cols; }
-  get rows(): number { return this.term.rows; }
+  fitNow(): void {
+    try {
+      this.fit.fit();
+    } catch {
+      /* not visible yet */
+    }
+  }
+  get cols(): number {
+    return this.term.cols;
+  }
+  get rows(): number {
+    return this.term.rows;
+  }
 
   dispose(): void {
     this.observer?.disconnect();

@@ -1,15 +1,32 @@
 // A CodeMirror 6 YAML editor with the API's field errors drawn inline under the lines they point at.
 // (Built from @codemirror/view/state/language directly: the installed "codemirror" package is CodeMirror 5.)
 import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
-import { Decoration, EditorView, WidgetType, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
+import {
+  Decoration,
+  EditorView,
+  WidgetType,
+  drawSelection,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+  type DecorationSet,
+} from '@codemirror/view';
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { yaml } from '@codemirror/lang-yaml';
 
-export interface InlineError { line: number; message: string }
+export interface InlineError {
+  line: number;
+  message: string;
+}
 
 class ErrorWidget extends WidgetType {
-  constructor(private text: string) { super(); }
-  override eq(o: ErrorWidget): boolean { return o.text === this.text; }
+  constructor(private text: string) {
+    super();
+  }
+  override eq(o: ErrorWidget): boolean {
+    return o.text === this.text;
+  }
   toDOM(): HTMLElement {
     const d = document.createElement('div');
     d.className = 'cm-field-error';
@@ -33,13 +50,15 @@ const errorField = StateField.define<DecorationSet>({
         const n = Math.min(Math.max(1, err.line), doc.lines);
         byLine.set(n, [...(byLine.get(n) ?? []), err.message]);
       }
-      const ranges = [...byLine.entries()].sort((a, b) => a[0] - b[0]).flatMap(([n, msgs]) => {
-        const line = doc.line(n);
-        return [
-          Decoration.line({ class: 'cm-error-line' }).range(line.from),
-          Decoration.widget({ widget: new ErrorWidget(msgs.join(' · ')), block: true, side: 1 }).range(line.to),
-        ];
-      });
+      const ranges = [...byLine.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .flatMap(([n, msgs]) => {
+          const line = doc.line(n);
+          return [
+            Decoration.line({ class: 'cm-error-line' }).range(line.from),
+            Decoration.widget({ widget: new ErrorWidget(msgs.join(' · ')), block: true, side: 1 }).range(line.to),
+          ];
+        });
       deco = Decoration.set(ranges, true);
     }
     return deco;
@@ -51,8 +70,23 @@ const errorField = StateField.define<DecorationSet>({
 function tabKeys(): Extension {
   let escaped = false;
   return [
-    EditorView.domEventHandlers({ keydown: (e) => { if (e.key === 'Escape') escaped = true; else if (e.key !== 'Tab') escaped = false; return false; } }),
-    keymap.of([{ key: 'Tab', run: (v) => { if (escaped) return false; v.dispatch(v.state.replaceSelection('  ')); return true; } }]),
+    EditorView.domEventHandlers({
+      keydown: (e) => {
+        if (e.key === 'Escape') escaped = true;
+        else if (e.key !== 'Tab') escaped = false;
+        return false;
+      },
+    }),
+    keymap.of([
+      {
+        key: 'Tab',
+        run: (v) => {
+          if (escaped) return false;
+          v.dispatch(v.state.replaceSelection('  '));
+          return true;
+        },
+      },
+    ]),
   ];
 }
 
@@ -62,10 +96,21 @@ export function createYamlEditor(parent: HTMLElement, doc: string, onChange: (te
     state: EditorState.create({
       doc,
       extensions: [
-        lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), drawSelection(), indentOnInput(), bracketMatching(),
-        syntaxHighlighting(defaultHighlightStyle), yaml(), errorField, tabKeys(), EditorState.tabSize.of(2),
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        highlightActiveLine(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        syntaxHighlighting(defaultHighlightStyle),
+        yaml(),
+        errorField,
+        tabKeys(),
+        EditorState.tabSize.of(2),
         EditorView.contentAttributes.of({ 'aria-label': 'YAML', 'data-testid': 'yaml-editor' }),
-        EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u.state.doc.toString()); }),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) onChange(u.state.doc.toString());
+        }),
       ],
     }),
   });

@@ -11,7 +11,13 @@ import LabPlayer from './LabPlayer.svelte';
 
 const L = (en: string, zh: string) => ({ en, zh });
 const lab: LabDetail = {
-  id: 'demo', chapter: 1, title: L('Demo lab', '演示实验'), status: 'in-progress', stepsDone: 0, stepsTotal: 2, passedSteps: [],
+  id: 'demo',
+  chapter: 1,
+  title: L('Demo lab', '演示实验'),
+  status: 'in-progress',
+  stepsDone: 0,
+  stepsTotal: 2,
+  passedSteps: [],
   intro: L('Intro', '介绍'),
   steps: [
     { id: 'a', title: L('First', '第一步'), body: L('Do it:\n\n```bash\nkubectl get nodes\n```', '做：\n\n```bash\nkubectl get nodes\n```'), hintCount: 2 },
@@ -19,18 +25,25 @@ const lab: LabDetail = {
   ],
 };
 const result: CheckResult = {
-  labId: 'demo', passed: false, steps: [
+  labId: 'demo',
+  passed: false,
+  steps: [
     { stepId: 'a', passed: true, checks: [{ name: L('nodes Ready', '节点就绪'), passed: true, message: L('3 nodes', '3 个节点') }] },
     { stepId: 'b', passed: false, checks: [{ name: L('namespace exists', '命名空间存在'), passed: false, message: L('namespaces "x" not found', '未找到') }] },
   ],
 };
 
-afterEach(() => { cleanup(); setLang('en'); });
+afterEach(() => {
+  cleanup();
+  setLang('en');
+});
 
 describe('LabPlayer', () => {
   it('shows per-check results after Check and reveals hints one at a time', async () => {
     const b = fakeBridge({
-      'labs.start': () => lab, 'labs.get': () => ({ ...lab, passedSteps: ['a'] }), 'labs.check': () => result,
+      'labs.start': () => lab,
+      'labs.get': () => ({ ...lab, passedSteps: ['a'] }),
+      'labs.check': () => result,
       'labs.hint': ({ index }) => ({ stepId: 'a', index, total: 2, text: L(`hint ${index + 1}`, `提示 ${index + 1}`) }),
     });
     setBridge(b);
@@ -46,7 +59,10 @@ describe('LabPlayer', () => {
     await fireEvent.click(screen.getByTestId('hint-button'));
     await waitFor(() => expect(screen.getAllByTestId('hint')).toHaveLength(2));
     expect((screen.getByTestId('hint-button') as HTMLButtonElement).disabled).toBe(true);
-    expect(b.calls.filter((c) => c.method === 'labs.hint').map((c) => c.params)).toEqual([{ id: 'demo', stepId: 'a', index: 0 }, { id: 'demo', stepId: 'a', index: 1 }]);
+    expect(b.calls.filter((c) => c.method === 'labs.hint').map((c) => c.params)).toEqual([
+      { id: 'demo', stepId: 'a', index: 0 },
+      { id: 'demo', stepId: 'a', index: 1 },
+    ]);
   });
 
   it('asks before applying the solution', async () => {
@@ -71,7 +87,11 @@ describe('LabPlayer', () => {
 
   it("never starts a lab on a cluster that does not fit: it offers the lab's own cluster", async () => {
     const wrong = { ...lab, cluster: { profile: 'demo', current: 'default', problems: [L('no node has the labels zone=a', '没有节点带有标签 zone=a')] } };
-    const b = fakeBridge({ 'labs.get': () => wrong, 'labs.start': () => lab, 'labs.startCluster': () => ({ ...lab, cluster: { profile: 'demo', current: 'demo', problems: [] } }) });
+    const b = fakeBridge({
+      'labs.get': () => wrong,
+      'labs.start': () => lab,
+      'labs.startCluster': () => ({ ...lab, cluster: { profile: 'demo', current: 'demo', problems: [] } }),
+    });
     setBridge(b);
     render(LabPlayer, { id: 'demo' });
     expect((await screen.findByTestId('lab-cluster')).textContent).toContain('no node has the labels zone=a');
@@ -83,7 +103,10 @@ describe('LabPlayer', () => {
   });
 
   it('says what happens to the lab the cluster still holds before starting another', async () => {
-    const b = fakeBridge({ 'labs.get': () => ({ ...lab, cluster: { profile: 'default', current: 'default', problems: [], activeLab: '18-scheduling' } }), 'labs.start': () => lab });
+    const b = fakeBridge({
+      'labs.get': () => ({ ...lab, cluster: { profile: 'default', current: 'default', problems: [], activeLab: '18-scheduling' } }),
+      'labs.start': () => lab,
+    });
     setBridge(b);
     render(LabPlayer, { id: 'demo' });
     expect((await screen.findByTestId('lab-other')).textContent).toContain('18-scheduling');

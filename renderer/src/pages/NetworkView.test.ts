@@ -8,15 +8,31 @@ import NetworkView from './NetworkView.svelte';
 
 const pods = ['x/a', 'x/b', 'y/a'];
 const open = (reason = 'allowed: no policies') => ({ allowed: true, reason, policies: [] });
-const matrix = (cells: NetworkMatrixView['cells'], policies = 0): NetworkMatrixView => ({ pods, namespaces: ['x', 'y'], port: 80, protocol: 'TCP', cells, policies });
+const matrix = (cells: NetworkMatrixView['cells'], policies = 0): NetworkMatrixView => ({
+  pods,
+  namespaces: ['x', 'y'],
+  port: 80,
+  protocol: 'TCP',
+  cells,
+  policies,
+});
 const allOpen = matrix(pods.map(() => pods.map(() => open())));
 
-afterEach(() => { cleanup(); setLang('en'); });
+afterEach(() => {
+  cleanup();
+  setLang('en');
+});
 
 describe('NetworkView', () => {
   it('draws the matrix, recolours on a pushed change, explains a cell, and re-queries on a filter', async () => {
     const queries: NetworkMatrixQuery[] = [];
-    const b = fakeBridge({ 'network.watch': (q) => { queries.push(q); return allOpen; }, 'network.unwatch': () => undefined });
+    const b = fakeBridge({
+      'network.watch': (q) => {
+        queries.push(q);
+        return allOpen;
+      },
+      'network.unwatch': () => undefined,
+    });
     setBridge(b);
     render(NetworkView);
     await waitFor(() => expect(screen.getAllByTestId('matrix-cell')).toHaveLength(9));
@@ -25,7 +41,17 @@ describe('NetworkView', () => {
 
     // a policy is applied: the main process pushes the new matrix
     const denied = { allowed: false, reason: 'denied: x/a is isolated for ingress by x/deny; no rule admits y/a on 80/TCP', policies: ['x/deny'] };
-    b.emit('network.changed', matrix([[open(), open(), open()], [open(), open(), open()], [denied, open(), open()]], 1));
+    b.emit(
+      'network.changed',
+      matrix(
+        [
+          [open(), open(), open()],
+          [open(), open(), open()],
+          [denied, open(), open()],
+        ],
+        1,
+      ),
+    );
     await waitFor(() => expect(cell('y/a', 'x/a').className).toContain('bad'));
     expect(cell('y/a', 'x/a').getAttribute('title')).toContain('x/deny');
     expect(screen.getByText('1 NetworkPolicies')).toBeTruthy();

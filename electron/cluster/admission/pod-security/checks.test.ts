@@ -10,16 +10,20 @@ group('Pod Security checks', () => {
   it('a plain pod violates restricted four ways, in upstream order and words', () => {
     expect(describe(evaluate('restricted', {}, { containers: [c('x')] }))).toBe(
       'allowPrivilegeEscalation != false (container "x" must set securityContext.allowPrivilegeEscalation=false), ' +
-      'unrestricted capabilities (container "x" must set securityContext.capabilities.drop=["ALL"]), ' +
-      'runAsNonRoot != true (pod or container "x" must set securityContext.runAsNonRoot=true), ' +
-      'seccompProfile (pod or container "x" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")');
+        'unrestricted capabilities (container "x" must set securityContext.capabilities.drop=["ALL"]), ' +
+        'runAsNonRoot != true (pod or container "x" must set securityContext.runAsNonRoot=true), ' +
+        'seccompProfile (pod or container "x" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    );
   });
   it('a plain pod passes baseline; a hardened one passes restricted', () => {
     expect(evaluate('baseline', {}, { containers: [c('x')] })).toEqual([]);
     expect(evaluate('restricted', {}, { containers: [c('x', hardened)] })).toEqual([]);
   });
   it('pod-level runAsNonRoot and seccompProfile cover every container', () => {
-    const spec: PodSpec = { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [c('a', { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } })] };
+    const spec: PodSpec = {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [c('a', { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } })],
+    };
     expect(evaluate('restricted', {}, spec)).toEqual([]);
   });
   it('names several containers together', () => {
@@ -28,12 +32,15 @@ group('Pod Security checks', () => {
   });
   it('baseline: host namespaces, hostPath, hostPort, added capabilities', () => {
     const spec: PodSpec = {
-      hostNetwork: true, hostPID: true, volumes: [{ name: 'root', hostPath: { path: '/' } }],
+      hostNetwork: true,
+      hostPID: true,
+      volumes: [{ name: 'root', hostPath: { path: '/' } }],
       containers: [c('x', { capabilities: { add: ['NET_ADMIN', 'CHOWN'] } }, { ports: [{ containerPort: 80, hostPort: 8080 }] })],
     };
     expect(describe(evaluate('baseline', {}, spec))).toBe(
       'non-default capabilities (container "x" must not include "NET_ADMIN" in securityContext.capabilities.add), host namespaces (hostNetwork=true, hostPID=true), ' +
-      'hostPath volumes (volume "root"), hostPort (container "x" uses hostPort 8080)');
+        'hostPath volumes (volume "root"), hostPort (container "x" uses hostPort 8080)',
+    );
   });
   it('restricted replaces hostPath volumes with restricted volume types', () => {
     const spec: PodSpec = { volumes: [{ name: 'root', hostPath: { path: '/' } }], containers: [c('x', hardened)] };

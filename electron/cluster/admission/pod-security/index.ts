@@ -14,13 +14,16 @@ import { DEFAULT_POD_SECURITY, type PodSecurityConfig } from './config';
 const PREFIX = 'pod-security.kubernetes.io/';
 const LEVELS: Level[] = ['privileged', 'baseline', 'restricted'];
 
-interface Policy { level: Level; version: string }
+interface Policy {
+  level: Level;
+  version: string;
+}
 
 function policy(labels: Record<string, string> | undefined, mode: 'enforce' | 'warn' | 'audit', defaults: Record<string, string> = {}): Policy {
   const raw = labels?.[`${PREFIX}${mode}`] ?? defaults[mode];
   const version = labels?.[`${PREFIX}${mode}-version`] || defaults[`${mode}-version`] || 'latest';
   // an unknown level fails closed, as upstream evaluates it as restricted
-  const level: Level = raw === undefined ? 'privileged' : (LEVELS as string[]).includes(raw) ? raw as Level : 'restricted';
+  const level: Level = raw === undefined ? 'privileged' : (LEVELS as string[]).includes(raw) ? (raw as Level) : 'restricted';
   return { level, version: /^(latest|v1\.(0|[1-9][0-9]*))$/.test(version) ? version : 'latest' };
 }
 const label = (p: Policy) => `"${p.level}:${p.version}"`;
@@ -30,7 +33,8 @@ function templateOf(a: AdmissionAttributes): { meta: ObjectMeta; spec: PodSpec }
   const o = a.object!;
   const r = `${a.gvr.group}/${a.gvr.resource}`;
   let tpl: any;
-  if (['apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', '/replicationcontrollers'].includes(r)) tpl = o.spec?.template;
+  if (['apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', '/replicationcontrollers'].includes(r))
+    tpl = o.spec?.template;
   else if (r === 'batch/cronjobs') tpl = o.spec?.jobTemplate?.spec?.template;
   else if (r === '/podtemplates') tpl = (o as any).template;
   return tpl?.spec ? { meta: tpl.metadata ?? {}, spec: tpl.spec } : undefined;
@@ -73,7 +77,12 @@ export function podSecurityPlugin(config: PodSecurityConfig = DEFAULT_POD_SECURI
         const now = policy(a.object.metadata.labels, 'enforce', config.defaults);
         const before = a.oldObject ? policy(a.oldObject.metadata.labels, 'enforce', config.defaults) : undefined;
         if (a.operation === 'UPDATE' && now.level !== 'privileged' && (!before || before.level !== now.level || before.version !== now.version)) {
-          for (const w of existingPodWarnings(a.object.metadata.name!, now, lookup.list({ group: '', version: 'v1', resource: 'pods' }, a.object.metadata.name))) a.warn?.(w);
+          for (const w of existingPodWarnings(
+            a.object.metadata.name!,
+            now,
+            lookup.list({ group: '', version: 'v1', resource: 'pods' }, a.object.metadata.name),
+          ))
+            a.warn?.(w);
         }
         return;
       }

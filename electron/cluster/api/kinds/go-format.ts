@@ -41,6 +41,8 @@ export function goBytes(b: Uint8Array): string {
 export function goPodTemplate(tpl: any): string {
   const containers = (tpl?.spec?.containers ?? []) as any[];
   const cs = containers.map((c) => `core.Container{Name:${q(c?.name)}, Image:${q(c?.image)}, ...}`).join(', ');
-  return `core.PodTemplateSpec{ObjectMeta:v1.ObjectMeta{Labels:${goStringMap(tpl?.metadata?.labels)}, ...}, ` +
-    `Spec:core.PodSpec{Containers:[]core.Container{${cs}}, RestartPolicy:${q(tpl?.spec?.restartPolicy)}, ...}}`;
+  return (
+    `core.PodTemplateSpec{ObjectMeta:v1.ObjectMeta{Labels:${goStringMap(tpl?.metadata?.labels)}, ...}, ` +
+    `Spec:core.PodSpec{Containers:[]core.Container{${cs}}, RestartPolicy:${q(tpl?.spec?.restartPolicy)}, ...}}`
+  );
 }

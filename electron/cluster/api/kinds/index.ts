@@ -24,12 +24,30 @@ export function builtinKinds(): KindStrategy[] {
   // events.k8s.io/v1 Events are the core Events stored under /registry/events, seen through a conversion
   const events: KindStrategy = {
     ...coreEvents,
-    alsoServed: [...(coreEvents.alsoServed ?? []), { group: 'events.k8s.io', version: 'v1', toStorage: eventsV1ToCoreEvent, fromStorage: coreEventToEventsV1, table: eventsV1Table }],
+    alsoServed: [
+      ...(coreEvents.alsoServed ?? []),
+      { group: 'events.k8s.io', version: 'v1', toStorage: eventsV1ToCoreEvent, fromStorage: coreEventToEventsV1, table: eventsV1Table },
+    ],
   };
   const core = coreKinds.map((k) => (k === coreEvents ? events : k));
   return [
-    ...core, ...appsKinds, ...batchKinds, ...networkingKinds, ...rbacKinds, ...storageKinds, ...nodeKinds,
-    ...schedulingKinds, ...policyKinds, ...autoscalingKinds, ...coordinationKinds, ...discoveryKinds,
-    ...certificatesKinds, ...apiextensionsKinds, ...authorizationKinds, ...authenticationKinds, ...apiregistrationKinds, ...admissionregistrationKinds,
+    ...core,
+    ...appsKinds,
+    ...batchKinds,
+    ...networkingKinds,
+    ...rbacKinds,
+    ...storageKinds,
+    ...nodeKinds,
+    ...schedulingKinds,
+    ...policyKinds,
+    ...autoscalingKinds,
+    ...coordinationKinds,
+    ...discoveryKinds,
+    ...certificatesKinds,
+    ...apiextensionsKinds,
+    ...authorizationKinds,
+    ...authenticationKinds,
+    ...apiregistrationKinds,
+    ...admissionregistrationKinds,
   ];
 }

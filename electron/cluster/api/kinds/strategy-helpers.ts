@@ -8,8 +8,10 @@ import { translateTimestampSince } from './core/age';
 import { clone, deepEqual } from '../object';
 
 // ---- table columns -------------------------------------------------------------------------------------------
-const NAME_DOC = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
-const AGE_DOC = 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+const NAME_DOC =
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+const AGE_DOC =
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
 
 export const nameCol: TableColumn = { name: 'Name', type: 'string', format: 'name', description: NAME_DOC, priority: 0 };
 export const ageCol: TableColumn = { name: 'Age', type: 'string', description: AGE_DOC, priority: 0 };
@@ -76,6 +78,4 @@ export function notMoreThan100Percent(v: unknown, path: string): FieldError[] {
   return parseInt(v, 10) > 100 ? [invalid(path, v, 'must not be greater than 100%')] : [];
 }
 /** intstr value as a number, resolving a percent against 100 (only used to test for zero). */
-export const intOrPercentIsZero = (v: unknown): boolean =>
-  v === 0 || (typeof v === 'string' && PERCENT_RE.test(v) && parseInt(v, 10) === 0);
-
+export const intOrPercentIsZero = (v: unknown): boolean => v === 0 || (typeof v === 'string' && PERCENT_RE.test(v) && parseInt(v, 10) === 0);

@@ -20,7 +20,7 @@ export function crdDefinitionName(group: string, version: string, kind: string):
 /** The version entry of a CRD (the storage version when `version` is omitted). */
 export function crdVersion(crd: KObject, version?: string): Record<string, any> | undefined {
   const versions: Record<string, any>[] = crd.spec?.versions ?? [];
-  return version ? versions.find((v) => v.name === version) : versions.find((v) => v.storage) ?? versions[0];
+  return version ? versions.find((v) => v.name === version) : (versions.find((v) => v.storage) ?? versions[0]);
 }
 
 export function crdSchemaToDefinition(crd: KObject, version?: string): CrdDefinitions {

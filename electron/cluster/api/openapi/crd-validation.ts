@@ -35,7 +35,10 @@ const FORMATS: Record<string, (v: string) => boolean> = {
   uuid: (v) => UUID.test(v),
   ipv4: (v) => IPV4.test(v),
   ipv6: isIPv6,
-  cidr: (v) => { const [ip, bits, ...rest] = v.split('/'); return rest.length === 0 && /^\d+$/.test(bits ?? '') && (IPV4.test(ip) ? Number(bits) <= 32 : isIPv6(ip) && Number(bits) <= 128); },
+  cidr: (v) => {
+    const [ip, bits, ...rest] = v.split('/');
+    return rest.length === 0 && /^\d+$/.test(bits ?? '') && (IPV4.test(ip) ? Number(bits) <= 32 : isIPv6(ip) && Number(bits) <= 128);
+  },
   hostname: (v) => HOSTNAME.test(v),
   email: (v) => /^[^@\s]+@[^@\s]+$/.test(v),
   mac: (v) => /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(v),
@@ -61,7 +64,13 @@ function validate(v: unknown, s: Schema, path: string, errs: FieldError[]): void
     return;
   }
   if (s.enum && !s.enum.some((e) => deepEqual(e, v))) {
-    errs.push(notSupported(path, v, s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
+    errs.push(
+      notSupported(
+        path,
+        v,
+        s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))),
+      ),
+    );
   }
   if (typeof v === 'number') {
     const ex = s as Schema & { maximum?: number; minimum?: number; exclusiveMaximum?: boolean; exclusiveMinimum?: boolean; multipleOf?: number };

@@ -3,9 +3,7 @@
 // and Go's UnmarshalTypeError texts for values of the wrong JSON type.
 import type { FieldError } from '../errors';
 import { canonicalQuantity } from '../quantity';
-import {
-  type Definitions, type Schema, goTypeOfDefinition, lookupDefinition, resolve, shortName, specialType,
-} from './schema';
+import { type Definitions, type Schema, goTypeOfDefinition, lookupDefinition, resolve, shortName, specialType } from './schema';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -66,7 +64,12 @@ function locStack(loc: Loc): string[] {
   return out.reverse();
 }
 
-interface ResolvedNode { name?: string; schema: Schema; special?: string; short?: string }
+interface ResolvedNode {
+  name?: string;
+  schema: Schema;
+  special?: string;
+  short?: string;
+}
 const catalogueNodes = new WeakMap<Schema, ResolvedNode | null>();
 
 function resolvedNode(schema: Schema, extra: Definitions | undefined): ResolvedNode | undefined {
@@ -76,12 +79,26 @@ function resolvedNode(schema: Schema, extra: Definitions | undefined): ResolvedN
 }
 
 const jsonKind = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? 'number' : 'string';
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'array'
+      : typeof v === 'object'
+        ? 'object'
+        : typeof v === 'boolean'
+          ? 'bool'
+          : typeof v === 'number'
+            ? 'number'
+            : 'string';
 
 class Decoder {
   errors: string[] = [];
   typeErrors: FieldError[] = [];
-  constructor(private readonly extra: Definitions | undefined, private readonly typed: boolean, private readonly collectUnknown: boolean) {}
+  constructor(
+    private readonly extra: Definitions | undefined,
+    private readonly typed: boolean,
+    private readonly collectUnknown: boolean,
+  ) {}
 
   /** `goType` is a function because the type name is only needed once something is wrong */
   private typeError(loc: Loc, value: unknown, goType: string | (() => string), valueText?: string): void {
@@ -91,7 +108,9 @@ class Decoder {
     const stack = locStack(loc);
     const where = stack.length ? `Go struct field ${loc.struct}.${stack.join('.')}` : 'Go value';
     this.typeErrors.push({
-      type: 'FieldValueTypeInvalid', field: stack.join('.'), badValue: value,
+      type: 'FieldValueTypeInvalid',
+      field: stack.join('.'),
+      badValue: value,
       detail: `json: cannot unmarshal ${what} into ${where} of type ${goType}`,
     });
   }
@@ -114,7 +133,10 @@ class Decoder {
     if (!schema) return undefined;
     if (this.extra) return resolvedNode(schema, this.extra);
     let r = catalogueNodes.get(schema);
-    if (r === undefined) { r = resolvedNode(schema, undefined) ?? null; catalogueNodes.set(schema, r); }
+    if (r === undefined) {
+      r = resolvedNode(schema, undefined) ?? null;
+      catalogueNodes.set(schema, r);
+    }
     return r ?? undefined;
   }
 
@@ -133,33 +155,47 @@ class Decoder {
     }
     switch (s.type) {
       case 'object': {
-        if (jsonKind(v) !== 'object') { return this.mismatch(loc, v, goType); }
+        if (jsonKind(v) !== 'object') {
+          return this.mismatch(loc, v, goType);
+        }
         return this.object(v as Record<string, unknown>, s, r.short, loc);
       }
       case 'array': {
-        if (!Array.isArray(v)) { return this.mismatch(loc, v, goType); }
-        return v.map((item, i) => (item === null && this.typed
-          // Go decodes a null list element into the element type's zero value ([null] in []Container is one
-          // empty Container), so validation — not a null dereference in defaulting — answers for it
-          ? this.zero(s.items)
-          : this.value(item, s.items, { parent: loc, index: i, onStack: false, struct: loc.struct })));
+        if (!Array.isArray(v)) {
+          return this.mismatch(loc, v, goType);
+        }
+        return v.map((item, i) =>
+          item === null && this.typed
+            ? // Go decodes a null list element into the element type's zero value ([null] in []Container is one
+              // empty Container), so validation — not a null dereference in defaulting — answers for it
+              this.zero(s.items)
+            : this.value(item, s.items, { parent: loc, index: i, onStack: false, struct: loc.struct }),
+        );
       }
       case 'string':
-        if (typeof v !== 'string') { return this.mismatch(loc, v, goType); }
+        if (typeof v !== 'string') {
+          return this.mismatch(loc, v, goType);
+        }
         if (s.format === 'byte') this.base64(v, loc);
         return v;
       case 'boolean':
-        if (typeof v !== 'boolean') { return this.mismatch(loc, v, goType); }
+        if (typeof v !== 'boolean') {
+          return this.mismatch(loc, v, goType);
+        }
         return v;
       case 'integer': {
-        if (typeof v !== 'number') { return this.mismatch(loc, v, goType); }
+        if (typeof v !== 'number') {
+          return this.mismatch(loc, v, goType);
+        }
         const bits = s.format === 'int64' ? 64 : 32;
         const limit = 2 ** (bits - 1);
         if (!Number.isInteger(v) || v < -limit || v >= limit) return this.mismatch(loc, v, goType, `number ${String(v)}`);
         return v;
       }
       case 'number':
-        if (typeof v !== 'number') { return this.mismatch(loc, v, goType); }
+        if (typeof v !== 'number') {
+          return this.mismatch(loc, v, goType);
+        }
         return v;
       default:
         // object schemas without a type (CRD nodes with only preserve-unknown-fields, JSON) accept anything
@@ -201,7 +237,10 @@ class Decoder {
       case 'Quantity': {
         const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
         const err = text === undefined ? QUANTITY_FORMAT_ERROR : quantityError(text.trim());
-        if (err) { this.fatal(loc, v, err); return undefined; }
+        if (err) {
+          this.fatal(loc, v, err);
+          return undefined;
+        }
         // a typed object holds the parsed Quantity, which encodes back in canonical form: "0.5" is stored as "500m"
         return this.typed ? canonicalQuantity(text!.trim()) : v;
       }
@@ -212,13 +251,22 @@ class Decoder {
         return undefined;
       case 'Time':
       case 'MicroTime': {
-        if (typeof v !== 'string') { this.fatal(loc, v, `json: cannot unmarshal ${jsonKind(v)} into Go value of type string`); return undefined; }
-        if (!RFC3339.test(v)) { this.fatal(loc, v, `parsing time ${JSON.stringify(v)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(v)} as "2006"`); return undefined; }
+        if (typeof v !== 'string') {
+          this.fatal(loc, v, `json: cannot unmarshal ${jsonKind(v)} into Go value of type string`);
+          return undefined;
+        }
+        if (!RFC3339.test(v)) {
+          this.fatal(loc, v, `parsing time ${JSON.stringify(v)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(v)} as "2006"`);
+          return undefined;
+        }
         return v;
       }
       case 'RawExtension':
       case 'FieldsV1':
-        if (jsonKind(v) !== 'object') { this.typeError(loc, v, t === 'FieldsV1' ? 'v1.FieldsV1' : 'runtime.RawExtension'); return undefined; }
+        if (jsonKind(v) !== 'object') {
+          this.typeError(loc, v, t === 'FieldsV1' ? 'v1.FieldsV1' : 'runtime.RawExtension');
+          return undefined;
+        }
         return v;
       default:
         return v;
@@ -255,25 +303,36 @@ class Decoder {
     if (r.name && !r.schema.type?.match(/^(string|integer|number|boolean|array)$/)) return goTypeOfDefinition(r.name);
     const s = r.schema;
     switch (s.type) {
-      case 'string': return s.format === 'byte' ? '[]uint8' : 'string';
-      case 'boolean': return 'bool';
-      case 'integer': return s.format === 'int64' ? 'int64' : 'int32';
-      case 'number': return 'float64';
-      case 'array': return '[]' + this.goType(s.items);
+      case 'string':
+        return s.format === 'byte' ? '[]uint8' : 'string';
+      case 'boolean':
+        return 'bool';
+      case 'integer':
+        return s.format === 'int64' ? 'int64' : 'int32';
+      case 'number':
+        return 'float64';
+      case 'array':
+        return '[]' + this.goType(s.items);
       case 'object':
         if (typeof s.additionalProperties === 'object') return 'map[string]' + this.goType(s.additionalProperties);
         return 'map[string]interface {}';
-      default: return 'interface {}';
+      default:
+        return 'interface {}';
     }
   }
 }
 
 function zeroOf(s: Schema | undefined): unknown {
   switch (s?.type) {
-    case 'string': return '';
-    case 'integer': case 'number': return 0;
-    case 'boolean': return false;
-    default: return null;
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    default:
+      return null;
   }
 }
 

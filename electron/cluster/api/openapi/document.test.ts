@@ -8,7 +8,10 @@ const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', '
 function refsResolve(doc: any): string[] {
   const missing: string[] = [];
   const walk = (v: unknown) => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (typeof v !== 'object' || v === null) return;
     for (const [k, x] of Object.entries(v)) {
       if (k === '$ref') {
@@ -25,7 +28,9 @@ describe('catalogue', () => {
   it('maps kinds to upstream definition names and carries merge metadata', () => {
     expect(schemaForKind('apps', 'v1', 'Deployment')).toBe('io.k8s.api.apps.v1.Deployment');
     expect(schemaForKind('', 'v1', 'Pod')).toBe('io.k8s.api.core.v1.Pod');
-    expect(schemaForKind('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')).toBe('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition');
+    expect(schemaForKind('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')).toBe(
+      'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
+    );
     const d = getDefinitions();
     const containers = d['io.k8s.api.core.v1.PodSpec'].properties!.containers;
     expect(containers['x-kubernetes-patch-merge-key']).toBe('name');
@@ -67,7 +72,11 @@ describe('buildOpenApiV3Document', () => {
 
   it('includes CRD definitions passed as extras', () => {
     const { definitions } = crdSchemaToDefinition(WEBSITE_CRD);
-    const crdDoc = buildOpenApiV3Document('lab.example.com/v1', [{ group: 'lab.example.com', version: 'v1', kind: 'Website', resource: 'websites', namespaced: true, verbs }], definitions) as any;
+    const crdDoc = buildOpenApiV3Document(
+      'lab.example.com/v1',
+      [{ group: 'lab.example.com', version: 'v1', kind: 'Website', resource: 'websites', namespaced: true, verbs }],
+      definitions,
+    ) as any;
     expect(crdDoc.components.schemas['com.example.lab.v1.Website'].properties.spec.properties.domain.type).toBe('string');
     expect(crdDoc.paths['/apis/lab.example.com/v1/namespaces/{namespace}/websites/{name}'].patch).toBeDefined();
     expect(refsResolve(crdDoc)).toEqual([]);

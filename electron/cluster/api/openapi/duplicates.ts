@@ -8,7 +8,9 @@
 export function findDuplicateFields(text: string): string[] {
   const out: string[] = [];
   let i = 0;
-  const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+  };
   const str = (): string => {
     const start = i;
     i++;
@@ -23,14 +25,18 @@ export function findDuplicateFields(text: string): string[] {
       i++;
       const seen = new Set<string>();
       ws();
-      if (text[i] === '}') { i++; return; }
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       while (i < text.length) {
         ws();
         const key = str();
         const p = path ? `${path}.${key}` : key;
         if (seen.has(key)) out.push(`duplicate field "${p}"`);
         seen.add(key);
-        ws(); i++; // ':'
+        ws();
+        i++; // ':'
         value(p);
         ws();
         if (text[i++] !== ',') return;
@@ -38,7 +44,10 @@ export function findDuplicateFields(text: string): string[] {
     } else if (c === '[') {
       i++;
       ws();
-      if (text[i] === ']') { i++; return; }
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (let n = 0; i < text.length; n++) {
         value(`${path}[${n}]`);
         ws();

@@ -106,18 +106,25 @@ export function propertySchema(objectSchema: Schema | undefined, field: string, 
 export type SpecialType = 'Quantity' | 'IntOrString' | 'Time' | 'MicroTime' | 'RawExtension' | 'FieldsV1' | 'JSON';
 export function specialType(defName: string | undefined): SpecialType | undefined {
   switch (defName) {
-    case 'io.k8s.apimachinery.pkg.api.resource.Quantity': return 'Quantity';
-    case 'io.k8s.apimachinery.pkg.util.intstr.IntOrString': return 'IntOrString';
-    case 'io.k8s.apimachinery.pkg.apis.meta.v1.Time': return 'Time';
-    case 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime': return 'MicroTime';
-    case 'io.k8s.apimachinery.pkg.runtime.RawExtension': return 'RawExtension';
-    case 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': return 'FieldsV1';
+    case 'io.k8s.apimachinery.pkg.api.resource.Quantity':
+      return 'Quantity';
+    case 'io.k8s.apimachinery.pkg.util.intstr.IntOrString':
+      return 'IntOrString';
+    case 'io.k8s.apimachinery.pkg.apis.meta.v1.Time':
+      return 'Time';
+    case 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime':
+      return 'MicroTime';
+    case 'io.k8s.apimachinery.pkg.runtime.RawExtension':
+      return 'RawExtension';
+    case 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1':
+      return 'FieldsV1';
     case 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON':
     case 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray':
     case 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool':
     case 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray':
       return 'JSON';
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -131,7 +138,10 @@ export function shortName(defName: string): string {
 }
 
 /** List semantics of a property schema, combining list-type and the older patch annotations as upstream does. */
-export interface ListSemantics { kind: 'atomic' | 'set' | 'map'; keys: string[] }
+export interface ListSemantics {
+  kind: 'atomic' | 'set' | 'map';
+  keys: string[];
+}
 export function listSemantics(prop: Schema | undefined, extra?: Definitions): ListSemantics {
   if (!prop) return { kind: 'atomic', keys: [] };
   const lt = prop['x-kubernetes-list-type'];

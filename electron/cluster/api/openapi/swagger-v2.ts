@@ -37,18 +37,55 @@ function gnosticSchema(s: Record<string, unknown>): Record<string, unknown> {
   const ext: { name: string; value: unknown }[] = [];
   for (const [k, v] of Object.entries(s)) {
     switch (k) {
-      case '$ref': out._ref = v; break;
-      case 'type': out.type = { value: [v] }; break;
-      case 'items': out.items = { schema: [gnosticSchema(v as Record<string, unknown>)] }; break;
-      case 'properties': out.properties = { additional_properties: Object.entries(v as Record<string, Record<string, unknown>>).map(([name, p]) => ({ name, value: gnosticSchema(p) })) }; break;
-      case 'additionalProperties': out.additional_properties = typeof v === 'object' ? { schema: gnosticSchema(v as Record<string, unknown>) } : { boolean: v }; break;
-      case 'default': case 'example': out[k] = anyOf(v); break;
-      case 'enum': out.enum = (v as unknown[]).map(anyOf); break;
-      case 'maxLength': case 'minLength': case 'maxItems': case 'minItems': case 'maxProperties': case 'minProperties':
-      case 'multipleOf': case 'maximum': case 'minimum': case 'exclusiveMaximum': case 'exclusiveMinimum': case 'uniqueItems': case 'readOnly':
-        out[k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = v; break;
-      case 'format': case 'title': case 'description': case 'pattern': case 'required': case 'discriminator': out[k] = v; break;
-      default: if (k.startsWith('x-')) ext.push({ name: k, value: anyOf(v) });
+      case '$ref':
+        out._ref = v;
+        break;
+      case 'type':
+        out.type = { value: [v] };
+        break;
+      case 'items':
+        out.items = { schema: [gnosticSchema(v as Record<string, unknown>)] };
+        break;
+      case 'properties':
+        out.properties = {
+          additional_properties: Object.entries(v as Record<string, Record<string, unknown>>).map(([name, p]) => ({ name, value: gnosticSchema(p) })),
+        };
+        break;
+      case 'additionalProperties':
+        out.additional_properties = typeof v === 'object' ? { schema: gnosticSchema(v as Record<string, unknown>) } : { boolean: v };
+        break;
+      case 'default':
+      case 'example':
+        out[k] = anyOf(v);
+        break;
+      case 'enum':
+        out.enum = (v as unknown[]).map(anyOf);
+        break;
+      case 'maxLength':
+      case 'minLength':
+      case 'maxItems':
+      case 'minItems':
+      case 'maxProperties':
+      case 'minProperties':
+      case 'multipleOf':
+      case 'maximum':
+      case 'minimum':
+      case 'exclusiveMaximum':
+      case 'exclusiveMinimum':
+      case 'uniqueItems':
+      case 'readOnly':
+        out[k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = v;
+        break;
+      case 'format':
+      case 'title':
+      case 'description':
+      case 'pattern':
+      case 'required':
+      case 'discriminator':
+        out[k] = v;
+        break;
+      default:
+        if (k.startsWith('x-')) ext.push({ name: k, value: anyOf(v) });
     }
   }
   if (ext.length) out.vendor_extension = ext;
@@ -59,7 +96,9 @@ function gnosticSchema(s: Record<string, unknown>): Record<string, unknown> {
 export function gnosticDocument(doc: Record<string, unknown>): Record<string, unknown> {
   const defs = doc.definitions as Record<string, Record<string, unknown>>;
   return {
-    swagger: doc.swagger, info: doc.info, paths: {},
+    swagger: doc.swagger,
+    info: doc.info,
+    paths: {},
     definitions: { additional_properties: Object.entries(defs).map(([name, s]) => ({ name, value: gnosticSchema(s) })) },
   };
 }

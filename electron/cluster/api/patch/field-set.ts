@@ -13,7 +13,10 @@ export class FieldSet {
     const s = new FieldSet();
     if (typeof v !== 'object' || v === null) return s;
     for (const [k, child] of Object.entries(v)) {
-      if (k === '.') { s.self = true; continue; }
+      if (k === '.') {
+        s.self = true;
+        continue;
+      }
       const c = FieldSet.fromFieldsV1(child);
       if (c.children.size === 0) c.self = true;
       s.children.set(k, c);
@@ -26,7 +29,10 @@ export class FieldSet {
     let last: FieldSet | undefined;
     for (const pe of path) {
       last = children.get(pe);
-      if (!last) { last = new FieldSet(); children.set(pe, last); }
+      if (!last) {
+        last = new FieldSet();
+        children.set(pe, last);
+      }
       children = last.children;
     }
     (last ?? this).self = true;
@@ -37,7 +43,9 @@ export class FieldSet {
     return this.children.get(path[0])?.get(path.slice(1));
   }
 
-  has(path: Path): boolean { return this.get(path)?.self === true; }
+  has(path: Path): boolean {
+    return this.get(path)?.self === true;
+  }
 
   isEmpty(): boolean {
     if (this.self) return false;
@@ -58,7 +66,10 @@ export class FieldSet {
       dst.self ||= src.self;
       for (const [k, c] of src.children) {
         let d = dst.children.get(k);
-        if (!d) { d = new FieldSet(); dst.children.set(k, d); }
+        if (!d) {
+          d = new FieldSet();
+          dst.children.set(k, d);
+        }
         walk(d, c);
       }
     };
@@ -124,21 +135,28 @@ export class FieldSet {
 
 const ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 function sortedChildren(s: FieldSet): [PathElement, FieldSet][] {
-  return [...s.children].sort(([a], [b]) => (ORDER[a[0]] - ORDER[b[0]]) || (a < b ? -1 : a > b ? 1 : 0));
+  return [...s.children].sort(([a], [b]) => ORDER[a[0]] - ORDER[b[0]] || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** A path as structured-merge-diff prints it in conflict messages: `.spec.containers[name="nginx"].image`. */
 export function pathString(path: Path): string {
-  return path.map((pe) => {
-    const body = pe.slice(2);
-    switch (pe[0]) {
-      case 'f': return `.${body}`;
-      case 'k': {
-        const keys = JSON.parse(body) as Record<string, unknown>;
-        return `[${Object.entries(keys).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+  return path
+    .map((pe) => {
+      const body = pe.slice(2);
+      switch (pe[0]) {
+        case 'f':
+          return `.${body}`;
+        case 'k': {
+          const keys = JSON.parse(body) as Record<string, unknown>;
+          return `[${Object.entries(keys)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',')}]`;
+        }
+        case 'v':
+          return `[=${body}]`;
+        default:
+          return `[${body}]`;
       }
-      case 'v': return `[=${body}]`;
-      default: return `[${body}]`;
-    }
-  }).join('');
+    })
+    .join('');
 }

@@ -41,7 +41,11 @@ export function appliedFieldSet(value: unknown, prop: Schema | undefined, defs?:
   return set;
 }
 
-export interface Comparison { added: FieldSet; modified: FieldSet; removed: FieldSet }
+export interface Comparison {
+  added: FieldSet;
+  modified: FieldSet;
+  removed: FieldSet;
+}
 
 /** What changed from `before` to `after`; newly created objects count as members themselves (maps get `.`). */
 export function compareObjects(before: unknown, after: unknown, prop: Schema | undefined, defs?: Definitions): Comparison {
@@ -59,21 +63,33 @@ export function compareObjects(before: unknown, after: unknown, prop: Schema | u
   };
   const walk = (a: unknown, b: unknown, p: Schema | undefined, path: Path) => {
     if (a === undefined && b === undefined) return;
-    if (a === undefined) { addAll(b, p, path); return; }
-    if (b === undefined) { c.removed.insert(path); return; }
-    const sa = shapeOf(a, p, defs), sb = shapeOf(b, p, defs);
+    if (a === undefined) {
+      addAll(b, p, path);
+      return;
+    }
+    if (b === undefined) {
+      c.removed.insert(path);
+      return;
+    }
+    const sa = shapeOf(a, p, defs),
+      sb = shapeOf(b, p, defs);
     if (sa.kind !== sb.kind || sb.kind === 'atomic' || (sa.kind === 'list' && sb.kind === 'list' && sa.list !== sb.list)) {
       if (!deepEqual(a, b)) c.modified.insert(path);
       return;
     }
     if (sb.kind === 'map') {
-      const ma = a as Record<string, unknown>, mb = b as Record<string, unknown>;
+      const ma = a as Record<string, unknown>,
+        mb = b as Record<string, unknown>;
       for (const [k, vb] of Object.entries(mb)) walk(ma[k], vb, sb.child(k), [...path, fieldPe(k)]);
       for (const k of Object.keys(ma)) if (!(k in mb)) c.removed.insert([...path, fieldPe(k)]);
     } else if (sb.kind === 'list' && sb.list === 'map') {
       // items matched by their key's path element, computed once per item (a status has lists of conditions)
       const before = new Map<string, Record<string, unknown>>();
-      for (const x of a as unknown[]) if (isObject(x)) { const pe = keyPe(x, sb.keys); if (!before.has(pe)) before.set(pe, x); }
+      for (const x of a as unknown[])
+        if (isObject(x)) {
+          const pe = keyPe(x, sb.keys);
+          if (!before.has(pe)) before.set(pe, x);
+        }
       const seen = new Set<string>();
       for (const item of b as unknown[]) {
         if (!isObject(item)) continue;
@@ -83,7 +99,8 @@ export function compareObjects(before: unknown, after: unknown, prop: Schema | u
       }
       for (const pe of before.keys()) if (!seen.has(pe)) c.removed.insert([...path, pe]);
     } else if (sb.kind === 'list') {
-      const la = a as unknown[], lb = b as unknown[];
+      const la = a as unknown[],
+        lb = b as unknown[];
       for (const v of lb) if (!la.some((x) => deepEqual(x, v))) c.added.insert([...path, valuePe(v)]);
       for (const v of la) if (!lb.some((x) => deepEqual(x, v))) c.removed.insert([...path, valuePe(v)]);
     }
@@ -128,16 +145,23 @@ export function removePath(obj: unknown, path: Path, prop: Schema | undefined, d
   const [pe, ...rest] = path;
   const body = pe.slice(2);
   if (pe[0] === 'f' && isObject(obj)) {
-    if (!rest.length) { delete obj[body]; return; }
+    if (!rest.length) {
+      delete obj[body];
+      return;
+    }
     const shape = shapeOf(obj, prop, defs);
     removePath(obj[body], rest, shape.kind === 'map' ? shape.child(body) : undefined, defs);
   } else if ((pe[0] === 'k' || pe[0] === 'v') && Array.isArray(obj)) {
     const shape = shapeOf(obj, prop, defs);
     const want = JSON.parse(body) as unknown;
     const i = obj.findIndex((x) =>
-      pe[0] === 'v' ? deepEqual(x, want) : isObject(x) && shape.kind === 'list' && shape.list === 'map' && deepEqual(itemKey(x, shape.keys), want));
+      pe[0] === 'v' ? deepEqual(x, want) : isObject(x) && shape.kind === 'list' && shape.list === 'map' && deepEqual(itemKey(x, shape.keys), want),
+    );
     if (i < 0) return;
-    if (!rest.length) { obj.splice(i, 1); return; }
+    if (!rest.length) {
+      obj.splice(i, 1);
+      return;
+    }
     removePath(obj[i], rest, shape.kind === 'list' && shape.list === 'map' ? shape.item : undefined, defs);
   }
 }
@@ -154,7 +178,10 @@ export function zeroSkeleton(prop: Schema | undefined, defs?: Definitions, depth
   const ref = depth === 0 && !defs ? prop?.$ref : undefined;
   if (ref) {
     let sk = skeletons.get(ref);
-    if (!sk) { sk = deepFreeze(buildSkeleton(prop, defs, 0)); skeletons.set(ref, sk); }
+    if (!sk) {
+      sk = deepFreeze(buildSkeleton(prop, defs, 0));
+      skeletons.set(ref, sk);
+    }
     return sk;
   }
   return buildSkeleton(prop, defs, depth);
@@ -165,7 +192,8 @@ function buildSkeleton(prop: Schema | undefined, defs: Definitions | undefined, 
   const s = resolve(prop, defs)?.schema;
   if (!s?.properties || depth > 4) return out;
   for (const [k, p] of Object.entries(s.properties)) {
-    const valueByStruct = ['metadata', 'spec', 'status', 'template', 'strategy', 'updateStrategy', 'jobTemplate'].includes(k) || (p.default !== undefined && isObject(p.default));
+    const valueByStruct =
+      ['metadata', 'spec', 'status', 'template', 'strategy', 'updateStrategy', 'jobTemplate'].includes(k) || (p.default !== undefined && isObject(p.default));
     const r = resolve(p, defs);
     if (valueByStruct && r?.schema.type === 'object' && r.schema.properties) out[k] = buildSkeleton(p, defs, depth + 1);
   }

@@ -4,7 +4,12 @@ import { JsonPatchError, jsonPatch, jsonPatchStatusError } from './index';
 const doc = () => ({ metadata: { labels: { app: 'web' } }, spec: { replicas: 1, list: ['a', 'b'] } });
 
 function failure(ops: unknown): JsonPatchError {
-  try { jsonPatch(doc(), ops); } catch (e) { if (e instanceof JsonPatchError) return e; throw e; }
+  try {
+    jsonPatch(doc(), ops);
+  } catch (e) {
+    if (e instanceof JsonPatchError) return e;
+    throw e;
+  }
   throw new Error('expected failure');
 }
 
@@ -26,9 +31,15 @@ describe('jsonPatch', () => {
   });
 
   it('fails with the json-patch library texts', () => {
-    expect(failure([{ op: 'remove', path: '/metadata/annotations/x' }]).message).toBe('remove operation does not apply: doc is missing path: "/metadata/annotations/x": missing value');
-    expect(failure([{ op: 'remove', path: '/metadata/labels/x' }]).message).toBe("error in remove for path: '/metadata/labels/x': unable to remove nonexistent key: x: missing value");
-    expect(failure([{ op: 'replace', path: '/spec/foo', value: 1 }]).message).toBe('replace operation does not apply: doc is missing key: /spec/foo: missing value');
+    expect(failure([{ op: 'remove', path: '/metadata/annotations/x' }]).message).toBe(
+      'remove operation does not apply: doc is missing path: "/metadata/annotations/x": missing value',
+    );
+    expect(failure([{ op: 'remove', path: '/metadata/labels/x' }]).message).toBe(
+      "error in remove for path: '/metadata/labels/x': unable to remove nonexistent key: x: missing value",
+    );
+    expect(failure([{ op: 'replace', path: '/spec/foo', value: 1 }]).message).toBe(
+      'replace operation does not apply: doc is missing key: /spec/foo: missing value',
+    );
     expect(failure([{ op: 'test', path: '/spec/replicas', value: 2 }]).message).toBe('testing value /spec/replicas failed: test failed');
     expect(failure([{ op: 'add', path: '/a/b/c', value: 1 }]).message).toBe('add operation does not apply: doc is missing path: "/a/b/c": missing value');
   });

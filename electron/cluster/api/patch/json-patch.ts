@@ -4,7 +4,12 @@ import { type StatusError, statusError } from '../errors';
 import { isObject } from './typed';
 import { deepEqual } from '../object';
 
-export interface JsonPatchOperation { op: string; path: string; value?: unknown; from?: string }
+export interface JsonPatchOperation {
+  op: string;
+  path: string;
+  value?: unknown;
+  from?: string;
+}
 
 /**
  * Thrown by jsonPatch. `kind` tells the API server how upstream answers:
@@ -13,7 +18,12 @@ export interface JsonPatchOperation { op: string; path: string; value?: unknown;
  *   to an error in our request", the library text in details.causes[0].message — kubectl prints the cause).
  */
 export class JsonPatchError extends Error {
-  constructor(message: string, public readonly kind: 'decode' | 'apply') { super(message); }
+  constructor(
+    message: string,
+    public readonly kind: 'decode' | 'apply',
+  ) {
+    super(message);
+  }
 }
 
 /** The Status upstream returns for a JSON patch error (NewGenericServerResponse 422 or BadRequest). */
@@ -53,19 +63,25 @@ function get(con: Container, key: string): { ok: boolean; value?: unknown } {
 }
 
 function add(con: Container, key: string, value: unknown, path: string): void {
-  if (!Array.isArray(con)) { con[key] = value; return; }
+  if (!Array.isArray(con)) {
+    con[key] = value;
+    return;
+  }
   const i = key === '-' ? con.length : Number(key);
-  if (!/^(\d+|-)$/.test(key) || i > con.length) throw new JsonPatchError(`error in add for path: '${path}': Unable to access invalid index: ${i}: invalid index referenced`, 'apply');
+  if (!/^(\d+|-)$/.test(key) || i > con.length)
+    throw new JsonPatchError(`error in add for path: '${path}': Unable to access invalid index: ${i}: invalid index referenced`, 'apply');
   con.splice(i, 0, value);
 }
 
 function remove(con: Container, key: string, path: string, verb = 'remove'): unknown {
   if (Array.isArray(con)) {
     const i = Number(key);
-    if (!/^\d+$/.test(key) || i >= con.length) throw new JsonPatchError(`error in ${verb} for path: '${path}': Unable to remove invalid index: ${i}: invalid index referenced`, 'apply');
+    if (!/^\d+$/.test(key) || i >= con.length)
+      throw new JsonPatchError(`error in ${verb} for path: '${path}': Unable to remove invalid index: ${i}: invalid index referenced`, 'apply');
     return con.splice(i, 1)[0];
   }
-  if (!Object.prototype.hasOwnProperty.call(con, key)) throw new JsonPatchError(`error in ${verb} for path: '${path}': unable to remove nonexistent key: ${key}: ${MISSING}`, 'apply');
+  if (!Object.prototype.hasOwnProperty.call(con, key))
+    throw new JsonPatchError(`error in ${verb} for path: '${path}': unable to remove nonexistent key: ${key}: ${MISSING}`, 'apply');
   const v = con[key];
   delete con[key];
   return v;
@@ -74,7 +90,8 @@ function remove(con: Container, key: string, path: string, verb = 'remove'): unk
 function decode(ops: unknown): JsonPatchOperation[] {
   if (!Array.isArray(ops)) throw new JsonPatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch', 'decode');
   for (const op of ops) {
-    if (!isObject(op)) throw new JsonPatchError(`json: cannot unmarshal ${Array.isArray(op) ? 'array' : typeof op} into Go value of type jsonpatch.Operation`, 'decode');
+    if (!isObject(op))
+      throw new JsonPatchError(`json: cannot unmarshal ${Array.isArray(op) ? 'array' : typeof op} into Go value of type jsonpatch.Operation`, 'decode');
   }
   return ops as JsonPatchOperation[];
 }
@@ -90,7 +107,10 @@ export function jsonPatch<T>(original: T, ops: unknown, opts: { inPlace?: boolea
     const path = typeof op.path === 'string' ? op.path : '';
     switch (op.op) {
       case 'add': {
-        if (path === '') { box.doc = structuredClone(op.value); break; }
+        if (path === '') {
+          box.doc = structuredClone(op.value);
+          break;
+        }
         const p = findParent(box.doc, path);
         if (!p) throw new JsonPatchError(`add operation does not apply: doc is missing path: "${path}": ${MISSING}`, 'apply');
         add(p.con, p.key, structuredClone(op.value), path);
@@ -103,7 +123,10 @@ export function jsonPatch<T>(original: T, ops: unknown, opts: { inPlace?: boolea
         break;
       }
       case 'replace': {
-        if (path === '') { box.doc = structuredClone(op.value); break; }
+        if (path === '') {
+          box.doc = structuredClone(op.value);
+          break;
+        }
         const p = findParent(box.doc, path);
         if (!p) throw new JsonPatchError(`replace operation does not apply: doc is missing path: ${path}: ${MISSING}`, 'apply');
         if (!get(p.con, p.key).ok) throw new JsonPatchError(`replace operation does not apply: doc is missing key: ${path}: ${MISSING}`, 'apply');
@@ -117,7 +140,11 @@ export function jsonPatch<T>(original: T, ops: unknown, opts: { inPlace?: boolea
         const src = findParent(box.doc, from);
         if (!src) throw new JsonPatchError(`${op.op} operation does not apply: doc is missing from path: ${from}: ${MISSING}`, 'apply');
         const got = get(src.con, src.key);
-        if (!got.ok) throw new JsonPatchError(`error in ${op.op} for path: '${op.op === 'move' ? src.key : from}': unable to get nonexistent key: ${src.key}: ${MISSING}`, 'apply');
+        if (!got.ok)
+          throw new JsonPatchError(
+            `error in ${op.op} for path: '${op.op === 'move' ? src.key : from}': unable to get nonexistent key: ${src.key}: ${MISSING}`,
+            'apply',
+          );
         const value = op.op === 'move' ? remove(src.con, src.key, from, 'move') : structuredClone(got.value);
         const dst = findParent(box.doc, path);
         if (!dst) throw new JsonPatchError(`${op.op} operation does not apply: doc is missing destination path: ${path}: ${MISSING}`, 'apply');

@@ -8,16 +8,24 @@ const t0 = new Date('2025-01-01T10:00:00Z');
 const t1 = new Date('2025-01-01T11:00:00Z');
 
 const deployment = (replicas: number, containers: object[] = [{ name: 'nginx', image: 'nginx:1.25' }]): KObject => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: 'web' } },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', labels: { app: 'web' } },
   spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } },
 });
 
 describe('applyPatch (server-side apply)', () => {
   it('creates an object owned by the applier with FieldsV1', () => {
-    const r = applyPatch(undefined, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa' }, data: { a: '1' } }, 'kubectl', { force: false, defName: CM, now: t0 });
+    const r = applyPatch(undefined, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa' }, data: { a: '1' } }, 'kubectl', {
+      force: false,
+      defName: CM,
+      now: t0,
+    });
     expect(r.conflicts).toEqual([]);
     expect(r.object.data).toEqual({ a: '1' });
-    expect(r.managedFields).toEqual([{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2025-01-01T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } }]);
+    expect(r.managedFields).toEqual([
+      { manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2025-01-01T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+    ]);
     expect(r.object.metadata.managedFields).toEqual(r.managedFields);
   });
 
@@ -26,8 +34,12 @@ describe('applyPatch (server-side apply)', () => {
     expect(r.managedFields[0].fieldsV1).toEqual({
       'f:metadata': { 'f:labels': { 'f:app': {} } },
       'f:spec': {
-        'f:replicas': {}, 'f:selector': {},
-        'f:template': { 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } },
+        'f:replicas': {},
+        'f:selector': {},
+        'f:template': {
+          'f:metadata': { 'f:labels': { 'f:app': {} } },
+          'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { '.': {}, 'f:image': {}, 'f:name': {} } } },
+        },
       },
     });
   });
@@ -52,10 +64,14 @@ describe('applyPatch (server-side apply)', () => {
 
     const other = applyPatch(edited, deployment(3), 'other', { force: false, defName: DEPLOY, now: t1 });
     expect(other.conflicts).toEqual([{ manager: '"kubectl-client-side-apply" using apps/v1', path: '.spec.replicas' }]);
-    expect(formatConflictMessage(other.conflicts)).toBe('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas');
+    expect(formatConflictMessage(other.conflicts)).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+    );
     const err = applyConflictError(other.conflicts);
     expect(err.code).toBe(409);
-    expect(err.status.details?.causes).toEqual([{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }]);
+    expect(err.status.details?.causes).toEqual([
+      { reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' },
+    ]);
     expect(other.object).toBe(edited);
 
     const forced = applyPatch(edited, deployment(3), 'other', { force: true, defName: DEPLOY, now: t1 });
@@ -72,13 +88,24 @@ describe('applyPatch (server-side apply)', () => {
   });
 
   it('reports several conflicts grouped by manager', () => {
-    expect(formatConflictMessage([{ manager: '"x"', path: '.spec.replicas' }, { manager: '"x"', path: '.spec.paused' }]))
-      .toBe('Apply failed with 2 conflicts: conflicts with "x":\n- .spec.replicas\n- .spec.paused');
+    expect(
+      formatConflictMessage([
+        { manager: '"x"', path: '.spec.replicas' },
+        { manager: '"x"', path: '.spec.paused' },
+      ]),
+    ).toBe('Apply failed with 2 conflicts: conflicts with "x":\n- .spec.replicas\n- .spec.paused');
   });
 
   it('removes fields the manager no longer applies, unless another manager owns them', () => {
-    const two = [{ name: 'nginx', image: 'nginx:1.25' }, { name: 'sidecar', image: 'busybox' }];
-    const first = applyPatch(undefined, { ...deployment(2, two), metadata: { name: 'web', labels: { app: 'web', tier: 'fe' } } }, 'kubectl', { force: false, defName: DEPLOY, now: t0 });
+    const two = [
+      { name: 'nginx', image: 'nginx:1.25' },
+      { name: 'sidecar', image: 'busybox' },
+    ];
+    const first = applyPatch(undefined, { ...deployment(2, two), metadata: { name: 'web', labels: { app: 'web', tier: 'fe' } } }, 'kubectl', {
+      force: false,
+      defName: DEPLOY,
+      now: t0,
+    });
     const second = applyPatch(first.object, deployment(2), 'kubectl', { force: false, defName: DEPLOY, now: t1 });
     expect(second.object.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['nginx']);
     expect(second.object.metadata.labels).toEqual({ app: 'web' });
@@ -98,7 +125,13 @@ describe('updateManagedFields', () => {
     obj.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
     const mf = updateManagedFields(undefined, obj, 'kubectl-create', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
     expect(mf).toHaveLength(1);
-    expect(mf[0]).toMatchObject({ manager: 'kubectl-create', operation: 'Update', apiVersion: 'apps/v1', time: '2025-01-01T10:00:00Z', fieldsType: 'FieldsV1' });
+    expect(mf[0]).toMatchObject({
+      manager: 'kubectl-create',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      time: '2025-01-01T10:00:00Z',
+      fieldsType: 'FieldsV1',
+    });
     const f = mf[0].fieldsV1 as any;
     expect(f['f:metadata']).toEqual({ 'f:labels': { '.': {}, 'f:app': {} } });
     expect(f['f:spec']['f:strategy']).toEqual({ 'f:rollingUpdate': { '.': {}, 'f:maxSurge': {}, 'f:maxUnavailable': {} }, 'f:type': {} });
@@ -109,13 +142,17 @@ describe('updateManagedFields', () => {
   it('keeps managedFields for a no-op update and records status writes with the subresource', () => {
     const obj = deployment(1);
     obj.metadata.managedFields = updateManagedFields(undefined, obj, 'kubectl-create', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
-    expect(updateManagedFields(obj, structuredClone(obj), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t1 })).toEqual(obj.metadata.managedFields);
+    expect(updateManagedFields(obj, structuredClone(obj), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t1 })).toEqual(
+      obj.metadata.managedFields,
+    );
 
     const withStatus = structuredClone(obj);
     withStatus.status = { replicas: 1, conditions: [{ type: 'Available', status: 'True' }] };
     const mf = updateManagedFields(obj, withStatus, 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t1, subresource: 'status' });
     expect(mf[1]).toMatchObject({ manager: 'kube-controller-manager', subresource: 'status', time: '2025-01-01T11:00:00Z' });
-    expect(mf[1].fieldsV1).toEqual({ 'f:status': { '.': {}, 'f:conditions': { 'k:{"type":"Available"}': { '.': {}, 'f:status': {}, 'f:type': {} } }, 'f:replicas': {} } });
+    expect(mf[1].fieldsV1).toEqual({
+      'f:status': { '.': {}, 'f:conditions': { 'k:{"type":"Available"}': { '.': {}, 'f:status': {}, 'f:type': {} } }, 'f:replicas': {} },
+    });
   });
 
   it('moves ownership of changed fields to the updater', () => {
@@ -140,7 +177,10 @@ describe('updateManagedFields on create (shape-keyed reuse)', () => {
     const again = updateManagedFields(undefined, deployment(2), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
     expect(again).toEqual(a);
 
-    const other = updateManagedFields(undefined, deployment(2, [{ name: 'redis', image: 'redis' }]), 'kube-controller-manager', 'Update', 'apps/v1', { defName: DEPLOY, now: t0 });
+    const other = updateManagedFields(undefined, deployment(2, [{ name: 'redis', image: 'redis' }]), 'kube-controller-manager', 'Update', 'apps/v1', {
+      defName: DEPLOY,
+      now: t0,
+    });
     expect(Object.keys((other[0].fieldsV1 as any)['f:spec']['f:template']['f:spec']['f:containers'])).toEqual(['k:{"name":"redis"}']);
     const labelled = deployment(2);
     labelled.metadata.labels = { tier: 'web' };

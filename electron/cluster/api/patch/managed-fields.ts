@@ -50,7 +50,6 @@ export interface ApplyResult {
   conflicts: Conflict[];
 }
 
-
 /** Paths the API server never assigns to managers (identity and server-populated metadata). */
 function strippedPaths(): FieldSet {
   const s = new FieldSet();
@@ -62,7 +61,11 @@ function strippedPaths(): FieldSet {
   return s;
 }
 const STRIPPED = strippedPaths();
-const STRIPPED_AND_STATUS = (() => { const s = strippedPaths(); s.insert(['f:status']); return s; })();
+const STRIPPED_AND_STATUS = (() => {
+  const s = strippedPaths();
+  s.insert(['f:status']);
+  return s;
+})();
 
 /** Restricts a set to what a write through `subresource` may own: status only there, never status on the main resource. */
 function scoped(set: FieldSet, subresource: string | undefined, trackStatus = false): FieldSet {
@@ -120,8 +123,13 @@ class StoredManager implements Manager {
     this.subresource = e.subresource || undefined;
     this.raw = e.fieldsV1 ?? {};
   }
-  get set(): FieldSet { return (this.decoded ??= FieldSet.fromFieldsV1(this.raw)); }
-  set set(s: FieldSet) { this.decoded = s; this.raw = undefined; }
+  get set(): FieldSet {
+    return (this.decoded ??= FieldSet.fromFieldsV1(this.raw));
+  }
+  set set(s: FieldSet) {
+    this.decoded = s;
+    this.raw = undefined;
+  }
 
   /** whether the set may hold anything under these top-level fields (without decoding it) */
   mayTouch(top: Set<string>): boolean {
@@ -152,7 +160,8 @@ function encode(managers: Manager[]): ManagedFieldsEntry[] {
   });
   live.sort((p, q) => {
     if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
-    const pt = p.time ? Date.parse(p.time) : 0, qt = q.time ? Date.parse(q.time) : 0;
+    const pt = p.time ? Date.parse(p.time) : 0,
+      qt = q.time ? Date.parse(q.time) : 0;
     if (pt !== qt) return pt - qt;
     if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
     if (p.apiVersion !== q.apiVersion) return p.apiVersion < q.apiVersion ? -1 : 1;
@@ -192,13 +201,18 @@ function displayManager(m: Manager): string {
  * lets clients reset or rewrite managedFields this way).
  */
 export function updateManagedFields(
-  old: KObject | undefined, obj: KObject, manager: string, operation: 'Update' | 'Apply' = 'Update',
-  apiVersion: string = obj.apiVersion ?? '', opts: ManagedFieldsOptions = {},
+  old: KObject | undefined,
+  obj: KObject,
+  manager: string,
+  operation: 'Update' | 'Apply' = 'Update',
+  apiVersion: string = obj.apiVersion ?? '',
+  opts: ManagedFieldsOptions = {},
 ): ManagedFieldsEntry[] {
   // A create without managedFields of its own yields one entry owning every field of the object, which
   // depends only on the object's shape: a burst of alike objects (a ReplicaSet's pods, a kubelet's events)
   // computes it once per shape.
-  if (old || obj.metadata?.managedFields?.length || opts.definitions || !opts.defName) return computeManagedFields(old, obj, manager, operation, apiVersion, opts);
+  if (old || obj.metadata?.managedFields?.length || opts.definitions || !opts.defName)
+    return computeManagedFields(old, obj, manager, operation, apiVersion, opts);
   const key = `${opts.defName}|${manager}|${operation}|${apiVersion}|${opts.subresource ?? ''}|${opts.trackStatus ? 1 : 0}`;
   let shapes = createdShapes.get(key);
   if (!shapes) {
@@ -215,7 +229,15 @@ export function updateManagedFields(
   }
   const time = rfc3339(opts.now ?? new Date());
   // fieldsV1 stays shared (frozen): it is only ever serialized
-  return hit.entries.map((e) => ({ manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time, fieldsType: e.fieldsType, fieldsV1: e.fieldsV1, ...(e.subresource ? { subresource: e.subresource } : {}) }));
+  return hit.entries.map((e) => ({
+    manager: e.manager,
+    operation: e.operation,
+    apiVersion: e.apiVersion,
+    time,
+    fieldsType: e.fieldsType,
+    fieldsV1: e.fieldsV1,
+    ...(e.subresource ? { subresource: e.subresource } : {}),
+  }));
 }
 
 const SHAPE_KEYS = 256;
@@ -233,10 +255,12 @@ function sameShape(a: unknown, b: unknown, inList: boolean): boolean {
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
     return true;
   }
-  const ao = isObject(a), bo = isObject(b);
+  const ao = isObject(a),
+    bo = isObject(b);
   if (ao !== bo) return false;
   if (!ao) return (a === undefined) === (b === undefined);
-  const am = a as Record<string, unknown>, bm = b as Record<string, unknown>;
+  const am = a as Record<string, unknown>,
+    bm = b as Record<string, unknown>;
   let n = 0;
   for (const k in am) {
     n++;
@@ -247,8 +271,12 @@ function sameShape(a: unknown, b: unknown, inList: boolean): boolean {
 }
 
 function computeManagedFields(
-  old: KObject | undefined, obj: KObject, manager: string, operation: 'Update' | 'Apply',
-  apiVersion: string, opts: ManagedFieldsOptions,
+  old: KObject | undefined,
+  obj: KObject,
+  manager: string,
+  operation: 'Update' | 'Apply',
+  apiVersion: string,
+  opts: ManagedFieldsOptions,
 ): ManagedFieldsEntry[] {
   const prop = rootSchema(opts);
   const requested = obj.metadata?.managedFields;
@@ -262,7 +290,10 @@ function computeManagedFields(
 
   const me = { manager, operation, apiVersion, subresource: opts.subresource };
   let mine = managers.find((m) => identity(m) === identity(me));
-  if (!mine) { mine = { ...me, set: new FieldSet() }; managers.push(mine); }
+  if (!mine) {
+    mine = { ...me, set: new FieldSet() };
+    managers.push(mine);
+  }
   const top = new Set([...changed.children.keys(), ...removed.children.keys()]);
   for (const m of managers) {
     if (m === mine || (m instanceof StoredManager && !m.mayTouch(top))) continue;
@@ -278,13 +309,20 @@ function computeManagedFields(
  * The caller then defaults, validates and stores `object` with `managedFields`.
  */
 export function applyPatch(
-  live: KObject | undefined, applied: KObject, manager: string,
+  live: KObject | undefined,
+  applied: KObject,
+  manager: string,
   opts: ManagedFieldsOptions & { force: boolean; apiVersion?: string },
 ): ApplyResult {
   const prop = rootSchema(opts);
   const defs = opts.definitions;
   const managers = decode(live?.metadata?.managedFields);
-  const me = { manager, operation: 'Apply' as const, apiVersion: opts.apiVersion ?? applied.apiVersion ?? live?.apiVersion ?? '', subresource: opts.subresource };
+  const me = {
+    manager,
+    operation: 'Apply' as const,
+    apiVersion: opts.apiVersion ?? applied.apiVersion ?? live?.apiVersion ?? '',
+    subresource: opts.subresource,
+  };
   const mineBefore = managers.find((m) => identity(m) === identity(me));
   const lastSet = mineBefore?.set ?? new FieldSet();
   const config = withoutManagedFields(applied) as KObject;
@@ -324,7 +362,10 @@ export function applyPatch(
 
   const unchanged = !!live && deepEqual(withoutManagedFields(live), merged);
   let mine = mineBefore;
-  if (!mine) { mine = { ...me, set: new FieldSet() }; managers.push(mine); }
+  if (!mine) {
+    mine = { ...me, set: new FieldSet() };
+    managers.push(mine);
+  }
   const setChanged = !deepEqual(mine.set.toFieldsV1(), newSet.toFieldsV1());
   mine.set = newSet;
   mine.apiVersion = me.apiVersion;

@@ -5,10 +5,21 @@ const DEPLOY = 'io.k8s.api.apps.v1.Deployment';
 const POD = 'io.k8s.api.core.v1.Pod';
 
 const pod = () => ({
-  apiVersion: 'v1', kind: 'Pod',
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name: 'p', labels: { app: 'web', tier: 'fe' }, finalizers: ['a/x'] },
   spec: {
-    containers: [{ name: 'nginx', image: 'nginx:1.25', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], ports: [{ containerPort: 80 }] }],
+    containers: [
+      {
+        name: 'nginx',
+        image: 'nginx:1.25',
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '2' },
+        ],
+        ports: [{ containerPort: 80 }],
+      },
+    ],
     tolerations: [{ key: 'k', operator: 'Exists' }],
   },
 });
@@ -16,16 +27,41 @@ const pod = () => ({
 describe('strategicMergePatch', () => {
   it('adds a container by name and keeps the existing one', () => {
     const dep = { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } } };
-    const out = strategicMergePatch(dep, { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox', command: ['sleep', '3600'] }] } } } }, DEPLOY);
+    const out = strategicMergePatch(
+      dep,
+      { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox', command: ['sleep', '3600'] }] } } } },
+      DEPLOY,
+    );
     expect(out.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['nginx', 'sidecar']);
     expect(dep.spec.template.spec.containers).toHaveLength(1);
   });
 
   it('merges into a container with the same name and its env by name', () => {
-    const out: any = strategicMergePatch(pod(), { spec: { containers: [{ name: 'nginx', image: 'nginx:1.26', env: [{ name: 'B', value: '3' }, { name: 'C', value: '4' }] }] } }, POD);
+    const out: any = strategicMergePatch(
+      pod(),
+      {
+        spec: {
+          containers: [
+            {
+              name: 'nginx',
+              image: 'nginx:1.26',
+              env: [
+                { name: 'B', value: '3' },
+                { name: 'C', value: '4' },
+              ],
+            },
+          ],
+        },
+      },
+      POD,
+    );
     expect(out.spec.containers).toHaveLength(1);
     expect(out.spec.containers[0].image).toBe('nginx:1.26');
-    expect(out.spec.containers[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }]);
+    expect(out.spec.containers[0].env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '3' },
+      { name: 'C', value: '4' },
+    ]);
     expect(out.spec.containers[0].ports).toEqual([{ containerPort: 80 }]);
   });
 

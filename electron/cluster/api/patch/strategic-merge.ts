@@ -37,7 +37,8 @@ class Merger {
     const directive = patch.$patch;
     if (directive === 'delete') return undefined;
     if (directive === 'replace') return stripDirectives(patch) as Record<string, any>;
-    if (directive !== undefined && directive !== 'merge') throw new StrategicMergePatchError(`Unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
+    if (directive !== undefined && directive !== 'merge')
+      throw new StrategicMergePatchError(`Unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
 
     const out: Record<string, any> = { ...original };
     const retain = patch.$retainKeys;
@@ -47,13 +48,19 @@ class Merger {
     const orders: Record<string, unknown[]> = {};
     for (const [k, pv] of Object.entries(patch)) {
       if (k === '$patch' || k === '$retainKeys') continue;
-      if (k.startsWith(SET_ORDER)) { if (Array.isArray(pv)) orders[k.slice(SET_ORDER.length)] = pv; continue; }
+      if (k.startsWith(SET_ORDER)) {
+        if (Array.isArray(pv)) orders[k.slice(SET_ORDER.length)] = pv;
+        continue;
+      }
       if (k.startsWith(DELETE_FROM)) {
         const field = k.slice(DELETE_FROM.length);
         if (Array.isArray(out[field]) && Array.isArray(pv)) out[field] = out[field].filter((x: unknown) => !pv.some((d) => deepEqual(d, x)));
         continue;
       }
-      if (pv === null) { delete out[k]; continue; }
+      if (pv === null) {
+        delete out[k];
+        continue;
+      }
       const prop = schema ? propertySchema(schema, k, this.defs) : undefined;
       const ov = out[k];
       if (isObject(pv)) {
@@ -67,7 +74,8 @@ class Merger {
       }
     }
     for (const [field, order] of Object.entries(orders)) {
-      if (Array.isArray(out[field])) out[field] = this.order(out[field], order, strategyOf(schema ? propertySchema(schema, field, this.defs) : undefined).mergeKey);
+      if (Array.isArray(out[field]))
+        out[field] = this.order(out[field], order, strategyOf(schema ? propertySchema(schema, field, this.defs) : undefined).mergeKey);
     }
     return out;
   }

@@ -4,7 +4,14 @@ import { decodeK8sProtobuf, isProtobufMediaType, protobufSupported } from './dec
 import { getWireSchema, setWireSchema } from './schema';
 import fixtures from './fixtures/kubectl-1.33-requests.json';
 
-interface Fixture { command: string; method: string; path: string; body: string; expected: Record<string, unknown>; expectedFrom: string }
+interface Fixture {
+  command: string;
+  method: string;
+  path: string;
+  body: string;
+  expected: Record<string, unknown>;
+  expectedFrom: string;
+}
 const cases = fixtures as Record<string, Fixture>;
 
 beforeAll(() => {
@@ -45,7 +52,12 @@ describe('envelope errors', () => {
   afterEach(() => setWireSchema(saved));
 
   const statusOf = (fn: () => unknown): { code: number; reason?: string; message: string } => {
-    try { fn(); } catch (e) { expect(e).toBeInstanceOf(StatusError); return (e as StatusError).status as never; }
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(StatusError);
+      return (e as StatusError).status as never;
+    }
     throw new Error('expected a StatusError');
   };
 

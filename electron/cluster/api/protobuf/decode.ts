@@ -33,7 +33,11 @@ const utf8 = (b: Buffer | undefined): string => (b ?? Buffer.alloc(0)).toString(
  */
 export function decodeK8sProtobuf(buf: Buffer): DecodedProtobuf {
   if (!protobufSupported()) {
-    throw statusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+    throw statusError(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+    );
   }
   if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw errBadRequest('provided input is not a valid Kubernetes protobuf object: missing the "k8s\\x00" prefix');

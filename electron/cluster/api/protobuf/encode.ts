@@ -7,14 +7,30 @@ class Writer {
   varint(n: bigint | number): void {
     let v = BigInt.asUintN(64, BigInt(n));
     const bytes: number[] = [];
-    while (v >= 0x80n) { bytes.push(Number(v & 0x7fn) | 0x80); v >>= 7n; }
+    while (v >= 0x80n) {
+      bytes.push(Number(v & 0x7fn) | 0x80);
+      v >>= 7n;
+    }
     bytes.push(Number(v));
     this.parts.push(Buffer.from(bytes));
   }
-  tag(num: number, wire: number): void { this.varint((num << 3) | wire); }
-  bytes(num: number, b: Buffer): void { this.tag(num, 2); this.varint(b.length); this.parts.push(b); }
-  double(num: number, v: number): void { const b = Buffer.alloc(8); b.writeDoubleLE(v); this.tag(num, 1); this.parts.push(b); }
-  done(): Buffer { return Buffer.concat(this.parts); }
+  tag(num: number, wire: number): void {
+    this.varint((num << 3) | wire);
+  }
+  bytes(num: number, b: Buffer): void {
+    this.tag(num, 2);
+    this.varint(b.length);
+    this.parts.push(b);
+  }
+  double(num: number, v: number): void {
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(v);
+    this.tag(num, 1);
+    this.parts.push(b);
+  }
+  done(): Buffer {
+    return Buffer.concat(this.parts);
+  }
 }
 
 function typeDef(name: string): TypeDef {
@@ -33,13 +49,31 @@ function oneofCases(name: string): FieldDef[] {
 function writeField(w: Writer, f: FieldDef, v: unknown): void {
   const t = f.type;
   switch (t.kind) {
-    case 'message': w.bytes(f.num, encodeMessage(t.name!, v as Record<string, unknown>)); return;
-    case 'string': w.bytes(f.num, Buffer.from(String(v), 'utf8')); return;
-    case 'bytes': w.bytes(f.num, Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'base64')); return;
-    case 'bool': w.tag(f.num, 0); w.varint(v ? 1 : 0); return;
-    case 'float64': w.double(f.num, Number(v)); return;
-    case 'int32': case 'int64': case 'uint32': case 'uint64': w.tag(f.num, 0); w.varint(BigInt(Math.trunc(Number(v)))); return;
-    default: throw new Error(`cannot encode ${t.kind} field ${f.json}`);
+    case 'message':
+      w.bytes(f.num, encodeMessage(t.name!, v as Record<string, unknown>));
+      return;
+    case 'string':
+      w.bytes(f.num, Buffer.from(String(v), 'utf8'));
+      return;
+    case 'bytes':
+      w.bytes(f.num, Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'base64'));
+      return;
+    case 'bool':
+      w.tag(f.num, 0);
+      w.varint(v ? 1 : 0);
+      return;
+    case 'float64':
+      w.double(f.num, Number(v));
+      return;
+    case 'int32':
+    case 'int64':
+    case 'uint32':
+    case 'uint64':
+      w.tag(f.num, 0);
+      w.varint(BigInt(Math.trunc(Number(v))));
+      return;
+    default:
+      throw new Error(`cannot encode ${t.kind} field ${f.json}`);
   }
 }
 

@@ -54,7 +54,10 @@ describe('gen-protobuf helpers', () => {
   it('reads stored and deflated zip entries', async () => {
     const g = await load();
     const big = Buffer.from('kubectl '.repeat(5000));
-    const zip = zipOf([{ name: 'README', data: Buffer.from('hi'), deflate: false }, { name: 'kubectl/kubectl', data: big, deflate: true }]);
+    const zip = zipOf([
+      { name: 'README', data: Buffer.from('hi'), deflate: false },
+      { name: 'kubectl/kubectl', data: big, deflate: true },
+    ]);
     expect(g.readZipEntry(zip, 'kubectl/kubectl').equals(big)).toBe(true);
     expect(g.readZipEntry(zip, 'README').toString()).toBe('hi');
     expect(() => g.readZipEntry(zip, 'missing')).toThrow(/no entry missing/);
@@ -63,7 +66,9 @@ describe('gen-protobuf helpers', () => {
   it('parses Go struct tags like reflect.StructTag', async () => {
     const g = await load();
     expect(g.parseStructTag('json:"data,omitempty" protobuf:"bytes,2,rep,name=data" protobuf_key:"bytes,1,opt,name=key"')).toEqual({
-      json: 'data,omitempty', protobuf: 'bytes,2,rep,name=data', protobuf_key: 'bytes,1,opt,name=key',
+      json: 'data,omitempty',
+      protobuf: 'bytes,2,rep,name=data',
+      protobuf_key: 'bytes,1,opt,name=key',
     });
     expect(g.parseStructTag('json:"a\\"b"')).toEqual({ json: 'a"b' });
   });
@@ -80,7 +85,11 @@ describe.skipIf(!KUBECTL)('extraction from a real kubectl 1.33 binary', () => {
     const { types } = g.extractWireSchema(g.loadKubectl(KUBECTL!));
     const field = (t: string, json: string) => types[t]?.fields.find((f) => f.json === json);
     expect(Object.keys(types).length).toBeGreaterThan(1000);
-    expect(field('k8s.io/api/core/v1.Namespace', 'metadata')).toMatchObject({ num: 1, wire: 'bytes', type: { kind: 'message', name: 'k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta' } });
+    expect(field('k8s.io/api/core/v1.Namespace', 'metadata')).toMatchObject({
+      num: 1,
+      wire: 'bytes',
+      type: { kind: 'message', name: 'k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta' },
+    });
     expect(field('k8s.io/api/apps/v1.DeploymentSpec', 'replicas')).toMatchObject({ wire: 'varint', type: { kind: 'int32', ptr: true }, omitempty: true });
     expect(field('k8s.io/api/core/v1.Secret', 'data')?.type).toMatchObject({ kind: 'map', map: { key: { kind: 'string' }, value: { kind: 'bytes' } } });
     expect(field('k8s.io/api/core/v1.Volume', '')).toMatchObject({ inline: true, type: { name: 'k8s.io/api/core/v1.VolumeSource' } });

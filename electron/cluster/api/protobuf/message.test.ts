@@ -24,7 +24,9 @@ beforeAll(() => {
 describe('special types', () => {
   it('metav1.Time becomes RFC3339 seconds in UTC; MicroTime keeps six fractional digits', () => {
     const ts = (seconds: number, nanos: number) => [int(1, seconds), int(2, nanos)];
-    const ns = decodeK8sProtobuf(envelope('v1', 'Namespace', meta(name('a'), msg(n(`${META}.ObjectMeta`, 'creationTimestamp'), ...ts(1700000000, 999_999_999))))).object;
+    const ns = decodeK8sProtobuf(
+      envelope('v1', 'Namespace', meta(name('a'), msg(n(`${META}.ObjectMeta`, 'creationTimestamp'), ...ts(1700000000, 999_999_999)))),
+    ).object;
     expect(ns.metadata).toEqual({ name: 'a', creationTimestamp: '2023-11-14T22:13:20Z' });
 
     const ev = 'k8s.io/api/events/v1.Event';
@@ -34,7 +36,9 @@ describe('special types', () => {
 
   it('RawExtension carries embedded JSON', () => {
     const cr = 'k8s.io/api/apps/v1.ControllerRevision';
-    const obj = decodeK8sProtobuf(envelope('apps/v1', 'ControllerRevision', msg(n(cr, 'data'), bytes(1, '{"spec":{"x":[1,"y"]}}')), int(n(cr, 'revision'), 3))).object;
+    const obj = decodeK8sProtobuf(
+      envelope('apps/v1', 'ControllerRevision', msg(n(cr, 'data'), bytes(1, '{"spec":{"x":[1,"y"]}}')), int(n(cr, 'revision'), 3)),
+    ).object;
     expect(obj.data).toEqual({ spec: { x: [1, 'y'] } });
     expect(obj.revision).toBe(3);
   });
@@ -43,9 +47,17 @@ describe('special types', () => {
     const sp = 'k8s.io/api/core/v1.ServicePort';
     const spec = 'k8s.io/api/core/v1.ServiceSpec';
     const port = (...p: Buffer[]) => msg(n(spec, 'ports'), int(n(sp, 'port'), 80), ...p);
-    const obj = decodeK8sProtobuf(envelope('v1', 'Service', msg(n('k8s.io/api/core/v1.Service', 'spec'),
-      port(msg(n(sp, 'targetPort'), int(1, 0), int(2, 8080))),
-      port(msg(n(sp, 'targetPort'), int(1, 1), bytes(3, 'http')))))).object as { spec: { ports: { targetPort: unknown }[] } };
+    const obj = decodeK8sProtobuf(
+      envelope(
+        'v1',
+        'Service',
+        msg(
+          n('k8s.io/api/core/v1.Service', 'spec'),
+          port(msg(n(sp, 'targetPort'), int(1, 0), int(2, 8080))),
+          port(msg(n(sp, 'targetPort'), int(1, 1), bytes(3, 'http'))),
+        ),
+      ),
+    ).object as { spec: { ports: { targetPort: unknown }[] } };
     expect(obj.spec.ports.map((p) => p.targetPort)).toEqual([8080, 'http']);
   });
 
@@ -97,17 +109,33 @@ describe('DeleteOptions and Eviction', () => {
 
   it('decodes an Eviction with nested delete options', () => {
     const ev = 'k8s.io/api/policy/v1.Eviction';
-    const { object } = decodeK8sProtobuf(envelope('policy/v1', 'Eviction',
-      msg(n(ev, 'metadata'), name('web-1'), bytes(n(`${META}.ObjectMeta`, 'namespace'), 'default')),
-      msg(n(ev, 'deleteOptions'), ...deleteOptions())));
-    expect(object).toEqual({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'web-1', namespace: 'default', creationTimestamp: null }, deleteOptions: expected });
+    const { object } = decodeK8sProtobuf(
+      envelope(
+        'policy/v1',
+        'Eviction',
+        msg(n(ev, 'metadata'), name('web-1'), bytes(n(`${META}.ObjectMeta`, 'namespace'), 'default')),
+        msg(n(ev, 'deleteOptions'), ...deleteOptions()),
+      ),
+    );
+    expect(object).toEqual({
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: 'web-1', namespace: 'default', creationTimestamp: null },
+      deleteOptions: expected,
+    });
   });
 });
 
 describe('Go JSON shape', () => {
   it('ignores unknown fields, drops empty omitempty scalars, keeps structs and shows absent plain lists as null', () => {
     const body = envelope('v1', 'Namespace', meta(name(''), bytes(n(`${META}.ObjectMeta`, 'namespace'), 'x')), bytes(999, 'future field'));
-    expect(decodeK8sProtobuf(body).object).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { namespace: 'x', creationTimestamp: null }, spec: {}, status: {} });
+    expect(decodeK8sProtobuf(body).object).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { namespace: 'x', creationTimestamp: null },
+      spec: {},
+      status: {},
+    });
 
     const rr = 'k8s.io/api/authorization/v1.SelfSubjectRulesReview';
     const obj = decodeK8sProtobuf(envelope('authorization.k8s.io/v1', 'SelfSubjectRulesReview', msg(n(rr, 'status')))).object;

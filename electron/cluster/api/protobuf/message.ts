@@ -14,25 +14,39 @@ function typeDef(name: string): TypeDef {
 
 function scalar(ref: TypeRef, f: WireField): unknown {
   switch (ref.kind) {
-    case 'string': return (f.bytes ?? Buffer.alloc(0)).toString('utf8');
-    case 'bytes': return (f.bytes ?? Buffer.alloc(0)).toString('base64');
-    case 'bool': return (f.varint ?? 0n) !== 0n;
-    case 'int32': return Number(BigInt.asIntN(32, f.varint ?? 0n));
-    case 'uint32': return Number(BigInt.asUintN(32, f.varint ?? 0n));
-    case 'int64': return Number(BigInt.asIntN(64, f.varint ?? 0n));
-    case 'uint64': return Number(f.varint ?? 0n);
-    case 'float64': return f.wireType === WIRE_FIXED64 && f.bytes ? f.bytes.readDoubleLE(0) : 0;
-    case 'float32': return f.wireType === WIRE_FIXED32 && f.bytes ? f.bytes.readFloatLE(0) : 0;
-    default: return undefined;
+    case 'string':
+      return (f.bytes ?? Buffer.alloc(0)).toString('utf8');
+    case 'bytes':
+      return (f.bytes ?? Buffer.alloc(0)).toString('base64');
+    case 'bool':
+      return (f.varint ?? 0n) !== 0n;
+    case 'int32':
+      return Number(BigInt.asIntN(32, f.varint ?? 0n));
+    case 'uint32':
+      return Number(BigInt.asUintN(32, f.varint ?? 0n));
+    case 'int64':
+      return Number(BigInt.asIntN(64, f.varint ?? 0n));
+    case 'uint64':
+      return Number(f.varint ?? 0n);
+    case 'float64':
+      return f.wireType === WIRE_FIXED64 && f.bytes ? f.bytes.readDoubleLE(0) : 0;
+    case 'float32':
+      return f.wireType === WIRE_FIXED32 && f.bytes ? f.bytes.readFloatLE(0) : 0;
+    default:
+      return undefined;
   }
 }
 
 function zeroScalar(ref: TypeRef): unknown {
   switch (ref.kind) {
-    case 'string': return '';
-    case 'bool': return false;
-    case 'bytes': return null;
-    default: return 0;
+    case 'string':
+      return '';
+    case 'bool':
+      return false;
+    case 'bytes':
+      return null;
+    default:
+      return 0;
   }
 }
 

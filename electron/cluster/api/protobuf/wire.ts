@@ -53,11 +53,16 @@ export class WireReader {
     const wireType = Number(key & 7n);
     if (num === 0) throw malformed('field number 0');
     switch (wireType) {
-      case WIRE_VARINT: return { num, wireType, varint: this.varint() };
-      case WIRE_FIXED64: return { num, wireType, bytes: this.take(8) };
-      case WIRE_BYTES: return { num, wireType, bytes: this.take(Number(this.varint())) };
-      case WIRE_FIXED32: return { num, wireType, bytes: this.take(4) };
-      default: throw malformed(`unsupported wire type ${wireType}`);
+      case WIRE_VARINT:
+        return { num, wireType, varint: this.varint() };
+      case WIRE_FIXED64:
+        return { num, wireType, bytes: this.take(8) };
+      case WIRE_BYTES:
+        return { num, wireType, bytes: this.take(Number(this.varint())) };
+      case WIRE_FIXED32:
+        return { num, wireType, bytes: this.take(4) };
+      default:
+        throw malformed(`unsupported wire type ${wireType}`);
     }
   }
 }

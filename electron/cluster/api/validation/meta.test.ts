@@ -22,10 +22,16 @@ describe('validateObjectMeta', () => {
     expect(validateObjectMeta({ generateName: 'web-', name: 'web-abcde', namespace: 'd' }, { namespaced: true, nameValidation: 'label' })).toEqual([]);
   });
   it('labels, annotations size, owner references', () => {
-    const errs = validateObjectMeta({
-      name: 'n', namespace: 'd', labels: { 'bad key!': 'v' }, annotations: { a: 'x'.repeat(256 * 1024) },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: '' }],
-    }, { namespaced: true, nameValidation: 'subdomain' });
+    const errs = validateObjectMeta(
+      {
+        name: 'n',
+        namespace: 'd',
+        labels: { 'bad key!': 'v' },
+        annotations: { a: 'x'.repeat(256 * 1024) },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: '' }],
+      },
+      { namespaced: true, nameValidation: 'subdomain' },
+    );
     expect(errs.map((e) => e.field)).toEqual(['metadata.labels', 'metadata.annotations', 'metadata.ownerReferences.uid']);
     expect(errs[1].detail).toBe('may not be more than 262144 bytes');
   });
@@ -34,7 +40,9 @@ describe('validateObjectMeta', () => {
 describe('validateObjectMetaUpdate', () => {
   it('name and uid are immutable', () => {
     const errs = validateObjectMetaUpdate({ name: 'b', namespace: 'd', uid: 'u2' }, { name: 'a', namespace: 'd', uid: 'u1' });
-    expect(errInvalid('', 'ConfigMap', 'b', errs).message).toBe('ConfigMap "b" is invalid: [metadata.name: Invalid value: "b": field is immutable, metadata.uid: Invalid value: "u2": field is immutable]');
+    expect(errInvalid('', 'ConfigMap', 'b', errs).message).toBe(
+      'ConfigMap "b" is invalid: [metadata.name: Invalid value: "b": field is immutable, metadata.uid: Invalid value: "u2": field is immutable]',
+    );
   });
   it('no new finalizers while deleting', () => {
     const errs = validateObjectMetaUpdate({ name: 'a', finalizers: ['x/y'] }, { name: 'a', deletionTimestamp: '2025-01-01T00:00:00Z' });
@@ -44,7 +52,16 @@ describe('validateObjectMetaUpdate', () => {
 
 describe('validateLabelSelector', () => {
   it('checks operators and values', () => {
-    const errs = validateLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In' }, { key: 'b', operator: 'Exists', values: ['x'] }, { key: 'c', operator: 'Has' }] }, 'spec.selector');
+    const errs = validateLabelSelector(
+      {
+        matchExpressions: [
+          { key: 'a', operator: 'In' },
+          { key: 'b', operator: 'Exists', values: ['x'] },
+          { key: 'c', operator: 'Has' },
+        ],
+      },
+      'spec.selector',
+    );
     expect(errs.map((e) => `${e.field}: ${e.detail}`)).toEqual([
       "spec.selector.matchExpressions[0].values: must be specified when `operator` is 'In' or 'NotIn'",
       "spec.selector.matchExpressions[1].values: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",

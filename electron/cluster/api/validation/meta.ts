@@ -16,10 +16,14 @@ function maskTrailingDash(v: string): string {
 export function nameValidator(kind: NameValidation): (name: string, prefix: boolean) => string[] {
   if (typeof kind === 'function') return (n) => kind(n);
   switch (kind) {
-    case 'label': return (n, p) => isDNS1123Label(p ? maskTrailingDash(n) : n);
-    case 'path-segment': return (n) => isPathSegmentName(n);
-    case 'none': return () => [];
-    default: return (n, p) => isDNS1123Subdomain(p ? maskTrailingDash(n) : n);
+    case 'label':
+      return (n, p) => isDNS1123Label(p ? maskTrailingDash(n) : n);
+    case 'path-segment':
+      return (n) => isPathSegmentName(n);
+    case 'none':
+      return () => [];
+    default:
+      return (n, p) => isDNS1123Subdomain(p ? maskTrailingDash(n) : n);
   }
 }
 
@@ -74,10 +78,7 @@ export function validateFinalizers(finalizers: string[] | undefined, path: strin
   return errs;
 }
 
-export function validateObjectMeta(
-  meta: ObjectMeta | undefined,
-  opts: { namespaced: boolean; nameValidation: NameValidation; path?: string },
-): FieldError[] {
+export function validateObjectMeta(meta: ObjectMeta | undefined, opts: { namespaced: boolean; nameValidation: NameValidation; path?: string }): FieldError[] {
   const m = meta ?? {};
   const p = opts.path ?? 'metadata';
   const check = nameValidator(opts.nameValidation);
@@ -108,7 +109,12 @@ export function validateObjectMetaUpdate(newMeta: ObjectMeta, oldMeta: ObjectMet
   if (oldMeta.deletionTimestamp) {
     const added = (newMeta.finalizers ?? []).filter((f) => !(oldMeta.finalizers ?? []).includes(f));
     if (added.length) {
-      errs.push(forbidden(`${path}.finalizers`, `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`));
+      errs.push(
+        forbidden(
+          `${path}.finalizers`,
+          `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+        ),
+      );
     }
   }
   if ((newMeta.generation ?? 0) < (oldMeta.generation ?? 0)) {

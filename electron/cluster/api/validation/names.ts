@@ -27,11 +27,15 @@ const dns1035LabelRe = whole(dns1035LabelFmt);
 const qualifiedNameRe = whole(qualifiedNameFmt);
 const labelValueRe = whole(labelValueFmt);
 
-const dns1123LabelMsg = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
-const dns1123SubdomainMsg = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-const dns1035LabelMsg = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+const dns1123LabelMsg =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+const dns1123SubdomainMsg =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+const dns1035LabelMsg =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
 const qualifiedNameMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const labelValueMsg = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const labelValueMsg =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 export function isDNS1123Label(v: string): string[] {
   const errs: string[] = [];
@@ -68,8 +72,11 @@ export function isQualifiedName(v: string): string[] {
     if (prefix.length === 0) errs.push('prefix part ' + emptyError());
     else for (const m of isDNS1123Subdomain(prefix)) errs.push('prefix part ' + m);
   } else {
-    return ['a qualified name ' + regexError(qualifiedNameMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc') +
-      " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
+    return [
+      'a qualified name ' +
+        regexError(qualifiedNameMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc') +
+        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
   }
   if (name.length === 0) errs.push('name part ' + emptyError());
   else if (name.length > 63) errs.push('name part ' + maxLenError(63));
@@ -104,7 +111,8 @@ export function isEnvVarName(v: string): string[] {
 export function isConfigMapKey(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 253) errs.push(maxLenError(253));
-  if (!/^[-._a-zA-Z0-9]+$/.test(v)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", '[-._a-zA-Z0-9]+', 'key.name', 'KEY_NAME', 'key-name'));
+  if (!/^[-._a-zA-Z0-9]+$/.test(v))
+    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", '[-._a-zA-Z0-9]+', 'key.name', 'KEY_NAME', 'key-name'));
   if (v === '.') errs.push("must not be '.'");
   else if (v === '..') errs.push("must not be '..'");
   else if (v.startsWith('..')) errs.push("must not start with '..'");

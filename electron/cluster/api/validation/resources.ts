@@ -5,25 +5,55 @@ import { isConfigMapKey, isDNS1123Subdomain, isEnvVarName, isQualifiedName, isVa
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 const STANDARD_RESOURCES = new Set([
-  'cpu', 'memory', 'ephemeral-storage', 'storage', 'pods', 'services', 'replicationcontrollers', 'resourcequotas',
-  'secrets', 'configmaps', 'persistentvolumeclaims', 'services.nodeports', 'services.loadbalancers',
-  'requests.cpu', 'requests.memory', 'requests.storage', 'requests.ephemeral-storage',
-  'limits.cpu', 'limits.memory', 'limits.ephemeral-storage',
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'storage',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'services.nodeports',
+  'services.loadbalancers',
+  'requests.cpu',
+  'requests.memory',
+  'requests.storage',
+  'requests.ephemeral-storage',
+  'limits.cpu',
+  'limits.memory',
+  'limits.ephemeral-storage',
 ]);
 
 const isHugePages = (n: string) => n.startsWith('hugepages-');
 /** Native resources live in the default or kubernetes.io namespace; everything else is "extended". */
 export const isNativeResource = (n: string) => !n.includes('/') || n.includes('kubernetes.io/');
-export const isExtendedResourceName = (n: string) =>
-  !isNativeResource(n) && !n.startsWith('requests.') && isQualifiedName(n).length === 0;
+export const isExtendedResourceName = (n: string) => !isNativeResource(n) && !n.startsWith('requests.') && isQualifiedName(n).length === 0;
 /** Extended resources cannot be overcommitted: requests must equal limits. */
 const isOvercommitAllowed = (n: string) => isNativeResource(n) && !isHugePages(n);
-const isIntegerResource = (n: string) => isExtendedResourceName(n) ||
-  ['pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims', 'services.nodeports', 'services.loadbalancers'].includes(n);
+const isIntegerResource = (n: string) =>
+  isExtendedResourceName(n) ||
+  [
+    'pods',
+    'services',
+    'replicationcontrollers',
+    'resourcequotas',
+    'secrets',
+    'configmaps',
+    'persistentvolumeclaims',
+    'services.nodeports',
+    'services.loadbalancers',
+  ].includes(n);
 
 /** Stringifies a quantity for messages, falling back to the raw text when it does not parse. */
 function q(v: unknown): string {
-  try { return canonicalQuantity(v as string); } catch { return String(v); }
+  try {
+    return canonicalQuantity(v as string);
+  } catch {
+    return String(v);
+  }
 }
 
 export function validateResourceName(name: string, path: string): FieldError[] {
@@ -47,7 +77,11 @@ export function validateContainerResourceName(name: string, path: string): Field
 
 export function validateResourceQuantityValue(name: string, value: unknown, path: string): FieldError[] {
   let parsed;
-  try { parsed = parseQuantity(value as string); } catch (e) { return [invalid(path, value, (e as Error).message)]; }
+  try {
+    parsed = parseQuantity(value as string);
+  } catch (e) {
+    return [invalid(path, value, (e as Error).message)];
+  }
   const errs: FieldError[] = [];
   if (parsed.nano < 0n) errs.push(invalid(path, q(value), 'must be greater than or equal to 0'));
   if (isIntegerResource(name) && parsed.milli % 1000n !== 0n) errs.push(invalid(path, q(value), 'must be an integer'));
@@ -68,7 +102,11 @@ export function validateResourceRequirements(res: any, path: string): FieldError
     errs.push(...validateContainerResourceName(name, p), ...validateResourceQuantityValue(name, v, p));
     if (name in limits) {
       let cmp: number;
-      try { cmp = compareQuantities(v as string, limits[name] as string); } catch { continue; }
+      try {
+        cmp = compareQuantities(v as string, limits[name] as string);
+      } catch {
+        continue;
+      }
       if (cmp !== 0 && !isOvercommitAllowed(name)) {
         errs.push(invalid(`${path}.requests`, q(v), `must be equal to ${name} limit of ${q(limits[name])}`));
       } else if (cmp > 0) {
@@ -110,7 +148,17 @@ export function validatePortNumOrName(port: unknown, path: string): FieldError[]
   return [required(path)];
 }
 
-const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+const ENV_FIELD_PATHS = [
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.uid',
+  'spec.nodeName',
+  'spec.serviceAccountName',
+  'status.hostIP',
+  'status.hostIPs',
+  'status.podIP',
+  'status.podIPs',
+];
 export const VOLUME_FIELD_PATHS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
 
 export function validateObjectFieldSelector(fs: any, allowed: string[], path: string): FieldError[] {
@@ -141,13 +189,22 @@ export function validateEnv(env: any[] | undefined, path: string): FieldError[] 
     if (!from) return;
     const vp = `${p}.valueFrom`;
     let n = 0;
-    if (from.fieldRef) { n++; errs.push(...validateObjectFieldSelector(from.fieldRef, ENV_FIELD_PATHS, `${vp}.fieldRef`)); }
+    if (from.fieldRef) {
+      n++;
+      errs.push(...validateObjectFieldSelector(from.fieldRef, ENV_FIELD_PATHS, `${vp}.fieldRef`));
+    }
     if (from.resourceFieldRef) {
       n++;
       if (!from.resourceFieldRef.resource) errs.push(required(`${vp}.resourceFieldRef.resource`));
     }
-    if (from.configMapKeyRef) { n++; errs.push(...validateKeySelector(from.configMapKeyRef, `${vp}.configMapKeyRef`)); }
-    if (from.secretKeyRef) { n++; errs.push(...validateKeySelector(from.secretKeyRef, `${vp}.secretKeyRef`)); }
+    if (from.configMapKeyRef) {
+      n++;
+      errs.push(...validateKeySelector(from.configMapKeyRef, `${vp}.configMapKeyRef`));
+    }
+    if (from.secretKeyRef) {
+      n++;
+      errs.push(...validateKeySelector(from.secretKeyRef, `${vp}.secretKeyRef`));
+    }
     if (n === 0) errs.push(invalid(vp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
     else if (ev.value) errs.push(invalid(vp, '', 'may not be specified when `value` is not empty'));
     else if (n > 1) errs.push(invalid(vp, '', 'may not have more than one field specified at a time'));
@@ -201,8 +258,10 @@ export function validateProbe(probe: any, path: string, kind: 'liveness' | 'read
     errs.push(...nonNegative(probe[f], `${path}.${f}`));
   }
   if (typeof probe.terminationGracePeriodSeconds === 'number') {
-    if (kind === 'readiness') errs.push(invalid(`${path}.terminationGracePeriodSeconds`, probe.terminationGracePeriodSeconds, 'must not be set for readinessProbes'));
-    else if (probe.terminationGracePeriodSeconds <= 0) errs.push(invalid(`${path}.terminationGracePeriodSeconds`, probe.terminationGracePeriodSeconds, 'must be greater than 0'));
+    if (kind === 'readiness')
+      errs.push(invalid(`${path}.terminationGracePeriodSeconds`, probe.terminationGracePeriodSeconds, 'must not be set for readinessProbes'));
+    else if (probe.terminationGracePeriodSeconds <= 0)
+      errs.push(invalid(`${path}.terminationGracePeriodSeconds`, probe.terminationGracePeriodSeconds, 'must be greater than 0'));
   }
   if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
     errs.push(invalid(`${path}.successThreshold`, probe.successThreshold, 'must be 1'));

@@ -104,7 +104,8 @@ export function validateAffinity(aff: any, path: string): FieldError[] {
     const pa = aff[kind];
     if (!pa) continue;
     (pa.requiredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t: any, i: number) =>
-      errs.push(...validatePodAffinityTerm(t, `${path}.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`)));
+      errs.push(...validatePodAffinityTerm(t, `${path}.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`)),
+    );
     (pa.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t: any, i: number) => {
       const p = `${path}.${kind}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
       errs.push(...weightErr(t.weight, p), ...validatePodAffinityTerm(t.podAffinityTerm, `${p}.podAffinityTerm`));

@@ -30,22 +30,28 @@ export const ephemeralContainersHandler: SpecialHandler = async ({ req, info, en
   if (info.verb !== 'update' && info.verb !== 'patch') throw errMethodNotAllowed('the server does not allow this method on the requested resource');
   const ctx = server.writeCtx(req, entry, 'ephemeralcontainers');
   const body = info.verb === 'update' ? server.decodeObject(req, entry) : decodeBody(req);
-  const r = await server.registry.update(entry, info.namespace, name, (cur) => {
-    const old = clone(cur);
-    let wanted: KObject;
-    if (info.verb === 'update') {
-      wanted = body as KObject;
-      if (isPrecondition(wanted.metadata?.resourceVersion) && wanted.metadata.resourceVersion !== cur.metadata.resourceVersion) {
-        throw errConflict('', 'pods', name, 'the object has been modified; please apply your changes to the latest version and try again');
+  const r = await server.registry.update(
+    entry,
+    info.namespace,
+    name,
+    (cur) => {
+      const old = clone(cur);
+      let wanted: KObject;
+      if (info.verb === 'update') {
+        wanted = body as KObject;
+        if (isPrecondition(wanted.metadata?.resourceVersion) && wanted.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+          throw errConflict('', 'pods', name, 'the object has been modified; please apply your changes to the latest version and try again');
+        }
+      } else {
+        wanted = server.schemas.applyPatch(entry, mediaType(req), clone(cur), body);
       }
-    } else {
-      wanted = server.schemas.applyPatch(entry, mediaType(req), clone(cur), body);
-    }
-    cur.spec.ephemeralContainers = wanted.spec?.ephemeralContainers ?? [];
-    entry.strategy.defaults?.(cur);
-    const errs = [...(entry.strategy.validate?.(cur, { operation: 'update', now: new Date() }) ?? []), ...validateEphemeralUpdate(cur, old)];
-    if (errs.length) throw errInvalid('', 'Pod', name, errs);
-    return cur;
-  }, ctx);
+      cur.spec.ephemeralContainers = wanted.spec?.ephemeralContainers ?? [];
+      entry.strategy.defaults?.(cur);
+      const errs = [...(entry.strategy.validate?.(cur, { operation: 'update', now: new Date() }) ?? []), ...validateEphemeralUpdate(cur, old)];
+      if (errs.length) throw errInvalid('', 'Pod', name, errs);
+      return cur;
+    },
+    ctx,
+  );
   return json(200, server.out(entry, r.obj));
 };

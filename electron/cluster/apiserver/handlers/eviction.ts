@@ -32,7 +32,13 @@ function ignoresBudgets(pod: KObject): boolean {
 
 function setDisruptionAllowedCondition(pdb: KObject, now: string): void {
   const allowed = (pdb.status.disruptionsAllowed ?? 0) > 0;
-  const want = { type: 'DisruptionAllowed', status: allowed ? 'True' : 'False', reason: allowed ? 'SufficientPods' : 'InsufficientPods', message: '', observedGeneration: pdb.status.observedGeneration ?? 0 };
+  const want = {
+    type: 'DisruptionAllowed',
+    status: allowed ? 'True' : 'False',
+    reason: allowed ? 'SufficientPods' : 'InsufficientPods',
+    message: '',
+    observedGeneration: pdb.status.observedGeneration ?? 0,
+  };
   const conds: any[] = pdb.status.conditions ?? [];
   const i = conds.findIndex((c) => c.type === want.type);
   if (i < 0) conds.push({ ...want, lastTransitionTime: now });
@@ -53,17 +59,24 @@ interface EvictionContext {
 /** marks the pod as being disrupted (DisruptionTarget condition) so its controller and owners can tell why it went */
 async function markDisruptionTarget(e: EvictionContext): Promise<void> {
   if (e.ctx.dryRun) return;
-  await e.registry.update(e.pods, e.ns, e.name, (pod) => {
-    const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') return pod;
-    const conds: any[] = (pod.status ??= {}).conditions ?? [];
-    const want = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
-    const i = conds.findIndex((c) => c.type === want.type);
-    const c = { ...want, lastProbeTime: null, lastTransitionTime: i >= 0 && conds[i].status === 'True' ? conds[i].lastTransitionTime : nowRfc3339() };
-    if (i >= 0) conds[i] = c; else conds.push(c);
-    pod.status.conditions = conds;
-    return pod;
-  }, { ...e.ctx, subresource: 'status', internal: true });
+  await e.registry.update(
+    e.pods,
+    e.ns,
+    e.name,
+    (pod) => {
+      const phase = pod.status?.phase;
+      if (phase === 'Succeeded' || phase === 'Failed') return pod;
+      const conds: any[] = (pod.status ??= {}).conditions ?? [];
+      const want = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
+      const i = conds.findIndex((c) => c.type === want.type);
+      const c = { ...want, lastProbeTime: null, lastTransitionTime: i >= 0 && conds[i].status === 'True' ? conds[i].lastTransitionTime : nowRfc3339() };
+      if (i >= 0) conds[i] = c;
+      else conds.push(c);
+      pod.status.conditions = conds;
+      return pod;
+    },
+    { ...e.ctx, subresource: 'status', internal: true },
+  );
 }
 
 async function deletePod(e: EvictionContext, pod: KObject): Promise<void> {
@@ -78,12 +91,24 @@ async function takeDisruption(e: EvictionContext, pdb: KObject): Promise<boolean
     throw tooManyRequests(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
   }
   const allowed: number = st.disruptionsAllowed ?? 0;
-  if (allowed < 0) throw statusError(403, 'Forbidden', `poddisruptionbudgets.policy "${pdb.metadata.name}" is forbidden: pdb disruptions allowed is negative`, { name: pdb.metadata.name, group: 'policy', kind: 'poddisruptionbudgets' });
+  if (allowed < 0)
+    throw statusError(403, 'Forbidden', `poddisruptionbudgets.policy "${pdb.metadata.name}" is forbidden: pdb disruptions allowed is negative`, {
+      name: pdb.metadata.name,
+      group: 'policy',
+      kind: 'poddisruptionbudgets',
+    });
   if (Object.keys(st.disruptedPods ?? {}).length > MAX_DISRUPTED_PODS) {
-    throw statusError(403, 'Forbidden', `poddisruptionbudgets.policy "${pdb.metadata.name}" is forbidden: DisruptedPods map too big - too many evictions not confirmed by PDB controller`, { name: pdb.metadata.name, group: 'policy', kind: 'poddisruptionbudgets' });
+    throw statusError(
+      403,
+      'Forbidden',
+      `poddisruptionbudgets.policy "${pdb.metadata.name}" is forbidden: DisruptedPods map too big - too many evictions not confirmed by PDB controller`,
+      { name: pdb.metadata.name, group: 'policy', kind: 'poddisruptionbudgets' },
+    );
   }
   if (allowed === 0) {
-    throw tooManyRequests(`The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`);
+    throw tooManyRequests(
+      `The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`,
+    );
   }
   if (e.ctx.dryRun) return true;
   const now = nowRfc3339();
@@ -117,13 +142,18 @@ async function evict(e: EvictionContext): Promise<void> {
     }
     if (await takeDisruption(e, pdb)) return deletePod(e, pod);
   }
-  throw statusError(409, 'Conflict', `Operation cannot be fulfilled on poddisruptionbudgets.policy: the object has been modified; please apply your changes to the latest version and try again`);
+  throw statusError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on poddisruptionbudgets.policy: the object has been modified; please apply your changes to the latest version and try again`,
+  );
 }
 
 export const evictionHandler: SpecialHandler = async ({ req, info, entry, server }) => {
   if (info.verb !== 'create') throw statusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const body = server.decodeAny(req);
-  if (body.kind !== undefined && body.kind !== 'Eviction') throw errBadRequest(`the kind in the data (${body.kind}) does not match the expected kind (Eviction)`);
+  if (body.kind !== undefined && body.kind !== 'Eviction')
+    throw errBadRequest(`the kind in the data (${body.kind}) does not match the expected kind (Eviction)`);
   if (body.metadata?.name && body.metadata.name !== info.name) throw errBadRequest('name in URL does not match name in Eviction object');
   const pdbs = server.catalog.get(R.poddisruptionbudgets.group, R.poddisruptionbudgets.version, R.poddisruptionbudgets.resource);
   if (!pdbs) throw errInternal('poddisruptionbudgets are not served');

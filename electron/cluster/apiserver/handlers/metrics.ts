@@ -14,7 +14,8 @@ export interface MetricsSource {
   nodeMetrics(): Promise<NodeMetricsSample[]>;
 }
 
-const GROUP = 'metrics.k8s.io', VERSION = 'v1beta1';
+const GROUP = 'metrics.k8s.io',
+  VERSION = 'v1beta1';
 const info = (kind: string, resource: string, namespaced: boolean): KindStrategy => ({
   info: { group: GROUP, version: VERSION, kind, resource, singular: '', namespaced, verbs: ['get', 'list'], virtual: true },
 });
@@ -35,9 +36,11 @@ export function registerMetricsApi(api: ApiServer, source: MetricsSource): void 
       const pod = api.registry.getStored(podsEntry(), s.namespace, s.name);
       if (!pod || !matchesLabels(sel, pod.metadata.labels)) continue;
       items.push({
-        kind: 'PodMetrics', apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'PodMetrics',
+        apiVersion: `${GROUP}/${VERSION}`,
         metadata: { name: s.name, namespace: s.namespace, creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), labels: pod.metadata.labels },
-        timestamp: s.timestamp, window: s.window,
+        timestamp: s.timestamp,
+        window: s.window,
         containers: s.containers.map((c) => ({ name: c.name, usage: c.usage })),
       });
     }
@@ -55,7 +58,14 @@ export function registerMetricsApi(api: ApiServer, source: MetricsSource): void 
       if (ri.name && s.name !== ri.name) continue;
       const node = api.registry.getStored(nodesEntry(), undefined, s.name);
       if (!node || !matchesLabels(sel, node.metadata.labels)) continue;
-      items.push({ kind: 'NodeMetrics', apiVersion: `${GROUP}/${VERSION}`, metadata: { name: s.name, creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), labels: node.metadata.labels }, timestamp: s.timestamp, window: s.window, usage: s.usage });
+      items.push({
+        kind: 'NodeMetrics',
+        apiVersion: `${GROUP}/${VERSION}`,
+        metadata: { name: s.name, creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), labels: node.metadata.labels },
+        timestamp: s.timestamp,
+        window: s.window,
+        usage: s.usage,
+      });
     }
     if (ri.name) {
       if (!items[0]) throw errNotFound(GROUP, 'nodes', ri.name);

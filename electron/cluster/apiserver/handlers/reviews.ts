@@ -12,9 +12,20 @@ function userPayload(u: { name: string; uid?: string; groups: string[]; extra?: 
 }
 
 function decide(authorizer: Authorizer, user: { name: string; groups: string[] }, spec: any): { allowed: boolean; denied?: boolean; reason?: string } {
-  const ra = spec.resourceAttributes, nra = spec.nonResourceAttributes;
+  const ra = spec.resourceAttributes,
+    nra = spec.nonResourceAttributes;
   const d = ra
-    ? authorizer.authorize({ user: { name: user.name, groups: user.groups }, verb: ra.verb ?? '', resourceRequest: true, apiGroup: ra.group ?? '', apiVersion: ra.version, resource: ra.resource, subresource: ra.subresource, namespace: ra.namespace, name: ra.name })
+    ? authorizer.authorize({
+        user: { name: user.name, groups: user.groups },
+        verb: ra.verb ?? '',
+        resourceRequest: true,
+        apiGroup: ra.group ?? '',
+        apiVersion: ra.version,
+        resource: ra.resource,
+        subresource: ra.subresource,
+        namespace: ra.namespace,
+        name: ra.name,
+      })
     : authorizer.authorize({ user: { name: user.name, groups: user.groups }, verb: nra?.verb ?? '', resourceRequest: false, path: nra?.path });
   if (d.decision === 'allow') return { allowed: true, reason: d.reason };
   if (d.decision === 'deny') return { allowed: false, denied: true, reason: d.reason };
@@ -51,8 +62,14 @@ export function reviewHandlers(authorizer: () => Authorizer, authn: Authenticato
       const o = server.decodeAny(req);
       const ns = o.spec?.namespace ?? 'default';
       const { rules, errors } = authorizer().rulesFor?.(req.user, ns) ?? { rules: [], errors: [] };
-      const resourceRules = rules.filter((r) => !r.nonResourceURLs?.length)
-        .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}) }));
+      const resourceRules = rules
+        .filter((r) => !r.nonResourceURLs?.length)
+        .map((r) => ({
+          verbs: r.verbs,
+          apiGroups: r.apiGroups ?? [],
+          resources: r.resources ?? [],
+          ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
+        }));
       const nonResourceRules = rules.filter((r) => r.nonResourceURLs?.length).map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs }));
       o.status = { resourceRules, nonResourceRules, incomplete: false, ...(errors.length ? { evaluationError: errors.join(', ') } : {}) };
       o.metadata = { creationTimestamp: null } as any;

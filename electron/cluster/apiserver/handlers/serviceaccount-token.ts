@@ -24,10 +24,14 @@ export function tokenRequestHandler(pki: Pki): SpecialHandler {
     const tr = server.decodeAny(req);
     tr.metadata ??= {};
     if (tr.metadata.name && tr.metadata.name !== name) {
-      throw errInvalid('authentication.k8s.io', 'TokenRequest', name, [invalid('metadata.name', tr.metadata.name, 'must match the service account name if specified')]);
+      throw errInvalid('authentication.k8s.io', 'TokenRequest', name, [
+        invalid('metadata.name', tr.metadata.name, 'must match the service account name if specified'),
+      ]);
     }
     if (tr.metadata.namespace && tr.metadata.namespace !== ns) {
-      throw errInvalid('authentication.k8s.io', 'TokenRequest', name, [invalid('metadata.namespace', tr.metadata.namespace, 'must match the service account namespace if specified')]);
+      throw errInvalid('authentication.k8s.io', 'TokenRequest', name, [
+        invalid('metadata.namespace', tr.metadata.namespace, 'must match the service account namespace if specified'),
+      ]);
     }
     // read-only lookups: the shared parse, not a copy per token (a rollout asks for one token per pod)
     const get = (r: typeof R.pods, namespace: string | undefined, n: string): KObject | undefined => {
@@ -58,7 +62,8 @@ export function tokenRequestHandler(pki: Pki): SpecialHandler {
       if (group === '' && ref.kind === 'Pod') {
         const p = get(R.pods, ns, ref.name);
         if (!p) throw errNotFound('', 'pods', ref.name);
-        if (p.spec?.serviceAccountName !== name) throw errBadRequest(`cannot bind token for serviceaccount "${name}" to pod running with different serviceaccount name.`);
+        if (p.spec?.serviceAccountName !== name)
+          throw errBadRequest(`cannot bind token for serviceaccount "${name}" to pod running with different serviceaccount name.`);
         uid = p.metadata.uid;
         pod = { name: p.metadata.name!, uid: uid! };
         const nodeName: string | undefined = p.spec?.nodeName;
@@ -80,7 +85,12 @@ export function tokenRequestHandler(pki: Pki): SpecialHandler {
         throw errBadRequest(`cannot bind token for object of kind ${ref.kind}`);
       }
       if (ref.uid && ref.uid !== uid) {
-        throw errConflict(group, ref.kind, ref.name, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+        throw errConflict(
+          group,
+          ref.kind,
+          ref.name,
+          `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+        );
       }
     }
 
@@ -91,7 +101,10 @@ export function tokenRequestHandler(pki: Pki): SpecialHandler {
       audiences: spec.audiences,
       expirationSeconds: extend ? EXTENDED_EXPIRATION_S : spec.expirationSeconds,
       warnAfterSeconds: extend ? spec.expirationSeconds : undefined,
-      pod, node, secret, now,
+      pod,
+      node,
+      secret,
+      now,
     });
     const body = {
       kind: 'TokenRequest',

@@ -14,16 +14,24 @@ const json = (status: number, body: unknown): ApiResponse => ({ kind: 'json', st
 function labelsOf(req: ApiRequest): Record<string, string> {
   let body: unknown = req.bodyObject;
   if (body === undefined && req.body?.length) {
-    try { body = JSON.parse(req.body.toString('utf8')); } catch (e) { throw errBadRequest(`the body is not JSON: ${(e as Error).message}`); }
+    try {
+      body = JSON.parse(req.body.toString('utf8'));
+    } catch (e) {
+      throw errBadRequest(`the body is not JSON: ${(e as Error).message}`);
+    }
   }
   const labels = (body as { labels?: unknown } | undefined)?.labels ?? {};
-  if (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string')) throw errBadRequest('labels must be an object of strings');
+  if (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string'))
+    throw errBadRequest('labels must be an object of strings');
   return labels as Record<string, string>;
 }
 
 export function snapshotsHandler(snapshots: Snapshots): (req: ApiRequest) => Promise<ApiResponse> {
   return async (req) => {
-    const [name, action, ...more] = req.path.replace(/^\/kubelab\/snapshots\/?/, '').split('/').filter(Boolean);
+    const [name, action, ...more] = req.path
+      .replace(/^\/kubelab\/snapshots\/?/, '')
+      .split('/')
+      .filter(Boolean);
     if (more.length || (action && action !== 'restore')) throw errBadRequest(`unknown snapshot path ${req.path}`);
     const m = req.method.toUpperCase();
     if (!name) {

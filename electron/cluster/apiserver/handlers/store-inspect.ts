@@ -25,7 +25,9 @@ export function storeInspectHandler(store: Store): (req: ApiRequest) => ApiRespo
     }
     if (verb === 'watch') {
       return {
-        kind: 'stream', status: 200, contentType: 'text/plain',
+        kind: 'stream',
+        status: 200,
+        contentType: 'text/plain',
         start(write) {
           write(`# watching ${prefix} from revision ${store.revision()}\n`);
           const w = store.watch(prefix, rev ? rev - 1 : store.revision(), (evs: StoreEvent[]) => {

@@ -37,31 +37,56 @@ export async function patch({ server, req, info, entry, ns }: VerbContext): Prom
       const created = await server.registry.create(entry, ns, obj, { ...ctx, manage: undefined });
       return { kind: 'json', status: 201, body: server.out(entry, created), warnings };
     }
-    const r = await server.registry.update(entry, ns, name, (cur) => server.schemas.serverSideApply(entry, cur, applied, ctx.fieldManager!, force, sub), { ...ctx, manage: undefined });
+    const r = await server.registry.update(entry, ns, name, (cur) => server.schemas.serverSideApply(entry, cur, applied, ctx.fieldManager!, force, sub), {
+      ...ctx,
+      manage: undefined,
+    });
     return { kind: 'json', status: 200, body: server.out(entry, r.obj), warnings };
   }
   if (!['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'].includes(mt)) {
-    throw statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json, application/apply-patch+cbor`);
+    throw statusError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json, application/apply-patch+cbor`,
+    );
   }
   if (mt === 'application/strategic-merge-patch+json' && entry.crd) {
-    throw statusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/apply-patch+cbor`);
+    throw statusError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/apply-patch+cbor`,
+    );
   }
   let warnings: string[] = [];
   if (mt !== 'application/json-patch+json') patchBody = mergePatchObject(patchBody);
   // custom resources are decoded whole: their schema may have changed since the object was stored
   const touched = entry.crd ? undefined : patchedFields(mt, patchBody);
-  const r = await server.registry.update(entry, ns, name, (cur) => {
-    const curRv = cur.metadata.resourceVersion;
-    const next = patchedObject(server.schemas.applyPatch(entry, mt, cur, patchBody) as KObject, entry.kind, name);
-    warnings = server.schemas.checkFields(entry, next, fieldValidation(req.query), touched, { flavor: mt === 'application/strategic-merge-patch+json' ? 'strategic' : 'json', patch: patchBody });
-    ensureNamespaceMatches(ns, next);
-    // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
-    const prv = next.metadata?.resourceVersion;
-    if (isPrecondition(prv) && prv !== curRv) {
-      throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${entry.group ? entry.resource + '.' + entry.group : entry.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: entry.group || undefined, kind: entry.resource });
-    }
-    next.metadata.resourceVersion = undefined;
-    return next;
-  }, ctx);
+  const r = await server.registry.update(
+    entry,
+    ns,
+    name,
+    (cur) => {
+      const curRv = cur.metadata.resourceVersion;
+      const next = patchedObject(server.schemas.applyPatch(entry, mt, cur, patchBody) as KObject, entry.kind, name);
+      warnings = server.schemas.checkFields(entry, next, fieldValidation(req.query), touched, {
+        flavor: mt === 'application/strategic-merge-patch+json' ? 'strategic' : 'json',
+        patch: patchBody,
+      });
+      ensureNamespaceMatches(ns, next);
+      // a patch carrying a stale resourceVersion (merge patch field or JSON patch op) conflicts like an update
+      const prv = next.metadata?.resourceVersion;
+      if (isPrecondition(prv) && prv !== curRv) {
+        throw statusError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${entry.group ? entry.resource + '.' + entry.group : entry.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+          { name, group: entry.group || undefined, kind: entry.resource },
+        );
+      }
+      next.metadata.resourceVersion = undefined;
+      return next;
+    },
+    ctx,
+  );
   return { kind: 'json', status: 200, body: server.out(entry, r.obj), warnings };
 }

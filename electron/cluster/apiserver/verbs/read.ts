@@ -28,7 +28,12 @@ export async function list({ server, req, entry, ns, accept }: VerbContext): Pro
   const l = server.registry.list(entry, ns, { ...opts, shared: req.serializedReply || accept.table || accept.partialMetadata });
   if (accept.table) return json(200, toTable(entry, l.items, l.metadata, accept));
   if (accept.partialMetadata) {
-    return json(200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: l.metadata, items: l.items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) });
+    return json(200, {
+      kind: 'PartialObjectMetadataList',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: l.metadata,
+      items: l.items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })),
+    });
   }
   return json(200, l);
 }

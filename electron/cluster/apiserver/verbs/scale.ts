@@ -12,16 +12,28 @@ export async function getScale(server: ApiServer, entry: ResourceEntry, ns: stri
   const spec = entry.strategy.info.subresources?.scale ?? crdScale(entry);
   if (!spec) throw notFoundPath();
   const o = server.registry.get(entry, ns, name);
-  const get = (path: string) => path.replace(/^\./, '').split('.').reduce((a: any, k) => (a == null ? undefined : a[k]), o);
+  const get = (path: string) =>
+    path
+      .replace(/^\./, '')
+      .split('.')
+      .reduce((a: any, k) => (a == null ? undefined : a[k]), o);
   return {
-    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
     metadata: { name, namespace: ns, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
     spec: { replicas: get(spec.specReplicasPath) ?? 0 },
     status: { replicas: get(spec.statusReplicasPath) ?? 0, selector: scaleSelector(spec.labelSelectorPath ? get(spec.labelSelectorPath) : undefined) },
   };
 }
 
-export async function updateScale(server: ApiServer, entry: ResourceEntry, ns: string | undefined, name: string, scale: KObject, ctx: WriteContext): Promise<KObject> {
+export async function updateScale(
+  server: ApiServer,
+  entry: ResourceEntry,
+  ns: string | undefined,
+  name: string,
+  scale: KObject,
+  ctx: WriteContext,
+): Promise<KObject> {
   const spec = entry.strategy.info.subresources?.scale ?? crdScale(entry);
   if (!spec) throw notFoundPath();
   const replicas = scale?.spec?.replicas;
@@ -29,15 +41,25 @@ export async function updateScale(server: ApiServer, entry: ResourceEntry, ns: s
     throw statusError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
   }
   const path = spec.specReplicasPath.replace(/^\./, '').split('.');
-  await server.registry.update(entry, ns, name, (cur) => {
-    if (isPrecondition(scale.metadata?.resourceVersion) && scale.metadata.resourceVersion !== cur.metadata.resourceVersion) {
-      throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${entry.resource}.${entry.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
-    }
-    let t: any = cur;
-    for (const k of path.slice(0, -1)) t = t[k] ??= {};
-    t[path[path.length - 1]] = replicas;
-    return cur;
-  }, ctx);
+  await server.registry.update(
+    entry,
+    ns,
+    name,
+    (cur) => {
+      if (isPrecondition(scale.metadata?.resourceVersion) && scale.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+        throw statusError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${entry.resource}.${entry.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        );
+      }
+      let t: any = cur;
+      for (const k of path.slice(0, -1)) t = t[k] ??= {};
+      t[path[path.length - 1]] = replicas;
+      return cur;
+    },
+    ctx,
+  );
   return getScale(server, entry, ns, name);
 }
 

@@ -16,11 +16,15 @@ export function watch({ server, req, entry, ns, accept }: VerbContext): ApiRespo
   const preflight = server.registry.watch(entry, ns, { ...opts, resourceVersion: String(server.registry.store.revision()) }, () => undefined);
   preflight.cancel();
   return {
-    kind: 'watch', status: 200,
+    kind: 'watch',
+    status: 200,
     start: (send, end) => {
       let first = true;
       const emit = (ev: { type: string; object: KObject }) => {
-        if (ev.type === 'ERROR' || ev.type === 'BOOKMARK' || !accept.table) { send({ type: ev.type as any, object: ev.type === 'ERROR' || ev.type === 'BOOKMARK' ? ev.object : server.out(entry, ev.object) }); return; }
+        if (ev.type === 'ERROR' || ev.type === 'BOOKMARK' || !accept.table) {
+          send({ type: ev.type as any, object: ev.type === 'ERROR' || ev.type === 'BOOKMARK' ? ev.object : server.out(entry, ev.object) });
+          return;
+        }
         send({ type: ev.type as any, object: toTable(entry, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion }, accept, first) });
         first = false;
       };
@@ -35,8 +39,17 @@ export function watch({ server, req, entry, ns, accept }: VerbContext): ApiRespo
       }
       let timer: NodeJS.Timeout | undefined;
       // past ~24.8 days a Node timer would overflow and fire at once: such a watch simply never times out
-      if (timeout > 0 && timeout * 1000 <= MAX_TIMER_MS) timer = setTimeout(() => { w?.cancel(); end(); }, timeout * 1000);
-      return { stop: () => { w?.cancel(); if (timer) clearTimeout(timer); } };
+      if (timeout > 0 && timeout * 1000 <= MAX_TIMER_MS)
+        timer = setTimeout(() => {
+          w?.cancel();
+          end();
+        }, timeout * 1000);
+      return {
+        stop: () => {
+          w?.cancel();
+          if (timer) clearTimeout(timer);
+        },
+      };
     },
   };
 }

@@ -33,7 +33,16 @@ export async function update({ server, req, info, entry, ns }: VerbContext): Pro
   const ctx = server.writeCtx(req, entry, sub === 'finalize' ? undefined : sub);
   const warnings = checkFields(server, req, entry, obj);
   if (sub === 'finalize') {
-    const r = await server.registry.update(entry, ns, info.name!, (cur) => { cur.spec = { ...(cur.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] }; return cur; }, { ...ctx, subresource: 'finalize', internal: true });
+    const r = await server.registry.update(
+      entry,
+      ns,
+      info.name!,
+      (cur) => {
+        cur.spec = { ...(cur.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] };
+        return cur;
+      },
+      { ...ctx, subresource: 'finalize', internal: true },
+    );
     return json(200, server.out(entry, r.obj));
   }
   const r = await server.registry.update(entry, ns, info.name!, obj, ctx, { allowCreate: entry.strategy.allowCreateOnUpdate === true });
@@ -45,7 +54,13 @@ export async function deleteOne({ server, req, info, entry, ns }: VerbContext): 
   const ctx = server.writeCtx(req, entry);
   const r = await server.registry.delete(entry, ns, info.name!, opts, ctx);
   if (!r.finished || entry.strategy.returnDeletedObject) return json(200, server.out(entry, r.obj));
-  return json(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: info.name, group: entry.group || undefined, kind: entry.resource, uid: r.obj.metadata.uid } });
+  return json(200, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: info.name, group: entry.group || undefined, kind: entry.resource, uid: r.obj.metadata.uid },
+  });
 }
 
 export async function deleteCollection({ server, req, entry, ns }: VerbContext): Promise<ApiResponse> {
@@ -55,24 +70,41 @@ export async function deleteCollection({ server, req, entry, ns }: VerbContext):
   const l = server.registry.list(entry, ns, listOpts(q));
   const items: KObject[] = [];
   for (const o of l.items) {
-    try { items.push((await server.registry.delete(entry, o.metadata.namespace, o.metadata.name!, opts, ctx)).obj); }
-    catch (err) { if (!(err instanceof StatusError && err.code === 404)) throw err; }
+    try {
+      items.push((await server.registry.delete(entry, o.metadata.namespace, o.metadata.name!, opts, ctx)).obj);
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
   }
-  return json(200, { apiVersion: apiVersionOf(entry.group, entry.version), kind: entry.listKind, metadata: { resourceVersion: String(server.registry.store.revision()) }, items });
+  return json(200, {
+    apiVersion: apiVersionOf(entry.group, entry.version),
+    kind: entry.listKind,
+    metadata: { resourceVersion: String(server.registry.store.revision()) },
+    items,
+  });
 }
 
 function deleteOptions(req: ApiRequest): DeleteOptions {
   const q = req.query;
   let body: Record<string, any> = {};
   if ((req.body && req.body.length) || req.bodyObject) {
-    try { body = decodeBody(req) as Record<string, any>; } catch { body = {}; }
+    try {
+      body = decodeBody(req) as Record<string, any>;
+    } catch {
+      body = {};
+    }
   }
   const opts: DeleteOptions = {};
   const gp = intParam(q, 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
   if (gp !== undefined && gp !== null) opts.gracePeriodSeconds = Number(gp);
   const pp = q.get('propagationPolicy') ?? body.propagationPolicy;
   if (pp) {
-    if (!['Orphan', 'Background', 'Foreground'].includes(pp)) throw statusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${pp}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+    if (!['Orphan', 'Background', 'Foreground'].includes(pp))
+      throw statusError(
+        422,
+        'Invalid',
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${pp}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+      );
     opts.propagationPolicy = pp;
   }
   if (queryBool(q, 'orphanDependents') || body.orphanDependents === true) opts.orphanDependents = true;
@@ -99,6 +131,9 @@ export function fieldValidation(q: URLSearchParams): 'Strict' | 'Warn' | 'Ignore
 export function ensureNamespaceMatches(ns: string | undefined, obj: KObject): void {
   const objNs = obj.metadata?.namespace;
   if (!objNs || objNs === (ns ?? '')) return;
-  if (!ns) { delete obj.metadata.namespace; return; }
+  if (!ns) {
+    delete obj.metadata.namespace;
+    return;
+  }
   throw errBadRequest('the namespace of the provided object does not match the namespace sent on the request');
 }

@@ -9,8 +9,11 @@ import { aggregatedRules } from '../../controllers/clusterroleaggregation/cluste
 import type { AuthorizationAttributes } from '../authorizer';
 
 const role = (ns: string, name: string, rules: Role['rules']): Role => ({ metadata: { namespace: ns, name }, rules });
-const rb = (ns: string, name: string, kind: 'Role' | 'ClusterRole', ref: string, subjects: RoleBinding['subjects']): RoleBinding =>
-  ({ metadata: { namespace: ns, name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: ref }, subjects });
+const rb = (ns: string, name: string, kind: 'Role' | 'ClusterRole', ref: string, subjects: RoleBinding['subjects']): RoleBinding => ({
+  metadata: { namespace: ns, name },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: ref },
+  subjects,
+});
 
 /** the bootstrap roles with their aggregation done, as a running cluster has them */
 function aggregatedBootstrap(extra: ClusterRole[] = []): ClusterRole[] {
@@ -34,25 +37,42 @@ const JANE = { name: 'jane', groups: ['devs', 'system:authenticated'] };
 const BOB = { name: 'bob', groups: ['system:authenticated'] };
 const ANON = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
-const z = rbacAuthorizer(new RbacResolver(source({
-  roles: [
-    role('team', 'pod-reader', [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }]),
-    role('team', 'one-cm', [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['app-config'], verbs: ['get', 'update'] }]),
-    role('team', 'scaler', [{ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update', 'patch'] }]),
-  ],
-  clusterRoles: [{ metadata: { name: 'metrics' }, rules: [{ nonResourceURLs: ['/metrics', '/logs/*'], verbs: ['get'] }] }],
-  roleBindings: [
-    rb('team', 'dev-read', 'Role', 'pod-reader', [{ kind: 'ServiceAccount', name: 'dev', namespace: 'team' }]),
-    rb('team', 'dev-cm', 'Role', 'one-cm', [{ kind: 'ServiceAccount', name: 'dev' }]),
-    rb('team', 'devs-edit', 'ClusterRole', 'edit', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'devs' }]),
-    rb('team', 'bob-scale', 'Role', 'scaler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }]),
-    rb('team', 'broken', 'Role', 'missing', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }]),
-  ],
-  clusterRoleBindings: [{ metadata: { name: 'm' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'metrics' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }] }],
-})));
+const z = rbacAuthorizer(
+  new RbacResolver(
+    source({
+      roles: [
+        role('team', 'pod-reader', [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }]),
+        role('team', 'one-cm', [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['app-config'], verbs: ['get', 'update'] }]),
+        role('team', 'scaler', [{ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update', 'patch'] }]),
+      ],
+      clusterRoles: [{ metadata: { name: 'metrics' }, rules: [{ nonResourceURLs: ['/metrics', '/logs/*'], verbs: ['get'] }] }],
+      roleBindings: [
+        rb('team', 'dev-read', 'Role', 'pod-reader', [{ kind: 'ServiceAccount', name: 'dev', namespace: 'team' }]),
+        rb('team', 'dev-cm', 'Role', 'one-cm', [{ kind: 'ServiceAccount', name: 'dev' }]),
+        rb('team', 'devs-edit', 'ClusterRole', 'edit', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'devs' }]),
+        rb('team', 'bob-scale', 'Role', 'scaler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }]),
+        rb('team', 'broken', 'Role', 'missing', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }]),
+      ],
+      clusterRoleBindings: [
+        {
+          metadata: { name: 'm' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'metrics' },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }],
+        },
+      ],
+    }),
+  ),
+);
 
-const res = (user: typeof SA, verb: string, resource: string, ns?: string, extra: Partial<AuthorizationAttributes> = {}): AuthorizationAttributes =>
-  ({ user, verb, resourceRequest: true, apiGroup: '', resource, namespace: ns, ...extra });
+const res = (user: typeof SA, verb: string, resource: string, ns?: string, extra: Partial<AuthorizationAttributes> = {}): AuthorizationAttributes => ({
+  user,
+  verb,
+  resourceRequest: true,
+  apiGroup: '',
+  resource,
+  namespace: ns,
+  ...extra,
+});
 const url = (user: typeof SA, verb: string, path: string): AuthorizationAttributes => ({ user, verb, resourceRequest: false, path });
 
 // [description, attributes, upstream allows]
@@ -87,10 +107,22 @@ const TABLE: [string, AuthorizationAttributes, boolean][] = [
   ['anonymous: /healthz', url(ANON, 'get', '/healthz'), true],
   ['anonymous: no discovery', url(ANON, 'get', '/api'), false],
   ['anonymous: no pods', res(ANON, 'list', 'pods', 'default'), false],
-  ['the scheduler binds pods', res({ name: 'system:kube-scheduler', groups: ['system:authenticated'] }, 'create', 'pods', 'a', { subresource: 'binding', name: 'p' }), true],
+  [
+    'the scheduler binds pods',
+    res({ name: 'system:kube-scheduler', groups: ['system:authenticated'] }, 'create', 'pods', 'a', { subresource: 'binding', name: 'p' }),
+    true,
+  ],
   ['the scheduler may not create pods', res({ name: 'system:kube-scheduler', groups: ['system:authenticated'] }, 'create', 'pods', 'a'), false],
-  ['the scheduler updates its lease by name only', res({ name: 'system:kube-scheduler', groups: [] }, 'update', 'leases', 'kube-system', { apiGroup: 'coordination.k8s.io', name: 'kube-scheduler' }), true],
-  ['the scheduler may not update other leases', res({ name: 'system:kube-scheduler', groups: [] }, 'update', 'leases', 'kube-system', { apiGroup: 'coordination.k8s.io', name: 'x' }), false],
+  [
+    'the scheduler updates its lease by name only',
+    res({ name: 'system:kube-scheduler', groups: [] }, 'update', 'leases', 'kube-system', { apiGroup: 'coordination.k8s.io', name: 'kube-scheduler' }),
+    true,
+  ],
+  [
+    'the scheduler may not update other leases',
+    res({ name: 'system:kube-scheduler', groups: [] }, 'update', 'leases', 'kube-system', { apiGroup: 'coordination.k8s.io', name: 'x' }),
+    false,
+  ],
   ['system:masters via the cluster-admin binding', res({ name: 'root', groups: ['system:masters'] }, 'delete', 'nodes', undefined, { name: 'n' }), true],
   ['system:monitoring group reads /metrics', url({ name: 'prom', groups: ['system:monitoring'] }, 'get', '/metrics'), true],
 ];
@@ -101,8 +133,9 @@ describe('RBAC authorizer decisions match kube-apiserver v1.33', () => {
   }
 
   it('names the binding that allowed a request, as upstream reason', () => {
-    expect(z.authorize(res(SA, 'get', 'pods', 'team', { name: 'x' })).reason)
-      .toBe('RBAC: allowed by RoleBinding "dev-read/team" of Role "pod-reader" to ServiceAccount "dev/team"');
+    expect(z.authorize(res(SA, 'get', 'pods', 'team', { name: 'x' })).reason).toBe(
+      'RBAC: allowed by RoleBinding "dev-read/team" of Role "pod-reader" to ServiceAccount "dev/team"',
+    );
   });
 
   it('reports a binding to a missing role as upstream', () => {
@@ -120,11 +153,19 @@ describe('RBAC authorizer decisions match kube-apiserver v1.33', () => {
 
 describe('escalation check: the rules a user holds must cover what they grant', () => {
   it('a wildcard covers everything, names and subresources', () => {
-    expect(uncoveredRules([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], [{ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['x'], verbs: ['patch'] }])).toEqual([]);
+    expect(
+      uncoveredRules(
+        [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+        [{ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['x'], verbs: ['patch'] }],
+      ),
+    ).toEqual([]);
   });
   it('named rules do not cover unnamed ones; the missing verbs are merged per resource', () => {
     const missing = uncoveredRules(
-      [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }, { apiGroups: [''], resources: ['secrets'], resourceNames: ['a'], verbs: ['get'] }],
+      [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['secrets'], resourceNames: ['a'], verbs: ['get'] },
+      ],
       [{ apiGroups: [''], resources: ['pods', 'secrets'], verbs: ['get', 'delete'] }],
     );
     expect(missing.map(compactString)).toEqual([
@@ -133,6 +174,11 @@ describe('escalation check: the rules a user holds must cover what they grant', 
     ]);
   });
   it('*/subresource covers that subresource of any resource', () => {
-    expect(uncoveredRules([{ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update'] }], [{ apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['update'] }])).toEqual([]);
+    expect(
+      uncoveredRules(
+        [{ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update'] }],
+        [{ apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['update'] }],
+      ),
+    ).toEqual([]);
   });
 });

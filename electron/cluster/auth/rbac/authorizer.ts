@@ -16,7 +16,10 @@ export interface RbacSource {
 
 type AnyBinding = RoleBinding | ClusterRoleBinding;
 
-interface Index { cluster: Map<string, ClusterRoleBinding[]>; byNamespace: Map<string, Map<string, RoleBinding[]>> }
+interface Index {
+  cluster: Map<string, ClusterRoleBinding[]>;
+  byNamespace: Map<string, Map<string, RoleBinding[]>>;
+}
 
 function subjectKey(s: Subject, bindingNs: string | undefined): string | undefined {
   if (s.kind === 'User') return `u:${s.name}`;
@@ -31,7 +34,9 @@ function userKeys(u: UserInfo): string[] {
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   const l = m.get(k);
-  if (l) { if (!l.includes(v)) l.push(v); } else m.set(k, [v]);
+  if (l) {
+    if (!l.includes(v)) l.push(v);
+  } else m.set(k, [v]);
 }
 
 function describeSubject(s: Subject, bindingNs?: string): string {
@@ -44,20 +49,28 @@ export class RbacResolver {
   constructor(private source: RbacSource) {}
 
   /** RBAC objects changed: the next request rebuilds the subject index */
-  invalidate(): void { this.index = undefined; }
+  invalidate(): void {
+    this.index = undefined;
+  }
 
   private idx(): Index {
     if (this.index) return this.index;
     const cluster = new Map<string, ClusterRoleBinding[]>();
     for (const b of this.source.clusterRoleBindings()) {
-      for (const s of b.subjects ?? []) { const k = subjectKey(s, undefined); if (k) push(cluster, k, b); }
+      for (const s of b.subjects ?? []) {
+        const k = subjectKey(s, undefined);
+        if (k) push(cluster, k, b);
+      }
     }
     const byNamespace = new Map<string, Map<string, RoleBinding[]>>();
     for (const b of this.source.roleBindings()) {
       const ns = b.metadata?.namespace ?? '';
       let m = byNamespace.get(ns);
       if (!m) byNamespace.set(ns, (m = new Map()));
-      for (const s of b.subjects ?? []) { const k = subjectKey(s, ns); if (k) push(m, k, b); }
+      for (const s of b.subjects ?? []) {
+        const k = subjectKey(s, ns);
+        if (k) push(m, k, b);
+      }
     }
     this.index = { cluster, byNamespace };
     return this.index;
@@ -103,7 +116,10 @@ export class RbacResolver {
 
   rulesFor(user: UserInfo, namespace: string | undefined): { rules: PolicyRule[]; errors: string[] } {
     const rules: PolicyRule[] = [];
-    const errors = this.visitRules(user, namespace, (r) => { rules.push(r); return false; });
+    const errors = this.visitRules(user, namespace, (r) => {
+      rules.push(r);
+      return false;
+    });
     return { rules, errors };
   }
 }
@@ -117,7 +133,10 @@ export function rbacAuthorizer(resolver: RbacResolver): Authorizer {
     authorize(a: AuthorizationAttributes) {
       let allowedBy: string | undefined;
       const errors = resolver.visitRules(a.user, a.resourceRequest ? a.namespace : undefined, (rule, source) => {
-        if (ruleAllows(a, rule)) { allowedBy = source; return true; }
+        if (ruleAllows(a, rule)) {
+          allowedBy = source;
+          return true;
+        }
         return false;
       });
       if (allowedBy) return { decision: 'allow', reason: `RBAC: allowed by ${allowedBy}` };

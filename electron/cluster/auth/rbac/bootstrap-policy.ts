@@ -9,7 +9,11 @@ const ALL = [...RW, ...READ];
 
 const w = (s: string) => s.split(' ').filter(Boolean);
 function rule(verbs: string[] | string, groups: string, resources: string, names?: string): PolicyRule {
-  const r: PolicyRule = { apiGroups: groups === '' ? [''] : groups.split(',').map((g) => (g === 'core' ? '' : g)), resources: w(resources), verbs: typeof verbs === 'string' ? w(verbs) : verbs };
+  const r: PolicyRule = {
+    apiGroups: groups === '' ? [''] : groups.split(',').map((g) => (g === 'core' ? '' : g)),
+    resources: w(resources),
+    verbs: typeof verbs === 'string' ? w(verbs) : verbs,
+  };
   if (names) r.resourceNames = w(names);
   return r;
 }
@@ -21,7 +25,8 @@ export const AUTOUPDATE = 'rbac.authorization.kubernetes.io/autoupdate';
 
 function cr(name: string, rules: PolicyRule[] | null, opts: { labels?: Record<string, string>; aggregate?: string } = {}): ClusterRole {
   const role: ClusterRole = {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
     metadata: { name, labels: { ...BOOTSTRAP_LABEL, ...opts.labels }, annotations: { [AUTOUPDATE]: 'true' } },
   };
   if (opts.aggregate) role.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [opts.aggregate]: 'true' } }] };
@@ -32,51 +37,83 @@ const toAdmin = { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' };
 const toEdit = { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' };
 const toView = { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' };
 
-const approver = (signer: string) => cr(`system:certificates.k8s.io:${signer.replace('kubernetes.io/', '')}-approver`, [rule('approve', 'certificates.k8s.io', 'signers', signer)]);
+const approver = (signer: string) =>
+  cr(`system:certificates.k8s.io:${signer.replace('kubernetes.io/', '')}-approver`, [rule('approve', 'certificates.k8s.io', 'signers', signer)]);
 
 export const CLUSTER_ROLES: ClusterRole[] = [
   cr('cluster-admin', [rule('*', '*', '*'), urls('*', '*')]),
   cr('admin', null, { aggregate: 'rbac.authorization.k8s.io/aggregate-to-admin' }),
   cr('edit', null, { labels: toAdmin, aggregate: 'rbac.authorization.k8s.io/aggregate-to-edit' }),
   cr('view', null, { labels: toEdit, aggregate: 'rbac.authorization.k8s.io/aggregate-to-view' }),
-  cr('system:aggregate-to-admin', [
-    rule('create', 'authorization.k8s.io', 'localsubjectaccessreviews'),
-    rule(ALL, 'rbac.authorization.k8s.io', 'rolebindings roles'),
-  ], { labels: toAdmin }),
-  cr('system:aggregate-to-edit', [
-    rule(READ, '', 'pods/attach pods/exec pods/portforward pods/proxy secrets services/proxy'),
-    rule('impersonate', '', 'serviceaccounts'),
-    rule(RW, '', 'pods pods/attach pods/exec pods/portforward pods/proxy'),
-    rule('create', '', 'pods/eviction'),
-    rule(RW, '', 'configmaps events persistentvolumeclaims replicationcontrollers replicationcontrollers/scale secrets serviceaccounts services services/proxy'),
-    rule('create', '', 'serviceaccounts/token'),
-    rule(RW, 'apps', 'daemonsets deployments deployments/rollback deployments/scale replicasets replicasets/scale statefulsets statefulsets/scale'),
-    rule(RW, 'autoscaling', 'horizontalpodautoscalers'),
-    rule(RW, 'batch', 'cronjobs jobs'),
-    rule(RW, 'extensions', 'daemonsets deployments deployments/rollback deployments/scale ingresses networkpolicies replicasets replicasets/scale replicationcontrollers/scale'),
-    rule(RW, 'policy', 'poddisruptionbudgets'),
-    rule(RW, 'networking.k8s.io', 'ingresses networkpolicies'),
-    rule(ALL, 'coordination.k8s.io', 'leases'),
-  ], { labels: toEdit }),
-  cr('system:aggregate-to-view', [
-    rule(READ, '', 'configmaps endpoints persistentvolumeclaims persistentvolumeclaims/status pods replicationcontrollers replicationcontrollers/scale serviceaccounts services services/status'),
-    rule(READ, '', 'bindings events limitranges namespaces/status pods/log pods/status replicationcontrollers/status resourcequotas resourcequotas/status'),
-    rule(READ, '', 'namespaces'),
-    rule(READ, 'discovery.k8s.io', 'endpointslices'),
-    rule(READ, 'apps', 'controllerrevisions daemonsets daemonsets/status deployments deployments/scale deployments/status replicasets replicasets/scale replicasets/status statefulsets statefulsets/scale statefulsets/status'),
-    rule(READ, 'autoscaling', 'horizontalpodautoscalers horizontalpodautoscalers/status'),
-    rule(READ, 'batch', 'cronjobs cronjobs/status jobs jobs/status'),
-    rule(READ, 'extensions', 'daemonsets daemonsets/status deployments deployments/scale deployments/status ingresses ingresses/status networkpolicies replicasets replicasets/scale replicasets/status replicationcontrollers/scale'),
-    rule(READ, 'policy', 'poddisruptionbudgets poddisruptionbudgets/status'),
-    rule(READ, 'networking.k8s.io', 'ingresses ingresses/status networkpolicies'),
-  ], { labels: toView }),
+  cr(
+    'system:aggregate-to-admin',
+    [rule('create', 'authorization.k8s.io', 'localsubjectaccessreviews'), rule(ALL, 'rbac.authorization.k8s.io', 'rolebindings roles')],
+    { labels: toAdmin },
+  ),
+  cr(
+    'system:aggregate-to-edit',
+    [
+      rule(READ, '', 'pods/attach pods/exec pods/portforward pods/proxy secrets services/proxy'),
+      rule('impersonate', '', 'serviceaccounts'),
+      rule(RW, '', 'pods pods/attach pods/exec pods/portforward pods/proxy'),
+      rule('create', '', 'pods/eviction'),
+      rule(
+        RW,
+        '',
+        'configmaps events persistentvolumeclaims replicationcontrollers replicationcontrollers/scale secrets serviceaccounts services services/proxy',
+      ),
+      rule('create', '', 'serviceaccounts/token'),
+      rule(RW, 'apps', 'daemonsets deployments deployments/rollback deployments/scale replicasets replicasets/scale statefulsets statefulsets/scale'),
+      rule(RW, 'autoscaling', 'horizontalpodautoscalers'),
+      rule(RW, 'batch', 'cronjobs jobs'),
+      rule(
+        RW,
+        'extensions',
+        'daemonsets deployments deployments/rollback deployments/scale ingresses networkpolicies replicasets replicasets/scale replicationcontrollers/scale',
+      ),
+      rule(RW, 'policy', 'poddisruptionbudgets'),
+      rule(RW, 'networking.k8s.io', 'ingresses networkpolicies'),
+      rule(ALL, 'coordination.k8s.io', 'leases'),
+    ],
+    { labels: toEdit },
+  ),
+  cr(
+    'system:aggregate-to-view',
+    [
+      rule(
+        READ,
+        '',
+        'configmaps endpoints persistentvolumeclaims persistentvolumeclaims/status pods replicationcontrollers replicationcontrollers/scale serviceaccounts services services/status',
+      ),
+      rule(READ, '', 'bindings events limitranges namespaces/status pods/log pods/status replicationcontrollers/status resourcequotas resourcequotas/status'),
+      rule(READ, '', 'namespaces'),
+      rule(READ, 'discovery.k8s.io', 'endpointslices'),
+      rule(
+        READ,
+        'apps',
+        'controllerrevisions daemonsets daemonsets/status deployments deployments/scale deployments/status replicasets replicasets/scale replicasets/status statefulsets statefulsets/scale statefulsets/status',
+      ),
+      rule(READ, 'autoscaling', 'horizontalpodautoscalers horizontalpodautoscalers/status'),
+      rule(READ, 'batch', 'cronjobs cronjobs/status jobs jobs/status'),
+      rule(
+        READ,
+        'extensions',
+        'daemonsets daemonsets/status deployments deployments/scale deployments/status ingresses ingresses/status networkpolicies replicasets replicasets/scale replicasets/status replicationcontrollers/scale',
+      ),
+      rule(READ, 'policy', 'poddisruptionbudgets poddisruptionbudgets/status'),
+      rule(READ, 'networking.k8s.io', 'ingresses ingresses/status networkpolicies'),
+    ],
+    { labels: toView },
+  ),
   cr('system:auth-delegator', [rule('create', 'authentication.k8s.io', 'tokenreviews'), rule('create', 'authorization.k8s.io', 'subjectaccessreviews')]),
   cr('system:basic-user', [
     rule('create', 'authorization.k8s.io', 'selfsubjectaccessreviews selfsubjectrulesreviews'),
     rule('create', 'authentication.k8s.io', 'selfsubjectreviews'),
   ]),
   cr('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [rule('create', 'certificates.k8s.io', 'certificatesigningrequests/nodeclient')]),
-  cr('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [rule('create', 'certificates.k8s.io', 'certificatesigningrequests/selfnodeclient')]),
+  cr('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [
+    rule('create', 'certificates.k8s.io', 'certificatesigningrequests/selfnodeclient'),
+  ]),
   approver('kubernetes.io/kube-apiserver-client'),
   approver('kubernetes.io/kube-apiserver-client-kubelet'),
   approver('kubernetes.io/kubelet-serving'),
@@ -146,7 +183,12 @@ export const CLUSTER_ROLES: ClusterRole[] = [
   ]),
   cr('system:node-bootstrapper', [rule('create get list watch', 'certificates.k8s.io', 'certificatesigningrequests')]),
   cr('system:node-problem-detector', [rule('get', '', 'nodes'), rule('patch', '', 'nodes/status'), events]),
-  cr('system:node-proxier', [rule('list watch', '', 'endpoints services'), rule(READ, '', 'nodes'), events, rule('list watch', 'discovery.k8s.io', 'endpointslices')]),
+  cr('system:node-proxier', [
+    rule('list watch', '', 'endpoints services'),
+    rule(READ, '', 'nodes'),
+    events,
+    rule('list watch', 'discovery.k8s.io', 'endpointslices'),
+  ]),
   cr('system:persistent-volume-provisioner', [
     rule('create delete get list watch', '', 'persistentvolumes'),
     rule('get list update watch', '', 'persistentvolumeclaims'),
@@ -169,7 +211,8 @@ const sa = (namespace: string, name: string): Subject => ({ kind: 'ServiceAccoun
 
 function crb(name: string, subjects: Subject[], role = name): ClusterRoleBinding {
   const b: ClusterRoleBinding = {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding',
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
     metadata: { name, labels: { ...BOOTSTRAP_LABEL }, annotations: { [AUTOUPDATE]: 'true' } },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
   };
@@ -194,19 +237,29 @@ export const CLUSTER_ROLE_BINDINGS: ClusterRoleBinding[] = [
 ];
 
 function nsRole(namespace: string, name: string, rules: PolicyRule[]): Role {
-  return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace, labels: { ...BOOTSTRAP_LABEL }, annotations: { [AUTOUPDATE]: 'true' } }, rules };
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name, namespace, labels: { ...BOOTSTRAP_LABEL }, annotations: { [AUTOUPDATE]: 'true' } },
+    rules,
+  };
 }
 function nsBinding(namespace: string, name: string, role: string, subjects: Subject[]): RoleBinding {
   return {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
     metadata: { name, namespace, labels: { ...BOOTSTRAP_LABEL }, annotations: { [AUTOUPDATE]: 'true' } },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role }, subjects,
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
+    subjects,
   };
 }
 
 export const NAMESPACE_ROLES: Role[] = [
   nsRole('kube-system', 'extension-apiserver-authentication-reader', [rule(READ, '', 'configmaps', 'extension-apiserver-authentication')]),
-  nsRole('kube-system', 'system::leader-locking-kube-controller-manager', [rule('watch', '', 'configmaps'), rule('get update', '', 'configmaps', 'kube-controller-manager')]),
+  nsRole('kube-system', 'system::leader-locking-kube-controller-manager', [
+    rule('watch', '', 'configmaps'),
+    rule('get update', '', 'configmaps', 'kube-controller-manager'),
+  ]),
   nsRole('kube-system', 'system::leader-locking-kube-scheduler', [rule('watch', '', 'configmaps'), rule('get update', '', 'configmaps', 'kube-scheduler')]),
   nsRole('kube-system', 'system:controller:bootstrap-signer', [rule(READ, '', 'secrets')]),
   nsRole('kube-system', 'system:controller:cloud-provider', [rule('create get list watch', '', 'configmaps')]),
@@ -215,9 +268,18 @@ export const NAMESPACE_ROLES: Role[] = [
 ];
 
 export const NAMESPACE_ROLE_BINDINGS: RoleBinding[] = [
-  nsBinding('kube-system', 'system::extension-apiserver-authentication-reader', 'extension-apiserver-authentication-reader', [user('system:kube-controller-manager'), user('system:kube-scheduler')]),
-  nsBinding('kube-system', 'system::leader-locking-kube-controller-manager', 'system::leader-locking-kube-controller-manager', [user('system:kube-controller-manager'), sa('kube-system', 'kube-controller-manager')]),
-  nsBinding('kube-system', 'system::leader-locking-kube-scheduler', 'system::leader-locking-kube-scheduler', [user('system:kube-scheduler'), sa('kube-system', 'kube-scheduler')]),
+  nsBinding('kube-system', 'system::extension-apiserver-authentication-reader', 'extension-apiserver-authentication-reader', [
+    user('system:kube-controller-manager'),
+    user('system:kube-scheduler'),
+  ]),
+  nsBinding('kube-system', 'system::leader-locking-kube-controller-manager', 'system::leader-locking-kube-controller-manager', [
+    user('system:kube-controller-manager'),
+    sa('kube-system', 'kube-controller-manager'),
+  ]),
+  nsBinding('kube-system', 'system::leader-locking-kube-scheduler', 'system::leader-locking-kube-scheduler', [
+    user('system:kube-scheduler'),
+    sa('kube-system', 'kube-scheduler'),
+  ]),
   nsBinding('kube-system', 'system:controller:bootstrap-signer', 'system:controller:bootstrap-signer', [sa('kube-system', 'bootstrap-signer')]),
   nsBinding('kube-system', 'system:controller:cloud-provider', 'system:controller:cloud-provider', [sa('kube-system', 'cloud-provider')]),
   nsBinding('kube-system', 'system:controller:token-cleaner', 'system:controller:token-cleaner', [sa('kube-system', 'token-cleaner')]),

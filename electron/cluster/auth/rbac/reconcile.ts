@@ -18,20 +18,33 @@ function merged(cur: KObject, want: KObject): KObject | undefined {
     const rules: PolicyRule[] = [...(cur.rules ?? [])];
     // an aggregated role's rules belong to the aggregation controller
     if (!(want as ClusterRole).aggregationRule) {
-      for (const r of (want.rules ?? []) as PolicyRule[]) if (uncoveredRules(rules, [r]).length) { rules.push(r); changed = true; }
+      for (const r of (want.rules ?? []) as PolicyRule[])
+        if (uncoveredRules(rules, [r]).length) {
+          rules.push(r);
+          changed = true;
+        }
     }
     out.rules = rules;
   }
   if ((want as ClusterRole).aggregationRule && JSON.stringify(cur.aggregationRule) !== JSON.stringify((want as ClusterRole).aggregationRule)) {
-    out.aggregationRule = (want as ClusterRole).aggregationRule; changed = true;
+    out.aggregationRule = (want as ClusterRole).aggregationRule;
+    changed = true;
   }
   if (want.subjects) {
     const subjects: Subject[] = [...(cur.subjects ?? [])];
-    for (const s of want.subjects as Subject[]) if (!subjects.some((x) => sameSubject(x, s))) { subjects.push(s); changed = true; }
+    for (const s of want.subjects as Subject[])
+      if (!subjects.some((x) => sameSubject(x, s))) {
+        subjects.push(s);
+        changed = true;
+      }
     out.subjects = subjects;
   }
   const labels = { ...(cur.metadata.labels ?? {}) };
-  for (const [k, v] of Object.entries(want.metadata.labels ?? {})) if (labels[k] !== v) { labels[k] = v; changed = true; }
+  for (const [k, v] of Object.entries(want.metadata.labels ?? {}))
+    if (labels[k] !== v) {
+      labels[k] = v;
+      changed = true;
+    }
   out.metadata = { ...cur.metadata, labels };
   return changed ? out : undefined;
 }
@@ -43,7 +56,11 @@ async function reconcileOne(client: Client, r: GVR, want: KObject): Promise<void
     cur = await client.get(r, ns, want.metadata.name!);
   } catch (err) {
     if (!isStatus(err, 404)) throw err;
-    try { await client.create(r, ns, want); } catch (e) { if (!isStatus(e, 409)) throw e; }
+    try {
+      await client.create(r, ns, want);
+    } catch (e) {
+      if (!isStatus(e, 409)) throw e;
+    }
     return;
   }
   if (cur.metadata.annotations?.[AUTOUPDATE] === 'false') return;

@@ -30,7 +30,13 @@ export function ruleAllows(a: AuthorizationAttributes, rule: PolicyRule): boolea
 }
 
 /** one verb on one resource (and name) or on one URL: the unit the escalation check compares */
-interface Atom { verb: string; group?: string; resource?: string; name?: string; url?: string }
+interface Atom {
+  verb: string;
+  group?: string;
+  resource?: string;
+  name?: string;
+  url?: string;
+}
 
 function atomsOf(rule: PolicyRule): Atom[] {
   const out: Atom[] = [];
@@ -68,8 +74,10 @@ export function uncoveredRules(owned: PolicyRule[], wanted: PolicyRule[]): Polic
       const key = atom.url !== undefined ? `url|${atom.url}` : `res|${atom.group}|${atom.resource}|${atom.name ?? ''}`;
       let r = missing.get(key);
       if (!r) {
-        r = atom.url !== undefined ? { nonResourceURLs: [atom.url], verbs: [] }
-          : { apiGroups: [atom.group!], resources: [atom.resource!], ...(atom.name !== undefined ? { resourceNames: [atom.name] } : {}), verbs: [] };
+        r =
+          atom.url !== undefined
+            ? { nonResourceURLs: [atom.url], verbs: [] }
+            : { apiGroups: [atom.group!], resources: [atom.resource!], ...(atom.name !== undefined ? { resourceNames: [atom.name] } : {}), verbs: [] };
         missing.set(key, r);
       }
       if (!r.verbs.includes(atom.verb)) r.verbs.push(atom.verb);
@@ -91,4 +99,6 @@ export function compactString(r: PolicyRule): string {
   return `{${parts.join(', ')}}`;
 }
 
-export function quotedList(l: string[]): string { return q(l); }
+export function quotedList(l: string[]): string {
+  return q(l);
+}

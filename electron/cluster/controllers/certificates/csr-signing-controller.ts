@@ -52,35 +52,57 @@ function hasCondition(csr: CertificateSigningRequest, type: string): boolean {
 
 export function startCsrSigningController(client: Client, informers: InformerFactory, pki: Pki): { stop(): void } {
   const inf = informers.informer<KObject>(R.certificatesigningrequests);
-  const queue = new WorkQueue(async (name) => {
-    const csr = inf.getByName(undefined, name) as unknown as CertificateSigningRequest | undefined;
-    if (!csr || csr.status?.certificate || !hasCondition(csr, 'Approved') || hasCondition(csr, 'Denied') || hasCondition(csr, 'Failed')) return;
-    const pem = Buffer.from(csr.spec.request, 'base64').toString('utf8');
-    let status: CertificateSigningRequest['status'];
-    try {
-      const parsed = new Pkcs10CertificateRequest(pem);
-      const problem = signerProblem(csr, parsed);
-      if (problem === null) return;
-      if (problem) {
+  const queue = new WorkQueue(
+    async (name) => {
+      const csr = inf.getByName(undefined, name) as unknown as CertificateSigningRequest | undefined;
+      if (!csr || csr.status?.certificate || !hasCondition(csr, 'Approved') || hasCondition(csr, 'Denied') || hasCondition(csr, 'Failed')) return;
+      const pem = Buffer.from(csr.spec.request, 'base64').toString('utf8');
+      let status: CertificateSigningRequest['status'];
+      try {
+        const parsed = new Pkcs10CertificateRequest(pem);
+        const problem = signerProblem(csr, parsed);
+        if (problem === null) return;
+        if (problem) {
+          const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+          status = {
+            ...csr.status,
+            conditions: [
+              ...(csr.status?.conditions ?? []),
+              { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: problem, lastUpdateTime: now, lastTransitionTime: now },
+            ],
+          };
+        } else {
+          const seconds = Math.max(MIN_SECONDS, Math.min(csr.spec.expirationSeconds ?? MAX_SECONDS, MAX_SECONDS));
+          const cert = await pki.signCsr(pem, { seconds, server: csr.spec.signerName === 'kubernetes.io/kubelet-serving' });
+          status = { ...csr.status, certificate: Buffer.from(cert).toString('base64') };
+        }
+      } catch (err) {
         const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        status = { ...csr.status, conditions: [...(csr.status?.conditions ?? []), { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: problem, lastUpdateTime: now, lastTransitionTime: now }] };
-      } else {
-        const seconds = Math.max(MIN_SECONDS, Math.min(csr.spec.expirationSeconds ?? MAX_SECONDS, MAX_SECONDS));
-        const cert = await pki.signCsr(pem, { seconds, server: csr.spec.signerName === 'kubernetes.io/kubelet-serving' });
-        status = { ...csr.status, certificate: Buffer.from(cert).toString('base64') };
+        status = {
+          ...csr.status,
+          conditions: [
+            ...(csr.status?.conditions ?? []),
+            {
+              type: 'Failed',
+              status: 'True',
+              reason: 'SignerValidationFailure',
+              message: (err as Error).message,
+              lastUpdateTime: now,
+              lastTransitionTime: now,
+            },
+          ],
+        };
       }
-    } catch (err) {
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      status = { ...csr.status, conditions: [...(csr.status?.conditions ?? []), { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: (err as Error).message, lastUpdateTime: now, lastTransitionTime: now }] };
-    }
-    try {
-      await client.updateStatus(R.certificatesigningrequests, undefined, { ...(csr as unknown as KObject), status });
-    } catch (err) {
-      // a newer version comes back through the informer
-      if (isStatus(err, 409, 404)) return;
-      throw err;
-    }
-  }, { workers: 1, name: 'csrsigning' });
+      try {
+        await client.updateStatus(R.certificatesigningrequests, undefined, { ...(csr as unknown as KObject), status });
+      } catch (err) {
+        // a newer version comes back through the informer
+        if (isStatus(err, 409, 404)) return;
+        throw err;
+      }
+    },
+    { workers: 1, name: 'csrsigning' },
+  );
   inf.onAdd((o) => queue.add(o.metadata.name!));
   inf.onUpdate((_a, o) => queue.add(o.metadata.name!));
   return { stop: () => queue.stop() };

@@ -25,20 +25,25 @@ export function aggregatedRules(target: ClusterRole, all: ClusterRole[]): Policy
 
 export function startClusterRoleAggregationController(client: Client, informers: InformerFactory): { stop(): void } {
   const inf = informers.informer<KObject>(R.clusterroles);
-  const queue = new WorkQueue(async (name) => {
-    const target = inf.getByName(undefined, name) as ClusterRole | undefined;
-    if (!target?.aggregationRule) return;
-    const rules = aggregatedRules(target, inf.list() as ClusterRole[]);
-    if (same(rules, target.rules ?? [])) return;
-    try {
-      await client.update(R.clusterroles, undefined, { ...(target as KObject), rules });
-    } catch (err) {
-      // a concurrent write re-queues the role through the informer
-      if (isStatus(err, 409, 404)) return;
-      throw err;
-    }
-  }, { workers: 1, name: 'clusterrole-aggregation' });
-  const enqueueAggregated = () => { for (const r of inf.list() as ClusterRole[]) if (r.aggregationRule) queue.add(r.metadata!.name!); };
+  const queue = new WorkQueue(
+    async (name) => {
+      const target = inf.getByName(undefined, name) as ClusterRole | undefined;
+      if (!target?.aggregationRule) return;
+      const rules = aggregatedRules(target, inf.list() as ClusterRole[]);
+      if (same(rules, target.rules ?? [])) return;
+      try {
+        await client.update(R.clusterroles, undefined, { ...(target as KObject), rules });
+      } catch (err) {
+        // a concurrent write re-queues the role through the informer
+        if (isStatus(err, 409, 404)) return;
+        throw err;
+      }
+    },
+    { workers: 1, name: 'clusterrole-aggregation' },
+  );
+  const enqueueAggregated = () => {
+    for (const r of inf.list() as ClusterRole[]) if (r.aggregationRule) queue.add(r.metadata!.name!);
+  };
   inf.onAdd(enqueueAggregated);
   inf.onUpdate(enqueueAggregated);
   inf.onDelete(enqueueAggregated);

@@ -22,26 +22,37 @@ const newYear = (y: number, sec = 30) => new Date(Date.UTC(y, 0, 1, 0, 0, sec));
 
 function cronJob(name: string, spec: Record<string, unknown>, command: string[]): KObject {
   return {
-    apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name, namespace: 'default' },
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name, namespace: 'default' },
     spec: {
-      schedule: '0 0 1 1 *', ...spec,
+      schedule: '0 0 1 1 *',
+      ...spec,
       jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', nodeName: NODE, containers: [{ name: 'c', image: 'busybox', command }] } } } },
     },
   };
 }
-const ownedJobs = async (cj: KObject) => (await tc.client.list(R.jobs, 'default')).items.filter((j) => j.metadata.ownerReferences?.[0]?.uid === cj.metadata.uid);
-const eventsFor = async (name: string) => (await tc.client.list(R.events, 'default')).items.filter((e) => e.involvedObject?.name === name && e.involvedObject?.kind === 'CronJob');
+const ownedJobs = async (cj: KObject) =>
+  (await tc.client.list(R.jobs, 'default')).items.filter((j) => j.metadata.ownerReferences?.[0]?.uid === cj.metadata.uid);
+const eventsFor = async (name: string) =>
+  (await tc.client.list(R.events, 'default')).items.filter((e) => e.involvedObject?.name === name && e.involvedObject?.kind === 'CronJob');
 
 beforeAll(async () => {
   tc = await startTestCluster({ nodes: 1 });
   kubelet = await startFakeKubelet(tc.client, {
-    nodeName: NODE, decide: (pod) => ((pod.spec.containers[0].command ?? []).includes('sleep') ? {} : { exitCode: 0, runMs: 30 }),
+    nodeName: NODE,
+    decide: (pod) => ((pod.spec.containers[0].command ?? []).includes('sleep') ? {} : { exitCode: 0, runMs: 30 }),
   });
   informers = createInformerFactory(tc.client);
   ctl = startCronJobController(tc.client, informers, { now: () => clock });
   informers.start();
 }, 60_000);
-afterAll(async () => { ctl?.stop(); informers?.stop(); kubelet?.stop(); await tc?.stop(); });
+afterAll(async () => {
+  ctl?.stop();
+  informers?.stop();
+  kubelet?.stop();
+  await tc?.stop();
+});
 
 describe('schedule helpers', () => {
   it('finds the most recent missed time and counts misses', () => {
@@ -76,15 +87,29 @@ describe('CronJob controller', () => {
     const job = (await waitFor(async () => (await ownedJobs(cj)).find((j) => j.metadata.name === name)))!;
     expect(job.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp']).toBe(`${year + 1}-01-01T00:00:00Z`);
     expect(job.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'CronJob', name: 'tick', controller: true });
-    const st = (await waitFor(async () => { const c = await tc.client.get(R.cronjobs, 'default', 'tick'); return c.status?.lastScheduleTime ? c : undefined; }))!;
+    const st = (await waitFor(async () => {
+      const c = await tc.client.get(R.cronjobs, 'default', 'tick');
+      return c.status?.lastScheduleTime ? c : undefined;
+    }))!;
     expect(st.status.lastScheduleTime).toBe(`${year + 1}-01-01T00:00:00Z`);
-    const evs = (await waitFor(async () => { const e = await eventsFor('tick'); return e.some((x) => x.reason === 'SuccessfulCreate') ? e : undefined; }))!;
+    const evs = (await waitFor(async () => {
+      const e = await eventsFor('tick');
+      return e.some((x) => x.reason === 'SuccessfulCreate') ? e : undefined;
+    }))!;
     expect(evs.find((e) => e.reason === 'SuccessfulCreate')!.message).toBe(`Created job ${name}`);
 
     // the Job runs to completion; the CronJob notices and records lastSuccessfulTime
-    const done = (await waitFor(async () => { const c = await tc.client.get(R.cronjobs, 'default', 'tick'); return c.status?.lastSuccessfulTime && !c.status?.active ? c : undefined; }, { timeoutMs: 20_000 }))!;
+    const done = (await waitFor(
+      async () => {
+        const c = await tc.client.get(R.cronjobs, 'default', 'tick');
+        return c.status?.lastSuccessfulTime && !c.status?.active ? c : undefined;
+      },
+      { timeoutMs: 20_000 },
+    ))!;
     expect(done.status.lastSuccessfulTime).toBeTruthy();
-    await waitFor(async () => (await eventsFor('tick')).some((e) => e.reason === 'SawCompletedJob' && e.message === `Saw completed job: ${name}, condition: Complete`));
+    await waitFor(async () =>
+      (await eventsFor('tick')).some((e) => e.reason === 'SawCompletedJob' && e.message === `Saw completed job: ${name}, condition: Complete`),
+    );
   }, 40_000);
 
   it('does not start a second Job while one runs under concurrencyPolicy Forbid', async () => {
@@ -92,11 +117,17 @@ describe('CronJob controller', () => {
     const cj = await tc.client.create(R.cronjobs, 'default', cronJob('forbid', { concurrencyPolicy: 'Forbid' }, ['sleep', '3600']));
     clock = newYear(year + 1);
     ctl.resync();
-    await waitFor(async () => { const c = await tc.client.get(R.cronjobs, 'default', 'forbid'); return c.status?.active?.length === 1; });
+    await waitFor(async () => {
+      const c = await tc.client.get(R.cronjobs, 'default', 'forbid');
+      return c.status?.active?.length === 1;
+    });
     clock = newYear(year + 2);
     ctl.resync();
-    await waitFor(async () => (await eventsFor('forbid')).some((e) => e.reason === 'JobAlreadyActive'
-      && e.message === 'Not starting job because prior execution is running and concurrency policy is Forbid'));
+    await waitFor(async () =>
+      (await eventsFor('forbid')).some(
+        (e) => e.reason === 'JobAlreadyActive' && e.message === 'Not starting job because prior execution is running and concurrency policy is Forbid',
+      ),
+    );
     expect((await ownedJobs(cj)).map((j) => j.metadata.name)).toEqual([jobNameFor('forbid', newYear(year + 1, 0))]);
   }, 30_000);
 

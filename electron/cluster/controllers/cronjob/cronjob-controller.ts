@@ -16,7 +16,9 @@ import { clone } from '../../api/object';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
-export interface CronJobControllerOptions { now?: () => Date }
+export interface CronJobControllerOptions {
+  now?: () => Date;
+}
 export interface CronJobController {
   stop(): void;
   /** sync every CronJob now (tests move their clock, then call this) */
@@ -48,7 +50,12 @@ export function startCronJobController(client: Client, informers: InformerFactor
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
     let cj: KObject;
-    try { cj = await client.get(R.cronjobs, ns, name); } catch (err) { if (isStatus(err, 404)) return; throw err; }
+    try {
+      cj = await client.get(R.cronjobs, ns, name);
+    } catch (err) {
+      if (isStatus(err, 404)) return;
+      throw err;
+    }
     const children = (await client.list(R.jobs, ns)).items.filter((j) => controlledBy(j, cj.metadata.uid));
     const status: any = clone(cj.status ?? {});
     const before = JSON.stringify(status);
@@ -88,8 +95,14 @@ export function startCronJobController(client: Client, informers: InformerFactor
       cj = await client.updateStatus(R.cronjobs, ns, { ...cj, status });
     };
 
-    await cleanupFinished(cj, children.filter((j) => childUids.has(j.metadata.uid)));
-    if (cj.metadata.deletionTimestamp) { await flush(); return; }
+    await cleanupFinished(
+      cj,
+      children.filter((j) => childUids.has(j.metadata.uid)),
+    );
+    if (cj.metadata.deletionTimestamp) {
+      await flush();
+      return;
+    }
 
     const spec = cj.spec ?? {};
     const tz: string | undefined = spec.timeZone ?? undefined;
@@ -112,31 +125,53 @@ export function startCronJobController(client: Client, informers: InformerFactor
       const next = sched.next(nowD, tz);
       queue.addAfter(key, next.getTime() - now().getTime() + NEXT_SCHEDULE_DELTA_MS);
     };
-    if (spec.suspend) { await flush(); return; }
+    if (spec.suspend) {
+      await flush();
+      return;
+    }
 
     const recent = mostRecentScheduleTime(sched, {
       created: new Date(cj.metadata.creationTimestamp ?? nowD.toISOString()),
       lastSchedule: status.lastScheduleTime ? new Date(status.lastScheduleTime) : undefined,
       startingDeadlineSeconds: spec.startingDeadlineSeconds ?? undefined,
-      now: nowD, tz,
+      now: nowD,
+      tz,
     });
     if (recent.missed > TOO_MANY_MISSED) {
-      recorder.event(cj, 'Warning', 'TooManyMissedTimes', `too many missed start times: ${recent.missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
+      recorder.event(
+        cj,
+        'Warning',
+        'TooManyMissedTimes',
+        `too many missed start times: ${recent.missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`,
+      );
     }
     const scheduled = recent.time;
-    if (!scheduled) { await flush(); requeueNext(); return; }
+    if (!scheduled) {
+      await flush();
+      requeueNext();
+      return;
+    }
     if (spec.startingDeadlineSeconds != null && scheduled.getTime() + spec.startingDeadlineSeconds * 1000 < nowD.getTime()) {
       recorder.event(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
-      await flush(); requeueNext(); return;
+      await flush();
+      requeueNext();
+      return;
     }
     const jobName = jobNameFor(cj.metadata.name!, scheduled);
-    if (status.active.some((r: any) => r.name === jobName) || (status.lastScheduleTime && Date.parse(status.lastScheduleTime) === Math.floor(scheduled.getTime() / 1000) * 1000)) {
-      await flush(); requeueNext(); return;
+    if (
+      status.active.some((r: any) => r.name === jobName) ||
+      (status.lastScheduleTime && Date.parse(status.lastScheduleTime) === Math.floor(scheduled.getTime() / 1000) * 1000)
+    ) {
+      await flush();
+      requeueNext();
+      return;
     }
     const policy = spec.concurrencyPolicy ?? 'Allow';
     if (policy === 'Forbid' && status.active.length > 0) {
       recorder.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
-      await flush(); requeueNext(); return;
+      await flush();
+      requeueNext();
+      return;
     }
     if (policy === 'Replace') {
       for (const ref of [...status.active]) {
@@ -144,19 +179,26 @@ export function startCronJobController(client: Client, informers: InformerFactor
           await client.delete(R.jobs, ns, ref.name, { propagationPolicy: 'Background' });
           recorder.event(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${ref.name}`);
         } catch (err) {
-          if (!isStatus(err, 404)) { recorder.event(cj, 'Warning', 'FailedDelete', `Deleted job: ${(err as Error).message}`); throw err; }
+          if (!isStatus(err, 404)) {
+            recorder.event(cj, 'Warning', 'FailedDelete', `Deleted job: ${(err as Error).message}`);
+            throw err;
+          }
         }
         status.active = status.active.filter((r: any) => r.uid !== ref.uid);
       }
     }
     const tpl = spec.jobTemplate ?? {};
     const job: KObject = {
-      apiVersion: 'batch/v1', kind: 'Job',
+      apiVersion: 'batch/v1',
+      kind: 'Job',
       metadata: {
-        name: jobName, namespace: ns,
+        name: jobName,
+        namespace: ns,
         labels: { ...(tpl.metadata?.labels ?? {}) },
         annotations: { ...(tpl.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP_ANNOTATION]: formatInZone(scheduled, tz) },
-        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name!, uid: cj.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          { apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name!, uid: cj.metadata.uid!, controller: true, blockOwnerDeletion: true },
+        ],
       },
       spec: clone(tpl.spec ?? {}),
     };
@@ -164,12 +206,23 @@ export function startCronJobController(client: Client, informers: InformerFactor
     try {
       created = await client.create(R.jobs, ns, job);
     } catch (err) {
-      if (isStatus(err, 409)) { await flush(); requeueNext(); return; }
+      if (isStatus(err, 409)) {
+        await flush();
+        requeueNext();
+        return;
+      }
       recorder.event(cj, 'Warning', 'FailedCreate', `Error creating job: ${(err as Error).message}`);
       throw err;
     }
     recorder.event(cj, 'Normal', 'SuccessfulCreate', `Created job ${jobName}`);
-    status.active.push({ kind: 'Job', namespace: ns, name: jobName, uid: created.metadata.uid, apiVersion: 'batch/v1', resourceVersion: created.metadata.resourceVersion });
+    status.active.push({
+      kind: 'Job',
+      namespace: ns,
+      name: jobName,
+      uid: created.metadata.uid,
+      apiVersion: 'batch/v1',
+      resourceVersion: created.metadata.resourceVersion,
+    });
     status.lastScheduleTime = rfc3339(scheduled);
     await flush();
     requeueNext();
@@ -190,12 +243,20 @@ export function startCronJobController(client: Client, informers: InformerFactor
         }
       }
     };
-    await prune(children.filter((j) => hasTrueCondition(j, 'Complete')), cj.spec?.successfulJobsHistoryLimit);
-    await prune(children.filter((j) => hasTrueCondition(j, 'Failed')), cj.spec?.failedJobsHistoryLimit);
+    await prune(
+      children.filter((j) => hasTrueCondition(j, 'Complete')),
+      cj.spec?.successfulJobsHistoryLimit,
+    );
+    await prune(
+      children.filter((j) => hasTrueCondition(j, 'Failed')),
+      cj.spec?.failedJobsHistoryLimit,
+    );
   }
 
   return {
     stop: () => queue.stop(),
-    resync: () => { for (const c of cronjobs.list()) queue.add(objectKey(c)); },
+    resync: () => {
+      for (const c of cronjobs.list()) queue.add(objectKey(c));
+    },
   };
 }

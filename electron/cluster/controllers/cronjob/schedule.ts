@@ -11,7 +11,10 @@ export interface MostRecent {
   missed: number;
 }
 
-export function mostRecentScheduleTime(sched: CronSchedule, o: { created: Date; lastSchedule?: Date; startingDeadlineSeconds?: number; now: Date; tz?: string }): MostRecent {
+export function mostRecentScheduleTime(
+  sched: CronSchedule,
+  o: { created: Date; lastSchedule?: Date; startingDeadlineSeconds?: number; now: Date; tz?: string },
+): MostRecent {
   let earliest = o.lastSchedule ?? o.created;
   if (o.startingDeadlineSeconds != null) {
     const deadline = new Date(o.now.getTime() - o.startingDeadlineSeconds * 1000);
@@ -46,7 +49,16 @@ export function formatInZone(d: Date, tz?: string): string {
   const secs = Math.floor(d.getTime() / 1000) * 1000;
   if (!tz || tz === 'UTC' || tz === 'Etc/UTC') return new Date(secs).toISOString().replace(/\.\d+Z$/, 'Z');
   const parts: Record<string, string> = {};
-  const fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   for (const p of fmt.formatToParts(new Date(secs))) parts[p.type] = p.value;
   const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
   const off = Math.round((wall - secs) / 60000);

@@ -24,7 +24,8 @@ export function withDaemonTolerations(spec: { tolerations?: Toleration[]; hostNe
   const tols = [...(spec.tolerations ?? [])];
   for (const t of add) {
     const i = tols.findIndex((x) => x.key === t.key && x.effect === t.effect);
-    if (i >= 0) tols[i] = t; else tols.push(t);
+    if (i >= 0) tols[i] = t;
+    else tols.push(t);
   }
   spec.tolerations = tols;
 }

@@ -21,7 +21,9 @@ export function startDaemonSetController(client: Client, informers: InformerFact
   const nodeInf = informers.informer(R.nodes);
   const expectations = new Expectations();
   const recorder = new EventRecorder(client, {
-    component: 'daemonset-controller', reportingInstance: 'daemonset-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+    component: 'daemonset-controller',
+    reportingInstance: 'daemonset-controller-kubelab',
+    involvedKind: { apiVersion: 'apps/v1', kind: 'DaemonSet' },
   });
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'daemonset' });
 
@@ -31,7 +33,9 @@ export function startDaemonSetController(client: Client, informers: InformerFact
     const ds = dsInf.getByName(o.metadata.namespace, ref.name);
     return ds && ds.metadata.uid === ref.uid ? ds : undefined;
   }
-  const enqueueAll = () => { for (const ds of dsInf.list()) queue.add(objectKey(ds)); };
+  const enqueueAll = () => {
+    for (const ds of dsInf.list()) queue.add(objectKey(ds));
+  };
   const enqueueOrphan = (o: KObject) => {
     if (controllerRefOf(o)) return;
     for (const ds of inNamespace(dsInf, o.metadata.namespace)) {
@@ -47,21 +51,36 @@ export function startDaemonSetController(client: Client, informers: InformerFact
 
   dsInf.onAdd((ds) => queue.add(objectKey(ds)));
   dsInf.onUpdate((_o, ds) => queue.add(objectKey(ds)));
-  dsInf.onDelete((ds) => { expectations.forget(objectKey(ds)); });
+  dsInf.onDelete((ds) => {
+    expectations.forget(objectKey(ds));
+  });
   podInf.onAdd((pod) => {
-    if (pod.metadata.deletionTimestamp) { podGone(pod); return; }
+    if (pod.metadata.deletionTimestamp) {
+      podGone(pod);
+      return;
+    }
     const ds = ownerOf(pod);
-    if (ds) { expectations.creationObserved(objectKey(ds)); queue.add(objectKey(ds)); } else enqueueOrphan(pod);
+    if (ds) {
+      expectations.creationObserved(objectKey(ds));
+      queue.add(objectKey(ds));
+    } else enqueueOrphan(pod);
   });
   podInf.onUpdate((old, pod) => {
-    if (pod.metadata.deletionTimestamp) { podGone(pod); return; }
+    if (pod.metadata.deletionTimestamp) {
+      podGone(pod);
+      return;
+    }
     const ds = ownerOf(pod);
-    if (ds) queue.add(objectKey(ds)); else enqueueOrphan(pod);
+    if (ds) queue.add(objectKey(ds));
+    else enqueueOrphan(pod);
     const o = ownerOf(old);
     if (o && o !== ds) queue.add(objectKey(o));
   });
   podInf.onDelete(podGone);
-  revInf.onDelete((r) => { const ds = ownerOf(r); if (ds) queue.add(objectKey(ds)); });
+  revInf.onDelete((r) => {
+    const ds = ownerOf(r);
+    if (ds) queue.add(objectKey(ds));
+  });
   nodeInf.onAdd(enqueueAll);
   nodeInf.onDelete(enqueueAll);
   // only changes that can move eligibility matter; heartbeats are frequent and change neither
@@ -71,7 +90,10 @@ export function startDaemonSetController(client: Client, informers: InformerFact
 
   async function sync(key: string): Promise<void> {
     const ds = dsInf.get(key);
-    if (!ds) { expectations.forget(key); return; }
+    if (!ds) {
+      expectations.forget(key);
+      return;
+    }
     if (ds.metadata.deletionTimestamp) return;
     const matches = labelSelectorMatcher(ds.spec?.selector);
     const ns = ds.metadata.namespace;

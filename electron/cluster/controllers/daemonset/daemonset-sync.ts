@@ -61,10 +61,19 @@ async function constructHistory(client: Client, ds: KObject, revisions: KObject[
   let collisionCount = ds.status?.collisionCount ?? 0;
   let cur: KObject;
   if (!matching.length) {
-    const r = await createRevision(client, {
-      owner: ds, ownerKind: 'DaemonSet', data, revision: nextRevision(old), labels: { ...(ds.spec?.template?.metadata?.labels ?? {}) },
-      hash: (cc) => computeTemplateHash(ds.spec?.template, cc), hashLabel: HASH_LABEL,
-    }, collisionCount);
+    const r = await createRevision(
+      client,
+      {
+        owner: ds,
+        ownerKind: 'DaemonSet',
+        data,
+        revision: nextRevision(old),
+        labels: { ...(ds.spec?.template?.metadata?.labels ?? {}) },
+        hash: (cc) => computeTemplateHash(ds.spec?.template, cc),
+        hashLabel: HASH_LABEL,
+      },
+      collisionCount,
+    );
     cur = r.rev;
     collisionCount = r.collisionCount;
     revs.push(cur);
@@ -91,12 +100,21 @@ async function manage(ctx: DsContext, ds: KObject, nodes: KObject[], byNode: Map
   for (const node of nodes) {
     const { shouldRun, shouldContinue } = nodeShouldRunDaemonPod(node, ds);
     const here = byNode.get(node.metadata.name!) ?? [];
-    if (shouldRun && !here.length) { create.push(node.metadata.name!); continue; }
-    if (!shouldContinue) { del.push(...here.filter((p) => !p.metadata.deletionTimestamp)); continue; }
+    if (shouldRun && !here.length) {
+      create.push(node.metadata.name!);
+      continue;
+    }
+    if (!shouldContinue) {
+      del.push(...here.filter((p) => !p.metadata.deletionTimestamp));
+      continue;
+    }
     const running: KObject[] = [];
     for (const p of here) {
       if (p.metadata.deletionTimestamp) continue;
-      if (p.status?.phase === 'Failed') { del.push(p); continue; }
+      if (p.status?.phase === 'Failed') {
+        del.push(p);
+        continue;
+      }
       running.push(p);
     }
     if (!surge) {
@@ -141,17 +159,19 @@ async function syncNodes(ctx: DsContext, ds: KObject, del: KObject[], create: st
   });
   for (let i = ok; i < creates.length; i++) expectations.creationObserved(key);
   if (error) errors.push(error);
-  await Promise.all(deletes.map(async (p) => {
-    try {
-      await client.delete(R.pods, ns, p.metadata.name!);
-      recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-    } catch (err) {
-      expectations.deletionObserved(key, podKey(p));
-      if (err instanceof StatusError && err.code === 404) return;
-      recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
-      errors.push(err);
-    }
-  }));
+  await Promise.all(
+    deletes.map(async (p) => {
+      try {
+        await client.delete(R.pods, ns, p.metadata.name!);
+        recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+      } catch (err) {
+        expectations.deletionObserved(key, podKey(p));
+        if (err instanceof StatusError && err.code === 404) return;
+        recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+        errors.push(err);
+      }
+    }),
+  );
   if (errors.length) throw errors[0];
 }
 
@@ -170,11 +190,18 @@ async function rollingUpdate(ctx: DsContext, ds: KObject, nodes: KObject[], byNo
 
   if (maxSurge === 0) {
     let unavailable = 0;
-    const now: KObject[] = [], candidates: KObject[] = [];
+    const now: KObject[] = [],
+      candidates: KObject[] = [];
     for (const { newPod, oldPod } of pairs) {
-      if (!newPod && !oldPod) { unavailable++; continue; }
+      if (!newPod && !oldPod) {
+        unavailable++;
+        continue;
+      }
       if (newPod && oldPod) continue;
-      if (newPod) { if (!isPodAvailable(newPod, minReady)) unavailable++; continue; }
+      if (newPod) {
+        if (!isPodAvailable(newPod, minReady)) unavailable++;
+        continue;
+      }
       // only an old pod: an unavailable one can be replaced at once, an available one within the budget
       if (!isPodAvailable(oldPod!, minReady)) now.push(oldPod!);
       else candidates.push(oldPod!);
@@ -184,11 +211,13 @@ async function rollingUpdate(ctx: DsContext, ds: KObject, nodes: KObject[], byNo
     return;
   }
   let surging = 0;
-  const allowNow: string[] = [], candidates: string[] = [];
+  const allowNow: string[] = [],
+    candidates: string[] = [];
   for (const { node, newPod, oldPod } of pairs) {
     if (!oldPod) continue;
     if (!newPod) {
-      if (!isPodAvailable(oldPod, minReady)) allowNow.push(node); else candidates.push(node);
+      if (!isPodAvailable(oldPod, minReady)) allowNow.push(node);
+      else candidates.push(node);
     } else if (!isPodAvailable(newPod, minReady)) {
       surging++;
       const wait = msUntilAvailable(newPod, minReady);
@@ -199,9 +228,21 @@ async function rollingUpdate(ctx: DsContext, ds: KObject, nodes: KObject[], byNo
   await syncNodes(ctx, ds, [], [...allowNow, ...candidates.slice(0, budget)], hash);
 }
 
-async function updateStatus(ctx: DsContext, ds: KObject, nodes: KObject[], byNode: Map<string, KObject[]>, hash: string, collisionCount: number): Promise<void> {
+async function updateStatus(
+  ctx: DsContext,
+  ds: KObject,
+  nodes: KObject[],
+  byNode: Map<string, KObject[]>,
+  hash: string,
+  collisionCount: number,
+): Promise<void> {
   const minReady = ds.spec?.minReadySeconds ?? 0;
-  let desired = 0, current = 0, ready = 0, available = 0, updated = 0, misscheduled = 0;
+  let desired = 0,
+    current = 0,
+    ready = 0,
+    available = 0,
+    updated = 0,
+    misscheduled = 0;
   for (const node of nodes) {
     const { shouldRun } = nodeShouldRunDaemonPod(node, ds);
     const here = byNode.get(node.metadata.name!) ?? [];
@@ -220,7 +261,10 @@ async function updateStatus(ctx: DsContext, ds: KObject, nodes: KObject[], byNod
     }
   }
   const st: Record<string, unknown> = {
-    currentNumberScheduled: current, numberMisscheduled: misscheduled, desiredNumberScheduled: desired, numberReady: ready,
+    currentNumberScheduled: current,
+    numberMisscheduled: misscheduled,
+    desiredNumberScheduled: desired,
+    numberReady: ready,
     observedGeneration: ds.metadata.generation,
   };
   if (updated) st.updatedNumberScheduled = updated;

@@ -14,13 +14,20 @@ beforeAll(async () => {
   kubelet = await startFakeKubelet(tc.client);
   await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 }, 60_000);
-afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
+afterAll(async () => {
+  kubelet?.stop();
+  await tc?.stop();
+});
 
 function deployment(name: string, replicas: number, image: string, strategy?: unknown): KObject {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
     spec: {
-      replicas, selector: { matchLabels: { app: name } }, ...(strategy ? { strategy } : {}),
+      replicas,
+      selector: { matchLabels: { app: name } },
+      ...(strategy ? { strategy } : {}),
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'nginx', image }] } },
     },
   };
@@ -30,8 +37,12 @@ const rsOf = async (name: string) => (await tc.client.list(R.replicasets, ns, { 
 const rolledOut = (name: string) => async () => {
   const d = await getD(name);
   const st = d.status ?? {};
-  return st.observedGeneration === d.metadata.generation && st.updatedReplicas === d.spec.replicas && st.replicas === d.spec.replicas
-    && st.availableReplicas === d.spec.replicas;
+  return (
+    st.observedGeneration === d.metadata.generation &&
+    st.updatedReplicas === d.spec.replicas &&
+    st.replicas === d.spec.replicas &&
+    st.availableReplicas === d.spec.replicas
+  );
 };
 
 /** watches the pods of an app and records, after every change, how many are live and how many of those ready */
@@ -47,7 +58,9 @@ async function podCounter(app: string) {
     const live = [...pods.values()].filter((p) => !p.metadata.deletionTimestamp);
     const ready = live.filter((p) => p.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
     samples.push({
-      live: live.length, ready: ready.length, images: new Set([...pods.values()].map((p) => p.spec.containers[0].image)),
+      live: live.length,
+      ready: ready.length,
+      images: new Set([...pods.values()].map((p) => p.spec.containers[0].image)),
       names: [...pods.values()].map((p) => `${p.metadata.name}:${p.spec.containers[0].image}:${p.metadata.deletionTimestamp ? 'T' : ''}`),
     });
   });
@@ -64,23 +77,46 @@ describe('Deployment controller', () => {
     expect(rs.metadata.name).toBe(`web-${hash}`);
     expect(rs.spec.selector.matchLabels).toEqual({ app: 'web', 'pod-template-hash': hash });
     expect(rs.spec.template.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': hash });
-    expect(rs.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(rs.metadata.ownerReferences).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
     expect(rs.metadata.annotations).toMatchObject({
-      'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4',
+      'deployment.kubernetes.io/revision': '1',
+      'deployment.kubernetes.io/desired-replicas': '3',
+      'deployment.kubernetes.io/max-replicas': '4',
     });
     const cur = await getD('web');
     expect(cur.metadata.annotations!['deployment.kubernetes.io/revision']).toBe('1');
-    await waitFor(async () => (await getD('web')).status?.conditions?.find((c: { type: string }) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable', { what: 'NewReplicaSetAvailable' });
+    await waitFor(
+      async () => (await getD('web')).status?.conditions?.find((c: { type: string }) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable',
+      { what: 'NewReplicaSetAvailable' },
+    );
     const conds = (await getD('web')).status.conditions;
-    expect(conds.find((c: { type: string }) => c.type === 'Progressing')).toMatchObject({ status: 'True', message: `ReplicaSet "${rs.metadata.name}" has successfully progressed.` });
-    expect(conds.find((c: { type: string }) => c.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' });
-    await waitFor(async () => (await tc.client.list(R.events, ns)).items.some((e) => e.involvedObject.name === 'web' && e.reason === 'ScalingReplicaSet'
-      && e.message === `Scaled up replica set ${rs.metadata.name} from 0 to 3`), { what: 'scaling event' });
+    expect(conds.find((c: { type: string }) => c.type === 'Progressing')).toMatchObject({
+      status: 'True',
+      message: `ReplicaSet "${rs.metadata.name}" has successfully progressed.`,
+    });
+    expect(conds.find((c: { type: string }) => c.type === 'Available')).toMatchObject({
+      status: 'True',
+      reason: 'MinimumReplicasAvailable',
+      message: 'Deployment has minimum availability.',
+    });
+    await waitFor(
+      async () =>
+        (await tc.client.list(R.events, ns)).items.some(
+          (e) => e.involvedObject.name === 'web' && e.reason === 'ScalingReplicaSet' && e.message === `Scaled up replica set ${rs.metadata.name} from 0 to 3`,
+        ),
+      { what: 'scaling event' },
+    );
     for (const p of (await tc.client.list(R.pods, ns, { labelSelector: 'app=web' })).items) expect(p.metadata.labels!['pod-template-hash']).toBe(hash);
   });
 
   it('rolls out a template change within maxSurge/maxUnavailable and keeps history', async () => {
-    await tc.client.create(R.deployments, ns, deployment('roll', 4, 'nginx:1.25', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } }));
+    await tc.client.create(
+      R.deployments,
+      ns,
+      deployment('roll', 4, 'nginx:1.25', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } }),
+    );
     await waitFor(rolledOut('roll'), { what: 'roll rolled out' });
     const counter = await podCounter('roll');
     await tc.client.patch(R.deployments, ns, 'roll', 'merge', {
@@ -88,7 +124,10 @@ describe('Deployment controller', () => {
       spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.26' }] } } },
     });
     await waitFor(async () => (await rolledOut('roll')()) && (await rsOf('roll')).length === 2, { what: 'second rollout' });
-    await waitFor(async () => (await tc.client.list(R.pods, ns, { labelSelector: 'app=roll' })).items.every((p) => p.spec.containers[0].image === 'nginx:1.26'), { what: 'old pods gone' });
+    await waitFor(
+      async () => (await tc.client.list(R.pods, ns, { labelSelector: 'app=roll' })).items.every((p) => p.spec.containers[0].image === 'nginx:1.26'),
+      { what: 'old pods gone' },
+    );
     counter.stop();
     if (process.env.DBG) for (const x of counter.samples) console.log(x.live, x.ready, x.names.join(' '));
     expect(Math.max(...counter.samples.map((s) => s.live))).toBeLessThanOrEqual(5);
@@ -104,7 +143,11 @@ describe('Deployment controller', () => {
   });
 
   it('kubectl rollout status / history / undo: undo reuses the old ReplicaSet as revision 3', async (t) => {
-    if (!kubectlPath()) { console.log('skipping: kubectl not found (set KUBECTL)'); t.skip(); return; }
+    if (!kubectlPath()) {
+      console.log('skipping: kubectl not found (set KUBECTL)');
+      t.skip();
+      return;
+    }
     let r = await tc.kubectl(['-n', ns, 'rollout', 'status', 'deploy/roll', '--timeout=30s']);
     expect(r.stdout).toContain('deployment "roll" successfully rolled out');
     r = await tc.kubectl(['-n', ns, 'rollout', 'history', 'deploy/roll']);
@@ -130,10 +173,22 @@ describe('Deployment controller', () => {
     await tc.client.create(R.deployments, ns, deployment('paus', 2, 'nginx:1.25'));
     await waitFor(rolledOut('paus'), { what: 'paus rolled out' });
     await tc.client.patch(R.deployments, ns, 'paus', 'merge', { spec: { paused: true } });
-    await waitFor(async () => (await getD('paus')).status?.conditions?.some((c: { reason: string; status: string; message: string }) =>
-      c.reason === 'DeploymentPaused' && c.status === 'Unknown' && c.message === 'Deployment is paused'), { what: 'paused condition' });
+    await waitFor(
+      async () =>
+        (await getD('paus')).status?.conditions?.some(
+          (c: { reason: string; status: string; message: string }) =>
+            c.reason === 'DeploymentPaused' && c.status === 'Unknown' && c.message === 'Deployment is paused',
+        ),
+      { what: 'paused condition' },
+    );
     await tc.client.patch(R.deployments, ns, 'paus', 'merge', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.26' }] } } } });
-    await waitFor(async () => { const d = await getD('paus'); return d.status?.observedGeneration === d.metadata.generation; }, { what: 'observed' });
+    await waitFor(
+      async () => {
+        const d = await getD('paus');
+        return d.status?.observedGeneration === d.metadata.generation;
+      },
+      { what: 'observed' },
+    );
     expect(await rsOf('paus')).toHaveLength(1);
     await tc.client.patch(R.deployments, ns, 'paus', 'merge', { spec: { paused: false } });
     await waitFor(async () => (await rolledOut('paus')()) && (await rsOf('paus')).length === 2, { what: 'resumed rollout' });
@@ -163,7 +218,11 @@ describe('Deployment controller', () => {
     kubelet.hold = (p) => p.metadata.labels?.app === 'big';
     const start = Date.now();
     await tc.client.create(R.deployments, ns, deployment('big', 1000, 'nginx'));
-    await waitFor(async () => (await tc.client.list(R.pods, ns, { labelSelector: 'app=big' })).items.length === 1000, { what: '1000 pods', timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(async () => (await tc.client.list(R.pods, ns, { labelSelector: 'app=big' })).items.length === 1000, {
+      what: '1000 pods',
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     const ms = Date.now() - start;
     console.log(`1000 pods created in ${ms} ms`);
     expect(ms).toBeLessThan(45_000);

@@ -18,7 +18,9 @@ export function startDeploymentController(client: Client, informers: InformerFac
   const rsInf = ensureWorkloadIndexes(informers.informer(R.replicasets));
   const podInf = ensureWorkloadIndexes(informers.informer(R.pods));
   const recorder = new EventRecorder(client, {
-    component: 'deployment-controller', reportingInstance: 'deployment-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'Deployment' },
+    component: 'deployment-controller',
+    reportingInstance: 'deployment-controller-kubelab',
+    involvedKind: { apiVersion: 'apps/v1', kind: 'Deployment' },
   });
   const queue = new WorkQueue((key) => sync(key), { workers: 5, name: 'deployment' });
 
@@ -44,13 +46,23 @@ export function startDeploymentController(client: Client, informers: InformerFac
     else if (!controllerRefOf(rs)) enqueueMatching(rs);
   });
   rsInf.onUpdate((old, rs) => {
-    const oldRef = controllerRefOf(old), ref = controllerRefOf(rs);
-    if (oldRef && oldRef.uid !== ref?.uid) { const o = ownerOf(old); if (o) queue.add(objectKey(o)); }
+    const oldRef = controllerRefOf(old),
+      ref = controllerRefOf(rs);
+    if (oldRef && oldRef.uid !== ref?.uid) {
+      const o = ownerOf(old);
+      if (o) queue.add(objectKey(o));
+    }
     const d = ownerOf(rs);
-    if (d) { queue.add(objectKey(d)); return; }
+    if (d) {
+      queue.add(objectKey(d));
+      return;
+    }
     if (!ref && (oldRef || !deepEqual(old.metadata.labels, rs.metadata.labels))) enqueueMatching(rs);
   });
-  rsInf.onDelete((rs) => { const d = ownerOf(rs); if (d) queue.add(objectKey(d)); });
+  rsInf.onDelete((rs) => {
+    const d = ownerOf(rs);
+    if (d) queue.add(objectKey(d));
+  });
 
   // Recreate waits for the old pods to be gone, so their deletion is worth a look
   podInf.onDelete((pod) => {
@@ -71,7 +83,11 @@ export function startDeploymentController(client: Client, informers: InformerFac
     }
     const matches = labelSelectorMatcher(sel);
     const rsList = await claimObjects(inNamespace(rsInf, d.metadata.namespace), {
-      client, gvr: R.replicasets, owner: d, ownerApiVersion: 'apps/v1', ownerKind: 'Deployment',
+      client,
+      gvr: R.replicasets,
+      owner: d,
+      ownerApiVersion: 'apps/v1',
+      ownerKind: 'Deployment',
       matches: (rs) => matches(rs.metadata.labels),
     });
     const podsByRs = new Map<string, KObject[]>();

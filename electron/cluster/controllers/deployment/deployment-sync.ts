@@ -10,11 +10,37 @@ import type { EventRecorder } from '../../client/event-recorder';
 import { byCreation, controllerRefOf, newControllerRef } from '../replicaset/pod-helpers';
 import { computeTemplateHash } from './template-hash';
 import {
-  HASH_LABEL, REVISION, activeReplicaSets, calculateStatus, compactStatus, deploymentComplete, deploymentProgressing,
-  deploymentTimedOut, desiredReplicasAnnotation, equalIgnoreHash, findNewReplicaSet, getCondition, hasProgressDeadline,
-  isRollingUpdate, isSaturated, maxRevision, maxSurge, maxUnavailable, newCondition, newRSNewReplicas, removeCondition,
-  replicaSetProportion, replicasAnnotationsNeedUpdate, replicasOf, revisionOf, setCondition, setNewReplicaSetAnnotations,
-  setReplicasAnnotations, specReplicaSum, statusSum, type DeploymentStatus,
+  HASH_LABEL,
+  REVISION,
+  activeReplicaSets,
+  calculateStatus,
+  compactStatus,
+  deploymentComplete,
+  deploymentProgressing,
+  deploymentTimedOut,
+  desiredReplicasAnnotation,
+  equalIgnoreHash,
+  findNewReplicaSet,
+  getCondition,
+  hasProgressDeadline,
+  isRollingUpdate,
+  isSaturated,
+  maxRevision,
+  maxSurge,
+  maxUnavailable,
+  newCondition,
+  newRSNewReplicas,
+  removeCondition,
+  replicaSetProportion,
+  replicasAnnotationsNeedUpdate,
+  replicasOf,
+  revisionOf,
+  setCondition,
+  setNewReplicaSetAnnotations,
+  setReplicasAnnotations,
+  specReplicaSum,
+  statusSum,
+  type DeploymentStatus,
 } from './deployment-util';
 
 export interface SyncContext {
@@ -28,17 +54,32 @@ export class DeploymentSync {
   /** the Deployment as last written by this sync (status/annotation updates keep it current) */
   private d: KObject;
 
-  constructor(private readonly ctx: SyncContext, d: KObject, private rsList: KObject[], private readonly podsByRs: Map<string, KObject[]>) {
+  constructor(
+    private readonly ctx: SyncContext,
+    d: KObject,
+    private rsList: KObject[],
+    private readonly podsByRs: Map<string, KObject[]>,
+  ) {
     this.d = clone(d);
   }
 
   async run(): Promise<void> {
     const d = this.d;
-    if (d.metadata.deletionTimestamp) { await this.syncStatusOnly(); return; }
+    if (d.metadata.deletionTimestamp) {
+      await this.syncStatusOnly();
+      return;
+    }
     await this.checkPausedConditions();
-    if (d.spec?.paused) { await this.syncScaleOnly(); return; }
-    if (this.isScalingEvent()) { await this.syncScaleOnly(); return; }
-    if (isRollingUpdate(d)) await this.rolloutRolling(); else await this.rolloutRecreate();
+    if (d.spec?.paused) {
+      await this.syncScaleOnly();
+      return;
+    }
+    if (this.isScalingEvent()) {
+      await this.syncScaleOnly();
+      return;
+    }
+    if (isRollingUpdate(d)) await this.rolloutRolling();
+    else await this.rolloutRecreate();
   }
 
   // ---- new/old ReplicaSets ------------------------------------------------------------------------------------
@@ -82,10 +123,13 @@ export class DeploymentSync {
     const selector = clone(d.spec?.selector ?? {});
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };
     const rs: KObject = {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
       metadata: {
-        name: `${d.metadata.name}-${hash}`, namespace: d.metadata.namespace,
-        labels: template.metadata.labels, ownerReferences: [newControllerRef(d, 'apps/v1', 'Deployment')],
+        name: `${d.metadata.name}-${hash}`,
+        namespace: d.metadata.namespace,
+        labels: template.metadata.labels,
+        ownerReferences: [newControllerRef(d, 'apps/v1', 'Deployment')],
       },
       spec: { replicas: 0, minReadySeconds: d.spec?.minReadySeconds ?? 0, selector, template },
     };
@@ -137,7 +181,8 @@ export class DeploymentSync {
 
   private replaceRs(old: KObject, next: KObject): void {
     const i = this.rsList.indexOf(old);
-    if (i >= 0) this.rsList[i] = next; else this.rsList.push(next);
+    if (i >= 0) this.rsList[i] = next;
+    else this.rsList.push(next);
   }
 
   private setDeploymentRevision(rev: string): boolean {
@@ -230,8 +275,14 @@ export class DeploymentSync {
   private async rolloutRolling(): Promise<void> {
     const { newRS, oldRSs } = await this.getAllReplicaSetsAndSyncRevision(true);
     const nrs = newRS!;
-    if (await this.reconcileNewReplicaSet(nrs)) { await this.syncRolloutStatus(); return; }
-    if (await this.reconcileOldReplicaSets(oldRSs, this.current(nrs))) { await this.syncRolloutStatus(); return; }
+    if (await this.reconcileNewReplicaSet(nrs)) {
+      await this.syncRolloutStatus();
+      return;
+    }
+    if (await this.reconcileOldReplicaSets(oldRSs, this.current(nrs))) {
+      await this.syncRolloutStatus();
+      return;
+    }
     if (deploymentComplete(this.d, (this.d.status ?? {}) as DeploymentStatus)) await this.cleanup(this.splitReplicaSets().oldRSs);
     await this.syncRolloutStatus();
   }
@@ -295,8 +346,14 @@ export class DeploymentSync {
     let { newRS, oldRSs } = await this.getAllReplicaSetsAndSyncRevision(false);
     let scaledDown = false;
     for (const rs of activeReplicaSets(oldRSs)) if ((await this.scaleAndRecord(rs, 0)).scaled) scaledDown = true;
-    if (scaledDown) { await this.syncRolloutStatus(); return; }
-    if (this.oldPodsRunning(newRS, oldRSs)) { await this.syncRolloutStatus(); return; }
+    if (scaledDown) {
+      await this.syncRolloutStatus();
+      return;
+    }
+    if (this.oldPodsRunning(newRS, oldRSs)) {
+      await this.syncRolloutStatus();
+      return;
+    }
     if (!newRS) ({ newRS, oldRSs } = await this.getAllReplicaSetsAndSyncRevision(true));
     await this.scaleAndRecord(this.current(newRS!), replicasOf(this.d));
     if (deploymentComplete(this.d, (this.d.status ?? {}) as DeploymentStatus)) await this.cleanup(this.splitReplicaSets().oldRSs);
@@ -380,7 +437,10 @@ export class DeploymentSync {
     const failure = this.rsList.map((rs) => getCondition(rs.status, 'ReplicaFailure')).find((c) => c?.status === 'True');
     if (failure) setCondition(st, { ...failure, lastUpdateTime: failure.lastTransitionTime });
     else removeCondition(st, 'ReplicaFailure');
-    if (deepEqual(compactStatus(st), d.status ?? {})) { this.requeueStuck(st); return; }
+    if (deepEqual(compactStatus(st), d.status ?? {})) {
+      this.requeueStuck(st);
+      return;
+    }
     await this.writeStatus(st);
     this.requeueStuck(st);
   }

@@ -13,12 +13,19 @@ export const HASH_LABEL = 'pod-template-hash';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 // annotations that stay on the Deployment (or are managed per ReplicaSet) rather than being copied across
-const NOT_COPIED = new Set([LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS,
-  'deployment.kubernetes.io/error-selector-overlapping-with', 'deployment.kubernetes.io/selector-updated-at']);
+const NOT_COPIED = new Set([
+  LAST_APPLIED,
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  'deployment.kubernetes.io/error-selector-overlapping-with',
+  'deployment.kubernetes.io/selector-updated-at',
+]);
 
 export type Condition = { type: string; status: string; lastUpdateTime?: string; lastTransitionTime?: string; reason?: string; message?: string };
 
-export const replicasOf = (o: KObject | undefined): number => (o ? o.spec?.replicas ?? 1 : 0);
+export const replicasOf = (o: KObject | undefined): number => (o ? (o.spec?.replicas ?? 1) : 0);
 
 export function revisionOf(rs: KObject): number {
   const v = rs.metadata.annotations?.[REVISION];
@@ -62,8 +69,8 @@ export function maxUnavailable(d: KObject): number {
   return Math.min(fenceposts(d).unavailable, desired);
 }
 
-export const specReplicaSum = (rss: (KObject | undefined)[]): number => rss.reduce((s, rs) => s + (rs ? rs.spec?.replicas ?? 0 : 0), 0);
-export const statusSum = (rss: (KObject | undefined)[], field: string): number => rss.reduce((s, rs) => s + (rs ? rs.status?.[field] ?? 0 : 0), 0);
+export const specReplicaSum = (rss: (KObject | undefined)[]): number => rss.reduce((s, rs) => s + (rs ? (rs.spec?.replicas ?? 0) : 0), 0);
+export const statusSum = (rss: (KObject | undefined)[], field: string): number => rss.reduce((s, rs) => s + (rs ? (rs.status?.[field] ?? 0) : 0), 0);
 export const activeReplicaSets = (rss: (KObject | undefined)[]): KObject[] => rss.filter((rs): rs is KObject => !!rs && (rs.spec?.replicas ?? 0) > 0);
 
 /** how many replicas the new ReplicaSet may have now */
@@ -87,7 +94,8 @@ export const desiredReplicasAnnotation = (rs: KObject): number | undefined => an
 /** sets desired/max-replicas annotations; true when something changed */
 export function setReplicasAnnotations(rs: KObject, desired: number, max: number): boolean {
   const a = (rs.metadata.annotations ??= {});
-  const d = String(desired), m = String(max);
+  const d = String(desired),
+    m = String(max);
   if (a[DESIRED_REPLICAS] === d && a[MAX_REPLICAS] === m) return false;
   a[DESIRED_REPLICAS] = d;
   a[MAX_REPLICAS] = m;
@@ -179,7 +187,7 @@ export function calculateStatus(all: KObject[], newRS: KObject | undefined, d: K
 export function compactStatus(st: DeploymentStatus): DeploymentStatus {
   const out: DeploymentStatus = {};
   for (const [k, v] of Object.entries(st) as [keyof DeploymentStatus, unknown][]) {
-    if (v === undefined || v === 0 && k !== 'collisionCount') continue;
+    if (v === undefined || (v === 0 && k !== 'collisionCount')) continue;
     (out as Record<string, unknown>)[k] = v;
   }
   return out;
@@ -187,16 +195,24 @@ export function compactStatus(st: DeploymentStatus): DeploymentStatus {
 
 export function deploymentComplete(d: KObject, st: DeploymentStatus): boolean {
   const want = replicasOf(d);
-  return (st.updatedReplicas ?? 0) === want && (st.replicas ?? 0) === want && (st.availableReplicas ?? 0) === want
-    && (st.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    (st.updatedReplicas ?? 0) === want &&
+    (st.replicas ?? 0) === want &&
+    (st.availableReplicas ?? 0) === want &&
+    (st.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 }
 
 export function deploymentProgressing(d: KObject, st: DeploymentStatus): boolean {
   const old = (d.status ?? {}) as DeploymentStatus;
   const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
   const newOld = (st.replicas ?? 0) - (st.updatedReplicas ?? 0);
-  return (st.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) || (st.readyReplicas ?? 0) > (old.readyReplicas ?? 0)
-    || newOld < oldOld || (st.availableReplicas ?? 0) > (old.availableReplicas ?? 0);
+  return (
+    (st.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) ||
+    (st.readyReplicas ?? 0) > (old.readyReplicas ?? 0) ||
+    newOld < oldOld ||
+    (st.availableReplicas ?? 0) > (old.availableReplicas ?? 0)
+  );
 }
 
 export function deploymentTimedOut(d: KObject, st: DeploymentStatus, nowMs = Date.now()): boolean {

@@ -18,9 +18,24 @@ describe('PDB arithmetic', () => {
   });
   it('computes minAvailable / maxUnavailable numbers', () => {
     const pods = [ready('a'), ready('b'), ready('c', false)];
-    expect(computePdbCounts({ metadata: {}, spec: { minAvailable: 1 } }, pods, () => 3)).toEqual({ expectedPods: 3, desiredHealthy: 1, currentHealthy: 2, disruptionsAllowed: 1 });
-    expect(computePdbCounts({ metadata: {}, spec: { maxUnavailable: 1 } }, pods, () => 4)).toEqual({ expectedPods: 4, desiredHealthy: 3, currentHealthy: 2, disruptionsAllowed: 0 });
-    expect(computePdbCounts({ metadata: {}, spec: { minAvailable: '50%' } }, pods, () => 3)).toEqual({ expectedPods: 3, desiredHealthy: 2, currentHealthy: 2, disruptionsAllowed: 0 });
+    expect(computePdbCounts({ metadata: {}, spec: { minAvailable: 1 } }, pods, () => 3)).toEqual({
+      expectedPods: 3,
+      desiredHealthy: 1,
+      currentHealthy: 2,
+      disruptionsAllowed: 1,
+    });
+    expect(computePdbCounts({ metadata: {}, spec: { maxUnavailable: 1 } }, pods, () => 4)).toEqual({
+      expectedPods: 4,
+      desiredHealthy: 3,
+      currentHealthy: 2,
+      disruptionsAllowed: 0,
+    });
+    expect(computePdbCounts({ metadata: {}, spec: { minAvailable: '50%' } }, pods, () => 3)).toEqual({
+      expectedPods: 3,
+      desiredHealthy: 2,
+      currentHealthy: 2,
+      disruptionsAllowed: 0,
+    });
     expect(computePdbCounts({ metadata: {}, spec: { maxUnavailable: 0 } }, [], () => 0).disruptionsAllowed).toBe(0);
   });
 });
@@ -30,19 +45,51 @@ describe('disruption controller', () => {
     tc = await startTestCluster({ nodes: 1 });
     kubelet = await startFakeKubelet(tc.client, { nodeName: NODE, decide: (p) => ({ unready: p.metadata.labels?.ready === 'false' }) });
   }, 60_000);
-  afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
+  afterAll(async () => {
+    kubelet?.stop();
+    await tc?.stop();
+  });
 
   it('keeps PDB status in line with ready pods', async () => {
-    for (const [n, r] of [['p1', true], ['p2', true], ['p3', false]] as const) {
-      await tc.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: n, namespace: 'default', labels: { app: 'db', ready: String(r) } }, spec: { nodeName: NODE, containers: [{ name: 'c', image: 'nginx' }] } });
+    for (const [n, r] of [
+      ['p1', true],
+      ['p2', true],
+      ['p3', false],
+    ] as const) {
+      await tc.client.create(R.pods, 'default', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: n, namespace: 'default', labels: { app: 'db', ready: String(r) } },
+        spec: { nodeName: NODE, containers: [{ name: 'c', image: 'nginx' }] },
+      });
     }
-    await tc.client.create(R.poddisruptionbudgets, 'default', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } } });
-    const pdb = (await waitFor(async () => { const p = await tc.client.get(R.poddisruptionbudgets, 'default', 'db'); return p.status?.currentHealthy === 2 ? p : undefined; }, { what: 'pdb status' }))!;
-    expect(pdb.status).toMatchObject({ expectedPods: 3, desiredHealthy: 1, currentHealthy: 2, disruptionsAllowed: 1, observedGeneration: pdb.metadata.generation });
+    await tc.client.create(R.poddisruptionbudgets, 'default', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } },
+    });
+    const pdb = (await waitFor(
+      async () => {
+        const p = await tc.client.get(R.poddisruptionbudgets, 'default', 'db');
+        return p.status?.currentHealthy === 2 ? p : undefined;
+      },
+      { what: 'pdb status' },
+    ))!;
+    expect(pdb.status).toMatchObject({
+      expectedPods: 3,
+      desiredHealthy: 1,
+      currentHealthy: 2,
+      disruptionsAllowed: 1,
+      observedGeneration: pdb.metadata.generation,
+    });
     expect(pdb.status.conditions).toEqual([expect.objectContaining({ type: 'DisruptionAllowed', status: 'True', reason: 'SufficientPods' })]);
 
     await tc.client.patch(R.poddisruptionbudgets, 'default', 'db', 'merge', { spec: { minAvailable: 2 } });
-    const tight = (await waitFor(async () => { const p = await tc.client.get(R.poddisruptionbudgets, 'default', 'db'); return p.status?.desiredHealthy === 2 ? p : undefined; }))!;
+    const tight = (await waitFor(async () => {
+      const p = await tc.client.get(R.poddisruptionbudgets, 'default', 'db');
+      return p.status?.desiredHealthy === 2 ? p : undefined;
+    }))!;
     expect(tight.status).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 2 });
     expect(tight.status.conditions[0]).toMatchObject({ status: 'False', reason: 'InsufficientPods' });
 

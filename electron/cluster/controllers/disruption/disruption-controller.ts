@@ -25,7 +25,9 @@ export function startDisruptionController(client: Client, informers: InformerFac
   const pods = informers.informer(R.pods);
   const recorder = new EventRecorder(client, { component: 'controllermanager', now });
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'disruption' });
-  const enqueueNs = (ns?: string) => { for (const p of pdbs.list(ns)) queue.add(objectKey(p)); };
+  const enqueueNs = (ns?: string) => {
+    for (const p of pdbs.list(ns)) queue.add(objectKey(p));
+  };
 
   pdbs.onAdd((p) => queue.add(objectKey(p)));
   pdbs.onUpdate((_a, p) => queue.add(objectKey(p)));
@@ -34,7 +36,9 @@ export function startDisruptionController(client: Client, informers: InformerFac
   pods.onDelete((p) => enqueueNs(p.metadata.namespace));
   for (const r of [R.deployments, R.replicasets, R.statefulsets, R.replicationcontrollers]) {
     const inf = informers.informer(r);
-    inf.onUpdate((a, b) => { if (a.spec?.replicas !== b.spec?.replicas) enqueueNs(b.metadata.namespace); });
+    inf.onUpdate((a, b) => {
+      if (a.spec?.replicas !== b.spec?.replicas) enqueueNs(b.metadata.namespace);
+    });
   }
   const timer = setInterval(() => enqueueNs(), RESYNC_MS);
   timer.unref();
@@ -49,13 +53,22 @@ export function startDisruptionController(client: Client, informers: InformerFac
         const rs = await bestEffort(client.get(R.replicasets, ns, ref.name), `reading replicaset ${ns}/${ref.name}`, log, { expected: isNotFound });
         const dref = rs?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Deployment');
         if (dref) {
-          if (!seen.has(dref.uid)) seen.set(dref.uid, (await bestEffort(client.get(R.deployments, ns, dref.name), `reading deployment ${ns}/${dref.name}`, log, { expected: isNotFound }))?.spec?.replicas ?? 0);
+          if (!seen.has(dref.uid))
+            seen.set(
+              dref.uid,
+              (await bestEffort(client.get(R.deployments, ns, dref.name), `reading deployment ${ns}/${dref.name}`, log, { expected: isNotFound }))?.spec
+                ?.replicas ?? 0,
+            );
           continue;
         }
         if (rs && !seen.has(ref.uid)) seen.set(ref.uid, rs.spec?.replicas ?? 0);
       } else if (!seen.has(ref.uid)) {
         const gvr = ref.kind === 'StatefulSet' ? R.statefulsets : ref.kind === 'ReplicationController' ? R.replicationcontrollers : undefined;
-        if (gvr) seen.set(ref.uid, (await bestEffort(client.get(gvr, ns, ref.name), `reading ${gvr.resource} ${ns}/${ref.name}`, log, { expected: isNotFound }))?.spec?.replicas ?? 0);
+        if (gvr)
+          seen.set(
+            ref.uid,
+            (await bestEffort(client.get(gvr, ns, ref.name), `reading ${gvr.resource} ${ns}/${ref.name}`, log, { expected: isNotFound }))?.spec?.replicas ?? 0,
+          );
       }
     }
     return [...seen.values()].reduce((a, b) => a + b, 0);
@@ -64,7 +77,12 @@ export function startDisruptionController(client: Client, informers: InformerFac
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
     let pdb: KObject;
-    try { pdb = await client.get(R.poddisruptionbudgets, ns, name); } catch (err) { if (isStatus(err, 404)) return; throw err; }
+    try {
+      pdb = await client.get(R.poddisruptionbudgets, ns, name);
+    } catch (err) {
+      if (isStatus(err, 404)) return;
+      throw err;
+    }
     const match = labelSelectorMatcher(pdb.spec?.selector);
     const selected = pods.list(ns).filter((p) => match(p.metadata.labels));
     const t = now();
@@ -93,9 +111,12 @@ export function startDisruptionController(client: Client, informers: InformerFac
     const prevCond = (prev.conditions ?? []).find((c: any) => c.type === 'DisruptionAllowed');
     const condStatus = allowed ? 'True' : 'False';
     const cond = {
-      type: 'DisruptionAllowed', status: condStatus, observedGeneration: pdb.metadata.generation,
+      type: 'DisruptionAllowed',
+      status: condStatus,
+      observedGeneration: pdb.metadata.generation,
       lastTransitionTime: prevCond && prevCond.status === condStatus ? prevCond.lastTransitionTime : rfc3339(t),
-      reason: allowed ? 'SufficientPods' : 'InsufficientPods', message: '',
+      reason: allowed ? 'SufficientPods' : 'InsufficientPods',
+      message: '',
     };
     const status: any = {
       ...(Object.keys(disrupted).length ? { disruptedPods: disrupted } : {}),
@@ -106,12 +127,20 @@ export function startDisruptionController(client: Client, informers: InformerFac
       observedGeneration: pdb.metadata.generation,
       conditions: [...(prev.conditions ?? []).filter((c: any) => c.type !== 'DisruptionAllowed'), cond],
     };
-    const same = (['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods', 'observedGeneration'] as const).every((k) => prev[k] === status[k])
-      && JSON.stringify(prev.disruptedPods ?? {}) === JSON.stringify(status.disruptedPods ?? {})
-      && prevCond?.status === cond.status && prevCond?.reason === cond.reason && prevCond?.observedGeneration === cond.observedGeneration;
+    const same =
+      (['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods', 'observedGeneration'] as const).every((k) => prev[k] === status[k]) &&
+      JSON.stringify(prev.disruptedPods ?? {}) === JSON.stringify(status.disruptedPods ?? {}) &&
+      prevCond?.status === cond.status &&
+      prevCond?.reason === cond.reason &&
+      prevCond?.observedGeneration === cond.observedGeneration;
     if (same) return;
     await client.updateStatus(R.poddisruptionbudgets, ns, { ...pdb, status });
   }
 
-  return { stop: () => { clearInterval(timer); queue.stop(); } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      queue.stop();
+    },
+  };
 }

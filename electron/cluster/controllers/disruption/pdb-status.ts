@@ -10,7 +10,12 @@ export function scaledValue(v: number | string, total: number): number {
   return Math.ceil((parseInt(m[1], 10) * total) / 100);
 }
 
-export interface PdbCounts { expectedPods: number; desiredHealthy: number; currentHealthy: number; disruptionsAllowed: number }
+export interface PdbCounts {
+  expectedPods: number;
+  desiredHealthy: number;
+  currentHealthy: number;
+  disruptionsAllowed: number;
+}
 
 /**
  * @param pods pods selected by the PDB

@@ -6,10 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
 import { isStatus } from '../../client/errors';
-import {
-  endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION,
-  type EndpointPort,
-} from './pod-endpoints';
+import { endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION, type EndpointPort } from './pod-endpoints';
 import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
 import { matchesSelectorMap, watchServicePods } from './service-pods';
 
@@ -55,7 +52,9 @@ export function startEndpointsController(client: Client, informers: InformerFact
     if (ns === 'default' && name === 'kubernetes') return;
     if (!svc) {
       // the Service is gone: so are its Endpoints (only when the controller made them: they carry no owner reference)
-      await client.delete(R.endpoints, ns, name).catch((err) => { if (!isStatus(err, 404)) throw err; });
+      await client.delete(R.endpoints, ns, name).catch((err) => {
+        if (!isStatus(err, 404)) throw err;
+      });
       return;
     }
     if (!svc.spec?.selector || svc.spec?.type === 'ExternalName') return;
@@ -63,18 +62,27 @@ export function startEndpointsController(client: Client, informers: InformerFact
     const subsets = buildSubsets(svc, selected);
     const labels = inheritedLabels(svc);
     let cur: KObject | undefined;
-    try { cur = await client.get(R.endpoints, ns, name); } catch (err) { if (!isStatus(err, 404)) throw err; }
+    try {
+      cur = await client.get(R.endpoints, ns, name);
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+    }
     const sameSubsets = JSON.stringify(cur?.subsets ?? []) === JSON.stringify(subsets);
     const sameLabels = cur && JSON.stringify(sortKeys(cur.metadata.labels ?? {})) === JSON.stringify(sortKeys(labels));
     if (cur && sameSubsets && sameLabels) return;
     const annotations = { ...(cur?.metadata.annotations ?? {}), [TRIGGER_TIME_ANNOTATION]: rfc3339Nano(now()) };
     const obj: KObject = {
-      apiVersion: 'v1', kind: 'Endpoints',
+      apiVersion: 'v1',
+      kind: 'Endpoints',
       metadata: { ...(cur?.metadata ?? {}), name, namespace: ns, labels, annotations },
       ...(subsets.length ? { subsets } : {}),
     };
     if (cur) await client.update(R.endpoints, ns, obj);
-    else await client.create(R.endpoints, ns, obj).catch((err) => { if (!isStatus(err, 409)) throw err; queue.add(key); });
+    else
+      await client.create(R.endpoints, ns, obj).catch((err) => {
+        if (!isStatus(err, 409)) throw err;
+        queue.add(key);
+      });
   }
 
   for (const s of services.list()) queue.add(objectKey(s));

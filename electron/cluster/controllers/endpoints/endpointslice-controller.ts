@@ -6,10 +6,7 @@ import { R } from '../../client/resources';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
 import { isStatus } from '../../client/errors';
-import {
-  endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION,
-  type EndpointPort,
-} from './pod-endpoints';
+import { endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION, type EndpointPort } from './pod-endpoints';
 import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
 import { matchesSelectorMap, watchServicePods } from './service-pods';
 
@@ -18,7 +15,10 @@ export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
-export interface DesiredSlice { ports: EndpointPort[]; endpoints: any[] }
+export interface DesiredSlice {
+  ports: EndpointPort[];
+  endpoints: any[];
+}
 
 export function desiredSlices(svc: KObject, pods: KObject[], zoneOf: (node: string) => string | undefined = () => undefined): DesiredSlice[] {
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
@@ -65,8 +65,9 @@ export function startEndpointSliceController(client: Client, informers: Informer
     if (!svc || !svc.spec?.selector || svc.spec?.type === 'ExternalName') return;
     const selected = pods.list(ns).filter((p) => matchesSelectorMap(svc.spec.selector, p.metadata.labels));
     const want = desiredSlices(svc, selected, (n) => nodes.getByName(undefined, n)?.metadata.labels?.[ZONE_LABEL]);
-    const existing = (await client.list(R.endpointslices, ns, { labelSelector: `${SERVICE_NAME_LABEL}=${name},${MANAGED_BY_LABEL}=${MANAGED_BY}` })).items
-      .filter((s) => (s.metadata.ownerReferences ?? []).some((r) => r.uid === svc.metadata.uid));
+    const existing = (
+      await client.list(R.endpointslices, ns, { labelSelector: `${SERVICE_NAME_LABEL}=${name},${MANAGED_BY_LABEL}=${MANAGED_BY}` })
+    ).items.filter((s) => (s.metadata.ownerReferences ?? []).some((r) => r.uid === svc.metadata.uid));
     const labels = { ...inheritedLabels(svc), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY };
     const trigger = rfc3339Nano(now());
     const remaining = [...existing];
@@ -77,23 +78,32 @@ export function startEndpointSliceController(client: Client, informers: Informer
         const cur = remaining.splice(idx, 1)[0];
         if (JSON.stringify(cur.endpoints ?? []) === JSON.stringify(d.endpoints) && JSON.stringify(cur.metadata.labels) === JSON.stringify(labels)) continue;
         await client.update(R.endpointslices, ns, {
-          ...cur, metadata: { ...cur.metadata, labels, annotations: { ...(cur.metadata.annotations ?? {}), [TRIGGER_TIME_ANNOTATION]: trigger } },
-          endpoints: d.endpoints, ports,
+          ...cur,
+          metadata: { ...cur.metadata, labels, annotations: { ...(cur.metadata.annotations ?? {}), [TRIGGER_TIME_ANNOTATION]: trigger } },
+          endpoints: d.endpoints,
+          ports,
         });
         continue;
       }
       await client.create(R.endpointslices, ns, {
-        apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
         metadata: {
-          generateName: `${name}-`, namespace: ns, labels,
+          generateName: `${name}-`,
+          namespace: ns,
+          labels,
           annotations: { [TRIGGER_TIME_ANNOTATION]: trigger },
           ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid!, controller: true, blockOwnerDeletion: true }],
         },
-        addressType: 'IPv4', endpoints: d.endpoints, ports,
+        addressType: 'IPv4',
+        endpoints: d.endpoints,
+        ports,
       });
     }
     for (const s of remaining) {
-      await client.delete(R.endpointslices, ns, s.metadata.name!).catch((err) => { if (!isStatus(err, 404)) throw err; });
+      await client.delete(R.endpointslices, ns, s.metadata.name!).catch((err) => {
+        if (!isStatus(err, 404)) throw err;
+      });
     }
   }
 

@@ -5,7 +5,12 @@ import type { KObject } from '../../api/types';
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 
-export interface EndpointPort { name?: string; port: number; protocol: string; appProtocol?: string }
+export interface EndpointPort {
+  name?: string;
+  port: number;
+  protocol: string;
+  appProtocol?: string;
+}
 
 export function isHeadless(svc: KObject): boolean {
   return svc.spec?.clusterIP === 'None';
@@ -37,7 +42,11 @@ export function endpointPorts(svc: KObject, pod: KObject): EndpointPort[] {
 }
 
 export function portsKey(ports: EndpointPort[]): string {
-  return JSON.stringify([...ports].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.port - b.port).map((p) => [p.name ?? '', p.port, p.protocol, p.appProtocol ?? '']));
+  return JSON.stringify(
+    [...ports]
+      .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.port - b.port)
+      .map((p) => [p.name ?? '', p.port, p.protocol, p.appProtocol ?? '']),
+  );
 }
 
 /** DNS hostname of the pod under a headless service named like its spec.subdomain */

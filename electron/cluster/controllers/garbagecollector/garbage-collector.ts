@@ -23,12 +23,15 @@ export function startGarbageCollector(client: Client, informers: InformerFactory
   const watched = new Set<string>();
 
   // attempt to process a node: key = uid
-  const queue = new WorkQueue(async (uid) => {
-    const n = graph.nodes.get(uid);
-    if (!n) return;
-    if (n.deleting) await processDeleting(n);
-    await processOwners(n);
-  }, { workers: 4, name: 'garbage-collector' });
+  const queue = new WorkQueue(
+    async (uid) => {
+      const n = graph.nodes.get(uid);
+      if (!n) return;
+      if (n.deleting) await processDeleting(n);
+      await processOwners(n);
+    },
+    { workers: 4, name: 'garbage-collector' },
+  );
 
   async function ownerExists(dep: GraphNode, ref: GraphNode['owners'][number]): Promise<boolean | 'unknown'> {
     const known = graph.nodes.get(ref.uid);
@@ -46,7 +49,8 @@ export function startGarbageCollector(client: Client, informers: InformerFactory
 
   async function processOwners(n: GraphNode): Promise<void> {
     if (!n.owners.length || n.deleting) return;
-    let absent = 0, waitingForeground = false;
+    let absent = 0,
+      waitingForeground = false;
     const solid: string[] = [];
     for (const ref of n.owners) {
       const exists = await ownerExists(n, ref);
@@ -62,7 +66,10 @@ export function startGarbageCollector(client: Client, informers: InformerFactory
       // some owners remain: drop only the references to the dangling ones
       if (absent > 0) {
         const keep = n.owners.filter((r) => solid.includes(r.uid) || graph.nodes.get(r.uid)?.deleting);
-        await patchOwnerRefs(n, keep.map((r) => r.uid));
+        await patchOwnerRefs(
+          n,
+          keep.map((r) => r.uid),
+        );
       }
       return;
     }
@@ -82,24 +89,33 @@ export function startGarbageCollector(client: Client, informers: InformerFactory
     }
     if (n.finalizers.includes('foregroundDeletion')) {
       const blocking = deps.filter((d) => d.owners.some((r) => r.uid === n.uid && r.blockOwnerDeletion));
-      for (const d of deps) if (!d.deleting) await client.delete(d.gvr, d.namespace, d.name, { propagationPolicy: 'Foreground', preconditions: { uid: d.uid } }).catch(ignoreGone);
+      for (const d of deps)
+        if (!d.deleting) await client.delete(d.gvr, d.namespace, d.name, { propagationPolicy: 'Foreground', preconditions: { uid: d.uid } }).catch(ignoreGone);
       if (blocking.length === 0) await removeFinalizer(n, 'foregroundDeletion');
       else for (const d of blocking) queue.addAfter(d.uid, 200);
     }
   }
 
   async function patchOwnerRefs(n: GraphNode, keepUids: string[]): Promise<void> {
-    const cur = await bestEffort(client.get(n.gvr, n.namespace, n.name), `reading ${n.gvr.resource} ${n.namespace ? n.namespace + '/' : ''}${n.name}`, log, { expected: isNotFound });
+    const cur = await bestEffort(client.get(n.gvr, n.namespace, n.name), `reading ${n.gvr.resource} ${n.namespace ? n.namespace + '/' : ''}${n.name}`, log, {
+      expected: isNotFound,
+    });
     if (!cur || cur.metadata.uid !== n.uid) return;
     const refs = (cur.metadata.ownerReferences ?? []).filter((r) => keepUids.includes(r.uid));
-    await client.patch(n.gvr, n.namespace, n.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: cur.metadata.resourceVersion } }).catch(ignoreGone);
+    await client
+      .patch(n.gvr, n.namespace, n.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: cur.metadata.resourceVersion } })
+      .catch(ignoreGone);
   }
 
   async function removeFinalizer(n: GraphNode, f: string): Promise<void> {
-    const cur = await bestEffort(client.get(n.gvr, n.namespace, n.name), `reading ${n.gvr.resource} ${n.namespace ? n.namespace + '/' : ''}${n.name}`, log, { expected: isNotFound });
+    const cur = await bestEffort(client.get(n.gvr, n.namespace, n.name), `reading ${n.gvr.resource} ${n.namespace ? n.namespace + '/' : ''}${n.name}`, log, {
+      expected: isNotFound,
+    });
     if (!cur || cur.metadata.uid !== n.uid) return;
     const fins = (cur.metadata.finalizers ?? []).filter((x) => x !== f);
-    await client.patch(n.gvr, n.namespace, n.name, 'merge', { metadata: { finalizers: fins.length ? fins : null, resourceVersion: cur.metadata.resourceVersion } }).catch(ignoreGone);
+    await client
+      .patch(n.gvr, n.namespace, n.name, 'merge', { metadata: { finalizers: fins.length ? fins : null, resourceVersion: cur.metadata.resourceVersion } })
+      .catch(ignoreGone);
   }
 
   function watchResource(gvr: GVR): void {
@@ -124,7 +140,9 @@ export function startGarbageCollector(client: Client, informers: InformerFactory
     });
   }
   for (const r of kinds.resources()) watchResource(r);
-  kinds.onChange(() => { for (const r of kinds.resources()) watchResource(r); });
+  kinds.onChange(() => {
+    for (const r of kinds.resources()) watchResource(r);
+  });
   return { stop: () => queue.stop() };
 }
 

@@ -20,8 +20,17 @@ export class OwnerGraph {
     const uid = o.metadata.uid!;
     const old = this.nodes.get(uid);
     const node: GraphNode = {
-      uid, gvr, namespace: o.metadata.namespace, name: o.metadata.name!,
-      owners: (o.metadata.ownerReferences ?? []).map((r) => ({ uid: r.uid, apiVersion: r.apiVersion, kind: r.kind, name: r.name, blockOwnerDeletion: r.blockOwnerDeletion })),
+      uid,
+      gvr,
+      namespace: o.metadata.namespace,
+      name: o.metadata.name!,
+      owners: (o.metadata.ownerReferences ?? []).map((r) => ({
+        uid: r.uid,
+        apiVersion: r.apiVersion,
+        kind: r.kind,
+        name: r.name,
+        blockOwnerDeletion: r.blockOwnerDeletion,
+      })),
       deleting: !!o.metadata.deletionTimestamp,
       finalizers: o.metadata.finalizers ?? [],
     };
@@ -49,7 +58,10 @@ export class OwnerGraph {
 
   dependentsOf(uid: string): GraphNode[] {
     const out: GraphNode[] = [];
-    for (const d of this.dependents.get(uid) ?? []) { const n = this.nodes.get(d); if (n) out.push(n); }
+    for (const d of this.dependents.get(uid) ?? []) {
+      const n = this.nodes.get(d);
+      if (n) out.push(n);
+    }
     return out;
   }
 }

@@ -10,9 +10,7 @@ import { WorkQueue } from '../workqueue';
 import { EventRecorder } from '../../client/event-recorder';
 import { isStatus } from '../../client/errors';
 import { rfc3339 } from '../../api/time';
-import {
-  MetricError, normalizeReplicas, replicasForUtilization, type PodSample, type Recommendation, type ScaleEvent,
-} from './replica-calculator';
+import { MetricError, normalizeReplicas, replicasForUtilization, type PodSample, type Recommendation, type ScaleEvent } from './replica-calculator';
 
 export const METRICS_PODS: GVR = { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods' };
 const SYNC_PERIOD_MS = 15_000;
@@ -23,7 +21,11 @@ export interface HpaOptions {
   syncPeriodMs?: number;
 }
 
-interface History { recommendations: Recommendation[]; up: ScaleEvent[]; down: ScaleEvent[] }
+interface History {
+  recommendations: Recommendation[];
+  up: ScaleEvent[];
+  down: ScaleEvent[];
+}
 
 function podReady(p: KObject): boolean {
   return (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
@@ -52,15 +54,24 @@ export function startHpaController(client: Client, informers: InformerFactory, o
   const history = new Map<string, History>();
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'hpa' });
   hpas.onAdd((h) => queue.add(objectKey(h)));
-  hpas.onUpdate((a, h) => { if (a.metadata.generation !== h.metadata.generation) queue.add(objectKey(h)); });
+  hpas.onUpdate((a, h) => {
+    if (a.metadata.generation !== h.metadata.generation) queue.add(objectKey(h));
+  });
   hpas.onDelete((h) => history.delete(objectKey(h)));
-  const timer = setInterval(() => { for (const h of hpas.list()) queue.add(objectKey(h)); }, opts.syncPeriodMs ?? SYNC_PERIOD_MS);
+  const timer = setInterval(() => {
+    for (const h of hpas.list()) queue.add(objectKey(h));
+  }, opts.syncPeriodMs ?? SYNC_PERIOD_MS);
   timer.unref();
 
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
     let hpa: KObject;
-    try { hpa = await client.get(R.horizontalpodautoscalers, ns, name); } catch (err) { if (isStatus(err, 404)) return; throw err; }
+    try {
+      hpa = await client.get(R.horizontalpodautoscalers, ns, name);
+    } catch (err) {
+      if (isStatus(err, 404)) return;
+      throw err;
+    }
     const t = now();
     const ts = rfc3339(t);
     const spec = hpa.spec ?? {};
@@ -95,7 +106,7 @@ export function startHpaController(client: Client, informers: InformerFactory, o
     const maxReplicas: number = spec.maxReplicas ?? 1;
     if (current === 0 && minReplicas !== 0) {
       status.desiredReplicas = 0;
-      setCond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+      setCond('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
       setCond('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
       await write();
       return;
@@ -121,8 +132,14 @@ export function startHpaController(client: Client, informers: InformerFactory, o
       let usage: Map<string, number>;
       try {
         const list = await client.list(METRICS_PODS, ns, { labelSelector: selector });
-        usage = new Map(list.items.map((pm: any) => [pm.metadata.name,
-          (pm.containers ?? []).filter((c: any) => !container || c.name === container).reduce((a: number, c: any) => a + quantityMilli(c.usage?.[resName] ?? '0'), 0)]));
+        usage = new Map(
+          list.items.map((pm: any) => [
+            pm.metadata.name,
+            (pm.containers ?? [])
+              .filter((c: any) => !container || c.name === container)
+              .reduce((a: number, c: any) => a + quantityMilli(c.usage?.[resName] ?? '0'), 0),
+          ]),
+        );
       } catch (err) {
         const inner = `failed to get ${resName} utilization: unable to get metrics for resource ${resName}: unable to fetch metrics from resource metrics API: ${metricsError(err)}`;
         recorder.event(hpa, 'Warning', 'FailedGetResourceMetric', inner);
@@ -141,8 +158,18 @@ export function startHpaController(client: Client, informers: InformerFactory, o
       try {
         if (r.target?.type === 'Utilization') {
           const res = replicasForUtilization(current, r.target.averageUtilization, samples, resName);
-          currentMetrics.push({ type: m.type, [m.type === 'Resource' ? 'resource' : 'containerResource']: { name: resName, ...(container ? { container } : {}), current: { averageUtilization: res.utilization, averageValue: formatMilli(res.averageMilli) } } });
-          if (res.replicas > desired) { desired = res.replicas; reasonText = `${label} ${res.replicas > current ? 'above' : 'below'} target`; }
+          currentMetrics.push({
+            type: m.type,
+            [m.type === 'Resource' ? 'resource' : 'containerResource']: {
+              name: resName,
+              ...(container ? { container } : {}),
+              current: { averageUtilization: res.utilization, averageValue: formatMilli(res.averageMilli) },
+            },
+          });
+          if (res.replicas > desired) {
+            desired = res.replicas;
+            reasonText = `${label} ${res.replicas > current ? 'above' : 'below'} target`;
+          }
         } else {
           // AverageValue: usage per pod against the target quantity
           const withUsage = samples.filter((s) => !s.ignored && s.usageMilli !== undefined);
@@ -150,32 +177,61 @@ export function startHpaController(client: Client, informers: InformerFactory, o
           const avg = withUsage.reduce((a, s) => a + s.usageMilli!, 0) / withUsage.length;
           const ratio = avg / quantityMilli(r.target.averageValue);
           const replicas = Math.abs(1 - ratio) <= 0.1 ? current : Math.ceil(ratio * withUsage.length);
-          currentMetrics.push({ type: m.type, [m.type === 'Resource' ? 'resource' : 'containerResource']: { name: resName, current: { averageValue: formatMilli(Math.round(avg)) } } });
-          if (replicas > desired) { desired = replicas; reasonText = `${label} ${replicas > current ? 'above' : 'below'} target`; }
+          currentMetrics.push({
+            type: m.type,
+            [m.type === 'Resource' ? 'resource' : 'containerResource']: { name: resName, current: { averageValue: formatMilli(Math.round(avg)) } },
+          });
+          if (replicas > desired) {
+            desired = replicas;
+            reasonText = `${label} ${replicas > current ? 'above' : 'below'} target`;
+          }
         }
       } catch (err) {
         errors.push(`failed to get ${resName} resource metric value: failed to get ${resName} utilization: ${(err as Error).message}`);
         failReason = failReason || 'FailedGetResourceMetric';
       }
     }
-    if (currentMetrics.length) status.currentMetrics = currentMetrics; else delete status.currentMetrics;
-    setCond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+    if (currentMetrics.length) status.currentMetrics = currentMetrics;
+    else delete status.currentMetrics;
+    setCond('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
     if (errors.length && !currentMetrics.length) {
       const total = (spec.metrics ?? [1]).length;
-      recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', `invalid metrics (${errors.length} invalid out of ${total}), first error is: ${errors[0]}`);
-      setCond('ScalingActive', 'False', failReason, `the HPA was unable to compute the replica count: ${errors[0].replace(/^failed to get \S+ resource metric value: /, '')}`);
+      recorder.event(
+        hpa,
+        'Warning',
+        'FailedComputeMetricsReplicas',
+        `invalid metrics (${errors.length} invalid out of ${total}), first error is: ${errors[0]}`,
+      );
+      setCond(
+        'ScalingActive',
+        'False',
+        failReason,
+        `the HPA was unable to compute the replica count: ${errors[0].replace(/^failed to get \S+ resource metric value: /, '')}`,
+      );
       status.desiredReplicas = status.desiredReplicas ?? current;
       await write();
       return;
     }
-    setCond('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${reasonText.replace(/ (above|below) target$/, '')}`);
+    setCond(
+      'ScalingActive',
+      'True',
+      'ValidMetricFound',
+      `the HPA was able to successfully calculate a replica count from ${reasonText.replace(/ (above|below) target$/, '')}`,
+    );
 
     const h = history.get(key) ?? { recommendations: [], up: [], down: [] };
     history.set(key, h);
     const tms = t.getTime();
     const norm = normalizeReplicas({
-      current, desired, minReplicas, maxReplicas, behavior: spec.behavior,
-      recommendations: h.recommendations, scaleUpEvents: h.up, scaleDownEvents: h.down, now: tms,
+      current,
+      desired,
+      minReplicas,
+      maxReplicas,
+      behavior: spec.behavior,
+      recommendations: h.recommendations,
+      scaleUpEvents: h.up,
+      scaleDownEvents: h.down,
+      now: tms,
     });
     h.recommendations = [...h.recommendations.filter((r) => r.at > tms - 3600_000), { at: tms, replicas: desired }];
     for (const c of norm.conditions) setCond(c.type, c.status, c.reason, c.message);
@@ -193,11 +249,21 @@ export function startHpaController(client: Client, informers: InformerFactory, o
       h.up = h.up.filter((e) => e.at > tms - 3600_000);
       h.down = h.down.filter((e) => e.at > tms - 3600_000);
       setCond('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${norm.replicas}`);
-      recorder.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${norm.replicas}; reason: ${norm.replicas > current ? reasonText : 'All metrics below target'}`);
+      recorder.event(
+        hpa,
+        'Normal',
+        'SuccessfulRescale',
+        `New size: ${norm.replicas}; reason: ${norm.replicas > current ? reasonText : 'All metrics below target'}`,
+      );
       status.lastScaleTime = ts;
     }
     await write();
   }
 
-  return { stop: () => { clearInterval(timer); queue.stop(); } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      queue.stop();
+    },
+  };
 }

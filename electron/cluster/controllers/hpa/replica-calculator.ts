@@ -16,12 +16,22 @@ export interface PodSample {
   usageMilli?: number;
 }
 
-export interface UtilizationResult { replicas: number; utilization: number; averageMilli: number }
+export interface UtilizationResult {
+  replicas: number;
+  utilization: number;
+  averageMilli: number;
+}
 
 export class MetricError extends Error {}
 
 /** desired replicas for a Resource metric with target averageUtilization (percent of request) */
-export function replicasForUtilization(currentReplicas: number, targetUtilization: number, pods: PodSample[], resource = 'cpu', tolerance = TOLERANCE): UtilizationResult {
+export function replicasForUtilization(
+  currentReplicas: number,
+  targetUtilization: number,
+  pods: PodSample[],
+  resource = 'cpu',
+  tolerance = TOLERANCE,
+): UtilizationResult {
   const live = pods.filter((p) => !p.ignored);
   if (!pods.length) throw new MetricError('no pods returned by selector while calculating replica count');
   const withMetrics = live.filter((p) => p.usageMilli !== undefined);
@@ -60,18 +70,41 @@ export function replicasForUtilization(currentReplicas: number, targetUtilizatio
   return result(next);
 }
 
-export interface Policy { type: 'Pods' | 'Percent'; value: number; periodSeconds: number }
-export interface Rules { stabilizationWindowSeconds?: number; selectPolicy?: 'Max' | 'Min' | 'Disabled'; policies?: Policy[] }
-export interface Behavior { scaleUp?: Rules; scaleDown?: Rules }
-export interface Recommendation { at: number; replicas: number }
-export interface ScaleEvent { at: number; change: number }
+export interface Policy {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodSeconds: number;
+}
+export interface Rules {
+  stabilizationWindowSeconds?: number;
+  selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  policies?: Policy[];
+}
+export interface Behavior {
+  scaleUp?: Rules;
+  scaleDown?: Rules;
+}
+export interface Recommendation {
+  at: number;
+  replicas: number;
+}
+export interface ScaleEvent {
+  at: number;
+  change: number;
+}
 
 export const DEFAULT_SCALE_UP: Required<Rules> = {
-  stabilizationWindowSeconds: 0, selectPolicy: 'Max',
-  policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+  stabilizationWindowSeconds: 0,
+  selectPolicy: 'Max',
+  policies: [
+    { type: 'Pods', value: 4, periodSeconds: 15 },
+    { type: 'Percent', value: 100, periodSeconds: 15 },
+  ],
 };
 export const DEFAULT_SCALE_DOWN: Required<Rules> = {
-  stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+  stabilizationWindowSeconds: 300,
+  selectPolicy: 'Max',
+  policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
 };
 
 export interface NormalizeInput {
@@ -87,11 +120,23 @@ export interface NormalizeInput {
   now: number;
 }
 
-export interface Condition { type: 'AbleToScale' | 'ScalingLimited'; status: 'True' | 'False'; reason: string; message: string }
-export interface NormalizeResult { replicas: number; conditions: Condition[] }
+export interface Condition {
+  type: 'AbleToScale' | 'ScalingLimited';
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+}
+export interface NormalizeResult {
+  replicas: number;
+  conditions: Condition[];
+}
 
 function rules(r: Rules | undefined, d: Required<Rules>): Required<Rules> {
-  return { stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? d.stabilizationWindowSeconds, selectPolicy: r?.selectPolicy ?? d.selectPolicy, policies: r?.policies ?? d.policies };
+  return {
+    stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? d.stabilizationWindowSeconds,
+    selectPolicy: r?.selectPolicy ?? d.selectPolicy,
+    policies: r?.policies ?? d.policies,
+  };
 }
 
 export function normalizeReplicas(i: NormalizeInput): NormalizeResult {
@@ -110,9 +155,21 @@ export function normalizeReplicas(i: NormalizeInput): NormalizeResult {
   if (stabilized < upRec) stabilized = upRec;
   if (stabilized > downRec) stabilized = downRec;
   if (stabilized !== i.desired) {
-    conditions.push(stabilized > i.desired
-      ? { type: 'AbleToScale', status: 'True', reason: 'ScaleDownStabilized', message: 'recent recommendations were higher than current one, applying the highest recent recommendation' }
-      : { type: 'AbleToScale', status: 'True', reason: 'ScaleUpStabilized', message: 'recent recommendations were lower than current one, applying the lowest recent recommendation' });
+    conditions.push(
+      stabilized > i.desired
+        ? {
+            type: 'AbleToScale',
+            status: 'True',
+            reason: 'ScaleDownStabilized',
+            message: 'recent recommendations were higher than current one, applying the highest recent recommendation',
+          }
+        : {
+            type: 'AbleToScale',
+            status: 'True',
+            reason: 'ScaleUpStabilized',
+            message: 'recent recommendations were lower than current one, applying the lowest recent recommendation',
+          },
+    );
   } else {
     conditions.push({ type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'recommended size matches current size' });
   }
@@ -123,28 +180,60 @@ export function normalizeReplicas(i: NormalizeInput): NormalizeResult {
     const limit = scaleUpLimit(i.current, i.scaleUpEvents, up, i.now);
     const max = Math.min(limit, i.maxReplicas);
     if (limit < i.maxReplicas && stabilized > limit) {
-      limitReason = { type: 'ScalingLimited', status: 'True', reason: 'ScaleUpLimit', message: 'the desired replica count is increasing faster than the maximum scale rate' };
+      limitReason = {
+        type: 'ScalingLimited',
+        status: 'True',
+        reason: 'ScaleUpLimit',
+        message: 'the desired replica count is increasing faster than the maximum scale rate',
+      };
     } else if (stabilized > i.maxReplicas) {
-      limitReason = { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' };
+      limitReason = {
+        type: 'ScalingLimited',
+        status: 'True',
+        reason: 'TooManyReplicas',
+        message: 'the desired replica count is more than the maximum replica count',
+      };
     }
     limited = Math.min(stabilized, max);
   } else if (stabilized < i.current) {
     const limit = scaleDownLimit(i.current, i.scaleDownEvents, down, i.now);
     const min = Math.max(limit, i.minReplicas);
     if (limit > i.minReplicas && stabilized < limit) {
-      limitReason = { type: 'ScalingLimited', status: 'True', reason: 'ScaleDownLimit', message: 'the desired replica count is decreasing faster than the maximum scale rate' };
+      limitReason = {
+        type: 'ScalingLimited',
+        status: 'True',
+        reason: 'ScaleDownLimit',
+        message: 'the desired replica count is decreasing faster than the maximum scale rate',
+      };
     } else if (stabilized < i.minReplicas) {
-      limitReason = { type: 'ScalingLimited', status: 'True', reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' };
+      limitReason = {
+        type: 'ScalingLimited',
+        status: 'True',
+        reason: 'TooFewReplicas',
+        message: 'the desired replica count is less than the minimum replica count',
+      };
     }
     limited = Math.max(stabilized, min);
   } else if (stabilized > i.maxReplicas) {
-    limitReason = { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' };
+    limitReason = {
+      type: 'ScalingLimited',
+      status: 'True',
+      reason: 'TooManyReplicas',
+      message: 'the desired replica count is more than the maximum replica count',
+    };
     limited = i.maxReplicas;
   } else if (stabilized < i.minReplicas) {
-    limitReason = { type: 'ScalingLimited', status: 'True', reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' };
+    limitReason = {
+      type: 'ScalingLimited',
+      status: 'True',
+      reason: 'TooFewReplicas',
+      message: 'the desired replica count is less than the minimum replica count',
+    };
     limited = i.minReplicas;
   }
-  conditions.push(limitReason ?? { type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' });
+  conditions.push(
+    limitReason ?? { type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' },
+  );
   return { replicas: limited, conditions };
 }
 

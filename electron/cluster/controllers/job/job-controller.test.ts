@@ -12,7 +12,9 @@ let kubelet: FakeKubelet;
 function job(name: string, spec: Record<string, unknown>, container: Record<string, unknown> = {}): KObject {
   const { template: _t, ...rest } = spec;
   return {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'default' },
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'default' },
     spec: {
       ...rest,
       template: {
@@ -32,13 +34,23 @@ function runKubectl(args: string[]): Promise<string> {
   return new Promise((resolve) => {
     const p = tc.kubectlSpawn(args);
     let out = '';
-    p.stdout!.on('data', (d) => { out += d; });
-    p.stderr!.on('data', (d) => { out += d; });
+    p.stdout!.on('data', (d) => {
+      out += d;
+    });
+    p.stderr!.on('data', (d) => {
+      out += d;
+    });
     p.on('close', () => resolve(out));
   });
 }
 async function until(name: string, type: string, timeoutMs = 20_000): Promise<KObject> {
-  return (await waitFor(async () => { const j = await getJob(name); return cond(j, type) ? j : undefined; }, { timeoutMs, what: `${name} ${type}` }))!;
+  return (await waitFor(
+    async () => {
+      const j = await getJob(name);
+      return cond(j, type) ? j : undefined;
+    },
+    { timeoutMs, what: `${name} ${type}` },
+  ))!;
 }
 const jobPods = async (name: string) => (await tc.client.list(R.pods, 'default', { labelSelector: `batch.kubernetes.io/job-name=${name}` })).items;
 const eventsFor = async (name: string) => (await tc.client.list(R.events, 'default')).items.filter((e) => e.involvedObject?.name === name);
@@ -57,7 +69,10 @@ beforeAll(async () => {
     },
   });
 }, 60_000);
-afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
+afterAll(async () => {
+  kubelet?.stop();
+  await tc?.stop();
+});
 
 describe('Job controller', () => {
   it('runs completions 8 / parallelism 2 in waves of at most 2 and completes', async () => {
@@ -84,10 +99,17 @@ describe('Job controller', () => {
     for (const p of pods) {
       expect(p.metadata.name).toMatch(/^waves-[a-z0-9]{5}$/);
       expect(p.metadata.finalizers ?? []).not.toContain('batch.kubernetes.io/job-tracking');
-      expect(p.metadata.labels).toMatchObject({ 'job-name': 'waves', 'controller-uid': done.metadata.uid, 'batch.kubernetes.io/controller-uid': done.metadata.uid });
+      expect(p.metadata.labels).toMatchObject({
+        'job-name': 'waves',
+        'controller-uid': done.metadata.uid,
+        'batch.kubernetes.io/controller-uid': done.metadata.uid,
+      });
       expect(p.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Job', name: 'waves', controller: true, blockOwnerDeletion: true });
     }
-    const evs = (await waitFor(async () => { const e = await eventsFor('waves'); return e.some((x) => x.reason === 'Completed') ? e : undefined; }))!;
+    const evs = (await waitFor(async () => {
+      const e = await eventsFor('waves');
+      return e.some((x) => x.reason === 'Completed') ? e : undefined;
+    }))!;
     expect(evs.filter((e) => e.reason === 'SuccessfulCreate')).not.toHaveLength(0);
     expect(evs.find((e) => e.reason === 'SuccessfulCreate')!.message).toMatch(/^Created pod: waves-[a-z0-9]{5}$/);
     expect(evs.find((e) => e.reason === 'Completed')!.message).toBe('Job completed');
@@ -111,7 +133,10 @@ describe('Job controller', () => {
     const created = pods.map((p) => Date.parse(p.metadata.creationTimestamp!)).sort();
     // the replacement waited for the back-off base (100 ms here) after the first failure; timestamps have 1 s resolution
     expect(created[1]).toBeGreaterThanOrEqual(created[0]);
-    const evs = (await waitFor(async () => { const e = await eventsFor('fails'); return e.some((x) => x.reason === 'BackoffLimitExceeded') ? e : undefined; }))!;
+    const evs = (await waitFor(async () => {
+      const e = await eventsFor('fails');
+      return e.some((x) => x.reason === 'BackoffLimitExceeded') ? e : undefined;
+    }))!;
     expect(evs.find((e) => e.reason === 'BackoffLimitExceeded')).toMatchObject({ type: 'Warning', message: 'Job has reached the specified backoff limit' });
   }, 30_000);
 
@@ -128,15 +153,26 @@ describe('Job controller', () => {
       expect(p.metadata.labels!['batch.kubernetes.io/job-completion-index']).toBe(ix);
       expect(p.metadata.name).toMatch(new RegExp(`^idx-${ix}-[a-z0-9]{5}$`));
       expect(p.spec.hostname).toBe(`idx-${ix}`);
-      expect(p.spec.containers[0].env).toContainEqual({ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } });
+      expect(p.spec.containers[0].env).toContainEqual({
+        name: 'JOB_COMPLETION_INDEX',
+        valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+      });
     }
   }, 30_000);
 
   it('fails at once when a podFailurePolicy FailJob rule matches an exit code', async () => {
-    await tc.client.create(R.jobs, 'default', job('pfp', {
-      backoffLimit: 6,
-      podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }] },
-    }, { command: ['sh', '-c', 'exit 42'] }));
+    await tc.client.create(
+      R.jobs,
+      'default',
+      job(
+        'pfp',
+        {
+          backoffLimit: 6,
+          podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }] },
+        },
+        { command: ['sh', '-c', 'exit 42'] },
+      ),
+    );
     const failed = await until('pfp', 'Failed');
     const pod = (await jobPods('pfp'))[0];
     expect(cond(failed, 'Failed')).toMatchObject({
@@ -151,7 +187,10 @@ describe('Job controller', () => {
     const failed = await until('deadline', 'Failed');
     expect(cond(failed, 'Failed')).toMatchObject({ reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
     expect(failed.status.active ?? 0).toBe(0);
-    await waitFor(async () => (await jobPods('deadline')).every((p) => p.status?.phase === 'Failed' || p.metadata.deletionTimestamp) || (await jobPods('deadline')).length === 0);
+    await waitFor(
+      async () =>
+        (await jobPods('deadline')).every((p) => p.status?.phase === 'Failed' || p.metadata.deletionTimestamp) || (await jobPods('deadline')).length === 0,
+    );
   }, 30_000);
 
   it('creates no pods while suspended and starts them on resume', async () => {
@@ -162,7 +201,11 @@ describe('Job controller', () => {
     expect(await jobPods('susp')).toHaveLength(0);
     await tc.client.patch(R.jobs, 'default', 'susp', 'merge', { spec: { suspend: false } });
     const done = await until('susp', 'Complete');
-    expect(done.status.conditions.find((c: JobCondition) => c.type === 'Suspended')).toMatchObject({ status: 'False', reason: 'JobResumed', message: 'Job resumed' });
+    expect(done.status.conditions.find((c: JobCondition) => c.type === 'Suspended')).toMatchObject({
+      status: 'False',
+      reason: 'JobResumed',
+      message: 'Job resumed',
+    });
   }, 30_000);
 
   it('releases the tracking finalizer when a running job is deleted, so its pods go away', async () => {

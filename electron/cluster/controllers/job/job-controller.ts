@@ -30,7 +30,11 @@ export interface JobControllerOptions {
   log?: (line: string) => void;
 }
 
-interface Cond { type: string; reason: string; message: string }
+interface Cond {
+  type: string;
+  reason: string;
+  message: string;
+}
 
 const MAX_POD_CREATE_PER_SYNC = 500;
 
@@ -162,19 +166,24 @@ export function startJobController(client: Client, informers: InformerFactory, o
     const suspended = spec.suspend === true;
     const pfp = spec.podFailurePolicy;
     const onlyReplaceFailed = spec.podReplacementPolicy === 'Failed' || !!pfp;
-    const isFailed = (p: KObject) => p.status?.phase === 'Failed'
-      || (!onlyReplaceFailed && !!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded');
-    const validIndex = (p: KObject) => { const ix = completionIndexOf(p); return ix !== undefined && ix < (completions ?? 0); };
+    const isFailed = (p: KObject) => p.status?.phase === 'Failed' || (!onlyReplaceFailed && !!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded');
+    const validIndex = (p: KObject) => {
+      const ix = completionIndexOf(p);
+      return ix !== undefined && ix < (completions ?? 0);
+    };
 
-    const uncounted = { succeeded: new Set<string>(status.uncountedTerminatedPods?.succeeded ?? []), failed: new Set<string>(status.uncountedTerminatedPods?.failed ?? []) };
+    const uncounted = {
+      succeeded: new Set<string>(status.uncountedTerminatedPods?.succeeded ?? []),
+      failed: new Set<string>(status.uncountedTerminatedPods?.failed ?? []),
+    };
     const withFinalizer = new Set(jobPods.filter(hasFinalizer).map((p) => p.metadata.uid!));
     let activePods = jobPods.filter((p) => !isPodTerminal(p) && !p.metadata.deletionTimestamp);
     let terminating = jobPods.filter((p) => !!p.metadata.deletionTimestamp && !isPodTerminal(p)).length;
     let ready = activePods.filter(isPodReady).length;
     let active = activePods.length;
 
-    const fresh = (p: KObject) => hasFinalizer(p) && !uncounted.succeeded.has(p.metadata.uid!) && !uncounted.failed.has(p.metadata.uid!)
-      && (!indexed || validIndex(p));
+    const fresh = (p: KObject) =>
+      hasFinalizer(p) && !uncounted.succeeded.has(p.metadata.uid!) && !uncounted.failed.has(p.metadata.uid!) && (!indexed || validIndex(p));
     const newSucceeded = jobPods.filter((p) => fresh(p) && p.status?.phase === 'Succeeded');
     const newFailed = jobPods.filter((p) => fresh(p) && isFailed(p));
     const countedNewFailed = pfp ? newFailed.filter((p) => matchPodFailurePolicy(pfp, p).countFailed) : newFailed;
@@ -193,7 +202,10 @@ export function startJobController(client: Client, informers: InformerFactory, o
         for (const p of jobPods) {
           if (!isFailed(p)) continue;
           const m = matchPodFailurePolicy(pfp, p);
-          if (m.failJobMessage) { finished = { type: 'FailureTarget', reason: 'PodFailurePolicy', message: m.failJobMessage }; break; }
+          if (m.failJobMessage) {
+            finished = { type: 'FailureTarget', reason: 'PodFailurePolicy', message: m.failJobMessage };
+            break;
+          }
         }
       }
     }
@@ -218,7 +230,10 @@ export function startJobController(client: Client, informers: InformerFactory, o
     if (finished) {
       let deleted = 0;
       for (const p of activePods) {
-        if (await deletePod(job, p)) { deleted++; if (isPodReady(p)) ready--; }
+        if (await deletePod(job, p)) {
+          deleted++;
+          if (isPodReady(p)) ready--;
+        }
       }
       if (deleted !== active) finished = undefined;
       active -= deleted;
@@ -253,24 +268,39 @@ export function startJobController(client: Client, informers: InformerFactory, o
       if (suspended) {
         for (const p of activePods) {
           await removeFinalizer(p);
-          if (await deletePod(job, p)) { act--; terminating++; if (isPodReady(p)) ready--; }
+          if (await deletePod(job, p)) {
+            act--;
+            terminating++;
+            if (isPodReady(p)) ready--;
+          }
         }
         return { active: act };
       }
       const parallelism: number = spec.parallelism ?? 1;
       let want = completions == null ? (succeeded > 0 ? act : parallelism) : Math.min(completions - succeeded, parallelism);
       if (want < 0) want = 0;
-      const toRemove = activePodsForRemoval(activePods, Math.max(0, act - want), indexed ? { completions: completions ?? 0, succeeded: succeededIndexes } : undefined);
+      const toRemove = activePodsForRemoval(
+        activePods,
+        Math.max(0, act - want),
+        indexed ? { completions: completions ?? 0, succeeded: succeededIndexes } : undefined,
+      );
       for (const p of toRemove) {
         await removeFinalizer(p);
-        if (await deletePod(job, p)) { act--; terminating++; if (isPodReady(p)) ready--; }
+        if (await deletePod(job, p)) {
+          act--;
+          terminating++;
+          if (isPodReady(p)) ready--;
+        }
       }
       activePods = activePods.filter((p) => !toRemove.includes(p));
       let diff = want - act;
       if (onlyReplaceFailed) diff -= terminating;
       if (diff <= 0) return { active: act };
       const wait = backoff.remaining(key, now().getTime());
-      if (wait > 0) { queue.addAfter(key, wait); return { active: act }; }
+      if (wait > 0) {
+        queue.addAfter(key, wait);
+        return { active: act };
+      }
       diff = Math.min(diff, MAX_POD_CREATE_PER_SYNC);
       let indexes: (number | undefined)[] = new Array(diff).fill(undefined);
       if (indexed) {
@@ -279,16 +309,18 @@ export function startJobController(client: Client, informers: InformerFactory, o
         indexes = [];
         for (let i = 0; i < (completions ?? 0) && indexes.length < diff; i++) if (!succeededIndexes.has(i) && !busy.has(i)) indexes.push(i);
       }
-      const results = await Promise.all(indexes.map(async (ix) => {
-        try {
-          const pod = await client.create(R.pods, job.metadata.namespace, buildJobPod(job, ix));
-          recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
-          return true;
-        } catch (err) {
-          recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
-          return false;
-        }
-      }));
+      const results = await Promise.all(
+        indexes.map(async (ix) => {
+          try {
+            const pod = await client.create(R.pods, job.metadata.namespace, buildJobPod(job, ix));
+            recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+            return true;
+          } catch (err) {
+            recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
+            return false;
+          }
+        }),
+      );
       act += results.filter(Boolean).length;
       if (results.some((ok) => !ok)) queue.addRateLimited(key);
       return { active: act };
@@ -311,11 +343,18 @@ export function startJobController(client: Client, informers: InformerFactory, o
       if (p.status?.phase === 'Succeeded' && !uncounted.failed.has(uid)) {
         if (indexed) {
           const ix = completionIndexOf(p);
-          if (ix !== undefined && ix < (completions ?? 0) && !prevSucceededIndexes.has(ix)) { newIdx.push(ix); needsFlush = true; }
-        } else if (!uncounted.succeeded.has(uid)) { uncounted.succeeded.add(uid); needsFlush = true; }
+          if (ix !== undefined && ix < (completions ?? 0) && !prevSucceededIndexes.has(ix)) {
+            newIdx.push(ix);
+            needsFlush = true;
+          }
+        } else if (!uncounted.succeeded.has(uid)) {
+          uncounted.succeeded.add(uid);
+          needsFlush = true;
+        }
       } else if (failedP || finishedFailing) {
         if (!uncounted.failed.has(uid) && (!indexed || validIndex(p)) && (!pfp || matchPodFailurePolicy(pfp, p).countFailed)) {
-          uncounted.failed.add(uid); needsFlush = true;
+          uncounted.failed.add(uid);
+          needsFlush = true;
         }
       }
     }
@@ -352,9 +391,14 @@ export function startJobController(client: Client, informers: InformerFactory, o
       needsFlush = false;
     }
     const released = await Promise.all(toRelease.map((p) => removeFinalizer(p)));
-    toRelease.forEach((p, i) => { if (released[i]) withFinalizer.delete(p.metadata.uid!); });
+    toRelease.forEach((p, i) => {
+      if (released[i]) withFinalizer.delete(p.metadata.uid!);
+    });
     // a UID leaves the uncounted lists (and enters the counters) once its pod has no finalizer left
-    for (const [list, field] of [[uncounted.succeeded, 'succeeded'], [uncounted.failed, 'failed']] as const) {
+    for (const [list, field] of [
+      [uncounted.succeeded, 'succeeded'],
+      [uncounted.failed, 'failed'],
+    ] as const) {
       for (const uid of [...list]) {
         if (withFinalizer.has(uid)) continue;
         list.delete(uid);

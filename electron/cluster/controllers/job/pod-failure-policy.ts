@@ -11,8 +11,16 @@ export interface PolicyMatch {
   action?: string;
 }
 
-interface ExitCodesRule { containerName?: string; operator: 'In' | 'NotIn'; values: number[] }
-interface Rule { action: string; onExitCodes?: ExitCodesRule; onPodConditions?: { type: string; status?: string }[] }
+interface ExitCodesRule {
+  containerName?: string;
+  operator: 'In' | 'NotIn';
+  values: number[];
+}
+interface Rule {
+  action: string;
+  onExitCodes?: ExitCodesRule;
+  onPodConditions?: { type: string; status?: string }[];
+}
 
 function matchingContainer(pod: KObject, r: ExitCodesRule): { name: string; exitCode: number } | undefined {
   const statuses: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
@@ -42,11 +50,16 @@ export function matchPodFailurePolicy(policy: { rules?: Rule[] } | undefined, po
     }
     if (!what) continue;
     switch (rule.action) {
-      case 'FailJob': return { failJobMessage: `${what} matching FailJob rule at index ${i}`, countFailed: true, action: 'FailJob' };
-      case 'Ignore': return { countFailed: false, action: 'Ignore' };
-      case 'Count': return { countFailed: true, action: 'Count' };
-      case 'FailIndex': return { countFailed: true, action: 'FailIndex' };
-      default: return { countFailed: true };
+      case 'FailJob':
+        return { failJobMessage: `${what} matching FailJob rule at index ${i}`, countFailed: true, action: 'FailJob' };
+      case 'Ignore':
+        return { countFailed: false, action: 'Ignore' };
+      case 'Count':
+        return { countFailed: true, action: 'Count' };
+      case 'FailIndex':
+        return { countFailed: true, action: 'FailIndex' };
+      default:
+        return { countFailed: true };
     }
   }
   return { countFailed: true };

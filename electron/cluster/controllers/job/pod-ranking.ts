@@ -26,7 +26,10 @@ export function activePodsForRemoval(pods: KObject[], atLeast: number, indexed?:
     for (const p of [...pods].sort((a, b) => compareForRemoval(b, a))) {
       const ix = completionIndexOf(p);
       if (ix === undefined || ix >= indexed.completions || indexed.succeeded.has(ix) || seen.has(ix)) out.push(p);
-      else { seen.add(ix); rest.push(p); }
+      else {
+        seen.add(ix);
+        rest.push(p);
+      }
     }
   }
   if (out.length < atLeast) out.push(...[...rest].sort(compareForRemoval).slice(0, atLeast - out.length));

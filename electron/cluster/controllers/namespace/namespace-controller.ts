@@ -17,17 +17,27 @@ export interface NamespacedResources {
 
 export function startNamespaceController(client: Client, informers: InformerFactory, resources: NamespacedResources): { stop(): void } {
   const nsInformer = informers.informer(R.namespaces);
-  const queue = new WorkQueue(async (name) => {
-    const ns = nsInformer.getByName(undefined, name);
-    if (!ns || !ns.metadata.deletionTimestamp) return;
-    const remaining = await deleteContents(client, name, resources.list());
-    if (remaining > 0) { queue.addAfter(name, 500); return; }
-    const fresh = await bestEffort(client.get(R.namespaces, undefined, name), `reading namespace ${name}`, log, { expected: isNotFound });
-    if (!fresh || !fresh.spec?.finalizers?.length) return;
-    await client.update(R.namespaces, undefined, { ...fresh, spec: { ...fresh.spec, finalizers: [] } } as KObject, { subresource: 'finalize' });
-  }, { workers: 2, name: 'namespace' });
-  nsInformer.onAdd((o) => { if (o.metadata.deletionTimestamp) queue.add(o.metadata.name!); });
-  nsInformer.onUpdate((_a, o) => { if (o.metadata.deletionTimestamp) queue.add(o.metadata.name!); });
+  const queue = new WorkQueue(
+    async (name) => {
+      const ns = nsInformer.getByName(undefined, name);
+      if (!ns || !ns.metadata.deletionTimestamp) return;
+      const remaining = await deleteContents(client, name, resources.list());
+      if (remaining > 0) {
+        queue.addAfter(name, 500);
+        return;
+      }
+      const fresh = await bestEffort(client.get(R.namespaces, undefined, name), `reading namespace ${name}`, log, { expected: isNotFound });
+      if (!fresh || !fresh.spec?.finalizers?.length) return;
+      await client.update(R.namespaces, undefined, { ...fresh, spec: { ...fresh.spec, finalizers: [] } } as KObject, { subresource: 'finalize' });
+    },
+    { workers: 2, name: 'namespace' },
+  );
+  nsInformer.onAdd((o) => {
+    if (o.metadata.deletionTimestamp) queue.add(o.metadata.name!);
+  });
+  nsInformer.onUpdate((_a, o) => {
+    if (o.metadata.deletionTimestamp) queue.add(o.metadata.name!);
+  });
   return { stop: () => queue.stop() };
 }
 
@@ -46,9 +56,11 @@ async function deleteContents(client: Client, ns: string, gvrs: GVR[]): Promise<
     remaining += items.length;
     for (const o of items) {
       if (o.metadata.deletionTimestamp && r.resource !== 'pods') continue;
-      await client.delete(r, ns, o.metadata.name!, { propagationPolicy: 'Background', ...(r.resource === 'pods' && o.metadata.deletionTimestamp ? {} : {}) }).catch((err) => {
-        if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
-      });
+      await client
+        .delete(r, ns, o.metadata.name!, { propagationPolicy: 'Background', ...(r.resource === 'pods' && o.metadata.deletionTimestamp ? {} : {}) })
+        .catch((err) => {
+          if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+        });
     }
   }
   return remaining;

@@ -44,22 +44,37 @@ export function startNodeLifecycleController(client: Client, informers: Informer
   const probed = new Map<string, number>();
 
   const queue = new WorkQueue((name) => reconcile(name), { workers: 2, name: 'nodelifecycle' });
-  nodes.onAdd((n) => { probed.set(n.metadata.name!, now().getTime()); queue.add(n.metadata.name!); });
+  nodes.onAdd((n) => {
+    probed.set(n.metadata.name!, now().getTime());
+    queue.add(n.metadata.name!);
+  });
   nodes.onUpdate((a, n) => {
     if (heartbeat(a) !== heartbeat(n)) probed.set(n.metadata.name!, now().getTime());
     queue.add(n.metadata.name!);
   });
   nodes.onDelete((n) => probed.delete(n.metadata.name!));
-  const leaseSeen = (l: KObject) => { probed.set(l.metadata.name!, now().getTime()); queue.add(l.metadata.name!); };
+  const leaseSeen = (l: KObject) => {
+    probed.set(l.metadata.name!, now().getTime());
+    queue.add(l.metadata.name!);
+  };
   leases.onAdd(leaseSeen);
-  leases.onUpdate((a, l) => { if (a.spec?.renewTime !== l.spec?.renewTime) leaseSeen(l); });
+  leases.onUpdate((a, l) => {
+    if (a.spec?.renewTime !== l.spec?.renewTime) leaseSeen(l);
+  });
 
-  const timer = setInterval(() => { for (const n of nodes.list()) queue.add(n.metadata.name!); }, period);
+  const timer = setInterval(() => {
+    for (const n of nodes.list()) queue.add(n.metadata.name!);
+  }, period);
   timer.unref();
 
   async function reconcile(name: string): Promise<void> {
     let node: KObject;
-    try { node = await client.get(R.nodes, undefined, name); } catch (err) { if (isStatus(err, 404)) return; throw err; }
+    try {
+      node = await client.get(R.nodes, undefined, name);
+    } catch (err) {
+      if (isStatus(err, 404)) return;
+      throw err;
+    }
     const t = now();
     const last = probed.get(name) ?? t.getTime();
     if (!probed.has(name)) probed.set(name, last);
@@ -78,7 +93,14 @@ export function startNodeLifecycleController(client: Client, informers: Informer
     for (const type of NODE_CONDITIONS) {
       const c = conds.find((x) => x.type === type);
       if (!c) {
-        conds.push({ type, status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: node.metadata.creationTimestamp, lastTransitionTime: ts });
+        conds.push({
+          type,
+          status: 'Unknown',
+          reason: 'NodeStatusNeverUpdated',
+          message: 'Kubelet never posted node status.',
+          lastHeartbeatTime: node.metadata.creationTimestamp,
+          lastTransitionTime: ts,
+        });
       } else if (c.status !== 'Unknown') {
         Object.assign(c, { status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: ts });
       }
@@ -97,12 +119,23 @@ export function startNodeLifecycleController(client: Client, informers: Informer
       const ready = conds.find((c) => c.type === 'Ready');
       if (!ready || ready.status === 'False') continue;
       Object.assign(ready, { status: 'False', lastTransitionTime: ts });
-      delete ready.reason; delete ready.message;
-      await bestEffort(client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }), `marking pod ${pod.metadata.namespace}/${pod.metadata.name} not ready`, log, { expected: isNotFound });
+      delete ready.reason;
+      delete ready.message;
+      await bestEffort(
+        client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }),
+        `marking pod ${pod.metadata.namespace}/${pod.metadata.name} not ready`,
+        log,
+        { expected: isNotFound },
+      );
     }
   }
 
-  return { stop: () => { clearInterval(timer); queue.stop(); } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      queue.stop();
+    },
+  };
 }
 
 function heartbeat(n: KObject): string | undefined {

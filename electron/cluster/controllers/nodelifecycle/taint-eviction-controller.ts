@@ -39,9 +39,15 @@ export function startTaintEvictionController(client: Client, informers: Informer
     if (stopped) return;
     const node = pod.spec?.nodeName ? nodes.getByName(undefined, pod.spec.nodeName) : undefined;
     const noExecute: Taint[] = (node?.spec?.taints ?? []).filter((t: Taint) => t.effect === 'NoExecute');
-    if (!node || !noExecute.length || pod.metadata.deletionTimestamp) { cancel(pod, !!node && !pod.metadata.deletionTimestamp); return; }
+    if (!node || !noExecute.length || pod.metadata.deletionTimestamp) {
+      cancel(pod, !!node && !pod.metadata.deletionTimestamp);
+      return;
+    }
     const delay = evictionDelaySeconds(pod.spec?.tolerations ?? [], noExecute);
-    if (delay === Infinity) { cancel(pod, true); return; }
+    if (delay === Infinity) {
+      cancel(pod, true);
+      return;
+    }
     // the clock starts when the newest NoExecute taint was added (now, if the taint carries no time)
     const since = Math.max(...noExecute.map((t) => (t.timeAdded ? Date.parse(t.timeAdded) : now().getTime())));
     const at = delay === 0 ? now().getTime() : since + delay * 1000;
@@ -49,7 +55,10 @@ export function startTaintEvictionController(client: Client, informers: Informer
     const prev = scheduled.get(k);
     if (prev && prev.at <= at) return;
     prev?.timer.clear();
-    const timer = setLongTimeout(() => { scheduled.delete(k); void evict(k); }, at - now().getTime());
+    const timer = setLongTimeout(() => {
+      scheduled.delete(k);
+      void evict(k);
+    }, at - now().getTime());
     scheduled.set(k, { timer, at });
   }
 
@@ -60,8 +69,19 @@ export function startTaintEvictionController(client: Client, informers: Informer
     try {
       recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
       const conds: any[] = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'DisruptionTarget');
-      conds.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: rfc3339(now()) });
-      await bestEffort(client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }), `marking pod ${k} DisruptionTarget`, log, { expected: isNotFound });
+      conds.push({
+        type: 'DisruptionTarget',
+        status: 'True',
+        reason: 'DeletionByTaintManager',
+        message: 'Taint manager: deleting due to NoExecute taint',
+        lastTransitionTime: rfc3339(now()),
+      });
+      await bestEffort(
+        client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: conds } }, { subresource: 'status' }),
+        `marking pod ${k} DisruptionTarget`,
+        log,
+        { expected: isNotFound },
+      );
       await bestEffort(client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!), `evicting pod ${k}`, log, { expected: isNotFound });
     } finally {
       evicting.delete(k);
@@ -71,9 +91,13 @@ export function startTaintEvictionController(client: Client, informers: Informer
   pods.onAdd(process);
   pods.onUpdate((_a, p) => process(p));
   pods.onDelete((p) => cancel(p, false));
-  const nodeChanged = (n: KObject) => { for (const p of pods.byIndex(INDEX, n.metadata.name!)) process(p); };
+  const nodeChanged = (n: KObject) => {
+    for (const p of pods.byIndex(INDEX, n.metadata.name!)) process(p);
+  };
   nodes.onAdd(nodeChanged);
-  nodes.onUpdate((a, n) => { if (JSON.stringify(a.spec?.taints ?? []) !== JSON.stringify(n.spec?.taints ?? [])) nodeChanged(n); });
+  nodes.onUpdate((a, n) => {
+    if (JSON.stringify(a.spec?.taints ?? []) !== JSON.stringify(n.spec?.taints ?? [])) nodeChanged(n);
+  });
 
   return {
     stop: () => {

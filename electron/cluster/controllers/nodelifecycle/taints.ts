@@ -2,8 +2,19 @@
 // (upstream's TaintNodesByCondition and NoExecute tainting passes), and toleration matching.
 import type { KObject } from '../../api/types';
 
-export interface Taint { key: string; value?: string; effect: string; timeAdded?: string }
-export interface Toleration { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+  timeAdded?: string;
+}
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
 
 export const NOT_READY = 'node.kubernetes.io/not-ready';
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';

@@ -18,7 +18,12 @@ const GC_PERIOD_MS = 20_000;
 const QUARANTINE_MS = 40_000;
 const OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 
-export interface PodGcOptions { threshold?: number; periodMs?: number; quarantineMs?: number; now?: () => Date }
+export interface PodGcOptions {
+  threshold?: number;
+  periodMs?: number;
+  quarantineMs?: number;
+  now?: () => Date;
+}
 
 export function startPodGcController(client: Client, informers: InformerFactory, opts: PodGcOptions = {}): { stop(): void; gc(): Promise<void> } {
   const now = opts.now ?? (() => new Date());
@@ -33,9 +38,16 @@ export function startPodGcController(client: Client, informers: InformerFactory,
       conds.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: reason.message, lastTransitionTime: rfc3339(now()) });
       const status: any = { conditions: conds };
       if (!isPodTerminal(pod)) status.phase = 'Failed';
-      await bestEffort(client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status }, { subresource: 'status' }), `marking pod ${pod.metadata.namespace}/${pod.metadata.name} DisruptionTarget`, log, { expected: isNotFound });
+      await bestEffort(
+        client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status }, { subresource: 'status' }),
+        `marking pod ${pod.metadata.namespace}/${pod.metadata.name} DisruptionTarget`,
+        log,
+        { expected: isNotFound },
+      );
     }
-    await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0 }).catch((err) => { if (!isStatus(err, 404)) throw err; });
+    await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0 }).catch((err) => {
+      if (!isStatus(err, 404)) throw err;
+    });
   }
 
   async function gc(): Promise<void> {
@@ -54,11 +66,17 @@ export function startPodGcController(client: Client, informers: InformerFactory,
       // 2. pods on nodes that are gone
       for (const p of all) {
         const node = p.spec?.nodeName;
-        if (!node || nodes.getByName(undefined, node)) { if (node) missingSince.delete(node); continue; }
+        if (!node || nodes.getByName(undefined, node)) {
+          if (node) missingSince.delete(node);
+          continue;
+        }
         const since = missingSince.get(node) ?? t;
         missingSince.set(node, since);
         if (t - since < (opts.quarantineMs ?? QUARANTINE_MS)) continue;
-        const stillThere = await client.get(R.nodes, undefined, node).then(() => true, (err) => !isStatus(err, 404));
+        const stillThere = await client.get(R.nodes, undefined, node).then(
+          () => true,
+          (err) => !isStatus(err, 404),
+        );
         if (!stillThere) await forceDelete(p, { message: 'PodGC: node no longer exists' });
       }
       // 3. terminating pods that were never scheduled

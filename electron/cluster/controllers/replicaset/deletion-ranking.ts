@@ -27,29 +27,37 @@ export function podsToDelete(pods: KObject[], related: KObject[], count: number,
     const n = p.spec?.nodeName;
     if (n) perNode.set(n, (perNode.get(n) ?? 0) + 1);
   }
-  const rank = (p: KObject) => (p.spec?.nodeName ? perNode.get(p.spec.nodeName) ?? 0 : 0);
+  const rank = (p: KObject) => (p.spec?.nodeName ? (perNode.get(p.spec.nodeName) ?? 0) : 0);
   const readySince = (p: KObject) => {
     const t = podCondition(p, 'Ready')?.lastTransitionTime;
     return t ? Date.parse(t) : 0;
   };
   const sorted = [...pods].sort((a, b) => {
-    const an = a.spec?.nodeName ? 1 : 0, bn = b.spec?.nodeName ? 1 : 0;
+    const an = a.spec?.nodeName ? 1 : 0,
+      bn = b.spec?.nodeName ? 1 : 0;
     if (an !== bn) return an - bn;
-    const ap = phaseRank[a.status?.phase ?? 'Pending'] ?? 0, bp = phaseRank[b.status?.phase ?? 'Pending'] ?? 0;
+    const ap = phaseRank[a.status?.phase ?? 'Pending'] ?? 0,
+      bp = phaseRank[b.status?.phase ?? 'Pending'] ?? 0;
     if (ap !== bp) return ap - bp;
-    const ar = isPodReady(a) ? 1 : 0, br = isPodReady(b) ? 1 : 0;
+    const ar = isPodReady(a) ? 1 : 0,
+      br = isPodReady(b) ? 1 : 0;
     if (ar !== br) return ar - br;
-    const ac = deletionCost(a), bc = deletionCost(b);
+    const ac = deletionCost(a),
+      bc = deletionCost(b);
     if (ac !== bc) return ac - bc;
-    const ak = rank(a), bk = rank(b);
+    const ak = rank(a),
+      bk = rank(b);
     if (ak !== bk) return bk - ak;
     if (ar && br) {
-      const at = logBucket(readySince(a), now), bt = logBucket(readySince(b), now);
+      const at = logBucket(readySince(a), now),
+        bt = logBucket(readySince(b), now);
       if (at !== bt) return at - bt;
     }
-    const ax = restarts(a), bx = restarts(b);
+    const ax = restarts(a),
+      bx = restarts(b);
     if (ax !== bx) return bx - ax;
-    const ag = logBucket(creationMs(a), now), bg = logBucket(creationMs(b), now);
+    const ag = logBucket(creationMs(a), now),
+      bg = logBucket(creationMs(b), now);
     if (ag !== bg) return ag - bg;
     return 0;
   });

@@ -5,7 +5,12 @@
 // upstream lets an expectation lapse after five minutes so a lost watch event cannot wedge a controller forever
 const EXPECTATION_TTL_MS = 5 * 60_000;
 
-interface Expectation { add: number; del: number; deleting: Set<string>; at: number }
+interface Expectation {
+  add: number;
+  del: number;
+  deleting: Set<string>;
+  at: number;
+}
 
 export class Expectations {
   private readonly items = new Map<string, Expectation>();
@@ -20,7 +25,9 @@ export class Expectations {
     return this.now() - e.at > EXPECTATION_TTL_MS;
   }
 
-  expectCreations(key: string, n: number): void { this.expect(key, n, []); }
+  expectCreations(key: string, n: number): void {
+    this.expect(key, n, []);
+  }
 
   /** creations by count and deletions by pod key, replacing whatever was outstanding */
   expect(key: string, creations: number, deletions: string[]): void {
@@ -28,7 +35,9 @@ export class Expectations {
   }
 
   /** deletions are tracked by pod key so a pod seen terminating and then deleted counts once */
-  expectDeletions(key: string, podKeys: string[]): void { this.expect(key, 0, podKeys); }
+  expectDeletions(key: string, podKeys: string[]): void {
+    this.expect(key, 0, podKeys);
+  }
 
   creationObserved(key: string): void {
     const e = this.items.get(key);
@@ -40,5 +49,7 @@ export class Expectations {
     if (e && e.deleting.delete(podKey)) e.del--;
   }
 
-  forget(key: string): void { this.items.delete(key); }
+  forget(key: string): void {
+    this.items.delete(key);
+  }
 }

@@ -13,7 +13,10 @@ export function ensureWorkloadIndexes<T extends KObject>(inf: Informer<T>): Info
   const i = inf as unknown as Informer<KObject>;
   if (indexed.has(i)) return inf;
   indexed.add(i);
-  inf.addIndex(BY_CONTROLLER, (o) => { const r = controllerRefOf(o); return r ? [r.uid] : []; });
+  inf.addIndex(BY_CONTROLLER, (o) => {
+    const r = controllerRefOf(o);
+    return r ? [r.uid] : [];
+  });
   inf.addIndex(BY_NAMESPACE, (o) => [o.metadata.namespace ?? '']);
   return inf;
 }

@@ -9,7 +9,8 @@ export function podFromTemplate(template: KObject | undefined, namespace: string
   const t = clone(template ?? { metadata: {} }) as KObject;
   const md = t.metadata ?? {};
   const pod: KObject = {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { generateName, namespace },
     spec: t.spec ?? {},
   };

@@ -26,15 +26,23 @@ export async function claimObjects(objs: KObject[], o: ClaimOptions): Promise<KO
     const ref = controllerRefOf(obj);
     if (ref) {
       if (ref.uid !== ownerUid) continue;
-      if (o.matches(obj)) { claimed.push(obj); continue; }
+      if (o.matches(obj)) {
+        claimed.push(obj);
+        continue;
+      }
       // ours but no longer selected: let it go (not while we are being deleted: the GC handles that)
       if (ownerDeleting || obj.metadata.deletionTimestamp) continue;
-      await release(obj, o).catch((err) => { if (!ignorable(err)) throw err; });
+      await release(obj, o).catch((err) => {
+        if (!ignorable(err)) throw err;
+      });
       continue;
     }
     if (ownerDeleting || obj.metadata.deletionTimestamp || !o.matches(obj)) continue;
     // an orphan that matches: adopt it
-    const adopted = await adopt(obj, o).catch((err) => { if (ignorable(err)) return undefined; throw err; });
+    const adopted = await adopt(obj, o).catch((err) => {
+      if (ignorable(err)) return undefined;
+      throw err;
+    });
     if (adopted) claimed.push(adopted);
   }
   return claimed;
@@ -51,6 +59,7 @@ async function adopt(obj: KObject, o: ClaimOptions): Promise<KObject> {
 async function release(obj: KObject, o: ClaimOptions): Promise<void> {
   const next = clone(obj);
   const refs = ((next.metadata.ownerReferences as OwnerRef[] | undefined) ?? []).filter((r) => r.uid !== o.owner.metadata.uid);
-  if (refs.length) next.metadata.ownerReferences = refs; else delete next.metadata.ownerReferences;
+  if (refs.length) next.metadata.ownerReferences = refs;
+  else delete next.metadata.ownerReferences;
   await o.client.update(o.gvr, obj.metadata.namespace, next);
 }

@@ -13,10 +13,15 @@ beforeAll(async () => {
   kubelet = await startFakeKubelet(tc.client);
   await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 }, 60_000);
-afterAll(async () => { kubelet?.stop(); await tc?.stop(); });
+afterAll(async () => {
+  kubelet?.stop();
+  await tc?.stop();
+});
 
 const rsObj = (name: string, replicas: number, labels: Record<string, string>): KObject => ({
-  apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name },
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  metadata: { name },
   spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
 });
 const podsWith = async (sel: string) => (await tc.client.list(R.pods, ns, { labelSelector: sel })).items.filter((p) => !p.metadata.deletionTimestamp);
@@ -30,12 +35,17 @@ describe('ReplicaSet controller', () => {
     expect(pods).toHaveLength(3);
     for (const p of pods) {
       expect(p.metadata.name).toMatch(/^fe-[a-z0-9]{5}$/);
-      expect(p.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'fe', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+      expect(p.metadata.ownerReferences).toEqual([
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'fe', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ]);
     }
     const st = (await getRs('fe')).status;
     expect(st).toMatchObject({ replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
     const events = (await tc.client.list(R.events, ns)).items.filter((e) => e.involvedObject?.name === 'fe');
-    await waitFor(async () => (await tc.client.list(R.events, ns)).items.filter((e) => e.reason === 'SuccessfulCreate' && e.involvedObject?.name === 'fe').length === 3, { what: 'create events' });
+    await waitFor(
+      async () => (await tc.client.list(R.events, ns)).items.filter((e) => e.reason === 'SuccessfulCreate' && e.involvedObject?.name === 'fe').length === 3,
+      { what: 'create events' },
+    );
     void events;
     const ev = (await tc.client.list(R.events, ns)).items.find((e) => e.reason === 'SuccessfulCreate' && e.involvedObject?.name === 'fe')!;
     expect(ev.message).toMatch(/^Created pod: fe-[a-z0-9]{5}$/);
@@ -45,14 +55,22 @@ describe('ReplicaSet controller', () => {
   it('scales down, deleting not-ready pods first, and scales back up', async () => {
     kubelet.hold = (p) => p.metadata.labels?.app === 'fe' && p.metadata.labels?.slow === 'yes';
     // the real kubelets run these pods too, so the slow pod is made un-ready by a failing readiness probe, not only by the fake kubelet
-    await tc.client.patch(R.replicasets, ns, 'fe', 'merge', { spec: { replicas: 4, template: { metadata: { labels: { app: 'fe', slow: 'yes' } }, spec: { containers: [{ name: 'c', image: 'nginx', readinessProbe: { exec: { command: ['sh', '-c', 'exit 1'] }, periodSeconds: 1 } }] } } } });
+    await tc.client.patch(R.replicasets, ns, 'fe', 'merge', {
+      spec: {
+        replicas: 4,
+        template: {
+          metadata: { labels: { app: 'fe', slow: 'yes' } },
+          spec: { containers: [{ name: 'c', image: 'nginx', readinessProbe: { exec: { command: ['sh', '-c', 'exit 1'] }, periodSeconds: 1 } }] },
+        },
+      },
+    });
     await waitFor(async () => (await podsWith('app=fe')).length === 4, { what: '4 pods' });
-    const slow = (await podsWith('app=fe,slow=yes'));
+    const slow = await podsWith('app=fe,slow=yes');
     expect(slow).toHaveLength(1);
     await tc.client.patch(R.replicasets, ns, 'fe', 'merge', { spec: { replicas: 3 } });
     await waitFor(async () => (await podsWith('app=fe')).length === 3, { what: 'back to 3' });
     // the un-ready pod went first
-    expect((await podsWith('app=fe,slow=yes'))).toHaveLength(0);
+    expect(await podsWith('app=fe,slow=yes')).toHaveLength(0);
     await tc.client.patch(R.replicasets, ns, 'fe', 'merge', { spec: { replicas: 0 } });
     await waitFor(async () => (await podsWith('app=fe')).length === 0, { what: 'none' });
     await waitFor(async () => (await getRs('fe')).status?.replicas === 0, { what: 'status 0' });
@@ -60,7 +78,12 @@ describe('ReplicaSet controller', () => {
   });
 
   it('adopts matching orphans, releases pods whose labels stop matching and replaces them', async () => {
-    await tc.client.create(R.pods, ns, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan', labels: { app: 'be' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    await tc.client.create(R.pods, ns, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'orphan', labels: { app: 'be' } },
+      spec: { containers: [{ name: 'c', image: 'nginx' }] },
+    });
     const rs = await tc.client.create(R.replicasets, ns, rsObj('be', 2, { app: 'be' }));
     await waitFor(async () => (await getRs('be')).status?.replicas === 2, { what: 'be 2' });
     const orphan = await tc.client.get(R.pods, ns, 'orphan');
@@ -75,6 +98,12 @@ describe('ReplicaSet controller', () => {
   it('replaces a deleted pod (self-healing)', async () => {
     const [victim] = await podsWith('app=be');
     await tc.client.delete(R.pods, ns, victim.metadata.name!);
-    await waitFor(async () => { const p = await podsWith('app=be'); return p.length === 2 && !p.some((x) => x.metadata.name === victim.metadata.name); }, { what: 'replaced' });
+    await waitFor(
+      async () => {
+        const p = await podsWith('app=be');
+        return p.length === 2 && !p.some((x) => x.metadata.name === victim.metadata.name);
+      },
+      { what: 'replaced' },
+    );
   });
 });

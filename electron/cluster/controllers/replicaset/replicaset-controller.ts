@@ -14,9 +14,7 @@ import { claimObjects } from './ref-manager';
 import { podFromTemplate, slowStartBatch } from './pod-control';
 import { podsToDelete } from './deletion-ranking';
 import { ensureWorkloadIndexes, inNamespace, ownedBy } from './informer-indexes';
-import {
-  controllerRefOf, isPodActive, isPodAvailable, isPodReady, msUntilAvailable, newControllerRef, podKey,
-} from './pod-helpers';
+import { controllerRefOf, isPodActive, isPodAvailable, isPodReady, msUntilAvailable, newControllerRef, podKey } from './pod-helpers';
 
 // upstream's burstReplicas: at most this many creates or deletes per sync
 export const BURST_REPLICAS = 500;
@@ -35,7 +33,9 @@ export function startReplicaSetController(client: Client, informers: InformerFac
   const podInf = ensureWorkloadIndexes(informers.informer(R.pods));
   const expectations = new Expectations();
   const recorder = new EventRecorder(client, {
-    component: 'replicaset-controller', reportingInstance: 'replicaset-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+    component: 'replicaset-controller',
+    reportingInstance: 'replicaset-controller-kubelab',
+    involvedKind: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   });
 
   const queue = new WorkQueue((key) => sync(key), { workers: 5, name: 'replicaset' });
@@ -59,10 +59,16 @@ export function startReplicaSetController(client: Client, informers: InformerFac
 
   rsInf.onAdd((rs) => queue.add(objectKey(rs)));
   rsInf.onUpdate((_o, rs) => queue.add(objectKey(rs)));
-  rsInf.onDelete((rs) => { expectations.forget(objectKey(rs)); queue.add(objectKey(rs)); });
+  rsInf.onDelete((rs) => {
+    expectations.forget(objectKey(rs));
+    queue.add(objectKey(rs));
+  });
 
   podInf.onAdd((pod) => {
-    if (pod.metadata.deletionTimestamp) { podDeleted(pod); return; }
+    if (pod.metadata.deletionTimestamp) {
+      podDeleted(pod);
+      return;
+    }
     const rs = resolveController(pod);
     if (rs) {
       const key = objectKey(rs);
@@ -79,8 +85,12 @@ export function startReplicaSetController(client: Client, informers: InformerFac
       if (labelsChanged) podDeleted(old);
       return;
     }
-    const oldRef = controllerRefOf(old), ref = controllerRefOf(pod);
-    if (oldRef && oldRef.uid !== ref?.uid) { const o = resolveController(old); if (o) queue.add(objectKey(o)); }
+    const oldRef = controllerRefOf(old),
+      ref = controllerRefOf(pod);
+    if (oldRef && oldRef.uid !== ref?.uid) {
+      const o = resolveController(old);
+      if (o) queue.add(objectKey(o));
+    }
     const rs = resolveController(pod);
     if (rs) {
       const key = objectKey(rs);
@@ -96,12 +106,19 @@ export function startReplicaSetController(client: Client, informers: InformerFac
 
   async function sync(key: string): Promise<void> {
     const rs = rsInf.get(key);
-    if (!rs) { expectations.forget(key); return; }
+    if (!rs) {
+      expectations.forget(key);
+      return;
+    }
     const needsSync = expectations.satisfied(key);
     const matches = labelSelectorMatcher(rs.spec?.selector);
     const candidates = inNamespace(podInf, rs.metadata.namespace).filter(isPodActive);
     const pods = await claimObjects(candidates, {
-      client, gvr: R.pods, owner: rs, ownerApiVersion: 'apps/v1', ownerKind: 'ReplicaSet',
+      client,
+      gvr: R.pods,
+      owner: rs,
+      ownerApiVersion: 'apps/v1',
+      ownerKind: 'ReplicaSet',
       matches: (p) => matches(p.metadata.labels),
     });
     let manageErr: { err: unknown; creating: boolean } | undefined;
@@ -109,7 +126,12 @@ export function startReplicaSetController(client: Client, informers: InformerFac
     const status = calculateStatus(rs, pods, manageErr);
     const updated = await writeStatus(client, rs, status);
     const minReady = updated.spec?.minReadySeconds ?? 0;
-    if (!manageErr && minReady > 0 && (updated.status?.readyReplicas ?? 0) === updated.spec?.replicas && (updated.status?.availableReplicas ?? 0) !== updated.spec?.replicas) {
+    if (
+      !manageErr &&
+      minReady > 0 &&
+      (updated.status?.readyReplicas ?? 0) === updated.spec?.replicas &&
+      (updated.status?.availableReplicas ?? 0) !== updated.spec?.replicas
+    ) {
       const wait = Math.max(...pods.map((p) => msUntilAvailable(p, minReady)), 0);
       queue.addAfter(key, wait + 50);
     }
@@ -140,21 +162,25 @@ export function startReplicaSetController(client: Client, informers: InformerFac
       const n = Math.min(diff, BURST_REPLICAS);
       const owner = controllerRefOf(rs);
       const related = owner
-        ? ownedBy(rsInf, owner.uid).flatMap((sib) => ownedBy(podInf, sib.metadata.uid)).filter(isPodActive)
+        ? ownedBy(rsInf, owner.uid)
+            .flatMap((sib) => ownedBy(podInf, sib.metadata.uid))
+            .filter(isPodActive)
         : pods;
       const victims = podsToDelete(pods, related, n);
       expectations.expectDeletions(key, victims.map(podKey));
-      const results = await Promise.allSettled(victims.map(async (p) => {
-        try {
-          await client.delete(R.pods, ns, p.metadata.name!);
-          recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-        } catch (err) {
-          expectations.deletionObserved(key, podKey(p));
-          if (err instanceof StatusError && err.code === 404) return;
-          recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
-          throw err;
-        }
-      }));
+      const results = await Promise.allSettled(
+        victims.map(async (p) => {
+          try {
+            await client.delete(R.pods, ns, p.metadata.name!);
+            recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+          } catch (err) {
+            expectations.deletionObserved(key, podKey(p));
+            if (err instanceof StatusError && err.code === 404) return;
+            recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+            throw err;
+          }
+        }),
+      );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       return failed ? { err: failed.reason, creating: false } : undefined;
     }
@@ -168,7 +194,9 @@ export function calculateStatus(rs: KObject, pods: KObject[], manageErr?: { err:
   const templateLabels: Record<string, string> = rs.spec?.template?.metadata?.labels ?? {};
   const minReady = rs.spec?.minReadySeconds ?? 0;
   const now = Date.now();
-  let fully = 0, ready = 0, available = 0;
+  let fully = 0,
+    ready = 0,
+    available = 0;
   for (const p of pods) {
     const labels = p.metadata.labels ?? {};
     if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fully++;
@@ -181,8 +209,11 @@ export function calculateStatus(rs: KObject, pods: KObject[], manageErr?: { err:
   const failure = conditions.find((c) => c.type === 'ReplicaFailure');
   if (manageErr && !failure) {
     conditions.push({
-      type: 'ReplicaFailure', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      reason: manageErr.creating ? 'FailedCreate' : 'FailedDelete', message: (manageErr.err as Error).message,
+      type: 'ReplicaFailure',
+      status: 'True',
+      lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      reason: manageErr.creating ? 'FailedCreate' : 'FailedDelete',
+      message: (manageErr.err as Error).message,
     });
   } else if (!manageErr && failure) {
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');

@@ -20,9 +20,13 @@ export interface ResourceQuotaOptions {
 export function startResourceQuotaController(client: Client, informers: InformerFactory, opts: ResourceQuotaOptions = {}): { stop(): void } {
   const quotas = informers.informer(R.resourcequotas);
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'resourcequota' });
-  const enqueueNs = (ns?: string) => { if (ns) for (const q of quotas.list(ns)) queue.add(objectKey(q)); };
+  const enqueueNs = (ns?: string) => {
+    if (ns) for (const q of quotas.list(ns)) queue.add(objectKey(q));
+  };
   quotas.onAdd((q) => queue.add(objectKey(q)));
-  quotas.onUpdate((a, q) => { if (JSON.stringify(a.spec) !== JSON.stringify(q.spec)) queue.add(objectKey(q)); });
+  quotas.onUpdate((a, q) => {
+    if (JSON.stringify(a.spec) !== JSON.stringify(q.spec)) queue.add(objectKey(q));
+  });
   for (const r of [R.pods, R.services, R.configmaps, R.secrets, R.persistentvolumeclaims, R.replicationcontrollers]) {
     const inf = informers.informer(r);
     inf.onAdd((o) => enqueueNs(o.metadata.namespace));
@@ -30,16 +34,24 @@ export function startResourceQuotaController(client: Client, informers: Informer
     // updates matter to pods (phase, resources) and PVCs (size); for the others only the count counts
     if (r === R.pods || r === R.persistentvolumeclaims || r === R.services) inf.onUpdate((_a, o) => enqueueNs(o.metadata.namespace));
   }
-  const timer = setInterval(() => { for (const q of quotas.list()) queue.add(objectKey(q)); }, opts.resyncMs ?? 30_000);
+  const timer = setInterval(() => {
+    for (const q of quotas.list()) queue.add(objectKey(q));
+  }, opts.resyncMs ?? 30_000);
   timer.unref();
 
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
     let quota: KObject;
-    try { quota = await client.get(R.resourcequotas, ns, name); } catch (err) { if (isStatus(err, 404)) return; throw err; }
+    try {
+      quota = await client.get(R.resourcequotas, ns, name);
+    } catch (err) {
+      if (isStatus(err, 404)) return;
+      throw err;
+    }
     const list = async (r: GVR) => (await client.list(r, ns)).items;
     const [pods, services, configmaps, secrets, persistentvolumeclaims, replicationcontrollers, resourcequotas] = await Promise.all(
-      [R.pods, R.services, R.configmaps, R.secrets, R.persistentvolumeclaims, R.replicationcontrollers, R.resourcequotas].map(list));
+      [R.pods, R.services, R.configmaps, R.secrets, R.persistentvolumeclaims, R.replicationcontrollers, R.resourcequotas].map(list),
+    );
     const counts = new Map<string, number | undefined>();
     for (const k of Object.keys(quota.spec?.hard ?? {})) {
       if (!k.startsWith('count/')) continue;
@@ -48,7 +60,13 @@ export function startResourceQuotaController(client: Client, informers: Informer
       counts.set(rg, gvr ? (await bestEffort(client.list(gvr, ns), `counting ${rg} in ${ns}`, log))?.items.length : undefined);
     }
     const used = computeUsage(quota, {
-      pods, services, configmaps, secrets, persistentvolumeclaims, replicationcontrollers, resourcequotas,
+      pods,
+      services,
+      configmaps,
+      secrets,
+      persistentvolumeclaims,
+      replicationcontrollers,
+      resourcequotas,
       count: (rg) => counts.get(rg),
     });
     const hard = { ...(quota.spec?.hard ?? {}) };
@@ -56,5 +74,10 @@ export function startResourceQuotaController(client: Client, informers: Informer
     await client.updateStatus(R.resourcequotas, ns, { ...quota, status: { hard, used } });
   }
 
-  return { stop: () => { clearInterval(timer); queue.stop(); } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      queue.stop();
+    },
+  };
 }

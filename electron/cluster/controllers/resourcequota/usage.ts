@@ -25,7 +25,9 @@ class Sum {
     this.nano += q.nano;
     this.format ??= q.format;
   }
-  toString(): string { return formatQuantity(this.nano, this.format ?? 'DecimalSI'); }
+  toString(): string {
+    return formatQuantity(this.nano, this.format ?? 'DecimalSI');
+  }
 }
 
 /** the pod's effective request/limit of a resource: containers summed, init containers as a floor, plus overhead */
@@ -37,8 +39,10 @@ export function podResource(pod: KObject, kind: 'requests' | 'limits', resource:
     const v = c.resources?.[kind]?.[resource];
     const n = v === undefined ? 0n : parseQuantity(v).nano;
     // restartable init containers (sidecars) keep running alongside the app containers
-    if (c.restartPolicy === 'Always') { sidecars += n; if (sidecars > initMax) initMax = sidecars; }
-    else if (sidecars + n > initMax) initMax = sidecars + n;
+    if (c.restartPolicy === 'Always') {
+      sidecars += n;
+      if (sidecars > initMax) initMax = sidecars;
+    } else if (sidecars + n > initMax) initMax = sidecars + n;
   }
   for (const c of pod.spec?.containers ?? []) {
     const v = c.resources?.[kind]?.[resource];
@@ -52,26 +56,39 @@ export function podResource(pod: KObject, kind: 'requests' | 'limits', resource:
 }
 
 function firstFormat(pods: KObject[], kind: string, resource: string): QuantityFormat | undefined {
-  for (const p of pods) for (const c of [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])]) {
-    const v = c.resources?.[kind]?.[resource];
-    if (v !== undefined) return parseQuantity(v).format;
-  }
+  for (const p of pods)
+    for (const c of [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])]) {
+      const v = c.resources?.[kind]?.[resource];
+      if (v !== undefined) return parseQuantity(v).format;
+    }
   return undefined;
 }
 
 function isBestEffort(p: KObject): boolean {
-  return [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])]
-    .every((c: any) => !Object.keys(c.resources?.requests ?? {}).length && !Object.keys(c.resources?.limits ?? {}).length);
+  return [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])].every(
+    (c: any) => !Object.keys(c.resources?.requests ?? {}).length && !Object.keys(c.resources?.limits ?? {}).length,
+  );
 }
 
-export function podMatchesScopes(pod: KObject, scopes: string[], scopeSelector?: { matchExpressions?: { scopeName: string; operator: string; values?: string[] }[] }): boolean {
-  const exprs = [...scopes.map((s) => ({ scopeName: s, operator: 'Exists' as string, values: undefined as string[] | undefined })), ...(scopeSelector?.matchExpressions ?? [])];
+export function podMatchesScopes(
+  pod: KObject,
+  scopes: string[],
+  scopeSelector?: { matchExpressions?: { scopeName: string; operator: string; values?: string[] }[] },
+): boolean {
+  const exprs = [
+    ...scopes.map((s) => ({ scopeName: s, operator: 'Exists' as string, values: undefined as string[] | undefined })),
+    ...(scopeSelector?.matchExpressions ?? []),
+  ];
   return exprs.every((e) => {
     switch (e.scopeName) {
-      case 'Terminating': return pod.spec?.activeDeadlineSeconds != null;
-      case 'NotTerminating': return pod.spec?.activeDeadlineSeconds == null;
-      case 'BestEffort': return isBestEffort(pod);
-      case 'NotBestEffort': return !isBestEffort(pod);
+      case 'Terminating':
+        return pod.spec?.activeDeadlineSeconds != null;
+      case 'NotTerminating':
+        return pod.spec?.activeDeadlineSeconds == null;
+      case 'BestEffort':
+        return isBestEffort(pod);
+      case 'NotBestEffort':
+        return !isBestEffort(pod);
       case 'PriorityClass': {
         const pc = pod.spec?.priorityClassName ?? '';
         if (e.operator === 'Exists') return pc !== '';
@@ -79,7 +96,8 @@ export function podMatchesScopes(pod: KObject, scopes: string[], scopeSelector?:
         const inSet = (e.values ?? []).includes(pc);
         return e.operator === 'In' ? inSet : !inSet;
       }
-      default: return true;
+      default:
+        return true;
     }
   });
 }
@@ -113,13 +131,20 @@ export function computeUsage(quota: KObject, objs: NamespaceObjects): Record<str
     } else if (key === 'services.loadbalancers') {
       used[key] = String(objs.services.filter((s) => s.spec?.type === 'LoadBalancer').length);
     } else if (key === 'services.nodeports') {
-      used[key] = String(objs.services.filter((s) => s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer')
-        .reduce((n, s) => n + (s.spec?.ports ?? []).filter((p: any) => p.nodePort).length, 0));
+      used[key] = String(
+        objs.services
+          .filter((s) => s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer')
+          .reduce((n, s) => n + (s.spec?.ports ?? []).filter((p: any) => p.nodePort).length, 0),
+      );
     } else {
       const name = key.startsWith('count/') ? key.slice('count/'.length) : key;
       const direct: Record<string, KObject[]> = {
-        services: objs.services, configmaps: objs.configmaps, secrets: objs.secrets, persistentvolumeclaims: pvcs,
-        replicationcontrollers: objs.replicationcontrollers, resourcequotas: objs.resourcequotas,
+        services: objs.services,
+        configmaps: objs.configmaps,
+        secrets: objs.secrets,
+        persistentvolumeclaims: pvcs,
+        replicationcontrollers: objs.replicationcontrollers,
+        resourcequotas: objs.resourcequotas,
       };
       const n = direct[name]?.length ?? objs.count(name);
       if (n !== undefined) used[key] = String(n);

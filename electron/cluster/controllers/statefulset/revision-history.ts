@@ -25,9 +25,12 @@ export const revisionNumber = (r: KObject): number => Number(r.revision ?? 0);
 
 /** oldest revision number first, ties by creation time then name */
 export function sortRevisions(revs: KObject[]): KObject[] {
-  return [...revs].sort((a, b) => revisionNumber(a) - revisionNumber(b)
-    || Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? '')
-    || (a.metadata.name! < b.metadata.name! ? -1 : 1));
+  return [...revs].sort(
+    (a, b) =>
+      revisionNumber(a) - revisionNumber(b) ||
+      Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? '') ||
+      (a.metadata.name! < b.metadata.name! ? -1 : 1),
+  );
 }
 export const nextRevision = (revs: KObject[]): number => (revs.length ? Math.max(...revs.map(revisionNumber)) + 1 : 1);
 export const equalRevision = (a: KObject, b: KObject): boolean => deepEqual(a.data, b.data);
@@ -54,13 +57,16 @@ export async function createRevision(client: Client, spec: RevisionSpec, collisi
   for (let cc = collisionCount; ; cc++) {
     const hash = spec.hash(cc);
     const obj: KObject = {
-      apiVersion: 'apps/v1', kind: 'ControllerRevision',
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
       metadata: {
-        name: revisionName(spec.owner.metadata.name!, hash), namespace: ns,
+        name: revisionName(spec.owner.metadata.name!, hash),
+        namespace: ns,
         labels: { ...spec.labels, [spec.hashLabel]: hash },
         ownerReferences: [newControllerRef(spec.owner, 'apps/v1', spec.ownerKind)],
       },
-      data: spec.data, revision: spec.revision,
+      data: spec.data,
+      revision: spec.revision,
     };
     try {
       return { rev: await client.create(R.controllerrevisions, ns, obj), collisionCount: cc };

@@ -19,7 +19,9 @@ export function startStatefulSetController(client: Client, informers: InformerFa
   const revInf = ensureWorkloadIndexes(informers.informer(R.controllerrevisions));
   const pvcInf = informers.informer(R.persistentvolumeclaims);
   const recorder = new EventRecorder(client, {
-    component: 'statefulset-controller', reportingInstance: 'statefulset-controller-kubelab', involvedKind: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    component: 'statefulset-controller',
+    reportingInstance: 'statefulset-controller-kubelab',
+    involvedKind: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   });
   const queue = new WorkQueue((key) => sync(key), { workers: 5, name: 'statefulset' });
 
@@ -31,7 +33,10 @@ export function startStatefulSetController(client: Client, informers: InformerFa
   }
   const enqueueFor = (o: KObject) => {
     const s = ownerOf(o);
-    if (s) { queue.add(objectKey(s)); return; }
+    if (s) {
+      queue.add(objectKey(s));
+      return;
+    }
     if (controllerRefOf(o)) return;
     for (const set of inNamespace(setInf, o.metadata.namespace)) {
       if (labelSelectorMatcher(set.spec?.selector)(o.metadata.labels)) queue.add(objectKey(set));
@@ -42,7 +47,10 @@ export function startStatefulSetController(client: Client, informers: InformerFa
   setInf.onUpdate((_o, s) => queue.add(objectKey(s)));
   setInf.onDelete((s) => queue.add(objectKey(s)));
   podInf.onAdd(enqueueFor);
-  podInf.onUpdate((old, pod) => { enqueueFor(pod); if (controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) enqueueFor(old); });
+  podInf.onUpdate((old, pod) => {
+    enqueueFor(pod);
+    if (controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) enqueueFor(old);
+  });
   podInf.onDelete(enqueueFor);
   revInf.onAdd(enqueueFor);
   revInf.onDelete(enqueueFor);
@@ -55,7 +63,9 @@ export function startStatefulSetController(client: Client, informers: InformerFa
     const common = { client, owner: set, ownerApiVersion: 'apps/v1', ownerKind: 'StatefulSet' };
     // a pod is ours only if its name fits <set>-<ordinal>, as upstream's isMemberOf requires
     const pods = await claimObjects(inNamespace(podInf, ns), {
-      ...common, gvr: R.pods, matches: (p) => matches(p.metadata.labels) && ordinalOf(set, p) >= 0,
+      ...common,
+      gvr: R.pods,
+      matches: (p) => matches(p.metadata.labels) && ordinalOf(set, p) >= 0,
     });
     const revisions = await claimObjects(inNamespace(revInf, ns), { ...common, gvr: R.controllerrevisions, matches: (r) => matches(r.metadata.labels) });
     await syncStatefulSet({ client, recorder, pvcInf, requeueAfter: (ms) => queue.addAfter(key, ms) }, set, pods, revisions);

@@ -29,7 +29,8 @@ export const isHealthy = (pod: KObject, minReadySeconds: number): boolean =>
 
 function claimVolumes(set: KObject, ordinal: number): { name: string; persistentVolumeClaim: { claimName: string } }[] {
   return ((set.spec?.volumeClaimTemplates ?? []) as KObject[]).map((t) => ({
-    name: t.metadata?.name as string, persistentVolumeClaim: { claimName: claimName(t, set, ordinal) },
+    name: t.metadata?.name as string,
+    persistentVolumeClaim: { claimName: claimName(t, set, ordinal) },
   }));
 }
 
@@ -38,9 +39,11 @@ export function newStatefulSetPod(set: KObject, ordinal: number, revisionName: s
   const t = clone(set.spec?.template ?? {});
   const name = podName(set, ordinal);
   const pod: KObject = {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
-      name, namespace: set.metadata.namespace,
+      name,
+      namespace: set.metadata.namespace,
       labels: { ...(t.metadata?.labels ?? {}), [POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal), [REVISION_LABEL]: revisionName },
       ownerReferences: [newControllerRef(set, 'apps/v1', 'StatefulSet')],
     },
@@ -76,9 +79,11 @@ export function claimsFor(set: KObject, ordinal: number): KObject[] {
   return ((set.spec?.volumeClaimTemplates ?? []) as KObject[]).map((t) => {
     const c = clone(t);
     const pvc: KObject = {
-      apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: {
-        name: claimName(t, set, ordinal), namespace: set.metadata.namespace,
+        name: claimName(t, set, ordinal),
+        namespace: set.metadata.namespace,
         labels: { ...(c.metadata?.labels ?? {}), ...selectorLabels },
       },
       spec: c.spec ?? {},

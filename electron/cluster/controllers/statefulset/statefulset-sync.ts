@@ -9,12 +9,18 @@ import { clone, deepEqual } from '../../api/object';
 import type { EventRecorder } from '../../client/event-recorder';
 import { isPodAvailable, isTerminating, msUntilAvailable } from '../replicaset/pod-helpers';
 import { hashRevisionData } from '../deployment/template-hash';
+import { applyRevision, bumpRevision, createRevision, equalRevision, nextRevision, sortRevisions, templatePatch, truncateHistory } from './revision-history';
 import {
-  applyRevision, bumpRevision, createRevision, equalRevision, nextRevision, sortRevisions, templatePatch, truncateHistory,
-} from './revision-history';
-import {
-  claimsFor, identityMatches, isCreated, isHealthy, isRunningAndReady, newStatefulSetPod, ordinalOf, podRevision,
-  startOrdinal, withIdentity,
+  claimsFor,
+  identityMatches,
+  isCreated,
+  isHealthy,
+  isRunningAndReady,
+  newStatefulSetPod,
+  ordinalOf,
+  podRevision,
+  startOrdinal,
+  withIdentity,
 } from './statefulset-pods';
 
 export interface StsContext {
@@ -36,7 +42,9 @@ interface StsStatus {
   availableReplicas: number;
 }
 
-const ignore404 = (err: unknown) => { if (!(err instanceof StatusError && err.code === 404)) throw err; };
+const ignore404 = (err: unknown) => {
+  if (!(err instanceof StatusError && err.code === 404)) throw err;
+};
 
 export async function syncStatefulSet(ctx: StsContext, set: KObject, pods: KObject[], revisions: KObject[]): Promise<void> {
   const { current, update, collisionCount, revisions: revs } = await resolveRevisions(ctx.client, set, revisions);
@@ -58,7 +66,11 @@ export async function syncStatefulSet(ctx: StsContext, set: KObject, pods: KObje
   }
 }
 
-async function resolveRevisions(client: Client, set: KObject, revisions: KObject[]): Promise<{ current: KObject; update: KObject; collisionCount: number; revisions: KObject[] }> {
+async function resolveRevisions(
+  client: Client,
+  set: KObject,
+  revisions: KObject[],
+): Promise<{ current: KObject; update: KObject; collisionCount: number; revisions: KObject[] }> {
   const revs = sortRevisions(revisions);
   let collisionCount = set.status?.collisionCount ?? 0;
   const data = templatePatch(set);
@@ -73,10 +85,19 @@ async function resolveRevisions(client: Client, set: KObject, revisions: KObject
     update = await bumpRevision(client, equal[equal.length - 1], next);
     revs.splice(revs.indexOf(equal[equal.length - 1]), 1, update);
   } else {
-    const r = await createRevision(client, {
-      owner: set, ownerKind: 'StatefulSet', data, revision: next, labels: { ...(set.spec?.template?.metadata?.labels ?? {}) },
-      hash: (cc) => hashRevisionData(data, cc), hashLabel: 'controller.kubernetes.io/hash',
-    }, collisionCount);
+    const r = await createRevision(
+      client,
+      {
+        owner: set,
+        ownerKind: 'StatefulSet',
+        data,
+        revision: next,
+        labels: { ...(set.spec?.template?.metadata?.labels ?? {}) },
+        hash: (cc) => hashRevisionData(data, cc),
+        hashLabel: 'controller.kubernetes.io/hash',
+      },
+      collisionCount,
+    );
     update = r.rev;
     collisionCount = r.collisionCount;
     revs.push(update);
@@ -85,18 +106,33 @@ async function resolveRevisions(client: Client, set: KObject, revisions: KObject
   return { current, update, collisionCount, revisions: revs };
 }
 
-async function reconcilePods(ctx: StsContext, set: KObject, pods: KObject[], currentRev: KObject, updateRev: KObject, collisionCount: number): Promise<StsStatus> {
+async function reconcilePods(
+  ctx: StsContext,
+  set: KObject,
+  pods: KObject[],
+  currentRev: KObject,
+  updateRev: KObject,
+  collisionCount: number,
+): Promise<StsStatus> {
   const { client, recorder } = ctx;
   const currentSet = applyRevision(set, currentRev);
   const updateSet = applyRevision(set, updateRev);
-  const cur = currentRev.metadata.name!, upd = updateRev.metadata.name!;
+  const cur = currentRev.metadata.name!,
+    upd = updateRev.metadata.name!;
   const minReady = set.spec?.minReadySeconds ?? 0;
   const replicaCount = set.spec?.replicas ?? 1;
   const start = startOrdinal(set);
   const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
   const status: StsStatus = {
-    observedGeneration: set.metadata.generation, replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0,
-    currentRevision: cur, updateRevision: upd, collisionCount, availableReplicas: 0,
+    observedGeneration: set.metadata.generation,
+    replicas: 0,
+    readyReplicas: 0,
+    currentReplicas: 0,
+    updatedReplicas: 0,
+    currentRevision: cur,
+    updateRevision: upd,
+    collisionCount,
+    availableReplicas: 0,
   };
   const count = (p: KObject, delta: number) => {
     if (isTerminating(p)) return;
@@ -117,7 +153,7 @@ async function reconcilePods(ctx: StsContext, set: KObject, pods: KObject[], cur
     if (ord >= start && ord < start + replicaCount) replicas[ord - start] = p;
     else if (ord >= 0) condemned.push(p);
   }
-  const rollingPartition = set.spec?.updateStrategy?.type !== 'OnDelete' ? set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0 : undefined;
+  const rollingPartition = set.spec?.updateStrategy?.type !== 'OnDelete' ? (set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : undefined;
   const fresh = (ord: number): KObject => {
     // ordinals below the partition keep the current revision; everything else is built from the update revision
     const useCurrent = rollingPartition !== undefined && ord - start < rollingPartition && cur !== upd;
@@ -127,8 +163,20 @@ async function reconcilePods(ctx: StsContext, set: KObject, pods: KObject[], cur
   condemned.sort((a, b) => ordinalOf(set, b) - ordinalOf(set, a));
 
   const event = (verb: string, pod: KObject, err?: unknown) => {
-    if (err) recorder.event(set, 'Warning', `Failed${verb[0].toUpperCase()}${verb.slice(1)}`, `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(err as Error).message}`);
-    else recorder.event(set, 'Normal', `Successful${verb[0].toUpperCase()}${verb.slice(1)}`, `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`);
+    if (err)
+      recorder.event(
+        set,
+        'Warning',
+        `Failed${verb[0].toUpperCase()}${verb.slice(1)}`,
+        `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(err as Error).message}`,
+      );
+    else
+      recorder.event(
+        set,
+        'Normal',
+        `Successful${verb[0].toUpperCase()}${verb.slice(1)}`,
+        `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      );
   };
   const deletePod = async (pod: KObject) => {
     try {
@@ -156,15 +204,24 @@ async function reconcilePods(ctx: StsContext, set: KObject, pods: KObject[], cur
         await client.create(R.pods, set.metadata.namespace, pod);
         event('create', pod);
       } catch (err) {
-        if (!(err instanceof StatusError && err.code === 409)) { event('create', pod, err); throw err; }
+        if (!(err instanceof StatusError && err.code === 409)) {
+          event('create', pod, err);
+          throw err;
+        }
       }
       status.replicas++;
       count(pod, 1);
       if (monotonic) return status;
       continue;
     }
-    if (isTerminating(pod)) { if (monotonic) return status; continue; }
-    if (!isHealthy(pod, minReady)) { if (monotonic) return status; continue; }
+    if (isTerminating(pod)) {
+      if (monotonic) return status;
+      continue;
+    }
+    if (!isHealthy(pod, minReady)) {
+      if (monotonic) return status;
+      continue;
+    }
     if (!identityMatches(set, pod, ord)) {
       await client.update(R.pods, pod.metadata.namespace, withIdentity(pod, ord)).catch(ignore404);
       event('update', pod);
@@ -172,7 +229,10 @@ async function reconcilePods(ctx: StsContext, set: KObject, pods: KObject[], cur
   }
 
   for (const pod of condemned) {
-    if (isTerminating(pod)) { if (monotonic) return status; continue; }
+    if (isTerminating(pod)) {
+      if (monotonic) return status;
+      continue;
+    }
     if (set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled === 'Delete') await handClaimsToPod(ctx, set, pod);
     await deletePod(pod);
     if (monotonic) return status;
@@ -197,10 +257,20 @@ async function createClaims(ctx: StsContext, set: KObject, ordinal: number, pod:
     if (ctx.pvcInf.getByName(pvc.metadata.namespace, pvc.metadata.name!)) continue;
     try {
       await ctx.client.create(R.persistentvolumeclaims, pvc.metadata.namespace, pvc);
-      ctx.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${pvc.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
+      ctx.recorder.event(
+        set,
+        'Normal',
+        'SuccessfulCreate',
+        `create Claim ${pvc.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`,
+      );
     } catch (err) {
       if (err instanceof StatusError && err.code === 409) continue;
-      ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${pvc.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(err as Error).message}`);
+      ctx.recorder.event(
+        set,
+        'Warning',
+        'FailedCreate',
+        `create Claim ${pvc.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(err as Error).message}`,
+      );
       throw err;
     }
   }
@@ -212,14 +282,18 @@ async function handClaimsToPod(ctx: StsContext, set: KObject, pod: KObject): Pro
     const pvc = ctx.pvcInf.getByName(want.metadata.namespace, want.metadata.name!);
     if (!pvc || (pvc.metadata.ownerReferences ?? []).some((r) => r.uid === pod.metadata.uid)) continue;
     const next = clone(pvc);
-    next.metadata.ownerReferences = [...(next.metadata.ownerReferences ?? []), { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name!, uid: pod.metadata.uid! }];
+    next.metadata.ownerReferences = [
+      ...(next.metadata.ownerReferences ?? []),
+      { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name!, uid: pod.metadata.uid! },
+    ];
     await ctx.client.update(R.persistentvolumeclaims, pvc.metadata.namespace, next).catch(ignore404);
   }
 }
 
 async function writeStatus(client: Client, set: KObject, st: StsStatus): Promise<void> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(st)) if (v !== undefined && v !== '' && (v !== 0 || k === 'replicas' || k === 'availableReplicas' || k === 'collisionCount')) out[k] = v;
+  for (const [k, v] of Object.entries(st))
+    if (v !== undefined && v !== '' && (v !== 0 || k === 'replicas' || k === 'availableReplicas' || k === 'collisionCount')) out[k] = v;
   if (set.status?.conditions) out.conditions = set.status.conditions;
   if (deepEqual(out, set.status ?? {})) return;
   await client.updateStatus(R.statefulsets, set.metadata.namespace, { ...set, status: out }).catch(ignore404);

@@ -25,20 +25,36 @@ export function timeLeft(job: KObject, nowMs: number): number | undefined {
 export function startTtlAfterFinishedController(client: Client, informers: InformerFactory, opts: { now?: () => Date } = {}): { stop(): void } {
   const now = opts.now ?? (() => new Date());
   const jobs = informers.informer(R.jobs);
-  const queue = new WorkQueue(async (key) => {
-    const [ns, name] = key.split('/');
-    let job: KObject;
-    try { job = await client.get(R.jobs, ns, name); } catch (err) { if (isStatus(err, 404)) return; throw err; }
-    const left = timeLeft(job, now().getTime());
-    if (left === undefined) return;
-    if (left > 0) { queue.addAfter(key, left); return; }
-    try {
-      await client.delete(R.jobs, ns, name, { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata.uid, resourceVersion: job.metadata.resourceVersion } });
-    } catch (err) {
-      if (!isStatus(err, 404)) throw err;
-    }
-  }, { workers: 2, name: 'ttl-after-finished' });
-  const enqueue = (j: KObject) => { if (j.spec?.ttlSecondsAfterFinished != null && jobFinishTime(j) !== undefined) queue.add(objectKey(j)); };
+  const queue = new WorkQueue(
+    async (key) => {
+      const [ns, name] = key.split('/');
+      let job: KObject;
+      try {
+        job = await client.get(R.jobs, ns, name);
+      } catch (err) {
+        if (isStatus(err, 404)) return;
+        throw err;
+      }
+      const left = timeLeft(job, now().getTime());
+      if (left === undefined) return;
+      if (left > 0) {
+        queue.addAfter(key, left);
+        return;
+      }
+      try {
+        await client.delete(R.jobs, ns, name, {
+          propagationPolicy: 'Foreground',
+          preconditions: { uid: job.metadata.uid, resourceVersion: job.metadata.resourceVersion },
+        });
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+    },
+    { workers: 2, name: 'ttl-after-finished' },
+  );
+  const enqueue = (j: KObject) => {
+    if (j.spec?.ttlSecondsAfterFinished != null && jobFinishTime(j) !== undefined) queue.add(objectKey(j));
+  };
   jobs.onAdd(enqueue);
   jobs.onUpdate((_a, j) => enqueue(j));
   return { stop: () => queue.stop() };

@@ -15,7 +15,12 @@ const POD_NODE_INDEX = 'attachdetach:nodeName';
 
 /** upstream's VolumeAttachment name: csi-<sha256(volumeHandle + driver + node)> */
 export function volumeAttachmentName(volumeHandle: string, driver: string, node: string): string {
-  return 'csi-' + createHash('sha256').update(volumeHandle + driver + node).digest('hex');
+  return (
+    'csi-' +
+    createHash('sha256')
+      .update(volumeHandle + driver + node)
+      .digest('hex')
+  );
 }
 
 export function startAttachDetachController(client: Client, informers: InformerFactory): { stop(): void } {
@@ -43,35 +48,54 @@ export function startAttachDetachController(client: Client, informers: InformerF
     return out;
   }
 
-  const queue = new WorkQueue(async (node) => {
-    await Promise.all([pods.synced(), claims.synced(), volumes.synced(), drivers.synced(), attachments.synced()]);
-    const want = desired(node);
-    const have = attachments.list().filter((va) => va.spec?.nodeName === node && va.spec?.source?.persistentVolumeName);
-    for (const [pvName, users] of want) {
-      const pv = volumes.getByName(undefined, pvName)!;
-      const name = volumeAttachmentName(pv.spec!.csi.volumeHandle, pv.spec!.csi.driver, node);
-      const va = have.find((a) => a.metadata.name === name);
-      if (va?.status?.attached && !announced.has(name)) {
-        announced.add(name);
-        for (const pod of users) recorder.event({ apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata }, 'Normal', 'SuccessfulAttachVolume', `AttachVolume.Attach succeeded for volume "${pvName}" `);
+  const queue = new WorkQueue(
+    async (node) => {
+      await Promise.all([pods.synced(), claims.synced(), volumes.synced(), drivers.synced(), attachments.synced()]);
+      const want = desired(node);
+      const have = attachments.list().filter((va) => va.spec?.nodeName === node && va.spec?.source?.persistentVolumeName);
+      for (const [pvName, users] of want) {
+        const pv = volumes.getByName(undefined, pvName)!;
+        const name = volumeAttachmentName(pv.spec!.csi.volumeHandle, pv.spec!.csi.driver, node);
+        const va = have.find((a) => a.metadata.name === name);
+        if (va?.status?.attached && !announced.has(name)) {
+          announced.add(name);
+          for (const pod of users)
+            recorder.event(
+              { apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata },
+              'Normal',
+              'SuccessfulAttachVolume',
+              `AttachVolume.Attach succeeded for volume "${pvName}" `,
+            );
+        }
+        if (va) continue;
+        try {
+          await client.create(R.volumeattachments, undefined, {
+            apiVersion: 'storage.k8s.io/v1',
+            kind: 'VolumeAttachment',
+            metadata: { name },
+            spec: { attacher: pv.spec!.csi.driver, nodeName: node, source: { persistentVolumeName: pvName } },
+          });
+        } catch (err) {
+          if (!isStatus(err, 409)) throw err;
+        }
       }
-      if (va) continue;
-      try {
-        await client.create(R.volumeattachments, undefined, {
-          apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttachment', metadata: { name },
-          spec: { attacher: pv.spec!.csi.driver, nodeName: node, source: { persistentVolumeName: pvName } },
-        });
-      } catch (err) { if (!isStatus(err, 409)) throw err; }
-    }
-    for (const va of have) {
-      if (want.has(va.spec.source.persistentVolumeName) || va.metadata.deletionTimestamp) continue;
-      announced.delete(va.metadata.name!);
-      try { await client.delete(R.volumeattachments, undefined, va.metadata.name!); } catch (err) { if (!isStatus(err, 404)) throw err; }
-    }
-  }, { workers: 2, name: 'attachdetach' });
+      for (const va of have) {
+        if (want.has(va.spec.source.persistentVolumeName) || va.metadata.deletionTimestamp) continue;
+        announced.delete(va.metadata.name!);
+        try {
+          await client.delete(R.volumeattachments, undefined, va.metadata.name!);
+        } catch (err) {
+          if (!isStatus(err, 404)) throw err;
+        }
+      }
+    },
+    { workers: 2, name: 'attachdetach' },
+  );
   const announced = new Set<string>();
 
-  const nodeOf = (p: KObject) => { if (p.spec?.nodeName) queue.add(p.spec.nodeName); };
+  const nodeOf = (p: KObject) => {
+    if (p.spec?.nodeName) queue.add(p.spec.nodeName);
+  };
   pods.onAdd(nodeOf);
   pods.onUpdate((_a, p) => nodeOf(p));
   pods.onDelete(nodeOf);
@@ -80,7 +104,9 @@ export function startAttachDetachController(client: Client, informers: InformerF
     for (const p of pods.list(c.metadata.namespace)) if (p.spec?.nodeName && podClaimNames(p as Pod).includes(c.metadata.name!)) queue.add(p.spec.nodeName);
   };
   claims.onUpdate((_a, c) => claimChanged(c));
-  const vaChanged = (va: KObject) => { if (va.spec?.nodeName) queue.add(va.spec.nodeName); };
+  const vaChanged = (va: KObject) => {
+    if (va.spec?.nodeName) queue.add(va.spec.nodeName);
+  };
   attachments.onAdd(vaChanged);
   attachments.onUpdate((_a, va) => vaChanged(va));
   attachments.onDelete(vaChanged);

@@ -12,8 +12,15 @@ import type { KObject } from '../../api/types';
 import { storageClassOf } from '../../api/kinds/core/storage-common';
 import { WorkQueue } from '../workqueue';
 import {
-  ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE,
-  ANN_STORAGE_PROVISIONER, findMatchingVolume, isDelayBinding, preBoundTo,
+  ANN_BETA_STORAGE_PROVISIONER,
+  ANN_BIND_COMPLETED,
+  ANN_BOUND_BY_CONTROLLER,
+  ANN_PROVISIONED_BY,
+  ANN_SELECTED_NODE,
+  ANN_STORAGE_PROVISIONER,
+  findMatchingVolume,
+  isDelayBinding,
+  preBoundTo,
 } from '../../storage/binding';
 
 const RESYNC_MS = 15_000;
@@ -43,7 +50,14 @@ export function startPersistentVolumeController(client: Client, informers: Infor
 
   async function setVolumePhase(pv: PV, phase: string, reason?: string, message?: string): Promise<void> {
     if (pv.status?.phase === phase && (reason === undefined || pv.status?.message === message)) return;
-    await client.patch(R.persistentvolumes, undefined, pv.metadata.name!, 'merge', { status: { phase, reason: reason ?? null, message: message ?? null } }, { subresource: 'status' });
+    await client.patch(
+      R.persistentvolumes,
+      undefined,
+      pv.metadata.name!,
+      'merge',
+      { status: { phase, reason: reason ?? null, message: message ?? null } },
+      { subresource: 'status' },
+    );
   }
 
   /** volume side first (claimRef), then the claim (volumeName), then both statuses, as upstream's bind() */
@@ -54,7 +68,16 @@ export function startPersistentVolumeController(client: Client, informers: Infor
       const ann = ref ? {} : { [ANN_BOUND_BY_CONTROLLER]: 'yes' };
       vol = await client.patch(R.persistentvolumes, undefined, pv.metadata.name!, 'merge', {
         metadata: { annotations: ann, resourceVersion: pv.metadata.resourceVersion },
-        spec: { claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion } },
+        spec: {
+          claimRef: {
+            kind: 'PersistentVolumeClaim',
+            apiVersion: 'v1',
+            namespace: pvc.metadata.namespace,
+            name: pvc.metadata.name,
+            uid: pvc.metadata.uid,
+            resourceVersion: pvc.metadata.resourceVersion,
+          },
+        },
       });
     }
     await setVolumePhase(vol, 'Bound');
@@ -63,7 +86,8 @@ export function startPersistentVolumeController(client: Client, informers: Infor
       const ann: Record<string, string> = { [ANN_BIND_COMPLETED]: 'yes' };
       if (pvc.spec?.volumeName !== pv.metadata.name) ann[ANN_BOUND_BY_CONTROLLER] = 'yes';
       claim = await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', {
-        metadata: { annotations: ann, resourceVersion: pvc.metadata.resourceVersion }, spec: { volumeName: pv.metadata.name },
+        metadata: { annotations: ann, resourceVersion: pvc.metadata.resourceVersion },
+        spec: { volumeName: pv.metadata.name },
       });
     }
     await setClaimStatus(claim, 'Bound', vol);
@@ -77,11 +101,18 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     // a WaitForFirstConsumer claim binds only what the scheduler chose for it (pre-bound or provisioned)
     // volumes this controller is binding to other claims right now are not candidates (upstream's assume cache):
     // without it, claims synced in parallel all pick the same smallest volume and all but one retry
-    const candidates = volumes.list().filter((v) => (!delayed || preBoundTo(v, pvc)) && (assumed.get(v.metadata.name!) ?? pvc.metadata.uid) === pvc.metadata.uid);
+    const candidates = volumes
+      .list()
+      .filter((v) => (!delayed || preBoundTo(v, pvc)) && (assumed.get(v.metadata.name!) ?? pvc.metadata.uid) === pvc.metadata.uid);
     const pv = pvc.spec?.dataSource || pvc.spec?.dataSourceRef ? candidates.find((v) => preBoundTo(v, pvc)) : findMatchingVolume(pvc, candidates);
     if (pv) {
       assumed.set(pv.metadata.name!, pvc.metadata.uid!);
-      try { return await bind(pvc, pv); } catch (err) { assumed.delete(pv.metadata.name!); throw err; }
+      try {
+        return await bind(pvc, pv);
+      } catch (err) {
+        assumed.delete(pv.metadata.name!);
+        throw err;
+      }
     }
     await setClaimStatus(pvc, 'Pending');
     if (!className) {
@@ -102,7 +133,12 @@ export function startPersistentVolumeController(client: Client, informers: Infor
         metadata: { annotations: { [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner } },
       });
     }
-    claimEvent(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
+    claimEvent(
+      pvc,
+      'Normal',
+      'ExternalProvisioning',
+      `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+    );
   }
 
   async function syncClaim(key: string): Promise<void> {
@@ -114,8 +150,14 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     if (!pv) {
       if (pvc.status?.phase === 'Bound' || pvc.status?.phase === 'Lost') {
         // the informer may lag a create: ask the API server before declaring the data lost
-        try { await client.get(R.persistentvolumes, undefined, pvc.spec.volumeName); return; } catch (err) { if (!isStatus(err, 404)) throw err; }
-        if (pvc.status?.phase !== 'Lost') claimEvent(pvc, 'Warning', 'ClaimLost', 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
+        try {
+          await client.get(R.persistentvolumes, undefined, pvc.spec.volumeName);
+          return;
+        } catch (err) {
+          if (!isStatus(err, 404)) throw err;
+        }
+        if (pvc.status?.phase !== 'Lost')
+          claimEvent(pvc, 'Warning', 'ClaimLost', 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
         await setClaimStatus(pvc, 'Lost');
       } else await setClaimStatus(pvc, 'Pending');
       return;
@@ -134,7 +176,7 @@ export function startPersistentVolumeController(client: Client, informers: Infor
   async function syncVolume(name: string): Promise<void> {
     await synced();
     const pv = volumes.getByName(undefined, name);
-    if (!pv || pv.metadata.deletionTimestamp && pv.status?.phase !== 'Bound') return;
+    if (!pv || (pv.metadata.deletionTimestamp && pv.status?.phase !== 'Bound')) return;
     const ref = pv.spec?.claimRef;
     if (!ref) return setVolumePhase(pv, 'Available');
     if (!ref.uid) {
@@ -147,7 +189,12 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     let claim = claims.getByName(ref.namespace, ref.name!);
     if (!claim || claim.metadata.uid !== ref.uid) {
       // confirm with the API server: a claim missing from a lagging cache must not release (and maybe delete) its data
-      try { claim = await client.get<PVC>(R.persistentvolumeclaims, ref.namespace, ref.name!); } catch (err) { if (!isStatus(err, 404)) throw err; claim = undefined; }
+      try {
+        claim = await client.get<PVC>(R.persistentvolumeclaims, ref.namespace, ref.name!);
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+        claim = undefined;
+      }
     }
     if (claim && claim.metadata.uid === ref.uid) {
       if (claim.spec?.volumeName === name) await setVolumePhase(pv, 'Bound');
@@ -164,8 +211,18 @@ export function startPersistentVolumeController(client: Client, informers: Infor
       case 'Delete':
         // a dynamically provisioned volume is deleted by its external provisioner; nothing in-tree can delete others
         if (pv.metadata.annotations?.[ANN_PROVISIONED_BY] || pv.spec?.csi) return;
-        volumeEvent(pv, 'Warning', 'VolumeFailedDelete', `error getting deleter volume plugin for volume "${pv.metadata.name}": no deletable volume plugin matched`);
-        return setVolumePhase(pv, 'Failed', 'VolumeFailedDelete', `error getting deleter volume plugin for volume "${pv.metadata.name}": no deletable volume plugin matched`);
+        volumeEvent(
+          pv,
+          'Warning',
+          'VolumeFailedDelete',
+          `error getting deleter volume plugin for volume "${pv.metadata.name}": no deletable volume plugin matched`,
+        );
+        return setVolumePhase(
+          pv,
+          'Failed',
+          'VolumeFailedDelete',
+          `error getting deleter volume plugin for volume "${pv.metadata.name}": no deletable volume plugin matched`,
+        );
       case 'Recycle':
         volumeEvent(pv, 'Warning', 'VolumeFailedRecycle', 'No recycler plugin found for the volume!');
         return setVolumePhase(pv, 'Failed', 'VolumeFailedRecycle', 'No recycler plugin found for the volume!');
@@ -176,10 +233,14 @@ export function startPersistentVolumeController(client: Client, informers: Infor
   const assumed = new Map<string, string>();
   const claimQueue = new WorkQueue(syncClaim, { workers: 16, name: 'persistentvolume-claims' });
   const volumeQueue = new WorkQueue(syncVolume, { workers: 4, name: 'persistentvolume-volumes' });
-  const addClaim = (c: PVC) => { if (!c.metadata.deletionTimestamp || c.spec?.volumeName) claimQueue.add(objectKey(c)); };
+  const addClaim = (c: PVC) => {
+    if (!c.metadata.deletionTimestamp || c.spec?.volumeName) claimQueue.add(objectKey(c));
+  };
   claims.onAdd(addClaim);
   claims.onUpdate((_a, c) => addClaim(c));
-  claims.onDelete((c) => { if (c.spec?.volumeName) volumeQueue.add(c.spec.volumeName); });
+  claims.onDelete((c) => {
+    if (c.spec?.volumeName) volumeQueue.add(c.spec.volumeName);
+  });
   const addVolume = (v: PV) => {
     // the cache shows the binding (or the volume is free again): the reservation has done its job
     if (v.spec?.claimRef?.uid) assumed.delete(v.metadata.name!);
@@ -189,19 +250,28 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     if (c && !c.spec?.volumeName) claimQueue.add(objectKey(c));
     // a volume that became available may be what a waiting claim of its class needs
     if (!ref && v.status?.phase === 'Available') {
-      for (const w of claims.list()) if (!w.spec?.volumeName && !w.metadata.deletionTimestamp && storageClassOf(w) === storageClassOf(v)) claimQueue.add(objectKey(w));
+      for (const w of claims.list())
+        if (!w.spec?.volumeName && !w.metadata.deletionTimestamp && storageClassOf(w) === storageClassOf(v)) claimQueue.add(objectKey(w));
     }
   };
   volumes.onAdd(addVolume);
   volumes.onUpdate((_a, v) => addVolume(v));
   volumes.onDelete((v) => assumed.delete(v.metadata.name!));
   // a class created later may make a waiting claim provisionable
-  classes.onAdd((sc) => { for (const c of claims.list()) if (!c.spec?.volumeName && storageClassOf(c) === sc.metadata.name) claimQueue.add(objectKey(c)); });
+  classes.onAdd((sc) => {
+    for (const c of claims.list()) if (!c.spec?.volumeName && storageClassOf(c) === sc.metadata.name) claimQueue.add(objectKey(c));
+  });
   // upstream resyncs every 15 s: whatever an event did not bring (a lost write, a class change) is retried
   const resync = setInterval(() => {
     for (const c of claims.list()) if (!c.spec?.volumeName || c.status?.phase !== 'Bound') addClaim(c);
     for (const v of volumes.list()) if (v.status?.phase !== 'Bound') volumeQueue.add(v.metadata.name!);
   }, RESYNC_MS);
   resync.unref?.();
-  return { stop: () => { clearInterval(resync); claimQueue.stop(); volumeQueue.stop(); } };
+  return {
+    stop: () => {
+      clearInterval(resync);
+      claimQueue.stop();
+      volumeQueue.stop();
+    },
+  };
 }

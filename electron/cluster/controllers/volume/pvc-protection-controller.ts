@@ -12,27 +12,37 @@ import { PVC_PROTECTION_FINALIZER, podClaimNames, podIsActive } from '../../stor
 export function startPvcProtectionController(client: Client, informers: InformerFactory): { stop(): void } {
   const claims = informers.informer(R.persistentvolumeclaims);
   const pods = informers.informer(R.pods);
-  const queue = new WorkQueue(async (key) => {
-    await Promise.all([claims.synced(), pods.synced()]);
-    const pvc = claims.get(key);
-    if (!pvc?.metadata.deletionTimestamp || !pvc.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) return;
-    const ns = pvc.metadata.namespace!;
-    const inUse = (list: KObject[]) => list.some((p) => podIsActive(p as Pod) && podClaimNames(p as Pod).includes(pvc.metadata.name!));
-    if (inUse(pods.list(ns))) return;
-    // the cache may not have seen a pod created a moment ago: a live list decides, as upstream's second check does
-    if (inUse((await client.list(R.pods, ns)).items)) return;
-    try {
-      await client.patch(R.persistentvolumeclaims, ns, pvc.metadata.name!, 'json', [
-        { op: 'test', path: '/metadata/resourceVersion', value: pvc.metadata.resourceVersion },
-        { op: 'replace', path: '/metadata/finalizers', value: pvc.metadata.finalizers.filter((f: string) => f !== PVC_PROTECTION_FINALIZER) },
-      ]);
-    } catch (err) { if (!isStatus(err, 404)) throw err; }
-  }, { workers: 2, name: 'pvc-protection' });
-  const addClaim = (c: KObject) => { if (c.metadata.deletionTimestamp) queue.add(objectKey(c)); };
+  const queue = new WorkQueue(
+    async (key) => {
+      await Promise.all([claims.synced(), pods.synced()]);
+      const pvc = claims.get(key);
+      if (!pvc?.metadata.deletionTimestamp || !pvc.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) return;
+      const ns = pvc.metadata.namespace!;
+      const inUse = (list: KObject[]) => list.some((p) => podIsActive(p as Pod) && podClaimNames(p as Pod).includes(pvc.metadata.name!));
+      if (inUse(pods.list(ns))) return;
+      // the cache may not have seen a pod created a moment ago: a live list decides, as upstream's second check does
+      if (inUse((await client.list(R.pods, ns)).items)) return;
+      try {
+        await client.patch(R.persistentvolumeclaims, ns, pvc.metadata.name!, 'json', [
+          { op: 'test', path: '/metadata/resourceVersion', value: pvc.metadata.resourceVersion },
+          { op: 'replace', path: '/metadata/finalizers', value: pvc.metadata.finalizers.filter((f: string) => f !== PVC_PROTECTION_FINALIZER) },
+        ]);
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+    },
+    { workers: 2, name: 'pvc-protection' },
+  );
+  const addClaim = (c: KObject) => {
+    if (c.metadata.deletionTimestamp) queue.add(objectKey(c));
+  };
   claims.onAdd(addClaim);
   claims.onUpdate((_a, c) => addClaim(c));
   const podChanged = (p: KObject) => {
-    for (const n of podClaimNames(p as Pod)) { const c = claims.getByName(p.metadata.namespace, n); if (c) addClaim(c); }
+    for (const n of podClaimNames(p as Pod)) {
+      const c = claims.getByName(p.metadata.namespace, n);
+      if (c) addClaim(c);
+    }
   };
   pods.onUpdate((_a, p) => podChanged(p));
   pods.onDelete(podChanged);

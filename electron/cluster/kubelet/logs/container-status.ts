@@ -25,8 +25,13 @@ export type LogSource = 'current' | 'previous';
  * before it) or explains why there is nothing to read. `strict` also requires container IDs, as the kubelet does
  * with its own status; the API server's copy may omit them.
  */
-export function containerLogSource(podName: string, status: PodStatusLike | undefined, container: string, previous: boolean, strict = true):
-  { source: LogSource } | { error: string } {
+export function containerLogSource(
+  podName: string,
+  status: PodStatusLike | undefined,
+  container: string,
+  previous: boolean,
+  strict = true,
+): { source: LogSource } | { error: string } {
   const all = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? []), ...(status?.ephemeralContainerStatuses ?? [])];
   const cs = all.find((c) => c.name === container);
   const q = (s: string) => JSON.stringify(s);

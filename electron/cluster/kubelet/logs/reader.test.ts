@@ -21,15 +21,27 @@ function collector(r: Readable) {
   const waiters: { pred: (s: string) => boolean; resolve: () => void }[] = [];
   r.on('data', (c: Buffer) => {
     text += c.toString('utf8');
-    for (const w of [...waiters]) if (w.pred(text)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+    for (const w of [...waiters])
+      if (w.pred(text)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   });
   return {
-    get text() { return text; },
+    get text() {
+      return text;
+    },
     until(pred: (s: string) => boolean, ms = 5000): Promise<void> {
       if (pred(text)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(text)}`)), ms);
-        waiters.push({ pred, resolve: () => { clearTimeout(t); resolve(); } });
+        waiters.push({
+          pred,
+          resolve: () => {
+            clearTimeout(t);
+            resolve();
+          },
+        });
       });
     },
   };
@@ -37,13 +49,19 @@ function collector(r: Readable) {
 
 let dir: string;
 let file: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'crilog-')); file = join(dir, '0.log'); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'crilog-'));
+  file = join(dir, '0.log');
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseCriRecord', () => {
   it('splits timestamp, stream, tag and content, keeping spaces in the content', () => {
     expect(parseCriRecord('2016-10-06T00:17:09.669794202Z stderr P a  b ')).toMatchObject({
-      timestamp: '2016-10-06T00:17:09.669794202Z', stream: 'stderr', partial: true, content: 'a  b ',
+      timestamp: '2016-10-06T00:17:09.669794202Z',
+      stream: 'stderr',
+      partial: true,
+      content: 'a  b ',
     });
     expect(parseCriRecord('2016-10-06T00:17:09Z stdout F ')).toMatchObject({ partial: false, content: '' });
     expect(parseCriRecord('garbage line')).toBeUndefined();
@@ -138,12 +156,13 @@ describe('readContainerLogs', () => {
 describe('containerLogSource', () => {
   const pod = (cs: object) => ({ containerStatuses: [{ name: 'c', ...cs }] });
   it('explains waiting, missing and previous-less containers like the kubelet', () => {
-    expect(containerLogSource('p', pod({ state: { waiting: { reason: 'ContainerCreating' } } }), 'c', false))
-      .toEqual({ error: 'container "c" in pod "p" is waiting to start: ContainerCreating' });
-    expect(containerLogSource('p', pod({ state: { waiting: { reason: 'ImagePullBackOff' } } }), 'c', false))
-      .toEqual({ error: 'container "c" in pod "p" is waiting to start: trying and failing to pull image' });
-    expect(containerLogSource('p', pod({ state: { running: {} } }), 'c', true))
-      .toEqual({ error: 'previous terminated container "c" in pod "p" not found' });
+    expect(containerLogSource('p', pod({ state: { waiting: { reason: 'ContainerCreating' } } }), 'c', false)).toEqual({
+      error: 'container "c" in pod "p" is waiting to start: ContainerCreating',
+    });
+    expect(containerLogSource('p', pod({ state: { waiting: { reason: 'ImagePullBackOff' } } }), 'c', false)).toEqual({
+      error: 'container "c" in pod "p" is waiting to start: trying and failing to pull image',
+    });
+    expect(containerLogSource('p', pod({ state: { running: {} } }), 'c', true)).toEqual({ error: 'previous terminated container "c" in pod "p" not found' });
     expect(containerLogSource('p', {}, 'c', false)).toEqual({ error: 'container "c" in pod "p" is not available' });
   });
   it('serves the last run of a crash-looping container and its previous run', () => {

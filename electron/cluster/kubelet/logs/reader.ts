@@ -19,7 +19,12 @@ const POLL_MS = 250;
 export function readContainerLogs(path: string, opts: ReadLogOptions): Readable {
   const out = new PassThrough();
   const reader = new CriLogReader(path, opts, out);
-  reader.run().then(() => { if (!out.destroyed) out.end(); }, (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+  reader.run().then(
+    () => {
+      if (!out.destroyed) out.end();
+    },
+    (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+  );
   return out;
 }
 
@@ -28,12 +33,23 @@ class CriLogReader {
   private remaining: number;
   private stopped = false;
 
-  constructor(private path: string, private opts: ReadLogOptions, private out: PassThrough) {
-    this.since = opts.sinceTime ? Date.parse(opts.sinceTime)
-      : opts.sinceSeconds !== undefined ? Date.now() - opts.sinceSeconds * 1000 : undefined;
+  constructor(
+    private path: string,
+    private opts: ReadLogOptions,
+    private out: PassThrough,
+  ) {
+    this.since = opts.sinceTime ? Date.parse(opts.sinceTime) : opts.sinceSeconds !== undefined ? Date.now() - opts.sinceSeconds * 1000 : undefined;
     this.remaining = opts.limitBytes !== undefined && opts.limitBytes > 0 ? opts.limitBytes : Infinity;
-    out.on('close', () => { this.stopped = true; });
-    opts.signal?.addEventListener('abort', () => { this.stopped = true; }, { once: true });
+    out.on('close', () => {
+      this.stopped = true;
+    });
+    opts.signal?.addEventListener(
+      'abort',
+      () => {
+        this.stopped = true;
+      },
+      { once: true },
+    );
   }
 
   private get done(): boolean {
@@ -44,7 +60,10 @@ class CriLogReader {
     const assembler = new LineAssembler();
     const lines: LogLine[] = [];
     const collect = (records: CriRecord[]) => {
-      for (const r of records) { const l = assembler.push(r); if (l) lines.push(l); }
+      for (const r of records) {
+        const l = assembler.push(r);
+        if (l) lines.push(l);
+      }
     };
     for (const f of await rotatedFiles(this.path)) collect(splitRecords(await readMaybeGzip(f)).records);
 
@@ -63,7 +82,10 @@ class CriLogReader {
     const start = tail !== undefined && tail >= 0 ? Math.max(0, lines.length - tail) : 0;
     for (let i = start; i < lines.length && !this.done; i++) await this.emit(lines[i]);
 
-    if (!this.opts.follow) { await handle?.close(); return; }
+    if (!this.opts.follow) {
+      await handle?.close();
+      return;
+    }
 
     const waiter = new ChangeWaiter(this.path, this.opts.signal);
     try {
@@ -76,11 +98,17 @@ class CriLogReader {
           handle = await openIfExists(this.path);
           offset = 0;
           rest = Buffer.alloc(0);
-          if (!handle) { if (!running) break; continue; }
+          if (!handle) {
+            if (!running) break;
+            continue;
+          }
         }
         const replaced = await replacedOnDisk(this.path, handle);
         const size = (await handle.stat()).size;
-        if (size < offset) { offset = 0; rest = Buffer.alloc(0); } // truncated in place
+        if (size < offset) {
+          offset = 0;
+          rest = Buffer.alloc(0);
+        } // truncated in place
         const buf = await readFrom(handle, offset);
         offset += buf.length;
         const split = splitRecords(rest.length ? Buffer.concat([rest, buf]) : buf);
@@ -121,16 +149,25 @@ async function rotatedFiles(path: string): Promise<string[]> {
   const dir = dirname(path);
   const base = basename(path) + '.';
   let names: string[];
-  try { names = await fsp.readdir(dir); } catch { return []; }
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return [];
+  }
   // logrotate-style numbers (0.log.1) and the kubelet's rotation stamps (0.log.20240101-120000), optionally gzipped
   const rotated = /^(\d+|\d{8}-\d{6})(\.gz)?$/;
-  const found = await Promise.all(names.filter((n) => n.startsWith(base) && rotated.test(n.slice(base.length))).map(async (n) => {
-    // rotation may remove a file between the listing and the stat: it is then no longer one of them
-    const st = await fsp.stat(join(dir, n)).catch(() => undefined);
-    const suffix = n.slice(base.length).replace(/\.gz$/, '');
-    return st?.isFile() ? { file: join(dir, n), mtime: st.mtimeMs, num: /^\d+$/.test(suffix) ? Number(suffix) : undefined, suffix } : undefined;
-  }));
-  return found.filter((f): f is NonNullable<typeof f> => !!f)
+  const found = await Promise.all(
+    names
+      .filter((n) => n.startsWith(base) && rotated.test(n.slice(base.length)))
+      .map(async (n) => {
+        // rotation may remove a file between the listing and the stat: it is then no longer one of them
+        const st = await fsp.stat(join(dir, n)).catch(() => undefined);
+        const suffix = n.slice(base.length).replace(/\.gz$/, '');
+        return st?.isFile() ? { file: join(dir, n), mtime: st.mtimeMs, num: /^\d+$/.test(suffix) ? Number(suffix) : undefined, suffix } : undefined;
+      }),
+  );
+  return found
+    .filter((f): f is NonNullable<typeof f> => !!f)
     .sort((a, b) => {
       if (a.num !== undefined && b.num !== undefined) return b.num - a.num;
       if (a.mtime !== b.mtime) return a.mtime - b.mtime;
@@ -145,7 +182,11 @@ async function readMaybeGzip(file: string): Promise<Buffer> {
 }
 
 async function openIfExists(path: string): Promise<fsp.FileHandle | undefined> {
-  try { return await fsp.open(path, 'r'); } catch { return undefined; }
+  try {
+    return await fsp.open(path, 'r');
+  } catch {
+    return undefined;
+  }
 }
 
 async function readFrom(h: fsp.FileHandle, offset: number): Promise<Buffer> {
@@ -164,7 +205,12 @@ async function replacedOnDisk(path: string, h: fsp.FileHandle): Promise<boolean>
 
 function drained(out: PassThrough, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => { out.off('drain', done); out.off('close', done); signal?.removeEventListener('abort', done); resolve(); };
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
     out.on('drain', done);
     out.on('close', done);
     signal?.addEventListener('abort', done, { once: true });
@@ -177,7 +223,10 @@ class ChangeWaiter {
   private wake: (() => void) | undefined;
   private dirty = false;
 
-  constructor(private readonly path: string, private signal?: AbortSignal) {
+  constructor(
+    private readonly path: string,
+    private signal?: AbortSignal,
+  ) {
     this.startWatch();
     signal?.addEventListener('abort', () => this.poke(), { once: true });
   }
@@ -189,7 +238,10 @@ class ChangeWaiter {
       this.watcher = watch(dirname(this.path), { persistent: false }, (_ev, name) => {
         if (!name || String(name).startsWith(file)) this.poke();
       });
-      this.watcher.on('error', () => { this.watcher?.close(); this.watcher = undefined; });
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
     } catch {
       this.watcher = undefined; // polling alone still works
     }
@@ -203,12 +255,25 @@ class ChangeWaiter {
   }
 
   next(): Promise<void> {
-    if (this.dirty || this.signal?.aborted) { this.dirty = false; return Promise.resolve(); }
+    if (this.dirty || this.signal?.aborted) {
+      this.dirty = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wake = undefined; if (!this.watcher) this.startWatch(); resolve(); }, POLL_MS);
-      this.wake = () => { clearTimeout(t); this.dirty = false; resolve(); };
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        if (!this.watcher) this.startWatch();
+        resolve();
+      }, POLL_MS);
+      this.wake = () => {
+        clearTimeout(t);
+        this.dirty = false;
+        resolve();
+      };
     });
   }
 
-  close(): void { this.watcher?.close(); }
+  close(): void {
+    this.watcher?.close();
+  }
 }

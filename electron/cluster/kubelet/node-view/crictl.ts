@@ -48,7 +48,17 @@ async function ps(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
   const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE']];
   for (const c of cs) {
     const pod = podOf(node, c.sandboxId)?.pod.metadata;
-    rows.push([short(c.id), short(images.get(c.image) ?? c.imageRef), ago(c.createdAt), STATE[c.state] ?? c.state, c.name, String(c.attempt), short(c.sandboxId), pod?.name ?? '', pod?.namespace ?? '']);
+    rows.push([
+      short(c.id),
+      short(images.get(c.image) ?? c.imageRef),
+      ago(c.createdAt),
+      STATE[c.state] ?? c.state,
+      c.name,
+      String(c.attempt),
+      short(c.sandboxId),
+      pod?.name ?? '',
+      pod?.namespace ?? '',
+    ]);
   }
   return ok(crictlTable(rows));
 }
@@ -60,7 +70,15 @@ async function pods(node: NodeHost, args: string[]): Promise<NodeProgramResult> 
   const rows = [['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME']];
   for (const s of sbs) {
     const md = podOf(node, s.id)?.pod.metadata;
-    rows.push([short(s.id), ago(s.createdAt), s.state === 'ready' ? 'Ready' : 'NotReady', md?.name ?? '', md?.namespace ?? '', '0', s.handler === 'runc' || !s.handler ? '(default)' : s.handler]);
+    rows.push([
+      short(s.id),
+      ago(s.createdAt),
+      s.state === 'ready' ? 'Ready' : 'NotReady',
+      md?.name ?? '',
+      md?.namespace ?? '',
+      '0',
+      s.handler === 'runc' || !s.handler ? '(default)' : s.handler,
+    ]);
   }
   return ok(crictlTable(rows));
 }
@@ -93,14 +111,24 @@ async function logs(node: NodeHost, args: string[]): Promise<NodeProgramResult> 
   if (!st) return fail(`failed to try resolving symlinks in path: container "${c.id}" has no log file\n`);
   const file = node.kubelet.logPath(st.pod, c.name, c.attempt);
   let text = '';
-  try { text = fs.readFileSync(file, 'utf8'); } catch (err) { return fail(`failed to open log file "${file}": ${(err as Error).message}\n`); }
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return fail(`failed to open log file "${file}": ${(err as Error).message}\n`);
+  }
   // CRI log lines: "<time> <stream> <P|F> <text>"; partial lines join the next one
   let out = '';
   for (const line of text.split('\n')) {
     const m = /^\S+ (stdout|stderr) ([PF]) (.*)$/.exec(line);
     if (m) out += m[3] + (m[2] === 'F' ? '\n' : '');
   }
-  if (tail !== undefined && Number.isFinite(tail)) out = out.split('\n').slice(0, -1).slice(-tail).map((l) => l + '\n').join('');
+  if (tail !== undefined && Number.isFinite(tail))
+    out = out
+      .split('\n')
+      .slice(0, -1)
+      .slice(-tail)
+      .map((l) => l + '\n')
+      .join('');
   return ok(out);
 }
 
@@ -125,7 +153,14 @@ async function inspect(node: NodeHost, args: string[]): Promise<NodeProgramResul
         imageRef: c.imageRef,
         reason: c.reason ?? '',
         message: c.message ?? '',
-        labels: md ? { 'io.kubernetes.container.name': c.name, 'io.kubernetes.pod.name': md.name, 'io.kubernetes.pod.namespace': md.namespace, 'io.kubernetes.pod.uid': md.uid } : {},
+        labels: md
+          ? {
+              'io.kubernetes.container.name': c.name,
+              'io.kubernetes.pod.name': md.name,
+              'io.kubernetes.pod.namespace': md.namespace,
+              'io.kubernetes.pod.uid': md.uid,
+            }
+          : {},
         logPath: md ? `/var/log/pods/${md.namespace}_${md.name}_${md.uid}/${c.name}/${c.attempt}.log` : '',
       },
       info: { sandboxID: c.sandboxId, pid: 0, runtimeSpec: {} },
@@ -140,16 +175,22 @@ async function inspectp(node: NodeHost, args: string[]): Promise<NodeProgramResu
   const s = resolveId<SandboxStatus>(await node.kubelet.runtime.listPodSandboxes(), id, 'pod sandbox');
   if (typeof s === 'string') return fail(`E0000 ${s}\n`);
   const md = podOf(node, s.id)?.pod.metadata;
-  return ok(JSON.stringify({
-    status: {
-      id: s.id,
-      metadata: { attempt: 0, name: md?.name ?? '', namespace: md?.namespace ?? '', uid: md?.uid ?? '' },
-      state: s.state === 'ready' ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
-      createdAt: new Date(s.createdAt).toISOString(),
-      network: { additionalIps: s.podIPs.slice(1).map((ip) => ({ ip })), ip: s.podIPs[0] ?? '' },
-      runtimeHandler: s.handler,
-    },
-  }, null, 2) + '\n');
+  return ok(
+    JSON.stringify(
+      {
+        status: {
+          id: s.id,
+          metadata: { attempt: 0, name: md?.name ?? '', namespace: md?.namespace ?? '', uid: md?.uid ?? '' },
+          state: s.state === 'ready' ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
+          createdAt: new Date(s.createdAt).toISOString(),
+          network: { additionalIps: s.podIPs.slice(1).map((ip) => ({ ip })), ip: s.podIPs[0] ?? '' },
+          runtimeHandler: s.handler,
+        },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 }
 
 async function exec(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
@@ -163,7 +204,16 @@ async function exec(node: NodeHost, args: string[]): Promise<NodeProgramResult> 
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
-const SUBCOMMANDS: Record<string, (node: NodeHost, args: string[]) => Promise<NodeProgramResult>> = { ps, pods, images, img: images, logs, inspect, inspectp, exec };
+const SUBCOMMANDS: Record<string, (node: NodeHost, args: string[]) => Promise<NodeProgramResult>> = {
+  ps,
+  pods,
+  images,
+  img: images,
+  logs,
+  inspect,
+  inspectp,
+  exec,
+};
 
 registerNodeProgram('crictl', async (args, { node }) => {
   const [sub, ...rest] = args;

@@ -3,7 +3,15 @@
 /** crictl's table: tabwriter with minwidth 20, padding 3 */
 export function crictlTable(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length + 3), 20));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('').trimEnd() + '\n').join('');
+  return rows
+    .map(
+      (r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+          .join('')
+          .trimEnd() + '\n',
+    )
+    .join('');
 }
 
 /** go-units HumanDuration with " ago", as crictl prints creation times */
@@ -25,6 +33,9 @@ export function humanSize(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let v = bytes;
   let i = 0;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
   return `${Number(v.toPrecision(3))}${units[i]}`;
 }

@@ -9,14 +9,23 @@ function withViews(run: (v: NodeViews, args: string[]) => NodeProgramResult): (a
   };
 }
 
-registerNodeProgram('iptables-save', withViews((v) => ok(v.iptablesSave())));
-registerNodeProgram('ipvsadm', withViews((v, args) => {
-  if (args.some((a) => !/^-[Ln]+$/.test(a))) return fail(`ipvsadm: only -L/-n (listing) is available on a KubeLab node\n`, 2);
-  return ok(v.ipvsadm());
-}));
-registerNodeProgram('ip', withViews((v, args) => {
-  const obj = args.find((a) => !a.startsWith('-'));
-  if (obj && 'route'.startsWith(obj) && obj.length >= 1 && obj[0] === 'r') return ok(v.ipRoute());
-  if (obj && ('addr'.startsWith(obj) || 'address'.startsWith(obj)) && obj[0] === 'a') return ok(v.ipAddr());
-  return fail(`Object "${obj ?? ''}" is unknown, try "ip help".\n`, 255);
-}));
+registerNodeProgram(
+  'iptables-save',
+  withViews((v) => ok(v.iptablesSave())),
+);
+registerNodeProgram(
+  'ipvsadm',
+  withViews((v, args) => {
+    if (args.some((a) => !/^-[Ln]+$/.test(a))) return fail(`ipvsadm: only -L/-n (listing) is available on a KubeLab node\n`, 2);
+    return ok(v.ipvsadm());
+  }),
+);
+registerNodeProgram(
+  'ip',
+  withViews((v, args) => {
+    const obj = args.find((a) => !a.startsWith('-'));
+    if (obj && 'route'.startsWith(obj) && obj.length >= 1 && obj[0] === 'r') return ok(v.ipRoute());
+    if (obj && ('addr'.startsWith(obj) || 'address'.startsWith(obj)) && obj[0] === 'a') return ok(v.ipAddr());
+    return fail(`Object "${obj ?? ''}" is unknown, try "ip help".\n`, 255);
+  }),
+);

@@ -6,7 +6,12 @@ import https from 'node:https';
 import { startTestCluster, waitFor, type TestCluster } from '../../../../test/harness';
 import { registerNodeFile, registerNodeProgram, ok } from './table';
 
-interface ShellResult { stdout: string; stderr: string; exitCode: number; cwd: string }
+interface ShellResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  cwd: string;
+}
 
 describe('node shell', () => {
   let tc: TestCluster;
@@ -17,11 +22,25 @@ describe('node shell', () => {
     const pki = tc.cluster.pki;
     return new Promise((resolve, reject) => {
       const data = JSON.stringify(body);
-      const req = https.request({ host: '127.0.0.1', port: tc.cluster.port, path, method: 'POST', ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => { text += c.toString(); });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
-      });
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port: tc.cluster.port,
+          path,
+          method: 'POST',
+          ca: pki.ca.certPem,
+          cert: pki.admin.certPem,
+          key: pki.admin.keyPem,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        },
+      );
       req.on('error', reject);
       req.end(data);
     });
@@ -39,9 +58,11 @@ describe('node shell', () => {
     node = (await tc.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.spec.nodeName}'])).stdout;
     pod = (await tc.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.uid}'])).stdout;
   }, 60_000);
-  afterAll(async () => { await tc?.stop(); });
+  afterAll(async () => {
+    await tc?.stop();
+  });
 
-  it('crictl lists the node\'s sandboxes, containers and images and reads a container\'s log', async () => {
+  it("crictl lists the node's sandboxes, containers and images and reads a container's log", async () => {
     const ps = await sh('crictl ps');
     expect(ps.stdout.split('\n')[0]).toMatch(/^CONTAINER {11}IMAGE {15}CREATED {13,} +STATE {15}NAME {16}ATTEMPT {13}POD ID {14}POD {17,}NAMESPACE$/);
     expect(ps.stdout).toMatch(/^[0-9a-f]{13} +[0-9a-f]{13} +.* ago +Running +web +0 +[0-9a-f]{13} +web +default$/m);
@@ -49,8 +70,16 @@ describe('node shell', () => {
     expect(pods.stdout).toMatch(/^[0-9a-f]{13} +.* ago +Ready +web +default +0 +\(default\)$/m);
     expect((await sh('crictl images')).stdout).toMatch(/^docker\.io\/library\/nginx +latest +[0-9a-f]{13} +\d+(\.\d+)?MB$/m);
     // nginx writes its start-up lines while already running
-    await waitFor(async () => (await sh('crictl logs $(crictl ps | grep " web " | cut -d" " -f1)')).stdout.includes('/docker-entrypoint.sh: Configuration complete; ready for start up'), { what: 'nginx start-up log' });
-    const inspect = JSON.parse((await sh('crictl inspect $(crictl ps | grep " web " | cut -d" " -f1)')).stdout) as { status: { state: string; labels: Record<string, string> } };
+    await waitFor(
+      async () =>
+        (await sh('crictl logs $(crictl ps | grep " web " | cut -d" " -f1)')).stdout.includes(
+          '/docker-entrypoint.sh: Configuration complete; ready for start up',
+        ),
+      { what: 'nginx start-up log' },
+    );
+    const inspect = JSON.parse((await sh('crictl inspect $(crictl ps | grep " web " | cut -d" " -f1)')).stdout) as {
+      status: { state: string; labels: Record<string, string> };
+    };
     expect(inspect.status.state).toBe('CONTAINER_RUNNING');
     expect(inspect.status.labels['io.kubernetes.pod.uid']).toBe(pod);
     expect((await sh('crictl exec $(crictl ps | grep " web " | cut -d" " -f1) cat /etc/hostname')).stdout).toBe('web\n');
@@ -58,7 +87,7 @@ describe('node shell', () => {
     expect([bad.exitCode, bad.stderr]).toEqual([1, 'E0000 container "ffffffff" not found\n']);
   });
 
-  it('the pods\' logs are under /var/log/pods in the kubelet\'s layout, and the session keeps its directory', async () => {
+  it("the pods' logs are under /var/log/pods in the kubelet's layout, and the session keeps its directory", async () => {
     const cd = await sh('cd /var/log/pods/default_web_' + pod + '/web && ls', 's2');
     expect(cd.stdout).toBe('0.log\n');
     expect(cd.cwd).toBe(`/var/log/pods/default_web_${pod}/web`);
@@ -72,7 +101,12 @@ describe('node shell', () => {
     expect(st.stdout).toMatch(/^● kubelet\.service - kubelet: The Kubernetes Node Agent\n/);
     expect(st.stdout).toMatch(/^ {5}Active: active \(running\) since /m);
     const j = await sh('journalctl -u kubelet');
-    expect(j.stdout).toMatch(new RegExp(`^\\w{3} \\d{2} [\\d:]{8} ${node} kubelet\\[\\d+\\]: I\\d{4} [\\d:.]{15} +\\d+ event\\.go:\\d+\\] "Event occurred" object="default/web" fieldPath="spec\\.containers\\{web\\}" kind="Pod" apiVersion="v1" type="Normal" reason="Started" message="Started container web"$`, 'm'));
+    expect(j.stdout).toMatch(
+      new RegExp(
+        `^\\w{3} \\d{2} [\\d:]{8} ${node} kubelet\\[\\d+\\]: I\\d{4} [\\d:.]{15} +\\d+ event\\.go:\\d+\\] "Event occurred" object="default/web" fieldPath="spec\\.containers\\{web\\}" kind="Pod" apiVersion="v1" type="Normal" reason="Started" message="Started container web"$`,
+        'm',
+      ),
+    );
     expect((await sh('journalctl -u kubelet -n 1')).stdout.trim().split('\n')).toHaveLength(1);
     expect((await sh('systemctl status nope')).stderr).toBe('Unit nope.service could not be found.\n');
   });

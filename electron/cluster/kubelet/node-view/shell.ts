@@ -10,7 +10,12 @@ import './systemd';
 import './files';
 import './network';
 
-export interface NodeShellResult { stdout: string; stderr: string; exitCode: number; cwd: string }
+export interface NodeShellResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  cwd: string;
+}
 
 const PATH_VAR = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -21,7 +26,10 @@ const PATH_VAR = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 function withRegisteredFiles(base: IFileSystem, node: NodeHost): IFileSystem {
   const current = () => {
     const out = new Map<string, string>();
-    for (const [p, f] of nodeFiles()) { const text = f(node); if (typeof text === 'string') out.set(p, text); }
+    for (const [p, f] of nodeFiles()) {
+      const text = f(node);
+      if (typeof text === 'string') out.set(p, text);
+    }
     return out;
   };
   const dirsOf = (files: Map<string, string>) => {
@@ -54,7 +62,8 @@ function withRegisteredFiles(base: IFileSystem, node: NodeHost): IFileSystem {
       const files = current();
       const t = files.get(norm(p));
       if (t !== undefined) return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: 0o100644, size: Buffer.byteLength(t), mtime: new Date() };
-      if (dirsOf(files).has(norm(p)) && !(await base.exists(p))) return { isFile: false, isDirectory: true, isSymbolicLink: false, mode: 0o40755, size: 4096, mtime: new Date() };
+      if (dirsOf(files).has(norm(p)) && !(await base.exists(p)))
+        return { isFile: false, isDirectory: true, isSymbolicLink: false, mode: 0o40755, size: 4096, mtime: new Date() };
       return base.stat(p);
     },
     async readdir(p: string) {
@@ -67,10 +76,12 @@ function withRegisteredFiles(base: IFileSystem, node: NodeHost): IFileSystem {
       const extra = dirsOf(current()).get(norm(p));
       if (!extra && base.readdirWithFileTypes) return base.readdirWithFileTypes(p);
       const names = await overrides.readdir!(p);
-      return Promise.all(names.map(async (name) => {
-        const st = await overrides.stat!(path.posix.join(p, name));
-        return { name, isFile: st.isFile, isDirectory: st.isDirectory, isSymbolicLink: st.isSymbolicLink };
-      }));
+      return Promise.all(
+        names.map(async (name) => {
+          const st = await overrides.stat!(path.posix.join(p, name));
+          return { name, isFile: st.isFile, isDirectory: st.isDirectory, isSymbolicLink: st.isSymbolicLink };
+        }),
+      );
     },
   };
   overrides.lstat = overrides.stat;
@@ -94,17 +105,22 @@ export class NodeShell {
   private readonly bash: Bash;
   private env: Record<string, string>;
 
-  constructor(private readonly node: NodeHost, nodeDir: string) {
+  constructor(
+    private readonly node: NodeHost,
+    nodeDir: string,
+  ) {
     const root = path.join(nodeDir, 'host');
     const logs = path.join(nodeDir, 'logs');
     for (const d of [root, logs, path.join(root, 'root')]) fs.mkdirSync(d, { recursive: true });
     const mfs = new MountableFs({ base: withRegisteredFiles(new ReadWriteFs({ root, allowSymlinks: true }), node) });
     mfs.mount('/var/log/pods', new ReadWriteFs({ root: logs }));
     mfs.mount('/tmp', new InMemoryFs());
-    const customCommands = [...nodePrograms()].map(([name, program]) => defineCommand(name, async (args, ctx) => {
-      const r = await program(args, { node: this.node, stdin: typeof ctx.stdin === 'string' ? ctx.stdin : '', cwd: ctx.cwd });
-      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
-    }));
+    const customCommands = [...nodePrograms()].map(([name, program]) =>
+      defineCommand(name, async (args, ctx) => {
+        const r = await program(args, { node: this.node, stdin: typeof ctx.stdin === 'string' ? ctx.stdin : '', cwd: ctx.cwd });
+        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+      }),
+    );
     this.env = { HOME: '/root', PATH: PATH_VAR, HOSTNAME: node.nodeName, USER: 'root', PWD: '/root', SHELL: '/bin/bash', TERM: 'xterm' };
     this.bash = new Bash({ fs: mfs, cwd: '/root', env: this.env, customCommands });
   }

@@ -4,7 +4,8 @@ import { fail, ok, registerNodeProgram, type NodeHost } from './table';
 
 const weekday = (d: Date) => ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
 const stamp = (d: Date) => `${weekday(d)} ${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;
-const journalStamp = (d: Date) => `${d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${String(d.getUTCDate()).padStart(2, '0')} ${d.toISOString().slice(11, 19)}`;
+const journalStamp = (d: Date) =>
+  `${d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${String(d.getUTCDate()).padStart(2, '0')} ${d.toISOString().slice(11, 19)}`;
 
 function journalLines(node: NodeHost): string[] {
   const j = node.kubelet.journal;
@@ -26,7 +27,13 @@ registerNodeProgram('systemctl', async (args, { node }) => {
     ...(unit === 'kubelet' ? ['    Drop-In: /etc/systemd/system/kubelet.service.d', '             └─10-kubeadm.conf, 11-kind.conf'] : []),
     `     Active: ${active ? `active (running) since ${stamp(since)}` : `inactive (dead) since ${stamp(new Date())}`}`,
     ...(unit === 'kubelet' ? ['       Docs: http://kubernetes.io/docs/'] : ['       Docs: https://containerd.io']),
-    ...(active && unit === 'kubelet' ? [`   Main PID: ${j.pid} (kubelet)`, `     CGroup: /system.slice/kubelet.service`, `             └─${j.pid} /usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///run/containerd/containerd.sock --node-ip=${node.kubelet.hostIP}`] : []),
+    ...(active && unit === 'kubelet'
+      ? [
+          `   Main PID: ${j.pid} (kubelet)`,
+          `     CGroup: /system.slice/kubelet.service`,
+          `             └─${j.pid} /usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///run/containerd/containerd.sock --node-ip=${node.kubelet.hostIP}`,
+        ]
+      : []),
   ];
   const tail = unit === 'kubelet' ? journalLines(node).slice(-10) : [];
   return { stdout: lines.join('\n') + '\n' + (tail.length ? '\n' + tail.join('\n') + '\n' : ''), stderr: '', exitCode: active ? 0 : 3 };

@@ -12,7 +12,11 @@ export interface NodeHost {
   network?: () => NodeViews;
 }
 
-export interface NodeProgramResult { stdout: string; stderr: string; exitCode: number }
+export interface NodeProgramResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
 export type NodeProgram = (args: string[], ctx: { node: NodeHost; stdin: string; cwd: string }) => Promise<NodeProgramResult>;
 /** a file's content for one node; undefined when the node has no such file */
 export type NodeFile = (node: NodeHost) => string | undefined | Promise<string | undefined>;
@@ -31,8 +35,12 @@ export function registerNodeFile(path: string, file: NodeFile): void {
   files.set(path, file);
 }
 
-export function nodePrograms(): ReadonlyMap<string, NodeProgram> { return programs; }
-export function nodeFiles(): ReadonlyMap<string, NodeFile> { return files; }
+export function nodePrograms(): ReadonlyMap<string, NodeProgram> {
+  return programs;
+}
+export function nodeFiles(): ReadonlyMap<string, NodeFile> {
+  return files;
+}
 
 export const ok = (stdout: string): NodeProgramResult => ({ stdout, stderr: '', exitCode: 0 });
 export const fail = (stderr: string, exitCode = 1): NodeProgramResult => ({ stdout: '', stderr, exitCode });

@@ -4,8 +4,9 @@ import { ComponentLog, klogHeader, klogStructured } from './component-log';
 describe('component log', () => {
   it('formats klog headers and structured messages as klog does', () => {
     expect(klogHeader('W', 'server.go:12', Date.UTC(2026, 0, 2, 3, 4, 5, 6) + 0.789)).toBe('W0102 03:04:05.006789       1 server.go:12] ');
-    expect(klogStructured('Successfully bound pod to node', { pod: 'default/x', node: 'n1', evaluated: 3, skipped: undefined }))
-      .toBe('"Successfully bound pod to node" pod="default/x" node="n1" evaluated=3');
+    expect(klogStructured('Successfully bound pod to node', { pod: 'default/x', node: 'n1', evaluated: 3, skipped: undefined })).toBe(
+      '"Successfully bound pod to node" pod="default/x" node="n1" evaluated=3',
+    );
   });
 
   it('keeps lines until a container streams them, then hands new lines over in batches', async () => {

@@ -24,7 +24,9 @@ export function klogHeader(severity: Severity, caller: string, at = performance.
 
 /** klog's structured form: the message quoted, then key=value pairs (strings quoted, numbers bare) */
 export function klogStructured(msg: string, kv: Record<string, string | number | undefined> = {}): string {
-  const pairs = Object.entries(kv).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' ? v : JSON.stringify(v)}`);
+  const pairs = Object.entries(kv)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? v : JSON.stringify(v)}`);
   return [JSON.stringify(msg), ...pairs].join(' ');
 }
 
@@ -47,8 +49,14 @@ class Channel {
 
   attach(sink: Sink): () => void {
     this.sinks.add(sink);
-    if (this.buffered.length) { sink(this.buffered.join('')); this.buffered = []; }
-    return () => { this.flush(); this.sinks.delete(sink); };
+    if (this.buffered.length) {
+      sink(this.buffered.join(''));
+      this.buffered = [];
+    }
+    return () => {
+      this.flush();
+      this.sinks.delete(sink);
+    };
   }
 
   private flush(): void {
@@ -66,7 +74,10 @@ export class ComponentLog {
 
   private channel(c: ControlPlaneComponent): Channel {
     let ch = this.channels.get(c);
-    if (!ch) { ch = new Channel(); this.channels.set(c, ch); }
+    if (!ch) {
+      ch = new Channel();
+      this.channels.set(c, ch);
+    }
     return ch;
   }
 
@@ -81,5 +92,7 @@ export class ComponentLog {
   }
 
   /** streams the component's lines to `sink` (what was buffered first); returns the detach function */
-  attach(component: ControlPlaneComponent, sink: Sink): () => void { return this.channel(component).attach(sink); }
+  attach(component: ControlPlaneComponent, sink: Sink): () => void {
+    return this.channel(component).attach(sink);
+  }
 }

@@ -28,14 +28,18 @@ export class MirrorPods {
 
   constructor(private readonly h: MirrorPodHooks) {}
 
-  get(staticUid: string): KObject | undefined { return this.mirrors.get(staticUid); }
+  get(staticUid: string): KObject | undefined {
+    return this.mirrors.get(staticUid);
+  }
 
   /** the API source saw a mirror pod added or updated */
   seen(pod: KObject): void {
     const hash = mirrorHash(pod)!;
     if (!this.h.isStatic(hash)) {
       // a mirror of no static pod here (its manifest changed or went): the kubelet removes it
-      void this.remove(pod).catch((err) => this.h.log(`deleting orphaned mirror pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).message}`));
+      void this.remove(pod).catch((err) =>
+        this.h.log(`deleting orphaned mirror pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).message}`),
+      );
       return;
     }
     const known = this.mirrors.get(hash)?.metadata.uid === pod.metadata.uid;
@@ -67,7 +71,11 @@ export class MirrorPods {
     let node = this.h.node();
     if (!node?.metadata.uid) node = await this.h.client.get(R.nodes, undefined, this.h.nodeName);
     try {
-      const created = await this.h.client.create(R.pods, staticPod.metadata.namespace, mirrorPodFor(staticPod, { name: this.h.nodeName, uid: node.metadata.uid! }));
+      const created = await this.h.client.create(
+        R.pods,
+        staticPod.metadata.namespace,
+        mirrorPodFor(staticPod, { name: this.h.nodeName, uid: node.metadata.uid! }),
+      );
       if (!this.mirrors.has(uid)) this.mirrors.set(uid, created);
     } catch (err) {
       // a pod of that name that is not (yet) our mirror: try again once the API source has sorted it out

@@ -13,7 +13,11 @@ export function observedApiServer(api: ApiServer, observe: Observer, onError: (m
   wrapped.handle = async (req: ApiRequest) => {
     const t0 = performance.now();
     const res = await api.handle(req);
-    try { observe(req, res, performance.now() - t0); } catch (err) { onError(`component log: ${(err as Error).message}`); }
+    try {
+      observe(req, res, performance.now() - t0);
+    } catch (err) {
+      onError(`component log: ${(err as Error).message}`);
+    }
     return res;
   };
   return wrapped;
@@ -43,10 +47,20 @@ function verbOf(req: ApiRequest): string {
 export function apiserverRequestObserver(log: ComponentLog): Observer {
   return (req, res, ms) => {
     const q = req.query.toString();
-    log.klog('kube-apiserver', 'I', 'httplog.go:134', klogStructured('HTTP', {
-      verb: verbOf(req), URI: req.path + (q ? `?${q}` : ''), latency: latency(ms), userAgent: req.headers['user-agent'] ?? '',
-      'audit-ID': crypto.randomUUID(), srcIP: '127.0.0.1', resp: status(res),
-    }));
+    log.klog(
+      'kube-apiserver',
+      'I',
+      'httplog.go:134',
+      klogStructured('HTTP', {
+        verb: verbOf(req),
+        URI: req.path + (q ? `?${q}` : ''),
+        latency: latency(ms),
+        userAgent: req.headers['user-agent'] ?? '',
+        'audit-ID': crypto.randomUUID(),
+        srcIP: '127.0.0.1',
+        resp: status(res),
+      }),
+    );
   };
 }
 
@@ -60,7 +74,12 @@ export function componentRequestObserver(log: ComponentLog): Observer {
     const body = req.bodyObject as any;
     const bound = BINDING.exec(req.path);
     if (bound) {
-      log.klog('kube-scheduler', 'I', 'schedule_one.go:314', klogStructured('Successfully bound pod to node', { pod: `${bound[1]}/${bound[2]}`, node: body?.target?.name }));
+      log.klog(
+        'kube-scheduler',
+        'I',
+        'schedule_one.go:314',
+        klogStructured('Successfully bound pod to node', { pod: `${bound[1]}/${bound[2]}`, node: body?.target?.name }),
+      );
       return;
     }
     if (!EVENTS.test(req.path) || !body?.involvedObject) return;
@@ -74,8 +93,19 @@ export function componentRequestObserver(log: ComponentLog): Observer {
       return;
     }
     if (component === 'kubelet' || !component) return;
-    log.klog('kube-controller-manager', 'I', 'event.go:389', klogStructured('Event occurred', {
-      object, fieldPath: io.fieldPath ?? '', kind: io.kind, apiVersion: io.apiVersion, type: body.type, reason: body.reason, message: body.message,
-    }));
+    log.klog(
+      'kube-controller-manager',
+      'I',
+      'event.go:389',
+      klogStructured('Event occurred', {
+        object,
+        fieldPath: io.fieldPath ?? '',
+        kind: io.kind,
+        apiVersion: io.apiVersion,
+        type: body.type,
+        reason: body.reason,
+        message: body.message,
+      }),
+    );
   };
 }

@@ -20,8 +20,15 @@ function serveHealth(ctx: ProgramContext, ports: number[], name: string): () => 
   const offs: (() => void)[] = [];
   for (const port of ports) {
     try {
-      offs.push(ctx.container.sandbox.listen(port, (sock) => serveHttp(sock, (req) => (
-        HEALTH_PATHS.has(req.path.split('?')[0]) ? { status: 200, body: 'ok' } : { status: 404, body: '404 page not found\n' }), name)));
+      offs.push(
+        ctx.container.sandbox.listen(port, (sock) =>
+          serveHttp(
+            sock,
+            (req) => (HEALTH_PATHS.has(req.path.split('?')[0]) ? { status: 200, body: 'ok' } : { status: 404, body: '404 page not found\n' }),
+            name,
+          ),
+        ),
+      );
     } catch (err) {
       ctx.err(klogHeader('E', 'server.go:101') + klogStructured('Unable to listen', { port, err: (err as Error).message }) + '\n');
     }
@@ -46,12 +53,17 @@ const k = (caller: string, msg: string, kv?: Record<string, string | number | un
 const plain = (caller: string, text: string) => klogHeader('I', caller) + text + '\n';
 
 export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions): NodePrograms {
-  const apiserver = component(log, 'kube-apiserver', (argv) => [Number(flag(argv, 'secure-port') ?? 6443)], (argv) => [
-    plain('options.go:249', `external host was not specified, using ${flag(argv, 'advertise-address') ?? '127.0.0.1'}`),
-    k('server.go:159', 'Version info', { version: v.kubernetes }),
-    k('server.go:161', 'Golang settings', { GOGC: '', GOMAXPROCS: '', GOTRACEBACK: '' }),
-    k('secure_serving.go:211', 'Serving securely on [::]:' + (flag(argv, 'secure-port') ?? '6443')),
-  ]);
+  const apiserver = component(
+    log,
+    'kube-apiserver',
+    (argv) => [Number(flag(argv, 'secure-port') ?? 6443)],
+    (argv) => [
+      plain('options.go:249', `external host was not specified, using ${flag(argv, 'advertise-address') ?? '127.0.0.1'}`),
+      k('server.go:159', 'Version info', { version: v.kubernetes }),
+      k('server.go:161', 'Golang settings', { GOGC: '', GOMAXPROCS: '', GOTRACEBACK: '' }),
+      k('secure_serving.go:211', 'Serving securely on [::]:' + (flag(argv, 'secure-port') ?? '6443')),
+    ],
+  );
   // the scheduler and the controller manager start alike: a self-signed serving cert, their secure port, leader election
   const electedBanner = (name: 'kube-scheduler' | 'kube-controller-manager', port: number, starting: string) => () => [
     plain('serving.go:386', 'Generated self-signed cert in-memory'),
@@ -60,20 +72,38 @@ export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions)
     plain('leaderelection.go:257', `attempting to acquire leader lease kube-system/${name}...`),
     plain('leaderelection.go:271', `successfully acquired lease kube-system/${name}`),
   ];
-  const scheduler = component(log, 'kube-scheduler', () => [10259],
-    electedBanner('kube-scheduler', 10259, k('server.go:171', 'Starting Kubernetes Scheduler', { version: v.kubernetes })));
-  const controllerManager = component(log, 'kube-controller-manager', () => [10257],
-    electedBanner('kube-controller-manager', 10257, k('controllermanager.go:192', 'Starting', { version: v.kubernetes })));
-  const etcd = component(log, 'etcd', () => [2379, 2381], (argv) => {
-    const ts = () => new Date().toISOString();
-    const line = (caller: string, msg: string, extra: Record<string, unknown> = {}) => JSON.stringify({ level: 'info', ts: ts(), caller, msg, ...extra }) + '\n';
-    return [
-      line('embed/etcd.go:140', 'configuring peer listeners', { 'listen-peer-urls': [flag(argv, 'listen-peer-urls') ?? ''] }),
-      line('embed/etcd.go:308', 'starting an etcd server', { 'etcd-version': v.etcd.replace(/-\d+$/, ''), name: flag(argv, 'name') ?? 'default', 'data-dir': flag(argv, 'data-dir') ?? '/var/lib/etcd' }),
-      line('etcdserver/server.go:2144', 'published local member to cluster through raft', { 'request-path': '/0/members/1/attributes' }),
-      line('embed/serve.go:187', 'serving client traffic securely', { traffic: 'grpc+http', address: '127.0.0.1:2379' }),
-    ];
-  });
+  const scheduler = component(
+    log,
+    'kube-scheduler',
+    () => [10259],
+    electedBanner('kube-scheduler', 10259, k('server.go:171', 'Starting Kubernetes Scheduler', { version: v.kubernetes })),
+  );
+  const controllerManager = component(
+    log,
+    'kube-controller-manager',
+    () => [10257],
+    electedBanner('kube-controller-manager', 10257, k('controllermanager.go:192', 'Starting', { version: v.kubernetes })),
+  );
+  const etcd = component(
+    log,
+    'etcd',
+    () => [2379, 2381],
+    (argv) => {
+      const ts = () => new Date().toISOString();
+      const line = (caller: string, msg: string, extra: Record<string, unknown> = {}) =>
+        JSON.stringify({ level: 'info', ts: ts(), caller, msg, ...extra }) + '\n';
+      return [
+        line('embed/etcd.go:140', 'configuring peer listeners', { 'listen-peer-urls': [flag(argv, 'listen-peer-urls') ?? ''] }),
+        line('embed/etcd.go:308', 'starting an etcd server', {
+          'etcd-version': v.etcd.replace(/-\d+$/, ''),
+          name: flag(argv, 'name') ?? 'default',
+          'data-dir': flag(argv, 'data-dir') ?? '/var/lib/etcd',
+        }),
+        line('etcdserver/server.go:2144', 'published local member to cluster through raft', { 'request-path': '/0/members/1/attributes' }),
+        line('embed/serve.go:187', 'serving client traffic securely', { traffic: 'grpc+http', address: '127.0.0.1:2379' }),
+      ];
+    },
+  );
   const repos = (c: keyof typeof CONTROL_PLANE_IMAGES) => [CONTROL_PLANE_IMAGES[c]];
   return {
     'kube-apiserver': { program: apiserver, repositories: repos('kube-apiserver') },

@@ -42,7 +42,8 @@ export function staticPodFromManifest(manifest: KObject, nodeName: string): KObj
 export function mirrorPodFor(staticPod: KObject, node: { name: string; uid: string }): KObject {
   const { uid: hash, ...meta } = staticPod.metadata;
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
       ...meta,
       annotations: { ...(meta.annotations ?? {}), [MIRROR_ANNOTATION]: hash! },

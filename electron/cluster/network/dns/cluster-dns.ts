@@ -40,20 +40,32 @@ export class ClusterDns {
   filter?: PacketFilter;
   readonly view: ClusterView;
 
-  constructor(private readonly inf: ClusterDnsInformers, private readonly client?: Client) {
+  constructor(
+    private readonly inf: ClusterDnsInformers,
+    private readonly client?: Client,
+  ) {
     inf.endpointSlices.addIndex(SLICE_INDEX, (s) => {
       const n = s.metadata.labels?.['kubernetes.io/service-name'];
       return n ? [`${s.metadata.namespace}/${n}`] : [];
     });
     inf.services.addIndex(IP_INDEX, (s) => (s.spec?.clusterIPs ?? [s.spec?.clusterIP]).filter((ip: string | undefined) => ip && ip !== 'None'));
-    const bump = () => { this.changed = Math.floor(Date.now() / 1000); };
-    for (const i of [inf.services, inf.endpointSlices, inf.namespaces]) { i.onAdd(bump); i.onUpdate(bump); i.onDelete(bump); }
+    const bump = () => {
+      this.changed = Math.floor(Date.now() / 1000);
+    };
+    for (const i of [inf.services, inf.endpointSlices, inf.namespaces]) {
+      i.onAdd(bump);
+      i.onUpdate(bump);
+      i.onDelete(bump);
+    }
     this.view = {
       service: (ns, name) => inf.services.getByName(ns, name),
       services: () => inf.services.list(),
       namespaceExists: (ns) => !!inf.namespaces.getByName(undefined, ns),
       endpointSlices: (ns, svc) => inf.endpointSlices.byIndex(SLICE_INDEX, `${ns}/${svc}`),
-      podWithIP: (ns, ip) => this.podInformer().byIndex(POD_IP_INDEX, ip).some((p) => p.metadata.namespace === ns),
+      podWithIP: (ns, ip) =>
+        this.podInformer()
+          .byIndex(POD_IP_INDEX, ip)
+          .some((p) => p.metadata.namespace === ns),
       serial: () => this.changed,
     };
   }
@@ -72,10 +84,14 @@ export class ClusterDns {
   /** the coredns program calls this once it serves on its pod IP; the returned function unregisters */
   register(instance: DnsInstance): () => void {
     this.instances.set(instance.podIP, instance);
-    return () => { if (this.instances.get(instance.podIP) === instance) this.instances.delete(instance.podIP); };
+    return () => {
+      if (this.instances.get(instance.podIP) === instance) this.instances.delete(instance.podIP);
+    };
   }
 
-  stop(): void { this.pods?.stop(); }
+  stop(): void {
+    this.pods?.stop();
+  }
 
   /** Service VIP → one ready endpoint serving `port`/UDP (random, as kube-proxy's iptables rules pick) */
   private viaService(svc: KObject, port: number): Upstream | undefined {

@@ -18,7 +18,13 @@ export interface KubernetesPlugin {
   ignoreEmptyService: boolean;
 }
 
-export interface HostsPlugin { zones: string[]; entries: Map<string, string[]>; reverse: Map<string, string[]>; ttl: number; fallthrough?: string[] }
+export interface HostsPlugin {
+  zones: string[];
+  entries: Map<string, string[]>;
+  reverse: Map<string, string[]>;
+  ttl: number;
+  fallthrough?: string[];
+}
 
 export interface RewriteRule {
   stop: boolean;
@@ -28,10 +34,23 @@ export interface RewriteRule {
 }
 
 /** an upstream: an IP (a Service VIP, a pod running a DNS server, anything else is unreachable) and port */
-export interface Upstream { ip: string; port: number }
-export interface ForwardPlugin { from: string; to: (Upstream | 'resolv.conf')[]; except: string[] }
+export interface Upstream {
+  ip: string;
+  port: number;
+}
+export interface ForwardPlugin {
+  from: string;
+  to: (Upstream | 'resolv.conf')[];
+  except: string[];
+}
 
-export interface CachePlugin { zones: string[]; ttl: number; denialTtl: number; disableSuccess: string[]; disableDenial: string[] }
+export interface CachePlugin {
+  zones: string[];
+  ttl: number;
+  denialTtl: number;
+  disableSuccess: string[];
+  disableDenial: string[];
+}
 
 export interface ServerConfig {
   zones: string[];
@@ -81,12 +100,20 @@ function parseKey(key: string): { zone: string; port: number } {
 }
 
 function kubernetes(d: Directive, serverZones: string[]): KubernetesPlugin {
-  const k: KubernetesPlugin = { zones: zonesOr(d.args, serverZones), pods: 'disabled', ttl: 5, endpointPodNames: false, noEndpoints: false, ignoreEmptyService: false };
+  const k: KubernetesPlugin = {
+    zones: zonesOr(d.args, serverZones),
+    pods: 'disabled',
+    ttl: 5,
+    endpointPodNames: false,
+    noEndpoints: false,
+    ignoreEmptyService: false,
+  };
   for (const s of d.block) {
     switch (s.name) {
       case 'pods':
         if (s.args.length !== 1) throw argErr(s);
-        if (!['disabled', 'insecure', 'verified'].includes(s.args[0])) throw argErr(s, `invalid value for pods: ${s.args[0]}, must be one of: disabled, verified, insecure`);
+        if (!['disabled', 'insecure', 'verified'].includes(s.args[0]))
+          throw argErr(s, `invalid value for pods: ${s.args[0]}, must be one of: disabled, verified, insecure`);
         k.pods = s.args[0] as KubernetesPlugin['pods'];
         break;
       case 'ttl': {
@@ -96,13 +123,36 @@ function kubernetes(d: Directive, serverZones: string[]): KubernetesPlugin {
         k.ttl = n;
         break;
       }
-      case 'fallthrough': k.fallthrough = s.args.length ? s.args.map(fqdn) : ['.']; break;
-      case 'namespaces': if (!s.args.length) throw argErr(s); k.namespaces = s.args; break;
-      case 'endpoint_pod_names': k.endpointPodNames = true; break;
-      case 'noendpoints': k.noEndpoints = true; break;
-      case 'ignore': if (s.args[0] !== 'empty_service') throw argErr(s, `unable to parse ignore value: '${s.args[0] ?? ''}'`); k.ignoreEmptyService = true; break;
-      case 'endpoint': case 'tls': case 'kubeconfig': case 'labels': case 'namespace_labels': case 'multicluster': case 'startup_timeout': case 'apiserver_qps': case 'apiserver_burst': case 'apiserver_max_inflight': break;
-      default: throw argErr(s, `unknown property '${s.name}'`);
+      case 'fallthrough':
+        k.fallthrough = s.args.length ? s.args.map(fqdn) : ['.'];
+        break;
+      case 'namespaces':
+        if (!s.args.length) throw argErr(s);
+        k.namespaces = s.args;
+        break;
+      case 'endpoint_pod_names':
+        k.endpointPodNames = true;
+        break;
+      case 'noendpoints':
+        k.noEndpoints = true;
+        break;
+      case 'ignore':
+        if (s.args[0] !== 'empty_service') throw argErr(s, `unable to parse ignore value: '${s.args[0] ?? ''}'`);
+        k.ignoreEmptyService = true;
+        break;
+      case 'endpoint':
+      case 'tls':
+      case 'kubeconfig':
+      case 'labels':
+      case 'namespace_labels':
+      case 'multicluster':
+      case 'startup_timeout':
+      case 'apiserver_qps':
+      case 'apiserver_burst':
+      case 'apiserver_max_inflight':
+        break;
+      default:
+        throw argErr(s, `unknown property '${s.name}'`);
     }
   }
   return k;
@@ -114,8 +164,15 @@ function hosts(d: Directive, serverZones: string[]): HostsPlugin {
   if (args.length && (args[0].startsWith('/') || args[0].includes('hosts'))) args.shift();
   const h: HostsPlugin = { zones: zonesOr(args, serverZones), entries: new Map(), reverse: new Map(), ttl: 3600 };
   for (const s of d.block) {
-    if (s.name === 'ttl') { h.ttl = Number(s.args[0]); if (!Number.isInteger(h.ttl) || h.ttl < 0) throw argErr(s, `ttl provided is invalid: ${s.args[0]}`); continue; }
-    if (s.name === 'fallthrough') { h.fallthrough = s.args.length ? s.args.map(fqdn) : ['.']; continue; }
+    if (s.name === 'ttl') {
+      h.ttl = Number(s.args[0]);
+      if (!Number.isInteger(h.ttl) || h.ttl < 0) throw argErr(s, `ttl provided is invalid: ${s.args[0]}`);
+      continue;
+    }
+    if (s.name === 'fallthrough') {
+      h.fallthrough = s.args.length ? s.args.map(fqdn) : ['.'];
+      continue;
+    }
     if (s.name === 'no_reverse' || s.name === 'reload') continue;
     // an inline hosts line: address then names
     if (!isIP(s.name)) throw argErr(s, `unknown property '${s.name}'`);
@@ -142,7 +199,13 @@ function rewrite(d: Directive): RewriteRule {
   if (['exact', 'prefix', 'suffix', 'substring', 'regex'].includes(a[0])) match = a.shift() as RewriteRule['match'];
   const [from, to] = a;
   if (!from || !to) throw argErr(d);
-  if (match === 'regex') { try { new RegExp(from); } catch { throw argErr(d, `invalid regex pattern in a name rule: ${from}`); } }
+  if (match === 'regex') {
+    try {
+      new RegExp(from);
+    } catch {
+      throw argErr(d, `invalid regex pattern in a name rule: ${from}`);
+    }
+  }
   const norm = (s: string) => (match === 'exact' ? fqdn(s) : s.toLowerCase());
   return { stop, match, from: norm(from), to: norm(to) };
 }
@@ -160,7 +223,12 @@ function forward(d: Directive): ForwardPlugin {
   const except: string[] = [];
   for (const s of d.block) {
     if (s.name === 'except') except.push(...s.args.map(fqdn));
-    else if (!['force_tcp', 'prefer_udp', 'expire', 'max_fails', 'tls', 'tls_servername', 'policy', 'health_check', 'max_concurrent', 'next', 'failover'].includes(s.name)) throw argErr(s, `unknown property '${s.name}'`);
+    else if (
+      !['force_tcp', 'prefer_udp', 'expire', 'max_fails', 'tls', 'tls_servername', 'policy', 'health_check', 'max_concurrent', 'next', 'failover'].includes(
+        s.name,
+      )
+    )
+      throw argErr(s, `unknown property '${s.name}'`);
   }
   return { from: fqdn(from), to, except };
 }
@@ -175,7 +243,11 @@ function cache(d: Directive): CachePlugin {
       if (s.args[0] !== 'success' && s.args[0] !== 'denial') throw argErr(s, `cache type for disable must be "success" or "denial"`);
       (s.args[0] === 'success' ? c.disableSuccess : c.disableDenial).push(...(s.args.length > 1 ? s.args.slice(1).map(fqdn) : ['.']));
     } else if (s.name === 'success' || s.name === 'denial') {
-      if (s.args[1]) { const n = Number(s.args[1]); if (s.name === 'success') c.ttl = n; else c.denialTtl = n; }
+      if (s.args[1]) {
+        const n = Number(s.args[1]);
+        if (s.name === 'success') c.ttl = n;
+        else c.denialTtl = n;
+      }
     } else if (!['prefetch', 'serve_stale', 'servfail', 'keepttl'].includes(s.name)) throw argErr(s, `unknown property '${s.name}'`);
   }
   return c;
@@ -193,28 +265,54 @@ function serverConfig(keys: string[], directives: Directive[]): ServerConfig {
     }
     seen.add(d.name);
     switch (d.name) {
-      case 'kubernetes': cfg.kubernetes = kubernetes(d, zones); break;
-      case 'hosts': cfg.hosts = hosts(d, zones); break;
-      case 'rewrite': cfg.rewrite.push(rewrite(d)); break;
+      case 'kubernetes':
+        cfg.kubernetes = kubernetes(d, zones);
+        break;
+      case 'hosts':
+        cfg.hosts = hosts(d, zones);
+        break;
+      case 'rewrite':
+        cfg.rewrite.push(rewrite(d));
+        break;
       case 'forward':
         if (cfg.forward) throw new CorefileError(d.line, 'plugin/forward: this plugin can only be used once per Server Block');
         cfg.forward = forward(d);
         break;
-      case 'cache': cfg.cache = cache(d); break;
-      case 'loadbalance': cfg.loadbalance = true; break;
-      case 'errors': cfg.errors = true; break;
-      case 'log': cfg.log = true; break;
-      case 'loop': cfg.loop = true; break;
-      case 'health': cfg.health = { port: portOf(d.args[0], 8080) }; break;
-      case 'ready': cfg.ready = { port: portOf(d.args[0], 8181) }; break;
-      case 'prometheus': cfg.prometheus = { port: portOf(d.args[0], 9153) }; break;
-      case 'reload': cfg.reload = { intervalMs: d.args[0] ? Math.max(2, durationSeconds(d, d.args[0])) * 1000 : DEFAULT_RELOAD_MS }; break;
+      case 'cache':
+        cfg.cache = cache(d);
+        break;
+      case 'loadbalance':
+        cfg.loadbalance = true;
+        break;
+      case 'errors':
+        cfg.errors = true;
+        break;
+      case 'log':
+        cfg.log = true;
+        break;
+      case 'loop':
+        cfg.loop = true;
+        break;
+      case 'health':
+        cfg.health = { port: portOf(d.args[0], 8080) };
+        break;
+      case 'ready':
+        cfg.ready = { port: portOf(d.args[0], 8181) };
+        break;
+      case 'prometheus':
+        cfg.prometheus = { port: portOf(d.args[0], 9153) };
+        break;
+      case 'reload':
+        cfg.reload = { intervalMs: d.args[0] ? Math.max(2, durationSeconds(d, d.args[0])) * 1000 : DEFAULT_RELOAD_MS };
+        break;
     }
   }
   return cfg;
 }
 
-export interface CoreDnsConfig { servers: ServerConfig[] }
+export interface CoreDnsConfig {
+  servers: ServerConfig[];
+}
 
 /** parses and sets up a Corefile; throws CorefileError with CoreDNS's wording when it does not */
 export function loadCorefile(src: string): CoreDnsConfig {

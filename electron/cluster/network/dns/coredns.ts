@@ -20,21 +20,35 @@ export interface UpstreamNet {
   sleep(ms: number): Promise<void>;
 }
 
-interface CacheEntry { reply: Reply; expires: number }
+interface CacheEntry {
+  reply: Reply;
+  expires: number;
+}
 
 function longestZone(name: string, zones: string[]): string | undefined {
   return zones.filter((z) => inZone(name, z)).sort((a, b) => b.length - a.length)[0];
 }
 
 function cloneReply(r: Reply): Reply {
-  return { ...r, question: { ...r.question }, answer: r.answer.map((x) => ({ ...x })), authority: r.authority.map((x) => ({ ...x })), additional: r.additional.map((x) => ({ ...x })) };
+  return {
+    ...r,
+    question: { ...r.question },
+    answer: r.answer.map((x) => ({ ...x })),
+    authority: r.authority.map((x) => ({ ...x })),
+    additional: r.additional.map((x) => ({ ...x })),
+  };
 }
 
 export class CoreDnsServer {
   private readonly caches = new Map<ServerConfig, Map<string, CacheEntry>>();
 
-  constructor(readonly config: CoreDnsConfig, private readonly view: ClusterView, private readonly podIP: string,
-    private readonly net: UpstreamNet, private readonly log: (line: string) => void) {}
+  constructor(
+    readonly config: CoreDnsConfig,
+    private readonly view: ClusterView,
+    private readonly podIP: string,
+    private readonly net: UpstreamNet,
+    private readonly log: (line: string) => void,
+  ) {}
 
   async handle(question: Question, client: { ip: string; port: number; proto: 'udp' | 'tcp' }, depth = 0): Promise<Reply> {
     const started = process.hrtime.bigint();
@@ -44,12 +58,19 @@ export class CoreDnsServer {
     let err: string | undefined;
     if (!server) reply = emptyReply(q, 'REFUSED');
     else {
-      try { ({ reply, err } = await this.chain(server, q, depth)); } catch (e) { reply = emptyReply(q, 'SERVFAIL'); err = (e as Error).message; }
+      try {
+        ({ reply, err } = await this.chain(server, q, depth));
+      } catch (e) {
+        reply = emptyReply(q, 'SERVFAIL');
+        err = (e as Error).message;
+      }
       if (server.errors && err) this.log(`[ERROR] plugin/errors: ${RCODE_NUMBER[reply.rcode]} ${q.name} ${q.type}: ${err}`);
       if (server.log) {
         const took = Number(process.hrtime.bigint() - started) / 1e9;
         const flags = ['qr', reply.authoritative ? 'aa' : '', 'rd', reply.recursionAvailable ? 'ra' : ''].filter(Boolean).join(',');
-        this.log(`[INFO] ${client.ip}:${client.port} - ${Math.floor(Math.random() * 65535)} "${q.type} IN ${q.name} ${client.proto} ${q.name.length + 18} false 512" ${reply.rcode} ${flags} ${64 + reply.answer.length * 16} ${took.toFixed(9)}s`);
+        this.log(
+          `[INFO] ${client.ip}:${client.port} - ${Math.floor(Math.random() * 65535)} "${q.type} IN ${q.name} ${client.proto} ${q.name.length + 18} false 512" ${reply.rcode} ${flags} ${64 + reply.answer.length * 16} ${took.toFixed(9)}s`,
+        );
       }
     }
     return reply;
@@ -62,7 +83,10 @@ export class CoreDnsServer {
     for (const s of this.config.servers) {
       if (s.port !== 53) continue;
       const z = longestZone(name, s.zones);
-      if (z && z.length > bestLen) { best = s; bestLen = z.length; }
+      if (z && z.length > bestLen) {
+        best = s;
+        bestLen = z.length;
+      }
     }
     return best;
   }
@@ -105,7 +129,14 @@ export class CoreDnsServer {
     const f = s.forward;
     if (f && inZone(q.name, f.from) && !f.except.some((z) => inZone(q.name, z))) {
       if (depth >= MAX_DEPTH) return { reply: emptyReply(q, 'SERVFAIL'), err: 'plugin/forward: loop detected' };
-      const targets = f.to.flatMap((t) => (t === 'resolv.conf' ? this.net.resolvConf().filter((ip) => isIP(ip)).map((ip) => ({ ip, port: 53 })) : [t]));
+      const targets = f.to.flatMap((t) =>
+        t === 'resolv.conf'
+          ? this.net
+              .resolvConf()
+              .filter((ip) => isIP(ip))
+              .map((ip) => ({ ip, port: 53 }))
+          : [t],
+      );
       for (const t of targets) {
         const r = await this.net.exchange(t, q, depth + 1);
         if (r) return { reply: { ...r, authoritative: false, recursionAvailable: true } };
@@ -113,14 +144,20 @@ export class CoreDnsServer {
       await this.net.sleep(FORWARD_TIMEOUT_MS);
       const t = targets[0];
       const port = 30000 + Math.floor(Math.random() * 30000);
-      return { reply: emptyReply(q, 'SERVFAIL'), err: t ? `read udp ${this.podIP}:${port}->${t.ip}:${t.port}: i/o timeout` : 'plugin/forward: no nameservers found' };
+      return {
+        reply: emptyReply(q, 'SERVFAIL'),
+        err: t ? `read udp ${this.podIP}:${port}->${t.ip}:${t.port}: i/o timeout` : 'plugin/forward: no nameservers found',
+      };
     }
     return { reply: emptyReply(q, 'SERVFAIL'), err: `plugin/${k ? 'kubernetes' : 'forward'}: no next plugin found` };
   }
 
   private cacheOf(s: ServerConfig): Map<string, CacheEntry> {
     let c = this.caches.get(s);
-    if (!c) { c = new Map(); this.caches.set(s, c); }
+    if (!c) {
+      c = new Map();
+      this.caches.set(s, c);
+    }
     return c;
   }
 
@@ -167,7 +204,10 @@ function hostsAnswer(h: HostsPlugin, q: Question): Reply | undefined {
   const ips = h.entries.get(q.name);
   if (!ips) return undefined;
   const want = q.type === 'AAAA' ? 6 : 4;
-  return { ...emptyReply(q, 'NOERROR', true), answer: q.type === 'A' || q.type === 'AAAA' ? ips.filter((ip) => isIP(ip) === want).map((ip) => rr(q.name, q.type as 'A', ip)) : [] };
+  return {
+    ...emptyReply(q, 'NOERROR', true),
+    answer: q.type === 'A' || q.type === 'AAAA' ? ips.filter((ip) => isIP(ip) === want).map((ip) => rr(q.name, q.type as 'A', ip)) : [],
+  };
 }
 
 function rewriteName(rules: RewriteRule[], q: Question): { q: Question; rule?: RewriteRule } {

@@ -7,17 +7,37 @@ describe('Corefile parser', () => {
   it("parses kubeadm's default Corefile into one server block with its plugins", () => {
     const [block] = parseCorefile(DEFAULT_COREFILE);
     expect(block.keys).toEqual(['.:53']);
-    expect(block.directives.map((d) => d.name)).toEqual(['errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance']);
+    expect(block.directives.map((d) => d.name)).toEqual([
+      'errors',
+      'health',
+      'ready',
+      'kubernetes',
+      'prometheus',
+      'forward',
+      'cache',
+      'loop',
+      'reload',
+      'loadbalance',
+    ]);
     const k = block.directives.find((d) => d.name === 'kubernetes')!;
     expect(k.args).toEqual(['cluster.local', 'in-addr.arpa', 'ip6.arpa']);
-    expect(k.block.map((d) => [d.name, ...d.args])).toEqual([['pods', 'insecure'], ['fallthrough', 'in-addr.arpa', 'ip6.arpa'], ['ttl', '30']]);
+    expect(k.block.map((d) => [d.name, ...d.args])).toEqual([
+      ['pods', 'insecure'],
+      ['fallthrough', 'in-addr.arpa', 'ip6.arpa'],
+      ['ttl', '30'],
+    ]);
   });
 
   it('sets up the plugins: zones, pods mode, ttl, fallthrough, forward targets, cache exclusions', () => {
     const [s] = loadCorefile(DEFAULT_COREFILE).servers;
     expect(s.zones).toEqual(['.']);
     expect(s.port).toBe(53);
-    expect(s.kubernetes).toMatchObject({ zones: ['cluster.local.', 'in-addr.arpa.', 'ip6.arpa.'], pods: 'insecure', ttl: 30, fallthrough: ['in-addr.arpa.', 'ip6.arpa.'] });
+    expect(s.kubernetes).toMatchObject({
+      zones: ['cluster.local.', 'in-addr.arpa.', 'ip6.arpa.'],
+      pods: 'insecure',
+      ttl: 30,
+      fallthrough: ['in-addr.arpa.', 'ip6.arpa.'],
+    });
     expect(s.forward).toEqual({ from: '.', to: ['resolv.conf'], except: [] });
     expect(s.cache).toMatchObject({ ttl: 30, disableSuccess: ['cluster.local.'], disableDenial: ['cluster.local.'] });
     expect(s.health).toEqual({ port: 8080 });
@@ -55,10 +75,20 @@ example.org:53 {
   });
 
   it('rejects what CoreDNS rejects, with its wording and line numbers', () => {
-    const err = (src: string) => { try { loadCorefile(src); } catch (e) { expect(e).toBeInstanceOf(CorefileError); return (e as Error).message; } return 'parsed'; };
+    const err = (src: string) => {
+      try {
+        loadCorefile(src);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CorefileError);
+        return (e as Error).message;
+      }
+      return 'parsed';
+    };
     expect(err('.:53 {\n  errors\n  foo\n}\n')).toBe("Corefile:3 - Error during parsing: Unknown directive 'foo'");
     expect(err('.:53 {\n  errors\n')).toMatch(/^Corefile:2 - Error during parsing: Unexpected EOF/);
-    expect(err('.:53 {\n  kubernetes cluster.local {\n    pods sometimes\n  }\n}\n')).toBe('Corefile:3 - Error during parsing: invalid value for pods: sometimes, must be one of: disabled, verified, insecure');
+    expect(err('.:53 {\n  kubernetes cluster.local {\n    pods sometimes\n  }\n}\n')).toBe(
+      'Corefile:3 - Error during parsing: invalid value for pods: sometimes, must be one of: disabled, verified, insecure',
+    );
     expect(err('.:53 {\n  forward . not-an-ip\n}\n')).toBe('Corefile:2 - Error during parsing: not an IP address or file: "not-an-ip"');
     expect(err('.:53 {\n  cache\n  cache 30\n}\n')).toMatch(/^Corefile:3 - .*can only be used once per Server Block/);
     expect(err('.:53 {\n  errors\n}\n}\n')).toBe("Corefile:4 - Error during parsing: Unexpected token '}', expecting '{'");

@@ -12,13 +12,26 @@ export interface Directive {
   block: Directive[];
 }
 
-export interface ServerBlock { keys: string[]; line: number; directives: Directive[] }
-
-export class CorefileError extends Error {
-  constructor(readonly line: number, detail: string) { super(`Corefile:${line} - Error during parsing: ${detail}`); }
+export interface ServerBlock {
+  keys: string[];
+  line: number;
+  directives: Directive[];
 }
 
-interface Token { text: string; line: number; quoted: boolean }
+export class CorefileError extends Error {
+  constructor(
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`Corefile:${line} - Error during parsing: ${detail}`);
+  }
+}
+
+interface Token {
+  text: string;
+  line: number;
+  quoted: boolean;
+}
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -26,15 +39,29 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (c === '\n') { line++; i++; continue; }
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
-    if (c === '#') { while (i < src.length && src[i] !== '\n') i++; continue; }
+    if (c === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < src.length && src[i] !== '\n') i++;
+      continue;
+    }
     if (c === '"') {
       const start = line;
       let text = '';
       i++;
       while (i < src.length && src[i] !== '"') {
-        if (src[i] === '\\' && src[i + 1] === '"') { text += '"'; i += 2; continue; }
+        if (src[i] === '\\' && src[i + 1] === '"') {
+          text += '"';
+          i += 2;
+          continue;
+        }
         if (src[i] === '\n') line++;
         text += src[i++];
       }
@@ -52,11 +79,59 @@ function tokenize(src: string): Token[] {
 
 /** the directives CoreDNS 1.12 knows (its plugin.cfg); anything else is an unknown directive */
 export const KNOWN_DIRECTIVES = new Set([
-  'root', 'metadata', 'geoip', 'cancel', 'tls', 'timeouts', 'multisocket', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'trace',
-  'ready', 'health', 'pprof', 'prometheus', 'errors', 'log', 'dnstap', 'local', 'dns64', 'acl', 'any', 'chaos', 'loadbalance',
-  'tsig', 'cache', 'rewrite', 'header', 'dnssec', 'autopath', 'minimal', 'template', 'transfer', 'hosts', 'route53', 'azure',
-  'clouddns', 'k8s_external', 'kubernetes', 'file', 'auto', 'secondary', 'etcd', 'loop', 'forward', 'grpc', 'erratic', 'whoami',
-  'on', 'sign', 'view',
+  'root',
+  'metadata',
+  'geoip',
+  'cancel',
+  'tls',
+  'timeouts',
+  'multisocket',
+  'reload',
+  'nsid',
+  'bufsize',
+  'bind',
+  'debug',
+  'trace',
+  'ready',
+  'health',
+  'pprof',
+  'prometheus',
+  'errors',
+  'log',
+  'dnstap',
+  'local',
+  'dns64',
+  'acl',
+  'any',
+  'chaos',
+  'loadbalance',
+  'tsig',
+  'cache',
+  'rewrite',
+  'header',
+  'dnssec',
+  'autopath',
+  'minimal',
+  'template',
+  'transfer',
+  'hosts',
+  'route53',
+  'azure',
+  'clouddns',
+  'k8s_external',
+  'kubernetes',
+  'file',
+  'auto',
+  'secondary',
+  'etcd',
+  'loop',
+  'forward',
+  'grpc',
+  'erratic',
+  'whoami',
+  'on',
+  'sign',
+  'view',
 ]);
 
 const isOpen = (t: Token | undefined) => !!t && !t.quoted && t.text === '{';
@@ -78,7 +153,10 @@ export function parseCorefile(src: string): ServerBlock[] {
       pos += 2;
       for (; pos < toks.length; pos++) {
         if (isOpen(toks[pos])) depth++;
-        if (isClose(toks[pos])) { if (depth === 0) break; depth--; }
+        if (isClose(toks[pos])) {
+          if (depth === 0) break;
+          depth--;
+        }
         body.push(toks[pos]);
       }
       if (pos >= toks.length) throw new CorefileError(t.line, 'Unexpected EOF');
@@ -109,12 +187,19 @@ export function parseCorefile(src: string): ServerBlock[] {
     const list: Directive[] = [];
     while (p < all.length) {
       const t = all[p];
-      if (isClose(t)) { if (!closing) throw new CorefileError(t.line, "Unexpected '}' because no matching opening brace"); p++; return list; }
+      if (isClose(t)) {
+        if (!closing) throw new CorefileError(t.line, "Unexpected '}' because no matching opening brace");
+        p++;
+        return list;
+      }
       if (isOpen(t)) throw new CorefileError(t.line, "Unexpected token '{', expecting a directive");
       const d: Directive = { name: t.text, args: [], line: t.line, block: [] };
       p++;
       while (p < all.length && all[p].line === t.line && !isOpen(all[p]) && !isClose(all[p])) d.args.push(all[p++].text);
-      if (isOpen(all[p]) && all[p].line === t.line) { p++; d.block = directives(true, d.line); }
+      if (isOpen(all[p]) && all[p].line === t.line) {
+        p++;
+        d.block = directives(true, d.line);
+      }
       list.push(d);
     }
     if (closing) throw new CorefileError(all.at(-1)?.line ?? outerLine, 'Unexpected EOF');

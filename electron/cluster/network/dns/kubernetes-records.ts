@@ -22,7 +22,11 @@ export interface ClusterView {
   serial(): number;
 }
 
-interface Endpoint { ip: string; hostname: string; ports: { name: string; port: number; protocol: string }[] }
+interface Endpoint {
+  ip: string;
+  hostname: string;
+  ports: { name: string; port: number; protocol: string }[];
+}
 
 const dashed = (ip: string) => ip.replace(/[.:]/g, '-');
 
@@ -47,7 +51,15 @@ function endpointsOf(view: ClusterView, k: KubernetesPlugin, ns: string, svc: st
 }
 
 function soa(zone: string, k: KubernetesPlugin, view: ClusterView): RR {
-  const data: SoaData = { mname: `ns.dns.${zone}`, rname: `hostmaster.${zone}`, serial: view.serial(), refresh: 7200, retry: 1800, expire: 86400, minimum: k.ttl };
+  const data: SoaData = {
+    mname: `ns.dns.${zone}`,
+    rname: `hostmaster.${zone}`,
+    serial: view.serial(),
+    refresh: 7200,
+    retry: 1800,
+    expire: 86400,
+    minimum: k.ttl,
+  };
   return { name: zone, type: 'SOA', ttl: k.ttl, data };
 }
 
@@ -162,7 +174,10 @@ export function kubernetesAnswer(k: KubernetesPlugin, zone: string, q: Question,
       const weight = Math.floor(100 / hits.length);
       const ip = spec.clusterIP as string;
       return q.type === 'SRV'
-        ? ok(hits.map((p) => rr(name, 'SRV', { priority: 0, weight, port: p.port, target: svcFqdn })), [rr(svcFqdn, addrType(ip), ip)])
+        ? ok(
+            hits.map((p) => rr(name, 'SRV', { priority: 0, weight, port: p.port, target: svcFqdn })),
+            [rr(svcFqdn, addrType(ip), ip)],
+          )
         : ok([]);
     }
     const records: { port: number; ep: Endpoint }[] = [];
@@ -171,8 +186,10 @@ export function kubernetesAnswer(k: KubernetesPlugin, zone: string, q: Question,
     if (q.type !== 'SRV') return ok([]);
     const weight = Math.floor(100 / records.length);
     const targets = records.map((r) => `${r.ep.hostname}.${svcFqdn}`);
-    return ok(records.map((r, i) => rr(name, 'SRV', { priority: 0, weight, port: r.port, target: targets[i] })),
-      records.map((r, i) => rr(targets[i], addrType(r.ep.ip), r.ep.ip)));
+    return ok(
+      records.map((r, i) => rr(name, 'SRV', { priority: 0, weight, port: r.port, target: targets[i] })),
+      records.map((r, i) => rr(targets[i], addrType(r.ep.ip), r.ep.ip)),
+    );
   }
 
   function zoneForPtr(kp: KubernetesPlugin): string {

@@ -37,14 +37,28 @@ export const DEFAULT_COREFILE = `.:53 {
 
 const labels = { 'k8s-app': 'kube-dns' };
 
-export function clusterDnsObjects(): { resource: 'configmaps' | 'serviceaccounts' | 'clusterroles' | 'clusterrolebindings' | 'deployments' | 'services'; namespace?: string; object: KObject }[] {
+export function clusterDnsObjects(): {
+  resource: 'configmaps' | 'serviceaccounts' | 'clusterroles' | 'clusterrolebindings' | 'deployments' | 'services';
+  namespace?: string;
+  object: KObject;
+}[] {
   return [
-    { resource: 'configmaps', namespace: 'kube-system', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: DEFAULT_COREFILE } } },
-    { resource: 'serviceaccounts', namespace: 'kube-system', object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: 'kube-system' } } },
+    {
+      resource: 'configmaps',
+      namespace: 'kube-system',
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: DEFAULT_COREFILE } },
+    },
+    {
+      resource: 'serviceaccounts',
+      namespace: 'kube-system',
+      object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: 'kube-system' } },
+    },
     {
       resource: 'clusterroles',
       object: {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:coredns' },
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'system:coredns' },
         rules: [
           { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
           { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
@@ -53,9 +67,12 @@ export function clusterDnsObjects(): { resource: 'configmaps' | 'serviceaccounts
     },
     { resource: 'clusterrolebindings', object: addonBinding('system:coredns', 'system:coredns', 'coredns') },
     {
-      resource: 'deployments', namespace: 'kube-system',
+      resource: 'deployments',
+      namespace: 'kube-system',
       object: {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', labels },
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'coredns', namespace: 'kube-system', labels },
         spec: {
           replicas: 2,
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
@@ -65,25 +82,54 @@ export function clusterDnsObjects(): { resource: 'configmaps' | 'serviceaccounts
             spec: {
               priorityClassName: 'system-cluster-critical',
               serviceAccountName: 'coredns',
-              affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns'] }] }, topologyKey: 'kubernetes.io/hostname' } }] } },
-              tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+              affinity: {
+                podAntiAffinity: {
+                  preferredDuringSchedulingIgnoredDuringExecution: [
+                    {
+                      weight: 100,
+                      podAffinityTerm: {
+                        labelSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns'] }] },
+                        topologyKey: 'kubernetes.io/hostname',
+                      },
+                    },
+                  ],
+                },
+              },
+              tolerations: [
+                { key: 'CriticalAddonsOnly', operator: 'Exists' },
+                { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+              ],
               nodeSelector: { 'kubernetes.io/os': 'linux' },
-              containers: [{
-                name: 'coredns', image: `${COREDNS_IMAGE}:${COREDNS_VERSION}`, imagePullPolicy: 'IfNotPresent',
-                resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
-                args: ['-conf', '/etc/coredns/Corefile'],
-                volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
-                ports: [
-                  { containerPort: 53, name: 'dns', protocol: 'UDP' },
-                  { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
-                  { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
-                  { containerPort: 8080, name: 'liveness-probe', protocol: 'TCP' },
-                  { containerPort: 8181, name: 'readiness-probe', protocol: 'TCP' },
-                ],
-                livenessProbe: { httpGet: { path: '/health', port: 'liveness-probe', scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
-                readinessProbe: { httpGet: { path: '/ready', port: 'readiness-probe', scheme: 'HTTP' } },
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] }, readOnlyRootFilesystem: true },
-              }],
+              containers: [
+                {
+                  name: 'coredns',
+                  image: `${COREDNS_IMAGE}:${COREDNS_VERSION}`,
+                  imagePullPolicy: 'IfNotPresent',
+                  resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
+                  args: ['-conf', '/etc/coredns/Corefile'],
+                  volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
+                  ports: [
+                    { containerPort: 53, name: 'dns', protocol: 'UDP' },
+                    { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+                    { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+                    { containerPort: 8080, name: 'liveness-probe', protocol: 'TCP' },
+                    { containerPort: 8181, name: 'readiness-probe', protocol: 'TCP' },
+                  ],
+                  livenessProbe: {
+                    httpGet: { path: '/health', port: 'liveness-probe', scheme: 'HTTP' },
+                    initialDelaySeconds: 60,
+                    timeoutSeconds: 5,
+                    successThreshold: 1,
+                    failureThreshold: 5,
+                  },
+                  readinessProbe: { httpGet: { path: '/ready', port: 'readiness-probe', scheme: 'HTTP' } },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+                    readOnlyRootFilesystem: true,
+                  },
+                },
+              ],
               dnsPolicy: 'Default',
               volumes: [{ name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] } }],
             },
@@ -92,10 +138,17 @@ export function clusterDnsObjects(): { resource: 'configmaps' | 'serviceaccounts
       },
     },
     {
-      resource: 'services', namespace: 'kube-system',
+      resource: 'services',
+      namespace: 'kube-system',
       object: {
-        apiVersion: 'v1', kind: 'Service',
-        metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { ...labels, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' } },
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'kube-dns',
+          namespace: 'kube-system',
+          labels: { ...labels, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+          annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+        },
         spec: {
           clusterIP: CLUSTER_DNS_IP,
           ports: [

@@ -7,10 +7,26 @@ export type Rcode = 'NOERROR' | 'FORMERR' | 'SERVFAIL' | 'NXDOMAIN' | 'NOTIMP' |
 
 export const RCODE_NUMBER: Record<Rcode, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 
-export interface Question { name: string; type: RRType }
+export interface Question {
+  name: string;
+  type: RRType;
+}
 
-export interface SrvData { priority: number; weight: number; port: number; target: string }
-export interface SoaData { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number }
+export interface SrvData {
+  priority: number;
+  weight: number;
+  port: number;
+  target: string;
+}
+export interface SoaData {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}
 
 export interface RR {
   name: string;

@@ -16,9 +16,19 @@ describe("a pod's resolv.conf from dnsPolicy", () => {
     expect(podDnsSettings(pod({ dnsPolicy: 'Default' }))).toEqual(NODE);
   });
   it('None uses dnsConfig alone; dnsConfig merges into the others (appended, deduplicated, options overriding)', () => {
-    expect(podDnsSettings(pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['corp'], options: [{ name: 'ndots', value: '1' }] } })))
-      .toEqual({ servers: ['1.1.1.1'], searches: ['corp'], options: ['ndots:1'] });
-    expect(podDnsSettings(pod({ dnsConfig: { nameservers: ['10.96.0.10', '8.8.8.8'], searches: ['corp', 'svc.cluster.local'], options: [{ name: 'ndots', value: '2' }, { name: 'single-request-reopen' }] } })))
-      .toEqual({ servers: ['10.96.0.10', '8.8.8.8'], searches: [...CLUSTER.searches, 'corp'], options: ['ndots:2', 'single-request-reopen'] });
+    expect(
+      podDnsSettings(pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['corp'], options: [{ name: 'ndots', value: '1' }] } })),
+    ).toEqual({ servers: ['1.1.1.1'], searches: ['corp'], options: ['ndots:1'] });
+    expect(
+      podDnsSettings(
+        pod({
+          dnsConfig: {
+            nameservers: ['10.96.0.10', '8.8.8.8'],
+            searches: ['corp', 'svc.cluster.local'],
+            options: [{ name: 'ndots', value: '2' }, { name: 'single-request-reopen' }],
+          },
+        }),
+      ),
+    ).toEqual({ servers: ['10.96.0.10', '8.8.8.8'], searches: [...CLUSTER.searches, 'corp'], options: ['ndots:2', 'single-request-reopen'] });
   });
 });

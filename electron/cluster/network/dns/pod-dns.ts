@@ -9,7 +9,11 @@
 import type { KObject } from '../../api/types';
 import { CLUSTER_DNS_IP, CLUSTER_DOMAIN } from './manifests';
 
-export interface PodDnsSettings { servers: string[]; searches: string[]; options: string[] }
+export interface PodDnsSettings {
+  servers: string[];
+  searches: string[];
+  options: string[];
+}
 
 /** the node's resolv.conf (kind's nodes resolve through the Docker network's gateway) */
 export const NODE_RESOLV: PodDnsSettings = { servers: ['172.18.0.1'], searches: [], options: [] };

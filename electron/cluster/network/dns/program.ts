@@ -22,15 +22,24 @@ export const COREDNS_VERSION = 'v1.12.0';
 const sha512 = (s: string) => createHash('sha512').update(s).digest('hex');
 
 async function readText(ctx: ProgramContext, path: string): Promise<string | undefined> {
-  try { return await ctx.fs.readFile(path); } catch { return undefined; }
+  try {
+    return await ctx.fs.readFile(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function nameservers(resolv: string | undefined): string[] {
-  return (resolv ?? '').split('\n').map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1]).filter((x): x is string => !!x);
+  return (resolv ?? '')
+    .split('\n')
+    .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
+    .filter((x): x is string => !!x);
 }
 
 function load(src: string, path: string): CoreDnsConfig {
-  try { return loadCorefile(src); } catch (e) {
+  try {
+    return loadCorefile(src);
+  } catch (e) {
     if (e instanceof CorefileError) throw new Error(e.message.replace(/^Corefile:/, `${path}:`));
     throw e;
   }
@@ -39,7 +48,7 @@ function load(src: string, path: string): CoreDnsConfig {
 export function corednsProgram(dns: ClusterDns): Program {
   return async (ctx) => {
     const i = ctx.argv.indexOf('-conf');
-    const path = i >= 0 ? ctx.argv[i + 1] ?? 'Corefile' : 'Corefile';
+    const path = i >= 0 ? (ctx.argv[i + 1] ?? 'Corefile') : 'Corefile';
     const abs = path.startsWith('/') ? path : `${ctx.cwd.replace(/\/$/, '')}/${path}`;
     const podIP = ctx.container.sandbox.ip;
     const log = (line: string) => ctx.out(line + '\n');
@@ -48,31 +57,70 @@ export function corednsProgram(dns: ClusterDns): Program {
     const routes = new Map<number, Map<string, () => string>>();
     const listeners = new Map<number, () => void>();
     let loaded!: (ok: boolean) => void;
-    const ready = new Promise<boolean>((r) => { loaded = r; });
+    const ready = new Promise<boolean>((r) => {
+      loaded = r;
+    });
     const bind = (port: number) => {
       if (listeners.has(port)) return;
       try {
-        listeners.set(port, ctx.container.sandbox.listen(port, (sock) => serveHttp(sock, async (req) => {
-          await ready;
-          const body = routes.get(port)?.get(req.path.split('?')[0]);
-          return body ? { status: 200, body: body() } : { status: 404, body: '404 page not found\n' };
-        }, 'coredns')));
-      } catch (e) { log(`[ERROR] listen tcp :${port}: bind: address already in use (${(e as Error).message})`); }
+        listeners.set(
+          port,
+          ctx.container.sandbox.listen(port, (sock) =>
+            serveHttp(
+              sock,
+              async (req) => {
+                await ready;
+                const body = routes.get(port)?.get(req.path.split('?')[0]);
+                return body ? { status: 200, body: body() } : { status: 404, body: '404 page not found\n' };
+              },
+              'coredns',
+            ),
+          ),
+        );
+      } catch (e) {
+        log(`[ERROR] listen tcp :${port}: bind: address already in use (${(e as Error).message})`);
+      }
     };
-    const unbindAll = () => { for (const off of listeners.values()) off(); listeners.clear(); };
+    const unbindAll = () => {
+      for (const off of listeners.values()) off();
+      listeners.clear();
+    };
     for (const port of [8080, 8181, 9153]) bind(port);
 
     let src = await readText(ctx, abs);
-    if (src === undefined) { loaded(false); unbindAll(); ctx.err(`open ${path}: no such file or directory\n`); return 1; }
+    if (src === undefined) {
+      loaded(false);
+      unbindAll();
+      ctx.err(`open ${path}: no such file or directory\n`);
+      return 1;
+    }
     let config: CoreDnsConfig;
-    try { config = load(src, path); } catch (e) { loaded(false); unbindAll(); ctx.err(`${(e as Error).message}\n`); return 1; }
+    try {
+      config = load(src, path);
+    } catch (e) {
+      loaded(false);
+      unbindAll();
+      ctx.err(`${(e as Error).message}\n`);
+      return 1;
+    }
     ctx.proc.setMemory(ctx.proc.memoryBytes + 15_000_000);
 
     let resolvConf: string[] = nameservers(await readText(ctx, '/etc/resolv.conf'));
-    const net = { exchange: (to: { ip: string; port: number }, q: any, depth: number) => dns.exchange(podIP, to, q, depth), resolvConf: () => resolvConf, sleep };
+    const net = {
+      exchange: (to: { ip: string; port: number }, q: any, depth: number) => dns.exchange(podIP, to, q, depth),
+      resolvConf: () => resolvConf,
+      sleep,
+    };
     let server = new CoreDnsServer(config, dns.view, podIP, net, log);
     const queries = { total: 0 };
-    const unregister = dns.register({ podIP, port: 53, handle: (q, client, depth) => { queries.total++; return server.handle(q, client, depth); } });
+    const unregister = dns.register({
+      podIP,
+      port: 53,
+      handle: (q, client, depth) => {
+        queries.total++;
+        return server.handle(q, client, depth);
+      },
+    });
 
     // health, ready and metrics listen where the server blocks say (kubeadm: :8080, :8181, :9153)
     const route = (port: number | undefined, path: string, body: () => string) => {
@@ -82,9 +130,18 @@ export function corednsProgram(dns: ClusterDns): Program {
     };
     route(config.servers.find((s) => s.health)?.health?.port, '/health', () => 'OK');
     route(config.servers.find((s) => s.ready)?.ready?.port, '/ready', () => 'OK');
-    route(config.servers.find((s) => s.prometheus)?.prometheus?.port, '/metrics', () => `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.23.3",revision="51e11f1",version="${COREDNS_VERSION.slice(1)}"} 1\n# HELP coredns_dns_requests_total Counter of DNS requests made per zone, protocol and family.\n# TYPE coredns_dns_requests_total counter\ncoredns_dns_requests_total{family="1",proto="udp",server="dns://:53",type="A",view="",zone="."} ${queries.total}\n`);
+    route(
+      config.servers.find((s) => s.prometheus)?.prometheus?.port,
+      '/metrics',
+      () =>
+        `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.23.3",revision="51e11f1",version="${COREDNS_VERSION.slice(1)}"} 1\n# HELP coredns_dns_requests_total Counter of DNS requests made per zone, protocol and family.\n# TYPE coredns_dns_requests_total counter\ncoredns_dns_requests_total{family="1",proto="udp",server="dns://:53",type="A",view="",zone="."} ${queries.total}\n`,
+    );
     for (const port of routes.keys()) bind(port);
-    for (const [port, off] of [...listeners]) if (!routes.has(port)) { off(); listeners.delete(port); }
+    for (const [port, off] of [...listeners])
+      if (!routes.has(port)) {
+        off();
+        listeners.delete(port);
+      }
     loaded(true);
 
     let hash = sha512(src);
@@ -96,7 +153,10 @@ export function corednsProgram(dns: ClusterDns): Program {
     const reloading = (async () => {
       while (!ctx.signal.aborted) {
         const every = config.servers.find((s) => s.reload)?.reload?.intervalMs;
-        if (!every) { await waitForAbort(ctx.signal); return; }
+        if (!every) {
+          await waitForAbort(ctx.signal);
+          return;
+        }
         await Promise.race([sleep(every), waitForAbort(ctx.signal)]);
         if (ctx.signal.aborted) return;
         const next = await readText(ctx, abs);

@@ -19,7 +19,12 @@ function view(objs: { services?: KObject[]; slices?: KObject[]; namespaces?: str
 
 const svc = (name: string, spec: any, ns = 'default'): KObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec });
 const slice = (svcName: string, endpoints: any[], ports: any[], ns = 'default'): KObject => ({
-  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svcName}-abc`, namespace: ns, labels: { 'kubernetes.io/service-name': svcName } }, addressType: 'IPv4', endpoints, ports,
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { name: `${svcName}-abc`, namespace: ns, labels: { 'kubernetes.io/service-name': svcName } },
+  addressType: 'IPv4',
+  endpoints,
+  ports,
 });
 
 const CLUSTER = view({
@@ -32,11 +37,15 @@ const CLUSTER = view({
   ],
   slices: [
     slice('web', [{ addresses: ['10.244.1.2'], conditions: { ready: true } }], [{ name: 'http', port: 8080, protocol: 'TCP' }]),
-    slice('db', [
-      { addresses: ['10.244.1.7'], hostname: 'db-0', conditions: { ready: true } },
-      { addresses: ['10.244.2.8'], hostname: 'db-1', conditions: { ready: true } },
-      { addresses: ['10.244.2.9'], hostname: 'db-2', conditions: { ready: false } },
-    ], [{ name: 'pg', port: 5432, protocol: 'TCP' }]),
+    slice(
+      'db',
+      [
+        { addresses: ['10.244.1.7'], hostname: 'db-0', conditions: { ready: true } },
+        { addresses: ['10.244.2.8'], hostname: 'db-1', conditions: { ready: true } },
+        { addresses: ['10.244.2.9'], hostname: 'db-2', conditions: { ready: false } },
+      ],
+      [{ name: 'pg', port: 5432, protocol: 'TCP' }],
+    ),
   ],
 });
 
@@ -46,7 +55,12 @@ function server(corefile = DEFAULT_COREFILE, v = CLUSTER, net = offline, log: st
   const s = new CoreDnsServer(loadCorefile(corefile), v, '10.244.0.2', net, (l) => log.push(l));
   return (name: string, type: Question['type'] = 'A') => s.handle({ name, type }, { ip: '10.244.1.3', port: 40000, proto: 'udp' });
 }
-const data = (r: Reply) => r.answer.map((a) => (typeof a.data === 'string' ? `${a.type} ${a.data}` : `${a.type} ${'port' in a.data ? `${a.data.priority} ${a.data.weight} ${a.data.port} ${a.data.target}` : ''}`));
+const data = (r: Reply) =>
+  r.answer.map((a) =>
+    typeof a.data === 'string'
+      ? `${a.type} ${a.data}`
+      : `${a.type} ${'port' in a.data ? `${a.data.priority} ${a.data.weight} ${a.data.port} ${a.data.target}` : ''}`,
+  );
 
 describe('the kubernetes plugin (Kubernetes DNS specification)', () => {
   const ask = server();
@@ -67,7 +81,10 @@ describe('the kubernetes plugin (Kubernetes DNS specification)', () => {
     expect(data(await ask('_http._tcp.web.default.svc.cluster.local', 'SRV'))).toEqual(['SRV 0 100 80 web.default.svc.cluster.local.']);
     const r = await ask('_pg._tcp.db.default.svc.cluster.local', 'SRV');
     expect(data(r).sort()).toEqual(['SRV 0 50 5432 db-0.db.default.svc.cluster.local.', 'SRV 0 50 5432 db-1.db.default.svc.cluster.local.']);
-    expect(r.additional.map((a) => `${a.name} ${a.data}`).sort()).toEqual(['db-0.db.default.svc.cluster.local. 10.244.1.7', 'db-1.db.default.svc.cluster.local. 10.244.2.8']);
+    expect(r.additional.map((a) => `${a.name} ${a.data}`).sort()).toEqual([
+      'db-0.db.default.svc.cluster.local. 10.244.1.7',
+      'db-1.db.default.svc.cluster.local. 10.244.2.8',
+    ]);
     expect((await ask('_nope._tcp.web.default.svc.cluster.local', 'SRV')).rcode).toBe('NXDOMAIN');
   });
   it('answers ExternalName with a CNAME followed by the target records', async () => {
@@ -102,7 +119,21 @@ describe('the plugin chain', () => {
     expect(log.join('\n')).toMatch(/^\[ERROR\] plugin\/errors: 2 example\.com\. A: read udp 10\.244\.0\.2:\d+->172\.18\.0\.1:53: i\/o timeout$/);
   });
   it('forwards to a reachable upstream and marks the answer non-authoritative', async () => {
-    const net: UpstreamNet = { ...offline, exchange: async (to, q) => (to.ip === '10.0.0.53' ? { rcode: 'NOERROR', authoritative: true, recursionAvailable: false, question: q, answer: [{ name: q.name, type: 'A', ttl: 60, data: '192.0.2.1' }], authority: [], additional: [] } : undefined) };
+    const net: UpstreamNet = {
+      ...offline,
+      exchange: async (to, q) =>
+        to.ip === '10.0.0.53'
+          ? {
+              rcode: 'NOERROR',
+              authoritative: true,
+              recursionAvailable: false,
+              question: q,
+              answer: [{ name: q.name, type: 'A', ttl: 60, data: '192.0.2.1' }],
+              authority: [],
+              additional: [],
+            }
+          : undefined,
+    };
     const r = await server(DEFAULT_COREFILE.replace('forward . /etc/resolv.conf', 'forward . 10.0.0.53'), CLUSTER, net)('corp.example.');
     expect([r.rcode, r.authoritative, data(r)]).toEqual(['NOERROR', false, ['A 192.0.2.1']]);
   });
@@ -120,9 +151,24 @@ describe('the plugin chain', () => {
   });
   it('cache keeps answers outside the disabled cluster zone for their TTL', async () => {
     let calls = 0;
-    const net: UpstreamNet = { ...offline, exchange: async (_to, q) => { calls++; return { rcode: 'NOERROR', authoritative: false, recursionAvailable: true, question: q, answer: [{ name: q.name, type: 'A', ttl: 60, data: '192.0.2.1' }], authority: [], additional: [] }; } };
+    const net: UpstreamNet = {
+      ...offline,
+      exchange: async (_to, q) => {
+        calls++;
+        return {
+          rcode: 'NOERROR',
+          authoritative: false,
+          recursionAvailable: true,
+          question: q,
+          answer: [{ name: q.name, type: 'A', ttl: 60, data: '192.0.2.1' }],
+          authority: [],
+          additional: [],
+        };
+      },
+    };
     const ask = server(DEFAULT_COREFILE.replace('forward . /etc/resolv.conf', 'forward . 10.0.0.53'), CLUSTER, net);
-    await ask('a.example.'); await ask('a.example.');
+    await ask('a.example.');
+    await ask('a.example.');
     expect(calls).toBe(1);
     const r = await ask('a.example.');
     expect(r.answer[0].ttl).toBeLessThanOrEqual(30);

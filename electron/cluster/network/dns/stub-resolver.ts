@@ -42,7 +42,12 @@ export function searchCandidates(name: string, searches: string[], ndots: number
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** asks the nameservers in order; undefined after the resolver's timeout when none answers */
-export async function ask(ctx: Pick<PodDnsContext, 'nameservers' | 'options'>, q: Question, send: Send, servers?: Upstream[]): Promise<{ reply: Reply; server: Upstream } | undefined> {
+export async function ask(
+  ctx: Pick<PodDnsContext, 'nameservers' | 'options'>,
+  q: Question,
+  send: Send,
+  servers?: Upstream[],
+): Promise<{ reply: Reply; server: Upstream } | undefined> {
   const list = servers ?? ctx.nameservers.filter((s) => isIP(s)).map((ip) => ({ ip, port: 53 }));
   for (const server of list) {
     const reply = await send(server, q);

@@ -12,12 +12,19 @@ const labels = { 'k8s-app': 'kube-proxy' };
 
 export function kubeProxyObjects(): { resource: 'serviceaccounts' | 'clusterrolebindings' | 'daemonsets'; namespace?: string; object: KObject }[] {
   return [
-    { resource: 'serviceaccounts', namespace: 'kube-system', object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kube-proxy', namespace: 'kube-system' } } },
+    {
+      resource: 'serviceaccounts',
+      namespace: 'kube-system',
+      object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kube-proxy', namespace: 'kube-system' } },
+    },
     { resource: 'clusterrolebindings', object: addonBinding('kubeadm:node-proxier', 'system:node-proxier', 'kube-proxy') },
     {
-      resource: 'daemonsets', namespace: 'kube-system',
+      resource: 'daemonsets',
+      namespace: 'kube-system',
       object: {
-        apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-proxy', namespace: 'kube-system', labels },
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'kube-proxy', namespace: 'kube-system', labels },
         spec: {
           selector: { matchLabels: labels },
           updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
@@ -29,17 +36,21 @@ export function kubeProxyObjects(): { resource: 'serviceaccounts' | 'clusterrole
               hostNetwork: true,
               tolerations: [{ operator: 'Exists' }],
               nodeSelector: { 'kubernetes.io/os': 'linux' },
-              containers: [{
-                name: 'kube-proxy', image: `${KUBE_PROXY_IMAGE}:${KUBE_PROXY_VERSION}`, imagePullPolicy: 'IfNotPresent',
-                command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
-                env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } }],
-                securityContext: { privileged: true },
-                volumeMounts: [
-                  { name: 'kube-proxy', mountPath: '/var/lib/kube-proxy' },
-                  { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
-                  { name: 'lib-modules', mountPath: '/lib/modules', readOnly: true },
-                ],
-              }],
+              containers: [
+                {
+                  name: 'kube-proxy',
+                  image: `${KUBE_PROXY_IMAGE}:${KUBE_PROXY_VERSION}`,
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
+                  env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } }],
+                  securityContext: { privileged: true },
+                  volumeMounts: [
+                    { name: 'kube-proxy', mountPath: '/var/lib/kube-proxy' },
+                    { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
+                    { name: 'lib-modules', mountPath: '/lib/modules', readOnly: true },
+                  ],
+                },
+              ],
               volumes: [
                 { name: 'kube-proxy', configMap: { name: 'kube-proxy' } },
                 { name: 'xtables-lock', hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' } },

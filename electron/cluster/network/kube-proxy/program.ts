@@ -20,12 +20,15 @@ async function readMode(ctx: ProgramContext, path: string): Promise<string | und
   try {
     const conf = await ctx.fs.readFile(path);
     return /^mode:\s*"?([A-Za-z]*)"?\s*$/m.exec(conf)?.[1] || 'iptables';
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 function kubeProxy(): Program {
   return async (ctx) => {
-    const log = (sev: 'I' | 'E', caller: string, msg: string, kv?: Record<string, string | number | undefined>) => ctx.err(klogHeader(sev, caller) + klogStructured(msg, kv) + '\n');
+    const log = (sev: 'I' | 'E', caller: string, msg: string, kv?: Record<string, string | number | undefined>) =>
+      ctx.err(klogHeader(sev, caller) + klogStructured(msg, kv) + '\n');
     const flag = (name: string) => ctx.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
     const configPath = flag('config');
     const mode = configPath ? await readMode(ctx, configPath) : 'iptables';
@@ -36,10 +39,16 @@ function kubeProxy(): Program {
     const nodeIP = ctx.container.sandbox.ip;
     log('I', 'server_linux.go:63', `Using ${mode} proxy mode`);
     ctx.err(`${klogHeader('I', 'server.go:715')}${klogStructured('Successfully retrieved node IP(s)')} IPs=["${nodeIP}"]\n`);
-    log('I', 'server.go:245', 'Kube-proxy configuration may be incomplete or incorrect', { err: 'nodePortAddresses is unset; NodePort connections will be accepted on all local IPs. Consider using `--nodeport-addresses primary`' });
+    log('I', 'server.go:245', 'Kube-proxy configuration may be incomplete or incorrect', {
+      err: 'nodePortAddresses is unset; NodePort connections will be accepted on all local IPs. Consider using `--nodeport-addresses primary`',
+    });
     log('I', 'server_linux.go:145', `Using ${mode === 'ipvs' ? 'ipvs' : 'iptables'} Proxier`);
     log('I', 'server.go:516', 'Version info', { version: KUBE_PROXY_VERSION });
-    for (const [caller, controller] of [['config.go:199', 'service config'], ['config.go:105', 'endpoint slice config'], ['config.go:329', 'node config']] as const) {
+    for (const [caller, controller] of [
+      ['config.go:199', 'service config'],
+      ['config.go:105', 'endpoint slice config'],
+      ['config.go:329', 'node config'],
+    ] as const) {
       log('I', caller, `Starting ${controller.replace(' config', '')} config controller`);
       log('I', 'shared_informer.go:357', 'Caches are synced', { controller });
     }
@@ -60,7 +69,10 @@ function kubeProxy(): Program {
 function rulesProgram(which: 'iptables-save' | 'ipvsadm', views: () => NodeViews | undefined): Program {
   return async (ctx) => {
     const v = views();
-    if (!v) { ctx.err(`${which}: the node's network is not available\n`); return 1; }
+    if (!v) {
+      ctx.err(`${which}: the node's network is not available\n`);
+      return 1;
+    }
     ctx.out(which === 'iptables-save' ? v.iptablesSave() : v.ipvsadm());
     return 0;
   };

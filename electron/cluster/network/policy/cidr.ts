@@ -40,11 +40,11 @@ export function cidrMatcher(cidr: string): CidrMatcher {
   if (base.family === 4) {
     if (bits > 32) return () => false;
     const shift = 32 - bits;
-    return (ip) => ip.family === 4 && (bits === 0 || ((ip.n ^ base.n) >>> shift) === 0);
+    return (ip) => ip.family === 4 && (bits === 0 || (ip.n ^ base.n) >>> shift === 0);
   }
   if (bits > 128) return () => false;
   const shift = BigInt(128 - bits);
-  return (ip) => ip.family === 6 && ((ip.n ^ base.n) >> shift) === 0n;
+  return (ip) => ip.family === 6 && (ip.n ^ base.n) >> shift === 0n;
 }
 
 /** true when `inner` lies inside `outer` and is smaller (an ipBlock's except entries must be) */

@@ -51,7 +51,10 @@ export function compilePolicy(np: NetworkPolicy): CompiledPolicy {
   const spec = np.spec ?? { podSelector: {} };
   const types = effectivePolicyTypes(np);
   return {
-    namespace, name, id: `${namespace}/${name}`, resourceVersion: np.metadata?.resourceVersion,
+    namespace,
+    name,
+    id: `${namespace}/${name}`,
+    resourceVersion: np.metadata?.resourceVersion,
     // an absent podSelector is the empty selector (every pod of the namespace), as the API defaults it
     selects: labelSelectorMatcher(spec.podSelector ?? {}),
     ingress: types.includes('Ingress') ? (spec.ingress ?? []).map((r) => compileRule(r.from, r.ports)) : undefined,

@@ -5,7 +5,13 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy, NetworkPolicySpec } from 'kubernetes-types/networking/v1';
 import { PolicyEngine } from './engine';
 
-const pod = (ns: string, name: string, ip: string, hostIP: string, extra: { labels?: Record<string, string>; hostNetwork?: boolean; phase?: string } = {}): Pod => ({
+const pod = (
+  ns: string,
+  name: string,
+  ip: string,
+  hostIP: string,
+  extra: { labels?: Record<string, string>; hostNetwork?: boolean; phase?: string } = {},
+): Pod => ({
   metadata: { namespace: ns, name, labels: extra.labels ?? { app: name } },
   spec: { hostNetwork: extra.hostNetwork, containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] },
   status: { phase: extra.phase ?? 'Running', podIP: ip, hostIP },
@@ -46,7 +52,13 @@ describe('PolicyEngine', () => {
 
   it('applies ipBlock except to addresses outside the cluster on egress', () => {
     const e = engine();
-    e.setPolicy(policy('web', 'out', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '192.168.0.0/16', except: ['192.168.9.0/24'] } }], ports: [{ port: 443 }] }] }));
+    e.setPolicy(
+      policy('web', 'out', {
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '192.168.0.0/16', except: ['192.168.9.0/24'] } }], ports: [{ port: 443 }] }],
+      }),
+    );
     expect(e.check(tcp('10.244.1.5', '192.168.1.1', 443)).allowed).toBe(true);
     expect(e.check(tcp('10.244.1.5', '192.168.9.1', 443)).allowed).toBe(false);
     expect(e.check(tcp('10.244.1.5', '192.168.1.1', 80)).allowed).toBe(false);
@@ -61,8 +73,11 @@ describe('PolicyEngine', () => {
   it('names the deciding policies in its reason', () => {
     const e = engine();
     expect(e.check(tcp('10.244.1.5', '10.244.2.7')).reason).toBe(
-      'denied: web/api is isolated for egress by web/deny; no rule admits web/db on 80/TCP; web/db is isolated for ingress by web/deny; no rule admits web/api on 80/TCP');
-    e.setPolicy(policy('web', 'api-to-db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] }));
+      'denied: web/api is isolated for egress by web/deny; no rule admits web/db on 80/TCP; web/db is isolated for ingress by web/deny; no rule admits web/api on 80/TCP',
+    );
+    e.setPolicy(
+      policy('web', 'api-to-db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] }),
+    );
     e.setPolicy(policy('web', 'api-out', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'], egress: [{}] }));
     const v = e.check(tcp('10.244.1.5', '10.244.2.7'));
     expect(v.allowed).toBe(true);
@@ -71,7 +86,12 @@ describe('PolicyEngine', () => {
 
   it('recomputes cached verdicts after pod relabels, namespace relabels, pod deletion and IP reuse', () => {
     const e = engine();
-    e.setPolicy(policy('web', 'from-ops', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'ops' } }, podSelector: { matchLabels: { role: 'scraper' } } }] }] }));
+    e.setPolicy(
+      policy('web', 'from-ops', {
+        podSelector: {},
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'ops' } }, podSelector: { matchLabels: { role: 'scraper' } } }] }],
+      }),
+    );
     e.setPod(pod('ops', 'prom', '10.244.1.9', '172.18.0.3', { labels: { role: 'scraper' } }));
     const scrape = tcp('10.244.1.9', '10.244.2.7');
     expect(e.check(scrape).allowed).toBe(false);

@@ -114,8 +114,12 @@ export class PolicyEngine implements PacketFilter {
       }
     }
     const info: PolicedPod = {
-      namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', labels: { ...(pod.metadata?.labels ?? {}) },
-      ips, hostIP: pod.status?.hostIP, namedPorts,
+      namespace: pod.metadata?.namespace ?? 'default',
+      name: pod.metadata?.name ?? '',
+      labels: { ...(pod.metadata?.labels ?? {}) },
+      ips,
+      hostIP: pod.status?.hostIP,
+      namedPorts,
     };
     this.pods.set(key, info);
     for (const ip of ips) this.podByIP.set(ip, key);
@@ -143,11 +147,12 @@ export class PolicyEngine implements PacketFilter {
     const want = namespaces?.length ? new Set(namespaces) : undefined;
     // plain code-unit order: localeCompare costs microseconds a call, and the live matrix sorts every refresh
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    return [...this.pods.values()].filter((p) => !want || want.has(p.namespace))
-      .sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+    return [...this.pods.values()].filter((p) => !want || want.has(p.namespace)).sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
   }
 
-  policyCount(): number { return this.policies.size; }
+  policyCount(): number {
+    return this.policies.size;
+  }
 
   /** the resourceVersion of the policy as the engine enforces it (undefined: not enforced) */
   policyResourceVersion(namespace: string, name: string): string | undefined {
@@ -155,8 +160,12 @@ export class PolicyEngine implements PacketFilter {
   }
 
   /** the labels the engine knows a pod and a namespace by (tests wait on them after a relabel) */
-  podLabels(namespace: string, name: string): Record<string, string> | undefined { return this.pods.get(`${namespace}/${name}`)?.labels; }
-  namespaceLabels(name: string): Record<string, string> | undefined { return this.namespaces.get(name); }
+  podLabels(namespace: string, name: string): Record<string, string> | undefined {
+    return this.pods.get(`${namespace}/${name}`)?.labels;
+  }
+  namespaceLabels(name: string): Record<string, string> | undefined {
+    return this.namespaces.get(name);
+  }
 
   private dropPod(key: string): void {
     const old = this.pods.get(key);
@@ -176,14 +185,19 @@ export class PolicyEngine implements PacketFilter {
     this.endpoints.clear();
     this.generation++;
     for (const fn of this.listeners) {
-      try { fn(); } catch (err) { process.stderr.write(`network policy listener failed: ${(err as Error).stack}\n`); }
+      try {
+        fn();
+      } catch (err) {
+        process.stderr.write(`network policy listener failed: ${(err as Error).stack}\n`);
+      }
     }
   }
 
   private selectingPolicies(key: string, pod: PolicedPod): Selecting {
     let s = this.selecting.get(key);
     if (!s) {
-      const ingress: CompiledPolicy[] = [], egress: CompiledPolicy[] = [];
+      const ingress: CompiledPolicy[] = [],
+        egress: CompiledPolicy[] = [];
       for (const id of this.policiesByNs.get(pod.namespace) ?? []) {
         const p = this.policies.get(id)!;
         if (!p.selects(pod.labels)) continue;
@@ -201,8 +215,14 @@ export class PolicyEngine implements PacketFilter {
     if (e) return e;
     const key = this.podByIP.get(ip);
     const pod = key ? this.pods.get(key) : undefined;
-    e = !key || !pod ? { peer: { ip, addr: parseIP(ip) } }
-      : { key, pod, peer: { ip, addr: parseIP(ip), pod: { namespace: pod.namespace, labels: pod.labels }, namespaceLabels: this.namespaces.get(pod.namespace) ?? {} } };
+    e =
+      !key || !pod
+        ? { peer: { ip, addr: parseIP(ip) } }
+        : {
+            key,
+            pod,
+            peer: { ip, addr: parseIP(ip), pod: { namespace: pod.namespace, labels: pod.labels }, namespaceLabels: this.namespaces.get(pod.namespace) ?? {} },
+          };
     if (this.endpoints.size > 50_000) this.endpoints.clear();
     this.endpoints.set(ip, e);
     return e;
@@ -216,29 +236,51 @@ export class PolicyEngine implements PacketFilter {
     const to = dst.pod ? `${dst.pod.namespace}/${dst.pod.name}` : undefined;
 
     let egress: DirectionVerdict;
-    if (!src.key || !src.pod) egress = { allowed: true, isolated: false, policies: [], note: `${flow.srcIP} is not a pod (node or hostNetwork traffic is not policed on egress)` };
-    else { const s = this.selectingPolicies(src.key, src.pod); egress = this.direction(s.egress, s.egressIds, 'egress', dst.peer, dst.pod, flow); }
+    if (!src.key || !src.pod)
+      egress = { allowed: true, isolated: false, policies: [], note: `${flow.srcIP} is not a pod (node or hostNetwork traffic is not policed on egress)` };
+    else {
+      const s = this.selectingPolicies(src.key, src.pod);
+      egress = this.direction(s.egress, s.egressIds, 'egress', dst.peer, dst.pod, flow);
+    }
 
     let ingress: DirectionVerdict;
     if (!dst.key || !dst.pod) ingress = { allowed: true, isolated: false, policies: [], note: `${flow.dstIP} is not a policed pod` };
-    else if (dst.pod.hostIP && dst.pod.hostIP === flow.srcIP) ingress = { allowed: true, isolated: false, policies: [], note: `traffic from the pod's own node (${flow.srcIP}) is always allowed` };
-    else { const s = this.selectingPolicies(dst.key, dst.pod); ingress = this.direction(s.ingress, s.ingressIds, 'ingress', src.peer, dst.pod, flow); }
+    else if (dst.pod.hostIP && dst.pod.hostIP === flow.srcIP)
+      ingress = { allowed: true, isolated: false, policies: [], note: `traffic from the pod's own node (${flow.srcIP}) is always allowed` };
+    else {
+      const s = this.selectingPolicies(dst.key, dst.pod);
+      ingress = this.direction(s.ingress, s.ingressIds, 'ingress', src.peer, dst.pod, flow);
+    }
 
     const allowed = egress.allowed && ingress.allowed;
     // the text is built when someone reads it: the matrix of a large cluster needs only the booleans
     let reason: string | undefined;
     return {
-      allowed, from, to, egress, ingress,
-      get reason() { return (reason ??= reasonText(flow, from ?? flow.srcIP, to ?? flow.dstIP, egress, ingress)); },
+      allowed,
+      from,
+      to,
+      egress,
+      ingress,
+      get reason() {
+        return (reason ??= reasonText(flow, from ?? flow.srcIP, to ?? flow.dstIP, egress, ingress));
+      },
     };
   }
 
-  private direction(policies: CompiledPolicy[], ids: string[], dir: 'ingress' | 'egress', peer: PeerEndpoint, dstPod: PolicedPod | undefined, flow: Flow): DirectionVerdict {
+  private direction(
+    policies: CompiledPolicy[],
+    ids: string[],
+    dir: 'ingress' | 'egress',
+    peer: PeerEndpoint,
+    dstPod: PolicedPod | undefined,
+    flow: Flow,
+  ): DirectionVerdict {
     if (!policies.length) return NOT_ISOLATED;
     for (const p of policies) {
       const rules = p[dir]!;
       for (let i = 0; i < rules.length; i++) {
-        if (ruleAdmits(rules[i], p.namespace, peer, dstPod, flow)) return { allowed: true, isolated: true, policies: ids, allowedBy: { policy: p.id, rule: i } };
+        if (ruleAdmits(rules[i], p.namespace, peer, dstPod, flow))
+          return { allowed: true, isolated: true, policies: ids, allowedBy: { policy: p.id, rule: i } };
       }
     }
     return { allowed: false, isolated: true, policies: ids };

@@ -21,16 +21,23 @@ export function startNetworkPolicyAgent(informers: InformerFactory): NetworkPoli
   policies.onUpdate((_o, p) => engine.setPolicy(p));
   policies.onDelete((p) => engine.deletePolicy(p));
   // only what policies read of a pod (labels, IPs, node, named ports, phase) is worth a recompute
-  const podChanged = (a: Pod, b: Pod) => a.status?.podIP !== b.status?.podIP || a.status?.phase !== b.status?.phase
-    || a.status?.hostIP !== b.status?.hostIP || JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels);
+  const podChanged = (a: Pod, b: Pod) =>
+    a.status?.podIP !== b.status?.podIP ||
+    a.status?.phase !== b.status?.phase ||
+    a.status?.hostIP !== b.status?.hostIP ||
+    JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels);
   pods.onAdd((p) => engine.setPod(p));
-  pods.onUpdate((o, p) => { if (podChanged(o, p)) engine.setPod(p); });
+  pods.onUpdate((o, p) => {
+    if (podChanged(o, p)) engine.setPod(p);
+  });
   pods.onDelete((p) => engine.deletePod(p));
   namespaces.onAdd((n) => engine.setNamespace(n.metadata.name!, n.metadata.labels));
   namespaces.onUpdate((_o, n) => engine.setNamespace(n.metadata.name!, n.metadata.labels));
   namespaces.onDelete((n) => engine.deleteNamespace(n.metadata.name!));
   return {
     engine,
-    synced: async () => { await Promise.all([policies.synced(), pods.synced(), namespaces.synced()]); },
+    synced: async () => {
+      await Promise.all([policies.synced(), pods.synced(), namespaces.synced()]);
+    },
   };
 }

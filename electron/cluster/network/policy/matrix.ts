@@ -27,16 +27,21 @@ export function reachabilityMatrix(engine: PolicyEngine, opts: MatrixOptions): R
   const protocol = opts.protocol ?? 'TCP';
   const all = engine.listPods();
   const pods = opts.namespaces?.length ? engine.listPods(opts.namespaces) : all;
-  const cells = pods.map((from) => pods.map((to) => {
-    if (from === to) return { allowed: true, reason: 'loopback: a pod reaching itself is not policed', policies: [] };
-    const v = engine.evaluate({ srcIP: from.ips[0], dstIP: to.ips[0], dstPort: opts.port, protocol });
-    if (opts.reasons === false) return { allowed: v.allowed, reason: '', policies: [] };
-    return { allowed: v.allowed, reason: v.reason, policies: [...new Set([...v.egress.policies, ...v.ingress.policies])] };
-  }));
+  const cells = pods.map((from) =>
+    pods.map((to) => {
+      if (from === to) return { allowed: true, reason: 'loopback: a pod reaching itself is not policed', policies: [] };
+      const v = engine.evaluate({ srcIP: from.ips[0], dstIP: to.ips[0], dstPort: opts.port, protocol });
+      if (opts.reasons === false) return { allowed: v.allowed, reason: '', policies: [] };
+      return { allowed: v.allowed, reason: v.reason, policies: [...new Set([...v.egress.policies, ...v.ingress.policies])] };
+    }),
+  );
   return {
     pods: pods.map((p) => `${p.namespace}/${p.name}`),
     namespaces: [...new Set(all.map((p) => p.namespace))].sort(),
-    port: opts.port, protocol, cells, policies: engine.policyCount(),
+    port: opts.port,
+    protocol,
+    cells,
+    policies: engine.policyCount(),
   };
 }
 

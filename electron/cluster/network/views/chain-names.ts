@@ -6,10 +6,16 @@ import { servicePortName, type ServicePortRule, type RuleEndpoint } from '../rul
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function base32(buf: Buffer): string {
-  let out = '', bits = 0, value = 0;
+  let out = '',
+    bits = 0,
+    value = 0;
   for (const b of buf) {
-    value = (value << 8) | b; bits += 8;
-    while (bits >= 5) { out += ALPHABET[(value >>> (bits - 5)) & 31]; bits -= 5; }
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
   }
   if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
   return out;

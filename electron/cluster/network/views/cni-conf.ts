@@ -11,7 +11,12 @@ export function cniConflist(podCIDR: string): string {
     name: 'kubelab',
     plugins: [
       {
-        type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, hairpinMode: true, mtu: POD_MTU,
+        type: 'bridge',
+        bridge: 'cni0',
+        isGateway: true,
+        ipMasq: true,
+        hairpinMode: true,
+        mtu: POD_MTU,
         ipam: { type: 'host-local', ranges: [[{ subnet: podCIDR, gateway }]], routes: [{ dst: '0.0.0.0/0' }] },
       },
       { type: 'portmap', capabilities: { portMappings: true } },

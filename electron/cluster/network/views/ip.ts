@@ -4,13 +4,20 @@ import type { KObject } from '../../api/types';
 import { HOST_GATEWAY_IP, POD_MTU } from '../addresses';
 import type { Attachment } from '../cni';
 
-export interface NodeAddress { name: string; ip: string; podCIDR?: string }
+export interface NodeAddress {
+  name: string;
+  ip: string;
+  podCIDR?: string;
+}
 
 export function nodeAddresses(nodes: KObject[]): NodeAddress[] {
-  return nodes.map((n) => ({
-    name: n.metadata.name!, podCIDR: n.spec?.podCIDR,
-    ip: (n.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '',
-  })).filter((n) => n.ip);
+  return nodes
+    .map((n) => ({
+      name: n.metadata.name!,
+      podCIDR: n.spec?.podCIDR,
+      ip: (n.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '',
+    }))
+    .filter((n) => n.ip);
 }
 
 export function nodeIpRoute(self: NodeAddress, all: NodeAddress[]): string {
@@ -52,14 +59,20 @@ export function nodeIpAddr(self: NodeAddress, pods: Attachment[], ipvsAddresses:
     );
   }
   for (const p of pods.filter((a) => !a.hostNetwork)) {
-    const veth = `veth${p.sandboxId.replace(/[^0-9a-f]/g, '').slice(0, 8).padEnd(8, '0')}`;
+    const veth = `veth${p.sandboxId
+      .replace(/[^0-9a-f]/g, '')
+      .slice(0, 8)
+      .padEnd(8, '0')}`;
     out.push(
       `${idx++}: ${veth}@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${POD_MTU} qdisc noqueue master cni0 state UP group default `,
       `    link/ether ${mac(p.sandboxId)} brd ff:ff:ff:ff:ff:ff link-netns cni-${p.sandboxId.slice(0, 8)}`,
     );
   }
   if (ipvsAddresses.length) {
-    out.push(`${idx++}: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default `, `    link/ether ${mac(`${self.name}/ipvs`)} brd ff:ff:ff:ff:ff:ff`);
+    out.push(
+      `${idx++}: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default `,
+      `    link/ether ${mac(`${self.name}/ipvs`)} brd ff:ff:ff:ff:ff:ff`,
+    );
     for (const ip of ipvsAddresses) out.push(`    inet ${ip}/32 scope global kube-ipvs0`, '       valid_lft forever preferred_lft forever');
   }
   return out.join('\n') + '\n';

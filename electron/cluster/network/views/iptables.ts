@@ -5,7 +5,11 @@ import { CLUSTER_CIDR } from '../addresses';
 import { endpointsFor, servicePortName, usableEndpoints, type ServicePortRule } from '../rules';
 import { extChain, sepChain, svcChain, svlChain } from './chain-names';
 
-export interface IptablesInput { rules: ServicePortRule[]; node: string; now?: Date }
+export interface IptablesInput {
+  rules: ServicePortRule[];
+  node: string;
+  now?: Date;
+}
 
 const q = (s: string) => `"${s}"`;
 
@@ -17,9 +21,17 @@ export function statisticProbability(n: number): string {
 
 class Table {
   private readonly chains = new Map<string, string[]>();
-  constructor(private readonly builtin: string[]) { for (const c of builtin) this.chains.set(c, []); }
-  chain(name: string): string[] { let c = this.chains.get(name); if (!c) this.chains.set(name, (c = [])); return c; }
-  add(chain: string, rule: string): void { this.chain(chain).push(`-A ${chain} ${rule}`); }
+  constructor(private readonly builtin: string[]) {
+    for (const c of builtin) this.chains.set(c, []);
+  }
+  chain(name: string): string[] {
+    let c = this.chains.get(name);
+    if (!c) this.chains.set(name, (c = []));
+    return c;
+  }
+  add(chain: string, rule: string): void {
+    this.chain(chain).push(`-A ${chain} ${rule}`);
+  }
   render(name: string): string {
     const user = [...this.chains.keys()].filter((c) => !this.builtin.includes(c)).sort();
     const order = [...this.builtin, ...user];
@@ -32,7 +44,17 @@ export function iptablesSave(input: IptablesInput): string {
   const now = input.now ?? new Date();
   const filter = new Table(['INPUT', 'FORWARD', 'OUTPUT']);
   const nat = new Table(['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']);
-  for (const c of ['KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL', 'KUBE-FORWARD', 'KUBE-KUBELET-CANARY', 'KUBE-NODEPORTS', 'KUBE-PROXY-CANARY', 'KUBE-PROXY-FIREWALL', 'KUBE-SERVICES']) filter.chain(c);
+  for (const c of [
+    'KUBE-EXTERNAL-SERVICES',
+    'KUBE-FIREWALL',
+    'KUBE-FORWARD',
+    'KUBE-KUBELET-CANARY',
+    'KUBE-NODEPORTS',
+    'KUBE-PROXY-CANARY',
+    'KUBE-PROXY-FIREWALL',
+    'KUBE-SERVICES',
+  ])
+    filter.chain(c);
   filter.add('INPUT', '-m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL');
   filter.add('INPUT', '-m comment --comment "kubernetes health check service ports" -j KUBE-NODEPORTS');
   filter.add('INPUT', '-m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES');
@@ -44,7 +66,10 @@ export function iptablesSave(input: IptablesInput): string {
   filter.add('OUTPUT', '-m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL');
   filter.add('OUTPUT', '-m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES');
   filter.add('OUTPUT', '-j KUBE-FIREWALL');
-  filter.add('KUBE-FIREWALL', '! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP');
+  filter.add(
+    'KUBE-FIREWALL',
+    '! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
+  );
   filter.add('KUBE-FORWARD', '-m conntrack --ctstate INVALID -m nfacct --nfacct-name  ct_state_invalid_dropped_pkts -j DROP');
   filter.add('KUBE-FORWARD', '-m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT');
   filter.add('KUBE-FORWARD', '-m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
@@ -65,19 +90,35 @@ export function iptablesSave(input: IptablesInput): string {
     const match = (ip: string, _port: number) => `-d ${ip}/32 -p ${proto}`;
     const dport = (port: number) => `-m ${proto} --dport ${port}`;
     const usable = usableEndpoints(r);
-    const externalDsts: [string, string][] = [...r.externalIPs.map((ip) => [ip, 'external IP'] as [string, string]), ...r.loadBalancerIPs.map((ip) => [ip, 'loadbalancer IP'] as [string, string])];
+    const externalDsts: [string, string][] = [
+      ...r.externalIPs.map((ip) => [ip, 'external IP'] as [string, string]),
+      ...r.loadBalancerIPs.map((ip) => [ip, 'loadbalancer IP'] as [string, string]),
+    ];
     if (!usable.length) {
-      filter.add('KUBE-SERVICES', `${match(r.clusterIP!, r.port)} -m comment --comment ${q(`${name} has no endpoints`)} ${dport(r.port)} -j REJECT --reject-with icmp-port-unreachable`);
-      for (const [ip] of externalDsts) filter.add('KUBE-EXTERNAL-SERVICES', `${match(ip, r.port)} -m comment --comment ${q(`${name} has no endpoints`)} ${dport(r.port)} -j REJECT --reject-with icmp-port-unreachable`);
-      if (r.nodePort) filter.add('KUBE-EXTERNAL-SERVICES', `-p ${proto} -m comment --comment ${q(`${name} has no endpoints`)} -m addrtype --dst-type LOCAL ${dport(r.nodePort)} -j REJECT --reject-with icmp-port-unreachable`);
+      filter.add(
+        'KUBE-SERVICES',
+        `${match(r.clusterIP!, r.port)} -m comment --comment ${q(`${name} has no endpoints`)} ${dport(r.port)} -j REJECT --reject-with icmp-port-unreachable`,
+      );
+      for (const [ip] of externalDsts)
+        filter.add(
+          'KUBE-EXTERNAL-SERVICES',
+          `${match(ip, r.port)} -m comment --comment ${q(`${name} has no endpoints`)} ${dport(r.port)} -j REJECT --reject-with icmp-port-unreachable`,
+        );
+      if (r.nodePort)
+        filter.add(
+          'KUBE-EXTERNAL-SERVICES',
+          `-p ${proto} -m comment --comment ${q(`${name} has no endpoints`)} -m addrtype --dst-type LOCAL ${dport(r.nodePort)} -j REJECT --reject-with icmp-port-unreachable`,
+        );
       continue;
     }
     const svc = svcChain(r);
     const internal = r.internalLocal ? svlChain(r) : svc;
-    if (!r.internalLocal || endpointsFor(r, true, input.node).length) nat.add('KUBE-SERVICES', `${match(r.clusterIP!, r.port)} -m comment --comment ${q(`${name} cluster IP`)} ${dport(r.port)} -j ${internal}`);
+    if (!r.internalLocal || endpointsFor(r, true, input.node).length)
+      nat.add('KUBE-SERVICES', `${match(r.clusterIP!, r.port)} -m comment --comment ${q(`${name} cluster IP`)} ${dport(r.port)} -j ${internal}`);
     const hasExternal = !!r.nodePort || externalDsts.length > 0;
     const ext = extChain(r);
-    for (const [ip, what] of externalDsts) nat.add('KUBE-SERVICES', `${match(ip, r.port)} -m comment --comment ${q(`${name} ${what}`)} ${dport(r.port)} -j ${ext}`);
+    for (const [ip, what] of externalDsts)
+      nat.add('KUBE-SERVICES', `${match(ip, r.port)} -m comment --comment ${q(`${name} ${what}`)} ${dport(r.port)} -j ${ext}`);
     if (r.nodePort) nat.add('KUBE-NODEPORTS', `-p ${proto} -m comment --comment ${q(name)} ${dport(r.nodePort)} -j ${ext}`);
     if (hasExternal) {
       if (r.externalLocal) {
@@ -96,17 +137,27 @@ export function iptablesSave(input: IptablesInput): string {
     if (r.internalLocal || (hasExternal && r.externalLocal)) chains.push([svlChain(r), endpointsFor(r, true, input.node)]);
     if (r.externalLocal && hasExternal && !chains.some(([c]) => c === svc)) chains.push([svc, usable]);
     for (const [chain, eps] of chains) {
-      if (chain === svc) nat.add(chain, `! -s ${CLUSTER_CIDR} ${match(r.clusterIP!, r.port)} -m comment --comment ${q(`${name} cluster IP`)} ${dport(r.port)} -j KUBE-MARK-MASQ`);
+      if (chain === svc)
+        nat.add(
+          chain,
+          `! -s ${CLUSTER_CIDR} ${match(r.clusterIP!, r.port)} -m comment --comment ${q(`${name} cluster IP`)} ${dport(r.port)} -j KUBE-MARK-MASQ`,
+        );
       if (!eps.length) {
         // no endpoint on this node: the filter table drops what the Local policy keeps here (kube-proxy ≥ 1.28)
         const why = q(`${name} has no local endpoints`);
         if (r.internalLocal) filter.add('KUBE-SERVICES', `${match(r.clusterIP!, r.port)} -m comment --comment ${why} ${dport(r.port)} -j DROP`);
-        if (r.externalLocal && r.nodePort) filter.add('KUBE-EXTERNAL-SERVICES', `-p ${proto} -m comment --comment ${why} -m addrtype --dst-type LOCAL ${dport(r.nodePort)} -j DROP`);
-        if (r.externalLocal) for (const [ip] of externalDsts) filter.add('KUBE-EXTERNAL-SERVICES', `${match(ip, r.port)} -m comment --comment ${why} ${dport(r.port)} -j DROP`);
+        if (r.externalLocal && r.nodePort)
+          filter.add('KUBE-EXTERNAL-SERVICES', `-p ${proto} -m comment --comment ${why} -m addrtype --dst-type LOCAL ${dport(r.nodePort)} -j DROP`);
+        if (r.externalLocal)
+          for (const [ip] of externalDsts) filter.add('KUBE-EXTERNAL-SERVICES', `${match(ip, r.port)} -m comment --comment ${why} ${dport(r.port)} -j DROP`);
         continue;
       }
       if (r.affinitySeconds !== undefined) {
-        for (const e of eps) nat.add(chain, `-m comment --comment ${q(`${name} -> ${e.ip}:${e.port}`)} -m recent --name ${sepChain(r, e)} --mask 255.255.255.255 --rsource --rcheck --seconds ${r.affinitySeconds} --reap -j ${sepChain(r, e)}`);
+        for (const e of eps)
+          nat.add(
+            chain,
+            `-m comment --comment ${q(`${name} -> ${e.ip}:${e.port}`)} -m recent --name ${sepChain(r, e)} --mask 255.255.255.255 --rsource --rcheck --seconds ${r.affinitySeconds} --reap -j ${sepChain(r, e)}`,
+          );
       }
       eps.forEach((e, i) => {
         const left = eps.length - i;
@@ -121,8 +172,13 @@ export function iptablesSave(input: IptablesInput): string {
       nat.add(sep, `-p ${proto} -m comment --comment ${q(name)}${recent} -m ${proto} -j DNAT --to-destination ${e.ip}:${e.port}`);
     }
   }
-  nat.add('KUBE-SERVICES', '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS');
-  const stamp = now.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, d, day, mon, y, t) => `${d} ${mon} ${String(Number(day)).padStart(2, ' ')} ${t} ${y}`);
+  nat.add(
+    'KUBE-SERVICES',
+    '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+  );
+  const stamp = now
+    .toUTCString()
+    .replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, d, day, mon, y, t) => `${d} ${mon} ${String(Number(day)).padStart(2, ' ')} ${t} ${y}`);
   const table = (name: string, t: Table) => `# Generated by iptables-save v1.8.9 (nf_tables) on ${stamp}\n${t.render(name)}\n# Completed on ${stamp}\n`;
   return table('filter', filter) + table('nat', nat);
 }

@@ -4,13 +4,19 @@ import { ipToInt } from '../addresses';
 import { endpointsFor, usableEndpoints, type ServicePortRule } from '../rules';
 
 export function ipvsadmList(input: { rules: ServicePortRule[]; node: string; nodeIP?: string }): string {
-  const lines = ['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags', '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'];
+  const lines = [
+    'IP Virtual Server version 1.2.1 (size=4096)',
+    'Prot LocalAddress:Port Scheduler Flags',
+    '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+  ];
   const servers: { proto: string; addr: string; ip: string; port: number; rule: ServicePortRule; external: boolean }[] = [];
   for (const r of input.rules) {
     if (!r.clusterIP) continue;
     servers.push({ proto: r.protocol, addr: `${r.clusterIP}:${r.port}`, ip: r.clusterIP, port: r.port, rule: r, external: false });
-    for (const ip of [...r.externalIPs, ...r.loadBalancerIPs]) servers.push({ proto: r.protocol, addr: `${ip}:${r.port}`, ip, port: r.port, rule: r, external: true });
-    if (r.nodePort && input.nodeIP) servers.push({ proto: r.protocol, addr: `${input.nodeIP}:${r.nodePort}`, ip: input.nodeIP, port: r.nodePort, rule: r, external: true });
+    for (const ip of [...r.externalIPs, ...r.loadBalancerIPs])
+      servers.push({ proto: r.protocol, addr: `${ip}:${r.port}`, ip, port: r.port, rule: r, external: true });
+    if (r.nodePort && input.nodeIP)
+      servers.push({ proto: r.protocol, addr: `${input.nodeIP}:${r.nodePort}`, ip: input.nodeIP, port: r.nodePort, rule: r, external: true });
   }
   servers.sort((a, b) => a.proto.localeCompare(b.proto) || ipToInt(a.ip) - ipToInt(b.ip) || a.port - b.port);
   for (const s of servers) {
@@ -22,4 +28,3 @@ export function ipvsadmList(input: { rules: ServicePortRule[]; node: string; nod
   }
   return lines.join('\n') + '\n';
 }
-

@@ -4,20 +4,36 @@ import { iptablesSave, ipvsadmList, nodeIpRoute, nodeIpAddr, cniConflist, statis
 import { svcChain } from './chain-names';
 import type { KObject } from '../../api/types';
 
-const svc = (name: string, spec: any, status: any = {}): KObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec, status });
-const slice = (svcName: string, eps: { ip: string; node: string; ready?: boolean }[], port = 8080, portName = ''): KObject => ({
-  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svcName}-abc`, namespace: 'default', labels: { 'kubernetes.io/service-name': svcName } },
-  addressType: 'IPv4', ports: [{ name: portName, port, protocol: 'TCP' }],
-  endpoints: eps.map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: e.ready ?? true, serving: e.ready ?? true, terminating: false } })),
-} as any);
+const svc = (name: string, spec: any, status: any = {}): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'default' },
+  spec,
+  status,
+});
+const slice = (svcName: string, eps: { ip: string; node: string; ready?: boolean }[], port = 8080, portName = ''): KObject =>
+  ({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${svcName}-abc`, namespace: 'default', labels: { 'kubernetes.io/service-name': svcName } },
+    addressType: 'IPv4',
+    ports: [{ name: portName, port, protocol: 'TCP' }],
+    endpoints: eps.map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: e.ready ?? true, serving: e.ready ?? true, terminating: false } })),
+  }) as any;
 const nodes: KObject[] = [0, 1, 2].map((i) => ({
-  apiVersion: 'v1', kind: 'Node', metadata: { name: ['cp', 'w1', 'w2'][i] }, spec: { podCIDR: `10.244.${i}.0/24` },
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name: ['cp', 'w1', 'w2'][i] },
+  spec: { podCIDR: `10.244.${i}.0/24` },
   status: { addresses: [{ type: 'InternalIP', address: `172.18.0.${i + 2}` }] },
 }));
 
 describe('kube-proxy chain names and probabilities', () => {
   it('names the kubernetes Service chain as every kube-proxy does', () => {
-    const [r] = computeServiceRules(svc('kubernetes', { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] }), []);
+    const [r] = computeServiceRules(
+      svc('kubernetes', { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] }),
+      [],
+    );
     expect(svcChain(r)).toBe('KUBE-SVC-NPX46M4PTMTKRN6Y');
   });
   it('prints the probabilities iptables reads back from the kernel', () => {
@@ -27,8 +43,20 @@ describe('kube-proxy chain names and probabilities', () => {
 });
 
 describe('iptables-save', () => {
-  const web = svc('web', { type: 'NodePort', clusterIP: '10.96.12.34', ports: [{ port: 80, protocol: 'TCP', targetPort: 8080, nodePort: 30080 }], sessionAffinity: 'None', externalTrafficPolicy: 'Cluster' });
-  const rules = computeServiceRules(web, [slice('web', [{ ip: '10.244.1.5', node: 'w1' }, { ip: '10.244.2.7', node: 'w2' }, { ip: '10.244.1.6', node: 'w1' }])]);
+  const web = svc('web', {
+    type: 'NodePort',
+    clusterIP: '10.96.12.34',
+    ports: [{ port: 80, protocol: 'TCP', targetPort: 8080, nodePort: 30080 }],
+    sessionAffinity: 'None',
+    externalTrafficPolicy: 'Cluster',
+  });
+  const rules = computeServiceRules(web, [
+    slice('web', [
+      { ip: '10.244.1.5', node: 'w1' },
+      { ip: '10.244.2.7', node: 'w2' },
+      { ip: '10.244.1.6', node: 'w1' },
+    ]),
+  ]);
   const text = iptablesSave({ rules, node: 'w1', now: new Date('2026-12-03T07:00:00Z') });
   it('jumps from KUBE-SERVICES to the Service chain and splits over the endpoints', () => {
     const chain = svcChain(rules[0]);
@@ -48,18 +76,37 @@ describe('iptables-save', () => {
   it('rejects in the filter table when no endpoint is ready', () => {
     const empty = computeServiceRules(svc('empty', { clusterIP: '10.96.1.1', ports: [{ port: 80, protocol: 'TCP' }] }), []);
     const t = iptablesSave({ rules: empty, node: 'w1' });
-    expect(t).toContain('-A KUBE-SERVICES -d 10.96.1.1/32 -p tcp -m comment --comment "default/empty has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable');
+    expect(t).toContain(
+      '-A KUBE-SERVICES -d 10.96.1.1/32 -p tcp -m comment --comment "default/empty has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable',
+    );
     expect(t).not.toContain('KUBE-SVC-');
   });
   it('writes affinity with the recent module', () => {
-    const aff = computeServiceRules(svc('sticky', { clusterIP: '10.96.1.2', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ port: 80, protocol: 'TCP' }] }), [slice('sticky', [{ ip: '10.244.1.9', node: 'w1' }])]);
+    const aff = computeServiceRules(
+      svc('sticky', {
+        clusterIP: '10.96.1.2',
+        sessionAffinity: 'ClientIP',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+        ports: [{ port: 80, protocol: 'TCP' }],
+      }),
+      [slice('sticky', [{ ip: '10.244.1.9', node: 'w1' }])],
+    );
     expect(iptablesSave({ rules: aff, node: 'w1' })).toMatch(/--rcheck --seconds 60 --reap -j KUBE-SEP-/);
   });
 });
 
 describe('ipvsadm -Ln', () => {
   it('lists one virtual server per address with its real servers', () => {
-    const rules = computeServiceRules(svc('web', { type: 'NodePort', clusterIP: '10.96.12.34', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } }, ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }] }), [slice('web', [{ ip: '10.244.1.5', node: 'w1' }])]);
+    const rules = computeServiceRules(
+      svc('web', {
+        type: 'NodePort',
+        clusterIP: '10.96.12.34',
+        sessionAffinity: 'ClientIP',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+        ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }],
+      }),
+      [slice('web', [{ ip: '10.244.1.5', node: 'w1' }])],
+    );
     const out = ipvsadmList({ rules, node: 'w1', nodeIP: '172.18.0.3' });
     expect(out).toContain('TCP  10.96.12.34:80 rr persistent 10800\n  -> 10.244.1.5:8080              Masq    1      0          0');
     expect(out).toContain('TCP  172.18.0.3:30080 rr persistent 10800');
@@ -69,11 +116,15 @@ describe('ipvsadm -Ln', () => {
 describe('node ip route, ip addr and the CNI config', () => {
   const self = { name: 'w1', ip: '172.18.0.3', podCIDR: '10.244.1.0/24' };
   const all = [{ name: 'cp', ip: '172.18.0.2', podCIDR: '10.244.0.0/24' }, self, { name: 'w2', ip: '172.18.0.4', podCIDR: '10.244.2.0/24' }];
-  it('routes the other nodes\' pod CIDRs via their node IPs', () => {
-    expect(nodeIpRoute(self, all)).toBe('default via 172.18.0.1 dev eth0 \n10.244.0.0/24 via 172.18.0.2 dev eth0 \n10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 \n10.244.2.0/24 via 172.18.0.4 dev eth0 \n172.18.0.0/16 dev eth0 proto kernel scope link src 172.18.0.3 \n');
+  it("routes the other nodes' pod CIDRs via their node IPs", () => {
+    expect(nodeIpRoute(self, all)).toBe(
+      'default via 172.18.0.1 dev eth0 \n10.244.0.0/24 via 172.18.0.2 dev eth0 \n10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 \n10.244.2.0/24 via 172.18.0.4 dev eth0 \n172.18.0.0/16 dev eth0 proto kernel scope link src 172.18.0.3 \n',
+    );
   });
   it('shows eth0, the bridge and a veth per pod', () => {
-    const out = nodeIpAddr(self, [{ sandboxId: 'abcdef0123456789', nodeName: 'w1', namespace: 'default', name: 'p', ip: '10.244.1.5', hostNetwork: false, portMappings: [] }]);
+    const out = nodeIpAddr(self, [
+      { sandboxId: 'abcdef0123456789', nodeName: 'w1', namespace: 'default', name: 'p', ip: '10.244.1.5', hostNetwork: false, portMappings: [] },
+    ]);
     expect(out).toContain('inet 172.18.0.3/16 brd 172.18.255.255 scope global eth0');
     expect(out).toContain('inet 10.244.1.1/24 brd 10.244.1.255 scope global cni0');
     expect(out).toMatch(/vethabcdef01@if2: .* master cni0/);
@@ -85,7 +136,9 @@ describe('node ip route, ip addr and the CNI config', () => {
     expect(conf.plugins[0].mtu).toBe(1500);
   });
   it('follows the proxy mode', () => {
-    const rules = computeServiceRules(svc('web', { clusterIP: '10.96.12.34', ports: [{ port: 80, protocol: 'TCP' }] }), [slice('web', [{ ip: '10.244.1.5', node: 'w1' }])]);
+    const rules = computeServiceRules(svc('web', { clusterIP: '10.96.12.34', ports: [{ port: 80, protocol: 'TCP' }] }), [
+      slice('web', [{ ip: '10.244.1.5', node: 'w1' }]),
+    ]);
     const ipt = nodeViews({ node: 'w1', nodes, rules, mode: 'iptables', attachments: [] });
     expect(ipt.iptablesSave()).toContain('10.96.12.34');
     expect(ipt.ipvsadm()).not.toContain('10.96.12.34');

@@ -26,7 +26,11 @@ export class DockerBackend {
 
   readonly dataDir: string;
 
-  constructor(dataDir: string, private readonly log: (line: string) => void, docker?: Docker) {
+  constructor(
+    dataDir: string,
+    private readonly log: (line: string) => void,
+    docker?: Docker,
+  ) {
     this.docker = docker ?? connectDocker();
     this.dataDir = resolve(dataDir);
     this.cluster = clusterId(dataDir);
@@ -58,12 +62,16 @@ export class DockerBackend {
     await this.removeIdleNetworks((n) => n.Labels?.[L.cluster] !== undefined, 'left by a KubeLab cluster that did not stop cleanly');
     try {
       await this.docker.createNetwork({
-        Name: this.network, Driver: 'bridge', CheckDuplicate: true,
+        Name: this.network,
+        Driver: 'bridge',
+        CheckDuplicate: true,
         IPAM: { Driver: 'default', Config: [{ Subnet: POD_SUBNET, Gateway: POD_GATEWAY }] },
         Labels: { [L.cluster]: this.cluster },
       });
     } catch (err) {
-      throw new Error(`cannot create the Docker network ${this.network} (${POD_SUBNET}): ${message(err)} — another KubeLab cluster on the Docker runtime may be running`);
+      throw new Error(
+        `cannot create the Docker network ${this.network} (${POD_SUBNET}): ${message(err)} — another KubeLab cluster on the Docker runtime may be running`,
+      );
     }
   }
 
@@ -76,33 +84,47 @@ export class DockerBackend {
   private async removeIdleNetworks(match: (n: Docker.NetworkInspectInfo) => boolean, why: string): Promise<void> {
     const nets = (await this.docker.listNetworks({ filters: { label: [L.cluster] } })).filter(match);
     for (const n of nets) {
-      const detail = await bestEffort(this.docker.getNetwork(n.Id).inspect(), `inspecting network ${n.Name}`, log) as Docker.NetworkInspectInfo | undefined;
+      const detail = (await bestEffort(this.docker.getNetwork(n.Id).inspect(), `inspecting network ${n.Name}`, log)) as Docker.NetworkInspectInfo | undefined;
       if (!detail || Object.keys(detail.Containers ?? {}).length) continue;
       try {
         await this.docker.getNetwork(n.Id).remove();
         this.log(`docker: removed network ${n.Name} ${why}`);
-      } catch (err) { this.log(`docker: remove network ${n.Name}: ${message(err)}`); }
+      } catch (err) {
+        this.log(`docker: remove network ${n.Name}: ${message(err)}`);
+      }
     }
   }
 
   /** the sandbox image: the upstream pause image if present or pullable, else the local one CI/classrooms build */
   pauseImage(): Promise<string> {
-    this.pause ??= this.findPause().catch((err) => { this.pause = undefined; throw err; });
+    this.pause ??= this.findPause().catch((err) => {
+      this.pause = undefined;
+      throw err;
+    });
     return this.pause;
   }
 
   private async findPause(): Promise<string> {
     const wanted = process.env.KUBELAB_DOCKER_PAUSE_IMAGE;
     for (const ref of wanted ? [wanted] : PAUSE_IMAGES) {
-      try { return (await this.docker.getImage(ref).inspect()).Id; } catch { /* not in the store */ }
+      try {
+        return (await this.docker.getImage(ref).inspect()).Id;
+      } catch {
+        /* not in the store */
+      }
     }
     try {
-      await new Promise<void>((resolve, reject) => this.docker.pull(PAUSE_IMAGES[0], (err: Error | null, s: NodeJS.ReadableStream) => {
-        if (err) reject(err); else this.docker.modem.followProgress(s, (e: Error | null) => (e ? reject(e) : resolve()));
-      }));
+      await new Promise<void>((resolve, reject) =>
+        this.docker.pull(PAUSE_IMAGES[0], (err: Error | null, s: NodeJS.ReadableStream) => {
+          if (err) reject(err);
+          else this.docker.modem.followProgress(s, (e: Error | null) => (e ? reject(e) : resolve()));
+        }),
+      );
       return (await this.docker.getImage(PAUSE_IMAGES[0]).inspect()).Id;
     } catch (err) {
-      throw new SandboxError(`failed to get sandbox image "${PAUSE_IMAGES[0]}": ${message(err)} (load it with "docker load", or build kubelab/pause:latest as .ci/run does)`);
+      throw new SandboxError(
+        `failed to get sandbox image "${PAUSE_IMAGES[0]}": ${message(err)} (load it with "docker load", or build kubelab/pause:latest as .ci/run does)`,
+      );
     }
   }
 
@@ -113,7 +135,14 @@ export class DockerBackend {
 
   async removeContainers(node?: string): Promise<number> {
     const list = await this.owned(node);
-    await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`))));
+    await Promise.all(
+      list.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`)),
+      ),
+    );
     return list.length;
   }
 
@@ -124,7 +153,14 @@ export class DockerBackend {
   private async removeOrphansOfDeletedClusters(): Promise<number> {
     const all = await this.docker.listContainers({ all: true, filters: { label: [L.dataDir] } });
     const gone = all.filter((c) => c.State !== 'running' && c.Labels[L.cluster] !== this.cluster && !existsSync(c.Labels[L.dataDir]));
-    await Promise.all(gone.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`))));
+    await Promise.all(
+      gone.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch((e) => this.log(`docker: remove ${c.Names[0]}: ${message(e)}`)),
+      ),
+    );
     return gone.length;
   }
 
@@ -132,7 +168,14 @@ export class DockerBackend {
   async destroy(): Promise<void> {
     await this.removeContainers();
     const nets = await this.docker.listNetworks({ filters: { label: [`${L.cluster}=${this.cluster}`] } });
-    await Promise.all(nets.map((n) => this.docker.getNetwork(n.Id).remove().catch((e) => this.log(`docker: remove network ${n.Name}: ${message(e)}`))));
+    await Promise.all(
+      nets.map((n) =>
+        this.docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch((e) => this.log(`docker: remove network ${n.Name}: ${message(e)}`)),
+      ),
+    );
   }
 }
 

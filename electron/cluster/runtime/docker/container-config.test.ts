@@ -5,14 +5,50 @@ import { containerCreateOptions, cpuShares, hostsFileContent, resolvConfContent 
 import { pullReference } from './images';
 
 const sandbox: PodSandboxConfig = {
-  name: 'web', namespace: 'shop', uid: 'u-1', attempt: 0, hostname: 'web', labels: {}, annotations: {}, podIPs: ['10.244.1.7'],
-  hostNetwork: false, dns: { servers: ['10.96.0.10'], searches: ['shop.svc.cluster.local', 'svc.cluster.local'], options: ['ndots:5'] },
-  hostAliases: [{ ip: '1.2.3.4', hostnames: ['db', 'db.local'] }], memoryLimitBytes: 0, cpuLimitMillis: 0, podDir: '/data/pods/u-1', nodeName: 'n1',
+  name: 'web',
+  namespace: 'shop',
+  uid: 'u-1',
+  attempt: 0,
+  hostname: 'web',
+  labels: {},
+  annotations: {},
+  podIPs: ['10.244.1.7'],
+  hostNetwork: false,
+  dns: { servers: ['10.96.0.10'], searches: ['shop.svc.cluster.local', 'svc.cluster.local'], options: ['ndots:5'] },
+  hostAliases: [{ ip: '1.2.3.4', hostnames: ['db', 'db.local'] }],
+  memoryLimitBytes: 0,
+  cpuLimitMillis: 0,
+  podDir: '/data/pods/u-1',
+  nodeName: 'n1',
 };
-const image: ImageInfo = { ref: 'docker.io/library/busybox:latest', id: 'sha256:abc', digest: 'sha256:abc', sizeBytes: 1, entrypoint: [], cmd: ['sh'], env: [], workingDir: '', user: '', exposedPorts: [] };
+const image: ImageInfo = {
+  ref: 'docker.io/library/busybox:latest',
+  id: 'sha256:abc',
+  digest: 'sha256:abc',
+  sizeBytes: 1,
+  entrypoint: [],
+  cmd: ['sh'],
+  env: [],
+  workingDir: '',
+  user: '',
+  exposedPorts: [],
+};
 const base: ContainerConfig = {
-  name: 'app', image: 'busybox', env: [{ name: 'A', value: '1' }], mounts: [], tty: false, stdin: false, stdinOnce: false, security: {},
-  memoryLimitBytes: 0, memoryRequestBytes: 0, cpuLimitMillis: 0, cpuRequestMillis: 0, logPath: '/l/0.log', attempt: 2, kind: 'regular',
+  name: 'app',
+  image: 'busybox',
+  env: [{ name: 'A', value: '1' }],
+  mounts: [],
+  tty: false,
+  stdin: false,
+  stdinOnce: false,
+  security: {},
+  memoryLimitBytes: 0,
+  memoryRequestBytes: 0,
+  cpuLimitMillis: 0,
+  cpuRequestMillis: 0,
+  logPath: '/l/0.log',
+  attempt: 2,
+  kind: 'regular',
 };
 const sb = { id: 'sb1', config: sandbox, hostsFile: '/data/pods/u-1/etc/hosts', resolvFile: '/data/pods/u-1/etc/resolv.conf' };
 const where = { cluster: 'c1', dataDir: '/data', node: 'n1', terminationLogFile: '/data/pods/u-1/containers/app/2-termination-log' };
@@ -31,17 +67,29 @@ describe('containerCreateOptions', () => {
     const o = containerCreateOptions(base, { ...sb, config: { ...sandbox, shareProcessNamespace: true } }, image, where);
     expect(o.name).toBe('k8s_app_web_shop_u-1_2');
     expect(o.HostConfig).toMatchObject({ NetworkMode: 'container:sb1', IpcMode: 'container:sb1', PidMode: 'container:sb1', RestartPolicy: { Name: 'no' } });
-    expect(o.Labels).toMatchObject({ 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'shop', 'io.kubernetes.pod.uid': 'u-1', 'io.kubernetes.container.name': 'app', 'io.kubelab.cluster': 'c1', 'io.kubelab.node': 'n1' });
+    expect(o.Labels).toMatchObject({
+      'io.kubernetes.pod.name': 'web',
+      'io.kubernetes.pod.namespace': 'shop',
+      'io.kubernetes.pod.uid': 'u-1',
+      'io.kubernetes.container.name': 'app',
+      'io.kubelab.cluster': 'c1',
+      'io.kubelab.node': 'n1',
+    });
     expect(containerCreateOptions(base, sb, image, where).HostConfig?.PidMode).toBeUndefined();
   });
 
-  it('puts a targeted ephemeral container in its target\'s PID namespace (kubectl debug --target)', () => {
+  it("puts a targeted ephemeral container in its target's PID namespace (kubectl debug --target)", () => {
     const o = containerCreateOptions({ ...base, kind: 'ephemeral', targetContainerName: 'app' }, sb, image, { ...where, targetContainerId: 'c-app' });
     expect(o.HostConfig?.PidMode).toBe('container:c-app');
   });
 
-  it('mounts volumes, the kubelet\'s /etc files and the termination log, letting a volume win over /etc/hosts', () => {
-    const o = containerCreateOptions({ ...base, terminationMessagePath: '/dev/termination-log', mounts: [{ containerPath: '/etc/hosts', hostPath: '/v/hosts', readOnly: true }] }, sb, image, where);
+  it("mounts volumes, the kubelet's /etc files and the termination log, letting a volume win over /etc/hosts", () => {
+    const o = containerCreateOptions(
+      { ...base, terminationMessagePath: '/dev/termination-log', mounts: [{ containerPath: '/etc/hosts', hostPath: '/v/hosts', readOnly: true }] },
+      sb,
+      image,
+      where,
+    );
     expect(o.HostConfig?.Mounts).toEqual([
       { Type: 'bind', Source: '/v/hosts', Target: '/etc/hosts', ReadOnly: true },
       { Type: 'bind', Source: sb.resolvFile, Target: '/etc/resolv.conf', ReadOnly: false },
@@ -50,14 +98,39 @@ describe('containerCreateOptions', () => {
   });
 
   it('maps security context and resources to Docker options', () => {
-    const o = containerCreateOptions({
-      ...base, memoryLimitBytes: 64 << 20, cpuLimitMillis: 500, cpuRequestMillis: 250,
-      security: { runAsUser: 1000, runAsGroup: 3000, supplementalGroups: [5], fsGroup: 6, readOnlyRootFilesystem: true, privileged: false, allowPrivilegeEscalation: false, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] } },
-    }, sb, image, where);
+    const o = containerCreateOptions(
+      {
+        ...base,
+        memoryLimitBytes: 64 << 20,
+        cpuLimitMillis: 500,
+        cpuRequestMillis: 250,
+        security: {
+          runAsUser: 1000,
+          runAsGroup: 3000,
+          supplementalGroups: [5],
+          fsGroup: 6,
+          readOnlyRootFilesystem: true,
+          privileged: false,
+          allowPrivilegeEscalation: false,
+          capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] },
+        },
+      },
+      sb,
+      image,
+      where,
+    );
     expect(o.User).toBe('1000:3000');
     expect(o.HostConfig).toMatchObject({
-      Memory: 64 << 20, MemorySwap: 64 << 20, CpuPeriod: 100_000, CpuQuota: 50_000, CpuShares: 256, ReadonlyRootfs: true,
-      CapAdd: ['NET_ADMIN'], CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], GroupAdd: ['5', '6'],
+      Memory: 64 << 20,
+      MemorySwap: 64 << 20,
+      CpuPeriod: 100_000,
+      CpuQuota: 50_000,
+      CpuShares: 256,
+      ReadonlyRootfs: true,
+      CapAdd: ['NET_ADMIN'],
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      GroupAdd: ['5', '6'],
     });
     expect(o.Env).toEqual(['A=1']);
   });

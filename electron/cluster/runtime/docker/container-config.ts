@@ -28,10 +28,16 @@ const CPU_PERIOD = 100_000;
 export function containerCreateOptions(cfg: ContainerConfig, sb: SandboxRef, image: ImageInfo, where: ContainerPlacement): ContainerCreateOptions {
   const sec = cfg.security;
   if (sec.runAsNonRoot && sec.runAsUser === undefined && isRootUser(image.user)) {
-    throw new ContainerCreateError(`container has runAsNonRoot and image will run as root (pod: "${sb.config.name}_${sb.config.namespace}(${sb.config.uid})", container: ${cfg.name})`, 'CreateContainerConfigError');
+    throw new ContainerCreateError(
+      `container has runAsNonRoot and image will run as root (pod: "${sb.config.name}_${sb.config.namespace}(${sb.config.uid})", container: ${cfg.name})`,
+      'CreateContainerConfigError',
+    );
   }
   if (sec.runAsNonRoot && sec.runAsUser === 0) {
-    throw new ContainerCreateError(`container's runAsUser breaks non-root policy (pod: "${sb.config.name}_${sb.config.namespace}(${sb.config.uid})", container: ${cfg.name})`, 'CreateContainerConfigError');
+    throw new ContainerCreateError(
+      `container's runAsUser breaks non-root policy (pod: "${sb.config.name}_${sb.config.namespace}(${sb.config.uid})", container: ${cfg.name})`,
+      'CreateContainerConfigError',
+    );
   }
   const mounts: MountSettings[] = cfg.mounts.map((m) => ({ Type: 'bind', Source: m.hostPath, Target: m.containerPath, ReadOnly: m.readOnly }));
   const taken = new Set(cfg.mounts.map((m) => m.containerPath));
@@ -54,25 +60,40 @@ export function containerCreateOptions(cfg: ContainerConfig, sb: SandboxRef, ima
     Env: cfg.env.map((e) => `${e.name}=${e.value}`),
     ...(cfg.workingDir ? { WorkingDir: cfg.workingDir } : {}),
     ...(sec.runAsUser !== undefined ? { User: sec.runAsGroup !== undefined ? `${sec.runAsUser}:${sec.runAsGroup}` : String(sec.runAsUser) } : {}),
-    Tty: cfg.tty, OpenStdin: cfg.stdin, StdinOnce: cfg.stdinOnce, AttachStdin: cfg.stdin, AttachStdout: true, AttachStderr: true,
+    Tty: cfg.tty,
+    OpenStdin: cfg.stdin,
+    StdinOnce: cfg.stdinOnce,
+    AttachStdin: cfg.stdin,
+    AttachStdout: true,
+    AttachStderr: true,
     Labels: {
-      [L.podName]: pod.name, [L.podNamespace]: pod.namespace, [L.podUid]: pod.uid, [L.containerName]: cfg.name,
-      [L.type]: 'container', [L.sandboxId]: sb.id, [L.attempt]: String(cfg.attempt),
-      [L.cluster]: where.cluster, [L.dataDir]: where.dataDir, [L.node]: where.node, [L.logPath]: cfg.logPath,
+      [L.podName]: pod.name,
+      [L.podNamespace]: pod.namespace,
+      [L.podUid]: pod.uid,
+      [L.containerName]: cfg.name,
+      [L.type]: 'container',
+      [L.sandboxId]: sb.id,
+      [L.attempt]: String(cfg.attempt),
+      [L.cluster]: where.cluster,
+      [L.dataDir]: where.dataDir,
+      [L.node]: where.node,
+      [L.logPath]: cfg.logPath,
       ...(where.terminationLogFile ? { [L.terminationLog]: where.terminationLogFile } : {}),
     },
     HostConfig: {
-      NetworkMode: join, IpcMode: join,
+      NetworkMode: join,
+      IpcMode: join,
       ...(sb.config.shareProcessNamespace ? { PidMode: join } : where.targetContainerId ? { PidMode: `container:${where.targetContainerId}` } : {}),
       Mounts: mounts,
       ReadonlyRootfs: !!sec.readOnlyRootFilesystem,
       Privileged: !!sec.privileged,
-      CapAdd: sec.capabilities?.add ?? [], CapDrop: sec.capabilities?.drop ?? [],
+      CapAdd: sec.capabilities?.add ?? [],
+      CapDrop: sec.capabilities?.drop ?? [],
       SecurityOpt: sec.allowPrivilegeEscalation === false ? ['no-new-privileges'] : [],
       GroupAdd: groups,
       // no swap beyond the limit, as the kubelet configures cgroups: over the limit is an OOM kill (exit 137)
       ...(cfg.memoryLimitBytes > 0 ? { Memory: cfg.memoryLimitBytes, MemorySwap: cfg.memoryLimitBytes } : {}),
-      ...(cfg.cpuLimitMillis > 0 ? { CpuPeriod: CPU_PERIOD, CpuQuota: Math.max(1000, Math.round(cfg.cpuLimitMillis * CPU_PERIOD / 1000)) } : {}),
+      ...(cfg.cpuLimitMillis > 0 ? { CpuPeriod: CPU_PERIOD, CpuQuota: Math.max(1000, Math.round((cfg.cpuLimitMillis * CPU_PERIOD) / 1000)) } : {}),
       CpuShares: cpuShares(cfg.cpuRequestMillis || cfg.cpuLimitMillis),
       // the kubelet restarts containers itself, by the pod's restart policy
       RestartPolicy: { Name: 'no' },
@@ -84,7 +105,7 @@ export function containerCreateOptions(cfg: ContainerConfig, sb: SandboxRef, ima
 
 /** the kubelet's milli-CPU → cpu.shares conversion (2 is the kernel's minimum) */
 export function cpuShares(milli: number): number {
-  return milli > 0 ? Math.max(2, Math.floor(milli * 1024 / 1000)) : 2;
+  return milli > 0 ? Math.max(2, Math.floor((milli * 1024) / 1000)) : 2;
 }
 
 function isRootUser(user: string): boolean {
@@ -98,8 +119,12 @@ export function hostsFileContent(cfg: PodSandboxConfig): string {
   const names = cfg.fqdn ? `${cfg.fqdn}\t${cfg.hostname}` : cfg.hostname;
   const lines = [
     '# Kubernetes-managed hosts file.',
-    '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'fe00::0\tip6-mcastprefix',
-    'fe00::1\tip6-allnodes', 'fe00::2\tip6-allrouters',
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'fe00::0\tip6-localnet',
+    'fe00::0\tip6-mcastprefix',
+    'fe00::1\tip6-allnodes',
+    'fe00::2\tip6-allrouters',
     `${ip}\t${names}`,
   ];
   if (cfg.hostAliases?.length) {
@@ -111,9 +136,11 @@ export function hostsFileContent(cfg: PodSandboxConfig): string {
 
 export function resolvConfContent(cfg: PodSandboxConfig): string {
   const d = cfg.dns;
-  return [
-    ...(d.searches.length ? [`search ${d.searches.join(' ')}`] : []),
-    ...d.servers.map((s) => `nameserver ${s}`),
-    ...(d.options.length ? [`options ${d.options.join(' ')}`] : []),
-  ].join('\n') + '\n';
+  return (
+    [
+      ...(d.searches.length ? [`search ${d.searches.join(' ')}`] : []),
+      ...d.servers.map((s) => `nameserver ${s}`),
+      ...(d.options.length ? [`options ${d.options.join(' ')}`] : []),
+    ].join('\n') + '\n'
+  );
 }

@@ -5,7 +5,6 @@ import type { DockerDaemonStatus } from './status';
 
 export type { DockerDaemonStatus } from './status';
 
-
 /** The endpoint dockerode will use, in words the user recognises. */
 export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.DOCKER_HOST) return env.DOCKER_HOST;
@@ -20,12 +19,18 @@ export function connectDocker(): Docker {
 export async function checkDockerDaemon(docker: Docker = connectDocker(), timeoutMs = 3000): Promise<DockerDaemonStatus> {
   const endpoint = dockerEndpoint();
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); });
+  const deadline = new Promise<never>((_r, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
     const [version, info] = await Promise.race([Promise.all([docker.version(), docker.info()]), deadline]);
     const security: string[] = info.SecurityOptions ?? [];
     return {
-      available: true, endpoint, version: version.Version, apiVersion: version.ApiVersion, os: `${version.Os}/${version.Arch}`,
+      available: true,
+      endpoint,
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      os: `${version.Os}/${version.Arch}`,
       rootless: security.some((s) => s.includes('name=rootless')),
       cgroup: `${info.CgroupDriver ?? 'unknown'} (cgroup v${info.CgroupVersion ?? '1'})`,
     };

@@ -9,7 +9,11 @@ function inspector(states: { ExitCode: number; OOMKilled: boolean }[]) {
 
 describe('settleExitState', () => {
   it('waits for an OOM event Docker handles after the exit', async () => {
-    const i = inspector([{ ExitCode: 137, OOMKilled: false }, { ExitCode: 137, OOMKilled: false }, { ExitCode: 137, OOMKilled: true }]);
+    const i = inspector([
+      { ExitCode: 137, OOMKilled: false },
+      { ExitCode: 137, OOMKilled: false },
+      { ExitCode: 137, OOMKilled: true },
+    ]);
     const s = await settleExitState(i.inspect, { memoryLimited: true, intervalMs: 1 });
     expect(s.OOMKilled).toBe(true);
     expect(i.calls()).toBe(3);
@@ -23,7 +27,11 @@ describe('settleExitState', () => {
   });
 
   it('asks once for exits that cannot be an OOM kill', async () => {
-    for (const [state, memoryLimited] of [[{ ExitCode: 137, OOMKilled: false }, false], [{ ExitCode: 1, OOMKilled: false }, true], [{ ExitCode: 137, OOMKilled: true }, true]] as const) {
+    for (const [state, memoryLimited] of [
+      [{ ExitCode: 137, OOMKilled: false }, false],
+      [{ ExitCode: 1, OOMKilled: false }, true],
+      [{ ExitCode: 137, OOMKilled: true }, true],
+    ] as const) {
       const i = inspector([state]);
       await settleExitState(i.inspect, { memoryLimited, intervalMs: 1 });
       expect(i.calls()).toBe(1);

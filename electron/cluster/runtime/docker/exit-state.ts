@@ -2,7 +2,11 @@
 // inspect right after `wait` may still say OOMKilled=false for a container the kernel killed (seen with cgroups v1
 // and v2; hashicorp/nomad#13119 tracks the same race). A SIGKILL exit (137) of a memory-limited container is
 // therefore asked again briefly before it is recorded as a plain Error.
-export interface ExitState { ExitCode: number; OOMKilled: boolean; FinishedAt?: string }
+export interface ExitState {
+  ExitCode: number;
+  OOMKilled: boolean;
+  FinishedAt?: string;
+}
 
 export interface SettleOptions {
   memoryLimited: boolean;

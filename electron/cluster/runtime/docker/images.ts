@@ -10,7 +10,11 @@ export function pullReference(image: string): string {
 }
 
 export function normalizedRef(image: string): string {
-  try { return parseImageReference(image).normalized; } catch { return image; }
+  try {
+    return parseImageReference(image).normalized;
+  } catch {
+    return image;
+  }
 }
 
 export function imageInfoFrom(ref: string, inspect: Docker.ImageInspectInfo): ImageInfo {
@@ -25,12 +29,17 @@ export function imageInfoFrom(ref: string, inspect: Docker.ImageInspectInfo): Im
     env: cfg.Env ?? [],
     workingDir: cfg.WorkingDir ?? '',
     user: cfg.User ?? '',
-    exposedPorts: Object.keys(cfg.ExposedPorts ?? {}).map((p) => parseInt(p, 10)).filter((n) => n > 0),
+    exposedPorts: Object.keys(cfg.ExposedPorts ?? {})
+      .map((p) => parseInt(p, 10))
+      .filter((n) => n > 0),
   };
 }
 
 export class DockerImages {
-  constructor(private readonly docker: Docker, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly log: (line: string) => void,
+  ) {}
 
   async status(image: string): Promise<ImageInfo | undefined> {
     try {
@@ -63,10 +72,23 @@ export class DockerImages {
 
   async list(): Promise<ImageInfo[]> {
     const all = await this.docker.listImages();
-    return all.flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>').slice(0, 1).map((tag) => ({
-      ref: normalizedRef(tag), id: i.Id, digest: i.RepoDigests?.[0] ?? i.Id, sizeBytes: i.Size,
-      entrypoint: [], cmd: [], env: [], workingDir: '', user: '', exposedPorts: [],
-    })));
+    return all.flatMap((i) =>
+      (i.RepoTags ?? [])
+        .filter((t) => t !== '<none>:<none>')
+        .slice(0, 1)
+        .map((tag) => ({
+          ref: normalizedRef(tag),
+          id: i.Id,
+          digest: i.RepoDigests?.[0] ?? i.Id,
+          sizeBytes: i.Size,
+          entrypoint: [],
+          cmd: [],
+          env: [],
+          workingDir: '',
+          user: '',
+          exposedPorts: [],
+        })),
+    );
   }
 
   async remove(image: string): Promise<void> {
@@ -76,11 +98,15 @@ export class DockerImages {
   private pullThroughDaemon(ref: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.docker.pull(ref, (err: Error | null, stream: NodeJS.ReadableStream) => {
-        if (err) { reject(err); return; }
+        if (err) {
+          reject(err);
+          return;
+        }
         // errors can also arrive inside the progress stream, after a 200
         this.docker.modem.followProgress(stream, (e: Error | null, out: { error?: string }[]) => {
           const failed = e ?? (out.find((o) => o.error) ? new Error(out.find((o) => o.error)!.error) : undefined);
-          if (failed) reject(failed); else resolve();
+          if (failed) reject(failed);
+          else resolve();
         });
       });
     });
@@ -88,6 +114,8 @@ export class DockerImages {
 }
 
 function unreachable(message: string): boolean {
-  return /dial tcp|lookup |no such host|timeout|connection refused|network is unreachable|i\/o timeout|TLS handshake/i.test(message)
-    && !/manifest unknown|not found|unauthorized|denied/i.test(message);
+  return (
+    /dial tcp|lookup |no such host|timeout|connection refused|network is unreachable|i\/o timeout|TLS handshake/i.test(message) &&
+    !/manifest unknown|not found|unauthorized|denied/i.test(message)
+  );
 }

@@ -25,7 +25,9 @@ export function clusterId(dataDir: string): string {
   return createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12);
 }
 
-export function networkName(cluster: string): string { return `kubelab-${cluster}`; }
+export function networkName(cluster: string): string {
+  return `kubelab-${cluster}`;
+}
 
 /** dockershim's names: k8s_<container>_<pod>_<namespace>_<uid>_<attempt> (POD for the sandbox) */
 export function containerName(container: string, pod: { name: string; namespace: string; uid: string }, attempt: number): string {

@@ -8,9 +8,19 @@ import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import {
-  ContainerCreateError, SandboxError,
-  type ContainerConfig, type ContainerRuntime, type ContainerStats, type ContainerStatus, type ExecOptions, type ExecResult,
-  type ImageInfo, type PodSandboxConfig, type RuntimeEvent, type SandboxStatus, type StreamSession,
+  ContainerCreateError,
+  SandboxError,
+  type ContainerConfig,
+  type ContainerRuntime,
+  type ContainerStats,
+  type ContainerStatus,
+  type ExecOptions,
+  type ExecResult,
+  type ImageInfo,
+  type PodSandboxConfig,
+  type RuntimeEvent,
+  type SandboxStatus,
+  type StreamSession,
 } from '../interface';
 import { CriLogWriter } from '../sim/cri-log';
 import { message, type DockerBackend } from './backend';
@@ -31,7 +41,11 @@ export interface DockerRuntimeOptions {
   log(line: string): void;
 }
 
-interface Sandbox extends SandboxRef { handler: string; createdAt: number; state: 'ready' | 'notready' }
+interface Sandbox extends SandboxRef {
+  handler: string;
+  createdAt: number;
+  state: 'ready' | 'notready';
+}
 
 interface Tracked {
   sandboxId: string;
@@ -43,7 +57,6 @@ interface Tracked {
   resolveExited(code: number): void;
   lastCpu?: { ns: number; at: number };
 }
-
 
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
@@ -59,7 +72,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   version() {
-    return { runtimeName: 'docker', runtimeVersion: this.o.backend.daemon?.version ?? 'unknown', runtimeApiVersion: this.o.backend.daemon?.apiVersion ?? 'unknown' };
+    return {
+      runtimeName: 'docker',
+      runtimeVersion: this.o.backend.daemon?.version ?? 'unknown',
+      runtimeApiVersion: this.o.backend.daemon?.apiVersion ?? 'unknown',
+    };
   }
 
   handlers(): string[] {
@@ -68,10 +85,18 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   // images
-  pullImage(image: string): Promise<ImageInfo> { return this.images.pull(image); }
-  imageStatus(image: string): Promise<ImageInfo | undefined> { return this.images.status(image); }
-  listImages(): Promise<ImageInfo[]> { return this.images.list(); }
-  removeImage(image: string): Promise<void> { return this.images.remove(image); }
+  pullImage(image: string): Promise<ImageInfo> {
+    return this.images.pull(image);
+  }
+  imageStatus(image: string): Promise<ImageInfo | undefined> {
+    return this.images.status(image);
+  }
+  listImages(): Promise<ImageInfo[]> {
+    return this.images.list();
+  }
+  removeImage(image: string): Promise<void> {
+    return this.images.remove(image);
+  }
 
   // sandboxes
   async runPodSandbox(config: PodSandboxConfig, handler: string): Promise<string> {
@@ -94,11 +119,19 @@ export class DockerRuntime implements ContainerRuntime {
       Image: pause,
       ...(config.hostNetwork ? {} : { Hostname: config.hostname }),
       Labels: {
-        [L.podName]: pod.name, [L.podNamespace]: pod.namespace, [L.podUid]: pod.uid, [L.containerName]: 'POD', [L.type]: 'podsandbox',
-        [L.cluster]: this.o.backend.cluster, [L.dataDir]: this.o.backend.dataDir, [L.node]: this.o.nodeName,
+        [L.podName]: pod.name,
+        [L.podNamespace]: pod.namespace,
+        [L.podUid]: pod.uid,
+        [L.containerName]: 'POD',
+        [L.type]: 'podsandbox',
+        [L.cluster]: this.o.backend.cluster,
+        [L.dataDir]: this.o.backend.dataDir,
+        [L.node]: this.o.nodeName,
       },
       HostConfig: {
-        NetworkMode: config.hostNetwork ? 'host' : net, IpcMode: 'shareable', RestartPolicy: { Name: 'no' },
+        NetworkMode: config.hostNetwork ? 'host' : net,
+        IpcMode: 'shareable',
+        RestartPolicy: { Name: 'no' },
         ...(h !== 'runc' ? { Runtime: h } : {}),
       },
       ...(config.hostNetwork ? {} : { NetworkingConfig: { EndpointsConfig: { [net]: { IPAMConfig: { IPv4Address: config.podIPs[0] } } } } }),
@@ -118,15 +151,24 @@ export class DockerRuntime implements ContainerRuntime {
     const sb = this.sandboxes.get(sandboxId);
     if (!sb) return;
     await Promise.all([...this.containers.entries()].filter(([, t]) => t.sandboxId === sandboxId).map(([id]) => this.stopContainer(id, 0)));
-    await this.docker.getContainer(sandboxId).kill().catch((e) => this.ignoreGone(e, 'stop sandbox'));
-    if (sb.state === 'ready') { sb.state = 'notready'; this.emit({ type: 'SandboxStopped', sandboxId }); }
+    await this.docker
+      .getContainer(sandboxId)
+      .kill()
+      .catch((e) => this.ignoreGone(e, 'stop sandbox'));
+    if (sb.state === 'ready') {
+      sb.state = 'notready';
+      this.emit({ type: 'SandboxStopped', sandboxId });
+    }
   }
 
   async removePodSandbox(sandboxId: string): Promise<void> {
     await this.stopPodSandbox(sandboxId);
     const ids = [...this.containers.entries()].filter(([, t]) => t.sandboxId === sandboxId).map(([id]) => id);
     await Promise.all(ids.map((id) => this.removeContainer(id)));
-    await this.docker.getContainer(sandboxId).remove({ force: true }).catch((e) => this.ignoreGone(e, 'remove sandbox'));
+    await this.docker
+      .getContainer(sandboxId)
+      .remove({ force: true })
+      .catch((e) => this.ignoreGone(e, 'remove sandbox'));
     this.sandboxes.delete(sandboxId);
   }
 
@@ -144,7 +186,8 @@ export class DockerRuntime implements ContainerRuntime {
     const sb = this.sandboxes.get(sandboxId);
     if (!sb || sb.state !== 'ready') throw new ContainerCreateError(`failed to create container: sandbox ${sandboxId} is not ready`, 'CreateContainerError');
     const image = await this.images.status(config.image);
-    if (!image) throw new ContainerCreateError(`failed to create container: image "${config.image}" not present on node ${this.o.nodeName}`, 'CreateContainerError');
+    if (!image)
+      throw new ContainerCreateError(`failed to create container: image "${config.image}" not present on node ${this.o.nodeName}`, 'CreateContainerError');
     let terminationLogFile: string | undefined;
     if (config.terminationMessagePath) {
       terminationLogFile = path.join(sb.config.podDir, 'containers', config.name, `${config.attempt}-termination-log`);
@@ -152,9 +195,17 @@ export class DockerRuntime implements ContainerRuntime {
       await fs.promises.writeFile(terminationLogFile, '');
     }
     const targetContainerId = config.targetContainerName
-      ? [...this.containers.entries()].find(([, t]) => t.sandboxId === sandboxId && t.config.name === config.targetContainerName && t.status.state === 'running')?.[0]
+      ? [...this.containers.entries()].find(
+          ([, t]) => t.sandboxId === sandboxId && t.config.name === config.targetContainerName && t.status.state === 'running',
+        )?.[0]
       : undefined;
-    const opts = containerCreateOptions(config, sb, image, { cluster: this.o.backend.cluster, dataDir: this.o.backend.dataDir, node: this.o.nodeName, terminationLogFile, targetContainerId });
+    const opts = containerCreateOptions(config, sb, image, {
+      cluster: this.o.backend.cluster,
+      dataDir: this.o.backend.dataDir,
+      node: this.o.nodeName,
+      terminationLogFile,
+      targetContainerId,
+    });
     let c: Docker.Container;
     try {
       c = await this.createReplacingStale(opts);
@@ -162,10 +213,26 @@ export class DockerRuntime implements ContainerRuntime {
       throw new ContainerCreateError(`failed to create container ${config.name}: ${message(err)}`, 'CreateContainerError');
     }
     let resolveExited!: (code: number) => void;
-    const exited = new Promise<number>((r) => { resolveExited = r; });
+    const exited = new Promise<number>((r) => {
+      resolveExited = r;
+    });
     this.containers.set(c.id, {
-      sandboxId, config, image, terminationLogFile, exited, resolveExited,
-      status: { id: c.id, name: config.name, sandboxId, image: image.ref, imageRef: dockerImageRef(image), state: 'created', createdAt: Date.now(), attempt: config.attempt },
+      sandboxId,
+      config,
+      image,
+      terminationLogFile,
+      exited,
+      resolveExited,
+      status: {
+        id: c.id,
+        name: config.name,
+        sandboxId,
+        image: image.ref,
+        imageRef: dockerImageRef(image),
+        state: 'created',
+        createdAt: Date.now(),
+        attempt: config.attempt,
+      },
     });
     return c.id;
   }
@@ -175,11 +242,21 @@ export class DockerRuntime implements ContainerRuntime {
     if (t.status.state !== 'created') throw new ContainerCreateError(`cannot start a container in state ${t.status.state}`, 'StartError');
     const c = this.docker.getContainer(containerId);
     // attached before start, so not a byte of output is missed
-    const output = await c.attach({ stream: true, stdout: true, stderr: true }) as NodeJS.ReadableStream;
+    const output = (await c.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
     const log = new CriLogWriter(t.config.logPath, Date.now);
     if (t.config.tty) output.on('data', (d: Buffer) => log.write('stdout', d));
-    else demux(this.docker.modem, output, sink((b) => log.write('stdout', b)), sink((b) => log.write('stderr', b)));
-    const drained = new Promise<void>((res) => { output.once('end', res); output.once('close', res); output.once('error', () => res()); });
+    else
+      demux(
+        this.docker.modem,
+        output,
+        sink((b) => log.write('stdout', b)),
+        sink((b) => log.write('stderr', b)),
+      );
+    const drained = new Promise<void>((res) => {
+      output.once('end', res);
+      output.once('close', res);
+      output.once('error', () => res());
+    });
     try {
       await c.start();
     } catch (err) {
@@ -195,17 +272,20 @@ export class DockerRuntime implements ContainerRuntime {
     this.emit({ type: 'ContainerStarted', containerId, sandboxId: t.sandboxId });
     // asked after start: the default condition ("not-running") would answer at once for a created container, and
     // answers at once too if the process has already exited
-    void c.wait().then(async () => {
-      await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
-      log.close();
-      await this.recordExit(containerId, t);
-    }, (err) => {
-      log.close();
-      this.o.log(`docker: wait for ${t.config.name}: ${message(err)}`);
-      Object.assign(t.status, { state: 'exited', exitCode: 137, reason: 'Error', finishedAt: Date.now() });
-      t.resolveExited(137);
-      this.emit({ type: 'ContainerStopped', containerId, sandboxId: t.sandboxId });
-    });
+    void c.wait().then(
+      async () => {
+        await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
+        log.close();
+        await this.recordExit(containerId, t);
+      },
+      (err) => {
+        log.close();
+        this.o.log(`docker: wait for ${t.config.name}: ${message(err)}`);
+        Object.assign(t.status, { state: 'exited', exitCode: 137, reason: 'Error', finishedAt: Date.now() });
+        t.resolveExited(137);
+        this.emit({ type: 'ContainerStopped', containerId, sandboxId: t.sandboxId });
+      },
+    );
   }
 
   private async recordExit(containerId: string, t: Tracked): Promise<void> {
@@ -214,7 +294,9 @@ export class DockerRuntime implements ContainerRuntime {
       const s = await settleExitState(async () => (await container.inspect()).State, { memoryLimited: t.config.memoryLimitBytes > 0 });
       const code = s.ExitCode;
       Object.assign(t.status, {
-        state: 'exited', exitCode: code, finishedAt: parseTime(s.FinishedAt) ?? Date.now(),
+        state: 'exited',
+        exitCode: code,
+        finishedAt: parseTime(s.FinishedAt) ?? Date.now(),
         reason: s.OOMKilled ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error',
       });
     } catch (err) {
@@ -225,7 +307,9 @@ export class DockerRuntime implements ContainerRuntime {
       try {
         const text = await fs.promises.readFile(t.terminationLogFile, 'utf8');
         if (text) t.status.terminationMessage = text.slice(0, 4096);
-      } catch { /* removed with the pod */ }
+      } catch {
+        /* removed with the pod */
+      }
     }
     t.resolveExited(t.status.exitCode ?? 0);
     this.emit({ type: 'ContainerStopped', containerId, sandboxId: t.sandboxId });
@@ -235,7 +319,10 @@ export class DockerRuntime implements ContainerRuntime {
     const t = this.containers.get(containerId);
     if (!t || t.status.state !== 'running') return;
     // Docker sends the image's STOPSIGNAL (SIGTERM by default), then SIGKILL after the grace period
-    await this.docker.getContainer(containerId).stop({ t: Math.max(0, Math.ceil(timeoutSeconds)) }).catch((e) => this.ignoreGone(e, 'stop'));
+    await this.docker
+      .getContainer(containerId)
+      .stop({ t: Math.max(0, Math.ceil(timeoutSeconds)) })
+      .catch((e) => this.ignoreGone(e, 'stop'));
     await t.exited;
   }
 
@@ -243,7 +330,10 @@ export class DockerRuntime implements ContainerRuntime {
     const t = this.containers.get(containerId);
     if (!t) return;
     this.containers.delete(containerId);
-    await this.docker.getContainer(containerId).remove({ force: true }).catch((e) => this.ignoreGone(e, 'remove'));
+    await this.docker
+      .getContainer(containerId)
+      .remove({ force: true })
+      .catch((e) => this.ignoreGone(e, 'remove'));
     if (t.terminationLogFile) await fs.promises.rm(t.terminationLogFile, { force: true });
   }
 
@@ -259,15 +349,25 @@ export class DockerRuntime implements ContainerRuntime {
   async containerStats(containerId: string): Promise<ContainerStats | undefined> {
     const t = this.containers.get(containerId);
     if (!t || t.status.state !== 'running') return undefined;
-    const s = await bestEffort(this.docker.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false }), `stats of container ${containerId}`, log);
+    const s = await bestEffort(
+      this.docker.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false }),
+      `stats of container ${containerId}`,
+      log,
+    );
     if (!s) return undefined;
     const now = Date.now();
     const ns = s.cpu_stats?.cpu_usage?.total_usage ?? 0;
     const nanoCores = t.lastCpu && now > t.lastCpu.at ? Math.max(0, (ns - t.lastCpu.ns) / ((now - t.lastCpu.at) / 1000)) : 0;
     t.lastCpu = { ns, at: now };
     const mem = s.memory_stats ?? ({} as Docker.ContainerStats['memory_stats']);
-    const inactive = (mem.stats as Record<string, number> | undefined)?.total_inactive_file ?? (mem.stats as Record<string, number> | undefined)?.inactive_file ?? 0;
-    return { cpuUsageNanoSeconds: ns, cpuUsageNanoCores: Math.round(nanoCores), memoryWorkingSetBytes: Math.max(0, (mem.usage ?? 0) - inactive), timestamp: now };
+    const inactive =
+      (mem.stats as Record<string, number> | undefined)?.total_inactive_file ?? (mem.stats as Record<string, number> | undefined)?.inactive_file ?? 0;
+    return {
+      cpuUsageNanoSeconds: ns,
+      cpuUsageNanoCores: Math.round(nanoCores),
+      memoryWorkingSetBytes: Math.max(0, (mem.usage ?? 0) - inactive),
+      timestamp: now,
+    };
   }
 
   // streaming and probes
@@ -302,17 +402,37 @@ export class DockerRuntime implements ContainerRuntime {
     const target = own ? (sb.config.hostNetwork ? '127.0.0.1' : sb.config.podIPs[0]) : host;
     return new Promise((resolve, reject) => {
       const sock = net.connect({ host: target, port });
-      sock.once('connect', () => { sock.removeAllListeners('error'); resolve(sock); });
-      sock.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`dial tcp ${target}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`)));
+      sock.once('connect', () => {
+        sock.removeAllListeners('error');
+        resolve(sock);
+      });
+      sock.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new Error(`dial tcp ${target}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`)),
+      );
     });
   }
 
-  onEvent(fn: (e: RuntimeEvent) => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  onEvent(fn: (e: RuntimeEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
   /** cluster stop: this node's containers stop (they stay, stopped, until the next start or the cluster's deletion) */
   async shutdown(): Promise<void> {
-    const list = await this.o.backend.owned(this.o.nodeName).catch((e) => { this.o.log(`docker: list containers of ${this.o.nodeName}: ${message(e)}`); return []; });
-    await Promise.all(list.filter((c) => c.State === 'running').map((c) => this.docker.getContainer(c.Id).stop({ t: 1 }).catch((e) => this.ignoreGone(e, 'stop'))));
+    const list = await this.o.backend.owned(this.o.nodeName).catch((e) => {
+      this.o.log(`docker: list containers of ${this.o.nodeName}: ${message(e)}`);
+      return [];
+    });
+    await Promise.all(
+      list
+        .filter((c) => c.State === 'running')
+        .map((c) =>
+          this.docker
+            .getContainer(c.Id)
+            .stop({ t: 1 })
+            .catch((e) => this.ignoreGone(e, 'stop')),
+        ),
+    );
   }
 
   private async createReplacingStale(opts: Docker.ContainerCreateOptions): Promise<Docker.Container> {
@@ -334,7 +454,11 @@ export class DockerRuntime implements ContainerRuntime {
 
   private emit(e: RuntimeEvent): void {
     for (const l of this.listeners) {
-      try { l(e); } catch (err) { this.o.log(`docker: runtime event listener: ${(err as Error).message}`); }
+      try {
+        l(e);
+      } catch (err) {
+        this.o.log(`docker: runtime event listener: ${(err as Error).message}`);
+      }
     }
   }
 

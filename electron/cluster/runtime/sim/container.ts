@@ -17,7 +17,12 @@ const NODE_MEMORY = 8 * 1024 ** 3;
 /** baseline memory of a container's init process before it allocates anything */
 const BASE_MEMORY = 1_200_000;
 
-export interface Identity { uid: number; gid: number; groups: number[]; userName?: string }
+export interface Identity {
+  uid: number;
+  gid: number;
+  groups: number[];
+  userName?: string;
+}
 
 export class SimContainer {
   state: ContainerState = 'created';
@@ -48,11 +53,17 @@ export class SimContainer {
   /** how its shells and programs start other executables; the runtime sets it when it creates the container */
   launcher!: Launcher;
 
-  constructor(readonly containerId: string, readonly sandbox: SimSandbox, readonly config: ContainerConfig, readonly image: ResolvedImage) {
+  constructor(
+    readonly containerId: string,
+    readonly sandbox: SimSandbox,
+    readonly config: ContainerConfig,
+    readonly image: ResolvedImage,
+  ) {
     this.id = resolveIdentity(this, image);
     const sb = sandbox.config;
-    const hosts = `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.ip}\t${sb.fqdn ? `${sb.fqdn}\t` : ''}${sb.hostname}\n` +
-      (sb.hostAliases ?? []).map((a) => `\n# Entries added by HostAliases.\n${a.ip}\t${a.hostnames.join('\t')}`).join('') ;
+    const hosts =
+      `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.ip}\t${sb.fqdn ? `${sb.fqdn}\t` : ''}${sb.hostname}\n` +
+      (sb.hostAliases ?? []).map((a) => `\n# Entries added by HostAliases.\n${a.ip}\t${a.hostnames.join('\t')}`).join('');
     // the kubelet's layout: no search line without search domains (dnsPolicy Default on a node without any)
     const resolv = `${sb.dns.searches.length ? `search ${sb.dns.searches.join(' ')}\n` : ''}${sb.dns.servers.map((s) => `nameserver ${s}`).join('\n')}\n${sb.dns.options.length ? `options ${sb.dns.options.join(' ')}\n` : ''}`;
     this.fs = new ContainerFs({
@@ -65,7 +76,10 @@ export class SimContainer {
       binaries: binariesOf(image),
     });
     const env: Record<string, string> = {};
-    for (const kv of image.info.env) { const i = kv.indexOf('='); if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1); }
+    for (const kv of image.info.env) {
+      const i = kv.indexOf('=');
+      if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+    }
     env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
     env.HOSTNAME = sb.hostname;
     for (const { name, value } of config.env) env[name] = value;
@@ -73,9 +87,15 @@ export class SimContainer {
     this.env = env;
   }
 
-  get workingDir(): string { return this.config.workingDir || this.image.info.workingDir || '/'; }
-  get memoryLimit(): number { return this.config.memoryLimitBytes || this.sandbox.config.memoryLimitBytes || 0; }
-  get cpuLimitMillis(): number { return this.config.cpuLimitMillis || this.sandbox.config.cpuLimitMillis || 0; }
+  get workingDir(): string {
+    return this.config.workingDir || this.image.info.workingDir || '/';
+  }
+  get memoryLimit(): number {
+    return this.config.memoryLimitBytes || this.sandbox.config.memoryLimitBytes || 0;
+  }
+  get cpuLimitMillis(): number {
+    return this.config.cpuLimitMillis || this.sandbox.config.cpuLimitMillis || 0;
+  }
 
   spawn(argv: string[], stdout: SimProcess['stdout'], stderr: SimProcess['stderr']): SimProcess {
     const p = new SimProcess(this.pidns.allocate(), argv, this.id.uid, stdout, stderr, () => this.checkMemory());
@@ -100,7 +120,9 @@ export class SimContainer {
     for (const p of this.procs.values()) p.terminate(137);
     this.onOom?.();
   }
-  get wasOomKilled(): boolean { return this.oomKilled; }
+  get wasOomKilled(): boolean {
+    return this.oomKilled;
+  }
 
   cpuDemandCores(): number {
     let d = 0;
@@ -123,65 +145,139 @@ export class SimContainer {
 
   // --- /proc and /sys/fs/cgroup -------------------------------------------------------------
 
-  private selfPid(): number { return Math.max(0, ...this.procs.keys()); }
+  private selfPid(): number {
+    return Math.max(0, ...this.procs.keys());
+  }
 
   private procNode(rel: string): GenNode | undefined {
     const parts = rel.split('/').filter(Boolean);
     const limit = this.memoryLimit;
     const total = limit || NODE_MEMORY;
-    if (parts.length === 0) return { dir: () => [...this.pidns.list().map((p) => String(p.pid)), 'self', 'cpuinfo', 'meminfo', 'version', 'uptime', 'loadavg', 'mounts', 'cgroups', 'stat', 'sys'] };
+    if (parts.length === 0)
+      return {
+        dir: () => [
+          ...this.pidns.list().map((p) => String(p.pid)),
+          'self',
+          'cpuinfo',
+          'meminfo',
+          'version',
+          'uptime',
+          'loadavg',
+          'mounts',
+          'cgroups',
+          'stat',
+          'sys',
+        ],
+      };
     const [head, ...rest] = parts;
     const k = this.sandbox.kernel;
     switch (head) {
-      case 'version': return rest.length ? undefined : { file: () => `Linux version ${k.release} (kubelab@kubelab) (gcc (GCC) 13.2.0) ${k.version}\n` };
-      case 'cpuinfo': return rest.length ? undefined : { file: () => [0, 1, 2, 3].map((i) => `processor\t: ${i}\nvendor_id\t: KubeLab\nmodel name\t: ${k.cpuModel}\ncpu MHz\t\t: 2400.000\ncpu cores\t: 4\nflags\t\t: fpu vme de pse tsc msr pae\n`).join('\n') };
-      case 'meminfo': return rest.length ? undefined : { file: () => { const used = this.memoryUsage(); const kb = (b: number) => `${Math.floor(b / 1024)} kB`.padStart(11, ' '); return `MemTotal:    ${kb(total)}\nMemFree:     ${kb(total - used)}\nMemAvailable:${kb(total - used)}\nBuffers:     ${kb(0)}\nCached:      ${kb(0)}\nSwapTotal:   ${kb(0)}\nSwapFree:    ${kb(0)}\n`; } };
-      case 'uptime': return rest.length ? undefined : { file: () => { const s = (Date.now() - this.sandbox.createdAt) / 1000; return `${s.toFixed(2)} ${(s * 3.9).toFixed(2)}\n`; } };
-      case 'loadavg': return rest.length ? undefined : { file: () => `${this.cpuDemandCores().toFixed(2)} 0.05 0.01 1/${this.procs.size} ${this.selfPid()}\n` };
-      case 'mounts': return rest.length ? undefined : { file: () => this.mountTable() };
-      case 'stat': return rest.length ? undefined : { file: () => `cpu  ${Math.floor(this.cpuUsageNs / 1e7)} 0 0 0 0 0 0 0 0 0\nprocesses ${this.procs.size}\n` };
+      case 'version':
+        return rest.length ? undefined : { file: () => `Linux version ${k.release} (kubelab@kubelab) (gcc (GCC) 13.2.0) ${k.version}\n` };
+      case 'cpuinfo':
+        return rest.length
+          ? undefined
+          : {
+              file: () =>
+                [0, 1, 2, 3]
+                  .map(
+                    (i) =>
+                      `processor\t: ${i}\nvendor_id\t: KubeLab\nmodel name\t: ${k.cpuModel}\ncpu MHz\t\t: 2400.000\ncpu cores\t: 4\nflags\t\t: fpu vme de pse tsc msr pae\n`,
+                  )
+                  .join('\n'),
+            };
+      case 'meminfo':
+        return rest.length
+          ? undefined
+          : {
+              file: () => {
+                const used = this.memoryUsage();
+                const kb = (b: number) => `${Math.floor(b / 1024)} kB`.padStart(11, ' ');
+                return `MemTotal:    ${kb(total)}\nMemFree:     ${kb(total - used)}\nMemAvailable:${kb(total - used)}\nBuffers:     ${kb(0)}\nCached:      ${kb(0)}\nSwapTotal:   ${kb(0)}\nSwapFree:    ${kb(0)}\n`;
+              },
+            };
+      case 'uptime':
+        return rest.length
+          ? undefined
+          : {
+              file: () => {
+                const s = (Date.now() - this.sandbox.createdAt) / 1000;
+                return `${s.toFixed(2)} ${(s * 3.9).toFixed(2)}\n`;
+              },
+            };
+      case 'loadavg':
+        return rest.length ? undefined : { file: () => `${this.cpuDemandCores().toFixed(2)} 0.05 0.01 1/${this.procs.size} ${this.selfPid()}\n` };
+      case 'mounts':
+        return rest.length ? undefined : { file: () => this.mountTable() };
+      case 'stat':
+        return rest.length ? undefined : { file: () => `cpu  ${Math.floor(this.cpuUsageNs / 1e7)} 0 0 0 0 0 0 0 0 0\nprocesses ${this.procs.size}\n` };
       case 'sys': {
         // the UTS namespace's names, as sysctl shows them
-        const sys: Record<string, string> = { 'kernel/hostname': this.sandbox.config.hostname, 'kernel/ostype': 'Linux', 'kernel/osrelease': k.release, 'kernel/domainname': '(none)' };
+        const sys: Record<string, string> = {
+          'kernel/hostname': this.sandbox.config.hostname,
+          'kernel/ostype': 'Linux',
+          'kernel/osrelease': k.release,
+          'kernel/domainname': '(none)',
+        };
         const key = rest.join('/');
         if (key in sys) return { file: () => sys[key] + '\n' };
         if (!rest.length) return { dir: () => ['kernel'] };
         return key === 'kernel' ? { dir: () => Object.keys(sys).map((x) => x.slice(7)) } : undefined;
       }
-      case 'cgroups': return rest.length ? undefined : { file: () => '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t0\t1\t1\nmemory\t0\t1\t1\npids\t0\t1\t1\n' };
+      case 'cgroups':
+        return rest.length ? undefined : { file: () => '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t0\t1\t1\nmemory\t0\t1\t1\npids\t0\t1\t1\n' };
     }
     const pid = head === 'self' ? this.selfPid() : Number(head);
     const proc = this.pidns.get(pid);
     if (!proc) return undefined;
     const env = this.pidns.ownerOf(pid)?.env ?? this.env;
     if (rest.length === 0) return { dir: () => ['status', 'cmdline', 'cgroup', 'environ', 'fd', 'comm'] };
-    if (rest[0] === 'fd') return rest.length === 1 ? { dir: () => ['0', '1', '2'] } : ['0', '1', '2'].includes(rest[1]) && rest.length === 2 ? { file: () => '' } : undefined;
+    if (rest[0] === 'fd')
+      return rest.length === 1 ? { dir: () => ['0', '1', '2'] } : ['0', '1', '2'].includes(rest[1]) && rest.length === 2 ? { file: () => '' } : undefined;
     if (rest.length > 1) return undefined;
     const caps = capabilities(this.config.security, this.id.uid);
     const comm = (proc.argv[0] ?? '').split('/').pop() ?? '';
     switch (rest[0]) {
-      case 'comm': return { file: () => comm + '\n' };
-      case 'cmdline': return { file: () => proc.argv.join('\0') + '\0' };
-      case 'environ': return { file: () => Object.entries(env).map(([a, b]) => `${a}=${b}`).join('\0') + '\0' };
-      case 'cgroup': return { file: () => '0::/\n' };
-      case 'status': return { file: () => {
-        const g = this.id;
-        const noNewPrivs = this.config.security.allowPrivilegeEscalation === false ? 1 : 0;
-        return `Name:\t${comm.slice(0, 15)}\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t${pid}\nPid:\t${pid}\nPPid:\t${pid === 1 ? 0 : 1}\n` +
-          `Uid:\t${g.uid}\t${g.uid}\t${g.uid}\t${g.uid}\nGid:\t${g.gid}\t${g.gid}\t${g.gid}\t${g.gid}\nGroups:\t${g.groups.join(' ')}\n` +
-          `VmRSS:\t${Math.floor((proc.memoryBytes + 350_000) / 1024)} kB\nThreads:\t1\n` +
-          `CapInh:\t0000000000000000\nCapPrm:\t${capHex(caps.effective)}\nCapEff:\t${capHex(caps.effective)}\nCapBnd:\t${capHex(caps.bounding)}\nCapAmb:\t0000000000000000\n` +
-          `NoNewPrivs:\t${noNewPrivs}\nSeccomp:\t${this.config.security.privileged ? 0 : 2}\n`;
-      } };
+      case 'comm':
+        return { file: () => comm + '\n' };
+      case 'cmdline':
+        return { file: () => proc.argv.join('\0') + '\0' };
+      case 'environ':
+        return {
+          file: () =>
+            Object.entries(env)
+              .map(([a, b]) => `${a}=${b}`)
+              .join('\0') + '\0',
+        };
+      case 'cgroup':
+        return { file: () => '0::/\n' };
+      case 'status':
+        return {
+          file: () => {
+            const g = this.id;
+            const noNewPrivs = this.config.security.allowPrivilegeEscalation === false ? 1 : 0;
+            return (
+              `Name:\t${comm.slice(0, 15)}\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t${pid}\nPid:\t${pid}\nPPid:\t${pid === 1 ? 0 : 1}\n` +
+              `Uid:\t${g.uid}\t${g.uid}\t${g.uid}\t${g.uid}\nGid:\t${g.gid}\t${g.gid}\t${g.gid}\t${g.gid}\nGroups:\t${g.groups.join(' ')}\n` +
+              `VmRSS:\t${Math.floor((proc.memoryBytes + 350_000) / 1024)} kB\nThreads:\t1\n` +
+              `CapInh:\t0000000000000000\nCapPrm:\t${capHex(caps.effective)}\nCapEff:\t${capHex(caps.effective)}\nCapBnd:\t${capHex(caps.bounding)}\nCapAmb:\t0000000000000000\n` +
+              `NoNewPrivs:\t${noNewPrivs}\nSeccomp:\t${this.config.security.privileged ? 0 : 2}\n`
+            );
+          },
+        };
     }
     return undefined;
   }
 
   mountTable(): string {
     const ro = this.config.security.readOnlyRootFilesystem ? 'ro' : 'rw';
-    const lines = [`overlay / overlay ${ro},relatime,lowerdir=/var/lib/kubelab/images/${this.image.info.id.slice(7, 19)},upperdir=/var/lib/kubelab/containers/${this.containerId.slice(0, 12)}/fs 0 0`,
-      'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0', 'tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0',
-      'cgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0', 'shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0'];
+    const lines = [
+      `overlay / overlay ${ro},relatime,lowerdir=/var/lib/kubelab/images/${this.image.info.id.slice(7, 19)},upperdir=/var/lib/kubelab/containers/${this.containerId.slice(0, 12)}/fs 0 0`,
+      'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0',
+      'tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0',
+      'cgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0',
+      'shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0',
+    ];
     for (const m of this.config.mounts) {
       const dev = m.tmpfs ? 'tmpfs' : '/dev/kubelab';
       lines.push(`${dev} ${m.containerPath} ${m.tmpfs ? 'tmpfs' : 'ext4'} ${m.readOnly ? 'ro' : 'rw'},relatime 0 0`);
@@ -197,8 +293,12 @@ export class SimContainer {
       'memory.events': () => `low 0\nhigh 0\nmax ${this.oomKills}\noom ${this.oomKills}\noom_kill ${this.oomKills}\n`,
       'memory.stat': () => `anon ${this.memoryUsage()}\nfile 0\n`,
       'cpu.max': () => (this.cpuLimitMillis ? `${this.cpuLimitMillis * 100} 100000` : 'max 100000') + '\n',
-      'cpu.weight': () => String(Math.max(1, Math.round(((this.config.cpuRequestMillis || 2) * 1024 / 1000 - 2) * 9999 / 262142 + 1))) + '\n',
-      'cpu.stat': () => { this.sampleCpu(); const us = Math.floor(this.cpuUsageNs / 1000); return `usage_usec ${us}\nuser_usec ${Math.floor(us * 0.9)}\nsystem_usec ${Math.floor(us * 0.1)}\nnr_periods ${Math.floor((Date.now() - (this.startedAt ?? Date.now())) / 100)}\nnr_throttled ${this.throttledPeriods}\nthrottled_usec ${this.throttledPeriods * 90_000}\n`; },
+      'cpu.weight': () => String(Math.max(1, Math.round(((((this.config.cpuRequestMillis || 2) * 1024) / 1000 - 2) * 9999) / 262142 + 1))) + '\n',
+      'cpu.stat': () => {
+        this.sampleCpu();
+        const us = Math.floor(this.cpuUsageNs / 1000);
+        return `usage_usec ${us}\nuser_usec ${Math.floor(us * 0.9)}\nsystem_usec ${Math.floor(us * 0.1)}\nnr_periods ${Math.floor((Date.now() - (this.startedAt ?? Date.now())) / 100)}\nnr_throttled ${this.throttledPeriods}\nthrottled_usec ${this.throttledPeriods * 90_000}\n`;
+      },
       'pids.current': () => this.procs.size + '\n',
       'pids.max': () => 'max\n',
       'cgroup.controllers': () => 'cpuset cpu io memory hugetlb pids rdma\n',
@@ -208,7 +308,9 @@ export class SimContainer {
     return f ? { file: f } : undefined;
   }
 
-  startLog(now: () => number): void { this.log = new CriLogWriter(this.config.logPath, now); }
+  startLog(now: () => number): void {
+    this.log = new CriLogWriter(this.config.logPath, now);
+  }
 }
 
 function binariesOf(image: ResolvedImage): Set<string> {
@@ -222,21 +324,40 @@ function binariesOf(image: ResolvedImage): Set<string> {
 function resolveIdentity(c: SimContainer, image: ResolvedImage): Identity {
   const sec = c.config.security;
   const files = imageFiles(image.image);
-  const passwd = (files.get('/etc/passwd') ?? '').split('\n').map((l) => l.split(':')).filter((f) => f.length >= 4);
+  const passwd = (files.get('/etc/passwd') ?? '')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .filter((f) => f.length >= 4);
   const [userPart, groupPart] = (image.info.user || '').split(':');
   let imageUid: number | undefined = 0;
   let imageGid: number | undefined;
   if (userPart) {
     if (/^\d+$/.test(userPart)) imageUid = Number(userPart);
-    else { const e = passwd.find((f) => f[0] === userPart); imageUid = e ? Number(e[2]) : undefined; imageGid = e ? Number(e[3]) : undefined; }
+    else {
+      const e = passwd.find((f) => f[0] === userPart);
+      imageUid = e ? Number(e[2]) : undefined;
+      imageGid = e ? Number(e[3]) : undefined;
+    }
   }
   if (groupPart && /^\d+$/.test(groupPart)) imageGid = Number(groupPart);
   const podRef = `${c.sandbox.config.name}_${c.sandbox.config.namespace}(${c.sandbox.config.uid})`;
   if (sec.runAsNonRoot) {
-    if (sec.runAsUser === 0) throw new ContainerCreateError(`container's runAsUser breaks non-root policy (pod: "${podRef}", container: ${c.config.name})`, 'CreateContainerConfigError');
+    if (sec.runAsUser === 0)
+      throw new ContainerCreateError(
+        `container's runAsUser breaks non-root policy (pod: "${podRef}", container: ${c.config.name})`,
+        'CreateContainerConfigError',
+      );
     if (sec.runAsUser === undefined) {
-      if (userPart && imageUid === undefined) throw new ContainerCreateError(`container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root (pod: "${podRef}", container: ${c.config.name})`, 'CreateContainerConfigError');
-      if (!imageUid) throw new ContainerCreateError(`container has runAsNonRoot and image will run as root (pod: "${podRef}", container: ${c.config.name})`, 'CreateContainerConfigError');
+      if (userPart && imageUid === undefined)
+        throw new ContainerCreateError(
+          `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root (pod: "${podRef}", container: ${c.config.name})`,
+          'CreateContainerConfigError',
+        );
+      if (!imageUid)
+        throw new ContainerCreateError(
+          `container has runAsNonRoot and image will run as root (pod: "${podRef}", container: ${c.config.name})`,
+          'CreateContainerConfigError',
+        );
     }
   }
   const uid = sec.runAsUser ?? imageUid ?? 0;

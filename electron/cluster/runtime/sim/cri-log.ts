@@ -20,14 +20,21 @@ export class CriLogWriter {
 
   // the file (and its folder) is made on the first line: most containers of a large rollout never print one,
   // and readers treat a missing file as an empty log
-  constructor(readonly logPath: string, private readonly now: () => number) {}
+  constructor(
+    readonly logPath: string,
+    private readonly now: () => number,
+  ) {}
 
   write(stream: 'stdout' | 'stderr', chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const buf = this.pending[stream] + text;
     const lines = buf.split('\n');
     this.pending[stream] = lines.pop() ?? '';
-    if (lines.length) this.emit(stream, lines.map((l) => [l.replace(/\r$/, ''), 'F'] as const));
+    if (lines.length)
+      this.emit(
+        stream,
+        lines.map((l) => [l.replace(/\r$/, ''), 'F'] as const),
+      );
   }
 
   close(): void {
@@ -36,7 +43,10 @@ export class CriLogWriter {
       this.pending[s] = '';
     }
     this.closed = true;
-    if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
+    if (this.fd !== undefined) {
+      fs.closeSync(this.fd);
+      this.fd = undefined;
+    }
   }
 
   private open(): number | undefined {

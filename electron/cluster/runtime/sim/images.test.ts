@@ -4,10 +4,24 @@ import { httpRequest } from './programs/http';
 import { makeWorld, readLog, runContainer, waitFor } from './test-helpers';
 
 const worlds: ReturnType<typeof makeWorld>[] = [];
-const world = () => { const w = makeWorld(); worlds.push(w); return w; };
-afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
+const world = () => {
+  const w = makeWorld();
+  worlds.push(w);
+  return w;
+};
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.cleanup();
+});
 type World = ReturnType<typeof makeWorld>;
-const exited = (w: World, id: string, ms = 10_000) => waitFor(async () => { const s = await w.rt.containerStatus(id); return s?.state === 'exited' ? s : undefined; }, ms, 'exit');
+const exited = (w: World, id: string, ms = 10_000) =>
+  waitFor(
+    async () => {
+      const s = await w.rt.containerStatus(id);
+      return s?.state === 'exited' ? s : undefined;
+    },
+    ms,
+    'exit',
+  );
 
 describe('image catalogue: tags, variants and digests', () => {
   it('a version prefix names its newest release, with its own version strings; tags that never existed fail like an offline pull', async () => {
@@ -19,8 +33,28 @@ describe('image catalogue: tags, variants and digests', () => {
     const a = await runContainer(w.rt, w.dir, 'alp', 'nginx:1.18.0-alpine');
     expect((await w.rt.execSync(a.id, ['nginx', '-v'], 5)).stderr).toBe('nginx version: nginx/1.18.0\n');
     expect((await w.rt.execSync(a.id, ['cat', '/etc/os-release'], 5)).stdout).toContain('Alpine');
-    for (const bad of ['nginx:1.19.11', 'nginx:1.18.0-bookworm', 'ubuntu:22', 'mysql:7.0', 'nginx:1.19-nosuchvariant']) await expect(w.rt.pullImage(bad), bad).rejects.toThrow(/is not available offline/);
-    for (const ok of ['perl:5.34.0', 'perl:5.34', 'perl:5.38-slim-bookworm', 'busybox:1.28', 'busybox:1.36.1-musl', 'python:3.12-slim', 'node:20-alpine3.20', 'postgres:16.2-alpine', 'debian:bookworm-slim', 'redis:7.2-alpine', 'mysql:8.0-debian', 'mysql:5.6', 'rabbitmq:3.13-management', 'kennethreitz/httpbin', 'golang:1.22', 'memcached:1.6-alpine', 'mongo:7.0']) await expect(w.rt.pullImage(ok), ok).resolves.toBeTruthy();
+    for (const bad of ['nginx:1.19.11', 'nginx:1.18.0-bookworm', 'ubuntu:22', 'mysql:7.0', 'nginx:1.19-nosuchvariant'])
+      await expect(w.rt.pullImage(bad), bad).rejects.toThrow(/is not available offline/);
+    for (const ok of [
+      'perl:5.34.0',
+      'perl:5.34',
+      'perl:5.38-slim-bookworm',
+      'busybox:1.28',
+      'busybox:1.36.1-musl',
+      'python:3.12-slim',
+      'node:20-alpine3.20',
+      'postgres:16.2-alpine',
+      'debian:bookworm-slim',
+      'redis:7.2-alpine',
+      'mysql:8.0-debian',
+      'mysql:5.6',
+      'rabbitmq:3.13-management',
+      'kennethreitz/httpbin',
+      'golang:1.22',
+      'memcached:1.6-alpine',
+      'mongo:7.0',
+    ])
+      await expect(w.rt.pullImage(ok), ok).resolves.toBeTruthy();
   });
 
   it('a digest the catalogue handed out pulls the same image; an unknown digest fails like an offline pull', async () => {
@@ -46,7 +80,11 @@ describe('image catalogue: tags, variants and digests', () => {
     const w = world();
     const { id, cfg } = await runContainer(w.rt, w.dir, 'pi', 'perl:5.34.0', { command: ['perl', '-Mbignum=bpi', '-wle', 'print bpi(2000)'] });
     expect((await exited(w, id)).exitCode).toBe(0);
-    const out = readLog(cfg.logPath).split('\n').filter((l) => l.includes(' stdout F ')).map((l) => l.split(' stdout F ')[1]).join('');
+    const out = readLog(cfg.logPath)
+      .split('\n')
+      .filter((l) => l.includes(' stdout F '))
+      .map((l) => l.split(' stdout F ')[1])
+      .join('');
     expect(out.length).toBe(2001);
     expect(out.startsWith('3.14159265358979323846264338327950288419716939937510')).toBe(true);
     // checked against perl 5.36's own `perl -MMath::BigFloat -le 'print Math::BigFloat->bpi(2000)'`: its last digits and the digest of its whole output
@@ -59,7 +97,7 @@ describe('image catalogue: tags, variants and digests', () => {
 });
 
 describe('server images', () => {
-  it('mysql without a root password option exits 1 with the entrypoint\'s error; with one it becomes ready on 3306 and mysqladmin ping answers', async () => {
+  it("mysql without a root password option exits 1 with the entrypoint's error; with one it becomes ready on 3306 and mysqladmin ping answers", async () => {
     const w = world();
     const bad = await runContainer(w.rt, w.dir, 'nopw', 'mysql:8.0');
     expect((await exited(w, bad.id)).exitCode).toBe(1);
@@ -68,8 +106,14 @@ describe('server images', () => {
     const good = await runContainer(w.rt, w.dir, 'db', 'mysql:8.0.36', { env: [{ name: 'MYSQL_ROOT_PASSWORD', value: 's3cret' }] });
     const down = await w.rt.execSync(good.id, ['mysqladmin', 'ping'], 5);
     expect(down.exitCode).toBe(1);
-    expect((await w.rt.execSync(good.id, ['mysql', '-e', 'SELECT 1'], 5)).stderr).toContain("ERROR 2002 (HY000): Can't connect to local MySQL server through socket");
-    await waitFor(() => readLog(good.cfg.logPath).includes("ready for connections. Version: '8.0.36'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306"), 10_000, 'mysqld ready');
+    expect((await w.rt.execSync(good.id, ['mysql', '-e', 'SELECT 1'], 5)).stderr).toContain(
+      "ERROR 2002 (HY000): Can't connect to local MySQL server through socket",
+    );
+    await waitFor(
+      () => readLog(good.cfg.logPath).includes("ready for connections. Version: '8.0.36'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306"),
+      10_000,
+      'mysqld ready',
+    );
     const ping = await w.rt.execSync(good.id, ['mysqladmin', 'ping', '-h', '127.0.0.1', '-uroot', '-ps3cret'], 5);
     expect(ping).toMatchObject({ exitCode: 0, stdout: 'mysqld is alive\n' });
     expect(await w.rt.execSync(good.id, ['mysql', '-h', '127.0.0.1', '-e', 'SELECT 1'], 5)).toMatchObject({ exitCode: 0, stdout: '1\n1\n' });
@@ -81,20 +125,29 @@ describe('server images', () => {
     sock.destroy();
   });
 
-  it('postgres without POSTGRES_PASSWORD exits 1 with the entrypoint\'s error; with it pg_isready reports accepting connections', async () => {
+  it("postgres without POSTGRES_PASSWORD exits 1 with the entrypoint's error; with it pg_isready reports accepting connections", async () => {
     const w = world();
     const bad = await runContainer(w.rt, w.dir, 'nopw', 'postgres:16');
     expect((await exited(w, bad.id)).exitCode).toBe(1);
     expect(readLog(bad.cfg.logPath)).toContain('Error: Database is uninitialized and superuser password is not specified.');
     const good = await runContainer(w.rt, w.dir, 'pg', 'postgres:16.4', { env: [{ name: 'POSTGRES_PASSWORD', value: 'pw' }] });
-    await waitFor(() => readLog(good.cfg.logPath).includes('LOG:  database system is ready to accept connections') && readLog(good.cfg.logPath).includes('port 5432'), 10_000, 'postgres ready');
+    await waitFor(
+      () => readLog(good.cfg.logPath).includes('LOG:  database system is ready to accept connections') && readLog(good.cfg.logPath).includes('port 5432'),
+      10_000,
+      'postgres ready',
+    );
     expect(readLog(good.cfg.logPath)).toContain('starting PostgreSQL 16.4 (Debian 16.4-1.pgdg120+1)');
-    expect(await w.rt.execSync(good.id, ['pg_isready', '-U', 'postgres'], 5)).toMatchObject({ exitCode: 0, stdout: '/var/run/postgresql:5432 - accepting connections\n' });
+    expect(await w.rt.execSync(good.id, ['pg_isready', '-U', 'postgres'], 5)).toMatchObject({
+      exitCode: 0,
+      stdout: '/var/run/postgresql:5432 - accepting connections\n',
+    });
   });
 
   it('python -m http.server serves the working directory; python -c prints trivial expressions and refuses real code', async () => {
     const w = world();
-    const { id, sb } = await runContainer(w.rt, w.dir, 'py', 'python:3.12', { command: ['sh', '-c', 'mkdir -p /srv/site && echo hi > /srv/site/a.txt && cd /srv/site && python -m http.server 8080'] });
+    const { id, sb } = await runContainer(w.rt, w.dir, 'py', 'python:3.12', {
+      command: ['sh', '-c', 'mkdir -p /srv/site && echo hi > /srv/site/a.txt && cd /srv/site && python -m http.server 8080'],
+    });
     const ip = (await w.rt.podSandboxStatus(sb))!.podIPs[0];
     const sock = await waitFor(() => w.network.connect({ podIP: '10.244.9.9', namespace: 'default' }, ip, 8080).catch(() => undefined), 5000, 'http.server');
     const res = await httpRequest(sock, 'GET', ip, '/');

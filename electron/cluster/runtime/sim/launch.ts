@@ -13,12 +13,20 @@ const PASSTHROUGH = new Set(['/docker-entrypoint.sh', 'docker-entrypoint.sh', '/
 /** The error for a binary the image does not have; callers format it as `OCI runtime exec failed: …`. */
 export class ExecutableNotFoundError extends Error {
   readonly exitCode = 127;
-  constructor(readonly binary: string) { super(`exec: "${binary}": executable file not found in $PATH`); }
+  constructor(readonly binary: string) {
+    super(`exec: "${binary}": executable file not found in $PATH`);
+  }
 }
 
-export interface LaunchIO { stdin?: NodeJS.ReadableStream; stdinText?: string; terminal?: Terminal }
+export interface LaunchIO {
+  stdin?: NodeJS.ReadableStream;
+  stdinText?: string;
+  terminal?: Terminal;
+}
 
-function hasShell(c: SimContainer): boolean { return c.image.image.base !== 'scratch'; }
+function hasShell(c: SimContainer): boolean {
+  return c.image.image.base !== 'scratch';
+}
 
 /** what argv[0] refers to in this image, or undefined when it has no such executable */
 export function resolveExecutable(c: SimContainer, argv0: string): 'shell' | 'program' | 'builtin' | undefined {
@@ -34,7 +42,10 @@ export function resolveExecutable(c: SimContainer, argv0: string): 'shell' | 'pr
 export function effectiveArgv(c: SimContainer, argvIn: string[]): string[] {
   let argv = argvIn;
   let viaEntrypoint = false;
-  while (argv.length > 1 && PASSTHROUGH.has(argv[0])) { argv = argv.slice(1); viaEntrypoint = true; }
+  while (argv.length > 1 && PASSTHROUGH.has(argv[0])) {
+    argv = argv.slice(1);
+    viaEntrypoint = true;
+  }
   const prog = c.image.image.optionArgsProgram;
   if (viaEntrypoint && prog && argv[0]?.startsWith('-')) argv = [prog, ...argv];
   return argv;
@@ -57,7 +68,12 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
     const file = argv.slice(1).find((a) => !a.startsWith('-'));
     if (file) {
       let script: string;
-      try { script = await c.fs.readFile(c.fs.resolvePath(cwd, file)); } catch { proc.stderr(`${name}: can't open '${file}': No such file or directory\n`); return 2; }
+      try {
+        script = await c.fs.readFile(c.fs.resolvePath(cwd, file));
+      } catch {
+        proc.stderr(`${name}: can't open '${file}': No such file or directory\n`);
+        return 2;
+      }
       return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(argv.indexOf(file) + 1), argv0: name })).exitCode;
     }
     if (io.stdin) return interactiveShell(c, proc, io.stdin, io.terminal ?? { tty: false }, name);
@@ -66,7 +82,19 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
   }
   if (kind === 'program') {
     const stdin = io.stdinText ?? '';
-    return programFor(c, name)!({ argv: [name, ...argv.slice(1)], env, cwd, fs: c.fs, container: c, proc, out: (s) => proc.stdout(s), err: (s) => proc.stderr(s), stdin, signal: proc.signal, run: (a) => runCommandLine(c, a) });
+    return programFor(c, name)!({
+      argv: [name, ...argv.slice(1)],
+      env,
+      cwd,
+      fs: c.fs,
+      container: c,
+      proc,
+      out: (s) => proc.stdout(s),
+      err: (s) => proc.stderr(s),
+      stdin,
+      signal: proc.signal,
+      run: (a) => runCommandLine(c, a),
+    });
   }
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
   return (await runShell(c, proc, argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
@@ -88,9 +116,19 @@ export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs 
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const toBuf = (s: string | Uint8Array) => (typeof s === 'string' ? Buffer.from(s) : Buffer.from(s));
-  const proc = c.spawn(argv, (s) => out.push(toBuf(s)), (s) => err.push(toBuf(s)));
+  const proc = c.spawn(
+    argv,
+    (s) => out.push(toBuf(s)),
+    (s) => err.push(toBuf(s)),
+  );
   let timedOut = false;
-  const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; proc.terminate(137); }, timeoutMs) : undefined;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          proc.terminate(137);
+        }, timeoutMs)
+      : undefined;
   try {
     const code = await runArgv(c, proc, argv, { stdinText: '' });
     proc.exited(code);
@@ -98,7 +136,9 @@ export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs 
     proc.exited(127);
     if (e instanceof ExecutableNotFoundError) err.push(Buffer.from(e.message + '\n'));
     else err.push(Buffer.from(String((e as Error)?.message ?? e) + '\n'));
-  } finally { if (timer) clearTimeout(timer); }
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
   return { exitCode: proc.exitCode ?? 0, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut };
 }
 

@@ -3,7 +3,9 @@ import { makeWorld, readLog, runContainer, waitFor } from './test-helpers';
 
 type World = ReturnType<typeof makeWorld>;
 const worlds: World[] = [];
-afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.cleanup();
+});
 
 /** a world whose DNS knows `web` and `web.default.svc.cluster.local` as the nginx pod */
 async function setup() {
@@ -90,7 +92,9 @@ describe('network commands between pods', () => {
     expect((await w.rt.execSync(box.id, ['ip', 'route'], 5)).stdout).toMatch(/^default via 10\.244\.1\.1 dev eth0/);
     expect((await w.rt.execSync(box.id, ['hostname', '-i'], 5)).stdout).toBe(`${boxIp}\n`);
     expect((await w.rt.execSync(box.id, ['cat', '/etc/hosts'], 5)).stdout).toContain(`${boxIp}\tbox\n`);
-    expect((await w.rt.execSync(box.id, ['cat', '/etc/resolv.conf'], 5)).stdout).toBe('search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+    expect((await w.rt.execSync(box.id, ['cat', '/etc/resolv.conf'], 5)).stdout).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+    );
   });
 
   it('localhost reaches a server in the same pod (sidecar pattern)', async () => {

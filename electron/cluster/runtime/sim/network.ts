@@ -5,7 +5,13 @@ import type { PodSandboxConfig } from '../interface';
 import type { Question, Reply } from '../../network/dns/message';
 
 /** who asks a name: the pod and its resolv.conf (namespace and searches always; the rest when the sandbox knows it) */
-export interface ResolveFrom { namespace: string; searches: string[]; podIP?: string; nameservers?: string[]; options?: string[] }
+export interface ResolveFrom {
+  namespace: string;
+  searches: string[];
+  podIP?: string;
+  nameservers?: string[];
+  options?: string[];
+}
 /** one DNS query from a pod to a nameserver: the reply, or undefined when nothing answers (the client times out) */
 export type DnsExchange = (fromIP: string, server: { ip: string; port: number }, q: Question) => Promise<Reply | undefined>;
 
@@ -26,7 +32,12 @@ export interface SimNetwork {
 }
 
 export class NetError extends Error {
-  constructor(public readonly code: 'ECONNREFUSED' | 'ETIMEDOUT' | 'ENOTFOUND' | 'EADDRINUSE', message: string) { super(message); }
+  constructor(
+    public readonly code: 'ECONNREFUSED' | 'ETIMEDOUT' | 'ENOTFOUND' | 'EADDRINUSE',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface LocalSimNetworkOptions {
@@ -43,7 +54,9 @@ export function createLocalSimNetwork(opts: LocalSimNetworkOptions = {}): SimNet
       const k = key(ip, port, proto);
       if (listeners.has(k)) throw new NetError('EADDRINUSE', `listen ${ip}:${port}: address already in use`);
       listeners.set(k, onConnection);
-      return () => { if (listeners.get(k) === onConnection) listeners.delete(k); };
+      return () => {
+        if (listeners.get(k) === onConnection) listeners.delete(k);
+      };
     },
     async connect(from, host, port) {
       let ip = host;

@@ -2,11 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { containerConfig, makeWorld, runContainer, sandboxConfig, waitFor } from './test-helpers';
 
 let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => { await cleanup?.(); cleanup = undefined; });
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
 
 describe('process namespaces', () => {
   it('each container sees only its own processes by default', async () => {
-    const w = makeWorld(); cleanup = w.cleanup;
+    const w = makeWorld();
+    cleanup = w.cleanup;
     const a = await runContainer(w.rt, w.dir, 'solo', 'busybox', { name: 'a', command: ['sleep', '3600'] });
     await runContainer(w.rt, w.dir, 'solo', 'busybox', { name: 'b', command: ['sleep', '7200'] }, a.sb);
     const ps = (await w.rt.execSync(a.id, ['ps'], 5)).stdout;
@@ -15,7 +19,8 @@ describe('process namespaces', () => {
   });
 
   it('shareProcessNamespace: pause is PID 1 and every container sees and can signal the others', async () => {
-    const w = makeWorld(); cleanup = w.cleanup;
+    const w = makeWorld();
+    cleanup = w.cleanup;
     await w.rt.pullImage('busybox');
     const sb = await w.rt.runPodSandbox(sandboxConfig('shared', w.dir, { shareProcessNamespace: true }), 'runc');
     const a = await runContainer(w.rt, w.dir, 'shared', 'busybox', { name: 'a', command: ['sleep', '3600'] }, sb);
@@ -31,11 +36,15 @@ describe('process namespaces', () => {
     expect((await w.rt.containerStatus(a.id))?.exitCode).toBe(143);
   });
 
-  it('an ephemeral container with a target joins only that container\'s namespace (kubectl debug --target)', async () => {
-    const w = makeWorld(); cleanup = w.cleanup;
+  it("an ephemeral container with a target joins only that container's namespace (kubectl debug --target)", async () => {
+    const w = makeWorld();
+    cleanup = w.cleanup;
     const app = await runContainer(w.rt, w.dir, 'dbg', 'busybox', { name: 'app', command: ['sleep', '3600'] });
     await runContainer(w.rt, w.dir, 'dbg', 'busybox', { name: 'side', command: ['sleep', '7200'] }, app.sb);
-    const dbg = await w.rt.createContainer(app.sb, containerConfig('debugger', 'busybox', w.dir, { kind: 'ephemeral', targetContainerName: 'app', command: ['sleep', '60'] }));
+    const dbg = await w.rt.createContainer(
+      app.sb,
+      containerConfig('debugger', 'busybox', w.dir, { kind: 'ephemeral', targetContainerName: 'app', command: ['sleep', '60'] }),
+    );
     await w.rt.startContainer(dbg);
     const ps = (await w.rt.execSync(dbg, ['ps'], 5)).stdout;
     expect(ps).toMatch(/^\s+1 root .* sleep 3600$/m);

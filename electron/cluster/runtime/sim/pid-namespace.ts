@@ -1,9 +1,14 @@
 import type { SimProcess } from './process';
 
 /** who owns a process: the container whose cgroup, identity and environment it has */
-export interface ProcessOwner { readonly env: Record<string, string> }
+export interface ProcessOwner {
+  readonly env: Record<string, string>;
+}
 
-interface Entry { proc: SimProcess; owner?: ProcessOwner }
+interface Entry {
+  proc: SimProcess;
+  owner?: ProcessOwner;
+}
 
 /**
  * A PID namespace. Each container has its own unless the pod sets shareProcessNamespace (one namespace for the pod,
@@ -14,18 +19,30 @@ export class PidNamespace {
   private nextPid = 1;
   private readonly entries = new Map<number, Entry>();
 
-  allocate(): number { return this.nextPid++; }
+  allocate(): number {
+    return this.nextPid++;
+  }
 
   add(proc: SimProcess, owner?: ProcessOwner): void {
     this.entries.set(proc.pid, { proc, owner });
-    void proc.wait().then(() => { if (this.entries.get(proc.pid)?.proc === proc) this.entries.delete(proc.pid); });
+    void proc.wait().then(() => {
+      if (this.entries.get(proc.pid)?.proc === proc) this.entries.delete(proc.pid);
+    });
   }
 
-  get(pid: number): SimProcess | undefined { return this.entries.get(pid)?.proc; }
-  ownerOf(pid: number): ProcessOwner | undefined { return this.entries.get(pid)?.owner; }
+  get(pid: number): SimProcess | undefined {
+    return this.entries.get(pid)?.proc;
+  }
+  ownerOf(pid: number): ProcessOwner | undefined {
+    return this.entries.get(pid)?.owner;
+  }
 
   /** live processes in PID order */
-  list(): SimProcess[] { return [...this.entries.values()].map((e) => e.proc).sort((a, b) => a.pid - b.pid); }
+  list(): SimProcess[] {
+    return [...this.entries.values()].map((e) => e.proc).sort((a, b) => a.pid - b.pid);
+  }
 
-  get size(): number { return this.entries.size; }
+  get size(): number {
+    return this.entries.size;
+  }
 }

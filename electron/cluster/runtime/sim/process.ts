@@ -30,20 +30,31 @@ export class SimProcess {
     private readonly onMemoryChange: () => void,
   ) {}
 
-  get signal(): AbortSignal { return this.ctl.signal; }
-  get alive(): boolean { return this.exitCode === undefined; }
+  get signal(): AbortSignal {
+    return this.ctl.signal;
+  }
+  get alive(): boolean {
+    return this.exitCode === undefined;
+  }
 
-  setMemory(bytes: number): void { this.memoryBytes = bytes; this.onMemoryChange(); }
+  setMemory(bytes: number): void {
+    this.memoryBytes = bytes;
+    this.onMemoryChange();
+  }
 
   /** installs a handler; signals without one take their default action (terminate) */
   handle(sig: SignalName, fn: ((sig: SignalName) => void) | undefined): void {
-    if (fn) this.handlers.set(sig, fn); else this.handlers.delete(sig);
+    if (fn) this.handlers.set(sig, fn);
+    else this.handlers.delete(sig);
   }
 
   deliver(sig: SignalName): void {
     if (!this.alive) return;
     const h = this.handlers.get(sig);
-    if (sig !== 'KILL' && h) { h(sig); return; }
+    if (sig !== 'KILL' && h) {
+      h(sig);
+      return;
+    }
     if (sig === 'WINCH') return;
     this.terminate(128 + SIGNAL_NUMBERS[sig]);
   }
@@ -77,7 +88,11 @@ export function interruptibleSleep(ms: number, signal: AbortSignal): Promise<voi
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(done, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
-    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
     signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -7,15 +7,29 @@ import { httpRequest } from './programs/http';
 import { containerConfig, makeWorld, readLog, runContainer, sandboxConfig, waitFor } from './test-helpers';
 
 const worlds: ReturnType<typeof makeWorld>[] = [];
-const world = () => { const w = makeWorld(); worlds.push(w); return w; };
-afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
+const world = () => {
+  const w = makeWorld();
+  worlds.push(w);
+  return w;
+};
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.cleanup();
+});
 
-const collect = (s?: NodeJS.ReadableStream) => { let text = ''; s?.on('data', (d) => { text += d.toString(); }); return () => text; };
+const collect = (s?: NodeJS.ReadableStream) => {
+  let text = '';
+  s?.on('data', (d) => {
+    text += d.toString();
+  });
+  return () => text;
+};
 
 describe('busybox shell containers', () => {
   it('streams a looping script to the CRI log while it runs, with $HOSTNAME expanded', async () => {
     const w = world();
-    const { id, cfg } = await runContainer(w.rt, w.dir, 'box', 'busybox', { command: ['sh', '-c', 'echo hello from $HOSTNAME; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done'] });
+    const { id, cfg } = await runContainer(w.rt, w.dir, 'box', 'busybox', {
+      command: ['sh', '-c', 'echo hello from $HOSTNAME; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done'],
+    });
     await waitFor(() => readLog(cfg.logPath).includes('tick 3'), 5000, 'tick 3');
     const lines = readLog(cfg.logPath).trim().split('\n');
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z stdout F hello from box$/);
@@ -33,7 +47,9 @@ describe('busybox shell containers', () => {
     const ps = await w.rt.execSync(id, ['ps'], 5);
     expect(ps.stdout).toMatch(/^\s+1 root .* sleep 3600$/m);
     await expect(w.rt.exec(id, { command: ['no-such-binary'], tty: false, stdin: false, stdout: true, stderr: true })).rejects.toThrow(ExecutableNotFoundError);
-    await expect(w.rt.exec(id, { command: ['no-such-binary'], tty: false, stdin: false, stdout: true, stderr: true })).rejects.toThrow('exec: "no-such-binary": executable file not found in $PATH');
+    await expect(w.rt.exec(id, { command: ['no-such-binary'], tty: false, stdin: false, stdout: true, stderr: true })).rejects.toThrow(
+      'exec: "no-such-binary": executable file not found in $PATH',
+    );
     expect((await w.rt.execSync(id, ['no-such-binary'], 5)).exitCode).toBe(127);
   });
 
@@ -50,7 +66,11 @@ describe('busybox shell containers', () => {
   it('an interactive shell ends at `exit` inside a line or a compound command, with stdin still open', async () => {
     const w = world();
     const { id } = await runContainer(w.rt, w.dir, 'box', 'busybox', { command: ['sleep', '3600'] });
-    for (const [line, code] of [['echo one; exit 4', 4], ['if true; then exit 5; fi', 5], ['set -e; false; echo never', 1]] as const) {
+    for (const [line, code] of [
+      ['echo one; exit 4', 4],
+      ['if true; then exit 5; fi', 5],
+      ['set -e; false; echo never', 1],
+    ] as const) {
       const s = await w.rt.exec(id, { command: ['sh'], tty: false, stdin: true, stdout: true, stderr: true });
       const out = collect(s.stdout);
       s.stdin!.write(`${line}\necho after\n`);
@@ -82,18 +102,29 @@ describe('busybox shell containers', () => {
 
   it('reports exit codes, reasons and the termination message', async () => {
     const w = world();
-    const ok = await runContainer(w.rt, w.dir, 'ok', 'busybox', { command: ['sh', '-c', 'echo bye > /dev/termination-log; echo done'], terminationMessagePath: '/dev/termination-log' });
-    const st = await waitFor(async () => { const s = await w.rt.containerStatus(ok.id); return s?.state === 'exited' && s; });
+    const ok = await runContainer(w.rt, w.dir, 'ok', 'busybox', {
+      command: ['sh', '-c', 'echo bye > /dev/termination-log; echo done'],
+      terminationMessagePath: '/dev/termination-log',
+    });
+    const st = await waitFor(async () => {
+      const s = await w.rt.containerStatus(ok.id);
+      return s?.state === 'exited' && s;
+    });
     expect(st).toMatchObject({ exitCode: 0, reason: 'Completed', terminationMessage: 'bye\n' });
     const bad = await runContainer(w.rt, w.dir, 'crash', 'busybox', { command: ['sh', '-c', 'echo crashing; exit 2'] });
-    const st2 = await waitFor(async () => { const s = await w.rt.containerStatus(bad.id); return s?.state === 'exited' && s; });
+    const st2 = await waitFor(async () => {
+      const s = await w.rt.containerStatus(bad.id);
+      return s?.state === 'exited' && s;
+    });
     expect(st2).toMatchObject({ exitCode: 2, reason: 'Error' });
     expect(readLog(bad.cfg.logPath)).toMatch(/stdout F crashing\n$/);
   });
 
   it('stopContainer delivers SIGTERM: trap handlers run and interrupt sleep', async () => {
     const w = world();
-    const { id, cfg } = await runContainer(w.rt, w.dir, 'trap', 'busybox', { command: ['sh', '-c', 'trap "echo got TERM; exit 7" TERM; echo ready; sleep 3600'] });
+    const { id, cfg } = await runContainer(w.rt, w.dir, 'trap', 'busybox', {
+      command: ['sh', '-c', 'trap "echo got TERM; exit 7" TERM; echo ready; sleep 3600'],
+    });
     await waitFor(() => readLog(cfg.logPath).includes('ready'));
     const t0 = Date.now();
     await w.rt.stopContainer(id, 10);
@@ -108,7 +139,10 @@ describe('busybox shell containers', () => {
     const t0 = Date.now();
     const lag = await new Promise<number>((r) => setTimeout(() => r(Date.now() - t0 - 20), 20));
     expect(lag).toBeLessThan(200);
-    const stats = await waitFor(async () => { const s = await w.rt.containerStats(id); return s && s.cpuUsageNanoCores > 5e8 ? s : undefined; });
+    const stats = await waitFor(async () => {
+      const s = await w.rt.containerStats(id);
+      return s && s.cpuUsageNanoCores > 5e8 ? s : undefined;
+    });
     expect(stats.cpuUsageNanoCores).toBeGreaterThan(5e8);
     await w.rt.stopContainer(id, 1);
     expect((await w.rt.containerStatus(id))?.state).toBe('exited');
@@ -125,7 +159,13 @@ describe('busybox shell containers', () => {
     await new Promise((r) => setImmediate(r));
     const archive = Buffer.concat(chunks);
     expect(archive.length).toBeGreaterThan(512);
-    const tarIn = await w.rt.exec(id, { command: ['tar', '--no-same-permissions', '--no-same-owner', '-xmf', '-', '-C', '/tmp'], tty: false, stdin: true, stdout: true, stderr: true });
+    const tarIn = await w.rt.exec(id, {
+      command: ['tar', '--no-same-permissions', '--no-same-owner', '-xmf', '-', '-C', '/tmp'],
+      tty: false,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+    });
     tarIn.stdin!.end(archive);
     expect(await tarIn.exit).toBe(0);
     expect((await w.rt.execSync(id, ['cat', '/tmp/data/a.txt'], 5)).stdout).toBe('payload\n');
@@ -139,7 +179,9 @@ describe('images', () => {
     expect((await w.rt.pullImage('nginx:1.25')).ref).toBe('docker.io/library/nginx:1.25');
     expect((await w.rt.pullImage('registry.k8s.io/e2e-test-images/agnhost:2.40')).entrypoint).toEqual(['/agnhost']);
     await expect(w.rt.pullImage('registry.invalid/nope:1')).rejects.toThrow(ImagePullError);
-    await expect(w.rt.pullImage('registry.invalid/nope:1')).rejects.toThrow(/Failed to pull image "registry.invalid\/nope:1": image "registry.invalid\/nope:1" is not available offline: KubeLab's simulator can run only the images in its catalogue \(busybox, alpine/);
+    await expect(w.rt.pullImage('registry.invalid/nope:1')).rejects.toThrow(
+      /Failed to pull image "registry.invalid\/nope:1": image "registry.invalid\/nope:1" is not available offline: KubeLab's simulator can run only the images in its catalogue \(busybox, alpine/,
+    );
   });
 });
 
@@ -160,7 +202,11 @@ describe('servers and the network', () => {
     const wget = await w.rt.execSync(client.id, ['wget', '-qO-', `http://${webIp}/`], 5);
     expect(wget.stdout).toContain('Welcome to nginx!');
     await waitFor(() => readLog(web.cfg.logPath).includes('"GET /missing HTTP/1.1" 404'));
-    expect(readLog(web.cfg.logPath)).toMatch(new RegExp(`stdout F ${clientIp.replace(/\./g, '\\.')} - - \\[\\d\\d/\\w{3}/\\d{4}:\\d\\d:\\d\\d:\\d\\d \\+0000\\] "GET / HTTP/1.1" 200 \\d+ "-" "\\S+" "-"`));
+    expect(readLog(web.cfg.logPath)).toMatch(
+      new RegExp(
+        `stdout F ${clientIp.replace(/\./g, '\\.')} - - \\[\\d\\d/\\w{3}/\\d{4}:\\d\\d:\\d\\d:\\d\\d \\+0000\\] "GET / HTTP/1.1" 200 \\d+ "-" "\\S+" "-"`,
+      ),
+    );
     await expect(w.rt.probeConnect(client.sb, 80)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     const t0 = Date.now();
     await w.rt.stopContainer(web.id, 30);
@@ -174,7 +220,10 @@ describe('volumes', () => {
     const host = path.join(w.dir, 'vol', 'cfg');
     fs.mkdirSync(host, { recursive: true });
     fs.writeFileSync(path.join(host, 'app.conf'), 'port=8080');
-    const { id } = await runContainer(w.rt, w.dir, 'app', 'busybox', { command: ['sleep', '3600'], mounts: [{ containerPath: '/etc/app', hostPath: host, readOnly: true }] });
+    const { id } = await runContainer(w.rt, w.dir, 'app', 'busybox', {
+      command: ['sleep', '3600'],
+      mounts: [{ containerPath: '/etc/app', hostPath: host, readOnly: true }],
+    });
     expect((await w.rt.execSync(id, ['cat', '/etc/app/app.conf'], 5)).stdout).toBe('port=8080');
     fs.writeFileSync(path.join(host, 'app.conf'), 'port=9090');
     expect((await w.rt.execSync(id, ['cat', '/etc/app/app.conf'], 5)).stdout).toBe('port=9090');
@@ -192,14 +241,22 @@ describe('volumes', () => {
     const w = world();
     const host = path.join(w.dir, 'vol', 'shared');
     const mounts = [{ containerPath: '/shared', hostPath: host, readOnly: false }];
-    const a = await runContainer(w.rt, w.dir, 'pod', 'busybox', { name: 'writer', command: ['sh', '-c', 'echo from-writer > /shared/msg; sleep 3600'], mounts });
+    const a = await runContainer(w.rt, w.dir, 'pod', 'busybox', {
+      name: 'writer',
+      command: ['sh', '-c', 'echo from-writer > /shared/msg; sleep 3600'],
+      mounts,
+    });
     const b = await runContainer(w.rt, w.dir, 'pod', 'busybox', { name: 'reader', command: ['sleep', '3600'], mounts }, a.sb);
     await waitFor(async () => (await w.rt.execSync(b.id, ['cat', '/shared/msg'], 5)).stdout === 'from-writer\n', 5000, 'shared file');
   });
 
   it('readOnlyRootFilesystem refuses writes outside writable mounts', async () => {
     const w = world();
-    const { id } = await runContainer(w.rt, w.dir, 'ro', 'busybox', { command: ['sleep', '3600'], security: { readOnlyRootFilesystem: true }, mounts: [{ containerPath: '/tmp', hostPath: path.join(w.dir, 'vol', 'tmp'), readOnly: false }] });
+    const { id } = await runContainer(w.rt, w.dir, 'ro', 'busybox', {
+      command: ['sleep', '3600'],
+      security: { readOnlyRootFilesystem: true },
+      mounts: [{ containerPath: '/tmp', hostPath: path.join(w.dir, 'vol', 'tmp'), readOnly: false }],
+    });
     const r = await w.rt.execSync(id, ['sh', '-c', 'echo x > /root/file'], 5);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe("sh: can't create /root/file: Read-only file system\n");
@@ -210,8 +267,15 @@ describe('volumes', () => {
 describe('resources', () => {
   it('stress beyond a 100Mi limit is OOMKilled with 137', async () => {
     const w = world();
-    const { id } = await runContainer(w.rt, w.dir, 'hog', 'polinux/stress', { command: ['stress'], args: ['--vm', '1', '--vm-bytes', '250M', '--vm-hang', '1'], memoryLimitBytes: 100 * 1024 * 1024 });
-    const st = await waitFor(async () => { const s = await w.rt.containerStatus(id); return s?.state === 'exited' && s; });
+    const { id } = await runContainer(w.rt, w.dir, 'hog', 'polinux/stress', {
+      command: ['stress'],
+      args: ['--vm', '1', '--vm-bytes', '250M', '--vm-hang', '1'],
+      memoryLimitBytes: 100 * 1024 * 1024,
+    });
+    const st = await waitFor(async () => {
+      const s = await w.rt.containerStatus(id);
+      return s?.state === 'exited' && s;
+    });
     expect(st).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
   });
 
@@ -240,7 +304,9 @@ describe('runtime classes and security', () => {
     const kv = (await w.rt.execSync(vm.id, ['uname', '-r'], 5)).stdout;
     expect(kp).not.toBe(kv);
     expect(w.rt.handlers()).toEqual(['runc', 'runsc', 'kata']);
-    await expect(w.rt.runPodSandbox(sandboxConfig('broken', w.dir), 'nosuchhandler')).rejects.toThrow(new SandboxError('failed to get sandbox runtime: no runtime for "nosuchhandler" is configured'));
+    await expect(w.rt.runPodSandbox(sandboxConfig('broken', w.dir), 'nosuchhandler')).rejects.toThrow(
+      new SandboxError('failed to get sandbox runtime: no runtime for "nosuchhandler" is configured'),
+    );
   });
 
   it('runAsNonRoot with a root image is refused; runAsUser shows in id and /proc', async () => {
@@ -251,7 +317,14 @@ describe('runtime classes and security', () => {
     expect(err).toBeInstanceOf(ContainerCreateError);
     expect(err.reason).toBe('CreateContainerConfigError');
     expect(err.message).toBe('container has runAsNonRoot and image will run as root (pod: "secure_default(uid-secure)", container: c)');
-    const { id } = await runContainer(w.rt, w.dir, 'secure', 'busybox', { command: ['sleep', '3600'], security: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 } }, sb);
+    const { id } = await runContainer(
+      w.rt,
+      w.dir,
+      'secure',
+      'busybox',
+      { command: ['sleep', '3600'], security: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 } },
+      sb,
+    );
     expect((await w.rt.execSync(id, ['id'], 5)).stdout).toBe('uid=1000 gid=3000 groups=2000,3000\n');
     expect((await w.rt.execSync(id, ['cat', '/proc/1/status'], 5)).stdout).toContain('CapEff:\t0000000000000000');
     const priv = await runContainer(w.rt, w.dir, 'priv', 'busybox', { command: ['sleep', '3600'], security: { privileged: true } });
@@ -260,7 +333,12 @@ describe('runtime classes and security', () => {
 });
 
 function spigotPi(n: number): string {
-  let q = 1n, r = 0n, t = 1n, k = 1n, m = 3n, x = 3n;
+  let q = 1n,
+    r = 0n,
+    t = 1n,
+    k = 1n,
+    m = 3n,
+    x = 3n;
   let out = '';
   while (out.length < n) {
     if (4n * q + r - t < m * t) {
@@ -272,7 +350,12 @@ function spigotPi(n: number): string {
     } else {
       const nr = (2n * q + r) * x;
       const nm = (q * (7n * k + 2n) + r * x) / (t * x);
-      q *= k; t *= x; x += 2n; k += 1n; m = nm; r = nr;
+      q *= k;
+      t *= x;
+      x += 2n;
+      k += 1n;
+      m = nm;
+      r = nr;
     }
   }
   return out;
@@ -280,6 +363,14 @@ function spigotPi(n: number): string {
 function roundTo(digits: string, n: number): string {
   const up = Number(digits[n]) >= 5;
   const d = digits.slice(0, n).split('').map(Number);
-  if (up) { for (let i = n - 1; i >= 0; i--) { if (d[i] < 9) { d[i]++; break; } d[i] = 0; } }
+  if (up) {
+    for (let i = n - 1; i >= 0; i--) {
+      if (d[i] < 9) {
+        d[i]++;
+        break;
+      }
+      d[i] = 0;
+    }
+  }
   return d.join('');
 }

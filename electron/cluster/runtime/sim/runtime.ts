@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Duplex } from 'node:stream';
 import {
-  ContainerCreateError, SandboxError,
-  type ContainerConfig, type ContainerRuntime, type ContainerStats, type ContainerStatus, type ExecOptions, type ExecResult,
-  type ImageInfo, type PodSandboxConfig, type RuntimeEvent, type SandboxStatus, type StreamSession,
+  ContainerCreateError,
+  SandboxError,
+  type ContainerConfig,
+  type ContainerRuntime,
+  type ContainerStats,
+  type ContainerStatus,
+  type ExecOptions,
+  type ExecResult,
+  type ImageInfo,
+  type PodSandboxConfig,
+  type RuntimeEvent,
+  type SandboxStatus,
+  type StreamSession,
 } from '../interface';
 import { SimContainer } from './container';
 import { ImageStore } from './images/store';
@@ -57,14 +67,26 @@ export class SimRuntime implements ContainerRuntime {
     this.now = opts.clock ? () => opts.clock!.now() : Date.now;
   }
 
-  version() { return { runtimeName: 'kubelab-sim', runtimeVersion: '1.0.0', runtimeApiVersion: 'v1' }; }
-  handlers(): string[] { return this.opts.handlers ?? ['runc', 'runsc', 'kata']; }
+  version() {
+    return { runtimeName: 'kubelab-sim', runtimeVersion: '1.0.0', runtimeApiVersion: 'v1' };
+  }
+  handlers(): string[] {
+    return this.opts.handlers ?? ['runc', 'runsc', 'kata'];
+  }
 
   // images
-  pullImage(image: string): Promise<ImageInfo> { return this.images.pull(image); }
-  async imageStatus(image: string): Promise<ImageInfo | undefined> { return this.images.get(image)?.info; }
-  async listImages(): Promise<ImageInfo[]> { return this.images.list(); }
-  async removeImage(image: string): Promise<void> { this.images.remove(image); }
+  pullImage(image: string): Promise<ImageInfo> {
+    return this.images.pull(image);
+  }
+  async imageStatus(image: string): Promise<ImageInfo | undefined> {
+    return this.images.get(image)?.info;
+  }
+  async listImages(): Promise<ImageInfo[]> {
+    return this.images.list();
+  }
+  async removeImage(image: string): Promise<void> {
+    this.images.remove(image);
+  }
 
   // sandboxes
   async runPodSandbox(config: PodSandboxConfig, handler: string): Promise<string> {
@@ -81,7 +103,10 @@ export class SimRuntime implements ContainerRuntime {
     if (!sb) return;
     await Promise.all([...this.containers.values()].filter((r) => r.c.sandbox === sb).map((r) => this.stopContainer(r.c.containerId, 0)));
     sb.stopPause();
-    if (sb.state === 'ready') { sb.state = 'notready'; this.emit({ type: 'SandboxStopped', sandboxId }); }
+    if (sb.state === 'ready') {
+      sb.state = 'notready';
+      this.emit({ type: 'SandboxStopped', sandboxId });
+    }
   }
 
   async removePodSandbox(sandboxId: string): Promise<void> {
@@ -103,16 +128,21 @@ export class SimRuntime implements ContainerRuntime {
     const sb = this.sandboxes.get(sandboxId);
     if (!sb || sb.state !== 'ready') throw new ContainerCreateError(`failed to create container: sandbox ${sandboxId} is not ready`, 'CreateContainerError');
     const image = this.images.get(config.image);
-    if (!image) throw new ContainerCreateError(`failed to create container: image "${config.image}" not present on node ${this.opts.nodeName}`, 'CreateContainerError');
+    if (!image)
+      throw new ContainerCreateError(`failed to create container: image "${config.image}" not present on node ${this.opts.nodeName}`, 'CreateContainerError');
     const id = newId();
     const c = new SimContainer(id, sb, config, image);
     c.nodePrograms = this.opts.programs;
     c.launcher = launcherFor(c);
-    const target = config.targetContainerName && [...this.containers.values()].find((r) => r.c.sandbox === sb && r.c.config.name === config.targetContainerName && r.c.state === 'running');
+    const target =
+      config.targetContainerName &&
+      [...this.containers.values()].find((r) => r.c.sandbox === sb && r.c.config.name === config.targetContainerName && r.c.state === 'running');
     const pidns = sb.pidns ?? (target ? target.c.pidns : undefined);
     if (pidns) c.pidns = pidns;
     let resolveExited!: () => void;
-    const exited = new Promise<void>((r) => { resolveExited = r; });
+    const exited = new Promise<void>((r) => {
+      resolveExited = r;
+    });
     this.containers.set(id, { c, attached: new Set(), exited, resolveExited });
     return id;
   }
@@ -125,12 +155,23 @@ export class SimRuntime implements ContainerRuntime {
     const cfg = c.config;
     const argv = cfg.command?.length ? [...cfg.command, ...(cfg.args ?? [])] : [...info.entrypoint, ...(cfg.args ?? info.cmd)];
     const fail = (msg: string) => {
-      c.state = 'exited'; c.exitCode = 128; c.reason = 'StartError'; c.message = msg; c.startedAt = c.finishedAt = this.now(); r.resolveExited();
+      c.state = 'exited';
+      c.exitCode = 128;
+      c.reason = 'StartError';
+      c.message = msg;
+      c.startedAt = c.finishedAt = this.now();
+      r.resolveExited();
       throw new ContainerCreateError(msg, 'StartError');
     };
-    if (!argv.length) fail('failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: no command specified: unknown');
+    if (!argv.length)
+      fail(
+        'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: no command specified: unknown',
+      );
     const first = effectiveArgv(c, argv)[0];
-    if (!resolveExecutable(c, first)) fail(`failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${first}": executable file not found in $PATH: unknown`);
+    if (!resolveExecutable(c, first))
+      fail(
+        `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${first}": executable file not found in $PATH: unknown`,
+      );
 
     c.startLog(this.now);
     const fan = (stream: 'stdout' | 'stderr') => (chunk: string | Uint8Array) => {
@@ -161,16 +202,24 @@ export class SimRuntime implements ContainerRuntime {
       });
     };
     // a killed process is gone at once, even if the code it was running notices only later
-    proc.signal.addEventListener('abort', () => { if (proc.pendingKillCode !== undefined) finish(proc.pendingKillCode); });
+    proc.signal.addEventListener('abort', () => {
+      if (proc.pendingKillCode !== undefined) finish(proc.pendingKillCode);
+    });
     this.emit({ type: 'ContainerStarted', containerId, sandboxId: c.sandbox.id });
-    void runArgv(c, proc, argv, { stdin: r.stdin, terminal: r.terminal })
-      .then(finish, (e) => { proc.stderr(String(e?.message ?? e) + '\n'); finish(e instanceof ExecutableNotFoundError ? 127 : 1); });
+    void runArgv(c, proc, argv, { stdin: r.stdin, terminal: r.terminal }).then(finish, (e) => {
+      proc.stderr(String(e?.message ?? e) + '\n');
+      finish(e instanceof ExecutableNotFoundError ? 127 : 1);
+    });
   }
 
   private async captureTerminationMessage(c: SimContainer): Promise<void> {
     const p = c.config.terminationMessagePath;
     if (!p) return;
-    try { c.terminationMessage = (await c.fs.readWritten(p)).slice(0, 4096); } catch { /* not written */ }
+    try {
+      c.terminationMessage = (await c.fs.readWritten(p)).slice(0, 4096);
+    } catch {
+      /* not written */
+    }
   }
 
   async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
@@ -180,7 +229,12 @@ export class SimRuntime implements ContainerRuntime {
     if (timeoutSeconds > 0) {
       r.pid1.deliver(stopSignal);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([r.exited, new Promise<void>((res) => { timer = setTimeout(res, timeoutSeconds * 1000); })]);
+      await Promise.race([
+        r.exited,
+        new Promise<void>((res) => {
+          timer = setTimeout(res, timeoutSeconds * 1000);
+        }),
+      ]);
       clearTimeout(timer);
     }
     if (r.c.state === 'running') r.pid1.terminate(137);
@@ -199,9 +253,20 @@ export class SimRuntime implements ContainerRuntime {
     if (!r) return undefined;
     const c = r.c;
     return {
-      id: c.containerId, name: c.config.name, sandboxId: c.sandbox.id, image: c.image.info.ref, imageRef: c.image.info.digest,
-      state: c.state, createdAt: c.createdAt, startedAt: c.startedAt, finishedAt: c.finishedAt, exitCode: c.exitCode,
-      reason: c.reason, message: c.message, terminationMessage: c.terminationMessage, attempt: c.config.attempt,
+      id: c.containerId,
+      name: c.config.name,
+      sandboxId: c.sandbox.id,
+      image: c.image.info.ref,
+      imageRef: c.image.info.digest,
+      state: c.state,
+      createdAt: c.createdAt,
+      startedAt: c.startedAt,
+      finishedAt: c.finishedAt,
+      exitCode: c.exitCode,
+      reason: c.reason,
+      message: c.message,
+      terminationMessage: c.terminationMessage,
+      attempt: c.config.attempt,
     };
   }
 
@@ -214,7 +279,12 @@ export class SimRuntime implements ContainerRuntime {
     const r = this.containers.get(containerId);
     if (!r) return undefined;
     const nano = r.c.sampleCpu();
-    return { cpuUsageNanoSeconds: r.c.cpuUsageNs, cpuUsageNanoCores: nano, memoryWorkingSetBytes: r.c.state === 'running' ? r.c.memoryUsage() : 0, timestamp: this.now() };
+    return {
+      cpuUsageNanoSeconds: r.c.cpuUsageNs,
+      cpuUsageNanoCores: nano,
+      memoryWorkingSetBytes: r.c.state === 'running' ? r.c.memoryUsage() : 0,
+      timestamp: this.now(),
+    };
   }
 
   // streaming
@@ -234,13 +304,34 @@ export class SimRuntime implements ContainerRuntime {
     const stdin = opts.stdin ? new PassThrough() : undefined;
     const proc = c.spawn(opts.command, out.write, err.write);
     const terminal = opts.tty ? { tty: true, rows: opts.size?.rows, cols: opts.size?.cols } : undefined;
-    const exit = runArgv(c, proc, opts.command, { stdin, stdinText: stdin ? undefined : '', terminal })
-      .then((code) => { proc.exited(code); return proc.exitCode ?? code; }, (e) => { err.write(String(e?.message ?? e) + '\n'); proc.exited(126); return 126; });
-    const killed = new Promise<number>((res) => proc.signal.addEventListener('abort', () => { if (proc.pendingKillCode !== undefined) res(proc.pendingKillCode); }));
+    const exit = runArgv(c, proc, opts.command, { stdin, stdinText: stdin ? undefined : '', terminal }).then(
+      (code) => {
+        proc.exited(code);
+        return proc.exitCode ?? code;
+      },
+      (e) => {
+        err.write(String(e?.message ?? e) + '\n');
+        proc.exited(126);
+        return 126;
+      },
+    );
+    const killed = new Promise<number>((res) =>
+      proc.signal.addEventListener('abort', () => {
+        if (proc.pendingKillCode !== undefined) res(proc.pendingKillCode);
+      }),
+    );
     return makeSession({
-      stdin, stdout: opts.stdout || opts.tty ? out.stream : undefined, stderr: opts.stderr && !opts.tty ? err.stream : undefined,
+      stdin,
+      stdout: opts.stdout || opts.tty ? out.stream : undefined,
+      stderr: opts.stderr && !opts.tty ? err.stream : undefined,
       exit: Promise.race([exit, killed]),
-      onResize: (s) => { if (terminal) { terminal.rows = s.rows; terminal.cols = s.cols; } proc.deliver('WINCH'); },
+      onResize: (s) => {
+        if (terminal) {
+          terminal.rows = s.rows;
+          terminal.cols = s.cols;
+        }
+        proc.deliver('WINCH');
+      },
       onClose: () => proc.terminate(129),
     });
   }
@@ -260,9 +351,21 @@ export class SimRuntime implements ContainerRuntime {
       if (r.c.config.stdinOnce) stdin.on('end', () => r.stdin?.end());
     }
     let detach!: () => void;
-    const detached = new Promise<number>((res) => { detach = () => res(0); });
+    const detached = new Promise<number>((res) => {
+      detach = () => res(0);
+    });
     const exit = Promise.race([r.exited.then(() => r.c.exitCode ?? 0), detached]).finally(() => r.attached.delete(l));
-    return makeSession({ stdin, stdout: opts.stdout ? out.stream : undefined, stderr: opts.stderr ? err.stream : undefined, exit, onResize: (size) => { if (r.terminal) Object.assign(r.terminal, size); r.pid1?.deliver('WINCH'); }, onClose: () => detach() });
+    return makeSession({
+      stdin,
+      stdout: opts.stdout ? out.stream : undefined,
+      stderr: opts.stderr ? err.stream : undefined,
+      exit,
+      onResize: (size) => {
+        if (r.terminal) Object.assign(r.terminal, size);
+        r.pid1?.deliver('WINCH');
+      },
+      onClose: () => detach(),
+    });
   }
 
   async portForward(sandboxId: string, port: number): Promise<Duplex> {
@@ -274,7 +377,10 @@ export class SimRuntime implements ContainerRuntime {
       if ((err as NetError).code !== 'ECONNREFUSED') throw err;
       // containerd dials localhost inside the pod's network namespace, IPv4 then IPv6, and reports both
       const refused = (addr: string) => `${addr}:${port}: connect: connection refused`;
-      throw new NetError('ECONNREFUSED', `failed to execute portforward in network namespace "${sb.netnsPath}": failed to connect to localhost:${port} inside namespace "${sandboxId}", IPv4: dial tcp4 ${refused('127.0.0.1')} IPv6 dial tcp6 ${refused('[::1]')} `);
+      throw new NetError(
+        'ECONNREFUSED',
+        `failed to execute portforward in network namespace "${sb.netnsPath}": failed to connect to localhost:${port} inside namespace "${sandboxId}", IPv4: dial tcp4 ${refused('127.0.0.1')} IPv6 dial tcp6 ${refused('[::1]')} `,
+      );
     }
   }
 
@@ -285,13 +391,24 @@ export class SimRuntime implements ContainerRuntime {
     return sb.connectLocal(port, sb.ip.replace(/\.\d+$/, '.1'));
   }
 
-  onEvent(fn: (e: RuntimeEvent) => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  onEvent(fn: (e: RuntimeEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
   async shutdown(): Promise<void> {
     await Promise.all([...this.sandboxes.keys()].map((id) => this.stopPodSandbox(id)));
   }
 
-  private emit(e: RuntimeEvent): void { for (const l of this.listeners) { try { l(e); } catch { /* a listener's failure is its own */ } } }
+  private emit(e: RuntimeEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
   private mustGet(id: string): Running {
     const r = this.containers.get(id);
     if (!r) throw new Error(`container "${id}" not found`);

@@ -20,7 +20,13 @@ export class SimSandbox {
   readonly pidns?: PidNamespace;
   private readonly pause?: SimProcess;
 
-  constructor(readonly id: string, readonly config: PodSandboxConfig, readonly handler: string, readonly kernel: KernelFlavour, private readonly network: SimNetwork) {
+  constructor(
+    readonly id: string,
+    readonly config: PodSandboxConfig,
+    readonly handler: string,
+    readonly kernel: KernelFlavour,
+    private readonly network: SimNetwork,
+  ) {
     if (config.shareProcessNamespace) {
       this.pidns = new PidNamespace();
       const discard = () => undefined;
@@ -33,9 +39,13 @@ export class SimSandbox {
   }
 
   /** ends the pause process: called when the sandbox stops */
-  stopPause(): void { this.pause?.exited(0); }
+  stopPause(): void {
+    this.pause?.exited(0);
+  }
 
-  get ip(): string { return this.config.podIPs[0] ?? '127.0.0.1'; }
+  get ip(): string {
+    return this.config.podIPs[0] ?? '127.0.0.1';
+  }
 
   /** the network namespace containerd would have created for the sandbox (a CNI-named bind mount) */
   get netnsPath(): string {
@@ -56,10 +66,15 @@ export class SimSandbox {
       throw e;
     }
     this.local.set(port, onConnection);
-    return () => { if (this.local.get(port) === onConnection) this.local.delete(port); offs.forEach((f) => f()); };
+    return () => {
+      if (this.local.get(port) === onConnection) this.local.delete(port);
+      offs.forEach((f) => f());
+    };
   }
 
-  listeningPorts(): number[] { return [...this.local.keys()].sort((a, b) => a - b); }
+  listeningPorts(): number[] {
+    return [...this.local.keys()].sort((a, b) => a - b);
+  }
 
   /** a connection that stays inside the pod (localhost, probes, port-forward) */
   connectLocal(port: number, fromIp = '127.0.0.1'): Duplex {
@@ -72,7 +87,8 @@ export class SimSandbox {
 
   /** connects from a container in this pod to host:port; a name is looked up first, as the libc resolver does in the pod */
   async connect(host: string, port: number): Promise<Duplex> {
-    if (host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' || this.config.podIPs.includes(host) && this.local.has(port)) return this.connectLocal(port);
+    if (host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' || (this.config.podIPs.includes(host) && this.local.has(port)))
+      return this.connectLocal(port);
     let ip = host;
     if (!isIP(host)) {
       const ips = await this.resolve(host);

@@ -4,17 +4,35 @@ import { httpRequest } from './programs/http';
 import { makeWorld, readLog, runContainer, waitFor } from './test-helpers';
 
 const worlds: ReturnType<typeof makeWorld>[] = [];
-const world = () => { const w = makeWorld(); worlds.push(w); return w; };
-afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
+const world = () => {
+  const w = makeWorld();
+  worlds.push(w);
+  return w;
+};
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.cleanup();
+});
 
 type World = ReturnType<typeof makeWorld>;
 const ipOf = async (w: World, sb: string) => (await w.rt.podSandboxStatus(sb))!.podIPs[0];
 /** GET from another pod's address once the server has bound its port */
 async function get(w: World, ip: string, port: number, path: string) {
-  const sock = await waitFor(() => w.network.connect({ podIP: '10.244.9.9', namespace: 'default' }, ip, port).catch(() => undefined), 5000, `${ip}:${port} listening`);
+  const sock = await waitFor(
+    () => w.network.connect({ podIP: '10.244.9.9', namespace: 'default' }, ip, port).catch(() => undefined),
+    5000,
+    `${ip}:${port} listening`,
+  );
   return httpRequest(sock, 'GET', ip, path);
 }
-const exitedStatus = (w: World, id: string) => waitFor(async () => { const s = await w.rt.containerStatus(id); return s?.state === 'exited' && s; }, 5000, 'exit');
+const exitedStatus = (w: World, id: string) =>
+  waitFor(
+    async () => {
+      const s = await w.rt.containerStatus(id);
+      return s?.state === 'exited' && s;
+    },
+    5000,
+    'exit',
+  );
 
 /** one RESP command over a raw socket; resolves with the reply once it is complete */
 function resp(sock: Duplex, args: string[]): Promise<string> {
@@ -22,7 +40,11 @@ function resp(sock: Duplex, args: string[]): Promise<string> {
     let got = '';
     const onData = (d: Buffer) => {
       got += d.toString();
-      if (/^[+\-:]/.test(got) && got.endsWith('\r\n') || /^\$-1\r\n$/.test(got) || /^\$(\d+)\r\n/.test(got) && got.length >= got.indexOf('\r\n') + 2 + Number(/^\$(\d+)/.exec(got)![1]) + 2) {
+      if (
+        (/^[+\-:]/.test(got) && got.endsWith('\r\n')) ||
+        /^\$-1\r\n$/.test(got) ||
+        (/^\$(\d+)\r\n/.test(got) && got.length >= got.indexOf('\r\n') + 2 + Number(/^\$(\d+)/.exec(got)![1]) + 2)
+      ) {
         sock.off('data', onData);
         resolve(got);
       }
@@ -51,7 +73,9 @@ describe('web servers', () => {
 
   it('busybox httpd -f -p serves a folder written by the same script; without -f it daemonises and the shell carries on', async () => {
     const w = world();
-    const { sb } = await runContainer(w.rt, w.dir, 'bb', 'busybox', { command: ['sh', '-c', 'mkdir -p /www && echo hello-bb > /www/index.html && httpd -f -p 8080 -h /www'] });
+    const { sb } = await runContainer(w.rt, w.dir, 'bb', 'busybox', {
+      command: ['sh', '-c', 'mkdir -p /www && echo hello-bb > /www/index.html && httpd -f -p 8080 -h /www'],
+    });
     const ip = await ipOf(w, sb);
     const res = await get(w, ip, 8080, '/');
     expect(res.status).toBe(200);

@@ -4,16 +4,34 @@ import { makeWorld, runContainer, sandboxConfig, waitFor } from './test-helpers'
 
 type World = ReturnType<typeof makeWorld>;
 const worlds: World[] = [];
-const world = () => { const w = makeWorld(); worlds.push(w); return w; };
-afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
+const world = () => {
+  const w = makeWorld();
+  worlds.push(w);
+  return w;
+};
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.cleanup();
+});
 
 const Mi = 1024 * 1024;
 
 describe('resource figures', () => {
   it('containerStats: memory follows what stress allocates; CPU is capped by the limit and accumulates', async () => {
     const w = world();
-    const { id } = await runContainer(w.rt, w.dir, 'hog', 'polinux/stress', { command: ['stress'], args: ['--cpu', '2', '--vm', '1', '--vm-bytes', '50M'], memoryLimitBytes: 200 * Mi, cpuLimitMillis: 500 });
-    const s = await waitFor(async () => { const st = await w.rt.containerStats(id); return st && st.memoryWorkingSetBytes >= 50 * Mi ? st : undefined; }, 3000, '50Mi in use');
+    const { id } = await runContainer(w.rt, w.dir, 'hog', 'polinux/stress', {
+      command: ['stress'],
+      args: ['--cpu', '2', '--vm', '1', '--vm-bytes', '50M'],
+      memoryLimitBytes: 200 * Mi,
+      cpuLimitMillis: 500,
+    });
+    const s = await waitFor(
+      async () => {
+        const st = await w.rt.containerStats(id);
+        return st && st.memoryWorkingSetBytes >= 50 * Mi ? st : undefined;
+      },
+      3000,
+      '50Mi in use',
+    );
     expect(s.memoryWorkingSetBytes).toBeLessThan(60 * Mi);
     await waitFor(async () => ((await w.rt.containerStats(id))?.cpuUsageNanoSeconds ?? 0) > 0);
     const a = (await w.rt.containerStats(id))!;
@@ -40,7 +58,13 @@ describe('resource figures', () => {
 
   it('/proc/meminfo, free and the cgroup files reflect the limits', async () => {
     const w = world();
-    const { id } = await runContainer(w.rt, w.dir, 'lim', 'busybox', { command: ['sleep', '3600'], memoryLimitBytes: 128 * Mi, cpuLimitMillis: 250, cpuRequestMillis: 100, memoryRequestBytes: 64 * Mi });
+    const { id } = await runContainer(w.rt, w.dir, 'lim', 'busybox', {
+      command: ['sleep', '3600'],
+      memoryLimitBytes: 128 * Mi,
+      cpuLimitMillis: 250,
+      cpuRequestMillis: 100,
+      memoryRequestBytes: 64 * Mi,
+    });
     const cat = async (p: string) => (await w.rt.execSync(id, ['cat', p], 5)).stdout;
     expect(await cat('/proc/meminfo')).toMatch(/^MemTotal:\s+131072 kB$/m);
     expect(await cat('/sys/fs/cgroup/memory.max')).toBe(`${128 * Mi}\n`);
@@ -71,8 +95,14 @@ describe('resource figures', () => {
   it('an OOM kill is reported in the status and stays inside its own container', async () => {
     const w = world();
     const { id } = await runContainer(w.rt, w.dir, 'oom', 'busybox', { command: ['sh', '-c', 'sleep 3600'], memoryLimitBytes: 64 * Mi });
-    const hog = await runContainer(w.rt, w.dir, 'oom2', 'polinux/stress', { command: ['stress', '--vm', '1', '--vm-bytes', '100M'], memoryLimitBytes: 64 * Mi });
-    const st = await waitFor(async () => { const s = await w.rt.containerStatus(hog.id); return s?.state === 'exited' && s; });
+    const hog = await runContainer(w.rt, w.dir, 'oom2', 'polinux/stress', {
+      command: ['stress', '--vm', '1', '--vm-bytes', '100M'],
+      memoryLimitBytes: 64 * Mi,
+    });
+    const st = await waitFor(async () => {
+      const s = await w.rt.containerStatus(hog.id);
+      return s?.state === 'exited' && s;
+    });
     expect(st).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
     expect((await w.rt.execSync(id, ['cat', '/sys/fs/cgroup/memory.events'], 5)).stdout).toContain('oom_kill 0\n');
   });
@@ -104,7 +134,9 @@ describe('runtime events', () => {
 
   it('an event listener that throws does not break the runtime', async () => {
     const w = world();
-    w.rt.onEvent(() => { throw new Error('listener bug'); });
+    w.rt.onEvent(() => {
+      throw new Error('listener bug');
+    });
     const seen: string[] = [];
     w.rt.onEvent((e) => seen.push(e.type));
     const { id } = await runContainer(w.rt, w.dir, 'ok', 'busybox', { command: ['sh', '-c', 'exit 0'] });

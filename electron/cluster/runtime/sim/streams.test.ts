@@ -6,15 +6,29 @@ import { makeWorld, readLog, runContainer, waitFor } from './test-helpers';
 
 type World = ReturnType<typeof makeWorld>;
 const worlds: World[] = [];
-const world = () => { const w = makeWorld(); worlds.push(w); return w; };
-afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
+const world = () => {
+  const w = makeWorld();
+  worlds.push(w);
+  return w;
+};
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.cleanup();
+});
 
-const collect = (s?: NodeJS.ReadableStream) => { let text = ''; s?.on('data', (d) => { text += d.toString(); }); return () => text; };
+const collect = (s?: NodeJS.ReadableStream) => {
+  let text = '';
+  s?.on('data', (d) => {
+    text += d.toString();
+  });
+  return () => text;
+};
 
 describe('attach', () => {
   it('attach follows PID 1 output from the moment it attaches, and detaching leaves the container running', async () => {
     const w = world();
-    const { id, cfg } = await runContainer(w.rt, w.dir, 'counter', 'busybox', { command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo n=$i; sleep 0.03; done'] });
+    const { id, cfg } = await runContainer(w.rt, w.dir, 'counter', 'busybox', {
+      command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo n=$i; sleep 0.03; done'],
+    });
     await waitFor(() => readLog(cfg.logPath).includes('n=2'));
     const s = await w.rt.attach(id, { tty: false, stdin: false, stdout: true, stderr: true });
     const out = collect(s.stdout);
@@ -116,11 +130,18 @@ describe('tail', () => {
     const w = world();
     const host = path.join(w.dir, 'vol', 'logs');
     const mounts = [{ containerPath: '/var/log', hostPath: host, readOnly: false }];
-    const app = await runContainer(w.rt, w.dir, 'pod', 'busybox', { name: 'app', mounts, command: ['sh', '-c', 'echo first > /var/log/app.log; i=0; while true; do i=$((i+1)); echo "line $i" >> /var/log/app.log; sleep 0.05; done'] });
+    const app = await runContainer(w.rt, w.dir, 'pod', 'busybox', {
+      name: 'app',
+      mounts,
+      command: ['sh', '-c', 'echo first > /var/log/app.log; i=0; while true; do i=$((i+1)); echo "line $i" >> /var/log/app.log; sleep 0.05; done'],
+    });
     await waitFor(() => fs.existsSync(path.join(host, 'app.log')));
     const side = await runContainer(w.rt, w.dir, 'pod', 'busybox', { name: 'sidecar', mounts, command: ['tail', '-f', '/var/log/app.log'] }, app.sb);
     await waitFor(() => readLog(side.cfg.logPath).includes('stdout F line 6'), 5000, 'followed lines');
-    const lines = readLog(side.cfg.logPath).trim().split('\n').map((l) => l.split(' stdout F ')[1]);
+    const lines = readLog(side.cfg.logPath)
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' stdout F ')[1]);
     expect(lines[0]).toBe('first');
     // every line exactly once and in order
     const nums = lines.slice(1).map((l) => Number(l.replace('line ', '')));

@@ -14,8 +14,18 @@ export function outputStream(tty: boolean): { stream: PassThrough; write: (chunk
   return { stream, write };
 }
 
-export function makeSession(parts: { stdin?: PassThrough; stdout?: PassThrough; stderr?: PassThrough; exit: Promise<number>; onResize?: (s: { cols: number; rows: number }) => void; onClose: () => void }): StreamSession {
-  const endAll = () => { parts.stdout?.end(); parts.stderr?.end(); };
+export function makeSession(parts: {
+  stdin?: PassThrough;
+  stdout?: PassThrough;
+  stderr?: PassThrough;
+  exit: Promise<number>;
+  onResize?: (s: { cols: number; rows: number }) => void;
+  onClose: () => void;
+}): StreamSession {
+  const endAll = () => {
+    parts.stdout?.end();
+    parts.stderr?.end();
+  };
   void parts.exit.then(endAll, endAll);
   return {
     stdin: parts.stdin,
@@ -23,6 +33,9 @@ export function makeSession(parts: { stdin?: PassThrough; stdout?: PassThrough; 
     stderr: parts.stderr,
     exit: parts.exit,
     resize: (s) => parts.onResize?.(s),
-    close: () => { parts.onClose(); endAll(); },
+    close: () => {
+      parts.onClose();
+      endAll();
+    },
   };
 }

@@ -6,8 +6,14 @@ import { makeWorld, readLog, runContainer, waitFor } from './test-helpers';
 
 type World = ReturnType<typeof makeWorld>;
 const worlds: World[] = [];
-const world = () => { const w = makeWorld(); worlds.push(w); return w; };
-afterEach(async () => { for (const w of worlds.splice(0)) await w.cleanup(); });
+const world = () => {
+  const w = makeWorld();
+  worlds.push(w);
+  return w;
+};
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.cleanup();
+});
 
 const hostDir = (w: World, name: string, files: Record<string, string> = {}) => {
   const d = path.join(w.dir, 'vol', name);
@@ -20,7 +26,10 @@ describe('volume mounts', () => {
   it('a hostPath-style folder: the container writes land on the host and host files are visible', async () => {
     const w = world();
     const host = hostDir(w, 'hostpath', { 'seed.txt': 'from host\n' });
-    const { id } = await runContainer(w.rt, w.dir, 'hp', 'busybox', { command: ['sleep', '3600'], mounts: [{ containerPath: '/data', hostPath: host, readOnly: false, volumeType: 'hostPath', volumeName: 'data' }] });
+    const { id } = await runContainer(w.rt, w.dir, 'hp', 'busybox', {
+      command: ['sleep', '3600'],
+      mounts: [{ containerPath: '/data', hostPath: host, readOnly: false, volumeType: 'hostPath', volumeName: 'data' }],
+    });
     expect((await w.rt.execSync(id, ['cat', '/data/seed.txt'], 5)).stdout).toBe('from host\n');
     const r = await w.rt.execSync(id, ['sh', '-c', 'mkdir -p /data/sub && date > /data/sub/stamp && echo line >> /data/seed.txt && ls /data'], 5);
     expect(r.exitCode).toBe(0);
@@ -34,7 +43,10 @@ describe('volume mounts', () => {
   it('a downwardAPI-style read-only folder lists its files and refuses writes', async () => {
     const w = world();
     const host = hostDir(w, 'podinfo', { labels: 'app="web"\ntier="front"', annotations: 'build="1"' });
-    const { id } = await runContainer(w.rt, w.dir, 'dapi', 'busybox', { command: ['sleep', '3600'], mounts: [{ containerPath: '/etc/podinfo', hostPath: host, readOnly: true, volumeType: 'downwardAPI', volumeName: 'podinfo' }] });
+    const { id } = await runContainer(w.rt, w.dir, 'dapi', 'busybox', {
+      command: ['sleep', '3600'],
+      mounts: [{ containerPath: '/etc/podinfo', hostPath: host, readOnly: true, volumeType: 'downwardAPI', volumeName: 'podinfo' }],
+    });
     expect((await w.rt.execSync(id, ['ls', '/etc/podinfo'], 5)).stdout).toBe('annotations\nlabels\n');
     expect((await w.rt.execSync(id, ['cat', '/etc/podinfo/labels'], 5)).stdout).toBe('app="web"\ntier="front"');
     const rm = await w.rt.execSync(id, ['rm', '/etc/podinfo/labels'], 5);
@@ -48,10 +60,12 @@ describe('volume mounts', () => {
     const w = world();
     const conf = path.join(hostDir(w, 'cfg', { 'default.conf': 'server {\n    listen 8080;\n    root /usr/share/nginx/html;\n}\n' }), 'default.conf');
     const page = path.join(hostDir(w, 'html', { 'index.html': '<h1>custom page</h1>\n' }), 'index.html');
-    const web = await runContainer(w.rt, w.dir, 'web', 'nginx', { mounts: [
-      { containerPath: '/etc/nginx/conf.d/default.conf', hostPath: conf, readOnly: true },
-      { containerPath: '/usr/share/nginx/html/index.html', hostPath: page, readOnly: true },
-    ] });
+    const web = await runContainer(w.rt, w.dir, 'web', 'nginx', {
+      mounts: [
+        { containerPath: '/etc/nginx/conf.d/default.conf', hostPath: conf, readOnly: true },
+        { containerPath: '/usr/share/nginx/html/index.html', hostPath: page, readOnly: true },
+      ],
+    });
     const ip = (await w.rt.podSandboxStatus(web.sb))!.podIPs[0];
     const sock = await waitFor(() => w.network.connect({ podIP: '10.244.9.9', namespace: 'default' }, ip, 8080).catch(() => undefined), 5000, 'nginx on 8080');
     expect((await httpRequest(sock, 'GET', ip, '/')).body.toString()).toBe('<h1>custom page</h1>\n');
@@ -66,7 +80,10 @@ describe('volume mounts', () => {
   it('a writable subPath file mount writes through to the host file', async () => {
     const w = world();
     const file = path.join(hostDir(w, 'one', { 'app.log': '' }), 'app.log');
-    const { id } = await runContainer(w.rt, w.dir, 'sp', 'busybox', { command: ['sh', '-c', 'echo started >> /var/log/app.log; sleep 3600'], mounts: [{ containerPath: '/var/log/app.log', hostPath: file, readOnly: false }] });
+    const { id } = await runContainer(w.rt, w.dir, 'sp', 'busybox', {
+      command: ['sh', '-c', 'echo started >> /var/log/app.log; sleep 3600'],
+      mounts: [{ containerPath: '/var/log/app.log', hostPath: file, readOnly: false }],
+    });
     await waitFor(() => fs.readFileSync(file, 'utf8') === 'started\n', 5000, 'log line on the host');
     expect((await w.rt.execSync(id, ['cat', '/var/log/app.log'], 5)).stdout).toBe('started\n');
   });
@@ -75,10 +92,13 @@ describe('volume mounts', () => {
     const w = world();
     const mem = hostDir(w, 'cache');
     const disk = hostDir(w, 'scratch');
-    const { id } = await runContainer(w.rt, w.dir, 'tm', 'busybox', { command: ['sleep', '3600'], mounts: [
-      { containerPath: '/cache', hostPath: mem, readOnly: false, tmpfs: true, sizeLimitBytes: 64 * 1024 * 1024, volumeType: 'emptyDir', volumeName: 'cache' },
-      { containerPath: '/scratch', hostPath: disk, readOnly: false, volumeType: 'emptyDir', volumeName: 'scratch' },
-    ] });
+    const { id } = await runContainer(w.rt, w.dir, 'tm', 'busybox', {
+      command: ['sleep', '3600'],
+      mounts: [
+        { containerPath: '/cache', hostPath: mem, readOnly: false, tmpfs: true, sizeLimitBytes: 64 * 1024 * 1024, volumeType: 'emptyDir', volumeName: 'cache' },
+        { containerPath: '/scratch', hostPath: disk, readOnly: false, volumeType: 'emptyDir', volumeName: 'scratch' },
+      ],
+    });
     const mount = (await w.rt.execSync(id, ['mount'], 5)).stdout;
     expect(mount).toMatch(/^tmpfs on \/cache type tmpfs \(rw,/m);
     expect(mount).toMatch(/^\S+ on \/scratch type ext4 \(rw,/m);

@@ -13,7 +13,8 @@ const pair = (k: string, v: string) => `${k}\u0000${v}`;
 const bump = (m: TopologyCounts, k: string, v: string, by: number) => {
   const p = pair(k, v);
   const n = (m.get(p) ?? 0) + by;
-  if (n === 0) m.delete(p); else m.set(p, n);
+  if (n === 0) m.delete(p);
+  else m.set(p, n);
 };
 
 interface FilterState {
@@ -96,7 +97,10 @@ export const interPodAffinityScore: ScorePlugin = {
       for (const ex of pods) {
         const exNs = snapshot.namespaceLabels(ex.namespace);
         const add = (t: AffinityTerm, w: number) => {
-          if (t.topologyKey in labels) { bump(scores, t.topologyKey, labels[t.topologyKey], w); any = true; }
+          if (t.topologyKey in labels) {
+            bump(scores, t.topologyKey, labels[t.topologyKey], w);
+            any = true;
+          }
         };
         for (const t of pod.preferredAffinity) if (termMatches(t, ex, exNs)) add(t, t.weight);
         for (const t of pod.preferredAntiAffinity) if (termMatches(t, ex, exNs)) add(t, -t.weight);
@@ -117,7 +121,10 @@ export const interPodAffinityScore: ScorePlugin = {
   normalize(_s, _p, scores) {
     let min = Infinity;
     let max = -Infinity;
-    for (const s of scores) { min = Math.min(min, s); max = Math.max(max, s); }
+    for (const s of scores) {
+      min = Math.min(min, s);
+      max = Math.max(max, s);
+    }
     const diff = max - min;
     for (let i = 0; i < scores.length; i++) scores[i] = diff > 0 ? Math.trunc((MAX_NODE_SCORE * (scores[i] - min)) / diff) : 0;
   },

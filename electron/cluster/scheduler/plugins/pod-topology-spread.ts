@@ -119,7 +119,10 @@ export const podTopologySpreadScore: ScorePlugin = {
     const ignored = new Set<string>();
     const domains = constraints.map(() => new Set<string>());
     for (const n of feasible) {
-      if (!hasAllKeys(n, constraints)) { ignored.add(n.name); continue; }
+      if (!hasAllKeys(n, constraints)) {
+        ignored.add(n.name);
+        continue;
+      }
       constraints.forEach((c, i) => domains[i].add(n.labels[c.topologyKey]));
     }
     const counts = constraints.map(() => new Map<string, number>());

@@ -3,8 +3,7 @@ import { doNotSchedule, firstUntolerated, tolerates } from '../tolerations';
 import { MAX_NODE_SCORE, unresolvable, type FilterPlugin, type ScorePlugin } from '../types';
 import { defaultNormalize } from './normalize';
 
-export const untoleratedTaintReason = (key: string, value: string | undefined): string =>
-  `node(s) had untolerated taint {${key}: ${value ?? ''}}`;
+export const untoleratedTaintReason = (key: string, value: string | undefined): string => `node(s) had untolerated taint {${key}: ${value ?? ''}}`;
 
 export const taintTolerationFilter: FilterPlugin = {
   name: 'TaintToleration',

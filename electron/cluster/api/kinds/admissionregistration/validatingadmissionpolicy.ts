@@ -40,10 +40,14 @@ function validatePolicy(obj: KObject): FieldError[] {
     errs.push(...validateLabelSelector(spec.matchConstraints.namespaceSelector, 'spec.matchConstraints.namespaceSelector'));
     errs.push(...validateLabelSelector(spec.matchConstraints.objectSelector, 'spec.matchConstraints.objectSelector'));
   }
-  if (!spec.validations?.length && !spec.auditAnnotations?.length) errs.push(required('spec.validations', 'validations or auditAnnotations must contain at least one item'));
+  if (!spec.validations?.length && !spec.auditAnnotations?.length)
+    errs.push(required('spec.validations', 'validations or auditAnnotations must contain at least one item'));
   (spec.validations ?? []).forEach((v: any, i: number) => {
     if (!v.expression) errs.push(required(`spec.validations[${i}].expression`, ''));
-    errs.push(...compileErrors(v.expression, `spec.validations[${i}].expression`), ...compileErrors(v.messageExpression, `spec.validations[${i}].messageExpression`));
+    errs.push(
+      ...compileErrors(v.expression, `spec.validations[${i}].expression`),
+      ...compileErrors(v.messageExpression, `spec.validations[${i}].messageExpression`),
+    );
   });
   (spec.matchConditions ?? []).forEach((c: any, i: number) => errs.push(...compileErrors(c.expression, `spec.matchConditions[${i}].expression`)));
   (spec.variables ?? []).forEach((c: any, i: number) => errs.push(...compileErrors(c.expression, `spec.variables[${i}].expression`)));
@@ -57,16 +61,31 @@ function validateBinding(obj: KObject): FieldError[] {
   if (!spec.policyName) errs.push(required('spec.policyName', ''));
   const actions: string[] = spec.validationActions ?? [];
   if (!actions.length) errs.push(required('spec.validationActions', ''));
-  actions.forEach((a, i) => { if (!ACTIONS.includes(a)) errs.push(notSupported(`spec.validationActions[${i}]`, a, ACTIONS)); });
-  if (actions.includes('Deny') && actions.includes('Warn')) errs.push(invalid('spec.validationActions', actions, 'must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)'));
+  actions.forEach((a, i) => {
+    if (!ACTIONS.includes(a)) errs.push(notSupported(`spec.validationActions[${i}]`, a, ACTIONS));
+  });
+  if (actions.includes('Deny') && actions.includes('Warn'))
+    errs.push(
+      invalid(
+        'spec.validationActions',
+        actions,
+        'must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)',
+      ),
+    );
   if (spec.paramRef && spec.paramRef.name && spec.paramRef.selector) errs.push(forbidden('spec.paramRef.name', 'name and selector are mutually exclusive'));
   return errs;
 }
 
 export const validatingAdmissionPolicyStrategy: KindStrategy = {
   info: {
-    group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingAdmissionPolicy', resource: 'validatingadmissionpolicies',
-    singular: 'validatingadmissionpolicy', namespaced: false, storagePrefix: 'validatingadmissionpolicies', categories: ['api-extensions'],
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'ValidatingAdmissionPolicy',
+    resource: 'validatingadmissionpolicies',
+    singular: 'validatingadmissionpolicy',
+    namespaced: false,
+    storagePrefix: 'validatingadmissionpolicies',
+    categories: ['api-extensions'],
     subresources: { status: true },
   },
   defaults: (obj) => {
@@ -82,17 +101,29 @@ export const validatingAdmissionPolicyStrategy: KindStrategy = {
       col('ParamKind', 'string', 'ParamKind specifies the kind of resources used to parameterize this policy'),
       ageCol,
     ],
-    row: (obj, now) => [obj.metadata.name, (obj.spec?.validations ?? []).length,
-      obj.spec?.paramKind ? `${obj.spec.paramKind.apiVersion}/${obj.spec.paramKind.kind}` : '<unset>', age(obj, now)],
+    row: (obj, now) => [
+      obj.metadata.name,
+      (obj.spec?.validations ?? []).length,
+      obj.spec?.paramKind ? `${obj.spec.paramKind.apiVersion}/${obj.spec.paramKind.kind}` : '<unset>',
+      age(obj, now),
+    ],
   },
 };
 
 export const validatingAdmissionPolicyBindingStrategy: KindStrategy = {
   info: {
-    group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingAdmissionPolicyBinding', resource: 'validatingadmissionpolicybindings',
-    singular: 'validatingadmissionpolicybinding', namespaced: false, storagePrefix: 'validatingadmissionpolicybindings', categories: ['api-extensions'],
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    resource: 'validatingadmissionpolicybindings',
+    singular: 'validatingadmissionpolicybinding',
+    namespaced: false,
+    storagePrefix: 'validatingadmissionpolicybindings',
+    categories: ['api-extensions'],
   },
-  defaults: (obj) => { defaultMatch(obj.spec?.matchResources); },
+  defaults: (obj) => {
+    defaultMatch(obj.spec?.matchResources);
+  },
   validate: validateBinding,
   table: {
     columns: [

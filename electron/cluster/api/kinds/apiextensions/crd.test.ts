@@ -6,8 +6,12 @@ import { customResourceDefinitionStrategy as crd } from './index';
 const ctx = { operation: 'create' as const, now: new Date() };
 const website = (name = 'websites.lab.example.com'): KObject => ({
   metadata: { name },
-  spec: { group: 'lab.example.com', scope: 'Namespaced', names: { plural: 'websites', kind: 'Website', shortNames: ['ws'] },
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] },
+  spec: {
+    group: 'lab.example.com',
+    scope: 'Namespaced',
+    names: { plural: 'websites', kind: 'Website', shortNames: ['ws'] },
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+  },
 });
 
 describe('CustomResourceDefinition', () => {
@@ -23,7 +27,8 @@ describe('CustomResourceDefinition', () => {
     const o = website('sites.lab.example.com');
     crd.defaults!(o);
     expect(errInvalid('apiextensions.k8s.io', 'CustomResourceDefinition', 'sites.lab.example.com', crd.validate!(o, ctx)).message).toBe(
-      'CustomResourceDefinition.apiextensions.k8s.io "sites.lab.example.com" is invalid: metadata.name: Invalid value: "sites.lab.example.com": must be spec.names.plural+"."+spec.group');
+      'CustomResourceDefinition.apiextensions.k8s.io "sites.lab.example.com" is invalid: metadata.name: Invalid value: "sites.lab.example.com": must be spec.names.plural+"."+spec.group',
+    );
   });
   it('requires exactly one storage version and a known scope', () => {
     const o = website();

@@ -60,19 +60,24 @@ function validateVersions(versions: any[], path: string): FieldError[] {
     const schema = v?.schema?.openAPIV3Schema;
     if (!schema) errs.push(required(`${p}.schema.openAPIV3Schema`, 'schemas are required'));
     else if (schema.type !== 'object') {
-      errs.push(schema.type ? invalid(`${p}.schema.openAPIV3Schema.type`, schema.type, 'must be object at the root')
-        : required(`${p}.schema.openAPIV3Schema.type`, 'must not be empty at the root'));
+      errs.push(
+        schema.type
+          ? invalid(`${p}.schema.openAPIV3Schema.type`, schema.type, 'must be object at the root')
+          : required(`${p}.schema.openAPIV3Schema.type`, 'must not be empty at the root'),
+      );
     }
     (v?.additionalPrinterColumns ?? []).forEach((c: any, j: number) => {
       const cp = `${p}.additionalPrinterColumns[${j}]`;
       if (!c?.name) errs.push(required(`${cp}.name`, ''));
       if (!c?.type) errs.push(required(`${cp}.type`, ''));
-      else if (!['integer', 'number', 'string', 'boolean', 'date'].includes(c.type)) errs.push(notSupported(`${cp}.type`, c.type, ['boolean', 'date', 'integer', 'number', 'string']));
+      else if (!['integer', 'number', 'string', 'boolean', 'date'].includes(c.type))
+        errs.push(notSupported(`${cp}.type`, c.type, ['boolean', 'date', 'integer', 'number', 'string']));
       if (!c?.jsonPath) errs.push(required(`${cp}.JSONPath`, ''));
     });
   });
   const storage = versions.filter((v) => v?.storage).length;
-  if (storage !== 1) errs.push(goInvalid(path, `[]apiextensions.CustomResourceDefinitionVersion{...}`, 'must have exactly one version marked as storage version'));
+  if (storage !== 1)
+    errs.push(goInvalid(path, `[]apiextensions.CustomResourceDefinitionVersion{...}`, 'must have exactly one version marked as storage version'));
   if (!versions.some((v) => v?.served)) errs.push(invalid(path, null, 'must have at least one served version'));
   return errs;
 }
@@ -114,9 +119,16 @@ function validateCrdUpdate(obj: KObject, old: KObject): FieldError[] {
 
 export const customResourceDefinitionStrategy: KindStrategy = {
   info: {
-    group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', resource: 'customresourcedefinitions',
-    singular: 'customresourcedefinition', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'],
-    storagePrefix: 'apiextensions.k8s.io/customresourcedefinitions', subresources: { status: true },
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    resource: 'customresourcedefinitions',
+    singular: 'customresourcedefinition',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    storagePrefix: 'apiextensions.k8s.io/customresourcedefinitions',
+    subresources: { status: true },
   },
   defaults: defaultCrd,
   prepareForCreate: (obj) => {
@@ -137,7 +149,8 @@ export const customResourceDefinitionStrategy: KindStrategy = {
   prepareForStatusUpdate: keepSpec,
   validate: validateCrd,
   validateUpdate: validateCrdUpdate,
-  validateStatusUpdate: (obj) => ((obj.status?.storedVersions ?? []).length ? [] : [forbidden('status.storedVersions', 'must have at least one stored version')]),
+  validateStatusUpdate: (obj) =>
+    (obj.status?.storedVersions ?? []).length ? [] : [forbidden('status.storedVersions', 'must have at least one stored version')],
   table: { columns: [nameCol, createdAtCol], row: (obj) => [obj.metadata.name, obj.metadata.creationTimestamp ?? null] },
   returnDeletedObject: true,
 };

@@ -12,7 +12,8 @@ function validateAPIService(obj: KObject): FieldError[] {
   const want = `${spec.version ?? ''}.${spec.group ?? ''}`;
   if (obj.metadata.name !== want) errs.push(invalid('metadata.name', obj.metadata.name, `must be ${want}`));
   if (!spec.version) errs.push(required('spec.version', ''));
-  if (!(spec.groupPriorityMinimum > 0 && spec.groupPriorityMinimum <= 20000)) errs.push(invalid('spec.groupPriorityMinimum', spec.groupPriorityMinimum ?? 0, 'must be positive and less than 20000'));
+  if (!(spec.groupPriorityMinimum > 0 && spec.groupPriorityMinimum <= 20000))
+    errs.push(invalid('spec.groupPriorityMinimum', spec.groupPriorityMinimum ?? 0, 'must be positive and less than 20000'));
   if (!(spec.versionPriority > 0)) errs.push(invalid('spec.versionPriority', spec.versionPriority ?? 0, 'must be positive and less than 1000'));
   if (!spec.service && (spec.caBundle || spec.insecureSkipTLSVerify)) errs.push(required('spec.service', 'local APIServices may not have a caBundle'));
   return errs;
@@ -26,8 +27,14 @@ function available(o: KObject): string {
 
 export const apiServiceStrategy: KindStrategy = {
   info: {
-    group: 'apiregistration.k8s.io', version: 'v1', kind: 'APIService', resource: 'apiservices', singular: 'apiservice',
-    namespaced: false, subresources: { status: true }, storagePrefix: 'apiregistration.k8s.io/apiservices',
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    kind: 'APIService',
+    resource: 'apiservices',
+    singular: 'apiservice',
+    namespaced: false,
+    subresources: { status: true },
+    storagePrefix: 'apiregistration.k8s.io/apiservices',
   },
   // "v1." (the core group) is a valid name: upstream checks names only as path segments
   nameValidation: 'path-segment',
@@ -36,7 +43,9 @@ export const apiServiceStrategy: KindStrategy = {
     // a new APIService starts without status; the local ones get theirs from the registration at startup
     delete obj.status;
   },
-  prepareForUpdate(obj, old) { obj.status = old.status; },
+  prepareForUpdate(obj, old) {
+    obj.status = old.status;
+  },
   table: {
     columns: [
       nameCol,

@@ -16,13 +16,23 @@ function controllerName(obj: any): string {
 
 export const controllerRevisionStrategy: KindStrategy = {
   info: {
-    group: 'apps', version: 'v1', kind: 'ControllerRevision', resource: 'controllerrevisions', singular: 'controllerrevision',
-    namespaced: true, storagePrefix: 'controllerrevisions',
+    group: 'apps',
+    version: 'v1',
+    kind: 'ControllerRevision',
+    resource: 'controllerrevisions',
+    singular: 'controllerrevision',
+    namespaced: true,
+    storagePrefix: 'controllerrevisions',
   },
   validate: (obj) => nonNegative(obj.revision, 'revision'),
   validateUpdate: (obj, old): FieldError[] => (deepEqual(obj.data, old.data) ? [] : [immutable('data', undefined)]),
   table: {
-    columns: [nameCol, col('Controller', 'string', 'Controller of the object'), col('Revision', 'string', 'Revision indicates the revision of the state represented by Data.'), ageCol],
+    columns: [
+      nameCol,
+      col('Controller', 'string', 'Controller of the object'),
+      col('Revision', 'string', 'Revision indicates the revision of the state represented by Data.'),
+      ageCol,
+    ],
     row: (obj, now) => [obj.metadata.name, controllerName(obj), obj.revision ?? 0, age(obj, now)],
   },
 };

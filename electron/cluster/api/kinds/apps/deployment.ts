@@ -5,8 +5,18 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
-  nonNegative, resetStatusAndGeneration, wide,
+  age,
+  ageCol,
+  col,
+  containerCells,
+  containersCol,
+  imagesCol,
+  keepSpec,
+  keepStatusBumpGeneration,
+  nameCol,
+  nonNegative,
+  resetStatusAndGeneration,
+  wide,
 } from '../strategy-helpers';
 import { selectorString } from '../../selectors';
 import { selectorImmutable, validateRollingParams, validateTemplateForController, validateWorkloadSelector } from './workload-validation';
@@ -53,8 +63,15 @@ export function validateDeploymentSpec(spec: any, path = 'spec'): FieldError[] {
 
 export const deploymentStrategy: KindStrategy = {
   info: {
-    group: 'apps', version: 'v1', kind: 'Deployment', resource: 'deployments', singular: 'deployment', namespaced: true,
-    shortNames: ['deploy'], categories: ['all'], storagePrefix: 'deployments',
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+    resource: 'deployments',
+    singular: 'deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    storagePrefix: 'deployments',
     subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' } },
   },
   defaults: defaultDeployment,
@@ -70,14 +87,24 @@ export const deploymentStrategy: KindStrategy = {
       col('Ready', 'string', 'Number of the pod with ready state'),
       col('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
       col('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
-      ageCol, containersCol, imagesCol,
+      ageCol,
+      containersCol,
+      imagesCol,
       wide('Selector', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.'),
     ],
     row(obj, now) {
       const st = obj.status ?? {};
       const [names, images] = containerCells(obj.spec?.template?.spec?.containers);
-      return [obj.metadata.name, `${st.readyReplicas ?? 0}/${obj.spec?.replicas ?? 0}`, st.updatedReplicas ?? 0,
-        st.availableReplicas ?? 0, age(obj, now), names, images, selectorString(obj.spec?.selector)];
+      return [
+        obj.metadata.name,
+        `${st.readyReplicas ?? 0}/${obj.spec?.replicas ?? 0}`,
+        st.updatedReplicas ?? 0,
+        st.availableReplicas ?? 0,
+        age(obj, now),
+        names,
+        images,
+        selectorString(obj.spec?.selector),
+      ];
     },
   },
   returnDeletedObject: true,

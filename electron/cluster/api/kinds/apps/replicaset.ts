@@ -4,8 +4,18 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
-  nonNegative, resetStatusAndGeneration, wide,
+  age,
+  ageCol,
+  col,
+  containerCells,
+  containersCol,
+  imagesCol,
+  keepSpec,
+  keepStatusBumpGeneration,
+  nameCol,
+  nonNegative,
+  resetStatusAndGeneration,
+  wide,
 } from '../strategy-helpers';
 import { formatLabelSelector } from '../../selectors';
 import { selectorImmutable, validateTemplateForController, validateWorkloadSelector } from './workload-validation';
@@ -30,8 +40,15 @@ function validateReplicaSet(obj: KObject): FieldError[] {
 
 export const replicaSetStrategy: KindStrategy = {
   info: {
-    group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', namespaced: true,
-    shortNames: ['rs'], categories: ['all'], storagePrefix: 'replicasets',
+    group: 'apps',
+    version: 'v1',
+    kind: 'ReplicaSet',
+    resource: 'replicasets',
+    singular: 'replicaset',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+    storagePrefix: 'replicasets',
     subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' } },
   },
   defaults: defaultReplicaSet,
@@ -46,13 +63,23 @@ export const replicaSetStrategy: KindStrategy = {
       col('Desired', 'integer', 'Replicas is the number of desired pods.'),
       col('Current', 'integer', 'Replicas is the most recently observed number of replicas.'),
       col('Ready', 'integer', 'The number of ready replicas for this replica set.'),
-      ageCol, containersCol, imagesCol,
+      ageCol,
+      containersCol,
+      imagesCol,
       wide('Selector', 'Selector is a label query over pods that should match the replica count.'),
     ],
     row(obj, now) {
       const [names, images] = containerCells(obj.spec?.template?.spec?.containers);
-      return [obj.metadata.name, obj.spec?.replicas ?? 0, obj.status?.replicas ?? 0, obj.status?.readyReplicas ?? 0,
-        age(obj, now), names, images, formatLabelSelector(obj.spec?.selector)];
+      return [
+        obj.metadata.name,
+        obj.spec?.replicas ?? 0,
+        obj.status?.replicas ?? 0,
+        obj.status?.readyReplicas ?? 0,
+        age(obj, now),
+        names,
+        images,
+        formatLabelSelector(obj.spec?.selector),
+      ];
     },
   },
   returnDeletedObject: true,

@@ -5,8 +5,17 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
-  nonNegative, resetStatusAndGeneration,
+  age,
+  ageCol,
+  col,
+  containerCells,
+  containersCol,
+  imagesCol,
+  keepSpec,
+  keepStatusBumpGeneration,
+  nameCol,
+  nonNegative,
+  resetStatusAndGeneration,
 } from '../strategy-helpers';
 import { clone, deepEqual } from '../../object';
 import { validateTemplateForController, validateWorkloadSelector } from './workload-validation';
@@ -74,13 +83,25 @@ function validateStatefulSetUpdate(obj: KObject, old: KObject): FieldError[] {
     return s;
   };
   if (deepEqual(strip(obj.spec), strip(old.spec))) return [];
-  return [forbidden('spec', "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")];
+  return [
+    forbidden(
+      'spec',
+      "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    ),
+  ];
 }
 
 export const statefulSetStrategy: KindStrategy = {
   info: {
-    group: 'apps', version: 'v1', kind: 'StatefulSet', resource: 'statefulsets', singular: 'statefulset', namespaced: true,
-    shortNames: ['sts'], categories: ['all'], storagePrefix: 'statefulsets',
+    group: 'apps',
+    version: 'v1',
+    kind: 'StatefulSet',
+    resource: 'statefulsets',
+    singular: 'statefulset',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: ['all'],
+    storagePrefix: 'statefulsets',
     subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' } },
   },
   defaults: defaultStatefulSet,

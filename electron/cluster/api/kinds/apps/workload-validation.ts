@@ -55,5 +55,6 @@ export function validateRollingParams(ru: any, path: string): FieldError[] {
 
 export function selectorImmutable(obj: any, old: any, path = 'spec.selector'): FieldError[] {
   return deepEqual(obj?.spec?.selector ?? null, old?.spec?.selector ?? null)
-    ? [] : [goInvalid(path, goLabelSelector(obj?.spec?.selector), 'field is immutable')];
+    ? []
+    : [goInvalid(path, goLabelSelector(obj?.spec?.selector), 'field is immutable')];
 }

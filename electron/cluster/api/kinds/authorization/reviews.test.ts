@@ -10,7 +10,9 @@ describe('access reviews', () => {
   });
   it('need exactly one kind of attributes and a subject', () => {
     const m = errInvalid('authorization.k8s.io', 'SubjectAccessReview', '', subjectAccessReviewStrategy.validate!({ metadata: {}, spec: {} }, ctx)).message;
-    expect(m).toBe('SubjectAccessReview.authorization.k8s.io "" is invalid: [spec.resourceAttributes: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified, spec.user: Invalid value: "": at least one of user or group must be specified]');
+    expect(m).toBe(
+      'SubjectAccessReview.authorization.k8s.io "" is invalid: [spec.resourceAttributes: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified, spec.user: Invalid value: "": at least one of user or group must be specified]',
+    );
   });
   it('confine local reviews to their namespace', () => {
     const obj = { metadata: { namespace: 'a' }, spec: { user: 'jane', resourceAttributes: { namespace: 'b', verb: 'get', resource: 'pods' } } };

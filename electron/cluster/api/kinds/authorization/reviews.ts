@@ -6,7 +6,14 @@ import type { KObject } from '../../types';
 
 const GROUP = 'authorization.k8s.io';
 const reviewInfo = (kind: string, resource: string, namespaced: boolean) => ({
-  group: GROUP, version: 'v1', kind, resource, singular: resource.replace(/s$/, ''), namespaced, verbs: ['create'], virtual: true,
+  group: GROUP,
+  version: 'v1',
+  kind,
+  resource,
+  singular: resource.replace(/s$/, ''),
+  namespaced,
+  verbs: ['create'],
+  virtual: true,
 });
 
 function validateAttributes(spec: any): FieldError[] {

@@ -15,7 +15,10 @@ function defaultScalingRules(rules: any, up: boolean): any {
   if (up) {
     r.stabilizationWindowSeconds ??= 0;
     r.selectPolicy ??= 'Max';
-    r.policies ??= [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }];
+    r.policies ??= [
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+    ];
   } else {
     r.stabilizationWindowSeconds ??= 300;
     r.selectPolicy ??= 'Max';
@@ -50,8 +53,14 @@ function validateHpa(obj: KObject): FieldError[] {
   }
   (spec.metrics ?? []).forEach((m: any, i: number) => {
     const p = `spec.metrics[${i}]`;
-    if (!m?.type) { errs.push(required(`${p}.type`, 'must specify a metric source type')); return; }
-    if (!METRIC_TYPES.includes(m.type)) { errs.push(notSupported(`${p}.type`, m.type, METRIC_TYPES)); return; }
+    if (!m?.type) {
+      errs.push(required(`${p}.type`, 'must specify a metric source type'));
+      return;
+    }
+    if (!METRIC_TYPES.includes(m.type)) {
+      errs.push(notSupported(`${p}.type`, m.type, METRIC_TYPES));
+      return;
+    }
     const key = m.type.charAt(0).toLowerCase() + m.type.slice(1);
     if (!m[key]) errs.push(required(`${p}.${key}`, `must populate information for the given metric source`));
     const target = m[key]?.target;
@@ -64,7 +73,11 @@ function validateHpa(obj: KObject): FieldError[] {
 }
 
 function metricTarget(spec: any): string {
-  return spec?.target?.averageValue != null ? canonicalQuantity(spec.target.averageValue) : spec?.target?.value != null ? canonicalQuantity(spec.target.value) : '';
+  return spec?.target?.averageValue != null
+    ? canonicalQuantity(spec.target.averageValue)
+    : spec?.target?.value != null
+      ? canonicalQuantity(spec.target.value)
+      : '';
 }
 
 /** The TARGETS cell: up to two metrics as "current/target", "<unknown>" until the controller measured them. */
@@ -78,9 +91,12 @@ export function formatHpaMetrics(specs: any[] | undefined, statuses: any[] | und
       case 'Resource':
       case 'ContainerResource': {
         const key = m.type === 'Resource' ? 'resource' : 'containerResource';
-        const src = m[key] ?? {}; const cur = st?.[key]?.current;
+        const src = m[key] ?? {};
+        const cur = st?.[key]?.current;
         if (src.target?.averageValue != null) {
-          list.push(`${src.name}: ${cur?.averageValue != null ? canonicalQuantity(cur.averageValue) : '<unknown>'}/${canonicalQuantity(src.target.averageValue)}`);
+          list.push(
+            `${src.name}: ${cur?.averageValue != null ? canonicalQuantity(cur.averageValue) : '<unknown>'}/${canonicalQuantity(src.target.averageValue)}`,
+          );
         } else {
           const current = cur?.averageUtilization != null ? `${cur.averageUtilization}%` : '<unknown>';
           const target = src.target?.averageUtilization != null ? `${src.target.averageUtilization}%` : '<auto>';
@@ -96,7 +112,8 @@ export function formatHpaMetrics(specs: any[] | undefined, statuses: any[] | und
       case 'Object':
       case 'External': {
         const key = m.type === 'Object' ? 'object' : 'external';
-        const src = m[key] ?? {}; const cur = st?.[key]?.current;
+        const src = m[key] ?? {};
+        const cur = st?.[key]?.current;
         if (src.target?.averageValue != null) {
           list.push(`${cur?.averageValue != null ? canonicalQuantity(cur.averageValue) : '<unknown>'}/${canonicalQuantity(src.target.averageValue)} (avg)`);
         } else {
@@ -114,10 +131,22 @@ export function formatHpaMetrics(specs: any[] | undefined, statuses: any[] | und
 export const hpaTable: TableSpec = {
   columns: [
     nameCol,
-    col('Reference', 'string', 'scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.'),
-    col('Targets', 'string', 'metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).  The desired replica count is calculated multiplying the ratio between the target value and the current value by the current number of pods.  Ergo, metrics used must decrease as the pod count is increased, and vice-versa.  See the individual metric source types for more information about how each type of metric must respond.'),
+    col(
+      'Reference',
+      'string',
+      'scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.',
+    ),
+    col(
+      'Targets',
+      'string',
+      'metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).  The desired replica count is calculated multiplying the ratio between the target value and the current value by the current number of pods.  Ergo, metrics used must decrease as the pod count is increased, and vice-versa.  See the individual metric source types for more information about how each type of metric must respond.',
+    ),
     col('MinPods', 'string', 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down. It defaults to 1 pod.'),
-    col('MaxPods', 'string', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.'),
+    col(
+      'MaxPods',
+      'string',
+      'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.',
+    ),
     col('Replicas', 'string', 'currentReplicas is current number of replicas of pods managed by this autoscaler.'),
     ageCol,
   ],
@@ -126,20 +155,36 @@ export const hpaTable: TableSpec = {
 };
 
 function hpaRow(obj: KObject, now: Date): unknown[] {
-  return [obj.metadata.name, `${obj.spec?.scaleTargetRef?.kind ?? ''}/${obj.spec?.scaleTargetRef?.name ?? ''}`,
-    formatHpaMetrics(obj.spec?.metrics, obj.status?.currentMetrics), obj.spec?.minReplicas != null ? String(obj.spec.minReplicas) : '<unset>',
-    obj.spec?.maxReplicas ?? 0, obj.status?.currentReplicas ?? 0, age(obj, now)];
+  return [
+    obj.metadata.name,
+    `${obj.spec?.scaleTargetRef?.kind ?? ''}/${obj.spec?.scaleTargetRef?.name ?? ''}`,
+    formatHpaMetrics(obj.spec?.metrics, obj.status?.currentMetrics),
+    obj.spec?.minReplicas != null ? String(obj.spec.minReplicas) : '<unset>',
+    obj.spec?.maxReplicas ?? 0,
+    obj.status?.currentReplicas ?? 0,
+    age(obj, now),
+  ];
 }
 
 export const horizontalPodAutoscalerStrategy: KindStrategy = {
   info: {
-    group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', resource: 'horizontalpodautoscalers',
-    singular: 'horizontalpodautoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'],
-    storagePrefix: 'horizontalpodautoscalers', subresources: { status: true },
+    group: 'autoscaling',
+    version: 'v2',
+    kind: 'HorizontalPodAutoscaler',
+    resource: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: ['all'],
+    storagePrefix: 'horizontalpodautoscalers',
+    subresources: { status: true },
   },
   defaults: defaultHpa,
   prepareForCreate: (obj) => resetStatusAndGeneration(obj, { currentReplicas: 0, desiredReplicas: 0 }),
-  prepareForUpdate: (obj, old) => { if (old.status === undefined) delete obj.status; else obj.status = old.status; },
+  prepareForUpdate: (obj, old) => {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = old.status;
+  },
   prepareForStatusUpdate: keepSpec,
   validate: validateHpa,
   table: hpaTable,

@@ -8,13 +8,13 @@ const CURRENT_METRICS_ANN = 'autoscaling.alpha.kubernetes.io/current-metrics';
 const CONDITIONS_ANN = 'autoscaling.alpha.kubernetes.io/conditions';
 const BEHAVIOR_ANN = 'autoscaling.alpha.kubernetes.io/behavior';
 
-const isCpuUtilization = (m: any): boolean =>
-  m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization';
+const isCpuUtilization = (m: any): boolean => m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization';
 
 /** v2 (stored) -> v1 (served). */
 export function hpaV2ToV1(obj: KObject): KObject {
   const o = clone(obj);
-  const spec = o.spec ?? {}; const status = o.status ?? {};
+  const spec = o.spec ?? {};
+  const status = o.status ?? {};
   const annotations: Record<string, string> = { ...(o.metadata.annotations ?? {}) };
   const metrics: any[] = spec.metrics ?? [];
   const cpu = metrics.find(isCpuUtilization);
@@ -34,7 +34,8 @@ export function hpaV2ToV1(obj: KObject): KObject {
   if (status.lastScaleTime != null) v1Status.lastScaleTime = status.lastScaleTime;
   if (curCpu?.resource?.current?.averageUtilization != null) v1Status.currentCPUUtilizationPercentage = curCpu.resource.current.averageUtilization;
   const meta = { ...o.metadata };
-  if (Object.keys(annotations).length) meta.annotations = annotations; else delete meta.annotations;
+  if (Object.keys(annotations).length) meta.annotations = annotations;
+  else delete meta.annotations;
   return { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: meta, spec: v1Spec, status: v1Status };
 }
 
@@ -42,13 +43,18 @@ function takeJson(annotations: Record<string, string>, key: string): any[] | any
   const raw = annotations[key];
   delete annotations[key];
   if (raw === undefined) return undefined;
-  try { return JSON.parse(raw); } catch { return undefined; }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** v1 (served) -> v2 (stored). */
 export function hpaV1ToV2(obj: KObject): KObject {
   const o = clone(obj);
-  const spec = o.spec ?? {}; const status = o.status ?? {};
+  const spec = o.spec ?? {};
+  const status = o.status ?? {};
   const annotations: Record<string, string> = { ...(o.metadata.annotations ?? {}) };
   const otherMetrics = takeJson(annotations, METRICS_ANN) ?? [];
   const behavior = takeJson(annotations, BEHAVIOR_ANN);
@@ -74,6 +80,7 @@ export function hpaV1ToV2(obj: KObject): KObject {
   if (current.length) v2Status.currentMetrics = current;
   if (conditions) v2Status.conditions = conditions;
   const meta = { ...o.metadata };
-  if (Object.keys(annotations).length) meta.annotations = annotations; else delete meta.annotations;
+  if (Object.keys(annotations).length) meta.annotations = annotations;
+  else delete meta.annotations;
   return { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta, spec: v2Spec, status: v2Status };
 }

@@ -7,18 +7,34 @@ export interface CronSchedule {
   next(after: Date, tz?: string): Date;
 }
 
-interface FieldSpec { min: number; max: number; names?: Record<string, number> }
+interface FieldSpec {
+  min: number;
+  max: number;
+  names?: Record<string, number>;
+}
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 const FIELDS: FieldSpec[] = [
-  { min: 0, max: 59 }, { min: 0, max: 23 }, { min: 1, max: 31 }, { min: 1, max: 12, names: MONTHS }, { min: 0, max: 6, names: DAYS },
+  { min: 0, max: 59 },
+  { min: 0, max: 23 },
+  { min: 1, max: 31 },
+  { min: 1, max: 12, names: MONTHS },
+  { min: 0, max: 6, names: DAYS },
 ];
 const DESCRIPTORS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
 };
 
-interface ParsedField { values: Set<number>; star: boolean }
+interface ParsedField {
+  values: Set<number>;
+  star: boolean;
+}
 
 function parseNumber(s: string, names: Record<string, number> | undefined): number {
   const named = names?.[s.toLowerCase()];
@@ -34,9 +50,13 @@ function parseRange(expr: string, f: FieldSpec): { values: number[]; star: boole
   if (slash.length > 2) throw new Error(`too many slashes: ${expr}`);
   const dash = slash[0].split('-');
   if (dash.length > 2) throw new Error(`too many hyphens: ${expr}`);
-  let start: number; let end: number; let star = false;
+  let start: number;
+  let end: number;
+  let star = false;
   if (dash[0] === '*' || dash[0] === '?') {
-    start = f.min; end = f.max; star = true;
+    start = f.min;
+    end = f.max;
+    star = true;
   } else {
     start = parseNumber(dash[0], f.names);
     end = dash.length === 2 ? parseNumber(dash[1], f.names) : start;
@@ -71,7 +91,8 @@ function parseField(text: string, f: FieldSpec): ParsedField {
 /** Go duration strings as accepted by `@every` (h, m, s, ms; fractions allowed). */
 function parseGoDuration(s: string): number {
   const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
-  let total = 0; let pos = 0;
+  let total = 0;
+  let pos = 0;
   if (!s) throw new Error(`time: invalid duration ${JSON.stringify(s)}`);
   while (pos < s.length) {
     re.lastIndex = pos;
@@ -90,7 +111,14 @@ function wallFormatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(tz, f);
   }

@@ -6,8 +6,18 @@ import type { KObject } from '../../types';
 import { translateTimestampSince } from '../core/age';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import {
-  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
-  nonNegative, resetStatusAndGeneration, wide,
+  age,
+  ageCol,
+  col,
+  containerCells,
+  containersCol,
+  imagesCol,
+  keepSpec,
+  keepStatusBumpGeneration,
+  nameCol,
+  nonNegative,
+  resetStatusAndGeneration,
+  wide,
 } from '../strategy-helpers';
 import { formatLabelSelector } from '../../selectors';
 import { isKnownTimeZone, parseCron } from './cron';
@@ -75,8 +85,16 @@ function validateCronJob(obj: KObject): FieldError[] {
 
 export const cronJobStrategy: KindStrategy = {
   info: {
-    group: 'batch', version: 'v1', kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', namespaced: true,
-    shortNames: ['cj'], categories: ['all'], storagePrefix: 'cronjobs', subresources: { status: true },
+    group: 'batch',
+    version: 'v1',
+    kind: 'CronJob',
+    resource: 'cronjobs',
+    singular: 'cronjob',
+    namespaced: true,
+    shortNames: ['cj'],
+    categories: ['all'],
+    storagePrefix: 'cronjobs',
+    subresources: { status: true },
   },
   defaults: defaultCronJob,
   prepareForCreate: (obj) => resetStatusAndGeneration(obj),
@@ -88,18 +106,34 @@ export const cronJobStrategy: KindStrategy = {
       nameCol,
       col('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
       col('Timezone', 'string', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.'),
-      col('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.'),
+      col(
+        'Suspend',
+        'boolean',
+        'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.',
+      ),
       col('Active', 'integer', 'A list of pointers to currently running jobs.'),
       col('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
-      ageCol, containersCol, imagesCol,
+      ageCol,
+      containersCol,
+      imagesCol,
       wide('Selector', 'A label query over pods that should match the pod count.'),
     ],
     row(obj, now) {
       const spec = obj.spec ?? {};
       const last = obj.status?.lastScheduleTime ? translateTimestampSince(obj.status.lastScheduleTime, now) : '<none>';
       const [names, images] = containerCells(spec.jobTemplate?.spec?.template?.spec?.containers);
-      return [obj.metadata.name, spec.schedule ?? '', spec.timeZone ?? '<none>', spec.suspend == null ? '<unset>' : spec.suspend ? 'True' : 'False',
-        (obj.status?.active ?? []).length, last, age(obj, now), names, images, formatLabelSelector(spec.jobTemplate?.spec?.selector)];
+      return [
+        obj.metadata.name,
+        spec.schedule ?? '',
+        spec.timeZone ?? '<none>',
+        spec.suspend == null ? '<unset>' : spec.suspend ? 'True' : 'False',
+        (obj.status?.active ?? []).length,
+        last,
+        age(obj, now),
+        names,
+        images,
+        formatLabelSelector(spec.jobTemplate?.spec?.selector),
+      ];
     },
   },
   returnDeletedObject: true,

@@ -20,7 +20,7 @@ export function validateJobSpec(spec: any, path: string, opts: { isCronJobTempla
   }
   if (mode === 'Indexed') {
     if (spec.completions === undefined || spec.completions === null) {
-      errs.push(required(`${path}.completions`, "when completion mode is Indexed"));
+      errs.push(required(`${path}.completions`, 'when completion mode is Indexed'));
     }
   }
   const prp = spec.podReplacementPolicy;

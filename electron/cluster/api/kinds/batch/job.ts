@@ -7,8 +7,17 @@ import { humanDuration } from '../core/age';
 import { defaultPodTemplateSpec } from '../core/pod-spec';
 import { goInvalid, goLabelSelector, goPodTemplate } from '../go-format';
 import {
-  age, ageCol, col, containerCells, containersCol, imagesCol, keepSpec, keepStatusBumpGeneration, nameCol,
-  resetStatusAndGeneration, wide,
+  age,
+  ageCol,
+  col,
+  containerCells,
+  containersCol,
+  imagesCol,
+  keepSpec,
+  keepStatusBumpGeneration,
+  nameCol,
+  resetStatusAndGeneration,
+  wide,
 } from '../strategy-helpers';
 import { clone, deepEqual } from '../../object';
 import { formatLabelSelector } from '../../selectors';
@@ -79,15 +88,24 @@ function validateJob(obj: KObject, ctx: ValidationContext): FieldError[] {
 function onlySchedulingDirectivesChanged(newTpl: any, oldTpl: any): boolean {
   const strip = (t: any) => {
     const c = clone(t ?? {});
-    if (c.metadata) { delete c.metadata.labels; delete c.metadata.annotations; }
-    if (c.spec) { delete c.spec.nodeSelector; delete c.spec.tolerations; delete c.spec.affinity; delete c.spec.schedulingGates; }
+    if (c.metadata) {
+      delete c.metadata.labels;
+      delete c.metadata.annotations;
+    }
+    if (c.spec) {
+      delete c.spec.nodeSelector;
+      delete c.spec.tolerations;
+      delete c.spec.affinity;
+      delete c.spec.schedulingGates;
+    }
     return c;
   };
   return deepEqual(strip(newTpl), strip(oldTpl));
 }
 
 function validateJobUpdate(obj: KObject, old: KObject): FieldError[] {
-  const spec = obj.spec ?? {}; const prev = old.spec ?? {};
+  const spec = obj.spec ?? {};
+  const prev = old.spec ?? {};
   const errs: FieldError[] = [];
   if (!deepEqual(spec.selector, prev.selector)) errs.push(goInvalid('spec.selector', goLabelSelector(spec.selector), 'field is immutable'));
   if (!deepEqual(spec.template, prev.template)) {
@@ -103,12 +121,12 @@ function validateJobUpdate(obj: KObject, old: KObject): FieldError[] {
     if (!elastic) errs.push(invalid('spec.completions', spec.completions ?? null, 'field is immutable'));
   }
   if (!deepEqual(spec.podFailurePolicy, prev.podFailurePolicy)) errs.push(invalid('spec.podFailurePolicy', undefined, 'field is immutable'));
-  if (spec.backoffLimitPerIndex !== prev.backoffLimitPerIndex) errs.push(invalid('spec.backoffLimitPerIndex', spec.backoffLimitPerIndex ?? null, 'field is immutable'));
+  if (spec.backoffLimitPerIndex !== prev.backoffLimitPerIndex)
+    errs.push(invalid('spec.backoffLimitPerIndex', spec.backoffLimitPerIndex ?? null, 'field is immutable'));
   return errs;
 }
 
-const hasCondition = (obj: KObject, type: string): boolean =>
-  (obj.status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+const hasCondition = (obj: KObject, type: string): boolean => (obj.status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
 
 export function jobStatusCell(obj: KObject): string {
   if (hasCondition(obj, 'Complete')) return 'Complete';
@@ -136,8 +154,15 @@ function durationCell(obj: KObject, now: Date): string {
 
 export const jobStrategy: KindStrategy = {
   info: {
-    group: 'batch', version: 'v1', kind: 'Job', resource: 'jobs', singular: 'job', namespaced: true,
-    categories: ['all'], storagePrefix: 'jobs', subresources: { status: true },
+    group: 'batch',
+    version: 'v1',
+    kind: 'Job',
+    resource: 'jobs',
+    singular: 'job',
+    namespaced: true,
+    categories: ['all'],
+    storagePrefix: 'jobs',
+    subresources: { status: true },
   },
   defaults: defaultJob,
   prepareForCreate: (obj) => resetStatusAndGeneration(obj),
@@ -152,13 +177,23 @@ export const jobStrategy: KindStrategy = {
       col('Status', 'string', 'Status of the job.'),
       col('Completions', 'string', 'The number of pods which reached phase Succeeded.'),
       col('Duration', 'string', 'Time required to complete the job.'),
-      ageCol, containersCol, imagesCol,
+      ageCol,
+      containersCol,
+      imagesCol,
       wide('Selector', 'A label query over pods that should match the pod count.'),
     ],
     row(obj, now) {
       const [names, images] = containerCells(obj.spec?.template?.spec?.containers);
-      return [obj.metadata.name, jobStatusCell(obj), completionsCell(obj), durationCell(obj, now), age(obj, now),
-        names, images, formatLabelSelector(obj.spec?.selector)];
+      return [
+        obj.metadata.name,
+        jobStatusCell(obj),
+        completionsCell(obj),
+        durationCell(obj, now),
+        age(obj, now),
+        names,
+        images,
+        formatLabelSelector(obj.spec?.selector),
+      ];
     },
   },
   returnDeletedObject: true,

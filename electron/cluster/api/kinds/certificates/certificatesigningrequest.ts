@@ -10,9 +10,29 @@ import { age, ageCol, col, nameCol } from '../strategy-helpers';
 import { isDNS1123Subdomain } from '../../validation/names';
 
 export const KNOWN_USAGES = [
-  'any', 'cert sign', 'client auth', 'code signing', 'content commitment', 'crl sign', 'data encipherment', 'decipher only',
-  'digital signature', 'email protection', 'encipher only', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'key agreement',
-  'key encipherment', 'microsoft sgc', 'netscape sgc', 'ocsp signing', 's/mime', 'server auth', 'signing', 'timestamping',
+  'any',
+  'cert sign',
+  'client auth',
+  'code signing',
+  'content commitment',
+  'crl sign',
+  'data encipherment',
+  'decipher only',
+  'digital signature',
+  'email protection',
+  'encipher only',
+  'ipsec end system',
+  'ipsec tunnel',
+  'ipsec user',
+  'key agreement',
+  'key encipherment',
+  'microsoft sgc',
+  'netscape sgc',
+  'ocsp signing',
+  's/mime',
+  'server auth',
+  'signing',
+  'timestamping',
 ];
 
 /** Why the PEM in spec.request is not a usable CSR (upstream's ParseCSR messages), or undefined. */
@@ -31,7 +51,7 @@ export function csrRequestProblem(pem: string): string | undefined {
 function validateSignerName(name: string, path: string): FieldError[] {
   if (!name) return [required(path, '')];
   const slash = name.indexOf('/');
-  if (slash < 0) return [invalid(path, name, 'must be a fully qualified domain and path of the form \'example.com/signer-name\'')];
+  if (slash < 0) return [invalid(path, name, "must be a fully qualified domain and path of the form 'example.com/signer-name'")];
   const domain = name.slice(0, slash);
   const rest = name.slice(slash + 1);
   if (!rest) return [invalid(path, name, 'validating path: path must not be empty')];
@@ -73,11 +93,15 @@ function validateApproval(obj: KObject, old: KObject): FieldError[] {
   const errs: FieldError[] = [];
   const conds: any[] = obj.status?.conditions ?? [];
   const has = (l: any[], t: string) => l.some((c) => c.type === t && c.status === 'True');
-  if (has(conds, 'Approved') && has(conds, 'Denied')) errs.push(invalid('status.conditions', 'Denied', 'Approved and Denied conditions are mutually exclusive'));
-  conds.forEach((c, i) => { if (!c.status) errs.push(required(`status.conditions[${i}].status`, '')); });
+  if (has(conds, 'Approved') && has(conds, 'Denied'))
+    errs.push(invalid('status.conditions', 'Denied', 'Approved and Denied conditions are mutually exclusive'));
+  conds.forEach((c, i) => {
+    if (!c.status) errs.push(required(`status.conditions[${i}].status`, ''));
+  });
   const oldConds: any[] = old.status?.conditions ?? [];
   for (const t of ['Approved', 'Denied']) {
-    if (has(oldConds, t) && !has(conds, t)) errs.push({ type: 'FieldValueForbidden', field: 'status.conditions', detail: `updates may not remove a condition of type "${t}"` });
+    if (has(oldConds, t) && !has(conds, t))
+      errs.push({ type: 'FieldValueForbidden', field: 'status.conditions', detail: `updates may not remove a condition of type "${t}"` });
   }
   return errs;
 }
@@ -96,23 +120,36 @@ const requestedDuration = (secs: number | undefined): string => (secs == null ? 
 
 export const certificateSigningRequestStrategy: KindStrategy = {
   info: {
-    group: 'certificates.k8s.io', version: 'v1', kind: 'CertificateSigningRequest', resource: 'certificatesigningrequests',
-    singular: 'certificatesigningrequest', namespaced: false, shortNames: ['csr'], storagePrefix: 'certificatesigningrequests',
+    group: 'certificates.k8s.io',
+    version: 'v1',
+    kind: 'CertificateSigningRequest',
+    resource: 'certificatesigningrequests',
+    singular: 'certificatesigningrequest',
+    namespaced: false,
+    shortNames: ['csr'],
+    storagePrefix: 'certificatesigningrequests',
     subresources: { status: true, other: ['approval'] },
   },
   // spec.username/uid/groups/extra are the requester's identity: the API server fills them from the request user.
-  prepareForCreate: (obj) => { obj.status = {}; },
+  prepareForCreate: (obj) => {
+    obj.status = {};
+  },
   // the main resource can change metadata only; spec is fixed at creation and status has its own subresources
   prepareForUpdate: (obj, old) => {
     obj.spec = old.spec;
-    if (old.status === undefined) delete obj.status; else obj.status = old.status;
+    if (old.status === undefined) delete obj.status;
+    else obj.status = old.status;
   },
-  prepareForStatusUpdate: (obj, old) => { obj.spec = old.spec; },
+  prepareForStatusUpdate: (obj, old) => {
+    obj.spec = old.spec;
+  },
   validate: validateCsr,
   validateStatusUpdate: (obj, old) => {
     // Approved/Denied may only change through the approval subresource
     const decided = (o: KObject) => JSON.stringify((o.status?.conditions ?? []).filter((c: any) => c.type === 'Approved' || c.type === 'Denied'));
-    return decided(obj) === decided(old) ? [] : [{ type: 'FieldValueForbidden', field: 'status.conditions', detail: 'updates may not add or remove Approved or Denied conditions' }];
+    return decided(obj) === decided(old)
+      ? []
+      : [{ type: 'FieldValueForbidden', field: 'status.conditions', detail: 'updates may not add or remove Approved or Denied conditions' }];
   },
   subresourceUpdate: {
     // approval changes only the Approved/Denied conditions; spec, the certificate and other conditions stay
@@ -129,13 +166,20 @@ export const certificateSigningRequestStrategy: KindStrategy = {
   },
   table: {
     columns: [
-      nameCol, ageCol,
+      nameCol,
+      ageCol,
       col('SignerName', 'string', 'Requested signer for the request. It is a qualified name in the form: `scope-hostname.io/name`.'),
       col('Requestor', 'string', 'Base64-encoded PKCS#10 CSR data'),
       col('RequestedDuration', 'string', 'expirationSeconds is the requested duration of validity of the issued certificate.'),
       col('Condition', 'string', 'Conditions applied to the request, such as approval or denial.'),
     ],
-    row: (obj, now) => [obj.metadata.name, age(obj, now), obj.spec?.signerName || '<none>', obj.spec?.username ?? '',
-      requestedDuration(obj.spec?.expirationSeconds), csrCondition(obj)],
+    row: (obj, now) => [
+      obj.metadata.name,
+      age(obj, now),
+      obj.spec?.signerName || '<none>',
+      obj.spec?.username ?? '',
+      requestedDuration(obj.spec?.expirationSeconds),
+      csrCondition(obj),
+    ],
   },
 };

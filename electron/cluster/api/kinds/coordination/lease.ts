@@ -19,12 +19,25 @@ function validateLease(obj: any): FieldError[] {
 
 export const leaseStrategy: KindStrategy = {
   info: {
-    group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', resource: 'leases', singular: 'lease', namespaced: true,
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    kind: 'Lease',
+    resource: 'leases',
+    singular: 'lease',
+    namespaced: true,
     storagePrefix: 'leases',
   },
   validate: validateLease,
   table: {
-    columns: [nameCol, col('Holder', 'string', 'holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.'), ageCol],
+    columns: [
+      nameCol,
+      col(
+        'Holder',
+        'string',
+        'holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.',
+      ),
+      ageCol,
+    ],
     row: (obj, now) => [obj.metadata.name, obj.spec?.holderIdentity ?? '', age(obj, now)],
   },
   allowCreateOnUpdate: true,

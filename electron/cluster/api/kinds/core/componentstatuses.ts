@@ -14,8 +14,16 @@ const healthy = (o: KObject) => (o.conditions ?? []).find((c: { type: string }) 
 
 export const componentStatuses: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'ComponentStatus', resource: 'componentstatuses', singular: 'componentstatus', namespaced: false,
-    shortNames: ['cs'], verbs: ['get', 'list'], virtual: true, deprecated: { since: '1.19' },
+    group: '',
+    version: 'v1',
+    kind: 'ComponentStatus',
+    resource: 'componentstatuses',
+    singular: 'componentstatus',
+    namespaced: false,
+    shortNames: ['cs'],
+    verbs: ['get', 'list'],
+    virtual: true,
+    deprecated: { since: '1.19' },
   },
   table: {
     columns: [

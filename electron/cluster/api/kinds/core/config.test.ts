@@ -21,7 +21,9 @@ describe('configmaps', () => {
   it('immutable configmaps reject data changes', () => {
     const old = obj('ConfigMap', { data: { a: '1' }, immutable: true });
     const next = obj('ConfigMap', { data: { a: '2' }, immutable: true });
-    expect(errInvalid('', 'ConfigMap', 'x', configmaps.validateUpdate!(next, old, upd)).message).toBe('ConfigMap "x" is invalid: data: Forbidden: field is immutable when `immutable` is set');
+    expect(errInvalid('', 'ConfigMap', 'x', configmaps.validateUpdate!(next, old, upd)).message).toBe(
+      'ConfigMap "x" is invalid: data: Forbidden: field is immutable when `immutable` is set',
+    );
   });
 });
 
@@ -42,14 +44,18 @@ describe('secrets', () => {
     const tls = obj('Secret', { type: 'kubernetes.io/tls', data: { 'tls.crt': 'YQ==' } });
     expect(errInvalid('', 'Secret', 'x', secrets.validate!(tls, ctx)).message).toBe('Secret "x" is invalid: data[tls.key]: Required value');
     const sa = obj('Secret', { type: 'kubernetes.io/service-account-token' });
-    expect(errInvalid('', 'Secret', 'x', secrets.validate!(sa, ctx)).message).toBe('Secret "x" is invalid: metadata.annotations[kubernetes.io/service-account.name]: Required value');
+    expect(errInvalid('', 'Secret', 'x', secrets.validate!(sa, ctx)).message).toBe(
+      'Secret "x" is invalid: metadata.annotations[kubernetes.io/service-account.name]: Required value',
+    );
     const dcj = obj('Secret', { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') } });
     expect(secrets.validate!(dcj, ctx)).toEqual([]);
   });
   it('type is immutable', () => {
     const old = obj('Secret', { type: 'Opaque', data: {} });
     const next = obj('Secret', { type: 'kubernetes.io/tls', data: {} });
-    expect(errInvalid('', 'Secret', 'x', secrets.validateUpdate!(next, old, upd)).message).toBe('Secret "x" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable');
+    expect(errInvalid('', 'Secret', 'x', secrets.validateUpdate!(next, old, upd)).message).toBe(
+      'Secret "x" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable',
+    );
   });
   it('field selector on type', () => {
     expect(secrets.fieldSelectors!.type(obj('Secret', { type: 'Opaque' }))).toBe('Opaque');
@@ -64,7 +70,11 @@ describe('namespaces', () => {
     expect(ns.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'dev' });
     expect(ns.spec).toEqual({ finalizers: ['kubernetes'] });
     expect(ns.status).toEqual({ phase: 'Active' });
-    expect(namespaces.table!.row({ ...ns, metadata: { ...ns.metadata, creationTimestamp: new Date(Date.now() - 5000).toISOString() } }, new Date())).toEqual(['dev', 'Active', '5s']);
+    expect(namespaces.table!.row({ ...ns, metadata: { ...ns.metadata, creationTimestamp: new Date(Date.now() - 5000).toISOString() } }, new Date())).toEqual([
+      'dev',
+      'Active',
+      '5s',
+    ]);
     expect(namespaces.nameValidation).toBe('label');
   });
 });

@@ -23,7 +23,10 @@ export function formatEndpoints(ep: KObject): string {
     if (ports.length === 0) {
       count += addrs.length;
       for (const a of addrs) {
-        if (list.length === max) { more = true; break; }
+        if (list.length === max) {
+          more = true;
+          break;
+        }
         list.push(a.ip);
       }
       continue;
@@ -31,7 +34,10 @@ export function formatEndpoints(ep: KObject): string {
     for (const p of ports) {
       count += addrs.length;
       for (const a of addrs) {
-        if (list.length === max) { more = true; break; }
+        if (list.length === max) {
+          more = true;
+          break;
+        }
         list.push(hostPort(a.ip, p.port));
       }
     }
@@ -68,7 +74,17 @@ function validateSubsets(subsets: any[] | undefined): FieldError[] {
 }
 
 export const endpoints: KindStrategy = {
-  info: { group: '', version: 'v1', kind: 'Endpoints', listKind: 'EndpointsList', resource: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'], deprecated: { since: '1.33', replacement: 'discovery.k8s.io/v1 EndpointSlice' } },
+  info: {
+    group: '',
+    version: 'v1',
+    kind: 'Endpoints',
+    listKind: 'EndpointsList',
+    resource: 'endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    deprecated: { since: '1.33', replacement: 'discovery.k8s.io/v1 EndpointSlice' },
+  },
   defaults(obj) {
     for (const ss of obj.subsets ?? []) for (const p of ss.ports ?? []) p.protocol ||= 'TCP';
   },

@@ -46,9 +46,19 @@ export const events: KindStrategy = {
     columns: [
       col('Last Seen', 'string', 0, 'The time at which the most recent occurrence of this event was recorded.'),
       col('Type', 'string', 0, 'Type of this event (Normal, Warning), new types could be added in the future'),
-      col('Reason', 'string', 0, 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.'),
+      col(
+        'Reason',
+        'string',
+        0,
+        "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+      ),
       col('Object', 'string', 0, 'The object that this event is about.'),
-      col('Subobject', 'string', 1, 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].'),
+      col(
+        'Subobject',
+        'string',
+        1,
+        'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].',
+      ),
       col('Source', 'string', 1, 'The component reporting this event. Should be a short machine understandable string.'),
       col('Message', 'string', 0, 'A human-readable description of the status of this operation.'),
       col('First Seen', 'string', 1, 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)'),
@@ -69,7 +79,18 @@ export const events: KindStrategy = {
       const io = ev.involvedObject ?? {};
       const kind = String(io.kind ?? '').toLowerCase();
       const target = io.name ? `${kind}/${io.name}` : kind;
-      return [last, ev.type ?? '', ev.reason ?? '', target, io.fieldPath ?? '', eventSource(ev), String(ev.message ?? '').trim(), first, count, ev.metadata.name];
+      return [
+        last,
+        ev.type ?? '',
+        ev.reason ?? '',
+        target,
+        io.fieldPath ?? '',
+        eventSource(ev),
+        String(ev.message ?? '').trim(),
+        first,
+        count,
+        ev.metadata.name,
+      ];
     },
   },
   fieldSelectors: {

@@ -17,11 +17,36 @@ import { serviceaccounts } from './serviceaccounts';
 import { services } from './services';
 
 export const coreKinds: KindStrategy[] = [
-  namespaces, pods, services, endpoints, configmaps, secrets, serviceaccounts, events, nodes,
-  persistentvolumes, persistentvolumeclaims, resourcequotas, limitranges, replicationcontrollers, componentStatuses,
+  namespaces,
+  pods,
+  services,
+  endpoints,
+  configmaps,
+  secrets,
+  serviceaccounts,
+  events,
+  nodes,
+  persistentvolumes,
+  persistentvolumeclaims,
+  resourcequotas,
+  limitranges,
+  replicationcontrollers,
+  componentStatuses,
 ];
 
 export {
-  configmaps, endpoints, events, limitranges, namespaces, nodes, persistentvolumeclaims, persistentvolumes, pods,
-  replicationcontrollers, resourcequotas, secrets, serviceaccounts, services,
+  configmaps,
+  endpoints,
+  events,
+  limitranges,
+  namespaces,
+  nodes,
+  persistentvolumeclaims,
+  persistentvolumes,
+  pods,
+  replicationcontrollers,
+  resourcequotas,
+  secrets,
+  serviceaccounts,
+  services,
 };

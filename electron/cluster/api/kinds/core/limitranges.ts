@@ -20,9 +20,19 @@ export function defaultLimitRangeItem(item: any): void {
 }
 
 const cmp = (a: unknown, b: unknown): number => {
-  try { return compareQuantities(a as string, b as string); } catch { return 0; }
+  try {
+    return compareQuantities(a as string, b as string);
+  } catch {
+    return 0;
+  }
 };
-const show = (v: unknown) => { try { return canonicalQuantity(v as string); } catch { return String(v); } };
+const show = (v: unknown) => {
+  try {
+    return canonicalQuantity(v as string);
+  } catch {
+    return String(v);
+  }
+};
 
 function validateItems(items: any[] | undefined): FieldError[] {
   const errs: FieldError[] = [];
@@ -31,27 +41,36 @@ function validateItems(items: any[] | undefined): FieldError[] {
     if (!it.type) errs.push(required(`${p}.type`));
     else if (!LIMIT_TYPES.includes(it.type)) errs.push(notSupported(`${p}.type`, it.type, LIMIT_TYPES));
     for (const f of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) {
-      for (const [k, v] of Object.entries(it[f] ?? {})) errs.push(...validateResourceName(k, `${p}.${f}[${k}]`), ...validateResourceQuantityValue(k, v, `${p}.${f}[${k}]`));
+      for (const [k, v] of Object.entries(it[f] ?? {}))
+        errs.push(...validateResourceName(k, `${p}.${f}[${k}]`), ...validateResourceQuantityValue(k, v, `${p}.${f}[${k}]`));
     }
     if (it.type === 'Pod' && (it.default || it.defaultRequest)) {
-      if (it.default) errs.push(invalid(`${p}.default`, it.default, 'may not be specified when `type` is \'Pod\''));
-      if (it.defaultRequest) errs.push(invalid(`${p}.defaultRequest`, it.defaultRequest, 'may not be specified when `type` is \'Pod\''));
+      if (it.default) errs.push(invalid(`${p}.default`, it.default, "may not be specified when `type` is 'Pod'"));
+      if (it.defaultRequest) errs.push(invalid(`${p}.defaultRequest`, it.defaultRequest, "may not be specified when `type` is 'Pod'"));
     }
     const min = it.min ?? {};
     const max = it.max ?? {};
     const def = it.default ?? {};
     const defReq = it.defaultRequest ?? {};
     for (const k of Object.keys(min)) {
-      if (k in max && cmp(min[k], max[k]) > 0) errs.push(invalid(`${p}.min[${k}]`, show(min[k]), `min value ${show(min[k])} is greater than max value ${show(max[k])}`));
+      if (k in max && cmp(min[k], max[k]) > 0)
+        errs.push(invalid(`${p}.min[${k}]`, show(min[k]), `min value ${show(min[k])} is greater than max value ${show(max[k])}`));
     }
     for (const k of Object.keys(defReq)) {
-      if (k in max && cmp(defReq[k], max[k]) > 0) errs.push(invalid(`${p}.defaultRequest[${k}]`, show(defReq[k]), `default request value ${show(defReq[k])} is greater than max value ${show(max[k])}`));
-      if (k in min && cmp(min[k], defReq[k]) > 0) errs.push(invalid(`${p}.defaultRequest[${k}]`, show(defReq[k]), `min value ${show(min[k])} is greater than default request value ${show(defReq[k])}`));
-      if (k in def && cmp(defReq[k], def[k]) > 0) errs.push(invalid(`${p}.defaultRequest[${k}]`, show(defReq[k]), `default request value ${show(defReq[k])} is greater than default limit value ${show(def[k])}`));
+      if (k in max && cmp(defReq[k], max[k]) > 0)
+        errs.push(invalid(`${p}.defaultRequest[${k}]`, show(defReq[k]), `default request value ${show(defReq[k])} is greater than max value ${show(max[k])}`));
+      if (k in min && cmp(min[k], defReq[k]) > 0)
+        errs.push(invalid(`${p}.defaultRequest[${k}]`, show(defReq[k]), `min value ${show(min[k])} is greater than default request value ${show(defReq[k])}`));
+      if (k in def && cmp(defReq[k], def[k]) > 0)
+        errs.push(
+          invalid(`${p}.defaultRequest[${k}]`, show(defReq[k]), `default request value ${show(defReq[k])} is greater than default limit value ${show(def[k])}`),
+        );
     }
     for (const k of Object.keys(def)) {
-      if (k in max && cmp(def[k], max[k]) > 0) errs.push(invalid(`${p}.default[${k}]`, show(def[k]), `default value ${show(def[k])} is greater than max value ${show(max[k])}`));
-      if (k in min && cmp(min[k], def[k]) > 0) errs.push(invalid(`${p}.default[${k}]`, show(def[k]), `min value ${show(min[k])} is greater than default value ${show(def[k])}`));
+      if (k in max && cmp(def[k], max[k]) > 0)
+        errs.push(invalid(`${p}.default[${k}]`, show(def[k]), `default value ${show(def[k])} is greater than max value ${show(max[k])}`));
+      if (k in min && cmp(min[k], def[k]) > 0)
+        errs.push(invalid(`${p}.default[${k}]`, show(def[k]), `min value ${show(min[k])} is greater than default value ${show(def[k])}`));
     }
   });
   return errs;

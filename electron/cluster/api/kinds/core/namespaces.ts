@@ -19,8 +19,14 @@ function validateSpecFinalizers(finalizers: string[] | undefined): FieldError[] 
 
 export const namespaces: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'Namespace', resource: 'namespaces', singular: 'namespace', namespaced: false,
-    shortNames: ['ns'], subresources: { status: true, other: ['finalize'] },
+    group: '',
+    version: 'v1',
+    kind: 'Namespace',
+    resource: 'namespaces',
+    singular: 'namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: { status: true, other: ['finalize'] },
   },
   nameValidation: 'label',
   defaults(obj) {
@@ -64,5 +70,5 @@ export const namespaces: KindStrategy = {
     obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
     return true;
   },
-  readyToDelete: (obj) => !(obj.spec?.finalizers?.length),
+  readyToDelete: (obj) => !obj.spec?.finalizers?.length,
 };

@@ -51,8 +51,14 @@ function validateTaints(taints: any[] | undefined): FieldError[] {
 
 export const nodes: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'Node', resource: 'nodes', singular: 'node', namespaced: false,
-    shortNames: ['no'], subresources: { status: true, other: ['proxy'] },
+    group: '',
+    version: 'v1',
+    kind: 'Node',
+    resource: 'nodes',
+    singular: 'node',
+    namespaced: false,
+    shortNames: ['no'],
+    subresources: { status: true, other: ['proxy'] },
   },
   defaults(obj) {
     // Allocatable defaults to capacity when a node reports only the latter.
@@ -72,7 +78,8 @@ export const nodes: KindStrategy = {
     const errs: FieldError[] = [];
     const o = old.spec ?? {};
     const n = obj.spec ?? {};
-    if (o.podCIDR && n.podCIDR !== o.podCIDR) errs.push(invalid('spec.podCIDRs', n.podCIDRs ?? null, 'node updates may not change podCIDR except from "" to valid'));
+    if (o.podCIDR && n.podCIDR !== o.podCIDR)
+      errs.push(invalid('spec.podCIDRs', n.podCIDRs ?? null, 'node updates may not change podCIDR except from "" to valid'));
     if (o.providerID && n.providerID !== o.providerID) errs.push(immutable('spec.providerID', n.providerID ?? ''));
     return errs;
   },

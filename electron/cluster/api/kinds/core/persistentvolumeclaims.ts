@@ -15,7 +15,8 @@ function validatePVCSpec(spec: any): FieldError[] {
   if (storage === undefined) errs.push(required('spec.resources[storage]'));
   else errs.push(...validatePositiveStorage(storage, 'spec.resources[storage]'));
   if (spec.storageClassName) for (const m of isDNS1123Subdomain(spec.storageClassName)) errs.push(invalid('spec.storageClassName', spec.storageClassName, m));
-  if (spec.volumeMode && !['Block', 'Filesystem'].includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, ['Block', 'Filesystem']));
+  if (spec.volumeMode && !['Block', 'Filesystem'].includes(spec.volumeMode))
+    errs.push(notSupported('spec.volumeMode', spec.volumeMode, ['Block', 'Filesystem']));
   errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
   return errs;
 }
@@ -50,8 +51,14 @@ function validatePVCUpdate(obj: any, old: any): FieldError[] {
 
 export const persistentvolumeclaims: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'PersistentVolumeClaim', resource: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', namespaced: true,
-    shortNames: ['pvc'], subresources: { status: true },
+    group: '',
+    version: 'v1',
+    kind: 'PersistentVolumeClaim',
+    resource: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    namespaced: true,
+    shortNames: ['pvc'],
+    subresources: { status: true },
   },
   defaults(obj) {
     obj.spec ??= {};
@@ -84,7 +91,7 @@ export const persistentvolumeclaims: KindStrategy = {
     ],
     row(pvc, now) {
       const spec = pvc.spec ?? {};
-      const phase = pvc.metadata.deletionTimestamp ? 'Terminating' : pvc.status?.phase ?? '';
+      const phase = pvc.metadata.deletionTimestamp ? 'Terminating' : (pvc.status?.phase ?? '');
       const bound = !!spec.volumeName;
       return [
         pvc.metadata.name,

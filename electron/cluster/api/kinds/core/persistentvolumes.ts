@@ -7,7 +7,12 @@ import { accessModesString, ageColumn, col, nameColumn } from './format';
 import { storageClassOf, storageString, validateAccessModes, validatePositiveStorage } from './storage-common';
 import { VOLUME_SOURCES } from './volumes';
 
-const PV_SOURCES = [...VOLUME_SOURCES.filter((s) => !['emptyDir', 'gitRepo', 'secret', 'persistentVolumeClaim', 'downwardAPI', 'configMap', 'projected', 'ephemeral', 'image'].includes(s)), 'local'];
+const PV_SOURCES = [
+  ...VOLUME_SOURCES.filter(
+    (s) => !['emptyDir', 'gitRepo', 'secret', 'persistentVolumeClaim', 'downwardAPI', 'configMap', 'projected', 'ephemeral', 'image'].includes(s),
+  ),
+  'local',
+];
 const RECLAIM_POLICIES = ['Delete', 'Recycle', 'Retain'];
 
 function validatePV(pv: any): FieldError[] {
@@ -33,7 +38,8 @@ function validatePV(pv: any): FieldError[] {
     if (!spec.csi.volumeHandle) errs.push(required('spec.csi.volumeHandle'));
   }
   if (spec.storageClassName) for (const m of isDNS1123Subdomain(spec.storageClassName)) errs.push(invalid('spec.storageClassName', spec.storageClassName, m));
-  if (spec.volumeMode && !['Block', 'Filesystem'].includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, ['Block', 'Filesystem']));
+  if (spec.volumeMode && !['Block', 'Filesystem'].includes(spec.volumeMode))
+    errs.push(notSupported('spec.volumeMode', spec.volumeMode, ['Block', 'Filesystem']));
   return errs;
 }
 
@@ -41,8 +47,14 @@ const json = (v: unknown) => JSON.stringify(v ?? null);
 
 export const persistentvolumes: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'PersistentVolume', resource: 'persistentvolumes', singular: 'persistentvolume', namespaced: false,
-    shortNames: ['pv'], subresources: { status: true },
+    group: '',
+    version: 'v1',
+    kind: 'PersistentVolume',
+    resource: 'persistentvolumes',
+    singular: 'persistentvolume',
+    namespaced: false,
+    shortNames: ['pv'],
+    subresources: { status: true },
   },
   defaults(obj) {
     obj.spec ??= {};
@@ -78,7 +90,7 @@ export const persistentvolumes: KindStrategy = {
   table: {
     columns: [
       nameColumn(),
-      col('Capacity', 'string', 0, 'capacity is the description of the persistent volume\'s resources and capacity.'),
+      col('Capacity', 'string', 0, "capacity is the description of the persistent volume's resources and capacity."),
       col('Access Modes', 'string', 0, 'accessModes contains all ways the volume can be mounted.'),
       col('Reclaim Policy', 'string', 0, 'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim.'),
       col('Status', 'string', 0, 'phase indicates if a volume is available, bound to a claim, or released by a claim.'),
@@ -92,7 +104,7 @@ export const persistentvolumes: KindStrategy = {
     row(pv, now) {
       const spec = pv.spec ?? {};
       const claim = spec.claimRef ? `${spec.claimRef.namespace ?? ''}/${spec.claimRef.name ?? ''}` : '';
-      const phase = pv.metadata.deletionTimestamp ? 'Terminating' : pv.status?.phase ?? '';
+      const phase = pv.metadata.deletionTimestamp ? 'Terminating' : (pv.status?.phase ?? '');
       return [
         pv.metadata.name,
         storageString(spec.capacity?.storage),

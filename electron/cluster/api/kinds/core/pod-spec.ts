@@ -2,9 +2,7 @@
 import { type FieldError, forbidden, invalid, notSupported, required, duplicate } from '../../errors';
 import { validateAnnotations, validateLabels } from '../../validation/meta';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../../validation/names';
-import {
-  validateContainerPorts, validateEnv, validateEnvFrom, validateHandler, validateProbe, validateResourceRequirements,
-} from '../../validation/resources';
+import { validateContainerPorts, validateEnv, validateEnvFrom, validateHandler, validateProbe, validateResourceRequirements } from '../../validation/resources';
 import { validateAffinity, validateNodeSelector, validateTolerations, validateTopologySpreadConstraints } from '../../validation/scheduling';
 import { defaultVolume, validateVolumeMounts, validateVolumes } from './volumes';
 import { validateAppArmorProfile } from './apparmor';
@@ -236,7 +234,8 @@ export function validateContainersOnlyForPod(spec: any, path = 'spec'): FieldErr
     if (!Array.isArray(list)) continue;
     list.forEach((c: any, i: number) => {
       const image = c?.image;
-      if (typeof image === 'string' && image.trim() !== image) errs.push(invalid(`${path}.${f}[${i}].image`, image, 'must not have leading or trailing whitespace'));
+      if (typeof image === 'string' && image.trim() !== image)
+        errs.push(invalid(`${path}.${f}[${i}].image`, image, 'must not have leading or trailing whitespace'));
     });
   }
   return errs;
@@ -296,20 +295,25 @@ export function validatePodSpecUpdate(newSpec: any, oldSpec: any, path = 'spec')
   const od = oldSpec?.activeDeadlineSeconds;
   if (nd !== undefined && nd !== null) {
     if (nd < 0 || nd > 2147483647) return [...errs, invalid(`${path}.activeDeadlineSeconds`, nd, 'must be between 0 and 2147483647, inclusive')];
-    if (od !== undefined && od !== null && od < nd) return [...errs, invalid(`${path}.activeDeadlineSeconds`, nd, 'must be less than or equal to previous value')];
+    if (od !== undefined && od !== null && od < nd)
+      return [...errs, invalid(`${path}.activeDeadlineSeconds`, nd, 'must be less than or equal to previous value')];
   } else if (od !== undefined && od !== null) {
     errs.push(invalid(`${path}.activeDeadlineSeconds`, null, 'must not update from a positive integer to nil value'));
   }
   const oldTols: any[] = oldSpec?.tolerations ?? [];
   const newTols: any[] = newSpec?.tolerations ?? [];
   oldTols.forEach((t, i) => {
-    if (!newTols.some((n) => sameToleration(n, t))) errs.push(forbidden(`${path}.tolerations[${i}]`, 'existing toleration can not be modified except its tolerationSeconds'));
+    if (!newTols.some((n) => sameToleration(n, t)))
+      errs.push(forbidden(`${path}.tolerations[${i}]`, 'existing toleration can not be modified except its tolerationSeconds'));
   });
   if (json(newSpec) === json(oldSpec)) return errs;
 
   // Put back everything that may change, then anything still different is forbidden.
   const munged = structuredClone(newSpec ?? {});
-  const restoreImages = (f: string) => (munged[f] ?? []).forEach((c: any, i: number) => { c.image = oldSpec?.[f]?.[i]?.image; });
+  const restoreImages = (f: string) =>
+    (munged[f] ?? []).forEach((c: any, i: number) => {
+      c.image = oldSpec?.[f]?.[i]?.image;
+    });
   restoreImages('containers');
   restoreImages('initContainers');
   setOrDelete(munged, 'activeDeadlineSeconds', oldSpec?.activeDeadlineSeconds);

@@ -10,7 +10,11 @@ const NODE_UNREACHABLE_REASON = 'NodeLost';
 const isSidecar = (c: any) => c?.restartPolicy === 'Always';
 const laterOf = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : Date.parse(b) > Date.parse(a) ? b : a);
 
-export interface PodSummary { ready: string; status: string; restarts: string }
+export interface PodSummary {
+  ready: string;
+  status: string;
+  restarts: string;
+}
 
 export function summarizePod(pod: KObject, now: Date): PodSummary {
   const spec = pod.spec ?? {};
@@ -100,8 +104,18 @@ export const podTable: TableSpec = {
     col('Restarts', 'string', 0, 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
     ageColumn(),
     col('IP', 'string', 1, 'podIP is an IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.'),
-    col('Node', 'string', 1, 'NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName.'),
-    col('Nominated Node', 'string', 1, 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.'),
+    col(
+      'Node',
+      'string',
+      1,
+      'NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName.',
+    ),
+    col(
+      'Nominated Node',
+      'string',
+      1,
+      'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.',
+    ),
     col('Readiness Gates', 'string', 1, 'If specified, all readiness gates will be evaluated for pod readiness.'),
   ],
   row(pod, now) {

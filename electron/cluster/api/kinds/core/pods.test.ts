@@ -23,22 +23,37 @@ describe('pod defaults', () => {
   it('a bare pod gets upstream defaults', () => {
     const p = created({ containers: [{ name: 'web', image: 'nginx' }] });
     expect(p.spec).toEqual({
-      containers: [{
-        name: 'web', image: 'nginx', imagePullPolicy: 'Always', resources: {},
-        terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File',
-      }],
-      dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', schedulerName: 'default-scheduler', securityContext: {},
-      terminationGracePeriodSeconds: 30, enableServiceLinks: true,
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx',
+          imagePullPolicy: 'Always',
+          resources: {},
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
+      dnsPolicy: 'ClusterFirst',
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+      terminationGracePeriodSeconds: 30,
+      enableServiceLinks: true,
     });
     expect(p.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
     expect(p.metadata.generation).toBe(1);
   });
 
   it('pull policy depends on the tag', () => {
-    const p = created({ containers: [
-      { name: 'a', image: 'nginx:1.27' }, { name: 'b', image: 'nginx:latest' }, { name: 'c', image: 'reg:5000/app' },
-      { name: 'd', image: 'nginx@sha256:abc' }, { name: 'e', image: 'nginx', imagePullPolicy: 'Never' },
-    ] });
+    const p = created({
+      containers: [
+        { name: 'a', image: 'nginx:1.27' },
+        { name: 'b', image: 'nginx:latest' },
+        { name: 'c', image: 'reg:5000/app' },
+        { name: 'd', image: 'nginx@sha256:abc' },
+        { name: 'e', image: 'nginx', imagePullPolicy: 'Never' },
+      ],
+    });
     expect(p.spec.containers.map((c: any) => c.imagePullPolicy)).toEqual(['IfNotPresent', 'Always', 'Always', 'IfNotPresent', 'Never']);
   });
 
@@ -52,17 +67,33 @@ describe('pod defaults', () => {
 
   it('probes, ports and volumes get their defaults', () => {
     const p = created({
-      containers: [{
-        name: 'c', image: 'nginx', ports: [{ containerPort: 80 }],
-        livenessProbe: { httpGet: { port: 80 } },
-        volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }, { name: 'scratch', mountPath: '/tmp/s' }],
-      }],
+      containers: [
+        {
+          name: 'c',
+          image: 'nginx',
+          ports: [{ containerPort: 80 }],
+          livenessProbe: { httpGet: { port: 80 } },
+          volumeMounts: [
+            { name: 'cfg', mountPath: '/etc/cfg' },
+            { name: 'scratch', mountPath: '/tmp/s' },
+          ],
+        },
+      ],
       volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }, { name: 'scratch' }],
     });
     const c = p.spec.containers[0];
     expect(c.ports[0].protocol).toBe('TCP');
-    expect(c.livenessProbe).toEqual({ httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
-    expect(p.spec.volumes).toEqual([{ name: 'cfg', configMap: { name: 'cfg', defaultMode: 420 } }, { name: 'scratch', emptyDir: {} }]);
+    expect(c.livenessProbe).toEqual({
+      httpGet: { port: 80, path: '/', scheme: 'HTTP' },
+      timeoutSeconds: 1,
+      periodSeconds: 10,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+    expect(p.spec.volumes).toEqual([
+      { name: 'cfg', configMap: { name: 'cfg', defaultMode: 420 } },
+      { name: 'scratch', emptyDir: {} },
+    ]);
   });
 });
 
@@ -74,7 +105,9 @@ describe('pod validation', () => {
 
   it('an image with leading or trailing whitespace is refused in pods but not in templates, as upstream', () => {
     const p = created({ containers: [{ name: 'c', image: ' ' }], initContainers: [{ name: 'i', image: 'busybox ' }] });
-    expect(message(p)).toBe('Pod "p" is invalid: [spec.containers[0].image: Invalid value: " ": must not have leading or trailing whitespace, spec.initContainers[0].image: Invalid value: "busybox ": must not have leading or trailing whitespace]');
+    expect(message(p)).toBe(
+      'Pod "p" is invalid: [spec.containers[0].image: Invalid value: " ": must not have leading or trailing whitespace, spec.initContainers[0].image: Invalid value: "busybox ": must not have leading or trailing whitespace]',
+    );
     const tpl = { spec: structuredClone(p.spec) };
     expect(validatePodTemplateSpec(tpl, 'spec.template').filter((e) => /whitespace/.test(JSON.stringify(e)))).toEqual([]);
   });
@@ -84,9 +117,13 @@ describe('pod validation', () => {
       securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: ' k8s-apparmor ' } },
       containers: [{ name: 'c', image: 'x', securityContext: { appArmorProfile: { localhostProfile: 'p' } } }],
     });
-    expect(message(p)).toBe('Pod "p" is invalid: [spec.containers[0].securityContext.appArmorProfile.type: Required value: type is required when appArmorProfile is set, spec.securityContext.appArmorProfile.localhostProfile: Invalid value: " k8s-apparmor ": must not be padded with whitespace]');
+    expect(message(p)).toBe(
+      'Pod "p" is invalid: [spec.containers[0].securityContext.appArmorProfile.type: Required value: type is required when appArmorProfile is set, spec.securityContext.appArmorProfile.localhostProfile: Invalid value: " k8s-apparmor ": must not be padded with whitespace]',
+    );
     const q = created({ securityContext: { appArmorProfile: { type: 'RuntimeDefault', localhostProfile: 'p' } }, containers: [{ name: 'c', image: 'x' }] });
-    expect(message(q)).toBe('Pod "p" is invalid: spec.securityContext.appArmorProfile.localhostProfile: Invalid value: "p": can only be set when AppArmor type is Localhost');
+    expect(message(q)).toBe(
+      'Pod "p" is invalid: spec.securityContext.appArmorProfile.localhostProfile: Invalid value: "p": can only be set when AppArmor type is Localhost',
+    );
     expect(validatePodTemplateSpec({ spec: structuredClone(p.spec) }, 'spec.template').length).toBe(2);
   });
 
@@ -109,7 +146,9 @@ describe('pod validation', () => {
   });
 
   it('unknown resource names and fractional extended resources', () => {
-    const p = created({ containers: [{ name: 'c', image: 'x', resources: { limits: { cpus: '1', 'example.com/gpu': '500m' }, requests: { 'example.com/gpu': '500m' } } }] });
+    const p = created({
+      containers: [{ name: 'c', image: 'x', resources: { limits: { cpus: '1', 'example.com/gpu': '500m' }, requests: { 'example.com/gpu': '500m' } } }],
+    });
     const msgs = pods.validate!(p, ctx).map((e) => `${e.field}: ${e.detail}`);
     expect(msgs).toContain('spec.containers[0].resources.limits[cpus]: must be a standard resource type or fully qualified');
     expect(msgs).toContain('spec.containers[0].resources.limits[example.com/gpu]: must be an integer');
@@ -130,26 +169,49 @@ describe('pod validation', () => {
   it('tolerations, affinity and spread constraints', () => {
     const p = created({
       containers: [{ name: 'c', image: 'x' }],
-      tolerations: [{ key: 'k', operator: 'Maybe' }, { operator: 'Equal', value: 'v' }],
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'Near', values: ['a'] }] }] } } },
+      tolerations: [
+        { key: 'k', operator: 'Maybe' },
+        { operator: 'Equal', value: 'v' },
+      ],
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'Near', values: ['a'] }] }] },
+        },
+      },
       topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'Whatever', labelSelector: {} }],
     });
     const msgs = pods.validate!(p, ctx).map((e) => errInvalid('', 'Pod', 'p', [e]).message.replace('Pod "p" is invalid: ', ''));
     expect(msgs).toContain('spec.tolerations[0].operator: Unsupported value: "Maybe": supported values: "Equal", "Exists"');
-    expect(msgs).toContain('spec.tolerations[1].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"');
-    expect(msgs).toContain('spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: "Near": not a valid selector operator');
+    expect(msgs).toContain(
+      'spec.tolerations[1].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"',
+    );
+    expect(msgs).toContain(
+      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: "Near": not a valid selector operator',
+    );
     expect(msgs).toContain('spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero');
-    expect(msgs).toContain('spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Whatever": supported values: "DoNotSchedule", "ScheduleAnyway"');
+    expect(msgs).toContain(
+      'spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Whatever": supported values: "DoNotSchedule", "ScheduleAnyway"',
+    );
   });
 
   it('env from configmap keys and probes', () => {
-    const p = created({ containers: [{
-      name: 'c', image: 'x',
-      env: [{ name: 'A', valueFrom: {} }, { name: 'B', value: 'x', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }],
-      livenessProbe: {},
-    }] });
+    const p = created({
+      containers: [
+        {
+          name: 'c',
+          image: 'x',
+          env: [
+            { name: 'A', valueFrom: {} },
+            { name: 'B', value: 'x', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } },
+          ],
+          livenessProbe: {},
+        },
+      ],
+    });
     const msgs = pods.validate!(p, ctx).map((e) => errInvalid('', 'Pod', 'p', [e]).message.replace('Pod "p" is invalid: ', ''));
-    expect(msgs).toContain('spec.containers[0].env[0].valueFrom: Invalid value: "": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`');
+    expect(msgs).toContain(
+      'spec.containers[0].env[0].valueFrom: Invalid value: "": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
+    );
     expect(msgs).toContain('spec.containers[0].env[1].valueFrom: Invalid value: "": may not be specified when `value` is not empty');
     expect(msgs).toContain('spec.containers[0].livenessProbe: Required value: must specify a handler type');
   });
@@ -183,7 +245,9 @@ describe('pod updates', () => {
     expect(errs[0].field).toBe('spec');
     const msg = errInvalid('', 'Pod', 'p', errs).message;
     expect(msg.startsWith(`Pod "p" is invalid: spec: Forbidden: ${POD_UPDATE_FORBIDDEN_PREFIX}\n`)).toBe(true);
-    expect(POD_UPDATE_FORBIDDEN_PREFIX).toBe('pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)');
+    expect(POD_UPDATE_FORBIDDEN_PREFIX).toBe(
+      'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+    );
     expect(msg).toContain('spec.containers[0].ports');
   });
 

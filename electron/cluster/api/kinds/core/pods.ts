@@ -7,8 +7,14 @@ import { podQOSClass } from './qos';
 
 export const pods: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'Pod', resource: 'pods', singular: 'pod', namespaced: true,
-    shortNames: ['po'], categories: ['all'],
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    resource: 'pods',
+    singular: 'pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
     subresources: {
       status: true,
       other: ['binding', 'eviction', 'exec', 'attach', 'log', 'portforward', 'proxy', 'ephemeralcontainers', 'resize'],

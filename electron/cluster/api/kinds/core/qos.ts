@@ -4,7 +4,11 @@ import { parseQuantity } from '../../quantity';
 const QOS_RESOURCES = ['cpu', 'memory'];
 
 function nano(v: unknown): bigint {
-  try { return parseQuantity(v as string).nano; } catch { return 0n; }
+  try {
+    return parseQuantity(v as string).nano;
+  } catch {
+    return 0n;
+  }
 }
 
 export function podQOSClass(spec: any): 'Guaranteed' | 'Burstable' | 'BestEffort' {

@@ -11,7 +11,8 @@ import { defaultPodTemplateSpec, validatePodTemplateSpec } from './pod-spec';
 
 function validateRCSpec(spec: any): FieldError[] {
   const errs: FieldError[] = [];
-  if (typeof spec.minReadySeconds === 'number' && spec.minReadySeconds < 0) errs.push(invalid('spec.minReadySeconds', spec.minReadySeconds, 'must be greater than or equal to 0'));
+  if (typeof spec.minReadySeconds === 'number' && spec.minReadySeconds < 0)
+    errs.push(invalid('spec.minReadySeconds', spec.minReadySeconds, 'must be greater than or equal to 0'));
   const selector: Record<string, string> = spec.selector ?? {};
   if (Object.keys(selector).length === 0) errs.push(required('spec.selector'));
   else errs.push(...validateLabels(selector, 'spec.selector'));
@@ -33,8 +34,14 @@ function validateRCSpec(spec: any): FieldError[] {
 
 export const replicationcontrollers: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'ReplicationController', resource: 'replicationcontrollers', singular: 'replicationcontroller', namespaced: true,
-    shortNames: ['rc'], categories: ['all'],
+    group: '',
+    version: 'v1',
+    kind: 'ReplicationController',
+    resource: 'replicationcontrollers',
+    singular: 'replicationcontroller',
+    namespaced: true,
+    shortNames: ['rc'],
+    categories: ['all'],
     subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
   },
   defaults(obj: KObject) {

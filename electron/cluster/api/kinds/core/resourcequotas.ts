@@ -33,8 +33,14 @@ export function quotaColumns(rq: any): { request: string; limit: string } {
 
 export const resourcequotas: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'ResourceQuota', resource: 'resourcequotas', singular: 'resourcequota', namespaced: true,
-    shortNames: ['quota'], subresources: { status: true },
+    group: '',
+    version: 'v1',
+    kind: 'ResourceQuota',
+    resource: 'resourcequotas',
+    singular: 'resourcequota',
+    namespaced: true,
+    shortNames: ['quota'],
+    subresources: { status: true },
   },
   prepareForCreate(obj) {
     obj.status = {};

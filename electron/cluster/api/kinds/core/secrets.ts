@@ -38,7 +38,8 @@ function validateSecret(s: KObject): FieldError[] {
     if (!has(k)) return errs.push(required(`data[${k}]`));
     try {
       const parsed = JSON.parse(Buffer.from(data[k], 'base64').toString('utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('json: cannot unmarshal into Go value of type map[string]interface {}');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('json: cannot unmarshal into Go value of type map[string]interface {}');
     } catch (e) {
       errs.push(invalid(`data[${k}]`, '<secret contents redacted>', (e as Error).message));
     }
@@ -47,8 +48,12 @@ function validateSecret(s: KObject): FieldError[] {
     case 'kubernetes.io/service-account-token':
       if (!s.metadata.annotations?.['kubernetes.io/service-account.name']) errs.push(required('metadata.annotations[kubernetes.io/service-account.name]'));
       break;
-    case 'kubernetes.io/dockercfg': jsonKey('.dockercfg'); break;
-    case 'kubernetes.io/dockerconfigjson': jsonKey('.dockerconfigjson'); break;
+    case 'kubernetes.io/dockercfg':
+      jsonKey('.dockercfg');
+      break;
+    case 'kubernetes.io/dockerconfigjson':
+      jsonKey('.dockerconfigjson');
+      break;
     case 'kubernetes.io/basic-auth':
       if (!has('username') && !has('password')) errs.push(required('data[username]'), required('data[password]'));
       break;
@@ -86,12 +91,7 @@ export const secrets: KindStrategy = {
     return errs;
   },
   table: {
-    columns: [
-      nameColumn(),
-      col('Type', 'string', 0, 'The type of the secret'),
-      col('Data', 'integer', 0, 'The number of entries in the secret'),
-      ageColumn(),
-    ],
+    columns: [nameColumn(), col('Type', 'string', 0, 'The type of the secret'), col('Data', 'integer', 0, 'The number of entries in the secret'), ageColumn()],
     row: (s, now) => [s.metadata.name, s.type ?? '', Object.keys(s.data ?? {}).length, translateTimestampSince(s.metadata.creationTimestamp, now)],
   },
   fieldSelectors: { type: (o) => o.type ?? '' },

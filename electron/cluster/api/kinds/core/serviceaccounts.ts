@@ -7,8 +7,14 @@ import { ageColumn, col, nameColumn } from './format';
 
 export const serviceaccounts: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', singular: 'serviceaccount', namespaced: true,
-    shortNames: ['sa'], subresources: { other: ['token'] },
+    group: '',
+    version: 'v1',
+    kind: 'ServiceAccount',
+    resource: 'serviceaccounts',
+    singular: 'serviceaccount',
+    namespaced: true,
+    shortNames: ['sa'],
+    subresources: { other: ['token'] },
   },
   validate(obj) {
     const errs: FieldError[] = [];
@@ -18,7 +24,11 @@ export const serviceaccounts: KindStrategy = {
     return errs;
   },
   table: {
-    columns: [nameColumn(), col('Secrets', 'string', 0, 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageColumn()],
+    columns: [
+      nameColumn(),
+      col('Secrets', 'string', 0, 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'),
+      ageColumn(),
+    ],
     row: (sa, now) => [sa.metadata.name, (sa.secrets ?? []).length, translateTimestampSince(sa.metadata.creationTimestamp, now)],
   },
   returnDeletedObject: true,

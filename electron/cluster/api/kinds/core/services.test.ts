@@ -15,8 +15,14 @@ describe('service defaults', () => {
   it('fills type, affinity, protocol, targetPort and traffic policy', () => {
     const s = svc({ selector: { app: 'web' }, ports: [{ port: 80 }, { name: 'x', port: 81, targetPort: 'http' }] });
     expect(s.spec).toEqual({
-      selector: { app: 'web' }, type: 'ClusterIP', sessionAffinity: 'None', internalTrafficPolicy: 'Cluster',
-      ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }, { name: 'x', port: 81, targetPort: 'http', protocol: 'TCP' }],
+      selector: { app: 'web' },
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      internalTrafficPolicy: 'Cluster',
+      ports: [
+        { port: 80, protocol: 'TCP', targetPort: 80 },
+        { name: 'x', port: 81, targetPort: 'http', protocol: 'TCP' },
+      ],
     });
     const np = svc({ type: 'NodePort', ports: [{ port: 80 }] });
     expect(np.spec.externalTrafficPolicy).toBe('Cluster');
@@ -35,12 +41,16 @@ describe('service validation', () => {
     expect(services.validate!(svc({ clusterIP: 'None' }), ctx)).toEqual([]);
   });
   it('type enum, nodePort on ClusterIP, names for multiple ports', () => {
-    expect(msgs(svc({ type: 'Public', ports: [{ port: 80 }] }))).toContain('spec.type: Unsupported value: "Public": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"');
+    expect(msgs(svc({ type: 'Public', ports: [{ port: 80 }] }))).toContain(
+      'spec.type: Unsupported value: "Public": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"',
+    );
     expect(msgs(svc({ ports: [{ port: 80, nodePort: 30080 }] }))).toContain("spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
     expect(msgs(svc({ ports: [{ port: 80 }, { port: 81 }] }))).toEqual(['spec.ports[0].name: Required value', 'spec.ports[1].name: Required value']);
   });
   it('selector labels and name format', () => {
-    expect(msgs(svc({ ports: [{ port: 80 }], selector: { app: 'bad value' } }))[0]).toMatch(/^spec.selector: Invalid value: "bad value": a valid label must be/);
+    expect(msgs(svc({ ports: [{ port: 80 }], selector: { app: 'bad value' } }))[0]).toMatch(
+      /^spec.selector: Invalid value: "bad value": a valid label must be/,
+    );
     const nameFn = services.nameValidation as (n: string) => string[];
     expect(nameFn('1web')[0]).toMatch(/^a DNS-1035 label/);
   });
@@ -60,10 +70,19 @@ describe('service updates', () => {
     const old = svc({ clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'], ports: [{ port: 80 }] });
     const upd = svc({ clusterIP: '10.96.0.21', clusterIPs: ['10.96.0.21'], ports: [{ port: 80 }] });
     const errs = services.validateUpdate!(upd, old, { ...ctx, operation: 'update' });
-    expect(errInvalid('', 'Service', 's', errs).message).toBe('Service "s" is invalid: spec.clusterIPs[0]: Invalid value: "10.96.0.21": may not change once set');
+    expect(errInvalid('', 'Service', 's', errs).message).toBe(
+      'Service "s" is invalid: spec.clusterIPs[0]: Invalid value: "10.96.0.21": may not change once set',
+    );
   });
   it('a type change drops the fields of the old type the client left as they were', () => {
-    const old = svc({ type: 'LoadBalancer', clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'], externalTrafficPolicy: 'Local', healthCheckNodePort: 31999, ports: [{ port: 80, nodePort: 30080 }] });
+    const old = svc({
+      type: 'LoadBalancer',
+      clusterIP: '10.96.0.20',
+      clusterIPs: ['10.96.0.20'],
+      externalTrafficPolicy: 'Local',
+      healthCheckNodePort: 31999,
+      ports: [{ port: 80, nodePort: 30080 }],
+    });
     const upd = svc({ ...structuredClone(old.spec), type: 'ClusterIP' });
     upd.metadata = { ...old.metadata };
     services.prepareForUpdate!(upd, old);
@@ -79,4 +98,3 @@ describe('service updates', () => {
     expect(msgs(upd2)).toContain("spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
   });
 });
-

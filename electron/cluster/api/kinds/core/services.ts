@@ -38,7 +38,7 @@ export function defaultService(svc: KObject): void {
 
 /** clusterIP and clusterIPs describe the same thing; whichever the client set fills the other. */
 function normalizeClusterIPs(spec: any): void {
-  if (spec.clusterIP && !(spec.clusterIPs?.length)) spec.clusterIPs = [spec.clusterIP];
+  if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
   else if (!spec.clusterIP && spec.clusterIPs?.length) spec.clusterIP = spec.clusterIPs[0];
 }
 
@@ -47,7 +47,7 @@ const needsClusterIP = (spec: any) => spec.type !== 'ExternalName';
 /** Clients that re-send a manifest do not know the allocated IP and node ports; keep them (patchAllocatedValues). */
 function keepAllocatedValues(spec: any, oldSpec: any): void {
   if (needsClusterIP(spec) && needsClusterIP(oldSpec)) {
-    if (!spec.clusterIP && !(spec.clusterIPs?.length)) {
+    if (!spec.clusterIP && !spec.clusterIPs?.length) {
       if (oldSpec.clusterIP !== undefined) spec.clusterIP = oldSpec.clusterIP;
       if (oldSpec.clusterIPs !== undefined) spec.clusterIPs = oldSpec.clusterIPs;
     }
@@ -77,7 +77,10 @@ const needsHealthCheckPort = (s: any) => s.type === 'LoadBalancer' && s.external
  */
 function dropTypeDependentFields(spec: any, oldSpec: any): void {
   if (needsClusterIP(oldSpec) && !needsClusterIP(spec)) {
-    if (JSON.stringify(spec.clusterIPs ?? null) === JSON.stringify(oldSpec.clusterIPs ?? null)) { delete spec.clusterIP; delete spec.clusterIPs; }
+    if (JSON.stringify(spec.clusterIPs ?? null) === JSON.stringify(oldSpec.clusterIPs ?? null)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
     if (JSON.stringify(spec.ipFamilies ?? null) === JSON.stringify(oldSpec.ipFamilies ?? null)) delete spec.ipFamilies;
     if (spec.ipFamilyPolicy === oldSpec.ipFamilyPolicy) delete spec.ipFamilyPolicy;
     if (spec.internalTrafficPolicy === oldSpec.internalTrafficPolicy) delete spec.internalTrafficPolicy;
@@ -91,7 +94,8 @@ function dropTypeDependentFields(spec: any, oldSpec: any): void {
     if (spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
     if (spec.loadBalancerClass === oldSpec.loadBalancerClass) delete spec.loadBalancerClass;
   }
-  if (externallyAccessible(oldSpec) && !externallyAccessible(spec) && spec.externalTrafficPolicy === oldSpec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  if (externallyAccessible(oldSpec) && !externallyAccessible(spec) && spec.externalTrafficPolicy === oldSpec.externalTrafficPolicy)
+    delete spec.externalTrafficPolicy;
 }
 
 export function validateService(svc: KObject): FieldError[] {
@@ -136,7 +140,8 @@ export function validateService(svc: KObject): FieldError[] {
     errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   }
   (spec.clusterIPs ?? []).forEach((ip: string, i: number) => {
-    if (ip !== 'None' && ip !== '' && !isValidIP(ip)) errs.push(invalid(`spec.clusterIPs[${i}]`, ip, 'must be a valid IP address (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+    if (ip !== 'None' && ip !== '' && !isValidIP(ip))
+      errs.push(invalid(`spec.clusterIPs[${i}]`, ip, 'must be a valid IP address (e.g. 10.9.8.7 or 2001:db8::ffff)'));
   });
   (spec.externalIPs ?? []).forEach((ip: string, i: number) => {
     if (!isValidIP(ip)) errs.push(invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address (e.g. 10.9.8.7 or 2001:db8::ffff)'));
@@ -144,7 +149,9 @@ export function validateService(svc: KObject): FieldError[] {
   if (!spec.type) errs.push(required('spec.type'));
   else if (!SERVICE_TYPES.includes(spec.type)) errs.push(notSupported('spec.type', spec.type, SERVICE_TYPES));
   if (spec.type === 'ClusterIP') {
-    ports.forEach((p, i) => { if (p.nodePort) errs.push(forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'")); });
+    ports.forEach((p, i) => {
+      if (p.nodePort) errs.push(forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'"));
+    });
   }
   const nodePorts = new Set<string>();
   const portKeys = new Set<string>();
@@ -197,8 +204,15 @@ export function servicePortsString(ports: any[] | undefined): string {
 
 export const services: KindStrategy = {
   info: {
-    group: '', version: 'v1', kind: 'Service', resource: 'services', singular: 'service', namespaced: true,
-    shortNames: ['svc'], categories: ['all'], subresources: { status: true, other: ['proxy'] },
+    group: '',
+    version: 'v1',
+    kind: 'Service',
+    resource: 'services',
+    singular: 'service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: { status: true, other: ['proxy'] },
   },
   // Service names become DNS names and environment variable prefixes, hence DNS-1035.
   nameValidation: (name) => isDNS1035Label(name),
@@ -254,4 +268,3 @@ export const services: KindStrategy = {
   },
   returnDeletedObject: true,
 };
-

@@ -24,12 +24,20 @@ export function validatePositiveStorage(v: unknown, path: string): FieldError[] 
 }
 
 export function storageSize(v: unknown): bigint {
-  try { return parseQuantity(v as string).nano; } catch { return 0n; }
+  try {
+    return parseQuantity(v as string).nano;
+  } catch {
+    return 0n;
+  }
 }
 
 export function storageString(v: unknown): string {
   if (v === undefined || v === null || v === '') return '0';
-  try { return canonicalQuantity(v as string); } catch { return String(v); }
+  try {
+    return canonicalQuantity(v as string);
+  } catch {
+    return String(v);
+  }
 }
 
 /** Storage class: the beta annotation wins over the field, as upstream's helpers read it. */

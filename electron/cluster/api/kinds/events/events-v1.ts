@@ -8,8 +8,14 @@ import { translateTimestampSince } from '../core/age';
 import { col } from '../strategy-helpers';
 
 export const eventsV1Info: KindInfo = {
-  group: 'events.k8s.io', version: 'v1', kind: 'Event', resource: 'events', singular: 'event', namespaced: true,
-  shortNames: ['ev'], storagePrefix: 'events',
+  group: 'events.k8s.io',
+  version: 'v1',
+  kind: 'Event',
+  resource: 'events',
+  singular: 'event',
+  namespaced: true,
+  shortNames: ['ev'],
+  storagePrefix: 'events',
 };
 
 function setIf(target: Record<string, unknown>, key: string, v: unknown): void {
@@ -76,9 +82,14 @@ export const eventsV1Table: TableSpec = {
   columns: [
     col('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
     col('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future'),
-    col('Reason', 'string', 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.'),
+    col('Reason', 'string', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
     col('Object', 'string', 'The object that this event is about.'),
-    col('Subobject', 'string', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers[2]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.', 1),
+    col(
+      'Subobject',
+      'string',
+      'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers[2]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.',
+      1,
+    ),
     col('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.', 1),
     col('Message', 'string', 'A human-readable description of the status of this operation.'),
     col('First Seen', 'string', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', 1),

@@ -4,9 +4,7 @@ import { invalid, notSupported, required } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { isDNS1123Subdomain, isValidPortName } from '../../validation/names';
-import {
-  age, ageCol, col, keepSpec, keepStatusBumpGeneration, nameCol, resetStatusAndGeneration,
-} from '../strategy-helpers';
+import { age, ageCol, col, keepSpec, keepStatusBumpGeneration, nameCol, resetStatusAndGeneration } from '../strategy-helpers';
 
 const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'];
 
@@ -20,7 +18,8 @@ function validateBackend(b: any, path: string): FieldError[] {
     if (!s.name) errs.push(required(`${path}.service.name`, ''));
     else for (const m of isDNS1123Subdomain(s.name)) errs.push(invalid(`${path}.service.name`, s.name, m));
     const port = s.port ?? {};
-    const hasName = !!port.name; const hasNum = port.number !== undefined && port.number !== 0;
+    const hasName = !!port.name;
+    const hasNum = port.number !== undefined && port.number !== 0;
     if (hasName && hasNum) errs.push(invalid(`${path}.service.port`, undefined, 'cannot set both port name & port number'));
     else if (hasName) for (const m of isValidPortName(port.name)) errs.push(invalid(`${path}.service.port.name`, port.name, m));
     else if (hasNum) {
@@ -34,7 +33,13 @@ function validateHost(host: string, path: string): FieldError[] {
   // a leading "*." wildcard is allowed; the rest must be a DNS subdomain
   const bare = host.startsWith('*.') ? host.slice(2) : host;
   if (host.includes('*') && !host.startsWith('*.')) {
-    return [invalid(path, host, "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")];
+    return [
+      invalid(
+        path,
+        host,
+        "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+      ),
+    ];
   }
   return isDNS1123Subdomain(bare).map((m) => invalid(path, host, m));
 }
@@ -86,15 +91,24 @@ function formatHosts(rules: any[] | undefined): string {
 /** Load-balancer addresses (IP, else hostname), sorted, clipped to 16 characters outside -o wide. */
 export function loadBalancerAddresses(ingress: any[] | undefined, wideOutput = false): string {
   const set = new Set<string>();
-  for (const i of ingress ?? []) if (i?.ip) set.add(i.ip); else if (i?.hostname) set.add(i.hostname);
+  for (const i of ingress ?? [])
+    if (i?.ip) set.add(i.ip);
+    else if (i?.hostname) set.add(i.hostname);
   const s = [...set].sort().join(',');
   return !wideOutput && s.length > 16 ? s.slice(0, 13) + '...' : s;
 }
 
 export const ingressStrategy: KindStrategy = {
   info: {
-    group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', resource: 'ingresses', singular: 'ingress', namespaced: true,
-    shortNames: ['ing'], storagePrefix: 'ingress', subresources: { status: true },
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'Ingress',
+    resource: 'ingresses',
+    singular: 'ingress',
+    namespaced: true,
+    shortNames: ['ing'],
+    storagePrefix: 'ingress',
+    subresources: { status: true },
   },
   prepareForCreate: (obj) => resetStatusAndGeneration(obj),
   prepareForUpdate: (obj, old) => keepStatusBumpGeneration(obj, old),
@@ -109,7 +123,13 @@ export const ingressStrategy: KindStrategy = {
       col('Ports', 'string', 'Ports of TLS configurations that open'),
       ageCol,
     ],
-    row: (obj, now) => [obj.metadata.name, obj.spec?.ingressClassName ?? '<none>', formatHosts(obj.spec?.rules),
-      loadBalancerAddresses(obj.status?.loadBalancer?.ingress), (obj.spec?.tls ?? []).length ? '80, 443' : '80', age(obj, now)],
+    row: (obj, now) => [
+      obj.metadata.name,
+      obj.spec?.ingressClassName ?? '<none>',
+      formatHosts(obj.spec?.rules),
+      loadBalancerAddresses(obj.status?.loadBalancer?.ingress),
+      (obj.spec?.tls ?? []).length ? '80, 443' : '80',
+      age(obj, now),
+    ],
   },
 };

@@ -27,20 +27,28 @@ function validateParameters(p: any): FieldError[] {
     errs.push({ type: 'FieldValueNotSupported', field: 'spec.parameters.scope', badValue: p.scope, detail: 'supported values: "Cluster", "Namespace"' });
   }
   if (p.scope === 'Namespace' && !p.namespace) errs.push(required('spec.parameters.namespace', '`parameters.scope` is set to "Namespace"'));
-  if (p.scope === 'Cluster' && p.namespace) errs.push({ type: 'FieldValueForbidden', field: 'spec.parameters.namespace', detail: '`parameters.scope` is set to "Cluster"' });
+  if (p.scope === 'Cluster' && p.namespace)
+    errs.push({ type: 'FieldValueForbidden', field: 'spec.parameters.namespace', detail: '`parameters.scope` is set to "Cluster"' });
   return errs;
 }
 
 export const ingressClassStrategy: KindStrategy = {
   info: {
-    group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', resource: 'ingressclasses', singular: 'ingressclass',
-    namespaced: false, storagePrefix: 'ingressclasses',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'IngressClass',
+    resource: 'ingressclasses',
+    singular: 'ingressclass',
+    namespaced: false,
+    storagePrefix: 'ingressclasses',
   },
   defaults: (obj) => {
     const p = obj.spec?.parameters;
     if (p) p.scope ??= 'Cluster';
   },
-  prepareForCreate: (obj) => { setGeneration(obj, 1); },
+  prepareForCreate: (obj) => {
+    setGeneration(obj, 1);
+  },
   validate: (obj) => [...validateController(obj.spec?.controller), ...validateParameters(obj.spec?.parameters)],
   validateUpdate: (obj, old) => (obj.spec?.controller === old.spec?.controller ? [] : [immutable('spec.controller', obj.spec?.controller)]),
   table: {

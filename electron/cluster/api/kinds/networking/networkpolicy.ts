@@ -64,7 +64,8 @@ function validatePeers(peers: any[] | undefined, path: string): FieldError[] {
       else if (!validCIDR(b.cidr)) errs.push(invalid(`${pp}.ipBlock.cidr`, b.cidr, CIDR_MSG));
       (b.except ?? []).forEach((e: string, j: number) => {
         if (!validCIDR(e)) errs.push(invalid(`${pp}.ipBlock.except[${j}]`, e, CIDR_MSG));
-        else if (b.cidr && validCIDR(b.cidr) && !isStrictSubset(e, b.cidr)) errs.push(invalid(`${pp}.ipBlock.except[${j}]`, e, 'must be a strict subset of `cidr`'));
+        else if (b.cidr && validCIDR(b.cidr) && !isStrictSubset(e, b.cidr))
+          errs.push(invalid(`${pp}.ipBlock.except[${j}]`, e, 'must be a strict subset of `cidr`'));
       });
     }
   });
@@ -90,11 +91,19 @@ function validateNetworkPolicy(obj: KObject): FieldError[] {
 
 export const networkPolicyStrategy: KindStrategy = {
   info: {
-    group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', resource: 'networkpolicies', singular: 'networkpolicy',
-    namespaced: true, shortNames: ['netpol'], storagePrefix: 'networkpolicies',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'NetworkPolicy',
+    resource: 'networkpolicies',
+    singular: 'networkpolicy',
+    namespaced: true,
+    shortNames: ['netpol'],
+    storagePrefix: 'networkpolicies',
   },
   defaults: defaultNetworkPolicy,
-  prepareForCreate: (obj) => { setGeneration(obj, 1); },
+  prepareForCreate: (obj) => {
+    setGeneration(obj, 1);
+  },
   prepareForUpdate: (obj, old) => keepStatusBumpGeneration(obj, old),
   validate: validateNetworkPolicy,
   table: {

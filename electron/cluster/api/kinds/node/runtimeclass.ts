@@ -13,15 +13,21 @@ function validateRuntimeClass(obj: any): FieldError[] {
     if (!isQuantity(v)) errs.push(invalid(`overhead.podFixed[${k}]`, v, 'must be a valid quantity'));
   }
   (obj.scheduling?.tolerations ?? []).forEach((t: any, i: number) => {
-    if (t?.operator === 'Exists' && t?.value) errs.push(invalid(`scheduling.tolerations[${i}].operator`, t.value, 'value must be empty when `operator` is \'Exists\''));
+    if (t?.operator === 'Exists' && t?.value)
+      errs.push(invalid(`scheduling.tolerations[${i}].operator`, t.value, "value must be empty when `operator` is 'Exists'"));
   });
   return errs;
 }
 
 export const runtimeClassStrategy: KindStrategy = {
   info: {
-    group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', resource: 'runtimeclasses', singular: 'runtimeclass',
-    namespaced: false, storagePrefix: 'runtimeclasses',
+    group: 'node.k8s.io',
+    version: 'v1',
+    kind: 'RuntimeClass',
+    resource: 'runtimeclasses',
+    singular: 'runtimeclass',
+    namespaced: false,
+    storagePrefix: 'runtimeclasses',
   },
   validate: validateRuntimeClass,
   validateUpdate: (obj, old) => (obj.handler === old.handler ? [] : [immutable('handler', obj.handler)]),

@@ -5,7 +5,14 @@ import type { KindStrategy } from '../../kind';
 import { validateLabelSelector } from '../../validation/selectors';
 import { goInvalid } from '../go-format';
 import {
-  age, ageCol, col, keepSpec, keepStatusBumpGeneration, nameCol, notMoreThan100Percent, positiveIntOrPercent,
+  age,
+  ageCol,
+  col,
+  keepSpec,
+  keepStatusBumpGeneration,
+  nameCol,
+  notMoreThan100Percent,
+  positiveIntOrPercent,
   resetStatusAndGeneration,
 } from '../strategy-helpers';
 
@@ -38,8 +45,15 @@ function validatePdb(obj: any): FieldError[] {
 
 export const podDisruptionBudgetStrategy: KindStrategy = {
   info: {
-    group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget',
-    namespaced: true, shortNames: ['pdb'], storagePrefix: 'poddisruptionbudgets', subresources: { status: true },
+    group: 'policy',
+    version: 'v1',
+    kind: 'PodDisruptionBudget',
+    resource: 'poddisruptionbudgets',
+    singular: 'poddisruptionbudget',
+    namespaced: true,
+    shortNames: ['pdb'],
+    storagePrefix: 'poddisruptionbudgets',
+    subresources: { status: true },
   },
   prepareForCreate: (obj) => resetStatusAndGeneration(obj, { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 }),
   prepareForUpdate: (obj, old) => keepStatusBumpGeneration(obj, old),
@@ -53,7 +67,12 @@ export const podDisruptionBudgetStrategy: KindStrategy = {
       col('Allowed Disruptions', 'integer', 'Calculated number of pods that may be disrupted at this time.'),
       ageCol,
     ],
-    row: (obj, now) => [obj.metadata.name, obj.spec?.minAvailable != null ? String(obj.spec.minAvailable) : 'N/A',
-      obj.spec?.maxUnavailable != null ? String(obj.spec.maxUnavailable) : 'N/A', obj.status?.disruptionsAllowed ?? 0, age(obj, now)],
+    row: (obj, now) => [
+      obj.metadata.name,
+      obj.spec?.minAvailable != null ? String(obj.spec.minAvailable) : 'N/A',
+      obj.spec?.maxUnavailable != null ? String(obj.spec.maxUnavailable) : 'N/A',
+      obj.status?.disruptionsAllowed ?? 0,
+      age(obj, now),
+    ],
   },
 };

@@ -7,7 +7,11 @@ function bindingTable(what: string): TableSpec {
   return {
     columns: [
       nameCol,
-      col('Role', 'string', `RoleRef can only reference a ${what === 'roleBinding' ? 'ClusterRole or a Role' : 'ClusterRole'} in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.`),
+      col(
+        'Role',
+        'string',
+        `RoleRef can only reference a ${what === 'roleBinding' ? 'ClusterRole or a Role' : 'ClusterRole'} in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.`,
+      ),
       ageCol,
       wide('Users', `Users in the ${what}`),
       wide('Groups', `Groups in the ${what}`),
@@ -22,8 +26,13 @@ function bindingTable(what: string): TableSpec {
 
 export const roleBindingStrategy: KindStrategy = {
   info: {
-    group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', resource: 'rolebindings', singular: 'rolebinding',
-    namespaced: true, storagePrefix: 'rolebindings',
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'RoleBinding',
+    resource: 'rolebindings',
+    singular: 'rolebinding',
+    namespaced: true,
+    storagePrefix: 'rolebindings',
   },
   nameValidation: 'path-segment',
   defaults: defaultBinding,
@@ -34,8 +43,13 @@ export const roleBindingStrategy: KindStrategy = {
 
 export const clusterRoleBindingStrategy: KindStrategy = {
   info: {
-    group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', resource: 'clusterrolebindings',
-    singular: 'clusterrolebinding', namespaced: false, storagePrefix: 'clusterrolebindings',
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'ClusterRoleBinding',
+    resource: 'clusterrolebindings',
+    singular: 'clusterrolebinding',
+    namespaced: false,
+    storagePrefix: 'clusterrolebindings',
   },
   nameValidation: 'path-segment',
   defaults: defaultBinding,

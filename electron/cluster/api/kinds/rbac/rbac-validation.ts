@@ -68,14 +68,17 @@ const goRoleRef = (r: any): string =>
   `rbac.RoleRef{APIGroup:${JSON.stringify(r?.apiGroup ?? '')}, Kind:${JSON.stringify(r?.kind ?? '')}, Name:${JSON.stringify(r?.name ?? '')}}`;
 
 export function roleRefImmutable(obj: any, old: any): FieldError[] {
-  const a = obj.roleRef ?? {}; const b = old.roleRef ?? {};
+  const a = obj.roleRef ?? {};
+  const b = old.roleRef ?? {};
   if (a.apiGroup === b.apiGroup && a.kind === b.kind && a.name === b.name) return [];
   return [goInvalid('roleRef', goRoleRef(a), 'cannot change roleRef')];
 }
 
 /** rbac.SubjectsStrings: users, groups and "namespace/name" service accounts for the wide columns. */
 export function subjectsStrings(subjects: any[] | undefined): [string, string, string] {
-  const users: string[] = []; const groups: string[] = []; const sas: string[] = [];
+  const users: string[] = [];
+  const groups: string[] = [];
+  const sas: string[] = [];
   for (const s of subjects ?? []) {
     if (s.kind === 'User') users.push(s.name);
     else if (s.kind === 'Group') groups.push(s.name);

@@ -13,7 +13,12 @@ export const createdAtTable: TableSpec = {
 
 export const roleStrategy: KindStrategy = {
   info: {
-    group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', resource: 'roles', singular: 'role', namespaced: true,
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'Role',
+    resource: 'roles',
+    singular: 'role',
+    namespaced: true,
     storagePrefix: 'roles',
   },
   nameValidation: 'path-segment',
@@ -34,8 +39,13 @@ function validateClusterRole(obj: any): FieldError[] {
 
 export const clusterRoleStrategy: KindStrategy = {
   info: {
-    group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', resource: 'clusterroles', singular: 'clusterrole',
-    namespaced: false, storagePrefix: 'clusterroles',
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'ClusterRole',
+    resource: 'clusterroles',
+    singular: 'clusterrole',
+    namespaced: false,
+    storagePrefix: 'clusterroles',
   },
   nameValidation: 'path-segment',
   validate: validateClusterRole,

@@ -23,7 +23,8 @@ function validatePriorityClass(obj: any): FieldError[] {
   const name: string = obj.metadata.name ?? '';
   if (name.startsWith(SYSTEM_PREFIX)) {
     const problem = systemClassProblem(name, obj.value ?? 0, !!obj.globalDefault);
-    if (problem) errs.push(forbidden('metadata.name', `priority class names with '${SYSTEM_PREFIX}' prefix are reserved for system use only. error: ${problem}`));
+    if (problem)
+      errs.push(forbidden('metadata.name', `priority class names with '${SYSTEM_PREFIX}' prefix are reserved for system use only. error: ${problem}`));
   } else if ((obj.value ?? 0) > HIGHEST_USER_PRIORITY) {
     errs.push(forbidden('value', `maximum allowed value of a user defined priority is ${HIGHEST_USER_PRIORITY}`));
   }
@@ -42,8 +43,14 @@ function validatePriorityClassUpdate(obj: any, old: any): FieldError[] {
 
 export const priorityClassStrategy: KindStrategy = {
   info: {
-    group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', resource: 'priorityclasses', singular: 'priorityclass',
-    namespaced: false, shortNames: ['pc'], storagePrefix: 'priorityclasses',
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kind: 'PriorityClass',
+    resource: 'priorityclasses',
+    singular: 'priorityclass',
+    namespaced: false,
+    shortNames: ['pc'],
+    storagePrefix: 'priorityclasses',
   },
   defaults: (obj) => {
     obj.preemptionPolicy ??= 'PreemptLowerPriority';
@@ -53,10 +60,22 @@ export const priorityClassStrategy: KindStrategy = {
   table: {
     columns: [
       nameCol,
-      col('Value', 'integer', 'value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.'),
-      col('Global-Default', 'boolean', 'globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.'),
+      col(
+        'Value',
+        'integer',
+        'value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.',
+      ),
+      col(
+        'Global-Default',
+        'boolean',
+        'globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.',
+      ),
       ageCol,
-      col('PreemptionPolicy', 'string', 'preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.'),
+      col(
+        'PreemptionPolicy',
+        'string',
+        'preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.',
+      ),
     ],
     row: (obj, now) => [obj.metadata.name, obj.value ?? 0, obj.globalDefault ?? false, age(obj, now), obj.preemptionPolicy ?? ''],
   },

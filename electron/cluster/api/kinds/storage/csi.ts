@@ -14,7 +14,8 @@ function validateCSIDriver(obj: any): FieldError[] {
   const errs: FieldError[] = [];
   if (spec.attachRequired == null) errs.push(required('spec.attachRequired', ''));
   if (spec.podInfoOnMount == null) errs.push(required('spec.podInfoOnMount', ''));
-  if (spec.fsGroupPolicy != null && !FS_GROUP_POLICIES.includes(spec.fsGroupPolicy)) errs.push(notSupported('spec.fsGroupPolicy', spec.fsGroupPolicy, FS_GROUP_POLICIES));
+  if (spec.fsGroupPolicy != null && !FS_GROUP_POLICIES.includes(spec.fsGroupPolicy))
+    errs.push(notSupported('spec.fsGroupPolicy', spec.fsGroupPolicy, FS_GROUP_POLICIES));
   (spec.volumeLifecycleModes ?? []).forEach((m: string, i: number) => {
     if (!LIFECYCLE_MODES.includes(m)) errs.push(notSupported(`spec.volumeLifecycleModes[${i}]`, m, LIFECYCLE_MODES));
   });
@@ -23,7 +24,12 @@ function validateCSIDriver(obj: any): FieldError[] {
 
 export const csiDriverStrategy: KindStrategy = {
   info: {
-    group: 'storage.k8s.io', version: 'v1', kind: 'CSIDriver', resource: 'csidrivers', singular: 'csidriver', namespaced: false,
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'CSIDriver',
+    resource: 'csidrivers',
+    singular: 'csidriver',
+    namespaced: false,
     storagePrefix: 'csidrivers',
   },
   defaults: (obj) => {
@@ -40,7 +46,8 @@ export const csiDriverStrategy: KindStrategy = {
   validateUpdate: (obj, old) => {
     const errs: FieldError[] = [];
     if (obj.spec?.attachRequired !== old.spec?.attachRequired) errs.push(immutable('spec.attachRequired', obj.spec?.attachRequired));
-    if (!deepEqual(obj.spec?.volumeLifecycleModes, old.spec?.volumeLifecycleModes)) errs.push(immutable('spec.volumeLifecycleModes', obj.spec?.volumeLifecycleModes));
+    if (!deepEqual(obj.spec?.volumeLifecycleModes, old.spec?.volumeLifecycleModes))
+      errs.push(immutable('spec.volumeLifecycleModes', obj.spec?.volumeLifecycleModes));
     return errs;
   },
   table: {
@@ -49,8 +56,16 @@ export const csiDriverStrategy: KindStrategy = {
       col('AttachRequired', 'boolean', 'attachRequired indicates this CSI volume driver requires an attach operation'),
       col('PodInfoOnMount', 'boolean', 'podInfoOnMount indicates this CSI volume driver requires additional pod information during mount operations'),
       col('StorageCapacity', 'boolean', 'storageCapacity indicates that the CSI volume driver wants pod scheduling to consider the storage capacity'),
-      col('TokenRequests', 'string', 'tokenRequests indicates the CSI driver needs pods\' service account tokens it is mounting volume for to do necessary authentication.'),
-      col('RequiresRepublish', 'boolean', 'requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume.'),
+      col(
+        'TokenRequests',
+        'string',
+        "tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication.",
+      ),
+      col(
+        'RequiresRepublish',
+        'boolean',
+        'requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume.',
+      ),
       col('Modes', 'string', 'volumeLifecycleModes defines what kind of volumes this CSI volume driver supports.'),
       ageCol,
     ],
@@ -58,15 +73,28 @@ export const csiDriverStrategy: KindStrategy = {
       const s = obj.spec ?? {};
       const modes = (s.volumeLifecycleModes ?? []).join(',') || '<none>';
       const tokens = s.tokenRequests == null ? '<unset>' : s.tokenRequests.map((t: any) => t.audience).join(',');
-      return [obj.metadata.name, s.attachRequired ?? true, s.podInfoOnMount ?? false, s.storageCapacity ?? false, tokens,
-        s.requiresRepublish ?? false, modes, age(obj, now)];
+      return [
+        obj.metadata.name,
+        s.attachRequired ?? true,
+        s.podInfoOnMount ?? false,
+        s.storageCapacity ?? false,
+        tokens,
+        s.requiresRepublish ?? false,
+        modes,
+        age(obj, now),
+      ];
     },
   },
 };
 
 export const csiNodeStrategy: KindStrategy = {
   info: {
-    group: 'storage.k8s.io', version: 'v1', kind: 'CSINode', resource: 'csinodes', singular: 'csinode', namespaced: false,
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'CSINode',
+    resource: 'csinodes',
+    singular: 'csinode',
+    namespaced: false,
     storagePrefix: 'csinodes',
   },
   validate: (obj) => {
@@ -101,11 +129,22 @@ function validateVolumeAttachment(obj: any): FieldError[] {
 
 export const volumeAttachmentStrategy: KindStrategy = {
   info: {
-    group: 'storage.k8s.io', version: 'v1', kind: 'VolumeAttachment', resource: 'volumeattachments', singular: 'volumeattachment',
-    namespaced: false, storagePrefix: 'volumeattachments', subresources: { status: true },
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'VolumeAttachment',
+    resource: 'volumeattachments',
+    singular: 'volumeattachment',
+    namespaced: false,
+    storagePrefix: 'volumeattachments',
+    subresources: { status: true },
   },
-  prepareForCreate: (obj) => { delete obj.status; },
-  prepareForUpdate: (obj, old) => { if (old.status === undefined) delete obj.status; else obj.status = old.status; },
+  prepareForCreate: (obj) => {
+    delete obj.status;
+  },
+  prepareForUpdate: (obj, old) => {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = old.status;
+  },
   prepareForStatusUpdate: keepSpec,
   validate: validateVolumeAttachment,
   validateUpdate: (obj, old) => (deepEqual(obj.spec, old.spec) ? [] : [immutable('spec', undefined)]),
@@ -118,7 +157,13 @@ export const volumeAttachmentStrategy: KindStrategy = {
       col('Attached', 'boolean', 'attached indicates the volume is successfully attached.'),
       ageCol,
     ],
-    row: (obj, now) => [obj.metadata.name, obj.spec?.attacher ?? '', obj.spec?.source?.persistentVolumeName ?? '',
-      obj.spec?.nodeName ?? '', obj.status?.attached ?? false, age(obj, now)],
+    row: (obj, now) => [
+      obj.metadata.name,
+      obj.spec?.attacher ?? '',
+      obj.spec?.source?.persistentVolumeName ?? '',
+      obj.spec?.nodeName ?? '',
+      obj.status?.attached ?? false,
+      age(obj, now),
+    ],
   },
 };

@@ -25,7 +25,11 @@ function validateStorageClass(obj: any): FieldError[] {
     errs.push(notSupported('reclaimPolicy', obj.reclaimPolicy ?? '', ['Delete', 'Retain']));
   }
   if (obj.volumeBindingMode !== 'Immediate' && obj.volumeBindingMode !== 'WaitForFirstConsumer') {
-    errs.push(obj.volumeBindingMode ? notSupported('volumeBindingMode', obj.volumeBindingMode, ['Immediate', 'WaitForFirstConsumer']) : required('volumeBindingMode', ''));
+    errs.push(
+      obj.volumeBindingMode
+        ? notSupported('volumeBindingMode', obj.volumeBindingMode, ['Immediate', 'WaitForFirstConsumer'])
+        : required('volumeBindingMode', ''),
+    );
   }
   const params = obj.parameters ?? {};
   if (Object.keys(params).length > 512) errs.push(invalid('parameters', undefined, 'must have at most 512 parameters'));
@@ -43,8 +47,14 @@ function validateStorageClassUpdate(obj: any, old: any): FieldError[] {
 
 export const storageClassStrategy: KindStrategy = {
   info: {
-    group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', resource: 'storageclasses', singular: 'storageclass',
-    namespaced: false, shortNames: ['sc'], storagePrefix: 'storageclasses',
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'StorageClass',
+    resource: 'storageclasses',
+    singular: 'storageclass',
+    namespaced: false,
+    shortNames: ['sc'],
+    storagePrefix: 'storageclasses',
   },
   defaults: (obj) => {
     obj.reclaimPolicy ??= 'Delete';
@@ -56,14 +66,26 @@ export const storageClassStrategy: KindStrategy = {
     columns: [
       nameCol,
       col('Provisioner', 'string', 'provisioner indicates the type of the provisioner.'),
-      col('ReclaimPolicy', 'string', 'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.'),
-      col('VolumeBindingMode', 'string', 'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.'),
+      col(
+        'ReclaimPolicy',
+        'string',
+        'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.',
+      ),
+      col(
+        'VolumeBindingMode',
+        'string',
+        'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.',
+      ),
       col('AllowVolumeExpansion', 'string', 'allowVolumeExpansion shows whether the storage class allow volume expand.'),
       ageCol,
     ],
     row: (obj, now) => [
-      obj.metadata.name + (isDefaultStorageClass(obj) ? ' (default)' : ''), obj.provisioner ?? '', obj.reclaimPolicy ?? 'Delete',
-      obj.volumeBindingMode ?? 'Immediate', obj.allowVolumeExpansion ?? false, age(obj, now),
+      obj.metadata.name + (isDefaultStorageClass(obj) ? ' (default)' : ''),
+      obj.provisioner ?? '',
+      obj.reclaimPolicy ?? 'Delete',
+      obj.volumeBindingMode ?? 'Immediate',
+      obj.allowVolumeExpansion ?? false,
+      age(obj, now),
     ],
   },
 };

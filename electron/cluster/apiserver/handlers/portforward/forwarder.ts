@@ -11,7 +11,11 @@ const PAIR_TIMEOUT_MS = 30_000;
 
 export type PortDialer = (port: number) => Promise<Duplex>;
 
-interface Pair { error?: SpdyStream; data?: SpdyStream; timer?: NodeJS.Timeout }
+interface Pair {
+  error?: SpdyStream;
+  data?: SpdyStream;
+  timer?: NodeJS.Timeout;
+}
 
 /** serves port forwarding on a SPDY byte stream (an upgraded socket, or a WebSocket tunnel) until it closes */
 export function servePortForward(transport: Duplex, dial: PortDialer): SpdySession {
@@ -20,20 +24,33 @@ export function servePortForward(transport: Duplex, dial: PortDialer): SpdySessi
     const type = s.header('streamType');
     // clients older than the requestID header pair streams by id: error n, data n+2
     const requestId = s.header('requestID') ?? String(type === 'data' ? s.id - 2 : s.id);
-    if (type !== 'error' && type !== 'data') { s.reset(); return; }
+    if (type !== 'error' && type !== 'data') {
+      s.reset();
+      return;
+    }
     const p = pairs.get(requestId) ?? {};
-    if (p[type]) { s.reset(); return; }
+    if (p[type]) {
+      s.reset();
+      return;
+    }
     p[type] = s;
     pairs.set(requestId, p);
     if (!p.error || !p.data) {
-      p.timer ??= setTimeout(() => { pairs.delete(requestId); p.error?.reset(); p.data?.reset(); }, PAIR_TIMEOUT_MS).unref();
+      p.timer ??= setTimeout(() => {
+        pairs.delete(requestId);
+        p.error?.reset();
+        p.data?.reset();
+      }, PAIR_TIMEOUT_MS).unref();
       return;
     }
     clearTimeout(p.timer);
     pairs.delete(requestId);
     void forward(p.error, p.data, dial);
   });
-  session.onClose(() => { for (const p of pairs.values()) clearTimeout(p.timer); pairs.clear(); });
+  session.onClose(() => {
+    for (const p of pairs.values()) clearTimeout(p.timer);
+    pairs.clear();
+  });
   return session;
 }
 
@@ -62,11 +79,18 @@ async function forward(errorStream: SpdyStream, data: SpdyStream, dial: PortDial
     errorStream.end();
   };
   data.pipe(sock);
-  sock.on('data', (c: Buffer) => { data.write(c); });
+  sock.on('data', (c: Buffer) => {
+    data.write(c);
+  });
   sock.on('end', finish);
   sock.on('close', finish);
-  sock.on('error', (err) => { console.warn(`port-forward: connection to port ${port} failed: ${err.message}`); finish(); });
-  data.on('close', () => { if (!sock.destroyed) sock.destroy(); });
+  sock.on('error', (err) => {
+    console.warn(`port-forward: connection to port ${port} failed: ${err.message}`);
+    finish();
+  });
+  data.on('close', () => {
+    if (!sock.destroyed) sock.destroy();
+  });
 }
 
 function fail(errorStream: SpdyStream, data: SpdyStream, message: string): void {

@@ -23,19 +23,29 @@ const MAX_FRAME = 16 * 1024 * 1024;
 
 export type SpdyHeaders = Map<string, string[]>;
 
-
 export class SpdyStream extends Duplex {
   private finSent = false;
-  constructor(readonly id: number, readonly headers: SpdyHeaders, private readonly session: SpdySession) {
+  constructor(
+    readonly id: number,
+    readonly headers: SpdyHeaders,
+    private readonly session: SpdySession,
+  ) {
     super({ allowHalfOpen: true });
   }
 
-  header(name: string): string | undefined { return this.headers.get(name.toLowerCase())?.[0]; }
+  header(name: string): string | undefined {
+    return this.headers.get(name.toLowerCase())?.[0];
+  }
 
-  override _read(): void { /* data is pushed as frames arrive */ }
+  override _read(): void {
+    /* data is pushed as frames arrive */
+  }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.finSent) { cb(); return; }
+    if (this.finSent) {
+      cb();
+      return;
+    }
     for (let off = 0; off < chunk.length; off += MAX_DATA) this.session.sendData(this.id, chunk.subarray(off, off + MAX_DATA), false);
     cb();
   }
@@ -69,14 +79,20 @@ export class SpdySession {
   private closed = false;
   private closeListeners: (() => void)[] = [];
 
-  constructor(private readonly transport: Duplex, private readonly onStream: (s: SpdyStream) => void) {
+  constructor(
+    private readonly transport: Duplex,
+    private readonly onStream: (s: SpdyStream) => void,
+  ) {
     transport.on('data', (c: Buffer) => this.receive(c));
     transport.on('end', () => this.close());
     transport.on('close', () => this.close());
     transport.on('error', () => this.close());
   }
 
-  onClose(fn: () => void): void { if (this.closed) fn(); else this.closeListeners.push(fn); }
+  onClose(fn: () => void): void {
+    if (this.closed) fn();
+    else this.closeListeners.push(fn);
+  }
 
   close(): void {
     if (this.closed) return;
@@ -103,7 +119,9 @@ export class SpdySession {
     this.sendControl(RST_STREAM, 0, body);
   }
 
-  forget(id: number): void { this.streams.delete(id); }
+  forget(id: number): void {
+    this.streams.delete(id);
+  }
 
   private sendControl(type: number, flags: number, body: Buffer): void {
     if (this.closed) return;
@@ -119,12 +137,16 @@ export class SpdySession {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     while (!this.closed && this.buf.length >= 8) {
       const len = this.buf.readUInt32BE(4) & 0xffffff;
-      if (len > MAX_FRAME) { this.goAway(RST_PROTOCOL_ERROR); return; }
+      if (len > MAX_FRAME) {
+        this.goAway(RST_PROTOCOL_ERROR);
+        return;
+      }
       if (this.buf.length < 8 + len) return;
       const frame = this.buf.subarray(0, 8 + len);
       this.buf = this.buf.subarray(8 + len);
       try {
-        if (frame[0] & 0x80) this.control(frame); else this.data(frame);
+        if (frame[0] & 0x80) this.control(frame);
+        else this.data(frame);
       } catch (err) {
         console.warn(`spdy: dropping the session after a malformed frame: ${(err as Error).message}`);
         this.goAway(RST_PROTOCOL_ERROR);
@@ -142,7 +164,9 @@ export class SpdySession {
         const headers = this.decodeHeaders(body.subarray(10));
         const s = new SpdyStream(id, headers, this);
         this.streams.set(id, s);
-        s.on('close', () => { if (this.streams.get(id) === s) this.streams.delete(id); });
+        s.on('close', () => {
+          if (this.streams.get(id) === s) this.streams.delete(id);
+        });
         this.sendControl(SYN_REPLY, 0, Buffer.concat([u32(id), this.encodeHeaders(new Map())]));
         if (flags & FLAG_FIN) s.push(null);
         this.onStream(s);
@@ -150,7 +174,10 @@ export class SpdySession {
       }
       case RST_STREAM: {
         const s = this.streams.get(body.readUInt32BE(0) & 0x7fffffff);
-        if (s) { this.streams.delete(s.id); s.destroy(); }
+        if (s) {
+          this.streams.delete(s.id);
+          s.destroy();
+        }
         return;
       }
       case PING:
@@ -186,12 +213,20 @@ export class SpdySession {
     const raw = this.inflate.next(block);
     const out: SpdyHeaders = new Map();
     let off = 0;
-    const n = raw.readUInt32BE(off); off += 4;
+    const n = raw.readUInt32BE(off);
+    off += 4;
     for (let i = 0; i < n; i++) {
-      const kl = raw.readUInt32BE(off); off += 4;
-      const k = raw.subarray(off, off + kl).toString('latin1').toLowerCase(); off += kl;
-      const vl = raw.readUInt32BE(off); off += 4;
-      const v = raw.subarray(off, off + vl).toString('latin1'); off += vl;
+      const kl = raw.readUInt32BE(off);
+      off += 4;
+      const k = raw
+        .subarray(off, off + kl)
+        .toString('latin1')
+        .toLowerCase();
+      off += kl;
+      const vl = raw.readUInt32BE(off);
+      off += 4;
+      const v = raw.subarray(off, off + vl).toString('latin1');
+      off += vl;
       out.set(k, [...(out.get(k) ?? []), ...v.split('\0')]);
     }
     return out;
@@ -242,7 +277,7 @@ class HeaderDeflater {
       this.started = true;
       // CMF 0x78 (deflate, 32K window), FLG with FDICT set and the check bits, then the dictionary's Adler-32
       const cmf = 0x78;
-      const flg = 0x20 + (31 - ((cmf * 256 + 0x20) % 31)) % 31;
+      const flg = 0x20 + ((31 - ((cmf * 256 + 0x20) % 31)) % 31);
       parts.push(Buffer.from([cmf, flg]), u32(adler32(SPDY3_DICTIONARY)));
     }
     for (let off = 0; off < raw.length || off === 0; off += 0xffff) {

@@ -10,15 +10,37 @@ export function wsByteStream(ws: WsLike): Duplex {
   let open = true;
   const d = new Duplex({
     allowHalfOpen: false,
-    read() { /* messages are pushed as they arrive */ },
+    read() {
+      /* messages are pushed as they arrive */
+    },
     write(chunk: Buffer, _enc, cb) {
-      if (!open) { cb(); return; }
+      if (!open) {
+        cb();
+        return;
+      }
       ws.send(chunk, (err) => cb(err ?? null));
     },
-    final(cb) { if (open) { open = false; ws.close(1000); } cb(); },
-    destroy(err, cb) { if (open) { open = false; ws.close(1000); } cb(err); },
+    final(cb) {
+      if (open) {
+        open = false;
+        ws.close(1000);
+      }
+      cb();
+    },
+    destroy(err, cb) {
+      if (open) {
+        open = false;
+        ws.close(1000);
+      }
+      cb(err);
+    },
   });
-  ws.on('message', (data: Buffer) => { d.push(Buffer.from(data)); });
-  ws.on('close', () => { open = false; d.push(null); });
+  ws.on('message', (data: Buffer) => {
+    d.push(Buffer.from(data));
+  });
+  ws.on('close', () => {
+    open = false;
+    d.push(null);
+  });
   return d;
 }

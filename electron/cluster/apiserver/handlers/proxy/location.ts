@@ -6,7 +6,11 @@ import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { errBadRequest, errNotFound, statusError } from '../../../api/errors';
 import type { ApiServer } from '../../handler';
 
-export interface ProxyTarget { scheme: 'http' | 'https'; ip: string; port: number }
+export interface ProxyTarget {
+  scheme: 'http' | 'https';
+  ip: string;
+  port: number;
+}
 
 /** upstream's SplitSchemeNamePort: "name", "name:port", "scheme:name:port" (scheme http or https) */
 export function splitSchemeNamePort(id: string): { scheme: 'http' | 'https' | ''; name: string; port: string } | undefined {
@@ -30,7 +34,7 @@ function parse(id: string) {
 
 function stored<T>(server: ApiServer, resource: string, ns: string | undefined, name: string): T | undefined {
   const e = server.catalog.get('', 'v1', resource);
-  return e ? server.registry.getStored(e, ns, name) as T | undefined : undefined;
+  return e ? (server.registry.getStored(e, ns, name) as T | undefined) : undefined;
 }
 
 function serviceUnavailable(message: string) {
@@ -44,7 +48,7 @@ export function serviceLocation(server: ApiServer, ns: string, id: string): Prox
   const svcPort = (svc.spec?.ports ?? []).find((p) => port === '' || p.name === port || String(p.port) === port);
   if (!svcPort) throw serviceUnavailable(`no service port ${JSON.stringify(port)} found for service ${JSON.stringify(name)}`);
   const e = server.catalog.get('discovery.k8s.io', 'v1', 'endpointslices');
-  const slices = e ? server.registry.list(e, ns, { labelSelector: `kubernetes.io/service-name=${name}` }).items as EndpointSlice[] : [];
+  const slices = e ? (server.registry.list(e, ns, { labelSelector: `kubernetes.io/service-name=${name}` }).items as EndpointSlice[]) : [];
   const candidates: { ip: string; port: number }[] = [];
   for (const s of slices) {
     if (s.addressType === 'FQDN') continue;

@@ -10,11 +10,15 @@ if (!hasKubectl) console.warn('kubectl not installed: skipping the proxy subreso
 
 function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -25,7 +29,12 @@ describe.skipIf(!hasKubectl)('proxy subresources', () => {
 
   beforeAll(async () => {
     tc = await startTestCluster({ nodes: 2 });
-    const manifest = deploymentYaml('web', ['{ name: nginx, image: nginx, ports: [{ containerPort: 80, name: http }] }', '{ name: echo, image: hashicorp/http-echo, args: ["-text=echoed", "-listen=:5678"] }']) + `
+    const manifest =
+      deploymentYaml('web', [
+        '{ name: nginx, image: nginx, ports: [{ containerPort: 80, name: http }] }',
+        '{ name: echo, image: hashicorp/http-echo, args: ["-text=echoed", "-listen=:5678"] }',
+      ]) +
+      `
 ---
 apiVersion: v1
 kind: Service
@@ -46,7 +55,12 @@ spec:
     await waitFor(async () => (await tc.kubectl(['apply', '-f', '-'], { input: manifest })).code === 0, { what: 'apply' });
     expect((await tc.kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 70_000 })).code).toBe(0);
     pod = (await tc.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
-    await waitFor(async () => (await tc.kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[0].endpoints[0].conditions.ready}'])).stdout === 'true', { what: 'ready endpoint' });
+    await waitFor(
+      async () =>
+        (await tc.kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[0].endpoints[0].conditions.ready}']))
+          .stdout === 'true',
+      { what: 'ready endpoint' },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -65,11 +79,17 @@ spec:
   });
 
   it('answers with upstream errors for a missing port, no endpoints, a missing service and a closed pod port', async () => {
-    expect((await raw('/api/v1/namespaces/default/services/web:81/proxy/')).stderr).toBe('Error from server (ServiceUnavailable): no service port "81" found for service "web"\n');
-    expect((await raw('/api/v1/namespaces/default/services/empty:80/proxy/')).stderr).toBe('Error from server (ServiceUnavailable): no endpoints available for service "empty"\n');
+    expect((await raw('/api/v1/namespaces/default/services/web:81/proxy/')).stderr).toBe(
+      'Error from server (ServiceUnavailable): no service port "81" found for service "web"\n',
+    );
+    expect((await raw('/api/v1/namespaces/default/services/empty:80/proxy/')).stderr).toBe(
+      'Error from server (ServiceUnavailable): no endpoints available for service "empty"\n',
+    );
     expect((await raw('/api/v1/namespaces/default/services/nope/proxy/')).stderr).toBe('Error from server (NotFound): services "nope" not found\n');
     const ip = (await tc.kubectl(['get', 'pod', pod, '-o', 'jsonpath={.status.podIP}'])).stdout;
-    expect((await raw(`/api/v1/namespaces/default/pods/${pod}:81/proxy/`)).stderr).toBe(`Error from server (ServiceUnavailable): error trying to reach service: dial tcp ${ip}:81: connect: connection refused\n`);
+    expect((await raw(`/api/v1/namespaces/default/pods/${pod}:81/proxy/`)).stderr).toBe(
+      `Error from server (ServiceUnavailable): error trying to reach service: dial tcp ${ip}:81: connect: connection refused\n`,
+    );
   });
 
   it('pods/NAME[:PORT]/proxy goes to the pod IP, by default on the first declared container port', async () => {
@@ -83,10 +103,18 @@ spec:
     const pods = JSON.parse((await raw(`/api/v1/nodes/${node}/proxy/pods`)).stdout) as { kind: string; items: { metadata: { name: string } }[] };
     expect(pods.kind).toBe('PodList');
     expect(pods.items.map((p) => p.metadata.name)).toContain(pod);
-    const summary = JSON.parse((await raw(`/api/v1/nodes/${node}/proxy/stats/summary`)).stdout) as { node: { nodeName: string; memory: { workingSetBytes: number } }; pods: { podRef: { name: string }; containers: { name: string }[] }[] };
+    const summary = JSON.parse((await raw(`/api/v1/nodes/${node}/proxy/stats/summary`)).stdout) as {
+      node: { nodeName: string; memory: { workingSetBytes: number } };
+      pods: { podRef: { name: string }; containers: { name: string }[] }[];
+    };
     expect(summary.node.nodeName).toBe(node);
     expect(summary.node.memory.workingSetBytes).toBeGreaterThan(0);
-    expect(summary.pods.find((p) => p.podRef.name === pod)?.containers.map((c) => c.name).sort()).toEqual(['echo', 'nginx']);
+    expect(
+      summary.pods
+        .find((p) => p.podRef.name === pod)
+        ?.containers.map((c) => c.name)
+        .sort(),
+    ).toEqual(['echo', 'nginx']);
     const metrics = (await raw(`/api/v1/nodes/${node}/proxy/metrics/resource`)).stdout;
     expect(metrics).toMatch(new RegExp(`^container_memory_working_set_bytes\\{container="nginx",namespace="default",pod="${pod}"\\} \\d+ \\d+$`, 'm'));
     expect(metrics).toMatch(/^node_cpu_usage_seconds_total [\d.e-]+ \d+$/m);
@@ -98,17 +126,24 @@ spec:
   it('RBAC guards the proxy subresources separately from the objects', async () => {
     const as = ['--as', 'jane'];
     const denied = await tc.kubectl(['get', '--raw', '/api/v1/namespaces/default/services/web:80/proxy/', ...as]);
-    expect(denied.stderr).toBe('Error from server (Forbidden): services "web:80" is forbidden: User "jane" cannot get resource "services/proxy" in API group "" in the namespace "default"\n');
+    expect(denied.stderr).toBe(
+      'Error from server (Forbidden): services "web:80" is forbidden: User "jane" cannot get resource "services/proxy" in API group "" in the namespace "default"\n',
+    );
     expect((await tc.kubectl(['create', 'role', 'svc-proxy', '--verb=get', '--resource=services/proxy'])).code).toBe(0);
     expect((await tc.kubectl(['create', 'rolebinding', 'jane-proxy', '--role=svc-proxy', '--user=jane'])).code).toBe(0);
-    await waitFor(async () => (await tc.kubectl(['get', '--raw', '/api/v1/namespaces/default/services/web:80/proxy/', ...as])).stdout.includes('Welcome to nginx!'), { what: 'jane allowed' });
+    await waitFor(
+      async () => (await tc.kubectl(['get', '--raw', '/api/v1/namespaces/default/services/web:80/proxy/', ...as])).stdout.includes('Welcome to nginx!'),
+      { what: 'jane allowed' },
+    );
     expect((await tc.kubectl(['get', 'services', ...as])).stderr).toContain('cannot list resource "services"');
   });
 
   it('kubectl proxy + plain HTTP, as in the upstream tutorials; the bare .../proxy path redirects to .../proxy/', async () => {
     proxy = tc.kubectlSpawn(['proxy', '--port=0']);
     let out = '';
-    proxy.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+    proxy.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     const m = await waitFor(() => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out), { what: 'kubectl proxy' });
     const port = Number(m![1]);
     const r = await get(`http://127.0.0.1:${port}/api/v1/namespaces/default/services/web:80/proxy/`);

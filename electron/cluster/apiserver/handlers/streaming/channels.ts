@@ -37,10 +37,14 @@ export class ChannelConnection {
   private closedNotified = false;
   readonly v5: boolean;
 
-  constructor(private ws: WsLike, protocol: string) {
+  constructor(
+    private ws: WsLike,
+    protocol: string,
+  ) {
     this.v5 = protocol.startsWith('v5.');
     ws.on('message', (data: Buffer) => {
-      if (this.handlers) this.dispatch(Buffer.from(data)); else this.queued.push(Buffer.from(data));
+      if (this.handlers) this.dispatch(Buffer.from(data));
+      else this.queued.push(Buffer.from(data));
     });
     ws.on('close', () => {
       this.isClosed = true;
@@ -49,7 +53,9 @@ export class ChannelConnection {
     });
   }
 
-  get closed(): boolean { return this.isClosed; }
+  get closed(): boolean {
+    return this.isClosed;
+  }
 
   /** starts delivering client messages (those that arrived early are replayed in order) */
   attach(h: ChannelHandlers): void {
@@ -66,12 +72,18 @@ export class ChannelConnection {
     this.ws.send(Buffer.concat([Buffer.from([channel]), data]), () => {
       this.pending--;
       if (this.pending < HIGH_WATER / 4) this.flushDrainWaiters();
-      if (this.pending === 0) { const w = this.idleWaiters; this.idleWaiters = []; for (const f of w) f(); }
+      if (this.pending === 0) {
+        const w = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const f of w) f();
+      }
     });
   }
 
   /** true when the producer should wait for drain() before sending more */
-  get congested(): boolean { return this.pending >= HIGH_WATER; }
+  get congested(): boolean {
+    return this.pending >= HIGH_WATER;
+  }
 
   drain(): Promise<void> {
     if (!this.congested || this.isClosed) return Promise.resolve();
@@ -89,14 +101,21 @@ export class ChannelConnection {
     this.finishing = true;
     // Bound to this (the relay's) async context: the write callbacks below may otherwise run in the context of a
     // simulated shell that produced the last output, where just-bash blocks the timers ws.close() needs.
-    const close = AsyncResource.bind(() => { this.isClosed = true; this.ws.close(1000); });
+    const close = AsyncResource.bind(() => {
+      this.isClosed = true;
+      this.ws.close(1000);
+    });
     const writeStatus = AsyncResource.bind(() => {
       if (this.isClosed) return;
       this.pending++;
       // the next write starts only once this one has left: nothing is queued to be coalesced with it
-      this.ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(JSON.stringify(status))]), () => { this.pending--; close(); });
+      this.ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(JSON.stringify(status))]), () => {
+        this.pending--;
+        close();
+      });
     });
-    if (this.pending === 0) writeStatus(); else this.idleWaiters.push(writeStatus);
+    if (this.pending === 0) writeStatus();
+    else this.idleWaiters.push(writeStatus);
   }
 
   private dispatch(m: Buffer): void {
@@ -104,8 +123,14 @@ export class ChannelConnection {
     if (m.length === 0) return;
     const ch = m[0];
     const data = m.subarray(1);
-    if (ch === STDIN) { if (data.length) h.stdin(data); return; }
-    if (ch === RESIZE) { for (const s of parseResize(data)) h.resize(s); return; }
+    if (ch === STDIN) {
+      if (data.length) h.stdin(data);
+      return;
+    }
+    if (ch === RESIZE) {
+      for (const s of parseResize(data)) h.resize(s);
+      return;
+    }
     if (ch === CLOSE && this.v5 && data[0] === STDIN) h.stdinEnd();
   }
 
@@ -130,7 +155,9 @@ function parseResize(data: Buffer): { cols: number; rows: number }[] {
     try {
       const v = JSON.parse(line) as { Width?: number; Height?: number };
       if (typeof v.Width === 'number' && typeof v.Height === 'number') out.push({ cols: v.Width, rows: v.Height });
-    } catch { /* a malformed resize is ignored, as the kubelet logs and drops it */ }
+    } catch {
+      /* a malformed resize is ignored, as the kubelet logs and drops it */
+    }
   }
   return out;
 }

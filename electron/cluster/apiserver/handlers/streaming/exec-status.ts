@@ -16,7 +16,8 @@ export const successStatus = (): ChannelStatus => ({ metadata: {}, status: 'Succ
 /** kubectl turns this into "command terminated with exit code N" and exits with N */
 export function exitCodeStatus(code: number): ChannelStatus {
   return {
-    metadata: {}, status: 'Failure',
+    metadata: {},
+    status: 'Failure',
     message: `command terminated with non-zero exit code: command terminated with exit code ${code}`,
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
@@ -28,6 +29,13 @@ export function exitCodeStatus(code: number): ChannelStatus {
  * shows e.g. "Internal error occurred: unable to upgrade connection: container not found ("c")".
  */
 export function internalStatus(err: unknown): ChannelStatus {
-  const m = err instanceof StatusError ? err.status.message ?? err.message : err instanceof Error ? err.message : String(err);
-  return { metadata: {}, status: 'Failure', message: `Internal error occurred: ${m}`, reason: 'InternalError', details: { causes: [{ message: m }] }, code: 500 };
+  const m = err instanceof StatusError ? (err.status.message ?? err.message) : err instanceof Error ? err.message : String(err);
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `Internal error occurred: ${m}`,
+    reason: 'InternalError',
+    details: { causes: [{ message: m }] },
+    code: 500,
+  };
 }

@@ -60,12 +60,16 @@ export function execHandler(connector: NodeConnector, mode: 'exec' | 'attach'): 
         const ch = new ChannelConnection(ws, protocol);
         // an empty frame on the first output channel tells the client the streams are ready
         ch.send(opts.stdout ? STDOUT : opts.stderr ? STDERR : ERROR, Buffer.alloc(0));
-        void relay(ch, async () => {
-          const kubelet = kubeletFor(connector, nodeName);
-          if (!kubelet) throw new Error(`error dialing backend: ${dialError(server, nodeName)}`);
-          const s = { tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr };
-          return mode === 'exec' ? kubelet.exec(ns, name, container, { ...s, command: opts.command }) : kubelet.attach(ns, name, container, s);
-        }, mode);
+        void relay(
+          ch,
+          async () => {
+            const kubelet = kubeletFor(connector, nodeName);
+            if (!kubelet) throw new Error(`error dialing backend: ${dialError(server, nodeName)}`);
+            const s = { tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr };
+            return mode === 'exec' ? kubelet.exec(ns, name, container, { ...s, command: opts.command }) : kubelet.attach(ns, name, container, s);
+          },
+          mode,
+        );
       },
     };
   };
@@ -80,8 +84,12 @@ async function relay(ch: ChannelConnection, open: () => Promise<StreamSession>, 
     return;
   }
   ch.attach({
-    stdin: (d) => { session.stdin?.write(d); },
-    stdinEnd: () => { session.stdin?.end(); },
+    stdin: (d) => {
+      session.stdin?.write(d);
+    },
+    stdinEnd: () => {
+      session.stdin?.end();
+    },
     resize: (size) => session.resize(size),
     closed: () => session.close(),
   });
@@ -105,7 +113,10 @@ function pump(ch: ChannelConnection, src: NodeJS.ReadableStream | undefined, cha
     const done = () => resolve();
     src.on('data', (c: Buffer | string) => {
       ch.send(channel, typeof c === 'string' ? Buffer.from(c) : c);
-      if (ch.congested) { src.pause(); void ch.drain().then(() => src.resume()); }
+      if (ch.congested) {
+        src.pause();
+        void ch.drain().then(() => src.resume());
+      }
     });
     src.on('end', done);
     src.on('close', done);

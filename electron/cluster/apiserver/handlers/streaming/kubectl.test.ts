@@ -7,12 +7,18 @@ import { startTestCluster, waitFor, type TestCluster } from '../../../../../test
 import { FakeKubelet } from './testing/fake-kubelet';
 import { createPod, FAKE_NODE, registerFakeNode } from './testing/pods';
 
-const versions = (process.env.KUBECTL_VERSIONS?.split(',') ?? ['1.31', '1.33']).map((v) => ({ v, bin: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` })).filter((k) => existsSync(k.bin));
+const versions = (process.env.KUBECTL_VERSIONS?.split(',') ?? ['1.31', '1.33'])
+  .map((v) => ({ v, bin: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` }))
+  .filter((k) => existsSync(k.bin));
 if (versions.length === 0) console.warn('kubectl.1.31/1.33 not installed: skipping the kubectl streaming tests');
 
 const rec = (ts: string, text: string, tag = 'F', stream = 'stdout') => `${ts} ${stream} ${tag} ${text}\n`;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) => {
   let tc: TestCluster;
@@ -26,10 +32,17 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
       const p = spawn(bin, ['--kubeconfig', tc.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      p.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-      p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      p.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+      });
+      p.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+      });
       const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-      p.on('close', (code) => { clearTimeout(t); resolve({ code, stdout, stderr }); });
+      p.on('close', (code) => {
+        clearTimeout(t);
+        resolve({ code, stdout, stderr });
+      });
       p.stdin.end(input ?? '');
     });
   }
@@ -38,7 +51,13 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
     tc = await startTestCluster({ nodes: 1 });
     tc.cluster.connector.register(FAKE_NODE, fake);
     fakeNode = await registerFakeNode(tc.client);
-    await waitFor(async () => { await createPod(tc.client, 'one', { status: 'restarted' }); return true; }, { what: 'default service account' });
+    await waitFor(
+      async () => {
+        await createPod(tc.client, 'one', { status: 'restarted' });
+        return true;
+      },
+      { what: 'default service account' },
+    );
     await createPod(tc.client, 'multi', { containers: ['a', 'b'], initContainers: ['setup'], status: 'running' });
     await createPod(tc.client, 'pending', { status: 'creating' });
     logFile = join(tc.dataDir, 'one-app.log');
@@ -46,7 +65,10 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
     writeFileSync(`${logFile}.previous`, rec('2024-01-01T00:00:00Z', 'crashed before'));
     fake.logFiles.set('default/one/app', logFile);
   });
-  afterAll(async () => { fakeNode?.stop(); await tc?.stop(); });
+  afterAll(async () => {
+    fakeNode?.stop();
+    await tc?.stop();
+  });
 
   it('exec prints stdout and stderr and exits 0', async () => {
     expect(await kubectl(['exec', 'one', '--', 'echo', 'hello'])).toEqual({ code: 0, stdout: 'hello\n', stderr: '' });
@@ -68,7 +90,9 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
   it('exec of an unknown binary fails like on a containerd node', async () => {
     const r = await kubectl(['exec', 'one', '--', 'no-such-binary']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "0123456789abcdef": OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH: unknown\n');
+    expect(r.stderr).toBe(
+      'error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "0123456789abcdef": OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH: unknown\n',
+    );
   });
 
   it('exec -c picks a container; without it kubectl defaults to the first', async () => {
@@ -98,7 +122,9 @@ describe.skipIf(versions.length === 0).each(versions)('kubectl $v', ({ bin }) =>
   it('logs -f keeps streaming appended lines', async () => {
     const p = spawn(bin, ['--kubeconfig', tc.kubeconfig, 'logs', '-f', 'one', '--tail=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    p.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     try {
       await waitFor(() => out === 'second\n', { timeoutMs: 10_000, what: 'initial tail' });
       appendFileSync(logFile, rec('2024-01-01T00:00:05Z', 'appended'));

@@ -3,8 +3,9 @@ import { errBadRequest, errInvalid, forbidden, invalid, type FieldError } from '
 import type { LogOptions } from '../../../kubelet/connector';
 import { queryOptionalBool } from '../../request';
 
-export interface LogRequest extends LogOptions { container?: string }
-
+export interface LogRequest extends LogOptions {
+  container?: string;
+}
 
 function parseInt64(q: URLSearchParams, key: string): number | undefined {
   const v = q.get(key);

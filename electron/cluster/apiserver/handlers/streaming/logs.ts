@@ -24,7 +24,8 @@ export function logsHandler(connector: NodeConnector): SpecialHandler {
     const src = containerLogSource(name, pod.status as PodStatusLike | undefined, container, !!opts.previous, false);
     if ('error' in src) throw errBadRequest(src.error);
     const kubelet = kubeletFor(connector, nodeName);
-    if (!kubelet) throw backendError(`Get "https://${nodeAddress(server, nodeName)}:10250/containerLogs/${ns}/${name}/${container}": ${dialError(server, nodeName)}`);
+    if (!kubelet)
+      throw backendError(`Get "https://${nodeAddress(server, nodeName)}:10250/containerLogs/${ns}/${name}/${container}": ${dialError(server, nodeName)}`);
     const { container: _c, ...logOpts } = opts;
     let body: NodeJS.ReadableStream;
     try {
@@ -42,7 +43,11 @@ export function logsHandler(connector: NodeConnector): SpecialHandler {
         body.on('end', end);
         body.on('error', end);
         body.on('close', end);
-        return { stop: () => { (body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.(); } };
+        return {
+          stop: () => {
+            (body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+          },
+        };
       },
     };
   };

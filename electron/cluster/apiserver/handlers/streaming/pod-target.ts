@@ -7,7 +7,9 @@ import type { RequestInfo } from '../../request';
 import type { ResourceEntry } from '../../catalog';
 import type { KubeletConnection, NodeConnector } from '../../../kubelet/connector';
 
-interface Container { name: string }
+interface Container {
+  name: string;
+}
 export interface PodLike extends KObject {
   spec: { nodeName?: string; containers: Container[]; initContainers?: Container[]; ephemeralContainers?: Container[] };
   status?: Record<string, unknown>;
@@ -39,7 +41,9 @@ export function resolveContainer(pod: PodLike, requested: string | null | undefi
 /** the node's InternalIP as the API server would dial it (used in dial error messages) */
 export function nodeAddress(server: ApiServer, nodeName: string): string {
   const e = server.catalog.get('', 'v1', 'nodes');
-  const node = e ? server.registry.getStored(e, undefined, nodeName) as { status?: { addresses?: { type: string; address: string }[] } } | undefined : undefined;
+  const node = e
+    ? (server.registry.getStored(e, undefined, nodeName) as { status?: { addresses?: { type: string; address: string }[] } } | undefined)
+    : undefined;
   return node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? nodeName;
 }
 

@@ -26,13 +26,21 @@ export function portForwardHandler(connector: NodeConnector): SpecialHandler {
       return kubelet.portForward(ns, name, port);
     };
     if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') {
-      return { kind: 'upgrade', protocols: [SPDY_TUNNEL_PROTOCOL], connect: (ws) => { servePortForward(wsByteStream(ws), dial); } };
+      return {
+        kind: 'upgrade',
+        protocols: [SPDY_TUNNEL_PROTOCOL],
+        connect: (ws) => {
+          servePortForward(wsByteStream(ws), dial);
+        },
+      };
     }
     return {
       kind: 'tunnel',
       upgrade: 'SPDY/3.1',
       headers: { 'X-Stream-Protocol-Version': PORT_FORWARD_PROTOCOL },
-      connect: (sock) => { servePortForward(sock, dial); },
+      connect: (sock) => {
+        servePortForward(sock, dial);
+      },
     };
   };
 }

@@ -20,7 +20,13 @@ beforeAll(async () => {
   tc = await startTestCluster({ nodes: 1 });
   tc.cluster.connector.register(FAKE_NODE, fake);
   fakeNode = await registerFakeNode(tc.client);
-  await waitFor(async () => { await createPod(tc.client, 'one', { status: 'restarted' }); return true; }, { what: 'default service account' });
+  await waitFor(
+    async () => {
+      await createPod(tc.client, 'one', { status: 'restarted' });
+      return true;
+    },
+    { what: 'default service account' },
+  );
   await createPod(tc.client, 'multi', { containers: ['a', 'b'], initContainers: ['setup'], status: 'running' });
   await createPod(tc.client, 'pending', { status: 'creating' });
   await createPod(tc.client, 'unscheduled', { nodeName: null });
@@ -28,12 +34,20 @@ beforeAll(async () => {
   await createPod(tc.client, 'starting', { containers: ['web'], status: 'running' });
   fake.notRunning.add('web');
   logFile = join(tc.dataDir, 'one-app.log');
-  writeFileSync(logFile, rec('2024-01-01T00:00:01.000000001Z', 'first') + rec('2024-01-01T00:00:02Z', 'sec', 'P') + rec('2024-01-01T00:00:02Z', 'ond')
-    + rec('2024-01-01T00:00:03Z', 'oops', 'F', 'stderr'));
+  writeFileSync(
+    logFile,
+    rec('2024-01-01T00:00:01.000000001Z', 'first') +
+      rec('2024-01-01T00:00:02Z', 'sec', 'P') +
+      rec('2024-01-01T00:00:02Z', 'ond') +
+      rec('2024-01-01T00:00:03Z', 'oops', 'F', 'stderr'),
+  );
   writeFileSync(`${logFile}.previous`, rec('2024-01-01T00:00:00Z', 'crashed before'));
   fake.logFiles.set('default/one/app', logFile);
 });
-afterAll(async () => { fakeNode?.stop(); await tc?.stop(); });
+afterAll(async () => {
+  fakeNode?.stop();
+  await tc?.stop();
+});
 
 describe('pods/exec over WebSocket', () => {
   it('relays stdout after an empty ready frame and ends with a Success status (v5)', async () => {
@@ -43,7 +57,13 @@ describe('pods/exec over WebSocket', () => {
     expect(r.frames[0]).toEqual([1, 0]);
     expect(r.stdout).toBe('hello world\n');
     expect(r.status).toEqual({ metadata: {}, status: 'Success' });
-    expect(fake.calls.at(-1)).toMatchObject({ kind: 'exec', namespace: 'default', pod: 'one', container: 'app', opts: { command: ['echo', 'hello', 'world'], stdin: false, tty: false } });
+    expect(fake.calls.at(-1)).toMatchObject({
+      kind: 'exec',
+      namespace: 'default',
+      pod: 'one',
+      container: 'app',
+      opts: { command: ['echo', 'hello', 'world'], stdin: false, tty: false },
+    });
   });
 
   it('separates stderr and reports a non-zero exit code the way kubectl reads it', async () => {
@@ -51,7 +71,9 @@ describe('pods/exec over WebSocket', () => {
     expect(r.stdout).toBe('to stdout\n');
     expect(r.stderr).toBe('to stderr\n');
     expect(r.status).toEqual({
-      metadata: {}, status: 'Failure', reason: 'NonZeroExitCode',
+      metadata: {},
+      status: 'Failure',
+      reason: 'NonZeroExitCode',
       message: 'command terminated with non-zero exit code: command terminated with exit code 3',
       details: { causes: [{ reason: 'ExitCode', message: '3' }] },
     });
@@ -82,7 +104,9 @@ describe('pods/exec over WebSocket', () => {
   it('reports an unknown binary as containerd does, wrapped by the API server', async () => {
     const r = await (await openExec(tc.cluster, exec('one', 'command=no-such-binary&stdout=true&stderr=true'))).result;
     expect(r.status).toMatchObject({ status: 'Failure', reason: 'InternalError', code: 500 });
-    expect(r.status?.message).toBe('Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "0123456789abcdef": OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH: unknown');
+    expect(r.status?.message).toBe(
+      'Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "0123456789abcdef": OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH: unknown',
+    );
   });
 
   it('reports kubelet refusals and unreachable nodes on the error channel', async () => {
@@ -93,13 +117,25 @@ describe('pods/exec over WebSocket', () => {
   });
 
   it('rejects bad requests before upgrading, with upstream messages', async () => {
-    const fail = (pod: string, q: string) => openExec(tc.cluster, exec(pod, q)).then(() => { throw new Error('upgraded'); }, (e: { statusCode: number; body: string }) => ({ code: e.statusCode, ...JSON.parse(e.body) as { message: string } }));
+    const fail = (pod: string, q: string) =>
+      openExec(tc.cluster, exec(pod, q)).then(
+        () => {
+          throw new Error('upgraded');
+        },
+        (e: { statusCode: number; body: string }) => ({ code: e.statusCode, ...(JSON.parse(e.body) as { message: string }) }),
+      );
     expect(await fail('one', 'command=echo&container=nope&stdout=true')).toMatchObject({ code: 400, message: 'container nope is not valid for pod one' });
-    expect(await fail('multi', 'command=echo&stdout=true')).toMatchObject({ code: 400, message: 'a container name must be specified for pod multi, choose one of: [a b] or one of the init containers: [setup]' });
+    expect(await fail('multi', 'command=echo&stdout=true')).toMatchObject({
+      code: 400,
+      message: 'a container name must be specified for pod multi, choose one of: [a b] or one of the init containers: [setup]',
+    });
     expect(await fail('nothere', 'command=echo&stdout=true')).toMatchObject({ code: 404, message: 'pods "nothere" not found' });
     expect(await fail('unscheduled', 'command=echo&stdout=true')).toMatchObject({ code: 400, message: 'pod unscheduled does not have a host assigned' });
     expect(await fail('one', 'stdout=true')).toMatchObject({ code: 400, message: 'you must specify at least one command for the container' });
-    expect(await fail('one', 'command=x&stdout=false&stderr=false')).toMatchObject({ code: 400, message: 'you must specify at least 1 of stdin, stdout, stderr' });
+    expect(await fail('one', 'command=x&stdout=false&stderr=false')).toMatchObject({
+      code: 400,
+      message: 'you must specify at least 1 of stdin, stdout, stderr',
+    });
   });
 
   it('writes the output, the exit status and the close in separate TLS records, as raw-socket clients need', async () => {
@@ -169,14 +205,29 @@ describe('pods/log', () => {
   });
 
   it('answers with the API server and kubelet errors kubectl shows', async () => {
-    const err = async (pod: string, q = '') => { const r = await log(pod, q); return { code: r.status, message: (JSON.parse(r.body) as { message: string }).message }; };
+    const err = async (pod: string, q = '') => {
+      const r = await log(pod, q);
+      return { code: r.status, message: (JSON.parse(r.body) as { message: string }).message };
+    };
     expect(await err('pending')).toEqual({ code: 400, message: 'container "app" in pod "pending" is waiting to start: ContainerCreating' });
     expect(await err('multi', 'previous=true&container=a')).toEqual({ code: 400, message: 'previous terminated container "a" in pod "multi" not found' });
-    expect(await err('multi')).toEqual({ code: 400, message: 'a container name must be specified for pod multi, choose one of: [a b] or one of the init containers: [setup]' });
+    expect(await err('multi')).toEqual({
+      code: 400,
+      message: 'a container name must be specified for pod multi, choose one of: [a b] or one of the init containers: [setup]',
+    });
     expect(await err('one', 'container=zzz')).toEqual({ code: 400, message: 'container zzz is not valid for pod one' });
-    expect(await err('one', 'tailLines=-1')).toEqual({ code: 422, message: 'PodLogOptions "one" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0' });
-    expect(await err('one', 'sinceSeconds=5&sinceTime=2024-01-01T00:00:02Z')).toEqual({ code: 422, message: 'PodLogOptions "one" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified' });
-    expect(await err('ghost')).toEqual({ code: 500, message: 'Get "https://gone-node:10250/containerLogs/default/ghost/app": dial tcp gone-node:10250: connect: connection refused' });
+    expect(await err('one', 'tailLines=-1')).toEqual({
+      code: 422,
+      message: 'PodLogOptions "one" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0',
+    });
+    expect(await err('one', 'sinceSeconds=5&sinceTime=2024-01-01T00:00:02Z')).toEqual({
+      code: 422,
+      message: 'PodLogOptions "one" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
+    });
+    expect(await err('ghost')).toEqual({
+      code: 500,
+      message: 'Get "https://gone-node:10250/containerLogs/default/ghost/app": dial tcp gone-node:10250: connect: connection refused',
+    });
     const un = await log('unscheduled');
     expect([un.status, un.body]).toEqual([200, '']);
   });

@@ -11,7 +11,11 @@ export interface DnsToolEnv {
   send(server: Upstream, q: Question): Promise<Reply | undefined>;
 }
 
-export interface ToolResult { stdout: string; stderr: string; exitCode: number }
+export interface ToolResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
 
 /** `10.96.0.10`, `10.96.0.10:5353`, `10.96.0.10#5353` → an upstream; a name is not resolved (offline clients) */
 export function serverArg(s: string, defaultPort = 53): Upstream | undefined {

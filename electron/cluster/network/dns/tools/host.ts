@@ -12,15 +12,26 @@ const TYPES: RRType[] = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 
 function describe(rr: RR): string {
   const d = rr.data;
   switch (rr.type) {
-    case 'A': return `${bare(rr.name)} has address ${d}`;
-    case 'AAAA': return `${bare(rr.name)} has IPv6 address ${d}`;
-    case 'CNAME': return `${bare(rr.name)} is an alias for ${d}`;
-    case 'PTR': return `${rr.name.replace(/\.$/, '')} domain name pointer ${d}`;
-    case 'TXT': return `${bare(rr.name)} descriptive text "${d}"`;
-    case 'NS': return `${bare(rr.name)} name server ${d}`;
-    case 'SRV': return typeof d === 'object' && 'port' in d ? `${bare(rr.name)} has SRV record ${d.priority} ${d.weight} ${d.port} ${d.target}` : '';
-    case 'SOA': return typeof d === 'object' && 'mname' in d ? `${bare(rr.name)} has SOA record ${d.mname} ${d.rname} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}` : '';
-    default: return '';
+    case 'A':
+      return `${bare(rr.name)} has address ${d}`;
+    case 'AAAA':
+      return `${bare(rr.name)} has IPv6 address ${d}`;
+    case 'CNAME':
+      return `${bare(rr.name)} is an alias for ${d}`;
+    case 'PTR':
+      return `${rr.name.replace(/\.$/, '')} domain name pointer ${d}`;
+    case 'TXT':
+      return `${bare(rr.name)} descriptive text "${d}"`;
+    case 'NS':
+      return `${bare(rr.name)} name server ${d}`;
+    case 'SRV':
+      return typeof d === 'object' && 'port' in d ? `${bare(rr.name)} has SRV record ${d.priority} ${d.weight} ${d.port} ${d.target}` : '';
+    case 'SOA':
+      return typeof d === 'object' && 'mname' in d
+        ? `${bare(rr.name)} has SOA record ${d.mname} ${d.rname} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`
+        : '';
+    default:
+      return '';
   }
 }
 
@@ -37,7 +48,12 @@ export async function host(args: string[], env: DnsToolEnv): Promise<ToolResult>
     else if (!args[i].startsWith('-')) pos.push(args[i]);
   }
   const [name, serverName] = pos;
-  if (!name) return { stdout: '', stderr: 'Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n            [-R number] [-m flag] hostname [server]\n', exitCode: 1 };
+  if (!name)
+    return {
+      stdout: '',
+      stderr: 'Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n            [-R number] [-m flag] hostname [server]\n',
+      exitCode: 1,
+    };
   const to = serverArg(serverName ?? env.nameservers[0] ?? '127.0.0.1');
   if (!to) return { stdout: '', stderr: `host: couldn't get address for '${serverName}': not found\n`, exitCode: 1 };
   const header = serverName ? `Using domain server:\nName: ${serverName}\nAddress: ${to.ip}#${to.port}\nAliases: \n\n` : '';

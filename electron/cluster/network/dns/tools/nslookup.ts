@@ -10,17 +10,30 @@ import { bare, query, resolverTimeoutMs, serverArg, type DnsToolEnv, type ToolRe
 
 const TYPES: RRType[] = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT', 'ANY'];
 
-interface Parsed { host: string; server?: string; types: RRType[]; timeoutS?: number; port: number; bad?: string }
+interface Parsed {
+  host: string;
+  server?: string;
+  types: RRType[];
+  timeoutS?: number;
+  port: number;
+  bad?: string;
+}
 
 function parse(args: string[]): Parsed | undefined {
   const p: Parsed = { host: '', types: [], port: 53 };
   const pos: string[] = [];
   for (const a of args) {
-    if (!a.startsWith('-')) { pos.push(a); continue; }
+    if (!a.startsWith('-')) {
+      pos.push(a);
+      continue;
+    }
     const [k, v = ''] = a.slice(1).split('=');
     if (['type', 'querytype', 'query', 'q', 'ty'].includes(k)) {
       const t = TYPES.find((x) => x.toLowerCase() === v.toLowerCase());
-      if (!t) { p.bad = v; return p; }
+      if (!t) {
+        p.bad = v;
+        return p;
+      }
       p.types.push(t);
     } else if (k === 'timeout' || k === 't') p.timeoutS = Number(v);
     else if (k === 'port') p.port = Number(v);
@@ -42,12 +55,14 @@ function recordLines(r: Reply): string {
     else if (rr.type === 'NS') out += `${n}\tnameserver = ${bare(d as string)}\n`;
     else if (rr.type === 'TXT') out += `${n}\ttext = "${d}"\n`;
     else if (rr.type === 'SRV' && typeof d === 'object' && 'port' in d) out += `${n}\tservice = ${d.priority} ${d.weight} ${d.port} ${bare(d.target)}\n`;
-    else if (rr.type === 'SOA' && typeof d === 'object' && 'mname' in d) out += `${n}\n\torigin = ${bare(d.mname)}\n\tmail addr = ${bare(d.rname)}\n\tserial = ${d.serial}\n\trefresh = ${d.refresh}\n\tretry = ${d.retry}\n\texpire = ${d.expire}\n\tminimum = ${d.minimum}\n`;
+    else if (rr.type === 'SOA' && typeof d === 'object' && 'mname' in d)
+      out += `${n}\n\torigin = ${bare(d.mname)}\n\tmail addr = ${bare(d.rname)}\n\tserial = ${d.serial}\n\trefresh = ${d.refresh}\n\tretry = ${d.retry}\n\texpire = ${d.expire}\n\tminimum = ${d.minimum}\n`;
   }
   return out;
 }
 
-const USAGE = (banner: string) => `${banner}\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n`;
+const USAGE = (banner: string) =>
+  `${banner}\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n`;
 
 /** busybox 1.29+ */
 export async function busyboxNslookup(args: string[], env: DnsToolEnv, banner: string): Promise<ToolResult> {
@@ -65,7 +80,10 @@ export async function busyboxNslookup(args: string[], env: DnsToolEnv, banner: s
   };
   if (!p.types.length) {
     if (isIP(p.host) === 4) queries.push({ name: bare(reverseName(p.host)), type: 'PTR' });
-    else { withSearch('A', p.host); withSearch('AAAA', p.host); }
+    else {
+      withSearch('A', p.host);
+      withSearch('AAAA', p.host);
+    }
   } else for (const t of p.types) withSearch(t, p.host);
   const timeout = (p.timeoutS ?? 5) * 1000;
   const replies = await Promise.all(queries.map((q) => query(env, server, q, timeout)));
@@ -74,8 +92,15 @@ export async function busyboxNslookup(args: string[], env: DnsToolEnv, banner: s
   let failed = false;
   let missing = '';
   replies.forEach((r, i) => {
-    if (!r) { missing += `*** Can't find ${queries[i].name}: No answer\n`; return; }
-    if (r.rcode !== 'NOERROR') { out += `** server can't find ${queries[i].name}: ${r.rcode}\n\n`; failed = true; return; }
+    if (!r) {
+      missing += `*** Can't find ${queries[i].name}: No answer\n`;
+      return;
+    }
+    if (r.rcode !== 'NOERROR') {
+      out += `** server can't find ${queries[i].name}: ${r.rcode}\n\n`;
+      failed = true;
+      return;
+    }
     out += (r.authoritative ? '' : 'Non-authoritative answer:\n') + recordLines(r) + '\n';
   });
   if (missing) out += missing + '\n';
@@ -85,7 +110,12 @@ export async function busyboxNslookup(args: string[], env: DnsToolEnv, banner: s
 /** busybox 1.28 and older: the libc resolver (search path, ndots) and a reverse lookup for every address */
 export async function legacyBusyboxNslookup(args: string[], env: DnsToolEnv, banner: string): Promise<ToolResult> {
   const pos = args.filter((a) => !a.startsWith('-'));
-  if (!pos.length || pos.length > 2 || args.some((a) => a.startsWith('-'))) return { stdout: '', stderr: `${banner}\n\nUsage: nslookup [HOST] [SERVER]\n\nQuery the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n`, exitCode: 1 };
+  if (!pos.length || pos.length > 2 || args.some((a) => a.startsWith('-')))
+    return {
+      stdout: '',
+      stderr: `${banner}\n\nUsage: nslookup [HOST] [SERVER]\n\nQuery the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n`,
+      exitCode: 1,
+    };
   const server = serverArg(pos[1] ?? env.nameservers[0] ?? '127.0.0.1');
   if (!server) return { stdout: '', stderr: `nslookup: can't resolve '${pos[1]}'\n`, exitCode: 1 };
   const ctx = { podIP: '', namespace: '', searches: env.searches, nameservers: [server.ip], options: env.options };
@@ -124,13 +154,14 @@ export async function bindNslookup(args: string[], env: DnsToolEnv): Promise<Too
       for (const rr of r.answer) {
         if (rr.type === 'CNAME') body += `${bare(rr.name)}\tcanonical name = ${rr.data}\n`;
         else if (rr.type === 'PTR') body += `${bare(rr.name)}\tname = ${rr.data}\n`;
-        else if (rr.type === 'SRV' && typeof rr.data === 'object' && 'port' in rr.data) body += `${bare(rr.name)}\tservice = ${rr.data.priority} ${rr.data.weight} ${rr.data.port} ${rr.data.target}\n`;
+        else if (rr.type === 'SRV' && typeof rr.data === 'object' && 'port' in rr.data)
+          body += `${bare(rr.name)}\tservice = ${rr.data.priority} ${rr.data.weight} ${rr.data.port} ${rr.data.target}\n`;
         else body += recordLines({ ...r, answer: [rr] });
       }
       return { stdout: head + body + '\n', stderr: '', exitCode: 0 };
     }
     if (r.rcode === 'SERVFAIL' || r.rcode === 'REFUSED') break;
   }
-  const code = last?.rcode === 'NOERROR' ? 'NXDOMAIN' : last?.rcode ?? 'NXDOMAIN';
+  const code = last?.rcode === 'NOERROR' ? 'NXDOMAIN' : (last?.rcode ?? 'NXDOMAIN');
   return { stdout: `${head}** server can't find ${isIP(p.host) ? bare(reverseName(p.host)) : p.host}: ${code}\n\n`, stderr: '', exitCode: 1 };
 }

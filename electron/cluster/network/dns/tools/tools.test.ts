@@ -6,13 +6,24 @@ import { host } from './host';
 import type { DnsToolEnv } from './env';
 import { resolveWithSearch, searchCandidates } from '../stub-resolver';
 
-const reply = (q: Question, rcode: Reply['rcode'], answer: Reply['answer'] = []): Reply => ({ rcode, authoritative: true, recursionAvailable: false, question: q, answer, authority: [], additional: [] });
+const reply = (q: Question, rcode: Reply['rcode'], answer: Reply['answer'] = []): Reply => ({
+  rcode,
+  authoritative: true,
+  recursionAvailable: false,
+  question: q,
+  answer,
+  authority: [],
+  additional: [],
+});
 
 /** a nameserver at 10.96.0.10 that knows one Service name; nothing answers elsewhere */
 function env(known: Record<string, string> = { 'web.default.svc.cluster.local.': '10.96.5.5' }): DnsToolEnv & { asked: string[] } {
   const asked: string[] = [];
   return {
-    asked, nameservers: ['10.96.0.10'], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5', 'timeout:1'],
+    asked,
+    nameservers: ['10.96.0.10'],
+    searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'],
+    options: ['ndots:5', 'timeout:1'],
     async send(server, q) {
       asked.push(`${q.type} ${q.name}`);
       if (server.ip !== '10.96.0.10') return undefined;
@@ -43,17 +54,23 @@ describe('stub resolver', () => {
 describe('nslookup', () => {
   it('busybox 1.36: A and AAAA for every search domain of a dotless name; exit 1 because some were NXDOMAIN', async () => {
     const r = await busyboxNslookup(['web'], env(), BANNER);
-    expect(r.stdout).toBe('Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n' +
-      'Name:\tweb.default.svc.cluster.local\nAddress: 10.96.5.5\n\n' +
-      "** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n" +
-      "\n** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n");
+    expect(r.stdout).toBe(
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n' +
+        'Name:\tweb.default.svc.cluster.local\nAddress: 10.96.5.5\n\n' +
+        "** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n" +
+        "\n** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n",
+    );
     expect(r.exitCode).toBe(1);
   });
   it('busybox 1.36: a name with a dot is asked as is; no server answering prints the timeout line only', async () => {
     const e = env();
     await busyboxNslookup(['web.default'], e, BANNER);
     expect(e.asked).toEqual(['A web.default', 'AAAA web.default']);
-    expect(await busyboxNslookup(['web', '10.96.0.99'], env(), BANNER)).toEqual({ stdout: ';; connection timed out; no servers could be reached\n\n', stderr: '', exitCode: 1 });
+    expect(await busyboxNslookup(['web', '10.96.0.99'], env(), BANNER)).toEqual({
+      stdout: ';; connection timed out; no servers could be reached\n\n',
+      stderr: '',
+      exitCode: 1,
+    });
   });
   it('busybox 1.28 resolves through the search path and prints Address 1 lines', async () => {
     const r = await legacyBusyboxNslookup(['web'], env(), BANNER);
@@ -61,14 +78,18 @@ describe('nslookup', () => {
     expect((await legacyBusyboxNslookup(['nope'], env(), BANNER)).stderr).toBe("nslookup: can't resolve 'nope'\n");
   });
   it('BIND: search list with ndots, #53 after the server', async () => {
-    expect((await bindNslookup(['web'], env())).stdout).toBe('Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.5.5\n\n');
+    expect((await bindNslookup(['web'], env())).stdout).toBe(
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.5.5\n\n',
+    );
     expect((await bindNslookup(['nope'], env())).stdout).toContain("** server can't find nope: NXDOMAIN");
   });
 });
 
 describe('dig and host', () => {
   it('aligns records at tab stops as dig prints them', () => {
-    expect(rrLine({ name: 'web.default.svc.cluster.local.', type: 'A', ttl: 30, data: '10.96.5.5' })).toBe('web.default.svc.cluster.local. 30 IN\tA\t10.96.5.5');
+    expect(rrLine({ name: 'web.default.svc.cluster.local.', type: 'A', ttl: 30, data: '10.96.5.5' })).toBe(
+      'web.default.svc.cluster.local. 30 IN\tA\t10.96.5.5',
+    );
     expect(rrLine({ name: 'web.', type: 'A', ttl: 30, data: '10.96.5.5' })).toBe('web.\t\t\t30\tIN\tA\t10.96.5.5');
   });
   it('dig: no search list unless +search; +short prints the data; a dead server exits 9', async () => {

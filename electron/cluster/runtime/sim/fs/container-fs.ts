@@ -43,8 +43,12 @@ export class ContainerFs implements IFileSystem {
     this.mounts = [...o.mounts].sort((a, b) => b.containerPath.length - a.containerPath.length);
   }
 
-  private get inner(): MountableFs { return this.build().inner; }
-  private get fileMounts(): Map<string, Mount> { return this.build().fileMounts; }
+  private get inner(): MountableFs {
+    return this.build().inner;
+  }
+  private get fileMounts(): Map<string, Mount> {
+    return this.build().fileMounts;
+  }
 
   private build(): { inner: MountableFs; fileMounts: Map<string, Mount> } {
     if (this.built) return this.built;
@@ -65,7 +69,11 @@ export class ContainerFs implements IFileSystem {
     for (const m of o.mounts) {
       const cp = normalize(m.containerPath);
       let isFile = false;
-      try { isFile = nodeFs.statSync(m.hostPath).isFile(); } catch { /* missing host path: treat as dir */ }
+      try {
+        isFile = nodeFs.statSync(m.hostPath).isFile();
+      } catch {
+        /* missing host path: treat as dir */
+      }
       if (isFile) {
         fileMounts.set(cp, m);
         // a placeholder so the parent directory lists the mounted file
@@ -82,14 +90,19 @@ export class ContainerFs implements IFileSystem {
   /** routes writes to path (e.g. /proc/7/fd/1) to a process's stream */
   addSink(path: string, sink: Sink): () => void {
     this.sinks.set(path, sink);
-    return () => { if (this.sinks.get(path) === sink) this.sinks.delete(path); };
+    return () => {
+      if (this.sinks.get(path) === sink) this.sinks.delete(path);
+    };
   }
 
   private writable(p: string, op: string): void {
     const n = normalize(p);
     for (const m of this.mounts) {
       const cp = normalize(m.containerPath);
-      if (n === cp || n.startsWith(cp + '/')) { if (m.readOnly) throw fsError('EROFS', op, p); return; }
+      if (n === cp || n.startsWith(cp + '/')) {
+        if (m.readOnly) throw fsError('EROFS', op, p);
+        return;
+      }
     }
     if (n === '/proc' || n.startsWith('/proc/') || n.startsWith('/sys/')) throw fsError('EROFS', op, p);
     // /dev is its own tmpfs: writable (its devices decide) even under readOnlyRootFilesystem
@@ -97,7 +110,9 @@ export class ContainerFs implements IFileSystem {
     if (this.o.readOnlyRoot) throw fsError('EROFS', op, p);
   }
 
-  private fileMount(p: string): Mount | undefined { return this.fileMounts.get(normalize(p)); }
+  private fileMount(p: string): Mount | undefined {
+    return this.fileMounts.get(normalize(p));
+  }
 
   /**
    * A file the container may have written (its termination message). A tree never built was never written by the
@@ -130,7 +145,10 @@ export class ContainerFs implements IFileSystem {
   }
   async writeFile(p: string, content: FileContent, options?: any): Promise<void> {
     const sink = this.sinks.get(normalize(p));
-    if (sink) { emit(sink, content, options); return; }
+    if (sink) {
+      emit(sink, content, options);
+      return;
+    }
     this.writable(p, 'open');
     const fm = this.fileMount(p);
     if (fm) return fsp.writeFile(fm.hostPath, toBuffer(content, options));
@@ -139,7 +157,10 @@ export class ContainerFs implements IFileSystem {
   }
   async appendFile(p: string, content: FileContent, options?: any): Promise<void> {
     const sink = this.sinks.get(normalize(p));
-    if (sink) { emit(sink, content, options); return; }
+    if (sink) {
+      emit(sink, content, options);
+      return;
+    }
     this.writable(p, 'open');
     const fm = this.fileMount(p);
     if (fm) return fsp.appendFile(fm.hostPath, toBuffer(content, options));
@@ -155,34 +176,69 @@ export class ContainerFs implements IFileSystem {
     const m = BIN.exec(normalize(p));
     return !!m && this.o.binaries.has(m[1]);
   }
-  async exists(p: string): Promise<boolean> { return this.sinks.has(normalize(p)) || this.isBinary(p) || this.inner.exists(p); }
+  async exists(p: string): Promise<boolean> {
+    return this.sinks.has(normalize(p)) || this.isBinary(p) || this.inner.exists(p);
+  }
   async stat(p: string): Promise<FsStat> {
-    if (this.isBinary(p) && !(await this.inner.exists(p))) return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: 0o100755, size: 0, mtime: new Date(0) };
+    if (this.isBinary(p) && !(await this.inner.exists(p)))
+      return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: 0o100755, size: 0, mtime: new Date(0) };
     const fm = this.fileMount(p);
-    if (fm) { const s = await fsp.stat(fm.hostPath); return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: s.mode, size: s.size, mtime: s.mtime }; }
+    if (fm) {
+      const s = await fsp.stat(fm.hostPath);
+      return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: s.mode, size: s.size, mtime: s.mtime };
+    }
     return this.inner.stat(p);
   }
-  async lstat(p: string): Promise<FsStat> { return this.fileMount(p) || this.isBinary(p) ? this.stat(p) : this.inner.lstat(p); }
-  async mkdir(p: string, o?: MkdirOptions): Promise<void> { this.writable(p, 'mkdir'); return this.inner.mkdir(p, o); }
+  async lstat(p: string): Promise<FsStat> {
+    return this.fileMount(p) || this.isBinary(p) ? this.stat(p) : this.inner.lstat(p);
+  }
+  async mkdir(p: string, o?: MkdirOptions): Promise<void> {
+    this.writable(p, 'mkdir');
+    return this.inner.mkdir(p, o);
+  }
   async readdir(p: string): Promise<string[]> {
     const names = await this.inner.readdir(p);
     if (normalize(p) !== '/bin') return names;
     return [...new Set([...names, ...[...this.o.binaries].filter((n) => !n.startsWith('__'))])].sort();
   }
-  async rm(p: string, o?: RmOptions): Promise<void> { this.writable(p, 'rm'); return this.inner.rm(p, o); }
+  async rm(p: string, o?: RmOptions): Promise<void> {
+    this.writable(p, 'rm');
+    return this.inner.rm(p, o);
+  }
   async cp(s: string, d: string, o?: CpOptions): Promise<void> {
     this.writable(d, 'copyfile');
     if (this.fileMount(s) || this.fileMount(d)) return this.writeFile(d, await this.readFileBuffer(s));
     return this.inner.cp(s, d, o);
   }
-  async mv(s: string, d: string): Promise<void> { this.writable(s, 'rename'); this.writable(d, 'rename'); return this.inner.mv(s, d); }
-  resolvePath(base: string, p: string): string { return this.inner.resolvePath(base, p); }
-  getAllPaths(): string[] { return this.inner.getAllPaths(); }
-  async chmod(p: string, mode: number): Promise<void> { this.writable(p, 'chmod'); return this.inner.chmod(p, mode); }
-  async symlink(t: string, l: string): Promise<void> { this.writable(l, 'symlink'); return this.inner.symlink(t, l); }
-  async link(e: string, n: string): Promise<void> { this.writable(n, 'link'); return this.inner.link(e, n); }
-  readlink(p: string): Promise<string> { return this.inner.readlink(p); }
-  realpath(p: string): Promise<string> { return this.fileMount(p) ? Promise.resolve(normalize(p)) : this.inner.realpath(p); }
+  async mv(s: string, d: string): Promise<void> {
+    this.writable(s, 'rename');
+    this.writable(d, 'rename');
+    return this.inner.mv(s, d);
+  }
+  resolvePath(base: string, p: string): string {
+    return this.inner.resolvePath(base, p);
+  }
+  getAllPaths(): string[] {
+    return this.inner.getAllPaths();
+  }
+  async chmod(p: string, mode: number): Promise<void> {
+    this.writable(p, 'chmod');
+    return this.inner.chmod(p, mode);
+  }
+  async symlink(t: string, l: string): Promise<void> {
+    this.writable(l, 'symlink');
+    return this.inner.symlink(t, l);
+  }
+  async link(e: string, n: string): Promise<void> {
+    this.writable(n, 'link');
+    return this.inner.link(e, n);
+  }
+  readlink(p: string): Promise<string> {
+    return this.inner.readlink(p);
+  }
+  realpath(p: string): Promise<string> {
+    return this.fileMount(p) ? Promise.resolve(normalize(p)) : this.inner.realpath(p);
+  }
   async utimes(p: string, a: Date, m: Date): Promise<void> {
     this.writable(p, 'utime');
     const fm = this.fileMount(p);

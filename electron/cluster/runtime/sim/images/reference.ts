@@ -12,11 +12,17 @@ export function parseImageReference(raw: string): ImageReference {
   let rest = raw.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');
-  if (at >= 0) { digest = rest.slice(at + 1); rest = rest.slice(0, at); }
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf('/');
   const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) { tag = rest.slice(colon + 1); rest = rest.slice(0, colon); }
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
   const parts = rest.split('/');
   // The first component is a registry only when it looks like a host (has a dot or port, or is localhost).
   const first = parts[0];

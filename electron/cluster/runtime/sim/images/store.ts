@@ -4,7 +4,10 @@ import { CATALOGUE, CATALOGUE_NAMES, type CatalogueImage } from './catalogue';
 import { parseImageReference } from './reference';
 import { canonicalTags, fillVersion, resolveTag, type ResolvedTag } from './tags';
 
-export interface ResolvedImage { info: ImageInfo; image: CatalogueImage }
+export interface ResolvedImage {
+  info: ImageInfo;
+  image: CatalogueImage;
+}
 
 function digestOf(repository: string, canonical: string): string {
   return 'sha256:' + createHash('sha256').update(`kubelab:${repository}:${canonical}`).digest('hex');
@@ -19,7 +22,15 @@ function imageFor(image: CatalogueImage, { version, variant }: ResolvedTag): Cat
   const v = variant ? image.variants?.[variant] : undefined;
   const name = (kv: string) => kv.slice(0, kv.indexOf('='));
   const env = image.env.filter((kv) => !v?.env?.some((o) => name(o) === name(kv))).concat(v?.env ?? []);
-  d = { ...image, version, variant, base: v?.base ?? image.base, sizeBytes: v?.sizeBytes ?? image.sizeBytes, exposedPorts: v?.exposedPorts ?? image.exposedPorts, env: env.map((kv) => fillVersion(kv, version)) };
+  d = {
+    ...image,
+    version,
+    variant,
+    base: v?.base ?? image.base,
+    sizeBytes: v?.sizeBytes ?? image.sizeBytes,
+    exposedPorts: v?.exposedPorts ?? image.exposedPorts,
+    env: env.map((kv) => fillVersion(kv, version)),
+  };
   derived.set(key, d);
   return d;
 }
@@ -28,7 +39,10 @@ const digestIndex = new WeakMap<CatalogueImage, Map<string, ResolvedTag>>();
 /** what one of this catalogue's digests names; a digest from a real registry is not among them */
 function tagOfDigest(image: CatalogueImage, digest: string): ResolvedTag | undefined {
   let index = digestIndex.get(image);
-  if (!index) { index = new Map(canonicalTags(image).map((t) => [digestOf(image.repository, t.canonical), t])); digestIndex.set(image, index); }
+  if (!index) {
+    index = new Map(canonicalTags(image).map((t) => [digestOf(image.repository, t.canonical), t]));
+    digestIndex.set(image, index);
+  }
   return index.get(digest);
 }
 
@@ -91,8 +105,15 @@ export class ImageStore {
     return found && this.pulled.get(found.info.ref);
   }
 
-  list(): ImageInfo[] { return [...this.pulled.values()].map((r) => r.info); }
-  remove(raw: string): void { const f = lookupImage(raw); if (f) this.pulled.delete(f.info.ref); }
+  list(): ImageInfo[] {
+    return [...this.pulled.values()].map((r) => r.info);
+  }
+  remove(raw: string): void {
+    const f = lookupImage(raw);
+    if (f) this.pulled.delete(f.info.ref);
+  }
 }
 
-function delay(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

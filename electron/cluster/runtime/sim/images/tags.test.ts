@@ -5,7 +5,13 @@ import { canonicalTags, resolveTag } from './tags';
 const base = { entrypoint: [], cmd: [], env: [], workingDir: '/', user: '', exposedPorts: [], sizeBytes: 1, base: 'debian' as const };
 
 describe('tag resolution', () => {
-  const img: CatalogueImage = { ...base, repository: 'docker.io/library/x', releases: ['1.18.0', '1.19.0-3', '2.0.0'], aliases: { stable: '1.19' }, variants: { alpine: {}, bookworm: { from: '1.19.2' }, 'alpine-perl': {} } };
+  const img: CatalogueImage = {
+    ...base,
+    repository: 'docker.io/library/x',
+    releases: ['1.18.0', '1.19.0-3', '2.0.0'],
+    aliases: { stable: '1.19' },
+    variants: { alpine: {}, bookworm: { from: '1.19.2' }, 'alpine-perl': {} },
+  };
   it('names the newest release a prefix matches, with or without a variant, and refuses what was never published', () => {
     expect(resolveTag(img, '1')).toMatchObject({ version: '1.19.3', variant: '' });
     expect(resolveTag(img, '1.19.1-alpine-perl')).toMatchObject({ version: '1.19.1', variant: 'alpine-perl', canonical: '1.19.1-alpine-perl' });

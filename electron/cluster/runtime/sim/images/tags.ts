@@ -6,14 +6,21 @@ import type { CatalogueImage, ImageVariant } from './catalogue';
  * `1.19.8`) and names the newest release it prefixes — as `nginx:1.19` is the last 1.19.x on Docker Hub.
  */
 /** canonical: the tag its digest is computed from (`<release>[-<variant>]`, or a literal tag as written) */
-export interface ResolvedTag { version: string; variant: string; canonical: string }
+export interface ResolvedTag {
+  version: string;
+  variant: string;
+  canonical: string;
+}
 
 /** "1.19.0-10" → 1.19.0 … 1.19.10; "24.04" stays as it is */
 export function expandReleases(specs: readonly string[]): string[] {
   const out: string[] = [];
   for (const s of specs) {
     const m = /^(.*\.)(\d+)-(\d+)$/.exec(s);
-    if (!m) { out.push(s); continue; }
+    if (!m) {
+      out.push(s);
+      continue;
+    }
     for (let i = Number(m[2]); i <= Number(m[3]); i++) out.push(m[1] + i);
   }
   return out;
@@ -33,7 +40,10 @@ const releaseCache = new WeakMap<CatalogueImage, string[]>();
 /** the image's real releases, newest first */
 export function releasesOf(image: CatalogueImage): string[] {
   let r = releaseCache.get(image);
-  if (!r) { r = expandReleases(image.releases ?? []).sort((a, b) => compareVersions(b, a)); releaseCache.set(image, r); }
+  if (!r) {
+    r = expandReleases(image.releases ?? []).sort((a, b) => compareVersions(b, a));
+    releaseCache.set(image, r);
+  }
   return r;
 }
 
@@ -58,8 +68,10 @@ function variantKey(image: CatalogueImage, s: string): string | undefined {
 }
 
 export function resolveTag(image: CatalogueImage, tag: string): ResolvedTag | undefined {
-  if (image.tags?.includes(tag)) return { version: tag === 'latest' ? releasesOf(image)[0] ?? tag : tag.replace(/^v(?=\d)/, ''), variant: '', canonical: tag };
-  const found = (version: string | undefined, variant: string): ResolvedTag | undefined => (version ? { version, variant, canonical: variant ? `${version}-${variant}` : version } : undefined);
+  if (image.tags?.includes(tag))
+    return { version: tag === 'latest' ? (releasesOf(image)[0] ?? tag) : tag.replace(/^v(?=\d)/, ''), variant: '', canonical: tag };
+  const found = (version: string | undefined, variant: string): ResolvedTag | undefined =>
+    version ? { version, variant, canonical: variant ? `${version}-${variant}` : version } : undefined;
   const latest = image.aliases?.latest ?? releasesOf(image)[0];
   const versionOf = (part: string, variant: string): string | undefined => {
     if (part === '' || part === 'latest') return newestFor(image, latest, variant);

@@ -10,7 +10,22 @@ import type { Program } from './types';
 
 /** programs of the database, broker and runtime images; which image has which is the catalogue's `programs` */
 export const IMAGE_PROGRAMS: Record<string, Program> = {
-  busybox, mysqld, mysqladmin, mysql, postgres, pg_isready: pgIsready, mongod, mongosh, mongo, memcached,
-  'rabbitmq-server': rabbitmqServer, 'rabbitmq-diagnostics': rabbitmqDiagnostics, rabbitmqctl: rabbitmqDiagnostics,
-  python, python3: python, node, go, gunicorn,
+  busybox,
+  mysqld,
+  mysqladmin,
+  mysql,
+  postgres,
+  pg_isready: pgIsready,
+  mongod,
+  mongosh,
+  mongo,
+  memcached,
+  'rabbitmq-server': rabbitmqServer,
+  'rabbitmq-diagnostics': rabbitmqDiagnostics,
+  rabbitmqctl: rabbitmqDiagnostics,
+  python,
+  python3: python,
+  node,
+  go,
+  gunicorn,
 };

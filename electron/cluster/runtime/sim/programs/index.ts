@@ -7,7 +7,17 @@ import { CATALOGUE } from '../images/catalogue';
 import { IMAGE_PROGRAMS } from './image-programs';
 
 export const PROGRAMS: Record<string, Program> = {
-  sleep, pause, stress, perl, nginx, httpd, 'httpd-foreground': httpd, 'http-echo': httpEcho, agnhost, 'redis-server': redisServer, 'redis-cli': redisCli,
+  sleep,
+  pause,
+  stress,
+  perl,
+  nginx,
+  httpd,
+  'httpd-foreground': httpd,
+  'http-echo': httpEcho,
+  agnhost,
+  'redis-server': redisServer,
+  'redis-cli': redisCli,
   ...IMAGE_PROGRAMS,
 };
 

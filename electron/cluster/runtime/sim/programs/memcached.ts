@@ -6,12 +6,24 @@ import type { Program } from './types';
 export const memcached: Program = async (ctx) => {
   const args = ctx.argv.slice(1);
   const version = imageVersion(ctx, '1.6.39');
-  if (args.includes('-V') || args.includes('--version')) { ctx.out(`memcached ${version}\n`); return 0; }
-  if (args.includes('-h') || args.includes('--help')) { ctx.out(`memcached ${version}\n-p, --port=<num>          TCP port to listen on (default: 11211)\n-m, --memory-limit=<num>  item memory in megabytes (default: 64)\n-c, --conn-limit=<num>    max simultaneous connections (default: 1024)\n-v, --verbose             verbose (print errors/warnings while in event loop)\n`); return 0; }
+  if (args.includes('-V') || args.includes('--version')) {
+    ctx.out(`memcached ${version}\n`);
+    return 0;
+  }
+  if (args.includes('-h') || args.includes('--help')) {
+    ctx.out(
+      `memcached ${version}\n-p, --port=<num>          TCP port to listen on (default: 11211)\n-m, --memory-limit=<num>  item memory in megabytes (default: 64)\n-c, --conn-limit=<num>    max simultaneous connections (default: 1024)\n-v, --verbose             verbose (print errors/warnings while in event loop)\n`,
+    );
+    return 0;
+  }
   const port = Number(optionValue(args, 'p', 'port') ?? 11211);
   const store = new Map<string, { flags: string; value: string }>();
   const started = Date.now();
-  for (const sig of ['TERM', 'INT'] as const) ctx.proc.handle(sig, () => { ctx.err(`Signal handled: ${sig === 'TERM' ? 'Terminated' : 'Interrupt'}.\n`); ctx.proc.terminate(0); });
+  for (const sig of ['TERM', 'INT'] as const)
+    ctx.proc.handle(sig, () => {
+      ctx.err(`Signal handled: ${sig === 'TERM' ? 'Terminated' : 'Interrupt'}.\n`);
+      ctx.proc.terminate(0);
+    });
   return listenUntilStopped(ctx, port, (sock) => {
     let buf = '';
     let pending: { key: string; flags: string; bytes: number; noreply: boolean } | undefined;
@@ -32,27 +44,62 @@ export const memcached: Program = async (ctx) => {
         buf = buf.slice(nl + 1);
         const [cmd, ...rest] = words;
         switch (cmd) {
-          case 'set': case 'add': case 'replace':
-            pending = { key: rest[0], flags: rest[1] ?? '0', bytes: Number(rest[3] ?? 0), noreply: rest[4] === 'noreply' }; break;
-          case 'get': case 'gets':
-            sock.write(rest.map((k) => { const v = store.get(k); return v ? `VALUE ${k} ${v.flags} ${Buffer.byteLength(v.value)}\r\n${v.value}\r\n` : ''; }).join('') + 'END\r\n'); break;
-          case 'delete': sock.write(store.delete(rest[0]) ? 'DELETED\r\n' : 'NOT_FOUND\r\n'); break;
-          case 'incr': case 'decr': {
+          case 'set':
+          case 'add':
+          case 'replace':
+            pending = { key: rest[0], flags: rest[1] ?? '0', bytes: Number(rest[3] ?? 0), noreply: rest[4] === 'noreply' };
+            break;
+          case 'get':
+          case 'gets':
+            sock.write(
+              rest
+                .map((k) => {
+                  const v = store.get(k);
+                  return v ? `VALUE ${k} ${v.flags} ${Buffer.byteLength(v.value)}\r\n${v.value}\r\n` : '';
+                })
+                .join('') + 'END\r\n',
+            );
+            break;
+          case 'delete':
+            sock.write(store.delete(rest[0]) ? 'DELETED\r\n' : 'NOT_FOUND\r\n');
+            break;
+          case 'incr':
+          case 'decr': {
             const v = store.get(rest[0]);
-            if (!v) { sock.write('NOT_FOUND\r\n'); break; }
+            if (!v) {
+              sock.write('NOT_FOUND\r\n');
+              break;
+            }
             const n = Math.max(0, Number(v.value) + (cmd === 'incr' ? 1 : -1) * Number(rest[1] ?? 1));
             store.set(rest[0], { ...v, value: String(n) });
-            sock.write(`${n}\r\n`); break;
+            sock.write(`${n}\r\n`);
+            break;
           }
-          case 'flush_all': store.clear(); sock.write('OK\r\n'); break;
-          case 'version': sock.write(`VERSION ${version}\r\n`); break;
-          case 'stats': sock.write(`STAT pid ${ctx.proc.pid}\r\nSTAT uptime ${Math.round((Date.now() - started) / 1000)}\r\nSTAT version ${version}\r\nSTAT curr_items ${store.size}\r\nSTAT curr_connections 2\r\nEND\r\n`); break;
-          case 'quit': sock.end(); return;
-          case undefined: case '': break;
-          default: sock.write('ERROR\r\n');
+          case 'flush_all':
+            store.clear();
+            sock.write('OK\r\n');
+            break;
+          case 'version':
+            sock.write(`VERSION ${version}\r\n`);
+            break;
+          case 'stats':
+            sock.write(
+              `STAT pid ${ctx.proc.pid}\r\nSTAT uptime ${Math.round((Date.now() - started) / 1000)}\r\nSTAT version ${version}\r\nSTAT curr_items ${store.size}\r\nSTAT curr_connections 2\r\nEND\r\n`,
+            );
+            break;
+          case 'quit':
+            sock.end();
+            return;
+          case undefined:
+          case '':
+            break;
+          default:
+            sock.write('ERROR\r\n');
         }
       }
     });
-    sock.on('error', () => { /* client gone */ });
+    sock.on('error', () => {
+      /* client gone */
+    });
   });
 };

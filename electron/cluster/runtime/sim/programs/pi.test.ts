@@ -5,7 +5,11 @@ describe('bpi in slices', () => {
   it('a large bpi hands the event loop back while it computes, and stops when its process is stopped', async () => {
     let last = performance.now();
     let worstGap = 0;
-    const timer = setInterval(() => { const now = performance.now(); worstGap = Math.max(worstGap, now - last); last = now; }, 5);
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 5);
     const t0 = performance.now();
     const digits = await piDigitsSliced(40_000);
     const took = performance.now() - t0;

@@ -36,7 +36,7 @@ export async function piDigitsSliced(digits: number, signal?: AbortSignal, slice
  * CPU — real perl takes several seconds for 2000 digits. Undefined when the process is stopped first.
  */
 export async function bpiRun(proc: { cpuDemand: number }, digits: number, signal: AbortSignal): Promise<string | undefined> {
-  const modelled = Math.min(5000, digits * digits / 4000);
+  const modelled = Math.min(5000, (digits * digits) / 4000);
   const t0 = performance.now();
   proc.cpuDemand = 1;
   try {
@@ -44,7 +44,9 @@ export async function bpiRun(proc: { cpuDemand: number }, digits: number, signal
     const left = modelled - (performance.now() - t0);
     if (out !== undefined && left > 0) await interruptibleSleep(left, signal);
     return signal.aborted ? undefined : out;
-  } finally { proc.cpuDemand = 0; }
+  } finally {
+    proc.cpuDemand = 0;
+  }
 }
 
 /** keeps `digits` significant digits (one before the point), rounding half up on the guard digits */

@@ -30,7 +30,10 @@ function errorResponse(message: string): Buffer {
 export const postgres: Program = async (ctx) => {
   const args = ctx.argv.slice(1);
   const version = imageVersion(ctx, '18.0');
-  if (args.includes('--version') || args.includes('-V')) { ctx.out(`postgres (PostgreSQL) ${version}${ctx.container.image.image.base === 'alpine' ? '' : ` (Debian ${ctx.env.PG_VERSION ?? version})`}\n`); return 0; }
+  if (args.includes('--version') || args.includes('-V')) {
+    ctx.out(`postgres (PostgreSQL) ${version}${ctx.container.image.image.base === 'alpine' ? '' : ` (Debian ${ctx.env.PG_VERSION ?? version})`}\n`);
+    return 0;
+  }
   const pgdata = ctx.env.PGDATA ?? '/var/lib/postgresql/data';
   const marker = `${pgdata}/PG_VERSION`;
   const log = (pid: number, s: string) => ctx.err(`${pgTime()} [${pid}] ${s}\n`);
@@ -40,12 +43,18 @@ export const postgres: Program = async (ctx) => {
   } else {
     const password = await envOrFile(ctx, 'POSTGRES_PASSWORD');
     if (!password && ctx.env.POSTGRES_HOST_AUTH_METHOD !== 'trust') {
-      ctx.err('Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".\n\n       You may also use "POSTGRES_HOST_AUTH_METHOD=trust" to allow all\n       connections without a password. This is *not* recommended.\n\n       See PostgreSQL documentation about "trust":\n       https://www.postgresql.org/docs/current/auth-trust.html\n');
+      ctx.err(
+        'Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".\n\n       You may also use "POSTGRES_HOST_AUTH_METHOD=trust" to allow all\n       connections without a password. This is *not* recommended.\n\n       See PostgreSQL documentation about "trust":\n       https://www.postgresql.org/docs/current/auth-trust.html\n',
+      );
       return 1;
     }
     const user = ctx.env.POSTGRES_USER || 'postgres';
-    ctx.out(`The files belonging to this database system will be owned by user "postgres".\nThis user must also own the server process.\n\nThe database cluster will be initialized with locale "en_US.utf8".\nThe default database encoding has accordingly been set to "UTF8".\nThe default text search configuration will be set to "english".\n\nData page checksums are disabled.\n\nfixing permissions on existing directory ${pgdata} ... ok\ncreating subdirectories ... ok\nselecting dynamic shared memory implementation ... posix\nselecting default max_connections ... 100\nselecting default shared_buffers ... 128MB\nselecting default time zone ... Etc/UTC\ncreating configuration files ... ok\nrunning bootstrap script ... ok\nperforming post-bootstrap initialization ... ok\nsyncing data to disk ... ok\n\n\nSuccess. You can now start the database server using:\n\n    pg_ctl -D ${pgdata} -l logfile start\n\n`);
-    ctx.err('initdb: warning: enabling "trust" authentication for local connections\ninitdb: hint: You can change this by editing pg_hba.conf or using the option -A, or --auth-local and --auth-host, the next time you run initdb.\n');
+    ctx.out(
+      `The files belonging to this database system will be owned by user "postgres".\nThis user must also own the server process.\n\nThe database cluster will be initialized with locale "en_US.utf8".\nThe default database encoding has accordingly been set to "UTF8".\nThe default text search configuration will be set to "english".\n\nData page checksums are disabled.\n\nfixing permissions on existing directory ${pgdata} ... ok\ncreating subdirectories ... ok\nselecting dynamic shared memory implementation ... posix\nselecting default max_connections ... 100\nselecting default shared_buffers ... 128MB\nselecting default time zone ... Etc/UTC\ncreating configuration files ... ok\nrunning bootstrap script ... ok\nperforming post-bootstrap initialization ... ok\nsyncing data to disk ... ok\n\n\nSuccess. You can now start the database server using:\n\n    pg_ctl -D ${pgdata} -l logfile start\n\n`,
+    );
+    ctx.err(
+      'initdb: warning: enabling "trust" authentication for local connections\ninitdb: hint: You can change this by editing pg_hba.conf or using the option -A, or --auth-local and --auth-host, the next time you run initdb.\n',
+    );
     await interruptibleSleep(300, ctx.signal);
     ctx.out('waiting for server to start....');
     log(pid + 47, `LOG:  starting ${versionBanner(ctx, version)}`);
@@ -83,17 +92,25 @@ export const postgres: Program = async (ctx) => {
   return listenUntilStopped(ctx, port, (sock: Duplex) => {
     sock.on('data', (d: Buffer) => {
       // SSLRequest (80877103) gets "N"; anything else is a startup packet, refused with a clear reason
-      if (d.length >= 8 && d.readUInt32BE(4) === 80877103) { sock.write('N'); return; }
+      if (d.length >= 8 && d.readUInt32BE(4) === 80877103) {
+        sock.write('N');
+        return;
+      }
       sock.end(errorResponse("KubeLab's simulated postgres answers only the connection handshake (probes, pg_isready): it has no SQL engine"));
     });
-    sock.on('error', () => { /* client gone */ });
+    sock.on('error', () => {
+      /* client gone */
+    });
   });
 };
 
 /** pg_isready: 0 accepting, 2 no response; without -h it asks the Unix socket, i.e. this pod's own server */
 export const pgIsready: Program = async (ctx) => {
   const args = ctx.argv.slice(1);
-  if (args.includes('--version') || args.includes('-V')) { ctx.out(`pg_isready (PostgreSQL) ${imageVersion(ctx, '18.0')}\n`); return 0; }
+  if (args.includes('--version') || args.includes('-V')) {
+    ctx.out(`pg_isready (PostgreSQL) ${imageVersion(ctx, '18.0')}\n`);
+    return 0;
+  }
   const host = optionValue(args, 'h', 'host') ?? ctx.env.PGHOST;
   const port = Number(optionValue(args, 'p', 'port') ?? ctx.env.PGPORT ?? 5432);
   const up = !host || host.startsWith('/') ? listeningLocally(ctx, port) : await reachable(ctx, host, port);

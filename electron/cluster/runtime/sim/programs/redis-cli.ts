@@ -10,9 +10,12 @@ function parseReply(buf: string, at = 0): [Reply, number] | undefined {
   const head = buf.slice(at + 1, eol);
   const next = eol + 2;
   switch (buf[at]) {
-    case '+': return [{ kind: 'status', text: head }, next];
-    case '-': return [{ kind: 'error', text: head }, next];
-    case ':': return [{ kind: 'int', text: head }, next];
+    case '+':
+      return [{ kind: 'status', text: head }, next];
+    case '-':
+      return [{ kind: 'error', text: head }, next];
+    case ':':
+      return [{ kind: 'int', text: head }, next];
     case '$': {
       const n = Number(head);
       if (n < 0) return [{ kind: 'bulk', text: null }, next];
@@ -25,7 +28,12 @@ function parseReply(buf: string, at = 0): [Reply, number] | undefined {
       if (n < 0) return [{ kind: 'array', items: null }, next];
       const items: Reply[] = [];
       let pos = next;
-      for (let i = 0; i < n; i++) { const r = parseReply(buf, pos); if (!r) return undefined; items.push(r[0]); pos = r[1]; }
+      for (let i = 0; i < n; i++) {
+        const r = parseReply(buf, pos);
+        if (!r) return undefined;
+        items.push(r[0]);
+        pos = r[1];
+      }
       return [{ kind: 'array', items }, pos];
     }
   }
@@ -44,7 +52,10 @@ function roundTrip(sock: Duplex, args: string[]): Promise<Reply> {
     const onData = (d: Buffer) => {
       buf += d.toString('latin1');
       const r = parseReply(buf);
-      if (r) { sock.off('data', onData); resolve(r[0]); }
+      if (r) {
+        sock.off('data', onData);
+        resolve(r[0]);
+      }
     };
     sock.on('data', onData);
     sock.once('error', reject);
@@ -60,26 +71,45 @@ export const redisCli: Program = async (ctx) => {
   const words: string[] = [];
   const a = ctx.argv.slice(1);
   for (let i = 0; i < a.length; i++) {
-    if (words.length) { words.push(a[i]); continue; }
+    if (words.length) {
+      words.push(a[i]);
+      continue;
+    }
     if (a[i] === '-h') host = a[++i] ?? host;
     else if (a[i] === '-p') port = Number(a[++i]) || port;
     else if (a[i] === '-n' || a[i] === '-a') i++;
-    else if (a[i] === '--version' || a[i] === '-v') { ctx.out(`redis-cli ${ctx.container.image.image.version ?? '8.2.1'}\n`); return 0; }
-    else words.push(a[i]);
+    else if (a[i] === '--version' || a[i] === '-v') {
+      ctx.out(`redis-cli ${ctx.container.image.image.version ?? '8.2.1'}\n`);
+      return 0;
+    } else words.push(a[i]);
   }
-  const commands = words.length ? [words] : ctx.stdin.split('\n').map((l) => l.trim().split(/\s+/).filter(Boolean)).filter((w) => w.length);
+  const commands = words.length
+    ? [words]
+    : ctx.stdin
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).filter(Boolean))
+        .filter((w) => w.length);
   let sock: Duplex;
-  try { sock = await ctx.container.sandbox.connect(host, port); } catch (e: any) {
+  try {
+    sock = await ctx.container.sandbox.connect(host, port);
+  } catch (e: any) {
     const why = e?.code === 'ENOTFOUND' ? 'Name or service not known' : e?.code === 'ETIMEDOUT' ? 'Connection timed out' : 'Connection refused';
     ctx.err(`Could not connect to Redis at ${host}:${port}: ${why}\n`);
     return 1;
   }
-  sock.on('error', () => { /* reported through roundTrip */ });
+  sock.on('error', () => {
+    /* reported through roundTrip */
+  });
   try {
     for (const cmd of commands) {
       const reply = await roundTrip(sock, cmd);
       ctx.out(formatRaw(reply));
     }
-  } catch (e: any) { ctx.err(`Error: ${e?.message ?? e}\n`); return 1; } finally { sock.end(); }
+  } catch (e: any) {
+    ctx.err(`Error: ${e?.message ?? e}\n`);
+    return 1;
+  } finally {
+    sock.end();
+  }
   return 0;
 };

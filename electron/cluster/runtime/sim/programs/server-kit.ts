@@ -5,14 +5,19 @@ import type { ProgramContext } from './types';
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** `date --rfc-3339=seconds`, the clock of the official images' entrypoint scripts */
-export const rfc3339Seconds = (d = new Date()) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+00:00`;
+export const rfc3339Seconds = (d = new Date()) =>
+  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+00:00`;
 
 /** an environment variable as the entrypoints read it: set and non-empty, or its *_FILE twin naming a file */
 export async function envOrFile(ctx: ProgramContext, name: string): Promise<string> {
   if (ctx.env[name]) return ctx.env[name];
   const file = ctx.env[`${name}_FILE`];
   if (!file) return '';
-  try { return (await ctx.fs.readFile(file)).trim(); } catch { return ''; }
+  try {
+    return (await ctx.fs.readFile(file)).trim();
+  } catch {
+    return '';
+  }
 }
 
 /** the first data-dir file an entrypoint checks to decide the database is already initialised (a kept volume) */
@@ -37,7 +42,13 @@ export function listeningLocally(ctx: ProgramContext, port: number): boolean {
 
 /** whether host:port accepts a connection from this container */
 export async function reachable(ctx: ProgramContext, host: string, port: number): Promise<boolean> {
-  try { const s = await ctx.container.sandbox.connect(host, port); s.destroy(); return true; } catch { return false; }
+  try {
+    const s = await ctx.container.sandbox.connect(host, port);
+    s.destroy();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** a flag's value in `-h host`, `-hhost`, `--host=host` or `--host host` form */

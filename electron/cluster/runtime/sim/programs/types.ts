@@ -18,7 +18,12 @@ export interface ProgramContext {
   run(argv: string[]): Promise<CommandResult>;
 }
 
-export interface CommandResult { exitCode: number; stdout: string; stderr: string; timedOut: boolean }
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 /** programs by the name they are run as */
 export type ProgramTable = Record<string, Program>;

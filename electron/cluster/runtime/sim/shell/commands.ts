@@ -22,16 +22,25 @@ export interface ShellHost {
   startJob(script: string, env: Record<string, string>, cwd: string): SimProcess;
 }
 
-export interface Job { id: number; proc: SimProcess; command: string }
+export interface Job {
+  id: number;
+  proc: SimProcess;
+  command: string;
+}
 
 const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
 const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
 
-function userName(c: SimContainer, uid: number): string | undefined { return uid === c.id.uid ? c.id.userName : undefined; }
+function userName(c: SimContainer, uid: number): string | undefined {
+  return uid === c.id.uid ? c.id.userName : undefined;
+}
 function groupNames(c: SimContainer): Map<number, string> {
   const m = new Map<number, string>();
   const raw = imageFiles(c.image.image).get('/etc/group') ?? '';
-  for (const l of raw.split('\n')) { const f = l.split(':'); if (f.length >= 3) m.set(Number(f[2]), f[0]); }
+  for (const l of raw.split('\n')) {
+    const f = l.split(':');
+    if (f.length >= 3) m.set(Number(f[2]), f[0]);
+  }
   return m;
 }
 
@@ -49,11 +58,17 @@ function untilExit(p: SimProcess, run: AbortSignal): Promise<number> {
   return new Promise((resolve) => {
     const stop = () => resolve(130);
     run.addEventListener('abort', stop, { once: true });
-    void p.wait().then((code) => { run.removeEventListener('abort', stop); resolve(code); });
+    void p.wait().then((code) => {
+      run.removeEventListener('abort', stop);
+      resolve(code);
+    });
   });
 }
 
-function fmtTime(ms: number): string { const s = Math.floor(ms / 1000); return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`; }
+function fmtTime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
 
 /** The commands a container shell needs beyond just-bash's built-ins. */
 export function containerCommands(h: ShellHost): Command[] {
@@ -78,7 +93,8 @@ export function containerCommands(h: ShellHost): Command[] {
       for (const s of sigs) {
         const sig = s === '0' || s.toUpperCase() === 'EXIT' ? 'EXIT' : parseSignal(s);
         if (!sig) return fail(`trap: ${s}: invalid signal specification\n`);
-        if (action === '-' ) h.traps.delete(sig); else h.traps.set(sig, action);
+        if (action === '-') h.traps.delete(sig);
+        else h.traps.set(sig, action);
       }
       return ok();
     }),
@@ -97,7 +113,10 @@ export function containerCommands(h: ShellHost): Command[] {
       let status = 0;
       for (const a of args) {
         const j = jobRef(h, a);
-        if (!j) { status = 127; continue; }
+        if (!j) {
+          status = 127;
+          continue;
+        }
         status = await untilExit(j.proc, h.run);
         h.jobs.splice(h.jobs.indexOf(j), 1);
       }
@@ -106,17 +125,24 @@ export function containerCommands(h: ShellHost): Command[] {
     }),
     defineCommand('jobs', async (args) => {
       const live = h.jobs.filter((j) => j.proc.alive || true);
-      const text = live.map((j, i) => {
-        const mark = i === live.length - 1 ? '+' : i === live.length - 2 ? '-' : ' ';
-        const state = j.proc.alive ? 'Running' : j.proc.exitCode === 0 ? 'Done' : `Done(${j.proc.exitCode})`;
-        return args.includes('-p') ? `${j.proc.pid}\n` : `[${j.id}]${mark}  ${state.padEnd(22)}${j.command.trim()}\n`;
-      }).join('');
+      const text = live
+        .map((j, i) => {
+          const mark = i === live.length - 1 ? '+' : i === live.length - 2 ? '-' : ' ';
+          const state = j.proc.alive ? 'Running' : j.proc.exitCode === 0 ? 'Done' : `Done(${j.proc.exitCode})`;
+          return args.includes('-p') ? `${j.proc.pid}\n` : `[${j.id}]${mark}  ${state.padEnd(22)}${j.command.trim()}\n`;
+        })
+        .join('');
       for (const j of live) if (!j.proc.alive) h.jobs.splice(h.jobs.indexOf(j), 1);
       return ok(text);
     }),
     defineCommand('ps', async () => {
       // TIME is CPU time, so a sleeping process shows 0:00 however long it has lived
-      const rows = c.pidns.list().map((p) => `${String(p.pid).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8).slice(0, 8)} ${fmtTime((Date.now() - p.startedAt) * p.cpuDemand).padStart(5)} ${p.argv.join(' ')}`);
+      const rows = c.pidns
+        .list()
+        .map(
+          (p) =>
+            `${String(p.pid).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8).slice(0, 8)} ${fmtTime((Date.now() - p.startedAt) * p.cpuDemand).padStart(5)} ${p.argv.join(' ')}`,
+        );
       return ok(`PID   USER     TIME  COMMAND\n${rows.join('\n')}\n`);
     }),
     defineCommand('kill', async (args) => {
@@ -126,40 +152,66 @@ export function containerCommands(h: ShellHost): Command[] {
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-l') return ok('HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n');
-        if (a === '-s') { sig = parseSignal(args[++i] ?? '') ?? sig; continue; }
-        if (a.startsWith('-') && isNaN(Number(a))) { const s = parseSignal(a); if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`); sig = s; continue; }
-        if (a === '-0') { probe = true; continue; }
-        if (/^-\d+$/.test(a)) { sig = parseSignal(a.slice(1)) ?? sig; continue; }
+        if (a === '-s') {
+          sig = parseSignal(args[++i] ?? '') ?? sig;
+          continue;
+        }
+        if (a.startsWith('-') && isNaN(Number(a))) {
+          const s = parseSignal(a);
+          if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`);
+          sig = s;
+          continue;
+        }
+        if (a === '-0') {
+          probe = true;
+          continue;
+        }
+        if (/^-\d+$/.test(a)) {
+          sig = parseSignal(a.slice(1)) ?? sig;
+          continue;
+        }
         pids.push(a);
       }
       let err = '';
       for (const p of pids) {
         const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.pidns.get(Number(p));
-        if (!target) err += `sh: can't kill pid ${p}: No such process\n`; else if (!probe) target.deliver(sig);
+        if (!target) err += `sh: can't kill pid ${p}: No such process\n`;
+        else if (!probe) target.deliver(sig);
       }
       return err ? fail(err) : ok();
     }),
     defineCommand('id', async (args) => {
-      const flags = args.filter((a) => a.startsWith('-')).join('').replace(/-/g, '');
+      const flags = args
+        .filter((a) => a.startsWith('-'))
+        .join('')
+        .replace(/-/g, '');
       const who = args.find((a) => !a.startsWith('-'));
       const names = groupNames(c);
       let g = { uid: c.id.uid, gid: c.id.gid, groups: c.id.groups };
       let un = c.id.userName;
       if (who) {
-        const e = imageFiles(c.image.image).get('/etc/passwd')?.split('\n').map((l) => l.split(':')).find((f) => f[0] === who || f[2] === who);
+        const e = imageFiles(c.image.image)
+          .get('/etc/passwd')
+          ?.split('\n')
+          .map((l) => l.split(':'))
+          .find((f) => f[0] === who || f[2] === who);
         if (!e) return fail(profileFor(c.image.image).family === 'busybox' ? `id: unknown user ${who}\n` : `id: '${who}': no such user\n`);
-        const members = (imageFiles(c.image.image).get('/etc/group') ?? '').split('\n').map((l) => l.split(':')).filter((f) => (f[3] ?? '').split(',').includes(e[0])).map((f) => Number(f[2]));
+        const members = (imageFiles(c.image.image).get('/etc/group') ?? '')
+          .split('\n')
+          .map((l) => l.split(':'))
+          .filter((f) => (f[3] ?? '').split(',').includes(e[0]))
+          .map((f) => Number(f[2]));
         g = { uid: Number(e[2]), gid: Number(e[3]), groups: [...new Set([Number(e[3]), ...members])] };
         un = e[0];
       }
       const name = flags.includes('n');
-      if (flags.includes('u')) return ok((name ? un ?? String(g.uid) : String(g.uid)) + '\n');
-      if (flags.includes('g')) return ok((name ? names.get(g.gid) ?? String(g.gid) : String(g.gid)) + '\n');
-      if (flags.includes('G')) return ok(g.groups.map((x) => name ? names.get(x) ?? String(x) : String(x)).join(' ') + '\n');
-      const n = (id: number, nm?: string) => nm ? `${id}(${nm})` : String(id);
+      if (flags.includes('u')) return ok((name ? (un ?? String(g.uid)) : String(g.uid)) + '\n');
+      if (flags.includes('g')) return ok((name ? (names.get(g.gid) ?? String(g.gid)) : String(g.gid)) + '\n');
+      if (flags.includes('G')) return ok(g.groups.map((x) => (name ? (names.get(x) ?? String(x)) : String(x))).join(' ') + '\n');
+      const n = (id: number, nm?: string) => (nm ? `${id}(${nm})` : String(id));
       return ok(`uid=${n(g.uid, un)} gid=${n(g.gid, names.get(g.gid))} groups=${g.groups.map((x) => n(x, names.get(x))).join(',')}\n`);
     }),
-    defineCommand('whoami', async () => c.id.userName ? ok(c.id.userName + '\n') : fail(`whoami: unknown uid ${c.id.uid}\n`)),
+    defineCommand('whoami', async () => (c.id.userName ? ok(c.id.userName + '\n') : fail(`whoami: unknown uid ${c.id.uid}\n`))),
     defineCommand('hostname', async (args) => {
       if (args.includes('-i')) return ok(c.sandbox.ip + '\n');
       if (args.length && !args[0].startsWith('-')) return fail('hostname: sethostname: Operation not permitted\n');
@@ -183,13 +235,34 @@ export function containerCommands(h: ShellHost): Command[] {
       if (c.config.security.privileged) return ok('[    0.000000] Linux version ' + k.release + ' ' + k.version + '\n');
       return fail('dmesg: klogctl: Operation not permitted\n');
     }),
-    defineCommand('mount', async () => ok(c.mountTable().split('\n').filter(Boolean).map((l) => { const [dev, mp, type, opts] = l.split(' '); return `${dev} on ${mp} type ${type} (${opts})`; }).join('\n') + '\n')),
+    defineCommand('mount', async () =>
+      ok(
+        c
+          .mountTable()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const [dev, mp, type, opts] = l.split(' ');
+            return `${dev} on ${mp} type ${type} (${opts})`;
+          })
+          .join('\n') + '\n',
+      ),
+    ),
     defineCommand('df', async (args) => {
       const human = args.some((a) => a.includes('h'));
-      const size = (kb: number) => human ? (kb >= 1048576 ? `${(kb / 1048576).toFixed(1)}G` : `${(kb / 1024).toFixed(1)}M`) : String(kb);
+      const size = (kb: number) => (human ? (kb >= 1048576 ? `${(kb / 1048576).toFixed(1)}G` : `${(kb / 1024).toFixed(1)}M`) : String(kb));
       const rows = [['overlay', 61_255_492, 18_412_224, '/']];
-      for (const m of c.config.mounts) rows.push([m.tmpfs ? 'tmpfs' : '/dev/kubelab', m.sizeLimitBytes ? Math.floor(m.sizeLimitBytes / 1024) : m.tmpfs ? 8_131_584 : 61_255_492, 12, m.containerPath]);
-      const lines = rows.map(([fs, total, used, mp]) => `${String(fs).padEnd(20)} ${size(total as number).padStart(10)} ${size(used as number).padStart(9)} ${size((total as number) - (used as number)).padStart(9)} ${String(Math.ceil(((used as number) / (total as number)) * 100)).padStart(3)}% ${mp}`);
+      for (const m of c.config.mounts)
+        rows.push([
+          m.tmpfs ? 'tmpfs' : '/dev/kubelab',
+          m.sizeLimitBytes ? Math.floor(m.sizeLimitBytes / 1024) : m.tmpfs ? 8_131_584 : 61_255_492,
+          12,
+          m.containerPath,
+        ]);
+      const lines = rows.map(
+        ([fs, total, used, mp]) =>
+          `${String(fs).padEnd(20)} ${size(total as number).padStart(10)} ${size(used as number).padStart(9)} ${size((total as number) - (used as number)).padStart(9)} ${String(Math.ceil(((used as number) / (total as number)) * 100)).padStart(3)}% ${mp}`,
+      );
       return ok(`Filesystem           ${human ? '     Size      Used Available' : '1K-blocks      Used Available'} Use% Mounted on\n${lines.join('\n')}\n`);
     }),
     defineCommand('free', async (args) => {
@@ -197,20 +270,42 @@ export function containerCommands(h: ShellHost): Command[] {
       const used = c.memoryUsage();
       const div = args.includes('-m') ? 1024 ** 2 : args.includes('-g') ? 1024 ** 3 : 1024;
       const f = (b: number) => String(Math.floor(b / div)).padStart(12);
-      return ok(`              total        used        free      shared  buff/cache   available\nMem:  ${f(total)}${f(used)}${f(total - used)}${f(0)}${f(0)}${f(total - used)}\nSwap: ${f(0)}${f(0)}${f(0)}\n`);
+      return ok(
+        `              total        used        free      shared  buff/cache   available\nMem:  ${f(total)}${f(used)}${f(total - used)}${f(0)}${f(0)}${f(total - used)}\nSwap: ${f(0)}${f(0)}${f(0)}\n`,
+      );
     }),
     defineCommand('top', async () => {
       const used = c.memoryUsage();
       const total = c.memoryLimit || 8 * 1024 ** 3;
-      const rows = c.pidns.list().map((p) => `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`);
-      return ok(`Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`);
+      const rows = c.pidns
+        .list()
+        .map(
+          (p) =>
+            `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`,
+        );
+      return ok(
+        `Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`,
+      );
     }),
     // tty answers on stdout either way; without a terminal stty's ioctl fails as each family words it
-    defineCommand('tty', async () => (h as any).tty ? ok('/dev/pts/0\n') : ok('not a tty\n', 1)),
-    defineCommand('stty', async (args) => (h as any).tty ? ok(args.includes('size') ? `${(h as any).rows ?? 24} ${(h as any).cols ?? 80}\n` : '') : fail(profileFor(c.image.image).family === 'busybox' ? 'stty: standard input: Inappropriate ioctl for device\n' : "stty: 'standard input': Inappropriate ioctl for device\n")),
+    defineCommand('tty', async () => ((h as any).tty ? ok('/dev/pts/0\n') : ok('not a tty\n', 1))),
+    defineCommand('stty', async (args) =>
+      (h as any).tty
+        ? ok(args.includes('size') ? `${(h as any).rows ?? 24} ${(h as any).cols ?? 80}\n` : '')
+        : fail(
+            profileFor(c.image.image).family === 'busybox'
+              ? 'stty: standard input: Inappropriate ioctl for device\n'
+              : "stty: 'standard input': Inappropriate ioctl for device\n",
+          ),
+    ),
     defineCommand('printenv', async (args, ctx) => {
       const env = ctx.exportedEnv ?? Object.fromEntries(ctx.env);
-      if (!args.length) return ok(Object.entries(env).map(([a, b]) => `${a}=${b}\n`).join(''));
+      if (!args.length)
+        return ok(
+          Object.entries(env)
+            .map(([a, b]) => `${a}=${b}\n`)
+            .join(''),
+        );
       const found = args.filter((a) => a in env);
       return ok(found.map((a) => env[a] + '\n').join(''), found.length === args.length ? 0 : 1);
     }),
@@ -226,8 +321,10 @@ export function containerCommands(h: ShellHost): Command[] {
       let stderr = r.stderr;
       let exitCode = r.exitCode;
       const missing = /^tar: (.+): Cannot open: No such file or directory$/m.exec(stderr);
-      if (missing && bb) { stderr = `tar: can't open '${missing[1]}': No such file or directory\n`; exitCode = 1; }
-      else if (missing && !/not recoverable/.test(stderr)) stderr += 'tar: Error is not recoverable: exiting now\n';
+      if (missing && bb) {
+        stderr = `tar: can't open '${missing[1]}': No such file or directory\n`;
+        exitCode = 1;
+      } else if (missing && !/not recoverable/.test(stderr)) stderr += 'tar: Error is not recoverable: exiting now\n';
       return { ...r, stderr: note + stderr, exitCode };
     }),
     defineCommand('nproc', async () => ok(String(c.cpuLimitMillis ? Math.max(1, Math.ceil(c.cpuLimitMillis / 1000)) : 4) + '\n')),
@@ -239,18 +336,35 @@ export function containerCommands(h: ShellHost): Command[] {
   // outside just-bash's guarded command context, so they get the container's own filesystem
   for (const [name, program] of Object.entries(c.launcher.programs)) {
     if (name === 'sleep') continue;
-    cmds.push(defineCommand(name, async (args, ctx) => {
-      let out = '';
-      let err = '';
-      const live = name === 'nginx' && !args.some((a) => ['-s', '-t', '-T', '-v', '-V', '-h', '-?'].includes(a)) || ['httpd', 'httpd-foreground', 'redis-server', 'http-echo', 'agnhost'].includes(name);
-      const code = await program({
-        argv: [name, ...args], env: Object.fromEntries(ctx.env), cwd: ctx.cwd, fs: c.fs, container: c, proc: h.proc,
-        out: (s) => { if (live) h.proc.stdout(s); else out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
-        err: (s) => { if (live) h.proc.stderr(s); else err += typeof s === 'string' ? s : Buffer.from(s).toString('utf8'); },
-        stdin: decodeBytesToUtf8(ctx.stdin), signal: h.run, run: (a) => c.launcher.run(a),
-      });
-      return { stdout: out, stderr: err, exitCode: code };
-    }));
+    cmds.push(
+      defineCommand(name, async (args, ctx) => {
+        let out = '';
+        let err = '';
+        const live =
+          (name === 'nginx' && !args.some((a) => ['-s', '-t', '-T', '-v', '-V', '-h', '-?'].includes(a))) ||
+          ['httpd', 'httpd-foreground', 'redis-server', 'http-echo', 'agnhost'].includes(name);
+        const code = await program({
+          argv: [name, ...args],
+          env: Object.fromEntries(ctx.env),
+          cwd: ctx.cwd,
+          fs: c.fs,
+          container: c,
+          proc: h.proc,
+          out: (s) => {
+            if (live) h.proc.stdout(s);
+            else out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8');
+          },
+          err: (s) => {
+            if (live) h.proc.stderr(s);
+            else err += typeof s === 'string' ? s : Buffer.from(s).toString('utf8');
+          },
+          stdin: decodeBytesToUtf8(ctx.stdin),
+          signal: h.run,
+          run: (a) => c.launcher.run(a),
+        });
+        return { stdout: out, stderr: err, exitCode: code };
+      }),
+    );
   }
   return cmds;
 }
@@ -260,13 +374,15 @@ export function containerCommands(h: ShellHost): Command[] {
  * under a CPU limit they pause long enough to match the quota (the simulated throttling).
  */
 async function yieldSlice(h: ShellHost): Promise<void> {
-  const st = (h as any).slice ??= { since: Date.now(), spins: 0 };
+  const st = ((h as any).slice ??= { since: Date.now(), spins: 0 });
   h.proc.cpuDemand = 1;
   const ran = Date.now() - st.since;
   if (ran < 5) return;
   const lim = h.container.cpuLimitMillis;
-  const pauseMs = lim && lim < 1000 ? Math.min(200, ran * (1000 - lim) / lim) : 0;
-  if (pauseMs > 0) { h.container.throttledPeriods++; await interruptibleSleep(pauseMs, h.run); }
-  else await new Promise((r) => setImmediate(r));
+  const pauseMs = lim && lim < 1000 ? Math.min(200, (ran * (1000 - lim)) / lim) : 0;
+  if (pauseMs > 0) {
+    h.container.throttledPeriods++;
+    await interruptibleSleep(pauseMs, h.run);
+  } else await new Promise((r) => setImmediate(r));
   st.since = Date.now();
 }

@@ -17,13 +17,20 @@ function legacyBusybox(version: string | undefined): boolean {
 export function dnsCommands(h: ShellHost): Command[] {
   const c = h.container;
   const sb = c.sandbox;
-  const env = (): DnsToolEnv => ({ nameservers: sb.config.dns.servers, searches: sb.config.dns.searches, options: sb.config.dns.options, send: (s, q) => sb.dnsExchange(s, q) });
+  const env = (): DnsToolEnv => ({
+    nameservers: sb.config.dns.servers,
+    searches: sb.config.dns.searches,
+    options: sb.config.dns.options,
+    send: (s, q) => sb.dnsExchange(s, q),
+  });
   const busyboxFamily = profileFor(c.image.image).family === 'busybox';
   return [
     defineCommand('nslookup', async (args) => {
       if (!busyboxFamily) return bindNslookup(args, env());
       const busyboxImage = c.image.image.base === 'busybox';
-      return busyboxImage && legacyBusybox(c.image.image.version) ? legacyBusyboxNslookup(args, env(), busyboxBanner(c)) : busyboxNslookup(args, env(), busyboxBanner(c));
+      return busyboxImage && legacyBusybox(c.image.image.version)
+        ? legacyBusyboxNslookup(args, env(), busyboxBanner(c))
+        : busyboxNslookup(args, env(), busyboxBanner(c));
     }),
     defineCommand('dig', async (args) => dig(args, env())),
     defineCommand('host', async (args) => host(args, env())),

@@ -3,7 +3,11 @@ import type { SimContainer } from '../container';
 import type { SimProcess } from '../process';
 import { runShell, type ShellSession } from './run-shell';
 
-export interface Terminal { tty: boolean; rows?: number; cols?: number }
+export interface Terminal {
+  tty: boolean;
+  rows?: number;
+  cols?: number;
+}
 
 /**
  * A shell reading commands from stdin (`kubectl exec -i … -- sh`, `kubectl run -it`). State that just-bash
@@ -16,42 +20,89 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
   let cwd = c.workingDir;
   let status = 0;
   const root = c.id.uid === 0;
-  const prompt = () => { if (term.tty) proc.stdout(argv0 === 'bash' ? `${root ? 'root' : 'user'}@${c.sandbox.config.hostname}:${cwd}${root ? '#' : '$'} ` : `${cwd} ${root ? '#' : '$'} `); };
+  const prompt = () => {
+    if (term.tty)
+      proc.stdout(argv0 === 'bash' ? `${root ? 'root' : 'user'}@${c.sandbox.config.hostname}:${cwd}${root ? '#' : '$'} ` : `${cwd} ${root ? '#' : '$'} `);
+  };
   let pending = '';
   let line = '';
   let interrupt: AbortController | undefined;
   const queue: (string | null)[] = [];
   let wake: (() => void) | undefined;
-  const push = (x: string | null) => { queue.push(x); wake?.(); };
+  const push = (x: string | null) => {
+    queue.push(x);
+    wake?.();
+  };
 
   input.on('data', (d: Buffer | string) => {
     const text = typeof d === 'string' ? d : d.toString('utf8');
-    if (!term.tty) { pending += text; const parts = pending.split('\n'); pending = parts.pop() ?? ''; parts.forEach(push); return; }
+    if (!term.tty) {
+      pending += text;
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      parts.forEach(push);
+      return;
+    }
     for (const ch of text) {
-      if (ch === '\x03') { if (interrupt) interrupt.abort(); else { proc.stdout('^C\r\n'); line = ''; prompt(); } }
-      else if (ch === '\x04') { if (!line) push(null); }
-      else if (ch === '\x7f' || ch === '\b') { if (line) { line = line.slice(0, -1); proc.stdout('\b \b'); } }
-      else if (ch === '\r' || ch === '\n') { proc.stdout('\r\n'); push(line); line = ''; }
-      else if (ch >= ' ' || ch === '\t') { line += ch; proc.stdout(ch); }
+      if (ch === '\x03') {
+        if (interrupt) interrupt.abort();
+        else {
+          proc.stdout('^C\r\n');
+          line = '';
+          prompt();
+        }
+      } else if (ch === '\x04') {
+        if (!line) push(null);
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (line) {
+          line = line.slice(0, -1);
+          proc.stdout('\b \b');
+        }
+      } else if (ch === '\r' || ch === '\n') {
+        proc.stdout('\r\n');
+        push(line);
+        line = '';
+      } else if (ch >= ' ' || ch === '\t') {
+        line += ch;
+        proc.stdout(ch);
+      }
     }
   });
-  input.on('end', () => { if (pending) push(pending); pending = ''; push(null); });
+  input.on('end', () => {
+    if (pending) push(pending);
+    pending = '';
+    push(null);
+  });
   input.on('error', () => push(null));
   proc.signal.addEventListener('abort', () => push(null));
 
   prompt();
   let script = '';
   while (true) {
-    if (!queue.length) await new Promise<void>((r) => { wake = r; });
+    if (!queue.length)
+      await new Promise<void>((r) => {
+        wake = r;
+      });
     wake = undefined;
     const next = queue.shift();
     if (next === undefined) continue;
     if (next === null || proc.signal.aborted) break;
     script += (script ? '\n' : '') + next;
     const exit = /^\s*exit(?:\s+(\d+))?\s*$/.exec(script);
-    if (exit) { status = exit[1] ? Number(exit[1]) : status; script = ''; return status; }
-    if (!script.trim()) { script = ''; prompt(); continue; }
-    if (incomplete(script)) { if (term.tty) proc.stdout('> '); continue; }
+    if (exit) {
+      status = exit[1] ? Number(exit[1]) : status;
+      script = '';
+      return status;
+    }
+    if (!script.trim()) {
+      script = '';
+      prompt();
+      continue;
+    }
+    if (incomplete(script)) {
+      if (term.tty) proc.stdout('> ');
+      continue;
+    }
     // the terminal may have been resized since the last command (stty size, $COLUMNS-aware tools)
     session.rows = term.rows;
     session.cols = term.cols;
@@ -69,5 +120,10 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
 }
 
 function incomplete(script: string): boolean {
-  try { parse(script); return false; } catch (e: any) { return /end of file|unexpected end|EOF|unterminated|expected/i.test(String(e?.message)); }
+  try {
+    parse(script);
+    return false;
+  } catch (e: any) {
+    return /end of file|unexpected end|EOF|unterminated|expected/i.test(String(e?.message));
+  }
 }

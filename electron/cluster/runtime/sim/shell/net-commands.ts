@@ -11,7 +11,9 @@ function parseUrl(raw: string): { host: string; port: number; path: string } | u
   try {
     const u = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`);
     return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), path: (u.pathname || '/') + u.search };
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** wget, curl, nc, ping and ip over the pod's simulated network (nslookup, dig, host: dns-commands.ts). */
@@ -41,8 +43,10 @@ export function networkCommands(h: ShellHost): Command[] {
         if (a === '-O') out = args[++i];
         else if (a.startsWith('-O') && a.length > 2) out = a.slice(2);
         else if (a === '-q' || a === '--quiet') quiet = true;
-        else if (a === '-qO' || a === '-qO-') { quiet = true; out = a === '-qO-' ? '-' : args[++i]; }
-        else if (a === '--spider') spider = true;
+        else if (a === '-qO' || a === '-qO-') {
+          quiet = true;
+          out = a === '-qO-' ? '-' : args[++i];
+        } else if (a === '--spider') spider = true;
         else if (a === '-T' || a === '--timeout') timeout = Number(args[++i]) * 1000;
         else if (a.startsWith('--timeout=')) timeout = Number(a.slice(10)) * 1000;
         else if (!a.startsWith('-')) url = a;
@@ -54,11 +58,15 @@ export function networkCommands(h: ShellHost): Command[] {
         if (res.status >= 400) return fail(stderr + `wget: server returned error: HTTP/1.1 ${res.status} ${res.statusText}\n`);
         if (spider) return { stdout: '', stderr: stderr + (quiet ? '' : 'remote file exists\n'), exitCode: 0 };
         const file = out ?? (u.path.split('?')[0].split('/').pop() || 'index.html');
-        if (file === '-') return { stdout: res.body.toString('latin1'), stdoutKind: 'bytes', stderr: stderr + (quiet ? '' : "writing to stdout\n"), exitCode: 0 } as ExecResult;
+        if (file === '-')
+          return { stdout: res.body.toString('latin1'), stdoutKind: 'bytes', stderr: stderr + (quiet ? '' : 'writing to stdout\n'), exitCode: 0 } as ExecResult;
         if (file !== '/dev/null') await h.container.fs.writeFile(file.startsWith('/') ? file : `${ctx.cwd}/${file}`, res.body);
-        if (!quiet) stderr += `saving to '${file}'\n${file}              100% |********************************|   ${res.body.length}  0:00:00 ETA\n'${file}' saved\n`;
+        if (!quiet)
+          stderr += `saving to '${file}'\n${file}              100% |********************************|   ${res.body.length}  0:00:00 ETA\n'${file}' saved\n`;
         return { stdout: '', stderr, exitCode: 0 };
-      } catch (e: any) { return fail(stderr + `wget: ${netMessage(e, parseUrl(url)?.host ?? url, 'wget')}\n`); }
+      } catch (e: any) {
+        return fail(stderr + `wget: ${netMessage(e, parseUrl(url)?.host ?? url, 'wget')}\n`);
+      }
     }),
     defineCommand('curl', async (args, ctx) => {
       let method = 'GET';
@@ -75,14 +83,29 @@ export function networkCommands(h: ShellHost): Command[] {
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-X' || a === '--request') method = args[++i];
-        else if (a === '-H' || a === '--header') { const [k, ...v] = args[++i].split(':'); headers[k.trim()] = v.join(':').trim(); }
-        else if (a === '-d' || a === '--data' || a === '--data-raw') { body = args[++i]; if (method === 'GET') method = 'POST'; headers['Content-Type'] ??= 'application/x-www-form-urlencoded'; }
-        else if (a === '-o' || a === '--output') out = args[++i];
+        else if (a === '-H' || a === '--header') {
+          const [k, ...v] = args[++i].split(':');
+          headers[k.trim()] = v.join(':').trim();
+        } else if (a === '-d' || a === '--data' || a === '--data-raw') {
+          body = args[++i];
+          if (method === 'GET') method = 'POST';
+          headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+        } else if (a === '-o' || a === '--output') out = args[++i];
         else if (a === '-w' || a === '--write-out') writeOut = args[++i];
         else if (a === '-m' || a === '--max-time' || a === '--connect-timeout') timeout = Number(args[++i]) * 1000;
-        else if (a === '-I' || a === '--head') { head = true; method = 'HEAD'; }
-        else if (a.startsWith('-') && !a.startsWith('--') && a.length > 1) {
-          for (const f of a.slice(1)) { if (f === 's') silent = true; else if (f === 'i') showHeaders = true; else if (f === 'f') failFlag = true; else if (f === 'I') { head = true; method = 'HEAD'; } }
+        else if (a === '-I' || a === '--head') {
+          head = true;
+          method = 'HEAD';
+        } else if (a.startsWith('-') && !a.startsWith('--') && a.length > 1) {
+          for (const f of a.slice(1)) {
+            if (f === 's') silent = true;
+            else if (f === 'i') showHeaders = true;
+            else if (f === 'f') failFlag = true;
+            else if (f === 'I') {
+              head = true;
+              method = 'HEAD';
+            }
+          }
         } else if (a === '--silent') silent = true;
         else if (a === '--fail') failFlag = true;
         else if (!a.startsWith('-')) url = a;
@@ -91,15 +114,25 @@ export function networkCommands(h: ShellHost): Command[] {
       try {
         const { res } = await fetchUrl(url, method, headers, body, timeout);
         if (failFlag && res.status >= 400) return fail(silent ? '' : `curl: (22) The requested URL returned error: ${res.status}\n`, 22);
-        const headText = `HTTP/1.1 ${res.status} ${res.statusText}\r\n${Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+        const headText = `HTTP/1.1 ${res.status} ${res.statusText}\r\n${Object.entries(res.headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\r\n')}\r\n\r\n`;
         let stdout = (showHeaders || head ? headText : '') + (head ? '' : res.body.toString('latin1'));
-        if (out) { if (out !== '/dev/null') await h.container.fs.writeFile(out.startsWith('/') ? out : `${ctx.cwd}/${out}`, res.body); stdout = head || showHeaders ? headText : ''; }
+        if (out) {
+          if (out !== '/dev/null') await h.container.fs.writeFile(out.startsWith('/') ? out : `${ctx.cwd}/${out}`, res.body);
+          stdout = head || showHeaders ? headText : '';
+        }
         if (writeOut) stdout += writeOut.replace(/%\{http_code\}/g, String(res.status)).replace(/\\n/g, '\n');
         return { stdout, stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
       } catch (e: any) {
         const u = parseUrl(url);
         const code = e.code === 'ENOTFOUND' ? 6 : e.code === 'ETIMEDOUT' ? 28 : 7;
-        const msg = e.code === 'ENOTFOUND' ? `Could not resolve host: ${u?.host}` : e.code === 'ETIMEDOUT' ? `Connection timed out after ${timeout} milliseconds` : `Failed to connect to ${u?.host} port ${u?.port} after 0 ms: Could not connect to server`;
+        const msg =
+          e.code === 'ENOTFOUND'
+            ? `Could not resolve host: ${u?.host}`
+            : e.code === 'ETIMEDOUT'
+              ? `Connection timed out after ${timeout} milliseconds`
+              : `Failed to connect to ${u?.host} port ${u?.port} after 0 ms: Could not connect to server`;
         return fail(silent && !args.includes('-S') && !args.some((a) => /^-\w*S/.test(a)) ? '' : `curl: (${code}) ${msg}\n`, code);
       }
     }),
@@ -112,7 +145,10 @@ export function networkCommands(h: ShellHost): Command[] {
       if (!host || !portStr) return fail(`${busyboxBanner(h.container)}\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n`);
       try {
         const sock = await withTimeout(sb.connect(host, Number(portStr)), timeout);
-        if (zero) { sock.end(); return { stdout: '', stderr: args.some((a) => /^-\w*v/.test(a)) ? `${host} (${host}:${portStr}) open\n` : '', exitCode: 0 }; }
+        if (zero) {
+          sock.end();
+          return { stdout: '', stderr: args.some((a) => /^-\w*v/.test(a)) ? `${host} (${host}:${portStr}) open\n` : '', exitCode: 0 };
+        }
         const chunks: Buffer[] = [];
         sock.on('data', (d: Buffer) => chunks.push(d));
         const input = Buffer.from(latin1FromBytes(ctx.stdin), 'latin1');
@@ -120,7 +156,9 @@ export function networkCommands(h: ShellHost): Command[] {
         sock.end();
         await Promise.race([new Promise((r) => sock.on('end', r)), interruptibleSleep(timeout, h.run)]);
         return { stdout: Buffer.concat(chunks).toString('latin1'), stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
-      } catch (e: any) { return fail(`nc: ${netMessage(e, host, 'nc')}\n`); }
+      } catch (e: any) {
+        return fail(`nc: ${netMessage(e, host, 'nc')}\n`);
+      }
     }),
     defineCommand('ping', async (args) => {
       const ci = args.indexOf('-c');
@@ -134,7 +172,11 @@ export function networkCommands(h: ShellHost): Command[] {
         out += `64 bytes from ${ips[0]}: seq=${i} ttl=64 time=0.${100 + Math.floor(Math.random() * 800)} ms\n`;
         if (i < count - 1) await interruptibleSleep(1000, h.run);
       }
-      return { stdout: out + `\n--- ${host} ping statistics ---\n${count} packets transmitted, ${count} packets received, 0% packet loss\n`, stderr: '', exitCode: 0 };
+      return {
+        stdout: out + `\n--- ${host} ping statistics ---\n${count} packets transmitted, ${count} packets received, 0% packet loss\n`,
+        stderr: '',
+        exitCode: 0,
+      };
     }),
     defineCommand('ip', async (args) => {
       const ip = sb.ip;
@@ -144,7 +186,14 @@ export function networkCommands(h: ShellHost): Command[] {
       const net = host ? '172.18.0.0/16' : `${ip.replace(/\.\d+$/, '.0')}/24`;
       const brd = host ? '172.18.255.255' : ip.replace(/\.\d+$/, '.255');
       if (args[0]?.startsWith('r')) return { stdout: `default via ${gw} dev eth0 \n${net} dev eth0 scope link  src ${ip} \n`, stderr: '', exitCode: 0 };
-      return { stdout: `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue\n    link/ether 0a:58:${ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join(':')} brd ff:ff:ff:ff:ff:ff\n    inet ${ip}/${host ? 16 : 24} brd ${brd} scope global eth0\n       valid_lft forever preferred_lft forever\n`, stderr: '', exitCode: 0 };
+      return {
+        stdout: `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue\n    link/ether 0a:58:${ip
+          .split('.')
+          .map((o) => Number(o).toString(16).padStart(2, '0'))
+          .join(':')} brd ff:ff:ff:ff:ff:ff\n    inet ${ip}/${host ? 16 : 24} brd ${brd} scope global eth0\n       valid_lft forever preferred_lft forever\n`,
+        stderr: '',
+        exitCode: 0,
+      };
     }),
   ];
 }
@@ -159,6 +208,15 @@ function netMessage(e: any, host: string, _tool: string): string {
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
   });
 }

@@ -37,15 +37,34 @@ const NEVER = ['rg', 'jq', 'yq', 'xan', 'sqlite3', 'html-to-markdown', 'help', '
 const UNIQ_C: [RegExp, string] = [/^ *(\d+) /gm, (_m: string, n: string) => `${n.padStart(7)} `] as any;
 
 const BUSYBOX: UserlandProfile = {
-  family: 'busybox', dialect: 'ash', bash: false, binDir: '/bin', commandVBare: true,
+  family: 'busybox',
+  dialect: 'ash',
+  bash: false,
+  binDir: '/bin',
+  commandVBare: true,
   absent: [...NEVER, 'bash', 'curl', 'column', 'join', 'dig', 'host'],
   utilities: {
-    cat: { stderr: [[/^cat: (.+): No such file or directory$/, "cat: can't open '$1': No such file or directory"], [/^cat: (.+): Is a directory$/, 'cat: read error: Is a directory']] },
+    cat: {
+      stderr: [
+        [/^cat: (.+): No such file or directory$/, "cat: can't open '$1': No such file or directory"],
+        [/^cat: (.+): Is a directory$/, 'cat: read error: Is a directory'],
+      ],
+    },
     ls: { exit: { 2: 1 }, stderr: [[/^ls: cannot access '(.+)': (.+)$/, 'ls: $1: $2']] },
     mkdir: { stderr: [[/^mkdir: cannot create directory/, "mkdir: can't create directory"]] },
     rmdir: { stderr: [[/^rmdir: failed to remove '(.+)': (.+)$/, "rmdir: '$1': $2"]] },
-    rm: { stderr: [[/^rm: cannot remove '(.+)': Is a directory$/, "rm: '$1' is a directory"], [/^rm: cannot remove /, "rm: can't remove "]] },
-    cp: { stderr: [[/^cp: cannot stat /, "cp: can't stat "], [/^cp: -r not specified; omitting directory/, 'cp: omitting directory']] },
+    rm: {
+      stderr: [
+        [/^rm: cannot remove '(.+)': Is a directory$/, "rm: '$1' is a directory"],
+        [/^rm: cannot remove /, "rm: can't remove "],
+      ],
+    },
+    cp: {
+      stderr: [
+        [/^cp: cannot stat /, "cp: can't stat "],
+        [/^cp: -r not specified; omitting directory/, 'cp: omitting directory'],
+      ],
+    },
     mv: { stderr: [[/^mv: cannot stat '(.+)': (.+)$/, "mv: can't rename '$1': $2"]] },
     du: { stderr: [[/^du: cannot access '(.+)': (.+)$/, 'du: $1: $2']] },
     chmod: { stderr: [[/^chmod: cannot access '(.+)': (.+)$/, 'chmod: $1: $2']] },
@@ -59,8 +78,36 @@ const BUSYBOX: UserlandProfile = {
 };
 
 const DEBIAN: UserlandProfile = {
-  family: 'debian', dialect: 'dash', bash: true, binDir: '/usr/bin', commandVBare: false,
-  absent: [...NEVER, 'ps', 'free', 'top', 'wget', 'curl', 'nc', 'nslookup', 'dig', 'host', 'ping', 'ip', 'xxd', 'hexdump', 'column', 'strings', 'uptime', 'cal', 'vi', 'less', 'busybox', 'dmesg', 'httpd'],
+  family: 'debian',
+  dialect: 'dash',
+  bash: true,
+  binDir: '/usr/bin',
+  commandVBare: false,
+  absent: [
+    ...NEVER,
+    'ps',
+    'free',
+    'top',
+    'wget',
+    'curl',
+    'nc',
+    'nslookup',
+    'dig',
+    'host',
+    'ping',
+    'ip',
+    'xxd',
+    'hexdump',
+    'column',
+    'strings',
+    'uptime',
+    'cal',
+    'vi',
+    'less',
+    'busybox',
+    'dmesg',
+    'httpd',
+  ],
   utilities: {
     cat: { stderr: [[/^cat: (.+): Is a directory$/, 'cat: $1: Is a directory']] },
     ls: { stderr: [[/^ls: (?!cannot access)(.+): No such file or directory$/, "ls: cannot access '$1': No such file or directory"]] },
@@ -73,11 +120,22 @@ const ALPINE: UserlandProfile = { ...BUSYBOX, absent: BUSYBOX.absent };
 const UBUNTU: UserlandProfile = DEBIAN;
 
 const BY_BASE: Record<CatalogueImage['base'], UserlandProfile> = {
-  busybox: BUSYBOX, alpine: ALPINE, debian: DEBIAN, ubuntu: UBUNTU, distroless: DEBIAN, scratch: BUSYBOX,
+  busybox: BUSYBOX,
+  alpine: ALPINE,
+  debian: DEBIAN,
+  ubuntu: UBUNTU,
+  distroless: DEBIAN,
+  scratch: BUSYBOX,
 };
 
 /** utilities an image adds to its family's base (nginx's Dockerfile installs curl; perl builds on buildpack-deps) */
-const IMAGE_ADDS: Record<string, string[]> = { nginx: ['curl'], perl: ['curl', 'wget', 'ps'], curl: ['curl'], agnhost: ['curl'], 'jessie-dnsutils': ['nslookup', 'dig', 'host', 'ping'] };
+const IMAGE_ADDS: Record<string, string[]> = {
+  nginx: ['curl'],
+  perl: ['curl', 'wget', 'ps'],
+  curl: ['curl'],
+  agnhost: ['curl'],
+  'jessie-dnsutils': ['nslookup', 'dig', 'host', 'ping'],
+};
 const derived = new Map<string, UserlandProfile>();
 
 export function profileFor(image: Pick<CatalogueImage, 'base'> & { repository?: string }): UserlandProfile {
@@ -86,7 +144,10 @@ export function profileFor(image: Pick<CatalogueImage, 'base'> & { repository?: 
   if (!adds) return base;
   const key = `${image.base}/${image.repository}`;
   let p = derived.get(key);
-  if (!p) { p = { ...base, absent: base.absent.filter((n) => !adds.includes(n)) }; derived.set(key, p); }
+  if (!p) {
+    p = { ...base, absent: base.absent.filter((n) => !adds.includes(n)) };
+    derived.set(key, p);
+  }
   return p;
 }
 
@@ -97,5 +158,9 @@ export const DROP_LINE = '\u0000';
 export function rewrite(text: string, rules: [RegExp, string][] | undefined, perLine: boolean): string {
   if (!rules?.length || !text) return text;
   if (!perLine) return rules.reduce((t, [re, to]) => t.replace(re, to as any), text);
-  return text.split('\n').map((l) => rules.reduce((t, [re, to]) => t.replace(re, to as any), l)).filter((l) => l !== DROP_LINE).join('\n');
+  return text
+    .split('\n')
+    .map((l) => rules.reduce((t, [re, to]) => t.replace(re, to as any), l))
+    .filter((l) => l !== DROP_LINE)
+    .join('\n');
 }

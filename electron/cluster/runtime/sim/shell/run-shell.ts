@@ -14,7 +14,9 @@ import { shellDialect, type ShellDialect } from './dialects';
 import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin, TYPE_COMMAND } from './dialect-transform';
 
 export interface ShellRun {
-  exitCode: number; env: Record<string, string>; cwd: string;
+  exitCode: number;
+  env: Record<string, string>;
+  cwd: string;
   /** the script ended the shell itself (`exit`, errexit) instead of running to its end: asked with `o.untilExit` */
   shellExited?: boolean;
 }
@@ -26,13 +28,33 @@ const UNLIMITED = { maxCommandCount: Infinity, maxLoopIterations: Infinity, maxE
 const TRAPPABLE: SignalName[] = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2'];
 
 /** Per-process shell state that outlives one script (traps, terminal). */
-export interface ShellSession { traps: Map<string, string>; jobs?: Job[]; tty?: boolean; rows?: number; cols?: number }
+export interface ShellSession {
+  traps: Map<string, string>;
+  jobs?: Job[];
+  tty?: boolean;
+  rows?: number;
+  cols?: number;
+}
 
 /**
  * Runs a script in just-bash as process `proc` of container `c`. Output streams to the process while the script
  * runs; signals run `trap` handlers or end the script; `interrupt` (Ctrl-C in a terminal) aborts only this script.
  */
-export async function runShell(c: SimContainer, proc: SimProcess, script: string, o: { env: Record<string, string>; cwd: string; stdin?: string; positional?: string[]; session?: ShellSession; interrupt?: AbortSignal; argv0?: string; untilExit?: boolean }): Promise<ShellRun> {
+export async function runShell(
+  c: SimContainer,
+  proc: SimProcess,
+  script: string,
+  o: {
+    env: Record<string, string>;
+    cwd: string;
+    stdin?: string;
+    positional?: string[];
+    session?: ShellSession;
+    interrupt?: AbortSignal;
+    argv0?: string;
+    untilExit?: boolean;
+  },
+): Promise<ShellRun> {
   const session: ShellSession = o.session ?? { traps: new Map() };
   const runCtl = new AbortController();
   const stop = () => runCtl.abort();
@@ -41,7 +63,10 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
   let pendingSignal: SignalName | undefined;
   for (const sig of TRAPPABLE) {
     proc.handle(sig, (s) => {
-      if (session.traps.has(s)) { pendingSignal = s; runCtl.abort(); }
+      if (session.traps.has(s)) {
+        pendingSignal = s;
+        runCtl.abort();
+      }
       // a shell that is PID 1 has no default action for signals it does not trap… but the course expects
       // `kubectl delete` to stop plain shells promptly, so untrapped signals terminate, as for any other PID
       else proc.terminate(128 + SIGNAL_NUMBERS[s]);
@@ -49,8 +74,18 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
   }
   const argv0 = o.argv0 ?? 'sh';
   const startJob = (script: string, env: Record<string, string>, cwd: string) => {
-    const child = c.spawn([argv0, '-c', script], (b) => proc.stdout(b), (b) => proc.stderr(b));
-    runShell(c, child, script, { env, cwd, argv0 }).then((r) => child.exited(r.exitCode), (e) => { proc.stderr(`${argv0}: ${String(e?.message ?? e)}\n`); child.exited(2); });
+    const child = c.spawn(
+      [argv0, '-c', script],
+      (b) => proc.stdout(b),
+      (b) => proc.stderr(b),
+    );
+    runShell(c, child, script, { env, cwd, argv0 }).then(
+      (r) => child.exited(r.exitCode),
+      (e) => {
+        proc.stderr(`${argv0}: ${String(e?.message ?? e)}\n`);
+        child.exited(2);
+      },
+    );
     return child;
   };
   session.jobs ??= [];
@@ -58,7 +93,12 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
   const profile = profileFor(c.image.image);
   const dialect = shellDialect(argv0, profile);
   const bash = new Bash({
-    fs: c.fs, cwd: o.cwd, env: o.env, customCommands: imageCommands(host, profile), commands: bundledCommands(profile), executionLimits: UNLIMITED,
+    fs: c.fs,
+    cwd: o.cwd,
+    env: o.env,
+    customCommands: imageCommands(host, profile),
+    commands: bundledCommands(profile),
+    executionLimits: UNLIMITED,
     processInfo: { pid: proc.pid, ppid: proc.pid === 1 ? 0 : 1, uid: c.id.uid, gid: c.id.gid },
   });
   bash.registerTransformPlugin(dialectPlugin(dialect, argv0));
@@ -68,7 +108,13 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
   const positional = dialect.prelude + (o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '');
   const env = { ...o.env, 0: o.argv0 ?? 'sh' };
   try {
-    let r = await execSafely(bash, positional + script + (o.untilExit ? `\n${END_MARKER}=$?` : ''), { env, cwd: o.cwd, stdin: o.stdin, signal: runCtl.signal, argv0: o.argv0 ?? 'sh' });
+    let r = await execSafely(bash, positional + script + (o.untilExit ? `\n${END_MARKER}=$?` : ''), {
+      env,
+      cwd: o.cwd,
+      stdin: o.stdin,
+      signal: runCtl.signal,
+      argv0: o.argv0 ?? 'sh',
+    });
     flush(proc, r, runCtl.signal.aborted, dialect, argv0);
     let exitCode = r.exitCode;
     // an assignment, not a command: it needs no binary in the image and leaves `$?` to be read back
@@ -80,7 +126,8 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
       flush(proc, r, false, dialect, argv0);
       exitCode = r.exitCode;
     } else if (runCtl.signal.aborted && !proc.signal.aborted) exitCode = 130;
-    if (session.traps.has('EXIT') && !proc.signal.aborted) flush(proc, await execSafely(bash, session.traps.get('EXIT')!, { env: r.env ?? o.env, cwd: o.cwd, signal: proc.signal, argv0 }), false, dialect, argv0);
+    if (session.traps.has('EXIT') && !proc.signal.aborted)
+      flush(proc, await execSafely(bash, session.traps.get('EXIT')!, { env: r.env ?? o.env, cwd: o.cwd, signal: proc.signal, argv0 }), false, dialect, argv0);
     const { 0: _argv0, [END_MARKER]: _end, ...after } = r.env ?? o.env;
     return { exitCode, env: after, cwd: r.env?.PWD ?? o.cwd, ...(o.untilExit ? { shellExited: reachedEnd === undefined && !runCtl.signal.aborted } : {}) };
   } finally {
@@ -92,16 +139,33 @@ export async function runShell(c: SimContainer, proc: SimProcess, script: string
   }
 }
 
-interface Result { stdout: string; stderr: string; exitCode: number; env?: Record<string, string>; stdoutKind?: string }
+interface Result {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  env?: Record<string, string>;
+  stdoutKind?: string;
+}
 
-async function execSafely(bash: Bash, script: string, o: { env: Record<string, string>; cwd: string; stdin?: string; signal: AbortSignal; argv0: string }): Promise<Result> {
+async function execSafely(
+  bash: Bash,
+  script: string,
+  o: { env: Record<string, string>; cwd: string; stdin?: string; signal: AbortSignal; argv0: string },
+): Promise<Result> {
   try {
     const r = await bash.exec(script, { env: o.env, replaceEnv: true, cwd: o.cwd, stdin: o.stdin, signal: o.signal, rawScript: true });
     return { ...r, stderr: r.stderr.replace(/^bash: /gm, `${o.argv0}: `) };
   } catch (e: any) {
     // a redirection the filesystem refused (read-only, outside a mount) ends the script like a failed open
     const m = /^(\w+): [^,]*, \w+ '([^']*)'/.exec(String(e?.message ?? ''));
-    const why = m?.[1] === 'EROFS' ? 'Read-only file system' : m?.[1] === 'EACCES' ? 'Permission denied' : m?.[1] === 'ENOENT' ? 'nonexistent directory' : String(e?.message ?? e);
+    const why =
+      m?.[1] === 'EROFS'
+        ? 'Read-only file system'
+        : m?.[1] === 'EACCES'
+          ? 'Permission denied'
+          : m?.[1] === 'ENOENT'
+            ? 'nonexistent directory'
+            : String(e?.message ?? e);
     return { stdout: '', stderr: `${o.argv0}: can't create ${m?.[2] ?? ''}: ${why}\n`, exitCode: m ? 1 : 2 };
   }
 }
@@ -112,22 +176,32 @@ function flush(proc: SimProcess, r: Result, aborted: boolean, dialect: ShellDial
   if (err) proc.stderr(tidyDiagnostics(err, dialect, argv0));
 }
 
-
-const ERRNO_TEXT: Record<string, string> = { EROFS: 'Read-only file system', EACCES: 'Permission denied', ENOENT: 'No such file or directory', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory' };
+const ERRNO_TEXT: Record<string, string> = {
+  EROFS: 'Read-only file system',
+  EACCES: 'Permission denied',
+  ENOENT: 'No such file or directory',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+};
 
 /**
  * our filesystem's Node-style errors ("EROFS: read-only file system, rm '<path>'") read as the C library's strerror
  * text, and the shell's own diagnostics as the image's shell words them
  */
 export function tidyDiagnostics(text: string, dialect: ShellDialect, argv0: string): string {
-  const t = text.replace(/\b(EROFS|EACCES|ENOENT|EISDIR|ENOTDIR): [^,\n]*, \w+ '[^'\n]*'/g, (_m, code: string) => ERRNO_TEXT[code]).replace(/^bash: /gm, `${argv0}: `)
+  const t = text
+    .replace(/\b(EROFS|EACCES|ENOENT|EISDIR|ENOTDIR): [^,\n]*, \w+ '[^'\n]*'/g, (_m, code: string) => ERRNO_TEXT[code])
+    .replace(/^bash: /gm, `${argv0}: `)
     // the engine's note that a command was cut short (timeout, a signal): real shells print nothing
     .replace(/^\w+: execution aborted\n?/gm, '');
   if (!dialect.messages.length) return t;
   // only the shell's own lines (`sh: …`): a utility's "No such file or directory" keeps its wording; xtrace
   // (`set -x`) names our stand-ins by the builtins they replace
-  return t.split('\n').map((l) => l.startsWith(`${argv0}: `) ? dialect.messages.reduce((x, [re, to]) => x.replace(re, to), l) : l.replace(/^(\++ )__kubelab_echo\b/, '$1echo'))
-    .filter((l) => l !== DROP_LINE && !l.includes(`${END_MARKER}=`)).join('\n');
+  return t
+    .split('\n')
+    .map((l) => (l.startsWith(`${argv0}: `) ? dialect.messages.reduce((x, [re, to]) => x.replace(re, to), l) : l.replace(/^(\++ )__kubelab_echo\b/, '$1echo')))
+    .filter((l) => l !== DROP_LINE && !l.includes(`${END_MARKER}=`))
+    .join('\n');
 }
 
 /** our commands, the image's extra utilities and the engine's utilities worded as the image's, minus what the image lacks */
@@ -144,10 +218,54 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
   );
   const text = textUtilities(profile).filter((x) => !absent.has(x.name));
   const names = new Set([...own, ...extra, ...shells, ...text].map((x) => x.name));
-  return [...own, ...extra, ...shells, ...text, ...utilityWrappers(profile, names, host.container.id.uid === 0 ? 'root' : host.container.id.userName ?? String(host.container.id.uid))];
+  return [
+    ...own,
+    ...extra,
+    ...shells,
+    ...text,
+    ...utilityWrappers(profile, names, host.container.id.uid === 0 ? 'root' : (host.container.id.userName ?? String(host.container.id.uid))),
+  ];
 }
 
-const SHELL_BUILTINS = new Set(['cd', 'echo', 'printf', 'test', '[', 'true', 'false', 'pwd', 'read', 'export', 'unset', 'set', 'shift', 'exit', 'return', 'break', 'continue', 'eval', 'exec', 'trap', 'wait', 'kill', 'type', 'command', 'alias', 'unalias', 'umask', 'ulimit', 'getopts', 'hash', 'jobs', 'times', 'readonly', 'local', ':', '.', 'let']);
+const SHELL_BUILTINS = new Set([
+  'cd',
+  'echo',
+  'printf',
+  'test',
+  '[',
+  'true',
+  'false',
+  'pwd',
+  'read',
+  'export',
+  'unset',
+  'set',
+  'shift',
+  'exit',
+  'return',
+  'break',
+  'continue',
+  'eval',
+  'exec',
+  'trap',
+  'wait',
+  'kill',
+  'type',
+  'command',
+  'alias',
+  'unalias',
+  'umask',
+  'ulimit',
+  'getopts',
+  'hash',
+  'jobs',
+  'times',
+  'readonly',
+  'local',
+  ':',
+  '.',
+  'let',
+]);
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', '{', '}', '!']);
 
 /** `type NAME` and `command -v/-V NAME`: builtins, keywords, then the image's utilities on PATH */
@@ -163,7 +281,10 @@ function typeCommand(host: ShellHost, profile: UserlandProfile): Command {
       let path: string | undefined;
       if (!SHELL_BUILTINS.has(n) && !KEYWORDS.has(n)) {
         for (const dir of (ctx.env.get('PATH') ?? '').split(':')) {
-          if (await host.container.fs.exists(`${dir}/${n}`).catch(() => false)) { path = `${dir}/${n}`; break; }
+          if (await host.container.fs.exists(`${dir}/${n}`).catch(() => false)) {
+            path = `${dir}/${n}`;
+            break;
+          }
         }
         if (path && profile.family === 'debian') path = path.replace(/^\/(s?bin)\//, '/usr/$1/');
       }
@@ -172,7 +293,10 @@ function typeCommand(host: ShellHost, profile: UserlandProfile): Command {
       if (KEYWORDS.has(n)) out += verbose ? `${n} is a shell keyword\n` : `${n}\n`;
       else if (SHELL_BUILTINS.has(n)) out += verbose ? `${n} is a shell builtin\n` : `${n}\n`;
       else if (path) out += verbose ? `${n} is ${applet ? n : path}\n` : `${applet ? n : path}\n`;
-      else { status = 127; if (verbose) out += `${n}: not found\n`; }
+      else {
+        status = 127;
+        if (verbose) out += `${n}: not found\n`;
+      }
     }
     return { stdout: out, stderr: '', exitCode: status };
   });
@@ -185,43 +309,70 @@ function typeCommand(host: ShellHost, profile: UserlandProfile): Command {
 function childShells(host: ShellHost, profile: UserlandProfile): Command[] {
   const c = host.container;
   const names = profile.family === 'busybox' ? ['sh', 'ash'] : ['sh', 'dash', 'bash'];
-  return names.map((name) => defineCommand(name, async (args, ctx) => {
-    const ci = args.findIndex((a) => /^-\w*c$/.test(a));
-    let script: string;
-    let positional: string[];
-    let stdin: string | undefined = decodeBytesToUtf8(ctx.stdin);
-    if (ci >= 0) { script = args[ci + 1] ?? ''; positional = args.slice(ci + 3); }
-    else {
-      const file = args.find((a) => !a.startsWith('-'));
-      if (file) {
-        try { script = await c.fs.readFile(c.fs.resolvePath(ctx.cwd, file)); } catch { return { stdout: '', stderr: `${name}: can't open '${file}': No such file or directory\n`, exitCode: 2 }; }
-        positional = args.slice(args.indexOf(file) + 1);
-      } else { script = stdin ?? ''; stdin = undefined; positional = []; }
-    }
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const child = c.spawn([name, ...args], (b) => out.push(Buffer.from(b as any)), (b) => err.push(Buffer.from(b as any)));
-    const stopChild = () => child.terminate(130);
-    ctx.signal?.addEventListener('abort', stopChild, { once: true });
-    try {
-      const env: Record<string, string> = Object.fromEntries(ctx.env);
-      // a shell started without PATH (env -i) uses its compiled-in default
-      env.PATH ??= profile.family === 'busybox' ? '/sbin:/usr/sbin:/bin:/usr/bin' : '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-      const r = await runShell(c, child, script, { env, cwd: ctx.cwd, stdin, positional, argv0: name });
-      child.exited(r.exitCode);
-    } catch (e) {
-      err.push(Buffer.from(`${name}: ${String((e as Error)?.message ?? e)}\n`));
-      child.exited(2);
-    } finally { ctx.signal?.removeEventListener('abort', stopChild); }
-    const code = child.exitCode ?? 0;
-    const note = code === 137 ? 'Killed\n' : code === 143 ? 'Terminated\n' : '';
-    return { stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('utf8') + note, exitCode: code, stdoutKind: 'bytes' } as ExecResult;
-  }));
+  return names.map((name) =>
+    defineCommand(name, async (args, ctx) => {
+      const ci = args.findIndex((a) => /^-\w*c$/.test(a));
+      let script: string;
+      let positional: string[];
+      let stdin: string | undefined = decodeBytesToUtf8(ctx.stdin);
+      if (ci >= 0) {
+        script = args[ci + 1] ?? '';
+        positional = args.slice(ci + 3);
+      } else {
+        const file = args.find((a) => !a.startsWith('-'));
+        if (file) {
+          try {
+            script = await c.fs.readFile(c.fs.resolvePath(ctx.cwd, file));
+          } catch {
+            return { stdout: '', stderr: `${name}: can't open '${file}': No such file or directory\n`, exitCode: 2 };
+          }
+          positional = args.slice(args.indexOf(file) + 1);
+        } else {
+          script = stdin ?? '';
+          stdin = undefined;
+          positional = [];
+        }
+      }
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const child = c.spawn(
+        [name, ...args],
+        (b) => out.push(Buffer.from(b as any)),
+        (b) => err.push(Buffer.from(b as any)),
+      );
+      const stopChild = () => child.terminate(130);
+      ctx.signal?.addEventListener('abort', stopChild, { once: true });
+      try {
+        const env: Record<string, string> = Object.fromEntries(ctx.env);
+        // a shell started without PATH (env -i) uses its compiled-in default
+        env.PATH ??= profile.family === 'busybox' ? '/sbin:/usr/sbin:/bin:/usr/bin' : '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+        const r = await runShell(c, child, script, { env, cwd: ctx.cwd, stdin, positional, argv0: name });
+        child.exited(r.exitCode);
+      } catch (e) {
+        err.push(Buffer.from(`${name}: ${String((e as Error)?.message ?? e)}\n`));
+        child.exited(2);
+      } finally {
+        ctx.signal?.removeEventListener('abort', stopChild);
+      }
+      const code = child.exitCode ?? 0;
+      const note = code === 137 ? 'Killed\n' : code === 143 ? 'Terminated\n' : '';
+      return {
+        stdout: Buffer.concat(out).toString('latin1'),
+        stderr: Buffer.concat(err).toString('utf8') + note,
+        exitCode: code,
+        stdoutKind: 'bytes',
+      } as ExecResult;
+    }),
+  );
 }
 
 const bundledCache = new Map<UserlandProfile, CommandName[]>();
 function bundledCommands(profile: UserlandProfile): CommandName[] {
   let hit = bundledCache.get(profile);
-  if (!hit) { const absent = new Set(profile.absent); hit = getCommandNames().filter((n) => !absent.has(n)) as CommandName[]; bundledCache.set(profile, hit); }
+  if (!hit) {
+    const absent = new Set(profile.absent);
+    hit = getCommandNames().filter((n) => !absent.has(n)) as CommandName[];
+    bundledCache.set(profile, hit);
+  }
   return hit;
 }

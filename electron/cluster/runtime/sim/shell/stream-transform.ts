@@ -5,7 +5,14 @@ type Node = any;
 
 const word = (value: string): Node => ({ type: 'Word', parts: [{ type: 'Literal', value }] });
 const redirect = (fd: number, path: string): Node => ({ type: 'Redirection', fd, operator: '>>', target: word(path) });
-const yieldCall = (): Node => ({ type: 'Statement', pipelines: [{ type: 'Pipeline', commands: [{ type: 'SimpleCommand', assignments: [], name: word(YIELD_COMMAND), args: [], redirections: [] }], negated: false }], operators: [], background: false });
+const yieldCall = (): Node => ({
+  type: 'Statement',
+  pipelines: [
+    { type: 'Pipeline', commands: [{ type: 'SimpleCommand', assignments: [], name: word(YIELD_COMMAND), args: [], redirections: [] }], negated: false },
+  ],
+  operators: [],
+  background: false,
+});
 
 export const YIELD_COMMAND = '__kubelab_yield';
 export const TRAP_COMMAND = '__kubelab_trap';
@@ -21,7 +28,6 @@ function renameBuiltin(c: Node): void {
   if (part?.type === 'Literal' && RENAMED[part.value]) part.value = RENAMED[part.value];
 }
 
-
 /**
  * just-bash runs `cmd &` in the foreground. A background statement becomes a call that starts it as a separate
  * process of the container (its own shell, running concurrently), then records that process's PID for `$!`.
@@ -34,7 +40,10 @@ function backgroundJob(s: Node): Node[] {
 /** `$!` reads the variable the background call sets */
 function rewriteLastBg(n: Node): void {
   if (!n || typeof n !== 'object') return;
-  if (Array.isArray(n)) { n.forEach(rewriteLastBg); return; }
+  if (Array.isArray(n)) {
+    n.forEach(rewriteLastBg);
+    return;
+  }
   if (n.type === 'ParameterExpansion' && n.parameter === '!') n.parameter = LASTBG_VAR;
   for (const v of Object.values(n)) if (v && typeof v === 'object') rewriteLastBg(v);
 }
@@ -52,7 +61,12 @@ export function streamingPlugin(pid: number): TransformPlugin {
   const visitStatements = (stmts: Node[] | null | undefined, stream: boolean) => {
     if (!stmts) return;
     for (let i = 0; i < stmts.length; i++) {
-      if (stmts[i].background) { const jobs = backgroundJob(stmts[i]); stmts.splice(i, 1, ...jobs); i += jobs.length - 1; continue; }
+      if (stmts[i].background) {
+        const jobs = backgroundJob(stmts[i]);
+        stmts.splice(i, 1, ...jobs);
+        i += jobs.length - 1;
+        continue;
+      }
       visitStatement(stmts[i], stream);
     }
   };
@@ -81,22 +95,28 @@ export function streamingPlugin(pid: number): TransformPlugin {
     }
     switch (c.type) {
       case 'If':
-        for (const cl of c.clauses) { visitStatements(cl.condition, false); visitStatements(cl.body, stream); }
+        for (const cl of c.clauses) {
+          visitStatements(cl.condition, false);
+          visitStatements(cl.body, stream);
+        }
         visitStatements(c.elseBody, stream);
         return;
-      case 'While': case 'Until':
+      case 'While':
+      case 'Until':
         visitStatements(c.condition, false);
         visitStatements(c.body, stream);
         c.body.unshift(yieldCall());
         return;
-      case 'For': case 'CStyleFor':
+      case 'For':
+      case 'CStyleFor':
         visitStatements(c.body, stream);
         c.body.unshift(yieldCall());
         return;
       case 'Case':
         for (const it of c.items) visitStatements(it.body, stream);
         return;
-      case 'Subshell': case 'Group':
+      case 'Subshell':
+      case 'Group':
         visitStatements(c.body, stream);
         return;
     }

@@ -6,35 +6,80 @@ import type { ShellHost } from './commands';
 /** how often a followed file is checked for new data */
 const FOLLOW_POLL_MS = 150;
 
-interface TailOptions { lines: number; fromLine?: number; bytes?: number; follow: boolean; retry: boolean; headers?: boolean; files: string[] }
+interface TailOptions {
+  lines: number;
+  fromLine?: number;
+  bytes?: number;
+  follow: boolean;
+  retry: boolean;
+  headers?: boolean;
+  files: string[];
+}
 
 function parseArgs(args: string[]): TailOptions | string {
   const o: TailOptions = { lines: 10, follow: false, retry: false, files: [] };
   const count = (v: string | undefined, what: 'lines' | 'bytes'): string | undefined => {
     if (v === undefined || !/^[+-]?\d+$/.test(v)) return `tail: invalid number '${v ?? ''}'\n`;
-    if (what === 'bytes') { o.bytes = Math.abs(Number(v)); return undefined; }
-    if (v.startsWith('+')) o.fromLine = Number(v.slice(1)); else { o.lines = Math.abs(Number(v)); o.fromLine = undefined; }
+    if (what === 'bytes') {
+      o.bytes = Math.abs(Number(v));
+      return undefined;
+    }
+    if (v.startsWith('+')) o.fromLine = Number(v.slice(1));
+    else {
+      o.lines = Math.abs(Number(v));
+      o.fromLine = undefined;
+    }
     return undefined;
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '--') { o.files.push(...args.slice(i + 1)); break; }
-    if (a === '--follow' || a === '--follow=descriptor') { o.follow = true; continue; }
-    if (a === '--follow=name' || a === '--retry') { o.follow = o.follow || a !== '--retry'; o.retry = true; continue; }
-    if (a.startsWith('--lines=')) { const e = count(a.slice(8), 'lines'); if (e) return e; continue; }
-    if (a.startsWith('--bytes=')) { const e = count(a.slice(8), 'bytes'); if (e) return e; continue; }
+    if (a === '--') {
+      o.files.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '--follow' || a === '--follow=descriptor') {
+      o.follow = true;
+      continue;
+    }
+    if (a === '--follow=name' || a === '--retry') {
+      o.follow = o.follow || a !== '--retry';
+      o.retry = true;
+      continue;
+    }
+    if (a.startsWith('--lines=')) {
+      const e = count(a.slice(8), 'lines');
+      if (e) return e;
+      continue;
+    }
+    if (a.startsWith('--bytes=')) {
+      const e = count(a.slice(8), 'bytes');
+      if (e) return e;
+      continue;
+    }
     // the old forms `tail -5 file` and `tail +5 file`
-    if (/^[-+]\d+$/.test(a) && !o.files.length) { const e = count(a.startsWith('-') ? a.slice(1) : a, 'lines'); if (e) return e; continue; }
-    if (!a.startsWith('-') || a === '-') { o.files.push(a); continue; }
+    if (/^[-+]\d+$/.test(a) && !o.files.length) {
+      const e = count(a.startsWith('-') ? a.slice(1) : a, 'lines');
+      if (e) return e;
+      continue;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      o.files.push(a);
+      continue;
+    }
     for (let j = 1; j < a.length; j++) {
       const ch = a[j];
       if (ch === 'f') o.follow = true;
-      else if (ch === 'F') { o.follow = true; o.retry = true; }
-      else if (ch === 'q') o.headers = false;
+      else if (ch === 'F') {
+        o.follow = true;
+        o.retry = true;
+      } else if (ch === 'q') o.headers = false;
       else if (ch === 'v') o.headers = true;
       else if (ch === 'n' || ch === 'c' || ch === 's') {
         const v = a.length > j + 1 ? a.slice(j + 1) : args[++i];
-        if (ch !== 's') { const e = count(v, ch === 'n' ? 'lines' : 'bytes'); if (e) return e; }
+        if (ch !== 's') {
+          const e = count(v, ch === 'n' ? 'lines' : 'bytes');
+          if (e) return e;
+        }
         break;
       } else return `tail: invalid option -- '${ch}'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: tail [OPTIONS] [FILE]...\n`;
     }
@@ -47,13 +92,25 @@ function initialPart(data: Buffer, o: TailOptions): Buffer {
   if (o.bytes !== undefined) return data.subarray(Math.max(0, data.length - o.bytes));
   let start = 0;
   if (o.fromLine !== undefined) {
-    for (let n = 1; n < o.fromLine && start < data.length; n++) { const nl = data.indexOf(10, start); if (nl < 0) { start = data.length; break; } start = nl + 1; }
+    for (let n = 1; n < o.fromLine && start < data.length; n++) {
+      const nl = data.indexOf(10, start);
+      if (nl < 0) {
+        start = data.length;
+        break;
+      }
+      start = nl + 1;
+    }
     return data.subarray(start);
   }
   let end = data.length;
   if (end && data[end - 1] === 10) end--;
   let seen = 0;
-  for (let i = end - 1; i >= 0; i--) { if (data[i] === 10 && ++seen === o.lines) { start = i + 1; break; } }
+  for (let i = end - 1; i >= 0; i--) {
+    if (data[i] === 10 && ++seen === o.lines) {
+      start = i + 1;
+      break;
+    }
+  }
   return o.lines === 0 ? Buffer.alloc(0) : data.subarray(start);
 }
 
@@ -75,11 +132,19 @@ export function tailCommand(h: ShellHost): Command {
     let status = 0;
     const positions = new Map<string, number>();
     const read = async (f: string): Promise<Buffer | undefined> => {
-      try { return Buffer.from(await fs.readFileBuffer(fs.resolvePath(ctx.cwd, f))); } catch { return undefined; }
+      try {
+        return Buffer.from(await fs.readFileBuffer(fs.resolvePath(ctx.cwd, f)));
+      } catch {
+        return undefined;
+      }
     };
     for (const [i, f] of files.entries()) {
       const data = f === '-' ? Buffer.from(latin1FromBytes(ctx.stdin), 'latin1') : await read(f);
-      if (!data) { stderr += gnu ? `tail: cannot open '${f}' for reading: No such file or directory\n` : `tail: can't open '${f}': No such file or directory\n`; status = 1; continue; }
+      if (!data) {
+        stderr += gnu ? `tail: cannot open '${f}' for reading: No such file or directory\n` : `tail: can't open '${f}': No such file or directory\n`;
+        status = 1;
+        continue;
+      }
       out.push(Buffer.from(header(f, i === 0)), initialPart(data, o));
       positions.set(f, data.length);
     }

@@ -2,7 +2,11 @@
 const TAKES_ARG = new Set(['f', 'C', 'T', 'X', 'b', 'K', 'N', 'V', 'g', 'L']);
 const LONG_WITH_ARG = new Set(['--file', '--directory', '--files-from', '--exclude-from', '--blocking-factor']);
 
-export interface TarArgs { options: string[]; operands: string[]; create: boolean }
+export interface TarArgs {
+  options: string[];
+  operands: string[];
+  create: boolean;
+}
 
 /** splits a tar command line into its options (with their arguments) and its member operands */
 export function parseTarArgs(args: string[]): TarArgs {

@@ -31,17 +31,24 @@ export function textUtilities(p: UserlandProfile): Command[] {
       }
       const cmd = args.slice(i).length ? args.slice(i) : ['echo'];
       const input = String(ctx.stdin ?? '');
-      const items = repl !== undefined ? input.split('\n').filter((l) => l.trim()) : nul ? input.split('\0').filter(Boolean) : input.match(/'[^']*'|"[^"]*"|\S+/g)?.map((w) => w.replace(/^['"]|['"]$/g, '')) ?? [];
+      const items =
+        repl !== undefined
+          ? input.split('\n').filter((l) => l.trim())
+          : nul
+            ? input.split('\0').filter(Boolean)
+            : (input.match(/'[^']*'|"[^"]*"|\S+/g)?.map((w) => w.replace(/^['"]|['"]$/g, '')) ?? []);
       const runs: string[][] = [];
       if (repl !== undefined) for (const it of items) runs.push(cmd.map((c) => c.split(repl!).join(it)));
-      else if (!items.length) { if (!noRunEmpty) runs.push(cmd); }
-      else for (let k = 0; k < items.length; k += n || items.length) runs.push([...cmd, ...items.slice(k, k + (n || items.length))]);
+      else if (!items.length) {
+        if (!noRunEmpty) runs.push(cmd);
+      } else for (let k = 0; k < items.length; k += n || items.length) runs.push([...cmd, ...items.slice(k, k + (n || items.length))]);
       let out = '';
       let err = '';
       let status = 0;
       for (const r of runs) {
         const res = await ctx.exec!(r.map(shellQuote).join(' '), { cwd: ctx.cwd, env: env(ctx), replaceEnv: true, signal: ctx.signal });
-        out += res.stdout; err += res.stderr;
+        out += res.stdout;
+        err += res.stderr;
         if (res.exitCode === 127) return ok(out, 127, err);
         if (res.exitCode) status = 123;
       }
@@ -49,8 +56,16 @@ export function textUtilities(p: UserlandProfile): Command[] {
     }),
     defineCommand('diff', async (args, ctx) => {
       const r = await ctx.origCommand!(args);
-      if (r.exitCode !== 1 || !r.stdout) return r.exitCode === 2 ? { ...r, stderr: gnu ? r.stderr : r.stderr.replace(/^diff: (.+): No such file or directory$/m, "diff: can't stat '$1': No such file or directory") } : r;
-      const unified = r.stdout.replace(/^=+\n/, '').replace(/^(---|\+\+\+) (.*?)\t$/gm, '$1 $2').replace(/^@@ -(\d+),1 \+(\d+),1 @@$/gm, '@@ -$1 +$2 @@').replace(/^@@ -(\d+),1 /gm, '@@ -$1 ').replace(/ \+(\d+),1 @@$/gm, ' +$1 @@');
+      if (r.exitCode !== 1 || !r.stdout)
+        return r.exitCode === 2
+          ? { ...r, stderr: gnu ? r.stderr : r.stderr.replace(/^diff: (.+): No such file or directory$/m, "diff: can't stat '$1': No such file or directory") }
+          : r;
+      const unified = r.stdout
+        .replace(/^=+\n/, '')
+        .replace(/^(---|\+\+\+) (.*?)\t$/gm, '$1 $2')
+        .replace(/^@@ -(\d+),1 \+(\d+),1 @@$/gm, '@@ -$1 +$2 @@')
+        .replace(/^@@ -(\d+),1 /gm, '@@ -$1 ')
+        .replace(/ \+(\d+),1 @@$/gm, ' +$1 @@');
       if (!gnu || args.some((a) => /^-[^-]*u|^--unified/.test(a))) return { ...r, stdout: unified };
       return { ...r, stdout: normalDiff(unified) };
     }),
@@ -79,21 +94,31 @@ export function textUtilities(p: UserlandProfile): Command[] {
       const r = await ctx.origCommand!([...args.slice(0, ni), '-n', '1000000000', ...args.slice(ni + 2)]);
       const lines = r.stdout.split('\n');
       lines.pop();
-      return { ...r, stdout: lines.slice(0, Math.max(0, lines.length - neg)).map((l) => l + '\n').join('') };
+      return {
+        ...r,
+        stdout: lines
+          .slice(0, Math.max(0, lines.length - neg))
+          .map((l) => l + '\n')
+          .join(''),
+      };
     }),
     defineCommand('paste', async (args, ctx) => {
-      const split = args.flatMap((a) => /^-s+d./.test(a) ? ['-s', `-d${a.slice(a.indexOf('d') + 1)}`] : a === '-sd' ? ['-s', '-d'] : [a]);
+      const split = args.flatMap((a) => (/^-s+d./.test(a) ? ['-s', `-d${a.slice(a.indexOf('d') + 1)}`] : a === '-sd' ? ['-s', '-d'] : [a]));
       // with no file operand paste reads standard input
       const hasFile = split.some((a, i) => (!a.startsWith('-') || a === '-') && split[i - 1] !== '-d');
       return ctx.origCommand!(hasFile ? split : [...split, '-']);
     }),
     defineCommand('od', async (args, ctx) => {
-      const noAddr = args.includes('-An') || args.includes('-A') && args[args.indexOf('-A') + 1] === 'n';
-      const type = args.find((a) => a.startsWith('-t'))?.slice(2) ?? (args.includes('-c') ? 'c' : args.includes('-x') ? 'x2' : args.includes('-b') ? 'o1' : 'o2');
+      const noAddr = args.includes('-An') || (args.includes('-A') && args[args.indexOf('-A') + 1] === 'n');
+      const type =
+        args.find((a) => a.startsWith('-t'))?.slice(2) ?? (args.includes('-c') ? 'c' : args.includes('-x') ? 'x2' : args.includes('-b') ? 'o1' : 'o2');
       const files = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-A' && args[i - 1] !== '-t');
       let data: Buffer;
-      try { data = files.length ? Buffer.from(await ctx.fs.readFileBuffer(ctx.fs.resolvePath(ctx.cwd, files[0]))) : Buffer.from(String(ctx.stdin ?? ''), 'latin1'); }
-      catch { return ok('', 1, gnu ? `od: ${files[0]}: No such file or directory\n` : `od: ${files[0]}: No such file or directory\n`); }
+      try {
+        data = files.length ? Buffer.from(await ctx.fs.readFileBuffer(ctx.fs.resolvePath(ctx.cwd, files[0]))) : Buffer.from(String(ctx.stdin ?? ''), 'latin1');
+      } catch {
+        return ok('', 1, gnu ? `od: ${files[0]}: No such file or directory\n` : `od: ${files[0]}: No such file or directory\n`);
+      }
       return ok(odDump(data, type, noAddr));
     }),
   ];
@@ -138,18 +163,41 @@ function normalDiff(unified: string): string {
   const range = (a: number, n: number) => (n <= 1 ? String(a) : `${a},${a + n - 1}`);
   const flush = () => {
     if (!del.length && !add.length) return;
-    if (del.length && add.length) out.push(`${range(delStart, del.length)}c${range(addStart, add.length)}`, ...del.map((l) => `< ${l}`), '---', ...add.map((l) => `> ${l}`));
+    if (del.length && add.length)
+      out.push(`${range(delStart, del.length)}c${range(addStart, add.length)}`, ...del.map((l) => `< ${l}`), '---', ...add.map((l) => `> ${l}`));
     else if (del.length) out.push(`${range(delStart, del.length)}d${addStart - 1}`, ...del.map((l) => `< ${l}`));
     else out.push(`${delStart - 1}a${range(addStart, add.length)}`, ...add.map((l) => `> ${l}`));
-    del = []; add = [];
+    del = [];
+    add = [];
   };
   for (const l of lines) {
     const h = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
-    if (h) { flush(); oldNo = Number(h[1]); newNo = Number(h[2]); continue; }
+    if (h) {
+      flush();
+      oldNo = Number(h[1]);
+      newNo = Number(h[2]);
+      continue;
+    }
     if (l.startsWith('---') || l.startsWith('+++') || l.startsWith('\\')) continue;
-    if (l.startsWith('-')) { if (!del.length && !add.length) { delStart = oldNo; addStart = newNo; } del.push(l.slice(1)); oldNo++; }
-    else if (l.startsWith('+')) { if (!del.length && !add.length) { delStart = oldNo; addStart = newNo; } add.push(l.slice(1)); newNo++; }
-    else if (l.startsWith(' ')) { flush(); oldNo++; newNo++; }
+    if (l.startsWith('-')) {
+      if (!del.length && !add.length) {
+        delStart = oldNo;
+        addStart = newNo;
+      }
+      del.push(l.slice(1));
+      oldNo++;
+    } else if (l.startsWith('+')) {
+      if (!del.length && !add.length) {
+        delStart = oldNo;
+        addStart = newNo;
+      }
+      add.push(l.slice(1));
+      newNo++;
+    } else if (l.startsWith(' ')) {
+      flush();
+      oldNo++;
+      newNo++;
+    }
   }
   flush();
   return out.length ? out.join('\n') + '\n' : '';

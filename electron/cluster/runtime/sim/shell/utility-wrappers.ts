@@ -12,18 +12,25 @@ export function utilityWrappers(p: UserlandProfile, own: ReadonlySet<string>, ow
   const gnu = p.family === 'debian';
   for (const [name, rule] of Object.entries(p.utilities)) {
     if (own.has(name)) continue;
-    out.push(defineCommand(name, async (args, ctx) => {
-      if (name === 'ls' && !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a))) return lsLong(args, ctx, gnu, owner);
-      const r = await ctx.origCommand!(name === 'ls' ? await lsOperands(args, ctx) : args);
-      return {
-        ...r,
-        stdout: rewrite(r.stdout, rule.stdout, false),
-        stderr: rewrite(r.stderr, rule.stderr, true),
-        exitCode: rule.exit?.[r.exitCode] ?? r.exitCode,
-      };
-    }));
+    out.push(
+      defineCommand(name, async (args, ctx) => {
+        if (name === 'ls' && !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a))) return lsLong(args, ctx, gnu, owner);
+        const r = await ctx.origCommand!(name === 'ls' ? await lsOperands(args, ctx) : args);
+        return {
+          ...r,
+          stdout: rewrite(r.stdout, rule.stdout, false),
+          stderr: rewrite(r.stderr, rule.stderr, true),
+          exitCode: rule.exit?.[r.exitCode] ?? r.exitCode,
+        };
+      }),
+    );
   }
-  if (!p.utilities.ls && !own.has('ls')) out.push(defineCommand('ls', async (args, ctx) => !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a)) ? lsLong(args, ctx, gnu, owner) : ctx.origCommand!(await lsOperands(args, ctx))));
+  if (!p.utilities.ls && !own.has('ls'))
+    out.push(
+      defineCommand('ls', async (args, ctx) =>
+        !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a)) ? lsLong(args, ctx, gnu, owner) : ctx.origCommand!(await lsOperands(args, ctx)),
+      ),
+    );
   return out;
 }
 
@@ -33,7 +40,11 @@ async function lsOperands(args: string[], ctx: CommandContext): Promise<string[]
   const ops = sorted.slice(sorted.indexOf('--') + 1);
   if (!sorted.includes('--') || ops.length < 2) return sorted;
   for (const o of ops) {
-    try { if ((await ctx.fs.stat(ctx.fs.resolvePath(ctx.cwd, o))).isDirectory) return sorted; } catch { /* missing: ls reports it */ }
+    try {
+      if ((await ctx.fs.stat(ctx.fs.resolvePath(ctx.cwd, o))).isDirectory) return sorted;
+    } catch {
+      /* missing: ls reports it */
+    }
   }
   return ['-d', ...sorted];
 }
@@ -43,7 +54,13 @@ function sortLsOperands(args: string[]): string[] {
   const opts: string[] = [];
   const ops: string[] = [];
   let dd = false;
-  for (const a of args) { if (!dd && a === '--') { dd = true; continue; } (!dd && a.startsWith('-') && a !== '-' ? opts : ops).push(a); }
+  for (const a of args) {
+    if (!dd && a === '--') {
+      dd = true;
+      continue;
+    }
+    (!dd && a.startsWith('-') && a !== '-' ? opts : ops).push(a);
+  }
   if (ops.length < 2 || opts.some((o) => /^-[^-]*[rStUf]/.test(o))) return args;
   return [...opts, '--', ...ops.sort()];
 }

@@ -6,7 +6,13 @@ import type { KubeletHttpAnswer } from '../../../../kubelet/http-endpoints';
 import type { ExecOptions, StreamSession } from '../../../../runtime/interface';
 import { readContainerLogs } from '../../../../kubelet/logs';
 
-export interface FakeCall { kind: 'exec' | 'attach' | 'logs'; namespace: string; pod: string; container: string; opts: unknown }
+export interface FakeCall {
+  kind: 'exec' | 'attach' | 'logs';
+  namespace: string;
+  pod: string;
+  container: string;
+  opts: unknown;
+}
 
 export class FakeKubelet implements KubeletConnection {
   readonly calls: FakeCall[] = [];
@@ -21,7 +27,9 @@ export class FakeKubelet implements KubeletConnection {
     const [cmd, ...args] = opts.command;
     const known = ['echo', 'err', 'exit', 'cat', 'tty-size', 'mixed'];
     if (!known.includes(cmd)) {
-      throw errInternal(`error executing command in container: failed to exec in container: failed to start exec "0123456789abcdef": OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`);
+      throw errInternal(
+        `error executing command in container: failed to exec in container: failed to start exec "0123456789abcdef": OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`,
+      );
     }
     return program(cmd, args, opts);
   }
@@ -59,14 +67,32 @@ function program(cmd: string, args: string[], opts: ExecOptions): StreamSession 
   const stderr = new PassThrough();
   const stdin = new PassThrough();
   let finish!: (code: number) => void;
-  const exit = new Promise<number>((r) => { finish = r; });
-  const end = (code: number) => { stdout.end(); stderr.end(); finish(code); };
+  const exit = new Promise<number>((r) => {
+    finish = r;
+  });
+  const end = (code: number) => {
+    stdout.end();
+    stderr.end();
+    finish(code);
+  };
   let size = opts.size;
   switch (cmd) {
-    case 'echo': stdout.write(args.join(' ') + '\n'); end(0); break;
-    case 'err': stderr.write(args.join(' ') + '\n'); end(0); break;
-    case 'mixed': stdout.write('to stdout\n'); stderr.write('to stderr\n'); end(Number(args[0] ?? 0)); break;
-    case 'exit': end(Number(args[0])); break;
+    case 'echo':
+      stdout.write(args.join(' ') + '\n');
+      end(0);
+      break;
+    case 'err':
+      stderr.write(args.join(' ') + '\n');
+      end(0);
+      break;
+    case 'mixed':
+      stdout.write('to stdout\n');
+      stderr.write('to stderr\n');
+      end(Number(args[0] ?? 0));
+      break;
+    case 'exit':
+      end(Number(args[0]));
+      break;
     case 'cat':
       stdin.on('data', (d: Buffer) => stdout.write(d));
       stdin.on('end', () => end(0));
@@ -78,9 +104,15 @@ function program(cmd: string, args: string[], opts: ExecOptions): StreamSession 
       break;
   }
   return {
-    stdin, stdout: opts.stdout ? stdout : undefined, stderr: opts.stderr ? stderr : undefined,
-    resize(s) { size = s; },
+    stdin,
+    stdout: opts.stdout ? stdout : undefined,
+    stderr: opts.stderr ? stderr : undefined,
+    resize(s) {
+      size = s;
+    },
     exit,
-    close() { end(137); },
+    close() {
+      end(137);
+    },
   };
 }

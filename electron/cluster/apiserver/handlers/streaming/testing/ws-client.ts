@@ -4,7 +4,13 @@ import tls from 'node:tls';
 import WebSocket from 'ws';
 import type { Cluster } from '../../../../cluster';
 
-export interface ExecResult { stdout: string; stderr: string; status: Record<string, unknown> | undefined; protocol: string; frames: number[][] }
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  status: Record<string, unknown> | undefined;
+  protocol: string;
+  frames: number[][];
+}
 
 export interface ExecClient {
   ws: WebSocket;
@@ -19,7 +25,9 @@ export interface ExecClient {
 
 export function openExec(cluster: Cluster, path: string, protocols = ['v5.channel.k8s.io']): Promise<ExecClient> {
   const ws = new WebSocket(`wss://127.0.0.1:${cluster.port}${path}`, protocols, {
-    ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem,
+    ca: cluster.pki.ca.certPem,
+    cert: cluster.pki.admin.certPem,
+    key: cluster.pki.admin.keyPem,
   });
   let stdout = '';
   let stderr = '';
@@ -34,30 +42,52 @@ export function openExec(cluster: Cluster, path: string, protocols = ['v5.channe
   });
   const result = new Promise<ExecResult>((resolve) => ws.on('close', () => resolve({ stdout, stderr, status, protocol: ws.protocol, frames })));
   return new Promise((resolve, reject) => {
-    ws.on('open', () => resolve({
-      ws, result,
-      send: (ch, data) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)])),
-      closeStdin: () => ws.send(Buffer.from([255, 0])),
-      stdout: () => stdout,
-    }));
+    ws.on('open', () =>
+      resolve({
+        ws,
+        result,
+        send: (ch, data) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)])),
+        closeStdin: () => ws.send(Buffer.from([255, 0])),
+        stdout: () => stdout,
+      }),
+    );
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => reject(Object.assign(new Error(`HTTP ${res.statusCode}: ${body}`), { statusCode: res.statusCode, body })));
     });
     ws.on('error', reject);
   });
 }
 
-export interface HttpResult { status: number; body: string; headers: Record<string, unknown> }
+export interface HttpResult {
+  status: number;
+  body: string;
+  headers: Record<string, unknown>;
+}
 
 export function httpGet(cluster: Cluster, path: string): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port: cluster.port, path, method: 'GET', ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port: cluster.port,
+        path,
+        method: 'GET',
+        ca: cluster.pki.ca.certPem,
+        cert: cluster.pki.admin.certPem,
+        key: cluster.pki.admin.keyPem,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -68,38 +98,66 @@ export function httpStream(cluster: Cluster, path: string) {
   let body = '';
   let status = 0;
   const waiters: { pred: (s: string) => boolean; resolve: () => void }[] = [];
-  const req = https.request({ host: '127.0.0.1', port: cluster.port, path, method: 'GET', ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem }, (res) => {
-    status = res.statusCode ?? 0;
-    res.on('data', (c: Buffer) => {
-      body += c.toString();
-      for (const w of [...waiters]) if (w.pred(body)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
-    });
-  });
+  const req = https.request(
+    { host: '127.0.0.1', port: cluster.port, path, method: 'GET', ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem },
+    (res) => {
+      status = res.statusCode ?? 0;
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+        for (const w of [...waiters])
+          if (w.pred(body)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve();
+          }
+      });
+    },
+  );
   req.on('error', () => undefined);
   req.end();
   return {
-    get body() { return body; },
-    get status() { return status; },
+    get body() {
+      return body;
+    },
+    get status() {
+      return status;
+    },
     until(pred: (s: string) => boolean, ms = 5000): Promise<void> {
       if (pred(body)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`timed out; body so far: ${JSON.stringify(body)}`)), ms);
-        waiters.push({ pred, resolve: () => { clearTimeout(t); resolve(); } });
+        waiters.push({
+          pred,
+          resolve: () => {
+            clearTimeout(t);
+            resolve();
+          },
+        });
       });
     },
-    abort() { req.destroy(); },
+    abort() {
+      req.destroy();
+    },
   };
 }
 
 /** an upgrade request written as Go clients send it (ws refuses SPDY's "/" in a subprotocol); resolves with the refusal */
 export function upgradeRequest(cluster: Cluster, path: string, headers: Record<string, string>): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const s = tls.connect({ host: '127.0.0.1', port: cluster.port, ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem }, () => {
-      const method = headers.Upgrade === 'websocket' ? 'GET' : 'POST';
-      s.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
-    });
+    const s = tls.connect(
+      { host: '127.0.0.1', port: cluster.port, ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem },
+      () => {
+        const method = headers.Upgrade === 'websocket' ? 'GET' : 'POST';
+        s.write(
+          `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('')}\r\n`,
+        );
+      },
+    );
     let raw = '';
-    s.on('data', (c: Buffer) => { raw += c.toString(); });
+    s.on('data', (c: Buffer) => {
+      raw += c.toString();
+    });
     s.on('error', reject);
     s.on('close', () => {
       const [head, body = ''] = raw.split('\r\n\r\n');
@@ -109,7 +167,10 @@ export function upgradeRequest(cluster: Cluster, path: string, headers: Record<s
 }
 
 /** one WebSocket frame a server sent: its opcode and, for binary frames, the channel byte */
-export interface RawFrame { opcode: number; channel?: number }
+export interface RawFrame {
+  opcode: number;
+  channel?: number;
+}
 
 /**
  * An exec over a bare TLS socket that records which frames arrived together in one read (Node's TLS client
@@ -117,10 +178,15 @@ export interface RawFrame { opcode: number; channel?: number }
  */
 export function rawExecReads(cluster: Cluster, path: string): Promise<RawFrame[][]> {
   return new Promise((resolve, reject) => {
-    const s = tls.connect({ host: '127.0.0.1', port: cluster.port, ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem }, () => {
-      s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n`
-        + `Sec-WebSocket-Key: ${Buffer.from('kubelab-raw-exec').toString('base64')}\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n`);
-    });
+    const s = tls.connect(
+      { host: '127.0.0.1', port: cluster.port, ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem },
+      () => {
+        s.write(
+          `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+            `Sec-WebSocket-Key: ${Buffer.from('kubelab-raw-exec').toString('base64')}\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n`,
+        );
+      },
+    );
     let head = true;
     let pending = Buffer.alloc(0);
     const reads: RawFrame[][] = [];
@@ -128,16 +194,27 @@ export function rawExecReads(cluster: Cluster, path: string): Promise<RawFrame[]
       let buf = Buffer.concat([pending, c]);
       if (head) {
         const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) { pending = buf; return; }
+        if (end < 0) {
+          pending = buf;
+          return;
+        }
         head = false;
         buf = buf.subarray(end + 4);
       }
       const frames: RawFrame[] = [];
       for (;;) {
         if (buf.length < 2) break;
-        let len = buf[1] & 0x7f, off = 2;
-        if (len === 126) { if (buf.length < 4) break; len = buf.readUInt16BE(2); off = 4; }
-        else if (len === 127) { if (buf.length < 10) break; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+        let len = buf[1] & 0x7f,
+          off = 2;
+        if (len === 126) {
+          if (buf.length < 4) break;
+          len = buf.readUInt16BE(2);
+          off = 4;
+        } else if (len === 127) {
+          if (buf.length < 10) break;
+          len = Number(buf.readBigUInt64BE(2));
+          off = 10;
+        }
         if (buf.length < off + len) break;
         const opcode = buf[0] & 0x0f;
         frames.push(opcode === 2 ? { opcode, channel: buf[off] } : { opcode });
@@ -156,14 +233,25 @@ export function rawExecReads(cluster: Cluster, path: string): Promise<RawFrame[]
 export function httpRequest(cluster: Cluster, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const req = https.request({
-      host: '127.0.0.1', port: cluster.port, path, method, ca: cluster.pki.ca.certPem, cert: cluster.pki.admin.certPem, key: cluster.pki.admin.keyPem,
-      headers: { ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-    });
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port: cluster.port,
+        path,
+        method,
+        ca: cluster.pki.ca.certPem,
+        cert: cluster.pki.admin.certPem,
+        key: cluster.pki.admin.keyPem,
+        headers: { ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
