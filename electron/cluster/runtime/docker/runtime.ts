@@ -58,6 +58,8 @@ interface Tracked {
   lastCpu?: { ns: number; at: number };
 }
 
+const SHUTTING_DOWN = 'rpc error: code = Unavailable desc = the container runtime is shutting down';
+
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
   private readonly docker: Docker;
@@ -65,6 +67,17 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly sandboxes = new Map<string, Sandbox>();
   private readonly containers = new Map<string, Tracked>();
   private readonly listeners = new Set<(e: RuntimeEvent) => void>();
+  /** set by shutdown: a sandbox or container a kubelet sync was still starting is stopped, not left running */
+  private closing = false;
+  /** sandbox and container starts under way: shutdown waits for them, so none lands after it has stopped the rest */
+  private readonly starting = new Set<Promise<unknown>>();
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.starting.add(work);
+    const done = () => this.starting.delete(work);
+    work.then(done, done);
+    return work;
+  }
 
   constructor(private readonly o: DockerRuntimeOptions) {
     this.docker = o.backend.docker;
@@ -99,7 +112,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   // sandboxes
-  async runPodSandbox(config: PodSandboxConfig, handler: string): Promise<string> {
+  runPodSandbox(config: PodSandboxConfig, handler: string): Promise<string> {
+    return this.track(this.startSandbox(config, handler));
+  }
+
+  private async startSandbox(config: PodSandboxConfig, handler: string): Promise<string> {
     const h = handler || 'runc';
     if (!this.handlers().includes(h)) throw new SandboxError(`failed to get sandbox runtime: no runtime for "${h}" is configured`);
     const pause = await this.o.backend.pauseImage();
@@ -136,12 +153,17 @@ export class DockerRuntime implements ContainerRuntime {
       },
       ...(config.hostNetwork ? {} : { NetworkingConfig: { EndpointsConfig: { [net]: { IPAMConfig: { IPv4Address: config.podIPs[0] } } } } }),
     };
+    if (this.closing) throw new SandboxError(SHUTTING_DOWN);
     let c: Docker.Container;
     try {
       c = await this.createReplacingStale(opts);
       await c.start();
     } catch (err) {
       throw new SandboxError(`rpc error: code = Unknown desc = failed to start sandbox container for pod "${config.name}": ${message(err)}`);
+    }
+    if (this.closing) {
+      await c.stop({ t: 0 }).catch((e) => this.ignoreGone(e, 'stop sandbox started during shutdown'));
+      throw new SandboxError(SHUTTING_DOWN);
     }
     this.sandboxes.set(c.id, { id: c.id, config, handler: h, createdAt: Date.now(), state: 'ready', hostsFile, resolvFile });
     return c.id;
@@ -237,9 +259,14 @@ export class DockerRuntime implements ContainerRuntime {
     return c.id;
   }
 
-  async startContainer(containerId: string): Promise<void> {
+  startContainer(containerId: string): Promise<void> {
+    return this.track(this.start(containerId));
+  }
+
+  private async start(containerId: string): Promise<void> {
     const t = this.mustGet(containerId);
     if (t.status.state !== 'created') throw new ContainerCreateError(`cannot start a container in state ${t.status.state}`, 'StartError');
+    if (this.closing) throw new ContainerCreateError(SHUTTING_DOWN, 'StartError');
     const c = this.docker.getContainer(containerId);
     // attached before start, so not a byte of output is missed
     const output = (await c.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
@@ -269,6 +296,8 @@ export class DockerRuntime implements ContainerRuntime {
       throw new ContainerCreateError(msg, 'StartError');
     }
     Object.assign(t.status, { state: 'running', startedAt: Date.now() });
+    // a start that was in flight when shutdown listed the containers: stopped here, its exit recorded as usual
+    if (this.closing) await c.stop({ t: 0 }).catch((e) => this.ignoreGone(e, 'stop container started during shutdown'));
     this.emit({ type: 'ContainerStarted', containerId, sandboxId: t.sandboxId });
     // asked after start: the default condition ("not-running") would answer at once for a created container, and
     // answers at once too if the process has already exited
@@ -419,20 +448,27 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** cluster stop: this node's containers stop (they stay, stopped, until the next start or the cluster's deletion) */
   async shutdown(): Promise<void> {
-    const list = await this.o.backend.owned(this.o.nodeName).catch((e) => {
-      this.o.log(`docker: list containers of ${this.o.nodeName}: ${message(e)}`);
-      return [];
-    });
-    await Promise.all(
-      list
-        .filter((c) => c.State === 'running')
-        .map((c) =>
+    this.closing = true;
+    await Promise.allSettled([...this.starting]);
+    // listed again after each round: a start already in flight when the list was taken still lands (and is then
+    // stopped), and a running container would keep the cluster's network (and its pod subnet) from being released
+    for (let round = 0; round < 5; round++) {
+      const list = await this.o.backend.owned(this.o.nodeName).catch((e) => {
+        this.o.log(`docker: list containers of ${this.o.nodeName}: ${message(e)}`);
+        return [];
+      });
+      const running = list.filter((c) => c.State === 'running');
+      if (!running.length) return;
+      await Promise.all(
+        running.map((c) =>
           this.docker
             .getContainer(c.Id)
             .stop({ t: 1 })
             .catch((e) => this.ignoreGone(e, 'stop')),
         ),
-    );
+      );
+    }
+    this.o.log(`docker: containers of ${this.o.nodeName} were still starting after five rounds of stopping`);
   }
 
   private async createReplacingStale(opts: Docker.ContainerCreateOptions): Promise<Docker.Container> {
