@@ -116,11 +116,11 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     await page.getByTestId('check').click();
     const first = page.getByTestId('result-nodes').getByTestId('check-item').first();
     await first.waitFor({ timeout: 60_000 });
-    expect(await first.getByTestId('check-message').textContent()).toMatch(/Label one node with kubelab.io\/explored=yes/);
+    expect(await first.getByTestId('check-message').textContent()).toMatch(/Label exactly one node with kubelab\.io\/explored=\S+/);
     expect(await first.getByTestId('check-message').textContent()).not.toMatch(/length\(|items\[\?|assert/);
     await first.locator('summary').click();
     expect(await first.locator('details code').textContent()).toMatch(/^assert .*length\(items/);
-    expect(await page.getByTestId('result-explain').textContent()).toMatch(/details appear when you reach this step/);
+    expect(await page.getByTestId('result-api-resources').textContent()).toMatch(/details appear when you reach this step/);
     await page.getByTestId('hint-button').click();
     await page.getByTestId('hint').first().waitFor();
     // after a reload the player shows the first hint again: the record must not count it twice

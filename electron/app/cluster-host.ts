@@ -84,7 +84,8 @@ export class ClusterHost {
           port: this.opts.port,
           runtime,
           configFile: this.configFile,
-          log: (l) => this.set('starting', l),
+          // the cluster keeps logging once it runs (CNI ADD/DEL, host ports): those lines must not turn it back to starting
+          log: (l) => this.set(this.cluster ? this.status.phase : 'starting', l),
         });
         this.cluster = c;
         this.set('ready', `cluster ready in ${Date.now() - t0} ms (${c.server})`);
