@@ -29,8 +29,12 @@ describe.skipIf(!kubectl)('kube-proxy DaemonSet', () => {
     }
     const name = pods[0].metadata.name;
     await waitFor(async () => (await k('logs', name)).stdout.includes('"Using iptables proxy mode"'), { what: 'kube-proxy start-up log' });
-    const save = (await k('exec', name, '--', 'iptables-save')).stdout;
-    expect(save).toContain('-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp --dport 53');
+    // kube-dns's rule jumps to its endpoints once CoreDNS is ready (until then it is kube-proxy's REJECT)
+    const rule = '-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp --dport 53';
+    await waitFor(async () => (await k('exec', name, '--', 'iptables-save')).stdout.includes(rule), {
+      what: 'the kube-dns rule in iptables-save',
+      timeoutMs: 60_000,
+    });
   }, 60_000);
 
   it('restarts with the new mode when the kube-proxy ConfigMap changes, and ipvsadm then lists the Services', async () => {
