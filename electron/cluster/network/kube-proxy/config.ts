@@ -104,6 +104,10 @@ export async function ensureKubeProxyConfig(client: Client, mode: ProxyMode, log
 /** the mode the ConfigMap selects; an empty or unknown mode means iptables, as on Linux */
 export function proxyModeOf(configMaps: Informer): ProxyMode {
   const conf: string = configMaps.getByName('kube-system', 'kube-proxy')?.data?.['config.conf'] ?? '';
-  const m = /^mode:\s*"?([A-Za-z]*)"?\s*$/m.exec(conf);
-  return m?.[1] === 'ipvs' ? 'ipvs' : 'iptables';
+  return configuredMode(conf) === 'ipvs' ? 'ipvs' : 'iptables';
+}
+
+/** the `mode:` a KubeProxyConfiguration names, as written; empty or absent is iptables */
+export function configuredMode(conf: string): string {
+  return /^mode:\s*"?([A-Za-z]*)"?\s*$/m.exec(conf)?.[1] || 'iptables';
 }

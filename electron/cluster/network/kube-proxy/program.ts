@@ -10,6 +10,7 @@ import type { Program, ProgramContext } from '../../runtime/sim/programs/types';
 import { waitForAbort } from '../../runtime/sim/programs/types';
 import { klogHeader, klogStructured } from '../../kubelet/static-pods/component-log';
 import type { NodeViews } from '../views';
+import { configuredMode } from './config';
 
 export const KUBE_PROXY_IMAGE = 'registry.k8s.io/kube-proxy';
 export const KUBE_PROXY_VERSION = 'v1.33.4';
@@ -19,7 +20,7 @@ const CONFIG_POLL_MS = 2000;
 async function readMode(ctx: ProgramContext, path: string): Promise<string | undefined> {
   try {
     const conf = await ctx.fs.readFile(path);
-    return /^mode:\s*"?([A-Za-z]*)"?\s*$/m.exec(conf)?.[1] || 'iptables';
+    return configuredMode(conf);
   } catch {
     return undefined;
   }
