@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { ApiEvents, AppInfo, Chapter, EventName, Method, NetworkMatrixQuery, Params, Result } from './ipc-contract';
 import { isMethod } from './ipc-contract';
+import { checkParams, InvalidParams } from './ipc-params';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
 import { checkDockerDaemon } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
@@ -194,8 +195,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     };
     return {
       async call(method, params) {
-        if (!isMethod(method)) throw new Error(`unknown method ${String(method)}`);
-        return (handlers[method] as (p: unknown) => Promise<Result<typeof method>>)(params);
+        if (!isMethod(method)) throw new InvalidParams(`unknown method ${JSON.stringify(String(method).slice(0, 80))}`);
+        return (handlers[method] as (p: unknown) => Promise<Result<typeof method>>)(checkParams(method, params));
       },
       dispose() {
         state.unwatch?.();
