@@ -1,7 +1,7 @@
 // Each app installation draws its own lab values: a seed is chosen on first use and kept in the progress file,
 // an instructor can set it, and the report records it. No cluster is needed: hints and reports come from the
 // catalogue and the progress store.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { createEngineLabBackend } from './engine-lab-backend';
 import { loadLab } from '../lab-engine/loader';
 import { ProgressStore } from '../lab-engine/progress';
 import { reportHtml, verifyReport, type Report } from '../lab-engine/report';
+import { runLab } from '../cli/lab';
 
 const labsDir = resolve(__dirname, '../../labs');
 const LAB = '01-cluster-tour';
@@ -78,5 +79,25 @@ describe.skipIf(!have)('per-installation lab seed', () => {
     expect(reportHtml(report)).toContain('seed <code>student-42</code>');
     expect(JSON.parse(readFileSync(new ProgressStore(a, 'default').file, 'utf8')).seed).toBe('student-42');
     expect(() => new ProgressStore(a, 'default').setSeed('no spaces')).toThrow(/seed uses letters/);
+  });
+
+  it('kubelab lab seed sets the seed the app and the CLI draw from', async () => {
+    const a = install();
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((c: any) => (printed.push(String(c)), true));
+    const saved = process.env.KUBELAB_SEED;
+    delete process.env.KUBELAB_SEED;
+    try {
+      const dd = ['--data-dir', a, '--profile', 'default'];
+      expect(await runLab(['seed', 'class-7', ...dd])).toBe(0);
+      expect(await runLab(['seed', ...dd])).toBe(0);
+      expect(printed.slice(-1)[0]).toBe('class-7\n');
+      expect(await runLab(['show', LAB, '--json', ...dd])).toBe(0);
+      expect(JSON.parse(printed.slice(-1)[0]).seed).toBe('class-7');
+    } finally {
+      spy.mockRestore();
+      if (saved !== undefined) process.env.KUBELAB_SEED = saved;
+    }
+    expect((await backend(a).hint(LAB, 'nodes', 1)).text.en).toContain(loadLab(join(labsDir, LAB), 'class-7').values.explorer);
   });
 });
