@@ -7,9 +7,12 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWebMode, type WebMode } from './web-mode';
 import { loadLab } from '../electron/lab-engine/loader';
+import { ProgressStore } from '../electron/lab-engine/progress';
 
-// lab 01's label value is a per-student parameter; the web mode draws it from the default seed
-const EXPLORED = `kubelab.io/explored=${loadLab(resolve(__dirname, '../labs/01-cluster-tour')).values.explorer}`;
+// lab 01's label value is a per-student parameter; the web mode draws it from its installation's seed, kept in
+// the data dir's progress (the first to ask draws it, the app or this test)
+const explored = () =>
+  `kubelab.io/explored=${loadLab(resolve(__dirname, '../labs/01-cluster-tour'), process.env.KUBELAB_SEED ?? new ProgressStore(web.dataDir, 'default').seed()).values.explorer}`;
 
 const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
@@ -136,7 +139,7 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await page.getByTestId('check-results').waitFor();
     // the first step asks for a node label: not there yet, with the lab's own message
     await expect.poll(() => page.getByTestId('result-nodes').getAttribute('class')).toContain('bad');
-    expect(await page.getByTestId('result-nodes').innerText()).toContain(EXPLORED);
+    expect(await page.getByTestId('result-nodes').innerText()).toContain(explored());
 
     await page.getByTestId('hint-button').click();
     await page.getByTestId('hint').first().waitFor();
@@ -144,7 +147,7 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     expect(await page.getByTestId('hint').count()).toBe(1);
 
     await page.locator('.screen:not(.hidden) .xterm').click();
-    await page.keyboard.type(`kubectl label node kubelab-worker ${EXPLORED}\n`);
+    await page.keyboard.type(`kubectl label node kubelab-worker ${explored()}\n`);
     await waitTerm(page, /node\/kubelab-worker labeled/);
     await page.getByTestId('check').click();
     await expect.poll(() => page.getByTestId('result-nodes').getAttribute('class'), { timeout: 15_000 }).toContain('ok');
