@@ -45,6 +45,8 @@ type Endpoint = { key?: string; pod?: PolicedPod; peer: PeerEndpoint };
 
 export class PolicyEngine implements PacketFilter {
   private policies = new Map<string, CompiledPolicy>();
+  /** the objects as written, for the evaluator (the matrix and draft previews), which compiles them its own way */
+  private sources = new Map<string, NetworkPolicy>();
   private policiesByNs = new Map<string, Set<string>>();
   private pods = new Map<string, PolicedPod>();
   private podByIP = new Map<string, string>();
@@ -83,6 +85,7 @@ export class PolicyEngine implements PacketFilter {
   setPolicy(np: NetworkPolicy): void {
     const c = compilePolicy(np);
     this.policies.set(c.id, c);
+    this.sources.set(c.id, np);
     let s = this.policiesByNs.get(c.namespace);
     if (!s) this.policiesByNs.set(c.namespace, (s = new Set()));
     s.add(c.id);
@@ -92,6 +95,7 @@ export class PolicyEngine implements PacketFilter {
   deletePolicy(np: NetworkPolicy): void {
     const id = `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
     if (!this.policies.delete(id)) return;
+    this.sources.delete(id);
     this.policiesByNs.get(np.metadata?.namespace ?? 'default')?.delete(id);
     this.invalidateNamespace(np.metadata?.namespace ?? 'default');
   }
@@ -148,6 +152,25 @@ export class PolicyEngine implements PacketFilter {
     // plain code-unit order: localeCompare costs microseconds a call, and the live matrix sorts every refresh
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     return [...this.pods.values()].filter((p) => !want || want.has(p.namespace)).sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  }
+
+  /** what the evaluator needs for a matrix over the pods of `namespaces` (default: all): only policies of those namespaces can select them */
+  model(namespaces?: string[]): { pods: PolicedPod[]; namespaceLabels: ReadonlyMap<string, Record<string, string>>; policies: NetworkPolicy[] } {
+    const pods = this.listPods(namespaces);
+    const nss = new Set(pods.map((p) => p.namespace));
+    const policies: NetworkPolicy[] = [];
+    for (const ns of nss) for (const id of this.policiesByNs.get(ns) ?? []) policies.push(this.sources.get(id)!);
+    return { pods, namespaceLabels: this.namespaces, policies };
+  }
+
+  /** the namespaces that have policed pods */
+  podNamespaces(): string[] {
+    return [...new Set([...this.pods.values()].map((p) => p.namespace))].sort();
+  }
+
+  /** the policed pod by namespace/name */
+  pod(key: string): PolicedPod | undefined {
+    return this.pods.get(key);
   }
 
   policyCount(): number {
