@@ -3,7 +3,7 @@
 // namespace's labels change. A verdict costs O(policies selecting the two pods).
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import type { Flow, PacketFilter } from '../packet-filter';
+import type { FilterVerdict, Flow, PacketFilter, PolicyDecision } from '../packet-filter';
 import { compilePolicy, type CompiledPolicy, type CompiledPort, type CompiledRule, type PeerEndpoint } from './compile';
 import { parseIP } from './cidr';
 
@@ -59,9 +59,26 @@ export class PolicyEngine implements PacketFilter {
   /** bumps on every change, so views can tell a stale matrix */
   generation = 0;
 
-  check(flow: Flow) {
+  check(flow: Flow): FilterVerdict {
     const v = this.explain(flow);
-    return { allowed: v.allowed, reason: v.reason };
+    const decisions: PolicyDecision[] = [];
+    const decided = (direction: 'egress' | 'ingress', d: DirectionVerdict) =>
+      d.isolated &&
+      decisions.push({
+        direction,
+        allowed: d.allowed,
+        policies: d.policies,
+        allowedBy: d.allowedBy && `${d.allowedBy.policy} rule ${d.allowedBy.rule + 1}`,
+      });
+    decided('egress', v.egress);
+    // a packet its source's egress dropped never reaches the destination's node
+    if (v.egress.allowed) decided('ingress', v.ingress);
+    return { allowed: v.allowed, reason: v.reason, decisions };
+  }
+
+  /** namespace/name of the policed pod with this IP (the policy log names the ends) */
+  podName(ip: string): string | undefined {
+    return this.podByIP.get(ip);
   }
 
   /** the verdict with both directions' reasoning (the reachability matrix's hover text) */
