@@ -26,7 +26,9 @@ export interface EvalModel {
 }
 
 type Matcher = (labels: Record<string, string> | undefined) => boolean;
-type Peer = { block: number } | { pods?: Matcher; namespaces?: Matcher };
+/** a selector peer remembers its answer per pod class (0 not asked, 1 picks, 2 does not): pairs of classes ask it again and again */
+type SelectorPeer = { pods?: Matcher; namespaces?: Matcher; picks?: Uint8Array };
+type Peer = { block: number } | SelectorPeer;
 interface Rule {
   namespace: string;
   /** undefined: every peer */
@@ -41,6 +43,7 @@ interface Policy {
   egress?: Rule[];
 }
 interface PodClass {
+  index: number;
   namespace: string;
   labels: Record<string, string>;
   namespaceLabels: Record<string, string>;
@@ -59,7 +62,7 @@ type Decision = true | false | number[];
 
 /** allowed[from][to] over model.pods (1 allowed, 0 denied); a pod always reaches itself */
 export function evaluateReachability(model: EvalModel, port: number, protocol: Protocol = 'TCP'): Uint8Array[] {
-  const blocks: ((ip: ReturnType<typeof parseIP>) => boolean)[] = [];
+  const blocks: ((ip: ReturnType<typeof parseIP> | null) => boolean)[] = [];
   const blockIds = new Map<string, number>();
   const blockOf = (cidr: string, except: string[]) => {
     const key = `${cidr}-${except.join(',')}`;
@@ -87,26 +90,32 @@ export function evaluateReachability(model: EvalModel, port: number, protocol: P
 
   // per block, per pod: 0 not yet asked, 1 inside, 2 outside
   const memo = blocks.map(() => new Uint8Array(model.pods.length));
-  const addrs: ReturnType<typeof parseIP>[] = [];
-  const inBlocks = (ids: number[], pod: number) =>
-    ids.some((b) => {
+  const addrs = new Array<ReturnType<typeof parseIP> | null>(model.pods.length).fill(null);
+  const inBlocks = (ids: number[], pod: number): boolean => {
+    // a plain loop: this runs per pod and class pair, and a callback per call is garbage the collector then chases
+    for (const b of ids) {
       if (!memo[b][pod]) {
-        if (!(pod in addrs)) addrs[pod] = parseIP(model.pods[pod].ips[0]);
+        if (addrs[pod] === null) addrs[pod] = parseIP(model.pods[pod].ips[0]);
         memo[b][pod] = blocks[b](addrs[pod]) ? 1 : 2;
       }
-      return memo[b][pod] === 1;
-    });
+      if (memo[b][pod] === 1) return true;
+    }
+    return false;
+  };
 
   // rows of 0/1: a 1000 × 1000 matrix of booleans in plain arrays costs more in allocation than the verdicts do
   const out = model.pods.map(() => new Uint8Array(model.pods.length));
   for (const src of classes) {
     for (const dst of classes) {
-      const egress = egressDecision(src, dst, port, protocol);
-      const ingress = egress === false ? false : ingressDecision(src, dst);
+      const egress = egressDecision(src, dst, port, protocol, classes.length);
+      const ingress = egress === false ? false : ingressDecision(src, dst, classes.length);
       if (egress === false || ingress === false) continue; // rows start denied
+      // ingress's blocks judge the source's address, egress's the destination's: each once per pod, not per cell
       for (const i of src.members) {
+        if (ingress !== true && !inBlocks(ingress, i)) continue;
         const row = out[i];
-        for (const j of dst.members) row[j] = (egress === true || inBlocks(egress, j)) && (ingress === true || inBlocks(ingress, i)) ? 1 : 0;
+        if (egress === true) for (const j of dst.members) row[j] = 1;
+        else for (const j of dst.members) row[j] = inBlocks(egress, j) ? 1 : 0;
       }
     }
   }
@@ -154,6 +163,7 @@ function classify(model: EvalModel, port: number, protocol: Protocol, byNamespac
       const ingressPolicies = policies.filter((p) => p.ingress);
       const egressPolicies = policies.filter((p) => p.egress);
       c = {
+        index: classes.size,
         namespace: pod.namespace,
         labels: pod.labels,
         namespaceLabels: model.namespaceLabels.get(pod.namespace) ?? {},
@@ -186,31 +196,36 @@ function admitsPort(rule: Rule, dst: PodClass, port: number, protocol: Protocol)
 }
 
 /** does a selector peer of a policy in `namespace` pick the pods of class `c`? (ipBlock peers are answered per address) */
-function selectorPeerPicks(peer: { pods?: Matcher; namespaces?: Matcher }, namespace: string, c: PodClass): boolean {
-  const nsOk = peer.namespaces ? peer.namespaces(c.namespaceLabels) : c.namespace === namespace;
-  return nsOk && (!peer.pods || peer.pods(c.labels));
+function selectorPeerPicks(peer: SelectorPeer, namespace: string, c: PodClass, classes: number): boolean {
+  const memo = (peer.picks ??= new Uint8Array(classes));
+  if (!memo[c.index]) {
+    const nsOk = peer.namespaces ? peer.namespaces(c.namespaceLabels) : c.namespace === namespace;
+    memo[c.index] = nsOk && (!peer.pods || peer.pods(c.labels)) ? 1 : 2;
+  }
+  return memo[c.index] === 1;
 }
 
-function decide(rules: Rule[], other: PodClass): Decision {
+function decide(rules: Rule[], other: PodClass, classes: number): Decision {
   const blocks: number[] = [];
   for (const r of rules) {
     if (!r.peers) return true;
     for (const p of r.peers) {
       if ('block' in p) blocks.push(p.block);
-      else if (selectorPeerPicks(p, r.namespace, other)) return true;
+      else if (selectorPeerPicks(p, r.namespace, other, classes)) return true;
     }
   }
   return blocks.length ? blocks : false;
 }
 
-function egressDecision(src: PodClass, dst: PodClass, port: number, protocol: Protocol): Decision {
+function egressDecision(src: PodClass, dst: PodClass, port: number, protocol: Protocol, classes: number): Decision {
   if (!src.egressIsolated) return true;
   return decide(
     src.egress.filter((r) => admitsPort(r, dst, port, protocol)),
     dst,
+    classes,
   );
 }
 
-function ingressDecision(src: PodClass, dst: PodClass): Decision {
-  return dst.ingressIsolated ? decide(dst.ingress, src) : true;
+function ingressDecision(src: PodClass, dst: PodClass, classes: number): Decision {
+  return dst.ingressIsolated ? decide(dst.ingress, src, classes) : true;
 }
