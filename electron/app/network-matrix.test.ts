@@ -95,6 +95,8 @@ describe('network matrix over the IPC', () => {
     await expect(session.call('network.preview', { yaml: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n', port: 80 })).rejects.toThrow(
       'a draft must be one NetworkPolicy (apiVersion networking.k8s.io/v1), not Pod v1',
     );
+    await expect(session.call('network.preview', { yaml: '# nothing yet\n', port: 80 })).rejects.toThrow('a draft must be one NetworkPolicy, not 0 documents');
+    await expect(session.call('network.preview', { yaml: 'kind: NetworkPolicy\n', port: 0 })).rejects.toThrow('port must be between 1 and 65535');
   });
 
   it('answers a bad port with a clear error', async () => {

@@ -33,7 +33,7 @@ export async function networkPreview(cluster: Cluster, q: NetworkPreviewQuery): 
   const first = docs.length === 1 && !('errors' in docs[0] && docs[0].errors.length) ? (docs[0].toJS() as NetworkPolicy | null) : undefined;
   if (first && (first.kind !== 'NetworkPolicy' || first.apiVersion !== 'networking.k8s.io/v1'))
     throw new Error(`a draft must be one NetworkPolicy (apiVersion networking.k8s.io/v1), not ${String(first.kind)} ${String(first.apiVersion)}`);
-  if (docs.length > 1) throw new Error(`a draft must be one NetworkPolicy, not ${docs.length} documents`);
+  if (docs.length !== 1) throw new Error(`a draft must be one NetworkPolicy, not ${docs.length} documents`);
   const result = await applyYaml(cluster.client(UI_USER, 'kubelab-ui'), cluster.catalog, text, true);
   if (!result.ok || !first) return { result };
   const draft = { ...first, metadata: { ...first.metadata, namespace: first.metadata?.namespace ?? 'default' } };
