@@ -190,6 +190,7 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
       });
     await kubectl(['create', 'namespace', 'shop']);
     for (const app of ['frontend', 'backend', 'db']) await kubectl(['-n', 'shop', 'run', app, '--image=nginx', `--labels=app=${app}`]);
+    await page.goto(web.url); // the token's cookie, so this test and the next run alone too (-t)
     await page.goto(web.origin + '/#/network');
     await page.getByTestId('ns-shop').check({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('matrix-cell').count(), { timeout: 30_000 }).toBe(9);
@@ -202,8 +203,52 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await expect.poll(() => cell('frontend', 'db').getAttribute('class'), { timeout: 5_000 }).toContain('bad');
     expect(await cell('backend', 'db').getAttribute('class')).toContain('ok');
     await cell('frontend', 'db').click();
-    expect(await page.getByTestId('explain').innerText()).toContain('shop/db is isolated for ingress by shop/db-from-backend');
+    // the reasons are fetched for the clicked cell
+    await expect.poll(() => page.getByTestId('explain').innerText(), { timeout: 5_000 }).toContain('shop/db is isolated for ingress by shop/db-from-backend');
     await shot('network-view', true);
+  });
+
+  it('previews a draft policy with the server dry run before applying it from the Network view', async () => {
+    await page.goto(web.origin + '/#/network');
+    await page.getByTestId('ns-shop').check({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('matrix-cell').count(), { timeout: 30_000 }).toBe(9);
+    const cell = (from: string, to: string) => page.locator(`[data-testid=matrix-cell][data-from="shop/${from}"][data-to="shop/${to}"]`);
+    const editor = page.locator('[data-testid=draft-editor] .cm-content');
+    const type = async (text: string) => {
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(text);
+    };
+    // invalid: the API's field error lands on its line
+    await type(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: backend-from-frontend, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: backend}}\n  ingress:\n  - ports: [{port: 80, endPort: 70}]\n',
+    );
+    await page.getByTestId('net-preview').click();
+    await page.locator('[data-testid=draft-editor] .cm-field-error').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('draft-results').innerText()).toContain('spec.ingress[0].ports[0].endPort');
+
+    await type(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: backend-from-frontend, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: backend}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]\n',
+    );
+    await page.getByTestId('net-preview').click();
+    await page.getByTestId('preview-banner').waitFor({ timeout: 15_000 });
+    expect(await cell('db', 'backend').getAttribute('class')).toContain('changed');
+    expect(await cell('db', 'backend').getAttribute('class')).toContain('bad');
+    expect(await cell('frontend', 'backend').getAttribute('class')).not.toContain('changed');
+    await shot('network-preview', true);
+    // a preview applies nothing
+    const out = await new Promise<string>((res) =>
+      execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), '-n', 'shop', 'get', 'networkpolicy', '-o', 'name'], (_e, o) => res(o)),
+    );
+    expect(out).not.toContain('backend-from-frontend');
+
+    await page.getByTestId('net-apply').click();
+    await expect.poll(() => page.getByTestId('draft-results').innerText(), { timeout: 15_000 }).toContain('backend-from-frontend created');
+    await page.getByTestId('preview-banner').waitFor({ state: 'detached' });
+    // the live matrix now shows the applied policy
+    await expect.poll(() => cell('db', 'backend').getAttribute('class'), { timeout: 5_000 }).toContain('bad');
+    expect(await cell('db', 'backend').getAttribute('class')).not.toContain('changed');
   });
 
   it('applies YAML and shows the API field errors inline', async () => {

@@ -8,7 +8,7 @@ import { ClusterHost, type ClusterHostOptions } from './cluster-host';
 import { checkDockerDaemon } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
-import { networkMatrix, watchNetworkMatrix } from './network-matrix';
+import { networkExplain, networkMatrix, networkPreview, watchNetworkMatrix } from './network-matrix';
 import { SettingsStore } from './settings-store';
 import { CHAPTERS } from './course';
 import type { LabBackend, LabBackendFactory } from './lab-backend';
@@ -139,6 +139,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name));
       },
       'network.matrix': async (q) => networkMatrix(await host.ready(), q),
+      'network.explain': async (q) => networkExplain(await host.ready(), q),
+      'network.preview': async (q) => networkPreview(await host.ready(), q),
       'network.watch': async (q) => {
         const c = await host.ready();
         state.net?.off();

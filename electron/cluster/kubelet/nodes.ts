@@ -148,7 +148,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   // NetworkPolicy on the data path: pod-to-pod connections and the pod → CoreDNS hop (UDP 53)
   if (ctx.packetFilter) {
     built?.component.network.setPacketFilter(ctx.packetFilter);
-    dns.filter = ctx.packetFilter;
+    dns.filter = built ? built.component.network.packetFilter : ctx.packetFilter;
   }
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
