@@ -102,6 +102,13 @@ const PARAMS: { [M in Method]: Check<Params<M>> } = {
   'network.matrix': matrixQuery,
   'network.watch': matrixQuery,
   'network.unwatch': none,
+  'network.explain': object({ from: str(320), to: str(320), port: int(1, 65535), protocol: optional(oneOf('TCP', 'UDP', 'SCTP')) }),
+  'network.preview': object<Params<'network.preview'>>({
+    namespaces: optional(list(str(63), 500)),
+    port: int(1, 65535),
+    protocol: optional(oneOf('TCP', 'UDP', 'SCTP')),
+    yaml: str(MAX_TEXT, true),
+  }),
   'labs.list': none,
   'labs.get': labId,
   'labs.start': labId,

@@ -96,10 +96,14 @@ describe('network matrix over the IPC', () => {
       'a draft must be one NetworkPolicy (apiVersion networking.k8s.io/v1), not Pod v1',
     );
     await expect(session.call('network.preview', { yaml: '# nothing yet\n', port: 80 })).rejects.toThrow('a draft must be one NetworkPolicy, not 0 documents');
-    await expect(session.call('network.preview', { yaml: 'kind: NetworkPolicy\n', port: 0 })).rejects.toThrow('port must be between 1 and 65535');
+    await expect(session.call('network.preview', { yaml: 'kind: NetworkPolicy\n', port: 0 })).rejects.toThrow(
+      'network.preview: params.port: must be an integer from 1 to 65535, got number 0',
+    );
   });
 
   it('answers a bad port with a clear error', async () => {
-    await expect(session.call('network.matrix', { port: 70000 })).rejects.toThrow('port must be between 1 and 65535, inclusive');
+    await expect(session.call('network.matrix', { port: 70000 })).rejects.toThrow(
+      'network.matrix: params.port: must be an integer from 1 to 65535, got number 70000',
+    );
   });
 });

@@ -87,6 +87,8 @@ const SAFE: Partial<Record<Method, unknown>> = {
   'cluster.profiles': null,
   'network.matrix': { port: 80, namespaces: ['default'], protocol: 'TCP' },
   'network.unwatch': null,
+  'network.explain': { from: 'default/a', to: 'default/b', port: 80, protocol: 'TCP' },
+  'network.preview': { port: 80, yaml: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: fuzz\nspec:\n  podSelector: {}\n' },
   'labs.list': null,
   'labs.get': { id: '01-first-look' },
   'labs.check': { id: '01-first-look' },
