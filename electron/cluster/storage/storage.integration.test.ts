@@ -226,6 +226,35 @@ describe('scheduling with volumes', () => {
       { what: 'missing claim' },
     );
   });
+
+  it('holds the Binding back until the WaitForFirstConsumer claims are bound (PreBind), and lets go when the pod goes', async () => {
+    // a restore from a snapshot that does not exist: the node is chosen, but the provisioner cannot make the volume
+    await tc.client.create(
+      R.persistentvolumeclaims,
+      NS,
+      pvc('hold', { dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'no-such-snapshot' } }),
+    );
+    await tc.client.create(R.pods, NS, pod('held', 'hold'));
+    const claim = await until(async () => {
+      const c = await get(R.persistentvolumeclaims, 'hold');
+      return c.metadata.annotations?.['volume.kubernetes.io/selected-node'] ? c : undefined;
+    });
+    await waitFor(() => hasEvent('hold', 'ProvisioningFailed'), { what: 'ProvisioningFailed' });
+    expect(claim.status?.phase).toBe('Pending');
+    // the pod is not bound to the node while its claim is not bound
+    const held = await get(R.pods, 'held');
+    expect(held.spec?.nodeName).toBeUndefined();
+    expect(await hasEvent('held', 'Scheduled')).toBe(false);
+    await deletePod('held');
+    await tc.client.delete(R.persistentvolumeclaims, NS, 'hold');
+
+    // a claim that can be provisioned: by the time the pod has its node, the claim is Bound
+    await tc.client.create(R.persistentvolumeclaims, NS, pvc('hold2'));
+    await tc.client.create(R.pods, NS, pod('held2', 'hold2'));
+    await until(async () => (await get(R.pods, 'held2')).spec?.nodeName);
+    expect(await phase(R.persistentvolumeclaims, 'hold2')).toBe('Bound');
+    await deletePod('held2');
+  });
 });
 
 describe('expansion', () => {
