@@ -7,6 +7,8 @@ import { startTestCluster, waitFor, type TestCluster } from '../../../test/harne
 import { R } from '../client/resources';
 import type { KObject } from '../api/types';
 import { SNAPSHOT_R } from '../snapshot/crds';
+import { createInformerFactory } from '../client/informer';
+import { storageScheduling } from './scheduling';
 
 let tc: TestCluster;
 const NS = 'default';
@@ -254,6 +256,33 @@ describe('scheduling with volumes', () => {
     await until(async () => (await get(R.pods, 'held2')).spec?.nodeName);
     expect(await phase(R.persistentvolumeclaims, 'hold2')).toBe('Bound');
     await deletePod('held2');
+  });
+
+  it("PreBind gives up at the bind timeout with upstream's error, and at once when the pod goes", async () => {
+    // a second VolumeBinding hook with a short timeout, driven directly (the cluster's own waits 600 s)
+    const informers = createInformerFactory(tc.client);
+    const hook = storageScheduling(tc.client, informers, { bindTimeoutMs: 300 });
+    informers.start();
+    try {
+      await tc.client.create(
+        R.persistentvolumeclaims,
+        NS,
+        pvc('late', { dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'no-such-snapshot' } }),
+      );
+      // a pod the real scheduler cannot bind meanwhile: it names a scheduler that does not run
+      const p = await tc.client.create(R.pods, NS, pod('late', 'late', 'true', { schedulerName: 'nobody' }));
+      await waitFor(async () => informers.informer(R.persistentvolumeclaims).getByName(NS, 'late') && informers.informer(R.pods).getByName(NS, 'late'), {
+        what: 'the hook sees the claim and the pod',
+      });
+      await expect(hook.preBind!(p as never, 'kubelab-worker')).rejects.toThrow('binding volumes: context deadline exceeded');
+      // a pod deleted while its Binding waits frees the wait at once (404: the scheduler drops the pod)
+      const waiting = hook.preBind!(p as never, 'kubelab-worker');
+      await deletePod('late');
+      await expect(waiting).rejects.toMatchObject({ code: 404 });
+      await tc.client.delete(R.persistentvolumeclaims, NS, 'late');
+    } finally {
+      informers.stop();
+    }
   });
 });
 
