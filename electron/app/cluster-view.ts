@@ -53,7 +53,9 @@ export class ClusterView {
   }
 
   async synced(): Promise<void> {
-    await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced(), ...Object.values(this.storage).map((i) => i.synced())]);
+    // not the snapshots: their kind is a CRD an administrator may delete, and the view must not wait for it forever
+    const { snapshots: _optional, ...core } = this.storage;
+    await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced(), ...Object.values(core).map((i) => i.synced())]);
   }
 
   snapshot(): ClusterSnapshot {
