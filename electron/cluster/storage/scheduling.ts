@@ -28,6 +28,8 @@ export const ERR_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 export const ERR_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
 export const ERR_PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
 export const ERR_MAX_VOLUME_COUNT = 'node(s) exceed max volume count';
+export const ERR_RWOP_CONFLICT = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
+const RWOP_STATE_KEY = 'VolumeRestrictions';
 const ERR_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 const STATE_KEY = 'VolumeBinding';
 /** upstream's VolumeBinding bindTimeoutSeconds default */
@@ -65,7 +67,7 @@ export function storageScheduling(
     for (const w of waiters) w.check();
   };
   const changed = (label: string) => () => {
-    for (const l of listeners) l({ label, plugins: new Set(['VolumeBinding']) });
+    for (const l of listeners) l({ label, plugins: new Set(['VolumeBinding', 'VolumeRestrictions']) });
     recheck();
   };
   for (const [inf, label] of [
@@ -132,6 +134,38 @@ export function storageScheduling(
 
   const classOf = (pvc: PVC) => classes.getByName(undefined, storageClassOf(pvc));
 
+  /** how many of a node's other pods use one of these ReadWriteOncePod claims */
+  function rwopUsers(pods: Iterable<{ pod: Pod }>, self: Pod, rwop: Set<string>): number {
+    let n = 0;
+    for (const { pod } of pods) {
+      if (pod.metadata?.uid === self.metadata?.uid || pod.metadata?.namespace !== self.metadata?.namespace) continue;
+      for (const c of podClaimNames(pod)) if (rwop.has(c)) n++;
+    }
+    return n;
+  }
+  /** VolumeRestrictions' ReadWriteOncePod check: its PreFilter counts the claims' users per node */
+  const restrictions: VolumeBindingHook['restrictions'] = {
+    preFilter(state, pi, snapshot) {
+      const rwop = new Set(
+        podClaimNames(pi.pod).filter((n) => claims.getByName(pi.pod.metadata?.namespace, n)?.spec?.accessModes?.includes('ReadWriteOncePod')),
+      );
+      if (!rwop.size) return null;
+      const perNode = new Map<string, number>();
+      for (const ni of snapshot.nodeInfos()) perNode.set(ni.name, rwopUsers(ni.pods.values(), pi.pod, rwop));
+      state.set(RWOP_STATE_KEY, { rwop, perNode });
+      return null;
+    },
+    filter(state, pi, nodeInfo) {
+      const st = state.get(RWOP_STATE_KEY) as { rwop: Set<string>; perNode: Map<string, number> } | undefined;
+      if (!st) return null;
+      // this node's users are counted from the node as the filter sees it, so preemption may free the claim by
+      // evicting them; users on other nodes count as the PreFilter found them
+      let users = rwopUsers(nodeInfo.pods.values(), pi.pod, st.rwop);
+      for (const [name, n] of st.perNode) if (name !== nodeInfo.name) users += n;
+      return users > 0 ? unschedulable(ERR_RWOP_CONFLICT) : null;
+    },
+  };
+
   /** the CSI volume handles the pods on a node use (what NodeVolumeLimits counts) */
   function csiVolumesOf(pods: Pod[]): Set<string> {
     const out = new Set<string>();
@@ -146,6 +180,7 @@ export function storageScheduling(
   }
 
   return {
+    restrictions,
     onChange: (fn) => {
       listeners.push(fn);
     },

@@ -258,6 +258,28 @@ describe('scheduling with volumes', () => {
     await deletePod('held2');
   });
 
+  it('keeps a second pod off a ReadWriteOncePod claim in use until the first pod goes (VolumeRestrictions)', async () => {
+    await tc.client.create(R.persistentvolumeclaims, NS, pvc('solo', { accessModes: ['ReadWriteOncePod'] }));
+    await tc.client.create(R.pods, NS, pod('solo-a', 'solo'));
+    await running('solo-a');
+    await tc.client.create(R.pods, NS, pod('solo-b', 'solo'));
+    await waitFor(
+      async () =>
+        (await events('solo-b')).some(
+          (e) =>
+            e.reason === 'FailedScheduling' &&
+            e.message.startsWith(
+              '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.',
+            ),
+        ),
+      { what: 'ReadWriteOncePod conflict' },
+    );
+    expect((await get(R.pods, 'solo-b')).spec?.nodeName).toBeUndefined();
+    await deletePod('solo-a');
+    await running('solo-b');
+    await deletePod('solo-b');
+  });
+
   it("PreBind gives up at the bind timeout with upstream's error, and at once when the pod goes", async () => {
     // a second VolumeBinding hook with a short timeout, driven directly (the cluster's own waits 600 s)
     const informers = createInformerFactory(tc.client);
