@@ -120,12 +120,72 @@ export interface EventView {
   count: number;
   time: string;
 }
+/** a PersistentVolumeClaim as `kubectl get pvc` shows it, plus the pods that mount it */
+export interface ClaimView {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** Pending, Bound, Lost; Terminating while a finalizer holds it */
+  status: string;
+  volume?: string;
+  /** the bound capacity, else the requested size */
+  capacity: string;
+  accessModes: string[];
+  storageClass?: string;
+  /** the node WaitForFirstConsumer chose (volume.kubernetes.io/selected-node) */
+  selectedNode?: string;
+  usedBy: string[];
+}
+export interface VolumeView {
+  name: string;
+  uid: string;
+  /** Available, Bound, Released, Failed; Terminating while a finalizer holds it */
+  status: string;
+  capacity: string;
+  reclaimPolicy: string;
+  /** namespace/name of the claim it is bound (or pre-bound) to */
+  claim?: string;
+  storageClass?: string;
+  /** the CSI driver, or the in-tree source (hostPath, local, nfs …) */
+  source: string;
+  /** the one node its node affinity allows, when it names one */
+  node?: string;
+  /** nodes with a VolumeAttachment for it, and whether it is attached there */
+  attachments: { node: string; attached: boolean }[];
+}
+export interface StorageClassView {
+  name: string;
+  provisioner: string;
+  isDefault: boolean;
+  bindingMode: string;
+  reclaimPolicy: string;
+  allowExpansion: boolean;
+}
+export interface SnapshotView {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** the claim it was taken from, or the pre-provisioned content it names */
+  source: string;
+  ready: boolean;
+  restoreSize?: string;
+  content?: string;
+  snapshotClass?: string;
+  error?: string;
+}
+export interface StorageSnapshot {
+  claims: ClaimView[];
+  volumes: VolumeView[];
+  classes: StorageClassView[];
+  snapshots: SnapshotView[];
+}
 export interface ClusterSnapshot {
   nodes: NodeView[];
   pods: PodView[];
   events: EventView[];
+  storage: StorageSnapshot;
 }
-export type ObjectRef = { kind: 'Pod' | 'Node'; namespace?: string; name: string };
+export type ObjectRef = { kind: 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'PersistentVolume'; namespace?: string; name: string };
 export interface ObjectDetails {
   yaml: string;
   describe: string;

@@ -2,7 +2,9 @@
 // web mode's WebSocket) deliver whatever a page sends, and TypeScript's types stop at the process boundary. A bad
 // call is answered with a 400 naming the method and the field, like the API server's field errors, so a handler
 // never meets a shape it did not expect.
-import type { Method, Params } from './ipc-contract';
+import type { Lang, Method, NetworkMatrixQuery, ObjectRef, Params, Settings } from './ipc-contract';
+
+type Protocol = NonNullable<NetworkMatrixQuery['protocol']>;
 
 export class InvalidParams extends Error {
   readonly code = 400;
@@ -41,10 +43,19 @@ const int =
     return v;
   };
 const bool: Check<boolean> = (v, at) => (typeof v === 'boolean' ? v : fail(at, 'true or false', v));
+/** one of a union's members; the record names every member, so a member added to the contract must be added here */
 const oneOf =
-  <T extends string>(...values: T[]): Check<T> =>
+  <T extends string>(members: Record<T, true>): Check<T> =>
   (v, at) =>
-    (values as unknown[]).includes(v) ? (v as T) : fail(at, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, v);
+    typeof v === 'string' && Object.hasOwn(members, v)
+      ? (v as T)
+      : fail(
+          at,
+          `one of ${Object.keys(members)
+            .map((x) => JSON.stringify(x))
+            .join(', ')}`,
+          v,
+        );
 const list =
   <T>(item: Check<T>, max: number): Check<T[]> =>
   (v, at) => {
@@ -84,7 +95,7 @@ const rows = int(1, 1000);
 const matrixQuery = object<Params<'network.matrix'>>({
   namespaces: optional(list(str(63), 500)),
   port: int(1, 65535),
-  protocol: optional(oneOf('TCP', 'UDP', 'SCTP')),
+  protocol: optional(oneOf<Protocol>({ TCP: true, UDP: true, SCTP: true })),
 });
 
 const PARAMS: { [M in Method]: Check<Params<M>> } = {
@@ -94,7 +105,11 @@ const PARAMS: { [M in Method]: Check<Params<M>> } = {
   'cluster.snapshot': none,
   'cluster.watch': none,
   'cluster.unwatch': none,
-  'cluster.object': object({ kind: oneOf('Pod', 'Node'), namespace: optional(str(63)), name: str() }),
+  'cluster.object': object({
+    kind: oneOf<ObjectRef['kind']>({ Pod: true, Node: true, PersistentVolumeClaim: true, PersistentVolume: true }),
+    namespace: optional(str(63)),
+    name: str(),
+  }),
   'cluster.nodePower': object({ name: str(), on: bool }),
   'cluster.reset': none,
   'cluster.profiles': none,
@@ -102,11 +117,11 @@ const PARAMS: { [M in Method]: Check<Params<M>> } = {
   'network.matrix': matrixQuery,
   'network.watch': matrixQuery,
   'network.unwatch': none,
-  'network.explain': object({ from: str(320), to: str(320), port: int(1, 65535), protocol: optional(oneOf('TCP', 'UDP', 'SCTP')) }),
+  'network.explain': object({ from: str(320), to: str(320), port: int(1, 65535), protocol: optional(oneOf<Protocol>({ TCP: true, UDP: true, SCTP: true })) }),
   'network.preview': object<Params<'network.preview'>>({
     namespaces: optional(list(str(63), 500)),
     port: int(1, 65535),
-    protocol: optional(oneOf('TCP', 'UDP', 'SCTP')),
+    protocol: optional(oneOf<Protocol>({ TCP: true, UDP: true, SCTP: true })),
     yaml: str(MAX_TEXT, true),
   }),
   'labs.list': none,
@@ -127,7 +142,11 @@ const PARAMS: { [M in Method]: Check<Params<M>> } = {
   'term.ack': object({ id: str(), chars: int(0, Number.MAX_SAFE_INTEGER) }),
   'term.close': terminalId,
   'settings.get': none,
-  'settings.set': object({ language: optional(oneOf('en', 'zh')), runtime: optional(oneOf('sim', 'docker')), fontSize: optional(int(9, 32)) }),
+  'settings.set': object({
+    language: optional(oneOf<Lang>({ en: true, zh: true })),
+    runtime: optional(oneOf<Settings['runtime']>({ sim: true, docker: true })),
+    fontSize: optional(int(9, 32)),
+  }),
 };
 
 /** the call's parameters as the handler may use them, or an InvalidParams naming the method and field */

@@ -81,6 +81,33 @@ describe('app services', () => {
     expect(d.events.map((e) => e.reason)).toContain('Scheduled');
   });
 
+  it('shows a claim with the volume it is bound to and the pod that mounts it', async () => {
+    const snap = await session.call('cluster.watch', undefined);
+    expect(snap.storage.classes).toContainEqual(expect.objectContaining({ name: 'standard', isDefault: true, bindingMode: 'WaitForFirstConsumer' }));
+    await session.call('yaml.apply', {
+      yaml: [
+        'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: shown\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}',
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: mounter\nspec:\n  containers: [{name: c, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: d, mountPath: /d}]}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: shown}}]',
+      ].join('\n---\n'),
+      dryRun: false,
+    });
+    const last = await waitFor(
+      () => {
+        const s = events.findLast((e) => e.event === 'cluster.changed')?.payload as ApiEvents['cluster.changed'] | undefined;
+        const c = s?.storage.claims.find((x) => x.name === 'shown');
+        const v = s?.storage.volumes.find((x) => x.claim === 'default/shown');
+        return c?.status === 'Bound' && v?.attachments.some((a) => a.attached) ? s : undefined;
+      },
+      { what: 'claim shown Bound, its volume attached, in a pushed snapshot' },
+    );
+    const claim = last!.storage.claims.find((x) => x.name === 'shown')!;
+    expect(claim).toMatchObject({ volume: `pvc-${claim.uid}`, usedBy: ['mounter'], storageClass: 'standard', capacity: '1Gi' });
+    const vol = last!.storage.volumes.find((x) => x.name === claim.volume)!;
+    expect(vol).toMatchObject({ status: 'Bound', source: 'hostpath.csi.k8s.io', node: claim.selectedNode, reclaimPolicy: 'Delete' });
+    const d = await session.call('cluster.object', { kind: 'PersistentVolume', name: vol.name });
+    expect(d.yaml).toContain(`name: ${vol.name}`);
+  });
+
   it('grades a lab, gives hints, solves it and signs the report', async () => {
     const before = await session.call('labs.check', { id: '01-first-look' });
     expect(before.steps.map((s) => s.passed)).toEqual([true, false, false]);

@@ -189,7 +189,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   // the CSI driver's pods (controller sidecars and node plugin) run as one privileged identity, as a hostpath driver's
   // ServiceAccount with its RBAC would
-  const csi = startCsiDriver(
+  const csi = await startCsiDriver(
     client(
       {
         name: 'system:serviceaccount:kube-system:csi-hostpathplugin-sa',
@@ -198,6 +198,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       'csi-hostpathplugin',
     ),
     opts.dataDir,
+    log,
   );
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
   const policyAgent = startNetworkPolicyAgent(informers);

@@ -7,6 +7,7 @@ export type { Catalog } from './apiserver/catalog';
 export type { Client, Informer, InformerFactory } from './client/types';
 export { createInformerFactory } from './client/informer';
 export { R } from './client/resources';
+export { SNAPSHOT_R } from './snapshot/crds';
 export type { KObject } from './api/types';
 export { StatusError } from './api/errors';
 export { openStore, formatKeyValue } from './store';
