@@ -1,5 +1,6 @@
 // The simulated nodes of a cluster: per node a runtime, a kubelet (pods, status, events, probes) and the
 // heartbeat (Node status + Lease); power on/off through the API (annotation kubelab.io/power) or directly.
+import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
 import type { Client, Informer } from '../client/types';
 import { R } from '../client/resources';
@@ -90,7 +91,8 @@ export interface NodeStartContext {
    * the in-process control plane, shown on control-plane nodes as kubeadm's static pods (etcd, kube-apiserver,
    * kube-controller-manager, kube-scheduler) whose logs are the components' own; only with the simulator runtime
    */
-  controlPlane?: { log: ComponentLog; apiPort: number };
+  /** serveApi: hands a pod's connection to the API server's secure port to the real HTTPS server */
+  controlPlane?: { log: ComponentLog; apiPort: number; serveApi?: (sock: Duplex) => void };
 }
 
 interface NodeParts {
@@ -161,7 +163,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
       const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
       const programs = {
-        ...(cp ? controlPlanePrograms(cp.log, versions) : {}),
+        ...(cp ? controlPlanePrograms(cp.log, versions, cp.serveApi) : {}),
         ...dnsPrograms(dns),
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
       };
