@@ -4,6 +4,7 @@ import { namespaceLifecycle } from './namespace-lifecycle';
 import { limitRanger } from './limit-ranger';
 import { serviceAccount } from './service-account';
 import { priority } from './priority';
+import { nodeRestriction } from './node-restriction';
 import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
 import { storageObjectInUseProtection } from './storage-object-in-use-protection';
@@ -31,6 +32,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     namespaceLifecycle,
     limitRanger,
     serviceAccount,
+    nodeRestriction,
     priority,
     podSecurityPlugin(deps.podSecurity),
     defaultTolerationSeconds,

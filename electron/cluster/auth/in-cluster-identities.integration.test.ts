@@ -138,3 +138,54 @@ describe('the API server from inside a pod', () => {
     60_000,
   );
 });
+
+describe('NodeRestriction: a kubelet changes only its own Node and pods', () => {
+  const NODE = 'kubelab-control-plane';
+  const kubelet = () => t.cluster.client({ name: `system:node:${NODE}`, groups: ['system:nodes'] });
+  const refused = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      return e as { code: number; message: string };
+    }
+    throw new Error('expected a rejection');
+  };
+
+  it('the control-plane role label is there, set by kubeadm, not by the kubelet', async () => {
+    const node = await t.client.get(R.nodes, undefined, NODE);
+    expect(node.metadata.labels?.['node-role.kubernetes.io/control-plane']).toBe('');
+  });
+
+  it('refuses restricted labels, taints and other nodes with upstream words; allows its own unrestricted labels', async () => {
+    const label = (key: string) => kubelet().patch(R.nodes, undefined, NODE, 'merge', { metadata: { labels: { [key]: 'x' } } });
+    let e = await refused(label('node-role.kubernetes.io/worker'));
+    expect(e.code).toBe(403);
+    expect(e.message).toBe(`nodes "${NODE}" is forbidden: node "${NODE}" is not allowed to modify labels: node-role.kubernetes.io/worker`);
+    e = await refused(label('node-restriction.kubernetes.io/pool'));
+    expect(e.message).toBe(`nodes "${NODE}" is forbidden: node "${NODE}" is not allowed to modify labels: node-restriction.kubernetes.io/pool`);
+    await label('example.com/rack');
+    await label('topology.kubernetes.io/zone');
+    e = await refused(kubelet().patch(R.nodes, undefined, NODE, 'merge', { spec: { taints: [{ key: 'k', effect: 'NoSchedule' }] } }));
+    expect(e.message).toBe(`nodes "${NODE}" is forbidden: node "${NODE}" is not allowed to modify taints`);
+
+    await t.client.create(R.nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'other' } });
+    e = await refused(kubelet().patch(R.nodes, undefined, 'other', 'merge', { metadata: { labels: { a: 'b' } } }));
+    expect(e.message).toBe(`nodes "other" is forbidden: node "${NODE}" is not allowed to modify node "other"`);
+    await t.client.delete(R.nodes, undefined, 'other');
+  });
+
+  it('creates only mirror pods bound to itself', async () => {
+    const pod = (annotations: Record<string, string>, nodeName: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `p-${Object.keys(annotations).length}-${nodeName.length}`, annotations },
+      spec: { nodeName, containers: [{ name: 'c', image: 'nginx' }] },
+    });
+    let e = await refused(kubelet().create(R.pods, NS, pod({}, NODE)));
+    expect(e.message).toBe(
+      `pods "p-0-${NODE.length}" is forbidden: pod does not have "kubernetes.io/config.mirror" annotation, node "${NODE}" can only create mirror pods`,
+    );
+    e = await refused(kubelet().create(R.pods, NS, pod({ 'kubernetes.io/config.mirror': 'x' }, 'elsewhere')));
+    expect(e.message).toBe(`pods "p-1-9" is forbidden: node "${NODE}" can only create pods with spec.nodeName set to itself`);
+  });
+});

@@ -109,7 +109,11 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const parts = new Map<string, NodeParts>();
 
   // one watch per resource for all kubelets of this process (the real ones each watch what their pods reference)
-  const sharedClient = ctx.clientFor({ name: 'system:node:kubelab-shared', groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+  // the nodes' shared informers and the app's power switch: a privileged identity outside system:nodes, so
+  // NodeRestriction (which confines each kubelet to its own Node) does not apply to it
+  const sharedClient = ctx.clientFor({ name: 'system:node:kubelab-shared', groups: ['system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+  // kubeadm's admin credentials: they label the Nodes with what a kubelet may not set on itself (node-role.kubernetes.io/*)
+  const kubeadmClient = ctx.clientFor({ name: 'kubernetes-admin', groups: ['system:masters'] }, `kubeadm/${KUBELET_VERSION}`);
   const informers = createInformerFactory(sharedClient);
   const cms = informers.informer(R.configmaps);
   const secrets = informers.informer(R.secrets);
@@ -218,7 +222,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         settings.heartbeatMs,
         (l) => ctx.log(`kubelet ${n.name}: ${l}`),
       );
-      await hb.register();
+      await hb.register(kubeadmClient);
       const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
       if (off) {
         hb.stop();
