@@ -110,6 +110,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       quotaWriter: registryQuotaWriter(() => registry, catalog),
       podSecurity: loadPodSecurityConfig(opts.dataDir),
       rbac: { authorizer: () => authorizer, resolver: () => authz.resolver },
+      resolveKind: (apiVersion, kind) => {
+        const e = catalog.forKind(apiVersion, kind);
+        return e ? { gvr: { group: e.group, version: e.version, resource: e.resource }, namespaced: e.namespaced } : undefined;
+      },
     }),
     lookup,
   );

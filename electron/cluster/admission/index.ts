@@ -15,7 +15,7 @@ import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
 import { certificatePlugins } from './certificates';
 import { podSecurityPlugin } from './pod-security';
-import { validatingAdmissionPolicy } from './validating-policy';
+import { validatingAdmissionPolicyPlugin, type ResolveKind } from './validating-policy';
 import type { PodSecurityConfig } from './pod-security/config';
 
 export interface AdmissionDeps {
@@ -25,6 +25,8 @@ export interface AdmissionDeps {
   rbac?: EscalationDeps;
   /** Pod Security defaults and exemptions (upstream's PodSecurityConfiguration) */
   podSecurity?: PodSecurityConfig;
+  /** the served kinds, for ValidatingAdmissionPolicy's paramKind (without it, policies with params fail to configure) */
+  resolveKind?: ResolveKind;
 }
 
 export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
@@ -42,7 +44,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     snapshotValidation,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
-    validatingAdmissionPolicy,
+    validatingAdmissionPolicyPlugin(deps.resolveKind),
     ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),
   ];
 }
