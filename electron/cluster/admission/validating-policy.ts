@@ -4,8 +4,8 @@
 // ints). A policy with a paramKind is evaluated once per parameter object its binding's paramRef selects (by name or
 // label selector, in paramRef.namespace or the request's namespace). A failed validation denies (Deny), warns (Warn)
 // or is only audited (Audit, ignored here: no audit log), in upstream's words. Not supported yet: authorizer checks,
-// auditAnnotations, type checking.
-import { parse } from '@marcbachmann/cel-js';
+// auditAnnotations, type checking. The CEL environment (with the Kubernetes library functions there are) is api/cel.ts.
+import { compileCel } from '../api/cel';
 import { qualifiedResource, statusError, type StatusError } from '../api/errors';
 import { labelSelectorMatches as selectorMatches, type LabelSelectorLike } from '../api/selectors';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
@@ -15,15 +15,7 @@ import { admissionName } from './forbidden';
 const GROUP = 'admissionregistration.k8s.io';
 const gvr = (resource: string) => ({ group: GROUP, version: 'v1', resource });
 
-const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
-function cel(expr: string): (ctx: Record<string, unknown>) => unknown {
-  let f = compiled.get(expr);
-  if (!f) {
-    f = parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
-    compiled.set(expr, f);
-  }
-  return f;
-}
+const cel = compileCel;
 
 /** Kubernetes gives CEL integers for JSON integers; the library's ints are BigInts */
 function toCel(v: unknown): unknown {
