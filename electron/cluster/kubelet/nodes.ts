@@ -1,5 +1,6 @@
 // The simulated nodes of a cluster: per node a runtime, a kubelet (pods, status, events, probes) and the
 // heartbeat (Node status + Lease); power on/off through the API (annotation kubelab.io/power) or directly.
+import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
 import { statSync } from 'node:fs';
 import type { Client, Informer } from '../client/types';
@@ -93,7 +94,8 @@ export interface NodeStartContext {
    * the in-process control plane, shown on control-plane nodes as kubeadm's static pods (etcd, kube-apiserver,
    * kube-controller-manager, kube-scheduler) whose logs are the components' own; only with the simulator runtime
    */
-  controlPlane?: { log: ComponentLog; apiPort: number; store: Store; storePath: string };
+  /** serveApi: hands a pod's connection to the API server's secure port to the real HTTPS server; store: etcd's, for etcdctl */
+  controlPlane?: { log: ComponentLog; apiPort: number; serveApi?: (sock: Duplex) => void; store: Store; storePath: string };
 }
 
 interface NodeParts {
@@ -110,7 +112,11 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const parts = new Map<string, NodeParts>();
 
   // one watch per resource for all kubelets of this process (the real ones each watch what their pods reference)
-  const sharedClient = ctx.clientFor({ name: 'system:node:kubelab-shared', groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+  // the nodes' shared informers and the app's power switch: a privileged identity outside system:nodes, so
+  // NodeRestriction (which confines each kubelet to its own Node) does not apply to it
+  const sharedClient = ctx.clientFor({ name: 'system:node:kubelab-shared', groups: ['system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+  // kubeadm's admin credentials: they label the Nodes with what a kubelet may not set on itself (node-role.kubernetes.io/*)
+  const kubeadmClient = ctx.clientFor({ name: 'kubernetes-admin', groups: ['system:masters'] }, `kubeadm/${KUBELET_VERSION}`);
   const informers = createInformerFactory(sharedClient);
   const cms = informers.informer(R.configmaps);
   const secrets = informers.informer(R.secrets);
@@ -165,7 +171,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
       const etcd = cp && (await etcdBackend(cp, nodeDir, { name: n.name, ip: nodeInternalIP(index) }));
       const programs = {
-        ...(cp ? controlPlanePrograms(cp.log, versions, etcd) : {}),
+        ...(cp ? controlPlanePrograms(cp.log, versions, { serveApi: cp.serveApi, etcd }) : {}),
         ...dnsPrograms(dns),
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
       };
@@ -220,7 +226,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         settings.heartbeatMs,
         (l) => ctx.log(`kubelet ${n.name}: ${l}`),
       );
-      await hb.register();
+      await hb.register(kubeadmClient);
       const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
       if (off) {
         hb.stop();
