@@ -95,6 +95,14 @@ describe('the API server from inside a pod', () => {
         spec: { containers: [{ name: 'c', image: 'curlimages/curl', command: ['sleep', '3600'] }] },
       });
       await waitFor(async () => (await t.client.get(R.pods, NS, 'curl')).status?.phase === 'Running', { what: 'curl pod running', timeoutMs: 30_000 });
+      // kubernetes.default.svc resolves once CoreDNS serves: a cluster just started may not be there yet
+      await waitFor(
+        async () =>
+          (await t.client.list(R.endpointslices, 'kube-system', { labelSelector: 'kubernetes.io/service-name=kube-dns' })).items.some((s) =>
+            ((s as { endpoints?: { conditions?: { ready?: boolean } }[] }).endpoints ?? []).some((e) => e.conditions?.ready),
+          ),
+        { what: 'a ready kube-dns endpoint', timeoutMs: 60_000 },
+      );
       const curl = (args: string) =>
         t.kubectl([
           'exec',
