@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import semver from 'semver';
+import { createRequire } from 'node:module';
+
+// npm's own range logic (semver ships with npm's dependency tree here but without type declarations)
+const semver = createRequire(__filename)('semver') as {
+  satisfies(v: string, range: string, opts?: { includePrerelease?: boolean }): boolean;
+  minVersion(range: string): { version: string } | null;
+};
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
