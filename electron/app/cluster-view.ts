@@ -2,7 +2,7 @@
 // events; every change schedules one coalesced snapshot for the subscribers.
 import { execFile } from 'node:child_process';
 import { stringify } from 'yaml';
-import { createInformerFactory, R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
+import { createInformerFactory, nodeGraceFromEnv, R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
 import type { ClusterSnapshot, EventView, ObjectDetails, ObjectRef } from './ipc-contract';
 import { eventView, nodeView, podView } from './pod-status';
 
@@ -47,6 +47,7 @@ export class ClusterView {
       .slice(0, MAX_EVENTS);
     return {
       nodes: this.nodes.list().sort(byName).map(nodeView),
+      nodeGraceSeconds: Math.round(nodeGraceFromEnv() / 1000),
       pods: this.pods.list().sort(byName).map(podView),
       events,
     };

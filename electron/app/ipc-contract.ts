@@ -108,6 +108,8 @@ export interface Report {
 export interface NodeView {
   name: string;
   ready: boolean;
+  /** the Ready condition's status: Unknown once the node lifecycle controller stops hearing from the kubelet */
+  readyStatus: 'True' | 'False' | 'Unknown';
   powered: boolean;
   roles: string[];
   unschedulable: boolean;
@@ -139,6 +141,8 @@ export interface EventView {
 }
 export interface ClusterSnapshot {
   nodes: NodeView[];
+  /** node-monitor grace period: how long a powered-off node still shows Ready before it turns NotReady */
+  nodeGraceSeconds?: number;
   pods: PodView[];
   events: EventView[];
 }
