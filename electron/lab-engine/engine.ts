@@ -36,7 +36,15 @@ export class LabEngine {
   }
 
   private ctx(lab: Lab): ActionContext {
-    return { kube: this.o.kube, kubeconfig: this.o.kubeconfig, lab, lang: this.o.lang ?? 'en', log: this.o.log, signal: this.o.signal, replaced: this.o.replaced };
+    return {
+      kube: this.o.kube,
+      kubeconfig: this.o.kubeconfig,
+      lab,
+      lang: this.o.lang ?? 'en',
+      log: this.o.log,
+      signal: this.o.signal,
+      replaced: this.o.replaced,
+    };
   }
 
   /**

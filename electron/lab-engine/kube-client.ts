@@ -128,7 +128,14 @@ export class KubeClient {
   }
 
   /** true when something was deleted; a missing object is not an error */
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string, propagationPolicy = 'Background', gracePeriodSeconds?: number): Promise<boolean> {
+  async delete(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+    propagationPolicy = 'Background',
+    gracePeriodSeconds?: number,
+  ): Promise<boolean> {
     const r = await this.request('DELETE', await this.objectPath(apiVersion, kind, namespace, name), {
       kind: 'DeleteOptions',
       apiVersion: 'v1',
