@@ -45,7 +45,7 @@ const labRootsOf = (ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>) => [...
 export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   const progress = new ProgressStore(ctx.dataDir, PROFILE);
   const catalog = cachedCatalog(() => labRootsOf(ctx));
-  let labs = catalog();
+  // read on first use, not here: parsing every lab's YAML is most of what `npm run web` did before printing its URL
   let client: { key: string; kube: KubeClient } | undefined;
 
   /** the solve or reset under way per lab, so Cancel can stop it */
@@ -75,7 +75,7 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
     }
     return new LabEngine({ kube: client.kube, kubeconfig: c.kubeconfigPath, lang: ctx.lang(), ...extra });
   }
-  const lab = (id: string) => findLab(labs, id);
+  const lab = (id: string) => findLab(catalog(), id);
   const examRunning = (id: string) => {
     const e = progress.load().exam;
     return !!e && !e.finishedAt && e.labs.includes(id);
@@ -128,9 +128,8 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
 
   return {
     async list() {
-      labs = catalog();
       const p = progress.load();
-      return labs.map((l) => summary(l, p));
+      return catalog().map((l) => summary(l, p));
     },
     async get(id) {
       return detail(lab(id));
@@ -215,7 +214,7 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
     async active() {
       const c = await ctx.cluster();
       const held = (await labSnapshot((await engine()).kube))?.labels.lab;
-      const l = held ? labs.find((x) => x.id === held) : undefined;
+      const l = held ? catalog().find((x) => x.id === held) : undefined;
       // without a lab, what kubectl in the app's terminal would use: the kubeconfig context's namespace
       return { lab: held, namespace: l?.namespaces[0] ?? readKubeconfig(c.kubeconfigPath).namespace ?? 'default' };
     },
@@ -224,7 +223,7 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       progress.newAttempt(id);
     },
     async report() {
-      let r = buildReport(progress.load(), labs);
+      let r = buildReport(progress.load(), catalog());
       // an instructor's key when there is one (as `kubelab report`), else this installation's own key, so any
       // later edit of the exported file shows up when it is verified
       let keyFile = process.env.KUBELAB_INSTRUCTOR_KEY ?? join(ctx.dataDir, 'instructor.key');
