@@ -3,7 +3,7 @@
 // comparing modification times costs a few milliseconds.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const t0 = performance.now();
@@ -31,5 +31,7 @@ if (newest(['renderer', 'vite.config.ts', 'electron/app/ipc-contract.ts', ...loc
   run([join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
 if (process.env.KUBELAB_WEB_TIMING) process.stderr.write(`kubelab web: builds checked in ${Math.round(performance.now() - t0)} ms\n`);
 
+// Node ≥ 22.1 keeps V8's compiled code of the 3.7 MB bundle between runs (Node 20 has no such cache: a no-op there)
+module.enableCompileCache?.();
 // same process: dist/web.cjs reads its options from process.argv.slice(2), which are this script's arguments
 createRequire(import.meta.url)('../dist/web.cjs');
