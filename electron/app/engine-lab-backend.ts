@@ -44,8 +44,13 @@ const labRootsOf = (ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>) => [...
 
 export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   const progress = new ProgressStore(ctx.dataDir, PROFILE);
-  const catalog = cachedCatalog(() => labRootsOf(ctx));
-  // read on first use, not here: parsing every lab's YAML is most of what `npm run web` did before printing its URL
+  // each installation draws its own lab values (kept in the progress file, set there by an instructor, or
+  // forced with KUBELAB_SEED), so neighbours' answers and names differ; the report records the seed
+  const catalog = cachedCatalog(
+    () => labRootsOf(ctx),
+    () => process.env.KUBELAB_SEED ?? progress.seed(),
+  );
+  // (read on first use, not at construction: parsing every lab's YAML held up `npm run web`'s URL)
   let client: { key: string; kube: KubeClient } | undefined;
 
   /** the solve or reset under way per lab, so Cancel can stop it */
@@ -75,6 +80,7 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
     }
     return new LabEngine({ kube: client.kube, kubeconfig: c.kubeconfigPath, lang: ctx.lang(), ...extra });
   }
+  // the catalogue as it is now: an edited lab or a new seed (set by an instructor) is seen without a restart
   const lab = (id: string) => findLab(catalog(), id);
   const examRunning = (id: string) => {
     const e = progress.load().exam;

@@ -17,5 +17,13 @@ export { compareQuantities, isQuantity } from './api/quantity';
 export { KUBELET_VERSION } from './kubelet/node-object';
 export { nodeGraceFromEnv } from './controllers/nodelifecycle/node-lifecycle-controller';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
-export { reachabilityMatrix, formatMatrix, type ReachabilityMatrix, type MatrixOptions } from './network/policy/matrix';
+export {
+  reachabilityMatrix,
+  previewMatrix,
+  explainCell,
+  formatMatrix,
+  type ReachabilityMatrix,
+  type MatrixOptions,
+  type CellExplanation,
+} from './network/policy/matrix';
 export type { Snapshots, SnapshotInfo, RestoreResult } from './snapshot/snapshots';
