@@ -263,6 +263,15 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await page.locator('.cm-field-error').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('.cm-field-error').first().innerText()).toContain('metadata.name');
     expect(await page.getByTestId('apply-results').innerText()).toContain('is invalid');
+    // lab 01 holds the cluster (opened above): a manifest without a namespace goes to the lab's
+    expect(await page.getByTestId('yaml-namespace').inputValue()).toBe('lab-01');
+    // strict field validation names an unknown field only in its message: it is marked on its line all the same
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict\n  labelz: {a: b}\ndata:\n  a: b\n');
+    await page.getByTestId('dry-run').click();
+    await expect.poll(() => page.locator('.cm-field-error').first().innerText(), { timeout: 15_000 }).toContain('metadata.labelz: unknown field');
     await shot('yaml-editor', true);
   });
 

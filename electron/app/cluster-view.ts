@@ -2,7 +2,7 @@
 // events and the storage objects; every change schedules one coalesced snapshot for the subscribers.
 import { execFile } from 'node:child_process';
 import { stringify } from 'yaml';
-import { createInformerFactory, R, SNAPSHOT_R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
+import { createInformerFactory, nodeGraceFromEnv, R, SNAPSHOT_R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
 import type { ClusterSnapshot, EventView, ObjectDetails, ObjectRef } from './ipc-contract';
 import { eventView, nodeView, podView } from './pod-status';
 import { storageSnapshot } from './storage-view';
@@ -69,6 +69,7 @@ export class ClusterView {
     const st = this.storage;
     return {
       nodes: this.nodes.list().sort(byName).map(nodeView),
+      nodeGraceSeconds: Math.round(nodeGraceFromEnv() / 1000),
       pods: [...pods].sort(byName).map(podView),
       events,
       storage: storageSnapshot({

@@ -83,6 +83,23 @@ export interface HintResult {
   total: number;
   text: Localized;
 }
+/** the reference solution of one step, as text to read and copy */
+export interface SolutionText {
+  stepId: string;
+  /** Markdown (a fenced bash block with the commands, manifests inlined) */
+  text: Localized;
+}
+export interface SolveResult {
+  message: Localized;
+  applied: string[];
+  /** the student's own objects the solution had to delete and create anew, each with why */
+  replaced: Localized[];
+}
+/** the lab whose snapshot the cluster holds, and the namespace new objects go to by default */
+export interface ActiveLab {
+  lab?: string;
+  namespace: string;
+}
 export interface Report {
   fileName: string;
   content: string;
@@ -91,6 +108,8 @@ export interface Report {
 export interface NodeView {
   name: string;
   ready: boolean;
+  /** the Ready condition's status: Unknown once the node lifecycle controller stops hearing from the kubelet */
+  readyStatus: 'True' | 'False' | 'Unknown';
   powered: boolean;
   roles: string[];
   unschedulable: boolean;
@@ -181,6 +200,8 @@ export interface StorageSnapshot {
 }
 export interface ClusterSnapshot {
   nodes: NodeView[];
+  /** node-monitor grace period: how long a powered-off node still shows Ready before it turns NotReady */
+  nodeGraceSeconds?: number;
   pods: PodView[];
   events: EventView[];
   storage: StorageSnapshot;
@@ -289,6 +310,13 @@ export interface TerminalInfo {
   cols: number;
   rows: number;
   exited: boolean;
+  /** a command runs in the foreground (the shell is not at its prompt): "Run in terminal" must not type here */
+  busy?: boolean;
+}
+/** where "Run in terminal" typed the command: a free tab, or a new one (opened: the renderer adds it) */
+export interface TerminalRun {
+  info: TerminalInfo;
+  opened: boolean;
 }
 
 /** method name → [params, result] */
@@ -324,12 +352,19 @@ export interface ApiMethods {
   'labs.check': [{ id: string }, CheckResult];
   'labs.hint': [{ id: string; stepId: string; index: number }, HintResult];
   /** with stepId: that step's solution, plus earlier steps whose checks fail; the steps applied are returned */
-  'labs.solve': [{ id: string; stepId?: string }, { message: Localized; applied: string[] }];
+  'labs.solve': [{ id: string; stepId?: string }, SolveResult];
+  /** the step's solution text; the progress log records that it was shown (refused during an exam) */
+  'labs.solution': [{ id: string; stepId: string }, SolutionText];
   'labs.reset': [{ id: string }, void];
+  /** cancels the lab's solve or reset under way (it stops between actions, ends waits and scripts) */
+  'labs.cancel': [{ id: string }, { cancelled: boolean }];
+  'labs.active': [void, ActiveLab];
   'labs.report': [void, Report];
   'yaml.apply': [{ yaml: string; dryRun: boolean; namespace?: string }, ApplyResult];
   'term.open': [{ cols: number; rows: number }, TerminalInfo];
   'term.list': [void, TerminalInfo[]];
+  /** types a command into a terminal at its prompt: `prefer` if it is free, else another free tab, else a new one */
+  'term.run': [{ command: string; prefer?: string; cols?: number; rows?: number }, TerminalRun];
   /** makes the caller the receiver of the terminal's output; returns the recent output to repaint */
   'term.attach': [{ id: string }, { info: TerminalInfo; replay: string }];
   'term.write': [{ id: string; data: string }, void];
@@ -379,11 +414,15 @@ export const METHODS: readonly Method[] = [
   'labs.check',
   'labs.hint',
   'labs.solve',
+  'labs.solution',
   'labs.reset',
+  'labs.cancel',
+  'labs.active',
   'labs.report',
   'yaml.apply',
   'term.open',
   'term.list',
+  'term.run',
   'term.attach',
   'term.write',
   'term.resize',

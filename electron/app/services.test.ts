@@ -8,6 +8,8 @@ import type { ApiEvents, EventName } from './ipc-contract';
 import { waitFor } from '../../test/harness';
 import { createEngineLabBackend } from './engine-lab-backend';
 import { verifyReport } from '../lab-engine/report';
+import { UI_USER } from './cluster-view';
+import type { Pod } from 'kubernetes-types/core/v1';
 
 // a small lab in lab.yaml form, so the test does not depend on the course's content
 const FIXTURE_LABS = resolve(__dirname, '../../test/fixtures/labs');
@@ -60,6 +62,13 @@ describe('app services', () => {
     expect(real.items[0]).toMatchObject({ ok: true, action: 'created' });
     const again = await session.call('yaml.apply', { yaml: good.split('---')[0], dryRun: false });
     expect(again.items[0].action).toBe('unchanged');
+  });
+
+  it('marks the fields strict decoding rejects on their lines', async () => {
+    const unknown = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict-cm\n  labelz: {a: b}\ndata:\n  a: b\n';
+    const r = await session.call('yaml.apply', { yaml: unknown, dryRun: true });
+    expect(r.items[0].error?.code).toBe(400);
+    expect(r.items[0].error?.fields).toEqual([expect.objectContaining({ field: 'metadata.labelz', reason: 'FieldValueUnknown', line: 5 })]);
   });
 
   it('pushes cluster changes to watchers', async () => {
@@ -130,6 +139,37 @@ describe('app services', () => {
     expect(signed.labs[0]).toMatchObject({ id: '01-first-look', passed: 3 });
     expect(verifyReport(signed).valid).toBe(true);
     expect(verifyReport({ ...signed, labs: [{ ...signed.labs[0], passed: 2 }] }).valid).toBe(false);
+  });
+
+  it("shows a step's solution as text (recorded), and applying it replaces the student's own conflicting pod, saying so", async () => {
+    const sol = await session.call('labs.solution', { id: '01-first-look', stepId: 'pod' });
+    expect(sol.text.en).toMatch(/kubectl apply -f - <<'EOF'[\s\S]*name: web/);
+    // the student's own pod web, with another container name: the solution's pod cannot be merged into it
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    const admin = (await services.host.ready()).client(UI_USER, 'services-test');
+    await admin.delete(pods, 'lab01', 'web', { gracePeriodSeconds: 0 });
+    await waitFor(
+      () =>
+        admin.get(pods, 'lab01', 'web').then(
+          () => false,
+          () => true,
+        ),
+      { what: 'pod web gone' },
+    );
+    const mine = await session.call('yaml.apply', {
+      yaml: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: lab01\nspec:\n  containers:\n  - name: main\n    image: nginx\n',
+      dryRun: false,
+    });
+    expect(mine.ok).toBe(true);
+    const r = await session.call('labs.solve', { id: '01-first-look', stepId: 'pod' });
+    expect(r.applied).toEqual(['pod']);
+    expect(r.replaced).toHaveLength(1);
+    expect(r.replaced[0].en).toMatch(/^Your Pod lab01\/web could not be changed into the solution's \(.+\), so it was deleted/);
+    const pod = (await admin.get(pods, 'lab01', 'web')) as Pod;
+    expect(pod.spec?.containers.map((x) => x.name)).toEqual(['web']);
+    const report = JSON.parse((await session.call('labs.report', undefined)).content);
+    expect(report.labs[0].solutionShown).toEqual(['pod']);
+    expect(report.labs[0].log.filter((e: { type: string }) => e.type === 'solution-shown')).toEqual([expect.objectContaining({ step: 'pod' })]);
   });
 
   it('opens a terminal whose kubectl reaches the cluster', async () => {

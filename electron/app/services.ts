@@ -172,7 +172,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       'labs.check': ({ id }) => labs.check(id),
       'labs.hint': ({ id, stepId, index }) => labs.hint(id, stepId, index),
       'labs.solve': ({ id, stepId }) => labs.solve(id, stepId),
+      'labs.solution': ({ id, stepId }) => labs.solution(id, stepId),
       'labs.reset': ({ id }) => labs.reset(id),
+      'labs.cancel': async ({ id }) => ({ cancelled: await labs.cancel(id) }),
+      'labs.active': () => labs.active(),
       'labs.report': () => labs.report(),
       'yaml.apply': async ({ yaml, dryRun, namespace }) => {
         const c = await host.ready();
@@ -183,6 +186,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         return terminals.open(cols, rows, receiver);
       },
       'term.list': () => terminals.list(),
+      'term.run': async ({ command, prefer, cols, rows }) => {
+        await host.ready();
+        return terminals.run(String(command), receiver, prefer, cols, rows);
+      },
       'term.attach': ({ id }) => terminals.attach(id, receiver),
       'term.write': ({ id, data }) => terminals.write(id, String(data)),
       'term.resize': ({ id, cols, rows }) => terminals.resize(id, cols, rows),

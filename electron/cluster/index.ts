@@ -16,6 +16,7 @@ export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
 export { KUBE_VERSION } from './apiserver/version';
 export { compareQuantities, isQuantity } from './api/quantity';
 export { KUBELET_VERSION } from './kubelet/node-object';
+export { nodeGraceFromEnv } from './controllers/nodelifecycle/node-lifecycle-controller';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
 export {
   reachabilityMatrix,

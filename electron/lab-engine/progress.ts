@@ -14,8 +14,10 @@ export interface StepProgress {
   hintsUsed: number;
   hintsRevealed?: number[];
   solutionApplied?: boolean;
+  /** the step's solution text was shown (read, not applied) */
+  solutionShown?: boolean;
 }
-export type LabEventType = 'start' | 'reset' | 'check' | 'pass' | 'hint' | 'solution-applied';
+export type LabEventType = 'start' | 'reset' | 'check' | 'pass' | 'hint' | 'solution-shown' | 'solution-applied';
 export interface LabEvent {
   at: string;
   type: LabEventType;
@@ -180,6 +182,15 @@ export class ProgressStore {
     const sp = this.load().labs[lab]?.steps[step];
     const next = sp?.hintsRevealed?.length ?? sp?.hintsUsed ?? 0;
     return next >= total ? next : this.revealHint(lab, step, next, now);
+  }
+
+  /** the text of a step's reference solution was shown: logged every time, as the student may look again after a reset */
+  solutionShown(lab: string, step: string, now = new Date()): void {
+    this.update((p) => {
+      const lp = ProgressStore.lab(p, lab, now);
+      ProgressStore.step(lp, step).solutionShown = true;
+      ProgressStore.log(lp, { at: now.toISOString(), type: 'solution-shown', step });
+    });
   }
 
   /** the reference solution of these steps was applied to the cluster */

@@ -18,7 +18,9 @@ export interface ReportLab {
   resets: number;
   /** steps whose reference solution was applied to the cluster */
   solutionApplied: string[];
-  steps: { id: string; done: boolean; passedAt?: string; attempts: number; hintsUsed: number; solutionApplied: boolean }[];
+  /** steps whose reference solution text was shown */
+  solutionShown: string[];
+  steps: { id: string; done: boolean; passedAt?: string; attempts: number; hintsUsed: number; solutionShown: boolean; solutionApplied: boolean }[];
   /** the append-only record: starts, resets, checks, passes, hints and solutions with their times */
   log: LabEvent[];
   /** the seed the lab's parameters were drawn from (labs with parameters only): an instructor reproduces the lab with it */
@@ -50,6 +52,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
       passedAt: lp.steps[s]?.doneAt,
       attempts: lp.steps[s]?.attempts ?? 0,
       hintsUsed: lp.steps[s]?.hintsUsed ?? 0,
+      solutionShown: !!lp.steps[s]?.solutionShown,
       solutionApplied: !!lp.steps[s]?.solutionApplied,
     }));
     const log = lp.log ?? [];
@@ -65,6 +68,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
       timeSpentMs: timeSpentMs(lp, now),
       resets: log.filter((e) => e.type === 'reset').length,
       solutionApplied: steps.filter((s) => s.solutionApplied).map((s) => s.id),
+      solutionShown: steps.filter((s) => s.solutionShown).map((s) => s.id),
       steps,
       log,
       seed: lab?.parameters.length ? lab.seed : undefined,

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { setBridge } from '../lib/bridge';
 import { setLang } from '../lib/i18n.svelte';
 import { fakeBridge } from '../test-bridge';
-import type { ClusterSnapshot, ObjectRef, StorageSnapshot } from '../../../electron/app/ipc-contract';
+import type { ClusterSnapshot, NodeView, ObjectRef, StorageSnapshot } from '../../../electron/app/ipc-contract';
 import ClusterView from './ClusterView.svelte';
 
 const classes: StorageSnapshot['classes'] = [
@@ -97,5 +97,43 @@ describe('ClusterView storage', () => {
     await fireEvent.click(within(screen.getAllByTestId('claim').find((r) => r.dataset.name === 'lab/data')!).getByText('lab/data'));
     await waitFor(() => expect(opened).toEqual([{ kind: 'PersistentVolumeClaim', namespace: 'lab', name: 'data' }]));
     expect(screen.getByTestId('object-drawer')).toBeTruthy();
+  });
+});
+
+const node = (name: string, o: Partial<NodeView> = {}): NodeView => ({
+  name,
+  ready: true,
+  readyStatus: 'True',
+  powered: true,
+  roles: [],
+  unschedulable: false,
+  kubeletVersion: 'v1.33.0',
+  taints: [],
+  ...o,
+});
+
+describe('ClusterView', () => {
+  it('says at once that a powered-off node stopped its kubelet, and when it will turn NotReady', async () => {
+    const snap: ClusterSnapshot = {
+      nodes: [node('w1'), node('w2', { powered: false })],
+      pods: [],
+      events: [],
+      nodeGraceSeconds: 40,
+      storage: { claims: [], volumes: [], classes: [], snapshots: [] },
+    };
+    const b = fakeBridge({ 'cluster.watch': () => snap, 'cluster.unwatch': () => undefined, 'cluster.nodePower': () => undefined });
+    setBridge(b);
+    render(ClusterView);
+    const notes = await screen.findAllByTestId('power-note');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].textContent).toMatch(/kubelet stopped at once[\s\S]*grace period \(40 s\)[\s\S]*Ready=False/);
+    // still Ready until the grace period passes, as upstream; then the controller's Unknown shows
+    b.emit('cluster.changed', {
+      ...snap,
+      nodes: [node('w1'), node('w2', { powered: false, ready: false, readyStatus: 'Unknown', taints: ['node.kubernetes.io/unreachable:NoSchedule'] })],
+    });
+    await waitFor(() => expect(screen.getAllByTestId('node-ready').map((x) => x.textContent)).toEqual(['Ready', 'NotReady (Unknown)']));
+    await fireEvent.click(screen.getAllByRole('button', { name: 'Power off' })[0]);
+    expect(b.calls.find((c) => c.method === 'cluster.nodePower')?.params).toEqual({ name: 'w1', on: false });
   });
 });
