@@ -6,6 +6,7 @@ import { serviceAccount } from './service-account';
 import { priority } from './priority';
 import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
+import { defaultIngressClassPlugin } from './default-ingress-class';
 import { storageObjectInUseProtection } from './storage-object-in-use-protection';
 import { persistentVolumeClaimResize } from './persistent-volume-claim-resize';
 import { snapshotValidation } from './snapshot-validation';
@@ -35,6 +36,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     podSecurityPlugin(deps.podSecurity),
     defaultTolerationSeconds,
     defaultStorageClassPlugin,
+    defaultIngressClassPlugin,
     storageObjectInUseProtection,
     persistentVolumeClaimResize,
     snapshotValidation,

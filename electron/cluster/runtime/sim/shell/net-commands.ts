@@ -38,9 +38,16 @@ export function networkCommands(h: ShellHost): Command[] {
       let spider = false;
       let timeout = 10_000;
       let url = '';
+      const headers: Record<string, string> = { 'User-Agent': 'Wget' };
+      const header = (h: string | undefined) => {
+        const [k, ...v] = (h ?? '').split(':');
+        if (k.trim()) headers[k.trim()] = v.join(':').trim();
+      };
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
-        if (a === '-O') out = args[++i];
+        if (a === '--header') header(args[++i]);
+        else if (a.startsWith('--header=')) header(a.slice(9));
+        else if (a === '-O') out = args[++i];
         else if (a.startsWith('-O') && a.length > 2) out = a.slice(2);
         else if (a === '-q' || a === '--quiet') quiet = true;
         else if (a === '-qO' || a === '-qO-') {
@@ -54,7 +61,7 @@ export function networkCommands(h: ShellHost): Command[] {
       if (!url) return fail(`${busyboxBanner(h.container)}\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n`);
       let stderr = quiet ? '' : `Connecting to ${parseUrl(url)?.host ?? url}\n`;
       try {
-        const { u, res } = await fetchUrl(url, 'GET', { 'User-Agent': 'Wget' }, '', timeout, false);
+        const { u, res } = await fetchUrl(url, 'GET', headers, '', timeout, false);
         if (res.status >= 400) return fail(stderr + `wget: server returned error: HTTP/1.1 ${res.status} ${res.statusText}\n`);
         if (spider) return { stdout: '', stderr: stderr + (quiet ? '' : 'remote file exists\n'), exitCode: 0 };
         const file = out ?? (u.path.split('?')[0].split('/').pop() || 'index.html');
