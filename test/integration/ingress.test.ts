@@ -26,7 +26,12 @@ function request(scheme: 'http' | 'https', port: number, host: string, path: str
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, cn: (res.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          cn: (res.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN as string | undefined,
+        }),
       );
     };
     const req = scheme === 'http' ? http.request(opts, done) : https.request({ ...opts, servername: sni ?? '', rejectUnauthorized: false }, done); // '' sends no SNI (Node would take the Host header);
