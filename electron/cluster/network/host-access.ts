@@ -61,7 +61,7 @@ export class HostAccess {
           ...(s.entry ? { entry: s.entry.scheme } : {}),
         }))
         // the entry points first (http, https), then NodePorts by number
-        .sort((a, b) => (a.entry ?? '~').localeCompare(b.entry ?? '~') || a.nodePort - b.nodePort)
+        .sort((a, b) => rank(a.entry) - rank(b.entry) || a.nodePort - b.nodePort)
     );
   }
 
@@ -153,6 +153,8 @@ export class HostAccess {
     this.servers.clear();
   }
 }
+
+const rank = (entry: string | undefined) => (entry === 'http' ? 0 : entry === 'https' ? 1 : 2);
 
 function listenLoopback(server: net.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
