@@ -23,8 +23,12 @@ const labRootsOf = (ctx: Pick<LabBackendContext, 'dataDir' | 'labsDir'>) => [...
 
 export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
   const progress = new ProgressStore(ctx.dataDir, PROFILE);
-  const catalog = cachedCatalog(() => labRootsOf(ctx));
-  let labs = catalog();
+  // each installation draws its own lab values (kept in the progress file, set there by an instructor, or
+  // forced with KUBELAB_SEED), so neighbours' answers and names differ; the report records the seed
+  const catalog = cachedCatalog(
+    () => labRootsOf(ctx),
+    () => process.env.KUBELAB_SEED ?? progress.seed(),
+  );
   let client: { key: string; kube: KubeClient } | undefined;
 
   async function engine(): Promise<LabEngine> {
@@ -37,7 +41,8 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
     }
     return new LabEngine({ kube: client.kube, kubeconfig: c.kubeconfigPath, lang: ctx.lang() });
   }
-  const lab = (id: string) => findLab(labs, id);
+  // the catalogue as it is now: an edited lab or a new seed (set by an instructor) is seen without a restart
+  const lab = (id: string) => findLab(catalog(), id);
   const summary = (l: Lab, p: Profile): LabSummary => {
     const lp = p.labs[l.id];
     const done = l.steps.filter((s) => lp?.steps[s.id]?.done).length;
@@ -86,9 +91,8 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
 
   return {
     async list() {
-      labs = catalog();
       const p = progress.load();
-      return labs.map((l) => summary(l, p));
+      return catalog().map((l) => summary(l, p));
     },
     async get(id) {
       return detail(lab(id));
@@ -167,7 +171,7 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       progress.newAttempt(id);
     },
     async report() {
-      let r = buildReport(progress.load(), labs);
+      let r = buildReport(progress.load(), catalog());
       // an instructor's key when there is one (as `kubelab report`), else this installation's own key, so any
       // later edit of the exported file shows up when it is verified
       let keyFile = process.env.KUBELAB_INSTRUCTOR_KEY ?? join(ctx.dataDir, 'instructor.key');

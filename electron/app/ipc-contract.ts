@@ -189,8 +189,28 @@ export interface NetworkMatrixQuery {
 }
 export interface NetworkMatrixCell {
   allowed: boolean;
+  /** a draft preview: differs from what the cluster enforces now */
+  changed?: boolean;
+}
+/** why one cell is what it is (asked per clicked cell: reasons for a whole matrix cost more than the matrix) */
+export interface NetworkCellQuery {
+  from: string;
+  to: string;
+  port: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+export interface NetworkCellExplanation {
+  allowed: boolean;
   reason: string;
   policies: string[];
+}
+/** a draft NetworkPolicy: the server's dry run, and when it passes the matrix the draft would produce */
+export interface NetworkPreviewQuery extends NetworkMatrixQuery {
+  yaml: string;
+}
+export interface NetworkPreview {
+  result: ApplyResult;
+  matrix?: NetworkMatrixView;
 }
 export interface NetworkMatrixView {
   /** `namespace/name`: rows are sources, columns destinations */
@@ -229,6 +249,9 @@ export interface ApiMethods {
   /** subscribes the caller to `network.changed` for this query (one query per caller) */
   'network.watch': [NetworkMatrixQuery, NetworkMatrixView];
   'network.unwatch': [void, void];
+  'network.explain': [NetworkCellQuery, NetworkCellExplanation];
+  /** server-side dry run of a draft NetworkPolicy and the matrix it would produce; nothing is applied */
+  'network.preview': [NetworkPreviewQuery, NetworkPreview];
   'cluster.profiles': [void, ClusterProfiles];
   /** stops the running cluster and starts the profile's */
   'cluster.useProfile': [{ name: string }, ClusterProfiles];
@@ -287,6 +310,8 @@ export const METHODS: readonly Method[] = [
   'network.matrix',
   'network.watch',
   'network.unwatch',
+  'network.explain',
+  'network.preview',
   'labs.list',
   'labs.get',
   'labs.start',

@@ -129,7 +129,12 @@ describe('app services', () => {
   });
 
   it('keeps settings', async () => {
-    const s = await session.call('settings.set', { language: 'zh', fontSize: 99 as number });
+    // an out-of-range value is refused as a whole, naming the field, and changes nothing
+    await expect(session.call('settings.set', { language: 'zh', fontSize: 99 })).rejects.toThrow(
+      'settings.set: params.fontSize: must be an integer from 9 to 32',
+    );
+    expect(await session.call('settings.get', undefined)).toMatchObject({ language: 'en', fontSize: 14 });
+    const s = await session.call('settings.set', { language: 'zh' });
     expect(s).toMatchObject({ language: 'zh', fontSize: 14 });
     expect(events.some((e) => e.event === 'settings.changed')).toBe(true);
   });

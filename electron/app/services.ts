@@ -3,11 +3,12 @@
 import { join } from 'node:path';
 import type { ApiEvents, AppInfo, Chapter, EventName, Method, NetworkMatrixQuery, Params, Result } from './ipc-contract';
 import { isMethod } from './ipc-contract';
+import { checkParams, InvalidParams } from './ipc-params';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
 import { checkDockerDaemon } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
-import { networkMatrix, watchNetworkMatrix } from './network-matrix';
+import { networkExplain, networkMatrix, networkPreview, watchNetworkMatrix } from './network-matrix';
 import { SettingsStore } from './settings-store';
 import { CHAPTERS } from './course';
 import type { LabBackend, LabBackendFactory } from './lab-backend';
@@ -138,6 +139,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name));
       },
       'network.matrix': async (q) => networkMatrix(await host.ready(), q),
+      'network.explain': async (q) => networkExplain(await host.ready(), q),
+      'network.preview': async (q) => networkPreview(await host.ready(), q),
       'network.watch': async (q) => {
         const c = await host.ready();
         state.net?.off();
@@ -194,8 +197,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     };
     return {
       async call(method, params) {
-        if (!isMethod(method)) throw new Error(`unknown method ${String(method)}`);
-        return (handlers[method] as (p: unknown) => Promise<Result<typeof method>>)(params);
+        if (!isMethod(method)) throw new InvalidParams(`unknown method ${JSON.stringify(String(method).slice(0, 80))}`);
+        return (handlers[method] as (p: unknown) => Promise<Result<typeof method>>)(checkParams(method, params));
       },
       dispose() {
         state.unwatch?.();

@@ -217,7 +217,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     pki,
     createRuntime: runtimes.createRuntime,
     mounters: csi.mounters,
-    controlPlane: { log: componentLog, apiPort: http.port },
+    controlPlane: { log: componentLog, apiPort: http.port, store, storePath: join(opts.dataDir, 'store.db') },
     packetFilter: policyAgent.engine,
   });
   await csi.registerNodes(nodes.names());

@@ -16,5 +16,13 @@ export { KUBE_VERSION } from './apiserver/version';
 export { compareQuantities, isQuantity } from './api/quantity';
 export { KUBELET_VERSION } from './kubelet/node-object';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
-export { reachabilityMatrix, formatMatrix, type ReachabilityMatrix, type MatrixOptions } from './network/policy/matrix';
+export {
+  reachabilityMatrix,
+  previewMatrix,
+  explainCell,
+  formatMatrix,
+  type ReachabilityMatrix,
+  type MatrixOptions,
+  type CellExplanation,
+} from './network/policy/matrix';
 export type { Snapshots, SnapshotInfo, RestoreResult } from './snapshot/snapshots';

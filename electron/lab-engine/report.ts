@@ -30,6 +30,8 @@ export interface Report {
   kind: 'KubeLabReport';
   version: 1;
   profile: string;
+  /** the learner's seed as kept in their progress (each lab with parameters also names the seed it was drawn from) */
+  seed?: string;
   generatedAt: string;
   labs: ReportLab[];
   exams: { labs: string[]; startedAt: string; deadline: string; finishedAt?: string; late?: boolean; passed: number; total: number; rules: string }[];
@@ -78,7 +80,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
     total: (e.results ?? []).reduce((n, r) => n + r.total, 0),
     rules: EXAM_RULES,
   }));
-  return { kind: 'KubeLabReport', version: 1, profile: p.profile, generatedAt: now.toISOString(), labs: out, exams };
+  return { kind: 'KubeLabReport', version: 1, profile: p.profile, seed: p.seed, generatedAt: now.toISOString(), labs: out, exams };
 }
 
 /** JSON with sorted keys, so the signature doesn't depend on property order */
@@ -178,7 +180,7 @@ export function reportHtml(r: Report): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}th{background:#eee}@media print{body{margin:1cm}}</style>
 </head><body>
 <h1>KubeLab progress report</h1>
-<p>Profile <b>${esc(r.profile)}</b>, generated ${esc(r.generatedAt)}. ${sig}</p>
+<p>Profile <b>${esc(r.profile)}</b>${r.seed ? `, seed <code>${esc(r.seed)}</code>` : ''}, generated ${esc(r.generatedAt)}. ${sig}</p>
 <table><thead><tr><th>Chapter</th><th>Lab</th><th>Steps</th><th>Done</th><th>Checks</th><th>Hints</th><th>Solution applied (steps)</th><th>Resets</th><th>Time</th></tr></thead>
 <tbody>
 ${rows}

@@ -103,13 +103,21 @@ const EN = {
   'net.port': 'Port (TCP)',
   'net.badPort': 'The port must be a number from 1 to 65535.',
   'net.intro':
-    'Can a new connection from the pod of the row reach the pod of the column? Computed by the NetworkPolicy engine the pod network enforces; hover or click a cell for the deciding policies.',
+    'Can a new connection from the pod of the row reach the pod of the column? Computed by the NetworkPolicy engine the pod network enforces; click a cell for the deciding policies.',
   'net.policies': '{n} NetworkPolicies',
   'net.fromTo': 'from ↓ to →',
   'net.allowed': 'allowed',
   'net.denied': 'denied',
   'net.pick': 'Click a cell to see why.',
   'net.noPods': 'No pods with a pod IP in these namespaces yet.',
+  'net.draft': 'Draft a NetworkPolicy',
+  'net.draftIntro':
+    'Preview sends the draft to the API server as a dry run (nothing is stored) and shows the matrix it would produce; cells that would change are outlined. Apply creates or updates it for real.',
+  'net.preview': 'Preview',
+  'net.previewing': 'Preview of the draft, not applied: outlined cells would change.',
+  'net.live': 'Back to the live matrix',
+  'net.changed': 'would change',
+  'net.draftVerdict': 'With the draft: {next}. Now: {now}.',
 };
 type Key = keyof typeof EN;
 const ZH: Record<Key, string> = {
@@ -211,13 +219,20 @@ const ZH: Record<Key, string> = {
   'net.title': '可达性',
   'net.port': '端口（TCP）',
   'net.badPort': '端口必须是 1 到 65535 之间的数字。',
-  'net.intro': '从行所在的 Pod 发起的新连接能否到达列所在的 Pod？结果由 Pod 网络执行的 NetworkPolicy 引擎计算；悬停或点击单元格可查看起决定作用的策略。',
+  'net.intro': '从行所在的 Pod 发起的新连接能否到达列所在的 Pod？结果由 Pod 网络执行的 NetworkPolicy 引擎计算；点击单元格可查看起决定作用的策略。',
   'net.policies': '{n} 个 NetworkPolicy',
   'net.fromTo': '从 ↓ 到 →',
   'net.allowed': '允许',
   'net.denied': '拒绝',
   'net.pick': '点击单元格查看原因。',
   'net.noPods': '这些命名空间中还没有带 Pod IP 的 Pod。',
+  'net.draft': '起草 NetworkPolicy',
+  'net.draftIntro': '“预览”会把草稿以试运行方式发给 API 服务器（不保存任何内容），并显示它将产生的矩阵；会变化的单元格带有描边。“应用”才会真正创建或更新它。',
+  'net.preview': '预览',
+  'net.previewing': '草稿预览，尚未应用：带描边的单元格将会变化。',
+  'net.live': '返回实时矩阵',
+  'net.changed': '将会变化',
+  'net.draftVerdict': '应用草稿后：{next}。当前：{now}。',
 };
 
 export const i18n = $state<{ lang: Lang }>({ lang: 'en' });

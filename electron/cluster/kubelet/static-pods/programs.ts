@@ -7,6 +7,8 @@ import { waitForAbort } from '../../runtime/sim/programs/types';
 import { serveHttp } from '../../runtime/sim/programs/http';
 import { klogHeader, klogStructured, type ComponentLog, type ControlPlaneComponent } from './component-log';
 import { CONTROL_PLANE_IMAGES, type ControlPlaneVersions } from './manifests';
+import { etcdctlProgram } from './etcdctl-program';
+import type { EtcdBackend } from '../../store/etcdctl/etcdctl';
 
 const HEALTH_PATHS = new Set(['/livez', '/readyz', '/healthz', '/health']);
 
@@ -52,7 +54,7 @@ function component(log: ComponentLog, name: ControlPlaneComponent, ports: (argv:
 const k = (caller: string, msg: string, kv?: Record<string, string | number | undefined>) => klogHeader('I', caller) + klogStructured(msg, kv) + '\n';
 const plain = (caller: string, text: string) => klogHeader('I', caller) + text + '\n';
 
-export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions): NodePrograms {
+export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions, etcdStore?: EtcdBackend): NodePrograms {
   const apiserver = component(
     log,
     'kube-apiserver',
@@ -110,5 +112,6 @@ export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions)
     'kube-scheduler': { program: scheduler, repositories: repos('kube-scheduler') },
     'kube-controller-manager': { program: controllerManager, repositories: repos('kube-controller-manager') },
     etcd: { program: etcd, repositories: repos('etcd') },
+    ...(etcdStore ? { etcdctl: { program: etcdctlProgram(etcdStore), repositories: repos('etcd') } } : {}),
   };
 }
