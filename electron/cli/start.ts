@@ -64,7 +64,10 @@ export async function runStart(args: string[]): Promise<number> {
   // NodePorts kept from an earlier run are published again; new ones are logged as they appear
   const host = cluster.nodes.clusterNetwork?.hostAccess;
   await host?.settled();
-  for (const p of host?.published() ?? []) process.stdout.write(`kubelab: ${p.service} NodePort ${p.nodePort} on ${p.url}\n`);
+  for (const p of host?.published() ?? [])
+    process.stdout.write(
+      p.entry ? `kubelab: ingress (${p.service}) ${p.entry.toUpperCase()} on ${p.url}\n` : `kubelab: ${p.service} NodePort ${p.nodePort} on ${p.url}\n`,
+    );
   await new Promise<void>((res) => {
     let stopping = false;
     const stop = (sig: string) => {

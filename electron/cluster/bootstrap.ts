@@ -6,6 +6,7 @@ import type { KObject } from './api/types';
 import { StatusError } from './api/errors';
 import { clusterDnsObjects } from './network/dns/manifests';
 import { kubeProxyObjects } from './network/kube-proxy/manifests';
+import { ingressNginxObjects } from './network/ingress/manifests';
 
 async function ensure(client: Client, r: (typeof R)[keyof typeof R], ns: string | undefined, obj: KObject): Promise<void> {
   try {
@@ -51,6 +52,8 @@ export async function bootstrapCluster(client: Client, opts: { apiPort: number }
       if (!(err instanceof StatusError && err.code === 422)) throw err;
     }
   }
+  // the ingress controller kind's ingress guide installs (ingress-nginx), with its IngressClass as the default
+  for (const { resource, namespace, object } of ingressNginxObjects()) await ensure(client, R[resource], namespace, object);
   for (const [name, value, description] of [
     ['system-node-critical', 2000001000, 'Used for system critical pods that must not be moved from their current node.'],
     ['system-cluster-critical', 2000000000, 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'],

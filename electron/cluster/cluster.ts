@@ -230,6 +230,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     dataDir: opts.dataDir,
     config,
     clientFor: client,
+    // a pod's ServiceAccount token authenticates as it does over HTTPS (ingress-nginx's in-cluster client)
+    clientForToken: (token, ua) => {
+      const user = authenticator.authenticate({ authorization: `Bearer ${token}` });
+      return user && user.name !== 'system:anonymous' ? client(user, ua) : undefined;
+    },
     api,
     log,
     connector,

@@ -8,7 +8,13 @@ const DEFAULT_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'sto
 
 /** with several defaults, upstream picks the most recently created one (then by name) */
 export function defaultStorageClass(lookup: AdmissionLookup): KObject | undefined {
-  const defaults = lookup.list(R.storageclasses).filter((sc) => DEFAULT_ANNOTATIONS.some((k) => sc.metadata.annotations?.[k] === 'true'));
+  return newestDefault(lookup.list(R.storageclasses), DEFAULT_ANNOTATIONS);
+}
+
+/** the class marked default by one of `annotations`; with several, the most recently created (then by name), as
+ * the DefaultStorageClass and DefaultIngressClass plugins choose */
+export function newestDefault(classes: KObject[], annotations: string[]): KObject | undefined {
+  const defaults = classes.filter((c) => annotations.some((k) => c.metadata.annotations?.[k] === 'true'));
   defaults.sort(
     (x, y) =>
       (y.metadata.creationTimestamp ?? '').localeCompare(x.metadata.creationTimestamp ?? '') || (x.metadata.name ?? '').localeCompare(y.metadata.name ?? ''),

@@ -7,6 +7,7 @@ import { priority } from './priority';
 import { nodeRestriction } from './node-restriction';
 import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
+import { defaultIngressClassPlugin } from './default-ingress-class';
 import { storageObjectInUseProtection } from './storage-object-in-use-protection';
 import { persistentVolumeClaimResize } from './persistent-volume-claim-resize';
 import { snapshotValidation } from './snapshot-validation';
@@ -39,6 +40,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     podSecurityPlugin(deps.podSecurity),
     defaultTolerationSeconds,
     defaultStorageClassPlugin,
+    defaultIngressClassPlugin,
     storageObjectInUseProtection,
     persistentVolumeClaimResize,
     snapshotValidation,

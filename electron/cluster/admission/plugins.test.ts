@@ -10,6 +10,7 @@ import { priority } from './priority';
 import { runtimeClass } from './runtime-class';
 import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
+import { defaultIngressClassPlugin } from './default-ingress-class';
 import { resourceQuotaPlugin } from './resource-quota';
 
 function fakeLookup(objs: [GVR, KObject][]): AdmissionLookup {
@@ -227,6 +228,22 @@ describe('DefaultStorageClass', () => {
     defaultStorageClassPlugin.mutate!(attrs(R.persistentvolumeclaims, a), l);
     defaultStorageClassPlugin.mutate!(attrs(R.persistentvolumeclaims, b), l);
     expect([a.spec.storageClassName, b.spec.storageClassName]).toEqual(['standard', '']);
+  });
+});
+
+describe('DefaultIngressClass', () => {
+  const dflt = { 'ingressclass.kubernetes.io/is-default-class': 'true' };
+  const l = fakeLookup([
+    [R.ingressclasses, { metadata: { name: 'old', annotations: dflt, creationTimestamp: '2025-01-01T00:00:00Z' } }],
+    [R.ingressclasses, { metadata: { name: 'nginx', annotations: dflt, creationTimestamp: '2025-06-01T00:00:00Z' } }],
+    [R.ingressclasses, { metadata: { name: 'plain', creationTimestamp: '2026-01-01T00:00:00Z' } }],
+  ]);
+  it('gives a class-less Ingress the newest default class, and leaves named or annotated ones alone', () => {
+    const a: KObject = { metadata: { name: 'a', namespace: 'ns' }, spec: {} };
+    const b: KObject = { metadata: { name: 'b', namespace: 'ns' }, spec: { ingressClassName: 'plain' } };
+    const c: KObject = { metadata: { name: 'c', namespace: 'ns', annotations: { 'kubernetes.io/ingress.class': 'traefik' } }, spec: {} };
+    for (const o of [a, b, c]) defaultIngressClassPlugin.mutate!(attrs(R.ingresses, o), l);
+    expect([a.spec.ingressClassName, b.spec.ingressClassName, c.spec.ingressClassName]).toEqual(['nginx', 'plain', undefined]);
   });
 });
 

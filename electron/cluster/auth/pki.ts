@@ -212,6 +212,33 @@ export async function ensurePki(dir: string): Promise<Pki> {
   };
 }
 
+const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;
+
+/**
+ * a self-signed RSA serving certificate (not from the cluster CA): ingress-nginx's fake default certificate, test
+ * fixtures. RSA like upstream's fake certificate, and because OpenSSL keeps an ECDSA default certificate even when
+ * SNI selects an RSA one, so an ECDSA default would hide the RSA certificates students usually make.
+ */
+export async function selfSignedServerCert(opts: { cn: string; orgs?: string[]; dns: string[]; days: number }): Promise<KeyPair> {
+  const keys = (await webcrypto.subtle.generateKey(RSA_ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: dn(opts.cn, opts.orgs),
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + opts.days * DAY),
+    signingAlgorithm: RSA_ALG,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension(opts.dns.map((value) => ({ type: 'dns' as const, value }))),
+    ],
+  });
+  return { certPem: cert.toString('pem') + '\n', keyPem: await exportKey(keys.privateKey) };
+}
+
 /** kubeadm's etcd certificates: where a control-plane node keeps them, relative to /etc/kubernetes/pki */
 export const ETCD_PKI_FILES = ['etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client'] as const;
 

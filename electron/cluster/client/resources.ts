@@ -30,6 +30,7 @@ export const R = {
   endpointslices: g('discovery.k8s.io', 'v1', 'endpointslices'),
   networkpolicies: g('networking.k8s.io', 'v1', 'networkpolicies'),
   ingresses: g('networking.k8s.io', 'v1', 'ingresses'),
+  ingressclasses: g('networking.k8s.io', 'v1', 'ingressclasses'),
   runtimeclasses: g('node.k8s.io', 'v1', 'runtimeclasses'),
   priorityclasses: g('scheduling.k8s.io', 'v1', 'priorityclasses'),
   poddisruptionbudgets: g('policy', 'v1', 'poddisruptionbudgets'),

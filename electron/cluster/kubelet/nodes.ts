@@ -36,6 +36,7 @@ import type { PacketFilter } from '../network/packet-filter';
 import { ClusterDns } from '../network/dns/cluster-dns';
 import { dnsPrograms } from '../network/dns/program';
 import { kubeProxyPrograms } from '../network/kube-proxy/program';
+import { ingressNginxPrograms, type TokenClient } from '../network/ingress/program';
 import { bestEffort } from '../best-effort';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
@@ -66,6 +67,8 @@ export interface NodeStartContext {
   dataDir: string;
   config: ClusterConfig;
   clientFor(user: UserInfo, ua?: string): Client;
+  /** a client for a bearer token, as a pod's in-cluster config gives one (add-ons that call the API: ingress-nginx) */
+  clientForToken?: TokenClient;
   api: ApiServer;
   log(line: string): void;
   connector: NodeConnector;
@@ -174,6 +177,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         ...(cp ? controlPlanePrograms(cp.log, versions, { serveApi: cp.serveApi, etcd }) : {}),
         ...dnsPrograms(dns),
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
+        ...ingressNginxPrograms(ctx.clientForToken ?? (() => undefined)),
       };
       const runtime = ctx.createRuntime
         ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })

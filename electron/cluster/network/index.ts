@@ -1,5 +1,6 @@
 // The cluster network component: the pod network and kube-proxy's data path (ClusterNetwork), LoadBalancer
-// addresses, the kube-proxy ConfigMap, NodePorts on the host's loopback, and the node-side views built from them.
+// addresses, the kube-proxy ConfigMap, NodePorts and the ingress controller's HTTP/HTTPS on the host's loopback,
+// and the node-side views built from them.
 import type { Client, InformerFactory } from '../client/types';
 import { R } from '../client/resources';
 import { ClusterNetwork, internalIP, type Resolver } from './cluster-network';
@@ -7,6 +8,7 @@ import type { DnsExchange } from '../runtime/sim/network';
 import { startLoadBalancerController } from './load-balancer';
 import { ensureKubeProxyConfig, proxyModeOf, type ProxyMode } from './kube-proxy/config';
 import { HostAccess } from './host-access';
+import { INGRESS_ENTRY_POINTS } from './ingress/manifests';
 import { NodeFiles } from './node-files';
 import { nodeViews, type NodeViews } from './views';
 
@@ -79,7 +81,7 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
         o.log(`cni: writing the node configs: ${e.message}`),
       );
       lb = startLoadBalancerController(o.client, services, o.log);
-      if (o.publishNodePorts) component.hostAccess = new HostAccess(network, firstNodeIP, o.log);
+      if (o.publishNodePorts) component.hostAccess = new HostAccess(network, firstNodeIP, o.log, INGRESS_ENTRY_POINTS);
     },
   };
 }

@@ -5,7 +5,7 @@
 
 export type ControlPlaneComponent = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd';
 
-type Severity = 'I' | 'W' | 'E';
+type Severity = 'I' | 'W' | 'E' | 'F';
 type Sink = (text: string) => void;
 
 /** lines kept per component while nobody streams them (a restarting container still gets recent history) */

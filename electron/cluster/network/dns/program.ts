@@ -10,6 +10,7 @@ import type { NodePrograms } from '../../runtime/sim/programs';
 import type { Program, ProgramContext } from '../../runtime/sim/programs/types';
 import { serveHttp } from '../../runtime/sim/programs/http';
 import { waitForAbort } from '../../runtime/sim/programs/types';
+import { interruptibleSleep } from '../../runtime/sim/process';
 import { loadCorefile, type CoreDnsConfig } from './config';
 import { CorefileError } from './corefile';
 import { CoreDnsServer } from './coredns';
@@ -157,7 +158,8 @@ export function corednsProgram(dns: ClusterDns): Program {
           await waitForAbort(ctx.signal);
           return;
         }
-        await Promise.race([sleep(every), waitForAbort(ctx.signal)]);
+        // removes its abort listener when the time is up (a race with waitForAbort left one per interval)
+        await interruptibleSleep(every, ctx.signal);
         if (ctx.signal.aborted) return;
         const next = await readText(ctx, abs);
         resolvConf = nameservers(await readText(ctx, '/etc/resolv.conf'));

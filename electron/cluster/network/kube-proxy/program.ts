@@ -7,7 +7,7 @@
  */
 import type { NodePrograms } from '../../runtime/sim/programs';
 import type { Program, ProgramContext } from '../../runtime/sim/programs/types';
-import { waitForAbort } from '../../runtime/sim/programs/types';
+import { interruptibleSleep } from '../../runtime/sim/process';
 import { klogHeader, klogStructured } from '../../kubelet/static-pods/component-log';
 import type { NodeViews } from '../views';
 import { configuredMode } from './config';
@@ -55,7 +55,8 @@ function kubeProxy(): Program {
     }
     // a changed mode needs a restart: kube-proxy watches its configuration file and exits when it changes
     while (!ctx.signal.aborted) {
-      await Promise.race([new Promise((r) => setTimeout(r, CONFIG_POLL_MS)), waitForAbort(ctx.signal)]);
+      // removes its abort listener when the time is up: a race with waitForAbort left one per poll on the signal
+      await interruptibleSleep(CONFIG_POLL_MS, ctx.signal);
       if (ctx.signal.aborted || !configPath) break;
       const now = await readMode(ctx, configPath);
       if (now !== undefined && now !== mode) {

@@ -2,7 +2,8 @@
 import type { FieldError } from '../../errors';
 import { immutable, invalid, required, tooLong } from '../../errors';
 import type { KindStrategy } from '../../kind';
-import { isDNS1123Subdomain } from '../../validation/names';
+import { isDNS1123Label, isDNS1123Subdomain } from '../../validation/names';
+import { validateTypedLocalRef } from './ingress';
 import { age, ageCol, col, nameCol, setGeneration } from '../strategy-helpers';
 
 const MAX_CONTROLLER = 250;
@@ -20,15 +21,14 @@ function validateController(c: unknown): FieldError[] {
 
 function validateParameters(p: any): FieldError[] {
   if (!p) return [];
-  const errs: FieldError[] = [];
-  if (!p.kind) errs.push(required('spec.parameters.kind', ''));
-  if (!p.name) errs.push(required('spec.parameters.name', ''));
+  const errs: FieldError[] = validateTypedLocalRef(p, 'spec.parameters');
   if (p.scope !== undefined && p.scope !== 'Cluster' && p.scope !== 'Namespace') {
     errs.push({ type: 'FieldValueNotSupported', field: 'spec.parameters.scope', badValue: p.scope, detail: 'supported values: "Cluster", "Namespace"' });
-  }
-  if (p.scope === 'Namespace' && !p.namespace) errs.push(required('spec.parameters.namespace', '`parameters.scope` is set to "Namespace"'));
-  if (p.scope === 'Cluster' && p.namespace)
-    errs.push({ type: 'FieldValueForbidden', field: 'spec.parameters.namespace', detail: '`parameters.scope` is set to "Cluster"' });
+  } else if (p.scope === 'Namespace') {
+    if (p.namespace == null) errs.push(required('spec.parameters.namespace', "`parameters.scope` is set to 'Namespace'"));
+    else for (const m of isDNS1123Label(p.namespace)) errs.push(invalid('spec.parameters.namespace', p.namespace, m));
+  } else if (p.scope === 'Cluster' && p.namespace != null)
+    errs.push({ type: 'FieldValueForbidden', field: 'spec.parameters.namespace', detail: "`parameters.scope` is set to 'Cluster'" });
   return errs;
 }
 

@@ -421,6 +421,21 @@ const BASE_IMAGES: CatalogueImage[] = [
     base: 'distroless',
     files: { '/usr/local/bin/kube-controller-manager': '' },
   },
+  // the ingress-nginx add-on; its controller binary comes from the node (network/ingress/program.ts)
+  {
+    repository: 'registry.k8s.io/ingress-nginx/controller',
+    tags: ['v1.11.3', 'v1.12.0', 'v1.12.1'],
+    // upstream wraps the controller in dumb-init; the simulator runs it directly
+    entrypoint: [],
+    cmd: ['/nginx-ingress-controller'],
+    env: [PATH_ENV],
+    workingDir: '/etc/nginx',
+    user: '',
+    exposedPorts: [80, 443],
+    sizeBytes: 105_000_000,
+    base: 'alpine',
+    files: { '/nginx-ingress-controller': '', '/wait-shutdown': '' },
+  },
   // kube-proxy's DaemonSet; its binary comes from the node (network/kube-proxy-program.ts)
   {
     repository: 'registry.k8s.io/kube-proxy',

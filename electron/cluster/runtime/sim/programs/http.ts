@@ -9,6 +9,8 @@ export interface HttpRequest {
 }
 export interface HttpResponse {
   status: number;
+  /** the reason phrase when the server's differs from the usual one (nginx: "Service Temporarily Unavailable") */
+  statusText?: string;
   headers?: Record<string, string>;
   body: string | Buffer;
 }
@@ -62,7 +64,7 @@ export function serveHttp(sock: Duplex, handle: (req: HttpRequest) => HttpRespon
           Connection: close ? 'close' : 'keep-alive',
           ...res.headers,
         };
-        const lines = [`HTTP/1.1 ${res.status} ${STATUS_TEXT[res.status] ?? ''}`, ...Object.entries(h).map(([k, v]) => `${k}: ${v}`)];
+        const lines = [`HTTP/1.1 ${res.status} ${res.statusText ?? STATUS_TEXT[res.status] ?? ''}`, ...Object.entries(h).map(([k, v]) => `${k}: ${v}`)];
         if (sock.destroyed) return;
         sock.write(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n'), method === 'HEAD' ? Buffer.alloc(0) : payload]));
         if (close) {

@@ -64,6 +64,11 @@ export function imageVersion(ctx: ProgramContext, fallback: string): string {
 }
 const nginxVersion = (ctx: ProgramContext) => imageVersion(ctx, '1.29.1');
 
+/** nginx's built-in error page; `server` is `nginx/<version>`, or `nginx` with server_tokens off (ingress-nginx) */
+export function nginxErrorPage(status: number, text: string, server: string): string {
+  return `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>${server}</center>\r\n</body>\r\n</html>\r\n`;
+}
+
 export const nginx: Program = async (ctx) => {
   const version = nginxVersion(ctx);
   const args = ctx.argv.slice(1);
@@ -109,8 +114,7 @@ export const nginx: Program = async (ctx) => {
   ctx.err(
     `${now} [notice] ${pid}#${pid}: using the "epoll" event method\n${now} [notice] ${pid}#${pid}: nginx/${version}\n${now} [notice] ${pid}#${pid}: start worker processes\n${now} [notice] ${pid}#${pid}: start worker process ${pid + 28}\n`,
   );
-  const errorPage = (status: number, text: string) =>
-    `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx/${version}</center>\r\n</body>\r\n</html>\r\n`;
+  const errorPage = (status: number, text: string) => nginxErrorPage(status, text, `nginx/${version}`);
   const handle = async (req: HttpRequest, from: { ip: string }): Promise<HttpResponse> => {
     let res: HttpResponse;
     if (req.method !== 'GET' && req.method !== 'HEAD') res = { status: 405, body: errorPage(405, 'Not Allowed'), headers: { 'Content-Type': 'text/html' } };
