@@ -145,7 +145,7 @@ export function containerCommands(h: ShellHost): Command[] {
         );
       return ok(`PID   USER     TIME  COMMAND\n${rows.join('\n')}\n`);
     }),
-    defineCommand('kill', async (args) => {
+    defineCommand('kill', async (args, ctx) => {
       let sig = parseSignal('TERM')!;
       let probe = false;
       const pids: string[] = [];
@@ -173,12 +173,21 @@ export function containerCommands(h: ShellHost): Command[] {
         pids.push(a);
       }
       let err = '';
+      let handled = '';
       for (const p of pids) {
         const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.pidns.get(Number(p));
+        const handler = target === h.proc ? h.traps.get(sig) : undefined;
         if (!target) err += `sh: can't kill pid ${p}: No such process\n`;
-        else if (!probe) target.deliver(sig);
+        else if (probe) continue;
+        // a shell that signals itself runs its trap as soon as kill returns and then goes on with the script; a
+        // handler that exits ends the script instead, which the signal's own delivery does
+        else if (handler !== undefined && !/\bexit\b/.test(handler) && ctx.exec) {
+          const r = await ctx.exec(handler, { cwd: ctx.cwd } as any);
+          handled += r.stdout;
+          err += r.stderr;
+        } else target.deliver(sig);
       }
-      return err ? fail(err) : ok();
+      return err ? { stdout: handled, stderr: err, exitCode: 1 } : ok(handled);
     }),
     defineCommand('id', async (args) => {
       const flags = args

@@ -1,4 +1,5 @@
 import { parse, serialize, type TransformPlugin } from 'just-bash';
+import { CAPTURED_MARK } from './engine-fixes';
 import { shellQuote } from './quote';
 
 type Node = any;
@@ -125,6 +126,9 @@ export function streamingPlugin(pid: number): TransformPlugin {
     name: 'kubelab-streaming',
     transform(ctx) {
       rewriteLastBg(ctx.ast);
+      // the engine runs a `$(…)` of `$((…))` as a script of its own: its output is the value, not the process's
+      const first = ctx.ast.statements[0]?.pipelines?.[0]?.commands?.[0];
+      if (first?.type === 'SimpleCommand' && !first.name && first.assignments?.[0]?.name === CAPTURED_MARK) return { ast: ctx.ast };
       visitStatements(ctx.ast.statements, true);
       return { ast: ctx.ast };
     },
