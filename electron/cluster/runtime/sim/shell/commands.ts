@@ -16,6 +16,10 @@ export interface ShellHost {
   /** aborted when the running script must stop (signal, stop, Ctrl-C) */
   run: AbortSignal;
   traps: Map<string, string>;
+  /** the shell's dialect (how `kill -l` lists signals, whether `%job` names a process group) */
+  dialect?: 'ash' | 'dash' | 'bash';
+  /** the shell reads a terminal (job control on) */
+  tty?: boolean;
   /** background jobs this shell started (`cmd &`), in start order */
   jobs: Job[];
   /** starts `script` as a new process of the container running concurrently with this shell */
@@ -63,6 +67,26 @@ function untilExit(p: SimProcess, run: AbortSignal): Promise<number> {
       resolve(code);
     });
   });
+}
+
+// signal names by number (Linux x86)
+const SIGNALS =
+  'HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS'.split(
+    ' ',
+  );
+
+/** `kill -l`: busybox numbers its list (and calls IO POLL), dash prints one name a line from 0, bash a table */
+function signalList(d: ShellHost['dialect']): string {
+  if (d === 'ash') return SIGNALS.map((s, i) => `${String(i + 1).padStart(2)}) ${s === 'IO' ? 'POLL' : s}\n`).join('');
+  const rt = [
+    ...Array.from({ length: 16 }, (_, i) => (i ? `RTMIN+${i}` : 'RTMIN')),
+    ...Array.from({ length: 15 }, (_, i) => (i < 14 ? `RTMAX-${14 - i}` : 'RTMAX')),
+  ];
+  if (d === 'dash') return ['0', ...SIGNALS.map((s) => (s === 'STKFLT' ? '16' : s)), '32', '33', ...rt].join('\n') + '\n';
+  const all = [...SIGNALS, ...rt].map((s, i) => ({ n: i < 31 ? i + 1 : i + 3, s }));
+  let out = '';
+  all.forEach(({ n, s }, i) => (out += `${String(n).padStart(2)}) SIG${s}${i % 5 === 4 || i === all.length - 1 ? '\n' : '\t'}`));
+  return out;
 }
 
 function fmtTime(ms: number): string {
@@ -151,14 +175,14 @@ export function containerCommands(h: ShellHost): Command[] {
       const pids: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
-        if (a === '-l') return ok('HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n');
+        if (a === '-l') return ok(signalList(h.dialect));
         if (a === '-s') {
           sig = parseSignal(args[++i] ?? '') ?? sig;
           continue;
         }
         if (a.startsWith('-') && isNaN(Number(a))) {
           const s = parseSignal(a);
-          if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`);
+          if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`, h.dialect === 'dash' ? 2 : 1);
           sig = s;
           continue;
         }
@@ -175,7 +199,9 @@ export function containerCommands(h: ShellHost): Command[] {
       let err = '';
       let handled = '';
       for (const p of pids) {
-        const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.pidns.get(Number(p));
+        // without job control (dash reading no terminal) a job has no process group of its own for %N to name
+        const noGroups = h.dialect === 'dash' && !h.tty;
+        const target = p.startsWith('%') ? (noGroups ? undefined : jobRef(h, p)?.proc) : c.pidns.get(Number(p));
         const handler = target === h.proc ? h.traps.get(sig) : undefined;
         if (!target) err += `sh: can't kill pid ${p}: No such process\n`;
         else if (probe) continue;

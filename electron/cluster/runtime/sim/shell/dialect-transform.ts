@@ -5,7 +5,6 @@ import { walk, type Node } from './ast-walk';
 import { NEVER_SET, raiseError } from './engine-fixes';
 import { FATAL_MARK } from './dialects';
 
-
 /** dash's echo: escapes always interpreted, only `-n` is an option */
 export const DASH_ECHO = '__kubelab_echo';
 /** a bash builtin the dialect lacks: reported as a command that is not found */

@@ -15,12 +15,7 @@ export interface ShellDialect {
 export const FATAL_MARK = '\u0001';
 
 // special builtins' and expansions' errors: fatal in a POSIX shell, a failed command in bash
-const POSIX_FATAL = [
-  /^\w+: \w+: unbound variable$/,
-  /^\w+: \w+: readonly variable$/,
-  /^\w+: division by 0$/,
-  /^\w+: local: can only be used in a function$/,
-];
+const POSIX_FATAL = [/^\w+: \w+: unbound variable$/, /^\w+: \w+: readonly variable$/, /^\w+: division by 0$/, /^\w+: local: can only be used in a function$/];
 
 // a failed cd is a usage error (status 2) in ash and dash; bash answers 1
 const CD_STATUS_2 = 'cd() { builtin cd "$@" || return 2; }\n';
@@ -59,7 +54,7 @@ const DASH: ShellDialect = {
     [/^(\w+): exit: (.+): numeric argument required$/, '$1: 1: exit: Illegal number: $2'],
     [/^(\w+): (.+): cannot overwrite existing file$/, '$1: 1: cannot create $2: File exists'],
     [/^(\w+): can't create (.+): nonexistent directory$/, '$1: 1: cannot create $2: Directory nonexistent'],
-    [/^(\w+): can't kill pid \d+: No such process$/, '$1: 1: kill: No such process\n'],
+    [/^(\w+): can't kill pid \S+: No such process$/, '$1: 1: kill: No such process\n'],
     [/^(\w+): bad signal name '(.)(.*)'$/, '$1: 1: kill: Illegal option -$2'],
     [/^(\w+): local: can only be used in a function$/, '$1: 1: local: not in a function'],
     [/^(\w+): (\w+): unbound variable$/, '$1: 1: $2: parameter not set'],

@@ -1,8 +1,14 @@
 import type { TransformPlugin } from 'just-bash';
 import { walk, type Node } from './ast-walk';
 
-/** first statement of a `$(…)` inside `$((…))`: the engine re-parses that text as a script of its own */
+/** first statement (`: MARK;`) of a script whose output its caller captures instead of the process's streams */
 export const CAPTURED_MARK = '__kubelab_captured';
+
+/**
+ * a command line a utility runs (timeout, nohup, xargs, env): its output is the utility's, so it goes where the
+ * utility's goes (a pipe, a redirection), not straight to the process's streams
+ */
+export const captured = (script: string) => `: ${CAPTURED_MARK}; ${script}`;
 
 /** a parameter no script sets: `${…:?msg}` of it is how a rewrite raises a shell error at the point it occurs */
 export const NEVER_SET = '__kubelab_never_set';
@@ -15,7 +21,11 @@ export const raiseError = (msg: string): Node => ({
 });
 
 // `${NEVER_SET:-}`: empty, and quiet under `set -u`
-const EMPTY: Node = { type: 'ParameterExpansion', parameter: NEVER_SET, operation: { type: 'DefaultValue', word: { type: 'Word', parts: [{ type: 'Literal', value: '' }] }, checkEmpty: true } };
+const EMPTY: Node = {
+  type: 'ParameterExpansion',
+  parameter: NEVER_SET,
+  operation: { type: 'DefaultValue', word: { type: 'Word', parts: [{ type: 'Literal', value: '' }] }, checkEmpty: true },
+};
 const UNQUOTED_EXPANSION = new Set(['ParameterExpansion', 'CommandSubstitution', 'ArithmeticExpansion']);
 
 /**
@@ -42,8 +52,8 @@ export function engineFixesPlugin(): TransformPlugin {
           w.parts = [{ type: 'Literal', value: `${n.parameter}: ${why}` }, ...(empty ? [] : w.parts)];
           n.operation.word = w;
         }
-        if (n.type === 'ArithCommandSubst' && typeof n.command === 'string' && !n.command.startsWith(CAPTURED_MARK))
-          n.command = `${CAPTURED_MARK}=1\n${n.command}`;
+        // the engine re-parses the `$(…)` of a `$((…))` as a script of its own
+        if (n.type === 'ArithCommandSubst' && typeof n.command === 'string' && !n.command.includes(CAPTURED_MARK)) n.command = captured(n.command);
       });
       return { ast: ctx.ast };
     },

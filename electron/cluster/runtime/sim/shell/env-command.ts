@@ -1,5 +1,6 @@
 import { defineCommand, type Command } from 'just-bash';
 import { shellQuote } from './quote';
+import { captured } from './engine-fixes';
 
 /**
  * `env` without a command prints the exported environment only (the engine's lists every shell variable, IFS
@@ -18,12 +19,17 @@ export function envCommand(): Command {
     }
     // the command runs with exactly this environment, exported (the engine would drop what it must export)
     if (i < args.length)
-      return ctx.exec!(`${Object.keys(env).length ? `export ${Object.keys(env).join(' ')}; ` : ''}${'PWD' in env ? '' : 'export -n PWD; '}${args.slice(i).map(shellQuote).join(' ')}`, {
-        env,
-        replaceEnv: true,
-        cwd: ctx.cwd,
-        stdin: ctx.stdin,
-      } as any);
+      return ctx.exec!(
+        captured(
+          `${Object.keys(env).length ? `export ${Object.keys(env).join(' ')}; ` : ''}${'PWD' in env ? '' : 'export -n PWD; '}${args.slice(i).map(shellQuote).join(' ')}`,
+        ),
+        {
+          env,
+          replaceEnv: true,
+          cwd: ctx.cwd,
+          stdin: ctx.stdin,
+        } as any,
+      );
     return {
       stdout: Object.entries(env)
         .map(([k, v]) => `${k}=${v}\n`)

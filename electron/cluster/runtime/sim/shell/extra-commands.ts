@@ -7,6 +7,7 @@ import { deviceNumbers } from '../fs/dev-fs';
 import { modeString } from './ls-long';
 import type { UserlandProfile } from './profiles';
 import { shellQuote } from './quote';
+import { captured } from './engine-fixes';
 
 const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
 const bytesOf = (s: string | Uint8Array | undefined): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s ?? []));
@@ -258,7 +259,7 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
               ctl.abort();
             }, ms);
       try {
-        const r = await ctx.exec!(cmd.map(shellQuote).join(' '), {
+        const r = await ctx.exec!(captured(cmd.map(shellQuote).join(' ')), {
           cwd: ctx.cwd,
           env: Object.fromEntries(ctx.env),
           replaceEnv: true,
@@ -278,7 +279,9 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
         // busybox's timeout execs the command, so the shell sees it die of the signal; GNU's reports 124
         // unless asked to preserve the status, and dies of KILL itself
         const status = bb || preserve || signal === 'KILL' ? 128 + n : 124;
-        const note = status === 143 ? 'Terminated\n' : status === 137 ? 'Killed\n' : '';
+        // the shell reports a death by signal: busybox's timeout is the command it ran, GNU's kills itself only with KILL
+        const died = bb || signal === 'KILL';
+        const note = !died ? '' : status === 143 ? 'Terminated\n' : status === 137 ? 'Killed\n' : '';
         return { stdout: r.stdout, stderr: stderr + note, exitCode: status };
       } finally {
         if (timer) clearTimeout(timer);
@@ -287,7 +290,13 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
     }),
     defineCommand('nohup', async (args, ctx) => {
       if (!args.length) return ok('', bb ? 1 : 125, bb ? 'nohup: missing operand\n' : "nohup: missing operand\nTry 'nohup --help' for more information.\n");
-      return ctx.exec!(args.map(shellQuote).join(' '), { cwd: ctx.cwd, env: Object.fromEntries(ctx.env), replaceEnv: true, stdin: '', signal: ctx.signal });
+      return ctx.exec!(captured(args.map(shellQuote).join(' ')), {
+        cwd: ctx.cwd,
+        env: Object.fromEntries(ctx.env),
+        replaceEnv: true,
+        stdin: '',
+        signal: ctx.signal,
+      });
     }),
     defineCommand('uptime', async () => {
       const up = Math.floor((Date.now() - c.sandbox.createdAt) / 60_000);
@@ -388,7 +397,7 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
     defineCommand('busybox', async (args, ctx) => {
       if (args[0] === '--list') return ok([...(await c.fs.readdir('/bin'))].join('\n') + '\n');
       if (!args.length) return ok('BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n', 0);
-      return ctx.exec!(args.map(shellQuote).join(' '), {
+      return ctx.exec!(captured(args.map(shellQuote).join(' ')), {
         cwd: ctx.cwd,
         env: Object.fromEntries(ctx.env),
         replaceEnv: true,

@@ -42,7 +42,7 @@ const BUSYBOX: UserlandProfile = {
   bash: false,
   binDir: '/bin',
   commandVBare: true,
-  absent: [...NEVER, 'bash', 'curl', 'column', 'join', 'dig', 'host'],
+  absent: [...NEVER, 'bash', 'curl', 'column', 'join', 'dig', 'host', 'getent'],
   utilities: {
     cat: {
       stderr: [
@@ -113,6 +113,7 @@ const DEBIAN: UserlandProfile = {
     ls: { stderr: [[/^ls: (?!cannot access)(.+): No such file or directory$/, "ls: cannot access '$1': No such file or directory"]] },
     uniq: { stdout: [UNIQ_C] },
     find: { stderr: [[/^find: ([^'].*): No such file or directory$/, "find: '$1': No such file or directory"]] },
+    grep: { stderr: [[/^grep: invalid regular expression: .*$/, 'grep: Invalid regular expression']] },
   },
 };
 

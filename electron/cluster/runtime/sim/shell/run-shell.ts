@@ -11,6 +11,7 @@ export { shellQuote };
 import { extraCommands } from './extra-commands';
 import { DROP_LINE, profileFor, type UserlandProfile } from './profiles';
 import { textUtilities } from './text-utilities';
+import { patternUtilities } from './pattern-utilities';
 import { utilityWrappers } from './utility-wrappers';
 import { FATAL_MARK, shellDialect, type ShellDialect } from './dialects';
 import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin, literalDollarQuotes, TYPE_COMMAND } from './dialect-transform';
@@ -91,9 +92,17 @@ export async function runShell(
     return child;
   };
   session.jobs ??= [];
-  const host: ShellHost & ShellSession = Object.assign(session, { container: c, proc, run: runCtl.signal, cwd: o.cwd, jobs: session.jobs, startJob });
   const profile = profileFor(c.image.image);
   const dialect = shellDialect(argv0, profile);
+  const host: ShellHost & ShellSession = Object.assign(session, {
+    container: c,
+    proc,
+    run: runCtl.signal,
+    cwd: o.cwd,
+    jobs: session.jobs,
+    startJob,
+    dialect: dialect.name,
+  });
   const bash = new Bash({
     fs: c.fs,
     cwd: o.cwd,
@@ -119,7 +128,10 @@ export async function runShell(
   const offErr = c.fs.addSink(`/proc/${proc.pid}/fd/2`, (b) => proc.stderr(tidyDiagnostics(Buffer.from(b).toString('utf8'), dialect, argv0, onFatal)));
   // what the process inherited is exported (the engine takes a given environment as plain shell variables)
   const exported = Object.keys(o.env).filter((k) => /^[A-Za-z_]\w*$/.test(k));
-  const positional = (exported.length ? `export ${exported.join(' ')}\n` : '') + dialect.prelude + (o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '');
+  const positional =
+    (exported.length ? `export ${exported.join(' ')}\n` : '') +
+    dialect.prelude +
+    (o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '');
   const env = { ...o.env, 0: o.argv0 ?? 'sh' };
   try {
     const text = dialect.name === 'dash' ? literalDollarQuotes(script) : script;
@@ -194,8 +206,8 @@ function flush(proc: SimProcess, r: Result, aborted: boolean, dialect: ShellDial
 
 const ENGINE_PREFIX = Buffer.from('bash: ');
 /** output holding a line the engine's shell printed about itself (`bash: …`) */
-function hasEngineMessage(b: Uint8Array): boolean {
-  const buf = Buffer.from(b);
+function hasEngineMessage(b: Uint8Array | string): boolean {
+  const buf = typeof b === 'string' ? Buffer.from(b) : Buffer.from(b);
   const i = buf.indexOf(ENGINE_PREFIX);
   return i === 0 || (i > 0 && buf[i - 1] === 10);
 }
@@ -243,7 +255,7 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
     typeCommand(host, profile),
   );
   shells.push(envCommand());
-  const text = textUtilities(profile).filter((x) => !absent.has(x.name));
+  const text = [...textUtilities(profile), ...patternUtilities(profile)].filter((x) => !absent.has(x.name));
   const names = new Set([...own, ...extra, ...shells, ...text].map((x) => x.name));
   return [
     ...own,

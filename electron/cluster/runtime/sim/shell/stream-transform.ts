@@ -126,9 +126,10 @@ export function streamingPlugin(pid: number): TransformPlugin {
     name: 'kubelab-streaming',
     transform(ctx) {
       rewriteLastBg(ctx.ast);
-      // the engine runs a `$(…)` of `$((…))` as a script of its own: its output is the value, not the process's
-      const first = ctx.ast.statements[0]?.pipelines?.[0]?.commands?.[0];
-      if (first?.type === 'SimpleCommand' && !first.name && first.assignments?.[0]?.name === CAPTURED_MARK) return { ast: ctx.ast };
+      // a script whose caller captures its output (see `captured`)
+      const first: Node = ctx.ast.statements[0]?.pipelines?.[0]?.commands?.[0];
+      if (first?.type === 'SimpleCommand' && first.name?.parts?.[0]?.value === ':' && first.args?.[0]?.parts?.[0]?.value === CAPTURED_MARK)
+        return { ast: ctx.ast };
       visitStatements(ctx.ast.statements, true);
       return { ast: ctx.ast };
     },
