@@ -4,6 +4,7 @@ import { shellQuote } from './quote';
 import { walk, type Node } from './ast-walk';
 import { NEVER_SET, raiseError } from './engine-fixes';
 import { FATAL_MARK } from './dialects';
+import { FAIL_COMMAND, FLAGS_COMMAND, SOURCE_CHECK } from './dialect-builtins';
 
 /** dash's echo: escapes always interpreted, only `-n` is an option */
 export const DASH_ECHO = '__kubelab_echo';
@@ -116,6 +117,7 @@ export function dialectPlugin(d: ShellDialect, argv0: string): TransformPlugin {
       if (err) return { ast: parse(`printf '%s\\n' ${shellQuote(`${argv0}: ${err}`)} >&2; exit 2`) };
       const missing = d.name === 'dash' ? DASH_MISSING : ASH_MISSING;
       posixErrors(ctx.ast, d.name);
+      posixBuiltins(ctx.ast, d.name);
       walk(ctx.ast, (n) => {
         if (n.type === 'Word' && Array.isArray(n.parts) && n.parts.some((p: Node) => p.type === 'BraceExpansion')) {
           n.parts = n.parts.map((p: Node) => (p.type === 'BraceExpansion' ? { type: 'Literal', value: text({ type: 'Word', parts: [p] }) } : p));
@@ -179,7 +181,19 @@ export function dialectPlugin(d: ShellDialect, argv0: string): TransformPlugin {
 // variables only bash sets: unset (empty) in the POSIX shells
 const BASH_ONLY_VARS: Record<'ash' | 'dash', Set<string>> = {
   ash: new Set(['BASH_VERSION', 'BASH_VERSINFO', 'BASHPID', 'BASH', 'BASH_SOURCE', 'EPOCHSECONDS', 'EPOCHREALTIME']),
-  dash: new Set(['BASH_VERSION', 'BASH_VERSINFO', 'BASHPID', 'BASH', 'BASH_SOURCE', 'EPOCHSECONDS', 'EPOCHREALTIME', 'FUNCNAME', 'RANDOM', 'SECONDS']),
+  dash: new Set([
+    'BASH_VERSION',
+    'BASH_VERSINFO',
+    'BASHPID',
+    'BASH',
+    'BASH_SOURCE',
+    'EPOCHSECONDS',
+    'EPOCHREALTIME',
+    'FUNCNAME',
+    'RANDOM',
+    'SECONDS',
+    'LINENO',
+  ]),
 };
 
 /**
@@ -219,6 +233,71 @@ function posixErrors(ast: Node, d: 'ash' | 'dash'): void {
         if (/\b\d+#\w/.test(src)) why ??= 'expecting EOF';
         return why ? raiseError(`${FATAL_MARK}1: arithmetic expression: ${why}: "${src}"`) : p;
       });
+  });
+}
+
+const simple = (name: string, args: Node[], redirections: Node[] = []): Node => ({
+  type: 'SimpleCommand',
+  name: literalWord(name),
+  args,
+  assignments: [],
+  redirections,
+});
+const statement = (commands: Node[], operators: string[] = []): Node => ({
+  type: 'Statement',
+  pipelines: commands.map((c) => ({ type: 'Pipeline', commands: [c], negated: false })),
+  operators,
+  background: false,
+});
+
+/**
+ * Builtins that ash and dash have in a form of their own: `time` is no keyword (busybox has a `time` applet, dash
+ * nothing), `$-` lists their options, printf has no `%q`, `. FILE` of a missing file ends the script.
+ */
+function posixBuiltins(ast: Node, d: 'ash' | 'dash'): void {
+  walk(ast, (n) => {
+    if (n.type === 'Pipeline' && n.timed) {
+      n.timed = false;
+      const first = n.commands[0];
+      if (first?.type === 'SimpleCommand' && first.name) {
+        first.args.unshift(first.name);
+        first.name = literalWord('time');
+      }
+    }
+    for (const key of ['parts'] as const)
+      if (Array.isArray(n[key]))
+        n[key] = n[key].map((p: Node) =>
+          p.type === 'ParameterExpansion' && p.parameter === '-' && !p.operation
+            ? { type: 'CommandSubstitution', body: { type: 'Script', statements: [statement([simple(FLAGS_COMMAND, [literalWord(d)])])] } }
+            : p,
+        );
+    if (n.type !== 'SimpleCommand' || n.name?.parts?.length !== 1 || n.name.parts[0].type !== 'Literal') return;
+    const name = n.name.parts[0].value;
+    const fmt = n.args[0]?.parts?.every((p: Node) => p.type === 'Literal' || p.type === 'SingleQuoted')
+      ? n.args[0].parts.map((p: Node) => p.value).join('')
+      : undefined;
+    if (name === 'printf' && fmt?.includes('%q')) {
+      const msg = d === 'dash' ? ['2', '1: printf: %q: invalid directive'] : ['1', `${fmt.slice(fmt.indexOf('%q'))}: invalid format`];
+      n.name = literalWord(FAIL_COMMAND);
+      n.args = msg.map(literalWord);
+    }
+  });
+  // `. FILE`: checked first, so a missing file is the dialect's fatal error instead of the engine's warning
+  const guard = (stmts: Node[] | undefined) =>
+    stmts?.forEach((s) =>
+      s.pipelines?.forEach((p: Node) => {
+        p.commands = p.commands.map((c: Node) => {
+          const nm = c.type === 'SimpleCommand' && c.name?.parts?.length === 1 ? c.name.parts[0].value : undefined;
+          if ((nm !== '.' && nm !== 'source') || !c.args.length || c.sourceChecked) return c;
+          const body = [
+            statement([simple(SOURCE_CHECK, [literalWord(d), structuredClone(c.args[0])]), { ...c, redirections: [], sourceChecked: true }], ['&&']),
+          ];
+          return { type: 'Group', body, redirections: c.redirections };
+        });
+      }),
+    );
+  walk(ast, (n) => {
+    for (const key of ['statements', 'body', 'condition', 'elseBody']) if (Array.isArray(n[key]) && n[key][0]?.type === 'Statement') guard(n[key]);
   });
 }
 

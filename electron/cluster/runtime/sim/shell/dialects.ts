@@ -38,6 +38,10 @@ const ASH: ShellDialect = {
     [/^(\w+): local: can only be used in a function$/, '$1: local: line 0: not in a function'],
     [/^(\w+): (\w+): unbound variable$/, '$1: $2: parameter not set'],
     [/^(\w+): shift: shift count out of range$/, DROP_LINE],
+    // the echo builtin's failed write (the redirection itself opened)
+    [/^(\w+): \S+: No space left on device$/, '$1: write error: No space left on device'],
+    // `select` is no keyword here: its `do` is the first word out of place
+    [/^(\w+): syntax error: Parse error at \d+:\d+: syntax error near unexpected token `select'$/, '$1: syntax error: unexpected "do"'],
   ],
 };
 
@@ -59,6 +63,7 @@ const DASH: ShellDialect = {
     [/^(\w+): local: can only be used in a function$/, '$1: 1: local: not in a function'],
     [/^(\w+): (\w+): unbound variable$/, '$1: 1: $2: parameter not set'],
     [/^(\w+): shift: shift count out of range$/, "$1: 1: shift: can't shift that many"],
+    [/^(\w+): syntax error: Parse error at \d+:\d+: syntax error near unexpected token `select'$/, '$1: 1: Syntax error: "do" unexpected'],
   ],
 };
 

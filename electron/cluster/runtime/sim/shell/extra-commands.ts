@@ -288,6 +288,23 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
         ctx.signal?.removeEventListener('abort', outer);
       }
     }),
+    // busybox's time applet (ash has no `time` keyword): the command's own status, the times on stderr
+    ...(bb
+      ? [
+          defineCommand('time', async (args, ctx) => {
+            const t0 = Date.now();
+            const r = await ctx.exec!(captured(args.map(shellQuote).join(' ')), {
+              cwd: ctx.cwd,
+              env: Object.fromEntries(ctx.env),
+              replaceEnv: true,
+              signal: ctx.signal,
+            });
+            const s = (Date.now() - t0) / 1000;
+            const real = `${Math.floor(s / 60)}m ${(s % 60).toFixed(2)}s`;
+            return { ...r, stderr: `${r.stderr}real\t${real}\nuser\t0m 0.00s\nsys\t0m 0.00s\n` };
+          }),
+        ]
+      : []),
     defineCommand('nohup', async (args, ctx) => {
       if (!args.length) return ok('', bb ? 1 : 125, bb ? 'nohup: missing operand\n' : "nohup: missing operand\nTry 'nohup --help' for more information.\n");
       return ctx.exec!(captured(args.map(shellQuote).join(' ')), {

@@ -107,6 +107,8 @@ const DEBIAN: UserlandProfile = {
     'busybox',
     'dmesg',
     'httpd',
+    // dash has no `time` keyword and the image no /usr/bin/time
+    'time',
   ],
   utilities: {
     cat: { stderr: [[/^cat: (.+): Is a directory$/, 'cat: $1: Is a directory']] },

@@ -6,6 +6,7 @@ import { shellQuote } from './quote';
 import { streamingPlugin } from './stream-transform';
 import { engineFixesPlugin } from './engine-fixes';
 import { envCommand } from './env-command';
+import { dialectBuiltins } from './dialect-builtins';
 
 export { shellQuote };
 import { extraCommands } from './extra-commands';
@@ -132,7 +133,8 @@ export async function runShell(
     (exported.length ? `export ${exported.join(' ')}\n` : '') +
     dialect.prelude +
     (o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '');
-  const env = { ...o.env, 0: o.argv0 ?? 'sh' };
+  // ash and dash start with OLDPWD at the starting directory (`cd -` stays there), bash with it unset
+  const env = { ...(dialect.name === 'bash' ? {} : { OLDPWD: o.cwd }), ...o.env, 0: o.argv0 ?? 'sh' };
   try {
     const text = dialect.name === 'dash' ? literalDollarQuotes(script) : script;
     let r = await execSafely(bash, positional + text + (o.untilExit ? `\n${END_MARKER}=$?` : ''), {
@@ -250,6 +252,7 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
   const shells = childShells(host, profile).filter((x) => !absent.has(x.name));
   shells.push(
     defineCommand(DASH_ECHO, async (args) => ({ stdout: dashEcho(args), stderr: '', exitCode: 0 })),
+    ...dialectBuiltins(host.container),
     // the shell's own "not found", worded by the dialect's rules like any other missing command
     defineCommand(ABSENT_BUILTIN, async (args) => ({ stdout: '', stderr: `bash: ${args[0]}: command not found\n`, exitCode: 127 })),
     typeCommand(host, profile),
