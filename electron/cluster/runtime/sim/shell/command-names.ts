@@ -47,6 +47,9 @@ export const CONTAINER_COMMANDS = [
   'tar',
   'tail',
   'time',
+  'less',
+  'more',
+  'vi',
 ];
 /** internal helpers the script rewriter calls; they resolve like binaries but are never listed */
 export const HIDDEN_COMMANDS = [

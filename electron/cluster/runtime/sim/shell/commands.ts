@@ -89,6 +89,19 @@ function signalList(d: ShellHost['dialect']): string {
   return out;
 }
 
+/** one screen of busybox top: memory, CPU, load, then a line per process */
+export function topText(c: SimContainer): string {
+  const used = c.memoryUsage();
+  const total = c.memoryLimit || 8 * 1024 ** 3;
+  const rows = c.pidns
+    .list()
+    .map(
+      (p) =>
+        `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`,
+    );
+  return `Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`;
+}
+
 function fmtTime(ms: number): string {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -307,19 +320,6 @@ export function containerCommands(h: ShellHost): Command[] {
       const f = (b: number) => String(Math.floor(b / div)).padStart(12);
       return ok(
         `              total        used        free      shared  buff/cache   available\nMem:  ${f(total)}${f(used)}${f(total - used)}${f(0)}${f(0)}${f(total - used)}\nSwap: ${f(0)}${f(0)}${f(0)}\n`,
-      );
-    }),
-    defineCommand('top', async () => {
-      const used = c.memoryUsage();
-      const total = c.memoryLimit || 8 * 1024 ** 3;
-      const rows = c.pidns
-        .list()
-        .map(
-          (p) =>
-            `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`,
-        );
-      return ok(
-        `Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`,
       );
     }),
     // tty answers on stdout either way; without a terminal stty's ioctl fails as each family words it

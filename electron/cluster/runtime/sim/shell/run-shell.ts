@@ -1,7 +1,8 @@
 import { Bash, decodeBytesToUtf8, defineCommand, getCommandNames, type Command, type CommandName, type ExecResult } from 'just-bash';
 import type { SimContainer } from '../container';
 import { SIGNAL_NUMBERS, type SignalName, type SimProcess } from '../process';
-import { containerCommands, type Job, type ShellHost } from './commands';
+import { containerCommands, topText, type Job, type ShellHost } from './commands';
+import { fullscreenCommands } from './fullscreen';
 import { shellQuote } from './quote';
 import { streamingPlugin } from './stream-transform';
 import { engineFixesPlugin } from './engine-fixes';
@@ -38,6 +39,10 @@ export interface ShellSession {
   tty?: boolean;
   rows?: number;
   cols?: number;
+  /** set while a full-screen program runs: the terminal's keystrokes go to it */
+  keys?: (text: string) => void;
+  /** gives keys a full-screen program did not read back to the line editor */
+  unread?: (text: string) => void;
 }
 
 /**
@@ -257,7 +262,7 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
     defineCommand(ABSENT_BUILTIN, async (args) => ({ stdout: '', stderr: `bash: ${args[0]}: command not found\n`, exitCode: 127 })),
     typeCommand(host, profile),
   );
-  shells.push(envCommand());
+  shells.push(envCommand(), ...fullscreenCommands(host, profile, () => topText(host.container)).filter((x) => !absent.has(x.name)));
   const text = [...textUtilities(profile), ...patternUtilities(profile)].filter((x) => !absent.has(x.name));
   const names = new Set([...own, ...extra, ...shells, ...text].map((x) => x.name));
   return [
