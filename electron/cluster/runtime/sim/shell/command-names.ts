@@ -47,6 +47,7 @@ export const CONTAINER_COMMANDS = [
   'tar',
   'tail',
   'time',
+  'cksum',
   'less',
   'more',
   'vi',

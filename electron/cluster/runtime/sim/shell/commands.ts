@@ -114,7 +114,12 @@ export function containerCommands(h: ShellHost): Command[] {
   const cmds: Command[] = [
     defineCommand('sleep', async (args, ctx) => {
       const ms = parseDuration(args);
-      if (!args.length || ms === undefined) return fail(!args.length ? 'sleep: missing operand\n' : `sleep: invalid number '${args[0]}'\n`);
+      if (!args.length || ms === undefined) {
+        // coreutils words it as an interval and points at --help
+        if (h.dialect !== 'ash' && profileFor(c.image.image).family === 'debian')
+          return fail(`${!args.length ? 'sleep: missing operand' : `sleep: invalid time interval '${args[0]}'`}\nTry 'sleep --help' for more information.\n`);
+        return fail(!args.length ? 'sleep: missing operand\n' : `sleep: invalid number '${args[0]}'\n`);
+      }
       h.proc.cpuDemand = 0;
       // a timeout around this sleep aborts the command's own signal, a stop or Ctrl-C the shell's
       await interruptibleSleep(ms, ctx.signal ? AbortSignal.any([h.run, ctx.signal]) : h.run);

@@ -217,6 +217,9 @@ function posixErrors(ast: Node, d: 'ash' | 'dash'): void {
       const name = n.name.parts[0].value;
       const arg = n.args[0]?.parts?.length === 1 && n.args[0].parts[0].type === 'Literal' ? n.args[0].parts[0].value : undefined;
       if (name === 'return' && !inFunction.has(n)) n.name.parts[0].value = 'exit';
+      // dash has no pipefail option: `set` fails, and as a special builtin it ends the script
+      if (d === 'dash' && name === 'set' && arg === '-o' && n.args[1]?.parts?.[0]?.value === 'pipefail')
+        n.args = [{ type: 'Word', parts: [raiseError(`${FATAL_MARK}1: set: Illegal option -o pipefail`)] }];
       if ((name === 'exit' || name === 'return') && arg !== undefined && /^-\d+$/.test(arg)) {
         const msg = d === 'dash' ? `1: ${name}: Illegal number: ${arg}` : `${name}: line 0: Illegal number: ${arg}`;
         n.args = [{ type: 'Word', parts: [raiseError(FATAL_MARK + msg)] }];

@@ -305,6 +305,22 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
           }),
         ]
       : []),
+    defineCommand('cksum', async (args, ctx) => {
+      const names = args.filter((a) => !a.startsWith('-'));
+      let out = '';
+      let err = '';
+      for (const n of names.length ? names : ['-']) {
+        let data: Buffer;
+        try {
+          data = n === '-' ? bytesOf(ctx.stdin as any) : Buffer.from(await c.fs.readFileBuffer(c.fs.resolvePath(ctx.cwd, n)));
+        } catch {
+          err += bb ? `cksum: can't open '${n}': No such file or directory\n` : `cksum: ${n}: No such file or directory\n`;
+          continue;
+        }
+        out += `${posixCrc(data)} ${data.length}${n === '-' ? '' : ` ${n}`}\n`;
+      }
+      return ok(out, err ? 1 : 0, err);
+    }),
     defineCommand('nohup', async (args, ctx) => {
       if (!args.length) return ok('', bb ? 1 : 125, bb ? 'nohup: missing operand\n' : "nohup: missing operand\nTry 'nohup --help' for more information.\n");
       return ctx.exec!(captured(args.map(shellQuote).join(' ')), {
@@ -440,4 +456,17 @@ function printable(b: Buffer): string {
   let s = '';
   for (const x of b) s += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.';
   return s;
+}
+
+/** the POSIX cksum CRC: CRC-32 (0x04C11DB7, most significant bit first) over the data and then its length */
+function posixCrc(data: Buffer): number {
+  let crc = 0;
+  const feed = (byte: number) => {
+    crc ^= byte << 24;
+    for (let i = 0; i < 8; i++) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
+    crc >>>= 0;
+  };
+  for (const b of data) feed(b);
+  for (let n = data.length; n > 0; n = Math.floor(n / 256)) feed(n & 0xff);
+  return ~crc >>> 0;
 }
