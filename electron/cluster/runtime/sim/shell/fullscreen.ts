@@ -299,13 +299,16 @@ export function fullscreenCommands(h: ScreenHost, p: UserlandProfile, topText: (
         return ok();
       }),
     ),
-    defineCommand('vi', async (args, ctx) =>
-      vi(
+    defineCommand('vi', async (args, ctx) => {
+      if (args.includes('--help')) return ok('', 0, 'Usage: vi [-c CMD] [-R] [-H] [FILE]...\n');
+      // no terminal (a script, a pipe): busybox vi draws once, finds no keyboard and gives up
+      if (!h.tty) return ok('', 1, "vi: can't read user input\n");
+      return vi(
         h,
         ctx,
         c,
         args.find((a) => !a.startsWith('-')),
-      ),
-    ),
+      );
+    }),
   ];
 }
