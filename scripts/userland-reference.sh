@@ -31,7 +31,10 @@ finish() {
   mkdir -p "$root/dev" "$root/proc" "$root/tmp" "$root/etc" "$root/root"
   chmod 1777 "$root/tmp"
   echo "$host" > "$root/etc/hostname"
+  # the kubelet writes both files 0644 whatever the umask of whoever builds this
+  chmod 644 "$root/etc/hostname"
   printf '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n10.244.1.5\t%s\n' "$host" > "$root/etc/hosts"
+  chmod 644 "$root/etc/hosts"
 }
 
 for img in ${want[*]}; do

@@ -12,7 +12,9 @@ import { buildReference, referenceUnavailable, runReference } from './reference'
  * kubectl exec does; stdout, stderr and exit status must be byte-identical. The floors are the measured rates,
  * so a change that makes the simulator answer less like the real image fails here.
  */
-const FLOOR: Record<string, number> = { busybox: 0.88, debian: 0.87 };
+// measured 607/638 and 612/638; busybox's floor sits one line lower because a job killed right after it starts
+// (`sleep 5 & kill -9 $!; wait $!`) can race the reference on a loaded machine
+const FLOOR: Record<string, number> = { busybox: 0.945, debian: 0.95 };
 // KUBELAB_USERLAND_FAMILIES=1 also compares alpine with the busybox reference and ubuntu with debian's (reported, not
 // asserted: their /etc and versions differ from the reference on purpose)
 const FAMILY: Record<string, string> = process.env.KUBELAB_USERLAND_FAMILIES ? { alpine: 'busybox', ubuntu: 'debian' } : {};

@@ -4,7 +4,7 @@ import { PROGRAMS, programAvailable, programFor } from './programs';
 import type { CommandResult, Launcher, ProgramTable } from './programs/types';
 import { HIDDEN_COMMANDS, shellUtilities } from './shell/command-names';
 import { interactiveShell, type Terminal } from './shell/interactive';
-import { runShell, shellQuote } from './shell/run-shell';
+import { runShell, shellQuote, type ShellSession } from './shell/run-shell';
 
 const SHELLS = new Set(['sh', 'ash', 'bash', 'dash']);
 /** image entrypoints that only `exec "$@"`; running their arguments directly is equivalent */
@@ -96,8 +96,33 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
       run: (a) => runCommandLine(c, a),
     });
   }
+  // with a terminal (`kubectl exec -it POD -- top`) the keys reach the program as they are typed
+  if (io.stdin && io.terminal?.tty) return runOnTerminal(c, proc, argv, io.stdin, io.terminal, name);
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
   return (await runShell(c, proc, argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
+}
+
+async function runOnTerminal(c: SimContainer, proc: SimProcess, argv: string[], input: NodeJS.ReadableStream, term: Terminal, name: string): Promise<number> {
+  const session: ShellSession = { traps: new Map(), tty: true, rows: term.rows, cols: term.cols };
+  const interrupt = new AbortController();
+  const onData = (d: Buffer | string) => {
+    const text = typeof d === 'string' ? d : d.toString('utf8');
+    if (session.keys) session.keys(text);
+    else if (text.includes('\x03')) interrupt.abort();
+  };
+  input.on('data', onData);
+  try {
+    const r = await runShell(c, proc, argv.map(shellQuote).join(' '), {
+      env: { ...c.env },
+      cwd: c.workingDir,
+      session,
+      interrupt: interrupt.signal,
+      argv0: name,
+    });
+    return r.exitCode;
+  } finally {
+    input.off('data', onData);
+  }
 }
 
 function readAll(s: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {

@@ -50,7 +50,14 @@ const DEBIAN_GROUP = groupFile(
 );
 const DEBIAN_SHELLS =
   '# /etc/shells: valid login shells\n/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n/bin/rbash\n/usr/bin/rbash\n/bin/dash\n/usr/bin/dash\n';
+// root's shell startup files from the image's /etc/skel (bash reads .bashrc, a login shell .profile)
+const DEBIAN_ROOT_DOTFILES: Record<string, string> = {
+  '/root/.profile':
+    '# ~/.profile: executed by Bourne-compatible login shells.\n\nif [ "$BASH" ]; then\n  if [ -f ~/.bashrc ]; then\n    . ~/.bashrc\n  fi\nfi\n\nmesg n 2> /dev/null || true\n',
+  '/root/.bashrc': "# ~/.bashrc: executed by bash(1) for non-login shells.\n\n# export LS_OPTIONS='--color=auto'\n# alias ls='ls $LS_OPTIONS'\n",
+};
 const DEBIAN_EXTRA: Record<string, string> = {
+  ...DEBIAN_ROOT_DOTFILES,
   '/etc/debian_version': '12.8\n',
   '/etc/issue': 'Debian GNU/Linux 12 \\n \\l\n\n',
   '/etc/issue.net': 'Debian GNU/Linux 12\n',
@@ -118,6 +125,11 @@ export function imageFiles(image: CatalogueImage): ImageFiles {
     for (const g of image.groups ?? []) group += g + '\n';
     files.set('/etc/passwd', passwd);
     files.set('/etc/group', group);
+    // Debian's base-passwd leaves the files as they were before shadow passwords as passwd- and group-
+    if (profile.family === 'debian') {
+      files.set('/etc/passwd-', passwd.replace(/^([^:\n]*):x:/gm, '$1:*:'));
+      files.set('/etc/group-', group.replace(/^([^:\n]*):x:/gm, '$1:*:'));
+    }
     if (OS_RELEASE[image.base]) files.set('/etc/os-release', OS_RELEASE[image.base]);
     // the busybox image has no /etc/shells; alpine's lists its shells
     if (profile.family === 'debian') files.set('/etc/shells', DEBIAN_SHELLS);

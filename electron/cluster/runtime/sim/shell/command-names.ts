@@ -46,6 +46,11 @@ export const CONTAINER_COMMANDS = [
   'ip',
   'tar',
   'tail',
+  'time',
+  'cksum',
+  'less',
+  'more',
+  'vi',
 ];
 /** internal helpers the script rewriter calls; they resolve like binaries but are never listed */
 export const HIDDEN_COMMANDS = [
@@ -57,6 +62,9 @@ export const HIDDEN_COMMANDS = [
   '__kubelab_echo',
   '__kubelab_absent',
   '__kubelab_type',
+  '__kubelab_fail',
+  '__kubelab_flags',
+  '__kubelab_source_check',
 ];
 
 let cached: Set<string> | undefined;

@@ -16,6 +16,10 @@ export interface ShellHost {
   /** aborted when the running script must stop (signal, stop, Ctrl-C) */
   run: AbortSignal;
   traps: Map<string, string>;
+  /** the shell's dialect (how `kill -l` lists signals, whether `%job` names a process group) */
+  dialect?: 'ash' | 'dash' | 'bash';
+  /** the shell reads a terminal (job control on) */
+  tty?: boolean;
   /** background jobs this shell started (`cmd &`), in start order */
   jobs: Job[];
   /** starts `script` as a new process of the container running concurrently with this shell */
@@ -65,6 +69,39 @@ function untilExit(p: SimProcess, run: AbortSignal): Promise<number> {
   });
 }
 
+// signal names by number (Linux x86)
+const SIGNALS =
+  'HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS'.split(
+    ' ',
+  );
+
+/** `kill -l`: busybox numbers its list (and calls IO POLL), dash prints one name a line from 0, bash a table */
+function signalList(d: ShellHost['dialect']): string {
+  if (d === 'ash') return SIGNALS.map((s, i) => `${String(i + 1).padStart(2)}) ${s === 'IO' ? 'POLL' : s}\n`).join('');
+  const rt = [
+    ...Array.from({ length: 16 }, (_, i) => (i ? `RTMIN+${i}` : 'RTMIN')),
+    ...Array.from({ length: 15 }, (_, i) => (i < 14 ? `RTMAX-${14 - i}` : 'RTMAX')),
+  ];
+  if (d === 'dash') return ['0', ...SIGNALS.map((s) => (s === 'STKFLT' ? '16' : s)), '32', '33', ...rt].join('\n') + '\n';
+  const all = [...SIGNALS, ...rt].map((s, i) => ({ n: i < 31 ? i + 1 : i + 3, s }));
+  let out = '';
+  all.forEach(({ n, s }, i) => (out += `${String(n).padStart(2)}) SIG${s}${i % 5 === 4 || i === all.length - 1 ? '\n' : '\t'}`));
+  return out;
+}
+
+/** one screen of busybox top: memory, CPU, load, then a line per process */
+export function topText(c: SimContainer): string {
+  const used = c.memoryUsage();
+  const total = c.memoryLimit || 8 * 1024 ** 3;
+  const rows = c.pidns
+    .list()
+    .map(
+      (p) =>
+        `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`,
+    );
+  return `Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`;
+}
+
 function fmtTime(ms: number): string {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -77,7 +114,12 @@ export function containerCommands(h: ShellHost): Command[] {
   const cmds: Command[] = [
     defineCommand('sleep', async (args, ctx) => {
       const ms = parseDuration(args);
-      if (!args.length || ms === undefined) return fail(!args.length ? 'sleep: missing operand\n' : `sleep: invalid number '${args[0]}'\n`);
+      if (!args.length || ms === undefined) {
+        // coreutils words it as an interval and points at --help
+        if (h.dialect !== 'ash' && profileFor(c.image.image).family === 'debian')
+          return fail(`${!args.length ? 'sleep: missing operand' : `sleep: invalid time interval '${args[0]}'`}\nTry 'sleep --help' for more information.\n`);
+        return fail(!args.length ? 'sleep: missing operand\n' : `sleep: invalid number '${args[0]}'\n`);
+      }
       h.proc.cpuDemand = 0;
       // a timeout around this sleep aborts the command's own signal, a stop or Ctrl-C the shell's
       await interruptibleSleep(ms, ctx.signal ? AbortSignal.any([h.run, ctx.signal]) : h.run);
@@ -145,20 +187,20 @@ export function containerCommands(h: ShellHost): Command[] {
         );
       return ok(`PID   USER     TIME  COMMAND\n${rows.join('\n')}\n`);
     }),
-    defineCommand('kill', async (args) => {
+    defineCommand('kill', async (args, ctx) => {
       let sig = parseSignal('TERM')!;
       let probe = false;
       const pids: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
-        if (a === '-l') return ok('HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n');
+        if (a === '-l') return ok(signalList(h.dialect));
         if (a === '-s') {
           sig = parseSignal(args[++i] ?? '') ?? sig;
           continue;
         }
         if (a.startsWith('-') && isNaN(Number(a))) {
           const s = parseSignal(a);
-          if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`);
+          if (!s) return fail(`sh: bad signal name '${a.slice(1)}'\n`, h.dialect === 'dash' ? 2 : 1);
           sig = s;
           continue;
         }
@@ -173,12 +215,23 @@ export function containerCommands(h: ShellHost): Command[] {
         pids.push(a);
       }
       let err = '';
+      let handled = '';
       for (const p of pids) {
-        const target = p.startsWith('%') ? jobRef(h, p)?.proc : c.pidns.get(Number(p));
+        // without job control (dash reading no terminal) a job has no process group of its own for %N to name
+        const noGroups = h.dialect === 'dash' && !h.tty;
+        const target = p.startsWith('%') ? (noGroups ? undefined : jobRef(h, p)?.proc) : c.pidns.get(Number(p));
+        const handler = target === h.proc ? h.traps.get(sig) : undefined;
         if (!target) err += `sh: can't kill pid ${p}: No such process\n`;
-        else if (!probe) target.deliver(sig);
+        else if (probe) continue;
+        // a shell that signals itself runs its trap as soon as kill returns and then goes on with the script; a
+        // handler that exits ends the script instead, which the signal's own delivery does
+        else if (handler !== undefined && !/\bexit\b/.test(handler) && ctx.exec) {
+          const r = await ctx.exec(handler, { cwd: ctx.cwd } as any);
+          handled += r.stdout;
+          err += r.stderr;
+        } else target.deliver(sig);
       }
-      return err ? fail(err) : ok();
+      return err ? { stdout: handled, stderr: err, exitCode: 1 } : ok(handled);
     }),
     defineCommand('id', async (args) => {
       const flags = args
@@ -272,19 +325,6 @@ export function containerCommands(h: ShellHost): Command[] {
       const f = (b: number) => String(Math.floor(b / div)).padStart(12);
       return ok(
         `              total        used        free      shared  buff/cache   available\nMem:  ${f(total)}${f(used)}${f(total - used)}${f(0)}${f(0)}${f(total - used)}\nSwap: ${f(0)}${f(0)}${f(0)}\n`,
-      );
-    }),
-    defineCommand('top', async () => {
-      const used = c.memoryUsage();
-      const total = c.memoryLimit || 8 * 1024 ** 3;
-      const rows = c.pidns
-        .list()
-        .map(
-          (p) =>
-            `${String(p.pid).padStart(5)} ${String(p.pid === 1 ? 0 : 1).padStart(5)} ${(userName(c, p.uid) ?? String(p.uid)).padEnd(8)} S    ${String(Math.round((p.memoryBytes + 350_000) / 1024)).padStart(6)}   0%   0 ${String(Math.round(p.cpuDemand * 100)).padStart(3)}% ${p.argv.join(' ')}`,
-        );
-      return ok(
-        `Mem: ${Math.round(used / 1024)}K used, ${Math.round((total - used) / 1024)}K free, 0K shrd, 0K buff, 0K cached\nCPU:   ${Math.round(c.cpuDemandCores() * 25)}% usr   0% sys   0% nic  ${100 - Math.round(c.cpuDemandCores() * 25)}% idle   0% io   0% irq   0% sirq\nLoad average: 0.00 0.00 0.00 1/${c.procs.size} ${c.procs.size}\n  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n${rows.join('\n')}\n`,
       );
     }),
     // tty answers on stdout either way; without a terminal stty's ioctl fails as each family words it

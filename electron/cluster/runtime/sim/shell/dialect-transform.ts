@@ -1,8 +1,10 @@
 import { parse, serialize, type TransformPlugin } from 'just-bash';
 import type { ShellDialect } from './dialects';
 import { shellQuote } from './quote';
-
-type Node = any;
+import { walk, type Node } from './ast-walk';
+import { NEVER_SET, raiseError } from './engine-fixes';
+import { FATAL_MARK } from './dialects';
+import { FAIL_COMMAND, FLAGS_COMMAND, SOURCE_CHECK } from './dialect-builtins';
 
 /** dash's echo: escapes always interpreted, only `-n` is an option */
 export const DASH_ECHO = '__kubelab_echo';
@@ -52,8 +54,14 @@ const ASH_MISSING = new Set([
 
 /** the syntax errors each shell reports before running anything (bash syntax the POSIX shells do not have) */
 const SYNTAX: Record<'ash' | 'dash', Record<string, string>> = {
-  ash: { cfor: 'syntax error: bad for loop variable', herestring: 'syntax error: unexpected redirection', subst: 'syntax error: bad substitution' },
+  ash: {
+    cfor: 'syntax error: bad for loop variable',
+    herestring: 'syntax error: unexpected redirection',
+    subst: 'syntax error: bad substitution',
+    array: 'syntax error: unexpected "("',
+  },
   dash: {
+    array: '1: Syntax error: "(" unexpected',
     cfor: '1: Syntax error: Bad for loop variable',
     herestring: '1: Syntax error: redirection unexpected',
     procsubst: '1: Syntax error: "(" unexpected',
@@ -75,16 +83,6 @@ const text = (word: Node) =>
   } as any).trim();
 const literalWord = (value: string): Node => ({ type: 'Word', parts: [{ type: 'Literal', value }] });
 
-function walk(n: Node, fn: (n: Node) => void): void {
-  if (!n || typeof n !== 'object') return;
-  if (Array.isArray(n)) {
-    for (const x of n) walk(x, fn);
-    return;
-  }
-  fn(n);
-  for (const v of Object.values(n)) if (v && typeof v === 'object') walk(v, fn);
-}
-
 /** the first bash-only construct this dialect rejects when parsing the script, if any */
 function syntaxError(ast: Node, d: 'ash' | 'dash'): string | undefined {
   let err: string | undefined;
@@ -93,6 +91,8 @@ function syntaxError(ast: Node, d: 'ash' | 'dash'): string | undefined {
     if (n.type === 'CStyleFor') err = 'cfor';
     else if (n.type === 'Redirection' && n.operator === '<<<') err = 'herestring';
     else if (n.type === 'ProcessSubstitution' && d === 'dash') err = 'procsubst';
+    else if (n.type === 'Assignment' && n.array) err = 'array';
+    else if (n.type === 'ParameterExpansion' && /\[/.test(n.parameter ?? '')) err = 'subst';
     else if (
       n.type === 'ParameterExpansion' &&
       n.operation &&
@@ -116,6 +116,8 @@ export function dialectPlugin(d: ShellDialect, argv0: string): TransformPlugin {
       const err = syntaxError(ctx.ast, d.name);
       if (err) return { ast: parse(`printf '%s\\n' ${shellQuote(`${argv0}: ${err}`)} >&2; exit 2`) };
       const missing = d.name === 'dash' ? DASH_MISSING : ASH_MISSING;
+      posixErrors(ctx.ast, d.name);
+      posixBuiltins(ctx.ast, d.name);
       walk(ctx.ast, (n) => {
         if (n.type === 'Word' && Array.isArray(n.parts) && n.parts.some((p: Node) => p.type === 'BraceExpansion')) {
           n.parts = n.parts.map((p: Node) => (p.type === 'BraceExpansion' ? { type: 'Literal', value: text({ type: 'Word', parts: [p] }) } : p));
@@ -176,6 +178,132 @@ export function dialectPlugin(d: ShellDialect, argv0: string): TransformPlugin {
   };
 }
 
+// variables only bash sets: unset (empty) in the POSIX shells
+const BASH_ONLY_VARS: Record<'ash' | 'dash', Set<string>> = {
+  ash: new Set(['BASH_VERSION', 'BASH_VERSINFO', 'BASHPID', 'BASH', 'BASH_SOURCE', 'EPOCHSECONDS', 'EPOCHREALTIME']),
+  dash: new Set([
+    'BASH_VERSION',
+    'BASH_VERSINFO',
+    'BASHPID',
+    'BASH',
+    'BASH_SOURCE',
+    'EPOCHSECONDS',
+    'EPOCHREALTIME',
+    'FUNCNAME',
+    'RANDOM',
+    'SECONDS',
+    'LINENO',
+  ]),
+};
+
+/**
+ * Errors ash and dash raise while running (not parsing) that bash does not: `${v:?}` and the arithmetic bash alone
+ * has end the script with status 2; `return` outside a function ends the script as `exit` does; `exit -1` is an
+ * illegal number; bash's own variables are unset.
+ */
+function posixErrors(ast: Node, d: 'ash' | 'dash'): void {
+  const where = d === 'dash' ? '1: ' : '';
+  const inFunction = new Set<Node>();
+  walk(ast, (n) => {
+    if (n.type === 'FunctionDef') walk(n.body, (x) => inFunction.add(x));
+    if (n.type === 'ParameterExpansion' && n.parameter !== NEVER_SET) {
+      if (n.operation?.type === 'ErrorIfUnset') {
+        const parts = n.operation.word?.parts ?? [];
+        if (parts[0]?.type === 'Literal') parts[0].value = `${FATAL_MARK}${where}${parts[0].value}`;
+      }
+      if (BASH_ONLY_VARS[d].has(n.parameter)) n.parameter = NEVER_SET;
+    }
+    if (n.type === 'SimpleCommand' && n.name?.parts?.length === 1 && n.name.parts[0].type === 'Literal') {
+      const name = n.name.parts[0].value;
+      const arg = n.args[0]?.parts?.length === 1 && n.args[0].parts[0].type === 'Literal' ? n.args[0].parts[0].value : undefined;
+      if (name === 'return' && !inFunction.has(n)) n.name.parts[0].value = 'exit';
+      // dash has no pipefail option: `set` fails, and as a special builtin it ends the script
+      if (d === 'dash' && name === 'set' && arg === '-o' && n.args[1]?.parts?.[0]?.value === 'pipefail')
+        n.args = [{ type: 'Word', parts: [raiseError(`${FATAL_MARK}1: set: Illegal option -o pipefail`)] }];
+      if ((name === 'exit' || name === 'return') && arg !== undefined && /^-\d+$/.test(arg)) {
+        const msg = d === 'dash' ? `1: ${name}: Illegal number: ${arg}` : `${name}: line 0: Illegal number: ${arg}`;
+        n.args = [{ type: 'Word', parts: [raiseError(FATAL_MARK + msg)] }];
+      }
+    }
+    if (d === 'dash' && n.type === 'Word')
+      n.parts = n.parts?.map((p: Node) => {
+        if (p.type !== 'ArithmeticExpansion') return p;
+        const src: string = p.expression?.originalText ?? '';
+        let why: string | undefined;
+        walk(p.expression, (x) => {
+          if (x.type === 'ArithBinary' && x.operator === '**') why ??= 'expecting primary';
+        });
+        if (/\b\d+#\w/.test(src)) why ??= 'expecting EOF';
+        return why ? raiseError(`${FATAL_MARK}1: arithmetic expression: ${why}: "${src}"`) : p;
+      });
+  });
+}
+
+const simple = (name: string, args: Node[], redirections: Node[] = []): Node => ({
+  type: 'SimpleCommand',
+  name: literalWord(name),
+  args,
+  assignments: [],
+  redirections,
+});
+const statement = (commands: Node[], operators: string[] = []): Node => ({
+  type: 'Statement',
+  pipelines: commands.map((c) => ({ type: 'Pipeline', commands: [c], negated: false })),
+  operators,
+  background: false,
+});
+
+/**
+ * Builtins that ash and dash have in a form of their own: `time` is no keyword (busybox has a `time` applet, dash
+ * nothing), `$-` lists their options, printf has no `%q`, `. FILE` of a missing file ends the script.
+ */
+function posixBuiltins(ast: Node, d: 'ash' | 'dash'): void {
+  walk(ast, (n) => {
+    if (n.type === 'Pipeline' && n.timed) {
+      n.timed = false;
+      const first = n.commands[0];
+      if (first?.type === 'SimpleCommand' && first.name) {
+        first.args.unshift(first.name);
+        first.name = literalWord('time');
+      }
+    }
+    for (const key of ['parts'] as const)
+      if (Array.isArray(n[key]))
+        n[key] = n[key].map((p: Node) =>
+          p.type === 'ParameterExpansion' && p.parameter === '-' && !p.operation
+            ? { type: 'CommandSubstitution', body: { type: 'Script', statements: [statement([simple(FLAGS_COMMAND, [literalWord(d)])])] } }
+            : p,
+        );
+    if (n.type !== 'SimpleCommand' || n.name?.parts?.length !== 1 || n.name.parts[0].type !== 'Literal') return;
+    const name = n.name.parts[0].value;
+    const fmt = n.args[0]?.parts?.every((p: Node) => p.type === 'Literal' || p.type === 'SingleQuoted')
+      ? n.args[0].parts.map((p: Node) => p.value).join('')
+      : undefined;
+    if (name === 'printf' && fmt?.includes('%q')) {
+      const msg = d === 'dash' ? ['2', '1: printf: %q: invalid directive'] : ['1', `${fmt.slice(fmt.indexOf('%q'))}: invalid format`];
+      n.name = literalWord(FAIL_COMMAND);
+      n.args = msg.map(literalWord);
+    }
+  });
+  // `. FILE`: checked first, so a missing file is the dialect's fatal error instead of the engine's warning
+  const guard = (stmts: Node[] | undefined) =>
+    stmts?.forEach((s) =>
+      s.pipelines?.forEach((p: Node) => {
+        p.commands = p.commands.map((c: Node) => {
+          const nm = c.type === 'SimpleCommand' && c.name?.parts?.length === 1 ? c.name.parts[0].value : undefined;
+          if ((nm !== '.' && nm !== 'source') || !c.args.length || c.sourceChecked) return c;
+          const body = [
+            statement([simple(SOURCE_CHECK, [literalWord(d), structuredClone(c.args[0])]), { ...c, redirections: [], sourceChecked: true }], ['&&']),
+          ];
+          return { type: 'Group', body, redirections: c.redirections };
+        });
+      }),
+    );
+  walk(ast, (n) => {
+    for (const key of ['statements', 'body', 'condition', 'elseBody']) if (Array.isArray(n[key]) && n[key][0]?.type === 'Statement') guard(n[key]);
+  });
+}
+
 /** dash's echo: only a leading -n is an option; backslash escapes are always interpreted, \c ends the output */
 export function dashEcho(args: string[]): string {
   let nl = true;
@@ -202,4 +330,35 @@ export function dashEcho(args: string[]): string {
     } else out += '\\' + e;
   }
   return nl ? out + '\n' : out;
+}
+
+/**
+ * dash has no `$'…'` quoting: there `$` is a literal dollar before an ordinary single-quoted string. The engine
+ * resolves `$'…'` while parsing, so the script text is changed first: an unquoted `$'` becomes `\$'`.
+ */
+export function literalDollarQuotes(script: string): string {
+  if (!script.includes("$'")) return script;
+  let out = '';
+  let q: "'" | '"' | undefined;
+  for (let i = 0; i < script.length; i++) {
+    const ch = script[i];
+    if (q === "'") {
+      if (ch === "'") q = undefined;
+    } else if (ch === '\\') {
+      out += ch + (script[++i] ?? '');
+      continue;
+    } else if (q === '"') {
+      if (ch === '"') q = undefined;
+    } else if (ch === '#' && (i === 0 || /\s/.test(script[i - 1]))) {
+      const end = script.indexOf('\n', i);
+      out += end < 0 ? script.slice(i) : script.slice(i, end);
+      i = end < 0 ? script.length : end - 1;
+      continue;
+    } else if (ch === '$' && script[i + 1] === "'") {
+      out += '\\$';
+      continue;
+    } else if (ch === "'" || ch === '"') q = ch;
+    out += ch;
+  }
+  return out;
 }

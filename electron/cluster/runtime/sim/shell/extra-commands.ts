@@ -7,6 +7,7 @@ import { deviceNumbers } from '../fs/dev-fs';
 import { modeString } from './ls-long';
 import type { UserlandProfile } from './profiles';
 import { shellQuote } from './quote';
+import { captured } from './engine-fixes';
 
 const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
 const bytesOf = (s: string | Uint8Array | undefined): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s ?? []));
@@ -258,7 +259,7 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
               ctl.abort();
             }, ms);
       try {
-        const r = await ctx.exec!(cmd.map(shellQuote).join(' '), {
+        const r = await ctx.exec!(captured(cmd.map(shellQuote).join(' ')), {
           cwd: ctx.cwd,
           env: Object.fromEntries(ctx.env),
           replaceEnv: true,
@@ -278,16 +279,57 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
         // busybox's timeout execs the command, so the shell sees it die of the signal; GNU's reports 124
         // unless asked to preserve the status, and dies of KILL itself
         const status = bb || preserve || signal === 'KILL' ? 128 + n : 124;
-        const note = status === 143 ? 'Terminated\n' : status === 137 ? 'Killed\n' : '';
+        // the shell reports a death by signal: busybox's timeout is the command it ran, GNU's kills itself only with KILL
+        const died = bb || signal === 'KILL';
+        const note = !died ? '' : status === 143 ? 'Terminated\n' : status === 137 ? 'Killed\n' : '';
         return { stdout: r.stdout, stderr: stderr + note, exitCode: status };
       } finally {
         if (timer) clearTimeout(timer);
         ctx.signal?.removeEventListener('abort', outer);
       }
     }),
+    // busybox's time applet (ash has no `time` keyword): the command's own status, the times on stderr
+    ...(bb
+      ? [
+          defineCommand('time', async (args, ctx) => {
+            const t0 = Date.now();
+            const r = await ctx.exec!(captured(args.map(shellQuote).join(' ')), {
+              cwd: ctx.cwd,
+              env: Object.fromEntries(ctx.env),
+              replaceEnv: true,
+              signal: ctx.signal,
+            });
+            const s = (Date.now() - t0) / 1000;
+            const real = `${Math.floor(s / 60)}m ${(s % 60).toFixed(2)}s`;
+            return { ...r, stderr: `${r.stderr}real\t${real}\nuser\t0m 0.00s\nsys\t0m 0.00s\n` };
+          }),
+        ]
+      : []),
+    defineCommand('cksum', async (args, ctx) => {
+      const names = args.filter((a) => !a.startsWith('-'));
+      let out = '';
+      let err = '';
+      for (const n of names.length ? names : ['-']) {
+        let data: Buffer;
+        try {
+          data = n === '-' ? bytesOf(ctx.stdin as any) : Buffer.from(await c.fs.readFileBuffer(c.fs.resolvePath(ctx.cwd, n)));
+        } catch {
+          err += bb ? `cksum: can't open '${n}': No such file or directory\n` : `cksum: ${n}: No such file or directory\n`;
+          continue;
+        }
+        out += `${posixCrc(data)} ${data.length}${n === '-' ? '' : ` ${n}`}\n`;
+      }
+      return ok(out, err ? 1 : 0, err);
+    }),
     defineCommand('nohup', async (args, ctx) => {
       if (!args.length) return ok('', bb ? 1 : 125, bb ? 'nohup: missing operand\n' : "nohup: missing operand\nTry 'nohup --help' for more information.\n");
-      return ctx.exec!(args.map(shellQuote).join(' '), { cwd: ctx.cwd, env: Object.fromEntries(ctx.env), replaceEnv: true, stdin: '', signal: ctx.signal });
+      return ctx.exec!(captured(args.map(shellQuote).join(' ')), {
+        cwd: ctx.cwd,
+        env: Object.fromEntries(ctx.env),
+        replaceEnv: true,
+        stdin: '',
+        signal: ctx.signal,
+      });
     }),
     defineCommand('uptime', async () => {
       const up = Math.floor((Date.now() - c.sandbox.createdAt) / 60_000);
@@ -388,7 +430,7 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
     defineCommand('busybox', async (args, ctx) => {
       if (args[0] === '--list') return ok([...(await c.fs.readdir('/bin'))].join('\n') + '\n');
       if (!args.length) return ok('BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n', 0);
-      return ctx.exec!(args.map(shellQuote).join(' '), {
+      return ctx.exec!(captured(args.map(shellQuote).join(' ')), {
         cwd: ctx.cwd,
         env: Object.fromEntries(ctx.env),
         replaceEnv: true,
@@ -414,4 +456,17 @@ function printable(b: Buffer): string {
   let s = '';
   for (const x of b) s += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.';
   return s;
+}
+
+/** the POSIX cksum CRC: CRC-32 (0x04C11DB7, most significant bit first) over the data and then its length */
+function posixCrc(data: Buffer): number {
+  let crc = 0;
+  const feed = (byte: number) => {
+    crc ^= byte << 24;
+    for (let i = 0; i < 8; i++) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
+    crc >>>= 0;
+  };
+  for (const b of data) feed(b);
+  for (let n = data.length; n > 0; n = Math.floor(n / 256)) feed(n & 0xff);
+  return ~crc >>> 0;
 }

@@ -34,13 +34,17 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
     wake?.();
   };
 
-  input.on('data', (d: Buffer | string) => {
-    const text = typeof d === 'string' ? d : d.toString('utf8');
+  const feed = (text: string) => {
     if (!term.tty) {
       pending += text;
       const parts = pending.split('\n');
       pending = parts.pop() ?? '';
       parts.forEach(push);
+      return;
+    }
+    // a full-screen program (top, less, vi) reads the keys itself
+    if (session.keys) {
+      session.keys(text);
       return;
     }
     for (const ch of text) {
@@ -67,7 +71,9 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
         proc.stdout(ch);
       }
     }
-  });
+  };
+  session.unread = feed;
+  input.on('data', (d: Buffer | string) => feed(typeof d === 'string' ? d : d.toString('utf8')));
   input.on('end', () => {
     if (pending) push(pending);
     pending = '';

@@ -42,7 +42,7 @@ const BUSYBOX: UserlandProfile = {
   bash: false,
   binDir: '/bin',
   commandVBare: true,
-  absent: [...NEVER, 'bash', 'curl', 'column', 'join', 'dig', 'host'],
+  absent: [...NEVER, 'bash', 'curl', 'column', 'join', 'dig', 'host', 'getent'],
   utilities: {
     cat: {
       stderr: [
@@ -107,12 +107,15 @@ const DEBIAN: UserlandProfile = {
     'busybox',
     'dmesg',
     'httpd',
+    // dash has no `time` keyword and the image no /usr/bin/time
+    'time',
   ],
   utilities: {
     cat: { stderr: [[/^cat: (.+): Is a directory$/, 'cat: $1: Is a directory']] },
     ls: { stderr: [[/^ls: (?!cannot access)(.+): No such file or directory$/, "ls: cannot access '$1': No such file or directory"]] },
     uniq: { stdout: [UNIQ_C] },
     find: { stderr: [[/^find: ([^'].*): No such file or directory$/, "find: '$1': No such file or directory"]] },
+    grep: { stderr: [[/^grep: invalid regular expression: .*$/, 'grep: Invalid regular expression']] },
   },
 };
 

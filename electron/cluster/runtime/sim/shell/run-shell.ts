@@ -1,17 +1,22 @@
 import { Bash, decodeBytesToUtf8, defineCommand, getCommandNames, type Command, type CommandName, type ExecResult } from 'just-bash';
 import type { SimContainer } from '../container';
 import { SIGNAL_NUMBERS, type SignalName, type SimProcess } from '../process';
-import { containerCommands, type Job, type ShellHost } from './commands';
+import { containerCommands, topText, type Job, type ShellHost } from './commands';
+import { fullscreenCommands } from './fullscreen';
 import { shellQuote } from './quote';
 import { streamingPlugin } from './stream-transform';
+import { engineFixesPlugin } from './engine-fixes';
+import { envCommand } from './env-command';
+import { dialectBuiltins } from './dialect-builtins';
 
 export { shellQuote };
 import { extraCommands } from './extra-commands';
 import { DROP_LINE, profileFor, type UserlandProfile } from './profiles';
 import { textUtilities } from './text-utilities';
+import { patternUtilities } from './pattern-utilities';
 import { utilityWrappers } from './utility-wrappers';
-import { shellDialect, type ShellDialect } from './dialects';
-import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin, TYPE_COMMAND } from './dialect-transform';
+import { FATAL_MARK, shellDialect, type ShellDialect } from './dialects';
+import { ABSENT_BUILTIN, DASH_ECHO, dashEcho, dialectPlugin, literalDollarQuotes, TYPE_COMMAND } from './dialect-transform';
 
 export interface ShellRun {
   exitCode: number;
@@ -34,6 +39,10 @@ export interface ShellSession {
   tty?: boolean;
   rows?: number;
   cols?: number;
+  /** set while a full-screen program runs: the terminal's keystrokes go to it */
+  keys?: (text: string) => void;
+  /** gives keys a full-screen program did not read back to the line editor */
+  unread?: (text: string) => void;
 }
 
 /**
@@ -89,9 +98,17 @@ export async function runShell(
     return child;
   };
   session.jobs ??= [];
-  const host: ShellHost & ShellSession = Object.assign(session, { container: c, proc, run: runCtl.signal, cwd: o.cwd, jobs: session.jobs, startJob });
   const profile = profileFor(c.image.image);
   const dialect = shellDialect(argv0, profile);
+  const host: ShellHost & ShellSession = Object.assign(session, {
+    container: c,
+    proc,
+    run: runCtl.signal,
+    cwd: o.cwd,
+    jobs: session.jobs,
+    startJob,
+    dialect: dialect.name,
+  });
   const bash = new Bash({
     fs: c.fs,
     cwd: o.cwd,
@@ -101,21 +118,38 @@ export async function runShell(
     executionLimits: UNLIMITED,
     processInfo: { pid: proc.pid, ppid: proc.pid === 1 ? 0 : 1, uid: c.id.uid, gid: c.id.gid },
   });
+  bash.registerTransformPlugin(engineFixesPlugin());
   bash.registerTransformPlugin(dialectPlugin(dialect, argv0));
   bash.registerTransformPlugin(streamingPlugin(proc.pid));
-  const offOut = c.fs.addSink(`/proc/${proc.pid}/fd/1`, (b) => proc.stdout(b));
-  const offErr = c.fs.addSink(`/proc/${proc.pid}/fd/2`, (b) => proc.stderr(tidyDiagnostics(Buffer.from(b).toString('utf8'), dialect, argv0)));
-  const positional = dialect.prelude + (o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '');
-  const env = { ...o.env, 0: o.argv0 ?? 'sh' };
+  // a POSIX shell ends a script on an error of its own (a special builtin's, an expansion's) with status 2
+  let fatal = false;
+  const onFatal = () => {
+    fatal = true;
+    runCtl.abort();
+  };
+  // the shell's own messages keep its wording when the script sent them to stdout (`2>&1`)
+  const offOut = c.fs.addSink(`/proc/${proc.pid}/fd/1`, (b) =>
+    proc.stdout(dialect.name !== 'bash' && hasEngineMessage(b) ? tidyDiagnostics(Buffer.from(b).toString('utf8'), dialect, argv0) : b),
+  );
+  const offErr = c.fs.addSink(`/proc/${proc.pid}/fd/2`, (b) => proc.stderr(tidyDiagnostics(Buffer.from(b).toString('utf8'), dialect, argv0, onFatal)));
+  // what the process inherited is exported (the engine takes a given environment as plain shell variables)
+  const exported = Object.keys(o.env).filter((k) => /^[A-Za-z_]\w*$/.test(k));
+  const positional =
+    (exported.length ? `export ${exported.join(' ')}\n` : '') +
+    dialect.prelude +
+    (o.positional?.length ? `set -- ${o.positional.map(shellQuote).join(' ')}\n` : '');
+  // ash and dash start with OLDPWD at the starting directory (`cd -` stays there), bash with it unset
+  const env = { ...(dialect.name === 'bash' ? {} : { OLDPWD: o.cwd }), ...o.env, 0: o.argv0 ?? 'sh' };
   try {
-    let r = await execSafely(bash, positional + script + (o.untilExit ? `\n${END_MARKER}=$?` : ''), {
+    const text = dialect.name === 'dash' ? literalDollarQuotes(script) : script;
+    let r = await execSafely(bash, positional + text + (o.untilExit ? `\n${END_MARKER}=$?` : ''), {
       env,
       cwd: o.cwd,
       stdin: o.stdin,
       signal: runCtl.signal,
       argv0: o.argv0 ?? 'sh',
     });
-    flush(proc, r, runCtl.signal.aborted, dialect, argv0);
+    flush(proc, r, runCtl.signal.aborted, dialect, argv0, onFatal);
     let exitCode = r.exitCode;
     // an assignment, not a command: it needs no binary in the image and leaves `$?` to be read back
     const reachedEnd = r.env?.[END_MARKER];
@@ -125,7 +159,8 @@ export async function runShell(
       r = await execSafely(bash, handler, { env: r.env ?? o.env, cwd: r.env?.PWD ?? o.cwd, signal: proc.signal, argv0: o.argv0 ?? 'sh' });
       flush(proc, r, false, dialect, argv0);
       exitCode = r.exitCode;
-    } else if (runCtl.signal.aborted && !proc.signal.aborted) exitCode = 130;
+    } else if (fatal && !proc.signal.aborted) exitCode = 2;
+    else if (runCtl.signal.aborted && !proc.signal.aborted) exitCode = 130;
     if (session.traps.has('EXIT') && !proc.signal.aborted)
       flush(proc, await execSafely(bash, session.traps.get('EXIT')!, { env: r.env ?? o.env, cwd: o.cwd, signal: proc.signal, argv0 }), false, dialect, argv0);
     const { 0: _argv0, [END_MARKER]: _end, ...after } = r.env ?? o.env;
@@ -170,10 +205,18 @@ async function execSafely(
   }
 }
 
-function flush(proc: SimProcess, r: Result, aborted: boolean, dialect: ShellDialect, argv0: string): void {
+function flush(proc: SimProcess, r: Result, aborted: boolean, dialect: ShellDialect, argv0: string, onFatal?: () => void): void {
   if (r.stdout) proc.stdout(Buffer.from(r.stdout, r.stdoutKind === 'bytes' ? 'latin1' : 'utf8'));
   const err = aborted ? r.stderr.replace(/^\w+: execution aborted\n?/m, '') : r.stderr;
-  if (err) proc.stderr(tidyDiagnostics(err, dialect, argv0));
+  if (err) proc.stderr(tidyDiagnostics(err, dialect, argv0, onFatal));
+}
+
+const ENGINE_PREFIX = Buffer.from('bash: ');
+/** output holding a line the engine's shell printed about itself (`bash: …`) */
+function hasEngineMessage(b: Uint8Array | string): boolean {
+  const buf = typeof b === 'string' ? Buffer.from(b) : Buffer.from(b);
+  const i = buf.indexOf(ENGINE_PREFIX);
+  return i === 0 || (i > 0 && buf[i - 1] === 10);
 }
 
 const ERRNO_TEXT: Record<string, string> = {
@@ -188,8 +231,10 @@ const ERRNO_TEXT: Record<string, string> = {
  * our filesystem's Node-style errors ("EROFS: read-only file system, rm '<path>'") read as the C library's strerror
  * text, and the shell's own diagnostics as the image's shell words them
  */
-export function tidyDiagnostics(text: string, dialect: ShellDialect, argv0: string): string {
+export function tidyDiagnostics(text: string, dialect: ShellDialect, argv0: string, onFatal?: () => void): string {
+  if (dialect.fatal.length && text.split('\n').some((l) => l.includes(FATAL_MARK) || dialect.fatal.some((re) => re.test(l)))) onFatal?.();
   const t = text
+    .replaceAll(FATAL_MARK, '')
     .replace(/\b(EROFS|EACCES|ENOENT|EISDIR|ENOTDIR): [^,\n]*, \w+ '[^'\n]*'/g, (_m, code: string) => ERRNO_TEXT[code])
     .replace(/^bash: /gm, `${argv0}: `)
     // the engine's note that a command was cut short (timeout, a signal): real shells print nothing
@@ -212,11 +257,13 @@ function imageCommands(host: ShellHost & ShellSession, profile: UserlandProfile)
   const shells = childShells(host, profile).filter((x) => !absent.has(x.name));
   shells.push(
     defineCommand(DASH_ECHO, async (args) => ({ stdout: dashEcho(args), stderr: '', exitCode: 0 })),
+    ...dialectBuiltins(host.container),
     // the shell's own "not found", worded by the dialect's rules like any other missing command
     defineCommand(ABSENT_BUILTIN, async (args) => ({ stdout: '', stderr: `bash: ${args[0]}: command not found\n`, exitCode: 127 })),
     typeCommand(host, profile),
   );
-  const text = textUtilities(profile).filter((x) => !absent.has(x.name));
+  shells.push(envCommand(), ...fullscreenCommands(host, profile, () => topText(host.container)).filter((x) => !absent.has(x.name)));
+  const text = [...textUtilities(profile), ...patternUtilities(profile)].filter((x) => !absent.has(x.name));
   const names = new Set([...own, ...extra, ...shells, ...text].map((x) => x.name));
   return [
     ...own,

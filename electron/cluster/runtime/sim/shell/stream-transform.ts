@@ -1,4 +1,5 @@
 import { parse, serialize, type TransformPlugin } from 'just-bash';
+import { CAPTURED_MARK } from './engine-fixes';
 import { shellQuote } from './quote';
 
 type Node = any;
@@ -125,6 +126,10 @@ export function streamingPlugin(pid: number): TransformPlugin {
     name: 'kubelab-streaming',
     transform(ctx) {
       rewriteLastBg(ctx.ast);
+      // a script whose caller captures its output (see `captured`)
+      const first: Node = ctx.ast.statements[0]?.pipelines?.[0]?.commands?.[0];
+      if (first?.type === 'SimpleCommand' && first.name?.parts?.[0]?.value === ':' && first.args?.[0]?.parts?.[0]?.value === CAPTURED_MARK)
+        return { ast: ctx.ast };
       visitStatements(ctx.ast.statements, true);
       return { ast: ctx.ast };
     },

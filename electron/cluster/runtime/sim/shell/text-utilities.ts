@@ -1,6 +1,7 @@
 import { defineCommand, type Command, type CommandContext, type ExecResult } from 'just-bash';
 import type { UserlandProfile } from './profiles';
 import { shellQuote } from './quote';
+import { captured } from './engine-fixes';
 
 const ok = (stdout = '', exitCode = 0, stderr = ''): ExecResult => ({ stdout, stderr, exitCode });
 const env = (ctx: CommandContext) => Object.fromEntries(ctx.env);
@@ -46,7 +47,7 @@ export function textUtilities(p: UserlandProfile): Command[] {
       let err = '';
       let status = 0;
       for (const r of runs) {
-        const res = await ctx.exec!(r.map(shellQuote).join(' '), { cwd: ctx.cwd, env: env(ctx), replaceEnv: true, signal: ctx.signal });
+        const res = await ctx.exec!(captured(r.map(shellQuote).join(' ')), { cwd: ctx.cwd, env: env(ctx), replaceEnv: true, signal: ctx.signal });
         out += res.stdout;
         err += res.stderr;
         if (res.exitCode === 127) return ok(out, 127, err);
