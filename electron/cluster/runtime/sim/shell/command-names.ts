@@ -5,6 +5,7 @@ export const CONTAINER_COMMANDS = [
   'busybox',
   'dd',
   'uptime',
+  'cal',
   'jobs',
   'timeout',
   'nohup',

@@ -331,6 +331,30 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
         signal: ctx.signal,
       });
     }),
+    defineCommand('cal', async (args) => {
+      const now = new Date();
+      const nums = args.filter((a) => !a.startsWith('-'));
+      const bad = nums.find((a) => !/^\d+$/.test(a));
+      if (bad !== undefined) return ok('', 1, `cal: invalid number '${bad}'\n`);
+      if (nums.length === 2 && (Number(nums[0]) < 1 || Number(nums[0]) > 12)) return ok('', 1, `cal: number ${nums[0]} is not in 1..12 range\n`);
+      // one month: `cal`, `cal MONTH YEAR`; a year alone prints the whole year, which is not drawn here
+      if (nums.length !== 0 && nums.length !== 2) return ok('', 1, 'cal: KubeLab draws one month at a time: cal [MONTH YEAR]\n');
+      const [month, year] = nums.length === 2 ? [Number(nums[0]) - 1, Number(nums[1])] : [now.getUTCMonth(), now.getUTCFullYear()];
+      const title = `${new Date(Date.UTC(2000, month, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })} ${year}`;
+      const first = new Date(Date.UTC(year, month, 1)).getUTCDay();
+      const days = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+      const cells = [...Array<string>(first).fill('  '), ...Array.from({ length: days }, (_, i) => String(i + 1).padStart(2))];
+      // always six week rows: a week's row ends at its last day, a row without days is 21 blanks (busybox's layout)
+      const weeks = Array.from(
+        { length: 6 },
+        (_, w) =>
+          cells
+            .slice(w * 7, w * 7 + 7)
+            .join(' ')
+            .trimEnd() || ' '.repeat(21),
+      );
+      return ok(`${' '.repeat(Math.floor((20 - title.length) / 2))}${title}\nSu Mo Tu We Th Fr Sa\n${weeks.join('\n')}\n`);
+    }),
     defineCommand('uptime', async () => {
       const up = Math.floor((Date.now() - c.sandbox.createdAt) / 60_000);
       const now = new Date();

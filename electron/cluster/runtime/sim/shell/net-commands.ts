@@ -73,7 +73,10 @@ export function networkCommands(h: ShellHost): Command[] {
         else if (a === '--no-check-certificate') noCheck = true;
         else if (!a.startsWith('-')) url = a;
       }
-      if (!url) return fail(`${busyboxBanner(h.container)}\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n`);
+      const usage = `${busyboxBanner(h.container)}\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n`;
+      // --help is a request, not a mistake: the same usage on stderr, status 0
+      if (args.includes('--help')) return { stdout: '', stderr: usage, exitCode: 0 };
+      if (!url) return fail(usage);
       let stderr = quiet ? '' : `Connecting to ${parseUrl(url)?.host ?? url}\n`;
       // busybox's own TLS does not check the server's certificate, and says so (even with -q)
       if (parseUrl(url)?.https && !noCheck) stderr += 'wget: note: TLS certificate validation not implemented\n';
