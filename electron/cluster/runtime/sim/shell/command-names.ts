@@ -46,6 +46,7 @@ export const CONTAINER_COMMANDS = [
   'ip',
   'tar',
   'tail',
+  'chroot',
 ];
 /** internal helpers the script rewriter calls; they resolve like binaries but are never listed */
 export const HIDDEN_COMMANDS = [
