@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { stringify } from 'yaml';
 import { createInformerFactory, R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
 import type { ClusterSnapshot, EventView, ObjectDetails, ObjectRef } from './ipc-contract';
-import { eventView, nodeView, podView } from './pod-status';
+import { eventView, nodeView, podView, serviceView } from './pod-status';
 
 export const UI_USER = { name: 'kubelab-admin', groups: ['system:masters'] };
 const MAX_EVENTS = 200;
@@ -14,6 +14,8 @@ export class ClusterView {
   private nodes: Informer;
   private pods: Informer;
   private events: Informer;
+  private services: Informer;
+  private slices: Informer;
   private timer: NodeJS.Timeout | undefined;
   private subscribers = new Set<(s: ClusterSnapshot) => void>();
 
@@ -26,7 +28,9 @@ export class ClusterView {
     this.nodes = this.factory.informer(R.nodes);
     this.pods = this.factory.informer(R.pods);
     this.events = this.factory.informer(R.events);
-    for (const inf of [this.nodes, this.pods, this.events]) {
+    this.services = this.factory.informer(R.services);
+    this.slices = this.factory.informer(R.endpointslices);
+    for (const inf of [this.nodes, this.pods, this.events, this.services, this.slices]) {
       inf.onAdd(() => this.changed());
       inf.onUpdate(() => this.changed());
       inf.onDelete(() => this.changed());
@@ -35,7 +39,7 @@ export class ClusterView {
   }
 
   async synced(): Promise<void> {
-    await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced()]);
+    await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced(), this.services.synced(), this.slices.synced()]);
   }
 
   snapshot(): ClusterSnapshot {
@@ -49,6 +53,15 @@ export class ClusterView {
       nodes: this.nodes.list().sort(byName).map(nodeView),
       pods: this.pods.list().sort(byName).map(podView),
       events,
+      services: this.services
+        .list()
+        .sort(byName)
+        .map((s) =>
+          serviceView(
+            s,
+            this.slices.list(s.metadata.namespace).filter((sl) => sl.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name),
+          ),
+        ),
     };
   }
 

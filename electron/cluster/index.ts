@@ -18,3 +18,4 @@ export { KUBELET_VERSION } from './kubelet/node-object';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
 export { reachabilityMatrix, formatMatrix, type ReachabilityMatrix, type MatrixOptions } from './network/policy/matrix';
 export type { Snapshots, SnapshotInfo, RestoreResult } from './snapshot/snapshots';
+export { testConnection, type ConnectionTestResult, type ConnectionTestQuery } from './network/connection-test';
