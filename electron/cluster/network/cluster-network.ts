@@ -147,7 +147,8 @@ export class ClusterNetwork implements SimNetwork {
       return { kind: 'refuse', path, srcIP, dstIP, dstPort };
     }
     if (t.action === 'drop') {
-      path.push({ step: 'service', detail: `${t.rule.service} has no local endpoints: DROP` });
+      const why = t.firewall ? `loadBalancerSourceRanges (${t.rule.sourceRanges.join(', ')}) do not include ${src.ip}` : 'has no local endpoints';
+      path.push({ step: 'service', detail: `${t.rule.service} ${why}: DROP` });
       return { kind: 'drop', path, srcIP, dstIP, dstPort };
     }
     if (t.action === 'dnat') {
