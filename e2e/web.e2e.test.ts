@@ -41,6 +41,15 @@ async function shot(name: string, alsoDocs = false): Promise<void> {
   if (alsoDocs) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
+/** kubectl against the web mode's cluster, with `input` on its stdin */
+const kubectl = (args: string[], input?: string) =>
+  new Promise<void>((res, rej) => {
+    const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) =>
+      err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res(),
+    );
+    p.stdin!.end(input ?? '');
+  });
+
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -178,13 +187,6 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
   });
 
   it('shows the reachability matrix and recolours it live when a policy is applied', async () => {
-    const kubectl = (args: string[], input?: string) =>
-      new Promise<void>((res, rej) => {
-        const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) =>
-          err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res(),
-        );
-        p.stdin!.end(input ?? '');
-      });
     await kubectl(['create', 'namespace', 'shop']);
     for (const app of ['frontend', 'backend', 'db']) await kubectl(['-n', 'shop', 'run', app, '--image=nginx', `--labels=app=${app}`]);
     await page.goto(web.origin + '/#/network');
@@ -204,13 +206,6 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
   });
 
   it('traces a connection in the cluster view: Service VIP, endpoint, node hop, and the policy that drops it', async () => {
-    const kubectl = (args: string[], input?: string) =>
-      new Promise<void>((res, rej) => {
-        const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) =>
-          err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res(),
-        );
-        p.stdin!.end(input ?? '');
-      });
     await kubectl(['create', 'namespace', 'conn']);
     for (const app of ['front', 'back']) await kubectl(['-n', 'conn', 'run', app, '--image=nginx', `--labels=app=${app}`]);
     await kubectl(['-n', 'conn', 'expose', 'pod', 'back', '--port=8080', '--target-port=80']);
