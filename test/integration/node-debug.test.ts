@@ -48,6 +48,7 @@ describe.skipIf(!kubectl)('kubectl debug node + chroot /host', () => {
       'cat /etc/cni/net.d/10-kubelab.conflist',
       'exit',
       'crictl version 2>/dev/null || echo back in busybox',
+      'echo "uts: $(hostname)"',
       'exit',
       '',
     ].join('\n');
@@ -62,6 +63,8 @@ describe.skipIf(!kubectl)('kubectl debug node + chroot /host', () => {
     expect(out).toMatch(/^active$/m);
     expect(out).toContain('"type": "bridge"');
     expect(out).toMatch(/^back in busybox$/m);
+    // the debugging pod shares the node's UTS namespace (hostNetwork): its host name is the node's
+    expect(out).toContain(`uts: ${node}`);
   }, 90_000);
 
   it('refuses a chroot that is not into the node root as busybox does', async () => {
