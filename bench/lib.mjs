@@ -128,3 +128,10 @@ export function percentile(xs, p) {
 }
 
 export const fmt = (n, d = 1) => Number(n).toFixed(d);
+
+/** CPU time (utime + stime, in clock ticks of 10 ms) a process has used so far (Linux: /proc) */
+export function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
+  return Number(f[11]) + Number(f[12]); // utime (#14) + stime (#15)
+}

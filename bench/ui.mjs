@@ -5,13 +5,13 @@
 // Usage: npm run build && npx vite build && node bench/ui.mjs   (CHROMIUM_PATH overrides /usr/bin/chromium)
 /* global document, window, MutationObserver */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { WebSocket } from 'ws';
 import { chromium } from 'playwright-core';
-import { ROOT, percentile, fmt } from './lib.mjs';
+import { ROOT, percentile, fmt, cpuTicks } from './lib.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -148,11 +148,6 @@ const CLK_TCK = (() => {
     return 100;
   }
 })();
-function cpuTicks(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
-  return Number(f[11]) + Number(f[12]); // utime (#14) + stime (#15)
-}
 /** % of one core over the window, and the CPU ms of each second in it (to see what the spikes line up with) */
 async function idleCpu(pid, seconds) {
   const t0 = performance.now(),

@@ -2,7 +2,7 @@
 // kubectl get pods with 1000 pods vs the client floor, cluster RSS with 1000 pods, kubectl exec vs the floor,
 // and the RSS cost of 200 idle simulated containers.
 import { readFileSync } from 'node:fs';
-import { startCluster, kubectlBin, floorRatio, fmt } from './lib.mjs';
+import { startCluster, kubectlBin, floorRatio, fmt, cpuTicks } from './lib.mjs';
 
 const report = (name, value, target) => console.log(`${name.padEnd(52)} ${String(value).padStart(12)}   target ${target}`);
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
@@ -18,10 +18,6 @@ const depl = (name, replicas, extra = {}) => ({
     template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', ...extra }] } },
   },
 });
-const cpuTicks = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
 
 /** one fresh 11-node cluster, a 1000-replica Deployment, seconds until 1000 Ready; the last cluster is kept */
 async function rollout() {

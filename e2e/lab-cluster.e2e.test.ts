@@ -128,10 +128,17 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
     await page.getByTestId('hint-button').click();
     await page.getByTestId('hint').first().waitFor();
-    await page.getByRole('button', { name: 'Show solution' }).click();
+    // the solution is text first (recorded as shown), with copy buttons; applying it is a second, separate choice
+    await page.getByTestId('show-solution').click();
+    expect(await page.getByRole('alertdialog').textContent()).toMatch(/Your report will record that you viewed it/);
+    await page.getByTestId('confirm-yes').click();
+    const solution = page.getByTestId('solution');
+    expect(await solution.locator('pre').first().textContent({ timeout: 30_000 })).toMatch(/kubectl label node kubelab-worker kubelab\.io\/explored=/);
+    await solution.getByRole('button', { name: 'Copy' }).first().waitFor();
+    await page.getByTestId('apply-solution').click();
     expect(await page.getByRole('alertdialog').textContent()).toMatch(/Your report will record, for each of those steps, that its solution was applied/);
     await page.getByTestId('confirm-yes').click();
-    await page.getByRole('status').filter({ hasText: 'The solution of this step was applied' }).waitFor({ timeout: 90_000 });
+    await page.getByTestId('notice').filter({ hasText: 'The solution of this step was applied' }).waitFor({ timeout: 90_000 });
 
     await page.goto(web.origin + '/#/progress');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
@@ -139,7 +146,31 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     const lab = report.labs.find((l: any) => l.id === '01-cluster-tour');
     expect(lab.steps.find((s: any) => s.id === 'nodes').hintsUsed).toBe(1);
     expect(lab.solutionApplied).toEqual(['nodes']); // the current step only: later steps are left to the student
+    expect(lab.solutionShown).toEqual(['nodes']);
+    expect(lab.log.filter((e: any) => e.type === 'solution-shown')).toHaveLength(1);
     expect(lab.log.filter((e: any) => e.type === 'hint')).toHaveLength(1);
     expect(report.signature.algorithm).toBe('Ed25519');
+  });
+
+  it('"Run in terminal" never types into a busy tab: it uses another one', async () => {
+    await page.goto(web.origin + '/#/lab/01-cluster-tour');
+    await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+    const screenText = () => page.evaluate(() => document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? '');
+    await page.locator('.screen:not(.hidden) .xterm-rows').waitFor({ timeout: 30_000 });
+    await expect.poll(screenText, { timeout: 30_000 }).toMatch(/kubelab:/);
+    // the visible tab runs a foreground command
+    await page.locator('.screen:not(.hidden) .xterm').click();
+    await page.keyboard.type('sleep 300; echo slept\n');
+    const tabs = page.locator('.terminal-panel [role="tab"]');
+    const before = await tabs.count();
+    const busyTab = await page.locator('.terminal-panel [role="tab"][aria-selected="true"]').textContent();
+    // the intro's first block: kubectl cluster-info
+    await page.getByTestId('run-in-terminal').first().click();
+    await expect.poll(() => page.locator('.terminal-panel [role="tab"][aria-selected="true"]').textContent(), { timeout: 30_000 }).not.toBe(busyTab);
+    await expect.poll(screenText, { timeout: 60_000 }).toMatch(/Kubernetes control plane is running at/);
+    expect(await tabs.count()).toBeGreaterThanOrEqual(before);
+    // and the sleeping tab got nothing typed into it
+    await page.locator('.terminal-panel [role="tab"]', { hasText: busyTab! }).click();
+    expect(await screenText()).not.toMatch(/cluster-info/);
   });
 });

@@ -7,9 +7,12 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWebMode, type WebMode } from './web-mode';
 import { loadLab } from '../electron/lab-engine/loader';
+import { ProgressStore } from '../electron/lab-engine/progress';
 
-// lab 01's label value is a per-student parameter; the web mode draws it from the default seed
-const EXPLORED = `kubelab.io/explored=${loadLab(resolve(__dirname, '../labs/01-cluster-tour')).values.explorer}`;
+// lab 01's label value is a per-student parameter; the web mode draws it from its installation's seed, kept in
+// the data dir's progress (the first to ask draws it, the app or this test)
+const explored = () =>
+  `kubelab.io/explored=${loadLab(resolve(__dirname, '../labs/01-cluster-tour'), process.env.KUBELAB_SEED ?? new ProgressStore(web.dataDir, 'default').seed()).values.explorer}`;
 
 const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
@@ -145,7 +148,7 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await page.getByTestId('check-results').waitFor();
     // the first step asks for a node label: not there yet, with the lab's own message
     await expect.poll(() => page.getByTestId('result-nodes').getAttribute('class')).toContain('bad');
-    expect(await page.getByTestId('result-nodes').innerText()).toContain(EXPLORED);
+    expect(await page.getByTestId('result-nodes').innerText()).toContain(explored());
 
     await page.getByTestId('hint-button').click();
     await page.getByTestId('hint').first().waitFor();
@@ -153,7 +156,7 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     expect(await page.getByTestId('hint').count()).toBe(1);
 
     await page.locator('.screen:not(.hidden) .xterm').click();
-    await page.keyboard.type(`kubectl label node kubelab-worker ${EXPLORED}\n`);
+    await page.keyboard.type(`kubectl label node kubelab-worker ${explored()}\n`);
     await waitTerm(page, /node\/kubelab-worker labeled/);
     await page.getByTestId('check').click();
     await expect.poll(() => page.getByTestId('result-nodes').getAttribute('class'), { timeout: 15_000 }).toContain('ok');
@@ -189,6 +192,7 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
   it('shows the reachability matrix and recolours it live when a policy is applied', async () => {
     await kubectl(['create', 'namespace', 'shop']);
     for (const app of ['frontend', 'backend', 'db']) await kubectl(['-n', 'shop', 'run', app, '--image=nginx', `--labels=app=${app}`]);
+    await page.goto(web.url); // the token's cookie, so this test and the next run alone too (-t)
     await page.goto(web.origin + '/#/network');
     await page.getByTestId('ns-shop').check({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('matrix-cell').count(), { timeout: 30_000 }).toBe(9);
@@ -201,7 +205,8 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await expect.poll(() => cell('frontend', 'db').getAttribute('class'), { timeout: 5_000 }).toContain('bad');
     expect(await cell('backend', 'db').getAttribute('class')).toContain('ok');
     await cell('frontend', 'db').click();
-    expect(await page.getByTestId('explain').innerText()).toContain('shop/db is isolated for ingress by shop/db-from-backend');
+    // the reasons are fetched for the clicked cell
+    await expect.poll(() => page.getByTestId('explain').innerText(), { timeout: 5_000 }).toContain('shop/db is isolated for ingress by shop/db-from-backend');
     await shot('network-view', true);
   });
 
@@ -237,6 +242,49 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await expect.poll(() => page.getByTestId('ct-outcome').innerText(), { timeout: 20_000 }).toBe('connected');
   });
 
+  it('previews a draft policy with the server dry run before applying it from the Network view', async () => {
+    await page.goto(web.origin + '/#/network');
+    await page.getByTestId('ns-shop').check({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('matrix-cell').count(), { timeout: 30_000 }).toBe(9);
+    const cell = (from: string, to: string) => page.locator(`[data-testid=matrix-cell][data-from="shop/${from}"][data-to="shop/${to}"]`);
+    const editor = page.locator('[data-testid=draft-editor] .cm-content');
+    const type = async (text: string) => {
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(text);
+    };
+    // invalid: the API's field error lands on its line
+    await type(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: backend-from-frontend, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: backend}}\n  ingress:\n  - ports: [{port: 80, endPort: 70}]\n',
+    );
+    await page.getByTestId('net-preview').click();
+    await page.locator('[data-testid=draft-editor] .cm-field-error').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('draft-results').innerText()).toContain('spec.ingress[0].ports[0].endPort');
+
+    await type(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: backend-from-frontend, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: backend}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]\n',
+    );
+    await page.getByTestId('net-preview').click();
+    await page.getByTestId('preview-banner').waitFor({ timeout: 15_000 });
+    expect(await cell('db', 'backend').getAttribute('class')).toContain('changed');
+    expect(await cell('db', 'backend').getAttribute('class')).toContain('bad');
+    expect(await cell('frontend', 'backend').getAttribute('class')).not.toContain('changed');
+    await shot('network-preview', true);
+    // a preview applies nothing
+    const out = await new Promise<string>((res) =>
+      execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), '-n', 'shop', 'get', 'networkpolicy', '-o', 'name'], (_e, o) => res(o)),
+    );
+    expect(out).not.toContain('backend-from-frontend');
+
+    await page.getByTestId('net-apply').click();
+    await expect.poll(() => page.getByTestId('draft-results').innerText(), { timeout: 15_000 }).toContain('backend-from-frontend created');
+    await page.getByTestId('preview-banner').waitFor({ state: 'detached' });
+    // the live matrix now shows the applied policy
+    await expect.poll(() => cell('db', 'backend').getAttribute('class'), { timeout: 5_000 }).toContain('bad');
+    expect(await cell('db', 'backend').getAttribute('class')).not.toContain('changed');
+  });
+
   it('applies YAML and shows the API field errors inline', async () => {
     await page.goto(web.origin + '/#/yaml');
     const editor = page.locator('.cm-content');
@@ -249,6 +297,15 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await page.locator('.cm-field-error').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('.cm-field-error').first().innerText()).toContain('metadata.name');
     expect(await page.getByTestId('apply-results').innerText()).toContain('is invalid');
+    // lab 01 holds the cluster (opened above): a manifest without a namespace goes to the lab's
+    expect(await page.getByTestId('yaml-namespace').inputValue()).toBe('lab-01');
+    // strict field validation names an unknown field only in its message: it is marked on its line all the same
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict\n  labelz: {a: b}\ndata:\n  a: b\n');
+    await page.getByTestId('dry-run').click();
+    await expect.poll(() => page.locator('.cm-field-error').first().innerText(), { timeout: 15_000 }).toContain('metadata.labelz: unknown field');
     await shot('yaml-editor', true);
   });
 

@@ -1,10 +1,20 @@
-// The live picture the cluster view draws: informers (list + watch, like any other API client) on nodes, pods and
-// events; every change schedules one coalesced snapshot for the subscribers.
+// The live picture the cluster view draws: informers (list + watch, like any other API client) on nodes, pods,
+// events and the storage objects; every change schedules one coalesced snapshot for the subscribers.
 import { execFile } from 'node:child_process';
 import { stringify } from 'yaml';
-import { createInformerFactory, R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
+import { createInformerFactory, nodeGraceFromEnv, R, SNAPSHOT_R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
 import type { ClusterSnapshot, EventView, ObjectDetails, ObjectRef } from './ipc-contract';
 import { eventView, nodeView, podView, serviceView } from './pod-status';
+import { storageSnapshot } from './storage-view';
+
+/** the kinds the view's drawer opens, by the resource kubectl and the API know them as */
+const OBJECT_KINDS: Record<ObjectRef['kind'], (typeof R)[keyof typeof R]> = {
+  Pod: R.pods,
+  Node: R.nodes,
+  PersistentVolumeClaim: R.persistentvolumeclaims,
+  PersistentVolume: R.persistentvolumes,
+};
+const clusterScoped = (ref: ObjectRef) => ref.kind === 'Node' || ref.kind === 'PersistentVolume';
 
 export const UI_USER = { name: 'kubelab-admin', groups: ['system:masters'] };
 const MAX_EVENTS = 200;
@@ -16,6 +26,7 @@ export class ClusterView {
   private events: Informer;
   private services: Informer;
   private slices: Informer;
+  private storage: Record<'claims' | 'volumes' | 'classes' | 'snapshots' | 'attachments', Informer>;
   private timer: NodeJS.Timeout | undefined;
   private subscribers = new Set<(s: ClusterSnapshot) => void>();
 
@@ -30,7 +41,14 @@ export class ClusterView {
     this.events = this.factory.informer(R.events);
     this.services = this.factory.informer(R.services);
     this.slices = this.factory.informer(R.endpointslices);
-    for (const inf of [this.nodes, this.pods, this.events, this.services, this.slices]) {
+    this.storage = {
+      claims: this.factory.informer(R.persistentvolumeclaims),
+      volumes: this.factory.informer(R.persistentvolumes),
+      classes: this.factory.informer(R.storageclasses),
+      snapshots: this.factory.informer(SNAPSHOT_R.volumesnapshots),
+      attachments: this.factory.informer(R.volumeattachments),
+    };
+    for (const inf of [this.nodes, this.pods, this.events, this.services, this.slices, ...Object.values(this.storage)]) {
       inf.onAdd(() => this.changed());
       inf.onUpdate(() => this.changed());
       inf.onDelete(() => this.changed());
@@ -39,7 +57,16 @@ export class ClusterView {
   }
 
   async synced(): Promise<void> {
-    await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced(), this.services.synced(), this.slices.synced()]);
+    // not the snapshots: their kind is a CRD an administrator may delete, and the view must not wait for it forever
+    const { snapshots: _optional, ...core } = this.storage;
+    await Promise.all([
+      this.nodes.synced(),
+      this.pods.synced(),
+      this.events.synced(),
+      this.services.synced(),
+      this.slices.synced(),
+      ...Object.values(core).map((i) => i.synced()),
+    ]);
   }
 
   snapshot(): ClusterSnapshot {
@@ -49,9 +76,12 @@ export class ClusterView {
       .map(eventView)
       .sort((a, b) => b.time.localeCompare(a.time))
       .slice(0, MAX_EVENTS);
+    const pods = this.pods.list();
+    const st = this.storage;
     return {
       nodes: this.nodes.list().sort(byName).map(nodeView),
-      pods: this.pods.list().sort(byName).map(podView),
+      nodeGraceSeconds: Math.round(nodeGraceFromEnv() / 1000),
+      pods: [...pods].sort(byName).map(podView),
       events,
       services: this.services
         .list()
@@ -62,6 +92,14 @@ export class ClusterView {
             this.slices.list(s.metadata.namespace).filter((sl) => sl.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name),
           ),
         ),
+      storage: storageSnapshot({
+        claims: st.claims.list(),
+        volumes: st.volumes.list(),
+        classes: st.classes.list(),
+        snapshots: st.snapshots.list(),
+        attachments: st.attachments.list(),
+        pods,
+      }),
     };
   }
 
@@ -81,7 +119,7 @@ export class ClusterView {
 
   eventsFor(ref: ObjectRef): EventView[] {
     return this.events
-      .list(ref.kind === 'Node' ? undefined : ref.namespace)
+      .list(clusterScoped(ref) ? undefined : ref.namespace)
       .filter((e: any) => (e.involvedObject ?? e.regarding)?.kind === ref.kind && (e.involvedObject ?? e.regarding)?.name === ref.name)
       .map(eventView)
       .sort((a, b) => a.time.localeCompare(b.time));
@@ -89,11 +127,12 @@ export class ClusterView {
 
   async details(ref: ObjectRef): Promise<ObjectDetails> {
     const client = this.cluster.client(UI_USER, 'kubelab-ui');
-    const gvr = ref.kind === 'Pod' ? R.pods : R.nodes;
-    const obj = await client.get(gvr, ref.kind === 'Pod' ? ref.namespace : undefined, ref.name);
+    const gvr = OBJECT_KINDS[ref.kind];
+    if (!gvr) throw new Error(`the cluster view shows no objects of kind ${JSON.stringify(ref.kind)}`);
+    const obj = await client.get(gvr, clusterScoped(ref) ? undefined : ref.namespace, ref.name);
     const { managedFields: _m, ...metadata } = obj.metadata as any;
     const yaml = stringify({ ...obj, metadata });
-    const nsArgs = ref.kind === 'Pod' ? ['-n', ref.namespace ?? 'default'] : [];
+    const nsArgs = clusterScoped(ref) ? [] : ['-n', ref.namespace ?? 'default'];
     // describe and logs are exactly what kubectl prints; it runs as a child process (never synchronously:
     // the API server it talks to lives in this process)
     const describe = await this.runKubectl(['describe', ref.kind.toLowerCase(), ref.name, ...nsArgs]).catch((e: Error) => e.message);

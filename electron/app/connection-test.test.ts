@@ -124,7 +124,7 @@ spec:
   it('rejects bad queries with a clear error', async () => {
     await expect(
       session.call('network.trace', { from: { namespace: 'default', name: 'client' }, to: { kind: 'address', host: 'web', port: 70000 } }),
-    ).rejects.toThrow('port must be between 1 and 65535, inclusive (got 70000)');
+    ).rejects.toThrow('network.trace: params.to.port: must be an integer from 1 to 65535, got number 70000');
     await expect(
       session.call('network.trace', { from: { namespace: 'default', name: 'ghost' }, to: { kind: 'address', host: 'web', port: 80 } }),
     ).rejects.toThrow('pods "ghost" not found');

@@ -7,6 +7,7 @@ import { createEngineLabBackend } from './engine-lab-backend';
 import type { LabBackend } from './lab-backend';
 import { verifyReport } from '../lab-engine/report';
 import { loadLab } from '../lab-engine/loader';
+import { ProgressStore } from '../lab-engine/progress';
 
 const labsDir = resolve(__dirname, '../../labs');
 const ready = existsSync(join(labsDir, '01-cluster-tour', 'lab.yaml')) && !!kubectlPath();
@@ -33,8 +34,9 @@ describe.skipIf(!ready)('engine lab backend', () => {
   });
 
   it('lists, starts, grades, hints and reports the first lab', async () => {
-    // the label value is a per-student parameter; the app draws it from the default seed
-    const label = `kubelab.io/explored=${loadLab(join(labsDir, '01-cluster-tour')).values.explorer}`;
+    // the label value is a per-student parameter; the app draws it from this installation's seed
+    const seed = new ProgressStore(tc.dataDir, 'default').seed();
+    const label = `kubelab.io/explored=${loadLab(join(labsDir, '01-cluster-tour'), process.env.KUBELAB_SEED ?? seed).values.explorer}`;
     const all = await labs.list();
     expect(all.find((l) => l.id === '01-cluster-tour')).toMatchObject({ chapter: 1, status: 'not-started' });
     const d = await labs.start('01-cluster-tour');

@@ -87,6 +87,23 @@ export interface HintResult {
   total: number;
   text: Localized;
 }
+/** the reference solution of one step, as text to read and copy */
+export interface SolutionText {
+  stepId: string;
+  /** Markdown (a fenced bash block with the commands, manifests inlined) */
+  text: Localized;
+}
+export interface SolveResult {
+  message: Localized;
+  applied: string[];
+  /** the student's own objects the solution had to delete and create anew, each with why */
+  replaced: Localized[];
+}
+/** the lab whose snapshot the cluster holds, and the namespace new objects go to by default */
+export interface ActiveLab {
+  lab?: string;
+  namespace: string;
+}
 export interface Report {
   fileName: string;
   content: string;
@@ -95,6 +112,8 @@ export interface Report {
 export interface NodeView {
   name: string;
   ready: boolean;
+  /** the Ready condition's status: Unknown once the node lifecycle controller stops hearing from the kubelet */
+  readyStatus: 'True' | 'False' | 'Unknown';
   powered: boolean;
   roles: string[];
   unschedulable: boolean;
@@ -155,13 +174,75 @@ export interface EventView {
   count: number;
   time: string;
 }
+/** a PersistentVolumeClaim as `kubectl get pvc` shows it, plus the pods that mount it */
+export interface ClaimView {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** Pending, Bound, Lost; Terminating while a finalizer holds it */
+  status: string;
+  volume?: string;
+  /** the bound capacity, else the requested size */
+  capacity: string;
+  accessModes: string[];
+  storageClass?: string;
+  /** the node WaitForFirstConsumer chose (volume.kubernetes.io/selected-node) */
+  selectedNode?: string;
+  usedBy: string[];
+}
+export interface VolumeView {
+  name: string;
+  uid: string;
+  /** Available, Bound, Released, Failed; Terminating while a finalizer holds it */
+  status: string;
+  capacity: string;
+  reclaimPolicy: string;
+  /** namespace/name of the claim it is bound (or pre-bound) to */
+  claim?: string;
+  storageClass?: string;
+  /** the CSI driver, or the in-tree source (hostPath, local, nfs …) */
+  source: string;
+  /** the one node its node affinity allows, when it names one */
+  node?: string;
+  /** nodes with a VolumeAttachment for it, and whether it is attached there */
+  attachments: { node: string; attached: boolean }[];
+}
+export interface StorageClassView {
+  name: string;
+  provisioner: string;
+  isDefault: boolean;
+  bindingMode: string;
+  reclaimPolicy: string;
+  allowExpansion: boolean;
+}
+export interface SnapshotView {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** the claim it was taken from, or the pre-provisioned content it names */
+  source: string;
+  ready: boolean;
+  restoreSize?: string;
+  content?: string;
+  snapshotClass?: string;
+  error?: string;
+}
+export interface StorageSnapshot {
+  claims: ClaimView[];
+  volumes: VolumeView[];
+  classes: StorageClassView[];
+  snapshots: SnapshotView[];
+}
 export interface ClusterSnapshot {
   nodes: NodeView[];
+  /** node-monitor grace period: how long a powered-off node still shows Ready before it turns NotReady */
+  nodeGraceSeconds?: number;
   pods: PodView[];
   events: EventView[];
   services: ServiceView[];
+  storage: StorageSnapshot;
 }
-export type ObjectRef = { kind: 'Pod' | 'Node'; namespace?: string; name: string };
+export type ObjectRef = { kind: 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'PersistentVolume'; namespace?: string; name: string };
 export interface ObjectDetails {
   yaml: string;
   describe: string;
@@ -225,8 +306,28 @@ export interface NetworkMatrixQuery {
 }
 export interface NetworkMatrixCell {
   allowed: boolean;
+  /** a draft preview: differs from what the cluster enforces now */
+  changed?: boolean;
+}
+/** why one cell is what it is (asked per clicked cell: reasons for a whole matrix cost more than the matrix) */
+export interface NetworkCellQuery {
+  from: string;
+  to: string;
+  port: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+export interface NetworkCellExplanation {
+  allowed: boolean;
   reason: string;
   policies: string[];
+}
+/** a draft NetworkPolicy: the server's dry run, and when it passes the matrix the draft would produce */
+export interface NetworkPreviewQuery extends NetworkMatrixQuery {
+  yaml: string;
+}
+export interface NetworkPreview {
+  result: ApplyResult;
+  matrix?: NetworkMatrixView;
 }
 export interface NetworkMatrixView {
   /** `namespace/name`: rows are sources, columns destinations */
@@ -245,6 +346,13 @@ export interface TerminalInfo {
   cols: number;
   rows: number;
   exited: boolean;
+  /** a command runs in the foreground (the shell is not at its prompt): "Run in terminal" must not type here */
+  busy?: boolean;
+}
+/** where "Run in terminal" typed the command: a free tab, or a new one (opened: the renderer adds it) */
+export interface TerminalRun {
+  info: TerminalInfo;
+  opened: boolean;
 }
 
 /** method name → [params, result] */
@@ -267,6 +375,9 @@ export interface ApiMethods {
   'network.unwatch': [void, void];
   /** the path a TCP connection from a pod to a target would take (the connection tester) */
   'network.trace': [ConnectionTestQuery, ConnectionTestResult];
+  'network.explain': [NetworkCellQuery, NetworkCellExplanation];
+  /** server-side dry run of a draft NetworkPolicy and the matrix it would produce; nothing is applied */
+  'network.preview': [NetworkPreviewQuery, NetworkPreview];
   'cluster.profiles': [void, ClusterProfiles];
   /** stops the running cluster and starts the profile's */
   'cluster.useProfile': [{ name: string }, ClusterProfiles];
@@ -279,12 +390,19 @@ export interface ApiMethods {
   'labs.check': [{ id: string }, CheckResult];
   'labs.hint': [{ id: string; stepId: string; index: number }, HintResult];
   /** with stepId: that step's solution, plus earlier steps whose checks fail; the steps applied are returned */
-  'labs.solve': [{ id: string; stepId?: string }, { message: Localized; applied: string[] }];
+  'labs.solve': [{ id: string; stepId?: string }, SolveResult];
+  /** the step's solution text; the progress log records that it was shown (refused during an exam) */
+  'labs.solution': [{ id: string; stepId: string }, SolutionText];
   'labs.reset': [{ id: string }, void];
+  /** cancels the lab's solve or reset under way (it stops between actions, ends waits and scripts) */
+  'labs.cancel': [{ id: string }, { cancelled: boolean }];
+  'labs.active': [void, ActiveLab];
   'labs.report': [void, Report];
   'yaml.apply': [{ yaml: string; dryRun: boolean; namespace?: string }, ApplyResult];
   'term.open': [{ cols: number; rows: number }, TerminalInfo];
   'term.list': [void, TerminalInfo[]];
+  /** types a command into a terminal at its prompt: `prefer` if it is free, else another free tab, else a new one */
+  'term.run': [{ command: string; prefer?: string; cols?: number; rows?: number }, TerminalRun];
   /** makes the caller the receiver of the terminal's output; returns the recent output to repaint */
   'term.attach': [{ id: string }, { info: TerminalInfo; replay: string }];
   'term.write': [{ id: string; data: string }, void];
@@ -326,6 +444,8 @@ export const METHODS: readonly Method[] = [
   'network.watch',
   'network.unwatch',
   'network.trace',
+  'network.explain',
+  'network.preview',
   'labs.list',
   'labs.get',
   'labs.start',
@@ -333,11 +453,15 @@ export const METHODS: readonly Method[] = [
   'labs.check',
   'labs.hint',
   'labs.solve',
+  'labs.solution',
   'labs.reset',
+  'labs.cancel',
+  'labs.active',
   'labs.report',
   'yaml.apply',
   'term.open',
   'term.list',
+  'term.run',
   'term.attach',
   'term.write',
   'term.resize',

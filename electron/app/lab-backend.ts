@@ -1,7 +1,7 @@
 // What the app needs from a lab engine. The UI talks to this interface only; engine-lab-backend.ts implements it
 // over electron/lab-engine (tests may pass another of the same shape).
 import type { Cluster } from '../cluster';
-import type { CheckResult, HintResult, LabDetail, LabSummary, Localized, Report } from './ipc-contract';
+import type { ActiveLab, CheckResult, HintResult, LabDetail, LabSummary, Report, SolutionText, SolveResult } from './ipc-contract';
 
 export interface LabBackendContext {
   /** the running cluster (waits while it starts or restarts) */
@@ -28,8 +28,14 @@ export interface LabBackend {
   /** hint `index` (0-based) of a step; hints are revealed one at a time */
   hint(id: string, stepId: string, index: number): Promise<HintResult>;
   /** the reference solution of one step (plus earlier steps whose checks fail), or of the whole lab without a step */
-  solve(id: string, stepId?: string): Promise<{ message: Localized; applied: string[] }>;
+  solve(id: string, stepId?: string): Promise<SolveResult>;
+  /** a step's solution text, recorded as shown */
+  solution(id: string, stepId: string): Promise<SolutionText>;
   reset(id: string): Promise<void>;
+  /** cancels the lab's solve or reset under way; false when nothing was running */
+  cancel(id: string): Promise<boolean>;
+  /** the lab holding the cluster and its namespace (else the kubeconfig's namespace) */
+  active(): Promise<ActiveLab>;
   report(): Promise<Report>;
 }
 

@@ -26,12 +26,14 @@ export function labFilesSignature(roots: string[]): string {
   return parts.join('\n');
 }
 
-export function cachedCatalog(roots: () => string[]): () => Lab[] {
+/** `seed` draws the labs' parameters (the learner's own values); a new seed re-reads the catalogue too */
+export function cachedCatalog(roots: () => string[], seed?: () => string): () => Lab[] {
   let cache: { key: string; labs: Lab[] } | undefined;
   return () => {
     const r = roots();
-    const key = labFilesSignature(r);
-    if (cache?.key !== key) cache = { key, labs: loadCatalog(r).labs };
+    const s = seed?.();
+    const key = `${s ?? ''}\n${labFilesSignature(r)}`;
+    if (cache?.key !== key) cache = { key, labs: loadCatalog(r, s).labs };
     return cache.labs;
   };
 }

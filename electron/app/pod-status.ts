@@ -60,6 +60,7 @@ export function nodeView(n: Obj): NodeView {
   return {
     name: n.metadata.name,
     ready: ready?.status === 'True',
+    readyStatus: ready?.status === 'True' || ready?.status === 'False' ? ready.status : 'Unknown',
     powered: n.metadata.annotations?.['kubelab.io/power'] !== 'off',
     roles,
     unschedulable: !!n.spec?.unschedulable,

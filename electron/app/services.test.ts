@@ -8,6 +8,8 @@ import type { ApiEvents, EventName } from './ipc-contract';
 import { waitFor } from '../../test/harness';
 import { createEngineLabBackend } from './engine-lab-backend';
 import { verifyReport } from '../lab-engine/report';
+import { UI_USER } from './cluster-view';
+import type { Pod } from 'kubernetes-types/core/v1';
 
 // a small lab in lab.yaml form, so the test does not depend on the course's content
 const FIXTURE_LABS = resolve(__dirname, '../../test/fixtures/labs');
@@ -62,6 +64,13 @@ describe('app services', () => {
     expect(again.items[0].action).toBe('unchanged');
   });
 
+  it('marks the fields strict decoding rejects on their lines', async () => {
+    const unknown = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict-cm\n  labelz: {a: b}\ndata:\n  a: b\n';
+    const r = await session.call('yaml.apply', { yaml: unknown, dryRun: true });
+    expect(r.items[0].error?.code).toBe(400);
+    expect(r.items[0].error?.fields).toEqual([expect.objectContaining({ field: 'metadata.labelz', reason: 'FieldValueUnknown', line: 5 })]);
+  });
+
   it('pushes cluster changes to watchers', async () => {
     const snap = await session.call('cluster.watch', undefined);
     expect(snap.nodes.length).toBeGreaterThan(0);
@@ -79,6 +88,33 @@ describe('app services', () => {
     const d = await session.call('cluster.object', { kind: 'Pod', namespace: 'default', name: 'watched' });
     expect(d.yaml).toContain('name: watched');
     expect(d.events.map((e) => e.reason)).toContain('Scheduled');
+  });
+
+  it('shows a claim with the volume it is bound to and the pod that mounts it', async () => {
+    const snap = await session.call('cluster.watch', undefined);
+    expect(snap.storage.classes).toContainEqual(expect.objectContaining({ name: 'standard', isDefault: true, bindingMode: 'WaitForFirstConsumer' }));
+    await session.call('yaml.apply', {
+      yaml: [
+        'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: shown\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}',
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: mounter\nspec:\n  containers: [{name: c, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: d, mountPath: /d}]}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: shown}}]',
+      ].join('\n---\n'),
+      dryRun: false,
+    });
+    const last = await waitFor(
+      () => {
+        const s = events.findLast((e) => e.event === 'cluster.changed')?.payload as ApiEvents['cluster.changed'] | undefined;
+        const c = s?.storage.claims.find((x) => x.name === 'shown');
+        const v = s?.storage.volumes.find((x) => x.claim === 'default/shown');
+        return c?.status === 'Bound' && v?.attachments.some((a) => a.attached) ? s : undefined;
+      },
+      { what: 'claim shown Bound, its volume attached, in a pushed snapshot' },
+    );
+    const claim = last!.storage.claims.find((x) => x.name === 'shown')!;
+    expect(claim).toMatchObject({ volume: `pvc-${claim.uid}`, usedBy: ['mounter'], storageClass: 'standard', capacity: '1Gi' });
+    const vol = last!.storage.volumes.find((x) => x.name === claim.volume)!;
+    expect(vol).toMatchObject({ status: 'Bound', source: 'hostpath.csi.k8s.io', node: claim.selectedNode, reclaimPolicy: 'Delete' });
+    const d = await session.call('cluster.object', { kind: 'PersistentVolume', name: vol.name });
+    expect(d.yaml).toContain(`name: ${vol.name}`);
   });
 
   it('grades a lab, gives hints, solves it and signs the report', async () => {
@@ -105,6 +141,37 @@ describe('app services', () => {
     expect(verifyReport({ ...signed, labs: [{ ...signed.labs[0], passed: 2 }] }).valid).toBe(false);
   });
 
+  it("shows a step's solution as text (recorded), and applying it replaces the student's own conflicting pod, saying so", async () => {
+    const sol = await session.call('labs.solution', { id: '01-first-look', stepId: 'pod' });
+    expect(sol.text.en).toMatch(/kubectl apply -f - <<'EOF'[\s\S]*name: web/);
+    // the student's own pod web, with another container name: the solution's pod cannot be merged into it
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    const admin = (await services.host.ready()).client(UI_USER, 'services-test');
+    await admin.delete(pods, 'lab01', 'web', { gracePeriodSeconds: 0 });
+    await waitFor(
+      () =>
+        admin.get(pods, 'lab01', 'web').then(
+          () => false,
+          () => true,
+        ),
+      { what: 'pod web gone' },
+    );
+    const mine = await session.call('yaml.apply', {
+      yaml: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: lab01\nspec:\n  containers:\n  - name: main\n    image: nginx\n',
+      dryRun: false,
+    });
+    expect(mine.ok).toBe(true);
+    const r = await session.call('labs.solve', { id: '01-first-look', stepId: 'pod' });
+    expect(r.applied).toEqual(['pod']);
+    expect(r.replaced).toHaveLength(1);
+    expect(r.replaced[0].en).toMatch(/^Your Pod lab01\/web could not be changed into the solution's \(.+\), so it was deleted/);
+    const pod = (await admin.get(pods, 'lab01', 'web')) as Pod;
+    expect(pod.spec?.containers.map((x) => x.name)).toEqual(['web']);
+    const report = JSON.parse((await session.call('labs.report', undefined)).content);
+    expect(report.labs[0].solutionShown).toEqual(['pod']);
+    expect(report.labs[0].log.filter((e: { type: string }) => e.type === 'solution-shown')).toEqual([expect.objectContaining({ step: 'pod' })]);
+  });
+
   it('opens a terminal whose kubectl reaches the cluster', async () => {
     const t = await session.call('term.open', { cols: 100, rows: 30 });
     await session.call('term.write', { id: t.id, data: 'kubectl get ns lab01 -o name\r' });
@@ -129,7 +196,12 @@ describe('app services', () => {
   });
 
   it('keeps settings', async () => {
-    const s = await session.call('settings.set', { language: 'zh', fontSize: 99 as number });
+    // an out-of-range value is refused as a whole, naming the field, and changes nothing
+    await expect(session.call('settings.set', { language: 'zh', fontSize: 99 })).rejects.toThrow(
+      'settings.set: params.fontSize: must be an integer from 9 to 32',
+    );
+    expect(await session.call('settings.get', undefined)).toMatchObject({ language: 'en', fontSize: 14 });
+    const s = await session.call('settings.set', { language: 'zh' });
     expect(s).toMatchObject({ language: 'zh', fontSize: 14 });
     expect(events.some((e) => e.event === 'settings.changed')).toBe(true);
   });

@@ -3,11 +3,12 @@
 import { join } from 'node:path';
 import type { ApiEvents, AppInfo, Chapter, EventName, Method, NetworkMatrixQuery, Params, Result } from './ipc-contract';
 import { isMethod } from './ipc-contract';
+import { checkParams, InvalidParams } from './ipc-params';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
 import { checkDockerDaemon, testConnection } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
-import { networkMatrix, watchNetworkMatrix } from './network-matrix';
+import { networkExplain, networkMatrix, networkPreview, watchNetworkMatrix } from './network-matrix';
 import { SettingsStore } from './settings-store';
 import { CHAPTERS } from './course';
 import type { LabBackend, LabBackendFactory } from './lab-backend';
@@ -138,6 +139,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name));
       },
       'network.matrix': async (q) => networkMatrix(await host.ready(), q),
+      'network.explain': async (q) => networkExplain(await host.ready(), q),
+      'network.preview': async (q) => networkPreview(await host.ready(), q),
       'network.watch': async (q) => {
         const c = await host.ready();
         state.net?.off();
@@ -175,7 +178,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       'labs.check': ({ id }) => labs.check(id),
       'labs.hint': ({ id, stepId, index }) => labs.hint(id, stepId, index),
       'labs.solve': ({ id, stepId }) => labs.solve(id, stepId),
+      'labs.solution': ({ id, stepId }) => labs.solution(id, stepId),
       'labs.reset': ({ id }) => labs.reset(id),
+      'labs.cancel': async ({ id }) => ({ cancelled: await labs.cancel(id) }),
+      'labs.active': () => labs.active(),
       'labs.report': () => labs.report(),
       'yaml.apply': async ({ yaml, dryRun, namespace }) => {
         const c = await host.ready();
@@ -186,6 +192,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         return terminals.open(cols, rows, receiver);
       },
       'term.list': () => terminals.list(),
+      'term.run': async ({ command, prefer, cols, rows }) => {
+        await host.ready();
+        return terminals.run(String(command), receiver, prefer, cols, rows);
+      },
       'term.attach': ({ id }) => terminals.attach(id, receiver),
       'term.write': ({ id, data }) => terminals.write(id, String(data)),
       'term.resize': ({ id, cols, rows }) => terminals.resize(id, cols, rows),
@@ -200,8 +210,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     };
     return {
       async call(method, params) {
-        if (!isMethod(method)) throw new Error(`unknown method ${String(method)}`);
-        return (handlers[method] as (p: unknown) => Promise<Result<typeof method>>)(params);
+        if (!isMethod(method)) throw new InvalidParams(`unknown method ${JSON.stringify(String(method).slice(0, 80))}`);
+        return (handlers[method] as (p: unknown) => Promise<Result<typeof method>>)(checkParams(method, params));
       },
       dispose() {
         state.unwatch?.();

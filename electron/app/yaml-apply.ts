@@ -42,6 +42,20 @@ export function locateField(doc: Document, text: string, field: string): number 
   return start === undefined ? undefined : lineOf(text, start);
 }
 
+/**
+ * Strict field validation answers 400 BadRequest with the offending fields only in its message ("strict decoding
+ * error: unknown field \"spec.foo\", duplicate field \"a\"", or for apply "\.spec.foo: field not declared in
+ * schema"), not as causes: they are read back out so the editor can mark them like any other field error.
+ */
+export function strictDecodingFields(message: string): { field: string; message: string; reason: string }[] {
+  const out: { field: string; message: string; reason: string }[] = [];
+  for (const m of message.matchAll(/(unknown|duplicate) field "([^"]+)"/g))
+    out.push({ field: m[2], message: `${m[1]} field`, reason: m[1] === 'unknown' ? 'FieldValueUnknown' : 'FieldValueDuplicate' });
+  for (const m of message.matchAll(/(?:^|[\s,])\.([\w.[\]-]+): field not declared in schema/g))
+    out.push({ field: m[1], message: 'field not declared in schema', reason: 'FieldValueUnknown' });
+  return out;
+}
+
 export async function applyYaml(client: Client, catalog: Catalog, text: string, dryRun: boolean, defaultNamespace = 'default'): Promise<ApplyResult> {
   const docs = parseAllDocuments(text);
   const items: ApplyItemResult[] = [];
@@ -111,14 +125,11 @@ export async function applyYaml(client: Client, catalog: Catalog, text: string, 
         continue;
       }
       const s = e.status;
-      const fields: ApiFieldError[] = (s.details?.causes ?? [])
-        .filter((c) => c.field)
-        .map((c) => ({
-          field: c.field!,
-          message: c.message ?? '',
-          reason: c.reason ?? '',
-          line: locateField(doc as Document, text, c.field!),
-        }));
+      const causes = (s.details?.causes ?? []).filter((c) => c.field).map((c) => ({ field: c.field!, message: c.message ?? '', reason: c.reason ?? '' }));
+      const fields: ApiFieldError[] = [...causes, ...(s.code === 400 ? strictDecodingFields(s.message ?? '') : [])].map((c) => ({
+        ...c,
+        line: locateField(doc as Document, text, c.field),
+      }));
       items.push({
         index: i,
         kind: obj.kind,

@@ -8,6 +8,7 @@ import { KubeClient } from '../lab-engine/kube-client';
 import { LabEngine, type GradedLab } from '../lab-engine/engine';
 import { NOT_REACHED } from '../lab-engine/messages';
 import { findLab, importPack, labRoots, loadCatalog } from '../lab-engine/catalog';
+import { loadLab } from '../lab-engine/loader';
 import { lintLabs } from '../lab-engine/lint';
 import { runLabTests } from './lab-test';
 import { ProgressStore } from '../lab-engine/progress';
@@ -32,6 +33,7 @@ Commands:
   test [LAB...]             near-miss test: on a fresh cluster per lab (or --kubeconfig), a fresh lab fails every
                             step, each declared wrong attempt fails its step, the reference passes; prints a table
   import DIR|ZIP            add an instructor's lab pack to the data dir
+  seed [SEED]               the profile's seed (which draws its labs' parameters); with SEED: set it (instructors)
   exam start LAB... [--minutes N] | exam status | exam finish
                             a timed set of labs graded at the end, without hints or checks in between
 
@@ -46,7 +48,8 @@ Options:
   --profile NAME      whose progress to record (default: $USER or "default")
   --lang en|zh        language of texts and messages (default: the app's language setting, else LANG)
   --json              machine-readable output
-  --seed TEXT         the per-student seed that draws a lab's parameters (default: KUBELAB_SEED, else the profile)
+  --seed TEXT         the per-student seed that draws a lab's parameters (default: KUBELAB_SEED, else the
+                      profile's seed — kept in its progress, as the app keeps one per installation — else the profile name)
 `;
 
 const REPORT_HELP = `Usage: kubelab report [options]            write your progress report
@@ -109,9 +112,10 @@ function profile(v: Values): ProgressStore {
   return new ProgressStore(dataDir(v), v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default');
 }
 
-/** whose values a lab's parameters take: --seed, KUBELAB_SEED, else the profile name (one student, one lab) */
+/** whose values a lab's parameters take: --seed, KUBELAB_SEED, the profile's kept seed (the app draws one per
+ * installation; an instructor may set it), else the profile name (one student, one lab) */
 function seed(v: Values): string {
-  return v.seed ?? process.env.KUBELAB_SEED ?? v.profile ?? process.env.KUBELAB_PROFILE ?? process.env.USER ?? 'default';
+  return v.seed ?? process.env.KUBELAB_SEED ?? profile(v).load().seed ?? profile(v).profile;
 }
 
 function catalog(v: Values): Lab[] {
@@ -379,13 +383,20 @@ export async function runLab(args: string[]): Promise<number> {
     }
     case 'test': {
       const all = catalog(v);
-      const labs = rest.length ? rest.map((id) => findLab(all, id)) : all;
+      // a lab folder (labs/06-deployment) is tested as it is on disk, imported or not
+      const labs = rest.length ? rest.map((id) => (existsSync(join(id, 'lab.yaml')) ? loadLab(resolve(id), seed(v)) : findLab(all, id))) : all;
       return runLabTests(labs, { kubeconfig: v.kubeconfig, lang: l, json: !!v.json, log: err });
     }
     case 'import': {
       const r = importPack(need(rest[0], 'DIR|ZIP'), dataDir(v));
       if (v.json) out(JSON.stringify(r));
       else out(`Imported pack ${r.name} (${r.labs.join(', ')}) into ${r.dir}`);
+      return 0;
+    }
+    case 'seed': {
+      const store = profile(v);
+      if (rest[0]) store.setSeed(rest[0]);
+      out(rest[0] ?? seed(v));
       return 0;
     }
     case 'exam':

@@ -32,7 +32,8 @@ import type { GVR, KObject } from './api/types';
 import { bootstrapCluster } from './bootstrap';
 import { startLocalApiServiceRegistration } from './apiserver/local-apiservices';
 import { writeKubeconfig } from './kubeconfig';
-import { startControllerManager } from './controllers/controller-manager';
+import { ensureControllerServiceAccounts, startControllerManager } from './controllers/controller-manager';
+import { CONTROLLER_SERVICE_ACCOUNTS } from './auth/rbac/controller-policy';
 import { ensureStorageObjects, startCsiDriver } from './csi';
 import { storageScheduling } from './storage/scheduling';
 import { startNodes, type NodeSet } from './kubelet/nodes';
@@ -109,6 +110,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       quotaWriter: registryQuotaWriter(() => registry, catalog),
       podSecurity: loadPodSecurityConfig(opts.dataDir),
       rbac: { authorizer: () => authorizer, resolver: () => authz.resolver },
+      resolveKind: (apiVersion, kind) => {
+        const e = catalog.forKind(apiVersion, kind);
+        return e ? { gvr: { group: e.group, version: e.version, resource: e.resource }, namespaced: e.namespaced } : undefined;
+      },
     }),
     lookup,
   );
@@ -168,7 +173,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     }
     return c;
   };
-  const controllerClient = client({ name: 'system:kube-controller-manager', groups: ['system:masters'] }, 'kube-controller-manager');
+  // the controller manager's own identity: its bootstrap ClusterRole lets it list and watch everything (the shared
+  // informers) and create the controllers' ServiceAccounts; each controller then acts as its own ServiceAccount
+  const controllerClient = client({ name: 'system:kube-controller-manager', groups: [] }, 'kube-controller-manager');
   const apiserverClient = client({ name: 'system:apiserver', groups: ['system:masters'] }, 'kube-apiserver');
   await bootstrapCluster(apiserverClient, { apiPort: http.port });
   await startLocalApiServiceRegistration(apiserverClient, catalog);
@@ -176,7 +183,23 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   await ensureStorageObjects(apiserverClient);
 
   const informers = createInformerFactory(controllerClient);
-  const controllers = startControllerManager({ client: controllerClient, informers, catalog, caPem: pki.ca.certPem, pki });
+  await ensureControllerServiceAccounts(controllerClient, CONTROLLER_SERVICE_ACCOUNTS);
+  const controllers = startControllerManager({
+    client: controllerClient,
+    clientFor: (sa) =>
+      client(
+        {
+          name: `system:serviceaccount:kube-system:${sa}`,
+          // the snapshot controller is an add-on whose own RBAC is not modelled: it keeps a privileged identity
+          groups: [...(sa === 'snapshot-controller' ? ['system:masters'] : []), 'system:serviceaccounts', 'system:serviceaccounts:kube-system'],
+        },
+        `kube-controller-manager/${sa}`,
+      ),
+    informers,
+    catalog,
+    caPem: pki.ca.certPem,
+    pki,
+  });
   informers.start();
   // the scheduler acts as upstream's system:kube-scheduler: its bootstrap ClusterRole is all it may do
   const schedulerClient = client({ name: 'system:kube-scheduler', groups: [] }, 'kube-scheduler');
@@ -189,7 +212,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   // the CSI driver's pods (controller sidecars and node plugin) run as one privileged identity, as a hostpath driver's
   // ServiceAccount with its RBAC would
-  const csi = startCsiDriver(
+  const csi = await startCsiDriver(
     client(
       {
         name: 'system:serviceaccount:kube-system:csi-hostpathplugin-sa',
@@ -198,6 +221,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       'csi-hostpathplugin',
     ),
     opts.dataDir,
+    log,
   );
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
   const policyAgent = startNetworkPolicyAgent(informers);
@@ -212,7 +236,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     pki,
     createRuntime: runtimes.createRuntime,
     mounters: csi.mounters,
-    controlPlane: { log: componentLog, apiPort: http.port },
+    controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store, storePath: join(opts.dataDir, 'store.db') },
     packetFilter: policyAgent.engine,
   });
   await csi.registerNodes(nodes.names());

@@ -7,6 +7,7 @@ export type { Catalog } from './apiserver/catalog';
 export type { Client, Informer, InformerFactory } from './client/types';
 export { createInformerFactory } from './client/informer';
 export { R } from './client/resources';
+export { SNAPSHOT_R } from './snapshot/crds';
 export type { KObject } from './api/types';
 export { StatusError } from './api/errors';
 export { openStore, formatKeyValue } from './store';
@@ -15,7 +16,16 @@ export { checkDockerDaemon, type DockerDaemonStatus } from './runtime/docker';
 export { KUBE_VERSION } from './apiserver/version';
 export { compareQuantities, isQuantity } from './api/quantity';
 export { KUBELET_VERSION } from './kubelet/node-object';
+export { nodeGraceFromEnv } from './controllers/nodelifecycle/node-lifecycle-controller';
 export { bestEffort, bestEffortSync, bestEffortWith, type LogLine } from './best-effort';
-export { reachabilityMatrix, formatMatrix, type ReachabilityMatrix, type MatrixOptions } from './network/policy/matrix';
+export {
+  reachabilityMatrix,
+  previewMatrix,
+  explainCell,
+  formatMatrix,
+  type ReachabilityMatrix,
+  type MatrixOptions,
+  type CellExplanation,
+} from './network/policy/matrix';
 export type { Snapshots, SnapshotInfo, RestoreResult } from './snapshot/snapshots';
 export { testConnection, type ConnectionTestResult, type ConnectionTestQuery } from './network/connection-test';

@@ -8,6 +8,7 @@ import { pickPod } from './pods';
 import { runCheck } from './checks';
 import type { KubeClient } from './kube-client';
 import type { Action, Lab, Lang } from './types';
+import { applyReplacing, type Replacement } from './apply-replacing';
 
 export interface ActionContext {
   kube: KubeClient;
@@ -15,13 +16,20 @@ export interface ActionContext {
   lab: Lab;
   lang: Lang;
   log?: (line: string) => void;
+  /** stops between actions, kills a running script and ends waits (the student pressed Cancel) */
+  signal?: AbortSignal;
+  /** an object of the student's that a solution had to delete and create anew (see apply-replacing.ts) */
+  replaced?: (r: Replacement) => void;
 }
 
 export async function runActions(actions: Action[], ctx: ActionContext): Promise<void> {
   for (const a of actions) {
+    ctx.signal?.throwIfAborted();
     try {
       await runAction(a, ctx);
     } catch (err) {
+      // a cancel is the student's choice, not a failure of the action: say only that
+      if (ctx.signal?.aborted) throw ctx.signal.reason;
       throw new Error(`${a.where}: ${a.type} failed: ${(err as Error).message}`);
     }
   }
@@ -31,7 +39,7 @@ async function runAction(a: Action, ctx: ActionContext): Promise<void> {
   const ns = ctx.lab.namespaces[0];
   switch (a.type) {
     case 'apply':
-      for (const m of a.manifests) await applyObject(ctx.kube, m, ns);
+      for (const m of a.manifests) await applyObject(ctx.kube, m, ns, ctx);
       return;
     case 'delete':
       await ctx.kube.delete(a.ref.apiVersion, a.ref.kind, a.ref.name!, a.ref.namespace ?? ns);
@@ -44,30 +52,41 @@ async function runAction(a: Action, ctx: ActionContext): Promise<void> {
     }
     case 'wait':
       for (const c of a.checks) {
-        const r = await runCheck({ ...c, timeoutMs: a.timeoutMs }, { kube: ctx.kube, namespace: ns, lang: ctx.lang });
+        const r = await runCheck({ ...c, timeoutMs: a.timeoutMs }, { kube: ctx.kube, namespace: ns, lang: ctx.lang, signal: ctx.signal });
         if (!r.ok) throw new Error(r.message);
       }
       return;
     case 'run': {
-      const out = await runScript(a.script, ctx.kubeconfig, ns);
+      const out = await runScript(a.script, ctx.kubeconfig, ns, undefined, ctx.signal);
       ctx.log?.(out.output.trim());
       if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.output.trim().split('\n').slice(-3).join(' / ')}`);
     }
   }
 }
 
-export async function applyObject(kube: KubeClient, m: Record<string, any>, defaultNs: string): Promise<void> {
+export async function applyObject(
+  kube: KubeClient,
+  m: Record<string, any>,
+  defaultNs: string,
+  ctx: Pick<ActionContext, 'signal' | 'replaced'> = {},
+): Promise<void> {
   const obj: Record<string, any> = { ...m, metadata: { ...(m.metadata ?? {}) } };
   const info = await kube.resource(obj.apiVersion, obj.kind);
   if (info.namespaced && !obj.metadata.namespace) obj.metadata.namespace = defaultNs;
-  await kube.apply(obj);
+  await applyReplacing(kube, obj, ctx);
 }
 
 /**
  * Runs a shell script with KUBECONFIG set. When KUBECTL names a binary that isn't called "kubectl"
  * (e.g. a versioned one), a temporary PATH entry makes it available under that name.
  */
-export function runScript(script: string, kubeconfig: string, namespace: string, timeoutMs = 120_000): Promise<{ code: number; output: string }> {
+export function runScript(
+  script: string,
+  kubeconfig: string,
+  namespace: string,
+  timeoutMs = 120_000,
+  signal?: AbortSignal,
+): Promise<{ code: number; output: string }> {
   let shimDir: string | undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, LAB_NAMESPACE: namespace };
   if (process.env.KUBECTL && existsSync(process.env.KUBECTL)) {
@@ -82,8 +101,11 @@ export function runScript(script: string, kubeconfig: string, namespace: string,
     p.stdout.on('data', (c) => (output += c));
     p.stderr.on('data', (c) => (output += c));
     const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    const cancel = () => p.kill('SIGTERM');
+    signal?.addEventListener('abort', cancel, { once: true });
     p.on('close', (code) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
       if (shimDir) rmSync(shimDir, { recursive: true, force: true });
       resolvePromise({ code: code ?? -1, output });
     });

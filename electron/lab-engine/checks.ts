@@ -12,6 +12,8 @@ export interface CheckContext {
   kube: KubeClient;
   namespace: string;
   lang: Lang;
+  /** ends the retries early (a cancelled wait) */
+  signal?: AbortSignal;
 }
 
 export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
@@ -27,6 +29,7 @@ export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckRe
       const lead = !r.ok && check.message ? `${check.message[ctx.lang]} — ` : '';
       return { ok: r.ok, type: check.type, message: r.ok ? r.message : lead + r.message };
     }
+    ctx.signal?.throwIfAborted();
     await new Promise((res) => setTimeout(res, Math.min(1000, Math.max(50, deadline - Date.now()))));
   }
 }

@@ -1,5 +1,6 @@
 // The lab lifecycle against one cluster: start (namespaces + setup), check (grade every step), solve, reset.
 import { runActions, applyObject, type ActionContext } from './actions';
+import type { Replacement } from './apply-replacing';
 import { runCheck } from './checks';
 import type { KubeClient } from './kube-client';
 import type { Lab, Lang, LabResult, StepResult } from './types';
@@ -21,6 +22,10 @@ export interface EngineOptions {
   kubeconfig: string;
   lang?: Lang;
   log?: (line: string) => void;
+  /** cancels setup, solutions and reset between (and inside) their actions */
+  signal?: AbortSignal;
+  /** told of each student object a solution replaced */
+  replaced?: (r: Replacement) => void;
 }
 
 export class LabEngine {
@@ -31,7 +36,15 @@ export class LabEngine {
   }
 
   private ctx(lab: Lab): ActionContext {
-    return { kube: this.o.kube, kubeconfig: this.o.kubeconfig, lab, lang: this.o.lang ?? 'en', log: this.o.log };
+    return {
+      kube: this.o.kube,
+      kubeconfig: this.o.kubeconfig,
+      lab,
+      lang: this.o.lang ?? 'en',
+      log: this.o.log,
+      signal: this.o.signal,
+      replaced: this.o.replaced,
+    };
   }
 
   /**

@@ -128,11 +128,19 @@ export class KubeClient {
   }
 
   /** true when something was deleted; a missing object is not an error */
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string, propagationPolicy = 'Background'): Promise<boolean> {
+  async delete(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+    propagationPolicy = 'Background',
+    gracePeriodSeconds?: number,
+  ): Promise<boolean> {
     const r = await this.request('DELETE', await this.objectPath(apiVersion, kind, namespace, name), {
       kind: 'DeleteOptions',
       apiVersion: 'v1',
       propagationPolicy,
+      ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
     });
     if (r.status === 404) return false;
     if (r.status >= 400) throw new ApiError(r.status, r.body, `delete ${kind} ${name}`);

@@ -1,6 +1,7 @@
 // Per-profile progress in the data dir: which steps are done, attempts, hints used, time spent, and exams — plus an
 // append-only log per lab of what the learner did (starts, resets, checks, passes, hints, solutions) with times, which
 // the signed report carries. Nothing in the log is ever removed: a reset starts a new attempt.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabResult } from './types';
@@ -13,8 +14,10 @@ export interface StepProgress {
   hintsUsed: number;
   hintsRevealed?: number[];
   solutionApplied?: boolean;
+  /** the step's solution text was shown (read, not applied) */
+  solutionShown?: boolean;
 }
-export type LabEventType = 'start' | 'reset' | 'check' | 'pass' | 'hint' | 'solution-applied';
+export type LabEventType = 'start' | 'reset' | 'check' | 'pass' | 'hint' | 'solution-shown' | 'solution-applied';
 export interface LabEvent {
   at: string;
   type: LabEventType;
@@ -47,10 +50,14 @@ export interface ExamState {
 }
 export interface Profile {
   profile: string;
+  /** draws the parameters of this learner's labs: chosen at random on first use (or set by an instructor), then kept */
+  seed?: string;
   labs: Record<string, LabProgress>;
   exam?: ExamState;
   exams?: ExamState[];
 }
+
+const SEED = /^[A-Za-z0-9._-]{1,64}$/;
 
 export class ProgressStore {
   constructor(
@@ -93,6 +100,26 @@ export class ProgressStore {
 
   private static log(lp: LabProgress, ev: Omit<LabEvent, 'attempt'>): void {
     (lp.log ??= []).push({ ...ev, attempt: lp.attempt ?? 1 });
+  }
+
+  /** the learner's seed, as persisted; without one yet, a new random seed is drawn and kept, so every
+   * installation (and every profile) gets its own values, and the same ones on every later run */
+  seed(): string {
+    const kept = this.load().seed;
+    if (kept) return kept;
+    const fresh = randomBytes(6).toString('hex');
+    this.update((p) => {
+      p.seed ??= fresh;
+    });
+    return this.load().seed!;
+  }
+
+  /** an instructor's choice of seed (e.g. to reproduce a student's lab, or one per student of a class) */
+  setSeed(seed: string): void {
+    if (!SEED.test(seed)) throw new Error(`a seed uses letters, digits, dot, dash and underscore (1–64), not "${seed}"`);
+    this.update((p) => {
+      p.seed = seed;
+    });
   }
 
   /** the lab's first start (later starts change nothing) */
@@ -155,6 +182,15 @@ export class ProgressStore {
     const sp = this.load().labs[lab]?.steps[step];
     const next = sp?.hintsRevealed?.length ?? sp?.hintsUsed ?? 0;
     return next >= total ? next : this.revealHint(lab, step, next, now);
+  }
+
+  /** the text of a step's reference solution was shown: logged every time, as the student may look again after a reset */
+  solutionShown(lab: string, step: string, now = new Date()): void {
+    this.update((p) => {
+      const lp = ProgressStore.lab(p, lab, now);
+      ProgressStore.step(lp, step).solutionShown = true;
+      ProgressStore.log(lp, { at: now.toISOString(), type: 'solution-shown', step });
+    });
   }
 
   /** the reference solution of these steps was applied to the cluster */

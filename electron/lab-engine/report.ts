@@ -18,7 +18,9 @@ export interface ReportLab {
   resets: number;
   /** steps whose reference solution was applied to the cluster */
   solutionApplied: string[];
-  steps: { id: string; done: boolean; passedAt?: string; attempts: number; hintsUsed: number; solutionApplied: boolean }[];
+  /** steps whose reference solution text was shown */
+  solutionShown: string[];
+  steps: { id: string; done: boolean; passedAt?: string; attempts: number; hintsUsed: number; solutionShown: boolean; solutionApplied: boolean }[];
   /** the append-only record: starts, resets, checks, passes, hints and solutions with their times */
   log: LabEvent[];
   /** the seed the lab's parameters were drawn from (labs with parameters only): an instructor reproduces the lab with it */
@@ -30,6 +32,8 @@ export interface Report {
   kind: 'KubeLabReport';
   version: 1;
   profile: string;
+  /** the learner's seed as kept in their progress (each lab with parameters also names the seed it was drawn from) */
+  seed?: string;
   generatedAt: string;
   labs: ReportLab[];
   exams: { labs: string[]; startedAt: string; deadline: string; finishedAt?: string; late?: boolean; passed: number; total: number; rules: string }[];
@@ -48,6 +52,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
       passedAt: lp.steps[s]?.doneAt,
       attempts: lp.steps[s]?.attempts ?? 0,
       hintsUsed: lp.steps[s]?.hintsUsed ?? 0,
+      solutionShown: !!lp.steps[s]?.solutionShown,
       solutionApplied: !!lp.steps[s]?.solutionApplied,
     }));
     const log = lp.log ?? [];
@@ -63,6 +68,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
       timeSpentMs: timeSpentMs(lp, now),
       resets: log.filter((e) => e.type === 'reset').length,
       solutionApplied: steps.filter((s) => s.solutionApplied).map((s) => s.id),
+      solutionShown: steps.filter((s) => s.solutionShown).map((s) => s.id),
       steps,
       log,
       seed: lab?.parameters.length ? lab.seed : undefined,
@@ -78,7 +84,7 @@ export function buildReport(p: Profile, labs: Lab[], now = new Date()): Report {
     total: (e.results ?? []).reduce((n, r) => n + r.total, 0),
     rules: EXAM_RULES,
   }));
-  return { kind: 'KubeLabReport', version: 1, profile: p.profile, generatedAt: now.toISOString(), labs: out, exams };
+  return { kind: 'KubeLabReport', version: 1, profile: p.profile, seed: p.seed, generatedAt: now.toISOString(), labs: out, exams };
 }
 
 /** JSON with sorted keys, so the signature doesn't depend on property order */
@@ -178,7 +184,7 @@ export function reportHtml(r: Report): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}th{background:#eee}@media print{body{margin:1cm}}</style>
 </head><body>
 <h1>KubeLab progress report</h1>
-<p>Profile <b>${esc(r.profile)}</b>, generated ${esc(r.generatedAt)}. ${sig}</p>
+<p>Profile <b>${esc(r.profile)}</b>${r.seed ? `, seed <code>${esc(r.seed)}</code>` : ''}, generated ${esc(r.generatedAt)}. ${sig}</p>
 <table><thead><tr><th>Chapter</th><th>Lab</th><th>Steps</th><th>Done</th><th>Checks</th><th>Hints</th><th>Solution applied (steps)</th><th>Resets</th><th>Time</th></tr></thead>
 <tbody>
 ${rows}

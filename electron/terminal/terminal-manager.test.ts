@@ -35,6 +35,14 @@ function collector(): TerminalReceiver & { out: () => string; waitFor(re: RegExp
   };
 }
 
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('TerminalManager', () => {
   const mgr = new TerminalManager({
     kubeconfigPath: () => kubeconfig,
@@ -76,6 +84,29 @@ describe('TerminalManager', () => {
     mgr.write(t.id, 'echo "$MARK"\r');
     await second.waitFor(/kept-2/);
     expect(mgr.list().map((x) => x.id)).toContain(t.id);
+  });
+
+  it('runs a command at an idle prompt, never into a tab where a command is running', async () => {
+    const rx = collector();
+    const t = mgr.open(80, 24, rx);
+    await rx.waitFor(/kubelab:/);
+    const idle = mgr.run('echo "idle-$((20+1))"\r', rx, t.id);
+    expect(idle).toMatchObject({ opened: false, info: { id: t.id } });
+    await rx.waitFor(/idle-21/);
+    mgr.write(t.id, 'sleep 30\r');
+    await until(() => mgr.list().find((x) => x.id === t.id)?.busy === true);
+    const ran = mgr.run('echo "ran-$((40+2))"\r', rx, t.id);
+    expect(ran.info.id).not.toBe(t.id);
+    // an idle tab of an earlier test may be the one chosen: follow whichever it was
+    const other = collector();
+    const { replay } = mgr.attach(ran.info.id, other);
+    other.data(ran.info.id, replay);
+    await other.waitFor(/ran-42/);
+    // the sleeping tab got nothing typed into it: interrupting it leaves its prompt clean
+    mgr.write(t.id, '\x03');
+    await until(() => mgr.list().find((x) => x.id === t.id)?.busy === false);
+    mgr.close(t.id);
+    mgr.close(ran.info.id);
   });
 
   it('prints a clear message when kubectl is missing', async () => {

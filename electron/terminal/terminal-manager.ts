@@ -4,6 +4,7 @@ import * as pty from 'node-pty';
 import { FlowController, ReplayBuffer, DEFAULT_FLOW, type FlowOptions } from './flow-control';
 import { planShell, type ShellOptions } from './shell-setup';
 import { NO_KUBECTL_MESSAGE } from './kubectl-locate';
+import { foregroundBusy } from './foreground';
 
 export interface TerminalReceiver {
   data(id: string, data: string): void;
@@ -16,11 +17,14 @@ export interface TerminalInfo {
   cols: number;
   rows: number;
   exited: boolean;
+  /** a command runs in the foreground (see foreground.ts) */
+  busy?: boolean;
 }
 
 interface Session {
   info: TerminalInfo;
   proc: pty.IPty;
+  shell: string;
   flow: FlowController;
   replay: ReplayBuffer;
   receiver: TerminalReceiver | undefined;
@@ -53,6 +57,7 @@ export class TerminalManager {
     const s: Session = {
       info,
       proc,
+      shell: plan.file,
       replay: new ReplayBuffer(),
       receiver,
       flow: new FlowController(
@@ -84,7 +89,29 @@ export class TerminalManager {
   }
 
   list(): TerminalInfo[] {
-    return [...this.sessions.values()].map((s) => ({ ...s.info }));
+    return [...this.sessions.values()].map((s) => this.describe(s));
+  }
+
+  private describe(s: Session): TerminalInfo {
+    return { ...s.info, busy: foregroundBusy(s.proc, s.shell) };
+  }
+
+  /**
+   * Types a command at a shell prompt: the preferred tab when its shell is idle, else another idle tab, else a new
+   * tab — never into a running command, which would receive the text as its input.
+   */
+  run(command: string, receiver: TerminalReceiver, prefer?: string, cols = 100, rows = 30): { info: TerminalInfo; opened: boolean } {
+    const idle = (s: Session | undefined): s is Session => !!s && !s.info.exited && !foregroundBusy(s.proc, s.shell);
+    const preferred = prefer ? this.sessions.get(prefer) : undefined;
+    let s = idle(preferred) ? preferred : [...this.sessions.values()].find(idle);
+    let opened = false;
+    if (!s) {
+      s = this.get(this.open(cols, rows, receiver).id);
+      opened = true;
+    }
+    // the pty keeps what is typed until the new shell reads it, so a fresh tab runs it once its prompt is up
+    s.proc.write(command);
+    return { info: this.describe(s), opened };
   }
 
   attach(id: string, receiver: TerminalReceiver): { info: TerminalInfo; replay: string } {

@@ -4,7 +4,8 @@ import type { ApiEvents, BridgeError, EventName, Method } from '../app/ipc-contr
 export type ClientMessage = { t: 'call'; id: number; method: Method; params: unknown };
 export type ServerMessage =
   | { t: 'result'; id: number; result: unknown }
-  | { t: 'error'; id: number; error: BridgeError }
+  /** id null: the frame was not a call the server could read (no id to answer) */
+  | { t: 'error'; id: number | null; error: BridgeError }
   | { t: 'event'; event: EventName; payload: ApiEvents[EventName] };
 
 export function toBridgeError(e: unknown): BridgeError {

@@ -106,14 +106,16 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
     const session = o.services.connect((event, payload) => out({ t: 'event', event, payload }));
+    const refuse = (id: number | null, message: string) => out({ t: 'error', id, error: { message, code: 400, reason: 'BadRequest' } });
     ws.on('message', (raw) => {
       let m: ClientMessage;
       try {
         m = JSON.parse(String(raw));
-      } catch {
-        return;
+      } catch (e) {
+        return refuse(null, `a message on the bridge must be JSON: ${(e as Error).message}`);
       }
-      if (m?.t !== 'call' || typeof m.id !== 'number') return;
+      const id = m !== null && typeof m === 'object' && Number.isSafeInteger(m.id) ? m.id : null;
+      if (id === null || m.t !== 'call') return refuse(id, 'a message on the bridge must be {"t":"call","id":<integer>,"method":…,"params":…}');
       session.call(m.method, m.params as never).then(
         (result) => out({ t: 'result', id: m.id, result: result ?? null }),
         (e) => out({ t: 'error', id: m.id, error: toBridgeError(e) }),

@@ -64,9 +64,14 @@ describe('API fuzzing (issue #22)', () => {
         },
       });
       process.stderr.write(
-        `fuzz: ${report.cases} cases ${REMOTE ? `over HTTPS to ${REMOTE}` : 'in-process'} in ${report.ms} ms, statuses ${JSON.stringify(report.byStatus)}\n`,
+        `fuzz: ${report.cases} cases ${REMOTE ? `over HTTPS to ${REMOTE}` : 'in-process'} in ${report.ms} ms, statuses ${JSON.stringify(report.byStatus)}, rejected writes checked unchanged ${JSON.stringify(report.unchangedChecks)}\n`,
       );
       expect(failures.map((f) => `${f.problem} ← ${f.c.verb} ${f.c.resource} ${f.c.mutation}`)).toEqual([]);
+      if (!REMOTE) {
+        // both unchanged-object properties were exercised, so their silence means something
+        expect(report.unchangedChecks.resourceVersion).toBeGreaterThan(100);
+        expect(report.unchangedChecks.generation).toBeGreaterThan(100);
+      }
       // the cluster is still healthy (no request blocked its event loop) and has not kept what the requests brought
       const ready = await send(req('GET', '/readyz', undefined, 'verbose'));
       expect(ready.status, String(ready.body)).toBe(200);

@@ -2,7 +2,8 @@
 // without TLS, so tens of thousands of cases fit in CI) and checks the properties of issue #22:
 //  - no 5xx and no exception out of the handler;
 //  - every 4xx body is a Status with a reason;
-//  - a rejected write leaves the stored object and its resourceVersion unchanged (kinds no controller writes).
+//  - a rejected write leaves the stored object and its resourceVersion unchanged (kinds no controller writes), and
+//    leaves its spec unchanged (metadata.generation) on kinds whose controllers write only their status.
 // A failure is reported with a curl command that replays it against a running `kubelab start`.
 import fc from 'fast-check';
 import https from 'node:https';
@@ -44,6 +45,8 @@ export interface FuzzReport {
   byStatus: Record<string, number>;
   failures: FuzzFailure[];
   ms: number;
+  /** rejected writes whose object was checked unchanged: by resourceVersion / by generation */
+  unchangedChecks: { resourceVersion: number; generation: number };
 }
 
 export function fuzzEntries(cluster: Cluster): ResourceEntry[] {
@@ -110,6 +113,10 @@ export type Sender = (req: ApiRequest) => Promise<{ status: number; kind: string
 function storedRv(cluster: Cluster, e: ResourceEntry, name: string): string | undefined {
   return cluster.api.registry.getShared(e, e.namespaced ? FUZZ_NAMESPACE : undefined, name)?.metadata.resourceVersion;
 }
+// controllers write these kinds' status (and metadata) but never their spec, so generation moves only with requests
+function storedGeneration(cluster: Cluster, e: ResourceEntry, name: string): number | undefined {
+  return cluster.api.registry.getShared(e, e.namespaced ? FUZZ_NAMESPACE : undefined, name)?.metadata.generation;
+}
 
 /**
  * Sends over HTTPS with the admin certificate of a cluster started by `kubelab start --data-dir dataDir`,
@@ -172,7 +179,7 @@ export async function runFuzz(
   const send: Sender = opts.send ?? (async (req) => cluster!.api.handle(req) as Promise<any>);
   const entries = opts.entries ?? fuzzEntries(cluster!);
   const byKey = new Map(entries.map((e) => [`${e.group}/${e.version}/${e.resource}`, e]));
-  const report: FuzzReport = { cases: 0, byStatus: {}, failures: [], ms: 0 };
+  const report: FuzzReport = { cases: 0, byStatus: {}, failures: [], ms: 0, unchangedChecks: { resourceVersion: 0, generation: 0 } };
   const t0 = Date.now();
   // generated lazily in batches so a long campaign does not hold every case in memory
   const arb = caseArbitrary(entries);
@@ -185,6 +192,7 @@ export async function runFuzz(
       const write = c.verb !== 'list' && c.verb !== 'watch' && c.verb !== 'get' && c.verb !== 'delete' && c.verb !== 'create';
       const checkRv = write && STABLE.has(e.resource) && cluster !== undefined;
       const before = checkRv ? storedRv(cluster, e, c.name) : undefined;
+      const generationBefore = write && !checkRv && cluster !== undefined ? storedGeneration(cluster, e, c.name) : undefined;
       // let timers and I/O run between cases as they would between network requests: otherwise an in-process
       // loop of requests that all finish in microtasks starves the controllers and the watchdog's heartbeat
       await new Promise((r) => setImmediate(r));
@@ -208,8 +216,18 @@ export async function runFuzz(
         if (status >= 500 && !tooLarge) problem = `${status}: ${body?.message ?? body}`;
         else if (status >= 400 && (res!.kind !== 'json' || body?.kind !== 'Status' || !body.reason))
           problem = `${status} without a Status reason: ${JSON.stringify(body)?.slice(0, 200)}`;
-        else if (status >= 400 && checkRv && before !== undefined && storedRv(cluster, e, c.name) !== before)
-          problem = `rejected ${c.verb} (${status}) changed the stored object: resourceVersion ${before} → ${storedRv(cluster, e, c.name)}`;
+        else if (status >= 400 && cluster !== undefined) {
+          const now = {
+            rv: before !== undefined ? storedRv(cluster, e, c.name) : undefined,
+            gen: generationBefore !== undefined ? storedGeneration(cluster, e, c.name) : undefined,
+          };
+          if (before !== undefined) report.unchangedChecks.resourceVersion++;
+          if (generationBefore !== undefined) report.unchangedChecks.generation++;
+          if (before !== undefined && now.rv !== before)
+            problem = `rejected ${c.verb} (${status}) changed the stored object: resourceVersion ${before} → ${now.rv}`;
+          else if (generationBefore !== undefined && now.gen !== generationBefore)
+            problem = `rejected ${c.verb} (${status}) changed the stored spec: generation ${generationBefore} → ${now.gen}`;
+        }
       }
       if (problem) {
         const f: FuzzFailure = { c: { ...c, body: undefined }, status, problem, replay: replayCommand(req) };

@@ -1,8 +1,10 @@
-// `kubelab netpol probe` against a real cluster: real connections from each pod, printed as Cyclonus does.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// `kubelab netpol probe` against a real cluster: real connections from each pod, printed as Cyclonus does; then
+// the verdicts those connections left in the CNI's policy log, read through `kubelab node shell`.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../harness';
 import { R } from '../../electron/cluster/client/resources';
 import { runNetpol } from '../../electron/cli/netpol';
+import { runNode } from '../../electron/cli/node';
 
 let t: TestCluster;
 const NS = 'probe';
@@ -48,5 +50,37 @@ describe('kubelab netpol probe', () => {
 
   it('rejects a bad port before touching the cluster', async () => {
     expect(await runNetpol(['probe', '--port', 'http', '--kubeconfig', t.kubeconfig], () => undefined)).toBe(1);
+  });
+});
+
+describe('the CNI policy log in the node shell', () => {
+  /** `kubelab node shell NODE -- cmd...`, its stdout */
+  async function nodeShell(node: string, ...cmd: string[]): Promise<{ code: number; out: string }> {
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      const code = await runNode(['shell', node, '--kubeconfig', t.kubeconfig, '--', ...cmd]);
+      return { code, out };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it("shows the probe's verdicts for probe/a on probe/a's node: allow from b, deny from c, with the policy", async () => {
+    const pods = (await t.client.list(R.pods, NS)).items;
+    const at = (name: string) => pods.find((p) => p.metadata.name === name)!;
+    const a = at('a');
+    const log = await nodeShell(a.spec!.nodeName!, 'cat', '/var/log/kubelab-cni/policy.log');
+    expect(log.code).toBe(0);
+    const lines = log.out.split('\n');
+    const line = (from: string) =>
+      lines.find((l) => l.includes(`src=${at(from).status!.podIP}(probe/${from}) dst=${a.status!.podIP}(probe/a) proto=TCP dport=80`));
+    expect(line('b')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z ALLOW ingress .* policy=probe\/a-from-b rule 1$/);
+    expect(line('c')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z DENY ingress .* policy=probe\/a-from-b \(isolated, no rule admits\)$/);
+    // the directory lists the file, as any log folder on a node would
+    expect((await nodeShell(a.spec!.nodeName!, 'ls', '/var/log/kubelab-cni')).out.trim()).toBe('policy.log');
   });
 });

@@ -4,6 +4,7 @@ import { namespaceLifecycle } from './namespace-lifecycle';
 import { limitRanger } from './limit-ranger';
 import { serviceAccount } from './service-account';
 import { priority } from './priority';
+import { nodeRestriction } from './node-restriction';
 import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { defaultStorageClassPlugin } from './default-storage-class';
 import { storageObjectInUseProtection } from './storage-object-in-use-protection';
@@ -14,7 +15,7 @@ import { resourceQuotaPlugin, type QuotaStatusWriter } from './resource-quota';
 import { rbacEscalation, type EscalationDeps } from './rbac-escalation';
 import { certificatePlugins } from './certificates';
 import { podSecurityPlugin } from './pod-security';
-import { validatingAdmissionPolicy } from './validating-policy';
+import { validatingAdmissionPolicyPlugin, type ResolveKind } from './validating-policy';
 import type { PodSecurityConfig } from './pod-security/config';
 
 export interface AdmissionDeps {
@@ -24,6 +25,8 @@ export interface AdmissionDeps {
   rbac?: EscalationDeps;
   /** Pod Security defaults and exemptions (upstream's PodSecurityConfiguration) */
   podSecurity?: PodSecurityConfig;
+  /** the served kinds, for ValidatingAdmissionPolicy's paramKind (without it, policies with params fail to configure) */
+  resolveKind?: ResolveKind;
 }
 
 export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
@@ -31,6 +34,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     namespaceLifecycle,
     limitRanger,
     serviceAccount,
+    nodeRestriction,
     priority,
     podSecurityPlugin(deps.podSecurity),
     defaultTolerationSeconds,
@@ -40,7 +44,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     snapshotValidation,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
-    validatingAdmissionPolicy,
+    validatingAdmissionPolicyPlugin(deps.resolveKind),
     ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),
   ];
 }

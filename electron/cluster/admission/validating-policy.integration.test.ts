@@ -118,3 +118,51 @@ describe('ValidatingAdmissionPolicy validation', () => {
     expect(e.message).toContain('spec.validations[0].expression: Invalid value: "object.spec.replicas <= ": compilation failed');
   });
 });
+
+describe('ValidatingAdmissionPolicy params', () => {
+  it('evaluates with the ConfigMap a binding names, in the request namespace; a missing one denies per parameterNotFoundAction', async () => {
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-params' } });
+    await t.client.create(VAP, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'required-label' },
+      spec: {
+        paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['services'] }] },
+        validations: [
+          {
+            expression: 'has(object.metadata.labels) && params.data.label in object.metadata.labels',
+            messageExpression: "'missing label ' + params.data.label",
+          },
+        ],
+      },
+    });
+    await t.client.create(VAPB, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'required-label' },
+      spec: {
+        policyName: 'required-label',
+        validationActions: ['Deny'],
+        paramRef: { name: 'policy-params', parameterNotFoundAction: 'Deny' },
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'vap-params' } } },
+      },
+    });
+    const svc = (name: string, labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, labels },
+      spec: { ports: [{ port: 80 }] },
+    });
+    const missing = await rejection(t.client.create(R.services, 'vap-params', svc('a', {})));
+    expect(missing.message).toBe(
+      `services "a" is invalid: : ValidatingAdmissionPolicy 'required-label' with binding 'required-label' denied request: failed to configure binding: no params found for policy binding with \`Deny\` parameterNotFoundAction`,
+    );
+    await t.client.create(R.configmaps, 'vap-params', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'policy-params' }, data: { label: 'team' } });
+    const e = await rejection(t.client.create(R.services, 'vap-params', svc('b', { app: 'b' })));
+    expect(e.message).toBe(
+      `services "b" is invalid: : ValidatingAdmissionPolicy 'required-label' with binding 'required-label' denied request: missing label team`,
+    );
+    await t.client.create(R.services, 'vap-params', svc('c', { team: 'blue' }));
+  });
+});

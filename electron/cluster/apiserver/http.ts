@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import YAML from 'yaml';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +29,8 @@ export interface HttpServerOptions {
 
 export interface RunningHttpServer {
   port: number;
+  /** serves a connection that arrived another way than the loopback listener (pods reaching the API server) */
+  accept(sock: Duplex): void;
   close(): Promise<void>;
 }
 
@@ -115,6 +118,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   return {
     port,
+    accept: (sock) => server.emit('connection', sock),
     close: () =>
       new Promise<void>((resolve) => {
         for (const stop of openWatches) stop();

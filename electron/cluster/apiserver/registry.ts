@@ -247,9 +247,10 @@ export class Registry {
     if (e.strategy.prepareForCreate) e.strategy.prepareForCreate(obj);
     else this.defaultPrepareForCreate(e, obj);
     for (const h of this.hooks) await h.beforeCreate?.(e, obj, ctx);
-    if (!ctx.internal)
-      await this.admit(
-        {
+    // one set of attributes for both phases: mutating plugins change `object` in place, validators see the result
+    const attrs: AdmissionAttributes | undefined = ctx.internal
+      ? undefined
+      : {
           operation: 'CREATE',
           gvr: e,
           kind: e.kind,
@@ -259,25 +260,10 @@ export class Registry {
           user: ctx.user,
           dryRun: ctx.dryRun,
           warn: ctx.warn,
-        },
-        'mutate',
-      );
+        };
+    if (attrs) await this.admit(attrs, 'mutate');
     this.validateCreate(e, obj);
-    if (!ctx.internal)
-      await this.admit(
-        {
-          operation: 'CREATE',
-          gvr: e,
-          kind: e.kind,
-          namespace: ns,
-          name: obj.metadata.name ?? '',
-          object: obj,
-          user: ctx.user,
-          dryRun: ctx.dryRun,
-          warn: ctx.warn,
-        },
-        'validate',
-      );
+    if (attrs) await this.admit(attrs, 'validate');
     dropEmptyMetaLists(obj);
     const key = this.key(e, ns, obj.metadata.name!);
     if (ctx.dryRun) {
@@ -371,9 +357,9 @@ export class Registry {
         this.defaultPrepareForUpdate(e, obj, cur);
       }
       for (const h of this.hooks) await h.beforeUpdate?.(e, obj, cur, ctx);
-      if (!ctx.internal)
-        await this.admit(
-          {
+      const attrs: AdmissionAttributes | undefined = ctx.internal
+        ? undefined
+        : {
             operation: 'UPDATE',
             gvr: e,
             kind: e.kind,
@@ -385,9 +371,8 @@ export class Registry {
             user: ctx.user,
             dryRun: ctx.dryRun,
             warn: ctx.warn,
-          },
-          'mutate',
-        );
+          };
+      if (attrs) await this.admit(attrs, 'mutate');
       const errs: FieldError[] = [...validateCommonMetadata(e, obj, cur)];
       const vctx = { operation: 'update' as const, now: new Date() };
       if (sub === 'status') errs.push(...(e.strategy.validateStatusUpdate?.(obj, cur, vctx) ?? []));
@@ -396,23 +381,7 @@ export class Registry {
         /* validated by their handlers */
       } else errs.push(...(e.strategy.validate?.(obj, vctx) ?? []), ...(e.strategy.validateUpdate?.(obj, cur, vctx) ?? []));
       if (errs.length) throw errInvalid(e.group, e.kind, name, errs);
-      if (!ctx.internal)
-        await this.admit(
-          {
-            operation: 'UPDATE',
-            gvr: e,
-            kind: e.kind,
-            namespace: ns,
-            name,
-            subresource: sub,
-            object: obj,
-            oldObject: cur,
-            user: ctx.user,
-            dryRun: ctx.dryRun,
-            warn: ctx.warn,
-          },
-          'validate',
-        );
+      if (attrs) await this.admit(attrs, 'validate');
       dropEmptyMetaLists(obj);
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       if (deepEqual(obj, cur)) return { obj: cur, created: false };

@@ -64,12 +64,12 @@ async function importPrivate(keyPem: string): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']);
 }
 
-async function makeCa(): Promise<KeyPair> {
+async function makeCa(cn = 'kubelab-ca'): Promise<KeyPair> {
   const keys = await newKeys();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
-    name: dn('kubelab-ca'),
+    name: dn(cn),
     notBefore: new Date(now - 60_000),
     notAfter: new Date(now + 3650 * DAY),
     signingAlgorithm: ALG,
@@ -210,4 +210,44 @@ export async function ensurePki(dir: string): Promise<Pki> {
       return issue(caPair, { subject: csr.subject, publicKey: csr.publicKey, days: 0, seconds: opts.seconds, backdateMs: 5 * 60_000, server });
     },
   };
+}
+
+/** kubeadm's etcd certificates: where a control-plane node keeps them, relative to /etc/kubernetes/pki */
+export const ETCD_PKI_FILES = ['etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client'] as const;
+
+/**
+ * The etcd PKI kubeadm writes on a control-plane node (its own CA, etcd-ca, separate from the cluster's), in
+ * `pkiDir` laid out like /etc/kubernetes/pki; made once and kept. Returns the etcd CA.
+ */
+export async function ensureEtcdPki(pkiDir: string, node: { name: string; ip: string }): Promise<KeyPair> {
+  const etcdDir = join(pkiDir, 'etcd');
+  mkdirSync(etcdDir, { recursive: true });
+  let ca = readPair(etcdDir, 'ca');
+  if (ca && ETCD_PKI_FILES.every((f) => existsSync(join(pkiDir, `${f}.crt`)))) return ca;
+  ca = await makeCa('etcd-ca');
+  writePair(etcdDir, 'ca', ca);
+  const serving = { dns: ['localhost', node.name], ips: ['127.0.0.1', node.ip, '::1'] };
+  const [server, peer, health, apiserver] = await Promise.all([
+    makeLeaf(ca, dn(node.name), serving),
+    makeLeaf(ca, dn(node.name), serving),
+    makeLeaf(ca, dn('kube-etcd-healthcheck-client')),
+    makeLeaf(ca, dn('kube-apiserver-etcd-client')),
+  ]);
+  writePair(etcdDir, 'server', server);
+  writePair(etcdDir, 'peer', peer);
+  writePair(etcdDir, 'healthcheck-client', health);
+  writePair(pkiDir, 'apiserver-etcd-client', apiserver);
+  return ca;
+}
+
+/** whether `certPem` is signed by the CA `caPem` (its signature verifies with the CA's key) */
+export async function signedBy(certPem: string, caPem: string): Promise<boolean> {
+  try {
+    const cert = new x509.X509Certificate(certPem);
+    const ca = new x509.X509Certificate(caPem);
+    return cert.issuer === ca.subject && (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }));
+  } catch {
+    // text that does not parse as a certificate is signed by no one: the handshake refuses it like a foreign one
+    return false;
+  }
 }

@@ -32,10 +32,18 @@ import { startAttachDetachController } from './volume/attach-detach-controller';
 import { startEphemeralVolumeController } from './volume/ephemeral-volume-controller';
 import { startSnapshotController } from '../snapshot/snapshot-controller';
 import type { Pki } from '../auth/pki';
+import { R } from '../client/resources';
+import { isStatus } from '../client/errors';
 
 /** what a controller may use: its API client, the shared informers, the served resources and the cluster CA */
 export interface ControllerContext {
+  /** the controller manager's own identity (system:kube-controller-manager): the shared informers and the token controller use it */
   client: Client;
+  /**
+   * the client acting as kube-system/<serviceAccount>, as --use-service-account-credentials gives each controller its
+   * own ServiceAccount; without it every controller uses `client`
+   */
+  clientFor?: (serviceAccount: string) => Client;
   informers: InformerFactory;
   catalog: Catalog;
   caPem: string;
@@ -45,6 +53,8 @@ export interface ControllerContext {
 
 export interface ControllerDescriptor {
   name: string;
+  /** the ServiceAccount in kube-system whose system:controller:<name> ClusterRole grants what it does; none: the manager's identity */
+  serviceAccount?: string;
   start(ctx: ControllerContext): { stop(): void };
 }
 
@@ -60,8 +70,13 @@ function preferredStoredResources(catalog: Catalog, namespacedOnly: boolean): GV
 }
 
 /** a controller that needs only its client and the shared informers */
-const plain = (name: string, start: (client: Client, informers: InformerFactory) => { stop(): void }): ControllerDescriptor => ({
+const plain = (
+  name: string,
+  serviceAccount: string | undefined,
+  start: (client: Client, informers: InformerFactory) => { stop(): void },
+): ControllerDescriptor => ({
   name,
+  serviceAccount,
   start: ({ client, informers }) => start(client, informers),
 });
 
@@ -69,18 +84,25 @@ const plain = (name: string, start: (client: Client, informers: InformerFactory)
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'namespace-controller',
+    serviceAccount: 'namespace-controller',
     start: ({ client, informers, catalog }) => startNamespaceController(client, informers, { list: () => preferredStoredResources(catalog, true) }),
   },
-  plain('serviceaccount-controller', startServiceAccountController),
-  { name: 'root-ca-certificate-publisher-controller', start: ({ client, informers, caPem }) => startRootCaPublisher(client, informers, caPem) },
-  plain('clusterrole-aggregation-controller', startClusterRoleAggregationController),
+  plain('serviceaccount-controller', 'service-account-controller', startServiceAccountController),
+  {
+    name: 'root-ca-certificate-publisher-controller',
+    serviceAccount: 'root-ca-cert-publisher',
+    start: ({ client, informers, caPem }) => startRootCaPublisher(client, informers, caPem),
+  },
+  plain('clusterrole-aggregation-controller', 'clusterrole-aggregation-controller', startClusterRoleAggregationController),
   {
     name: 'certificatesigningrequest-signing-controller',
+    serviceAccount: 'certificate-controller',
     start: ({ client, informers, pki }) => (pki ? startCsrSigningController(client, informers, pki) : { stop() {} }),
   },
   { name: 'serviceaccount-token-controller', start: ({ client, informers, pki }) => (pki ? startTokensController(client, informers, pki) : { stop() {} }) },
   {
     name: 'garbage-collector-controller',
+    serviceAccount: 'generic-garbage-collector',
     start: ({ client, informers, catalog }) =>
       startGarbageCollector(client, informers, {
         resolve(apiVersion, kind) {
@@ -91,20 +113,21 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
         onChange: (fn) => catalog.onChange(fn),
       }),
   },
-  plain('replicaset-controller', startReplicaSetController),
-  plain('deployment-controller', startDeploymentController),
-  plain('statefulset-controller', startStatefulSetController),
-  plain('daemonset-controller', startDaemonSetController),
-  plain('job-controller', startJobController),
-  plain('cronjob-controller', startCronJobController),
-  plain('ttl-after-finished-controller', startTtlAfterFinishedController),
-  plain('node-lifecycle-controller', startNodeLifecycleController),
-  plain('taint-eviction-controller', startTaintEvictionController),
-  plain('disruption-controller', startDisruptionController),
-  plain('endpoints-controller', startEndpointsController),
-  plain('endpointslice-controller', startEndpointSliceController),
+  plain('replicaset-controller', 'replicaset-controller', startReplicaSetController),
+  plain('deployment-controller', 'deployment-controller', startDeploymentController),
+  plain('statefulset-controller', 'statefulset-controller', startStatefulSetController),
+  plain('daemonset-controller', 'daemon-set-controller', startDaemonSetController),
+  plain('job-controller', 'job-controller', startJobController),
+  plain('cronjob-controller', 'cronjob-controller', startCronJobController),
+  plain('ttl-after-finished-controller', 'ttl-after-finished-controller', startTtlAfterFinishedController),
+  plain('node-lifecycle-controller', 'node-controller', startNodeLifecycleController),
+  plain('taint-eviction-controller', 'node-controller', startTaintEvictionController),
+  plain('disruption-controller', 'disruption-controller', startDisruptionController),
+  plain('endpoints-controller', 'endpoint-controller', startEndpointsController),
+  plain('endpointslice-controller', 'endpointslice-controller', startEndpointSliceController),
   {
     name: 'resourcequota-controller',
+    serviceAccount: 'resourcequota-controller',
     start: ({ client, informers, catalog }) =>
       startResourceQuotaController(client, informers, {
         resolve(resourceDotGroup) {
@@ -116,6 +139,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   },
   {
     name: 'horizontal-pod-autoscaler-controller',
+    serviceAccount: 'horizontal-pod-autoscaler',
     start: ({ client, informers, catalog }) =>
       startHpaController(client, informers, {
         resolve(apiVersion, kind) {
@@ -124,19 +148,34 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
         },
       }),
   },
-  plain('pod-garbage-collector-controller', startPodGcController),
-  plain('persistentvolume-binder-controller', startPersistentVolumeController),
-  plain('persistentvolume-protection-controller', startPvProtectionController),
-  plain('persistentvolumeclaim-protection-controller', startPvcProtectionController),
-  plain('persistentvolume-attach-detach-controller', startAttachDetachController),
-  plain('ephemeral-volume-controller', startEphemeralVolumeController),
-  // not part of kube-controller-manager upstream (its own deployment, with the snapshot CRDs), started here alike
-  plain('snapshot-controller', startSnapshotController),
+  plain('pod-garbage-collector-controller', 'pod-garbage-collector', startPodGcController),
+  plain('persistentvolume-binder-controller', 'persistent-volume-binder', startPersistentVolumeController),
+  plain('persistentvolume-protection-controller', 'pv-protection-controller', startPvProtectionController),
+  plain('persistentvolumeclaim-protection-controller', 'pvc-protection-controller', startPvcProtectionController),
+  plain('persistentvolume-attach-detach-controller', 'attachdetach-controller', startAttachDetachController),
+  plain('ephemeral-volume-controller', 'ephemeral-volume-controller', startEphemeralVolumeController),
+  // not part of kube-controller-manager upstream (its own deployment, with the snapshot CRDs, acting as its own
+  // ServiceAccount), started here alike
+  plain('snapshot-controller', 'snapshot-controller', startSnapshotController),
 ];
+
+/**
+ * creates the controllers' ServiceAccounts in kube-system with the manager's own identity, as kube-controller-manager's
+ * service-account client builder does before it hands a controller its credentials
+ */
+export async function ensureControllerServiceAccounts(client: Client, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await client.create(R.serviceaccounts, 'kube-system', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'kube-system' } });
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+    }
+  }
+}
 
 /** starts every controller of the table; stop() stops them all */
 export function startControllerManager(ctx: ControllerContext, controllers: readonly ControllerDescriptor[] = CONTROLLERS): { stop(): void } {
-  const running = controllers.map((c) => c.start(ctx));
+  const running = controllers.map((c) => c.start({ ...ctx, client: c.serviceAccount && ctx.clientFor ? ctx.clientFor(c.serviceAccount) : ctx.client }));
   return {
     stop: () => {
       for (const r of running) r.stop();

@@ -53,4 +53,21 @@ describe('simulated CSI driver on disk', () => {
     expect(d.findVolume('v1')).toBeUndefined();
     await expect(d.createVolume('n1', 'v9', { snapshot: 'missing' })).rejects.toThrow(/snapshot missing not found/);
   });
+
+  it('the start-up sweep removes volume folders nothing names and half-done copies, and keeps used and retained ones', async () => {
+    const { d, dir } = driver();
+    for (const h of ['used', 'orphan', 'kept']) await d.createVolume('n1', h);
+    await d.createVolume('n2', 'orphan2');
+    await d.retainVolume('kept');
+    const vols = path.join(dir, 'nodes', 'n1', 'csi', 'hostpath.csi.k8s.io', 'volumes');
+    fs.mkdirSync(path.join(vols, 'used.tmp-1-2'));
+    const removed = await d.sweepOrphans((h) => h === 'used');
+    expect(removed.map((p) => path.basename(p)).sort()).toEqual(['orphan', 'orphan2', 'used.tmp-1-2']);
+    expect(d.findVolume('used')).toBeDefined();
+    expect(d.findVolume('kept')).toBeDefined();
+    expect(d.findVolume('orphan')).toBeUndefined();
+    // deleting a retained volume later removes its marker too
+    await d.deleteVolume('kept');
+    expect(fs.readdirSync(vols).sort()).toEqual(['used']);
+  });
 });

@@ -23,6 +23,8 @@ export class CsiError extends Error {
   }
 }
 
+/** the marker file beside a retained volume's folder */
+const RETAINED_SUFFIX = '.retained';
 const HANDLE = /^[a-z0-9]([a-z0-9._-]{0,251}[a-z0-9])?$/;
 
 /** a volume/snapshot handle may only become one path segment: no separators, no "..", no absolute paths */
@@ -98,10 +100,48 @@ export class HostPathDriver {
     return dest;
   }
 
+  /**
+   * a volume whose PV was deleted with reclaim Retain keeps its folder (an administrator may bind it again through a
+   * new PV with the same volumeHandle): a marker beside it tells the start-up sweep to leave it alone
+   */
+  async retainVolume(handle: string): Promise<void> {
+    const v = this.findVolume(handle);
+    if (v) await fs.promises.writeFile(`${v.path}${RETAINED_SUFFIX}`, '');
+  }
+
+  /**
+   * volume folders nothing refers to any more (their PV was deleted while the cluster was down, or a kill -9 hit
+   * between the PV's deletion and the folder's), and copies a crash left half-done: removed, and returned for the log.
+   * `inUse` says which handles a PV or a claim still names; retained volumes are kept.
+   */
+  async sweepOrphans(inUse: (handle: string) => boolean): Promise<string[]> {
+    const removed: string[] = [];
+    for (const node of this.nodes()) {
+      const dir = path.join(this.root(node), 'volumes');
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue; // no volumes on this node
+      }
+      const names = new Set(entries.map((e) => e.name));
+      for (const e of entries) {
+        if (!e.isDirectory()) continue;
+        const partial = e.name.includes('.tmp-');
+        if (!partial && (!HANDLE.test(e.name) || inUse(e.name) || names.has(`${e.name}${RETAINED_SUFFIX}`))) continue;
+        const p = path.join(dir, e.name);
+        await fs.promises.rm(p, { recursive: true, force: true });
+        removed.push(p);
+      }
+    }
+    return removed;
+  }
+
   /** DeleteVolume: idempotent */
   async deleteVolume(handle: string): Promise<void> {
     const v = this.findVolume(handle);
     if (v) await fs.promises.rm(v.path, { recursive: true, force: true });
+    if (v) await fs.promises.rm(`${v.path}${RETAINED_SUFFIX}`, { force: true });
   }
 
   /** CreateSnapshot: a point-in-time copy of the volume's files, kept on the volume's node */

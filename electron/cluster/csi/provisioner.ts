@@ -207,12 +207,12 @@ export function startProvisioner(client: Client, informers: InformerFactory, dri
   volumes.onUpdate((_a, v) => addVolume(v));
   // the folder of a deleted volume goes after its PV object (Delete policy only: a Retain volume's data is the admin's)
   volumes.onDelete((v) => {
-    if (v.spec?.csi?.driver !== driver.name || v.spec?.persistentVolumeReclaimPolicy !== 'Delete') return;
-    driver
-      .deleteVolume(v.spec.csi.volumeHandle)
-      .catch((err) =>
-        recorder.event({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: v.metadata }, 'Warning', 'VolumeFailedDelete', (err as Error).message),
-      );
+    if (v.spec?.csi?.driver !== driver.name) return;
+    const failed = (err: unknown) =>
+      recorder.event({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: v.metadata }, 'Warning', 'VolumeFailedDelete', (err as Error).message);
+    // a Retain volume's data is the administrator's: its folder stays, marked so the start-up sweep keeps it
+    if (v.spec?.persistentVolumeReclaimPolicy !== 'Delete') driver.retainVolume(v.spec.csi.volumeHandle).catch(failed);
+    else driver.deleteVolume(v.spec.csi.volumeHandle).catch(failed);
   });
   return {
     stop: () => {

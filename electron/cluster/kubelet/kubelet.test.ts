@@ -366,7 +366,14 @@ describe('kubelet', () => {
     const ev = await until(async () => (await events('broken')).find((e) => e.reason === 'FailedCreatePodSandBox'), { what: 'FailedCreatePodSandBox' });
     expect(ev.type).toBe('Warning');
     expect(ev.message).toContain('nosuchhandler');
-    const p = await get('broken');
+    // the kubelet records the event before it writes the pod's status
+    const p = await until(
+      async () => {
+        const x = await get('broken');
+        return cs(x)?.state ? x : undefined;
+      },
+      { what: 'container status' },
+    );
     expect(p.status.phase).toBe('Pending');
     expect(cs(p).state.waiting.reason).toBe('ContainerCreating');
   });

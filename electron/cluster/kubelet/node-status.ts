@@ -6,6 +6,7 @@ import { StatusError } from '../api/errors';
 import { isStatus } from '../client/errors';
 import { rfc3339, rfc3339Micro } from '../api/time';
 import { buildNode, nodeStatus, type NodeSpecConfig } from './node-object';
+import { kubeletMaySetLabel } from '../admission/node-restriction';
 import { bestEffort, stderrLog, type LogLine } from '../best-effort';
 
 export const LEASE_DURATION_SECONDS = 40;
@@ -32,12 +33,22 @@ export class NodeHeartbeat {
     return this.powered;
   }
 
-  async register(): Promise<void> {
+  /**
+   * kubeadm: the cluster administrator's client, which adds the labels NodeRestriction keeps a kubelet from setting on
+   * its own Node (node-role.kubernetes.io/control-plane, restricted labels from the node's config), as kubeadm's
+   * mark-control-plane phase does; without it the kubelet registers every label itself
+   */
+  async register(kubeadm?: Client): Promise<void> {
+    const node = buildNode(this.config);
+    const labels: Record<string, string> = node.metadata.labels ?? {};
+    const withheld = kubeadm ? Object.fromEntries(Object.entries(labels).filter(([k]) => !kubeletMaySetLabel(k))) : {};
+    for (const k of Object.keys(withheld)) delete labels[k];
     try {
-      await this.client.create(R.nodes, undefined, buildNode(this.config));
+      await this.client.create(R.nodes, undefined, node);
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 409)) throw err;
     }
+    if (kubeadm && Object.keys(withheld).length) await kubeadm.patch(R.nodes, undefined, this.config.name, 'merge', { metadata: { labels: withheld } });
     await this.beat();
   }
 

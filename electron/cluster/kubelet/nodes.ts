@@ -1,6 +1,8 @@
 // The simulated nodes of a cluster: per node a runtime, a kubelet (pods, status, events, probes) and the
 // heartbeat (Node status + Lease); power on/off through the API (annotation kubelab.io/power) or directly.
+import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
+import { statSync } from 'node:fs';
 import type { Client, Informer } from '../client/types';
 import { R } from '../client/resources';
 import { createInformerFactory } from '../client/informer';
@@ -9,7 +11,9 @@ import type { KObject } from '../api/types';
 import type { UserInfo } from '../auth/user';
 import type { ApiServer } from '../apiserver/handler';
 import { nodeRuntime, type ClusterConfig } from '../config';
-import type { Pki } from '../auth/pki';
+import { ensureEtcdPki, signedBy, type Pki } from '../auth/pki';
+import type { Store } from '../store/types';
+import type { EtcdBackend } from '../store/etcdctl/etcdctl';
 import type { ContainerRuntime } from '../runtime/interface';
 import { createSimRuntime, type SimNetwork } from '../runtime/sim';
 import type { DnsExchange } from '../runtime/sim/network';
@@ -93,7 +97,8 @@ export interface NodeStartContext {
    * the in-process control plane, shown on control-plane nodes as kubeadm's static pods (etcd, kube-apiserver,
    * kube-controller-manager, kube-scheduler) whose logs are the components' own; only with the simulator runtime
    */
-  controlPlane?: { log: ComponentLog; apiPort: number };
+  /** serveApi: hands a pod's connection to the API server's secure port to the real HTTPS server; store: etcd's, for etcdctl */
+  controlPlane?: { log: ComponentLog; apiPort: number; serveApi?: (sock: Duplex) => void; store: Store; storePath: string };
 }
 
 interface NodeParts {
@@ -110,7 +115,11 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   const parts = new Map<string, NodeParts>();
 
   // one watch per resource for all kubelets of this process (the real ones each watch what their pods reference)
-  const sharedClient = ctx.clientFor({ name: 'system:node:kubelab-shared', groups: ['system:nodes', 'system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+  // the nodes' shared informers and the app's power switch: a privileged identity outside system:nodes, so
+  // NodeRestriction (which confines each kubelet to its own Node) does not apply to it
+  const sharedClient = ctx.clientFor({ name: 'system:node:kubelab-shared', groups: ['system:masters'] }, `kubelet/${KUBELET_VERSION}`);
+  // kubeadm's admin credentials: they label the Nodes with what a kubelet may not set on itself (node-role.kubernetes.io/*)
+  const kubeadmClient = ctx.clientFor({ name: 'kubernetes-admin', groups: ['system:masters'] }, `kubeadm/${KUBELET_VERSION}`);
   const informers = createInformerFactory(sharedClient);
   const cms = informers.informer(R.configmaps);
   const secrets = informers.informer(R.secrets);
@@ -148,7 +157,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
   // NetworkPolicy on the data path: pod-to-pod connections and the pod → CoreDNS hop (UDP 53)
   if (ctx.packetFilter) {
     built?.component.network.setPacketFilter(ctx.packetFilter);
-    dns.filter = ctx.packetFilter;
+    dns.filter = built ? built.component.network.packetFilter : ctx.packetFilter;
   }
   informers.start();
   await Promise.all([cms.synced(), secrets.synced(), services.synced(), rcs.synced(), nodes.synced(), endpointSlices.synced(), namespaces.synced()]);
@@ -163,8 +172,9 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       const versions = { kubernetes: KUBELET_VERSION, etcd: ETCD_VERSION };
       // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
       const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
+      const etcd = cp && (await etcdBackend(cp, nodeDir, { name: n.name, ip: nodeInternalIP(index) }));
       const programs = {
-        ...(cp ? controlPlanePrograms(cp.log, versions) : {}),
+        ...(cp ? controlPlanePrograms(cp.log, versions, { serveApi: cp.serveApi, etcd }) : {}),
         ...dnsPrograms(dns),
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
       };
@@ -227,7 +237,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         settings.heartbeatMs,
         (l) => ctx.log(`kubelet ${n.name}: ${l}`),
       );
-      await hb.register();
+      await hb.register(kubeadmClient);
       const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
       if (off) {
         hb.stop();
@@ -311,4 +321,27 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
     podMetrics: () => collectPodMetrics([...parts.values()].map((p) => p.kubelet)),
     nodeMetrics: () => collectNodeMetrics([...parts.values()].map((p) => p.kubelet)),
   };
+}
+
+/** the control-plane node's etcd as etcdctl sees it: kubeadm's etcd certificates in the node's /etc/kubernetes/pki */
+async function etcdBackend(cp: NonNullable<NodeStartContext['controlPlane']>, nodeDir: string, member: { name: string; ip: string }): Promise<EtcdBackend> {
+  const caPem = (await ensureEtcdPki(path.join(nodeDir, 'host', 'etc', 'kubernetes', 'pki'), member)).certPem;
+  return {
+    store: cp.store,
+    member,
+    caPem,
+    signedByCa: (certPem) => signedBy(certPem, caPem),
+    // SQLite keeps recent writes in its write-ahead log beside the database file: both are the database's size
+    dbSize: () => fileSize(cp.storePath) + fileSize(`${cp.storePath}-wal`),
+  };
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (e) {
+    // a store kept in memory (tests) has no file: etcd's status then reports an empty database
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
 }

@@ -13,6 +13,7 @@ import { allowAllFilter, type FilterVerdict, type PacketFilter } from './packet-
 import { Proxier, type Source, type Translation } from './proxier';
 import { CniRecords } from './cni';
 import { cidrContains, HOST_GATEWAY_IP } from './addresses';
+import { loggingFilter, PolicyLog } from './policy/policy-log';
 
 export type Resolver = (name: string, from: ResolveFrom) => string[] | undefined | Promise<string[] | undefined>;
 
@@ -56,6 +57,8 @@ export class ClusterNetwork implements SimNetwork {
   readonly cni: CniRecords;
   private readonly listeners = new Map<string, Handler>();
   private filter: PacketFilter = allowAllFilter;
+  /** each node's /var/log/kubelab-cni/policy.log */
+  readonly policyLog = new PolicyLog();
   private readonly log: (line: string) => void;
   readonly dnsExchange?: DnsExchange;
 
@@ -68,7 +71,12 @@ export class ClusterNetwork implements SimNetwork {
 
   /** where NetworkPolicy plugs in; the data path asks it about every pod-to-pod hop after Service translation */
   setPacketFilter(f: PacketFilter | undefined): void {
-    this.filter = f ?? allowAllFilter;
+    this.filter = f ? loggingFilter(f, this.policyLog, (ip) => this.nodeOf(ip)) : allowAllFilter;
+  }
+
+  /** the filter as the data path runs it (verdicts logged per node): other hops, such as DNS over UDP, share it */
+  get packetFilter(): PacketFilter {
+    return this.filter;
   }
 
   attach(sandboxId: string, config: PodSandboxConfig): void {

@@ -56,7 +56,14 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
     network,
     proxyMode: () => proxyModeOf(configMaps),
     views: (node) =>
-      nodeViews({ node, nodes: nodes.list(), rules: network.proxier.rules(), mode: proxyModeOf(configMaps), attachments: network.cni.attachments(node) }),
+      nodeViews({
+        node,
+        nodes: nodes.list(),
+        rules: network.proxier.rules(),
+        mode: proxyModeOf(configMaps),
+        attachments: network.cni.attachments(node),
+        policyLog: () => network.policyLog.files(node),
+      }),
     stop() {
       lb?.stop();
       component.hostAccess?.stop();

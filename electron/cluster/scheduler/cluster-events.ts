@@ -27,7 +27,7 @@ export const ASSIGNED_POD_ADD: ClusterEvent = { label: 'AssignedPodAdd', plugins
 /** a bound pod went away (deleted, finished, or a binding was undone): its room is free again */
 export const ASSIGNED_POD_DELETE: ClusterEvent = {
   label: 'AssignedPodDelete',
-  plugins: new Set(['NodeResourcesFit', 'NodePorts', 'InterPodAffinity', 'PodTopologySpread', 'VolumeBinding']),
+  plugins: new Set(['NodeResourcesFit', 'NodePorts', 'InterPodAffinity', 'PodTopologySpread', 'VolumeBinding', 'VolumeRestrictions']),
 };
 
 export function assignedPodUpdateEvent(oldPod: Pod, pod: Pod): ClusterEvent | null {

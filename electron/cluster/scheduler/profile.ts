@@ -10,6 +10,7 @@ import { podTopologySpreadFilter, podTopologySpreadScore } from './plugins/pod-t
 import { balancedAllocation, nodeResourcesFitScore } from './plugins/resource-scores';
 import { taintTolerationFilter, taintTolerationScore } from './plugins/taint-toleration';
 import { volumeBinding, type VolumeBindingHook } from './plugins/volume-binding';
+import { volumeRestrictions } from './plugins/volume-restrictions';
 import type { Profile } from './types';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -30,6 +31,7 @@ export function defaultProfile(opts: ProfileOptions = {}): Profile {
       nodeAffinityFilter,
       nodePorts,
       nodeResourcesFit,
+      volumeRestrictions(opts.volumeBinding?.restrictions),
       volumeBinding(opts.volumeBinding),
       podTopologySpreadFilter,
       interPodAffinityFilter,

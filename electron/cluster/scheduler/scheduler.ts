@@ -143,7 +143,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const ns = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
     try {
-      await opts.volumeBinding?.preBind?.(pod, node);
+      await opts.volumeBinding?.preBind?.(pod, node).catch((e: Error & { code?: number }) => {
+        // upstream's framework names the plugin whose PreBind failed in the pod's FailedScheduling message
+        throw e.code === 404 ? e : new Error(`running PreBind plugin "VolumeBinding": ${e.message}`);
+      });
       await client.create(
         R.pods,
         ns,
@@ -169,7 +172,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       await reportFailure(pod, {
         unschedulable: true,
         error: true,
-        message: `Binding rejected: ${errOf(e).message}`,
+        message: errOf(e).message.startsWith('running PreBind') ? errOf(e).message : `Binding rejected: ${errOf(e).message}`,
         diagnosis: { nodeToStatus: new Map(), unschedulablePlugins: new Set() },
       });
     }

@@ -7,6 +7,8 @@ import { startTestCluster, waitFor, type TestCluster } from '../../../test/harne
 import { R } from '../client/resources';
 import type { KObject } from '../api/types';
 import { SNAPSHOT_R } from '../snapshot/crds';
+import { createInformerFactory } from '../client/informer';
+import { storageScheduling } from './scheduling';
 
 let tc: TestCluster;
 const NS = 'default';
@@ -225,6 +227,84 @@ describe('scheduling with volumes', () => {
         ),
       { what: 'missing claim' },
     );
+  });
+
+  it('holds the Binding back until the WaitForFirstConsumer claims are bound (PreBind), and lets go when the pod goes', async () => {
+    // a restore from a snapshot that does not exist: the node is chosen, but the provisioner cannot make the volume
+    await tc.client.create(
+      R.persistentvolumeclaims,
+      NS,
+      pvc('hold', { dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'no-such-snapshot' } }),
+    );
+    await tc.client.create(R.pods, NS, pod('held', 'hold'));
+    const claim = await until(async () => {
+      const c = await get(R.persistentvolumeclaims, 'hold');
+      return c.metadata.annotations?.['volume.kubernetes.io/selected-node'] ? c : undefined;
+    });
+    await waitFor(() => hasEvent('hold', 'ProvisioningFailed'), { what: 'ProvisioningFailed' });
+    expect(claim.status?.phase).toBe('Pending');
+    // the pod is not bound to the node while its claim is not bound
+    const held = await get(R.pods, 'held');
+    expect(held.spec?.nodeName).toBeUndefined();
+    expect(await hasEvent('held', 'Scheduled')).toBe(false);
+    await deletePod('held');
+    await tc.client.delete(R.persistentvolumeclaims, NS, 'hold');
+
+    // a claim that can be provisioned: by the time the pod has its node, the claim is Bound
+    await tc.client.create(R.persistentvolumeclaims, NS, pvc('hold2'));
+    await tc.client.create(R.pods, NS, pod('held2', 'hold2'));
+    await until(async () => (await get(R.pods, 'held2')).spec?.nodeName);
+    expect(await phase(R.persistentvolumeclaims, 'hold2')).toBe('Bound');
+    await deletePod('held2');
+  });
+
+  it('keeps a second pod off a ReadWriteOncePod claim in use until the first pod goes (VolumeRestrictions)', async () => {
+    await tc.client.create(R.persistentvolumeclaims, NS, pvc('solo', { accessModes: ['ReadWriteOncePod'] }));
+    await tc.client.create(R.pods, NS, pod('solo-a', 'solo'));
+    await running('solo-a');
+    await tc.client.create(R.pods, NS, pod('solo-b', 'solo'));
+    await waitFor(
+      async () =>
+        (await events('solo-b')).some(
+          (e) =>
+            e.reason === 'FailedScheduling' &&
+            e.message.startsWith(
+              '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.',
+            ),
+        ),
+      { what: 'ReadWriteOncePod conflict' },
+    );
+    expect((await get(R.pods, 'solo-b')).spec?.nodeName).toBeUndefined();
+    await deletePod('solo-a');
+    await running('solo-b');
+    await deletePod('solo-b');
+  });
+
+  it("PreBind gives up at the bind timeout with upstream's error, and at once when the pod goes", async () => {
+    // a second VolumeBinding hook with a short timeout, driven directly (the cluster's own waits 600 s)
+    const informers = createInformerFactory(tc.client);
+    const hook = storageScheduling(tc.client, informers, { bindTimeoutMs: 300 });
+    informers.start();
+    try {
+      await tc.client.create(
+        R.persistentvolumeclaims,
+        NS,
+        pvc('late', { dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'no-such-snapshot' } }),
+      );
+      // a pod the real scheduler cannot bind meanwhile: it names a scheduler that does not run
+      const p = await tc.client.create(R.pods, NS, pod('late', 'late', 'true', { schedulerName: 'nobody' }));
+      await waitFor(async () => informers.informer(R.persistentvolumeclaims).getByName(NS, 'late') && informers.informer(R.pods).getByName(NS, 'late'), {
+        what: 'the hook sees the claim and the pod',
+      });
+      await expect(hook.preBind!(p as never, 'kubelab-worker')).rejects.toThrow('binding volumes: context deadline exceeded');
+      // a pod deleted while its Binding waits frees the wait at once (404: the scheduler drops the pod)
+      const waiting = hook.preBind!(p as never, 'kubelab-worker');
+      await deletePod('late');
+      await expect(waiting).rejects.toMatchObject({ code: 404 });
+      await tc.client.delete(R.persistentvolumeclaims, NS, 'late');
+    } finally {
+      informers.stop();
+    }
   });
 });
 

@@ -37,7 +37,8 @@ export function createWebSocketBridge(url: string, WS: typeof WebSocket = WebSoc
       if (msg.t === 'event') emit(msg.event, msg.payload);
       else {
         const p = pending.get(msg.id);
-        if (!p) return;
+        // an answer without a call of ours (id null): the server could not read a frame this page sent
+        if (!p) return void (msg.t === 'error' && console.error('KubeLab bridge:', msg.error?.message));
         pending.delete(msg.id);
         if (msg.t === 'result') p.res(msg.result);
         else p.rej(new BridgeCallError(msg.error.message, msg.error.code, msg.error.reason));

@@ -1,100 +1,140 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { setBridge } from '../lib/bridge';
+import { setLang } from '../lib/i18n.svelte';
 import { fakeBridge } from '../test-bridge';
-import type { ClusterSnapshot, ConnectionTestQuery, ConnectionTestResult } from '../../../electron/app/ipc-contract';
+import type { ClusterSnapshot, NodeView, ObjectRef, StorageSnapshot } from '../../../electron/app/ipc-contract';
 import ClusterView from './ClusterView.svelte';
 
-const pod = (name: string, ip: string, nodeName: string) => ({
-  namespace: 'default',
-  name,
-  uid: name,
-  phase: 'Running',
-  status: 'Running',
-  ready: '1/1',
-  restarts: 0,
-  nodeName,
-  created: '2026-01-01T00:00:00Z',
-  ip,
+const classes: StorageSnapshot['classes'] = [
+  { name: 'standard', provisioner: 'hostpath.csi.k8s.io', isDefault: true, bindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete', allowExpansion: true },
+];
+const pending: StorageSnapshot = {
+  claims: [
+    { namespace: 'lab', name: 'data', uid: 'c1', status: 'Pending', capacity: '1Gi', accessModes: ['ReadWriteOnce'], storageClass: 'standard', usedBy: [] },
+  ],
+  volumes: [],
+  classes,
+  snapshots: [],
+};
+const bound: StorageSnapshot = {
+  claims: [
+    {
+      namespace: 'lab',
+      name: 'data',
+      uid: 'c1',
+      status: 'Bound',
+      volume: 'pvc-c1',
+      capacity: '1Gi',
+      accessModes: ['ReadWriteOnce'],
+      storageClass: 'standard',
+      selectedNode: 'kubelab-worker',
+      usedBy: ['writer'],
+    },
+    { namespace: 'other', name: 'elsewhere', uid: 'c2', status: 'Pending', capacity: '2Gi', accessModes: ['ReadWriteOnce'], usedBy: [] },
+  ],
+  volumes: [
+    {
+      name: 'pvc-c1',
+      uid: 'v1',
+      status: 'Bound',
+      capacity: '1Gi',
+      reclaimPolicy: 'Delete',
+      claim: 'lab/data',
+      storageClass: 'standard',
+      source: 'hostpath.csi.k8s.io',
+      node: 'kubelab-worker',
+      attachments: [{ node: 'kubelab-worker', attached: true }],
+    },
+  ],
+  classes,
+  snapshots: [{ namespace: 'lab', name: 'snap1', uid: 's1', source: 'pvc/data', ready: true, restoreSize: '1Gi', snapshotClass: 'csi-hostpath-snapclass' }],
+};
+const snap = (storage: StorageSnapshot): ClusterSnapshot => ({ nodes: [], pods: [], events: [], services: [], storage });
+
+afterEach(() => {
+  cleanup();
+  setLang('en');
 });
-const snap: ClusterSnapshot = {
-  nodes: [
-    {
-      name: 'w1',
-      ready: true,
-      powered: true,
-      roles: [],
-      unschedulable: false,
-      kubeletVersion: 'v1.33.4',
-      taints: [],
-      internalIP: '172.18.0.3',
-      podCIDR: '10.244.1.0/24',
-    },
-  ],
-  pods: [pod('client', '10.244.1.2', 'w1'), pod('web', '10.244.1.3', 'w1')],
-  events: [],
-  services: [
-    {
-      namespace: 'default',
-      name: 'web',
-      type: 'NodePort',
-      clusterIP: '10.96.0.50',
-      externalIPs: [],
-      ports: [{ port: 8080, protocol: 'TCP', targetPort: '80', nodePort: 30080 }],
-      endpoints: [{ ip: '10.244.1.3', ready: true, nodeName: 'w1', pod: 'web' }],
-    },
-  ],
-};
-const dropped: ConnectionTestResult = {
-  from: 'default/client (10.244.1.2)',
-  target: 'web:8080',
-  outcome: 'timeout',
-  hops: [
-    { kind: 'source', ok: true, text: 'default/client 10.244.1.2 on w1' },
-    { kind: 'dns', ok: true, text: 'web → 10.96.0.50' },
-    { kind: 'service', ok: true, text: 'default/web 10.96.0.50:8080 -> 10.244.1.3:80 on w1' },
-    { kind: 'route', ok: true, text: 'same node' },
-    { kind: 'policy', ok: false, text: 'NetworkPolicy: denied by default/deny' },
-  ],
-  policies: ['default/deny'],
-};
 
-afterEach(() => cleanup());
-
-describe('ClusterView network facts and connection tester', () => {
-  it('shows pod IPs, the node pod CIDR and Services with endpoints, and traces a connection', async () => {
-    const queries: ConnectionTestQuery[] = [];
-    setBridge(
-      fakeBridge({
-        'cluster.watch': () => snap,
-        'cluster.unwatch': () => undefined,
-        'network.trace': (q) => {
-          queries.push(q);
-          return dropped;
-        },
-      }),
-    );
+describe('ClusterView storage', () => {
+  it('shows claims, volumes, snapshots and classes with their bindings, follows pushed changes, and opens a claim', async () => {
+    const opened: ObjectRef[] = [];
+    const b = fakeBridge({
+      'cluster.watch': () => snap(pending),
+      'cluster.unwatch': () => undefined,
+      'cluster.object': (ref) => {
+        opened.push(ref);
+        return { yaml: 'kind: PersistentVolumeClaim', describe: 'Name: data', events: [] };
+      },
+    });
+    setBridge(b);
     render(ClusterView);
-    await waitFor(() => expect(screen.getByTestId('node-net').textContent).toContain('10.244.1.0/24'));
-    expect(screen.getAllByTestId('pod-ip').map((e) => e.textContent)).toEqual(['10.244.1.2', '10.244.1.3']);
-    expect(screen.getByTestId('service-endpoints').textContent).toContain('10.244.1.3 (web)');
-    expect(screen.getByTestId('service').textContent).toContain('8080:30080/TCP → 80');
+    const claim = await waitFor(() => screen.getAllByTestId('claim').find((r) => r.dataset.name === 'lab/data')!);
+    expect(claim.textContent).toContain('Pending');
+    expect(claim.textContent).toContain('waiting for a pod');
+    expect(within(screen.getByTestId('volumes')).getByText('None')).toBeTruthy();
+    expect(screen.getAllByTestId('class')[0].textContent).toContain('standard (default)');
 
-    // a Service target suggests its first port; the query names the source pod and the Service
-    await fireEvent.change(screen.getByTestId('ct-target'), { target: { value: 'default/web' } });
-    await waitFor(() => expect((screen.getByTestId('ct-port') as HTMLInputElement).value).toBe('8080'));
-    await fireEvent.click(screen.getByTestId('ct-run'));
-    await waitFor(() => expect(screen.getAllByTestId('ct-hop')).toHaveLength(5));
-    expect(queries).toEqual([{ from: { namespace: 'default', name: 'client' }, to: { kind: 'service', namespace: 'default', name: 'web', port: 8080 } }]);
-    expect(screen.getByTestId('ct-outcome').textContent).toBe('timed out (dropped)');
-    expect(screen.getAllByTestId('ct-hop').at(-1)!.className).toContain('bad');
-    expect(screen.getByTestId('ct-policies').textContent).toContain('default/deny');
+    // the PV controller binds the claim: the main process pushes the new picture
+    b.emit('cluster.changed', snap(bound));
+    await waitFor(() => expect(screen.getAllByTestId('claim').find((r) => r.dataset.name === 'lab/data')!.textContent).toContain('Bound'));
+    const row = screen.getAllByTestId('claim').find((r) => r.dataset.name === 'lab/data')!;
+    expect(row.textContent).toContain('pvc-c1');
+    expect(row.textContent).toContain('writer');
+    const volume = screen.getAllByTestId('volume')[0];
+    expect(volume.textContent).toContain('lab/data');
+    expect(volume.textContent).toContain('kubelab-worker');
+    expect(screen.getAllByTestId('snapshot')[0].textContent).toContain('Ready');
+    expect(screen.getAllByTestId('snapshot')[0].textContent).toContain('pvc/data');
 
-    // a NodePort on a node: the port follows the cluster's NodePort
-    await fireEvent.change(screen.getByTestId('ct-kind'), { target: { value: 'node' } });
-    await waitFor(() => expect((screen.getByTestId('ct-port') as HTMLInputElement).value).toBe('30080'));
-    await fireEvent.click(screen.getByTestId('ct-run'));
-    await waitFor(() => expect(queries).toHaveLength(2));
-    expect(queries[1].to).toEqual({ kind: 'node', name: 'w1', port: 30080 });
+    // a namespace filter keeps that namespace's claims (and the volumes bound to them)
+    await fireEvent.change(screen.getByRole('combobox'), { target: { value: 'other' } });
+    await waitFor(() => expect(screen.getAllByTestId('claim').map((r) => r.dataset.name)).toEqual(['other/elsewhere']));
+    expect(screen.queryAllByTestId('volume')).toHaveLength(0);
+
+    await fireEvent.change(screen.getByRole('combobox'), { target: { value: '' } });
+    await fireEvent.click(within(screen.getAllByTestId('claim').find((r) => r.dataset.name === 'lab/data')!).getByText('lab/data'));
+    await waitFor(() => expect(opened).toEqual([{ kind: 'PersistentVolumeClaim', namespace: 'lab', name: 'data' }]));
+    expect(screen.getByTestId('object-drawer')).toBeTruthy();
+  });
+});
+
+const node = (name: string, o: Partial<NodeView> = {}): NodeView => ({
+  name,
+  ready: true,
+  readyStatus: 'True',
+  powered: true,
+  roles: [],
+  unschedulable: false,
+  kubeletVersion: 'v1.33.0',
+  taints: [],
+  ...o,
+});
+
+describe('ClusterView', () => {
+  it('says at once that a powered-off node stopped its kubelet, and when it will turn NotReady', async () => {
+    const snap: ClusterSnapshot = {
+      nodes: [node('w1'), node('w2', { powered: false })],
+      pods: [],
+      events: [],
+      nodeGraceSeconds: 40,
+      services: [],
+      storage: { claims: [], volumes: [], classes: [], snapshots: [] },
+    };
+    const b = fakeBridge({ 'cluster.watch': () => snap, 'cluster.unwatch': () => undefined, 'cluster.nodePower': () => undefined });
+    setBridge(b);
+    render(ClusterView);
+    const notes = await screen.findAllByTestId('power-note');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].textContent).toMatch(/kubelet stopped at once[\s\S]*grace period \(40 s\)[\s\S]*Ready=False/);
+    // still Ready until the grace period passes, as upstream; then the controller's Unknown shows
+    b.emit('cluster.changed', {
+      ...snap,
+      nodes: [node('w1'), node('w2', { powered: false, ready: false, readyStatus: 'Unknown', taints: ['node.kubernetes.io/unreachable:NoSchedule'] })],
+    });
+    await waitFor(() => expect(screen.getAllByTestId('node-ready').map((x) => x.textContent)).toEqual(['Ready', 'NotReady (Unknown)']));
+    await fireEvent.click(screen.getAllByRole('button', { name: 'Power off' })[0]);
+    expect(b.calls.find((c) => c.method === 'cluster.nodePower')?.params).toEqual({ name: 'w1', on: false });
   });
 });

@@ -65,15 +65,75 @@ describe('LabPlayer', () => {
     ]);
   });
 
-  it('asks before applying the solution', async () => {
-    const b = fakeBridge({ 'labs.start': () => lab, 'labs.get': () => lab, 'labs.solve': () => ({ message: L('solved', '已解决'), applied: ['a'] }) });
+  it('shows the step solution as text with copy buttons, then applies it after asking, saying what it replaced', async () => {
+    const b = fakeBridge({
+      'labs.start': () => lab,
+      'labs.get': () => lab,
+      'labs.solution': ({ stepId }) => ({ stepId, text: L('```bash\nkubectl label node w1 x=y\n```', '```bash\nkubectl label node w1 x=y\n```') }),
+      'labs.solve': () => ({
+        message: L('solved', '已解决'),
+        applied: ['a'],
+        replaced: [L("Your Pod lab/web could not be changed into the solution's", '你的 Pod lab/web 无法直接改成答案中的样子')],
+      }),
+    });
     setBridge(b);
     render(LabPlayer, { id: 'demo' });
-    await fireEvent.click(await screen.findByRole('button', { name: 'Show solution' }));
-    expect(b.calls.some((c) => c.method === 'labs.solve')).toBe(false);
+    await fireEvent.click(await screen.findByTestId('show-solution'));
+    // asking first: the report records a viewed solution
+    expect(b.calls.some((c) => c.method === 'labs.solution')).toBe(false);
+    expect(screen.getByRole('alertdialog').textContent).toMatch(/report will record that you viewed it/);
     await fireEvent.click(screen.getByTestId('confirm-yes'));
-    await screen.findByText('solved');
+    const sol = await screen.findByTestId('solution');
+    expect(sol.querySelector('pre')?.textContent).toBe('kubectl label node w1 x=y');
+    expect([...sol.querySelectorAll('button')].map((x) => x.textContent?.trim())).toContain('Copy');
+    expect(b.calls.find((c) => c.method === 'labs.solution')?.params).toEqual({ id: 'demo', stepId: 'a' });
+    expect(b.calls.some((c) => c.method === 'labs.solve')).toBe(false);
+    await fireEvent.click(screen.getByTestId('apply-solution'));
+    expect(screen.getByRole('alertdialog').textContent).toMatch(/solution was applied/);
+    await fireEvent.click(screen.getByTestId('confirm-yes'));
+    expect((await screen.findByTestId('notice')).textContent).toBe('solved');
+    expect(screen.getByTestId('replaced').textContent).toContain('Pod lab/web');
     expect(b.calls.find((c) => c.method === 'labs.solve')?.params).toEqual({ id: 'demo', stepId: 'a' });
+  });
+
+  it("shows each action's error next to its own button", async () => {
+    setBridge(
+      fakeBridge({
+        'labs.start': () => lab,
+        'labs.get': () => lab,
+        'labs.check': () => Promise.reject(new Error('the API server did not answer')),
+      }),
+    );
+    render(LabPlayer, { id: 'demo' });
+    await fireEvent.click(await screen.findByTestId('check'));
+    const err = await screen.findByTestId('error-check');
+    expect(err.textContent).toContain('the API server did not answer');
+    // beside the Check button, not in a banner elsewhere
+    expect(err.closest('.action')?.querySelector('[data-testid="check"]')).not.toBeNull();
+    expect(screen.queryByTestId('error-reset')).toBeNull();
+  });
+
+  it('shows a long action in progress and stops it with Stop', async () => {
+    let fail: (e: Error) => void = () => undefined;
+    const b = fakeBridge({
+      'labs.start': () => lab,
+      'labs.get': () => lab,
+      'labs.reset': () => new Promise<void>((_res, rej) => (fail = rej)),
+      'labs.cancel': () => {
+        fail(new Error('cancelled'));
+        return { cancelled: true };
+      },
+    });
+    setBridge(b);
+    render(LabPlayer, { id: 'demo' });
+    await fireEvent.click(await screen.findByTestId('reset'));
+    await fireEvent.click(screen.getByTestId('confirm-yes'));
+    expect((await screen.findByTestId('progress-reset')).textContent).toContain('Resetting the lab');
+    expect((screen.getByTestId('reset') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId('stop-reset'));
+    expect((await screen.findByTestId('error-reset')).textContent).toContain('cancelled');
+    expect(screen.queryByTestId('progress-reset')).toBeNull();
+    expect(b.calls.find((c) => c.method === 'labs.cancel')?.params).toEqual({ id: 'demo' });
   });
 
   it('renders the lab text in Chinese', async () => {

@@ -15,6 +15,27 @@ group('Pod Security checks', () => {
         'seccompProfile (pod or container "x" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
     );
   });
+  it('a policy version applies the checks of that release (pod-security.kubernetes.io/enforce-version)', () => {
+    const plain = { containers: [c('x')] };
+    // restricted at v1.18: no capabilities (v1.22), runAsUser (v1.23) or seccompProfile (v1.19) checks yet
+    expect(describe(evaluate('restricted', {}, plain, 'v1.18'))).toBe(
+      'allowPrivilegeEscalation != false (container "x" must set securityContext.allowPrivilegeEscalation=false), ' +
+        'runAsNonRoot != true (pod or container "x" must set securityContext.runAsNonRoot=true)',
+    );
+    expect(evaluate('restricted', {}, plain, 'v1.21').map((v) => v.reason)).toEqual([
+      'allowPrivilegeEscalation != false',
+      'runAsNonRoot != true',
+      'seccompProfile',
+    ]);
+    expect(evaluate('restricted', {}, plain, 'v1.22').map((v) => v.reason)).toContain('unrestricted capabilities');
+    const root = { containers: [c('x', { ...hardened, runAsUser: 0 })] };
+    expect(evaluate('restricted', {}, root, 'v1.22')).toEqual([]);
+    expect(describe(evaluate('restricted', {}, root, 'v1.23'))).toBe('runAsUser=0 (container "x" must not set runAsUser=0)');
+    const keepalive: PodSpec = { securityContext: { sysctls: [{ name: 'net.ipv4.tcp_keepalive_time', value: '600' }] }, containers: [c('x')] };
+    expect(describe(evaluate('baseline', {}, keepalive, 'v1.28'))).toBe('forbidden sysctls (net.ipv4.tcp_keepalive_time)');
+    expect(evaluate('baseline', {}, keepalive, 'v1.29')).toEqual([]);
+    expect(evaluate('baseline', {}, keepalive, 'latest')).toEqual([]);
+  });
   it('a plain pod passes baseline; a hardened one passes restricted', () => {
     expect(evaluate('baseline', {}, { containers: [c('x')] })).toEqual([]);
     expect(evaluate('restricted', {}, { containers: [c('x', hardened)] })).toEqual([]);

@@ -1,6 +1,9 @@
 // The Pod Security Standards checks (baseline and restricted, as of v1.33 / "latest"), each worded as upstream's
 // pod-security-admission reports it: `<reason> (<detail>)`. Checks run in upstream's order (sorted by check id); a
-// restricted check replaces the baseline check it tightens.
+// restricted check replaces the baseline check it tightens. A policy version (`enforce-version: v1.21`) applies the
+// checks as that release defined them: checks added later are left out (restricted capabilities since v1.22,
+// runAsUser since v1.23, seccompProfile since v1.19) and the safe sysctls are those listed by then. Before v1.19
+// seccomp was checked on the alpha annotations, which are not modelled.
 import type { Container, PodSpec, SecurityContext } from 'kubernetes-types/core/v1';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 
@@ -12,10 +15,14 @@ export interface Violation {
 interface PodView {
   meta: ObjectMeta;
   spec: PodSpec;
+  /** minor version of the policy (Infinity for latest) */
+  minor: number;
 }
 interface Check {
   id: string;
   level: 'baseline' | 'restricted';
+  /** the first policy version (minor of v1.x) with this check */
+  since?: number;
   overrides?: string;
   run(p: PodView): Violation | undefined;
 }
@@ -48,20 +55,21 @@ const BASELINE_CAPS = new Set([
   'SETUID',
   'SYS_CHROOT',
 ]);
-const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced',
-  'net.ipv4.ip_local_port_range',
-  'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range',
-  'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
-  'net.ipv4.tcp_rmem',
-  'net.ipv4.tcp_wmem',
-]);
+/** the sysctls baseline allows, with the policy version that added them */
+const SAFE_SYSCTLS: [string, number][] = [
+  ['kernel.shm_rmid_forced', 0],
+  ['net.ipv4.ip_local_port_range', 0],
+  ['net.ipv4.ip_unprivileged_port_start', 0],
+  ['net.ipv4.tcp_syncookies', 0],
+  ['net.ipv4.ping_group_range', 0],
+  ['net.ipv4.ip_local_reserved_ports', 27],
+  ['net.ipv4.tcp_keepalive_time', 29],
+  ['net.ipv4.tcp_fin_timeout', 29],
+  ['net.ipv4.tcp_keepalive_intvl', 29],
+  ['net.ipv4.tcp_keepalive_probes', 29],
+  ['net.ipv4.tcp_rmem', 32],
+  ['net.ipv4.tcp_wmem', 32],
+];
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 const VOLUME_TYPES = [
   'hostPath',
@@ -91,6 +99,7 @@ const VOLUME_TYPES = [
 const CHECKS: Check[] = [
   {
     id: 'allowPrivilegeEscalation',
+    since: 8,
     level: 'restricted',
     run: ({ spec }) => {
       const bad = containersWith(spec, (_c, sc) => sc.allowPrivilegeEscalation !== false);
@@ -135,6 +144,7 @@ const CHECKS: Check[] = [
   },
   {
     id: 'capabilities_restricted',
+    since: 22,
     level: 'restricted',
     overrides: 'capabilities_baseline',
     run: ({ spec }) => {
@@ -257,6 +267,7 @@ const CHECKS: Check[] = [
   },
   {
     id: 'runAsUser',
+    since: 23,
     level: 'restricted',
     run: ({ spec }) => {
       const parts: string[] = [];
@@ -281,6 +292,7 @@ const CHECKS: Check[] = [
   },
   {
     id: 'seccompProfile_baseline',
+    since: 19,
     level: 'baseline',
     run: ({ spec }) => {
       const parts: string[] = [];
@@ -292,6 +304,7 @@ const CHECKS: Check[] = [
   },
   {
     id: 'seccompProfile_restricted',
+    since: 19,
     level: 'restricted',
     overrides: 'seccompProfile_baseline',
     run: ({ spec }) => {
@@ -315,8 +328,9 @@ const CHECKS: Check[] = [
   {
     id: 'sysctls',
     level: 'baseline',
-    run: ({ spec }) => {
-      const bad = (spec.securityContext?.sysctls ?? []).map((s) => s.name).filter((n) => !SAFE_SYSCTLS.has(n));
+    run: ({ spec, minor }) => {
+      const safe = new Set(SAFE_SYSCTLS.filter(([, v]) => v <= minor).map(([n]) => n));
+      const bad = (spec.securityContext?.sysctls ?? []).map((s) => s.name).filter((n) => !safe.has(n));
       return bad.length ? { reason: 'forbidden sysctls', detail: bad.join(', ') } : undefined;
     },
   },
@@ -338,14 +352,15 @@ const CHECKS: Check[] = [
 ];
 
 /** the violations of a level, in upstream's order */
-export function evaluate(level: Level, meta: ObjectMeta, spec: PodSpec): Violation[] {
+export function evaluate(level: Level, meta: ObjectMeta, spec: PodSpec, version = 'latest'): Violation[] {
   if (level === 'privileged') return [];
-  const active = CHECKS.filter((c) => c.level === 'baseline' || level === 'restricted');
+  const minor = version === 'latest' ? Infinity : Number(version.replace(/^v1\./, ''));
+  const active = CHECKS.filter((c) => (c.level === 'baseline' || level === 'restricted') && (c.since ?? 0) <= minor);
   const overridden = new Set(active.map((c) => c.overrides).filter(Boolean));
   const out: Violation[] = [];
   for (const c of active) {
     if (overridden.has(c.id)) continue;
-    const v = c.run({ meta, spec });
+    const v = c.run({ meta, spec, minor });
     if (v) out.push(v);
   }
   return out;

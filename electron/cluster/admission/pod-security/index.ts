@@ -50,7 +50,7 @@ function existingPodWarnings(ns: string, p: Policy, pods: KObject[]): string[] {
   const byReasons = new Map<string, string[]>();
   for (const pod of pods) {
     if (!pod.spec) continue;
-    const v = evaluate(p.level, pod.metadata, pod.spec as PodSpec);
+    const v = evaluate(p.level, pod.metadata, pod.spec as PodSpec, p.version);
     if (!v.length) continue;
     const key = v.map((x) => x.reason).join(', ');
     byReasons.set(key, [...(byReasons.get(key) ?? []), pod.metadata.name!]);
@@ -96,10 +96,10 @@ export function podSecurityPlugin(config: PodSecurityConfig = DEFAULT_POD_SECURI
         const spec = a.object.spec as PodSpec;
         if (spec?.runtimeClassName && ex.runtimeClasses.includes(spec.runtimeClassName)) return;
         const enforce = policy(labels, 'enforce', config.defaults);
-        const ev = evaluate(enforce.level, a.object.metadata, spec);
+        const ev = evaluate(enforce.level, a.object.metadata, spec, enforce.version);
         if (ev.length) throw admissionForbidden(a, `violates PodSecurity ${label(enforce)}: ${describe(ev)}`);
         const warn = policy(labels, 'warn', config.defaults);
-        const wv = evaluate(warn.level, a.object.metadata, spec);
+        const wv = evaluate(warn.level, a.object.metadata, spec, warn.version);
         if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
         return;
       }
@@ -112,7 +112,7 @@ export function podSecurityPlugin(config: PodSecurityConfig = DEFAULT_POD_SECURI
       }
       if (tpl.spec.runtimeClassName && ex.runtimeClasses.includes(tpl.spec.runtimeClassName)) return;
       const warn = policy(labels, 'warn', config.defaults);
-      const wv = evaluate(warn.level, tpl.meta, tpl.spec);
+      const wv = evaluate(warn.level, tpl.meta, tpl.spec, warn.version);
       if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
     },
   };

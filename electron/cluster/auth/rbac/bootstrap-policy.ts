@@ -4,11 +4,11 @@
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from 'kubernetes-types/rbac/v1';
 
 const RW = ['create', 'delete', 'deletecollection', 'patch', 'update'];
-const READ = ['get', 'list', 'watch'];
+export const READ = ['get', 'list', 'watch'];
 const ALL = [...RW, ...READ];
 
 const w = (s: string) => s.split(' ').filter(Boolean);
-function rule(verbs: string[] | string, groups: string, resources: string, names?: string): PolicyRule {
+export function rule(verbs: string[] | string, groups: string, resources: string, names?: string): PolicyRule {
   const r: PolicyRule = {
     apiGroups: groups === '' ? [''] : groups.split(',').map((g) => (g === 'core' ? '' : g)),
     resources: w(resources),
@@ -18,12 +18,12 @@ function rule(verbs: string[] | string, groups: string, resources: string, names
   return r;
 }
 const urls = (verbs: string, paths: string): PolicyRule => ({ nonResourceURLs: w(paths), verbs: w(verbs) });
-const events = rule('create patch update', 'core,events.k8s.io', 'events');
+export const events = rule('create patch update', 'core,events.k8s.io', 'events');
 
 export const BOOTSTRAP_LABEL = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
 export const AUTOUPDATE = 'rbac.authorization.kubernetes.io/autoupdate';
 
-function cr(name: string, rules: PolicyRule[] | null, opts: { labels?: Record<string, string>; aggregate?: string } = {}): ClusterRole {
+export function cr(name: string, rules: PolicyRule[] | null, opts: { labels?: Record<string, string>; aggregate?: string } = {}): ClusterRole {
   const role: ClusterRole = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -207,9 +207,9 @@ export const CLUSTER_ROLES: ClusterRole[] = [
 
 const group = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name });
 const user = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
-const sa = (namespace: string, name: string): Subject => ({ kind: 'ServiceAccount', name, namespace });
+export const sa = (namespace: string, name: string): Subject => ({ kind: 'ServiceAccount', name, namespace });
 
-function crb(name: string, subjects: Subject[], role = name): ClusterRoleBinding {
+export function crb(name: string, subjects: Subject[], role = name): ClusterRoleBinding {
   const b: ClusterRoleBinding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',

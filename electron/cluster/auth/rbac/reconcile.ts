@@ -8,6 +8,7 @@ import { R } from '../../client/resources';
 import { isStatus } from '../../client/errors';
 import { AUTOUPDATE, CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, NAMESPACE_ROLES, NAMESPACE_ROLE_BINDINGS } from './bootstrap-policy';
 import { uncoveredRules } from './rules';
+import { CONTROLLER_ROLES, CONTROLLER_ROLE_BINDINGS } from './controller-policy';
 
 const sameSubject = (a: Subject, b: Subject) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 
@@ -69,8 +70,8 @@ async function reconcileOne(client: Client, r: GVR, want: KObject): Promise<void
 }
 
 export async function reconcileBootstrapPolicy(client: Client): Promise<void> {
-  for (const o of CLUSTER_ROLES) await reconcileOne(client, R.clusterroles, o as KObject);
-  for (const o of CLUSTER_ROLE_BINDINGS) await reconcileOne(client, R.clusterrolebindings, o as KObject);
+  for (const o of [...CLUSTER_ROLES, ...CONTROLLER_ROLES]) await reconcileOne(client, R.clusterroles, o as KObject);
+  for (const o of [...CLUSTER_ROLE_BINDINGS, ...CONTROLLER_ROLE_BINDINGS]) await reconcileOne(client, R.clusterrolebindings, o as KObject);
   for (const o of NAMESPACE_ROLES) await reconcileOne(client, R.roles, o as KObject);
   for (const o of NAMESPACE_ROLE_BINDINGS) await reconcileOne(client, R.rolebindings, o as KObject);
 }

@@ -11,6 +11,7 @@ import { EventRecorder } from '../../client/event-recorder';
 import type { KObject } from '../../api/types';
 import { storageClassOf } from '../../api/kinds/core/storage-common';
 import { WorkQueue } from '../workqueue';
+import { dropNulls, updateCopy } from './update-object';
 import {
   ANN_BETA_STORAGE_PROVISIONER,
   ANN_BIND_COMPLETED,
@@ -45,18 +46,17 @@ export function startPersistentVolumeController(client: Client, informers: Infor
       ? { phase, capacity: pv.spec?.capacity, accessModes: pv.spec?.accessModes }
       : { phase, ...(phase === 'Pending' ? { capacity: null, accessModes: null } : {}) };
     if (pvc.status?.phase === phase && (!pv || pvc.status?.capacity?.storage)) return;
-    await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', { status }, { subresource: 'status' });
+    await updateCopy(client, R.persistentvolumeclaims, pvc, (c) => (c.status = dropNulls({ ...c.status, ...status })), 'status');
   }
 
   async function setVolumePhase(pv: PV, phase: string, reason?: string, message?: string): Promise<void> {
     if (pv.status?.phase === phase && (reason === undefined || pv.status?.message === message)) return;
-    await client.patch(
+    await updateCopy(
+      client,
       R.persistentvolumes,
-      undefined,
-      pv.metadata.name!,
-      'merge',
-      { status: { phase, reason: reason ?? null, message: message ?? null } },
-      { subresource: 'status' },
+      pv,
+      (v) => (v.status = dropNulls({ ...v.status, phase, reason: reason ?? null, message: message ?? null })),
+      'status',
     );
   }
 
@@ -65,10 +65,11 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     let vol = pv;
     const ref = pv.spec?.claimRef;
     if (!ref || ref.uid !== pvc.metadata.uid || ref.name !== pvc.metadata.name) {
-      const ann = ref ? {} : { [ANN_BOUND_BY_CONTROLLER]: 'yes' };
-      vol = await client.patch(R.persistentvolumes, undefined, pv.metadata.name!, 'merge', {
-        metadata: { annotations: ann, resourceVersion: pv.metadata.resourceVersion },
-        spec: {
+      const ann: Record<string, string> = ref ? {} : { [ANN_BOUND_BY_CONTROLLER]: 'yes' };
+      vol = await updateCopy(client, R.persistentvolumes, pv, (v) => {
+        v.metadata.annotations = { ...v.metadata.annotations, ...ann };
+        v.spec = {
+          ...v.spec,
           claimRef: {
             kind: 'PersistentVolumeClaim',
             apiVersion: 'v1',
@@ -77,7 +78,7 @@ export function startPersistentVolumeController(client: Client, informers: Infor
             uid: pvc.metadata.uid,
             resourceVersion: pvc.metadata.resourceVersion,
           },
-        },
+        };
       });
     }
     await setVolumePhase(vol, 'Bound');
@@ -85,9 +86,9 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     if (pvc.spec?.volumeName !== pv.metadata.name || pvc.metadata.annotations?.[ANN_BIND_COMPLETED] !== 'yes') {
       const ann: Record<string, string> = { [ANN_BIND_COMPLETED]: 'yes' };
       if (pvc.spec?.volumeName !== pv.metadata.name) ann[ANN_BOUND_BY_CONTROLLER] = 'yes';
-      claim = await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', {
-        metadata: { annotations: ann, resourceVersion: pvc.metadata.resourceVersion },
-        spec: { volumeName: pv.metadata.name },
+      claim = await updateCopy(client, R.persistentvolumeclaims, pvc, (c) => {
+        c.metadata.annotations = { ...c.metadata.annotations, ...ann };
+        c.spec = { ...c.spec, volumeName: pv.metadata.name };
       });
     }
     await setClaimStatus(claim, 'Bound', vol);
@@ -129,8 +130,8 @@ export function startPersistentVolumeController(client: Client, informers: Infor
     }
     const provisioner = sc.provisioner;
     if (pvc.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== provisioner) {
-      await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', {
-        metadata: { annotations: { [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner } },
+      await updateCopy(client, R.persistentvolumeclaims, pvc, (c) => {
+        c.metadata.annotations = { ...c.metadata.annotations, [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner };
       });
     }
     claimEvent(

@@ -4,6 +4,7 @@ import { R } from '../../client/resources';
 import { isStatus } from '../../client/errors';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
+import { updateCopy } from './update-object';
 import { PV_PROTECTION_FINALIZER } from '../../storage/binding';
 
 export function startPvProtectionController(client: Client, informers: InformerFactory): { stop(): void } {
@@ -15,10 +16,12 @@ export function startPvProtectionController(client: Client, informers: InformerF
       if (!pv?.metadata.deletionTimestamp || !pv.metadata.finalizers?.includes(PV_PROTECTION_FINALIZER)) return;
       if (pv.status?.phase === 'Bound') return;
       try {
-        await client.patch(R.persistentvolumes, undefined, name, 'json', [
-          { op: 'test', path: '/metadata/resourceVersion', value: pv.metadata.resourceVersion },
-          { op: 'replace', path: '/metadata/finalizers', value: pv.metadata.finalizers.filter((f: string) => f !== PV_PROTECTION_FINALIZER) },
-        ]);
+        await updateCopy(
+          client,
+          R.persistentvolumes,
+          pv,
+          (o) => (o.metadata.finalizers = o.metadata.finalizers!.filter((f: string) => f !== PV_PROTECTION_FINALIZER)),
+        );
       } catch (err) {
         if (!isStatus(err, 404)) throw err;
       }

@@ -7,6 +7,7 @@ import { R } from '../../client/resources';
 import { isStatus } from '../../client/errors';
 import type { KObject } from '../../api/types';
 import { WorkQueue } from '../workqueue';
+import { updateCopy } from './update-object';
 import { PVC_PROTECTION_FINALIZER, podClaimNames, podIsActive } from '../../storage/binding';
 
 export function startPvcProtectionController(client: Client, informers: InformerFactory): { stop(): void } {
@@ -23,10 +24,12 @@ export function startPvcProtectionController(client: Client, informers: Informer
       // the cache may not have seen a pod created a moment ago: a live list decides, as upstream's second check does
       if (inUse((await client.list(R.pods, ns)).items)) return;
       try {
-        await client.patch(R.persistentvolumeclaims, ns, pvc.metadata.name!, 'json', [
-          { op: 'test', path: '/metadata/resourceVersion', value: pvc.metadata.resourceVersion },
-          { op: 'replace', path: '/metadata/finalizers', value: pvc.metadata.finalizers.filter((f: string) => f !== PVC_PROTECTION_FINALIZER) },
-        ]);
+        await updateCopy(
+          client,
+          R.persistentvolumeclaims,
+          pvc,
+          (o) => (o.metadata.finalizers = o.metadata.finalizers!.filter((f: string) => f !== PVC_PROTECTION_FINALIZER)),
+        );
       } catch (err) {
         if (!isStatus(err, 404)) throw err;
       }

@@ -1,5 +1,6 @@
 // The cluster network's node-side views in the node shell: what kube-proxy and the CNI plugin left on this node.
-import { fail, ok, registerNodeProgram, type NodeHost, type NodeProgramResult } from './table';
+import { fail, ok, registerNodeFile, registerNodeProgram, type NodeHost, type NodeProgramResult } from './table';
+import { POLICY_LOG_DIR } from '../../network/policy/policy-log';
 import type { NodeViews } from '../../network/views';
 
 function withViews(run: (v: NodeViews, args: string[]) => NodeProgramResult): (args: string[], ctx: { node: NodeHost }) => Promise<NodeProgramResult> {
@@ -29,3 +30,6 @@ registerNodeProgram(
     return fail(`Object "${obj ?? ''}" is unknown, try "ip help".\n`, 255);
   }),
 );
+
+// the CNI's NetworkPolicy verdicts on this node, and the file they rotated into
+for (const name of ['policy.log', 'policy.log.1']) registerNodeFile(`${POLICY_LOG_DIR}/${name}`, (node) => node.network?.().policyLog()[name]);

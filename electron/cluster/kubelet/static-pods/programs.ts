@@ -1,12 +1,15 @@
 // The control plane's binaries as the simulator runs them in the static pods: each answers its health endpoints
 // (the manifests' probes), prints the start-up lines its real counterpart prints, then streams what the in-process
 // component reports (component-log.ts) until it is stopped.
+import type { Duplex } from 'node:stream';
 import type { NodePrograms } from '../../runtime/sim/programs';
 import type { Program, ProgramContext } from '../../runtime/sim/programs/types';
 import { waitForAbort } from '../../runtime/sim/programs/types';
 import { serveHttp } from '../../runtime/sim/programs/http';
 import { klogHeader, klogStructured, type ComponentLog, type ControlPlaneComponent } from './component-log';
 import { CONTROL_PLANE_IMAGES, type ControlPlaneVersions } from './manifests';
+import { etcdctlProgram } from './etcdctl-program';
+import type { EtcdBackend } from '../../store/etcdctl/etcdctl';
 
 const HEALTH_PATHS = new Set(['/livez', '/readyz', '/healthz', '/health']);
 
@@ -16,18 +19,12 @@ function flag(argv: string[], name: string): string | undefined {
 }
 
 /** binds the ports and answers "ok" on the health paths (404 elsewhere), as the components' secure ports do for probes */
-function serveHealth(ctx: ProgramContext, ports: number[], name: string): () => void {
+function serveHealth(ctx: ProgramContext, ports: number[], name: string, serve?: (sock: Duplex) => void): () => void {
   const offs: (() => void)[] = [];
   for (const port of ports) {
     try {
       offs.push(
-        ctx.container.sandbox.listen(port, (sock) =>
-          serveHttp(
-            sock,
-            (req) => (HEALTH_PATHS.has(req.path.split('?')[0]) ? { status: 200, body: 'ok' } : { status: 404, body: '404 page not found\n' }),
-            name,
-          ),
-        ),
+        ctx.container.sandbox.listen(port, (sock) => (serve ? tlsOrPlain(sock, serve, (plain) => serveHealthOn(plain, name)) : serveHealthOn(sock, name))),
       );
     } catch (err) {
       ctx.err(klogHeader('E', 'server.go:101') + klogStructured('Unable to listen', { port, err: (err as Error).message }) + '\n');
@@ -36,9 +33,33 @@ function serveHealth(ctx: ProgramContext, ports: number[], name: string): () => 
   return () => offs.forEach((f) => f());
 }
 
-function component(log: ComponentLog, name: ControlPlaneComponent, ports: (argv: string[]) => number[], banner: (argv: string[]) => string[]): Program {
+/**
+ * the secure port takes TLS clients (pods through the kubernetes Service) to the real API server, while the
+ * kubelet's probes, which the simulator sends as plain HTTP, keep their health answers: the first byte tells them apart
+ */
+function tlsOrPlain(sock: Duplex, tls: (sock: Duplex) => void, plain: (sock: Duplex) => void): void {
+  sock.once('data', (first: Buffer) => {
+    sock.pause();
+    sock.unshift(first);
+    if (first[0] === 0x16) tls(sock);
+    else plain(sock);
+    sock.resume();
+  });
+}
+
+function serveHealthOn(sock: Duplex, name: string): void {
+  serveHttp(sock, (req) => (HEALTH_PATHS.has(req.path.split('?')[0]) ? { status: 200, body: 'ok' } : { status: 404, body: '404 page not found\n' }), name);
+}
+
+function component(
+  log: ComponentLog,
+  name: ControlPlaneComponent,
+  ports: (argv: string[]) => number[],
+  banner: (argv: string[]) => string[],
+  serve?: (sock: Duplex) => void,
+): Program {
   return async (ctx) => {
-    const stopServing = serveHealth(ctx, ports(ctx.argv), name);
+    const stopServing = serveHealth(ctx, ports(ctx.argv), name, serve);
     ctx.proc.setMemory(ctx.proc.memoryBytes + 40_000_000);
     ctx.err(banner(ctx.argv).join(''));
     const detach = log.attach(name, (text) => ctx.err(text));
@@ -52,17 +73,30 @@ function component(log: ComponentLog, name: ControlPlaneComponent, ports: (argv:
 const k = (caller: string, msg: string, kv?: Record<string, string | number | undefined>) => klogHeader('I', caller) + klogStructured(msg, kv) + '\n';
 const plain = (caller: string, text: string) => klogHeader('I', caller) + text + '\n';
 
-export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions): NodePrograms {
+/**
+ * serveApi: the real API server's TLS front end, which the kube-apiserver pod's secure port hands its connections to,
+ * so pods reach the API through the kubernetes Service (10.96.0.1:443 → this node's 6443) while the pod runs;
+ * etcd: the store as etcdctl in the etcd pod reaches it
+ */
+export function controlPlanePrograms(
+  log: ComponentLog,
+  v: ControlPlaneVersions,
+  backends: { serveApi?: (sock: Duplex) => void; etcd?: EtcdBackend } = {},
+): NodePrograms {
+  const { serveApi, etcd: etcdStore } = backends;
   const apiserver = component(
     log,
     'kube-apiserver',
-    (argv) => [Number(flag(argv, 'secure-port') ?? 6443)],
+    // the secure port, and 6443 where the kubernetes Service's endpoint points (kind's in-cluster address) when the
+    // loopback listener had to take another port
+    (argv) => [...new Set([Number(flag(argv, 'secure-port') ?? 6443), ...(serveApi ? [6443] : [])])],
     (argv) => [
       plain('options.go:249', `external host was not specified, using ${flag(argv, 'advertise-address') ?? '127.0.0.1'}`),
       k('server.go:159', 'Version info', { version: v.kubernetes }),
       k('server.go:161', 'Golang settings', { GOGC: '', GOMAXPROCS: '', GOTRACEBACK: '' }),
       k('secure_serving.go:211', 'Serving securely on [::]:' + (flag(argv, 'secure-port') ?? '6443')),
     ],
+    serveApi,
   );
   // the scheduler and the controller manager start alike: a self-signed serving cert, their secure port, leader election
   const electedBanner = (name: 'kube-scheduler' | 'kube-controller-manager', port: number, starting: string) => () => [
@@ -110,5 +144,6 @@ export function controlPlanePrograms(log: ComponentLog, v: ControlPlaneVersions)
     'kube-scheduler': { program: scheduler, repositories: repos('kube-scheduler') },
     'kube-controller-manager': { program: controllerManager, repositories: repos('kube-controller-manager') },
     etcd: { program: etcd, repositories: repos('etcd') },
+    ...(etcdStore ? { etcdctl: { program: etcdctlProgram(etcdStore), repositories: repos('etcd') } } : {}),
   };
 }

@@ -3,7 +3,7 @@
 // namespace's labels change. A verdict costs O(policies selecting the two pods).
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import type { Flow, PacketFilter } from '../packet-filter';
+import type { FilterVerdict, Flow, PacketFilter, PolicyDecision } from '../packet-filter';
 import { compilePolicy, type CompiledPolicy, type CompiledPort, type CompiledRule, type PeerEndpoint } from './compile';
 import { parseIP } from './cidr';
 
@@ -45,6 +45,8 @@ type Endpoint = { key?: string; pod?: PolicedPod; peer: PeerEndpoint };
 
 export class PolicyEngine implements PacketFilter {
   private policies = new Map<string, CompiledPolicy>();
+  /** the objects as written, for the evaluator (the matrix and draft previews), which compiles them its own way */
+  private sources = new Map<string, NetworkPolicy>();
   private policiesByNs = new Map<string, Set<string>>();
   private pods = new Map<string, PolicedPod>();
   private podByIP = new Map<string, string>();
@@ -57,9 +59,26 @@ export class PolicyEngine implements PacketFilter {
   /** bumps on every change, so views can tell a stale matrix */
   generation = 0;
 
-  check(flow: Flow) {
+  check(flow: Flow): FilterVerdict {
     const v = this.explain(flow);
-    return { allowed: v.allowed, reason: v.reason };
+    const decisions: PolicyDecision[] = [];
+    const decided = (direction: 'egress' | 'ingress', d: DirectionVerdict) =>
+      d.isolated &&
+      decisions.push({
+        direction,
+        allowed: d.allowed,
+        policies: d.policies,
+        allowedBy: d.allowedBy && `${d.allowedBy.policy} rule ${d.allowedBy.rule + 1}`,
+      });
+    decided('egress', v.egress);
+    // a packet its source's egress dropped never reaches the destination's node
+    if (v.egress.allowed) decided('ingress', v.ingress);
+    return { allowed: v.allowed, reason: v.reason, decisions };
+  }
+
+  /** namespace/name of the policed pod with this IP (the policy log names the ends) */
+  podName(ip: string): string | undefined {
+    return this.podByIP.get(ip);
   }
 
   /** the verdict with both directions' reasoning (the reachability matrix's hover text) */
@@ -83,6 +102,7 @@ export class PolicyEngine implements PacketFilter {
   setPolicy(np: NetworkPolicy): void {
     const c = compilePolicy(np);
     this.policies.set(c.id, c);
+    this.sources.set(c.id, np);
     let s = this.policiesByNs.get(c.namespace);
     if (!s) this.policiesByNs.set(c.namespace, (s = new Set()));
     s.add(c.id);
@@ -92,6 +112,7 @@ export class PolicyEngine implements PacketFilter {
   deletePolicy(np: NetworkPolicy): void {
     const id = `${np.metadata?.namespace ?? 'default'}/${np.metadata?.name ?? ''}`;
     if (!this.policies.delete(id)) return;
+    this.sources.delete(id);
     this.policiesByNs.get(np.metadata?.namespace ?? 'default')?.delete(id);
     this.invalidateNamespace(np.metadata?.namespace ?? 'default');
   }
@@ -148,6 +169,25 @@ export class PolicyEngine implements PacketFilter {
     // plain code-unit order: localeCompare costs microseconds a call, and the live matrix sorts every refresh
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     return [...this.pods.values()].filter((p) => !want || want.has(p.namespace)).sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  }
+
+  /** what the evaluator needs for a matrix over the pods of `namespaces` (default: all): only policies of those namespaces can select them */
+  model(namespaces?: string[]): { pods: PolicedPod[]; namespaceLabels: ReadonlyMap<string, Record<string, string>>; policies: NetworkPolicy[] } {
+    const pods = this.listPods(namespaces);
+    const nss = new Set(pods.map((p) => p.namespace));
+    const policies: NetworkPolicy[] = [];
+    for (const ns of nss) for (const id of this.policiesByNs.get(ns) ?? []) policies.push(this.sources.get(id)!);
+    return { pods, namespaceLabels: this.namespaces, policies };
+  }
+
+  /** the namespaces that have policed pods */
+  podNamespaces(): string[] {
+    return [...new Set([...this.pods.values()].map((p) => p.namespace))].sort();
+  }
+
+  /** the policed pod by namespace/name */
+  pod(key: string): PolicedPod | undefined {
+    return this.pods.get(key);
   }
 
   policyCount(): number {

@@ -24,9 +24,18 @@ export interface NodeViews {
   ipAddr(): string;
   /** files under /etc/cni/net.d */
   cniFiles(): Record<string, string>;
+  /** files under /var/log/kubelab-cni: the policy verdict log and its rotated predecessor */
+  policyLog(): Record<string, string>;
 }
 
-export function nodeViews(o: { node: string; nodes: KObject[]; rules: ServicePortRule[]; mode: ProxyMode; attachments: Attachment[] }): NodeViews {
+export function nodeViews(o: {
+  node: string;
+  nodes: KObject[];
+  rules: ServicePortRule[];
+  mode: ProxyMode;
+  attachments: Attachment[];
+  policyLog?: () => Record<string, string>;
+}): NodeViews {
   const all = nodeAddresses(o.nodes);
   const self = all.find((n) => n.name === o.node) ?? { name: o.node, ip: '' };
   const vips = () => [...new Set(o.rules.flatMap((r) => (r.clusterIP ? [r.clusterIP, ...r.externalIPs, ...r.loadBalancerIPs] : [])))];
@@ -36,6 +45,7 @@ export function nodeViews(o: { node: string; nodes: KObject[]; rules: ServicePor
     ipvsadm: () => ipvsadmList({ rules: o.mode === 'ipvs' ? o.rules : [], node: o.node, nodeIP: self.ip }),
     ipRoute: () => nodeIpRoute(self, all),
     ipAddr: () => nodeIpAddr(self, o.attachments, o.mode === 'ipvs' ? vips() : []),
+    policyLog: () => o.policyLog?.() ?? { 'policy.log': '' },
     cniFiles: (): Record<string, string> => (self.podCIDR ? { [CNI_CONFLIST_PATH]: cniConflist(self.podCIDR) } : {}),
   };
 }

@@ -7,13 +7,13 @@ import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { age, ageCol, col, nameCol } from '../strategy-helpers';
 import { validateLabelSelector } from '../../validation/selectors';
-import { parse } from '@marcbachmann/cel-js';
+import { compileCel } from '../../cel';
 
 /** upstream compiles every expression when a policy is written: a syntax error is a validation error there */
 function compileErrors(expr: unknown, path: string): FieldError[] {
   if (typeof expr !== 'string' || !expr) return [];
   try {
-    parse(expr);
+    compileCel(expr);
     return [];
   } catch (err) {
     return [invalid(path, expr, `compilation failed: ERROR: <input>: ${(err as Error).message.split('\n')[0]}`)];

@@ -56,11 +56,16 @@ export function validateSubjects(subjects: any[] | undefined, namespaced: boolea
   return errs;
 }
 
-/** v1 defaulting: roleRef and User/Group subjects carry the RBAC group; ServiceAccount subjects the core group. */
+/**
+ * v1 defaulting: roleRef and User/Group subjects carry the RBAC group; ServiceAccount subjects the core group, which
+ * is the empty string and so, apiGroup being omitempty, absent from what the server returns.
+ */
 export function defaultBinding(obj: any): void {
   if (obj.roleRef) obj.roleRef.apiGroup ||= RBAC_GROUP;
   for (const s of obj.subjects ?? []) {
-    if (s.apiGroup === undefined) s.apiGroup = s.kind === 'ServiceAccount' ? '' : RBAC_GROUP;
+    if (s.kind === 'ServiceAccount') {
+      if (s.apiGroup === '') delete s.apiGroup;
+    } else if (s.apiGroup === undefined) s.apiGroup = RBAC_GROUP;
   }
 }
 

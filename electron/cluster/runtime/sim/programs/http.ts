@@ -91,6 +91,21 @@ export interface HttpClientResponse {
 }
 
 /** One request over a connected socket (Connection: close), as wget/curl/probes do. */
+/** the body of a chunked response (the API server streams large lists that way) */
+function dechunk(raw: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const eol = raw.indexOf('\r\n', at);
+    if (eol < 0) break;
+    const size = parseInt(raw.subarray(at, eol).toString('latin1'), 16);
+    if (!size) break;
+    parts.push(raw.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
 export function httpRequest(
   sock: Duplex,
   method: string,
@@ -121,7 +136,13 @@ export function httpRequest(
         const i = l.indexOf(':');
         if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
       }
-      resolve({ status: Number(m?.[1] ?? 0), statusText: m?.[2] ?? '', headers, body: all.subarray(end + 4) });
+      const raw = all.subarray(end + 4);
+      resolve({
+        status: Number(m?.[1] ?? 0),
+        statusText: m?.[2] ?? '',
+        headers,
+        body: /chunked/i.test(headers['transfer-encoding'] ?? '') ? dechunk(raw) : raw,
+      });
     };
     sock.on('data', (d: Buffer) => chunks.push(d));
     sock.on('end', finish);

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { defineCommand, latin1FromBytes, type Command, type ExecResult } from 'just-bash';
 import { busyboxBanner } from '../programs/busybox';
 import { httpRequest } from '../programs/http';
@@ -7,10 +9,15 @@ import type { ShellHost } from './commands';
 
 const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
 
-function parseUrl(raw: string): { host: string; port: number; path: string } | undefined {
+function parseUrl(raw: string): { host: string; port: number; path: string; https: boolean } | undefined {
   try {
     const u = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`);
-    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), path: (u.pathname || '/') + u.search };
+    return {
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+      path: (u.pathname || '/') + u.search,
+      https: u.protocol === 'https:',
+    };
   } catch {
     return undefined;
   }
@@ -19,7 +26,15 @@ function parseUrl(raw: string): { host: string; port: number; path: string } | u
 /** wget, curl, nc, ping and ip over the pod's simulated network (nslookup, dig, host: dns-commands.ts). */
 export function networkCommands(h: ShellHost): Command[] {
   const sb = h.container.sandbox;
-  const fetchUrl = async (url: string, method = 'GET', headers: Record<string, string> = {}, body = '', timeoutMs = 10_000, timeoutCoversDns = true) => {
+  const fetchUrl = async (
+    url: string,
+    method = 'GET',
+    headers: Record<string, string> = {},
+    body = '',
+    timeoutMs = 10_000,
+    timeoutCoversDns = true,
+    tls: TlsChoice = { verify: false },
+  ) => {
     const u = parseUrl(url);
     if (!u) throw Object.assign(new Error('bad address'), { code: 'EINVAL' });
     // busybox wget's -T bounds the connection, not the name lookup (getaddrinfo has its own resolv.conf timeout)
@@ -28,8 +43,10 @@ export function networkCommands(h: ShellHost): Command[] {
       target = (await sb.resolve(target))[0] ?? '';
       if (!target) throw Object.assign(new Error(`bad address '${u.host}'`), { code: 'ENOTFOUND' });
     }
-    const sock = await withTimeout(sb.connect(target, u.port), timeoutMs);
-    return { u, res: await httpRequest(sock, method, u.port === 80 ? u.host : `${u.host}:${u.port}`, u.path, headers, body, timeoutMs) };
+    const plain = await withTimeout(sb.connect(target, u.port), timeoutMs);
+    const sock = u.https ? await withTimeout(startTls(plain, u.host, tls), timeoutMs) : plain;
+    const hostHeader = u.port === (u.https ? 443 : 80) ? u.host : `${u.host}:${u.port}`;
+    return { u, res: await httpRequest(sock, method, hostHeader, u.path, headers, body, timeoutMs) };
   };
   return [
     defineCommand('wget', async (args, ctx) => {
@@ -38,6 +55,8 @@ export function networkCommands(h: ShellHost): Command[] {
       let spider = false;
       let timeout = 10_000;
       let url = '';
+      let noCheck = false;
+      const headers: Record<string, string> = { 'User-Agent': 'Wget' };
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-O') out = args[++i];
@@ -49,12 +68,17 @@ export function networkCommands(h: ShellHost): Command[] {
         } else if (a === '--spider') spider = true;
         else if (a === '-T' || a === '--timeout') timeout = Number(args[++i]) * 1000;
         else if (a.startsWith('--timeout=')) timeout = Number(a.slice(10)) * 1000;
+        else if (a === '--header') addHeader(headers, args[++i] ?? '');
+        else if (a.startsWith('--header=')) addHeader(headers, a.slice(9));
+        else if (a === '--no-check-certificate') noCheck = true;
         else if (!a.startsWith('-')) url = a;
       }
       if (!url) return fail(`${busyboxBanner(h.container)}\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n`);
       let stderr = quiet ? '' : `Connecting to ${parseUrl(url)?.host ?? url}\n`;
+      // busybox's own TLS does not check the server's certificate, and says so (even with -q)
+      if (parseUrl(url)?.https && !noCheck) stderr += 'wget: note: TLS certificate validation not implemented\n';
       try {
-        const { u, res } = await fetchUrl(url, 'GET', { 'User-Agent': 'Wget' }, '', timeout, false);
+        const { u, res } = await fetchUrl(url, 'GET', headers, '', timeout, false);
         if (res.status >= 400) return fail(stderr + `wget: server returned error: HTTP/1.1 ${res.status} ${res.statusText}\n`);
         if (spider) return { stdout: '', stderr: stderr + (quiet ? '' : 'remote file exists\n'), exitCode: 0 };
         const file = out ?? (u.path.split('?')[0].split('/').pop() || 'index.html');
@@ -79,14 +103,16 @@ export function networkCommands(h: ShellHost): Command[] {
       let body = '';
       let timeout = 30_000;
       const headers: Record<string, string> = { 'User-Agent': 'curl/8.11.0' };
+      let cacert: string | undefined;
+      let insecure = false;
       let url = '';
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-X' || a === '--request') method = args[++i];
-        else if (a === '-H' || a === '--header') {
-          const [k, ...v] = args[++i].split(':');
-          headers[k.trim()] = v.join(':').trim();
-        } else if (a === '-d' || a === '--data' || a === '--data-raw') {
+        else if (a === '-H' || a === '--header') addHeader(headers, args[++i] ?? '');
+        else if (a === '--cacert') cacert = args[++i];
+        else if (a === '-k' || a === '--insecure') insecure = true;
+        else if (a === '-d' || a === '--data' || a === '--data-raw') {
           body = args[++i];
           if (method === 'GET') method = 'POST';
           headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
@@ -99,6 +125,7 @@ export function networkCommands(h: ShellHost): Command[] {
         } else if (a.startsWith('-') && !a.startsWith('--') && a.length > 1) {
           for (const f of a.slice(1)) {
             if (f === 's') silent = true;
+            else if (f === 'k') insecure = true;
             else if (f === 'i') showHeaders = true;
             else if (f === 'f') failFlag = true;
             else if (f === 'I') {
@@ -111,8 +138,15 @@ export function networkCommands(h: ShellHost): Command[] {
         else if (!a.startsWith('-')) url = a;
       }
       if (!url) return fail("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
+      const quietErrors = silent && !args.includes('-S') && !args.some((a) => /^-\w*S/.test(a));
+      let tls: TlsChoice = { verify: !insecure };
+      if (cacert && !insecure) {
+        const pem = await h.container.fs.readFile(h.container.fs.resolvePath(ctx.cwd, cacert)).catch(() => undefined);
+        if (pem === undefined) return fail(quietErrors ? '' : `curl: (77) error setting certificate file: ${cacert}\n`, 77);
+        tls = { verify: true, ca: pem };
+      }
       try {
-        const { res } = await fetchUrl(url, method, headers, body, timeout);
+        const { res } = await fetchUrl(url, method, headers, body, timeout, true, tls);
         if (failFlag && res.status >= 400) return fail(silent ? '' : `curl: (22) The requested URL returned error: ${res.status}\n`, 22);
         const headText = `HTTP/1.1 ${res.status} ${res.statusText}\r\n${Object.entries(res.headers)
           .map(([k, v]) => `${k}: ${v}`)
@@ -126,6 +160,7 @@ export function networkCommands(h: ShellHost): Command[] {
         return { stdout, stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
       } catch (e: any) {
         const u = parseUrl(url);
+        if (e.code === 'CURLE_PEER_FAILED_VERIFICATION') return fail(quietErrors ? '' : `curl: (60) ${e.message}\n`, 60);
         const code = e.code === 'ENOTFOUND' ? 6 : e.code === 'ETIMEDOUT' ? 28 : 7;
         const msg =
           e.code === 'ENOTFOUND'
@@ -133,7 +168,7 @@ export function networkCommands(h: ShellHost): Command[] {
             : e.code === 'ETIMEDOUT'
               ? `Connection timed out after ${timeout} milliseconds`
               : `Failed to connect to ${u?.host} port ${u?.port} after 0 ms: Could not connect to server`;
-        return fail(silent && !args.includes('-S') && !args.some((a) => /^-\w*S/.test(a)) ? '' : `curl: (${code}) ${msg}\n`, code);
+        return fail(quietErrors ? '' : `curl: (${code}) ${msg}\n`, code);
       }
     }),
     defineCommand('nc', async (args, ctx) => {
@@ -196,6 +231,56 @@ export function networkCommands(h: ShellHost): Command[] {
       };
     }),
   ];
+}
+
+function addHeader(headers: Record<string, string>, line: string): void {
+  const i = line.indexOf(':');
+  if (i > 0) headers[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+}
+
+/** how a client checks the server: `verify` against `ca` (PEM) or, without it, the image's public CA bundle */
+interface TlsChoice {
+  verify: boolean;
+  ca?: string;
+}
+
+const SSL_HELP =
+  'More details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\n' +
+  'establish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the webpage mentioned above.';
+
+/**
+ * TLS over the simulated connection with Node's own TLS. The images' public CA bundles are not modelled: a server
+ * signed by the cluster CA fails verification unless the client names the CA file (curl --cacert) or skips the check.
+ */
+function startTls(sock: Duplex, host: string, choice: TlsChoice): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({
+      socket: sock,
+      servername: isIP(host) ? undefined : host,
+      ca: choice.ca,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+    });
+    s.once('error', reject);
+    s.once('secureConnect', () => {
+      if (choice.verify) {
+        const problem = !choice.ca
+          ? 'unable to get local issuer certificate'
+          : s.authorized
+            ? checkServerIdentity(host, s.getPeerCertificate())?.message
+            : String(s.authorizationError);
+        if (problem) {
+          s.destroy();
+          const msg = /does not match|not in the cert/i.test(problem)
+            ? `SSL: no alternative certificate subject name matches target host name '${host}'`
+            : `SSL certificate problem: ${problem === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || problem === 'SELF_SIGNED_CERT_IN_CHAIN' ? 'unable to get local issuer certificate' : problem.toLowerCase().replace(/_/g, ' ')}`;
+          reject(Object.assign(new Error(`${msg}\n${SSL_HELP}`), { code: 'CURLE_PEER_FAILED_VERIFICATION' }));
+          return;
+        }
+      }
+      resolve(s);
+    });
+  });
 }
 
 function netMessage(e: any, host: string, _tool: string): string {

@@ -1,0 +1,103 @@
+// The CEL environment the API server compiles and evaluates admission-policy expressions in: @marcbachmann/cel-js
+// with undeclared variables as dyn (object, oldObject, params, request, …) plus the parts of Kubernetes' CEL
+// libraries that policies in the docs use most: regex find/findAll, the list helpers, isURL, and quantities.
+// Not there yet: url() and its getters, ip()/cidr(), format and the authorizer.
+import { Environment } from '@marcbachmann/cel-js';
+import { isQuantity, parseQuantity } from './quantity';
+
+/** a resource.Quantity in CEL: compared by its exact value in billionths */
+export class CelQuantity {
+  constructor(readonly nano: bigint) {}
+}
+
+const cmp = (a: unknown, b: unknown): number => {
+  if ((typeof a === 'bigint' && typeof b === 'bigint') || (typeof a === 'string' && typeof b === 'string')) return a < b ? -1 : a > b ? 1 : 0;
+  const x = Number(a);
+  const y = Number(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+const NANO = 1_000_000_000n;
+
+function quantityOf(s: string): CelQuantity {
+  try {
+    return new CelQuantity(parseQuantity(s).nano);
+  } catch {
+    throw new Error(`invalid quantity: ${s}`);
+  }
+}
+
+/** isURL: an absolute URL, or an absolute path (Go's url.ParseRequestURI) */
+function isUrl(s: string): boolean {
+  if (s.startsWith('/')) return !/\s/.test(s);
+  try {
+    new URL(s);
+    return /^[a-z][a-z0-9+.-]*:/i.test(s);
+  } catch {
+    return false;
+  }
+}
+
+const method = (name: string, receiverType: string, returnType: string, params: string[], handler: (...a: any[]) => unknown) => ({
+  name,
+  receiverType,
+  returnType,
+  params: params.map((type, i) => ({ name: `a${i}`, type })),
+  handler,
+});
+
+export const celEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
+  .registerType('Quantity', CelQuantity)
+  .registerFunction('isURL(string): bool', isUrl)
+  .registerFunction('isQuantity(string): bool', (s: string) => isQuantity(s))
+  .registerFunction('quantity(string): Quantity', quantityOf)
+  .registerFunction(method('isGreaterThan', 'Quantity', 'bool', ['Quantity'], (a: CelQuantity, b: CelQuantity) => a.nano > b.nano))
+  .registerFunction(method('isLessThan', 'Quantity', 'bool', ['Quantity'], (a: CelQuantity, b: CelQuantity) => a.nano < b.nano))
+  .registerFunction(method('compareTo', 'Quantity', 'int', ['Quantity'], (a: CelQuantity, b: CelQuantity) => BigInt(cmp(a.nano, b.nano))))
+  .registerFunction(method('isInteger', 'Quantity', 'bool', [], (a: CelQuantity) => a.nano % NANO === 0n))
+  .registerFunction(
+    method('asInteger', 'Quantity', 'int', [], (a: CelQuantity) => {
+      if (a.nano % NANO !== 0n) throw new Error('cannot convert value to integer');
+      return a.nano / NANO;
+    }),
+  )
+  .registerFunction(method('asApproximateFloat', 'Quantity', 'double', [], (a: CelQuantity) => Number(a.nano) / 1e9))
+  .registerFunction(method('add', 'Quantity', 'Quantity', ['Quantity'], (a: CelQuantity, b: CelQuantity) => new CelQuantity(a.nano + b.nano)))
+  .registerFunction(method('sub', 'Quantity', 'Quantity', ['Quantity'], (a: CelQuantity, b: CelQuantity) => new CelQuantity(a.nano - b.nano)))
+  .registerFunction(method('find', 'string', 'string', ['string'], (s: string, re: string) => new RegExp(re).exec(s)?.[0] ?? ''))
+  .registerFunction(method('findAll', 'string', 'list<string>', ['string'], (s: string, re: string) => [...s.matchAll(new RegExp(re, 'g'))].map((m) => m[0])))
+  .registerFunction(
+    method('findAll', 'string', 'list<string>', ['string', 'int'], (s: string, re: string, n: bigint) => {
+      const all = [...s.matchAll(new RegExp(re, 'g'))].map((m) => m[0]);
+      return n < 0n ? all : all.slice(0, Number(n));
+    }),
+  )
+  .registerFunction(method('isSorted', 'list', 'bool', [], (l: unknown[]) => l.every((x, i) => i === 0 || cmp(l[i - 1], x) <= 0)))
+  .registerFunction(method('sum', 'list', 'dyn', [], (l: unknown[]) => (l.length ? l.reduce((a: any, b: any) => a + b) : 0n)))
+  .registerFunction(method('min', 'list', 'dyn', [], (l: unknown[]) => listExtreme(l, -1)))
+  .registerFunction(method('max', 'list', 'dyn', [], (l: unknown[]) => listExtreme(l, 1)))
+  .registerFunction(
+    method('indexOf', 'list', 'int', ['dyn'], (l: unknown[], v: unknown) => BigInt(l.findIndex((x) => cmp(x, v) === 0 && typeof x === typeof v))),
+  )
+  .registerFunction(
+    method('lastIndexOf', 'list', 'int', ['dyn'], (l: unknown[], v: unknown) => {
+      for (let i = l.length - 1; i >= 0; i--) if (typeof l[i] === typeof v && cmp(l[i], v) === 0) return BigInt(i);
+      return -1n;
+    }),
+  );
+
+function listExtreme(l: unknown[], sign: 1 | -1): unknown {
+  if (!l.length) throw new Error(`${sign > 0 ? 'max' : 'min'} called on empty list`);
+  return l.reduce((a, b) => (cmp(b, a) * sign > 0 ? b : a));
+}
+
+const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
+
+/** compiles (once per text) an expression of the Kubernetes CEL environment; throws the parse error */
+export function compileCel(expr: string): (ctx: Record<string, unknown>) => unknown {
+  let f = compiled.get(expr);
+  if (!f) {
+    f = celEnvironment.parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
+    compiled.set(expr, f);
+  }
+  return f;
+}

@@ -1,0 +1,88 @@
+// etcdctl inside the etcd static pod, through real kubectl exec: the keys the API server writes, revisions that
+// match resourceVersions, compaction, member/endpoint status and snapshots — and the TLS the real server demands.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../harness';
+
+const KUBECTL = kubectlPath();
+const CP = 'kubelab-control-plane';
+const TLS = [
+  '--endpoints=https://127.0.0.1:2379',
+  '--cacert=/etc/kubernetes/pki/etcd/ca.crt',
+  '--cert=/etc/kubernetes/pki/etcd/server.crt',
+  '--key=/etc/kubernetes/pki/etcd/server.key',
+];
+let tc: TestCluster;
+
+const etcdctl = (args: string[], withTls = true) => tc.kubectl(['-n', 'kube-system', 'exec', `etcd-${CP}`, '--', 'etcdctl', ...(withTls ? TLS : []), ...args]);
+
+describe.skipIf(!KUBECTL)('etcdctl in the etcd pod', () => {
+  if (!KUBECTL) console.log('skipped: no kubectl on this machine');
+  beforeAll(async () => {
+    tc = await startTestCluster({ nodes: 1 });
+    await waitFor(async () => (await etcdctl(['version'], false)).code === 0, { timeoutMs: 60_000, what: `etcd-${CP} to accept exec` });
+  }, 120_000);
+  afterAll(() => tc?.stop());
+
+  it("lists the API server's keys, and a key's mod_revision is the object's resourceVersion", async () => {
+    expect((await tc.kubectl(['create', 'configmap', 'rev-demo', '--from-literal=a=1'])).code).toBe(0);
+    const keys = await etcdctl(['get', '/registry/configmaps/default/', '--prefix', '--keys-only']);
+    expect(keys.stdout.split('\n')).toContain('/registry/configmaps/default/rev-demo');
+    const read = async () => {
+      const r = await etcdctl(['get', '/registry/configmaps/default/rev-demo', '-w', 'json']);
+      const body = JSON.parse(r.stdout) as {
+        header: { revision: number };
+        kvs: { key: string; create_revision: number; mod_revision: number; version: number }[];
+        count: number;
+      };
+      const rv = (await tc.kubectl(['get', 'cm', 'rev-demo', '-o', 'jsonpath={.metadata.resourceVersion}'])).stdout;
+      return { kv: body.kvs[0], rv: Number(rv), count: body.count };
+    };
+    const first = await read();
+    expect(Buffer.from(first.kv.key, 'base64').toString()).toBe('/registry/configmaps/default/rev-demo');
+    expect(first).toMatchObject({ count: 1, kv: { version: 1 } });
+    expect(first.kv.mod_revision).toBe(first.rv);
+    expect((await tc.kubectl(['patch', 'cm', 'rev-demo', '-p', '{"data":{"a":"2"}}'])).code).toBe(0);
+    const second = await read();
+    expect(second.kv).toMatchObject({ version: 2, create_revision: first.kv.create_revision });
+    expect(second.kv.mod_revision).toBe(second.rv);
+    expect(second.kv.mod_revision).toBeGreaterThan(first.kv.mod_revision);
+    // the old revision is still readable until compaction, then it is gone
+    const old = await etcdctl(['get', '/registry/configmaps/default/rev-demo', `--rev=${first.kv.mod_revision}`, '--print-value-only']);
+    expect(JSON.parse(old.stdout).data).toEqual({ a: '1' });
+    expect((await etcdctl(['compaction', String(second.kv.mod_revision)])).stdout).toBe(`compacted revision ${second.kv.mod_revision}\n`);
+    const gone = await etcdctl(['get', '/registry/configmaps/default/rev-demo', `--rev=${first.kv.mod_revision}`]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('Error: etcdserver: mvcc: required revision has been compacted');
+  });
+
+  it('shows the member and endpoint status, and saves a snapshot whose status counts its keys', async () => {
+    const members = await etcdctl(['member', 'list']);
+    expect(members.stdout).toMatch(new RegExp(`^[0-9a-f]{16}, started, ${CP}, https://172\\.18\\.0\\.2:2380, https://172\\.18\\.0\\.2:2379, false\\n$`));
+    const status = await etcdctl(['endpoint', 'status', '-w', 'table']);
+    expect(status.stdout).toMatch(/\| https:\/\/127\.0\.0\.1:2379 \| [0-9a-f]{16} \| +3\.5\.21 \| +[\d.]+ [kM]B \| +true \| +false \|/);
+    const saved = await etcdctl(['snapshot', 'save', '/var/lib/etcd/backup.db']);
+    expect(saved.stdout).toBe('Snapshot saved at /var/lib/etcd/backup.db\n');
+    const st = await etcdctl(['snapshot', 'status', '/var/lib/etcd/backup.db', '-w', 'json'], false);
+    const count = Number((await etcdctl(['get', '', '--prefix', '--count-only'])).stdout);
+    const snap = JSON.parse(st.stdout) as { totalKey: number; revision: number };
+    expect(snap.totalKey).toBeGreaterThan(50);
+    // keys may have come and gone between the two commands, but not many on an idle cluster
+    expect(Math.abs(snap.totalKey - count)).toBeLessThan(10);
+  });
+
+  it('refuses what the real server refuses: no TLS, an unknown CA, a missing file', async () => {
+    const plain = await etcdctl(['get', '/registry', '--prefix', '--keys-only', '--command-timeout=1s'], false);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('Error: context deadline exceeded');
+    const noClientCert = await etcdctl(
+      ['--endpoints=https://127.0.0.1:2379', '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--command-timeout=1s', 'get', 'x'],
+      false,
+    );
+    expect(noClientCert.stderr).toContain('tls: certificate required');
+    const missing = await etcdctl(['--endpoints=https://127.0.0.1:2379', '--cacert=/etc/kubernetes/pki/etcd/nope.crt', 'get', 'x'], false);
+    expect(missing.stderr).toContain('Error: open /etc/kubernetes/pki/etcd/nope.crt: no such file or directory');
+    expect((await etcdctl(['put', '/registry/configmaps/default/x', 'y'])).code).toBe(1);
+    expect((await etcdctl(['put', '/lab/greeting', 'hello'])).stdout).toBe('OK\n');
+    expect((await etcdctl(['get', '/lab/greeting'])).stdout).toBe('/lab/greeting\nhello\n');
+  });
+});
