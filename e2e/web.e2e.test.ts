@@ -44,6 +44,15 @@ async function shot(name: string, alsoDocs = false): Promise<void> {
   if (alsoDocs) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
+/** kubectl against the web mode's cluster, with `input` on its stdin */
+const kubectl = (args: string[], input?: string) =>
+  new Promise<void>((res, rej) => {
+    const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) =>
+      err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res(),
+    );
+    p.stdin!.end(input ?? '');
+  });
+
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -181,13 +190,6 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
   });
 
   it('shows the reachability matrix and recolours it live when a policy is applied', async () => {
-    const kubectl = (args: string[], input?: string) =>
-      new Promise<void>((res, rej) => {
-        const p = execFile('kubectl', ['--kubeconfig', join(web.dataDir, 'kubeconfig'), ...args], (err, _o, e) =>
-          err ? rej(new Error(`kubectl ${args.join(' ')}: ${e}`)) : res(),
-        );
-        p.stdin!.end(input ?? '');
-      });
     await kubectl(['create', 'namespace', 'shop']);
     for (const app of ['frontend', 'backend', 'db']) await kubectl(['-n', 'shop', 'run', app, '--image=nginx', `--labels=app=${app}`]);
     await page.goto(web.url); // the token's cookie, so this test and the next run alone too (-t)
@@ -206,6 +208,38 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     // the reasons are fetched for the clicked cell
     await expect.poll(() => page.getByTestId('explain').innerText(), { timeout: 5_000 }).toContain('shop/db is isolated for ingress by shop/db-from-backend');
     await shot('network-view', true);
+  });
+
+  it('traces a connection in the cluster view: Service VIP, endpoint, node hop, and the policy that drops it', async () => {
+    await kubectl(['create', 'namespace', 'conn']);
+    for (const app of ['front', 'back']) await kubectl(['-n', 'conn', 'run', app, '--image=nginx', `--labels=app=${app}`]);
+    await kubectl(['-n', 'conn', 'expose', 'pod', 'back', '--port=8080', '--target-port=80']);
+    await kubectl(
+      ['-n', 'conn', 'apply', '-f', '-'],
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: back-from-nobody}\nspec:\n  podSelector: {matchLabels: {app: back}}\n  policyTypes: [Ingress]\n',
+    );
+    await page.goto(web.origin + '/#/cluster');
+    // the Service row lists its endpoint (the back pod's IP) once the pod is ready
+    const row = page.locator('[data-testid=service][data-name="conn/back"]');
+    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toMatch(/10\.244\.\d+\.\d+ \(back\)/);
+    await expect.poll(() => page.getByTestId('ct-from').locator('option', { hasText: 'conn/front' }).count(), { timeout: 30_000 }).toBe(1);
+    await page.getByTestId('ct-from').selectOption('conn/front');
+    await page.getByTestId('ct-kind').selectOption('service');
+    await page.getByTestId('ct-target').selectOption('conn/back');
+    await expect.poll(() => page.getByTestId('ct-port').inputValue()).toBe('8080');
+    await page.getByTestId('ct-run').click();
+    await expect.poll(() => page.getByTestId('ct-outcome').innerText(), { timeout: 20_000 }).toBe('timed out (dropped)');
+    const hops = await page.getByTestId('ct-hop').allInnerTexts();
+    expect(hops[1]).toMatch(/^dns\s+back → 10\.96\./);
+    expect(hops[2]).toMatch(/^service\s+conn\/back 10\.96\.\S+:8080 -> 10\.244\.\S+:80 on kubelab-/);
+    expect(hops.at(-1)).toContain('conn/back-from-nobody');
+    expect(await page.getByTestId('ct-policies').innerText()).toContain('conn/back-from-nobody');
+    await page.getByTestId('conn-tester').scrollIntoViewIfNeeded();
+    await shot('connection-tester', true);
+    // without the policy the same connection arrives
+    await kubectl(['-n', 'conn', 'delete', 'networkpolicy', 'back-from-nobody']);
+    await page.getByTestId('ct-run').click();
+    await expect.poll(() => page.getByTestId('ct-outcome').innerText(), { timeout: 20_000 }).toBe('connected');
   });
 
   it('previews a draft policy with the server dry run before applying it from the Network view', async () => {

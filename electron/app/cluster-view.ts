@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { stringify } from 'yaml';
 import { createInformerFactory, nodeGraceFromEnv, R, SNAPSHOT_R, type Cluster, type Informer, type InformerFactory, type KObject } from '../cluster';
 import type { ClusterSnapshot, EventView, ObjectDetails, ObjectRef } from './ipc-contract';
-import { eventView, nodeView, podView } from './pod-status';
+import { eventView, nodeView, podView, serviceView } from './pod-status';
 import { storageSnapshot } from './storage-view';
 
 /** the kinds the view's drawer opens, by the resource kubectl and the API know them as */
@@ -24,6 +24,8 @@ export class ClusterView {
   private nodes: Informer;
   private pods: Informer;
   private events: Informer;
+  private services: Informer;
+  private slices: Informer;
   private storage: Record<'claims' | 'volumes' | 'classes' | 'snapshots' | 'attachments', Informer>;
   private timer: NodeJS.Timeout | undefined;
   private subscribers = new Set<(s: ClusterSnapshot) => void>();
@@ -37,6 +39,8 @@ export class ClusterView {
     this.nodes = this.factory.informer(R.nodes);
     this.pods = this.factory.informer(R.pods);
     this.events = this.factory.informer(R.events);
+    this.services = this.factory.informer(R.services);
+    this.slices = this.factory.informer(R.endpointslices);
     this.storage = {
       claims: this.factory.informer(R.persistentvolumeclaims),
       volumes: this.factory.informer(R.persistentvolumes),
@@ -44,7 +48,7 @@ export class ClusterView {
       snapshots: this.factory.informer(SNAPSHOT_R.volumesnapshots),
       attachments: this.factory.informer(R.volumeattachments),
     };
-    for (const inf of [this.nodes, this.pods, this.events, ...Object.values(this.storage)]) {
+    for (const inf of [this.nodes, this.pods, this.events, this.services, this.slices, ...Object.values(this.storage)]) {
       inf.onAdd(() => this.changed());
       inf.onUpdate(() => this.changed());
       inf.onDelete(() => this.changed());
@@ -55,7 +59,14 @@ export class ClusterView {
   async synced(): Promise<void> {
     // not the snapshots: their kind is a CRD an administrator may delete, and the view must not wait for it forever
     const { snapshots: _optional, ...core } = this.storage;
-    await Promise.all([this.nodes.synced(), this.pods.synced(), this.events.synced(), ...Object.values(core).map((i) => i.synced())]);
+    await Promise.all([
+      this.nodes.synced(),
+      this.pods.synced(),
+      this.events.synced(),
+      this.services.synced(),
+      this.slices.synced(),
+      ...Object.values(core).map((i) => i.synced()),
+    ]);
   }
 
   snapshot(): ClusterSnapshot {
@@ -72,6 +83,15 @@ export class ClusterView {
       nodeGraceSeconds: Math.round(nodeGraceFromEnv() / 1000),
       pods: [...pods].sort(byName).map(podView),
       events,
+      services: this.services
+        .list()
+        .sort(byName)
+        .map((s) =>
+          serviceView(
+            s,
+            this.slices.list(s.metadata.namespace).filter((sl) => sl.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name),
+          ),
+        ),
       storage: storageSnapshot({
         claims: st.claims.list(),
         volumes: st.volumes.list(),

@@ -4,6 +4,10 @@
 // public surface (which would pull Node-only modules into the renderer's type check)
 // eslint-disable-next-line no-restricted-imports
 import type { DockerDaemonStatus } from '../cluster/runtime/docker/status';
+// eslint-disable-next-line no-restricted-imports
+import type { ConnectionTestQuery, ConnectionTestResult } from '../cluster/network/connection-test-types';
+// eslint-disable-next-line no-restricted-imports
+export type { ConnectionHop, ConnectionTarget, ConnectionTestQuery, ConnectionTestResult } from '../cluster/network/connection-test-types';
 
 export type Lang = 'en' | 'zh';
 export interface Localized {
@@ -115,6 +119,9 @@ export interface NodeView {
   unschedulable: boolean;
   kubeletVersion: string;
   taints: string[];
+  internalIP?: string;
+  /** the range the node's pods get their IPs from */
+  podCIDR?: string;
 }
 export interface PodView {
   namespace: string;
@@ -128,6 +135,34 @@ export interface PodView {
   nodeName?: string;
   owner?: { kind: string; name: string };
   created: string;
+  /** status.podIP (the node's IP for hostNetwork pods) */
+  ip?: string;
+  hostNetwork?: boolean;
+}
+export interface ServicePortView {
+  name?: string;
+  port: number;
+  protocol: string;
+  targetPort: string;
+  nodePort?: number;
+}
+export interface ServiceEndpointView {
+  ip: string;
+  ready: boolean;
+  nodeName?: string;
+  /** the pod behind the address (targetRef) */
+  pod?: string;
+}
+export interface ServiceView {
+  namespace: string;
+  name: string;
+  type: string;
+  /** "None" for headless Services; absent for ExternalName */
+  clusterIP?: string;
+  externalIPs: string[];
+  externalName?: string;
+  ports: ServicePortView[];
+  endpoints: ServiceEndpointView[];
 }
 export interface EventView {
   uid: string;
@@ -204,6 +239,7 @@ export interface ClusterSnapshot {
   nodeGraceSeconds?: number;
   pods: PodView[];
   events: EventView[];
+  services: ServiceView[];
   storage: StorageSnapshot;
 }
 export type ObjectRef = { kind: 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'PersistentVolume'; namespace?: string; name: string };
@@ -337,6 +373,8 @@ export interface ApiMethods {
   /** subscribes the caller to `network.changed` for this query (one query per caller) */
   'network.watch': [NetworkMatrixQuery, NetworkMatrixView];
   'network.unwatch': [void, void];
+  /** the path a TCP connection from a pod to a target would take (the connection tester) */
+  'network.trace': [ConnectionTestQuery, ConnectionTestResult];
   'network.explain': [NetworkCellQuery, NetworkCellExplanation];
   /** server-side dry run of a draft NetworkPolicy and the matrix it would produce; nothing is applied */
   'network.preview': [NetworkPreviewQuery, NetworkPreview];
@@ -405,6 +443,7 @@ export const METHODS: readonly Method[] = [
   'network.matrix',
   'network.watch',
   'network.unwatch',
+  'network.trace',
   'network.explain',
   'network.preview',
   'labs.list',

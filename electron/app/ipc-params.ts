@@ -2,7 +2,7 @@
 // web mode's WebSocket) deliver whatever a page sends, and TypeScript's types stop at the process boundary. A bad
 // call is answered with a 400 naming the method and the field, like the API server's field errors, so a handler
 // never meets a shape it did not expect.
-import type { Lang, Method, NetworkMatrixQuery, ObjectRef, Params, Settings } from './ipc-contract';
+import type { ConnectionTarget, Lang, Method, NetworkMatrixQuery, ObjectRef, Params, Settings } from './ipc-contract';
 
 type Protocol = NonNullable<NetworkMatrixQuery['protocol']>;
 
@@ -98,6 +98,16 @@ const matrixQuery = object<Params<'network.matrix'>>({
   protocol: optional(oneOf<Protocol>({ TCP: true, UDP: true, SCTP: true })),
 });
 
+/** the connection tester's target: its fields depend on its kind */
+const targetKind = oneOf<ConnectionTarget['kind']>({ pod: true, service: true, node: true, address: true });
+const port = int(1, 65535);
+const connectionTarget: Check<ConnectionTarget> = (v, at) => {
+  const kind = targetKind((v as { kind?: unknown } | null)?.kind, `${at}.kind`);
+  if (kind === 'node') return object<ConnectionTarget>({ kind: targetKind, name: str(), port } as never)(v, at);
+  if (kind === 'address') return object<ConnectionTarget>({ kind: targetKind, host: str(), port } as never)(v, at);
+  return object<ConnectionTarget>({ kind: targetKind, namespace: str(63), name: str(), port } as never)(v, at);
+};
+
 const PARAMS: { [M in Method]: Check<Params<M>> } = {
   'app.info': none,
   'runtime.docker': none,
@@ -124,6 +134,7 @@ const PARAMS: { [M in Method]: Check<Params<M>> } = {
     protocol: optional(oneOf<Protocol>({ TCP: true, UDP: true, SCTP: true })),
     yaml: str(MAX_TEXT, true),
   }),
+  'network.trace': object<Params<'network.trace'>>({ from: object({ namespace: str(63), name: str() }), to: connectionTarget }),
   'labs.list': none,
   'labs.get': labId,
   'labs.start': labId,

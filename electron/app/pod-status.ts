@@ -1,5 +1,5 @@
 // The STATUS column of `kubectl get pods`, and the other summaries the cluster view shows, computed from objects.
-import type { EventView, NodeView, PodView } from './ipc-contract';
+import type { EventView, NodeView, PodView, ServiceEndpointView, ServiceView } from './ipc-contract';
 
 type Obj = { metadata: any; spec?: any; status?: any; [k: string]: any };
 
@@ -47,6 +47,8 @@ export function podView(p: Obj): PodView {
     nodeName: p.spec?.nodeName,
     owner: owner ? { kind: owner.kind, name: owner.name } : undefined,
     created: p.metadata.creationTimestamp ?? '',
+    ip: p.status?.podIP || undefined,
+    hostNetwork: p.spec?.hostNetwork === true || undefined,
   };
 }
 
@@ -64,6 +66,8 @@ export function nodeView(n: Obj): NodeView {
     unschedulable: !!n.spec?.unschedulable,
     kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? '',
     taints: (n.spec?.taints ?? []).map((t: any) => `${t.key}${t.value ? '=' + t.value : ''}:${t.effect}`),
+    internalIP: (n.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address,
+    podCIDR: n.spec?.podCIDR,
   };
 }
 
@@ -78,5 +82,35 @@ export function eventView(e: Obj): EventView {
     object: `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`,
     count: e.count ?? e.series?.count ?? 1,
     time: e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '',
+  };
+}
+
+/** a Service and the addresses its EndpointSlices list, as `kubectl get svc` and `get endpointslices` show them */
+export function serviceView(svc: Obj, slices: Obj[]): ServiceView {
+  const spec = svc.spec ?? {};
+  const endpoints: ServiceEndpointView[] = [];
+  const seen = new Set<string>();
+  for (const sl of slices)
+    for (const ep of sl.endpoints ?? [])
+      for (const ip of ep.addresses ?? []) {
+        if (seen.has(ip)) continue;
+        seen.add(ip);
+        endpoints.push({ ip, ready: ep.conditions?.ready !== false, nodeName: ep.nodeName, pod: ep.targetRef?.kind === 'Pod' ? ep.targetRef.name : undefined });
+      }
+  return {
+    namespace: svc.metadata.namespace,
+    name: svc.metadata.name,
+    type: spec.type ?? 'ClusterIP',
+    clusterIP: spec.clusterIP,
+    externalIPs: [...(spec.externalIPs ?? []), ...(svc.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip ?? i.hostname).filter(Boolean)],
+    externalName: spec.externalName,
+    ports: (spec.ports ?? []).map((p: any) => ({
+      name: p.name,
+      port: p.port,
+      protocol: p.protocol ?? 'TCP',
+      targetPort: String(p.targetPort ?? p.port),
+      nodePort: p.nodePort,
+    })),
+    endpoints,
   };
 }

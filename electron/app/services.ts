@@ -5,7 +5,7 @@ import type { ApiEvents, AppInfo, Chapter, EventName, Method, NetworkMatrixQuery
 import { isMethod } from './ipc-contract';
 import { checkParams, InvalidParams } from './ipc-params';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
-import { checkDockerDaemon } from '../cluster';
+import { checkDockerDaemon, testConnection } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
 import { networkExplain, networkMatrix, networkPreview, watchNetworkMatrix } from './network-matrix';
@@ -150,6 +150,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       'network.unwatch': () => {
         state.net?.off();
         state.net = undefined;
+      },
+      'network.trace': async (q) => {
+        const c = await host.ready();
+        const network = c.nodes.clusterNetwork?.network;
+        if (!network) throw new Error('this cluster runs without the cluster network component: there is no path to trace');
+        return testConnection({ client: c.client(UI_USER, 'kubelab-ui'), network, policy: c.networkPolicy }, q);
       },
       'cluster.reset': async () => {
         terminals.closeAll();

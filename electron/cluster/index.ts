@@ -28,3 +28,4 @@ export {
   type CellExplanation,
 } from './network/policy/matrix';
 export type { Snapshots, SnapshotInfo, RestoreResult } from './snapshot/snapshots';
+export { testConnection, type ConnectionTestResult, type ConnectionTestQuery } from './network/connection-test';

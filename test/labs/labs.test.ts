@@ -39,6 +39,7 @@ describe.skipIf(shard !== 1)('lab content', () => {
     // chapter 14's second is 14-services-ingress, the Ingress follow-up; `lab start 14` still opens 14-services
     expect(labs.filter((l) => l.chapter === 14).map((l) => l.id)).toEqual(['14-services', '14-services-ingress']);
     expect(findLab(labs, '14').id).toBe('14-services');
+    expect(labs.filter((l) => l.chapter === 25).map((l) => l.id)).toEqual(['25-network-model', '25-proxy-modes']);
     for (const l of labs) {
       expect(l.steps.length, l.id).toBeGreaterThanOrEqual(3);
       for (const s of l.steps) expect(s.text.zh && s.text.en && s.hints.length && s.solution.actions.length, `${l.id}/${s.id}`).toBeTruthy();

@@ -481,7 +481,8 @@ export class Kubelet {
     } catch (err) {
       return this.sandboxFailed(st, `Failed to create pod sandbox: plugin type="bridge" failed (add): ${(err as Error).message}`);
     }
-    const hostname = (spec.hostname || md.name!).slice(0, 63);
+    // a hostNetwork pod shares the node's UTS namespace too: the runtime sets no hostname, the pod sees the node's
+    const hostname = hostNetwork ? this.o.nodeName : (spec.hostname || md.name!).slice(0, 63);
     const ns = md.namespace ?? 'default';
     const limits = this.podLimits(pod);
     const dns = podDnsSettings(pod);
@@ -496,7 +497,7 @@ export class Kubelet {
             uid: st.uid,
             attempt: 0,
             hostname,
-            fqdn: spec.subdomain ? `${hostname}.${spec.subdomain}.${ns}.svc.cluster.local` : undefined,
+            fqdn: spec.subdomain && !hostNetwork ? `${hostname}.${spec.subdomain}.${ns}.svc.cluster.local` : undefined,
             labels: md.labels ?? {},
             annotations: md.annotations ?? {},
             podIPs: [ip],

@@ -20,6 +20,8 @@ import type { DnsExchange } from '../runtime/sim/network';
 import { createClusterNetwork, type ClusterNetworkComponent } from '../network';
 import type { Resolver } from '../network/cluster-network';
 import type { NodePrograms } from '../runtime/sim/programs';
+import type { HostRoot } from '../runtime/sim/host-root';
+import { NodeShell } from './node-view/shell';
 import { NodeHeartbeat } from './node-status';
 import { KUBELET_VERSION, nodeInternalIP, nodePodCIDR } from './node-object';
 import type { NodeConnector } from './connector';
@@ -89,6 +91,7 @@ export interface NodeStartContext {
     network: SimNetwork;
     runtime: 'sim' | 'docker';
     programs?: NodePrograms;
+    hostRoot?: HostRoot;
   }): ContainerRuntime;
   /** volume mounters supplied by storage (also reachable later as NodeSet.mounters) */
   mounters?: Map<string, VolumeMounter>;
@@ -179,9 +182,16 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
         ...ingressNginxPrograms(ctx.clientForToken ?? (() => undefined)),
       };
+      const views = built && (() => built.component.views(n.name));
+      // `chroot /host` in a node debugging pod: the same shell as `kubelab node shell` (the kubelet exists by then)
+      const made: { kubelet?: Kubelet } = {};
+      const hostRoot: HostRoot = {
+        dir: path.join(nodeDir, 'host'),
+        shell: () => new NodeShell({ nodeName: n.name, kubelet: made.kubelet!, network: views }, nodeDir),
+      };
       const runtime = ctx.createRuntime
-        ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs })
-        : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs });
+        ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs, hostRoot })
+        : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs, hostRoot });
       const staticPods =
         cp &&
         controlPlaneManifests({
@@ -214,6 +224,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         log: ctx.log,
         staticPods,
       });
+      made.kubelet = kubelet;
       const hb = new NodeHeartbeat(
         client,
         {
@@ -237,7 +248,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         kubelet.powerOff();
       } else hb.start();
       await kubelet.start();
-      ctx.connector.register(n.name, kubeletConnection(kubelet, built && (() => built.component.views(n.name))));
+      ctx.connector.register(n.name, kubeletConnection(kubelet, views));
       parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
     }),
   );

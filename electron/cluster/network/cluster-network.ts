@@ -44,6 +44,10 @@ export interface ConnectResult {
   code?: 'ECONNREFUSED' | 'ETIMEDOUT' | 'ENOTFOUND';
   path: PathStep[];
   verdict?: FilterVerdict;
+  /** the packet as it leaves kube-proxy's and the portmap plugin's translation (the real pod-to-pod hop) */
+  srcIP: string;
+  dstIP: string;
+  dstPort: number;
 }
 
 type Handler = (sock: Duplex, from: { ip: string }) => void;
@@ -119,6 +123,9 @@ export class ClusterNetwork implements SimNetwork {
       code: r.kind === 'deliver' ? undefined : r.kind === 'refuse' ? 'ECONNREFUSED' : 'ETIMEDOUT',
       path: r.path,
       verdict: r.verdict,
+      srcIP: r.srcIP,
+      dstIP: r.dstIP,
+      dstPort: r.dstPort,
     };
   }
 
@@ -127,7 +134,7 @@ export class ClusterNetwork implements SimNetwork {
     if (r.kind === 'refuse') throw new NetError('ECONNREFUSED', `connect ${ip}:${port}: connection refused`);
     if (r.kind !== 'deliver') return this.blackhole(ip, port);
     const [client, server] = duplexPair();
-    r.handler(server, { ip: r.sourceIP });
+    r.handler(server, { ip: r.srcIP });
     return client;
   }
 
@@ -135,9 +142,9 @@ export class ClusterNetwork implements SimNetwork {
     src: Source,
     ip: string,
     port: number,
-  ):
-    | { kind: 'deliver'; handler: Handler; sourceIP: string; path: PathStep[]; verdict?: FilterVerdict }
-    | { kind: 'refuse' | 'drop'; path: PathStep[]; verdict?: FilterVerdict } {
+  ): { srcIP: string; dstIP: string; dstPort: number } & (
+    { kind: 'deliver'; handler: Handler; path: PathStep[]; verdict?: FilterVerdict } | { kind: 'refuse' | 'drop'; path: PathStep[]; verdict?: FilterVerdict }
+  ) {
     const path: PathStep[] = [];
     let dstIP = ip,
       dstPort = port,
@@ -145,11 +152,12 @@ export class ClusterNetwork implements SimNetwork {
     const t: Translation = this.proxier.translate({ ip, port, protocol: 'TCP' }, src);
     if (t.action === 'reject') {
       path.push({ step: 'service', detail: `${t.rule.service} has no endpoints: REJECT` });
-      return { kind: 'refuse', path };
+      return { kind: 'refuse', path, srcIP, dstIP, dstPort };
     }
     if (t.action === 'drop') {
-      path.push({ step: 'service', detail: `${t.rule.service} has no local endpoints: DROP` });
-      return { kind: 'drop', path };
+      const why = t.firewall ? `loadBalancerSourceRanges (${t.rule.sourceRanges.join(', ')}) do not include ${src.ip}` : 'has no local endpoints';
+      path.push({ step: 'service', detail: `${t.rule.service} ${why}: DROP` });
+      return { kind: 'drop', path, srcIP, dstIP, dstPort };
     }
     if (t.action === 'dnat') {
       dstIP = t.endpoint.ip;
@@ -172,15 +180,15 @@ export class ClusterNetwork implements SimNetwork {
     const verdict = this.filter.check({ srcIP, dstIP, dstPort, protocol: 'TCP' });
     if (!verdict.allowed) {
       path.push({ step: 'filter', detail: verdict.reason ?? 'denied by the packet filter' });
-      return { kind: 'drop', path, verdict };
+      return { kind: 'drop', path, verdict, srcIP, dstIP, dstPort };
     }
     const handler = this.listeners.get(`tcp/${dstIP}:${dstPort}`) ?? (this.isLocalIP(dstIP) ? this.listeners.get(`tcp/0.0.0.0:${dstPort}`) : undefined);
     if (!handler) {
       path.push({ step: 'deliver', detail: `nothing listens on ${dstIP}:${dstPort}: RST` });
-      return { kind: 'refuse', path, verdict };
+      return { kind: 'refuse', path, verdict, srcIP, dstIP, dstPort };
     }
     path.push({ step: 'deliver', detail: `${dstIP}:${dstPort}` });
-    return { kind: 'deliver', handler, sourceIP: srcIP, path, verdict };
+    return { kind: 'deliver', handler, path, verdict, srcIP, dstIP, dstPort };
   }
 
   /** a SYN that gets no answer: the client's own timeout usually fires first */
@@ -203,6 +211,10 @@ export class ClusterNetwork implements SimNetwork {
   nodeIPOf(node: string): string | undefined {
     const n = this.o.nodes.getByName(undefined, node);
     return n && internalIP(n);
+  }
+
+  podCIDROf(node: string): string | undefined {
+    return this.o.nodes.getByName(undefined, node)?.spec?.podCIDR;
   }
 
   /** the node an address lives on: a node IP, or a pod IP inside a node's pod CIDR */

@@ -56,6 +56,20 @@ describe('simulated kube-proxy', () => {
     expect(p.translate(dst('10.96.5.5', 81), pod('10.244.1.9', 'w1')).action).toBe('none');
   });
 
+  it('lets only loadBalancerSourceRanges reach a load balancer address, and leaves the ClusterIP open', () => {
+    const { services, slices, p } = setup();
+    services.put({
+      ...svc('lb', { type: 'LoadBalancer', clusterIP: '10.96.5.6', loadBalancerSourceRanges: ['172.18.0.0/30', ' 10.244.2.0/24'] }),
+      status: { loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } },
+    });
+    slices.put(slice('lb', [{ ip: '10.244.1.2', node: 'w1' }]));
+    // the host (172.18.0.1) and pods of 10.244.2.0/24 are listed; a pod of 10.244.1.0/24 is not
+    expect(p.translate(dst('172.18.255.200'), { ip: '172.18.0.1', internal: false }).action).toBe('dnat');
+    expect(p.translate(dst('172.18.255.200'), pod('10.244.2.4', 'w2')).action).toBe('dnat');
+    expect(p.translate(dst('172.18.255.200'), pod('10.244.1.9', 'w1'))).toMatchObject({ action: 'drop', firewall: true });
+    expect(p.translate(dst('10.96.5.6'), pod('10.244.1.9', 'w1')).action).toBe('dnat');
+  });
+
   it('falls back to serving terminating endpoints only when none is ready', () => {
     const { services, slices, p } = setup();
     services.put(svc('web', { clusterIP: '10.96.5.5' }));

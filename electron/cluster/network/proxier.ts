@@ -3,12 +3,14 @@
 // node's netfilter rules perform on a new connection (DNAT to an endpoint, REJECT, or DROP).
 import type { Informer } from '../client/types';
 import type { KObject } from '../api/types';
+import { cidrContains } from './addresses';
 import { computeServiceRules, endpointsFor, usableEndpoints, type Protocol, type RuleEndpoint, type ServicePortRule } from './rules';
 
 export type Translation =
   | { action: 'none' }
   | { action: 'reject'; rule: ServicePortRule }
-  | { action: 'drop'; rule: ServicePortRule }
+  /** no local endpoint for a Local policy, or (`firewall`) a client outside loadBalancerSourceRanges */
+  | { action: 'drop'; rule: ServicePortRule; firewall?: boolean }
   | { action: 'dnat'; rule: ServicePortRule; endpoint: RuleEndpoint; masquerade: boolean };
 
 export interface Destination {
@@ -129,6 +131,9 @@ export class Proxier {
     const hit = this.ruleFor(dst);
     if (!hit) return { action: 'none' };
     const { rule } = hit;
+    // KUBE-PROXY-FIREWALL runs before the NAT rules: a load balancer address accepts only the listed sources
+    if (hit.external && rule.sourceRanges.length && rule.loadBalancerIPs.includes(dst.ip) && !rule.sourceRanges.some((c) => cidrContains(c, src.ip)))
+      return { action: 'drop', rule, firewall: true };
     if (!usableEndpoints(rule).length) return { action: 'reject', rule };
     // traffic from inside the cluster to an external address is short-circuited to the cluster-wide endpoints
     // (upstream's "pod traffic for external destinations" rule); from outside, externalTrafficPolicy applies

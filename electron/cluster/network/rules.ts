@@ -28,6 +28,8 @@ export interface ServicePortRule {
   nodePort?: number;
   externalIPs: string[];
   loadBalancerIPs: string[];
+  /** spec.loadBalancerSourceRanges: the only clients the load balancer's addresses accept (empty: everyone) */
+  sourceRanges: string[];
   /** every endpoint the slices list for this port (the views print them all) */
   endpoints: RuleEndpoint[];
   /** ClientIP affinity timeout in seconds, when sessionAffinity is ClientIP */
@@ -95,6 +97,7 @@ export function computeServiceRules(svc: KObject, slices: KObject[]): ServicePor
       nodePort: type === 'NodePort' || type === 'LoadBalancer' ? p.nodePort || undefined : undefined,
       externalIPs: spec.externalIPs ?? [],
       loadBalancerIPs: lbIPs,
+      sourceRanges: type === 'LoadBalancer' ? ((spec.loadBalancerSourceRanges ?? []) as string[]).map((c) => c.trim()) : [],
       endpoints,
       affinitySeconds: spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : undefined,
       internalLocal: spec.internalTrafficPolicy === 'Local',

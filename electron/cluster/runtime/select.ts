@@ -5,6 +5,7 @@ import type { ContainerRuntime } from './interface';
 import { checkDockerDaemon, createDockerRuntime, describeDaemon, DockerBackend, type DockerDaemonStatus } from './docker';
 import { createSimRuntime, type SimNetwork } from './sim';
 import type { NodePrograms } from './sim/programs';
+import type { HostRoot } from './sim/host-root';
 
 export interface RuntimeSelection {
   createRuntime(node: {
@@ -14,6 +15,7 @@ export interface RuntimeSelection {
     network: SimNetwork;
     runtime: 'sim' | 'docker';
     programs?: NodePrograms;
+    hostRoot?: HostRoot;
   }): ContainerRuntime;
   /** what the daemon check found, when any node asked for Docker */
   docker?: DockerDaemonStatus;
@@ -39,7 +41,7 @@ export async function selectRuntimes(dataDir: string, config: ClusterConfig, log
     createRuntime: (n) =>
       backend && n.runtime === 'docker'
         ? createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log })
-        : createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs }),
+        : createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs, hostRoot: n.hostRoot }),
   };
 }
 

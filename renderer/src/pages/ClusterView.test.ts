@@ -50,7 +50,7 @@ const bound: StorageSnapshot = {
   classes,
   snapshots: [{ namespace: 'lab', name: 'snap1', uid: 's1', source: 'pvc/data', ready: true, restoreSize: '1Gi', snapshotClass: 'csi-hostpath-snapclass' }],
 };
-const snap = (storage: StorageSnapshot): ClusterSnapshot => ({ nodes: [], pods: [], events: [], storage });
+const snap = (storage: StorageSnapshot): ClusterSnapshot => ({ nodes: [], pods: [], events: [], services: [], storage });
 
 afterEach(() => {
   cleanup();
@@ -119,6 +119,7 @@ describe('ClusterView', () => {
       pods: [],
       events: [],
       nodeGraceSeconds: 40,
+      services: [],
       storage: { claims: [], volumes: [], classes: [], snapshots: [] },
     };
     const b = fakeBridge({ 'cluster.watch': () => snap, 'cluster.unwatch': () => undefined, 'cluster.nodePower': () => undefined });

@@ -134,6 +134,15 @@ export function isValidPortNum(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : ['must be between 1 and 65535, inclusive'];
 }
 
+const CIDR_RE = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
+export function validCIDR(s: string): boolean {
+  if (!CIDR_RE.test(s)) return false;
+  const [ip, bits] = s.split('/');
+  if (ip.includes('.')) return ip.split('.').every((o) => Number(o) <= 255) && Number(bits) <= 32;
+  return Number(bits) <= 128;
+}
+export const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
+
 export function isValidIP(v: string): boolean {
   return isIPv4(v) || isIPv6(v);
 }

@@ -37,4 +37,5 @@ const portKey = (r: ServicePortRule) => servicePortName(r) + r.protocol.toLowerC
 export const svcChain = (r: ServicePortRule) => `KUBE-SVC-${hash(portKey(r))}`;
 export const svlChain = (r: ServicePortRule) => `KUBE-SVL-${hash(portKey(r))}`;
 export const extChain = (r: ServicePortRule) => `KUBE-EXT-${hash(portKey(r))}`;
+export const fwChain = (r: ServicePortRule) => `KUBE-FW-${hash(portKey(r))}`;
 export const sepChain = (r: ServicePortRule, e: RuleEndpoint) => `KUBE-SEP-${hash(portKey(r) + `${e.ip}:${e.port}`)}`;

@@ -3,7 +3,7 @@
 // the probability splits that spread new connections evenly.
 import { CLUSTER_CIDR } from '../addresses';
 import { endpointsFor, servicePortName, usableEndpoints, type ServicePortRule } from '../rules';
-import { extChain, sepChain, svcChain, svlChain } from './chain-names';
+import { extChain, fwChain, sepChain, svcChain, svlChain } from './chain-names';
 
 export interface IptablesInput {
   rules: ServicePortRule[];
@@ -90,6 +90,14 @@ export function iptablesSave(input: IptablesInput): string {
     const match = (ip: string, _port: number) => `-d ${ip}/32 -p ${proto}`;
     const dport = (port: number) => `-m ${proto} --dport ${port}`;
     const usable = usableEndpoints(r);
+    // loadBalancerSourceRanges: the filter table's firewall lets the listed sources through to the NAT rules
+    if (r.sourceRanges.length && r.loadBalancerIPs.length) {
+      const fw = fwChain(r);
+      const refused = q(`${name} traffic not accepted by ${fw}`);
+      for (const ip of r.loadBalancerIPs) filter.add('KUBE-PROXY-FIREWALL', `${match(ip, r.port)} -m comment --comment ${refused} ${dport(r.port)} -j ${fw}`);
+      for (const src of r.sourceRanges) filter.add(fw, `-s ${src} -m comment --comment ${q(`${name} loadbalancer IP`)} -j RETURN`);
+      filter.add(fw, `-m comment --comment ${refused} -j DROP`);
+    }
     const externalDsts: [string, string][] = [
       ...r.externalIPs.map((ip) => [ip, 'external IP'] as [string, string]),
       ...r.loadBalancerIPs.map((ip) => [ip, 'loadbalancer IP'] as [string, string]),

@@ -81,6 +81,28 @@ describe('iptables-save', () => {
     );
     expect(t).not.toContain('KUBE-SVC-');
   });
+  it('filters load balancer traffic by loadBalancerSourceRanges in a KUBE-FW chain', () => {
+    const lb = computeServiceRules(
+      svc(
+        'lb',
+        { type: 'LoadBalancer', clusterIP: '10.96.1.2', loadBalancerSourceRanges: ['192.168.0.0/16'], ports: [{ port: 80, protocol: 'TCP', nodePort: 30081 }] },
+        { loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } },
+      ),
+      [slice('lb', [{ ip: '10.244.1.5', node: 'w1' }])],
+    );
+    const t = iptablesSave({ rules: lb, node: 'w1' }).split('\n');
+    const fw = t.find((l) => l.startsWith('-A KUBE-PROXY-FIREWALL '))!;
+    expect(fw).toMatch(
+      /^-A KUBE-PROXY-FIREWALL -d 172\.18\.255\.200\/32 -p tcp -m comment --comment "default\/lb traffic not accepted by (KUBE-FW-\w{16})" -m tcp --dport 80 -j \1$/,
+    );
+    const chain = fw.split(' ').at(-1)!;
+    expect(t.filter((l) => l.startsWith(`-A ${chain} `))).toEqual([
+      `-A ${chain} -s 192.168.0.0/16 -m comment --comment "default/lb loadbalancer IP" -j RETURN`,
+      `-A ${chain} -m comment --comment "default/lb traffic not accepted by ${chain}" -j DROP`,
+    ]);
+    expect(t).toContain(`:${chain} - [0:0]`);
+    expect(t.some((l) => /^-A KUBE-SERVICES -d 172\.18\.255\.200\/32 .*"default\/lb loadbalancer IP" .* -j KUBE-EXT-/.test(l))).toBe(true);
+  });
   it('writes affinity with the recent module', () => {
     const aff = computeServiceRules(
       svc('sticky', {

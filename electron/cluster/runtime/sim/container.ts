@@ -9,6 +9,7 @@ import { SimProcess } from './process';
 import { PidNamespace } from './pid-namespace';
 import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
 import type { Launcher } from './programs/types';
+import type { HostRoot } from './host-root';
 import { profileFor } from './shell/profiles';
 import { shellUtilities } from './shell/command-names';
 import type { SimSandbox } from './sandbox';
@@ -52,6 +53,8 @@ export class SimContainer {
   nodePrograms?: NodePrograms;
   /** how its shells and programs start other executables; the runtime sets it when it creates the container */
   launcher!: Launcher;
+  /** the node's root folder and shell, for `chroot` into a hostPath mount of "/" (SimRuntimeOptions.hostRoot) */
+  hostRoot?: HostRoot;
 
   constructor(
     readonly containerId: string,

@@ -23,6 +23,7 @@ import { NetError, type SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
 import type { NodePrograms } from './programs';
+import type { HostRoot } from './host-root';
 import { makeSession, outputStream } from './streams';
 import type { Terminal } from './shell/interactive';
 
@@ -37,6 +38,8 @@ export interface SimRuntimeOptions {
   pullDelayMs?: () => number;
   /** binaries this node provides for some images beyond the built-in programs (the control plane's, on its node) */
   programs?: NodePrograms;
+  /** the node's root folder and shell: `chroot` into a mount of it gives the node's shell (kubectl debug node/…) */
+  hostRoot?: HostRoot;
 }
 
 type Listener = { out: (c: string | Uint8Array) => void; err: (c: string | Uint8Array) => void };
@@ -133,6 +136,7 @@ export class SimRuntime implements ContainerRuntime {
     const id = newId();
     const c = new SimContainer(id, sb, config, image);
     c.nodePrograms = this.opts.programs;
+    c.hostRoot = this.opts.hostRoot;
     c.launcher = launcherFor(c);
     const target =
       config.targetContainerName &&

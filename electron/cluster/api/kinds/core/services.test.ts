@@ -47,6 +47,15 @@ describe('service validation', () => {
     expect(msgs(svc({ ports: [{ port: 80, nodePort: 30080 }] }))).toContain("spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
     expect(msgs(svc({ ports: [{ port: 80 }, { port: 81 }] }))).toEqual(['spec.ports[0].name: Required value', 'spec.ports[1].name: Required value']);
   });
+  it('loadBalancerSourceRanges: CIDRs (space padding tolerated), only on LoadBalancer Services', () => {
+    expect(msgs(svc({ type: 'LoadBalancer', ports: [{ port: 80 }], loadBalancerSourceRanges: [' 10.0.0.0/8', '192.168.1.0/24'] }))).toEqual([]);
+    expect(msgs(svc({ type: 'LoadBalancer', ports: [{ port: 80 }], loadBalancerSourceRanges: ['10.0.0.0/8', '10.1.2.3'] }))).toEqual([
+      'spec.LoadBalancerSourceRanges[1]: Invalid value: "10.1.2.3": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    ]);
+    expect(msgs(svc({ ports: [{ port: 80 }], loadBalancerSourceRanges: ['10.0.0.0/8'] }))).toEqual([
+      "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'",
+    ]);
+  });
   it('selector labels and name format', () => {
     expect(msgs(svc({ ports: [{ port: 80 }], selector: { app: 'bad value' } }))[0]).toMatch(
       /^spec.selector: Invalid value: "bad value": a valid label must be/,

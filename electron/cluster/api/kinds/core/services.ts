@@ -4,7 +4,7 @@ import { type FieldError, duplicate, forbidden, invalid, notSupported, required 
 import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { validateLabels } from '../../validation/meta';
-import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isValidPortNum } from '../../validation/names';
+import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isValidPortNum, validCIDR, CIDR_MSG } from '../../validation/names';
 import { SUPPORTED_PORT_PROTOCOLS, validatePortNumOrName } from '../../validation/resources';
 import { translateTimestampSince } from './age';
 import { ageColumn, col, nameColumn } from './format';
@@ -145,6 +145,12 @@ export function validateService(svc: KObject): FieldError[] {
   });
   (spec.externalIPs ?? []).forEach((ip: string, i: number) => {
     if (!isValidIP(ip)) errs.push(invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+  });
+  // upstream names this field with a capital L (a historical accident it keeps); values may be space-padded
+  const ranges: string[] = spec.loadBalancerSourceRanges ?? [];
+  if (ranges.length && spec.type !== 'LoadBalancer') errs.push(forbidden('spec.LoadBalancerSourceRanges', "may only be used when `type` is 'LoadBalancer'"));
+  ranges.forEach((r, i) => {
+    if (typeof r !== 'string' || !validCIDR(r.trim())) errs.push(invalid(`spec.LoadBalancerSourceRanges[${i}]`, r, CIDR_MSG));
   });
   if (!spec.type) errs.push(required('spec.type'));
   else if (!SERVICE_TYPES.includes(spec.type)) errs.push(notSupported('spec.type', spec.type, SERVICE_TYPES));

@@ -4,7 +4,7 @@ import { forbidden, invalid, notSupported, required } from '../../errors';
 import type { KindStrategy } from '../../kind';
 import type { KObject } from '../../types';
 import { validateLabelSelector } from '../../validation/selectors';
-import { isValidPortName } from '../../validation/names';
+import { CIDR_MSG, isValidPortName, validCIDR } from '../../validation/names';
 import { age, ageCol, col, keepStatusBumpGeneration, nameCol, setGeneration } from '../strategy-helpers';
 import { formatLabelSelector } from '../../selectors';
 import { isStrictSubset } from '../../../network/policy/cidr';
@@ -21,15 +21,6 @@ export function defaultNetworkPolicy(obj: KObject): void {
     for (const p of rule?.ports ?? []) p.protocol ??= 'TCP';
   }
 }
-
-const CIDR_RE = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
-function validCIDR(s: string): boolean {
-  if (!CIDR_RE.test(s)) return false;
-  const [ip, bits] = s.split('/');
-  if (ip.includes('.')) return ip.split('.').every((o) => Number(o) <= 255) && Number(bits) <= 32;
-  return Number(bits) <= 128;
-}
-const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
 
 function validatePorts(ports: any[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];

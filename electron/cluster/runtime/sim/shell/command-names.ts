@@ -52,6 +52,7 @@ export const CONTAINER_COMMANDS = [
   'less',
   'more',
   'vi',
+  'chroot',
 ];
 /** internal helpers the script rewriter calls; they resolve like binaries but are never listed */
 export const HIDDEN_COMMANDS = [

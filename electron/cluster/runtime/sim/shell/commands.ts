@@ -5,6 +5,7 @@ import { parseDuration } from '../programs/basic';
 import { networkCommands } from './net-commands';
 import { dnsCommands } from './dns-commands';
 import { tailCommand } from './tail';
+import { chrootCommand } from './chroot';
 import { imageFiles } from '../images/rootfs';
 import { profileFor } from './profiles';
 import { stripLeadingSlash } from './tar-args';
@@ -371,6 +372,7 @@ export function containerCommands(h: ShellHost): Command[] {
     ...networkCommands(h),
     ...dnsCommands(h),
     tailCommand(h),
+    chrootCommand(h),
   ];
   // programs (nginx, stress, perl…) are also reachable from scripts; servers touch files from socket callbacks,
   // outside just-bash's guarded command context, so they get the container's own filesystem

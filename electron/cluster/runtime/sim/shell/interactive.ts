@@ -2,6 +2,10 @@ import { parse } from 'just-bash';
 import type { SimContainer } from '../container';
 import type { SimProcess } from '../process';
 import { runShell, type ShellSession } from './run-shell';
+import { hostShellAt, type HostShell } from '../host-root';
+
+/** `chroot DIR` or `chroot DIR /bin/sh`: an interactive shell inside the new root */
+const CHROOT_SHELL = /^\s*chroot\s+(\S+)(?:\s+(?:\/usr)?(?:\/bin\/)?(?:ba|da)?sh)?\s*$/;
 
 export interface Terminal {
   tty: boolean;
@@ -20,8 +24,12 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
   let cwd = c.workingDir;
   let status = 0;
   const root = c.id.uid === 0;
+  // the node's shell after `chroot /host` in a node debugging pod, until its `exit`
+  let chrooted: HostShell | undefined;
   const prompt = () => {
-    if (term.tty)
+    // /bin/sh on a node is dash, whose prompt is "# " for root
+    if (term.tty && chrooted) proc.stdout('# ');
+    else if (term.tty)
       proc.stdout(argv0 === 'bash' ? `${root ? 'root' : 'user'}@${c.sandbox.config.hostname}:${cwd}${root ? '#' : '$'} ` : `${cwd} ${root ? '#' : '$'} `);
   };
   let pending = '';
@@ -95,6 +103,29 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
     if (next === null || proc.signal.aborted) break;
     script += (script ? '\n' : '') + next;
     const exit = /^\s*exit(?:\s+(\d+))?\s*$/.exec(script);
+    if (chrooted) {
+      const line = script;
+      script = '';
+      if (exit) {
+        chrooted = undefined;
+        status = exit[1] ? Number(exit[1]) : status;
+      } else if (line.trim()) {
+        const r = await chrooted.run(line);
+        if (r.stdout) proc.stdout(r.stdout);
+        if (r.stderr) proc.stderr(r.stderr);
+        status = r.exitCode;
+      }
+      prompt();
+      continue;
+    }
+    const into = root ? CHROOT_SHELL.exec(script) : null;
+    const hostShell = into ? hostShellAt(c, into[1], cwd) : undefined;
+    if (hostShell) {
+      chrooted = hostShell;
+      script = '';
+      prompt();
+      continue;
+    }
     if (exit) {
       status = exit[1] ? Number(exit[1]) : status;
       script = '';
