@@ -1,24 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeWorld, runContainer, waitFor } from './test-helpers';
+import { describe, expect, it } from 'vitest';
+import { collect, runContainer, waitFor, worldsPerTest } from './test-helpers';
 
-type World = ReturnType<typeof makeWorld>;
-const worlds: World[] = [];
-const world = () => {
-  const w = makeWorld();
-  worlds.push(w);
-  return w;
-};
-afterEach(async () => {
-  for (const w of worlds.splice(0)) await w.cleanup();
-});
-
-const collect = (s?: NodeJS.ReadableStream) => {
-  let text = '';
-  s?.on('data', (d) => {
-    text += d.toString();
-  });
-  return () => text;
-};
+const world = worldsPerTest();
 
 /** `kubectl exec -it POD -- sh` into a busybox (or debian) pod: a TTY of 80x24 */
 async function terminal(image = 'busybox') {

@@ -1,28 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContainerCreateError, ImagePullError, SandboxError } from '../interface';
 import { ExecutableNotFoundError } from './launch';
 import { httpRequest } from './programs/http';
-import { containerConfig, makeWorld, readLog, runContainer, sandboxConfig, waitFor } from './test-helpers';
+import { collect, containerConfig, readLog, runContainer, sandboxConfig, waitFor, worldsPerTest } from './test-helpers';
 
-const worlds: ReturnType<typeof makeWorld>[] = [];
-const world = () => {
-  const w = makeWorld();
-  worlds.push(w);
-  return w;
-};
-afterEach(async () => {
-  for (const w of worlds.splice(0)) await w.cleanup();
-});
-
-const collect = (s?: NodeJS.ReadableStream) => {
-  let text = '';
-  s?.on('data', (d) => {
-    text += d.toString();
-  });
-  return () => text;
-};
+const world = worldsPerTest();
 
 describe('busybox shell containers', () => {
   it('streams a looping script to the CRI log while it runs, with $HOSTNAME expanded', async () => {

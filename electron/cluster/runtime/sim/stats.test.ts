@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../interface';
-import { makeWorld, runContainer, sandboxConfig, waitFor } from './test-helpers';
+import { runContainer, sandboxConfig, waitFor, worldsPerTest } from './test-helpers';
 
-type World = ReturnType<typeof makeWorld>;
-const worlds: World[] = [];
-const world = () => {
-  const w = makeWorld();
-  worlds.push(w);
-  return w;
-};
-afterEach(async () => {
-  for (const w of worlds.splice(0)) await w.cleanup();
-});
+const world = worldsPerTest();
 
 const Mi = 1024 * 1024;
 

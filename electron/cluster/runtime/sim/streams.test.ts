@@ -1,27 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpRequest } from './programs/http';
-import { makeWorld, readLog, runContainer, waitFor } from './test-helpers';
+import { collect, readLog, runContainer, waitFor, worldsPerTest } from './test-helpers';
 
-type World = ReturnType<typeof makeWorld>;
-const worlds: World[] = [];
-const world = () => {
-  const w = makeWorld();
-  worlds.push(w);
-  return w;
-};
-afterEach(async () => {
-  for (const w of worlds.splice(0)) await w.cleanup();
-});
-
-const collect = (s?: NodeJS.ReadableStream) => {
-  let text = '';
-  s?.on('data', (d) => {
-    text += d.toString();
-  });
-  return () => text;
-};
+const world = worldsPerTest();
 
 describe('attach', () => {
   it('attach follows PID 1 output from the moment it attaches, and detaching leaves the container running', async () => {

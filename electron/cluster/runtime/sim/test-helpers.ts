@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
 import type { ContainerConfig, ContainerRuntime, PodSandboxConfig } from '../interface';
 import { createSimRuntime } from './index';
 import { createLocalSimNetwork, type SimNetwork } from './network';
@@ -93,4 +94,26 @@ export function readLog(p: string): string {
   } catch {
     return '';
   }
+}
+
+/** a world factory for one test file: every world made in a test is cleaned up after it */
+export function worldsPerTest(resolve?: (name: string) => string[] | undefined): () => ReturnType<typeof makeWorld> {
+  const worlds: ReturnType<typeof makeWorld>[] = [];
+  afterEach(async () => {
+    for (const w of worlds.splice(0)) await w.cleanup();
+  });
+  return () => {
+    const w = makeWorld(resolve);
+    worlds.push(w);
+    return w;
+  };
+}
+
+/** everything a stream has written so far */
+export function collect(s?: NodeJS.ReadableStream): () => string {
+  let text = '';
+  s?.on('data', (d) => {
+    text += d.toString();
+  });
+  return () => text;
 }

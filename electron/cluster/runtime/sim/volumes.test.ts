@@ -1,21 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpRequest } from './programs/http';
-import { makeWorld, readLog, runContainer, waitFor } from './test-helpers';
+import { readLog, runContainer, waitFor, worldsPerTest } from './test-helpers';
 
-type World = ReturnType<typeof makeWorld>;
-const worlds: World[] = [];
-const world = () => {
-  const w = makeWorld();
-  worlds.push(w);
-  return w;
-};
-afterEach(async () => {
-  for (const w of worlds.splice(0)) await w.cleanup();
-});
+const world = worldsPerTest();
 
-const hostDir = (w: World, name: string, files: Record<string, string> = {}) => {
+const hostDir = (w: ReturnType<typeof world>, name: string, files: Record<string, string> = {}) => {
   const d = path.join(w.dir, 'vol', name);
   fs.mkdirSync(d, { recursive: true });
   for (const [f, c] of Object.entries(files)) fs.writeFileSync(path.join(d, f), c);
