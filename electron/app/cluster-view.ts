@@ -25,6 +25,7 @@ export class ClusterView {
   private pods: Informer;
   private events: Informer;
   private services: Informer;
+  private offHostPorts?: () => void;
   private slices: Informer;
   private storage: Record<'claims' | 'volumes' | 'classes' | 'snapshots' | 'attachments', Informer>;
   private timer: NodeJS.Timeout | undefined;
@@ -53,6 +54,7 @@ export class ClusterView {
       inf.onUpdate(() => this.changed());
       inf.onDelete(() => this.changed());
     }
+    this.offHostPorts = cluster.nodes.clusterNetwork?.hostAccess?.onChange(() => this.changed());
     this.factory.start();
   }
 
@@ -92,6 +94,12 @@ export class ClusterView {
             this.slices.list(s.metadata.namespace).filter((sl) => sl.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name),
           ),
         ),
+      hostPorts: (this.cluster.nodes.clusterNetwork?.hostAccess?.published() ?? []).map(({ service, nodePort, url, entry }) => ({
+        service,
+        nodePort,
+        url,
+        ...(entry ? { entry } : {}),
+      })),
       storage: storageSnapshot({
         claims: st.claims.list(),
         volumes: st.volumes.list(),
@@ -153,6 +161,7 @@ export class ClusterView {
   }
 
   stop(): void {
+    this.offHostPorts?.();
     if (this.timer) clearTimeout(this.timer);
     this.subscribers.clear();
     this.factory.stop();

@@ -164,6 +164,14 @@ export interface ServiceView {
   ports: ServicePortView[];
   endpoints: ServiceEndpointView[];
 }
+/** a Service reachable from this computer: a NodePort, or the ingress controller's HTTP/HTTPS entry (127.0.0.1 only) */
+export interface HostPortView {
+  /** namespace/name */
+  service: string;
+  nodePort: number;
+  url: string;
+  entry?: 'http' | 'https';
+}
 export interface EventView {
   uid: string;
   namespace: string;
@@ -241,6 +249,8 @@ export interface ClusterSnapshot {
   events: EventView[];
   services: ServiceView[];
   storage: StorageSnapshot;
+  /** what `kubelab start` prints: NodePorts and the ingress controller on 127.0.0.1 */
+  hostPorts?: HostPortView[];
 }
 export type ObjectRef = { kind: 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'PersistentVolume'; namespace?: string; name: string };
 export interface ObjectDetails {

@@ -117,6 +117,23 @@ describe('app services', () => {
     expect(d.yaml).toContain(`name: ${vol.name}`);
   });
 
+  it('lists what this computer reaches on 127.0.0.1: a new NodePort as soon as it is published', async () => {
+    await session.call('cluster.watch', undefined);
+    await session.call('yaml.apply', {
+      yaml: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: from-host\nspec:\n  type: NodePort\n  selector: {run: watched}\n  ports: [{port: 80}]\n',
+      dryRun: false,
+    });
+    const entry = await waitFor(
+      () => {
+        const s = events.findLast((e) => e.event === 'cluster.changed')?.payload as ApiEvents['cluster.changed'] | undefined;
+        return s?.hostPorts?.find((h) => h.service === 'default/from-host');
+      },
+      { what: 'the NodePort of default/from-host among the host ports of a pushed snapshot' },
+    );
+    expect(entry!.url).toBe(`http://127.0.0.1:${entry!.nodePort}`);
+    expect(entry!.nodePort).toBeGreaterThanOrEqual(30000);
+  });
+
   it('grades a lab, gives hints, solves it and signs the report', async () => {
     const before = await session.call('labs.check', { id: '01-first-look' });
     expect(before.steps.map((s) => s.passed)).toEqual([true, false, false]);

@@ -39,6 +39,7 @@ export class HostAccess {
   private readonly pending = new Map<string, Promise<void>>();
   private stopped = false;
   private readonly off: () => void;
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(
     private readonly network: ClusterNetwork,
@@ -65,6 +66,15 @@ export class HostAccess {
     );
   }
 
+  /** calls fn whenever a host port opens or closes (the app's cluster view lists them); returns the unsubscribe */
+  onChange(fn: () => void): () => void {
+    this.changeListeners.add(fn);
+    return () => this.changeListeners.delete(fn);
+  }
+  private changed(): void {
+    for (const fn of this.changeListeners) fn();
+  }
+
   /** resolves once every current NodePort has its listener (tests, `kubelab start` output) */
   async settled(): Promise<void> {
     while (this.pending.size) await Promise.all(this.pending.values());
@@ -84,6 +94,7 @@ export class HostAccess {
       if (!w) {
         s.server.close();
         this.servers.delete(k);
+        this.changed();
       } else {
         // an entry point follows its Service port's NodePort; a NodePort listener keeps its number
         s.service = w.service;
@@ -116,6 +127,7 @@ export class HostAccess {
         return;
       }
       this.servers.set(key, listener);
+      this.changed();
       this.log(
         `host access: ${w.service} ${w.entry ? `${w.entry.scheme.toUpperCase()} (ingress)` : `NodePort ${w.nodePort}`} on ${w.entry?.scheme ?? 'http'}://127.0.0.1:${listener.hostPort}`,
       );

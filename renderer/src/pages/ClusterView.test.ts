@@ -137,4 +137,25 @@ describe('ClusterView', () => {
     await fireEvent.click(screen.getAllByRole('button', { name: 'Power off' })[0]);
     expect(b.calls.find((c) => c.method === 'cluster.nodePower')?.params).toEqual({ name: 'w1', on: false });
   });
+
+  it('lists the host ports a pushed snapshot brings, the ingress entry points first', async () => {
+    const base: ClusterSnapshot = { nodes: [], pods: [], events: [], services: [], storage: { claims: [], volumes: [], classes: [], snapshots: [] } };
+    const b = fakeBridge({ 'cluster.watch': () => base, 'cluster.unwatch': () => undefined });
+    setBridge(b);
+    render(ClusterView);
+    await screen.findByTestId('services');
+    expect(screen.queryByTestId('host-ports')).toBeNull();
+    b.emit('cluster.changed', {
+      ...base,
+      hostPorts: [
+        { service: 'ingress-nginx/ingress-nginx-controller', nodePort: 31080, url: 'http://127.0.0.1:8080', entry: 'http' },
+        { service: 'default/web', nodePort: 30080, url: 'http://127.0.0.1:30080' },
+      ],
+    });
+    const list = await screen.findByTestId('host-ports');
+    const links = [...list.querySelectorAll('a')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['http://127.0.0.1:8080', 'http://127.0.0.1:30080']);
+    expect(list.textContent).toContain('ingress-nginx HTTP');
+    expect(list.textContent).toContain('NodePort 30080 · default/web');
+  });
 });
