@@ -3,8 +3,7 @@
 import type { Client } from '../../client/types';
 import type { GVR, KObject } from '../../api/types';
 import { StatusError } from '../../api/errors';
-import { clone } from '../../api/object';
-import { controllerRefOf, newControllerRef, type OwnerRef } from './pod-helpers';
+import { controllerRefOf, newControllerRef } from './pod-helpers';
 
 export interface ClaimOptions {
   client: Client;
@@ -48,18 +47,15 @@ export async function claimObjects(objs: KObject[], o: ClaimOptions): Promise<KO
   return claimed;
 }
 
+// Both are patches, as upstream's ControllerRefManager sends them: the controllers' roles grant `patch` on what they
+// own, not `update`, and the uid in the patch makes it fail (422) if the object was replaced by one of the same name.
 async function adopt(obj: KObject, o: ClaimOptions): Promise<KObject> {
-  const next = clone(obj);
-  const refs = ((next.metadata.ownerReferences as OwnerRef[] | undefined) ?? []).filter((r) => r.uid !== o.owner.metadata.uid);
-  refs.push(newControllerRef(o.owner, o.ownerApiVersion, o.ownerKind));
-  next.metadata.ownerReferences = refs;
-  return o.client.update(o.gvr, obj.metadata.namespace, next);
+  const ref = newControllerRef(o.owner, o.ownerApiVersion, o.ownerKind);
+  return o.client.patch(o.gvr, obj.metadata.namespace, obj.metadata.name!, 'strategic', { metadata: { ownerReferences: [ref], uid: obj.metadata.uid } });
 }
 
 async function release(obj: KObject, o: ClaimOptions): Promise<void> {
-  const next = clone(obj);
-  const refs = ((next.metadata.ownerReferences as OwnerRef[] | undefined) ?? []).filter((r) => r.uid !== o.owner.metadata.uid);
-  if (refs.length) next.metadata.ownerReferences = refs;
-  else delete next.metadata.ownerReferences;
-  await o.client.update(o.gvr, obj.metadata.namespace, next);
+  await o.client.patch(o.gvr, obj.metadata.namespace, obj.metadata.name!, 'strategic', {
+    metadata: { ownerReferences: [{ $patch: 'delete', uid: o.owner.metadata.uid }], uid: obj.metadata.uid },
+  });
 }
