@@ -3,9 +3,8 @@
 import type { Client, InformerFactory } from '../../client/types';
 import { objectKey } from '../../client/types';
 import { R } from '../../client/resources';
-import type { GVR, KObject } from '../../api/types';
+import type { GVR } from '../../api/types';
 import { WorkQueue } from '../workqueue';
-import { isStatus } from '../../client/errors';
 import { computeUsage } from './usage';
 import { bestEffort, componentLog } from '../../best-effort';
 
@@ -41,17 +40,13 @@ export function startResourceQuotaController(client: Client, informers: Informer
 
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
-    let quota: KObject;
-    try {
-      quota = await client.get(R.resourcequotas, ns, name);
-    } catch (err) {
-      if (isStatus(err, 404)) return;
-      throw err;
-    }
+    // upstream's role lets this controller list and watch, not get: the quota comes from its namespace's list
     const list = async (r: GVR) => (await client.list(r, ns)).items;
     const [pods, services, configmaps, secrets, persistentvolumeclaims, replicationcontrollers, resourcequotas] = await Promise.all(
       [R.pods, R.services, R.configmaps, R.secrets, R.persistentvolumeclaims, R.replicationcontrollers, R.resourcequotas].map(list),
     );
+    const quota = resourcequotas.find((q) => q.metadata.name === name);
+    if (!quota) return;
     const counts = new Map<string, number | undefined>();
     for (const k of Object.keys(quota.spec?.hard ?? {})) {
       if (!k.startsWith('count/')) continue;
