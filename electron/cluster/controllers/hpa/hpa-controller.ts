@@ -238,7 +238,9 @@ export function startHpaController(client: Client, informers: InformerFactory, o
     status.desiredReplicas = norm.replicas;
     if (norm.replicas !== current) {
       try {
-        await client.patch(gvr!, ns, ref.name, 'merge', { spec: { replicas: norm.replicas } }, { subresource: 'scale' });
+        // an update of the Scale read above, as upstream's scale client does (the controller's role grants get and
+        // update on */scale, not patch); a conflict means the target moved meanwhile and the next sync retries
+        await client.update(gvr!, ns, { ...scale, spec: { ...scale.spec, replicas: norm.replicas } }, { subresource: 'scale' });
       } catch (err) {
         setCond('AbleToScale', 'False', 'FailedUpdateScale', `the HPA controller was unable to update the target scale: ${(err as Error).message}`);
         recorder.event(hpa, 'Warning', 'FailedRescale', `New size: ${norm.replicas}; reason: ${reasonText}; error: ${(err as Error).message}`);
