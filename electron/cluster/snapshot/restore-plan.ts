@@ -29,14 +29,27 @@ export interface CurrentKey {
   modRevision: number;
 }
 
-/** the object's user-owned part: everything but status and the server's write bookkeeping */
-function userPart(o: KObject): unknown {
+/**
+ * A pod's node is the scheduler's to set (a binding), not a user's: a pod the snapshot caught Pending and that has
+ * been bound since keeps its node, or the scheduler would bind it a second time while its kubelet runs it.
+ */
+function podNode(key: string, o: KObject): string | undefined {
+  return key.startsWith('/registry/pods/') ? (o.spec as { nodeName?: string } | undefined)?.nodeName : undefined;
+}
+
+/** the object's user-owned part: everything but status, the server's write bookkeeping and a pod's binding */
+function userPart(key: string, o: KObject): unknown {
   const { status: _s, metadata, ...rest } = o as KObject & { status?: unknown };
   void _s;
   const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = metadata ?? {};
   void _rv;
   void _mf;
   void _g;
+  if (podNode(key, o) !== undefined) {
+    const { nodeName: _n, ...spec } = rest.spec as Record<string, unknown>;
+    void _n;
+    return { ...rest, spec, metadata: meta };
+  }
   return { ...rest, metadata: meta };
 }
 
@@ -49,10 +62,12 @@ function recreated(key: string, value: string): string {
 }
 
 /** the snapshot's object carrying the current status (a spec change bumps the generation so controllers act) */
-function merged(snap: KObject, cur: KObject): KObject {
+function merged(key: string, snap: KObject, cur: KObject): KObject {
   // an object being deleted now but not then comes back whole (a Terminating namespace is Active again)
   if (cur.metadata.deletionTimestamp && !snap.metadata.deletionTimestamp) return snap;
   const out: KObject = { ...snap, metadata: { ...snap.metadata } };
+  const node = podNode(key, cur);
+  if (node !== undefined) out.spec = { ...(snap.spec as object), nodeName: node };
   if ('status' in cur) out.status = cur.status;
   else delete out.status;
   if (cur.metadata.generation !== undefined) {
@@ -96,8 +111,8 @@ export function planRestore(snapshot: ReadonlyMap<string, string>, current: Read
       updated++;
       continue;
     }
-    if (deepEqual(userPart(s), userPart(c))) continue;
-    ops.push({ op: 'update', key, value: JSON.stringify(merged(s, c)), expectedModRevision: cur.modRevision });
+    if (deepEqual(userPart(key, s), userPart(key, c))) continue;
+    ops.push({ op: 'update', key, value: JSON.stringify(merged(key, s, c)), expectedModRevision: cur.modRevision });
     updated++;
   }
   return { ops, created, updated, deleted };
