@@ -110,6 +110,25 @@ describe('Endpoints and EndpointSlices', () => {
     expect(s.endpoints ?? []).toEqual([]);
   });
 
+  it("writes back a managed slice or Endpoints someone else changed (a user's edit, a restored snapshot)", async () => {
+    const [slice] = await slicesOf('web');
+    const ready = slice.endpoints.find((e: { conditions: { ready: boolean } }) => e.conditions.ready);
+    expect(ready).toBeTruthy();
+    // what a restore of a snapshot taken before the pod was ready writes: the same slice, every endpoint not ready
+    await tc.client.update(R.endpointslices, 'default', {
+      ...slice,
+      endpoints: slice.endpoints.map((e: { conditions: object }) => ({ ...e, conditions: { ready: false, serving: false, terminating: false } })),
+    });
+    await waitFor(
+      async () => ((await slicesOf('web'))[0]?.endpoints ?? []).some((e: { addresses: string[]; conditions: { ready: boolean } }) => e.conditions.ready),
+      { what: 'the ready endpoint written back' },
+    );
+    await tc.client.delete(R.endpoints, 'default', 'web');
+    await waitFor(async () => ((await tc.client.get(R.endpoints, 'default', 'web').catch(() => undefined))?.subsets?.length ?? 0) > 0, {
+      what: 'the Endpoints recreated',
+    });
+  });
+
   it('leaves the kubernetes service alone', async () => {
     expect(
       await slicesOf('kubernetes').then((s) =>

@@ -8,7 +8,7 @@ import { WorkQueue } from '../workqueue';
 import { isStatus } from '../../client/errors';
 import { endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION, type EndpointPort } from './pod-endpoints';
 import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
-import { matchesSelectorMap, watchServicePods } from './service-pods';
+import { matchesSelectorMap, watchServiceOwned, watchServicePods } from './service-pods';
 
 export function buildSubsets(svc: KObject, pods: KObject[]): any[] {
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
@@ -45,6 +45,11 @@ export function startEndpointsController(client: Client, informers: InformerFact
   const pods = informers.informer(R.pods);
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'endpoints' });
   watchServicePods(services, pods, (key) => queue.add(key));
+  watchServiceOwned(
+    informers.informer(R.endpoints),
+    (e) => e.metadata.name,
+    (key) => queue.add(key),
+  );
 
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');

@@ -8,7 +8,7 @@ import { WorkQueue } from '../workqueue';
 import { isStatus } from '../../client/errors';
 import { endpointPorts, inheritedLabels, podHostname, portsKey, rfc3339Nano, targetRef, TRIGGER_TIME_ANNOTATION, type EndpointPort } from './pod-endpoints';
 import { isPodReady, isPodTerminal } from '../replicaset/pod-helpers';
-import { matchesSelectorMap, watchServicePods } from './service-pods';
+import { matchesSelectorMap, watchServiceOwned, watchServicePods } from './service-pods';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -56,6 +56,11 @@ export function startEndpointSliceController(client: Client, informers: Informer
   const nodes = informers.informer(R.nodes);
   const queue = new WorkQueue((key) => sync(key), { workers: 2, name: 'endpointslice' });
   watchServicePods(services, pods, (key) => queue.add(key));
+  watchServiceOwned(
+    informers.informer(R.endpointslices),
+    (s) => (s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? s.metadata.labels?.[SERVICE_NAME_LABEL] : undefined),
+    (key) => queue.add(key),
+  );
 
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');

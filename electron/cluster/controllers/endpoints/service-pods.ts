@@ -22,3 +22,18 @@ export function watchServicePods(services: Informer, pods: Informer, enqueue: (k
   pods.onUpdate((a, b) => podChanged(a, b));
   pods.onDelete((p) => podChanged(p));
 }
+
+/**
+ * Enqueues the Service an object the controller derives from it belongs to (its EndpointSlices, its Endpoints)
+ * whenever someone else changes or deletes that object — a user's edit, a cluster snapshot restored — so the
+ * controller writes it back, as upstream's controllers do. The controller's own writes come back here too and
+ * find nothing to change.
+ */
+export function watchServiceOwned(objects: Informer, serviceOf: (o: KObject) => string | undefined, enqueue: (key: string) => void): void {
+  const changed = (o: KObject) => {
+    const name = serviceOf(o);
+    if (name) enqueue(`${o.metadata.namespace}/${name}`);
+  };
+  objects.onUpdate((_a, b) => changed(b));
+  objects.onDelete((o) => changed(o));
+}
