@@ -194,16 +194,16 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       'term.list': () => terminals.list(),
       'term.run': async ({ command, prefer, cols, rows }) => {
         await host.ready();
-        return terminals.run(String(command), receiver, prefer, cols, rows);
+        return terminals.run(command, receiver, prefer, cols, rows);
       },
       'term.attach': ({ id }) => terminals.attach(id, receiver),
-      'term.write': ({ id, data }) => terminals.write(id, String(data)),
+      'term.write': ({ id, data }) => terminals.write(id, data),
       'term.resize': ({ id, cols, rows }) => terminals.resize(id, cols, rows),
-      'term.ack': ({ id, chars }) => terminals.ack(id, Number(chars)),
+      'term.ack': ({ id, chars }) => terminals.ack(id, chars),
       'term.close': ({ id }) => terminals.close(id),
       'settings.get': () => settings.get(),
       'settings.set': (patch) => {
-        const s = settings.set(patch ?? {});
+        const s = settings.set(patch);
         for (const x of sessions) x.emit('settings.changed', s);
         return s;
       },
