@@ -151,6 +151,51 @@ describe('checks', () => {
     expect(none.message).toBe('no NoSuchReason event for Pod web in namespace checks');
   });
 
+  it('event with `after` needs the event to come the given seconds after a time another object records', async () => {
+    const t0 = Date.parse('2026-01-01T10:00:00Z');
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    await kube.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'clock', namespace: NS, labels: { clock: 'yes' }, annotations: { since: iso(t0) } },
+    });
+    const event = (name: string, at: number) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: NS },
+      involvedObject: { kind: 'Pod', name: 'late', namespace: NS },
+      reason: 'LabTimed',
+      message: 'x',
+      type: 'Normal',
+      firstTimestamp: iso(at),
+      lastTimestamp: iso(at),
+      source: { component: 'test' },
+    });
+    await kube.apply(event('late.early', t0 + 1000));
+    const c: Check = {
+      type: 'event',
+      where,
+      reason: 'LabTimed',
+      involvedObject: { kind: 'Pod', name: 'late' },
+      after: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        selector: 'clock=yes',
+        time: 'metadata.annotations.since',
+        seconds: 6,
+        what: { en: 'the clock started', zh: '时钟开始' },
+      },
+    };
+    expect(await runCheck(c, ctx)).toMatchObject({
+      ok: false,
+      message: 'the LabTimed event for Pod late came 1s after the clock started; it should come at least 6s after',
+    });
+    await kube.apply(event('late.later', t0 + 10_000));
+    expect(await runCheck(c, ctx)).toMatchObject({ ok: true, message: 'event LabTimed for Pod late came 10s after the clock started' });
+    const missing = await runCheck({ ...c, after: { ...c.after!, time: 'metadata.annotations.nothing' } } as Check, ctx);
+    expect(missing).toMatchObject({ ok: false, message: 'the clock started is not recorded on ConfigMap -l clock=yes' });
+  });
+
   it('exec runs a command over the WebSocket and reports exit codes and output', async (t) => {
     if (!(await podsRunning())) {
       console.warn('skipping exec checks: pods do not run yet on this build');

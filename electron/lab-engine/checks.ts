@@ -4,6 +4,7 @@ import { matchTree } from './assert-tree';
 import { summarize } from './summarize';
 import { pickPod } from './pods';
 import { checkPodNode } from './check-pod-node';
+import { checkEvent } from './check-event';
 import { compareRecorded } from './recorded';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
@@ -106,25 +107,8 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
     }
     case 'podNode':
       return checkPodNode(check, ctx.kube, ctx.namespace);
-    case 'event': {
-      const ns = check.namespace ?? ctx.namespace;
-      const list = await ctx.kube.list('v1', 'Event', ns);
-      const io = check.involvedObject ?? {};
-      const hit = list.items.find(
-        (e: any) =>
-          e.reason === check.reason &&
-          (!io.kind || e.involvedObject?.kind === io.kind) &&
-          (!io.name || e.involvedObject?.name === io.name || (io.name.endsWith('*') && String(e.involvedObject?.name).startsWith(io.name.slice(0, -1)))) &&
-          (!check.messagePattern || new RegExp(check.messagePattern).test(e.message ?? '')),
-      );
-      const about = `${io.kind ?? 'object'}${io.name ? ` ${io.name}` : ''}`;
-      return hit
-        ? { ok: true, message: `event ${check.reason} for ${about}: ${hit.message ?? ''}` }
-        : {
-            ok: false,
-            message: `no ${check.reason} event for ${about} in namespace ${ns}${check.messagePattern ? ` with a message matching /${check.messagePattern}/` : ''}`,
-          };
-    }
+    case 'event':
+      return checkEvent(check, ctx.kube, ctx.namespace);
   }
 }
 

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { LabError, Problems, YNodeReader, parseManifests } from './yaml-reader';
 import { parseLabMarkdown, type MdDoc } from './markdown';
 import { drawValues, readParameters, substitute, unknownPlaceholders } from './parameters';
-import { LANGS, type Action, type Check, type Lab, type Lang, type NearMiss, type PodPick, type Step, type Text } from './types';
+import { LANGS, type Action, type Check, type EventAfter, type Lab, type Lang, type NearMiss, type PodPick, type Step, type Text } from './types';
 
 export { LabError } from './yaml-reader';
 
@@ -291,9 +291,25 @@ function readCheck(c: YNodeReader): Check | undefined {
         reason: body.str('reason') ?? '',
         involvedObject: { kind: body.str('kind', false), name: body.str('name', false) },
         messagePattern: body.str('message', false),
+        after: readEventAfter(body.get('after')),
         ...base,
       };
   }
+}
+
+function readEventAfter(n: YNodeReader): EventAfter | undefined {
+  if (!n.present) return undefined;
+  const known = ['apiVersion', 'kind', 'name', 'namespace', 'selector', 'time', 'seconds', 'what'];
+  for (const k of n.keys()) if (!known.includes(k)) n.get(k).fail(`unknown field "${k}" in event.after (known: ${known.join(', ')})`);
+  const seconds = n.get('seconds').js();
+  if (typeof seconds !== 'number' || !(seconds >= 0)) n.get('seconds').fail('event.after.seconds must be a number of seconds ≥ 0');
+  if (!n.str('name', false) && !n.str('selector', false)) n.fail('event.after needs "name" or "selector" to find the object');
+  const what = readText(n.get('what'), 'event.after.what');
+  const apiVersion = n.str('apiVersion'),
+    kind = n.str('kind'),
+    time = n.str('time');
+  if (!apiVersion || !kind || !time || !what || typeof seconds !== 'number') return undefined;
+  return { apiVersion, kind, name: n.str('name', false), namespace: n.str('namespace', false), selector: n.str('selector', false), time, seconds, what };
 }
 
 function readNearMiss(n: YNodeReader, dir: string, p: Problems): NearMiss | undefined {

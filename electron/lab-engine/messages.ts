@@ -89,6 +89,11 @@ function describeOther(check: Exclude<Check, AssertCheck>): Text {
         : both(`connections to ${to} should be blocked, but get through`, `到 ${to} 的连接应当被阻止，但目前仍能通过`);
     }
     case 'event':
+      if (check.after)
+        return both(
+          `the ${check.reason} event${check.involvedObject?.name ? ` for ${check.involvedObject.name}` : ''} should come at least ${check.after.seconds}s after ${check.after.what.en}`,
+          `${check.involvedObject?.name ? `${check.involvedObject.name} 的` : ''} ${check.reason} 事件应当在${check.after.what.zh}之后至少 ${check.after.seconds} 秒才出现`,
+        );
       return both(
         `no ${check.reason} event yet${check.involvedObject?.name ? ` for ${check.involvedObject.name}` : ''}`,
         `还没有${check.involvedObject?.name ? ` ${check.involvedObject.name} 的` : ''} ${check.reason} 事件`,

@@ -72,6 +72,20 @@ export interface EventCheck extends CheckBase {
   reason: string;
   involvedObject?: { kind?: string; name?: string };
   messagePattern?: string;
+  /** the event must have happened at least `seconds` after a time read from another object (e.g. when a taint was set) */
+  after?: EventAfter;
+}
+export interface EventAfter {
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  selector?: string;
+  /** JMESPath giving an RFC 3339 time (or a list of them: the latest counts) */
+  time: string;
+  seconds: number;
+  /** what that time is, in words, for the grader's message */
+  what: { en: string; zh: string };
 }
 /** the node the picked pod runs on must match the tree (e.g. carry a taint) */
 export interface PodNodeCheck extends CheckBase {
