@@ -152,6 +152,58 @@ describe.skipIf(!READY)('a lab owns its cluster (web mode)', () => {
     expect(report.signature.algorithm).toBe('Ed25519');
   });
 
+  it('in Chinese: the solution as text, applying it over the student\'s own pod says what it replaced, and "Run in terminal" avoids a busy tab', async () => {
+    const kc = join(web.dataDir, 'kubeconfig');
+    await page.goto(web.origin + '/#/settings');
+    await page.getByTestId('lang-zh').check();
+    try {
+      await page.goto(web.origin + '/#/lab/02-containers');
+      await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
+      await page.getByTestId('show-solution').click();
+      expect(await page.getByRole('alertdialog').textContent()).toMatch(/报告会记录你查看过答案及其时间/);
+      await page.getByTestId('confirm-yes').click();
+      const solution = page.getByTestId('solution');
+      const text = (await solution.locator('pre').first().textContent({ timeout: 30_000 })) ?? '';
+      await solution.getByRole('button', { name: '复制' }).first().waitFor();
+      // each installation draws its own pod name: read it from the solution shown
+      const name = /kubectl run (\S+)/.exec(text)?.[1] ?? /name: ([a-z0-9-]+)/.exec(text)?.[1];
+      expect(name, `pod name in the solution text: ${text}`).toBeTruthy();
+      // the student's own pod of that name, with another container: the solution's pod cannot be merged into it
+      await kubectl(kc, 'delete', 'pod', name!, '-n', 'lab-02', '--ignore-not-found', '--wait=true');
+      const mine = await kubectl(kc, 'run', name!, '-n', 'lab-02', '--image=nginx', '--overrides={"spec":{"containers":[{"name":"main","image":"nginx"}]}}');
+      expect(mine.stderr).toBe('');
+      await page.getByTestId('apply-solution').click();
+      expect(await page.getByRole('alertdialog').textContent()).toMatch(/报告会为这些步骤分别记录/);
+      await page.getByTestId('confirm-yes').click();
+      await page.getByTestId('notice').filter({ hasText: '已应用本步骤的答案' }).waitFor({ timeout: 90_000 });
+      expect(await page.getByTestId('replaced').textContent()).toMatch(
+        new RegExp(`已替换你的对象：[\\s\\S]*Pod lab-02/${name}[\\s\\S]*无法直接改成答案中的样子`),
+      );
+      const containers = await kubectl(kc, 'get', 'pod', name!, '-n', 'lab-02', '-o', 'jsonpath={.spec.containers[*].name}');
+      expect(containers.stdout).not.toBe('main');
+
+      // a busy terminal tab is left alone, in Chinese too
+      const screenText = () => page.evaluate(() => document.querySelector('.screen:not(.hidden) .xterm-rows')?.textContent ?? '');
+      await page.locator('.screen:not(.hidden) .xterm-rows').waitFor({ timeout: 30_000 });
+      await expect.poll(screenText, { timeout: 30_000 }).toMatch(/kubelab:/);
+      await page.locator('.screen:not(.hidden) .xterm').click();
+      await page.keyboard.type('sleep 300; echo slept\n');
+      const busyTab = await page.locator('.terminal-panel [role="tab"][aria-selected="true"]').textContent();
+      expect(busyTab).toMatch(/终端/);
+      const run = page.getByTestId('run-in-terminal').first();
+      expect(await run.textContent()).toMatch(/在终端中运行/);
+      const command = (await run.locator('xpath=ancestor::*[.//pre][1]').locator('pre').first().textContent()) ?? '';
+      await run.click();
+      await expect.poll(() => page.locator('.terminal-panel [role="tab"][aria-selected="true"]').textContent(), { timeout: 30_000 }).not.toBe(busyTab);
+      await expect.poll(screenText, { timeout: 60_000 }).toContain(command.trim().split('\n')[0].slice(0, 20));
+      await page.locator('.terminal-panel [role="tab"]', { hasText: busyTab! }).click();
+      expect(await screenText()).not.toContain(command.trim().split('\n')[0].slice(0, 20));
+    } finally {
+      await page.goto(web.origin + '/#/settings');
+      await page.getByTestId('lang-en').check();
+    }
+  });
+
   it('"Run in terminal" never types into a busy tab: it uses another one', async () => {
     await page.goto(web.origin + '/#/lab/01-cluster-tour');
     await page.getByTestId('check').and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
