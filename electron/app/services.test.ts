@@ -1,39 +1,27 @@
 // The app's services against a real in-process cluster, through a Session exactly as the renderer uses them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createAppServices, type AppServices, type Session } from './services';
+import type { AppServices, Session } from './services';
 import type { ApiEvents, EventName } from './ipc-contract';
 import { waitFor } from '../../test/harness';
-import { createEngineLabBackend } from './engine-lab-backend';
+import { fixtureAppServices, type AppFixture } from '../../test/app-fixture';
 import { verifyReport } from '../lab-engine/report';
 import { UI_USER } from './cluster-view';
 import type { Pod } from 'kubernetes-types/core/v1';
 
-// a small lab in lab.yaml form, so the test does not depend on the course's content
-const FIXTURE_LABS = resolve(__dirname, '../../test/fixtures/labs');
-
-const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-app-'));
+let app: AppFixture;
 let services: AppServices;
 let session: Session;
 const events: { event: EventName; payload: ApiEvents[EventName] }[] = [];
 
 beforeAll(async () => {
-  services = createAppServices({
-    dataDir,
-    mode: 'web',
-    cluster: { port: 0 },
-    shell: '/bin/bash',
-    labs: (ctx) => createEngineLabBackend({ ...ctx, labsDir: FIXTURE_LABS }),
-  });
+  app = fixtureAppServices('app');
+  services = app.services;
   session = services.connect((event, payload) => events.push({ event, payload }));
   await services.start();
 });
 afterAll(async () => {
   session?.dispose();
-  await services?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await app?.dispose();
 });
 
 describe('app services', () => {

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import WebSocket from 'ws';
-import { createAppServices, type AppServices } from '../../electron/app/services';
-import { createEngineLabBackend } from '../../electron/app/engine-lab-backend';
+import { fixtureAppServices, type AppFixture } from '../app-fixture';
 import { METHODS, type Method } from '../../electron/app/ipc-contract';
 import { startWebServer, type RunningWebServer } from '../../electron/web/web-server';
 import { COOKIE } from '../../electron/web/request-guard';
@@ -17,25 +16,16 @@ import type { ServerMessage } from '../../electron/web/protocol';
 
 const CASES = Number(process.env.KUBELAB_IPC_FUZZ_CASES ?? 5000);
 const SEED = Number(process.env.KUBELAB_FUZZ_SEED ?? 22);
-const FIXTURE_LABS = resolve(__dirname, '../fixtures/labs');
-
-const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-ipcfuzz-'));
 const staticDir = mkdtempSync(join(tmpdir(), 'kubelab-ipcfuzz-ui-'));
-let services: AppServices;
+let app: AppFixture;
 let web: RunningWebServer;
 let ws: WebSocket;
 const waiting = new Map<number | null, ((m: ServerMessage) => void)[]>();
 
 beforeAll(async () => {
-  services = createAppServices({
-    dataDir,
-    mode: 'web',
-    cluster: { port: 0 },
-    shell: '/bin/bash',
-    labs: (ctx) => createEngineLabBackend({ ...ctx, labsDir: FIXTURE_LABS }),
-  });
-  await services.start();
-  web = await startWebServer({ services, staticDir });
+  app = fixtureAppServices('ipcfuzz');
+  await app.services.start();
+  web = await startWebServer({ services: app.services, staticDir });
   const origin = `http://127.0.0.1:${web.port}`;
   ws = new WebSocket(`ws://127.0.0.1:${web.port}/api`, { headers: { origin, cookie: `${COOKIE}=${web.token}` } });
   await new Promise<void>((res, rej) => {
@@ -51,8 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ws?.close();
   await web?.close();
-  await services?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await app?.dispose();
   rmSync(staticDir, { recursive: true, force: true });
 });
 
