@@ -75,6 +75,29 @@ describe.skipIf(!!skip)('Docker runtime', () => {
     expect(node.status.images.flatMap((i: { names: string[] }) => i.names)).toContain('docker.io/library/busybox:latest');
   });
 
+  it("runs the cluster's system pods (CoreDNS, kube-proxy) with its own programs instead of pulling their images", async () => {
+    // offline, their registry.k8s.io images cannot be pulled: they used to sit in ImagePullBackOff on Docker nodes
+    const ready = async () => {
+      const r = await tc.kubectl([
+        '-n',
+        'kube-system',
+        'get',
+        'pods',
+        '-l',
+        'k8s-app in (kube-dns,kube-proxy)',
+        '-o',
+        'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status} {end}',
+      ]);
+      const s = r.stdout.trim().split(' ').filter(Boolean);
+      return s.length >= 4 && s.every((x) => x === 'True');
+    };
+    await waitFor(ready, { timeoutMs: 60_000, what: 'CoreDNS and kube-proxy pods Ready on the Docker nodes' });
+    const system = await docker.listContainers({ all: true, filters: { label: ['io.kubernetes.pod.namespace=kube-system'] } });
+    expect(system.filter((c) => c.Labels['io.kubelab.cluster'] === clusterLabel).map((c) => c.Names[0])).toEqual([]);
+    const node = JSON.parse((await tc.kubectl(['get', 'nodes', '-o', 'json'])).stdout).items[0];
+    expect(node.status.images.flatMap((i: { names: string[] }) => i.names)).toContain('registry.k8s.io/coredns/coredns:v1.12.0');
+  });
+
   it("lets a pod's containers reach each other on localhost", async () => {
     writeFileSync(
       join(tc.dataDir, 'duo.yaml'),
