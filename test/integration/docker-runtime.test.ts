@@ -96,7 +96,7 @@ describe.skipIf(!!skip)('Docker runtime', () => {
     expect(system.filter((c) => c.Labels['io.kubelab.cluster'] === clusterLabel).map((c) => c.Names[0])).toEqual([]);
     const node = JSON.parse((await tc.kubectl(['get', 'nodes', '-o', 'json'])).stdout).items[0];
     expect(node.status.images.flatMap((i: { names: string[] }) => i.names)).toContain('registry.k8s.io/coredns/coredns:v1.12.0');
-  });
+  }, 90_000);
 
   it("lets a pod's containers reach each other on localhost", async () => {
     writeFileSync(
