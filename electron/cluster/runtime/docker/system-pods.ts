@@ -32,6 +32,8 @@ function repositoryOf(image: string): string {
 export class DockerNodeRuntime implements ContainerRuntime {
   readonly name: string;
   private readonly owner = new Map<string, ContainerRuntime>();
+  /** container id → its sandbox: a removed sandbox takes its containers' entries along */
+  private readonly sandboxOf = new Map<string, string>();
 
   constructor(
     private readonly docker: ContainerRuntime,
@@ -94,6 +96,11 @@ export class DockerNodeRuntime implements ContainerRuntime {
   async removePodSandbox(sandboxId: string): Promise<void> {
     await this.by(sandboxId).removePodSandbox(sandboxId);
     this.owner.delete(sandboxId);
+    for (const [c, sb] of this.sandboxOf)
+      if (sb === sandboxId) {
+        this.sandboxOf.delete(c);
+        this.owner.delete(c);
+      }
   }
   podSandboxStatus(sandboxId: string): Promise<SandboxStatus | undefined> {
     return this.by(sandboxId).podSandboxStatus(sandboxId);
@@ -106,6 +113,7 @@ export class DockerNodeRuntime implements ContainerRuntime {
     const rt = this.by(sandboxId);
     const id = await rt.createContainer(sandboxId, config);
     this.owner.set(id, rt);
+    this.sandboxOf.set(id, sandboxId);
     return id;
   }
   startContainer(containerId: string): Promise<void> {
@@ -117,6 +125,7 @@ export class DockerNodeRuntime implements ContainerRuntime {
   async removeContainer(containerId: string): Promise<void> {
     await this.by(containerId).removeContainer(containerId);
     this.owner.delete(containerId);
+    this.sandboxOf.delete(containerId);
   }
   containerStatus(containerId: string): Promise<ContainerStatus | undefined> {
     return this.by(containerId).containerStatus(containerId);
