@@ -75,6 +75,36 @@ describe.skipIf(!!skip)('Docker runtime', () => {
     expect(node.status.images.flatMap((i: { names: string[] }) => i.names)).toContain('docker.io/library/busybox:latest');
   });
 
+  it("runs the cluster's system pods (CoreDNS, kube-proxy) with its own programs instead of pulling their images", async () => {
+    // offline, their registry.k8s.io images cannot be pulled: they used to sit in ImagePullBackOff on Docker nodes
+    const ready = async () => {
+      const r = await tc.kubectl([
+        '-n',
+        'kube-system',
+        'get',
+        'pods',
+        '-l',
+        'k8s-app in (kube-dns,kube-proxy)',
+        '-o',
+        'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status} {end}',
+      ]);
+      const s = r.stdout.trim().split(' ').filter(Boolean);
+      return s.length >= 4 && s.every((x) => x === 'True');
+    };
+    await waitFor(ready, { timeoutMs: 60_000, what: 'CoreDNS and kube-proxy pods Ready on the Docker nodes' });
+    const system = await docker.listContainers({ all: true, filters: { label: ['io.kubernetes.pod.namespace=kube-system'] } });
+    expect(system.filter((c) => c.Labels['io.kubelab.cluster'] === clusterLabel).map((c) => c.Names[0])).toEqual([]);
+    // the node running a CoreDNS pod lists its image beside the daemon's (at the node status's next image refresh)
+    const dnsNode = (await tc.kubectl(['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=kube-dns', '-o', 'jsonpath={.items[0].spec.nodeName}'])).stdout;
+    await waitFor(
+      async () =>
+        JSON.parse((await tc.kubectl(['get', 'node', dnsNode, '-o', 'json'])).stdout)
+          .status.images.flatMap((i: { names: string[] }) => i.names)
+          .includes('registry.k8s.io/coredns/coredns:v1.12.0'),
+      { timeoutMs: 20_000, what: `node ${dnsNode} listing the CoreDNS image` },
+    );
+  }, 90_000);
+
   it("lets a pod's containers reach each other on localhost", async () => {
     writeFileSync(
       join(tc.dataDir, 'duo.yaml'),

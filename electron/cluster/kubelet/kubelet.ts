@@ -509,6 +509,7 @@ export class Kubelet {
             cpuLimitMillis: limits.cpu,
             podDir,
             nodeName: this.o.nodeName,
+            images: [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c: Container) => c.image!),
             portMappings: hostNetwork ? [] : hostPortMappings(spec),
           },
           handler,

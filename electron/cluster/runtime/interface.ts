@@ -30,6 +30,8 @@ export interface PodSandboxConfig {
   podDir: string;
   /** node the sandbox runs on */
   nodeName: string;
+  /** the images the pod's containers name: a Docker node runs a pod of only the cluster's system images on its simulator */
+  images?: string[];
   /** hostPort mappings of the pod's containers (CRI's port_mappings, handed to the CNI portmap plugin) */
   portMappings?: { containerPort: number; hostPort: number; protocol: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }[];
 }

@@ -3,6 +3,7 @@
 import type { ClusterConfig } from '../config';
 import type { ContainerRuntime } from './interface';
 import { checkDockerDaemon, createDockerRuntime, describeDaemon, DockerBackend, type DockerDaemonStatus } from './docker';
+import { DockerNodeRuntime, systemRepositories } from './docker/system-pods';
 import { createSimRuntime, type SimNetwork } from './sim';
 import type { NodePrograms } from './sim/programs';
 import type { HostRoot } from './sim/host-root';
@@ -38,10 +39,12 @@ export async function selectRuntimes(dataDir: string, config: ClusterConfig, log
   return {
     docker,
     backend,
-    createRuntime: (n) =>
-      backend && n.runtime === 'docker'
-        ? createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log })
-        : createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs, hostRoot: n.hostRoot }),
+    createRuntime: (n) => {
+      const sim = createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs, hostRoot: n.hostRoot });
+      if (!backend || n.runtime !== 'docker') return sim;
+      const docker = createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log });
+      return new DockerNodeRuntime(docker, sim, systemRepositories(n.programs));
+    },
   };
 }
 

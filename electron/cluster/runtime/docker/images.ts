@@ -35,19 +35,33 @@ export function imageInfoFrom(ref: string, inspect: Docker.ImageInspectInfo): Im
   };
 }
 
+const RECENT_MS = 2000;
+
 export class DockerImages {
   constructor(
     private readonly docker: Docker,
     private readonly log: (line: string) => void,
   ) {}
 
+  /** the last answer per image: the kubelet asks for an image's status and creates its container right after */
+  private readonly recent = new Map<string, { info: ImageInfo; at: number }>();
+
   async status(image: string): Promise<ImageInfo | undefined> {
     try {
-      return imageInfoFrom(normalizedRef(image), await this.docker.getImage(pullReference(image)).inspect());
+      const info = imageInfoFrom(normalizedRef(image), await this.docker.getImage(pullReference(image)).inspect());
+      this.recent.set(image, { info, at: Date.now() });
+      return info;
     } catch (err) {
+      this.recent.delete(image);
       if ((err as { statusCode?: number }).statusCode === 404) return undefined;
       throw err;
     }
+  }
+
+  /** status, answered from an inspect made within the last RECENT_MS (an image removed since fails the create) */
+  recentStatus(image: string): Promise<ImageInfo | undefined> {
+    const r = this.recent.get(image);
+    return r && Date.now() - r.at < RECENT_MS ? Promise.resolve(r.info) : this.status(image);
   }
 
   async pull(image: string): Promise<ImageInfo> {
@@ -92,6 +106,7 @@ export class DockerImages {
   }
 
   async remove(image: string): Promise<void> {
+    this.recent.delete(image);
     await this.docker.getImage(pullReference(image)).remove();
   }
 

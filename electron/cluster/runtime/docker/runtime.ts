@@ -207,7 +207,7 @@ export class DockerRuntime implements ContainerRuntime {
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
     const sb = this.sandboxes.get(sandboxId);
     if (!sb || sb.state !== 'ready') throw new ContainerCreateError(`failed to create container: sandbox ${sandboxId} is not ready`, 'CreateContainerError');
-    const image = await this.images.status(config.image);
+    const image = await this.images.recentStatus(config.image);
     if (!image)
       throw new ContainerCreateError(`failed to create container: image "${config.image}" not present on node ${this.o.nodeName}`, 'CreateContainerError');
     let terminationLogFile: string | undefined;
