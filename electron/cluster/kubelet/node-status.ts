@@ -43,11 +43,13 @@ export class NodeHeartbeat {
     const labels: Record<string, string> = node.metadata.labels ?? {};
     const withheld = kubeadm ? Object.fromEntries(Object.entries(labels).filter(([k]) => !kubeletMaySetLabel(k))) : {};
     for (const k of Object.keys(withheld)) delete labels[k];
+    this.log(`Attempting to register node node="${this.config.name}"`);
     try {
       await this.client.create(R.nodes, undefined, node);
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 409)) throw err;
     }
+    this.log(`Successfully registered node node="${this.config.name}"`);
     if (kubeadm && Object.keys(withheld).length) await kubeadm.patch(R.nodes, undefined, this.config.name, 'merge', { metadata: { labels: withheld } });
     await this.beat();
   }
