@@ -58,7 +58,12 @@ export class NodeHeartbeat {
     this.powered = true;
     if (this.timer) return;
     this.timer = setInterval(() => {
-      void bestEffort(this.beat(), 'node status heartbeat', this.log);
+      // in the kubelet's words: a deleted Node shows as "error getting node" until the kubelet restarts
+      this.beat().catch((err: unknown) => {
+        const msg = err instanceof Error ? err.message : String(err);
+        const detail = isStatus(err, 404) ? `error getting node "${this.config.name}": ${msg}` : msg;
+        this.log(`"Error updating node status, will retry" err="${detail.replace(/"/g, '\\"')}"`);
+      });
     }, this.renewMs);
     this.timer.unref();
   }

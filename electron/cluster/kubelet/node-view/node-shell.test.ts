@@ -142,6 +142,15 @@ describe('node shell', () => {
   it('systemctl restart kubelet registers a deleted Node again', async () => {
     expect((await tc.kubectl(['delete', 'node', node])).code).toBe(0);
     expect((await tc.kubectl(['get', 'node', node])).stderr).toContain(`nodes "${node}" not found`);
+    // the running kubelet does not bring it back: its heartbeats fail, in the kubelet's words
+    await waitFor(
+      async () =>
+        (await sh('journalctl -u kubelet')).stdout.includes(
+          `kubelet_node_status.go:75] "Error updating node status, will retry" err="error getting node \\"${node}\\": nodes \\"${node}\\" not found"`,
+        ),
+      { what: 'a failed heartbeat in the journal', timeoutMs: 30_000 },
+    );
+    expect((await tc.kubectl(['get', 'node', node])).code).not.toBe(0);
     const r = await sh('systemctl restart kubelet');
     expect(r).toMatchObject({ exitCode: 0, stderr: '' });
     await waitFor(async () => (await tc.kubectl(['get', 'node', node, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', {
