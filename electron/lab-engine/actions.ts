@@ -58,7 +58,7 @@ async function runAction(a: Action, ctx: ActionContext): Promise<void> {
       }
       return;
     case 'run': {
-      const out = await runScript(a.script, ctx.kubeconfig, ns, undefined, ctx.signal, dirname(ctx.lab.dir));
+      const out = await runScript(a.script, ctx.kubeconfig, ns, undefined, ctx.signal, ctx.lab.dir ? dirname(ctx.lab.dir) : undefined);
       ctx.log?.(out.output.trim());
       if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.output.trim().split('\n').slice(-3).join(' / ')}`);
     }
