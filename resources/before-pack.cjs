@@ -25,7 +25,10 @@ module.exports = async function beforePack(ctx) {
     let source = process.env[`KUBELAB_${tool.toUpperCase()}_${platform.toUpperCase()}_${arch.toUpperCase()}`];
     if (!source && extracted) source = join(extracted, tool);
     if (!source || !existsSync(source)) {
-      console.warn(`kubelab beforePack: no ${tool} for ${platform}-${arch}; the app will use the system's ${tool}` + (tool === 'helm' ? ' (the Helm lab says so when there is none)' : ''));
+      console.warn(
+        `kubelab beforePack: no ${tool} for ${platform}-${arch}; the app will use the system's ${tool}` +
+          (tool === 'helm' ? ' (the Helm lab says so when there is none)' : ''),
+      );
       continue;
     }
     copyFileSync(source, join(binDir, exe));

@@ -21,8 +21,7 @@ describe('lab tools', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubelab-lab-tools-'));
     const lab = join(dir, '99-x');
     mkdirSync(lab);
-    const yaml = (tools: string) =>
-      `id: 99-x\nchapter: 6\ntitle: {en: x, zh: x}\nnamespace: lab-99x\ntools: ${tools}\nsteps: []\n`;
+    const yaml = (tools: string) => `id: 99-x\nchapter: 6\ntitle: {en: x, zh: x}\nnamespace: lab-99x\ntools: ${tools}\nsteps: []\n`;
     writeFileSync(join(lab, 'en.md'), '# x\n');
     writeFileSync(join(lab, 'zh.md'), '# x\n');
     writeFileSync(join(lab, 'lab.yaml'), yaml('[helm]'));
