@@ -1,6 +1,6 @@
 // electron-builder configuration for `npm run dist`. The main-process bundles (dist/main.cjs, dist/preload.cjs,
 // dist/cli.cjs) and renderer/dist go into app.asar; native modules are unpacked so they can be loaded, and
-// node-pty's spawn-helper keeps its execute bit; labs/ and resources/ (with the kubectl placed by beforePack)
+// node-pty's spawn-helper keeps its execute bit; labs/ and resources/ (with the kubectl and helm placed by beforePack)
 // ship beside the asar.
 /** @type {import('electron-builder').Configuration} */
 module.exports = {

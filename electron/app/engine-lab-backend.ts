@@ -1,5 +1,6 @@
 // The lab backend on top of electron/lab-engine: the declarative labs in labs/ (and imported packs), graded by
 // LabEngine against the app's cluster through its kubeconfig, with progress in the same store `kubelab lab` uses.
+import { missingToolProblems } from '../lab-engine/tools';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabEngine } from '../lab-engine/engine';
@@ -112,6 +113,7 @@ export function createEngineLabBackend(ctx: LabBackendContext): LabBackend {
       passedSteps: l.steps.filter((s) => p.labs[l.id]?.steps[s.id]?.done).map((s) => s.id),
       steps: l.steps.map((s) => ({ id: s.id, title: s.title, body: s.text, hintCount: s.hints.length })),
       cluster: await fit(l),
+      missingTools: missingToolProblems(l),
     };
   };
   const start = async (id: string): Promise<LabDetail> => {

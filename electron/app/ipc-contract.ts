@@ -54,6 +54,8 @@ export interface LabDetail extends LabSummary {
   /** steps already passed, by id */
   passedSteps: string[];
   cluster?: LabClusterFit;
+  /** programs the lab needs (lab.yaml tools, e.g. helm) that are neither bundled nor on PATH: why, and what to do */
+  missingTools?: Localized[];
 }
 export interface ClusterProfileView {
   name: string;
@@ -305,6 +307,8 @@ export interface AppInfo {
   dataDir: string;
   platform: string;
   kubectl: { path: string | null; source: 'bundled' | 'system' | null };
+  /** helm, for the labs that use it (bundled like kubectl where the build has one) */
+  helm: { path: string | null; source: 'bundled' | 'system' | null };
 }
 /** what Settings shows about Docker: the daemon check, and which nodes of the running cluster use it */
 export type DockerStatus = DockerDaemonStatus & { nodes: string[] };

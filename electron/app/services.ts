@@ -16,7 +16,7 @@ import { createEngineLabBackend } from './engine-lab-backend';
 import { currentProfile, listProfiles } from './cluster-profiles';
 import { appFolders, appVersion, type AppFolders } from './app-root';
 import { TerminalManager, type TerminalReceiver } from '../terminal/terminal-manager';
-import { locateKubectl, type KubectlLocation } from '../terminal/kubectl-locate';
+import { locateKubectl, locateTool, type KubectlLocation } from '../terminal/kubectl-locate';
 import type { FlowOptions } from '../terminal/flow-control';
 
 export interface AppServicesOptions {
@@ -50,9 +50,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const settings = new SettingsStore(opts.dataDir);
   const host = new ClusterHost({ dataDir: opts.dataDir, runtime: settings.get().runtime, profile: currentProfile(opts.dataDir), ...opts.cluster });
   const kubectl: KubectlLocation = locateKubectl(folders.bundledBin);
+  const helm = locateTool('helm', folders.bundledBin);
   const terminals = new TerminalManager({
     kubeconfigPath: () => host.current?.kubeconfigPath,
     kubectlBinDir: kubectl.binDir,
+    toolBinDirs: helm.binDir ? [helm.binDir] : [],
+    labsDir: folders.labs,
     kubectlFound: !!kubectl.path,
     stateDir: join(opts.dataDir, 'terminal'),
     shell: opts.shell,
@@ -105,6 +108,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     dataDir: opts.dataDir,
     platform: `${process.platform}-${process.arch}`,
     kubectl: { path: kubectl.path, source: kubectl.source },
+    helm: { path: helm.path, source: helm.source },
   };
 
   function connect(emit: Emit): Session {

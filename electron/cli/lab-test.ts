@@ -9,6 +9,7 @@ import { KubeClient } from '../lab-engine/kube-client';
 import { LabEngine } from '../lab-engine/engine';
 import { testLab, testTable, type LabTestResult } from '../lab-engine/lab-test';
 import { topologyProblems } from '../lab-engine/topology';
+import { missingToolProblems } from '../lab-engine/tools';
 import type { Lab, Lang } from '../lab-engine/types';
 
 export interface LabTestCliOptions {
@@ -31,6 +32,9 @@ async function onCluster(lab: Lab, kubeconfig: string, o: LabTestCliOptions): Pr
 }
 
 async function onFreshCluster(lab: Lab, o: LabTestCliOptions): Promise<LabTestResult> {
+  // a tool the lab's solutions need (helm) is missing: no cluster to start, the reason is the result
+  const noTool = missingToolProblems(lab);
+  if (noTool.length) throw new Error(noTool.map((m) => m[o.lang]).join('; '));
   const dataDir = mkdtempSync(join(tmpdir(), `kubelab-labtest-${lab.id}-`));
   const cluster = await startCluster({ dataDir, port: 0, nodes: Math.max(lab.cluster.minNodes ?? 3, 3), configFile: lab.cluster.configFile });
   try {

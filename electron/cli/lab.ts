@@ -14,6 +14,7 @@ import { runLabTests } from './lab-test';
 import { ProgressStore } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, parseReportFile, reportHtml, signReport, verifyReport } from '../lab-engine/report';
 import { restartAdvice, topologyProblems } from '../lab-engine/topology';
+import { missingToolProblems } from '../lab-engine/tools';
 import { labProfileName, profileDir, DEFAULT_PROFILE } from '../app/cluster-profiles';
 import { renderMarkdown, terminalStyle } from './terminal-markdown';
 import type { Lab, Lang } from '../lab-engine/types';
@@ -255,6 +256,8 @@ export async function runLab(args: string[]): Promise<number> {
             );
             return 2;
           }
+          // the lab still starts (its text can be read), but its steps cannot pass without the tool: say so first
+          for (const m of missingToolProblems(lab)) err(`kubelab: ${m[l]}`);
           await e.start(lab);
           const store = profile(v);
           if (!store.load().labs[lab.id]) store.started(lab.id);

@@ -1,9 +1,10 @@
 // Carries out setup, solution and cleanup actions against the cluster (API calls; `run` scripts get kubectl
 // with KUBECONFIG pointing at the same cluster).
+import { bundledToolDirs } from './tools';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { pickPod } from './pods';
 import { runCheck } from './checks';
 import type { KubeClient } from './kube-client';
@@ -57,7 +58,7 @@ async function runAction(a: Action, ctx: ActionContext): Promise<void> {
       }
       return;
     case 'run': {
-      const out = await runScript(a.script, ctx.kubeconfig, ns, undefined, ctx.signal);
+      const out = await runScript(a.script, ctx.kubeconfig, ns, undefined, ctx.signal, ctx.lab.dir ? dirname(ctx.lab.dir) : undefined);
       ctx.log?.(out.output.trim());
       if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.output.trim().split('\n').slice(-3).join(' / ')}`);
     }
@@ -86,13 +87,18 @@ export function runScript(
   namespace: string,
   timeoutMs = 120_000,
   signal?: AbortSignal,
+  /** the folder the lab's own folder is in: $KUBELAB_LABS, as in the app's terminal (`helm install x $KUBELAB_LABS/06-helm/chart`) */
+  labsDir?: string,
 ): Promise<{ code: number; output: string }> {
   let shimDir: string | undefined;
-  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, LAB_NAMESPACE: namespace };
+  // the app's bundled tools (helm) come after the system's: a lab's script finds what the terminal finds
+  const path = [process.env.PATH ?? '', ...bundledToolDirs()].filter(Boolean).join(delimiter);
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, KUBECONFIG: kubeconfig, LAB_NAMESPACE: namespace };
+  if (labsDir) env.KUBELAB_LABS = labsDir;
   if (process.env.KUBECTL && existsSync(process.env.KUBECTL)) {
     shimDir = mkdtempSync(join(tmpdir(), 'kubelab-kubectl-'));
     symlinkSync(process.env.KUBECTL, join(shimDir, 'kubectl'));
-    env.PATH = `${shimDir}${delimiter}${process.env.PATH ?? ''}`;
+    env.PATH = `${shimDir}${delimiter}${path}`;
   }
   return new Promise((resolvePromise) => {
     // async on purpose: the cluster may run in this very process

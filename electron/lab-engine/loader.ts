@@ -42,7 +42,22 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     root.fail('lab.yaml must be a mapping');
     return { problems: p.list };
   }
-  const known = ['id', 'chapter', 'title', 'summary', 'minutes', 'difficulty', 'namespace', 'namespaces', 'cluster', 'parameters', 'setup', 'steps', 'cleanup'];
+  const known = [
+    'id',
+    'chapter',
+    'title',
+    'summary',
+    'minutes',
+    'difficulty',
+    'namespace',
+    'namespaces',
+    'cluster',
+    'tools',
+    'parameters',
+    'setup',
+    'steps',
+    'cleanup',
+  ];
   for (const k of root.keys()) if (!known.includes(k)) root.get(k).fail(`unknown field "${k}" (known: ${known.join(', ')})`);
 
   const id = root.str('id') ?? '';
@@ -63,6 +78,11 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     runtimeHandlers: cl.get('runtimeHandlers').js() as string[] | undefined,
     resources: cl.get('resources').js() as string[] | undefined,
   };
+
+  const toolsNode = root.get('tools');
+  const tools: string[] = toolsNode.present ? (toolsNode.js() ?? []) : [];
+  if (!Array.isArray(tools) || tools.some((t) => typeof t !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(t)))
+    toolsNode.fail('tools must be a list of program names, e.g. [helm]');
 
   const md: Partial<Record<Lang, MdDoc>> = {};
   const mdFile = (l: Lang) => join(dir, `${l}.md`);
@@ -118,6 +138,7 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     difficulty: difficulty as Lab['difficulty'],
     namespaces,
     cluster,
+    tools: Array.isArray(tools) ? tools : [],
     title: readText(root.get('title'), 'title') ?? { en: id, zh: id },
     summary: readText(root.get('summary'), 'summary') ?? { en: '', zh: '' },
     intro: { en: md.en?.intro ?? '', zh: md.zh?.intro ?? '' },

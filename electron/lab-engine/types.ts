@@ -166,6 +166,8 @@ export interface Lab {
   difficulty: 'beginner' | 'intermediate' | 'advanced';
   namespaces: string[];
   cluster: TopologyRequirement;
+  /** programs the lab's commands need besides kubectl (e.g. helm): found bundled with the app or on PATH */
+  tools: string[];
   setup: Action[];
   steps: Step[];
   cleanup: Action[];

@@ -1,16 +1,15 @@
-// Finds the kubectl the terminal puts first on PATH: the one bundled in resources/bin (packaged app, or the
-// dev copy extracted by scripts/extract-tools.mjs), else whatever the system has.
+// Finds the kubectl (and helm) the terminal puts first on PATH: the one bundled in resources/bin (packaged app, or
+// the dev copy extracted by scripts/extract-tools.mjs), else whatever the system has.
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export interface KubectlLocation {
+export interface ToolLocation {
   path: string | null;
   source: 'bundled' | 'system' | null;
-  /** folder to prepend to PATH (only for a bundled kubectl) */
+  /** folder to prepend to PATH (only for a bundled tool) */
   binDir: string | null;
 }
-
-const exe = process.platform === 'win32' ? 'kubectl.exe' : 'kubectl';
+export type KubectlLocation = ToolLocation;
 
 function isExecutable(p: string): boolean {
   try {
@@ -21,7 +20,9 @@ function isExecutable(p: string): boolean {
   }
 }
 
-export function locateKubectl(bundledDirs: string[], envPath = process.env.PATH ?? ''): KubectlLocation {
+/** a command-line tool (kubectl, helm): the bundled copy first, else the first one on PATH */
+export function locateTool(name: string, bundledDirs: string[], envPath = process.env.PATH ?? ''): ToolLocation {
+  const exe = process.platform === 'win32' ? `${name}.exe` : name;
   for (const dir of bundledDirs) {
     const p = join(dir, exe);
     if (isExecutable(p)) return { path: p, source: 'bundled', binDir: dir };
@@ -32,6 +33,10 @@ export function locateKubectl(bundledDirs: string[], envPath = process.env.PATH 
     if (isExecutable(p)) return { path: p, source: 'system', binDir: null };
   }
   return { path: null, source: null, binDir: null };
+}
+
+export function locateKubectl(bundledDirs: string[], envPath = process.env.PATH ?? ''): KubectlLocation {
+  return locateTool('kubectl', bundledDirs, envPath);
 }
 
 export const NO_KUBECTL_MESSAGE =

@@ -1,5 +1,5 @@
 // How the terminal's shell is started: the user's own shell with KUBECONFIG pointing at the lab cluster,
-// the chosen kubectl first on PATH, and (for bash and zsh) a prompt that shows the current namespace.
+// the chosen kubectl (and a bundled helm) first on PATH, and (for bash and zsh) a prompt that shows the current namespace.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
@@ -14,6 +14,10 @@ export interface ShellPlan {
 export interface ShellOptions {
   kubeconfigPath: string;
   kubectlBinDir: string | null;
+  /** folders of other bundled tools (helm) to put on PATH after kubectl's */
+  toolBinDirs?: string[];
+  /** the built-in labs' folder, as $KUBELAB_LABS: files a lab ships (a Helm chart) are found under it */
+  labsDir?: string;
   /** where generated rc files go */
   stateDir: string;
   shell?: string;
@@ -54,10 +58,12 @@ export function planShell(o: ShellOptions): ShellPlan {
   delete env.ELECTRON_RUN_AS_NODE;
   delete env.ELECTRON_NO_ATTACH_CONSOLE;
   env.KUBECONFIG = o.kubeconfigPath;
+  if (o.labsDir) env.KUBELAB_LABS = o.labsDir;
   env.TERM = 'xterm-256color';
   env.COLORTERM = 'truecolor';
   env.LANG = env.LANG && /utf-?8/i.test(env.LANG) ? env.LANG : 'C.UTF-8';
-  if (o.kubectlBinDir) env.PATH = [o.kubectlBinDir, env.PATH ?? ''].filter(Boolean).join(delimiter);
+  const binDirs = [...new Set([o.kubectlBinDir, ...(o.toolBinDirs ?? [])].filter((d): d is string => !!d))];
+  if (binDirs.length) env.PATH = [...binDirs, env.PATH ?? ''].filter(Boolean).join(delimiter);
   mkdirSync(o.stateDir, { recursive: true });
   const name = basename(file).replace(/\.exe$/, '');
   let args: string[] = [];

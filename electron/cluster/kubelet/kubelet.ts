@@ -65,6 +65,7 @@ export class Kubelet {
   readonly events: EventRecorder;
   /** what the kubelet logged, for the node's journalctl -u kubelet */
   readonly journal = new KubeletJournal();
+  private restartHandler?: () => Promise<void>;
   readonly states = new Map<string, PodState>();
   private readonly statusWriter: StatusWriter;
   private readonly volumes: VolumeManager;
@@ -209,6 +210,21 @@ export class Kubelet {
     this.probes.resume();
     this.statusWriter.resume();
     for (const uid of this.states.keys()) this.queue.add(uid);
+  }
+
+  /**
+   * `systemctl restart kubelet` on the node: a fresh kubelet process registers its Node again. This is how a Node
+   * object deleted from the API comes back — a running kubelet registers only once at start, as upstream's does.
+   */
+  async restart(): Promise<void> {
+    this.log('Stopping kubelet (systemctl restart)', 'I', 'server.go:1300');
+    if (!this.restartHandler) throw new Error('this kubelet cannot be restarted');
+    await this.restartHandler();
+  }
+
+  /** what a restart does beyond the kubelet's own state: the node's registration and heartbeats (set by startNodes) */
+  onRestart(handler: () => Promise<void>): void {
+    this.restartHandler = handler;
   }
 
   /** waits until queued status writes and events are out (tests) */

@@ -43,11 +43,13 @@ export class NodeHeartbeat {
     const labels: Record<string, string> = node.metadata.labels ?? {};
     const withheld = kubeadm ? Object.fromEntries(Object.entries(labels).filter(([k]) => !kubeletMaySetLabel(k))) : {};
     for (const k of Object.keys(withheld)) delete labels[k];
+    this.log(`Attempting to register node node="${this.config.name}"`);
     try {
       await this.client.create(R.nodes, undefined, node);
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 409)) throw err;
     }
+    this.log(`Successfully registered node node="${this.config.name}"`);
     if (kubeadm && Object.keys(withheld).length) await kubeadm.patch(R.nodes, undefined, this.config.name, 'merge', { metadata: { labels: withheld } });
     await this.beat();
   }
@@ -56,7 +58,12 @@ export class NodeHeartbeat {
     this.powered = true;
     if (this.timer) return;
     this.timer = setInterval(() => {
-      void bestEffort(this.beat(), 'node status heartbeat', this.log);
+      // in the kubelet's words: a deleted Node shows as "error getting node" until the kubelet restarts
+      this.beat().catch((err: unknown) => {
+        const msg = err instanceof Error ? err.message : String(err);
+        const detail = isStatus(err, 404) ? `error getting node "${this.config.name}": ${msg}` : msg;
+        this.log(`"Error updating node status, will retry" err="${detail.replace(/"/g, '\\"')}"`);
+      });
     }, this.renewMs);
     this.timer.unref();
   }

@@ -239,7 +239,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         },
         () => kubelet.nodeImages(),
         settings.heartbeatMs,
-        (l) => ctx.log(`kubelet ${n.name}: ${l}`),
+        // into the node's journal too: journalctl -u kubelet shows registration and failing heartbeats (a deleted Node)
+        (l) => kubelet.log(l, /^(Attempting to register|Successfully registered) node/.test(l) ? 'I' : 'E', 'kubelet_node_status.go:75'),
       );
       await hb.register(kubeadmClient);
       const off = nodes.getByName(undefined, n.name)?.metadata.annotations?.[POWER_ANNOTATION] === 'off';
@@ -248,6 +249,12 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         kubelet.powerOff();
       } else hb.start();
       await kubelet.start();
+      // a restarted kubelet registers again (re-creating a Node deleted with kubectl delete node) and heartbeats
+      kubelet.onRestart(async () => {
+        await hb.register(kubeadmClient);
+        if (kubelet.isPowered) hb.start();
+        kubelet.log(`Started kubelet`, 'I', 'server.go:1300');
+      });
       ctx.connector.register(n.name, kubeletConnection(kubelet, views));
       parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
     }),

@@ -145,6 +145,20 @@ describe('LabPlayer', () => {
     expect(screen.getByTestId('run-in-terminal').textContent).toContain('在终端中运行');
   });
 
+  it('says clearly when a tool the lab needs (helm) was not found', async () => {
+    const noHelm = { ...lab, missingTools: [L('helm was not found: install helm and restart KubeLab', '未找到 helm：请安装 helm 并重启 KubeLab')] };
+    setBridge(fakeBridge({ 'labs.start': () => noHelm, 'labs.get': () => noHelm }));
+    render(LabPlayer, { id: 'demo' });
+    expect((await screen.findByTestId('lab-missing-tools')).textContent).toContain('helm was not found');
+  });
+
+  it('shows no tool notice when every tool is there', async () => {
+    setBridge(fakeBridge({ 'labs.start': () => lab, 'labs.get': () => ({ ...lab, missingTools: [] }) }));
+    render(LabPlayer, { id: 'demo' });
+    await screen.findByRole('heading', { name: 'Demo lab' });
+    expect(screen.queryByTestId('lab-missing-tools')).toBeNull();
+  });
+
   it("never starts a lab on a cluster that does not fit: it offers the lab's own cluster", async () => {
     const wrong = { ...lab, cluster: { profile: 'demo', current: 'default', problems: [L('no node has the labels zone=a', '没有节点带有标签 zone=a')] } };
     const b = fakeBridge({

@@ -137,4 +137,26 @@ describe('node shell', () => {
     expect((await post('/kubelab/nodes/nope/shell', { session: 'x', command: 'true' })).status).toBe(404);
     expect((await post(`/kubelab/nodes/${node}/shell`, { command: 1 })).status).toBe(400);
   });
+  // last: it deletes the node's Node object. A running kubelet, like upstream's, registers only at start; restarting
+  // it on the node is what brings a deleted Node back.
+  it('systemctl restart kubelet registers a deleted Node again', async () => {
+    expect((await tc.kubectl(['delete', 'node', node])).code).toBe(0);
+    expect((await tc.kubectl(['get', 'node', node])).stderr).toContain(`nodes "${node}" not found`);
+    // the running kubelet does not bring it back: its heartbeats fail, in the kubelet's words
+    await waitFor(
+      async () =>
+        (await sh('journalctl -u kubelet')).stdout.includes(
+          `kubelet_node_status.go:75] "Error updating node status, will retry" err="error getting node \\"${node}\\": nodes \\"${node}\\" not found"`,
+        ),
+      { what: 'a failed heartbeat in the journal', timeoutMs: 30_000 },
+    );
+    expect((await tc.kubectl(['get', 'node', node])).code).not.toBe(0);
+    const r = await sh('systemctl restart kubelet');
+    expect(r).toMatchObject({ exitCode: 0, stderr: '' });
+    await waitFor(async () => (await tc.kubectl(['get', 'node', node, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', {
+      what: 'the re-registered node to be Ready',
+    });
+    expect((await sh('journalctl -u kubelet')).stdout).toMatch(new RegExp(`Successfully registered node node="${node}"`));
+    expect((await sh('systemctl restart containerd')).exitCode).not.toBe(0);
+  });
 });

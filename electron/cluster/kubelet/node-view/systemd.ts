@@ -15,8 +15,14 @@ function journalLines(node: NodeHost): string[] {
 registerNodeProgram('systemctl', async (args, { node }) => {
   const [verb, unit0] = args.filter((a) => !a.startsWith('-'));
   const unit = (unit0 ?? '').replace(/\.service$/, '');
-  if (verb !== 'status' && verb !== 'is-active') return fail(`systemctl ${verb ?? ''}: only status and is-active are available on a KubeLab node\n`);
+  if (verb !== 'status' && verb !== 'is-active' && verb !== 'restart')
+    return fail(`systemctl ${verb ?? ''}: only status, is-active and restart are available on a KubeLab node\n`);
   if (unit !== 'kubelet' && unit !== 'containerd') return fail(`Unit ${unit0 ?? ''}.service could not be found.\n`, 4);
+  if (verb === 'restart') {
+    if (unit !== 'kubelet') return fail(`systemctl restart: only the kubelet can be restarted on a KubeLab node\n`);
+    await node.kubelet.restart();
+    return ok('');
+  }
   const active = unit === 'containerd' || node.kubelet.isPowered;
   if (verb === 'is-active') return { stdout: active ? 'active\n' : 'inactive\n', stderr: '', exitCode: active ? 0 : 3 };
   const j = node.kubelet.journal;
