@@ -187,7 +187,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       const made: { kubelet?: Kubelet } = {};
       const hostRoot: HostRoot = {
         dir: path.join(nodeDir, 'host'),
-        shell: () => new NodeShell({ nodeName: n.name, kubelet: made.kubelet!, network: views }, nodeDir),
+        shell: () => new NodeShell({ nodeName: n.name, kubelet: made.kubelet!, network: views, etcd }, nodeDir),
       };
       const runtime = ctx.createRuntime
         ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs, hostRoot })
@@ -248,7 +248,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         kubelet.powerOff();
       } else hb.start();
       await kubelet.start();
-      ctx.connector.register(n.name, kubeletConnection(kubelet, views));
+      ctx.connector.register(n.name, kubeletConnection(kubelet, views, etcd));
       parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
     }),
   );

@@ -152,6 +152,22 @@ export class HistoryDb {
     })();
   }
 
+  /**
+   * Rewrites the file without its free pages. VACUUM goes through the write-ahead log, so the log is checkpointed
+   * and truncated afterwards: otherwise the freed space would only move from the database file into the log.
+   */
+  vacuum(): void {
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** pages holding data (all pages but the free list), in bytes */
+  sizeInUse(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * (this.db.pragma('page_size', { simple: true }) as number);
+  }
+
   close(): void {
     this.db.close();
   }

@@ -137,6 +137,17 @@ class SqliteStore implements Store {
     this.compacted = revision;
   }
 
+  defragment(): void {
+    this.assertOpen();
+    this.commitPending();
+    this.db.vacuum();
+  }
+
+  sizeInUse(): number {
+    this.assertOpen();
+    return this.db.sizeInUse();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -108,6 +108,13 @@ export interface Store {
   compact(revision: number): void;
   /** history kept: the store compacts automatically, keeping at least this many revisions */
   readonly retainRevisions: number;
+  /**
+   * etcd's defrag: gives the space compaction freed back to the file system (the database file shrinks to
+   * the pages in use). Compaction alone only marks pages free, as bbolt's free list does.
+   */
+  defragment(): void;
+  /** bytes of the database holding data (etcd's dbSizeInUse); the file is larger by its free pages */
+  sizeInUse(): number;
 
   close(): void;
 }
