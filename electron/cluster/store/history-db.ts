@@ -161,11 +161,15 @@ export class HistoryDb {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
-  /** pages holding data (all pages but the free list), in bytes */
-  sizeInUse(): number {
+  /**
+   * The database's pages, and those not on the free list, in bytes. Pages committed to the write-ahead log but not
+   * yet copied back count where they belong: the log is how SQLite writes, not a second copy of the data.
+   */
+  sizes(): { size: number; inUse: number } {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    return (pages - free) * (this.db.pragma('page_size', { simple: true }) as number);
+    const page = this.db.pragma('page_size', { simple: true }) as number;
+    return { size: pages * page, inUse: (pages - free) * page };
   }
 
   close(): void {

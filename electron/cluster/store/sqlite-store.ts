@@ -143,9 +143,10 @@ class SqliteStore implements Store {
     this.db.vacuum();
   }
 
-  sizeInUse(): number {
+  dbSize(): { size: number; inUse: number } {
     this.assertOpen();
-    return this.db.sizeInUse();
+    this.commitPending();
+    return this.db.sizes();
   }
 
   close(): void {

@@ -113,8 +113,11 @@ export interface Store {
    * the pages in use). Compaction alone only marks pages free, as bbolt's free list does.
    */
   defragment(): void;
-  /** bytes of the database holding data (etcd's dbSizeInUse); the file is larger by its free pages */
-  sizeInUse(): number;
+  /**
+   * the database's size as etcd reports it: `size` counts every page, free ones included (etcd's dbSize, which only
+   * defragment lowers); `inUse` the pages holding data (dbSizeInUse, which compaction lowers)
+   */
+  dbSize(): { size: number; inUse: number };
 
   close(): void;
 }

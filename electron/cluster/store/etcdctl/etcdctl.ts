@@ -20,8 +20,6 @@ export interface EtcdMember {
 export interface EtcdBackend {
   store: Store;
   member: EtcdMember;
-  /** bytes the store takes on disk */
-  dbSize(): number;
   /** etcd's CA certificate (PEM): a client must trust it and present a certificate it signed */
   caPem: string;
   /** whether `certPem` was signed by etcd's CA */
@@ -168,14 +166,14 @@ const COMMANDS: Record<string, Command> = {
   },
   'endpoint status'(a, io, b) {
     const h = header(b);
-    const size = b.dbSize();
+    const { size, inUse } = b.store.dbSize();
     const index = String(h.revision + 3);
     const row = [a.endpoints[0], h.memberId, ETCDCTL_VERSION, humanBytes(size), 'true', 'false', String(RAFT_TERM), index, index, ''];
     if (a.writeOut === 'table')
       io.out(table(['ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'IS LEADER', 'IS LEARNER', 'RAFT TERM', 'RAFT INDEX', 'RAFT APPLIED INDEX', 'ERRORS'], [row]));
     else if (a.writeOut === 'json')
       io.out(
-        `[{"Endpoint":"${a.endpoints[0]}","Status":{"header":${headerJson(h)},"version":"${ETCDCTL_VERSION}","dbSize":${size},"leader":${BigInt('0x' + h.memberId)},"raftIndex":${index},"raftTerm":${RAFT_TERM},"raftAppliedIndex":${index},"dbSizeInUse":${b.store.sizeInUse()}}}]\n`,
+        `[{"Endpoint":"${a.endpoints[0]}","Status":{"header":${headerJson(h)},"version":"${ETCDCTL_VERSION}","dbSize":${size},"leader":${BigInt('0x' + h.memberId)},"raftIndex":${index},"raftTerm":${RAFT_TERM},"raftAppliedIndex":${index},"dbSizeInUse":${inUse}}}]\n`,
       );
     else io.out(row.join(', ') + '\n');
   },
