@@ -130,6 +130,8 @@ describe.skipIf(!KUBECTL)('etcdctl in the etcd pod', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('Error: data-dir "/var/lib/etcd-restore" not empty or could not be read\n');
     const bad = await exec(['etcdutl', 'snapshot', 'restore', '/etc/kubernetes/pki/etcd/ca.crt', '--data-dir', '/tmp/x']);
+    // the node's programs are on the image's PATH for scripts too, not only as the exec'd command
+    expect((await exec(['sh', '-c', 'etcdutl version | grep API'])).stdout).toBe('API version: 3.5\n');
     expect(bad.stderr).toContain('snapshot file integrity check failed');
   });
 
