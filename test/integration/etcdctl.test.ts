@@ -154,6 +154,15 @@ describe.skipIf(!KUBECTL)('etcdctl in the etcd pod', () => {
     );
     expect(saved.exitCode, saved.stderr).toBe(0);
     expect(saved.stdout).toContain('Snapshot saved at /root/backup.db');
+    // a watch replays from its revision; the line-at-a-time shell ends it after a few seconds and says so
+    const started = Date.now();
+    const watched = await shell(
+      CP,
+      'etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key watch /registry/namespaces/default --rev=1',
+    );
+    expect(watched).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^PUT\n\/registry\/namespaces\/default\n/) });
+    expect(watched.stderr).toContain('this watch stopped after 5s');
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(saved.stdout).toContain('db');
   });
 });

@@ -7,9 +7,9 @@ import { registerNodeProgram, type NodeProgramContext, type NodeProgramResult } 
 
 /**
  * The node shell answers one command line at a time, so a watch cannot run until Ctrl-C there: it stops after
- * this long (or earlier under `timeout`) and says so.
+ * this long and says so (what it printed is shown then).
  */
-const SHELL_WATCH_MS = 10_000;
+const SHELL_WATCH_MS = 5_000;
 
 function capture(run: (io: ReturnType<typeof fsIo>) => Promise<number>, ctx: NodeProgramContext): Promise<NodeProgramResult> {
   let stdout = '',
