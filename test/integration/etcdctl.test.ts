@@ -129,6 +129,8 @@ describe.skipIf(!KUBECTL)('etcdctl in the etcd pod', () => {
     const again = await exec(['etcdutl', 'snapshot', 'restore', '/tmp/snap.db', '--data-dir', '/var/lib/etcd-restore']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('Error: data-dir "/var/lib/etcd-restore" not empty or could not be read\n');
+    const onAFile = await exec(['etcdutl', 'snapshot', 'restore', '/tmp/snap.db', '--data-dir', '/tmp/snap.db']);
+    expect(onAFile.stderr).toContain('Error: data-dir "/tmp/snap.db" not empty or could not be read\n');
     const bad = await exec(['etcdutl', 'snapshot', 'restore', '/etc/kubernetes/pki/etcd/ca.crt', '--data-dir', '/tmp/x']);
     // the node's programs are on the image's PATH for scripts too, not only as the exec'd command
     expect((await exec(['sh', '-c', 'etcdutl version | grep API'])).stdout).toBe('API version: 3.5\n');
@@ -158,9 +160,15 @@ describe.skipIf(!KUBECTL)('etcdctl in the etcd pod', () => {
     const started = Date.now();
     const watched = await shell(
       CP,
-      'etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key watch /registry/namespaces/default --rev=1',
+      [
+        'export ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key',
+        'etcdctl put /lab/shell-watch one >/dev/null',
+        `R=$(etcdctl get /lab/shell-watch -w fields | awk -F' : ' '$1 == "\\"ModRevision\\"" {print $2}')`,
+        'etcdctl put /lab/shell-watch two >/dev/null',
+        'etcdctl watch /lab/shell-watch --rev=$R',
+      ].join('; '),
     );
-    expect(watched).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^PUT\n\/registry\/namespaces\/default\n/) });
+    expect(watched).toMatchObject({ exitCode: 0, stdout: 'PUT\n/lab/shell-watch\none\nPUT\n/lab/shell-watch\ntwo\n' });
     expect(watched.stderr).toContain('this watch stopped after 5s');
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(saved.stdout).toContain('db');

@@ -81,10 +81,20 @@ export async function snapshotRestore(a: EtcdctlArgs, io: SnapshotIo): Promise<v
     );
   const dataDir = flag('data-dir', `${name}.etcd`).replace(/(.)\/+$/, '$1');
   const existing = await io.readDir(dataDir);
-  if (existing && existing.length > 0) throw new SnapshotError(`data-dir "${dataDir}" not empty or could not be read`);
+  // a file in the way reads as a data dir that is not empty, as etcdutl's check sees it
+  const inTheWay = existing === undefined && (await io.readFile(dataDir)) !== undefined;
+  if ((existing && existing.length > 0) || inTheWay) throw new SnapshotError(`data-dir "${dataDir}" not empty or could not be read`);
   const walDir = flag('wal-dir', `${dataDir}/member/wal`);
   const snapDir = `${dataDir}/member/snap`;
   const { text } = await readSnapshot(a.args[0], io, 'restore');
+  const write = async (path: string, data: string) => {
+    try {
+      await io.writeFile(path, data);
+    } catch (e) {
+      // a read-only or missing mount: the message the OS would give, not a crash
+      throw new SnapshotError(`open ${path}: ${(e as Error).message}`);
+    }
+  };
 
   const log = (caller: string, msg: string, extra: Record<string, unknown>) =>
     io.err(JSON.stringify({ level: 'info', ts: new Date().toISOString(), caller, msg, ...extra }) + '\n');
@@ -92,18 +102,18 @@ export async function snapshotRestore(a: EtcdctlArgs, io: SnapshotIo): Promise<v
   log('snapshot/v3_snapshot.go:260', 'restoring snapshot', where);
   const token = flag('initial-cluster-token', 'etcd-cluster');
   const clusterId = id64(`cluster/${token}/${initialCluster}`);
-  await io.writeFile(`${snapDir}/db`, text);
+  await write(`${snapDir}/db`, text);
   log('membership/store.go:141', 'Trimming membership information from the backend...', {});
   const ids = [...members].map(([n, url]) => ({ name: n, url, id: id64(`member/${n}/${url}/${token}`) }));
   for (const m of ids)
     log('membership/cluster.go:421', 'added member', { 'cluster-id': clusterId, 'local-member-id': '0', 'added-peer-id': m.id, 'added-peer-peer-urls': [m.url] });
   // raft: one configuration-change entry per member, committed at index = number of members, term 1
   const commit = ids.length;
-  await io.writeFile(
+  await write(
     `${snapDir}/${pad16(1)}-${pad16(commit)}.snap`,
     JSON.stringify({ metadata: { index: commit, term: 1, conf_state: { voters: ids.map((m) => m.id) } }, members: ids }) + '\n',
   );
-  await io.writeFile(
+  await write(
     `${walDir}/${pad16(0)}-${pad16(0)}.wal`,
     JSON.stringify({ metadata: { node_id: ids.find((m) => m.name === name)!.id, cluster_id: clusterId }, hardstate: { term: 1, commit }, snapshot: { index: commit, term: 1 } }) +
       '\n',
