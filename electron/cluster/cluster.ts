@@ -241,7 +241,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     pki,
     createRuntime: runtimes.createRuntime,
     mounters: csi.mounters,
-    controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store, storePath: join(opts.dataDir, 'store.db') },
+    controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store },
     packetFilter: policyAgent.engine,
   });
   await csi.registerNodes(nodes.names());

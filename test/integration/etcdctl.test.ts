@@ -1,7 +1,10 @@
 // etcdctl inside the etcd static pod, through real kubectl exec: the keys the API server writes, revisions that
 // match resourceVersions, compaction, member/endpoint status and snapshots — and the TLS the real server demands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../harness';
+import { R } from '../../electron/cluster/client/resources';
 
 const KUBECTL = kubectlPath();
 const CP = 'kubelab-control-plane';
@@ -84,5 +87,90 @@ describe.skipIf(!KUBECTL)('etcdctl in the etcd pod', () => {
     expect((await etcdctl(['put', '/registry/configmaps/default/x', 'y'])).code).toBe(1);
     expect((await etcdctl(['put', '/lab/greeting', 'hello'])).stdout).toBe('OK\n');
     expect((await etcdctl(['get', '/lab/greeting'])).stdout).toBe('/lab/greeting\nhello\n');
+  });
+
+  it('defrag shrinks the database a compaction freed: DB SIZE in endpoint status drops', async () => {
+    const cm = await tc.client.create(R.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'churn' }, data: { n: '0' } });
+    let cur = cm;
+    for (let i = 1; i <= 150; i++) cur = await tc.client.update(R.configmaps, 'default', { ...cur, data: { n: String(i), pad: 'x'.repeat(20_000) } });
+    const status = async () => {
+      const r = await etcdctl(['endpoint', 'status', '-w', 'json']);
+      const s = JSON.parse(r.stdout) as { Status: { dbSize: number; dbSizeInUse: number; header: { revision: number } } }[];
+      return s[0].Status;
+    };
+    const before = await status();
+    expect((await etcdctl(['compaction', String(before.header.revision)])).code).toBe(0);
+    const compacted = await status();
+    // compaction frees pages inside the file; the file keeps its size until defrag
+    expect(compacted.dbSize).toBeGreaterThanOrEqual(before.dbSize * 0.9);
+    expect(compacted.dbSizeInUse).toBeLessThan(compacted.dbSize / 2);
+    const defrag = await etcdctl(['defrag']);
+    expect(defrag.stdout).toBe('Finished defragmenting etcd member[https://127.0.0.1:2379]\n');
+    const after = await status();
+    expect(after.dbSize).toBeLessThan(compacted.dbSize / 2);
+    const table = (await etcdctl(['endpoint', 'status', '-w', 'table'])).stdout;
+    expect(table).toMatch(/\|\s+DB SIZE\s+\|/);
+  });
+
+  it('restores a snapshot into a new data dir (etcdctl and etcdutl), which snapshot status reads like the snapshot', async () => {
+    expect((await etcdctl(['snapshot', 'save', '/tmp/snap.db'])).code).toBe(0);
+    const saved = JSON.parse((await etcdctl(['snapshot', 'status', '/tmp/snap.db', '-w', 'json'], false)).stdout) as { revision: number; totalKey: number };
+    const restore = await etcdctl(['snapshot', 'restore', '/tmp/snap.db', '--data-dir', '/var/lib/etcd-restore'], false);
+    expect(restore.code).toBe(0);
+    expect(restore.stderr).toContain('Deprecated: Use `etcdutl snapshot restore` instead.');
+    expect(restore.stderr).toContain('"msg":"restored snapshot"');
+    const files = await tc.kubectl(['-n', 'kube-system', 'exec', `etcd-${CP}`, '--', 'ls', '/var/lib/etcd-restore/member/snap', '/var/lib/etcd-restore/member/wal']);
+    expect(files.stdout).toContain('db');
+    expect(files.stdout).toContain('0000000000000000-0000000000000000.wal');
+    const exec = (args: string[]) => tc.kubectl(['-n', 'kube-system', 'exec', `etcd-${CP}`, '--', ...args]);
+    const st = await exec(['etcdutl', 'snapshot', 'status', '/var/lib/etcd-restore/member/snap/db', '-w', 'json']);
+    expect(JSON.parse(st.stdout)).toMatchObject({ revision: saved.revision, totalKey: saved.totalKey });
+    // etcd never restores over a data dir in use
+    const again = await exec(['etcdutl', 'snapshot', 'restore', '/tmp/snap.db', '--data-dir', '/var/lib/etcd-restore']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('Error: data-dir "/var/lib/etcd-restore" not empty or could not be read\n');
+    const onAFile = await exec(['etcdutl', 'snapshot', 'restore', '/tmp/snap.db', '--data-dir', '/tmp/snap.db']);
+    expect(onAFile.stderr).toContain('Error: data-dir "/tmp/snap.db" not empty or could not be read\n');
+    const bad = await exec(['etcdutl', 'snapshot', 'restore', '/etc/kubernetes/pki/etcd/ca.crt', '--data-dir', '/tmp/x']);
+    // the node's programs are on the image's PATH for scripts too, not only as the exec'd command
+    expect((await exec(['sh', '-c', 'etcdutl version | grep API'])).stdout).toBe('API version: 3.5\n');
+    expect(bad.stderr).toContain('snapshot file integrity check failed');
+  });
+
+  it("the control-plane node's shell has etcdctl and etcdutl, with kubeadm's PKI", async () => {
+    const shell = async (node: string, command: string) => {
+      const body = join(tc.dataDir, 'shell.json');
+      writeFileSync(body, JSON.stringify({ session: 'etcd-test', command }));
+      const r = await tc.kubectl(['create', '--raw', `/kubelab/nodes/${node}/shell`, '-f', body]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { stdout: string; stderr: string; exitCode: number };
+    };
+    const get = await shell(
+      CP,
+      'ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key get /registry/namespaces/default --keys-only',
+    );
+    expect(get).toMatchObject({ exitCode: 0, stdout: '/registry/namespaces/default\n\n' });
+    const saved = await shell(
+      CP,
+      'etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save /root/backup.db && etcdutl snapshot restore /root/backup.db --data-dir /root/restored && ls /root/restored/member/snap',
+    );
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    expect(saved.stdout).toContain('Snapshot saved at /root/backup.db');
+    // a watch replays from its revision; the line-at-a-time shell ends it after a few seconds and says so
+    const started = Date.now();
+    const watched = await shell(
+      CP,
+      [
+        'export ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key',
+        'etcdctl put /lab/shell-watch one >/dev/null',
+        `R=$(etcdctl get /lab/shell-watch -w fields | awk -F' : ' '$1 == "\\"ModRevision\\"" {print $2}')`,
+        'etcdctl put /lab/shell-watch two >/dev/null',
+        'etcdctl watch /lab/shell-watch --rev=$R',
+      ].join('; '),
+    );
+    expect(watched).toMatchObject({ exitCode: 0, stdout: 'PUT\n/lab/shell-watch\none\nPUT\n/lab/shell-watch\ntwo\n' });
+    expect(watched.stderr).toContain('this watch stopped after 5s');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(saved.stdout).toContain('db');
   });
 });

@@ -8,10 +8,12 @@ import { containerLogSource, readContainerLogs } from './logs';
 import { serveKubeletHttp } from './http-endpoints';
 import { NodeShell } from './node-view/shell';
 import type { NodeViews } from '../network/views';
+import type { EtcdBackend } from '../store/etcdctl/etcdctl';
 
 const MAX_SHELLS = 32;
 
-export function kubeletConnection(k: Kubelet, network?: () => NodeViews): KubeletConnection {
+/** etcd: the control-plane node's etcd, for etcdctl in the node shell */
+export function kubeletConnection(k: Kubelet, network?: () => NodeViews, etcd?: EtcdBackend): KubeletConnection {
   const startedAt = new Date();
   const shells = new Map<string, NodeShell>();
   const find = (namespace: string, pod: string) => {
@@ -63,7 +65,7 @@ export function kubeletConnection(k: Kubelet, network?: () => NodeViews): Kubele
       if (!k.isPowered) throw statusError(502, 'InternalError', `error dialing backend: dial tcp ${k.nodeName}:10250: connect: no route to host`);
       let sh = shells.get(session);
       if (!sh) {
-        sh = new NodeShell({ nodeName: k.nodeName, kubelet: k, network }, k.nodeDir);
+        sh = new NodeShell({ nodeName: k.nodeName, kubelet: k, network, etcd }, k.nodeDir);
         shells.set(session, sh);
         // the oldest sessions go first; a shell holds only its variables and working directory
         if (shells.size > MAX_SHELLS) shells.delete(shells.keys().next().value!);

@@ -2,7 +2,6 @@
 // heartbeat (Node status + Lease); power on/off through the API (annotation kubelab.io/power) or directly.
 import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
-import { statSync } from 'node:fs';
 import type { Client, Informer } from '../client/types';
 import { R } from '../client/resources';
 import { createInformerFactory } from '../client/informer';
@@ -101,7 +100,7 @@ export interface NodeStartContext {
    * kube-controller-manager, kube-scheduler) whose logs are the components' own; only with the simulator runtime
    */
   /** serveApi: hands a pod's connection to the API server's secure port to the real HTTPS server; store: etcd's, for etcdctl */
-  controlPlane?: { log: ComponentLog; apiPort: number; serveApi?: (sock: Duplex) => void; store: Store; storePath: string };
+  controlPlane?: { log: ComponentLog; apiPort: number; serveApi?: (sock: Duplex) => void; store: Store };
 }
 
 interface NodeParts {
@@ -187,7 +186,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       const made: { kubelet?: Kubelet } = {};
       const hostRoot: HostRoot = {
         dir: path.join(nodeDir, 'host'),
-        shell: () => new NodeShell({ nodeName: n.name, kubelet: made.kubelet!, network: views }, nodeDir),
+        shell: () => new NodeShell({ nodeName: n.name, kubelet: made.kubelet!, network: views, etcd }, nodeDir),
       };
       const runtime = ctx.createRuntime
         ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs, hostRoot })
@@ -255,7 +254,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         if (kubelet.isPowered) hb.start();
         kubelet.log(`Started kubelet`, 'I', 'server.go:1300');
       });
-      ctx.connector.register(n.name, kubeletConnection(kubelet, views));
+      ctx.connector.register(n.name, kubeletConnection(kubelet, views, etcd));
       parts.set(n.name, { hb, kubelet, runtime, unregister: registerKubelet(kubelet) });
     }),
   );
@@ -342,17 +341,5 @@ async function etcdBackend(cp: NonNullable<NodeStartContext['controlPlane']>, no
     member,
     caPem,
     signedByCa: (certPem) => signedBy(certPem, caPem),
-    // SQLite keeps recent writes in its write-ahead log beside the database file: both are the database's size
-    dbSize: () => fileSize(cp.storePath) + fileSize(`${cp.storePath}-wal`),
   };
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch (e) {
-    // a store kept in memory (tests) has no file: etcd's status then reports an empty database
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
-  }
 }

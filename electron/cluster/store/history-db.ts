@@ -152,6 +152,26 @@ export class HistoryDb {
     })();
   }
 
+  /**
+   * Rewrites the file without its free pages. VACUUM goes through the write-ahead log, so the log is checkpointed
+   * and truncated afterwards: otherwise the freed space would only move from the database file into the log.
+   */
+  vacuum(): void {
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /**
+   * The database's pages, and those not on the free list, in bytes. Pages committed to the write-ahead log but not
+   * yet copied back count where they belong: the log is how SQLite writes, not a second copy of the data.
+   */
+  sizes(): { size: number; inUse: number } {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const page = this.db.pragma('page_size', { simple: true }) as number;
+    return { size: pages * page, inUse: (pages - free) * page };
+  }
+
   close(): void {
     this.db.close();
   }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from './sqlite-store';
 import { tempDir } from './test-helpers';
@@ -243,6 +244,29 @@ describe('persistence and compaction', () => {
     expect(s.revision() - s.compactedRevision() + 1).toBeGreaterThanOrEqual(10);
     expect(s.range('').count).toBe(25);
     expect(() => s.compact(s.revision() + 1)).toThrow(FutureRevisionError);
+  });
+
+  it('defragment shrinks the file after a compaction; compaction alone only frees pages', () => {
+    const { dir, dispose } = tempDir();
+    cleanups.push(dispose);
+    const path = join(dir, 'store.db');
+    const s = openStore({ path, compactEveryMs: 0 });
+    cleanups.push(() => s.close());
+    const onDisk = () => statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+    s.create('/big', 'x');
+    for (let i = 2; i <= 300; i++) s.update('/big', 'x'.repeat(4000) + i);
+    const before = s.dbSize();
+    s.compact(s.revision());
+    const compacted = s.dbSize();
+    const afterCompaction = onDisk();
+    // compaction frees pages but keeps them in the file; defragment gives them back
+    expect(compacted.size).toBe(before.size);
+    expect(compacted.inUse).toBeLessThan(compacted.size / 4);
+    s.defragment();
+    expect(onDisk()).toBeLessThan(afterCompaction / 4);
+    expect(s.dbSize().size).toBeLessThan(compacted.size / 4);
+    expect(s.dbSize().inUse).toBe(s.dbSize().size);
+    expect(s.get('/big')?.version).toBe(300);
   });
 
   it('runs compaction on its timer', async () => {

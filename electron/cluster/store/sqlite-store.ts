@@ -137,6 +137,18 @@ class SqliteStore implements Store {
     this.compacted = revision;
   }
 
+  defragment(): void {
+    this.assertOpen();
+    this.commitPending();
+    this.db.vacuum();
+  }
+
+  dbSize(): { size: number; inUse: number } {
+    this.assertOpen();
+    this.commitPending();
+    return this.db.sizes();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -108,6 +108,16 @@ export interface Store {
   compact(revision: number): void;
   /** history kept: the store compacts automatically, keeping at least this many revisions */
   readonly retainRevisions: number;
+  /**
+   * etcd's defrag: gives the space compaction freed back to the file system (the database file shrinks to
+   * the pages in use). Compaction alone only marks pages free, as bbolt's free list does.
+   */
+  defragment(): void;
+  /**
+   * the database's size as etcd reports it: `size` counts every page, free ones included (etcd's dbSize, which only
+   * defragment lowers); `inUse` the pages holding data (dbSizeInUse, which compaction lowers)
+   */
+  dbSize(): { size: number; inUse: number };
 
   close(): void;
 }

@@ -9,6 +9,7 @@ import './crictl';
 import './systemd';
 import './files';
 import './network';
+import './etcd';
 
 export interface NodeShellResult {
   stdout: string;
@@ -117,7 +118,14 @@ export class NodeShell {
     mfs.mount('/tmp', new InMemoryFs());
     const customCommands = [...nodePrograms()].map(([name, program]) =>
       defineCommand(name, async (args, ctx) => {
-        const r = await program(args, { node: this.node, stdin: typeof ctx.stdin === 'string' ? ctx.stdin : '', cwd: ctx.cwd });
+        const r = await program(args, {
+          node: this.node,
+          stdin: typeof ctx.stdin === 'string' ? ctx.stdin : '',
+          cwd: ctx.cwd,
+          fs: ctx.fs,
+          env: ctx.exportedEnv ?? Object.fromEntries(ctx.env),
+          signal: ctx.signal,
+        });
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
       }),
     );

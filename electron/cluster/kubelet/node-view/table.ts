@@ -2,7 +2,9 @@
 // (the kubelet's crictl/systemctl/journalctl here; the network's iptables-save, ipvsadm, ip and CNI config).
 // Programs and files are computed when run or read, from the node's live state, never canned.
 import type { Kubelet } from '../kubelet';
+import type { IFileSystem } from 'just-bash';
 import type { NodeViews } from '../../network/views';
+import type { EtcdBackend } from '../../store/etcdctl/etcdctl';
 
 /** the node a program runs on or a file is read from */
 export interface NodeHost {
@@ -10,6 +12,8 @@ export interface NodeHost {
   kubelet: Kubelet;
   /** the cluster network's view of this node (absent on clusters built with a test network) */
   network?: () => NodeViews;
+  /** the etcd a control-plane node runs (kubeadm's stacked etcd); absent on workers */
+  etcd?: EtcdBackend;
 }
 
 export interface NodeProgramResult {
@@ -17,7 +21,18 @@ export interface NodeProgramResult {
   stderr: string;
   exitCode: number;
 }
-export type NodeProgram = (args: string[], ctx: { node: NodeHost; stdin: string; cwd: string }) => Promise<NodeProgramResult>;
+export interface NodeProgramContext {
+  node: NodeHost;
+  stdin: string;
+  cwd: string;
+  /** the shell's filesystem (the node's root with /tmp and the logs mounted) */
+  fs: IFileSystem;
+  /** the shell's exported variables */
+  env: Record<string, string>;
+  /** aborted when the command line is cut short (`timeout`) */
+  signal?: AbortSignal;
+}
+export type NodeProgram = (args: string[], ctx: NodeProgramContext) => Promise<NodeProgramResult>;
 /** a file's content for one node; undefined when the node has no such file */
 export type NodeFile = (node: NodeHost) => string | undefined | Promise<string | undefined>;
 

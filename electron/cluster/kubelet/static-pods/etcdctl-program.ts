@@ -1,7 +1,10 @@
-// etcdctl as the etcd image ships it: the simulated binary behind `kubectl -n kube-system exec etcd-<node> -- etcdctl`,
-// reading certificates from and writing snapshots to the container's own filesystem.
+// etcdctl and etcdutl as the etcd image ships them: the simulated binaries behind
+// `kubectl -n kube-system exec etcd-<node> -- etcdctl`, reading certificates from and writing snapshots and
+// restored data dirs to the container's own filesystem.
 import type { Program } from '../../runtime/sim/programs/types';
 import { runEtcdctl, type EtcdBackend } from '../../store/etcdctl/etcdctl';
+import { runEtcdutl } from '../../store/etcdctl/etcdutl';
+import { fsIo } from '../../store/etcdctl/fs-io';
 
 export function etcdctlProgram(backend: EtcdBackend): Program {
   return (ctx) =>
@@ -9,15 +12,11 @@ export function etcdctlProgram(backend: EtcdBackend): Program {
       ctx.argv.slice(1),
       ctx.env,
       {
-        out: (s) => ctx.out(s),
-        err: (s) => ctx.err(s),
-        readFile: async (path) => {
-          const file = ctx.fs.resolvePath(ctx.cwd, path);
-          return (await ctx.fs.exists(file)) ? ctx.fs.readFile(file) : undefined;
-        },
-        writeFile: (path, data) => ctx.fs.writeFile(ctx.fs.resolvePath(ctx.cwd, path), data),
+        ...fsIo(ctx.fs, ctx.cwd, (s) => ctx.out(s), (s) => ctx.err(s)),
         signal: ctx.signal,
       },
       backend,
     );
 }
+
+export const etcdutlProgram: Program = (ctx) => runEtcdutl(ctx.argv.slice(1), ctx.env, fsIo(ctx.fs, ctx.cwd, (s) => ctx.out(s), (s) => ctx.err(s)));

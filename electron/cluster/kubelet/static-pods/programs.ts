@@ -8,7 +8,7 @@ import { waitForAbort } from '../../runtime/sim/programs/types';
 import { serveHttp } from '../../runtime/sim/programs/http';
 import { klogHeader, klogStructured, type ComponentLog, type ControlPlaneComponent } from './component-log';
 import { CONTROL_PLANE_IMAGES, type ControlPlaneVersions } from './manifests';
-import { etcdctlProgram } from './etcdctl-program';
+import { etcdctlProgram, etcdutlProgram } from './etcdctl-program';
 import type { EtcdBackend } from '../../store/etcdctl/etcdctl';
 
 const HEALTH_PATHS = new Set(['/livez', '/readyz', '/healthz', '/health']);
@@ -145,5 +145,6 @@ export function controlPlanePrograms(
     'kube-controller-manager': { program: controllerManager, repositories: repos('kube-controller-manager') },
     etcd: { program: etcd, repositories: repos('etcd') },
     ...(etcdStore ? { etcdctl: { program: etcdctlProgram(etcdStore), repositories: repos('etcd') } } : {}),
+    etcdutl: { program: etcdutlProgram, repositories: repos('etcd') },
   };
 }

@@ -51,6 +51,8 @@ export class SimContainer {
   onOom?: () => void;
   /** programs the node provides for particular images (SimRuntimeOptions.programs) */
   nodePrograms?: NodePrograms;
+  /** what /bin and /usr/bin hold: the image's utilities and programs, and the node's programs for it (added by the runtime) */
+  readonly binaries: Set<string>;
   /** how its shells and programs start other executables; the runtime sets it when it creates the container */
   launcher!: Launcher;
   /** the node's root folder and shell, for `chroot` into a hostPath mount of "/" (SimRuntimeOptions.hostRoot) */
@@ -63,6 +65,7 @@ export class SimContainer {
     readonly image: ResolvedImage,
   ) {
     this.id = resolveIdentity(this, image);
+    this.binaries = binariesOf(image);
     const sb = sandbox.config;
     const hosts =
       `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.ip}\t${sb.fqdn ? `${sb.fqdn}\t` : ''}${sb.hostname}\n` +
@@ -76,7 +79,7 @@ export class SimContainer {
       readOnlyRoot: !!config.security.readOnlyRootFilesystem,
       proc: (p) => this.procNode(p),
       cgroup: (p) => this.cgroupNode(p),
-      binaries: binariesOf(image),
+      binaries: this.binaries,
     });
     const env: Record<string, string> = {};
     for (const kv of image.info.env) {

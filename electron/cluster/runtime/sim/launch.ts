@@ -171,5 +171,10 @@ export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs 
 export function launcherFor(c: SimContainer): Launcher {
   const programs: ProgramTable = {};
   for (const [name, program] of Object.entries(PROGRAMS)) if (programAvailable(c, name)) programs[name] = program;
+  // the node's own programs for this image too (etcdctl in the etcd pod), so `sh -c 'etcdctl … | grep …'` finds them
+  for (const name of Object.keys(c.nodePrograms ?? {})) {
+    const p = programFor(c, name);
+    if (p) programs[name] ??= p;
+  }
   return { programs, run: (argv, timeoutMs) => runCommandLine(c, argv, timeoutMs) };
 }

@@ -138,6 +138,7 @@ export class SimRuntime implements ContainerRuntime {
     c.nodePrograms = this.opts.programs;
     c.hostRoot = this.opts.hostRoot;
     c.launcher = launcherFor(c);
+    for (const name of Object.keys(c.launcher.programs)) c.binaries.add(name);
     const target =
       config.targetContainerName &&
       [...this.containers.values()].find((r) => r.c.sandbox === sb && r.c.config.name === config.targetContainerName && r.c.state === 'running');

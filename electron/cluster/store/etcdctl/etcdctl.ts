@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { CompactedError, FutureRevisionError, type KeyValue, type Store, type StoreEvent } from '../types';
 import { parseEtcdctlArgs, UsageError, type EtcdctlArgs } from './flags';
 import { fieldLines, headerJson, hex, humanBytes, kvFieldLines, kvJson, table, type Header } from './print';
+import { SnapshotError, snapshotOf, snapshotRestore, snapshotStatus, type SnapshotIo } from './snapshot';
 
 export const ETCDCTL_VERSION = '3.5.21';
 const RAFT_TERM = 2;
@@ -19,19 +20,13 @@ export interface EtcdMember {
 export interface EtcdBackend {
   store: Store;
   member: EtcdMember;
-  /** bytes the store takes on disk */
-  dbSize(): number;
   /** etcd's CA certificate (PEM): a client must trust it and present a certificate it signed */
   caPem: string;
   /** whether `certPem` was signed by etcd's CA */
   signedByCa(certPem: string): Promise<boolean>;
 }
-export interface EtcdctlIo {
-  out(s: string): void;
-  err(s: string): void;
-  /** a file's text in the caller's filesystem; undefined when it does not exist */
-  readFile(path: string): Promise<string | undefined>;
-  writeFile(path: string, data: string): Promise<void>;
+/** the caller's terminal and filesystem (the etcd container's, or the node's) */
+export interface EtcdctlIo extends SnapshotIo {
   signal: AbortSignal;
 }
 
@@ -64,7 +59,12 @@ export async function runEtcdctl(argv: string[], env: Record<string, string | un
       io.out(`etcdctl version: ${ETCDCTL_VERSION}\nAPI version: 3.5\n`);
       return 0;
     }
-    if (name === 'snapshot status') return await snapshotStatus(a, io);
+    // file-only commands: etcdctl 3.5 still runs them, pointing at etcdutl
+    if (name === 'snapshot status' || name === 'snapshot restore') {
+      io.err(`Deprecated: Use \`etcdutl ${name}\` instead.\n\n`);
+      await (name === 'snapshot status' ? snapshotStatus(a, io) : snapshotRestore(a, io));
+      return 0;
+    }
     const run = COMMANDS[name];
     if (!run) throw new UsageError(`unknown command "${a.command[0]}" for "etcdctl"`);
     await connect(a, io, backend);
@@ -72,7 +72,7 @@ export async function runEtcdctl(argv: string[], env: Record<string, string | un
   } catch (e) {
     if (e instanceof CompactedError) io.err('Error: etcdserver: mvcc: required revision has been compacted\n');
     else if (e instanceof FutureRevisionError) io.err('Error: etcdserver: mvcc: required revision is a future revision\n');
-    else if (e instanceof EtcdError || e instanceof UsageError) io.err(`Error: ${e.message}\n`);
+    else if (e instanceof EtcdError || e instanceof UsageError || e instanceof SnapshotError) io.err(`Error: ${e.message}\n`);
     else throw e;
     return 1;
   }
@@ -154,7 +154,8 @@ const COMMANDS: Record<string, Command> = {
     b.store.compact(rev);
     io.out(`compacted revision ${rev}\n`);
   },
-  defrag(a, io) {
+  defrag(a, io, b) {
+    b.store.defragment();
     io.out(`Finished defragmenting etcd member[${a.endpoints[0]}]\n`);
   },
   'endpoint health'(a, io) {
@@ -165,14 +166,14 @@ const COMMANDS: Record<string, Command> = {
   },
   'endpoint status'(a, io, b) {
     const h = header(b);
-    const size = b.dbSize();
+    const { size, inUse } = b.store.dbSize();
     const index = String(h.revision + 3);
     const row = [a.endpoints[0], h.memberId, ETCDCTL_VERSION, humanBytes(size), 'true', 'false', String(RAFT_TERM), index, index, ''];
     if (a.writeOut === 'table')
       io.out(table(['ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'IS LEADER', 'IS LEARNER', 'RAFT TERM', 'RAFT INDEX', 'RAFT APPLIED INDEX', 'ERRORS'], [row]));
     else if (a.writeOut === 'json')
       io.out(
-        `[{"Endpoint":"${a.endpoints[0]}","Status":{"header":${headerJson(h)},"version":"${ETCDCTL_VERSION}","dbSize":${size},"leader":${BigInt('0x' + h.memberId)},"raftIndex":${index},"raftTerm":${RAFT_TERM},"raftAppliedIndex":${index},"dbSizeInUse":${size}}}]\n`,
+        `[{"Endpoint":"${a.endpoints[0]}","Status":{"header":${headerJson(h)},"version":"${ETCDCTL_VERSION}","dbSize":${size},"leader":${BigInt('0x' + h.memberId)},"raftIndex":${index},"raftTerm":${RAFT_TERM},"raftAppliedIndex":${index},"dbSizeInUse":${inUse}}}]\n`,
       );
     else io.out(row.join(', ') + '\n');
   },
@@ -191,8 +192,7 @@ const COMMANDS: Record<string, Command> = {
     const [path] = a.args;
     if (a.args.length !== 1) throw new EtcdError('snapshot save expects one argument');
     if (a.endpoints.length !== 1) throw new EtcdError('snapshot must be requested to one selected node, not multiple');
-    const r = b.store.range('');
-    const data = SNAPSHOT_MAGIC + JSON.stringify({ revision: r.revision, kvs: r.kvs }) + '\n';
+    const data = snapshotOf(b.store);
     const log = (caller: string, msg: string, extra: Record<string, unknown> = {}, logger?: string) =>
       io.err(JSON.stringify({ level: 'info', ts: new Date().toISOString(), ...(logger ? { logger } : {}), caller, msg, ...extra }) + '\n');
     log('snapshot/v3_snapshot.go:65', 'created temporary db file', { path: `${path}.part` });
@@ -205,25 +205,6 @@ const COMMANDS: Record<string, Command> = {
     io.out(`Snapshot saved at ${path}\n`);
   },
 };
-
-const SNAPSHOT_MAGIC = 'kubelab-etcd-snapshot/v1\n';
-
-async function snapshotStatus(a: EtcdctlArgs, io: EtcdctlIo): Promise<number> {
-  io.err('Deprecated: Use `etcdutl snapshot status` instead.\n\n');
-  const [path] = a.args;
-  if (a.args.length !== 1) throw new EtcdError('snapshot status requires exactly one argument');
-  const text = await io.readFile(path);
-  if (text === undefined) throw new EtcdError(`stat ${path}: no such file or directory`);
-  if (!text.startsWith(SNAPSHOT_MAGIC)) throw new EtcdError('snapshot file integrity check failed. 0 errors found.\n');
-  const snap = JSON.parse(text.slice(SNAPSHOT_MAGIC.length)) as { revision: number; kvs: KeyValue[] };
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
-  const size = humanBytes(Buffer.byteLength(text));
-  if (a.writeOut === 'table') io.out(table(['HASH', 'REVISION', 'TOTAL KEYS', 'TOTAL SIZE'], [[hash, String(snap.revision), String(snap.kvs.length), size]]));
-  else if (a.writeOut === 'json')
-    io.out(`{"hash":${parseInt(hash, 16)},"revision":${snap.revision},"totalKey":${snap.kvs.length},"totalSize":${Buffer.byteLength(text)}}\n`);
-  else io.out(`${hash}, ${snap.revision}, ${snap.kvs.length}, ${size}\n`);
-  return 0;
-}
 
 /** the keys a get/del names: one key, [key, rangeEnd), a prefix, or every key from `key` on */
 function select(store: Store, key: string, rangeEnd: string | undefined, prefix: boolean, fromKey: boolean, revision?: number): KeyValue[] {
@@ -318,12 +299,14 @@ Commands:
   del KEY [RANGE_END]   delete keys (--prefix, --from-key)
   watch KEY             stream changes (--prefix, --rev N)
   compaction REV        drop the history before REV
-  defrag                defragment the member's storage
+  defrag                give the space compaction freed back to the file system
   endpoint status       member version, database size, leader, raft term and index
   endpoint health       whether the member answers
   member list           the cluster's members
   snapshot save FILE    write a snapshot of the keyspace
   snapshot status FILE  a snapshot's hash, revision, key count and size
+  snapshot restore FILE --data-dir DIR
+                        a new data dir from a snapshot (--name, --initial-cluster, --initial-advertise-peer-urls)
   version               etcdctl's version
 
 Global flags: --endpoints, --cacert, --cert, --key, --insecure-skip-tls-verify, -w/--write-out

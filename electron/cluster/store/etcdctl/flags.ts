@@ -1,6 +1,8 @@
 // etcdctl's command line: global flags (also from ETCDCTL_* variables, as etcdctl reads them), the command words, and
 // each command's own flags. Unknown flags are refused with cobra's wording.
 
+import { SNAPSHOT_RESTORE_FLAGS } from './snapshot';
+
 export interface EtcdctlArgs {
   /** command words, e.g. ["endpoint", "status"] */
   command: string[];
@@ -45,6 +47,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, boolean>> = {
   'member list': {},
   'snapshot save': {},
   'snapshot status': {},
+  'snapshot restore': SNAPSHOT_RESTORE_FLAGS,
   version: {},
 };
 const TWO_WORD = new Set(['endpoint', 'member', 'snapshot']);

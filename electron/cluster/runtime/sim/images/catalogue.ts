@@ -474,7 +474,7 @@ const BASE_IMAGES: CatalogueImage[] = [
     exposedPorts: [],
     sizeBytes: 58_938_000,
     base: 'distroless',
-    files: { '/usr/local/bin/etcd': '' },
+    files: { '/usr/local/bin/etcd': '', '/usr/local/bin/etcdctl': '', '/usr/local/bin/etcdutl': '' },
   },
 ];
 
