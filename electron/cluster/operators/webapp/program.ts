@@ -64,14 +64,15 @@ class WorkQueue {
   forget(key: string): void {
     this.failures.delete(key);
   }
-  async next(signal: AbortSignal): Promise<string | undefined> {
+  /** the next key, or undefined once `stopped` resolves (one promise for the program's life: no listener per call) */
+  async next(signal: AbortSignal, stopped: Promise<void>): Promise<string | undefined> {
     while (!signal.aborted) {
       const [k] = this.queued;
       if (k !== undefined) {
         this.queued.delete(k);
         return k;
       }
-      await Promise.race([new Promise<void>((r) => (this.wake = r)), waitForAbort(signal)]);
+      await Promise.race([new Promise<void>((r) => (this.wake = r)), stopped]);
       this.wake = undefined;
     }
     return undefined;
@@ -204,8 +205,9 @@ function manager(connect: TokenClient) {
       }
     };
 
+    const stopped = waitForAbort(ctx.signal);
     while (!ctx.signal.aborted) {
-      const key = await queue.next(ctx.signal);
+      const key = await queue.next(ctx.signal, stopped);
       if (key !== undefined) await reconcile(key);
     }
     log('INFO', '', 'Stopping and waiting for non leader election runnables');
