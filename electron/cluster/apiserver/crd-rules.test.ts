@@ -88,6 +88,14 @@ describe('CRD CEL validation rules', () => {
     expect(scale.status).toBe(200);
   });
 
+  it('a rule that cannot be evaluated is reported with upstream\'s "evaluating rule" wording', async () => {
+    const r = await httpRequest(t.cluster, 'POST', base, pool('nokey', { replicas: 6 }));
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body).details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: `Invalid value: "object": no such key: size evaluating rule: self.size != 'large' || self.replicas <= 5`, field: 'spec' },
+    ]);
+  });
+
   it('skips the rules when the object has type errors, as upstream says', async () => {
     const r = await httpRequest(t.cluster, 'POST', base, pool('typo', { replicas: 'two', size: 'large' }));
     expect(r.status).toBe(422);

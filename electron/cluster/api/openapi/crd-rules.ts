@@ -38,6 +38,14 @@ function ruleError(r: ValidationRule, path: string, type: string, detail: string
   }
 }
 
+/** upstream's words for a rule that fails to evaluate (a missing key, division by zero, a dyn value of the wrong type) */
+function runtimeError(e: Error, r: ValidationRule): string {
+  const err = e.message.split('\n')[0].replace(/^No such key/, 'no such key');
+  if (err.startsWith('no such overload'))
+    return `'${err}': call arguments did not match a supported operator, function or macro signature for rule: ${r.rule.trim()}`;
+  return `${err} evaluating rule: ${r.rule.trim()}`;
+}
+
 function message(r: ValidationRule, ctx: Record<string, unknown>): string {
   if (r.messageExpression) {
     try {
@@ -61,7 +69,7 @@ function check(v: unknown, old: unknown, s: Schema, path: string, errs: FieldErr
     try {
       ok = compileCel(r.rule)(ctx);
     } catch (e) {
-      errs.push(invalid(path || '<nil>', type, `${r.rule.trim()}: ${(e as Error).message}`));
+      errs.push(invalid(path || '<nil>', type, runtimeError(e as Error, r)));
       continue;
     }
     if (ok !== true) errs.push(ruleError(r, path, type, message(r, ctx)));
