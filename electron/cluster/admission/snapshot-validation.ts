@@ -1,8 +1,8 @@
 // The validation rules of the snapshot.storage.k8s.io/v1 CRDs (x-kubernetes-validations in the shipped definitions,
 // the validation webhook before them): one source per snapshot or content, sources fixed once set, no empty class
 // name, a content bound to a named snapshot. Errors read as the API server reports a failed CEL rule (422, the
-// field, the value's CEL type, the rule's message). This server does not evaluate CRD CEL rules itself, so the
-// built-in snapshot API gets its rules here.
+// field, the value's CEL type, the rule's message). The definitions KubeLab installs carry no x-kubernetes-validations
+// (this plugin came first), so the snapshot API gets its rules here, not from the CRD rule evaluator.
 import type { FieldError } from '../api/errors';
 import { errInvalid, invalid } from '../api/errors';
 import type { AdmissionPlugin } from './types';

@@ -5,7 +5,7 @@
 // label selector, in paramRef.namespace or the request's namespace). A failed validation denies (Deny), warns (Warn)
 // or is only audited (Audit, ignored here: no audit log), in upstream's words. Not supported yet: authorizer checks,
 // auditAnnotations, type checking. The CEL environment (with the Kubernetes library functions there are) is api/cel.ts.
-import { compileCel } from '../api/cel';
+import { compileCel, toCel } from '../api/cel';
 import { qualifiedResource, statusError, type StatusError } from '../api/errors';
 import { labelSelectorMatches as selectorMatches, type LabelSelectorLike } from '../api/selectors';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
@@ -16,14 +16,6 @@ const GROUP = 'admissionregistration.k8s.io';
 const gvr = (resource: string) => ({ group: GROUP, version: 'v1', resource });
 
 const cel = compileCel;
-
-/** Kubernetes gives CEL integers for JSON integers; the library's ints are BigInts */
-function toCel(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(toCel);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toCel(x)]));
-  return v;
-}
 
 interface Rule {
   apiGroups?: string[];

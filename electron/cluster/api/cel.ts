@@ -90,6 +90,14 @@ function listExtreme(l: unknown[], sign: 1 | -1): unknown {
   return l.reduce((a, b) => (cmp(b, a) * sign > 0 ? b : a));
 }
 
+/** Kubernetes gives CEL integers for JSON integers; the library's ints are BigInts */
+export function toCel(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(toCel);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toCel(x)]));
+  return v;
+}
+
 const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
 
 /** compiles (once per text) an expression of the Kubernetes CEL environment; throws the parse error */

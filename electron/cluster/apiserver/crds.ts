@@ -2,7 +2,7 @@
 // defaulting, printer columns and subresources; cleaning up instances when a CRD is deleted.
 import type { KObject } from '../api/types';
 import type { KindStrategy } from '../api/kind';
-import { applyCrdDefaults, validateCrdObject } from '../api/openapi';
+import { applyCrdDefaults, validateCrdObject, validateCrdRules } from '../api/openapi';
 import type { Catalog, ResourceEntry } from './catalog';
 import type { Registry, RegistryHooks } from './registry';
 import { nowRfc3339 } from './meta';
@@ -34,16 +34,21 @@ function customStrategy(crd: KObject, v: any): KindStrategy {
     defaults(obj) {
       if (schema) applyCrdDefaults(schema, obj);
     },
-    validate(obj) {
+    // the registry runs validate on create and validate + validateUpdate on update: the CEL rules go in one of
+    // them, with the old object on update so that transition rules (oldSelf) run
+    validate(obj, ctx) {
       if (!schema) return [];
-      return validateCrdObject(schema, obj as Record<string, unknown>);
+      const errs = validateCrdObject(schema, obj as Record<string, unknown>);
+      return ctx?.operation === 'update' ? errs : [...errs, ...validateCrdRules(schema, obj as Record<string, unknown>, undefined, errs)];
     },
-    validateUpdate() {
-      return [];
-    },
-    validateStatusUpdate(obj) {
+    validateUpdate(obj, old) {
       if (!schema) return [];
-      return validateCrdObject(schema, obj as Record<string, unknown>).filter((e) => e.field.startsWith('status'));
+      return validateCrdRules(schema, obj as Record<string, unknown>, old as Record<string, unknown>, validateCrdObject(schema, obj as Record<string, unknown>));
+    },
+    validateStatusUpdate(obj, old) {
+      if (!schema) return [];
+      const errs = validateCrdObject(schema, obj as Record<string, unknown>);
+      return [...errs, ...validateCrdRules(schema, obj as Record<string, unknown>, old as Record<string, unknown>, errs)].filter((e) => e.field.startsWith('status'));
     },
   };
 }

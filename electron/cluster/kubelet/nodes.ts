@@ -38,6 +38,7 @@ import { ClusterDns } from '../network/dns/cluster-dns';
 import { dnsPrograms } from '../network/dns/program';
 import { kubeProxyPrograms } from '../network/kube-proxy/program';
 import { ingressNginxPrograms, type TokenClient } from '../network/ingress/program';
+import { webAppOperatorPrograms } from '../operators/webapp/program';
 import { bestEffort } from '../best-effort';
 
 /** annotation on a Node that powers it off/on ("off" | "on"), set by `kubelab node stop|start` and the UI */
@@ -180,6 +181,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         ...dnsPrograms(dns),
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
         ...ingressNginxPrograms(ctx.clientForToken ?? (() => undefined)),
+        ...webAppOperatorPrograms(ctx.clientForToken ?? (() => undefined)),
       };
       const views = built && (() => built.component.views(n.name));
       // `chroot /host` in a node debugging pod: the same shell as `kubelab node shell` (the kubelet exists by then)

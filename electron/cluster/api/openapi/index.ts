@@ -5,3 +5,4 @@ export { type FieldValidation, type DecodeResult, type DecodeOptions, decodeStri
 export { findDuplicateFields } from './duplicates';
 export { type CrdDefinitions, crdSchemaToDefinition, crdDefinitionName, crdVersion } from './crd-definition';
 export { validateCrdObject, applyCrdDefaults } from './crd-validation';
+export { validateCrdRules, compileCrdRules } from './crd-rules';

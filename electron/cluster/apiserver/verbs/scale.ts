@@ -58,7 +58,8 @@ export async function updateScale(
       t[path[path.length - 1]] = replicas;
       return cur;
     },
-    ctx,
+    // the managedFields entry names the scale subresource however the request came (PUT or PATCH), as upstream's
+    { ...ctx, manage: ctx.manage && ((obj, old, op) => ctx.manage!(obj, old, op, 'scale')) },
   );
   return getScale(server, entry, ns, name);
 }

@@ -8,6 +8,7 @@ import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../valida
 import { createdAtCol, keepSpec, nameCol, setGeneration } from '../strategy-helpers';
 import { clone, deepEqual } from '../../object';
 import { goInvalid } from '../go-format';
+import { compileCrdRules } from '../../openapi/crd-rules';
 
 const SCOPES = ['Cluster', 'Namespaced'];
 const CONVERSION_STRATEGIES = ['None', 'Webhook'];
@@ -66,6 +67,7 @@ function validateVersions(versions: any[], path: string): FieldError[] {
           : required(`${p}.schema.openAPIV3Schema.type`, 'must not be empty at the root'),
       );
     }
+    errs.push(...compileCrdRules(schema, `${p}.schema.openAPIV3Schema`));
     (v?.additionalPrinterColumns ?? []).forEach((c: any, j: number) => {
       const cp = `${p}.additionalPrinterColumns[${j}]`;
       if (!c?.name) errs.push(required(`${cp}.name`, ''));

@@ -436,6 +436,20 @@ const BASE_IMAGES: CatalogueImage[] = [
     base: 'alpine',
     files: { '/nginx-ingress-controller': '', '/wait-shutdown': '' },
   },
+  // the Operators chapter's sample operator; its /manager binary comes from the node (operators/webapp/program.ts)
+  {
+    repository: 'docker.io/kubelab/webapp-operator',
+    releases: ['0.1.0'],
+    entrypoint: ['/manager'],
+    cmd: [],
+    env: [PATH_ENV],
+    workingDir: '/',
+    user: '65532:65532',
+    exposedPorts: [],
+    sizeBytes: 21_400_000,
+    base: 'distroless',
+    files: { '/manager': '' },
+  },
   // kube-proxy's DaemonSet; its binary comes from the node (network/kube-proxy-program.ts)
   {
     repository: 'registry.k8s.io/kube-proxy',

@@ -1,0 +1,115 @@
+// x-kubernetes-validations over HTTPS: CEL rules of a CRD's schema refuse custom resources with upstream's
+// 422 (the node's path, its schema type as the value, the rule's message), transition rules see oldSelf on
+// update only, and a rule that does not compile refuses the CRD itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, waitFor, type TestCluster } from '../../../test/harness';
+import { R } from '../client/resources';
+import { httpGet, httpRequest } from './handlers/streaming/testing/ws-client';
+
+let t: TestCluster;
+const base = '/apis/rules.example.com/v1/namespaces/default/pools';
+
+const crd = (rules: unknown[], name = 'pools.rules.example.com', plural = 'pools') => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name },
+  spec: {
+    group: 'rules.example.com',
+    scope: 'Namespaced',
+    names: { plural, kind: plural === 'pools' ? 'Pool' : 'Broken' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                'x-kubernetes-validations': rules,
+                properties: {
+                  replicas: { type: 'integer', default: 1 },
+                  size: { type: 'string' },
+                  queue: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'queue is immutable' }] },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+});
+
+beforeAll(async () => {
+  t = await startTestCluster({ nodes: 1 });
+  await t.client.create(
+    R.customresourcedefinitions,
+    undefined,
+    crd([
+      { rule: "self.size != 'large' || self.replicas <= 5", message: 'a large pool runs at most 5 replicas' },
+      { rule: 'self.replicas >= 0' },
+      { rule: "!has(self.size) || self.size != 'huge'", fieldPath: '.size', reason: 'FieldValueForbidden', messageExpression: "'size ' + self.size + ' is not sold'" },
+    ]),
+  );
+  await waitFor(async () => (await httpGet(t.cluster, base)).status === 200, { what: 'pools served' });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const pool = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'rules.example.com/v1', kind: 'Pool', metadata: { name }, spec });
+
+describe('CRD CEL validation rules', () => {
+  it('refuses an object that breaks a rule, at the rule node, with the schema type as the value', async () => {
+    const r = await httpRequest(t.cluster, 'POST', base, pool('big', { size: 'large', replicas: 6 }));
+    expect(r.status).toBe(422);
+    const st = JSON.parse(r.body);
+    expect(st.message).toBe('Pool.rules.example.com "big" is invalid: spec: Invalid value: "object": a large pool runs at most 5 replicas');
+    expect(st.details.causes).toEqual([{ reason: 'FieldValueInvalid', message: 'Invalid value: "object": a large pool runs at most 5 replicas', field: 'spec' }]);
+  });
+
+  it('rules see defaulted values; a rule without message says "failed rule"; fieldPath, reason and messageExpression shape the error', async () => {
+    expect((await httpRequest(t.cluster, 'POST', base, pool('ok', { size: 'large' }))).status).toBe(201);
+    const neg = await httpRequest(t.cluster, 'POST', base, pool('neg', { replicas: -1 }));
+    expect(JSON.parse(neg.body).details.causes).toEqual([{ reason: 'FieldValueInvalid', message: 'Invalid value: "object": failed rule: self.replicas >= 0', field: 'spec' }]);
+    const huge = await httpRequest(t.cluster, 'POST', base, pool('huge', { size: 'huge' }));
+    expect(JSON.parse(huge.body).details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: size huge is not sold', field: 'spec.size' }]);
+  });
+
+  it('transition rules run on update only, against the old value', async () => {
+    expect((await httpRequest(t.cluster, 'POST', base, pool('q', { queue: 'orders' }))).status).toBe(201);
+    const r = await httpRequest(t.cluster, 'PATCH', `${base}/q`, { spec: { queue: 'payments' } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body).message).toBe('Pool.rules.example.com "q" is invalid: spec.queue: Invalid value: "string": queue is immutable');
+    const scale = await httpRequest(t.cluster, 'PATCH', `${base}/q`, { spec: { replicas: 3, size: 'large' } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(scale.status).toBe(200);
+  });
+
+  it('a rule that cannot be evaluated is reported with upstream\'s "evaluating rule" wording', async () => {
+    const r = await httpRequest(t.cluster, 'POST', base, pool('nokey', { replicas: 6 }));
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body).details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: `Invalid value: "object": no such key: size evaluating rule: self.size != 'large' || self.replicas <= 5`, field: 'spec' },
+    ]);
+  });
+
+  it('skips the rules when the object has type errors, as upstream says', async () => {
+    const r = await httpRequest(t.cluster, 'POST', base, pool('typo', { replicas: 'two', size: 'large' }));
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body).details.causes.map((c: { field: string; message: string }) => `${c.field}: ${c.message}`)).toEqual([
+      'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ]);
+  });
+
+  it('refuses a CRD whose rule does not compile', async () => {
+    const r = await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd([{ rule: 'self.replicas <' }], 'brokens.rules.example.com', 'brokens'));
+    expect(r.status).toBe(422);
+    const cause = JSON.parse(r.body).details.causes[0];
+    expect(cause.field).toBe('spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule');
+    expect(cause.message).toMatch(/^Invalid value: apiextensions\.ValidationRule\{Rule:"self\.replicas <", .*\}: compilation failed: ERROR: /);
+  });
+});
