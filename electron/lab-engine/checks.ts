@@ -4,6 +4,7 @@ import { matchTree } from './assert-tree';
 import { summarize } from './summarize';
 import { pickPod } from './pods';
 import { checkPodNode } from './check-pod-node';
+import { checkAdmit } from './check-admit';
 import { compareRecorded } from './recorded';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
@@ -106,6 +107,8 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
     }
     case 'podNode':
       return checkPodNode(check, ctx.kube, ctx.namespace);
+    case 'admit':
+      return checkAdmit(check, ctx.kube, ctx.namespace);
     case 'event': {
       const ns = check.namespace ?? ctx.namespace;
       const list = await ctx.kube.list('v1', 'Event', ns);

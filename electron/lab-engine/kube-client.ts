@@ -6,6 +6,8 @@ import type { Credentials } from './kubeconfig';
 export interface ApiResponse {
   status: number;
   body: any;
+  /** the texts of the response's `Warning: 299 - "…"` headers (admission warnings, deprecations) */
+  warnings: string[];
 }
 export interface ResourceInfo {
   path: string;
@@ -68,7 +70,7 @@ export class KubeClient {
             } catch {
               /* plain text bodies (logs) stay strings */
             }
-            resolvePromise({ status: res.statusCode ?? 0, body: parsed });
+            resolvePromise({ status: res.statusCode ?? 0, body: parsed, warnings: warningTexts(res.headers.warning) });
           });
         },
       );
@@ -209,6 +211,15 @@ export class KubeClient {
       });
     });
   }
+}
+
+/** RFC 7234 warn-values as the API server writes them: `299 - "text"` (Node joins repeated headers with ", ") */
+export function warningTexts(header: string | string[] | undefined): string[] {
+  if (!header) return [];
+  const raw = Array.isArray(header) ? header.join(', ') : header;
+  const out: string[] = [];
+  for (const m of raw.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push(m[1].replace(/\\(.)/g, '$1'));
+  return out;
 }
 
 /** the status channel says Success, or Failure with an ExitCode cause carrying the number */

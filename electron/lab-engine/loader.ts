@@ -9,7 +9,7 @@ import { LANGS, type Action, type Check, type Lab, type Lang, type NearMiss, typ
 
 export { LabError } from './yaml-reader';
 
-const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode'] as const;
+const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode', 'admit'] as const;
 const ACTION_KINDS = ['apply', 'delete', 'run', 'exec', 'wait'] as const;
 
 /** loads one lab directory; throws LabError listing every problem as "file:line: message" */
@@ -284,6 +284,25 @@ function readCheck(c: YNodeReader): Check | undefined {
       }
       return target ? { type: 'podNode', target, node, ...base } : undefined;
     }
+    case 'admit': {
+      const o = body.get('object').js();
+      if (!o || typeof o !== 'object' || !o.apiVersion || !o.kind || !o.metadata?.name) {
+        body.fail('admit needs "object": a manifest with apiVersion, kind and metadata.name');
+        return undefined;
+      }
+      const exp = body.get('expect');
+      const allowed = exp.get('allowed').js();
+      if (typeof allowed !== 'boolean') {
+        exp.fail('admit.expect needs "allowed": true or false');
+        return undefined;
+      }
+      const message = exp.str('message', false);
+      const warning = exp.str('warning', false);
+      for (const [k, re] of Object.entries({ message, warning }))
+        if (re !== undefined && !validRegExp(re)) exp.get(k).fail(`${k} must be a regular expression`);
+      if (allowed && message !== undefined) exp.get('message').fail('"message" is the denial\'s: with allowed: true match warnings with "warning"');
+      return { type: 'admit', object: o, expect: { allowed, message, warning }, ...base };
+    }
     case 'event':
       return {
         type: 'event',
@@ -293,6 +312,15 @@ function readCheck(c: YNodeReader): Check | undefined {
         messagePattern: body.str('message', false),
         ...base,
       };
+  }
+}
+
+function validRegExp(re: string): boolean {
+  try {
+    new RegExp(re);
+    return true;
+  } catch {
+    return false;
   }
 }
 
