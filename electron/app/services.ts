@@ -48,8 +48,14 @@ export interface AppServices {
 export function createAppServices(opts: AppServicesOptions): AppServices {
   const folders = opts.folders ?? appFolders();
   const settings = new SettingsStore(opts.dataDir);
-  const host = new ClusterHost({ dataDir: opts.dataDir, runtime: settings.get().runtime, profile: currentProfile(opts.dataDir), ...opts.cluster });
   const kubectl: KubectlLocation = locateKubectl(folders.bundledBin);
+  const host = new ClusterHost({
+    dataDir: opts.dataDir,
+    runtime: settings.get().runtime,
+    profile: currentProfile(opts.dataDir),
+    kubectlBinary: kubectl.path ?? undefined,
+    ...opts.cluster,
+  });
   const terminals = new TerminalManager({
     kubeconfigPath: () => host.current?.kubeconfigPath,
     kubectlBinDir: kubectl.binDir,

@@ -61,7 +61,10 @@ export class SimContainer {
     readonly sandbox: SimSandbox,
     readonly config: ContainerConfig,
     readonly image: ResolvedImage,
+    /** programs the node supplies for some images (kubectl for the kubectl images) */
+    nodePrograms?: NodePrograms,
   ) {
+    this.nodePrograms = nodePrograms;
     this.id = resolveIdentity(this, image);
     const sb = sandbox.config;
     const hosts =
@@ -76,7 +79,7 @@ export class SimContainer {
       readOnlyRoot: !!config.security.readOnlyRootFilesystem,
       proc: (p) => this.procNode(p),
       cgroup: (p) => this.cgroupNode(p),
-      binaries: binariesOf(image),
+      binaries: binariesOf(image, nodePrograms),
     });
     const env: Record<string, string> = {};
     for (const kv of image.info.env) {
@@ -316,11 +319,12 @@ export class SimContainer {
   }
 }
 
-function binariesOf(image: ResolvedImage): Set<string> {
+function binariesOf(image: ResolvedImage, nodePrograms: NodePrograms = {}): Set<string> {
   const names = new Set<string>();
   const absent = new Set(profileFor(image.image).absent);
   if (image.image.base !== 'scratch') for (const n of shellUtilities()) if (!absent.has(n)) names.add(n);
   for (const p of Object.keys(PROGRAMS)) if (programAvailableIn(image.image.repository, image.image.base, p)) names.add(p);
+  for (const [p, own] of Object.entries(nodePrograms)) if (own.repositories.includes(image.image.repository)) names.add(p);
   return names;
 }
 

@@ -171,5 +171,7 @@ export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs 
 export function launcherFor(c: SimContainer): Launcher {
   const programs: ProgramTable = {};
   for (const [name, program] of Object.entries(PROGRAMS)) if (programAvailable(c, name)) programs[name] = program;
+  // programs the node supplies for this image (the kubectl of kubectl images) are commands of its shell too
+  for (const [name, own] of Object.entries(c.nodePrograms ?? {})) if (own.repositories.includes(c.image.image.repository)) programs[name] ??= own.program;
   return { programs, run: (argv, timeoutMs) => runCommandLine(c, argv, timeoutMs) };
 }
