@@ -15,8 +15,10 @@ export async function checkAdmit(check: AdmitCheck, kube: KubeClient, namespace:
   const denial = r.status >= 400 ? String(r.body?.message ?? `HTTP ${r.status}`) : undefined;
   if (check.expect.allowed) {
     if (denial !== undefined) return { ok: false, message: `${what} was refused (${r.status}): ${denial}` };
-    if (check.expect.warning && !r.warnings.some((w) => new RegExp(check.expect.warning!).test(w)))
-      return { ok: false, message: `${what} was allowed without a warning matching /${check.expect.warning}/${warned}` };
+    const want = check.expect.warning;
+    if (want === false && r.warnings.length) return { ok: false, message: `${what} was allowed, but with a warning, and none should come${warned}` };
+    if (typeof want === 'string' && !r.warnings.some((w) => new RegExp(want).test(w)))
+      return { ok: false, message: `${what} was allowed without a warning matching /${want}/${warned}` };
     return { ok: true, message: `${what} was allowed${warned}` };
   }
   if (denial === undefined) return { ok: false, message: `${what} was allowed, but should be refused${warned}` };

@@ -214,6 +214,8 @@ describe('checks', () => {
     expect(denied).toMatchObject({ ok: true, message: expect.stringMatching(/^creating Pod root in namespace admit was refused: pods "root" is forbidden: violates/) });
     const warned = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: true, warning: 'would violate PodSecurity "restricted:latest"' } }, ctx);
     expect(warned).toMatchObject({ ok: true });
+    const quiet = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: true, warning: false } }, ctx);
+    expect(quiet.message).toMatch(/^creating Pod plain in namespace admit was allowed, but with a warning, and none should come \(warnings: would violate/);
     expect(await kube.get('v1', 'Pod', 'plain', 'admit')).toBeUndefined();
     // the opposite expectations fail, saying what admission did
     const notRefused = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: false } }, ctx);

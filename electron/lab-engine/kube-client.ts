@@ -34,7 +34,11 @@ export class KubeClient {
   private agent: https.Agent;
   private discovery = new Map<string, Promise<any[]>>();
 
-  constructor(private creds: Credentials) {
+  /** `headers` go with every request (the app's "view as" sends Impersonate-User and Impersonate-Group) */
+  constructor(
+    private creds: Credentials,
+    private extraHeaders: Record<string, string | string[]> = {},
+  ) {
     this.agent = new https.Agent({ keepAlive: true, ca: creds.ca, cert: creds.cert, key: creds.key, rejectUnauthorized: !creds.insecure });
   }
 
@@ -42,8 +46,8 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const h: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kubelab-lab-engine', ...extra };
+  private headers(extra: Record<string, string> = {}): Record<string, string | string[]> {
+    const h: Record<string, string | string[]> = { Accept: 'application/json', 'User-Agent': 'kubelab-lab-engine', ...this.extraHeaders, ...extra };
     if (this.creds.token) h.Authorization = `Bearer ${this.creds.token}`;
     return h;
   }

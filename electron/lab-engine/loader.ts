@@ -297,9 +297,12 @@ function readCheck(c: YNodeReader): Check | undefined {
         return undefined;
       }
       const message = exp.str('message', false);
-      const warning = exp.str('warning', false);
+      const rawWarning = exp.get('warning').js();
+      if (rawWarning !== undefined && rawWarning !== false && typeof rawWarning !== 'string')
+        exp.get('warning').fail('"warning" must be a regular expression, or false for "no warning"');
+      const warning = typeof rawWarning === 'string' || rawWarning === false ? rawWarning : undefined;
       for (const [k, re] of Object.entries({ message, warning }))
-        if (re !== undefined && !validRegExp(re)) exp.get(k).fail(`${k} must be a regular expression`);
+        if (typeof re === 'string' && !validRegExp(re)) exp.get(k).fail(`${k} must be a regular expression`);
       if (allowed && message !== undefined) exp.get('message').fail('"message" is the denial\'s: with allowed: true match warnings with "warning"');
       return { type: 'admit', object: o, expect: { allowed, message, warning }, ...base };
     }

@@ -90,8 +90,8 @@ export interface AdmitCheck extends CheckBase {
     allowed: boolean;
     /** a regular expression the denial's message must match (expect allowed: false) */
     message?: string;
-    /** a regular expression some admission warning must match; with allowed: true and no warning, none may come */
-    warning?: string;
+    /** a regular expression some admission warning must match (allowed: true); false: no warning may come */
+    warning?: string | false;
   };
 }
 export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck | AdmitCheck;
