@@ -254,9 +254,7 @@ export interface ClusterSnapshot {
 }
 /** whom the cluster view shows the cluster as (impersonation): a user (with groups), a group, or a ServiceAccount */
 export type ViewAsSubject =
-  | { kind: 'User'; name: string; groups?: string[] }
-  | { kind: 'Group'; name: string }
-  | { kind: 'ServiceAccount'; namespace: string; name: string };
+  { kind: 'User'; name: string; groups?: string[] } | { kind: 'Group'; name: string } | { kind: 'ServiceAccount'; namespace: string; name: string };
 /** the cluster as that subject may list it, and what the API server refused it */
 export interface ViewAsResult {
   /** the username the API server saw (system:serviceaccount:ns:name for a ServiceAccount) */

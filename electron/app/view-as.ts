@@ -68,7 +68,7 @@ export async function viewAs(kubeconfigPath: string, subject: ViewAsSubject): Pr
         const r = await as.request('GET', `${l.base}/${l.resource}`);
         if (r.status < 400) return r.body.items ?? [];
         if (r.status !== 403) throw new Error(`listing ${l.resource} as ${who.user}: ${r.body?.message ?? `HTTP ${r.status}`}`);
-        const allowedIn = l.namespaced ? (await Promise.all(namespaces.map(async (ns) => ((rulesAllowList(await rules(ns), l)) ? ns : '')))).filter(Boolean) : [];
+        const allowedIn = l.namespaced ? (await Promise.all(namespaces.map(async (ns) => (rulesAllowList(await rules(ns), l) ? ns : '')))).filter(Boolean) : [];
         // the endpoints only fill in the services' rows; they are not a list of their own in the view
         if (l.resource !== 'endpointslices') forbidden.push({ resource: l.resource, message: String(r.body?.message ?? 'forbidden'), allowedIn });
         const parts = await Promise.all(
@@ -90,14 +90,12 @@ export async function viewAs(kubeconfigPath: string, subject: ViewAsSubject): Pr
         nodes: nodes.sort(byName).map(nodeView),
         pods: pods.sort(byName).map(podView),
         events: events.map(eventView).sort((a, b) => b.time.localeCompare(a.time)),
-        services: services
-          .sort(byName)
-          .map((s) =>
-            serviceView(
-              s,
-              slices.filter((sl) => sl.metadata.namespace === s.metadata.namespace && sl.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name),
-            ),
+        services: services.sort(byName).map((s) =>
+          serviceView(
+            s,
+            slices.filter((sl) => sl.metadata.namespace === s.metadata.namespace && sl.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name),
           ),
+        ),
         storage: { claims: [], volumes: [], classes: [], snapshots: [] },
       },
     };

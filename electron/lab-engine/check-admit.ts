@@ -23,8 +23,7 @@ export async function checkAdmit(check: AdmitCheck, kube: KubeClient, namespace:
   }
   if (denial === undefined) return { ok: false, message: `${what} was allowed, but should be refused${warned}` };
   // admission says no with 403 (or 422 for a policy with reason Invalid); a 404 (no such namespace) is the setup's fault
-  if (r.status !== 403 && r.status !== 422)
-    return { ok: false, message: `${what} failed with HTTP ${r.status} before admission decided: ${denial}` };
+  if (r.status !== 403 && r.status !== 422) return { ok: false, message: `${what} failed with HTTP ${r.status} before admission decided: ${denial}` };
   if (check.expect.message && !new RegExp(check.expect.message).test(denial))
     return { ok: false, message: `${what} was refused, but with "${denial}", which does not match /${check.expect.message}/` };
   return { ok: true, message: `${what} was refused: ${denial}` };

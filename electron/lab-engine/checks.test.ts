@@ -211,21 +211,40 @@ describe('checks', () => {
       { type: 'admit', where, object: pod('root', true), expect: { allowed: false, message: 'violates PodSecurity "baseline:latest": privileged' } },
       ctx,
     );
-    expect(denied).toMatchObject({ ok: true, message: expect.stringMatching(/^creating Pod root in namespace admit was refused: pods "root" is forbidden: violates/) });
-    const warned = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: true, warning: 'would violate PodSecurity "restricted:latest"' } }, ctx);
+    expect(denied).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^creating Pod root in namespace admit was refused: pods "root" is forbidden: violates/),
+    });
+    const warned = await runCheck(
+      { type: 'admit', where, object: pod('plain', false), expect: { allowed: true, warning: 'would violate PodSecurity "restricted:latest"' } },
+      ctx,
+    );
     expect(warned).toMatchObject({ ok: true });
     const quiet = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: true, warning: false } }, ctx);
     expect(quiet.message).toMatch(/^creating Pod plain in namespace admit was allowed, but with a warning, and none should come \(warnings: would violate/);
     expect(await kube.get('v1', 'Pod', 'plain', 'admit')).toBeUndefined();
     // the opposite expectations fail, saying what admission did
     const notRefused = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: false } }, ctx);
-    expect(notRefused.message).toMatch(/^creating Pod plain in namespace admit was allowed, but should be refused \(warnings: would violate PodSecurity "restricted:latest"/);
+    expect(notRefused.message).toMatch(
+      /^creating Pod plain in namespace admit was allowed, but should be refused \(warnings: would violate PodSecurity "restricted:latest"/,
+    );
     const refused = await runCheck({ type: 'admit', where, object: pod('root', true), expect: { allowed: true } }, ctx);
-    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^creating Pod root in namespace admit was refused \(403\): pods "root" is forbidden/) });
+    expect(refused).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^creating Pod root in namespace admit was refused \(403\): pods "root" is forbidden/),
+    });
     const otherReason = await runCheck({ type: 'admit', where, object: pod('root', true), expect: { allowed: false, message: 'hostPath' } }, ctx);
     expect(otherReason.message).toMatch(/was refused, but with ".*", which does not match \/hostPath\/$/);
     // an existing object cannot be created: the check says so instead of counting the conflict as a denial
-    const exists = await runCheck({ type: 'admit', where, object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }, expect: { allowed: false } }, ctx);
+    const exists = await runCheck(
+      {
+        type: 'admit',
+        where,
+        object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+        expect: { allowed: false },
+      },
+      ctx,
+    );
     expect(exists.message).toBe(`creating Pod web in namespace ${NS} could not be tried: Pod web already exists`);
   });
 });

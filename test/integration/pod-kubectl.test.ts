@@ -74,10 +74,10 @@ describe.skipIf(!kubectl)('kubectl in a pod', () => {
   }, 60_000);
 
   it('without a mounted token there is no in-cluster config: kubectl falls back to localhost:8080', async () => {
-    await waitFor(
-      async () => (await tc.kubectl(['-n', 'kc', 'get', 'pod', 'once', '-o', 'jsonpath={.status.phase}'])).stdout === 'Failed',
-      { timeoutMs: 30_000, what: 'pod once to fail' },
-    );
+    await waitFor(async () => (await tc.kubectl(['-n', 'kc', 'get', 'pod', 'once', '-o', 'jsonpath={.status.phase}'])).stdout === 'Failed', {
+      timeoutMs: 30_000,
+      what: 'pod once to fail',
+    });
     expect((await tc.kubectl(['-n', 'kc', 'logs', 'once'])).stdout).toBe(
       'The connection to the server localhost:8080 was refused - did you specify the right host or port?\n',
     );

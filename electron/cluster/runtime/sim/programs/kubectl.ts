@@ -104,57 +104,59 @@ export function podKubectlPrograms(binary = 'kubectl'): NodePrograms {
   return { kubectl: { program: kubectlProgram(binary), repositories: KUBECTL_IMAGES } };
 }
 
-const kubectlProgram = (bin: string): Program => async (ctx) => {
-  const cfg = await inClusterConfig(ctx);
-  if (!cfg) {
-    // no in-cluster config: kubectl's default server, which nothing in the pod listens on
-    ctx.err('The connection to the server localhost:8080 was refused - did you specify the right host or port?\n');
-    return 1;
-  }
-  // a server the pod cannot reach fails the way kubectl reports it, before any tunnel is asked for
-  try {
-    (await connectWithin(ctx, cfg.host, cfg.port)).destroy();
-  } catch (e) {
-    ctx.err(`Unable to connect to the server: ${dialError(e as { code?: string }, cfg.host, cfg.port)}\n`);
-    return 1;
-  }
-  const home = await mkdtemp(join(tmpdir(), 'kubelab-pod-kubectl-'));
-  const proxy = await podProxy(ctx);
-  try {
-    await writeFile(join(home, 'config'), kubeconfigFor(cfg), { mode: 0o600 });
-    const { port } = proxy.address() as { port: number };
-    const child = spawn(bin, ctx.argv.slice(1), {
-      cwd: home,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: home,
-        KUBECONFIG: join(home, 'config'),
-        HTTPS_PROXY: `http://127.0.0.1:${port}`,
-        HTTP_PROXY: `http://127.0.0.1:${port}`,
-        NO_PROXY: '',
-        TERM: ctx.env.TERM ?? 'dumb',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (d: Buffer) => ctx.out(new Uint8Array(d)));
-    child.stderr.on('data', (d: Buffer) => ctx.err(new Uint8Array(d)));
-    child.stdin.on('error', () => undefined); // kubectl may exit before reading stdin; that is not an error of ours
-    child.stdin.end(ctx.stdin);
-    const onAbort = () => child.kill('SIGTERM');
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    return await new Promise<number>((resolve) => {
-      child.on('error', (e) => {
-        // the app has no kubectl to lend the pod (none bundled, none on PATH)
-        ctx.err(`kubectl: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `KubeLab has no kubectl binary to run (${bin})` : e.message}\n`);
-        resolve(127);
+const kubectlProgram =
+  (bin: string): Program =>
+  async (ctx) => {
+    const cfg = await inClusterConfig(ctx);
+    if (!cfg) {
+      // no in-cluster config: kubectl's default server, which nothing in the pod listens on
+      ctx.err('The connection to the server localhost:8080 was refused - did you specify the right host or port?\n');
+      return 1;
+    }
+    // a server the pod cannot reach fails the way kubectl reports it, before any tunnel is asked for
+    try {
+      (await connectWithin(ctx, cfg.host, cfg.port)).destroy();
+    } catch (e) {
+      ctx.err(`Unable to connect to the server: ${dialError(e as { code?: string }, cfg.host, cfg.port)}\n`);
+      return 1;
+    }
+    const home = await mkdtemp(join(tmpdir(), 'kubelab-pod-kubectl-'));
+    const proxy = await podProxy(ctx);
+    try {
+      await writeFile(join(home, 'config'), kubeconfigFor(cfg), { mode: 0o600 });
+      const { port } = proxy.address() as { port: number };
+      const child = spawn(bin, ctx.argv.slice(1), {
+        cwd: home,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: home,
+          KUBECONFIG: join(home, 'config'),
+          HTTPS_PROXY: `http://127.0.0.1:${port}`,
+          HTTP_PROXY: `http://127.0.0.1:${port}`,
+          NO_PROXY: '',
+          TERM: ctx.env.TERM ?? 'dumb',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
-      child.on('close', (code, signal) => {
-        ctx.signal.removeEventListener('abort', onAbort);
-        resolve(code ?? (signal ? 128 + 15 : 1));
+      child.stdout.on('data', (d: Buffer) => ctx.out(new Uint8Array(d)));
+      child.stderr.on('data', (d: Buffer) => ctx.err(new Uint8Array(d)));
+      child.stdin.on('error', () => undefined); // kubectl may exit before reading stdin; that is not an error of ours
+      child.stdin.end(ctx.stdin);
+      const onAbort = () => child.kill('SIGTERM');
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      return await new Promise<number>((resolve) => {
+        child.on('error', (e) => {
+          // the app has no kubectl to lend the pod (none bundled, none on PATH)
+          ctx.err(`kubectl: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `KubeLab has no kubectl binary to run (${bin})` : e.message}\n`);
+          resolve(127);
+        });
+        child.on('close', (code, signal) => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          resolve(code ?? (signal ? 128 + 15 : 1));
+        });
       });
-    });
-  } finally {
-    proxy.close();
-    await rm(home, { recursive: true, force: true }).catch((e: Error) => console.warn(`kubectl in pod: removing ${home}: ${e.message}`));
-  }
-};
+    } finally {
+      proxy.close();
+      await rm(home, { recursive: true, force: true }).catch((e: Error) => console.warn(`kubectl in pod: removing ${home}: ${e.message}`));
+    }
+  };
