@@ -110,11 +110,16 @@ const connectionTarget: Check<ConnectionTarget> = (v, at) => {
 
 /** view as: the fields depend on the subject's kind (a ServiceAccount has a namespace, a user may have groups) */
 const subjectKind = oneOf<ViewAsSubject['kind']>({ User: true, Group: true, ServiceAccount: true });
+// names travel in Impersonate-User/-Group headers, whose values HTTP restricts to visible ASCII and spaces
+const headerName: Check<string> = (v, at) => {
+  const s = str()(v, at);
+  return /^[\x20-\x7e]+$/.test(s) ? s : fail(at, 'printable ASCII (it is sent in an HTTP header)', v);
+};
 const viewAsSubject: Check<ViewAsSubject> = (v, at) => {
   const kind = subjectKind((v as { kind?: unknown } | null)?.kind, `${at}.kind`);
-  if (kind === 'ServiceAccount') return object<ViewAsSubject>({ kind: subjectKind, namespace: str(63), name: str() } as never)(v, at);
-  if (kind === 'Group') return object<ViewAsSubject>({ kind: subjectKind, name: str() } as never)(v, at);
-  return object<ViewAsSubject>({ kind: subjectKind, name: str(), groups: optional(list(str(), 50)) } as never)(v, at);
+  if (kind === 'ServiceAccount') return object<ViewAsSubject>({ kind: subjectKind, namespace: headerName, name: headerName } as never)(v, at);
+  if (kind === 'Group') return object<ViewAsSubject>({ kind: subjectKind, name: headerName } as never)(v, at);
+  return object<ViewAsSubject>({ kind: subjectKind, name: headerName, groups: optional(list(headerName, 50)) } as never)(v, at);
 };
 
 const PARAMS: { [M in Method]: Check<Params<M>> } = {

@@ -2,7 +2,7 @@
 // headers, so the API server authorizes each one as the chosen subject. What it refuses is reported with its own
 // Forbidden message, and a SelfSubjectRulesReview per namespace finds where a RoleBinding still allows the list.
 import { readKubeconfig } from '../lab-engine/kubeconfig';
-import { KubeClient } from '../lab-engine/kube-client';
+import { ApiError, KubeClient } from '../lab-engine/kube-client';
 import type { ViewAsForbidden, ViewAsResult, ViewAsSubject } from './ipc-contract';
 import { eventView, nodeView, podView, serviceView } from './pod-status';
 
@@ -67,7 +67,8 @@ export async function viewAs(kubeconfigPath: string, subject: ViewAsSubject): Pr
       LISTS.map(async (l): Promise<Obj[]> => {
         const r = await as.request('GET', `${l.base}/${l.resource}`);
         if (r.status < 400) return r.body.items ?? [];
-        if (r.status !== 403) throw new Error(`listing ${l.resource} as ${who.user}: ${r.body?.message ?? `HTTP ${r.status}`}`);
+        if (r.status !== 403)
+          throw Object.assign(new Error(`listing ${l.resource} as ${who.user}: ${r.body?.message ?? `HTTP ${r.status}`}`), { code: r.status });
         const allowedIn = l.namespaced ? (await Promise.all(namespaces.map(async (ns) => (rulesAllowList(await rules(ns), l) ? ns : '')))).filter(Boolean) : [];
         // the endpoints only fill in the services' rows; they are not a list of their own in the view
         if (l.resource !== 'endpointslices') forbidden.push({ resource: l.resource, message: String(r.body?.message ?? 'forbidden'), allowedIn });
@@ -99,6 +100,10 @@ export async function viewAs(kubeconfigPath: string, subject: ViewAsSubject): Pr
         storage: { claims: [], volumes: [], classes: [], snapshots: [] },
       },
     };
+  } catch (e) {
+    // the API server's refusal of the impersonation itself (an unknown subject is fine; a malformed one is not) keeps its status
+    if (e instanceof ApiError) throw Object.assign(new Error(e.message), { code: e.status });
+    throw e;
   } finally {
     admin.close();
     as.close();
