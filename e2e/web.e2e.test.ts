@@ -242,6 +242,34 @@ describe.skipIf(!HAS_CHROMIUM)('web mode', () => {
     await expect.poll(() => page.getByTestId('ct-outcome').innerText(), { timeout: 20_000 }).toBe('connected');
   });
 
+  it('views the cluster as a ServiceAccount: its namespace only, and the refusals quoted', async () => {
+    await page.goto(web.url); // the token's cookie; alone (-t) this test also waits for the cluster
+    await page.getByTestId('cluster-status').filter({ hasText: 'Cluster ready' }).waitFor({ timeout: 60_000 });
+    await kubectl(['create', 'namespace', 'team-a']);
+    await kubectl(['-n', 'team-a', 'create', 'serviceaccount', 'bot']);
+    await kubectl(['-n', 'team-a', 'run', 'mine', '--image=nginx']);
+    await kubectl(['-n', 'team-a', 'create', 'rolebinding', 'bot-view', '--clusterrole=view', '--serviceaccount=team-a:bot']);
+    await page.goto(web.url);
+    await page.goto(web.origin + '/#/cluster');
+    await page.locator('[data-testid=pod]', { hasText: 'mine' }).first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=pod]', { hasText: 'kube-system' }).count()).toBeGreaterThan(0);
+    await page.getByTestId('view-as-kind').selectOption('ServiceAccount');
+    await page.getByTestId('view-as-name').fill('team-a/bot');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.getByTestId('view-as-note').innerText(), { timeout: 20_000 }).toContain('system:serviceaccount:team-a:bot');
+    const refusals = (await page.getByTestId('view-as-forbidden').allInnerTexts()).join('\n');
+    expect(refusals).toContain('pods is forbidden: User "system:serviceaccount:team-a:bot" cannot list resource "pods" in API group "" at the cluster scope');
+    expect(refusals).toContain('allowed only in: team-a');
+    await expect.poll(() => page.locator('[data-testid=pod]', { hasText: 'kube-system' }).count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.locator('[data-testid=pod]', { hasText: 'mine' }).count()).toBe(1);
+    expect(await page.getByTestId('node').count()).toBe(0);
+    await shot('cluster-view-as', true);
+    // back to the administrator's view
+    await page.getByTestId('view-as-kind').selectOption('');
+    await expect.poll(() => page.getByTestId('node').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('view-as-note').count()).toBe(0);
+  });
+
   it('previews a draft policy with the server dry run before applying it from the Network view', async () => {
     await page.goto(web.origin + '/#/network');
     await page.getByTestId('ns-shop').check({ timeout: 30_000 });

@@ -12,6 +12,8 @@ export interface ClusterHostOptions {
   runtime?: 'sim' | 'docker';
   /** undefined: 6443 or a free port, like `kubelab start` */
   port?: number;
+  /** the kubectl that pods of kubectl images run (the app's bundled one) */
+  kubectlBinary?: string;
   start?: (o: ClusterOptions) => Promise<Cluster>;
 }
 
@@ -84,6 +86,7 @@ export class ClusterHost {
           port: this.opts.port,
           runtime,
           configFile: this.configFile,
+          kubectlBinary: this.opts.kubectlBinary,
           // the cluster keeps logging once it runs (CNI ADD/DEL, host ports): those lines must not turn it back to starting
           log: (l) => this.set(this.cluster ? this.status.phase : 'starting', l),
         });

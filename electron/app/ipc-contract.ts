@@ -254,6 +254,24 @@ export interface ClusterSnapshot {
   /** what `kubelab start` prints: NodePorts and the ingress controller on 127.0.0.1 */
   hostPorts?: HostPortView[];
 }
+/** whom the cluster view shows the cluster as (impersonation): a user (with groups), a group, or a ServiceAccount */
+export type ViewAsSubject =
+  { kind: 'User'; name: string; groups?: string[] } | { kind: 'Group'; name: string } | { kind: 'ServiceAccount'; namespace: string; name: string };
+/** the cluster as that subject may list it, and what the API server refused it */
+export interface ViewAsResult {
+  /** the username the API server saw (system:serviceaccount:ns:name for a ServiceAccount) */
+  user: string;
+  groups: string[];
+  snapshot: ClusterSnapshot;
+  /** one line per list the subject may not make everywhere: the API server's Forbidden message, and where it may */
+  forbidden: ViewAsForbidden[];
+}
+export interface ViewAsForbidden {
+  resource: 'pods' | 'services' | 'events' | 'nodes';
+  message: string;
+  /** namespaces where a SelfSubjectRulesReview allows the list after all (a RoleBinding's namespace) */
+  allowedIn: string[];
+}
 export type ObjectRef = { kind: 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'PersistentVolume'; namespace?: string; name: string };
 export interface ObjectDetails {
   yaml: string;
@@ -381,6 +399,8 @@ export interface ApiMethods {
   'cluster.unwatch': [void, void];
   'cluster.object': [ObjectRef, ObjectDetails];
   'cluster.nodePower': [{ name: string; on: boolean }, void];
+  /** the view's lists fetched with impersonation headers as this subject */
+  'cluster.viewAs': [ViewAsSubject, ViewAsResult];
   /** wipes the data dir's cluster state and starts a fresh cluster */
   'cluster.reset': [void, void];
   'network.matrix': [NetworkMatrixQuery, NetworkMatrixView];
@@ -451,6 +471,7 @@ export const METHODS: readonly Method[] = [
   'cluster.unwatch',
   'cluster.object',
   'cluster.nodePower',
+  'cluster.viewAs',
   'cluster.reset',
   'cluster.profiles',
   'cluster.useProfile',

@@ -2,7 +2,7 @@
 // web mode's WebSocket) deliver whatever a page sends, and TypeScript's types stop at the process boundary. A bad
 // call is answered with a 400 naming the method and the field, like the API server's field errors, so a handler
 // never meets a shape it did not expect.
-import type { ConnectionTarget, Lang, Method, NetworkMatrixQuery, ObjectRef, Params, Settings } from './ipc-contract';
+import type { ConnectionTarget, Lang, Method, NetworkMatrixQuery, ObjectRef, Params, Settings, ViewAsSubject } from './ipc-contract';
 
 type Protocol = NonNullable<NetworkMatrixQuery['protocol']>;
 
@@ -108,6 +108,20 @@ const connectionTarget: Check<ConnectionTarget> = (v, at) => {
   return object<ConnectionTarget>({ kind: targetKind, namespace: str(63), name: str(), port } as never)(v, at);
 };
 
+/** view as: the fields depend on the subject's kind (a ServiceAccount has a namespace, a user may have groups) */
+const subjectKind = oneOf<ViewAsSubject['kind']>({ User: true, Group: true, ServiceAccount: true });
+// names travel in Impersonate-User/-Group headers, whose values HTTP restricts to visible ASCII and spaces
+const headerName: Check<string> = (v, at) => {
+  const s = str()(v, at);
+  return /^[\x20-\x7e]+$/.test(s) ? s : fail(at, 'printable ASCII (it is sent in an HTTP header)', v);
+};
+const viewAsSubject: Check<ViewAsSubject> = (v, at) => {
+  const kind = subjectKind((v as { kind?: unknown } | null)?.kind, `${at}.kind`);
+  if (kind === 'ServiceAccount') return object<ViewAsSubject>({ kind: subjectKind, namespace: headerName, name: headerName } as never)(v, at);
+  if (kind === 'Group') return object<ViewAsSubject>({ kind: subjectKind, name: headerName } as never)(v, at);
+  return object<ViewAsSubject>({ kind: subjectKind, name: headerName, groups: optional(list(headerName, 50)) } as never)(v, at);
+};
+
 const PARAMS: { [M in Method]: Check<Params<M>> } = {
   'app.info': none,
   'runtime.docker': none,
@@ -121,6 +135,7 @@ const PARAMS: { [M in Method]: Check<Params<M>> } = {
     name: str(),
   }),
   'cluster.nodePower': object({ name: str(), on: bool }),
+  'cluster.viewAs': viewAsSubject,
   'cluster.reset': none,
   'cluster.profiles': none,
   'cluster.useProfile': object({ name: str() }),

@@ -5,6 +5,7 @@ import type { ApiEvents, AppInfo, Chapter, EventName, Method, NetworkMatrixQuery
 import { isMethod } from './ipc-contract';
 import { checkParams, InvalidParams } from './ipc-params';
 import { ClusterHost, type ClusterHostOptions } from './cluster-host';
+import { viewAs } from './view-as';
 import { checkDockerDaemon, testConnection } from '../cluster';
 import { ClusterView, UI_USER } from './cluster-view';
 import { applyYaml } from './yaml-apply';
@@ -48,9 +49,15 @@ export interface AppServices {
 export function createAppServices(opts: AppServicesOptions): AppServices {
   const folders = opts.folders ?? appFolders();
   const settings = new SettingsStore(opts.dataDir);
-  const host = new ClusterHost({ dataDir: opts.dataDir, runtime: settings.get().runtime, profile: currentProfile(opts.dataDir), ...opts.cluster });
   const kubectl: KubectlLocation = locateKubectl(folders.bundledBin);
   const helm = locateTool('helm', folders.bundledBin);
+  const host = new ClusterHost({
+    dataDir: opts.dataDir,
+    runtime: settings.get().runtime,
+    profile: currentProfile(opts.dataDir),
+    kubectlBinary: kubectl.path ?? undefined,
+    ...opts.cluster,
+  });
   const terminals = new TerminalManager({
     kubeconfigPath: () => host.current?.kubeconfigPath,
     kubectlBinDir: kubectl.binDir,
@@ -138,6 +145,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         state.unwatch = undefined;
       },
       'cluster.object': async (ref) => (await readyView()).details(ref),
+      'cluster.viewAs': async (subject) => viewAs((await host.ready()).kubeconfigPath, subject),
       'cluster.nodePower': async ({ name, on }) => {
         const c = await host.ready();
         await (on ? c.nodes.powerOn(name) : c.nodes.powerOff(name));

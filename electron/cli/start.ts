@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startCluster } from '../cluster';
 import { defaultDataDir } from '../app/paths';
+import { appFolders } from '../app/app-root';
+import { locateKubectl } from '../terminal/kubectl-locate';
 import { profileDir, DEFAULT_PROFILE } from '../app/cluster-profiles';
 import { findLab, labRoots, loadCatalog } from '../lab-engine/catalog';
 
@@ -57,6 +59,8 @@ export async function runStart(args: string[]): Promise<number> {
     nodes,
     runtime,
     configFile: values.config ? resolve(values.config) : labConfig,
+    // pods of kubectl images run the kubectl the app ships, as the terminal does
+    kubectlBinary: locateKubectl(appFolders().bundledBin).path ?? undefined,
     log: (l) => process.stderr.write(`kubelab: ${l}\n`),
   });
   process.stdout.write(`kubelab: cluster ready in ${Date.now() - t0} ms — API server ${cluster.server}, kubeconfig ${cluster.kubeconfigPath}\n`);

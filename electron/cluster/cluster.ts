@@ -54,6 +54,8 @@ export interface ClusterOptions {
   nodes?: number;
   runtime?: 'sim' | 'docker';
   configFile?: string;
+  /** the kubectl binary that pods of kubectl images (bitnami/kubectl) run with their in-cluster config; default: kubectl on PATH */
+  kubectlBinary?: string;
   log?: (line: string) => void;
   /** debug-level lines (the watchdog's heap and lag samples); default: `log` when KUBELAB_DEBUG is set */
   debug?: (line: string) => void;
@@ -240,6 +242,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     connector,
     pki,
     createRuntime: runtimes.createRuntime,
+    kubectlBinary: opts.kubectlBinary,
     mounters: csi.mounters,
     controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store },
     packetFilter: policyAgent.engine,

@@ -239,4 +239,57 @@ describe('checks', () => {
     );
     expect(closed).toMatchObject({ ok: false, message: `pod client → pod web (${ip}:81) is denied, expected allowed` });
   });
+
+  it('admit dry-runs a create: Pod Security refuses or warns, and nothing is stored', async () => {
+    await kube.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'admit', labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' } },
+    });
+    const pod = (name: string, privileged: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'admit' },
+      spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged } }] },
+    });
+    const denied = await runCheck(
+      { type: 'admit', where, object: pod('root', true), expect: { allowed: false, message: 'violates PodSecurity "baseline:latest": privileged' } },
+      ctx,
+    );
+    expect(denied).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^creating Pod root in namespace admit was refused: pods "root" is forbidden: violates/),
+    });
+    const warned = await runCheck(
+      { type: 'admit', where, object: pod('plain', false), expect: { allowed: true, warning: 'would violate PodSecurity "restricted:latest"' } },
+      ctx,
+    );
+    expect(warned).toMatchObject({ ok: true });
+    const quiet = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: true, warning: false } }, ctx);
+    expect(quiet.message).toMatch(/^creating Pod plain in namespace admit was allowed, but with a warning, and none should come \(warnings: would violate/);
+    expect(await kube.get('v1', 'Pod', 'plain', 'admit')).toBeUndefined();
+    // the opposite expectations fail, saying what admission did
+    const notRefused = await runCheck({ type: 'admit', where, object: pod('plain', false), expect: { allowed: false } }, ctx);
+    expect(notRefused.message).toMatch(
+      /^creating Pod plain in namespace admit was allowed, but should be refused \(warnings: would violate PodSecurity "restricted:latest"/,
+    );
+    const refused = await runCheck({ type: 'admit', where, object: pod('root', true), expect: { allowed: true } }, ctx);
+    expect(refused).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^creating Pod root in namespace admit was refused \(403\): pods "root" is forbidden/),
+    });
+    const otherReason = await runCheck({ type: 'admit', where, object: pod('root', true), expect: { allowed: false, message: 'hostPath' } }, ctx);
+    expect(otherReason.message).toMatch(/was refused, but with ".*", which does not match \/hostPath\/$/);
+    // an existing object cannot be created: the check says so instead of counting the conflict as a denial
+    const exists = await runCheck(
+      {
+        type: 'admit',
+        where,
+        object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+        expect: { allowed: false },
+      },
+      ctx,
+    );
+    expect(exists.message).toBe(`creating Pod web in namespace ${NS} could not be tried: Pod web already exists`);
+  });
 });

@@ -5,6 +5,7 @@ import { summarize } from './summarize';
 import { pickPod } from './pods';
 import { checkPodNode } from './check-pod-node';
 import { checkEvent } from './check-event';
+import { checkAdmit } from './check-admit';
 import { compareRecorded } from './recorded';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
@@ -107,6 +108,8 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
     }
     case 'podNode':
       return checkPodNode(check, ctx.kube, ctx.namespace);
+    case 'admit':
+      return checkAdmit(check, ctx.kube, ctx.namespace);
     case 'event':
       return checkEvent(check, ctx.kube, ctx.namespace);
   }

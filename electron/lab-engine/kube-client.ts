@@ -6,6 +6,8 @@ import type { Credentials } from './kubeconfig';
 export interface ApiResponse {
   status: number;
   body: any;
+  /** the texts of the response's `Warning: 299 - "…"` headers (admission warnings, deprecations) */
+  warnings: string[];
 }
 export interface ResourceInfo {
   path: string;
@@ -32,7 +34,11 @@ export class KubeClient {
   private agent: https.Agent;
   private discovery = new Map<string, Promise<any[]>>();
 
-  constructor(private creds: Credentials) {
+  /** `headers` go with every request (the app's "view as" sends Impersonate-User and Impersonate-Group) */
+  constructor(
+    private creds: Credentials,
+    private extraHeaders: Record<string, string | string[]> = {},
+  ) {
     this.agent = new https.Agent({ keepAlive: true, ca: creds.ca, cert: creds.cert, key: creds.key, rejectUnauthorized: !creds.insecure });
   }
 
@@ -40,8 +46,8 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const h: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kubelab-lab-engine', ...extra };
+  private headers(extra: Record<string, string> = {}): Record<string, string | string[]> {
+    const h: Record<string, string | string[]> = { Accept: 'application/json', 'User-Agent': 'kubelab-lab-engine', ...this.extraHeaders, ...extra };
     if (this.creds.token) h.Authorization = `Bearer ${this.creds.token}`;
     return h;
   }
@@ -68,7 +74,7 @@ export class KubeClient {
             } catch {
               /* plain text bodies (logs) stay strings */
             }
-            resolvePromise({ status: res.statusCode ?? 0, body: parsed });
+            resolvePromise({ status: res.statusCode ?? 0, body: parsed, warnings: warningTexts(res.headers.warning) });
           });
         },
       );
@@ -209,6 +215,15 @@ export class KubeClient {
       });
     });
   }
+}
+
+/** RFC 7234 warn-values as the API server writes them: `299 - "text"` (Node joins repeated headers with ", ") */
+export function warningTexts(header: string | string[] | undefined): string[] {
+  if (!header) return [];
+  const raw = Array.isArray(header) ? header.join(', ') : header;
+  const out: string[] = [];
+  for (const m of raw.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push(m[1].replace(/\\(.)/g, '$1'));
+  return out;
 }
 
 /** the status channel says Success, or Failure with an ExitCode cause carrying the number */

@@ -113,4 +113,28 @@ describe('lab loader', () => {
     mkdirSync(join(dir, 'x'));
     expect(lintLabs(join(dir, 'x')).errors[0]).toMatch(/no lab directories/);
   });
+
+  it('reads admit checks and names what is wrong in one', () => {
+    const admit = (body: string) => LAB.replace(/ {4}checks:\n[\s\S]*?timeout: 5s\n/, `    checks:\n      - admit:\n${body.replace(/^/gm, '          ')}\n`);
+    writeFileSync(
+      join(dir, 'lab.yaml'),
+      admit(
+        `object: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: busybox}]}}\nexpect: {allowed: true, warning: false}`,
+      ),
+    );
+    const ok = loadLab(dir).steps[0].checks[0];
+    expect(ok).toMatchObject({ type: 'admit', expect: { allowed: true, warning: false } });
+    writeFileSync(join(dir, 'lab.yaml'), admit(`object: {apiVersion: v1, kind: Pod}\nexpect: {allowed: maybe}`));
+    const f = join(dir, 'lab.yaml');
+    expect(
+      readLab(dir).problems.some((p) => p.startsWith(`${f}:`) && p.endsWith('admit needs "object": a manifest with apiVersion, kind and metadata.name')),
+    ).toBe(true);
+    writeFileSync(
+      join(dir, 'lab.yaml'),
+      admit(`object: {apiVersion: v1, kind: Pod, metadata: {name: p}}\nexpect: {allowed: true, message: "x", warning: "("}`),
+    );
+    const problems = readLab(dir).problems.join('\n');
+    expect(problems).toContain('"message" is the denial\'s: with allowed: true match warnings with "warning"');
+    expect(problems).toContain('warning must be a regular expression');
+  });
 });

@@ -9,7 +9,7 @@ import { LANGS, type Action, type Check, type EventAfter, type Lab, type Lang, t
 
 export { LabError } from './yaml-reader';
 
-const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode'] as const;
+const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode', 'admit'] as const;
 const ACTION_KINDS = ['apply', 'delete', 'run', 'exec', 'wait'] as const;
 
 /** loads one lab directory; throws LabError listing every problem as "file:line: message" */
@@ -305,6 +305,28 @@ function readCheck(c: YNodeReader): Check | undefined {
       }
       return target ? { type: 'podNode', target, node, ...base } : undefined;
     }
+    case 'admit': {
+      const o = body.get('object').js();
+      if (!o || typeof o !== 'object' || !o.apiVersion || !o.kind || !o.metadata?.name) {
+        body.fail('admit needs "object": a manifest with apiVersion, kind and metadata.name');
+        return undefined;
+      }
+      const exp = body.get('expect');
+      const allowed = exp.get('allowed').js();
+      if (typeof allowed !== 'boolean') {
+        exp.fail('admit.expect needs "allowed": true or false');
+        return undefined;
+      }
+      const message = exp.str('message', false);
+      const rawWarning = exp.get('warning').js();
+      if (rawWarning !== undefined && rawWarning !== false && typeof rawWarning !== 'string')
+        exp.get('warning').fail('"warning" must be a regular expression, or false for "no warning"');
+      const warning = typeof rawWarning === 'string' || rawWarning === false ? rawWarning : undefined;
+      for (const [k, re] of Object.entries({ message, warning }))
+        if (typeof re === 'string' && !validRegExp(re)) exp.get(k).fail(`${k} must be a regular expression`);
+      if (allowed && message !== undefined) exp.get('message').fail('"message" is the denial\'s: with allowed: true match warnings with "warning"');
+      return { type: 'admit', object: o, expect: { allowed, message, warning }, ...base };
+    }
     case 'event':
       return {
         type: 'event',
@@ -331,6 +353,15 @@ function readEventAfter(n: YNodeReader): EventAfter | undefined {
     time = n.str('time');
   if (!apiVersion || !kind || !time || !what || typeof seconds !== 'number') return undefined;
   return { apiVersion, kind, name: n.str('name', false), namespace: n.str('namespace', false), selector: n.str('selector', false), time, seconds, what };
+}
+
+function validRegExp(re: string): boolean {
+  try {
+    new RegExp(re);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readNearMiss(n: YNodeReader, dir: string, p: Problems): NearMiss | undefined {

@@ -98,6 +98,16 @@ function describeOther(check: Exclude<Check, AssertCheck>): Text {
         `no ${check.reason} event yet${check.involvedObject?.name ? ` for ${check.involvedObject.name}` : ''}`,
         `还没有${check.involvedObject?.name ? ` ${check.involvedObject.name} 的` : ''} ${check.reason} 事件`,
       );
+    case 'admit': {
+      const o = check.object as { kind?: string; metadata?: { name?: string } };
+      const what = `${o.kind} ${o.metadata?.name}`;
+      return check.expect.allowed
+        ? both(
+            `creating ${what} should be allowed${check.expect.warning ? ' with a warning' : ''}, and is not yet`,
+            `创建 ${what} 应当被允许${check.expect.warning ? '（并给出警告）' : ''}，但目前还不行`,
+          )
+        : both(`creating ${what} should be refused by admission, but is not yet`, `创建 ${what} 应当被准入控制拒绝，但目前没有被拒绝`);
+    }
     case 'podNode':
       return both(`pod ${podName(check.target)} does not run on a node this step asks for yet`, `Pod ${podName(check.target)} 还没有运行在本步骤要求的节点上`);
   }

@@ -93,7 +93,22 @@ export interface PodNodeCheck extends CheckBase {
   target: PodPick;
   node: Record<string, unknown>;
 }
-export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck;
+/**
+ * A dry-run create of `object` (nothing is stored): admission must allow or deny it as expected. Grades what the
+ * cluster's admission chain (Pod Security, ValidatingAdmissionPolicies, webhooks) really does with a request.
+ */
+export interface AdmitCheck extends CheckBase {
+  type: 'admit';
+  object: Record<string, unknown>;
+  expect: {
+    allowed: boolean;
+    /** a regular expression the denial's message must match (expect allowed: false) */
+    message?: string;
+    /** a regular expression some admission warning must match (allowed: true); false: no warning may come */
+    warning?: string | false;
+  };
+}
+export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck | AdmitCheck;
 
 /** something the engine does to the cluster: setup, solutions and cleanup are lists of these */
 export type Action =

@@ -73,6 +73,7 @@ const SAFE: Partial<Record<Method, unknown>> = {
   'cluster.unwatch': null,
   'cluster.object': { kind: 'Pod', namespace: 'default', name: 'nope' },
   'cluster.nodePower': { name: 'no-such-node', on: true },
+  'cluster.viewAs': { kind: 'User', name: 'fuzz', groups: ['fuzzers'] },
   'cluster.profiles': null,
   'network.matrix': { port: 80, namespaces: ['default'], protocol: 'TCP' },
   'network.unwatch': null,

@@ -44,7 +44,7 @@ describe.skipIf(shard !== 1)('lab content', () => {
     expect(await runLab(['lint', LABS_DIR])).toBe(0);
   });
 
-  it('has a lab for each of these chapters (6, 11, 13, 14, 18 and 25 have two), each with three or more graded steps in both languages', () => {
+  it('has a lab for each of these chapters (6, 11, 13, 14, 18 and 25 have two, 27 three), each with three or more graded steps in both languages', () => {
     expect([...new Set(labs.map((l) => l.chapter))]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 29, 30]);
     // the extra labs of a chapter follow its first one, which `lab start N` opens
     expect(labs.filter((l) => l.chapter === 6).map((l) => l.id)).toEqual(['06-deployment', '06-helm']);
@@ -58,6 +58,9 @@ describe.skipIf(shard !== 1)('lab content', () => {
     expect(labs.filter((l) => l.chapter === 14).map((l) => l.id)).toEqual(['14-services', '14-services-ingress']);
     expect(findLab(labs, '14').id).toBe('14-services');
     expect(labs.filter((l) => l.chapter === 25).map((l) => l.id)).toEqual(['25-network-model', '25-proxy-modes']);
+    // chapter 27 (security): RBAC first — `lab start 27` opens it — then Pod Security and admission policies
+    expect(labs.filter((l) => l.chapter === 27).map((l) => l.id)).toEqual(['27-access-control', '27-admission-policy', '27-pod-security']);
+    expect(findLab(labs, '27').id).toBe('27-access-control');
     for (const l of labs) {
       expect(l.steps.length, l.id).toBeGreaterThanOrEqual(3);
       for (const s of l.steps) expect(s.text.zh && s.text.en && s.hints.length && s.solution.actions.length, `${l.id}/${s.id}`).toBeTruthy();

@@ -32,6 +32,7 @@ import type { VolumeMounter } from './volumes';
 import type { ComponentLog } from './static-pods/component-log';
 import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
 import { controlPlanePrograms } from './static-pods/programs';
+import { podKubectlPrograms } from '../runtime/sim/programs/kubectl';
 import { CLUSTER_CIDR, SERVICE_CIDR } from '../network/addresses';
 import type { PacketFilter } from '../network/packet-filter';
 import { ClusterDns } from '../network/dns/cluster-dns';
@@ -79,6 +80,8 @@ export interface NodeStartContext {
   network?: SimNetwork;
   /** cluster DNS for the cluster network (the DNS component provides it) */
   resolve?: Resolver;
+  /** the kubectl binary that kubectl images run for their pods (default: kubectl on PATH) */
+  kubectlBinary?: string;
   /** publish NodePorts on 127.0.0.1 (default true) */
   publishNodePorts?: boolean;
   /** NetworkPolicy enforcement, handed to the cluster network's data path */
@@ -182,6 +185,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
         ...ingressNginxPrograms(ctx.clientForToken ?? (() => undefined)),
         ...webAppOperatorPrograms(ctx.clientForToken ?? (() => undefined)),
+        ...podKubectlPrograms(ctx.kubectlBinary),
       };
       const views = built && (() => built.component.views(n.name));
       // `chroot /host` in a node debugging pod: the same shell as `kubelab node shell` (the kubelet exists by then)

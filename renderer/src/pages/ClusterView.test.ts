@@ -89,11 +89,11 @@ describe('ClusterView storage', () => {
     expect(screen.getAllByTestId('snapshot')[0].textContent).toContain('pvc/data');
 
     // a namespace filter keeps that namespace's claims (and the volumes bound to them)
-    await fireEvent.change(screen.getByRole('combobox'), { target: { value: 'other' } });
+    await fireEvent.change(screen.getByRole('combobox', { name: /^Namespace/ }), { target: { value: 'other' } });
     await waitFor(() => expect(screen.getAllByTestId('claim').map((r) => r.dataset.name)).toEqual(['other/elsewhere']));
     expect(screen.queryAllByTestId('volume')).toHaveLength(0);
 
-    await fireEvent.change(screen.getByRole('combobox'), { target: { value: '' } });
+    await fireEvent.change(screen.getByRole('combobox', { name: /^Namespace/ }), { target: { value: '' } });
     await fireEvent.click(within(screen.getAllByTestId('claim').find((r) => r.dataset.name === 'lab/data')!).getByText('lab/data'));
     await waitFor(() => expect(opened).toEqual([{ kind: 'PersistentVolumeClaim', namespace: 'lab', name: 'data' }]));
     expect(screen.getByTestId('object-drawer')).toBeTruthy();

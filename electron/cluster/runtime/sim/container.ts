@@ -63,9 +63,12 @@ export class SimContainer {
     readonly sandbox: SimSandbox,
     readonly config: ContainerConfig,
     readonly image: ResolvedImage,
+    /** programs the node supplies for some images (kubectl for the kubectl images) */
+    nodePrograms?: NodePrograms,
   ) {
+    this.nodePrograms = nodePrograms;
     this.id = resolveIdentity(this, image);
-    this.binaries = binariesOf(image);
+    this.binaries = binariesOf(image, nodePrograms);
     const sb = sandbox.config;
     const hosts =
       `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.ip}\t${sb.fqdn ? `${sb.fqdn}\t` : ''}${sb.hostname}\n` +
@@ -319,11 +322,12 @@ export class SimContainer {
   }
 }
 
-function binariesOf(image: ResolvedImage): Set<string> {
+function binariesOf(image: ResolvedImage, nodePrograms: NodePrograms = {}): Set<string> {
   const names = new Set<string>();
   const absent = new Set(profileFor(image.image).absent);
   if (image.image.base !== 'scratch') for (const n of shellUtilities()) if (!absent.has(n)) names.add(n);
   for (const p of Object.keys(PROGRAMS)) if (programAvailableIn(image.image.repository, image.image.base, p)) names.add(p);
+  for (const [p, own] of Object.entries(nodePrograms)) if (own.repositories.includes(image.image.repository)) names.add(p);
   return names;
 }
 

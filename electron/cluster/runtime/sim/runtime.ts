@@ -134,8 +134,7 @@ export class SimRuntime implements ContainerRuntime {
     if (!image)
       throw new ContainerCreateError(`failed to create container: image "${config.image}" not present on node ${this.opts.nodeName}`, 'CreateContainerError');
     const id = newId();
-    const c = new SimContainer(id, sb, config, image);
-    c.nodePrograms = this.opts.programs;
+    const c = new SimContainer(id, sb, config, image, this.opts.programs);
     c.hostRoot = this.opts.hostRoot;
     c.launcher = launcherFor(c);
     for (const name of Object.keys(c.launcher.programs)) c.binaries.add(name);
