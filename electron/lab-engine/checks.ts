@@ -5,6 +5,7 @@ import { summarize } from './summarize';
 import { pickPod } from './pods';
 import { checkPodNode } from './check-pod-node';
 import { compareRecorded } from './recorded';
+import { runScriptCheck } from './check-script';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
 
@@ -14,6 +15,9 @@ export interface CheckContext {
   lang: Lang;
   /** ends the retries early (a cancelled wait) */
   signal?: AbortSignal;
+  /** for `script` checks: the graded cluster's kubeconfig and the lab's folder */
+  kubeconfig?: string;
+  labDir?: string;
 }
 
 export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
@@ -106,6 +110,8 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
     }
     case 'podNode':
       return checkPodNode(check, ctx.kube, ctx.namespace);
+    case 'script':
+      return runScriptCheck(check, ctx);
     case 'event': {
       const ns = check.namespace ?? ctx.namespace;
       const list = await ctx.kube.list('v1', 'Event', ns);

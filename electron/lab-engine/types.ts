@@ -79,7 +79,14 @@ export interface PodNodeCheck extends CheckBase {
   target: PodPick;
   node: Record<string, unknown>;
 }
-export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck;
+/** a shell script in the lab's folder, run in the lab terminal's environment: exit 0 passes, its output is the message
+ * (Killercoda's verify.sh) */
+export interface ScriptCheck extends CheckBase {
+  type: 'script';
+  /** absolute path, inside the lab's folder */
+  file: string;
+}
+export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck | ScriptCheck;
 
 /** something the engine does to the cluster: setup, solutions and cleanup are lists of these */
 export type Action =
@@ -159,6 +166,8 @@ export interface Lab {
   parameters: LabParameter[];
   values: Record<string, string>;
   seed: string;
+  /** where the lab came from when it was converted (`kubelab lab import` of a Killercoda scenario) */
+  source?: 'killercoda';
 }
 
 export interface CheckResult {
