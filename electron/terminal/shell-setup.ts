@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
+import { writeSshShim } from './ssh-shim';
 
 export interface ShellPlan {
   file: string;
@@ -59,6 +60,8 @@ export function planShell(o: ShellOptions): ShellPlan {
   env.LANG = env.LANG && /utf-?8/i.test(env.LANG) ? env.LANG : 'C.UTF-8';
   if (o.kubectlBinDir) env.PATH = [o.kubectlBinDir, env.PATH ?? ''].filter(Boolean).join(delimiter);
   mkdirSync(o.stateDir, { recursive: true });
+  // `ssh node01` opens that node's shell, as in Killercoda's terminals (other hosts go to the real ssh)
+  if (process.platform !== 'win32') env.PATH = [writeSshShim(join(o.stateDir, 'bin')), env.PATH ?? ''].filter(Boolean).join(delimiter);
   const name = basename(file).replace(/\.exe$/, '');
   let args: string[] = [];
   if (name === 'bash') {
