@@ -45,6 +45,8 @@ export function convertMarkdown(src: string): { md: string; markers: Marker[] } 
     });
     out.push(converted.replace(STEP_LIKE, '{\\#$1'));
   });
+  // an unclosed block would swallow the step headings that follow this text in en.md
+  if (open) out.push(open.fence);
   return { md: out.join('\n'), markers };
 }
 

@@ -4,6 +4,7 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Problems, YNodeReader } from '../yaml-reader';
+import { findJsonError } from './json-error';
 
 /** a scenario's text or script is small; anything bigger is refused rather than read */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -113,11 +114,13 @@ export function readScenario(dir: string): { scenario?: KcScenario; problems: st
   const index = join(root, 'index.json');
   if (!existsSync(index)) return { problems: [`${index}: missing (a Killercoda scenario folder needs index.json)`] };
   const st = statSync(index);
-  if (!st.isFile()) return { problems: [`${index}: not a regular file`] };
-  if (st.size > MAX_FILE_BYTES) return { problems: [`${index}: ${st.size} bytes; index.json may have at most ${MAX_FILE_BYTES}`] };
-  const raw = readFileSync(index, 'utf8').replace(/^\uFEFF/, '');
-  const syntax = jsonSyntaxError(raw);
-  if (syntax) return { problems: [`${index}:${syntax.line}: invalid JSON: ${syntax.message}`] };
+  if (!st.isFile()) return { problems: [`${index}:1: not a regular file`] };
+  if (st.size > MAX_FILE_BYTES) return { problems: [`${index}:1: ${st.size} bytes; index.json may have at most ${MAX_FILE_BYTES}`] };
+  const buf = readFileSync(index);
+  if (buf.includes(0)) return { problems: [`${index}:1: a binary file (it holds NUL bytes), not JSON`] };
+  const raw = buf.toString('utf8').replace(/^\uFEFF/, '');
+  const syntax = findJsonError(raw);
+  if (syntax) return { problems: [`${index}:${syntax.line}: invalid JSON (column ${syntax.column}): ${syntax.message}`] };
   // the same text through the YAML reader (JSON is YAML) gives every field its line for messages
   const doc = YNodeReader.parse(index, raw, p);
   if (!doc.isMap()) {
@@ -191,18 +194,4 @@ export function readScenario(dir: string): { scenario?: KcScenario; problems: st
     ignored,
   };
   return { scenario: p.list.length ? undefined : scenario, problems: p.list };
-}
-
-/** JSON.parse's verdict with the line of the error (V8 names a position, newer ones also line and column) */
-function jsonSyntaxError(raw: string): { line: number; message: string } | undefined {
-  try {
-    JSON.parse(raw);
-    return undefined;
-  } catch (err) {
-    const msg = (err as Error).message;
-    const lc = /line (\d+) column \d+/.exec(msg);
-    const pos = /position (\d+)/.exec(msg);
-    const line = lc ? Number(lc[1]) : pos ? raw.slice(0, Number(pos[1])).split('\n').length : raw.split('\n').length;
-    return { line, message: msg.replace(/^JSON\.parse: /, '') };
-  }
 }

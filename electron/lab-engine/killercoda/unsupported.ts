@@ -68,7 +68,8 @@ export function lintMarkdown(file: string, content: string): KcFinding[] {
   const out: KcFinding[] = [];
   const code: { text: string; line: number }[] = [];
   let fence: string | undefined;
-  content.split(/\r?\n/).forEach((text, i) => {
+  const lines = content.split(/\r?\n/);
+  lines.forEach((text, i) => {
     const line = i + 1;
     const f = /^\s*(```|~~~)/.exec(text);
     if (f) {
@@ -106,6 +107,7 @@ export function lintMarkdown(file: string, content: string): KcFinding[] {
       });
     }
   });
+  if (fence) out.push({ where: `${file}:${lines.length}`, severity: 'warning', message: 'a code block is never closed: KubeLab closes it at the end of this text' });
   return [...out, ...scanLines(file, code)];
 }
 
