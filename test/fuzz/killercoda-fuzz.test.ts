@@ -140,7 +140,7 @@ describe('Killercoda import fuzzing', () => {
       }),
       { numRuns: CASES, seed: SEED },
     );
-  }, 120_000);
+  }, Math.max(120_000, CASES * 500));
 
   it('refuses step paths that leave the folder, and says which field on which line', () => {
     const dir = join(work, 'traversal');
