@@ -119,28 +119,33 @@ function namesFileAndLine(problem: string, scenario: string): boolean {
 
 describe('Killercoda import fuzzing', () => {
   let n = 0;
-  it(`${CASES} mutated scenarios: a lab or problems naming file and line, never a crash or a file from outside`, () => {
-    fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
-        const dir = join(work, `s${n}`, 'scenario');
-        const out = join(work, `s${n++}`, 'out');
-        cpSync(SAMPLE, dir, { recursive: true });
-        for (const m of ms) apply(dir, m);
-        const [r] = importScenarios(dir, out);
-        if (r.errors.length) {
-          for (const e of r.errors) expect(namesFileAndLine(e, dir), e).toBe(true);
-        } else {
-          // imported: the lab loads, and it holds nothing from outside the scenario
-          expect(loadLab(r.dir!).id).toBe(r.id);
-          const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-          for (const f of walk(r.dir!)) expect(readFileSync(f, 'utf8')).not.toContain(SECRET);
-        }
-        for (const e of lintLabs(dir).errors) expect(/^.+?:\d+: \S/.test(e), e).toBe(true);
-        rmSync(join(work, `s${n - 1}`), { recursive: true, force: true });
-      }),
-      { numRuns: CASES, seed: SEED },
-    );
-  }, Math.max(120_000, CASES * 500));
+  it(
+    `${CASES} mutated scenarios: a lab or problems naming file and line, never a crash or a file from outside`,
+    () => {
+      fc.assert(
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
+          const dir = join(work, `s${n}`, 'scenario');
+          const out = join(work, `s${n++}`, 'out');
+          cpSync(SAMPLE, dir, { recursive: true });
+          for (const m of ms) apply(dir, m);
+          const [r] = importScenarios(dir, out);
+          if (r.errors.length) {
+            for (const e of r.errors) expect(namesFileAndLine(e, dir), e).toBe(true);
+          } else {
+            // imported: the lab loads, and it holds nothing from outside the scenario
+            expect(loadLab(r.dir!).id).toBe(r.id);
+            const walk = (d: string): string[] =>
+              readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+            for (const f of walk(r.dir!)) expect(readFileSync(f, 'utf8')).not.toContain(SECRET);
+          }
+          for (const e of lintLabs(dir).errors) expect(/^.+?:\d+: \S/.test(e), e).toBe(true);
+          rmSync(join(work, `s${n - 1}`), { recursive: true, force: true });
+        }),
+        { numRuns: CASES, seed: SEED },
+      );
+    },
+    Math.max(120_000, CASES * 500),
+  );
 
   it('refuses step paths that leave the folder, and says which field on which line', () => {
     const dir = join(work, 'traversal');
@@ -156,7 +161,9 @@ describe('Killercoda import fuzzing', () => {
     expect(r.errors).toContain(
       `${join(dir, 'index.json')}:${lineOf('../../etc/passwd')}: "../../etc/passwd" is outside the scenario folder: refused (paths must stay inside ${dir})`,
     );
-    expect(r.errors).toContain(`${join(dir, 'index.json')}:${lineOf('"/etc/passwd"')}: "/etc/passwd" is outside the scenario folder: refused (paths must stay inside ${dir})`);
+    expect(r.errors).toContain(
+      `${join(dir, 'index.json')}:${lineOf('"/etc/passwd"')}: "/etc/passwd" is outside the scenario folder: refused (paths must stay inside ${dir})`,
+    );
     expect(existsSync(join(work, 'traversal-out', 'kc-traversal'))).toBe(false);
   });
 

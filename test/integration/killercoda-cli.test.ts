@@ -82,9 +82,9 @@ describe.skipIf(!kubectlPath() || !existsSync(join(ROOT, 'dist', 'cli.cjs')))('k
       const start = await kubelab(['lab', 'start', 'kc-web-basics', ...dd]);
       expect(start.stderr + start.stdout).toMatch(/Lab kc-web-basics is ready/);
       // the intro's background.sh ran in the lab's environment
-      expect(execFileSync(kubectlPath()!, ['get', 'configmap', 'web-settings', '-o', 'jsonpath={.data.greeting}', '--kubeconfig', kubeconfig], { encoding: 'utf8' })).toBe(
-        'hello',
-      );
+      expect(
+        execFileSync(kubectlPath()!, ['get', 'configmap', 'web-settings', '-o', 'jsonpath={.data.greeting}', '--kubeconfig', kubeconfig], { encoding: 'utf8' }),
+      ).toBe('hello');
 
       const fresh = await kubelab(['lab', 'check', 'kc-web-basics', ...dd]);
       expect(fresh.code).toBe(1);

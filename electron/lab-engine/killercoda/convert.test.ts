@@ -16,7 +16,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('Killercoda markers', () => {
   it('turns {{exec}} and {{copy}} blocks and inline commands into run and copy blocks, and closes an open block', () => {
-    const { md, markers } = convertMarkdown('Run:\n```plain\nkubectl get pods\n```{{exec}}\nthen `kubectl get svc`{{exec interrupt}} or copy `web`{{copy}}\n```\nopen');
+    const { md, markers } = convertMarkdown(
+      'Run:\n```plain\nkubectl get pods\n```{{exec}}\nthen `kubectl get svc`{{exec interrupt}} or copy `web`{{copy}}\n```\nopen',
+    );
     expect(md).toBe(
       'Run:\n```bash run\nkubectl get pods\n```\nthen \n\n```bash run\nkubectl get svc\n```\n\n or copy \n\n```bash copy\nweb\n```\n\n\n```\nopen\n```',
     );
@@ -29,7 +31,8 @@ describe('Killercoda markers', () => {
   });
 
   it('leaves watches, editors and interactive shells out of a reference solution', () => {
-    for (const c of ['kubectl get pods -w', 'vim pod.yaml', 'kubectl logs -f web', 'ssh node01', 'kubectl exec -it web -- sh']) expect(interactive(c), c).toBe(true);
+    for (const c of ['kubectl get pods -w', 'vim pod.yaml', 'kubectl logs -f web', 'ssh node01', 'kubectl exec -it web -- sh'])
+      expect(interactive(c), c).toBe(true);
     for (const c of ['kubectl get pods', 'ssh node01 crictl ps', 'kubectl create deployment web --image=nginx']) expect(interactive(c), c).toBe(false);
   });
 });
@@ -50,7 +53,7 @@ describe('what lint reports', () => {
 });
 
 describe('node names', () => {
-  it("an imported lab does not start on a cluster without controlplane and node01, and says which node is missing", async () => {
+  it('an imported lab does not start on a cluster without controlplane and node01, and says which node is missing', async () => {
     const r = convertScenario(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'killercoda', 'web-basics'), work);
     const lab = loadLab(r.dir);
     const kube = (names: string[]) => ({ list: async () => ({ items: names.map((name) => ({ metadata: { name } })) }) }) as unknown as KubeClient;

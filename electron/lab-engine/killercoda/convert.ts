@@ -60,7 +60,12 @@ function findings(s: KcScenario): KcFinding[] {
       });
   }
   s.steps.forEach((p, i) => {
-    if (!p.verify) out.push({ where: p.where, severity: 'warning', message: `step ${i + 1} has no verify script: it counts as done without a check (as Killercoda's Next)` });
+    if (!p.verify)
+      out.push({
+        where: p.where,
+        severity: 'warning',
+        message: `step ${i + 1} has no verify script: it counts as done without a check (as Killercoda's Next)`,
+      });
   });
   return out;
 }

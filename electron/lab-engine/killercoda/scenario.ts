@@ -130,7 +130,8 @@ export function readScenario(dir: string): { scenario?: KcScenario; problems: st
   const ignored: KcScenario['ignored'] = [];
   const known = ['title', 'description', 'details', 'backend', 'interface', 'difficulty', 'time'];
   for (const k of doc.keys()) if (!known.includes(k)) ignored.push({ where: doc.get(k).where, what: `field "${k}" is not used by KubeLab` });
-  if (doc.get('interface').present) ignored.push({ where: doc.get('interface').where, what: 'interface is not used: KubeLab has its own layout (text beside the terminal)' });
+  if (doc.get('interface').present)
+    ignored.push({ where: doc.get('interface').where, what: 'interface is not used: KubeLab has its own layout (text beside the terminal)' });
 
   const title = doc.str('title') ?? basename(root);
   const description = doc.str('description', false) ?? '';
@@ -140,7 +141,10 @@ export function readScenario(dir: string): { scenario?: KcScenario; problems: st
   for (const k of details.keys())
     if (!['intro', 'steps', 'finish', 'assets'].includes(k)) ignored.push({ where: details.get(k).where, what: `details.${k} is not used by KubeLab` });
   if (details.get('assets').present)
-    ignored.push({ where: details.get('assets').where, what: 'details.assets (files copied onto the hosts) are not copied by KubeLab: a setup script has to create what the scenario needs' });
+    ignored.push({
+      where: details.get('assets').where,
+      what: 'details.assets (files copied onto the hosts) are not copied by KubeLab: a setup script has to create what the scenario needs',
+    });
 
   const part = (n: YNodeReader, what: string, defaultTitle: string): KcPart | undefined => {
     if (!n.present) return undefined;

@@ -31,7 +31,8 @@ const RULES: Rule[] = [
   {
     test: new RegExp(`${CMD}(docker|podman|nerdctl|buildah|ctr)\\s`),
     severity: 'error',
-    message: 'runs a container engine on the host: the simulated nodes have none (crictl in `ssh NODE` shows their containers; images come from the simulator catalogue)',
+    message:
+      'runs a container engine on the host: the simulated nodes have none (crictl in `ssh NODE` shows their containers; images come from the simulator catalogue)',
   },
   {
     test: new RegExp(`${CMD}(crictl|systemctl|journalctl|kubeadm|etcdctl|service|reboot|ip|iptables|iptables-save)\\s`),
@@ -49,7 +50,8 @@ const RULES: Rule[] = [
   {
     test: /(^|[\s"'=>])\/root(\/|\b)/,
     severity: 'warning',
-    message: "uses /root: Killercoda's terminal is root on controlplane; in KubeLab it is your own account on your machine — use a path under $HOME (or the node's, through ssh)",
+    message:
+      "uses /root: Killercoda's terminal is root on controlplane; in KubeLab it is your own account on your machine — use a path under $HOME (or the node's, through ssh)",
   },
 ];
 
@@ -107,7 +109,8 @@ export function lintMarkdown(file: string, content: string): KcFinding[] {
       });
     }
   });
-  if (fence) out.push({ where: `${file}:${lines.length}`, severity: 'warning', message: 'a code block is never closed: KubeLab closes it at the end of this text' });
+  if (fence)
+    out.push({ where: `${file}:${lines.length}`, severity: 'warning', message: 'a code block is never closed: KubeLab closes it at the end of this text' });
   return [...out, ...scanLines(file, code)];
 }
 
