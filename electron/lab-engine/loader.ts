@@ -42,22 +42,8 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     root.fail('lab.yaml must be a mapping');
     return { problems: p.list };
   }
-  const known = [
-    'id',
-    'chapter',
-    'title',
-    'summary',
-    'minutes',
-    'difficulty',
-    'namespace',
-    'namespaces',
-    'cluster',
-    'parameters',
-    'setup',
-    'steps',
-    'cleanup',
-    'source',
-  ];
+  const known = ['id', 'chapter', 'title', 'summary', 'minutes', 'difficulty', 'namespace', 'namespaces', 'cluster', 'parameters', 'setup', 'steps', 'cleanup'];
+  known.push('source'); // a lab converted by `kubelab lab import` says where it came from
   for (const k of root.keys()) if (!known.includes(k)) root.get(k).fail(`unknown field "${k}" (known: ${known.join(', ')})`);
 
   const id = root.str('id') ?? '';

@@ -1,13 +1,13 @@
 // The pieces of the Killercoda import that need no cluster: markers to code block modes, what lint reports, and a
 // lab whose topology names its nodes refusing a cluster without them.
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertMarkdown, interactive } from './markdown';
 import { lintMarkdown, lintScript } from './unsupported';
 import { convertScenario } from './convert';
-import { loadLab } from '../loader';
+import { loadLab, readLab } from '../loader';
 import { topologyProblems } from '../topology';
 import type { KubeClient } from '../kube-client';
 
@@ -62,5 +62,18 @@ describe('node names', () => {
       'no node is named node01',
     ]);
     expect(await topologyProblems(kube(['controlplane', 'node01']), lab)).toEqual([]);
+  });
+});
+
+describe('the script check', () => {
+  it('takes only a file inside the lab folder, and names the line of a path that leaves it', () => {
+    const r = convertScenario(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'killercoda', 'web-basics'), join(work, 'script'));
+    const file = join(r.dir, 'lab.yaml');
+    const text = readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('step2/verify.sh')) + 1;
+    writeFileSync(file, text.replace('killercoda/step2/verify.sh', '../../../etc/passwd').replace('killercoda/step3/verify.sh', 'nope.sh'));
+    const { problems } = readLab(r.dir);
+    expect(problems).toContain(`${file}:${line}: script ../../../etc/passwd must be a path inside the lab folder`);
+    expect(problems.some((p) => p.includes('script nope.sh not found'))).toBe(true);
   });
 });
