@@ -20,6 +20,13 @@ import { TerminalManager, type TerminalReceiver } from '../terminal/terminal-man
 import { locateKubectl, locateTool, type KubectlLocation } from '../terminal/kubectl-locate';
 import type { FlowOptions } from '../terminal/flow-control';
 
+/** the home page's last group: labs whose chapter is not one of the course's */
+const OTHER_LABS = {
+  number: 0,
+  title: { en: 'Imported labs', zh: '导入的实验' },
+  summary: { en: 'Labs outside the course: Killercoda scenarios and lab packs you imported.', zh: '课程之外的实验：导入的 Killercoda 场景和实验包。' },
+};
+
 export interface AppServicesOptions {
   dataDir: string;
   mode: 'electron' | 'web';
@@ -182,7 +189,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       },
       'labs.list': async () => {
         const all = await labs.list();
-        return CHAPTERS.map((ch): Chapter => ({ ...ch, labs: all.filter((l) => l.chapter === ch.number) }));
+        const course = CHAPTERS.map((ch): Chapter => ({ ...ch, labs: all.filter((l) => l.chapter === ch.number) }));
+        // labs outside the course (chapter 0: imported Killercoda scenarios, packs) come after it, not hidden
+        const other = all.filter((l) => !CHAPTERS.some((ch) => ch.number === l.chapter));
+        return other.length ? [...course, { ...OTHER_LABS, labs: other }] : course;
       },
       'labs.get': ({ id }) => labs.get(id),
       'labs.start': ({ id }) => labs.start(id),

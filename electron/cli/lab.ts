@@ -1,7 +1,7 @@
 // `kubelab lab …` (list, show, start, check, hint, solve, reset, lint, import, exam) and `kubelab report …`.
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { readKubeconfig } from '../lab-engine/kubeconfig';
 import { KubeClient } from '../lab-engine/kube-client';
@@ -10,6 +10,8 @@ import { NOT_REACHED } from '../lab-engine/messages';
 import { findLab, importPack, labRoots, loadCatalog } from '../lab-engine/catalog';
 import { loadLab } from '../lab-engine/loader';
 import { lintLabs } from '../lab-engine/lint';
+import { findScenarios } from '../lab-engine/killercoda/scenario';
+import { importScenarios } from '../lab-engine/killercoda/import';
 import { runLabTests } from './lab-test';
 import { ProgressStore } from '../lab-engine/progress';
 import { buildReport, generateInstructorKey, parseReportFile, reportHtml, signReport, verifyReport } from '../lab-engine/report';
@@ -33,7 +35,9 @@ Commands:
   lint DIR...               validate lab directories and the grading rules (file:line for every finding)
   test [LAB...]             near-miss test: on a fresh cluster per lab (or --kubeconfig), a fresh lab fails every
                             step, each declared wrong attempt fails its step, the reference passes; prints a table
-  import DIR|ZIP            add an instructor's lab pack to the data dir
+  import DIR|ZIP            add an instructor's lab pack to the data dir; a Killercoda scenario (a folder with
+                            index.json, or a folder of them) is converted into lab folders (--out DIR: there
+                            instead of the data dir)
   seed [SEED]               the profile's seed (which draws its labs' parameters); with SEED: set it (instructors)
   exam start LAB... [--minutes N] | exam status | exam finish
                             a timed set of labs graded at the end, without hints or checks in between
@@ -391,7 +395,9 @@ export async function runLab(args: string[]): Promise<number> {
       return runLabTests(labs, { kubeconfig: v.kubeconfig, lang: l, json: !!v.json, log: err });
     }
     case 'import': {
-      const r = importPack(need(rest[0], 'DIR|ZIP'), dataDir(v));
+      const src = need(rest[0], 'DIR|ZIP');
+      if (findScenarios(resolve(src)).length) return importKillercoda(v, src);
+      const r = importPack(src, dataDir(v));
       if (v.json) out(JSON.stringify(r));
       else out(`Imported pack ${r.name} (${r.labs.join(', ')}) into ${r.dir}`);
       return 0;
@@ -526,6 +532,25 @@ export async function runReport(args: string[]): Promise<number> {
   if (v.out || v.html)
     err(`kubelab: report written${v.out ? ` to ${v.out}` : ''}${v.html ? `${v.out ? ' and' : ''} to ${v.html}` : ''}${keyFile ? ' (signed)' : ''}`);
   return 0;
+}
+
+/** Killercoda scenarios become lab folders: in --out (to review and version them) or the data dir's packs */
+function importKillercoda(v: Values, src: string): number {
+  const outRoot = resolve(v.out ?? join(dataDir(v), 'labs', 'packs', basename(resolve(src))));
+  const results = importScenarios(src, outRoot);
+  if (v.json) out(JSON.stringify(results, null, 2));
+  else
+    for (const r of results) {
+      if (r.errors.length) {
+        err(`kubelab: scenario ${r.scenario} was not imported:\n  ${r.errors.join('\n  ')}`);
+        continue;
+      }
+      out(`Imported Killercoda scenario ${r.scenario} as lab ${r.id} into ${r.dir}`);
+      for (const u of r.unsupported) out(`  unsupported: ${u}`);
+      for (const w of r.warnings) out(`  note: ${w}`);
+      out(`  its cluster: kubelab start --profile ${r.id}   (nodes as in the scenario; ssh NODE opens a node's shell)`);
+    }
+  return results.some((r) => r.errors.length) ? 1 : 0;
 }
 
 function need(v: string | undefined, what: string): string {

@@ -1,15 +1,13 @@
 // Carries out setup, solution and cleanup actions against the cluster (API calls; `run` scripts get kubectl
 // with KUBECONFIG pointing at the same cluster).
-import { bundledToolDirs } from './tools';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, symlinkSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
 import { pickPod } from './pods';
 import { runCheck } from './checks';
 import type { KubeClient } from './kube-client';
 import type { Action, Lab, Lang } from './types';
 import { applyReplacing, type Replacement } from './apply-replacing';
+import { runScript } from './run-script';
+
+export { runScript } from './run-script';
 
 export interface ActionContext {
   kube: KubeClient;
@@ -53,12 +51,15 @@ async function runAction(a: Action, ctx: ActionContext): Promise<void> {
     }
     case 'wait':
       for (const c of a.checks) {
-        const r = await runCheck({ ...c, timeoutMs: a.timeoutMs }, { kube: ctx.kube, namespace: ns, lang: ctx.lang, signal: ctx.signal });
+        const r = await runCheck(
+          { ...c, timeoutMs: a.timeoutMs },
+          { kube: ctx.kube, namespace: ns, lang: ctx.lang, signal: ctx.signal, kubeconfig: ctx.kubeconfig, labDir: ctx.lab.dir },
+        );
         if (!r.ok) throw new Error(r.message);
       }
       return;
     case 'run': {
-      const out = await runScript(a.script, ctx.kubeconfig, ns, undefined, ctx.signal, ctx.lab.dir ? dirname(ctx.lab.dir) : undefined);
+      const out = await runScript(a.script, ctx.kubeconfig, ns, undefined, ctx.signal, { labDir: ctx.lab.dir });
       ctx.log?.(out.output.trim());
       if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.output.trim().split('\n').slice(-3).join(' / ')}`);
     }
@@ -75,45 +76,4 @@ export async function applyObject(
   const info = await kube.resource(obj.apiVersion, obj.kind);
   if (info.namespaced && !obj.metadata.namespace) obj.metadata.namespace = defaultNs;
   await applyReplacing(kube, obj, ctx);
-}
-
-/**
- * Runs a shell script with KUBECONFIG set. When KUBECTL names a binary that isn't called "kubectl"
- * (e.g. a versioned one), a temporary PATH entry makes it available under that name.
- */
-export function runScript(
-  script: string,
-  kubeconfig: string,
-  namespace: string,
-  timeoutMs = 120_000,
-  signal?: AbortSignal,
-  /** the folder the lab's own folder is in: $KUBELAB_LABS, as in the app's terminal (`helm install x $KUBELAB_LABS/06-helm/chart`) */
-  labsDir?: string,
-): Promise<{ code: number; output: string }> {
-  let shimDir: string | undefined;
-  // the app's bundled tools (helm) come after the system's: a lab's script finds what the terminal finds
-  const path = [process.env.PATH ?? '', ...bundledToolDirs()].filter(Boolean).join(delimiter);
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, KUBECONFIG: kubeconfig, LAB_NAMESPACE: namespace };
-  if (labsDir) env.KUBELAB_LABS = labsDir;
-  if (process.env.KUBECTL && existsSync(process.env.KUBECTL)) {
-    shimDir = mkdtempSync(join(tmpdir(), 'kubelab-kubectl-'));
-    symlinkSync(process.env.KUBECTL, join(shimDir, 'kubectl'));
-    env.PATH = `${shimDir}${delimiter}${path}`;
-  }
-  return new Promise((resolvePromise) => {
-    // async on purpose: the cluster may run in this very process
-    const p = spawn('bash', ['-eo', 'pipefail', '-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    p.stdout.on('data', (c) => (output += c));
-    p.stderr.on('data', (c) => (output += c));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    const cancel = () => p.kill('SIGTERM');
-    signal?.addEventListener('abort', cancel, { once: true });
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
-      if (shimDir) rmSync(shimDir, { recursive: true, force: true });
-      resolvePromise({ code: code ?? -1, output });
-    });
-  });
 }

@@ -7,6 +7,7 @@ import { checkPodNode } from './check-pod-node';
 import { checkEvent } from './check-event';
 import { checkAdmit } from './check-admit';
 import { compareRecorded } from './recorded';
+import { runScriptCheck } from './check-script';
 import type { KubeClient } from './kube-client';
 import type { Check, CheckResult, Lang, AssertCheck, ErrorCheck } from './types';
 
@@ -16,6 +17,9 @@ export interface CheckContext {
   lang: Lang;
   /** ends the retries early (a cancelled wait) */
   signal?: AbortSignal;
+  /** for `script` checks: the graded cluster's kubeconfig and the lab's folder */
+  kubeconfig?: string;
+  labDir?: string;
 }
 
 export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
@@ -112,6 +116,8 @@ async function evaluate(check: Check, ctx: CheckContext): Promise<{ ok: boolean;
       return checkAdmit(check, ctx.kube, ctx.namespace);
     case 'event':
       return checkEvent(check, ctx.kube, ctx.namespace);
+    case 'script':
+      return runScriptCheck(check, ctx);
   }
 }
 

@@ -85,7 +85,7 @@ export class LabEngine {
    */
   async check(lab: Lab, only?: string[], opts: { wait?: boolean } = {}): Promise<GradedLab> {
     const lang = this.o.lang ?? 'en';
-    const ctx = { kube: this.o.kube, namespace: lab.namespaces[0], lang };
+    const ctx = { kube: this.o.kube, namespace: lab.namespaces[0], lang, kubeconfig: this.o.kubeconfig, labDir: lab.dir };
     const chosen = lab.steps.filter((s) => !only?.length || only.includes(s.id));
     const steps: GradedStep[] = await Promise.all(
       chosen.map(async (step) => {

@@ -1,6 +1,6 @@
 // Loads labs/<id>/lab.yaml with its en.md and zh.md, validating everything and naming file:line for each problem.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve, isAbsolute } from 'node:path';
+import { join, resolve, isAbsolute, relative } from 'node:path';
 import YAML from 'yaml';
 import { LabError, Problems, YNodeReader, parseManifests } from './yaml-reader';
 import { parseLabMarkdown, type MdDoc } from './markdown';
@@ -9,7 +9,7 @@ import { LANGS, type Action, type Check, type EventAfter, type Lab, type Lang, t
 
 export { LabError } from './yaml-reader';
 
-const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode', 'admit'] as const;
+const CHECK_KINDS = ['assert', 'error', 'exec', 'canI', 'connect', 'event', 'podNode', 'admit', 'script'] as const;
 const ACTION_KINDS = ['apply', 'delete', 'run', 'exec', 'wait'] as const;
 
 /** loads one lab directory; throws LabError listing every problem as "file:line: message" */
@@ -58,6 +58,7 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     'steps',
     'cleanup',
   ];
+  known.push('source'); // a lab converted by `kubelab lab import` says where it came from
   for (const k of root.keys()) if (!known.includes(k)) root.get(k).fail(`unknown field "${k}" (known: ${known.join(', ')})`);
 
   const id = root.str('id') ?? '';
@@ -65,6 +66,8 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
   const chapter = root.num('chapter') ?? 0;
   const difficulty = root.str('difficulty') ?? 'beginner';
   if (!['beginner', 'intermediate', 'advanced'].includes(difficulty)) root.get('difficulty').fail('difficulty must be beginner, intermediate or advanced');
+  const source = root.str('source', false);
+  if (source !== undefined && source !== 'killercoda') root.get('source').fail('source must be killercoda (a lab converted by kubelab lab import)');
   const nsNode = root.get('namespaces');
   const namespaces: string[] = nsNode.present ? (nsNode.js() ?? []).map(String) : root.get('namespace').present ? [root.str('namespace')!] : [];
   if (!namespaces.length) root.fail('"namespace" is required (each lab works in its own namespace, e.g. lab-07)');
@@ -108,15 +111,17 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
       text[l] = sec?.body ?? '';
       blocks[l] = sec?.blocks ?? [];
     }
-    const checkNodes = s.seq('checks', true);
+    // a converted scenario's step without a verify script passes as it is (Killercoda's Next button)
+    const checkNodes = s.seq('checks', !source);
     if (!checkNodes.length && s.get('checks').present) s.get('checks').fail('a step needs at least one check');
-    const checks = checkNodes.map((c) => readCheck(c)).filter(Boolean) as Check[];
+    const checks = checkNodes.map((c) => readCheck(c, dir)).filter(Boolean) as Check[];
     const hints = s
       .seq('hints')
       .map((h) => readText(h, 'hint'))
       .filter(Boolean) as Text[];
+    // a converted scenario has a solution only where its text had commands to run
     const actions = s
-      .seq('solution', true)
+      .seq('solution', !source)
       .map((a) => readAction(a, dir, p))
       .filter(Boolean) as Action[];
     const nearMisses = s
@@ -155,6 +160,7 @@ export function readLab(dir: string, seed = process.env.KUBELAB_SEED ?? 'default
     parameters,
     values,
     seed,
+    ...(source ? { source: 'killercoda' as const } : {}),
   };
   return { lab: p.list.length ? undefined : lab, problems: p.list };
 }
@@ -223,7 +229,7 @@ function readCommand(n: YNodeReader): string[] {
   return [];
 }
 
-function readCheck(c: YNodeReader): Check | undefined {
+function readCheck(c: YNodeReader, dir: string): Check | undefined {
   const kind = which(c, CHECK_KINDS, 'check');
   if (!kind) return undefined;
   const body = c.get(kind);
@@ -326,6 +332,15 @@ function readCheck(c: YNodeReader): Check | undefined {
         if (typeof re === 'string' && !validRegExp(re)) exp.get(k).fail(`${k} must be a regular expression`);
       if (allowed && message !== undefined) exp.get('message').fail('"message" is the denial\'s: with allowed: true match warnings with "warning"');
       return { type: 'admit', object: o, expect: { allowed, message, warning }, ...base };
+    }
+    case 'script': {
+      const file = body.js();
+      const abs = typeof file === 'string' ? resolve(dir, file) : '';
+      if (typeof file !== 'string' || !file.trim()) body.fail('script needs the path of a shell script in the lab folder');
+      else if (isAbsolute(file) || relative(resolve(dir), abs).startsWith('..')) body.fail(`script ${file} must be a path inside the lab folder`);
+      else if (!existsSync(abs) || !statSync(abs).isFile()) body.fail(`script ${file} not found in ${dir}`);
+      else return { type: 'script', file: abs, ...base };
+      return undefined;
     }
     case 'event':
       return {
@@ -450,7 +465,7 @@ function readAction(a: YNodeReader, dir: string, p: Problems): Action | undefine
       const checks = body.isSeq()
         ? (body
             .items()
-            .map((c) => readCheck(c))
+            .map((c) => readCheck(c, dir))
             .filter(Boolean) as Check[])
         : [];
       if (!body.isSeq()) body.fail('wait takes a list of checks');

@@ -3,7 +3,7 @@
 // expressions, check types, where the check is declared — goes to `detail`, which the app shows only on request.
 import { matchTree } from './assert-tree';
 import type { KubeClient } from './kube-client';
-import type { AssertCheck, Check, CheckResult, PodPick, Text } from './types';
+import type { AssertCheck, Check, CheckResult, PodPick, ScriptCheck, Text } from './types';
 
 export interface HumanCheckResult extends CheckResult {
   /** what to tell the learner (author's message, else generated) */
@@ -64,7 +64,7 @@ async function describeAssert(check: AssertCheck, ns: string, kube: KubeClient):
   return both(`${what.en}: ${en.join('; ')}`, `${what.zh}：${zh.join('；')}`);
 }
 
-function describeOther(check: Exclude<Check, AssertCheck>): Text {
+function describeOther(check: Exclude<Check, AssertCheck | ScriptCheck>): Text {
   switch (check.type) {
     case 'error': {
       const o = check.object as { kind?: string; metadata?: { name?: string } };
@@ -124,7 +124,13 @@ export async function humanize(check: Check, r: CheckResult, ctx: { kube: KubeCl
   if (check.message) return { ...r, summary: check.message, detail };
   let summary: Text;
   try {
-    summary = check.type === 'assert' ? await describeAssert(check, ctx.namespace, ctx.kube) : describeOther(check);
+    // a script speaks for itself: what it printed is the message (the author's words, in the script's language)
+    summary =
+      check.type === 'assert'
+        ? await describeAssert(check, ctx.namespace, ctx.kube)
+        : check.type === 'script'
+          ? both(r.message, r.message)
+          : describeOther(check);
   } catch (err) {
     summary = both(`this check could not be evaluated: ${(err as Error).message}`, `无法完成这项检查：${(err as Error).message}`);
   }

@@ -33,7 +33,7 @@ describe('lab tools', () => {
 
   const bundledHelm = bundledToolDirs().some((d) => existsSync(join(d, 'helm')));
   it.skipIf(!bundledHelm)('a lab script finds the bundled helm and $KUBELAB_LABS', async () => {
-    const r = await runScript('command -v helm; echo "$KUBELAB_LABS"', '/dev/null', 'ns', 10_000, undefined, '/the/labs');
+    const r = await runScript('command -v helm; echo "$KUBELAB_LABS"', '/dev/null', 'ns', 10_000, undefined, { labDir: '/the/labs/06-helm' });
     expect(r.code).toBe(0);
     expect(r.output).toMatch(/\/helm\n\/the\/labs\n$/);
   });

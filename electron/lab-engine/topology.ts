@@ -22,6 +22,9 @@ export async function topologyProblems(kube: KubeClient, lab: Lab): Promise<Text
         zh: `本实验的拓扑有 ${wanted.length} 个节点；当前集群有 ${nodes.length} 个`,
       });
     for (const w of wanted) {
+      // a node the topology names itself (Killercoda's controlplane and node01) is one the lab's scripts address
+      if (w.name && !/^kubelab-(control-plane|worker)\d*$/.test(w.name) && !nodes.some((n) => n.metadata?.name === w.name))
+        out.push({ en: `no node is named ${w.name}`, zh: `没有名为 ${w.name} 的节点` });
       const labels = Object.entries(w.labels ?? {});
       if (labels.length && !nodes.some((n) => labels.every(([k, v]) => n.metadata?.labels?.[k] === v))) {
         const l = labels.map(([k, v]) => `${k}=${v}`).join(', ');

@@ -108,7 +108,14 @@ export interface AdmitCheck extends CheckBase {
     warning?: string | false;
   };
 }
-export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck | AdmitCheck;
+/** a shell script in the lab's folder, run in the lab terminal's environment: exit 0 passes, its output is the message
+ * (Killercoda's verify.sh) */
+export interface ScriptCheck extends CheckBase {
+  type: 'script';
+  /** absolute path, inside the lab's folder */
+  file: string;
+}
+export type Check = AssertCheck | ErrorCheck | ExecCheck | CanICheck | ConnectCheck | EventCheck | PodNodeCheck | AdmitCheck | ScriptCheck;
 
 /** something the engine does to the cluster: setup, solutions and cleanup are lists of these */
 export type Action =
@@ -190,6 +197,8 @@ export interface Lab {
   parameters: LabParameter[];
   values: Record<string, string>;
   seed: string;
+  /** where the lab came from when it was converted (`kubelab lab import` of a Killercoda scenario) */
+  source?: 'killercoda';
 }
 
 export interface CheckResult {

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
+import { writeSshShim } from './ssh-shim';
 
 export interface ShellPlan {
   file: string;
@@ -65,6 +66,8 @@ export function planShell(o: ShellOptions): ShellPlan {
   const binDirs = [...new Set([o.kubectlBinDir, ...(o.toolBinDirs ?? [])].filter((d): d is string => !!d))];
   if (binDirs.length) env.PATH = [...binDirs, env.PATH ?? ''].filter(Boolean).join(delimiter);
   mkdirSync(o.stateDir, { recursive: true });
+  // `ssh node01` opens that node's shell, as in Killercoda's terminals (other hosts go to the real ssh)
+  if (process.platform !== 'win32') env.PATH = [writeSshShim(join(o.stateDir, 'bin')), env.PATH ?? ''].filter(Boolean).join(delimiter);
   const name = basename(file).replace(/\.exe$/, '');
   let args: string[] = [];
   if (name === 'bash') {

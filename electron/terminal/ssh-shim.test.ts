@@ -1,0 +1,66 @@
+// `ssh NODE` in the lab terminal and lab scripts: a node of the cluster goes to `kubelab node shell`, with the
+// remote command's words joined as ssh joins them; anything else goes to the real ssh, with every argument.
+import { describe, it, expect, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSshShim } from './ssh-shim';
+
+const work = mkdtempSync(join(tmpdir(), 'kubelab-ssh-shim-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function fakeBin(dir: string, name: string, script: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), `#!/usr/bin/env bash\n${script}\n`);
+  chmodSync(join(dir, name), 0o755);
+}
+
+// a kubectl that knows the nodes controlplane and node01, a real ssh that says it was called, and a kubelab CLI
+// that prints its arguments
+const tools = join(work, 'tools');
+fakeBin(tools, 'kubectl', '[ "$1 $2" = "get node" ] && case "$3" in controlplane|node01) exit 0;; esac; exit 1');
+fakeBin(tools, 'ssh', 'echo "real ssh: $*"');
+const cli = join(work, 'kubelab.js');
+writeFileSync(cli, 'console.log(JSON.stringify(process.argv.slice(2)))');
+const shim = writeSshShim(join(work, 'shim'), { node: process.execPath, cli });
+
+function ssh(...args: string[]): string {
+  return execFileSync(join(shim, 'ssh'), args, {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${shim}:${tools}:/usr/bin:/bin`, KUBECONFIG: '/lab/kubeconfig:/other' },
+  });
+}
+
+describe('the ssh shim', () => {
+  it("opens a node's shell, with a command as one line for bash", () => {
+    expect(JSON.parse(ssh('node01'))).toEqual(['node', 'shell', '--kubeconfig', '/lab/kubeconfig', 'node01']);
+    expect(JSON.parse(ssh('-o', 'StrictHostKeyChecking=no', 'root@node01', 'crictl', 'ps', '|', 'grep web'))).toEqual([
+      'node',
+      'shell',
+      '--kubeconfig',
+      '/lab/kubeconfig',
+      'node01',
+      '--',
+      'bash',
+      '-c',
+      'crictl ps | grep web',
+    ]);
+  });
+
+  it('leaves other hosts to the real ssh, with all their arguments', () => {
+    expect(ssh('-p', '2222', 'git@example.com', 'ls')).toBe('real ssh: -p 2222 git@example.com ls\n');
+  });
+
+  it('without the kubelab command (the packaged app) says how to reach the node instead', () => {
+    const bare = writeSshShim(join(work, 'bare'), null);
+    let err = '';
+    try {
+      execFileSync(join(bare, 'ssh'), ['node01'], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, PATH: `${bare}:${tools}:/usr/bin:/bin` } });
+    } catch (e) {
+      err = String((e as { stderr: string }).stderr);
+      expect((e as { status: number }).status).toBe(255);
+    }
+    expect(err).toMatch(/kubectl debug node\/node01 -it --image=busybox -- chroot \/host/);
+  });
+});
