@@ -31,7 +31,7 @@ describe.skipIf(process.platform === 'win32')('tool location and the terminal PA
     expect(locateTool('helm', [root], '').path).toBeNull();
   });
 
-  it('puts kubectl first, then the bundled helm, on the shell PATH, and sets KUBELAB_LABS', () => {
+  it('puts kubectl first (after the folder holding only the ssh shim), then the bundled helm, on the shell PATH, and sets KUBELAB_LABS', () => {
     const plan = planShell({
       kubeconfigPath: '/k/config',
       kubectlBinDir: '/opt/kubelab/bin',
@@ -41,7 +41,8 @@ describe.skipIf(process.platform === 'win32')('tool location and the terminal PA
       shell: '/bin/sh',
       baseEnv: { PATH: '/usr/bin', HOME: root },
     });
-    expect(plan.env.PATH.split(delimiter)).toEqual(['/opt/kubelab/bin', bundled, '/usr/bin']);
+    const sshShim = process.platform === 'win32' ? [] : [join(root, 'state', 'bin')];
+    expect(plan.env.PATH.split(delimiter)).toEqual([...sshShim, '/opt/kubelab/bin', bundled, '/usr/bin']);
     expect(plan.env.KUBELAB_LABS).toBe('/opt/kubelab/labs');
   });
 });
