@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bash, defineCommand, InMemoryFs, MountableFs, ReadWriteFs, type IFileSystem } from 'just-bash';
 import { nodeFiles, nodePrograms, type NodeHost } from './table';
+import { containerLogLinks } from './container-logs';
 import './crictl';
 import './systemd';
 import './files';
@@ -113,7 +114,9 @@ export class NodeShell {
     const logs = path.join(nodeDir, 'logs');
     for (const d of [root, logs, path.join(root, 'root')]) fs.mkdirSync(d, { recursive: true });
     const mfs = new MountableFs({ base: withRegisteredFiles(new ReadWriteFs({ root, allowSymlinks: true }), node) });
-    mfs.mount('/var/log/pods', new ReadWriteFs({ root: logs }));
+    const podLogs = new ReadWriteFs({ root: logs });
+    mfs.mount('/var/log/pods', podLogs);
+    mfs.mount('/var/log/containers', containerLogLinks(node, podLogs));
     mfs.mount('/tmp', new InMemoryFs());
     const customCommands = [...nodePrograms()].map(([name, program]) =>
       defineCommand(name, async (args, ctx) => {

@@ -9,14 +9,19 @@ const journalStamp = (d: Date) =>
 
 function journalLines(node: NodeHost): string[] {
   const j = node.kubelet.journal;
-  return j.all().map((e) => `${journalStamp(e.at)} ${node.nodeName} kubelet[${j.pid}]: ${j.klog(e)}`);
+  return j.all().map((e) => `${journalStamp(e.at)} ${node.nodeName} ${e.unit ?? 'kubelet'}[${e.pid}]: ${j.klog(e)}`);
 }
 
 registerNodeProgram('systemctl', async (args, { node }) => {
   const [verb, unit0] = args.filter((a) => !a.startsWith('-'));
   const unit = (unit0 ?? '').replace(/\.service$/, '');
-  if (verb !== 'status' && verb !== 'is-active') return fail(`systemctl ${verb ?? ''}: only status and is-active are available on a KubeLab node\n`);
-  if (unit !== 'kubelet' && unit !== 'containerd') return fail(`Unit ${unit0 ?? ''}.service could not be found.\n`, 4);
+  if (verb !== 'status' && verb !== 'is-active' && verb !== 'restart')
+    return fail(`systemctl ${verb ?? ''}: only status, is-active and restart are available on a KubeLab node\n`);
+  if (unit !== 'kubelet' && unit !== 'containerd') return fail(`${verb === 'restart' ? `Failed to restart ${unit}.service: ` : ''}Unit ${unit}.service ${verb === 'restart' ? 'not found' : 'could not be found'}.\n`, verb === 'restart' ? 5 : 4);
+  if (verb === 'restart') {
+    if (unit === 'kubelet') node.kubelet.restart();
+    return ok('');
+  }
   const active = unit === 'containerd' || node.kubelet.isPowered;
   if (verb === 'is-active') return { stdout: active ? 'active\n' : 'inactive\n', stderr: '', exitCode: active ? 0 : 3 };
   const j = node.kubelet.journal;
