@@ -187,7 +187,11 @@ export class Kubelet {
       return st.uid;
     });
     if (this.o.staticPodDir) {
-      this.manifestFolder = new ManifestFolder(this.o.staticPodDir, (m) => this.staticManifests(m), (m) => this.log(m, 'E', 'file.go:245'));
+      this.manifestFolder = new ManifestFolder(
+        this.o.staticPodDir,
+        (m) => this.staticManifests(m),
+        (m) => this.log(m, 'E', 'file.go:245'),
+      );
       this.manifestFolder.start();
     }
     this.source.start();
@@ -892,8 +896,10 @@ export class Kubelet {
       return;
     }
     this.events.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, { fieldPath });
-    // the run before the previous one is garbage: keep one dead container for `logs --previous`
-    const older = rec.id;
+    // the run before the previous one is garbage: one dead container stays (crictl ps -a shows it, as the kubelet's
+    // container GC keeps maxPerPodContainer = 1)
+    const older = rec.deadId;
+    rec.deadId = rec.id;
     if (prev) rec.last = prev;
     rec.id = id;
     rec.attempt = attempt;

@@ -40,7 +40,7 @@ export function containerLogLinks(node: NodeHost, podLogs: IFileSystem): IFileSy
       return isRoot(p) || (await links(node)).has(name(p));
     },
     async lstat(p) {
-      return isRoot(p) ? empty.stat('/') : ((await target(p)), linkStat);
+      return isRoot(p) ? empty.stat('/') : (await target(p), linkStat);
     },
     async stat(p) {
       return isRoot(p) ? empty.stat('/') : podLogs.stat(await target(p));

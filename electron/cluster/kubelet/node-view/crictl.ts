@@ -152,7 +152,9 @@ async function pods(node: NodeHost, argv: string[]): Promise<NodeProgramResult> 
   if (typeof p === 'string') return fail(`${p}\n`);
   const notTable = tableOnly(p);
   if (notTable) return notTable;
-  const state = one(p, 'state')?.toLowerCase().replace(/^sandbox_/, '');
+  const state = one(p, 'state')
+    ?.toLowerCase()
+    .replace(/^sandbox_/, '');
   if (state && state !== 'ready' && state !== 'notready') return fail(`E0000 get pod list: state should be ready or not_ready\n`);
   const sbs = (await node.kubelet.runtime.listPodSandboxes())
     .map((s) => ({ s, st: podOf(node, s.id) }))
@@ -310,7 +312,11 @@ async function exec(node: NodeHost, args: string[]): Promise<NodeProgramResult> 
  * working set. Containers that are not running are left out unless -a.
  */
 async function stats(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
-  const p = parseFlags(argv, { id: 'id', pod: 'pod', p: 'pod', label: 'label', s: 'seconds', seconds: 'seconds', o: 'output', output: 'output' }, { a: 'all', all: 'all' });
+  const p = parseFlags(
+    argv,
+    { id: 'id', pod: 'pod', p: 'pod', label: 'label', s: 'seconds', seconds: 'seconds', o: 'output', output: 'output' },
+    { a: 'all', all: 'all' },
+  );
   if (typeof p === 'string') return fail(`${p}\n`);
   const notTable = tableOnly(p);
   if (notTable) return notTable;

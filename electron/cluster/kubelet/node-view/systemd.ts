@@ -17,7 +17,11 @@ registerNodeProgram('systemctl', async (args, { node }) => {
   const unit = (unit0 ?? '').replace(/\.service$/, '');
   if (verb !== 'status' && verb !== 'is-active' && verb !== 'restart')
     return fail(`systemctl ${verb ?? ''}: only status, is-active and restart are available on a KubeLab node\n`);
-  if (unit !== 'kubelet' && unit !== 'containerd') return fail(`${verb === 'restart' ? `Failed to restart ${unit}.service: ` : ''}Unit ${unit}.service ${verb === 'restart' ? 'not found' : 'could not be found'}.\n`, verb === 'restart' ? 5 : 4);
+  if (unit !== 'kubelet' && unit !== 'containerd')
+    return fail(
+      `${verb === 'restart' ? `Failed to restart ${unit}.service: ` : ''}Unit ${unit}.service ${verb === 'restart' ? 'not found' : 'could not be found'}.\n`,
+      verb === 'restart' ? 5 : 4,
+    );
   if (verb === 'restart') {
     if (unit === 'kubelet') node.kubelet.restart();
     return ok('');

@@ -55,7 +55,11 @@ describe('resource figures', () => {
     // 50 ms of work at half a core: the limit throttles the request to ~100 ms
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
     // four clients at once queue on the quota; ten requests are 500 ms of CPU time
-    await Promise.all([0, 1, 2, 3].map(async () => { for (let i = 0; i < 2; i++) await get(); }));
+    await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        for (let i = 0; i < 2; i++) await get();
+      }),
+    );
     await get();
     const busy = (await w.rt.containerStats(id))!;
     expect(busy.cpuUsageNanoSeconds - idle.cpuUsageNanoSeconds).toBeGreaterThanOrEqual(500_000_000);

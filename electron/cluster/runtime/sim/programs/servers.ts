@@ -196,8 +196,12 @@ export const phpApache: Program = async (ctx) => {
     const php = file === '/' || file === '/index.php';
     if (php) await ctx.container.compute(PHP_LOOP_NS, ctx.signal);
     const status = php ? 200 : 404;
-    const body = php ? 'OK!' : `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL ${file} was not found on this server.</p>\n</body></html>\n`;
-    ctx.out(`${from.ip} - - [${clf(new Date())}] "${req.method} ${req.path} ${req.version}" ${status} ${body.length} "-" "${req.headers['user-agent'] ?? '-'}"\n`);
+    const body = php
+      ? 'OK!'
+      : `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL ${file} was not found on this server.</p>\n</body></html>\n`;
+    ctx.out(
+      `${from.ip} - - [${clf(new Date())}] "${req.method} ${req.path} ${req.version}" ${status} ${body.length} "-" "${req.headers['user-agent'] ?? '-'}"\n`,
+    );
     return { status, body, headers: { 'Content-Type': 'text/html', 'X-Powered-By': 'PHP/5.6.40' } };
   };
   return listenUntilStopped(ctx, 80, (sock, from) => serveHttp(sock, (req) => handle(req, from), apache));
