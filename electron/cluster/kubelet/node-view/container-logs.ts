@@ -3,6 +3,7 @@
 // runtime's containers when read; reading a link reads the file it points to.
 import { InMemoryFs, type IFileSystem } from 'just-bash';
 import type { NodeHost } from './table';
+import { overlayFs, readBytes } from './fs-overlay';
 
 const PODS = '/var/log/pods/';
 
@@ -60,16 +61,6 @@ export function containerLogLinks(node: NodeHost, podLogs: IFileSystem): IFileSy
       return podLogs.readFileBuffer(await target(p));
     },
   };
-  overrides.readFileBytes = (async (p: string) => {
-    const t = await target(p);
-    return podLogs.readFileBytes ? podLogs.readFileBytes(t) : Buffer.from(await podLogs.readFileBuffer(t)).toString('latin1');
-  }) as IFileSystem['readFileBytes'];
-  return new Proxy(empty, {
-    get(t, prop, receiver) {
-      const o = (overrides as Record<string | symbol, unknown>)[prop];
-      if (o) return o;
-      const v = Reflect.get(t, prop, receiver);
-      return typeof v === 'function' ? v.bind(t) : v;
-    },
-  }) as IFileSystem;
+  overrides.readFileBytes = (async (p: string) => readBytes(podLogs, await target(p))) as IFileSystem['readFileBytes'];
+  return overlayFs(empty, overrides);
 }
