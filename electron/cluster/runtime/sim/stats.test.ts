@@ -68,6 +68,33 @@ describe('resource figures', () => {
     expect(busy.cpuUsageNanoCores).toBeLessThanOrEqual(5e8);
   });
 
+  it('a shell loop of requests (a load generator) waits on the network off the CPU; the server it calls does the work', async () => {
+    const w = world();
+    const { sb } = await runContainer(w.rt, w.dir, 'php', 'registry.k8s.io/hpa-example');
+    const ip = (await w.rt.podSandboxStatus(sb))!.podIPs[0];
+    const php = (await w.rt.listContainers(sb))[0].id;
+    const { id: gen } = await runContainer(w.rt, w.dir, 'gen', 'busybox', {
+      command: ['sh', '-c', `while true; do wget -q -O- http://${ip}/ >/dev/null; done`],
+    });
+    const s = await waitFor(
+      async () => {
+        const st = await w.rt.containerStats(php);
+        return st && st.cpuUsageNanoSeconds > 300_000_000 ? st : undefined;
+      },
+      5000,
+      'php-apache busy',
+    );
+    expect(s.cpuUsageNanoCores).toBeGreaterThan(2e7);
+    // the client spends its time waiting for 50 ms answers: a sample finds it off the CPU
+    const samples = await Promise.all(
+      [0, 1, 2, 3, 4].map(async (i) => {
+        await new Promise((r) => setTimeout(r, i * 37));
+        return (await w.rt.containerStats(gen))!.cpuUsageNanoCores;
+      }),
+    );
+    expect(Math.min(...samples)).toBeLessThan(1e8);
+  });
+
   it('an idle container uses a little memory and almost no CPU', async () => {
     const w = world();
     const { id } = await runContainer(w.rt, w.dir, 'idle', 'busybox', { command: ['sleep', '3600'] });
