@@ -18,7 +18,8 @@ const HELP = `Usage: kubelab node stop|start NAME [--kubeconfig FILE | --data-di
   stop NAME    power the node off: its kubelet stops heartbeating and reporting (the node turns NotReady)
   start NAME   power it back on
   list         nodes with their power state and Ready condition
-  shell NAME   a root shell on the node: crictl, systemctl status kubelet, journalctl -u kubelet, /var/log/pods;
+  shell NAME   a root shell on the node: crictl, systemctl status|restart kubelet, journalctl -u kubelet,
+               /var/log/pods and /var/log/containers, static pods in /etc/kubernetes/manifests;
                with a COMMAND, runs it and exits with its status
 `;
 

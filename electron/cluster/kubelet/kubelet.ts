@@ -31,6 +31,8 @@ import { tokenRequestSource } from './token';
 import { VolumeError, VolumeManager, type VolumeMounter } from './volumes';
 import { isMirrorPod, mirrorHash, staticPodFromManifest } from './static-pods/static-pod';
 import { MirrorPods } from './static-pods/mirror-pods';
+import { ManifestFolder } from './static-pods/manifest-folder';
+import { KUBELET_VERSION } from './node-object';
 import type { Container, ContainerPort, ContainerStatus, EphemeralContainer, Probe } from 'kubernetes-types/core/v1';
 import { bestEffort } from '../best-effort';
 
@@ -55,6 +57,8 @@ export interface KubeletOptions {
   node(): KObject | undefined;
   /** manifests in this node's static pod folder (kubeadm's control plane on a control-plane node) */
   staticPods?: KObject[];
+  /** the node's static pod folder (its root folder's /etc/kubernetes/manifests), watched for manifests */
+  staticPodDir?: string;
   log(line: string): void;
 }
 
@@ -82,6 +86,10 @@ export class Kubelet {
   private powered = true;
   private stopped = false;
   private volumeTimer?: NodeJS.Timeout;
+  private syncedStatics = false;
+  private manifestFolder?: ManifestFolder;
+  /** UIDs of the static pods the manifest folder holds now */
+  private fileStatics = new Set<string>();
   private offRuntime?: () => void;
 
   constructor(private o: KubeletOptions) {
@@ -179,15 +187,52 @@ export class Kubelet {
       this.states.set(st.uid, st);
       return st.uid;
     });
+    if (this.o.staticPodDir) {
+      this.manifestFolder = new ManifestFolder(
+        this.o.staticPodDir,
+        (m) => this.staticManifests(m),
+        (m) => this.log(m, 'E', 'file.go:245'),
+      );
+      this.manifestFolder.start();
+    }
     this.source.start();
     await this.source.synced();
-    for (const uid of statics) this.queue.add(uid);
+    for (const uid of [...statics, ...this.fileStatics]) this.queue.add(uid);
+    this.syncedStatics = true;
     this.volumeTimer = setInterval(() => void this.refreshVolumes(), this.o.settings.volumeSyncMs);
     this.volumeTimer.unref();
   }
 
+  /**
+   * The manifest folder's pods: new ones start, ones whose file went (or changed: a new hash is a new pod) stop and
+   * lose their mirror. Before the API source has listed, they are only recorded, so existing mirrors are recognised.
+   */
+  private staticManifests(manifests: KObject[]): void {
+    const want = new Map(
+      manifests.map((m) => {
+        const pod = staticPodFromManifest(m, this.o.nodeName);
+        return [pod.metadata.uid!, pod] as const;
+      }),
+    );
+    for (const [uid, pod] of want) {
+      if (this.states.has(uid)) continue;
+      const st = newPodState(pod);
+      st.static = true;
+      this.states.set(uid, st);
+      if (this.syncedStatics) this.queue.add(uid);
+    }
+    for (const uid of this.fileStatics) {
+      const st = want.has(uid) ? undefined : this.states.get(uid);
+      if (!st) continue;
+      st.gone = true;
+      this.queue.add(uid);
+    }
+    this.fileStatics = new Set(want.keys());
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.manifestFolder?.stop();
     this.volumes.close();
     this.source.stop();
     this.queue.stop();
@@ -213,13 +258,18 @@ export class Kubelet {
   }
 
   /**
-   * `systemctl restart kubelet` on the node: a fresh kubelet process registers its Node again. This is how a Node
-   * object deleted from the API comes back — a running kubelet registers only once at start, as upstream's does.
+   * `systemctl restart kubelet` on the node: a new process that logs its start, reads its static pod folder again,
+   * resyncs every pod (the containers keep running in the runtime, as across a real kubelet restart) and registers
+   * its Node again — how a Node deleted from the API comes back: a running kubelet registers only once, at start.
    */
   async restart(): Promise<void> {
     this.log('Stopping kubelet (systemctl restart)', 'I', 'server.go:1300');
-    if (!this.restartHandler) throw new Error('this kubelet cannot be restarted');
-    await this.restartHandler();
+    this.journal.restarted();
+    this.log(`"Kubelet version" kubeletVersion="${KUBELET_VERSION}"`, 'I', 'server.go:530');
+    this.log('"Starting to sync pod status with apiserver"', 'I', 'kubelet.go:2432');
+    this.manifestFolder?.read(true);
+    for (const uid of this.states.keys()) this.queue.add(uid);
+    await this.restartHandler?.();
   }
 
   /** what a restart does beyond the kubelet's own state: the node's registration and heartbeats (set by startNodes) */
@@ -856,8 +906,10 @@ export class Kubelet {
       return;
     }
     this.events.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, { fieldPath });
-    // the run before the previous one is garbage: keep one dead container for `logs --previous`
-    const older = rec.id;
+    // the run before the previous one is garbage: one dead container stays (crictl ps -a shows it, as the kubelet's
+    // container GC keeps maxPerPodContainer = 1)
+    const older = rec.deadId;
+    rec.deadId = rec.id;
     if (prev) rec.last = prev;
     rec.id = id;
     rec.attempt = attempt;
@@ -1085,6 +1137,8 @@ export class Kubelet {
     }
     await this.bestEffort(this.volumes.teardown(pod), `tearing down the volumes of ${pod.metadata.name}`);
     this.ipam.release(st.uid);
+    // a static pod whose manifest went takes its mirror with it
+    if (st.static && st.gone) await this.bestEffort(this.mirrors.drop(st.uid), `deleting the mirror pod of ${pod.metadata.name}`);
     if (deleteFromApi) {
       try {
         await this.o.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: st.uid } });

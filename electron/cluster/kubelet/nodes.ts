@@ -228,6 +228,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         node: () => nodes.getByName(undefined, n.name),
         log: ctx.log,
         staticPods,
+        staticPodDir: path.join(nodeDir, 'host', 'etc', 'kubernetes', 'manifests'),
       });
       made.kubelet = kubelet;
       const hb = new NodeHeartbeat(

@@ -27,6 +27,8 @@ export interface ContainerRecord {
   specImage?: string;
   /** the run before the current one (lastState.terminated) */
   last?: TerminatedInfo;
+  /** the runtime container of that previous run, kept (dead) as the kubelet's container GC keeps one per container */
+  deadId?: string;
   /** why the container is not running (ContainerCreating, CrashLoopBackOff, ErrImagePull, …) */
   waiting?: { reason: string; message?: string };
   /** startup probe passed (or none) */

@@ -1,7 +1,7 @@
 // crictl on a node: the CRI's view of the kubelet's sandboxes and containers (ps, pods, images, logs, inspect,
 // inspectp, exec), read from the node's runtime and the kubelet's pod records.
 import * as fs from 'node:fs';
-import type { ContainerStatus, SandboxStatus } from '../../runtime/interface';
+import type { ContainerStats, ContainerStatus, SandboxStatus } from '../../runtime/interface';
 import type { PodState } from '../pod-state';
 import { ago, crictlTable, humanSize } from './format';
 import { fail, ok, registerNodeProgram, type NodeHost, type NodeProgramResult } from './table';
@@ -20,6 +20,9 @@ COMMANDS:
    logs       Fetch the logs of a container
    pods       List pods
    ps         List containers
+   stats      List container(s) resource usage statistics
+   stop       Stop one or more running containers
+   version    Display runtime version information
 `;
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 13);
@@ -38,24 +41,101 @@ function resolveId<T extends { id: string }>(items: T[], given: string, what: st
 
 const STATE: Record<string, string> = { created: 'Created', running: 'Running', exited: 'Exited', unknown: 'Unknown' };
 
-async function ps(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
-  const all = args.includes('-a') || args.includes('--all');
-  const quiet = args.includes('-q') || args.includes('--quiet');
+/** crictl's flags as urfave/cli reads them: `--name x`, `--name=x`, `-p x`; booleans stand alone */
+interface Parsed {
+  values: Map<string, string[]>;
+  bools: Set<string>;
+  args: string[];
+}
+function parseFlags(argv: string[], valueFlags: Record<string, string>, boolFlags: Record<string, string>): Parsed | string {
+  const out: Parsed = { values: new Map(), bools: new Set(), args: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.args.push(...argv.slice(i + 1));
+      break;
+    }
+    const m = /^--?([^=]+)(?:=(.*))?$/s.exec(a);
+    if (!m || a === '-') {
+      out.args.push(a);
+      continue;
+    }
+    const vName = valueFlags[m[1]];
+    const bName = boolFlags[m[1]];
+    if (vName) {
+      const v = m[2] ?? argv[++i];
+      if (v === undefined) return `flag needs an argument: ${a}`;
+      out.values.set(vName, [...(out.values.get(vName) ?? []), v]);
+    } else if (bName) out.bools.add(bName);
+    else if (!a.startsWith('--') && a.length > 2 && [...a.slice(1)].every((ch) => boolFlags[ch])) for (const ch of a.slice(1)) out.bools.add(boolFlags[ch]);
+    else return `flag provided but not defined: -${m[1]}`;
+  }
+  return out;
+}
+const one = (p: Parsed, name: string) => p.values.get(name)?.at(-1);
+/** the lists print as tables only here; json/yaml would need the CRI's protobuf shapes */
+const tableOnly = (p: Parsed) => {
+  const o = one(p, 'output');
+  return o && o !== 'table' ? fail(`output format "${o}" is not available on a KubeLab node (use inspect/inspectp for JSON)\n`) : undefined;
+};
+
+/** key=value label selectors, all of which must match */
+function labelsMatch(labels: Record<string, string>, selectors: string[] | undefined): boolean {
+  return (selectors ?? []).every((sel) => {
+    const [k, v] = sel.split('=');
+    return labels[k] === v;
+  });
+}
+
+/** the labels the kubelet puts on a sandbox (and, with the container's name, on its containers) */
+function podLabels(st: PodState | undefined): Record<string, string> {
+  const md = st?.pod.metadata;
+  if (!md) return {};
+  return { ...(md.labels ?? {}), 'io.kubernetes.pod.name': md.name!, 'io.kubernetes.pod.namespace': md.namespace!, 'io.kubernetes.pod.uid': md.uid! };
+}
+
+/** crictl matches --name and --namespace as regular expressions */
+function matches(pattern: string | undefined, value: string): boolean {
+  if (!pattern) return true;
+  try {
+    return new RegExp(pattern).test(value);
+  } catch {
+    return false;
+  }
+}
+
+async function ps(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
+  const p = parseFlags(
+    argv,
+    { name: 'name', pod: 'pod', p: 'pod', state: 'state', label: 'label', id: 'id', image: 'image', o: 'output', output: 'output' },
+    { a: 'all', all: 'all', q: 'quiet', quiet: 'quiet', 'no-trunc': 'no-trunc', v: 'verbose', verbose: 'verbose' },
+  );
+  if (typeof p === 'string') return fail(`${p}\n`);
+  const notTable = tableOnly(p);
+  if (notTable) return notTable;
+  const state = one(p, 'state')?.toLowerCase();
+  const all = p.bools.has('all') || !!state;
   const rt = node.kubelet.runtime;
   const images = new Map((await rt.listImages()).map((i) => [i.ref, i.id]));
-  const cs = (await rt.listContainers()).filter((c) => all || c.state === 'running').sort((a, b) => b.createdAt - a.createdAt);
-  if (quiet) return ok(cs.map((c) => c.id + '\n').join(''));
+  const cs = (await rt.listContainers())
+    .filter((c) => (all ? !state || c.state === state.replace(/^container_/, '') : c.state === 'running'))
+    .filter((c) => matches(one(p, 'name'), c.name) && (!one(p, 'pod') || c.sandboxId.startsWith(one(p, 'pod')!)))
+    .filter((c) => (!one(p, 'id') || c.id.startsWith(one(p, 'id')!)) && (!one(p, 'image') || c.image.includes(one(p, 'image')!)))
+    .filter((c) => labelsMatch({ ...podLabels(podOf(node, c.sandboxId)), 'io.kubernetes.container.name': c.name }, p.values.get('label')))
+    .sort((a, b) => b.createdAt - a.createdAt);
+  if (p.bools.has('quiet')) return ok(cs.map((c) => c.id + '\n').join(''));
+  const id = (x: string) => (p.bools.has('no-trunc') ? x : short(x));
   const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE']];
   for (const c of cs) {
     const pod = podOf(node, c.sandboxId)?.pod.metadata;
     rows.push([
-      short(c.id),
-      short(images.get(c.image) ?? c.imageRef),
+      id(c.id),
+      id(images.get(c.image) ?? c.imageRef),
       ago(c.createdAt),
       STATE[c.state] ?? c.state,
       c.name,
       String(c.attempt),
-      short(c.sandboxId),
+      id(c.sandboxId),
       pod?.name ?? '',
       pod?.namespace ?? '',
     ]);
@@ -63,15 +143,38 @@ async function ps(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
   return ok(crictlTable(rows));
 }
 
-async function pods(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
-  const quiet = args.includes('-q') || args.includes('--quiet');
-  const sbs = (await node.kubelet.runtime.listPodSandboxes()).sort((a, b) => b.createdAt - a.createdAt);
-  if (quiet) return ok(sbs.map((s) => s.id + '\n').join(''));
+async function pods(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
+  const p = parseFlags(
+    argv,
+    { name: 'name', namespace: 'namespace', state: 'state', s: 'state', label: 'label', id: 'id', o: 'output', output: 'output' },
+    { q: 'quiet', quiet: 'quiet', 'no-trunc': 'no-trunc', v: 'verbose', verbose: 'verbose' },
+  );
+  if (typeof p === 'string') return fail(`${p}\n`);
+  const notTable = tableOnly(p);
+  if (notTable) return notTable;
+  const state = one(p, 'state')
+    ?.toLowerCase()
+    .replace(/^sandbox_/, '');
+  if (state && state !== 'ready' && state !== 'notready') return fail(`E0000 get pod list: state should be ready or not_ready\n`);
+  const sbs = (await node.kubelet.runtime.listPodSandboxes())
+    .map((s) => ({ s, st: podOf(node, s.id) }))
+    .filter(({ s, st }) => {
+      const md = st?.pod.metadata;
+      return (
+        (!state || s.state === state) &&
+        (!one(p, 'id') || s.id.startsWith(one(p, 'id')!)) &&
+        matches(one(p, 'name'), md?.name ?? '') &&
+        matches(one(p, 'namespace'), md?.namespace ?? '') &&
+        labelsMatch(podLabels(st), p.values.get('label'))
+      );
+    })
+    .sort((a, b) => b.s.createdAt - a.s.createdAt);
+  if (p.bools.has('quiet')) return ok(sbs.map(({ s }) => s.id + '\n').join(''));
   const rows = [['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME']];
-  for (const s of sbs) {
-    const md = podOf(node, s.id)?.pod.metadata;
+  for (const { s, st } of sbs) {
+    const md = st?.pod.metadata;
     rows.push([
-      short(s.id),
+      p.bools.has('no-trunc') ? s.id : short(s.id),
       ago(s.createdAt),
       s.state === 'ready' ? 'Ready' : 'NotReady',
       md?.name ?? '',
@@ -204,6 +307,67 @@ async function exec(node: NodeHost, args: string[]): Promise<NodeProgramResult> 
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
+/**
+ * CPU % is measured as crictl does: two cumulative samples a sample period apart (`-s`, default 1 s); MEM is the
+ * working set. Containers that are not running are left out unless -a.
+ */
+async function stats(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
+  const p = parseFlags(
+    argv,
+    { id: 'id', pod: 'pod', p: 'pod', label: 'label', s: 'seconds', seconds: 'seconds', o: 'output', output: 'output' },
+    { a: 'all', all: 'all' },
+  );
+  if (typeof p === 'string') return fail(`${p}\n`);
+  const notTable = tableOnly(p);
+  if (notTable) return notTable;
+  const rt = node.kubelet.runtime;
+  const id = one(p, 'id') ?? p.args[0];
+  const seconds = Number(one(p, 'seconds') ?? 1);
+  if (!Number.isInteger(seconds) || seconds < 0) return fail(`invalid value "${one(p, 'seconds')}" for flag -seconds: parse error\n`);
+  const cs = (await rt.listContainers())
+    .filter((c) => (!id || c.id.startsWith(id)) && (!one(p, 'pod') || c.sandboxId.startsWith(one(p, 'pod')!)))
+    .filter((c) => labelsMatch({ ...podLabels(podOf(node, c.sandboxId)), 'io.kubernetes.container.name': c.name }, p.values.get('label')))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const before = new Map<string, ContainerStats>();
+  for (const c of cs) {
+    const s = await rt.containerStats(c.id);
+    if (s) before.set(c.id, s);
+  }
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const rows = [['CONTAINER', 'NAME', 'CPU %', 'MEM', 'DISK', 'INODES', 'SWAP']];
+  for (const c of cs) {
+    const a = before.get(c.id);
+    const b = await rt.containerStats(c.id);
+    if (!a || !b) continue;
+    const running = c.state === 'running';
+    if (!p.bools.has('all') && !running) continue;
+    const dt = (b.timestamp - a.timestamp) * 1e6;
+    const cpu = running && dt > 0 ? ((b.cpuUsageNanoSeconds - a.cpuUsageNanoSeconds) / dt) * 100 : 0;
+    // the simulator does not measure a container's writable layer or swap: those columns stay at zero
+    rows.push([short(c.id), c.name, cpu.toFixed(2), humanSize(b.memoryWorkingSetBytes), '0B', '0', '0B']);
+  }
+  return ok(crictlTable(rows));
+}
+
+async function stop(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
+  const p = parseFlags(argv, { timeout: 'timeout', t: 'timeout' }, {});
+  if (typeof p === 'string') return fail(`${p}\n`);
+  if (!p.args.length) return fail('E0000 ID cannot be empty\n');
+  let out = '';
+  for (const given of p.args) {
+    const c = await findContainer(node, given);
+    if (typeof c === 'string') return { stdout: out, stderr: `E0000 ${c}\n`, exitCode: 1 };
+    await node.kubelet.runtime.stopContainer(c.id, Number(one(p, 'timeout') ?? 0));
+    out += given + '\n';
+  }
+  return ok(out);
+}
+
+async function version(node: NodeHost): Promise<NodeProgramResult> {
+  const v = node.kubelet.runtime.version();
+  return ok(`Version:  0.1.0\nRuntimeName:  ${v.runtimeName}\nRuntimeVersion:  ${v.runtimeVersion}\nRuntimeApiVersion:  ${v.runtimeApiVersion}\n`);
+}
+
 const SUBCOMMANDS: Record<string, (node: NodeHost, args: string[]) => Promise<NodeProgramResult>> = {
   ps,
   pods,
@@ -213,6 +377,9 @@ const SUBCOMMANDS: Record<string, (node: NodeHost, args: string[]) => Promise<No
   inspect,
   inspectp,
   exec,
+  stats,
+  stop,
+  version,
 };
 
 registerNodeProgram('crictl', async (args, { node }) => {

@@ -64,7 +64,7 @@ describe('node shell', () => {
 
   it("crictl lists the node's sandboxes, containers and images and reads a container's log", async () => {
     const ps = await sh('crictl ps');
-    expect(ps.stdout.split('\n')[0]).toMatch(/^CONTAINER {11}IMAGE {15}CREATED {13,} +STATE {15}NAME {16}ATTEMPT {13}POD ID {14}POD {17,}NAMESPACE$/);
+    expect(ps.stdout.split('\n')[0]).toMatch(/^CONTAINER {11}IMAGE {15}CREATED {13,}STATE {15}NAME {16}ATTEMPT {13}POD ID {14}POD {17,}NAMESPACE$/);
     expect(ps.stdout).toMatch(/^[0-9a-f]{13} +[0-9a-f]{13} +.* ago +Running +web +0 +[0-9a-f]{13} +web +default$/m);
     const pods = await sh('crictl pods');
     expect(pods.stdout).toMatch(/^[0-9a-f]{13} +.* ago +Ready +web +default +0 +\(default\)$/m);
@@ -131,6 +131,86 @@ describe('node shell', () => {
     expect((await sh('kubelab-test-prog a b', fresh)).stdout).toBe(`${node} a,b\n`);
     expect((await sh('cat /etc/kubelab-test/info; ls /etc/kubelab-test', fresh)).stdout).toBe(`node ${node}\ninfo\n`);
     expect((await sh('head -2 /var/lib/kubelet/config.yaml', fresh)).stdout).toBe('apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n');
+  });
+
+  it('crictl filters by pod, name and namespace, measures CPU over a sample and stops a container, which the kubelet starts again', async () => {
+    await tc.kubectl([
+      'run',
+      'duo',
+      '--image=busybox',
+      `--overrides={"spec":{"nodeName":"${node}","containers":[{"name":"spin","image":"busybox","command":["sh","-c","while true; do :; done"],"resources":{"limits":{"cpu":"300m"}}},{"name":"idle","image":"busybox","command":["sleep","3600"]}]}}`,
+    ]);
+    await waitFor(async () => (await tc.kubectl(['get', 'pod', 'duo', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { what: 'duo running' });
+    const sandbox = (await sh('crictl pods --name "^duo$" --namespace default -q')).stdout.trim();
+    expect(sandbox).toMatch(/^[0-9a-f]{64}$/);
+    // one sandbox, two containers in it
+    const ps = (await sh(`crictl ps --pod ${sandbox.slice(0, 8)}`)).stdout.trim().split('\n');
+    expect(ps).toHaveLength(3);
+    expect(
+      ps
+        .slice(1)
+        .map((l) => l.split(/ {3,}/)[4])
+        .sort(),
+    ).toEqual(['idle', 'spin']);
+    expect((await sh('crictl pods --name nope')).stdout.trim().split('\n')).toHaveLength(1);
+    const stats = (await sh(`crictl stats --pod ${sandbox}`)).stdout;
+    expect(stats.split('\n')[0]).toMatch(/^CONTAINER +NAME +CPU % +MEM +DISK +INODES +SWAP$/);
+    const cpu = (name: string) => Number(new RegExp(`^[0-9a-f]{13} +${name} +([\\d.]+) `, 'm').exec(stats)![1]);
+    expect(cpu('spin')).toBeGreaterThan(25);
+    expect(cpu('spin')).toBeLessThanOrEqual(30.5);
+    expect(cpu('idle')).toBeLessThan(1);
+    const idle = (await sh(`crictl ps --pod ${sandbox} --name idle -q`)).stdout.trim();
+    expect((await sh(`crictl stop ${idle.slice(0, 13)}`)).stdout).toBe(`${idle.slice(0, 13)}\n`);
+    await waitFor(async () => (await sh(`crictl ps --pod ${sandbox} --name idle --state running -q`)).stdout.trim().length === 64, { what: 'idle restarted' });
+    const all = (await sh(`crictl ps -a --pod ${sandbox} --name idle`)).stdout;
+    expect(all).toMatch(/ Exited +idle +0 /);
+    expect(all).toMatch(/ Running +idle +1 /);
+    expect((await sh('crictl ps -o json')).exitCode).toBe(1);
+  });
+
+  it('a manifest written to /etc/kubernetes/manifests runs as a static pod with a mirror; removing the file deletes both', async () => {
+    const manifest = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n  containers:\n  - name: web\n    image: nginx\n';
+    expect((await sh(`printf '${manifest}' > /etc/kubernetes/manifests/static-web.yaml`)).exitCode).toBe(0);
+    const mirror = `static-web-${node}`;
+    await waitFor(async () => (await tc.kubectl(['get', 'pod', mirror, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { what: 'mirror running' });
+    const pod = JSON.parse((await tc.kubectl(['get', 'pod', mirror, '-o', 'json'])).stdout);
+    expect(pod.metadata.annotations['kubernetes.io/config.source']).toBe('file');
+    expect(pod.metadata.annotations['kubernetes.io/config.mirror']).toMatch(/^[0-9a-f]{32}$/);
+    expect(pod.metadata.ownerReferences[0]).toMatchObject({ kind: 'Node', name: node });
+    expect((await sh('crictl pods --name static-web -q')).stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+    // deleting the mirror only brings it back: the kubelet runs the file
+    await tc.kubectl(['delete', 'pod', mirror, '--wait=false']);
+    await waitFor(
+      async () =>
+        (await tc.kubectl(['get', 'pod', mirror, '-o', 'jsonpath={.metadata.uid}'])).stdout.length > 0 &&
+        (await tc.kubectl(['get', 'pod', mirror, '-o', 'jsonpath={.metadata.uid}'])).stdout !== pod.metadata.uid,
+      { what: 'mirror recreated' },
+    );
+    await sh('rm /etc/kubernetes/manifests/static-web.yaml');
+    await waitFor(async () => (await tc.kubectl(['get', 'pod', mirror])).code !== 0, { what: 'mirror deleted' });
+    await waitFor(async () => (await sh('crictl pods --name static-web -q')).stdout === '', { what: 'sandbox removed' });
+    // a file that is no pod is reported in the kubelet's journal, not run
+    await sh(`printf 'kind: Service\n' > /etc/kubernetes/manifests/bad.yaml`);
+    await waitFor(async () => (await sh('journalctl -u kubelet | grep -c "Could not process manifest file"')).stdout.trim() === '1', {
+      what: 'refusal logged',
+    });
+    await sh('rm /etc/kubernetes/manifests/bad.yaml');
+  });
+
+  it('/var/log/containers links each container to its log under /var/log/pods; systemctl restart kubelet starts a new process', async () => {
+    const ls = (await sh('ls /var/log/containers')).stdout;
+    const id = (await sh('crictl ps --name "^web$" --pod $(crictl pods --name "^web$" -q) -q')).stdout.trim();
+    expect(ls).toContain(`web_default_web-${id}.log\n`);
+    expect((await sh(`readlink /var/log/containers/web_default_web-${id}.log`)).stdout).toBe(`/var/log/pods/default_web_${pod}/web/0.log\n`);
+    expect((await sh(`cat /var/log/containers/web_default_web-${id}.log`)).stdout).toContain('stdout F /docker-entrypoint.sh');
+    const before = /Main PID: (\d+)/.exec((await sh('systemctl status kubelet')).stdout)![1];
+    expect((await sh('systemctl restart kubelet')).exitCode).toBe(0);
+    const after = /Main PID: (\d+)/.exec((await sh('systemctl status kubelet')).stdout)![1];
+    expect(after).not.toBe(before);
+    const j = (await sh('journalctl -u kubelet -n 3')).stdout;
+    expect(j).toMatch(new RegExp(`^\\w{3} \\d{2} [\\d:]{8} ${node} systemd\\[1\\]: Started kubelet\\.service - kubelet: The Kubernetes Node Agent\\.$`, 'm'));
+    expect(j).toMatch(new RegExp(`kubelet\\[${after}\\]: I\\d{4} [\\d:.]{15} +${after} server\\.go:\\d+\\] "Kubelet version"`));
+    expect((await sh('systemctl restart nope')).stderr).toBe('Failed to restart nope.service: Unit nope.service not found.\n');
   });
 
   it('an unknown node is a 404, a malformed body a 400', async () => {

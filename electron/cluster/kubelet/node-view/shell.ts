@@ -3,8 +3,10 @@
 // PATH. A session keeps its working directory and variables between command lines.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Bash, defineCommand, InMemoryFs, MountableFs, ReadWriteFs, type IFileSystem } from 'just-bash';
+import { Bash, defineCommand, InMemoryFs, MountableFs, ReadWriteFs, unsafeBytesFromLatin1, type IFileSystem } from 'just-bash';
 import { nodeFiles, nodePrograms, type NodeHost } from './table';
+import { containerLogLinks } from './container-logs';
+import { overlayFs, readBytes } from './fs-overlay';
 import './crictl';
 import './systemd';
 import './files';
@@ -89,17 +91,10 @@ function withRegisteredFiles(base: IFileSystem, node: NodeHost): IFileSystem {
   // the raw-bytes read shells use for cat and redirections: a registered file's text as a binary string
   overrides.readFileBytes = (async (p: string) => {
     const t = current().get(norm(p));
-    if (t !== undefined) return Buffer.from(t).toString('latin1');
-    return base.readFileBytes ? base.readFileBytes(p) : Buffer.from(await base.readFileBuffer(p)).toString('latin1');
+    if (t !== undefined) return unsafeBytesFromLatin1(Buffer.from(t).toString('latin1'));
+    return readBytes(base, p);
   }) as IFileSystem['readFileBytes'];
-  return new Proxy(base, {
-    get(target, prop, receiver) {
-      const o = (overrides as Record<string | symbol, unknown>)[prop];
-      if (o) return o;
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
+  return overlayFs(base, overrides);
 }
 
 export class NodeShell {
@@ -114,7 +109,9 @@ export class NodeShell {
     const logs = path.join(nodeDir, 'logs');
     for (const d of [root, logs, path.join(root, 'root')]) fs.mkdirSync(d, { recursive: true });
     const mfs = new MountableFs({ base: withRegisteredFiles(new ReadWriteFs({ root, allowSymlinks: true }), node) });
-    mfs.mount('/var/log/pods', new ReadWriteFs({ root: logs }));
+    const podLogs = new ReadWriteFs({ root: logs });
+    mfs.mount('/var/log/pods', podLogs);
+    mfs.mount('/var/log/containers', containerLogLinks(node, podLogs));
     mfs.mount('/tmp', new InMemoryFs());
     const customCommands = [...nodePrograms()].map(([name, program]) =>
       defineCommand(name, async (args, ctx) => {

@@ -9,7 +9,7 @@ const journalStamp = (d: Date) =>
 
 function journalLines(node: NodeHost): string[] {
   const j = node.kubelet.journal;
-  return j.all().map((e) => `${journalStamp(e.at)} ${node.nodeName} kubelet[${j.pid}]: ${j.klog(e)}`);
+  return j.all().map((e) => `${journalStamp(e.at)} ${node.nodeName} ${e.unit ?? 'kubelet'}[${e.pid}]: ${j.klog(e)}`);
 }
 
 registerNodeProgram('systemctl', async (args, { node }) => {
@@ -17,10 +17,13 @@ registerNodeProgram('systemctl', async (args, { node }) => {
   const unit = (unit0 ?? '').replace(/\.service$/, '');
   if (verb !== 'status' && verb !== 'is-active' && verb !== 'restart')
     return fail(`systemctl ${verb ?? ''}: only status, is-active and restart are available on a KubeLab node\n`);
-  if (unit !== 'kubelet' && unit !== 'containerd') return fail(`Unit ${unit0 ?? ''}.service could not be found.\n`, 4);
+  if (unit !== 'kubelet' && unit !== 'containerd')
+    return fail(
+      `${verb === 'restart' ? `Failed to restart ${unit}.service: ` : ''}Unit ${unit}.service ${verb === 'restart' ? 'not found' : 'could not be found'}.\n`,
+      verb === 'restart' ? 5 : 4,
+    );
   if (verb === 'restart') {
-    if (unit !== 'kubelet') return fail(`systemctl restart: only the kubelet can be restarted on a KubeLab node\n`);
-    await node.kubelet.restart();
+    if (unit === 'kubelet') await node.kubelet.restart();
     return ok('');
   }
   const active = unit === 'containerd' || node.kubelet.isPowered;

@@ -84,6 +84,15 @@ export class MirrorPods {
     }
   }
 
+  /** the static pod is gone (its manifest was removed): its mirror is deleted */
+  async drop(staticUid: string): Promise<void> {
+    const mirror = this.mirrors.get(staticUid);
+    if (!mirror) return;
+    this.mirrors.delete(staticUid);
+    await this.remove(mirror);
+    this.h.mirrorGone(mirror.metadata.uid!);
+  }
+
   private async remove(pod: KObject): Promise<void> {
     try {
       await this.h.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid! } });

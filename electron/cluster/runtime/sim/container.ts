@@ -5,7 +5,7 @@ import type { GenNode } from './fs/generated-fs';
 import { capabilities, capHex } from './kernel';
 import type { ResolvedImage } from './images/store';
 import { imageFiles } from './images/rootfs';
-import { SimProcess } from './process';
+import { interruptibleSleep, SimProcess } from './process';
 import { PidNamespace } from './pid-namespace';
 import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
 import type { Launcher } from './programs/types';
@@ -17,6 +17,8 @@ import type { SimSandbox } from './sandbox';
 const NODE_MEMORY = 8 * 1024 ** 3;
 /** baseline memory of a container's init process before it allocates anything */
 const BASE_MEMORY = 1_200_000;
+/** the interval a usage rate is measured over: the window metrics.k8s.io reports (metrics-server's resolution) */
+const CPU_WINDOW_MS = 15_000;
 
 export interface Identity {
   uid: number;
@@ -45,6 +47,10 @@ export class SimContainer {
   cpuUsageNs = 0;
   throttledPeriods = 0;
   private lastCpuSample = Date.now();
+  /** CPU time programs spent on work they time themselves (a request's computation), by when it finished */
+  private work: { at: number; ns: number }[] = [];
+  /** when the container's CPU share is free again for queued work (under a CPU limit) */
+  private cpuFreeAt = 0;
   oomKills = 0;
   /** set when the container's main process ended because the memory limit was hit */
   private oomKilled = false;
@@ -140,7 +146,34 @@ export class SimContainer {
     return lim ? Math.min(d, lim / 1000) : d;
   }
 
-  /** integrates CPU use up to now; returns the current rate in nanocores */
+  /**
+   * Runs `ns` of CPU work (one request's computation) on this container's CPU: a single thread uses at most one
+   * core, and under a CPU limit the work queues behind earlier work and runs at the quota's pace (throttled). The
+   * time is charged to the container when the work is done, so usage follows the load clients really send.
+   */
+  async compute(ns: number, signal: AbortSignal): Promise<void> {
+    const lim = this.cpuLimitMillis / 1000;
+    const now = Date.now();
+    const ms = ns / 1e6 / (lim ? Math.min(lim, 1) : 1);
+    const start = lim ? Math.max(now, this.cpuFreeAt) : now;
+    if (lim) {
+      this.cpuFreeAt = start + ms;
+      if (start > now || lim < 1) this.throttledPeriods += Math.max(1, Math.floor((start + ms - now) / 100));
+    }
+    await interruptibleSleep(start + ms - now, signal);
+    if (signal.aborted) return;
+    this.cpuUsageNs += ns;
+    this.work.push({ at: Date.now(), ns });
+  }
+
+  /** cores used by timed work over the last metrics window (what a rate between two cumulative samples shows) */
+  private workCores(now: number): number {
+    const since = now - CPU_WINDOW_MS;
+    while (this.work.length && this.work[0].at <= since) this.work.shift();
+    return this.work.reduce((a, w) => a + w.ns, 0) / (CPU_WINDOW_MS * 1e6);
+  }
+
+  /** integrates CPU use up to now; returns the current rate in nanocores (busy processes now + timed work of the window) */
   sampleCpu(now = Date.now()): number {
     const demand = this.cpuDemandCores();
     const rawDemand = [...this.procs.values()].reduce((a, p) => a + p.cpuDemand, 0);
@@ -149,7 +182,9 @@ export class SimContainer {
     this.cpuUsageNs += Math.round(cores * dt * 1e6);
     if (rawDemand > demand && dt > 0) this.throttledPeriods += Math.max(1, Math.floor(dt / 100));
     this.lastCpuSample = now;
-    return Math.round(cores * 1e9);
+    const lim = this.cpuLimitMillis / 1000;
+    const total = this.state === 'running' ? cores + this.workCores(now) : 0;
+    return Math.round((lim ? Math.min(total, lim) : total) * 1e9);
   }
 
   // --- /proc and /sys/fs/cgroup -------------------------------------------------------------

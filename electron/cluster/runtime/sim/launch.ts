@@ -8,7 +8,13 @@ import { runShell, shellQuote, type ShellSession } from './shell/run-shell';
 
 const SHELLS = new Set(['sh', 'ash', 'bash', 'dash']);
 /** image entrypoints that only `exec "$@"`; running their arguments directly is equivalent */
-const PASSTHROUGH = new Set(['/docker-entrypoint.sh', 'docker-entrypoint.sh', '/entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']);
+const PASSTHROUGH = new Set([
+  '/docker-entrypoint.sh',
+  'docker-entrypoint.sh',
+  '/entrypoint.sh',
+  '/usr/local/bin/docker-entrypoint.sh',
+  'docker-php-entrypoint',
+]);
 
 /** The error for a binary the image does not have; callers format it as `OCI runtime exec failed: …`. */
 export class ExecutableNotFoundError extends Error {

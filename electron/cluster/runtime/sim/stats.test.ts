@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../interface';
+import { httpRequest } from './programs/http';
 import { runContainer, sandboxConfig, waitFor, worldsPerTest } from './test-helpers';
 
 const world = worldsPerTest();
@@ -36,6 +37,62 @@ describe('resource figures', () => {
     await w.rt.stopContainer(id, 1);
     expect((await w.rt.containerStats(id))?.memoryWorkingSetBytes).toBe(0);
     expect(await w.rt.containerStats('nope')).toBeUndefined();
+  });
+
+  it('a server that computes per request (hpa-example) uses CPU in proportion to the requests it gets, capped by its limit', async () => {
+    const w = world();
+    const { sb, id } = await runContainer(w.rt, w.dir, 'php', 'registry.k8s.io/hpa-example', { cpuLimitMillis: 500 });
+    const ip = (await w.rt.podSandboxStatus(sb))!.podIPs[0];
+    const get = async () => {
+      const sock = await waitFor(() => w.network.connect({ podIP: '10.244.9.9', namespace: 'default' }, ip, 80).catch(() => undefined), 5000, 'listening');
+      return httpRequest(sock, 'GET', ip, '/');
+    };
+    const idle = (await w.rt.containerStats(id))!;
+    expect(idle.cpuUsageNanoCores).toBeLessThan(1e7);
+    const started = Date.now();
+    const first = await get();
+    expect(first.body.toString()).toBe('OK!');
+    // 50 ms of work at half a core: the limit throttles the request to ~100 ms
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    // four clients at once queue on the quota; ten requests are 500 ms of CPU time
+    await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        for (let i = 0; i < 2; i++) await get();
+      }),
+    );
+    await get();
+    const busy = (await w.rt.containerStats(id))!;
+    expect(busy.cpuUsageNanoSeconds - idle.cpuUsageNanoSeconds).toBeGreaterThanOrEqual(500_000_000);
+    // ten requests' 500 ms spread over the 15 s window the metrics API reports
+    expect(busy.cpuUsageNanoCores).toBeGreaterThanOrEqual(500_000_000 / 15);
+    expect(busy.cpuUsageNanoCores).toBeLessThanOrEqual(5e8);
+  });
+
+  it('a shell loop of requests (a load generator) waits on the network off the CPU; the server it calls does the work', async () => {
+    const w = world();
+    const { sb } = await runContainer(w.rt, w.dir, 'php', 'registry.k8s.io/hpa-example');
+    const ip = (await w.rt.podSandboxStatus(sb))!.podIPs[0];
+    const php = (await w.rt.listContainers(sb))[0].id;
+    const { id: gen } = await runContainer(w.rt, w.dir, 'gen', 'busybox', {
+      command: ['sh', '-c', `while true; do wget -q -O- http://${ip}/ >/dev/null; done`],
+    });
+    const s = await waitFor(
+      async () => {
+        const st = await w.rt.containerStats(php);
+        return st && st.cpuUsageNanoSeconds > 300_000_000 ? st : undefined;
+      },
+      5000,
+      'php-apache busy',
+    );
+    expect(s.cpuUsageNanoCores).toBeGreaterThan(2e7);
+    // the client spends its time waiting for 50 ms answers: a sample finds it off the CPU
+    const samples = await Promise.all(
+      [0, 1, 2, 3, 4].map(async (i) => {
+        await new Promise((r) => setTimeout(r, i * 37));
+        return (await w.rt.containerStats(gen))!.cpuUsageNanoCores;
+      }),
+    );
+    expect(Math.min(...samples)).toBeLessThan(1e8);
   });
 
   it('an idle container uses a little memory and almost no CPU', async () => {

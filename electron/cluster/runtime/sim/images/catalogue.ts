@@ -415,6 +415,26 @@ const BASE_IMAGES: CatalogueImage[] = [
     sizeBytes: 112_000_000,
     base: 'debian',
   },
+  // the HorizontalPodAutoscaler walkthrough's php-apache: every request to / computes a million square roots
+  {
+    repository: 'registry.k8s.io/hpa-example',
+    tags: ['latest'],
+    entrypoint: ['docker-php-entrypoint'],
+    cmd: ['apache2-foreground'],
+    env: [PATH_ENV, 'PHP_INI_DIR=/usr/local/etc/php', 'APACHE_CONFDIR=/etc/apache2', 'APACHE_ENVVARS=/etc/apache2/envvars', 'PHP_VERSION=5.6.40'],
+    workingDir: '/var/www/html',
+    user: '',
+    exposedPorts: [80],
+    sizeBytes: 187_000_000,
+    base: 'debian',
+    stopSignal: 'SIGWINCH',
+    files: {
+      '/usr/local/bin/docker-php-entrypoint': '#!/bin/sh\nexec "$@"\n',
+      '/usr/local/bin/apache2-foreground': '',
+      '/var/www/html/index.php': '<?php\n  $x = 0.0001;\n  for ($i = 0; $i <= 1000000; $i++) {\n    $x += sqrt($x);\n  }\n  echo "OK!";\n?>\n',
+    },
+    programs: ['apache2-foreground'],
+  },
   // the cluster DNS add-on; its coredns binary comes from the node (network/dns/program.ts)
   {
     repository: 'registry.k8s.io/coredns/coredns',

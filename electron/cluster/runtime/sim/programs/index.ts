@@ -1,7 +1,7 @@
 import type { SimContainer } from '../container';
 import { pause, perl, sleep, stress } from './basic';
 import { redisCli } from './redis-cli';
-import { agnhost, httpd, httpEcho, nginx, redisServer } from './servers';
+import { agnhost, httpd, httpEcho, nginx, phpApache, redisServer } from './servers';
 import type { Program } from './types';
 import { CATALOGUE } from '../images/catalogue';
 import { IMAGE_PROGRAMS } from './image-programs';
@@ -15,6 +15,7 @@ export const PROGRAMS: Record<string, Program> = {
   httpd,
   'httpd-foreground': httpd,
   'http-echo': httpEcho,
+  'apache2-foreground': phpApache,
   agnhost,
   'redis-server': redisServer,
   'redis-cli': redisCli,

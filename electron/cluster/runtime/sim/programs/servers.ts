@@ -177,6 +177,36 @@ export const httpd: Program = async (ctx) => {
   return listenUntilStopped(ctx, port, (sock, from) => serveHttp(sock, (req) => handle(req, from), busybox ? 'busybox httpd' : apache));
 };
 
+/** CPU time index.php takes: a million sqrt() calls in PHP 5 on one core */
+const PHP_LOOP_NS = 50_000_000;
+
+/**
+ * registry.k8s.io/hpa-example: Apache with mod_php serving index.php, whose loop is real work on the container's
+ * CPU (SimContainer.compute): the pod's usage is what its clients ask of it, and under a CPU limit requests queue.
+ */
+export const phpApache: Program = async (ctx) => {
+  const apache = 'Apache/2.4.10 (Debian)';
+  ctx.err(
+    `AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using ${ctx.container.sandbox.ip}. Set the 'ServerName' directive globally to suppress this message\n[${new Date().toUTCString()}] [mpm_prefork:notice] [pid 1] AH00163: ${apache} PHP/5.6.40 configured -- resuming normal operations\n`,
+  );
+  ctx.proc.handle('WINCH', () => ctx.proc.terminate(0));
+  ctx.proc.handle('TERM', () => ctx.proc.terminate(0));
+  const handle = async (req: HttpRequest, from: { ip: string }): Promise<HttpResponse> => {
+    const file = req.path.split('?')[0];
+    const php = file === '/' || file === '/index.php';
+    if (php) await ctx.container.compute(PHP_LOOP_NS, ctx.signal);
+    const status = php ? 200 : 404;
+    const body = php
+      ? 'OK!'
+      : `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL ${file} was not found on this server.</p>\n</body></html>\n`;
+    ctx.out(
+      `${from.ip} - - [${clf(new Date())}] "${req.method} ${req.path} ${req.version}" ${status} ${body.length} "-" "${req.headers['user-agent'] ?? '-'}"\n`,
+    );
+    return { status, body, headers: { 'Content-Type': 'text/html', 'X-Powered-By': 'PHP/5.6.40' } };
+  };
+  return listenUntilStopped(ctx, 80, (sock, from) => serveHttp(sock, (req) => handle(req, from), apache));
+};
+
 export const httpEcho: Program = async (ctx) => {
   let text = 'hello-world';
   let listen = ':5678';

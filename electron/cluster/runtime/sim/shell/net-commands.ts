@@ -37,6 +37,8 @@ export function networkCommands(h: ShellHost): Command[] {
   ) => {
     const u = parseUrl(url);
     if (!u) throw Object.assign(new Error('bad address'), { code: 'EINVAL' });
+    // waiting on the network is not CPU time: a shell loop of requests (a load generator) is off the CPU meanwhile
+    h.proc.cpuDemand = 0;
     // busybox wget's -T bounds the connection, not the name lookup (getaddrinfo has its own resolv.conf timeout)
     let target = u.host;
     if (!timeoutCoversDns && !isIP(target) && target !== 'localhost') {
