@@ -207,7 +207,8 @@ describe('node shell', () => {
     expect((await sh('systemctl restart kubelet')).exitCode).toBe(0);
     const after = /Main PID: (\d+)/.exec((await sh('systemctl status kubelet')).stdout)![1];
     expect(after).not.toBe(before);
-    const j = (await sh('journalctl -u kubelet -n 3')).stdout;
+    // the new process's first lines (its registration follows them)
+    const j = (await sh('journalctl -u kubelet -n 8')).stdout;
     expect(j).toMatch(new RegExp(`^\\w{3} \\d{2} [\\d:]{8} ${node} systemd\\[1\\]: Started kubelet\\.service - kubelet: The Kubernetes Node Agent\\.$`, 'm'));
     expect(j).toMatch(new RegExp(`kubelet\\[${after}\\]: I\\d{4} [\\d:.]{15} +${after} server\\.go:\\d+\\] "Kubelet version"`));
     expect((await sh('systemctl restart nope')).stderr).toBe('Failed to restart nope.service: Unit nope.service not found.\n');
@@ -237,6 +238,5 @@ describe('node shell', () => {
       what: 'the re-registered node to be Ready',
     });
     expect((await sh('journalctl -u kubelet')).stdout).toMatch(new RegExp(`Successfully registered node node="${node}"`));
-    expect((await sh('systemctl restart containerd')).exitCode).not.toBe(0);
   });
 });
