@@ -114,6 +114,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         const e = catalog.forKind(apiVersion, kind);
         return e ? { gvr: { group: e.group, version: e.version, resource: e.resource }, namespaced: e.namespaced } : undefined;
       },
+      // the API server reaches webhook Services through the control-plane node's pod network, once the nodes run
+      webhooks: { dial: (ip, port) => connector.dialPod(ip, port), log },
     }),
     lookup,
   );

@@ -11,86 +11,25 @@ import { labelSelectorMatches as selectorMatches, type LabelSelectorLike } from 
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
 import type { GVR, KObject } from '../api/types';
 import { admissionName } from './forbidden';
+import { celObjects, namespaceSelected, objectSelected, requestOf, ruleMatches, toCel, type MatchRule } from './matching';
 
 const GROUP = 'admissionregistration.k8s.io';
 const gvr = (resource: string) => ({ group: GROUP, version: 'v1', resource });
 
 const cel = compileCel;
 
-/** Kubernetes gives CEL integers for JSON integers; the library's ints are BigInts */
-function toCel(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(toCel);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toCel(x)]));
-  return v;
-}
-
-interface Rule {
-  apiGroups?: string[];
-  apiVersions?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  operations?: string[];
-  scope?: string;
-}
 interface Match {
-  resourceRules?: Rule[];
-  excludeResourceRules?: Rule[];
-  namespaceSelector?: unknown;
-  objectSelector?: unknown;
-}
-
-const anyOf = (list: string[] | undefined, v: string) => !!list && (list.includes('*') || list.includes(v));
-
-function ruleMatches(r: Rule, a: AdmissionAttributes, namespaced: boolean): boolean {
-  if (!anyOf(r.operations, a.operation) || !anyOf(r.apiGroups, a.gvr.group) || !anyOf(r.apiVersions, a.gvr.version)) return false;
-  // "*": every resource but no subresource; "*/*": everything; "pods/*": pods' subresources; "*/scale": every scale
-  const [want, sub] = [a.gvr.resource, a.subresource ?? ''];
-  const resOk = (r.resources ?? []).some((x) => {
-    const [rr, rs = ''] = x.split('/');
-    return (rr === '*' || rr === want) && (rs === sub || (rs === '*' && (x === '*/*' || sub !== '')));
-  });
-  if (!resOk) return false;
-  if (r.resourceNames?.length && !r.resourceNames.includes(a.name)) return false;
-  if (r.scope === 'Namespaced' && !namespaced) return false;
-  if (r.scope === 'Cluster' && namespaced) return false;
-  return true;
+  resourceRules?: MatchRule[];
+  excludeResourceRules?: MatchRule[];
+  namespaceSelector?: LabelSelectorLike;
+  objectSelector?: LabelSelectorLike;
 }
 
 function matches(m: Match | undefined, a: AdmissionAttributes, lookup: AdmissionLookup): boolean {
   if (!m) return true;
-  const namespaced = !!a.namespace;
-  if (m.resourceRules && !m.resourceRules.some((r) => ruleMatches(r, a, namespaced))) return false;
-  if (m.excludeResourceRules?.some((r) => ruleMatches(r, a, namespaced))) return false;
-  const sel = m.namespaceSelector as LabelSelectorLike | undefined;
-  if (sel && (Object.keys(sel.matchLabels ?? {}).length || sel.matchExpressions?.length)) {
-    const nsLabels =
-      a.gvr.group === '' && a.gvr.resource === 'namespaces'
-        ? (a.object ?? a.oldObject)?.metadata?.labels
-        : a.namespace
-          ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace)?.metadata?.labels
-          : undefined;
-    // cluster-scoped objects other than namespaces are never excluded by a namespace selector
-    if ((a.namespace || a.gvr.resource === 'namespaces') && !selectorMatches(sel, nsLabels)) return false;
-  }
-  const osel = m.objectSelector as LabelSelectorLike | undefined;
-  if (osel && (Object.keys(osel.matchLabels ?? {}).length || osel.matchExpressions?.length)) {
-    if (!selectorMatches(osel, a.object?.metadata?.labels) && !selectorMatches(osel, a.oldObject?.metadata?.labels)) return false;
-  }
-  return true;
-}
-
-function requestOf(a: AdmissionAttributes): Record<string, unknown> {
-  return {
-    kind: { group: a.gvr.group, version: a.gvr.version, kind: a.kind },
-    resource: { group: a.gvr.group, version: a.gvr.version, resource: a.gvr.resource },
-    subResource: a.subresource ?? '',
-    name: a.name,
-    namespace: a.namespace ?? '',
-    operation: a.operation,
-    userInfo: { username: a.user.name, uid: a.user.uid ?? '', groups: a.user.groups, extra: a.user.extra ?? {} },
-    dryRun: a.dryRun,
-  };
+  if (m.resourceRules && !m.resourceRules.some((r) => ruleMatches(r, a))) return false;
+  if (m.excludeResourceRules?.some((r) => ruleMatches(r, a))) return false;
+  return namespaceSelected(m.namespaceSelector, a, lookup) && objectSelected(m.objectSelector, a);
 }
 
 function denial(a: AdmissionAttributes, reason: string | undefined, text: string): StatusError {
@@ -171,8 +110,7 @@ function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: 
     const actions: string[] = b.spec?.validationActions ?? [];
     const failClosed = (spec.failurePolicy ?? 'Fail') === 'Fail';
     ctx ??= {
-      object: toCel(a.operation === 'DELETE' ? null : (a.object ?? null)),
-      oldObject: toCel(a.oldObject ?? null),
+      ...celObjects(a),
       request: toCel(requestOf(a)),
       namespaceObject: toCel(a.namespace ? (lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace) ?? null) : null),
       params: null,
