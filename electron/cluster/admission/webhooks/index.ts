@@ -92,7 +92,7 @@ export function webhookPlugin(deps: WebhookDeps): AdmissionPlugin {
       return undefined;
     }
     for (const w of res.warnings ?? []) a.warn?.(w);
-    if (!res.allowed) throw denial(h.name, res.result);
+    if (!res.allowed) throw denial(h.name, res.status);
     return res;
   };
 

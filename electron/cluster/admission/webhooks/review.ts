@@ -48,7 +48,8 @@ export function reviewRequest(a: AdmissionAttributes): { uid: string; review: Re
 
 export interface ReviewResponse {
   allowed: boolean;
-  result?: Partial<Status>;
+  /** the denial's Status (AdmissionResponse.Result, `status` on the wire) */
+  status?: Partial<Status>;
   patch?: string;
   patchType?: string;
   warnings?: string[];
