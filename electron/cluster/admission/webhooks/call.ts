@@ -146,7 +146,7 @@ export async function callWebhook(cc: ClientConfig, body: unknown, timeoutSecond
       socket: sock as never,
       ca,
       servername: isIP(t.host) ? undefined : t.host,
-      checkServerIdentity: checkName,
+      checkServerIdentity: (_servername, cert) => checkName(t.host, cert),
     });
     return new Promise<unknown>((resolve, reject) => {
       const req = http.request(

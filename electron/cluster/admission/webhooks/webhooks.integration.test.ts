@@ -193,4 +193,33 @@ describe.skipIf(!hasKubectl)('admission webhooks', () => {
     );
     await remove('validatingwebhookconfiguration', 'slow');
   });
+  it('skips what matchConditions exclude, and reaches a URL with the certificate checked for its IP', async () => {
+    await apply(
+      config('Validating', 'cond', {
+        ...service('agnhost', '/always-deny'),
+        matchConditions: [{ name: 'not-exempt', expression: "!('exempt' in object.metadata.labels)" }],
+      }),
+    );
+    expect((await t.kubectl(['create', '-f', '-'], { input: configMap('c1', 'wh-on', { exempt: 'x' }) })).code).toBe(0);
+    expect((await t.kubectl(['create', '-f', '-'], { input: configMap('c2', 'wh-on', { other: 'x' }) })).stderr).toContain('this webhook denies all requests');
+    const pod = (await t.client.list(R.pods, NS, { labelSelector: 'app=agnhost' })).items[0];
+    const ip = pod.status?.podIP;
+    await apply(config('Validating', 'cond', { clientConfig: { url: `https://${ip}:8444/always-deny`, caBundle } }));
+    const r = await t.kubectl(['create', '-f', '-'], { input: configMap('c3', 'wh-on') });
+    expect(r.stderr.trim()).toBe(
+      `Error from server (InternalError): error when creating "STDIN": Internal error occurred: failed calling webhook "cond.kubelab.dev": failed to call webhook: Post "https://${ip}:8444/always-deny?timeout=10s": tls: failed to verify certificate: x509: cannot validate certificate for ${ip} because it doesn't contain any IP SANs`,
+    );
+    await remove('validatingwebhookconfiguration', 'cond');
+  });
+
+  it('calls an IfNeeded webhook again when a later one changed the object', async () => {
+    await apply(config('Mutating', 'a-team', { ...service('label-webhook', '/mutate'), reinvocationPolicy: 'IfNeeded' }));
+    await apply(config('Mutating', 'b-agnhost', service('agnhost', '/add-label')));
+    expect((await t.kubectl(['create', '-f', '-'], { input: configMap('reinvoked', 'wh-on') })).stderr).toBe('');
+    expect((await t.client.get(R.configmaps, 'wh-on', 'reinvoked')).metadata?.labels).toEqual({ team: 'platform', 'added-label': 'yes' });
+    const logs = await t.kubectl(['logs', '-n', NS, 'deploy/label-webhook']);
+    expect(logs.stdout.split('\n').filter((l) => l.includes('POST /mutate: CREATE ConfigMap wh-on/reinvoked'))).toHaveLength(2);
+    await remove('mutatingwebhookconfiguration', 'a-team');
+    await remove('mutatingwebhookconfiguration', 'b-agnhost');
+  });
 });
