@@ -131,11 +131,12 @@ export const admissionWebhook: Program = async (ctx) => {
         if (!require || r.request?.operation === 'DELETE' || require in labels) return { allowed: true };
         return { allowed: false, status: { message: `missing required label "${require}"`, code: 403, reason: 'Forbidden' } };
       },
-      '/mutate': (r) => ({
-        allowed: true,
-        patch: addKey && r.request?.object ? labelPatch(r.request.object.metadata?.labels, addKey, addValue) : undefined,
-        warnings: addKey && r.request?.object ? undefined : ['admission-webhook: no --add-label configured, nothing to add'],
-      }),
+      '/mutate': (r) => {
+        if (!addKey) return { allowed: true, warnings: ['admission-webhook: no --add-label configured, nothing to add'] };
+        const patch = r.request?.object ? labelPatch(r.request.object.metadata?.labels, addKey, addValue) : undefined;
+        // says what it changed, as policy engines' mutations do
+        return { allowed: true, patch, warnings: patch ? [`admission-webhook: set label ${addKey}=${addValue}`] : undefined };
+      },
     },
   );
 };
