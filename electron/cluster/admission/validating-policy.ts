@@ -3,7 +3,7 @@
 // oldObject, request, namespaceObject and variables (evaluated with @marcbachmann/cel-js; JSON integers become CEL
 // ints). A policy with a paramKind is evaluated once per parameter object its binding's paramRef selects (by name or
 // label selector, in paramRef.namespace or the request's namespace). A failed validation denies (Deny), warns (Warn)
-// or is only audited (Audit, ignored here: no audit log), in upstream's words. Not supported yet: authorizer checks,
+// or is recorded in the request's audit event (Audit: the validation_failure annotation), in upstream's words. Not supported yet: authorizer checks,
 // auditAnnotations, type checking. The CEL environment (with the Kubernetes library functions there are) is api/cel.ts.
 import { compileCel } from '../api/cel';
 import { qualifiedResource, statusError, type StatusError } from '../api/errors';
@@ -101,6 +101,8 @@ function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: 
   const bindings = lookup.list(gvr('validatingadmissionpolicybindings'));
   if (!bindings.length) return;
   let ctx: Record<string, unknown> | undefined;
+  /** every Audit failure of this request, as one annotation */
+  const audited: Record<string, unknown>[] = [];
   for (const b of bindings) {
     const policy = lookup.get(gvr('validatingadmissionpolicies'), undefined, b.spec?.policyName ?? '');
     if (!policy) continue;
@@ -115,7 +117,11 @@ function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: 
       namespaceObject: toCel(a.namespace ? (lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace) ?? null) : null),
       params: null,
     };
-    const report = (text: string, reason?: string) => {
+    const report = (text: string, reason?: string, index?: number) => {
+      if (actions.includes('Audit')) {
+        audited.push({ message: text, policy: policy.metadata.name, binding: b.metadata.name, expressionIndex: index ?? 0, validationActions: actions });
+        a.annotate?.('validation.policy.admission.k8s.io/validation_failure', JSON.stringify(audited));
+      }
       if (actions.includes('Deny')) throw denial(a, reason, `${who} denied request: ${text}`);
       if (actions.includes('Warn')) a.warn?.(`Validation failed for ${who}: ${text}`);
     };
@@ -128,7 +134,7 @@ function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: 
   }
 }
 
-type Report = (text: string, reason?: string) => void;
+type Report = (text: string, reason?: string, expressionIndex?: number) => void;
 
 /** one policy's variables, match conditions and validations against one set of params */
 function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttributes, report: Report, failClosed: boolean, who: string): void {
@@ -154,12 +160,12 @@ function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttribut
     }
   }
   if (!selected) return;
-  for (const v of (spec.validations ?? []) as { expression: string; message?: string; messageExpression?: string; reason?: string }[]) {
+  for (const [i, v] of ((spec.validations ?? []) as { expression: string; message?: string; messageExpression?: string; reason?: string }[]).entries()) {
     let ok: unknown;
     try {
       ok = cel(v.expression)(env);
     } catch (err) {
-      if (failClosed) report(`expression '${v.expression}' resulted in error: ${(err as Error).message}`, v.reason);
+      if (failClosed) report(`expression '${v.expression}' resulted in error: ${(err as Error).message}`, v.reason, i);
       continue;
     }
     if (ok === true) continue;
@@ -173,6 +179,6 @@ function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttribut
         a.warn?.(`${who}: messageExpression '${v.messageExpression}' failed: ${(err as Error).message}`);
       }
     }
-    report(text, v.reason);
+    report(text, v.reason, i);
   }
 }

@@ -50,6 +50,31 @@ describe.skipIf(!kubectlPath())('audit log', () => {
     expect(shell.stdout.trim()).toBe('1');
   });
 
+  it("records a ValidatingAdmissionPolicy's Audit failures without denying", async () => {
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'need-owner' },
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+        validations: [{ expression: "has(object.metadata.labels) && 'owner' in object.metadata.labels", message: 'an owner label is required' }],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'need-owner-audit' },
+      spec: { policyName: 'need-owner', validationActions: ['Audit'] },
+    };
+    expect((await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [policy, binding] }) })).code).toBe(0);
+    expect((await t.kubectl(['create', 'configmap', 'ownerless', '-n', 'audited'])).code).toBe(0);
+    const ev = await waitFor(() => events().find((e) => e.objectRef?.resource === 'configmaps' && e.objectRef?.name === 'ownerless'), { what: 'the event' });
+    expect(JSON.parse(ev.annotations['validation.policy.admission.k8s.io/validation_failure'])).toEqual([
+      { message: 'an owner label is required', policy: 'need-owner', binding: 'need-owner-audit', expressionIndex: 0, validationActions: ['Audit'] },
+    ]);
+    await t.kubectl(['delete', 'validatingadmissionpolicybinding', 'need-owner-audit']);
+  });
+
   it('follows the policy file: a Request rule adds the request body', async () => {
     writeFileSync(join(host, 'etc/kubernetes/audit-policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Request\n  verbs: ["create"]\n');
     // the policy is read again at most once a second: markers are created until one is recorded at the new level
