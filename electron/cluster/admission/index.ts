@@ -49,7 +49,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     snapshotValidation,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
-    validatingAdmissionPolicyPlugin(deps.resolveKind),
+    validatingAdmissionPolicyPlugin(deps.resolveKind, deps.rbac?.authorizer),
     // MutatingAdmissionWebhook runs after the built-in mutating plugins, ValidatingAdmissionWebhook after the policies
     ...(deps.webhooks ? [webhookPlugin(deps.webhooks)] : []),
     ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),

@@ -3,7 +3,7 @@
 // oldObject, request, namespaceObject and variables (evaluated with @marcbachmann/cel-js; JSON integers become CEL
 // ints). A policy with a paramKind is evaluated once per parameter object its binding's paramRef selects (by name or
 // label selector, in paramRef.namespace or the request's namespace). A failed validation denies (Deny), warns (Warn)
-// or is recorded in the request's audit event (Audit: the validation_failure annotation), in upstream's words. Not supported yet: authorizer checks,
+// or is recorded in the request's audit event (Audit: the validation_failure annotation), in upstream's words. Not supported yet:
 // auditAnnotations, type checking. The CEL environment (with the Kubernetes library functions there are) is api/cel.ts.
 import { compileCel } from '../api/cel';
 import { qualifiedResource, statusError, type StatusError } from '../api/errors';
@@ -11,6 +11,8 @@ import { labelSelectorMatches as selectorMatches, type LabelSelectorLike } from 
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
 import type { GVR, KObject } from '../api/types';
 import { admissionName } from './forbidden';
+import type { Authorizer } from '../auth/authorizer';
+import { CelAuthorizer } from '../api/cel-authorizer';
 import { celObjects, namespaceSelected, objectSelected, requestOf, ruleMatches, toCel, type MatchRule } from './matching';
 
 const GROUP = 'admissionregistration.k8s.io';
@@ -85,17 +87,17 @@ function paramsFor(
   return params;
 }
 
-export function validatingAdmissionPolicyPlugin(resolveKind?: ResolveKind): AdmissionPlugin {
+export function validatingAdmissionPolicyPlugin(resolveKind?: ResolveKind, authorizer?: () => Authorizer): AdmissionPlugin {
   return {
     name: 'ValidatingAdmissionPolicy',
-    validate: (a, lookup) => validate(a, lookup, resolveKind),
+    validate: (a, lookup) => validate(a, lookup, resolveKind, authorizer),
   };
 }
 
 /** without a kind resolver (unit tests), paramKinds are unknown */
 export const validatingAdmissionPolicy: AdmissionPlugin = validatingAdmissionPolicyPlugin();
 
-function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: ResolveKind | undefined): void {
+function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: ResolveKind | undefined, authorizer?: () => Authorizer): void {
   // policies never apply to their own kinds, so a bad policy cannot lock itself in
   if (a.gvr.group === GROUP || (a.operation !== 'CREATE' && a.operation !== 'UPDATE' && a.operation !== 'DELETE' && a.operation !== 'CONNECT')) return;
   const bindings = lookup.list(gvr('validatingadmissionpolicybindings'));
@@ -116,6 +118,8 @@ function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: 
       request: toCel(requestOf(a)),
       namespaceObject: toCel(a.namespace ? (lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace) ?? null) : null),
       params: null,
+      // the authorizer library asks about the requesting user (null without an authorizer, as in unit tests)
+      authorizer: authorizer ? new CelAuthorizer(authorizer(), a.user) : null,
     };
     const report = (text: string, reason?: string, index?: number) => {
       if (actions.includes('Audit')) {
