@@ -51,7 +51,7 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
     validatingAdmissionPolicyPlugin(deps.resolveKind, deps.rbac?.authorizer),
     // MutatingAdmissionWebhook runs after the built-in mutating plugins, ValidatingAdmissionWebhook after the policies
-    ...(deps.webhooks ? [webhookPlugin(deps.webhooks)] : []),
+    ...(deps.webhooks ? [webhookPlugin({ ...deps.webhooks, authorizer: deps.webhooks.authorizer ?? deps.rbac?.authorizer })] : []),
     ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),
   ];
 }

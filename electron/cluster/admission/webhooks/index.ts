@@ -11,6 +11,8 @@ import { errInternal, statusError } from '../../api/errors';
 import { deepEqual } from '../../api/object';
 import { jsonPatch, JsonPatchError } from '../../api/patch';
 import type { KObject } from '../../api/types';
+import { CelAuthorizer } from '../../api/cel-authorizer';
+import type { Authorizer } from '../../auth/authorizer';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../types';
 import { celObjects, namespaceSelected, objectSelected, requestOf, ruleMatches, toCel, type MatchRule } from '../matching';
 import { CallError, callWebhook, type ClientConfig, type WebhookDial } from './call';
@@ -21,6 +23,8 @@ export interface WebhookDeps {
   dial: WebhookDial;
   /** where webhooks that fail open are reported (kube-apiserver's log) */
   log?: (line: string) => void;
+  /** what matchConditions' `authorizer` asks */
+  authorizer?: () => Authorizer;
 }
 
 interface Webhook {
@@ -66,7 +70,7 @@ export function webhookPlugin(deps: WebhookDeps): AdmissionPlugin {
     if (!(h.rules ?? []).some((r) => ruleMatches(r, a))) return false;
     if (!namespaceSelected(h.namespaceSelector, a, lookup) || !objectSelected(h.objectSelector, a)) return false;
     if (!h.matchConditions?.length) return true;
-    const env = { ...celObjects(a), request: toCel(requestOf(a)) };
+    const env = { ...celObjects(a), request: toCel(requestOf(a)), authorizer: deps.authorizer ? new CelAuthorizer(deps.authorizer(), a.user) : null };
     for (const mc of h.matchConditions) {
       try {
         if (compileCel(mc.expression)(env) !== true) return false;
