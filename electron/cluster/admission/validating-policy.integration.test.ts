@@ -203,7 +203,11 @@ describe('ValidatingAdmissionPolicy authorizer', () => {
         apiVersion: 'admissionregistration.k8s.io/v1',
         kind: 'ValidatingAdmissionPolicyBinding',
         metadata: { name: 'secret-readers-only' },
-        spec: { policyName: 'secret-readers-only', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } } },
+        spec: {
+          policyName: 'secret-readers-only',
+          validationActions: ['Deny'],
+          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
+        },
       },
     ];
     expect((await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }) })).code).toBe(0);

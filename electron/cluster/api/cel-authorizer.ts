@@ -53,21 +53,61 @@ export function registerAuthorizerLibrary(env: Environment, method: Method): Env
     .registerType('kubernetes.authorization.GroupCheck', CelGroupCheck)
     .registerType('kubernetes.authorization.ResourceCheck', CelResourceCheck)
     .registerType('kubernetes.authorization.Decision', CelDecision)
-    .registerFunction(method('path', 'kubernetes.authorization.Authorizer', 'kubernetes.authorization.PathCheck', ['string'], (a: CelAuthorizer, p: string) => new CelPathCheck(a, p)))
-    .registerFunction(method('group', 'kubernetes.authorization.Authorizer', 'kubernetes.authorization.GroupCheck', ['string'], (a: CelAuthorizer, g: string) => new CelGroupCheck(a, g)))
     .registerFunction(
-      method('serviceAccount', 'kubernetes.authorization.Authorizer', 'kubernetes.authorization.Authorizer', ['string', 'string'], (a: CelAuthorizer, ns: string, name: string) =>
-        new CelAuthorizer(a.authz, { name: `system:serviceaccount:${ns}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] }),
+      method(
+        'path',
+        'kubernetes.authorization.Authorizer',
+        'kubernetes.authorization.PathCheck',
+        ['string'],
+        (a: CelAuthorizer, p: string) => new CelPathCheck(a, p),
       ),
     )
     .registerFunction(
-      method('resource', 'kubernetes.authorization.GroupCheck', 'kubernetes.authorization.ResourceCheck', ['string'], (g: CelGroupCheck, r: string) =>
-        new CelResourceCheck(g.who, { resourceRequest: true, apiGroup: g.group, apiVersion: '*', resource: r }),
+      method(
+        'group',
+        'kubernetes.authorization.Authorizer',
+        'kubernetes.authorization.GroupCheck',
+        ['string'],
+        (a: CelAuthorizer, g: string) => new CelGroupCheck(a, g),
       ),
     )
-    .registerFunction(method('subresource', 'kubernetes.authorization.ResourceCheck', 'kubernetes.authorization.ResourceCheck', ['string'], (c: CelResourceCheck, s: string) => c.with({ subresource: s })))
-    .registerFunction(method('namespace', 'kubernetes.authorization.ResourceCheck', 'kubernetes.authorization.ResourceCheck', ['string'], (c: CelResourceCheck, s: string) => c.with({ namespace: s })))
-    .registerFunction(method('name', 'kubernetes.authorization.ResourceCheck', 'kubernetes.authorization.ResourceCheck', ['string'], (c: CelResourceCheck, s: string) => c.with({ name: s })))
+    .registerFunction(
+      method(
+        'serviceAccount',
+        'kubernetes.authorization.Authorizer',
+        'kubernetes.authorization.Authorizer',
+        ['string', 'string'],
+        (a: CelAuthorizer, ns: string, name: string) =>
+          new CelAuthorizer(a.authz, {
+            name: `system:serviceaccount:${ns}:${name}`,
+            groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
+          }),
+      ),
+    )
+    .registerFunction(
+      method(
+        'resource',
+        'kubernetes.authorization.GroupCheck',
+        'kubernetes.authorization.ResourceCheck',
+        ['string'],
+        (g: CelGroupCheck, r: string) => new CelResourceCheck(g.who, { resourceRequest: true, apiGroup: g.group, apiVersion: '*', resource: r }),
+      ),
+    )
+    .registerFunction(
+      method('subresource', 'kubernetes.authorization.ResourceCheck', 'kubernetes.authorization.ResourceCheck', ['string'], (c: CelResourceCheck, s: string) =>
+        c.with({ subresource: s }),
+      ),
+    )
+    .registerFunction(
+      method('namespace', 'kubernetes.authorization.ResourceCheck', 'kubernetes.authorization.ResourceCheck', ['string'], (c: CelResourceCheck, s: string) =>
+        c.with({ namespace: s }),
+      ),
+    )
+    .registerFunction(
+      method('name', 'kubernetes.authorization.ResourceCheck', 'kubernetes.authorization.ResourceCheck', ['string'], (c: CelResourceCheck, s: string) =>
+        c.with({ name: s }),
+      ),
+    )
     .registerFunction(
       method('check', 'kubernetes.authorization.ResourceCheck', 'kubernetes.authorization.Decision', ['string'], (c: CelResourceCheck, verb: string) =>
         decide(c.who, { ...c.attrs, user: c.who.user, verb }),

@@ -70,7 +70,7 @@ function format(f: 4 | 6, v: bigint): string {
   const groups = Array.from({ length: 8 }, (_, k) => ((v >> BigInt((7 - k) * 16)) & 0xffffn).toString(16));
   // RFC 5952: the longest run of zero groups (two or more) becomes "::"
   let best = [-1, 0];
-  for (let k = 0; k < 8; ) {
+  for (let k = 0; k < 8;) {
     if (groups[k] !== '0') {
       k++;
       continue;
@@ -84,7 +84,8 @@ function format(f: 4 | 6, v: bigint): string {
   return `${groups.slice(0, best[0]).join(':')}::${groups.slice(best[0] + best[1]).join(':')}`;
 }
 
-const contains = (c: CelCIDR, ip: CelIP) => ip.family === c.ip.family && (ip.value & mask(c.ip.family, c.prefix)) === (c.ip.value & mask(c.ip.family, c.prefix));
+const contains = (c: CelCIDR, ip: CelIP) =>
+  ip.family === c.ip.family && (ip.value & mask(c.ip.family, c.prefix)) === (c.ip.value & mask(c.ip.family, c.prefix));
 const ok = (f: () => unknown) => {
   try {
     f();
@@ -110,9 +111,7 @@ export function registerNetworkLibrary(env: Environment, method: Method): Enviro
     .registerFunction(method('family', 'net.IP', 'int', [], (ip: CelIP) => BigInt(ip.family)))
     .registerFunction(method('containsIP', 'net.CIDR', 'bool', ['net.IP'], contains))
     .registerFunction(method('containsIP', 'net.CIDR', 'bool', ['string'], (c: CelCIDR, s: string) => contains(c, parseIP(s))))
-    .registerFunction(
-      method('containsCIDR', 'net.CIDR', 'bool', ['net.CIDR'], (c: CelCIDR, o: CelCIDR) => o.prefix >= c.prefix && contains(c, o.ip)),
-    )
+    .registerFunction(method('containsCIDR', 'net.CIDR', 'bool', ['net.CIDR'], (c: CelCIDR, o: CelCIDR) => o.prefix >= c.prefix && contains(c, o.ip)))
     .registerFunction(
       method('containsCIDR', 'net.CIDR', 'bool', ['string'], (c: CelCIDR, s: string) => {
         const o = parseCIDR(s);

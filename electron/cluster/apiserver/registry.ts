@@ -465,7 +465,18 @@ export class Registry {
       }
       if (!ctx.internal)
         await this.admit(
-          { operation: 'DELETE', gvr: e, kind: e.kind, namespace: ns, name, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn, annotate: ctx.annotate },
+          {
+            operation: 'DELETE',
+            gvr: e,
+            kind: e.kind,
+            namespace: ns,
+            name,
+            oldObject: cur,
+            user: ctx.user,
+            dryRun: ctx.dryRun,
+            warn: ctx.warn,
+            annotate: ctx.annotate,
+          },
           'validate',
         );
       const next = clone(cur);

@@ -86,11 +86,15 @@ function checkName(host: string, cert: PeerCertificate): Error | undefined {
   const fail = (m: string) => Object.assign(new Error(`tls: failed to verify certificate: x509: ${m}`), { code: 'KUBELAB_GO_X509' });
   if (isIP(host)) {
     if (ips.includes(host)) return undefined;
-    return fail(ips.length ? `certificate is valid for ${ips.join(', ')}, not ${host}` : `cannot validate certificate for ${host} because it doesn't contain any IP SANs`);
+    return fail(
+      ips.length ? `certificate is valid for ${ips.join(', ')}, not ${host}` : `cannot validate certificate for ${host} because it doesn't contain any IP SANs`,
+    );
   }
   if (!dns.length) {
     const cn = cert.subject?.CN;
-    return fail(cn ? 'certificate relies on legacy Common Name field, use SANs instead' : `certificate is not valid for any names, but wanted to match ${host}`);
+    return fail(
+      cn ? 'certificate relies on legacy Common Name field, use SANs instead' : `certificate is not valid for any names, but wanted to match ${host}`,
+    );
   }
   // wildcard and case rules are the same as Node's; the SAN-only decision is Go's
   if (!tls.checkServerIdentity(host, { ...cert, subject: { ...cert.subject, CN: '' } } as PeerCertificate)) return undefined;
@@ -140,7 +144,9 @@ export async function callWebhook(cc: ClientConfig, body: unknown, timeoutSecond
       sock = await dial(ip, port);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw failed(`dial tcp ${addr}: ${code === 'ECONNREFUSED' ? 'connect: connection refused' : code === 'ETIMEDOUT' ? 'i/o timeout' : (err as Error).message}`);
+      throw failed(
+        `dial tcp ${addr}: ${code === 'ECONNREFUSED' ? 'connect: connection refused' : code === 'ETIMEDOUT' ? 'i/o timeout' : (err as Error).message}`,
+      );
     }
     const secure = tls.connect({
       socket: sock as never,
@@ -174,11 +180,14 @@ export async function callWebhook(cc: ClientConfig, body: unknown, timeoutSecond
             try {
               parsed = JSON.parse(text);
             } catch (e) {
-              if (code >= 200 && code < 300) return reject(new CallError(`failed to call webhook: couldn't get version/kind; json parse error: ${(e as Error).message}`));
+              if (code >= 200 && code < 300)
+                return reject(new CallError(`failed to call webhook: couldn't get version/kind; json parse error: ${(e as Error).message}`));
             }
             if (code < 200 || code > 299) {
               const status = parsed as { kind?: string; message?: string } | undefined;
-              return reject(new CallError(`failed to call webhook: ${status?.kind === 'Status' && status.message ? status.message : httpStatusReason(code, text)}`));
+              return reject(
+                new CallError(`failed to call webhook: ${status?.kind === 'Status' && status.message ? status.message : httpStatusReason(code, text)}`),
+              );
             }
             resolve(parsed);
           });

@@ -144,7 +144,14 @@ export function webhookPlugin(deps: WebhookDeps): AdmissionPlugin {
     if (a.operation === 'DELETE') await mutate(a, lookup);
     const hooks = webhooksOf(lookup, 'validatingwebhookconfigurations').filter((h) => selects(h, a, lookup));
     if (!hooks.length) return;
-    const outcomes = await Promise.all(hooks.map((h) => call(h, a, lookup).then(() => undefined, (err: unknown) => err)));
+    const outcomes = await Promise.all(
+      hooks.map((h) =>
+        call(h, a, lookup).then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
+      ),
+    );
     const first = outcomes.find((e) => e !== undefined);
     if (first) throw first;
   };

@@ -18,9 +18,7 @@ function typed(o: KObject | undefined, a: AdmissionAttributes): KObject | null {
 export function reviewRequest(a: AdmissionAttributes): { uid: string; review: Record<string, unknown> } {
   const uid = randomUUID();
   const base = requestOf(a);
-  const options = OPTIONS[a.operation]
-    ? { kind: OPTIONS[a.operation], apiVersion: 'meta.k8s.io/v1', ...(a.dryRun ? { dryRun: ['All'] } : {}) }
-    : undefined;
+  const options = OPTIONS[a.operation] ? { kind: OPTIONS[a.operation], apiVersion: 'meta.k8s.io/v1', ...(a.dryRun ? { dryRun: ['All'] } : {}) } : undefined;
   const request: Record<string, unknown> = {
     uid,
     kind: base.kind,

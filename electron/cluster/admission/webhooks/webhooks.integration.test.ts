@@ -182,7 +182,9 @@ describe.skipIf(!hasKubectl)('admission webhooks', () => {
     );
     const other = await selfSignedServerCert({ cn: 'other', dns: ['agnhost.wh.svc'], days: 1 });
     await apply(
-      config('Validating', 'slow', { clientConfig: { service: { namespace: NS, name: 'agnhost', path: '/always-deny' }, caBundle: Buffer.from(other.certPem).toString('base64') } }),
+      config('Validating', 'slow', {
+        clientConfig: { service: { namespace: NS, name: 'agnhost', path: '/always-deny' }, caBundle: Buffer.from(other.certPem).toString('base64') },
+      }),
     );
     const untrusted = await t.kubectl(['create', '-f', '-'], { input: configMap('s2', 'wh-on') });
     expect(untrusted.stderr).toContain(

@@ -28,9 +28,12 @@ describe.skipIf(!kubectlPath())('audit log', () => {
     const run = await t.kubectl(['run', 'web', '-n', 'audited', '--image=nginx']);
     // audit mode neither refuses nor warns
     expect([run.code, run.stderr]).toEqual([0, '']);
-    const ev = await waitFor(() => events().find((e) => e.objectRef?.resource === 'pods' && !e.objectRef.subresource && e.objectRef?.name === 'web' && e.verb === 'create'), {
-      what: 'the audit event of the pod',
-    });
+    const ev = await waitFor(
+      () => events().find((e) => e.objectRef?.resource === 'pods' && !e.objectRef.subresource && e.objectRef?.name === 'web' && e.verb === 'create'),
+      {
+        what: 'the audit event of the pod',
+      },
+    );
     expect(ev).toMatchObject({
       kind: 'Event',
       apiVersion: 'audit.k8s.io/v1',
@@ -46,7 +49,9 @@ describe.skipIf(!kubectlPath())('audit log', () => {
       /^would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "web" must set securityContext.allowPrivilegeEscalation=false\)/,
     );
     // the node shell sees the same file
-    const shell = await t.cluster.connector.forNode(t.cluster.config.nodes[0].name)!.nodeShell('audit', 'grep -c audit-violations /var/log/kubernetes/audit/audit.log');
+    const shell = await t.cluster.connector
+      .forNode(t.cluster.config.nodes[0].name)!
+      .nodeShell('audit', 'grep -c audit-violations /var/log/kubernetes/audit/audit.log');
     expect(shell.stdout.trim()).toBe('1');
   });
 
@@ -83,7 +88,9 @@ describe.skipIf(!kubectlPath())('audit log', () => {
       async () => {
         const name = `marker-${i++}`;
         expect((await t.kubectl(['create', 'configmap', name, '-n', 'audited'])).code).toBe(0);
-        const rec = await waitFor(() => events().find((e) => e.objectRef?.name === name) ?? (events().length && undefined), { what: name }).catch(() => undefined);
+        const rec = await waitFor(() => events().find((e) => e.objectRef?.name === name) ?? (events().length && undefined), { what: name }).catch(
+          () => undefined,
+        );
         return rec?.level === 'Request' ? rec : undefined;
       },
       { timeoutMs: 15_000, intervalMs: 200, what: 'the Request policy to apply' },

@@ -117,9 +117,7 @@ export class AuditLog {
         ...(info.subresource ? { subresource: info.subresource } : {}),
       };
     event.responseStatus =
-      body?.kind === 'Status' && code >= 300
-        ? { metadata: {}, status: body.status, message: body.message, reason: body.reason, code }
-        : { metadata: {}, code };
+      body?.kind === 'Status' && code >= 300 ? { metadata: {}, status: body.status, message: body.message, reason: body.reason, code } : { metadata: {}, code };
     if (wantsBody && requestObject !== undefined) event.requestObject = requestObject;
     if (rule.level === 'RequestResponse' && body !== undefined) event.responseObject = body;
     event.requestReceivedTimestamp = micro(now - ms);

@@ -70,7 +70,15 @@ function resourceMatches(rs: GroupResources[] | undefined, info: RequestInfo): b
   return rs.some(
     (r) =>
       (r.group ?? '') === info.apiGroup &&
-      (!r.resources?.length || r.resources.some((x) => x === full || x === info.resource || x === '*' || (x === `${info.resource}/*` && !!info.subresource) || (x === `*/${info.subresource}` && !!info.subresource))) &&
+      (!r.resources?.length ||
+        r.resources.some(
+          (x) =>
+            x === full ||
+            x === info.resource ||
+            x === '*' ||
+            (x === `${info.resource}/*` && !!info.subresource) ||
+            (x === `*/${info.subresource}` && !!info.subresource),
+        )) &&
       listed(r.resourceNames, info.name ?? ''),
   );
 }

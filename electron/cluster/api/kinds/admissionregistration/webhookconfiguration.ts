@@ -87,7 +87,8 @@ function validateRule(r: any, path: string): FieldError[] {
   if (!groups.length) errs.push(required(`${path}.apiGroups`, ''));
   if (groups.length > 1 && hasWildcard(groups)) errs.push(invalid(`${path}.apiGroups`, groups, "if '*' is present, must not specify other API groups"));
   if (!versions.length) errs.push(required(`${path}.apiVersions`, ''));
-  if (versions.length > 1 && hasWildcard(versions)) errs.push(invalid(`${path}.apiVersions`, versions, "if '*' is present, must not specify other API versions"));
+  if (versions.length > 1 && hasWildcard(versions))
+    errs.push(invalid(`${path}.apiVersions`, versions, "if '*' is present, must not specify other API versions"));
   versions.forEach((v, i) => {
     if (!v) errs.push(required(`${path}.apiVersions[${i}]`, ''));
   });
@@ -176,7 +177,8 @@ function validateReviewVersions(versions: string[] | undefined, path: string): F
 function validateWebhook(w: any, path: string, mutating: boolean): FieldError[] {
   const errs = fullyQualified(`${path}.name`, w?.name);
   (w?.rules ?? []).forEach((r: any, i: number) => errs.push(...validateRule(r, `${path}.rules[${i}]`)));
-  if (w.failurePolicy != null && !FAILURE_POLICIES.includes(w.failurePolicy)) errs.push(notSupported(`${path}.failurePolicy`, w.failurePolicy, FAILURE_POLICIES));
+  if (w.failurePolicy != null && !FAILURE_POLICIES.includes(w.failurePolicy))
+    errs.push(notSupported(`${path}.failurePolicy`, w.failurePolicy, FAILURE_POLICIES));
   if (w.matchPolicy != null && !MATCH_POLICIES.includes(w.matchPolicy)) errs.push(notSupported(`${path}.matchPolicy`, w.matchPolicy, MATCH_POLICIES));
   if (w.sideEffects == null) errs.push(required(`${path}.sideEffects`, `must specify one of ${SIDE_EFFECTS.join(', ')}`));
   else if (!SIDE_EFFECTS.includes(w.sideEffects)) errs.push(notSupported(`${path}.sideEffects`, w.sideEffects, SIDE_EFFECTS));

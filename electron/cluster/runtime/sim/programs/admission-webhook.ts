@@ -13,7 +13,14 @@ import { waitForAbort, type Program, type ProgramContext } from './types';
 interface Review {
   apiVersion?: string;
   kind?: string;
-  request?: { uid?: string; kind?: { kind?: string }; namespace?: string; name?: string; operation?: string; object?: { metadata?: { name?: string; generateName?: string; labels?: Record<string, string> } } };
+  request?: {
+    uid?: string;
+    kind?: { kind?: string };
+    namespace?: string;
+    name?: string;
+    operation?: string;
+    object?: { metadata?: { name?: string; generateName?: string; labels?: Record<string, string> } };
+  };
 }
 type Answer = { allowed: boolean; status?: { message: string; code?: number; reason?: string }; patch?: unknown[]; warnings?: string[] };
 type Admit = (review: Review) => Answer | Promise<Answer>;

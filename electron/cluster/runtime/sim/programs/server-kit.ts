@@ -72,4 +72,3 @@ export function goFlag(argv: string[], name: string, def: string): string {
   }
   return def;
 }
-
