@@ -39,7 +39,8 @@ import { storageScheduling } from './storage/scheduling';
 import { startNodes, type NodeSet } from './kubelet/nodes';
 import { loadClusterConfig, type ClusterConfig } from './config';
 import { ComponentLog } from './kubelet/static-pods/component-log';
-import { apiserverRequestObserver, componentRequestObserver, observedApiServer } from './kubelet/static-pods/observe-requests';
+import { apiserverRequestObserver, componentRequestObserver, observedApiServer, type Observer } from './kubelet/static-pods/observe-requests';
+import { AuditLog } from './apiserver/audit/log';
 import { selectRuntimes } from './runtime/select';
 import type { DockerDaemonStatus } from './runtime/docker';
 import { startNetworkPolicyAgent } from './network/policy/informer-filter';
@@ -116,6 +117,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         const e = catalog.forKind(apiVersion, kind);
         return e ? { gvr: { group: e.group, version: e.version, resource: e.resource }, namespaced: e.namespaced } : undefined;
       },
+      // the API server reaches webhook Services through the control-plane node's pod network, once the nodes run
+      webhooks: { dial: (ip, port) => connector.dialPod(ip, port), log },
     }),
     lookup,
   );
@@ -135,8 +138,17 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
   // what the control plane's static pods print (their `kubectl logs`): requests over HTTPS, and the components' own
   const componentLog = new ComponentLog();
-  const httpsApi = observedApiServer(api, apiserverRequestObserver(componentLog), log);
-  const componentApi = observedApiServer(api, componentRequestObserver(componentLog), log);
+  // the audit log of kube-apiserver on the control-plane node: every request, from kubectl and the components alike
+  const controlPlaneNode = config.nodes.find((n) => n.role === 'control-plane');
+  const audit = controlPlaneNode ? new AuditLog(join(opts.dataDir, 'nodes', controlPlaneNode.name, 'host'), log) : undefined;
+  const audited =
+    (observe: Observer): Observer =>
+    (req, res, ms) => {
+      observe(req, res, ms);
+      audit?.record(req, res, ms, api.auditAnnotations(req));
+    };
+  const httpsApi = observedApiServer(api, audited(apiserverRequestObserver(componentLog)), log);
+  const componentApi = observedApiServer(api, audited(componentRequestObserver(componentLog)), log);
 
   let http: RunningHttpServer;
   const listen = (port: number) =>

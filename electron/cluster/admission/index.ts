@@ -18,6 +18,7 @@ import { certificatePlugins } from './certificates';
 import { podSecurityPlugin } from './pod-security';
 import { validatingAdmissionPolicyPlugin, type ResolveKind } from './validating-policy';
 import type { PodSecurityConfig } from './pod-security/config';
+import { webhookPlugin, type WebhookDeps } from './webhooks';
 
 export interface AdmissionDeps {
   /** lets ResourceQuota charge admitted usage to quota status at once (see registryQuotaWriter); without it quotas are still enforced */
@@ -28,6 +29,8 @@ export interface AdmissionDeps {
   podSecurity?: PodSecurityConfig;
   /** the served kinds, for ValidatingAdmissionPolicy's paramKind (without it, policies with params fail to configure) */
   resolveKind?: ResolveKind;
+  /** how admission webhooks are reached (left out in unit tests: no webhook is called) */
+  webhooks?: WebhookDeps;
 }
 
 export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
@@ -46,7 +49,9 @@ export function admissionPlugins(deps: AdmissionDeps = {}): AdmissionPlugin[] {
     snapshotValidation,
     runtimeClass,
     resourceQuotaPlugin({ writer: deps.quotaWriter }),
-    validatingAdmissionPolicyPlugin(deps.resolveKind),
+    validatingAdmissionPolicyPlugin(deps.resolveKind, deps.rbac?.authorizer),
+    // MutatingAdmissionWebhook runs after the built-in mutating plugins, ValidatingAdmissionWebhook after the policies
+    ...(deps.webhooks ? [webhookPlugin({ ...deps.webhooks, authorizer: deps.webhooks.authorizer ?? deps.rbac?.authorizer })] : []),
     ...(deps.rbac ? [rbacEscalation(deps.rbac), certificatePlugins(deps.rbac.authorizer)] : []),
   ];
 }

@@ -18,6 +18,8 @@ export interface AdmissionAttributes {
   dryRun: boolean;
   /** a warning for the client, sent as a Warning header (e.g. Pod Security's warn mode) */
   warn?: (message: string) => void;
+  /** an annotation for the request's audit event (e.g. Pod Security's audit mode) */
+  annotate?: (key: string, value: string) => void;
 }
 
 /** Read access to current cluster state for plugins (quota, limit ranges, priority classes, runtime classes…). */

@@ -166,3 +166,55 @@ describe('ValidatingAdmissionPolicy params', () => {
     await t.client.create(R.services, 'vap-params', svc('c', { team: 'blue' }));
   });
 });
+
+describe('ValidatingAdmissionPolicy authorizer', () => {
+  it.skipIf(!kubectlPath())('asks the authorizer about the requesting user', async () => {
+    const ns = 'vap-authz';
+    const docs = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'cm-writer', namespace: ns },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['create'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'cm-writer', namespace: ns },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-writer' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'jane' }],
+      },
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: 'secret-readers-only' },
+        spec: {
+          matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+          validations: [
+            {
+              expression: "authorizer.group('').resource('secrets').namespace(request.namespace).check('list').allowed()",
+              messageExpression: "'user ' + request.userInfo.username + ' may not list secrets'",
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: 'secret-readers-only' },
+        spec: {
+          policyName: 'secret-readers-only',
+          validationActions: ['Deny'],
+          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
+        },
+      },
+    ];
+    expect((await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }) })).code).toBe(0);
+    const jane = await t.kubectl(['create', 'configmap', 'by-jane', '-n', ns, '--as=jane']);
+    expect(jane.stderr).toContain(
+      `configmaps "by-jane" is invalid: : ValidatingAdmissionPolicy 'secret-readers-only' with binding 'secret-readers-only' denied request: user jane may not list secrets`,
+    );
+    expect((await t.kubectl(['create', 'configmap', 'by-admin', '-n', ns])).code).toBe(0);
+  });
+});

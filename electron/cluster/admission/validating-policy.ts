@@ -3,7 +3,7 @@
 // oldObject, request, namespaceObject and variables (evaluated with @marcbachmann/cel-js; JSON integers become CEL
 // ints). A policy with a paramKind is evaluated once per parameter object its binding's paramRef selects (by name or
 // label selector, in paramRef.namespace or the request's namespace). A failed validation denies (Deny), warns (Warn)
-// or is only audited (Audit, ignored here: no audit log), in upstream's words. Not supported yet: authorizer checks,
+// or is recorded in the request's audit event (Audit: the validation_failure annotation), in upstream's words. Not supported yet:
 // auditAnnotations, type checking. The CEL environment (with the Kubernetes library functions there are) is api/cel.ts.
 import { compileCel, toCel } from '../api/cel';
 import { qualifiedResource, statusError, type StatusError } from '../api/errors';
@@ -11,78 +11,27 @@ import { labelSelectorMatches as selectorMatches, type LabelSelectorLike } from 
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
 import type { GVR, KObject } from '../api/types';
 import { admissionName } from './forbidden';
+import type { Authorizer } from '../auth/authorizer';
+import { CelAuthorizer } from '../api/cel-authorizer';
+import { celObjects, namespaceSelected, objectSelected, requestOf, ruleMatches, type MatchRule } from './matching';
 
 const GROUP = 'admissionregistration.k8s.io';
 const gvr = (resource: string) => ({ group: GROUP, version: 'v1', resource });
 
 const cel = compileCel;
 
-interface Rule {
-  apiGroups?: string[];
-  apiVersions?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  operations?: string[];
-  scope?: string;
-}
 interface Match {
-  resourceRules?: Rule[];
-  excludeResourceRules?: Rule[];
-  namespaceSelector?: unknown;
-  objectSelector?: unknown;
-}
-
-const anyOf = (list: string[] | undefined, v: string) => !!list && (list.includes('*') || list.includes(v));
-
-function ruleMatches(r: Rule, a: AdmissionAttributes, namespaced: boolean): boolean {
-  if (!anyOf(r.operations, a.operation) || !anyOf(r.apiGroups, a.gvr.group) || !anyOf(r.apiVersions, a.gvr.version)) return false;
-  // "*": every resource but no subresource; "*/*": everything; "pods/*": pods' subresources; "*/scale": every scale
-  const [want, sub] = [a.gvr.resource, a.subresource ?? ''];
-  const resOk = (r.resources ?? []).some((x) => {
-    const [rr, rs = ''] = x.split('/');
-    return (rr === '*' || rr === want) && (rs === sub || (rs === '*' && (x === '*/*' || sub !== '')));
-  });
-  if (!resOk) return false;
-  if (r.resourceNames?.length && !r.resourceNames.includes(a.name)) return false;
-  if (r.scope === 'Namespaced' && !namespaced) return false;
-  if (r.scope === 'Cluster' && namespaced) return false;
-  return true;
+  resourceRules?: MatchRule[];
+  excludeResourceRules?: MatchRule[];
+  namespaceSelector?: LabelSelectorLike;
+  objectSelector?: LabelSelectorLike;
 }
 
 function matches(m: Match | undefined, a: AdmissionAttributes, lookup: AdmissionLookup): boolean {
   if (!m) return true;
-  const namespaced = !!a.namespace;
-  if (m.resourceRules && !m.resourceRules.some((r) => ruleMatches(r, a, namespaced))) return false;
-  if (m.excludeResourceRules?.some((r) => ruleMatches(r, a, namespaced))) return false;
-  const sel = m.namespaceSelector as LabelSelectorLike | undefined;
-  if (sel && (Object.keys(sel.matchLabels ?? {}).length || sel.matchExpressions?.length)) {
-    const nsLabels =
-      a.gvr.group === '' && a.gvr.resource === 'namespaces'
-        ? (a.object ?? a.oldObject)?.metadata?.labels
-        : a.namespace
-          ? lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace)?.metadata?.labels
-          : undefined;
-    // cluster-scoped objects other than namespaces are never excluded by a namespace selector
-    if ((a.namespace || a.gvr.resource === 'namespaces') && !selectorMatches(sel, nsLabels)) return false;
-  }
-  const osel = m.objectSelector as LabelSelectorLike | undefined;
-  if (osel && (Object.keys(osel.matchLabels ?? {}).length || osel.matchExpressions?.length)) {
-    if (!selectorMatches(osel, a.object?.metadata?.labels) && !selectorMatches(osel, a.oldObject?.metadata?.labels)) return false;
-  }
-  return true;
-}
-
-function requestOf(a: AdmissionAttributes): Record<string, unknown> {
-  return {
-    kind: { group: a.gvr.group, version: a.gvr.version, kind: a.kind },
-    resource: { group: a.gvr.group, version: a.gvr.version, resource: a.gvr.resource },
-    subResource: a.subresource ?? '',
-    name: a.name,
-    namespace: a.namespace ?? '',
-    operation: a.operation,
-    userInfo: { username: a.user.name, uid: a.user.uid ?? '', groups: a.user.groups, extra: a.user.extra ?? {} },
-    dryRun: a.dryRun,
-  };
+  if (m.resourceRules && !m.resourceRules.some((r) => ruleMatches(r, a))) return false;
+  if (m.excludeResourceRules?.some((r) => ruleMatches(r, a))) return false;
+  return namespaceSelected(m.namespaceSelector, a, lookup) && objectSelected(m.objectSelector, a);
 }
 
 function denial(a: AdmissionAttributes, reason: string | undefined, text: string): StatusError {
@@ -138,22 +87,24 @@ function paramsFor(
   return params;
 }
 
-export function validatingAdmissionPolicyPlugin(resolveKind?: ResolveKind): AdmissionPlugin {
+export function validatingAdmissionPolicyPlugin(resolveKind?: ResolveKind, authorizer?: () => Authorizer): AdmissionPlugin {
   return {
     name: 'ValidatingAdmissionPolicy',
-    validate: (a, lookup) => validate(a, lookup, resolveKind),
+    validate: (a, lookup) => validate(a, lookup, resolveKind, authorizer),
   };
 }
 
 /** without a kind resolver (unit tests), paramKinds are unknown */
 export const validatingAdmissionPolicy: AdmissionPlugin = validatingAdmissionPolicyPlugin();
 
-function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: ResolveKind | undefined): void {
+function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: ResolveKind | undefined, authorizer?: () => Authorizer): void {
   // policies never apply to their own kinds, so a bad policy cannot lock itself in
   if (a.gvr.group === GROUP || (a.operation !== 'CREATE' && a.operation !== 'UPDATE' && a.operation !== 'DELETE' && a.operation !== 'CONNECT')) return;
   const bindings = lookup.list(gvr('validatingadmissionpolicybindings'));
   if (!bindings.length) return;
   let ctx: Record<string, unknown> | undefined;
+  /** every Audit failure of this request, as one annotation */
+  const audited: Record<string, unknown>[] = [];
   for (const b of bindings) {
     const policy = lookup.get(gvr('validatingadmissionpolicies'), undefined, b.spec?.policyName ?? '');
     if (!policy) continue;
@@ -163,13 +114,18 @@ function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: 
     const actions: string[] = b.spec?.validationActions ?? [];
     const failClosed = (spec.failurePolicy ?? 'Fail') === 'Fail';
     ctx ??= {
-      object: toCel(a.operation === 'DELETE' ? null : (a.object ?? null)),
-      oldObject: toCel(a.oldObject ?? null),
+      ...celObjects(a),
       request: toCel(requestOf(a)),
       namespaceObject: toCel(a.namespace ? (lookup.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, a.namespace) ?? null) : null),
       params: null,
+      // the authorizer library asks about the requesting user (null without an authorizer, as in unit tests)
+      authorizer: authorizer ? new CelAuthorizer(authorizer(), a.user) : null,
     };
-    const report = (text: string, reason?: string) => {
+    const report = (text: string, reason?: string, index?: number) => {
+      if (actions.includes('Audit')) {
+        audited.push({ message: text, policy: policy.metadata.name, binding: b.metadata.name, expressionIndex: index ?? 0, validationActions: actions });
+        a.annotate?.('validation.policy.admission.k8s.io/validation_failure', JSON.stringify(audited));
+      }
       if (actions.includes('Deny')) throw denial(a, reason, `${who} denied request: ${text}`);
       if (actions.includes('Warn')) a.warn?.(`Validation failed for ${who}: ${text}`);
     };
@@ -182,7 +138,7 @@ function validate(a: AdmissionAttributes, lookup: AdmissionLookup, resolveKind: 
   }
 }
 
-type Report = (text: string, reason?: string) => void;
+type Report = (text: string, reason?: string, expressionIndex?: number) => void;
 
 /** one policy's variables, match conditions and validations against one set of params */
 function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttributes, report: Report, failClosed: boolean, who: string): void {
@@ -208,12 +164,12 @@ function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttribut
     }
   }
   if (!selected) return;
-  for (const v of (spec.validations ?? []) as { expression: string; message?: string; messageExpression?: string; reason?: string }[]) {
+  for (const [i, v] of ((spec.validations ?? []) as { expression: string; message?: string; messageExpression?: string; reason?: string }[]).entries()) {
     let ok: unknown;
     try {
       ok = cel(v.expression)(env);
     } catch (err) {
-      if (failClosed) report(`expression '${v.expression}' resulted in error: ${(err as Error).message}`, v.reason);
+      if (failClosed) report(`expression '${v.expression}' resulted in error: ${(err as Error).message}`, v.reason, i);
       continue;
     }
     if (ok === true) continue;
@@ -227,6 +183,6 @@ function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttribut
         a.warn?.(`${who}: messageExpression '${v.messageExpression}' failed: ${(err as Error).message}`);
       }
     }
-    report(text, v.reason);
+    report(text, v.reason, i);
   }
 }

@@ -1,9 +1,12 @@
 // The CEL environment the API server compiles and evaluates admission-policy expressions in: @marcbachmann/cel-js
 // with undeclared variables as dyn (object, oldObject, params, request, …) plus the parts of Kubernetes' CEL
 // libraries that policies in the docs use most: regex find/findAll, the list helpers, isURL, and quantities.
-// Not there yet: url() and its getters, ip()/cidr(), format and the authorizer.
+// The IP and CIDR libraries are cel-network.ts, the authorizer cel-authorizer.ts. Not there yet: url() and its
+// getters, format.
 import { Environment } from '@marcbachmann/cel-js';
 import { isQuantity, parseQuantity } from './quantity';
+import { registerNetworkLibrary } from './cel-network';
+import { registerAuthorizerLibrary } from './cel-authorizer';
 
 /** a resource.Quantity in CEL: compared by its exact value in billionths */
 export class CelQuantity {
@@ -45,7 +48,7 @@ const method = (name: string, receiverType: string, returnType: string, params: 
   handler,
 });
 
-export const celEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
+const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
   .registerType('Quantity', CelQuantity)
   .registerFunction('isURL(string): bool', isUrl)
   .registerFunction('isQuantity(string): bool', (s: string) => isQuantity(s))
@@ -84,6 +87,8 @@ export const celEnvironment = new Environment({ unlistedVariablesAreDyn: true, h
       return -1n;
     }),
   );
+
+export const celEnvironment = registerAuthorizerLibrary(registerNetworkLibrary(baseEnvironment, method as never), method as never);
 
 function listExtreme(l: unknown[], sign: 1 | -1): unknown {
   if (!l.length) throw new Error(`${sign > 0 ? 'max' : 'min'} called on empty list`);

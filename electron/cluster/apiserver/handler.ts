@@ -67,6 +67,11 @@ export class ApiServer {
 
   /** warnings admission plugins gave a request (Pod Security warn mode), sent as Warning headers with the answer */
   private admissionWarnings = new WeakMap<ApiRequest, string[]>();
+  private admissionAnnotations = new WeakMap<ApiRequest, Record<string, string>>();
+  /** what admission recorded for the request's audit event */
+  auditAnnotations(req: ApiRequest): Record<string, string> | undefined {
+    return this.admissionAnnotations.get(req);
+  }
 
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
@@ -199,6 +204,11 @@ export class ApiServer {
         if (!warnings.includes(m)) warnings.push(m);
       },
       manage: (obj, old, op, sub) => this.schemas.manageFields(entry, obj, old, manager, op, sub ?? subresource),
+      annotate: (k, v) => {
+        const a = this.admissionAnnotations.get(req) ?? {};
+        a[k] = v;
+        this.admissionAnnotations.set(req, a);
+      },
     };
   }
 

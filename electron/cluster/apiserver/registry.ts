@@ -25,6 +25,8 @@ export interface WriteContext {
   internal?: boolean;
   /** a warning for the client (admission warnings become Warning headers) */
   warn?: (message: string) => void;
+  /** an annotation for the request's audit event */
+  annotate?: (key: string, value: string) => void;
 }
 
 export interface ListOptions {
@@ -260,6 +262,7 @@ export class Registry {
           user: ctx.user,
           dryRun: ctx.dryRun,
           warn: ctx.warn,
+          annotate: ctx.annotate,
         };
     if (attrs) await this.admit(attrs, 'mutate');
     this.validateCreate(e, obj);
@@ -371,6 +374,7 @@ export class Registry {
             user: ctx.user,
             dryRun: ctx.dryRun,
             warn: ctx.warn,
+            annotate: ctx.annotate,
           };
       if (attrs) await this.admit(attrs, 'mutate');
       const errs: FieldError[] = [...validateCommonMetadata(e, obj, cur)];
@@ -461,7 +465,18 @@ export class Registry {
       }
       if (!ctx.internal)
         await this.admit(
-          { operation: 'DELETE', gvr: e, kind: e.kind, namespace: ns, name, oldObject: cur, user: ctx.user, dryRun: ctx.dryRun, warn: ctx.warn },
+          {
+            operation: 'DELETE',
+            gvr: e,
+            kind: e.kind,
+            namespace: ns,
+            name,
+            oldObject: cur,
+            user: ctx.user,
+            dryRun: ctx.dryRun,
+            warn: ctx.warn,
+            annotate: ctx.annotate,
+          },
           'validate',
         );
       const next = clone(cur);

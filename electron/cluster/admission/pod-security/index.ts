@@ -2,7 +2,8 @@
 // mode privileged unless the namespace says otherwise). Namespace labels pod-security.kubernetes.io/<mode>[-version]
 // choose the level per mode: enforce rejects pods, warn answers with a Warning; workload resources get only warnings
 // for their pod templates; a namespace whose enforce level changes warns about the existing pods that violate it.
-// Audit mode has no audit log to write to here, so it is accepted and ignored.
+// Audit mode annotates the request's audit event (pod-security.kubernetes.io/audit-violations), as does the
+// enforce level a pod was checked against (pod-security.kubernetes.io/enforce-policy).
 import type { PodSpec } from 'kubernetes-types/core/v1';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import type { KObject } from '../../api/types';
@@ -66,6 +67,15 @@ function existingPodWarnings(ns: string, p: Policy, pods: KObject[]): string[] {
 
 export function podSecurityPlugin(config: PodSecurityConfig = DEFAULT_POD_SECURITY): AdmissionPlugin {
   const ex = config.exemptions;
+  /** warn answers the client, audit annotates the audit event; both evaluate pods and workloads' templates */
+  const warnAndAudit = (a: AdmissionAttributes, labels: Record<string, string>, meta: ObjectMeta, spec: PodSpec) => {
+    const warn = policy(labels, 'warn', config.defaults);
+    const wv = evaluate(warn.level, meta, spec, warn.version);
+    if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
+    const audit = policy(labels, 'audit', config.defaults);
+    const av = evaluate(audit.level, meta, spec, audit.version);
+    if (av.length) a.annotate?.(`${PREFIX}audit-violations`, `would violate PodSecurity ${label(audit)}: ${describe(av)}`);
+  };
   return {
     name: 'PodSecurity',
     validate(a, lookup) {
@@ -96,11 +106,10 @@ export function podSecurityPlugin(config: PodSecurityConfig = DEFAULT_POD_SECURI
         const spec = a.object.spec as PodSpec;
         if (spec?.runtimeClassName && ex.runtimeClasses.includes(spec.runtimeClassName)) return;
         const enforce = policy(labels, 'enforce', config.defaults);
+        a.annotate?.(`${PREFIX}enforce-policy`, `${enforce.level}:${enforce.version}`);
         const ev = evaluate(enforce.level, a.object.metadata, spec, enforce.version);
         if (ev.length) throw admissionForbidden(a, `violates PodSecurity ${label(enforce)}: ${describe(ev)}`);
-        const warn = policy(labels, 'warn', config.defaults);
-        const wv = evaluate(warn.level, a.object.metadata, spec, warn.version);
-        if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
+        warnAndAudit(a, labels, a.object.metadata, spec);
         return;
       }
       if (a.subresource) return;
@@ -111,9 +120,7 @@ export function podSecurityPlugin(config: PodSecurityConfig = DEFAULT_POD_SECURI
         if (old && JSON.stringify(old) === JSON.stringify(tpl)) return;
       }
       if (tpl.spec.runtimeClassName && ex.runtimeClasses.includes(tpl.spec.runtimeClassName)) return;
-      const warn = policy(labels, 'warn', config.defaults);
-      const wv = evaluate(warn.level, tpl.meta, tpl.spec, warn.version);
-      if (wv.length) a.warn?.(`would violate PodSecurity ${label(warn)}: ${describe(wv)}`);
+      warnAndAudit(a, labels, tpl.meta, tpl.spec);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { ApiServer } from '../../apiserver/handler';
 import type { ApiRequest, ApiResponse } from '../../apiserver/request';
 import { klogStructured, type ComponentLog } from './component-log';
 
-type Observer = (req: ApiRequest, res: ApiResponse, ms: number) => void;
+export type Observer = (req: ApiRequest, res: ApiResponse, ms: number) => void;
 
 /** the same API server, with `observe` called after every request it answers */
 export function observedApiServer(api: ApiServer, observe: Observer, onError: (msg: string) => void): ApiServer {

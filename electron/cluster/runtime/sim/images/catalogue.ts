@@ -315,6 +315,23 @@ const BASE_IMAGES: CatalogueImage[] = [
     files: { '/agnhost': '' },
     programs: ['agnhost'],
   },
+  // KubeLab's own sample admission webhook (no upstream image does "require a label"): see
+  // programs/admission-webhook.ts for its flags
+  {
+    repository: 'docker.io/kubelab/admission-webhook',
+    releases: ['1.0.0'],
+    aliases: { latest: '1.0.0' },
+    entrypoint: ['/admission-webhook'],
+    cmd: [],
+    env: [PATH_ENV],
+    workingDir: '/',
+    user: '65532',
+    exposedPorts: [8443],
+    sizeBytes: 9_800_000,
+    base: 'scratch',
+    files: { '/admission-webhook': '' },
+    programs: ['admission-webhook'],
+  },
   {
     repository: 'docker.io/curlimages/curl',
     releases: [

@@ -1,3 +1,4 @@
+import { admissionWebhook } from './admission-webhook';
 import { busybox } from './busybox';
 import { gunicorn } from './httpbin';
 import { memcached } from './memcached';
@@ -28,4 +29,5 @@ export const IMAGE_PROGRAMS: Record<string, Program> = {
   node,
   go,
   gunicorn,
+  'admission-webhook': admissionWebhook,
 };

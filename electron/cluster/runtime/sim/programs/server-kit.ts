@@ -61,3 +61,14 @@ export function optionValue(argv: string[], short: string | undefined, long: str
   }
   return undefined;
 }
+
+/** Go's flag package: `--name=v`, `--name v`, `-name v` */
+export function goFlag(argv: string[], name: string, def: string): string {
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(argv[i]);
+    if (m?.[1] !== name) continue;
+    if (m[2] !== undefined) return m[2];
+    if (i + 1 < argv.length) return argv[i + 1];
+  }
+  return def;
+}

@@ -1,6 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { serveHttp, type HttpRequest, type HttpResponse } from './http';
 import { waitForAbort, type Program, type ProgramContext } from './types';
+import { goFlag } from './server-kit';
+import { agnhostWebhook } from './admission-webhook';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -237,15 +239,7 @@ export const httpEcho: Program = async (ctx) => {
 export const agnhost: Program = async (ctx) => {
   const sub = ctx.argv[1];
   // Go's flag package takes `--port=8080`, `--port 8080` and the single-dash forms alike
-  const flag = (name: string, def: string) => {
-    for (let i = 0; i < ctx.argv.length; i++) {
-      const m = /^--?([^=]+)(?:=(.*))?$/.exec(ctx.argv[i]);
-      if (m?.[1] !== name) continue;
-      if (m[2] !== undefined) return m[2];
-      if (i + 1 < ctx.argv.length) return ctx.argv[i + 1];
-    }
-    return def;
-  };
+  const flag = (name: string, def: string) => goFlag(ctx.argv, name, def);
   ctx.proc.handle('TERM', () => ctx.proc.terminate(0));
   if (sub === 'serve-hostname') {
     const port = Number(flag('port', '9376'));
@@ -288,6 +282,7 @@ export const agnhost: Program = async (ctx) => {
       ),
     );
   }
+  if (sub === 'webhook') return agnhostWebhook(ctx);
   if (sub === 'pause') {
     ctx.out('Paused\n');
     await waitForAbort(ctx.signal);
