@@ -119,7 +119,16 @@ describe.skipIf(!KUBECTL)('etcdctl in the etcd pod', () => {
     expect(restore.code).toBe(0);
     expect(restore.stderr).toContain('Deprecated: Use `etcdutl snapshot restore` instead.');
     expect(restore.stderr).toContain('"msg":"restored snapshot"');
-    const files = await tc.kubectl(['-n', 'kube-system', 'exec', `etcd-${CP}`, '--', 'ls', '/var/lib/etcd-restore/member/snap', '/var/lib/etcd-restore/member/wal']);
+    const files = await tc.kubectl([
+      '-n',
+      'kube-system',
+      'exec',
+      `etcd-${CP}`,
+      '--',
+      'ls',
+      '/var/lib/etcd-restore/member/snap',
+      '/var/lib/etcd-restore/member/wal',
+    ]);
     expect(files.stdout).toContain('db');
     expect(files.stdout).toContain('0000000000000000-0000000000000000.wal');
     const exec = (args: string[]) => tc.kubectl(['-n', 'kube-system', 'exec', `etcd-${CP}`, '--', ...args]);

@@ -38,7 +38,9 @@ describe.skipIf(!kubectl)('webapp-operator', () => {
     const app = await json(['-n', NS, 'get', 'webapp', 'hello']);
     expect(app.status).toMatchObject({ observedGeneration: 1, readyReplicas: 2 });
     const dep = await json(['-n', NS, 'get', 'deployment', 'hello']);
-    expect(dep.metadata.ownerReferences).toEqual([{ apiVersion: 'demo.kubelab.io/v1', kind: 'WebApp', name: 'hello', uid: app.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(dep.metadata.ownerReferences).toEqual([
+      { apiVersion: 'demo.kubelab.io/v1', kind: 'WebApp', name: 'hello', uid: app.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
     expect(dep.spec.template.spec.containers[0]).toMatchObject({ image: 'hashicorp/http-echo:1.0.0', args: ['-text=hi', '-listen=:5678'] });
     const svc = await json(['-n', NS, 'get', 'service', 'hello']);
     expect(svc.metadata.ownerReferences[0].uid).toBe(app.metadata.uid);
@@ -63,11 +65,22 @@ describe.skipIf(!kubectl)('webapp-operator', () => {
   }, 60_000);
 
   it('logs the API server 403 when its Role loses services, and recovers once the Role is repaired', async () => {
-    await k(['-n', NS, 'patch', 'role', 'webapp-operator', '--type=json', '-p', '[{"op":"test","path":"/rules/4/resources","value":["services"]},{"op":"remove","path":"/rules/4"}]']);
+    await k([
+      '-n',
+      NS,
+      'patch',
+      'role',
+      'webapp-operator',
+      '--type=json',
+      '-p',
+      '[{"op":"test","path":"/rules/4/resources","value":["services"]},{"op":"remove","path":"/rules/4"}]',
+    ]);
     await k(['-n', NS, 'patch', 'webapp', 'hello', '--type=merge', '-p', '{"spec":{"message":"rbac matters"}}']);
     const forbidden =
       'services \\"hello\\" is forbidden: User \\"system:serviceaccount:lab-24:webapp-operator\\" cannot get resource \\"services\\" in API group \\"\\" in the namespace \\"lab-24\\"';
-    await waitFor(async () => (await k(['-n', NS, 'logs', 'deploy/webapp-operator'])).includes(`\tERROR\tReconciler error\t`) , { what: 'a Reconciler error in the log' });
+    await waitFor(async () => (await k(['-n', NS, 'logs', 'deploy/webapp-operator'])).includes(`\tERROR\tReconciler error\t`), {
+      what: 'a Reconciler error in the log',
+    });
     expect(await k(['-n', NS, 'logs', 'deploy/webapp-operator'])).toContain(`"error": "${forbidden}"`);
     expect(await ready()).toMatchObject({ status: 'False', reason: 'ReconcileError', message: forbidden.replace(/\\"/g, '"') });
 

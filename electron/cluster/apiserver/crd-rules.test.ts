@@ -51,7 +51,12 @@ beforeAll(async () => {
     crd([
       { rule: "self.size != 'large' || self.replicas <= 5", message: 'a large pool runs at most 5 replicas' },
       { rule: 'self.replicas >= 0' },
-      { rule: "!has(self.size) || self.size != 'huge'", fieldPath: '.size', reason: 'FieldValueForbidden', messageExpression: "'size ' + self.size + ' is not sold'" },
+      {
+        rule: "!has(self.size) || self.size != 'huge'",
+        fieldPath: '.size',
+        reason: 'FieldValueForbidden',
+        messageExpression: "'size ' + self.size + ' is not sold'",
+      },
     ]),
   );
   await waitFor(async () => (await httpGet(t.cluster, base)).status === 200, { what: 'pools served' });
@@ -68,13 +73,17 @@ describe('CRD CEL validation rules', () => {
     expect(r.status).toBe(422);
     const st = JSON.parse(r.body);
     expect(st.message).toBe('Pool.rules.example.com "big" is invalid: spec: Invalid value: "object": a large pool runs at most 5 replicas');
-    expect(st.details.causes).toEqual([{ reason: 'FieldValueInvalid', message: 'Invalid value: "object": a large pool runs at most 5 replicas', field: 'spec' }]);
+    expect(st.details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: 'Invalid value: "object": a large pool runs at most 5 replicas', field: 'spec' },
+    ]);
   });
 
   it('rules see defaulted values; a rule without message says "failed rule"; fieldPath, reason and messageExpression shape the error', async () => {
     expect((await httpRequest(t.cluster, 'POST', base, pool('ok', { size: 'large' }))).status).toBe(201);
     const neg = await httpRequest(t.cluster, 'POST', base, pool('neg', { replicas: -1 }));
-    expect(JSON.parse(neg.body).details.causes).toEqual([{ reason: 'FieldValueInvalid', message: 'Invalid value: "object": failed rule: self.replicas >= 0', field: 'spec' }]);
+    expect(JSON.parse(neg.body).details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: 'Invalid value: "object": failed rule: self.replicas >= 0', field: 'spec' },
+    ]);
     const huge = await httpRequest(t.cluster, 'POST', base, pool('huge', { size: 'huge' }));
     expect(JSON.parse(huge.body).details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: size huge is not sold', field: 'spec.size' }]);
   });
@@ -84,7 +93,13 @@ describe('CRD CEL validation rules', () => {
     const r = await httpRequest(t.cluster, 'PATCH', `${base}/q`, { spec: { queue: 'payments' } }, { 'Content-Type': 'application/merge-patch+json' });
     expect(r.status).toBe(422);
     expect(JSON.parse(r.body).message).toBe('Pool.rules.example.com "q" is invalid: spec.queue: Invalid value: "string": queue is immutable');
-    const scale = await httpRequest(t.cluster, 'PATCH', `${base}/q`, { spec: { replicas: 3, size: 'large' } }, { 'Content-Type': 'application/merge-patch+json' });
+    const scale = await httpRequest(
+      t.cluster,
+      'PATCH',
+      `${base}/q`,
+      { spec: { replicas: 3, size: 'large' } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     expect(scale.status).toBe(200);
   });
 
@@ -92,7 +107,11 @@ describe('CRD CEL validation rules', () => {
     const r = await httpRequest(t.cluster, 'POST', base, pool('nokey', { replicas: 6 }));
     expect(r.status).toBe(422);
     expect(JSON.parse(r.body).details.causes).toEqual([
-      { reason: 'FieldValueInvalid', message: `Invalid value: "object": no such key: size evaluating rule: self.size != 'large' || self.replicas <= 5`, field: 'spec' },
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "object": no such key: size evaluating rule: self.size != 'large' || self.replicas <= 5`,
+        field: 'spec',
+      },
     ]);
   });
 
@@ -106,7 +125,12 @@ describe('CRD CEL validation rules', () => {
   });
 
   it('refuses a CRD whose rule does not compile', async () => {
-    const r = await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd([{ rule: 'self.replicas <' }], 'brokens.rules.example.com', 'brokens'));
+    const r = await httpRequest(
+      t.cluster,
+      'POST',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      crd([{ rule: 'self.replicas <' }], 'brokens.rules.example.com', 'brokens'),
+    );
     expect(r.status).toBe(422);
     const cause = JSON.parse(r.body).details.causes[0];
     expect(cause.field).toBe('spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule');

@@ -43,12 +43,19 @@ function customStrategy(crd: KObject, v: any): KindStrategy {
     },
     validateUpdate(obj, old) {
       if (!schema) return [];
-      return validateCrdRules(schema, obj as Record<string, unknown>, old as Record<string, unknown>, validateCrdObject(schema, obj as Record<string, unknown>));
+      return validateCrdRules(
+        schema,
+        obj as Record<string, unknown>,
+        old as Record<string, unknown>,
+        validateCrdObject(schema, obj as Record<string, unknown>),
+      );
     },
     validateStatusUpdate(obj, old) {
       if (!schema) return [];
       const errs = validateCrdObject(schema, obj as Record<string, unknown>);
-      return [...errs, ...validateCrdRules(schema, obj as Record<string, unknown>, old as Record<string, unknown>, errs)].filter((e) => e.field.startsWith('status'));
+      return [...errs, ...validateCrdRules(schema, obj as Record<string, unknown>, old as Record<string, unknown>, errs)].filter((e) =>
+        e.field.startsWith('status'),
+      );
     },
   };
 }

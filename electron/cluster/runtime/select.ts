@@ -40,7 +40,14 @@ export async function selectRuntimes(dataDir: string, config: ClusterConfig, log
     docker,
     backend,
     createRuntime: (n) => {
-      const sim = createSimRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, network: n.network, programs: n.programs, hostRoot: n.hostRoot });
+      const sim = createSimRuntime({
+        nodeName: n.name,
+        nodeDir: n.nodeDir,
+        handlers: n.handlers,
+        network: n.network,
+        programs: n.programs,
+        hostRoot: n.hostRoot,
+      });
       if (!backend || n.runtime !== 'docker') return sim;
       const docker = createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log });
       return new DockerNodeRuntime(docker, sim, systemRepositories(n.programs));

@@ -104,7 +104,14 @@ const BLOCKING = new Set(['FieldValueTypeInvalid', 'FieldValueTooLong', 'FieldVa
 export function validateCrdRules(schema: Schema, obj: Record<string, unknown>, old?: Record<string, unknown>, schemaErrors: FieldError[] = []): FieldError[] {
   if (!hasRules(schema)) return [];
   if (schemaErrors.some((e) => BLOCKING.has(e.type)))
-    return [{ type: 'FieldValueInvalid', field: '<nil>', badValue: 'null', detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' }];
+    return [
+      {
+        type: 'FieldValueInvalid',
+        field: '<nil>',
+        badValue: 'null',
+        detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+      },
+    ];
   // the root's self sees only metadata.name and metadata.generateName, as upstream's
   const meta = (o: Record<string, unknown> | undefined) => {
     const m = (o?.metadata ?? {}) as Record<string, unknown>;
@@ -147,7 +154,13 @@ export function compileCrdRules(s: Schema | undefined, path: string): FieldError
       try {
         compileCel(expr);
       } catch (e) {
-        errs.push(goInvalid(`${at}.${field}`, goRule(r), `${field === 'rule' ? 'compilation' : 'messageExpression compilation'} failed: ERROR: ${(e as Error).message}`));
+        errs.push(
+          goInvalid(
+            `${at}.${field}`,
+            goRule(r),
+            `${field === 'rule' ? 'compilation' : 'messageExpression compilation'} failed: ERROR: ${(e as Error).message}`,
+          ),
+        );
       }
     }
     if (r.message?.includes('\n')) errs.push(invalid(`${at}.message`, r.message, 'message must not contain line breaks'));

@@ -12,11 +12,26 @@ export function etcdctlProgram(backend: EtcdBackend): Program {
       ctx.argv.slice(1),
       ctx.env,
       {
-        ...fsIo(ctx.fs, ctx.cwd, (s) => ctx.out(s), (s) => ctx.err(s)),
+        ...fsIo(
+          ctx.fs,
+          ctx.cwd,
+          (s) => ctx.out(s),
+          (s) => ctx.err(s),
+        ),
         signal: ctx.signal,
       },
       backend,
     );
 }
 
-export const etcdutlProgram: Program = (ctx) => runEtcdutl(ctx.argv.slice(1), ctx.env, fsIo(ctx.fs, ctx.cwd, (s) => ctx.out(s), (s) => ctx.err(s)));
+export const etcdutlProgram: Program = (ctx) =>
+  runEtcdutl(
+    ctx.argv.slice(1),
+    ctx.env,
+    fsIo(
+      ctx.fs,
+      ctx.cwd,
+      (s) => ctx.out(s),
+      (s) => ctx.err(s),
+    ),
+  );

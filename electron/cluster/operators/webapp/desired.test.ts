@@ -5,19 +5,27 @@ import type { Deployment } from 'kubernetes-types/apps/v1';
 import type { KObject } from '../../api/types';
 import { deploymentUpdate, desiredDeployment, desiredService, readyCondition, serviceUpdate, type WebApp } from './desired';
 
-const app = (spec: WebApp['spec'] = {}): WebApp => ({ apiVersion: 'demo.kubelab.io/v1', kind: 'WebApp', metadata: { name: 'hello', namespace: 'ns', uid: 'u1', generation: 4 }, spec });
+const app = (spec: WebApp['spec'] = {}): WebApp => ({
+  apiVersion: 'demo.kubelab.io/v1',
+  kind: 'WebApp',
+  metadata: { name: 'hello', namespace: 'ns', uid: 'u1', generation: 4 },
+  spec,
+});
 
 describe('webapp operator: desired children', () => {
   it('an empty spec runs one http-echo replica on 5678, owned by the WebApp', () => {
     const d = desiredDeployment(app());
     expect(d.spec!.replicas).toBe(1);
     expect(d.spec!.template.spec!.containers[0]).toMatchObject({ image: 'hashicorp/http-echo:1.0.0', args: ['-text=hello from WebApp', '-listen=:5678'] });
-    expect(d.metadata.ownerReferences).toEqual([{ apiVersion: 'demo.kubelab.io/v1', kind: 'WebApp', name: 'hello', uid: 'u1', controller: true, blockOwnerDeletion: true }]);
+    expect(d.metadata.ownerReferences).toEqual([
+      { apiVersion: 'demo.kubelab.io/v1', kind: 'WebApp', name: 'hello', uid: 'u1', controller: true, blockOwnerDeletion: true },
+    ]);
     expect(desiredService(app()).spec!.ports).toEqual([{ name: 'http', port: 5678, targetPort: 5678, protocol: 'TCP' }]);
   });
 
   it('updates a child only when a field the operator owns drifted', () => {
-    const live = { ...desiredDeployment(app({ replicas: 2 })), metadata: { ...desiredDeployment(app()).metadata, labels: { extra: 'x' } } } as Deployment & KObject;
+    const live = { ...desiredDeployment(app({ replicas: 2 })), metadata: { ...desiredDeployment(app()).metadata, labels: { extra: 'x' } } } as Deployment &
+      KObject;
     expect(deploymentUpdate(live, desiredDeployment(app({ replicas: 2 })))).toBeUndefined();
     const next = deploymentUpdate(live, desiredDeployment(app({ replicas: 2, message: 'new' })))!;
     expect(next.spec!.template.spec!.containers[0].args).toEqual(['-text=new', '-listen=:5678']);
@@ -29,11 +37,22 @@ describe('webapp operator: desired children', () => {
 
   it('Ready is False with the error, False while the rollout goes on, True when every replica is ready', () => {
     const a = app({ replicas: 2 });
-    expect(readyCondition(a, undefined, 'forbidden', 'T')).toMatchObject({ status: 'False', reason: 'ReconcileError', message: 'forbidden', observedGeneration: 4 });
-    expect(readyCondition(a, { status: { readyReplicas: 1, updatedReplicas: 2 } }, undefined, 'T')).toMatchObject({ status: 'False', reason: 'Progressing', message: '1/2 replicas ready' });
+    expect(readyCondition(a, undefined, 'forbidden', 'T')).toMatchObject({
+      status: 'False',
+      reason: 'ReconcileError',
+      message: 'forbidden',
+      observedGeneration: 4,
+    });
+    expect(readyCondition(a, { status: { readyReplicas: 1, updatedReplicas: 2 } }, undefined, 'T')).toMatchObject({
+      status: 'False',
+      reason: 'Progressing',
+      message: '1/2 replicas ready',
+    });
     const ok = readyCondition(a, { status: { readyReplicas: 2, updatedReplicas: 2 } }, undefined, 'T2');
     expect(ok).toMatchObject({ status: 'True', reason: 'Available', lastTransitionTime: 'T2' });
     // the transition time stays while the status does
-    expect(readyCondition({ ...a, status: { conditions: [ok] } }, { status: { readyReplicas: 2, updatedReplicas: 2 } }, undefined, 'T3').lastTransitionTime).toBe('T2');
+    expect(
+      readyCondition({ ...a, status: { conditions: [ok] } }, { status: { readyReplicas: 2, updatedReplicas: 2 } }, undefined, 'T3').lastTransitionTime,
+    ).toBe('T2');
   });
 });

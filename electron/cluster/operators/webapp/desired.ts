@@ -37,7 +37,14 @@ export function labelsFor(app: WebApp): Record<string, string> {
 }
 
 export function ownerRef(app: WebApp): OwnerReference {
-  return { apiVersion: `${WEBAPP_GROUP}/${WEBAPP_VERSION}`, kind: 'WebApp', name: app.metadata.name!, uid: app.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: `${WEBAPP_GROUP}/${WEBAPP_VERSION}`,
+    kind: 'WebApp',
+    name: app.metadata.name!,
+    uid: app.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export function desiredDeployment(app: WebApp): Deployment & KObject {
@@ -76,7 +83,15 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function deploymentUpdate(live: Deployment & KObject, want: Deployment & KObject): (Deployment & KObject) | undefined {
   const c = live.spec?.template?.spec?.containers?.[0];
   const w = want.spec!.template.spec!.containers[0];
-  if (live.spec?.replicas === want.spec!.replicas && c?.image === w.image && same(c?.args, w.args) && same(c?.ports?.map((p) => p.containerPort), [w.ports![0].containerPort]))
+  if (
+    live.spec?.replicas === want.spec!.replicas &&
+    c?.image === w.image &&
+    same(c?.args, w.args) &&
+    same(
+      c?.ports?.map((p) => p.containerPort),
+      [w.ports![0].containerPort],
+    )
+  )
     return undefined;
   const next = structuredClone(live);
   next.spec!.replicas = want.spec!.replicas;
@@ -87,7 +102,8 @@ export function deploymentUpdate(live: Deployment & KObject, want: Deployment & 
 export function serviceUpdate(live: Service & KObject, want: Service & KObject): (Service & KObject) | undefined {
   const p = live.spec?.ports?.[0];
   const w = want.spec!.ports![0];
-  if (live.spec?.ports?.length === 1 && p?.port === w.port && String(p?.targetPort) === String(w.targetPort) && same(live.spec?.selector, want.spec!.selector)) return undefined;
+  if (live.spec?.ports?.length === 1 && p?.port === w.port && String(p?.targetPort) === String(w.targetPort) && same(live.spec?.selector, want.spec!.selector))
+    return undefined;
   const next = structuredClone(live);
   next.spec!.selector = want.spec!.selector;
   next.spec!.ports = [{ ...w, nodePort: undefined }];
@@ -109,5 +125,12 @@ export function readyCondition(app: WebApp, dep: Deployment | undefined, error: 
       ? ['True', 'Available', `${ready}/${want} replicas ready`]
       : ['False', 'Progressing', `${ready}/${want} replicas ready`];
   const old = (app.status?.conditions ?? []).find((c) => c.type === 'Ready');
-  return { type: 'Ready', status, reason, message, observedGeneration: app.metadata.generation, lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now };
+  return {
+    type: 'Ready',
+    status,
+    reason,
+    message,
+    observedGeneration: app.metadata.generation,
+    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now,
+  };
 }

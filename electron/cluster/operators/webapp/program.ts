@@ -43,7 +43,11 @@ const MAX_BACKOFF_MS = 5000;
 type Fields = Record<string, unknown>;
 /** zap's development console encoder: time, level, logger, message, then the fields as JSON */
 function zapLine(level: 'INFO' | 'ERROR', logger: string, msg: string, fields?: Fields): string {
-  const f = fields ? `\t{${Object.entries(fields).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}` : '';
+  const f = fields
+    ? `\t{${Object.entries(fields)
+        .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+        .join(', ')}}`
+    : '';
   return `${rfc3339(new Date())}\t${level}\t${logger ? `${logger}\t` : ''}${msg}${f}\n`;
 }
 
@@ -118,7 +122,8 @@ function manager(connect: TokenClient) {
       inf.onUpdate((_, o) => enqueueOwner(o));
       inf.onDelete(enqueueOwner);
     }
-    for (const source of ['*v1.WebApp', '*v1.Deployment', '*v1.Service']) log('INFO', '', 'Starting EventSource', { ...base, source: `kind source: ${source}` });
+    for (const source of ['*v1.WebApp', '*v1.Deployment', '*v1.Service'])
+      log('INFO', '', 'Starting EventSource', { ...base, source: `kind source: ${source}` });
     log('INFO', '', 'Starting Controller', base);
     apps.start();
     deployments.start();
@@ -134,7 +139,9 @@ function manager(connect: TokenClient) {
       for (const [inf, r, type] of kinds) {
         if (inf.hasSynced()) continue;
         client.list(r, namespace, { limit: 1 }).catch((e: Error) => {
-          ctx.err(`${klogHeader('W', 'reflector.go:569')}pkg/mod/k8s.io/client-go@v0.33.0/tools/cache/reflector.go:251: failed to list ${type}: ${e.message}\n`);
+          ctx.err(
+            `${klogHeader('W', 'reflector.go:569')}pkg/mod/k8s.io/client-go@v0.33.0/tools/cache/reflector.go:251: failed to list ${type}: ${e.message}\n`,
+          );
         });
       }
     }, 3000);
@@ -161,7 +168,8 @@ function manager(connect: TokenClient) {
         events.event(app, 'Normal', 'Created', `Created ${kind} ${app.metadata.name}`);
         return made;
       }
-      if (!isControlledBy(live, app)) throw new Error(`${kind} ${app.metadata.namespace}/${app.metadata.name} exists and is not controlled by WebApp ${app.metadata.name}`);
+      if (!isControlledBy(live, app))
+        throw new Error(`${kind} ${app.metadata.namespace}/${app.metadata.name} exists and is not controlled by WebApp ${app.metadata.name}`);
       const next = update(live, want);
       if (!next) return live;
       const done = await client.update<T>(r, app.metadata.namespace, next, { fieldManager: 'webapp-operator' });

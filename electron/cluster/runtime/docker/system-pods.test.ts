@@ -18,7 +18,11 @@ function fake(name: string, calls: string[]): ContainerRuntime {
     handlers: () => ['runc'],
     pullImage: rec('pullImage', { ref: name }),
     imageStatus: rec('imageStatus'),
-    listImages: async () => [{ ref: `${name === 'sim' ? 'registry.k8s.io/coredns/coredns:v1.12.0' : 'docker.io/library/busybox:latest'}` }, { ref: `docker.io/library/nginx:${name}` }] as never,
+    listImages: async () =>
+      [
+        { ref: `${name === 'sim' ? 'registry.k8s.io/coredns/coredns:v1.12.0' : 'docker.io/library/busybox:latest'}` },
+        { ref: `docker.io/library/nginx:${name}` },
+      ] as never,
     removeImage: rec('removeImage'),
     runPodSandbox: async () => `${name}-sb-${++n}`,
     stopPodSandbox: rec('stopPodSandbox'),

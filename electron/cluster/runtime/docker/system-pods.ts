@@ -3,16 +3,7 @@
 // programs. Those images are not on an offline classroom PC, and even pulled they could not work from a Docker
 // container: CoreDNS and the controllers need the API server and kube-proxy programs the simulated data path, both of
 // which live inside KubeLab. So a cluster of Docker nodes gets running system pods instead of ImagePullBackOff.
-import type {
-  ContainerConfig,
-  ContainerRuntime,
-  ExecOptions,
-  ImageInfo,
-  PodSandboxConfig,
-  RuntimeEvent,
-  SandboxStatus,
-  ContainerStatus,
-} from '../interface';
+import type { ContainerConfig, ContainerRuntime, ExecOptions, ImageInfo, PodSandboxConfig, RuntimeEvent, SandboxStatus, ContainerStatus } from '../interface';
 import { parseImageReference } from '../sim/images/reference';
 import type { NodePrograms } from '../sim/programs';
 

@@ -106,7 +106,12 @@ export async function snapshotRestore(a: EtcdctlArgs, io: SnapshotIo): Promise<v
   log('membership/store.go:141', 'Trimming membership information from the backend...', {});
   const ids = [...members].map(([n, url]) => ({ name: n, url, id: id64(`member/${n}/${url}/${token}`) }));
   for (const m of ids)
-    log('membership/cluster.go:421', 'added member', { 'cluster-id': clusterId, 'local-member-id': '0', 'added-peer-id': m.id, 'added-peer-peer-urls': [m.url] });
+    log('membership/cluster.go:421', 'added member', {
+      'cluster-id': clusterId,
+      'local-member-id': '0',
+      'added-peer-id': m.id,
+      'added-peer-peer-urls': [m.url],
+    });
   // raft: one configuration-change entry per member, committed at index = number of members, term 1
   const commit = ids.length;
   await write(
@@ -115,8 +120,11 @@ export async function snapshotRestore(a: EtcdctlArgs, io: SnapshotIo): Promise<v
   );
   await write(
     `${walDir}/${pad16(0)}-${pad16(0)}.wal`,
-    JSON.stringify({ metadata: { node_id: ids.find((m) => m.name === name)!.id, cluster_id: clusterId }, hardstate: { term: 1, commit }, snapshot: { index: commit, term: 1 } }) +
-      '\n',
+    JSON.stringify({
+      metadata: { node_id: ids.find((m) => m.name === name)!.id, cluster_id: clusterId },
+      hardstate: { term: 1, commit },
+      snapshot: { index: commit, term: 1 },
+    }) + '\n',
   );
   log('snapshot/v3_snapshot.go:287', 'restored snapshot', where);
 }
