@@ -117,6 +117,26 @@ describe('applyPatch (server-side apply)', () => {
     const third = applyPatch(edited, deployment(2), 'kubectl', { force: false, defName: DEPLOY, now: t1 });
     expect(third.object.metadata.labels).toEqual({ app: 'web', tier: 'backend' });
   });
+
+  it('drops a struct the applier stopped sending altogether, not leaving it as an empty map', () => {
+    const VAP = 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy';
+    const policy = (spec: object): KObject => ({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'p' },
+      spec,
+    });
+    const validations = [{ expression: 'true' }];
+    const first = applyPatch(undefined, policy({ paramKind: { apiVersion: 'v1', kind: 'ConfigMap' }, validations }), 'kubectl', {
+      force: false,
+      defName: VAP,
+      now: t0,
+    });
+    expect(first.object.spec.paramKind).toEqual({ apiVersion: 'v1', kind: 'ConfigMap' });
+    const second = applyPatch(first.object, policy({ validations }), 'kubectl', { force: false, defName: VAP, now: t1 });
+    expect(second.object.spec).toEqual({ validations });
+    expect(second.managedFields[0].fieldsV1).toEqual({ 'f:spec': { 'f:validations': {} } });
+  });
 });
 
 describe('updateManagedFields', () => {
