@@ -91,6 +91,7 @@ spec:
     const restored = JSON.parse(await kInput('{}', 'create', '--raw', '/kubelab/snapshots/before-lab/restore', '-f', '-'));
     expect(restored.deleted).toBeGreaterThan(0);
     expect(restored.created).toBeGreaterThanOrEqual(1);
+    expect(restored.keys.created).toContain('/registry/configmaps/default/keep-me');
     expect(restored.nodesPowered).toEqual(['kubelab-worker2']);
 
     const w = await node(WORKER);
@@ -117,7 +118,7 @@ spec:
 
     // restoring again changes nothing; the snapshot is still listed until it is deleted
     const again = JSON.parse(await kInput('{}', 'create', '--raw', '/kubelab/snapshots/before-lab/restore', '-f', '-'));
-    expect(again).toMatchObject({ created: 0, deleted: 0 });
+    expect(again, JSON.stringify(again)).toMatchObject({ created: 0, deleted: 0 });
     expect(JSON.parse(await k('get', '--raw', '/kubelab/snapshots')).items.map((s: any) => s.name)).toEqual(['before-lab']);
     await k('delete', '--raw', '/kubelab/snapshots/before-lab');
     expect(JSON.parse(await k('get', '--raw', '/kubelab/snapshots')).items).toEqual([]);

@@ -9,7 +9,7 @@ import type { Registry } from '../apiserver/registry';
 import type { Catalog, ResourceEntry } from '../apiserver/catalog';
 import type { KObject } from '../api/types';
 import { errBadRequest, errNotFound } from '../api/errors';
-import { isVolatileKey, planRestore, type CurrentKey } from './restore-plan';
+import { isVolatileKey, planRestore, type CurrentKey, type RestoreOp } from './restore-plan';
 
 export interface SnapshotInfo {
   name: string;
@@ -26,6 +26,8 @@ export interface RestoreResult {
   created: number;
   updated: number;
   deleted: number;
+  /** the first keys of objects brought back and removed (what "created"/"deleted" counted) */
+  keys: { created: string[]; deleted: string[] };
   nodesPowered: string[];
   ms: number;
 }
@@ -126,7 +128,7 @@ export class Snapshots {
     }
     await this.store.whenCommitted();
     const nodesPowered = await this.restorePower(snap.powered);
-    return { name, revision: this.store.revision(), created, updated, deleted, nodesPowered, ms: Math.round(performance.now() - t0) };
+    return { name, revision: this.store.revision(), created, updated, deleted, keys: changedKeys(ops), nodesPowered, ms: Math.round(performance.now() - t0) };
   }
 
   /** a node powered off or on since the snapshot is switched back (its kubelet stops or resumes at once) */
@@ -150,4 +152,16 @@ export class Snapshots {
 
 function entryOf(entries: ResourceEntry[], key: string): ResourceEntry | undefined {
   return entries.find((e) => key.startsWith(`${e.prefix}/`));
+}
+
+/** keys a restore created or deleted outright (a key deleted and written again is an update), at most 20 of each */
+function changedKeys(ops: RestoreOp[]): { created: string[]; deleted: string[] } {
+  const byKey = new Map<string, Set<string>>();
+  for (const o of ops) byKey.set(o.key, (byKey.get(o.key) ?? new Set()).add(o.op));
+  const only = (op: string) =>
+    [...byKey]
+      .filter(([, s]) => s.size === 1 && s.has(op))
+      .map(([k]) => k)
+      .slice(0, 20);
+  return { created: only('create'), deleted: only('delete') };
 }
