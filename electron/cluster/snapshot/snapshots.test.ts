@@ -109,6 +109,25 @@ spec:
       what: 'app back at 1 pod',
       timeoutMs: 30_000,
     });
+    // and the ReplicaSet controller has caught up with the restored replica count: until it has, it may still be
+    // creating or deleting pods for the count it saw before, which a second restore would undo again
+    await waitFor(
+      async () =>
+        (
+          await k(
+            'get',
+            'replicaset',
+            '-l',
+            'app=app',
+            '-o',
+            'jsonpath={range .items[*]}{.spec.replicas}/{.status.replicas}/{.status.observedGeneration}={.metadata.generation} {end}',
+          )
+        )
+          .trim()
+          .split(' ')
+          .every((r) => /^(\d+)\/\1\/(\d+)=\2$/.test(r)),
+      { what: 'the ReplicaSet to observe the restored replica count', timeoutMs: 30_000 },
+    );
     await waitFor(async () => /Ready.*True/.test(JSON.stringify((await node('kubelab-worker2')).status.conditions.find((c: any) => c.type === 'Ready'))), {
       what: 'worker2 Ready again',
       timeoutMs: 30_000,
