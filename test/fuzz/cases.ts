@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { ResourceEntry } from '../../electron/cluster/apiserver/catalog';
 import type { KObject } from '../../electron/cluster/api/types';
 import { seedObject } from './seeds';
+import { REMOVE, treePaths, updateAt, type Step } from './tree';
 
 export type Verb = 'create' | 'update' | 'merge' | 'strategic' | 'json' | 'apply' | 'list' | 'watch' | 'get' | 'delete';
 
@@ -20,34 +21,8 @@ export interface FuzzCase {
   mutation: string;
 }
 
-/** one step into an object: a key or an index */
-type Step = string | number;
-
-function paths(v: unknown, at: Step[] = [], out: Step[][] = [], depth = 0): Step[][] {
-  out.push(at);
-  if (depth > 12 || v === null || typeof v !== 'object') return out;
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out, depth + 1));
-  else for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out, depth + 1);
-  return out;
-}
-
-function setAt(obj: any, path: Step[], fn: (old: unknown) => unknown | typeof REMOVE): any {
-  if (path.length === 0) {
-    const r = fn(obj);
-    return r === REMOVE ? {} : r;
-  }
-  const copy = structuredClone(obj);
-  let cur = copy;
-  for (const s of path.slice(0, -1)) cur = cur[s];
-  const last = path[path.length - 1];
-  const r = fn(cur[last]);
-  if (r === REMOVE) {
-    if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1);
-    else delete cur[last];
-  } else cur[last] = r;
-  return copy;
-}
-const REMOVE = Symbol('remove');
+const paths = (v: unknown) => treePaths(v, 13);
+const setAt = (obj: unknown, path: Step[], fn: (old: unknown) => unknown): any => updateAt(obj, path, fn, {});
 
 const nest = (depth: number, leaf: unknown, asArray: boolean): unknown => {
   let v = leaf;

@@ -13,6 +13,7 @@ import { METHODS, type Method } from '../../electron/app/ipc-contract';
 import { startWebServer, type RunningWebServer } from '../../electron/web/web-server';
 import { COOKIE } from '../../electron/web/request-guard';
 import type { ServerMessage } from '../../electron/web/protocol';
+import { REMOVE, treePaths, updateAt, type Step } from './tree';
 
 const CASES = Number(process.env.KUBELAB_IPC_FUZZ_CASES ?? 5000);
 const SEED = Number(process.env.KUBELAB_FUZZ_SEED ?? 22);
@@ -94,22 +95,8 @@ const SAFE: Partial<Record<Method, unknown>> = {
 };
 const safeMethods = Object.keys(SAFE) as Method[];
 
-type Step = string | number;
-function paths(v: unknown, at: Step[] = [], out: Step[][] = []): Step[][] {
-  out.push(at);
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, Array.isArray(v) ? Number(k) : k], out);
-  return out;
-}
-function mutate(v: unknown, path: Step[], value: unknown, remove: boolean): unknown {
-  if (path.length === 0) return remove ? undefined : value;
-  const copy = structuredClone(v) as Record<Step, unknown>;
-  let cur = copy;
-  for (const s of path.slice(0, -1)) cur = cur[s] as Record<Step, unknown>;
-  const last = path[path.length - 1];
-  if (remove) delete cur[last];
-  else cur[last] = value;
-  return copy;
-}
+const paths = (v: unknown) => treePaths(v);
+const mutate = (v: unknown, path: Step[], value: unknown, remove: boolean): unknown => updateAt(v, path, () => (remove ? REMOVE : value));
 
 const odd = fc.oneof(
   fc.constantFrom<unknown>(null, 0, -1, 1.5, 1e308, true, '', ' ', 'x'.repeat(300), [], {}, [null], { a: null }, '\u0000', '../../etc', 'ünï'),

@@ -12,6 +12,7 @@ import { importScenarios } from '../../electron/lab-engine/killercoda/import';
 import { lintLabs } from '../../electron/lab-engine/lint';
 import { loadLab } from '../../electron/lab-engine/loader';
 import { MAX_FILE_BYTES } from '../../electron/lab-engine/killercoda/scenario';
+import { REMOVE, treePaths, updateAt, type Step } from './tree';
 
 const SAMPLE = join(__dirname, '..', 'fixtures', 'killercoda', 'web-basics');
 const CASES = Number(process.env.KUBELAB_KC_FUZZ_CASES ?? 250);
@@ -25,24 +26,8 @@ writeFileSync(join(work, 'secret.md'), SECRET);
 const index = JSON.parse(readFileSync(join(SAMPLE, 'index.json'), 'utf8'));
 const files = ['intro/text.md', 'intro/background.sh', 'step1/text.md', 'step1/verify.sh', 'step2/text.md', 'step3/verify.sh', 'finish.md'];
 
-type Step = string | number;
-function paths(v: unknown, at: Step[] = [], out: Step[][] = []): Step[][] {
-  out.push(at);
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, Array.isArray(v) ? Number(k) : k], out);
-  return out;
-}
-function setAt(obj: unknown, path: Step[], value: unknown, remove: boolean): unknown {
-  if (path.length === 0) return remove ? null : value;
-  const copy = structuredClone(obj) as any;
-  let cur = copy;
-  for (const s of path.slice(0, -1)) cur = cur[s];
-  const last = path[path.length - 1];
-  if (remove) {
-    if (Array.isArray(cur)) cur.splice(Number(last), 1);
-    else delete cur[last];
-  } else cur[last] = value;
-  return copy;
-}
+const paths = (v: unknown) => treePaths(v);
+const setAt = (obj: unknown, path: Step[], value: unknown, remove: boolean): unknown => updateAt(obj, path, () => (remove ? REMOVE : value), null);
 const allPaths = paths(index);
 
 const weird = fc.oneof(

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { readLab } from '../../electron/lab-engine/loader';
+import { REMOVE, treePaths, updateAt, type Step } from './tree';
 
 const LABS = join(__dirname, '..', '..', 'labs');
 const CASES = Number(process.env.KUBELAB_LAB_FUZZ_CASES ?? 600);
@@ -19,24 +20,8 @@ const labDirs = readdirSync(LABS)
   .map((d) => join(LABS, d))
   .filter((d) => existsSync(join(d, 'lab.yaml')));
 
-type Step = string | number;
-function paths(v: unknown, at: Step[] = [], out: Step[][] = []): Step[][] {
-  out.push(at);
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, Array.isArray(v) ? Number(k) : k], out);
-  return out;
-}
-function setAt(obj: unknown, path: Step[], value: unknown, remove: boolean): unknown {
-  if (path.length === 0) return remove ? null : value;
-  const copy = structuredClone(obj) as any;
-  let cur = copy;
-  for (const s of path.slice(0, -1)) cur = cur[s];
-  const last = path[path.length - 1];
-  if (remove) {
-    if (Array.isArray(cur)) cur.splice(Number(last), 1);
-    else delete cur[last];
-  } else cur[last] = value;
-  return copy;
-}
+const paths = (v: unknown) => treePaths(v);
+const setAt = (obj: unknown, path: Step[], value: unknown, remove: boolean): unknown => updateAt(obj, path, () => (remove ? REMOVE : value), null);
 
 const swap = fc.constantFrom<unknown>(null, 0, -1, Number.MAX_VALUE, Infinity, true, '', ' ', 'x', [], {}, [null], { a: { b: null } }, 'ünï', '{{', '*');
 
