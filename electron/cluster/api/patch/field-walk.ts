@@ -150,11 +150,7 @@ export function removePath(obj: unknown, path: Path, prop: Schema | undefined, d
       return;
     }
     const shape = shapeOf(obj, prop, defs);
-    const child = obj[body];
-    removePath(child, rest, shape.kind === 'map' ? shape.child(body) : undefined, defs);
-    // as structured-merge-diff's removal walk: a map left with nothing in it goes too (an applied config that drops
-    // `paramKind` entirely leaves no `paramKind: {}` behind)
-    if (isObject(child) && !Object.keys(child).length) delete obj[body];
+    removePath(obj[body], rest, shape.kind === 'map' ? shape.child(body) : undefined, defs);
   } else if ((pe[0] === 'k' || pe[0] === 'v') && Array.isArray(obj)) {
     const shape = shapeOf(obj, prop, defs);
     const want = JSON.parse(body) as unknown;

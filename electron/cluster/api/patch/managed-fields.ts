@@ -333,13 +333,20 @@ export function applyPatch(
   // Fields this manager stopped applying go away unless another manager still owns them or something below them.
   const dropped = lastSet.difference(newSet);
   const ownedByOthers = others.reduce((acc, m) => acc.union(m.set), new FieldSet());
-  const prune = (node: FieldSet, owned: FieldSet | undefined, path: Path) => {
+  const prune = (node: FieldSet, owned: FieldSet | undefined, path: Path): boolean => {
+    let removed = false;
     for (const [pe, child] of node.children) {
       const ownedChild = owned?.children.get(pe);
       const p = [...path, pe];
-      if (child.self && (!ownedChild || ownedChild.isEmpty())) removePath(merged, p, prop, defs);
-      else prune(child, ownedChild, p);
+      if (child.self && (!ownedChild || ownedChild.isEmpty())) {
+        removePath(merged, p, prop, defs);
+        removed = true;
+      } else if (prune(child, ownedChild, p)) removed = true;
     }
+    // as structured-merge-diff's removal walk: a map left with nothing in it goes too (an applied config that drops
+    // `paramKind` altogether leaves no `paramKind: {}` behind); checked once per map, after its fields went
+    if (removed && path.length && isEmptyMapAt(merged, path)) removePath(merged, path, prop, defs);
+    return removed;
   };
   prune(dropped, ownedByOthers, []);
 
@@ -374,6 +381,16 @@ export function applyPatch(
   const managedFields = encode(managers);
   merged.metadata = { ...(merged.metadata ?? {}), managedFields };
   return { object: merged, managedFields, conflicts: [] };
+}
+
+/** whether the value at a path of struct fields (`f:` elements only) is a map with no keys left */
+function isEmptyMapAt(obj: unknown, path: Path): boolean {
+  let cur: unknown = obj;
+  for (const pe of path) {
+    if (pe[0] !== 'f' || !isObject(cur)) return false;
+    cur = cur[pe.slice(2)];
+  }
+  return isObject(cur) && Object.keys(cur).length === 0;
 }
 
 /** Upstream's conflict message (`Apply failed with 1 conflict: conflict with "x" using apps/v1: .spec.replicas`). */
