@@ -183,7 +183,10 @@ function rootSchema(opts: ManagedFieldsOptions): Schema | undefined {
 
 function withoutManagedFields(o: KObject | undefined): unknown {
   if (!o) return o;
-  const { managedFields: _mf, resourceVersion: _rv, ...meta } = o.metadata ?? {};
+  // a metadata that is not an object (a malformed apply body) stays as it is: spreading a string would turn each of
+  // its characters into a field, and a long one into a walk over hundreds of thousands of fields
+  if (!isObject(o.metadata)) return o;
+  const { managedFields: _mf, resourceVersion: _rv, ...meta } = o.metadata;
   return { ...o, metadata: meta };
 }
 

@@ -29,6 +29,12 @@ export async function patch({ server, req, info, entry, ns }: VerbContext): Prom
     if (!q.get('fieldManager')) throw errBadRequest('PATCH /api/v1: fieldManager is required for apply requests');
     const applied = patchBody as KObject;
     if (!applied || typeof applied !== 'object') throw errBadRequest('invalid apply body');
+    // structured-merge-diff refuses a non-map metadata before anything is merged (a string would otherwise be stored)
+    const md: unknown = applied.metadata;
+    if (md !== undefined && (md === null || typeof md !== 'object' || Array.isArray(md)))
+      throw errBadRequest(
+        `failed to create typed patch object (${applied.apiVersion ?? ''}, Kind=${applied.kind ?? ''}): .metadata: expected map, got ${JSON.stringify(md).slice(0, 64)}`,
+      );
     const warnings = checkFields(server, req, entry, applied);
     const existing = server.registry.getStored(entry, ns, name);
     if (!existing) {
