@@ -52,18 +52,14 @@ export function runScript(
     }, timeoutMs);
     const cancel = () => kill('SIGTERM');
     signal?.addEventListener('abort', cancel, { once: true });
+    const finish = (code: number, tail = '') => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+      rmSync(shimDir, { recursive: true, force: true });
+      resolvePromise({ code, output: output + tail, timedOut });
+    };
     // a script that cannot start at all (no bash, a lab folder gone) is a failed run, not a hang
-    p.on('error', (err) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
-      rmSync(shimDir, { recursive: true, force: true });
-      resolvePromise({ code: -1, output: output + `cannot run the script: ${err.message}\n`, timedOut });
-    });
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
-      rmSync(shimDir, { recursive: true, force: true });
-      resolvePromise({ code: code ?? -1, output, timedOut });
-    });
+    p.on('error', (err) => finish(-1, `cannot run the script: ${err.message}\n`));
+    p.on('close', (code) => finish(code ?? -1));
   });
 }
