@@ -258,6 +258,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     mounters: csi.mounters,
     controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store },
     packetFilter: policyAgent.engine,
+    externalPods: runtimes.backend?.podAddresses,
   });
   await csi.registerNodes(nodes.names());
   registerMetricsApi(api, nodes);

@@ -6,6 +6,7 @@
 import type { ContainerConfig, ContainerRuntime, ExecOptions, ImageInfo, PodSandboxConfig, RuntimeEvent, SandboxStatus, ContainerStatus } from '../interface';
 import { parseImageReference } from '../sim/images/reference';
 import type { NodePrograms } from '../sim/programs';
+import type { DockerPodAddresses } from './pod-addresses';
 
 /** the repositories of the images whose programs the cluster supplies itself */
 export function systemRepositories(programs: NodePrograms | undefined): Set<string> {
@@ -30,6 +31,8 @@ export class DockerNodeRuntime implements ContainerRuntime {
     private readonly docker: ContainerRuntime,
     private readonly sim: ContainerRuntime,
     private readonly system: Set<string>,
+    /** where the addresses of the pods Docker runs are recorded, for the cluster network */
+    private readonly addresses?: DockerPodAddresses,
   ) {
     this.name = docker.name;
   }
@@ -79,6 +82,8 @@ export class DockerNodeRuntime implements ContainerRuntime {
     const rt = this.forPod(config);
     const id = await rt.runPodSandbox(config, handler);
     this.owner.set(id, rt);
+    // a hostNetwork pod has its node's (simulated) address, not one on the Docker bridge
+    if (rt === this.docker && !config.hostNetwork) this.addresses?.add(id, config.podIPs);
     return id;
   }
   stopPodSandbox(sandboxId: string): Promise<void> {
@@ -87,6 +92,7 @@ export class DockerNodeRuntime implements ContainerRuntime {
   async removePodSandbox(sandboxId: string): Promise<void> {
     await this.by(sandboxId).removePodSandbox(sandboxId);
     this.owner.delete(sandboxId);
+    this.addresses?.remove(sandboxId);
     for (const [c, sb] of this.sandboxOf)
       if (sb === sandboxId) {
         this.sandboxOf.delete(c);
