@@ -33,25 +33,28 @@ function world(externalPods?: { has(ip: string): boolean }) {
     dropTimeoutMs: 50,
     externalPods,
   });
-  services.put({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web', namespace: 'ns' },
-    spec: { clusterIP: '10.96.7.7', ports: [{ port: 80, protocol: 'TCP' }] },
-  });
-  slices.put({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: { name: 'web-x', namespace: 'ns', labels: { 'kubernetes.io/service-name': 'web' } },
-    ports: [{ name: '', port: 8080, protocol: 'TCP' }],
-    endpoints: [{ addresses: ['10.244.1.5'], nodeName: 'w1', conditions: { ready: true } }],
-  } as any);
+  const service = (name: string, clusterIP: string, endpoint: { ip: string; port: number }) => {
+    services.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'ns' },
+      spec: { clusterIP, ports: [{ port: 80, protocol: 'TCP' }] },
+    });
+    slices.put({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-x`, namespace: 'ns', labels: { 'kubernetes.io/service-name': name } },
+      ports: [{ name: '', port: endpoint.port, protocol: 'TCP' }],
+      endpoints: [{ addresses: [endpoint.ip], nodeName: 'w1', conditions: { ready: true } }],
+    } as any);
+  };
+  service('web', '10.96.7.7', { ip: '10.244.1.5', port: 8080 });
   const seen: { ip: string }[] = [];
   net.listen('10.244.1.5', 8080, 'tcp', (sock: Duplex, from) => {
     seen.push(from);
     sock.end('hi');
   });
-  return { net, seen, logs, services, slices };
+  return { net, seen, logs, service };
 }
 const sandbox = (over: Partial<PodSandboxConfig>): PodSandboxConfig => ({
   name: 'p',
@@ -158,21 +161,9 @@ describe('cluster network data path into pods outside the simulator (Docker)', (
 
   it('delivers over real TCP, by pod IP and through a Service, after the packet filter', async () => {
     await withServer(async (port) => {
-      const { net, services, slices } = world({ has: (ip) => ip === '127.0.0.1' });
+      const { net, service } = world({ has: (ip) => ip === '127.0.0.1' });
       expect(await readAll(await net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '127.0.0.1', port))).toBe('hello 127.0.0.1');
-      services.put({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: 'doc', namespace: 'ns' },
-        spec: { clusterIP: '10.96.8.8', ports: [{ port: 80, protocol: 'TCP' }] },
-      });
-      slices.put({
-        apiVersion: 'discovery.k8s.io/v1',
-        kind: 'EndpointSlice',
-        metadata: { name: 'doc-x', namespace: 'ns', labels: { 'kubernetes.io/service-name': 'doc' } },
-        ports: [{ name: '', port, protocol: 'TCP' }],
-        endpoints: [{ addresses: ['127.0.0.1'], nodeName: 'w1', conditions: { ready: true } }],
-      } as any);
+      service('doc', '10.96.8.8', { ip: '127.0.0.1', port });
       const src = { ip: '10.244.0.9', node: 'cp', internal: true };
       expect(net.trace(src, '10.96.8.8', 80)).toMatchObject({
         ok: true,
