@@ -354,7 +354,7 @@ metadata: {name: cl}
 apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: dn, labels: {app: web}}
-spec: {nodeName: kubelab-worker2, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 80}]}]}
+spec: {nodeName: kubelab-worker2, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 80, hostPort: 8081}]}]}
 ---
 apiVersion: v1
 kind: Service
@@ -393,7 +393,7 @@ spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command:
     await tc?.stop();
   });
 
-  it('lets a simulated pod fetch a Docker pod by pod IP and through its ClusterIP Service', async () => {
+  it('lets a simulated pod fetch a Docker pod by pod IP, through its ClusterIP Service and its hostPort', async () => {
     // busybox httpd inside the container may still be starting when the pod turns Running
     const byIP = await waitFor(
       async () => {
@@ -406,6 +406,9 @@ spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command:
     const bySvc = await fetchFromSim('http://web.dn.svc.cluster.local:8080/');
     expect(bySvc.stderr).toBe('');
     expect(bySvc.stdout).toContain('Welcome to nginx!');
+    // the hostPort on the Docker node's IP (the portmap plugin's DNAT, from the CNI ADD the Docker sandbox reported)
+    const nodeIP = (await k('get', 'node', 'kubelab-worker2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')).stdout;
+    expect((await fetchFromSim(`http://${nodeIP}:8081/`)).stdout).toContain('Welcome to nginx!');
     // nothing listens on that port in the container: the real refusal reaches the client as busybox prints it
     const refused = await fetchFromSim(`http://${webIP}:81/`);
     expect(refused.code).not.toBe(0);

@@ -90,9 +90,11 @@ describe('a Docker node with the cluster system programs', () => {
     ]);
   });
 
-  it("records the addresses of the pods Docker runs (the cluster network dials them), not the simulator's or hostNetwork ones", async () => {
+  it("records the addresses and CNI ADD/DEL of the pods Docker runs (the cluster network dials them), not the simulator's", async () => {
     const addresses = new DockerPodAddresses();
-    const rt = new DockerNodeRuntime(fake('docker', []), fake('sim', []), systemRepositories(programs), addresses);
+    const cni: string[] = [];
+    const network = { attach: (id: string) => cni.push(`ADD ${id}`), detach: (id: string) => cni.push(`DEL ${id}`) };
+    const rt = new DockerNodeRuntime(fake('docker', []), fake('sim', []), systemRepositories(programs), { addresses, network });
     const web = await rt.runPodSandbox(sandbox(['nginx'], ['10.244.2.5']), '');
     await rt.runPodSandbox(sandbox(['registry.k8s.io/coredns/coredns:v1.12.0'], ['10.244.2.6']), '');
     await rt.runPodSandbox(sandbox(['busybox'], ['172.18.0.4'], true), '');
@@ -103,5 +105,7 @@ describe('a Docker node with the cluster system programs', () => {
     expect(addresses.has('10.244.2.5')).toBe(true);
     await rt.removePodSandbox(again);
     expect(addresses.has('10.244.2.5')).toBe(false);
+    // the simulator reports its own sandboxes' CNI operations; a hostNetwork sandbox is recorded (CNI skips it there)
+    expect(cni).toEqual([`ADD ${web}`, 'ADD docker-sb-2', `ADD ${again}`, `DEL ${web}`, `DEL ${again}`]);
   });
 });

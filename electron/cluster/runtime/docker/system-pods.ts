@@ -7,6 +7,16 @@ import type { ContainerConfig, ContainerRuntime, ExecOptions, ImageInfo, PodSand
 import { parseImageReference } from '../sim/images/reference';
 import type { NodePrograms } from '../sim/programs';
 import type { DockerPodAddresses } from './pod-addresses';
+import type { SimNetwork } from '../sim/network';
+
+/**
+ * What the cluster network learns of the pods Docker runs: their addresses (dialled over real TCP) and the CNI
+ * ADD/DEL the simulator's sandboxes report too (hostPort DNAT, the node's IPAM files and views).
+ */
+export interface DockerPodNetwork {
+  addresses: DockerPodAddresses;
+  network?: Pick<SimNetwork, 'attach' | 'detach'>;
+}
 
 /** the repositories of the images whose programs the cluster supplies itself */
 export function systemRepositories(programs: NodePrograms | undefined): Set<string> {
@@ -31,8 +41,7 @@ export class DockerNodeRuntime implements ContainerRuntime {
     private readonly docker: ContainerRuntime,
     private readonly sim: ContainerRuntime,
     private readonly system: Set<string>,
-    /** where the addresses of the pods Docker runs are recorded, for the cluster network */
-    private readonly addresses?: DockerPodAddresses,
+    private readonly net?: DockerPodNetwork,
   ) {
     this.name = docker.name;
   }
@@ -82,17 +91,24 @@ export class DockerNodeRuntime implements ContainerRuntime {
     const rt = this.forPod(config);
     const id = await rt.runPodSandbox(config, handler);
     this.owner.set(id, rt);
-    // a hostNetwork pod has its node's (simulated) address, not one on the Docker bridge
-    if (rt === this.docker && !config.hostNetwork) this.addresses?.add(id, config.podIPs);
+    if (rt === this.docker) {
+      this.net?.network?.attach?.(id, config);
+      // a hostNetwork pod has its node's (simulated) address, not one on the Docker bridge
+      if (!config.hostNetwork) this.net?.addresses.add(id, config.podIPs);
+    }
     return id;
   }
   stopPodSandbox(sandboxId: string): Promise<void> {
     return this.by(sandboxId).stopPodSandbox(sandboxId);
   }
   async removePodSandbox(sandboxId: string): Promise<void> {
-    await this.by(sandboxId).removePodSandbox(sandboxId);
+    const rt = this.by(sandboxId);
+    await rt.removePodSandbox(sandboxId);
     this.owner.delete(sandboxId);
-    this.addresses?.remove(sandboxId);
+    if (rt === this.docker) {
+      this.net?.addresses.remove(sandboxId);
+      this.net?.network?.detach?.(sandboxId);
+    }
     for (const [c, sb] of this.sandboxOf)
       if (sb === sandboxId) {
         this.sandboxOf.delete(c);
