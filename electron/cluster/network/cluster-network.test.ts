@@ -162,7 +162,12 @@ describe('cluster network data path into pods outside the simulator (Docker)', (
   it('delivers over real TCP, by pod IP and through a Service, after the packet filter', async () => {
     await withServer(async (port) => {
       const { net, service } = world({ has: (ip) => ip === '127.0.0.1' });
-      expect(await readAll(await net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '127.0.0.1', port))).toBe('hello 127.0.0.1');
+      const direct = await net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '127.0.0.1', port);
+      const closed = new Promise((r) => direct.once('close', r));
+      expect(await readAll(direct)).toBe('hello 127.0.0.1');
+      // clients read to the end and drop the socket (wget's HTTP client never ends its side): the real socket must
+      // still close, not stay half-open holding a descriptor
+      await closed;
       service('doc', '10.96.8.8', { ip: '127.0.0.1', port });
       const src = { ip: '10.244.0.9', node: 'cp', internal: true };
       expect(net.trace(src, '10.96.8.8', 80)).toMatchObject({

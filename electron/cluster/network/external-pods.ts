@@ -29,8 +29,10 @@ export function dialExternalPod(ip: string, port: number, o: ExternalDialOptions
   const what = `network: dial ${ip}:${port} (Docker pod)`;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    // half-open like the simulator's pairs: a client that ends its request still reads the whole answer
-    const sock = (o.connect ?? net.connect)({ host: ip, port, allowHalfOpen: true });
+    // not half-open (unlike the simulator's pairs): the server's FIN ends our side too, so a client that reads to
+    // the end and drops the socket without ending it (wget's HTTP client) leaves no descriptor behind; a client that
+    // ends its request first still reads the whole answer
+    const sock = (o.connect ?? net.connect)({ host: ip, port, allowHalfOpen: false });
     const timedOut = () => reject(new NetError('ETIMEDOUT', `connect ${ip}:${port}: connection timed out`));
     const timer = setTimeout(() => {
       o.log(`${what}: no answer within ${o.timeoutMs} ms`);
