@@ -75,7 +75,19 @@ const wallMs = () => performance.timeOrigin + performance.now();
 const events = [];
 const eventsProc = spawn(
   'docker',
-  ['events', '--format', '{{json .}}', '--filter', 'type=container', '--filter', 'event=create', '--filter', 'event=start', '--filter', 'label=io.kubernetes.pod.namespace=default'],
+  [
+    'events',
+    '--format',
+    '{{json .}}',
+    '--filter',
+    'type=container',
+    '--filter',
+    'event=create',
+    '--filter',
+    'event=start',
+    '--filter',
+    'label=io.kubernetes.pod.namespace=default',
+  ],
   { stdio: ['ignore', 'pipe', 'ignore'] },
 );
 let eventsBuf = '';
@@ -171,7 +183,17 @@ if (parts.sandbox.length) {
   const m = (k) => fmt(percentile(parts[k], 50), 0);
   const docker = parts.sandbox.map((x, i) => x + parts.app[i]);
   report('pod start: Docker starting sandbox + app (events, median)', `${fmt(percentile(docker, 50), 0)} ms`, '-');
-  report('pod start: the rest (API, scheduler, kubelet, status; median)', `${fmt(percentile(parts.before.map((x, i) => x + parts.between[i] + parts.after[i]), 50), 0)} ms`, '-');
+  report(
+    'pod start: the rest (API, scheduler, kubelet, status; median)',
+    `${fmt(
+      percentile(
+        parts.before.map((x, i) => x + parts.between[i] + parts.after[i]),
+        50,
+      ),
+      0,
+    )} ms`,
+    '-',
+  );
   console.log(
     `  medians: POST→sandbox created ${m('before')} | sandbox start ${m('sandbox')} | →app created ${m('between')} | attach+app start ${m('app')} | →Running seen ${m('after')} ms`,
   );

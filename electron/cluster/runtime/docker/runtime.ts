@@ -124,6 +124,7 @@ export class DockerRuntime implements ContainerRuntime {
     // the pod's /etc/hosts and /etc/resolv.conf, which only its containers bind-mount: written while Docker
     // creates and starts the pause container
     const files: Promise<{ hostsFile?: string; resolvFile?: string }> = config.hostNetwork ? Promise.resolve({}) : writePodEtcFiles(config);
+    // awaited (and its failure reported) below, whichever way the sandbox's start goes
     files.catch(() => undefined);
     const net = this.o.backend.network;
     const opts: Docker.ContainerCreateOptions = {
@@ -154,7 +155,7 @@ export class DockerRuntime implements ContainerRuntime {
       c = await this.createReplacingStale(opts);
       await c.start();
     } catch (err) {
-      await files.catch(() => undefined);
+      await files.catch((e) => this.o.log(`docker: writing /etc files of pod ${config.name}: ${(e as Error).message}`));
       throw new SandboxError(`rpc error: code = Unknown desc = failed to start sandbox container for pod "${config.name}": ${message(err)}`);
     }
     let hostsFile: string | undefined, resolvFile: string | undefined;
