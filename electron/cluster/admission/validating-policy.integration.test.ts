@@ -218,3 +218,52 @@ describe('ValidatingAdmissionPolicy authorizer', () => {
     expect((await t.kubectl(['create', 'configmap', 'by-admin', '-n', ns])).code).toBe(0);
   });
 });
+
+describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
+  it('parses URLs and validates names with format, in matchConditions and validations', async () => {
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-url' } });
+    await t.client.create(VAP, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'endpoints' },
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+        matchConditions: [{ name: 'has-endpoint', expression: "has(object.data) && 'endpoint' in object.data" }],
+        validations: [
+          { expression: "isURL(object.data.endpoint) && url(object.data.endpoint).getScheme() == 'https'", message: 'endpoint must be an https URL' },
+          {
+            expression: "url(object.data.endpoint).getPort() in ['', '443']",
+            messageExpression: "'port ' + url(object.data.endpoint).getPort() + ' is closed'",
+          },
+          {
+            expression: "!('owner' in object.data) || !format.named('dns1035Label').value().validate(object.data.owner).hasValue()",
+            messageExpression: "'owner: ' + format.dns1035Label().validate(object.data.owner).value().join(', ')",
+          },
+        ],
+      },
+    });
+    await t.client.create(VAPB, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'endpoints' },
+      spec: {
+        policyName: 'endpoints',
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'vap-url' } } },
+      },
+    });
+    const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+    const denied = `ValidatingAdmissionPolicy 'endpoints' with binding 'endpoints' denied request`;
+    expect((await rejection(t.client.create(R.configmaps, 'vap-url', cm('plain', { endpoint: 'http://api.example.com/v1' })))).message).toBe(
+      `configmaps "plain" is invalid: : ${denied}: endpoint must be an https URL`,
+    );
+    expect((await rejection(t.client.create(R.configmaps, 'vap-url', cm('port', { endpoint: 'https://api.example.com:8443/v1' })))).message).toBe(
+      `configmaps "port" is invalid: : ${denied}: port 8443 is closed`,
+    );
+    expect((await rejection(t.client.create(R.configmaps, 'vap-url', cm('owner', { endpoint: 'https://api.example.com/', owner: '1st-team' })))).message).toBe(
+      `configmaps "owner" is invalid: : ${denied}: owner: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+    );
+    await t.client.create(R.configmaps, 'vap-url', cm('good', { endpoint: 'https://api.example.com:443/v1', owner: 'team-a' }));
+    await t.client.create(R.configmaps, 'vap-url', cm('unrelated', { other: 'not a url' }));
+  });
+});

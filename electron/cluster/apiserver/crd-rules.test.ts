@@ -136,4 +136,56 @@ describe('CRD CEL validation rules', () => {
     expect(cause.field).toBe('spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule');
     expect(cause.message).toMatch(/^Invalid value: apiextensions\.ValidationRule\{Rule:"self\.replicas <", .*\}: compilation failed: ERROR: /);
   });
+
+  it('rules use the url and format libraries, and a URL that does not parse is reported in Go words', async () => {
+    const links = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'links.rules.example.com' },
+      spec: {
+        group: 'rules.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'links', kind: 'Link' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    'x-kubernetes-validations': [
+                      { rule: "url(self.target).getHostname().endsWith('.example.com')", message: 'target must be on example.com' },
+                      {
+                        rule: '!format.dns1123Label().validate(self.slug).hasValue()',
+                        messageExpression: "'bad slug: ' + format.dns1123Label().validate(self.slug).value().join('; ')",
+                      },
+                    ],
+                    properties: { target: { type: 'string' }, slug: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    expect((await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', links)).status).toBe(201);
+    const linkBase = '/apis/rules.example.com/v1/namespaces/default/links';
+    await waitFor(async () => (await httpGet(t.cluster, linkBase)).status === 200, { what: 'links served' });
+    const link = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'rules.example.com/v1', kind: 'Link', metadata: { name }, spec });
+    expect((await httpRequest(t.cluster, 'POST', linkBase, link('docs', { target: 'https://docs.example.com/x?y=1', slug: 'docs' }))).status).toBe(201);
+    const causes = async (spec: Record<string, unknown>) =>
+      JSON.parse((await httpRequest(t.cluster, 'POST', linkBase, link('bad', spec))).body).details.causes.map((c: { message: string }) => c.message);
+    expect(await causes({ target: 'https://evil.test/', slug: 'Docs' })).toEqual([
+      'Invalid value: "object": target must be on example.com',
+      `Invalid value: "object": bad slug: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+    ]);
+    expect(await causes({ target: 'docs/page', slug: 'docs' })).toEqual([
+      `Invalid value: "object": URL parse error during conversion from string: parse "docs/page": invalid URI for request evaluating rule: url(self.target).getHostname().endsWith('.example.com')`,
+    ]);
+  });
 });
