@@ -86,6 +86,7 @@ function paramsFor(
 export function validatingAdmissionPolicyPlugin(resolveKind?: ResolveKind, authorizer?: () => Authorizer): AdmissionPlugin {
   return {
     name: 'ValidatingAdmissionPolicy',
+    connect: true,
     validate: (a, lookup) => validate(a, lookup, resolveKind, authorizer),
   };
 }
