@@ -267,3 +267,49 @@ describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
     await t.client.create(R.configmaps, 'vap-url', cm('unrelated', { other: 'not a url' }));
   });
 });
+
+describe('ValidatingAdmissionPolicy on CONNECT', () => {
+  it.skipIf(!kubectlPath())('sees kubectl exec as a CONNECT of PodExecOptions and can refuse it', async () => {
+    const ns = 'vap-exec';
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await t.client.create(R.pods, ns, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'shell' },
+      spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] },
+    });
+    await t.client.create(VAP, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'no-shell' },
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/exec'] }] },
+        validations: [
+          {
+            expression: "request.operation == 'CONNECT' && request.kind.kind == 'PodExecOptions' && !(object.command[0] in ['sh', 'bash'])",
+            messageExpression: "'no shells in ' + request.name + ' (' + object.container + ')'",
+            reason: 'Forbidden',
+          },
+        ],
+      },
+    });
+    await t.client.create(VAPB, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'no-shell' },
+      spec: {
+        policyName: 'no-shell',
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
+      },
+    });
+    await waitFor(async () => (await t.client.get(R.pods, ns, 'shell')).status?.phase === 'Running', { timeoutMs: 60_000, what: 'pod running' });
+    const sh = await t.kubectl(['exec', '-n', ns, 'shell', '-c', 'c', '--', 'sh', '-c', 'echo hi']);
+    expect([sh.code, sh.stderr.trim()]).toEqual([
+      1,
+      `Error from server (Forbidden): pods "shell" is forbidden: ValidatingAdmissionPolicy 'no-shell' with binding 'no-shell' denied request: no shells in shell (c)`,
+    ]);
+    const echo = await t.kubectl(['exec', '-n', ns, 'shell', '--', 'echo', 'hi']);
+    expect([echo.code, echo.stdout.trim()]).toEqual([0, 'hi']);
+  });
+});
