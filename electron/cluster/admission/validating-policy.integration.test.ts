@@ -23,6 +23,17 @@ async function rejection(p: Promise<unknown>): Promise<{ code: number; message: 
   throw new Error('expected a rejection');
 }
 
+/** a policy and a Deny binding of the same name, for the requests of one namespace */
+async function denyIn(ns: string, name: string, spec: Record<string, unknown>): Promise<void> {
+  await t.client.create(VAP, undefined, { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name }, spec });
+  await t.client.create(VAPB, undefined, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name },
+    spec: { policyName: name, validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } } },
+  });
+}
+
 beforeAll(async () => {
   t = await startTestCluster({ nodes: 1 });
   for (const [name, env] of [
@@ -222,35 +233,20 @@ describe('ValidatingAdmissionPolicy authorizer', () => {
 describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
   it('parses URLs and validates names with format, in matchConditions and validations', async () => {
     await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-url' } });
-    await t.client.create(VAP, undefined, {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: 'endpoints' },
-      spec: {
-        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
-        matchConditions: [{ name: 'has-endpoint', expression: "has(object.data) && 'endpoint' in object.data" }],
-        validations: [
-          { expression: "isURL(object.data.endpoint) && url(object.data.endpoint).getScheme() == 'https'", message: 'endpoint must be an https URL' },
-          {
-            expression: "url(object.data.endpoint).getPort() in ['', '443']",
-            messageExpression: "'port ' + url(object.data.endpoint).getPort() + ' is closed'",
-          },
-          {
-            expression: "!('owner' in object.data) || !format.named('dns1035Label').value().validate(object.data.owner).hasValue()",
-            messageExpression: "'owner: ' + format.dns1035Label().validate(object.data.owner).value().join(', ')",
-          },
-        ],
-      },
-    });
-    await t.client.create(VAPB, undefined, {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: 'endpoints' },
-      spec: {
-        policyName: 'endpoints',
-        validationActions: ['Deny'],
-        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'vap-url' } } },
-      },
+    await denyIn('vap-url', 'endpoints', {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+      matchConditions: [{ name: 'has-endpoint', expression: "has(object.data) && 'endpoint' in object.data" }],
+      validations: [
+        { expression: "isURL(object.data.endpoint) && url(object.data.endpoint).getScheme() == 'https'", message: 'endpoint must be an https URL' },
+        {
+          expression: "url(object.data.endpoint).getPort() in ['', '443']",
+          messageExpression: "'port ' + url(object.data.endpoint).getPort() + ' is closed'",
+        },
+        {
+          expression: "!('owner' in object.data) || !format.named('dns1035Label').value().validate(object.data.owner).hasValue()",
+          messageExpression: "'owner: ' + format.dns1035Label().validate(object.data.owner).value().join(', ')",
+        },
+      ],
     });
     const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
     const denied = `ValidatingAdmissionPolicy 'endpoints' with binding 'endpoints' denied request`;
@@ -278,30 +274,15 @@ describe('ValidatingAdmissionPolicy on CONNECT', () => {
       metadata: { name: 'shell' },
       spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] },
     });
-    await t.client.create(VAP, undefined, {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: 'no-shell' },
-      spec: {
-        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/exec'] }] },
-        validations: [
-          {
-            expression: "request.operation == 'CONNECT' && request.kind.kind == 'PodExecOptions' && !(object.command[0] in ['sh', 'bash'])",
-            messageExpression: "'no shells in ' + request.name + ' (' + object.container + ')'",
-            reason: 'Forbidden',
-          },
-        ],
-      },
-    });
-    await t.client.create(VAPB, undefined, {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: 'no-shell' },
-      spec: {
-        policyName: 'no-shell',
-        validationActions: ['Deny'],
-        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
-      },
+    await denyIn(ns, 'no-shell', {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/exec'] }] },
+      validations: [
+        {
+          expression: "request.operation == 'CONNECT' && request.kind.kind == 'PodExecOptions' && !(object.command[0] in ['sh', 'bash'])",
+          messageExpression: "'no shells in ' + request.name + ' (' + object.container + ')'",
+          reason: 'Forbidden',
+        },
+      ],
     });
     await waitFor(async () => (await t.client.get(R.pods, ns, 'shell')).status?.phase === 'Running', { timeoutMs: 60_000, what: 'pod running' });
     const sh = await t.kubectl(['exec', '-n', ns, 'shell', '-c', 'c', '--', 'sh', '-c', 'echo hi']);

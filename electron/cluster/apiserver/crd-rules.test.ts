@@ -9,14 +9,25 @@ import { httpGet, httpRequest } from './handlers/streaming/testing/ws-client';
 let t: TestCluster;
 const base = '/apis/rules.example.com/v1/namespaces/default/pools';
 
-const crd = (rules: unknown[], name = 'pools.rules.example.com', plural = 'pools') => ({
+const POOL_PROPERTIES = {
+  replicas: { type: 'integer', default: 1 },
+  size: { type: 'string' },
+  queue: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'queue is immutable' }] },
+};
+const crd = (
+  rules: unknown[],
+  name = 'pools.rules.example.com',
+  plural = 'pools',
+  kind = plural === 'pools' ? 'Pool' : 'Broken',
+  properties: object = POOL_PROPERTIES,
+) => ({
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
   metadata: { name },
   spec: {
     group: 'rules.example.com',
     scope: 'Namespaced',
-    names: { plural, kind: plural === 'pools' ? 'Pool' : 'Broken' },
+    names: { plural, kind },
     versions: [
       {
         name: 'v1',
@@ -29,11 +40,7 @@ const crd = (rules: unknown[], name = 'pools.rules.example.com', plural = 'pools
               spec: {
                 type: 'object',
                 'x-kubernetes-validations': rules,
-                properties: {
-                  replicas: { type: 'integer', default: 1 },
-                  size: { type: 'string' },
-                  queue: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'queue is immutable' }] },
-                },
+                properties,
               },
             },
           },
@@ -138,41 +145,19 @@ describe('CRD CEL validation rules', () => {
   });
 
   it('rules use the url and format libraries, and a URL that does not parse is reported in Go words', async () => {
-    const links = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'links.rules.example.com' },
-      spec: {
-        group: 'rules.example.com',
-        scope: 'Namespaced',
-        names: { plural: 'links', kind: 'Link' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: 'object',
-                properties: {
-                  spec: {
-                    type: 'object',
-                    'x-kubernetes-validations': [
-                      { rule: "url(self.target).getHostname().endsWith('.example.com')", message: 'target must be on example.com' },
-                      {
-                        rule: '!format.dns1123Label().validate(self.slug).hasValue()',
-                        messageExpression: "'bad slug: ' + format.dns1123Label().validate(self.slug).value().join('; ')",
-                      },
-                    ],
-                    properties: { target: { type: 'string' }, slug: { type: 'string' } },
-                  },
-                },
-              },
-            },
-          },
-        ],
-      },
-    };
+    const links = crd(
+      [
+        { rule: "url(self.target).getHostname().endsWith('.example.com')", message: 'target must be on example.com' },
+        {
+          rule: '!format.dns1123Label().validate(self.slug).hasValue()',
+          messageExpression: "'bad slug: ' + format.dns1123Label().validate(self.slug).value().join('; ')",
+        },
+      ],
+      'links.rules.example.com',
+      'links',
+      'Link',
+      { target: { type: 'string' }, slug: { type: 'string' } },
+    );
     expect((await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', links)).status).toBe(201);
     const linkBase = '/apis/rules.example.com/v1/namespaces/default/links';
     await waitFor(async () => (await httpGet(t.cluster, linkBase)).status === 200, { what: 'links served' });
