@@ -42,6 +42,7 @@ describe('CEL format', () => {
     expect(ev("!format.dns1123LabelPrefix().validate('my-prefix-').hasValue() && format.dns1123Label().validate('my-prefix-').hasValue()")).toBe(true);
     expect(ev("format.named('dns1123Subdomain').value().validate('apiextensions.k8s.io').hasValue()")).toBe(false);
     expect(ev("format.named('nope').hasValue()")).toBe(false);
+    expect(() => ev("format.named('nope').value()")).toThrow(/^optional\.none\(\) dereference/);
     expect(ev("format.qualifiedName().validate('a/b/c').hasValue() && !format.labelValue().validate('').hasValue()")).toBe(true);
     expect(ev("format.uri().validate('../x').value()")).toEqual(['parse "../x": invalid URI for request']);
     expect(

@@ -101,7 +101,16 @@ const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
 export function compileCel(expr: string): (ctx: Record<string, unknown>) => unknown {
   let f = compiled.get(expr);
   if (!f) {
-    f = celEnvironment.parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
+    const run = celEnvironment.parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
+    f = (ctx) => {
+      try {
+        return run(ctx);
+      } catch (e) {
+        // cel-go's words for reading an empty optional (format's validate(), format.named())
+        if (e instanceof Error) e.message = e.message.replace(/^Optional value is not present/, 'optional.none() dereference');
+        throw e;
+      }
+    };
     compiled.set(expr, f);
   }
   return f;
