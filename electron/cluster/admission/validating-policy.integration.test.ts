@@ -292,5 +292,28 @@ describe('ValidatingAdmissionPolicy on CONNECT', () => {
     ]);
     const echo = await t.kubectl(['exec', '-n', ns, 'shell', '--', 'echo', 'hi']);
     expect([echo.code, echo.stdout.trim()]).toEqual([0, 'hi']);
+
+    // proxy and port-forward are CONNECTs too, with their own options kinds
+    await denyIn(ns, 'no-tunnels', {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/proxy', 'pods/portforward'] }] },
+      validations: [
+        {
+          expression: 'false',
+          messageExpression: "'no ' + request.kind.kind + (has(object.path) ? ' ' + object.path : '')",
+          reason: 'Forbidden',
+        },
+      ],
+    });
+    const proxy = await t.kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/shell/proxy/healthz`]);
+    expect([proxy.code, proxy.stderr.trim()]).toEqual([
+      1,
+      `Error from server (Forbidden): pods "shell" is forbidden: ValidatingAdmissionPolicy 'no-tunnels' with binding 'no-tunnels' denied request: no PodProxyOptions /healthz`,
+    ]);
+    const pf = await t.kubectl(['port-forward', '-n', ns, 'pod/shell', '18080:80'], { timeoutMs: 20_000 });
+    // kubectl sends the ports in the streams' headers, not in the URL: the options carry none
+    expect([pf.code, pf.stderr.trim()]).toEqual([
+      1,
+      `error: error upgrading connection: pods "shell" is forbidden: ValidatingAdmissionPolicy 'no-tunnels' with binding 'no-tunnels' denied request: no PodPortForwardOptions`,
+    ]);
   });
 });
