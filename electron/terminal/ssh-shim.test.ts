@@ -19,16 +19,30 @@ function fakeBin(dir: string, name: string, script: string): void {
 // a kubectl that knows the nodes controlplane and node01, a real ssh that says it was called, and a kubelab CLI
 // that prints its arguments
 const tools = join(work, 'tools');
-fakeBin(tools, 'kubectl', '[ "$1 $2" = "get node" ] && case "$3" in controlplane|node01) exit 0;; esac; exit 1');
+// with API_DOWN set it answers as the API server does while etcd is down: 503 for the API, the node shell endpoint still there
+fakeBin(
+  tools,
+  'kubectl',
+  [
+    'case "$1 $2 $3" in',
+    '  "get node controlplane"|"get node node01") [ -z "$API_DOWN" ] && exit 0; exit 1;;',
+    '  "create --raw /kubelab/nodes/controlplane/shell"|"create --raw /kubelab/nodes/node01/shell") cat >/dev/null; exit 0;;',
+    'esac',
+    'exit 1',
+  ].join('\n'),
+);
 fakeBin(tools, 'ssh', 'echo "real ssh: $*"');
 const cli = join(work, 'kubelab.js');
 writeFileSync(cli, 'console.log(JSON.stringify(process.argv.slice(2)))');
 const shim = writeSshShim(join(work, 'shim'), { node: process.execPath, cli });
 
 function ssh(...args: string[]): string {
+  return sshWith({}, ...args);
+}
+function sshWith(env: Record<string, string>, ...args: string[]): string {
   return execFileSync(join(shim, 'ssh'), args, {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${shim}:${tools}:/usr/bin:/bin`, KUBECONFIG: '/lab/kubeconfig:/other' },
+    env: { ...process.env, PATH: `${shim}:${tools}:/usr/bin:/bin`, KUBECONFIG: '/lab/kubeconfig:/other', ...env },
   });
 }
 
@@ -46,6 +60,11 @@ describe('the ssh shim', () => {
       '-c',
       'crictl ps | grep web',
     ]);
+  });
+
+  it('still reaches the node while the API is down (etcd being restored), through the node shell endpoint', () => {
+    expect(JSON.parse(sshWith({ API_DOWN: '1' }, 'controlplane'))).toEqual(['node', 'shell', '--kubeconfig', '/lab/kubeconfig', 'controlplane']);
+    expect(sshWith({ API_DOWN: '1' }, 'example.org')).toBe('real ssh: example.org\n');
   });
 
   it('leaves other hosts to the real ssh, with all their arguments', () => {
