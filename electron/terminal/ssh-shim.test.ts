@@ -26,7 +26,7 @@ fakeBin(
   [
     'case "$1 $2 $3" in',
     '  "get node controlplane"|"get node node01") [ -z "$API_DOWN" ] && exit 0; exit 1;;',
-    '  "create --raw /kubelab/nodes/controlplane/shell"|"create --raw /kubelab/nodes/node01/shell") cat >/dev/null; exit 0;;',
+    '  "create --raw /kubelab/nodes/controlplane/shell"|"create --raw /kubelab/nodes/node01/shell") cat; echo; exit 0;;',
     'esac',
     'exit 1',
   ].join('\n'),
@@ -71,15 +71,15 @@ describe('the ssh shim', () => {
     expect(ssh('-p', '2222', 'git@example.com', 'ls')).toBe('real ssh: -p 2222 git@example.com ls\n');
   });
 
-  it('without the kubelab command (the packaged app) says how to reach the node instead', () => {
+  it('without the kubelab command (the desktop app), sends each command line to the node shell endpoint through kubectl', () => {
     const bare = writeSshShim(join(work, 'bare'), null);
-    let err = '';
-    try {
-      execFileSync(join(bare, 'ssh'), ['node01'], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, PATH: `${bare}:${tools}:/usr/bin:/bin` } });
-    } catch (e) {
-      err = String((e as { stderr: string }).stderr);
-      expect((e as { status: number }).status).toBe(255);
-    }
-    expect(err).toMatch(/kubectl debug node\/node01 -it --image=busybox -- chroot \/host/);
+    const run = (args: string[], input = '') =>
+      execFileSync(join(bare, 'ssh'), args, { encoding: 'utf8', input, stdio: 'pipe', env: { ...process.env, PATH: `${bare}:${tools}:/usr/bin:/bin`, API_DOWN: '1' } });
+    const bodies = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { command: string; output: string });
+    const one = bodies(run(['node01', 'echo', '"a\\b"', "'\tc'"]));
+    expect(one).toMatchObject([{ command: 'echo "a\\b" \'\tc\'', output: 'text' }]);
+    // interactive: one request per line until exit
+    const lines = bodies(run(['node01'], 'crictl ps\n\nls /etc/kubernetes/manifests\nexit\nnot sent\n'));
+    expect(lines.map((b) => b.command)).toEqual(['crictl ps', 'ls /etc/kubernetes/manifests']);
   });
 });

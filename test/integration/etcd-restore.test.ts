@@ -3,10 +3,12 @@
 // a bad edit takes the API down until the file is fixed — while the node shell keeps working.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { kubectlPath, startTestCluster, waitFor, type TestCluster } from '../harness';
 import type { KObject } from '../../electron/cluster/api/types';
+import { writeSshShim } from '../../electron/terminal/ssh-shim';
 
 const KUBECTL = kubectlPath();
 const CP = 'kubelab-control-plane';
@@ -105,7 +107,19 @@ describe.skipIf(!KUBECTL)('etcd backup and restore on the control-plane node', (
     expect(log).toContain("data dir /var/lib/etcd (the node's /var/lib/etcd-typo) holds no etcd data");
     expect((await shell(`${ETCDCTL} --command-timeout=1s endpoint health`)).exitCode).not.toBe(0);
 
-    await ok(`sed -i 's#path: /var/lib/etcd-typo$#path: /var/lib/etcd-from-backup#' ${ETCD_YAML}`);
+    // the desktop app's terminal has only kubectl: its `ssh controlplane` still reaches the node and fixes the file
+    const shim = writeSshShim(join(tc.dataDir, 'ssh-shim'), null);
+    const env = { ...process.env, PATH: `${shim}:${dirname(KUBECTL!)}:/usr/bin:/bin`, KUBECONFIG: tc.kubeconfig };
+    const fixed = await new Promise<string>((resolve, reject) => {
+      // asynchronous: the cluster answering the shim runs in this process
+      const p = spawn(join(shim, 'ssh'), [CP], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+      let out = '';
+      p.stdout.on('data', (c) => (out += c));
+      p.on('error', reject);
+      p.on('close', () => resolve(out));
+      p.stdin.end(`sed -i 's#path: /var/lib/etcd-typo$#path: /var/lib/etcd-from-backup#' ${ETCD_YAML}\ngrep -c etcd-from-backup ${ETCD_YAML}\nexit\n`);
+    });
+    expect(fixed).toBe('1\n');
     expect(await waitFor(configMaps, { timeoutMs: 60_000, what: 'the API back' })).toContain('configmap/before-backup');
   }, 120_000);
 
