@@ -74,8 +74,17 @@ describe('the ssh shim', () => {
   it('without the kubelab command (the desktop app), sends each command line to the node shell endpoint through kubectl', () => {
     const bare = writeSshShim(join(work, 'bare'), null);
     const run = (args: string[], input = '') =>
-      execFileSync(join(bare, 'ssh'), args, { encoding: 'utf8', input, stdio: 'pipe', env: { ...process.env, PATH: `${bare}:${tools}:/usr/bin:/bin`, API_DOWN: '1' } });
-    const bodies = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { command: string; output: string });
+      execFileSync(join(bare, 'ssh'), args, {
+        encoding: 'utf8',
+        input,
+        stdio: 'pipe',
+        env: { ...process.env, PATH: `${bare}:${tools}:/usr/bin:/bin`, API_DOWN: '1' },
+      });
+    const bodies = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { command: string; output: string });
     const one = bodies(run(['node01', 'echo', '"a\\b"', "'\tc'"]));
     expect(one).toMatchObject([{ command: 'echo "a\\b" \'\tc\'', output: 'text' }]);
     // interactive: one request per line until exit

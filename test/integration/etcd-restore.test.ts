@@ -56,7 +56,14 @@ describe.skipIf(!KUBECTL)('etcd backup and restore on the control-plane node', (
     ]);
     for (const c of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
       const file = YAML.parse(await ok(`cat /etc/kubernetes/manifests/${c}.yaml`)) as KObject;
-      const mirror = JSON.parse((await tc.kubectl(['-n', 'kube-system', 'get', 'pod', `${c}-${CP}`, '-o', 'json'])).stdout) as KObject;
+      const got = await waitFor(
+        async () => {
+          const r = await tc.kubectl(['-n', 'kube-system', 'get', 'pod', `${c}-${CP}`, '-o', 'json']);
+          return r.code === 0 ? r.stdout : undefined;
+        },
+        { what: `the mirror pod ${c}-${CP}` },
+      );
+      const mirror = JSON.parse(got!) as KObject;
       expect(mirror.metadata.annotations?.['kubernetes.io/config.source']).toBe('file');
       expect(mirror.spec.containers[0].command).toEqual(file.spec.containers[0].command);
       expect(mirror.spec.volumes).toEqual(file.spec.volumes);
@@ -90,8 +97,12 @@ describe.skipIf(!KUBECTL)('etcd backup and restore on the control-plane node', (
     // the restored objects come back as objects the cluster's controllers act on, and the store's revision moves on
     const status = JSON.parse(await ok(`${ETCDCTL} endpoint status -w json`)) as { Status: { header: { revision: number } } }[];
     expect(status[0].Status.header.revision).toBeGreaterThan(rvBefore);
-    expect((await tc.kubectl(['get', '-n', 'kube-system', 'pod', `etcd-${CP}`, '-o', 'jsonpath={.spec.volumes[?(@.name=="etcd-data")].hostPath.path}'])).stdout).toBe(
-      '/var/lib/etcd-from-backup',
+    // the kubelet replaced the etcd pod: its new mirror carries the edited volume
+    await waitFor(
+      async () =>
+        (await tc.kubectl(['get', '-n', 'kube-system', 'pod', `etcd-${CP}`, '-o', 'jsonpath={.spec.volumes[?(@.name=="etcd-data")].hostPath.path}'])).stdout ===
+        '/var/lib/etcd-from-backup',
+      { timeoutMs: 20_000, what: "the etcd mirror pod's new etcd-data volume" },
     );
   }, 120_000);
 
@@ -99,11 +110,14 @@ describe.skipIf(!KUBECTL)('etcd backup and restore on the control-plane node', (
     await ok(`sed -i 's#path: /var/lib/etcd-from-backup$#path: /var/lib/etcd-typo#' ${ETCD_YAML}`);
     const refused = await waitFor(apiDown, { timeoutMs: 30_000, what: 'the API to become unavailable' });
     expect(refused).toContain('etcd at https://127.0.0.1:2379 is not serving');
-    const log = await waitFor(async () => {
-      const r = await shell('crictl logs $(crictl ps -a --name etcd -q | head -1)');
-      const out = r.stdout + r.stderr;
-      return out.includes('holds no etcd data') ? out : undefined;
-    }, { timeoutMs: 20_000, what: "etcd's fatal line" });
+    const log = await waitFor(
+      async () => {
+        const r = await shell('crictl logs $(crictl ps -a --name etcd -q | head -1)');
+        const out = r.stdout + r.stderr;
+        return out.includes('holds no etcd data') ? out : undefined;
+      },
+      { timeoutMs: 20_000, what: "etcd's fatal line" },
+    );
     expect(log).toContain("data dir /var/lib/etcd (the node's /var/lib/etcd-typo) holds no etcd data");
     expect((await shell(`${ETCDCTL} --command-timeout=1s endpoint health`)).exitCode).not.toBe(0);
 
@@ -133,5 +147,24 @@ describe.skipIf(!KUBECTL)('etcd backup and restore on the control-plane node', (
     const names = await waitFor(configMaps, { timeoutMs: 60_000, what: 'the API back' });
     expect(names).toContain('configmap/before-backup');
     expect(names).not.toContain('configmap/after-backup');
+  }, 120_000);
+
+  it('--data-dir with its volume moved along works too, and the data dir etcd left still holds what it had', async () => {
+    // the flag and the mount at /var/lib/etcd-main, the hostPath back at kubeadm's /var/lib/etcd
+    await ok(
+      `sed -i -e 's#--data-dir=/var/lib/etcd$#--data-dir=/var/lib/etcd-main#' -e 's#mountPath: /var/lib/etcd$#mountPath: /var/lib/etcd-main#' -e 's#path: /var/lib/etcd-from-backup$#path: /var/lib/etcd#' ${ETCD_YAML}`,
+    );
+    const names = await waitFor(async () => ((await configMaps())?.includes('configmap/after-backup') ? configMaps() : undefined), {
+      timeoutMs: 60_000,
+      what: 'the ConfigMaps of /var/lib/etcd',
+    });
+    expect(names).toContain('configmap/before-backup');
+    await waitFor(
+      async () =>
+        (await tc.kubectl(['-n', 'kube-system', 'get', 'pod', `etcd-${CP}`, '-o', 'jsonpath={.spec.containers[0].command}'])).stdout.includes(
+          '--data-dir=/var/lib/etcd-main',
+        ),
+      { timeoutMs: 20_000, what: "the etcd mirror pod's new --data-dir" },
+    );
   }, 120_000);
 });

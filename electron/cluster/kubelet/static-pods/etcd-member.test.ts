@@ -22,7 +22,10 @@ function setup() {
     replaceKeys: async (kvs: Map<string, string>) => {
       replaced.push(kvs);
       store.txn([
-        ...store.range('').kvs.filter((kv) => !kvs.has(kv.key)).map((kv) => ({ op: 'delete' as const, key: kv.key })),
+        ...store
+          .range('')
+          .kvs.filter((kv) => !kvs.has(kv.key))
+          .map((kv) => ({ op: 'delete' as const, key: kv.key })),
         ...[...kvs].filter(([k]) => !store.get(k)).map(([key, value]) => ({ op: 'create' as const, key, value })),
       ]);
     },
@@ -41,7 +44,7 @@ describe('EtcdMember', () => {
     expect(member.serving).toBe(false);
   });
 
-  it("puts a restored data dir into service, and the dir it leaves keeps its keys for a way back", async () => {
+  it('puts a restored data dir into service, and the dir it leaves keeps its keys for a way back', async () => {
     const { dir, hostRoot, store, member, opts } = setup();
     store.create('/registry/configmaps/default/before', '{"a":1}');
     const backup = snapshotOf(store);
