@@ -48,6 +48,8 @@ import { startNetworkPolicyAgent } from './network/policy/informer-filter';
 import type { PolicyEngine } from './network/policy/engine';
 import { Snapshots } from './snapshot/snapshots';
 import { snapshotsHandler } from './apiserver/handlers/snapshots';
+import { EtcdMember } from './kubelet/static-pods/etcd-member';
+import { etcdGatedApiServer } from './kubelet/static-pods/etcd-gate';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -143,7 +145,23 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const controlPlaneNode = config.nodes.find((n) => n.role === 'control-plane');
   const audit = controlPlaneNode ? new AuditLog(join(opts.dataDir, 'nodes', controlPlaneNode.name, 'host'), log) : undefined;
   const auditedApi = audit ? auditedApiServer(api, audit) : api;
-  const httpsApi = observedApiServer(auditedApi, apiserverRequestObserver(componentLog), log);
+  // kubeadm's stacked etcd on the control-plane node: while its static pod is down, kubectl finds no API to talk to
+  // both exist only once the nodes run (set below)
+  const late: { snapshots?: Snapshots; nodes?: NodeSet } = {};
+  const etcdMember = controlPlaneNode
+    ? new EtcdMember({
+        hostRoot: join(opts.dataDir, 'nodes', controlPlaneNode.name, 'host'),
+        stateFile: join(opts.dataDir, 'nodes', controlPlaneNode.name, 'etcd-data-dir'),
+        store,
+        replaceKeys: (kvs) => late.snapshots!.replaceKeys(kvs),
+        log,
+      })
+    : undefined;
+  const httpsApi = etcdGatedApiServer(
+    observedApiServer(auditedApi, apiserverRequestObserver(componentLog), log),
+    () => etcdMember?.serving ?? true,
+    controlPlaneNode?.name ?? '',
+  );
   const componentApi = observedApiServer(auditedApi, componentRequestObserver(componentLog), log);
 
   let http: RunningHttpServer;
@@ -233,6 +251,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     opts.dataDir,
     log,
   );
+  const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => late.nodes);
+  late.snapshots = snapshots;
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
   const policyAgent = startNetworkPolicyAgent(informers);
   await policyAgent.synced();
@@ -252,13 +272,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     createRuntime: runtimes.createRuntime,
     kubectlBinary: opts.kubectlBinary,
     mounters: csi.mounters,
-    controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store },
+    controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store, member: etcdMember },
     packetFilter: policyAgent.engine,
     externalPods: runtimes.backend?.podAddresses,
   });
   await csi.registerNodes(nodes.names());
   registerMetricsApi(api, nodes);
-  const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => nodes);
+  late.nodes = nodes;
   api.registerPath('/kubelab/snapshots', snapshotsHandler(snapshots));
   api.registerPath('/kubelab/snapshots/*', snapshotsHandler(snapshots));
 

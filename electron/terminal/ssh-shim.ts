@@ -14,6 +14,23 @@ export function kubelabCommand(from = __dirname): { node: string; cli: string } 
   }
 }
 
+/**
+ * Without the kubelab command (the desktop app cannot run it): a line-at-a-time shell over the node shell endpoint
+ * through kubectl (`create --raw`, its text output), which also answers while the API is down for an etcd restore.
+ */
+const KUBECTL_NODE_SHELL = [
+  '  session="ssh-$$"',
+  '  json_str() { local s=$1; s=${s//\\\\/\\\\\\\\}; s=${s//\\"/\\\\\\"}; s=${s//$\'\\t\'/\\\\t}; printf \'"%s"\' "$s"; }',
+  '  node_run() { printf \'{"session":"%s","command":%s,"output":"text"}\' "$session" "$(json_str "$1")" | kubectl create --raw "/kubelab/nodes/$host/shell" -f -; }',
+  '  if [ $# -gt 0 ]; then node_run "$*"; exit $?; fi',
+  '  echo "KubeLab: a shell on $host through the API server\'s node shell endpoint, one command line at a time (exit or Ctrl-D leaves). A full shell: kubectl debug node/$host -it --image=busybox -- chroot /host" >&2',
+  '  while IFS= read -e -r -p "root@$host:~# " line; do',
+  '    [ "$line" = exit ] && break',
+  '    [ -n "$line" ] && { history -s "$line"; node_run "$line"; }',
+  '  done',
+  '  exit 0',
+].join('\n');
+
 // ssh's options that take a value; the first other word is the destination, the rest the remote command, joined
 // with spaces as ssh joins them (the remote shell splits them again)
 const SHIM = (k: { node: string; cli: string } | null | undefined) => `#!/usr/bin/env bash
@@ -28,13 +45,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 host=\${host#*@}
-if [ -n "$host" ] && kubectl get node "$host" -o name >/dev/null 2>&1; then
+# a node of the cluster; while etcd's static pod is down the API answers 503, but the node shell endpoint still does
+is_node() {
+  kubectl get node "$1" -o name >/dev/null 2>&1 && return 0
+  printf '{"session":"ssh-probe","command":"true"}' | kubectl create --raw "/kubelab/nodes/$1/shell" -f - >/dev/null 2>&1
+}
+if [ -n "$host" ] && is_node "$host"; then
 ${
   k
     ? `  if [ $# -gt 0 ]; then exec ${q(k.node)} ${q(k.cli)} node shell --kubeconfig "\${KUBECONFIG%%:*}" "$host" -- bash -c "$*"; fi
   exec ${q(k.node)} ${q(k.cli)} node shell --kubeconfig "\${KUBECONFIG%%:*}" "$host"`
-    : `  echo "ssh: the node shell of $host needs the kubelab command, which this build of the app cannot run; use: kubectl debug node/$host -it --image=busybox -- chroot /host" >&2
-  exit 255`
+    : KUBECTL_NODE_SHELL
 }
 fi
 self=$(cd "$(dirname "$0")" && pwd)

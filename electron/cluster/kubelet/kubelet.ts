@@ -55,8 +55,6 @@ export interface KubeletOptions {
   memoryDir?: string;
   /** the Node object as last seen (admission, allocatable) */
   node(): KObject | undefined;
-  /** manifests in this node's static pod folder (kubeadm's control plane on a control-plane node) */
-  staticPods?: KObject[];
   /** the node's static pod folder (its root folder's /etc/kubernetes/manifests), watched for manifests */
   staticPodDir?: string;
   log(line: string): void;
@@ -181,12 +179,6 @@ export class Kubelet {
     this.offRuntime = this.o.runtime.onEvent((e) => this.onRuntimeEvent(e));
     // static pods first: the API source then recognises their mirrors (and deletes mirrors of no static pod); they
     // sync once it has listed, so an existing mirror is found rather than created again
-    const statics = (this.o.staticPods ?? []).map((m) => {
-      const st = newPodState(staticPodFromManifest(m, this.o.nodeName));
-      st.static = true;
-      this.states.set(st.uid, st);
-      return st.uid;
-    });
     if (this.o.staticPodDir) {
       this.manifestFolder = new ManifestFolder(
         this.o.staticPodDir,
@@ -197,7 +189,7 @@ export class Kubelet {
     }
     this.source.start();
     await this.source.synced();
-    for (const uid of [...statics, ...this.fileStatics]) this.queue.add(uid);
+    for (const uid of this.fileStatics) this.queue.add(uid);
     this.syncedStatics = true;
     this.volumeTimer = setInterval(() => void this.refreshVolumes(), this.o.settings.volumeSyncMs);
     this.volumeTimer.unref();

@@ -31,6 +31,8 @@ import { defaultSettings, type KubeletSettings } from './settings';
 import type { VolumeMounter } from './volumes';
 import type { ComponentLog } from './static-pods/component-log';
 import { controlPlaneManifests, ETCD_VERSION } from './static-pods/manifests';
+import { writeKubeadmManifests } from './static-pods/kubeadm-files';
+import type { EtcdMember } from './static-pods/etcd-member';
 import { controlPlanePrograms } from './static-pods/programs';
 import { podKubectlPrograms } from '../runtime/sim/programs/kubectl';
 import { CLUSTER_CIDR, SERVICE_CIDR } from '../network/addresses';
@@ -106,7 +108,8 @@ export interface NodeStartContext {
    * kube-controller-manager, kube-scheduler) whose logs are the components' own; only with the simulator runtime
    */
   /** serveApi: hands a pod's connection to the API server's secure port to the real HTTPS server; store: etcd's, for etcdctl */
-  controlPlane?: { log: ComponentLog; apiPort: number; serveApi?: (sock: Duplex) => void; store: Store };
+  /** member: the etcd member the etcd static pod runs (which data dir the store serves) */
+  controlPlane?: { log: ComponentLog; apiPort: number; serveApi?: (sock: Duplex) => void; store: Store; member?: EtcdMember };
 }
 
 interface NodeParts {
@@ -183,7 +186,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
       const etcd = cp && (await etcdBackend(cp, nodeDir, { name: n.name, ip: nodeInternalIP(index) }));
       const programs = {
-        ...(cp ? controlPlanePrograms(cp.log, versions, { serveApi: cp.serveApi, etcd }) : {}),
+        ...(cp ? controlPlanePrograms(cp.log, versions, { serveApi: cp.serveApi, etcd, member: cp.member }) : {}),
         ...dnsPrograms(dns),
         ...kubeProxyPrograms(() => built?.component.views(n.name)),
         ...ingressNginxPrograms(ctx.clientForToken ?? (() => undefined)),
@@ -200,16 +203,22 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       const runtime = ctx.createRuntime
         ? ctx.createRuntime({ name: n.name, nodeDir, handlers: n.runtimeHandlers, network, runtime: nodeRuntime(ctx.config, n), programs, hostRoot })
         : createSimRuntime({ nodeName: n.name, nodeDir, handlers: n.runtimeHandlers, network, programs, hostRoot });
-      const staticPods =
-        cp &&
-        controlPlaneManifests({
-          nodeName: n.name,
-          nodeIP: nodeInternalIP(index),
-          apiPort: cp.apiPort,
-          serviceCIDR: SERVICE_CIDR,
-          podCIDR: CLUSTER_CIDR,
-          versions,
-        });
+      const manifestDir = path.join(nodeDir, 'host', 'etc', 'kubernetes', 'manifests');
+      // kubeadm init wrote the control plane's manifests there; the kubelet runs them like any other file
+      if (cp)
+        writeKubeadmManifests(
+          manifestDir,
+          path.join(nodeDir, 'kubeadm-manifests.json'),
+          controlPlaneManifests({
+            nodeName: n.name,
+            nodeIP: nodeInternalIP(index),
+            apiPort: cp.apiPort,
+            serviceCIDR: SERVICE_CIDR,
+            podCIDR: CLUSTER_CIDR,
+            versions,
+          }),
+          ctx.log,
+        );
       const caches: SharedCaches = {
         configMap: (ns, name) => cms.getByName(ns, name),
         secret: (ns, name) => secrets.getByName(ns, name),
@@ -230,8 +239,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         memoryDir: nodeMemoryDir(memoryRoot, n.name),
         node: () => nodes.getByName(undefined, n.name),
         log: ctx.log,
-        staticPods,
-        staticPodDir: path.join(nodeDir, 'host', 'etc', 'kubernetes', 'manifests'),
+        staticPodDir: manifestDir,
       });
       made.kubelet = kubelet;
       const hb = new NodeHeartbeat(
@@ -351,5 +359,6 @@ async function etcdBackend(cp: NonNullable<NodeStartContext['controlPlane']>, no
     member,
     caPem,
     signedByCa: (certPem) => signedBy(certPem, caPem),
+    serving: () => cp.member?.serving ?? true,
   };
 }

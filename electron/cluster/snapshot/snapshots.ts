@@ -9,7 +9,7 @@ import type { Registry } from '../apiserver/registry';
 import type { Catalog, ResourceEntry } from '../apiserver/catalog';
 import type { KObject } from '../api/types';
 import { errBadRequest, errNotFound } from '../api/errors';
-import { isVolatileKey, planRestore, type CurrentKey, type RestoreOp } from './restore-plan';
+import { isVolatileKey, planRestore, type CurrentKey, type RestoreOp, type RestorePlan } from './restore-plan';
 
 export interface SnapshotInfo {
   name: string;
@@ -112,10 +112,34 @@ export class Snapshots {
   async restore(name: string): Promise<RestoreResult> {
     const t0 = performance.now();
     const snap = this.read(name);
+    const { ops, created, updated, deleted } = await this.apply(new Map(Object.entries(snap.kvs)));
+    const nodesPowered = await this.restorePower(snap.powered);
+    return { name, revision: this.store.revision(), created, updated, deleted, keys: changedKeys(ops), nodesPowered, ms: Math.round(performance.now() - t0) };
+  }
+
+  /**
+   * The store's keys become `kvs` (an etcd data dir put into service: every key, /registry/ or not): the same plan as
+   * a restore for the API's objects, written as one transaction; other keys are put or deleted as they are.
+   */
+  async replaceKeys(kvs: ReadonlyMap<string, string>): Promise<RestorePlan> {
+    const others: RestoreOp[] = [];
+    for (const kv of this.store.range('').kvs) {
+      if (kv.key.startsWith('/registry/')) continue;
+      const want = kvs.get(kv.key);
+      if (want === undefined) others.push({ op: 'delete', key: kv.key, expectedModRevision: kv.modRevision });
+      else if (want !== kv.value) others.push({ op: 'update', key: kv.key, value: want, expectedModRevision: kv.modRevision });
+    }
+    for (const [key, value] of kvs) if (!key.startsWith('/registry/') && !this.store.get(key)) others.push({ op: 'create', key, value });
+    return this.apply(new Map([...kvs].filter(([k]) => k.startsWith('/registry/'))), others);
+  }
+
+  /** writes the plan back to `registry` (the /registry/ keys) plus `extra` ops, then the registry's after-write hooks */
+  private async apply(registry: Map<string, string>, extra: RestoreOp[] = []): Promise<RestorePlan> {
     // read and write in one synchronous stretch: no other write can slip in between
     const current = new Map<string, CurrentKey>();
     for (const kv of this.store.range('/registry/').kvs) current.set(kv.key, { value: kv.value, modRevision: kv.modRevision });
-    const { ops, created, updated, deleted } = planRestore(new Map(Object.entries(snap.kvs)), current);
+    const plan = planRestore(registry, current);
+    const ops = [...plan.ops, ...extra];
     const events = ops.length ? this.store.txn(ops) : [];
     // what the registry would have done after the same writes through the API (CRDs served again or no longer)
     const entries = this.entriesByPrefix();
@@ -127,8 +151,7 @@ export class Snapshots {
       this.registry.afterStoreWrite(e, obj, old);
     }
     await this.store.whenCommitted();
-    const nodesPowered = await this.restorePower(snap.powered);
-    return { name, revision: this.store.revision(), created, updated, deleted, keys: changedKeys(ops), nodesPowered, ms: Math.round(performance.now() - t0) };
+    return { ...plan, ops };
   }
 
   /** a node powered off or on since the snapshot is switched back (its kubelet stops or resumes at once) */

@@ -2,6 +2,7 @@
 // (the manifests' probes), prints the start-up lines its real counterpart prints, then streams what the in-process
 // component reports (component-log.ts) until it is stopped.
 import type { Duplex } from 'node:stream';
+import * as path from 'node:path';
 import type { NodePrograms } from '../../runtime/sim/programs';
 import type { Program, ProgramContext } from '../../runtime/sim/programs/types';
 import { waitForAbort } from '../../runtime/sim/programs/types';
@@ -10,6 +11,8 @@ import { klogHeader, klogStructured, type ComponentLog, type ControlPlaneCompone
 import { CONTROL_PLANE_IMAGES, type ControlPlaneVersions } from './manifests';
 import { etcdctlProgram, etcdutlProgram } from './etcdctl-program';
 import type { EtcdBackend } from '../../store/etcdctl/etcdctl';
+import type { Mount } from '../../runtime/interface';
+import type { EtcdMember } from './etcd-member';
 
 const HEALTH_PATHS = new Set(['/livez', '/readyz', '/healthz', '/health']);
 
@@ -81,9 +84,9 @@ const plain = (caller: string, text: string) => klogHeader('I', caller) + text +
 export function controlPlanePrograms(
   log: ComponentLog,
   v: ControlPlaneVersions,
-  backends: { serveApi?: (sock: Duplex) => void; etcd?: EtcdBackend } = {},
+  backends: { serveApi?: (sock: Duplex) => void; etcd?: EtcdBackend; member?: EtcdMember } = {},
 ): NodePrograms {
-  const { serveApi, etcd: etcdStore } = backends;
+  const { serveApi, etcd: etcdStore, member } = backends;
   const apiserver = component(
     log,
     'kube-apiserver',
@@ -118,7 +121,7 @@ export function controlPlanePrograms(
     () => [10257],
     electedBanner('kube-controller-manager', 10257, k('controllermanager.go:192', 'Starting', { version: v.kubernetes })),
   );
-  const etcd = component(
+  const etcdServer = component(
     log,
     'etcd',
     () => [2379, 2381],
@@ -138,6 +141,7 @@ export function controlPlanePrograms(
       ];
     },
   );
+  const etcd: Program = member ? (ctx) => runMember(ctx, member, etcdServer) : etcdServer;
   const repos = (c: keyof typeof CONTROL_PLANE_IMAGES) => [CONTROL_PLANE_IMAGES[c]];
   return {
     'kube-apiserver': { program: apiserver, repositories: repos('kube-apiserver') },
@@ -147,4 +151,29 @@ export function controlPlanePrograms(
     ...(etcdStore ? { etcdctl: { program: etcdctlProgram(etcdStore), repositories: repos('etcd') } } : {}),
     etcdutl: { program: etcdutlProgram, repositories: repos('etcd') },
   };
+}
+
+/** the folder on the node behind a path in the container: the deepest mount holding it (undefined: the container's own layer) */
+export function hostPathIn(mounts: Mount[], containerPath: string): string | undefined {
+  const p = path.posix.normalize(containerPath);
+  const m = [...mounts]
+    .sort((a, b) => b.containerPath.length - a.containerPath.length)
+    .find((x) => p === x.containerPath || p.startsWith(x.containerPath.replace(/\/$/, '') + '/'));
+  return m && path.join(m.hostPath, path.posix.relative(m.containerPath, p));
+}
+
+/** etcd on its --data-dir: the member puts that dir into service (or refuses, and etcd exits as a fatal error would) */
+async function runMember(ctx: ProgramContext, member: EtcdMember, serve: Program): Promise<number> {
+  const shown = flag(ctx.argv, 'data-dir') ?? `${flag(ctx.argv, 'name') ?? 'default'}.etcd`;
+  const dataDir = path.posix.isAbsolute(shown) ? shown : path.posix.join(ctx.cwd, shown);
+  const refused = await member.start(hostPathIn(ctx.container.config.mounts, dataDir), shown);
+  if (refused) {
+    ctx.err(JSON.stringify({ level: 'fatal', ts: new Date().toISOString(), caller: 'etcdmain/etcd.go:204', msg: 'discovery failed', error: refused }) + '\n');
+    return 1;
+  }
+  try {
+    return await serve(ctx);
+  } finally {
+    member.stop();
+  }
 }

@@ -24,6 +24,8 @@ export interface EtcdBackend {
   caPem: string;
   /** whether `certPem` was signed by etcd's CA */
   signedByCa(certPem: string): Promise<boolean>;
+  /** whether an etcd member answers (false while the etcd static pod is down); always, when absent */
+  serving?(): boolean;
 }
 /** the caller's terminal and filesystem (the etcd container's, or the node's) */
 export interface EtcdctlIo extends SnapshotIo {
@@ -97,7 +99,8 @@ async function connect(a: EtcdctlArgs, io: EtcdctlIo, b: EtcdBackend): Promise<v
   const url = /^[a-z]+:\/\//.test(endpoint) ? new URL(endpoint) : new URL(`http://${endpoint}`);
   const hostOk = ['127.0.0.1', 'localhost', b.member.ip].includes(url.hostname) && url.port === '2379';
   let problem: string | undefined;
-  if (!hostOk) problem = `connection error: desc = "transport: Error while dialing: dial tcp ${url.host}: connect: connection refused"`;
+  if (!hostOk || b.serving?.() === false)
+    problem = `connection error: desc = "transport: Error while dialing: dial tcp ${url.host}: connect: connection refused"`;
   else if (url.protocol !== 'https:') problem = 'connection error: desc = "error reading server preface: EOF"';
   else if (!a.insecureSkipVerify && (files.cacert === undefined || files.cacert.trim() !== b.caPem.trim()))
     problem =

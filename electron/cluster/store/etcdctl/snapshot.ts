@@ -23,7 +23,7 @@ export interface SnapshotIo {
 
 export class SnapshotError extends Error {}
 
-interface SnapshotData {
+export interface SnapshotData {
   revision: number;
   kvs: KeyValue[];
 }
@@ -33,7 +33,7 @@ export function snapshotOf(store: Store): string {
   return SNAPSHOT_MAGIC + JSON.stringify({ revision: r.revision, kvs: r.kvs }) + '\n';
 }
 
-function parse(text: string): SnapshotData {
+export function parseSnapshot(text: string): SnapshotData {
   if (!text.startsWith(SNAPSHOT_MAGIC)) throw new SnapshotError('snapshot file integrity check failed. 0 errors found.\n');
   try {
     return JSON.parse(text.slice(SNAPSHOT_MAGIC.length)) as SnapshotData;
@@ -46,7 +46,7 @@ async function readSnapshot(path: string | undefined, io: SnapshotIo, verb: stri
   if (path === undefined) throw new SnapshotError(`snapshot ${verb} requires exactly one argument`);
   const text = await io.readFile(path);
   if (text === undefined) throw new SnapshotError(`stat ${path}: no such file or directory`);
-  return { text, snap: parse(text) };
+  return { text, snap: parseSnapshot(text) };
 }
 
 export async function snapshotStatus(a: EtcdctlArgs, io: SnapshotIo): Promise<void> {
