@@ -127,18 +127,20 @@ kind: Policy
 rules:
 - level: Metadata
   resources: [{group: "", resources: ["pods/exec"]}]
-- level: Request
+- level: RequestResponse
   resources: [{group: "", resources: ["configmaps"]}]
   verbs: ["create", "watch"]
 `,
-      (evs) => evs.some((e) => e.stage === 'RequestReceived'),
+      // the previous test's policy also records creates at Request with their RequestReceived stage: only this one's
+      // level tells that it is in force
+      (evs) => evs.some((e) => e.stage === 'RequestReceived' && e.level === 'RequestResponse'),
     );
     expect((await t.kubectl(['create', 'configmap', 'staged', '-n', 'audited', '--from-literal=a=b'])).code).toBe(0);
     const done = await waitFor(() => events().find((e) => e.objectRef?.name === 'staged' && e.stage === 'ResponseComplete'), { what: 'staged' });
     const [received, complete, ...more] = byId(done.auditID);
     expect(more).toEqual([]);
     // received before the handler decoded the body: no body, no status, stamped with the time it was received
-    expect(received).toMatchObject({ stage: 'RequestReceived', level: 'Request', verb: 'create', objectRef: { resource: 'configmaps', namespace: 'audited' } });
+    expect(received).toMatchObject({ stage: 'RequestReceived', level: 'RequestResponse', verb: 'create', objectRef: { resource: 'configmaps', namespace: 'audited' } });
     expect([received.requestObject, received.responseStatus, received.stageTimestamp]).toEqual([undefined, undefined, received.requestReceivedTimestamp]);
     expect(complete).toMatchObject({ stage: 'ResponseComplete', responseStatus: { code: 201 }, requestObject: { data: { a: 'b' } } });
     expect(complete.requestReceivedTimestamp).toBe(received.requestReceivedTimestamp);
