@@ -5,6 +5,7 @@ import type { CommandResult, Launcher, ProgramTable } from './programs/types';
 import { HIDDEN_COMMANDS, shellUtilities } from './shell/command-names';
 import { interactiveShell, type Terminal } from './shell/interactive';
 import { runShell, shellQuote, type ShellSession } from './shell/run-shell';
+import { scriptReadsStdin } from './shell/script-stdin';
 
 const SHELLS = new Set(['sh', 'ash', 'bash', 'dash']);
 /** image entrypoints that only `exec "$@"`; running their arguments directly is equivalent */
@@ -69,7 +70,8 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
     const ci = argv.findIndex((a, i) => i > 0 && /^-\w*c$/.test(a));
     if (ci > 0) {
       const script = argv[ci + 1] ?? '';
-      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(ci + 3), stdin: io.stdinText, argv0: name })).exitCode;
+      const stdin = await scriptInput(script, proc, io);
+      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(ci + 3), stdin, argv0: name })).exitCode;
     }
     const file = argv.slice(1).find((a) => !a.startsWith('-'));
     if (file) {
@@ -80,7 +82,8 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
         proc.stderr(`${name}: can't open '${file}': No such file or directory\n`);
         return 2;
       }
-      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(argv.indexOf(file) + 1), argv0: name })).exitCode;
+      const stdin = await scriptInput(script, proc, io);
+      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(argv.indexOf(file) + 1), stdin, argv0: name })).exitCode;
     }
     if (io.stdin) return interactiveShell(c, proc, io.stdin, io.terminal ?? { tty: false }, name);
     // no stdin attached: sh reads EOF at once and exits 0, like a container whose stdin is closed
@@ -106,6 +109,18 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
   if (io.stdin && io.terminal?.tty) return runOnTerminal(c, proc, argv, io.stdin, io.terminal, name);
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
   return (await runShell(c, proc, argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
+}
+
+/**
+ * The input a script (`sh -c SCRIPT`, `sh FILE`) gets: what the caller attached (`kubectl exec -i`, a pod's
+ * stdin). The engine takes input as one text, so a script that reads its input waits for the writer to close it
+ * (a pipe's EOF); one that never reads it starts at once, even on a stdin that stays open. A terminal's keys
+ * are not line-edited here: with a TTY the script runs without input, as before.
+ */
+async function scriptInput(script: string, proc: SimProcess, io: LaunchIO): Promise<string | undefined> {
+  if (!io.stdin || io.terminal?.tty) return io.stdinText;
+  if (!scriptReadsStdin(script)) return undefined;
+  return Buffer.from(await readAll(io.stdin, proc.signal), 'latin1').toString('utf8');
 }
 
 async function runOnTerminal(c: SimContainer, proc: SimProcess, argv: string[], input: NodeJS.ReadableStream, term: Terminal, name: string): Promise<number> {
