@@ -1,7 +1,7 @@
 import type { SimContainer } from './container';
 import type { SimProcess } from './process';
-import { PROGRAMS, programAvailable, programFor } from './programs';
-import type { CommandResult, Launcher, ProgramTable } from './programs/types';
+import { programFor } from './programs';
+import type { CommandResult, Launcher } from './programs/types';
 import { HIDDEN_COMMANDS, shellUtilities } from './shell/command-names';
 import { interactiveShell, type Terminal } from './shell/interactive';
 import { runShell, shellQuote, type ShellSession } from './shell/run-shell';
@@ -188,14 +188,7 @@ export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs 
   return { exitCode: proc.exitCode ?? 0, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut };
 }
 
-/** the container's Launcher: its image's programs and a way to run command lines, for its shells and programs */
+/** the container's Launcher: its programs and a way to run command lines, for its shells and programs */
 export function launcherFor(c: SimContainer): Launcher {
-  const programs: ProgramTable = {};
-  for (const [name, program] of Object.entries(PROGRAMS)) if (programAvailable(c, name)) programs[name] = program;
-  // the node's own programs for this image too (etcdctl in the etcd pod), so `sh -c 'etcdctl … | grep …'` finds them
-  for (const name of Object.keys(c.nodePrograms ?? {})) {
-    const p = programFor(c, name);
-    if (p) programs[name] ??= p;
-  }
-  return { programs, run: (argv, timeoutMs) => runCommandLine(c, argv, timeoutMs) };
+  return { programs: c.programs, run: (argv, timeoutMs) => runCommandLine(c, argv, timeoutMs) };
 }
