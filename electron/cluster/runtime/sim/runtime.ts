@@ -281,10 +281,13 @@ export class SimRuntime implements ContainerRuntime {
     const r = this.containers.get(containerId);
     if (!r) return undefined;
     const nano = r.c.sampleCpu();
+    const layer = await r.c.fs.writableLayerUsage();
     return {
       cpuUsageNanoSeconds: r.c.cpuUsageNs,
       cpuUsageNanoCores: nano,
       memoryWorkingSetBytes: r.c.state === 'running' ? r.c.memoryUsage() : 0,
+      writableLayerBytes: layer.bytes,
+      writableLayerInodes: layer.inodes,
       timestamp: this.now(),
     };
   }
