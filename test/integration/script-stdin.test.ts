@@ -30,12 +30,16 @@ describe.skipIf(!kubectl)('stdin of sh -c scripts in pods', () => {
     await tc?.stop();
   });
 
-  it.each(CASES)('kubectl exec -i bb -- sh -c %j', async (script, input, want) => {
-    const r = await tc.kubectl(['exec', '-i', 'bb', '--', 'sh', '-c', script], { input });
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(want);
-    expect(r.code).toBe(0);
-  }, 30_000);
+  it.each(CASES)(
+    'kubectl exec -i bb -- sh -c %j',
+    async (script, input, want) => {
+      const r = await tc.kubectl(['exec', '-i', 'bb', '--', 'sh', '-c', script], { input });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(want);
+      expect(r.code).toBe(0);
+    },
+    30_000,
+  );
 
   it('reaches a pod started with kubectl run -i, through attach', async () => {
     const r = await tc.kubectl(['run', '-i', '--rm', '--restart=Never', 't', '--image=busybox', '--', 'sh', '-c', 'cat; echo status $?'], {

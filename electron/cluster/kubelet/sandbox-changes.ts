@@ -16,7 +16,14 @@ export function containersLostWithSandbox(st: PodState, now: number): boolean {
   for (const rec of st.containers.values()) {
     if (!rec.id) continue;
     if (!rec.status || rec.status.state !== 'exited')
-      rec.status = { ...(rec.status ?? { id: rec.id, name: rec.name, sandboxId: st.sandboxId ?? '', image: '', imageRef: '', createdAt: now, attempt: rec.attempt }), state: 'exited', exitCode: 137, ...UNKNOWN, startedAt: undefined, finishedAt: undefined };
+      rec.status = {
+        ...(rec.status ?? { id: rec.id, name: rec.name, sandboxId: st.sandboxId ?? '', image: '', imageRef: '', createdAt: now, attempt: rec.attempt }),
+        state: 'exited',
+        exitCode: 137,
+        ...UNKNOWN,
+        startedAt: undefined,
+        finishedAt: undefined,
+      };
     rec.ready = false;
     rec.started = false;
   }

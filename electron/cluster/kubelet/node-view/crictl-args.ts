@@ -69,8 +69,11 @@ export function matches(pattern: string | undefined, value: string): boolean {
   }
 }
 
+/** a logrus line as crictl writes it to a stderr that is not a terminal */
+export const logrusLine = (level: 'fatal' | 'info', msg: string) =>
+  `time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=${level} msg=${JSON.stringify(msg)}\n`;
 
-/** logrus.Fatal as crictl's main ends a failed command, on a stderr that is not a terminal */
+/** logrus.Fatal as crictl's main ends a failed command */
 export function fatal(msg: string): NodeProgramResult {
-  return fail(`time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=fatal msg=${JSON.stringify(msg)}\n`);
+  return fail(logrusLine('fatal', msg));
 }

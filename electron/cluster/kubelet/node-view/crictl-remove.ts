@@ -2,41 +2,28 @@
 // The kubelet notices what was done behind its back: a pod that still exists gets a new sandbox.
 import * as fs from 'node:fs';
 import type { ContainerStatus, SandboxStatus } from '../../runtime/interface';
-import { fatal, parseFlags, podOf, resolveId } from './crictl-args';
+import { fatal, logrusLine, parseFlags, podOf, resolveId, type Parsed } from './crictl-args';
 import { ok, type NodeHost, type NodeProgramResult } from './table';
 
-const RMP_HELP = `NAME:
-   crictl rmp - Remove one or more pods
-
-USAGE:
-   crictl rmp [command options] POD-ID [POD-ID...]
-
-OPTIONS:
-   --all, -a    Remove all pods (default: false)
-   --force, -f  Force removal of the pod sandbox, disregarding if running (default: false)
-   --help, -h   show help
-`;
-const RM_HELP = `NAME:
-   crictl rm - Remove one or more containers
-
-USAGE:
-   crictl rm [command options] CONTAINER-ID [CONTAINER-ID...]
-
-OPTIONS:
-   --all, -a        Remove all containers (default: false)
-   --force, -f      Force removal of the container, disregarding if running (default: false)
-   --keep-logs, -k  Preserve the container log file and its rotations (default: false)
-   --help, -h       show help
-`;
-const STOPP_HELP = `NAME:
-   crictl stopp - Stop one or more running pods
-
-USAGE:
-   crictl stopp [command options] POD-ID [POD-ID...]
-
-OPTIONS:
-   --help, -h  show help
-`;
+/** urfave/cli's help for a subcommand: its options in aligned columns, --help last */
+function help(name: string, usage: string, args: string, options: [string, string][]): string {
+  const all: [string, string][] = [...options, ['--help, -h', 'show help']];
+  const width = Math.max(...all.map(([o]) => o.length)) + 2;
+  return (
+    `NAME:\n   crictl ${name} - ${usage}\n\nUSAGE:\n   crictl ${name} [command options] ${args}\n\nOPTIONS:\n` +
+    all.map(([o, d]) => `   ${o.padEnd(width)}${d}\n`).join('')
+  );
+}
+const RMP_HELP = help('rmp', 'Remove one or more pods', 'POD-ID [POD-ID...]', [
+  ['--all, -a', 'Remove all pods (default: false)'],
+  ['--force, -f', 'Force removal of the pod sandbox, disregarding if running (default: false)'],
+]);
+const RM_HELP = help('rm', 'Remove one or more containers', 'CONTAINER-ID [CONTAINER-ID...]', [
+  ['--all, -a', 'Remove all containers (default: false)'],
+  ['--force, -f', 'Force removal of the container, disregarding if running (default: false)'],
+  ['--keep-logs, -k', 'Preserve the container log file and its rotations (default: false)'],
+]);
+const STOPP_HELP = help('stopp', 'Stop one or more running pods', 'POD-ID [POD-ID...]', []);
 
 const FLAGS = { a: 'all', all: 'all', f: 'force', force: 'force', k: 'keep-logs', 'keep-logs': 'keep-logs', h: 'help', help: 'help' };
 
@@ -58,73 +45,90 @@ export async function stopSandboxes(node: NodeHost, argv: string[]): Promise<Nod
   return ok(out);
 }
 
+const info = (msg: string): NodeProgramResult => ({ stdout: '', stderr: logrusLine('info', msg), exitCode: 0 });
+
 /**
- * Each ID is handled on its own (crictl runs them concurrently and reports every failure); a ready sandbox needs
- * -f, which stops it first. Removing a sandbox removes its containers.
+ * crictl's removal loop: each ID on its own (crictl runs them concurrently and reports every failure); a running
+ * item needs -f, which stops it first.
  */
+async function removeEach<T extends { id: string }>(
+  p: Parsed,
+  items: T[],
+  o: {
+    help: string;
+    none: string;
+    statusError: string;
+    running: (t: T) => boolean;
+    stop: (t: T, given: string) => Promise<string>;
+    remove: (t: T, given: string) => Promise<string>;
+    what: string;
+  },
+): Promise<NodeProgramResult> {
+  const ids = p.bools.has('all') ? items.map((t) => t.id) : p.args;
+  if (p.bools.has('help')) return ok(o.help);
+  if (!ids.length) return p.bools.has('all') ? info(o.none) : ok(o.help);
+  let out = '';
+  const errors: string[] = [];
+  for (const given of ids) {
+    const t = resolveId(items, given, o.what);
+    if (typeof t === 'string') {
+      errors.push(`${o.statusError} "${given}": ${t}`);
+      continue;
+    }
+    if (o.running(t)) {
+      if (!p.bools.has('force')) {
+        errors.push(`${o.what} "${given}" is running, please stop it first`);
+        continue;
+      }
+      out += await o.stop(t, given);
+    }
+    out += await o.remove(t, given);
+  }
+  return errors.length ? { ...fatal(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`), stdout: out } : ok(out);
+}
+
+/** Removing a sandbox removes its containers. */
 export async function removeSandboxes(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
   const p = parseFlags(argv, {}, FLAGS);
   if (typeof p === 'string') return fatal(p);
   const rt = node.kubelet.runtime;
-  const ids = p.bools.has('all') ? (await rt.listPodSandboxes()).map((s) => s.id) : p.args;
-  if (p.bools.has('help') || !ids.length) {
-    if (p.bools.has('all')) return { stdout: '', stderr: `time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=info msg="No pods to remove"\n`, exitCode: 0 };
-    return ok(RMP_HELP);
-  }
-  let out = '';
-  const errors: string[] = [];
-  for (const given of ids) {
-    const s = await sandboxId(node, given);
-    if (typeof s === 'string') {
-      errors.push(`getting sandbox status of pod "${given}": ${s}`);
-      continue;
-    }
-    if (s.state === 'ready') {
-      if (!p.bools.has('force')) {
-        errors.push(`pod sandbox "${given}" is running, please stop it first`);
-        continue;
-      }
+  return removeEach<SandboxStatus>(p, await rt.listPodSandboxes(), {
+    help: RMP_HELP,
+    none: 'No pods to remove',
+    statusError: 'getting sandbox status of pod',
+    what: 'pod sandbox',
+    running: (s) => s.state === 'ready',
+    stop: async (s, given) => {
       await rt.stopPodSandbox(s.id);
-      out += `Stopped sandbox ${given}\n`;
-    }
-    await rt.removePodSandbox(s.id);
-    out += `Removed sandbox ${given}\n`;
-  }
-  return errors.length ? { ...fatal(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`), stdout: out } : ok(out);
+      return `Stopped sandbox ${given}\n`;
+    },
+    remove: async (s, given) => {
+      await rt.removePodSandbox(s.id);
+      return `Removed sandbox ${given}\n`;
+    },
+  });
 }
 
+/** crictl prints each ID it stops and each it removes; the log file goes too unless -k */
 export async function removeContainers(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
   const p = parseFlags(argv, {}, FLAGS);
   if (typeof p === 'string') return fatal(p);
   const rt = node.kubelet.runtime;
-  const all = await rt.listContainers();
-  const ids = p.bools.has('all') ? all.map((c) => c.id) : p.args;
-  if (p.bools.has('help') || !ids.length) {
-    if (p.bools.has('all')) return { stdout: '', stderr: `time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=info msg="No containers to remove"\n`, exitCode: 0 };
-    return ok(RM_HELP);
-  }
-  let out = '';
-  const errors: string[] = [];
-  for (const given of ids) {
-    const c = resolveId<ContainerStatus>(all, given, 'container');
-    if (typeof c === 'string') {
-      errors.push(`getting container status "${given}": ${c}`);
-      continue;
-    }
-    if (c.state === 'running') {
-      if (!p.bools.has('force')) {
-        errors.push(`container "${given}" is running, please stop it first`);
-        continue;
-      }
+  return removeEach<ContainerStatus>(p, await rt.listContainers(), {
+    help: RM_HELP,
+    none: 'No containers to remove',
+    statusError: 'getting container status',
+    what: 'container',
+    running: (c) => c.state === 'running',
+    stop: async (c, given) => {
       await rt.stopContainer(c.id, 0);
-      out += `${given}\n`;
-    }
-    await rt.removeContainer(c.id);
-    out += `${given}\n`;
-    // crictl removes the log file too unless -k (the kubelet's /var/log/pods entry of that attempt)
-    const st = podOf(node, c.sandboxId);
-    if (!p.bools.has('keep-logs') && st) fs.rmSync(node.kubelet.logPath(st.pod, c.name, c.attempt), { force: true });
-  }
-  return errors.length ? { ...fatal(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`), stdout: out } : ok(out);
+      return `${given}\n`;
+    },
+    remove: async (c, given) => {
+      await rt.removeContainer(c.id);
+      const st = podOf(node, c.sandboxId);
+      if (!p.bools.has('keep-logs') && st) fs.rmSync(node.kubelet.logPath(st.pod, c.name, c.attempt), { force: true });
+      return `${given}\n`;
+    },
+  });
 }
-

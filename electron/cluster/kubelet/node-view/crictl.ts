@@ -116,7 +116,11 @@ async function pods(node: NodeHost, argv: string[]): Promise<NodeProgramResult> 
 }
 
 async function images(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
-  const p = parseFlags(argv, { o: 'output', output: 'output', filter: 'filter', f: 'filter' }, { q: 'quiet', quiet: 'quiet', v: 'verbose', verbose: 'verbose', 'no-trunc': 'no-trunc', digests: 'digests' });
+  const p = parseFlags(
+    argv,
+    { o: 'output', output: 'output', filter: 'filter', f: 'filter' },
+    { q: 'quiet', quiet: 'quiet', v: 'verbose', verbose: 'verbose', 'no-trunc': 'no-trunc', digests: 'digests' },
+  );
   if (typeof p === 'string') return fail(`${p}\n`);
   const quiet = p.bools.has('quiet');
   const list = await node.kubelet.runtime.listImages();
@@ -289,7 +293,15 @@ async function stats(node: NodeHost, argv: string[]): Promise<NodeProgramResult>
     const dt = (b.timestamp - a.timestamp) * 1e6;
     const cpu = running && dt > 0 ? ((b.cpuUsageNanoSeconds - a.cpuUsageNanoSeconds) / dt) * 100 : 0;
     // DISK and INODES are the container's writable layer; no container swaps here
-    rows.push([short(c.id), c.name, cpu.toFixed(2), humanSize(b.memoryWorkingSetBytes), humanSize(b.writableLayerBytes ?? 0), String(b.writableLayerInodes ?? 0), '0B']);
+    rows.push([
+      short(c.id),
+      c.name,
+      cpu.toFixed(2),
+      humanSize(b.memoryWorkingSetBytes),
+      humanSize(b.writableLayerBytes ?? 0),
+      String(b.writableLayerInodes ?? 0),
+      '0B',
+    ]);
   }
   return ok(crictlTable(rows));
 }

@@ -177,7 +177,11 @@ describe('node shell', () => {
     expect(listed.containers).toHaveLength(1);
     const c = listed.containers[0];
     expect(Object.keys(c)).toEqual(['id', 'podSandboxId', 'metadata', 'image', 'imageRef', 'state', 'createdAt', 'labels', 'annotations', 'imageId']);
-    expect(c).toMatchObject({ metadata: { name: 'files', attempt: 0 }, state: 'CONTAINER_RUNNING', labels: { 'io.kubernetes.pod.name': 'files', 'io.kubernetes.container.name': 'files' } });
+    expect(c).toMatchObject({
+      metadata: { name: 'files', attempt: 0 },
+      state: 'CONTAINER_RUNNING',
+      labels: { 'io.kubernetes.pod.name': 'files', 'io.kubernetes.container.name': 'files' },
+    });
     expect(c.createdAt).toMatch(/^\d{19}$/);
     const pods = (await sh('crictl pods --name "^files$" -o yaml')).stdout;
     expect(pods).toMatch(/^items:\n- annotations:\n/);
@@ -222,7 +226,8 @@ describe('node shell', () => {
     await waitFor(async () => (await sh('crictl pods --name "^files$" --state ready -q')).stdout.trim() !== fresh, { what: 'a third sandbox' });
     expect((await sh(`crictl pods --id ${fresh}`)).stdout).toMatch(/ NotReady +files /);
     await waitFor(
-      async () => (await tc.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=files,reason=SandboxChanged', '-o', 'name'])).stdout.trim().length > 0,
+      async () =>
+        (await tc.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=files,reason=SandboxChanged', '-o', 'name'])).stdout.trim().length > 0,
       { what: 'the SandboxChanged event' },
     );
     // rm: a running container needs -f

@@ -89,9 +89,7 @@ export function scriptReadsStdin(script: string): boolean {
   let reads = false;
   walk(ast, (n) => {
     if (reads || n.type !== 'Statement') return;
-    reads = firstCommands(n).some((c) =>
-      readsInherited(c, (name, args) => LINE_READERS.has(name) || SHELLS.has(name) || (DRAINERS[name]?.(args) ?? false)),
-    );
+    reads = firstCommands(n).some((c) => readsInherited(c, (name, args) => LINE_READERS.has(name) || SHELLS.has(name) || (DRAINERS[name]?.(args) ?? false)));
   });
   return reads;
 }
