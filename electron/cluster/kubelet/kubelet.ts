@@ -24,6 +24,7 @@ import { KubeletJournal } from './journal';
 import { newPodState, type ContainerRecord, type PodState, type TerminatedInfo } from './pod-state';
 import { buildPodStatus, computePhase, seedConditionTimes, terminatedFromRuntime } from './pod-status';
 import { PodSource } from './pod-source';
+import { containersLostWithSandbox, sandboxLost } from './sandbox-changes';
 import { ProbeWorkers, type ProbeOutcome, type ProbeType } from './prober';
 import { withTimeout, type KubeletSettings } from './settings';
 import { StatusWriter } from './status-writer';
@@ -394,6 +395,10 @@ export class Kubelet {
       return;
     }
     await this.refreshContainers(st);
+    if (st.sandboxId && !(await this.keepSandbox(st))) {
+      this.pushStatus(st);
+      return;
+    }
     // a new sandbox takes the runtime a while (Docker: hundreds of ms); the pod's volumes and the status of the
     // images its first containers need are made ready meanwhile — no container is created before all three are
     const volumes = st.mounted ? undefined : this.ensureVolumes(st);
@@ -544,6 +549,26 @@ export class Kubelet {
       rec.status = undefined;
     }
     this.events.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+  }
+
+  /**
+   * false when the pod's sandbox was stopped or removed behind the kubelet's back and the pod does not restart;
+   * a pod that restarts gets a new sandbox (`sandboxId` cleared), a stopped one leaves the SandboxChanged event
+   */
+  private async keepSandbox(st: PodState): Promise<boolean> {
+    const old = st.sandboxId!;
+    const s = await this.rt(this.o.runtime.podSandboxStatus(old), 'podSandboxStatus');
+    if (!sandboxLost(s)) return true;
+    const restart = containersLostWithSandbox(st, Date.now());
+    if (!restart) return false;
+    if (s) {
+      this.events.event(st.pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      await this.bestEffort(this.rt(this.o.runtime.stopPodSandbox(old), 'stopPodSandbox'), `stopping the old sandbox of ${st.pod.metadata.name}`);
+    }
+    this.sandboxes.delete(old);
+    (st.pastSandboxes ??= []).push(old);
+    st.sandboxId = undefined;
+    return true;
   }
 
   private async ensureSandbox(st: PodState): Promise<boolean> {

@@ -46,6 +46,8 @@ export interface PodState {
   uid: string;
   pod: KObject;
   sandboxId?: string;
+  /** sandboxes this pod had before the current one (stopped or removed under it, see sandbox-changes.ts) */
+  pastSandboxes?: string[];
   podIP?: string;
   startTime?: string;
   mounted?: Map<string, MountedVolume>;

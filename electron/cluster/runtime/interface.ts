@@ -198,6 +198,9 @@ export interface ContainerStats {
   cpuUsageNanoSeconds: number;
   cpuUsageNanoCores: number;
   memoryWorkingSetBytes: number;
+  /** the container's writable layer: bytes and inodes used (crictl stats DISK, INODES); absent where not measured */
+  writableLayerBytes?: number;
+  writableLayerInodes?: number;
   timestamp: number;
 }
 

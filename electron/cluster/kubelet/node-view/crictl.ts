@@ -2,9 +2,11 @@
 // inspectp, exec), read from the node's runtime and the kubelet's pod records.
 import * as fs from 'node:fs';
 import type { ContainerStats, ContainerStatus, SandboxStatus } from '../../runtime/interface';
-import type { PodState } from '../pod-state';
 import { ago, crictlTable, humanSize } from './format';
 import { fail, ok, registerNodeProgram, type NodeHost, type NodeProgramResult } from './table';
+import { fatal, labelsMatch, matches, one, parseFlags, podOf, resolveId, short, STATE } from './crictl-args';
+import { containerMessage, imageMessage, outputFormat, podLabels, printMessage, sandboxMessage } from './crictl-output';
+import { removeContainers, removeSandboxes, stopSandboxes } from './crictl-remove';
 
 const USAGE = `NAME:
    crictl - client for CRI
@@ -20,89 +22,13 @@ COMMANDS:
    logs       Fetch the logs of a container
    pods       List pods
    ps         List containers
+   rm         Remove one or more containers
+   rmp        Remove one or more pods
    stats      List container(s) resource usage statistics
    stop       Stop one or more running containers
+   stopp      Stop one or more running pods
    version    Display runtime version information
 `;
-
-const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 13);
-
-function podOf(node: NodeHost, sandboxId: string): PodState | undefined {
-  for (const st of node.kubelet.states.values()) if (st.sandboxId === sandboxId) return st;
-  return undefined;
-}
-
-/** an ID given on the command line: a unique prefix of a full one, as crictl resolves it */
-function resolveId<T extends { id: string }>(items: T[], given: string, what: string): T | string {
-  const m = items.filter((i) => i.id.startsWith(given));
-  if (m.length === 1) return m[0];
-  return m.length ? `${what} ID "${given}" is ambiguous` : `${what} "${given}" not found`;
-}
-
-const STATE: Record<string, string> = { created: 'Created', running: 'Running', exited: 'Exited', unknown: 'Unknown' };
-
-/** crictl's flags as urfave/cli reads them: `--name x`, `--name=x`, `-p x`; booleans stand alone */
-interface Parsed {
-  values: Map<string, string[]>;
-  bools: Set<string>;
-  args: string[];
-}
-function parseFlags(argv: string[], valueFlags: Record<string, string>, boolFlags: Record<string, string>): Parsed | string {
-  const out: Parsed = { values: new Map(), bools: new Set(), args: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      out.args.push(...argv.slice(i + 1));
-      break;
-    }
-    const m = /^--?([^=]+)(?:=(.*))?$/s.exec(a);
-    if (!m || a === '-') {
-      out.args.push(a);
-      continue;
-    }
-    const vName = valueFlags[m[1]];
-    const bName = boolFlags[m[1]];
-    if (vName) {
-      const v = m[2] ?? argv[++i];
-      if (v === undefined) return `flag needs an argument: ${a}`;
-      out.values.set(vName, [...(out.values.get(vName) ?? []), v]);
-    } else if (bName) out.bools.add(bName);
-    else if (!a.startsWith('--') && a.length > 2 && [...a.slice(1)].every((ch) => boolFlags[ch])) for (const ch of a.slice(1)) out.bools.add(boolFlags[ch]);
-    else return `flag provided but not defined: -${m[1]}`;
-  }
-  return out;
-}
-const one = (p: Parsed, name: string) => p.values.get(name)?.at(-1);
-/** the lists print as tables only here; json/yaml would need the CRI's protobuf shapes */
-const tableOnly = (p: Parsed) => {
-  const o = one(p, 'output');
-  return o && o !== 'table' ? fail(`output format "${o}" is not available on a KubeLab node (use inspect/inspectp for JSON)\n`) : undefined;
-};
-
-/** key=value label selectors, all of which must match */
-function labelsMatch(labels: Record<string, string>, selectors: string[] | undefined): boolean {
-  return (selectors ?? []).every((sel) => {
-    const [k, v] = sel.split('=');
-    return labels[k] === v;
-  });
-}
-
-/** the labels the kubelet puts on a sandbox (and, with the container's name, on its containers) */
-function podLabels(st: PodState | undefined): Record<string, string> {
-  const md = st?.pod.metadata;
-  if (!md) return {};
-  return { ...(md.labels ?? {}), 'io.kubernetes.pod.name': md.name!, 'io.kubernetes.pod.namespace': md.namespace!, 'io.kubernetes.pod.uid': md.uid! };
-}
-
-/** crictl matches --name and --namespace as regular expressions */
-function matches(pattern: string | undefined, value: string): boolean {
-  if (!pattern) return true;
-  try {
-    return new RegExp(pattern).test(value);
-  } catch {
-    return false;
-  }
-}
 
 async function ps(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
   const p = parseFlags(
@@ -111,8 +37,8 @@ async function ps(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
     { a: 'all', all: 'all', q: 'quiet', quiet: 'quiet', 'no-trunc': 'no-trunc', v: 'verbose', verbose: 'verbose' },
   );
   if (typeof p === 'string') return fail(`${p}\n`);
-  const notTable = tableOnly(p);
-  if (notTable) return notTable;
+  const format = outputFormat(one(p, 'output'));
+  if (typeof format !== 'string') return fatal(`listing containers: ${format.error}`);
   const state = one(p, 'state')?.toLowerCase();
   const all = p.bools.has('all') || !!state;
   const rt = node.kubelet.runtime;
@@ -123,6 +49,8 @@ async function ps(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
     .filter((c) => (!one(p, 'id') || c.id.startsWith(one(p, 'id')!)) && (!one(p, 'image') || c.image.includes(one(p, 'image')!)))
     .filter((c) => labelsMatch({ ...podLabels(podOf(node, c.sandboxId)), 'io.kubernetes.container.name': c.name }, p.values.get('label')))
     .sort((a, b) => b.createdAt - a.createdAt);
+  if (format !== 'table')
+    return ok(printMessage({ containers: cs.map((c) => containerMessage(c, podOf(node, c.sandboxId), images.get(c.image) ?? c.imageRef)) }, format));
   if (p.bools.has('quiet')) return ok(cs.map((c) => c.id + '\n').join(''));
   const id = (x: string) => (p.bools.has('no-trunc') ? x : short(x));
   const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE']];
@@ -150,8 +78,8 @@ async function pods(node: NodeHost, argv: string[]): Promise<NodeProgramResult> 
     { q: 'quiet', quiet: 'quiet', 'no-trunc': 'no-trunc', v: 'verbose', verbose: 'verbose' },
   );
   if (typeof p === 'string') return fail(`${p}\n`);
-  const notTable = tableOnly(p);
-  if (notTable) return notTable;
+  const format = outputFormat(one(p, 'output'));
+  if (typeof format !== 'string') return fatal(`listing pod sandboxes: ${format.error}`);
   const state = one(p, 'state')
     ?.toLowerCase()
     .replace(/^sandbox_/, '');
@@ -169,6 +97,7 @@ async function pods(node: NodeHost, argv: string[]): Promise<NodeProgramResult> 
       );
     })
     .sort((a, b) => b.s.createdAt - a.s.createdAt);
+  if (format !== 'table') return ok(printMessage({ items: sbs.map(({ s, st }) => sandboxMessage(s, st)) }, format));
   if (p.bools.has('quiet')) return ok(sbs.map(({ s }) => s.id + '\n').join(''));
   const rows = [['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME']];
   for (const { s, st } of sbs) {
@@ -186,9 +115,17 @@ async function pods(node: NodeHost, argv: string[]): Promise<NodeProgramResult> 
   return ok(crictlTable(rows));
 }
 
-async function images(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
-  const quiet = args.includes('-q') || args.includes('--quiet');
+async function images(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
+  const p = parseFlags(
+    argv,
+    { o: 'output', output: 'output', filter: 'filter', f: 'filter' },
+    { q: 'quiet', quiet: 'quiet', v: 'verbose', verbose: 'verbose', 'no-trunc': 'no-trunc', digests: 'digests' },
+  );
+  if (typeof p === 'string') return fail(`${p}\n`);
+  const quiet = p.bools.has('quiet');
   const list = await node.kubelet.runtime.listImages();
+  const o = one(p, 'output');
+  if (o === 'json' || o === 'yaml') return ok(printMessage({ images: list.map(imageMessage) }, o));
   if (quiet) return ok(list.map((i) => i.id + '\n').join(''));
   const rows = [['IMAGE', 'TAG', 'IMAGE ID', 'SIZE']];
   for (const i of list) {
@@ -235,8 +172,19 @@ async function logs(node: NodeHost, args: string[]): Promise<NodeProgramResult> 
   return ok(out);
 }
 
-async function inspect(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
-  const ids = args.filter((a) => !a.startsWith('-'));
+/** inspect and inspectp print JSON unless -o yaml */
+function inspectFormat(argv: string[]): { ids: string[]; format: 'json' | 'yaml' } | NodeProgramResult {
+  const p = parseFlags(argv, { o: 'output', output: 'output', template: 'template' }, { q: 'quiet', quiet: 'quiet', v: 'verbose', verbose: 'verbose' });
+  if (typeof p === 'string') return fail(`${p}\n`);
+  const o = one(p, 'output') ?? 'json';
+  if (o !== 'json' && o !== 'yaml') return fatal(`output format "${o}" of inspect is not available on a KubeLab node (json, yaml)`);
+  return { ids: p.args, format: o };
+}
+
+async function inspect(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
+  const parsed = inspectFormat(argv);
+  if (!('ids' in parsed)) return parsed;
+  const ids = parsed.ids;
   if (!ids.length) return fail('E0000 ID cannot be empty\n');
   const out: unknown[] = [];
   for (const id of ids) {
@@ -269,17 +217,19 @@ async function inspect(node: NodeHost, args: string[]): Promise<NodeProgramResul
       info: { sandboxID: c.sandboxId, pid: 0, runtimeSpec: {} },
     });
   }
-  return ok(JSON.stringify(out.length === 1 ? out[0] : out, null, 2) + '\n');
+  return ok(printMessage(out.length === 1 ? out[0] : out, parsed.format));
 }
 
-async function inspectp(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
-  const id = args.find((a) => !a.startsWith('-'));
+async function inspectp(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
+  const parsed = inspectFormat(argv);
+  if (!('ids' in parsed)) return parsed;
+  const id = parsed.ids[0];
   if (!id) return fail('E0000 ID cannot be empty\n');
   const s = resolveId<SandboxStatus>(await node.kubelet.runtime.listPodSandboxes(), id, 'pod sandbox');
   if (typeof s === 'string') return fail(`E0000 ${s}\n`);
   const md = podOf(node, s.id)?.pod.metadata;
   return ok(
-    JSON.stringify(
+    printMessage(
       {
         status: {
           id: s.id,
@@ -290,9 +240,8 @@ async function inspectp(node: NodeHost, args: string[]): Promise<NodeProgramResu
           runtimeHandler: s.handler,
         },
       },
-      null,
-      2,
-    ) + '\n',
+      parsed.format,
+    ),
   );
 }
 
@@ -318,8 +267,8 @@ async function stats(node: NodeHost, argv: string[]): Promise<NodeProgramResult>
     { a: 'all', all: 'all' },
   );
   if (typeof p === 'string') return fail(`${p}\n`);
-  const notTable = tableOnly(p);
-  if (notTable) return notTable;
+  const format = outputFormat(one(p, 'output'));
+  if (typeof format !== 'string' || format !== 'table') return fatal(`output format "${one(p, 'output')}" of stats is not available on a KubeLab node`);
   const rt = node.kubelet.runtime;
   const id = one(p, 'id') ?? p.args[0];
   const seconds = Number(one(p, 'seconds') ?? 1);
@@ -343,8 +292,16 @@ async function stats(node: NodeHost, argv: string[]): Promise<NodeProgramResult>
     if (!p.bools.has('all') && !running) continue;
     const dt = (b.timestamp - a.timestamp) * 1e6;
     const cpu = running && dt > 0 ? ((b.cpuUsageNanoSeconds - a.cpuUsageNanoSeconds) / dt) * 100 : 0;
-    // the simulator does not measure a container's writable layer or swap: those columns stay at zero
-    rows.push([short(c.id), c.name, cpu.toFixed(2), humanSize(b.memoryWorkingSetBytes), '0B', '0', '0B']);
+    // DISK and INODES are the container's writable layer; no container swaps here
+    rows.push([
+      short(c.id),
+      c.name,
+      cpu.toFixed(2),
+      humanSize(b.memoryWorkingSetBytes),
+      humanSize(b.writableLayerBytes ?? 0),
+      String(b.writableLayerInodes ?? 0),
+      '0B',
+    ]);
   }
   return ok(crictlTable(rows));
 }
@@ -379,6 +336,9 @@ const SUBCOMMANDS: Record<string, (node: NodeHost, args: string[]) => Promise<No
   exec,
   stats,
   stop,
+  stopp: stopSandboxes,
+  rmp: removeSandboxes,
+  rm: removeContainers,
   version,
 };
 

@@ -165,8 +165,83 @@ describe('node shell', () => {
     const all = (await sh(`crictl ps -a --pod ${sandbox} --name idle`)).stdout;
     expect(all).toMatch(/ Exited +idle +0 /);
     expect(all).toMatch(/ Running +idle +1 /);
-    expect((await sh('crictl ps -o json')).exitCode).toBe(1);
+    const xml = await sh('crictl ps -o xml');
+    expect(xml.exitCode).toBe(1);
+    expect(xml.stderr).toMatch(/^time="[^"]+" level=fatal msg="listing containers: unsupported output format \\"xml\\""\n$/);
   });
+
+  it('crictl prints the CRI messages as JSON and YAML and measures the writable layer', async () => {
+    await tc.kubectl(['run', 'files', '--image=busybox', `--overrides={"spec":{"nodeName":"${node}"}}`, '--', 'sleep', '3600']);
+    await waitFor(async () => (await tc.kubectl(['get', 'pod', 'files', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { what: 'files running' });
+    const listed = JSON.parse((await sh('crictl ps --name "^files$" -o json')).stdout);
+    expect(listed.containers).toHaveLength(1);
+    const c = listed.containers[0];
+    expect(Object.keys(c)).toEqual(['id', 'podSandboxId', 'metadata', 'image', 'imageRef', 'state', 'createdAt', 'labels', 'annotations', 'imageId']);
+    expect(c).toMatchObject({
+      metadata: { name: 'files', attempt: 0 },
+      state: 'CONTAINER_RUNNING',
+      labels: { 'io.kubernetes.pod.name': 'files', 'io.kubernetes.container.name': 'files' },
+    });
+    expect(c.createdAt).toMatch(/^\d{19}$/);
+    const pods = (await sh('crictl pods --name "^files$" -o yaml')).stdout;
+    expect(pods).toMatch(/^items:\n- annotations:\n/);
+    expect(pods).toContain(`  id: ${c.podSandboxId}\n`);
+    expect(pods).toContain('  state: SANDBOX_READY\n');
+    const images = JSON.parse((await sh('crictl images -o json')).stdout).images;
+    expect(images.find((i: any) => i.repoTags.includes('docker.io/library/busybox:latest'))).toMatchObject({ id: c.imageRef, pinned: false });
+    expect((await sh(`crictl inspect -o yaml ${c.id.slice(0, 13)}`)).stdout).toContain('  state: CONTAINER_RUNNING\n');
+    const layer = async () => {
+      const row = (await sh(`crictl stats --id ${c.id} -s 0`)).stdout.split('\n')[1].split(/ {3,}/);
+      return { disk: row[4], inodes: row[5] };
+    };
+    expect(await layer()).toEqual({ disk: '0B', inodes: '0' });
+    // a folder, a 5000-byte file (two 4 KiB blocks) and a deleted image file (a whiteout)
+    expect((await tc.kubectl(['exec', 'files', '--', 'sh', '-c', 'mkdir /data && head -c 5000 /dev/zero > /data/f && rm /etc/group'])).code).toBe(0);
+    expect(await layer()).toEqual({ disk: '12.3kB', inodes: '3' });
+  });
+
+  it('crictl stopp, rmp and rm act on the runtime, and the kubelet gives a pod that still exists a new sandbox', async () => {
+    const sandbox = (await sh('crictl pods --name "^files$" -q')).stdout.trim();
+    const refused = await sh(`crictl rmp ${sandbox.slice(0, 13)}`);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(`level=fatal msg="pod sandbox \\"${sandbox.slice(0, 13)}\\" is running, please stop it first"`);
+    expect(await sh(`crictl rmp -f ${sandbox.slice(0, 13)}`)).toMatchObject({
+      stdout: `Stopped sandbox ${sandbox.slice(0, 13)}\nRemoved sandbox ${sandbox.slice(0, 13)}\n`,
+      exitCode: 0,
+    });
+    expect((await sh(`crictl inspectp ${sandbox}`)).exitCode).toBe(1);
+    const fresh = await waitFor(
+      async () => {
+        const id = (await sh('crictl pods --name "^files$" --state ready -q')).stdout.trim();
+        return id && id !== sandbox ? id : '';
+      },
+      { what: 'a new sandbox for the pod' },
+    );
+    await waitFor(async () => (await sh(`crictl ps --pod ${fresh} --name files -q`)).stdout.trim().length === 64, { what: 'the container in the new sandbox' });
+    await waitFor(async () => (await tc.kubectl(['get', 'pod', 'files', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).stdout === '1', {
+      what: 'restartCount 1',
+    });
+    // stopp leaves the sandbox NotReady; the kubelet records SandboxChanged and starts another one
+    expect((await sh(`crictl stopp ${fresh.slice(0, 13)}`)).stdout).toBe(`Stopped sandbox ${fresh.slice(0, 13)}\n`);
+    await waitFor(async () => (await sh('crictl pods --name "^files$" --state ready -q')).stdout.trim() !== fresh, { what: 'a third sandbox' });
+    expect((await sh(`crictl pods --id ${fresh}`)).stdout).toMatch(/ NotReady +files /);
+    await waitFor(
+      async () =>
+        (await tc.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=files,reason=SandboxChanged', '-o', 'name'])).stdout.trim().length > 0,
+      { what: 'the SandboxChanged event' },
+    );
+    // rm: a running container needs -f
+    const running = await waitFor(
+      async () => {
+        const id = (await sh('crictl ps --name "^files$" -q')).stdout.trim();
+        return id.length === 64 && id;
+      },
+      { what: 'files running in the third sandbox' },
+    );
+    expect((await sh(`crictl rm ${running}`)).exitCode).toBe(1);
+    expect((await sh(`crictl rm -f ${running}`)).exitCode).toBe(0);
+    expect((await sh(`crictl ps -a --id ${running} -q`)).stdout).toBe('');
+  }, 60_000);
 
   it('a manifest written to /etc/kubernetes/manifests runs as a static pod with a mirror; removing the file deletes both', async () => {
     const manifest = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n  containers:\n  - name: web\n    image: nginx\n';

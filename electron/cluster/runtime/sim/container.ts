@@ -7,9 +7,10 @@ import type { ResolvedImage } from './images/store';
 import { imageFiles } from './images/rootfs';
 import { interruptibleSleep, SimProcess } from './process';
 import { PidNamespace } from './pid-namespace';
-import { PROGRAMS, programAvailableIn, type NodePrograms } from './programs';
-import type { Launcher } from './programs/types';
+import { programsOf, type NodePrograms } from './programs';
+import type { Launcher, ProgramTable } from './programs/types';
 import type { HostRoot } from './host-root';
+import { launcherFor } from './launch';
 import { profileFor } from './shell/profiles';
 import { shellUtilities } from './shell/command-names';
 import type { SimSandbox } from './sandbox';
@@ -55,12 +56,12 @@ export class SimContainer {
   /** set when the container's main process ended because the memory limit was hit */
   private oomKilled = false;
   onOom?: () => void;
-  /** programs the node provides for particular images (SimRuntimeOptions.programs) */
-  nodePrograms?: NodePrograms;
-  /** what /bin and /usr/bin hold: the image's utilities and programs, and the node's programs for it (added by the runtime) */
+  /** the programs on its PATH: the image's own and those the node supplies for the image (SimRuntimeOptions.programs) */
+  readonly programs: ProgramTable;
+  /** what /bin and /usr/bin hold: the image's utilities and its programs */
   readonly binaries: Set<string>;
-  /** how its shells and programs start other executables; the runtime sets it when it creates the container */
-  launcher!: Launcher;
+  /** how its shells and programs start other executables: `programs`, and command lines run as its processes */
+  readonly launcher: Launcher;
   /** the node's root folder and shell, for `chroot` into a hostPath mount of "/" (SimRuntimeOptions.hostRoot) */
   hostRoot?: HostRoot;
 
@@ -72,9 +73,10 @@ export class SimContainer {
     /** programs the node supplies for some images (kubectl for the kubectl images) */
     nodePrograms?: NodePrograms,
   ) {
-    this.nodePrograms = nodePrograms;
     this.id = resolveIdentity(this, image);
-    this.binaries = binariesOf(image, nodePrograms);
+    this.programs = programsOf(image.image, nodePrograms);
+    this.binaries = binariesOf(image, this.programs);
+    this.launcher = launcherFor(this);
     const sb = sandbox.config;
     const hosts =
       `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.ip}\t${sb.fqdn ? `${sb.fqdn}\t` : ''}${sb.hostname}\n` +
@@ -357,12 +359,10 @@ export class SimContainer {
   }
 }
 
-function binariesOf(image: ResolvedImage, nodePrograms: NodePrograms = {}): Set<string> {
-  const names = new Set<string>();
+function binariesOf(image: ResolvedImage, programs: ProgramTable): Set<string> {
+  const names = new Set<string>(Object.keys(programs));
   const absent = new Set(profileFor(image.image).absent);
   if (image.image.base !== 'scratch') for (const n of shellUtilities()) if (!absent.has(n)) names.add(n);
-  for (const p of Object.keys(PROGRAMS)) if (programAvailableIn(image.image.repository, image.image.base, p)) names.add(p);
-  for (const [p, own] of Object.entries(nodePrograms)) if (own.repositories.includes(image.image.repository)) names.add(p);
   return names;
 }
 

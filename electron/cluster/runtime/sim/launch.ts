@@ -1,10 +1,11 @@
 import type { SimContainer } from './container';
 import type { SimProcess } from './process';
-import { PROGRAMS, programAvailable, programFor } from './programs';
-import type { CommandResult, Launcher, ProgramTable } from './programs/types';
+import { programFor } from './programs';
+import type { CommandResult, Launcher } from './programs/types';
 import { HIDDEN_COMMANDS, shellUtilities } from './shell/command-names';
 import { interactiveShell, type Terminal } from './shell/interactive';
 import { runShell, shellQuote, type ShellSession } from './shell/run-shell';
+import { scriptReadsStdin } from './shell/script-stdin';
 
 const SHELLS = new Set(['sh', 'ash', 'bash', 'dash']);
 /** image entrypoints that only `exec "$@"`; running their arguments directly is equivalent */
@@ -69,7 +70,8 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
     const ci = argv.findIndex((a, i) => i > 0 && /^-\w*c$/.test(a));
     if (ci > 0) {
       const script = argv[ci + 1] ?? '';
-      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(ci + 3), stdin: io.stdinText, argv0: name })).exitCode;
+      const stdin = await scriptInput(script, proc, io);
+      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(ci + 3), stdin, argv0: name })).exitCode;
     }
     const file = argv.slice(1).find((a) => !a.startsWith('-'));
     if (file) {
@@ -80,7 +82,8 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
         proc.stderr(`${name}: can't open '${file}': No such file or directory\n`);
         return 2;
       }
-      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(argv.indexOf(file) + 1), argv0: name })).exitCode;
+      const stdin = await scriptInput(script, proc, io);
+      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(argv.indexOf(file) + 1), stdin, argv0: name })).exitCode;
     }
     if (io.stdin) return interactiveShell(c, proc, io.stdin, io.terminal ?? { tty: false }, name);
     // no stdin attached: sh reads EOF at once and exits 0, like a container whose stdin is closed
@@ -106,6 +109,18 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
   if (io.stdin && io.terminal?.tty) return runOnTerminal(c, proc, argv, io.stdin, io.terminal, name);
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
   return (await runShell(c, proc, argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
+}
+
+/**
+ * The input a script (`sh -c SCRIPT`, `sh FILE`) gets: what the caller attached (`kubectl exec -i`, a pod's
+ * stdin). The engine takes input as one text, so a script that reads its input waits for the writer to close it
+ * (a pipe's EOF); one that never reads it starts at once, even on a stdin that stays open. A terminal's keys
+ * are not line-edited here: with a TTY the script runs without input, as before.
+ */
+async function scriptInput(script: string, proc: SimProcess, io: LaunchIO): Promise<string | undefined> {
+  if (!io.stdin || io.terminal?.tty) return io.stdinText;
+  if (!scriptReadsStdin(script)) return undefined;
+  return Buffer.from(await readAll(io.stdin, proc.signal), 'latin1').toString('utf8');
 }
 
 async function runOnTerminal(c: SimContainer, proc: SimProcess, argv: string[], input: NodeJS.ReadableStream, term: Terminal, name: string): Promise<number> {
@@ -173,14 +188,7 @@ export async function runCommandLine(c: SimContainer, argv: string[], timeoutMs 
   return { exitCode: proc.exitCode ?? 0, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut };
 }
 
-/** the container's Launcher: its image's programs and a way to run command lines, for its shells and programs */
+/** the container's Launcher: its programs and a way to run command lines, for its shells and programs */
 export function launcherFor(c: SimContainer): Launcher {
-  const programs: ProgramTable = {};
-  for (const [name, program] of Object.entries(PROGRAMS)) if (programAvailable(c, name)) programs[name] = program;
-  // the node's own programs for this image too (etcdctl in the etcd pod), so `sh -c 'etcdctl … | grep …'` finds them
-  for (const name of Object.keys(c.nodePrograms ?? {})) {
-    const p = programFor(c, name);
-    if (p) programs[name] ??= p;
-  }
-  return { programs, run: (argv, timeoutMs) => runCommandLine(c, argv, timeoutMs) };
+  return { programs: c.programs, run: (argv, timeoutMs) => runCommandLine(c, argv, timeoutMs) };
 }

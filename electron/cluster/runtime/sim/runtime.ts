@@ -18,7 +18,7 @@ import {
 import { SimContainer } from './container';
 import { ImageStore } from './images/store';
 import { kernelFor } from './kernel';
-import { effectiveArgv, ExecutableNotFoundError, launcherFor, resolveExecutable, runArgv, runCommandLine } from './launch';
+import { effectiveArgv, ExecutableNotFoundError, resolveExecutable, runArgv, runCommandLine } from './launch';
 import { NetError, type SimNetwork } from './network';
 import type { SimProcess } from './process';
 import { SimSandbox } from './sandbox';
@@ -136,8 +136,6 @@ export class SimRuntime implements ContainerRuntime {
     const id = newId();
     const c = new SimContainer(id, sb, config, image, this.opts.programs);
     c.hostRoot = this.opts.hostRoot;
-    c.launcher = launcherFor(c);
-    for (const name of Object.keys(c.launcher.programs)) c.binaries.add(name);
     const target =
       config.targetContainerName &&
       [...this.containers.values()].find((r) => r.c.sandbox === sb && r.c.config.name === config.targetContainerName && r.c.state === 'running');
@@ -283,10 +281,13 @@ export class SimRuntime implements ContainerRuntime {
     const r = this.containers.get(containerId);
     if (!r) return undefined;
     const nano = r.c.sampleCpu();
+    const layer = await r.c.fs.writableLayerUsage();
     return {
       cpuUsageNanoSeconds: r.c.cpuUsageNs,
       cpuUsageNanoCores: nano,
       memoryWorkingSetBytes: r.c.state === 'running' ? r.c.memoryUsage() : 0,
+      writableLayerBytes: layer.bytes,
+      writableLayerInodes: layer.inodes,
       timestamp: this.now(),
     };
   }

@@ -33,7 +33,7 @@ type Sink = (chunk: string | Uint8Array) => void;
  * /proc and /sys/fs/cgroup, and /proc/<pid>/fd/{1,2} routed to processes' stdout/stderr.
  */
 export class ContainerFs implements IFileSystem {
-  private built?: { inner: MountableFs; fileMounts: Map<string, Mount> };
+  private built?: { inner: MountableFs; fileMounts: Map<string, Mount>; base: InMemoryFs };
   private readonly mounts: Mount[];
   private readonly sinks = new Map<string, Sink>();
 
@@ -50,7 +50,7 @@ export class ContainerFs implements IFileSystem {
     return this.build().fileMounts;
   }
 
-  private build(): { inner: MountableFs; fileMounts: Map<string, Mount> } {
+  private build(): { inner: MountableFs; fileMounts: Map<string, Mount>; base: InMemoryFs } {
     if (this.built) return this.built;
     const o = this.o;
     const base = new InMemoryFs();
@@ -83,8 +83,54 @@ export class ContainerFs implements IFileSystem {
         inner.mount(cp, new ReadWriteFs({ root: m.hostPath, allowSymlinks: true }));
       }
     }
-    this.built = { inner, fileMounts };
+    this.built = { inner, fileMounts, base };
     return this.built;
+  }
+
+  /**
+   * What the container's writable layer holds, counted as the overlay's upper directory would be (crictl stats'
+   * DISK and INODES): files it created or changed (in 4 KiB blocks, as a disk usage walk counts them), directories
+   * it made, and a whiteout inode per image file it deleted. Volumes, /proc, /dev and the kubelet-managed
+   * /etc/hosts, /etc/hostname and /etc/resolv.conf (bind mounts upstream) are not in the layer.
+   */
+  async writableLayerUsage(): Promise<{ bytes: number; inodes: number }> {
+    if (!this.built) return { bytes: 0, inodes: 0 };
+    const { base, fileMounts } = this.built;
+    const image = this.o.imageFiles;
+    const outside = (p: string) =>
+      /^\/(?:proc|dev|sys)(?:\/|$)/.test(p) ||
+      p in this.o.extraFiles ||
+      fileMounts.has(p) ||
+      this.mounts.some((m) => {
+        const cp = normalize(m.containerPath);
+        return p === cp || p.startsWith(cp + '/');
+      });
+    // the image's folders: those it lists and every parent of a path it holds
+    const imageDirs = new Set<string>();
+    for (const k of image.keys()) for (let d = k.replace(/\/[^/]*$/, ''); d && !imageDirs.has(d); d = d.replace(/\/[^/]*$/, '')) imageDirs.add(d);
+    const blocks = (n: number) => Math.ceil(n / 4096) * 4096;
+    let bytes = 0;
+    let inodes = 0;
+    const present = new Set(base.getAllPaths());
+    for (const p of present) {
+      if (p === '/' || outside(p)) continue;
+      const st = await base.lstat(p);
+      if (st.isDirectory) {
+        // the folders leading to a volume are made for the mount, not by the container (an untouched tree has none)
+        const mountParent = this.mounts.some((m) => normalize(m.containerPath).startsWith(p + '/'));
+        if (!imageDirs.has(p) && !mountParent) {
+          inodes++;
+          bytes += 4096;
+        }
+        continue;
+      }
+      const original = image.get(p);
+      if (original !== undefined && st.size === Buffer.byteLength(original) && (await base.readFile(p)) === original) continue;
+      inodes++;
+      bytes += blocks(st.size);
+    }
+    for (const p of image.keys()) if (!p.endsWith('/') && !present.has(p) && !outside(p)) inodes++;
+    return { bytes, inodes };
   }
 
   /** routes writes to path (e.g. /proc/7/fd/1) to a process's stream */

@@ -2,7 +2,7 @@ import type { SimContainer } from '../container';
 import { pause, perl, sleep, stress } from './basic';
 import { redisCli } from './redis-cli';
 import { agnhost, httpd, httpEcho, nginx, phpApache, redisServer } from './servers';
-import type { Program } from './types';
+import type { Program, ProgramTable } from './types';
 import { CATALOGUE } from '../images/catalogue';
 import { IMAGE_PROGRAMS } from './image-programs';
 
@@ -34,16 +34,22 @@ export function programAvailableIn(repository: string, base: string, name: strin
   return !!CATALOGUE.find((i) => i.repository === repository)?.programs?.includes(name) || (BASE_OWNER[name]?.(base) ?? false);
 }
 
-export function programAvailable(c: SimContainer, name: string): boolean {
-  return programAvailableIn(c.image.image.repository, c.image.image.base, name);
-}
-
 /** programs a node adds for images it knows (name → the program and the image repositories that ship it) */
 export type NodePrograms = Record<string, { program: Program; repositories: string[] }>;
 
+/**
+ * Every program an image has on its PATH: the built-in programs it ships, and those its node supplies for it
+ * (etcdctl in the etcd image on a control-plane node, kubectl in the kubectl images). The one table a
+ * container's /bin listing, its shells and its launcher all read.
+ */
+export function programsOf(image: { repository: string; base: string }, nodePrograms: NodePrograms = {}): ProgramTable {
+  const table: ProgramTable = {};
+  for (const [name, program] of Object.entries(PROGRAMS)) if (programAvailableIn(image.repository, image.base, name)) table[name] = program;
+  for (const [name, own] of Object.entries(nodePrograms)) if (own.repositories.includes(image.repository)) table[name] ??= own.program;
+  return table;
+}
+
 /** the program `name` as this container's image provides it: built in, or supplied by its node */
 export function programFor(c: SimContainer, name: string): Program | undefined {
-  if (PROGRAMS[name] && programAvailable(c, name)) return PROGRAMS[name];
-  const own = c.nodePrograms?.[name];
-  return own && own.repositories.includes(c.image.image.repository) ? own.program : undefined;
+  return Object.hasOwn(c.programs, name) ? c.programs[name] : undefined;
 }

@@ -29,7 +29,7 @@ export interface CommandResult {
 export type ProgramTable = Record<string, Program>;
 
 /**
- * How a container's shell and programs start other executables. The runtime supplies it (launch.ts's
+ * How a container's shell and programs start other executables. The container builds it (launch.ts's
  * launcherFor), so that neither programs nor the shell import the launcher that imports them.
  */
 export interface Launcher {

@@ -5,6 +5,7 @@ import { containerCommands, topText, type Job, type ShellHost } from './commands
 import { fullscreenCommands } from './fullscreen';
 import { shellQuote } from './quote';
 import { streamingPlugin } from './stream-transform';
+import { stdinDrainPlugin } from './script-stdin';
 import { engineFixesPlugin } from './engine-fixes';
 import { envCommand } from './env-command';
 import { dialectBuiltins } from './dialect-builtins';
@@ -120,6 +121,7 @@ export async function runShell(
   });
   bash.registerTransformPlugin(engineFixesPlugin());
   bash.registerTransformPlugin(dialectPlugin(dialect, argv0));
+  if (o.stdin) bash.registerTransformPlugin(stdinDrainPlugin());
   bash.registerTransformPlugin(streamingPlugin(proc.pid));
   // a POSIX shell ends a script on an error of its own (a special builtin's, an expansion's) with status 2
   let fatal = false;

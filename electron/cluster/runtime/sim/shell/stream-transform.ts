@@ -89,8 +89,9 @@ export function streamingPlugin(pid: number): TransformPlugin {
       case 'ConditionalCommand':
         return;
     }
-    // a compound command whose output the user redirected keeps its own plumbing for the body
-    if (c.redirections?.length) {
+    // a compound command whose output the user redirected keeps its own plumbing for the body (an input
+    // redirection leaves the output where it was)
+    if (c.redirections?.some((r: Node) => !r.operator.startsWith('<') || r.operator === '<>' || r.operator === '<&')) {
       if (stream) c.redirections.unshift(redirect(1, out), redirect(2, err));
       stream = false;
     }
