@@ -38,7 +38,9 @@ describe('network commands between pods', () => {
     const saved = await run('cd /tmp && wget http://web/ && cat /tmp/index.html');
     expect(saved.exitCode).toBe(0);
     expect(saved.stderr).toMatch(
-      new RegExp(`^Connecting to web \\(\\d+\\.\\d+\\.\\d+\\.\\d+:80\\)\nsaving to 'index.html'\nindex.html           100% \\|\\*{32}\\|   ${saved.stdout.length}  0:00:00 ETA\n'index.html' saved\n$`),
+      new RegExp(
+        `^Connecting to web \\(\\d+\\.\\d+\\.\\d+\\.\\d+:80\\)\nsaving to 'index.html'\nindex.html           100% \\|\\*{32}\\|   ${saved.stdout.length}  0:00:00 ETA\n'index.html' saved\n$`,
+      ),
     );
     expect(saved.stdout).toContain('Welcome to nginx!');
     const notFound = await run('wget -qO- http://web/missing');

@@ -564,6 +564,25 @@ const BASE_IMAGES: CatalogueImage[] = [
   },
 ];
 
-export const CATALOGUE: CatalogueImage[] = [...BASE_IMAGES, ...SERVER_IMAGES];
+/** the busybox the Kubernetes docs' examples ran (exec-liveness.yaml's registry.k8s.io/busybox), under its three registry names */
+const K8S_BUSYBOX: CatalogueImage[] = ['registry.k8s.io/busybox', 'k8s.gcr.io/busybox', 'gcr.io/google-containers/busybox'].map(
+  (repository): CatalogueImage => ({
+    repository,
+    releases: ['1.24', '1.27.2'],
+    minVersionParts: 2,
+    aliases: { latest: '1.24' },
+    entrypoint: [],
+    cmd: ['sh'],
+    env: [PATH_ENV],
+    workingDir: '/',
+    user: '',
+    exposedPorts: [],
+    sizeBytes: 1_144_000,
+    base: 'busybox',
+    programs: ['busybox'],
+  }),
+);
+
+export const CATALOGUE: CatalogueImage[] = [...BASE_IMAGES, ...SERVER_IMAGES, ...K8S_BUSYBOX];
 
 export const CATALOGUE_NAMES = CATALOGUE.map((i) => i.repository.replace(/^docker\.io\/(library\/)?/, ''));
