@@ -117,6 +117,32 @@ describe.skipIf(!kubectl)('image catalogue through kubectl', () => {
     );
   }, 60_000);
 
+  it('nginx as a non-root user fails on /var/cache/nginx as the official image does, and runs with writable volumes there', async () => {
+    const pod = (name: string, volumes: boolean) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  securityContext: {runAsUser: 101}
+  containers:
+  - name: nginx
+    image: nginx
+    ${volumes ? 'volumeMounts: [{name: cache, mountPath: /var/cache/nginx}, {name: run, mountPath: /var/run}]' : ''}
+  ${volumes ? 'volumes: [{name: cache, emptyDir: {}}, {name: run, emptyDir: {}}]' : ''}
+`;
+    expect((await tc.kubectl(['apply', '-f', '-'], { input: pod('uid101', false) })).code).toBe(0);
+    expect((await tc.kubectl(['apply', '-f', '-'], { input: pod('uid101-volumes', true) })).code).toBe(0);
+    await waitFor(
+      async () => (await tc.kubectl(['get', 'pod', 'uid101', '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}'])).stdout === '1',
+      { timeoutMs: 30_000, what: 'nginx exits 1' },
+    );
+    const logs = (await tc.kubectl(['logs', 'uid101', '--previous'])).stdout;
+    expect(logs).toContain(
+      'nginx: [warn] the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:2',
+    );
+    expect(logs).toContain('nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed (13: Permission denied)');
+    expect((await tc.kubectl(['wait', '--for=condition=Ready', 'pod/uid101-volumes', '--timeout=30s'], { timeoutMs: 40_000 })).code).toBe(0);
+  }, 60_000);
+
   it("the Kubernetes docs' busybox (registry.k8s.io, k8s.gcr.io and gcr.io/google-containers) runs the liveness example", async () => {
     const pod = (name: string, image: string) => `apiVersion: v1
 kind: Pod

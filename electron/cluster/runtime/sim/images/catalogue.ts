@@ -103,7 +103,7 @@ const NGINX_FILES = {
   '/usr/share/nginx/html/index.html': NGINX_INDEX,
   '/usr/share/nginx/html/50x.html': '<html><body><h1>An error occurred.</h1></body></html>\n',
   '/etc/nginx/conf.d/default.conf': NGINX_DEFAULT_CONF,
-  '/etc/nginx/nginx.conf': 'user  nginx;\nworker_processes  auto;\nevents { worker_connections 1024; }\nhttp { include /etc/nginx/conf.d/*.conf; }\n',
+  '/etc/nginx/nginx.conf': '\nuser  nginx;\nworker_processes  auto;\nevents { worker_connections 1024; }\nhttp { include /etc/nginx/conf.d/*.conf; }\n',
   '/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
   '/var/log/nginx/access.log': '',
   '/var/log/nginx/error.log': '',
