@@ -77,6 +77,7 @@ export function nginxErrorPage(status: number, text: string, server: string): st
  * volume is mounted there — the reason nginx-unprivileged images exist.
  */
 async function nonRootStart(ctx: ProgramContext): Promise<{ log: string; fatal: boolean }> {
+  // a pod may mount its own /etc/nginx without nginx.conf: then there is no user directive to warn about
   const main = await ctx.fs.readFile('/etc/nginx/nginx.conf').catch(() => '');
   const lines: string[] = [];
   const log = (level: string, msg: string) => lines.push(`${nginxTime(new Date())} [${level}] 1#1: ${msg}\n`, `nginx: [${level}] ${msg}\n`);
