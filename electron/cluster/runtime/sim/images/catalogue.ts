@@ -109,23 +109,25 @@ const NGINX_FILES = {
   '/var/log/nginx/error.log': '',
 };
 
+const BUSYBOX: CatalogueImage = {
+  repository: 'docker.io/library/busybox',
+  releases: ['1.28.0-4', '1.29.0-3', '1.30.0-1', '1.31.0-1', '1.32.0-1', '1.33.0-1', '1.34.0-1', '1.35.0', '1.36.0-1', '1.37.0'],
+  aliases: { stable: '1.37', unstable: '1.37' },
+  variants: { glibc: {}, musl: {}, uclibc: {} },
+  entrypoint: [],
+  cmd: ['sh'],
+  env: [PATH_ENV],
+  workingDir: '/',
+  user: '',
+  exposedPorts: [],
+  sizeBytes: 4_269_000,
+  base: 'busybox',
+  programs: ['busybox'],
+};
+
 /** the base images and the servers the course started with; more server images in catalogue-servers.ts */
 const BASE_IMAGES: CatalogueImage[] = [
-  {
-    repository: 'docker.io/library/busybox',
-    releases: ['1.28.0-4', '1.29.0-3', '1.30.0-1', '1.31.0-1', '1.32.0-1', '1.33.0-1', '1.34.0-1', '1.35.0', '1.36.0-1', '1.37.0'],
-    aliases: { stable: '1.37', unstable: '1.37' },
-    variants: { glibc: {}, musl: {}, uclibc: {} },
-    entrypoint: [],
-    cmd: ['sh'],
-    env: [PATH_ENV],
-    workingDir: '/',
-    user: '',
-    exposedPorts: [],
-    sizeBytes: 4_269_000,
-    base: 'busybox',
-    programs: ['busybox'],
-  },
+  BUSYBOX,
   {
     repository: 'docker.io/library/alpine',
     releases: ['3.12.0-12', '3.13.0-12', '3.14.0-10', '3.15.0-11', '3.16.0-9', '3.17.0-10', '3.18.0-12', '3.19.0-7', '3.20.0-6', '3.21.0-3', '3.22.0-1'],
@@ -567,19 +569,13 @@ const BASE_IMAGES: CatalogueImage[] = [
 /** the busybox the Kubernetes docs' examples ran (exec-liveness.yaml's registry.k8s.io/busybox), under its three registry names */
 const K8S_BUSYBOX: CatalogueImage[] = ['registry.k8s.io/busybox', 'k8s.gcr.io/busybox', 'gcr.io/google-containers/busybox'].map(
   (repository): CatalogueImage => ({
+    ...BUSYBOX,
     repository,
     releases: ['1.24', '1.27.2'],
     minVersionParts: 2,
     aliases: { latest: '1.24' },
-    entrypoint: [],
-    cmd: ['sh'],
-    env: [PATH_ENV],
-    workingDir: '/',
-    user: '',
-    exposedPorts: [],
+    variants: undefined,
     sizeBytes: 1_144_000,
-    base: 'busybox',
-    programs: ['busybox'],
   }),
 );
 
