@@ -104,5 +104,61 @@ describe.skipIf(!kubectl)('image catalogue through kubectl', () => {
         ),
       { timeoutMs: 20_000, what: 'pull error' },
     );
+    // the broken rollout of a practice set (https://github.com/dgkanatsios/CKAD-exercises, nginx:1.91): a tag the
+    // registry never had is its NotFound, as containerd words it
+    const failed = await waitFor(
+      async () =>
+        (await tc.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=nope,reason=Failed', '-o', 'jsonpath={.items[*].message}'])).stdout ||
+        undefined,
+      { timeoutMs: 20_000, what: 'Failed event' },
+    );
+    expect(failed).toContain(
+      'Failed to pull image "nginx:1.19.99": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.19.99": failed to resolve reference "docker.io/library/nginx:1.19.99": docker.io/library/nginx:1.19.99: not found',
+    );
+  }, 60_000);
+
+  it('nginx as a non-root user fails on /var/cache/nginx as the official image does, and runs with writable volumes there', async () => {
+    const pod = (name: string, volumes: boolean) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  securityContext: {runAsUser: 101}
+  containers:
+  - name: nginx
+    image: nginx
+    ${volumes ? 'volumeMounts: [{name: cache, mountPath: /var/cache/nginx}, {name: run, mountPath: /var/run}]' : ''}
+  ${volumes ? 'volumes: [{name: cache, emptyDir: {}}, {name: run, emptyDir: {}}]' : ''}
+`;
+    expect((await tc.kubectl(['apply', '-f', '-'], { input: pod('uid101', false) })).code).toBe(0);
+    expect((await tc.kubectl(['apply', '-f', '-'], { input: pod('uid101-volumes', true) })).code).toBe(0);
+    await waitFor(
+      async () => (await tc.kubectl(['get', 'pod', 'uid101', '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}'])).stdout === '1',
+      { timeoutMs: 30_000, what: 'nginx exits 1' },
+    );
+    const logs = (await tc.kubectl(['logs', 'uid101', '--previous'])).stdout;
+    expect(logs).toContain(
+      'nginx: [warn] the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:2',
+    );
+    expect(logs).toContain('nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed (13: Permission denied)');
+    expect((await tc.kubectl(['wait', '--for=condition=Ready', 'pod/uid101-volumes', '--timeout=30s'], { timeoutMs: 40_000 })).code).toBe(0);
+  }, 60_000);
+
+  it("the Kubernetes docs' busybox (registry.k8s.io, k8s.gcr.io and gcr.io/google-containers) runs the liveness example", async () => {
+    const pod = (name: string, image: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  containers:
+  - name: c
+    image: ${image}
+    args: [/bin/sh, -c, "touch /tmp/healthy; sleep 3600"]
+    livenessProbe: {exec: {command: [cat, /tmp/healthy]}, periodSeconds: 1}
+`;
+    const images = { docs: 'registry.k8s.io/busybox:1.27.2', old: 'k8s.gcr.io/busybox', gcr: 'gcr.io/google-containers/busybox:1.24' };
+    for (const [name, image] of Object.entries(images)) expect((await tc.kubectl(['apply', '-f', '-'], { input: pod(name, image) })).code).toBe(0);
+    for (const name of Object.keys(images))
+      expect((await tc.kubectl(['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=30s'], { timeoutMs: 40_000 })).code).toBe(0);
+    expect((await tc.kubectl(['exec', 'docs', '--', 'busybox'])).stdout).toMatch(/^BusyBox v1\.27\.2 /);
+    expect((await tc.kubectl(['get', 'pod', 'gcr', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).stdout).toBe('0');
   }, 60_000);
 });

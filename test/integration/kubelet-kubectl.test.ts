@@ -65,6 +65,23 @@ describe.skipIf(!kubectl)('kubelet behaviour with kubectl', () => {
     expect(await out('logs', 'img', '-p')).toContain('signal 15 (SIGTERM) received');
   }, 90_000);
 
+  it("runs a utility given as the container's command without a shell's variables, while a shell has them", async () => {
+    // `kubectl run … -- env` as in https://github.com/dgkanatsios/CKAD-exercises (core concepts)
+    await k('run', 'env', '--image=busybox', '--restart=Never', '--env=var1=val1', '--', 'env');
+    await k('run', 'shenv', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'env');
+    await waitFor(async () => (await jp('pod/env', '{.status.phase}')) === 'Succeeded', { what: 'env done', timeoutMs: 30_000 });
+    await waitFor(async () => (await jp('pod/shenv', '{.status.phase}')) === 'Succeeded', { what: 'shenv done', timeoutMs: 30_000 });
+    const names = (text: string) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(0, l.indexOf('=')));
+    const direct = names(await out('logs', 'env'));
+    expect(direct).toEqual(expect.arrayContaining(['PATH', 'HOSTNAME', 'HOME', 'var1', 'KUBERNETES_SERVICE_HOST']));
+    for (const shellOnly of ['PWD', 'OLDPWD', 'SHLVL']) expect(direct).not.toContain(shellOnly);
+    expect(names(await out('logs', 'shenv'))).toEqual(expect.arrayContaining(['PWD', 'SHLVL']));
+  }, 60_000);
+
   it('fails a running pod once a patched-in activeDeadlineSeconds has passed', async () => {
     await k('run', 'deadline', '--image=busybox', '--', 'sleep', '3600');
     await waitFor(async () => (await jp('pod/deadline', '{.status.containerStatuses[0].ready}')) === 'true', { what: 'deadline ready', timeoutMs: 30_000 });

@@ -164,9 +164,10 @@ describe.skipIf(!kubectl)('cluster network with kubectl', () => {
   }, 60_000);
 
   it("refuses connections to a Service without endpoints, as kube-proxy's REJECT rule does", async () => {
-    const r = await wget(`http://${await jp('svc/empty', '{.spec.clusterIP}')}/`);
+    const vip = await jp('svc/empty', '{.spec.clusterIP}');
+    const r = await wget(`http://${vip}/`);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("can't connect to remote host: Connection refused");
+    expect(r.stderr).toContain(`can't connect to remote host (${vip}): Connection refused`);
   }, 30_000);
 
   it("answers a NodePort on every node IP, from pods and from the host's loopback", async () => {

@@ -8,6 +8,8 @@ import type { Registry, RegistryHooks } from './registry';
 import { nowRfc3339 } from './meta';
 import { bestEffort, componentLog } from '../best-effort';
 import { isNotFound } from '../client/errors';
+import { keepStatusBumpGeneration, setGeneration } from '../api/kinds/strategy-helpers';
+import { deepEqual } from '../api/object';
 
 const log = componentLog('apiserver');
 
@@ -17,6 +19,7 @@ function customStrategy(crd: KObject, v: any): KindStrategy {
   const schema = v.schema?.openAPIV3Schema;
   const names = crd.spec.names;
   const kind = names.kind;
+  const statusSub = !!v.subresources?.status;
   return {
     info: {
       group: crd.spec.group,
@@ -33,6 +36,17 @@ function customStrategy(crd: KObject, v: any): KindStrategy {
     },
     defaults(obj) {
       if (schema) applyCrdDefaults(schema, obj);
+    },
+    // apiextensions' strategy: every custom resource starts at generation 1, with or without a status subresource,
+    // and any change but to metadata counts; without the subresource, status is ordinary content written with the rest
+    prepareForCreate(obj) {
+      if (statusSub) delete obj.status;
+      setGeneration(obj, 1);
+    },
+    prepareForUpdate(obj, old) {
+      const content = (o: KObject) => ({ ...o, metadata: undefined, status: undefined });
+      if (statusSub) keepStatusBumpGeneration(obj, old, content);
+      else setGeneration(obj, (old.metadata.generation ?? 1) + (deepEqual({ ...obj, metadata: undefined }, { ...old, metadata: undefined }) ? 0 : 1));
     },
     // the registry runs validate on create and validate + validateUpdate on update: the CEL rules go in one of
     // them, with the old object on update so that transition rules (oldSelf) run

@@ -108,7 +108,7 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
   // with a terminal (`kubectl exec -it POD -- top`) the keys reach the program as they are typed
   if (io.stdin && io.terminal?.tty) return runOnTerminal(c, proc, argv, io.stdin, io.terminal, name);
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
-  return (await runShell(c, proc, argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
+  return (await runShell(c, proc, DIRECT + argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
 }
 
 /**
@@ -122,6 +122,12 @@ async function scriptInput(script: string, proc: SimProcess, io: LaunchIO): Prom
   if (!scriptReadsStdin(script)) return undefined;
   return Buffer.from(await readAll(io.stdin, proc.signal), 'latin1').toString('utf8');
 }
+
+/**
+ * A utility run straight from argv (`kubectl run … -- env`) has no shell above it: the variables a shell exports
+ * of its own (PWD, OLDPWD, SHLVL) are not in its environment.
+ */
+const DIRECT = 'export -n PWD OLDPWD SHLVL; ';
 
 async function runOnTerminal(c: SimContainer, proc: SimProcess, argv: string[], input: NodeJS.ReadableStream, term: Terminal, name: string): Promise<number> {
   const session: ShellSession = { traps: new Map(), tty: true, rows: term.rows, cols: term.cols };

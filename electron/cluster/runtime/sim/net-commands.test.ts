@@ -29,16 +29,26 @@ describe('network commands between pods', () => {
     expect((await run(`wget -qO- http://${webIp}`)).stdout).toContain('<h1>Welcome to nginx!</h1>');
     expect((await run('wget -qO- web')).stdout).toContain('<h1>Welcome to nginx!</h1>');
     expect((await run('wget -qO- http://web.default.svc.cluster.local:80/')).stdout).toContain('Welcome to nginx!');
+    // busybox's report: the host as written with the address it resolved to, then its finished progress meter
+    const stars = '*'.repeat(32);
+    const full = await run(`wget -O- ${webIp}:80`);
+    expect(full.stderr).toBe(
+      `Connecting to ${webIp}:80 (${webIp}:80)\nwriting to stdout\n-                    100% |${stars}|   ${full.stdout.length}  0:00:00 ETA\nwritten to stdout\n`,
+    );
     const saved = await run('cd /tmp && wget http://web/ && cat /tmp/index.html');
     expect(saved.exitCode).toBe(0);
-    expect(saved.stderr).toContain("saving to 'index.html'");
+    expect(saved.stderr).toMatch(
+      new RegExp(
+        `^Connecting to web \\(\\d+\\.\\d+\\.\\d+\\.\\d+:80\\)\nsaving to 'index.html'\nindex.html           100% \\|\\*{32}\\|   ${saved.stdout.length}  0:00:00 ETA\n'index.html' saved\n$`,
+      ),
+    );
     expect(saved.stdout).toContain('Welcome to nginx!');
     const notFound = await run('wget -qO- http://web/missing');
     expect(notFound.exitCode).toBe(1);
     expect(notFound.stderr).toContain('wget: server returned error: HTTP/1.1 404 Not Found');
     const refused = await run(`wget -qO- -T 2 http://${webIp}:81/`);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toBe("wget: can't connect to remote host: Connection refused\n");
+    expect(refused.stderr).toBe(`wget: can't connect to remote host (${webIp}): Connection refused\n`);
     const unknown = await run('wget -qO- http://nosuchsvc/');
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toBe("wget: bad address 'nosuchsvc'\n");

@@ -103,29 +103,31 @@ const NGINX_FILES = {
   '/usr/share/nginx/html/index.html': NGINX_INDEX,
   '/usr/share/nginx/html/50x.html': '<html><body><h1>An error occurred.</h1></body></html>\n',
   '/etc/nginx/conf.d/default.conf': NGINX_DEFAULT_CONF,
-  '/etc/nginx/nginx.conf': 'user  nginx;\nworker_processes  auto;\nevents { worker_connections 1024; }\nhttp { include /etc/nginx/conf.d/*.conf; }\n',
+  '/etc/nginx/nginx.conf': '\nuser  nginx;\nworker_processes  auto;\nevents { worker_connections 1024; }\nhttp { include /etc/nginx/conf.d/*.conf; }\n',
   '/docker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
   '/var/log/nginx/access.log': '',
   '/var/log/nginx/error.log': '',
 };
 
+const BUSYBOX: CatalogueImage = {
+  repository: 'docker.io/library/busybox',
+  releases: ['1.28.0-4', '1.29.0-3', '1.30.0-1', '1.31.0-1', '1.32.0-1', '1.33.0-1', '1.34.0-1', '1.35.0', '1.36.0-1', '1.37.0'],
+  aliases: { stable: '1.37', unstable: '1.37' },
+  variants: { glibc: {}, musl: {}, uclibc: {} },
+  entrypoint: [],
+  cmd: ['sh'],
+  env: [PATH_ENV],
+  workingDir: '/',
+  user: '',
+  exposedPorts: [],
+  sizeBytes: 4_269_000,
+  base: 'busybox',
+  programs: ['busybox'],
+};
+
 /** the base images and the servers the course started with; more server images in catalogue-servers.ts */
 const BASE_IMAGES: CatalogueImage[] = [
-  {
-    repository: 'docker.io/library/busybox',
-    releases: ['1.28.0-4', '1.29.0-3', '1.30.0-1', '1.31.0-1', '1.32.0-1', '1.33.0-1', '1.34.0-1', '1.35.0', '1.36.0-1', '1.37.0'],
-    aliases: { stable: '1.37', unstable: '1.37' },
-    variants: { glibc: {}, musl: {}, uclibc: {} },
-    entrypoint: [],
-    cmd: ['sh'],
-    env: [PATH_ENV],
-    workingDir: '/',
-    user: '',
-    exposedPorts: [],
-    sizeBytes: 4_269_000,
-    base: 'busybox',
-    programs: ['busybox'],
-  },
+  BUSYBOX,
   {
     repository: 'docker.io/library/alpine',
     releases: ['3.12.0-12', '3.13.0-12', '3.14.0-10', '3.15.0-11', '3.16.0-9', '3.17.0-10', '3.18.0-12', '3.19.0-7', '3.20.0-6', '3.21.0-3', '3.22.0-1'],
@@ -564,6 +566,19 @@ const BASE_IMAGES: CatalogueImage[] = [
   },
 ];
 
-export const CATALOGUE: CatalogueImage[] = [...BASE_IMAGES, ...SERVER_IMAGES];
+/** the busybox the Kubernetes docs' examples ran (exec-liveness.yaml's registry.k8s.io/busybox), under its three registry names */
+const K8S_BUSYBOX: CatalogueImage[] = ['registry.k8s.io/busybox', 'k8s.gcr.io/busybox', 'gcr.io/google-containers/busybox'].map(
+  (repository): CatalogueImage => ({
+    ...BUSYBOX,
+    repository,
+    releases: ['1.24', '1.27.2'],
+    minVersionParts: 2,
+    aliases: { latest: '1.24' },
+    variants: undefined,
+    sizeBytes: 1_144_000,
+  }),
+);
+
+export const CATALOGUE: CatalogueImage[] = [...BASE_IMAGES, ...SERVER_IMAGES, ...K8S_BUSYBOX];
 
 export const CATALOGUE_NAMES = CATALOGUE.map((i) => i.repository.replace(/^docker\.io\/(library\/)?/, ''));

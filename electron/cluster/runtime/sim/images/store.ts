@@ -78,7 +78,16 @@ export function lookupImage(raw: string): ResolvedImage | undefined {
   };
 }
 
+/**
+ * Why a pull fails. A tag the catalogue's repository never published (`nginx:1.91`, the classic broken rollout) is
+ * what the registry would answer, containerd's NotFound; anything else is outside the catalogue and said so.
+ */
 export function notAvailableMessage(raw: string): string {
+  const ref = parseImageReference(raw);
+  if (ref.tag !== undefined && !ref.digest && CATALOGUE.some((i) => i.repository === ref.repository)) {
+    const full = `${ref.repository}:${ref.tag}`;
+    return `Failed to pull image "${raw}": rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference "${full}": ${full}: not found`;
+  }
   return `Failed to pull image "${raw}": image "${raw}" is not available offline: KubeLab's simulator can run only the images in its catalogue (${CATALOGUE_NAMES.join(', ')}); see "Images you can use" in the course guide`;
 }
 

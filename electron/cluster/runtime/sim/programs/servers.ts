@@ -71,6 +71,30 @@ export function nginxErrorPage(status: number, text: string, server: string): st
   return `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>${server}</center>\r\n</body>\r\n</html>\r\n`;
 }
 
+/**
+ * The official image's nginx started as another user than root (a pod's runAsUser): its `user` directive is
+ * ignored with a warning, and it cannot create its temp directories under /var/cache/nginx (root's) unless a
+ * volume is mounted there — the reason nginx-unprivileged images exist.
+ */
+async function nonRootStart(ctx: ProgramContext): Promise<{ log: string; fatal: boolean }> {
+  // a pod may mount its own /etc/nginx without nginx.conf: then there is no user directive to warn about
+  const main = await ctx.fs.readFile('/etc/nginx/nginx.conf').catch(() => '');
+  const lines: string[] = [];
+  const log = (level: string, msg: string) => lines.push(`${nginxTime(new Date())} [${level}] 1#1: ${msg}\n`, `nginx: [${level}] ${msg}\n`);
+  const userLine = main.split('\n').findIndex((l) => /^\s*user\s/.test(l));
+  if (userLine >= 0)
+    log(
+      'warn',
+      `the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:${userLine + 1}`,
+    );
+  const writable = (...dirs: string[]) => ctx.container.config.mounts.some((m) => !m.readOnly && dirs.includes(m.containerPath.replace(/\/+$/, '')));
+  let fatal = true;
+  if (!writable('/var/cache/nginx', '/var/cache')) log('emerg', 'mkdir() "/var/cache/nginx/client_temp" failed (13: Permission denied)');
+  else if (!writable('/var/run', '/run')) log('emerg', 'open() "/var/run/nginx.pid" failed (13: Permission denied)');
+  else fatal = false;
+  return { log: lines.join(''), fatal };
+}
+
 export const nginx: Program = async (ctx) => {
   const version = nginxVersion(ctx);
   const args = ctx.argv.slice(1);
@@ -116,6 +140,11 @@ export const nginx: Program = async (ctx) => {
   ctx.err(
     `${now} [notice] ${pid}#${pid}: using the "epoll" event method\n${now} [notice] ${pid}#${pid}: nginx/${version}\n${now} [notice] ${pid}#${pid}: start worker processes\n${now} [notice] ${pid}#${pid}: start worker process ${pid + 28}\n`,
   );
+  if (ctx.proc.uid !== 0) {
+    const { log, fatal } = await nonRootStart(ctx);
+    ctx.err(log);
+    if (fatal) return 1;
+  }
   const errorPage = (status: number, text: string) => nginxErrorPage(status, text, `nginx/${version}`);
   const handle = async (req: HttpRequest, from: { ip: string }): Promise<HttpResponse> => {
     let res: HttpResponse;

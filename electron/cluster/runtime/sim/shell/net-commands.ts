@@ -34,6 +34,7 @@ export function networkCommands(h: ShellHost): Command[] {
     timeoutMs = 10_000,
     timeoutCoversDns = true,
     tls: TlsChoice = { verify: false },
+    onConnecting?: (address: string) => void,
   ) => {
     const u = parseUrl(url);
     if (!u) throw Object.assign(new Error('bad address'), { code: 'EINVAL' });
@@ -45,6 +46,8 @@ export function networkCommands(h: ShellHost): Command[] {
       target = (await sb.resolve(target))[0] ?? '';
       if (!target) throw Object.assign(new Error(`bad address '${u.host}'`), { code: 'ENOTFOUND' });
     }
+    const ip = target === 'localhost' ? '127.0.0.1' : target;
+    onConnecting?.(isIP(ip) === 6 ? `[${ip}]:${u.port}` : `${ip}:${u.port}`);
     const plain = await withTimeout(sb.connect(target, u.port), timeoutMs);
     const sock = u.https ? await withTimeout(startTls(plain, u.host, tls), timeoutMs) : plain;
     const hostHeader = u.port === (u.https ? 443 : 80) ? u.host : `${u.host}:${u.port}`;
@@ -79,22 +82,36 @@ export function networkCommands(h: ShellHost): Command[] {
       // --help is a request, not a mistake: the same usage on stderr, status 0
       if (args.includes('--help')) return { stdout: '', stderr: usage, exitCode: 0 };
       if (!url) return fail(usage);
-      let stderr = quiet ? '' : `Connecting to ${parseUrl(url)?.host ?? url}\n`;
+      // busybox names the host as the URL wrote it (with its port, if any) and the address it resolved to
+      const asWritten = /^(?:[a-z]+:\/\/)?([^/?#]*)/i.exec(url)?.[1] ?? url;
+      let stderr = '';
+      let address = '';
+      const connecting = (a: string) => {
+        address = a;
+        if (!quiet) stderr += `Connecting to ${asWritten} (${a})\n`;
+      };
       // busybox's own TLS does not check the server's certificate, and says so (even with -q)
-      if (parseUrl(url)?.https && !noCheck) stderr += 'wget: note: TLS certificate validation not implemented\n';
+      const tlsNote = parseUrl(url)?.https && !noCheck ? 'wget: note: TLS certificate validation not implemented\n' : '';
       try {
-        const { u, res } = await fetchUrl(url, 'GET', headers, '', timeout, false);
+        const { u, res } = await fetchUrl(url, 'GET', headers, '', timeout, false, undefined, (a) => {
+          connecting(a);
+          stderr += tlsNote;
+        });
         if (res.status >= 400) return fail(stderr + `wget: server returned error: HTTP/1.1 ${res.status} ${res.statusText}\n`);
         if (spider) return { stdout: '', stderr: stderr + (quiet ? '' : 'remote file exists\n'), exitCode: 0 };
         const file = out ?? (u.path.split('?')[0].split('/').pop() || 'index.html');
         if (file === '-')
-          return { stdout: res.body.toString('latin1'), stdoutKind: 'bytes', stderr: stderr + (quiet ? '' : 'writing to stdout\n'), exitCode: 0 } as ExecResult;
+          return {
+            stdout: res.body.toString('latin1'),
+            stdoutKind: 'bytes',
+            stderr: stderr + (quiet ? '' : `writing to stdout\n${progressLine('-', res.body.length)}written to stdout\n`),
+            exitCode: 0,
+          } as ExecResult;
         if (file !== '/dev/null') await h.container.fs.writeFile(file.startsWith('/') ? file : `${ctx.cwd}/${file}`, res.body);
-        if (!quiet)
-          stderr += `saving to '${file}'\n${file}              100% |********************************|   ${res.body.length}  0:00:00 ETA\n'${file}' saved\n`;
+        if (!quiet) stderr += `saving to '${file}'\n${progressLine(file, res.body.length)}'${file}' saved\n`;
         return { stdout: '', stderr, exitCode: 0 };
       } catch (e: any) {
-        return fail(stderr + `wget: ${netMessage(e, parseUrl(url)?.host ?? url, 'wget')}\n`);
+        return fail(stderr + `wget: ${netMessage(e, parseUrl(url)?.host ?? url, address.replace(/:\d+$/, ''))}\n`);
       }
     }),
     defineCommand('curl', async (args, ctx) => {
@@ -197,7 +214,7 @@ export function networkCommands(h: ShellHost): Command[] {
         await Promise.race([new Promise((r) => sock.on('end', r)), interruptibleSleep(timeout, h.run)]);
         return { stdout: Buffer.concat(chunks).toString('latin1'), stderr: '', exitCode: 0, stdoutKind: 'bytes' } as ExecResult;
       } catch (e: any) {
-        return fail(`nc: ${netMessage(e, host, 'nc')}\n`);
+        return fail(`nc: ${netMessage(e, host, host)}\n`);
       }
     }),
     defineCommand('ping', async (args) => {
@@ -288,10 +305,22 @@ function startTls(sock: Duplex, host: string, choice: TlsChoice): Promise<Duplex
   });
 }
 
-function netMessage(e: any, host: string, _tool: string): string {
+/** busybox's progress meter as it ends: the name in 20 columns, a full bar, the size (scaled past 99999) and the ETA */
+function progressLine(name: string, bytes: number): string {
+  let n = bytes;
+  let unit = 0;
+  while (n >= 100_000) {
+    n = Math.floor(n / 1024);
+    unit++;
+  }
+  return `${name.padEnd(20).slice(0, 20)} 100% |${'*'.repeat(32)}| ${String(n).padStart(5)}${' kMGTPEZY'[unit]} 0:00:00 ETA\n`;
+}
+
+/** address: what the name resolved to; busybox's xconnect names an IPv4 peer it could not reach */
+function netMessage(e: any, host: string, address: string): string {
   if (e?.code === 'ENOTFOUND') return `bad address '${host}'`;
   if (e?.code === 'ETIMEDOUT') return 'download timed out';
-  if (e?.code === 'ECONNREFUSED') return `can't connect to remote host: Connection refused`;
+  if (e?.code === 'ECONNREFUSED') return `can't connect to remote host${isIP(address) === 4 ? ` (${address})` : ''}: Connection refused`;
   return String(e?.message ?? e);
 }
 
