@@ -43,6 +43,7 @@ import { apiserverRequestObserver, componentRequestObserver, observedApiServer, 
 import { AuditLog } from './apiserver/audit/log';
 import { selectRuntimes } from './runtime/select';
 import type { DockerDaemonStatus } from './runtime/docker';
+import { startDockerServiceProxy } from './runtime/docker/service-proxy';
 import { startNetworkPolicyAgent } from './network/policy/informer-filter';
 import type { PolicyEngine } from './network/policy/engine';
 import { Snapshots } from './snapshot/snapshots';
@@ -260,6 +261,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     packetFilter: policyAgent.engine,
   });
   await csi.registerNodes(nodes.names());
+  // Docker pods reach Services, cluster DNS and the API server through the host (see runtime/docker/service-proxy)
+  const serviceProxy =
+    runtimes.backend && nodes.clusterNetwork ? await startDockerServiceProxy(runtimes.backend, nodes.clusterNetwork.network, log) : undefined;
   registerMetricsApi(api, nodes);
   const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => nodes);
   api.registerPath('/kubelab/snapshots', snapshotsHandler(snapshots));
@@ -299,6 +303,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       stopping ??= (async () => {
         ready = false;
         scheduler.stop();
+        await serviceProxy?.stop();
         await nodes.shutdown();
         csi.stop();
         await runtimes.backend?.releaseNetwork();

@@ -3,7 +3,7 @@
 // them the suite skips and says why. All cluster tests live in this one file: Docker clusters share the pod subnet.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import * as pty from 'node-pty';
@@ -316,6 +316,94 @@ spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command:
     expect(await docker.listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${await uid('on-sim')}`] } })).toHaveLength(0);
     expect((await tc.kubectl(['exec', 'on-docker', '--', 'cat', '/proc/1/cmdline'])).stdout.replace(/\0/g, ' ').trim()).toBe('sleep 3600');
   }, 120_000);
+});
+
+// the Service proxy writes the host's NAT table: this process needs the rights (CI runs as root)
+const nat = skip ? undefined : spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8', timeout: 10_000 });
+const natSkip = skip || (nat?.status === 0 ? '' : `no rights to read the host's NAT table: ${(nat?.stderr || nat?.error?.message || '').trim()}`);
+if (natSkip && !skip) console.log(`docker-runtime: Service proxy test skipped — ${natSkip}`);
+
+describe.skipIf(!!natSkip)('Services, cluster DNS and the API server from Docker pods', () => {
+  let tc: TestCluster;
+  afterAll(async () => {
+    await tc?.stop();
+  });
+  const kubelabChains = () => spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /KUBELAB-/.test(l));
+
+  it('reach a Service backed by a simulated pod, the cluster DNS and https://kubernetes.default.svc, and leave no chain behind', async () => {
+    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-svcproxy-')), 'cluster.yaml');
+    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
+    tc = await startTestCluster({ configFile: cfg });
+    writeFileSync(
+      join(tc.dataDir, 'svc.yaml'),
+      `apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: kubelab-worker2, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec: {nodeName: kubelab-worker, containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: my-svc}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+`,
+    );
+    await tc.kubectl(['apply', '-f', join(tc.dataDir, 'svc.yaml')]);
+    for (const name of ['client', 'web'])
+      await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', {
+        timeoutMs: 60_000,
+        what: `${name} Ready`,
+      });
+    const exec = (...cmd: string[]) => tc.kubectl(['exec', 'client', '--', ...cmd]);
+    expect((await exec('cat', '/etc/resolv.conf')).stdout).toBe('search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+    const svcIP = (await tc.kubectl(['get', 'svc', 'my-svc', '-o', 'jsonpath={.spec.clusterIP}'])).stdout;
+    // CoreDNS may still be starting on its node: ask until it answers. busybox's nslookup (1.29+) also asks every
+    // search domain and exits 1 when one of them is NXDOMAIN, as it does on any cluster: the answer is what counts
+    const lookup = (name: string, address: string) =>
+      waitFor(
+        async () => {
+          const r = await exec('nslookup', name);
+          if (!r.stdout.includes(`Address: ${address}\n`)) throw new Error(r.stdout + r.stderr);
+          return true;
+        },
+        { timeoutMs: 60_000, what: `nslookup ${name} answering ${address}` },
+      );
+    await lookup('kubernetes.default.svc.cluster.local', '10.96.0.1');
+    await lookup('my-svc', svcIP);
+    // (busybox-static's wget crashes on -T: busybox's own timeout bounds it)
+    const page = await waitFor(
+      async () => {
+        const r = await exec('timeout', '10', 'wget', '-qO-', 'http://my-svc');
+        if (r.code !== 0) throw new Error(r.stdout + r.stderr);
+        return r.stdout;
+      },
+      { timeoutMs: 30_000, what: 'wget http://my-svc' },
+    );
+    expect(page).toContain('Welcome to nginx!');
+    // the in-cluster API as client-go sees it: https://kubernetes.default.svc, the ServiceAccount token and CA.
+    // kubectl (a static Go binary) is the TLS client: busybox's own TLS offers only signatures the API server refuses
+    // (the real file: kubectl cp of a symlink copies the link)
+    expect((await tc.kubectl(['cp', realpathSync(kubectl!), 'client:/tmp/kubectl'])).code).toBe(0);
+    const inCluster = (...args: string[]) =>
+      exec(
+        'sh',
+        '-c',
+        `chmod +x /tmp/kubectl; S=/var/run/secrets/kubernetes.io/serviceaccount; /tmp/kubectl --server=https://kubernetes.default.svc --certificate-authority=$S/ca.crt --token="$(cat $S/token)" ${args.join(' ')}`,
+      );
+    const version = await inCluster('get', '--raw', '/version');
+    expect(version.code, version.stderr).toBe(0);
+    expect(JSON.parse(version.stdout).gitVersion).toMatch(/^v1\./);
+    // RBAC gives the default ServiceAccount no pod list: 403 with the API server's own message
+    const pods = await inCluster('get', 'pods');
+    expect(pods.stderr).toContain('Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods"');
+    expect(kubelabChains().length).toBeGreaterThan(0);
+    await tc.cluster.stop();
+    expect(kubelabChains()).toEqual([]);
+  }, 240_000);
 });
 
 describe.skipIf(!kubectl)('Docker runtime without a daemon', () => {
