@@ -47,8 +47,8 @@ function run(cmd: string, args: string[], input?: string): Promise<string> {
     const p = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     p.on('error', (e) => reject(new Error(`${cmd}: ${e.message}`)));
     p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited with ${code}: ${err.trim() || out.trim()}`))));
     // a command that exits early (bad input) closes its stdin: its exit code and stderr tell why, not the EPIPE

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { decodeQuery, encodeReply } from './dns-wire';
+import type { Reply } from '../../../network/dns/message';
+
+/** what a stub resolver sends: id, RD, one question (and an OPT record with dig) */
+function query(name: string, qtype: number, opt?: number): Buffer {
+  const header = Buffer.from([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, opt ? 1 : 0]);
+  const labels = name.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)]));
+  const tail = Buffer.from([0, qtype >> 8, qtype & 255, 0, 1]);
+  const optRR = opt ? Buffer.from([0, 0, 41, opt >> 8, opt & 255, 0, 0, 0, 0, 0, 0]) : Buffer.alloc(0);
+  return Buffer.concat([header, ...labels, tail, optRR]);
+}
+
+const answer = (q: { name: string; type: 'A' | 'AAAA' }, n: number): Reply => ({
+  rcode: 'NOERROR',
+  authoritative: true,
+  recursionAvailable: false,
+  question: q,
+  answer: Array.from({ length: n }, (_v, i) => ({ name: q.name, type: 'A' as const, ttl: 30, data: `10.96.0.${i + 1}` })),
+  authority: [],
+  additional: [],
+});
+
+describe('DNS on the wire for Docker pods', () => {
+  it('reads the question of a query, lower-cased and fully qualified', () => {
+    const q = decodeQuery(query('Kubernetes.default.svc.cluster.local', 1))!;
+    expect(q).toMatchObject({ id: 0x1234, question: { name: 'kubernetes.default.svc.cluster.local.', type: 'A' }, udpSize: 512, edns: false });
+    expect(decodeQuery(query('x.local', 65))?.question).toBeUndefined();
+    expect(decodeQuery(Buffer.from([1, 2, 3]))).toBeUndefined();
+  });
+
+  it('answers with the id, the question as asked, AA and the records', () => {
+    const raw = query('kubernetes.default.svc.cluster.local', 1);
+    const q = decodeQuery(raw)!;
+    const out = encodeReply(q, answer(q.question as { name: string; type: 'A' }, 1), q.udpSize);
+    expect(out.readUInt16BE(0)).toBe(0x1234);
+    expect(out.readUInt16BE(2)).toBe(0x8000 | 0x0400 | 0x0100);
+    expect(out.readUInt16BE(6)).toBe(1);
+    expect(out.subarray(12, raw.length).equals(raw.subarray(12))).toBe(true);
+    expect([...out.subarray(out.length - 4)]).toEqual([10, 96, 0, 1]);
+  });
+
+  it('sets TC and drops the records when the answer exceeds what the client takes over UDP', () => {
+    const q = decodeQuery(query('big.default.svc.cluster.local', 1))!;
+    const big = answer(q.question as { name: string; type: 'A' }, 40);
+    const cut = encodeReply(q, big, q.udpSize);
+    expect(cut.readUInt16BE(2) & 0x0200).toBe(0x0200);
+    expect(cut.readUInt16BE(6)).toBe(0);
+    const q4096 = decodeQuery(query('big.default.svc.cluster.local', 1, 4096))!;
+    expect(q4096.udpSize).toBe(4096);
+    expect(encodeReply(q4096, big, q4096.udpSize).readUInt16BE(6)).toBe(40);
+  });
+
+  it('carries the rcode of a failed lookup', () => {
+    const q = decodeQuery(query('nope.default.svc.cluster.local', 28))!;
+    expect(encodeReply(q, { rcode: 'NXDOMAIN' }).readUInt16BE(2) & 0x0f).toBe(3);
+  });
+});
