@@ -71,14 +71,16 @@ export function daemonAccess(docker: Docker, image: () => Promise<string>, clust
       HostConfig: { NetworkMode: 'host', PidMode: 'host', Privileged: true },
     });
     try {
-      await c.start();
+      await c.start().catch((e: Error) => {
+        throw new Error(/executable file not found|no such file/i.test(e.message) ? `${e.message}${NO_SHELL}` : e.message);
+      });
       const { StatusCode } = (await c.wait()) as { StatusCode: number };
       let stdout = '';
       let stderr = '';
       const logs = (await c.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
       demuxBuffer(logs, (fd, chunk) => (fd === 2 ? (stderr += chunk) : (stdout += chunk)));
       if (StatusCode !== 0) {
-        const why = /nsenter: not found|sh: not found|exec: "sh"/.test(stderr) ? ' (the sandbox image has no sh/nsenter: use kubelab/pause, a busybox image)' : '';
+        const why = /nsenter: not found|applet not found/.test(stderr) ? NO_SHELL : '';
         throw new Error(`exited with ${StatusCode}: ${stderr.trim() || stdout.trim()}${why}`);
       }
       return stdout;
@@ -92,6 +94,8 @@ export function daemonAccess(docker: Docker, image: () => Promise<string>, clust
     restore: (payload) => inHost('printf %s "$1" | nsenter -t 1 -m -- iptables-restore --noflush', payload).then(() => undefined),
   };
 }
+
+const NO_SHELL = ' (the sandbox image has no sh/nsenter: set KUBELAB_DOCKER_PAUSE_IMAGE to a busybox-based one such as kubelab/pause)';
 
 /** Docker's non-TTY log format: frames of [stream, 0, 0, 0, size(4, big-endian)] + payload */
 function demuxBuffer(buf: Buffer, onChunk: (fd: number, chunk: string) => void): void {
