@@ -10,6 +10,7 @@ import * as pty from 'node-pty';
 import { startTestCluster, kubectlPath, waitFor, type TestCluster } from '../harness';
 import { startCluster } from '../../electron/cluster/cluster';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 
 const docker = new Docker();
 const kubectl = kubectlPath();
@@ -374,6 +375,30 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
       );
     await lookup('kubernetes.default.svc.cluster.local', '10.96.0.1');
     await lookup('my-svc', svcIP);
+    // DNS over TCP (what resolvers fall back to after a truncated answer): the rule iptables-save shows for
+    // 10.96.0.10 TCP 53 leads to a listener that CoreDNS answers through
+    const rule = kubelabChains().find((l) => l.includes('-d 10.96.0.10/32 -p tcp -m tcp --dport 53 '));
+    const [, gw, port] = /--to-destination ([\d.]+):(\d+)/.exec(rule ?? '') ?? [];
+    expect(gw).toBe('10.244.255.254');
+    const q = Buffer.concat([
+      Buffer.from([0xab, 0xcd, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+      ...'kubernetes.default.svc.cluster.local'.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+      Buffer.from([0, 0, 1, 0, 1]),
+    ]);
+    const tcpReply = await new Promise<Buffer>((resolve, reject) => {
+      const sock = connect(Number(port), gw, () => sock.write(Buffer.concat([Buffer.from([0, q.length]), q])));
+      let got = Buffer.alloc(0);
+      sock.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
+          sock.destroy();
+          resolve(got.subarray(2));
+        }
+      });
+      sock.on('error', reject);
+    });
+    expect(tcpReply.readUInt16BE(0)).toBe(0xabcd);
+    expect([...tcpReply.subarray(tcpReply.length - 4)]).toEqual([10, 96, 0, 1]);
     // (busybox-static's wget crashes on -T: busybox's own timeout bounds it)
     const page = await waitFor(
       async () => {

@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import type { ClusterNetwork } from '../../../network/cluster-network';
 import { dialServiceAsPod, dnsAsPod } from './dial';
-import { decodeQuery, encodeReply } from './dns-wire';
+import { decodeQuery, encodeReply } from '../../../network/dns/wire';
 
 export interface PortListener {
   proxyPort: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeQuery, encodeReply } from './dns-wire';
-import type { Reply } from '../../../network/dns/message';
+import { decodeQuery, encodeReply, serveDnsOverTcp } from './wire';
+import { duplexPair } from '../../runtime/sim/net/duplex-pair';
+import type { Reply } from './message';
 
 /** what a stub resolver sends: id, RD, one question (and an OPT record with dig) */
 function query(name: string, qtype: number, opt?: number): Buffer {
@@ -54,5 +55,40 @@ describe('DNS on the wire for Docker pods', () => {
   it('carries the rcode of a failed lookup', () => {
     const q = decodeQuery(query('nope.default.svc.cluster.local', 28))!;
     expect(encodeReply(q, { rcode: 'NXDOMAIN' }).readUInt16BE(2) & 0x0f).toBe(3);
+  });
+
+  it('answers DNS over TCP message by message, each behind its length, on one connection', async () => {
+    const [client, server] = duplexPair();
+    const asked: string[] = [];
+    serveDnsOverTcp(
+      server,
+      async (q) => {
+        asked.push(q.name);
+        return answer(q as { name: string; type: 'A' }, 1);
+      },
+      () => undefined,
+    );
+    const framed = (m: Buffer) => Buffer.concat([Buffer.from([m.length >> 8, m.length & 255]), m]);
+    const both = Buffer.concat([framed(query('a.default.svc.cluster.local', 1)), framed(query('b.default.svc.cluster.local', 1))]);
+    let got = Buffer.alloc(0);
+    const frames = (b: Buffer) => {
+      let n = 0;
+      for (let i = 0; i + 2 <= b.length && i + 2 + b.readUInt16BE(i) <= b.length; i += 2 + b.readUInt16BE(i)) n++;
+      return n;
+    };
+    const two = new Promise<void>((resolve) =>
+      client.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (frames(got) === 2) resolve();
+      }),
+    );
+    // split mid-message: the server waits for the rest
+    client.write(both.subarray(0, 10));
+    client.write(both.subarray(10));
+    await two;
+    expect(asked).toEqual(['a.default.svc.cluster.local.', 'b.default.svc.cluster.local.']);
+    const first = got.readUInt16BE(0);
+    expect(got.length).toBe(2 + first + 2 + got.readUInt16BE(2 + first));
+    expect(got.readUInt16BE(2)).toBe(0x1234);
   });
 });

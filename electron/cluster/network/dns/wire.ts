@@ -1,8 +1,10 @@
-// DNS messages on the wire (RFC 1035) for queries that come from real containers: the query's header and question
+// DNS messages on the wire (RFC 1035) for queries that come from real containers (the Docker Service proxy's UDP, and
+// DNS over TCP to the simulated CoreDNS): the query's header and question
 // become the cluster DNS's Question, its Reply becomes the bytes the container's resolver reads. Only what a
 // stub resolver sends and reads: one question, no compression written, EDNS's UDP size honoured.
 import { isIPv6 } from 'node:net';
-import { fqdn, RCODE_NUMBER, type Question, type Reply, type RR, type RRType } from '../../../network/dns/message';
+import type { Duplex } from 'node:stream';
+import { fqdn, RCODE_NUMBER, type Question, type Reply, type RR, type RRType } from './message';
 
 const TYPES: Record<RRType, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, ANY: 255 };
 const OPT = 41;
@@ -154,4 +156,38 @@ function readName(buf: Buffer, at: number): { name: string; next: number } | und
     at += 1 + len;
   }
   return undefined;
+}
+
+/**
+ * DNS over TCP (RFC 1035 4.2.2): each message behind its two-byte length, answered in order on the same connection,
+ * which stays open for more queries until the client closes it.
+ */
+export function serveDnsOverTcp(sock: Duplex, answer: (q: Question) => Promise<Reply | undefined>, log: (line: string) => void): void {
+  let buf = Buffer.alloc(0);
+  let queue = Promise.resolve();
+  sock.on('error', () => sock.destroy());
+  sock.on('end', () => void queue.then(() => sock.end()));
+  sock.on('data', (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk]);
+    while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+      const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+      buf = buf.subarray(2 + msg.length);
+      const q = decodeQuery(msg);
+      if (!q) {
+        sock.destroy();
+        return;
+      }
+      queue = queue.then(async () => {
+        const reply = q.question ? await answer(q.question) : { rcode: 'NOTIMP' as const };
+        if (!reply || sock.destroyed) return;
+        const out = encodeReply(q, reply);
+        const len = Buffer.alloc(2);
+        len.writeUInt16BE(out.length, 0);
+        sock.write(Buffer.concat([len, out]));
+      }).catch((e: Error) => {
+        log(`[ERROR] dns over tcp: ${e.message}`);
+        sock.destroy();
+      });
+    }
+  });
 }
