@@ -39,8 +39,9 @@ import { storageScheduling } from './storage/scheduling';
 import { startNodes, type NodeSet } from './kubelet/nodes';
 import { loadClusterConfig, type ClusterConfig } from './config';
 import { ComponentLog } from './kubelet/static-pods/component-log';
-import { apiserverRequestObserver, componentRequestObserver, observedApiServer, type Observer } from './kubelet/static-pods/observe-requests';
+import { apiserverRequestObserver, componentRequestObserver, observedApiServer } from './kubelet/static-pods/observe-requests';
 import { AuditLog } from './apiserver/audit/log';
+import { auditedApiServer } from './apiserver/audit/audited-api';
 import { selectRuntimes } from './runtime/select';
 import type { DockerDaemonStatus } from './runtime/docker';
 import { startDockerServiceProxy } from './runtime/docker/service-proxy';
@@ -142,14 +143,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   // the audit log of kube-apiserver on the control-plane node: every request, from kubectl and the components alike
   const controlPlaneNode = config.nodes.find((n) => n.role === 'control-plane');
   const audit = controlPlaneNode ? new AuditLog(join(opts.dataDir, 'nodes', controlPlaneNode.name, 'host'), log) : undefined;
-  const audited =
-    (observe: Observer): Observer =>
-    (req, res, ms) => {
-      observe(req, res, ms);
-      audit?.record(req, res, ms, api.auditAnnotations(req));
-    };
-  const httpsApi = observedApiServer(api, audited(apiserverRequestObserver(componentLog)), log);
-  const componentApi = observedApiServer(api, audited(componentRequestObserver(componentLog)), log);
+  const auditedApi = audit ? auditedApiServer(api, audit) : api;
+  const httpsApi = observedApiServer(auditedApi, apiserverRequestObserver(componentLog), log);
+  const componentApi = observedApiServer(auditedApi, componentRequestObserver(componentLog), log);
 
   let http: RunningHttpServer;
   const listen = (port: number) =>
@@ -259,6 +255,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     mounters: csi.mounters,
     controlPlane: { log: componentLog, apiPort: http.port, serveApi: (sock) => http.accept(sock), store },
     packetFilter: policyAgent.engine,
+    externalPods: runtimes.backend?.podAddresses,
   });
   await csi.registerNodes(nodes.names());
   // Docker pods reach Services, cluster DNS and the API server through the host (see runtime/docker/service-proxy)

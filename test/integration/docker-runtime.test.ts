@@ -3,6 +3,7 @@
 // them the suite skips and says why. All cluster tests live in this one file: Docker clusters share the pod subnet.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import * as http from 'node:http';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -331,7 +332,7 @@ describe.skipIf(!!natSkip)('Services, cluster DNS and the API server from Docker
   });
   const kubelabChains = () => spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /KUBELAB-/.test(l));
 
-  it('reach a Service backed by a simulated pod, the cluster DNS and https://kubernetes.default.svc, and leave no chain behind', async () => {
+  it('reach Services backed by simulated and Docker pods, the cluster DNS and https://kubernetes.default.svc, and leave no chain behind', async () => {
     const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-svcproxy-')), 'cluster.yaml');
     writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
     tc = await startTestCluster({ configFile: cfg });
@@ -351,10 +352,20 @@ apiVersion: v1
 kind: Service
 metadata: {name: my-svc}
 spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-docker, labels: {app: web-docker}}
+spec: {nodeName: kubelab-worker2, containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: docker-svc}
+spec: {selector: {app: web-docker}, ports: [{port: 8080, targetPort: 80}]}
 `,
     );
     await tc.kubectl(['apply', '-f', join(tc.dataDir, 'svc.yaml')]);
-    for (const name of ['client', 'web'])
+    for (const name of ['client', 'web', 'web-docker'])
       await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', {
         timeoutMs: 60_000,
         what: `${name} Ready`,
@@ -409,6 +420,16 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
       { timeoutMs: 30_000, what: 'wget http://my-svc' },
     );
     expect(page).toContain('Welcome to nginx!');
+    // a Service whose endpoint is a Docker pod: the simulated data path delivers the last hop over real TCP
+    const fromDocker = await waitFor(
+      async () => {
+        const r = await exec('timeout', '10', 'wget', '-qO-', 'http://docker-svc:8080');
+        if (r.code !== 0) throw new Error(r.stdout + r.stderr);
+        return r.stdout;
+      },
+      { timeoutMs: 30_000, what: 'wget http://docker-svc:8080' },
+    );
+    expect(fromDocker).toContain('Welcome to nginx!');
     // the in-cluster API as client-go sees it: https://kubernetes.default.svc, the ServiceAccount token and CA.
     // kubectl (a static Go binary) is the TLS client: busybox's own TLS offers only signatures the API server refuses
     // (the real file: kubectl cp of a symlink copies the link)
@@ -429,6 +450,161 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
     await tc.cluster.stop();
     expect(kubelabChains()).toEqual([]);
   }, 240_000);
+});
+
+describe.skipIf(!!skip)('the simulated data path into Docker pods', () => {
+  let tc: TestCluster;
+  const k = (...args: string[]) => tc.kubectl(args);
+  /** wget from the simulated client pod; -T bounds the connect (a dropped SYN) */
+  const fetchFromSim = (url: string, timeoutS = 5) => k('-n', 'cl', 'exec', 'client', '--', 'wget', '-qO-', '-T', String(timeoutS), url);
+  /** GET from the student's machine (a host port on 127.0.0.1) */
+  const fetchFromHost = (port: number, host?: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/', headers: host ? { Host: host } : {}, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.setTimeout(10_000, () => req.destroy(new Error(`GET 127.0.0.1:${port}: timed out`)));
+    });
+  let webIP = '';
+
+  beforeAll(async () => {
+    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-dpath-')), 'cluster.yaml');
+    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
+    tc = await startTestCluster({ configFile: cfg });
+    writeFileSync(
+      join(tc.dataDir, 'dpath.yaml'),
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: dn}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: cl}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: dn, labels: {app: web}}
+spec: {nodeName: kubelab-worker2, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 80, hostPort: 8081}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: dn}
+spec: {type: NodePort, selector: {app: web}, ports: [{port: 8080, targetPort: http}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: dn}
+spec:
+  rules:
+  - host: web.example
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 8080}}}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: cl}
+spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
+`,
+    );
+    expect((await k('apply', '-f', join(tc.dataDir, 'dpath.yaml'))).code).toBe(0);
+    for (const [ns, name] of [
+      ['dn', 'web'],
+      ['cl', 'client'],
+    ])
+      await waitFor(async () => (await k('-n', ns, 'get', 'pod', name, '-o', 'jsonpath={.status.phase}')).stdout === 'Running', {
+        timeoutMs: 60_000,
+        what: `${ns}/${name} Running`,
+      });
+    webIP = (await k('-n', 'dn', 'get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}')).stdout;
+    // the pod IP is a real container's: the Docker runtime runs it, the simulator does not
+    const uid = (await k('-n', 'dn', 'get', 'pod', 'web', '-o', 'jsonpath={.metadata.uid}')).stdout;
+    expect(await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`] } })).toHaveLength(2);
+  }, 180_000);
+  afterAll(async () => {
+    await tc?.stop();
+  });
+
+  it('lets a simulated pod fetch a Docker pod by pod IP, through its ClusterIP Service and its hostPort', async () => {
+    // busybox httpd inside the container may still be starting when the pod turns Running
+    const byIP = await waitFor(
+      async () => {
+        const r = await fetchFromSim(`http://${webIP}/`);
+        return r.code === 0 ? r.stdout : undefined;
+      },
+      { timeoutMs: 20_000, what: `wget http://${webIP}/ from the simulated pod` },
+    );
+    expect(byIP).toContain('Welcome to nginx!');
+    const bySvc = await fetchFromSim('http://web.dn.svc.cluster.local:8080/');
+    expect(bySvc.stderr).toBe('');
+    expect(bySvc.stdout).toContain('Welcome to nginx!');
+    // the hostPort on the Docker node's IP (the portmap plugin's DNAT, from the CNI ADD the Docker sandbox reported)
+    const nodeIP = (await k('get', 'node', 'kubelab-worker2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')).stdout;
+    expect((await fetchFromSim(`http://${nodeIP}:8081/`)).stdout).toContain('Welcome to nginx!');
+    // nothing listens on that port in the container: the real refusal reaches the client as busybox prints it
+    const refused = await fetchFromSim(`http://${webIP}:81/`);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("can't connect to remote host: Connection refused");
+  }, 60_000);
+
+  it("reaches the Docker pod from the student's machine through its NodePort and an Ingress", async () => {
+    const host = tc.cluster.nodes.clusterNetwork!.hostAccess!;
+    const nodePort = Number((await k('-n', 'dn', 'get', 'svc', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}')).stdout);
+    const published = (await waitFor(
+      async () => {
+        await host.settled();
+        const p = host.published();
+        const np = p.find((x) => x.nodePort === nodePort)?.hostPort;
+        const entry = p.find((x) => x.entry === 'http')?.hostPort;
+        return np && entry ? { np, entry } : undefined;
+      },
+      { what: 'the NodePort and the ingress entry point on 127.0.0.1' },
+    ))!;
+    const viaNodePort = await fetchFromHost(published.np);
+    expect(viaNodePort.status).toBe(200);
+    expect(viaNodePort.body).toContain('Welcome to nginx!');
+    await waitFor(async () => (await k('-n', 'ingress-nginx', 'rollout', 'status', 'deploy/ingress-nginx-controller', '--timeout=5s')).code === 0, {
+      what: 'ingress-nginx rolled out',
+      timeoutMs: 90_000,
+    });
+    const viaIngress = (await waitFor(
+      async () => {
+        const r = await fetchFromHost(published.entry, 'web.example');
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the Ingress routing web.example to the Docker pod' },
+    ))!;
+    expect(viaIngress.body).toContain('Welcome to nginx!');
+  }, 150_000);
+
+  it("applies a deny-all ingress NetworkPolicy in the Docker pod's namespace to simulated clients", async () => {
+    // allowed until the policy exists: what changes below is the policy's doing
+    expect((await fetchFromSim(`http://${webIP}/`)).stdout).toContain('Welcome to nginx!');
+    expect(
+      (
+        await tc.kubectl(['apply', '-f', '-'], {
+          input: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: dn}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`,
+        })
+      ).code,
+    ).toBe(0);
+    // the policy agent sees the policy through its informer: wait until the fetch is dropped (a time-out, not a refusal)
+    const denied = (await waitFor(
+      async () => {
+        const r = await fetchFromSim(`http://${webIP}/`, 2);
+        return r.code !== 0 ? r : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the deny-all policy dropping the fetch' },
+    ))!;
+    expect(denied.stderr).toContain('download timed out');
+    const bySvc = await fetchFromSim('http://web.dn.svc.cluster.local:8080/', 2);
+    expect(bySvc.code).not.toBe(0);
+    expect(bySvc.stderr).toContain('download timed out');
+  }, 60_000);
 });
 
 describe.skipIf(!kubectl)('Docker runtime without a daemon', () => {

@@ -59,6 +59,50 @@ describe('API fuzzer regressions (issue #22)', () => {
     expect(str.body.message).toBe('json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta');
   });
 
+  it("a server-side apply whose metadata is not a map is 400 in structured-merge-diff's words (a string was stored with 200)", async () => {
+    const apply = (body: unknown) =>
+      tc.cluster.api
+        .handle({
+          method: 'PATCH',
+          path: CM,
+          query: new URLSearchParams({ fieldManager: 'fuzz' }),
+          headers: { 'content-type': 'application/apply-patch+yaml' },
+          body: Buffer.from(JSON.stringify(body)),
+          user: { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+        })
+        .then(res);
+    const rv = (await tc.client.get(R.configmaps, 'default', 'target')).metadata.resourceVersion;
+    for (const [md, printed] of [
+      ['x', 'x'],
+      [5, '5'],
+      [1.5, '1.5'],
+      [true, 'true'],
+      [['a', 'b'], '[a b]'],
+    ] as const) {
+      const r = await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: md, data: { a: 'c' } });
+      expect([r.status, r.body.reason, r.body.message]).toEqual([
+        400,
+        'BadRequest',
+        `failed to create typed patch object (/; /v1, Kind=ConfigMap): .metadata: expected map, got &{${printed}}`,
+      ]);
+    }
+    const deploy = await tc.cluster.api
+      .handle({
+        method: 'PATCH',
+        path: '/apis/apps/v1/namespaces/default/deployments/d',
+        query: new URLSearchParams({ fieldManager: 'fuzz' }),
+        headers: { 'content-type': 'application/apply-patch+yaml' },
+        body: Buffer.from('apiVersion: apps/v1\nkind: Deployment\nmetadata: oops\n'),
+        user: { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+      })
+      .then(res);
+    expect(deploy.body.message).toBe('failed to create typed patch object (/; apps/v1, Kind=Deployment): .metadata: expected map, got &{oops}');
+    expect((await tc.client.get(R.configmaps, 'default', 'target')).metadata.resourceVersion).toBe(rv);
+    // null is an empty map to structured-merge-diff: the apply goes through
+    const nulled = await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: null, data: { a: 'b' } });
+    expect([nulled.status, nulled.body.metadata?.name]).toEqual([200, 'target']);
+  });
+
   it('a YAML anchor that contains itself is 400 (was 500 "Converting circular structure to JSON")', async () => {
     const r = res(await send('POST', '/api/v1/namespaces/default/configmaps', 'application/yaml', 'a: &a [*a]\n'));
     expect(r.status).toBe(400);

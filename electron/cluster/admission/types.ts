@@ -31,6 +31,8 @@ export interface AdmissionLookup {
 
 export interface AdmissionPlugin {
   name: string;
+  /** sees CONNECT requests (exec, attach, portforward, proxy); of upstream's default plugins only webhooks and policies do */
+  connect?: boolean;
   /** throw a StatusError to reject */
   mutate?(a: AdmissionAttributes, lookup: AdmissionLookup): void | Promise<void>;
   validate?(a: AdmissionAttributes, lookup: AdmissionLookup): void | Promise<void>;

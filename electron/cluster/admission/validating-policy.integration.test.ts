@@ -23,6 +23,17 @@ async function rejection(p: Promise<unknown>): Promise<{ code: number; message: 
   throw new Error('expected a rejection');
 }
 
+/** a policy and a Deny binding of the same name, for the requests of one namespace */
+async function denyIn(ns: string, name: string, spec: Record<string, unknown>): Promise<void> {
+  await t.client.create(VAP, undefined, { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name }, spec });
+  await t.client.create(VAPB, undefined, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name },
+    spec: { policyName: name, validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } } },
+  });
+}
+
 beforeAll(async () => {
   t = await startTestCluster({ nodes: 1 });
   for (const [name, env] of [
@@ -216,5 +227,93 @@ describe('ValidatingAdmissionPolicy authorizer', () => {
       `configmaps "by-jane" is invalid: : ValidatingAdmissionPolicy 'secret-readers-only' with binding 'secret-readers-only' denied request: user jane may not list secrets`,
     );
     expect((await t.kubectl(['create', 'configmap', 'by-admin', '-n', ns])).code).toBe(0);
+  });
+});
+
+describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
+  it('parses URLs and validates names with format, in matchConditions and validations', async () => {
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-url' } });
+    await denyIn('vap-url', 'endpoints', {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+      matchConditions: [{ name: 'has-endpoint', expression: "has(object.data) && 'endpoint' in object.data" }],
+      validations: [
+        { expression: "isURL(object.data.endpoint) && url(object.data.endpoint).getScheme() == 'https'", message: 'endpoint must be an https URL' },
+        {
+          expression: "url(object.data.endpoint).getPort() in ['', '443']",
+          messageExpression: "'port ' + url(object.data.endpoint).getPort() + ' is closed'",
+        },
+        {
+          expression: "!('owner' in object.data) || !format.named('dns1035Label').value().validate(object.data.owner).hasValue()",
+          messageExpression: "'owner: ' + format.dns1035Label().validate(object.data.owner).value().join(', ')",
+        },
+      ],
+    });
+    const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+    const denied = `ValidatingAdmissionPolicy 'endpoints' with binding 'endpoints' denied request`;
+    expect((await rejection(t.client.create(R.configmaps, 'vap-url', cm('plain', { endpoint: 'http://api.example.com/v1' })))).message).toBe(
+      `configmaps "plain" is invalid: : ${denied}: endpoint must be an https URL`,
+    );
+    expect((await rejection(t.client.create(R.configmaps, 'vap-url', cm('port', { endpoint: 'https://api.example.com:8443/v1' })))).message).toBe(
+      `configmaps "port" is invalid: : ${denied}: port 8443 is closed`,
+    );
+    expect((await rejection(t.client.create(R.configmaps, 'vap-url', cm('owner', { endpoint: 'https://api.example.com/', owner: '1st-team' })))).message).toBe(
+      `configmaps "owner" is invalid: : ${denied}: owner: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+    );
+    await t.client.create(R.configmaps, 'vap-url', cm('good', { endpoint: 'https://api.example.com:443/v1', owner: 'team-a' }));
+    await t.client.create(R.configmaps, 'vap-url', cm('unrelated', { other: 'not a url' }));
+  });
+});
+
+describe('ValidatingAdmissionPolicy on CONNECT', () => {
+  it.skipIf(!kubectlPath())('sees kubectl exec as a CONNECT of PodExecOptions and can refuse it', async () => {
+    const ns = 'vap-exec';
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await t.client.create(R.pods, ns, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'shell' },
+      spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] },
+    });
+    await denyIn(ns, 'no-shell', {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/exec'] }] },
+      validations: [
+        {
+          expression: "request.operation == 'CONNECT' && request.kind.kind == 'PodExecOptions' && !(object.command[0] in ['sh', 'bash'])",
+          messageExpression: "'no shells in ' + request.name + ' (' + object.container + ')'",
+          reason: 'Forbidden',
+        },
+      ],
+    });
+    await waitFor(async () => (await t.client.get(R.pods, ns, 'shell')).status?.phase === 'Running', { timeoutMs: 60_000, what: 'pod running' });
+    const sh = await t.kubectl(['exec', '-n', ns, 'shell', '-c', 'c', '--', 'sh', '-c', 'echo hi']);
+    expect([sh.code, sh.stderr.trim()]).toEqual([
+      1,
+      `Error from server (Forbidden): pods "shell" is forbidden: ValidatingAdmissionPolicy 'no-shell' with binding 'no-shell' denied request: no shells in shell (c)`,
+    ]);
+    const echo = await t.kubectl(['exec', '-n', ns, 'shell', '--', 'echo', 'hi']);
+    expect([echo.code, echo.stdout.trim()]).toEqual([0, 'hi']);
+
+    // proxy and port-forward are CONNECTs too, with their own options kinds
+    await denyIn(ns, 'no-tunnels', {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/proxy', 'pods/portforward'] }] },
+      validations: [
+        {
+          expression: 'false',
+          messageExpression: "'no ' + request.kind.kind + (has(object.path) ? ' ' + object.path : '')",
+          reason: 'Forbidden',
+        },
+      ],
+    });
+    const proxy = await t.kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/shell/proxy/healthz`]);
+    expect([proxy.code, proxy.stderr.trim()]).toEqual([
+      1,
+      `Error from server (Forbidden): pods "shell" is forbidden: ValidatingAdmissionPolicy 'no-tunnels' with binding 'no-tunnels' denied request: no PodProxyOptions /healthz`,
+    ]);
+    const pf = await t.kubectl(['port-forward', '-n', ns, 'pod/shell', '18080:80'], { timeoutMs: 20_000 });
+    // kubectl sends the ports in the streams' headers, not in the URL: the options carry none
+    expect([pf.code, pf.stderr.trim()]).toEqual([
+      1,
+      `error: error upgrading connection: pods "shell" is forbidden: ValidatingAdmissionPolicy 'no-tunnels' with binding 'no-tunnels' denied request: no PodPortForwardOptions`,
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import { labelSelectorMatches as selectorMatches, type LabelSelectorLike } from 
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
 import type { GVR, KObject } from '../api/types';
 import { admissionName } from './forbidden';
+import { goGVK } from '../api/kinds/go-format';
 import type { Authorizer } from '../auth/authorizer';
 import { CelAuthorizer } from '../api/cel-authorizer';
 import { celObjects, namespaceSelected, objectSelected, requestOf, ruleMatches, type MatchRule } from './matching';
@@ -54,11 +55,6 @@ interface ParamRef {
   parameterNotFoundAction?: string;
 }
 
-/** upstream's GroupVersionKind.String() */
-function gvkString(apiVersion: string, kind: string): string {
-  return `${apiVersion.includes('/') ? apiVersion : `/${apiVersion}`}, Kind=${kind}`;
-}
-
 /** the objects a binding hands its policy as `params` ([null] when the policy takes none), or why it cannot */
 function paramsFor(
   paramKind: { apiVersion?: string; kind?: string } | undefined,
@@ -69,7 +65,7 @@ function paramsFor(
 ): (KObject | null)[] | string {
   if (!paramKind) return [null];
   const k = resolve?.(paramKind.apiVersion ?? '', paramKind.kind ?? '');
-  if (!k) return `paramKind kind \`${gvkString(paramKind.apiVersion ?? '', paramKind.kind ?? '')}\` not known`;
+  if (!k) return `paramKind kind \`${goGVK(paramKind.apiVersion ?? '', paramKind.kind ?? '')}\` not known`;
   // a binding that does not use the policy's params validates with none
   if (!ref) return [null];
   let ns: string | undefined;
@@ -90,6 +86,7 @@ function paramsFor(
 export function validatingAdmissionPolicyPlugin(resolveKind?: ResolveKind, authorizer?: () => Authorizer): AdmissionPlugin {
   return {
     name: 'ValidatingAdmissionPolicy',
+    connect: true,
     validate: (a, lookup) => validate(a, lookup, resolveKind, authorizer),
   };
 }

@@ -1,12 +1,14 @@
 // The CEL environment the API server compiles and evaluates admission-policy expressions in: @marcbachmann/cel-js
 // with undeclared variables as dyn (object, oldObject, params, request, …) plus the parts of Kubernetes' CEL
-// libraries that policies in the docs use most: regex find/findAll, the list helpers, isURL, and quantities.
-// The IP and CIDR libraries are cel-network.ts, the authorizer cel-authorizer.ts. Not there yet: url() and its
-// getters, format.
+// libraries that policies in the docs use most: regex find/findAll, the list helpers and quantities. The IP and CIDR
+// libraries are cel-network.ts, url() cel-url.ts, format cel-format.ts, the authorizer cel-authorizer.ts. Optional
+// types are on, as in upstream's base environment (format's validate answers an optional).
 import { Environment } from '@marcbachmann/cel-js';
 import { isQuantity, parseQuantity } from './quantity';
 import { registerNetworkLibrary } from './cel-network';
 import { registerAuthorizerLibrary } from './cel-authorizer';
+import { registerURLLibrary } from './cel-url';
+import { registerFormatLibrary } from './cel-format';
 
 /** a resource.Quantity in CEL: compared by its exact value in billionths */
 export class CelQuantity {
@@ -29,17 +31,6 @@ function quantityOf(s: string): CelQuantity {
   }
 }
 
-/** isURL: an absolute URL, or an absolute path (Go's url.ParseRequestURI) */
-function isUrl(s: string): boolean {
-  if (s.startsWith('/')) return !/\s/.test(s);
-  try {
-    new URL(s);
-    return /^[a-z][a-z0-9+.-]*:/i.test(s);
-  } catch {
-    return false;
-  }
-}
-
 const method = (name: string, receiverType: string, returnType: string, params: string[], handler: (...a: any[]) => unknown) => ({
   name,
   receiverType,
@@ -48,9 +39,8 @@ const method = (name: string, receiverType: string, returnType: string, params: 
   handler,
 });
 
-const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
+const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
   .registerType('Quantity', CelQuantity)
-  .registerFunction('isURL(string): bool', isUrl)
   .registerFunction('isQuantity(string): bool', (s: string) => isQuantity(s))
   .registerFunction('quantity(string): Quantity', quantityOf)
   .registerFunction(method('isGreaterThan', 'Quantity', 'bool', ['Quantity'], (a: CelQuantity, b: CelQuantity) => a.nano > b.nano))
@@ -88,7 +78,9 @@ const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogen
     }),
   );
 
-export const celEnvironment = registerAuthorizerLibrary(registerNetworkLibrary(baseEnvironment, method as never), method as never);
+export const celEnvironment = registerFormatLibrary(
+  registerURLLibrary(registerAuthorizerLibrary(registerNetworkLibrary(baseEnvironment, method as never), method as never), method as never),
+);
 
 function listExtreme(l: unknown[], sign: 1 | -1): unknown {
   if (!l.length) throw new Error(`${sign > 0 ? 'max' : 'min'} called on empty list`);
@@ -109,7 +101,16 @@ const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
 export function compileCel(expr: string): (ctx: Record<string, unknown>) => unknown {
   let f = compiled.get(expr);
   if (!f) {
-    f = celEnvironment.parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
+    const run = celEnvironment.parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
+    f = (ctx) => {
+      try {
+        return run(ctx);
+      } catch (e) {
+        // cel-go's words for reading an empty optional (format's validate(), format.named())
+        if (e instanceof Error) e.message = e.message.replace(/^Optional value is not present/, 'optional.none() dereference');
+        throw e;
+      }
+    };
     compiled.set(expr, f);
   }
   return f;

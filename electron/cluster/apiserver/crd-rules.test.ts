@@ -9,14 +9,25 @@ import { httpGet, httpRequest } from './handlers/streaming/testing/ws-client';
 let t: TestCluster;
 const base = '/apis/rules.example.com/v1/namespaces/default/pools';
 
-const crd = (rules: unknown[], name = 'pools.rules.example.com', plural = 'pools') => ({
+const POOL_PROPERTIES = {
+  replicas: { type: 'integer', default: 1 },
+  size: { type: 'string' },
+  queue: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'queue is immutable' }] },
+};
+const crd = (
+  rules: unknown[],
+  name = 'pools.rules.example.com',
+  plural = 'pools',
+  kind = plural === 'pools' ? 'Pool' : 'Broken',
+  properties: object = POOL_PROPERTIES,
+) => ({
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
   metadata: { name },
   spec: {
     group: 'rules.example.com',
     scope: 'Namespaced',
-    names: { plural, kind: plural === 'pools' ? 'Pool' : 'Broken' },
+    names: { plural, kind },
     versions: [
       {
         name: 'v1',
@@ -29,11 +40,7 @@ const crd = (rules: unknown[], name = 'pools.rules.example.com', plural = 'pools
               spec: {
                 type: 'object',
                 'x-kubernetes-validations': rules,
-                properties: {
-                  replicas: { type: 'integer', default: 1 },
-                  size: { type: 'string' },
-                  queue: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'queue is immutable' }] },
-                },
+                properties,
               },
             },
           },
@@ -135,5 +142,35 @@ describe('CRD CEL validation rules', () => {
     const cause = JSON.parse(r.body).details.causes[0];
     expect(cause.field).toBe('spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule');
     expect(cause.message).toMatch(/^Invalid value: apiextensions\.ValidationRule\{Rule:"self\.replicas <", .*\}: compilation failed: ERROR: /);
+  });
+
+  it('rules use the url and format libraries, and a URL that does not parse is reported in Go words', async () => {
+    const links = crd(
+      [
+        { rule: "url(self.target).getHostname().endsWith('.example.com')", message: 'target must be on example.com' },
+        {
+          rule: '!format.dns1123Label().validate(self.slug).hasValue()',
+          messageExpression: "'bad slug: ' + format.dns1123Label().validate(self.slug).value().join('; ')",
+        },
+      ],
+      'links.rules.example.com',
+      'links',
+      'Link',
+      { target: { type: 'string' }, slug: { type: 'string' } },
+    );
+    expect((await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', links)).status).toBe(201);
+    const linkBase = '/apis/rules.example.com/v1/namespaces/default/links';
+    await waitFor(async () => (await httpGet(t.cluster, linkBase)).status === 200, { what: 'links served' });
+    const link = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'rules.example.com/v1', kind: 'Link', metadata: { name }, spec });
+    expect((await httpRequest(t.cluster, 'POST', linkBase, link('docs', { target: 'https://docs.example.com/x?y=1', slug: 'docs' }))).status).toBe(201);
+    const causes = async (spec: Record<string, unknown>) =>
+      JSON.parse((await httpRequest(t.cluster, 'POST', linkBase, link('bad', spec))).body).details.causes.map((c: { message: string }) => c.message);
+    expect(await causes({ target: 'https://evil.test/', slug: 'Docs' })).toEqual([
+      'Invalid value: "object": target must be on example.com',
+      `Invalid value: "object": bad slug: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+    ]);
+    expect(await causes({ target: 'docs/page', slug: 'docs' })).toEqual([
+      `Invalid value: "object": URL parse error during conversion from string: parse "docs/page": invalid URI for request evaluating rule: url(self.target).getHostname().endsWith('.example.com')`,
+    ]);
   });
 });

@@ -639,8 +639,19 @@ export class Registry {
   }
 
   // ---------- admission ----------
+  /**
+   * a CONNECT (exec, attach, portforward, proxy) as upstream's ConnectResource admits it before connecting: the
+   * request's options object (PodExecOptions, …) through the plugins that handle CONNECT, mutating then validating
+   */
+  async admitConnect(a: Omit<AdmissionAttributes, 'operation' | 'dryRun'>): Promise<void> {
+    const attrs: AdmissionAttributes = { ...a, operation: 'CONNECT', dryRun: false };
+    await this.admit(attrs, 'mutate');
+    await this.admit(attrs, 'validate');
+  }
+
   private async admit(a: AdmissionAttributes, phase: 'mutate' | 'validate'): Promise<void> {
     for (const p of this.admission) {
+      if (a.operation === 'CONNECT' && !p.connect) continue;
       const fn = phase === 'mutate' ? p.mutate : p.validate;
       if (!fn) continue;
       try {

@@ -402,20 +402,44 @@ export class Kubelet {
       return;
     }
     await this.refreshContainers(st);
-    if (!st.sandboxId && !(await this.ensureSandbox(st))) {
-      this.pushStatus(st);
-      return;
+    // a new sandbox takes the runtime a while (Docker: hundreds of ms); the pod's volumes and the status of the
+    // images its first containers need are made ready meanwhile — no container is created before all three are
+    const volumes = st.mounted ? undefined : this.ensureVolumes(st);
+    try {
+      if (!st.sandboxId) {
+        st.imageStatusAhead = this.askImageStatuses(st.pod);
+        const sandboxReady = await this.ensureSandbox(st);
+        if (!((await volumes) ?? true) || !sandboxReady) {
+          this.pushStatus(st);
+          return;
+        }
+      } else if (volumes && !(await volumes)) {
+        this.pushStatus(st);
+        return;
+      }
+      if (await this.pastActiveDeadline(st)) {
+        this.pushStatus(st);
+        return;
+      }
+      await this.syncContainers(st);
+    } finally {
+      st.imageStatusAhead = undefined;
     }
-    if (!st.mounted && !(await this.ensureVolumes(st))) {
-      this.pushStatus(st);
-      return;
-    }
-    if (await this.pastActiveDeadline(st)) {
-      this.pushStatus(st);
-      return;
-    }
-    await this.syncContainers(st);
     this.pushStatus(st);
+  }
+
+  /** the images of the containers a new pod starts first: its first init container, or else its containers */
+  private askImageStatuses(pod: KObject): Map<string, Promise<ImageInfo | undefined>> {
+    const spec = pod.spec ?? {};
+    const first: Container[] = spec.initContainers?.length ? spec.initContainers.slice(0, 1) : (spec.containers ?? []);
+    const out = new Map<string, Promise<ImageInfo | undefined>>();
+    for (const image of new Set(first.map((c) => c.image!))) {
+      const p = this.rt(this.o.runtime.imageStatus(image), 'imageStatus');
+      // awaited by ensureImage, which reports a failure; one never awaited (the sandbox failed) is dropped
+      p.catch(() => undefined);
+      out.set(image, p);
+    }
+    return out;
   }
 
   private rt<T>(p: Promise<T>, what: string): Promise<T> {
@@ -963,7 +987,9 @@ export class Kubelet {
     const image = c.image!;
     const policy: string =
       c.imagePullPolicy ?? ((/:[^/]+$/.test(image.replace(/@.*$/, '')) && !/:latest$/.test(image)) || image.includes('@') ? 'IfNotPresent' : 'Always');
-    const present = await this.rt(this.o.runtime.imageStatus(image), 'imageStatus');
+    const ahead = st.imageStatusAhead?.get(image);
+    st.imageStatusAhead?.delete(image);
+    const present = await (ahead ?? this.rt(this.o.runtime.imageStatus(image), 'imageStatus'));
     if (policy === 'Never') {
       if (present) return present;
       const msg = `Container image "${image}" is not present with pull policy of Never`;

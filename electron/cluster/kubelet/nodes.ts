@@ -16,7 +16,7 @@ import type { EtcdBackend } from '../store/etcdctl/etcdctl';
 import type { ContainerRuntime } from '../runtime/interface';
 import { createSimRuntime, type SimNetwork } from '../runtime/sim';
 import type { DnsExchange } from '../runtime/sim/network';
-import { createClusterNetwork, type ClusterNetworkComponent } from '../network';
+import { createClusterNetwork, type ClusterNetworkComponent, type ExternalPods } from '../network';
 import type { Resolver } from '../network/cluster-network';
 import type { NodePrograms } from '../runtime/sim/programs';
 import type { HostRoot } from '../runtime/sim/host-root';
@@ -86,6 +86,8 @@ export interface NodeStartContext {
   publishNodePorts?: boolean;
   /** NetworkPolicy enforcement, handed to the cluster network's data path */
   packetFilter?: PacketFilter;
+  /** the pod addresses the Docker runtime holds: the cluster network dials them over real TCP */
+  externalPods?: ExternalPods;
   /** runtime per node; default: the simulator (`runtime` is the node's choice from the topology) */
   createRuntime?(node: {
     name: string;
@@ -153,6 +155,7 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
         dnsExchange,
         kubeProxyMode: ctx.config.kubeProxyMode,
         publishNodePorts: ctx.publishNodePorts ?? true,
+        externalPods: ctx.externalPods,
         log: ctx.log,
         // hostPath volumes see <nodeDir>/host (kubelet/volumes.ts)
         nodeHosts: ctx.config.nodes.map((n, i) => ({ name: n.name, podCIDR: nodePodCIDR(i), hostDir: path.join(ctx.dataDir, 'nodes', n.name, 'host') })),

@@ -64,6 +64,8 @@ export interface PodState {
   conditionTimes: Map<string, { status: string; time: string }>;
   /** sandbox failure message (FailedCreatePodSandBox) while no sandbox exists */
   sandboxError?: string;
+  /** image statuses asked for while the sandbox started, each used once by that sync's first container starts */
+  imageStatusAhead?: Map<string, Promise<ImageInfo | undefined>>;
 }
 
 export function newPodState(pod: KObject): PodState {

@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
+import * as nodeNet from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { KObject } from '../api/types';
 import { MemInformer } from './test-helpers';
 import { ClusterNetwork } from './cluster-network';
+import { dialExternalPod } from './external-pods';
 import type { PodSandboxConfig } from '../runtime/interface';
 import { SimSandbox } from '../runtime/sim/sandbox';
 import { kernelFor } from '../runtime/sim/kernel';
@@ -15,7 +17,7 @@ const node = (name: string, i: number): KObject => ({
   status: { addresses: [{ type: 'InternalIP', address: `172.18.0.${i + 2}` }] },
 });
 
-function world() {
+function world(externalPods?: { has(ip: string): boolean }) {
   const services = new MemInformer({ group: '', version: 'v1', resource: 'services' });
   const slices = new MemInformer({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
   const nodes = new MemInformer({ group: '', version: 'v1', resource: 'nodes' });
@@ -29,26 +31,30 @@ function world() {
     resolve: (n) => (n === 'web' ? ['10.96.7.7'] : undefined),
     log: (l) => logs.push(l),
     dropTimeoutMs: 50,
+    externalPods,
   });
-  services.put({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web', namespace: 'ns' },
-    spec: { clusterIP: '10.96.7.7', ports: [{ port: 80, protocol: 'TCP' }] },
-  });
-  slices.put({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: { name: 'web-x', namespace: 'ns', labels: { 'kubernetes.io/service-name': 'web' } },
-    ports: [{ name: '', port: 8080, protocol: 'TCP' }],
-    endpoints: [{ addresses: ['10.244.1.5'], nodeName: 'w1', conditions: { ready: true } }],
-  } as any);
+  const service = (name: string, clusterIP: string, endpoint: { ip: string; port: number }) => {
+    services.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'ns' },
+      spec: { clusterIP, ports: [{ port: 80, protocol: 'TCP' }] },
+    });
+    slices.put({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-x`, namespace: 'ns', labels: { 'kubernetes.io/service-name': name } },
+      ports: [{ name: '', port: endpoint.port, protocol: 'TCP' }],
+      endpoints: [{ addresses: [endpoint.ip], nodeName: 'w1', conditions: { ready: true } }],
+    } as any);
+  };
+  service('web', '10.96.7.7', { ip: '10.244.1.5', port: 8080 });
   const seen: { ip: string }[] = [];
   net.listen('10.244.1.5', 8080, 'tcp', (sock: Duplex, from) => {
     seen.push(from);
     sock.end('hi');
   });
-  return { net, seen, logs };
+  return { net, seen, logs, service };
 }
 const sandbox = (over: Partial<PodSandboxConfig>): PodSandboxConfig => ({
   name: 'p',
@@ -129,5 +135,84 @@ describe('cluster network data path', () => {
     expect(() => b.listen(9100, () => undefined)).toThrow(/address already in use/);
     expect(b.listeningPorts()).toEqual([]);
     expect(net.trace({ ip: '10.244.0.9', node: 'cp', internal: true }, '172.18.0.3', 9100).ok).toBe(true);
+  });
+});
+
+/** reads what the server sends until it closes */
+const readAll = (sock: Duplex) =>
+  new Promise<string>((resolve, reject) => {
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString()));
+    sock.on('end', () => resolve(got));
+    sock.on('error', reject);
+  });
+
+describe('cluster network data path into pods outside the simulator (Docker)', () => {
+  // a real server on loopback stands in for a Docker container's address
+  const withServer = async (fn: (port: number) => Promise<void>) => {
+    const server = nodeNet.createServer((s) => s.end(`hello ${s.remoteAddress}`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      await fn((server.address() as nodeNet.AddressInfo).port);
+    } finally {
+      server.close();
+    }
+  };
+
+  it('delivers over real TCP, by pod IP and through a Service, after the packet filter', async () => {
+    await withServer(async (port) => {
+      const { net, service } = world({ has: (ip) => ip === '127.0.0.1' });
+      const direct = await net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '127.0.0.1', port);
+      const closed = new Promise((r) => direct.once('close', r));
+      expect(await readAll(direct)).toBe('hello 127.0.0.1');
+      // clients read to the end and drop the socket (wget's HTTP client never ends its side): the real socket must
+      // still close, not stay half-open holding a descriptor
+      await closed;
+      service('doc', '10.96.8.8', { ip: '127.0.0.1', port });
+      const src = { ip: '10.244.0.9', node: 'cp', internal: true };
+      expect(net.trace(src, '10.96.8.8', 80)).toMatchObject({
+        ok: true,
+        path: [{ step: 'service' }, { step: 'deliver', detail: `127.0.0.1:${port} (a Docker container: real TCP from the host)` }],
+      });
+      expect(await readAll(await net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '10.96.8.8', 80))).toBe('hello 127.0.0.1');
+      // the destination's policies are the simulator's to apply, before anything is dialled
+      let dialled = 0;
+      const filter = (f: { dstIP: string }) => ({ allowed: f.dstIP !== '127.0.0.1', reason: 'deny-all' });
+      net.setPacketFilter({ check: (f) => (dialled++, filter(f)) });
+      await expect(net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '10.96.8.8', 80)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      expect(dialled).toBe(1);
+    });
+  });
+
+  it('turns a refused dial into ECONNREFUSED and an unanswered one into a time-out, logging the dial error', async () => {
+    let closedPort = 0;
+    await withServer(async (port) => {
+      closedPort = port;
+    });
+    const { net, logs } = world({ has: (ip) => ip === '127.0.0.1' });
+    await expect(net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '127.0.0.1', closedPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^network: dial 127\\.0\\.0\\.1:${closedPort} \\(Docker pod\\): connect ECONNREFUSED`)));
+  });
+
+  it('makes an unreachable pod address a connect that hangs until the time-out, logging why', async () => {
+    const logs: string[] = [];
+    const unreachable = () => {
+      const sock = new nodeNet.Socket();
+      setImmediate(() => sock.emit('error', Object.assign(new Error('connect EHOSTUNREACH 10.244.2.9:80'), { code: 'EHOSTUNREACH' })));
+      return sock;
+    };
+    const started = Date.now();
+    await expect(dialExternalPod('10.244.2.9', 80, { log: (l) => logs.push(l), timeoutMs: 80, connect: unreachable })).rejects.toMatchObject({
+      code: 'ETIMEDOUT',
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    expect(logs).toEqual(['network: dial 10.244.2.9:80 (Docker pod): connect EHOSTUNREACH 10.244.2.9:80']);
+  });
+
+  it('leaves an address the runtime does not claim to the simulator (refused when nothing listens)', async () => {
+    await withServer(async (port) => {
+      const { net } = world({ has: () => false });
+      await expect(net.connect({ podIP: '10.244.0.9', namespace: 'ns' }, '127.0.0.1', port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    });
   });
 });

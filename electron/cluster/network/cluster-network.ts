@@ -1,7 +1,8 @@
 // The cluster's pod network as the simulator sees it (SimNetwork): listeners on pod and node IPs, and a connect()
 // that walks a connection's path as a real node would: the client's resolver, kube-proxy's translation on the
 // node it enters (Service VIP, NodePort, external/LoadBalancer address), hostPort DNAT (the portmap plugin), the
-// packet filter on the real pod-to-pod hop, then whatever listens at the destination.
+// packet filter on the real pod-to-pod hop, then whatever listens at the destination — a simulated listener, or a
+// pod on the Docker runtime, reached over real TCP (external-pods.ts).
 import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
 import type { Informer } from '../client/types';
@@ -14,6 +15,7 @@ import { Proxier, type Source, type Translation } from './proxier';
 import { CniRecords } from './cni';
 import { cidrContains, HOST_GATEWAY_IP } from './addresses';
 import { loggingFilter, PolicyLog } from './policy/policy-log';
+import { dialExternalPod, type ExternalPods } from './external-pods';
 
 export type Resolver = (name: string, from: ResolveFrom) => string[] | undefined | Promise<string[] | undefined>;
 
@@ -31,6 +33,8 @@ export interface ClusterNetworkOptions {
   /** how long a dropped SYN keeps the client waiting before ETIMEDOUT (Linux gives up after ~127 s) */
   dropTimeoutMs?: number;
   random?: () => number;
+  /** pods outside the simulator (the Docker runtime's): a connection to one is delivered over real TCP */
+  externalPods?: ExternalPods;
 }
 
 /** one hop of a traced connection, for the connection tester */
@@ -118,9 +122,10 @@ export class ClusterNetwork implements SimNetwork {
   /** the path a connection would take, without opening it (connection tester, lab `connect` checks) */
   trace(src: Source, ip: string, port: number): ConnectResult {
     const r = this.route(src, ip, port);
+    const ok = r.kind === 'deliver' || r.kind === 'external';
     return {
-      ok: r.kind === 'deliver',
-      code: r.kind === 'deliver' ? undefined : r.kind === 'refuse' ? 'ECONNREFUSED' : 'ETIMEDOUT',
+      ok,
+      code: ok ? undefined : r.kind === 'refuse' ? 'ECONNREFUSED' : 'ETIMEDOUT',
       path: r.path,
       verdict: r.verdict,
       srcIP: r.srcIP,
@@ -129,9 +134,14 @@ export class ClusterNetwork implements SimNetwork {
     };
   }
 
+  /**
+   * Every connection into the pod network ends here (pods' connect, the host's NodePorts, the API server's proxy):
+   * the route decides, then the connection is delivered in-process or, for a Docker pod, dialled over real TCP.
+   */
   private async dial(src: Source, ip: string, port: number): Promise<Duplex> {
     const r = this.route(src, ip, port);
     if (r.kind === 'refuse') throw new NetError('ECONNREFUSED', `connect ${ip}:${port}: connection refused`);
+    if (r.kind === 'external') return dialExternalPod(r.dstIP, r.dstPort, { log: this.log, timeoutMs: this.dropTimeoutMs });
     if (r.kind !== 'deliver') return this.blackhole(ip, port);
     const [client, server] = duplexPair();
     r.handler(server, { ip: r.srcIP });
@@ -143,7 +153,8 @@ export class ClusterNetwork implements SimNetwork {
     ip: string,
     port: number,
   ): { srcIP: string; dstIP: string; dstPort: number } & (
-    { kind: 'deliver'; handler: Handler; path: PathStep[]; verdict?: FilterVerdict } | { kind: 'refuse' | 'drop'; path: PathStep[]; verdict?: FilterVerdict }
+    | { kind: 'deliver'; handler: Handler; path: PathStep[]; verdict?: FilterVerdict }
+    | { kind: 'refuse' | 'drop' | 'external'; path: PathStep[]; verdict?: FilterVerdict }
   ) {
     const path: PathStep[] = [];
     let dstIP = ip,
@@ -183,6 +194,10 @@ export class ClusterNetwork implements SimNetwork {
       return { kind: 'drop', path, verdict, srcIP, dstIP, dstPort };
     }
     const handler = this.listeners.get(`tcp/${dstIP}:${dstPort}`) ?? (this.isLocalIP(dstIP) ? this.listeners.get(`tcp/0.0.0.0:${dstPort}`) : undefined);
+    if (!handler && this.o.externalPods?.has(dstIP)) {
+      path.push({ step: 'deliver', detail: `${dstIP}:${dstPort} (a Docker container: real TCP from the host)` });
+      return { kind: 'external', path, verdict, srcIP, dstIP, dstPort };
+    }
     if (!handler) {
       path.push({ step: 'deliver', detail: `nothing listens on ${dstIP}:${dstPort}: RST` });
       return { kind: 'refuse', path, verdict, srcIP, dstIP, dstPort };
@@ -194,9 +209,13 @@ export class ClusterNetwork implements SimNetwork {
   /** a SYN that gets no answer: the client's own timeout usually fires first */
   private blackhole(ip: string, port: number): Promise<Duplex> {
     return new Promise((_resolve, reject) => {
-      const t = setTimeout(() => reject(new NetError('ETIMEDOUT', `connect ${ip}:${port}: connection timed out`)), this.o.dropTimeoutMs ?? 127_000);
+      const t = setTimeout(() => reject(new NetError('ETIMEDOUT', `connect ${ip}:${port}: connection timed out`)), this.dropTimeoutMs);
       t.unref?.();
     });
+  }
+
+  private get dropTimeoutMs(): number {
+    return this.o.dropTimeoutMs ?? 127_000;
   }
 
   private isLocalIP(ip: string): boolean {

@@ -11,9 +11,11 @@ import { HostAccess } from './host-access';
 import { INGRESS_ENTRY_POINTS } from './ingress/manifests';
 import { NodeFiles } from './node-files';
 import { nodeViews, type NodeViews } from './views';
+import type { ExternalPods } from './external-pods';
 
 export { ClusterNetwork } from './cluster-network';
 export type { PacketFilter } from './packet-filter';
+export type { ExternalPods } from './external-pods';
 export type { PublishedPort } from './host-access';
 
 export interface ClusterNetworkComponent {
@@ -38,6 +40,8 @@ export interface ClusterNetworkStartOptions {
   publishNodePorts?: boolean;
   /** each node's host folder (what hostPath volumes mount) and pod CIDR: the CNI config and IPAM files go there */
   nodeHosts?: { name: string; podCIDR: string; hostDir: string }[];
+  /** pods on the Docker runtime, which the data path reaches over real TCP */
+  externalPods?: ExternalPods;
   log(line: string): void;
 }
 
@@ -48,7 +52,16 @@ export function createClusterNetwork(o: ClusterNetworkStartOptions): { component
   const nodes = o.informers.informer(R.nodes);
   const configMaps = o.informers.informer(R.configmaps, 'kube-system');
   const files = new NodeFiles((node) => o.nodeHosts?.find((n) => n.name === node)?.hostDir, o.log);
-  const network = new ClusterNetwork({ services, slices, nodes, resolve: o.resolve, dnsExchange: o.dnsExchange, log: o.log, files });
+  const network = new ClusterNetwork({
+    services,
+    slices,
+    nodes,
+    resolve: o.resolve,
+    dnsExchange: o.dnsExchange,
+    log: o.log,
+    files,
+    externalPods: o.externalPods,
+  });
   let lb: { stop(): void } | undefined;
   const firstNodeIP = () => {
     const n = nodes.list()[0];

@@ -51,7 +51,7 @@ export async function selectRuntimes(dataDir: string, config: ClusterConfig, log
       });
       if (!backend || n.runtime !== 'docker') return sim;
       const docker = createDockerRuntime({ nodeName: n.name, nodeDir: n.nodeDir, handlers: n.handlers, backend, log });
-      return new DockerNodeRuntime(docker, sim, systemRepositories(n.programs));
+      return new DockerNodeRuntime(docker, sim, systemRepositories(n.programs), { addresses: backend.podAddresses, network: n.network });
     },
   };
 }

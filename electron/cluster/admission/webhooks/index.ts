@@ -157,5 +157,5 @@ export function webhookPlugin(deps: WebhookDeps): AdmissionPlugin {
     if (first) throw first;
   };
 
-  return { name: 'AdmissionWebhook', mutate, validate };
+  return { name: 'AdmissionWebhook', connect: true, mutate, validate };
 }

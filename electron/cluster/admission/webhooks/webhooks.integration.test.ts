@@ -226,4 +226,40 @@ describe.skipIf(!hasKubectl)('admission webhooks', () => {
     await remove('mutatingwebhookconfiguration', 'a-team');
     await remove('mutatingwebhookconfiguration', 'b-agnhost');
   });
+
+  it("asks validating webhooks about CONNECT: a denied exec or attach stops kubectl with the webhook's message", async () => {
+    const pod = (name: string, container: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'wh-on' },
+        spec: { containers: [{ name: container, image: 'busybox', command: ['sleep', '3600'] }] },
+      });
+    await apply(pod('execme', 'c'));
+    await apply(pod('to-be-attached-pod', 'container1'));
+    for (const name of ['execme', 'to-be-attached-pod'])
+      await waitFor(async () => (await t.client.get(R.pods, 'wh-on', name)).status?.phase === 'Running', { timeoutMs: 60_000, what: `${name} running` });
+    const connect = (resource: string) => ({ rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: [resource] }] });
+    await apply(config('Validating', 'deny-exec', { ...service('agnhost', '/always-deny'), ...connect('pods/exec') }));
+    await apply(config('Validating', 'deny-attach', { ...service('agnhost', '/pods/attach'), ...connect('pods/attach') }));
+
+    const exec = await t.kubectl(['exec', '-n', 'wh-on', 'execme', '--', 'echo', 'hi']);
+    expect([exec.code, exec.stdout, exec.stderr.trim()]).toEqual([
+      1,
+      '',
+      'Error from server: admission webhook "deny-exec.kubelab.dev" denied the request: this webhook denies all requests',
+    ]);
+    // the webhook saw a CONNECT of PodExecOptions for the pod
+    const logs = await t.kubectl(['logs', '-n', NS, 'deploy/agnhost']);
+    expect(logs.stdout).toContain('POST /always-deny: CONNECT PodExecOptions wh-on/execme allowed=false');
+
+    // agnhost's /pods/attach reads the PodAttachOptions: stdin with container1 is refused, anything else let through
+    const attach = await t.kubectl(['attach', '-n', 'wh-on', 'to-be-attached-pod', '-i', '-c=container1'], { input: '' });
+    expect(attach.stderr).toContain(`admission webhook "deny-attach.kubelab.dev" denied the request: attaching to pod 'to-be-attached-pod' is not allowed`);
+    // an exec the rules do not name (pods/attach only) is not asked about
+    await remove('validatingwebhookconfiguration', 'deny-exec');
+    const allowed = await t.kubectl(['exec', '-n', 'wh-on', 'to-be-attached-pod', '-c', 'container1', '--', 'echo', 'hi']);
+    expect([allowed.code, allowed.stdout.trim()]).toEqual([0, 'hi']);
+    await remove('validatingwebhookconfiguration', 'deny-attach');
+  });
 });

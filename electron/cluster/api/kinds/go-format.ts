@@ -9,6 +9,11 @@ export function goInvalid(field: string, goValue: string, detail: string): Field
 
 const q = (s: unknown): string => JSON.stringify(String(s ?? ''));
 
+/** schema.GroupVersionKind's String(): "apps/v1, Kind=Deployment", "/v1, Kind=Pod" for the core group */
+export function goGVK(apiVersion: string, kind: string): string {
+  return `${apiVersion.includes('/') ? apiVersion : `/${apiVersion}`}, Kind=${kind}`;
+}
+
 export function goStringMap(m: Record<string, string> | undefined | null): string {
   if (!m) return 'map[string]string(nil)';
   const keys = Object.keys(m).sort();

@@ -88,13 +88,119 @@ describe.skipIf(!kubectlPath())('audit log', () => {
       async () => {
         const name = `marker-${i++}`;
         expect((await t.kubectl(['create', 'configmap', name, '-n', 'audited'])).code).toBe(0);
-        const rec = await waitFor(() => events().find((e) => e.objectRef?.name === name) ?? (events().length && undefined), { what: name }).catch(
-          () => undefined,
-        );
+        const rec = await waitFor(() => events().find((e) => e.objectRef?.name === name && e.stage === 'ResponseComplete') ?? (events().length && undefined), {
+          what: name,
+        }).catch(() => undefined);
         return rec?.level === 'Request' ? rec : undefined;
       },
       { timeoutMs: 15_000, intervalMs: 200, what: 'the Request policy to apply' },
     );
     expect(ev.requestObject).toMatchObject({ kind: 'ConfigMap', metadata: { name: ev.objectRef.name } });
+  });
+
+  let markers = 0;
+  /** writes a policy and waits until it is in force: a marker ConfigMap is created until applied() accepts its events */
+  async function usePolicy(policy: string, applied: (evs: Array<Record<string, any>>) => boolean): Promise<void> {
+    writeFileSync(join(host, 'etc/kubernetes/audit-policy.yaml'), policy);
+    await waitFor(
+      async () => {
+        const name = `stage-marker-${markers++}`;
+        expect((await t.kubectl(['create', 'configmap', name, '-n', 'audited'])).code).toBe(0);
+        return waitFor(
+          () => {
+            // a create's name is in its body, read after the request was received: the stages share the auditID
+            const done = events().find((e) => e.objectRef?.resource === 'configmaps' && e.objectRef?.name === name && e.stage === 'ResponseComplete');
+            return done && byId(done.auditID);
+          },
+          { what: name },
+        ).then((evs) => applied(evs as never));
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'the new policy to apply' },
+    );
+  }
+  const byId = (id: string) => events().filter((e) => e.auditID === id);
+
+  it('writes RequestReceived, ResponseStarted for watch and exec, and ResponseComplete, one auditID per request', async () => {
+    await usePolicy(
+      `apiVersion: audit.k8s.io/v1
+kind: Policy
+rules:
+- level: Metadata
+  resources: [{group: "", resources: ["pods/exec"]}]
+- level: Request
+  resources: [{group: "", resources: ["configmaps"]}]
+  verbs: ["create", "watch"]
+`,
+      (evs) => evs.some((e) => e.stage === 'RequestReceived'),
+    );
+    expect((await t.kubectl(['create', 'configmap', 'staged', '-n', 'audited', '--from-literal=a=b'])).code).toBe(0);
+    const done = await waitFor(() => events().find((e) => e.objectRef?.name === 'staged' && e.stage === 'ResponseComplete'), { what: 'staged' });
+    const [received, complete, ...more] = byId(done.auditID);
+    expect(more).toEqual([]);
+    // received before the handler decoded the body: no body, no status, stamped with the time it was received
+    expect(received).toMatchObject({ stage: 'RequestReceived', level: 'Request', verb: 'create', objectRef: { resource: 'configmaps', namespace: 'audited' } });
+    expect([received.requestObject, received.responseStatus, received.stageTimestamp]).toEqual([undefined, undefined, received.requestReceivedTimestamp]);
+    expect(complete).toMatchObject({ stage: 'ResponseComplete', responseStatus: { code: 201 }, requestObject: { data: { a: 'b' } } });
+    expect(complete.requestReceivedTimestamp).toBe(received.requestReceivedTimestamp);
+
+    // a watch is long-running: it starts when the server answers 200 and completes when the server ends it
+    const watch = await t.kubectl(['get', '--raw', '/api/v1/namespaces/audited/configmaps?watch=true&timeoutSeconds=1']);
+    expect(watch.code).toBe(0);
+    const watchDone = await waitFor(
+      () => events().find((e) => e.verb === 'watch' && e.objectRef?.resource === 'configmaps' && e.stage === 'ResponseComplete'),
+      { what: 'the watch completing' },
+    );
+    const stages = byId(watchDone.auditID);
+    expect(stages.map((e) => [e.stage, e.responseStatus?.code])).toEqual([
+      ['RequestReceived', undefined],
+      ['ResponseStarted', 200],
+      ['ResponseComplete', 200],
+    ]);
+    expect(Date.parse(stages[2].stageTimestamp) - Date.parse(stages[1].stageTimestamp)).toBeGreaterThanOrEqual(900);
+
+    // exec upgrades the connection: 101 when it starts, complete when the command's stream closes
+    await waitFor(async () => (await t.kubectl(['get', 'pod', 'web', '-n', 'audited', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', {
+      what: 'pod web running',
+      timeoutMs: 30_000,
+    });
+    const exec = await t.kubectl(['exec', 'web', '-n', 'audited', '--', 'echo', 'hi']);
+    expect([exec.code, exec.stdout.trim()]).toEqual([0, 'hi']);
+    const execDone = await waitFor(() => events().find((e) => e.objectRef?.subresource === 'exec' && e.stage === 'ResponseComplete'), {
+      what: 'the exec completing',
+    });
+    expect(byId(execDone.auditID).map((e) => [e.stage, e.level, e.responseStatus?.code])).toEqual([
+      ['RequestReceived', 'Metadata', undefined],
+      ['ResponseStarted', 'Metadata', 101],
+      ['ResponseComplete', 'Metadata', 101],
+    ]);
+  });
+
+  it('leaves out the stages omitStages names, for the whole policy and for one rule', async () => {
+    await usePolicy(
+      `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+- level: Metadata
+  resources: [{group: "", resources: ["pods/exec"]}]
+  omitStages: ["ResponseStarted"]
+- level: Metadata
+  resources: [{group: "", resources: ["configmaps"]}]
+`,
+      (evs) => evs.length === 1 && evs[0].level === 'Metadata',
+    );
+    const before = new Set(events().map((e) => e.auditID));
+    expect((await t.kubectl(['exec', 'web', '-n', 'audited', '--', 'true'])).code).toBe(0);
+    const execDone = await waitFor(
+      () => events().find((e) => !before.has(e.auditID) && e.objectRef?.subresource === 'exec' && e.stage === 'ResponseComplete'),
+      { what: 'the exec completing' },
+    );
+    expect(byId(execDone.auditID).map((e) => e.stage)).toEqual(['ResponseComplete']);
+    const watch = await t.kubectl(['get', '--raw', '/api/v1/namespaces/audited/configmaps?watch=true&timeoutSeconds=1']);
+    expect(watch.code).toBe(0);
+    const watchDone = await waitFor(() => events().find((e) => !before.has(e.auditID) && e.verb === 'watch' && e.stage === 'ResponseComplete'), {
+      what: 'the watch completing',
+    });
+    expect(byId(watchDone.auditID).map((e) => e.stage)).toEqual(['ResponseStarted', 'ResponseComplete']);
   });
 });

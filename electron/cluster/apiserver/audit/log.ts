@@ -1,14 +1,27 @@
-// kube-apiserver's log audit backend (--audit-policy-file, --audit-log-path): one audit.k8s.io/v1 Event per
-// request, as a JSON line, at the stage ResponseComplete, with the annotations admission recorded (Pod Security's
-// audit mode). The policy and the log live on the control-plane node, where the node shell shows them:
+// kube-apiserver's log audit backend (--audit-policy-file, --audit-log-path): audit.k8s.io/v1 Events as JSON lines,
+// one per stage of a request (RequestReceived, ResponseStarted for long-running requests, ResponseComplete; the
+// stages a policy omits left out), with the annotations admission recorded (Pod Security's audit mode).
+// audited-api.ts drives the stages around the API server's handler. The policy and the log live on the control-plane node, where the node shell shows them:
 // /etc/kubernetes/audit-policy.yaml (written with a default when missing, read again when it changes) and
 // /var/log/kubernetes/audit/audit.log.
 import { randomUUID } from 'node:crypto';
 import { appendFile, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decodeBody } from '../body';
-import { parseRequestInfo, type ApiRequest, type ApiResponse } from '../request';
-import { DEFAULT_AUDIT_POLICY, parseAuditPolicy, ruleFor, type AuditPolicy } from './policy';
+import { parseRequestInfo, type ApiRequest, type ApiResponse, type RequestInfo } from '../request';
+import { DEFAULT_AUDIT_POLICY, parseAuditPolicy, ruleFor, type AuditLevel, type AuditPolicy } from './policy';
+
+export type AuditStage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComplete';
+
+/** what the audit keeps of a request between its stages (one auditID for all of them) */
+export interface AuditedRequest {
+  req: ApiRequest;
+  info: RequestInfo;
+  level: AuditLevel;
+  omit: Set<string>;
+  auditID: string;
+  received: number;
+}
 
 export const AUDIT_POLICY_PATH = '/etc/kubernetes/audit-policy.yaml';
 export const AUDIT_LOG_PATH = '/var/log/kubernetes/audit/audit.log';
@@ -79,33 +92,54 @@ export class AuditLog {
     return this.policy;
   }
 
-  /** records one answered request (an observer of the API server) */
-  record(req: ApiRequest, res: ApiResponse, ms: number, annotations: Record<string, string> | undefined): void {
+  /**
+   * a request as it arrives: the policy decides its level once, and the RequestReceived event is written (unless a
+   * policy or rule omitStages leaves it out); undefined when the request is not audited
+   */
+  begin(req: ApiRequest): AuditedRequest | undefined {
     const policy = this.currentPolicy();
-    if (!policy) return;
+    if (!policy) return undefined;
     const info = parseRequestInfo(req.method, req.path, req.query);
     const rule = ruleFor(policy, req.user, info, req.path);
-    if (!rule || rule.level === 'None') return;
-    if ([...(policy.omitStages ?? []), ...(rule.omitStages ?? [])].includes('ResponseComplete')) return;
-    const now = Date.now();
+    if (!rule || rule.level === 'None') return undefined;
+    const a: AuditedRequest = {
+      req,
+      info,
+      level: rule.level,
+      omit: new Set([...(policy.omitStages ?? []), ...(rule.omitStages ?? [])]),
+      auditID: randomUUID(),
+      received: Date.now(),
+    };
+    this.emit(a, 'RequestReceived');
+    return a;
+  }
+
+  /**
+   * one stage of an audited request: RequestReceived carries what the URL says; ResponseStarted (long-running
+   * requests, once the status is known) adds the response status and, at level Request and above, the request body;
+   * ResponseComplete adds the response body at RequestResponse and admission's annotations
+   */
+  emit(a: AuditedRequest, stage: AuditStage, res?: ApiResponse, annotations?: Record<string, string>): void {
+    if (a.omit.has(stage)) return;
+    const { req, info, level } = a;
     const q = req.query.toString();
-    const code = 'status' in res ? res.status : 101;
-    const body = res.kind === 'json' ? (res.body as { kind?: string; status?: string; message?: string; reason?: string } | undefined) : undefined;
     const event: Record<string, unknown> = {
       kind: 'Event',
       apiVersion: 'audit.k8s.io/v1',
-      level: rule.level,
-      auditID: randomUUID(),
-      stage: 'ResponseComplete',
+      level,
+      auditID: a.auditID,
+      stage,
       requestURI: req.path + (q ? `?${q}` : ''),
       verb: info.verb,
       user: { username: req.user.name, ...(req.user.uid ? { uid: req.user.uid } : {}), groups: req.user.groups },
       sourceIPs: ['127.0.0.1'],
       ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
     };
-    // a create names its object in the body, which upstream's audit reads back into objectRef
-    const wantsBody = rule.level === 'Request' || rule.level === 'RequestResponse';
-    const requestObject = wantsBody || (info.verb === 'create' && !info.name) ? requestBody(req) : undefined;
+    const answered = stage !== 'RequestReceived';
+    // the body is decoded by the handler, after the request was received; a create names its object in it, which
+    // upstream's audit reads back into objectRef
+    const wantsBody = level === 'Request' || level === 'RequestResponse';
+    const requestObject = answered && (wantsBody || (info.verb === 'create' && !info.name)) ? requestBody(req) : undefined;
     const name = info.name || (info.verb === 'create' ? (requestObject as { metadata?: { name?: string } } | undefined)?.metadata?.name : undefined);
     if (info.isResourceRequest)
       event.objectRef = {
@@ -116,13 +150,20 @@ export class AuditLog {
         apiVersion: info.apiVersion,
         ...(info.subresource ? { subresource: info.subresource } : {}),
       };
-    event.responseStatus =
-      body?.kind === 'Status' && code >= 300 ? { metadata: {}, status: body.status, message: body.message, reason: body.reason, code } : { metadata: {}, code };
+    const body = res?.kind === 'json' ? (res.body as { kind?: string; status?: string; message?: string; reason?: string } | undefined) : undefined;
+    if (res) {
+      const code = 'status' in res ? res.status : 101;
+      event.responseStatus =
+        body?.kind === 'Status' && code >= 300
+          ? { metadata: {}, status: body.status, message: body.message, reason: body.reason, code }
+          : { metadata: {}, code };
+    }
     if (wantsBody && requestObject !== undefined) event.requestObject = requestObject;
-    if (rule.level === 'RequestResponse' && body !== undefined) event.responseObject = body;
-    event.requestReceivedTimestamp = micro(now - ms);
-    event.stageTimestamp = micro(now);
-    if (annotations && Object.keys(annotations).length) event.annotations = annotations;
+    if (stage === 'ResponseComplete' && level === 'RequestResponse' && body !== undefined) event.responseObject = body;
+    event.requestReceivedTimestamp = micro(a.received);
+    // upstream stamps RequestReceived with the time the request was received
+    event.stageTimestamp = micro(answered ? Date.now() : a.received);
+    if (answered && annotations && Object.keys(annotations).length) event.annotations = annotations;
     this.queue.push(JSON.stringify(event) + '\n');
     this.flush();
   }

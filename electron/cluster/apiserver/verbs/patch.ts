@@ -8,6 +8,8 @@ import { mediaType, decodeBody } from '../body';
 import { mergePatchObject, patchedObject } from '../patch-body';
 import { patchedFields } from '../patch-scope';
 import { json } from '../responses';
+import { goPrint } from '../patch-errors';
+import { goGVK } from '../../api/kinds/go-format';
 import { checkFields, ensureNamespaceMatches, fieldValidation } from './write';
 import { getScale, updateScale } from './scale';
 import type { VerbContext } from './context';
@@ -29,11 +31,13 @@ export async function patch({ server, req, info, entry, ns }: VerbContext): Prom
     if (!q.get('fieldManager')) throw errBadRequest('PATCH /api/v1: fieldManager is required for apply requests');
     const applied = patchBody as KObject;
     if (!applied || typeof applied !== 'object') throw errBadRequest('invalid apply body');
-    // structured-merge-diff refuses a non-map metadata before anything is merged (a string would otherwise be stored)
+    // structured-merge-diff refuses a non-map metadata when it types the patch, before anything is merged. Upstream
+    // answers that with 500 (a plain error; kubernetes#139253 makes it 400): we keep its words but answer 400, the
+    // client's mistake. null is a valid (empty) map there.
     const md: unknown = applied.metadata;
-    if (md !== undefined && (md === null || typeof md !== 'object' || Array.isArray(md)))
+    if (md !== undefined && md !== null && (typeof md !== 'object' || Array.isArray(md)))
       throw errBadRequest(
-        `failed to create typed patch object (${applied.apiVersion ?? ''}, Kind=${applied.kind ?? ''}): .metadata: expected map, got ${JSON.stringify(md).slice(0, 64)}`,
+        `failed to create typed patch object (/; ${goGVK(String(applied.apiVersion ?? ''), String(applied.kind ?? ''))}): .metadata: expected map, got &{${goPrint(md)}}`,
       );
     const warnings = checkFields(server, req, entry, applied);
     const existing = server.registry.getStored(entry, ns, name);

@@ -7,6 +7,7 @@ import { SandboxError } from '../interface';
 import { checkDockerDaemon, connectDocker, describeDaemon, type DockerDaemonStatus } from './daemon';
 import { L, clusterId, networkName, ownedFilter } from './labels';
 import { bestEffort, componentLog } from '../../best-effort';
+import { DockerPodAddresses } from './pod-addresses';
 
 const log = componentLog('docker runtime');
 
@@ -22,6 +23,8 @@ export class DockerBackend {
   readonly network: string;
   daemon?: DockerDaemonStatus;
   runtimes: string[] = [];
+  /** the pod IPs of the Docker sandboxes of all the cluster's Docker nodes (the cluster network dials them) */
+  readonly podAddresses = new DockerPodAddresses();
   private pause?: Promise<string>;
 
   readonly dataDir: string;

@@ -121,15 +121,11 @@ export class DockerRuntime implements ContainerRuntime {
     if (!this.handlers().includes(h)) throw new SandboxError(`failed to get sandbox runtime: no runtime for "${h}" is configured`);
     const pause = await this.o.backend.pauseImage();
     const pod = { name: config.name, namespace: config.namespace, uid: config.uid };
-    // the kubelet writes the pod's /etc/hosts and /etc/resolv.conf; its containers bind-mount them
-    const etc = path.join(config.podDir, 'etc');
-    let hostsFile: string | undefined, resolvFile: string | undefined;
-    if (!config.hostNetwork) {
-      await fs.promises.mkdir(etc, { recursive: true });
-      hostsFile = path.join(etc, 'hosts');
-      resolvFile = path.join(etc, 'resolv.conf');
-      await Promise.all([fs.promises.writeFile(hostsFile, hostsFileContent(config)), fs.promises.writeFile(resolvFile, resolvConfContent(config))]);
-    }
+    // the pod's /etc/hosts and /etc/resolv.conf, which only its containers bind-mount: written while Docker
+    // creates and starts the pause container
+    const files: Promise<{ hostsFile?: string; resolvFile?: string }> = config.hostNetwork ? Promise.resolve({}) : writePodEtcFiles(config);
+    // awaited (and its failure reported) below, whichever way the sandbox's start goes
+    files.catch(() => undefined);
     const net = this.o.backend.network;
     const opts: Docker.ContainerCreateOptions = {
       name: containerName('POD', pod, config.attempt),
@@ -159,7 +155,15 @@ export class DockerRuntime implements ContainerRuntime {
       c = await this.createReplacingStale(opts);
       await c.start();
     } catch (err) {
+      await files.catch((e) => this.o.log(`docker: writing /etc files of pod ${config.name}: ${(e as Error).message}`));
       throw new SandboxError(`rpc error: code = Unknown desc = failed to start sandbox container for pod "${config.name}": ${message(err)}`);
+    }
+    let hostsFile: string | undefined, resolvFile: string | undefined;
+    try {
+      ({ hostsFile, resolvFile } = await files);
+    } catch (err) {
+      await c.remove({ force: true }).catch((e) => this.ignoreGone(e, 'remove sandbox whose files could not be written'));
+      throw err;
     }
     if (this.closing) {
       await c.stop({ t: 0 }).catch((e) => this.ignoreGone(e, 'stop sandbox started during shutdown'));
@@ -509,6 +513,16 @@ export class DockerRuntime implements ContainerRuntime {
     if (t.status.state !== 'running') throw new Error(`container ${id} is not running`);
     return t;
   }
+}
+
+/** the kubelet-written /etc/hosts and /etc/resolv.conf of a pod not on the host network, in its folder */
+async function writePodEtcFiles(config: PodSandboxConfig): Promise<{ hostsFile: string; resolvFile: string }> {
+  const etc = path.join(config.podDir, 'etc');
+  await fs.promises.mkdir(etc, { recursive: true });
+  const hostsFile = path.join(etc, 'hosts');
+  const resolvFile = path.join(etc, 'resolv.conf');
+  await Promise.all([fs.promises.writeFile(hostsFile, hostsFileContent(config)), fs.promises.writeFile(resolvFile, resolvConfContent(config))]);
+  return { hostsFile, resolvFile };
 }
 
 /** cri-dockerd's imageID: the repo digest when the image came from a registry, else the local image id */

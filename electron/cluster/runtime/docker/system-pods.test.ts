@@ -3,6 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import type { ContainerRuntime, PodSandboxConfig, ContainerConfig } from '../interface';
 import { DockerNodeRuntime, systemRepositories } from './system-pods';
+import { DockerPodAddresses } from './pod-addresses';
 
 function fake(name: string, calls: string[]): ContainerRuntime {
   let n = 0;
@@ -47,7 +48,8 @@ function fake(name: string, calls: string[]): ContainerRuntime {
 }
 
 const programs = { coredns: { program: (() => 0) as never, repositories: ['registry.k8s.io/coredns/coredns'] } };
-const sandbox = (images: string[]) => ({ name: 'p', namespace: 'ns', uid: 'u', images }) as unknown as PodSandboxConfig;
+const sandbox = (images: string[], podIPs = ['10.244.2.5'], hostNetwork = false) =>
+  ({ name: 'p', namespace: 'ns', uid: 'u', images, podIPs, hostNetwork }) as unknown as PodSandboxConfig;
 
 describe('a Docker node with the cluster system programs', () => {
   const setup = () => {
@@ -86,5 +88,24 @@ describe('a Docker node with the cluster system programs', () => {
       'docker.io/library/nginx:docker',
       'registry.k8s.io/coredns/coredns:v1.12.0',
     ]);
+  });
+
+  it("records the addresses and CNI ADD/DEL of the pods Docker runs (the cluster network dials them), not the simulator's", async () => {
+    const addresses = new DockerPodAddresses();
+    const cni: string[] = [];
+    const network = { attach: (id: string) => cni.push(`ADD ${id}`), detach: (id: string) => cni.push(`DEL ${id}`) };
+    const rt = new DockerNodeRuntime(fake('docker', []), fake('sim', []), systemRepositories(programs), { addresses, network });
+    const web = await rt.runPodSandbox(sandbox(['nginx'], ['10.244.2.5']), '');
+    await rt.runPodSandbox(sandbox(['registry.k8s.io/coredns/coredns:v1.12.0'], ['10.244.2.6']), '');
+    await rt.runPodSandbox(sandbox(['busybox'], ['172.18.0.4'], true), '');
+    expect(['10.244.2.5', '10.244.2.6', '172.18.0.4'].map((ip) => addresses.has(ip))).toEqual([true, false, false]);
+    // the address went to a new sandbox of the same pod before the old one was removed: it stays the new one's
+    const again = await rt.runPodSandbox(sandbox(['nginx'], ['10.244.2.5']), '');
+    await rt.removePodSandbox(web);
+    expect(addresses.has('10.244.2.5')).toBe(true);
+    await rt.removePodSandbox(again);
+    expect(addresses.has('10.244.2.5')).toBe(false);
+    // the simulator reports its own sandboxes' CNI operations; a hostNetwork sandbox is recorded (CNI skips it there)
+    expect(cni).toEqual([`ADD ${web}`, 'ADD docker-sb-2', `ADD ${again}`, `DEL ${web}`, `DEL ${again}`]);
   });
 });

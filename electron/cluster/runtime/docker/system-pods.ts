@@ -6,6 +6,17 @@
 import type { ContainerConfig, ContainerRuntime, ExecOptions, ImageInfo, PodSandboxConfig, RuntimeEvent, SandboxStatus, ContainerStatus } from '../interface';
 import { parseImageReference } from '../sim/images/reference';
 import type { NodePrograms } from '../sim/programs';
+import type { DockerPodAddresses } from './pod-addresses';
+import type { SimNetwork } from '../sim/network';
+
+/**
+ * What the cluster network learns of the pods Docker runs: their addresses (dialled over real TCP) and the CNI
+ * ADD/DEL the simulator's sandboxes report too (hostPort DNAT, the node's IPAM files and views).
+ */
+export interface DockerPodNetwork {
+  addresses: DockerPodAddresses;
+  network?: Pick<SimNetwork, 'attach' | 'detach'>;
+}
 
 /** the repositories of the images whose programs the cluster supplies itself */
 export function systemRepositories(programs: NodePrograms | undefined): Set<string> {
@@ -30,6 +41,7 @@ export class DockerNodeRuntime implements ContainerRuntime {
     private readonly docker: ContainerRuntime,
     private readonly sim: ContainerRuntime,
     private readonly system: Set<string>,
+    private readonly net?: DockerPodNetwork,
   ) {
     this.name = docker.name;
   }
@@ -79,14 +91,24 @@ export class DockerNodeRuntime implements ContainerRuntime {
     const rt = this.forPod(config);
     const id = await rt.runPodSandbox(config, handler);
     this.owner.set(id, rt);
+    if (rt === this.docker) {
+      this.net?.network?.attach?.(id, config);
+      // a hostNetwork pod has its node's (simulated) address, not one on the Docker bridge
+      if (!config.hostNetwork) this.net?.addresses.add(id, config.podIPs);
+    }
     return id;
   }
   stopPodSandbox(sandboxId: string): Promise<void> {
     return this.by(sandboxId).stopPodSandbox(sandboxId);
   }
   async removePodSandbox(sandboxId: string): Promise<void> {
-    await this.by(sandboxId).removePodSandbox(sandboxId);
+    const rt = this.by(sandboxId);
+    await rt.removePodSandbox(sandboxId);
     this.owner.delete(sandboxId);
+    if (rt === this.docker) {
+      this.net?.addresses.remove(sandboxId);
+      this.net?.network?.detach?.(sandboxId);
+    }
     for (const [c, sb] of this.sandboxOf)
       if (sb === sandboxId) {
         this.sandboxOf.delete(c);

@@ -8,6 +8,7 @@ import type { NodeConnector } from '../../../kubelet/connector';
 import { podLocation, serviceLocation, splitSchemeNamePort, type ProxyTarget } from './location';
 import { proxyHttp } from './transport';
 import { dialError, kubeletFor } from '../streaming/pod-target';
+import { admitConnect, proxyOptions } from '../connect-admission';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -29,10 +30,11 @@ function redirectToSlash(req: ApiRequest): ApiResponse {
 }
 
 function proxyHandler(locate: (server: ApiServer, ns: string, id: string) => ProxyTarget, connector: NodeConnector): SpecialHandler {
-  return async ({ req, info, server }) => {
+  return async ({ req, info, server, entry }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
-    const target = locate(server, info.namespace ?? 'default', info.name!);
     const path = proxiedPath(req, info);
+    await admitConnect(server, req, info, entry, proxyOptions(info.resource!, path));
+    const target = locate(server, info.namespace ?? 'default', info.name!);
     if (path === undefined) return redirectToSlash(req);
     return proxyHttp(req, target, path, (ip, port) => connector.dialPod(ip, port));
   };
@@ -41,10 +43,11 @@ function proxyHandler(locate: (server: ApiServer, ns: string, id: string) => Pro
 function nodeProxyHandler(connector: NodeConnector): SpecialHandler {
   return async ({ req, info, server, entry }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
+    const path = proxiedPath(req, info);
+    await admitConnect(server, req, info, entry, proxyOptions('nodes', path));
     const id = splitSchemeNamePort(info.name!);
     const node = id && server.registry.getStored(entry, undefined, id.name);
     if (!id || !node) throw errNotFound('', 'nodes', id?.name ?? info.name!);
-    const path = proxiedPath(req, info);
     if (path === undefined) return redirectToSlash(req);
     const kubelet = kubeletFor(connector, id.name);
     if (!kubelet) throw statusError(503, 'ServiceUnavailable', `error trying to reach service: ${dialError(server, id.name)}`);

@@ -8,6 +8,7 @@ import type { StreamSession } from '../../../runtime/interface';
 import { ChannelConnection, ERROR, EXEC_PROTOCOLS, STDERR, STDOUT } from './channels';
 import { exitCodeStatus, internalStatus, successStatus } from './exec-status';
 import { dialError, getPod, kubeletFor, resolveContainer } from './pod-target';
+import { admitConnect, streamOptions } from '../connect-admission';
 
 /** after the process exits, how long its output streams may take to flush before the status is sent anyway */
 const OUTPUT_GRACE_MS = 2000;
@@ -47,6 +48,7 @@ export function execHandler(connector: NodeConnector, mode: 'exec' | 'attach'): 
   return async ({ req, info, entry, server }): Promise<ApiResponse> => {
     if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed();
     const opts = parseStreamRequest(req.query, mode === 'exec');
+    await admitConnect(server, req, info, entry, streamOptions(req.query, mode === 'exec' ? 'PodExecOptions' : 'PodAttachOptions'));
     const pod = getPod(server, entry, info);
     const container = resolveContainer(pod, opts.container);
     const nodeName = pod.spec.nodeName;

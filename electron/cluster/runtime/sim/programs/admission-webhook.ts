@@ -1,6 +1,7 @@
 // Admission webhook servers: HTTPS on a port of the pod with the certificate and key files the student made
 // (openssl in a pod, mounted from a tls Secret), answering admission.k8s.io/v1 AdmissionReviews.
-// - `agnhost webhook`: upstream's e2e test server (its /always-deny, /always-allow-delay-5s, /add-label, /readyz).
+// - `agnhost webhook`: upstream's e2e test server (its /always-deny, /always-allow-delay-5s, /add-label, /pods/attach,
+//   /readyz).
 // - `admission-webhook` (docker.io/kubelab/admission-webhook): a small configurable one for labs —
 //   /validate denies objects without the label `--require-label` (env REQUIRE_LABEL) names,
 //   /mutate adds the label `--add-label KEY=VALUE` (env ADD_LABEL) with a JSONPatch.
@@ -19,7 +20,9 @@ interface Review {
     namespace?: string;
     name?: string;
     operation?: string;
-    object?: { metadata?: { name?: string; generateName?: string; labels?: Record<string, string> } };
+    resource?: { group?: string; version?: string; resource?: string };
+    subResource?: string;
+    object?: { metadata?: { name?: string; generateName?: string; labels?: Record<string, string> }; kind?: string; stdin?: boolean; container?: string };
   };
 }
 type Answer = { allowed: boolean; status?: { message: string; code?: number; reason?: string }; patch?: unknown[]; warnings?: string[] };
@@ -115,7 +118,24 @@ export async function agnhostWebhook(ctx: ProgramContext): Promise<number> {
       return { allowed: true };
     },
     '/add-label': (r) => ({ allowed: true, patch: labelPatch(r.request?.object?.metadata?.labels, 'added-label', 'yes') }),
+    '/pods/attach': denySpecificAttachment,
   });
+}
+
+/**
+ * agnhost's /pods/attach (upstream's e2e "should be able to deny attaching pod"): refuses
+ * `kubectl attach to-be-attached-pod -i -c container1`, reading the PodAttachOptions the API server sends on CONNECT
+ */
+function denySpecificAttachment(r: Review): Answer {
+  const req = r.request ?? {};
+  if (req.name !== 'to-be-attached-pod') return { allowed: true };
+  const res = req.resource ?? {};
+  if (res.group !== '' || res.version !== 'v1' || res.resource !== 'pods')
+    return { allowed: false, status: { message: `expect resource to be { v1 pods}, got {${res.group ?? ''} ${res.version ?? ''} ${res.resource ?? ''}}` } };
+  if (req.subResource !== 'attach') return { allowed: false, status: { message: `expect subresource to be attach, got ${req.subResource ?? ''}` } };
+  const opts = req.object ?? {};
+  if (!opts.stdin || opts.container !== 'container1') return { allowed: true };
+  return { allowed: false, status: { message: "attaching to pod 'to-be-attached-pod' is not allowed" } };
 }
 
 /** docker.io/kubelab/admission-webhook */
