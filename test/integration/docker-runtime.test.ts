@@ -446,6 +446,22 @@ spec: {selector: {app: web-docker}, ports: [{port: 8080, targetPort: 80}]}
     // RBAC gives the default ServiceAccount no pod list: 403 with the API server's own message
     const pods = await inCluster('get', 'pods');
     expect(pods.stderr).toContain('Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods"');
+    // NetworkPolicy egress applies to the Docker pod as to a simulated client: DNS only, so the Service is dropped
+    writeFileSync(
+      join(tc.dataDir, 'np.yaml'),
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client-dns-only}
+spec:
+  podSelector: {matchLabels: {run: client}}
+  policyTypes: [Egress]
+  egress: [{ports: [{port: 53, protocol: UDP}]}]
+`,
+    );
+    await tc.kubectl(['label', 'pod', 'client', 'run=client']);
+    await tc.kubectl(['apply', '-f', join(tc.dataDir, 'np.yaml')]);
+    await waitFor(async () => (await exec('timeout', '3', 'wget', '-qO-', 'http://my-svc')).code !== 0, { timeoutMs: 30_000, what: 'the policy dropping my-svc' });
+    await lookup('my-svc', svcIP);
     expect(kubelabChains().length).toBeGreaterThan(0);
     await tc.cluster.stop();
     expect(kubelabChains()).toEqual([]);
