@@ -32,6 +32,18 @@ const skip = !kubectl
         : '';
 if (skip) console.log(`docker-runtime: skipped — ${skip}`);
 
+/** a control plane, a simulated worker (kubelab-worker) and a Docker worker (kubelab-worker2), with `manifest` applied */
+async function startMixedCluster(tmpPrefix: string, manifest?: string): Promise<TestCluster> {
+  const cfg = join(mkdtempSync(join(tmpdir(), tmpPrefix)), 'cluster.yaml');
+  writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
+  const tc = await startTestCluster({ configFile: cfg });
+  if (manifest) {
+    const applied = await tc.kubectl(['apply', '-f', '-'], { input: manifest });
+    expect(applied.code, applied.stderr).toBe(0);
+  }
+  return tc;
+}
+
 describe.skipIf(!!skip)('Docker runtime', () => {
   let tc: TestCluster;
   const k = (...args: string[]) => tc.kubectl(['-n', 'dk', ...args]);
@@ -284,9 +296,7 @@ describe.skipIf(!!skip)('a topology mixing runtimes', () => {
   });
 
   it('runs one Docker worker beside simulated nodes', async () => {
-    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-mixed-')), 'cluster.yaml');
-    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
-    tc = await startTestCluster({ configFile: cfg });
+    tc = await startMixedCluster('kubelab-mixed-');
     const versions = (
       await tc.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.nodeInfo.containerRuntimeVersion}{"\\n"}{end}'])
     ).stdout;
@@ -330,14 +340,14 @@ describe.skipIf(!!natSkip)('Services, cluster DNS and the API server from Docker
   afterAll(async () => {
     await tc?.stop();
   });
-  const kubelabChains = () => spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /KUBELAB-/.test(l));
+  const kubelabChains = () =>
+    spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => /KUBELAB-/.test(l));
 
   it('reach Services backed by simulated and Docker pods, the cluster DNS and https://kubernetes.default.svc, and leave no chain behind', async () => {
-    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-svcproxy-')), 'cluster.yaml');
-    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
-    tc = await startTestCluster({ configFile: cfg });
-    writeFileSync(
-      join(tc.dataDir, 'svc.yaml'),
+    tc = await startMixedCluster(
+      'kubelab-svcproxy-',
       `apiVersion: v1
 kind: Pod
 metadata: {name: client}
@@ -364,14 +374,15 @@ metadata: {name: docker-svc}
 spec: {selector: {app: web-docker}, ports: [{port: 8080, targetPort: 80}]}
 `,
     );
-    await tc.kubectl(['apply', '-f', join(tc.dataDir, 'svc.yaml')]);
     for (const name of ['client', 'web', 'web-docker'])
       await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', {
         timeoutMs: 60_000,
         what: `${name} Ready`,
       });
     const exec = (...cmd: string[]) => tc.kubectl(['exec', 'client', '--', ...cmd]);
-    expect((await exec('cat', '/etc/resolv.conf')).stdout).toBe('search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+    expect((await exec('cat', '/etc/resolv.conf')).stdout).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+    );
     const svcIP = (await tc.kubectl(['get', 'svc', 'my-svc', '-o', 'jsonpath={.spec.clusterIP}'])).stdout;
     // CoreDNS may still be starting on its node: ask until it answers. busybox's nslookup (1.29+) also asks every
     // search domain and exits 1 when one of them is NXDOMAIN, as it does on any cluster: the answer is what counts
@@ -411,25 +422,18 @@ spec: {selector: {app: web-docker}, ports: [{port: 8080, targetPort: 80}]}
     expect(tcpReply.readUInt16BE(0)).toBe(0xabcd);
     expect([...tcpReply.subarray(tcpReply.length - 4)]).toEqual([10, 96, 0, 1]);
     // (busybox-static's wget crashes on -T: busybox's own timeout bounds it)
-    const page = await waitFor(
-      async () => {
-        const r = await exec('timeout', '10', 'wget', '-qO-', 'http://my-svc');
-        if (r.code !== 0) throw new Error(r.stdout + r.stderr);
-        return r.stdout;
-      },
-      { timeoutMs: 30_000, what: 'wget http://my-svc' },
-    );
-    expect(page).toContain('Welcome to nginx!');
+    const fetched = (url: string) =>
+      waitFor(
+        async () => {
+          const r = await exec('timeout', '10', 'wget', '-qO-', url);
+          if (r.code !== 0) throw new Error(r.stdout + r.stderr);
+          return r.stdout;
+        },
+        { timeoutMs: 30_000, what: `wget ${url}` },
+      );
+    expect(await fetched('http://my-svc')).toContain('Welcome to nginx!');
     // a Service whose endpoint is a Docker pod: the simulated data path delivers the last hop over real TCP
-    const fromDocker = await waitFor(
-      async () => {
-        const r = await exec('timeout', '10', 'wget', '-qO-', 'http://docker-svc:8080');
-        if (r.code !== 0) throw new Error(r.stdout + r.stderr);
-        return r.stdout;
-      },
-      { timeoutMs: 30_000, what: 'wget http://docker-svc:8080' },
-    );
-    expect(fromDocker).toContain('Welcome to nginx!');
+    expect(await fetched('http://docker-svc:8080')).toContain('Welcome to nginx!');
     // the in-cluster API as client-go sees it: https://kubernetes.default.svc, the ServiceAccount token and CA.
     // kubectl (a static Go binary) is the TLS client: busybox's own TLS offers only signatures the API server refuses
     // (the real file: kubectl cp of a symlink copies the link)
@@ -460,7 +464,10 @@ spec:
     );
     await tc.kubectl(['label', 'pod', 'client', 'run=client']);
     await tc.kubectl(['apply', '-f', join(tc.dataDir, 'np.yaml')]);
-    await waitFor(async () => (await exec('timeout', '3', 'wget', '-qO-', 'http://my-svc')).code !== 0, { timeoutMs: 30_000, what: 'the policy dropping my-svc' });
+    await waitFor(async () => (await exec('timeout', '3', 'wget', '-qO-', 'http://my-svc')).code !== 0, {
+      timeoutMs: 30_000,
+      what: 'the policy dropping my-svc',
+    });
     await lookup('my-svc', svcIP);
     expect(kubelabChains().length).toBeGreaterThan(0);
     await tc.cluster.stop();
@@ -487,11 +494,8 @@ describe.skipIf(!!skip)('the simulated data path into Docker pods', () => {
   let webIP = '';
 
   beforeAll(async () => {
-    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-dpath-')), 'cluster.yaml');
-    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
-    tc = await startTestCluster({ configFile: cfg });
-    writeFileSync(
-      join(tc.dataDir, 'dpath.yaml'),
+    tc = await startMixedCluster(
+      'kubelab-dpath-',
       `apiVersion: v1
 kind: Namespace
 metadata: {name: dn}
@@ -524,7 +528,6 @@ metadata: {name: client, namespace: cl}
 spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
 `,
     );
-    expect((await k('apply', '-f', join(tc.dataDir, 'dpath.yaml'))).code).toBe(0);
     for (const [ns, name] of [
       ['dn', 'web'],
       ['cl', 'client'],

@@ -43,7 +43,15 @@ export function decodeQuery(buf: Buffer): WireQuery | undefined {
     }
     at = rr.next + 10 + buf.readUInt16BE(rr.next + 8);
   }
-  return { id: buf.readUInt16BE(0), flags: buf.readUInt16BE(2) & 0x7900, questionBytes, question: type && { name: fqdn(name.name || '.'), type }, qtype, udpSize, edns };
+  return {
+    id: buf.readUInt16BE(0),
+    flags: buf.readUInt16BE(2) & 0x7900,
+    questionBytes,
+    question: type && { name: fqdn(name.name || '.'), type },
+    qtype,
+    udpSize,
+    edns,
+  };
 }
 
 /** the reply's bytes; over UDP an answer larger than the client takes is cut to its header with TC set */
@@ -177,17 +185,19 @@ export function serveDnsOverTcp(sock: Duplex, answer: (q: Question) => Promise<R
         sock.destroy();
         return;
       }
-      queue = queue.then(async () => {
-        const reply = q.question ? await answer(q.question) : { rcode: 'NOTIMP' as const };
-        if (!reply || sock.destroyed) return;
-        const out = encodeReply(q, reply);
-        const len = Buffer.alloc(2);
-        len.writeUInt16BE(out.length, 0);
-        sock.write(Buffer.concat([len, out]));
-      }).catch((e: Error) => {
-        log(`[ERROR] dns over tcp: ${e.message}`);
-        sock.destroy();
-      });
+      queue = queue
+        .then(async () => {
+          const reply = q.question ? await answer(q.question) : { rcode: 'NOTIMP' as const };
+          if (!reply || sock.destroyed) return;
+          const out = encodeReply(q, reply);
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(out.length, 0);
+          sock.write(Buffer.concat([len, out]));
+        })
+        .catch((e: Error) => {
+          log(`[ERROR] dns over tcp: ${e.message}`);
+          sock.destroy();
+        });
     }
   });
 }

@@ -4,9 +4,18 @@ import { mayWriteNetfilter } from './iptables';
 
 const chain = servicesChain('6f5e89fb5c58');
 const save = (extra: string[]) =>
-  ['*filter', ':INPUT ACCEPT [0:0]', `-A INPUT -j ${chain}`, 'COMMIT', '*nat', ':PREROUTING ACCEPT [0:0]', ...extra, '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER', 'COMMIT', ''].join(
-    '\n',
-  );
+  [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    `-A INPUT -j ${chain}`,
+    'COMMIT',
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ...extra,
+    '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
+    'COMMIT',
+    '',
+  ].join('\n');
 
 describe('the Service proxy NAT rules', () => {
   it('names one chain per cluster within iptables’ 28 characters', () => {

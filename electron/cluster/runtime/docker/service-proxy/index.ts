@@ -18,7 +18,8 @@ export interface DockerServiceProxy {
 async function unsupported(backend: DockerBackend): Promise<string | undefined> {
   if (process.platform !== 'linux') return `the Docker bridge is inside Docker Desktop's VM, not on this ${process.platform} host`;
   if (backend.daemon?.rootless) return "rootless Docker keeps its bridge in its own network namespace, out of this process's reach";
-  if (!(await isLocalAddress(POD_GATEWAY))) return `the cluster network's gateway ${POD_GATEWAY} is no address of this host (a Docker Desktop VM or another network namespace holds the bridge)`;
+  if (!(await isLocalAddress(POD_GATEWAY)))
+    return `the cluster network's gateway ${POD_GATEWAY} is no address of this host (a Docker Desktop VM or another network namespace holds the bridge)`;
   return undefined;
 }
 
@@ -44,7 +45,11 @@ async function bridgeOf(backend: DockerBackend): Promise<string> {
 }
 
 /** starts the proxy for the cluster's Docker pods; when the host cannot, says why once and leaves the host alone */
-export async function startDockerServiceProxy(backend: DockerBackend, network: ClusterNetwork, log: (line: string) => void): Promise<DockerServiceProxy | undefined> {
+export async function startDockerServiceProxy(
+  backend: DockerBackend,
+  network: ClusterNetwork,
+  log: (line: string) => void,
+): Promise<DockerServiceProxy | undefined> {
   const why = await unsupported(backend);
   if (why) {
     log(`docker service proxy: off — ${why}; Docker pods reach no ClusterIP Service, cluster DNS or in-cluster API server`);
