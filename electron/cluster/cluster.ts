@@ -44,6 +44,7 @@ import { AuditLog } from './apiserver/audit/log';
 import { auditedApiServer } from './apiserver/audit/audited-api';
 import { selectRuntimes } from './runtime/select';
 import type { DockerDaemonStatus } from './runtime/docker';
+import { startDockerServiceProxy } from './runtime/docker/service-proxy';
 import { startNetworkPolicyAgent } from './network/policy/informer-filter';
 import type { PolicyEngine } from './network/policy/engine';
 import { Snapshots } from './snapshot/snapshots';
@@ -277,6 +278,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     externalPods: runtimes.backend?.podAddresses,
   });
   await csi.registerNodes(nodes.names());
+  // Docker pods reach Services, cluster DNS and the API server through the host (see runtime/docker/service-proxy)
+  const serviceProxy =
+    runtimes.backend && nodes.clusterNetwork ? await startDockerServiceProxy(runtimes.backend, nodes.clusterNetwork.network, log) : undefined;
   registerMetricsApi(api, nodes);
   late.nodes = nodes;
   api.registerPath('/kubelab/snapshots', snapshotsHandler(snapshots));
@@ -316,6 +320,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       stopping ??= (async () => {
         ready = false;
         scheduler.stop();
+        await serviceProxy?.stop();
         await nodes.shutdown();
         csi.stop();
         await runtimes.backend?.releaseNetwork();

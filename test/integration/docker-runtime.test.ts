@@ -4,13 +4,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import * as http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import * as pty from 'node-pty';
 import { startTestCluster, kubectlPath, waitFor, type TestCluster } from '../harness';
 import { startCluster } from '../../electron/cluster/cluster';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 
 const docker = new Docker();
 const kubectl = kubectlPath();
@@ -30,6 +31,18 @@ const skip = !kubectl
         ? `images ${missing.join(', ')} missing (run scripts/docker-test-images.sh)`
         : '';
 if (skip) console.log(`docker-runtime: skipped — ${skip}`);
+
+/** a control plane, a simulated worker (kubelab-worker) and a Docker worker (kubelab-worker2), with `manifest` applied */
+async function startMixedCluster(tmpPrefix: string, manifest?: string): Promise<TestCluster> {
+  const cfg = join(mkdtempSync(join(tmpdir(), tmpPrefix)), 'cluster.yaml');
+  writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
+  const tc = await startTestCluster({ configFile: cfg });
+  if (manifest) {
+    const applied = await tc.kubectl(['apply', '-f', '-'], { input: manifest });
+    expect(applied.code, applied.stderr).toBe(0);
+  }
+  return tc;
+}
 
 describe.skipIf(!!skip)('Docker runtime', () => {
   let tc: TestCluster;
@@ -283,9 +296,7 @@ describe.skipIf(!!skip)('a topology mixing runtimes', () => {
   });
 
   it('runs one Docker worker beside simulated nodes', async () => {
-    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-mixed-')), 'cluster.yaml');
-    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
-    tc = await startTestCluster({ configFile: cfg });
+    tc = await startMixedCluster('kubelab-mixed-');
     const versions = (
       await tc.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.nodeInfo.containerRuntimeVersion}{"\\n"}{end}'])
     ).stdout;
@@ -319,6 +330,151 @@ spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command:
   }, 120_000);
 });
 
+// the Service proxy writes the host's NAT table: this process needs the rights (CI runs as root)
+const nat = skip ? undefined : spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8', timeout: 10_000 });
+const natSkip = skip || (nat?.status === 0 ? '' : `no rights to read the host's NAT table: ${(nat?.stderr || nat?.error?.message || '').trim()}`);
+if (natSkip && !skip) console.log(`docker-runtime: Service proxy test skipped — ${natSkip}`);
+
+describe.skipIf(!!natSkip)('Services, cluster DNS and the API server from Docker pods', () => {
+  let tc: TestCluster;
+  afterAll(async () => {
+    await tc?.stop();
+  });
+  const kubelabChains = () =>
+    spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => /KUBELAB-/.test(l));
+
+  it('reach Services backed by simulated and Docker pods, the cluster DNS and https://kubernetes.default.svc, and leave no chain behind', async () => {
+    tc = await startMixedCluster(
+      'kubelab-svcproxy-',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: kubelab-worker2, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec: {nodeName: kubelab-worker, containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: my-svc}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-docker, labels: {app: web-docker}}
+spec: {nodeName: kubelab-worker2, containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: docker-svc}
+spec: {selector: {app: web-docker}, ports: [{port: 8080, targetPort: 80}]}
+`,
+    );
+    for (const name of ['client', 'web', 'web-docker'])
+      await waitFor(async () => (await tc.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', {
+        timeoutMs: 60_000,
+        what: `${name} Ready`,
+      });
+    const exec = (...cmd: string[]) => tc.kubectl(['exec', 'client', '--', ...cmd]);
+    expect((await exec('cat', '/etc/resolv.conf')).stdout).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+    );
+    const svcIP = (await tc.kubectl(['get', 'svc', 'my-svc', '-o', 'jsonpath={.spec.clusterIP}'])).stdout;
+    // CoreDNS may still be starting on its node: ask until it answers. busybox's nslookup (1.29+) also asks every
+    // search domain and exits 1 when one of them is NXDOMAIN, as it does on any cluster: the answer is what counts
+    const lookup = (name: string, address: string) =>
+      waitFor(
+        async () => {
+          const r = await exec('nslookup', name);
+          if (!r.stdout.includes(`Address: ${address}\n`)) throw new Error(r.stdout + r.stderr);
+          return true;
+        },
+        { timeoutMs: 60_000, what: `nslookup ${name} answering ${address}` },
+      );
+    await lookup('kubernetes.default.svc.cluster.local', '10.96.0.1');
+    await lookup('my-svc', svcIP);
+    // DNS over TCP (what resolvers fall back to after a truncated answer): the rule iptables-save shows for
+    // 10.96.0.10 TCP 53 leads to a listener that CoreDNS answers through
+    const rule = kubelabChains().find((l) => l.includes('-d 10.96.0.10/32 -p tcp -m tcp --dport 53 '));
+    const [, gw, port] = /--to-destination ([\d.]+):(\d+)/.exec(rule ?? '') ?? [];
+    expect(gw).toBe('10.244.255.254');
+    const q = Buffer.concat([
+      Buffer.from([0xab, 0xcd, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+      ...'kubernetes.default.svc.cluster.local'.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+      Buffer.from([0, 0, 1, 0, 1]),
+    ]);
+    const tcpReply = await new Promise<Buffer>((resolve, reject) => {
+      const sock = connect(Number(port), gw, () => sock.write(Buffer.concat([Buffer.from([0, q.length]), q])));
+      let got = Buffer.alloc(0);
+      sock.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
+          sock.destroy();
+          resolve(got.subarray(2));
+        }
+      });
+      sock.on('error', reject);
+    });
+    expect(tcpReply.readUInt16BE(0)).toBe(0xabcd);
+    expect([...tcpReply.subarray(tcpReply.length - 4)]).toEqual([10, 96, 0, 1]);
+    // (busybox-static's wget crashes on -T: busybox's own timeout bounds it)
+    const fetched = (url: string) =>
+      waitFor(
+        async () => {
+          const r = await exec('timeout', '10', 'wget', '-qO-', url);
+          if (r.code !== 0) throw new Error(r.stdout + r.stderr);
+          return r.stdout;
+        },
+        { timeoutMs: 30_000, what: `wget ${url}` },
+      );
+    expect(await fetched('http://my-svc')).toContain('Welcome to nginx!');
+    // a Service whose endpoint is a Docker pod: the simulated data path delivers the last hop over real TCP
+    expect(await fetched('http://docker-svc:8080')).toContain('Welcome to nginx!');
+    // the in-cluster API as client-go sees it: https://kubernetes.default.svc, the ServiceAccount token and CA.
+    // kubectl (a static Go binary) is the TLS client: busybox's own TLS offers only signatures the API server refuses
+    // (the real file: kubectl cp of a symlink copies the link)
+    expect((await tc.kubectl(['cp', realpathSync(kubectl!), 'client:/tmp/kubectl'])).code).toBe(0);
+    const inCluster = (...args: string[]) =>
+      exec(
+        'sh',
+        '-c',
+        `chmod +x /tmp/kubectl; S=/var/run/secrets/kubernetes.io/serviceaccount; /tmp/kubectl --server=https://kubernetes.default.svc --certificate-authority=$S/ca.crt --token="$(cat $S/token)" ${args.join(' ')}`,
+      );
+    const version = await inCluster('get', '--raw', '/version');
+    expect(version.code, version.stderr).toBe(0);
+    expect(JSON.parse(version.stdout).gitVersion).toMatch(/^v1\./);
+    // RBAC gives the default ServiceAccount no pod list: 403 with the API server's own message
+    const pods = await inCluster('get', 'pods');
+    expect(pods.stderr).toContain('Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods"');
+    // NetworkPolicy egress applies to the Docker pod as to a simulated client: DNS only, so the Service is dropped
+    writeFileSync(
+      join(tc.dataDir, 'np.yaml'),
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client-dns-only}
+spec:
+  podSelector: {matchLabels: {run: client}}
+  policyTypes: [Egress]
+  egress: [{ports: [{port: 53, protocol: UDP}]}]
+`,
+    );
+    await tc.kubectl(['label', 'pod', 'client', 'run=client']);
+    await tc.kubectl(['apply', '-f', join(tc.dataDir, 'np.yaml')]);
+    await waitFor(async () => (await exec('timeout', '3', 'wget', '-qO-', 'http://my-svc')).code !== 0, {
+      timeoutMs: 30_000,
+      what: 'the policy dropping my-svc',
+    });
+    await lookup('my-svc', svcIP);
+    expect(kubelabChains().length).toBeGreaterThan(0);
+    await tc.cluster.stop();
+    expect(kubelabChains()).toEqual([]);
+  }, 240_000);
+});
+
 describe.skipIf(!!skip)('the simulated data path into Docker pods', () => {
   let tc: TestCluster;
   const k = (...args: string[]) => tc.kubectl(args);
@@ -338,11 +494,8 @@ describe.skipIf(!!skip)('the simulated data path into Docker pods', () => {
   let webIP = '';
 
   beforeAll(async () => {
-    const cfg = join(mkdtempSync(join(tmpdir(), 'kubelab-dpath-')), 'cluster.yaml');
-    writeFileSync(cfg, 'nodes:\n- role: control-plane\n- role: worker\n- role: worker\n  runtime: docker\n');
-    tc = await startTestCluster({ configFile: cfg });
-    writeFileSync(
-      join(tc.dataDir, 'dpath.yaml'),
+    tc = await startMixedCluster(
+      'kubelab-dpath-',
       `apiVersion: v1
 kind: Namespace
 metadata: {name: dn}
@@ -375,7 +528,6 @@ metadata: {name: client, namespace: cl}
 spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]}
 `,
     );
-    expect((await k('apply', '-f', join(tc.dataDir, 'dpath.yaml'))).code).toBe(0);
     for (const [ns, name] of [
       ['dn', 'web'],
       ['cl', 'client'],

@@ -4,6 +4,7 @@ import type { ClusterConfig } from '../config';
 import type { ContainerRuntime } from './interface';
 import { checkDockerDaemon, createDockerRuntime, describeDaemon, DockerBackend, type DockerDaemonStatus } from './docker';
 import { DockerNodeRuntime, systemRepositories } from './docker/system-pods';
+import { removeServiceProxyRules } from './docker/service-proxy';
 import { createSimRuntime, type SimNetwork } from './sim';
 import type { NodePrograms } from './sim/programs';
 import type { HostRoot } from './sim/host-root';
@@ -58,5 +59,8 @@ export async function selectRuntimes(dataDir: string, config: ClusterConfig, log
 /** cluster deletion: its Docker containers and network go too (a no-op when it never used Docker) */
 export async function deleteRuntimeResources(dataDir: string, log: (line: string) => void): Promise<void> {
   const backend = new DockerBackend(dataDir, log);
-  if ((await checkDockerDaemon(backend.docker, 1500)).available) await backend.destroy();
+  backend.daemon = await checkDockerDaemon(backend.docker, 1500);
+  if (!backend.daemon.available) return;
+  await backend.destroy();
+  await removeServiceProxyRules(backend, log);
 }

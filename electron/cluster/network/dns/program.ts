@@ -16,6 +16,7 @@ import { CorefileError } from './corefile';
 import { CoreDnsServer } from './coredns';
 import type { ClusterDns } from './cluster-dns';
 import { sleep } from './stub-resolver';
+import { serveDnsOverTcp } from './wire';
 
 export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns';
 export const COREDNS_VERSION = 'v1.12.0';
@@ -123,6 +124,16 @@ export function corednsProgram(dns: ClusterDns): Program {
       },
     });
 
+    // DNS over TCP on :53 too, as CoreDNS serves both (real resolvers retry a truncated answer over TCP)
+    let stopTcp: (() => void) | undefined;
+    try {
+      stopTcp = ctx.container.sandbox.listen(53, (sock, from) =>
+        serveDnsOverTcp(sock, (q) => server.handle(q, { ip: from.ip, port: 30000 + Math.floor(Math.random() * 30000), proto: 'tcp' }, 0), log),
+      );
+    } catch (e) {
+      log(`[ERROR] listen tcp :53: bind: address already in use (${(e as Error).message})`);
+    }
+
     // health, ready and metrics listen where the server blocks say (kubeadm: :8080, :8181, :9153)
     const route = (port: number | undefined, path: string, body: () => string) => {
       if (!port) return;
@@ -183,6 +194,7 @@ export function corednsProgram(dns: ClusterDns): Program {
     log('[INFO] SIGTERM: Shutting down servers then terminating');
     if (config.servers.some((s) => s.health)) log('[INFO] plugin/health: Going into lameduck mode for 5s');
     unregister();
+    stopTcp?.();
     unbindAll();
     await reloading;
     return 0;

@@ -13,7 +13,7 @@ const log = componentLog('docker runtime');
 
 /** every node's pod CIDR (10.244.<index>.0/24) is inside it, so the kubelet's IPAM picks addresses Docker accepts */
 export const POD_SUBNET = '10.244.0.0/16';
-const POD_GATEWAY = '10.244.255.254';
+export const POD_GATEWAY = '10.244.255.254';
 /** a local pause-like image (CI builds one from busybox) is used when the upstream one is not in the store */
 const PAUSE_IMAGES = ['registry.k8s.io/pause:3.10', 'kubelab/pause:latest'];
 
