@@ -140,7 +140,12 @@ rules:
     const [received, complete, ...more] = byId(done.auditID);
     expect(more).toEqual([]);
     // received before the handler decoded the body: no body, no status, stamped with the time it was received
-    expect(received).toMatchObject({ stage: 'RequestReceived', level: 'RequestResponse', verb: 'create', objectRef: { resource: 'configmaps', namespace: 'audited' } });
+    expect(received).toMatchObject({
+      stage: 'RequestReceived',
+      level: 'RequestResponse',
+      verb: 'create',
+      objectRef: { resource: 'configmaps', namespace: 'audited' },
+    });
     expect([received.requestObject, received.responseStatus, received.stageTimestamp]).toEqual([undefined, undefined, received.requestReceivedTimestamp]);
     expect(complete).toMatchObject({ stage: 'ResponseComplete', responseStatus: { code: 201 }, requestObject: { data: { a: 'b' } } });
     expect(complete.requestReceivedTimestamp).toBe(received.requestReceivedTimestamp);
