@@ -405,7 +405,7 @@ describe('kubelet', () => {
   // a real runtime takes hundreds of ms to start a sandbox (Docker: the pause container and its network); the
   // kubelet prepares the pod's volumes and its first containers' image statuses meanwhile, and creates no container
   // before the sandbox is ready (the simulator's sandbox is made slow here to see the order)
-  it('sets up volumes and asks for image status while the sandbox starts, and creates containers only after it', async () => {
+  it('sets up volumes and asks for image status while the sandbox starts, shows ContainerCreating meanwhile, and creates containers only after it', async () => {
     const k = tc.cluster.nodes.kubelet('kubelab-worker');
     const rt = k.runtime;
     const seen: string[] = [];
@@ -418,6 +418,8 @@ describe('kubelet', () => {
       seen.push('sandbox starting');
       uid = config.uid;
       await new Promise((r) => setTimeout(r, 300)); // the runtime's own work, as Docker's start takes
+      const meanwhile = (await tc.client.get(R.pods, 'default', 'slow-sandbox')).status;
+      seen.push(`api: ${meanwhile.phase} ${meanwhile.containerStatuses?.[0]?.state?.waiting?.reason} podIP=${meanwhile.podIP ?? ''}`);
       if (k.states.get(uid)?.mounted?.has('scratch')) seen.push('volumes ready');
       const id = await orig.runPodSandbox.call(rt, config, handler);
       seen.push('sandbox ready');
@@ -456,6 +458,14 @@ describe('kubelet', () => {
     } finally {
       Object.assign(rt, orig);
     }
-    expect(seen).toEqual(['image status busybox:1.35.0-musl', 'sandbox starting', 'volumes ready', 'sandbox ready', 'create c in its sandbox']);
+    expect(seen).toEqual([
+      'image status busybox:1.35.0-musl',
+      'sandbox starting',
+      // kubectl shows ContainerCreating meanwhile, as on a real node
+      'api: Pending ContainerCreating podIP=',
+      'volumes ready',
+      'sandbox ready',
+      'create c in its sandbox',
+    ]);
   });
 });

@@ -405,6 +405,9 @@ export class Kubelet {
     try {
       if (!st.sandboxId) {
         st.imageStatusAhead = this.askImageStatuses(st.pod);
+        // as upstream's pod worker, the status says ContainerCreating while the sandbox is made (the writer
+        // coalesces it with the next one when the runtime is quick)
+        this.pushStatus(st);
         const sandboxReady = await this.ensureSandbox(st);
         if (!((await volumes) ?? true) || !sandboxReady) {
           this.pushStatus(st);
