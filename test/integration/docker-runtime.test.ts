@@ -564,7 +564,7 @@ spec: {nodeName: kubelab-worker, containers: [{name: c, image: busybox, command:
     // nothing listens on that port in the container: the real refusal reaches the client as busybox prints it
     const refused = await fetchFromSim(`http://${webIP}:81/`);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain("can't connect to remote host: Connection refused");
+    expect(refused.stderr).toContain(`can't connect to remote host (${webIP}): Connection refused`);
   }, 60_000);
 
   it("reaches the Docker pod from the student's machine through its NodePort and an Ingress", async () => {
