@@ -49,6 +49,20 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const openWatches = new Set<() => void>();
   const chosenProtocol = new WeakMap<IncomingMessage, string>();
 
+  // a connection the HTTP layer gives up on (a parse error, a reset mid-request) would otherwise vanish silently:
+  // the client reads EOF and nothing here says why
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    process.stderr.write(`apiserver: client connection error: ${err.code ?? ''} ${err.message}\n`);
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    // the answers Node gives without a listener
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void handleHttp(o, req, res, openWatches);
   });
