@@ -115,20 +115,18 @@ export function corednsProgram(dns: ClusterDns): Program {
     };
     let server = new CoreDnsServer(config, dns.view, podIP, net, log);
     const queries = { total: 0 };
-    const unregister = dns.register({
-      podIP,
-      port: 53,
-      handle: (q, client, depth) => {
-        queries.total++;
-        return server.handle(q, client, depth);
-      },
-    });
+    // every query counts in coredns_dns_requests_total, over UDP or TCP
+    const handle: typeof server.handle = (q, client, depth) => {
+      queries.total++;
+      return server.handle(q, client, depth);
+    };
+    const unregister = dns.register({ podIP, port: 53, handle });
 
     // DNS over TCP on :53 too, as CoreDNS serves both (real resolvers retry a truncated answer over TCP)
     let stopTcp: (() => void) | undefined;
     try {
       stopTcp = ctx.container.sandbox.listen(53, (sock, from) =>
-        serveDnsOverTcp(sock, (q) => server.handle(q, { ip: from.ip, port: 30000 + Math.floor(Math.random() * 30000), proto: 'tcp' }, 0), log),
+        serveDnsOverTcp(sock, (q) => handle(q, { ip: from.ip, port: 30000 + Math.floor(Math.random() * 30000), proto: 'tcp' }, 0), log),
       );
     } catch (e) {
       log(`[ERROR] listen tcp :53: bind: address already in use (${(e as Error).message})`);

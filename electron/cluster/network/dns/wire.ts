@@ -2,8 +2,8 @@
 // DNS over TCP to the simulated CoreDNS): the query's header and question
 // become the cluster DNS's Question, its Reply becomes the bytes the container's resolver reads. Only what a
 // stub resolver sends and reads: one question, no compression written, EDNS's UDP size honoured.
-import { isIPv6 } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { parseIP } from '../policy/cidr';
 import { fqdn, RCODE_NUMBER, type Question, type Reply, type RR, type RRType } from './message';
 
 const TYPES: Record<RRType, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, ANY: 255 };
@@ -135,14 +135,11 @@ function encodeName(name: string): Buffer {
 }
 
 function ipv6Bytes(ip: string): Buffer {
-  if (!isIPv6(ip)) return Buffer.alloc(16);
-  const [head, tail] = ip.split('::');
-  const groups = (s: string | undefined) => (s ? s.split(':') : []);
-  const h = groups(head);
-  const t = tail === undefined ? [] : groups(tail);
-  const all = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
   const b = Buffer.alloc(16);
-  all.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
+  const a = parseIP(ip);
+  if (a?.family !== 6) return b;
+  b.writeBigUInt64BE(a.n >> 64n, 0);
+  b.writeBigUInt64BE(a.n & 0xffffffffffffffffn, 8);
   return b;
 }
 
