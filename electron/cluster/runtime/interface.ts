@@ -237,7 +237,9 @@ export interface ContainerRuntime {
   removeContainer(containerId: string): Promise<void>;
   containerStatus(containerId: string): Promise<ContainerStatus | undefined>;
   listContainers(sandboxId?: string): Promise<ContainerStatus[]>;
-  containerStats(containerId: string): Promise<ContainerStats | undefined>;
+  /** `writableLayer` asks for the writable-layer figures too (crictl stats): a walk of the container's files, which
+   * the metrics pipeline's frequent calls do not need */
+  containerStats(containerId: string, opts?: { writableLayer?: boolean }): Promise<ContainerStats | undefined>;
 
   // streaming and probes
   /** run a command to completion (exec probes, lifecycle hooks) */

@@ -286,7 +286,7 @@ async function stats(node: NodeHost, argv: string[]): Promise<NodeProgramResult>
   const rows = [['CONTAINER', 'NAME', 'CPU %', 'MEM', 'DISK', 'INODES', 'SWAP']];
   for (const c of cs) {
     const a = before.get(c.id);
-    const b = await rt.containerStats(c.id);
+    const b = await rt.containerStats(c.id, { writableLayer: true });
     if (!a || !b) continue;
     const running = c.state === 'running';
     if (!p.bools.has('all') && !running) continue;

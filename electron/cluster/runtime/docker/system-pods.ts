@@ -147,8 +147,8 @@ export class DockerNodeRuntime implements ContainerRuntime {
     if (sandboxId) return this.by(sandboxId).listContainers(sandboxId);
     return (await Promise.all([this.docker.listContainers(), this.sim.listContainers()])).flat();
   }
-  containerStats(containerId: string) {
-    return this.by(containerId).containerStats(containerId);
+  containerStats(containerId: string, opts?: { writableLayer?: boolean }) {
+    return this.by(containerId).containerStats(containerId, opts);
   }
 
   execSync(containerId: string, command: string[], timeoutSeconds: number) {

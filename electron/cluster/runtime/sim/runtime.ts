@@ -277,17 +277,17 @@ export class SimRuntime implements ContainerRuntime {
     return (await Promise.all(ids.map((id) => this.containerStatus(id)))).filter((s): s is ContainerStatus => !!s);
   }
 
-  async containerStats(containerId: string): Promise<ContainerStats | undefined> {
+  async containerStats(containerId: string, opts?: { writableLayer?: boolean }): Promise<ContainerStats | undefined> {
     const r = this.containers.get(containerId);
     if (!r) return undefined;
     const nano = r.c.sampleCpu();
-    const layer = await r.c.fs.writableLayerUsage();
+    const layer = opts?.writableLayer ? await r.c.fs.writableLayerUsage() : undefined;
     return {
       cpuUsageNanoSeconds: r.c.cpuUsageNs,
       cpuUsageNanoCores: nano,
       memoryWorkingSetBytes: r.c.state === 'running' ? r.c.memoryUsage() : 0,
-      writableLayerBytes: layer.bytes,
-      writableLayerInodes: layer.inodes,
+      writableLayerBytes: layer?.bytes,
+      writableLayerInodes: layer?.inodes,
       timestamp: this.now(),
     };
   }
