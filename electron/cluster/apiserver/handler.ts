@@ -193,17 +193,24 @@ export class ApiServer {
     for (const d of dry) if (d !== 'All') throw errBadRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
     const manager = req.query.get('fieldManager') ?? defaultManager(req.headers['user-agent']);
     if (manager.length > 128) throw errBadRequest(`fieldManager: Too long: may not be more than 128 bytes`);
-    const warnings = this.admissionWarnings.get(req) ?? [];
-    this.admissionWarnings.set(req, warnings);
     return {
       user: req.user,
       dryRun: dry.length > 0,
       fieldManager: manager,
       subresource,
+      ...this.admissionOutputs(req),
+      manage: (obj, old, op, sub) => this.schemas.manageFields(entry, obj, old, manager, op, sub ?? subresource),
+    };
+  }
+
+  /** where admission's warnings and audit annotations for this request are collected (writes and CONNECTs alike) */
+  admissionOutputs(req: ApiRequest): Pick<WriteContext, 'warn' | 'annotate'> {
+    const warnings = this.admissionWarnings.get(req) ?? [];
+    this.admissionWarnings.set(req, warnings);
+    return {
       warn: (m) => {
         if (!warnings.includes(m)) warnings.push(m);
       },
-      manage: (obj, old, op, sub) => this.schemas.manageFields(entry, obj, old, manager, op, sub ?? subresource),
       annotate: (k, v) => {
         const a = this.admissionAnnotations.get(req) ?? {};
         a[k] = v;

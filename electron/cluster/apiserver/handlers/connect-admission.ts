@@ -3,7 +3,6 @@
 // operation CONNECT before it looks at the pod or connects, so a webhook or policy can refuse `kubectl exec`.
 import type { KObject } from '../../api/types';
 import type { ApiServer } from '../handler';
-import type { ResourceEntry } from '../catalog';
 import type { ApiRequest, RequestInfo } from '../request';
 import { queryOptionalBool } from '../request';
 
@@ -38,8 +37,9 @@ export function proxyOptions(resource: string, path: string | undefined): KObjec
   return encoded(PROXY_KINDS[resource] ?? 'PodProxyOptions', { path: path ?? '' });
 }
 
-export async function admitConnect(server: ApiServer, req: ApiRequest, info: RequestInfo, entry: ResourceEntry, options: KObject): Promise<void> {
-  const ctx = server.writeCtx(req, entry);
+export async function admitConnect(server: ApiServer, req: ApiRequest, info: RequestInfo, options: KObject): Promise<void> {
+  // a CONNECT has no dryRun or fieldManager to check: only admission's outputs
+  const ctx = server.admissionOutputs(req);
   await server.registry.admitConnect({
     gvr: { group: info.apiGroup, version: info.apiVersion, resource: info.resource! },
     kind: String(options.kind),

@@ -30,10 +30,10 @@ function redirectToSlash(req: ApiRequest): ApiResponse {
 }
 
 function proxyHandler(locate: (server: ApiServer, ns: string, id: string) => ProxyTarget, connector: NodeConnector): SpecialHandler {
-  return async ({ req, info, server, entry }) => {
+  return async ({ req, info, server }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
     const path = proxiedPath(req, info);
-    await admitConnect(server, req, info, entry, proxyOptions(info.resource!, path));
+    await admitConnect(server, req, info, proxyOptions(info.resource!, path));
     const target = locate(server, info.namespace ?? 'default', info.name!);
     if (path === undefined) return redirectToSlash(req);
     return proxyHttp(req, target, path, (ip, port) => connector.dialPod(ip, port));
@@ -44,7 +44,7 @@ function nodeProxyHandler(connector: NodeConnector): SpecialHandler {
   return async ({ req, info, server, entry }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
     const path = proxiedPath(req, info);
-    await admitConnect(server, req, info, entry, proxyOptions('nodes', path));
+    await admitConnect(server, req, info, proxyOptions('nodes', path));
     const id = splitSchemeNamePort(info.name!);
     const node = id && server.registry.getStored(entry, undefined, id.name);
     if (!id || !node) throw errNotFound('', 'nodes', id?.name ?? info.name!);

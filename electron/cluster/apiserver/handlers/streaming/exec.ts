@@ -48,7 +48,7 @@ export function execHandler(connector: NodeConnector, mode: 'exec' | 'attach'): 
   return async ({ req, info, entry, server }): Promise<ApiResponse> => {
     if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed();
     const opts = parseStreamRequest(req.query, mode === 'exec');
-    await admitConnect(server, req, info, entry, streamOptions(req.query, mode === 'exec' ? 'PodExecOptions' : 'PodAttachOptions'));
+    await admitConnect(server, req, info, streamOptions(req.query, mode === 'exec' ? 'PodExecOptions' : 'PodAttachOptions'));
     const pod = getPod(server, entry, info);
     const container = resolveContainer(pod, opts.container);
     const nodeName = pod.spec.nodeName;

@@ -16,7 +16,7 @@ export function portForwardHandler(connector: NodeConnector): SpecialHandler {
     for (const p of req.query.getAll('ports').flatMap((v) => v.split(','))) {
       if (!/^\d+$/.test(p.trim()) || Number(p) < 1 || Number(p) > 65535) throw errBadRequest(`error parsing port: ${p}`);
     }
-    await admitConnect(server, req, info, entry, portForwardOptions(req.query));
+    await admitConnect(server, req, info, portForwardOptions(req.query));
     const pod = getPod(server, entry, info);
     const nodeName = pod.spec.nodeName;
     if (!nodeName) throw errBadRequest(`pod ${info.name} does not have a host assigned`);
