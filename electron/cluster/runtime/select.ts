@@ -61,6 +61,7 @@ export async function deleteRuntimeResources(dataDir: string, log: (line: string
   const backend = new DockerBackend(dataDir, log);
   backend.daemon = await checkDockerDaemon(backend.docker, 1500);
   if (!backend.daemon.available) return;
-  await backend.destroy();
-  await removeServiceProxyRules(backend, log);
+  // the NAT chain exists only beside the cluster's network: a cluster that never ran on Docker needs no iptables
+  // run (for a non-root user that would be a privileged helper container)
+  if (await backend.destroy()) await removeServiceProxyRules(backend, log);
 }

@@ -168,7 +168,8 @@ export class DockerBackend {
   }
 
   /** cluster deletion: its containers, then its network */
-  async destroy(): Promise<void> {
+  /** removes the cluster's containers and networks; true when it had a network (it ran on Docker at least once) */
+  async destroy(): Promise<boolean> {
     await this.removeContainers();
     const nets = await this.docker.listNetworks({ filters: { label: [`${L.cluster}=${this.cluster}`] } });
     await Promise.all(
@@ -179,6 +180,7 @@ export class DockerBackend {
           .catch((e) => this.log(`docker: remove network ${n.Name}: ${message(e)}`)),
       ),
     );
+    return nets.length > 0;
   }
 }
 
