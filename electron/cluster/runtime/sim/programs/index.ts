@@ -29,11 +29,6 @@ const BASE_OWNER: Record<string, (base: string) => boolean> = {
   sleep: (b) => b !== 'scratch',
 };
 
-/** whether the image ships the program: its catalogue entry lists it, or its base userland has it */
-export function programAvailableIn(repository: string, base: string, name: string): boolean {
-  return !!CATALOGUE.find((i) => i.repository === repository)?.programs?.includes(name) || (BASE_OWNER[name]?.(base) ?? false);
-}
-
 /** programs a node adds for images it knows (name → the program and the image repositories that ship it) */
 export type NodePrograms = Record<string, { program: Program; repositories: string[] }>;
 
@@ -44,7 +39,9 @@ export type NodePrograms = Record<string, { program: Program; repositories: stri
  */
 export function programsOf(image: { repository: string; base: string }, nodePrograms: NodePrograms = {}): ProgramTable {
   const table: ProgramTable = {};
-  for (const [name, program] of Object.entries(PROGRAMS)) if (programAvailableIn(image.repository, image.base, name)) table[name] = program;
+  // a program is the image's when its catalogue entry lists it or its base userland has it
+  const listed = CATALOGUE.find((i) => i.repository === image.repository)?.programs ?? [];
+  for (const [name, program] of Object.entries(PROGRAMS)) if (listed.includes(name) || BASE_OWNER[name]?.(image.base)) table[name] = program;
   for (const [name, own] of Object.entries(nodePrograms)) if (own.repositories.includes(image.repository)) table[name] ??= own.program;
   return table;
 }
