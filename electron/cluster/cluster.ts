@@ -146,15 +146,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const controlPlaneNode = config.nodes.find((n) => n.role === 'control-plane');
   const audit = controlPlaneNode ? new AuditLog(join(opts.dataDir, 'nodes', controlPlaneNode.name, 'host'), log) : undefined;
   const auditedApi = audit ? auditedApiServer(api, audit) : api;
+  // snapshots power nodes off and on: the getter is called only on a restore, once the nodes (below) run
+  const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => nodes);
   // kubeadm's stacked etcd on the control-plane node: while its static pod is down, kubectl finds no API to talk to
-  // both exist only once the nodes run (set below)
-  const late: { snapshots?: Snapshots; nodes?: NodeSet } = {};
   const etcdMember = controlPlaneNode
     ? new EtcdMember({
         hostRoot: join(opts.dataDir, 'nodes', controlPlaneNode.name, 'host'),
         stateFile: join(opts.dataDir, 'nodes', controlPlaneNode.name, 'etcd-data-dir'),
         store,
-        replaceKeys: (kvs) => late.snapshots!.replaceKeys(kvs),
+        replaceKeys: (kvs) => snapshots.replaceKeys(kvs),
         log,
       })
     : undefined;
@@ -252,8 +252,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     opts.dataDir,
     log,
   );
-  const snapshots = new Snapshots(opts.dataDir, store, registry, catalog, () => late.nodes);
-  late.snapshots = snapshots;
   const runtimes = await selectRuntimes(opts.dataDir, config, log);
   const policyAgent = startNetworkPolicyAgent(informers);
   await policyAgent.synced();
@@ -282,7 +280,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const serviceProxy =
     runtimes.backend && nodes.clusterNetwork ? await startDockerServiceProxy(runtimes.backend, nodes.clusterNetwork.network, log) : undefined;
   registerMetricsApi(api, nodes);
-  late.nodes = nodes;
   api.registerPath('/kubelab/snapshots', snapshotsHandler(snapshots));
   api.registerPath('/kubelab/snapshots/*', snapshotsHandler(snapshots));
 
