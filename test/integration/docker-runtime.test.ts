@@ -78,10 +78,12 @@ describe.skipIf(!!skip)('Docker runtime', () => {
     expect(byName.POD.Labels['io.kubernetes.docker.type']).toBe('podsandbox');
     expect(byName.box.Labels).toMatchObject({ 'io.kubernetes.pod.name': 'box', 'io.kubernetes.pod.namespace': 'dk', 'io.kubernetes.docker.type': 'container' });
     expect(byName.box.HostConfig.NetworkMode).toBe(`container:${byName.POD.Id}`);
-    // the pod IP the API reports is the sandbox's address on the cluster network
+    // the pod IP the API reports is the sandbox's eth0 address on the cluster network, its default route the bridge
     const podIP = (await k('get', 'pod', 'box', '-o', 'jsonpath={.status.podIP}')).stdout;
-    expect(Object.values(byName.POD.NetworkSettings.Networks).map((n) => n.IPAddress)).toContain(podIP);
+    expect((await k('exec', 'box', '--', 'ip', '-4', '-o', 'addr', 'show', 'eth0')).stdout).toContain(`inet ${podIP}/16 `);
+    expect((await k('exec', 'box', '--', 'ip', 'route')).stdout).toContain('default via 10.244.255.254 dev eth0');
     expect((await k('exec', 'box', '--', 'hostname')).stdout.trim()).toBe('box');
+    expect((await k('exec', 'box', '--', 'cat', '/etc/hostname')).stdout.trim()).toBe('box');
     expect((await k('exec', 'box', '--', 'cat', '/etc/hosts')).stdout).toContain(`${podIP}\tbox`);
     expect((await k('exec', 'box', '--', 'cat', '/etc/resolv.conf')).stdout).toContain('search dk.svc.cluster.local svc.cluster.local cluster.local');
     const node = JSON.parse((await tc.kubectl(['get', 'node', (await k('get', 'pod', 'box', '-o', 'jsonpath={.spec.nodeName}')).stdout, '-o', 'json'])).stdout);
@@ -335,10 +337,22 @@ const nat = skip ? undefined : spawnSync('iptables-save', ['-t', 'nat'], { encod
 const natSkip = skip || (nat?.status === 0 ? '' : `no rights to read the host's NAT table: ${(nat?.stderr || nat?.error?.message || '').trim()}`);
 if (natSkip && !skip) console.log(`docker-runtime: Service proxy test skipped — ${natSkip}`);
 
-describe.skipIf(!!natSkip)('Services, cluster DNS and the API server from Docker pods', () => {
+// both ways onto the cluster's network: sandboxes KubeLab plugs in itself (a root process: CI), and sandboxes Docker
+// attaches (everyone else)
+describe.skipIf(!!natSkip).each([
+  { how: 'plugged in by KubeLab', env: undefined, mode: 'none' },
+  { how: 'attached by Docker', env: 'docker', mode: 'kubelab-' },
+])('Services, cluster DNS and the API server from Docker pods (sandboxes $how)', ({ env, mode }) => {
   let tc: TestCluster;
+  const before = process.env.KUBELAB_DOCKER_POD_NETWORK;
+  beforeAll(() => {
+    if (env) process.env.KUBELAB_DOCKER_POD_NETWORK = env;
+    else delete process.env.KUBELAB_DOCKER_POD_NETWORK;
+  });
   afterAll(async () => {
     await tc?.stop();
+    if (before === undefined) delete process.env.KUBELAB_DOCKER_POD_NETWORK;
+    else process.env.KUBELAB_DOCKER_POD_NETWORK = before;
   });
   const kubelabChains = () =>
     spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' })
@@ -434,6 +448,11 @@ spec: {selector: {app: web-docker}, ports: [{port: 8080, targetPort: 80}]}
     expect(await fetched('http://my-svc')).toContain('Welcome to nginx!');
     // a Service whose endpoint is a Docker pod: the simulated data path delivers the last hop over real TCP
     expect(await fetched('http://docker-svc:8080')).toContain('Welcome to nginx!');
+    // and straight to the other Docker pod's IP, over the cluster's bridge
+    const dockerPodIP = (await tc.kubectl(['get', 'pod', 'web-docker', '-o', 'jsonpath={.status.podIP}'])).stdout;
+    expect(await fetched(`http://${dockerPodIP}/`)).toContain('Welcome to nginx!');
+    const sandbox = (await docker.listContainers({ filters: { label: ['io.kubernetes.pod.name=web-docker', 'io.kubernetes.docker.type=podsandbox'] } }))[0];
+    expect(sandbox.HostConfig.NetworkMode).toBe(mode === 'none' ? 'none' : `kubelab-${sandbox.Labels['io.kubelab.cluster']}`);
     // the in-cluster API as client-go sees it: https://kubernetes.default.svc, the ServiceAccount token and CA.
     // kubectl (a static Go binary) is the TLS client: busybox's own TLS offers only signatures the API server refuses
     // (the real file: kubectl cp of a symlink copies the link)

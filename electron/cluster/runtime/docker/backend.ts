@@ -5,22 +5,19 @@ import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { SandboxError } from '../interface';
 import { checkDockerDaemon, connectDocker, describeDaemon, type DockerDaemonStatus } from './daemon';
-import { L, clusterId, networkName, ownedFilter } from './labels';
-import { bestEffort, componentLog } from '../../best-effort';
+import { L, clusterId, ownedFilter } from './labels';
+import { message } from './errors';
+import { PodNetwork } from './pod-network';
 import { DockerPodAddresses } from './pod-addresses';
 
-const log = componentLog('docker runtime');
-
-/** every node's pod CIDR (10.244.<index>.0/24) is inside it, so the kubelet's IPAM picks addresses Docker accepts */
-export const POD_SUBNET = '10.244.0.0/16';
-export const POD_GATEWAY = '10.244.255.254';
 /** a local pause-like image (CI builds one from busybox) is used when the upstream one is not in the store */
 const PAUSE_IMAGES = ['registry.k8s.io/pause:3.10', 'kubelab/pause:latest'];
 
 export class DockerBackend {
   readonly docker: Docker;
   readonly cluster: string;
-  readonly network: string;
+  /** set by prepare(), once the daemon answered */
+  podNetwork?: PodNetwork;
   daemon?: DockerDaemonStatus;
   runtimes: string[] = [];
   /** the pod IPs of the Docker sandboxes of all the cluster's Docker nodes (the cluster network dials them) */
@@ -37,7 +34,6 @@ export class DockerBackend {
     this.docker = docker ?? connectDocker();
     this.dataDir = resolve(dataDir);
     this.cluster = clusterId(dataDir);
-    this.network = networkName(this.cluster);
   }
 
   /** checks the daemon, removes containers an earlier run of this cluster left behind, makes the network */
@@ -51,51 +47,12 @@ export class DockerBackend {
       if (removed) this.log(`docker: removed ${removed} container(s) left by an earlier run of this cluster`);
       const orphans = await this.removeOrphansOfDeletedClusters();
       if (orphans) this.log(`docker: removed ${orphans} stopped container(s) of KubeLab clusters whose data dir no longer exists`);
-      await this.ensureNetwork();
+      this.podNetwork = new PodNetwork({ docker: this.docker, cluster: this.cluster, daemon: this.daemon, log: this.log });
+      await this.podNetwork.ensure();
     } catch (err) {
       this.daemon = { ...this.daemon, available: false, error: `${describeDaemon(this.daemon)}: ${(err as Error).message}` };
     }
     return this.daemon;
-  }
-
-  async ensureNetwork(): Promise<void> {
-    const existing = await this.docker.listNetworks({ filters: { name: [this.network] } });
-    if (existing.some((n) => n.Name === this.network)) return;
-    // a cluster killed without stopping leaves its network behind, holding the pod subnet
-    await this.removeIdleNetworks((n) => n.Labels?.[L.cluster] !== undefined, 'left by a KubeLab cluster that did not stop cleanly');
-    try {
-      await this.docker.createNetwork({
-        Name: this.network,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        IPAM: { Driver: 'default', Config: [{ Subnet: POD_SUBNET, Gateway: POD_GATEWAY }] },
-        Labels: { [L.cluster]: this.cluster },
-      });
-    } catch (err) {
-      throw new Error(
-        `cannot create the Docker network ${this.network} (${POD_SUBNET}): ${message(err)} — another KubeLab cluster on the Docker runtime may be running`,
-      );
-    }
-  }
-
-  /** cluster stop: the network goes once its (stopped) containers no longer use it; the next start makes it again */
-  async releaseNetwork(): Promise<void> {
-    await this.removeIdleNetworks((n) => n.Labels?.[L.cluster] === this.cluster, 'of this cluster');
-  }
-
-  /** removes KubeLab networks (labelled io.kubelab.cluster) that no running container uses */
-  private async removeIdleNetworks(match: (n: Docker.NetworkInspectInfo) => boolean, why: string): Promise<void> {
-    const nets = (await this.docker.listNetworks({ filters: { label: [L.cluster] } })).filter(match);
-    for (const n of nets) {
-      const detail = (await bestEffort(this.docker.getNetwork(n.Id).inspect(), `inspecting network ${n.Name}`, log)) as Docker.NetworkInspectInfo | undefined;
-      if (!detail || Object.keys(detail.Containers ?? {}).length) continue;
-      try {
-        await this.docker.getNetwork(n.Id).remove();
-        this.log(`docker: removed network ${n.Name} ${why}`);
-      } catch (err) {
-        this.log(`docker: remove network ${n.Name}: ${message(err)}`);
-      }
-    }
   }
 
   /** the sandbox image: the upstream pause image if present or pullable, else the local one CI/classrooms build */
@@ -167,25 +124,16 @@ export class DockerBackend {
     return gone.length;
   }
 
-  /** cluster deletion: its containers, then its network */
-  /** removes the cluster's containers and networks; true when it had a network (it ran on Docker at least once) */
+  /** cluster stop, once its containers have stopped */
+  async releaseNetwork(): Promise<void> {
+    await this.podNetwork?.release();
+  }
+
+  /** cluster deletion: its containers, then its network; true when it had one (it ran on Docker at least once) */
   async destroy(): Promise<boolean> {
     await this.removeContainers();
-    const nets = await this.docker.listNetworks({ filters: { label: [`${L.cluster}=${this.cluster}`] } });
-    await Promise.all(
-      nets.map((n) =>
-        this.docker
-          .getNetwork(n.Id)
-          .remove()
-          .catch((e) => this.log(`docker: remove network ${n.Name}: ${message(e)}`)),
-      ),
-    );
-    return nets.length > 0;
+    return PodNetwork.destroy({ docker: this.docker, cluster: this.cluster, daemon: this.daemon, log: this.log });
   }
 }
 
-/** Docker's own error text without dockerode's "(HTTP code 404) no such container - " prefix */
-export function message(err: unknown): string {
-  const e = err as { json?: { message?: string }; message?: string };
-  return (e?.json?.message ?? e?.message ?? String(err)).replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
-}
+export { message };

@@ -126,7 +126,9 @@ export class DockerRuntime implements ContainerRuntime {
     const files: Promise<{ hostsFile?: string; resolvFile?: string }> = config.hostNetwork ? Promise.resolve({}) : writePodEtcFiles(config);
     // awaited (and its failure reported) below, whichever way the sandbox's start goes
     files.catch(() => undefined);
-    const net = this.o.backend.network;
+    const podNetwork = this.o.backend.podNetwork;
+    if (!podNetwork) throw new SandboxError('failed to start sandbox: the Docker runtime has no pod network (the daemon check failed)');
+    const net = config.hostNetwork ? undefined : podNetwork.sandboxOptions(config.podIPs[0]);
     const opts: Docker.ContainerCreateOptions = {
       name: containerName('POD', pod, config.attempt),
       Image: pause,
@@ -142,12 +144,13 @@ export class DockerRuntime implements ContainerRuntime {
         [L.node]: this.o.nodeName,
       },
       HostConfig: {
-        NetworkMode: config.hostNetwork ? 'host' : net,
+        NetworkMode: net?.NetworkMode ?? 'host',
         IpcMode: 'shareable',
         RestartPolicy: { Name: 'no' },
         ...(h !== 'runc' ? { Runtime: h } : {}),
       },
-      ...(config.hostNetwork ? {} : { NetworkingConfig: { EndpointsConfig: { [net]: { IPAMConfig: { IPv4Address: config.podIPs[0] } } } } }),
+      ...(net?.NetworkDisabled ? { NetworkDisabled: true } : {}),
+      ...(net?.NetworkingConfig ? { NetworkingConfig: net.NetworkingConfig } : {}),
     };
     if (this.closing) throw new SandboxError(SHUTTING_DOWN);
     let c: Docker.Container;
@@ -157,6 +160,18 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       await files.catch((e) => this.o.log(`docker: writing /etc files of pod ${config.name}: ${(e as Error).message}`));
       throw new SandboxError(`rpc error: code = Unknown desc = failed to start sandbox container for pod "${config.name}": ${message(err)}`);
+    }
+    if (!config.hostNetwork) {
+      try {
+        await podNetwork.attach(c, config.podIPs[0]);
+      } catch (err) {
+        await c.remove({ force: true }).catch((e) => this.ignoreGone(e, 'remove sandbox whose network could not be set up'));
+        await files.catch((e) => this.o.log(`docker: writing /etc files of pod ${config.name}: ${(e as Error).message}`));
+        // containerd's wording for a CNI ADD that failed
+        throw new SandboxError(
+          `rpc error: code = Unknown desc = failed to setup network for sandbox "${c.id}": plugin type="bridge" name="kubelab" failed (add): ${message(err)}`,
+        );
+      }
     }
     let hostsFile: string | undefined, resolvFile: string | undefined;
     try {

@@ -5,7 +5,8 @@
 import { createSocket } from 'node:dgram';
 import type { ClusterNetwork } from '../../../network/cluster-network';
 import { servicePortName } from '../../../network/rules';
-import { POD_GATEWAY, message, type DockerBackend } from '../backend';
+import { message, type DockerBackend } from '../backend';
+import { POD_GATEWAY } from '../pod-network';
 import { hookRule, hooksIn, removePayload, servicesChain, syncPayload, type ProxiedPort } from './chains';
 import { daemonAccess, directAccess, mayWriteNetfilter, type IptablesAccess } from './iptables';
 import { openListener, type ListenerTarget, type PortListener } from './listeners';
@@ -40,8 +41,8 @@ function isLocalAddress(ip: string): Promise<boolean> {
 }
 
 async function bridgeOf(backend: DockerBackend): Promise<string> {
-  const n = await backend.docker.getNetwork(backend.network).inspect();
-  return n.Options?.['com.docker.network.bridge.name'] ?? `br-${String(n.Id).slice(0, 12)}`;
+  if (!backend.podNetwork) throw new Error('the Docker runtime has no pod network');
+  return backend.podNetwork.hostInterface();
 }
 
 /** starts the proxy for the cluster's Docker pods; when the host cannot, says why once and leaves the host alone */

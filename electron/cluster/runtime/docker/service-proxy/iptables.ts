@@ -3,10 +3,10 @@
 // network and PID namespaces that runs the host's own iptables-restore through nsenter into PID 1's mount
 // namespace. The network namespace stays the container's --net host one — the daemon's, which owns the bridge
 // (entering PID 1's would miss it when dockerd runs in a namespace of its own).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { L } from '../labels';
+import { runHost as run } from '../host-command';
 
 export interface IptablesAccess {
   /** how the rules are written, for the log line */
@@ -40,21 +40,6 @@ export function directAccess(): IptablesAccess {
     save: () => run('iptables-save', ['-t', 'nat']),
     restore: (payload) => run('iptables-restore', ['--noflush'], payload).then(() => undefined),
   };
-}
-
-function run(cmd: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', (e) => reject(new Error(`${cmd}: ${e.message}`)));
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited with ${code}: ${err.trim() || out.trim()}`))));
-    // a command that exits early (bad input) closes its stdin: its exit code and stderr tell why, not the EPIPE
-    p.stdin?.on('error', (e) => (err ||= e.message));
-    p.stdin?.end(input);
-  });
 }
 
 /**
