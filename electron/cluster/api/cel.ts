@@ -9,6 +9,7 @@ import { registerNetworkLibrary } from './cel-network';
 import { registerAuthorizerLibrary } from './cel-authorizer';
 import { registerURLLibrary } from './cel-url';
 import { registerFormatLibrary } from './cel-format';
+import { method } from './cel-method';
 
 /** a resource.Quantity in CEL: compared by its exact value in billionths */
 export class CelQuantity {
@@ -30,14 +31,6 @@ function quantityOf(s: string): CelQuantity {
     throw new Error(`invalid quantity: ${s}`);
   }
 }
-
-const method = (name: string, receiverType: string, returnType: string, params: string[], handler: (...a: any[]) => unknown) => ({
-  name,
-  receiverType,
-  returnType,
-  params: params.map((type, i) => ({ name: `a${i}`, type })),
-  handler,
-});
 
 const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
   .registerType('Quantity', CelQuantity)
@@ -78,9 +71,7 @@ const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogen
     }),
   );
 
-export const celEnvironment = registerFormatLibrary(
-  registerURLLibrary(registerAuthorizerLibrary(registerNetworkLibrary(baseEnvironment, method as never), method as never), method as never),
-);
+export const celEnvironment = registerFormatLibrary(registerURLLibrary(registerAuthorizerLibrary(registerNetworkLibrary(baseEnvironment))));
 
 function listExtreme(l: unknown[], sign: 1 | -1): unknown {
   if (!l.length) throw new Error(`${sign > 0 ? 'max' : 'min'} called on empty list`);
