@@ -264,6 +264,27 @@ describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
   });
 });
 
+describe('ValidatingAdmissionPolicy expressions that fail to evaluate', () => {
+  it("deny in cel-go's words for a missing key, in validations and matchConditions alike", async () => {
+    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-nokey' } });
+    await denyIn('vap-nokey', 'owners', {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+      matchConditions: [{ name: 'not-system', expression: "object.metadata.labels['tier'] != 'system'" }],
+      validations: [{ expression: "object.data.owner != ''" }],
+    });
+    const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { tier: 'web' } }, data });
+    const denied = `ValidatingAdmissionPolicy 'owners' with binding 'owners' denied request`;
+    expect((await rejection(t.client.create(R.configmaps, 'vap-nokey', cm('ownerless', { a: '1' })))).message).toBe(
+      `configmaps "ownerless" is invalid: : ${denied}: expression 'object.data.owner != ''' resulted in error: no such key: owner`,
+    );
+    const unlabelled = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unlabelled' }, data: { owner: 'me' } };
+    expect((await rejection(t.client.create(R.configmaps, 'vap-nokey', unlabelled))).message).toBe(
+      `configmaps "unlabelled" is invalid: : ${denied}: expression 'object.metadata.labels['tier'] != 'system'' resulted in error: no such key: labels`,
+    );
+    await t.client.create(R.configmaps, 'vap-nokey', cm('owned', { owner: 'me' }));
+  });
+});
+
 describe('ValidatingAdmissionPolicy on CONNECT', () => {
   it.skipIf(!kubectlPath())('sees kubectl exec as a CONNECT of PodExecOptions and can refuse it', async () => {
     const ns = 'vap-exec';

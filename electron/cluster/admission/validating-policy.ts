@@ -155,7 +155,8 @@ function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttribut
         break;
       }
     } catch (err) {
-      if (failClosed) report(`failed to evaluate match condition '${mc.name}': ${(err as Error).message}`);
+      // upstream's matcher reports the condition's expression, as for a validation (not its name)
+      if (failClosed) report(`expression '${mc.expression}' resulted in error: ${(err as Error).message}`);
       selected = false;
       break;
     }

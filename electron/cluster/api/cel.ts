@@ -86,6 +86,18 @@ export function toCel(v: unknown): unknown {
   return v;
 }
 
+/**
+ * An evaluation error as cel-go words it, wherever it surfaces (CRD rules, admission policies, match conditions):
+ * one line without the source excerpt cel-js appends, a missing key as `no such key: k`, reading an empty optional
+ * (format's validate(), format.named()) as `optional.none() dereference`.
+ */
+function celGoWords(message: string): string {
+  return message
+    .split('\n')[0]
+    .replace(/^No such key/, 'no such key')
+    .replace(/^Optional value is not present/, 'optional.none() dereference');
+}
+
 const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
 
 /** compiles (once per text) an expression of the Kubernetes CEL environment; throws the parse error */
@@ -97,8 +109,7 @@ export function compileCel(expr: string): (ctx: Record<string, unknown>) => unkn
       try {
         return run(ctx);
       } catch (e) {
-        // cel-go's words for reading an empty optional (format's validate(), format.named())
-        if (e instanceof Error) e.message = e.message.replace(/^Optional value is not present/, 'optional.none() dereference');
+        if (e instanceof Error) e.message = celGoWords(e.message);
         throw e;
       }
     };

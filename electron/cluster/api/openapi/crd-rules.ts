@@ -40,7 +40,7 @@ function ruleError(r: ValidationRule, path: string, type: string, detail: string
 
 /** upstream's words for a rule that fails to evaluate (a missing key, division by zero, a dyn value of the wrong type) */
 function runtimeError(e: Error, r: ValidationRule): string {
-  const err = e.message.split('\n')[0].replace(/^No such key/, 'no such key');
+  const err = e.message.split('\n')[0];
   if (err.startsWith('no such overload'))
     return `'${err}': call arguments did not match a supported operator, function or macro signature for rule: ${r.rule.trim()}`;
   return `${err} evaluating rule: ${r.rule.trim()}`;
