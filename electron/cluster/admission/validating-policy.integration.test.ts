@@ -34,6 +34,15 @@ async function denyIn(ns: string, name: string, spec: Record<string, unknown>): 
   });
 }
 
+/** a namespace of its own and a Deny policy for the ConfigMaps created there */
+async function denyConfigMapsIn(ns: string, name: string, spec: Record<string, unknown>): Promise<void> {
+  await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await denyIn(ns, name, {
+    matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+    ...spec,
+  });
+}
+
 beforeAll(async () => {
   t = await startTestCluster({ nodes: 1 });
   for (const [name, env] of [
@@ -232,9 +241,7 @@ describe('ValidatingAdmissionPolicy authorizer', () => {
 
 describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
   it('parses URLs and validates names with format, in matchConditions and validations', async () => {
-    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-url' } });
-    await denyIn('vap-url', 'endpoints', {
-      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+    await denyConfigMapsIn('vap-url', 'endpoints', {
       matchConditions: [{ name: 'has-endpoint', expression: "has(object.data) && 'endpoint' in object.data" }],
       validations: [
         { expression: "isURL(object.data.endpoint) && url(object.data.endpoint).getScheme() == 'https'", message: 'endpoint must be an https URL' },
@@ -266,9 +273,7 @@ describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
 
 describe('ValidatingAdmissionPolicy expressions that fail to evaluate', () => {
   it("deny in cel-go's words for a missing key, in validations and matchConditions alike", async () => {
-    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-nokey' } });
-    await denyIn('vap-nokey', 'owners', {
-      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+    await denyConfigMapsIn('vap-nokey', 'owners', {
       matchConditions: [{ name: 'not-system', expression: "object.metadata.labels['tier'] != 'system'" }],
       validations: [{ expression: "object.data.owner != ''" }],
     });
