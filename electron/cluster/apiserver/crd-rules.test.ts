@@ -178,21 +178,15 @@ describe('CRD CEL validation rules', () => {
       rule: `!has(self.${field}) || !format.${fmt}().validate(self.${field}).hasValue()`,
       messageExpression: `'${field}: ' + format.${fmt}().validate(self.${field}).value().join(', ')`,
     });
-    const stamps = crd(
-      [guarded('when', 'datetime'), guarded('on', 'date'), guarded('raw', 'byte')],
-      'stamps.rules.example.com',
-      'stamps',
-      'Stamp',
-      {
-        day: { type: 'string', format: 'date' },
-        at: { type: 'string', format: 'date-time' },
-        blob: { type: 'string', format: 'byte' },
-        home: { type: 'string', format: 'uri' },
-        when: { type: 'string' },
-        on: { type: 'string' },
-        raw: { type: 'string' },
-      },
-    );
+    const stamps = crd([guarded('when', 'datetime'), guarded('on', 'date'), guarded('raw', 'byte')], 'stamps.rules.example.com', 'stamps', 'Stamp', {
+      day: { type: 'string', format: 'date' },
+      at: { type: 'string', format: 'date-time' },
+      blob: { type: 'string', format: 'byte' },
+      home: { type: 'string', format: 'uri' },
+      when: { type: 'string' },
+      on: { type: 'string' },
+      raw: { type: 'string' },
+    });
     expect((await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', stamps)).status).toBe(201);
     const stampBase = '/apis/rules.example.com/v1/namespaces/default/stamps';
     await waitFor(async () => (await httpGet(t.cluster, stampBase)).status === 200, { what: 'stamps served' });
