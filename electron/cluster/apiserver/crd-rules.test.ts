@@ -186,6 +186,7 @@ describe('CRD CEL validation rules', () => {
       when: { type: 'string' },
       on: { type: 'string' },
       raw: { type: 'string' },
+      tier: { type: 'string', enum: ['gold', 'silver'] },
     });
     expect((await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', stamps)).status).toBe(201);
     const stampBase = '/apis/rules.example.com/v1/namespaces/default/stamps';
@@ -207,6 +208,11 @@ describe('CRD CEL validation rules', () => {
       'spec: Invalid value: "object": when: invalid datetime',
       'spec: Invalid value: "object": on: invalid date',
       'spec: Invalid value: "object": raw: invalid base64',
+    ]);
+    // a value outside its enum blocks the rules as a type error does (upstream's hasBlockingErr)
+    expect(await causes({ tier: 'bronze', when: 'yesterday' })).toEqual([
+      'spec.tier: Unsupported value: "bronze": supported values: "gold", "silver"',
+      '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
     ]);
     const good = await post('good', {
       day: '2024-02-29',

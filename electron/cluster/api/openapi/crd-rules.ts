@@ -94,8 +94,11 @@ function check(v: unknown, old: unknown, s: Schema, path: string, errs: FieldErr
   }
 }
 
-/** the errors that stop upstream from evaluating the rules: a value of the wrong type or beyond its size limits */
-const BLOCKING = new Set(['FieldValueTypeInvalid', 'FieldValueTooLong', 'FieldValueTooMany']);
+/**
+ * the errors that stop upstream from evaluating the rules (hasBlockingErr): a value of the wrong type (a bad format
+ * included), outside its enum, missing though required, or beyond its size limits
+ */
+const BLOCKING = new Set(['FieldValueTypeInvalid', 'FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany']);
 
 /**
  * Evaluates every rule of the schema on a custom resource (and its old self on update). When the schema
