@@ -1,7 +1,8 @@
 // What ValidatingAdmissionPolicy bindings and admission webhooks share to decide whether a request concerns them:
 // upstream's rule matching (operations, groups, versions, resources with subresources, scope) and the namespace
 // and object selectors, and the CEL view of a request (object, oldObject, request) their match conditions read.
-import { toCel } from '../api/cel';
+import { compileCel, toCel } from '../api/cel';
+import { aggregateMessage } from './forbidden';
 import { labelSelectorMatches, type LabelSelectorLike } from '../api/selectors';
 import type { AdmissionAttributes, AdmissionLookup } from './types';
 
@@ -70,4 +71,21 @@ export function requestOf(a: AdmissionAttributes): Record<string, unknown> {
 /** object/oldObject as admission sees them: a DELETE has no new object */
 export function celObjects(a: AdmissionAttributes): { object: unknown; oldObject: unknown } {
   return { object: toCel(a.operation === 'DELETE' ? null : (a.object ?? null)), oldObject: toCel(a.oldObject ?? null) };
+}
+
+/**
+ * Upstream's matchConditions matcher: a condition that is false leaves the request alone whatever the others did;
+ * otherwise the conditions that failed to evaluate are the answer, each as `expression '<e>' resulted in error: …`.
+ */
+export function evaluateMatchConditions(conditions: { expression: string }[], env: Record<string, unknown>): { matches: boolean; error?: string } {
+  const errors: string[] = [];
+  for (const mc of conditions) {
+    try {
+      // anything but true unselects (upstream's type check admits only bools there)
+      if (compileCel(mc.expression)(env) !== true) return { matches: false };
+    } catch (err) {
+      errors.push(`expression '${mc.expression}' resulted in error: ${(err as Error).message}`);
+    }
+  }
+  return errors.length ? { matches: false, error: aggregateMessage(errors) } : { matches: true };
 }

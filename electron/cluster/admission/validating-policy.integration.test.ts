@@ -34,6 +34,15 @@ async function denyIn(ns: string, name: string, spec: Record<string, unknown>): 
   });
 }
 
+/** a namespace of its own and a Deny policy for the ConfigMaps created there */
+async function denyConfigMapsIn(ns: string, name: string, spec: Record<string, unknown>): Promise<void> {
+  await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await denyIn(ns, name, {
+    matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+    ...spec,
+  });
+}
+
 beforeAll(async () => {
   t = await startTestCluster({ nodes: 1 });
   for (const [name, env] of [
@@ -232,9 +241,7 @@ describe('ValidatingAdmissionPolicy authorizer', () => {
 
 describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
   it('parses URLs and validates names with format, in matchConditions and validations', async () => {
-    await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vap-url' } });
-    await denyIn('vap-url', 'endpoints', {
-      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+    await denyConfigMapsIn('vap-url', 'endpoints', {
       matchConditions: [{ name: 'has-endpoint', expression: "has(object.data) && 'endpoint' in object.data" }],
       validations: [
         { expression: "isURL(object.data.endpoint) && url(object.data.endpoint).getScheme() == 'https'", message: 'endpoint must be an https URL' },
@@ -261,6 +268,25 @@ describe('ValidatingAdmissionPolicy with the url and format libraries', () => {
     );
     await t.client.create(R.configmaps, 'vap-url', cm('good', { endpoint: 'https://api.example.com:443/v1', owner: 'team-a' }));
     await t.client.create(R.configmaps, 'vap-url', cm('unrelated', { other: 'not a url' }));
+  });
+});
+
+describe('ValidatingAdmissionPolicy expressions that fail to evaluate', () => {
+  it("deny in cel-go's words for a missing key, in validations and matchConditions alike", async () => {
+    await denyConfigMapsIn('vap-nokey', 'owners', {
+      matchConditions: [{ name: 'not-system', expression: "object.metadata.labels['tier'] != 'system'" }],
+      validations: [{ expression: "object.data.owner != ''" }],
+    });
+    const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { tier: 'web' } }, data });
+    const denied = `ValidatingAdmissionPolicy 'owners' with binding 'owners' denied request`;
+    expect((await rejection(t.client.create(R.configmaps, 'vap-nokey', cm('ownerless', { a: '1' })))).message).toBe(
+      `configmaps "ownerless" is invalid: : ${denied}: expression 'object.data.owner != ''' resulted in error: no such key: owner`,
+    );
+    const unlabelled = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unlabelled' }, data: { owner: 'me' } };
+    expect((await rejection(t.client.create(R.configmaps, 'vap-nokey', unlabelled))).message).toBe(
+      `configmaps "unlabelled" is invalid: : ${denied}: expression 'object.metadata.labels['tier'] != 'system'' resulted in error: no such key: labels`,
+    );
+    await t.client.create(R.configmaps, 'vap-nokey', cm('owned', { owner: 'me' }));
   });
 });
 

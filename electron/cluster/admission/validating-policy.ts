@@ -14,7 +14,7 @@ import { admissionName } from './forbidden';
 import { goGVK } from '../api/kinds/go-format';
 import type { Authorizer } from '../auth/authorizer';
 import { CelAuthorizer } from '../api/cel-authorizer';
-import { celObjects, namespaceSelected, objectSelected, requestOf, ruleMatches, type MatchRule } from './matching';
+import { celObjects, evaluateMatchConditions, namespaceSelected, objectSelected, requestOf, ruleMatches, type MatchRule } from './matching';
 
 const GROUP = 'admissionregistration.k8s.io';
 const gvr = (resource: string) => ({ group: GROUP, version: 'v1', resource });
@@ -147,20 +147,9 @@ function evaluate(spec: any, base: Record<string, unknown>, a: AdmissionAttribut
     if (failClosed) report(`expression '${(err as { expr?: string }).expr ?? 'variables'}' resulted in error: ${(err as Error).message}`);
     return;
   }
-  let selected = true;
-  for (const mc of (spec.matchConditions ?? []) as { name: string; expression: string }[]) {
-    try {
-      if (cel(mc.expression)(env) !== true) {
-        selected = false;
-        break;
-      }
-    } catch (err) {
-      if (failClosed) report(`failed to evaluate match condition '${mc.name}': ${(err as Error).message}`);
-      selected = false;
-      break;
-    }
-  }
-  if (!selected) return;
+  const selected = evaluateMatchConditions(spec.matchConditions ?? [], env);
+  if (selected.error !== undefined && failClosed) report(selected.error);
+  if (!selected.matches) return;
   for (const [i, v] of ((spec.validations ?? []) as { expression: string; message?: string; messageExpression?: string; reason?: string }[]).entries()) {
     let ok: unknown;
     try {

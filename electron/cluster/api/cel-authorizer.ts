@@ -4,6 +4,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import type { AuthorizationAttributes, Authorizer } from '../auth/authorizer';
 import type { UserInfo } from '../auth/user';
+import { method } from './cel-method';
 
 export class CelAuthorizer {
   constructor(
@@ -44,9 +45,7 @@ function decide(who: CelAuthorizer, attrs: AuthorizationAttributes): CelDecision
   return new CelDecision(d.decision, d.reason ?? '');
 }
 
-type Method = (name: string, receiverType: string, returnType: string, params: string[], handler: (...a: any[]) => unknown) => never;
-
-export function registerAuthorizerLibrary(env: Environment, method: Method): Environment {
+export function registerAuthorizerLibrary(env: Environment): Environment {
   return env
     .registerType('kubernetes.authorization.Authorizer', CelAuthorizer)
     .registerType('kubernetes.authorization.PathCheck', CelPathCheck)

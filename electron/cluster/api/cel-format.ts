@@ -1,10 +1,12 @@
 // Kubernetes' CEL format library (k8s.io/apiserver/pkg/cel/library format.go): format.named(name) gives an optional
 // format, format.<name>() the format itself, and <format>.validate(s) optional.none() for a valid string or the list
-// of upstream's validation messages. The name formats reuse the API's own name checks; the CRD formats follow
-// kube-openapi's strfmt.
+// of upstream's validation messages. The name formats reuse the API's own name checks; uuid, byte, date and datetime
+// are the very checkers of CRD schemas' `format:` (openapi/strfmt.ts), as upstream asks strfmt's registry for both.
+// uri keeps its own call: the same test as strfmt's (Go's url.ParseRequestURI), but CEL answers Go's parse error.
 import { Optional, type Environment } from '@marcbachmann/cel-js';
-import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './validation/names';
+import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, maskTrailingDash } from './validation/names';
 import { goURLError } from './cel-url';
+import { isBase64, isDate, isDateTime, isUUID } from './openapi/strfmt';
 
 export class CelFormat {
   constructor(
@@ -14,24 +16,8 @@ export class CelFormat {
 }
 class FormatNamespace {}
 
-/** apimachinery's NameIs… with prefix=true: a generateName may end in '-', checked as if a letter followed */
-const asPrefix = (f: (s: string) => string[]) => (s: string) => f(s.length > 1 && s.endsWith('-') ? `${s.slice(0, -1)}a` : s);
+const asPrefix = (f: (s: string) => string[]) => (s: string) => f(maskTrailingDash(s));
 const unless = (ok: (s: string) => boolean, msg: string) => (s: string) => (ok(s) ? [] : [msg]);
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
-function isDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-}
-/** strfmt's date-time layouts: RFC 3339 with optional fraction, or without a zone */
-function isDateTime(s: string): boolean {
-  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/.exec(s);
-  return !!m && isDate(m[1]) && +m[2] < 24 && +m[3] < 60 && +m[4] < 60;
-}
 
 export const FORMATS: Record<string, CelFormat> = {
   dns1123Label: new CelFormat('DNS1123Label', isDNS1123Label),
@@ -46,14 +32,8 @@ export const FORMATS: Record<string, CelFormat> = {
     const e = goURLError(s);
     return e ? [e] : [];
   }),
-  uuid: new CelFormat(
-    'uuid',
-    unless((s) => UUID.test(s), 'does not match the UUID format'),
-  ),
-  byte: new CelFormat(
-    'byte',
-    unless((s) => BASE64.test(s), 'invalid base64'),
-  ),
+  uuid: new CelFormat('uuid', unless(isUUID, 'does not match the UUID format')),
+  byte: new CelFormat('byte', unless(isBase64, 'invalid base64')),
   date: new CelFormat('date', unless(isDate, 'invalid date')),
   datetime: new CelFormat('datetime', unless(isDateTime, 'invalid datetime')),
 };

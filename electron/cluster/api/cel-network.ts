@@ -2,6 +2,7 @@
 // cidr("10.0.0.0/8"), their predicates and containment, over addresses held as BigInts.
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Environment } from '@marcbachmann/cel-js';
+import { method } from './cel-method';
 
 export class CelIP {
   constructor(
@@ -95,9 +96,7 @@ const ok = (f: () => unknown) => {
   }
 };
 
-type Method = (name: string, receiverType: string, returnType: string, params: string[], handler: (...a: any[]) => unknown) => never;
-
-export function registerNetworkLibrary(env: Environment, method: Method): Environment {
+export function registerNetworkLibrary(env: Environment): Environment {
   const ipPred = (name: string, f: (ip: CelIP) => boolean) => env.registerFunction(method(name, 'net.IP', 'bool', [], f));
   env
     .registerType('net.IP', CelIP)

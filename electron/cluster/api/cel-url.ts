@@ -2,6 +2,7 @@
 // parsing follows Go's net/url as the library uses it: ParseRequestURI decides whether a string is a URL (an absolute
 // URI or an absolute path; the fragment is not split off), Parse then gives the parts; errors keep Go's wording.
 import type { Environment } from '@marcbachmann/cel-js';
+import { method } from './cel-method';
 
 export class CelURL {
   constructor(
@@ -151,9 +152,7 @@ function query(u: CelURL): Map<string, string[]> {
   return out;
 }
 
-type Method = (name: string, receiverType: string, returnType: string, params: string[], handler: (...a: any[]) => unknown) => never;
-
-export function registerURLLibrary(env: Environment, method: Method): Environment {
+export function registerURLLibrary(env: Environment): Environment {
   const getter = (name: string, f: (u: CelURL) => string) => env.registerFunction(method(name, 'kubernetes.URL', 'string', [], f));
   env
     .registerType('kubernetes.URL', CelURL)

@@ -9,6 +9,7 @@ import { registerNetworkLibrary } from './cel-network';
 import { registerAuthorizerLibrary } from './cel-authorizer';
 import { registerURLLibrary } from './cel-url';
 import { registerFormatLibrary } from './cel-format';
+import { method } from './cel-method';
 
 /** a resource.Quantity in CEL: compared by its exact value in billionths */
 export class CelQuantity {
@@ -30,14 +31,6 @@ function quantityOf(s: string): CelQuantity {
     throw new Error(`invalid quantity: ${s}`);
   }
 }
-
-const method = (name: string, receiverType: string, returnType: string, params: string[], handler: (...a: any[]) => unknown) => ({
-  name,
-  receiverType,
-  returnType,
-  params: params.map((type, i) => ({ name: `a${i}`, type })),
-  handler,
-});
 
 const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
   .registerType('Quantity', CelQuantity)
@@ -78,9 +71,7 @@ const baseEnvironment = new Environment({ unlistedVariablesAreDyn: true, homogen
     }),
   );
 
-export const celEnvironment = registerFormatLibrary(
-  registerURLLibrary(registerAuthorizerLibrary(registerNetworkLibrary(baseEnvironment, method as never), method as never), method as never),
-);
+export const celEnvironment = registerFormatLibrary(registerURLLibrary(registerAuthorizerLibrary(registerNetworkLibrary(baseEnvironment))));
 
 function listExtreme(l: unknown[], sign: 1 | -1): unknown {
   if (!l.length) throw new Error(`${sign > 0 ? 'max' : 'min'} called on empty list`);
@@ -95,6 +86,18 @@ export function toCel(v: unknown): unknown {
   return v;
 }
 
+/**
+ * An evaluation error as cel-go words it, wherever it surfaces (CRD rules, admission policies, match conditions):
+ * one line without the source excerpt cel-js appends, a missing key as `no such key: k`, reading an empty optional
+ * (format's validate(), format.named()) as `optional.none() dereference`.
+ */
+function celGoWords(message: string): string {
+  return message
+    .split('\n')[0]
+    .replace(/^No such key/, 'no such key')
+    .replace(/^Optional value is not present/, 'optional.none() dereference');
+}
+
 const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
 
 /** compiles (once per text) an expression of the Kubernetes CEL environment; throws the parse error */
@@ -106,8 +109,7 @@ export function compileCel(expr: string): (ctx: Record<string, unknown>) => unkn
       try {
         return run(ctx);
       } catch (e) {
-        // cel-go's words for reading an empty optional (format's validate(), format.named())
-        if (e instanceof Error) e.message = e.message.replace(/^Optional value is not present/, 'optional.none() dereference');
+        if (e instanceof Error) e.message = celGoWords(e.message);
         throw e;
       }
     };

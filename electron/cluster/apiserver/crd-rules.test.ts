@@ -173,4 +173,56 @@ describe('CRD CEL validation rules', () => {
       `Invalid value: "object": URL parse error during conversion from string: parse "docs/page": invalid URI for request evaluating rule: url(self.target).getHostname().endsWith('.example.com')`,
     ]);
   });
+  it("format-typed fields and CEL's format library check dates, date-times, base64 and URIs alike, as kube-openapi's strfmt", async () => {
+    const guarded = (field: string, fmt: string) => ({
+      rule: `!has(self.${field}) || !format.${fmt}().validate(self.${field}).hasValue()`,
+      messageExpression: `'${field}: ' + format.${fmt}().validate(self.${field}).value().join(', ')`,
+    });
+    const stamps = crd([guarded('when', 'datetime'), guarded('on', 'date'), guarded('raw', 'byte')], 'stamps.rules.example.com', 'stamps', 'Stamp', {
+      day: { type: 'string', format: 'date' },
+      at: { type: 'string', format: 'date-time' },
+      blob: { type: 'string', format: 'byte' },
+      home: { type: 'string', format: 'uri' },
+      when: { type: 'string' },
+      on: { type: 'string' },
+      raw: { type: 'string' },
+      tier: { type: 'string', enum: ['gold', 'silver'] },
+    });
+    expect((await httpRequest(t.cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', stamps)).status).toBe(201);
+    const stampBase = '/apis/rules.example.com/v1/namespaces/default/stamps';
+    await waitFor(async () => (await httpGet(t.cluster, stampBase)).status === 200, { what: 'stamps served' });
+    const post = (name: string, spec: Record<string, unknown>) =>
+      httpRequest(t.cluster, 'POST', stampBase, { apiVersion: 'rules.example.com/v1', kind: 'Stamp', metadata: { name }, spec });
+    const causes = async (spec: Record<string, unknown>) =>
+      JSON.parse((await post('bad', spec)).body).details.causes.map((c: { field: string; message: string }) => `${c.field}: ${c.message}`);
+
+    // a date must exist in the calendar, a date-time needs the 'T' and a zone, base64 is never empty, a URI parses
+    expect(await causes({ day: '2023-02-30', at: '2023-01-01 10:00:00Z', blob: '', home: 'not a uri' })).toEqual([
+      'spec.day: Invalid value: "2023-02-30": spec.day in body must be of type date: "2023-02-30"',
+      'spec.at: Invalid value: "2023-01-01 10:00:00Z": spec.at in body must be of type date-time: "2023-01-01 10:00:00Z"',
+      'spec.blob: Invalid value: "": spec.blob in body must be of type byte: ""',
+      'spec.home: Invalid value: "not a uri": spec.home in body must be of type uri: "not a uri"',
+      '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ]);
+    expect(await causes({ when: '2023-01-01T10:00:00', on: '2023-02-30', raw: '' })).toEqual([
+      'spec: Invalid value: "object": when: invalid datetime',
+      'spec: Invalid value: "object": on: invalid date',
+      'spec: Invalid value: "object": raw: invalid base64',
+    ]);
+    // a value outside its enum blocks the rules as a type error does (upstream's hasBlockingErr)
+    expect(await causes({ tier: 'bronze', when: 'yesterday' })).toEqual([
+      'spec.tier: Unsupported value: "bronze": supported values: "gold", "silver"',
+      '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ]);
+    const good = await post('good', {
+      day: '2024-02-29',
+      at: '2023-01-01t10:00:00.5+02:00',
+      blob: 'aGVsbG8=',
+      home: 'https://example.com/x',
+      when: '2023-01-01T10:00:00Z',
+      on: '0000-01-01',
+      raw: 'aGVsbG8=',
+    });
+    expect([good.status, good.status === 201 ? '' : good.body]).toEqual([201, '']);
+  });
 });

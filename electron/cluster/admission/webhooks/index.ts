@@ -6,7 +6,6 @@
 // every mutation. A webhook that cannot be called fails the request (failurePolicy Fail, an InternalError in
 // upstream's words) or is skipped (Ignore); a dry run refuses webhooks that may have side effects.
 import type { LabelSelectorLike } from '../../api/selectors';
-import { compileCel } from '../../api/cel';
 import { errInternal, statusError } from '../../api/errors';
 import { deepEqual } from '../../api/object';
 import { jsonPatch, JsonPatchError } from '../../api/patch';
@@ -14,7 +13,8 @@ import type { KObject } from '../../api/types';
 import { CelAuthorizer } from '../../api/cel-authorizer';
 import type { Authorizer } from '../../auth/authorizer';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../types';
-import { celObjects, namespaceSelected, objectSelected, requestOf, ruleMatches, type MatchRule } from '../matching';
+import { celObjects, evaluateMatchConditions, namespaceSelected, objectSelected, requestOf, ruleMatches, type MatchRule } from '../matching';
+import { admissionForbidden } from '../forbidden';
 import { toCel } from '../../api/cel';
 import { CallError, callWebhook, type ClientConfig, type WebhookDial } from './call';
 import { denial, reviewRequest, reviewResponse, type ReviewResponse } from './review';
@@ -72,15 +72,12 @@ export function webhookPlugin(deps: WebhookDeps): AdmissionPlugin {
     if (!namespaceSelected(h.namespaceSelector, a, lookup) || !objectSelected(h.objectSelector, a)) return false;
     if (!h.matchConditions?.length) return true;
     const env = { ...celObjects(a), request: toCel(requestOf(a)), authorizer: deps.authorizer ? new CelAuthorizer(deps.authorizer(), a.user) : null };
-    for (const mc of h.matchConditions) {
-      try {
-        if (compileCel(mc.expression)(env) !== true) return false;
-      } catch (err) {
-        failed(h, new CallError(`failed to evaluate match condition ${mc.name}: ${(err as Error).message}`));
-        return false;
-      }
-    }
-    return true;
+    const selected = evaluateMatchConditions(h.matchConditions, env);
+    if (selected.error === undefined) return selected.matches;
+    // upstream refuses the request (Forbidden, not a failed call) unless the webhook fails open
+    if (h.failurePolicy !== 'Ignore') throw admissionForbidden(a, selected.error);
+    deps.log?.(`Failed evaluating match conditions, failing open ${h.name}: ${selected.error}`);
+    return false;
   };
 
   /** one call; undefined when it failed open */

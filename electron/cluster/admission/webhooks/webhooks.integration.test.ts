@@ -206,6 +206,14 @@ describe.skipIf(!hasKubectl)('admission webhooks', () => {
     );
     expect((await t.kubectl(['create', '-f', '-'], { input: configMap('c1', 'wh-on', { exempt: 'x' }) })).code).toBe(0);
     expect((await t.kubectl(['create', '-f', '-'], { input: configMap('c2', 'wh-on', { other: 'x' }) })).stderr).toContain('this webhook denies all requests');
+    // a condition that cannot be evaluated refuses the request (Forbidden, in cel-go's words) unless the webhook fails open
+    const broken = { ...service('agnhost', '/always-deny'), matchConditions: [{ name: 'tier', expression: "object.data['tier'] == 'web'" }] };
+    await apply(config('Validating', 'cond', broken));
+    expect((await t.kubectl(['create', '-f', '-'], { input: configMap('c4', 'wh-on') })).stderr.trim()).toBe(
+      `Error from server (Forbidden): error when creating "STDIN": configmaps "c4" is forbidden: expression 'object.data['tier'] == 'web'' resulted in error: no such key: tier`,
+    );
+    await apply(config('Validating', 'cond', { ...broken, failurePolicy: 'Ignore' }));
+    expect((await t.kubectl(['create', '-f', '-'], { input: configMap('c5', 'wh-on') })).code).toBe(0);
     const pod = (await t.client.list(R.pods, NS, { labelSelector: 'app=agnhost' })).items[0];
     const ip = pod.status?.podIP;
     await apply(config('Validating', 'cond', { clientConfig: { url: `https://${ip}:8444/always-deny`, caBundle } }));

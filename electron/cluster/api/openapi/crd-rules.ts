@@ -40,7 +40,7 @@ function ruleError(r: ValidationRule, path: string, type: string, detail: string
 
 /** upstream's words for a rule that fails to evaluate (a missing key, division by zero, a dyn value of the wrong type) */
 function runtimeError(e: Error, r: ValidationRule): string {
-  const err = e.message.split('\n')[0].replace(/^No such key/, 'no such key');
+  const err = e.message.split('\n')[0];
   if (err.startsWith('no such overload'))
     return `'${err}': call arguments did not match a supported operator, function or macro signature for rule: ${r.rule.trim()}`;
   return `${err} evaluating rule: ${r.rule.trim()}`;
@@ -94,8 +94,11 @@ function check(v: unknown, old: unknown, s: Schema, path: string, errs: FieldErr
   }
 }
 
-/** the errors that stop upstream from evaluating the rules: a value of the wrong type or beyond its size limits */
-const BLOCKING = new Set(['FieldValueTypeInvalid', 'FieldValueTooLong', 'FieldValueTooMany']);
+/**
+ * the errors that stop upstream from evaluating the rules (hasBlockingErr): a value of the wrong type (a bad format
+ * included), outside its enum, missing though required, or beyond its size limits
+ */
+const BLOCKING = new Set(['FieldValueTypeInvalid', 'FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany']);
 
 /**
  * Evaluates every rule of the schema on a custom resource (and its old self on update). When the schema

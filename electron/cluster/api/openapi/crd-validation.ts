@@ -3,6 +3,7 @@
 import { type FieldError, duplicate, invalid, notSupported, required, tooLong, tooMany } from '../errors';
 import type { Schema } from './schema';
 import { deepEqual } from '../object';
+import { strfmtChecker } from './strfmt';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -19,32 +20,6 @@ function typeMatches(expected: string, v: unknown): boolean {
   const actual = typeName(v);
   return actual === expected || (expected === 'number' && actual === 'integer');
 }
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const isIPv6 = (v: string) => v.includes(':') && /^[0-9a-fA-F:.]+$/.test(v) && (v.match(/::/g) ?? []).length <= 1 && v.split(':').length <= 8;
-const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** the string formats structural schemas may declare and kube-openapi checks (others are accepted as written) */
-const FORMATS: Record<string, (v: string) => boolean> = {
-  'date-time': (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T'))),
-  datetime: (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T'))),
-  date: (v) => DATE.test(v),
-  uuid: (v) => UUID.test(v),
-  ipv4: (v) => IPV4.test(v),
-  ipv6: isIPv6,
-  cidr: (v) => {
-    const [ip, bits, ...rest] = v.split('/');
-    return rest.length === 0 && /^\d+$/.test(bits ?? '') && (IPV4.test(ip) ? Number(bits) <= 32 : isIPv6(ip) && Number(bits) <= 128);
-  },
-  hostname: (v) => HOSTNAME.test(v),
-  email: (v) => /^[^@\s]+@[^@\s]+$/.test(v),
-  mac: (v) => /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(v),
-  byte: (v) => /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0,
-  duration: (v) => /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/.test(v),
-};
 
 function validate(v: unknown, s: Schema, path: string, errs: FieldError[]): void {
   const at = `${path} in body`;
@@ -91,7 +66,7 @@ function validate(v: unknown, s: Schema, path: string, errs: FieldError[]): void
     if (ex.minLength !== undefined && len < ex.minLength) errs.push(invalid(path, v, `${at} should be at least ${ex.minLength} chars long`));
     if (ex.pattern !== undefined && !new RegExp(ex.pattern, 'u').test(v)) errs.push(invalid(path, v, `${at} should match '${ex.pattern}'`));
     const fmt = s.format;
-    if (fmt && FORMATS[fmt] && !FORMATS[fmt](v)) {
+    if (fmt && strfmtChecker(fmt)?.(v) === false) {
       errs.push({ type: 'FieldValueTypeInvalid', field: path, badValue: v, detail: `${at} must be of type ${fmt}: ${JSON.stringify(v)}` });
     }
   }

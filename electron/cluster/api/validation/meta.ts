@@ -2,16 +2,11 @@
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import { type FieldError, forbidden, immutable, invalid, required, tooLong } from '../errors';
 import type { KindStrategy } from '../kind';
-import { isDNS1123Label, isDNS1123Subdomain, isPathSegmentName, isQualifiedName, isValidLabelValue } from './names';
+import { isDNS1123Label, isDNS1123Subdomain, isPathSegmentName, isQualifiedName, isValidLabelValue, maskTrailingDash } from './names';
 
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 export type NameValidation = KindStrategy['nameValidation'];
-
-/** Upstream masks a trailing '-' of a generateName prefix so "web-" validates like "weba". */
-function maskTrailingDash(v: string): string {
-  return v.length > 1 && v.endsWith('-') ? v.slice(0, -1) + 'a' : v;
-}
 
 export function nameValidator(kind: NameValidation): (name: string, prefix: boolean) => string[] {
   if (typeof kind === 'function') return (n) => kind(n);

@@ -37,6 +37,14 @@ const qualifiedNameMsg = "must consist of alphanumeric characters, '-', '_' or '
 const labelValueMsg =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
+/**
+ * Upstream's NameIs…(name, prefix=true): a trailing '-' of a generateName prefix is masked so "web-" validates like
+ * "weba" (object meta's generateName and CEL's format.dns1123LabelPrefix() alike).
+ */
+export function maskTrailingDash(v: string): string {
+  return v.length > 1 && v.endsWith('-') ? v.slice(0, -1) + 'a' : v;
+}
+
 export function isDNS1123Label(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 63) errs.push(maxLenError(63));
