@@ -127,4 +127,11 @@ describe.skipIf(!kubectlPath())('mutating webhooks on CONNECT', () => {
     expect(seen.at(-1)).toEqual({ kind: 'NodeProxyOptions', object: { kind: 'NodeProxyOptions', apiVersion: 'v1', path: '/configz' } });
     patches.delete('NodeProxyOptions');
   });
+
+  it('refuses a dry run of a connection before admission is asked', async () => {
+    const asked = seen.length;
+    const r = await t.kubectl(['get', '--raw', `/api/v1/nodes/${t.cluster.config.nodes[0].name}/proxy/healthz?dryRun=All`]);
+    expect([r.code, r.stderr.trim()]).toEqual([1, 'Error from server (BadRequest): dryRun is not supported']);
+    expect(seen.length).toBe(asked);
+  });
 });

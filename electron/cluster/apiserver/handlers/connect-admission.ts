@@ -103,6 +103,11 @@ export function proxyOptionsCodec(resource: string): ConnectOptionsCodec<ProxyOp
   };
 }
 
+/** upstream's ConnectResource refuses any dryRun before it reads the options: a connection cannot be simulated */
+export function refuseDryRun(q: URLSearchParams): void {
+  if (q.has('dryRun')) throw errBadRequest('dryRun is not supported');
+}
+
 /** PodExecOptions / PodAttachOptions from the query, stdout and stderr defaulting to true; kubectl omits false values */
 export function parseStreamOptions(q: URLSearchParams): PodStreamOptions {
   return {

@@ -8,7 +8,7 @@ import type { NodeConnector } from '../../../kubelet/connector';
 import { podLocation, serviceLocation, splitSchemeNamePort, type ProxyTarget } from './location';
 import { proxyHttp } from './transport';
 import { dialError, kubeletFor } from '../streaming/pod-target';
-import { admitConnect, proxyOptionsCodec } from '../connect-admission';
+import { admitConnect, proxyOptionsCodec, refuseDryRun } from '../connect-admission';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -32,6 +32,7 @@ function redirectToSlash(req: ApiRequest): ApiResponse {
 function proxyHandler(locate: (server: ApiServer, ns: string, id: string) => ProxyTarget, connector: NodeConnector): SpecialHandler {
   return async ({ req, info, server }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
+    refuseDryRun(req.query);
     const { path } = await admitConnect(server, req, info, proxyOptionsCodec(info.resource!), { path: proxiedPath(req, info) });
     const target = locate(server, info.namespace ?? 'default', info.name!);
     if (!path) return redirectToSlash(req);
@@ -42,6 +43,7 @@ function proxyHandler(locate: (server: ApiServer, ns: string, id: string) => Pro
 function nodeProxyHandler(connector: NodeConnector): SpecialHandler {
   return async ({ req, info, server, entry }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
+    refuseDryRun(req.query);
     const { path } = await admitConnect(server, req, info, proxyOptionsCodec('nodes'), { path: proxiedPath(req, info) });
     const id = splitSchemeNamePort(info.name!);
     const node = id && server.registry.getStored(entry, undefined, id.name);

@@ -8,7 +8,7 @@ import type { StreamSession } from '../../../runtime/interface';
 import { ChannelConnection, ERROR, EXEC_PROTOCOLS, STDERR, STDOUT } from './channels';
 import { exitCodeStatus, internalStatus, successStatus } from './exec-status';
 import { dialError, getPod, kubeletFor, resolveContainer } from './pod-target';
-import { admitConnect, ATTACH_OPTIONS, EXEC_OPTIONS, parseStreamOptions, type PodStreamOptions } from '../connect-admission';
+import { admitConnect, refuseDryRun, ATTACH_OPTIONS, EXEC_OPTIONS, parseStreamOptions, type PodStreamOptions } from '../connect-admission';
 
 /** after the process exits, how long its output streams may take to flush before the status is sent anyway */
 const OUTPUT_GRACE_MS = 2000;
@@ -25,6 +25,7 @@ function kubeletOptions(o: PodStreamOptions, withCommand: boolean): PodStreamOpt
 export function execHandler(connector: NodeConnector, mode: 'exec' | 'attach'): SpecialHandler {
   return async ({ req, info, entry, server }): Promise<ApiResponse> => {
     if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed();
+    refuseDryRun(req.query);
     const requested = parseStreamOptions(req.query);
     // an unusable request is refused before admission asks anyone about it
     kubeletOptions(requested, mode === 'exec');

@@ -8,11 +8,12 @@ import type { NodeConnector } from '../../../kubelet/connector';
 import { servePortForward, PORT_FORWARD_PROTOCOL, type PortDialer } from '../portforward/forwarder';
 import { SPDY_TUNNEL_PROTOCOL, wsByteStream } from '../portforward/ws-tunnel';
 import { dialError, getPod, kubeletFor } from './pod-target';
-import { admitConnect, parsePortForwardOptions, PORT_FORWARD_OPTIONS } from '../connect-admission';
+import { admitConnect, refuseDryRun, parsePortForwardOptions, PORT_FORWARD_OPTIONS } from '../connect-admission';
 
 export function portForwardHandler(connector: NodeConnector): SpecialHandler {
   return async ({ req, info, entry, server }): Promise<ApiResponse> => {
     if (req.method !== 'GET' && req.method !== 'POST') throw errMethodNotAllowed('the server does not allow this method on the requested resource');
+    refuseDryRun(req.query);
     // admitted, then not used: upstream's kubelet reads these ports only in its WebSocket port-forward protocol,
     // which kubectl does not speak; kubectl's SPDY streams name their port in a header the forwarder reads
     await admitConnect(server, req, info, PORT_FORWARD_OPTIONS, parsePortForwardOptions(req.query));
