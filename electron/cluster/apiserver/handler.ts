@@ -4,7 +4,7 @@
 import type { KObject } from '../api/types';
 import { apiVersionOf } from '../api/types';
 import type { HealthCheck } from './health';
-import { errBadRequest, errForbidden, errMethodNotAllowed } from '../api/errors';
+import { errBadRequest, errForbidden, errMethodNotAllowed, StatusError } from '../api/errors';
 import type { Authorizer, AuthorizationAttributes } from '../auth/authorizer';
 import { forbiddenMessage } from '../auth/authorizer';
 import type { Catalog, ResourceEntry } from './catalog';
@@ -73,18 +73,29 @@ export class ApiServer {
     return this.admissionAnnotations.get(req);
   }
 
+  /** the unexpected exceptions (not StatusErrors) that became a request's 500: upstream's handler panics */
+  private unexpectedErrors = new WeakMap<ApiRequest, unknown>();
+  /** what went unexpectedly wrong in the request's handler, for the audit's Panic stage; undefined when nothing did */
+  unexpectedError(req: ApiRequest): unknown {
+    return this.unexpectedErrors.get(req);
+  }
+  private failed(req: ApiRequest, err: unknown): ApiResponse {
+    if (!(err instanceof StatusError)) this.unexpectedErrors.set(req, err);
+    return errorResponse(err);
+  }
+
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
       const info = parseRequestInfo(req.method, req.path, req.query);
       this.authorize(req, info);
       if (!info.isResourceRequest) return await this.handleNonResource(req, info);
       const deprecation = this.deprecationWarning(info);
-      const res = await this.handleResource(req, info).catch(errorResponse);
+      const res = await this.handleResource(req, info).catch((err: unknown) => this.failed(req, err));
       const extra = this.admissionWarnings.get(req);
       if (extra?.length && res.kind === 'json') res.warnings = [...extra, ...(res.warnings ?? [])];
       return withWarning(res, deprecation);
     } catch (err) {
-      const res = errorResponse(err);
+      const res = this.failed(req, err);
       const extra = this.admissionWarnings.get(req);
       if (extra?.length && res.kind === 'json') res.warnings = [...extra, ...(res.warnings ?? [])];
       return res;

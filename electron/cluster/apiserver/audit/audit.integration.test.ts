@@ -210,4 +210,40 @@ rules:
     });
     expect(byId(watchDone.auditID).map((e) => e.stage)).toEqual(['ResponseStarted', 'ResponseComplete']);
   });
+
+  it('records a Panic stage instead of ResponseComplete when a handler fails unexpectedly', async () => {
+    await usePolicy(
+      `apiVersion: audit.k8s.io/v1
+kind: Policy
+rules:
+- level: Request
+  resources: [{group: "", resources: ["configmaps", "configmaps/explode"]}]
+`,
+      // the previous policy omitted RequestReceived
+      (evs) => evs.some((e) => e.stage === 'RequestReceived' && e.level === 'Request'),
+    );
+    // no public input is known to make a handler throw (the fuzzer hunts for those): one that does is injected
+    // behind the audit filter, reached through the HTTPS server like any subresource
+    t.cluster.api.registerSpecial('', 'configmaps', 'explode', async () => {
+      const broken: { spec?: { x: number } } = {};
+      return { kind: 'json', status: 200, body: (broken.spec as { x: number }).x };
+    });
+    const r = await t.kubectl(['create', '--raw', '/api/v1/namespaces/audited/configmaps/boom/explode', '-f', '-'], { input: '{}' });
+    expect([r.code, r.stderr.trim()]).toEqual([1, "Error from server (InternalError): Internal error occurred: Cannot read properties of undefined (reading 'x')"]);
+    const panic = await waitFor(() => events().find((e) => e.objectRef?.subresource === 'explode' && e.stage === 'Panic'), { what: 'the Panic event' });
+    expect(panic).toMatchObject({
+      level: 'Request',
+      verb: 'create',
+      objectRef: { resource: 'configmaps', namespace: 'audited', name: 'boom', subresource: 'explode' },
+    });
+    expect(panic.responseStatus).toEqual({
+      metadata: {},
+      status: 'Failure',
+      message: "APIServer panic'd: Cannot read properties of undefined (reading 'x')",
+      reason: 'InternalError',
+      code: 500,
+    });
+    // the panic ends the request's events: no ResponseComplete follows
+    expect(byId(panic.auditID).map((e) => e.stage)).toEqual(['RequestReceived', 'Panic']);
+  });
 });

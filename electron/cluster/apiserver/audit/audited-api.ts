@@ -1,7 +1,8 @@
 // The audit filter around the API server's handler, as upstream's WithAudit: RequestReceived before the handler runs;
 // for long-running requests (watch and proxy, and the attach, exec, log, portforward and proxy subresources)
 // ResponseStarted once the status is known and ResponseComplete when the stream, watch or connection ends; for the
-// others ResponseComplete with the answer.
+// others ResponseComplete with the answer. An unexpected exception in the handler (a panic upstream, a 500 here)
+// is recorded as the Panic stage instead.
 import type { Duplex } from 'node:stream';
 import type { ApiServer } from '../handler';
 import type { ApiRequest, ApiResponse, RequestInfo } from '../request';
@@ -63,12 +64,24 @@ function onEnd(res: ApiResponse, ended: () => void): ApiResponse {
   }
 }
 
+/** the responseStatus upstream's audit filter records for a panic, with the panic's value in its message */
+function panicStatus(failure: unknown): ApiResponse {
+  const message = `APIServer panic'd: ${failure instanceof Error ? failure.message : String(failure)}`;
+  return { kind: 'json', status: 500, body: { kind: 'Status', status: 'Failure', message, reason: 'InternalError' } };
+}
+
 export function auditedApiServer(api: ApiServer, audit: AuditLog): ApiServer {
   const wrapped = Object.create(api) as ApiServer;
   wrapped.handle = async (req: ApiRequest) => {
     const a: AuditedRequest | undefined = audit.begin(req);
     const res = await api.handle(req);
     if (!a) return res;
+    const failure = api.unexpectedError(req);
+    if (failure !== undefined) {
+      // upstream's audit filter recovers a handler's panic: a Panic event instead of the response stages
+      audit.emit(a, 'Panic', panicStatus(failure), api.auditAnnotations(req));
+      return res;
+    }
     const complete = () => audit.emit(a, 'ResponseComplete', res, api.auditAnnotations(req));
     if (!isLongRunning(a.info)) {
       complete();

@@ -1,6 +1,6 @@
 // kube-apiserver's log audit backend (--audit-policy-file, --audit-log-path): audit.k8s.io/v1 Events as JSON lines,
-// one per stage of a request (RequestReceived, ResponseStarted for long-running requests, ResponseComplete; the
-// stages a policy omits left out), with the annotations admission recorded (Pod Security's audit mode).
+// one per stage of a request (RequestReceived, ResponseStarted for long-running requests, ResponseComplete, or Panic
+// when the handler failed unexpectedly; the stages a policy omits left out), with the annotations admission recorded (Pod Security's audit mode).
 // audited-api.ts drives the stages around the API server's handler. The policy and the log live on the control-plane node, where the node shell shows them:
 // /etc/kubernetes/audit-policy.yaml (written with a default when missing, read again when it changes) and
 // /var/log/kubernetes/audit/audit.log.
@@ -11,7 +11,7 @@ import { decodeBody } from '../body';
 import { parseRequestInfo, type ApiRequest, type ApiResponse, type RequestInfo } from '../request';
 import { DEFAULT_AUDIT_POLICY, parseAuditPolicy, ruleFor, type AuditLevel, type AuditPolicy } from './policy';
 
-export type AuditStage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComplete';
+export type AuditStage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComplete' | 'Panic';
 
 /** what the audit keeps of a request between its stages (one auditID for all of them) */
 export interface AuditedRequest {

@@ -8,19 +8,19 @@ import type { NodeConnector } from '../../../kubelet/connector';
 import { podLocation, serviceLocation, splitSchemeNamePort, type ProxyTarget } from './location';
 import { proxyHttp } from './transport';
 import { dialError, kubeletFor } from '../streaming/pod-target';
-import { admitConnect, proxyOptions } from '../connect-admission';
+import { admitConnect, proxyOptionsCodec, refuseDryRun } from '../connect-admission';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** the path after ".../NAME/proxy", or undefined for ".../proxy" itself (which upstream redirects to ".../proxy/") */
-function proxiedPath(req: ApiRequest, info: RequestInfo): string | undefined {
+/** the path after ".../NAME/proxy", or '' for ".../proxy" itself (which upstream redirects to ".../proxy/") */
+function proxiedPath(req: ApiRequest, info: RequestInfo): string {
   const segs = req.path.split('/');
   for (let i = 0; i + 2 < segs.length; i++) {
     if (segs[i] === info.resource && decodeURIComponent(segs[i + 1]) === info.name && segs[i + 2] === 'proxy') {
-      return i + 3 < segs.length ? '/' + segs.slice(i + 3).join('/') : undefined;
+      return i + 3 < segs.length ? '/' + segs.slice(i + 3).join('/') : '';
     }
   }
-  return undefined;
+  return '';
 }
 
 function redirectToSlash(req: ApiRequest): ApiResponse {
@@ -32,10 +32,10 @@ function redirectToSlash(req: ApiRequest): ApiResponse {
 function proxyHandler(locate: (server: ApiServer, ns: string, id: string) => ProxyTarget, connector: NodeConnector): SpecialHandler {
   return async ({ req, info, server }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
-    const path = proxiedPath(req, info);
-    await admitConnect(server, req, info, proxyOptions(info.resource!, path));
+    refuseDryRun(req.query);
+    const { path } = await admitConnect(server, req, info, proxyOptionsCodec(info.resource!), { path: proxiedPath(req, info) });
     const target = locate(server, info.namespace ?? 'default', info.name!);
-    if (path === undefined) return redirectToSlash(req);
+    if (!path) return redirectToSlash(req);
     return proxyHttp(req, target, path, (ip, port) => connector.dialPod(ip, port));
   };
 }
@@ -43,12 +43,12 @@ function proxyHandler(locate: (server: ApiServer, ns: string, id: string) => Pro
 function nodeProxyHandler(connector: NodeConnector): SpecialHandler {
   return async ({ req, info, server, entry }) => {
     if (!METHODS.has(req.method)) throw errMethodNotAllowed('the server does not allow this method on the requested resource');
-    const path = proxiedPath(req, info);
-    await admitConnect(server, req, info, proxyOptions('nodes', path));
+    refuseDryRun(req.query);
+    const { path } = await admitConnect(server, req, info, proxyOptionsCodec('nodes'), { path: proxiedPath(req, info) });
     const id = splitSchemeNamePort(info.name!);
     const node = id && server.registry.getStored(entry, undefined, id.name);
     if (!id || !node) throw errNotFound('', 'nodes', id?.name ?? info.name!);
-    if (path === undefined) return redirectToSlash(req);
+    if (!path) return redirectToSlash(req);
     const kubelet = kubeletFor(connector, id.name);
     if (!kubelet) throw statusError(503, 'ServiceUnavailable', `error trying to reach service: ${dialError(server, id.name)}`);
     const a = await kubelet.http(path);

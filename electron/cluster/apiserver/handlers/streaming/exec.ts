@@ -2,43 +2,21 @@
 // relays the streams of the kubelet's session, ending with the Status kubectl turns into an exit code.
 import { errBadRequest, errMethodNotAllowed } from '../../../api/errors';
 import type { SpecialHandler } from '../../handler';
-import { queryOptionalBool, type ApiResponse } from '../../request';
+import type { ApiResponse } from '../../request';
 import type { NodeConnector } from '../../../kubelet/connector';
 import type { StreamSession } from '../../../runtime/interface';
 import { ChannelConnection, ERROR, EXEC_PROTOCOLS, STDERR, STDOUT } from './channels';
 import { exitCodeStatus, internalStatus, successStatus } from './exec-status';
 import { dialError, getPod, kubeletFor, resolveContainer } from './pod-target';
-import { admitConnect, streamOptions } from '../connect-admission';
+import { admitConnect, refuseDryRun, ATTACH_OPTIONS, EXEC_OPTIONS, parseStreamOptions, type PodStreamOptions } from '../connect-admission';
 
 /** after the process exits, how long its output streams may take to flush before the status is sent anyway */
 const OUTPUT_GRACE_MS = 2000;
 
-export interface StreamRequest {
-  container?: string;
-  command: string[];
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
-
-/** a boolean option with its default when absent, read by the parameter codec's rules */
-function parseBool(q: URLSearchParams, name: string, dflt: boolean): boolean {
-  return queryOptionalBool(q, name) ?? dflt;
-}
-
-export function parseStreamRequest(q: URLSearchParams, withCommand: boolean): StreamRequest {
-  // stdout and stderr default to true (PodExecOptions/PodAttachOptions defaulting); kubectl omits false values
-  const r: StreamRequest = {
-    container: q.get('container') ?? undefined,
-    command: q.getAll('command'),
-    stdin: parseBool(q, 'stdin', false),
-    stdout: parseBool(q, 'stdout', true),
-    stderr: parseBool(q, 'stderr', true),
-    tty: parseBool(q, 'tty', false),
-  };
+/** the options as the kubelet takes them (upstream: remotecommand's NewOptions), refused when unusable */
+function kubeletOptions(o: PodStreamOptions, withCommand: boolean): PodStreamOptions {
   // a terminal merges stderr into stdout; the kubelet drops the separate stream
-  if (r.tty) r.stderr = false;
+  const r = { ...o, stderr: o.stderr && !o.tty };
   if (withCommand && r.command.length === 0) throw errBadRequest('you must specify at least one command for the container');
   if (!r.stdin && !r.stdout && !r.stderr) throw errBadRequest('you must specify at least 1 of stdin, stdout, stderr');
   return r;
@@ -47,8 +25,13 @@ export function parseStreamRequest(q: URLSearchParams, withCommand: boolean): St
 export function execHandler(connector: NodeConnector, mode: 'exec' | 'attach'): SpecialHandler {
   return async ({ req, info, entry, server }): Promise<ApiResponse> => {
     if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed();
-    const opts = parseStreamRequest(req.query, mode === 'exec');
-    await admitConnect(server, req, info, streamOptions(req.query, mode === 'exec' ? 'PodExecOptions' : 'PodAttachOptions'));
+    refuseDryRun(req.query);
+    const requested = parseStreamOptions(req.query);
+    // an unusable request is refused before admission asks anyone about it
+    kubeletOptions(requested, mode === 'exec');
+    const admitted = await admitConnect(server, req, info, mode === 'exec' ? EXEC_OPTIONS : ATTACH_OPTIONS, requested);
+    // what runs is what admission left: a mutating webhook may have patched the options
+    const opts = kubeletOptions(admitted, mode === 'exec');
     const pod = getPod(server, entry, info);
     const container = resolveContainer(pod, opts.container);
     const nodeName = pod.spec.nodeName;

@@ -8,15 +8,15 @@ import type { NodeConnector } from '../../../kubelet/connector';
 import { servePortForward, PORT_FORWARD_PROTOCOL, type PortDialer } from '../portforward/forwarder';
 import { SPDY_TUNNEL_PROTOCOL, wsByteStream } from '../portforward/ws-tunnel';
 import { dialError, getPod, kubeletFor } from './pod-target';
-import { admitConnect, portForwardOptions } from '../connect-admission';
+import { admitConnect, refuseDryRun, parsePortForwardOptions, PORT_FORWARD_OPTIONS } from '../connect-admission';
 
 export function portForwardHandler(connector: NodeConnector): SpecialHandler {
   return async ({ req, info, entry, server }): Promise<ApiResponse> => {
     if (req.method !== 'GET' && req.method !== 'POST') throw errMethodNotAllowed('the server does not allow this method on the requested resource');
-    for (const p of req.query.getAll('ports').flatMap((v) => v.split(','))) {
-      if (!/^\d+$/.test(p.trim()) || Number(p) < 1 || Number(p) > 65535) throw errBadRequest(`error parsing port: ${p}`);
-    }
-    await admitConnect(server, req, info, portForwardOptions(req.query));
+    refuseDryRun(req.query);
+    // admitted, then not used: upstream's kubelet reads these ports only in its WebSocket port-forward protocol,
+    // which kubectl does not speak; kubectl's SPDY streams name their port in a header the forwarder reads
+    await admitConnect(server, req, info, PORT_FORWARD_OPTIONS, parsePortForwardOptions(req.query));
     const pod = getPod(server, entry, info);
     const nodeName = pod.spec.nodeName;
     if (!nodeName) throw errBadRequest(`pod ${info.name} does not have a host assigned`);

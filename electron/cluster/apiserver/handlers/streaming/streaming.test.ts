@@ -136,6 +136,8 @@ describe('pods/exec over WebSocket', () => {
       code: 400,
       message: 'you must specify at least 1 of stdin, stdout, stderr',
     });
+    // a connection cannot be a dry run: refused before anything else is looked at
+    expect(await fail('nothere', 'command=echo&dryRun=All')).toMatchObject({ code: 400, reason: 'BadRequest', message: 'dryRun is not supported' });
   });
 
   it('writes the output, the exit status and the close in separate TLS records, as raw-socket clients need', async () => {
