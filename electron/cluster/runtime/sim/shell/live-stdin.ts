@@ -10,12 +10,14 @@ import type { ShellSession } from './run-shell';
  */
 export class LiveInput {
   private buf = '';
+  /** how much of buf was read: taking a line must not copy what follows it (a long input read line by line) */
+  private pos = 0;
   private ended = false;
   /** end-of-file marks a terminal's Ctrl-D leaves on an empty line: each ends one read, the terminal stays open */
   private eofs = 0;
   private wake: (() => void)[] = [];
 
-  constructor(private readonly signal: AbortSignal) {
+  constructor(signal: AbortSignal) {
     signal.addEventListener('abort', () => this.end(), { once: true });
   }
 
@@ -35,9 +37,9 @@ export class LiveInput {
   /** the next line (with its newline), what is left at the end, or '' at end of file; '' too once `stop` aborts */
   async line(stop: AbortSignal): Promise<string> {
     for (;;) {
-      const nl = this.buf.indexOf('\n');
+      const nl = this.buf.indexOf('\n', this.pos);
       if (nl >= 0) return this.take(nl + 1);
-      if (this.eofs || this.ended) return this.buf ? this.take(this.buf.length) : (this.consumeEof(), '');
+      if (this.eofs || this.ended) return this.pos < this.buf.length ? this.take(this.buf.length) : (this.consumeEof(), '');
       if (stop.aborted) return '';
       await this.next(stop);
     }
@@ -51,9 +53,14 @@ export class LiveInput {
     return this.take(this.buf.length);
   }
 
-  private take(n: number): string {
-    const s = this.buf.slice(0, n);
-    this.buf = this.buf.slice(n);
+  /** what was not read yet up to index `end` of buf */
+  private take(end: number): string {
+    const s = this.buf.slice(this.pos, end);
+    this.pos = end;
+    if (this.pos === this.buf.length || (this.pos > 65536 && this.pos > this.buf.length / 2)) {
+      this.buf = this.buf.slice(this.pos);
+      this.pos = 0;
+    }
     return s;
   }
   private consumeEof(): void {
@@ -87,11 +94,49 @@ export function pipeInput(stream: NodeJS.ReadableStream, proc: SimProcess): Live
   return input;
 }
 
+/** what a terminal's line editing hands on: a finished line, Ctrl-D (with the text typed so far), Ctrl-C */
+export interface LineEvents {
+  line(text: string): void;
+  /** returns whether the typed text was taken (else it stays on the line) */
+  eof(typed: string): boolean;
+  interrupt(): void;
+}
+
 /**
- * A terminal in canonical mode between the keyboard and a process: typed characters are echoed and edited
- * (backspace) on the line until Enter hands the line over; Ctrl-D on an empty line is end of file, Ctrl-C
- * interrupts the foreground process. Keys typed before anyone reads wait in the line buffer, echoed at once.
- * A full-screen program (top, less, vi) switches the terminal to raw mode: it gets the keys as they are typed.
+ * A terminal in canonical mode: typed characters are echoed and edited (backspace) on the line until Enter hands
+ * the line over; Ctrl-C discards it. Returns what feeds it the typed text.
+ */
+export function lineEditor(proc: SimProcess, on: LineEvents): (text: string) => void {
+  let line = '';
+  return (text) => {
+    for (const ch of text) {
+      if (ch === '\x03') {
+        line = '';
+        on.interrupt();
+      } else if (ch === '\x04') {
+        if (on.eof(line)) line = '';
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (line) {
+          line = line.slice(0, -1);
+          proc.stdout('\b \b');
+        }
+      } else if (ch === '\r' || ch === '\n') {
+        proc.stdout('\r\n');
+        on.line(line);
+        line = '';
+      } else if (ch >= ' ' || ch === '\t') {
+        line += ch;
+        proc.stdout(ch);
+      }
+    }
+  };
+}
+
+/**
+ * A terminal between the keyboard and a process (see lineEditor): Ctrl-D on an empty line is end of file (with
+ * text on the line, it hands that over without a newline), Ctrl-C interrupts the foreground process. Keys typed
+ * before anyone reads wait in the line buffer, echoed at once. A full-screen program (top, less, vi) switches the
+ * terminal to raw mode: it gets the keys as they are typed.
  */
 export function terminalInput(
   stream: NodeJS.ReadableStream,
@@ -101,37 +146,22 @@ export function terminalInput(
 ): { input: LiveInput; detach: () => void } {
   const input = new LiveInput(proc.signal);
   const utf8 = new StringDecoder('utf8');
-  let line = '';
+  const edit = lineEditor(proc, {
+    line: (l) => input.push(l + '\n'),
+    eof: (typed) => {
+      if (typed) input.push(typed);
+      else input.eof();
+      return true;
+    },
+    interrupt: () => {
+      proc.stdout('^C');
+      interrupt();
+    },
+  });
   const onData = (d: Buffer | string) => {
     const text = typeof d === 'string' ? d : utf8.write(d);
-    if (session.keys) {
-      session.keys(text);
-      return;
-    }
-    for (const ch of text) {
-      if (ch === '\x03') {
-        proc.stdout('^C');
-        line = '';
-        interrupt();
-      } else if (ch === '\x04') {
-        // with text on the line, Ctrl-D hands it over without a newline; on an empty line it is end of file
-        if (line) input.push(line);
-        else input.eof();
-        line = '';
-      } else if (ch === '\x7f' || ch === '\b') {
-        if (line) {
-          line = line.slice(0, -1);
-          proc.stdout('\b \b');
-        }
-      } else if (ch === '\r' || ch === '\n') {
-        proc.stdout('\r\n');
-        input.push(line + '\n');
-        line = '';
-      } else if (ch >= ' ' || ch === '\t') {
-        line += ch;
-        proc.stdout(ch);
-      }
-    }
+    if (session.keys) session.keys(text);
+    else edit(text);
   };
   stream.on('data', onData);
   const onEnd = () => input.end();

@@ -1,5 +1,5 @@
 import { parse, type TransformPlugin } from 'just-bash';
-import { walk, type Node } from './ast-walk';
+import { compoundParts, walk, type Node } from './ast-walk';
 
 /**
  * Utilities that read their standard input to its end when given no input file. On a pipe they take everything
@@ -116,29 +116,7 @@ function shellStdinReaders(stmts: Node[] | null | undefined, found: (c: Node) =>
       if (readsInherited(c, isReader)) found(c);
       return;
     }
-    if (takesOwnInput(c)) return;
-    switch (c.type) {
-      case 'If':
-        for (const cl of c.clauses) {
-          shellStdinReaders(cl.condition, found);
-          shellStdinReaders(cl.body, found);
-        }
-        shellStdinReaders(c.elseBody, found);
-        return;
-      case 'While':
-      case 'Until':
-        shellStdinReaders(c.condition, found);
-        shellStdinReaders(c.body, found);
-        return;
-      case 'For':
-      case 'CStyleFor':
-      case 'Subshell':
-      case 'Group':
-        shellStdinReaders(c.body, found);
-        return;
-      case 'Case':
-        for (const it of c.items) shellStdinReaders(it.body, found);
-    }
+    if (!takesOwnInput(c)) compoundParts(c, (stmts) => shellStdinReaders(stmts, found));
   };
   for (const s of stmts ?? []) if (!s.background) for (const p of s.pipelines ?? []) visit(p.commands?.[0]);
 }
