@@ -132,6 +132,18 @@ describe.skipIf(!kubectl)('stdin of sh -c scripts in pods', () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
+  it('with -it Ctrl-D on an empty line ends the input of a draining utility, and Ctrl-C interrupts the script (130)', async () => {
+    const drained = await onTerminal(['exec', '-it', 'bb', '--', 'sh', '-c', 'echo ready; cat; echo end'], [
+      ['ready\r\n', 'a\r'],
+      ['a\r\n', '\x04'],
+    ]);
+    expect(drained.out).toContain('ready\r\na\r\na\r\nend\r\n');
+    expect(drained.code).toBe(0);
+    const interrupted = await onTerminal(['exec', '-it', 'bb', '--', 'sh', '-c', 'echo ready; read x; echo never'], [['ready\r\n', 'ab\x03']]);
+    expect(interrupted.out).not.toContain('never');
+    expect(interrupted.code).toBe(130);
+  }, 60_000);
+
   it('kubectl run -it --rm: the pod\'s sh -c script reads what is typed', async () => {
     const r = await onTerminal(
       ['run', '-it', '--rm', '--restart=Never', 'typed', '--image=busybox', '--', 'sh', '-c', 'read x; echo "got [$x]"'],
