@@ -163,6 +163,8 @@ export function terminalInput(
     if (session.keys) session.keys(text);
     else edit(text);
   };
+  // keys typed after a full-screen program ended are the line's again
+  session.unread = edit;
   stream.on('data', onData);
   const onEnd = () => input.end();
   stream.on('end', onEnd);
