@@ -27,17 +27,15 @@ const STOPP_HELP = help('stopp', 'Stop one or more running pods', 'POD-ID [POD-I
 
 const FLAGS = { a: 'all', all: 'all', f: 'force', force: 'force', k: 'keep-logs', 'keep-logs': 'keep-logs', h: 'help', help: 'help' };
 
-async function sandboxId(node: NodeHost, given: string): Promise<SandboxStatus | string> {
-  return resolveId(await node.kubelet.runtime.listPodSandboxes(), given, 'pod sandbox');
-}
-
 export async function stopSandboxes(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
   const p = parseFlags(argv, {}, { h: 'help', help: 'help' });
   if (typeof p === 'string') return fatal(p);
   if (!p.args.length || p.bools.has('help')) return ok(STOPP_HELP);
   let out = '';
+  // one listing serves every ID given
+  const all = await node.kubelet.runtime.listPodSandboxes();
   for (const given of p.args) {
-    const s = await sandboxId(node, given);
+    const s = resolveId(all, given, 'pod sandbox');
     if (typeof s === 'string') return { ...fatal(`stopping the pod sandbox "${given}": ${s}`), stdout: out };
     await node.kubelet.runtime.stopPodSandbox(s.id);
     out += `Stopped sandbox ${given}\n`;

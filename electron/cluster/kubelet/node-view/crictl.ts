@@ -7,6 +7,7 @@ import { fail, ok, registerNodeProgram, type NodeHost, type NodeProgramResult } 
 import { fatal, labelsMatch, matches, one, parseFlags, podOf, resolveId, short, STATE } from './crictl-args';
 import { containerMessage, imageMessage, outputFormat, podLabels, printMessage, sandboxMessage } from './crictl-output';
 import { removeContainers, removeSandboxes, stopSandboxes } from './crictl-remove';
+import { executeGoTemplate, TemplateError } from './go-template';
 
 const USAGE = `NAME:
    crictl - client for CRI
@@ -172,13 +173,56 @@ async function logs(node: NodeHost, args: string[]): Promise<NodeProgramResult> 
   return ok(out);
 }
 
-/** inspect and inspectp print JSON unless -o yaml */
-function inspectFormat(argv: string[]): { ids: string[]; format: 'json' | 'yaml' } | NodeProgramResult {
+/** inspect and inspectp print JSON unless -o says otherwise; -q leaves out the runtime's verbose info */
+function inspectFormat(argv: string[]): { ids: string[]; format: string; template: string; quiet: boolean } | NodeProgramResult {
   const p = parseFlags(argv, { o: 'output', output: 'output', template: 'template' }, { q: 'quiet', quiet: 'quiet', v: 'verbose', verbose: 'verbose' });
   if (typeof p === 'string') return fail(`${p}\n`);
-  const o = one(p, 'output') ?? 'json';
-  if (o !== 'json' && o !== 'yaml') return fatal(`output format "${o}" of inspect is not available on a KubeLab node (json, yaml)`);
-  return { ids: p.args, format: o };
+  return { ids: p.args, format: one(p, 'output') || 'json', template: one(p, 'template') ?? '', quiet: p.bools.has('quiet') };
+}
+
+/**
+ * crictl's printing of inspect results: one object alone, several in an array; JSON indented, YAML as
+ * sigs.k8s.io/yaml converts it, or the executed template (each followed by a newline). A format it does not know
+ * fails only here, once the statuses were fetched.
+ */
+function outputStatuses(statuses: unknown[], format: string, template: string): NodeProgramResult {
+  if (!statuses.length) return ok('');
+  const data = statuses.length === 1 ? statuses[0] : statuses;
+  if (format === 'json' || format === 'yaml') return ok(printMessage(data, format));
+  if (format !== 'go-template') return fatal(`unsupported format: ${JSON.stringify(format)}`);
+  try {
+    return ok(executeGoTemplate(template, JSON.parse(JSON.stringify(data))) + '\n');
+  } catch (e) {
+    if (e instanceof TemplateError) return fatal(`execute template: ${e.message}`);
+    throw e;
+  }
+}
+
+/** the table forms' Labels and Annotations, each key sorted */
+function labelLines(msg: Record<string, unknown>): string {
+  return (['labels', 'annotations'] as const)
+    .map((f) => {
+      const m = (msg[f] ?? {}) as Record<string, string>;
+      return `${f[0].toUpperCase()}${f.slice(1)}:\n` + Object.keys(m).sort().map((k) => `\t${k} -> ${m[k]}\n`).join('');
+    })
+    .join('');
+}
+
+/** `inspect -o table`: crictl's summary of one container, human times, sorted labels and annotations */
+function containerTable(c: ContainerStatus, msg: Record<string, unknown>, info: Record<string, unknown>, verbose: boolean): string {
+  let out = `ID: ${c.id}\n`;
+  if (c.name) out += `Name: ${c.name}\n`;
+  if (c.attempt) out += `Attempt: ${c.attempt}\n`;
+  out += `State: CONTAINER_${c.state.toUpperCase()}\nCreated: ${ago(c.createdAt)}\n`;
+  if (c.state !== 'created') out += `Started: ${ago(c.startedAt ?? 0)}\n`;
+  if (c.state === 'exited') {
+    if (c.finishedAt) out += `Finished: ${ago(c.finishedAt)}\n`;
+    out += `Exit Code: ${c.exitCode ?? 0}\n`;
+  }
+  out += labelLines(msg);
+  // Go's %v of the response's info map: the runtime puts its verbose details under "info" as JSON text
+  if (verbose) out += `Info: map[info:${JSON.stringify(info)}]\n`;
+  return out;
 }
 
 async function inspect(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
@@ -186,63 +230,99 @@ async function inspect(node: NodeHost, argv: string[]): Promise<NodeProgramResul
   if (!('ids' in parsed)) return parsed;
   const ids = parsed.ids;
   if (!ids.length) return fail('E0000 ID cannot be empty\n');
+  const all = await node.kubelet.runtime.listContainers();
   const out: unknown[] = [];
+  let table = '';
   for (const id of ids) {
-    const c = await findContainer(node, id);
+    const c = resolveId(all, id, 'container');
     if (typeof c === 'string') return fail(`E0000 ${c}\n`);
-    const md = podOf(node, c.sandboxId)?.pod.metadata;
+    const st = podOf(node, c.sandboxId);
+    const md = st?.pod.metadata;
+    const info = { sandboxID: c.sandboxId, pid: 0, runtimeSpec: {} };
+    const status = {
+      id: c.id,
+      metadata: { attempt: c.attempt, name: c.name },
+      state: `CONTAINER_${c.state.toUpperCase()}`,
+      createdAt: new Date(c.createdAt).toISOString(),
+      startedAt: c.startedAt ? new Date(c.startedAt).toISOString() : '1970-01-01T00:00:00Z',
+      finishedAt: c.finishedAt ? new Date(c.finishedAt).toISOString() : '1970-01-01T00:00:00Z',
+      exitCode: c.exitCode ?? 0,
+      image: { image: c.image },
+      imageRef: c.imageRef,
+      reason: c.reason ?? '',
+      message: c.message ?? '',
+      // the kubelet labels a container with its name and its pod's identity only (pod labels are the sandbox's)
+      labels: md
+        ? {
+            'io.kubernetes.container.name': c.name,
+            'io.kubernetes.pod.name': md.name,
+            'io.kubernetes.pod.namespace': md.namespace,
+            'io.kubernetes.pod.uid': md.uid,
+          }
+        : {},
+      logPath: md ? `/var/log/pods/${md.namespace}_${md.name}_${md.uid}/${c.name}/${c.attempt}.log` : '',
+    };
+    if (parsed.format === 'table') {
+      const { annotations } = containerMessage(c, st, c.imageRef);
+      table += containerTable(c, { labels: status.labels, annotations }, info, !parsed.quiet);
+      continue;
+    }
     out.push({
-      status: {
-        id: c.id,
-        metadata: { attempt: c.attempt, name: c.name },
-        state: `CONTAINER_${c.state.toUpperCase()}`,
-        createdAt: new Date(c.createdAt).toISOString(),
-        startedAt: c.startedAt ? new Date(c.startedAt).toISOString() : '1970-01-01T00:00:00Z',
-        finishedAt: c.finishedAt ? new Date(c.finishedAt).toISOString() : '1970-01-01T00:00:00Z',
-        exitCode: c.exitCode ?? 0,
-        image: { image: c.image },
-        imageRef: c.imageRef,
-        reason: c.reason ?? '',
-        message: c.message ?? '',
-        labels: md
-          ? {
-              'io.kubernetes.container.name': c.name,
-              'io.kubernetes.pod.name': md.name,
-              'io.kubernetes.pod.namespace': md.namespace,
-              'io.kubernetes.pod.uid': md.uid,
-            }
-          : {},
-        logPath: md ? `/var/log/pods/${md.namespace}_${md.name}_${md.uid}/${c.name}/${c.attempt}.log` : '',
-      },
-      info: { sandboxID: c.sandboxId, pid: 0, runtimeSpec: {} },
+      status,
+      ...(parsed.quiet ? {} : { info }),
     });
   }
-  return ok(printMessage(out.length === 1 ? out[0] : out, parsed.format));
+  return table ? ok(table) : outputStatuses(out, parsed.format, parsed.template);
+}
+
+/** Go's time.Time %v in UTC: nanoseconds without trailing zeros */
+const goTime = (ms: number) => {
+  const iso = new Date(ms).toISOString();
+  const frac = `${iso.slice(20, 23)}000000`.replace(/0+$/, '');
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? '.' + frac : ''} +0000 UTC`;
+};
+
+/** `inspectp -o table`: crictl's summary of one pod sandbox */
+function sandboxTable(s: SandboxStatus, msg: Record<string, unknown>, verbose: boolean): string {
+  const md = msg.metadata as { name: string; uid: string; namespace: string };
+  let out = `ID: ${s.id}\n`;
+  if (md.name) out += `Name: ${md.name}\n`;
+  if (md.uid) out += `UID: ${md.uid}\n`;
+  if (md.namespace) out += `Namespace: ${md.namespace}\n`;
+  out += `Attempt: 0\nStatus: ${msg.state}\nCreated: ${goTime(s.createdAt)}\nIP Addresses: ${s.podIPs[0] ?? ''}\n`;
+  out += s.podIPs.slice(1).map((ip) => `Additional IP: ${ip}\n`).join('');
+  out += labelLines(msg);
+  if (verbose) out += `Info: map[info:${JSON.stringify({ runtimeHandler: s.handler })}]\n`;
+  return out;
 }
 
 async function inspectp(node: NodeHost, argv: string[]): Promise<NodeProgramResult> {
   const parsed = inspectFormat(argv);
   if (!('ids' in parsed)) return parsed;
-  const id = parsed.ids[0];
-  if (!id) return fail('E0000 ID cannot be empty\n');
-  const s = resolveId<SandboxStatus>(await node.kubelet.runtime.listPodSandboxes(), id, 'pod sandbox');
-  if (typeof s === 'string') return fail(`E0000 ${s}\n`);
-  const md = podOf(node, s.id)?.pod.metadata;
-  return ok(
-    printMessage(
-      {
-        status: {
-          id: s.id,
-          metadata: { attempt: 0, name: md?.name ?? '', namespace: md?.namespace ?? '', uid: md?.uid ?? '' },
-          state: s.state === 'ready' ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
-          createdAt: new Date(s.createdAt).toISOString(),
-          network: { additionalIps: s.podIPs.slice(1).map((ip) => ({ ip })), ip: s.podIPs[0] ?? '' },
-          runtimeHandler: s.handler,
-        },
+  if (!parsed.ids.length) return fail('E0000 ID cannot be empty\n');
+  const all = await node.kubelet.runtime.listPodSandboxes();
+  const out: unknown[] = [];
+  let table = '';
+  for (const id of parsed.ids) {
+    const s = resolveId<SandboxStatus>(all, id, 'pod sandbox');
+    if (typeof s === 'string') return fail(`E0000 ${s}\n`);
+    const md = podOf(node, s.id)?.pod.metadata;
+    if (parsed.format === 'table') {
+      table += sandboxTable(s, sandboxMessage(s, podOf(node, s.id)), !parsed.quiet);
+      continue;
+    }
+    out.push({
+      status: {
+        id: s.id,
+        metadata: { attempt: 0, name: md?.name ?? '', namespace: md?.namespace ?? '', uid: md?.uid ?? '' },
+        state: s.state === 'ready' ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
+        createdAt: new Date(s.createdAt).toISOString(),
+        network: { additionalIps: s.podIPs.slice(1).map((ip) => ({ ip })), ip: s.podIPs[0] ?? '' },
+        runtimeHandler: s.handler,
       },
-      parsed.format,
-    ),
-  );
+    });
+  }
+  return table ? ok(table) : outputStatuses(out, parsed.format, parsed.template);
 }
 
 async function exec(node: NodeHost, args: string[]): Promise<NodeProgramResult> {
@@ -311,8 +391,9 @@ async function stop(node: NodeHost, argv: string[]): Promise<NodeProgramResult> 
   if (typeof p === 'string') return fail(`${p}\n`);
   if (!p.args.length) return fail('E0000 ID cannot be empty\n');
   let out = '';
+  const all = await node.kubelet.runtime.listContainers();
   for (const given of p.args) {
-    const c = await findContainer(node, given);
+    const c = resolveId(all, given, 'container');
     if (typeof c === 'string') return { stdout: out, stderr: `E0000 ${c}\n`, exitCode: 1 };
     await node.kubelet.runtime.stopContainer(c.id, Number(one(p, 'timeout') ?? 0));
     out += given + '\n';

@@ -200,6 +200,40 @@ describe('node shell', () => {
     expect(await layer()).toEqual({ disk: '12.3kB', inodes: '3' });
   });
 
+  it('crictl inspect/inspectp -o table and -o go-template print as cri-tools does; an unknown format fails after the lookup', async () => {
+    const id = (await sh('crictl ps --name "^files$" -q')).stdout.trim();
+    const table = await sh(`crictl inspect -o table ${id.slice(0, 13)}`);
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^ID: ${id}\nName: files\nState: CONTAINER_RUNNING\nCreated: .+ ago\nStarted: .+ ago\nLabels:\n\tio\\.kubernetes\\.container\\.name -> files\n` +
+          `\tio\\.kubernetes\\.pod\\.name -> files\n\tio\\.kubernetes\\.pod\\.namespace -> default\n\tio\\.kubernetes\\.pod\\.uid -> [-0-9a-f]+\n` +
+          `Annotations:\n(\t.+ -> .+\n)+Info: map\\[info:\\{.+\\}\\]\n$`,
+      ),
+    );
+    expect((await sh(`crictl inspect -o table -q ${id}`)).stdout).not.toContain('Info:');
+    const sandbox = (await sh('crictl pods --name "^files$" -q')).stdout.trim();
+    expect((await sh(`crictl inspectp -o table ${sandbox}`)).stdout).toMatch(
+      new RegExp(`^ID: ${sandbox}\nName: files\nUID: [-0-9a-f]+\nNamespace: default\nAttempt: 0\nStatus: SANDBOX_READY\nCreated: \\d{4}-\\d\\d-\\d\\d [\\d:.]+ \\+0000 UTC\nIP Addresses: 10\\.244\\.`),
+    );
+    const tmpl = await sh(`crictl inspect -o go-template --template '{{.status.metadata.name}} {{.status.state}}{{range $k, $v := .status.labels}} {{$k}}{{end}}' ${id}`);
+    expect(tmpl).toMatchObject({
+      stdout: 'files CONTAINER_RUNNING io.kubernetes.container.name io.kubernetes.pod.name io.kubernetes.pod.namespace io.kubernetes.pod.uid\n',
+      exitCode: 0,
+    });
+    expect((await sh(`crictl inspectp -o go-template --template '{{.status.metadata.name | upper}}' ${sandbox}`)).stdout).toBe('FILES\n');
+    const missing = await sh(`crictl inspect -o go-template --template '{{.status.nope}}' ${id}`);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain(
+      'level=fatal msg="execute template: failed to template data: template: tmplExecuteRawJSON:1:2: executing \\"tmplExecuteRawJSON\\" at <.status.nope>: map has no entry for key \\"nope\\""',
+    );
+    const unknown = await sh(`crictl inspect -o foo ${id}`);
+    expect(unknown).toMatchObject({ stdout: '', exitCode: 1 });
+    expect(unknown.stderr).toContain('level=fatal msg="unsupported format: \\"foo\\""');
+    // cri-tools' images prints its table for any -o other than json and yaml
+    expect((await sh('crictl images -o foo')).stdout).toMatch(/^IMAGE +TAG +IMAGE ID +SIZE\n/);
+  });
+
   it('crictl stopp, rmp and rm act on the runtime, and the kubelet gives a pod that still exists a new sandbox', async () => {
     const sandbox = (await sh('crictl pods --name "^files$" -q')).stdout.trim();
     const refused = await sh(`crictl rmp ${sandbox.slice(0, 13)}`);

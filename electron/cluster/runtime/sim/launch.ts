@@ -5,7 +5,8 @@ import type { CommandResult, Launcher } from './programs/types';
 import { HIDDEN_COMMANDS, shellUtilities } from './shell/command-names';
 import { interactiveShell, type Terminal } from './shell/interactive';
 import { runShell, shellQuote, type ShellSession } from './shell/run-shell';
-import { scriptReadsStdin } from './shell/script-stdin';
+import { scriptReadsStdin, scriptStreamsStdin } from './shell/script-stdin';
+import { pipeInput, terminalInput, type LiveInput } from './shell/live-stdin';
 
 const SHELLS = new Set(['sh', 'ash', 'bash', 'dash']);
 /** image entrypoints that only `exec "$@"`; running their arguments directly is equivalent */
@@ -68,11 +69,7 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
   const cwd = c.workingDir;
   if (kind === 'shell') {
     const ci = argv.findIndex((a, i) => i > 0 && /^-\w*c$/.test(a));
-    if (ci > 0) {
-      const script = argv[ci + 1] ?? '';
-      const stdin = await scriptInput(script, proc, io);
-      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(ci + 3), stdin, argv0: name })).exitCode;
-    }
+    if (ci > 0) return runScript(c, proc, argv[ci + 1] ?? '', io, { env, cwd, positional: argv.slice(ci + 3), argv0: name });
     const file = argv.slice(1).find((a) => !a.startsWith('-'));
     if (file) {
       let script: string;
@@ -82,8 +79,7 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
         proc.stderr(`${name}: can't open '${file}': No such file or directory\n`);
         return 2;
       }
-      const stdin = await scriptInput(script, proc, io);
-      return (await runShell(c, proc, script, { env, cwd, positional: argv.slice(argv.indexOf(file) + 1), stdin, argv0: name })).exitCode;
+      return runScript(c, proc, script, io, { env, cwd, positional: argv.slice(argv.indexOf(file) + 1), argv0: name });
     }
     if (io.stdin) return interactiveShell(c, proc, io.stdin, io.terminal ?? { tty: false }, name);
     // no stdin attached: sh reads EOF at once and exits 0, like a container whose stdin is closed
@@ -106,21 +102,46 @@ export async function runArgv(c: SimContainer, proc: SimProcess, argvIn: string[
     });
   }
   // with a terminal (`kubectl exec -it POD -- top`) the keys reach the program as they are typed
-  if (io.stdin && io.terminal?.tty) return runOnTerminal(c, proc, argv, io.stdin, io.terminal, name);
+  if (io.stdin && io.terminal?.tty) return runScript(c, proc, DIRECT + argv.map(shellQuote).join(' '), io, { env, cwd, argv0: name });
   const stdinText = io.stdin ? await readAll(io.stdin, proc.signal) : io.stdinText;
   return (await runShell(c, proc, DIRECT + argv.map(shellQuote).join(' '), { env, cwd, stdin: stdinText, argv0: name })).exitCode;
 }
 
 /**
- * The input a script (`sh -c SCRIPT`, `sh FILE`) gets: what the caller attached (`kubectl exec -i`, a pod's
- * stdin). The engine takes input as one text, so a script that reads its input waits for the writer to close it
- * (a pipe's EOF); one that never reads it starts at once, even on a stdin that stays open. A terminal's keys
- * are not line-edited here: with a TTY the script runs without input, as before.
+ * Runs a script (`sh -c SCRIPT`, `sh FILE`, a utility on a terminal) with the input the caller attached
+ * (`kubectl exec -i`, a pod's stdin). A script that never reads its input starts at once, even on a stdin that
+ * stays open; one that reads it gets it as it arrives (line by line through a terminal's line editing), or, when
+ * some reader's input cannot be followed (a reading function, `$(cat)`), all of it once the writer closes it.
  */
-async function scriptInput(script: string, proc: SimProcess, io: LaunchIO): Promise<string | undefined> {
-  if (!io.stdin || io.terminal?.tty) return io.stdinText;
-  if (!scriptReadsStdin(script)) return undefined;
-  return Buffer.from(await readAll(io.stdin, proc.signal), 'latin1').toString('utf8');
+async function runScript(
+  c: SimContainer,
+  proc: SimProcess,
+  script: string,
+  io: LaunchIO,
+  o: { env: Record<string, string>; cwd: string; positional?: string[]; argv0: string },
+): Promise<number> {
+  if (!io.stdin) return (await runShell(c, proc, script, { ...o, stdin: io.stdinText })).exitCode;
+  const reads = scriptReadsStdin(script);
+  if (!io.terminal?.tty) {
+    if (!reads) return (await runShell(c, proc, script, o)).exitCode;
+    const input = pipeInput(io.stdin, proc);
+    if (scriptStreamsStdin(script)) return (await runShell(c, proc, script, { ...o, live: input })).exitCode;
+    return (await runShell(c, proc, script, { ...o, stdin: await input.rest(proc.signal) })).exitCode;
+  }
+  const term = io.terminal;
+  const session: ShellSession = { traps: new Map(), tty: true, rows: term.rows, cols: term.cols };
+  const interrupt = new AbortController();
+  const tty = terminalInput(io.stdin, proc, session, () => interrupt.abort());
+  try {
+    let input: { live?: LiveInput; stdin?: string } = reads ? { live: tty.input } : {};
+    if (reads && !scriptStreamsStdin(script)) {
+      input = { stdin: await tty.input.rest(interrupt.signal) };
+      if (interrupt.signal.aborted) return 130;
+    }
+    return (await runShell(c, proc, script, { ...o, ...input, session, interrupt: interrupt.signal })).exitCode;
+  } finally {
+    tty.detach();
+  }
 }
 
 /**
@@ -128,29 +149,6 @@ async function scriptInput(script: string, proc: SimProcess, io: LaunchIO): Prom
  * of its own (PWD, OLDPWD, SHLVL) are not in its environment.
  */
 const DIRECT = 'export -n PWD OLDPWD SHLVL; ';
-
-async function runOnTerminal(c: SimContainer, proc: SimProcess, argv: string[], input: NodeJS.ReadableStream, term: Terminal, name: string): Promise<number> {
-  const session: ShellSession = { traps: new Map(), tty: true, rows: term.rows, cols: term.cols };
-  const interrupt = new AbortController();
-  const onData = (d: Buffer | string) => {
-    const text = typeof d === 'string' ? d : d.toString('utf8');
-    if (session.keys) session.keys(text);
-    else if (text.includes('\x03')) interrupt.abort();
-  };
-  input.on('data', onData);
-  try {
-    const r = await runShell(c, proc, argv.map(shellQuote).join(' '), {
-      env: { ...c.env },
-      cwd: c.workingDir,
-      session,
-      interrupt: interrupt.signal,
-      argv0: name,
-    });
-    return r.exitCode;
-  } finally {
-    input.off('data', onData);
-  }
-}
 
 function readAll(s: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {
   return new Promise((resolve) => {

@@ -26,6 +26,8 @@ export interface ContainerFsOptions {
 const BIN = /^\/(?:usr\/)?bin\/([^/]+)$/;
 
 type Sink = (chunk: string | Uint8Array) => void;
+/** what one open-and-read of a source file gets (a process's stdin as it arrives) */
+type Source = () => Promise<string>;
 
 /**
  * A container's view of files: the image's files and a writable layer (in memory), the kubelet's volume
@@ -36,6 +38,7 @@ export class ContainerFs implements IFileSystem {
   private built?: { inner: MountableFs; fileMounts: Map<string, Mount>; base: InMemoryFs };
   private readonly mounts: Mount[];
   private readonly sinks = new Map<string, Sink>();
+  private readonly sources = new Map<string, Source>();
 
   // the file tree is built on first use: most containers of a large rollout (pause, servers that never read a file)
   // never touch it, and building it costs an in-memory copy of the image plus a stat per mount
@@ -141,6 +144,14 @@ export class ContainerFs implements IFileSystem {
     };
   }
 
+  /** serves reads of path (e.g. /proc/7/fd/0) from a process's input, each read taking what `read` returns */
+  addSource(path: string, read: Source): () => void {
+    this.sources.set(path, read);
+    return () => {
+      if (this.sources.get(path) === read) this.sources.delete(path);
+    };
+  }
+
   private writable(p: string, op: string): void {
     const n = normalize(p);
     for (const m of this.mounts) {
@@ -180,11 +191,15 @@ export class ContainerFs implements IFileSystem {
   }
 
   async readFile(p: string, options?: any): Promise<string> {
+    const source = this.sources.get(normalize(p));
+    if (source) return source();
     const fm = this.fileMount(p);
     if (fm) return fsp.readFile(fm.hostPath, 'utf8');
     return this.inner.readFile(p, options);
   }
   async readFileBuffer(p: string): Promise<Uint8Array> {
+    const source = this.sources.get(normalize(p));
+    if (source) return Buffer.from(await source());
     const fm = this.fileMount(p);
     if (fm) return fsp.readFile(fm.hostPath);
     return this.inner.readFileBuffer(p);
@@ -223,7 +238,7 @@ export class ContainerFs implements IFileSystem {
     return !!m && this.o.binaries.has(m[1]);
   }
   async exists(p: string): Promise<boolean> {
-    return this.sinks.has(normalize(p)) || this.isBinary(p) || this.inner.exists(p);
+    return this.sinks.has(normalize(p)) || this.sources.has(normalize(p)) || this.isBinary(p) || this.inner.exists(p);
   }
   async stat(p: string): Promise<FsStat> {
     if (this.isBinary(p) && !(await this.inner.exists(p)))

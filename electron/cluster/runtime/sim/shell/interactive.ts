@@ -3,6 +3,7 @@ import type { SimContainer } from '../container';
 import type { SimProcess } from '../process';
 import { runShell, type ShellSession } from './run-shell';
 import { hostShellAt, type HostShell } from '../host-root';
+import { lineEditor } from './live-stdin';
 
 /** `chroot DIR` or `chroot DIR /bin/sh`: an interactive shell inside the new root */
 const CHROOT_SHELL = /^\s*chroot\s+(\S+)(?:\s+(?:\/usr)?(?:\/bin\/)?(?:ba|da)?sh)?\s*$/;
@@ -33,7 +34,6 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
       proc.stdout(argv0 === 'bash' ? `${root ? 'root' : 'user'}@${c.sandbox.config.hostname}:${cwd}${root ? '#' : '$'} ` : `${cwd} ${root ? '#' : '$'} `);
   };
   let pending = '';
-  let line = '';
   let interrupt: AbortController | undefined;
   const queue: (string | null)[] = [];
   let wake: (() => void) | undefined;
@@ -42,6 +42,21 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
     wake?.();
   };
 
+  const edit = lineEditor(proc, {
+    line: push,
+    // Ctrl-D ends the shell on an empty line only
+    eof: (typed) => {
+      if (!typed) push(null);
+      return false;
+    },
+    interrupt: () => {
+      if (interrupt) interrupt.abort();
+      else {
+        proc.stdout('^C\r\n');
+        prompt();
+      }
+    },
+  });
   const feed = (text: string) => {
     if (!term.tty) {
       pending += text;
@@ -55,30 +70,7 @@ export async function interactiveShell(c: SimContainer, proc: SimProcess, input:
       session.keys(text);
       return;
     }
-    for (const ch of text) {
-      if (ch === '\x03') {
-        if (interrupt) interrupt.abort();
-        else {
-          proc.stdout('^C\r\n');
-          line = '';
-          prompt();
-        }
-      } else if (ch === '\x04') {
-        if (!line) push(null);
-      } else if (ch === '\x7f' || ch === '\b') {
-        if (line) {
-          line = line.slice(0, -1);
-          proc.stdout('\b \b');
-        }
-      } else if (ch === '\r' || ch === '\n') {
-        proc.stdout('\r\n');
-        push(line);
-        line = '';
-      } else if (ch >= ' ' || ch === '\t') {
-        line += ch;
-        proc.stdout(ch);
-      }
-    }
+    edit(text);
   };
   session.unread = feed;
   input.on('data', (d: Buffer | string) => feed(typeof d === 'string' ? d : d.toString('utf8')));

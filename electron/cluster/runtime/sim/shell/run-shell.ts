@@ -5,7 +5,8 @@ import { containerCommands, topText, type Job, type ShellHost } from './commands
 import { fullscreenCommands } from './fullscreen';
 import { shellQuote } from './quote';
 import { streamingPlugin } from './stream-transform';
-import { stdinDrainPlugin } from './script-stdin';
+import { liveStdinPlugin, stdinDrainPlugin } from './script-stdin';
+import type { LiveInput } from './live-stdin';
 import { engineFixesPlugin } from './engine-fixes';
 import { envCommand } from './env-command';
 import { dialectBuiltins } from './dialect-builtins';
@@ -58,6 +59,8 @@ export async function runShell(
     env: Record<string, string>;
     cwd: string;
     stdin?: string;
+    /** input that streams in while the script runs (see scriptStreamsStdin), instead of `stdin` */
+    live?: LiveInput;
     positional?: string[];
     session?: ShellSession;
     interrupt?: AbortSignal;
@@ -122,6 +125,16 @@ export async function runShell(
   bash.registerTransformPlugin(engineFixesPlugin());
   bash.registerTransformPlugin(dialectPlugin(dialect, argv0));
   if (o.stdin) bash.registerTransformPlugin(stdinDrainPlugin());
+  const offIn: (() => void)[] = [];
+  if (o.live) {
+    const live = o.live;
+    const [line, rest] = [`/proc/${proc.pid}/fd/0.line`, `/proc/${proc.pid}/fd/0`];
+    offIn.push(
+      c.fs.addSource(line, () => live.line(runCtl.signal)),
+      c.fs.addSource(rest, () => live.rest(runCtl.signal)),
+    );
+    bash.registerTransformPlugin(liveStdinPlugin(line, rest));
+  }
   bash.registerTransformPlugin(streamingPlugin(proc.pid));
   // a POSIX shell ends a script on an error of its own (a special builtin's, an expansion's) with status 2
   let fatal = false;
@@ -170,6 +183,7 @@ export async function runShell(
   } finally {
     offOut();
     offErr();
+    offIn.forEach((off) => off());
     proc.signal.removeEventListener('abort', stop);
     o.interrupt?.removeEventListener('abort', stop);
     for (const sig of TRAPPABLE) proc.handle(sig, undefined);

@@ -1,5 +1,5 @@
 import { parse, type TransformPlugin } from 'just-bash';
-import { walk, type Node } from './ast-walk';
+import { compoundParts, walk, type Node } from './ast-walk';
 
 /**
  * Utilities that read their standard input to its end when given no input file. On a pipe they take everything
@@ -80,18 +80,76 @@ const firstCommands = (stmt: Node): Node[] => (stmt?.pipelines ?? []).map((p: No
  * whatever is (or is not) coming on a stdin that stays open (`kubectl run -i … -- sh -c 'wget …'`).
  */
 export function scriptReadsStdin(script: string): boolean {
-  let ast: Node;
+  const ast = parsed(script);
+  return !!ast && anyReaders(ast) > 0;
+}
+
+function parsed(script: string): Node | undefined {
   try {
-    ast = parse(script);
+    return parse(script);
   } catch {
-    return false; // the shell reports the syntax error without reading anything
+    return undefined; // the shell reports the syntax error without reading anything
   }
-  let reads = false;
-  walk(ast, (n) => {
-    if (reads || n.type !== 'Statement') return;
-    reads = firstCommands(n).some((c) => readsInherited(c, (name, args) => LINE_READERS.has(name) || SHELLS.has(name) || (DRAINERS[name]?.(args) ?? false)));
+}
+
+const isReader = (name: string, args: string[]) => LINE_READERS.has(name) || SHELLS.has(name) || (DRAINERS[name]?.(args) ?? false);
+
+/** the commands anywhere in the script (functions, $(…), background jobs too) that may read what they inherited */
+function anyReaders(ast: Node): number {
+  let n = 0;
+  walk(ast, (s) => {
+    if (s.type === 'Statement') n += firstCommands(s).filter((c) => readsInherited(c, isReader)).length;
   });
-  return reads;
+  return n;
+}
+
+const takesOwnInput = (c: Node): boolean => !!c.redirections?.some((r: Node) => r.operator.startsWith('<') && r.operator !== '<>' && (r.fd ?? 0) === 0);
+
+/**
+ * The reading commands whose stdin is certainly the shell's own: first commands of foreground pipelines, at the
+ * top or inside compound commands (if, loops, case, groups) that do not take input of their own.
+ */
+function shellStdinReaders(stmts: Node[] | null | undefined, found: (c: Node) => void): void {
+  const visit = (c: Node): void => {
+    if (!c) return;
+    if (c.type === 'SimpleCommand') {
+      if (readsInherited(c, isReader)) found(c);
+      return;
+    }
+    if (!takesOwnInput(c)) compoundParts(c, (stmts) => shellStdinReaders(stmts, found));
+  };
+  for (const s of stmts ?? []) if (!s.background) for (const p of s.pipelines ?? []) visit(p.commands?.[0]);
+}
+
+/**
+ * Whether the script's input can reach it line by line as it arrives (see `liveStdinPlugin`): every command that
+ * may read it is one whose stdin is certainly the shell's. Others (a reading function, `$(cat)`) get the whole
+ * input at its end, as before.
+ */
+export function scriptStreamsStdin(script: string): boolean {
+  const ast = parsed(script);
+  if (!ast) return false;
+  let n = 0;
+  shellStdinReaders(ast.statements, () => n++);
+  return n > 0 && n === anyReaders(ast);
+}
+
+/**
+ * Points the commands that read the shell's stdin at files serving it as it arrives: `read` at one giving a line
+ * per read (sh reads a pipe byte by byte, so each `read` takes just its line), the rest at one giving everything
+ * until end of file.
+ */
+export function liveStdinPlugin(linePath: string, restPath: string): TransformPlugin {
+  const from = (path: string): Node => ({ ...devNull(), target: { type: 'Word', parts: [{ type: 'Literal', value: path }] } });
+  return {
+    name: 'kubelab-live-stdin',
+    transform(ctx) {
+      shellStdinReaders(ctx.ast.statements, (c) => {
+        (c.redirections ??= []).push(from(literal(c.name) === 'read' ? linePath : restPath));
+      });
+      return { ast: ctx.ast };
+    },
+  };
 }
 
 const devNull = (): Node => ({

@@ -1,6 +1,7 @@
 import { parse, serialize, type TransformPlugin } from 'just-bash';
 import { CAPTURED_MARK } from './engine-fixes';
 import { shellQuote } from './quote';
+import { compoundParts } from './ast-walk';
 
 type Node = any;
 
@@ -95,33 +96,8 @@ export function streamingPlugin(pid: number): TransformPlugin {
       if (stream) c.redirections.unshift(redirect(1, out), redirect(2, err));
       stream = false;
     }
-    switch (c.type) {
-      case 'If':
-        for (const cl of c.clauses) {
-          visitStatements(cl.condition, false);
-          visitStatements(cl.body, stream);
-        }
-        visitStatements(c.elseBody, stream);
-        return;
-      case 'While':
-      case 'Until':
-        visitStatements(c.condition, false);
-        visitStatements(c.body, stream);
-        c.body.unshift(yieldCall());
-        return;
-      case 'For':
-      case 'CStyleFor':
-        visitStatements(c.body, stream);
-        c.body.unshift(yieldCall());
-        return;
-      case 'Case':
-        for (const it of c.items) visitStatements(it.body, stream);
-        return;
-      case 'Subshell':
-      case 'Group':
-        visitStatements(c.body, stream);
-        return;
-    }
+    compoundParts(c, (stmts, condition) => visitStatements(stmts, stream && !condition));
+    if (['While', 'Until', 'For', 'CStyleFor'].includes(c.type)) c.body.unshift(yieldCall());
   };
   return {
     name: 'kubelab-streaming',
