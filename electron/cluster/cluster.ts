@@ -139,7 +139,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     tokens: [...(tokenFile ? [tokenFile] : []), serviceAccountTokenAuthenticator(pki, lookup)],
     authorizer: () => authorizer,
   });
-  registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
+  registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector, address: () => address });
   // what the control plane's static pods print (their `kubectl logs`): requests over HTTPS, and the components' own
   const componentLog = new ComponentLog();
   // the audit log of kube-apiserver on the control-plane node: every request, from kubectl and the components alike
@@ -165,6 +165,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   );
   const componentApi = observedApiServer(auditedApi, componentRequestObserver(componentLog), log);
 
+  // the service-account key (RSA keygen in the thread pool) must be there before a request can carry a token
+  await pki.serviceAccountReady;
   let http: RunningHttpServer;
   const listen = (port: number) =>
     startHttpServer({

@@ -112,7 +112,17 @@ describe.skipIf(!kubectl)('projected volume layout through kubectl exec', () => 
     expect(listing(await exec('box', 'ls', '-la', '/etc/podinfo')).get('labels')).toEqual({ mode: 'lrwxrwxrwx', link: '..data/labels' });
     const ts = listing(await exec('box', 'ls', '-la', '/etc/config')).get('..data')!.link!;
     const found = (await exec('box', 'find', '/etc/config')).split('\n').filter(Boolean).sort();
-    expect(found).toEqual(['/etc/config', `/etc/config/${ts}`, `/etc/config/${ts}/a`, `/etc/config/${ts}/b.conf`, '/etc/config/..data', '/etc/config/a', '/etc/config/b.conf'].sort());
+    expect(found).toEqual(
+      [
+        '/etc/config',
+        `/etc/config/${ts}`,
+        `/etc/config/${ts}/a`,
+        `/etc/config/${ts}/b.conf`,
+        '/etc/config/..data',
+        '/etc/config/a',
+        '/etc/config/b.conf',
+      ].sort(),
+    );
   }, 90_000);
 
   it('swaps ..data to a new timestamped folder on an update and removes the old one; a subPath file keeps its content', async () => {

@@ -10,7 +10,7 @@ import type { KObject } from '../api/types';
 import type { UserInfo } from '../auth/user';
 import type { ApiServer } from '../apiserver/handler';
 import { nodeRuntime, type ClusterConfig } from '../config';
-import { ensureEtcdPki, signedBy, type Pki } from '../auth/pki';
+import { ensureEtcdPki, signedBy, writeNodeServiceAccountKeys, type Pki } from '../auth/pki';
 import type { Store } from '../store/types';
 import type { EtcdBackend } from '../store/etcdctl/etcdctl';
 import type { ContainerRuntime } from '../runtime/interface';
@@ -185,6 +185,8 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
       const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
       const etcd = cp && (await etcdBackend(cp, nodeDir, { name: n.name, ip: nodeInternalIP(index) }));
+      // kubeadm's service-account key pair beside the etcd certificates
+      if (cp) writeNodeServiceAccountKeys(path.join(nodeDir, 'host', 'etc', 'kubernetes', 'pki'), ctx.pki.serviceAccount);
       const programs = {
         ...(cp ? controlPlanePrograms(cp.log, versions, { serveApi: cp.serveApi, etcd, member: cp.member }) : {}),
         ...dnsPrograms(dns),
