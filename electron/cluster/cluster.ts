@@ -165,8 +165,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   );
   const componentApi = observedApiServer(auditedApi, componentRequestObserver(componentLog), log);
 
-  // the service-account key (RSA keygen in the thread pool) must be there before a request can carry a token
-  await pki.serviceAccountReady;
   let http: RunningHttpServer;
   const listen = (port: number) =>
     startHttpServer({
@@ -294,6 +292,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     context: 'kubelab',
     user: 'kubelab-admin',
   });
+  // the service-account key (RSA keygen in the thread pool, begun with the PKI; whatever needs it before waits for it)
+  await pki.serviceAccountReady;
   ready = true;
   log(`API server listening on ${server}`);
 

@@ -32,6 +32,8 @@ export interface Pki {
   readonly serviceAccount: ServiceAccountKeys;
   /** settles once the service-account key is read or made: RSA key generation runs beside the rest of start */
   serviceAccountReady: Promise<ServiceAccountKeys>;
+  /** whether `serviceAccount` can be read yet */
+  readonly serviceAccountLoaded: boolean;
   /** issue a client certificate signed by the cluster CA (CSR API, per-user kubeconfigs) */
   signClientCert(subject: { cn: string; orgs?: string[] }, publicKeyPem?: string, days?: number): Promise<KeyPair>;
   /** sign a PEM CSR (certificates.k8s.io signers): valid for `seconds`, for client or server use */
@@ -188,6 +190,9 @@ export async function ensurePki(dir: string): Promise<Pki> {
       return sa;
     },
     serviceAccountReady,
+    get serviceAccountLoaded(): boolean {
+      return !!sa;
+    },
     async signClientCert(subject, publicKeyPem, days = 365) {
       if (publicKeyPem) {
         const spki = Buffer.from(publicKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');

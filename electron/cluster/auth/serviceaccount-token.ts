@@ -165,7 +165,8 @@ export function verifyServiceAccountToken(token: string, pki: Pki, lookup: Pick<
   const header = decodePart(parts[0]);
   const claims = decodePart(parts[1]);
   if (!header || !claims || typeof claims !== 'object' || (claims.iss !== SERVICE_ACCOUNT_ISSUER && claims.iss !== LEGACY_ISSUER)) return undefined;
-  if (!signatureValid(pki, header, `${parts[0]}.${parts[1]}`, parts[2])) return null;
+  // the first moments of a start, before the key is read or made: no token of ours can be checked yet (401)
+  if (!pki.serviceAccountLoaded || !signatureValid(pki, header, `${parts[0]}.${parts[1]}`, parts[2])) return null;
   if (claims.iss === LEGACY_ISSUER) return verifyLegacy(token, claims, lookup);
   const nowS = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== 'number' || claims.exp <= nowS) return null;

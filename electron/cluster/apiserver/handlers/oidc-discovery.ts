@@ -22,11 +22,12 @@ function jwk(key: KeyObject): Record<string, string> {
   return j.kty === 'RSA' ? { ...head, alg, n: j.n, e: j.e } : { ...head, crv: j.crv, alg, x: j.x, y: j.y };
 }
 
-export function oidcDiscoveryHandlers(pki: Pki, address: () => string): Record<string, (req: ApiRequest) => ApiResponse> {
+export function oidcDiscoveryHandlers(pki: Pki, address: () => string): Record<string, (req: ApiRequest) => Promise<ApiResponse>> {
   const raw = (body: unknown, contentType: string): ApiResponse => ({ kind: 'raw', status: 200, body: JSON.stringify(body), contentType, headers: CACHE });
   return {
-    [OIDC_CONFIG_PATH]: () => {
-      const algs = [...new Set(pki.serviceAccount.verifying.map(serviceAccountAlg))].sort();
+    [OIDC_CONFIG_PATH]: async () => {
+      const { verifying } = await pki.serviceAccountReady;
+      const algs = [...new Set(verifying.map(serviceAccountAlg))].sort();
       return raw(
         {
           issuer: SERVICE_ACCOUNT_ISSUER,
@@ -38,6 +39,6 @@ export function oidcDiscoveryHandlers(pki: Pki, address: () => string): Record<s
         'application/json',
       );
     },
-    [JWKS_PATH]: () => raw({ keys: pki.serviceAccount.verifying.map(jwk) }, 'application/jwk-set+json'),
+    [JWKS_PATH]: async () => raw({ keys: (await pki.serviceAccountReady).verifying.map(jwk) }, 'application/jwk-set+json'),
   };
 }
