@@ -98,6 +98,12 @@ describe.skipIf(!kubectl)('projected volume layout through kubectl exec', () => 
       // defaultMode applies to the files in the timestamped folder
       expect(listing(await exec(c, 'ls', '-l', '/etc/config/..data/')).get('a')?.mode).toBe('-r--------');
       expect(await exec(c, 'readlink', '/etc/config/a')).toBe('..data/a\n');
+      expect((await exec(c, 'find', '/etc/config', '-type', 'l')).split('\n').filter(Boolean).sort()).toEqual([
+        '/etc/config/..data',
+        '/etc/config/a',
+        '/etc/config/b.conf',
+      ]);
+      expect(await exec(c, 'find', '/etc/config', '-name', 'a', '-type', 'l')).toBe('/etc/config/a\n');
       // -f resolves the `..data` link inside the path as well
       expect(await exec(c, 'readlink', '-f', '/etc/config/a')).toBe(`/etc/config/${ts}/a\n`);
       expect(await exec(c, 'cat', '/etc/config/b.conf')).toBe('x=y');
