@@ -30,9 +30,16 @@ export function kubectlPath(): string | undefined {
 }
 
 export async function startTestCluster(
-  opts: { nodes?: number; configFile?: string; runtime?: 'sim' | 'docker'; log?: (line: string) => void } = {},
+  opts: {
+    nodes?: number;
+    configFile?: string;
+    runtime?: 'sim' | 'docker';
+    log?: (line: string) => void;
+    /** start on this data dir (a restart); it is kept at stop() */
+    dataDir?: string;
+  } = {},
 ): Promise<TestCluster> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-test-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kubelab-test-'));
   const cluster = await startCluster({ dataDir, port: 0, nodes: opts.nodes ?? 3, configFile: opts.configFile, runtime: opts.runtime, log: opts.log });
   const client = cluster.client({ name: 'kubernetes-admin', groups: ['system:masters'] }, 'kubelab-test');
   const kc = cluster.kubeconfigPath;
@@ -65,7 +72,7 @@ export async function startTestCluster(
     },
     async stop() {
       await cluster.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -139,7 +139,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     tokens: [...(tokenFile ? [tokenFile] : []), serviceAccountTokenAuthenticator(pki, lookup)],
     authorizer: () => authorizer,
   });
-  registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector });
+  registerBuiltinHandlers(api, { pki, registry, catalog, authenticator, connector, address: () => address });
   // what the control plane's static pods print (their `kubectl logs`): requests over HTTPS, and the components' own
   const componentLog = new ComponentLog();
   // the audit log of kube-apiserver on the control-plane node: every request, from kubectl and the components alike
@@ -292,6 +292,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     context: 'kubelab',
     user: 'kubelab-admin',
   });
+  // the service-account key (RSA keygen in the thread pool, begun with the PKI; whatever needs it before waits for it)
+  await pki.serviceAccountReady;
   ready = true;
   log(`API server listening on ${server}`);
 

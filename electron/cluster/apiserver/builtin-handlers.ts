@@ -17,6 +17,7 @@ import { serviceIpHooks } from './hooks/service-ips';
 import { registerCrds } from './crds';
 import { storeInspectHandler } from './handlers/store-inspect';
 import { registerEvictionAndTokenHandlers } from './handlers/eviction';
+import { oidcDiscoveryHandlers } from './handlers/oidc-discovery';
 
 export interface BuiltinDeps {
   pki: Pki;
@@ -24,6 +25,8 @@ export interface BuiltinDeps {
   catalog: Catalog;
   authenticator: Authenticator;
   connector: NodeConnector;
+  /** host:port clients reach the API server at (the JWKS URI in the OpenID configuration) */
+  address: () => string;
 }
 
 export function registerBuiltinHandlers(api: ApiServer, deps: BuiltinDeps): void {
@@ -39,6 +42,7 @@ export function registerBuiltinHandlers(api: ApiServer, deps: BuiltinDeps): void
     const [group, resource, sub] = k.split('/');
     api.registerSpecial(group, resource, sub, h);
   }
+  for (const [p, h] of Object.entries(oidcDiscoveryHandlers(deps.pki, deps.address))) api.registerPath(p, h);
   api.registerPath('/kubelab/store', storeInspectHandler(registry.store));
   registry.addHooks(serviceIpHooks(registry, () => catalog.get('', 'v1', 'services')));
   const crds = registerCrds(catalog, registry, () => catalog.get('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'));

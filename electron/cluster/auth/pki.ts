@@ -1,9 +1,11 @@
 // The cluster's PKI, made on first start and kept in <data-dir>/pki: a CA, the API server's serving
 // certificate for 127.0.0.1/localhost, and the admin client certificate kubectl uses (CN=kubernetes-admin, O=system:masters).
-// ECDSA P-256 keeps first start fast (RSA key generation alone would cost most of the 1 s budget).
+// ECDSA P-256 keeps first start fast (RSA key generation alone would cost most of the 1 s budget); the one RSA key,
+// kubeadm's sa.key for ServiceAccount tokens (RS256), is made in the background while the rest of start runs.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { webcrypto, randomBytes, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { webcrypto, randomBytes, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -23,9 +25,15 @@ export interface Pki {
   ca: KeyPair;
   server: KeyPair;
   admin: KeyPair;
-  /** key that signs ServiceAccount tokens (PEM, PKCS#8) and its public half */
-  serviceAccountKey: KeyObject;
-  serviceAccountPublicKey: KeyObject;
+  /**
+   * the keys of ServiceAccount tokens (see serviceAccountKeys below); reading them before `serviceAccountReady`
+   * settled throws
+   */
+  readonly serviceAccount: ServiceAccountKeys;
+  /** settles once the service-account key is read or made: RSA key generation runs beside the rest of start */
+  serviceAccountReady: Promise<ServiceAccountKeys>;
+  /** whether `serviceAccount` can be read yet */
+  readonly serviceAccountLoaded: boolean;
   /** issue a client certificate signed by the cluster CA (CSR API, per-user kubeconfigs) */
   signClientCert(subject: { cn: string; orgs?: string[] }, publicKeyPem?: string, days?: number): Promise<KeyPair>;
   /** sign a PEM CSR (certificates.k8s.io signers): valid for `seconds`, for client or server use */
@@ -154,7 +162,7 @@ export async function ensurePki(dir: string): Promise<Pki> {
     writePair(dir, 'ca', ca);
   }
   const caPair = ca;
-  const [server, admin, sa] = await Promise.all([
+  const [server, admin] = await Promise.all([
     (!fresh && readPair(dir, 'apiserver')) ||
       makeLeaf(caPair, dn('kube-apiserver'), {
         dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
@@ -168,21 +176,23 @@ export async function ensurePki(dir: string): Promise<Pki> {
         writePair(dir, 'admin', p);
         return p;
       }),
-    (async () => {
-      const f = join(dir, 'sa.key');
-      if (!fresh && existsSync(f)) return readFileSync(f, 'utf8');
-      const k = await exportKey((await newKeys()).privateKey);
-      writeFileSync(f, k, { mode: 0o600 });
-      return k;
-    })(),
   ]);
-  const serviceAccountKey = createPrivateKey(sa);
+  let sa: ServiceAccountKeys | undefined;
+  const serviceAccountReady = serviceAccountKeys(dir, fresh).then((k) => (sa = k));
+  // a failure surfaces where start awaits serviceAccountReady; until then it must not count as unhandled
+  serviceAccountReady.catch(() => undefined);
   return {
     ca: caPair,
     server,
     admin,
-    serviceAccountKey,
-    serviceAccountPublicKey: createPublicKey(serviceAccountKey),
+    get serviceAccount(): ServiceAccountKeys {
+      if (!sa) throw new Error('the service-account signing key is not loaded yet');
+      return sa;
+    },
+    serviceAccountReady,
+    get serviceAccountLoaded(): boolean {
+      return !!sa;
+    },
     async signClientCert(subject, publicKeyPem, days = 365) {
       if (publicKeyPem) {
         const spki = Buffer.from(publicKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
@@ -210,6 +220,70 @@ export async function ensurePki(dir: string): Promise<Pki> {
       return issue(caPair, { subject: csr.subject, publicKey: csr.publicKey, days: 0, seconds: opts.seconds, backdateMs: 5 * 60_000, server });
     },
   };
+}
+
+export interface ServiceAccountKeys {
+  /** signs new tokens: RSA 2048 (RS256) like kubeadm's sa.key, or an older KubeLab's ECDSA key (ES256) */
+  signing: KeyObject;
+  /** verify tokens (--service-account-key-file): the signing key's public half first, then retired keys */
+  verifying: KeyObject[];
+}
+
+/** the JWS algorithm a service-account key signs with */
+export function serviceAccountAlg(key: KeyObject): 'RS256' | 'ES256' {
+  return key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+}
+
+const SA_KEY = 'sa.key';
+const SA_PUB = 'sa.pub';
+/** the ECDSA public key an older KubeLab signed tokens with: still verifies them (legacy Secret tokens never expire) */
+const SA_RETIRED_PUB = 'sa-ecdsa.pub';
+
+const rsaKeyPair = promisify(generateKeyPair);
+
+/**
+ * kubeadm's sa.key (PKCS#1 "RSA PRIVATE KEY") and sa.pub ("PUBLIC KEY") in `dir`, made when missing. A data dir an
+ * older KubeLab made holds an ECDSA sa.key: a new RSA key takes its place and the old public key is kept so that the
+ * tokens it signed still verify.
+ */
+async function serviceAccountKeys(dir: string, fresh: boolean): Promise<ServiceAccountKeys> {
+  const keyFile = join(dir, SA_KEY);
+  const retiredFile = join(dir, SA_RETIRED_PUB);
+  const retired: KeyObject[] = [];
+  if (!fresh && existsSync(keyFile)) {
+    const key = createPrivateKey(readFileSync(keyFile, 'utf8'));
+    if (key.asymmetricKeyType === 'rsa') {
+      if (!existsSync(join(dir, SA_PUB))) writeFileSync(join(dir, SA_PUB), createPublicKey(key).export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
+      if (existsSync(retiredFile)) retired.push(createPublicKey(readFileSync(retiredFile, 'utf8')));
+      return { signing: key, verifying: [createPublicKey(key), ...retired] };
+    }
+    const old = createPublicKey(key);
+    writeFileSync(retiredFile, old.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
+    retired.push(old);
+  }
+  const { privateKey, publicKey } = await rsaKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  // the public half first: a start interrupted between the two writes then makes a new pair rather than keep a
+  // private key whose sa.pub is missing
+  writeFileSync(join(dir, SA_PUB), publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
+  writeFileSync(keyFile, privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
+  return { signing: privateKey, verifying: [publicKey, ...retired] };
+}
+
+/**
+ * sa.key and sa.pub where kubeadm leaves them on a control-plane node (`pkiDir` is its /etc/kubernetes/pki), so
+ * `cat /etc/kubernetes/pki/sa.pub` there shows the key tokens verify with.
+ */
+export function writeNodeServiceAccountKeys(pkiDir: string, keys: ServiceAccountKeys): void {
+  mkdirSync(pkiDir, { recursive: true });
+  const files: [string, string, number][] = [
+    [SA_KEY, keys.signing.export({ type: keys.signing.asymmetricKeyType === 'rsa' ? 'pkcs1' : 'sec1', format: 'pem' }) as string, 0o600],
+    [SA_PUB, keys.verifying[0].export({ type: 'spki', format: 'pem' }) as string, 0o644],
+  ];
+  for (const [name, text, mode] of files) {
+    const f = join(pkiDir, name);
+    if (existsSync(f) && readFileSync(f, 'utf8') === text) continue;
+    writeFileSync(f, text, { mode });
+  }
 }
 
 const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;

@@ -1,7 +1,8 @@
-// ServiceAccount tokens as kube-apiserver issues them: ES256 JWTs signed with the cluster's service-account key,
+// ServiceAccount tokens as kube-apiserver issues them: RS256 JWTs signed with the cluster's service-account key
+// (kubeadm's RSA sa.key; ES256 where an older KubeLab's ECDSA key still verifies what it signed),
 // bound to the account (and optionally a pod, secret or node) by uid, so deleting the owner revokes the token.
 import { createHash, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
-import type { Pki } from './pki';
+import { serviceAccountAlg, type Pki } from './pki';
 import type { UserInfo } from './user';
 import type { TokenAuthenticator } from './authenticator';
 import type { AdmissionLookup } from '../admission/types';
@@ -66,6 +67,30 @@ function sortedJson(v: unknown): string {
   return JSON.stringify(norm(v));
 }
 
+/** a compact JWS over `claims` with the signing key, its header naming the key as upstream does */
+function signJwt(pki: Pki, claims: object): string {
+  const { signing, verifying } = pki.serviceAccount;
+  const header = b64url(JSON.stringify({ alg: serviceAccountAlg(signing), kid: serviceAccountKeyId(verifying[0]) }));
+  const payload = b64url(sortedJson(claims));
+  // ECDSA signatures in JWS are r||s, not DER; the option is ignored for RSA
+  const sig = sign('sha256', Buffer.from(`${header}.${payload}`), { key: signing, dsaEncoding: 'ieee-p1363' });
+  return `${header}.${payload}.${b64url(sig)}`;
+}
+
+/** whether the signature verifies with one of the cluster's keys of the header's algorithm (the named key first) */
+function signatureValid(pki: Pki, header: { alg?: unknown; kid?: unknown }, signed: string, sig: string): boolean {
+  const keys = pki.serviceAccount.verifying.filter((k) => serviceAccountAlg(k) === header.alg);
+  const named = keys.filter((k) => serviceAccountKeyId(k) === header.kid);
+  for (const key of named.length ? named : keys) {
+    try {
+      if (verify('sha256', Buffer.from(signed), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))) return true;
+    } catch {
+      // a malformed signature for this key type: not valid with it
+    }
+  }
+  return false;
+}
+
 export function signServiceAccountToken(pki: Pki, spec: TokenSpec): { token: string; expiresAt: Date } {
   const now = Math.floor((spec.now ?? new Date()).getTime() / 1000);
   const exp = now + spec.expirationSeconds;
@@ -86,10 +111,7 @@ export function signServiceAccountToken(pki: Pki, spec: TokenSpec): { token: str
       warnafter: spec.warnAfterSeconds !== undefined ? now + spec.warnAfterSeconds : undefined,
     },
   };
-  const header = b64url(JSON.stringify({ alg: 'ES256', kid: serviceAccountKeyId(pki.serviceAccountPublicKey) }));
-  const payload = b64url(sortedJson(claims));
-  const sig = sign('sha256', Buffer.from(`${header}.${payload}`), { key: pki.serviceAccountKey, dsaEncoding: 'ieee-p1363' });
-  return { token: `${header}.${payload}.${b64url(sig)}`, expiresAt: new Date(exp * 1000) };
+  return { token: signJwt(pki, claims), expiresAt: new Date(exp * 1000) };
 }
 
 /** issuer of the non-expiring tokens the token controller writes into kubernetes.io/service-account-token Secrets */
@@ -104,10 +126,7 @@ export function signLegacyServiceAccountToken(pki: Pki, ref: { namespace: string
     'kubernetes.io/serviceaccount/service-account.uid': ref.serviceAccount.uid,
     sub: `system:serviceaccount:${ref.namespace}:${ref.serviceAccount.name}`,
   };
-  const header = b64url(JSON.stringify({ alg: 'ES256', kid: serviceAccountKeyId(pki.serviceAccountPublicKey) }));
-  const payload = b64url(sortedJson(claims));
-  const sig = sign('sha256', Buffer.from(`${header}.${payload}`), { key: pki.serviceAccountKey, dsaEncoding: 'ieee-p1363' });
-  return `${header}.${payload}.${b64url(sig)}`;
+  return signJwt(pki, claims);
 }
 
 /** a legacy token is valid while its Secret still holds it and its ServiceAccount is the one it names */
@@ -146,19 +165,8 @@ export function verifyServiceAccountToken(token: string, pki: Pki, lookup: Pick<
   const header = decodePart(parts[0]);
   const claims = decodePart(parts[1]);
   if (!header || !claims || typeof claims !== 'object' || (claims.iss !== SERVICE_ACCOUNT_ISSUER && claims.iss !== LEGACY_ISSUER)) return undefined;
-  if (header.alg !== 'ES256') return null;
-  let ok = false;
-  try {
-    ok = verify(
-      'sha256',
-      Buffer.from(`${parts[0]}.${parts[1]}`),
-      { key: pki.serviceAccountPublicKey, dsaEncoding: 'ieee-p1363' },
-      Buffer.from(parts[2], 'base64url'),
-    );
-  } catch {
-    ok = false;
-  }
-  if (!ok) return null;
+  // the first moments of a start, before the key is read or made: no token of ours can be checked yet (401)
+  if (!pki.serviceAccountLoaded || !signatureValid(pki, header, `${parts[0]}.${parts[1]}`, parts[2])) return null;
   if (claims.iss === LEGACY_ISSUER) return verifyLegacy(token, claims, lookup);
   const nowS = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== 'number' || claims.exp <= nowS) return null;

@@ -10,7 +10,7 @@ import type { KObject } from '../api/types';
 import type { UserInfo } from '../auth/user';
 import type { ApiServer } from '../apiserver/handler';
 import { nodeRuntime, type ClusterConfig } from '../config';
-import { ensureEtcdPki, signedBy, type Pki } from '../auth/pki';
+import { ensureEtcdPki, signedBy, writeNodeServiceAccountKeys, type Pki } from '../auth/pki';
 import type { Store } from '../store/types';
 import type { EtcdBackend } from '../store/etcdctl/etcdctl';
 import type { ContainerRuntime } from '../runtime/interface';
@@ -185,6 +185,15 @@ export async function startNodes(ctx: NodeStartContext): Promise<NodeSet> {
       // the control plane's static pods run simulated programs, so only a simulated control-plane node has them
       const cp = n.role === 'control-plane' && nodeRuntime(ctx.config, n) === 'sim' ? ctx.controlPlane : undefined;
       const etcd = cp && (await etcdBackend(cp, nodeDir, { name: n.name, ip: nodeInternalIP(index) }));
+      // kubeadm's service-account key pair beside the etcd certificates, once made (the nodes need not wait for it)
+      if (cp) {
+        const pkiDir = path.join(nodeDir, 'host', 'etc', 'kubernetes', 'pki');
+        void bestEffort(
+          ctx.pki.serviceAccountReady.then((keys) => writeNodeServiceAccountKeys(pkiDir, keys)),
+          `node ${n.name}: writing /etc/kubernetes/pki/sa.key and sa.pub`,
+          ctx.log,
+        );
+      }
       const programs = {
         ...(cp ? controlPlanePrograms(cp.log, versions, { serveApi: cp.serveApi, etcd, member: cp.member }) : {}),
         ...dnsPrograms(dns),

@@ -10,8 +10,11 @@ import type { Mount } from '../runtime/interface';
 import { writeProjection, type ProjectedFile } from './atomic-writer';
 import { fieldRefValue, resourceFieldValue } from './downward';
 import type { ConfigSource } from './env';
+import { componentLog } from '../best-effort';
 
 export class VolumeError extends Error {}
+
+const log = componentLog('kubelet volumes');
 
 export interface MountedVolume {
   name: string;
@@ -123,10 +126,11 @@ export class VolumeManager {
         const fp = fingerprint(files);
         if (this.written.get(m.hostPath) === fp) continue;
         if (this.closed) return;
-        writeProjection(m.hostPath, files);
+        writeProjection(m.hostPath, files, volumeRootMode(m.type));
         this.written.set(m.hostPath, fp);
-      } catch {
-        /* keep the last good contents, as the kubelet does while an object is missing */
+      } catch (err) {
+        // keep the last good contents, as the kubelet does while an object is missing; a disk fault is worth a line
+        if (!(err instanceof VolumeError)) log(`refreshing volume ${v.name} of ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).message}`);
       }
     }
   }
@@ -209,7 +213,7 @@ export class VolumeManager {
       case 'projected': {
         const files = (await this.projectionFor(pod, v)) ?? new Map();
         this.assertOpen();
-        writeProjection(dir, files);
+        writeProjection(dir, files, volumeRootMode(type));
         this.written.set(dir, fingerprint(files));
         return { name: v.name, type, hostPath: dir, projected: true, readOnly: true, tmpfs: type === 'secret' || type === 'projected' };
       }
@@ -331,6 +335,11 @@ export class VolumeManager {
     this.tokens.set(key, { ...t, issuedAt: now });
     return t.token;
   }
+}
+
+/** secret and projected volumes sit on a tmpfs (drwxrwxrwt upstream), configMap and downwardAPI on the node's disk */
+function volumeRootMode(type: string): number {
+  return type === 'secret' || type === 'projected' ? 0o1777 : 0o777;
 }
 
 function fingerprint(files: Map<string, ProjectedFile>): string {

@@ -193,7 +193,7 @@ describe('serviceaccounts/token', () => {
       .slice(0, 2)
       .map((s) => JSON.parse(Buffer.from(s, 'base64url').toString()) as any);
     const sa = lookup.get(R.serviceaccounts, NS, 'default')!;
-    expect(h.alg).toBe('ES256');
+    expect(h.alg).toBe('RS256');
     expect(p).toMatchObject({
       iss: 'https://kubernetes.default.svc.cluster.local',
       aud: ['https://kubernetes.default.svc.cluster.local'],

@@ -1,8 +1,11 @@
-// authorization.k8s.io and authentication.k8s.io reviews: `kubectl auth can-i` and `kubectl auth whoami`.
+// authorization.k8s.io and authentication.k8s.io reviews: `kubectl auth can-i`, `kubectl auth whoami`, and the
+// TokenReview a webhook or a student uses to check a bearer token.
 import type { KObject } from '../../api/types';
 import type { Authorizer } from '../../auth/authorizer';
 import type { SpecialHandler } from '../handler';
 import type { Authenticator } from '../../auth/authenticator';
+import { API_AUDIENCES } from '../../auth/serviceaccount-token';
+import { errBadRequest } from '../../api/errors';
 
 function userPayload(u: { name: string; uid?: string; groups: string[]; extra?: Record<string, string[]> }) {
   const o: Record<string, unknown> = { username: u.name, groups: u.groups };
@@ -33,7 +36,6 @@ function decide(authorizer: Authorizer, user: { name: string; groups: string[] }
 }
 
 export function reviewHandlers(authorizer: () => Authorizer, authn: Authenticator): Record<string, SpecialHandler> {
-  void authn;
   const created = (o: KObject) => ({ kind: 'json' as const, status: 201, body: o });
   return {
     'authorization.k8s.io/selfsubjectaccessreviews/': async ({ req, server }) => {
@@ -73,6 +75,18 @@ export function reviewHandlers(authorizer: () => Authorizer, authn: Authenticato
       const nonResourceRules = rules.filter((r) => r.nonResourceURLs?.length).map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs }));
       o.status = { resourceRules, nonResourceRules, incomplete: false, ...(errors.length ? { evaluationError: errors.join(', ') } : {}) };
       o.metadata = { creationTimestamp: null } as any;
+      return created(o);
+    },
+    'authentication.k8s.io/tokenreviews/': async ({ req, server }) => {
+      const o = server.decodeAny(req);
+      const token: unknown = o.spec?.token;
+      if (typeof token !== 'string' || !token) throw errBadRequest('token is required for TokenReview in authentication');
+      // the API server's authenticators accept tokens for its own audiences: a review for others authenticates no one
+      const asked: string[] = Array.isArray(o.spec.audiences) && o.spec.audiences.length ? o.spec.audiences : API_AUDIENCES;
+      const audiences = asked.filter((a) => API_AUDIENCES.includes(a));
+      const user = audiences.length ? authn.authenticate({ authorization: `Bearer ${token}` }) : undefined;
+      o.metadata = { creationTimestamp: null } as any;
+      o.status = user ? { authenticated: true, user: userPayload(user), audiences } : { user: {} };
       return created(o);
     },
     'authentication.k8s.io/selfsubjectreviews/': async ({ req, server }) => {

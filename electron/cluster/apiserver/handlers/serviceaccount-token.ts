@@ -95,6 +95,8 @@ export function tokenRequestHandler(pki: Pki): SpecialHandler {
     }
 
     const extend = !!pod && spec.expirationSeconds === WARN_ONLY_EXPIRATION_S && spec.audiences.every((a: string) => API_AUDIENCES.includes(a));
+    // a request that arrives while start still makes the key waits for it
+    await pki.serviceAccountReady;
     const { token } = signServiceAccountToken(pki, {
       namespace: ns,
       serviceAccount: { name, uid: sa.metadata.uid! },

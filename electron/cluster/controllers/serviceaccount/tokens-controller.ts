@@ -35,6 +35,8 @@ export function startTokensController(client: Client, informers: InformerFactory
           return;
         }
         if (secret.data?.token && wantUid) return;
+        // the key may still be in the making during the first moments of a start
+        await pki.serviceAccountReady;
         const token = signLegacyServiceAccountToken(pki, { namespace: ns, serviceAccount: { name: saName, uid: sa.metadata!.uid! }, secretName: name });
         await client.update(R.secrets, ns, {
           ...(secret as KObject),

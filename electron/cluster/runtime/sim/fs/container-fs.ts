@@ -251,7 +251,12 @@ export class ContainerFs implements IFileSystem {
     return this.inner.stat(p);
   }
   async lstat(p: string): Promise<FsStat> {
-    return this.fileMount(p) || this.isBinary(p) ? this.stat(p) : this.inner.lstat(p);
+    // a volume's mount point is its host folder's root, whose mode (0777, tmpfs 1777) `ls -ld` shows
+    return this.fileMount(p) || this.isBinary(p) || this.dirMountAt(p) ? this.stat(p) : this.inner.lstat(p);
+  }
+  private dirMountAt(p: string): Mount | undefined {
+    const n = normalize(p);
+    return this.mounts.find((m) => normalize(m.containerPath) === n && !this.fileMounts.has(n));
   }
   async mkdir(p: string, o?: MkdirOptions): Promise<void> {
     this.writable(p, 'mkdir');
@@ -294,8 +299,32 @@ export class ContainerFs implements IFileSystem {
     this.writable(n, 'link');
     return this.inner.link(e, n);
   }
-  readlink(p: string): Promise<string> {
-    return this.inner.readlink(p);
+  async readlink(p: string): Promise<string> {
+    const host = await this.volumeHostPath(p);
+    if (host === undefined) return this.inner.readlink(p);
+    return fsp.readlink(host).catch((err: NodeJS.ErrnoException) => {
+      // the container's path in the message, never the host's
+      throw fsError(err.code === 'EINVAL' ? 'EINVAL' : 'ENOENT', 'readlink', p);
+    });
+  }
+  /**
+   * The host path of a link inside a volume folder, whose text `readlink` and `ls -l` show as written (the kubelet's
+   * `key -> ..data/key`), where ReadWriteFs would answer with the target resolved. Confined like ReadWriteFs: the
+   * link's folder must resolve inside the volume.
+   */
+  private async volumeHostPath(p: string): Promise<string | undefined> {
+    const n = normalize(p);
+    for (const m of this.mounts) {
+      const cp = normalize(m.containerPath);
+      if (!n.startsWith(cp === '/' ? '/' : cp + '/') || this.fileMounts.has(cp)) continue;
+      const rel = n.slice(cp === '/' ? 1 : cp.length + 1);
+      const root = await fsp.realpath(m.hostPath);
+      const slash = rel.lastIndexOf('/');
+      const parent = await fsp.realpath(slash < 0 ? m.hostPath : `${m.hostPath}/${rel.slice(0, slash)}`).catch(() => undefined);
+      if (parent === undefined || (parent !== root && !parent.startsWith(root + '/'))) throw fsError('ENOENT', 'readlink', p);
+      return `${parent}/${rel.slice(slash + 1)}`;
+    }
+    return undefined;
   }
   realpath(p: string): Promise<string> {
     return this.fileMount(p) ? Promise.resolve(normalize(p)) : this.inner.realpath(p);

@@ -88,6 +88,42 @@ export function extraCommands(c: SimContainer, p: UserlandProfile): Command[] {
       }
       return ok(out, err ? 1 : 0, err);
     }),
+    // the engine's readlink -f follows only the last component: `readlink -f /etc/config/key` stopped at
+    // `..data/key` where coreutils and busybox resolve the `..data` link inside the path too
+    defineCommand('readlink', async (args, ctx) => {
+      const flags = new Set(args.filter((a) => /^-[a-z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
+      const ops = args.filter((a) => !/^-[a-z]+$/.test(a) && a !== '--');
+      if (!ops.length)
+        return ok(
+          '',
+          1,
+          bb
+            ? 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: readlink [-fnv] FILE\n'
+            : "readlink: missing operand\nTry 'readlink --help' for more information.\n",
+        );
+      const canonical = flags.has('f') || flags.has('e') || flags.has('m');
+      let out = '';
+      let failed = false;
+      for (const a of ops) {
+        const abs = ctx.fs.resolvePath(ctx.cwd, a);
+        try {
+          if (!canonical) out += (await ctx.fs.readlink(abs)) + '\n';
+          else {
+            const parent = abs.replace(/\/[^/]*$/, '') || '/';
+            const real = await ctx.fs.realpath(abs).catch(async (err) => {
+              // -f lets the last component be missing, -e does not
+              if (flags.has('e')) throw err;
+              return `${(await ctx.fs.realpath(parent)).replace(/\/$/, '')}/${abs.slice(parent.length + 1)}`;
+            });
+            out += real + '\n';
+          }
+        } catch {
+          // readlink is silent without -v: no link (or no such file) is only the exit status
+          failed = true;
+        }
+      }
+      return ok(flags.has('n') ? out.replace(/\n$/, '') : out, failed ? 1 : 0);
+    }),
     defineCommand('xxd', async (args, ctx) => {
       const data = await input(
         args.filter((a) => !a.startsWith('-')),

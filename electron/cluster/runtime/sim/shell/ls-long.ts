@@ -107,7 +107,12 @@ export async function lsLong(args: string[], ctx: CommandContext, gnu: boolean, 
   const files: Entry[] = [];
   const dirs: Entry[] = [];
   for (const op of ops.length ? ops : ['.']) {
-    const e = await entry(op, ctx.fs.resolvePath(ctx.cwd, op));
+    let e = await entry(op, ctx.fs.resolvePath(ctx.cwd, op));
+    // a link named on the command line is followed with a trailing slash or without -l (`ls -l /etc/config/..data/`)
+    if (e?.st.isSymbolicLink && (op.endsWith('/') || !long || flags.has('L') || flags.has('H'))) {
+      const st = await ctx.fs.stat(e.path).catch(() => undefined);
+      if (st) e = { ...e, st, link: undefined };
+    }
     if (!e) {
       stderr += gnu ? `ls: cannot access '${op}': No such file or directory\n` : `ls: ${op}: No such file or directory\n`;
       status = gnu ? 2 : 1;
@@ -122,11 +127,12 @@ export async function lsLong(args: string[], ctx: CommandContext, gnu: boolean, 
     const kids = (await Promise.all(names.map((n) => entry(n, d.path === '/' ? `/${n}` : `${d.path}/${n}`)))).filter((x): x is Entry => !!x);
     if (all)
       for (const dot of ['.', '..']) {
-        const e = await entry(dot, d.path);
+        const e = await entry(dot, dot === '..' ? d.path.replace(/\/[^/]*$/, '') || '/' : d.path);
         if (e) kids.push({ ...e, name: dot });
       }
     if (ops.length > 1 || files.length) out.push(`${out.length || i ? '\n' : ''}${d.name}:`);
-    const blocks = kids.reduce((t, k) => t + (k.st.isDirectory ? 4 : Math.ceil((k.st.size ?? 0) / 4096) * 4), 0);
+    // a short symlink's target sits in its inode: no blocks (the kubelet's `key -> ..data/key` links count 0)
+    const blocks = kids.reduce((t, k) => t + (k.st.isDirectory ? 4 : k.st.isSymbolicLink ? 0 : Math.ceil((k.st.size ?? 0) / 4096) * 4), 0);
     if (long) out.push(`total ${blocks}`);
     out.push(...render(order(kids)));
   }

@@ -1,4 +1,4 @@
-import { defineCommand, type Command, type CommandContext } from 'just-bash';
+import { defineCommand, type Command, type CommandContext, type ExecResult } from 'just-bash';
 import { lsLong } from './ls-long';
 import { rewrite, type UserlandProfile } from './profiles';
 
@@ -15,6 +15,8 @@ export function utilityWrappers(p: UserlandProfile, own: ReadonlySet<string>, ow
     out.push(
       defineCommand(name, async (args, ctx) => {
         if (name === 'ls' && !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a))) return lsLong(args, ctx, gnu, owner);
+        const links = name === 'find' && (await findLinks(args, ctx));
+        if (links) return { ...links, stderr: rewrite(links.stderr, rule.stderr, true), exitCode: rule.exit?.[links.exitCode] ?? links.exitCode };
         const r = await ctx.origCommand!(name === 'ls' ? await lsOperands(args, ctx) : args);
         return {
           ...r,
@@ -31,7 +33,48 @@ export function utilityWrappers(p: UserlandProfile, own: ReadonlySet<string>, ow
         !args.some((a) => /^-[^-]*[R1CxmiFs]|^--/.test(a)) ? lsLong(args, ctx, gnu, owner) : ctx.origCommand!(await lsOperands(args, ctx)),
       ),
     );
+  if (!p.utilities.find && !own.has('find')) out.push(defineCommand('find', async (args, ctx) => (await findLinks(args, ctx)) || ctx.origCommand!(args)));
   return out;
+}
+
+/** what stops `find … -type l` from being the engine's find minus that test, then keeping the links it printed */
+const FIND_NOT_PLAIN = new Set([
+  '-o',
+  '-or',
+  '!',
+  '-not',
+  '(',
+  ')',
+  '-exec',
+  '-execdir',
+  '-ok',
+  '-delete',
+  '-print0',
+  '-printf',
+  '-fprint',
+  '-ls',
+  '-prune',
+  '-L',
+  '-follow',
+]);
+
+/**
+ * `find DIR … -type l`: the engine's find knows only `-type f` and `-type d`, and a projected volume's key links
+ * (`key -> ..data/key`) are what one looks for with it. A plain conjunction of tests runs without `-type l` and the
+ * printed paths that are links stay; anything fancier is left to the engine.
+ */
+async function findLinks(args: string[], ctx: CommandContext): Promise<ExecResult | undefined> {
+  const i = args.findIndex((a, k) => a === '-type' && args[k + 1] === 'l');
+  if (i < 0 || args.some((a) => FIND_NOT_PLAIN.has(a))) return undefined;
+  const r = await ctx.origCommand!([...args.slice(0, i), ...args.slice(i + 2)]);
+  let stdout = '';
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const st = await ctx.fs.lstat(ctx.fs.resolvePath(ctx.cwd, line)).catch(() => undefined);
+    if (st?.isSymbolicLink) stdout += line + '\n';
+  }
+  // a new result, not a copy of the engine's: that one carries the output accounting of the longer stdout
+  return { stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
 /** several plain-file operands are listed like `ls -d`: one per line, no blank lines between them */
