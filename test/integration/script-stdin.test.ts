@@ -115,28 +115,37 @@ describe.skipIf(!kubectl)('stdin of sh -c scripts in pods', () => {
     expect(direct.code).toBe(0);
     expect(direct.out).toContain('HOSTNAME=bb\r\n');
     expect(direct.out).not.toMatch(/^(PWD|OLDPWD|SHLVL)=/m);
-    const shell = await onTerminal(['exec', '-it', 'bb', '--', 'sh'], [
-      ['/ # ', 'env\r'],
-      ['SHLVL=1\r\n', 'exit\r'],
-    ]);
+    const shell = await onTerminal(
+      ['exec', '-it', 'bb', '--', 'sh'],
+      [
+        ['/ # ', 'env\r'],
+        ['SHLVL=1\r\n', 'exit\r'],
+      ],
+    );
     expect(shell.code).toBe(0);
     expect(shell.out).toContain('PWD=/\r\n');
   }, 60_000);
 
   it('with -it a sh -c script reads the terminal: the line is echoed as typed and handed over at Enter', async () => {
-    const r = await onTerminal(['exec', '-it', 'bb', '--', 'sh', '-c', 'echo ready; read x; echo got $x; read y; echo got $y'], [
-      ['ready\r\n', 'hellp\x7fo\r'],
-      ['got hello\r\n', 'world\r'],
-    ]);
+    const r = await onTerminal(
+      ['exec', '-it', 'bb', '--', 'sh', '-c', 'echo ready; read x; echo got $x; read y; echo got $y'],
+      [
+        ['ready\r\n', 'hellp\x7fo\r'],
+        ['got hello\r\n', 'world\r'],
+      ],
+    );
     expect(r.out).toContain('ready\r\nhellp\b \bo\r\ngot hello\r\nworld\r\ngot world\r\n');
     expect(r.code).toBe(0);
   }, 60_000);
 
   it('with -it Ctrl-D on an empty line ends the input of a draining utility, and Ctrl-C interrupts the script (130)', async () => {
-    const drained = await onTerminal(['exec', '-it', 'bb', '--', 'sh', '-c', 'echo ready; cat; echo end'], [
-      ['ready\r\n', 'a\r'],
-      ['a\r\n', '\x04'],
-    ]);
+    const drained = await onTerminal(
+      ['exec', '-it', 'bb', '--', 'sh', '-c', 'echo ready; cat; echo end'],
+      [
+        ['ready\r\n', 'a\r'],
+        ['a\r\n', '\x04'],
+      ],
+    );
     expect(drained.out).toContain('ready\r\na\r\na\r\nend\r\n');
     expect(drained.code).toBe(0);
     const interrupted = await onTerminal(['exec', '-it', 'bb', '--', 'sh', '-c', 'echo ready; read x; echo never'], [['ready\r\n', 'ab\x03']]);
@@ -144,7 +153,7 @@ describe.skipIf(!kubectl)('stdin of sh -c scripts in pods', () => {
     expect(interrupted.code).toBe(130);
   }, 60_000);
 
-  it('kubectl run -it --rm: the pod\'s sh -c script reads what is typed', async () => {
+  it("kubectl run -it --rm: the pod's sh -c script reads what is typed", async () => {
     const r = await onTerminal(
       ['run', '-it', '--rm', '--restart=Never', 'typed', '--image=busybox', '--', 'sh', '-c', 'read x; echo "got [$x]"'],
       [["If you don't see a command prompt, try pressing enter.", 'hello\r']],

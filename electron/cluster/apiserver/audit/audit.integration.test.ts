@@ -229,7 +229,10 @@ rules:
       return { kind: 'json', status: 200, body: (broken.spec as { x: number }).x };
     });
     const r = await t.kubectl(['create', '--raw', '/api/v1/namespaces/audited/configmaps/boom/explode', '-f', '-'], { input: '{}' });
-    expect([r.code, r.stderr.trim()]).toEqual([1, "Error from server (InternalError): Internal error occurred: Cannot read properties of undefined (reading 'x')"]);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      1,
+      "Error from server (InternalError): Internal error occurred: Cannot read properties of undefined (reading 'x')",
+    ]);
     const panic = await waitFor(() => events().find((e) => e.objectRef?.subresource === 'explode' && e.stage === 'Panic'), { what: 'the Panic event' });
     expect(panic).toMatchObject({
       level: 'Request',

@@ -107,7 +107,11 @@ describe.skipIf(!kubectlPath())('mutating webhooks on CONNECT', () => {
   it('refuses an exec whose patched options the kubelet could not take, and a patch of the wrong type', async () => {
     patches.set('PodExecOptions', [{ op: 'remove', path: '/command' }]);
     const none = await t.kubectl(['exec', 'target', '--', 'echo', 'original']);
-    expect([none.code, none.stdout, none.stderr.trim()]).toEqual([1, '', 'Error from server (BadRequest): you must specify at least one command for the container']);
+    expect([none.code, none.stdout, none.stderr.trim()]).toEqual([
+      1,
+      '',
+      'Error from server (BadRequest): you must specify at least one command for the container',
+    ]);
 
     patches.set('PodExecOptions', [{ op: 'replace', path: '/command', value: 'echo' }]);
     const wrong = await t.kubectl(['exec', 'target', '--', 'echo', 'original']);

@@ -203,7 +203,13 @@ function labelLines(msg: Record<string, unknown>): string {
   return (['labels', 'annotations'] as const)
     .map((f) => {
       const m = (msg[f] ?? {}) as Record<string, string>;
-      return `${f[0].toUpperCase()}${f.slice(1)}:\n` + Object.keys(m).sort().map((k) => `\t${k} -> ${m[k]}\n`).join('');
+      return (
+        `${f[0].toUpperCase()}${f.slice(1)}:\n` +
+        Object.keys(m)
+          .sort()
+          .map((k) => `\t${k} -> ${m[k]}\n`)
+          .join('')
+      );
     })
     .join('');
 }
@@ -290,7 +296,10 @@ function sandboxTable(s: SandboxStatus, msg: Record<string, unknown>, verbose: b
   if (md.uid) out += `UID: ${md.uid}\n`;
   if (md.namespace) out += `Namespace: ${md.namespace}\n`;
   out += `Attempt: 0\nStatus: ${msg.state}\nCreated: ${goTime(s.createdAt)}\nIP Addresses: ${s.podIPs[0] ?? ''}\n`;
-  out += s.podIPs.slice(1).map((ip) => `Additional IP: ${ip}\n`).join('');
+  out += s.podIPs
+    .slice(1)
+    .map((ip) => `Additional IP: ${ip}\n`)
+    .join('');
   out += labelLines(msg);
   if (verbose) out += `Info: map[info:${JSON.stringify({ runtimeHandler: s.handler })}]\n`;
   return out;

@@ -20,10 +20,7 @@ interface Pipe {
   decl: string[];
 }
 type Vars = Map<string, Value>;
-type Node =
-  | { t: 'text'; text: string }
-  | { t: 'print'; pipe: Pipe }
-  | { t: 'if' | 'with' | 'range'; pipe: Pipe; body: Node[]; orElse: Node[] };
+type Node = { t: 'text'; text: string } | { t: 'print'; pipe: Pipe } | { t: 'if' | 'with' | 'range'; pipe: Pipe; body: Node[]; orElse: Node[] };
 
 export class TemplateError extends Error {}
 
@@ -130,7 +127,10 @@ function parsePipe(src: string, whole: string, start: number): Pipe {
     else if (m[3]) cmds.push([]);
     else if (m[4]) {
       const root = m[4].startsWith('$') ? m[4].split('.')[0] : '.';
-      const path = m[4].slice(root === '.' ? 0 : root.length).split('.').filter(Boolean);
+      const path = m[4]
+        .slice(root === '.' ? 0 : root.length)
+        .split('.')
+        .filter(Boolean);
       cmd.push({ kind: 'field', text: m[4], path, root, pos });
     } else if (m[5]) cmd.push({ kind: 'number', text: m[5], pos });
     else if (m[6]) cmd.push({ kind: m[6] === 'nil' ? 'nil' : 'bool', text: m[6], pos });
@@ -142,7 +142,8 @@ function parsePipe(src: string, whole: string, start: number): Pipe {
   }
   if (text.slice(last).trim()) throw parseError(src, offset + last, `unexpected "${text.slice(last).trim()[0]}" in command`);
   if (cmds.some((c) => !c.length)) throw parseError(src, offset, 'missing value for command');
-  for (const o of cmds.flat()) if (o.root && o.root !== '.' && o.root !== '$' && !declared(src, o.root, decl)) throw parseError(src, o.pos, `undefined variable "${o.root}"`);
+  for (const o of cmds.flat())
+    if (o.root && o.root !== '.' && o.root !== '$' && !declared(src, o.root, decl)) throw parseError(src, o.pos, `undefined variable "${o.root}"`);
   return { cmds, pos: offset, decl };
 }
 
@@ -198,7 +199,9 @@ function evalCommand(cmd: Command, dot: Value, vars: Vars, src: string, piped: V
       return args.map(show).join(' ') + '\n';
     case 'printf': {
       const vals = args.slice(1);
-      return String(args[0] ?? '').replace(/%([svdq%])/g, (_m, c: string) => (c === '%' ? '%' : c === 'q' ? JSON.stringify(show(vals.shift())) : show(vals.shift())));
+      return String(args[0] ?? '').replace(/%([svdq%])/g, (_m, c: string) =>
+        c === '%' ? '%' : c === 'q' ? JSON.stringify(show(vals.shift())) : show(vals.shift()),
+      );
     }
     case 'eq':
       return args.slice(1).some((x) => show(x) === show(args[0]));
@@ -237,13 +240,23 @@ function operand(o: Operand, dot: Value, vars: Vars, src: string): Value {
 }
 
 const isMap = (v: Value): v is Record<string, Value> => !!v && typeof v === 'object' && !Array.isArray(v);
-const truth = (v: Value): boolean => !(v == null || v === false || v === 0 || v === '' || (Array.isArray(v) && !v.length) || (isMap(v) && !Object.keys(v).length));
+const truth = (v: Value): boolean =>
+  !(v == null || v === false || v === 0 || v === '' || (Array.isArray(v) && !v.length) || (isMap(v) && !Object.keys(v).length));
 const goType = (v: Value): string =>
   v == null ? 'interface {}' : Array.isArray(v) ? '[]interface {}' : isMap(v) ? 'map[string]interface {}' : typeof v === 'number' ? 'json.Number' : typeof v;
 
 /** encoding/json's Encoder: map keys sorted, <, > and & escaped for HTML */
 function goJson(v: Value): string {
-  const sorted = (x: Value): Value => (Array.isArray(x) ? x.map(sorted) : isMap(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted(x[k])])) : x);
+  const sorted = (x: Value): Value =>
+    Array.isArray(x)
+      ? x.map(sorted)
+      : isMap(x)
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, sorted(x[k])]),
+          )
+        : x;
   return JSON.stringify(sorted(v)).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
@@ -251,7 +264,11 @@ function goJson(v: Value): string {
 function show(v: Value): string {
   if (v === undefined || v === null) return '<no value>';
   if (Array.isArray(v)) return `[${v.map(nested).join(' ')}]`;
-  if (isMap(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${nested(v[k])}`).join(' ')}]`;
+  if (isMap(v))
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${nested(v[k])}`)
+      .join(' ')}]`;
   return String(v);
 }
 const nested = (v: Value): string => (v === null || v === undefined ? '<nil>' : show(v));
@@ -265,5 +282,7 @@ function parseError(src: string, pos: number, msg: string): TemplateError {
   return new TemplateError(`failed to generate go-template: template: ${NAME}:${src.slice(0, pos).split('\n').length}: ${msg}`);
 }
 function execError(src: string, pos: number, msg: string, at?: string): TemplateError {
-  return new TemplateError(`failed to template data: template: ${NAME}:${lineCol(src, pos)}: executing "${NAME}" at <${at ?? src.slice(pos).split('}}')[0].trim()}>: ${msg}`);
+  return new TemplateError(
+    `failed to template data: template: ${NAME}:${lineCol(src, pos)}: executing "${NAME}" at <${at ?? src.slice(pos).split('}}')[0].trim()}>: ${msg}`,
+  );
 }

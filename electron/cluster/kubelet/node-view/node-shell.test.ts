@@ -214,9 +214,13 @@ describe('node shell', () => {
     expect((await sh(`crictl inspect -o table -q ${id}`)).stdout).not.toContain('Info:');
     const sandbox = (await sh('crictl pods --name "^files$" -q')).stdout.trim();
     expect((await sh(`crictl inspectp -o table ${sandbox}`)).stdout).toMatch(
-      new RegExp(`^ID: ${sandbox}\nName: files\nUID: [-0-9a-f]+\nNamespace: default\nAttempt: 0\nStatus: SANDBOX_READY\nCreated: \\d{4}-\\d\\d-\\d\\d [\\d:.]+ \\+0000 UTC\nIP Addresses: 10\\.244\\.`),
+      new RegExp(
+        `^ID: ${sandbox}\nName: files\nUID: [-0-9a-f]+\nNamespace: default\nAttempt: 0\nStatus: SANDBOX_READY\nCreated: \\d{4}-\\d\\d-\\d\\d [\\d:.]+ \\+0000 UTC\nIP Addresses: 10\\.244\\.`,
+      ),
     );
-    const tmpl = await sh(`crictl inspect -o go-template --template '{{.status.metadata.name}} {{.status.state}}{{range $k, $v := .status.labels}} {{$k}}{{end}}' ${id}`);
+    const tmpl = await sh(
+      `crictl inspect -o go-template --template '{{.status.metadata.name}} {{.status.state}}{{range $k, $v := .status.labels}} {{$k}}{{end}}' ${id}`,
+    );
     expect(tmpl).toMatchObject({
       stdout: 'files CONTAINER_RUNNING io.kubernetes.container.name io.kubernetes.pod.name io.kubernetes.pod.namespace io.kubernetes.pod.uid\n',
       exitCode: 0,
