@@ -5,6 +5,9 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { runHost } from '../host-command';
+import { componentLog } from '../../../best-effort';
+
+const log = componentLog('docker runtime');
 
 const TOOLS = ['ip', 'nsenter'];
 
@@ -38,11 +41,12 @@ export async function plugIn(sandbox: Docker.Container, podIP: string, o: { brid
   );
 }
 
-/** the interfaces plugged into a bridge ([] when it does not exist here) */
+/** the interfaces plugged into a bridge ([] when it does not exist here: another network namespace holds it) */
 export async function bridgePorts(bridge: string): Promise<string[]> {
   try {
     return (await runHost('ip', ['-o', 'link', 'show', 'master', bridge])).split('\n').filter(Boolean);
-  } catch {
+  } catch (err) {
+    log(`listing the ports of bridge ${bridge}: ${(err as Error).message}`);
     return [];
   }
 }
